@@ -45,10 +45,11 @@ pub fn serialize<S: serde::Serializer, T: StringEnum>(value: &T, s: S) -> Result
 
 /// Implements a generated string enum's constants and conversions: `VALUES`, `as_str`,
 /// `From<&str>`, `From<String>`, `Display`, [`StringEnum`], serde and
-/// [`ToParam`](crate::ToParam), from one `Variant = "wire"` line per documented value.
+/// [`ToParam`](crate::ToParam) and the builder's [`Placeholder`](crate::builder::Placeholder),
+/// from one `Variant = "wire"` line per documented value.
 ///
 /// The enum itself (with its docs and an `Unknown(String)` variant) stays in generated code;
-/// the seven impls every such enum needs live here once.
+/// the impls every such enum needs live here once.
 #[macro_export]
 macro_rules! string_enum {
     ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
@@ -102,6 +103,11 @@ macro_rules! string_enum {
         impl $crate::ToParam for $name {
             fn write_param(&self, key: &str, out: &mut $crate::Params) {
                 out.push(key, self.as_str());
+            }
+        }
+        impl $crate::builder::Placeholder for $name {
+            fn placeholder() -> Self {
+                Self::Unknown(::std::string::String::new())
             }
         }
     };

@@ -32,6 +32,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body;
+pub mod builder;
 pub mod client;
 pub mod config;
 pub mod credentials;
@@ -56,13 +57,14 @@ pub mod tls;
 pub mod waiter;
 mod wire;
 
+pub use builder::{Missing, Set};
 pub use client::Client;
 pub use config::{CallOptions, Config, ConfigBuilder};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use endpoint::{Endpoint, EndpointRules, ServiceInfo};
 pub use error::{ErrorMetadata, OperationError, SdkError};
 pub use idempotency::idempotency_token;
-pub use operation::{Auth, Missing, Operation};
+pub use operation::{Auth, Operation};
 pub use params::{Params, ToParam};
 pub use retry::RetryConfig;
 pub use retry_quota::RetryQuota;

@@ -93,10 +93,3 @@ pub enum Auth {
     /// the body hash) are still sent, as the official SDKs do.
     Anonymous,
 }
-
-/// Marks a required parameter that has not been set yet in a generated builder.
-///
-/// A builder whose type still mentions `Missing` has no `send` or `build` method, so a call
-/// that omits a required parameter does not compile.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Missing;

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{DebugField, doc_lines, field_doc, needs_redacting_debug, redacting_debug, ty_tokens};
+use super::{doc_lines, field_doc, ty_tokens};
 use crate::ir::{Field, Operation, Service, StructDef, Ty};
 use crate::naming::{field_ident, upper_camel};
 
@@ -54,14 +54,14 @@ pub fn complete_bounds(op: &Operation) -> (TokenStream, TokenStream) {
     let bounds = required.iter().map(|f| {
         let p = state_param(f);
         let t = required_trait(f);
-        let ty = ty_tokens(&f.ty);
-        quote! { #p: self::required::#t<#ty> }
+        quote! { #p: self::required::#t }
     });
     (quote! { <#(#params),*> }, quote! { where #(#bounds),* })
 }
 
-/// The `required` module: one trait per required parameter, implemented by the parameter's
-/// type, whose `on_unimplemented` message names the parameter and its setter.
+/// The `required` module: one marker trait per required parameter, implemented by
+/// [`Set`](alibabacloud_runtime::Set) only, whose `on_unimplemented` message names the parameter
+/// and its setter.
 fn required_module(op: &Operation, builder: &syn::Ident) -> TokenStream {
     let required: Vec<&Field> = op.input.iter().filter(|f| f.required).collect();
     if required.is_empty() {
@@ -72,7 +72,7 @@ fn required_module(op: &Operation, builder: &syn::Ident) -> TokenStream {
         let wire = &f.wire;
         let setter = field_ident(&f.rust);
         let doc = doc_lines(&format!(
-            "Implemented by the type of `{wire}` once it is set, so `send` and `build` can require it."
+            "Implemented by the builder's marker for `{wire}` once it is set, so `send` and `build` can require it."
         ));
         let message = format!("`{}` needs its required parameter `{wire}`", op.name);
         let label = format!("`{wire}` is not set");
@@ -80,34 +80,28 @@ fn required_module(op: &Operation, builder: &syn::Ident) -> TokenStream {
         quote! {
             #doc
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-            pub trait #t<T> {
-                /// The parameter's value.
-                fn into_value(self) -> T;
-            }
-        }
-    });
-    let impls = required.iter().map(|f| {
-        let t = required_trait(f);
-        let ty = ty_tokens(&f.ty);
-        quote! {
-            impl self::required::#t<#ty> for #ty {
-                fn into_value(self) -> #ty { self }
-            }
+            pub trait #t {}
+            impl #t for ::alibabacloud_runtime::Set {}
         }
     });
     let doc = doc_lines(&format!(
-        "The required parameters of [`{builder}`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset."
+        "The required parameters of [`{builder}`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset."
     ));
     quote! {
         #doc
         pub mod required {
             #(#traits)*
         }
-        #(#impls)*
     }
 }
 
 /// The builder type, its setters and `send`/`build` once every required parameter is set.
+///
+/// The builder holds the operation's input whole (required parameters start as a
+/// [`Placeholder`](alibabacloud_runtime::builder::Placeholder)) and one zero-sized marker type
+/// parameter per required parameter, so every setter is one assignment and, for a required
+/// parameter, one move of the same three fields into the builder's next state: its size does
+/// not grow with the operation's parameters.
 pub fn builder_def(
     op: &Operation,
     input: &syn::Ident,
@@ -117,7 +111,6 @@ pub fn builder_def(
 ) -> TokenStream {
     let required: Vec<&Field> = op.input.iter().filter(|f| f.required).collect();
     let params: Vec<syn::Ident> = required.iter().map(|f| state_param(f)).collect();
-    let all_ids: Vec<_> = op.input.iter().map(|f| field_ident(&f.rust)).collect();
     let req_names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
     let doc = doc_lines(&format!(
         "Builds and sends a `{}` call. {}",
@@ -131,69 +124,42 @@ pub fn builder_def(
             )
         }
     ));
-    let struct_fields = op.input.iter().map(|f| {
-        let id = field_ident(&f.rust);
-        if f.required {
-            let p = state_param(f);
-            quote! { #id: #p, }
-        } else {
-            let ty = ty_tokens(&f.ty);
-            quote! { #id: ::std::option::Option<#ty>, }
-        }
-    });
-    let generics_decl = if params.is_empty() {
-        quote! {}
+    let (generics_decl, generics_use, state_field, state_init) = if params.is_empty() {
+        (quote! {}, quote! {}, quote! {}, quote! {})
     } else {
-        quote! { <#(#params = ::alibabacloud_runtime::Missing),*> }
-    };
-    let generics_use = if params.is_empty() {
-        quote! {}
-    } else {
-        quote! { <#(#params),*> }
-    };
-    let generics_impl = generics_use.clone();
-    let missing_all = required
-        .iter()
-        .map(|_| quote! { ::alibabacloud_runtime::Missing });
-    let missing_ty = if params.is_empty() {
-        quote! {}
-    } else {
-        quote! { <#(#missing_all),*> }
+        (
+            quote! { <#(#params = ::alibabacloud_runtime::Missing),*> },
+            quote! { <#(#params),*> },
+            quote! { state: ::std::marker::PhantomData<(#(#params,)*)>, },
+            quote! { state: ::std::marker::PhantomData, },
+        )
     };
     let init = op.input.iter().map(|f| {
         let id = field_ident(&f.rust);
         if f.required {
-            quote! { #id: ::alibabacloud_runtime::Missing, }
+            quote! { #id: ::alibabacloud_runtime::builder::Placeholder::placeholder(), }
         } else {
             quote! { #id: ::std::option::Option::None, }
         }
     });
-
     let setters = op.input.iter().map(|f| {
         let id = field_ident(&f.rust);
         let fdoc = doc_lines(&field_doc(f));
         let (param_ty, conv) = setter_param(&f.ty);
         if f.required {
-            let target = ty_tokens(&f.ty);
             let out_params = required.iter().map(|r| {
                 if r.rust == f.rust {
-                    target.clone()
+                    quote! { ::alibabacloud_runtime::Set }
                 } else {
                     let p = state_param(r);
                     quote! { #p }
                 }
             });
-            let moves = all_ids.iter().map(|other| {
-                if *other == id {
-                    quote! { #other: #conv, }
-                } else {
-                    quote! { #other: self.#other, }
-                }
-            });
             quote! {
                 #fdoc
-                pub fn #id(self, value: #param_ty) -> #builder<#(#out_params),*> {
-                    #builder { _client: self._client, _options: self._options, #(#moves)* }
+                pub fn #id(mut self, value: #param_ty) -> #builder<#(#out_params),*> {
+                    self.input.#id = #conv;
+                    #builder { client: self.client, options: self.options, input: self.input, #state_init }
                 }
             }
         } else {
@@ -203,93 +169,105 @@ pub fn builder_def(
             quote! {
                 #fdoc
                 pub fn #id(mut self, value: #param_ty) -> Self {
-                    self.#id = ::std::option::Option::Some(#conv);
+                    self.input.#id = ::std::option::Option::Some(#conv);
                     self
                 }
                 #[doc = #set_doc]
                 pub fn #set(mut self, value: ::std::option::Option<#ty>) -> Self {
-                    self.#id = value;
+                    self.input.#id = value;
                     self
                 }
             }
         }
     });
-    let (complete_generics, complete_where) = complete_bounds(op);
+    let (_, complete_where) = complete_bounds(op);
     let required_mod = required_module(op, builder);
-    let build_fields = op.input.iter().map(|f| {
-        let id = field_ident(&f.rust);
-        if f.required {
-            let p = state_param(f);
-            let t = required_trait(f);
-            let ty = ty_tokens(&f.ty);
-            quote! { #id: <#p as self::required::#t<#ty>>::into_value(self.#id), }
-        } else {
-            quote! { #id: self.#id, }
-        }
-    });
-    let (derive_debug, debug_impl) = if needs_redacting_debug(&op.input) {
-        let mut fields: Vec<DebugField> = vec![
-            DebugField {
-                ident: format_ident!("_client"),
-                sensitive: false,
-            },
-            DebugField {
-                ident: format_ident!("_options"),
-                sensitive: false,
-            },
-        ];
-        fields.extend(op.input.iter().map(DebugField::of));
-        (
-            quote! {},
-            redacting_debug(
-                &quote! { #builder #generics_use },
-                &builder.to_string(),
-                &params,
-                &fields,
-            ),
-        )
+    let placeholders = struct_placeholders(op);
+    let new_impl = if params.is_empty() {
+        quote! { impl #builder }
     } else {
-        (quote! { Debug, }, quote! {})
+        let missing = params
+            .iter()
+            .map(|_| quote! { ::alibabacloud_runtime::Missing });
+        quote! { impl #builder<#(#missing),*> }
     };
     quote! {
         #doc
-        #[derive(#derive_debug Clone)]
+        #[derive(Debug, Clone)]
         #[must_use = "a builder does nothing until `send` is called"]
         pub struct #builder #generics_decl {
-            _client: crate::Client,
-            _options: ::alibabacloud_runtime::CallOptions,
-            #(#struct_fields)*
+            client: crate::Client,
+            options: ::alibabacloud_runtime::CallOptions,
+            input: #input,
+            #state_field
         }
-        #debug_impl
-        impl #builder #missing_ty {
+        #new_impl {
             pub(crate) fn new(client: crate::Client) -> Self {
-                #builder { _client: client, _options: ::alibabacloud_runtime::CallOptions::new(), #(#init)* }
+                #builder {
+                    client,
+                    options: ::alibabacloud_runtime::CallOptions::new(),
+                    input: #input { #(#init)* },
+                    #state_init
+                }
             }
         }
-        impl #generics_impl #builder #generics_use {
+        impl #generics_use #builder #generics_use {
             #(#setters)*
             /// Overrides the client's retry policy and time limits for this call.
             pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-                self._options = options;
+                self.options = options;
                 self
-            }
-        }
-        impl #complete_generics #builder #complete_generics {
-            fn into_parts(self) -> (crate::Client, ::alibabacloud_runtime::CallOptions, #input) #complete_where {
-                (self._client, self._options, #input { #(#build_fields)* })
             }
             /// The input this builder describes, without sending it.
             pub fn build(self) -> #input #complete_where {
-                self.into_parts().2
+                self.input
             }
             /// Sends the call and decodes the answer.
             pub async fn send(self) -> ::std::result::Result<#output, ::alibabacloud_runtime::SdkError<#error>> #complete_where {
-                let (client, options, input) = self.into_parts();
-                client.runtime().invoke(&input, &options).await
+                self.client.runtime().invoke(&self.input, &self.options).await
             }
         }
         #required_mod
+        #placeholders
     }
+}
+
+/// `Placeholder` impls for the request structures a required parameter holds directly (not in
+/// a list or map, whose placeholder is empty), and for the structures those hold in turn.
+fn struct_placeholders(op: &Operation) -> TokenStream {
+    let mut names: Vec<&str> = Vec::new();
+    let mut queue: Vec<&Field> = op.input.iter().filter(|f| f.required).collect();
+    while let Some(f) = queue.pop() {
+        let Ty::Struct(n) = &f.ty else { continue };
+        if names.contains(&n.as_str()) {
+            continue;
+        }
+        names.push(n);
+        if let Some(s) = op.structs.iter().find(|s| &s.name == n) {
+            queue.extend(s.fields.iter().filter(|f| f.required));
+        }
+    }
+    names.sort_unstable();
+    let impls = names.iter().filter_map(|n| {
+        let s = op.structs.iter().find(|s| s.name == *n)?;
+        let name = format_ident!("{}", n);
+        let fields = s.fields.iter().map(|f| {
+            let id = field_ident(&f.rust);
+            if f.required {
+                quote! { #id: ::alibabacloud_runtime::builder::Placeholder::placeholder(), }
+            } else {
+                quote! { #id: ::std::option::Option::None, }
+            }
+        });
+        Some(quote! {
+            impl ::alibabacloud_runtime::builder::Placeholder for #name {
+                fn placeholder() -> Self {
+                    #name { #(#fields)* }
+                }
+            }
+        })
+    });
+    quote! { #(#impls)* }
 }
 
 fn example_expr(ty: &Ty, example: Option<&str>, structs: &[StructDef]) -> String {

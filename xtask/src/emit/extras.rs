@@ -121,8 +121,7 @@ pub fn paginator_impl(
                 impl #generics #builder #generics {
                     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
                     pub fn into_paginator(self) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<#input> #bounds {
-                        let (client, options, input) = self.into_parts();
-                        ::alibabacloud_runtime::paginate::PageNumberPaginator::new(client.runtime().clone(), input, options)
+                        ::alibabacloud_runtime::paginate::PageNumberPaginator::new(self.client.runtime().clone(), self.input, self.options)
                     }
                 }
             }
@@ -149,8 +148,7 @@ pub fn paginator_impl(
                 impl #generics #builder #generics {
                     /// Pages through every result: `.pages()` gives a stream of pages, `.items()` a stream of items.
                     pub fn into_paginator(self) -> ::alibabacloud_runtime::paginate::TokenPaginator<#input> #bounds {
-                        let (client, options, input) = self.into_parts();
-                        ::alibabacloud_runtime::paginate::TokenPaginator::new(client.runtime().clone(), input, options)
+                        ::alibabacloud_runtime::paginate::TokenPaginator::new(self.client.runtime().clone(), self.input, self.options)
                     }
                 }
             }
@@ -206,12 +204,11 @@ pub fn waiters(
                 self,
                 wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
             ) -> ::std::result::Result<#output, ::alibabacloud_runtime::waiter::WaiterError<#error>> #bounds {
-                let (client, options, input) = self.into_parts();
                 let config = wait.into().config(
                     ::std::time::Duration::from_millis(#min),
                     ::std::time::Duration::from_millis(#max),
                 );
-                ::alibabacloud_runtime::waiter::wait(client.runtime(), &input, &options, config, |output: &#output| {
+                ::alibabacloud_runtime::waiter::wait(self.client.runtime(), &self.input, &self.options, config, |output: &#output| {
                     let value = #value;
                     (
                         ::alibabacloud_runtime::waiter::classify(value, &[#(#success),*], &[#(#failure),*]),

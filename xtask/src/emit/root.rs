@@ -134,7 +134,7 @@ pub fn lib_rs(p: &Product) -> TokenStream {
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
         pub use ::alibabacloud_runtime::{
-            CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing, OperationError, RetryConfig, SdkError,
+            CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing, OperationError, RetryConfig, SdkError, Set,
             SignatureVersion,
         };
         pub use ::alibabacloud_runtime::error::SdkErrorKind;

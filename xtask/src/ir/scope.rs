@@ -12,7 +12,6 @@ pub(super) const RESERVED_BUILDER_METHODS: &[&str] = &[
     "build",
     "send",
     "into_paginator",
-    "into_parts",
     "new",
     "clone",
     "fmt",

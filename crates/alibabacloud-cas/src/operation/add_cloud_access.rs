@@ -65,20 +65,20 @@ pub enum AddCloudAccessError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AddCloudAccessBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cloud_name: ::std::option::Option<::std::string::String>,
-    secret_id: ::std::option::Option<::std::string::String>,
-    secret_key: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AddCloudAccessInput,
 }
 impl AddCloudAccessBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         AddCloudAccessBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cloud_name: ::std::option::Option::None,
-            secret_id: ::std::option::Option::None,
-            secret_key: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AddCloudAccessInput {
+                cloud_name: ::std::option::Option::None,
+                secret_id: ::std::option::Option::None,
+                secret_key: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -90,7 +90,7 @@ impl AddCloudAccessBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cloud_name = ::std::option::Option::Some(value.into());
+        self.input.cloud_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CloudName`.
@@ -98,7 +98,7 @@ impl AddCloudAccessBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cloud_name = value;
+        self.input.cloud_name = value;
         self
     }
     /// The access key ID of the account on the other cloud.
@@ -108,7 +108,7 @@ impl AddCloudAccessBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.secret_id = ::std::option::Option::Some(value.into());
+        self.input.secret_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecretId`.
@@ -116,7 +116,7 @@ impl AddCloudAccessBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.secret_id = value;
+        self.input.secret_id = value;
         self
     }
     /// The secret that goes with `SecretId`.
@@ -126,7 +126,7 @@ impl AddCloudAccessBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.secret_key = ::std::option::Option::Some(value.into());
+        self.input.secret_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecretKey`.
@@ -134,32 +134,17 @@ impl AddCloudAccessBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.secret_key = value;
+        self.input.secret_key = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl AddCloudAccessBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AddCloudAccessInput) {
-        (
-            self._client,
-            self._options,
-            AddCloudAccessInput {
-                cloud_name: self.cloud_name,
-                secret_id: self.secret_id,
-                secret_key: self.secret_key,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AddCloudAccessInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -168,8 +153,7 @@ impl AddCloudAccessBuilder {
         AddCloudAccessOutput,
         ::alibabacloud_runtime::SdkError<AddCloudAccessError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -94,13 +94,10 @@ pub struct BatchUpdateNoticeStatusBuilder<
     Ids_ = ::alibabacloud_runtime::Missing,
     NoticeStatus_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    ids: Ids_,
-    lang: ::std::option::Option<Lang>,
-    notice_biz: ::std::option::Option<::std::string::String>,
-    notice_status: NoticeStatus_,
-    source_ip: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: BatchUpdateNoticeStatusInput,
+    state: ::std::marker::PhantomData<(Ids_, NoticeStatus_)>,
 }
 impl BatchUpdateNoticeStatusBuilder<
     ::alibabacloud_runtime::Missing,
@@ -108,13 +105,16 @@ impl BatchUpdateNoticeStatusBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         BatchUpdateNoticeStatusBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            ids: ::alibabacloud_runtime::Missing,
-            lang: ::std::option::Option::None,
-            notice_biz: ::std::option::Option::None,
-            notice_status: ::alibabacloud_runtime::Missing,
-            source_ip: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: BatchUpdateNoticeStatusInput {
+                ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                lang: ::std::option::Option::None,
+                notice_biz: ::std::option::Option::None,
+                notice_status: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                source_ip: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -123,29 +123,27 @@ impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
     ///
     /// Wire name `Ids`: string, required.
     pub fn ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> BatchUpdateNoticeStatusBuilder<::std::string::String, NoticeStatus_> {
+    ) -> BatchUpdateNoticeStatusBuilder<::alibabacloud_runtime::Set, NoticeStatus_> {
+        self.input.ids = value.into();
         BatchUpdateNoticeStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            ids: value.into(),
-            lang: self.lang,
-            notice_biz: self.notice_biz,
-            notice_status: self.notice_status,
-            source_ip: self.source_ip,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The language of returned messages.
     ///
     /// Wire name `Lang`: [`Lang`].
     pub fn lang(mut self, value: impl ::std::convert::Into<Lang>) -> Self {
-        self.lang = ::std::option::Option::Some(value.into());
+        self.input.lang = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Lang`.
     pub fn set_lang(mut self, value: ::std::option::Option<Lang>) -> Self {
-        self.lang = value;
+        self.input.lang = value;
         self
     }
     /// The business category the notifications belong to.
@@ -155,7 +153,7 @@ impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.notice_biz = ::std::option::Option::Some(value.into());
+        self.input.notice_biz = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NoticeBiz`.
@@ -163,24 +161,22 @@ impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.notice_biz = value;
+        self.input.notice_biz = value;
         self
     }
     /// The status to give the notifications.
     ///
     /// Wire name `NoticeStatus`: string, required.
     pub fn notice_status(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> BatchUpdateNoticeStatusBuilder<Ids_, ::std::string::String> {
+    ) -> BatchUpdateNoticeStatusBuilder<Ids_, ::alibabacloud_runtime::Set> {
+        self.input.notice_status = value.into();
         BatchUpdateNoticeStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            ids: self.ids,
-            lang: self.lang,
-            notice_biz: self.notice_biz,
-            notice_status: value.into(),
-            source_ip: self.source_ip,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The IP address of the caller.
@@ -190,7 +186,7 @@ impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_ip = ::std::option::Option::Some(value.into());
+        self.input.source_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourceIp`.
@@ -198,50 +194,21 @@ impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_ip = value;
+        self.input.source_ip = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        BatchUpdateNoticeStatusInput,
-    )
-    where
-        Ids_: self::required::Ids<::std::string::String>,
-        NoticeStatus_: self::required::NoticeStatus<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            BatchUpdateNoticeStatusInput {
-                ids: <Ids_ as self::required::Ids<
-                    ::std::string::String,
-                >>::into_value(self.ids),
-                lang: self.lang,
-                notice_biz: self.notice_biz,
-                notice_status: <NoticeStatus_ as self::required::NoticeStatus<
-                    ::std::string::String,
-                >>::into_value(self.notice_status),
-                source_ip: self.source_ip,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> BatchUpdateNoticeStatusInput
     where
-        Ids_: self::required::Ids<::std::string::String>,
-        NoticeStatus_: self::required::NoticeStatus<::std::string::String>,
+        Ids_: self::required::Ids,
+        NoticeStatus_: self::required::NoticeStatus,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -251,45 +218,30 @@ impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
         ::alibabacloud_runtime::SdkError<BatchUpdateNoticeStatusError>,
     >
     where
-        Ids_: self::required::Ids<::std::string::String>,
-        NoticeStatus_: self::required::NoticeStatus<::std::string::String>,
+        Ids_: self::required::Ids,
+        NoticeStatus_: self::required::NoticeStatus,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`BatchUpdateNoticeStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`BatchUpdateNoticeStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Ids` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Ids` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`BatchUpdateNoticeStatus` needs its required parameter `Ids`",
         label = "`Ids` is not set",
         note = "set it with `.ids(…)` before this call"
     )]
-    pub trait Ids<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NoticeStatus` once it is set, so `send` and `build` can require it.
+    pub trait Ids {}
+    impl Ids for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NoticeStatus` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`BatchUpdateNoticeStatus` needs its required parameter `NoticeStatus`",
         label = "`NoticeStatus` is not set",
         note = "set it with `.notice_status(…)` before this call"
     )]
-    pub trait NoticeStatus<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Ids<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NoticeStatus<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NoticeStatus {}
+    impl NoticeStatus for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Sets the status of several notifications in one call.

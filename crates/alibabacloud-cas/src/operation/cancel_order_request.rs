@@ -67,16 +67,20 @@ pub enum CancelOrderRequestError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CancelOrderRequestBuilder<OrderId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    order_id: OrderId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CancelOrderRequestInput,
+    state: ::std::marker::PhantomData<(OrderId_,)>,
 }
 impl CancelOrderRequestBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CancelOrderRequestBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            order_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CancelOrderRequestInput {
+                order_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -84,42 +88,29 @@ impl<OrderId_> CancelOrderRequestBuilder<OrderId_> {
     /// The ID of the certificate application order to withdraw.
     ///
     /// Wire name `OrderId`: 64-bit integer, required. Example: `123451222`.
-    pub fn order_id(self, value: i64) -> CancelOrderRequestBuilder<i64> {
+    pub fn order_id(
+        mut self,
+        value: i64,
+    ) -> CancelOrderRequestBuilder<::alibabacloud_runtime::Set> {
+        self.input.order_id = value;
         CancelOrderRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            order_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<OrderId_> CancelOrderRequestBuilder<OrderId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CancelOrderRequestInput)
-    where
-        OrderId_: self::required::OrderId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            CancelOrderRequestInput {
-                order_id: <OrderId_ as self::required::OrderId<
-                    i64,
-                >>::into_value(self.order_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CancelOrderRequestInput
     where
-        OrderId_: self::required::OrderId<i64>,
+        OrderId_: self::required::OrderId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -129,29 +120,21 @@ impl<OrderId_> CancelOrderRequestBuilder<OrderId_> {
         ::alibabacloud_runtime::SdkError<CancelOrderRequestError>,
     >
     where
-        OrderId_: self::required::OrderId<i64>,
+        OrderId_: self::required::OrderId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CancelOrderRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CancelOrderRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `OrderId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `OrderId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CancelOrderRequest` needs its required parameter `OrderId`",
         label = "`OrderId` is not set",
         note = "set it with `.order_id(…)` before this call"
     )]
-    pub trait OrderId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::OrderId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait OrderId {}
+    impl OrderId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Withdraws a certificate application that is waiting for or under review.

@@ -196,32 +196,26 @@ pub enum CreateCertificateForPackageRequestError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateCertificateForPackageRequestBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    csr: ::std::option::Option<::std::string::String>,
-    product_code: ::std::option::Option<ProductCode>,
-    username: ::std::option::Option<::std::string::String>,
-    phone: ::std::option::Option<::std::string::String>,
-    email: ::std::option::Option<::std::string::String>,
-    domain: ::std::option::Option<::std::string::String>,
-    company_name: ::std::option::Option<::std::string::String>,
-    validate_type: ::std::option::Option<ValidateType>,
-    tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateCertificateForPackageRequestInput,
 }
 impl CreateCertificateForPackageRequestBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateCertificateForPackageRequestBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            csr: ::std::option::Option::None,
-            product_code: ::std::option::Option::None,
-            username: ::std::option::Option::None,
-            phone: ::std::option::Option::None,
-            email: ::std::option::Option::None,
-            domain: ::std::option::Option::None,
-            company_name: ::std::option::Option::None,
-            validate_type: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateCertificateForPackageRequestInput {
+                csr: ::std::option::Option::None,
+                product_code: ::std::option::Option::None,
+                username: ::std::option::Option::None,
+                phone: ::std::option::Option::None,
+                email: ::std::option::Option::None,
+                domain: ::std::option::Option::None,
+                company_name: ::std::option::Option::None,
+                validate_type: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -233,7 +227,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.csr = ::std::option::Option::Some(value.into());
+        self.input.csr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Csr`.
@@ -241,7 +235,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.csr = value;
+        self.input.csr = value;
         self
     }
     /// The certificate product to apply for.
@@ -251,7 +245,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ProductCode>,
     ) -> Self {
-        self.product_code = ::std::option::Option::Some(value.into());
+        self.input.product_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ProductCode`.
@@ -259,7 +253,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: ::std::option::Option<ProductCode>,
     ) -> Self {
-        self.product_code = value;
+        self.input.product_code = value;
         self
     }
     /// The applicant's name.
@@ -269,7 +263,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.username = ::std::option::Option::Some(value.into());
+        self.input.username = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Username`.
@@ -277,7 +271,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.username = value;
+        self.input.username = value;
         self
     }
     /// The applicant's phone number.
@@ -287,7 +281,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.phone = ::std::option::Option::Some(value.into());
+        self.input.phone = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Phone`.
@@ -295,7 +289,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.phone = value;
+        self.input.phone = value;
         self
     }
     /// The applicant's email address.
@@ -305,7 +299,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.email = ::std::option::Option::Some(value.into());
+        self.input.email = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Email`.
@@ -313,7 +307,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.email = value;
+        self.input.email = value;
         self
     }
     /// The domain names the certificate is for, separated by commas; ignored when `Csr` is given.
@@ -323,7 +317,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.domain = ::std::option::Option::Some(value.into());
+        self.input.domain = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Domain`.
@@ -331,7 +325,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.domain = value;
+        self.input.domain = value;
         self
     }
     /// The name of the company profile to use when the product is organization-validated.
@@ -341,7 +335,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.company_name = ::std::option::Option::Some(value.into());
+        self.input.company_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CompanyName`.
@@ -349,7 +343,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.company_name = value;
+        self.input.company_name = value;
         self
     }
     /// How domain ownership is proven: with a DNS record or with a file on the web server.
@@ -359,7 +353,7 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ValidateType>,
     ) -> Self {
-        self.validate_type = ::std::option::Option::Some(value.into());
+        self.input.validate_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ValidateType`.
@@ -367,14 +361,14 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: ::std::option::Option<ValidateType>,
     ) -> Self {
-        self.validate_type = value;
+        self.input.validate_type = value;
         self
     }
     /// Tags to bind to the new order.
     ///
     /// Wire name `Tags`: list of [`TagsItem`].
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
-        self.tags = ::std::option::Option::Some(value);
+        self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tags`.
@@ -382,42 +376,17 @@ impl CreateCertificateForPackageRequestBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl CreateCertificateForPackageRequestBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateCertificateForPackageRequestInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            CreateCertificateForPackageRequestInput {
-                csr: self.csr,
-                product_code: self.product_code,
-                username: self.username,
-                phone: self.phone,
-                email: self.email,
-                domain: self.domain,
-                company_name: self.company_name,
-                validate_type: self.validate_type,
-                tags: self.tags,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateCertificateForPackageRequestInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -426,8 +395,7 @@ impl CreateCertificateForPackageRequestBuilder {
         CreateCertificateForPackageRequestOutput,
         ::alibabacloud_runtime::SdkError<CreateCertificateForPackageRequestError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -171,15 +171,12 @@ pub struct CreateCertificateRequestBuilder<
     Domain_ = ::alibabacloud_runtime::Missing,
     ValidateType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    product_code: ::std::option::Option<ProductCode>,
-    username: Username_,
-    phone: Phone_,
-    email: Email_,
-    domain: Domain_,
-    validate_type: ValidateType_,
-    tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateCertificateRequestInput,
+    state: ::std::marker::PhantomData<
+        (Username_, Phone_, Email_, Domain_, ValidateType_),
+    >,
 }
 impl CreateCertificateRequestBuilder<
     ::alibabacloud_runtime::Missing,
@@ -190,15 +187,18 @@ impl CreateCertificateRequestBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateCertificateRequestBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            product_code: ::std::option::Option::None,
-            username: ::alibabacloud_runtime::Missing,
-            phone: ::alibabacloud_runtime::Missing,
-            email: ::alibabacloud_runtime::Missing,
-            domain: ::alibabacloud_runtime::Missing,
-            validate_type: ::alibabacloud_runtime::Missing,
-            tags: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateCertificateRequestInput {
+                product_code: ::std::option::Option::None,
+                username: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                phone: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                email: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                domain: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                validate_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tags: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -216,7 +216,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<ProductCode>,
     ) -> Self {
-        self.product_code = ::std::option::Option::Some(value.into());
+        self.input.product_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ProductCode`.
@@ -224,139 +224,119 @@ impl<
         mut self,
         value: ::std::option::Option<ProductCode>,
     ) -> Self {
-        self.product_code = value;
+        self.input.product_code = value;
         self
     }
     /// The applicant's name.
     ///
     /// Wire name `Username`: string, required. Example: `Tom`.
     pub fn username(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateRequestBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Phone_,
         Email_,
         Domain_,
         ValidateType_,
     > {
+        self.input.username = value.into();
         CreateCertificateRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            product_code: self.product_code,
-            username: value.into(),
-            phone: self.phone,
-            email: self.email,
-            domain: self.domain,
-            validate_type: self.validate_type,
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The applicant's phone number.
     ///
     /// Wire name `Phone`: string, required. Example: `1390000****`.
     pub fn phone(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateRequestBuilder<
         Username_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Email_,
         Domain_,
         ValidateType_,
     > {
+        self.input.phone = value.into();
         CreateCertificateRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            product_code: self.product_code,
-            username: self.username,
-            phone: value.into(),
-            email: self.email,
-            domain: self.domain,
-            validate_type: self.validate_type,
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The applicant's email address.
     ///
     /// Wire name `Email`: string, required. Example: `username@example.com`.
     pub fn email(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateRequestBuilder<
         Username_,
         Phone_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Domain_,
         ValidateType_,
     > {
+        self.input.email = value.into();
         CreateCertificateRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            product_code: self.product_code,
-            username: self.username,
-            phone: self.phone,
-            email: value.into(),
-            domain: self.domain,
-            validate_type: self.validate_type,
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The domain name the certificate is for.
     ///
     /// Wire name `Domain`: string, required. Example: `www.aliyundoc.com`.
     pub fn domain(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateRequestBuilder<
         Username_,
         Phone_,
         Email_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ValidateType_,
     > {
+        self.input.domain = value.into();
         CreateCertificateRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            product_code: self.product_code,
-            username: self.username,
-            phone: self.phone,
-            email: self.email,
-            domain: value.into(),
-            validate_type: self.validate_type,
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// How domain ownership is proven: with a DNS record or with a file on the web server.
     ///
     /// Wire name `ValidateType`: [`ValidateType`], required. Example: `DNS`.
     pub fn validate_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<ValidateType>,
     ) -> CreateCertificateRequestBuilder<
         Username_,
         Phone_,
         Email_,
         Domain_,
-        ValidateType,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.validate_type = value.into();
         CreateCertificateRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            product_code: self.product_code,
-            username: self.username,
-            phone: self.phone,
-            email: self.email,
-            domain: self.domain,
-            validate_type: value.into(),
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Tags to bind to the new order.
     ///
     /// Wire name `Tags`: list of [`TagsItem`].
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
-        self.tags = ::std::option::Option::Some(value);
+        self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tags`.
@@ -364,70 +344,24 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    Username_,
-    Phone_,
-    Email_,
-    Domain_,
-    ValidateType_,
-> CreateCertificateRequestBuilder<Username_, Phone_, Email_, Domain_, ValidateType_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateCertificateRequestInput,
-    )
-    where
-        Username_: self::required::Username<::std::string::String>,
-        Phone_: self::required::Phone<::std::string::String>,
-        Email_: self::required::Email<::std::string::String>,
-        Domain_: self::required::Domain<::std::string::String>,
-        ValidateType_: self::required::ValidateType<ValidateType>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateCertificateRequestInput {
-                product_code: self.product_code,
-                username: <Username_ as self::required::Username<
-                    ::std::string::String,
-                >>::into_value(self.username),
-                phone: <Phone_ as self::required::Phone<
-                    ::std::string::String,
-                >>::into_value(self.phone),
-                email: <Email_ as self::required::Email<
-                    ::std::string::String,
-                >>::into_value(self.email),
-                domain: <Domain_ as self::required::Domain<
-                    ::std::string::String,
-                >>::into_value(self.domain),
-                validate_type: <ValidateType_ as self::required::ValidateType<
-                    ValidateType,
-                >>::into_value(self.validate_type),
-                tags: self.tags,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateCertificateRequestInput
     where
-        Username_: self::required::Username<::std::string::String>,
-        Phone_: self::required::Phone<::std::string::String>,
-        Email_: self::required::Email<::std::string::String>,
-        Domain_: self::required::Domain<::std::string::String>,
-        ValidateType_: self::required::ValidateType<ValidateType>,
+        Username_: self::required::Username,
+        Phone_: self::required::Phone,
+        Email_: self::required::Email,
+        Domain_: self::required::Domain,
+        ValidateType_: self::required::ValidateType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -437,93 +371,57 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateCertificateRequestError>,
     >
     where
-        Username_: self::required::Username<::std::string::String>,
-        Phone_: self::required::Phone<::std::string::String>,
-        Email_: self::required::Email<::std::string::String>,
-        Domain_: self::required::Domain<::std::string::String>,
-        ValidateType_: self::required::ValidateType<ValidateType>,
+        Username_: self::required::Username,
+        Phone_: self::required::Phone,
+        Email_: self::required::Email,
+        Domain_: self::required::Domain,
+        ValidateType_: self::required::ValidateType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateCertificateRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateCertificateRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Username` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Username` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCertificateRequest` needs its required parameter `Username`",
         label = "`Username` is not set",
         note = "set it with `.username(…)` before this call"
     )]
-    pub trait Username<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Phone` once it is set, so `send` and `build` can require it.
+    pub trait Username {}
+    impl Username for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Phone` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCertificateRequest` needs its required parameter `Phone`",
         label = "`Phone` is not set",
         note = "set it with `.phone(…)` before this call"
     )]
-    pub trait Phone<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Email` once it is set, so `send` and `build` can require it.
+    pub trait Phone {}
+    impl Phone for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Email` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCertificateRequest` needs its required parameter `Email`",
         label = "`Email` is not set",
         note = "set it with `.email(…)` before this call"
     )]
-    pub trait Email<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Domain` once it is set, so `send` and `build` can require it.
+    pub trait Email {}
+    impl Email for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Domain` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCertificateRequest` needs its required parameter `Domain`",
         label = "`Domain` is not set",
         note = "set it with `.domain(…)` before this call"
     )]
-    pub trait Domain<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ValidateType` once it is set, so `send` and `build` can require it.
+    pub trait Domain {}
+    impl Domain for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ValidateType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCertificateRequest` needs its required parameter `ValidateType`",
         label = "`ValidateType` is not set",
         note = "set it with `.validate_type(…)` before this call"
     )]
-    pub trait ValidateType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Username<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Phone<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Email<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Domain<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ValidateType<ValidateType> for ValidateType {
-    fn into_value(self) -> ValidateType {
-        self
-    }
+    pub trait ValidateType {}
+    impl ValidateType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Applies for a DV certificate from a certificate resource plan, with a key pair generated by the service, and returns the new order's ID.

@@ -190,15 +190,10 @@ pub struct CreateCertificateWithCsrRequestBuilder<
     Email_ = ::alibabacloud_runtime::Missing,
     ValidateType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    csr: Csr_,
-    product_code: ::std::option::Option<ProductCode>,
-    username: Username_,
-    phone: Phone_,
-    email: Email_,
-    validate_type: ValidateType_,
-    tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateCertificateWithCsrRequestInput,
+    state: ::std::marker::PhantomData<(Csr_, Username_, Phone_, Email_, ValidateType_)>,
 }
 impl CreateCertificateWithCsrRequestBuilder<
     ::alibabacloud_runtime::Missing,
@@ -209,15 +204,18 @@ impl CreateCertificateWithCsrRequestBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateCertificateWithCsrRequestBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            csr: ::alibabacloud_runtime::Missing,
-            product_code: ::std::option::Option::None,
-            username: ::alibabacloud_runtime::Missing,
-            phone: ::alibabacloud_runtime::Missing,
-            email: ::alibabacloud_runtime::Missing,
-            validate_type: ::alibabacloud_runtime::Missing,
-            tags: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateCertificateWithCsrRequestInput {
+                csr: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                product_code: ::std::option::Option::None,
+                username: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                phone: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                email: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                validate_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tags: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -238,25 +236,21 @@ impl<
     ///
     /// Wire name `Csr`: string, required. Example: `-----BEGIN CERTIFICATE REQUEST----- ...... -----END CERTIFICATE REQUEST-----`.
     pub fn csr(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateWithCsrRequestBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Username_,
         Phone_,
         Email_,
         ValidateType_,
     > {
+        self.input.csr = value.into();
         CreateCertificateWithCsrRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            csr: value.into(),
-            product_code: self.product_code,
-            username: self.username,
-            phone: self.phone,
-            email: self.email,
-            validate_type: self.validate_type,
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The certificate product to apply for.
@@ -266,7 +260,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<ProductCode>,
     ) -> Self {
-        self.product_code = ::std::option::Option::Some(value.into());
+        self.input.product_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ProductCode`.
@@ -274,114 +268,98 @@ impl<
         mut self,
         value: ::std::option::Option<ProductCode>,
     ) -> Self {
-        self.product_code = value;
+        self.input.product_code = value;
         self
     }
     /// The applicant's name.
     ///
     /// Wire name `Username`: string, required. Example: `Tom`.
     pub fn username(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateWithCsrRequestBuilder<
         Csr_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Phone_,
         Email_,
         ValidateType_,
     > {
+        self.input.username = value.into();
         CreateCertificateWithCsrRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            csr: self.csr,
-            product_code: self.product_code,
-            username: value.into(),
-            phone: self.phone,
-            email: self.email,
-            validate_type: self.validate_type,
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The applicant's phone number.
     ///
     /// Wire name `Phone`: string, required. Example: `1390000****`.
     pub fn phone(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateWithCsrRequestBuilder<
         Csr_,
         Username_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Email_,
         ValidateType_,
     > {
+        self.input.phone = value.into();
         CreateCertificateWithCsrRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            csr: self.csr,
-            product_code: self.product_code,
-            username: self.username,
-            phone: value.into(),
-            email: self.email,
-            validate_type: self.validate_type,
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The applicant's email address.
     ///
     /// Wire name `Email`: string, required. Example: `username@example.com`.
     pub fn email(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCertificateWithCsrRequestBuilder<
         Csr_,
         Username_,
         Phone_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ValidateType_,
     > {
+        self.input.email = value.into();
         CreateCertificateWithCsrRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            csr: self.csr,
-            product_code: self.product_code,
-            username: self.username,
-            phone: self.phone,
-            email: value.into(),
-            validate_type: self.validate_type,
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// How domain ownership is proven: with a DNS record or with a file on the web server.
     ///
     /// Wire name `ValidateType`: [`ValidateType`], required. Example: `DNS`.
     pub fn validate_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<ValidateType>,
     ) -> CreateCertificateWithCsrRequestBuilder<
         Csr_,
         Username_,
         Phone_,
         Email_,
-        ValidateType,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.validate_type = value.into();
         CreateCertificateWithCsrRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            csr: self.csr,
-            product_code: self.product_code,
-            username: self.username,
-            phone: self.phone,
-            email: self.email,
-            validate_type: value.into(),
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Tags to bind to the new order.
     ///
     /// Wire name `Tags`: list of [`TagsItem`].
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
-        self.tags = ::std::option::Option::Some(value);
+        self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tags`.
@@ -389,76 +367,24 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    Csr_,
-    Username_,
-    Phone_,
-    Email_,
-    ValidateType_,
-> CreateCertificateWithCsrRequestBuilder<
-    Csr_,
-    Username_,
-    Phone_,
-    Email_,
-    ValidateType_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateCertificateWithCsrRequestInput,
-    )
-    where
-        Csr_: self::required::Csr<::std::string::String>,
-        Username_: self::required::Username<::std::string::String>,
-        Phone_: self::required::Phone<::std::string::String>,
-        Email_: self::required::Email<::std::string::String>,
-        ValidateType_: self::required::ValidateType<ValidateType>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateCertificateWithCsrRequestInput {
-                csr: <Csr_ as self::required::Csr<
-                    ::std::string::String,
-                >>::into_value(self.csr),
-                product_code: self.product_code,
-                username: <Username_ as self::required::Username<
-                    ::std::string::String,
-                >>::into_value(self.username),
-                phone: <Phone_ as self::required::Phone<
-                    ::std::string::String,
-                >>::into_value(self.phone),
-                email: <Email_ as self::required::Email<
-                    ::std::string::String,
-                >>::into_value(self.email),
-                validate_type: <ValidateType_ as self::required::ValidateType<
-                    ValidateType,
-                >>::into_value(self.validate_type),
-                tags: self.tags,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateCertificateWithCsrRequestInput
     where
-        Csr_: self::required::Csr<::std::string::String>,
-        Username_: self::required::Username<::std::string::String>,
-        Phone_: self::required::Phone<::std::string::String>,
-        Email_: self::required::Email<::std::string::String>,
-        ValidateType_: self::required::ValidateType<ValidateType>,
+        Csr_: self::required::Csr,
+        Username_: self::required::Username,
+        Phone_: self::required::Phone,
+        Email_: self::required::Email,
+        ValidateType_: self::required::ValidateType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -468,93 +394,57 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateCertificateWithCsrRequestError>,
     >
     where
-        Csr_: self::required::Csr<::std::string::String>,
-        Username_: self::required::Username<::std::string::String>,
-        Phone_: self::required::Phone<::std::string::String>,
-        Email_: self::required::Email<::std::string::String>,
-        ValidateType_: self::required::ValidateType<ValidateType>,
+        Csr_: self::required::Csr,
+        Username_: self::required::Username,
+        Phone_: self::required::Phone,
+        Email_: self::required::Email,
+        ValidateType_: self::required::ValidateType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateCertificateWithCsrRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateCertificateWithCsrRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Csr` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Csr` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCertificateWithCsrRequest` needs its required parameter `Csr`",
         label = "`Csr` is not set",
         note = "set it with `.csr(…)` before this call"
     )]
-    pub trait Csr<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Username` once it is set, so `send` and `build` can require it.
+    pub trait Csr {}
+    impl Csr for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Username` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCertificateWithCsrRequest` needs its required parameter `Username`",
         label = "`Username` is not set",
         note = "set it with `.username(…)` before this call"
     )]
-    pub trait Username<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Phone` once it is set, so `send` and `build` can require it.
+    pub trait Username {}
+    impl Username for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Phone` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCertificateWithCsrRequest` needs its required parameter `Phone`",
         label = "`Phone` is not set",
         note = "set it with `.phone(…)` before this call"
     )]
-    pub trait Phone<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Email` once it is set, so `send` and `build` can require it.
+    pub trait Phone {}
+    impl Phone for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Email` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCertificateWithCsrRequest` needs its required parameter `Email`",
         label = "`Email` is not set",
         note = "set it with `.email(…)` before this call"
     )]
-    pub trait Email<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ValidateType` once it is set, so `send` and `build` can require it.
+    pub trait Email {}
+    impl Email for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ValidateType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCertificateWithCsrRequest` needs its required parameter `ValidateType`",
         label = "`ValidateType` is not set",
         note = "set it with `.validate_type(…)` before this call"
     )]
-    pub trait ValidateType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Csr<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Username<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Phone<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Email<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ValidateType<ValidateType> for ValidateType {
-    fn into_value(self) -> ValidateType {
-        self
-    }
+    pub trait ValidateType {}
+    impl ValidateType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Applies for a DV certificate from a certificate resource plan using your own certificate signing request and returns the new order's ID.

@@ -108,20 +108,23 @@ pub struct CreateCompanyBuilder<
     PostCode_ = ::alibabacloud_runtime::Missing,
     Province_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    city: City_,
-    company_address: CompanyAddress_,
-    company_code: CompanyCode_,
-    company_email: ::std::option::Option<::std::string::String>,
-    company_name: CompanyName_,
-    company_phone: CompanyPhone_,
-    company_type: CompanyType_,
-    country_code: CountryCode_,
-    department: ::std::option::Option<::std::string::String>,
-    lang: Lang_,
-    post_code: PostCode_,
-    province: Province_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateCompanyInput,
+    state: ::std::marker::PhantomData<
+        (
+            City_,
+            CompanyAddress_,
+            CompanyCode_,
+            CompanyName_,
+            CompanyPhone_,
+            CompanyType_,
+            CountryCode_,
+            Lang_,
+            PostCode_,
+            Province_,
+        ),
+    >,
 }
 impl CreateCompanyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -137,20 +140,23 @@ impl CreateCompanyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateCompanyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            city: ::alibabacloud_runtime::Missing,
-            company_address: ::alibabacloud_runtime::Missing,
-            company_code: ::alibabacloud_runtime::Missing,
-            company_email: ::std::option::Option::None,
-            company_name: ::alibabacloud_runtime::Missing,
-            company_phone: ::alibabacloud_runtime::Missing,
-            company_type: ::alibabacloud_runtime::Missing,
-            country_code: ::alibabacloud_runtime::Missing,
-            department: ::std::option::Option::None,
-            lang: ::alibabacloud_runtime::Missing,
-            post_code: ::alibabacloud_runtime::Missing,
-            province: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateCompanyInput {
+                city: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                company_address: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                company_code: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                company_email: ::std::option::Option::None,
+                company_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                company_phone: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                company_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                country_code: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                department: ::std::option::Option::None,
+                lang: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                post_code: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                province: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -179,10 +185,10 @@ impl<
 > {
     /// Wire name `City`: string, required.
     pub fn city(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCompanyBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CompanyAddress_,
         CompanyCode_,
         CompanyName_,
@@ -193,30 +199,21 @@ impl<
         PostCode_,
         Province_,
     > {
+        self.input.city = value.into();
         CreateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: value.into(),
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CompanyAddress`: string, required.
     pub fn company_address(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCompanyBuilder<
         City_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CompanyCode_,
         CompanyName_,
         CompanyPhone_,
@@ -226,33 +223,24 @@ impl<
         PostCode_,
         Province_,
     > {
+        self.input.company_address = value.into();
         CreateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: value.into(),
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The company's official registration number.
     ///
     /// Wire name `CompanyCode`: string, required.
     pub fn company_code(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCompanyBuilder<
         City_,
         CompanyAddress_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CompanyName_,
         CompanyPhone_,
         CompanyType_,
@@ -261,21 +249,12 @@ impl<
         PostCode_,
         Province_,
     > {
+        self.input.company_code = value.into();
         CreateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: value.into(),
-            company_email: self.company_email,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CompanyEmail`: string.
@@ -283,7 +262,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.company_email = ::std::option::Option::Some(value.into());
+        self.input.company_email = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CompanyEmail`.
@@ -291,18 +270,18 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.company_email = value;
+        self.input.company_email = value;
         self
     }
     /// Wire name `CompanyName`: string, required.
     pub fn company_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCompanyBuilder<
         City_,
         CompanyAddress_,
         CompanyCode_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CompanyPhone_,
         CompanyType_,
         CountryCode_,
@@ -310,61 +289,43 @@ impl<
         PostCode_,
         Province_,
     > {
+        self.input.company_name = value.into();
         CreateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_name: value.into(),
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CompanyPhone`: string, required.
     pub fn company_phone(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCompanyBuilder<
         City_,
         CompanyAddress_,
         CompanyCode_,
         CompanyName_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CompanyType_,
         CountryCode_,
         Lang_,
         PostCode_,
         Province_,
     > {
+        self.input.company_phone = value.into();
         CreateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_name: self.company_name,
-            company_phone: value.into(),
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// A numeric code for the kind of organization.
     ///
     /// Wire name `CompanyType`: 32-bit integer, required.
     pub fn company_type(
-        self,
+        mut self,
         value: i32,
     ) -> CreateCompanyBuilder<
         City_,
@@ -372,34 +333,25 @@ impl<
         CompanyCode_,
         CompanyName_,
         CompanyPhone_,
-        i32,
+        ::alibabacloud_runtime::Set,
         CountryCode_,
         Lang_,
         PostCode_,
         Province_,
     > {
+        self.input.company_type = value;
         CreateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: value,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The two-letter code of the company's country.
     ///
     /// Wire name `CountryCode`: string, required.
     pub fn country_code(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCompanyBuilder<
         City_,
@@ -408,26 +360,17 @@ impl<
         CompanyName_,
         CompanyPhone_,
         CompanyType_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Lang_,
         PostCode_,
         Province_,
     > {
+        self.input.country_code = value.into();
         CreateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: value.into(),
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Department`: string.
@@ -435,7 +378,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.department = ::std::option::Option::Some(value.into());
+        self.input.department = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Department`.
@@ -443,14 +386,14 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.department = value;
+        self.input.department = value;
         self
     }
     /// The language the profile is written in.
     ///
     /// Wire name `Lang`: string, required.
     pub fn lang(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCompanyBuilder<
         City_,
@@ -460,30 +403,21 @@ impl<
         CompanyPhone_,
         CompanyType_,
         CountryCode_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PostCode_,
         Province_,
     > {
+        self.input.lang = value.into();
         CreateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: value.into(),
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PostCode`: string, required.
     pub fn post_code(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCompanyBuilder<
         City_,
@@ -494,29 +428,20 @@ impl<
         CompanyType_,
         CountryCode_,
         Lang_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Province_,
     > {
+        self.input.post_code = value.into();
         CreateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: value.into(),
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Province`: string, required.
     pub fn province(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCompanyBuilder<
         City_,
@@ -528,123 +453,36 @@ impl<
         CountryCode_,
         Lang_,
         PostCode_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.province = value.into();
         CreateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    City_,
-    CompanyAddress_,
-    CompanyCode_,
-    CompanyName_,
-    CompanyPhone_,
-    CompanyType_,
-    CountryCode_,
-    Lang_,
-    PostCode_,
-    Province_,
-> CreateCompanyBuilder<
-    City_,
-    CompanyAddress_,
-    CompanyCode_,
-    CompanyName_,
-    CompanyPhone_,
-    CompanyType_,
-    CountryCode_,
-    Lang_,
-    PostCode_,
-    Province_,
-> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateCompanyInput)
-    where
-        City_: self::required::City<::std::string::String>,
-        CompanyAddress_: self::required::CompanyAddress<::std::string::String>,
-        CompanyCode_: self::required::CompanyCode<::std::string::String>,
-        CompanyName_: self::required::CompanyName<::std::string::String>,
-        CompanyPhone_: self::required::CompanyPhone<::std::string::String>,
-        CompanyType_: self::required::CompanyType<i32>,
-        CountryCode_: self::required::CountryCode<::std::string::String>,
-        Lang_: self::required::Lang<::std::string::String>,
-        PostCode_: self::required::PostCode<::std::string::String>,
-        Province_: self::required::Province<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateCompanyInput {
-                city: <City_ as self::required::City<
-                    ::std::string::String,
-                >>::into_value(self.city),
-                company_address: <CompanyAddress_ as self::required::CompanyAddress<
-                    ::std::string::String,
-                >>::into_value(self.company_address),
-                company_code: <CompanyCode_ as self::required::CompanyCode<
-                    ::std::string::String,
-                >>::into_value(self.company_code),
-                company_email: self.company_email,
-                company_name: <CompanyName_ as self::required::CompanyName<
-                    ::std::string::String,
-                >>::into_value(self.company_name),
-                company_phone: <CompanyPhone_ as self::required::CompanyPhone<
-                    ::std::string::String,
-                >>::into_value(self.company_phone),
-                company_type: <CompanyType_ as self::required::CompanyType<
-                    i32,
-                >>::into_value(self.company_type),
-                country_code: <CountryCode_ as self::required::CountryCode<
-                    ::std::string::String,
-                >>::into_value(self.country_code),
-                department: self.department,
-                lang: <Lang_ as self::required::Lang<
-                    ::std::string::String,
-                >>::into_value(self.lang),
-                post_code: <PostCode_ as self::required::PostCode<
-                    ::std::string::String,
-                >>::into_value(self.post_code),
-                province: <Province_ as self::required::Province<
-                    ::std::string::String,
-                >>::into_value(self.province),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateCompanyInput
     where
-        City_: self::required::City<::std::string::String>,
-        CompanyAddress_: self::required::CompanyAddress<::std::string::String>,
-        CompanyCode_: self::required::CompanyCode<::std::string::String>,
-        CompanyName_: self::required::CompanyName<::std::string::String>,
-        CompanyPhone_: self::required::CompanyPhone<::std::string::String>,
-        CompanyType_: self::required::CompanyType<i32>,
-        CountryCode_: self::required::CountryCode<::std::string::String>,
-        Lang_: self::required::Lang<::std::string::String>,
-        PostCode_: self::required::PostCode<::std::string::String>,
-        Province_: self::required::Province<::std::string::String>,
+        City_: self::required::City,
+        CompanyAddress_: self::required::CompanyAddress,
+        CompanyCode_: self::required::CompanyCode,
+        CompanyName_: self::required::CompanyName,
+        CompanyPhone_: self::required::CompanyPhone,
+        CompanyType_: self::required::CompanyType,
+        CountryCode_: self::required::CountryCode,
+        Lang_: self::required::Lang,
+        PostCode_: self::required::PostCode,
+        Province_: self::required::Province,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -654,173 +492,102 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateCompanyError>,
     >
     where
-        City_: self::required::City<::std::string::String>,
-        CompanyAddress_: self::required::CompanyAddress<::std::string::String>,
-        CompanyCode_: self::required::CompanyCode<::std::string::String>,
-        CompanyName_: self::required::CompanyName<::std::string::String>,
-        CompanyPhone_: self::required::CompanyPhone<::std::string::String>,
-        CompanyType_: self::required::CompanyType<i32>,
-        CountryCode_: self::required::CountryCode<::std::string::String>,
-        Lang_: self::required::Lang<::std::string::String>,
-        PostCode_: self::required::PostCode<::std::string::String>,
-        Province_: self::required::Province<::std::string::String>,
+        City_: self::required::City,
+        CompanyAddress_: self::required::CompanyAddress,
+        CompanyCode_: self::required::CompanyCode,
+        CompanyName_: self::required::CompanyName,
+        CompanyPhone_: self::required::CompanyPhone,
+        CompanyType_: self::required::CompanyType,
+        CountryCode_: self::required::CountryCode,
+        Lang_: self::required::Lang,
+        PostCode_: self::required::PostCode,
+        Province_: self::required::Province,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateCompanyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateCompanyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `City` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `City` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCompany` needs its required parameter `City`",
         label = "`City` is not set",
         note = "set it with `.city(…)` before this call"
     )]
-    pub trait City<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CompanyAddress` once it is set, so `send` and `build` can require it.
+    pub trait City {}
+    impl City for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CompanyAddress` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCompany` needs its required parameter `CompanyAddress`",
         label = "`CompanyAddress` is not set",
         note = "set it with `.company_address(…)` before this call"
     )]
-    pub trait CompanyAddress<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CompanyCode` once it is set, so `send` and `build` can require it.
+    pub trait CompanyAddress {}
+    impl CompanyAddress for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CompanyCode` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCompany` needs its required parameter `CompanyCode`",
         label = "`CompanyCode` is not set",
         note = "set it with `.company_code(…)` before this call"
     )]
-    pub trait CompanyCode<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CompanyName` once it is set, so `send` and `build` can require it.
+    pub trait CompanyCode {}
+    impl CompanyCode for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CompanyName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCompany` needs its required parameter `CompanyName`",
         label = "`CompanyName` is not set",
         note = "set it with `.company_name(…)` before this call"
     )]
-    pub trait CompanyName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CompanyPhone` once it is set, so `send` and `build` can require it.
+    pub trait CompanyName {}
+    impl CompanyName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CompanyPhone` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCompany` needs its required parameter `CompanyPhone`",
         label = "`CompanyPhone` is not set",
         note = "set it with `.company_phone(…)` before this call"
     )]
-    pub trait CompanyPhone<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CompanyType` once it is set, so `send` and `build` can require it.
+    pub trait CompanyPhone {}
+    impl CompanyPhone for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CompanyType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCompany` needs its required parameter `CompanyType`",
         label = "`CompanyType` is not set",
         note = "set it with `.company_type(…)` before this call"
     )]
-    pub trait CompanyType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CountryCode` once it is set, so `send` and `build` can require it.
+    pub trait CompanyType {}
+    impl CompanyType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CountryCode` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCompany` needs its required parameter `CountryCode`",
         label = "`CountryCode` is not set",
         note = "set it with `.country_code(…)` before this call"
     )]
-    pub trait CountryCode<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Lang` once it is set, so `send` and `build` can require it.
+    pub trait CountryCode {}
+    impl CountryCode for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Lang` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCompany` needs its required parameter `Lang`",
         label = "`Lang` is not set",
         note = "set it with `.lang(…)` before this call"
     )]
-    pub trait Lang<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PostCode` once it is set, so `send` and `build` can require it.
+    pub trait Lang {}
+    impl Lang for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PostCode` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCompany` needs its required parameter `PostCode`",
         label = "`PostCode` is not set",
         note = "set it with `.post_code(…)` before this call"
     )]
-    pub trait PostCode<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Province` once it is set, so `send` and `build` can require it.
+    pub trait PostCode {}
+    impl PostCode for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Province` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCompany` needs its required parameter `Province`",
         label = "`Province` is not set",
         note = "set it with `.province(…)` before this call"
     )]
-    pub trait Province<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::City<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CompanyAddress<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CompanyCode<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CompanyName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CompanyPhone<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CompanyType<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
-}
-impl self::required::CountryCode<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Lang<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PostCode<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Province<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Province {}
+    impl Province for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Creates a company profile to use in organization-validated certificate applications.

@@ -77,13 +77,10 @@ pub struct CreateContactBuilder<
     Mobile_ = ::alibabacloud_runtime::Missing,
     Name_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    email: ::std::option::Option<::std::string::String>,
-    idcard: ::std::option::Option<::std::string::String>,
-    mobile: Mobile_,
-    name: Name_,
-    webhooks: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateContactInput,
+    state: ::std::marker::PhantomData<(Mobile_, Name_)>,
 }
 impl CreateContactBuilder<
     ::alibabacloud_runtime::Missing,
@@ -91,13 +88,16 @@ impl CreateContactBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateContactBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            email: ::std::option::Option::None,
-            idcard: ::std::option::Option::None,
-            mobile: ::alibabacloud_runtime::Missing,
-            name: ::alibabacloud_runtime::Missing,
-            webhooks: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateContactInput {
+                email: ::std::option::Option::None,
+                idcard: ::std::option::Option::None,
+                mobile: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                webhooks: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -107,7 +107,7 @@ impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.email = ::std::option::Option::Some(value.into());
+        self.input.email = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Email`.
@@ -115,7 +115,7 @@ impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.email = value;
+        self.input.email = value;
         self
     }
     /// The contact's identity card number.
@@ -125,7 +125,7 @@ impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.idcard = ::std::option::Option::Some(value.into());
+        self.input.idcard = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Idcard`.
@@ -133,39 +133,35 @@ impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.idcard = value;
+        self.input.idcard = value;
         self
     }
     /// The contact's mobile phone number.
     ///
     /// Wire name `Mobile`: string, required.
     pub fn mobile(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateContactBuilder<::std::string::String, Name_> {
+    ) -> CreateContactBuilder<::alibabacloud_runtime::Set, Name_> {
+        self.input.mobile = value.into();
         CreateContactBuilder {
-            _client: self._client,
-            _options: self._options,
-            email: self.email,
-            idcard: self.idcard,
-            mobile: value.into(),
-            name: self.name,
-            webhooks: self.webhooks,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Name`: string, required.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateContactBuilder<Mobile_, ::std::string::String> {
+    ) -> CreateContactBuilder<Mobile_, ::alibabacloud_runtime::Set> {
+        self.input.name = value.into();
         CreateContactBuilder {
-            _client: self._client,
-            _options: self._options,
-            email: self.email,
-            idcard: self.idcard,
-            mobile: self.mobile,
-            name: value.into(),
-            webhooks: self.webhooks,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Webhook addresses that receive notifications, as one JSON-encoded string.
@@ -175,7 +171,7 @@ impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.webhooks = ::std::option::Option::Some(value.into());
+        self.input.webhooks = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Webhooks`.
@@ -183,46 +179,21 @@ impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.webhooks = value;
+        self.input.webhooks = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateContactInput)
-    where
-        Mobile_: self::required::Mobile<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateContactInput {
-                email: self.email,
-                idcard: self.idcard,
-                mobile: <Mobile_ as self::required::Mobile<
-                    ::std::string::String,
-                >>::into_value(self.mobile),
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                webhooks: self.webhooks,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateContactInput
     where
-        Mobile_: self::required::Mobile<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
+        Mobile_: self::required::Mobile,
+        Name_: self::required::Name,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -232,45 +203,30 @@ impl<Mobile_, Name_> CreateContactBuilder<Mobile_, Name_> {
         ::alibabacloud_runtime::SdkError<CreateContactError>,
     >
     where
-        Mobile_: self::required::Mobile<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
+        Mobile_: self::required::Mobile,
+        Name_: self::required::Name,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Mobile` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Mobile` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateContact` needs its required parameter `Mobile`",
         label = "`Mobile` is not set",
         note = "set it with `.mobile(…)` before this call"
     )]
-    pub trait Mobile<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    pub trait Mobile {}
+    impl Mobile for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateContact` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Mobile<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Creates a contact who receives certificate notifications.

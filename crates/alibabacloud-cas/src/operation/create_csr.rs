@@ -122,18 +122,12 @@ pub struct CreateCsrBuilder<
     Province_ = ::alibabacloud_runtime::Missing,
     Locality_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_size: KeySize_,
-    algorithm: Algorithm_,
-    common_name: CommonName_,
-    sans: ::std::option::Option<::std::string::String>,
-    country_code: CountryCode_,
-    province: Province_,
-    locality: Locality_,
-    corp_name: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    department: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateCsrInput,
+    state: ::std::marker::PhantomData<
+        (KeySize_, Algorithm_, CommonName_, CountryCode_, Province_, Locality_),
+    >,
 }
 impl CreateCsrBuilder<
     ::alibabacloud_runtime::Missing,
@@ -145,18 +139,21 @@ impl CreateCsrBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateCsrBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_size: ::alibabacloud_runtime::Missing,
-            algorithm: ::alibabacloud_runtime::Missing,
-            common_name: ::alibabacloud_runtime::Missing,
-            sans: ::std::option::Option::None,
-            country_code: ::alibabacloud_runtime::Missing,
-            province: ::alibabacloud_runtime::Missing,
-            locality: ::alibabacloud_runtime::Missing,
-            corp_name: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            department: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateCsrInput {
+                key_size: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                common_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                sans: ::std::option::Option::None,
+                country_code: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                province: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                locality: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                corp_name: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                department: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -179,87 +176,66 @@ impl<
     ///
     /// Wire name `KeySize`: 32-bit integer, required. Example: `2048`.
     pub fn key_size(
-        self,
+        mut self,
         value: i32,
     ) -> CreateCsrBuilder<
-        i32,
+        ::alibabacloud_runtime::Set,
         Algorithm_,
         CommonName_,
         CountryCode_,
         Province_,
         Locality_,
     > {
+        self.input.key_size = value;
         CreateCsrBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_size: value,
-            algorithm: self.algorithm,
-            common_name: self.common_name,
-            sans: self.sans,
-            country_code: self.country_code,
-            province: self.province,
-            locality: self.locality,
-            corp_name: self.corp_name,
-            name: self.name,
-            department: self.department,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The key algorithm of the key pair to generate.
     ///
     /// Wire name `Algorithm`: string, required. Example: `RSA`.
     pub fn algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCsrBuilder<
         KeySize_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CommonName_,
         CountryCode_,
         Province_,
         Locality_,
     > {
+        self.input.algorithm = value.into();
         CreateCsrBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_size: self.key_size,
-            algorithm: value.into(),
-            common_name: self.common_name,
-            sans: self.sans,
-            country_code: self.country_code,
-            province: self.province,
-            locality: self.locality,
-            corp_name: self.corp_name,
-            name: self.name,
-            department: self.department,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The common name (main domain) to put in the request.
     ///
     /// Wire name `CommonName`: string, required. Example: `123.com`.
     pub fn common_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCsrBuilder<
         KeySize_,
         Algorithm_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CountryCode_,
         Province_,
         Locality_,
     > {
+        self.input.common_name = value.into();
         CreateCsrBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_size: self.key_size,
-            algorithm: self.algorithm,
-            common_name: value.into(),
-            sans: self.sans,
-            country_code: self.country_code,
-            province: self.province,
-            locality: self.locality,
-            corp_name: self.corp_name,
-            name: self.name,
-            department: self.department,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Additional domain names, separated by commas.
@@ -269,7 +245,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sans = ::std::option::Option::Some(value.into());
+        self.input.sans = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Sans`.
@@ -277,72 +253,58 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.sans = value;
+        self.input.sans = value;
         self
     }
     /// The two-letter country code to put in the request.
     ///
     /// Wire name `CountryCode`: string, required. Example: `CN`.
     pub fn country_code(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCsrBuilder<
         KeySize_,
         Algorithm_,
         CommonName_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Province_,
         Locality_,
     > {
+        self.input.country_code = value.into();
         CreateCsrBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_size: self.key_size,
-            algorithm: self.algorithm,
-            common_name: self.common_name,
-            sans: self.sans,
-            country_code: value.into(),
-            province: self.province,
-            locality: self.locality,
-            corp_name: self.corp_name,
-            name: self.name,
-            department: self.department,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The province or state to put in the request.
     ///
     /// Wire name `Province`: string, required. Example: `Beijing`.
     pub fn province(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCsrBuilder<
         KeySize_,
         Algorithm_,
         CommonName_,
         CountryCode_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Locality_,
     > {
+        self.input.province = value.into();
         CreateCsrBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_size: self.key_size,
-            algorithm: self.algorithm,
-            common_name: self.common_name,
-            sans: self.sans,
-            country_code: self.country_code,
-            province: value.into(),
-            locality: self.locality,
-            corp_name: self.corp_name,
-            name: self.name,
-            department: self.department,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The city to put in the request.
     ///
     /// Wire name `Locality`: string, required. Example: `Beijing`.
     pub fn locality(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCsrBuilder<
         KeySize_,
@@ -350,21 +312,14 @@ impl<
         CommonName_,
         CountryCode_,
         Province_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.locality = value.into();
         CreateCsrBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_size: self.key_size,
-            algorithm: self.algorithm,
-            common_name: self.common_name,
-            sans: self.sans,
-            country_code: self.country_code,
-            province: self.province,
-            locality: value.into(),
-            corp_name: self.corp_name,
-            name: self.name,
-            department: self.department,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The organization name to put in the request.
@@ -374,7 +329,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.corp_name = ::std::option::Option::Some(value.into());
+        self.input.corp_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CorpName`.
@@ -382,7 +337,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.corp_name = value;
+        self.input.corp_name = value;
         self
     }
     /// A display name for the request.
@@ -392,7 +347,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -400,7 +355,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// The organizational unit to put in the request.
@@ -410,7 +365,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.department = ::std::option::Option::Some(value.into());
+        self.input.department = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Department`.
@@ -418,81 +373,25 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.department = value;
+        self.input.department = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    KeySize_,
-    Algorithm_,
-    CommonName_,
-    CountryCode_,
-    Province_,
-    Locality_,
-> CreateCsrBuilder<
-    KeySize_,
-    Algorithm_,
-    CommonName_,
-    CountryCode_,
-    Province_,
-    Locality_,
-> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateCsrInput)
-    where
-        KeySize_: self::required::KeySize<i32>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        CommonName_: self::required::CommonName<::std::string::String>,
-        CountryCode_: self::required::CountryCode<::std::string::String>,
-        Province_: self::required::Province<::std::string::String>,
-        Locality_: self::required::Locality<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateCsrInput {
-                key_size: <KeySize_ as self::required::KeySize<
-                    i32,
-                >>::into_value(self.key_size),
-                algorithm: <Algorithm_ as self::required::Algorithm<
-                    ::std::string::String,
-                >>::into_value(self.algorithm),
-                common_name: <CommonName_ as self::required::CommonName<
-                    ::std::string::String,
-                >>::into_value(self.common_name),
-                sans: self.sans,
-                country_code: <CountryCode_ as self::required::CountryCode<
-                    ::std::string::String,
-                >>::into_value(self.country_code),
-                province: <Province_ as self::required::Province<
-                    ::std::string::String,
-                >>::into_value(self.province),
-                locality: <Locality_ as self::required::Locality<
-                    ::std::string::String,
-                >>::into_value(self.locality),
-                corp_name: self.corp_name,
-                name: self.name,
-                department: self.department,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateCsrInput
     where
-        KeySize_: self::required::KeySize<i32>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        CommonName_: self::required::CommonName<::std::string::String>,
-        CountryCode_: self::required::CountryCode<::std::string::String>,
-        Province_: self::required::Province<::std::string::String>,
-        Locality_: self::required::Locality<::std::string::String>,
+        KeySize_: self::required::KeySize,
+        Algorithm_: self::required::Algorithm,
+        CommonName_: self::required::CommonName,
+        CountryCode_: self::required::CountryCode,
+        Province_: self::required::Province,
+        Locality_: self::required::Locality,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -502,109 +401,66 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateCsrError>,
     >
     where
-        KeySize_: self::required::KeySize<i32>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        CommonName_: self::required::CommonName<::std::string::String>,
-        CountryCode_: self::required::CountryCode<::std::string::String>,
-        Province_: self::required::Province<::std::string::String>,
-        Locality_: self::required::Locality<::std::string::String>,
+        KeySize_: self::required::KeySize,
+        Algorithm_: self::required::Algorithm,
+        CommonName_: self::required::CommonName,
+        CountryCode_: self::required::CountryCode,
+        Province_: self::required::Province,
+        Locality_: self::required::Locality,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeySize` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeySize` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCsr` needs its required parameter `KeySize`",
         label = "`KeySize` is not set",
         note = "set it with `.key_size(…)` before this call"
     )]
-    pub trait KeySize<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    pub trait KeySize {}
+    impl KeySize for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Algorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCsr` needs its required parameter `Algorithm`",
         label = "`Algorithm` is not set",
         note = "set it with `.algorithm(…)` before this call"
     )]
-    pub trait Algorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CommonName` once it is set, so `send` and `build` can require it.
+    pub trait Algorithm {}
+    impl Algorithm for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CommonName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCsr` needs its required parameter `CommonName`",
         label = "`CommonName` is not set",
         note = "set it with `.common_name(…)` before this call"
     )]
-    pub trait CommonName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CountryCode` once it is set, so `send` and `build` can require it.
+    pub trait CommonName {}
+    impl CommonName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CountryCode` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCsr` needs its required parameter `CountryCode`",
         label = "`CountryCode` is not set",
         note = "set it with `.country_code(…)` before this call"
     )]
-    pub trait CountryCode<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Province` once it is set, so `send` and `build` can require it.
+    pub trait CountryCode {}
+    impl CountryCode for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Province` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCsr` needs its required parameter `Province`",
         label = "`Province` is not set",
         note = "set it with `.province(…)` before this call"
     )]
-    pub trait Province<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Locality` once it is set, so `send` and `build` can require it.
+    pub trait Province {}
+    impl Province for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Locality` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCsr` needs its required parameter `Locality`",
         label = "`Locality` is not set",
         note = "set it with `.locality(…)` before this call"
     )]
-    pub trait Locality<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeySize<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
-}
-impl self::required::Algorithm<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CommonName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CountryCode<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Province<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Locality<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Locality {}
+    impl Locality for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Has the service generate a key pair and a certificate signing request for it.

@@ -100,14 +100,12 @@ pub struct CreateDeploymentJobBuilder<
     ResourceIds_ = ::alibabacloud_runtime::Missing,
     ContactIds_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    name: Name_,
-    job_type: JobType_,
-    cert_ids: CertIds_,
-    resource_ids: ResourceIds_,
-    contact_ids: ContactIds_,
-    schedule_time: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateDeploymentJobInput,
+    state: ::std::marker::PhantomData<
+        (Name_, JobType_, CertIds_, ResourceIds_, ContactIds_),
+    >,
 }
 impl CreateDeploymentJobBuilder<
     ::alibabacloud_runtime::Missing,
@@ -118,14 +116,17 @@ impl CreateDeploymentJobBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateDeploymentJobBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            name: ::alibabacloud_runtime::Missing,
-            job_type: ::alibabacloud_runtime::Missing,
-            cert_ids: ::alibabacloud_runtime::Missing,
-            resource_ids: ::alibabacloud_runtime::Missing,
-            contact_ids: ::alibabacloud_runtime::Missing,
-            schedule_time: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateDeploymentJobInput {
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                job_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                cert_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                contact_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                schedule_time: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -140,190 +141,134 @@ impl<
     ///
     /// Wire name `Name`: string, required. Example: `jobName`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDeploymentJobBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         JobType_,
         CertIds_,
         ResourceIds_,
         ContactIds_,
     > {
+        self.input.name = value.into();
         CreateDeploymentJobBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: value.into(),
-            job_type: self.job_type,
-            cert_ids: self.cert_ids,
-            resource_ids: self.resource_ids,
-            contact_ids: self.contact_ids,
-            schedule_time: self.schedule_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The kind of deployment job.
     ///
     /// Wire name `JobType`: string, required. Example: `user`.
     pub fn job_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDeploymentJobBuilder<
         Name_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CertIds_,
         ResourceIds_,
         ContactIds_,
     > {
+        self.input.job_type = value.into();
         CreateDeploymentJobBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: self.name,
-            job_type: value.into(),
-            cert_ids: self.cert_ids,
-            resource_ids: self.resource_ids,
-            contact_ids: self.contact_ids,
-            schedule_time: self.schedule_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The IDs of the certificates to deploy, separated by commas.
     ///
     /// Wire name `CertIds`: string, required. Example: `12342649,12304338,12067351,9957285`.
     pub fn cert_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDeploymentJobBuilder<
         Name_,
         JobType_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ResourceIds_,
         ContactIds_,
     > {
+        self.input.cert_ids = value.into();
         CreateDeploymentJobBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: self.name,
-            job_type: self.job_type,
-            cert_ids: value.into(),
-            resource_ids: self.resource_ids,
-            contact_ids: self.contact_ids,
-            schedule_time: self.schedule_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The IDs of the cloud resources to deploy to, separated by commas.
     ///
     /// Wire name `ResourceIds`: string, required. Example: `6591316,6585549,6190248,5811894,5775176,5772504`.
     pub fn resource_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDeploymentJobBuilder<
         Name_,
         JobType_,
         CertIds_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ContactIds_,
     > {
+        self.input.resource_ids = value.into();
         CreateDeploymentJobBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: self.name,
-            job_type: self.job_type,
-            cert_ids: self.cert_ids,
-            resource_ids: value.into(),
-            contact_ids: self.contact_ids,
-            schedule_time: self.schedule_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The IDs of the contacts to notify, separated by commas.
     ///
     /// Wire name `ContactIds`: string, required. Example: `1,2`.
     pub fn contact_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDeploymentJobBuilder<
         Name_,
         JobType_,
         CertIds_,
         ResourceIds_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.contact_ids = value.into();
         CreateDeploymentJobBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: self.name,
-            job_type: self.job_type,
-            cert_ids: self.cert_ids,
-            resource_ids: self.resource_ids,
-            contact_ids: value.into(),
-            schedule_time: self.schedule_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// When the job should run, as a timestamp; leave it out to run it without a schedule.
     ///
     /// Wire name `ScheduleTime`: 64-bit integer. Example: `1706613560008`.
     pub fn schedule_time(mut self, value: i64) -> Self {
-        self.schedule_time = ::std::option::Option::Some(value);
+        self.input.schedule_time = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ScheduleTime`.
     pub fn set_schedule_time(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.schedule_time = value;
+        self.input.schedule_time = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    Name_,
-    JobType_,
-    CertIds_,
-    ResourceIds_,
-    ContactIds_,
-> CreateDeploymentJobBuilder<Name_, JobType_, CertIds_, ResourceIds_, ContactIds_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateDeploymentJobInput)
-    where
-        Name_: self::required::Name<::std::string::String>,
-        JobType_: self::required::JobType<::std::string::String>,
-        CertIds_: self::required::CertIds<::std::string::String>,
-        ResourceIds_: self::required::ResourceIds<::std::string::String>,
-        ContactIds_: self::required::ContactIds<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateDeploymentJobInput {
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                job_type: <JobType_ as self::required::JobType<
-                    ::std::string::String,
-                >>::into_value(self.job_type),
-                cert_ids: <CertIds_ as self::required::CertIds<
-                    ::std::string::String,
-                >>::into_value(self.cert_ids),
-                resource_ids: <ResourceIds_ as self::required::ResourceIds<
-                    ::std::string::String,
-                >>::into_value(self.resource_ids),
-                contact_ids: <ContactIds_ as self::required::ContactIds<
-                    ::std::string::String,
-                >>::into_value(self.contact_ids),
-                schedule_time: self.schedule_time,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateDeploymentJobInput
     where
-        Name_: self::required::Name<::std::string::String>,
-        JobType_: self::required::JobType<::std::string::String>,
-        CertIds_: self::required::CertIds<::std::string::String>,
-        ResourceIds_: self::required::ResourceIds<::std::string::String>,
-        ContactIds_: self::required::ContactIds<::std::string::String>,
+        Name_: self::required::Name,
+        JobType_: self::required::JobType,
+        CertIds_: self::required::CertIds,
+        ResourceIds_: self::required::ResourceIds,
+        ContactIds_: self::required::ContactIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -333,93 +278,57 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateDeploymentJobError>,
     >
     where
-        Name_: self::required::Name<::std::string::String>,
-        JobType_: self::required::JobType<::std::string::String>,
-        CertIds_: self::required::CertIds<::std::string::String>,
-        ResourceIds_: self::required::ResourceIds<::std::string::String>,
-        ContactIds_: self::required::ContactIds<::std::string::String>,
+        Name_: self::required::Name,
+        JobType_: self::required::JobType,
+        CertIds_: self::required::CertIds,
+        ResourceIds_: self::required::ResourceIds,
+        ContactIds_: self::required::ContactIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateDeploymentJobBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateDeploymentJobBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDeploymentJob` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `JobType` once it is set, so `send` and `build` can require it.
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `JobType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDeploymentJob` needs its required parameter `JobType`",
         label = "`JobType` is not set",
         note = "set it with `.job_type(…)` before this call"
     )]
-    pub trait JobType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CertIds` once it is set, so `send` and `build` can require it.
+    pub trait JobType {}
+    impl JobType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CertIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDeploymentJob` needs its required parameter `CertIds`",
         label = "`CertIds` is not set",
         note = "set it with `.cert_ids(…)` before this call"
     )]
-    pub trait CertIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceIds` once it is set, so `send` and `build` can require it.
+    pub trait CertIds {}
+    impl CertIds for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDeploymentJob` needs its required parameter `ResourceIds`",
         label = "`ResourceIds` is not set",
         note = "set it with `.resource_ids(…)` before this call"
     )]
-    pub trait ResourceIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ContactIds` once it is set, so `send` and `build` can require it.
+    pub trait ResourceIds {}
+    impl ResourceIds for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ContactIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDeploymentJob` needs its required parameter `ContactIds`",
         label = "`ContactIds` is not set",
         note = "set it with `.contact_ids(…)` before this call"
     )]
-    pub trait ContactIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::JobType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CertIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ContactIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ContactIds {}
+    impl ContactIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Creates a job that deploys certificates to cloud resources.

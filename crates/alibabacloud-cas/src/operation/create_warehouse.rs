@@ -68,20 +68,20 @@ pub enum CreateWarehouseError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateWarehouseBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    biz: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    r#type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateWarehouseInput,
 }
 impl CreateWarehouseBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateWarehouseBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            biz: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateWarehouseInput {
+                biz: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -93,7 +93,7 @@ impl CreateWarehouseBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.biz = ::std::option::Option::Some(value.into());
+        self.input.biz = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Biz`.
@@ -101,7 +101,7 @@ impl CreateWarehouseBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.biz = value;
+        self.input.biz = value;
         self
     }
     /// A display name for the warehouse.
@@ -111,7 +111,7 @@ impl CreateWarehouseBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -119,7 +119,7 @@ impl CreateWarehouseBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// The kind of warehouse.
@@ -129,7 +129,7 @@ impl CreateWarehouseBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.input.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Type`.
@@ -137,32 +137,17 @@ impl CreateWarehouseBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.r#type = value;
+        self.input.r#type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl CreateWarehouseBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateWarehouseInput) {
-        (
-            self._client,
-            self._options,
-            CreateWarehouseInput {
-                biz: self.biz,
-                name: self.name,
-                r#type: self.r#type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateWarehouseInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -171,8 +156,7 @@ impl CreateWarehouseBuilder {
         CreateWarehouseOutput,
         ::alibabacloud_runtime::SdkError<CreateWarehouseError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -180,48 +180,36 @@ pub enum CreateWHClientCertificateError {
 pub struct CreateWHClientCertificateBuilder<
     ParentIdentifier_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    after_time: ::std::option::Option<i64>,
-    algorithm: ::std::option::Option<Algorithm>,
-    before_time: ::std::option::Option<i64>,
-    common_name: ::std::option::Option<::std::string::String>,
-    country: ::std::option::Option<::std::string::String>,
-    csr: ::std::option::Option<::std::string::String>,
-    days: ::std::option::Option<i64>,
-    immediately: ::std::option::Option<i64>,
-    locality: ::std::option::Option<::std::string::String>,
-    months: ::std::option::Option<i64>,
-    organization: ::std::option::Option<::std::string::String>,
-    organization_unit: ::std::option::Option<::std::string::String>,
-    parent_identifier: ParentIdentifier_,
-    san_type: ::std::option::Option<i64>,
-    san_value: ::std::option::Option<::std::string::String>,
-    state: ::std::option::Option<::std::string::String>,
-    years: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateWHClientCertificateInput,
+    state: ::std::marker::PhantomData<(ParentIdentifier_,)>,
 }
 impl CreateWHClientCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateWHClientCertificateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            after_time: ::std::option::Option::None,
-            algorithm: ::std::option::Option::None,
-            before_time: ::std::option::Option::None,
-            common_name: ::std::option::Option::None,
-            country: ::std::option::Option::None,
-            csr: ::std::option::Option::None,
-            days: ::std::option::Option::None,
-            immediately: ::std::option::Option::None,
-            locality: ::std::option::Option::None,
-            months: ::std::option::Option::None,
-            organization: ::std::option::Option::None,
-            organization_unit: ::std::option::Option::None,
-            parent_identifier: ::alibabacloud_runtime::Missing,
-            san_type: ::std::option::Option::None,
-            san_value: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            years: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateWHClientCertificateInput {
+                after_time: ::std::option::Option::None,
+                algorithm: ::std::option::Option::None,
+                before_time: ::std::option::Option::None,
+                common_name: ::std::option::Option::None,
+                country: ::std::option::Option::None,
+                csr: ::std::option::Option::None,
+                days: ::std::option::Option::None,
+                immediately: ::std::option::Option::None,
+                locality: ::std::option::Option::None,
+                months: ::std::option::Option::None,
+                organization: ::std::option::Option::None,
+                organization_unit: ::std::option::Option::None,
+                parent_identifier: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                san_type: ::std::option::Option::None,
+                san_value: ::std::option::Option::None,
+                state: ::std::option::Option::None,
+                years: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -230,36 +218,36 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
     ///
     /// Wire name `AfterTime`: 64-bit integer.
     pub fn after_time(mut self, value: i64) -> Self {
-        self.after_time = ::std::option::Option::Some(value);
+        self.input.after_time = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AfterTime`.
     pub fn set_after_time(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.after_time = value;
+        self.input.after_time = value;
         self
     }
     /// The key algorithm and size of the new certificate.
     ///
     /// Wire name `Algorithm`: [`Algorithm`].
     pub fn algorithm(mut self, value: impl ::std::convert::Into<Algorithm>) -> Self {
-        self.algorithm = ::std::option::Option::Some(value.into());
+        self.input.algorithm = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Algorithm`.
     pub fn set_algorithm(mut self, value: ::std::option::Option<Algorithm>) -> Self {
-        self.algorithm = value;
+        self.input.algorithm = value;
         self
     }
     /// The start of the validity period, as a timestamp.
     ///
     /// Wire name `BeforeTime`: 64-bit integer.
     pub fn before_time(mut self, value: i64) -> Self {
-        self.before_time = ::std::option::Option::Some(value);
+        self.input.before_time = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `BeforeTime`.
     pub fn set_before_time(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.before_time = value;
+        self.input.before_time = value;
         self
     }
     /// The subject common name.
@@ -269,7 +257,7 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.common_name = ::std::option::Option::Some(value.into());
+        self.input.common_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CommonName`.
@@ -277,7 +265,7 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.common_name = value;
+        self.input.common_name = value;
         self
     }
     /// The subject country code.
@@ -287,7 +275,7 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.country = ::std::option::Option::Some(value.into());
+        self.input.country = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Country`.
@@ -295,7 +283,7 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.country = value;
+        self.input.country = value;
         self
     }
     /// A PEM certificate signing request to issue from, instead of a key pair generated by the service.
@@ -305,7 +293,7 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.csr = ::std::option::Option::Some(value.into());
+        self.input.csr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Csr`.
@@ -313,31 +301,31 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.csr = value;
+        self.input.csr = value;
         self
     }
     /// The validity period in days.
     ///
     /// Wire name `Days`: 64-bit integer.
     pub fn days(mut self, value: i64) -> Self {
-        self.days = ::std::option::Option::Some(value);
+        self.input.days = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Days`.
     pub fn set_days(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.days = value;
+        self.input.days = value;
         self
     }
     /// A numeric flag controlling whether the certificate is issued and returned at once.
     ///
     /// Wire name `Immediately`: 64-bit integer.
     pub fn immediately(mut self, value: i64) -> Self {
-        self.immediately = ::std::option::Option::Some(value);
+        self.input.immediately = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Immediately`.
     pub fn set_immediately(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.immediately = value;
+        self.input.immediately = value;
         self
     }
     /// The subject city.
@@ -347,7 +335,7 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.locality = ::std::option::Option::Some(value.into());
+        self.input.locality = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Locality`.
@@ -355,19 +343,19 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.locality = value;
+        self.input.locality = value;
         self
     }
     /// The validity period in months.
     ///
     /// Wire name `Months`: 64-bit integer.
     pub fn months(mut self, value: i64) -> Self {
-        self.months = ::std::option::Option::Some(value);
+        self.input.months = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Months`.
     pub fn set_months(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.months = value;
+        self.input.months = value;
         self
     }
     /// The subject organization.
@@ -377,7 +365,7 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.organization = ::std::option::Option::Some(value.into());
+        self.input.organization = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Organization`.
@@ -385,7 +373,7 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.organization = value;
+        self.input.organization = value;
         self
     }
     /// The subject organizational unit.
@@ -395,7 +383,7 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.organization_unit = ::std::option::Option::Some(value.into());
+        self.input.organization_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OrganizationUnit`.
@@ -403,48 +391,34 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.organization_unit = value;
+        self.input.organization_unit = value;
         self
     }
     /// The identifier of the CA certificate that signs the new certificate.
     ///
     /// Wire name `ParentIdentifier`: string, required.
     pub fn parent_identifier(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateWHClientCertificateBuilder<::std::string::String> {
+    ) -> CreateWHClientCertificateBuilder<::alibabacloud_runtime::Set> {
+        self.input.parent_identifier = value.into();
         CreateWHClientCertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            after_time: self.after_time,
-            algorithm: self.algorithm,
-            before_time: self.before_time,
-            common_name: self.common_name,
-            country: self.country,
-            csr: self.csr,
-            days: self.days,
-            immediately: self.immediately,
-            locality: self.locality,
-            months: self.months,
-            organization: self.organization,
-            organization_unit: self.organization_unit,
-            parent_identifier: value.into(),
-            san_type: self.san_type,
-            san_value: self.san_value,
-            state: self.state,
-            years: self.years,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// A numeric code for the kind of subject alternative name in `SanValue`.
     ///
     /// Wire name `SanType`: 64-bit integer. Documented values: `1`, `2`, `6`, `7`.
     pub fn san_type(mut self, value: i64) -> Self {
-        self.san_type = ::std::option::Option::Some(value);
+        self.input.san_type = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SanType`.
     pub fn set_san_type(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.san_type = value;
+        self.input.san_type = value;
         self
     }
     /// The subject alternative names.
@@ -454,7 +428,7 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.san_value = ::std::option::Option::Some(value.into());
+        self.input.san_value = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SanValue`.
@@ -462,7 +436,7 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.san_value = value;
+        self.input.san_value = value;
         self
     }
     /// The subject province or state.
@@ -472,7 +446,7 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
+        self.input.state = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `State`.
@@ -480,70 +454,32 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.state = value;
+        self.input.state = value;
         self
     }
     /// The validity period in years.
     ///
     /// Wire name `Years`: 64-bit integer.
     pub fn years(mut self, value: i64) -> Self {
-        self.years = ::std::option::Option::Some(value);
+        self.input.years = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Years`.
     pub fn set_years(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.years = value;
+        self.input.years = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateWHClientCertificateInput,
-    )
-    where
-        ParentIdentifier_: self::required::ParentIdentifier<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateWHClientCertificateInput {
-                after_time: self.after_time,
-                algorithm: self.algorithm,
-                before_time: self.before_time,
-                common_name: self.common_name,
-                country: self.country,
-                csr: self.csr,
-                days: self.days,
-                immediately: self.immediately,
-                locality: self.locality,
-                months: self.months,
-                organization: self.organization,
-                organization_unit: self.organization_unit,
-                parent_identifier: <ParentIdentifier_ as self::required::ParentIdentifier<
-                    ::std::string::String,
-                >>::into_value(self.parent_identifier),
-                san_type: self.san_type,
-                san_value: self.san_value,
-                state: self.state,
-                years: self.years,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateWHClientCertificateInput
     where
-        ParentIdentifier_: self::required::ParentIdentifier<::std::string::String>,
+        ParentIdentifier_: self::required::ParentIdentifier,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -553,29 +489,21 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
         ::alibabacloud_runtime::SdkError<CreateWHClientCertificateError>,
     >
     where
-        ParentIdentifier_: self::required::ParentIdentifier<::std::string::String>,
+        ParentIdentifier_: self::required::ParentIdentifier,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateWHClientCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateWHClientCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ParentIdentifier` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ParentIdentifier` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateWHClientCertificate` needs its required parameter `ParentIdentifier`",
         label = "`ParentIdentifier` is not set",
         note = "set it with `.parent_identifier(…)` before this call"
     )]
-    pub trait ParentIdentifier<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ParentIdentifier<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ParentIdentifier {}
+    impl ParentIdentifier for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Issues a client certificate signed by a private CA certificate held in a certificate warehouse.

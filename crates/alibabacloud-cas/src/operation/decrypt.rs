@@ -126,26 +126,25 @@ pub struct DecryptBuilder<
     Algorithm_ = ::alibabacloud_runtime::Missing,
     CiphertextBlob_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cert_identifier: ::std::option::Option<::std::string::String>,
-    algorithm: Algorithm_,
-    ciphertext_blob: CiphertextBlob_,
-    custom_identifier: ::std::option::Option<::std::string::String>,
-    message_type: ::std::option::Option<::std::string::String>,
-    warehouse_id: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DecryptInput,
+    state: ::std::marker::PhantomData<(Algorithm_, CiphertextBlob_)>,
 }
 impl DecryptBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DecryptBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cert_identifier: ::std::option::Option::None,
-            algorithm: ::alibabacloud_runtime::Missing,
-            ciphertext_blob: ::alibabacloud_runtime::Missing,
-            custom_identifier: ::std::option::Option::None,
-            message_type: ::std::option::Option::None,
-            warehouse_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DecryptInput {
+                cert_identifier: ::std::option::Option::None,
+                algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ciphertext_blob: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                custom_identifier: ::std::option::Option::None,
+                message_type: ::std::option::Option::None,
+                warehouse_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -157,7 +156,7 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cert_identifier = ::std::option::Option::Some(value.into());
+        self.input.cert_identifier = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertIdentifier`.
@@ -165,43 +164,37 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cert_identifier = value;
+        self.input.cert_identifier = value;
         self
     }
     /// The encryption algorithm the ciphertext was produced with.
     ///
     /// Wire name `Algorithm`: [`Algorithm`], required. Example: `RSAESOAEPSHA_1`.
     pub fn algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<Algorithm>,
-    ) -> DecryptBuilder<Algorithm, CiphertextBlob_> {
+    ) -> DecryptBuilder<::alibabacloud_runtime::Set, CiphertextBlob_> {
+        self.input.algorithm = value.into();
         DecryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            cert_identifier: self.cert_identifier,
-            algorithm: value.into(),
-            ciphertext_blob: self.ciphertext_blob,
-            custom_identifier: self.custom_identifier,
-            message_type: self.message_type,
-            warehouse_id: self.warehouse_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The ciphertext, Base64-encoded.
     ///
     /// Wire name `CiphertextBlob`: string, required. Example: `ZOyIygCyaOW6Gj****MlNKiuyjfzw=`.
     pub fn ciphertext_blob(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DecryptBuilder<Algorithm_, ::std::string::String> {
+    ) -> DecryptBuilder<Algorithm_, ::alibabacloud_runtime::Set> {
+        self.input.ciphertext_blob = value.into();
         DecryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            cert_identifier: self.cert_identifier,
-            algorithm: self.algorithm,
-            ciphertext_blob: value.into(),
-            custom_identifier: self.custom_identifier,
-            message_type: self.message_type,
-            warehouse_id: self.warehouse_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
@@ -211,7 +204,7 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.custom_identifier = ::std::option::Option::Some(value.into());
+        self.input.custom_identifier = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CustomIdentifier`.
@@ -219,7 +212,7 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.custom_identifier = value;
+        self.input.custom_identifier = value;
         self
     }
     /// How the returned plaintext is encoded.
@@ -229,7 +222,7 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message_type = ::std::option::Option::Some(value.into());
+        self.input.message_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MessageType`.
@@ -237,59 +230,33 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.message_type = value;
+        self.input.message_type = value;
         self
     }
     /// The ID of the certificate warehouse that holds the certificate.
     ///
     /// Wire name `WarehouseId`: 64-bit integer.
     pub fn warehouse_id(mut self, value: i64) -> Self {
-        self.warehouse_id = ::std::option::Option::Some(value);
+        self.input.warehouse_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `WarehouseId`.
     pub fn set_warehouse_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.warehouse_id = value;
+        self.input.warehouse_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DecryptInput)
-    where
-        Algorithm_: self::required::Algorithm<Algorithm>,
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DecryptInput {
-                cert_identifier: self.cert_identifier,
-                algorithm: <Algorithm_ as self::required::Algorithm<
-                    Algorithm,
-                >>::into_value(self.algorithm),
-                ciphertext_blob: <CiphertextBlob_ as self::required::CiphertextBlob<
-                    ::std::string::String,
-                >>::into_value(self.ciphertext_blob),
-                custom_identifier: self.custom_identifier,
-                message_type: self.message_type,
-                warehouse_id: self.warehouse_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DecryptInput
     where
-        Algorithm_: self::required::Algorithm<Algorithm>,
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        Algorithm_: self::required::Algorithm,
+        CiphertextBlob_: self::required::CiphertextBlob,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -299,45 +266,30 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
         ::alibabacloud_runtime::SdkError<DecryptError>,
     >
     where
-        Algorithm_: self::required::Algorithm<Algorithm>,
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        Algorithm_: self::required::Algorithm,
+        CiphertextBlob_: self::required::CiphertextBlob,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DecryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DecryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Algorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`Decrypt` needs its required parameter `Algorithm`",
         label = "`Algorithm` is not set",
         note = "set it with `.algorithm(…)` before this call"
     )]
-    pub trait Algorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CiphertextBlob` once it is set, so `send` and `build` can require it.
+    pub trait Algorithm {}
+    impl Algorithm for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CiphertextBlob` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`Decrypt` needs its required parameter `CiphertextBlob`",
         label = "`CiphertextBlob` is not set",
         note = "set it with `.ciphertext_blob(…)` before this call"
     )]
-    pub trait CiphertextBlob<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Algorithm<Algorithm> for Algorithm {
-    fn into_value(self) -> Algorithm {
-        self
-    }
-}
-impl self::required::CiphertextBlob<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait CiphertextBlob {}
+    impl CiphertextBlob for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Decrypts ciphertext with the private key of a certificate that the service holds.

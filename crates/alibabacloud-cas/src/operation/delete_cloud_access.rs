@@ -57,16 +57,18 @@ pub enum DeleteCloudAccessError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCloudAccessBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    access_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteCloudAccessInput,
 }
 impl DeleteCloudAccessBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteCloudAccessBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            access_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteCloudAccessInput {
+                access_id: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -78,7 +80,7 @@ impl DeleteCloudAccessBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.access_id = ::std::option::Option::Some(value.into());
+        self.input.access_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AccessId`.
@@ -86,30 +88,17 @@ impl DeleteCloudAccessBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.access_id = value;
+        self.input.access_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DeleteCloudAccessBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCloudAccessInput) {
-        (
-            self._client,
-            self._options,
-            DeleteCloudAccessInput {
-                access_id: self.access_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteCloudAccessInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -118,8 +107,7 @@ impl DeleteCloudAccessBuilder {
         DeleteCloudAccessOutput,
         ::alibabacloud_runtime::SdkError<DeleteCloudAccessError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

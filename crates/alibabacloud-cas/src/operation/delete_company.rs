@@ -53,57 +53,48 @@ pub enum DeleteCompanyError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCompanyBuilder<CompanyId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    company_id: CompanyId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteCompanyInput,
+    state: ::std::marker::PhantomData<(CompanyId_,)>,
 }
 impl DeleteCompanyBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteCompanyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            company_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteCompanyInput {
+                company_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<CompanyId_> DeleteCompanyBuilder<CompanyId_> {
     /// Wire name `CompanyId`: 64-bit integer, required.
-    pub fn company_id(self, value: i64) -> DeleteCompanyBuilder<i64> {
+    pub fn company_id(
+        mut self,
+        value: i64,
+    ) -> DeleteCompanyBuilder<::alibabacloud_runtime::Set> {
+        self.input.company_id = value;
         DeleteCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            company_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<CompanyId_> DeleteCompanyBuilder<CompanyId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCompanyInput)
-    where
-        CompanyId_: self::required::CompanyId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteCompanyInput {
-                company_id: <CompanyId_ as self::required::CompanyId<
-                    i64,
-                >>::into_value(self.company_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteCompanyInput
     where
-        CompanyId_: self::required::CompanyId<i64>,
+        CompanyId_: self::required::CompanyId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -113,29 +104,21 @@ impl<CompanyId_> DeleteCompanyBuilder<CompanyId_> {
         ::alibabacloud_runtime::SdkError<DeleteCompanyError>,
     >
     where
-        CompanyId_: self::required::CompanyId<i64>,
+        CompanyId_: self::required::CompanyId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteCompanyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteCompanyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CompanyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CompanyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteCompany` needs its required parameter `CompanyId`",
         label = "`CompanyId` is not set",
         note = "set it with `.company_id(…)` before this call"
     )]
-    pub trait CompanyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CompanyId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait CompanyId {}
+    impl CompanyId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Deletes a company profile.

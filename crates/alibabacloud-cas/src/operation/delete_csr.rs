@@ -61,55 +61,48 @@ pub enum DeleteCsrError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteCsrBuilder<CsrId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    csr_id: CsrId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteCsrInput,
+    state: ::std::marker::PhantomData<(CsrId_,)>,
 }
 impl DeleteCsrBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteCsrBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            csr_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteCsrInput {
+                csr_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<CsrId_> DeleteCsrBuilder<CsrId_> {
     /// Wire name `CsrId`: 64-bit integer, required. Example: `3013`.
-    pub fn csr_id(self, value: i64) -> DeleteCsrBuilder<i64> {
+    pub fn csr_id(
+        mut self,
+        value: i64,
+    ) -> DeleteCsrBuilder<::alibabacloud_runtime::Set> {
+        self.input.csr_id = value;
         DeleteCsrBuilder {
-            _client: self._client,
-            _options: self._options,
-            csr_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<CsrId_> DeleteCsrBuilder<CsrId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCsrInput)
-    where
-        CsrId_: self::required::CsrId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteCsrInput {
-                csr_id: <CsrId_ as self::required::CsrId<i64>>::into_value(self.csr_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteCsrInput
     where
-        CsrId_: self::required::CsrId<i64>,
+        CsrId_: self::required::CsrId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -119,29 +112,21 @@ impl<CsrId_> DeleteCsrBuilder<CsrId_> {
         ::alibabacloud_runtime::SdkError<DeleteCsrError>,
     >
     where
-        CsrId_: self::required::CsrId<i64>,
+        CsrId_: self::required::CsrId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CsrId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CsrId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteCsr` needs its required parameter `CsrId`",
         label = "`CsrId` is not set",
         note = "set it with `.csr_id(…)` before this call"
     )]
-    pub trait CsrId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CsrId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait CsrId {}
+    impl CsrId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Deletes a certificate signing request and any private key stored with it.

@@ -63,16 +63,20 @@ pub enum DeletePCACertError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeletePCACertBuilder<Identifier_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    identifier: Identifier_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeletePCACertInput,
+    state: ::std::marker::PhantomData<(Identifier_,)>,
 }
 impl DeletePCACertBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeletePCACertBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            identifier: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeletePCACertInput {
+                identifier: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -81,44 +85,28 @@ impl<Identifier_> DeletePCACertBuilder<Identifier_> {
     ///
     /// Wire name `Identifier`: string, required. Example: `ccaf0c629c2be1e2ab`.
     pub fn identifier(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeletePCACertBuilder<::std::string::String> {
+    ) -> DeletePCACertBuilder<::alibabacloud_runtime::Set> {
+        self.input.identifier = value.into();
         DeletePCACertBuilder {
-            _client: self._client,
-            _options: self._options,
-            identifier: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Identifier_> DeletePCACertBuilder<Identifier_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePCACertInput)
-    where
-        Identifier_: self::required::Identifier<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeletePCACertInput {
-                identifier: <Identifier_ as self::required::Identifier<
-                    ::std::string::String,
-                >>::into_value(self.identifier),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeletePCACertInput
     where
-        Identifier_: self::required::Identifier<::std::string::String>,
+        Identifier_: self::required::Identifier,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -128,29 +116,21 @@ impl<Identifier_> DeletePCACertBuilder<Identifier_> {
         ::alibabacloud_runtime::SdkError<DeletePCACertError>,
     >
     where
-        Identifier_: self::required::Identifier<::std::string::String>,
+        Identifier_: self::required::Identifier,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeletePCACertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeletePCACertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Identifier` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Identifier` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeletePCACert` needs its required parameter `Identifier`",
         label = "`Identifier` is not set",
         note = "set it with `.identifier(…)` before this call"
     )]
-    pub trait Identifier<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Identifier<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Identifier {}
+    impl Identifier for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Deletes a private CA certificate from a certificate warehouse.

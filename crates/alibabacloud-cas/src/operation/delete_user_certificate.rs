@@ -75,18 +75,21 @@ pub enum DeleteUserCertificateError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteUserCertificateBuilder<CertId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cert_id: CertId_,
-    client_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteUserCertificateInput,
+    state: ::std::marker::PhantomData<(CertId_,)>,
 }
 impl DeleteUserCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteUserCertificateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cert_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteUserCertificateInput {
+                cert_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -94,12 +97,16 @@ impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
     /// The ID of the certificate to delete.
     ///
     /// Wire name `CertId`: 64-bit integer, required. Example: `7562353`.
-    pub fn cert_id(self, value: i64) -> DeleteUserCertificateBuilder<i64> {
+    pub fn cert_id(
+        mut self,
+        value: i64,
+    ) -> DeleteUserCertificateBuilder<::alibabacloud_runtime::Set> {
+        self.input.cert_id = value;
         DeleteUserCertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            cert_id: value,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// A unique value chosen by the client so that the service can recognise a retried request.
@@ -109,7 +116,7 @@ impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -117,39 +124,20 @@ impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteUserCertificateInput)
-    where
-        CertId_: self::required::CertId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteUserCertificateInput {
-                cert_id: <CertId_ as self::required::CertId<
-                    i64,
-                >>::into_value(self.cert_id),
-                client_token: self.client_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteUserCertificateInput
     where
-        CertId_: self::required::CertId<i64>,
+        CertId_: self::required::CertId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -159,29 +147,21 @@ impl<CertId_> DeleteUserCertificateBuilder<CertId_> {
         ::alibabacloud_runtime::SdkError<DeleteUserCertificateError>,
     >
     where
-        CertId_: self::required::CertId<i64>,
+        CertId_: self::required::CertId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteUserCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteUserCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CertId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CertId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteUserCertificate` needs its required parameter `CertId`",
         label = "`CertId` is not set",
         note = "set it with `.cert_id(…)` before this call"
     )]
-    pub trait CertId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CertId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait CertId {}
+    impl CertId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Deletes a certificate from the account's certificate list.

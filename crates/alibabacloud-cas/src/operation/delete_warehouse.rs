@@ -55,16 +55,18 @@ pub enum DeleteWarehouseError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteWarehouseBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    warehouse_instance_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteWarehouseInput,
 }
 impl DeleteWarehouseBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteWarehouseBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            warehouse_instance_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteWarehouseInput {
+                warehouse_instance_id: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -76,7 +78,7 @@ impl DeleteWarehouseBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.warehouse_instance_id = ::std::option::Option::Some(value.into());
+        self.input.warehouse_instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `WarehouseInstanceId`.
@@ -84,30 +86,17 @@ impl DeleteWarehouseBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.warehouse_instance_id = value;
+        self.input.warehouse_instance_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DeleteWarehouseBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteWarehouseInput) {
-        (
-            self._client,
-            self._options,
-            DeleteWarehouseInput {
-                warehouse_instance_id: self.warehouse_instance_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteWarehouseInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -116,8 +105,7 @@ impl DeleteWarehouseBuilder {
         DeleteWarehouseOutput,
         ::alibabacloud_runtime::SdkError<DeleteWarehouseError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

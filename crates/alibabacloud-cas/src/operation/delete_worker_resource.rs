@@ -73,10 +73,10 @@ pub struct DeleteWorkerResourceBuilder<
     JobId_ = ::alibabacloud_runtime::Missing,
     WorkerId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    job_id: JobId_,
-    worker_id: WorkerId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteWorkerResourceInput,
+    state: ::std::marker::PhantomData<(JobId_, WorkerId_)>,
 }
 impl DeleteWorkerResourceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -84,10 +84,13 @@ impl DeleteWorkerResourceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteWorkerResourceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            job_id: ::alibabacloud_runtime::Missing,
-            worker_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteWorkerResourceInput {
+                job_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                worker_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -95,57 +98,45 @@ impl<JobId_, WorkerId_> DeleteWorkerResourceBuilder<JobId_, WorkerId_> {
     /// The ID of the deployment job.
     ///
     /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
-    pub fn job_id(self, value: i64) -> DeleteWorkerResourceBuilder<i64, WorkerId_> {
+    pub fn job_id(
+        mut self,
+        value: i64,
+    ) -> DeleteWorkerResourceBuilder<::alibabacloud_runtime::Set, WorkerId_> {
+        self.input.job_id = value;
         DeleteWorkerResourceBuilder {
-            _client: self._client,
-            _options: self._options,
-            job_id: value,
-            worker_id: self.worker_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The ID of the worker to remove.
     ///
     /// Wire name `WorkerId`: 64-bit integer, required. Example: `13`.
-    pub fn worker_id(self, value: i64) -> DeleteWorkerResourceBuilder<JobId_, i64> {
+    pub fn worker_id(
+        mut self,
+        value: i64,
+    ) -> DeleteWorkerResourceBuilder<JobId_, ::alibabacloud_runtime::Set> {
+        self.input.worker_id = value;
         DeleteWorkerResourceBuilder {
-            _client: self._client,
-            _options: self._options,
-            job_id: self.job_id,
-            worker_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<JobId_, WorkerId_> DeleteWorkerResourceBuilder<JobId_, WorkerId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteWorkerResourceInput)
-    where
-        JobId_: self::required::JobId<i64>,
-        WorkerId_: self::required::WorkerId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteWorkerResourceInput {
-                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
-                worker_id: <WorkerId_ as self::required::WorkerId<
-                    i64,
-                >>::into_value(self.worker_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteWorkerResourceInput
     where
-        JobId_: self::required::JobId<i64>,
-        WorkerId_: self::required::WorkerId<i64>,
+        JobId_: self::required::JobId,
+        WorkerId_: self::required::WorkerId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -155,45 +146,30 @@ impl<JobId_, WorkerId_> DeleteWorkerResourceBuilder<JobId_, WorkerId_> {
         ::alibabacloud_runtime::SdkError<DeleteWorkerResourceError>,
     >
     where
-        JobId_: self::required::JobId<i64>,
-        WorkerId_: self::required::WorkerId<i64>,
+        JobId_: self::required::JobId,
+        WorkerId_: self::required::WorkerId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteWorkerResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteWorkerResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `JobId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteWorkerResource` needs its required parameter `JobId`",
         label = "`JobId` is not set",
         note = "set it with `.job_id(…)` before this call"
     )]
-    pub trait JobId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `WorkerId` once it is set, so `send` and `build` can require it.
+    pub trait JobId {}
+    impl JobId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `WorkerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteWorkerResource` needs its required parameter `WorkerId`",
         label = "`WorkerId` is not set",
         note = "set it with `.worker_id(…)` before this call"
     )]
-    pub trait WorkerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::JobId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
-}
-impl self::required::WorkerId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait WorkerId {}
+    impl WorkerId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Removes one worker, that is one target resource, from a deployment job.

@@ -90,16 +90,18 @@ pub enum DescribeCloudResourceStatusError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeCloudResourceStatusBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    secret_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeCloudResourceStatusInput,
 }
 impl DescribeCloudResourceStatusBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeCloudResourceStatusBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            secret_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeCloudResourceStatusInput {
+                secret_id: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -111,7 +113,7 @@ impl DescribeCloudResourceStatusBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.secret_id = ::std::option::Option::Some(value.into());
+        self.input.secret_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecretId`.
@@ -119,34 +121,17 @@ impl DescribeCloudResourceStatusBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.secret_id = value;
+        self.input.secret_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribeCloudResourceStatusBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeCloudResourceStatusInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            DescribeCloudResourceStatusInput {
-                secret_id: self.secret_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeCloudResourceStatusInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -155,8 +140,7 @@ impl DescribeCloudResourceStatusBuilder {
         DescribeCloudResourceStatusOutput,
         ::alibabacloud_runtime::SdkError<DescribeCloudResourceStatusError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

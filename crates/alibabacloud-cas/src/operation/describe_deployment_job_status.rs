@@ -183,16 +183,18 @@ pub enum DescribeDeploymentJobStatusError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDeploymentJobStatusBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    job_id: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeDeploymentJobStatusInput,
 }
 impl DescribeDeploymentJobStatusBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDeploymentJobStatusBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            job_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeDeploymentJobStatusInput {
+                job_id: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -201,39 +203,22 @@ impl DescribeDeploymentJobStatusBuilder {
     ///
     /// Wire name `JobId`: 64-bit integer. Example: `8888`.
     pub fn job_id(mut self, value: i64) -> Self {
-        self.job_id = ::std::option::Option::Some(value);
+        self.input.job_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `JobId`.
     pub fn set_job_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.job_id = value;
+        self.input.job_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribeDeploymentJobStatusBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeDeploymentJobStatusInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            DescribeDeploymentJobStatusInput {
-                job_id: self.job_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeDeploymentJobStatusInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -242,8 +227,7 @@ impl DescribeDeploymentJobStatusBuilder {
         DescribeDeploymentJobStatusOutput,
         ::alibabacloud_runtime::SdkError<DescribeDeploymentJobStatusError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

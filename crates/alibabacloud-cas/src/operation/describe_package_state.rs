@@ -130,16 +130,18 @@ pub enum DescribePackageStateError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePackageStateBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    product_code: ::std::option::Option<ProductCode>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribePackageStateInput,
 }
 impl DescribePackageStateBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribePackageStateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            product_code: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribePackageStateInput {
+                product_code: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -151,7 +153,7 @@ impl DescribePackageStateBuilder {
         mut self,
         value: impl ::std::convert::Into<ProductCode>,
     ) -> Self {
-        self.product_code = ::std::option::Option::Some(value.into());
+        self.input.product_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ProductCode`.
@@ -159,34 +161,17 @@ impl DescribePackageStateBuilder {
         mut self,
         value: ::std::option::Option<ProductCode>,
     ) -> Self {
-        self.product_code = value;
+        self.input.product_code = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribePackageStateBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribePackageStateInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            DescribePackageStateInput {
-                product_code: self.product_code,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribePackageStateInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -195,8 +180,7 @@ impl DescribePackageStateBuilder {
         DescribePackageStateOutput,
         ::alibabacloud_runtime::SdkError<DescribePackageStateError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -85,16 +85,18 @@ pub enum DescribeWarehouseCertError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeWarehouseCertBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cert_identifier: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeWarehouseCertInput,
 }
 impl DescribeWarehouseCertBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeWarehouseCertBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cert_identifier: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeWarehouseCertInput {
+                cert_identifier: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -106,7 +108,7 @@ impl DescribeWarehouseCertBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cert_identifier = ::std::option::Option::Some(value.into());
+        self.input.cert_identifier = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertIdentifier`.
@@ -114,34 +116,17 @@ impl DescribeWarehouseCertBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cert_identifier = value;
+        self.input.cert_identifier = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribeWarehouseCertBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeWarehouseCertInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            DescribeWarehouseCertInput {
-                cert_identifier: self.cert_identifier,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeWarehouseCertInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -150,8 +135,7 @@ impl DescribeWarehouseCertBuilder {
         DescribeWarehouseCertOutput,
         ::alibabacloud_runtime::SdkError<DescribeWarehouseCertError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

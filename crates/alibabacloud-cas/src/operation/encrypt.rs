@@ -123,47 +123,31 @@ pub enum EncryptError {
 }
 ::alibabacloud_runtime::operation_error!(EncryptError {});
 /// Builds and sends a `Encrypt` call. `send` and `build` compile once every required parameter is set (`Plaintext`, `Algorithm`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct EncryptBuilder<
     Plaintext_ = ::alibabacloud_runtime::Missing,
     Algorithm_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    plaintext: Plaintext_,
-    cert_identifier: ::std::option::Option<::std::string::String>,
-    custom_identifier: ::std::option::Option<::std::string::String>,
-    algorithm: Algorithm_,
-    message_type: ::std::option::Option<::std::string::String>,
-    warehouse_id: ::std::option::Option<i64>,
-}
-impl<Plaintext_: ::std::fmt::Debug, Algorithm_: ::std::fmt::Debug> ::std::fmt::Debug
-for EncryptBuilder<Plaintext_, Algorithm_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EncryptBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("plaintext", &::std::format_args!("** redacted **"))
-            .field("cert_identifier", &self.cert_identifier)
-            .field("custom_identifier", &self.custom_identifier)
-            .field("algorithm", &self.algorithm)
-            .field("message_type", &self.message_type)
-            .field("warehouse_id", &self.warehouse_id)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: EncryptInput,
+    state: ::std::marker::PhantomData<(Plaintext_, Algorithm_)>,
 }
 impl EncryptBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         EncryptBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            plaintext: ::alibabacloud_runtime::Missing,
-            cert_identifier: ::std::option::Option::None,
-            custom_identifier: ::std::option::Option::None,
-            algorithm: ::alibabacloud_runtime::Missing,
-            message_type: ::std::option::Option::None,
-            warehouse_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: EncryptInput {
+                plaintext: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                cert_identifier: ::std::option::Option::None,
+                custom_identifier: ::std::option::Option::None,
+                algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                message_type: ::std::option::Option::None,
+                warehouse_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -172,18 +156,15 @@ impl<Plaintext_, Algorithm_> EncryptBuilder<Plaintext_, Algorithm_> {
     ///
     /// Wire name `Plaintext`: string, required, secret (redacted in `Debug`).
     pub fn plaintext(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> EncryptBuilder<::std::string::String, Algorithm_> {
+    ) -> EncryptBuilder<::alibabacloud_runtime::Set, Algorithm_> {
+        self.input.plaintext = value.into();
         EncryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            plaintext: value.into(),
-            cert_identifier: self.cert_identifier,
-            custom_identifier: self.custom_identifier,
-            algorithm: self.algorithm,
-            message_type: self.message_type,
-            warehouse_id: self.warehouse_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The identifier of the certificate whose public key encrypts.
@@ -193,7 +174,7 @@ impl<Plaintext_, Algorithm_> EncryptBuilder<Plaintext_, Algorithm_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cert_identifier = ::std::option::Option::Some(value.into());
+        self.input.cert_identifier = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertIdentifier`.
@@ -201,7 +182,7 @@ impl<Plaintext_, Algorithm_> EncryptBuilder<Plaintext_, Algorithm_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cert_identifier = value;
+        self.input.cert_identifier = value;
         self
     }
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
@@ -211,7 +192,7 @@ impl<Plaintext_, Algorithm_> EncryptBuilder<Plaintext_, Algorithm_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.custom_identifier = ::std::option::Option::Some(value.into());
+        self.input.custom_identifier = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CustomIdentifier`.
@@ -219,25 +200,22 @@ impl<Plaintext_, Algorithm_> EncryptBuilder<Plaintext_, Algorithm_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.custom_identifier = value;
+        self.input.custom_identifier = value;
         self
     }
     /// The encryption algorithm.
     ///
     /// Wire name `Algorithm`: [`Algorithm`], required. Example: `RSAESOAEPSHA_1`.
     pub fn algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<Algorithm>,
-    ) -> EncryptBuilder<Plaintext_, Algorithm> {
+    ) -> EncryptBuilder<Plaintext_, ::alibabacloud_runtime::Set> {
+        self.input.algorithm = value.into();
         EncryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            plaintext: self.plaintext,
-            cert_identifier: self.cert_identifier,
-            custom_identifier: self.custom_identifier,
-            algorithm: value.into(),
-            message_type: self.message_type,
-            warehouse_id: self.warehouse_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// How `Plaintext` is encoded.
@@ -247,7 +225,7 @@ impl<Plaintext_, Algorithm_> EncryptBuilder<Plaintext_, Algorithm_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message_type = ::std::option::Option::Some(value.into());
+        self.input.message_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MessageType`.
@@ -255,59 +233,33 @@ impl<Plaintext_, Algorithm_> EncryptBuilder<Plaintext_, Algorithm_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.message_type = value;
+        self.input.message_type = value;
         self
     }
     /// The ID of the certificate warehouse that holds the certificate.
     ///
     /// Wire name `WarehouseId`: 64-bit integer.
     pub fn warehouse_id(mut self, value: i64) -> Self {
-        self.warehouse_id = ::std::option::Option::Some(value);
+        self.input.warehouse_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `WarehouseId`.
     pub fn set_warehouse_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.warehouse_id = value;
+        self.input.warehouse_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Plaintext_, Algorithm_> EncryptBuilder<Plaintext_, Algorithm_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, EncryptInput)
-    where
-        Plaintext_: self::required::Plaintext<::std::string::String>,
-        Algorithm_: self::required::Algorithm<Algorithm>,
-    {
-        (
-            self._client,
-            self._options,
-            EncryptInput {
-                plaintext: <Plaintext_ as self::required::Plaintext<
-                    ::std::string::String,
-                >>::into_value(self.plaintext),
-                cert_identifier: self.cert_identifier,
-                custom_identifier: self.custom_identifier,
-                algorithm: <Algorithm_ as self::required::Algorithm<
-                    Algorithm,
-                >>::into_value(self.algorithm),
-                message_type: self.message_type,
-                warehouse_id: self.warehouse_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> EncryptInput
     where
-        Plaintext_: self::required::Plaintext<::std::string::String>,
-        Algorithm_: self::required::Algorithm<Algorithm>,
+        Plaintext_: self::required::Plaintext,
+        Algorithm_: self::required::Algorithm,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -317,45 +269,30 @@ impl<Plaintext_, Algorithm_> EncryptBuilder<Plaintext_, Algorithm_> {
         ::alibabacloud_runtime::SdkError<EncryptError>,
     >
     where
-        Plaintext_: self::required::Plaintext<::std::string::String>,
-        Algorithm_: self::required::Algorithm<Algorithm>,
+        Plaintext_: self::required::Plaintext,
+        Algorithm_: self::required::Algorithm,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`EncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`EncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Plaintext` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Plaintext` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`Encrypt` needs its required parameter `Plaintext`",
         label = "`Plaintext` is not set",
         note = "set it with `.plaintext(…)` before this call"
     )]
-    pub trait Plaintext<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    pub trait Plaintext {}
+    impl Plaintext for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Algorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`Encrypt` needs its required parameter `Algorithm`",
         label = "`Algorithm` is not set",
         note = "set it with `.algorithm(…)` before this call"
     )]
-    pub trait Algorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Plaintext<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Algorithm<Algorithm> for Algorithm {
-    fn into_value(self) -> Algorithm {
-        self
-    }
+    pub trait Algorithm {}
+    impl Algorithm for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Encrypts data with the public key of a certificate that the service holds.

@@ -81,33 +81,28 @@ pub enum GetAssetCountError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetAssetCountBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetAssetCountInput,
 }
 impl GetAssetCountBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetAssetCountBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetAssetCountInput {},
         }
     }
 }
 impl GetAssetCountBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl GetAssetCountBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetAssetCountInput) {
-        (self._client, self._options, GetAssetCountInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetAssetCountInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -116,8 +111,7 @@ impl GetAssetCountBuilder {
         GetAssetCountOutput,
         ::alibabacloud_runtime::SdkError<GetAssetCountError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

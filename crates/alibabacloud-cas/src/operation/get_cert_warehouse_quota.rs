@@ -71,37 +71,28 @@ pub enum GetCertWarehouseQuotaError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCertWarehouseQuotaBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetCertWarehouseQuotaInput,
 }
 impl GetCertWarehouseQuotaBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetCertWarehouseQuotaBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetCertWarehouseQuotaInput {},
         }
     }
 }
 impl GetCertWarehouseQuotaBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl GetCertWarehouseQuotaBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetCertWarehouseQuotaInput,
-    ) {
-        (self._client, self._options, GetCertWarehouseQuotaInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetCertWarehouseQuotaInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -110,8 +101,7 @@ impl GetCertWarehouseQuotaBuilder {
         GetCertWarehouseQuotaOutput,
         ::alibabacloud_runtime::SdkError<GetCertWarehouseQuotaError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -158,16 +158,20 @@ pub enum GetCertificateDetailError {
 pub struct GetCertificateDetailBuilder<
     CertificateId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    certificate_id: CertificateId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetCertificateDetailInput,
+    state: ::std::marker::PhantomData<(CertificateId_,)>,
 }
 impl GetCertificateDetailBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetCertificateDetailBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            certificate_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetCertificateDetailInput {
+                certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -175,42 +179,29 @@ impl<CertificateId_> GetCertificateDetailBuilder<CertificateId_> {
     /// The ID of the certificate.
     ///
     /// Wire name `CertificateId`: 64-bit integer, required.
-    pub fn certificate_id(self, value: i64) -> GetCertificateDetailBuilder<i64> {
+    pub fn certificate_id(
+        mut self,
+        value: i64,
+    ) -> GetCertificateDetailBuilder<::alibabacloud_runtime::Set> {
+        self.input.certificate_id = value;
         GetCertificateDetailBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<CertificateId_> GetCertificateDetailBuilder<CertificateId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCertificateDetailInput)
-    where
-        CertificateId_: self::required::CertificateId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            GetCertificateDetailInput {
-                certificate_id: <CertificateId_ as self::required::CertificateId<
-                    i64,
-                >>::into_value(self.certificate_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetCertificateDetailInput
     where
-        CertificateId_: self::required::CertificateId<i64>,
+        CertificateId_: self::required::CertificateId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -220,29 +211,21 @@ impl<CertificateId_> GetCertificateDetailBuilder<CertificateId_> {
         ::alibabacloud_runtime::SdkError<GetCertificateDetailError>,
     >
     where
-        CertificateId_: self::required::CertificateId<i64>,
+        CertificateId_: self::required::CertificateId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetCertificateDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetCertificateDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetCertificateDetail` needs its required parameter `CertificateId`",
         label = "`CertificateId` is not set",
         note = "set it with `.certificate_id(…)` before this call"
     )]
-    pub trait CertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CertificateId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait CertificateId {}
+    impl CertificateId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Returns the details of a certificate, including its chain and tags.

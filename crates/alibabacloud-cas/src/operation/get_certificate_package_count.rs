@@ -65,37 +65,28 @@ pub enum GetCertificatePackageCountError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCertificatePackageCountBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetCertificatePackageCountInput,
 }
 impl GetCertificatePackageCountBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetCertificatePackageCountBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetCertificatePackageCountInput {},
         }
     }
 }
 impl GetCertificatePackageCountBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl GetCertificatePackageCountBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetCertificatePackageCountInput,
-    ) {
-        (self._client, self._options, GetCertificatePackageCountInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetCertificatePackageCountInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -104,8 +95,7 @@ impl GetCertificatePackageCountBuilder {
         GetCertificatePackageCountOutput,
         ::alibabacloud_runtime::SdkError<GetCertificatePackageCountError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -77,57 +77,48 @@ pub enum GetContactError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetContactBuilder<ContactId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    contact_id: ContactId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetContactInput,
+    state: ::std::marker::PhantomData<(ContactId_,)>,
 }
 impl GetContactBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetContactBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            contact_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetContactInput {
+                contact_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ContactId_> GetContactBuilder<ContactId_> {
     /// Wire name `ContactId`: 64-bit integer, required.
-    pub fn contact_id(self, value: i64) -> GetContactBuilder<i64> {
+    pub fn contact_id(
+        mut self,
+        value: i64,
+    ) -> GetContactBuilder<::alibabacloud_runtime::Set> {
+        self.input.contact_id = value;
         GetContactBuilder {
-            _client: self._client,
-            _options: self._options,
-            contact_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ContactId_> GetContactBuilder<ContactId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetContactInput)
-    where
-        ContactId_: self::required::ContactId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            GetContactInput {
-                contact_id: <ContactId_ as self::required::ContactId<
-                    i64,
-                >>::into_value(self.contact_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetContactInput
     where
-        ContactId_: self::required::ContactId<i64>,
+        ContactId_: self::required::ContactId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -137,29 +128,21 @@ impl<ContactId_> GetContactBuilder<ContactId_> {
         ::alibabacloud_runtime::SdkError<GetContactError>,
     >
     where
-        ContactId_: self::required::ContactId<i64>,
+        ContactId_: self::required::ContactId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ContactId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ContactId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetContact` needs its required parameter `ContactId`",
         label = "`ContactId` is not set",
         note = "set it with `.contact_id(…)` before this call"
     )]
-    pub trait ContactId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ContactId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait ContactId {}
+    impl ContactId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Returns a notification contact.

@@ -77,55 +77,48 @@ pub enum GetCsrDetailError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCsrDetailBuilder<CsrId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    csr_id: CsrId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetCsrDetailInput,
+    state: ::std::marker::PhantomData<(CsrId_,)>,
 }
 impl GetCsrDetailBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetCsrDetailBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            csr_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetCsrDetailInput {
+                csr_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<CsrId_> GetCsrDetailBuilder<CsrId_> {
     /// Wire name `CsrId`: 64-bit integer, required. Example: `3924`.
-    pub fn csr_id(self, value: i64) -> GetCsrDetailBuilder<i64> {
+    pub fn csr_id(
+        mut self,
+        value: i64,
+    ) -> GetCsrDetailBuilder<::alibabacloud_runtime::Set> {
+        self.input.csr_id = value;
         GetCsrDetailBuilder {
-            _client: self._client,
-            _options: self._options,
-            csr_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<CsrId_> GetCsrDetailBuilder<CsrId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCsrDetailInput)
-    where
-        CsrId_: self::required::CsrId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            GetCsrDetailInput {
-                csr_id: <CsrId_ as self::required::CsrId<i64>>::into_value(self.csr_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetCsrDetailInput
     where
-        CsrId_: self::required::CsrId<i64>,
+        CsrId_: self::required::CsrId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -135,29 +128,21 @@ impl<CsrId_> GetCsrDetailBuilder<CsrId_> {
         ::alibabacloud_runtime::SdkError<GetCsrDetailError>,
     >
     where
-        CsrId_: self::required::CsrId<i64>,
+        CsrId_: self::required::CsrId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetCsrDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetCsrDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CsrId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CsrId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetCsrDetail` needs its required parameter `CsrId`",
         label = "`CsrId` is not set",
         note = "set it with `.csr_id(…)` before this call"
     )]
-    pub trait CsrId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CsrId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait CsrId {}
+    impl CsrId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Returns a certificate signing request and its stored private key.

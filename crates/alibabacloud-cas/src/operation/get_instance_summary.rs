@@ -70,16 +70,18 @@ pub enum GetInstanceSummaryError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetInstanceSummaryBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetInstanceSummaryInput,
 }
 impl GetInstanceSummaryBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetInstanceSummaryBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetInstanceSummaryInput {
+                instance_type: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -91,7 +93,7 @@ impl GetInstanceSummaryBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -99,30 +101,17 @@ impl GetInstanceSummaryBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl GetInstanceSummaryBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetInstanceSummaryInput) {
-        (
-            self._client,
-            self._options,
-            GetInstanceSummaryInput {
-                instance_type: self.instance_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetInstanceSummaryInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -131,8 +120,7 @@ impl GetInstanceSummaryBuilder {
         GetInstanceSummaryOutput,
         ::alibabacloud_runtime::SdkError<GetInstanceSummaryError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -80,22 +80,23 @@ pub enum GetMatchedResourcesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetMatchedResourcesBuilder<CertIds_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cert_ids: CertIds_,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    resource_scope: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetMatchedResourcesInput,
+    state: ::std::marker::PhantomData<(CertIds_,)>,
 }
 impl GetMatchedResourcesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetMatchedResourcesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cert_ids: ::alibabacloud_runtime::Missing,
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            resource_scope: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetMatchedResourcesInput {
+                cert_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                max_results: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                resource_scope: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -104,28 +105,27 @@ impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
     ///
     /// Wire name `CertIds`: string, required.
     pub fn cert_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetMatchedResourcesBuilder<::std::string::String> {
+    ) -> GetMatchedResourcesBuilder<::alibabacloud_runtime::Set> {
+        self.input.cert_ids = value.into();
         GetMatchedResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            cert_ids: value.into(),
-            max_results: self.max_results,
-            next_token: self.next_token,
-            resource_scope: self.resource_scope,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The largest number of entries to return in one call.
     ///
     /// Wire name `MaxResults`: 32-bit integer.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// The token returned by the previous call; leave it out to get the first page.
@@ -135,7 +135,7 @@ impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -143,7 +143,7 @@ impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Which resources to search.
@@ -153,7 +153,7 @@ impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_scope = ::std::option::Option::Some(value.into());
+        self.input.resource_scope = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceScope`.
@@ -161,41 +161,20 @@ impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_scope = value;
+        self.input.resource_scope = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetMatchedResourcesInput)
-    where
-        CertIds_: self::required::CertIds<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetMatchedResourcesInput {
-                cert_ids: <CertIds_ as self::required::CertIds<
-                    ::std::string::String,
-                >>::into_value(self.cert_ids),
-                max_results: self.max_results,
-                next_token: self.next_token,
-                resource_scope: self.resource_scope,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetMatchedResourcesInput
     where
-        CertIds_: self::required::CertIds<::std::string::String>,
+        CertIds_: self::required::CertIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -205,29 +184,21 @@ impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
         ::alibabacloud_runtime::SdkError<GetMatchedResourcesError>,
     >
     where
-        CertIds_: self::required::CertIds<::std::string::String>,
+        CertIds_: self::required::CertIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetMatchedResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetMatchedResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CertIds` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CertIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetMatchedResources` needs its required parameter `CertIds`",
         label = "`CertIds` is not set",
         note = "set it with `.cert_ids(…)` before this call"
     )]
-    pub trait CertIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CertIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait CertIds {}
+    impl CertIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Finds the cloud resources that match the given certificates.
@@ -271,13 +242,12 @@ impl<CertIds_> GetMatchedResourcesBuilder<CertIds_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<GetMatchedResourcesInput>
     where
-        CertIds_: self::required::CertIds<::std::string::String>,
+        CertIds_: self::required::CertIds,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -106,33 +106,28 @@ pub enum GetRiskCountError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetRiskCountBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetRiskCountInput,
 }
 impl GetRiskCountBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetRiskCountBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetRiskCountInput {},
         }
     }
 }
 impl GetRiskCountBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl GetRiskCountBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetRiskCountInput) {
-        (self._client, self._options, GetRiskCountInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetRiskCountInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -141,8 +136,7 @@ impl GetRiskCountBuilder {
         GetRiskCountOutput,
         ::alibabacloud_runtime::SdkError<GetRiskCountError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

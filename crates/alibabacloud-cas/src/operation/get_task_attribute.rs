@@ -67,18 +67,21 @@ pub enum GetTaskAttributeError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetTaskAttributeBuilder<TaskId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    task_id: TaskId_,
-    task_type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetTaskAttributeInput,
+    state: ::std::marker::PhantomData<(TaskId_,)>,
 }
 impl GetTaskAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetTaskAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            task_id: ::alibabacloud_runtime::Missing,
-            task_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetTaskAttributeInput {
+                task_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                task_type: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -87,14 +90,15 @@ impl<TaskId_> GetTaskAttributeBuilder<TaskId_> {
     ///
     /// Wire name `TaskId`: string, required.
     pub fn task_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetTaskAttributeBuilder<::std::string::String> {
+    ) -> GetTaskAttributeBuilder<::alibabacloud_runtime::Set> {
+        self.input.task_id = value.into();
         GetTaskAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            task_id: value.into(),
-            task_type: self.task_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The kind of task.
@@ -104,7 +108,7 @@ impl<TaskId_> GetTaskAttributeBuilder<TaskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.task_type = ::std::option::Option::Some(value.into());
+        self.input.task_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `TaskType`.
@@ -112,39 +116,20 @@ impl<TaskId_> GetTaskAttributeBuilder<TaskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.task_type = value;
+        self.input.task_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<TaskId_> GetTaskAttributeBuilder<TaskId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetTaskAttributeInput)
-    where
-        TaskId_: self::required::TaskId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetTaskAttributeInput {
-                task_id: <TaskId_ as self::required::TaskId<
-                    ::std::string::String,
-                >>::into_value(self.task_id),
-                task_type: self.task_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetTaskAttributeInput
     where
-        TaskId_: self::required::TaskId<::std::string::String>,
+        TaskId_: self::required::TaskId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -154,29 +139,21 @@ impl<TaskId_> GetTaskAttributeBuilder<TaskId_> {
         ::alibabacloud_runtime::SdkError<GetTaskAttributeError>,
     >
     where
-        TaskId_: self::required::TaskId<::std::string::String>,
+        TaskId_: self::required::TaskId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetTaskAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetTaskAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `TaskId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `TaskId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetTaskAttribute` needs its required parameter `TaskId`",
         label = "`TaskId` is not set",
         note = "set it with `.task_id(…)` before this call"
     )]
-    pub trait TaskId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::TaskId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait TaskId {}
+    impl TaskId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Returns the state and message of an asynchronous task.

@@ -263,18 +263,21 @@ pub enum GetUserCertificateDetailError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetUserCertificateDetailBuilder<CertId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cert_id: CertId_,
-    cert_filter: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetUserCertificateDetailInput,
+    state: ::std::marker::PhantomData<(CertId_,)>,
 }
 impl GetUserCertificateDetailBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetUserCertificateDetailBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cert_id: ::alibabacloud_runtime::Missing,
-            cert_filter: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetUserCertificateDetailInput {
+                cert_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                cert_filter: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -282,60 +285,41 @@ impl<CertId_> GetUserCertificateDetailBuilder<CertId_> {
     /// The ID of the certificate.
     ///
     /// Wire name `CertId`: 64-bit integer, required. Example: `6055048`.
-    pub fn cert_id(self, value: i64) -> GetUserCertificateDetailBuilder<i64> {
+    pub fn cert_id(
+        mut self,
+        value: i64,
+    ) -> GetUserCertificateDetailBuilder<::alibabacloud_runtime::Set> {
+        self.input.cert_id = value;
         GetUserCertificateDetailBuilder {
-            _client: self._client,
-            _options: self._options,
-            cert_id: value,
-            cert_filter: self.cert_filter,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Set to true to leave the certificate content and private key out of the response.
     ///
     /// Wire name `CertFilter`: boolean. Example: `false`.
     pub fn cert_filter(mut self, value: bool) -> Self {
-        self.cert_filter = ::std::option::Option::Some(value);
+        self.input.cert_filter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CertFilter`.
     pub fn set_cert_filter(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.cert_filter = value;
+        self.input.cert_filter = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<CertId_> GetUserCertificateDetailBuilder<CertId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetUserCertificateDetailInput,
-    )
-    where
-        CertId_: self::required::CertId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            GetUserCertificateDetailInput {
-                cert_id: <CertId_ as self::required::CertId<
-                    i64,
-                >>::into_value(self.cert_id),
-                cert_filter: self.cert_filter,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetUserCertificateDetailInput
     where
-        CertId_: self::required::CertId<i64>,
+        CertId_: self::required::CertId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -345,29 +329,21 @@ impl<CertId_> GetUserCertificateDetailBuilder<CertId_> {
         ::alibabacloud_runtime::SdkError<GetUserCertificateDetailError>,
     >
     where
-        CertId_: self::required::CertId<i64>,
+        CertId_: self::required::CertId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetUserCertificateDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetUserCertificateDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CertId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CertId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetUserCertificateDetail` needs its required parameter `CertId`",
         label = "`CertId` is not set",
         note = "set it with `.cert_id(…)` before this call"
     )]
-    pub trait CertId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CertId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait CertId {}
+    impl CertId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Returns the details of a certificate in the account, optionally with its content and private key.

@@ -103,22 +103,21 @@ pub enum ListAssetCountError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListAssetCountBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    current_page: ::std::option::Option<i64>,
-    end_date: ::std::option::Option<i64>,
-    show_size: ::std::option::Option<i64>,
-    start_date: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListAssetCountInput,
 }
 impl ListAssetCountBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListAssetCountBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            current_page: ::std::option::Option::None,
-            end_date: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
-            start_date: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListAssetCountInput {
+                current_page: ::std::option::Option::None,
+                end_date: ::std::option::Option::None,
+                show_size: ::std::option::Option::None,
+                start_date: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -127,74 +126,58 @@ impl ListAssetCountBuilder {
     ///
     /// Wire name `CurrentPage`: 64-bit integer.
     pub fn current_page(mut self, value: i64) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// The end of the date range, as a timestamp.
     ///
     /// Wire name `EndDate`: 64-bit integer.
     pub fn end_date(mut self, value: i64) -> Self {
-        self.end_date = ::std::option::Option::Some(value);
+        self.input.end_date = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EndDate`.
     pub fn set_end_date(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.end_date = value;
+        self.input.end_date = value;
         self
     }
     /// The number of entries to return per page.
     ///
     /// Wire name `ShowSize`: 64-bit integer.
     pub fn show_size(mut self, value: i64) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+        self.input.show_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.show_size = value;
+        self.input.show_size = value;
         self
     }
     /// The start of the date range, as a timestamp.
     ///
     /// Wire name `StartDate`: 64-bit integer.
     pub fn start_date(mut self, value: i64) -> Self {
-        self.start_date = ::std::option::Option::Some(value);
+        self.input.start_date = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `StartDate`.
     pub fn set_start_date(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.start_date = value;
+        self.input.start_date = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListAssetCountBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListAssetCountInput) {
-        (
-            self._client,
-            self._options,
-            ListAssetCountInput {
-                current_page: self.current_page,
-                end_date: self.end_date,
-                show_size: self.show_size,
-                start_date: self.start_date,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListAssetCountInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -203,8 +186,7 @@ impl ListAssetCountBuilder {
         ListAssetCountOutput,
         ::alibabacloud_runtime::SdkError<ListAssetCountError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -254,11 +236,10 @@ impl ListAssetCountBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListAssetCountInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

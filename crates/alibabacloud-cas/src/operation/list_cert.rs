@@ -244,30 +244,25 @@ pub enum ListCertError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCertBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_word: ::std::option::Option<::std::string::String>,
-    warehouse_id: ::std::option::Option<i64>,
-    identifiers: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<Status>,
-    source_type: ::std::option::Option<SourceType>,
-    cert_type: ::std::option::Option<CertType>,
-    current_page: ::std::option::Option<i64>,
-    show_size: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListCertInput,
 }
 impl ListCertBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCertBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_word: ::std::option::Option::None,
-            warehouse_id: ::std::option::Option::None,
-            identifiers: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            source_type: ::std::option::Option::None,
-            cert_type: ::std::option::Option::None,
-            current_page: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListCertInput {
+                key_word: ::std::option::Option::None,
+                warehouse_id: ::std::option::Option::None,
+                identifiers: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                source_type: ::std::option::Option::None,
+                cert_type: ::std::option::Option::None,
+                current_page: ::std::option::Option::None,
+                show_size: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -279,7 +274,7 @@ impl ListCertBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_word = ::std::option::Option::Some(value.into());
+        self.input.key_word = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyWord`.
@@ -287,19 +282,19 @@ impl ListCertBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_word = value;
+        self.input.key_word = value;
         self
     }
     /// List only certificates in this certificate warehouse.
     ///
     /// Wire name `WarehouseId`: 64-bit integer. Example: `12`.
     pub fn warehouse_id(mut self, value: i64) -> Self {
-        self.warehouse_id = ::std::option::Option::Some(value);
+        self.input.warehouse_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `WarehouseId`.
     pub fn set_warehouse_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.warehouse_id = value;
+        self.input.warehouse_id = value;
         self
     }
     /// List only the certificates with these identifiers, separated by commas.
@@ -309,7 +304,7 @@ impl ListCertBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.identifiers = ::std::option::Option::Some(value.into());
+        self.input.identifiers = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Identifiers`.
@@ -317,97 +312,77 @@ impl ListCertBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.identifiers = value;
+        self.input.identifiers = value;
         self
     }
     /// List only certificates in this state.
     ///
     /// Wire name `Status`: [`Status`]. Example: `ISSUE`.
     pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
     pub fn set_status(mut self, value: ::std::option::Option<Status>) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// List only certificates from this source.
     ///
     /// Wire name `SourceType`: [`SourceType`]. Example: `aliyun`.
     pub fn source_type(mut self, value: impl ::std::convert::Into<SourceType>) -> Self {
-        self.source_type = ::std::option::Option::Some(value.into());
+        self.input.source_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourceType`.
     pub fn set_source_type(mut self, value: ::std::option::Option<SourceType>) -> Self {
-        self.source_type = value;
+        self.input.source_type = value;
         self
     }
     /// List only CA certificates or only end-entity certificates.
     ///
     /// Wire name `CertType`: [`CertType`]. Example: `CERT`.
     pub fn cert_type(mut self, value: impl ::std::convert::Into<CertType>) -> Self {
-        self.cert_type = ::std::option::Option::Some(value.into());
+        self.input.cert_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertType`.
     pub fn set_cert_type(mut self, value: ::std::option::Option<CertType>) -> Self {
-        self.cert_type = value;
+        self.input.cert_type = value;
         self
     }
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     pub fn current_page(mut self, value: i64) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// The number of entries to return per page.
     ///
     /// Wire name `ShowSize`: 64-bit integer. Example: `50`.
     pub fn show_size(mut self, value: i64) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+        self.input.show_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.show_size = value;
+        self.input.show_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListCertBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListCertInput) {
-        (
-            self._client,
-            self._options,
-            ListCertInput {
-                key_word: self.key_word,
-                warehouse_id: self.warehouse_id,
-                identifiers: self.identifiers,
-                status: self.status,
-                source_type: self.source_type,
-                cert_type: self.cert_type,
-                current_page: self.current_page,
-                show_size: self.show_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListCertInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -416,8 +391,7 @@ impl ListCertBuilder {
         ListCertOutput,
         ::alibabacloud_runtime::SdkError<ListCertError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -467,11 +441,10 @@ impl ListCertBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListCertInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

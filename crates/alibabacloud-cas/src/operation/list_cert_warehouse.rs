@@ -157,24 +157,22 @@ pub enum ListCertWarehouseError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCertWarehouseBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    name: ::std::option::Option<::std::string::String>,
-    instance_id: ::std::option::Option<::std::string::String>,
-    r#type: ::std::option::Option<Type>,
-    current_page: ::std::option::Option<i64>,
-    show_size: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListCertWarehouseInput,
 }
 impl ListCertWarehouseBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCertWarehouseBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            name: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
-            current_page: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListCertWarehouseInput {
+                name: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+                current_page: ::std::option::Option::None,
+                show_size: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -186,7 +184,7 @@ impl ListCertWarehouseBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -194,7 +192,7 @@ impl ListCertWarehouseBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// List only the warehouse with this instance ID.
@@ -204,7 +202,7 @@ impl ListCertWarehouseBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -212,70 +210,53 @@ impl ListCertWarehouseBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// List only warehouses of this kind.
     ///
     /// Wire name `Type`: [`Type`]. Example: `aliyunPCA`.
     pub fn r#type(mut self, value: impl ::std::convert::Into<Type>) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.input.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Type`.
     pub fn set_type(mut self, value: ::std::option::Option<Type>) -> Self {
-        self.r#type = value;
+        self.input.r#type = value;
         self
     }
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     pub fn current_page(mut self, value: i64) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// The number of entries to return per page.
     ///
     /// Wire name `ShowSize`: 64-bit integer. Example: `50`.
     pub fn show_size(mut self, value: i64) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+        self.input.show_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.show_size = value;
+        self.input.show_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListCertWarehouseBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListCertWarehouseInput) {
-        (
-            self._client,
-            self._options,
-            ListCertWarehouseInput {
-                name: self.name,
-                instance_id: self.instance_id,
-                r#type: self.r#type,
-                current_page: self.current_page,
-                show_size: self.show_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListCertWarehouseInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -284,8 +265,7 @@ impl ListCertWarehouseBuilder {
         ListCertWarehouseOutput,
         ::alibabacloud_runtime::SdkError<ListCertWarehouseError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -337,11 +317,10 @@ impl ListCertWarehouseBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListCertWarehouseInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -196,28 +196,24 @@ pub enum ListCertificatesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCertificatesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    certificate_source: ::std::option::Option<::std::string::String>,
-    certificate_status: ::std::option::Option<CertificateStatus>,
-    current_page: ::std::option::Option<i32>,
-    instance_id: ::std::option::Option<::std::string::String>,
-    keyword: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    show_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListCertificatesInput,
 }
 impl ListCertificatesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCertificatesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            certificate_source: ::std::option::Option::None,
-            certificate_status: ::std::option::Option::None,
-            current_page: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
-            keyword: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListCertificatesInput {
+                certificate_source: ::std::option::Option::None,
+                certificate_status: ::std::option::Option::None,
+                current_page: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                keyword: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                show_size: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -229,7 +225,7 @@ impl ListCertificatesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.certificate_source = ::std::option::Option::Some(value.into());
+        self.input.certificate_source = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertificateSource`.
@@ -237,7 +233,7 @@ impl ListCertificatesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.certificate_source = value;
+        self.input.certificate_source = value;
         self
     }
     /// List only certificates in this state.
@@ -247,7 +243,7 @@ impl ListCertificatesBuilder {
         mut self,
         value: impl ::std::convert::Into<CertificateStatus>,
     ) -> Self {
-        self.certificate_status = ::std::option::Option::Some(value.into());
+        self.input.certificate_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertificateStatus`.
@@ -255,19 +251,19 @@ impl ListCertificatesBuilder {
         mut self,
         value: ::std::option::Option<CertificateStatus>,
     ) -> Self {
-        self.certificate_status = value;
+        self.input.certificate_status = value;
         self
     }
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 32-bit integer.
     pub fn current_page(mut self, value: i32) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// List only the certificates of this certificate instance.
@@ -277,7 +273,7 @@ impl ListCertificatesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -285,7 +281,7 @@ impl ListCertificatesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Text matched against domains, names and resource IDs.
@@ -295,7 +291,7 @@ impl ListCertificatesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.keyword = ::std::option::Option::Some(value.into());
+        self.input.keyword = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Keyword`.
@@ -303,7 +299,7 @@ impl ListCertificatesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.keyword = value;
+        self.input.keyword = value;
         self
     }
     /// List only certificates in this resource group.
@@ -313,7 +309,7 @@ impl ListCertificatesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -321,48 +317,29 @@ impl ListCertificatesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// The number of entries to return per page.
     ///
     /// Wire name `ShowSize`: 32-bit integer.
     pub fn show_size(mut self, value: i32) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+        self.input.show_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.show_size = value;
+        self.input.show_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListCertificatesBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListCertificatesInput) {
-        (
-            self._client,
-            self._options,
-            ListCertificatesInput {
-                certificate_source: self.certificate_source,
-                certificate_status: self.certificate_status,
-                current_page: self.current_page,
-                instance_id: self.instance_id,
-                keyword: self.keyword,
-                resource_group_id: self.resource_group_id,
-                show_size: self.show_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListCertificatesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -371,8 +348,7 @@ impl ListCertificatesBuilder {
         ListCertificatesOutput,
         ::alibabacloud_runtime::SdkError<ListCertificatesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -426,11 +402,10 @@ impl ListCertificatesBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListCertificatesInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -117,22 +117,21 @@ pub enum ListCloudAccessError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCloudAccessBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    secret_id: ::std::option::Option<::std::string::String>,
-    cloud_name: ::std::option::Option<::std::string::String>,
-    current_page: ::std::option::Option<i32>,
-    show_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListCloudAccessInput,
 }
 impl ListCloudAccessBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCloudAccessBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            secret_id: ::std::option::Option::None,
-            cloud_name: ::std::option::Option::None,
-            current_page: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListCloudAccessInput {
+                secret_id: ::std::option::Option::None,
+                cloud_name: ::std::option::Option::None,
+                current_page: ::std::option::Option::None,
+                show_size: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -144,7 +143,7 @@ impl ListCloudAccessBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.secret_id = ::std::option::Option::Some(value.into());
+        self.input.secret_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecretId`.
@@ -152,7 +151,7 @@ impl ListCloudAccessBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.secret_id = value;
+        self.input.secret_id = value;
         self
     }
     /// List only credentials for this cloud provider.
@@ -162,7 +161,7 @@ impl ListCloudAccessBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cloud_name = ::std::option::Option::Some(value.into());
+        self.input.cloud_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CloudName`.
@@ -170,57 +169,41 @@ impl ListCloudAccessBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cloud_name = value;
+        self.input.cloud_name = value;
         self
     }
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     pub fn current_page(mut self, value: i32) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// The number of entries to return per page.
     ///
     /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     pub fn show_size(mut self, value: i32) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+        self.input.show_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.show_size = value;
+        self.input.show_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListCloudAccessBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListCloudAccessInput) {
-        (
-            self._client,
-            self._options,
-            ListCloudAccessInput {
-                secret_id: self.secret_id,
-                cloud_name: self.cloud_name,
-                current_page: self.current_page,
-                show_size: self.show_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListCloudAccessInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -229,8 +212,7 @@ impl ListCloudAccessBuilder {
         ListCloudAccessOutput,
         ::alibabacloud_runtime::SdkError<ListCloudAccessError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -284,11 +266,10 @@ impl ListCloudAccessBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListCloudAccessInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

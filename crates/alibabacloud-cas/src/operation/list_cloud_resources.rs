@@ -207,28 +207,24 @@ pub enum ListCloudResourcesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCloudResourcesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cloud_name: ::std::option::Option<::std::string::String>,
-    cloud_product: ::std::option::Option<::std::string::String>,
-    secret_id: ::std::option::Option<::std::string::String>,
-    keyword: ::std::option::Option<::std::string::String>,
-    current_page: ::std::option::Option<i32>,
-    show_size: ::std::option::Option<i32>,
-    cert_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListCloudResourcesInput,
 }
 impl ListCloudResourcesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCloudResourcesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cloud_name: ::std::option::Option::None,
-            cloud_product: ::std::option::Option::None,
-            secret_id: ::std::option::Option::None,
-            keyword: ::std::option::Option::None,
-            current_page: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
-            cert_ids: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListCloudResourcesInput {
+                cloud_name: ::std::option::Option::None,
+                cloud_product: ::std::option::Option::None,
+                secret_id: ::std::option::Option::None,
+                keyword: ::std::option::Option::None,
+                current_page: ::std::option::Option::None,
+                show_size: ::std::option::Option::None,
+                cert_ids: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -240,7 +236,7 @@ impl ListCloudResourcesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cloud_name = ::std::option::Option::Some(value.into());
+        self.input.cloud_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CloudName`.
@@ -248,7 +244,7 @@ impl ListCloudResourcesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cloud_name = value;
+        self.input.cloud_name = value;
         self
     }
     /// List only resources of this cloud product.
@@ -258,7 +254,7 @@ impl ListCloudResourcesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cloud_product = ::std::option::Option::Some(value.into());
+        self.input.cloud_product = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CloudProduct`.
@@ -266,7 +262,7 @@ impl ListCloudResourcesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cloud_product = value;
+        self.input.cloud_product = value;
         self
     }
     /// List only resources reached through the cloud account with this access key ID.
@@ -276,7 +272,7 @@ impl ListCloudResourcesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.secret_id = ::std::option::Option::Some(value.into());
+        self.input.secret_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecretId`.
@@ -284,7 +280,7 @@ impl ListCloudResourcesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.secret_id = value;
+        self.input.secret_id = value;
         self
     }
     /// Text matched against resource domains and IDs.
@@ -294,7 +290,7 @@ impl ListCloudResourcesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.keyword = ::std::option::Option::Some(value.into());
+        self.input.keyword = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Keyword`.
@@ -302,38 +298,38 @@ impl ListCloudResourcesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.keyword = value;
+        self.input.keyword = value;
         self
     }
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     pub fn current_page(mut self, value: i32) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// The number of entries to return per page.
     ///
     /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     pub fn show_size(mut self, value: i32) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+        self.input.show_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.show_size = value;
+        self.input.show_size = value;
         self
     }
     /// List only resources that use these certificates; sent as one JSON-encoded string.
     ///
     /// Wire name `CertIds`: list of 64-bit integer, sent as one JSON string.
     pub fn cert_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
-        self.cert_ids = ::std::option::Option::Some(value);
+        self.input.cert_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CertIds`.
@@ -341,36 +337,17 @@ impl ListCloudResourcesBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<i64>>,
     ) -> Self {
-        self.cert_ids = value;
+        self.input.cert_ids = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListCloudResourcesBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListCloudResourcesInput) {
-        (
-            self._client,
-            self._options,
-            ListCloudResourcesInput {
-                cloud_name: self.cloud_name,
-                cloud_product: self.cloud_product,
-                secret_id: self.secret_id,
-                keyword: self.keyword,
-                current_page: self.current_page,
-                show_size: self.show_size,
-                cert_ids: self.cert_ids,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListCloudResourcesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -379,8 +356,7 @@ impl ListCloudResourcesBuilder {
         ListCloudResourcesOutput,
         ::alibabacloud_runtime::SdkError<ListCloudResourcesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -432,11 +408,10 @@ impl ListCloudResourcesBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListCloudResourcesInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

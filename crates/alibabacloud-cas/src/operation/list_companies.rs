@@ -120,22 +120,21 @@ pub enum ListCompaniesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCompaniesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    company_id: ::std::option::Option<i64>,
-    current_page: ::std::option::Option<i32>,
-    keyword: ::std::option::Option<::std::string::String>,
-    show_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListCompaniesInput,
 }
 impl ListCompaniesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCompaniesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            company_id: ::std::option::Option::None,
-            current_page: ::std::option::Option::None,
-            keyword: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListCompaniesInput {
+                company_id: ::std::option::Option::None,
+                current_page: ::std::option::Option::None,
+                keyword: ::std::option::Option::None,
+                show_size: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -144,24 +143,24 @@ impl ListCompaniesBuilder {
     ///
     /// Wire name `CompanyId`: 64-bit integer.
     pub fn company_id(mut self, value: i64) -> Self {
-        self.company_id = ::std::option::Option::Some(value);
+        self.input.company_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CompanyId`.
     pub fn set_company_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.company_id = value;
+        self.input.company_id = value;
         self
     }
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 32-bit integer.
     pub fn current_page(mut self, value: i32) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// Text matched against company names.
@@ -171,7 +170,7 @@ impl ListCompaniesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.keyword = ::std::option::Option::Some(value.into());
+        self.input.keyword = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Keyword`.
@@ -179,45 +178,29 @@ impl ListCompaniesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.keyword = value;
+        self.input.keyword = value;
         self
     }
     /// The number of entries to return per page.
     ///
     /// Wire name `ShowSize`: 32-bit integer.
     pub fn show_size(mut self, value: i32) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+        self.input.show_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.show_size = value;
+        self.input.show_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListCompaniesBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListCompaniesInput) {
-        (
-            self._client,
-            self._options,
-            ListCompaniesInput {
-                company_id: self.company_id,
-                current_page: self.current_page,
-                keyword: self.keyword,
-                show_size: self.show_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListCompaniesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -226,8 +209,7 @@ impl ListCompaniesBuilder {
         ListCompaniesOutput,
         ::alibabacloud_runtime::SdkError<ListCompaniesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -279,11 +261,10 @@ impl ListCompaniesBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListCompaniesInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -130,20 +130,20 @@ pub enum ListContactError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListContactBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    keyword: ::std::option::Option<::std::string::String>,
-    show_size: ::std::option::Option<i32>,
-    current_page: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListContactInput,
 }
 impl ListContactBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListContactBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            keyword: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
-            current_page: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListContactInput {
+                keyword: ::std::option::Option::None,
+                show_size: ::std::option::Option::None,
+                current_page: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -155,7 +155,7 @@ impl ListContactBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.keyword = ::std::option::Option::Some(value.into());
+        self.input.keyword = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Keyword`.
@@ -163,56 +163,41 @@ impl ListContactBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.keyword = value;
+        self.input.keyword = value;
         self
     }
     /// The number of entries to return per page.
     ///
     /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     pub fn show_size(mut self, value: i32) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+        self.input.show_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.show_size = value;
+        self.input.show_size = value;
         self
     }
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     pub fn current_page(mut self, value: i32) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListContactBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListContactInput) {
-        (
-            self._client,
-            self._options,
-            ListContactInput {
-                keyword: self.keyword,
-                show_size: self.show_size,
-                current_page: self.current_page,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListContactInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -221,8 +206,7 @@ impl ListContactBuilder {
         ListContactOutput,
         ::alibabacloud_runtime::SdkError<ListContactError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -274,11 +258,10 @@ impl ListContactBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListContactInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

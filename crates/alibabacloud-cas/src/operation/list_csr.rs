@@ -147,22 +147,21 @@ pub enum ListCsrError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListCsrBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_word: ::std::option::Option<::std::string::String>,
-    algorithm: ::std::option::Option<::std::string::String>,
-    current_page: ::std::option::Option<i64>,
-    show_size: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListCsrInput,
 }
 impl ListCsrBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListCsrBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_word: ::std::option::Option::None,
-            algorithm: ::std::option::Option::None,
-            current_page: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListCsrInput {
+                key_word: ::std::option::Option::None,
+                algorithm: ::std::option::Option::None,
+                current_page: ::std::option::Option::None,
+                show_size: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -174,7 +173,7 @@ impl ListCsrBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_word = ::std::option::Option::Some(value.into());
+        self.input.key_word = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyWord`.
@@ -182,7 +181,7 @@ impl ListCsrBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_word = value;
+        self.input.key_word = value;
         self
     }
     /// List only requests with this key algorithm.
@@ -192,7 +191,7 @@ impl ListCsrBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.algorithm = ::std::option::Option::Some(value.into());
+        self.input.algorithm = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Algorithm`.
@@ -200,57 +199,41 @@ impl ListCsrBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.algorithm = value;
+        self.input.algorithm = value;
         self
     }
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     pub fn current_page(mut self, value: i64) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// The number of entries to return per page.
     ///
     /// Wire name `ShowSize`: 64-bit integer. Example: `10`.
     pub fn show_size(mut self, value: i64) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+        self.input.show_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.show_size = value;
+        self.input.show_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListCsrBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListCsrInput) {
-        (
-            self._client,
-            self._options,
-            ListCsrInput {
-                key_word: self.key_word,
-                algorithm: self.algorithm,
-                current_page: self.current_page,
-                show_size: self.show_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListCsrInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -259,8 +242,7 @@ impl ListCsrBuilder {
         ListCsrOutput,
         ::alibabacloud_runtime::SdkError<ListCsrError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -310,11 +292,10 @@ impl ListCsrBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListCsrInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -210,26 +210,23 @@ pub enum ListDeploymentJobError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDeploymentJobBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cert_id: ::std::option::Option<i64>,
-    job_type: ::std::option::Option<::std::string::String>,
-    instance_id: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<::std::string::String>,
-    current_page: ::std::option::Option<i32>,
-    show_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListDeploymentJobInput,
 }
 impl ListDeploymentJobBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListDeploymentJobBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cert_id: ::std::option::Option::None,
-            job_type: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            current_page: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListDeploymentJobInput {
+                cert_id: ::std::option::Option::None,
+                job_type: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                current_page: ::std::option::Option::None,
+                show_size: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -238,12 +235,12 @@ impl ListDeploymentJobBuilder {
     ///
     /// Wire name `CertId`: 64-bit integer.
     pub fn cert_id(mut self, value: i64) -> Self {
-        self.cert_id = ::std::option::Option::Some(value);
+        self.input.cert_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CertId`.
     pub fn set_cert_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.cert_id = value;
+        self.input.cert_id = value;
         self
     }
     /// List only jobs of this kind.
@@ -253,7 +250,7 @@ impl ListDeploymentJobBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.job_type = ::std::option::Option::Some(value.into());
+        self.input.job_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `JobType`.
@@ -261,7 +258,7 @@ impl ListDeploymentJobBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.job_type = value;
+        self.input.job_type = value;
         self
     }
     /// List only jobs of this certificate instance.
@@ -271,7 +268,7 @@ impl ListDeploymentJobBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -279,7 +276,7 @@ impl ListDeploymentJobBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// List only jobs in this state.
@@ -289,7 +286,7 @@ impl ListDeploymentJobBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -297,59 +294,41 @@ impl ListDeploymentJobBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     pub fn current_page(mut self, value: i32) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// The number of entries to return per page.
     ///
     /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     pub fn show_size(mut self, value: i32) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+        self.input.show_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.show_size = value;
+        self.input.show_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListDeploymentJobBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListDeploymentJobInput) {
-        (
-            self._client,
-            self._options,
-            ListDeploymentJobInput {
-                cert_id: self.cert_id,
-                job_type: self.job_type,
-                instance_id: self.instance_id,
-                status: self.status,
-                current_page: self.current_page,
-                show_size: self.show_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListDeploymentJobInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -358,8 +337,7 @@ impl ListDeploymentJobBuilder {
         ListDeploymentJobOutput,
         ::alibabacloud_runtime::SdkError<ListDeploymentJobError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -411,11 +389,10 @@ impl ListDeploymentJobBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListDeploymentJobInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -170,16 +170,20 @@ pub enum ListDeploymentJobResourceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListDeploymentJobResourceBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    job_id: JobId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListDeploymentJobResourceInput,
+    state: ::std::marker::PhantomData<(JobId_,)>,
 }
 impl ListDeploymentJobResourceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListDeploymentJobResourceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            job_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListDeploymentJobResourceInput {
+                job_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -187,44 +191,29 @@ impl<JobId_> ListDeploymentJobResourceBuilder<JobId_> {
     /// The ID of the deployment job.
     ///
     /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
-    pub fn job_id(self, value: i64) -> ListDeploymentJobResourceBuilder<i64> {
+    pub fn job_id(
+        mut self,
+        value: i64,
+    ) -> ListDeploymentJobResourceBuilder<::alibabacloud_runtime::Set> {
+        self.input.job_id = value;
         ListDeploymentJobResourceBuilder {
-            _client: self._client,
-            _options: self._options,
-            job_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<JobId_> ListDeploymentJobResourceBuilder<JobId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ListDeploymentJobResourceInput,
-    )
-    where
-        JobId_: self::required::JobId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            ListDeploymentJobResourceInput {
-                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListDeploymentJobResourceInput
     where
-        JobId_: self::required::JobId<i64>,
+        JobId_: self::required::JobId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -234,29 +223,21 @@ impl<JobId_> ListDeploymentJobResourceBuilder<JobId_> {
         ::alibabacloud_runtime::SdkError<ListDeploymentJobResourceError>,
     >
     where
-        JobId_: self::required::JobId<i64>,
+        JobId_: self::required::JobId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListDeploymentJobResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListDeploymentJobResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `JobId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListDeploymentJobResource` needs its required parameter `JobId`",
         label = "`JobId` is not set",
         note = "set it with `.job_id(…)` before this call"
     )]
-    pub trait JobId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::JobId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait JobId {}
+    impl JobId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Lists the cloud resources that a deployment job targets.

@@ -277,38 +277,29 @@ pub enum ListInstancesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListInstancesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    auto_reissue_flag: ::std::option::Option<i64>,
-    brand: ::std::option::Option<::std::string::String>,
-    certificate_status: ::std::option::Option<CertificateStatus>,
-    certificate_type: ::std::option::Option<::std::string::String>,
-    current_page: ::std::option::Option<i32>,
-    instance_type: ::std::option::Option<::std::string::String>,
-    keyword: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    server_deploy_flag: ::std::option::Option<i64>,
-    show_size: ::std::option::Option<i32>,
-    status: ::std::option::Option<Status>,
-    version_type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListInstancesInput,
 }
 impl ListInstancesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListInstancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            auto_reissue_flag: ::std::option::Option::None,
-            brand: ::std::option::Option::None,
-            certificate_status: ::std::option::Option::None,
-            certificate_type: ::std::option::Option::None,
-            current_page: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            keyword: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            server_deploy_flag: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            version_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListInstancesInput {
+                auto_reissue_flag: ::std::option::Option::None,
+                brand: ::std::option::Option::None,
+                certificate_status: ::std::option::Option::None,
+                certificate_type: ::std::option::Option::None,
+                current_page: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                keyword: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                server_deploy_flag: ::std::option::Option::None,
+                show_size: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                version_type: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -317,12 +308,12 @@ impl ListInstancesBuilder {
     ///
     /// Wire name `AutoReissueFlag`: 64-bit integer.
     pub fn auto_reissue_flag(mut self, value: i64) -> Self {
-        self.auto_reissue_flag = ::std::option::Option::Some(value);
+        self.input.auto_reissue_flag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoReissueFlag`.
     pub fn set_auto_reissue_flag(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.auto_reissue_flag = value;
+        self.input.auto_reissue_flag = value;
         self
     }
     /// List only instances of this certificate authority brand.
@@ -332,7 +323,7 @@ impl ListInstancesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.brand = ::std::option::Option::Some(value.into());
+        self.input.brand = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Brand`.
@@ -340,7 +331,7 @@ impl ListInstancesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.brand = value;
+        self.input.brand = value;
         self
     }
     /// List only instances whose certificate is in this state.
@@ -350,7 +341,7 @@ impl ListInstancesBuilder {
         mut self,
         value: impl ::std::convert::Into<CertificateStatus>,
     ) -> Self {
-        self.certificate_status = ::std::option::Option::Some(value.into());
+        self.input.certificate_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertificateStatus`.
@@ -358,7 +349,7 @@ impl ListInstancesBuilder {
         mut self,
         value: ::std::option::Option<CertificateStatus>,
     ) -> Self {
-        self.certificate_status = value;
+        self.input.certificate_status = value;
         self
     }
     /// List only instances of this certificate type.
@@ -368,7 +359,7 @@ impl ListInstancesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.certificate_type = ::std::option::Option::Some(value.into());
+        self.input.certificate_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertificateType`.
@@ -376,19 +367,19 @@ impl ListInstancesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.certificate_type = value;
+        self.input.certificate_type = value;
         self
     }
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 32-bit integer.
     pub fn current_page(mut self, value: i32) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// List only instances of this kind.
@@ -398,7 +389,7 @@ impl ListInstancesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -406,7 +397,7 @@ impl ListInstancesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Text matched against domains and instance IDs.
@@ -416,7 +407,7 @@ impl ListInstancesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.keyword = ::std::option::Option::Some(value.into());
+        self.input.keyword = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Keyword`.
@@ -424,7 +415,7 @@ impl ListInstancesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.keyword = value;
+        self.input.keyword = value;
         self
     }
     /// List only instances in this resource group.
@@ -434,7 +425,7 @@ impl ListInstancesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -442,43 +433,43 @@ impl ListInstancesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// List only instances with this server-deployment setting (a numeric flag).
     ///
     /// Wire name `ServerDeployFlag`: 64-bit integer.
     pub fn server_deploy_flag(mut self, value: i64) -> Self {
-        self.server_deploy_flag = ::std::option::Option::Some(value);
+        self.input.server_deploy_flag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ServerDeployFlag`.
     pub fn set_server_deploy_flag(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.server_deploy_flag = value;
+        self.input.server_deploy_flag = value;
         self
     }
     /// The number of entries to return per page.
     ///
     /// Wire name `ShowSize`: 32-bit integer.
     pub fn show_size(mut self, value: i32) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+        self.input.show_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.show_size = value;
+        self.input.show_size = value;
         self
     }
     /// List only instances in this state.
     ///
     /// Wire name `Status`: [`Status`].
     pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
     pub fn set_status(mut self, value: ::std::option::Option<Status>) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// List only instances of this edition.
@@ -488,7 +479,7 @@ impl ListInstancesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.version_type = ::std::option::Option::Some(value.into());
+        self.input.version_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VersionType`.
@@ -496,41 +487,17 @@ impl ListInstancesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.version_type = value;
+        self.input.version_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListInstancesBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListInstancesInput) {
-        (
-            self._client,
-            self._options,
-            ListInstancesInput {
-                auto_reissue_flag: self.auto_reissue_flag,
-                brand: self.brand,
-                certificate_status: self.certificate_status,
-                certificate_type: self.certificate_type,
-                current_page: self.current_page,
-                instance_type: self.instance_type,
-                keyword: self.keyword,
-                resource_group_id: self.resource_group_id,
-                server_deploy_flag: self.server_deploy_flag,
-                show_size: self.show_size,
-                status: self.status,
-                version_type: self.version_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListInstancesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -539,8 +506,7 @@ impl ListInstancesBuilder {
         ListInstancesOutput,
         ::alibabacloud_runtime::SdkError<ListInstancesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -592,11 +558,10 @@ impl ListInstancesBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListInstancesInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -116,15 +116,10 @@ pub struct ListTagKeysBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ResourceType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    current_page: ::std::option::Option<i32>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    page_size: ::std::option::Option<i32>,
-    region_id: RegionId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    resource_type: ResourceType_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListTagKeysInput,
+    state: ::std::marker::PhantomData<(RegionId_, ResourceType_)>,
 }
 impl ListTagKeysBuilder<
     ::alibabacloud_runtime::Missing,
@@ -132,15 +127,18 @@ impl ListTagKeysBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListTagKeysBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            current_page: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            resource_type: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListTagKeysInput {
+                current_page: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -149,24 +147,24 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
     ///
     /// Wire name `CurrentPage`: 32-bit integer.
     pub fn current_page(mut self, value: i32) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// The largest number of entries to return in one call.
     ///
     /// Wire name `MaxResults`: 32-bit integer.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// The token returned by the previous call; leave it out to get the first page.
@@ -176,7 +174,7 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -184,38 +182,34 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// The number of entries to return per page.
     ///
     /// Wire name `PageSize`: 32-bit integer.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// The region of the resources.
     ///
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTagKeysBuilder<::std::string::String, ResourceType_> {
+    ) -> ListTagKeysBuilder<::alibabacloud_runtime::Set, ResourceType_> {
+        self.input.region_id = value.into();
         ListTagKeysBuilder {
-            _client: self._client,
-            _options: self._options,
-            current_page: self.current_page,
-            max_results: self.max_results,
-            next_token: self.next_token,
-            page_size: self.page_size,
-            region_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            resource_type: self.resource_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// List only keys used in this resource group.
@@ -225,7 +219,7 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -233,67 +227,36 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// The type of the resources whose tag keys are listed.
     ///
     /// Wire name `ResourceType`: string, required.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTagKeysBuilder<RegionId_, ::std::string::String> {
+    ) -> ListTagKeysBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.resource_type = value.into();
         ListTagKeysBuilder {
-            _client: self._client,
-            _options: self._options,
-            current_page: self.current_page,
-            max_results: self.max_results,
-            next_token: self.next_token,
-            page_size: self.page_size,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            resource_type: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagKeysInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ListTagKeysInput {
-                current_page: self.current_page,
-                max_results: self.max_results,
-                next_token: self.next_token,
-                page_size: self.page_size,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_group_id: self.resource_group_id,
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ::std::string::String,
-                >>::into_value(self.resource_type),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListTagKeysInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceType_: self::required::ResourceType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -303,45 +266,30 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
         ::alibabacloud_runtime::SdkError<ListTagKeysError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceType_: self::required::ResourceType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListTagKeysBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListTagKeysBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListTagKeys` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListTagKeys` needs its required parameter `ResourceType`",
         label = "`ResourceType` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Lists the tag keys in use on resources of a given type.
@@ -384,14 +332,13 @@ impl<RegionId_, ResourceType_> ListTagKeysBuilder<RegionId_, ResourceType_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTagKeysInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceType_: self::required::ResourceType,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

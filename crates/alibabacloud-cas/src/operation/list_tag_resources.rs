@@ -136,14 +136,10 @@ pub struct ListTagResourcesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ResourceType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    region_id: RegionId_,
-    resource_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    resource_type: ResourceType_,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListTagResourcesInput,
+    state: ::std::marker::PhantomData<(RegionId_, ResourceType_)>,
 }
 impl ListTagResourcesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -151,14 +147,17 @@ impl ListTagResourcesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListTagResourcesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_id: ::std::option::Option::None,
-            resource_type: ::alibabacloud_runtime::Missing,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListTagResourcesInput {
+                max_results: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_id: ::std::option::Option::None,
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -167,12 +166,12 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
     ///
     /// Wire name `MaxResults`: 32-bit integer.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// The token returned by the previous call; leave it out to get the first page.
@@ -182,7 +181,7 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -190,32 +189,29 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// The region of the resources.
     ///
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTagResourcesBuilder<::std::string::String, ResourceType_> {
+    ) -> ListTagResourcesBuilder<::alibabacloud_runtime::Set, ResourceType_> {
+        self.input.region_id = value.into();
         ListTagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            max_results: self.max_results,
-            next_token: self.next_token,
-            region_id: value.into(),
-            resource_id: self.resource_id,
-            resource_type: self.resource_type,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The IDs of the resources whose tags are listed.
     ///
     /// Wire name `ResourceId`: list of string.
     pub fn resource_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.resource_id = ::std::option::Option::Some(value);
+        self.input.resource_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ResourceId`.
@@ -223,32 +219,29 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.resource_id = value;
+        self.input.resource_id = value;
         self
     }
     /// The type of the resources.
     ///
     /// Wire name `ResourceType`: string, required.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTagResourcesBuilder<RegionId_, ::std::string::String> {
+    ) -> ListTagResourcesBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.resource_type = value.into();
         ListTagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            max_results: self.max_results,
-            next_token: self.next_token,
-            region_id: self.region_id,
-            resource_id: self.resource_id,
-            resource_type: value.into(),
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// List only bindings with these tag keys and values.
     ///
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -256,47 +249,21 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagResourcesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ListTagResourcesInput {
-                max_results: self.max_results,
-                next_token: self.next_token,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_id: self.resource_id,
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ::std::string::String,
-                >>::into_value(self.resource_type),
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListTagResourcesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceType_: self::required::ResourceType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -306,45 +273,30 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         ::alibabacloud_runtime::SdkError<ListTagResourcesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceType_: self::required::ResourceType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListTagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListTagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListTagResources` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListTagResources` needs its required parameter `ResourceType`",
         label = "`ResourceType` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Lists the tags bound to resources.
@@ -387,14 +339,13 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTagResourcesInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceType_: self::required::ResourceType,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -82,22 +82,21 @@ pub enum ListTrusteeOrderError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListTrusteeOrderBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    certificate_id: ::std::option::Option<i64>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    order_id: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListTrusteeOrderInput,
 }
 impl ListTrusteeOrderBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListTrusteeOrderBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            certificate_id: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            order_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListTrusteeOrderInput {
+                certificate_id: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                order_id: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -106,24 +105,24 @@ impl ListTrusteeOrderBuilder {
     ///
     /// Wire name `CertificateId`: 64-bit integer.
     pub fn certificate_id(mut self, value: i64) -> Self {
-        self.certificate_id = ::std::option::Option::Some(value);
+        self.input.certificate_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CertificateId`.
     pub fn set_certificate_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.certificate_id = value;
+        self.input.certificate_id = value;
         self
     }
     /// The largest number of entries to return in one call.
     ///
     /// Wire name `MaxResults`: 32-bit integer.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// The token returned by the previous call; leave it out to get the first page.
@@ -133,7 +132,7 @@ impl ListTrusteeOrderBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -141,45 +140,29 @@ impl ListTrusteeOrderBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// List only the hosting order with this ID.
     ///
     /// Wire name `OrderId`: 64-bit integer.
     pub fn order_id(mut self, value: i64) -> Self {
-        self.order_id = ::std::option::Option::Some(value);
+        self.input.order_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `OrderId`.
     pub fn set_order_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.order_id = value;
+        self.input.order_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListTrusteeOrderBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTrusteeOrderInput) {
-        (
-            self._client,
-            self._options,
-            ListTrusteeOrderInput {
-                certificate_id: self.certificate_id,
-                max_results: self.max_results,
-                next_token: self.next_token,
-                order_id: self.order_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListTrusteeOrderInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -188,8 +171,7 @@ impl ListTrusteeOrderBuilder {
         ListTrusteeOrderOutput,
         ::alibabacloud_runtime::SdkError<ListTrusteeOrderError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -232,11 +214,10 @@ impl ListTrusteeOrderBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTrusteeOrderInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -388,26 +388,23 @@ pub enum ListUserCertificateOrderError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserCertificateOrderBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    keyword: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<Status>,
-    order_type: ::std::option::Option<OrderType>,
-    current_page: ::std::option::Option<i64>,
-    show_size: ::std::option::Option<i64>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListUserCertificateOrderInput,
 }
 impl ListUserCertificateOrderBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListUserCertificateOrderBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            keyword: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            order_type: ::std::option::Option::None,
-            current_page: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListUserCertificateOrderInput {
+                keyword: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                order_type: ::std::option::Option::None,
+                current_page: ::std::option::Option::None,
+                show_size: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -419,7 +416,7 @@ impl ListUserCertificateOrderBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.keyword = ::std::option::Option::Some(value.into());
+        self.input.keyword = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Keyword`.
@@ -427,55 +424,55 @@ impl ListUserCertificateOrderBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.keyword = value;
+        self.input.keyword = value;
         self
     }
     /// List only entries in this state.
     ///
     /// Wire name `Status`: [`Status`]. Example: `ISSUED`.
     pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
     pub fn set_status(mut self, value: ::std::option::Option<Status>) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// What to list: certificates (`CERT`, `UPLOAD`) or orders (`CPACK`, `BUY`).
     ///
     /// Wire name `OrderType`: [`OrderType`]. The service's default: `CPACK`. Example: `CPACK`.
     pub fn order_type(mut self, value: impl ::std::convert::Into<OrderType>) -> Self {
-        self.order_type = ::std::option::Option::Some(value.into());
+        self.input.order_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OrderType`.
     pub fn set_order_type(mut self, value: ::std::option::Option<OrderType>) -> Self {
-        self.order_type = value;
+        self.input.order_type = value;
         self
     }
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     pub fn current_page(mut self, value: i64) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// The number of entries to return per page.
     ///
     /// Wire name `ShowSize`: 64-bit integer. Example: `10`.
     pub fn show_size(mut self, value: i64) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+        self.input.show_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.show_size = value;
+        self.input.show_size = value;
         self
     }
     /// List only entries in this resource group.
@@ -485,7 +482,7 @@ impl ListUserCertificateOrderBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -493,39 +490,17 @@ impl ListUserCertificateOrderBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListUserCertificateOrderBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ListUserCertificateOrderInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            ListUserCertificateOrderInput {
-                keyword: self.keyword,
-                status: self.status,
-                order_type: self.order_type,
-                current_page: self.current_page,
-                show_size: self.show_size,
-                resource_group_id: self.resource_group_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListUserCertificateOrderInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -534,8 +509,7 @@ impl ListUserCertificateOrderBuilder {
         ListUserCertificateOrderOutput,
         ::alibabacloud_runtime::SdkError<ListUserCertificateOrderError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -589,11 +563,10 @@ impl ListUserCertificateOrderBuilder {
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         ListUserCertificateOrderInput,
     > {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -97,24 +97,21 @@ pub enum ListWarehouseError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListWarehouseBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    warehouse_instance_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    warehouse_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListWarehouseInput,
 }
 impl ListWarehouseBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListWarehouseBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            warehouse_instance_ids: ::std::option::Option::None,
-            warehouse_types: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListWarehouseInput {
+                max_results: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                warehouse_instance_ids: ::std::option::Option::None,
+                warehouse_types: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -123,12 +120,12 @@ impl ListWarehouseBuilder {
     ///
     /// Wire name `MaxResults`: 32-bit integer.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// The token returned by the previous call; leave it out to get the first page.
@@ -138,7 +135,7 @@ impl ListWarehouseBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -146,7 +143,7 @@ impl ListWarehouseBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// List only warehouses with these IDs; sent as one JSON-encoded string.
@@ -156,7 +153,7 @@ impl ListWarehouseBuilder {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.warehouse_instance_ids = ::std::option::Option::Some(value);
+        self.input.warehouse_instance_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `WarehouseInstanceIds`.
@@ -164,7 +161,7 @@ impl ListWarehouseBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.warehouse_instance_ids = value;
+        self.input.warehouse_instance_ids = value;
         self
     }
     /// List only warehouses of these kinds; sent as one JSON-encoded string.
@@ -174,7 +171,7 @@ impl ListWarehouseBuilder {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.warehouse_types = ::std::option::Option::Some(value);
+        self.input.warehouse_types = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `WarehouseTypes`.
@@ -182,33 +179,17 @@ impl ListWarehouseBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.warehouse_types = value;
+        self.input.warehouse_types = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListWarehouseBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListWarehouseInput) {
-        (
-            self._client,
-            self._options,
-            ListWarehouseInput {
-                max_results: self.max_results,
-                next_token: self.next_token,
-                warehouse_instance_ids: self.warehouse_instance_ids,
-                warehouse_types: self.warehouse_types,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListWarehouseInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -217,8 +198,7 @@ impl ListWarehouseBuilder {
         ListWarehouseOutput,
         ::alibabacloud_runtime::SdkError<ListWarehouseError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -259,11 +239,10 @@ impl ListWarehouseBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListWarehouseInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

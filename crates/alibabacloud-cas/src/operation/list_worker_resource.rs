@@ -287,24 +287,24 @@ pub enum ListWorkerResourceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListWorkerResourceBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    job_id: JobId_,
-    status: ::std::option::Option<::std::string::String>,
-    cloud_product: ::std::option::Option<::std::string::String>,
-    current_page: ::std::option::Option<i32>,
-    show_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListWorkerResourceInput,
+    state: ::std::marker::PhantomData<(JobId_,)>,
 }
 impl ListWorkerResourceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListWorkerResourceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            job_id: ::alibabacloud_runtime::Missing,
-            status: ::std::option::Option::None,
-            cloud_product: ::std::option::Option::None,
-            current_page: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListWorkerResourceInput {
+                job_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                status: ::std::option::Option::None,
+                cloud_product: ::std::option::Option::None,
+                current_page: ::std::option::Option::None,
+                show_size: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -312,15 +312,16 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
     /// The ID of the deployment job.
     ///
     /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
-    pub fn job_id(self, value: i64) -> ListWorkerResourceBuilder<i64> {
+    pub fn job_id(
+        mut self,
+        value: i64,
+    ) -> ListWorkerResourceBuilder<::alibabacloud_runtime::Set> {
+        self.input.job_id = value;
         ListWorkerResourceBuilder {
-            _client: self._client,
-            _options: self._options,
-            job_id: value,
-            status: self.status,
-            cloud_product: self.cloud_product,
-            current_page: self.current_page,
-            show_size: self.show_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// List only workers in this state.
@@ -330,7 +331,7 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -338,7 +339,7 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// List only workers for this cloud product.
@@ -348,7 +349,7 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cloud_product = ::std::option::Option::Some(value.into());
+        self.input.cloud_product = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CloudProduct`.
@@ -356,64 +357,44 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cloud_product = value;
+        self.input.cloud_product = value;
         self
     }
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     pub fn current_page(mut self, value: i32) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// The number of entries to return per page.
     ///
     /// Wire name `ShowSize`: 32-bit integer. Example: `20`.
     pub fn show_size(mut self, value: i32) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+        self.input.show_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.show_size = value;
+        self.input.show_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<JobId_> ListWorkerResourceBuilder<JobId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListWorkerResourceInput)
-    where
-        JobId_: self::required::JobId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            ListWorkerResourceInput {
-                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
-                status: self.status,
-                cloud_product: self.cloud_product,
-                current_page: self.current_page,
-                show_size: self.show_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListWorkerResourceInput
     where
-        JobId_: self::required::JobId<i64>,
+        JobId_: self::required::JobId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -423,29 +404,21 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
         ::alibabacloud_runtime::SdkError<ListWorkerResourceError>,
     >
     where
-        JobId_: self::required::JobId<i64>,
+        JobId_: self::required::JobId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListWorkerResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListWorkerResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `JobId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListWorkerResource` needs its required parameter `JobId`",
         label = "`JobId` is not set",
         note = "set it with `.job_id(…)` before this call"
     )]
-    pub trait JobId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::JobId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait JobId {}
+    impl JobId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Lists the workers of a deployment job, one per target resource.
@@ -498,13 +471,12 @@ impl<JobId_> ListWorkerResourceBuilder<JobId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListWorkerResourceInput>
     where
-        JobId_: self::required::JobId<i64>,
+        JobId_: self::required::JobId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -84,12 +84,10 @@ pub struct MoveResourceGroupBuilder<
     ResourceGroupId_ = ::alibabacloud_runtime::Missing,
     ResourceType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    resource_id: ResourceId_,
-    resource_group_id: ResourceGroupId_,
-    resource_type: ResourceType_,
-    region_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: MoveResourceGroupInput,
+    state: ::std::marker::PhantomData<(ResourceId_, ResourceGroupId_, ResourceType_)>,
 }
 impl MoveResourceGroupBuilder<
     ::alibabacloud_runtime::Missing,
@@ -98,12 +96,15 @@ impl MoveResourceGroupBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         MoveResourceGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            resource_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::alibabacloud_runtime::Missing,
-            resource_type: ::alibabacloud_runtime::Missing,
-            region_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: MoveResourceGroupInput {
+                resource_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -116,52 +117,57 @@ impl<
     ///
     /// Wire name `ResourceId`: string, required. Example: `cas-cn-4591d3xa****`.
     pub fn resource_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> MoveResourceGroupBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ResourceGroupId_,
         ResourceType_,
     > {
+        self.input.resource_id = value.into();
         MoveResourceGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            resource_type: self.resource_type,
-            region_id: self.region_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The ID of the resource group to move the resource into.
     ///
     /// Wire name `ResourceGroupId`: string, required. Example: `rg-acfmykgxu5d46ey`.
     pub fn resource_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> MoveResourceGroupBuilder<ResourceId_, ::std::string::String, ResourceType_> {
+    ) -> MoveResourceGroupBuilder<
+        ResourceId_,
+        ::alibabacloud_runtime::Set,
+        ResourceType_,
+    > {
+        self.input.resource_group_id = value.into();
         MoveResourceGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_id: self.resource_id,
-            resource_group_id: value.into(),
-            resource_type: self.resource_type,
-            region_id: self.region_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The type of the resource.
     ///
     /// Wire name `ResourceType`: string, required. Example: `instance`.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> MoveResourceGroupBuilder<ResourceId_, ResourceGroupId_, ::std::string::String> {
+    ) -> MoveResourceGroupBuilder<
+        ResourceId_,
+        ResourceGroupId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.resource_type = value.into();
         MoveResourceGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_id: self.resource_id,
-            resource_group_id: self.resource_group_id,
-            resource_type: value.into(),
-            region_id: self.region_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The region of the resource.
@@ -171,7 +177,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -179,53 +185,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ResourceId_,
-    ResourceGroupId_,
-    ResourceType_,
-> MoveResourceGroupBuilder<ResourceId_, ResourceGroupId_, ResourceType_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, MoveResourceGroupInput)
-    where
-        ResourceId_: self::required::ResourceId<::std::string::String>,
-        ResourceGroupId_: self::required::ResourceGroupId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            MoveResourceGroupInput {
-                resource_id: <ResourceId_ as self::required::ResourceId<
-                    ::std::string::String,
-                >>::into_value(self.resource_id),
-                resource_group_id: <ResourceGroupId_ as self::required::ResourceGroupId<
-                    ::std::string::String,
-                >>::into_value(self.resource_group_id),
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ::std::string::String,
-                >>::into_value(self.resource_type),
-                region_id: self.region_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> MoveResourceGroupInput
     where
-        ResourceId_: self::required::ResourceId<::std::string::String>,
-        ResourceGroupId_: self::required::ResourceGroupId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        ResourceId_: self::required::ResourceId,
+        ResourceGroupId_: self::required::ResourceGroupId,
+        ResourceType_: self::required::ResourceType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -235,61 +210,39 @@ impl<
         ::alibabacloud_runtime::SdkError<MoveResourceGroupError>,
     >
     where
-        ResourceId_: self::required::ResourceId<::std::string::String>,
-        ResourceGroupId_: self::required::ResourceGroupId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        ResourceId_: self::required::ResourceId,
+        ResourceGroupId_: self::required::ResourceGroupId,
+        ResourceType_: self::required::ResourceType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`MoveResourceGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`MoveResourceGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ResourceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ResourceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`MoveResourceGroup` needs its required parameter `ResourceId`",
         label = "`ResourceId` is not set",
         note = "set it with `.resource_id(…)` before this call"
     )]
-    pub trait ResourceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceGroupId` once it is set, so `send` and `build` can require it.
+    pub trait ResourceId {}
+    impl ResourceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`MoveResourceGroup` needs its required parameter `ResourceGroupId`",
         label = "`ResourceGroupId` is not set",
         note = "set it with `.resource_group_id(…)` before this call"
     )]
-    pub trait ResourceGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    pub trait ResourceGroupId {}
+    impl ResourceGroupId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`MoveResourceGroup` needs its required parameter `ResourceType`",
         label = "`ResourceType` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ResourceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Moves a resource into another resource group.

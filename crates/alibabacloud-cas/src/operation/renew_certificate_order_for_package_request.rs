@@ -99,20 +99,22 @@ pub enum RenewCertificateOrderForPackageRequestError {
 pub struct RenewCertificateOrderForPackageRequestBuilder<
     OrderId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    order_id: OrderId_,
-    csr: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RenewCertificateOrderForPackageRequestInput,
+    state: ::std::marker::PhantomData<(OrderId_,)>,
 }
 impl RenewCertificateOrderForPackageRequestBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         RenewCertificateOrderForPackageRequestBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            order_id: ::alibabacloud_runtime::Missing,
-            csr: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RenewCertificateOrderForPackageRequestInput {
+                order_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                csr: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -121,15 +123,15 @@ impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
     ///
     /// Wire name `OrderId`: 64-bit integer, required. Example: `123451222`.
     pub fn order_id(
-        self,
+        mut self,
         value: i64,
-    ) -> RenewCertificateOrderForPackageRequestBuilder<i64> {
+    ) -> RenewCertificateOrderForPackageRequestBuilder<::alibabacloud_runtime::Set> {
+        self.input.order_id = value;
         RenewCertificateOrderForPackageRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            order_id: value,
-            csr: self.csr,
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// A PEM certificate signing request for the renewed certificate.
@@ -139,7 +141,7 @@ impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.csr = ::std::option::Option::Some(value.into());
+        self.input.csr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Csr`.
@@ -147,14 +149,14 @@ impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.csr = value;
+        self.input.csr = value;
         self
     }
     /// Tags to bind to the new order.
     ///
     /// Wire name `Tags`: list of [`TagsItem`].
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
-        self.tags = ::std::option::Option::Some(value);
+        self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tags`.
@@ -162,44 +164,20 @@ impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        RenewCertificateOrderForPackageRequestInput,
-    )
-    where
-        OrderId_: self::required::OrderId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            RenewCertificateOrderForPackageRequestInput {
-                order_id: <OrderId_ as self::required::OrderId<
-                    i64,
-                >>::into_value(self.order_id),
-                csr: self.csr,
-                tags: self.tags,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RenewCertificateOrderForPackageRequestInput
     where
-        OrderId_: self::required::OrderId<i64>,
+        OrderId_: self::required::OrderId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -209,29 +187,21 @@ impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
         ::alibabacloud_runtime::SdkError<RenewCertificateOrderForPackageRequestError>,
     >
     where
-        OrderId_: self::required::OrderId<i64>,
+        OrderId_: self::required::OrderId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RenewCertificateOrderForPackageRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RenewCertificateOrderForPackageRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `OrderId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `OrderId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RenewCertificateOrderForPackageRequest` needs its required parameter `OrderId`",
         label = "`OrderId` is not set",
         note = "set it with `.order_id(…)` before this call"
     )]
-    pub trait OrderId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::OrderId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait OrderId {}
+    impl OrderId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Renews a certificate order from a certificate resource plan and returns the new order's ID.

@@ -62,18 +62,21 @@ pub enum RevokeCertificateError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RevokeCertificateBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    certificate_id: ::std::option::Option<i64>,
-    instance_id: InstanceId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RevokeCertificateInput,
+    state: ::std::marker::PhantomData<(InstanceId_,)>,
 }
 impl RevokeCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         RevokeCertificateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            certificate_id: ::std::option::Option::None,
-            instance_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RevokeCertificateInput {
+                certificate_id: ::std::option::Option::None,
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -82,58 +85,40 @@ impl<InstanceId_> RevokeCertificateBuilder<InstanceId_> {
     ///
     /// Wire name `CertificateId`: 64-bit integer.
     pub fn certificate_id(mut self, value: i64) -> Self {
-        self.certificate_id = ::std::option::Option::Some(value);
+        self.input.certificate_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CertificateId`.
     pub fn set_certificate_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.certificate_id = value;
+        self.input.certificate_id = value;
         self
     }
     /// The ID of the certificate instance.
     ///
     /// Wire name `InstanceId`: string, required.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RevokeCertificateBuilder<::std::string::String> {
+    ) -> RevokeCertificateBuilder<::alibabacloud_runtime::Set> {
+        self.input.instance_id = value.into();
         RevokeCertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            instance_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceId_> RevokeCertificateBuilder<InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RevokeCertificateInput)
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RevokeCertificateInput {
-                certificate_id: self.certificate_id,
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RevokeCertificateInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -143,29 +128,21 @@ impl<InstanceId_> RevokeCertificateBuilder<InstanceId_> {
         ::alibabacloud_runtime::SdkError<RevokeCertificateError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RevokeCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RevokeCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RevokeCertificate` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Revokes the certificate issued for a certificate instance.

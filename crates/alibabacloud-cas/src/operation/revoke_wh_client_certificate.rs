@@ -59,16 +59,20 @@ pub enum RevokeWHClientCertificateError {
 pub struct RevokeWHClientCertificateBuilder<
     Identifier_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    identifier: Identifier_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RevokeWHClientCertificateInput,
+    state: ::std::marker::PhantomData<(Identifier_,)>,
 }
 impl RevokeWHClientCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         RevokeWHClientCertificateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            identifier: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RevokeWHClientCertificateInput {
+                identifier: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -77,48 +81,28 @@ impl<Identifier_> RevokeWHClientCertificateBuilder<Identifier_> {
     ///
     /// Wire name `Identifier`: string, required.
     pub fn identifier(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RevokeWHClientCertificateBuilder<::std::string::String> {
+    ) -> RevokeWHClientCertificateBuilder<::alibabacloud_runtime::Set> {
+        self.input.identifier = value.into();
         RevokeWHClientCertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            identifier: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Identifier_> RevokeWHClientCertificateBuilder<Identifier_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        RevokeWHClientCertificateInput,
-    )
-    where
-        Identifier_: self::required::Identifier<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RevokeWHClientCertificateInput {
-                identifier: <Identifier_ as self::required::Identifier<
-                    ::std::string::String,
-                >>::into_value(self.identifier),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RevokeWHClientCertificateInput
     where
-        Identifier_: self::required::Identifier<::std::string::String>,
+        Identifier_: self::required::Identifier,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -128,29 +112,21 @@ impl<Identifier_> RevokeWHClientCertificateBuilder<Identifier_> {
         ::alibabacloud_runtime::SdkError<RevokeWHClientCertificateError>,
     >
     where
-        Identifier_: self::required::Identifier<::std::string::String>,
+        Identifier_: self::required::Identifier,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RevokeWHClientCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RevokeWHClientCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Identifier` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Identifier` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RevokeWHClientCertificate` needs its required parameter `Identifier`",
         label = "`Identifier` is not set",
         note = "set it with `.identifier(…)` before this call"
     )]
-    pub trait Identifier<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Identifier<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Identifier {}
+    impl Identifier for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Revokes a client certificate issued from a certificate warehouse.

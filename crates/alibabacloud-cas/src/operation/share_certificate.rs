@@ -65,10 +65,10 @@ pub struct ShareCertificateBuilder<
     CertificateId_ = ::alibabacloud_runtime::Missing,
     TargetUserId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    certificate_id: CertificateId_,
-    target_user_id: TargetUserId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ShareCertificateInput,
+    state: ::std::marker::PhantomData<(CertificateId_, TargetUserId_)>,
 }
 impl ShareCertificateBuilder<
     ::alibabacloud_runtime::Missing,
@@ -76,10 +76,13 @@ impl ShareCertificateBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ShareCertificateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            certificate_id: ::alibabacloud_runtime::Missing,
-            target_user_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ShareCertificateInput {
+                certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                target_user_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -91,67 +94,44 @@ impl<
     ///
     /// Wire name `CertificateId`: 64-bit integer, required.
     pub fn certificate_id(
-        self,
+        mut self,
         value: i64,
-    ) -> ShareCertificateBuilder<i64, TargetUserId_> {
+    ) -> ShareCertificateBuilder<::alibabacloud_runtime::Set, TargetUserId_> {
+        self.input.certificate_id = value;
         ShareCertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: value,
-            target_user_id: self.target_user_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The ID of the Alibaba Cloud account to share the certificate with.
     ///
     /// Wire name `TargetUserId`: 64-bit integer, required.
     pub fn target_user_id(
-        self,
+        mut self,
         value: i64,
-    ) -> ShareCertificateBuilder<CertificateId_, i64> {
+    ) -> ShareCertificateBuilder<CertificateId_, ::alibabacloud_runtime::Set> {
+        self.input.target_user_id = value;
         ShareCertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            target_user_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    CertificateId_,
-    TargetUserId_,
-> ShareCertificateBuilder<CertificateId_, TargetUserId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ShareCertificateInput)
-    where
-        CertificateId_: self::required::CertificateId<i64>,
-        TargetUserId_: self::required::TargetUserId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            ShareCertificateInput {
-                certificate_id: <CertificateId_ as self::required::CertificateId<
-                    i64,
-                >>::into_value(self.certificate_id),
-                target_user_id: <TargetUserId_ as self::required::TargetUserId<
-                    i64,
-                >>::into_value(self.target_user_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ShareCertificateInput
     where
-        CertificateId_: self::required::CertificateId<i64>,
-        TargetUserId_: self::required::TargetUserId<i64>,
+        CertificateId_: self::required::CertificateId,
+        TargetUserId_: self::required::TargetUserId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -161,45 +141,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ShareCertificateError>,
     >
     where
-        CertificateId_: self::required::CertificateId<i64>,
-        TargetUserId_: self::required::TargetUserId<i64>,
+        CertificateId_: self::required::CertificateId,
+        TargetUserId_: self::required::TargetUserId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ShareCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ShareCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ShareCertificate` needs its required parameter `CertificateId`",
         label = "`CertificateId` is not set",
         note = "set it with `.certificate_id(…)` before this call"
     )]
-    pub trait CertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `TargetUserId` once it is set, so `send` and `build` can require it.
+    pub trait CertificateId {}
+    impl CertificateId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `TargetUserId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ShareCertificate` needs its required parameter `TargetUserId`",
         label = "`TargetUserId` is not set",
         note = "set it with `.target_user_id(…)` before this call"
     )]
-    pub trait TargetUserId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CertificateId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
-}
-impl self::required::TargetUserId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait TargetUserId {}
+    impl TargetUserId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Shares a certificate with another Alibaba Cloud account.

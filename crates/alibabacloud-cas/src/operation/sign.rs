@@ -96,14 +96,10 @@ pub struct SignBuilder<
     SigningAlgorithm_ = ::alibabacloud_runtime::Missing,
     MessageType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    message: Message_,
-    custom_identifier: ::std::option::Option<::std::string::String>,
-    cert_identifier: ::std::option::Option<::std::string::String>,
-    signing_algorithm: SigningAlgorithm_,
-    message_type: MessageType_,
-    warehouse_id: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SignInput,
+    state: ::std::marker::PhantomData<(Message_, SigningAlgorithm_, MessageType_)>,
 }
 impl SignBuilder<
     ::alibabacloud_runtime::Missing,
@@ -112,14 +108,17 @@ impl SignBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SignBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            message: ::alibabacloud_runtime::Missing,
-            custom_identifier: ::std::option::Option::None,
-            cert_identifier: ::std::option::Option::None,
-            signing_algorithm: ::alibabacloud_runtime::Missing,
-            message_type: ::alibabacloud_runtime::Missing,
-            warehouse_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SignInput {
+                message: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                custom_identifier: ::std::option::Option::None,
+                cert_identifier: ::std::option::Option::None,
+                signing_algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                message_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                warehouse_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -132,18 +131,15 @@ impl<
     ///
     /// Wire name `Message`: string, required. Example: `message`.
     pub fn message(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SignBuilder<::std::string::String, SigningAlgorithm_, MessageType_> {
+    ) -> SignBuilder<::alibabacloud_runtime::Set, SigningAlgorithm_, MessageType_> {
+        self.input.message = value.into();
         SignBuilder {
-            _client: self._client,
-            _options: self._options,
-            message: value.into(),
-            custom_identifier: self.custom_identifier,
-            cert_identifier: self.cert_identifier,
-            signing_algorithm: self.signing_algorithm,
-            message_type: self.message_type,
-            warehouse_id: self.warehouse_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
@@ -153,7 +149,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.custom_identifier = ::std::option::Option::Some(value.into());
+        self.input.custom_identifier = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CustomIdentifier`.
@@ -161,7 +157,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.custom_identifier = value;
+        self.input.custom_identifier = value;
         self
     }
     /// The identifier of the certificate whose private key signs.
@@ -171,7 +167,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cert_identifier = ::std::option::Option::Some(value.into());
+        self.input.cert_identifier = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertIdentifier`.
@@ -179,164 +175,103 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cert_identifier = value;
+        self.input.cert_identifier = value;
         self
     }
     /// The signature algorithm.
     ///
     /// Wire name `SigningAlgorithm`: string, required. Example: `SHA256withRSA`.
     pub fn signing_algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SignBuilder<Message_, ::std::string::String, MessageType_> {
+    ) -> SignBuilder<Message_, ::alibabacloud_runtime::Set, MessageType_> {
+        self.input.signing_algorithm = value.into();
         SignBuilder {
-            _client: self._client,
-            _options: self._options,
-            message: self.message,
-            custom_identifier: self.custom_identifier,
-            cert_identifier: self.cert_identifier,
-            signing_algorithm: value.into(),
-            message_type: self.message_type,
-            warehouse_id: self.warehouse_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Whether `Message` is the raw data or a precomputed digest.
     ///
     /// Wire name `MessageType`: string, required. Example: `RAW`.
     pub fn message_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SignBuilder<Message_, SigningAlgorithm_, ::std::string::String> {
+    ) -> SignBuilder<Message_, SigningAlgorithm_, ::alibabacloud_runtime::Set> {
+        self.input.message_type = value.into();
         SignBuilder {
-            _client: self._client,
-            _options: self._options,
-            message: self.message,
-            custom_identifier: self.custom_identifier,
-            cert_identifier: self.cert_identifier,
-            signing_algorithm: self.signing_algorithm,
-            message_type: value.into(),
-            warehouse_id: self.warehouse_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The ID of the certificate warehouse that holds the certificate.
     ///
     /// Wire name `WarehouseId`: 64-bit integer.
     pub fn warehouse_id(mut self, value: i64) -> Self {
-        self.warehouse_id = ::std::option::Option::Some(value);
+        self.input.warehouse_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `WarehouseId`.
     pub fn set_warehouse_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.warehouse_id = value;
+        self.input.warehouse_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    Message_,
-    SigningAlgorithm_,
-    MessageType_,
-> SignBuilder<Message_, SigningAlgorithm_, MessageType_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SignInput)
-    where
-        Message_: self::required::Message<::std::string::String>,
-        SigningAlgorithm_: self::required::SigningAlgorithm<::std::string::String>,
-        MessageType_: self::required::MessageType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            SignInput {
-                message: <Message_ as self::required::Message<
-                    ::std::string::String,
-                >>::into_value(self.message),
-                custom_identifier: self.custom_identifier,
-                cert_identifier: self.cert_identifier,
-                signing_algorithm: <SigningAlgorithm_ as self::required::SigningAlgorithm<
-                    ::std::string::String,
-                >>::into_value(self.signing_algorithm),
-                message_type: <MessageType_ as self::required::MessageType<
-                    ::std::string::String,
-                >>::into_value(self.message_type),
-                warehouse_id: self.warehouse_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SignInput
     where
-        Message_: self::required::Message<::std::string::String>,
-        SigningAlgorithm_: self::required::SigningAlgorithm<::std::string::String>,
-        MessageType_: self::required::MessageType<::std::string::String>,
+        Message_: self::required::Message,
+        SigningAlgorithm_: self::required::SigningAlgorithm,
+        MessageType_: self::required::MessageType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
         self,
     ) -> ::std::result::Result<SignOutput, ::alibabacloud_runtime::SdkError<SignError>>
     where
-        Message_: self::required::Message<::std::string::String>,
-        SigningAlgorithm_: self::required::SigningAlgorithm<::std::string::String>,
-        MessageType_: self::required::MessageType<::std::string::String>,
+        Message_: self::required::Message,
+        SigningAlgorithm_: self::required::SigningAlgorithm,
+        MessageType_: self::required::MessageType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SignBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SignBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Message` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Message` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`Sign` needs its required parameter `Message`",
         label = "`Message` is not set",
         note = "set it with `.message(…)` before this call"
     )]
-    pub trait Message<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SigningAlgorithm` once it is set, so `send` and `build` can require it.
+    pub trait Message {}
+    impl Message for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SigningAlgorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`Sign` needs its required parameter `SigningAlgorithm`",
         label = "`SigningAlgorithm` is not set",
         note = "set it with `.signing_algorithm(…)` before this call"
     )]
-    pub trait SigningAlgorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `MessageType` once it is set, so `send` and `build` can require it.
+    pub trait SigningAlgorithm {}
+    impl SigningAlgorithm for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `MessageType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`Sign` needs its required parameter `MessageType`",
         label = "`MessageType` is not set",
         note = "set it with `.message_type(…)` before this call"
     )]
-    pub trait MessageType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Message<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SigningAlgorithm<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::MessageType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait MessageType {}
+    impl MessageType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Signs a message with the private key of a certificate that the service holds.

@@ -79,13 +79,10 @@ pub struct UntagResourcesBuilder<
     ResourceId_ = ::alibabacloud_runtime::Missing,
     ResourceType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    all: ::std::option::Option<bool>,
-    region_id: RegionId_,
-    resource_id: ResourceId_,
-    resource_type: ResourceType_,
-    tag_key: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UntagResourcesInput,
+    state: ::std::marker::PhantomData<(RegionId_, ResourceId_, ResourceType_)>,
 }
 impl UntagResourcesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -94,13 +91,16 @@ impl UntagResourcesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UntagResourcesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            all: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_id: ::alibabacloud_runtime::Missing,
-            resource_type: ::alibabacloud_runtime::Missing,
-            tag_key: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UntagResourcesInput {
+                all: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag_key: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -113,74 +113,64 @@ impl<
     ///
     /// Wire name `All`: boolean.
     pub fn all(mut self, value: bool) -> Self {
-        self.all = ::std::option::Option::Some(value);
+        self.input.all = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `All`.
     pub fn set_all(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.all = value;
+        self.input.all = value;
         self
     }
     /// The region of the resources.
     ///
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UntagResourcesBuilder<::std::string::String, ResourceId_, ResourceType_> {
+    ) -> UntagResourcesBuilder<::alibabacloud_runtime::Set, ResourceId_, ResourceType_> {
+        self.input.region_id = value.into();
         UntagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            all: self.all,
-            region_id: value.into(),
-            resource_id: self.resource_id,
-            resource_type: self.resource_type,
-            tag_key: self.tag_key,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The IDs of the resources to untag.
     ///
     /// Wire name `ResourceId`: list of string, required.
     pub fn resource_id(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> UntagResourcesBuilder<
-        RegionId_,
-        ::std::vec::Vec<::std::string::String>,
-        ResourceType_,
-    > {
+    ) -> UntagResourcesBuilder<RegionId_, ::alibabacloud_runtime::Set, ResourceType_> {
+        self.input.resource_id = value;
         UntagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            all: self.all,
-            region_id: self.region_id,
-            resource_id: value,
-            resource_type: self.resource_type,
-            tag_key: self.tag_key,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The type of the resources.
     ///
     /// Wire name `ResourceType`: string, required.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UntagResourcesBuilder<RegionId_, ResourceId_, ::std::string::String> {
+    ) -> UntagResourcesBuilder<RegionId_, ResourceId_, ::alibabacloud_runtime::Set> {
+        self.input.resource_type = value.into();
         UntagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            all: self.all,
-            region_id: self.region_id,
-            resource_id: self.resource_id,
-            resource_type: value.into(),
-            tag_key: self.tag_key,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The keys of the tags to remove.
     ///
     /// Wire name `TagKey`: list of string.
     pub fn tag_key(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.tag_key = ::std::option::Option::Some(value);
+        self.input.tag_key = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TagKey`.
@@ -188,54 +178,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.tag_key = value;
+        self.input.tag_key = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ResourceId_,
-    ResourceType_,
-> UntagResourcesBuilder<RegionId_, ResourceId_, ResourceType_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UntagResourcesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::vec::Vec<::std::string::String>>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UntagResourcesInput {
-                all: self.all,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_id: <ResourceId_ as self::required::ResourceId<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.resource_id),
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ::std::string::String,
-                >>::into_value(self.resource_type),
-                tag_key: self.tag_key,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UntagResourcesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::vec::Vec<::std::string::String>>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceId_: self::required::ResourceId,
+        ResourceType_: self::required::ResourceType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -245,62 +203,39 @@ impl<
         ::alibabacloud_runtime::SdkError<UntagResourcesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::vec::Vec<::std::string::String>>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceId_: self::required::ResourceId,
+        ResourceType_: self::required::ResourceType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UntagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UntagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UntagResources` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UntagResources` needs its required parameter `ResourceId`",
         label = "`ResourceId` is not set",
         note = "set it with `.resource_id(…)` before this call"
     )]
-    pub trait ResourceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    pub trait ResourceId {}
+    impl ResourceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UntagResources` needs its required parameter `ResourceType`",
         label = "`ResourceType` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceId<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
-}
-impl self::required::ResourceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Removes tags from resources.

@@ -113,21 +113,23 @@ pub struct UpdateCompanyBuilder<
     PostCode_ = ::alibabacloud_runtime::Missing,
     Province_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    city: City_,
-    company_address: CompanyAddress_,
-    company_code: CompanyCode_,
-    company_email: ::std::option::Option<::std::string::String>,
-    company_id: CompanyId_,
-    company_name: CompanyName_,
-    company_phone: CompanyPhone_,
-    company_type: CompanyType_,
-    country_code: CountryCode_,
-    department: ::std::option::Option<::std::string::String>,
-    lang: ::std::option::Option<::std::string::String>,
-    post_code: PostCode_,
-    province: Province_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateCompanyInput,
+    state: ::std::marker::PhantomData<
+        (
+            City_,
+            CompanyAddress_,
+            CompanyCode_,
+            CompanyId_,
+            CompanyName_,
+            CompanyPhone_,
+            CompanyType_,
+            CountryCode_,
+            PostCode_,
+            Province_,
+        ),
+    >,
 }
 impl UpdateCompanyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -143,21 +145,24 @@ impl UpdateCompanyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateCompanyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            city: ::alibabacloud_runtime::Missing,
-            company_address: ::alibabacloud_runtime::Missing,
-            company_code: ::alibabacloud_runtime::Missing,
-            company_email: ::std::option::Option::None,
-            company_id: ::alibabacloud_runtime::Missing,
-            company_name: ::alibabacloud_runtime::Missing,
-            company_phone: ::alibabacloud_runtime::Missing,
-            company_type: ::alibabacloud_runtime::Missing,
-            country_code: ::alibabacloud_runtime::Missing,
-            department: ::std::option::Option::None,
-            lang: ::std::option::Option::None,
-            post_code: ::alibabacloud_runtime::Missing,
-            province: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateCompanyInput {
+                city: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                company_address: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                company_code: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                company_email: ::std::option::Option::None,
+                company_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                company_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                company_phone: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                company_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                country_code: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                department: ::std::option::Option::None,
+                lang: ::std::option::Option::None,
+                post_code: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                province: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -186,10 +191,10 @@ impl<
 > {
     /// Wire name `City`: string, required.
     pub fn city(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdateCompanyBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CompanyAddress_,
         CompanyCode_,
         CompanyId_,
@@ -200,31 +205,21 @@ impl<
         PostCode_,
         Province_,
     > {
+        self.input.city = value.into();
         UpdateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: value.into(),
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_id: self.company_id,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CompanyAddress`: string, required.
     pub fn company_address(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdateCompanyBuilder<
         City_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CompanyCode_,
         CompanyId_,
         CompanyName_,
@@ -234,34 +229,24 @@ impl<
         PostCode_,
         Province_,
     > {
+        self.input.company_address = value.into();
         UpdateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: value.into(),
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_id: self.company_id,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The company's official registration number.
     ///
     /// Wire name `CompanyCode`: string, required.
     pub fn company_code(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdateCompanyBuilder<
         City_,
         CompanyAddress_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CompanyId_,
         CompanyName_,
         CompanyPhone_,
@@ -270,22 +255,12 @@ impl<
         PostCode_,
         Province_,
     > {
+        self.input.company_code = value.into();
         UpdateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: value.into(),
-            company_email: self.company_email,
-            company_id: self.company_id,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CompanyEmail`: string.
@@ -293,7 +268,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.company_email = ::std::option::Option::Some(value.into());
+        self.input.company_email = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CompanyEmail`.
@@ -301,20 +276,20 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.company_email = value;
+        self.input.company_email = value;
         self
     }
     /// The ID of the company profile to update.
     ///
     /// Wire name `CompanyId`: 64-bit integer, required.
     pub fn company_id(
-        self,
+        mut self,
         value: i64,
     ) -> UpdateCompanyBuilder<
         City_,
         CompanyAddress_,
         CompanyCode_,
-        i64,
+        ::alibabacloud_runtime::Set,
         CompanyName_,
         CompanyPhone_,
         CompanyType_,
@@ -322,61 +297,41 @@ impl<
         PostCode_,
         Province_,
     > {
+        self.input.company_id = value;
         UpdateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_id: value,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CompanyName`: string, required.
     pub fn company_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdateCompanyBuilder<
         City_,
         CompanyAddress_,
         CompanyCode_,
         CompanyId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CompanyPhone_,
         CompanyType_,
         CountryCode_,
         PostCode_,
         Province_,
     > {
+        self.input.company_name = value.into();
         UpdateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_id: self.company_id,
-            company_name: value.into(),
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CompanyPhone`: string, required.
     pub fn company_phone(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdateCompanyBuilder<
         City_,
@@ -384,35 +339,25 @@ impl<
         CompanyCode_,
         CompanyId_,
         CompanyName_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CompanyType_,
         CountryCode_,
         PostCode_,
         Province_,
     > {
+        self.input.company_phone = value.into();
         UpdateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_id: self.company_id,
-            company_name: self.company_name,
-            company_phone: value.into(),
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// A numeric code for the kind of organization.
     ///
     /// Wire name `CompanyType`: 32-bit integer, required.
     pub fn company_type(
-        self,
+        mut self,
         value: i32,
     ) -> UpdateCompanyBuilder<
         City_,
@@ -421,34 +366,24 @@ impl<
         CompanyId_,
         CompanyName_,
         CompanyPhone_,
-        i32,
+        ::alibabacloud_runtime::Set,
         CountryCode_,
         PostCode_,
         Province_,
     > {
+        self.input.company_type = value;
         UpdateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_id: self.company_id,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: value,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The two-letter code of the company's country.
     ///
     /// Wire name `CountryCode`: string, required.
     pub fn country_code(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdateCompanyBuilder<
         City_,
@@ -458,26 +393,16 @@ impl<
         CompanyName_,
         CompanyPhone_,
         CompanyType_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PostCode_,
         Province_,
     > {
+        self.input.country_code = value.into();
         UpdateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_id: self.company_id,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: value.into(),
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Department`: string.
@@ -485,7 +410,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.department = ::std::option::Option::Some(value.into());
+        self.input.department = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Department`.
@@ -493,7 +418,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.department = value;
+        self.input.department = value;
         self
     }
     /// The language the profile is written in.
@@ -503,7 +428,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.lang = ::std::option::Option::Some(value.into());
+        self.input.lang = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Lang`.
@@ -511,12 +436,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.lang = value;
+        self.input.lang = value;
         self
     }
     /// Wire name `PostCode`: string, required.
     pub fn post_code(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdateCompanyBuilder<
         City_,
@@ -527,30 +452,20 @@ impl<
         CompanyPhone_,
         CompanyType_,
         CountryCode_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Province_,
     > {
+        self.input.post_code = value.into();
         UpdateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_id: self.company_id,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: value.into(),
-            province: self.province,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Province`: string, required.
     pub fn province(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdateCompanyBuilder<
         City_,
@@ -562,125 +477,36 @@ impl<
         CompanyType_,
         CountryCode_,
         PostCode_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.province = value.into();
         UpdateCompanyBuilder {
-            _client: self._client,
-            _options: self._options,
-            city: self.city,
-            company_address: self.company_address,
-            company_code: self.company_code,
-            company_email: self.company_email,
-            company_id: self.company_id,
-            company_name: self.company_name,
-            company_phone: self.company_phone,
-            company_type: self.company_type,
-            country_code: self.country_code,
-            department: self.department,
-            lang: self.lang,
-            post_code: self.post_code,
-            province: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    City_,
-    CompanyAddress_,
-    CompanyCode_,
-    CompanyId_,
-    CompanyName_,
-    CompanyPhone_,
-    CompanyType_,
-    CountryCode_,
-    PostCode_,
-    Province_,
-> UpdateCompanyBuilder<
-    City_,
-    CompanyAddress_,
-    CompanyCode_,
-    CompanyId_,
-    CompanyName_,
-    CompanyPhone_,
-    CompanyType_,
-    CountryCode_,
-    PostCode_,
-    Province_,
-> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateCompanyInput)
-    where
-        City_: self::required::City<::std::string::String>,
-        CompanyAddress_: self::required::CompanyAddress<::std::string::String>,
-        CompanyCode_: self::required::CompanyCode<::std::string::String>,
-        CompanyId_: self::required::CompanyId<i64>,
-        CompanyName_: self::required::CompanyName<::std::string::String>,
-        CompanyPhone_: self::required::CompanyPhone<::std::string::String>,
-        CompanyType_: self::required::CompanyType<i32>,
-        CountryCode_: self::required::CountryCode<::std::string::String>,
-        PostCode_: self::required::PostCode<::std::string::String>,
-        Province_: self::required::Province<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateCompanyInput {
-                city: <City_ as self::required::City<
-                    ::std::string::String,
-                >>::into_value(self.city),
-                company_address: <CompanyAddress_ as self::required::CompanyAddress<
-                    ::std::string::String,
-                >>::into_value(self.company_address),
-                company_code: <CompanyCode_ as self::required::CompanyCode<
-                    ::std::string::String,
-                >>::into_value(self.company_code),
-                company_email: self.company_email,
-                company_id: <CompanyId_ as self::required::CompanyId<
-                    i64,
-                >>::into_value(self.company_id),
-                company_name: <CompanyName_ as self::required::CompanyName<
-                    ::std::string::String,
-                >>::into_value(self.company_name),
-                company_phone: <CompanyPhone_ as self::required::CompanyPhone<
-                    ::std::string::String,
-                >>::into_value(self.company_phone),
-                company_type: <CompanyType_ as self::required::CompanyType<
-                    i32,
-                >>::into_value(self.company_type),
-                country_code: <CountryCode_ as self::required::CountryCode<
-                    ::std::string::String,
-                >>::into_value(self.country_code),
-                department: self.department,
-                lang: self.lang,
-                post_code: <PostCode_ as self::required::PostCode<
-                    ::std::string::String,
-                >>::into_value(self.post_code),
-                province: <Province_ as self::required::Province<
-                    ::std::string::String,
-                >>::into_value(self.province),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateCompanyInput
     where
-        City_: self::required::City<::std::string::String>,
-        CompanyAddress_: self::required::CompanyAddress<::std::string::String>,
-        CompanyCode_: self::required::CompanyCode<::std::string::String>,
-        CompanyId_: self::required::CompanyId<i64>,
-        CompanyName_: self::required::CompanyName<::std::string::String>,
-        CompanyPhone_: self::required::CompanyPhone<::std::string::String>,
-        CompanyType_: self::required::CompanyType<i32>,
-        CountryCode_: self::required::CountryCode<::std::string::String>,
-        PostCode_: self::required::PostCode<::std::string::String>,
-        Province_: self::required::Province<::std::string::String>,
+        City_: self::required::City,
+        CompanyAddress_: self::required::CompanyAddress,
+        CompanyCode_: self::required::CompanyCode,
+        CompanyId_: self::required::CompanyId,
+        CompanyName_: self::required::CompanyName,
+        CompanyPhone_: self::required::CompanyPhone,
+        CompanyType_: self::required::CompanyType,
+        CountryCode_: self::required::CountryCode,
+        PostCode_: self::required::PostCode,
+        Province_: self::required::Province,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -690,173 +516,102 @@ impl<
         ::alibabacloud_runtime::SdkError<UpdateCompanyError>,
     >
     where
-        City_: self::required::City<::std::string::String>,
-        CompanyAddress_: self::required::CompanyAddress<::std::string::String>,
-        CompanyCode_: self::required::CompanyCode<::std::string::String>,
-        CompanyId_: self::required::CompanyId<i64>,
-        CompanyName_: self::required::CompanyName<::std::string::String>,
-        CompanyPhone_: self::required::CompanyPhone<::std::string::String>,
-        CompanyType_: self::required::CompanyType<i32>,
-        CountryCode_: self::required::CountryCode<::std::string::String>,
-        PostCode_: self::required::PostCode<::std::string::String>,
-        Province_: self::required::Province<::std::string::String>,
+        City_: self::required::City,
+        CompanyAddress_: self::required::CompanyAddress,
+        CompanyCode_: self::required::CompanyCode,
+        CompanyId_: self::required::CompanyId,
+        CompanyName_: self::required::CompanyName,
+        CompanyPhone_: self::required::CompanyPhone,
+        CompanyType_: self::required::CompanyType,
+        CountryCode_: self::required::CountryCode,
+        PostCode_: self::required::PostCode,
+        Province_: self::required::Province,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateCompanyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateCompanyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `City` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `City` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateCompany` needs its required parameter `City`",
         label = "`City` is not set",
         note = "set it with `.city(…)` before this call"
     )]
-    pub trait City<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CompanyAddress` once it is set, so `send` and `build` can require it.
+    pub trait City {}
+    impl City for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CompanyAddress` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateCompany` needs its required parameter `CompanyAddress`",
         label = "`CompanyAddress` is not set",
         note = "set it with `.company_address(…)` before this call"
     )]
-    pub trait CompanyAddress<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CompanyCode` once it is set, so `send` and `build` can require it.
+    pub trait CompanyAddress {}
+    impl CompanyAddress for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CompanyCode` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateCompany` needs its required parameter `CompanyCode`",
         label = "`CompanyCode` is not set",
         note = "set it with `.company_code(…)` before this call"
     )]
-    pub trait CompanyCode<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CompanyId` once it is set, so `send` and `build` can require it.
+    pub trait CompanyCode {}
+    impl CompanyCode for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CompanyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateCompany` needs its required parameter `CompanyId`",
         label = "`CompanyId` is not set",
         note = "set it with `.company_id(…)` before this call"
     )]
-    pub trait CompanyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CompanyName` once it is set, so `send` and `build` can require it.
+    pub trait CompanyId {}
+    impl CompanyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CompanyName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateCompany` needs its required parameter `CompanyName`",
         label = "`CompanyName` is not set",
         note = "set it with `.company_name(…)` before this call"
     )]
-    pub trait CompanyName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CompanyPhone` once it is set, so `send` and `build` can require it.
+    pub trait CompanyName {}
+    impl CompanyName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CompanyPhone` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateCompany` needs its required parameter `CompanyPhone`",
         label = "`CompanyPhone` is not set",
         note = "set it with `.company_phone(…)` before this call"
     )]
-    pub trait CompanyPhone<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CompanyType` once it is set, so `send` and `build` can require it.
+    pub trait CompanyPhone {}
+    impl CompanyPhone for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CompanyType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateCompany` needs its required parameter `CompanyType`",
         label = "`CompanyType` is not set",
         note = "set it with `.company_type(…)` before this call"
     )]
-    pub trait CompanyType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CountryCode` once it is set, so `send` and `build` can require it.
+    pub trait CompanyType {}
+    impl CompanyType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CountryCode` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateCompany` needs its required parameter `CountryCode`",
         label = "`CountryCode` is not set",
         note = "set it with `.country_code(…)` before this call"
     )]
-    pub trait CountryCode<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PostCode` once it is set, so `send` and `build` can require it.
+    pub trait CountryCode {}
+    impl CountryCode for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PostCode` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateCompany` needs its required parameter `PostCode`",
         label = "`PostCode` is not set",
         note = "set it with `.post_code(…)` before this call"
     )]
-    pub trait PostCode<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Province` once it is set, so `send` and `build` can require it.
+    pub trait PostCode {}
+    impl PostCode for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Province` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateCompany` needs its required parameter `Province`",
         label = "`Province` is not set",
         note = "set it with `.province(…)` before this call"
     )]
-    pub trait Province<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::City<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CompanyAddress<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CompanyCode<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CompanyId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
-}
-impl self::required::CompanyName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CompanyPhone<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CompanyType<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
-}
-impl self::required::CountryCode<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PostCode<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Province<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Province {}
+    impl Province for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Replaces the details of a company profile.

@@ -79,26 +79,25 @@ pub enum UpdateContactError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateContactBuilder<ContactId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    contact_id: ContactId_,
-    email: ::std::option::Option<::std::string::String>,
-    idcard: ::std::option::Option<::std::string::String>,
-    mobile: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    webhooks: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateContactInput,
+    state: ::std::marker::PhantomData<(ContactId_,)>,
 }
 impl UpdateContactBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateContactBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            contact_id: ::alibabacloud_runtime::Missing,
-            email: ::std::option::Option::None,
-            idcard: ::std::option::Option::None,
-            mobile: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            webhooks: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateContactInput {
+                contact_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                email: ::std::option::Option::None,
+                idcard: ::std::option::Option::None,
+                mobile: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                webhooks: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -106,16 +105,16 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
     /// The ID of the contact to update.
     ///
     /// Wire name `ContactId`: 64-bit integer, required.
-    pub fn contact_id(self, value: i64) -> UpdateContactBuilder<i64> {
+    pub fn contact_id(
+        mut self,
+        value: i64,
+    ) -> UpdateContactBuilder<::alibabacloud_runtime::Set> {
+        self.input.contact_id = value;
         UpdateContactBuilder {
-            _client: self._client,
-            _options: self._options,
-            contact_id: value,
-            email: self.email,
-            idcard: self.idcard,
-            mobile: self.mobile,
-            name: self.name,
-            webhooks: self.webhooks,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Email`: string.
@@ -123,7 +122,7 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.email = ::std::option::Option::Some(value.into());
+        self.input.email = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Email`.
@@ -131,7 +130,7 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.email = value;
+        self.input.email = value;
         self
     }
     /// The contact's identity card number.
@@ -141,7 +140,7 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.idcard = ::std::option::Option::Some(value.into());
+        self.input.idcard = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Idcard`.
@@ -149,7 +148,7 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.idcard = value;
+        self.input.idcard = value;
         self
     }
     /// The contact's mobile phone number.
@@ -159,7 +158,7 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.mobile = ::std::option::Option::Some(value.into());
+        self.input.mobile = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Mobile`.
@@ -167,7 +166,7 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.mobile = value;
+        self.input.mobile = value;
         self
     }
     /// Wire name `Name`: string.
@@ -175,7 +174,7 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -183,7 +182,7 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Webhook addresses that receive notifications, as one JSON-encoded string.
@@ -193,7 +192,7 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.webhooks = ::std::option::Option::Some(value.into());
+        self.input.webhooks = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Webhooks`.
@@ -201,43 +200,20 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.webhooks = value;
+        self.input.webhooks = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ContactId_> UpdateContactBuilder<ContactId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateContactInput)
-    where
-        ContactId_: self::required::ContactId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateContactInput {
-                contact_id: <ContactId_ as self::required::ContactId<
-                    i64,
-                >>::into_value(self.contact_id),
-                email: self.email,
-                idcard: self.idcard,
-                mobile: self.mobile,
-                name: self.name,
-                webhooks: self.webhooks,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateContactInput
     where
-        ContactId_: self::required::ContactId<i64>,
+        ContactId_: self::required::ContactId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -247,29 +223,21 @@ impl<ContactId_> UpdateContactBuilder<ContactId_> {
         ::alibabacloud_runtime::SdkError<UpdateContactError>,
     >
     where
-        ContactId_: self::required::ContactId<i64>,
+        ContactId_: self::required::ContactId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ContactId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ContactId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateContact` needs its required parameter `ContactId`",
         label = "`ContactId` is not set",
         note = "set it with `.contact_id(…)` before this call"
     )]
-    pub trait ContactId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ContactId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait ContactId {}
+    impl ContactId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Changes the details of a notification contact.

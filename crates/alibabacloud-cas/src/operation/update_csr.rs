@@ -71,18 +71,21 @@ pub struct UpdateCsrBuilder<
     CsrId_ = ::alibabacloud_runtime::Missing,
     Key_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    csr_id: CsrId_,
-    key: Key_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateCsrInput,
+    state: ::std::marker::PhantomData<(CsrId_, Key_)>,
 }
 impl UpdateCsrBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateCsrBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            csr_id: ::alibabacloud_runtime::Missing,
-            key: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateCsrInput {
+                csr_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -90,60 +93,45 @@ impl<CsrId_, Key_> UpdateCsrBuilder<CsrId_, Key_> {
     /// The ID of the certificate signing request.
     ///
     /// Wire name `CsrId`: 64-bit integer, required. Example: `5209`.
-    pub fn csr_id(self, value: i64) -> UpdateCsrBuilder<i64, Key_> {
+    pub fn csr_id(
+        mut self,
+        value: i64,
+    ) -> UpdateCsrBuilder<::alibabacloud_runtime::Set, Key_> {
+        self.input.csr_id = value;
         UpdateCsrBuilder {
-            _client: self._client,
-            _options: self._options,
-            csr_id: value,
-            key: self.key,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The PEM private key that belongs to the request.
     ///
     /// Wire name `Key`: string, required. Example: `-----BEGIN RSA PRIVATE KEY----- MII.... -----END RSA PRIVATE KEY-----`.
     pub fn key(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateCsrBuilder<CsrId_, ::std::string::String> {
+    ) -> UpdateCsrBuilder<CsrId_, ::alibabacloud_runtime::Set> {
+        self.input.key = value.into();
         UpdateCsrBuilder {
-            _client: self._client,
-            _options: self._options,
-            csr_id: self.csr_id,
-            key: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<CsrId_, Key_> UpdateCsrBuilder<CsrId_, Key_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateCsrInput)
-    where
-        CsrId_: self::required::CsrId<i64>,
-        Key_: self::required::Key<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateCsrInput {
-                csr_id: <CsrId_ as self::required::CsrId<i64>>::into_value(self.csr_id),
-                key: <Key_ as self::required::Key<
-                    ::std::string::String,
-                >>::into_value(self.key),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateCsrInput
     where
-        CsrId_: self::required::CsrId<i64>,
-        Key_: self::required::Key<::std::string::String>,
+        CsrId_: self::required::CsrId,
+        Key_: self::required::Key,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -153,45 +141,30 @@ impl<CsrId_, Key_> UpdateCsrBuilder<CsrId_, Key_> {
         ::alibabacloud_runtime::SdkError<UpdateCsrError>,
     >
     where
-        CsrId_: self::required::CsrId<i64>,
-        Key_: self::required::Key<::std::string::String>,
+        CsrId_: self::required::CsrId,
+        Key_: self::required::Key,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CsrId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CsrId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateCsr` needs its required parameter `CsrId`",
         label = "`CsrId` is not set",
         note = "set it with `.csr_id(…)` before this call"
     )]
-    pub trait CsrId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Key` once it is set, so `send` and `build` can require it.
+    pub trait CsrId {}
+    impl CsrId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Key` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateCsr` needs its required parameter `Key`",
         label = "`Key` is not set",
         note = "set it with `.key(…)` before this call"
     )]
-    pub trait Key<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CsrId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
-}
-impl self::required::Key<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Key {}
+    impl Key for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Stores the private key that belongs to an existing certificate signing request.

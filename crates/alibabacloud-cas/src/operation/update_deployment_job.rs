@@ -90,26 +90,25 @@ pub enum UpdateDeploymentJobError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateDeploymentJobBuilder<JobId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    job_id: JobId_,
-    name: ::std::option::Option<::std::string::String>,
-    cert_ids: ::std::option::Option<::std::string::String>,
-    resource_ids: ::std::option::Option<::std::string::String>,
-    contact_ids: ::std::option::Option<::std::string::String>,
-    schedule_time: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateDeploymentJobInput,
+    state: ::std::marker::PhantomData<(JobId_,)>,
 }
 impl UpdateDeploymentJobBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateDeploymentJobBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            job_id: ::alibabacloud_runtime::Missing,
-            name: ::std::option::Option::None,
-            cert_ids: ::std::option::Option::None,
-            resource_ids: ::std::option::Option::None,
-            contact_ids: ::std::option::Option::None,
-            schedule_time: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateDeploymentJobInput {
+                job_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                name: ::std::option::Option::None,
+                cert_ids: ::std::option::Option::None,
+                resource_ids: ::std::option::Option::None,
+                contact_ids: ::std::option::Option::None,
+                schedule_time: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -117,16 +116,16 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
     /// The ID of the deployment job to change.
     ///
     /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
-    pub fn job_id(self, value: i64) -> UpdateDeploymentJobBuilder<i64> {
+    pub fn job_id(
+        mut self,
+        value: i64,
+    ) -> UpdateDeploymentJobBuilder<::alibabacloud_runtime::Set> {
+        self.input.job_id = value;
         UpdateDeploymentJobBuilder {
-            _client: self._client,
-            _options: self._options,
-            job_id: value,
-            name: self.name,
-            cert_ids: self.cert_ids,
-            resource_ids: self.resource_ids,
-            contact_ids: self.contact_ids,
-            schedule_time: self.schedule_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// A new display name for the job.
@@ -136,7 +135,7 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -144,7 +143,7 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// The IDs of the certificates to deploy, separated by commas.
@@ -154,7 +153,7 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cert_ids = ::std::option::Option::Some(value.into());
+        self.input.cert_ids = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertIds`.
@@ -162,7 +161,7 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cert_ids = value;
+        self.input.cert_ids = value;
         self
     }
     /// The IDs of the cloud resources to deploy to, separated by commas.
@@ -172,7 +171,7 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_ids = ::std::option::Option::Some(value.into());
+        self.input.resource_ids = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceIds`.
@@ -180,7 +179,7 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_ids = value;
+        self.input.resource_ids = value;
         self
     }
     /// The IDs of the contacts to notify, separated by commas.
@@ -190,7 +189,7 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.contact_ids = ::std::option::Option::Some(value.into());
+        self.input.contact_ids = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ContactIds`.
@@ -198,53 +197,32 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.contact_ids = value;
+        self.input.contact_ids = value;
         self
     }
     /// When the job should run, as a timestamp.
     ///
     /// Wire name `ScheduleTime`: 64-bit integer. Example: `1606482979000`.
     pub fn schedule_time(mut self, value: i64) -> Self {
-        self.schedule_time = ::std::option::Option::Some(value);
+        self.input.schedule_time = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ScheduleTime`.
     pub fn set_schedule_time(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.schedule_time = value;
+        self.input.schedule_time = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateDeploymentJobInput)
-    where
-        JobId_: self::required::JobId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateDeploymentJobInput {
-                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
-                name: self.name,
-                cert_ids: self.cert_ids,
-                resource_ids: self.resource_ids,
-                contact_ids: self.contact_ids,
-                schedule_time: self.schedule_time,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateDeploymentJobInput
     where
-        JobId_: self::required::JobId<i64>,
+        JobId_: self::required::JobId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -254,29 +232,21 @@ impl<JobId_> UpdateDeploymentJobBuilder<JobId_> {
         ::alibabacloud_runtime::SdkError<UpdateDeploymentJobError>,
     >
     where
-        JobId_: self::required::JobId<i64>,
+        JobId_: self::required::JobId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateDeploymentJobBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateDeploymentJobBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `JobId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateDeploymentJob` needs its required parameter `JobId`",
         label = "`JobId` is not set",
         note = "set it with `.job_id(…)` before this call"
     )]
-    pub trait JobId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::JobId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait JobId {}
+    impl JobId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Changes the settings of a deployment job.

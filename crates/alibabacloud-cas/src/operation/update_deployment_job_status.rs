@@ -77,10 +77,10 @@ pub struct UpdateDeploymentJobStatusBuilder<
     JobId_ = ::alibabacloud_runtime::Missing,
     Status_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    job_id: JobId_,
-    status: Status_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateDeploymentJobStatusInput,
+    state: ::std::marker::PhantomData<(JobId_, Status_)>,
 }
 impl UpdateDeploymentJobStatusBuilder<
     ::alibabacloud_runtime::Missing,
@@ -88,10 +88,13 @@ impl UpdateDeploymentJobStatusBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateDeploymentJobStatusBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            job_id: ::alibabacloud_runtime::Missing,
-            status: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateDeploymentJobStatusInput {
+                job_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                status: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -99,64 +102,45 @@ impl<JobId_, Status_> UpdateDeploymentJobStatusBuilder<JobId_, Status_> {
     /// The ID of the deployment job.
     ///
     /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
-    pub fn job_id(self, value: i64) -> UpdateDeploymentJobStatusBuilder<i64, Status_> {
+    pub fn job_id(
+        mut self,
+        value: i64,
+    ) -> UpdateDeploymentJobStatusBuilder<::alibabacloud_runtime::Set, Status_> {
+        self.input.job_id = value;
         UpdateDeploymentJobStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            job_id: value,
-            status: self.status,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The state to move the job to.
     ///
     /// Wire name `Status`: string, required. Example: `editing`.
     pub fn status(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateDeploymentJobStatusBuilder<JobId_, ::std::string::String> {
+    ) -> UpdateDeploymentJobStatusBuilder<JobId_, ::alibabacloud_runtime::Set> {
+        self.input.status = value.into();
         UpdateDeploymentJobStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            job_id: self.job_id,
-            status: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<JobId_, Status_> UpdateDeploymentJobStatusBuilder<JobId_, Status_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateDeploymentJobStatusInput,
-    )
-    where
-        JobId_: self::required::JobId<i64>,
-        Status_: self::required::Status<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateDeploymentJobStatusInput {
-                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
-                status: <Status_ as self::required::Status<
-                    ::std::string::String,
-                >>::into_value(self.status),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateDeploymentJobStatusInput
     where
-        JobId_: self::required::JobId<i64>,
-        Status_: self::required::Status<::std::string::String>,
+        JobId_: self::required::JobId,
+        Status_: self::required::Status,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -166,45 +150,30 @@ impl<JobId_, Status_> UpdateDeploymentJobStatusBuilder<JobId_, Status_> {
         ::alibabacloud_runtime::SdkError<UpdateDeploymentJobStatusError>,
     >
     where
-        JobId_: self::required::JobId<i64>,
-        Status_: self::required::Status<::std::string::String>,
+        JobId_: self::required::JobId,
+        Status_: self::required::Status,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateDeploymentJobStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateDeploymentJobStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `JobId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateDeploymentJobStatus` needs its required parameter `JobId`",
         label = "`JobId` is not set",
         note = "set it with `.job_id(…)` before this call"
     )]
-    pub trait JobId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Status` once it is set, so `send` and `build` can require it.
+    pub trait JobId {}
+    impl JobId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Status` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateDeploymentJobStatus` needs its required parameter `Status`",
         label = "`Status` is not set",
         note = "set it with `.status(…)` before this call"
     )]
-    pub trait Status<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::JobId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
-}
-impl self::required::Status<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Status {}
+    impl Status for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Changes the state of a deployment job.

@@ -160,44 +160,34 @@ pub enum UpdateInstanceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateInstanceBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    auto_reissue: ::std::option::Option<::std::string::String>,
-    certificate_name: ::std::option::Option<::std::string::String>,
-    city: ::std::option::Option<::std::string::String>,
-    company_id: ::std::option::Option<i64>,
-    contact_id_list: ::std::option::Option<::std::vec::Vec<i64>>,
-    country_code: ::std::option::Option<::std::string::String>,
-    csr: ::std::option::Option<::std::string::String>,
-    domain: ::std::option::Option<::std::string::String>,
-    generate_csr_method: ::std::option::Option<::std::string::String>,
-    instance_id: InstanceId_,
-    key_algorithm: ::std::option::Option<KeyAlgorithm>,
-    province: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
-    validation_method: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateInstanceInput,
+    state: ::std::marker::PhantomData<(InstanceId_,)>,
 }
 impl UpdateInstanceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateInstanceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            auto_reissue: ::std::option::Option::None,
-            certificate_name: ::std::option::Option::None,
-            city: ::std::option::Option::None,
-            company_id: ::std::option::Option::None,
-            contact_id_list: ::std::option::Option::None,
-            country_code: ::std::option::Option::None,
-            csr: ::std::option::Option::None,
-            domain: ::std::option::Option::None,
-            generate_csr_method: ::std::option::Option::None,
-            instance_id: ::alibabacloud_runtime::Missing,
-            key_algorithm: ::std::option::Option::None,
-            province: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            validation_method: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateInstanceInput {
+                auto_reissue: ::std::option::Option::None,
+                certificate_name: ::std::option::Option::None,
+                city: ::std::option::Option::None,
+                company_id: ::std::option::Option::None,
+                contact_id_list: ::std::option::Option::None,
+                country_code: ::std::option::Option::None,
+                csr: ::std::option::Option::None,
+                domain: ::std::option::Option::None,
+                generate_csr_method: ::std::option::Option::None,
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key_algorithm: ::std::option::Option::None,
+                province: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                validation_method: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -209,7 +199,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_reissue = ::std::option::Option::Some(value.into());
+        self.input.auto_reissue = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AutoReissue`.
@@ -217,7 +207,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_reissue = value;
+        self.input.auto_reissue = value;
         self
     }
     /// A display name for the certificate.
@@ -227,7 +217,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.certificate_name = ::std::option::Option::Some(value.into());
+        self.input.certificate_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertificateName`.
@@ -235,7 +225,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.certificate_name = value;
+        self.input.certificate_name = value;
         self
     }
     /// Wire name `City`: string.
@@ -243,7 +233,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.city = ::std::option::Option::Some(value.into());
+        self.input.city = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `City`.
@@ -251,26 +241,26 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.city = value;
+        self.input.city = value;
         self
     }
     /// The ID of the company profile to apply with.
     ///
     /// Wire name `CompanyId`: 64-bit integer.
     pub fn company_id(mut self, value: i64) -> Self {
-        self.company_id = ::std::option::Option::Some(value);
+        self.input.company_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CompanyId`.
     pub fn set_company_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.company_id = value;
+        self.input.company_id = value;
         self
     }
     /// The IDs of the contacts for the application.
     ///
     /// Wire name `ContactIdList`: list of 64-bit integer.
     pub fn contact_id_list(mut self, value: ::std::vec::Vec<i64>) -> Self {
-        self.contact_id_list = ::std::option::Option::Some(value);
+        self.input.contact_id_list = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ContactIdList`.
@@ -278,7 +268,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<i64>>,
     ) -> Self {
-        self.contact_id_list = value;
+        self.input.contact_id_list = value;
         self
     }
     /// The two-letter country code for the application.
@@ -288,7 +278,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.country_code = ::std::option::Option::Some(value.into());
+        self.input.country_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CountryCode`.
@@ -296,7 +286,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.country_code = value;
+        self.input.country_code = value;
         self
     }
     /// A PEM certificate signing request, when `GenerateCsrMethod` says one is supplied.
@@ -306,7 +296,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.csr = ::std::option::Option::Some(value.into());
+        self.input.csr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Csr`.
@@ -314,7 +304,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.csr = value;
+        self.input.csr = value;
         self
     }
     /// The domain names the certificate is for, separated by commas.
@@ -324,7 +314,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.domain = ::std::option::Option::Some(value.into());
+        self.input.domain = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Domain`.
@@ -332,7 +322,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.domain = value;
+        self.input.domain = value;
         self
     }
     /// How the certificate signing request is produced: by the service or supplied in `Csr`.
@@ -342,7 +332,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.generate_csr_method = ::std::option::Option::Some(value.into());
+        self.input.generate_csr_method = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `GenerateCsrMethod`.
@@ -350,34 +340,22 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.generate_csr_method = value;
+        self.input.generate_csr_method = value;
         self
     }
     /// The ID of the certificate instance to update.
     ///
     /// Wire name `InstanceId`: string, required.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateInstanceBuilder<::std::string::String> {
+    ) -> UpdateInstanceBuilder<::alibabacloud_runtime::Set> {
+        self.input.instance_id = value.into();
         UpdateInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            auto_reissue: self.auto_reissue,
-            certificate_name: self.certificate_name,
-            city: self.city,
-            company_id: self.company_id,
-            contact_id_list: self.contact_id_list,
-            country_code: self.country_code,
-            csr: self.csr,
-            domain: self.domain,
-            generate_csr_method: self.generate_csr_method,
-            instance_id: value.into(),
-            key_algorithm: self.key_algorithm,
-            province: self.province,
-            resource_group_id: self.resource_group_id,
-            tags: self.tags,
-            validation_method: self.validation_method,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The key algorithm of the certificate.
@@ -387,7 +365,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<KeyAlgorithm>,
     ) -> Self {
-        self.key_algorithm = ::std::option::Option::Some(value.into());
+        self.input.key_algorithm = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyAlgorithm`.
@@ -395,7 +373,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<KeyAlgorithm>,
     ) -> Self {
-        self.key_algorithm = value;
+        self.input.key_algorithm = value;
         self
     }
     /// Wire name `Province`: string.
@@ -403,7 +381,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.province = ::std::option::Option::Some(value.into());
+        self.input.province = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Province`.
@@ -411,7 +389,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.province = value;
+        self.input.province = value;
         self
     }
     /// The ID of the resource group of the instance.
@@ -421,7 +399,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -429,14 +407,14 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Tags to bind to the instance.
     ///
     /// Wire name `Tags`: list of [`TagsItem`].
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
-        self.tags = ::std::option::Option::Some(value);
+        self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tags`.
@@ -444,7 +422,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// How domain ownership is proven.
@@ -454,7 +432,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.validation_method = ::std::option::Option::Some(value.into());
+        self.input.validation_method = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ValidationMethod`.
@@ -462,52 +440,20 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.validation_method = value;
+        self.input.validation_method = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateInstanceInput)
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateInstanceInput {
-                auto_reissue: self.auto_reissue,
-                certificate_name: self.certificate_name,
-                city: self.city,
-                company_id: self.company_id,
-                contact_id_list: self.contact_id_list,
-                country_code: self.country_code,
-                csr: self.csr,
-                domain: self.domain,
-                generate_csr_method: self.generate_csr_method,
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                key_algorithm: self.key_algorithm,
-                province: self.province,
-                resource_group_id: self.resource_group_id,
-                tags: self.tags,
-                validation_method: self.validation_method,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateInstanceInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -517,29 +463,21 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
         ::alibabacloud_runtime::SdkError<UpdateInstanceError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateInstance` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Changes the application details of a certificate instance.

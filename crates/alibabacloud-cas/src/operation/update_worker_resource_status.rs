@@ -83,11 +83,10 @@ pub struct UpdateWorkerResourceStatusBuilder<
     WorkerId_ = ::alibabacloud_runtime::Missing,
     Status_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    job_id: JobId_,
-    worker_id: WorkerId_,
-    status: Status_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateWorkerResourceStatusInput,
+    state: ::std::marker::PhantomData<(JobId_, WorkerId_, Status_)>,
 }
 impl UpdateWorkerResourceStatusBuilder<
     ::alibabacloud_runtime::Missing,
@@ -96,11 +95,14 @@ impl UpdateWorkerResourceStatusBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateWorkerResourceStatusBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            job_id: ::alibabacloud_runtime::Missing,
-            worker_id: ::alibabacloud_runtime::Missing,
-            status: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateWorkerResourceStatusInput {
+                job_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                worker_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                status: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -113,92 +115,72 @@ impl<
     ///
     /// Wire name `JobId`: 64-bit integer, required. Example: `8888`.
     pub fn job_id(
-        self,
+        mut self,
         value: i64,
-    ) -> UpdateWorkerResourceStatusBuilder<i64, WorkerId_, Status_> {
+    ) -> UpdateWorkerResourceStatusBuilder<
+        ::alibabacloud_runtime::Set,
+        WorkerId_,
+        Status_,
+    > {
+        self.input.job_id = value;
         UpdateWorkerResourceStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            job_id: value,
-            worker_id: self.worker_id,
-            status: self.status,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The ID of the worker.
     ///
     /// Wire name `WorkerId`: 64-bit integer, required. Example: `1234`.
     pub fn worker_id(
-        self,
+        mut self,
         value: i64,
-    ) -> UpdateWorkerResourceStatusBuilder<JobId_, i64, Status_> {
+    ) -> UpdateWorkerResourceStatusBuilder<
+        JobId_,
+        ::alibabacloud_runtime::Set,
+        Status_,
+    > {
+        self.input.worker_id = value;
         UpdateWorkerResourceStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            job_id: self.job_id,
-            worker_id: value,
-            status: self.status,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The state to move the worker to.
     ///
     /// Wire name `Status`: string, required. Example: `rollback`.
     pub fn status(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateWorkerResourceStatusBuilder<JobId_, WorkerId_, ::std::string::String> {
+    ) -> UpdateWorkerResourceStatusBuilder<
+        JobId_,
+        WorkerId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.status = value.into();
         UpdateWorkerResourceStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            job_id: self.job_id,
-            worker_id: self.worker_id,
-            status: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    JobId_,
-    WorkerId_,
-    Status_,
-> UpdateWorkerResourceStatusBuilder<JobId_, WorkerId_, Status_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateWorkerResourceStatusInput,
-    )
-    where
-        JobId_: self::required::JobId<i64>,
-        WorkerId_: self::required::WorkerId<i64>,
-        Status_: self::required::Status<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateWorkerResourceStatusInput {
-                job_id: <JobId_ as self::required::JobId<i64>>::into_value(self.job_id),
-                worker_id: <WorkerId_ as self::required::WorkerId<
-                    i64,
-                >>::into_value(self.worker_id),
-                status: <Status_ as self::required::Status<
-                    ::std::string::String,
-                >>::into_value(self.status),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateWorkerResourceStatusInput
     where
-        JobId_: self::required::JobId<i64>,
-        WorkerId_: self::required::WorkerId<i64>,
-        Status_: self::required::Status<::std::string::String>,
+        JobId_: self::required::JobId,
+        WorkerId_: self::required::WorkerId,
+        Status_: self::required::Status,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -208,61 +190,39 @@ impl<
         ::alibabacloud_runtime::SdkError<UpdateWorkerResourceStatusError>,
     >
     where
-        JobId_: self::required::JobId<i64>,
-        WorkerId_: self::required::WorkerId<i64>,
-        Status_: self::required::Status<::std::string::String>,
+        JobId_: self::required::JobId,
+        WorkerId_: self::required::WorkerId,
+        Status_: self::required::Status,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateWorkerResourceStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateWorkerResourceStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `JobId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `JobId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateWorkerResourceStatus` needs its required parameter `JobId`",
         label = "`JobId` is not set",
         note = "set it with `.job_id(…)` before this call"
     )]
-    pub trait JobId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `WorkerId` once it is set, so `send` and `build` can require it.
+    pub trait JobId {}
+    impl JobId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `WorkerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateWorkerResourceStatus` needs its required parameter `WorkerId`",
         label = "`WorkerId` is not set",
         note = "set it with `.worker_id(…)` before this call"
     )]
-    pub trait WorkerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Status` once it is set, so `send` and `build` can require it.
+    pub trait WorkerId {}
+    impl WorkerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Status` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateWorkerResourceStatus` needs its required parameter `Status`",
         label = "`Status` is not set",
         note = "set it with `.status(…)` before this call"
     )]
-    pub trait Status<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::JobId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
-}
-impl self::required::WorkerId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
-}
-impl self::required::Status<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Status {}
+    impl Status for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Changes the state of one worker of a deployment job.

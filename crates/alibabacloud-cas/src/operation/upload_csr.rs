@@ -77,20 +77,22 @@ pub enum UploadCsrError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadCsrBuilder<Csr_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    name: ::std::option::Option<::std::string::String>,
-    csr: Csr_,
-    key: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UploadCsrInput,
+    state: ::std::marker::PhantomData<(Csr_,)>,
 }
 impl UploadCsrBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UploadCsrBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            name: ::std::option::Option::None,
-            csr: ::alibabacloud_runtime::Missing,
-            key: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UploadCsrInput {
+                name: ::std::option::Option::None,
+                csr: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -102,7 +104,7 @@ impl<Csr_> UploadCsrBuilder<Csr_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -110,22 +112,22 @@ impl<Csr_> UploadCsrBuilder<Csr_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// The PEM certificate signing request.
     ///
     /// Wire name `Csr`: string, required. Example: `-----BEGIN CERTIFICATE REQUEST----- ...... -----END CERTIFICATE REQUEST-----`.
     pub fn csr(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UploadCsrBuilder<::std::string::String> {
+    ) -> UploadCsrBuilder<::alibabacloud_runtime::Set> {
+        self.input.csr = value.into();
         UploadCsrBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: self.name,
-            csr: value.into(),
-            key: self.key,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The PEM private key that belongs to the request.
@@ -135,7 +137,7 @@ impl<Csr_> UploadCsrBuilder<Csr_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key = ::std::option::Option::Some(value.into());
+        self.input.key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Key`.
@@ -143,40 +145,20 @@ impl<Csr_> UploadCsrBuilder<Csr_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key = value;
+        self.input.key = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Csr_> UploadCsrBuilder<Csr_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadCsrInput)
-    where
-        Csr_: self::required::Csr<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UploadCsrInput {
-                name: self.name,
-                csr: <Csr_ as self::required::Csr<
-                    ::std::string::String,
-                >>::into_value(self.csr),
-                key: self.key,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UploadCsrInput
     where
-        Csr_: self::required::Csr<::std::string::String>,
+        Csr_: self::required::Csr,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -186,29 +168,21 @@ impl<Csr_> UploadCsrBuilder<Csr_> {
         ::alibabacloud_runtime::SdkError<UploadCsrError>,
     >
     where
-        Csr_: self::required::Csr<::std::string::String>,
+        Csr_: self::required::Csr,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UploadCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UploadCsrBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Csr` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Csr` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UploadCsr` needs its required parameter `Csr`",
         label = "`Csr` is not set",
         note = "set it with `.csr(…)` before this call"
     )]
-    pub trait Csr<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Csr<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Csr {}
+    impl Csr for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Uploads an existing certificate signing request, optionally with its private key.

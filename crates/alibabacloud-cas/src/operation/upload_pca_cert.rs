@@ -80,31 +80,16 @@ pub enum UploadPCACertError {
 }
 ::alibabacloud_runtime::operation_error!(UploadPCACertError {});
 /// Builds and sends a `UploadPCACert` call. `send` and `build` compile once every required parameter is set (`Cert`, `WarehouseId`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadPCACertBuilder<
     Cert_ = ::alibabacloud_runtime::Missing,
     WarehouseId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cert: Cert_,
-    name: ::std::option::Option<::std::string::String>,
-    private_key: ::std::option::Option<::std::string::String>,
-    warehouse_id: WarehouseId_,
-}
-impl<Cert_: ::std::fmt::Debug, WarehouseId_: ::std::fmt::Debug> ::std::fmt::Debug
-for UploadPCACertBuilder<Cert_, WarehouseId_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UploadPCACertBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("cert", &self.cert)
-            .field("name", &self.name)
-            .field("private_key", &::std::format_args!("** redacted **"))
-            .field("warehouse_id", &self.warehouse_id)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UploadPCACertInput,
+    state: ::std::marker::PhantomData<(Cert_, WarehouseId_)>,
 }
 impl UploadPCACertBuilder<
     ::alibabacloud_runtime::Missing,
@@ -112,12 +97,15 @@ impl UploadPCACertBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UploadPCACertBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cert: ::alibabacloud_runtime::Missing,
-            name: ::std::option::Option::None,
-            private_key: ::std::option::Option::None,
-            warehouse_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UploadPCACertInput {
+                cert: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                name: ::std::option::Option::None,
+                private_key: ::std::option::Option::None,
+                warehouse_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -126,16 +114,15 @@ impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
     ///
     /// Wire name `Cert`: string, required.
     pub fn cert(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UploadPCACertBuilder<::std::string::String, WarehouseId_> {
+    ) -> UploadPCACertBuilder<::alibabacloud_runtime::Set, WarehouseId_> {
+        self.input.cert = value.into();
         UploadPCACertBuilder {
-            _client: self._client,
-            _options: self._options,
-            cert: value.into(),
-            name: self.name,
-            private_key: self.private_key,
-            warehouse_id: self.warehouse_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// A display name for the certificate.
@@ -145,7 +132,7 @@ impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -153,7 +140,7 @@ impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// The PEM private key of the certificate.
@@ -163,7 +150,7 @@ impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_key = ::std::option::Option::Some(value.into());
+        self.input.private_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivateKey`.
@@ -171,58 +158,36 @@ impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_key = value;
+        self.input.private_key = value;
         self
     }
     /// The ID of the certificate warehouse to upload into.
     ///
     /// Wire name `WarehouseId`: 64-bit integer, required.
-    pub fn warehouse_id(self, value: i64) -> UploadPCACertBuilder<Cert_, i64> {
+    pub fn warehouse_id(
+        mut self,
+        value: i64,
+    ) -> UploadPCACertBuilder<Cert_, ::alibabacloud_runtime::Set> {
+        self.input.warehouse_id = value;
         UploadPCACertBuilder {
-            _client: self._client,
-            _options: self._options,
-            cert: self.cert,
-            name: self.name,
-            private_key: self.private_key,
-            warehouse_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadPCACertInput)
-    where
-        Cert_: self::required::Cert<::std::string::String>,
-        WarehouseId_: self::required::WarehouseId<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            UploadPCACertInput {
-                cert: <Cert_ as self::required::Cert<
-                    ::std::string::String,
-                >>::into_value(self.cert),
-                name: self.name,
-                private_key: self.private_key,
-                warehouse_id: <WarehouseId_ as self::required::WarehouseId<
-                    i64,
-                >>::into_value(self.warehouse_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UploadPCACertInput
     where
-        Cert_: self::required::Cert<::std::string::String>,
-        WarehouseId_: self::required::WarehouseId<i64>,
+        Cert_: self::required::Cert,
+        WarehouseId_: self::required::WarehouseId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -232,45 +197,30 @@ impl<Cert_, WarehouseId_> UploadPCACertBuilder<Cert_, WarehouseId_> {
         ::alibabacloud_runtime::SdkError<UploadPCACertError>,
     >
     where
-        Cert_: self::required::Cert<::std::string::String>,
-        WarehouseId_: self::required::WarehouseId<i64>,
+        Cert_: self::required::Cert,
+        WarehouseId_: self::required::WarehouseId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UploadPCACertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UploadPCACertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Cert` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Cert` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UploadPCACert` needs its required parameter `Cert`",
         label = "`Cert` is not set",
         note = "set it with `.cert(…)` before this call"
     )]
-    pub trait Cert<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `WarehouseId` once it is set, so `send` and `build` can require it.
+    pub trait Cert {}
+    impl Cert for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `WarehouseId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UploadPCACert` needs its required parameter `WarehouseId`",
         label = "`WarehouseId` is not set",
         note = "set it with `.warehouse_id(…)` before this call"
     )]
-    pub trait WarehouseId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Cert<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::WarehouseId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait WarehouseId {}
+    impl WarehouseId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Uploads a private CA certificate, optionally with its private key, into a certificate warehouse.

@@ -151,56 +151,32 @@ pub enum UploadUserCertificateError {
 }
 ::alibabacloud_runtime::operation_error!(UploadUserCertificateError {});
 /// Builds and sends a `UploadUserCertificate` call. `send` and `build` compile once every required parameter is set (`Name`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadUserCertificateBuilder<Name_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    name: Name_,
-    client_token: ::std::option::Option<::std::string::String>,
-    cert: ::std::option::Option<::std::string::String>,
-    key: ::std::option::Option<::std::string::String>,
-    encrypt_cert: ::std::option::Option<::std::string::String>,
-    encrypt_private_key: ::std::option::Option<::std::string::String>,
-    sign_cert: ::std::option::Option<::std::string::String>,
-    sign_private_key: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
-}
-impl<Name_: ::std::fmt::Debug> ::std::fmt::Debug
-for UploadUserCertificateBuilder<Name_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UploadUserCertificateBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("name", &self.name)
-            .field("client_token", &self.client_token)
-            .field("cert", &self.cert)
-            .field("key", &::std::format_args!("** redacted **"))
-            .field("encrypt_cert", &self.encrypt_cert)
-            .field("encrypt_private_key", &::std::format_args!("** redacted **"))
-            .field("sign_cert", &self.sign_cert)
-            .field("sign_private_key", &::std::format_args!("** redacted **"))
-            .field("resource_group_id", &self.resource_group_id)
-            .field("tags", &self.tags)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UploadUserCertificateInput,
+    state: ::std::marker::PhantomData<(Name_,)>,
 }
 impl UploadUserCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UploadUserCertificateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            name: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            cert: ::std::option::Option::None,
-            key: ::std::option::Option::None,
-            encrypt_cert: ::std::option::Option::None,
-            encrypt_private_key: ::std::option::Option::None,
-            sign_cert: ::std::option::Option::None,
-            sign_private_key: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UploadUserCertificateInput {
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                cert: ::std::option::Option::None,
+                key: ::std::option::Option::None,
+                encrypt_cert: ::std::option::Option::None,
+                encrypt_private_key: ::std::option::Option::None,
+                sign_cert: ::std::option::Option::None,
+                sign_private_key: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -209,22 +185,15 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     ///
     /// Wire name `Name`: string, required. Example: `cert-1`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UploadUserCertificateBuilder<::std::string::String> {
+    ) -> UploadUserCertificateBuilder<::alibabacloud_runtime::Set> {
+        self.input.name = value.into();
         UploadUserCertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: value.into(),
-            client_token: self.client_token,
-            cert: self.cert,
-            key: self.key,
-            encrypt_cert: self.encrypt_cert,
-            encrypt_private_key: self.encrypt_private_key,
-            sign_cert: self.sign_cert,
-            sign_private_key: self.sign_private_key,
-            resource_group_id: self.resource_group_id,
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// A unique value chosen by the client so that the service can recognise a retried request.
@@ -234,7 +203,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -242,7 +211,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// The PEM certificate (for a non-SM2 certificate).
@@ -252,7 +221,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cert = ::std::option::Option::Some(value.into());
+        self.input.cert = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Cert`.
@@ -260,7 +229,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cert = value;
+        self.input.cert = value;
         self
     }
     /// The PEM private key of `Cert`.
@@ -270,7 +239,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key = ::std::option::Option::Some(value.into());
+        self.input.key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Key`.
@@ -278,7 +247,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key = value;
+        self.input.key = value;
         self
     }
     /// The PEM SM2 encryption certificate.
@@ -288,7 +257,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.encrypt_cert = ::std::option::Option::Some(value.into());
+        self.input.encrypt_cert = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EncryptCert`.
@@ -296,7 +265,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.encrypt_cert = value;
+        self.input.encrypt_cert = value;
         self
     }
     /// The PEM private key of the SM2 encryption certificate.
@@ -306,7 +275,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.encrypt_private_key = ::std::option::Option::Some(value.into());
+        self.input.encrypt_private_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EncryptPrivateKey`.
@@ -314,7 +283,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.encrypt_private_key = value;
+        self.input.encrypt_private_key = value;
         self
     }
     /// The PEM SM2 signing certificate.
@@ -324,7 +293,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sign_cert = ::std::option::Option::Some(value.into());
+        self.input.sign_cert = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SignCert`.
@@ -332,7 +301,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.sign_cert = value;
+        self.input.sign_cert = value;
         self
     }
     /// The PEM private key of the SM2 signing certificate.
@@ -342,7 +311,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sign_private_key = ::std::option::Option::Some(value.into());
+        self.input.sign_private_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SignPrivateKey`.
@@ -350,7 +319,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.sign_private_key = value;
+        self.input.sign_private_key = value;
         self
     }
     /// The ID of the resource group to put the certificate in.
@@ -360,7 +329,7 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -368,14 +337,14 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Tags to bind to the certificate.
     ///
     /// Wire name `Tags`: list of [`TagsItem`].
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
-        self.tags = ::std::option::Option::Some(value);
+        self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tags`.
@@ -383,47 +352,20 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Name_> UploadUserCertificateBuilder<Name_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadUserCertificateInput)
-    where
-        Name_: self::required::Name<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UploadUserCertificateInput {
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                client_token: self.client_token,
-                cert: self.cert,
-                key: self.key,
-                encrypt_cert: self.encrypt_cert,
-                encrypt_private_key: self.encrypt_private_key,
-                sign_cert: self.sign_cert,
-                sign_private_key: self.sign_private_key,
-                resource_group_id: self.resource_group_id,
-                tags: self.tags,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UploadUserCertificateInput
     where
-        Name_: self::required::Name<::std::string::String>,
+        Name_: self::required::Name,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -433,29 +375,21 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
         ::alibabacloud_runtime::SdkError<UploadUserCertificateError>,
     >
     where
-        Name_: self::required::Name<::std::string::String>,
+        Name_: self::required::Name,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UploadUserCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UploadUserCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UploadUserCertificate` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Uploads a certificate and its private key into the account.

@@ -138,15 +138,12 @@ pub struct VerifyBuilder<
     MessageType_ = ::alibabacloud_runtime::Missing,
     SignatureValue_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    message: Message_,
-    custom_identifier: ::std::option::Option<::std::string::String>,
-    cert_identifier: ::std::option::Option<::std::string::String>,
-    signing_algorithm: SigningAlgorithm_,
-    message_type: MessageType_,
-    signature_value: SignatureValue_,
-    warehouse_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: VerifyInput,
+    state: ::std::marker::PhantomData<
+        (Message_, SigningAlgorithm_, MessageType_, SignatureValue_),
+    >,
 }
 impl VerifyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -156,15 +153,18 @@ impl VerifyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         VerifyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            message: ::alibabacloud_runtime::Missing,
-            custom_identifier: ::std::option::Option::None,
-            cert_identifier: ::std::option::Option::None,
-            signing_algorithm: ::alibabacloud_runtime::Missing,
-            message_type: ::alibabacloud_runtime::Missing,
-            signature_value: ::alibabacloud_runtime::Missing,
-            warehouse_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: VerifyInput {
+                message: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                custom_identifier: ::std::option::Option::None,
+                cert_identifier: ::std::option::Option::None,
+                signing_algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                message_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                signature_value: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                warehouse_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -178,24 +178,20 @@ impl<
     ///
     /// Wire name `Message`: string, required. Example: `MTIzNA==`.
     pub fn message(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> VerifyBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         SigningAlgorithm_,
         MessageType_,
         SignatureValue_,
     > {
+        self.input.message = value.into();
         VerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            message: value.into(),
-            custom_identifier: self.custom_identifier,
-            cert_identifier: self.cert_identifier,
-            signing_algorithm: self.signing_algorithm,
-            message_type: self.message_type,
-            signature_value: self.signature_value,
-            warehouse_id: self.warehouse_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Your own identifier of the certificate, as an alternative to `CertIdentifier`.
@@ -205,7 +201,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.custom_identifier = ::std::option::Option::Some(value.into());
+        self.input.custom_identifier = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CustomIdentifier`.
@@ -213,7 +209,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.custom_identifier = value;
+        self.input.custom_identifier = value;
         self
     }
     /// The identifier of the certificate whose public key verifies.
@@ -223,7 +219,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cert_identifier = ::std::option::Option::Some(value.into());
+        self.input.cert_identifier = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertIdentifier`.
@@ -231,69 +227,67 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cert_identifier = value;
+        self.input.cert_identifier = value;
         self
     }
     /// The signature algorithm.
     ///
     /// Wire name `SigningAlgorithm`: [`SigningAlgorithm`], required. Example: `SHA256withRSA`.
     pub fn signing_algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<SigningAlgorithm>,
-    ) -> VerifyBuilder<Message_, SigningAlgorithm, MessageType_, SignatureValue_> {
+    ) -> VerifyBuilder<
+        Message_,
+        ::alibabacloud_runtime::Set,
+        MessageType_,
+        SignatureValue_,
+    > {
+        self.input.signing_algorithm = value.into();
         VerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            message: self.message,
-            custom_identifier: self.custom_identifier,
-            cert_identifier: self.cert_identifier,
-            signing_algorithm: value.into(),
-            message_type: self.message_type,
-            signature_value: self.signature_value,
-            warehouse_id: self.warehouse_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Whether `Message` is the raw data or a precomputed digest.
     ///
     /// Wire name `MessageType`: [`MessageType`], required. The service's default: `RAW`. Example: `RAW`.
     pub fn message_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<MessageType>,
-    ) -> VerifyBuilder<Message_, SigningAlgorithm_, MessageType, SignatureValue_> {
+    ) -> VerifyBuilder<
+        Message_,
+        SigningAlgorithm_,
+        ::alibabacloud_runtime::Set,
+        SignatureValue_,
+    > {
+        self.input.message_type = value.into();
         VerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            message: self.message,
-            custom_identifier: self.custom_identifier,
-            cert_identifier: self.cert_identifier,
-            signing_algorithm: self.signing_algorithm,
-            message_type: value.into(),
-            signature_value: self.signature_value,
-            warehouse_id: self.warehouse_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The signature to check, Base64-encoded.
     ///
     /// Wire name `SignatureValue`: string, required. Example: `eyaC0w3ROK5b3QcHmUtAhMY/sQjKu2t3uBfnf6J/gn7JfZtyxwcCUjzXbw5jmqJQRbj1te670Bshg9kUdanKhtHFhJjU5jX+ZMMBr6pH0gqQDJxR0K0yHXRc0Q5OQoUZ6BfpbI4Wt4jJvJSdCstz1vSg12CfEHS8Kd5qfhItK7Y=`.
     pub fn signature_value(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> VerifyBuilder<
         Message_,
         SigningAlgorithm_,
         MessageType_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.signature_value = value.into();
         VerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            message: self.message,
-            custom_identifier: self.custom_identifier,
-            cert_identifier: self.cert_identifier,
-            signing_algorithm: self.signing_algorithm,
-            message_type: self.message_type,
-            signature_value: value.into(),
-            warehouse_id: self.warehouse_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The ID of the certificate warehouse that holds the certificate.
@@ -303,7 +297,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.warehouse_id = ::std::option::Option::Some(value.into());
+        self.input.warehouse_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `WarehouseId`.
@@ -311,61 +305,23 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.warehouse_id = value;
+        self.input.warehouse_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    Message_,
-    SigningAlgorithm_,
-    MessageType_,
-    SignatureValue_,
-> VerifyBuilder<Message_, SigningAlgorithm_, MessageType_, SignatureValue_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, VerifyInput)
-    where
-        Message_: self::required::Message<::std::string::String>,
-        SigningAlgorithm_: self::required::SigningAlgorithm<SigningAlgorithm>,
-        MessageType_: self::required::MessageType<MessageType>,
-        SignatureValue_: self::required::SignatureValue<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            VerifyInput {
-                message: <Message_ as self::required::Message<
-                    ::std::string::String,
-                >>::into_value(self.message),
-                custom_identifier: self.custom_identifier,
-                cert_identifier: self.cert_identifier,
-                signing_algorithm: <SigningAlgorithm_ as self::required::SigningAlgorithm<
-                    SigningAlgorithm,
-                >>::into_value(self.signing_algorithm),
-                message_type: <MessageType_ as self::required::MessageType<
-                    MessageType,
-                >>::into_value(self.message_type),
-                signature_value: <SignatureValue_ as self::required::SignatureValue<
-                    ::std::string::String,
-                >>::into_value(self.signature_value),
-                warehouse_id: self.warehouse_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> VerifyInput
     where
-        Message_: self::required::Message<::std::string::String>,
-        SigningAlgorithm_: self::required::SigningAlgorithm<SigningAlgorithm>,
-        MessageType_: self::required::MessageType<MessageType>,
-        SignatureValue_: self::required::SignatureValue<::std::string::String>,
+        Message_: self::required::Message,
+        SigningAlgorithm_: self::required::SigningAlgorithm,
+        MessageType_: self::required::MessageType,
+        SignatureValue_: self::required::SignatureValue,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -375,77 +331,48 @@ impl<
         ::alibabacloud_runtime::SdkError<VerifyError>,
     >
     where
-        Message_: self::required::Message<::std::string::String>,
-        SigningAlgorithm_: self::required::SigningAlgorithm<SigningAlgorithm>,
-        MessageType_: self::required::MessageType<MessageType>,
-        SignatureValue_: self::required::SignatureValue<::std::string::String>,
+        Message_: self::required::Message,
+        SigningAlgorithm_: self::required::SigningAlgorithm,
+        MessageType_: self::required::MessageType,
+        SignatureValue_: self::required::SignatureValue,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`VerifyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`VerifyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Message` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Message` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`Verify` needs its required parameter `Message`",
         label = "`Message` is not set",
         note = "set it with `.message(…)` before this call"
     )]
-    pub trait Message<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SigningAlgorithm` once it is set, so `send` and `build` can require it.
+    pub trait Message {}
+    impl Message for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SigningAlgorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`Verify` needs its required parameter `SigningAlgorithm`",
         label = "`SigningAlgorithm` is not set",
         note = "set it with `.signing_algorithm(…)` before this call"
     )]
-    pub trait SigningAlgorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `MessageType` once it is set, so `send` and `build` can require it.
+    pub trait SigningAlgorithm {}
+    impl SigningAlgorithm for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `MessageType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`Verify` needs its required parameter `MessageType`",
         label = "`MessageType` is not set",
         note = "set it with `.message_type(…)` before this call"
     )]
-    pub trait MessageType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SignatureValue` once it is set, so `send` and `build` can require it.
+    pub trait MessageType {}
+    impl MessageType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SignatureValue` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`Verify` needs its required parameter `SignatureValue`",
         label = "`SignatureValue` is not set",
         note = "set it with `.signature_value(…)` before this call"
     )]
-    pub trait SignatureValue<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Message<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SigningAlgorithm<SigningAlgorithm> for SigningAlgorithm {
-    fn into_value(self) -> SigningAlgorithm {
-        self
-    }
-}
-impl self::required::MessageType<MessageType> for MessageType {
-    fn into_value(self) -> MessageType {
-        self
-    }
-}
-impl self::required::SignatureValue<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SignatureValue {}
+    impl SignatureValue for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Checks a signature over a message with the public key of a certificate that the service holds.

@@ -185,51 +185,16 @@ pub enum AttachInstancesError {
 }
 ::alibabacloud_runtime::operation_error!(AttachInstancesError {});
 /// Builds and sends a `AttachInstances` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `instances`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AttachInstancesBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     Instances_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    cpu_policy: ::std::option::Option<::std::string::String>,
-    format_disk: ::std::option::Option<bool>,
-    image_id: ::std::option::Option<::std::string::String>,
-    instances: Instances_,
-    is_edge_worker: ::std::option::Option<bool>,
-    keep_instance_name: ::std::option::Option<bool>,
-    key_pair: ::std::option::Option<::std::string::String>,
-    nodepool_id: ::std::option::Option<::std::string::String>,
-    password: ::std::option::Option<::std::string::String>,
-    rds_instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    runtime: ::std::option::Option<Runtime>,
-    tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
-    user_data: ::std::option::Option<::std::string::String>,
-}
-impl<ClusterId_: ::std::fmt::Debug, Instances_: ::std::fmt::Debug> ::std::fmt::Debug
-for AttachInstancesBuilder<ClusterId_, Instances_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AttachInstancesBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("cluster_id", &self.cluster_id)
-            .field("cpu_policy", &self.cpu_policy)
-            .field("format_disk", &self.format_disk)
-            .field("image_id", &self.image_id)
-            .field("instances", &self.instances)
-            .field("is_edge_worker", &self.is_edge_worker)
-            .field("keep_instance_name", &self.keep_instance_name)
-            .field("key_pair", &self.key_pair)
-            .field("nodepool_id", &self.nodepool_id)
-            .field("password", &::std::format_args!("** redacted **"))
-            .field("rds_instances", &self.rds_instances)
-            .field("runtime", &self.runtime)
-            .field("tags", &self.tags)
-            .field("user_data", &self.user_data)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AttachInstancesInput,
+    state: ::std::marker::PhantomData<(ClusterId_, Instances_)>,
 }
 impl AttachInstancesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -237,48 +202,40 @@ impl AttachInstancesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AttachInstancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            cpu_policy: ::std::option::Option::None,
-            format_disk: ::std::option::Option::None,
-            image_id: ::std::option::Option::None,
-            instances: ::alibabacloud_runtime::Missing,
-            is_edge_worker: ::std::option::Option::None,
-            keep_instance_name: ::std::option::Option::None,
-            key_pair: ::std::option::Option::None,
-            nodepool_id: ::std::option::Option::None,
-            password: ::std::option::Option::None,
-            rds_instances: ::std::option::Option::None,
-            runtime: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            user_data: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AttachInstancesInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                cpu_policy: ::std::option::Option::None,
+                format_disk: ::std::option::Option::None,
+                image_id: ::std::option::Option::None,
+                instances: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                is_edge_worker: ::std::option::Option::None,
+                keep_instance_name: ::std::option::Option::None,
+                key_pair: ::std::option::Option::None,
+                nodepool_id: ::std::option::Option::None,
+                password: ::std::option::Option::None,
+                rds_instances: ::std::option::Option::None,
+                runtime: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                user_data: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c106f377e16f34eb1808d6b9362c9****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AttachInstancesBuilder<::std::string::String, Instances_> {
+    ) -> AttachInstancesBuilder<::alibabacloud_runtime::Set, Instances_> {
+        self.input.cluster_id = value.into();
         AttachInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            cpu_policy: self.cpu_policy,
-            format_disk: self.format_disk,
-            image_id: self.image_id,
-            instances: self.instances,
-            is_edge_worker: self.is_edge_worker,
-            keep_instance_name: self.keep_instance_name,
-            key_pair: self.key_pair,
-            nodepool_id: self.nodepool_id,
-            password: self.password,
-            rds_instances: self.rds_instances,
-            runtime: self.runtime,
-            tags: self.tags,
-            user_data: self.user_data,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `cpu_policy`: string, sent as a key of the JSON body. Example: `none`.
@@ -286,7 +243,7 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cpu_policy = ::std::option::Option::Some(value.into());
+        self.input.cpu_policy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cpu_policy`.
@@ -294,17 +251,17 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cpu_policy = value;
+        self.input.cpu_policy = value;
         self
     }
     /// Wire name `format_disk`: boolean, sent as a key of the JSON body. Example: `false`.
     pub fn format_disk(mut self, value: bool) -> Self {
-        self.format_disk = ::std::option::Option::Some(value);
+        self.input.format_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `format_disk`.
     pub fn set_format_disk(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.format_disk = value;
+        self.input.format_disk = value;
         self
     }
     /// Wire name `image_id`: string, sent as a key of the JSON body. Example: `aliyun_2_1903_x64_20G_alibase_20200529.vhd`.
@@ -312,7 +269,7 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_id = ::std::option::Option::Some(value.into());
+        self.input.image_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `image_id`.
@@ -320,51 +277,40 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_id = value;
+        self.input.image_id = value;
         self
     }
     /// Wire name `instances`: list of string, sent as a key of the JSON body, required.
     pub fn instances(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> AttachInstancesBuilder<ClusterId_, ::std::vec::Vec<::std::string::String>> {
+    ) -> AttachInstancesBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.instances = value;
         AttachInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            cpu_policy: self.cpu_policy,
-            format_disk: self.format_disk,
-            image_id: self.image_id,
-            instances: value,
-            is_edge_worker: self.is_edge_worker,
-            keep_instance_name: self.keep_instance_name,
-            key_pair: self.key_pair,
-            nodepool_id: self.nodepool_id,
-            password: self.password,
-            rds_instances: self.rds_instances,
-            runtime: self.runtime,
-            tags: self.tags,
-            user_data: self.user_data,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `is_edge_worker`: boolean, sent as a key of the JSON body. Example: `false`.
     pub fn is_edge_worker(mut self, value: bool) -> Self {
-        self.is_edge_worker = ::std::option::Option::Some(value);
+        self.input.is_edge_worker = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `is_edge_worker`.
     pub fn set_is_edge_worker(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.is_edge_worker = value;
+        self.input.is_edge_worker = value;
         self
     }
     /// Wire name `keep_instance_name`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn keep_instance_name(mut self, value: bool) -> Self {
-        self.keep_instance_name = ::std::option::Option::Some(value);
+        self.input.keep_instance_name = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `keep_instance_name`.
     pub fn set_keep_instance_name(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.keep_instance_name = value;
+        self.input.keep_instance_name = value;
         self
     }
     /// Wire name `key_pair`: string, sent as a key of the JSON body. Example: `secrity-key`.
@@ -372,7 +318,7 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_pair = ::std::option::Option::Some(value.into());
+        self.input.key_pair = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `key_pair`.
@@ -380,7 +326,7 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_pair = value;
+        self.input.key_pair = value;
         self
     }
     /// Wire name `nodepool_id`: string, sent as a key of the JSON body. Example: `np615c0e0966124216a0412e10afe0****`.
@@ -388,7 +334,7 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.nodepool_id = ::std::option::Option::Some(value.into());
+        self.input.nodepool_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `nodepool_id`.
@@ -396,7 +342,7 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.nodepool_id = value;
+        self.input.nodepool_id = value;
         self
     }
     /// Wire name `password`: string, sent as a key of the JSON body, secret (redacted in `Debug`).
@@ -404,7 +350,7 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.password = ::std::option::Option::Some(value.into());
+        self.input.password = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `password`.
@@ -412,7 +358,7 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.password = value;
+        self.input.password = value;
         self
     }
     /// Wire name `rds_instances`: list of string, sent as a key of the JSON body.
@@ -420,7 +366,7 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.rds_instances = ::std::option::Option::Some(value);
+        self.input.rds_instances = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `rds_instances`.
@@ -428,22 +374,22 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.rds_instances = value;
+        self.input.rds_instances = value;
         self
     }
     /// Wire name `runtime`: [`Runtime`], sent as a key of the JSON body.
     pub fn runtime(mut self, value: Runtime) -> Self {
-        self.runtime = ::std::option::Option::Some(value);
+        self.input.runtime = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `runtime`.
     pub fn set_runtime(mut self, value: ::std::option::Option<Runtime>) -> Self {
-        self.runtime = value;
+        self.input.runtime = value;
         self
     }
     /// Wire name `tags`: list of [`TagsItem`], sent as a key of the JSON body.
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
-        self.tags = ::std::option::Option::Some(value);
+        self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `tags`.
@@ -451,7 +397,7 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Wire name `user_data`: string, sent as a key of the JSON body. Example: `IyEvdXNyL2Jpbi9iYXNoCmVjaG8gIkhlbGxvIEFDSyEi`.
@@ -459,7 +405,7 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_data = ::std::option::Option::Some(value.into());
+        self.input.user_data = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `user_data`.
@@ -467,55 +413,21 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_data = value;
+        self.input.user_data = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AttachInstancesInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Instances_: self::required::Instances<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            AttachInstancesInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                cpu_policy: self.cpu_policy,
-                format_disk: self.format_disk,
-                image_id: self.image_id,
-                instances: <Instances_ as self::required::Instances<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.instances),
-                is_edge_worker: self.is_edge_worker,
-                keep_instance_name: self.keep_instance_name,
-                key_pair: self.key_pair,
-                nodepool_id: self.nodepool_id,
-                password: self.password,
-                rds_instances: self.rds_instances,
-                runtime: self.runtime,
-                tags: self.tags,
-                user_data: self.user_data,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AttachInstancesInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Instances_: self::required::Instances<::std::vec::Vec<::std::string::String>>,
+        ClusterId_: self::required::ClusterId,
+        Instances_: self::required::Instances,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -525,46 +437,30 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         ::alibabacloud_runtime::SdkError<AttachInstancesError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Instances_: self::required::Instances<::std::vec::Vec<::std::string::String>>,
+        ClusterId_: self::required::ClusterId,
+        Instances_: self::required::Instances,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AttachInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AttachInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AttachInstances` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `instances` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `instances` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AttachInstances` needs its required parameter `instances`",
         label = "`instances` is not set",
         note = "set it with `.instances(…)` before this call"
     )]
-    pub trait Instances<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Instances<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait Instances {}
+    impl Instances for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AttachInstances`. No description of our own yet: see the official API reference.

@@ -100,35 +100,16 @@ pub enum AttachInstancesToNodePoolError {
 }
 ::alibabacloud_runtime::operation_error!(AttachInstancesToNodePoolError {});
 /// Builds and sends a `AttachInstancesToNodePool` call. `send` and `build` compile once every required parameter is set (`ClusterId`, `NodepoolId`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AttachInstancesToNodePoolBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     NodepoolId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    nodepool_id: NodepoolId_,
-    format_disk: ::std::option::Option<bool>,
-    instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    keep_instance_name: ::std::option::Option<bool>,
-    password: ::std::option::Option<::std::string::String>,
-}
-impl<ClusterId_: ::std::fmt::Debug, NodepoolId_: ::std::fmt::Debug> ::std::fmt::Debug
-for AttachInstancesToNodePoolBuilder<ClusterId_, NodepoolId_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AttachInstancesToNodePoolBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("cluster_id", &self.cluster_id)
-            .field("nodepool_id", &self.nodepool_id)
-            .field("format_disk", &self.format_disk)
-            .field("instances", &self.instances)
-            .field("keep_instance_name", &self.keep_instance_name)
-            .field("password", &::std::format_args!("** redacted **"))
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AttachInstancesToNodePoolInput,
+    state: ::std::marker::PhantomData<(ClusterId_, NodepoolId_)>,
 }
 impl AttachInstancesToNodePoolBuilder<
     ::alibabacloud_runtime::Missing,
@@ -136,63 +117,60 @@ impl AttachInstancesToNodePoolBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AttachInstancesToNodePoolBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            nodepool_id: ::alibabacloud_runtime::Missing,
-            format_disk: ::std::option::Option::None,
-            instances: ::std::option::Option::None,
-            keep_instance_name: ::std::option::Option::None,
-            password: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AttachInstancesToNodePoolInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                nodepool_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                format_disk: ::std::option::Option::None,
+                instances: ::std::option::Option::None,
+                keep_instance_name: ::std::option::Option::None,
+                password: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, NodepoolId_> AttachInstancesToNodePoolBuilder<ClusterId_, NodepoolId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c82e6987e2961451182edacd74faf****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AttachInstancesToNodePoolBuilder<::std::string::String, NodepoolId_> {
+    ) -> AttachInstancesToNodePoolBuilder<::alibabacloud_runtime::Set, NodepoolId_> {
+        self.input.cluster_id = value.into();
         AttachInstancesToNodePoolBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            nodepool_id: self.nodepool_id,
-            format_disk: self.format_disk,
-            instances: self.instances,
-            keep_instance_name: self.keep_instance_name,
-            password: self.password,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NodepoolId`: string, sent in the request path, required. Example: `np31da1b38983f4511b490fc62108a****`.
     pub fn nodepool_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AttachInstancesToNodePoolBuilder<ClusterId_, ::std::string::String> {
+    ) -> AttachInstancesToNodePoolBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.nodepool_id = value.into();
         AttachInstancesToNodePoolBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            nodepool_id: value.into(),
-            format_disk: self.format_disk,
-            instances: self.instances,
-            keep_instance_name: self.keep_instance_name,
-            password: self.password,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `format_disk`: boolean, sent as a key of the JSON body. Example: `false`.
     pub fn format_disk(mut self, value: bool) -> Self {
-        self.format_disk = ::std::option::Option::Some(value);
+        self.input.format_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `format_disk`.
     pub fn set_format_disk(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.format_disk = value;
+        self.input.format_disk = value;
         self
     }
     /// Wire name `instances`: list of string, sent as a key of the JSON body.
     pub fn instances(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.instances = ::std::option::Option::Some(value);
+        self.input.instances = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `instances`.
@@ -200,17 +178,17 @@ impl<ClusterId_, NodepoolId_> AttachInstancesToNodePoolBuilder<ClusterId_, Nodep
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instances = value;
+        self.input.instances = value;
         self
     }
     /// Wire name `keep_instance_name`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn keep_instance_name(mut self, value: bool) -> Self {
-        self.keep_instance_name = ::std::option::Option::Some(value);
+        self.input.keep_instance_name = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `keep_instance_name`.
     pub fn set_keep_instance_name(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.keep_instance_name = value;
+        self.input.keep_instance_name = value;
         self
     }
     /// Wire name `password`: string, sent as a key of the JSON body, secret (redacted in `Debug`).
@@ -218,7 +196,7 @@ impl<ClusterId_, NodepoolId_> AttachInstancesToNodePoolBuilder<ClusterId_, Nodep
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.password = ::std::option::Option::Some(value.into());
+        self.input.password = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `password`.
@@ -226,51 +204,21 @@ impl<ClusterId_, NodepoolId_> AttachInstancesToNodePoolBuilder<ClusterId_, Nodep
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.password = value;
+        self.input.password = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, NodepoolId_> AttachInstancesToNodePoolBuilder<ClusterId_, NodepoolId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        AttachInstancesToNodePoolInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AttachInstancesToNodePoolInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
-                    ::std::string::String,
-                >>::into_value(self.nodepool_id),
-                format_disk: self.format_disk,
-                instances: self.instances,
-                keep_instance_name: self.keep_instance_name,
-                password: self.password,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AttachInstancesToNodePoolInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -280,45 +228,30 @@ impl<ClusterId_, NodepoolId_> AttachInstancesToNodePoolBuilder<ClusterId_, Nodep
         ::alibabacloud_runtime::SdkError<AttachInstancesToNodePoolError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AttachInstancesToNodePoolBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AttachInstancesToNodePoolBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AttachInstancesToNodePool` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NodepoolId` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NodepoolId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AttachInstancesToNodePool` needs its required parameter `NodepoolId`",
         label = "`NodepoolId` is not set",
         note = "set it with `.nodepool_id(…)` before this call"
     )]
-    pub trait NodepoolId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NodepoolId {}
+    impl NodepoolId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AttachInstancesToNodePool`. No description of our own yet: see the official API reference.

@@ -67,10 +67,10 @@ pub struct CancelComponentUpgradeBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     ComponentId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    component_id: ComponentId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CancelComponentUpgradeInput,
+    state: ::std::marker::PhantomData<(ClusterId_, ComponentId_)>,
 }
 impl CancelComponentUpgradeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -78,76 +78,55 @@ impl CancelComponentUpgradeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CancelComponentUpgradeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            component_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CancelComponentUpgradeInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                component_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, ComponentId_> CancelComponentUpgradeBuilder<ClusterId_, ComponentId_> {
     /// Wire name `clusterId`: string, sent in the request path, required. Example: `c82e6987e2961451182edacd74faf****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CancelComponentUpgradeBuilder<::std::string::String, ComponentId_> {
+    ) -> CancelComponentUpgradeBuilder<::alibabacloud_runtime::Set, ComponentId_> {
+        self.input.cluster_id = value.into();
         CancelComponentUpgradeBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            component_id: self.component_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `componentId`: string, sent in the request path, required. Example: `metric-server`.
     pub fn component_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CancelComponentUpgradeBuilder<ClusterId_, ::std::string::String> {
+    ) -> CancelComponentUpgradeBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.component_id = value.into();
         CancelComponentUpgradeBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            component_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, ComponentId_> CancelComponentUpgradeBuilder<ClusterId_, ComponentId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CancelComponentUpgradeInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ComponentId_: self::required::ComponentId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CancelComponentUpgradeInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                component_id: <ComponentId_ as self::required::ComponentId<
-                    ::std::string::String,
-                >>::into_value(self.component_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CancelComponentUpgradeInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ComponentId_: self::required::ComponentId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        ComponentId_: self::required::ComponentId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -157,45 +136,30 @@ impl<ClusterId_, ComponentId_> CancelComponentUpgradeBuilder<ClusterId_, Compone
         ::alibabacloud_runtime::SdkError<CancelComponentUpgradeError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ComponentId_: self::required::ComponentId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        ComponentId_: self::required::ComponentId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CancelComponentUpgradeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CancelComponentUpgradeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `clusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `clusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CancelComponentUpgrade` needs its required parameter `clusterId`",
         label = "`clusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `componentId` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `componentId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CancelComponentUpgrade` needs its required parameter `componentId`",
         label = "`componentId` is not set",
         note = "set it with `.component_id(…)` before this call"
     )]
-    pub trait ComponentId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ComponentId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ComponentId {}
+    impl ComponentId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CancelComponentUpgrade`. No description of our own yet: see the official API reference.

@@ -66,60 +66,48 @@ pub enum CancelOperationPlanError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CancelOperationPlanBuilder<PlanId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    plan_id: PlanId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CancelOperationPlanInput,
+    state: ::std::marker::PhantomData<(PlanId_,)>,
 }
 impl CancelOperationPlanBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CancelOperationPlanBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            plan_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CancelOperationPlanInput {
+                plan_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<PlanId_> CancelOperationPlanBuilder<PlanId_> {
     /// Wire name `plan_id`: string, sent in the request path, required. Example: `P-655c9c127e0e6603ef00****`.
     pub fn plan_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CancelOperationPlanBuilder<::std::string::String> {
+    ) -> CancelOperationPlanBuilder<::alibabacloud_runtime::Set> {
+        self.input.plan_id = value.into();
         CancelOperationPlanBuilder {
-            _client: self._client,
-            _options: self._options,
-            plan_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<PlanId_> CancelOperationPlanBuilder<PlanId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CancelOperationPlanInput)
-    where
-        PlanId_: self::required::PlanId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CancelOperationPlanInput {
-                plan_id: <PlanId_ as self::required::PlanId<
-                    ::std::string::String,
-                >>::into_value(self.plan_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CancelOperationPlanInput
     where
-        PlanId_: self::required::PlanId<::std::string::String>,
+        PlanId_: self::required::PlanId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -129,29 +117,21 @@ impl<PlanId_> CancelOperationPlanBuilder<PlanId_> {
         ::alibabacloud_runtime::SdkError<CancelOperationPlanError>,
     >
     where
-        PlanId_: self::required::PlanId<::std::string::String>,
+        PlanId_: self::required::PlanId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CancelOperationPlanBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CancelOperationPlanBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `plan_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `plan_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CancelOperationPlan` needs its required parameter `plan_id`",
         label = "`plan_id` is not set",
         note = "set it with `.plan_id(…)` before this call"
     )]
-    pub trait PlanId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::PlanId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PlanId {}
+    impl PlanId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CancelOperationPlan`. No description of our own yet: see the official API reference.

@@ -99,60 +99,48 @@ pub enum CheckServiceRoleError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CheckServiceRoleBuilder<Roles_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    roles: Roles_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CheckServiceRoleInput,
+    state: ::std::marker::PhantomData<(Roles_,)>,
 }
 impl CheckServiceRoleBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CheckServiceRoleBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            roles: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CheckServiceRoleInput {
+                roles: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Roles_> CheckServiceRoleBuilder<Roles_> {
     /// Wire name `roles`: list of [`RolesItem`], sent as a key of the JSON body, required.
     pub fn roles(
-        self,
+        mut self,
         value: ::std::vec::Vec<RolesItem>,
-    ) -> CheckServiceRoleBuilder<::std::vec::Vec<RolesItem>> {
+    ) -> CheckServiceRoleBuilder<::alibabacloud_runtime::Set> {
+        self.input.roles = value;
         CheckServiceRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            roles: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Roles_> CheckServiceRoleBuilder<Roles_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CheckServiceRoleInput)
-    where
-        Roles_: self::required::Roles<::std::vec::Vec<RolesItem>>,
-    {
-        (
-            self._client,
-            self._options,
-            CheckServiceRoleInput {
-                roles: <Roles_ as self::required::Roles<
-                    ::std::vec::Vec<RolesItem>,
-                >>::into_value(self.roles),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CheckServiceRoleInput
     where
-        Roles_: self::required::Roles<::std::vec::Vec<RolesItem>>,
+        Roles_: self::required::Roles,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -162,29 +150,21 @@ impl<Roles_> CheckServiceRoleBuilder<Roles_> {
         ::alibabacloud_runtime::SdkError<CheckServiceRoleError>,
     >
     where
-        Roles_: self::required::Roles<::std::vec::Vec<RolesItem>>,
+        Roles_: self::required::Roles,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CheckServiceRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CheckServiceRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `roles` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `roles` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CheckServiceRole` needs its required parameter `roles`",
         label = "`roles` is not set",
         note = "set it with `.roles(…)` before this call"
     )]
-    pub trait Roles<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Roles<::std::vec::Vec<RolesItem>> for ::std::vec::Vec<RolesItem> {
-    fn into_value(self) -> ::std::vec::Vec<RolesItem> {
-        self
-    }
+    pub trait Roles {}
+    impl Roles for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CheckServiceRole`. No description of our own yet: see the official API reference.

@@ -68,11 +68,10 @@ pub struct CleanClusterUserPermissionsBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     Uid_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    uid: Uid_,
-    force: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CleanClusterUserPermissionsInput,
+    state: ::std::marker::PhantomData<(ClusterId_, Uid_)>,
 }
 impl CleanClusterUserPermissionsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -80,90 +79,66 @@ impl CleanClusterUserPermissionsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CleanClusterUserPermissionsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            uid: ::alibabacloud_runtime::Missing,
-            force: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CleanClusterUserPermissionsInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                uid: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                force: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, Uid_> CleanClusterUserPermissionsBuilder<ClusterId_, Uid_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****\n`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CleanClusterUserPermissionsBuilder<::std::string::String, Uid_> {
+    ) -> CleanClusterUserPermissionsBuilder<::alibabacloud_runtime::Set, Uid_> {
+        self.input.cluster_id = value.into();
         CleanClusterUserPermissionsBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            uid: self.uid,
-            force: self.force,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Uid`: string, sent in the request path, required. Example: `2xxxxxxxxxxxxxxxxxx\n`.
     pub fn uid(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CleanClusterUserPermissionsBuilder<ClusterId_, ::std::string::String> {
+    ) -> CleanClusterUserPermissionsBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.uid = value.into();
         CleanClusterUserPermissionsBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            uid: value.into(),
-            force: self.force,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Force`: boolean. Example: `false`.
     pub fn force(mut self, value: bool) -> Self {
-        self.force = ::std::option::Option::Some(value);
+        self.input.force = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Force`.
     pub fn set_force(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.force = value;
+        self.input.force = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, Uid_> CleanClusterUserPermissionsBuilder<ClusterId_, Uid_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CleanClusterUserPermissionsInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Uid_: self::required::Uid<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CleanClusterUserPermissionsInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                uid: <Uid_ as self::required::Uid<
-                    ::std::string::String,
-                >>::into_value(self.uid),
-                force: self.force,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CleanClusterUserPermissionsInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Uid_: self::required::Uid<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        Uid_: self::required::Uid,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -173,45 +148,30 @@ impl<ClusterId_, Uid_> CleanClusterUserPermissionsBuilder<ClusterId_, Uid_> {
         ::alibabacloud_runtime::SdkError<CleanClusterUserPermissionsError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Uid_: self::required::Uid<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        Uid_: self::required::Uid,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CleanClusterUserPermissionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CleanClusterUserPermissionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CleanClusterUserPermissions` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Uid` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Uid` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CleanClusterUserPermissions` needs its required parameter `Uid`",
         label = "`Uid` is not set",
         note = "set it with `.uid(…)` before this call"
     )]
-    pub trait Uid<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Uid<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Uid {}
+    impl Uid for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CleanClusterUserPermissions`. No description of our own yet: see the official API reference.

@@ -76,50 +76,52 @@ pub enum CleanUserPermissionsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CleanUserPermissionsBuilder<Uid_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    uid: Uid_,
-    force: ::std::option::Option<bool>,
-    cluster_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CleanUserPermissionsInput,
+    state: ::std::marker::PhantomData<(Uid_,)>,
 }
 impl CleanUserPermissionsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CleanUserPermissionsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            uid: ::alibabacloud_runtime::Missing,
-            force: ::std::option::Option::None,
-            cluster_ids: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CleanUserPermissionsInput {
+                uid: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                force: ::std::option::Option::None,
+                cluster_ids: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Uid_> CleanUserPermissionsBuilder<Uid_> {
     /// Wire name `Uid`: string, sent in the request path, required. Example: `26562443851650****`.
     pub fn uid(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CleanUserPermissionsBuilder<::std::string::String> {
+    ) -> CleanUserPermissionsBuilder<::alibabacloud_runtime::Set> {
+        self.input.uid = value.into();
         CleanUserPermissionsBuilder {
-            _client: self._client,
-            _options: self._options,
-            uid: value.into(),
-            force: self.force,
-            cluster_ids: self.cluster_ids,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Force`: boolean. Example: `false`.
     pub fn force(mut self, value: bool) -> Self {
-        self.force = ::std::option::Option::Some(value);
+        self.input.force = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Force`.
     pub fn set_force(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.force = value;
+        self.input.force = value;
         self
     }
     /// Wire name `ClusterIds`: list of string.
     pub fn cluster_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.cluster_ids = ::std::option::Option::Some(value);
+        self.input.cluster_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ClusterIds`.
@@ -127,40 +129,20 @@ impl<Uid_> CleanUserPermissionsBuilder<Uid_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.cluster_ids = value;
+        self.input.cluster_ids = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Uid_> CleanUserPermissionsBuilder<Uid_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CleanUserPermissionsInput)
-    where
-        Uid_: self::required::Uid<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CleanUserPermissionsInput {
-                uid: <Uid_ as self::required::Uid<
-                    ::std::string::String,
-                >>::into_value(self.uid),
-                force: self.force,
-                cluster_ids: self.cluster_ids,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CleanUserPermissionsInput
     where
-        Uid_: self::required::Uid<::std::string::String>,
+        Uid_: self::required::Uid,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -170,29 +152,21 @@ impl<Uid_> CleanUserPermissionsBuilder<Uid_> {
         ::alibabacloud_runtime::SdkError<CleanUserPermissionsError>,
     >
     where
-        Uid_: self::required::Uid<::std::string::String>,
+        Uid_: self::required::Uid,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CleanUserPermissionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CleanUserPermissionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Uid` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Uid` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CleanUserPermissions` needs its required parameter `Uid`",
         label = "`Uid` is not set",
         note = "set it with `.uid(…)` before this call"
     )]
-    pub trait Uid<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Uid<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Uid {}
+    impl Uid for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CleanUserPermissions`. No description of our own yet: see the official API reference.

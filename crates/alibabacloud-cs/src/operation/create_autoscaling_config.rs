@@ -147,82 +147,51 @@ pub enum CreateAutoscalingConfigError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateAutoscalingConfigBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    cool_down_duration: ::std::option::Option<::std::string::String>,
-    daemonset_eviction_for_nodes: ::std::option::Option<bool>,
-    expander: ::std::option::Option<::std::string::String>,
-    gpu_utilization_threshold: ::std::option::Option<::std::string::String>,
-    max_graceful_termination_sec: ::std::option::Option<i32>,
-    min_replica_count: ::std::option::Option<i32>,
-    priorities: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    >,
-    recycle_node_deletion_enabled: ::std::option::Option<bool>,
-    scale_down_enabled: ::std::option::Option<bool>,
-    scale_up_from_zero: ::std::option::Option<bool>,
-    scaler_type: ::std::option::Option<::std::string::String>,
-    scan_interval: ::std::option::Option<::std::string::String>,
-    skip_nodes_with_local_storage: ::std::option::Option<bool>,
-    skip_nodes_with_system_pods: ::std::option::Option<bool>,
-    unneeded_duration: ::std::option::Option<::std::string::String>,
-    utilization_threshold: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateAutoscalingConfigInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl CreateAutoscalingConfigBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateAutoscalingConfigBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            cool_down_duration: ::std::option::Option::None,
-            daemonset_eviction_for_nodes: ::std::option::Option::None,
-            expander: ::std::option::Option::None,
-            gpu_utilization_threshold: ::std::option::Option::None,
-            max_graceful_termination_sec: ::std::option::Option::None,
-            min_replica_count: ::std::option::Option::None,
-            priorities: ::std::option::Option::None,
-            recycle_node_deletion_enabled: ::std::option::Option::None,
-            scale_down_enabled: ::std::option::Option::None,
-            scale_up_from_zero: ::std::option::Option::None,
-            scaler_type: ::std::option::Option::None,
-            scan_interval: ::std::option::Option::None,
-            skip_nodes_with_local_storage: ::std::option::Option::None,
-            skip_nodes_with_system_pods: ::std::option::Option::None,
-            unneeded_duration: ::std::option::Option::None,
-            utilization_threshold: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateAutoscalingConfigInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                cool_down_duration: ::std::option::Option::None,
+                daemonset_eviction_for_nodes: ::std::option::Option::None,
+                expander: ::std::option::Option::None,
+                gpu_utilization_threshold: ::std::option::Option::None,
+                max_graceful_termination_sec: ::std::option::Option::None,
+                min_replica_count: ::std::option::Option::None,
+                priorities: ::std::option::Option::None,
+                recycle_node_deletion_enabled: ::std::option::Option::None,
+                scale_down_enabled: ::std::option::Option::None,
+                scale_up_from_zero: ::std::option::Option::None,
+                scaler_type: ::std::option::Option::None,
+                scan_interval: ::std::option::Option::None,
+                skip_nodes_with_local_storage: ::std::option::Option::None,
+                skip_nodes_with_system_pods: ::std::option::Option::None,
+                unneeded_duration: ::std::option::Option::None,
+                utilization_threshold: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c0XXXXXXX10`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateAutoscalingConfigBuilder<::std::string::String> {
+    ) -> CreateAutoscalingConfigBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         CreateAutoscalingConfigBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            cool_down_duration: self.cool_down_duration,
-            daemonset_eviction_for_nodes: self.daemonset_eviction_for_nodes,
-            expander: self.expander,
-            gpu_utilization_threshold: self.gpu_utilization_threshold,
-            max_graceful_termination_sec: self.max_graceful_termination_sec,
-            min_replica_count: self.min_replica_count,
-            priorities: self.priorities,
-            recycle_node_deletion_enabled: self.recycle_node_deletion_enabled,
-            scale_down_enabled: self.scale_down_enabled,
-            scale_up_from_zero: self.scale_up_from_zero,
-            scaler_type: self.scaler_type,
-            scan_interval: self.scan_interval,
-            skip_nodes_with_local_storage: self.skip_nodes_with_local_storage,
-            skip_nodes_with_system_pods: self.skip_nodes_with_system_pods,
-            unneeded_duration: self.unneeded_duration,
-            utilization_threshold: self.utilization_threshold,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `cool_down_duration`: string, sent as a key of the JSON body. Example: `10 m`.
@@ -230,7 +199,7 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cool_down_duration = ::std::option::Option::Some(value.into());
+        self.input.cool_down_duration = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cool_down_duration`.
@@ -238,12 +207,12 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cool_down_duration = value;
+        self.input.cool_down_duration = value;
         self
     }
     /// Wire name `daemonset_eviction_for_nodes`: boolean, sent as a key of the JSON body. Example: `false`.
     pub fn daemonset_eviction_for_nodes(mut self, value: bool) -> Self {
-        self.daemonset_eviction_for_nodes = ::std::option::Option::Some(value);
+        self.input.daemonset_eviction_for_nodes = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `daemonset_eviction_for_nodes`.
@@ -251,7 +220,7 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.daemonset_eviction_for_nodes = value;
+        self.input.daemonset_eviction_for_nodes = value;
         self
     }
     /// Wire name `expander`: string, sent as a key of the JSON body. Example: `least-waste`.
@@ -259,7 +228,7 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.expander = ::std::option::Option::Some(value.into());
+        self.input.expander = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `expander`.
@@ -267,7 +236,7 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.expander = value;
+        self.input.expander = value;
         self
     }
     /// Wire name `gpu_utilization_threshold`: string, sent as a key of the JSON body. Example: `0.5`.
@@ -275,7 +244,7 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.gpu_utilization_threshold = ::std::option::Option::Some(value.into());
+        self.input.gpu_utilization_threshold = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `gpu_utilization_threshold`.
@@ -283,12 +252,12 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.gpu_utilization_threshold = value;
+        self.input.gpu_utilization_threshold = value;
         self
     }
     /// Wire name `max_graceful_termination_sec`: 32-bit integer, sent as a key of the JSON body. Example: `14400s`.
     pub fn max_graceful_termination_sec(mut self, value: i32) -> Self {
-        self.max_graceful_termination_sec = ::std::option::Option::Some(value);
+        self.input.max_graceful_termination_sec = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `max_graceful_termination_sec`.
@@ -296,17 +265,17 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.max_graceful_termination_sec = value;
+        self.input.max_graceful_termination_sec = value;
         self
     }
     /// Wire name `min_replica_count`: 32-bit integer, sent as a key of the JSON body. Example: `0`.
     pub fn min_replica_count(mut self, value: i32) -> Self {
-        self.min_replica_count = ::std::option::Option::Some(value);
+        self.input.min_replica_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `min_replica_count`.
     pub fn set_min_replica_count(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.min_replica_count = value;
+        self.input.min_replica_count = value;
         self
     }
     /// Wire name `priorities`: map of string to list of string, sent as a key of the JSON body.
@@ -317,7 +286,7 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
             ::std::vec::Vec<::std::string::String>,
         >,
     ) -> Self {
-        self.priorities = ::std::option::Option::Some(value);
+        self.input.priorities = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `priorities`.
@@ -330,12 +299,12 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
             >,
         >,
     ) -> Self {
-        self.priorities = value;
+        self.input.priorities = value;
         self
     }
     /// Wire name `recycle_node_deletion_enabled`: boolean, sent as a key of the JSON body. Example: `false`.
     pub fn recycle_node_deletion_enabled(mut self, value: bool) -> Self {
-        self.recycle_node_deletion_enabled = ::std::option::Option::Some(value);
+        self.input.recycle_node_deletion_enabled = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `recycle_node_deletion_enabled`.
@@ -343,27 +312,27 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.recycle_node_deletion_enabled = value;
+        self.input.recycle_node_deletion_enabled = value;
         self
     }
     /// Wire name `scale_down_enabled`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn scale_down_enabled(mut self, value: bool) -> Self {
-        self.scale_down_enabled = ::std::option::Option::Some(value);
+        self.input.scale_down_enabled = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `scale_down_enabled`.
     pub fn set_scale_down_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.scale_down_enabled = value;
+        self.input.scale_down_enabled = value;
         self
     }
     /// Wire name `scale_up_from_zero`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn scale_up_from_zero(mut self, value: bool) -> Self {
-        self.scale_up_from_zero = ::std::option::Option::Some(value);
+        self.input.scale_up_from_zero = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `scale_up_from_zero`.
     pub fn set_scale_up_from_zero(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.scale_up_from_zero = value;
+        self.input.scale_up_from_zero = value;
         self
     }
     /// Wire name `scaler_type`: string, sent as a key of the JSON body. Example: `goatscaler`.
@@ -371,7 +340,7 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scaler_type = ::std::option::Option::Some(value.into());
+        self.input.scaler_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `scaler_type`.
@@ -379,7 +348,7 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scaler_type = value;
+        self.input.scaler_type = value;
         self
     }
     /// Wire name `scan_interval`: string, sent as a key of the JSON body. Example: `30s`.
@@ -387,7 +356,7 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scan_interval = ::std::option::Option::Some(value.into());
+        self.input.scan_interval = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `scan_interval`.
@@ -395,12 +364,12 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scan_interval = value;
+        self.input.scan_interval = value;
         self
     }
     /// Wire name `skip_nodes_with_local_storage`: boolean, sent as a key of the JSON body. Example: `false`.
     pub fn skip_nodes_with_local_storage(mut self, value: bool) -> Self {
-        self.skip_nodes_with_local_storage = ::std::option::Option::Some(value);
+        self.input.skip_nodes_with_local_storage = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `skip_nodes_with_local_storage`.
@@ -408,12 +377,12 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.skip_nodes_with_local_storage = value;
+        self.input.skip_nodes_with_local_storage = value;
         self
     }
     /// Wire name `skip_nodes_with_system_pods`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn skip_nodes_with_system_pods(mut self, value: bool) -> Self {
-        self.skip_nodes_with_system_pods = ::std::option::Option::Some(value);
+        self.input.skip_nodes_with_system_pods = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `skip_nodes_with_system_pods`.
@@ -421,7 +390,7 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.skip_nodes_with_system_pods = value;
+        self.input.skip_nodes_with_system_pods = value;
         self
     }
     /// Wire name `unneeded_duration`: string, sent as a key of the JSON body. Example: `10 m`.
@@ -429,7 +398,7 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.unneeded_duration = ::std::option::Option::Some(value.into());
+        self.input.unneeded_duration = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `unneeded_duration`.
@@ -437,7 +406,7 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.unneeded_duration = value;
+        self.input.unneeded_duration = value;
         self
     }
     /// Wire name `utilization_threshold`: string, sent as a key of the JSON body. Example: `0.5`.
@@ -445,7 +414,7 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.utilization_threshold = ::std::option::Option::Some(value.into());
+        self.input.utilization_threshold = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `utilization_threshold`.
@@ -453,58 +422,20 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.utilization_threshold = value;
+        self.input.utilization_threshold = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateAutoscalingConfigInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateAutoscalingConfigInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                cool_down_duration: self.cool_down_duration,
-                daemonset_eviction_for_nodes: self.daemonset_eviction_for_nodes,
-                expander: self.expander,
-                gpu_utilization_threshold: self.gpu_utilization_threshold,
-                max_graceful_termination_sec: self.max_graceful_termination_sec,
-                min_replica_count: self.min_replica_count,
-                priorities: self.priorities,
-                recycle_node_deletion_enabled: self.recycle_node_deletion_enabled,
-                scale_down_enabled: self.scale_down_enabled,
-                scale_up_from_zero: self.scale_up_from_zero,
-                scaler_type: self.scaler_type,
-                scan_interval: self.scan_interval,
-                skip_nodes_with_local_storage: self.skip_nodes_with_local_storage,
-                skip_nodes_with_system_pods: self.skip_nodes_with_system_pods,
-                unneeded_duration: self.unneeded_duration,
-                utilization_threshold: self.utilization_threshold,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateAutoscalingConfigInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -514,29 +445,21 @@ impl<ClusterId_> CreateAutoscalingConfigBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<CreateAutoscalingConfigError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateAutoscalingConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateAutoscalingConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateAutoscalingConfig` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateAutoscalingConfig`. No description of our own yet: see the official API reference.

@@ -2464,243 +2464,16 @@ pub enum CreateClusterError {
 }
 ::alibabacloud_runtime::operation_error!(CreateClusterError {});
 /// Builds and sends a `CreateCluster` call. `send` and `build` compile once every required parameter is set (`name`, `region_id`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateClusterBuilder<
     Name_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    access_control_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    addons: ::std::option::Option<::std::vec::Vec<AddonsItem>>,
-    api_audiences: ::std::option::Option<::std::string::String>,
-    audit_log_config: ::std::option::Option<AuditLogConfig>,
-    auto_mode: ::std::option::Option<AutoMode>,
-    auto_renew: ::std::option::Option<bool>,
-    auto_renew_period: ::std::option::Option<i64>,
-    charge_type: ::std::option::Option<::std::string::String>,
-    cis_enabled: ::std::option::Option<bool>,
-    cloud_monitor_flags: ::std::option::Option<bool>,
-    cluster_domain: ::std::option::Option<::std::string::String>,
-    cluster_spec: ::std::option::Option<::std::string::String>,
-    cluster_type: ::std::option::Option<::std::string::String>,
-    container_cidr: ::std::option::Option<::std::string::String>,
-    control_plane_config: ::std::option::Option<ControlPlaneConfig>,
-    controlplane_log_components: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    controlplane_log_project: ::std::option::Option<::std::string::String>,
-    controlplane_log_ttl: ::std::option::Option<::std::string::String>,
-    cpu_policy: ::std::option::Option<::std::string::String>,
-    custom_san: ::std::option::Option<::std::string::String>,
-    deletion_protection: ::std::option::Option<bool>,
-    disable_rollback: ::std::option::Option<bool>,
-    enable_rrsa: ::std::option::Option<bool>,
-    encryption_provider_key: ::std::option::Option<::std::string::String>,
-    endpoint_public_access: ::std::option::Option<bool>,
-    extra_sans: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    format_disk: ::std::option::Option<bool>,
-    image_id: ::std::option::Option<::std::string::String>,
-    image_type: ::std::option::Option<::std::string::String>,
-    instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ip_stack: ::std::option::Option<IpStack>,
-    is_enterprise_security_group: ::std::option::Option<bool>,
-    keep_instance_name: ::std::option::Option<bool>,
-    key_pair: ::std::option::Option<::std::string::String>,
-    kubernetes_version: ::std::option::Option<::std::string::String>,
-    load_balancer_id: ::std::option::Option<::std::string::String>,
-    load_balancer_spec: ::std::option::Option<::std::string::String>,
-    logging_type: ::std::option::Option<::std::string::String>,
-    login_password: ::std::option::Option<::std::string::String>,
-    maintenance_window: ::std::option::Option<MaintenanceWindow>,
-    master_auto_renew: ::std::option::Option<bool>,
-    master_auto_renew_period: ::std::option::Option<i64>,
-    master_count: ::std::option::Option<i64>,
-    master_instance_charge_type: ::std::option::Option<::std::string::String>,
-    master_instance_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    master_period: ::std::option::Option<i64>,
-    master_period_unit: ::std::option::Option<::std::string::String>,
-    master_system_disk_category: ::std::option::Option<::std::string::String>,
-    master_system_disk_performance_level: ::std::option::Option<::std::string::String>,
-    master_system_disk_size: ::std::option::Option<i64>,
-    master_system_disk_snapshot_policy_id: ::std::option::Option<::std::string::String>,
-    master_vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    name: Name_,
-    nat_gateway: ::std::option::Option<bool>,
-    node_cidr_mask: ::std::option::Option<::std::string::String>,
-    node_name_mode: ::std::option::Option<::std::string::String>,
-    node_port_range: ::std::option::Option<::std::string::String>,
-    nodepools: ::std::option::Option<::std::vec::Vec<NodepoolsItem>>,
-    num_of_nodes: ::std::option::Option<i64>,
-    operation_policy: ::std::option::Option<OperationPolicy>,
-    os_type: ::std::option::Option<::std::string::String>,
-    period: ::std::option::Option<i64>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    pod_vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    profile: ::std::option::Option<::std::string::String>,
-    proxy_mode: ::std::option::Option<::std::string::String>,
-    rds_instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    region_id: RegionId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    rrsa_config: ::std::option::Option<RrsaConfig>,
-    runtime: ::std::option::Option<Runtime>,
-    security_group_id: ::std::option::Option<::std::string::String>,
-    security_hardening_os: ::std::option::Option<bool>,
-    service_account_issuer: ::std::option::Option<::std::string::String>,
-    service_cidr: ::std::option::Option<::std::string::String>,
-    service_discovery_types: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    snat_entry: ::std::option::Option<bool>,
-    soc_enabled: ::std::option::Option<bool>,
-    ssh_flags: ::std::option::Option<bool>,
-    tags: ::std::option::Option<::std::vec::Vec<CreateClusterTagsItem>>,
-    taints: ::std::option::Option<::std::vec::Vec<TaintsItem>>,
-    timeout_mins: ::std::option::Option<i64>,
-    timezone: ::std::option::Option<::std::string::String>,
-    user_ca: ::std::option::Option<::std::string::String>,
-    user_data: ::std::option::Option<::std::string::String>,
-    vpcid: ::std::option::Option<::std::string::String>,
-    vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    worker_auto_renew: ::std::option::Option<bool>,
-    worker_auto_renew_period: ::std::option::Option<i64>,
-    worker_data_disks: ::std::option::Option<::std::vec::Vec<WorkerDataDisksItem>>,
-    worker_instance_charge_type: ::std::option::Option<::std::string::String>,
-    worker_instance_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    worker_period: ::std::option::Option<i64>,
-    worker_period_unit: ::std::option::Option<::std::string::String>,
-    worker_system_disk_category: ::std::option::Option<::std::string::String>,
-    worker_system_disk_performance_level: ::std::option::Option<::std::string::String>,
-    worker_system_disk_size: ::std::option::Option<i64>,
-    worker_system_disk_snapshot_policy_id: ::std::option::Option<::std::string::String>,
-    worker_vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    zone_id: ::std::option::Option<::std::string::String>,
-    zone_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-}
-impl<Name_: ::std::fmt::Debug, RegionId_: ::std::fmt::Debug> ::std::fmt::Debug
-for CreateClusterBuilder<Name_, RegionId_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateClusterBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("access_control_list", &self.access_control_list)
-            .field("addons", &self.addons)
-            .field("api_audiences", &self.api_audiences)
-            .field("audit_log_config", &self.audit_log_config)
-            .field("auto_mode", &self.auto_mode)
-            .field("auto_renew", &self.auto_renew)
-            .field("auto_renew_period", &self.auto_renew_period)
-            .field("charge_type", &self.charge_type)
-            .field("cis_enabled", &self.cis_enabled)
-            .field("cloud_monitor_flags", &self.cloud_monitor_flags)
-            .field("cluster_domain", &self.cluster_domain)
-            .field("cluster_spec", &self.cluster_spec)
-            .field("cluster_type", &self.cluster_type)
-            .field("container_cidr", &self.container_cidr)
-            .field("control_plane_config", &self.control_plane_config)
-            .field("controlplane_log_components", &self.controlplane_log_components)
-            .field("controlplane_log_project", &self.controlplane_log_project)
-            .field("controlplane_log_ttl", &self.controlplane_log_ttl)
-            .field("cpu_policy", &self.cpu_policy)
-            .field("custom_san", &self.custom_san)
-            .field("deletion_protection", &self.deletion_protection)
-            .field("disable_rollback", &self.disable_rollback)
-            .field("enable_rrsa", &self.enable_rrsa)
-            .field("encryption_provider_key", &self.encryption_provider_key)
-            .field("endpoint_public_access", &self.endpoint_public_access)
-            .field("extra_sans", &self.extra_sans)
-            .field("format_disk", &self.format_disk)
-            .field("image_id", &self.image_id)
-            .field("image_type", &self.image_type)
-            .field("instances", &self.instances)
-            .field("ip_stack", &self.ip_stack)
-            .field("is_enterprise_security_group", &self.is_enterprise_security_group)
-            .field("keep_instance_name", &self.keep_instance_name)
-            .field("key_pair", &self.key_pair)
-            .field("kubernetes_version", &self.kubernetes_version)
-            .field("load_balancer_id", &self.load_balancer_id)
-            .field("load_balancer_spec", &self.load_balancer_spec)
-            .field("logging_type", &self.logging_type)
-            .field("login_password", &::std::format_args!("** redacted **"))
-            .field("maintenance_window", &self.maintenance_window)
-            .field("master_auto_renew", &self.master_auto_renew)
-            .field("master_auto_renew_period", &self.master_auto_renew_period)
-            .field("master_count", &self.master_count)
-            .field("master_instance_charge_type", &self.master_instance_charge_type)
-            .field("master_instance_types", &self.master_instance_types)
-            .field("master_period", &self.master_period)
-            .field("master_period_unit", &self.master_period_unit)
-            .field("master_system_disk_category", &self.master_system_disk_category)
-            .field(
-                "master_system_disk_performance_level",
-                &self.master_system_disk_performance_level,
-            )
-            .field("master_system_disk_size", &self.master_system_disk_size)
-            .field(
-                "master_system_disk_snapshot_policy_id",
-                &self.master_system_disk_snapshot_policy_id,
-            )
-            .field("master_vswitch_ids", &self.master_vswitch_ids)
-            .field("name", &self.name)
-            .field("nat_gateway", &self.nat_gateway)
-            .field("node_cidr_mask", &self.node_cidr_mask)
-            .field("node_name_mode", &self.node_name_mode)
-            .field("node_port_range", &self.node_port_range)
-            .field("nodepools", &self.nodepools)
-            .field("num_of_nodes", &self.num_of_nodes)
-            .field("operation_policy", &self.operation_policy)
-            .field("os_type", &self.os_type)
-            .field("period", &self.period)
-            .field("period_unit", &self.period_unit)
-            .field("platform", &self.platform)
-            .field("pod_vswitch_ids", &self.pod_vswitch_ids)
-            .field("profile", &self.profile)
-            .field("proxy_mode", &self.proxy_mode)
-            .field("rds_instances", &self.rds_instances)
-            .field("region_id", &self.region_id)
-            .field("resource_group_id", &self.resource_group_id)
-            .field("rrsa_config", &self.rrsa_config)
-            .field("runtime", &self.runtime)
-            .field("security_group_id", &self.security_group_id)
-            .field("security_hardening_os", &self.security_hardening_os)
-            .field("service_account_issuer", &self.service_account_issuer)
-            .field("service_cidr", &self.service_cidr)
-            .field("service_discovery_types", &self.service_discovery_types)
-            .field("snat_entry", &self.snat_entry)
-            .field("soc_enabled", &self.soc_enabled)
-            .field("ssh_flags", &self.ssh_flags)
-            .field("tags", &self.tags)
-            .field("taints", &self.taints)
-            .field("timeout_mins", &self.timeout_mins)
-            .field("timezone", &self.timezone)
-            .field("user_ca", &self.user_ca)
-            .field("user_data", &self.user_data)
-            .field("vpcid", &self.vpcid)
-            .field("vswitch_ids", &self.vswitch_ids)
-            .field("worker_auto_renew", &self.worker_auto_renew)
-            .field("worker_auto_renew_period", &self.worker_auto_renew_period)
-            .field("worker_data_disks", &self.worker_data_disks)
-            .field("worker_instance_charge_type", &self.worker_instance_charge_type)
-            .field("worker_instance_types", &self.worker_instance_types)
-            .field("worker_period", &self.worker_period)
-            .field("worker_period_unit", &self.worker_period_unit)
-            .field("worker_system_disk_category", &self.worker_system_disk_category)
-            .field(
-                "worker_system_disk_performance_level",
-                &self.worker_system_disk_performance_level,
-            )
-            .field("worker_system_disk_size", &self.worker_system_disk_size)
-            .field(
-                "worker_system_disk_snapshot_policy_id",
-                &self.worker_system_disk_snapshot_policy_id,
-            )
-            .field("worker_vswitch_ids", &self.worker_vswitch_ids)
-            .field("zone_id", &self.zone_id)
-            .field("zone_ids", &self.zone_ids)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateClusterInput,
+    state: ::std::marker::PhantomData<(Name_, RegionId_)>,
 }
 impl CreateClusterBuilder<
     ::alibabacloud_runtime::Missing,
@@ -2708,110 +2481,113 @@ impl CreateClusterBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateClusterBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            access_control_list: ::std::option::Option::None,
-            addons: ::std::option::Option::None,
-            api_audiences: ::std::option::Option::None,
-            audit_log_config: ::std::option::Option::None,
-            auto_mode: ::std::option::Option::None,
-            auto_renew: ::std::option::Option::None,
-            auto_renew_period: ::std::option::Option::None,
-            charge_type: ::std::option::Option::None,
-            cis_enabled: ::std::option::Option::None,
-            cloud_monitor_flags: ::std::option::Option::None,
-            cluster_domain: ::std::option::Option::None,
-            cluster_spec: ::std::option::Option::None,
-            cluster_type: ::std::option::Option::None,
-            container_cidr: ::std::option::Option::None,
-            control_plane_config: ::std::option::Option::None,
-            controlplane_log_components: ::std::option::Option::None,
-            controlplane_log_project: ::std::option::Option::None,
-            controlplane_log_ttl: ::std::option::Option::None,
-            cpu_policy: ::std::option::Option::None,
-            custom_san: ::std::option::Option::None,
-            deletion_protection: ::std::option::Option::None,
-            disable_rollback: ::std::option::Option::None,
-            enable_rrsa: ::std::option::Option::None,
-            encryption_provider_key: ::std::option::Option::None,
-            endpoint_public_access: ::std::option::Option::None,
-            extra_sans: ::std::option::Option::None,
-            format_disk: ::std::option::Option::None,
-            image_id: ::std::option::Option::None,
-            image_type: ::std::option::Option::None,
-            instances: ::std::option::Option::None,
-            ip_stack: ::std::option::Option::None,
-            is_enterprise_security_group: ::std::option::Option::None,
-            keep_instance_name: ::std::option::Option::None,
-            key_pair: ::std::option::Option::None,
-            kubernetes_version: ::std::option::Option::None,
-            load_balancer_id: ::std::option::Option::None,
-            load_balancer_spec: ::std::option::Option::None,
-            logging_type: ::std::option::Option::None,
-            login_password: ::std::option::Option::None,
-            maintenance_window: ::std::option::Option::None,
-            master_auto_renew: ::std::option::Option::None,
-            master_auto_renew_period: ::std::option::Option::None,
-            master_count: ::std::option::Option::None,
-            master_instance_charge_type: ::std::option::Option::None,
-            master_instance_types: ::std::option::Option::None,
-            master_period: ::std::option::Option::None,
-            master_period_unit: ::std::option::Option::None,
-            master_system_disk_category: ::std::option::Option::None,
-            master_system_disk_performance_level: ::std::option::Option::None,
-            master_system_disk_size: ::std::option::Option::None,
-            master_system_disk_snapshot_policy_id: ::std::option::Option::None,
-            master_vswitch_ids: ::std::option::Option::None,
-            name: ::alibabacloud_runtime::Missing,
-            nat_gateway: ::std::option::Option::None,
-            node_cidr_mask: ::std::option::Option::None,
-            node_name_mode: ::std::option::Option::None,
-            node_port_range: ::std::option::Option::None,
-            nodepools: ::std::option::Option::None,
-            num_of_nodes: ::std::option::Option::None,
-            operation_policy: ::std::option::Option::None,
-            os_type: ::std::option::Option::None,
-            period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            platform: ::std::option::Option::None,
-            pod_vswitch_ids: ::std::option::Option::None,
-            profile: ::std::option::Option::None,
-            proxy_mode: ::std::option::Option::None,
-            rds_instances: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            rrsa_config: ::std::option::Option::None,
-            runtime: ::std::option::Option::None,
-            security_group_id: ::std::option::Option::None,
-            security_hardening_os: ::std::option::Option::None,
-            service_account_issuer: ::std::option::Option::None,
-            service_cidr: ::std::option::Option::None,
-            service_discovery_types: ::std::option::Option::None,
-            snat_entry: ::std::option::Option::None,
-            soc_enabled: ::std::option::Option::None,
-            ssh_flags: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            taints: ::std::option::Option::None,
-            timeout_mins: ::std::option::Option::None,
-            timezone: ::std::option::Option::None,
-            user_ca: ::std::option::Option::None,
-            user_data: ::std::option::Option::None,
-            vpcid: ::std::option::Option::None,
-            vswitch_ids: ::std::option::Option::None,
-            worker_auto_renew: ::std::option::Option::None,
-            worker_auto_renew_period: ::std::option::Option::None,
-            worker_data_disks: ::std::option::Option::None,
-            worker_instance_charge_type: ::std::option::Option::None,
-            worker_instance_types: ::std::option::Option::None,
-            worker_period: ::std::option::Option::None,
-            worker_period_unit: ::std::option::Option::None,
-            worker_system_disk_category: ::std::option::Option::None,
-            worker_system_disk_performance_level: ::std::option::Option::None,
-            worker_system_disk_size: ::std::option::Option::None,
-            worker_system_disk_snapshot_policy_id: ::std::option::Option::None,
-            worker_vswitch_ids: ::std::option::Option::None,
-            zone_id: ::std::option::Option::None,
-            zone_ids: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateClusterInput {
+                access_control_list: ::std::option::Option::None,
+                addons: ::std::option::Option::None,
+                api_audiences: ::std::option::Option::None,
+                audit_log_config: ::std::option::Option::None,
+                auto_mode: ::std::option::Option::None,
+                auto_renew: ::std::option::Option::None,
+                auto_renew_period: ::std::option::Option::None,
+                charge_type: ::std::option::Option::None,
+                cis_enabled: ::std::option::Option::None,
+                cloud_monitor_flags: ::std::option::Option::None,
+                cluster_domain: ::std::option::Option::None,
+                cluster_spec: ::std::option::Option::None,
+                cluster_type: ::std::option::Option::None,
+                container_cidr: ::std::option::Option::None,
+                control_plane_config: ::std::option::Option::None,
+                controlplane_log_components: ::std::option::Option::None,
+                controlplane_log_project: ::std::option::Option::None,
+                controlplane_log_ttl: ::std::option::Option::None,
+                cpu_policy: ::std::option::Option::None,
+                custom_san: ::std::option::Option::None,
+                deletion_protection: ::std::option::Option::None,
+                disable_rollback: ::std::option::Option::None,
+                enable_rrsa: ::std::option::Option::None,
+                encryption_provider_key: ::std::option::Option::None,
+                endpoint_public_access: ::std::option::Option::None,
+                extra_sans: ::std::option::Option::None,
+                format_disk: ::std::option::Option::None,
+                image_id: ::std::option::Option::None,
+                image_type: ::std::option::Option::None,
+                instances: ::std::option::Option::None,
+                ip_stack: ::std::option::Option::None,
+                is_enterprise_security_group: ::std::option::Option::None,
+                keep_instance_name: ::std::option::Option::None,
+                key_pair: ::std::option::Option::None,
+                kubernetes_version: ::std::option::Option::None,
+                load_balancer_id: ::std::option::Option::None,
+                load_balancer_spec: ::std::option::Option::None,
+                logging_type: ::std::option::Option::None,
+                login_password: ::std::option::Option::None,
+                maintenance_window: ::std::option::Option::None,
+                master_auto_renew: ::std::option::Option::None,
+                master_auto_renew_period: ::std::option::Option::None,
+                master_count: ::std::option::Option::None,
+                master_instance_charge_type: ::std::option::Option::None,
+                master_instance_types: ::std::option::Option::None,
+                master_period: ::std::option::Option::None,
+                master_period_unit: ::std::option::Option::None,
+                master_system_disk_category: ::std::option::Option::None,
+                master_system_disk_performance_level: ::std::option::Option::None,
+                master_system_disk_size: ::std::option::Option::None,
+                master_system_disk_snapshot_policy_id: ::std::option::Option::None,
+                master_vswitch_ids: ::std::option::Option::None,
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                nat_gateway: ::std::option::Option::None,
+                node_cidr_mask: ::std::option::Option::None,
+                node_name_mode: ::std::option::Option::None,
+                node_port_range: ::std::option::Option::None,
+                nodepools: ::std::option::Option::None,
+                num_of_nodes: ::std::option::Option::None,
+                operation_policy: ::std::option::Option::None,
+                os_type: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                platform: ::std::option::Option::None,
+                pod_vswitch_ids: ::std::option::Option::None,
+                profile: ::std::option::Option::None,
+                proxy_mode: ::std::option::Option::None,
+                rds_instances: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                rrsa_config: ::std::option::Option::None,
+                runtime: ::std::option::Option::None,
+                security_group_id: ::std::option::Option::None,
+                security_hardening_os: ::std::option::Option::None,
+                service_account_issuer: ::std::option::Option::None,
+                service_cidr: ::std::option::Option::None,
+                service_discovery_types: ::std::option::Option::None,
+                snat_entry: ::std::option::Option::None,
+                soc_enabled: ::std::option::Option::None,
+                ssh_flags: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                taints: ::std::option::Option::None,
+                timeout_mins: ::std::option::Option::None,
+                timezone: ::std::option::Option::None,
+                user_ca: ::std::option::Option::None,
+                user_data: ::std::option::Option::None,
+                vpcid: ::std::option::Option::None,
+                vswitch_ids: ::std::option::Option::None,
+                worker_auto_renew: ::std::option::Option::None,
+                worker_auto_renew_period: ::std::option::Option::None,
+                worker_data_disks: ::std::option::Option::None,
+                worker_instance_charge_type: ::std::option::Option::None,
+                worker_instance_types: ::std::option::Option::None,
+                worker_period: ::std::option::Option::None,
+                worker_period_unit: ::std::option::Option::None,
+                worker_system_disk_category: ::std::option::Option::None,
+                worker_system_disk_performance_level: ::std::option::Option::None,
+                worker_system_disk_size: ::std::option::Option::None,
+                worker_system_disk_snapshot_policy_id: ::std::option::Option::None,
+                worker_vswitch_ids: ::std::option::Option::None,
+                zone_id: ::std::option::Option::None,
+                zone_ids: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -2823,7 +2599,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.access_control_list = ::std::option::Option::Some(value);
+        self.input.access_control_list = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `access_control_list`.
@@ -2831,12 +2607,12 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.access_control_list = value;
+        self.input.access_control_list = value;
         self
     }
     /// Wire name `addons`: list of [`AddonsItem`], sent as a key of the JSON body.
     pub fn addons(mut self, value: ::std::vec::Vec<AddonsItem>) -> Self {
-        self.addons = ::std::option::Option::Some(value);
+        self.input.addons = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `addons`.
@@ -2844,7 +2620,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<AddonsItem>>,
     ) -> Self {
-        self.addons = value;
+        self.input.addons = value;
         self
     }
     /// Wire name `api_audiences`: string, sent as a key of the JSON body. Example: `kubernetes.default.svc`.
@@ -2852,7 +2628,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.api_audiences = ::std::option::Option::Some(value.into());
+        self.input.api_audiences = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `api_audiences`.
@@ -2860,12 +2636,12 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.api_audiences = value;
+        self.input.api_audiences = value;
         self
     }
     /// Wire name `audit_log_config`: [`AuditLogConfig`], sent as a key of the JSON body.
     pub fn audit_log_config(mut self, value: AuditLogConfig) -> Self {
-        self.audit_log_config = ::std::option::Option::Some(value);
+        self.input.audit_log_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `audit_log_config`.
@@ -2873,41 +2649,41 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<AuditLogConfig>,
     ) -> Self {
-        self.audit_log_config = value;
+        self.input.audit_log_config = value;
         self
     }
     /// Wire name `auto_mode`: [`AutoMode`], sent as a key of the JSON body.
     pub fn auto_mode(mut self, value: AutoMode) -> Self {
-        self.auto_mode = ::std::option::Option::Some(value);
+        self.input.auto_mode = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `auto_mode`.
     pub fn set_auto_mode(mut self, value: ::std::option::Option<AutoMode>) -> Self {
-        self.auto_mode = value;
+        self.input.auto_mode = value;
         self
     }
     /// Wire name `auto_renew`: boolean, sent as a key of the JSON body. Example: `true`.
     ///
     /// **Deprecated** by the service.
     pub fn auto_renew(mut self, value: bool) -> Self {
-        self.auto_renew = ::std::option::Option::Some(value);
+        self.input.auto_renew = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `auto_renew`.
     pub fn set_auto_renew(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_renew = value;
+        self.input.auto_renew = value;
         self
     }
     /// Wire name `auto_renew_period`: 64-bit integer, sent as a key of the JSON body. Example: `1`.
     ///
     /// **Deprecated** by the service.
     pub fn auto_renew_period(mut self, value: i64) -> Self {
-        self.auto_renew_period = ::std::option::Option::Some(value);
+        self.input.auto_renew_period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `auto_renew_period`.
     pub fn set_auto_renew_period(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.auto_renew_period = value;
+        self.input.auto_renew_period = value;
         self
     }
     /// Wire name `charge_type`: string, sent as a key of the JSON body. Example: `1`.
@@ -2917,7 +2693,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.charge_type = ::std::option::Option::Some(value.into());
+        self.input.charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `charge_type`.
@@ -2925,26 +2701,26 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.charge_type = value;
+        self.input.charge_type = value;
         self
     }
     /// Wire name `cis_enabled`: boolean, sent as a key of the JSON body. Example: `false`.
     ///
     /// **Deprecated** by the service.
     pub fn cis_enabled(mut self, value: bool) -> Self {
-        self.cis_enabled = ::std::option::Option::Some(value);
+        self.input.cis_enabled = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `cis_enabled`.
     pub fn set_cis_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.cis_enabled = value;
+        self.input.cis_enabled = value;
         self
     }
     /// Wire name `cloud_monitor_flags`: boolean, sent as a key of the JSON body. Example: `true`.
     ///
     /// **Deprecated** by the service.
     pub fn cloud_monitor_flags(mut self, value: bool) -> Self {
-        self.cloud_monitor_flags = ::std::option::Option::Some(value);
+        self.input.cloud_monitor_flags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `cloud_monitor_flags`.
@@ -2952,7 +2728,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.cloud_monitor_flags = value;
+        self.input.cloud_monitor_flags = value;
         self
     }
     /// Wire name `cluster_domain`: string, sent as a key of the JSON body. Example: `cluster.local`.
@@ -2960,7 +2736,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_domain = ::std::option::Option::Some(value.into());
+        self.input.cluster_domain = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_domain`.
@@ -2968,7 +2744,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_domain = value;
+        self.input.cluster_domain = value;
         self
     }
     /// Wire name `cluster_spec`: string, sent as a key of the JSON body. Example: `ack.pro.small`.
@@ -2976,7 +2752,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_spec = ::std::option::Option::Some(value.into());
+        self.input.cluster_spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_spec`.
@@ -2984,7 +2760,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_spec = value;
+        self.input.cluster_spec = value;
         self
     }
     /// Wire name `cluster_type`: string, sent as a key of the JSON body. Example: `Kubernetes`.
@@ -2992,7 +2768,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_type = ::std::option::Option::Some(value.into());
+        self.input.cluster_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_type`.
@@ -3000,7 +2776,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_type = value;
+        self.input.cluster_type = value;
         self
     }
     /// Wire name `container_cidr`: string, sent as a key of the JSON body. Example: `172.20.0.0/16`.
@@ -3008,7 +2784,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.container_cidr = ::std::option::Option::Some(value.into());
+        self.input.container_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `container_cidr`.
@@ -3016,12 +2792,12 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.container_cidr = value;
+        self.input.container_cidr = value;
         self
     }
     /// Wire name `control_plane_config`: [`ControlPlaneConfig`], sent as a key of the JSON body.
     pub fn control_plane_config(mut self, value: ControlPlaneConfig) -> Self {
-        self.control_plane_config = ::std::option::Option::Some(value);
+        self.input.control_plane_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `control_plane_config`.
@@ -3029,7 +2805,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<ControlPlaneConfig>,
     ) -> Self {
-        self.control_plane_config = value;
+        self.input.control_plane_config = value;
         self
     }
     /// Wire name `controlplane_log_components`: list of string, sent as a key of the JSON body.
@@ -3037,7 +2813,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.controlplane_log_components = ::std::option::Option::Some(value);
+        self.input.controlplane_log_components = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `controlplane_log_components`.
@@ -3045,7 +2821,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.controlplane_log_components = value;
+        self.input.controlplane_log_components = value;
         self
     }
     /// Wire name `controlplane_log_project`: string, sent as a key of the JSON body. Example: `k8s-log-xxx`.
@@ -3053,7 +2829,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.controlplane_log_project = ::std::option::Option::Some(value.into());
+        self.input.controlplane_log_project = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `controlplane_log_project`.
@@ -3061,7 +2837,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.controlplane_log_project = value;
+        self.input.controlplane_log_project = value;
         self
     }
     /// Wire name `controlplane_log_ttl`: string, sent as a key of the JSON body. Example: `30`.
@@ -3069,7 +2845,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.controlplane_log_ttl = ::std::option::Option::Some(value.into());
+        self.input.controlplane_log_ttl = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `controlplane_log_ttl`.
@@ -3077,7 +2853,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.controlplane_log_ttl = value;
+        self.input.controlplane_log_ttl = value;
         self
     }
     /// Wire name `cpu_policy`: string, sent as a key of the JSON body. Example: `none`.
@@ -3087,7 +2863,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cpu_policy = ::std::option::Option::Some(value.into());
+        self.input.cpu_policy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cpu_policy`.
@@ -3095,7 +2871,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cpu_policy = value;
+        self.input.cpu_policy = value;
         self
     }
     /// Wire name `custom_san`: string, sent as a key of the JSON body. Example: `cs.aliyun.com`.
@@ -3105,7 +2881,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.custom_san = ::std::option::Option::Some(value.into());
+        self.input.custom_san = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `custom_san`.
@@ -3113,12 +2889,12 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.custom_san = value;
+        self.input.custom_san = value;
         self
     }
     /// Wire name `deletion_protection`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn deletion_protection(mut self, value: bool) -> Self {
-        self.deletion_protection = ::std::option::Option::Some(value);
+        self.input.deletion_protection = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `deletion_protection`.
@@ -3126,31 +2902,31 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.deletion_protection = value;
+        self.input.deletion_protection = value;
         self
     }
     /// Wire name `disable_rollback`: boolean, sent as a key of the JSON body. Example: `true`.
     ///
     /// **Deprecated** by the service.
     pub fn disable_rollback(mut self, value: bool) -> Self {
-        self.disable_rollback = ::std::option::Option::Some(value);
+        self.input.disable_rollback = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `disable_rollback`.
     pub fn set_disable_rollback(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.disable_rollback = value;
+        self.input.disable_rollback = value;
         self
     }
     /// Wire name `enable_rrsa`: boolean, sent as a key of the JSON body. Example: `true`.
     ///
     /// **Deprecated** by the service.
     pub fn enable_rrsa(mut self, value: bool) -> Self {
-        self.enable_rrsa = ::std::option::Option::Some(value);
+        self.input.enable_rrsa = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `enable_rrsa`.
     pub fn set_enable_rrsa(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.enable_rrsa = value;
+        self.input.enable_rrsa = value;
         self
     }
     /// Wire name `encryption_provider_key`: string, sent as a key of the JSON body. Example: `0fe64791-55eb-4fc7-84c5-c6c7cdca****`.
@@ -3158,7 +2934,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.encryption_provider_key = ::std::option::Option::Some(value.into());
+        self.input.encryption_provider_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `encryption_provider_key`.
@@ -3166,12 +2942,12 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.encryption_provider_key = value;
+        self.input.encryption_provider_key = value;
         self
     }
     /// Wire name `endpoint_public_access`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn endpoint_public_access(mut self, value: bool) -> Self {
-        self.endpoint_public_access = ::std::option::Option::Some(value);
+        self.input.endpoint_public_access = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `endpoint_public_access`.
@@ -3179,12 +2955,12 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.endpoint_public_access = value;
+        self.input.endpoint_public_access = value;
         self
     }
     /// Wire name `extra_sans`: list of string, sent as a key of the JSON body.
     pub fn extra_sans(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.extra_sans = ::std::option::Option::Some(value);
+        self.input.extra_sans = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `extra_sans`.
@@ -3192,19 +2968,19 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.extra_sans = value;
+        self.input.extra_sans = value;
         self
     }
     /// Wire name `format_disk`: boolean, sent as a key of the JSON body. Example: `false`.
     ///
     /// **Deprecated** by the service.
     pub fn format_disk(mut self, value: bool) -> Self {
-        self.format_disk = ::std::option::Option::Some(value);
+        self.input.format_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `format_disk`.
     pub fn set_format_disk(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.format_disk = value;
+        self.input.format_disk = value;
         self
     }
     /// Wire name `image_id`: string, sent as a key of the JSON body. Example: `m-bp16z7xko3vvv8gt****`.
@@ -3214,7 +2990,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_id = ::std::option::Option::Some(value.into());
+        self.input.image_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `image_id`.
@@ -3222,7 +2998,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_id = value;
+        self.input.image_id = value;
         self
     }
     /// Wire name `image_type`: string, sent as a key of the JSON body. Example: `AliyunLinux`.
@@ -3232,7 +3008,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_type = ::std::option::Option::Some(value.into());
+        self.input.image_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `image_type`.
@@ -3240,14 +3016,14 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_type = value;
+        self.input.image_type = value;
         self
     }
     /// Wire name `instances`: list of string, sent as a key of the JSON body.
     ///
     /// **Deprecated** by the service.
     pub fn instances(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.instances = ::std::option::Option::Some(value);
+        self.input.instances = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `instances`.
@@ -3255,22 +3031,22 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instances = value;
+        self.input.instances = value;
         self
     }
     /// Wire name `ip_stack`: [`IpStack`], sent as a key of the JSON body. The service's default: `ipv4`. Example: `Optional value: ipv4 (Single stack) or ipv6 (Dual Stack)\nDefault value: IPV4`.
     pub fn ip_stack(mut self, value: impl ::std::convert::Into<IpStack>) -> Self {
-        self.ip_stack = ::std::option::Option::Some(value.into());
+        self.input.ip_stack = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ip_stack`.
     pub fn set_ip_stack(mut self, value: ::std::option::Option<IpStack>) -> Self {
-        self.ip_stack = value;
+        self.input.ip_stack = value;
         self
     }
     /// Wire name `is_enterprise_security_group`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn is_enterprise_security_group(mut self, value: bool) -> Self {
-        self.is_enterprise_security_group = ::std::option::Option::Some(value);
+        self.input.is_enterprise_security_group = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `is_enterprise_security_group`.
@@ -3278,19 +3054,19 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.is_enterprise_security_group = value;
+        self.input.is_enterprise_security_group = value;
         self
     }
     /// Wire name `keep_instance_name`: boolean, sent as a key of the JSON body. Example: `true`.
     ///
     /// **Deprecated** by the service.
     pub fn keep_instance_name(mut self, value: bool) -> Self {
-        self.keep_instance_name = ::std::option::Option::Some(value);
+        self.input.keep_instance_name = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `keep_instance_name`.
     pub fn set_keep_instance_name(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.keep_instance_name = value;
+        self.input.keep_instance_name = value;
         self
     }
     /// Wire name `key_pair`: string, sent as a key of the JSON body. Example: `secrity-key`.
@@ -3300,7 +3076,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_pair = ::std::option::Option::Some(value.into());
+        self.input.key_pair = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `key_pair`.
@@ -3308,7 +3084,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_pair = value;
+        self.input.key_pair = value;
         self
     }
     /// Wire name `kubernetes_version`: string, sent as a key of the JSON body. Example: `1.16.9-aliyun.1`.
@@ -3316,7 +3092,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.kubernetes_version = ::std::option::Option::Some(value.into());
+        self.input.kubernetes_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `kubernetes_version`.
@@ -3324,7 +3100,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.kubernetes_version = value;
+        self.input.kubernetes_version = value;
         self
     }
     /// Wire name `load_balancer_id`: string, sent as a key of the JSON body. Example: `lb-wz9t256gqa3vbouk****`.
@@ -3332,7 +3108,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.load_balancer_id = ::std::option::Option::Some(value.into());
+        self.input.load_balancer_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `load_balancer_id`.
@@ -3340,7 +3116,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.load_balancer_id = value;
+        self.input.load_balancer_id = value;
         self
     }
     /// Wire name `load_balancer_spec`: string, sent as a key of the JSON body. Example: `slb.s2.small`.
@@ -3350,7 +3126,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.load_balancer_spec = ::std::option::Option::Some(value.into());
+        self.input.load_balancer_spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `load_balancer_spec`.
@@ -3358,7 +3134,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.load_balancer_spec = value;
+        self.input.load_balancer_spec = value;
         self
     }
     /// Wire name `logging_type`: string, sent as a key of the JSON body. Example: `SLS`.
@@ -3368,7 +3144,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.logging_type = ::std::option::Option::Some(value.into());
+        self.input.logging_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `logging_type`.
@@ -3376,7 +3152,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.logging_type = value;
+        self.input.logging_type = value;
         self
     }
     /// Wire name `login_password`: string, sent as a key of the JSON body, secret (redacted in `Debug`).
@@ -3386,7 +3162,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.login_password = ::std::option::Option::Some(value.into());
+        self.input.login_password = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `login_password`.
@@ -3394,12 +3170,12 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.login_password = value;
+        self.input.login_password = value;
         self
     }
     /// Wire name `maintenance_window`: [`MaintenanceWindow`], sent as a key of the JSON body.
     pub fn maintenance_window(mut self, value: MaintenanceWindow) -> Self {
-        self.maintenance_window = ::std::option::Option::Some(value);
+        self.input.maintenance_window = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `maintenance_window`.
@@ -3407,26 +3183,26 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<MaintenanceWindow>,
     ) -> Self {
-        self.maintenance_window = value;
+        self.input.maintenance_window = value;
         self
     }
     /// Wire name `master_auto_renew`: boolean, sent as a key of the JSON body. Example: `true`.
     ///
     /// **Deprecated** by the service.
     pub fn master_auto_renew(mut self, value: bool) -> Self {
-        self.master_auto_renew = ::std::option::Option::Some(value);
+        self.input.master_auto_renew = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `master_auto_renew`.
     pub fn set_master_auto_renew(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.master_auto_renew = value;
+        self.input.master_auto_renew = value;
         self
     }
     /// Wire name `master_auto_renew_period`: 64-bit integer, sent as a key of the JSON body. Example: `1`.
     ///
     /// **Deprecated** by the service.
     pub fn master_auto_renew_period(mut self, value: i64) -> Self {
-        self.master_auto_renew_period = ::std::option::Option::Some(value);
+        self.input.master_auto_renew_period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `master_auto_renew_period`.
@@ -3434,19 +3210,19 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.master_auto_renew_period = value;
+        self.input.master_auto_renew_period = value;
         self
     }
     /// Wire name `master_count`: 64-bit integer, sent as a key of the JSON body. Example: `3`.
     ///
     /// **Deprecated** by the service.
     pub fn master_count(mut self, value: i64) -> Self {
-        self.master_count = ::std::option::Option::Some(value);
+        self.input.master_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `master_count`.
     pub fn set_master_count(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.master_count = value;
+        self.input.master_count = value;
         self
     }
     /// Wire name `master_instance_charge_type`: string, sent as a key of the JSON body. Example: `PrePaid`.
@@ -3456,7 +3232,9 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.master_instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.master_instance_charge_type = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `master_instance_charge_type`.
@@ -3464,7 +3242,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.master_instance_charge_type = value;
+        self.input.master_instance_charge_type = value;
         self
     }
     /// Wire name `master_instance_types`: list of string, sent as a key of the JSON body.
@@ -3474,7 +3252,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.master_instance_types = ::std::option::Option::Some(value);
+        self.input.master_instance_types = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `master_instance_types`.
@@ -3482,19 +3260,19 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.master_instance_types = value;
+        self.input.master_instance_types = value;
         self
     }
     /// Wire name `master_period`: 64-bit integer, sent as a key of the JSON body. Example: `1`.
     ///
     /// **Deprecated** by the service.
     pub fn master_period(mut self, value: i64) -> Self {
-        self.master_period = ::std::option::Option::Some(value);
+        self.input.master_period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `master_period`.
     pub fn set_master_period(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.master_period = value;
+        self.input.master_period = value;
         self
     }
     /// Wire name `master_period_unit`: string, sent as a key of the JSON body. Example: `Month`.
@@ -3504,7 +3282,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.master_period_unit = ::std::option::Option::Some(value.into());
+        self.input.master_period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `master_period_unit`.
@@ -3512,7 +3290,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.master_period_unit = value;
+        self.input.master_period_unit = value;
         self
     }
     /// Wire name `master_system_disk_category`: string, sent as a key of the JSON body. Example: `cloud_ssd`.
@@ -3522,7 +3300,9 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.master_system_disk_category = ::std::option::Option::Some(value.into());
+        self.input.master_system_disk_category = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `master_system_disk_category`.
@@ -3530,7 +3310,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.master_system_disk_category = value;
+        self.input.master_system_disk_category = value;
         self
     }
     /// Wire name `master_system_disk_performance_level`: string, sent as a key of the JSON body. Example: `PL1`.
@@ -3540,7 +3320,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.master_system_disk_performance_level = ::std::option::Option::Some(
+        self.input.master_system_disk_performance_level = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -3550,14 +3330,14 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.master_system_disk_performance_level = value;
+        self.input.master_system_disk_performance_level = value;
         self
     }
     /// Wire name `master_system_disk_size`: 64-bit integer, sent as a key of the JSON body. Example: `120`.
     ///
     /// **Deprecated** by the service.
     pub fn master_system_disk_size(mut self, value: i64) -> Self {
-        self.master_system_disk_size = ::std::option::Option::Some(value);
+        self.input.master_system_disk_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `master_system_disk_size`.
@@ -3565,7 +3345,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.master_system_disk_size = value;
+        self.input.master_system_disk_size = value;
         self
     }
     /// Wire name `master_system_disk_snapshot_policy_id`: string, sent as a key of the JSON body. Example: `sp-2zej1nogjvovnz4z****`.
@@ -3575,7 +3355,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.master_system_disk_snapshot_policy_id = ::std::option::Option::Some(
+        self.input.master_system_disk_snapshot_policy_id = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -3585,7 +3365,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.master_system_disk_snapshot_policy_id = value;
+        self.input.master_system_disk_snapshot_policy_id = value;
         self
     }
     /// Wire name `master_vswitch_ids`: list of string, sent as a key of the JSON body.
@@ -3595,7 +3375,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.master_vswitch_ids = ::std::option::Option::Some(value);
+        self.input.master_vswitch_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `master_vswitch_ids`.
@@ -3603,135 +3383,32 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.master_vswitch_ids = value;
+        self.input.master_vswitch_ids = value;
         self
     }
     /// Wire name `name`: string, sent as a key of the JSON body, required. Example: `cluster-demo`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateClusterBuilder<::std::string::String, RegionId_> {
+    ) -> CreateClusterBuilder<::alibabacloud_runtime::Set, RegionId_> {
+        self.input.name = value.into();
         CreateClusterBuilder {
-            _client: self._client,
-            _options: self._options,
-            access_control_list: self.access_control_list,
-            addons: self.addons,
-            api_audiences: self.api_audiences,
-            audit_log_config: self.audit_log_config,
-            auto_mode: self.auto_mode,
-            auto_renew: self.auto_renew,
-            auto_renew_period: self.auto_renew_period,
-            charge_type: self.charge_type,
-            cis_enabled: self.cis_enabled,
-            cloud_monitor_flags: self.cloud_monitor_flags,
-            cluster_domain: self.cluster_domain,
-            cluster_spec: self.cluster_spec,
-            cluster_type: self.cluster_type,
-            container_cidr: self.container_cidr,
-            control_plane_config: self.control_plane_config,
-            controlplane_log_components: self.controlplane_log_components,
-            controlplane_log_project: self.controlplane_log_project,
-            controlplane_log_ttl: self.controlplane_log_ttl,
-            cpu_policy: self.cpu_policy,
-            custom_san: self.custom_san,
-            deletion_protection: self.deletion_protection,
-            disable_rollback: self.disable_rollback,
-            enable_rrsa: self.enable_rrsa,
-            encryption_provider_key: self.encryption_provider_key,
-            endpoint_public_access: self.endpoint_public_access,
-            extra_sans: self.extra_sans,
-            format_disk: self.format_disk,
-            image_id: self.image_id,
-            image_type: self.image_type,
-            instances: self.instances,
-            ip_stack: self.ip_stack,
-            is_enterprise_security_group: self.is_enterprise_security_group,
-            keep_instance_name: self.keep_instance_name,
-            key_pair: self.key_pair,
-            kubernetes_version: self.kubernetes_version,
-            load_balancer_id: self.load_balancer_id,
-            load_balancer_spec: self.load_balancer_spec,
-            logging_type: self.logging_type,
-            login_password: self.login_password,
-            maintenance_window: self.maintenance_window,
-            master_auto_renew: self.master_auto_renew,
-            master_auto_renew_period: self.master_auto_renew_period,
-            master_count: self.master_count,
-            master_instance_charge_type: self.master_instance_charge_type,
-            master_instance_types: self.master_instance_types,
-            master_period: self.master_period,
-            master_period_unit: self.master_period_unit,
-            master_system_disk_category: self.master_system_disk_category,
-            master_system_disk_performance_level: self
-                .master_system_disk_performance_level,
-            master_system_disk_size: self.master_system_disk_size,
-            master_system_disk_snapshot_policy_id: self
-                .master_system_disk_snapshot_policy_id,
-            master_vswitch_ids: self.master_vswitch_ids,
-            name: value.into(),
-            nat_gateway: self.nat_gateway,
-            node_cidr_mask: self.node_cidr_mask,
-            node_name_mode: self.node_name_mode,
-            node_port_range: self.node_port_range,
-            nodepools: self.nodepools,
-            num_of_nodes: self.num_of_nodes,
-            operation_policy: self.operation_policy,
-            os_type: self.os_type,
-            period: self.period,
-            period_unit: self.period_unit,
-            platform: self.platform,
-            pod_vswitch_ids: self.pod_vswitch_ids,
-            profile: self.profile,
-            proxy_mode: self.proxy_mode,
-            rds_instances: self.rds_instances,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            rrsa_config: self.rrsa_config,
-            runtime: self.runtime,
-            security_group_id: self.security_group_id,
-            security_hardening_os: self.security_hardening_os,
-            service_account_issuer: self.service_account_issuer,
-            service_cidr: self.service_cidr,
-            service_discovery_types: self.service_discovery_types,
-            snat_entry: self.snat_entry,
-            soc_enabled: self.soc_enabled,
-            ssh_flags: self.ssh_flags,
-            tags: self.tags,
-            taints: self.taints,
-            timeout_mins: self.timeout_mins,
-            timezone: self.timezone,
-            user_ca: self.user_ca,
-            user_data: self.user_data,
-            vpcid: self.vpcid,
-            vswitch_ids: self.vswitch_ids,
-            worker_auto_renew: self.worker_auto_renew,
-            worker_auto_renew_period: self.worker_auto_renew_period,
-            worker_data_disks: self.worker_data_disks,
-            worker_instance_charge_type: self.worker_instance_charge_type,
-            worker_instance_types: self.worker_instance_types,
-            worker_period: self.worker_period,
-            worker_period_unit: self.worker_period_unit,
-            worker_system_disk_category: self.worker_system_disk_category,
-            worker_system_disk_performance_level: self
-                .worker_system_disk_performance_level,
-            worker_system_disk_size: self.worker_system_disk_size,
-            worker_system_disk_snapshot_policy_id: self
-                .worker_system_disk_snapshot_policy_id,
-            worker_vswitch_ids: self.worker_vswitch_ids,
-            zone_id: self.zone_id,
-            zone_ids: self.zone_ids,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `nat_gateway`: boolean, sent as a key of the JSON body. Example: `true`.
     ///
     /// **Deprecated** by the service.
     pub fn nat_gateway(mut self, value: bool) -> Self {
-        self.nat_gateway = ::std::option::Option::Some(value);
+        self.input.nat_gateway = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `nat_gateway`.
     pub fn set_nat_gateway(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.nat_gateway = value;
+        self.input.nat_gateway = value;
         self
     }
     /// Wire name `node_cidr_mask`: string, sent as a key of the JSON body. Example: `25`.
@@ -3739,7 +3416,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.node_cidr_mask = ::std::option::Option::Some(value.into());
+        self.input.node_cidr_mask = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `node_cidr_mask`.
@@ -3747,7 +3424,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.node_cidr_mask = value;
+        self.input.node_cidr_mask = value;
         self
     }
     /// Wire name `node_name_mode`: string, sent as a key of the JSON body. Example: `aliyun.com00055test`.
@@ -3757,7 +3434,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.node_name_mode = ::std::option::Option::Some(value.into());
+        self.input.node_name_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `node_name_mode`.
@@ -3765,7 +3442,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.node_name_mode = value;
+        self.input.node_name_mode = value;
         self
     }
     /// Wire name `node_port_range`: string, sent as a key of the JSON body. Example: `30000~32767\t`.
@@ -3775,7 +3452,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.node_port_range = ::std::option::Option::Some(value.into());
+        self.input.node_port_range = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `node_port_range`.
@@ -3783,12 +3460,12 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.node_port_range = value;
+        self.input.node_port_range = value;
         self
     }
     /// Wire name `nodepools`: list of [`NodepoolsItem`], sent as a key of the JSON body.
     pub fn nodepools(mut self, value: ::std::vec::Vec<NodepoolsItem>) -> Self {
-        self.nodepools = ::std::option::Option::Some(value);
+        self.input.nodepools = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `nodepools`.
@@ -3796,24 +3473,24 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<NodepoolsItem>>,
     ) -> Self {
-        self.nodepools = value;
+        self.input.nodepools = value;
         self
     }
     /// Wire name `num_of_nodes`: 64-bit integer, sent as a key of the JSON body. Example: `3`.
     ///
     /// **Deprecated** by the service.
     pub fn num_of_nodes(mut self, value: i64) -> Self {
-        self.num_of_nodes = ::std::option::Option::Some(value);
+        self.input.num_of_nodes = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `num_of_nodes`.
     pub fn set_num_of_nodes(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.num_of_nodes = value;
+        self.input.num_of_nodes = value;
         self
     }
     /// Wire name `operation_policy`: [`OperationPolicy`], sent as a key of the JSON body.
     pub fn operation_policy(mut self, value: OperationPolicy) -> Self {
-        self.operation_policy = ::std::option::Option::Some(value);
+        self.input.operation_policy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `operation_policy`.
@@ -3821,7 +3498,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<OperationPolicy>,
     ) -> Self {
-        self.operation_policy = value;
+        self.input.operation_policy = value;
         self
     }
     /// Wire name `os_type`: string, sent as a key of the JSON body. Example: `Linux`.
@@ -3831,7 +3508,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.os_type = ::std::option::Option::Some(value.into());
+        self.input.os_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `os_type`.
@@ -3839,19 +3516,19 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.os_type = value;
+        self.input.os_type = value;
         self
     }
     /// Wire name `period`: 64-bit integer, sent as a key of the JSON body. Example: `FY2023`.
     ///
     /// **Deprecated** by the service.
     pub fn period(mut self, value: i64) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `period`.
     pub fn set_period(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `period_unit`: string, sent as a key of the JSON body. Example: `Month`.
@@ -3861,7 +3538,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `period_unit`.
@@ -3869,7 +3546,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `platform`: string, sent as a key of the JSON body. Example: `CentOS`.
@@ -3879,7 +3556,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform = ::std::option::Option::Some(value.into());
+        self.input.platform = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `platform`.
@@ -3887,7 +3564,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.platform = value;
+        self.input.platform = value;
         self
     }
     /// Wire name `pod_vswitch_ids`: list of string, sent as a key of the JSON body.
@@ -3897,7 +3574,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.pod_vswitch_ids = ::std::option::Option::Some(value);
+        self.input.pod_vswitch_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `pod_vswitch_ids`.
@@ -3905,7 +3582,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.pod_vswitch_ids = value;
+        self.input.pod_vswitch_ids = value;
         self
     }
     /// Wire name `profile`: string, sent as a key of the JSON body. Example: `Default`.
@@ -3913,7 +3590,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.profile = ::std::option::Option::Some(value.into());
+        self.input.profile = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `profile`.
@@ -3921,7 +3598,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.profile = value;
+        self.input.profile = value;
         self
     }
     /// Wire name `proxy_mode`: string, sent as a key of the JSON body. Example: `ipvs`.
@@ -3929,7 +3606,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.proxy_mode = ::std::option::Option::Some(value.into());
+        self.input.proxy_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `proxy_mode`.
@@ -3937,7 +3614,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.proxy_mode = value;
+        self.input.proxy_mode = value;
         self
     }
     /// Wire name `rds_instances`: list of string, sent as a key of the JSON body.
@@ -3947,7 +3624,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.rds_instances = ::std::option::Option::Some(value);
+        self.input.rds_instances = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `rds_instances`.
@@ -3955,123 +3632,20 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.rds_instances = value;
+        self.input.rds_instances = value;
         self
     }
     /// Wire name `region_id`: string, sent as a key of the JSON body, required. Example: `cn-beijing`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateClusterBuilder<Name_, ::std::string::String> {
+    ) -> CreateClusterBuilder<Name_, ::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         CreateClusterBuilder {
-            _client: self._client,
-            _options: self._options,
-            access_control_list: self.access_control_list,
-            addons: self.addons,
-            api_audiences: self.api_audiences,
-            audit_log_config: self.audit_log_config,
-            auto_mode: self.auto_mode,
-            auto_renew: self.auto_renew,
-            auto_renew_period: self.auto_renew_period,
-            charge_type: self.charge_type,
-            cis_enabled: self.cis_enabled,
-            cloud_monitor_flags: self.cloud_monitor_flags,
-            cluster_domain: self.cluster_domain,
-            cluster_spec: self.cluster_spec,
-            cluster_type: self.cluster_type,
-            container_cidr: self.container_cidr,
-            control_plane_config: self.control_plane_config,
-            controlplane_log_components: self.controlplane_log_components,
-            controlplane_log_project: self.controlplane_log_project,
-            controlplane_log_ttl: self.controlplane_log_ttl,
-            cpu_policy: self.cpu_policy,
-            custom_san: self.custom_san,
-            deletion_protection: self.deletion_protection,
-            disable_rollback: self.disable_rollback,
-            enable_rrsa: self.enable_rrsa,
-            encryption_provider_key: self.encryption_provider_key,
-            endpoint_public_access: self.endpoint_public_access,
-            extra_sans: self.extra_sans,
-            format_disk: self.format_disk,
-            image_id: self.image_id,
-            image_type: self.image_type,
-            instances: self.instances,
-            ip_stack: self.ip_stack,
-            is_enterprise_security_group: self.is_enterprise_security_group,
-            keep_instance_name: self.keep_instance_name,
-            key_pair: self.key_pair,
-            kubernetes_version: self.kubernetes_version,
-            load_balancer_id: self.load_balancer_id,
-            load_balancer_spec: self.load_balancer_spec,
-            logging_type: self.logging_type,
-            login_password: self.login_password,
-            maintenance_window: self.maintenance_window,
-            master_auto_renew: self.master_auto_renew,
-            master_auto_renew_period: self.master_auto_renew_period,
-            master_count: self.master_count,
-            master_instance_charge_type: self.master_instance_charge_type,
-            master_instance_types: self.master_instance_types,
-            master_period: self.master_period,
-            master_period_unit: self.master_period_unit,
-            master_system_disk_category: self.master_system_disk_category,
-            master_system_disk_performance_level: self
-                .master_system_disk_performance_level,
-            master_system_disk_size: self.master_system_disk_size,
-            master_system_disk_snapshot_policy_id: self
-                .master_system_disk_snapshot_policy_id,
-            master_vswitch_ids: self.master_vswitch_ids,
-            name: self.name,
-            nat_gateway: self.nat_gateway,
-            node_cidr_mask: self.node_cidr_mask,
-            node_name_mode: self.node_name_mode,
-            node_port_range: self.node_port_range,
-            nodepools: self.nodepools,
-            num_of_nodes: self.num_of_nodes,
-            operation_policy: self.operation_policy,
-            os_type: self.os_type,
-            period: self.period,
-            period_unit: self.period_unit,
-            platform: self.platform,
-            pod_vswitch_ids: self.pod_vswitch_ids,
-            profile: self.profile,
-            proxy_mode: self.proxy_mode,
-            rds_instances: self.rds_instances,
-            region_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            rrsa_config: self.rrsa_config,
-            runtime: self.runtime,
-            security_group_id: self.security_group_id,
-            security_hardening_os: self.security_hardening_os,
-            service_account_issuer: self.service_account_issuer,
-            service_cidr: self.service_cidr,
-            service_discovery_types: self.service_discovery_types,
-            snat_entry: self.snat_entry,
-            soc_enabled: self.soc_enabled,
-            ssh_flags: self.ssh_flags,
-            tags: self.tags,
-            taints: self.taints,
-            timeout_mins: self.timeout_mins,
-            timezone: self.timezone,
-            user_ca: self.user_ca,
-            user_data: self.user_data,
-            vpcid: self.vpcid,
-            vswitch_ids: self.vswitch_ids,
-            worker_auto_renew: self.worker_auto_renew,
-            worker_auto_renew_period: self.worker_auto_renew_period,
-            worker_data_disks: self.worker_data_disks,
-            worker_instance_charge_type: self.worker_instance_charge_type,
-            worker_instance_types: self.worker_instance_types,
-            worker_period: self.worker_period,
-            worker_period_unit: self.worker_period_unit,
-            worker_system_disk_category: self.worker_system_disk_category,
-            worker_system_disk_performance_level: self
-                .worker_system_disk_performance_level,
-            worker_system_disk_size: self.worker_system_disk_size,
-            worker_system_disk_snapshot_policy_id: self
-                .worker_system_disk_snapshot_policy_id,
-            worker_vswitch_ids: self.worker_vswitch_ids,
-            zone_id: self.zone_id,
-            zone_ids: self.zone_ids,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `resource_group_id`: string, sent as a key of the JSON body. Example: `rg-acfm3mkrure****`.
@@ -4079,7 +3653,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `resource_group_id`.
@@ -4087,27 +3661,27 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `rrsa_config`: [`RrsaConfig`], sent as a key of the JSON body.
     pub fn rrsa_config(mut self, value: RrsaConfig) -> Self {
-        self.rrsa_config = ::std::option::Option::Some(value);
+        self.input.rrsa_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `rrsa_config`.
     pub fn set_rrsa_config(mut self, value: ::std::option::Option<RrsaConfig>) -> Self {
-        self.rrsa_config = value;
+        self.input.rrsa_config = value;
         self
     }
     /// Wire name `runtime`: [`Runtime`], sent as a key of the JSON body.
     pub fn runtime(mut self, value: Runtime) -> Self {
-        self.runtime = ::std::option::Option::Some(value);
+        self.input.runtime = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `runtime`.
     pub fn set_runtime(mut self, value: ::std::option::Option<Runtime>) -> Self {
-        self.runtime = value;
+        self.input.runtime = value;
         self
     }
     /// Wire name `security_group_id`: string, sent as a key of the JSON body. Example: `sg-bp1bdue0qc1g7k****`.
@@ -4115,7 +3689,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_id = ::std::option::Option::Some(value.into());
+        self.input.security_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `security_group_id`.
@@ -4123,14 +3697,14 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_id = value;
+        self.input.security_group_id = value;
         self
     }
     /// Wire name `security_hardening_os`: boolean, sent as a key of the JSON body. Example: `false`.
     ///
     /// **Deprecated** by the service.
     pub fn security_hardening_os(mut self, value: bool) -> Self {
-        self.security_hardening_os = ::std::option::Option::Some(value);
+        self.input.security_hardening_os = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `security_hardening_os`.
@@ -4138,7 +3712,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.security_hardening_os = value;
+        self.input.security_hardening_os = value;
         self
     }
     /// Wire name `service_account_issuer`: string, sent as a key of the JSON body. Example: `kubernetes.default.svc`.
@@ -4146,7 +3720,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.service_account_issuer = ::std::option::Option::Some(value.into());
+        self.input.service_account_issuer = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `service_account_issuer`.
@@ -4154,7 +3728,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.service_account_issuer = value;
+        self.input.service_account_issuer = value;
         self
     }
     /// Wire name `service_cidr`: string, sent as a key of the JSON body. Example: `172.21.0.0/20`.
@@ -4162,7 +3736,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.service_cidr = ::std::option::Option::Some(value.into());
+        self.input.service_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `service_cidr`.
@@ -4170,7 +3744,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.service_cidr = value;
+        self.input.service_cidr = value;
         self
     }
     /// Wire name `service_discovery_types`: list of string, sent as a key of the JSON body.
@@ -4180,7 +3754,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.service_discovery_types = ::std::option::Option::Some(value);
+        self.input.service_discovery_types = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `service_discovery_types`.
@@ -4188,44 +3762,44 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.service_discovery_types = value;
+        self.input.service_discovery_types = value;
         self
     }
     /// Wire name `snat_entry`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn snat_entry(mut self, value: bool) -> Self {
-        self.snat_entry = ::std::option::Option::Some(value);
+        self.input.snat_entry = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `snat_entry`.
     pub fn set_snat_entry(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.snat_entry = value;
+        self.input.snat_entry = value;
         self
     }
     /// Wire name `soc_enabled`: boolean, sent as a key of the JSON body. Example: `false`.
     ///
     /// **Deprecated** by the service.
     pub fn soc_enabled(mut self, value: bool) -> Self {
-        self.soc_enabled = ::std::option::Option::Some(value);
+        self.input.soc_enabled = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `soc_enabled`.
     pub fn set_soc_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.soc_enabled = value;
+        self.input.soc_enabled = value;
         self
     }
     /// Wire name `ssh_flags`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn ssh_flags(mut self, value: bool) -> Self {
-        self.ssh_flags = ::std::option::Option::Some(value);
+        self.input.ssh_flags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ssh_flags`.
     pub fn set_ssh_flags(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.ssh_flags = value;
+        self.input.ssh_flags = value;
         self
     }
     /// Wire name `tags`: list of [`CreateClusterTagsItem`], sent as a key of the JSON body.
     pub fn tags(mut self, value: ::std::vec::Vec<CreateClusterTagsItem>) -> Self {
-        self.tags = ::std::option::Option::Some(value);
+        self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `tags`.
@@ -4233,14 +3807,14 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<CreateClusterTagsItem>>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Wire name `taints`: list of [`TaintsItem`], sent as a key of the JSON body.
     ///
     /// **Deprecated** by the service.
     pub fn taints(mut self, value: ::std::vec::Vec<TaintsItem>) -> Self {
-        self.taints = ::std::option::Option::Some(value);
+        self.input.taints = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `taints`.
@@ -4248,19 +3822,19 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TaintsItem>>,
     ) -> Self {
-        self.taints = value;
+        self.input.taints = value;
         self
     }
     /// Wire name `timeout_mins`: 64-bit integer, sent as a key of the JSON body. Example: `60`.
     ///
     /// **Deprecated** by the service.
     pub fn timeout_mins(mut self, value: i64) -> Self {
-        self.timeout_mins = ::std::option::Option::Some(value);
+        self.input.timeout_mins = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `timeout_mins`.
     pub fn set_timeout_mins(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.timeout_mins = value;
+        self.input.timeout_mins = value;
         self
     }
     /// Wire name `timezone`: string, sent as a key of the JSON body. Example: `Asia/Shanghai`.
@@ -4268,7 +3842,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.timezone = ::std::option::Option::Some(value.into());
+        self.input.timezone = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `timezone`.
@@ -4276,7 +3850,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.timezone = value;
+        self.input.timezone = value;
         self
     }
     /// Wire name `user_ca`: string, sent as a key of the JSON body. Example: `-----BEGIN CERTIFICATE-----****`.
@@ -4284,7 +3858,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_ca = ::std::option::Option::Some(value.into());
+        self.input.user_ca = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `user_ca`.
@@ -4292,7 +3866,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_ca = value;
+        self.input.user_ca = value;
         self
     }
     /// Wire name `user_data`: string, sent as a key of the JSON body. Example: `IyEvdXNyL2Jpbi9iYXNoCmVjaG8gIkhlbGxvIEFD****`.
@@ -4302,7 +3876,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_data = ::std::option::Option::Some(value.into());
+        self.input.user_data = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `user_data`.
@@ -4310,7 +3884,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_data = value;
+        self.input.user_data = value;
         self
     }
     /// Wire name `vpcid`: string, sent as a key of the JSON body. Example: `vpc-2zeik9h3ahvv2zz95****`.
@@ -4318,7 +3892,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.vpcid = ::std::option::Option::Some(value.into());
+        self.input.vpcid = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `vpcid`.
@@ -4326,12 +3900,12 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.vpcid = value;
+        self.input.vpcid = value;
         self
     }
     /// Wire name `vswitch_ids`: list of string, sent as a key of the JSON body.
     pub fn vswitch_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.vswitch_ids = ::std::option::Option::Some(value);
+        self.input.vswitch_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `vswitch_ids`.
@@ -4339,26 +3913,26 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.vswitch_ids = value;
+        self.input.vswitch_ids = value;
         self
     }
     /// Wire name `worker_auto_renew`: boolean, sent as a key of the JSON body. Example: `true`.
     ///
     /// **Deprecated** by the service.
     pub fn worker_auto_renew(mut self, value: bool) -> Self {
-        self.worker_auto_renew = ::std::option::Option::Some(value);
+        self.input.worker_auto_renew = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `worker_auto_renew`.
     pub fn set_worker_auto_renew(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.worker_auto_renew = value;
+        self.input.worker_auto_renew = value;
         self
     }
     /// Wire name `worker_auto_renew_period`: 64-bit integer, sent as a key of the JSON body. Example: `1`.
     ///
     /// **Deprecated** by the service.
     pub fn worker_auto_renew_period(mut self, value: i64) -> Self {
-        self.worker_auto_renew_period = ::std::option::Option::Some(value);
+        self.input.worker_auto_renew_period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `worker_auto_renew_period`.
@@ -4366,7 +3940,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.worker_auto_renew_period = value;
+        self.input.worker_auto_renew_period = value;
         self
     }
     /// Wire name `worker_data_disks`: list of [`WorkerDataDisksItem`], sent as a key of the JSON body.
@@ -4376,7 +3950,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::vec::Vec<WorkerDataDisksItem>,
     ) -> Self {
-        self.worker_data_disks = ::std::option::Option::Some(value);
+        self.input.worker_data_disks = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `worker_data_disks`.
@@ -4384,7 +3958,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<WorkerDataDisksItem>>,
     ) -> Self {
-        self.worker_data_disks = value;
+        self.input.worker_data_disks = value;
         self
     }
     /// Wire name `worker_instance_charge_type`: string, sent as a key of the JSON body. Example: `PrePaid`.
@@ -4394,7 +3968,9 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.worker_instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.worker_instance_charge_type = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `worker_instance_charge_type`.
@@ -4402,7 +3978,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.worker_instance_charge_type = value;
+        self.input.worker_instance_charge_type = value;
         self
     }
     /// Wire name `worker_instance_types`: list of string, sent as a key of the JSON body.
@@ -4412,7 +3988,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.worker_instance_types = ::std::option::Option::Some(value);
+        self.input.worker_instance_types = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `worker_instance_types`.
@@ -4420,19 +3996,19 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.worker_instance_types = value;
+        self.input.worker_instance_types = value;
         self
     }
     /// Wire name `worker_period`: 64-bit integer, sent as a key of the JSON body. Example: `1`.
     ///
     /// **Deprecated** by the service.
     pub fn worker_period(mut self, value: i64) -> Self {
-        self.worker_period = ::std::option::Option::Some(value);
+        self.input.worker_period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `worker_period`.
     pub fn set_worker_period(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.worker_period = value;
+        self.input.worker_period = value;
         self
     }
     /// Wire name `worker_period_unit`: string, sent as a key of the JSON body. Example: `Month`.
@@ -4442,7 +4018,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.worker_period_unit = ::std::option::Option::Some(value.into());
+        self.input.worker_period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `worker_period_unit`.
@@ -4450,7 +4026,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.worker_period_unit = value;
+        self.input.worker_period_unit = value;
         self
     }
     /// Wire name `worker_system_disk_category`: string, sent as a key of the JSON body. Example: `cloud_efficiency`.
@@ -4460,7 +4036,9 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.worker_system_disk_category = ::std::option::Option::Some(value.into());
+        self.input.worker_system_disk_category = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `worker_system_disk_category`.
@@ -4468,7 +4046,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.worker_system_disk_category = value;
+        self.input.worker_system_disk_category = value;
         self
     }
     /// Wire name `worker_system_disk_performance_level`: string, sent as a key of the JSON body. Example: `PL1`.
@@ -4478,7 +4056,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.worker_system_disk_performance_level = ::std::option::Option::Some(
+        self.input.worker_system_disk_performance_level = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -4488,14 +4066,14 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.worker_system_disk_performance_level = value;
+        self.input.worker_system_disk_performance_level = value;
         self
     }
     /// Wire name `worker_system_disk_size`: 64-bit integer, sent as a key of the JSON body. Example: `120`.
     ///
     /// **Deprecated** by the service.
     pub fn worker_system_disk_size(mut self, value: i64) -> Self {
-        self.worker_system_disk_size = ::std::option::Option::Some(value);
+        self.input.worker_system_disk_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `worker_system_disk_size`.
@@ -4503,7 +4081,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.worker_system_disk_size = value;
+        self.input.worker_system_disk_size = value;
         self
     }
     /// Wire name `worker_system_disk_snapshot_policy_id`: string, sent as a key of the JSON body. Example: `sp-2zej1nogjvovnz4z****`.
@@ -4513,7 +4091,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.worker_system_disk_snapshot_policy_id = ::std::option::Option::Some(
+        self.input.worker_system_disk_snapshot_policy_id = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -4523,7 +4101,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.worker_system_disk_snapshot_policy_id = value;
+        self.input.worker_system_disk_snapshot_policy_id = value;
         self
     }
     /// Wire name `worker_vswitch_ids`: list of string, sent as a key of the JSON body.
@@ -4533,7 +4111,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.worker_vswitch_ids = ::std::option::Option::Some(value);
+        self.input.worker_vswitch_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `worker_vswitch_ids`.
@@ -4541,7 +4119,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.worker_vswitch_ids = value;
+        self.input.worker_vswitch_ids = value;
         self
     }
     /// Wire name `zone_id`: string, sent as a key of the JSON body. Example: `cn-beiji****`.
@@ -4551,7 +4129,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `zone_id`.
@@ -4559,12 +4137,12 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `zone_ids`: list of string, sent as a key of the JSON body.
     pub fn zone_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.zone_ids = ::std::option::Option::Some(value);
+        self.input.zone_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `zone_ids`.
@@ -4572,147 +4150,21 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.zone_ids = value;
+        self.input.zone_ids = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateClusterInput)
-    where
-        Name_: self::required::Name<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateClusterInput {
-                access_control_list: self.access_control_list,
-                addons: self.addons,
-                api_audiences: self.api_audiences,
-                audit_log_config: self.audit_log_config,
-                auto_mode: self.auto_mode,
-                auto_renew: self.auto_renew,
-                auto_renew_period: self.auto_renew_period,
-                charge_type: self.charge_type,
-                cis_enabled: self.cis_enabled,
-                cloud_monitor_flags: self.cloud_monitor_flags,
-                cluster_domain: self.cluster_domain,
-                cluster_spec: self.cluster_spec,
-                cluster_type: self.cluster_type,
-                container_cidr: self.container_cidr,
-                control_plane_config: self.control_plane_config,
-                controlplane_log_components: self.controlplane_log_components,
-                controlplane_log_project: self.controlplane_log_project,
-                controlplane_log_ttl: self.controlplane_log_ttl,
-                cpu_policy: self.cpu_policy,
-                custom_san: self.custom_san,
-                deletion_protection: self.deletion_protection,
-                disable_rollback: self.disable_rollback,
-                enable_rrsa: self.enable_rrsa,
-                encryption_provider_key: self.encryption_provider_key,
-                endpoint_public_access: self.endpoint_public_access,
-                extra_sans: self.extra_sans,
-                format_disk: self.format_disk,
-                image_id: self.image_id,
-                image_type: self.image_type,
-                instances: self.instances,
-                ip_stack: self.ip_stack,
-                is_enterprise_security_group: self.is_enterprise_security_group,
-                keep_instance_name: self.keep_instance_name,
-                key_pair: self.key_pair,
-                kubernetes_version: self.kubernetes_version,
-                load_balancer_id: self.load_balancer_id,
-                load_balancer_spec: self.load_balancer_spec,
-                logging_type: self.logging_type,
-                login_password: self.login_password,
-                maintenance_window: self.maintenance_window,
-                master_auto_renew: self.master_auto_renew,
-                master_auto_renew_period: self.master_auto_renew_period,
-                master_count: self.master_count,
-                master_instance_charge_type: self.master_instance_charge_type,
-                master_instance_types: self.master_instance_types,
-                master_period: self.master_period,
-                master_period_unit: self.master_period_unit,
-                master_system_disk_category: self.master_system_disk_category,
-                master_system_disk_performance_level: self
-                    .master_system_disk_performance_level,
-                master_system_disk_size: self.master_system_disk_size,
-                master_system_disk_snapshot_policy_id: self
-                    .master_system_disk_snapshot_policy_id,
-                master_vswitch_ids: self.master_vswitch_ids,
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                nat_gateway: self.nat_gateway,
-                node_cidr_mask: self.node_cidr_mask,
-                node_name_mode: self.node_name_mode,
-                node_port_range: self.node_port_range,
-                nodepools: self.nodepools,
-                num_of_nodes: self.num_of_nodes,
-                operation_policy: self.operation_policy,
-                os_type: self.os_type,
-                period: self.period,
-                period_unit: self.period_unit,
-                platform: self.platform,
-                pod_vswitch_ids: self.pod_vswitch_ids,
-                profile: self.profile,
-                proxy_mode: self.proxy_mode,
-                rds_instances: self.rds_instances,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_group_id: self.resource_group_id,
-                rrsa_config: self.rrsa_config,
-                runtime: self.runtime,
-                security_group_id: self.security_group_id,
-                security_hardening_os: self.security_hardening_os,
-                service_account_issuer: self.service_account_issuer,
-                service_cidr: self.service_cidr,
-                service_discovery_types: self.service_discovery_types,
-                snat_entry: self.snat_entry,
-                soc_enabled: self.soc_enabled,
-                ssh_flags: self.ssh_flags,
-                tags: self.tags,
-                taints: self.taints,
-                timeout_mins: self.timeout_mins,
-                timezone: self.timezone,
-                user_ca: self.user_ca,
-                user_data: self.user_data,
-                vpcid: self.vpcid,
-                vswitch_ids: self.vswitch_ids,
-                worker_auto_renew: self.worker_auto_renew,
-                worker_auto_renew_period: self.worker_auto_renew_period,
-                worker_data_disks: self.worker_data_disks,
-                worker_instance_charge_type: self.worker_instance_charge_type,
-                worker_instance_types: self.worker_instance_types,
-                worker_period: self.worker_period,
-                worker_period_unit: self.worker_period_unit,
-                worker_system_disk_category: self.worker_system_disk_category,
-                worker_system_disk_performance_level: self
-                    .worker_system_disk_performance_level,
-                worker_system_disk_size: self.worker_system_disk_size,
-                worker_system_disk_snapshot_policy_id: self
-                    .worker_system_disk_snapshot_policy_id,
-                worker_vswitch_ids: self.worker_vswitch_ids,
-                zone_id: self.zone_id,
-                zone_ids: self.zone_ids,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateClusterInput
     where
-        Name_: self::required::Name<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        Name_: self::required::Name,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -4722,45 +4174,30 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         ::alibabacloud_runtime::SdkError<CreateClusterError>,
     >
     where
-        Name_: self::required::Name<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        Name_: self::required::Name,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `name` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCluster` needs its required parameter `name`",
         label = "`name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `region_id` once it is set, so `send` and `build` can require it.
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `region_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCluster` needs its required parameter `region_id`",
         label = "`region_id` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateCluster`. No description of our own yet: see the official API reference.

@@ -85,40 +85,42 @@ pub enum CreateClusterDiagnosisError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateClusterDiagnosisBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    target: ::std::option::Option<::serde_json::Value>,
-    r#type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateClusterDiagnosisInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl CreateClusterDiagnosisBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateClusterDiagnosisBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            target: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateClusterDiagnosisInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                target: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> CreateClusterDiagnosisBuilder<ClusterId_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `ce0da5a1d627e4e9e9f96cae8ad07****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateClusterDiagnosisBuilder<::std::string::String> {
+    ) -> CreateClusterDiagnosisBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         CreateClusterDiagnosisBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            target: self.target,
-            r#type: self.r#type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `target`: any JSON value, sent as a key of the JSON body. Example: `{"namespace": "kube-system", "name": "csi-plugin-2cg9f"}`.
     pub fn target(mut self, value: ::serde_json::Value) -> Self {
-        self.target = ::std::option::Option::Some(value);
+        self.input.target = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `target`.
@@ -126,7 +128,7 @@ impl<ClusterId_> CreateClusterDiagnosisBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
     ) -> Self {
-        self.target = value;
+        self.input.target = value;
         self
     }
     /// Wire name `type`: string, sent as a key of the JSON body. Example: `node`.
@@ -134,7 +136,7 @@ impl<ClusterId_> CreateClusterDiagnosisBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.input.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `type`.
@@ -142,44 +144,20 @@ impl<ClusterId_> CreateClusterDiagnosisBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.r#type = value;
+        self.input.r#type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> CreateClusterDiagnosisBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateClusterDiagnosisInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateClusterDiagnosisInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                target: self.target,
-                r#type: self.r#type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateClusterDiagnosisInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -189,29 +167,21 @@ impl<ClusterId_> CreateClusterDiagnosisBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<CreateClusterDiagnosisError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateClusterDiagnosisBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateClusterDiagnosisBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateClusterDiagnosis` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateClusterDiagnosis`. No description of our own yet: see the official API reference.

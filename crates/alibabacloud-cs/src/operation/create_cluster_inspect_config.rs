@@ -87,12 +87,10 @@ pub struct CreateClusterInspectConfigBuilder<
     Enabled_ = ::alibabacloud_runtime::Missing,
     Recurrence_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    disabled_check_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    enabled: Enabled_,
-    recurrence: Recurrence_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateClusterInspectConfigInput,
+    state: ::std::marker::PhantomData<(ClusterId_, Enabled_, Recurrence_)>,
 }
 impl CreateClusterInspectConfigBuilder<
     ::alibabacloud_runtime::Missing,
@@ -101,12 +99,15 @@ impl CreateClusterInspectConfigBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateClusterInspectConfigBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            disabled_check_items: ::std::option::Option::None,
-            enabled: ::alibabacloud_runtime::Missing,
-            recurrence: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateClusterInspectConfigInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                disabled_check_items: ::std::option::Option::None,
+                enabled: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                recurrence: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -117,20 +118,19 @@ impl<
 > CreateClusterInspectConfigBuilder<ClusterId_, Enabled_, Recurrence_> {
     /// Wire name `clusterId`: string, sent in the request path, required. Example: `c82e6987e2961451182edacd74faf****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateClusterInspectConfigBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Enabled_,
         Recurrence_,
     > {
+        self.input.cluster_id = value.into();
         CreateClusterInspectConfigBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            disabled_check_items: self.disabled_check_items,
-            enabled: self.enabled,
-            recurrence: self.recurrence,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `disabledCheckItems`: list of string, sent as a key of the JSON body.
@@ -138,7 +138,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.disabled_check_items = ::std::option::Option::Some(value);
+        self.input.disabled_check_items = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `disabledCheckItems`.
@@ -146,85 +146,56 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.disabled_check_items = value;
+        self.input.disabled_check_items = value;
         self
     }
     /// Wire name `enabled`: boolean, sent as a key of the JSON body, required. Example: `true`.
     pub fn enabled(
-        self,
+        mut self,
         value: bool,
-    ) -> CreateClusterInspectConfigBuilder<ClusterId_, bool, Recurrence_> {
+    ) -> CreateClusterInspectConfigBuilder<
+        ClusterId_,
+        ::alibabacloud_runtime::Set,
+        Recurrence_,
+    > {
+        self.input.enabled = value;
         CreateClusterInspectConfigBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            disabled_check_items: self.disabled_check_items,
-            enabled: value,
-            recurrence: self.recurrence,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `recurrence`: string, sent as a key of the JSON body, required. Example: `FREQ=DAILY;BYHOUR=10;BYMINUTE=15`.
     pub fn recurrence(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateClusterInspectConfigBuilder<ClusterId_, Enabled_, ::std::string::String> {
+    ) -> CreateClusterInspectConfigBuilder<
+        ClusterId_,
+        Enabled_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.recurrence = value.into();
         CreateClusterInspectConfigBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            disabled_check_items: self.disabled_check_items,
-            enabled: self.enabled,
-            recurrence: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ClusterId_,
-    Enabled_,
-    Recurrence_,
-> CreateClusterInspectConfigBuilder<ClusterId_, Enabled_, Recurrence_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateClusterInspectConfigInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Enabled_: self::required::Enabled<bool>,
-        Recurrence_: self::required::Recurrence<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateClusterInspectConfigInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                disabled_check_items: self.disabled_check_items,
-                enabled: <Enabled_ as self::required::Enabled<
-                    bool,
-                >>::into_value(self.enabled),
-                recurrence: <Recurrence_ as self::required::Recurrence<
-                    ::std::string::String,
-                >>::into_value(self.recurrence),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateClusterInspectConfigInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Enabled_: self::required::Enabled<bool>,
-        Recurrence_: self::required::Recurrence<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        Enabled_: self::required::Enabled,
+        Recurrence_: self::required::Recurrence,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -234,61 +205,39 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateClusterInspectConfigError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Enabled_: self::required::Enabled<bool>,
-        Recurrence_: self::required::Recurrence<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        Enabled_: self::required::Enabled,
+        Recurrence_: self::required::Recurrence,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateClusterInspectConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateClusterInspectConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `clusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `clusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateClusterInspectConfig` needs its required parameter `clusterId`",
         label = "`clusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `enabled` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `enabled` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateClusterInspectConfig` needs its required parameter `enabled`",
         label = "`enabled` is not set",
         note = "set it with `.enabled(…)` before this call"
     )]
-    pub trait Enabled<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `recurrence` once it is set, so `send` and `build` can require it.
+    pub trait Enabled {}
+    impl Enabled for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `recurrence` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateClusterInspectConfig` needs its required parameter `recurrence`",
         label = "`recurrence` is not set",
         note = "set it with `.recurrence(…)` before this call"
     )]
-    pub trait Recurrence<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Enabled<bool> for bool {
-    fn into_value(self) -> bool {
-        self
-    }
-}
-impl self::required::Recurrence<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Recurrence {}
+    impl Recurrence for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateClusterInspectConfig`. No description of our own yet: see the official API reference.

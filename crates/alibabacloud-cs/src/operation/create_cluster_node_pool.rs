@@ -1737,92 +1737,66 @@ pub enum CreateClusterNodePoolError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateClusterNodePoolBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    auto_mode: ::std::option::Option<AutoMode>,
-    auto_scaling: ::std::option::Option<AutoScaling>,
-    count: ::std::option::Option<i64>,
-    eflo_node_group: ::std::option::Option<EfloNodeGroup>,
-    host_network: ::std::option::Option<bool>,
-    interconnect_config: ::std::option::Option<InterconnectConfig>,
-    interconnect_mode: ::std::option::Option<::std::string::String>,
-    intranet: ::std::option::Option<bool>,
-    kubernetes_config: ::std::option::Option<KubernetesConfig>,
-    management: ::std::option::Option<Management>,
-    max_nodes: ::std::option::Option<i64>,
-    node_components: ::std::option::Option<::std::vec::Vec<NodeComponentsItem>>,
-    node_config: ::std::option::Option<NodeConfig>,
-    nodepool_info: ::std::option::Option<NodepoolInfo>,
-    scaling_group: ::std::option::Option<ScalingGroup>,
-    tee_config: ::std::option::Option<TeeConfig>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateClusterNodePoolInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl CreateClusterNodePoolBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateClusterNodePoolBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            auto_mode: ::std::option::Option::None,
-            auto_scaling: ::std::option::Option::None,
-            count: ::std::option::Option::None,
-            eflo_node_group: ::std::option::Option::None,
-            host_network: ::std::option::Option::None,
-            interconnect_config: ::std::option::Option::None,
-            interconnect_mode: ::std::option::Option::None,
-            intranet: ::std::option::Option::None,
-            kubernetes_config: ::std::option::Option::None,
-            management: ::std::option::Option::None,
-            max_nodes: ::std::option::Option::None,
-            node_components: ::std::option::Option::None,
-            node_config: ::std::option::Option::None,
-            nodepool_info: ::std::option::Option::None,
-            scaling_group: ::std::option::Option::None,
-            tee_config: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateClusterNodePoolInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_mode: ::std::option::Option::None,
+                auto_scaling: ::std::option::Option::None,
+                count: ::std::option::Option::None,
+                eflo_node_group: ::std::option::Option::None,
+                host_network: ::std::option::Option::None,
+                interconnect_config: ::std::option::Option::None,
+                interconnect_mode: ::std::option::Option::None,
+                intranet: ::std::option::Option::None,
+                kubernetes_config: ::std::option::Option::None,
+                management: ::std::option::Option::None,
+                max_nodes: ::std::option::Option::None,
+                node_components: ::std::option::Option::None,
+                node_config: ::std::option::Option::None,
+                nodepool_info: ::std::option::Option::None,
+                scaling_group: ::std::option::Option::None,
+                tee_config: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c61da77e8bfbc4c4c999af2b51b65****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateClusterNodePoolBuilder<::std::string::String> {
+    ) -> CreateClusterNodePoolBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         CreateClusterNodePoolBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            auto_mode: self.auto_mode,
-            auto_scaling: self.auto_scaling,
-            count: self.count,
-            eflo_node_group: self.eflo_node_group,
-            host_network: self.host_network,
-            interconnect_config: self.interconnect_config,
-            interconnect_mode: self.interconnect_mode,
-            intranet: self.intranet,
-            kubernetes_config: self.kubernetes_config,
-            management: self.management,
-            max_nodes: self.max_nodes,
-            node_components: self.node_components,
-            node_config: self.node_config,
-            nodepool_info: self.nodepool_info,
-            scaling_group: self.scaling_group,
-            tee_config: self.tee_config,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `auto_mode`: [`AutoMode`], sent as a key of the JSON body.
     pub fn auto_mode(mut self, value: AutoMode) -> Self {
-        self.auto_mode = ::std::option::Option::Some(value);
+        self.input.auto_mode = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `auto_mode`.
     pub fn set_auto_mode(mut self, value: ::std::option::Option<AutoMode>) -> Self {
-        self.auto_mode = value;
+        self.input.auto_mode = value;
         self
     }
     /// Wire name `auto_scaling`: [`AutoScaling`], sent as a key of the JSON body.
     pub fn auto_scaling(mut self, value: AutoScaling) -> Self {
-        self.auto_scaling = ::std::option::Option::Some(value);
+        self.input.auto_scaling = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `auto_scaling`.
@@ -1830,24 +1804,24 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<AutoScaling>,
     ) -> Self {
-        self.auto_scaling = value;
+        self.input.auto_scaling = value;
         self
     }
     /// Wire name `count`: 64-bit integer, sent as a key of the JSON body. Example: `1`.
     ///
     /// **Deprecated** by the service.
     pub fn count(mut self, value: i64) -> Self {
-        self.count = ::std::option::Option::Some(value);
+        self.input.count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `count`.
     pub fn set_count(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.count = value;
+        self.input.count = value;
         self
     }
     /// Wire name `eflo_node_group`: [`EfloNodeGroup`], sent as a key of the JSON body.
     pub fn eflo_node_group(mut self, value: EfloNodeGroup) -> Self {
-        self.eflo_node_group = ::std::option::Option::Some(value);
+        self.input.eflo_node_group = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `eflo_node_group`.
@@ -1855,24 +1829,24 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<EfloNodeGroup>,
     ) -> Self {
-        self.eflo_node_group = value;
+        self.input.eflo_node_group = value;
         self
     }
     /// Wire name `host_network`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn host_network(mut self, value: bool) -> Self {
-        self.host_network = ::std::option::Option::Some(value);
+        self.input.host_network = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `host_network`.
     pub fn set_host_network(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.host_network = value;
+        self.input.host_network = value;
         self
     }
     /// Wire name `interconnect_config`: [`InterconnectConfig`], sent as a key of the JSON body.
     ///
     /// **Deprecated** by the service.
     pub fn interconnect_config(mut self, value: InterconnectConfig) -> Self {
-        self.interconnect_config = ::std::option::Option::Some(value);
+        self.input.interconnect_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `interconnect_config`.
@@ -1880,7 +1854,7 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<InterconnectConfig>,
     ) -> Self {
-        self.interconnect_config = value;
+        self.input.interconnect_config = value;
         self
     }
     /// Wire name `interconnect_mode`: string, sent as a key of the JSON body. Example: `basic`.
@@ -1888,7 +1862,7 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.interconnect_mode = ::std::option::Option::Some(value.into());
+        self.input.interconnect_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `interconnect_mode`.
@@ -1896,22 +1870,22 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.interconnect_mode = value;
+        self.input.interconnect_mode = value;
         self
     }
     /// Wire name `intranet`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn intranet(mut self, value: bool) -> Self {
-        self.intranet = ::std::option::Option::Some(value);
+        self.input.intranet = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `intranet`.
     pub fn set_intranet(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.intranet = value;
+        self.input.intranet = value;
         self
     }
     /// Wire name `kubernetes_config`: [`KubernetesConfig`], sent as a key of the JSON body.
     pub fn kubernetes_config(mut self, value: KubernetesConfig) -> Self {
-        self.kubernetes_config = ::std::option::Option::Some(value);
+        self.input.kubernetes_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `kubernetes_config`.
@@ -1919,29 +1893,29 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<KubernetesConfig>,
     ) -> Self {
-        self.kubernetes_config = value;
+        self.input.kubernetes_config = value;
         self
     }
     /// Wire name `management`: [`Management`], sent as a key of the JSON body.
     pub fn management(mut self, value: Management) -> Self {
-        self.management = ::std::option::Option::Some(value);
+        self.input.management = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `management`.
     pub fn set_management(mut self, value: ::std::option::Option<Management>) -> Self {
-        self.management = value;
+        self.input.management = value;
         self
     }
     /// Wire name `max_nodes`: 64-bit integer, sent as a key of the JSON body. Example: `10`.
     ///
     /// **Deprecated** by the service.
     pub fn max_nodes(mut self, value: i64) -> Self {
-        self.max_nodes = ::std::option::Option::Some(value);
+        self.input.max_nodes = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `max_nodes`.
     pub fn set_max_nodes(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.max_nodes = value;
+        self.input.max_nodes = value;
         self
     }
     /// Wire name `node_components`: list of [`NodeComponentsItem`], sent as a key of the JSON body.
@@ -1949,7 +1923,7 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         mut self,
         value: ::std::vec::Vec<NodeComponentsItem>,
     ) -> Self {
-        self.node_components = ::std::option::Option::Some(value);
+        self.input.node_components = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `node_components`.
@@ -1957,22 +1931,22 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<NodeComponentsItem>>,
     ) -> Self {
-        self.node_components = value;
+        self.input.node_components = value;
         self
     }
     /// Wire name `node_config`: [`NodeConfig`], sent as a key of the JSON body.
     pub fn node_config(mut self, value: NodeConfig) -> Self {
-        self.node_config = ::std::option::Option::Some(value);
+        self.input.node_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `node_config`.
     pub fn set_node_config(mut self, value: ::std::option::Option<NodeConfig>) -> Self {
-        self.node_config = value;
+        self.input.node_config = value;
         self
     }
     /// Wire name `nodepool_info`: [`NodepoolInfo`], sent as a key of the JSON body.
     pub fn nodepool_info(mut self, value: NodepoolInfo) -> Self {
-        self.nodepool_info = ::std::option::Option::Some(value);
+        self.input.nodepool_info = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `nodepool_info`.
@@ -1980,12 +1954,12 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<NodepoolInfo>,
     ) -> Self {
-        self.nodepool_info = value;
+        self.input.nodepool_info = value;
         self
     }
     /// Wire name `scaling_group`: [`ScalingGroup`], sent as a key of the JSON body.
     pub fn scaling_group(mut self, value: ScalingGroup) -> Self {
-        self.scaling_group = ::std::option::Option::Some(value);
+        self.input.scaling_group = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `scaling_group`.
@@ -1993,64 +1967,30 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<ScalingGroup>,
     ) -> Self {
-        self.scaling_group = value;
+        self.input.scaling_group = value;
         self
     }
     /// Wire name `tee_config`: [`TeeConfig`], sent as a key of the JSON body.
     pub fn tee_config(mut self, value: TeeConfig) -> Self {
-        self.tee_config = ::std::option::Option::Some(value);
+        self.input.tee_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `tee_config`.
     pub fn set_tee_config(mut self, value: ::std::option::Option<TeeConfig>) -> Self {
-        self.tee_config = value;
+        self.input.tee_config = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateClusterNodePoolInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateClusterNodePoolInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                auto_mode: self.auto_mode,
-                auto_scaling: self.auto_scaling,
-                count: self.count,
-                eflo_node_group: self.eflo_node_group,
-                host_network: self.host_network,
-                interconnect_config: self.interconnect_config,
-                interconnect_mode: self.interconnect_mode,
-                intranet: self.intranet,
-                kubernetes_config: self.kubernetes_config,
-                management: self.management,
-                max_nodes: self.max_nodes,
-                node_components: self.node_components,
-                node_config: self.node_config,
-                nodepool_info: self.nodepool_info,
-                scaling_group: self.scaling_group,
-                tee_config: self.tee_config,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateClusterNodePoolInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -2060,29 +2000,21 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<CreateClusterNodePoolError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateClusterNodePoolBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateClusterNodePoolBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateClusterNodePool` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateClusterNodePool`. No description of our own yet: see the official API reference.

@@ -81,13 +81,10 @@ pub struct CreateTemplateBuilder<
     Name_ = ::alibabacloud_runtime::Missing,
     Template_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    description: ::std::option::Option<::std::string::String>,
-    name: Name_,
-    tags: ::std::option::Option<::std::string::String>,
-    template: Template_,
-    template_type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateTemplateInput,
+    state: ::std::marker::PhantomData<(Name_, Template_)>,
 }
 impl CreateTemplateBuilder<
     ::alibabacloud_runtime::Missing,
@@ -95,13 +92,16 @@ impl CreateTemplateBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateTemplateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            description: ::std::option::Option::None,
-            name: ::alibabacloud_runtime::Missing,
-            tags: ::std::option::Option::None,
-            template: ::alibabacloud_runtime::Missing,
-            template_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateTemplateInput {
+                description: ::std::option::Option::None,
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tags: ::std::option::Option::None,
+                template: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                template_type: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -111,7 +111,7 @@ impl<Name_, Template_> CreateTemplateBuilder<Name_, Template_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `description`.
@@ -119,22 +119,20 @@ impl<Name_, Template_> CreateTemplateBuilder<Name_, Template_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `name`: string, sent as a key of the JSON body, required. Example: `service-account-template`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateTemplateBuilder<::std::string::String, Template_> {
+    ) -> CreateTemplateBuilder<::alibabacloud_runtime::Set, Template_> {
+        self.input.name = value.into();
         CreateTemplateBuilder {
-            _client: self._client,
-            _options: self._options,
-            description: self.description,
-            name: value.into(),
-            tags: self.tags,
-            template: self.template,
-            template_type: self.template_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `tags`: string, sent as a key of the JSON body. Example: `test`.
@@ -142,7 +140,7 @@ impl<Name_, Template_> CreateTemplateBuilder<Name_, Template_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
+        self.input.tags = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `tags`.
@@ -150,22 +148,20 @@ impl<Name_, Template_> CreateTemplateBuilder<Name_, Template_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Wire name `template`: string, sent as a key of the JSON body, required. Example: `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: test-sa`.
     pub fn template(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateTemplateBuilder<Name_, ::std::string::String> {
+    ) -> CreateTemplateBuilder<Name_, ::alibabacloud_runtime::Set> {
+        self.input.template = value.into();
         CreateTemplateBuilder {
-            _client: self._client,
-            _options: self._options,
-            description: self.description,
-            name: self.name,
-            tags: self.tags,
-            template: value.into(),
-            template_type: self.template_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `template_type`: string, sent as a key of the JSON body. Example: `kubernetes`.
@@ -173,7 +169,7 @@ impl<Name_, Template_> CreateTemplateBuilder<Name_, Template_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.template_type = ::std::option::Option::Some(value.into());
+        self.input.template_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `template_type`.
@@ -181,46 +177,21 @@ impl<Name_, Template_> CreateTemplateBuilder<Name_, Template_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.template_type = value;
+        self.input.template_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Name_, Template_> CreateTemplateBuilder<Name_, Template_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateTemplateInput)
-    where
-        Name_: self::required::Name<::std::string::String>,
-        Template_: self::required::Template<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateTemplateInput {
-                description: self.description,
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                tags: self.tags,
-                template: <Template_ as self::required::Template<
-                    ::std::string::String,
-                >>::into_value(self.template),
-                template_type: self.template_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateTemplateInput
     where
-        Name_: self::required::Name<::std::string::String>,
-        Template_: self::required::Template<::std::string::String>,
+        Name_: self::required::Name,
+        Template_: self::required::Template,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -230,45 +201,30 @@ impl<Name_, Template_> CreateTemplateBuilder<Name_, Template_> {
         ::alibabacloud_runtime::SdkError<CreateTemplateError>,
     >
     where
-        Name_: self::required::Name<::std::string::String>,
-        Template_: self::required::Template<::std::string::String>,
+        Name_: self::required::Name,
+        Template_: self::required::Template,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateTemplateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateTemplateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `name` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateTemplate` needs its required parameter `name`",
         label = "`name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `template` once it is set, so `send` and `build` can require it.
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `template` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateTemplate` needs its required parameter `template`",
         label = "`template` is not set",
         note = "set it with `.template(…)` before this call"
     )]
-    pub trait Template<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Template<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Template {}
+    impl Template for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateTemplate`. No description of our own yet: see the official API reference.

@@ -103,13 +103,10 @@ pub struct CreateTriggerBuilder<
     ProjectId_ = ::alibabacloud_runtime::Missing,
     ClusterId2_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    action: Action_,
-    cluster_id: ClusterId_,
-    project_id: ProjectId_,
-    r#type: ::std::option::Option<::std::string::String>,
-    cluster_id_2: ClusterId2_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateTriggerInput,
+    state: ::std::marker::PhantomData<(Action_, ClusterId_, ProjectId_, ClusterId2_)>,
 }
 impl CreateTriggerBuilder<
     ::alibabacloud_runtime::Missing,
@@ -119,13 +116,16 @@ impl CreateTriggerBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateTriggerBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            action: ::alibabacloud_runtime::Missing,
-            cluster_id: ::alibabacloud_runtime::Missing,
-            project_id: ::alibabacloud_runtime::Missing,
-            r#type: ::std::option::Option::None,
-            cluster_id_2: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateTriggerInput {
+                action: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                project_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                r#type: ::std::option::Option::None,
+                cluster_id_2: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -137,52 +137,56 @@ impl<
 > CreateTriggerBuilder<Action_, ClusterId_, ProjectId_, ClusterId2_> {
     /// Wire name `action`: string, sent as a key of the JSON body, required. Example: `redeploy`.
     pub fn action(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateTriggerBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ClusterId_,
         ProjectId_,
         ClusterId2_,
     > {
+        self.input.action = value.into();
         CreateTriggerBuilder {
-            _client: self._client,
-            _options: self._options,
-            action: value.into(),
-            cluster_id: self.cluster_id,
-            project_id: self.project_id,
-            r#type: self.r#type,
-            cluster_id_2: self.cluster_id_2,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `cluster_id`: string, sent as a key of the JSON body, required. Example: `c5cdf7e3938bc4f8eb0e44b21a80f****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateTriggerBuilder<Action_, ::std::string::String, ProjectId_, ClusterId2_> {
+    ) -> CreateTriggerBuilder<
+        Action_,
+        ::alibabacloud_runtime::Set,
+        ProjectId_,
+        ClusterId2_,
+    > {
+        self.input.cluster_id = value.into();
         CreateTriggerBuilder {
-            _client: self._client,
-            _options: self._options,
-            action: self.action,
-            cluster_id: value.into(),
-            project_id: self.project_id,
-            r#type: self.r#type,
-            cluster_id_2: self.cluster_id_2,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `project_id`: string, sent as a key of the JSON body, required. Example: `default/test-app`.
     pub fn project_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateTriggerBuilder<Action_, ClusterId_, ::std::string::String, ClusterId2_> {
+    ) -> CreateTriggerBuilder<
+        Action_,
+        ClusterId_,
+        ::alibabacloud_runtime::Set,
+        ClusterId2_,
+    > {
+        self.input.project_id = value.into();
         CreateTriggerBuilder {
-            _client: self._client,
-            _options: self._options,
-            action: self.action,
-            cluster_id: self.cluster_id,
-            project_id: value.into(),
-            r#type: self.r#type,
-            cluster_id_2: self.cluster_id_2,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `type`: string, sent as a key of the JSON body. Example: `deployment`.
@@ -190,7 +194,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.input.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `type`.
@@ -198,74 +202,41 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.r#type = value;
+        self.input.r#type = value;
         self
     }
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `c68deb844dc6d480eb775be611fdf****`.
     pub fn cluster_id_2(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateTriggerBuilder<Action_, ClusterId_, ProjectId_, ::std::string::String> {
+    ) -> CreateTriggerBuilder<
+        Action_,
+        ClusterId_,
+        ProjectId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.cluster_id_2 = value.into();
         CreateTriggerBuilder {
-            _client: self._client,
-            _options: self._options,
-            action: self.action,
-            cluster_id: self.cluster_id,
-            project_id: self.project_id,
-            r#type: self.r#type,
-            cluster_id_2: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    Action_,
-    ClusterId_,
-    ProjectId_,
-    ClusterId2_,
-> CreateTriggerBuilder<Action_, ClusterId_, ProjectId_, ClusterId2_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateTriggerInput)
-    where
-        Action_: self::required::Action<::std::string::String>,
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ProjectId_: self::required::ProjectId<::std::string::String>,
-        ClusterId2_: self::required::ClusterId2<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateTriggerInput {
-                action: <Action_ as self::required::Action<
-                    ::std::string::String,
-                >>::into_value(self.action),
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                project_id: <ProjectId_ as self::required::ProjectId<
-                    ::std::string::String,
-                >>::into_value(self.project_id),
-                r#type: self.r#type,
-                cluster_id_2: <ClusterId2_ as self::required::ClusterId2<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id_2),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateTriggerInput
     where
-        Action_: self::required::Action<::std::string::String>,
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ProjectId_: self::required::ProjectId<::std::string::String>,
-        ClusterId2_: self::required::ClusterId2<::std::string::String>,
+        Action_: self::required::Action,
+        ClusterId_: self::required::ClusterId,
+        ProjectId_: self::required::ProjectId,
+        ClusterId2_: self::required::ClusterId2,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -275,77 +246,48 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateTriggerError>,
     >
     where
-        Action_: self::required::Action<::std::string::String>,
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ProjectId_: self::required::ProjectId<::std::string::String>,
-        ClusterId2_: self::required::ClusterId2<::std::string::String>,
+        Action_: self::required::Action,
+        ClusterId_: self::required::ClusterId,
+        ProjectId_: self::required::ProjectId,
+        ClusterId2_: self::required::ClusterId2,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateTriggerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateTriggerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `action` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `action` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateTrigger` needs its required parameter `action`",
         label = "`action` is not set",
         note = "set it with `.action(…)` before this call"
     )]
-    pub trait Action<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    pub trait Action {}
+    impl Action for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateTrigger` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `project_id` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `project_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateTrigger` needs its required parameter `project_id`",
         label = "`project_id` is not set",
         note = "set it with `.project_id(…)` before this call"
     )]
-    pub trait ProjectId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    pub trait ProjectId {}
+    impl ProjectId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateTrigger` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id_2(…)` before this call"
     )]
-    pub trait ClusterId2<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Action<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ProjectId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ClusterId2<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId2 {}
+    impl ClusterId2 for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateTrigger`. No description of our own yet: see the official API reference.

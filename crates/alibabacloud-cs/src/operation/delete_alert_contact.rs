@@ -80,60 +80,48 @@ pub enum DeleteAlertContactError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteAlertContactBuilder<ContactIds_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    contact_ids: ContactIds_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteAlertContactInput,
+    state: ::std::marker::PhantomData<(ContactIds_,)>,
 }
 impl DeleteAlertContactBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteAlertContactBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            contact_ids: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteAlertContactInput {
+                contact_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ContactIds_> DeleteAlertContactBuilder<ContactIds_> {
     /// Wire name `contact_ids`: list of 64-bit integer, sent as one JSON string, required.
     pub fn contact_ids(
-        self,
+        mut self,
         value: ::std::vec::Vec<i64>,
-    ) -> DeleteAlertContactBuilder<::std::vec::Vec<i64>> {
+    ) -> DeleteAlertContactBuilder<::alibabacloud_runtime::Set> {
+        self.input.contact_ids = value;
         DeleteAlertContactBuilder {
-            _client: self._client,
-            _options: self._options,
-            contact_ids: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ContactIds_> DeleteAlertContactBuilder<ContactIds_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteAlertContactInput)
-    where
-        ContactIds_: self::required::ContactIds<::std::vec::Vec<i64>>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteAlertContactInput {
-                contact_ids: <ContactIds_ as self::required::ContactIds<
-                    ::std::vec::Vec<i64>,
-                >>::into_value(self.contact_ids),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteAlertContactInput
     where
-        ContactIds_: self::required::ContactIds<::std::vec::Vec<i64>>,
+        ContactIds_: self::required::ContactIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -143,29 +131,21 @@ impl<ContactIds_> DeleteAlertContactBuilder<ContactIds_> {
         ::alibabacloud_runtime::SdkError<DeleteAlertContactError>,
     >
     where
-        ContactIds_: self::required::ContactIds<::std::vec::Vec<i64>>,
+        ContactIds_: self::required::ContactIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteAlertContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteAlertContactBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `contact_ids` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `contact_ids` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteAlertContact` needs its required parameter `contact_ids`",
         label = "`contact_ids` is not set",
         note = "set it with `.contact_ids(…)` before this call"
     )]
-    pub trait ContactIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ContactIds<::std::vec::Vec<i64>> for ::std::vec::Vec<i64> {
-    fn into_value(self) -> ::std::vec::Vec<i64> {
-        self
-    }
+    pub trait ContactIds {}
+    impl ContactIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteAlertContact`. No description of our own yet: see the official API reference.

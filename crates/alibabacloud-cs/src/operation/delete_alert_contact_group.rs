@@ -82,64 +82,48 @@ pub enum DeleteAlertContactGroupError {
 pub struct DeleteAlertContactGroupBuilder<
     ContactGroupIds_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    contact_group_ids: ContactGroupIds_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteAlertContactGroupInput,
+    state: ::std::marker::PhantomData<(ContactGroupIds_,)>,
 }
 impl DeleteAlertContactGroupBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteAlertContactGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            contact_group_ids: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteAlertContactGroupInput {
+                contact_group_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ContactGroupIds_> DeleteAlertContactGroupBuilder<ContactGroupIds_> {
     /// Wire name `contact_group_ids`: list of 64-bit integer, sent as one JSON string, required.
     pub fn contact_group_ids(
-        self,
+        mut self,
         value: ::std::vec::Vec<i64>,
-    ) -> DeleteAlertContactGroupBuilder<::std::vec::Vec<i64>> {
+    ) -> DeleteAlertContactGroupBuilder<::alibabacloud_runtime::Set> {
+        self.input.contact_group_ids = value;
         DeleteAlertContactGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            contact_group_ids: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ContactGroupIds_> DeleteAlertContactGroupBuilder<ContactGroupIds_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteAlertContactGroupInput,
-    )
-    where
-        ContactGroupIds_: self::required::ContactGroupIds<::std::vec::Vec<i64>>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteAlertContactGroupInput {
-                contact_group_ids: <ContactGroupIds_ as self::required::ContactGroupIds<
-                    ::std::vec::Vec<i64>,
-                >>::into_value(self.contact_group_ids),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteAlertContactGroupInput
     where
-        ContactGroupIds_: self::required::ContactGroupIds<::std::vec::Vec<i64>>,
+        ContactGroupIds_: self::required::ContactGroupIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -149,29 +133,21 @@ impl<ContactGroupIds_> DeleteAlertContactGroupBuilder<ContactGroupIds_> {
         ::alibabacloud_runtime::SdkError<DeleteAlertContactGroupError>,
     >
     where
-        ContactGroupIds_: self::required::ContactGroupIds<::std::vec::Vec<i64>>,
+        ContactGroupIds_: self::required::ContactGroupIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteAlertContactGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteAlertContactGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `contact_group_ids` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `contact_group_ids` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteAlertContactGroup` needs its required parameter `contact_group_ids`",
         label = "`contact_group_ids` is not set",
         note = "set it with `.contact_group_ids(…)` before this call"
     )]
-    pub trait ContactGroupIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ContactGroupIds<::std::vec::Vec<i64>> for ::std::vec::Vec<i64> {
-    fn into_value(self) -> ::std::vec::Vec<i64> {
-        self
-    }
+    pub trait ContactGroupIds {}
+    impl ContactGroupIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteAlertContactGroup`. No description of our own yet: see the official API reference.

@@ -110,46 +110,44 @@ pub enum DeleteClusterError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteClusterBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    retain_all_resources: ::std::option::Option<bool>,
-    keep_slb: ::std::option::Option<bool>,
-    retain_resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    delete_options: ::std::option::Option<::std::vec::Vec<DeleteOptionsItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteClusterInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl DeleteClusterBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteClusterBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            retain_all_resources: ::std::option::Option::None,
-            keep_slb: ::std::option::Option::None,
-            retain_resources: ::std::option::Option::None,
-            delete_options: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteClusterInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                retain_all_resources: ::std::option::Option::None,
+                keep_slb: ::std::option::Option::None,
+                retain_resources: ::std::option::Option::None,
+                delete_options: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> DeleteClusterBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c905d1364c2dd4b6284a3f41790c4****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteClusterBuilder<::std::string::String> {
+    ) -> DeleteClusterBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         DeleteClusterBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            retain_all_resources: self.retain_all_resources,
-            keep_slb: self.keep_slb,
-            retain_resources: self.retain_resources,
-            delete_options: self.delete_options,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `retain_all_resources`: boolean. Example: `false`.
     pub fn retain_all_resources(mut self, value: bool) -> Self {
-        self.retain_all_resources = ::std::option::Option::Some(value);
+        self.input.retain_all_resources = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `retain_all_resources`.
@@ -157,19 +155,19 @@ impl<ClusterId_> DeleteClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.retain_all_resources = value;
+        self.input.retain_all_resources = value;
         self
     }
     /// Wire name `keep_slb`: boolean. Example: `false`.
     ///
     /// **Deprecated** by the service.
     pub fn keep_slb(mut self, value: bool) -> Self {
-        self.keep_slb = ::std::option::Option::Some(value);
+        self.input.keep_slb = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `keep_slb`.
     pub fn set_keep_slb(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.keep_slb = value;
+        self.input.keep_slb = value;
         self
     }
     /// Wire name `retain_resources`: list of string, sent as one JSON string.
@@ -177,7 +175,7 @@ impl<ClusterId_> DeleteClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.retain_resources = ::std::option::Option::Some(value);
+        self.input.retain_resources = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `retain_resources`.
@@ -185,12 +183,12 @@ impl<ClusterId_> DeleteClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.retain_resources = value;
+        self.input.retain_resources = value;
         self
     }
     /// Wire name `delete_options`: list of [`DeleteOptionsItem`], sent as one JSON string.
     pub fn delete_options(mut self, value: ::std::vec::Vec<DeleteOptionsItem>) -> Self {
-        self.delete_options = ::std::option::Option::Some(value);
+        self.input.delete_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `delete_options`.
@@ -198,42 +196,20 @@ impl<ClusterId_> DeleteClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<DeleteOptionsItem>>,
     ) -> Self {
-        self.delete_options = value;
+        self.input.delete_options = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> DeleteClusterBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteClusterInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteClusterInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                retain_all_resources: self.retain_all_resources,
-                keep_slb: self.keep_slb,
-                retain_resources: self.retain_resources,
-                delete_options: self.delete_options,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteClusterInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -243,29 +219,21 @@ impl<ClusterId_> DeleteClusterBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<DeleteClusterError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteCluster` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteCluster`. No description of our own yet: see the official API reference.

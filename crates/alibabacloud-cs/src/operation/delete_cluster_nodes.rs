@@ -91,12 +91,10 @@ pub struct DeleteClusterNodesBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     Nodes_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    drain_node: ::std::option::Option<bool>,
-    nodes: Nodes_,
-    release_node: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteClusterNodesInput,
+    state: ::std::marker::PhantomData<(ClusterId_, Nodes_)>,
 }
 impl DeleteClusterNodesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -104,100 +102,77 @@ impl DeleteClusterNodesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteClusterNodesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            drain_node: ::std::option::Option::None,
-            nodes: ::alibabacloud_runtime::Missing,
-            release_node: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteClusterNodesInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                drain_node: ::std::option::Option::None,
+                nodes: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                release_node: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, Nodes_> DeleteClusterNodesBuilder<ClusterId_, Nodes_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c850429a2287b4d968e27e87a4921****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteClusterNodesBuilder<::std::string::String, Nodes_> {
+    ) -> DeleteClusterNodesBuilder<::alibabacloud_runtime::Set, Nodes_> {
+        self.input.cluster_id = value.into();
         DeleteClusterNodesBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            drain_node: self.drain_node,
-            nodes: self.nodes,
-            release_node: self.release_node,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `drain_node`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn drain_node(mut self, value: bool) -> Self {
-        self.drain_node = ::std::option::Option::Some(value);
+        self.input.drain_node = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `drain_node`.
     pub fn set_drain_node(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.drain_node = value;
+        self.input.drain_node = value;
         self
     }
     /// Wire name `nodes`: list of string, sent as a key of the JSON body, required.
     pub fn nodes(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> DeleteClusterNodesBuilder<ClusterId_, ::std::vec::Vec<::std::string::String>> {
+    ) -> DeleteClusterNodesBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.nodes = value;
         DeleteClusterNodesBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            drain_node: self.drain_node,
-            nodes: value,
-            release_node: self.release_node,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `release_node`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn release_node(mut self, value: bool) -> Self {
-        self.release_node = ::std::option::Option::Some(value);
+        self.input.release_node = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `release_node`.
     pub fn set_release_node(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.release_node = value;
+        self.input.release_node = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, Nodes_> DeleteClusterNodesBuilder<ClusterId_, Nodes_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteClusterNodesInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Nodes_: self::required::Nodes<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteClusterNodesInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                drain_node: self.drain_node,
-                nodes: <Nodes_ as self::required::Nodes<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.nodes),
-                release_node: self.release_node,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteClusterNodesInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Nodes_: self::required::Nodes<::std::vec::Vec<::std::string::String>>,
+        ClusterId_: self::required::ClusterId,
+        Nodes_: self::required::Nodes,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -207,46 +182,30 @@ impl<ClusterId_, Nodes_> DeleteClusterNodesBuilder<ClusterId_, Nodes_> {
         ::alibabacloud_runtime::SdkError<DeleteClusterNodesError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Nodes_: self::required::Nodes<::std::vec::Vec<::std::string::String>>,
+        ClusterId_: self::required::ClusterId,
+        Nodes_: self::required::Nodes,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteClusterNodesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteClusterNodesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteClusterNodes` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `nodes` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `nodes` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteClusterNodes` needs its required parameter `nodes`",
         label = "`nodes` is not set",
         note = "set it with `.nodes(…)` before this call"
     )]
-    pub trait Nodes<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Nodes<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait Nodes {}
+    impl Nodes for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteClusterNodes`. No description of our own yet: see the official API reference.

@@ -61,64 +61,48 @@ pub enum DeleteKubernetesTriggerError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteKubernetesTriggerBuilder<Id_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    id: Id_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteKubernetesTriggerInput,
+    state: ::std::marker::PhantomData<(Id_,)>,
 }
 impl DeleteKubernetesTriggerBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteKubernetesTriggerBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteKubernetesTriggerInput {
+                id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Id_> DeleteKubernetesTriggerBuilder<Id_> {
     /// Wire name `Id`: string, sent in the request path, required. Example: `c5cdf7e3938bc4f8eb0e44b21a80f****`.
     pub fn id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteKubernetesTriggerBuilder<::std::string::String> {
+    ) -> DeleteKubernetesTriggerBuilder<::alibabacloud_runtime::Set> {
+        self.input.id = value.into();
         DeleteKubernetesTriggerBuilder {
-            _client: self._client,
-            _options: self._options,
-            id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Id_> DeleteKubernetesTriggerBuilder<Id_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteKubernetesTriggerInput,
-    )
-    where
-        Id_: self::required::Id<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteKubernetesTriggerInput {
-                id: <Id_ as self::required::Id<
-                    ::std::string::String,
-                >>::into_value(self.id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteKubernetesTriggerInput
     where
-        Id_: self::required::Id<::std::string::String>,
+        Id_: self::required::Id,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -128,29 +112,21 @@ impl<Id_> DeleteKubernetesTriggerBuilder<Id_> {
         ::alibabacloud_runtime::SdkError<DeleteKubernetesTriggerError>,
     >
     where
-        Id_: self::required::Id<::std::string::String>,
+        Id_: self::required::Id,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteKubernetesTriggerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteKubernetesTriggerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteKubernetesTrigger` needs its required parameter `Id`",
         label = "`Id` is not set",
         note = "set it with `.id(…)` before this call"
     )]
-    pub trait Id<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Id<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Id {}
+    impl Id for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteKubernetesTrigger`. No description of our own yet: see the official API reference.

@@ -77,11 +77,10 @@ pub struct DeletePolicyInstanceBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     PolicyName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    policy_name: PolicyName_,
-    instance_name: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeletePolicyInstanceInput,
+    state: ::std::marker::PhantomData<(ClusterId_, PolicyName_)>,
 }
 impl DeletePolicyInstanceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -89,39 +88,42 @@ impl DeletePolicyInstanceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeletePolicyInstanceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            policy_name: ::alibabacloud_runtime::Missing,
-            instance_name: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeletePolicyInstanceInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                policy_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_name: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, PolicyName_> DeletePolicyInstanceBuilder<ClusterId_, PolicyName_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `c8155823d057948c69a****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeletePolicyInstanceBuilder<::std::string::String, PolicyName_> {
+    ) -> DeletePolicyInstanceBuilder<::alibabacloud_runtime::Set, PolicyName_> {
+        self.input.cluster_id = value.into();
         DeletePolicyInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            policy_name: self.policy_name,
-            instance_name: self.instance_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `policy_name`: string, sent in the request path, required. Example: `ACKAllowedRepos`.
     pub fn policy_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeletePolicyInstanceBuilder<ClusterId_, ::std::string::String> {
+    ) -> DeletePolicyInstanceBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.policy_name = value.into();
         DeletePolicyInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            policy_name: value.into(),
-            instance_name: self.instance_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `instance_name`: string. Example: `allowed-repos-mqdsf`.
@@ -129,7 +131,7 @@ impl<ClusterId_, PolicyName_> DeletePolicyInstanceBuilder<ClusterId_, PolicyName
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_name = ::std::option::Option::Some(value.into());
+        self.input.instance_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `instance_name`.
@@ -137,44 +139,21 @@ impl<ClusterId_, PolicyName_> DeletePolicyInstanceBuilder<ClusterId_, PolicyName
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_name = value;
+        self.input.instance_name = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, PolicyName_> DeletePolicyInstanceBuilder<ClusterId_, PolicyName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePolicyInstanceInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeletePolicyInstanceInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                policy_name: <PolicyName_ as self::required::PolicyName<
-                    ::std::string::String,
-                >>::into_value(self.policy_name),
-                instance_name: self.instance_name,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeletePolicyInstanceInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        PolicyName_: self::required::PolicyName<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        PolicyName_: self::required::PolicyName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -184,45 +163,30 @@ impl<ClusterId_, PolicyName_> DeletePolicyInstanceBuilder<ClusterId_, PolicyName
         ::alibabacloud_runtime::SdkError<DeletePolicyInstanceError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        PolicyName_: self::required::PolicyName<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        PolicyName_: self::required::PolicyName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeletePolicyInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeletePolicyInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeletePolicyInstance` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `policy_name` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `policy_name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeletePolicyInstance` needs its required parameter `policy_name`",
         label = "`policy_name` is not set",
         note = "set it with `.policy_name(…)` before this call"
     )]
-    pub trait PolicyName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PolicyName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PolicyName {}
+    impl PolicyName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeletePolicyInstance`. No description of our own yet: see the official API reference.

@@ -59,60 +59,48 @@ pub enum DeleteTemplateError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteTemplateBuilder<TemplateId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    template_id: TemplateId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteTemplateInput,
+    state: ::std::marker::PhantomData<(TemplateId_,)>,
 }
 impl DeleteTemplateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteTemplateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            template_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteTemplateInput {
+                template_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<TemplateId_> DeleteTemplateBuilder<TemplateId_> {
     /// Wire name `TemplateId`: string, sent in the request path, required. Example: `20663627-81ee-4cfe-9b69-c96fcb84a674`.
     pub fn template_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteTemplateBuilder<::std::string::String> {
+    ) -> DeleteTemplateBuilder<::alibabacloud_runtime::Set> {
+        self.input.template_id = value.into();
         DeleteTemplateBuilder {
-            _client: self._client,
-            _options: self._options,
-            template_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<TemplateId_> DeleteTemplateBuilder<TemplateId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteTemplateInput)
-    where
-        TemplateId_: self::required::TemplateId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteTemplateInput {
-                template_id: <TemplateId_ as self::required::TemplateId<
-                    ::std::string::String,
-                >>::into_value(self.template_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteTemplateInput
     where
-        TemplateId_: self::required::TemplateId<::std::string::String>,
+        TemplateId_: self::required::TemplateId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -122,29 +110,21 @@ impl<TemplateId_> DeleteTemplateBuilder<TemplateId_> {
         ::alibabacloud_runtime::SdkError<DeleteTemplateError>,
     >
     where
-        TemplateId_: self::required::TemplateId<::std::string::String>,
+        TemplateId_: self::required::TemplateId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteTemplateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteTemplateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `TemplateId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `TemplateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteTemplate` needs its required parameter `TemplateId`",
         label = "`TemplateId` is not set",
         note = "set it with `.template_id(…)` before this call"
     )]
-    pub trait TemplateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::TemplateId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait TemplateId {}
+    impl TemplateId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteTemplate`. No description of our own yet: see the official API reference.

@@ -65,10 +65,10 @@ pub struct DeleteTriggerBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     Id_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    id: Id_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteTriggerInput,
+    state: ::std::marker::PhantomData<(ClusterId_, Id_)>,
 }
 impl DeleteTriggerBuilder<
     ::alibabacloud_runtime::Missing,
@@ -76,72 +76,55 @@ impl DeleteTriggerBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteTriggerBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteTriggerInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, Id_> DeleteTriggerBuilder<ClusterId_, Id_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `c68deb844dc6d480eb775be611fdf****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteTriggerBuilder<::std::string::String, Id_> {
+    ) -> DeleteTriggerBuilder<::alibabacloud_runtime::Set, Id_> {
+        self.input.cluster_id = value.into();
         DeleteTriggerBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            id: self.id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Id`: string, sent in the request path, required. Example: `123407`.
     pub fn id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteTriggerBuilder<ClusterId_, ::std::string::String> {
+    ) -> DeleteTriggerBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.id = value.into();
         DeleteTriggerBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, Id_> DeleteTriggerBuilder<ClusterId_, Id_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteTriggerInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Id_: self::required::Id<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteTriggerInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                id: <Id_ as self::required::Id<
-                    ::std::string::String,
-                >>::into_value(self.id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteTriggerInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Id_: self::required::Id<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        Id_: self::required::Id,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -151,45 +134,30 @@ impl<ClusterId_, Id_> DeleteTriggerBuilder<ClusterId_, Id_> {
         ::alibabacloud_runtime::SdkError<DeleteTriggerError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Id_: self::required::Id<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        Id_: self::required::Id,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteTriggerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteTriggerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteTrigger` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Id` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteTrigger` needs its required parameter `Id`",
         label = "`Id` is not set",
         note = "set it with `.id(…)` before this call"
     )]
-    pub trait Id<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Id<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Id {}
+    impl Id for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteTrigger`. No description of our own yet: see the official API reference.

@@ -89,13 +89,10 @@ pub struct DeployPolicyInstanceBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     PolicyName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    policy_name: PolicyName_,
-    action: ::std::option::Option<::std::string::String>,
-    namespaces: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    parameters: ::std::option::Option<::serde_json::Value>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeployPolicyInstanceInput,
+    state: ::std::marker::PhantomData<(ClusterId_, PolicyName_)>,
 }
 impl DeployPolicyInstanceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -103,45 +100,44 @@ impl DeployPolicyInstanceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeployPolicyInstanceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            policy_name: ::alibabacloud_runtime::Missing,
-            action: ::std::option::Option::None,
-            namespaces: ::std::option::Option::None,
-            parameters: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeployPolicyInstanceInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                policy_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                action: ::std::option::Option::None,
+                namespaces: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, PolicyName_> DeployPolicyInstanceBuilder<ClusterId_, PolicyName_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `c8155823d057948c69a****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeployPolicyInstanceBuilder<::std::string::String, PolicyName_> {
+    ) -> DeployPolicyInstanceBuilder<::alibabacloud_runtime::Set, PolicyName_> {
+        self.input.cluster_id = value.into();
         DeployPolicyInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            policy_name: self.policy_name,
-            action: self.action,
-            namespaces: self.namespaces,
-            parameters: self.parameters,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `policy_name`: string, sent in the request path, required. Example: `ACKNoEnvVarSecrets`.
     pub fn policy_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeployPolicyInstanceBuilder<ClusterId_, ::std::string::String> {
+    ) -> DeployPolicyInstanceBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.policy_name = value.into();
         DeployPolicyInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            policy_name: value.into(),
-            action: self.action,
-            namespaces: self.namespaces,
-            parameters: self.parameters,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `action`: string, sent as a key of the JSON body. Example: `deny`.
@@ -149,7 +145,7 @@ impl<ClusterId_, PolicyName_> DeployPolicyInstanceBuilder<ClusterId_, PolicyName
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.action = ::std::option::Option::Some(value.into());
+        self.input.action = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `action`.
@@ -157,12 +153,12 @@ impl<ClusterId_, PolicyName_> DeployPolicyInstanceBuilder<ClusterId_, PolicyName
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.action = value;
+        self.input.action = value;
         self
     }
     /// Wire name `namespaces`: list of string, sent as a key of the JSON body.
     pub fn namespaces(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.namespaces = ::std::option::Option::Some(value);
+        self.input.namespaces = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `namespaces`.
@@ -170,12 +166,12 @@ impl<ClusterId_, PolicyName_> DeployPolicyInstanceBuilder<ClusterId_, PolicyName
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.namespaces = value;
+        self.input.namespaces = value;
         self
     }
     /// Wire name `parameters`: any JSON value, sent as a key of the JSON body. Example: `{"restrictedNamespaces": [ "test" ]}`.
     pub fn parameters(mut self, value: ::serde_json::Value) -> Self {
-        self.parameters = ::std::option::Option::Some(value);
+        self.input.parameters = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `parameters`.
@@ -183,46 +179,21 @@ impl<ClusterId_, PolicyName_> DeployPolicyInstanceBuilder<ClusterId_, PolicyName
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
     ) -> Self {
-        self.parameters = value;
+        self.input.parameters = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, PolicyName_> DeployPolicyInstanceBuilder<ClusterId_, PolicyName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeployPolicyInstanceInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeployPolicyInstanceInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                policy_name: <PolicyName_ as self::required::PolicyName<
-                    ::std::string::String,
-                >>::into_value(self.policy_name),
-                action: self.action,
-                namespaces: self.namespaces,
-                parameters: self.parameters,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeployPolicyInstanceInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        PolicyName_: self::required::PolicyName<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        PolicyName_: self::required::PolicyName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -232,45 +203,30 @@ impl<ClusterId_, PolicyName_> DeployPolicyInstanceBuilder<ClusterId_, PolicyName
         ::alibabacloud_runtime::SdkError<DeployPolicyInstanceError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        PolicyName_: self::required::PolicyName<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        PolicyName_: self::required::PolicyName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeployPolicyInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeployPolicyInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeployPolicyInstance` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `policy_name` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `policy_name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeployPolicyInstance` needs its required parameter `policy_name`",
         label = "`policy_name` is not set",
         note = "set it with `.policy_name(…)` before this call"
     )]
-    pub trait PolicyName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PolicyName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PolicyName {}
+    impl PolicyName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeployPolicyInstance`. No description of our own yet: see the official API reference.

@@ -140,50 +140,42 @@ pub enum DescribeAddonError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeAddonBuilder<AddonName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    addon_name: AddonName_,
-    region_id: ::std::option::Option<::std::string::String>,
-    cluster_type: ::std::option::Option<::std::string::String>,
-    profile: ::std::option::Option<::std::string::String>,
-    cluster_spec: ::std::option::Option<::std::string::String>,
-    cluster_version: ::std::option::Option<::std::string::String>,
-    cluster_id: ::std::option::Option<::std::string::String>,
-    version: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeAddonInput,
+    state: ::std::marker::PhantomData<(AddonName_,)>,
 }
 impl DescribeAddonBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeAddonBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            addon_name: ::alibabacloud_runtime::Missing,
-            region_id: ::std::option::Option::None,
-            cluster_type: ::std::option::Option::None,
-            profile: ::std::option::Option::None,
-            cluster_spec: ::std::option::Option::None,
-            cluster_version: ::std::option::Option::None,
-            cluster_id: ::std::option::Option::None,
-            version: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeAddonInput {
+                addon_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::std::option::Option::None,
+                cluster_type: ::std::option::Option::None,
+                profile: ::std::option::Option::None,
+                cluster_spec: ::std::option::Option::None,
+                cluster_version: ::std::option::Option::None,
+                cluster_id: ::std::option::Option::None,
+                version: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<AddonName_> DescribeAddonBuilder<AddonName_> {
     /// Wire name `addon_name`: string, sent in the request path, required. Example: `coredns`.
     pub fn addon_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeAddonBuilder<::std::string::String> {
+    ) -> DescribeAddonBuilder<::alibabacloud_runtime::Set> {
+        self.input.addon_name = value.into();
         DescribeAddonBuilder {
-            _client: self._client,
-            _options: self._options,
-            addon_name: value.into(),
-            region_id: self.region_id,
-            cluster_type: self.cluster_type,
-            profile: self.profile,
-            cluster_spec: self.cluster_spec,
-            cluster_version: self.cluster_version,
-            cluster_id: self.cluster_id,
-            version: self.version,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `region_id`: string. Example: `cn-hangzhou`.
@@ -191,7 +183,7 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `region_id`.
@@ -199,7 +191,7 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `cluster_type`: string. Example: `ManagedKubernetes`.
@@ -207,7 +199,7 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_type = ::std::option::Option::Some(value.into());
+        self.input.cluster_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_type`.
@@ -215,7 +207,7 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_type = value;
+        self.input.cluster_type = value;
         self
     }
     /// Wire name `profile`: string. Example: `Default`.
@@ -223,7 +215,7 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.profile = ::std::option::Option::Some(value.into());
+        self.input.profile = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `profile`.
@@ -231,7 +223,7 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.profile = value;
+        self.input.profile = value;
         self
     }
     /// Wire name `cluster_spec`: string. Example: `ack.pro.small`.
@@ -239,7 +231,7 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_spec = ::std::option::Option::Some(value.into());
+        self.input.cluster_spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_spec`.
@@ -247,7 +239,7 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_spec = value;
+        self.input.cluster_spec = value;
         self
     }
     /// Wire name `cluster_version`: string. Example: `1.26.3-aliyun.1`.
@@ -255,7 +247,7 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_version = ::std::option::Option::Some(value.into());
+        self.input.cluster_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_version`.
@@ -263,7 +255,7 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_version = value;
+        self.input.cluster_version = value;
         self
     }
     /// Wire name `cluster_id`: string. Example: `c02b3e03be10643e8a644a843ffcb****`.
@@ -271,7 +263,7 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_id = ::std::option::Option::Some(value.into());
+        self.input.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_id`.
@@ -279,7 +271,7 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_id = value;
+        self.input.cluster_id = value;
         self
     }
     /// Wire name `version`: string. Example: `v1.9.3.10-7dfca203-aliyun`.
@@ -287,7 +279,7 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.version = ::std::option::Option::Some(value.into());
+        self.input.version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `version`.
@@ -295,45 +287,20 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.version = value;
+        self.input.version = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<AddonName_> DescribeAddonBuilder<AddonName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeAddonInput)
-    where
-        AddonName_: self::required::AddonName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeAddonInput {
-                addon_name: <AddonName_ as self::required::AddonName<
-                    ::std::string::String,
-                >>::into_value(self.addon_name),
-                region_id: self.region_id,
-                cluster_type: self.cluster_type,
-                profile: self.profile,
-                cluster_spec: self.cluster_spec,
-                cluster_version: self.cluster_version,
-                cluster_id: self.cluster_id,
-                version: self.version,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeAddonInput
     where
-        AddonName_: self::required::AddonName<::std::string::String>,
+        AddonName_: self::required::AddonName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -343,29 +310,21 @@ impl<AddonName_> DescribeAddonBuilder<AddonName_> {
         ::alibabacloud_runtime::SdkError<DescribeAddonError>,
     >
     where
-        AddonName_: self::required::AddonName<::std::string::String>,
+        AddonName_: self::required::AddonName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeAddonBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeAddonBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `addon_name` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `addon_name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAddon` needs its required parameter `addon_name`",
         label = "`addon_name` is not set",
         note = "set it with `.addon_name(…)` before this call"
     )]
-    pub trait AddonName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::AddonName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AddonName {}
+    impl AddonName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeAddon`. No description of our own yet: see the official API reference.

@@ -138,41 +138,39 @@ pub enum DescribeAddonsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeAddonsBuilder<Region_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region: Region_,
-    cluster_type: ::std::option::Option<::std::string::String>,
-    cluster_profile: ::std::option::Option<::std::string::String>,
-    cluster_spec: ::std::option::Option<::std::string::String>,
-    cluster_version: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeAddonsInput,
+    state: ::std::marker::PhantomData<(Region_,)>,
 }
 impl DescribeAddonsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeAddonsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region: ::alibabacloud_runtime::Missing,
-            cluster_type: ::std::option::Option::None,
-            cluster_profile: ::std::option::Option::None,
-            cluster_spec: ::std::option::Option::None,
-            cluster_version: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeAddonsInput {
+                region: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                cluster_type: ::std::option::Option::None,
+                cluster_profile: ::std::option::Option::None,
+                cluster_spec: ::std::option::Option::None,
+                cluster_version: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Region_> DescribeAddonsBuilder<Region_> {
     /// Wire name `region`: string, required. Example: `cn-beijing\t`.
     pub fn region(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeAddonsBuilder<::std::string::String> {
+    ) -> DescribeAddonsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region = value.into();
         DescribeAddonsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region: value.into(),
-            cluster_type: self.cluster_type,
-            cluster_profile: self.cluster_profile,
-            cluster_spec: self.cluster_spec,
-            cluster_version: self.cluster_version,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `cluster_type`: string. Example: `kubernetes`.
@@ -180,7 +178,7 @@ impl<Region_> DescribeAddonsBuilder<Region_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_type = ::std::option::Option::Some(value.into());
+        self.input.cluster_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_type`.
@@ -188,7 +186,7 @@ impl<Region_> DescribeAddonsBuilder<Region_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_type = value;
+        self.input.cluster_type = value;
         self
     }
     /// Wire name `cluster_profile`: string. Example: `Default`.
@@ -196,7 +194,7 @@ impl<Region_> DescribeAddonsBuilder<Region_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_profile = ::std::option::Option::Some(value.into());
+        self.input.cluster_profile = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_profile`.
@@ -204,7 +202,7 @@ impl<Region_> DescribeAddonsBuilder<Region_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_profile = value;
+        self.input.cluster_profile = value;
         self
     }
     /// Wire name `cluster_spec`: string. Example: `ack.pro.small`.
@@ -212,7 +210,7 @@ impl<Region_> DescribeAddonsBuilder<Region_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_spec = ::std::option::Option::Some(value.into());
+        self.input.cluster_spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_spec`.
@@ -220,7 +218,7 @@ impl<Region_> DescribeAddonsBuilder<Region_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_spec = value;
+        self.input.cluster_spec = value;
         self
     }
     /// Wire name `cluster_version`: string. Example: `1.24.6-aliyun.1`.
@@ -228,7 +226,7 @@ impl<Region_> DescribeAddonsBuilder<Region_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_version = ::std::option::Option::Some(value.into());
+        self.input.cluster_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_version`.
@@ -236,42 +234,20 @@ impl<Region_> DescribeAddonsBuilder<Region_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_version = value;
+        self.input.cluster_version = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Region_> DescribeAddonsBuilder<Region_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeAddonsInput)
-    where
-        Region_: self::required::Region<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeAddonsInput {
-                region: <Region_ as self::required::Region<
-                    ::std::string::String,
-                >>::into_value(self.region),
-                cluster_type: self.cluster_type,
-                cluster_profile: self.cluster_profile,
-                cluster_spec: self.cluster_spec,
-                cluster_version: self.cluster_version,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeAddonsInput
     where
-        Region_: self::required::Region<::std::string::String>,
+        Region_: self::required::Region,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -281,29 +257,21 @@ impl<Region_> DescribeAddonsBuilder<Region_> {
         ::alibabacloud_runtime::SdkError<DescribeAddonsError>,
     >
     where
-        Region_: self::required::Region<::std::string::String>,
+        Region_: self::required::Region,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeAddonsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeAddonsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `region` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `region` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAddons` needs its required parameter `region`",
         label = "`region` is not set",
         note = "set it with `.region(…)` before this call"
     )]
-    pub trait Region<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Region<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Region {}
+    impl Region for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeAddons`. No description of our own yet: see the official API reference.

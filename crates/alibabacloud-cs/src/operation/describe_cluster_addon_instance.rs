@@ -111,10 +111,10 @@ pub struct DescribeClusterAddonInstanceBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     AddonName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    addon_name: AddonName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeClusterAddonInstanceInput,
+    state: ::std::marker::PhantomData<(ClusterId_, AddonName_)>,
 }
 impl DescribeClusterAddonInstanceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -122,10 +122,13 @@ impl DescribeClusterAddonInstanceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeClusterAddonInstanceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            addon_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeClusterAddonInstanceInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                addon_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -135,69 +138,42 @@ impl<
 > DescribeClusterAddonInstanceBuilder<ClusterId_, AddonName_> {
     /// Wire name `ClusterID`: string, sent in the request path, required. Example: `cd06bbf8a86764a31bcac76136691****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeClusterAddonInstanceBuilder<::std::string::String, AddonName_> {
+    ) -> DescribeClusterAddonInstanceBuilder<::alibabacloud_runtime::Set, AddonName_> {
+        self.input.cluster_id = value.into();
         DescribeClusterAddonInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            addon_name: self.addon_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AddonName`: string, sent in the request path, required. Example: `terway-eniip`.
     pub fn addon_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeClusterAddonInstanceBuilder<ClusterId_, ::std::string::String> {
+    ) -> DescribeClusterAddonInstanceBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.addon_name = value.into();
         DescribeClusterAddonInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            addon_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ClusterId_,
-    AddonName_,
-> DescribeClusterAddonInstanceBuilder<ClusterId_, AddonName_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeClusterAddonInstanceInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        AddonName_: self::required::AddonName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeClusterAddonInstanceInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                addon_name: <AddonName_ as self::required::AddonName<
-                    ::std::string::String,
-                >>::into_value(self.addon_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeClusterAddonInstanceInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        AddonName_: self::required::AddonName<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        AddonName_: self::required::AddonName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -207,45 +183,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeClusterAddonInstanceError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        AddonName_: self::required::AddonName<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        AddonName_: self::required::AddonName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeClusterAddonInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeClusterAddonInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterID` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterID` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeClusterAddonInstance` needs its required parameter `ClusterID`",
         label = "`ClusterID` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AddonName` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AddonName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeClusterAddonInstance` needs its required parameter `AddonName`",
         label = "`AddonName` is not set",
         note = "set it with `.addon_name(…)` before this call"
     )]
-    pub trait AddonName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AddonName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AddonName {}
+    impl AddonName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeClusterAddonInstance`. No description of our own yet: see the official API reference.

@@ -130,10 +130,10 @@ pub struct DescribeClusterAddonUpgradeStatusBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     ComponentId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    component_id: ComponentId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeClusterAddonUpgradeStatusInput,
+    state: ::std::marker::PhantomData<(ClusterId_, ComponentId_)>,
 }
 impl DescribeClusterAddonUpgradeStatusBuilder<
     ::alibabacloud_runtime::Missing,
@@ -141,10 +141,13 @@ impl DescribeClusterAddonUpgradeStatusBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeClusterAddonUpgradeStatusBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            component_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeClusterAddonUpgradeStatusInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                component_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -154,69 +157,48 @@ impl<
 > DescribeClusterAddonUpgradeStatusBuilder<ClusterId_, ComponentId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c106f377e16f34eb1808d6b9362c9****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeClusterAddonUpgradeStatusBuilder<::std::string::String, ComponentId_> {
+    ) -> DescribeClusterAddonUpgradeStatusBuilder<
+        ::alibabacloud_runtime::Set,
+        ComponentId_,
+    > {
+        self.input.cluster_id = value.into();
         DescribeClusterAddonUpgradeStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            component_id: self.component_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ComponentId`: string, sent in the request path, required. Example: `cloud-controller-manager`.
     pub fn component_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeClusterAddonUpgradeStatusBuilder<ClusterId_, ::std::string::String> {
+    ) -> DescribeClusterAddonUpgradeStatusBuilder<
+        ClusterId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.component_id = value.into();
         DescribeClusterAddonUpgradeStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            component_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ClusterId_,
-    ComponentId_,
-> DescribeClusterAddonUpgradeStatusBuilder<ClusterId_, ComponentId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeClusterAddonUpgradeStatusInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ComponentId_: self::required::ComponentId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeClusterAddonUpgradeStatusInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                component_id: <ComponentId_ as self::required::ComponentId<
-                    ::std::string::String,
-                >>::into_value(self.component_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeClusterAddonUpgradeStatusInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ComponentId_: self::required::ComponentId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        ComponentId_: self::required::ComponentId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -226,45 +208,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeClusterAddonUpgradeStatusError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ComponentId_: self::required::ComponentId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        ComponentId_: self::required::ComponentId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeClusterAddonUpgradeStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeClusterAddonUpgradeStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeClusterAddonUpgradeStatus` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ComponentId` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ComponentId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeClusterAddonUpgradeStatus` needs its required parameter `ComponentId`",
         label = "`ComponentId` is not set",
         note = "set it with `.component_id(…)` before this call"
     )]
-    pub trait ComponentId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ComponentId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ComponentId {}
+    impl ComponentId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeClusterAddonUpgradeStatus`. No description of our own yet: see the official API reference.

@@ -130,10 +130,10 @@ pub struct DescribeClusterAddonsUpgradeStatusBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     ComponentIds_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    component_ids: ComponentIds_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeClusterAddonsUpgradeStatusInput,
+    state: ::std::marker::PhantomData<(ClusterId_, ComponentIds_)>,
 }
 impl DescribeClusterAddonsUpgradeStatusBuilder<
     ::alibabacloud_runtime::Missing,
@@ -141,10 +141,13 @@ impl DescribeClusterAddonsUpgradeStatusBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeClusterAddonsUpgradeStatusBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            component_ids: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeClusterAddonsUpgradeStatusInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                component_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -154,79 +157,48 @@ impl<
 > DescribeClusterAddonsUpgradeStatusBuilder<ClusterId_, ComponentIds_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c23421cfa74454bc8b37163fd19af****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeClusterAddonsUpgradeStatusBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ComponentIds_,
     > {
+        self.input.cluster_id = value.into();
         DescribeClusterAddonsUpgradeStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            component_ids: self.component_ids,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `componentIds`: list of string, sent as one JSON string, required.
     pub fn component_ids(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> DescribeClusterAddonsUpgradeStatusBuilder<
         ClusterId_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.component_ids = value;
         DescribeClusterAddonsUpgradeStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            component_ids: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ClusterId_,
-    ComponentIds_,
-> DescribeClusterAddonsUpgradeStatusBuilder<ClusterId_, ComponentIds_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeClusterAddonsUpgradeStatusInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ComponentIds_: self::required::ComponentIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeClusterAddonsUpgradeStatusInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                component_ids: <ComponentIds_ as self::required::ComponentIds<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.component_ids),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeClusterAddonsUpgradeStatusInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ComponentIds_: self::required::ComponentIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        ClusterId_: self::required::ClusterId,
+        ComponentIds_: self::required::ComponentIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -236,48 +208,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeClusterAddonsUpgradeStatusError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ComponentIds_: self::required::ComponentIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        ClusterId_: self::required::ClusterId,
+        ComponentIds_: self::required::ComponentIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeClusterAddonsUpgradeStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeClusterAddonsUpgradeStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeClusterAddonsUpgradeStatus` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `componentIds` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `componentIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeClusterAddonsUpgradeStatus` needs its required parameter `componentIds`",
         label = "`componentIds` is not set",
         note = "set it with `.component_ids(…)` before this call"
     )]
-    pub trait ComponentIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ComponentIds<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait ComponentIds {}
+    impl ComponentIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeClusterAddonsUpgradeStatus`. No description of our own yet: see the official API reference.

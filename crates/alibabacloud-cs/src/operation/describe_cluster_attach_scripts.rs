@@ -94,53 +94,43 @@ pub enum DescribeClusterAttachScriptsError {
 pub struct DescribeClusterAttachScriptsBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    arch: ::std::option::Option<::std::string::String>,
-    expired: ::std::option::Option<i64>,
-    format_disk: ::std::option::Option<bool>,
-    keep_instance_name: ::std::option::Option<bool>,
-    nodepool_id: ::std::option::Option<::std::string::String>,
-    one_time_token: ::std::option::Option<bool>,
-    options: ::std::option::Option<::std::string::String>,
-    rds_instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeClusterAttachScriptsInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl DescribeClusterAttachScriptsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeClusterAttachScriptsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            arch: ::std::option::Option::None,
-            expired: ::std::option::Option::None,
-            format_disk: ::std::option::Option::None,
-            keep_instance_name: ::std::option::Option::None,
-            nodepool_id: ::std::option::Option::None,
-            one_time_token: ::std::option::Option::None,
-            options: ::std::option::Option::None,
-            rds_instances: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeClusterAttachScriptsInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                arch: ::std::option::Option::None,
+                expired: ::std::option::Option::None,
+                format_disk: ::std::option::Option::None,
+                keep_instance_name: ::std::option::Option::None,
+                nodepool_id: ::std::option::Option::None,
+                one_time_token: ::std::option::Option::None,
+                options: ::std::option::Option::None,
+                rds_instances: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> DescribeClusterAttachScriptsBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `ca375a93a30474552ad2a0ebe183e****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeClusterAttachScriptsBuilder<::std::string::String> {
+    ) -> DescribeClusterAttachScriptsBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         DescribeClusterAttachScriptsBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            arch: self.arch,
-            expired: self.expired,
-            format_disk: self.format_disk,
-            keep_instance_name: self.keep_instance_name,
-            nodepool_id: self.nodepool_id,
-            one_time_token: self.one_time_token,
+            client: self.client,
             options: self.options,
-            rds_instances: self.rds_instances,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `arch`: string, sent as a key of the JSON body. Example: `amd64`.
@@ -148,7 +138,7 @@ impl<ClusterId_> DescribeClusterAttachScriptsBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.arch = ::std::option::Option::Some(value.into());
+        self.input.arch = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `arch`.
@@ -156,37 +146,37 @@ impl<ClusterId_> DescribeClusterAttachScriptsBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.arch = value;
+        self.input.arch = value;
         self
     }
     /// Wire name `expired`: 64-bit integer, sent as a key of the JSON body. Example: `1740037333`.
     pub fn expired(mut self, value: i64) -> Self {
-        self.expired = ::std::option::Option::Some(value);
+        self.input.expired = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `expired`.
     pub fn set_expired(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.expired = value;
+        self.input.expired = value;
         self
     }
     /// Wire name `format_disk`: boolean, sent as a key of the JSON body. Example: `false`.
     pub fn format_disk(mut self, value: bool) -> Self {
-        self.format_disk = ::std::option::Option::Some(value);
+        self.input.format_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `format_disk`.
     pub fn set_format_disk(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.format_disk = value;
+        self.input.format_disk = value;
         self
     }
     /// Wire name `keep_instance_name`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn keep_instance_name(mut self, value: bool) -> Self {
-        self.keep_instance_name = ::std::option::Option::Some(value);
+        self.input.keep_instance_name = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `keep_instance_name`.
     pub fn set_keep_instance_name(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.keep_instance_name = value;
+        self.input.keep_instance_name = value;
         self
     }
     /// Wire name `nodepool_id`: string, sent as a key of the JSON body. Example: `np1c9229d9be2d432c93f77a88fca0****`.
@@ -194,7 +184,7 @@ impl<ClusterId_> DescribeClusterAttachScriptsBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.nodepool_id = ::std::option::Option::Some(value.into());
+        self.input.nodepool_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `nodepool_id`.
@@ -202,17 +192,17 @@ impl<ClusterId_> DescribeClusterAttachScriptsBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.nodepool_id = value;
+        self.input.nodepool_id = value;
         self
     }
     /// Wire name `one_time_token`: boolean, sent as a key of the JSON body.
     pub fn one_time_token(mut self, value: bool) -> Self {
-        self.one_time_token = ::std::option::Option::Some(value);
+        self.input.one_time_token = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `one_time_token`.
     pub fn set_one_time_token(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.one_time_token = value;
+        self.input.one_time_token = value;
         self
     }
     /// Wire name `options`: string, sent as a key of the JSON body. Example: `{\"enableIptables\": true,\"manageRuntime\": true,\"quiet\": true,\"allowedClusterAddons\": [\"kube-proxy\",\"flannel\",\"coredns\"]}`.
@@ -220,7 +210,7 @@ impl<ClusterId_> DescribeClusterAttachScriptsBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.options = ::std::option::Option::Some(value.into());
+        self.input.options = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `options`.
@@ -228,7 +218,7 @@ impl<ClusterId_> DescribeClusterAttachScriptsBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.options = value;
+        self.input.options = value;
         self
     }
     /// Wire name `rds_instances`: list of string, sent as a key of the JSON body.
@@ -236,7 +226,7 @@ impl<ClusterId_> DescribeClusterAttachScriptsBuilder<ClusterId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.rds_instances = ::std::option::Option::Some(value);
+        self.input.rds_instances = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `rds_instances`.
@@ -244,50 +234,20 @@ impl<ClusterId_> DescribeClusterAttachScriptsBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.rds_instances = value;
+        self.input.rds_instances = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> DescribeClusterAttachScriptsBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeClusterAttachScriptsInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeClusterAttachScriptsInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                arch: self.arch,
-                expired: self.expired,
-                format_disk: self.format_disk,
-                keep_instance_name: self.keep_instance_name,
-                nodepool_id: self.nodepool_id,
-                one_time_token: self.one_time_token,
-                options: self.options,
-                rds_instances: self.rds_instances,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeClusterAttachScriptsInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -297,29 +257,21 @@ impl<ClusterId_> DescribeClusterAttachScriptsBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<DescribeClusterAttachScriptsError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeClusterAttachScriptsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeClusterAttachScriptsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeClusterAttachScripts` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeClusterAttachScripts`. No description of our own yet: see the official API reference.

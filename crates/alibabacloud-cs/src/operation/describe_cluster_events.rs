@@ -151,58 +151,58 @@ pub enum DescribeClusterEventsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClusterEventsBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    page_size: ::std::option::Option<i64>,
-    page_number: ::std::option::Option<i64>,
-    task_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeClusterEventsInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl DescribeClusterEventsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeClusterEventsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            page_size: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            task_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeClusterEventsInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_size: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                task_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> DescribeClusterEventsBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c82e6987e2961451182edacd74faf****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeClusterEventsBuilder<::std::string::String> {
+    ) -> DescribeClusterEventsBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         DescribeClusterEventsBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            page_size: self.page_size,
-            page_number: self.page_number,
-            task_id: self.task_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `page_size`: 64-bit integer. Example: `50`.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `page_size`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `page_number`: 64-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i64) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `page_number`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `task_id`: string. Example: `T-xascadasd*****`.
@@ -210,7 +210,7 @@ impl<ClusterId_> DescribeClusterEventsBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.task_id = ::std::option::Option::Some(value.into());
+        self.input.task_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `task_id`.
@@ -218,41 +218,20 @@ impl<ClusterId_> DescribeClusterEventsBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.task_id = value;
+        self.input.task_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> DescribeClusterEventsBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeClusterEventsInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeClusterEventsInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                page_size: self.page_size,
-                page_number: self.page_number,
-                task_id: self.task_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeClusterEventsInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -262,29 +241,21 @@ impl<ClusterId_> DescribeClusterEventsBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<DescribeClusterEventsError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeClusterEventsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeClusterEventsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeClusterEvents` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeClusterEvents`. No description of our own yet: see the official API reference.
@@ -337,13 +308,12 @@ impl<ClusterId_> DescribeClusterEventsBuilder<ClusterId_> {
         DescribeClusterEventsInput,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

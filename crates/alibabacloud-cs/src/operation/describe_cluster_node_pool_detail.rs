@@ -1316,10 +1316,10 @@ pub struct DescribeClusterNodePoolDetailBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     NodepoolId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    nodepool_id: NodepoolId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeClusterNodePoolDetailInput,
+    state: ::std::marker::PhantomData<(ClusterId_, NodepoolId_)>,
 }
 impl DescribeClusterNodePoolDetailBuilder<
     ::alibabacloud_runtime::Missing,
@@ -1327,10 +1327,13 @@ impl DescribeClusterNodePoolDetailBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeClusterNodePoolDetailBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            nodepool_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeClusterNodePoolDetailInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                nodepool_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -1340,69 +1343,42 @@ impl<
 > DescribeClusterNodePoolDetailBuilder<ClusterId_, NodepoolId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c23421cfa74454bc8b37163fd19af****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeClusterNodePoolDetailBuilder<::std::string::String, NodepoolId_> {
+    ) -> DescribeClusterNodePoolDetailBuilder<::alibabacloud_runtime::Set, NodepoolId_> {
+        self.input.cluster_id = value.into();
         DescribeClusterNodePoolDetailBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            nodepool_id: self.nodepool_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NodepoolId`: string, sent in the request path, required. Example: `np31da1b38983f4511b490fc62108a****`.
     pub fn nodepool_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeClusterNodePoolDetailBuilder<ClusterId_, ::std::string::String> {
+    ) -> DescribeClusterNodePoolDetailBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.nodepool_id = value.into();
         DescribeClusterNodePoolDetailBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            nodepool_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ClusterId_,
-    NodepoolId_,
-> DescribeClusterNodePoolDetailBuilder<ClusterId_, NodepoolId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeClusterNodePoolDetailInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeClusterNodePoolDetailInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
-                    ::std::string::String,
-                >>::into_value(self.nodepool_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeClusterNodePoolDetailInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -1412,45 +1388,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeClusterNodePoolDetailError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeClusterNodePoolDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeClusterNodePoolDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeClusterNodePoolDetail` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NodepoolId` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NodepoolId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeClusterNodePoolDetail` needs its required parameter `NodepoolId`",
         label = "`NodepoolId` is not set",
         note = "set it with `.nodepool_id(…)` before this call"
     )]
-    pub trait NodepoolId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NodepoolId {}
+    impl NodepoolId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeClusterNodePoolDetail`. No description of our own yet: see the official API reference.

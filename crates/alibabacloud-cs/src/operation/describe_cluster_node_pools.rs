@@ -1258,32 +1258,36 @@ pub enum DescribeClusterNodePoolsError {
 pub struct DescribeClusterNodePoolsBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    nodepool_name: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeClusterNodePoolsInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl DescribeClusterNodePoolsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeClusterNodePoolsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            nodepool_name: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeClusterNodePoolsInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                nodepool_name: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> DescribeClusterNodePoolsBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `cc0f87de0b8fb403f86e10e204f83****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeClusterNodePoolsBuilder<::std::string::String> {
+    ) -> DescribeClusterNodePoolsBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         DescribeClusterNodePoolsBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            nodepool_name: self.nodepool_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NodepoolName`: string. Example: `nodepool-test\n`.
@@ -1291,7 +1295,7 @@ impl<ClusterId_> DescribeClusterNodePoolsBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.nodepool_name = ::std::option::Option::Some(value.into());
+        self.input.nodepool_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NodepoolName`.
@@ -1299,43 +1303,20 @@ impl<ClusterId_> DescribeClusterNodePoolsBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.nodepool_name = value;
+        self.input.nodepool_name = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> DescribeClusterNodePoolsBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeClusterNodePoolsInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeClusterNodePoolsInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                nodepool_name: self.nodepool_name,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeClusterNodePoolsInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -1345,29 +1326,21 @@ impl<ClusterId_> DescribeClusterNodePoolsBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<DescribeClusterNodePoolsError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeClusterNodePoolsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeClusterNodePoolsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeClusterNodePools` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeClusterNodePools`. No description of our own yet: see the official API reference.

@@ -187,44 +187,40 @@ pub enum DescribeClusterNodesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClusterNodesBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    instance_ids: ::std::option::Option<::std::string::String>,
-    nodepool_id: ::std::option::Option<::std::string::String>,
-    state: ::std::option::Option<::std::string::String>,
-    page_size: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeClusterNodesInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl DescribeClusterNodesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeClusterNodesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            instance_ids: ::std::option::Option::None,
-            nodepool_id: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeClusterNodesInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_ids: ::std::option::Option::None,
+                nodepool_id: ::std::option::Option::None,
+                state: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c82e6987e2961451182edacd74faf****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeClusterNodesBuilder<::std::string::String> {
+    ) -> DescribeClusterNodesBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         DescribeClusterNodesBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            instance_ids: self.instance_ids,
-            nodepool_id: self.nodepool_id,
-            state: self.state,
-            page_size: self.page_size,
-            page_number: self.page_number,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `instanceIds`: string. Example: `"i-bp11xjhwkj8k966u****,i-bp1dmhc2bu5igkyq****"`.
@@ -232,7 +228,7 @@ impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_ids = ::std::option::Option::Some(value.into());
+        self.input.instance_ids = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `instanceIds`.
@@ -240,7 +236,7 @@ impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_ids = value;
+        self.input.instance_ids = value;
         self
     }
     /// Wire name `nodepool_id`: string. Example: `np****`.
@@ -248,7 +244,7 @@ impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.nodepool_id = ::std::option::Option::Some(value.into());
+        self.input.nodepool_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `nodepool_id`.
@@ -256,7 +252,7 @@ impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.nodepool_id = value;
+        self.input.nodepool_id = value;
         self
     }
     /// Wire name `state`: string. Example: `running`.
@@ -264,7 +260,7 @@ impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
+        self.input.state = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `state`.
@@ -272,7 +268,7 @@ impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.state = value;
+        self.input.state = value;
         self
     }
     /// Wire name `pageSize`: string. Example: `10`.
@@ -280,7 +276,7 @@ impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+        self.input.page_size = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `pageSize`.
@@ -288,7 +284,7 @@ impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `pageNumber`: string. Example: `1`.
@@ -296,7 +292,7 @@ impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.page_number = ::std::option::Option::Some(value.into());
+        self.input.page_number = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `pageNumber`.
@@ -304,43 +300,20 @@ impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeClusterNodesInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeClusterNodesInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                instance_ids: self.instance_ids,
-                nodepool_id: self.nodepool_id,
-                state: self.state,
-                page_size: self.page_size,
-                page_number: self.page_number,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeClusterNodesInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -350,29 +323,21 @@ impl<ClusterId_> DescribeClusterNodesBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<DescribeClusterNodesError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeClusterNodesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeClusterNodesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeClusterNodes` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeClusterNodes`. No description of our own yet: see the official API reference.

@@ -144,88 +144,70 @@ pub enum DescribeClusterTasksError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClusterTasksBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    page_size: ::std::option::Option<i32>,
-    page_number: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeClusterTasksInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl DescribeClusterTasksBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeClusterTasksBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            page_size: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeClusterTasksInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_size: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> DescribeClusterTasksBuilder<ClusterId_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `c23421cfa74454bc8b37163fd19af****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeClusterTasksBuilder<::std::string::String> {
+    ) -> DescribeClusterTasksBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         DescribeClusterTasksBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            page_size: self.page_size,
-            page_number: self.page_number,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `page_size`: 32-bit integer. Example: `20`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `page_size`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `page_number`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `page_number`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> DescribeClusterTasksBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeClusterTasksInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeClusterTasksInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                page_size: self.page_size,
-                page_number: self.page_number,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeClusterTasksInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -235,29 +217,21 @@ impl<ClusterId_> DescribeClusterTasksBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<DescribeClusterTasksError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeClusterTasksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeClusterTasksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeClusterTasks` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeClusterTasks`. No description of our own yet: see the official API reference.
@@ -310,13 +284,12 @@ impl<ClusterId_> DescribeClusterTasksBuilder<ClusterId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeClusterTasksInput>
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -68,50 +68,52 @@ pub enum DescribeClusterV2UserKubeconfigError {
 pub struct DescribeClusterV2UserKubeconfigBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    private_ip_address: ::std::option::Option<bool>,
-    temporary_duration_minutes: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeClusterV2UserKubeconfigInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl DescribeClusterV2UserKubeconfigBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeClusterV2UserKubeconfigBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            private_ip_address: ::std::option::Option::None,
-            temporary_duration_minutes: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeClusterV2UserKubeconfigInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                private_ip_address: ::std::option::Option::None,
+                temporary_duration_minutes: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> DescribeClusterV2UserKubeconfigBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeClusterV2UserKubeconfigBuilder<::std::string::String> {
+    ) -> DescribeClusterV2UserKubeconfigBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         DescribeClusterV2UserKubeconfigBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            private_ip_address: self.private_ip_address,
-            temporary_duration_minutes: self.temporary_duration_minutes,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrivateIpAddress`: boolean.
     pub fn private_ip_address(mut self, value: bool) -> Self {
-        self.private_ip_address = ::std::option::Option::Some(value);
+        self.input.private_ip_address = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PrivateIpAddress`.
     pub fn set_private_ip_address(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.private_ip_address = value;
+        self.input.private_ip_address = value;
         self
     }
     /// Wire name `TemporaryDurationMinutes`: 64-bit integer.
     pub fn temporary_duration_minutes(mut self, value: i64) -> Self {
-        self.temporary_duration_minutes = ::std::option::Option::Some(value);
+        self.input.temporary_duration_minutes = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TemporaryDurationMinutes`.
@@ -119,44 +121,20 @@ impl<ClusterId_> DescribeClusterV2UserKubeconfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.temporary_duration_minutes = value;
+        self.input.temporary_duration_minutes = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> DescribeClusterV2UserKubeconfigBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeClusterV2UserKubeconfigInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeClusterV2UserKubeconfigInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                private_ip_address: self.private_ip_address,
-                temporary_duration_minutes: self.temporary_duration_minutes,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeClusterV2UserKubeconfigInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -166,29 +144,21 @@ impl<ClusterId_> DescribeClusterV2UserKubeconfigBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<DescribeClusterV2UserKubeconfigError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeClusterV2UserKubeconfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeClusterV2UserKubeconfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeClusterV2UserKubeconfig` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeClusterV2UserKubeconfig`. No description of our own yet: see the official API reference.

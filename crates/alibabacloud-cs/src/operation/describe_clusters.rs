@@ -189,20 +189,20 @@ pub enum DescribeClustersError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClustersBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    name: ::std::option::Option<::std::string::String>,
-    cluster_type: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeClustersInput,
 }
 impl DescribeClustersBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeClustersBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            name: ::std::option::Option::None,
-            cluster_type: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeClustersInput {
+                name: ::std::option::Option::None,
+                cluster_type: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -212,7 +212,7 @@ impl DescribeClustersBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `name`.
@@ -220,7 +220,7 @@ impl DescribeClustersBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `clusterType`: string. Example: `ManagedKubernetes`.
@@ -228,7 +228,7 @@ impl DescribeClustersBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_type = ::std::option::Option::Some(value.into());
+        self.input.cluster_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `clusterType`.
@@ -236,7 +236,7 @@ impl DescribeClustersBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_type = value;
+        self.input.cluster_type = value;
         self
     }
     /// Wire name `resource_group_id`: string.
@@ -244,7 +244,7 @@ impl DescribeClustersBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `resource_group_id`.
@@ -252,32 +252,17 @@ impl DescribeClustersBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribeClustersBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeClustersInput) {
-        (
-            self._client,
-            self._options,
-            DescribeClustersInput {
-                name: self.name,
-                cluster_type: self.cluster_type,
-                resource_group_id: self.resource_group_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeClustersInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -286,8 +271,7 @@ impl DescribeClustersBuilder {
         DescribeClustersOutput,
         ::alibabacloud_runtime::SdkError<DescribeClustersError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -356,30 +356,25 @@ pub enum DescribeClustersV1Error {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeClustersV1Builder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    name: ::std::option::Option<::std::string::String>,
-    cluster_type: ::std::option::Option<::std::string::String>,
-    page_size: ::std::option::Option<i64>,
-    page_number: ::std::option::Option<i64>,
-    profile: ::std::option::Option<::std::string::String>,
-    cluster_spec: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
-    cluster_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeClustersV1Input,
 }
 impl DescribeClustersV1Builder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeClustersV1Builder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            name: ::std::option::Option::None,
-            cluster_type: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            profile: ::std::option::Option::None,
-            cluster_spec: ::std::option::Option::None,
-            region_id: ::std::option::Option::None,
-            cluster_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeClustersV1Input {
+                name: ::std::option::Option::None,
+                cluster_type: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                profile: ::std::option::Option::None,
+                cluster_spec: ::std::option::Option::None,
+                region_id: ::std::option::Option::None,
+                cluster_id: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -389,7 +384,7 @@ impl DescribeClustersV1Builder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `name`.
@@ -397,7 +392,7 @@ impl DescribeClustersV1Builder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `cluster_type`: string. Example: `Kubernetes`.
@@ -405,7 +400,7 @@ impl DescribeClustersV1Builder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_type = ::std::option::Option::Some(value.into());
+        self.input.cluster_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_type`.
@@ -413,27 +408,27 @@ impl DescribeClustersV1Builder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_type = value;
+        self.input.cluster_type = value;
         self
     }
     /// Wire name `page_size`: 64-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `page_size`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `page_number`: 64-bit integer. Example: `3`.
     pub fn page_number(mut self, value: i64) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `page_number`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `profile`: string. Example: `Default`.
@@ -441,7 +436,7 @@ impl DescribeClustersV1Builder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.profile = ::std::option::Option::Some(value.into());
+        self.input.profile = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `profile`.
@@ -449,7 +444,7 @@ impl DescribeClustersV1Builder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.profile = value;
+        self.input.profile = value;
         self
     }
     /// Wire name `cluster_spec`: string. Example: `ack.pro.small`.
@@ -457,7 +452,7 @@ impl DescribeClustersV1Builder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_spec = ::std::option::Option::Some(value.into());
+        self.input.cluster_spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_spec`.
@@ -465,7 +460,7 @@ impl DescribeClustersV1Builder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_spec = value;
+        self.input.cluster_spec = value;
         self
     }
     /// Wire name `region_id`: string. Example: `cn-hangzhou`.
@@ -473,7 +468,7 @@ impl DescribeClustersV1Builder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `region_id`.
@@ -481,7 +476,7 @@ impl DescribeClustersV1Builder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `cluster_id`: string. Example: `ca418e5e6fa2849d78301341700axxxxx`.
@@ -489,7 +484,7 @@ impl DescribeClustersV1Builder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_id = ::std::option::Option::Some(value.into());
+        self.input.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_id`.
@@ -497,37 +492,17 @@ impl DescribeClustersV1Builder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_id = value;
+        self.input.cluster_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribeClustersV1Builder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeClustersV1Input) {
-        (
-            self._client,
-            self._options,
-            DescribeClustersV1Input {
-                name: self.name,
-                cluster_type: self.cluster_type,
-                page_size: self.page_size,
-                page_number: self.page_number,
-                profile: self.profile,
-                cluster_spec: self.cluster_spec,
-                region_id: self.region_id,
-                cluster_id: self.cluster_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeClustersV1Input {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -536,8 +511,7 @@ impl DescribeClustersV1Builder {
         DescribeClustersV1Output,
         ::alibabacloud_runtime::SdkError<DescribeClustersV1Error>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -587,11 +561,10 @@ impl DescribeClustersV1Builder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeClustersV1Input> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -74,35 +74,37 @@ pub enum DescribeExternalAgentError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeExternalAgentBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    private_ip_address: ::std::option::Option<::std::string::String>,
-    agent_mode: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeExternalAgentInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl DescribeExternalAgentBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeExternalAgentBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            private_ip_address: ::std::option::Option::None,
-            agent_mode: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeExternalAgentInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                private_ip_address: ::std::option::Option::None,
+                agent_mode: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> DescribeExternalAgentBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c106f377e16f34eb1808d6b9362c9****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeExternalAgentBuilder<::std::string::String> {
+    ) -> DescribeExternalAgentBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         DescribeExternalAgentBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            private_ip_address: self.private_ip_address,
-            agent_mode: self.agent_mode,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrivateIpAddress`: string. Example: `true`.
@@ -110,7 +112,7 @@ impl<ClusterId_> DescribeExternalAgentBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_ip_address = ::std::option::Option::Some(value.into());
+        self.input.private_ip_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivateIpAddress`.
@@ -118,7 +120,7 @@ impl<ClusterId_> DescribeExternalAgentBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_ip_address = value;
+        self.input.private_ip_address = value;
         self
     }
     /// Wire name `AgentMode`: string. Example: `admin`.
@@ -126,7 +128,7 @@ impl<ClusterId_> DescribeExternalAgentBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.agent_mode = ::std::option::Option::Some(value.into());
+        self.input.agent_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AgentMode`.
@@ -134,40 +136,20 @@ impl<ClusterId_> DescribeExternalAgentBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.agent_mode = value;
+        self.input.agent_mode = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> DescribeExternalAgentBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeExternalAgentInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeExternalAgentInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                private_ip_address: self.private_ip_address,
-                agent_mode: self.agent_mode,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeExternalAgentInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -177,29 +159,21 @@ impl<ClusterId_> DescribeExternalAgentBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<DescribeExternalAgentError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeExternalAgentBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeExternalAgentBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeExternalAgent` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeExternalAgent`. No description of our own yet: see the official API reference.

@@ -185,15 +185,10 @@ pub struct DescribeKubernetesVersionMetadataBuilder<
     Region_ = ::alibabacloud_runtime::Missing,
     ClusterType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region: Region_,
-    cluster_type: ClusterType_,
-    kubernetes_version: ::std::option::Option<::std::string::String>,
-    profile: ::std::option::Option<::std::string::String>,
-    runtime: ::std::option::Option<::std::string::String>,
-    mode: ::std::option::Option<::std::string::String>,
-    query_upgradable_version: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeKubernetesVersionMetadataInput,
+    state: ::std::marker::PhantomData<(Region_, ClusterType_)>,
 }
 impl DescribeKubernetesVersionMetadataBuilder<
     ::alibabacloud_runtime::Missing,
@@ -201,15 +196,18 @@ impl DescribeKubernetesVersionMetadataBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeKubernetesVersionMetadataBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region: ::alibabacloud_runtime::Missing,
-            cluster_type: ::alibabacloud_runtime::Missing,
-            kubernetes_version: ::std::option::Option::None,
-            profile: ::std::option::Option::None,
-            runtime: ::std::option::Option::None,
-            mode: ::std::option::Option::None,
-            query_upgradable_version: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeKubernetesVersionMetadataInput {
+                region: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                cluster_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                kubernetes_version: ::std::option::Option::None,
+                profile: ::std::option::Option::None,
+                runtime: ::std::option::Option::None,
+                mode: ::std::option::Option::None,
+                query_upgradable_version: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -219,36 +217,31 @@ impl<
 > DescribeKubernetesVersionMetadataBuilder<Region_, ClusterType_> {
     /// Wire name `Region`: string, required. Example: `cn-beijing`.
     pub fn region(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeKubernetesVersionMetadataBuilder<::std::string::String, ClusterType_> {
+    ) -> DescribeKubernetesVersionMetadataBuilder<
+        ::alibabacloud_runtime::Set,
+        ClusterType_,
+    > {
+        self.input.region = value.into();
         DescribeKubernetesVersionMetadataBuilder {
-            _client: self._client,
-            _options: self._options,
-            region: value.into(),
-            cluster_type: self.cluster_type,
-            kubernetes_version: self.kubernetes_version,
-            profile: self.profile,
-            runtime: self.runtime,
-            mode: self.mode,
-            query_upgradable_version: self.query_upgradable_version,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClusterType`: string, required. Example: `Kubernetes`.
     pub fn cluster_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeKubernetesVersionMetadataBuilder<Region_, ::std::string::String> {
+    ) -> DescribeKubernetesVersionMetadataBuilder<Region_, ::alibabacloud_runtime::Set> {
+        self.input.cluster_type = value.into();
         DescribeKubernetesVersionMetadataBuilder {
-            _client: self._client,
-            _options: self._options,
-            region: self.region,
-            cluster_type: value.into(),
-            kubernetes_version: self.kubernetes_version,
-            profile: self.profile,
-            runtime: self.runtime,
-            mode: self.mode,
-            query_upgradable_version: self.query_upgradable_version,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KubernetesVersion`: string. Example: `1.16.9-aliyun.1`.
@@ -256,7 +249,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.kubernetes_version = ::std::option::Option::Some(value.into());
+        self.input.kubernetes_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KubernetesVersion`.
@@ -264,7 +257,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.kubernetes_version = value;
+        self.input.kubernetes_version = value;
         self
     }
     /// Wire name `Profile`: string. Example: `Default`.
@@ -272,7 +265,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.profile = ::std::option::Option::Some(value.into());
+        self.input.profile = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Profile`.
@@ -280,7 +273,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.profile = value;
+        self.input.profile = value;
         self
     }
     /// Wire name `runtime`: string. Example: `docker`.
@@ -288,7 +281,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.runtime = ::std::option::Option::Some(value.into());
+        self.input.runtime = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `runtime`.
@@ -296,7 +289,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.runtime = value;
+        self.input.runtime = value;
         self
     }
     /// Wire name `Mode`: string. The service's default: `creatable`. Example: `supported`.
@@ -304,7 +297,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.mode = ::std::option::Option::Some(value.into());
+        self.input.mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Mode`.
@@ -312,12 +305,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.mode = value;
+        self.input.mode = value;
         self
     }
     /// Wire name `QueryUpgradableVersion`: boolean. Example: `1.30.1-aliyun.1`.
     pub fn query_upgradable_version(mut self, value: bool) -> Self {
-        self.query_upgradable_version = ::std::option::Option::Some(value);
+        self.input.query_upgradable_version = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `QueryUpgradableVersion`.
@@ -325,55 +318,21 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.query_upgradable_version = value;
+        self.input.query_upgradable_version = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    Region_,
-    ClusterType_,
-> DescribeKubernetesVersionMetadataBuilder<Region_, ClusterType_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeKubernetesVersionMetadataInput,
-    )
-    where
-        Region_: self::required::Region<::std::string::String>,
-        ClusterType_: self::required::ClusterType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeKubernetesVersionMetadataInput {
-                region: <Region_ as self::required::Region<
-                    ::std::string::String,
-                >>::into_value(self.region),
-                cluster_type: <ClusterType_ as self::required::ClusterType<
-                    ::std::string::String,
-                >>::into_value(self.cluster_type),
-                kubernetes_version: self.kubernetes_version,
-                profile: self.profile,
-                runtime: self.runtime,
-                mode: self.mode,
-                query_upgradable_version: self.query_upgradable_version,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeKubernetesVersionMetadataInput
     where
-        Region_: self::required::Region<::std::string::String>,
-        ClusterType_: self::required::ClusterType<::std::string::String>,
+        Region_: self::required::Region,
+        ClusterType_: self::required::ClusterType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -383,45 +342,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeKubernetesVersionMetadataError>,
     >
     where
-        Region_: self::required::Region<::std::string::String>,
-        ClusterType_: self::required::ClusterType<::std::string::String>,
+        Region_: self::required::Region,
+        ClusterType_: self::required::ClusterType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeKubernetesVersionMetadataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeKubernetesVersionMetadataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Region` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Region` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeKubernetesVersionMetadata` needs its required parameter `Region`",
         label = "`Region` is not set",
         note = "set it with `.region(…)` before this call"
     )]
-    pub trait Region<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ClusterType` once it is set, so `send` and `build` can require it.
+    pub trait Region {}
+    impl Region for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ClusterType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeKubernetesVersionMetadata` needs its required parameter `ClusterType`",
         label = "`ClusterType` is not set",
         note = "set it with `.cluster_type(…)` before this call"
     )]
-    pub trait ClusterType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Region<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ClusterType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterType {}
+    impl ClusterType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeKubernetesVersionMetadata`. No description of our own yet: see the official API reference.

@@ -147,11 +147,10 @@ pub struct DescribeNodePoolVulsBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     NodepoolId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    nodepool_id: NodepoolId_,
-    necessity: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeNodePoolVulsInput,
+    state: ::std::marker::PhantomData<(ClusterId_, NodepoolId_)>,
 }
 impl DescribeNodePoolVulsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -159,39 +158,42 @@ impl DescribeNodePoolVulsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeNodePoolVulsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            nodepool_id: ::alibabacloud_runtime::Missing,
-            necessity: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeNodePoolVulsInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                nodepool_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                necessity: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, NodepoolId_> DescribeNodePoolVulsBuilder<ClusterId_, NodepoolId_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `c17e742cee942410486f237293d66****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeNodePoolVulsBuilder<::std::string::String, NodepoolId_> {
+    ) -> DescribeNodePoolVulsBuilder<::alibabacloud_runtime::Set, NodepoolId_> {
+        self.input.cluster_id = value.into();
         DescribeNodePoolVulsBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            nodepool_id: self.nodepool_id,
-            necessity: self.necessity,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `nodepool_id`: string, sent in the request path, required. Example: `np38f32fdbc60e4a1e957ffde77846****`.
     pub fn nodepool_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeNodePoolVulsBuilder<ClusterId_, ::std::string::String> {
+    ) -> DescribeNodePoolVulsBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.nodepool_id = value.into();
         DescribeNodePoolVulsBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            nodepool_id: value.into(),
-            necessity: self.necessity,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `necessity`: string. Example: `asap`.
@@ -199,7 +201,7 @@ impl<ClusterId_, NodepoolId_> DescribeNodePoolVulsBuilder<ClusterId_, NodepoolId
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.necessity = ::std::option::Option::Some(value.into());
+        self.input.necessity = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `necessity`.
@@ -207,44 +209,21 @@ impl<ClusterId_, NodepoolId_> DescribeNodePoolVulsBuilder<ClusterId_, NodepoolId
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.necessity = value;
+        self.input.necessity = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, NodepoolId_> DescribeNodePoolVulsBuilder<ClusterId_, NodepoolId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeNodePoolVulsInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeNodePoolVulsInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
-                    ::std::string::String,
-                >>::into_value(self.nodepool_id),
-                necessity: self.necessity,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeNodePoolVulsInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -254,45 +233,30 @@ impl<ClusterId_, NodepoolId_> DescribeNodePoolVulsBuilder<ClusterId_, NodepoolId
         ::alibabacloud_runtime::SdkError<DescribeNodePoolVulsError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeNodePoolVulsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeNodePoolVulsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeNodePoolVuls` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `nodepool_id` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `nodepool_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeNodePoolVuls` needs its required parameter `nodepool_id`",
         label = "`nodepool_id` is not set",
         note = "set it with `.nodepool_id(…)` before this call"
     )]
-    pub trait NodepoolId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NodepoolId {}
+    impl NodepoolId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeNodePoolVuls`. No description of our own yet: see the official API reference.

@@ -61,33 +61,28 @@ pub enum DescribePoliciesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePoliciesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribePoliciesInput,
 }
 impl DescribePoliciesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribePoliciesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribePoliciesInput {},
         }
     }
 }
 impl DescribePoliciesBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribePoliciesBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribePoliciesInput) {
-        (self._client, self._options, DescribePoliciesInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribePoliciesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -96,8 +91,7 @@ impl DescribePoliciesBuilder {
         DescribePoliciesOutput,
         ::alibabacloud_runtime::SdkError<DescribePoliciesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

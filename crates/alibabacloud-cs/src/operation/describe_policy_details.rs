@@ -90,60 +90,48 @@ pub enum DescribePolicyDetailsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePolicyDetailsBuilder<PolicyName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    policy_name: PolicyName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribePolicyDetailsInput,
+    state: ::std::marker::PhantomData<(PolicyName_,)>,
 }
 impl DescribePolicyDetailsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribePolicyDetailsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            policy_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribePolicyDetailsInput {
+                policy_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<PolicyName_> DescribePolicyDetailsBuilder<PolicyName_> {
     /// Wire name `policy_name`: string, sent in the request path, required. Example: `ACKAllowedRepos`.
     pub fn policy_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribePolicyDetailsBuilder<::std::string::String> {
+    ) -> DescribePolicyDetailsBuilder<::alibabacloud_runtime::Set> {
+        self.input.policy_name = value.into();
         DescribePolicyDetailsBuilder {
-            _client: self._client,
-            _options: self._options,
-            policy_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<PolicyName_> DescribePolicyDetailsBuilder<PolicyName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribePolicyDetailsInput)
-    where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribePolicyDetailsInput {
-                policy_name: <PolicyName_ as self::required::PolicyName<
-                    ::std::string::String,
-                >>::into_value(self.policy_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribePolicyDetailsInput
     where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
+        PolicyName_: self::required::PolicyName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -153,29 +141,21 @@ impl<PolicyName_> DescribePolicyDetailsBuilder<PolicyName_> {
         ::alibabacloud_runtime::SdkError<DescribePolicyDetailsError>,
     >
     where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
+        PolicyName_: self::required::PolicyName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribePolicyDetailsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribePolicyDetailsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `policy_name` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `policy_name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribePolicyDetails` needs its required parameter `policy_name`",
         label = "`policy_name` is not set",
         note = "set it with `.policy_name(…)` before this call"
     )]
-    pub trait PolicyName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::PolicyName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PolicyName {}
+    impl PolicyName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribePolicyDetails`. No description of our own yet: see the official API reference.

@@ -114,12 +114,10 @@ pub struct DescribeResourcesDeleteProtectionBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     ResourceType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    resource_type: ResourceType_,
-    namespace: ::std::option::Option<::std::string::String>,
-    resources: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeResourcesDeleteProtectionInput,
+    state: ::std::marker::PhantomData<(ClusterId_, ResourceType_)>,
 }
 impl DescribeResourcesDeleteProtectionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -127,12 +125,15 @@ impl DescribeResourcesDeleteProtectionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeResourcesDeleteProtectionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            resource_type: ::alibabacloud_runtime::Missing,
-            namespace: ::std::option::Option::None,
-            resources: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeResourcesDeleteProtectionInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                namespace: ::std::option::Option::None,
+                resources: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -142,30 +143,34 @@ impl<
 > DescribeResourcesDeleteProtectionBuilder<ClusterId_, ResourceType_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c82e6987e2961451182edacd74faf****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeResourcesDeleteProtectionBuilder<::std::string::String, ResourceType_> {
+    ) -> DescribeResourcesDeleteProtectionBuilder<
+        ::alibabacloud_runtime::Set,
+        ResourceType_,
+    > {
+        self.input.cluster_id = value.into();
         DescribeResourcesDeleteProtectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            resource_type: self.resource_type,
-            namespace: self.namespace,
-            resources: self.resources,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceType`: [`ResourceType`], sent in the request path, required. Example: `namespaces`.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<ResourceType>,
-    ) -> DescribeResourcesDeleteProtectionBuilder<ClusterId_, ResourceType> {
+    ) -> DescribeResourcesDeleteProtectionBuilder<
+        ClusterId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.resource_type = value.into();
         DescribeResourcesDeleteProtectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            resource_type: value.into(),
-            namespace: self.namespace,
-            resources: self.resources,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `namespace`: string. Example: `default`.
@@ -173,7 +178,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.namespace = ::std::option::Option::Some(value.into());
+        self.input.namespace = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `namespace`.
@@ -181,7 +186,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.namespace = value;
+        self.input.namespace = value;
         self
     }
     /// Wire name `resources`: string. Example: `test1,test2`.
@@ -189,7 +194,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resources = ::std::option::Option::Some(value.into());
+        self.input.resources = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `resources`.
@@ -197,52 +202,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resources = value;
+        self.input.resources = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ClusterId_,
-    ResourceType_,
-> DescribeResourcesDeleteProtectionBuilder<ClusterId_, ResourceType_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeResourcesDeleteProtectionInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<ResourceType>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeResourcesDeleteProtectionInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ResourceType,
-                >>::into_value(self.resource_type),
-                namespace: self.namespace,
-                resources: self.resources,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeResourcesDeleteProtectionInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<ResourceType>,
+        ClusterId_: self::required::ClusterId,
+        ResourceType_: self::required::ResourceType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -252,45 +226,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeResourcesDeleteProtectionError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<ResourceType>,
+        ClusterId_: self::required::ClusterId,
+        ResourceType_: self::required::ResourceType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeResourcesDeleteProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeResourcesDeleteProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeResourcesDeleteProtection` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeResourcesDeleteProtection` needs its required parameter `ResourceType`",
         label = "`ResourceType` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceType<ResourceType> for ResourceType {
-    fn into_value(self) -> ResourceType {
-        self
-    }
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeResourcesDeleteProtection`. No description of our own yet: see the official API reference.

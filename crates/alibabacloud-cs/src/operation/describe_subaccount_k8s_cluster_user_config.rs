@@ -82,12 +82,10 @@ pub struct DescribeSubaccountK8sClusterUserConfigBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     Uid_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    uid: Uid_,
-    private_ip_address: ::std::option::Option<bool>,
-    temporary_duration_minutes: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeSubaccountK8sClusterUserConfigInput,
+    state: ::std::marker::PhantomData<(ClusterId_, Uid_)>,
 }
 impl DescribeSubaccountK8sClusterUserConfigBuilder<
     ::alibabacloud_runtime::Missing,
@@ -95,60 +93,64 @@ impl DescribeSubaccountK8sClusterUserConfigBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeSubaccountK8sClusterUserConfigBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            uid: ::alibabacloud_runtime::Missing,
-            private_ip_address: ::std::option::Option::None,
-            temporary_duration_minutes: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeSubaccountK8sClusterUserConfigInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                uid: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                private_ip_address: ::std::option::Option::None,
+                temporary_duration_minutes: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, Uid_> DescribeSubaccountK8sClusterUserConfigBuilder<ClusterId_, Uid_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c5b5e80b0b64a4bf6939d2d8f****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeSubaccountK8sClusterUserConfigBuilder<::std::string::String, Uid_> {
+    ) -> DescribeSubaccountK8sClusterUserConfigBuilder<
+        ::alibabacloud_runtime::Set,
+        Uid_,
+    > {
+        self.input.cluster_id = value.into();
         DescribeSubaccountK8sClusterUserConfigBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            uid: self.uid,
-            private_ip_address: self.private_ip_address,
-            temporary_duration_minutes: self.temporary_duration_minutes,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Uid`: string, sent in the request path, required. Example: `26562443851650****`.
     pub fn uid(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeSubaccountK8sClusterUserConfigBuilder<
         ClusterId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.uid = value.into();
         DescribeSubaccountK8sClusterUserConfigBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            uid: value.into(),
-            private_ip_address: self.private_ip_address,
-            temporary_duration_minutes: self.temporary_duration_minutes,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrivateIpAddress`: boolean. Example: `true`.
     pub fn private_ip_address(mut self, value: bool) -> Self {
-        self.private_ip_address = ::std::option::Option::Some(value);
+        self.input.private_ip_address = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PrivateIpAddress`.
     pub fn set_private_ip_address(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.private_ip_address = value;
+        self.input.private_ip_address = value;
         self
     }
     /// Wire name `TemporaryDurationMinutes`: 64-bit integer. Example: `15`.
     pub fn temporary_duration_minutes(mut self, value: i64) -> Self {
-        self.temporary_duration_minutes = ::std::option::Option::Some(value);
+        self.input.temporary_duration_minutes = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TemporaryDurationMinutes`.
@@ -156,49 +158,21 @@ impl<ClusterId_, Uid_> DescribeSubaccountK8sClusterUserConfigBuilder<ClusterId_,
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.temporary_duration_minutes = value;
+        self.input.temporary_duration_minutes = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, Uid_> DescribeSubaccountK8sClusterUserConfigBuilder<ClusterId_, Uid_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeSubaccountK8sClusterUserConfigInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Uid_: self::required::Uid<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeSubaccountK8sClusterUserConfigInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                uid: <Uid_ as self::required::Uid<
-                    ::std::string::String,
-                >>::into_value(self.uid),
-                private_ip_address: self.private_ip_address,
-                temporary_duration_minutes: self.temporary_duration_minutes,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeSubaccountK8sClusterUserConfigInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Uid_: self::required::Uid<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        Uid_: self::required::Uid,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -208,45 +182,30 @@ impl<ClusterId_, Uid_> DescribeSubaccountK8sClusterUserConfigBuilder<ClusterId_,
         ::alibabacloud_runtime::SdkError<DescribeSubaccountK8sClusterUserConfigError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Uid_: self::required::Uid<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        Uid_: self::required::Uid,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeSubaccountK8sClusterUserConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeSubaccountK8sClusterUserConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeSubaccountK8sClusterUserConfig` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Uid` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Uid` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeSubaccountK8sClusterUserConfig` needs its required parameter `Uid`",
         label = "`Uid` is not set",
         note = "set it with `.uid(…)` before this call"
     )]
-    pub trait Uid<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Uid<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Uid {}
+    impl Uid for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeSubaccountK8sClusterUserConfig`. No description of our own yet: see the official API reference.

@@ -112,32 +112,36 @@ pub enum DescribeTemplateAttributeError {
 pub struct DescribeTemplateAttributeBuilder<
     TemplateId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    template_id: TemplateId_,
-    template_type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeTemplateAttributeInput,
+    state: ::std::marker::PhantomData<(TemplateId_,)>,
 }
 impl DescribeTemplateAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeTemplateAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            template_id: ::alibabacloud_runtime::Missing,
-            template_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeTemplateAttributeInput {
+                template_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                template_type: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<TemplateId_> DescribeTemplateAttributeBuilder<TemplateId_> {
     /// Wire name `TemplateId`: string, sent in the request path, required. Example: `874ec485-e7e6-4373-8a3b-47bde8a****`.
     pub fn template_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeTemplateAttributeBuilder<::std::string::String> {
+    ) -> DescribeTemplateAttributeBuilder<::alibabacloud_runtime::Set> {
+        self.input.template_id = value.into();
         DescribeTemplateAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            template_id: value.into(),
-            template_type: self.template_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `template_type`: string. Example: `kubernetes`.
@@ -145,7 +149,7 @@ impl<TemplateId_> DescribeTemplateAttributeBuilder<TemplateId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.template_type = ::std::option::Option::Some(value.into());
+        self.input.template_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `template_type`.
@@ -153,43 +157,20 @@ impl<TemplateId_> DescribeTemplateAttributeBuilder<TemplateId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.template_type = value;
+        self.input.template_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<TemplateId_> DescribeTemplateAttributeBuilder<TemplateId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeTemplateAttributeInput,
-    )
-    where
-        TemplateId_: self::required::TemplateId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeTemplateAttributeInput {
-                template_id: <TemplateId_ as self::required::TemplateId<
-                    ::std::string::String,
-                >>::into_value(self.template_id),
-                template_type: self.template_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeTemplateAttributeInput
     where
-        TemplateId_: self::required::TemplateId<::std::string::String>,
+        TemplateId_: self::required::TemplateId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -199,29 +180,21 @@ impl<TemplateId_> DescribeTemplateAttributeBuilder<TemplateId_> {
         ::alibabacloud_runtime::SdkError<DescribeTemplateAttributeError>,
     >
     where
-        TemplateId_: self::required::TemplateId<::std::string::String>,
+        TemplateId_: self::required::TemplateId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeTemplateAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeTemplateAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `TemplateId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `TemplateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeTemplateAttribute` needs its required parameter `TemplateId`",
         label = "`TemplateId` is not set",
         note = "set it with `.template_id(…)` before this call"
     )]
-    pub trait TemplateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::TemplateId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait TemplateId {}
+    impl TemplateId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeTemplateAttribute`. No description of our own yet: see the official API reference.

@@ -134,20 +134,20 @@ pub enum DescribeTemplatesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeTemplatesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    template_type: ::std::option::Option<::std::string::String>,
-    page_num: ::std::option::Option<i64>,
-    page_size: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeTemplatesInput,
 }
 impl DescribeTemplatesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeTemplatesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            template_type: ::std::option::Option::None,
-            page_num: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeTemplatesInput {
+                template_type: ::std::option::Option::None,
+                page_num: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -157,7 +157,7 @@ impl DescribeTemplatesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.template_type = ::std::option::Option::Some(value.into());
+        self.input.template_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `template_type`.
@@ -165,52 +165,37 @@ impl DescribeTemplatesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.template_type = value;
+        self.input.template_type = value;
         self
     }
     /// Wire name `page_num`: 64-bit integer. Example: `1`.
     pub fn page_num(mut self, value: i64) -> Self {
-        self.page_num = ::std::option::Option::Some(value);
+        self.input.page_num = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `page_num`.
     pub fn set_page_num(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.page_num = value;
+        self.input.page_num = value;
         self
     }
     /// Wire name `page_size`: 64-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `page_size`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribeTemplatesBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeTemplatesInput) {
-        (
-            self._client,
-            self._options,
-            DescribeTemplatesInput {
-                template_type: self.template_type,
-                page_num: self.page_num,
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeTemplatesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -219,8 +204,7 @@ impl DescribeTemplatesBuilder {
         DescribeTemplatesOutput,
         ::alibabacloud_runtime::SdkError<DescribeTemplatesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -270,11 +254,10 @@ impl DescribeTemplatesBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeTemplatesInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -93,64 +93,48 @@ pub enum DescribeUserPermissionError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeUserPermissionBuilder<Uid_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    uid: Uid_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeUserPermissionInput,
+    state: ::std::marker::PhantomData<(Uid_,)>,
 }
 impl DescribeUserPermissionBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeUserPermissionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            uid: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeUserPermissionInput {
+                uid: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Uid_> DescribeUserPermissionBuilder<Uid_> {
     /// Wire name `uid`: string, sent in the request path, required. Example: `21175****`.
     pub fn uid(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeUserPermissionBuilder<::std::string::String> {
+    ) -> DescribeUserPermissionBuilder<::alibabacloud_runtime::Set> {
+        self.input.uid = value.into();
         DescribeUserPermissionBuilder {
-            _client: self._client,
-            _options: self._options,
-            uid: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Uid_> DescribeUserPermissionBuilder<Uid_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeUserPermissionInput,
-    )
-    where
-        Uid_: self::required::Uid<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeUserPermissionInput {
-                uid: <Uid_ as self::required::Uid<
-                    ::std::string::String,
-                >>::into_value(self.uid),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeUserPermissionInput
     where
-        Uid_: self::required::Uid<::std::string::String>,
+        Uid_: self::required::Uid,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -160,29 +144,21 @@ impl<Uid_> DescribeUserPermissionBuilder<Uid_> {
         ::alibabacloud_runtime::SdkError<DescribeUserPermissionError>,
     >
     where
-        Uid_: self::required::Uid<::std::string::String>,
+        Uid_: self::required::Uid,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeUserPermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeUserPermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `uid` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `uid` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeUserPermission` needs its required parameter `uid`",
         label = "`uid` is not set",
         note = "set it with `.uid(…)` before this call"
     )]
-    pub trait Uid<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Uid<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Uid {}
+    impl Uid for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeUserPermission`. No description of our own yet: see the official API reference.

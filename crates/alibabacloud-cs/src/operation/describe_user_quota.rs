@@ -105,33 +105,28 @@ pub enum DescribeUserQuotaError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeUserQuotaBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeUserQuotaInput,
 }
 impl DescribeUserQuotaBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeUserQuotaBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeUserQuotaInput {},
         }
     }
 }
 impl DescribeUserQuotaBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribeUserQuotaBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeUserQuotaInput) {
-        (self._client, self._options, DescribeUserQuotaInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeUserQuotaInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -140,8 +135,7 @@ impl DescribeUserQuotaBuilder {
         DescribeUserQuotaOutput,
         ::alibabacloud_runtime::SdkError<DescribeUserQuotaError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -105,14 +105,10 @@ pub struct FixNodePoolVulsBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     NodepoolId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    nodepool_id: NodepoolId_,
-    auto_restart: ::std::option::Option<bool>,
-    nodes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    rollout_policy: ::std::option::Option<RolloutPolicy>,
-    vuls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: FixNodePoolVulsInput,
+    state: ::std::marker::PhantomData<(ClusterId_, NodepoolId_)>,
 }
 impl FixNodePoolVulsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -120,63 +116,60 @@ impl FixNodePoolVulsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         FixNodePoolVulsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            nodepool_id: ::alibabacloud_runtime::Missing,
-            auto_restart: ::std::option::Option::None,
-            nodes: ::std::option::Option::None,
-            rollout_policy: ::std::option::Option::None,
-            vuls: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: FixNodePoolVulsInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                nodepool_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_restart: ::std::option::Option::None,
+                nodes: ::std::option::Option::None,
+                rollout_policy: ::std::option::Option::None,
+                vuls: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, NodepoolId_> FixNodePoolVulsBuilder<ClusterId_, NodepoolId_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `cf62854ac2130470897be7a27ed1f****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> FixNodePoolVulsBuilder<::std::string::String, NodepoolId_> {
+    ) -> FixNodePoolVulsBuilder<::alibabacloud_runtime::Set, NodepoolId_> {
+        self.input.cluster_id = value.into();
         FixNodePoolVulsBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            nodepool_id: self.nodepool_id,
-            auto_restart: self.auto_restart,
-            nodes: self.nodes,
-            rollout_policy: self.rollout_policy,
-            vuls: self.vuls,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `nodepool_id`: string, sent in the request path, required. Example: `np31da1b38983f4511b490fc62108a****`.
     pub fn nodepool_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> FixNodePoolVulsBuilder<ClusterId_, ::std::string::String> {
+    ) -> FixNodePoolVulsBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.nodepool_id = value.into();
         FixNodePoolVulsBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            nodepool_id: value.into(),
-            auto_restart: self.auto_restart,
-            nodes: self.nodes,
-            rollout_policy: self.rollout_policy,
-            vuls: self.vuls,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `auto_restart`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn auto_restart(mut self, value: bool) -> Self {
-        self.auto_restart = ::std::option::Option::Some(value);
+        self.input.auto_restart = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `auto_restart`.
     pub fn set_auto_restart(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_restart = value;
+        self.input.auto_restart = value;
         self
     }
     /// Wire name `nodes`: list of string, sent as a key of the JSON body.
     pub fn nodes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.nodes = ::std::option::Option::Some(value);
+        self.input.nodes = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `nodes`.
@@ -184,12 +177,12 @@ impl<ClusterId_, NodepoolId_> FixNodePoolVulsBuilder<ClusterId_, NodepoolId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.nodes = value;
+        self.input.nodes = value;
         self
     }
     /// Wire name `rollout_policy`: [`RolloutPolicy`], sent as a key of the JSON body.
     pub fn rollout_policy(mut self, value: RolloutPolicy) -> Self {
-        self.rollout_policy = ::std::option::Option::Some(value);
+        self.input.rollout_policy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `rollout_policy`.
@@ -197,12 +190,12 @@ impl<ClusterId_, NodepoolId_> FixNodePoolVulsBuilder<ClusterId_, NodepoolId_> {
         mut self,
         value: ::std::option::Option<RolloutPolicy>,
     ) -> Self {
-        self.rollout_policy = value;
+        self.input.rollout_policy = value;
         self
     }
     /// Wire name `vuls`: list of string, sent as a key of the JSON body.
     pub fn vuls(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.vuls = ::std::option::Option::Some(value);
+        self.input.vuls = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `vuls`.
@@ -210,47 +203,21 @@ impl<ClusterId_, NodepoolId_> FixNodePoolVulsBuilder<ClusterId_, NodepoolId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.vuls = value;
+        self.input.vuls = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, NodepoolId_> FixNodePoolVulsBuilder<ClusterId_, NodepoolId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, FixNodePoolVulsInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            FixNodePoolVulsInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
-                    ::std::string::String,
-                >>::into_value(self.nodepool_id),
-                auto_restart: self.auto_restart,
-                nodes: self.nodes,
-                rollout_policy: self.rollout_policy,
-                vuls: self.vuls,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> FixNodePoolVulsInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -260,45 +227,30 @@ impl<ClusterId_, NodepoolId_> FixNodePoolVulsBuilder<ClusterId_, NodepoolId_> {
         ::alibabacloud_runtime::SdkError<FixNodePoolVulsError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`FixNodePoolVulsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`FixNodePoolVulsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`FixNodePoolVuls` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `nodepool_id` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `nodepool_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`FixNodePoolVuls` needs its required parameter `nodepool_id`",
         label = "`nodepool_id` is not set",
         note = "set it with `.nodepool_id(…)` before this call"
     )]
-    pub trait NodepoolId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NodepoolId {}
+    impl NodepoolId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `FixNodePoolVuls`. No description of our own yet: see the official API reference.

@@ -108,10 +108,10 @@ pub struct GetClusterAddonInstanceBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     InstanceName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    instance_name: InstanceName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetClusterAddonInstanceInput,
+    state: ::std::marker::PhantomData<(ClusterId_, InstanceName_)>,
 }
 impl GetClusterAddonInstanceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -119,10 +119,13 @@ impl GetClusterAddonInstanceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetClusterAddonInstanceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            instance_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetClusterAddonInstanceInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -132,69 +135,42 @@ impl<
 > GetClusterAddonInstanceBuilder<ClusterId_, InstanceName_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `c02b3e03be10643e8a644a843ffcb****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetClusterAddonInstanceBuilder<::std::string::String, InstanceName_> {
+    ) -> GetClusterAddonInstanceBuilder<::alibabacloud_runtime::Set, InstanceName_> {
+        self.input.cluster_id = value.into();
         GetClusterAddonInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            instance_name: self.instance_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `instance_name`: string, sent in the request path, required. Example: `ack-node-problem-detector`.
     pub fn instance_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetClusterAddonInstanceBuilder<ClusterId_, ::std::string::String> {
+    ) -> GetClusterAddonInstanceBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.instance_name = value.into();
         GetClusterAddonInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            instance_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ClusterId_,
-    InstanceName_,
-> GetClusterAddonInstanceBuilder<ClusterId_, InstanceName_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetClusterAddonInstanceInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        InstanceName_: self::required::InstanceName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetClusterAddonInstanceInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                instance_name: <InstanceName_ as self::required::InstanceName<
-                    ::std::string::String,
-                >>::into_value(self.instance_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetClusterAddonInstanceInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        InstanceName_: self::required::InstanceName<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        InstanceName_: self::required::InstanceName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -204,45 +180,30 @@ impl<
         ::alibabacloud_runtime::SdkError<GetClusterAddonInstanceError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        InstanceName_: self::required::InstanceName<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        InstanceName_: self::required::InstanceName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetClusterAddonInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetClusterAddonInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetClusterAddonInstance` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `instance_name` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `instance_name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetClusterAddonInstance` needs its required parameter `instance_name`",
         label = "`instance_name` is not set",
         note = "set it with `.instance_name(…)` before this call"
     )]
-    pub trait InstanceName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceName {}
+    impl InstanceName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GetClusterAddonInstance`. No description of our own yet: see the official API reference.

@@ -70,64 +70,48 @@ pub enum GetClusterAuditProjectError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetClusterAuditProjectBuilder<Clusterid_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    clusterid: Clusterid_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetClusterAuditProjectInput,
+    state: ::std::marker::PhantomData<(Clusterid_,)>,
 }
 impl GetClusterAuditProjectBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetClusterAuditProjectBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            clusterid: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetClusterAuditProjectInput {
+                clusterid: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Clusterid_> GetClusterAuditProjectBuilder<Clusterid_> {
     /// Wire name `clusterid`: string, sent in the request path, required. Example: `cad1230511cbb4db4a488e58518******`.
     pub fn clusterid(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetClusterAuditProjectBuilder<::std::string::String> {
+    ) -> GetClusterAuditProjectBuilder<::alibabacloud_runtime::Set> {
+        self.input.clusterid = value.into();
         GetClusterAuditProjectBuilder {
-            _client: self._client,
-            _options: self._options,
-            clusterid: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Clusterid_> GetClusterAuditProjectBuilder<Clusterid_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetClusterAuditProjectInput,
-    )
-    where
-        Clusterid_: self::required::Clusterid<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetClusterAuditProjectInput {
-                clusterid: <Clusterid_ as self::required::Clusterid<
-                    ::std::string::String,
-                >>::into_value(self.clusterid),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetClusterAuditProjectInput
     where
-        Clusterid_: self::required::Clusterid<::std::string::String>,
+        Clusterid_: self::required::Clusterid,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -137,29 +121,21 @@ impl<Clusterid_> GetClusterAuditProjectBuilder<Clusterid_> {
         ::alibabacloud_runtime::SdkError<GetClusterAuditProjectError>,
     >
     where
-        Clusterid_: self::required::Clusterid<::std::string::String>,
+        Clusterid_: self::required::Clusterid,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetClusterAuditProjectBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetClusterAuditProjectBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `clusterid` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `clusterid` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetClusterAuditProject` needs its required parameter `clusterid`",
         label = "`clusterid` is not set",
         note = "set it with `.clusterid(…)` before this call"
     )]
-    pub trait Clusterid<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Clusterid<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Clusterid {}
+    impl Clusterid for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GetClusterAuditProject`. No description of our own yet: see the official API reference.

@@ -105,10 +105,10 @@ pub struct GetClusterCheckBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     CheckId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    check_id: CheckId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetClusterCheckInput,
+    state: ::std::marker::PhantomData<(ClusterId_, CheckId_)>,
 }
 impl GetClusterCheckBuilder<
     ::alibabacloud_runtime::Missing,
@@ -116,72 +116,55 @@ impl GetClusterCheckBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetClusterCheckBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            check_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetClusterCheckInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                check_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, CheckId_> GetClusterCheckBuilder<ClusterId_, CheckId_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `ce0da5a1d627e4e9e9f96cae8ad07****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetClusterCheckBuilder<::std::string::String, CheckId_> {
+    ) -> GetClusterCheckBuilder<::alibabacloud_runtime::Set, CheckId_> {
+        self.input.cluster_id = value.into();
         GetClusterCheckBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            check_id: self.check_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `check_id`: string, sent in the request path, required. Example: `1697100584236600453-ce0da5a1d627e4e9e9f96cae8ad07****-clustercheck-lboto`.
     pub fn check_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetClusterCheckBuilder<ClusterId_, ::std::string::String> {
+    ) -> GetClusterCheckBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.check_id = value.into();
         GetClusterCheckBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            check_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, CheckId_> GetClusterCheckBuilder<ClusterId_, CheckId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetClusterCheckInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        CheckId_: self::required::CheckId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetClusterCheckInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                check_id: <CheckId_ as self::required::CheckId<
-                    ::std::string::String,
-                >>::into_value(self.check_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetClusterCheckInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        CheckId_: self::required::CheckId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        CheckId_: self::required::CheckId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -191,45 +174,30 @@ impl<ClusterId_, CheckId_> GetClusterCheckBuilder<ClusterId_, CheckId_> {
         ::alibabacloud_runtime::SdkError<GetClusterCheckError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        CheckId_: self::required::CheckId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        CheckId_: self::required::CheckId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetClusterCheckBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetClusterCheckBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetClusterCheck` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `check_id` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `check_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetClusterCheck` needs its required parameter `check_id`",
         label = "`check_id` is not set",
         note = "set it with `.check_id(…)` before this call"
     )]
-    pub trait CheckId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CheckId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait CheckId {}
+    impl CheckId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GetClusterCheck`. No description of our own yet: see the official API reference.

@@ -123,11 +123,10 @@ pub struct GetClusterDiagnosisCheckItemsBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     DiagnosisId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    diagnosis_id: DiagnosisId_,
-    language: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetClusterDiagnosisCheckItemsInput,
+    state: ::std::marker::PhantomData<(ClusterId_, DiagnosisId_)>,
 }
 impl GetClusterDiagnosisCheckItemsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -135,11 +134,14 @@ impl GetClusterDiagnosisCheckItemsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetClusterDiagnosisCheckItemsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            diagnosis_id: ::alibabacloud_runtime::Missing,
-            language: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetClusterDiagnosisCheckItemsInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                diagnosis_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                language: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -149,28 +151,31 @@ impl<
 > GetClusterDiagnosisCheckItemsBuilder<ClusterId_, DiagnosisId_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `cb95aa626a47740afbf6aa099b650****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetClusterDiagnosisCheckItemsBuilder<::std::string::String, DiagnosisId_> {
+    ) -> GetClusterDiagnosisCheckItemsBuilder<
+        ::alibabacloud_runtime::Set,
+        DiagnosisId_,
+    > {
+        self.input.cluster_id = value.into();
         GetClusterDiagnosisCheckItemsBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            diagnosis_id: self.diagnosis_id,
-            language: self.language,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `diagnosis_id`: string, sent in the request path, required. Example: `6f719f23098240818eb26fe3a37d****`.
     pub fn diagnosis_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetClusterDiagnosisCheckItemsBuilder<ClusterId_, ::std::string::String> {
+    ) -> GetClusterDiagnosisCheckItemsBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.diagnosis_id = value.into();
         GetClusterDiagnosisCheckItemsBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            diagnosis_id: value.into(),
-            language: self.language,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `language`: string. Example: `zh_CN`.
@@ -178,7 +183,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.language = ::std::option::Option::Some(value.into());
+        self.input.language = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `language`.
@@ -186,51 +191,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.language = value;
+        self.input.language = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ClusterId_,
-    DiagnosisId_,
-> GetClusterDiagnosisCheckItemsBuilder<ClusterId_, DiagnosisId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetClusterDiagnosisCheckItemsInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        DiagnosisId_: self::required::DiagnosisId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetClusterDiagnosisCheckItemsInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                diagnosis_id: <DiagnosisId_ as self::required::DiagnosisId<
-                    ::std::string::String,
-                >>::into_value(self.diagnosis_id),
-                language: self.language,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetClusterDiagnosisCheckItemsInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        DiagnosisId_: self::required::DiagnosisId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        DiagnosisId_: self::required::DiagnosisId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -240,45 +215,30 @@ impl<
         ::alibabacloud_runtime::SdkError<GetClusterDiagnosisCheckItemsError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        DiagnosisId_: self::required::DiagnosisId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        DiagnosisId_: self::required::DiagnosisId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetClusterDiagnosisCheckItemsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetClusterDiagnosisCheckItemsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetClusterDiagnosisCheckItems` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `diagnosis_id` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `diagnosis_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetClusterDiagnosisCheckItems` needs its required parameter `diagnosis_id`",
         label = "`diagnosis_id` is not set",
         note = "set it with `.diagnosis_id(…)` before this call"
     )]
-    pub trait DiagnosisId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DiagnosisId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DiagnosisId {}
+    impl DiagnosisId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GetClusterDiagnosisCheckItems`. No description of our own yet: see the official API reference.

@@ -102,11 +102,10 @@ pub struct GetClusterDiagnosisResultBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     DiagnosisId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    diagnosis_id: DiagnosisId_,
-    language: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetClusterDiagnosisResultInput,
+    state: ::std::marker::PhantomData<(ClusterId_, DiagnosisId_)>,
 }
 impl GetClusterDiagnosisResultBuilder<
     ::alibabacloud_runtime::Missing,
@@ -114,11 +113,14 @@ impl GetClusterDiagnosisResultBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetClusterDiagnosisResultBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            diagnosis_id: ::alibabacloud_runtime::Missing,
-            language: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetClusterDiagnosisResultInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                diagnosis_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                language: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -128,28 +130,28 @@ impl<
 > GetClusterDiagnosisResultBuilder<ClusterId_, DiagnosisId_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `c8155823d057948c69a****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetClusterDiagnosisResultBuilder<::std::string::String, DiagnosisId_> {
+    ) -> GetClusterDiagnosisResultBuilder<::alibabacloud_runtime::Set, DiagnosisId_> {
+        self.input.cluster_id = value.into();
         GetClusterDiagnosisResultBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            diagnosis_id: self.diagnosis_id,
-            language: self.language,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `diagnosis_id`: string, sent in the request path, required. Example: `6f719f23098240818eb26fe3a37d****\n`.
     pub fn diagnosis_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetClusterDiagnosisResultBuilder<ClusterId_, ::std::string::String> {
+    ) -> GetClusterDiagnosisResultBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.diagnosis_id = value.into();
         GetClusterDiagnosisResultBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            diagnosis_id: value.into(),
-            language: self.language,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `language`: string. Example: `zh_CN`.
@@ -157,7 +159,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.language = ::std::option::Option::Some(value.into());
+        self.input.language = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `language`.
@@ -165,51 +167,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.language = value;
+        self.input.language = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ClusterId_,
-    DiagnosisId_,
-> GetClusterDiagnosisResultBuilder<ClusterId_, DiagnosisId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetClusterDiagnosisResultInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        DiagnosisId_: self::required::DiagnosisId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetClusterDiagnosisResultInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                diagnosis_id: <DiagnosisId_ as self::required::DiagnosisId<
-                    ::std::string::String,
-                >>::into_value(self.diagnosis_id),
-                language: self.language,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetClusterDiagnosisResultInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        DiagnosisId_: self::required::DiagnosisId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        DiagnosisId_: self::required::DiagnosisId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -219,45 +191,30 @@ impl<
         ::alibabacloud_runtime::SdkError<GetClusterDiagnosisResultError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        DiagnosisId_: self::required::DiagnosisId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        DiagnosisId_: self::required::DiagnosisId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetClusterDiagnosisResultBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetClusterDiagnosisResultBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetClusterDiagnosisResult` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `diagnosis_id` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `diagnosis_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetClusterDiagnosisResult` needs its required parameter `diagnosis_id`",
         label = "`diagnosis_id` is not set",
         note = "set it with `.diagnosis_id(…)` before this call"
     )]
-    pub trait DiagnosisId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DiagnosisId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DiagnosisId {}
+    impl DiagnosisId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GetClusterDiagnosisResult`. No description of our own yet: see the official API reference.

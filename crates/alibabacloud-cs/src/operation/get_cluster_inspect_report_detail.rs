@@ -187,17 +187,10 @@ pub struct GetClusterInspectReportDetailBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     ReportId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    report_id: ReportId_,
-    language: ::std::option::Option<::std::string::String>,
-    category: ::std::option::Option<::std::string::String>,
-    target_type: ::std::option::Option<::std::string::String>,
-    level: ::std::option::Option<::std::string::String>,
-    enable_filter: ::std::option::Option<bool>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetClusterInspectReportDetailInput,
+    state: ::std::marker::PhantomData<(ClusterId_, ReportId_)>,
 }
 impl GetClusterInspectReportDetailBuilder<
     ::alibabacloud_runtime::Missing,
@@ -205,57 +198,48 @@ impl GetClusterInspectReportDetailBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetClusterInspectReportDetailBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            report_id: ::alibabacloud_runtime::Missing,
-            language: ::std::option::Option::None,
-            category: ::std::option::Option::None,
-            target_type: ::std::option::Option::None,
-            level: ::std::option::Option::None,
-            enable_filter: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetClusterInspectReportDetailInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                report_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                language: ::std::option::Option::None,
+                category: ::std::option::Option::None,
+                target_type: ::std::option::Option::None,
+                level: ::std::option::Option::None,
+                enable_filter: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, ReportId_> {
     /// Wire name `clusterId`: string, sent in the request path, required. Example: `c82e6987e2961451182edacd74faf****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetClusterInspectReportDetailBuilder<::std::string::String, ReportId_> {
+    ) -> GetClusterInspectReportDetailBuilder<::alibabacloud_runtime::Set, ReportId_> {
+        self.input.cluster_id = value.into();
         GetClusterInspectReportDetailBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            report_id: self.report_id,
-            language: self.language,
-            category: self.category,
-            target_type: self.target_type,
-            level: self.level,
-            enable_filter: self.enable_filter,
-            next_token: self.next_token,
-            max_results: self.max_results,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `reportId`: string, sent in the request path, required. Example: `782df89346054a0000562063a****`.
     pub fn report_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetClusterInspectReportDetailBuilder<ClusterId_, ::std::string::String> {
+    ) -> GetClusterInspectReportDetailBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.report_id = value.into();
         GetClusterInspectReportDetailBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            report_id: value.into(),
-            language: self.language,
-            category: self.category,
-            target_type: self.target_type,
-            level: self.level,
-            enable_filter: self.enable_filter,
-            next_token: self.next_token,
-            max_results: self.max_results,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `language`: string. Example: `zh_CN`.
@@ -263,7 +247,7 @@ impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, Rep
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.language = ::std::option::Option::Some(value.into());
+        self.input.language = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `language`.
@@ -271,7 +255,7 @@ impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, Rep
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.language = value;
+        self.input.language = value;
         self
     }
     /// Wire name `category`: string. Example: `cost`.
@@ -279,7 +263,7 @@ impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, Rep
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.category = ::std::option::Option::Some(value.into());
+        self.input.category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `category`.
@@ -287,7 +271,7 @@ impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, Rep
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.category = value;
+        self.input.category = value;
         self
     }
     /// Wire name `targetType`: string. Example: `NodePool`.
@@ -295,7 +279,7 @@ impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, Rep
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.target_type = ::std::option::Option::Some(value.into());
+        self.input.target_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `targetType`.
@@ -303,7 +287,7 @@ impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, Rep
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.target_type = value;
+        self.input.target_type = value;
         self
     }
     /// Wire name `level`: string. Example: `error`.
@@ -311,7 +295,7 @@ impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, Rep
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.level = ::std::option::Option::Some(value.into());
+        self.input.level = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `level`.
@@ -319,17 +303,17 @@ impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, Rep
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.level = value;
+        self.input.level = value;
         self
     }
     /// Wire name `enableFilter`: boolean. Example: `true`.
     pub fn enable_filter(mut self, value: bool) -> Self {
-        self.enable_filter = ::std::option::Option::Some(value);
+        self.input.enable_filter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `enableFilter`.
     pub fn set_enable_filter(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.enable_filter = value;
+        self.input.enable_filter = value;
         self
     }
     /// Wire name `nextToken`: string. Example: `bb41e2bcb47b747389dce6c0d2`.
@@ -337,7 +321,7 @@ impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, Rep
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `nextToken`.
@@ -345,64 +329,31 @@ impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, Rep
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `maxResults`: 32-bit integer. Example: `20`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `maxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, ReportId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetClusterInspectReportDetailInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ReportId_: self::required::ReportId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetClusterInspectReportDetailInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                report_id: <ReportId_ as self::required::ReportId<
-                    ::std::string::String,
-                >>::into_value(self.report_id),
-                language: self.language,
-                category: self.category,
-                target_type: self.target_type,
-                level: self.level,
-                enable_filter: self.enable_filter,
-                next_token: self.next_token,
-                max_results: self.max_results,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetClusterInspectReportDetailInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ReportId_: self::required::ReportId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        ReportId_: self::required::ReportId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -412,45 +363,30 @@ impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, Rep
         ::alibabacloud_runtime::SdkError<GetClusterInspectReportDetailError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ReportId_: self::required::ReportId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        ReportId_: self::required::ReportId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetClusterInspectReportDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetClusterInspectReportDetailBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `clusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `clusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetClusterInspectReportDetail` needs its required parameter `clusterId`",
         label = "`clusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `reportId` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `reportId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetClusterInspectReportDetail` needs its required parameter `reportId`",
         label = "`reportId` is not set",
         note = "set it with `.report_id(…)` before this call"
     )]
-    pub trait ReportId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ReportId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ReportId {}
+    impl ReportId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GetClusterInspectReportDetail`. No description of our own yet: see the official API reference.
@@ -502,14 +438,13 @@ impl<ClusterId_, ReportId_> GetClusterInspectReportDetailBuilder<ClusterId_, Rep
         GetClusterInspectReportDetailInput,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ReportId_: self::required::ReportId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        ReportId_: self::required::ReportId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -114,13 +114,10 @@ pub struct GetKubernetesTriggerBuilder<
     Namespace_ = ::alibabacloud_runtime::Missing,
     Name_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    namespace: Namespace_,
-    r#type: ::std::option::Option<::std::string::String>,
-    name: Name_,
-    action: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetKubernetesTriggerInput,
+    state: ::std::marker::PhantomData<(ClusterId_, Namespace_, Name_)>,
 }
 impl GetKubernetesTriggerBuilder<
     ::alibabacloud_runtime::Missing,
@@ -129,13 +126,16 @@ impl GetKubernetesTriggerBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetKubernetesTriggerBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            namespace: ::alibabacloud_runtime::Missing,
-            r#type: ::std::option::Option::None,
-            name: ::alibabacloud_runtime::Missing,
-            action: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetKubernetesTriggerInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                namespace: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                r#type: ::std::option::Option::None,
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                action: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -146,32 +146,28 @@ impl<
 > GetKubernetesTriggerBuilder<ClusterId_, Namespace_, Name_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c5cdf7e3938bc4f8eb0e44b21a80f****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetKubernetesTriggerBuilder<::std::string::String, Namespace_, Name_> {
+    ) -> GetKubernetesTriggerBuilder<::alibabacloud_runtime::Set, Namespace_, Name_> {
+        self.input.cluster_id = value.into();
         GetKubernetesTriggerBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            namespace: self.namespace,
-            r#type: self.r#type,
-            name: self.name,
-            action: self.action,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Namespace`: string, required. Example: `default`.
     pub fn namespace(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetKubernetesTriggerBuilder<ClusterId_, ::std::string::String, Name_> {
+    ) -> GetKubernetesTriggerBuilder<ClusterId_, ::alibabacloud_runtime::Set, Name_> {
+        self.input.namespace = value.into();
         GetKubernetesTriggerBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            namespace: value.into(),
-            r#type: self.r#type,
-            name: self.name,
-            action: self.action,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Type`: string. Example: `deployment`.
@@ -179,7 +175,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.input.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Type`.
@@ -187,22 +183,24 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.r#type = value;
+        self.input.r#type = value;
         self
     }
     /// Wire name `Name`: string, required. Example: `web-server`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetKubernetesTriggerBuilder<ClusterId_, Namespace_, ::std::string::String> {
+    ) -> GetKubernetesTriggerBuilder<
+        ClusterId_,
+        Namespace_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.name = value.into();
         GetKubernetesTriggerBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            namespace: self.namespace,
-            r#type: self.r#type,
-            name: value.into(),
-            action: self.action,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `action`: string. Example: `redeploy`.
@@ -210,7 +208,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.action = ::std::option::Option::Some(value.into());
+        self.input.action = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `action`.
@@ -218,54 +216,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.action = value;
+        self.input.action = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ClusterId_,
-    Namespace_,
-    Name_,
-> GetKubernetesTriggerBuilder<ClusterId_, Namespace_, Name_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetKubernetesTriggerInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Namespace_: self::required::Namespace<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetKubernetesTriggerInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                namespace: <Namespace_ as self::required::Namespace<
-                    ::std::string::String,
-                >>::into_value(self.namespace),
-                r#type: self.r#type,
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                action: self.action,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetKubernetesTriggerInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Namespace_: self::required::Namespace<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        Namespace_: self::required::Namespace,
+        Name_: self::required::Name,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -275,61 +241,39 @@ impl<
         ::alibabacloud_runtime::SdkError<GetKubernetesTriggerError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Namespace_: self::required::Namespace<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        Namespace_: self::required::Namespace,
+        Name_: self::required::Name,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetKubernetesTriggerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetKubernetesTriggerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetKubernetesTrigger` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Namespace` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Namespace` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetKubernetesTrigger` needs its required parameter `Namespace`",
         label = "`Namespace` is not set",
         note = "set it with `.namespace(…)` before this call"
     )]
-    pub trait Namespace<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    pub trait Namespace {}
+    impl Namespace for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetKubernetesTrigger` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Namespace<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GetKubernetesTrigger`. No description of our own yet: see the official API reference.

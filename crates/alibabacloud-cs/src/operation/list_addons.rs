@@ -118,26 +118,23 @@ pub enum ListAddonsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListAddonsBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    cluster_type: ::std::option::Option<::std::string::String>,
-    profile: ::std::option::Option<::std::string::String>,
-    cluster_spec: ::std::option::Option<::std::string::String>,
-    cluster_version: ::std::option::Option<::std::string::String>,
-    cluster_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListAddonsInput,
 }
 impl ListAddonsBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListAddonsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            cluster_type: ::std::option::Option::None,
-            profile: ::std::option::Option::None,
-            cluster_spec: ::std::option::Option::None,
-            cluster_version: ::std::option::Option::None,
-            cluster_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListAddonsInput {
+                region_id: ::std::option::Option::None,
+                cluster_type: ::std::option::Option::None,
+                profile: ::std::option::Option::None,
+                cluster_spec: ::std::option::Option::None,
+                cluster_version: ::std::option::Option::None,
+                cluster_id: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -147,7 +144,7 @@ impl ListAddonsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `region_id`.
@@ -155,7 +152,7 @@ impl ListAddonsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `cluster_type`: string. Example: `ManagedKubernetes`.
@@ -163,7 +160,7 @@ impl ListAddonsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_type = ::std::option::Option::Some(value.into());
+        self.input.cluster_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_type`.
@@ -171,7 +168,7 @@ impl ListAddonsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_type = value;
+        self.input.cluster_type = value;
         self
     }
     /// Wire name `profile`: string. Example: `Default`.
@@ -179,7 +176,7 @@ impl ListAddonsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.profile = ::std::option::Option::Some(value.into());
+        self.input.profile = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `profile`.
@@ -187,7 +184,7 @@ impl ListAddonsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.profile = value;
+        self.input.profile = value;
         self
     }
     /// Wire name `cluster_spec`: string. Example: `ack.pro.small`.
@@ -195,7 +192,7 @@ impl ListAddonsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_spec = ::std::option::Option::Some(value.into());
+        self.input.cluster_spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_spec`.
@@ -203,7 +200,7 @@ impl ListAddonsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_spec = value;
+        self.input.cluster_spec = value;
         self
     }
     /// Wire name `cluster_version`: string. Example: `1.26.3-aliyun.1`.
@@ -211,7 +208,7 @@ impl ListAddonsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_version = ::std::option::Option::Some(value.into());
+        self.input.cluster_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_version`.
@@ -219,7 +216,7 @@ impl ListAddonsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_version = value;
+        self.input.cluster_version = value;
         self
     }
     /// Wire name `cluster_id`: string. Example: `c02b3e03be10643e8a644a843ffcb****`.
@@ -227,7 +224,7 @@ impl ListAddonsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_id = ::std::option::Option::Some(value.into());
+        self.input.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_id`.
@@ -235,35 +232,17 @@ impl ListAddonsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_id = value;
+        self.input.cluster_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListAddonsBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListAddonsInput) {
-        (
-            self._client,
-            self._options,
-            ListAddonsInput {
-                region_id: self.region_id,
-                cluster_type: self.cluster_type,
-                profile: self.profile,
-                cluster_spec: self.cluster_spec,
-                cluster_version: self.cluster_version,
-                cluster_id: self.cluster_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListAddonsInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -272,8 +251,7 @@ impl ListAddonsBuilder {
         ListAddonsOutput,
         ::alibabacloud_runtime::SdkError<ListAddonsError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

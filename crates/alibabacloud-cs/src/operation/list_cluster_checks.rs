@@ -103,35 +103,37 @@ pub enum ListClusterChecksError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListClusterChecksBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    r#type: ::std::option::Option<::std::string::String>,
-    target: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListClusterChecksInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl ListClusterChecksBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListClusterChecksBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            r#type: ::std::option::Option::None,
-            target: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListClusterChecksInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                r#type: ::std::option::Option::None,
+                target: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> ListClusterChecksBuilder<ClusterId_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `ce0da5a1d627e4e9e9f96cae8ad07****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListClusterChecksBuilder<::std::string::String> {
+    ) -> ListClusterChecksBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         ListClusterChecksBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            r#type: self.r#type,
-            target: self.target,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `type`: string. Example: `ClusterUpgrade`.
@@ -139,7 +141,7 @@ impl<ClusterId_> ListClusterChecksBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.input.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `type`.
@@ -147,7 +149,7 @@ impl<ClusterId_> ListClusterChecksBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.r#type = value;
+        self.input.r#type = value;
         self
     }
     /// Wire name `target`: string. Example: `ngw-bp19ay6nnvd4cexxxx`.
@@ -155,7 +157,7 @@ impl<ClusterId_> ListClusterChecksBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.target = ::std::option::Option::Some(value.into());
+        self.input.target = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `target`.
@@ -163,40 +165,20 @@ impl<ClusterId_> ListClusterChecksBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.target = value;
+        self.input.target = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> ListClusterChecksBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListClusterChecksInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ListClusterChecksInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                r#type: self.r#type,
-                target: self.target,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListClusterChecksInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -206,29 +188,21 @@ impl<ClusterId_> ListClusterChecksBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<ListClusterChecksError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListClusterChecksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListClusterChecksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListClusterChecks` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ListClusterChecks`. No description of our own yet: see the official API reference.

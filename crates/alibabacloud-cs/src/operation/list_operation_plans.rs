@@ -108,18 +108,19 @@ pub enum ListOperationPlansError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListOperationPlansBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ::std::option::Option<::std::string::String>,
-    r#type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListOperationPlansInput,
 }
 impl ListOperationPlansBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListOperationPlansBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListOperationPlansInput {
+                cluster_id: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -129,7 +130,7 @@ impl ListOperationPlansBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_id = ::std::option::Option::Some(value.into());
+        self.input.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_id`.
@@ -137,7 +138,7 @@ impl ListOperationPlansBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_id = value;
+        self.input.cluster_id = value;
         self
     }
     /// Wire name `type`: string. Example: `cluster_upgrade`.
@@ -145,7 +146,7 @@ impl ListOperationPlansBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.input.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `type`.
@@ -153,31 +154,17 @@ impl ListOperationPlansBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.r#type = value;
+        self.input.r#type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListOperationPlansBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListOperationPlansInput) {
-        (
-            self._client,
-            self._options,
-            ListOperationPlansInput {
-                cluster_id: self.cluster_id,
-                r#type: self.r#type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListOperationPlansInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -186,8 +173,7 @@ impl ListOperationPlansBuilder {
         ListOperationPlansOutput,
         ::alibabacloud_runtime::SdkError<ListOperationPlansError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -140,38 +140,38 @@ pub enum ListOperationPlansForRegionError {
 pub struct ListOperationPlansForRegionBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    cluster_id: ::std::option::Option<::std::string::String>,
-    r#type: ::std::option::Option<::std::string::String>,
-    state: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListOperationPlansForRegionInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl ListOperationPlansForRegionBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListOperationPlansForRegionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            cluster_id: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
-            state: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListOperationPlansForRegionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                cluster_id: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+                state: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> ListOperationPlansForRegionBuilder<RegionId_> {
     /// Wire name `region_id`: string, sent in the request path, required. Example: `cn-beijing`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListOperationPlansForRegionBuilder<::std::string::String> {
+    ) -> ListOperationPlansForRegionBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         ListOperationPlansForRegionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            cluster_id: self.cluster_id,
-            r#type: self.r#type,
-            state: self.state,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `cluster_id`: string. Example: `c02b3e03be10643e8a644a843ffcb****`.
@@ -179,7 +179,7 @@ impl<RegionId_> ListOperationPlansForRegionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_id = ::std::option::Option::Some(value.into());
+        self.input.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_id`.
@@ -187,7 +187,7 @@ impl<RegionId_> ListOperationPlansForRegionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_id = value;
+        self.input.cluster_id = value;
         self
     }
     /// Wire name `type`: string. Example: `CLUSTER_UPGRADE_MASTER`.
@@ -195,7 +195,7 @@ impl<RegionId_> ListOperationPlansForRegionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.input.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `type`.
@@ -203,7 +203,7 @@ impl<RegionId_> ListOperationPlansForRegionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.r#type = value;
+        self.input.r#type = value;
         self
     }
     /// Wire name `state`: string. Example: `Scheduled`.
@@ -211,7 +211,7 @@ impl<RegionId_> ListOperationPlansForRegionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
+        self.input.state = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `state`.
@@ -219,45 +219,20 @@ impl<RegionId_> ListOperationPlansForRegionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.state = value;
+        self.input.state = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> ListOperationPlansForRegionBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ListOperationPlansForRegionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ListOperationPlansForRegionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                cluster_id: self.cluster_id,
-                r#type: self.r#type,
-                state: self.state,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListOperationPlansForRegionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -267,29 +242,21 @@ impl<RegionId_> ListOperationPlansForRegionBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<ListOperationPlansForRegionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListOperationPlansForRegionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListOperationPlansForRegionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `region_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `region_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListOperationPlansForRegion` needs its required parameter `region_id`",
         label = "`region_id` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ListOperationPlansForRegion`. No description of our own yet: see the official API reference.

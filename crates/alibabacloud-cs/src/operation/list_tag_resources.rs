@@ -136,13 +136,10 @@ pub struct ListTagResourcesBuilder<
     ResourceType_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    resource_ids: ResourceIds_,
-    resource_type: ResourceType_,
-    region_id: RegionId_,
-    tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
-    next_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListTagResourcesInput,
+    state: ::std::marker::PhantomData<(ResourceIds_, ResourceType_, RegionId_)>,
 }
 impl ListTagResourcesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -151,13 +148,16 @@ impl ListTagResourcesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListTagResourcesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            resource_ids: ::alibabacloud_runtime::Missing,
-            resource_type: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
-            tags: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListTagResourcesInput {
+                resource_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tags: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -168,56 +168,50 @@ impl<
 > ListTagResourcesBuilder<ResourceIds_, ResourceType_, RegionId_> {
     /// Wire name `resource_ids`: list of string, sent as one JSON string, required. Example: `["xxxxx","xxxxxx"]`.
     pub fn resource_ids(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> ListTagResourcesBuilder<
-        ::std::vec::Vec<::std::string::String>,
-        ResourceType_,
-        RegionId_,
-    > {
+    ) -> ListTagResourcesBuilder<::alibabacloud_runtime::Set, ResourceType_, RegionId_> {
+        self.input.resource_ids = value;
         ListTagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_ids: value,
-            resource_type: self.resource_type,
-            region_id: self.region_id,
-            tags: self.tags,
-            next_token: self.next_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `resource_type`: string, required. Example: `CLUSTER`.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTagResourcesBuilder<ResourceIds_, ::std::string::String, RegionId_> {
+    ) -> ListTagResourcesBuilder<ResourceIds_, ::alibabacloud_runtime::Set, RegionId_> {
+        self.input.resource_type = value.into();
         ListTagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_ids: self.resource_ids,
-            resource_type: value.into(),
-            region_id: self.region_id,
-            tags: self.tags,
-            next_token: self.next_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `region_id`: string, required. Example: `cn-beijing`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTagResourcesBuilder<ResourceIds_, ResourceType_, ::std::string::String> {
+    ) -> ListTagResourcesBuilder<
+        ResourceIds_,
+        ResourceType_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.region_id = value.into();
         ListTagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_ids: self.resource_ids,
-            resource_type: self.resource_type,
-            region_id: value.into(),
-            tags: self.tags,
-            next_token: self.next_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `tags`: list of [`TagsItem`], sent as one JSON string. Example: `[{\"key\":\"env\",\"value\",\"dev\"},{\"key\":\"dev\", \"value\":\"IT\"}]`.
     pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
-        self.tags = ::std::option::Option::Some(value);
+        self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `tags`.
@@ -225,7 +219,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Wire name `next_token`: string. Example: `***`.
@@ -233,7 +227,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `next_token`.
@@ -241,58 +235,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ResourceIds_,
-    ResourceType_,
-    RegionId_,
-> ListTagResourcesBuilder<ResourceIds_, ResourceType_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagResourcesInput)
-    where
-        ResourceIds_: self::required::ResourceIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ListTagResourcesInput {
-                resource_ids: <ResourceIds_ as self::required::ResourceIds<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.resource_ids),
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ::std::string::String,
-                >>::into_value(self.resource_type),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                tags: self.tags,
-                next_token: self.next_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListTagResourcesInput
     where
-        ResourceIds_: self::required::ResourceIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceIds_: self::required::ResourceIds,
+        ResourceType_: self::required::ResourceType,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -302,64 +260,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ListTagResourcesError>,
     >
     where
-        ResourceIds_: self::required::ResourceIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceIds_: self::required::ResourceIds,
+        ResourceType_: self::required::ResourceType,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListTagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListTagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `resource_ids` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `resource_ids` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListTagResources` needs its required parameter `resource_ids`",
         label = "`resource_ids` is not set",
         note = "set it with `.resource_ids(…)` before this call"
     )]
-    pub trait ResourceIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `resource_type` once it is set, so `send` and `build` can require it.
+    pub trait ResourceIds {}
+    impl ResourceIds for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `resource_type` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListTagResources` needs its required parameter `resource_type`",
         label = "`resource_type` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `region_id` once it is set, so `send` and `build` can require it.
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `region_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListTagResources` needs its required parameter `region_id`",
         label = "`region_id` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ResourceIds<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
-}
-impl self::required::ResourceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ListTagResources`. No description of our own yet: see the official API reference.
@@ -407,17 +340,14 @@ impl<
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTagResourcesInput>
     where
-        ResourceIds_: self::required::ResourceIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        ResourceIds_: self::required::ResourceIds,
+        ResourceType_: self::required::ResourceType,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

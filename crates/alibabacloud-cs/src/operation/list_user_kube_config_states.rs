@@ -123,92 +123,70 @@ pub enum ListUserKubeConfigStatesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUserKubeConfigStatesBuilder<Uid_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    uid: Uid_,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListUserKubeConfigStatesInput,
+    state: ::std::marker::PhantomData<(Uid_,)>,
 }
 impl ListUserKubeConfigStatesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListUserKubeConfigStatesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            uid: ::alibabacloud_runtime::Missing,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListUserKubeConfigStatesInput {
+                uid: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Uid_> ListUserKubeConfigStatesBuilder<Uid_> {
     /// Wire name `Uid`: string, sent in the request path, required. Example: `2xxxxxxxxxxxxxxxxxx`.
     pub fn uid(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListUserKubeConfigStatesBuilder<::std::string::String> {
+    ) -> ListUserKubeConfigStatesBuilder<::alibabacloud_runtime::Set> {
+        self.input.uid = value.into();
         ListUserKubeConfigStatesBuilder {
-            _client: self._client,
-            _options: self._options,
-            uid: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `page_number`: 32-bit integer. Example: `2`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `page_number`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `page_size`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `page_size`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Uid_> ListUserKubeConfigStatesBuilder<Uid_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ListUserKubeConfigStatesInput,
-    )
-    where
-        Uid_: self::required::Uid<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ListUserKubeConfigStatesInput {
-                uid: <Uid_ as self::required::Uid<
-                    ::std::string::String,
-                >>::into_value(self.uid),
-                page_number: self.page_number,
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListUserKubeConfigStatesInput
     where
-        Uid_: self::required::Uid<::std::string::String>,
+        Uid_: self::required::Uid,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -218,29 +196,21 @@ impl<Uid_> ListUserKubeConfigStatesBuilder<Uid_> {
         ::alibabacloud_runtime::SdkError<ListUserKubeConfigStatesError>,
     >
     where
-        Uid_: self::required::Uid<::std::string::String>,
+        Uid_: self::required::Uid,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListUserKubeConfigStatesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListUserKubeConfigStatesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Uid` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Uid` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListUserKubeConfigStates` needs its required parameter `Uid`",
         label = "`Uid` is not set",
         note = "set it with `.uid(…)` before this call"
     )]
-    pub trait Uid<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Uid<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Uid {}
+    impl Uid for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ListUserKubeConfigStates`. No description of our own yet: see the official API reference.
@@ -297,13 +267,12 @@ impl<Uid_> ListUserKubeConfigStatesBuilder<Uid_> {
         ListUserKubeConfigStatesInput,
     >
     where
-        Uid_: self::required::Uid<::std::string::String>,
+        Uid_: self::required::Uid,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

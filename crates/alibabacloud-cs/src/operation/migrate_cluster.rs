@@ -85,35 +85,37 @@ pub enum MigrateClusterError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct MigrateClusterBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    oss_bucket_endpoint: ::std::option::Option<::std::string::String>,
-    oss_bucket_name: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: MigrateClusterInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl MigrateClusterBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         MigrateClusterBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            oss_bucket_endpoint: ::std::option::Option::None,
-            oss_bucket_name: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: MigrateClusterInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                oss_bucket_endpoint: ::std::option::Option::None,
+                oss_bucket_name: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> MigrateClusterBuilder<ClusterId_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `c21e0591548ba4c10bdb535d6572b****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> MigrateClusterBuilder<::std::string::String> {
+    ) -> MigrateClusterBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         MigrateClusterBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            oss_bucket_endpoint: self.oss_bucket_endpoint,
-            oss_bucket_name: self.oss_bucket_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `oss_bucket_endpoint`: string, sent as a key of the JSON body. Example: `*******.oss-cn-hangzhou.aliyuncs.com`.
@@ -121,7 +123,7 @@ impl<ClusterId_> MigrateClusterBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.oss_bucket_endpoint = ::std::option::Option::Some(value.into());
+        self.input.oss_bucket_endpoint = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `oss_bucket_endpoint`.
@@ -129,7 +131,7 @@ impl<ClusterId_> MigrateClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.oss_bucket_endpoint = value;
+        self.input.oss_bucket_endpoint = value;
         self
     }
     /// Wire name `oss_bucket_name`: string, sent as a key of the JSON body. Example: `bucket-****`.
@@ -137,7 +139,7 @@ impl<ClusterId_> MigrateClusterBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.oss_bucket_name = ::std::option::Option::Some(value.into());
+        self.input.oss_bucket_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `oss_bucket_name`.
@@ -145,40 +147,20 @@ impl<ClusterId_> MigrateClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.oss_bucket_name = value;
+        self.input.oss_bucket_name = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> MigrateClusterBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, MigrateClusterInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            MigrateClusterInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                oss_bucket_endpoint: self.oss_bucket_endpoint,
-                oss_bucket_name: self.oss_bucket_name,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> MigrateClusterInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -188,29 +170,21 @@ impl<ClusterId_> MigrateClusterBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<MigrateClusterError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`MigrateClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`MigrateClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`MigrateCluster` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `MigrateCluster`. No description of our own yet: see the official API reference.

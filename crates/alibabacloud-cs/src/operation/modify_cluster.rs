@@ -491,83 +491,53 @@ pub enum ModifyClusterError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyClusterBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    access_control_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    api_server_custom_cert_sans: ::std::option::Option<ApiServerCustomCertSans>,
-    api_server_eip: ::std::option::Option<bool>,
-    api_server_eip_id: ::std::option::Option<::std::string::String>,
-    cluster_name: ::std::option::Option<::std::string::String>,
-    control_plane_config: ::std::option::Option<ControlPlaneConfig>,
-    deletion_protection: ::std::option::Option<bool>,
-    enable_rrsa: ::std::option::Option<bool>,
-    ingress_domain_rebinding: ::std::option::Option<bool>,
-    ingress_loadbalancer_id: ::std::option::Option<::std::string::String>,
-    instance_deletion_protection: ::std::option::Option<bool>,
-    maintenance_window: ::std::option::Option<MaintenanceWindow>,
-    operation_policy: ::std::option::Option<OperationPolicy>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    security_group_id: ::std::option::Option<::std::string::String>,
-    system_events_logging: ::std::option::Option<SystemEventsLogging>,
-    timezone: ::std::option::Option<::std::string::String>,
-    vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyClusterInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl ModifyClusterBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyClusterBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            access_control_list: ::std::option::Option::None,
-            api_server_custom_cert_sans: ::std::option::Option::None,
-            api_server_eip: ::std::option::Option::None,
-            api_server_eip_id: ::std::option::Option::None,
-            cluster_name: ::std::option::Option::None,
-            control_plane_config: ::std::option::Option::None,
-            deletion_protection: ::std::option::Option::None,
-            enable_rrsa: ::std::option::Option::None,
-            ingress_domain_rebinding: ::std::option::Option::None,
-            ingress_loadbalancer_id: ::std::option::Option::None,
-            instance_deletion_protection: ::std::option::Option::None,
-            maintenance_window: ::std::option::Option::None,
-            operation_policy: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            security_group_id: ::std::option::Option::None,
-            system_events_logging: ::std::option::Option::None,
-            timezone: ::std::option::Option::None,
-            vswitch_ids: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyClusterInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                access_control_list: ::std::option::Option::None,
+                api_server_custom_cert_sans: ::std::option::Option::None,
+                api_server_eip: ::std::option::Option::None,
+                api_server_eip_id: ::std::option::Option::None,
+                cluster_name: ::std::option::Option::None,
+                control_plane_config: ::std::option::Option::None,
+                deletion_protection: ::std::option::Option::None,
+                enable_rrsa: ::std::option::Option::None,
+                ingress_domain_rebinding: ::std::option::Option::None,
+                ingress_loadbalancer_id: ::std::option::Option::None,
+                instance_deletion_protection: ::std::option::Option::None,
+                maintenance_window: ::std::option::Option::None,
+                operation_policy: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                security_group_id: ::std::option::Option::None,
+                system_events_logging: ::std::option::Option::None,
+                timezone: ::std::option::Option::None,
+                vswitch_ids: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `cb95aa626a47740afbf6aa099b65****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyClusterBuilder<::std::string::String> {
+    ) -> ModifyClusterBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         ModifyClusterBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            access_control_list: self.access_control_list,
-            api_server_custom_cert_sans: self.api_server_custom_cert_sans,
-            api_server_eip: self.api_server_eip,
-            api_server_eip_id: self.api_server_eip_id,
-            cluster_name: self.cluster_name,
-            control_plane_config: self.control_plane_config,
-            deletion_protection: self.deletion_protection,
-            enable_rrsa: self.enable_rrsa,
-            ingress_domain_rebinding: self.ingress_domain_rebinding,
-            ingress_loadbalancer_id: self.ingress_loadbalancer_id,
-            instance_deletion_protection: self.instance_deletion_protection,
-            maintenance_window: self.maintenance_window,
-            operation_policy: self.operation_policy,
-            resource_group_id: self.resource_group_id,
-            security_group_id: self.security_group_id,
-            system_events_logging: self.system_events_logging,
-            timezone: self.timezone,
-            vswitch_ids: self.vswitch_ids,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `access_control_list`: list of string, sent as a key of the JSON body.
@@ -577,7 +547,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.access_control_list = ::std::option::Option::Some(value);
+        self.input.access_control_list = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `access_control_list`.
@@ -585,7 +555,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.access_control_list = value;
+        self.input.access_control_list = value;
         self
     }
     /// Wire name `api_server_custom_cert_sans`: [`ApiServerCustomCertSans`], sent as a key of the JSON body.
@@ -593,7 +563,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ApiServerCustomCertSans,
     ) -> Self {
-        self.api_server_custom_cert_sans = ::std::option::Option::Some(value);
+        self.input.api_server_custom_cert_sans = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `api_server_custom_cert_sans`.
@@ -601,17 +571,17 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<ApiServerCustomCertSans>,
     ) -> Self {
-        self.api_server_custom_cert_sans = value;
+        self.input.api_server_custom_cert_sans = value;
         self
     }
     /// Wire name `api_server_eip`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn api_server_eip(mut self, value: bool) -> Self {
-        self.api_server_eip = ::std::option::Option::Some(value);
+        self.input.api_server_eip = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `api_server_eip`.
     pub fn set_api_server_eip(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.api_server_eip = value;
+        self.input.api_server_eip = value;
         self
     }
     /// Wire name `api_server_eip_id`: string, sent as a key of the JSON body. Example: `eip-wz9fnasl6dsfhmvci****`.
@@ -619,7 +589,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.api_server_eip_id = ::std::option::Option::Some(value.into());
+        self.input.api_server_eip_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `api_server_eip_id`.
@@ -627,7 +597,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.api_server_eip_id = value;
+        self.input.api_server_eip_id = value;
         self
     }
     /// Wire name `cluster_name`: string, sent as a key of the JSON body. Example: `cluster-new-name`.
@@ -635,7 +605,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_name = ::std::option::Option::Some(value.into());
+        self.input.cluster_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cluster_name`.
@@ -643,12 +613,12 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_name = value;
+        self.input.cluster_name = value;
         self
     }
     /// Wire name `control_plane_config`: [`ControlPlaneConfig`], sent as a key of the JSON body.
     pub fn control_plane_config(mut self, value: ControlPlaneConfig) -> Self {
-        self.control_plane_config = ::std::option::Option::Some(value);
+        self.input.control_plane_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `control_plane_config`.
@@ -656,12 +626,12 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<ControlPlaneConfig>,
     ) -> Self {
-        self.control_plane_config = value;
+        self.input.control_plane_config = value;
         self
     }
     /// Wire name `deletion_protection`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn deletion_protection(mut self, value: bool) -> Self {
-        self.deletion_protection = ::std::option::Option::Some(value);
+        self.input.deletion_protection = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `deletion_protection`.
@@ -669,24 +639,24 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.deletion_protection = value;
+        self.input.deletion_protection = value;
         self
     }
     /// Wire name `enable_rrsa`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn enable_rrsa(mut self, value: bool) -> Self {
-        self.enable_rrsa = ::std::option::Option::Some(value);
+        self.input.enable_rrsa = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `enable_rrsa`.
     pub fn set_enable_rrsa(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.enable_rrsa = value;
+        self.input.enable_rrsa = value;
         self
     }
     /// Wire name `ingress_domain_rebinding`: boolean, sent as a key of the JSON body. Example: `true`.
     ///
     /// **Deprecated** by the service.
     pub fn ingress_domain_rebinding(mut self, value: bool) -> Self {
-        self.ingress_domain_rebinding = ::std::option::Option::Some(value);
+        self.input.ingress_domain_rebinding = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ingress_domain_rebinding`.
@@ -694,7 +664,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.ingress_domain_rebinding = value;
+        self.input.ingress_domain_rebinding = value;
         self
     }
     /// Wire name `ingress_loadbalancer_id`: string, sent as a key of the JSON body. Example: `lb-wz97kes8tnndkpodw****`.
@@ -704,7 +674,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ingress_loadbalancer_id = ::std::option::Option::Some(value.into());
+        self.input.ingress_loadbalancer_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ingress_loadbalancer_id`.
@@ -712,14 +682,14 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ingress_loadbalancer_id = value;
+        self.input.ingress_loadbalancer_id = value;
         self
     }
     /// Wire name `instance_deletion_protection`: boolean, sent as a key of the JSON body. Example: `true`.
     ///
     /// **Deprecated** by the service.
     pub fn instance_deletion_protection(mut self, value: bool) -> Self {
-        self.instance_deletion_protection = ::std::option::Option::Some(value);
+        self.input.instance_deletion_protection = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `instance_deletion_protection`.
@@ -727,12 +697,12 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.instance_deletion_protection = value;
+        self.input.instance_deletion_protection = value;
         self
     }
     /// Wire name `maintenance_window`: [`MaintenanceWindow`], sent as a key of the JSON body.
     pub fn maintenance_window(mut self, value: MaintenanceWindow) -> Self {
-        self.maintenance_window = ::std::option::Option::Some(value);
+        self.input.maintenance_window = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `maintenance_window`.
@@ -740,12 +710,12 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<MaintenanceWindow>,
     ) -> Self {
-        self.maintenance_window = value;
+        self.input.maintenance_window = value;
         self
     }
     /// Wire name `operation_policy`: [`OperationPolicy`], sent as a key of the JSON body.
     pub fn operation_policy(mut self, value: OperationPolicy) -> Self {
-        self.operation_policy = ::std::option::Option::Some(value);
+        self.input.operation_policy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `operation_policy`.
@@ -753,7 +723,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<OperationPolicy>,
     ) -> Self {
-        self.operation_policy = value;
+        self.input.operation_policy = value;
         self
     }
     /// Wire name `resource_group_id`: string, sent as a key of the JSON body. Example: `rg-acfmyvw3wjm****`.
@@ -761,7 +731,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `resource_group_id`.
@@ -769,7 +739,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `security_group_id`: string, sent as a key of the JSON body. Example: `sg-bp1h6rk3pgct2a08***`.
@@ -777,7 +747,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_id = ::std::option::Option::Some(value.into());
+        self.input.security_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `security_group_id`.
@@ -785,12 +755,12 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_id = value;
+        self.input.security_group_id = value;
         self
     }
     /// Wire name `system_events_logging`: [`SystemEventsLogging`], sent as a key of the JSON body.
     pub fn system_events_logging(mut self, value: SystemEventsLogging) -> Self {
-        self.system_events_logging = ::std::option::Option::Some(value);
+        self.input.system_events_logging = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `system_events_logging`.
@@ -798,7 +768,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<SystemEventsLogging>,
     ) -> Self {
-        self.system_events_logging = value;
+        self.input.system_events_logging = value;
         self
     }
     /// Wire name `timezone`: string, sent as a key of the JSON body. Example: `Asia/Shanghai`.
@@ -806,7 +776,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.timezone = ::std::option::Option::Some(value.into());
+        self.input.timezone = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `timezone`.
@@ -814,12 +784,12 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.timezone = value;
+        self.input.timezone = value;
         self
     }
     /// Wire name `vswitch_ids`: list of string, sent as a key of the JSON body.
     pub fn vswitch_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.vswitch_ids = ::std::option::Option::Some(value);
+        self.input.vswitch_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `vswitch_ids`.
@@ -827,56 +797,20 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.vswitch_ids = value;
+        self.input.vswitch_ids = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyClusterInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyClusterInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                access_control_list: self.access_control_list,
-                api_server_custom_cert_sans: self.api_server_custom_cert_sans,
-                api_server_eip: self.api_server_eip,
-                api_server_eip_id: self.api_server_eip_id,
-                cluster_name: self.cluster_name,
-                control_plane_config: self.control_plane_config,
-                deletion_protection: self.deletion_protection,
-                enable_rrsa: self.enable_rrsa,
-                ingress_domain_rebinding: self.ingress_domain_rebinding,
-                ingress_loadbalancer_id: self.ingress_loadbalancer_id,
-                instance_deletion_protection: self.instance_deletion_protection,
-                maintenance_window: self.maintenance_window,
-                operation_policy: self.operation_policy,
-                resource_group_id: self.resource_group_id,
-                security_group_id: self.security_group_id,
-                system_events_logging: self.system_events_logging,
-                timezone: self.timezone,
-                vswitch_ids: self.vswitch_ids,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyClusterInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -886,29 +820,21 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<ModifyClusterError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyCluster` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyCluster`. No description of our own yet: see the official API reference.

@@ -74,11 +74,10 @@ pub struct ModifyClusterAddonBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     ComponentId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    component_id: ComponentId_,
-    config: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyClusterAddonInput,
+    state: ::std::marker::PhantomData<(ClusterId_, ComponentId_)>,
 }
 impl ModifyClusterAddonBuilder<
     ::alibabacloud_runtime::Missing,
@@ -86,39 +85,42 @@ impl ModifyClusterAddonBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyClusterAddonBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            component_id: ::alibabacloud_runtime::Missing,
-            config: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyClusterAddonInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                component_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                config: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, ComponentId_> ModifyClusterAddonBuilder<ClusterId_, ComponentId_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `c71d616e629ff40d5b42d7bb87770****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyClusterAddonBuilder<::std::string::String, ComponentId_> {
+    ) -> ModifyClusterAddonBuilder<::alibabacloud_runtime::Set, ComponentId_> {
+        self.input.cluster_id = value.into();
         ModifyClusterAddonBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            component_id: self.component_id,
-            config: self.config,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `component_id`: string, sent in the request path, required. Example: `coredns`.
     pub fn component_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyClusterAddonBuilder<ClusterId_, ::std::string::String> {
+    ) -> ModifyClusterAddonBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.component_id = value.into();
         ModifyClusterAddonBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            component_id: value.into(),
-            config: self.config,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `config`: string, sent as a key of the JSON body. Example: `{"CpuRequest":"800m"}`.
@@ -126,7 +128,7 @@ impl<ClusterId_, ComponentId_> ModifyClusterAddonBuilder<ClusterId_, ComponentId
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.config = ::std::option::Option::Some(value.into());
+        self.input.config = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `config`.
@@ -134,44 +136,21 @@ impl<ClusterId_, ComponentId_> ModifyClusterAddonBuilder<ClusterId_, ComponentId
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.config = value;
+        self.input.config = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, ComponentId_> ModifyClusterAddonBuilder<ClusterId_, ComponentId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyClusterAddonInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ComponentId_: self::required::ComponentId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyClusterAddonInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                component_id: <ComponentId_ as self::required::ComponentId<
-                    ::std::string::String,
-                >>::into_value(self.component_id),
-                config: self.config,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyClusterAddonInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ComponentId_: self::required::ComponentId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        ComponentId_: self::required::ComponentId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -181,45 +160,30 @@ impl<ClusterId_, ComponentId_> ModifyClusterAddonBuilder<ClusterId_, ComponentId
         ::alibabacloud_runtime::SdkError<ModifyClusterAddonError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ComponentId_: self::required::ComponentId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        ComponentId_: self::required::ComponentId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyClusterAddonBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyClusterAddonBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyClusterAddon` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `component_id` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `component_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyClusterAddon` needs its required parameter `component_id`",
         label = "`component_id` is not set",
         note = "set it with `.component_id(…)` before this call"
     )]
-    pub trait ComponentId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ComponentId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ComponentId {}
+    impl ComponentId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyClusterAddon`. No description of our own yet: see the official API reference.

@@ -1229,18 +1229,10 @@ pub struct ModifyClusterNodePoolBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     NodepoolId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    nodepool_id: NodepoolId_,
-    auto_scaling: ::std::option::Option<AutoScaling>,
-    concurrency: ::std::option::Option<bool>,
-    kubernetes_config: ::std::option::Option<KubernetesConfig>,
-    management: ::std::option::Option<Management>,
-    nodepool_info: ::std::option::Option<NodepoolInfo>,
-    scaling_group: ::std::option::Option<ScalingGroup>,
-    tee_config: ::std::option::Option<TeeConfig>,
-    update_nodes: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyClusterNodePoolInput,
+    state: ::std::marker::PhantomData<(ClusterId_, NodepoolId_)>,
 }
 impl ModifyClusterNodePoolBuilder<
     ::alibabacloud_runtime::Missing,
@@ -1248,65 +1240,54 @@ impl ModifyClusterNodePoolBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyClusterNodePoolBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            nodepool_id: ::alibabacloud_runtime::Missing,
-            auto_scaling: ::std::option::Option::None,
-            concurrency: ::std::option::Option::None,
-            kubernetes_config: ::std::option::Option::None,
-            management: ::std::option::Option::None,
-            nodepool_info: ::std::option::Option::None,
-            scaling_group: ::std::option::Option::None,
-            tee_config: ::std::option::Option::None,
-            update_nodes: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyClusterNodePoolInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                nodepool_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_scaling: ::std::option::Option::None,
+                concurrency: ::std::option::Option::None,
+                kubernetes_config: ::std::option::Option::None,
+                management: ::std::option::Option::None,
+                nodepool_info: ::std::option::Option::None,
+                scaling_group: ::std::option::Option::None,
+                tee_config: ::std::option::Option::None,
+                update_nodes: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, NodepoolId_> ModifyClusterNodePoolBuilder<ClusterId_, NodepoolId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c23421cfa74454bc8b37163fd19af****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyClusterNodePoolBuilder<::std::string::String, NodepoolId_> {
+    ) -> ModifyClusterNodePoolBuilder<::alibabacloud_runtime::Set, NodepoolId_> {
+        self.input.cluster_id = value.into();
         ModifyClusterNodePoolBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            nodepool_id: self.nodepool_id,
-            auto_scaling: self.auto_scaling,
-            concurrency: self.concurrency,
-            kubernetes_config: self.kubernetes_config,
-            management: self.management,
-            nodepool_info: self.nodepool_info,
-            scaling_group: self.scaling_group,
-            tee_config: self.tee_config,
-            update_nodes: self.update_nodes,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NodepoolId`: string, sent in the request path, required. Example: `p31da1b38983f4511b490fc62108a****`.
     pub fn nodepool_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyClusterNodePoolBuilder<ClusterId_, ::std::string::String> {
+    ) -> ModifyClusterNodePoolBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.nodepool_id = value.into();
         ModifyClusterNodePoolBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            nodepool_id: value.into(),
-            auto_scaling: self.auto_scaling,
-            concurrency: self.concurrency,
-            kubernetes_config: self.kubernetes_config,
-            management: self.management,
-            nodepool_info: self.nodepool_info,
-            scaling_group: self.scaling_group,
-            tee_config: self.tee_config,
-            update_nodes: self.update_nodes,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `auto_scaling`: [`AutoScaling`], sent as a key of the JSON body.
     pub fn auto_scaling(mut self, value: AutoScaling) -> Self {
-        self.auto_scaling = ::std::option::Option::Some(value);
+        self.input.auto_scaling = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `auto_scaling`.
@@ -1314,22 +1295,22 @@ impl<ClusterId_, NodepoolId_> ModifyClusterNodePoolBuilder<ClusterId_, NodepoolI
         mut self,
         value: ::std::option::Option<AutoScaling>,
     ) -> Self {
-        self.auto_scaling = value;
+        self.input.auto_scaling = value;
         self
     }
     /// Wire name `concurrency`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn concurrency(mut self, value: bool) -> Self {
-        self.concurrency = ::std::option::Option::Some(value);
+        self.input.concurrency = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `concurrency`.
     pub fn set_concurrency(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.concurrency = value;
+        self.input.concurrency = value;
         self
     }
     /// Wire name `kubernetes_config`: [`KubernetesConfig`], sent as a key of the JSON body.
     pub fn kubernetes_config(mut self, value: KubernetesConfig) -> Self {
-        self.kubernetes_config = ::std::option::Option::Some(value);
+        self.input.kubernetes_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `kubernetes_config`.
@@ -1337,22 +1318,22 @@ impl<ClusterId_, NodepoolId_> ModifyClusterNodePoolBuilder<ClusterId_, NodepoolI
         mut self,
         value: ::std::option::Option<KubernetesConfig>,
     ) -> Self {
-        self.kubernetes_config = value;
+        self.input.kubernetes_config = value;
         self
     }
     /// Wire name `management`: [`Management`], sent as a key of the JSON body.
     pub fn management(mut self, value: Management) -> Self {
-        self.management = ::std::option::Option::Some(value);
+        self.input.management = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `management`.
     pub fn set_management(mut self, value: ::std::option::Option<Management>) -> Self {
-        self.management = value;
+        self.input.management = value;
         self
     }
     /// Wire name `nodepool_info`: [`NodepoolInfo`], sent as a key of the JSON body.
     pub fn nodepool_info(mut self, value: NodepoolInfo) -> Self {
-        self.nodepool_info = ::std::option::Option::Some(value);
+        self.input.nodepool_info = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `nodepool_info`.
@@ -1360,12 +1341,12 @@ impl<ClusterId_, NodepoolId_> ModifyClusterNodePoolBuilder<ClusterId_, NodepoolI
         mut self,
         value: ::std::option::Option<NodepoolInfo>,
     ) -> Self {
-        self.nodepool_info = value;
+        self.input.nodepool_info = value;
         self
     }
     /// Wire name `scaling_group`: [`ScalingGroup`], sent as a key of the JSON body.
     pub fn scaling_group(mut self, value: ScalingGroup) -> Self {
-        self.scaling_group = ::std::option::Option::Some(value);
+        self.input.scaling_group = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `scaling_group`.
@@ -1373,71 +1354,41 @@ impl<ClusterId_, NodepoolId_> ModifyClusterNodePoolBuilder<ClusterId_, NodepoolI
         mut self,
         value: ::std::option::Option<ScalingGroup>,
     ) -> Self {
-        self.scaling_group = value;
+        self.input.scaling_group = value;
         self
     }
     /// Wire name `tee_config`: [`TeeConfig`], sent as a key of the JSON body.
     pub fn tee_config(mut self, value: TeeConfig) -> Self {
-        self.tee_config = ::std::option::Option::Some(value);
+        self.input.tee_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `tee_config`.
     pub fn set_tee_config(mut self, value: ::std::option::Option<TeeConfig>) -> Self {
-        self.tee_config = value;
+        self.input.tee_config = value;
         self
     }
     /// Wire name `update_nodes`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn update_nodes(mut self, value: bool) -> Self {
-        self.update_nodes = ::std::option::Option::Some(value);
+        self.input.update_nodes = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `update_nodes`.
     pub fn set_update_nodes(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.update_nodes = value;
+        self.input.update_nodes = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, NodepoolId_> ModifyClusterNodePoolBuilder<ClusterId_, NodepoolId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyClusterNodePoolInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyClusterNodePoolInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
-                    ::std::string::String,
-                >>::into_value(self.nodepool_id),
-                auto_scaling: self.auto_scaling,
-                concurrency: self.concurrency,
-                kubernetes_config: self.kubernetes_config,
-                management: self.management,
-                nodepool_info: self.nodepool_info,
-                scaling_group: self.scaling_group,
-                tee_config: self.tee_config,
-                update_nodes: self.update_nodes,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyClusterNodePoolInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -1447,45 +1398,30 @@ impl<ClusterId_, NodepoolId_> ModifyClusterNodePoolBuilder<ClusterId_, NodepoolI
         ::alibabacloud_runtime::SdkError<ModifyClusterNodePoolError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyClusterNodePoolBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyClusterNodePoolBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyClusterNodePool` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NodepoolId` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NodepoolId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyClusterNodePool` needs its required parameter `NodepoolId`",
         label = "`NodepoolId` is not set",
         note = "set it with `.nodepool_id(…)` before this call"
     )]
-    pub trait NodepoolId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NodepoolId {}
+    impl NodepoolId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyClusterNodePool`. No description of our own yet: see the official API reference.

@@ -426,14 +426,10 @@ pub struct ModifyNodePoolNodeConfigBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     NodepoolId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    nodepool_id: NodepoolId_,
-    containerd_config: ::std::option::Option<ContainerdConfig>,
-    kubelet_config: ::std::option::Option<KubeletConfig>,
-    os_config: ::std::option::Option<OsConfig>,
-    rolling_policy: ::std::option::Option<RollingPolicy>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyNodePoolNodeConfigInput,
+    state: ::std::marker::PhantomData<(ClusterId_, NodepoolId_)>,
 }
 impl ModifyNodePoolNodeConfigBuilder<
     ::alibabacloud_runtime::Missing,
@@ -441,53 +437,50 @@ impl ModifyNodePoolNodeConfigBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyNodePoolNodeConfigBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            nodepool_id: ::alibabacloud_runtime::Missing,
-            containerd_config: ::std::option::Option::None,
-            kubelet_config: ::std::option::Option::None,
-            os_config: ::std::option::Option::None,
-            rolling_policy: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyNodePoolNodeConfigInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                nodepool_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                containerd_config: ::std::option::Option::None,
+                kubelet_config: ::std::option::Option::None,
+                os_config: ::std::option::Option::None,
+                rolling_policy: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, NodepoolId_> ModifyNodePoolNodeConfigBuilder<ClusterId_, NodepoolId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c23421cfa74454bc8b37163fd19af****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyNodePoolNodeConfigBuilder<::std::string::String, NodepoolId_> {
+    ) -> ModifyNodePoolNodeConfigBuilder<::alibabacloud_runtime::Set, NodepoolId_> {
+        self.input.cluster_id = value.into();
         ModifyNodePoolNodeConfigBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            nodepool_id: self.nodepool_id,
-            containerd_config: self.containerd_config,
-            kubelet_config: self.kubelet_config,
-            os_config: self.os_config,
-            rolling_policy: self.rolling_policy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NodepoolId`: string, sent in the request path, required. Example: `np8d8c9c2cd0f64e89884f82a5fbcd****`.
     pub fn nodepool_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyNodePoolNodeConfigBuilder<ClusterId_, ::std::string::String> {
+    ) -> ModifyNodePoolNodeConfigBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.nodepool_id = value.into();
         ModifyNodePoolNodeConfigBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            nodepool_id: value.into(),
-            containerd_config: self.containerd_config,
-            kubelet_config: self.kubelet_config,
-            os_config: self.os_config,
-            rolling_policy: self.rolling_policy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `containerd_config`: [`ContainerdConfig`], sent as a key of the JSON body.
     pub fn containerd_config(mut self, value: ContainerdConfig) -> Self {
-        self.containerd_config = ::std::option::Option::Some(value);
+        self.input.containerd_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `containerd_config`.
@@ -495,12 +488,12 @@ impl<ClusterId_, NodepoolId_> ModifyNodePoolNodeConfigBuilder<ClusterId_, Nodepo
         mut self,
         value: ::std::option::Option<ContainerdConfig>,
     ) -> Self {
-        self.containerd_config = value;
+        self.input.containerd_config = value;
         self
     }
     /// Wire name `kubelet_config`: [`KubeletConfig`], sent as a key of the JSON body.
     pub fn kubelet_config(mut self, value: KubeletConfig) -> Self {
-        self.kubelet_config = ::std::option::Option::Some(value);
+        self.input.kubelet_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `kubelet_config`.
@@ -508,22 +501,22 @@ impl<ClusterId_, NodepoolId_> ModifyNodePoolNodeConfigBuilder<ClusterId_, Nodepo
         mut self,
         value: ::std::option::Option<KubeletConfig>,
     ) -> Self {
-        self.kubelet_config = value;
+        self.input.kubelet_config = value;
         self
     }
     /// Wire name `os_config`: [`OsConfig`], sent as a key of the JSON body.
     pub fn os_config(mut self, value: OsConfig) -> Self {
-        self.os_config = ::std::option::Option::Some(value);
+        self.input.os_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `os_config`.
     pub fn set_os_config(mut self, value: ::std::option::Option<OsConfig>) -> Self {
-        self.os_config = value;
+        self.input.os_config = value;
         self
     }
     /// Wire name `rolling_policy`: [`RollingPolicy`], sent as a key of the JSON body.
     pub fn rolling_policy(mut self, value: RollingPolicy) -> Self {
-        self.rolling_policy = ::std::option::Option::Some(value);
+        self.input.rolling_policy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `rolling_policy`.
@@ -531,51 +524,21 @@ impl<ClusterId_, NodepoolId_> ModifyNodePoolNodeConfigBuilder<ClusterId_, Nodepo
         mut self,
         value: ::std::option::Option<RollingPolicy>,
     ) -> Self {
-        self.rolling_policy = value;
+        self.input.rolling_policy = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, NodepoolId_> ModifyNodePoolNodeConfigBuilder<ClusterId_, NodepoolId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyNodePoolNodeConfigInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyNodePoolNodeConfigInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
-                    ::std::string::String,
-                >>::into_value(self.nodepool_id),
-                containerd_config: self.containerd_config,
-                kubelet_config: self.kubelet_config,
-                os_config: self.os_config,
-                rolling_policy: self.rolling_policy,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyNodePoolNodeConfigInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -585,45 +548,30 @@ impl<ClusterId_, NodepoolId_> ModifyNodePoolNodeConfigBuilder<ClusterId_, Nodepo
         ::alibabacloud_runtime::SdkError<ModifyNodePoolNodeConfigError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyNodePoolNodeConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyNodePoolNodeConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyNodePoolNodeConfig` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NodepoolId` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NodepoolId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyNodePoolNodeConfig` needs its required parameter `NodepoolId`",
         label = "`NodepoolId` is not set",
         note = "set it with `.nodepool_id(…)` before this call"
     )]
-    pub trait NodepoolId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NodepoolId {}
+    impl NodepoolId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyNodePoolNodeConfig`. No description of our own yet: see the official API reference.

@@ -64,16 +64,18 @@ pub enum OpenAckServiceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct OpenAckServiceBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    r#type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: OpenAckServiceInput,
 }
 impl OpenAckServiceBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         OpenAckServiceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            r#type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: OpenAckServiceInput {
+                r#type: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -83,7 +85,7 @@ impl OpenAckServiceBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.input.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `type`.
@@ -91,30 +93,17 @@ impl OpenAckServiceBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.r#type = value;
+        self.input.r#type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl OpenAckServiceBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, OpenAckServiceInput) {
-        (
-            self._client,
-            self._options,
-            OpenAckServiceInput {
-                r#type: self.r#type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> OpenAckServiceInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -123,8 +112,7 @@ impl OpenAckServiceBuilder {
         OpenAckServiceOutput,
         ::alibabacloud_runtime::SdkError<OpenAckServiceError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -59,60 +59,48 @@ pub enum PauseTaskError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PauseTaskBuilder<TaskId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    task_id: TaskId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: PauseTaskInput,
+    state: ::std::marker::PhantomData<(TaskId_,)>,
 }
 impl PauseTaskBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         PauseTaskBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            task_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: PauseTaskInput {
+                task_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<TaskId_> PauseTaskBuilder<TaskId_> {
     /// Wire name `task_id`: string, sent in the request path, required. Example: `T-62a944794ee141074400****`.
     pub fn task_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> PauseTaskBuilder<::std::string::String> {
+    ) -> PauseTaskBuilder<::alibabacloud_runtime::Set> {
+        self.input.task_id = value.into();
         PauseTaskBuilder {
-            _client: self._client,
-            _options: self._options,
-            task_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<TaskId_> PauseTaskBuilder<TaskId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, PauseTaskInput)
-    where
-        TaskId_: self::required::TaskId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            PauseTaskInput {
-                task_id: <TaskId_ as self::required::TaskId<
-                    ::std::string::String,
-                >>::into_value(self.task_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> PauseTaskInput
     where
-        TaskId_: self::required::TaskId<::std::string::String>,
+        TaskId_: self::required::TaskId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -122,29 +110,21 @@ impl<TaskId_> PauseTaskBuilder<TaskId_> {
         ::alibabacloud_runtime::SdkError<PauseTaskError>,
     >
     where
-        TaskId_: self::required::TaskId<::std::string::String>,
+        TaskId_: self::required::TaskId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`PauseTaskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`PauseTaskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `task_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `task_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`PauseTask` needs its required parameter `task_id`",
         label = "`task_id` is not set",
         note = "set it with `.task_id(…)` before this call"
     )]
-    pub trait TaskId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::TaskId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait TaskId {}
+    impl TaskId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `PauseTask`. No description of our own yet: see the official API reference.

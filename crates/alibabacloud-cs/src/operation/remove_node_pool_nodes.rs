@@ -94,15 +94,10 @@ pub struct RemoveNodePoolNodesBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     NodepoolId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    nodepool_id: NodepoolId_,
-    release_node: ::std::option::Option<bool>,
-    drain_node: ::std::option::Option<bool>,
-    nodes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    instance_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    concurrency: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RemoveNodePoolNodesInput,
+    state: ::std::marker::PhantomData<(ClusterId_, NodepoolId_)>,
 }
 impl RemoveNodePoolNodesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -110,78 +105,73 @@ impl RemoveNodePoolNodesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         RemoveNodePoolNodesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            nodepool_id: ::alibabacloud_runtime::Missing,
-            release_node: ::std::option::Option::None,
-            drain_node: ::std::option::Option::None,
-            nodes: ::std::option::Option::None,
-            instance_ids: ::std::option::Option::None,
-            concurrency: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RemoveNodePoolNodesInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                nodepool_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                release_node: ::std::option::Option::None,
+                drain_node: ::std::option::Option::None,
+                nodes: ::std::option::Option::None,
+                instance_ids: ::std::option::Option::None,
+                concurrency: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, NodepoolId_> RemoveNodePoolNodesBuilder<ClusterId_, NodepoolId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c23421cfa74454bc8b37163fd19af****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RemoveNodePoolNodesBuilder<::std::string::String, NodepoolId_> {
+    ) -> RemoveNodePoolNodesBuilder<::alibabacloud_runtime::Set, NodepoolId_> {
+        self.input.cluster_id = value.into();
         RemoveNodePoolNodesBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            nodepool_id: self.nodepool_id,
-            release_node: self.release_node,
-            drain_node: self.drain_node,
-            nodes: self.nodes,
-            instance_ids: self.instance_ids,
-            concurrency: self.concurrency,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NodepoolId`: string, sent in the request path, required. Example: `np97de2cfb1ba042398dd8f5504c94****`.
     pub fn nodepool_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RemoveNodePoolNodesBuilder<ClusterId_, ::std::string::String> {
+    ) -> RemoveNodePoolNodesBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.nodepool_id = value.into();
         RemoveNodePoolNodesBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            nodepool_id: value.into(),
-            release_node: self.release_node,
-            drain_node: self.drain_node,
-            nodes: self.nodes,
-            instance_ids: self.instance_ids,
-            concurrency: self.concurrency,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `release_node`: boolean. Example: `true`.
     pub fn release_node(mut self, value: bool) -> Self {
-        self.release_node = ::std::option::Option::Some(value);
+        self.input.release_node = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `release_node`.
     pub fn set_release_node(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.release_node = value;
+        self.input.release_node = value;
         self
     }
     /// Wire name `drain_node`: boolean. Example: `true`.
     pub fn drain_node(mut self, value: bool) -> Self {
-        self.drain_node = ::std::option::Option::Some(value);
+        self.input.drain_node = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `drain_node`.
     pub fn set_drain_node(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.drain_node = value;
+        self.input.drain_node = value;
         self
     }
     /// Wire name `nodes`: list of string, sent as one JSON string.
     ///
     /// **Deprecated** by the service.
     pub fn nodes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.nodes = ::std::option::Option::Some(value);
+        self.input.nodes = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `nodes`.
@@ -189,7 +179,7 @@ impl<ClusterId_, NodepoolId_> RemoveNodePoolNodesBuilder<ClusterId_, NodepoolId_
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.nodes = value;
+        self.input.nodes = value;
         self
     }
     /// Wire name `instance_ids`: list of string, sent as one JSON string.
@@ -197,7 +187,7 @@ impl<ClusterId_, NodepoolId_> RemoveNodePoolNodesBuilder<ClusterId_, NodepoolId_
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.instance_ids = ::std::option::Option::Some(value);
+        self.input.instance_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `instance_ids`.
@@ -205,58 +195,31 @@ impl<ClusterId_, NodepoolId_> RemoveNodePoolNodesBuilder<ClusterId_, NodepoolId_
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_ids = value;
+        self.input.instance_ids = value;
         self
     }
     /// Wire name `concurrency`: boolean. Example: `false`.
     pub fn concurrency(mut self, value: bool) -> Self {
-        self.concurrency = ::std::option::Option::Some(value);
+        self.input.concurrency = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `concurrency`.
     pub fn set_concurrency(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.concurrency = value;
+        self.input.concurrency = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, NodepoolId_> RemoveNodePoolNodesBuilder<ClusterId_, NodepoolId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RemoveNodePoolNodesInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RemoveNodePoolNodesInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
-                    ::std::string::String,
-                >>::into_value(self.nodepool_id),
-                release_node: self.release_node,
-                drain_node: self.drain_node,
-                nodes: self.nodes,
-                instance_ids: self.instance_ids,
-                concurrency: self.concurrency,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RemoveNodePoolNodesInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -266,45 +229,30 @@ impl<ClusterId_, NodepoolId_> RemoveNodePoolNodesBuilder<ClusterId_, NodepoolId_
         ::alibabacloud_runtime::SdkError<RemoveNodePoolNodesError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RemoveNodePoolNodesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RemoveNodePoolNodesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveNodePoolNodes` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NodepoolId` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NodepoolId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveNodePoolNodes` needs its required parameter `NodepoolId`",
         label = "`NodepoolId` is not set",
         note = "set it with `.nodepool_id(…)` before this call"
     )]
-    pub trait NodepoolId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NodepoolId {}
+    impl NodepoolId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RemoveNodePoolNodes`. No description of our own yet: see the official API reference.

@@ -67,10 +67,10 @@ pub struct ResumeComponentUpgradeBuilder<
     Clusterid_ = ::alibabacloud_runtime::Missing,
     Componentid_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    clusterid: Clusterid_,
-    componentid: Componentid_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ResumeComponentUpgradeInput,
+    state: ::std::marker::PhantomData<(Clusterid_, Componentid_)>,
 }
 impl ResumeComponentUpgradeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -78,76 +78,55 @@ impl ResumeComponentUpgradeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ResumeComponentUpgradeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            clusterid: ::alibabacloud_runtime::Missing,
-            componentid: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ResumeComponentUpgradeInput {
+                clusterid: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                componentid: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Clusterid_, Componentid_> ResumeComponentUpgradeBuilder<Clusterid_, Componentid_> {
     /// Wire name `clusterid`: string, sent in the request path, required. Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****`.
     pub fn clusterid(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ResumeComponentUpgradeBuilder<::std::string::String, Componentid_> {
+    ) -> ResumeComponentUpgradeBuilder<::alibabacloud_runtime::Set, Componentid_> {
+        self.input.clusterid = value.into();
         ResumeComponentUpgradeBuilder {
-            _client: self._client,
-            _options: self._options,
-            clusterid: value.into(),
-            componentid: self.componentid,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `componentid`: string, sent in the request path, required. Example: `metric-server`.
     pub fn componentid(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ResumeComponentUpgradeBuilder<Clusterid_, ::std::string::String> {
+    ) -> ResumeComponentUpgradeBuilder<Clusterid_, ::alibabacloud_runtime::Set> {
+        self.input.componentid = value.into();
         ResumeComponentUpgradeBuilder {
-            _client: self._client,
-            _options: self._options,
-            clusterid: self.clusterid,
-            componentid: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Clusterid_, Componentid_> ResumeComponentUpgradeBuilder<Clusterid_, Componentid_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ResumeComponentUpgradeInput,
-    )
-    where
-        Clusterid_: self::required::Clusterid<::std::string::String>,
-        Componentid_: self::required::Componentid<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ResumeComponentUpgradeInput {
-                clusterid: <Clusterid_ as self::required::Clusterid<
-                    ::std::string::String,
-                >>::into_value(self.clusterid),
-                componentid: <Componentid_ as self::required::Componentid<
-                    ::std::string::String,
-                >>::into_value(self.componentid),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ResumeComponentUpgradeInput
     where
-        Clusterid_: self::required::Clusterid<::std::string::String>,
-        Componentid_: self::required::Componentid<::std::string::String>,
+        Clusterid_: self::required::Clusterid,
+        Componentid_: self::required::Componentid,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -157,45 +136,30 @@ impl<Clusterid_, Componentid_> ResumeComponentUpgradeBuilder<Clusterid_, Compone
         ::alibabacloud_runtime::SdkError<ResumeComponentUpgradeError>,
     >
     where
-        Clusterid_: self::required::Clusterid<::std::string::String>,
-        Componentid_: self::required::Componentid<::std::string::String>,
+        Clusterid_: self::required::Clusterid,
+        Componentid_: self::required::Componentid,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ResumeComponentUpgradeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ResumeComponentUpgradeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `clusterid` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `clusterid` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ResumeComponentUpgrade` needs its required parameter `clusterid`",
         label = "`clusterid` is not set",
         note = "set it with `.clusterid(…)` before this call"
     )]
-    pub trait Clusterid<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `componentid` once it is set, so `send` and `build` can require it.
+    pub trait Clusterid {}
+    impl Clusterid for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `componentid` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ResumeComponentUpgrade` needs its required parameter `componentid`",
         label = "`componentid` is not set",
         note = "set it with `.componentid(…)` before this call"
     )]
-    pub trait Componentid<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Clusterid<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Componentid<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Componentid {}
+    impl Componentid for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ResumeComponentUpgrade`. No description of our own yet: see the official API reference.

@@ -90,14 +90,10 @@ pub struct RunClusterCheckBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     Type_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    options: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    target: ::std::option::Option<::std::string::String>,
-    r#type: Type_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RunClusterCheckInput,
+    state: ::std::marker::PhantomData<(ClusterId_, Type_)>,
 }
 impl RunClusterCheckBuilder<
     ::alibabacloud_runtime::Missing,
@@ -105,28 +101,30 @@ impl RunClusterCheckBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         RunClusterCheckBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            options: ::std::option::Option::None,
-            target: ::std::option::Option::None,
-            r#type: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RunClusterCheckInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                options: ::std::option::Option::None,
+                target: ::std::option::Option::None,
+                r#type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, Type_> RunClusterCheckBuilder<ClusterId_, Type_> {
     /// Wire name `cluster_id`: string, sent in the request path, required. Example: `ce0da5a1d627e4e9e9f96cae8ad07****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RunClusterCheckBuilder<::std::string::String, Type_> {
+    ) -> RunClusterCheckBuilder<::alibabacloud_runtime::Set, Type_> {
+        self.input.cluster_id = value.into();
         RunClusterCheckBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
+            client: self.client,
             options: self.options,
-            target: self.target,
-            r#type: self.r#type,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `options`: map of string to string, sent as a key of the JSON body.
@@ -134,7 +132,7 @@ impl<ClusterId_, Type_> RunClusterCheckBuilder<ClusterId_, Type_> {
         mut self,
         value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     ) -> Self {
-        self.options = ::std::option::Option::Some(value);
+        self.input.options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `options`.
@@ -144,7 +142,7 @@ impl<ClusterId_, Type_> RunClusterCheckBuilder<ClusterId_, Type_> {
             ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
         >,
     ) -> Self {
-        self.options = value;
+        self.input.options = value;
         self
     }
     /// Wire name `target`: string, sent as a key of the JSON body. Example: `np1f6779297c4444a3a1cdd29be8e5****`.
@@ -152,7 +150,7 @@ impl<ClusterId_, Type_> RunClusterCheckBuilder<ClusterId_, Type_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.target = ::std::option::Option::Some(value.into());
+        self.input.target = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `target`.
@@ -160,59 +158,34 @@ impl<ClusterId_, Type_> RunClusterCheckBuilder<ClusterId_, Type_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.target = value;
+        self.input.target = value;
         self
     }
     /// Wire name `type`: string, sent as a key of the JSON body, required. Example: `ClusterUpgrade`.
     pub fn r#type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RunClusterCheckBuilder<ClusterId_, ::std::string::String> {
+    ) -> RunClusterCheckBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.r#type = value.into();
         RunClusterCheckBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
+            client: self.client,
             options: self.options,
-            target: self.target,
-            r#type: value.into(),
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, Type_> RunClusterCheckBuilder<ClusterId_, Type_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RunClusterCheckInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Type_: self::required::Type<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RunClusterCheckInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                options: self.options,
-                target: self.target,
-                r#type: <Type_ as self::required::Type<
-                    ::std::string::String,
-                >>::into_value(self.r#type),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RunClusterCheckInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Type_: self::required::Type<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        Type_: self::required::Type,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -222,45 +195,30 @@ impl<ClusterId_, Type_> RunClusterCheckBuilder<ClusterId_, Type_> {
         ::alibabacloud_runtime::SdkError<RunClusterCheckError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        Type_: self::required::Type<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        Type_: self::required::Type,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RunClusterCheckBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RunClusterCheckBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `cluster_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `cluster_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RunClusterCheck` needs its required parameter `cluster_id`",
         label = "`cluster_id` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `type` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `type` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RunClusterCheck` needs its required parameter `type`",
         label = "`type` is not set",
         note = "set it with `.r#type(…)` before this call"
     )]
-    pub trait Type<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Type<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Type {}
+    impl Type for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RunClusterCheck`. No description of our own yet: see the official API reference.

@@ -81,11 +81,10 @@ pub struct ScaleClusterNodePoolBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     NodepoolId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    nodepool_id: NodepoolId_,
-    count: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ScaleClusterNodePoolInput,
+    state: ::std::marker::PhantomData<(ClusterId_, NodepoolId_)>,
 }
 impl ScaleClusterNodePoolBuilder<
     ::alibabacloud_runtime::Missing,
@@ -93,86 +92,66 @@ impl ScaleClusterNodePoolBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ScaleClusterNodePoolBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            nodepool_id: ::alibabacloud_runtime::Missing,
-            count: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ScaleClusterNodePoolInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                nodepool_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                count: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, NodepoolId_> ScaleClusterNodePoolBuilder<ClusterId_, NodepoolId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c23421cfa74454bc8b37163fd19af****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ScaleClusterNodePoolBuilder<::std::string::String, NodepoolId_> {
+    ) -> ScaleClusterNodePoolBuilder<::alibabacloud_runtime::Set, NodepoolId_> {
+        self.input.cluster_id = value.into();
         ScaleClusterNodePoolBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            nodepool_id: self.nodepool_id,
-            count: self.count,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NodepoolId`: string, sent in the request path, required. Example: `np31da1b38983f4511b490fc62108a****`.
     pub fn nodepool_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ScaleClusterNodePoolBuilder<ClusterId_, ::std::string::String> {
+    ) -> ScaleClusterNodePoolBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.nodepool_id = value.into();
         ScaleClusterNodePoolBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            nodepool_id: value.into(),
-            count: self.count,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `count`: 64-bit integer, sent as a key of the JSON body. Example: `2`.
     pub fn count(mut self, value: i64) -> Self {
-        self.count = ::std::option::Option::Some(value);
+        self.input.count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `count`.
     pub fn set_count(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.count = value;
+        self.input.count = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, NodepoolId_> ScaleClusterNodePoolBuilder<ClusterId_, NodepoolId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ScaleClusterNodePoolInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ScaleClusterNodePoolInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
-                    ::std::string::String,
-                >>::into_value(self.nodepool_id),
-                count: self.count,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ScaleClusterNodePoolInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -182,45 +161,30 @@ impl<ClusterId_, NodepoolId_> ScaleClusterNodePoolBuilder<ClusterId_, NodepoolId
         ::alibabacloud_runtime::SdkError<ScaleClusterNodePoolError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ScaleClusterNodePoolBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ScaleClusterNodePoolBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ScaleClusterNodePool` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NodepoolId` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NodepoolId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ScaleClusterNodePool` needs its required parameter `NodepoolId`",
         label = "`NodepoolId` is not set",
         note = "set it with `.nodepool_id(…)` before this call"
     )]
-    pub trait NodepoolId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NodepoolId {}
+    impl NodepoolId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ScaleClusterNodePool`. No description of our own yet: see the official API reference.

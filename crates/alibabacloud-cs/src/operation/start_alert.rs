@@ -81,35 +81,37 @@ pub enum StartAlertError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct StartAlertBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    alert_rule_group_name: ::std::option::Option<::std::string::String>,
-    alert_rule_name: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: StartAlertInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl StartAlertBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         StartAlertBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            alert_rule_group_name: ::std::option::Option::None,
-            alert_rule_name: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: StartAlertInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                alert_rule_group_name: ::std::option::Option::None,
+                alert_rule_name: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> StartAlertBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c245ff43c717f494489f42f5f1575e98d`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> StartAlertBuilder<::std::string::String> {
+    ) -> StartAlertBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         StartAlertBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            alert_rule_group_name: self.alert_rule_group_name,
-            alert_rule_name: self.alert_rule_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `alert_rule_group_name`: string, sent as a key of the JSON body. Example: `sample`.
@@ -117,7 +119,7 @@ impl<ClusterId_> StartAlertBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.alert_rule_group_name = ::std::option::Option::Some(value.into());
+        self.input.alert_rule_group_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `alert_rule_group_name`.
@@ -125,7 +127,7 @@ impl<ClusterId_> StartAlertBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.alert_rule_group_name = value;
+        self.input.alert_rule_group_name = value;
         self
     }
     /// Wire name `alert_rule_name`: string, sent as a key of the JSON body. Example: `sample`.
@@ -133,7 +135,7 @@ impl<ClusterId_> StartAlertBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.alert_rule_name = ::std::option::Option::Some(value.into());
+        self.input.alert_rule_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `alert_rule_name`.
@@ -141,40 +143,20 @@ impl<ClusterId_> StartAlertBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.alert_rule_name = value;
+        self.input.alert_rule_name = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> StartAlertBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, StartAlertInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            StartAlertInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                alert_rule_group_name: self.alert_rule_group_name,
-                alert_rule_name: self.alert_rule_name,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> StartAlertInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -184,29 +166,21 @@ impl<ClusterId_> StartAlertBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<StartAlertError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`StartAlertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`StartAlertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`StartAlert` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `StartAlert`. No description of our own yet: see the official API reference.

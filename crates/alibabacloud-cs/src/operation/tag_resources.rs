@@ -99,12 +99,10 @@ pub struct TagResourcesBuilder<
     ResourceType_ = ::alibabacloud_runtime::Missing,
     Tags_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_ids: ResourceIds_,
-    resource_type: ResourceType_,
-    tags: Tags_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: TagResourcesInput,
+    state: ::std::marker::PhantomData<(RegionId_, ResourceIds_, ResourceType_, Tags_)>,
 }
 impl TagResourcesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -114,12 +112,15 @@ impl TagResourcesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         TagResourcesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_ids: ::alibabacloud_runtime::Missing,
-            resource_type: ::alibabacloud_runtime::Missing,
-            tags: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: TagResourcesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tags: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -131,123 +132,90 @@ impl<
 > TagResourcesBuilder<RegionId_, ResourceIds_, ResourceType_, Tags_> {
     /// Wire name `region_id`: string, sent as a key of the JSON body, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> TagResourcesBuilder<::std::string::String, ResourceIds_, ResourceType_, Tags_> {
+    ) -> TagResourcesBuilder<
+        ::alibabacloud_runtime::Set,
+        ResourceIds_,
+        ResourceType_,
+        Tags_,
+    > {
+        self.input.region_id = value.into();
         TagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_ids: self.resource_ids,
-            resource_type: self.resource_type,
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `resource_ids`: list of string, sent as a key of the JSON body, required.
     pub fn resource_ids(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> TagResourcesBuilder<
         RegionId_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
         ResourceType_,
         Tags_,
     > {
+        self.input.resource_ids = value;
         TagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_ids: value,
-            resource_type: self.resource_type,
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `resource_type`: string, sent as a key of the JSON body, required. Example: `CLUSTER`.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> TagResourcesBuilder<RegionId_, ResourceIds_, ::std::string::String, Tags_> {
+    ) -> TagResourcesBuilder<
+        RegionId_,
+        ResourceIds_,
+        ::alibabacloud_runtime::Set,
+        Tags_,
+    > {
+        self.input.resource_type = value.into();
         TagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_ids: self.resource_ids,
-            resource_type: value.into(),
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `tags`: list of [`TagsItem`], sent as a key of the JSON body, required.
     pub fn tags(
-        self,
+        mut self,
         value: ::std::vec::Vec<TagsItem>,
     ) -> TagResourcesBuilder<
         RegionId_,
         ResourceIds_,
         ResourceType_,
-        ::std::vec::Vec<TagsItem>,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.tags = value;
         TagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_ids: self.resource_ids,
-            resource_type: self.resource_type,
-            tags: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ResourceIds_,
-    ResourceType_,
-    Tags_,
-> TagResourcesBuilder<RegionId_, ResourceIds_, ResourceType_, Tags_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, TagResourcesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceIds_: self::required::ResourceIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        Tags_: self::required::Tags<::std::vec::Vec<TagsItem>>,
-    {
-        (
-            self._client,
-            self._options,
-            TagResourcesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_ids: <ResourceIds_ as self::required::ResourceIds<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.resource_ids),
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ::std::string::String,
-                >>::into_value(self.resource_type),
-                tags: <Tags_ as self::required::Tags<
-                    ::std::vec::Vec<TagsItem>,
-                >>::into_value(self.tags),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> TagResourcesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceIds_: self::required::ResourceIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        Tags_: self::required::Tags<::std::vec::Vec<TagsItem>>,
+        RegionId_: self::required::RegionId,
+        ResourceIds_: self::required::ResourceIds,
+        ResourceType_: self::required::ResourceType,
+        Tags_: self::required::Tags,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -257,80 +225,48 @@ impl<
         ::alibabacloud_runtime::SdkError<TagResourcesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceIds_: self::required::ResourceIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        Tags_: self::required::Tags<::std::vec::Vec<TagsItem>>,
+        RegionId_: self::required::RegionId,
+        ResourceIds_: self::required::ResourceIds,
+        ResourceType_: self::required::ResourceType,
+        Tags_: self::required::Tags,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`TagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`TagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `region_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `region_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`TagResources` needs its required parameter `region_id`",
         label = "`region_id` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `resource_ids` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `resource_ids` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`TagResources` needs its required parameter `resource_ids`",
         label = "`resource_ids` is not set",
         note = "set it with `.resource_ids(…)` before this call"
     )]
-    pub trait ResourceIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `resource_type` once it is set, so `send` and `build` can require it.
+    pub trait ResourceIds {}
+    impl ResourceIds for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `resource_type` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`TagResources` needs its required parameter `resource_type`",
         label = "`resource_type` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `tags` once it is set, so `send` and `build` can require it.
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `tags` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`TagResources` needs its required parameter `tags`",
         label = "`tags` is not set",
         note = "set it with `.tags(…)` before this call"
     )]
-    pub trait Tags<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceIds<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
-}
-impl self::required::ResourceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Tags<::std::vec::Vec<TagsItem>> for ::std::vec::Vec<TagsItem> {
-    fn into_value(self) -> ::std::vec::Vec<TagsItem> {
-        self
-    }
+    pub trait Tags {}
+    impl Tags for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `TagResources`. No description of our own yet: see the official API reference.

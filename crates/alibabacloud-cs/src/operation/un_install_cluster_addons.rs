@@ -101,37 +101,41 @@ pub enum UnInstallClusterAddonsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UnInstallClusterAddonsBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    addons: ::std::option::Option<::std::vec::Vec<AddonsItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UnInstallClusterAddonsInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl UnInstallClusterAddonsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UnInstallClusterAddonsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            addons: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UnInstallClusterAddonsInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                addons: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> UnInstallClusterAddonsBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UnInstallClusterAddonsBuilder<::std::string::String> {
+    ) -> UnInstallClusterAddonsBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         UnInstallClusterAddonsBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            addons: self.addons,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `addons`: list of [`AddonsItem`], sent as the whole JSON body.
     pub fn addons(mut self, value: ::std::vec::Vec<AddonsItem>) -> Self {
-        self.addons = ::std::option::Option::Some(value);
+        self.input.addons = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `addons`.
@@ -139,43 +143,20 @@ impl<ClusterId_> UnInstallClusterAddonsBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<AddonsItem>>,
     ) -> Self {
-        self.addons = value;
+        self.input.addons = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> UnInstallClusterAddonsBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UnInstallClusterAddonsInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UnInstallClusterAddonsInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                addons: self.addons,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UnInstallClusterAddonsInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -185,29 +166,21 @@ impl<ClusterId_> UnInstallClusterAddonsBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<UnInstallClusterAddonsError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UnInstallClusterAddonsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UnInstallClusterAddonsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UnInstallClusterAddons` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UnInstallClusterAddons`. No description of our own yet: see the official API reference.

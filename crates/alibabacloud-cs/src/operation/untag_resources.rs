@@ -80,13 +80,12 @@ pub struct UntagResourcesBuilder<
     ResourceType_ = ::alibabacloud_runtime::Missing,
     TagKeys_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_ids: ResourceIds_,
-    resource_type: ResourceType_,
-    tag_keys: TagKeys_,
-    all: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UntagResourcesInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, ResourceIds_, ResourceType_, TagKeys_),
+    >,
 }
 impl UntagResourcesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -96,13 +95,16 @@ impl UntagResourcesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UntagResourcesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_ids: ::alibabacloud_runtime::Missing,
-            resource_type: ::alibabacloud_runtime::Missing,
-            tag_keys: ::alibabacloud_runtime::Missing,
-            all: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UntagResourcesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag_keys: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                all: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -114,148 +116,100 @@ impl<
 > UntagResourcesBuilder<RegionId_, ResourceIds_, ResourceType_, TagKeys_> {
     /// Wire name `region_id`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UntagResourcesBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ResourceIds_,
         ResourceType_,
         TagKeys_,
     > {
+        self.input.region_id = value.into();
         UntagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_ids: self.resource_ids,
-            resource_type: self.resource_type,
-            tag_keys: self.tag_keys,
-            all: self.all,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `resource_ids`: list of string, sent as one JSON string, required.
     pub fn resource_ids(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> UntagResourcesBuilder<
         RegionId_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
         ResourceType_,
         TagKeys_,
     > {
+        self.input.resource_ids = value;
         UntagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_ids: value,
-            resource_type: self.resource_type,
-            tag_keys: self.tag_keys,
-            all: self.all,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `resource_type`: string, required. Example: `CLUSTER`.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UntagResourcesBuilder<
         RegionId_,
         ResourceIds_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         TagKeys_,
     > {
+        self.input.resource_type = value.into();
         UntagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_ids: self.resource_ids,
-            resource_type: value.into(),
-            tag_keys: self.tag_keys,
-            all: self.all,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `tag_keys`: list of string, sent as one JSON string, required.
     pub fn tag_keys(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> UntagResourcesBuilder<
         RegionId_,
         ResourceIds_,
         ResourceType_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.tag_keys = value;
         UntagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_ids: self.resource_ids,
-            resource_type: self.resource_type,
-            tag_keys: value,
-            all: self.all,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `all`: boolean. Example: `true`.
     pub fn all(mut self, value: bool) -> Self {
-        self.all = ::std::option::Option::Some(value);
+        self.input.all = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `all`.
     pub fn set_all(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.all = value;
+        self.input.all = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ResourceIds_,
-    ResourceType_,
-    TagKeys_,
-> UntagResourcesBuilder<RegionId_, ResourceIds_, ResourceType_, TagKeys_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UntagResourcesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceIds_: self::required::ResourceIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        TagKeys_: self::required::TagKeys<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            UntagResourcesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_ids: <ResourceIds_ as self::required::ResourceIds<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.resource_ids),
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ::std::string::String,
-                >>::into_value(self.resource_type),
-                tag_keys: <TagKeys_ as self::required::TagKeys<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.tag_keys),
-                all: self.all,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UntagResourcesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceIds_: self::required::ResourceIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        TagKeys_: self::required::TagKeys<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        ResourceIds_: self::required::ResourceIds,
+        ResourceType_: self::required::ResourceType,
+        TagKeys_: self::required::TagKeys,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -265,81 +219,48 @@ impl<
         ::alibabacloud_runtime::SdkError<UntagResourcesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceIds_: self::required::ResourceIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        TagKeys_: self::required::TagKeys<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        ResourceIds_: self::required::ResourceIds,
+        ResourceType_: self::required::ResourceType,
+        TagKeys_: self::required::TagKeys,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UntagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UntagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `region_id` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `region_id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UntagResources` needs its required parameter `region_id`",
         label = "`region_id` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `resource_ids` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `resource_ids` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UntagResources` needs its required parameter `resource_ids`",
         label = "`resource_ids` is not set",
         note = "set it with `.resource_ids(…)` before this call"
     )]
-    pub trait ResourceIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `resource_type` once it is set, so `send` and `build` can require it.
+    pub trait ResourceIds {}
+    impl ResourceIds for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `resource_type` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UntagResources` needs its required parameter `resource_type`",
         label = "`resource_type` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `tag_keys` once it is set, so `send` and `build` can require it.
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `tag_keys` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UntagResources` needs its required parameter `tag_keys`",
         label = "`tag_keys` is not set",
         note = "set it with `.tag_keys(…)` before this call"
     )]
-    pub trait TagKeys<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceIds<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
-}
-impl self::required::ResourceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::TagKeys<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait TagKeys {}
+    impl TagKeys for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UntagResources`. No description of our own yet: see the official API reference.

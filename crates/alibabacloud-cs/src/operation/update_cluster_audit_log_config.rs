@@ -87,45 +87,47 @@ pub enum UpdateClusterAuditLogConfigError {
 pub struct UpdateClusterAuditLogConfigBuilder<
     Clusterid_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    clusterid: Clusterid_,
-    disable: ::std::option::Option<bool>,
-    sls_project_name: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateClusterAuditLogConfigInput,
+    state: ::std::marker::PhantomData<(Clusterid_,)>,
 }
 impl UpdateClusterAuditLogConfigBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateClusterAuditLogConfigBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            clusterid: ::alibabacloud_runtime::Missing,
-            disable: ::std::option::Option::None,
-            sls_project_name: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateClusterAuditLogConfigInput {
+                clusterid: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                disable: ::std::option::Option::None,
+                sls_project_name: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Clusterid_> UpdateClusterAuditLogConfigBuilder<Clusterid_> {
     /// Wire name `clusterid`: string, sent in the request path, required. Example: `c82e6987e2961451182edacd74faf****`.
     pub fn clusterid(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateClusterAuditLogConfigBuilder<::std::string::String> {
+    ) -> UpdateClusterAuditLogConfigBuilder<::alibabacloud_runtime::Set> {
+        self.input.clusterid = value.into();
         UpdateClusterAuditLogConfigBuilder {
-            _client: self._client,
-            _options: self._options,
-            clusterid: value.into(),
-            disable: self.disable,
-            sls_project_name: self.sls_project_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `disable`: boolean, sent as a key of the JSON body. Example: `false`.
     pub fn disable(mut self, value: bool) -> Self {
-        self.disable = ::std::option::Option::Some(value);
+        self.input.disable = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `disable`.
     pub fn set_disable(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.disable = value;
+        self.input.disable = value;
         self
     }
     /// Wire name `sls_project_name`: string, sent as a key of the JSON body. Example: `k8s-log-c82e6987e2961451182edacd74faf****`.
@@ -133,7 +135,7 @@ impl<Clusterid_> UpdateClusterAuditLogConfigBuilder<Clusterid_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sls_project_name = ::std::option::Option::Some(value.into());
+        self.input.sls_project_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `sls_project_name`.
@@ -141,44 +143,20 @@ impl<Clusterid_> UpdateClusterAuditLogConfigBuilder<Clusterid_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.sls_project_name = value;
+        self.input.sls_project_name = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Clusterid_> UpdateClusterAuditLogConfigBuilder<Clusterid_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateClusterAuditLogConfigInput,
-    )
-    where
-        Clusterid_: self::required::Clusterid<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateClusterAuditLogConfigInput {
-                clusterid: <Clusterid_ as self::required::Clusterid<
-                    ::std::string::String,
-                >>::into_value(self.clusterid),
-                disable: self.disable,
-                sls_project_name: self.sls_project_name,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateClusterAuditLogConfigInput
     where
-        Clusterid_: self::required::Clusterid<::std::string::String>,
+        Clusterid_: self::required::Clusterid,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -188,29 +166,21 @@ impl<Clusterid_> UpdateClusterAuditLogConfigBuilder<Clusterid_> {
         ::alibabacloud_runtime::SdkError<UpdateClusterAuditLogConfigError>,
     >
     where
-        Clusterid_: self::required::Clusterid<::std::string::String>,
+        Clusterid_: self::required::Clusterid,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateClusterAuditLogConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateClusterAuditLogConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `clusterid` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `clusterid` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateClusterAuditLogConfig` needs its required parameter `clusterid`",
         label = "`clusterid` is not set",
         note = "set it with `.clusterid(…)` before this call"
     )]
-    pub trait Clusterid<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Clusterid<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Clusterid {}
+    impl Clusterid for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateClusterAuditLogConfig`. No description of our own yet: see the official API reference.

@@ -85,38 +85,38 @@ pub enum UpdateClusterInspectConfigError {
 pub struct UpdateClusterInspectConfigBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    disabled_check_items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    enabled: ::std::option::Option<bool>,
-    schedule_time: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateClusterInspectConfigInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl UpdateClusterInspectConfigBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateClusterInspectConfigBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            disabled_check_items: ::std::option::Option::None,
-            enabled: ::std::option::Option::None,
-            schedule_time: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateClusterInspectConfigInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                disabled_check_items: ::std::option::Option::None,
+                enabled: ::std::option::Option::None,
+                schedule_time: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> UpdateClusterInspectConfigBuilder<ClusterId_> {
     /// Wire name `clusterId`: string, sent in the request path, required. Example: `c82e6987e2961451182edacd74faf****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateClusterInspectConfigBuilder<::std::string::String> {
+    ) -> UpdateClusterInspectConfigBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         UpdateClusterInspectConfigBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            disabled_check_items: self.disabled_check_items,
-            enabled: self.enabled,
-            schedule_time: self.schedule_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `disabledCheckItems`: list of string, sent as a key of the JSON body.
@@ -124,7 +124,7 @@ impl<ClusterId_> UpdateClusterInspectConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.disabled_check_items = ::std::option::Option::Some(value);
+        self.input.disabled_check_items = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `disabledCheckItems`.
@@ -132,17 +132,17 @@ impl<ClusterId_> UpdateClusterInspectConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.disabled_check_items = value;
+        self.input.disabled_check_items = value;
         self
     }
     /// Wire name `enabled`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn enabled(mut self, value: bool) -> Self {
-        self.enabled = ::std::option::Option::Some(value);
+        self.input.enabled = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `enabled`.
     pub fn set_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.enabled = value;
+        self.input.enabled = value;
         self
     }
     /// Wire name `scheduleTime`: string, sent as a key of the JSON body. Example: `FREQ=DAILY;BYHOUR=10;BYMINUTE=15\n`.
@@ -150,7 +150,7 @@ impl<ClusterId_> UpdateClusterInspectConfigBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.schedule_time = ::std::option::Option::Some(value.into());
+        self.input.schedule_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `scheduleTime`.
@@ -158,45 +158,20 @@ impl<ClusterId_> UpdateClusterInspectConfigBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.schedule_time = value;
+        self.input.schedule_time = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> UpdateClusterInspectConfigBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateClusterInspectConfigInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateClusterInspectConfigInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                disabled_check_items: self.disabled_check_items,
-                enabled: self.enabled,
-                schedule_time: self.schedule_time,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateClusterInspectConfigInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -206,29 +181,21 @@ impl<ClusterId_> UpdateClusterInspectConfigBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<UpdateClusterInspectConfigError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateClusterInspectConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateClusterInspectConfigBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `clusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `clusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateClusterInspectConfig` needs its required parameter `clusterId`",
         label = "`clusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateClusterInspectConfig`. No description of our own yet: see the official API reference.

@@ -90,41 +90,39 @@ pub enum UpdateContactGroupForAlertError {
 pub struct UpdateContactGroupForAlertBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    alert_rule_group_name: ::std::option::Option<::std::string::String>,
-    contact_group_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-    cr_name: ::std::option::Option<::std::string::String>,
-    namespace: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateContactGroupForAlertInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl UpdateContactGroupForAlertBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateContactGroupForAlertBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            alert_rule_group_name: ::std::option::Option::None,
-            contact_group_ids: ::std::option::Option::None,
-            cr_name: ::std::option::Option::None,
-            namespace: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateContactGroupForAlertInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                alert_rule_group_name: ::std::option::Option::None,
+                contact_group_ids: ::std::option::Option::None,
+                cr_name: ::std::option::Option::None,
+                namespace: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> UpdateContactGroupForAlertBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `ce7d08276f8a6422282c46272a84bxxxx`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateContactGroupForAlertBuilder<::std::string::String> {
+    ) -> UpdateContactGroupForAlertBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         UpdateContactGroupForAlertBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            alert_rule_group_name: self.alert_rule_group_name,
-            contact_group_ids: self.contact_group_ids,
-            cr_name: self.cr_name,
-            namespace: self.namespace,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `alert_rule_group_name`: string, sent as a key of the JSON body. Example: `sample`.
@@ -132,7 +130,7 @@ impl<ClusterId_> UpdateContactGroupForAlertBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.alert_rule_group_name = ::std::option::Option::Some(value.into());
+        self.input.alert_rule_group_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `alert_rule_group_name`.
@@ -140,12 +138,12 @@ impl<ClusterId_> UpdateContactGroupForAlertBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.alert_rule_group_name = value;
+        self.input.alert_rule_group_name = value;
         self
     }
     /// Wire name `contact_group_ids`: list of 64-bit integer, sent as a key of the JSON body.
     pub fn contact_group_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
-        self.contact_group_ids = ::std::option::Option::Some(value);
+        self.input.contact_group_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `contact_group_ids`.
@@ -153,7 +151,7 @@ impl<ClusterId_> UpdateContactGroupForAlertBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<i64>>,
     ) -> Self {
-        self.contact_group_ids = value;
+        self.input.contact_group_ids = value;
         self
     }
     /// Wire name `cr_name`: string, sent as a key of the JSON body. Example: `sample`.
@@ -161,7 +159,7 @@ impl<ClusterId_> UpdateContactGroupForAlertBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cr_name = ::std::option::Option::Some(value.into());
+        self.input.cr_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `cr_name`.
@@ -169,7 +167,7 @@ impl<ClusterId_> UpdateContactGroupForAlertBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cr_name = value;
+        self.input.cr_name = value;
         self
     }
     /// Wire name `namespace`: string, sent as a key of the JSON body. Example: `default`.
@@ -177,7 +175,7 @@ impl<ClusterId_> UpdateContactGroupForAlertBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.namespace = ::std::option::Option::Some(value.into());
+        self.input.namespace = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `namespace`.
@@ -185,46 +183,20 @@ impl<ClusterId_> UpdateContactGroupForAlertBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.namespace = value;
+        self.input.namespace = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> UpdateContactGroupForAlertBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateContactGroupForAlertInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateContactGroupForAlertInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                alert_rule_group_name: self.alert_rule_group_name,
-                contact_group_ids: self.contact_group_ids,
-                cr_name: self.cr_name,
-                namespace: self.namespace,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateContactGroupForAlertInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -234,29 +206,21 @@ impl<ClusterId_> UpdateContactGroupForAlertBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<UpdateContactGroupForAlertError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateContactGroupForAlertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateContactGroupForAlertBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateContactGroupForAlert` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateContactGroupForAlert`. No description of our own yet: see the official API reference.

@@ -91,41 +91,39 @@ pub enum UpdateControlPlaneLogError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateControlPlaneLogBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    aliuid: ::std::option::Option<::std::string::String>,
-    components: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    log_project: ::std::option::Option<::std::string::String>,
-    log_ttl: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateControlPlaneLogInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl UpdateControlPlaneLogBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateControlPlaneLogBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            aliuid: ::std::option::Option::None,
-            components: ::std::option::Option::None,
-            log_project: ::std::option::Option::None,
-            log_ttl: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateControlPlaneLogInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                aliuid: ::std::option::Option::None,
+                components: ::std::option::Option::None,
+                log_project: ::std::option::Option::None,
+                log_ttl: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> UpdateControlPlaneLogBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateControlPlaneLogBuilder<::std::string::String> {
+    ) -> UpdateControlPlaneLogBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         UpdateControlPlaneLogBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            aliuid: self.aliuid,
-            components: self.components,
-            log_project: self.log_project,
-            log_ttl: self.log_ttl,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `aliuid`: string, sent as a key of the JSON body. Example: `162981*****`.
@@ -133,7 +131,7 @@ impl<ClusterId_> UpdateControlPlaneLogBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.aliuid = ::std::option::Option::Some(value.into());
+        self.input.aliuid = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `aliuid`.
@@ -141,12 +139,12 @@ impl<ClusterId_> UpdateControlPlaneLogBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.aliuid = value;
+        self.input.aliuid = value;
         self
     }
     /// Wire name `components`: list of string, sent as a key of the JSON body.
     pub fn components(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.components = ::std::option::Option::Some(value);
+        self.input.components = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `components`.
@@ -154,7 +152,7 @@ impl<ClusterId_> UpdateControlPlaneLogBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.components = value;
+        self.input.components = value;
         self
     }
     /// Wire name `log_project`: string, sent as a key of the JSON body. Example: `k8s-log-c5b5e80b0b64a4bf6939d2d8fbbc5****`.
@@ -162,7 +160,7 @@ impl<ClusterId_> UpdateControlPlaneLogBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.log_project = ::std::option::Option::Some(value.into());
+        self.input.log_project = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `log_project`.
@@ -170,7 +168,7 @@ impl<ClusterId_> UpdateControlPlaneLogBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.log_project = value;
+        self.input.log_project = value;
         self
     }
     /// Wire name `log_ttl`: string, sent as a key of the JSON body. Example: `30`.
@@ -178,7 +176,7 @@ impl<ClusterId_> UpdateControlPlaneLogBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.log_ttl = ::std::option::Option::Some(value.into());
+        self.input.log_ttl = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `log_ttl`.
@@ -186,42 +184,20 @@ impl<ClusterId_> UpdateControlPlaneLogBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.log_ttl = value;
+        self.input.log_ttl = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> UpdateControlPlaneLogBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateControlPlaneLogInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateControlPlaneLogInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                aliuid: self.aliuid,
-                components: self.components,
-                log_project: self.log_project,
-                log_ttl: self.log_ttl,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateControlPlaneLogInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -231,29 +207,21 @@ impl<ClusterId_> UpdateControlPlaneLogBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<UpdateControlPlaneLogError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateControlPlaneLogBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateControlPlaneLogBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateControlPlaneLog` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateControlPlaneLog`. No description of our own yet: see the official API reference.

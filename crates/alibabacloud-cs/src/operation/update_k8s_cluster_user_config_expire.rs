@@ -75,11 +75,10 @@ pub struct UpdateK8sClusterUserConfigExpireBuilder<
     ExpireHour_ = ::alibabacloud_runtime::Missing,
     User_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    expire_hour: ExpireHour_,
-    user: User_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateK8sClusterUserConfigExpireInput,
+    state: ::std::marker::PhantomData<(ClusterId_, ExpireHour_, User_)>,
 }
 impl UpdateK8sClusterUserConfigExpireBuilder<
     ::alibabacloud_runtime::Missing,
@@ -88,11 +87,14 @@ impl UpdateK8sClusterUserConfigExpireBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateK8sClusterUserConfigExpireBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            expire_hour: ::alibabacloud_runtime::Missing,
-            user: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateK8sClusterUserConfigExpireInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                expire_hour: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                user: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -103,98 +105,68 @@ impl<
 > UpdateK8sClusterUserConfigExpireBuilder<ClusterId_, ExpireHour_, User_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdateK8sClusterUserConfigExpireBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ExpireHour_,
         User_,
     > {
+        self.input.cluster_id = value.into();
         UpdateK8sClusterUserConfigExpireBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            expire_hour: self.expire_hour,
-            user: self.user,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `expire_hour`: 64-bit integer, sent as a key of the JSON body, required. Example: `720`.
     pub fn expire_hour(
-        self,
+        mut self,
         value: i64,
-    ) -> UpdateK8sClusterUserConfigExpireBuilder<ClusterId_, i64, User_> {
+    ) -> UpdateK8sClusterUserConfigExpireBuilder<
+        ClusterId_,
+        ::alibabacloud_runtime::Set,
+        User_,
+    > {
+        self.input.expire_hour = value;
         UpdateK8sClusterUserConfigExpireBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            expire_hour: value,
-            user: self.user,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `user`: string, sent as a key of the JSON body, required. Example: `The ID of the Resource Access Management (RAM) user that you use.`.
     pub fn user(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdateK8sClusterUserConfigExpireBuilder<
         ClusterId_,
         ExpireHour_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.user = value.into();
         UpdateK8sClusterUserConfigExpireBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            expire_hour: self.expire_hour,
-            user: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ClusterId_,
-    ExpireHour_,
-    User_,
-> UpdateK8sClusterUserConfigExpireBuilder<ClusterId_, ExpireHour_, User_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateK8sClusterUserConfigExpireInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ExpireHour_: self::required::ExpireHour<i64>,
-        User_: self::required::User<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateK8sClusterUserConfigExpireInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                expire_hour: <ExpireHour_ as self::required::ExpireHour<
-                    i64,
-                >>::into_value(self.expire_hour),
-                user: <User_ as self::required::User<
-                    ::std::string::String,
-                >>::into_value(self.user),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateK8sClusterUserConfigExpireInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ExpireHour_: self::required::ExpireHour<i64>,
-        User_: self::required::User<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        ExpireHour_: self::required::ExpireHour,
+        User_: self::required::User,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -204,61 +176,39 @@ impl<
         ::alibabacloud_runtime::SdkError<UpdateK8sClusterUserConfigExpireError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ExpireHour_: self::required::ExpireHour<i64>,
-        User_: self::required::User<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        ExpireHour_: self::required::ExpireHour,
+        User_: self::required::User,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateK8sClusterUserConfigExpireBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateK8sClusterUserConfigExpireBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateK8sClusterUserConfigExpire` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `expire_hour` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `expire_hour` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateK8sClusterUserConfigExpire` needs its required parameter `expire_hour`",
         label = "`expire_hour` is not set",
         note = "set it with `.expire_hour(…)` before this call"
     )]
-    pub trait ExpireHour<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `user` once it is set, so `send` and `build` can require it.
+    pub trait ExpireHour {}
+    impl ExpireHour for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `user` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateK8sClusterUserConfigExpire` needs its required parameter `user`",
         label = "`user` is not set",
         note = "set it with `.user(…)` before this call"
     )]
-    pub trait User<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ExpireHour<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
-}
-impl self::required::User<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait User {}
+    impl User for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateK8sClusterUserConfigExpire`. No description of our own yet: see the official API reference.

@@ -119,13 +119,10 @@ pub struct UpdateResourcesDeleteProtectionBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     ResourceType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    enable: ::std::option::Option<bool>,
-    namespace: ::std::option::Option<::std::string::String>,
-    resource_type: ResourceType_,
-    resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateResourcesDeleteProtectionInput,
+    state: ::std::marker::PhantomData<(ClusterId_, ResourceType_)>,
 }
 impl UpdateResourcesDeleteProtectionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -133,13 +130,16 @@ impl UpdateResourcesDeleteProtectionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateResourcesDeleteProtectionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            enable: ::std::option::Option::None,
-            namespace: ::std::option::Option::None,
-            resource_type: ::alibabacloud_runtime::Missing,
-            resources: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateResourcesDeleteProtectionInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                enable: ::std::option::Option::None,
+                namespace: ::std::option::Option::None,
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resources: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -149,27 +149,28 @@ impl<
 > UpdateResourcesDeleteProtectionBuilder<ClusterId_, ResourceType_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c850429a2287b4d968e27e87a4921****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateResourcesDeleteProtectionBuilder<::std::string::String, ResourceType_> {
+    ) -> UpdateResourcesDeleteProtectionBuilder<
+        ::alibabacloud_runtime::Set,
+        ResourceType_,
+    > {
+        self.input.cluster_id = value.into();
         UpdateResourcesDeleteProtectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            enable: self.enable,
-            namespace: self.namespace,
-            resource_type: self.resource_type,
-            resources: self.resources,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `enable`: boolean, sent as a key of the JSON body. Example: `true`.
     pub fn enable(mut self, value: bool) -> Self {
-        self.enable = ::std::option::Option::Some(value);
+        self.input.enable = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `enable`.
     pub fn set_enable(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.enable = value;
+        self.input.enable = value;
         self
     }
     /// Wire name `namespace`: string, sent as a key of the JSON body. Example: `default`.
@@ -177,7 +178,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.namespace = ::std::option::Option::Some(value.into());
+        self.input.namespace = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `namespace`.
@@ -185,27 +186,28 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.namespace = value;
+        self.input.namespace = value;
         self
     }
     /// Wire name `resource_type`: [`ResourceType`], sent as a key of the JSON body, required. Example: `services`.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<ResourceType>,
-    ) -> UpdateResourcesDeleteProtectionBuilder<ClusterId_, ResourceType> {
+    ) -> UpdateResourcesDeleteProtectionBuilder<
+        ClusterId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.resource_type = value.into();
         UpdateResourcesDeleteProtectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            enable: self.enable,
-            namespace: self.namespace,
-            resource_type: value.into(),
-            resources: self.resources,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `resources`: list of string, sent as a key of the JSON body.
     pub fn resources(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.resources = ::std::option::Option::Some(value);
+        self.input.resources = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `resources`.
@@ -213,53 +215,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.resources = value;
+        self.input.resources = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ClusterId_,
-    ResourceType_,
-> UpdateResourcesDeleteProtectionBuilder<ClusterId_, ResourceType_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateResourcesDeleteProtectionInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<ResourceType>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateResourcesDeleteProtectionInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                enable: self.enable,
-                namespace: self.namespace,
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ResourceType,
-                >>::into_value(self.resource_type),
-                resources: self.resources,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateResourcesDeleteProtectionInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<ResourceType>,
+        ClusterId_: self::required::ClusterId,
+        ResourceType_: self::required::ResourceType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -269,45 +239,30 @@ impl<
         ::alibabacloud_runtime::SdkError<UpdateResourcesDeleteProtectionError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<ResourceType>,
+        ClusterId_: self::required::ClusterId,
+        ResourceType_: self::required::ResourceType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateResourcesDeleteProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateResourcesDeleteProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateResourcesDeleteProtection` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `resource_type` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `resource_type` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateResourcesDeleteProtection` needs its required parameter `resource_type`",
         label = "`resource_type` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceType<ResourceType> for ResourceType {
-    fn into_value(self) -> ResourceType {
-        self
-    }
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateResourcesDeleteProtection`. No description of our own yet: see the official API reference.

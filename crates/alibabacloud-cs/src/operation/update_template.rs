@@ -80,44 +80,40 @@ pub enum UpdateTemplateError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateTemplateBuilder<TemplateId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    template_id: TemplateId_,
-    description: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<::std::string::String>,
-    template: ::std::option::Option<::std::string::String>,
-    template_type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateTemplateInput,
+    state: ::std::marker::PhantomData<(TemplateId_,)>,
 }
 impl UpdateTemplateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateTemplateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            template_id: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            template: ::std::option::Option::None,
-            template_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateTemplateInput {
+                template_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                template: ::std::option::Option::None,
+                template_type: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<TemplateId_> UpdateTemplateBuilder<TemplateId_> {
     /// Wire name `TemplateId`: string, sent in the request path, required. Example: `72d20cf8-a533-4ea9-a10d-e7630d3d2708`.
     pub fn template_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateTemplateBuilder<::std::string::String> {
+    ) -> UpdateTemplateBuilder<::alibabacloud_runtime::Set> {
+        self.input.template_id = value.into();
         UpdateTemplateBuilder {
-            _client: self._client,
-            _options: self._options,
-            template_id: value.into(),
-            description: self.description,
-            name: self.name,
-            tags: self.tags,
-            template: self.template,
-            template_type: self.template_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `description`: string, sent as a key of the JSON body. Example: `web server cluster`.
@@ -125,7 +121,7 @@ impl<TemplateId_> UpdateTemplateBuilder<TemplateId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `description`.
@@ -133,7 +129,7 @@ impl<TemplateId_> UpdateTemplateBuilder<TemplateId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `name`: string, sent as a key of the JSON body. Example: `webserver01`.
@@ -141,7 +137,7 @@ impl<TemplateId_> UpdateTemplateBuilder<TemplateId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `name`.
@@ -149,7 +145,7 @@ impl<TemplateId_> UpdateTemplateBuilder<TemplateId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `tags`: string, sent as a key of the JSON body. Example: `web`.
@@ -157,7 +153,7 @@ impl<TemplateId_> UpdateTemplateBuilder<TemplateId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
+        self.input.tags = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `tags`.
@@ -165,7 +161,7 @@ impl<TemplateId_> UpdateTemplateBuilder<TemplateId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Wire name `template`: string, sent as a key of the JSON body. Example: `apiVersion: apps/v1\\nkind: Deployment\\nmetadata:\\n  name: nginx-deployment-basic\\n  labels:\\n    app: nginx\\nspec:\\n  replicas: 2\\n  selector:\\n    matchLabels:\\n      app: nginx\\n  template:\\n    metadata:\\n      labels:\\n        app: nginx\\n    spec:\\n      containers:\\n      - name: nginx\\n        image: busybox:latest\\n        ports:\\n        - containerPort: 8080`.
@@ -173,7 +169,7 @@ impl<TemplateId_> UpdateTemplateBuilder<TemplateId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.template = ::std::option::Option::Some(value.into());
+        self.input.template = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `template`.
@@ -181,7 +177,7 @@ impl<TemplateId_> UpdateTemplateBuilder<TemplateId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.template = value;
+        self.input.template = value;
         self
     }
     /// Wire name `template_type`: string, sent as a key of the JSON body. Example: `kubernetes`.
@@ -189,7 +185,7 @@ impl<TemplateId_> UpdateTemplateBuilder<TemplateId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.template_type = ::std::option::Option::Some(value.into());
+        self.input.template_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `template_type`.
@@ -197,43 +193,20 @@ impl<TemplateId_> UpdateTemplateBuilder<TemplateId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.template_type = value;
+        self.input.template_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<TemplateId_> UpdateTemplateBuilder<TemplateId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateTemplateInput)
-    where
-        TemplateId_: self::required::TemplateId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateTemplateInput {
-                template_id: <TemplateId_ as self::required::TemplateId<
-                    ::std::string::String,
-                >>::into_value(self.template_id),
-                description: self.description,
-                name: self.name,
-                tags: self.tags,
-                template: self.template,
-                template_type: self.template_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateTemplateInput
     where
-        TemplateId_: self::required::TemplateId<::std::string::String>,
+        TemplateId_: self::required::TemplateId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -243,29 +216,21 @@ impl<TemplateId_> UpdateTemplateBuilder<TemplateId_> {
         ::alibabacloud_runtime::SdkError<UpdateTemplateError>,
     >
     where
-        TemplateId_: self::required::TemplateId<::std::string::String>,
+        TemplateId_: self::required::TemplateId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateTemplateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateTemplateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `TemplateId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `TemplateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateTemplate` needs its required parameter `TemplateId`",
         label = "`TemplateId` is not set",
         note = "set it with `.template_id(…)` before this call"
     )]
-    pub trait TemplateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::TemplateId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait TemplateId {}
+    impl TemplateId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateTemplate`. No description of our own yet: see the official API reference.

@@ -136,40 +136,42 @@ pub enum UpdateUserPermissionsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateUserPermissionsBuilder<Uid_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    uid: Uid_,
-    body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
-    mode: ::std::option::Option<Mode>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateUserPermissionsInput,
+    state: ::std::marker::PhantomData<(Uid_,)>,
 }
 impl UpdateUserPermissionsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateUserPermissionsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            uid: ::alibabacloud_runtime::Missing,
-            body: ::std::option::Option::None,
-            mode: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateUserPermissionsInput {
+                uid: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                body: ::std::option::Option::None,
+                mode: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Uid_> UpdateUserPermissionsBuilder<Uid_> {
     /// Wire name `uid`: string, sent in the request path, required. Example: `2367****`.
     pub fn uid(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateUserPermissionsBuilder<::std::string::String> {
+    ) -> UpdateUserPermissionsBuilder<::alibabacloud_runtime::Set> {
+        self.input.uid = value.into();
         UpdateUserPermissionsBuilder {
-            _client: self._client,
-            _options: self._options,
-            uid: value.into(),
-            body: self.body,
-            mode: self.mode,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `body`: list of [`BodyItem`], sent as the whole JSON body.
     pub fn body(mut self, value: ::std::vec::Vec<BodyItem>) -> Self {
-        self.body = ::std::option::Option::Some(value);
+        self.input.body = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `body`.
@@ -177,50 +179,30 @@ impl<Uid_> UpdateUserPermissionsBuilder<Uid_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<BodyItem>>,
     ) -> Self {
-        self.body = value;
+        self.input.body = value;
         self
     }
     /// Wire name `mode`: [`Mode`]. Example: `apply`.
     pub fn mode(mut self, value: impl ::std::convert::Into<Mode>) -> Self {
-        self.mode = ::std::option::Option::Some(value.into());
+        self.input.mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `mode`.
     pub fn set_mode(mut self, value: ::std::option::Option<Mode>) -> Self {
-        self.mode = value;
+        self.input.mode = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Uid_> UpdateUserPermissionsBuilder<Uid_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateUserPermissionsInput)
-    where
-        Uid_: self::required::Uid<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateUserPermissionsInput {
-                uid: <Uid_ as self::required::Uid<
-                    ::std::string::String,
-                >>::into_value(self.uid),
-                body: self.body,
-                mode: self.mode,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateUserPermissionsInput
     where
-        Uid_: self::required::Uid<::std::string::String>,
+        Uid_: self::required::Uid,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -230,29 +212,21 @@ impl<Uid_> UpdateUserPermissionsBuilder<Uid_> {
         ::alibabacloud_runtime::SdkError<UpdateUserPermissionsError>,
     >
     where
-        Uid_: self::required::Uid<::std::string::String>,
+        Uid_: self::required::Uid,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateUserPermissionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateUserPermissionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `uid` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `uid` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateUserPermissions` needs its required parameter `uid`",
         label = "`uid` is not set",
         note = "set it with `.uid(…)` before this call"
     )]
-    pub trait Uid<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Uid<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Uid {}
+    impl Uid for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateUserPermissions`. No description of our own yet: see the official API reference.

@@ -121,44 +121,40 @@ pub enum UpgradeClusterError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpgradeClusterBuilder<ClusterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    component_name: ::std::option::Option<::std::string::String>,
-    master_only: ::std::option::Option<bool>,
-    next_version: ::std::option::Option<::std::string::String>,
-    rolling_policy: ::std::option::Option<RollingPolicy>,
-    version: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpgradeClusterInput,
+    state: ::std::marker::PhantomData<(ClusterId_,)>,
 }
 impl UpgradeClusterBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpgradeClusterBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            component_name: ::std::option::Option::None,
-            master_only: ::std::option::Option::None,
-            next_version: ::std::option::Option::None,
-            rolling_policy: ::std::option::Option::None,
-            version: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpgradeClusterInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                component_name: ::std::option::Option::None,
+                master_only: ::std::option::Option::None,
+                next_version: ::std::option::Option::None,
+                rolling_policy: ::std::option::Option::None,
+                version: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_> UpgradeClusterBuilder<ClusterId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c82e6987e2961451182edacd74faf****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpgradeClusterBuilder<::std::string::String> {
+    ) -> UpgradeClusterBuilder<::alibabacloud_runtime::Set> {
+        self.input.cluster_id = value.into();
         UpgradeClusterBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            component_name: self.component_name,
-            master_only: self.master_only,
-            next_version: self.next_version,
-            rolling_policy: self.rolling_policy,
-            version: self.version,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `component_name`: string, sent as a key of the JSON body. Example: `k8s`.
@@ -168,7 +164,7 @@ impl<ClusterId_> UpgradeClusterBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.component_name = ::std::option::Option::Some(value.into());
+        self.input.component_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `component_name`.
@@ -176,17 +172,17 @@ impl<ClusterId_> UpgradeClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.component_name = value;
+        self.input.component_name = value;
         self
     }
     /// Wire name `master_only`: boolean, sent as a key of the JSON body. The service's default: `false`. Example: `true`.
     pub fn master_only(mut self, value: bool) -> Self {
-        self.master_only = ::std::option::Option::Some(value);
+        self.input.master_only = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `master_only`.
     pub fn set_master_only(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.master_only = value;
+        self.input.master_only = value;
         self
     }
     /// Wire name `next_version`: string, sent as a key of the JSON body. Example: `1.16.9-aliyun.1`.
@@ -194,7 +190,7 @@ impl<ClusterId_> UpgradeClusterBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_version = ::std::option::Option::Some(value.into());
+        self.input.next_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `next_version`.
@@ -202,14 +198,14 @@ impl<ClusterId_> UpgradeClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_version = value;
+        self.input.next_version = value;
         self
     }
     /// Wire name `rolling_policy`: [`RollingPolicy`], sent as a key of the JSON body.
     ///
     /// **Deprecated** by the service.
     pub fn rolling_policy(mut self, value: RollingPolicy) -> Self {
-        self.rolling_policy = ::std::option::Option::Some(value);
+        self.input.rolling_policy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `rolling_policy`.
@@ -217,7 +213,7 @@ impl<ClusterId_> UpgradeClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<RollingPolicy>,
     ) -> Self {
-        self.rolling_policy = value;
+        self.input.rolling_policy = value;
         self
     }
     /// Wire name `version`: string, sent as a key of the JSON body. Example: `1.14.8-aliyun.1`.
@@ -227,7 +223,7 @@ impl<ClusterId_> UpgradeClusterBuilder<ClusterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.version = ::std::option::Option::Some(value.into());
+        self.input.version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `version`.
@@ -235,43 +231,20 @@ impl<ClusterId_> UpgradeClusterBuilder<ClusterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.version = value;
+        self.input.version = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_> UpgradeClusterBuilder<ClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpgradeClusterInput)
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpgradeClusterInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                component_name: self.component_name,
-                master_only: self.master_only,
-                next_version: self.next_version,
-                rolling_policy: self.rolling_policy,
-                version: self.version,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpgradeClusterInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -281,29 +254,21 @@ impl<ClusterId_> UpgradeClusterBuilder<ClusterId_> {
         ::alibabacloud_runtime::SdkError<UpgradeClusterError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpgradeClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpgradeClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpgradeCluster` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpgradeCluster`. No description of our own yet: see the official API reference.

@@ -156,17 +156,10 @@ pub struct UpgradeClusterNodepoolBuilder<
     ClusterId_ = ::alibabacloud_runtime::Missing,
     NodepoolId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cluster_id: ClusterId_,
-    nodepool_id: NodepoolId_,
-    image_id: ::std::option::Option<::std::string::String>,
-    kubernetes_version: ::std::option::Option<::std::string::String>,
-    node_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    rolling_policy: ::std::option::Option<RollingPolicy>,
-    runtime_type: ::std::option::Option<::std::string::String>,
-    runtime_version: ::std::option::Option<::std::string::String>,
-    use_replace: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpgradeClusterNodepoolInput,
+    state: ::std::marker::PhantomData<(ClusterId_, NodepoolId_)>,
 }
 impl UpgradeClusterNodepoolBuilder<
     ::alibabacloud_runtime::Missing,
@@ -174,57 +167,48 @@ impl UpgradeClusterNodepoolBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpgradeClusterNodepoolBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cluster_id: ::alibabacloud_runtime::Missing,
-            nodepool_id: ::alibabacloud_runtime::Missing,
-            image_id: ::std::option::Option::None,
-            kubernetes_version: ::std::option::Option::None,
-            node_names: ::std::option::Option::None,
-            rolling_policy: ::std::option::Option::None,
-            runtime_type: ::std::option::Option::None,
-            runtime_version: ::std::option::Option::None,
-            use_replace: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpgradeClusterNodepoolInput {
+                cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                nodepool_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_id: ::std::option::Option::None,
+                kubernetes_version: ::std::option::Option::None,
+                node_names: ::std::option::Option::None,
+                rolling_policy: ::std::option::Option::None,
+                runtime_type: ::std::option::Option::None,
+                runtime_version: ::std::option::Option::None,
+                use_replace: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, NodepoolId_> {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c106f377e16f34eb1808d6b9362c9****`.
     pub fn cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpgradeClusterNodepoolBuilder<::std::string::String, NodepoolId_> {
+    ) -> UpgradeClusterNodepoolBuilder<::alibabacloud_runtime::Set, NodepoolId_> {
+        self.input.cluster_id = value.into();
         UpgradeClusterNodepoolBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: value.into(),
-            nodepool_id: self.nodepool_id,
-            image_id: self.image_id,
-            kubernetes_version: self.kubernetes_version,
-            node_names: self.node_names,
-            rolling_policy: self.rolling_policy,
-            runtime_type: self.runtime_type,
-            runtime_version: self.runtime_version,
-            use_replace: self.use_replace,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NodepoolId`: string, sent in the request path, required. Example: `np31da1b38983f4511b490fc62108a****`.
     pub fn nodepool_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpgradeClusterNodepoolBuilder<ClusterId_, ::std::string::String> {
+    ) -> UpgradeClusterNodepoolBuilder<ClusterId_, ::alibabacloud_runtime::Set> {
+        self.input.nodepool_id = value.into();
         UpgradeClusterNodepoolBuilder {
-            _client: self._client,
-            _options: self._options,
-            cluster_id: self.cluster_id,
-            nodepool_id: value.into(),
-            image_id: self.image_id,
-            kubernetes_version: self.kubernetes_version,
-            node_names: self.node_names,
-            rolling_policy: self.rolling_policy,
-            runtime_type: self.runtime_type,
-            runtime_version: self.runtime_version,
-            use_replace: self.use_replace,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `image_id`: string, sent as a key of the JSON body. Example: `aliyun_2_1903_x64_20G_alibase_20200529.vhd`.
@@ -232,7 +216,7 @@ impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, Nodepool
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_id = ::std::option::Option::Some(value.into());
+        self.input.image_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `image_id`.
@@ -240,7 +224,7 @@ impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, Nodepool
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_id = value;
+        self.input.image_id = value;
         self
     }
     /// Wire name `kubernetes_version`: string, sent as a key of the JSON body. Example: `1.22.15-aliyun.1`.
@@ -248,7 +232,7 @@ impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, Nodepool
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.kubernetes_version = ::std::option::Option::Some(value.into());
+        self.input.kubernetes_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `kubernetes_version`.
@@ -256,12 +240,12 @@ impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, Nodepool
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.kubernetes_version = value;
+        self.input.kubernetes_version = value;
         self
     }
     /// Wire name `node_names`: list of string, sent as a key of the JSON body.
     pub fn node_names(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.node_names = ::std::option::Option::Some(value);
+        self.input.node_names = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `node_names`.
@@ -269,12 +253,12 @@ impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, Nodepool
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.node_names = value;
+        self.input.node_names = value;
         self
     }
     /// Wire name `rolling_policy`: [`RollingPolicy`], sent as a key of the JSON body.
     pub fn rolling_policy(mut self, value: RollingPolicy) -> Self {
-        self.rolling_policy = ::std::option::Option::Some(value);
+        self.input.rolling_policy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `rolling_policy`.
@@ -282,7 +266,7 @@ impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, Nodepool
         mut self,
         value: ::std::option::Option<RollingPolicy>,
     ) -> Self {
-        self.rolling_policy = value;
+        self.input.rolling_policy = value;
         self
     }
     /// Wire name `runtime_type`: string, sent as a key of the JSON body. Example: `containerd`.
@@ -290,7 +274,7 @@ impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, Nodepool
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.runtime_type = ::std::option::Option::Some(value.into());
+        self.input.runtime_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `runtime_type`.
@@ -298,7 +282,7 @@ impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, Nodepool
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.runtime_type = value;
+        self.input.runtime_type = value;
         self
     }
     /// Wire name `runtime_version`: string, sent as a key of the JSON body. Example: `1.5.10`.
@@ -306,7 +290,7 @@ impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, Nodepool
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.runtime_version = ::std::option::Option::Some(value.into());
+        self.input.runtime_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `runtime_version`.
@@ -314,64 +298,31 @@ impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, Nodepool
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.runtime_version = value;
+        self.input.runtime_version = value;
         self
     }
     /// Wire name `use_replace`: boolean, sent as a key of the JSON body. Example: `false`.
     pub fn use_replace(mut self, value: bool) -> Self {
-        self.use_replace = ::std::option::Option::Some(value);
+        self.input.use_replace = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `use_replace`.
     pub fn set_use_replace(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.use_replace = value;
+        self.input.use_replace = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, NodepoolId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpgradeClusterNodepoolInput,
-    )
-    where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpgradeClusterNodepoolInput {
-                cluster_id: <ClusterId_ as self::required::ClusterId<
-                    ::std::string::String,
-                >>::into_value(self.cluster_id),
-                nodepool_id: <NodepoolId_ as self::required::NodepoolId<
-                    ::std::string::String,
-                >>::into_value(self.nodepool_id),
-                image_id: self.image_id,
-                kubernetes_version: self.kubernetes_version,
-                node_names: self.node_names,
-                rolling_policy: self.rolling_policy,
-                runtime_type: self.runtime_type,
-                runtime_version: self.runtime_version,
-                use_replace: self.use_replace,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpgradeClusterNodepoolInput
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -381,45 +332,30 @@ impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, Nodepool
         ::alibabacloud_runtime::SdkError<UpgradeClusterNodepoolError>,
     >
     where
-        ClusterId_: self::required::ClusterId<::std::string::String>,
-        NodepoolId_: self::required::NodepoolId<::std::string::String>,
+        ClusterId_: self::required::ClusterId,
+        NodepoolId_: self::required::NodepoolId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpgradeClusterNodepoolBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpgradeClusterNodepoolBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClusterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpgradeClusterNodepool` needs its required parameter `ClusterId`",
         label = "`ClusterId` is not set",
         note = "set it with `.cluster_id(…)` before this call"
     )]
-    pub trait ClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NodepoolId` once it is set, so `send` and `build` can require it.
+    pub trait ClusterId {}
+    impl ClusterId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NodepoolId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpgradeClusterNodepool` needs its required parameter `NodepoolId`",
         label = "`NodepoolId` is not set",
         note = "set it with `.nodepool_id(…)` before this call"
     )]
-    pub trait NodepoolId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NodepoolId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NodepoolId {}
+    impl NodepoolId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpgradeClusterNodepool`. No description of our own yet: see the official API reference.

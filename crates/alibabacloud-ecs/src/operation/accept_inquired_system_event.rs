@@ -109,11 +109,10 @@ pub struct AcceptInquiredSystemEventBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     EventId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    event_id: EventId_,
-    choice: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AcceptInquiredSystemEventInput,
+    state: ::std::marker::PhantomData<(RegionId_, EventId_)>,
 }
 impl AcceptInquiredSystemEventBuilder<
     ::alibabacloud_runtime::Missing,
@@ -121,39 +120,42 @@ impl AcceptInquiredSystemEventBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AcceptInquiredSystemEventBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            event_id: ::alibabacloud_runtime::Missing,
-            choice: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AcceptInquiredSystemEventInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                event_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                choice: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, EventId_> AcceptInquiredSystemEventBuilder<RegionId_, EventId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AcceptInquiredSystemEventBuilder<::std::string::String, EventId_> {
+    ) -> AcceptInquiredSystemEventBuilder<::alibabacloud_runtime::Set, EventId_> {
+        self.input.region_id = value.into();
         AcceptInquiredSystemEventBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            event_id: self.event_id,
-            choice: self.choice,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EventId`: string, required. Example: `e-2zeielxl1qzq8slb****`.
     pub fn event_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AcceptInquiredSystemEventBuilder<RegionId_, ::std::string::String> {
+    ) -> AcceptInquiredSystemEventBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.event_id = value.into();
         AcceptInquiredSystemEventBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            event_id: value.into(),
-            choice: self.choice,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Choice`: string. Example: `hide`.
@@ -161,7 +163,7 @@ impl<RegionId_, EventId_> AcceptInquiredSystemEventBuilder<RegionId_, EventId_> 
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.choice = ::std::option::Option::Some(value.into());
+        self.input.choice = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Choice`.
@@ -169,48 +171,21 @@ impl<RegionId_, EventId_> AcceptInquiredSystemEventBuilder<RegionId_, EventId_> 
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.choice = value;
+        self.input.choice = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, EventId_> AcceptInquiredSystemEventBuilder<RegionId_, EventId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        AcceptInquiredSystemEventInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        EventId_: self::required::EventId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AcceptInquiredSystemEventInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                event_id: <EventId_ as self::required::EventId<
-                    ::std::string::String,
-                >>::into_value(self.event_id),
-                choice: self.choice,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AcceptInquiredSystemEventInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        EventId_: self::required::EventId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        EventId_: self::required::EventId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -220,45 +195,30 @@ impl<RegionId_, EventId_> AcceptInquiredSystemEventBuilder<RegionId_, EventId_> 
         ::alibabacloud_runtime::SdkError<AcceptInquiredSystemEventError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        EventId_: self::required::EventId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        EventId_: self::required::EventId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AcceptInquiredSystemEventBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AcceptInquiredSystemEventBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AcceptInquiredSystemEvent` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `EventId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `EventId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AcceptInquiredSystemEvent` needs its required parameter `EventId`",
         label = "`EventId` is not set",
         note = "set it with `.event_id(…)` before this call"
     )]
-    pub trait EventId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::EventId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait EventId {}
+    impl EventId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AcceptInquiredSystemEvent`. No description of our own yet: see the official API reference.

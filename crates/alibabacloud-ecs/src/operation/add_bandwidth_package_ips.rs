@@ -89,12 +89,10 @@ pub struct AddBandwidthPackageIpsBuilder<
     BandwidthPackageId_ = ::alibabacloud_runtime::Missing,
     IpCount_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    bandwidth_package_id: BandwidthPackageId_,
-    ip_count: IpCount_,
-    client_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AddBandwidthPackageIpsInput,
+    state: ::std::marker::PhantomData<(RegionId_, BandwidthPackageId_, IpCount_)>,
 }
 impl AddBandwidthPackageIpsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -103,12 +101,15 @@ impl AddBandwidthPackageIpsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AddBandwidthPackageIpsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            bandwidth_package_id: ::alibabacloud_runtime::Missing,
-            ip_count: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AddBandwidthPackageIpsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                bandwidth_package_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ip_count: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -119,52 +120,53 @@ impl<
 > AddBandwidthPackageIpsBuilder<RegionId_, BandwidthPackageId_, IpCount_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AddBandwidthPackageIpsBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         BandwidthPackageId_,
         IpCount_,
     > {
+        self.input.region_id = value.into();
         AddBandwidthPackageIpsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            bandwidth_package_id: self.bandwidth_package_id,
-            ip_count: self.ip_count,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `BandwidthPackageId`: string, required.
     pub fn bandwidth_package_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AddBandwidthPackageIpsBuilder<RegionId_, ::std::string::String, IpCount_> {
+    ) -> AddBandwidthPackageIpsBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        IpCount_,
+    > {
+        self.input.bandwidth_package_id = value.into();
         AddBandwidthPackageIpsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            bandwidth_package_id: value.into(),
-            ip_count: self.ip_count,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `IpCount`: string, required.
     pub fn ip_count(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AddBandwidthPackageIpsBuilder<
         RegionId_,
         BandwidthPackageId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.ip_count = value.into();
         AddBandwidthPackageIpsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            bandwidth_package_id: self.bandwidth_package_id,
-            ip_count: value.into(),
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string.
@@ -172,7 +174,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -180,57 +182,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    BandwidthPackageId_,
-    IpCount_,
-> AddBandwidthPackageIpsBuilder<RegionId_, BandwidthPackageId_, IpCount_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        AddBandwidthPackageIpsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
-        IpCount_: self::required::IpCount<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AddBandwidthPackageIpsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                bandwidth_package_id: <BandwidthPackageId_ as self::required::BandwidthPackageId<
-                    ::std::string::String,
-                >>::into_value(self.bandwidth_package_id),
-                ip_count: <IpCount_ as self::required::IpCount<
-                    ::std::string::String,
-                >>::into_value(self.ip_count),
-                client_token: self.client_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AddBandwidthPackageIpsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
-        IpCount_: self::required::IpCount<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        BandwidthPackageId_: self::required::BandwidthPackageId,
+        IpCount_: self::required::IpCount,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -240,62 +207,39 @@ impl<
         ::alibabacloud_runtime::SdkError<AddBandwidthPackageIpsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
-        IpCount_: self::required::IpCount<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        BandwidthPackageId_: self::required::BandwidthPackageId,
+        IpCount_: self::required::IpCount,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AddBandwidthPackageIpsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AddBandwidthPackageIpsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AddBandwidthPackageIps` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `BandwidthPackageId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `BandwidthPackageId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AddBandwidthPackageIps` needs its required parameter `BandwidthPackageId`",
         label = "`BandwidthPackageId` is not set",
         note = "set it with `.bandwidth_package_id(…)` before this call"
     )]
-    pub trait BandwidthPackageId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `IpCount` once it is set, so `send` and `build` can require it.
+    pub trait BandwidthPackageId {}
+    impl BandwidthPackageId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `IpCount` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AddBandwidthPackageIps` needs its required parameter `IpCount`",
         label = "`IpCount` is not set",
         note = "set it with `.ip_count(…)` before this call"
     )]
-    pub trait IpCount<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::BandwidthPackageId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::IpCount<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait IpCount {}
+    impl IpCount for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AddBandwidthPackageIps`. No description of our own yet: see the official API reference.

@@ -285,30 +285,10 @@ pub struct AllocateDedicatedHostsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     DedicatedHostType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    zone_id: ::std::option::Option<::std::string::String>,
-    dedicated_host_name: ::std::option::Option<::std::string::String>,
-    dedicated_host_cluster_id: ::std::option::Option<::std::string::String>,
-    dedicated_host_type: DedicatedHostType_,
-    action_on_maintenance: ::std::option::Option<::std::string::String>,
-    network_attributes_slb_udp_timeout: ::std::option::Option<i32>,
-    network_attributes_udp_timeout: ::std::option::Option<i32>,
-    description: ::std::option::Option<::std::string::String>,
-    auto_placement: ::std::option::Option<::std::string::String>,
-    cpu_over_commit_ratio: ::std::option::Option<f32>,
-    min_quantity: ::std::option::Option<i32>,
-    charge_type: ::std::option::Option<::std::string::String>,
-    quantity: ::std::option::Option<i32>,
-    period: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    auto_renew: ::std::option::Option<bool>,
-    auto_renew_period: ::std::option::Option<i32>,
-    auto_release_time: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AllocateDedicatedHostsInput,
+    state: ::std::marker::PhantomData<(RegionId_, DedicatedHostType_)>,
 }
 impl AllocateDedicatedHostsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -316,30 +296,33 @@ impl AllocateDedicatedHostsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AllocateDedicatedHostsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            tag: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            zone_id: ::std::option::Option::None,
-            dedicated_host_name: ::std::option::Option::None,
-            dedicated_host_cluster_id: ::std::option::Option::None,
-            dedicated_host_type: ::alibabacloud_runtime::Missing,
-            action_on_maintenance: ::std::option::Option::None,
-            network_attributes_slb_udp_timeout: ::std::option::Option::None,
-            network_attributes_udp_timeout: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            auto_placement: ::std::option::Option::None,
-            cpu_over_commit_ratio: ::std::option::Option::None,
-            min_quantity: ::std::option::Option::None,
-            charge_type: ::std::option::Option::None,
-            quantity: ::std::option::Option::None,
-            period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            auto_renew: ::std::option::Option::None,
-            auto_renew_period: ::std::option::Option::None,
-            auto_release_time: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AllocateDedicatedHostsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                zone_id: ::std::option::Option::None,
+                dedicated_host_name: ::std::option::Option::None,
+                dedicated_host_cluster_id: ::std::option::Option::None,
+                dedicated_host_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                action_on_maintenance: ::std::option::Option::None,
+                network_attributes_slb_udp_timeout: ::std::option::Option::None,
+                network_attributes_udp_timeout: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                auto_placement: ::std::option::Option::None,
+                cpu_over_commit_ratio: ::std::option::Option::None,
+                min_quantity: ::std::option::Option::None,
+                charge_type: ::std::option::Option::None,
+                quantity: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                auto_renew: ::std::option::Option::None,
+                auto_renew_period: ::std::option::Option::None,
+                auto_release_time: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -349,39 +332,20 @@ impl<
 > AllocateDedicatedHostsBuilder<RegionId_, DedicatedHostType_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AllocateDedicatedHostsBuilder<::std::string::String, DedicatedHostType_> {
+    ) -> AllocateDedicatedHostsBuilder<::alibabacloud_runtime::Set, DedicatedHostType_> {
+        self.input.region_id = value.into();
         AllocateDedicatedHostsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
-            zone_id: self.zone_id,
-            dedicated_host_name: self.dedicated_host_name,
-            dedicated_host_cluster_id: self.dedicated_host_cluster_id,
-            dedicated_host_type: self.dedicated_host_type,
-            action_on_maintenance: self.action_on_maintenance,
-            network_attributes_slb_udp_timeout: self.network_attributes_slb_udp_timeout,
-            network_attributes_udp_timeout: self.network_attributes_udp_timeout,
-            description: self.description,
-            auto_placement: self.auto_placement,
-            cpu_over_commit_ratio: self.cpu_over_commit_ratio,
-            min_quantity: self.min_quantity,
-            charge_type: self.charge_type,
-            quantity: self.quantity,
-            period: self.period,
-            period_unit: self.period_unit,
-            auto_renew: self.auto_renew,
-            auto_renew_period: self.auto_renew_period,
-            auto_release_time: self.auto_release_time,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -389,7 +353,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4ph***`.
@@ -397,7 +361,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -405,7 +369,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-f`.
@@ -413,7 +377,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -421,7 +385,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `DedicatedHostName`: string. Example: `myDDH`.
@@ -429,7 +393,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_name = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostName`.
@@ -437,7 +401,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_name = value;
+        self.input.dedicated_host_name = value;
         self
     }
     /// Wire name `DedicatedHostClusterId`: string. Example: `dc-bp12wlf6am0vz9v2****`.
@@ -445,7 +409,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_id = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostClusterId`.
@@ -453,39 +417,20 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_id = value;
+        self.input.dedicated_host_cluster_id = value;
         self
     }
     /// Wire name `DedicatedHostType`: string, required. Example: `ddh.c5`.
     pub fn dedicated_host_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AllocateDedicatedHostsBuilder<RegionId_, ::std::string::String> {
+    ) -> AllocateDedicatedHostsBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.dedicated_host_type = value.into();
         AllocateDedicatedHostsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
-            zone_id: self.zone_id,
-            dedicated_host_name: self.dedicated_host_name,
-            dedicated_host_cluster_id: self.dedicated_host_cluster_id,
-            dedicated_host_type: value.into(),
-            action_on_maintenance: self.action_on_maintenance,
-            network_attributes_slb_udp_timeout: self.network_attributes_slb_udp_timeout,
-            network_attributes_udp_timeout: self.network_attributes_udp_timeout,
-            description: self.description,
-            auto_placement: self.auto_placement,
-            cpu_over_commit_ratio: self.cpu_over_commit_ratio,
-            min_quantity: self.min_quantity,
-            charge_type: self.charge_type,
-            quantity: self.quantity,
-            period: self.period,
-            period_unit: self.period_unit,
-            auto_renew: self.auto_renew,
-            auto_renew_period: self.auto_renew_period,
-            auto_release_time: self.auto_release_time,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ActionOnMaintenance`: string. The service's default: `Migrate`. Example: `Migrate`.
@@ -493,7 +438,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.action_on_maintenance = ::std::option::Option::Some(value.into());
+        self.input.action_on_maintenance = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ActionOnMaintenance`.
@@ -501,12 +446,14 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.action_on_maintenance = value;
+        self.input.action_on_maintenance = value;
         self
     }
     /// Wire name `NetworkAttributes.SlbUdpTimeout`: 32-bit integer. Example: `60`.
     pub fn network_attributes_slb_udp_timeout(mut self, value: i32) -> Self {
-        self.network_attributes_slb_udp_timeout = ::std::option::Option::Some(value);
+        self.input.network_attributes_slb_udp_timeout = ::std::option::Option::Some(
+            value,
+        );
         self
     }
     /// Sets or clears `NetworkAttributes.SlbUdpTimeout`.
@@ -514,12 +461,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.network_attributes_slb_udp_timeout = value;
+        self.input.network_attributes_slb_udp_timeout = value;
         self
     }
     /// Wire name `NetworkAttributes.UdpTimeout`: 32-bit integer. Example: `60`.
     pub fn network_attributes_udp_timeout(mut self, value: i32) -> Self {
-        self.network_attributes_udp_timeout = ::std::option::Option::Some(value);
+        self.input.network_attributes_udp_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NetworkAttributes.UdpTimeout`.
@@ -527,7 +474,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.network_attributes_udp_timeout = value;
+        self.input.network_attributes_udp_timeout = value;
         self
     }
     /// Wire name `Description`: string. Example: `This-is-my-DDH`.
@@ -535,7 +482,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -543,7 +490,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `AutoPlacement`: string. Example: `off`.
@@ -551,7 +498,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_placement = ::std::option::Option::Some(value.into());
+        self.input.auto_placement = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AutoPlacement`.
@@ -559,12 +506,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_placement = value;
+        self.input.auto_placement = value;
         self
     }
     /// Wire name `CpuOverCommitRatio`: number. Example: `1`.
     pub fn cpu_over_commit_ratio(mut self, value: f32) -> Self {
-        self.cpu_over_commit_ratio = ::std::option::Option::Some(value);
+        self.input.cpu_over_commit_ratio = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CpuOverCommitRatio`.
@@ -572,17 +519,17 @@ impl<
         mut self,
         value: ::std::option::Option<f32>,
     ) -> Self {
-        self.cpu_over_commit_ratio = value;
+        self.input.cpu_over_commit_ratio = value;
         self
     }
     /// Wire name `MinQuantity`: 32-bit integer. Example: `2`.
     pub fn min_quantity(mut self, value: i32) -> Self {
-        self.min_quantity = ::std::option::Option::Some(value);
+        self.input.min_quantity = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinQuantity`.
     pub fn set_min_quantity(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.min_quantity = value;
+        self.input.min_quantity = value;
         self
     }
     /// Wire name `ChargeType`: string. Example: `PrePaid`.
@@ -590,7 +537,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.charge_type = ::std::option::Option::Some(value.into());
+        self.input.charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ChargeType`.
@@ -598,27 +545,27 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.charge_type = value;
+        self.input.charge_type = value;
         self
     }
     /// Wire name `Quantity`: 32-bit integer. Example: `2`.
     pub fn quantity(mut self, value: i32) -> Self {
-        self.quantity = ::std::option::Option::Some(value);
+        self.input.quantity = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Quantity`.
     pub fn set_quantity(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.quantity = value;
+        self.input.quantity = value;
         self
     }
     /// Wire name `Period`: 32-bit integer. Example: `6`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PeriodUnit`: string. Example: `Month`.
@@ -626,7 +573,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -634,27 +581,27 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `AutoRenew`: boolean. Example: `false`.
     pub fn auto_renew(mut self, value: bool) -> Self {
-        self.auto_renew = ::std::option::Option::Some(value);
+        self.input.auto_renew = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenew`.
     pub fn set_auto_renew(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_renew = value;
+        self.input.auto_renew = value;
         self
     }
     /// Wire name `AutoRenewPeriod`: 32-bit integer. Example: `1`.
     pub fn auto_renew_period(mut self, value: i32) -> Self {
-        self.auto_renew_period = ::std::option::Option::Some(value);
+        self.input.auto_renew_period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenewPeriod`.
     pub fn set_auto_renew_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.auto_renew_period = value;
+        self.input.auto_renew_period = value;
         self
     }
     /// Wire name `AutoReleaseTime`: string. Example: `2019-08-21T12:30:24Z`.
@@ -662,7 +609,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_release_time = ::std::option::Option::Some(value.into());
+        self.input.auto_release_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AutoReleaseTime`.
@@ -670,7 +617,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_release_time = value;
+        self.input.auto_release_time = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -678,7 +625,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -686,71 +633,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    DedicatedHostType_,
-> AllocateDedicatedHostsBuilder<RegionId_, DedicatedHostType_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        AllocateDedicatedHostsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostType_: self::required::DedicatedHostType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AllocateDedicatedHostsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                tag: self.tag,
-                resource_group_id: self.resource_group_id,
-                zone_id: self.zone_id,
-                dedicated_host_name: self.dedicated_host_name,
-                dedicated_host_cluster_id: self.dedicated_host_cluster_id,
-                dedicated_host_type: <DedicatedHostType_ as self::required::DedicatedHostType<
-                    ::std::string::String,
-                >>::into_value(self.dedicated_host_type),
-                action_on_maintenance: self.action_on_maintenance,
-                network_attributes_slb_udp_timeout: self
-                    .network_attributes_slb_udp_timeout,
-                network_attributes_udp_timeout: self.network_attributes_udp_timeout,
-                description: self.description,
-                auto_placement: self.auto_placement,
-                cpu_over_commit_ratio: self.cpu_over_commit_ratio,
-                min_quantity: self.min_quantity,
-                charge_type: self.charge_type,
-                quantity: self.quantity,
-                period: self.period,
-                period_unit: self.period_unit,
-                auto_renew: self.auto_renew,
-                auto_renew_period: self.auto_renew_period,
-                auto_release_time: self.auto_release_time,
-                client_token: self.client_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AllocateDedicatedHostsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostType_: self::required::DedicatedHostType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DedicatedHostType_: self::required::DedicatedHostType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -760,45 +657,30 @@ impl<
         ::alibabacloud_runtime::SdkError<AllocateDedicatedHostsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostType_: self::required::DedicatedHostType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DedicatedHostType_: self::required::DedicatedHostType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AllocateDedicatedHostsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AllocateDedicatedHostsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AllocateDedicatedHosts` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DedicatedHostType` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DedicatedHostType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AllocateDedicatedHosts` needs its required parameter `DedicatedHostType`",
         label = "`DedicatedHostType` is not set",
         note = "set it with `.dedicated_host_type(…)` before this call"
     )]
-    pub trait DedicatedHostType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DedicatedHostType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DedicatedHostType {}
+    impl DedicatedHostType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AllocateDedicatedHosts`. No description of our own yet: see the official API reference.

@@ -194,44 +194,40 @@ pub enum AllocateEipAddressError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AllocateEipAddressBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    bandwidth: ::std::option::Option<::std::string::String>,
-    isp: ::std::option::Option<::std::string::String>,
-    internet_charge_type: ::std::option::Option<::std::string::String>,
-    activity_id: ::std::option::Option<i64>,
-    client_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AllocateEipAddressInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl AllocateEipAddressBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         AllocateEipAddressBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            bandwidth: ::std::option::Option::None,
-            isp: ::std::option::Option::None,
-            internet_charge_type: ::std::option::Option::None,
-            activity_id: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AllocateEipAddressInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                bandwidth: ::std::option::Option::None,
+                isp: ::std::option::Option::None,
+                internet_charge_type: ::std::option::Option::None,
+                activity_id: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> AllocateEipAddressBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AllocateEipAddressBuilder<::std::string::String> {
+    ) -> AllocateEipAddressBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         AllocateEipAddressBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            bandwidth: self.bandwidth,
-            isp: self.isp,
-            internet_charge_type: self.internet_charge_type,
-            activity_id: self.activity_id,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Bandwidth`: string.
@@ -239,7 +235,7 @@ impl<RegionId_> AllocateEipAddressBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.bandwidth = ::std::option::Option::Some(value.into());
+        self.input.bandwidth = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Bandwidth`.
@@ -247,7 +243,7 @@ impl<RegionId_> AllocateEipAddressBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.bandwidth = value;
+        self.input.bandwidth = value;
         self
     }
     /// Wire name `ISP`: string.
@@ -255,7 +251,7 @@ impl<RegionId_> AllocateEipAddressBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.isp = ::std::option::Option::Some(value.into());
+        self.input.isp = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ISP`.
@@ -263,7 +259,7 @@ impl<RegionId_> AllocateEipAddressBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.isp = value;
+        self.input.isp = value;
         self
     }
     /// Wire name `InternetChargeType`: string. The service's default: `PayByBandwidth`.
@@ -271,7 +267,7 @@ impl<RegionId_> AllocateEipAddressBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = ::std::option::Option::Some(value.into());
+        self.input.internet_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InternetChargeType`.
@@ -279,17 +275,17 @@ impl<RegionId_> AllocateEipAddressBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = value;
+        self.input.internet_charge_type = value;
         self
     }
     /// Wire name `ActivityId`: 64-bit integer.
     pub fn activity_id(mut self, value: i64) -> Self {
-        self.activity_id = ::std::option::Option::Some(value);
+        self.input.activity_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ActivityId`.
     pub fn set_activity_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.activity_id = value;
+        self.input.activity_id = value;
         self
     }
     /// Wire name `ClientToken`: string.
@@ -297,7 +293,7 @@ impl<RegionId_> AllocateEipAddressBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -305,43 +301,20 @@ impl<RegionId_> AllocateEipAddressBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> AllocateEipAddressBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AllocateEipAddressInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AllocateEipAddressInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                bandwidth: self.bandwidth,
-                isp: self.isp,
-                internet_charge_type: self.internet_charge_type,
-                activity_id: self.activity_id,
-                client_token: self.client_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AllocateEipAddressInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -351,29 +324,21 @@ impl<RegionId_> AllocateEipAddressBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<AllocateEipAddressError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AllocateEipAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AllocateEipAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AllocateEipAddress` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AllocateEipAddress`. No description of our own yet: see the official API reference.

@@ -130,35 +130,37 @@ pub enum AllocatePublicIpAddressError {
 pub struct AllocatePublicIpAddressBuilder<
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
-    ip_address: ::std::option::Option<::std::string::String>,
-    vlan_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AllocatePublicIpAddressInput,
+    state: ::std::marker::PhantomData<(InstanceId_,)>,
 }
 impl AllocatePublicIpAddressBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         AllocatePublicIpAddressBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
-            ip_address: ::std::option::Option::None,
-            vlan_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AllocatePublicIpAddressInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ip_address: ::std::option::Option::None,
+                vlan_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<InstanceId_> AllocatePublicIpAddressBuilder<InstanceId_> {
     /// Wire name `InstanceId`: string, required. Example: `i-bp1gtjxuuvwj17zr****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AllocatePublicIpAddressBuilder<::std::string::String> {
+    ) -> AllocatePublicIpAddressBuilder<::alibabacloud_runtime::Set> {
+        self.input.instance_id = value.into();
         AllocatePublicIpAddressBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
-            ip_address: self.ip_address,
-            vlan_id: self.vlan_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `IpAddress`: string. Example: `112.124.**.**`.
@@ -166,7 +168,7 @@ impl<InstanceId_> AllocatePublicIpAddressBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ip_address = ::std::option::Option::Some(value.into());
+        self.input.ip_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IpAddress`.
@@ -174,7 +176,7 @@ impl<InstanceId_> AllocatePublicIpAddressBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ip_address = value;
+        self.input.ip_address = value;
         self
     }
     /// Wire name `VlanId`: string. Example: `720`.
@@ -182,7 +184,7 @@ impl<InstanceId_> AllocatePublicIpAddressBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.vlan_id = ::std::option::Option::Some(value.into());
+        self.input.vlan_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VlanId`.
@@ -190,44 +192,20 @@ impl<InstanceId_> AllocatePublicIpAddressBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.vlan_id = value;
+        self.input.vlan_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceId_> AllocatePublicIpAddressBuilder<InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        AllocatePublicIpAddressInput,
-    )
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AllocatePublicIpAddressInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                ip_address: self.ip_address,
-                vlan_id: self.vlan_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AllocatePublicIpAddressInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -237,29 +215,21 @@ impl<InstanceId_> AllocatePublicIpAddressBuilder<InstanceId_> {
         ::alibabacloud_runtime::SdkError<AllocatePublicIpAddressError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AllocatePublicIpAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AllocatePublicIpAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AllocatePublicIpAddress` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AllocatePublicIpAddress`. No description of our own yet: see the official API reference.

@@ -110,11 +110,10 @@ pub struct ApplyAutoSnapshotPolicyBuilder<
     AutoSnapshotPolicyId_ = ::alibabacloud_runtime::Missing,
     DiskIds_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    auto_snapshot_policy_id: AutoSnapshotPolicyId_,
-    disk_ids: DiskIds_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ApplyAutoSnapshotPolicyInput,
+    state: ::std::marker::PhantomData<(RegionId_, AutoSnapshotPolicyId_, DiskIds_)>,
 }
 impl ApplyAutoSnapshotPolicyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -123,11 +122,14 @@ impl ApplyAutoSnapshotPolicyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ApplyAutoSnapshotPolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            auto_snapshot_policy_id: ::alibabacloud_runtime::Missing,
-            disk_ids: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ApplyAutoSnapshotPolicyInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_snapshot_policy_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                disk_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -138,102 +140,68 @@ impl<
 > ApplyAutoSnapshotPolicyBuilder<RegionId_, AutoSnapshotPolicyId_, DiskIds_> {
     /// Wire name `regionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ApplyAutoSnapshotPolicyBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         AutoSnapshotPolicyId_,
         DiskIds_,
     > {
+        self.input.region_id = value.into();
         ApplyAutoSnapshotPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            auto_snapshot_policy_id: self.auto_snapshot_policy_id,
-            disk_ids: self.disk_ids,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `autoSnapshotPolicyId`: string, required. Example: `sp-bp14yziiuvu3s6jn****`.
     pub fn auto_snapshot_policy_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ApplyAutoSnapshotPolicyBuilder<RegionId_, ::std::string::String, DiskIds_> {
+    ) -> ApplyAutoSnapshotPolicyBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        DiskIds_,
+    > {
+        self.input.auto_snapshot_policy_id = value.into();
         ApplyAutoSnapshotPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            auto_snapshot_policy_id: value.into(),
-            disk_ids: self.disk_ids,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `diskIds`: string, required. Example: `["d-bp14k9cxvr5uzy54****", "d-bp1dtj8v7x6u08iw****", "d-bp1c0tyj9tfli2r8****"]`.
     pub fn disk_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ApplyAutoSnapshotPolicyBuilder<
         RegionId_,
         AutoSnapshotPolicyId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.disk_ids = value.into();
         ApplyAutoSnapshotPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            auto_snapshot_policy_id: self.auto_snapshot_policy_id,
-            disk_ids: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    AutoSnapshotPolicyId_,
-    DiskIds_,
-> ApplyAutoSnapshotPolicyBuilder<RegionId_, AutoSnapshotPolicyId_, DiskIds_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ApplyAutoSnapshotPolicyInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
-            ::std::string::String,
-        >,
-        DiskIds_: self::required::DiskIds<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ApplyAutoSnapshotPolicyInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                auto_snapshot_policy_id: <AutoSnapshotPolicyId_ as self::required::AutoSnapshotPolicyId<
-                    ::std::string::String,
-                >>::into_value(self.auto_snapshot_policy_id),
-                disk_ids: <DiskIds_ as self::required::DiskIds<
-                    ::std::string::String,
-                >>::into_value(self.disk_ids),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ApplyAutoSnapshotPolicyInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
-            ::std::string::String,
-        >,
-        DiskIds_: self::required::DiskIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId,
+        DiskIds_: self::required::DiskIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -243,64 +211,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ApplyAutoSnapshotPolicyError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
-            ::std::string::String,
-        >,
-        DiskIds_: self::required::DiskIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId,
+        DiskIds_: self::required::DiskIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ApplyAutoSnapshotPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ApplyAutoSnapshotPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `regionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `regionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ApplyAutoSnapshotPolicy` needs its required parameter `regionId`",
         label = "`regionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `autoSnapshotPolicyId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `autoSnapshotPolicyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ApplyAutoSnapshotPolicy` needs its required parameter `autoSnapshotPolicyId`",
         label = "`autoSnapshotPolicyId` is not set",
         note = "set it with `.auto_snapshot_policy_id(…)` before this call"
     )]
-    pub trait AutoSnapshotPolicyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `diskIds` once it is set, so `send` and `build` can require it.
+    pub trait AutoSnapshotPolicyId {}
+    impl AutoSnapshotPolicyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `diskIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ApplyAutoSnapshotPolicy` needs its required parameter `diskIds`",
         label = "`diskIds` is not set",
         note = "set it with `.disk_ids(…)` before this call"
     )]
-    pub trait DiskIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AutoSnapshotPolicyId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DiskIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DiskIds {}
+    impl DiskIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ApplyAutoSnapshotPolicy`. No description of our own yet: see the official API reference.

@@ -275,15 +275,10 @@ pub struct AssignIpv6AddressesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     NetworkInterfaceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    network_interface_id: NetworkInterfaceId_,
-    ipv6_address_count: ::std::option::Option<i32>,
-    ipv6_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ipv6_prefix: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ipv6_prefix_count: ::std::option::Option<i32>,
-    client_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AssignIpv6AddressesInput,
+    state: ::std::marker::PhantomData<(RegionId_, NetworkInterfaceId_)>,
 }
 impl AssignIpv6AddressesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -291,15 +286,18 @@ impl AssignIpv6AddressesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AssignIpv6AddressesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            network_interface_id: ::alibabacloud_runtime::Missing,
-            ipv6_address_count: ::std::option::Option::None,
-            ipv6_address: ::std::option::Option::None,
-            ipv6_prefix: ::std::option::Option::None,
-            ipv6_prefix_count: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AssignIpv6AddressesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                network_interface_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ipv6_address_count: ::std::option::Option::None,
+                ipv6_address: ::std::option::Option::None,
+                ipv6_prefix: ::std::option::Option::None,
+                ipv6_prefix_count: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -309,46 +307,38 @@ impl<
 > AssignIpv6AddressesBuilder<RegionId_, NetworkInterfaceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AssignIpv6AddressesBuilder<::std::string::String, NetworkInterfaceId_> {
+    ) -> AssignIpv6AddressesBuilder<::alibabacloud_runtime::Set, NetworkInterfaceId_> {
+        self.input.region_id = value.into();
         AssignIpv6AddressesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            network_interface_id: self.network_interface_id,
-            ipv6_address_count: self.ipv6_address_count,
-            ipv6_address: self.ipv6_address,
-            ipv6_prefix: self.ipv6_prefix,
-            ipv6_prefix_count: self.ipv6_prefix_count,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NetworkInterfaceId`: string, required. Example: `eni-bp1iqejowblx6h8j****`.
     pub fn network_interface_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AssignIpv6AddressesBuilder<RegionId_, ::std::string::String> {
+    ) -> AssignIpv6AddressesBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.network_interface_id = value.into();
         AssignIpv6AddressesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            network_interface_id: value.into(),
-            ipv6_address_count: self.ipv6_address_count,
-            ipv6_address: self.ipv6_address,
-            ipv6_prefix: self.ipv6_prefix,
-            ipv6_prefix_count: self.ipv6_prefix_count,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Ipv6AddressCount`: 32-bit integer. Example: `1`.
     pub fn ipv6_address_count(mut self, value: i32) -> Self {
-        self.ipv6_address_count = ::std::option::Option::Some(value);
+        self.input.ipv6_address_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6AddressCount`.
     pub fn set_ipv6_address_count(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.ipv6_address_count = value;
+        self.input.ipv6_address_count = value;
         self
     }
     /// Wire name `Ipv6Address`: list of string. Example: `2001:db8:1234:1a00::****`.
@@ -356,7 +346,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.ipv6_address = ::std::option::Option::Some(value);
+        self.input.ipv6_address = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6Address`.
@@ -364,12 +354,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.ipv6_address = value;
+        self.input.ipv6_address = value;
         self
     }
     /// Wire name `Ipv6Prefix`: list of string.
     pub fn ipv6_prefix(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.ipv6_prefix = ::std::option::Option::Some(value);
+        self.input.ipv6_prefix = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6Prefix`.
@@ -377,17 +367,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.ipv6_prefix = value;
+        self.input.ipv6_prefix = value;
         self
     }
     /// Wire name `Ipv6PrefixCount`: 32-bit integer. Example: `hide`.
     pub fn ipv6_prefix_count(mut self, value: i32) -> Self {
-        self.ipv6_prefix_count = ::std::option::Option::Some(value);
+        self.input.ipv6_prefix_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6PrefixCount`.
     pub fn set_ipv6_prefix_count(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.ipv6_prefix_count = value;
+        self.input.ipv6_prefix_count = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -395,7 +385,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -403,51 +393,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    NetworkInterfaceId_,
-> AssignIpv6AddressesBuilder<RegionId_, NetworkInterfaceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssignIpv6AddressesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AssignIpv6AddressesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
-                    ::std::string::String,
-                >>::into_value(self.network_interface_id),
-                ipv6_address_count: self.ipv6_address_count,
-                ipv6_address: self.ipv6_address,
-                ipv6_prefix: self.ipv6_prefix,
-                ipv6_prefix_count: self.ipv6_prefix_count,
-                client_token: self.client_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AssignIpv6AddressesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -457,46 +417,30 @@ impl<
         ::alibabacloud_runtime::SdkError<AssignIpv6AddressesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AssignIpv6AddressesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AssignIpv6AddressesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssignIpv6Addresses` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssignIpv6Addresses` needs its required parameter `NetworkInterfaceId`",
         label = "`NetworkInterfaceId` is not set",
         note = "set it with `.network_interface_id(…)` before this call"
     )]
-    pub trait NetworkInterfaceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NetworkInterfaceId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NetworkInterfaceId {}
+    impl NetworkInterfaceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AssignIpv6Addresses`. No description of our own yet: see the official API reference.

@@ -314,15 +314,10 @@ pub struct AssignPrivateIpAddressesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     NetworkInterfaceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    network_interface_id: NetworkInterfaceId_,
-    secondary_private_ip_address_count: ::std::option::Option<i32>,
-    client_token: ::std::option::Option<::std::string::String>,
-    private_ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ipv4_prefix: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ipv4_prefix_count: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AssignPrivateIpAddressesInput,
+    state: ::std::marker::PhantomData<(RegionId_, NetworkInterfaceId_)>,
 }
 impl AssignPrivateIpAddressesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -330,15 +325,18 @@ impl AssignPrivateIpAddressesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AssignPrivateIpAddressesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            network_interface_id: ::alibabacloud_runtime::Missing,
-            secondary_private_ip_address_count: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            private_ip_address: ::std::option::Option::None,
-            ipv4_prefix: ::std::option::Option::None,
-            ipv4_prefix_count: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AssignPrivateIpAddressesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                network_interface_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                secondary_private_ip_address_count: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                private_ip_address: ::std::option::Option::None,
+                ipv4_prefix: ::std::option::Option::None,
+                ipv4_prefix_count: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -348,41 +346,38 @@ impl<
 > AssignPrivateIpAddressesBuilder<RegionId_, NetworkInterfaceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AssignPrivateIpAddressesBuilder<::std::string::String, NetworkInterfaceId_> {
+    ) -> AssignPrivateIpAddressesBuilder<
+        ::alibabacloud_runtime::Set,
+        NetworkInterfaceId_,
+    > {
+        self.input.region_id = value.into();
         AssignPrivateIpAddressesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            network_interface_id: self.network_interface_id,
-            secondary_private_ip_address_count: self.secondary_private_ip_address_count,
-            client_token: self.client_token,
-            private_ip_address: self.private_ip_address,
-            ipv4_prefix: self.ipv4_prefix,
-            ipv4_prefix_count: self.ipv4_prefix_count,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NetworkInterfaceId`: string, required. Example: `eni-bp67acfmxazb4p****`.
     pub fn network_interface_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AssignPrivateIpAddressesBuilder<RegionId_, ::std::string::String> {
+    ) -> AssignPrivateIpAddressesBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.network_interface_id = value.into();
         AssignPrivateIpAddressesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            network_interface_id: value.into(),
-            secondary_private_ip_address_count: self.secondary_private_ip_address_count,
-            client_token: self.client_token,
-            private_ip_address: self.private_ip_address,
-            ipv4_prefix: self.ipv4_prefix,
-            ipv4_prefix_count: self.ipv4_prefix_count,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SecondaryPrivateIpAddressCount`: 32-bit integer. Example: `1`.
     pub fn secondary_private_ip_address_count(mut self, value: i32) -> Self {
-        self.secondary_private_ip_address_count = ::std::option::Option::Some(value);
+        self.input.secondary_private_ip_address_count = ::std::option::Option::Some(
+            value,
+        );
         self
     }
     /// Sets or clears `SecondaryPrivateIpAddressCount`.
@@ -390,7 +385,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.secondary_private_ip_address_count = value;
+        self.input.secondary_private_ip_address_count = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -398,7 +393,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -406,7 +401,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `PrivateIpAddress`: list of string. Example: `10.1.**.**`.
@@ -414,7 +409,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.private_ip_address = ::std::option::Option::Some(value);
+        self.input.private_ip_address = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PrivateIpAddress`.
@@ -422,12 +417,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.private_ip_address = value;
+        self.input.private_ip_address = value;
         self
     }
     /// Wire name `Ipv4Prefix`: list of string.
     pub fn ipv4_prefix(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.ipv4_prefix = ::std::option::Option::Some(value);
+        self.input.ipv4_prefix = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv4Prefix`.
@@ -435,66 +430,31 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.ipv4_prefix = value;
+        self.input.ipv4_prefix = value;
         self
     }
     /// Wire name `Ipv4PrefixCount`: 32-bit integer. Example: `hide`.
     pub fn ipv4_prefix_count(mut self, value: i32) -> Self {
-        self.ipv4_prefix_count = ::std::option::Option::Some(value);
+        self.input.ipv4_prefix_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv4PrefixCount`.
     pub fn set_ipv4_prefix_count(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.ipv4_prefix_count = value;
+        self.input.ipv4_prefix_count = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    NetworkInterfaceId_,
-> AssignPrivateIpAddressesBuilder<RegionId_, NetworkInterfaceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        AssignPrivateIpAddressesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AssignPrivateIpAddressesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
-                    ::std::string::String,
-                >>::into_value(self.network_interface_id),
-                secondary_private_ip_address_count: self
-                    .secondary_private_ip_address_count,
-                client_token: self.client_token,
-                private_ip_address: self.private_ip_address,
-                ipv4_prefix: self.ipv4_prefix,
-                ipv4_prefix_count: self.ipv4_prefix_count,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AssignPrivateIpAddressesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -504,46 +464,30 @@ impl<
         ::alibabacloud_runtime::SdkError<AssignPrivateIpAddressesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AssignPrivateIpAddressesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AssignPrivateIpAddressesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssignPrivateIpAddresses` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssignPrivateIpAddresses` needs its required parameter `NetworkInterfaceId`",
         label = "`NetworkInterfaceId` is not set",
         note = "set it with `.network_interface_id(…)` before this call"
     )]
-    pub trait NetworkInterfaceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NetworkInterfaceId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NetworkInterfaceId {}
+    impl NetworkInterfaceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AssignPrivateIpAddresses`. No description of our own yet: see the official API reference.

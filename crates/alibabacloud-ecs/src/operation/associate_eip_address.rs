@@ -222,12 +222,10 @@ pub struct AssociateEipAddressBuilder<
     AllocationId_ = ::alibabacloud_runtime::Missing,
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    allocation_id: AllocationId_,
-    instance_id: InstanceId_,
-    instance_type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AssociateEipAddressInput,
+    state: ::std::marker::PhantomData<(AllocationId_, InstanceId_)>,
 }
 impl AssociateEipAddressBuilder<
     ::alibabacloud_runtime::Missing,
@@ -235,12 +233,15 @@ impl AssociateEipAddressBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AssociateEipAddressBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            allocation_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::alibabacloud_runtime::Missing,
-            instance_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AssociateEipAddressInput {
+                region_id: ::std::option::Option::None,
+                allocation_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_type: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -250,7 +251,7 @@ impl<AllocationId_, InstanceId_> AssociateEipAddressBuilder<AllocationId_, Insta
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -258,35 +259,33 @@ impl<AllocationId_, InstanceId_> AssociateEipAddressBuilder<AllocationId_, Insta
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `AllocationId`: string, required.
     pub fn allocation_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AssociateEipAddressBuilder<::std::string::String, InstanceId_> {
+    ) -> AssociateEipAddressBuilder<::alibabacloud_runtime::Set, InstanceId_> {
+        self.input.allocation_id = value.into();
         AssociateEipAddressBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            allocation_id: value.into(),
-            instance_id: self.instance_id,
-            instance_type: self.instance_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: string, required.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AssociateEipAddressBuilder<AllocationId_, ::std::string::String> {
+    ) -> AssociateEipAddressBuilder<AllocationId_, ::alibabacloud_runtime::Set> {
+        self.input.instance_id = value.into();
         AssociateEipAddressBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            allocation_id: self.allocation_id,
-            instance_id: value.into(),
-            instance_type: self.instance_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceType`: string.
@@ -294,7 +293,7 @@ impl<AllocationId_, InstanceId_> AssociateEipAddressBuilder<AllocationId_, Insta
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -302,45 +301,21 @@ impl<AllocationId_, InstanceId_> AssociateEipAddressBuilder<AllocationId_, Insta
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<AllocationId_, InstanceId_> AssociateEipAddressBuilder<AllocationId_, InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssociateEipAddressInput)
-    where
-        AllocationId_: self::required::AllocationId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AssociateEipAddressInput {
-                region_id: self.region_id,
-                allocation_id: <AllocationId_ as self::required::AllocationId<
-                    ::std::string::String,
-                >>::into_value(self.allocation_id),
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                instance_type: self.instance_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AssociateEipAddressInput
     where
-        AllocationId_: self::required::AllocationId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        AllocationId_: self::required::AllocationId,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -350,45 +325,30 @@ impl<AllocationId_, InstanceId_> AssociateEipAddressBuilder<AllocationId_, Insta
         ::alibabacloud_runtime::SdkError<AssociateEipAddressError>,
     >
     where
-        AllocationId_: self::required::AllocationId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        AllocationId_: self::required::AllocationId,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AssociateEipAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AssociateEipAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `AllocationId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `AllocationId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssociateEipAddress` needs its required parameter `AllocationId`",
         label = "`AllocationId` is not set",
         note = "set it with `.allocation_id(…)` before this call"
     )]
-    pub trait AllocationId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait AllocationId {}
+    impl AllocationId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssociateEipAddress` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::AllocationId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AssociateEipAddress`. No description of our own yet: see the official API reference.

@@ -246,39 +246,16 @@ pub enum AttachDiskError {
     "ResourcesNotInSameZone", UserNotInTheWhiteList = "UserNotInTheWhiteList", }
 );
 /// Builds and sends a `AttachDisk` call. `send` and `build` compile once every required parameter is set (`InstanceId`, `DiskId`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AttachDiskBuilder<
     InstanceId_ = ::alibabacloud_runtime::Missing,
     DiskId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
-    disk_id: DiskId_,
-    device: ::std::option::Option<::std::string::String>,
-    delete_with_instance: ::std::option::Option<bool>,
-    bootable: ::std::option::Option<bool>,
-    password: ::std::option::Option<::std::string::String>,
-    key_pair_name: ::std::option::Option<::std::string::String>,
-    force: ::std::option::Option<bool>,
-}
-impl<InstanceId_: ::std::fmt::Debug, DiskId_: ::std::fmt::Debug> ::std::fmt::Debug
-for AttachDiskBuilder<InstanceId_, DiskId_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AttachDiskBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("instance_id", &self.instance_id)
-            .field("disk_id", &self.disk_id)
-            .field("device", &self.device)
-            .field("delete_with_instance", &self.delete_with_instance)
-            .field("bootable", &self.bootable)
-            .field("password", &::std::format_args!("** redacted **"))
-            .field("key_pair_name", &self.key_pair_name)
-            .field("force", &self.force)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AttachDiskInput,
+    state: ::std::marker::PhantomData<(InstanceId_, DiskId_)>,
 }
 impl AttachDiskBuilder<
     ::alibabacloud_runtime::Missing,
@@ -286,54 +263,47 @@ impl AttachDiskBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AttachDiskBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
-            disk_id: ::alibabacloud_runtime::Missing,
-            device: ::std::option::Option::None,
-            delete_with_instance: ::std::option::Option::None,
-            bootable: ::std::option::Option::None,
-            password: ::std::option::Option::None,
-            key_pair_name: ::std::option::Option::None,
-            force: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AttachDiskInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                disk_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                device: ::std::option::Option::None,
+                delete_with_instance: ::std::option::Option::None,
+                bootable: ::std::option::Option::None,
+                password: ::std::option::Option::None,
+                key_pair_name: ::std::option::Option::None,
+                force: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<InstanceId_, DiskId_> AttachDiskBuilder<InstanceId_, DiskId_> {
     /// Wire name `InstanceId`: string, required. Example: `i-bp1dq5lozx5f4pmd****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AttachDiskBuilder<::std::string::String, DiskId_> {
+    ) -> AttachDiskBuilder<::alibabacloud_runtime::Set, DiskId_> {
+        self.input.instance_id = value.into();
         AttachDiskBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
-            disk_id: self.disk_id,
-            device: self.device,
-            delete_with_instance: self.delete_with_instance,
-            bootable: self.bootable,
-            password: self.password,
-            key_pair_name: self.key_pair_name,
-            force: self.force,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DiskId`: string, required. Example: `d-bp1j4l5axzdy6ftk****`.
     pub fn disk_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AttachDiskBuilder<InstanceId_, ::std::string::String> {
+    ) -> AttachDiskBuilder<InstanceId_, ::alibabacloud_runtime::Set> {
+        self.input.disk_id = value.into();
         AttachDiskBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: self.instance_id,
-            disk_id: value.into(),
-            device: self.device,
-            delete_with_instance: self.delete_with_instance,
-            bootable: self.bootable,
-            password: self.password,
-            key_pair_name: self.key_pair_name,
-            force: self.force,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Device`: string. Example: `testDeviceName`.
@@ -341,7 +311,7 @@ impl<InstanceId_, DiskId_> AttachDiskBuilder<InstanceId_, DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.device = ::std::option::Option::Some(value.into());
+        self.input.device = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Device`.
@@ -349,12 +319,12 @@ impl<InstanceId_, DiskId_> AttachDiskBuilder<InstanceId_, DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.device = value;
+        self.input.device = value;
         self
     }
     /// Wire name `DeleteWithInstance`: boolean. Example: `false`.
     pub fn delete_with_instance(mut self, value: bool) -> Self {
-        self.delete_with_instance = ::std::option::Option::Some(value);
+        self.input.delete_with_instance = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeleteWithInstance`.
@@ -362,17 +332,17 @@ impl<InstanceId_, DiskId_> AttachDiskBuilder<InstanceId_, DiskId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.delete_with_instance = value;
+        self.input.delete_with_instance = value;
         self
     }
     /// Wire name `Bootable`: boolean. The service's default: `false`. Example: `false`.
     pub fn bootable(mut self, value: bool) -> Self {
-        self.bootable = ::std::option::Option::Some(value);
+        self.input.bootable = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Bootable`.
     pub fn set_bootable(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.bootable = value;
+        self.input.bootable = value;
         self
     }
     /// Wire name `Password`: string, secret (redacted in `Debug`).
@@ -380,7 +350,7 @@ impl<InstanceId_, DiskId_> AttachDiskBuilder<InstanceId_, DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.password = ::std::option::Option::Some(value.into());
+        self.input.password = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Password`.
@@ -388,7 +358,7 @@ impl<InstanceId_, DiskId_> AttachDiskBuilder<InstanceId_, DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.password = value;
+        self.input.password = value;
         self
     }
     /// Wire name `KeyPairName`: string. Example: `KeyPairTestName`.
@@ -396,7 +366,7 @@ impl<InstanceId_, DiskId_> AttachDiskBuilder<InstanceId_, DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = ::std::option::Option::Some(value.into());
+        self.input.key_pair_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyPairName`.
@@ -404,59 +374,31 @@ impl<InstanceId_, DiskId_> AttachDiskBuilder<InstanceId_, DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = value;
+        self.input.key_pair_name = value;
         self
     }
     /// Wire name `Force`: boolean. Example: `false`.
     pub fn force(mut self, value: bool) -> Self {
-        self.force = ::std::option::Option::Some(value);
+        self.input.force = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Force`.
     pub fn set_force(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.force = value;
+        self.input.force = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceId_, DiskId_> AttachDiskBuilder<InstanceId_, DiskId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AttachDiskInput)
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        DiskId_: self::required::DiskId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AttachDiskInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                disk_id: <DiskId_ as self::required::DiskId<
-                    ::std::string::String,
-                >>::into_value(self.disk_id),
-                device: self.device,
-                delete_with_instance: self.delete_with_instance,
-                bootable: self.bootable,
-                password: self.password,
-                key_pair_name: self.key_pair_name,
-                force: self.force,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AttachDiskInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        DiskId_: self::required::DiskId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        DiskId_: self::required::DiskId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -466,45 +408,30 @@ impl<InstanceId_, DiskId_> AttachDiskBuilder<InstanceId_, DiskId_> {
         ::alibabacloud_runtime::SdkError<AttachDiskError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        DiskId_: self::required::DiskId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        DiskId_: self::required::DiskId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AttachDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AttachDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AttachDisk` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DiskId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AttachDisk` needs its required parameter `DiskId`",
         label = "`DiskId` is not set",
         note = "set it with `.disk_id(…)` before this call"
     )]
-    pub trait DiskId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DiskId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DiskId {}
+    impl DiskId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AttachDisk`. No description of our own yet: see the official API reference.

@@ -150,12 +150,10 @@ pub struct AttachInstanceRamRoleBuilder<
     RamRoleName_ = ::alibabacloud_runtime::Missing,
     InstanceIds_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    ram_role_name: RamRoleName_,
-    instance_ids: InstanceIds_,
-    policy: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AttachInstanceRamRoleInput,
+    state: ::std::marker::PhantomData<(RegionId_, RamRoleName_, InstanceIds_)>,
 }
 impl AttachInstanceRamRoleBuilder<
     ::alibabacloud_runtime::Missing,
@@ -164,12 +162,15 @@ impl AttachInstanceRamRoleBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AttachInstanceRamRoleBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            ram_role_name: ::alibabacloud_runtime::Missing,
-            instance_ids: ::alibabacloud_runtime::Missing,
-            policy: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AttachInstanceRamRoleInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ram_role_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                policy: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -180,48 +181,53 @@ impl<
 > AttachInstanceRamRoleBuilder<RegionId_, RamRoleName_, InstanceIds_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AttachInstanceRamRoleBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         RamRoleName_,
         InstanceIds_,
     > {
+        self.input.region_id = value.into();
         AttachInstanceRamRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            ram_role_name: self.ram_role_name,
-            instance_ids: self.instance_ids,
-            policy: self.policy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RamRoleName`: string, required. Example: `testRamRoleName`.
     pub fn ram_role_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AttachInstanceRamRoleBuilder<RegionId_, ::std::string::String, InstanceIds_> {
+    ) -> AttachInstanceRamRoleBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        InstanceIds_,
+    > {
+        self.input.ram_role_name = value.into();
         AttachInstanceRamRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            ram_role_name: value.into(),
-            instance_ids: self.instance_ids,
-            policy: self.policy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceIds`: string, required. Example: `[“i-bp14ss25xca5ex1u****”, “i-bp154z5o1qjalfse****”, “i-bp10ws62o04ubhvi****”…]`.
     pub fn instance_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AttachInstanceRamRoleBuilder<RegionId_, RamRoleName_, ::std::string::String> {
+    ) -> AttachInstanceRamRoleBuilder<
+        RegionId_,
+        RamRoleName_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.instance_ids = value.into();
         AttachInstanceRamRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            ram_role_name: self.ram_role_name,
-            instance_ids: value.into(),
-            policy: self.policy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Policy`: string. Example: `{"Statement": [{"Action": ["*"],"Effect": "Allow","Resource": ["*"]}],"Version":"1"}`.
@@ -229,7 +235,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy = ::std::option::Option::Some(value.into());
+        self.input.policy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
@@ -237,53 +243,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy = value;
+        self.input.policy = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    RamRoleName_,
-    InstanceIds_,
-> AttachInstanceRamRoleBuilder<RegionId_, RamRoleName_, InstanceIds_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AttachInstanceRamRoleInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RamRoleName_: self::required::RamRoleName<::std::string::String>,
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AttachInstanceRamRoleInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                ram_role_name: <RamRoleName_ as self::required::RamRoleName<
-                    ::std::string::String,
-                >>::into_value(self.ram_role_name),
-                instance_ids: <InstanceIds_ as self::required::InstanceIds<
-                    ::std::string::String,
-                >>::into_value(self.instance_ids),
-                policy: self.policy,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AttachInstanceRamRoleInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RamRoleName_: self::required::RamRoleName<::std::string::String>,
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RamRoleName_: self::required::RamRoleName,
+        InstanceIds_: self::required::InstanceIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -293,61 +268,39 @@ impl<
         ::alibabacloud_runtime::SdkError<AttachInstanceRamRoleError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RamRoleName_: self::required::RamRoleName<::std::string::String>,
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RamRoleName_: self::required::RamRoleName,
+        InstanceIds_: self::required::InstanceIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AttachInstanceRamRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AttachInstanceRamRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AttachInstanceRamRole` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RamRoleName` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RamRoleName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AttachInstanceRamRole` needs its required parameter `RamRoleName`",
         label = "`RamRoleName` is not set",
         note = "set it with `.ram_role_name(…)` before this call"
     )]
-    pub trait RamRoleName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceIds` once it is set, so `send` and `build` can require it.
+    pub trait RamRoleName {}
+    impl RamRoleName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AttachInstanceRamRole` needs its required parameter `InstanceIds`",
         label = "`InstanceIds` is not set",
         note = "set it with `.instance_ids(…)` before this call"
     )]
-    pub trait InstanceIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RamRoleName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceIds {}
+    impl InstanceIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AttachInstanceRamRole`. No description of our own yet: see the official API reference.

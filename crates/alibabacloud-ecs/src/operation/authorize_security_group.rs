@@ -437,27 +437,10 @@ pub struct AuthorizeSecurityGroupBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     SecurityGroupId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    client_token: ::std::option::Option<::std::string::String>,
-    security_group_id: SecurityGroupId_,
-    permissions: ::std::option::Option<::std::vec::Vec<PermissionsItem>>,
-    policy: ::std::option::Option<::std::string::String>,
-    priority: ::std::option::Option<::std::string::String>,
-    ip_protocol: ::std::option::Option<::std::string::String>,
-    source_cidr_ip: ::std::option::Option<::std::string::String>,
-    ipv6_source_cidr_ip: ::std::option::Option<::std::string::String>,
-    source_group_id: ::std::option::Option<::std::string::String>,
-    source_prefix_list_id: ::std::option::Option<::std::string::String>,
-    port_range: ::std::option::Option<::std::string::String>,
-    dest_cidr_ip: ::std::option::Option<::std::string::String>,
-    ipv6_dest_cidr_ip: ::std::option::Option<::std::string::String>,
-    source_port_range: ::std::option::Option<::std::string::String>,
-    source_group_owner_account: ::std::option::Option<::std::string::String>,
-    source_group_owner_id: ::std::option::Option<i64>,
-    nic_type: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AuthorizeSecurityGroupInput,
+    state: ::std::marker::PhantomData<(RegionId_, SecurityGroupId_)>,
 }
 impl AuthorizeSecurityGroupBuilder<
     ::alibabacloud_runtime::Missing,
@@ -465,27 +448,30 @@ impl AuthorizeSecurityGroupBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AuthorizeSecurityGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            security_group_id: ::alibabacloud_runtime::Missing,
-            permissions: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            priority: ::std::option::Option::None,
-            ip_protocol: ::std::option::Option::None,
-            source_cidr_ip: ::std::option::Option::None,
-            ipv6_source_cidr_ip: ::std::option::Option::None,
-            source_group_id: ::std::option::Option::None,
-            source_prefix_list_id: ::std::option::Option::None,
-            port_range: ::std::option::Option::None,
-            dest_cidr_ip: ::std::option::Option::None,
-            ipv6_dest_cidr_ip: ::std::option::Option::None,
-            source_port_range: ::std::option::Option::None,
-            source_group_owner_account: ::std::option::Option::None,
-            source_group_owner_id: ::std::option::Option::None,
-            nic_type: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AuthorizeSecurityGroupInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                security_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                permissions: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                priority: ::std::option::Option::None,
+                ip_protocol: ::std::option::Option::None,
+                source_cidr_ip: ::std::option::Option::None,
+                ipv6_source_cidr_ip: ::std::option::Option::None,
+                source_group_id: ::std::option::Option::None,
+                source_prefix_list_id: ::std::option::Option::None,
+                port_range: ::std::option::Option::None,
+                dest_cidr_ip: ::std::option::Option::None,
+                ipv6_dest_cidr_ip: ::std::option::Option::None,
+                source_port_range: ::std::option::Option::None,
+                source_group_owner_account: ::std::option::Option::None,
+                source_group_owner_id: ::std::option::Option::None,
+                nic_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -495,31 +481,15 @@ impl<
 > AuthorizeSecurityGroupBuilder<RegionId_, SecurityGroupId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AuthorizeSecurityGroupBuilder<::std::string::String, SecurityGroupId_> {
+    ) -> AuthorizeSecurityGroupBuilder<::alibabacloud_runtime::Set, SecurityGroupId_> {
+        self.input.region_id = value.into();
         AuthorizeSecurityGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            client_token: self.client_token,
-            security_group_id: self.security_group_id,
-            permissions: self.permissions,
-            policy: self.policy,
-            priority: self.priority,
-            ip_protocol: self.ip_protocol,
-            source_cidr_ip: self.source_cidr_ip,
-            ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
-            source_group_id: self.source_group_id,
-            source_prefix_list_id: self.source_prefix_list_id,
-            port_range: self.port_range,
-            dest_cidr_ip: self.dest_cidr_ip,
-            ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
-            source_port_range: self.source_port_range,
-            source_group_owner_account: self.source_group_owner_account,
-            source_group_owner_id: self.source_group_owner_id,
-            nic_type: self.nic_type,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -527,7 +497,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -535,41 +505,25 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `SecurityGroupId`: string, required. Example: `sg-bp67acfmxazb4p****`.
     pub fn security_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AuthorizeSecurityGroupBuilder<RegionId_, ::std::string::String> {
+    ) -> AuthorizeSecurityGroupBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.security_group_id = value.into();
         AuthorizeSecurityGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            client_token: self.client_token,
-            security_group_id: value.into(),
-            permissions: self.permissions,
-            policy: self.policy,
-            priority: self.priority,
-            ip_protocol: self.ip_protocol,
-            source_cidr_ip: self.source_cidr_ip,
-            ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
-            source_group_id: self.source_group_id,
-            source_prefix_list_id: self.source_prefix_list_id,
-            port_range: self.port_range,
-            dest_cidr_ip: self.dest_cidr_ip,
-            ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
-            source_port_range: self.source_port_range,
-            source_group_owner_account: self.source_group_owner_account,
-            source_group_owner_id: self.source_group_owner_id,
-            nic_type: self.nic_type,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Permissions`: list of [`PermissionsItem`].
     pub fn permissions(mut self, value: ::std::vec::Vec<PermissionsItem>) -> Self {
-        self.permissions = ::std::option::Option::Some(value);
+        self.input.permissions = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Permissions`.
@@ -577,7 +531,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<PermissionsItem>>,
     ) -> Self {
-        self.permissions = value;
+        self.input.permissions = value;
         self
     }
     /// Wire name `Policy`: string. Example: `accept`.
@@ -587,7 +541,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy = ::std::option::Option::Some(value.into());
+        self.input.policy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
@@ -595,7 +549,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy = value;
+        self.input.policy = value;
         self
     }
     /// Wire name `Priority`: string. Example: `1`.
@@ -605,7 +559,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.priority = ::std::option::Option::Some(value.into());
+        self.input.priority = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Priority`.
@@ -613,7 +567,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.priority = value;
+        self.input.priority = value;
         self
     }
     /// Wire name `IpProtocol`: string. Example: `ALL`.
@@ -623,7 +577,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ip_protocol = ::std::option::Option::Some(value.into());
+        self.input.ip_protocol = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IpProtocol`.
@@ -631,7 +585,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ip_protocol = value;
+        self.input.ip_protocol = value;
         self
     }
     /// Wire name `SourceCidrIp`: string. Example: `10.0.0.0/8`.
@@ -641,7 +595,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.source_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourceCidrIp`.
@@ -649,7 +603,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_cidr_ip = value;
+        self.input.source_cidr_ip = value;
         self
     }
     /// Wire name `Ipv6SourceCidrIp`: string. Example: `2001:250:6000::***`.
@@ -659,7 +613,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ipv6_source_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.ipv6_source_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Ipv6SourceCidrIp`.
@@ -667,7 +621,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ipv6_source_cidr_ip = value;
+        self.input.ipv6_source_cidr_ip = value;
         self
     }
     /// Wire name `SourceGroupId`: string. Example: `sg-bp67acfmxazb4p****`.
@@ -677,7 +631,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_group_id = ::std::option::Option::Some(value.into());
+        self.input.source_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourceGroupId`.
@@ -685,7 +639,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_group_id = value;
+        self.input.source_group_id = value;
         self
     }
     /// Wire name `SourcePrefixListId`: string. Example: `pl-x1j1k5ykzqlixdcy****`.
@@ -695,7 +649,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_prefix_list_id = ::std::option::Option::Some(value.into());
+        self.input.source_prefix_list_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourcePrefixListId`.
@@ -703,7 +657,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_prefix_list_id = value;
+        self.input.source_prefix_list_id = value;
         self
     }
     /// Wire name `PortRange`: string. Example: `22/22`.
@@ -713,7 +667,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.port_range = ::std::option::Option::Some(value.into());
+        self.input.port_range = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PortRange`.
@@ -721,7 +675,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.port_range = value;
+        self.input.port_range = value;
         self
     }
     /// Wire name `DestCidrIp`: string. Example: `10.0.0.0/8`.
@@ -731,7 +685,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dest_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.dest_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestCidrIp`.
@@ -739,7 +693,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dest_cidr_ip = value;
+        self.input.dest_cidr_ip = value;
         self
     }
     /// Wire name `Ipv6DestCidrIp`: string. Example: `2001:250:6000::***`.
@@ -749,7 +703,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ipv6_dest_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.ipv6_dest_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Ipv6DestCidrIp`.
@@ -757,7 +711,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ipv6_dest_cidr_ip = value;
+        self.input.ipv6_dest_cidr_ip = value;
         self
     }
     /// Wire name `SourcePortRange`: string. Example: `22/22`.
@@ -767,7 +721,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_port_range = ::std::option::Option::Some(value.into());
+        self.input.source_port_range = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourcePortRange`.
@@ -775,7 +729,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_port_range = value;
+        self.input.source_port_range = value;
         self
     }
     /// Wire name `SourceGroupOwnerAccount`: string. Example: `test@aliyun.com`.
@@ -785,7 +739,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_group_owner_account = ::std::option::Option::Some(value.into());
+        self.input.source_group_owner_account = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `SourceGroupOwnerAccount`.
@@ -793,14 +749,14 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_group_owner_account = value;
+        self.input.source_group_owner_account = value;
         self
     }
     /// Wire name `SourceGroupOwnerId`: 64-bit integer. Example: `1234567890`.
     ///
     /// **Deprecated** by the service.
     pub fn source_group_owner_id(mut self, value: i64) -> Self {
-        self.source_group_owner_id = ::std::option::Option::Some(value);
+        self.input.source_group_owner_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SourceGroupOwnerId`.
@@ -808,7 +764,7 @@ impl<
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.source_group_owner_id = value;
+        self.input.source_group_owner_id = value;
         self
     }
     /// Wire name `NicType`: string. Example: `intranet`.
@@ -818,7 +774,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.nic_type = ::std::option::Option::Some(value.into());
+        self.input.nic_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NicType`.
@@ -826,7 +782,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.nic_type = value;
+        self.input.nic_type = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -836,7 +792,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -844,67 +800,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    SecurityGroupId_,
-> AuthorizeSecurityGroupBuilder<RegionId_, SecurityGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        AuthorizeSecurityGroupInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AuthorizeSecurityGroupInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                client_token: self.client_token,
-                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
-                    ::std::string::String,
-                >>::into_value(self.security_group_id),
-                permissions: self.permissions,
-                policy: self.policy,
-                priority: self.priority,
-                ip_protocol: self.ip_protocol,
-                source_cidr_ip: self.source_cidr_ip,
-                ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
-                source_group_id: self.source_group_id,
-                source_prefix_list_id: self.source_prefix_list_id,
-                port_range: self.port_range,
-                dest_cidr_ip: self.dest_cidr_ip,
-                ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
-                source_port_range: self.source_port_range,
-                source_group_owner_account: self.source_group_owner_account,
-                source_group_owner_id: self.source_group_owner_id,
-                nic_type: self.nic_type,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AuthorizeSecurityGroupInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SecurityGroupId_: self::required::SecurityGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -914,45 +824,30 @@ impl<
         ::alibabacloud_runtime::SdkError<AuthorizeSecurityGroupError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SecurityGroupId_: self::required::SecurityGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AuthorizeSecurityGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AuthorizeSecurityGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AuthorizeSecurityGroup` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SecurityGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AuthorizeSecurityGroup` needs its required parameter `SecurityGroupId`",
         label = "`SecurityGroupId` is not set",
         note = "set it with `.security_group_id(…)` before this call"
     )]
-    pub trait SecurityGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SecurityGroupId {}
+    impl SecurityGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AuthorizeSecurityGroup`. No description of our own yet: see the official API reference.

@@ -429,27 +429,10 @@ pub struct AuthorizeSecurityGroupEgressBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     SecurityGroupId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    client_token: ::std::option::Option<::std::string::String>,
-    security_group_id: SecurityGroupId_,
-    permissions: ::std::option::Option<::std::vec::Vec<PermissionsItem>>,
-    policy: ::std::option::Option<::std::string::String>,
-    priority: ::std::option::Option<::std::string::String>,
-    ip_protocol: ::std::option::Option<::std::string::String>,
-    dest_cidr_ip: ::std::option::Option<::std::string::String>,
-    ipv6_dest_cidr_ip: ::std::option::Option<::std::string::String>,
-    dest_group_id: ::std::option::Option<::std::string::String>,
-    dest_prefix_list_id: ::std::option::Option<::std::string::String>,
-    port_range: ::std::option::Option<::std::string::String>,
-    source_cidr_ip: ::std::option::Option<::std::string::String>,
-    ipv6_source_cidr_ip: ::std::option::Option<::std::string::String>,
-    source_port_range: ::std::option::Option<::std::string::String>,
-    dest_group_owner_account: ::std::option::Option<::std::string::String>,
-    dest_group_owner_id: ::std::option::Option<i64>,
-    nic_type: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AuthorizeSecurityGroupEgressInput,
+    state: ::std::marker::PhantomData<(RegionId_, SecurityGroupId_)>,
 }
 impl AuthorizeSecurityGroupEgressBuilder<
     ::alibabacloud_runtime::Missing,
@@ -457,27 +440,30 @@ impl AuthorizeSecurityGroupEgressBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AuthorizeSecurityGroupEgressBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            security_group_id: ::alibabacloud_runtime::Missing,
-            permissions: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            priority: ::std::option::Option::None,
-            ip_protocol: ::std::option::Option::None,
-            dest_cidr_ip: ::std::option::Option::None,
-            ipv6_dest_cidr_ip: ::std::option::Option::None,
-            dest_group_id: ::std::option::Option::None,
-            dest_prefix_list_id: ::std::option::Option::None,
-            port_range: ::std::option::Option::None,
-            source_cidr_ip: ::std::option::Option::None,
-            ipv6_source_cidr_ip: ::std::option::Option::None,
-            source_port_range: ::std::option::Option::None,
-            dest_group_owner_account: ::std::option::Option::None,
-            dest_group_owner_id: ::std::option::Option::None,
-            nic_type: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AuthorizeSecurityGroupEgressInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                security_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                permissions: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                priority: ::std::option::Option::None,
+                ip_protocol: ::std::option::Option::None,
+                dest_cidr_ip: ::std::option::Option::None,
+                ipv6_dest_cidr_ip: ::std::option::Option::None,
+                dest_group_id: ::std::option::Option::None,
+                dest_prefix_list_id: ::std::option::Option::None,
+                port_range: ::std::option::Option::None,
+                source_cidr_ip: ::std::option::Option::None,
+                ipv6_source_cidr_ip: ::std::option::Option::None,
+                source_port_range: ::std::option::Option::None,
+                dest_group_owner_account: ::std::option::Option::None,
+                dest_group_owner_id: ::std::option::Option::None,
+                nic_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -487,31 +473,18 @@ impl<
 > AuthorizeSecurityGroupEgressBuilder<RegionId_, SecurityGroupId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AuthorizeSecurityGroupEgressBuilder<::std::string::String, SecurityGroupId_> {
+    ) -> AuthorizeSecurityGroupEgressBuilder<
+        ::alibabacloud_runtime::Set,
+        SecurityGroupId_,
+    > {
+        self.input.region_id = value.into();
         AuthorizeSecurityGroupEgressBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            client_token: self.client_token,
-            security_group_id: self.security_group_id,
-            permissions: self.permissions,
-            policy: self.policy,
-            priority: self.priority,
-            ip_protocol: self.ip_protocol,
-            dest_cidr_ip: self.dest_cidr_ip,
-            ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
-            dest_group_id: self.dest_group_id,
-            dest_prefix_list_id: self.dest_prefix_list_id,
-            port_range: self.port_range,
-            source_cidr_ip: self.source_cidr_ip,
-            ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
-            source_port_range: self.source_port_range,
-            dest_group_owner_account: self.dest_group_owner_account,
-            dest_group_owner_id: self.dest_group_owner_id,
-            nic_type: self.nic_type,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000 `.
@@ -519,7 +492,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -527,41 +500,25 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `SecurityGroupId`: string, required. Example: `sg-bp67acfmxazb4p****`.
     pub fn security_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AuthorizeSecurityGroupEgressBuilder<RegionId_, ::std::string::String> {
+    ) -> AuthorizeSecurityGroupEgressBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.security_group_id = value.into();
         AuthorizeSecurityGroupEgressBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            client_token: self.client_token,
-            security_group_id: value.into(),
-            permissions: self.permissions,
-            policy: self.policy,
-            priority: self.priority,
-            ip_protocol: self.ip_protocol,
-            dest_cidr_ip: self.dest_cidr_ip,
-            ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
-            dest_group_id: self.dest_group_id,
-            dest_prefix_list_id: self.dest_prefix_list_id,
-            port_range: self.port_range,
-            source_cidr_ip: self.source_cidr_ip,
-            ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
-            source_port_range: self.source_port_range,
-            dest_group_owner_account: self.dest_group_owner_account,
-            dest_group_owner_id: self.dest_group_owner_id,
-            nic_type: self.nic_type,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Permissions`: list of [`PermissionsItem`].
     pub fn permissions(mut self, value: ::std::vec::Vec<PermissionsItem>) -> Self {
-        self.permissions = ::std::option::Option::Some(value);
+        self.input.permissions = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Permissions`.
@@ -569,7 +526,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<PermissionsItem>>,
     ) -> Self {
-        self.permissions = value;
+        self.input.permissions = value;
         self
     }
     /// Wire name `Policy`: string. Example: `accept`.
@@ -579,7 +536,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy = ::std::option::Option::Some(value.into());
+        self.input.policy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
@@ -587,7 +544,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy = value;
+        self.input.policy = value;
         self
     }
     /// Wire name `Priority`: string. Example: `1`.
@@ -597,7 +554,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.priority = ::std::option::Option::Some(value.into());
+        self.input.priority = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Priority`.
@@ -605,7 +562,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.priority = value;
+        self.input.priority = value;
         self
     }
     /// Wire name `IpProtocol`: string. Example: `ALL`.
@@ -615,7 +572,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ip_protocol = ::std::option::Option::Some(value.into());
+        self.input.ip_protocol = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IpProtocol`.
@@ -623,7 +580,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ip_protocol = value;
+        self.input.ip_protocol = value;
         self
     }
     /// Wire name `DestCidrIp`: string. Example: `10.0.0.0/8`.
@@ -633,7 +590,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dest_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.dest_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestCidrIp`.
@@ -641,7 +598,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dest_cidr_ip = value;
+        self.input.dest_cidr_ip = value;
         self
     }
     /// Wire name `Ipv6DestCidrIp`: string. Example: `2001:db8:1233:1a00::***`.
@@ -651,7 +608,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ipv6_dest_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.ipv6_dest_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Ipv6DestCidrIp`.
@@ -659,7 +616,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ipv6_dest_cidr_ip = value;
+        self.input.ipv6_dest_cidr_ip = value;
         self
     }
     /// Wire name `DestGroupId`: string. Example: `sg-bp67acfmxazb4p****`.
@@ -669,7 +626,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dest_group_id = ::std::option::Option::Some(value.into());
+        self.input.dest_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestGroupId`.
@@ -677,7 +634,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dest_group_id = value;
+        self.input.dest_group_id = value;
         self
     }
     /// Wire name `DestPrefixListId`: string. Example: `pl-x1j1k5ykzqlixdcy****`.
@@ -687,7 +644,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dest_prefix_list_id = ::std::option::Option::Some(value.into());
+        self.input.dest_prefix_list_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestPrefixListId`.
@@ -695,7 +652,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dest_prefix_list_id = value;
+        self.input.dest_prefix_list_id = value;
         self
     }
     /// Wire name `PortRange`: string. Example: `80/80`.
@@ -705,7 +662,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.port_range = ::std::option::Option::Some(value.into());
+        self.input.port_range = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PortRange`.
@@ -713,7 +670,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.port_range = value;
+        self.input.port_range = value;
         self
     }
     /// Wire name `SourceCidrIp`: string. Example: `10.0.0.0/8`.
@@ -723,7 +680,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.source_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourceCidrIp`.
@@ -731,7 +688,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_cidr_ip = value;
+        self.input.source_cidr_ip = value;
         self
     }
     /// Wire name `Ipv6SourceCidrIp`: string. Example: `2001:db8:1234:1a00::***`.
@@ -741,7 +698,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ipv6_source_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.ipv6_source_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Ipv6SourceCidrIp`.
@@ -749,7 +706,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ipv6_source_cidr_ip = value;
+        self.input.ipv6_source_cidr_ip = value;
         self
     }
     /// Wire name `SourcePortRange`: string. Example: `80/80`.
@@ -759,7 +716,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_port_range = ::std::option::Option::Some(value.into());
+        self.input.source_port_range = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourcePortRange`.
@@ -767,7 +724,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_port_range = value;
+        self.input.source_port_range = value;
         self
     }
     /// Wire name `DestGroupOwnerAccount`: string. Example: `Test@aliyun.com`.
@@ -777,7 +734,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dest_group_owner_account = ::std::option::Option::Some(value.into());
+        self.input.dest_group_owner_account = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestGroupOwnerAccount`.
@@ -785,19 +742,19 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dest_group_owner_account = value;
+        self.input.dest_group_owner_account = value;
         self
     }
     /// Wire name `DestGroupOwnerId`: 64-bit integer. Example: `12345678910`.
     ///
     /// **Deprecated** by the service.
     pub fn dest_group_owner_id(mut self, value: i64) -> Self {
-        self.dest_group_owner_id = ::std::option::Option::Some(value);
+        self.input.dest_group_owner_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DestGroupOwnerId`.
     pub fn set_dest_group_owner_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.dest_group_owner_id = value;
+        self.input.dest_group_owner_id = value;
         self
     }
     /// Wire name `NicType`: string. Example: `intranet`.
@@ -807,7 +764,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.nic_type = ::std::option::Option::Some(value.into());
+        self.input.nic_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NicType`.
@@ -815,7 +772,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.nic_type = value;
+        self.input.nic_type = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -825,7 +782,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -833,67 +790,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    SecurityGroupId_,
-> AuthorizeSecurityGroupEgressBuilder<RegionId_, SecurityGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        AuthorizeSecurityGroupEgressInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AuthorizeSecurityGroupEgressInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                client_token: self.client_token,
-                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
-                    ::std::string::String,
-                >>::into_value(self.security_group_id),
-                permissions: self.permissions,
-                policy: self.policy,
-                priority: self.priority,
-                ip_protocol: self.ip_protocol,
-                dest_cidr_ip: self.dest_cidr_ip,
-                ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
-                dest_group_id: self.dest_group_id,
-                dest_prefix_list_id: self.dest_prefix_list_id,
-                port_range: self.port_range,
-                source_cidr_ip: self.source_cidr_ip,
-                ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
-                source_port_range: self.source_port_range,
-                dest_group_owner_account: self.dest_group_owner_account,
-                dest_group_owner_id: self.dest_group_owner_id,
-                nic_type: self.nic_type,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AuthorizeSecurityGroupEgressInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SecurityGroupId_: self::required::SecurityGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -903,45 +814,30 @@ impl<
         ::alibabacloud_runtime::SdkError<AuthorizeSecurityGroupEgressError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SecurityGroupId_: self::required::SecurityGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AuthorizeSecurityGroupEgressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AuthorizeSecurityGroupEgressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AuthorizeSecurityGroupEgress` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SecurityGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AuthorizeSecurityGroupEgress` needs its required parameter `SecurityGroupId`",
         label = "`SecurityGroupId` is not set",
         note = "set it with `.security_group_id(…)` before this call"
     )]
-    pub trait SecurityGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SecurityGroupId {}
+    impl SecurityGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AuthorizeSecurityGroupEgress`. No description of our own yet: see the official API reference.

@@ -85,11 +85,10 @@ pub struct CancelAutoSnapshotPolicyBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     DiskIds_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    disk_ids: DiskIds_,
-    auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CancelAutoSnapshotPolicyInput,
+    state: ::std::marker::PhantomData<(RegionId_, DiskIds_)>,
 }
 impl CancelAutoSnapshotPolicyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -97,39 +96,42 @@ impl CancelAutoSnapshotPolicyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CancelAutoSnapshotPolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            disk_ids: ::alibabacloud_runtime::Missing,
-            auto_snapshot_policy_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CancelAutoSnapshotPolicyInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                disk_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_snapshot_policy_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, DiskIds_> CancelAutoSnapshotPolicyBuilder<RegionId_, DiskIds_> {
     /// Wire name `regionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CancelAutoSnapshotPolicyBuilder<::std::string::String, DiskIds_> {
+    ) -> CancelAutoSnapshotPolicyBuilder<::alibabacloud_runtime::Set, DiskIds_> {
+        self.input.region_id = value.into();
         CancelAutoSnapshotPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            disk_ids: self.disk_ids,
-            auto_snapshot_policy_id: self.auto_snapshot_policy_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `diskIds`: string, required. Example: `["d-bp14k9cxvr5uzy54****", "d-bp1dtj8v7x6u08iw****", "d-bp1c0tyj9tfli2r8****"]`.
     pub fn disk_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CancelAutoSnapshotPolicyBuilder<RegionId_, ::std::string::String> {
+    ) -> CancelAutoSnapshotPolicyBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.disk_ids = value.into();
         CancelAutoSnapshotPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            disk_ids: value.into(),
-            auto_snapshot_policy_id: self.auto_snapshot_policy_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `autoSnapshotPolicyId`: string.
@@ -137,7 +139,7 @@ impl<RegionId_, DiskIds_> CancelAutoSnapshotPolicyBuilder<RegionId_, DiskIds_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_snapshot_policy_id = ::std::option::Option::Some(value.into());
+        self.input.auto_snapshot_policy_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `autoSnapshotPolicyId`.
@@ -145,48 +147,21 @@ impl<RegionId_, DiskIds_> CancelAutoSnapshotPolicyBuilder<RegionId_, DiskIds_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_snapshot_policy_id = value;
+        self.input.auto_snapshot_policy_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, DiskIds_> CancelAutoSnapshotPolicyBuilder<RegionId_, DiskIds_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CancelAutoSnapshotPolicyInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DiskIds_: self::required::DiskIds<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CancelAutoSnapshotPolicyInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                disk_ids: <DiskIds_ as self::required::DiskIds<
-                    ::std::string::String,
-                >>::into_value(self.disk_ids),
-                auto_snapshot_policy_id: self.auto_snapshot_policy_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CancelAutoSnapshotPolicyInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DiskIds_: self::required::DiskIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DiskIds_: self::required::DiskIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -196,45 +171,30 @@ impl<RegionId_, DiskIds_> CancelAutoSnapshotPolicyBuilder<RegionId_, DiskIds_> {
         ::alibabacloud_runtime::SdkError<CancelAutoSnapshotPolicyError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DiskIds_: self::required::DiskIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DiskIds_: self::required::DiskIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CancelAutoSnapshotPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CancelAutoSnapshotPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `regionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `regionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CancelAutoSnapshotPolicy` needs its required parameter `regionId`",
         label = "`regionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `diskIds` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `diskIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CancelAutoSnapshotPolicy` needs its required parameter `diskIds`",
         label = "`diskIds` is not set",
         note = "set it with `.disk_ids(…)` before this call"
     )]
-    pub trait DiskIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DiskIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DiskIds {}
+    impl DiskIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CancelAutoSnapshotPolicy`. No description of our own yet: see the official API reference.

@@ -100,11 +100,10 @@ pub struct CancelImagePipelineExecutionBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ExecutionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    template_tag: ::std::option::Option<::std::vec::Vec<TemplateTagItem>>,
-    execution_id: ExecutionId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CancelImagePipelineExecutionInput,
+    state: ::std::marker::PhantomData<(RegionId_, ExecutionId_)>,
 }
 impl CancelImagePipelineExecutionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -112,11 +111,14 @@ impl CancelImagePipelineExecutionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CancelImagePipelineExecutionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            template_tag: ::std::option::Option::None,
-            execution_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CancelImagePipelineExecutionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                template_tag: ::std::option::Option::None,
+                execution_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -126,20 +128,20 @@ impl<
 > CancelImagePipelineExecutionBuilder<RegionId_, ExecutionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CancelImagePipelineExecutionBuilder<::std::string::String, ExecutionId_> {
+    ) -> CancelImagePipelineExecutionBuilder<::alibabacloud_runtime::Set, ExecutionId_> {
+        self.input.region_id = value.into();
         CancelImagePipelineExecutionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            template_tag: self.template_tag,
-            execution_id: self.execution_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TemplateTag`: list of [`TemplateTagItem`].
     pub fn template_tag(mut self, value: ::std::vec::Vec<TemplateTagItem>) -> Self {
-        self.template_tag = ::std::option::Option::Some(value);
+        self.input.template_tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TemplateTag`.
@@ -147,64 +149,34 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TemplateTagItem>>,
     ) -> Self {
-        self.template_tag = value;
+        self.input.template_tag = value;
         self
     }
     /// Wire name `ExecutionId`: string, required. Example: `exec-5fb8facb8ed7427c****`.
     pub fn execution_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CancelImagePipelineExecutionBuilder<RegionId_, ::std::string::String> {
+    ) -> CancelImagePipelineExecutionBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.execution_id = value.into();
         CancelImagePipelineExecutionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            template_tag: self.template_tag,
-            execution_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ExecutionId_,
-> CancelImagePipelineExecutionBuilder<RegionId_, ExecutionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CancelImagePipelineExecutionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ExecutionId_: self::required::ExecutionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CancelImagePipelineExecutionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                template_tag: self.template_tag,
-                execution_id: <ExecutionId_ as self::required::ExecutionId<
-                    ::std::string::String,
-                >>::into_value(self.execution_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CancelImagePipelineExecutionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ExecutionId_: self::required::ExecutionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ExecutionId_: self::required::ExecutionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -214,45 +186,30 @@ impl<
         ::alibabacloud_runtime::SdkError<CancelImagePipelineExecutionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ExecutionId_: self::required::ExecutionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ExecutionId_: self::required::ExecutionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CancelImagePipelineExecutionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CancelImagePipelineExecutionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CancelImagePipelineExecution` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ExecutionId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ExecutionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CancelImagePipelineExecution` needs its required parameter `ExecutionId`",
         label = "`ExecutionId` is not set",
         note = "set it with `.execution_id(…)` before this call"
     )]
-    pub trait ExecutionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ExecutionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ExecutionId {}
+    impl ExecutionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CancelImagePipelineExecution`. No description of our own yet: see the official API reference.

@@ -83,12 +83,10 @@ pub struct CancelPhysicalConnectionBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     PhysicalConnectionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    physical_connection_id: PhysicalConnectionId_,
-    client_token: ::std::option::Option<::std::string::String>,
-    user_cidr: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CancelPhysicalConnectionInput,
+    state: ::std::marker::PhantomData<(RegionId_, PhysicalConnectionId_)>,
 }
 impl CancelPhysicalConnectionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -96,12 +94,15 @@ impl CancelPhysicalConnectionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CancelPhysicalConnectionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            physical_connection_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            user_cidr: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CancelPhysicalConnectionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                physical_connection_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                user_cidr: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -111,30 +112,31 @@ impl<
 > CancelPhysicalConnectionBuilder<RegionId_, PhysicalConnectionId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CancelPhysicalConnectionBuilder<::std::string::String, PhysicalConnectionId_> {
+    ) -> CancelPhysicalConnectionBuilder<
+        ::alibabacloud_runtime::Set,
+        PhysicalConnectionId_,
+    > {
+        self.input.region_id = value.into();
         CancelPhysicalConnectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            physical_connection_id: self.physical_connection_id,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PhysicalConnectionId`: string, required.
     pub fn physical_connection_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CancelPhysicalConnectionBuilder<RegionId_, ::std::string::String> {
+    ) -> CancelPhysicalConnectionBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.physical_connection_id = value.into();
         CancelPhysicalConnectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            physical_connection_id: value.into(),
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string.
@@ -142,7 +144,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -150,7 +152,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `UserCidr`: string.
@@ -158,7 +160,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_cidr = ::std::option::Option::Some(value.into());
+        self.input.user_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserCidr`.
@@ -166,56 +168,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_cidr = value;
+        self.input.user_cidr = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    PhysicalConnectionId_,
-> CancelPhysicalConnectionBuilder<RegionId_, PhysicalConnectionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CancelPhysicalConnectionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PhysicalConnectionId_: self::required::PhysicalConnectionId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            CancelPhysicalConnectionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                physical_connection_id: <PhysicalConnectionId_ as self::required::PhysicalConnectionId<
-                    ::std::string::String,
-                >>::into_value(self.physical_connection_id),
-                client_token: self.client_token,
-                user_cidr: self.user_cidr,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CancelPhysicalConnectionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PhysicalConnectionId_: self::required::PhysicalConnectionId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -225,48 +192,30 @@ impl<
         ::alibabacloud_runtime::SdkError<CancelPhysicalConnectionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PhysicalConnectionId_: self::required::PhysicalConnectionId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CancelPhysicalConnectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CancelPhysicalConnectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CancelPhysicalConnection` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PhysicalConnectionId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PhysicalConnectionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CancelPhysicalConnection` needs its required parameter `PhysicalConnectionId`",
         label = "`PhysicalConnectionId` is not set",
         note = "set it with `.physical_connection_id(…)` before this call"
     )]
-    pub trait PhysicalConnectionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PhysicalConnectionId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PhysicalConnectionId {}
+    impl PhysicalConnectionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CancelPhysicalConnection`. No description of our own yet: see the official API reference.

@@ -82,10 +82,10 @@ pub struct CancelSimulatedSystemEventsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     EventId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    event_id: EventId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CancelSimulatedSystemEventsInput,
+    state: ::std::marker::PhantomData<(RegionId_, EventId_)>,
 }
 impl CancelSimulatedSystemEventsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -93,79 +93,55 @@ impl CancelSimulatedSystemEventsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CancelSimulatedSystemEventsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            event_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CancelSimulatedSystemEventsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                event_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, EventId_> CancelSimulatedSystemEventsBuilder<RegionId_, EventId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CancelSimulatedSystemEventsBuilder<::std::string::String, EventId_> {
+    ) -> CancelSimulatedSystemEventsBuilder<::alibabacloud_runtime::Set, EventId_> {
+        self.input.region_id = value.into();
         CancelSimulatedSystemEventsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            event_id: self.event_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EventId`: list of string, required. Example: `e-xhskHun1256****`.
     pub fn event_id(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> CancelSimulatedSystemEventsBuilder<
-        RegionId_,
-        ::std::vec::Vec<::std::string::String>,
-    > {
+    ) -> CancelSimulatedSystemEventsBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.event_id = value;
         CancelSimulatedSystemEventsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            event_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, EventId_> CancelSimulatedSystemEventsBuilder<RegionId_, EventId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CancelSimulatedSystemEventsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        EventId_: self::required::EventId<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            CancelSimulatedSystemEventsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                event_id: <EventId_ as self::required::EventId<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.event_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CancelSimulatedSystemEventsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        EventId_: self::required::EventId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        EventId_: self::required::EventId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -175,46 +151,30 @@ impl<RegionId_, EventId_> CancelSimulatedSystemEventsBuilder<RegionId_, EventId_
         ::alibabacloud_runtime::SdkError<CancelSimulatedSystemEventsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        EventId_: self::required::EventId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        EventId_: self::required::EventId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CancelSimulatedSystemEventsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CancelSimulatedSystemEventsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CancelSimulatedSystemEvents` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `EventId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `EventId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CancelSimulatedSystemEvents` needs its required parameter `EventId`",
         label = "`EventId` is not set",
         note = "set it with `.event_id(…)` before this call"
     )]
-    pub trait EventId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::EventId<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait EventId {}
+    impl EventId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CancelSimulatedSystemEvents`. No description of our own yet: see the official API reference.

@@ -139,10 +139,10 @@ pub struct ConnectRouterInterfaceBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     RouterInterfaceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    router_interface_id: RouterInterfaceId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ConnectRouterInterfaceInput,
+    state: ::std::marker::PhantomData<(RegionId_, RouterInterfaceId_)>,
 }
 impl ConnectRouterInterfaceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -150,10 +150,13 @@ impl ConnectRouterInterfaceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ConnectRouterInterfaceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            router_interface_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ConnectRouterInterfaceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                router_interface_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -163,69 +166,42 @@ impl<
 > ConnectRouterInterfaceBuilder<RegionId_, RouterInterfaceId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ConnectRouterInterfaceBuilder<::std::string::String, RouterInterfaceId_> {
+    ) -> ConnectRouterInterfaceBuilder<::alibabacloud_runtime::Set, RouterInterfaceId_> {
+        self.input.region_id = value.into();
         ConnectRouterInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            router_interface_id: self.router_interface_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RouterInterfaceId`: string, required.
     pub fn router_interface_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ConnectRouterInterfaceBuilder<RegionId_, ::std::string::String> {
+    ) -> ConnectRouterInterfaceBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.router_interface_id = value.into();
         ConnectRouterInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            router_interface_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    RouterInterfaceId_,
-> ConnectRouterInterfaceBuilder<RegionId_, RouterInterfaceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ConnectRouterInterfaceInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ConnectRouterInterfaceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                router_interface_id: <RouterInterfaceId_ as self::required::RouterInterfaceId<
-                    ::std::string::String,
-                >>::into_value(self.router_interface_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ConnectRouterInterfaceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RouterInterfaceId_: self::required::RouterInterfaceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -235,45 +211,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ConnectRouterInterfaceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RouterInterfaceId_: self::required::RouterInterfaceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ConnectRouterInterfaceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ConnectRouterInterfaceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ConnectRouterInterface` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RouterInterfaceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RouterInterfaceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ConnectRouterInterface` needs its required parameter `RouterInterfaceId`",
         label = "`RouterInterfaceId` is not set",
         note = "set it with `.router_interface_id(…)` before this call"
     )]
-    pub trait RouterInterfaceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RouterInterfaceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RouterInterfaceId {}
+    impl RouterInterfaceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ConnectRouterInterface`. No description of our own yet: see the official API reference.

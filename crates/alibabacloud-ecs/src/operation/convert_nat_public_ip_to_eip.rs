@@ -124,10 +124,10 @@ pub struct ConvertNatPublicIpToEipBuilder<
     InstanceId_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
-    region_id: RegionId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ConvertNatPublicIpToEipInput,
+    state: ::std::marker::PhantomData<(InstanceId_, RegionId_)>,
 }
 impl ConvertNatPublicIpToEipBuilder<
     ::alibabacloud_runtime::Missing,
@@ -135,76 +135,55 @@ impl ConvertNatPublicIpToEipBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ConvertNatPublicIpToEipBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ConvertNatPublicIpToEipInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<InstanceId_, RegionId_> ConvertNatPublicIpToEipBuilder<InstanceId_, RegionId_> {
     /// Wire name `InstanceId`: string, required. Example: `i-bp171jr36ge2ulvk****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ConvertNatPublicIpToEipBuilder<::std::string::String, RegionId_> {
+    ) -> ConvertNatPublicIpToEipBuilder<::alibabacloud_runtime::Set, RegionId_> {
+        self.input.instance_id = value.into();
         ConvertNatPublicIpToEipBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
-            region_id: self.region_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ConvertNatPublicIpToEipBuilder<InstanceId_, ::std::string::String> {
+    ) -> ConvertNatPublicIpToEipBuilder<InstanceId_, ::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         ConvertNatPublicIpToEipBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: self.instance_id,
-            region_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceId_, RegionId_> ConvertNatPublicIpToEipBuilder<InstanceId_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ConvertNatPublicIpToEipInput,
-    )
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ConvertNatPublicIpToEipInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ConvertNatPublicIpToEipInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -214,45 +193,30 @@ impl<InstanceId_, RegionId_> ConvertNatPublicIpToEipBuilder<InstanceId_, RegionI
         ::alibabacloud_runtime::SdkError<ConvertNatPublicIpToEipError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ConvertNatPublicIpToEipBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ConvertNatPublicIpToEipBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ConvertNatPublicIpToEip` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ConvertNatPublicIpToEip` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ConvertNatPublicIpToEip`. No description of our own yet: see the official API reference.

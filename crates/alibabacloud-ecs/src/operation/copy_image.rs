@@ -269,38 +269,31 @@ pub struct CopyImageBuilder<
     ImageId_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    destination_image_name: ::std::option::Option<::std::string::String>,
-    destination_description: ::std::option::Option<::std::string::String>,
-    image_id: ImageId_,
-    region_id: RegionId_,
-    destination_region_id: ::std::option::Option<::std::string::String>,
-    encrypted: ::std::option::Option<bool>,
-    kms_key_id: ::std::option::Option<::std::string::String>,
-    encrypt_algorithm: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    dry_run: ::std::option::Option<bool>,
-    client_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CopyImageInput,
+    state: ::std::marker::PhantomData<(ImageId_, RegionId_)>,
 }
 impl CopyImageBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CopyImageBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            destination_image_name: ::std::option::Option::None,
-            destination_description: ::std::option::Option::None,
-            image_id: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
-            destination_region_id: ::std::option::Option::None,
-            encrypted: ::std::option::Option::None,
-            kms_key_id: ::std::option::Option::None,
-            encrypt_algorithm: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CopyImageInput {
+                destination_image_name: ::std::option::Option::None,
+                destination_description: ::std::option::Option::None,
+                image_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                destination_region_id: ::std::option::Option::None,
+                encrypted: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                encrypt_algorithm: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -310,7 +303,7 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.destination_image_name = ::std::option::Option::Some(value.into());
+        self.input.destination_image_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestinationImageName`.
@@ -318,7 +311,7 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.destination_image_name = value;
+        self.input.destination_image_name = value;
         self
     }
     /// Wire name `DestinationDescription`: string. Example: `This is a description example.`.
@@ -326,7 +319,7 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.destination_description = ::std::option::Option::Some(value.into());
+        self.input.destination_description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestinationDescription`.
@@ -334,51 +327,33 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.destination_description = value;
+        self.input.destination_description = value;
         self
     }
     /// Wire name `ImageId`: string, required. Example: `m-bp1h46wfpjsjastc****`.
     pub fn image_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CopyImageBuilder<::std::string::String, RegionId_> {
+    ) -> CopyImageBuilder<::alibabacloud_runtime::Set, RegionId_> {
+        self.input.image_id = value.into();
         CopyImageBuilder {
-            _client: self._client,
-            _options: self._options,
-            destination_image_name: self.destination_image_name,
-            destination_description: self.destination_description,
-            image_id: value.into(),
-            region_id: self.region_id,
-            destination_region_id: self.destination_region_id,
-            encrypted: self.encrypted,
-            kms_key_id: self.kms_key_id,
-            encrypt_algorithm: self.encrypt_algorithm,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            dry_run: self.dry_run,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CopyImageBuilder<ImageId_, ::std::string::String> {
+    ) -> CopyImageBuilder<ImageId_, ::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         CopyImageBuilder {
-            _client: self._client,
-            _options: self._options,
-            destination_image_name: self.destination_image_name,
-            destination_description: self.destination_description,
-            image_id: self.image_id,
-            region_id: value.into(),
-            destination_region_id: self.destination_region_id,
-            encrypted: self.encrypted,
-            kms_key_id: self.kms_key_id,
-            encrypt_algorithm: self.encrypt_algorithm,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            dry_run: self.dry_run,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DestinationRegionId`: string. Example: `cn-shanghai`.
@@ -386,7 +361,7 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.destination_region_id = ::std::option::Option::Some(value.into());
+        self.input.destination_region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestinationRegionId`.
@@ -394,17 +369,17 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.destination_region_id = value;
+        self.input.destination_region_id = value;
         self
     }
     /// Wire name `Encrypted`: boolean. Example: `false`.
     pub fn encrypted(mut self, value: bool) -> Self {
-        self.encrypted = ::std::option::Option::Some(value);
+        self.input.encrypted = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Encrypted`.
     pub fn set_encrypted(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.encrypted = value;
+        self.input.encrypted = value;
         self
     }
     /// Wire name `KMSKeyId`: string. Example: `e522b26d-abf6-4e0d-b5da-04b7******3c`.
@@ -412,7 +387,7 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.kms_key_id = ::std::option::Option::Some(value.into());
+        self.input.kms_key_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KMSKeyId`.
@@ -420,7 +395,7 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.kms_key_id = value;
+        self.input.kms_key_id = value;
         self
     }
     /// Wire name `EncryptAlgorithm`: string. Example: `hide`.
@@ -428,7 +403,7 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.encrypt_algorithm = ::std::option::Option::Some(value.into());
+        self.input.encrypt_algorithm = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EncryptAlgorithm`.
@@ -436,7 +411,7 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.encrypt_algorithm = value;
+        self.input.encrypt_algorithm = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -444,7 +419,7 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -452,12 +427,12 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -465,17 +440,17 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -483,7 +458,7 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -491,53 +466,21 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CopyImageInput)
-    where
-        ImageId_: self::required::ImageId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CopyImageInput {
-                destination_image_name: self.destination_image_name,
-                destination_description: self.destination_description,
-                image_id: <ImageId_ as self::required::ImageId<
-                    ::std::string::String,
-                >>::into_value(self.image_id),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                destination_region_id: self.destination_region_id,
-                encrypted: self.encrypted,
-                kms_key_id: self.kms_key_id,
-                encrypt_algorithm: self.encrypt_algorithm,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-                dry_run: self.dry_run,
-                client_token: self.client_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CopyImageInput
     where
-        ImageId_: self::required::ImageId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -547,45 +490,30 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         ::alibabacloud_runtime::SdkError<CopyImageError>,
     >
     where
-        ImageId_: self::required::ImageId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        ImageId_: self::required::ImageId,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CopyImageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CopyImageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ImageId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ImageId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CopyImage` needs its required parameter `ImageId`",
         label = "`ImageId` is not set",
         note = "set it with `.image_id(…)` before this call"
     )]
-    pub trait ImageId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait ImageId {}
+    impl ImageId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CopyImage` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ImageId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CopyImage`. No description of our own yet: see the official API reference.

@@ -319,21 +319,18 @@ pub struct CopySnapshotBuilder<
     DestinationSnapshotName_ = ::alibabacloud_runtime::Missing,
     DestinationSnapshotDescription_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    region_id: RegionId_,
-    destination_region_id: DestinationRegionId_,
-    snapshot_id: SnapshotId_,
-    destination_snapshot_name: DestinationSnapshotName_,
-    destination_snapshot_description: DestinationSnapshotDescription_,
-    retention_days: ::std::option::Option<i32>,
-    encrypted: ::std::option::Option<bool>,
-    kms_key_id: ::std::option::Option<::std::string::String>,
-    arn: ::std::option::Option<::std::vec::Vec<ArnItem>>,
-    destination_storage_location_arn: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CopySnapshotInput,
+    state: ::std::marker::PhantomData<
+        (
+            RegionId_,
+            DestinationRegionId_,
+            SnapshotId_,
+            DestinationSnapshotName_,
+            DestinationSnapshotDescription_,
+        ),
+    >,
 }
 impl CopySnapshotBuilder<
     ::alibabacloud_runtime::Missing,
@@ -344,21 +341,24 @@ impl CopySnapshotBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CopySnapshotBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            destination_region_id: ::alibabacloud_runtime::Missing,
-            snapshot_id: ::alibabacloud_runtime::Missing,
-            destination_snapshot_name: ::alibabacloud_runtime::Missing,
-            destination_snapshot_description: ::alibabacloud_runtime::Missing,
-            retention_days: ::std::option::Option::None,
-            encrypted: ::std::option::Option::None,
-            kms_key_id: ::std::option::Option::None,
-            arn: ::std::option::Option::None,
-            destination_storage_location_arn: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CopySnapshotInput {
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                destination_region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                snapshot_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                destination_snapshot_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                destination_snapshot_description: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                retention_days: ::std::option::Option::None,
+                encrypted: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                arn: ::std::option::Option::None,
+                destination_storage_location_arn: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -380,7 +380,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -388,12 +388,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -401,172 +401,122 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-chengdu`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CopySnapshotBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         DestinationRegionId_,
         SnapshotId_,
         DestinationSnapshotName_,
         DestinationSnapshotDescription_,
     > {
+        self.input.region_id = value.into();
         CopySnapshotBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            region_id: value.into(),
-            destination_region_id: self.destination_region_id,
-            snapshot_id: self.snapshot_id,
-            destination_snapshot_name: self.destination_snapshot_name,
-            destination_snapshot_description: self.destination_snapshot_description,
-            retention_days: self.retention_days,
-            encrypted: self.encrypted,
-            kms_key_id: self.kms_key_id,
-            arn: self.arn,
-            destination_storage_location_arn: self.destination_storage_location_arn,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DestinationRegionId`: string, required. Example: `us-east-1`.
     pub fn destination_region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CopySnapshotBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         SnapshotId_,
         DestinationSnapshotName_,
         DestinationSnapshotDescription_,
     > {
+        self.input.destination_region_id = value.into();
         CopySnapshotBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            region_id: self.region_id,
-            destination_region_id: value.into(),
-            snapshot_id: self.snapshot_id,
-            destination_snapshot_name: self.destination_snapshot_name,
-            destination_snapshot_description: self.destination_snapshot_description,
-            retention_days: self.retention_days,
-            encrypted: self.encrypted,
-            kms_key_id: self.kms_key_id,
-            arn: self.arn,
-            destination_storage_location_arn: self.destination_storage_location_arn,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SnapshotId`: string, required. Example: `s-bp67acfmxazb4p****`.
     pub fn snapshot_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CopySnapshotBuilder<
         RegionId_,
         DestinationRegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         DestinationSnapshotName_,
         DestinationSnapshotDescription_,
     > {
+        self.input.snapshot_id = value.into();
         CopySnapshotBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            region_id: self.region_id,
-            destination_region_id: self.destination_region_id,
-            snapshot_id: value.into(),
-            destination_snapshot_name: self.destination_snapshot_name,
-            destination_snapshot_description: self.destination_snapshot_description,
-            retention_days: self.retention_days,
-            encrypted: self.encrypted,
-            kms_key_id: self.kms_key_id,
-            arn: self.arn,
-            destination_storage_location_arn: self.destination_storage_location_arn,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DestinationSnapshotName`: string, required. Example: `CopySnapshotDemo`.
     pub fn destination_snapshot_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CopySnapshotBuilder<
         RegionId_,
         DestinationRegionId_,
         SnapshotId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         DestinationSnapshotDescription_,
     > {
+        self.input.destination_snapshot_name = value.into();
         CopySnapshotBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            region_id: self.region_id,
-            destination_region_id: self.destination_region_id,
-            snapshot_id: self.snapshot_id,
-            destination_snapshot_name: value.into(),
-            destination_snapshot_description: self.destination_snapshot_description,
-            retention_days: self.retention_days,
-            encrypted: self.encrypted,
-            kms_key_id: self.kms_key_id,
-            arn: self.arn,
-            destination_storage_location_arn: self.destination_storage_location_arn,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DestinationSnapshotDescription`: string, required. Example: `CopySnapshotDemo`.
     pub fn destination_snapshot_description(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CopySnapshotBuilder<
         RegionId_,
         DestinationRegionId_,
         SnapshotId_,
         DestinationSnapshotName_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.destination_snapshot_description = value.into();
         CopySnapshotBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            region_id: self.region_id,
-            destination_region_id: self.destination_region_id,
-            snapshot_id: self.snapshot_id,
-            destination_snapshot_name: self.destination_snapshot_name,
-            destination_snapshot_description: value.into(),
-            retention_days: self.retention_days,
-            encrypted: self.encrypted,
-            kms_key_id: self.kms_key_id,
-            arn: self.arn,
-            destination_storage_location_arn: self.destination_storage_location_arn,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RetentionDays`: 32-bit integer. Example: `60`.
     pub fn retention_days(mut self, value: i32) -> Self {
-        self.retention_days = ::std::option::Option::Some(value);
+        self.input.retention_days = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RetentionDays`.
     pub fn set_retention_days(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.retention_days = value;
+        self.input.retention_days = value;
         self
     }
     /// Wire name `Encrypted`: boolean. Example: `false`.
     pub fn encrypted(mut self, value: bool) -> Self {
-        self.encrypted = ::std::option::Option::Some(value);
+        self.input.encrypted = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Encrypted`.
     pub fn set_encrypted(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.encrypted = value;
+        self.input.encrypted = value;
         self
     }
     /// Wire name `KMSKeyId`: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`.
@@ -574,7 +524,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.kms_key_id = ::std::option::Option::Some(value.into());
+        self.input.kms_key_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KMSKeyId`.
@@ -582,12 +532,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.kms_key_id = value;
+        self.input.kms_key_id = value;
         self
     }
     /// Wire name `Arn`: list of [`ArnItem`].
     pub fn arn(mut self, value: ::std::vec::Vec<ArnItem>) -> Self {
-        self.arn = ::std::option::Option::Some(value);
+        self.input.arn = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Arn`.
@@ -595,7 +545,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<ArnItem>>,
     ) -> Self {
-        self.arn = value;
+        self.input.arn = value;
         self
     }
     /// Wire name `DestinationStorageLocationArn`: string. Example: `null`.
@@ -603,7 +553,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.destination_storage_location_arn = ::std::option::Option::Some(
+        self.input.destination_storage_location_arn = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -613,7 +563,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.destination_storage_location_arn = value;
+        self.input.destination_storage_location_arn = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -621,7 +571,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -629,86 +579,24 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    DestinationRegionId_,
-    SnapshotId_,
-    DestinationSnapshotName_,
-    DestinationSnapshotDescription_,
-> CopySnapshotBuilder<
-    RegionId_,
-    DestinationRegionId_,
-    SnapshotId_,
-    DestinationSnapshotName_,
-    DestinationSnapshotDescription_,
-> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CopySnapshotInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DestinationRegionId_: self::required::DestinationRegionId<::std::string::String>,
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
-        DestinationSnapshotName_: self::required::DestinationSnapshotName<
-            ::std::string::String,
-        >,
-        DestinationSnapshotDescription_: self::required::DestinationSnapshotDescription<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            CopySnapshotInput {
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                destination_region_id: <DestinationRegionId_ as self::required::DestinationRegionId<
-                    ::std::string::String,
-                >>::into_value(self.destination_region_id),
-                snapshot_id: <SnapshotId_ as self::required::SnapshotId<
-                    ::std::string::String,
-                >>::into_value(self.snapshot_id),
-                destination_snapshot_name: <DestinationSnapshotName_ as self::required::DestinationSnapshotName<
-                    ::std::string::String,
-                >>::into_value(self.destination_snapshot_name),
-                destination_snapshot_description: <DestinationSnapshotDescription_ as self::required::DestinationSnapshotDescription<
-                    ::std::string::String,
-                >>::into_value(self.destination_snapshot_description),
-                retention_days: self.retention_days,
-                encrypted: self.encrypted,
-                kms_key_id: self.kms_key_id,
-                arn: self.arn,
-                destination_storage_location_arn: self.destination_storage_location_arn,
-                client_token: self.client_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CopySnapshotInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DestinationRegionId_: self::required::DestinationRegionId<::std::string::String>,
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
-        DestinationSnapshotName_: self::required::DestinationSnapshotName<
-            ::std::string::String,
-        >,
-        DestinationSnapshotDescription_: self::required::DestinationSnapshotDescription<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        DestinationRegionId_: self::required::DestinationRegionId,
+        SnapshotId_: self::required::SnapshotId,
+        DestinationSnapshotName_: self::required::DestinationSnapshotName,
+        DestinationSnapshotDescription_: self::required::DestinationSnapshotDescription,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -718,100 +606,57 @@ impl<
         ::alibabacloud_runtime::SdkError<CopySnapshotError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DestinationRegionId_: self::required::DestinationRegionId<::std::string::String>,
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
-        DestinationSnapshotName_: self::required::DestinationSnapshotName<
-            ::std::string::String,
-        >,
-        DestinationSnapshotDescription_: self::required::DestinationSnapshotDescription<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        DestinationRegionId_: self::required::DestinationRegionId,
+        SnapshotId_: self::required::SnapshotId,
+        DestinationSnapshotName_: self::required::DestinationSnapshotName,
+        DestinationSnapshotDescription_: self::required::DestinationSnapshotDescription,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CopySnapshotBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CopySnapshotBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CopySnapshot` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DestinationRegionId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DestinationRegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CopySnapshot` needs its required parameter `DestinationRegionId`",
         label = "`DestinationRegionId` is not set",
         note = "set it with `.destination_region_id(…)` before this call"
     )]
-    pub trait DestinationRegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SnapshotId` once it is set, so `send` and `build` can require it.
+    pub trait DestinationRegionId {}
+    impl DestinationRegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SnapshotId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CopySnapshot` needs its required parameter `SnapshotId`",
         label = "`SnapshotId` is not set",
         note = "set it with `.snapshot_id(…)` before this call"
     )]
-    pub trait SnapshotId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DestinationSnapshotName` once it is set, so `send` and `build` can require it.
+    pub trait SnapshotId {}
+    impl SnapshotId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DestinationSnapshotName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CopySnapshot` needs its required parameter `DestinationSnapshotName`",
         label = "`DestinationSnapshotName` is not set",
         note = "set it with `.destination_snapshot_name(…)` before this call"
     )]
-    pub trait DestinationSnapshotName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DestinationSnapshotDescription` once it is set, so `send` and `build` can require it.
+    pub trait DestinationSnapshotName {}
+    impl DestinationSnapshotName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DestinationSnapshotDescription` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CopySnapshot` needs its required parameter `DestinationSnapshotDescription`",
         label = "`DestinationSnapshotDescription` is not set",
         note = "set it with `.destination_snapshot_description(…)` before this call"
     )]
-    pub trait DestinationSnapshotDescription<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DestinationRegionId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SnapshotId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DestinationSnapshotName<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DestinationSnapshotDescription<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DestinationSnapshotDescription {}
+    impl DestinationSnapshotDescription for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CopySnapshot`. No description of our own yet: see the official API reference.

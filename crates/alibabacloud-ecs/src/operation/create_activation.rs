@@ -162,50 +162,42 @@ pub enum CreateActivationError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateActivationBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    instance_count: ::std::option::Option<i32>,
-    time_to_live_in_hours: ::std::option::Option<i64>,
-    ip_address_range: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateActivationInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl CreateActivationBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateActivationBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            instance_count: ::std::option::Option::None,
-            time_to_live_in_hours: ::std::option::Option::None,
-            ip_address_range: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateActivationInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                instance_count: ::std::option::Option::None,
+                time_to_live_in_hours: ::std::option::Option::None,
+                ip_address_range: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> CreateActivationBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateActivationBuilder<::std::string::String> {
+    ) -> CreateActivationBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         CreateActivationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_name: self.instance_name,
-            description: self.description,
-            instance_count: self.instance_count,
-            time_to_live_in_hours: self.time_to_live_in_hours,
-            ip_address_range: self.ip_address_range,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceName`: string. Example: `test-InstanceName`.
@@ -213,7 +205,7 @@ impl<RegionId_> CreateActivationBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_name = ::std::option::Option::Some(value.into());
+        self.input.instance_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceName`.
@@ -221,7 +213,7 @@ impl<RegionId_> CreateActivationBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_name = value;
+        self.input.instance_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -229,7 +221,7 @@ impl<RegionId_> CreateActivationBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -237,22 +229,22 @@ impl<RegionId_> CreateActivationBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `InstanceCount`: 32-bit integer. Example: `10`.
     pub fn instance_count(mut self, value: i32) -> Self {
-        self.instance_count = ::std::option::Option::Some(value);
+        self.input.instance_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceCount`.
     pub fn set_instance_count(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.instance_count = value;
+        self.input.instance_count = value;
         self
     }
     /// Wire name `TimeToLiveInHours`: 64-bit integer. Example: `4`.
     pub fn time_to_live_in_hours(mut self, value: i64) -> Self {
-        self.time_to_live_in_hours = ::std::option::Option::Some(value);
+        self.input.time_to_live_in_hours = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TimeToLiveInHours`.
@@ -260,7 +252,7 @@ impl<RegionId_> CreateActivationBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.time_to_live_in_hours = value;
+        self.input.time_to_live_in_hours = value;
         self
     }
     /// Wire name `IpAddressRange`: string. Example: `0.0.0.0/0`.
@@ -268,7 +260,7 @@ impl<RegionId_> CreateActivationBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ip_address_range = ::std::option::Option::Some(value.into());
+        self.input.ip_address_range = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IpAddressRange`.
@@ -276,7 +268,7 @@ impl<RegionId_> CreateActivationBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ip_address_range = value;
+        self.input.ip_address_range = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-123******`.
@@ -284,7 +276,7 @@ impl<RegionId_> CreateActivationBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -292,12 +284,12 @@ impl<RegionId_> CreateActivationBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -305,45 +297,20 @@ impl<RegionId_> CreateActivationBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> CreateActivationBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateActivationInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateActivationInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_name: self.instance_name,
-                description: self.description,
-                instance_count: self.instance_count,
-                time_to_live_in_hours: self.time_to_live_in_hours,
-                ip_address_range: self.ip_address_range,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateActivationInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -353,29 +320,21 @@ impl<RegionId_> CreateActivationBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<CreateActivationError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateActivationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateActivationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateActivation` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateActivation`. No description of our own yet: see the official API reference.

@@ -1302,280 +1302,16 @@ pub enum CreateAutoProvisioningGroupError {
     "VpcMismatch.SecurityGroupAndVSwitch", }
 );
 /// Builds and sends a `CreateAutoProvisioningGroup` call. `send` and `build` compile once every required parameter is set (`RegionId`, `TotalTargetCapacity`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateAutoProvisioningGroupBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     TotalTargetCapacity_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    auto_provisioning_group_name: ::std::option::Option<::std::string::String>,
-    auto_provisioning_group_type: ::std::option::Option<::std::string::String>,
-    spot_allocation_strategy: ::std::option::Option<::std::string::String>,
-    spot_instance_interruption_behavior: ::std::option::Option<::std::string::String>,
-    spot_instance_pools_to_use_count: ::std::option::Option<i32>,
-    pay_as_you_go_allocation_strategy: ::std::option::Option<::std::string::String>,
-    excess_capacity_termination_policy: ::std::option::Option<::std::string::String>,
-    valid_from: ::std::option::Option<::std::string::String>,
-    valid_until: ::std::option::Option<::std::string::String>,
-    terminate_instances_with_expiration: ::std::option::Option<bool>,
-    terminate_instances: ::std::option::Option<bool>,
-    max_spot_price: ::std::option::Option<f32>,
-    total_target_capacity: TotalTargetCapacity_,
-    pay_as_you_go_target_capacity: ::std::option::Option<::std::string::String>,
-    spot_target_capacity: ::std::option::Option<::std::string::String>,
-    default_target_capacity_type: ::std::option::Option<::std::string::String>,
-    launch_template_id: ::std::option::Option<::std::string::String>,
-    launch_template_version: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    launch_configuration_image_id: ::std::option::Option<::std::string::String>,
-    launch_configuration_security_group_id: ::std::option::Option<::std::string::String>,
-    launch_configuration_io_optimized: ::std::option::Option<::std::string::String>,
-    launch_configuration_internet_charge_type: ::std::option::Option<
-        ::std::string::String,
-    >,
-    launch_configuration_internet_max_bandwidth_in: ::std::option::Option<i32>,
-    launch_configuration_internet_max_bandwidth_out: ::std::option::Option<i32>,
-    launch_configuration_instance_name: ::std::option::Option<::std::string::String>,
-    launch_configuration_host_name: ::std::option::Option<::std::string::String>,
-    launch_configuration_instance_description: ::std::option::Option<
-        ::std::string::String,
-    >,
-    launch_configuration_key_pair_name: ::std::option::Option<::std::string::String>,
-    launch_configuration_ram_role_name: ::std::option::Option<::std::string::String>,
-    launch_configuration_security_enhancement_strategy: ::std::option::Option<
-        ::std::string::String,
-    >,
-    launch_configuration_user_data: ::std::option::Option<::std::string::String>,
-    launch_configuration_system_disk_category: ::std::option::Option<
-        ::std::string::String,
-    >,
-    launch_configuration_system_disk_size: ::std::option::Option<i32>,
-    launch_configuration_system_disk_name: ::std::option::Option<::std::string::String>,
-    launch_configuration_system_disk_description: ::std::option::Option<
-        ::std::string::String,
-    >,
-    launch_configuration_system_disk_performance_level: ::std::option::Option<
-        ::std::string::String,
-    >,
-    launch_configuration_password_inherit: ::std::option::Option<bool>,
-    launch_configuration_resource_group_id: ::std::option::Option<::std::string::String>,
-    launch_configuration_credit_specification: ::std::option::Option<
-        ::std::string::String,
-    >,
-    launch_configuration_password: ::std::option::Option<::std::string::String>,
-    launch_configuration_deployment_set_id: ::std::option::Option<::std::string::String>,
-    launch_template_config: ::std::option::Option<
-        ::std::vec::Vec<LaunchTemplateConfigItem>,
-    >,
-    launch_configuration_data_disk: ::std::option::Option<
-        ::std::vec::Vec<LaunchConfigurationDataDiskItem>,
-    >,
-    launch_configuration_tag: ::std::option::Option<
-        ::std::vec::Vec<LaunchConfigurationTagItem>,
-    >,
-    system_disk_config: ::std::option::Option<::std::vec::Vec<SystemDiskConfigItem>>,
-    data_disk_config: ::std::option::Option<::std::vec::Vec<DataDiskConfigItem>>,
-    launch_configuration_host_names: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    min_target_capacity: ::std::option::Option<::std::string::String>,
-    launch_configuration_security_group_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    launch_configuration_system_disk: ::std::option::Option<
-        LaunchConfigurationSystemDisk,
-    >,
-    launch_configuration_arn: ::std::option::Option<
-        ::std::vec::Vec<LaunchConfigurationArnItem>,
-    >,
-    hibernation_options_configured: ::std::option::Option<bool>,
-    launch_configuration_auto_release_time: ::std::option::Option<::std::string::String>,
-    launch_configuration_image_family: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    resource_pool_options: ::std::option::Option<ResourcePoolOptions>,
-    launch_configuration: ::std::option::Option<LaunchConfiguration>,
-    pre_paid_options: ::std::option::Option<PrePaidOptions>,
-}
-impl<
-    RegionId_: ::std::fmt::Debug,
-    TotalTargetCapacity_: ::std::fmt::Debug,
-> ::std::fmt::Debug
-for CreateAutoProvisioningGroupBuilder<RegionId_, TotalTargetCapacity_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateAutoProvisioningGroupBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("region_id", &self.region_id)
-            .field("resource_group_id", &self.resource_group_id)
-            .field("auto_provisioning_group_name", &self.auto_provisioning_group_name)
-            .field("auto_provisioning_group_type", &self.auto_provisioning_group_type)
-            .field("spot_allocation_strategy", &self.spot_allocation_strategy)
-            .field(
-                "spot_instance_interruption_behavior",
-                &self.spot_instance_interruption_behavior,
-            )
-            .field(
-                "spot_instance_pools_to_use_count",
-                &self.spot_instance_pools_to_use_count,
-            )
-            .field(
-                "pay_as_you_go_allocation_strategy",
-                &self.pay_as_you_go_allocation_strategy,
-            )
-            .field(
-                "excess_capacity_termination_policy",
-                &self.excess_capacity_termination_policy,
-            )
-            .field("valid_from", &self.valid_from)
-            .field("valid_until", &self.valid_until)
-            .field(
-                "terminate_instances_with_expiration",
-                &self.terminate_instances_with_expiration,
-            )
-            .field("terminate_instances", &self.terminate_instances)
-            .field("max_spot_price", &self.max_spot_price)
-            .field("total_target_capacity", &self.total_target_capacity)
-            .field("pay_as_you_go_target_capacity", &self.pay_as_you_go_target_capacity)
-            .field("spot_target_capacity", &self.spot_target_capacity)
-            .field("default_target_capacity_type", &self.default_target_capacity_type)
-            .field("launch_template_id", &self.launch_template_id)
-            .field("launch_template_version", &self.launch_template_version)
-            .field("description", &self.description)
-            .field("client_token", &self.client_token)
-            .field("launch_configuration_image_id", &self.launch_configuration_image_id)
-            .field(
-                "launch_configuration_security_group_id",
-                &self.launch_configuration_security_group_id,
-            )
-            .field(
-                "launch_configuration_io_optimized",
-                &self.launch_configuration_io_optimized,
-            )
-            .field(
-                "launch_configuration_internet_charge_type",
-                &self.launch_configuration_internet_charge_type,
-            )
-            .field(
-                "launch_configuration_internet_max_bandwidth_in",
-                &self.launch_configuration_internet_max_bandwidth_in,
-            )
-            .field(
-                "launch_configuration_internet_max_bandwidth_out",
-                &self.launch_configuration_internet_max_bandwidth_out,
-            )
-            .field(
-                "launch_configuration_instance_name",
-                &self.launch_configuration_instance_name,
-            )
-            .field(
-                "launch_configuration_host_name",
-                &self.launch_configuration_host_name,
-            )
-            .field(
-                "launch_configuration_instance_description",
-                &self.launch_configuration_instance_description,
-            )
-            .field(
-                "launch_configuration_key_pair_name",
-                &self.launch_configuration_key_pair_name,
-            )
-            .field(
-                "launch_configuration_ram_role_name",
-                &self.launch_configuration_ram_role_name,
-            )
-            .field(
-                "launch_configuration_security_enhancement_strategy",
-                &self.launch_configuration_security_enhancement_strategy,
-            )
-            .field(
-                "launch_configuration_user_data",
-                &self.launch_configuration_user_data,
-            )
-            .field(
-                "launch_configuration_system_disk_category",
-                &self.launch_configuration_system_disk_category,
-            )
-            .field(
-                "launch_configuration_system_disk_size",
-                &self.launch_configuration_system_disk_size,
-            )
-            .field(
-                "launch_configuration_system_disk_name",
-                &self.launch_configuration_system_disk_name,
-            )
-            .field(
-                "launch_configuration_system_disk_description",
-                &self.launch_configuration_system_disk_description,
-            )
-            .field(
-                "launch_configuration_system_disk_performance_level",
-                &self.launch_configuration_system_disk_performance_level,
-            )
-            .field(
-                "launch_configuration_password_inherit",
-                &self.launch_configuration_password_inherit,
-            )
-            .field(
-                "launch_configuration_resource_group_id",
-                &self.launch_configuration_resource_group_id,
-            )
-            .field(
-                "launch_configuration_credit_specification",
-                &self.launch_configuration_credit_specification,
-            )
-            .field(
-                "launch_configuration_password",
-                &::std::format_args!("** redacted **"),
-            )
-            .field(
-                "launch_configuration_deployment_set_id",
-                &self.launch_configuration_deployment_set_id,
-            )
-            .field("launch_template_config", &self.launch_template_config)
-            .field(
-                "launch_configuration_data_disk",
-                &self.launch_configuration_data_disk,
-            )
-            .field("launch_configuration_tag", &self.launch_configuration_tag)
-            .field("system_disk_config", &self.system_disk_config)
-            .field("data_disk_config", &self.data_disk_config)
-            .field(
-                "launch_configuration_host_names",
-                &self.launch_configuration_host_names,
-            )
-            .field("min_target_capacity", &self.min_target_capacity)
-            .field(
-                "launch_configuration_security_group_ids",
-                &self.launch_configuration_security_group_ids,
-            )
-            .field(
-                "launch_configuration_system_disk",
-                &self.launch_configuration_system_disk,
-            )
-            .field("launch_configuration_arn", &self.launch_configuration_arn)
-            .field(
-                "hibernation_options_configured",
-                &self.hibernation_options_configured,
-            )
-            .field(
-                "launch_configuration_auto_release_time",
-                &self.launch_configuration_auto_release_time,
-            )
-            .field(
-                "launch_configuration_image_family",
-                &self.launch_configuration_image_family,
-            )
-            .field("tag", &self.tag)
-            .field("resource_pool_options", &self.resource_pool_options)
-            .field("launch_configuration", &self.launch_configuration)
-            .field("pre_paid_options", &self.pre_paid_options)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateAutoProvisioningGroupInput,
+    state: ::std::marker::PhantomData<(RegionId_, TotalTargetCapacity_)>,
 }
 impl CreateAutoProvisioningGroupBuilder<
     ::alibabacloud_runtime::Missing,
@@ -1583,70 +1319,73 @@ impl CreateAutoProvisioningGroupBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateAutoProvisioningGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            auto_provisioning_group_name: ::std::option::Option::None,
-            auto_provisioning_group_type: ::std::option::Option::None,
-            spot_allocation_strategy: ::std::option::Option::None,
-            spot_instance_interruption_behavior: ::std::option::Option::None,
-            spot_instance_pools_to_use_count: ::std::option::Option::None,
-            pay_as_you_go_allocation_strategy: ::std::option::Option::None,
-            excess_capacity_termination_policy: ::std::option::Option::None,
-            valid_from: ::std::option::Option::None,
-            valid_until: ::std::option::Option::None,
-            terminate_instances_with_expiration: ::std::option::Option::None,
-            terminate_instances: ::std::option::Option::None,
-            max_spot_price: ::std::option::Option::None,
-            total_target_capacity: ::alibabacloud_runtime::Missing,
-            pay_as_you_go_target_capacity: ::std::option::Option::None,
-            spot_target_capacity: ::std::option::Option::None,
-            default_target_capacity_type: ::std::option::Option::None,
-            launch_template_id: ::std::option::Option::None,
-            launch_template_version: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            launch_configuration_image_id: ::std::option::Option::None,
-            launch_configuration_security_group_id: ::std::option::Option::None,
-            launch_configuration_io_optimized: ::std::option::Option::None,
-            launch_configuration_internet_charge_type: ::std::option::Option::None,
-            launch_configuration_internet_max_bandwidth_in: ::std::option::Option::None,
-            launch_configuration_internet_max_bandwidth_out: ::std::option::Option::None,
-            launch_configuration_instance_name: ::std::option::Option::None,
-            launch_configuration_host_name: ::std::option::Option::None,
-            launch_configuration_instance_description: ::std::option::Option::None,
-            launch_configuration_key_pair_name: ::std::option::Option::None,
-            launch_configuration_ram_role_name: ::std::option::Option::None,
-            launch_configuration_security_enhancement_strategy: ::std::option::Option::None,
-            launch_configuration_user_data: ::std::option::Option::None,
-            launch_configuration_system_disk_category: ::std::option::Option::None,
-            launch_configuration_system_disk_size: ::std::option::Option::None,
-            launch_configuration_system_disk_name: ::std::option::Option::None,
-            launch_configuration_system_disk_description: ::std::option::Option::None,
-            launch_configuration_system_disk_performance_level: ::std::option::Option::None,
-            launch_configuration_password_inherit: ::std::option::Option::None,
-            launch_configuration_resource_group_id: ::std::option::Option::None,
-            launch_configuration_credit_specification: ::std::option::Option::None,
-            launch_configuration_password: ::std::option::Option::None,
-            launch_configuration_deployment_set_id: ::std::option::Option::None,
-            launch_template_config: ::std::option::Option::None,
-            launch_configuration_data_disk: ::std::option::Option::None,
-            launch_configuration_tag: ::std::option::Option::None,
-            system_disk_config: ::std::option::Option::None,
-            data_disk_config: ::std::option::Option::None,
-            launch_configuration_host_names: ::std::option::Option::None,
-            min_target_capacity: ::std::option::Option::None,
-            launch_configuration_security_group_ids: ::std::option::Option::None,
-            launch_configuration_system_disk: ::std::option::Option::None,
-            launch_configuration_arn: ::std::option::Option::None,
-            hibernation_options_configured: ::std::option::Option::None,
-            launch_configuration_auto_release_time: ::std::option::Option::None,
-            launch_configuration_image_family: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            resource_pool_options: ::std::option::Option::None,
-            launch_configuration: ::std::option::Option::None,
-            pre_paid_options: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateAutoProvisioningGroupInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                auto_provisioning_group_name: ::std::option::Option::None,
+                auto_provisioning_group_type: ::std::option::Option::None,
+                spot_allocation_strategy: ::std::option::Option::None,
+                spot_instance_interruption_behavior: ::std::option::Option::None,
+                spot_instance_pools_to_use_count: ::std::option::Option::None,
+                pay_as_you_go_allocation_strategy: ::std::option::Option::None,
+                excess_capacity_termination_policy: ::std::option::Option::None,
+                valid_from: ::std::option::Option::None,
+                valid_until: ::std::option::Option::None,
+                terminate_instances_with_expiration: ::std::option::Option::None,
+                terminate_instances: ::std::option::Option::None,
+                max_spot_price: ::std::option::Option::None,
+                total_target_capacity: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                pay_as_you_go_target_capacity: ::std::option::Option::None,
+                spot_target_capacity: ::std::option::Option::None,
+                default_target_capacity_type: ::std::option::Option::None,
+                launch_template_id: ::std::option::Option::None,
+                launch_template_version: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                launch_configuration_image_id: ::std::option::Option::None,
+                launch_configuration_security_group_id: ::std::option::Option::None,
+                launch_configuration_io_optimized: ::std::option::Option::None,
+                launch_configuration_internet_charge_type: ::std::option::Option::None,
+                launch_configuration_internet_max_bandwidth_in: ::std::option::Option::None,
+                launch_configuration_internet_max_bandwidth_out: ::std::option::Option::None,
+                launch_configuration_instance_name: ::std::option::Option::None,
+                launch_configuration_host_name: ::std::option::Option::None,
+                launch_configuration_instance_description: ::std::option::Option::None,
+                launch_configuration_key_pair_name: ::std::option::Option::None,
+                launch_configuration_ram_role_name: ::std::option::Option::None,
+                launch_configuration_security_enhancement_strategy: ::std::option::Option::None,
+                launch_configuration_user_data: ::std::option::Option::None,
+                launch_configuration_system_disk_category: ::std::option::Option::None,
+                launch_configuration_system_disk_size: ::std::option::Option::None,
+                launch_configuration_system_disk_name: ::std::option::Option::None,
+                launch_configuration_system_disk_description: ::std::option::Option::None,
+                launch_configuration_system_disk_performance_level: ::std::option::Option::None,
+                launch_configuration_password_inherit: ::std::option::Option::None,
+                launch_configuration_resource_group_id: ::std::option::Option::None,
+                launch_configuration_credit_specification: ::std::option::Option::None,
+                launch_configuration_password: ::std::option::Option::None,
+                launch_configuration_deployment_set_id: ::std::option::Option::None,
+                launch_template_config: ::std::option::Option::None,
+                launch_configuration_data_disk: ::std::option::Option::None,
+                launch_configuration_tag: ::std::option::Option::None,
+                system_disk_config: ::std::option::Option::None,
+                data_disk_config: ::std::option::Option::None,
+                launch_configuration_host_names: ::std::option::Option::None,
+                min_target_capacity: ::std::option::Option::None,
+                launch_configuration_security_group_ids: ::std::option::Option::None,
+                launch_configuration_system_disk: ::std::option::Option::None,
+                launch_configuration_arn: ::std::option::Option::None,
+                hibernation_options_configured: ::std::option::Option::None,
+                launch_configuration_auto_release_time: ::std::option::Option::None,
+                launch_configuration_image_family: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                resource_pool_options: ::std::option::Option::None,
+                launch_configuration: ::std::option::Option::None,
+                pre_paid_options: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -1656,96 +1395,18 @@ impl<
 > CreateAutoProvisioningGroupBuilder<RegionId_, TotalTargetCapacity_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateAutoProvisioningGroupBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         TotalTargetCapacity_,
     > {
+        self.input.region_id = value.into();
         CreateAutoProvisioningGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            auto_provisioning_group_name: self.auto_provisioning_group_name,
-            auto_provisioning_group_type: self.auto_provisioning_group_type,
-            spot_allocation_strategy: self.spot_allocation_strategy,
-            spot_instance_interruption_behavior: self
-                .spot_instance_interruption_behavior,
-            spot_instance_pools_to_use_count: self.spot_instance_pools_to_use_count,
-            pay_as_you_go_allocation_strategy: self.pay_as_you_go_allocation_strategy,
-            excess_capacity_termination_policy: self.excess_capacity_termination_policy,
-            valid_from: self.valid_from,
-            valid_until: self.valid_until,
-            terminate_instances_with_expiration: self
-                .terminate_instances_with_expiration,
-            terminate_instances: self.terminate_instances,
-            max_spot_price: self.max_spot_price,
-            total_target_capacity: self.total_target_capacity,
-            pay_as_you_go_target_capacity: self.pay_as_you_go_target_capacity,
-            spot_target_capacity: self.spot_target_capacity,
-            default_target_capacity_type: self.default_target_capacity_type,
-            launch_template_id: self.launch_template_id,
-            launch_template_version: self.launch_template_version,
-            description: self.description,
-            client_token: self.client_token,
-            launch_configuration_image_id: self.launch_configuration_image_id,
-            launch_configuration_security_group_id: self
-                .launch_configuration_security_group_id,
-            launch_configuration_io_optimized: self.launch_configuration_io_optimized,
-            launch_configuration_internet_charge_type: self
-                .launch_configuration_internet_charge_type,
-            launch_configuration_internet_max_bandwidth_in: self
-                .launch_configuration_internet_max_bandwidth_in,
-            launch_configuration_internet_max_bandwidth_out: self
-                .launch_configuration_internet_max_bandwidth_out,
-            launch_configuration_instance_name: self.launch_configuration_instance_name,
-            launch_configuration_host_name: self.launch_configuration_host_name,
-            launch_configuration_instance_description: self
-                .launch_configuration_instance_description,
-            launch_configuration_key_pair_name: self.launch_configuration_key_pair_name,
-            launch_configuration_ram_role_name: self.launch_configuration_ram_role_name,
-            launch_configuration_security_enhancement_strategy: self
-                .launch_configuration_security_enhancement_strategy,
-            launch_configuration_user_data: self.launch_configuration_user_data,
-            launch_configuration_system_disk_category: self
-                .launch_configuration_system_disk_category,
-            launch_configuration_system_disk_size: self
-                .launch_configuration_system_disk_size,
-            launch_configuration_system_disk_name: self
-                .launch_configuration_system_disk_name,
-            launch_configuration_system_disk_description: self
-                .launch_configuration_system_disk_description,
-            launch_configuration_system_disk_performance_level: self
-                .launch_configuration_system_disk_performance_level,
-            launch_configuration_password_inherit: self
-                .launch_configuration_password_inherit,
-            launch_configuration_resource_group_id: self
-                .launch_configuration_resource_group_id,
-            launch_configuration_credit_specification: self
-                .launch_configuration_credit_specification,
-            launch_configuration_password: self.launch_configuration_password,
-            launch_configuration_deployment_set_id: self
-                .launch_configuration_deployment_set_id,
-            launch_template_config: self.launch_template_config,
-            launch_configuration_data_disk: self.launch_configuration_data_disk,
-            launch_configuration_tag: self.launch_configuration_tag,
-            system_disk_config: self.system_disk_config,
-            data_disk_config: self.data_disk_config,
-            launch_configuration_host_names: self.launch_configuration_host_names,
-            min_target_capacity: self.min_target_capacity,
-            launch_configuration_security_group_ids: self
-                .launch_configuration_security_group_ids,
-            launch_configuration_system_disk: self.launch_configuration_system_disk,
-            launch_configuration_arn: self.launch_configuration_arn,
-            hibernation_options_configured: self.hibernation_options_configured,
-            launch_configuration_auto_release_time: self
-                .launch_configuration_auto_release_time,
-            launch_configuration_image_family: self.launch_configuration_image_family,
-            tag: self.tag,
-            resource_pool_options: self.resource_pool_options,
-            launch_configuration: self.launch_configuration,
-            pre_paid_options: self.pre_paid_options,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -1753,7 +1414,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -1761,7 +1422,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `AutoProvisioningGroupName`: string. Example: `apg-test`.
@@ -1769,7 +1430,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_provisioning_group_name = ::std::option::Option::Some(value.into());
+        self.input.auto_provisioning_group_name = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `AutoProvisioningGroupName`.
@@ -1777,7 +1440,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_provisioning_group_name = value;
+        self.input.auto_provisioning_group_name = value;
         self
     }
     /// Wire name `AutoProvisioningGroupType`: string. Example: `maintain`.
@@ -1785,7 +1448,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_provisioning_group_type = ::std::option::Option::Some(value.into());
+        self.input.auto_provisioning_group_type = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `AutoProvisioningGroupType`.
@@ -1793,7 +1458,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_provisioning_group_type = value;
+        self.input.auto_provisioning_group_type = value;
         self
     }
     /// Wire name `SpotAllocationStrategy`: string. Example: `diversified`.
@@ -1801,7 +1466,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.spot_allocation_strategy = ::std::option::Option::Some(value.into());
+        self.input.spot_allocation_strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SpotAllocationStrategy`.
@@ -1809,7 +1474,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.spot_allocation_strategy = value;
+        self.input.spot_allocation_strategy = value;
         self
     }
     /// Wire name `SpotInstanceInterruptionBehavior`: string. Example: `terminate`.
@@ -1817,7 +1482,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.spot_instance_interruption_behavior = ::std::option::Option::Some(
+        self.input.spot_instance_interruption_behavior = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -1827,12 +1492,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.spot_instance_interruption_behavior = value;
+        self.input.spot_instance_interruption_behavior = value;
         self
     }
     /// Wire name `SpotInstancePoolsToUseCount`: 32-bit integer. Example: `2`.
     pub fn spot_instance_pools_to_use_count(mut self, value: i32) -> Self {
-        self.spot_instance_pools_to_use_count = ::std::option::Option::Some(value);
+        self.input.spot_instance_pools_to_use_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SpotInstancePoolsToUseCount`.
@@ -1840,7 +1505,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.spot_instance_pools_to_use_count = value;
+        self.input.spot_instance_pools_to_use_count = value;
         self
     }
     /// Wire name `PayAsYouGoAllocationStrategy`: string. Example: `prioritized`.
@@ -1848,7 +1513,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.pay_as_you_go_allocation_strategy = ::std::option::Option::Some(
+        self.input.pay_as_you_go_allocation_strategy = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -1858,7 +1523,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.pay_as_you_go_allocation_strategy = value;
+        self.input.pay_as_you_go_allocation_strategy = value;
         self
     }
     /// Wire name `ExcessCapacityTerminationPolicy`: string. The service's default: `no-termination`. Example: `termination`.
@@ -1866,7 +1531,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.excess_capacity_termination_policy = ::std::option::Option::Some(
+        self.input.excess_capacity_termination_policy = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -1876,7 +1541,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.excess_capacity_termination_policy = value;
+        self.input.excess_capacity_termination_policy = value;
         self
     }
     /// Wire name `ValidFrom`: string. Example: `2019-04-01T15:10:20Z`.
@@ -1884,7 +1549,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.valid_from = ::std::option::Option::Some(value.into());
+        self.input.valid_from = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ValidFrom`.
@@ -1892,7 +1557,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.valid_from = value;
+        self.input.valid_from = value;
         self
     }
     /// Wire name `ValidUntil`: string. Example: `2019-06-01T15:10:20Z`.
@@ -1900,7 +1565,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.valid_until = ::std::option::Option::Some(value.into());
+        self.input.valid_until = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ValidUntil`.
@@ -1908,12 +1573,14 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.valid_until = value;
+        self.input.valid_until = value;
         self
     }
     /// Wire name `TerminateInstancesWithExpiration`: boolean. Example: `true`.
     pub fn terminate_instances_with_expiration(mut self, value: bool) -> Self {
-        self.terminate_instances_with_expiration = ::std::option::Option::Some(value);
+        self.input.terminate_instances_with_expiration = ::std::option::Option::Some(
+            value,
+        );
         self
     }
     /// Sets or clears `TerminateInstancesWithExpiration`.
@@ -1921,12 +1588,12 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.terminate_instances_with_expiration = value;
+        self.input.terminate_instances_with_expiration = value;
         self
     }
     /// Wire name `TerminateInstances`: boolean. Example: `true`.
     pub fn terminate_instances(mut self, value: bool) -> Self {
-        self.terminate_instances = ::std::option::Option::Some(value);
+        self.input.terminate_instances = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TerminateInstances`.
@@ -1934,108 +1601,30 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.terminate_instances = value;
+        self.input.terminate_instances = value;
         self
     }
     /// Wire name `MaxSpotPrice`: number. Example: `2`.
     pub fn max_spot_price(mut self, value: f32) -> Self {
-        self.max_spot_price = ::std::option::Option::Some(value);
+        self.input.max_spot_price = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxSpotPrice`.
     pub fn set_max_spot_price(mut self, value: ::std::option::Option<f32>) -> Self {
-        self.max_spot_price = value;
+        self.input.max_spot_price = value;
         self
     }
     /// Wire name `TotalTargetCapacity`: string, required. Example: `60`.
     pub fn total_target_capacity(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateAutoProvisioningGroupBuilder<RegionId_, ::std::string::String> {
+    ) -> CreateAutoProvisioningGroupBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.total_target_capacity = value.into();
         CreateAutoProvisioningGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            auto_provisioning_group_name: self.auto_provisioning_group_name,
-            auto_provisioning_group_type: self.auto_provisioning_group_type,
-            spot_allocation_strategy: self.spot_allocation_strategy,
-            spot_instance_interruption_behavior: self
-                .spot_instance_interruption_behavior,
-            spot_instance_pools_to_use_count: self.spot_instance_pools_to_use_count,
-            pay_as_you_go_allocation_strategy: self.pay_as_you_go_allocation_strategy,
-            excess_capacity_termination_policy: self.excess_capacity_termination_policy,
-            valid_from: self.valid_from,
-            valid_until: self.valid_until,
-            terminate_instances_with_expiration: self
-                .terminate_instances_with_expiration,
-            terminate_instances: self.terminate_instances,
-            max_spot_price: self.max_spot_price,
-            total_target_capacity: value.into(),
-            pay_as_you_go_target_capacity: self.pay_as_you_go_target_capacity,
-            spot_target_capacity: self.spot_target_capacity,
-            default_target_capacity_type: self.default_target_capacity_type,
-            launch_template_id: self.launch_template_id,
-            launch_template_version: self.launch_template_version,
-            description: self.description,
-            client_token: self.client_token,
-            launch_configuration_image_id: self.launch_configuration_image_id,
-            launch_configuration_security_group_id: self
-                .launch_configuration_security_group_id,
-            launch_configuration_io_optimized: self.launch_configuration_io_optimized,
-            launch_configuration_internet_charge_type: self
-                .launch_configuration_internet_charge_type,
-            launch_configuration_internet_max_bandwidth_in: self
-                .launch_configuration_internet_max_bandwidth_in,
-            launch_configuration_internet_max_bandwidth_out: self
-                .launch_configuration_internet_max_bandwidth_out,
-            launch_configuration_instance_name: self.launch_configuration_instance_name,
-            launch_configuration_host_name: self.launch_configuration_host_name,
-            launch_configuration_instance_description: self
-                .launch_configuration_instance_description,
-            launch_configuration_key_pair_name: self.launch_configuration_key_pair_name,
-            launch_configuration_ram_role_name: self.launch_configuration_ram_role_name,
-            launch_configuration_security_enhancement_strategy: self
-                .launch_configuration_security_enhancement_strategy,
-            launch_configuration_user_data: self.launch_configuration_user_data,
-            launch_configuration_system_disk_category: self
-                .launch_configuration_system_disk_category,
-            launch_configuration_system_disk_size: self
-                .launch_configuration_system_disk_size,
-            launch_configuration_system_disk_name: self
-                .launch_configuration_system_disk_name,
-            launch_configuration_system_disk_description: self
-                .launch_configuration_system_disk_description,
-            launch_configuration_system_disk_performance_level: self
-                .launch_configuration_system_disk_performance_level,
-            launch_configuration_password_inherit: self
-                .launch_configuration_password_inherit,
-            launch_configuration_resource_group_id: self
-                .launch_configuration_resource_group_id,
-            launch_configuration_credit_specification: self
-                .launch_configuration_credit_specification,
-            launch_configuration_password: self.launch_configuration_password,
-            launch_configuration_deployment_set_id: self
-                .launch_configuration_deployment_set_id,
-            launch_template_config: self.launch_template_config,
-            launch_configuration_data_disk: self.launch_configuration_data_disk,
-            launch_configuration_tag: self.launch_configuration_tag,
-            system_disk_config: self.system_disk_config,
-            data_disk_config: self.data_disk_config,
-            launch_configuration_host_names: self.launch_configuration_host_names,
-            min_target_capacity: self.min_target_capacity,
-            launch_configuration_security_group_ids: self
-                .launch_configuration_security_group_ids,
-            launch_configuration_system_disk: self.launch_configuration_system_disk,
-            launch_configuration_arn: self.launch_configuration_arn,
-            hibernation_options_configured: self.hibernation_options_configured,
-            launch_configuration_auto_release_time: self
-                .launch_configuration_auto_release_time,
-            launch_configuration_image_family: self.launch_configuration_image_family,
-            tag: self.tag,
-            resource_pool_options: self.resource_pool_options,
-            launch_configuration: self.launch_configuration,
-            pre_paid_options: self.pre_paid_options,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PayAsYouGoTargetCapacity`: string. Example: `30`.
@@ -2043,7 +1632,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.pay_as_you_go_target_capacity = ::std::option::Option::Some(value.into());
+        self.input.pay_as_you_go_target_capacity = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `PayAsYouGoTargetCapacity`.
@@ -2051,7 +1642,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.pay_as_you_go_target_capacity = value;
+        self.input.pay_as_you_go_target_capacity = value;
         self
     }
     /// Wire name `SpotTargetCapacity`: string. Example: `20`.
@@ -2059,7 +1650,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.spot_target_capacity = ::std::option::Option::Some(value.into());
+        self.input.spot_target_capacity = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SpotTargetCapacity`.
@@ -2067,7 +1658,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.spot_target_capacity = value;
+        self.input.spot_target_capacity = value;
         self
     }
     /// Wire name `DefaultTargetCapacityType`: string. Example: `Spot`.
@@ -2075,7 +1666,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.default_target_capacity_type = ::std::option::Option::Some(value.into());
+        self.input.default_target_capacity_type = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `DefaultTargetCapacityType`.
@@ -2083,7 +1676,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.default_target_capacity_type = value;
+        self.input.default_target_capacity_type = value;
         self
     }
     /// Wire name `LaunchTemplateId`: string. Example: `lt-bp1fgzds4bdogu03****`.
@@ -2091,7 +1684,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = ::std::option::Option::Some(value.into());
+        self.input.launch_template_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateId`.
@@ -2099,7 +1692,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = value;
+        self.input.launch_template_id = value;
         self
     }
     /// Wire name `LaunchTemplateVersion`: string. Example: `1`.
@@ -2107,7 +1700,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_template_version = ::std::option::Option::Some(value.into());
+        self.input.launch_template_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateVersion`.
@@ -2115,7 +1708,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_template_version = value;
+        self.input.launch_template_version = value;
         self
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -2123,7 +1716,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -2131,7 +1724,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `0c593ea1-3bea-11e9-b96b-88e9fe637760`.
@@ -2139,7 +1732,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -2147,7 +1740,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `LaunchConfiguration.ImageId`: string. Example: `m-bp1g7004ksh0oeuc****`.
@@ -2155,7 +1748,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_image_id = ::std::option::Option::Some(value.into());
+        self.input.launch_configuration_image_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `LaunchConfiguration.ImageId`.
@@ -2163,7 +1758,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_image_id = value;
+        self.input.launch_configuration_image_id = value;
         self
     }
     /// Wire name `LaunchConfiguration.SecurityGroupId`: string. Example: `sg-bp15ed6xe1yxeycg****`.
@@ -2171,7 +1766,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_security_group_id = ::std::option::Option::Some(
+        self.input.launch_configuration_security_group_id = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2181,7 +1776,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_security_group_id = value;
+        self.input.launch_configuration_security_group_id = value;
         self
     }
     /// Wire name `LaunchConfiguration.IoOptimized`: string. Example: `optimized\t`.
@@ -2189,7 +1784,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_io_optimized = ::std::option::Option::Some(
+        self.input.launch_configuration_io_optimized = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2199,7 +1794,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_io_optimized = value;
+        self.input.launch_configuration_io_optimized = value;
         self
     }
     /// Wire name `LaunchConfiguration.InternetChargeType`: string. Example: `PayByTraffic`.
@@ -2207,7 +1802,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_internet_charge_type = ::std::option::Option::Some(
+        self.input.launch_configuration_internet_charge_type = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2217,12 +1812,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_internet_charge_type = value;
+        self.input.launch_configuration_internet_charge_type = value;
         self
     }
     /// Wire name `LaunchConfiguration.InternetMaxBandwidthIn`: 32-bit integer. Example: `10`.
     pub fn launch_configuration_internet_max_bandwidth_in(mut self, value: i32) -> Self {
-        self.launch_configuration_internet_max_bandwidth_in = ::std::option::Option::Some(
+        self.input.launch_configuration_internet_max_bandwidth_in = ::std::option::Option::Some(
             value,
         );
         self
@@ -2232,7 +1827,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.launch_configuration_internet_max_bandwidth_in = value;
+        self.input.launch_configuration_internet_max_bandwidth_in = value;
         self
     }
     /// Wire name `LaunchConfiguration.InternetMaxBandwidthOut`: 32-bit integer. Example: `10`.
@@ -2240,7 +1835,7 @@ impl<
         mut self,
         value: i32,
     ) -> Self {
-        self.launch_configuration_internet_max_bandwidth_out = ::std::option::Option::Some(
+        self.input.launch_configuration_internet_max_bandwidth_out = ::std::option::Option::Some(
             value,
         );
         self
@@ -2250,7 +1845,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.launch_configuration_internet_max_bandwidth_out = value;
+        self.input.launch_configuration_internet_max_bandwidth_out = value;
         self
     }
     /// Wire name `LaunchConfiguration.InstanceName`: string. Example: `k8s-node-[1,4]-alibabacloud`.
@@ -2258,7 +1853,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_instance_name = ::std::option::Option::Some(
+        self.input.launch_configuration_instance_name = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2268,7 +1863,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_instance_name = value;
+        self.input.launch_configuration_instance_name = value;
         self
     }
     /// Wire name `LaunchConfiguration.HostName`: string. Example: `k8s-node-[1,4]-ecshost`.
@@ -2276,7 +1871,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_host_name = ::std::option::Option::Some(value.into());
+        self.input.launch_configuration_host_name = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `LaunchConfiguration.HostName`.
@@ -2284,7 +1881,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_host_name = value;
+        self.input.launch_configuration_host_name = value;
         self
     }
     /// Wire name `LaunchConfiguration.InstanceDescription`: string. Example: `Instance_Description`.
@@ -2292,7 +1889,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_instance_description = ::std::option::Option::Some(
+        self.input.launch_configuration_instance_description = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2302,7 +1899,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_instance_description = value;
+        self.input.launch_configuration_instance_description = value;
         self
     }
     /// Wire name `LaunchConfiguration.KeyPairName`: string. Example: `KeyPair_Name`.
@@ -2310,7 +1907,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_key_pair_name = ::std::option::Option::Some(
+        self.input.launch_configuration_key_pair_name = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2320,7 +1917,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_key_pair_name = value;
+        self.input.launch_configuration_key_pair_name = value;
         self
     }
     /// Wire name `LaunchConfiguration.RamRoleName`: string. Example: `RAM_Name`.
@@ -2328,7 +1925,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_ram_role_name = ::std::option::Option::Some(
+        self.input.launch_configuration_ram_role_name = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2338,7 +1935,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_ram_role_name = value;
+        self.input.launch_configuration_ram_role_name = value;
         self
     }
     /// Wire name `LaunchConfiguration.SecurityEnhancementStrategy`: string. Example: `Active`.
@@ -2346,7 +1943,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_security_enhancement_strategy = ::std::option::Option::Some(
+        self.input.launch_configuration_security_enhancement_strategy = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2356,7 +1953,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_security_enhancement_strategy = value;
+        self.input.launch_configuration_security_enhancement_strategy = value;
         self
     }
     /// Wire name `LaunchConfiguration.UserData`: string. Example: `ZWNobyBoZWxsbyBlY3Mh`.
@@ -2364,7 +1961,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_user_data = ::std::option::Option::Some(value.into());
+        self.input.launch_configuration_user_data = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `LaunchConfiguration.UserData`.
@@ -2372,7 +1971,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_user_data = value;
+        self.input.launch_configuration_user_data = value;
         self
     }
     /// Wire name `LaunchConfiguration.SystemDiskCategory`: string. Example: `cloud_ssd`.
@@ -2380,7 +1979,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_system_disk_category = ::std::option::Option::Some(
+        self.input.launch_configuration_system_disk_category = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2390,12 +1989,14 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_system_disk_category = value;
+        self.input.launch_configuration_system_disk_category = value;
         self
     }
     /// Wire name `LaunchConfiguration.SystemDiskSize`: 32-bit integer. Example: `40`.
     pub fn launch_configuration_system_disk_size(mut self, value: i32) -> Self {
-        self.launch_configuration_system_disk_size = ::std::option::Option::Some(value);
+        self.input.launch_configuration_system_disk_size = ::std::option::Option::Some(
+            value,
+        );
         self
     }
     /// Sets or clears `LaunchConfiguration.SystemDiskSize`.
@@ -2403,7 +2004,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.launch_configuration_system_disk_size = value;
+        self.input.launch_configuration_system_disk_size = value;
         self
     }
     /// Wire name `LaunchConfiguration.SystemDiskName`: string. Example: `cloud_ssdSystem`.
@@ -2411,7 +2012,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_system_disk_name = ::std::option::Option::Some(
+        self.input.launch_configuration_system_disk_name = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2421,7 +2022,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_system_disk_name = value;
+        self.input.launch_configuration_system_disk_name = value;
         self
     }
     /// Wire name `LaunchConfiguration.SystemDiskDescription`: string. Example: `SystemDisk_Description`.
@@ -2429,7 +2030,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_system_disk_description = ::std::option::Option::Some(
+        self.input.launch_configuration_system_disk_description = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2439,7 +2040,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_system_disk_description = value;
+        self.input.launch_configuration_system_disk_description = value;
         self
     }
     /// Wire name `LaunchConfiguration.SystemDiskPerformanceLevel`: string. Example: `PL0`.
@@ -2447,7 +2048,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_system_disk_performance_level = ::std::option::Option::Some(
+        self.input.launch_configuration_system_disk_performance_level = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2457,12 +2058,14 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_system_disk_performance_level = value;
+        self.input.launch_configuration_system_disk_performance_level = value;
         self
     }
     /// Wire name `LaunchConfiguration.PasswordInherit`: boolean. Example: `true`.
     pub fn launch_configuration_password_inherit(mut self, value: bool) -> Self {
-        self.launch_configuration_password_inherit = ::std::option::Option::Some(value);
+        self.input.launch_configuration_password_inherit = ::std::option::Option::Some(
+            value,
+        );
         self
     }
     /// Sets or clears `LaunchConfiguration.PasswordInherit`.
@@ -2470,7 +2073,7 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.launch_configuration_password_inherit = value;
+        self.input.launch_configuration_password_inherit = value;
         self
     }
     /// Wire name `LaunchConfiguration.ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -2478,7 +2081,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_resource_group_id = ::std::option::Option::Some(
+        self.input.launch_configuration_resource_group_id = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2488,7 +2091,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_resource_group_id = value;
+        self.input.launch_configuration_resource_group_id = value;
         self
     }
     /// Wire name `LaunchConfiguration.CreditSpecification`: string. Example: `Standard`.
@@ -2496,7 +2099,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_credit_specification = ::std::option::Option::Some(
+        self.input.launch_configuration_credit_specification = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2506,7 +2109,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_credit_specification = value;
+        self.input.launch_configuration_credit_specification = value;
         self
     }
     /// Wire name `LaunchConfiguration.Password`: string, secret (redacted in `Debug`).
@@ -2514,7 +2117,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_password = ::std::option::Option::Some(value.into());
+        self.input.launch_configuration_password = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `LaunchConfiguration.Password`.
@@ -2522,7 +2127,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_password = value;
+        self.input.launch_configuration_password = value;
         self
     }
     /// Wire name `LaunchConfiguration.DeploymentSetId`: string. Example: `ds-bp1frxuzdg87zh4p****`.
@@ -2530,7 +2135,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_deployment_set_id = ::std::option::Option::Some(
+        self.input.launch_configuration_deployment_set_id = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2540,7 +2145,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_deployment_set_id = value;
+        self.input.launch_configuration_deployment_set_id = value;
         self
     }
     /// Wire name `LaunchTemplateConfig`: list of [`LaunchTemplateConfigItem`].
@@ -2548,7 +2153,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<LaunchTemplateConfigItem>,
     ) -> Self {
-        self.launch_template_config = ::std::option::Option::Some(value);
+        self.input.launch_template_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LaunchTemplateConfig`.
@@ -2556,7 +2161,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<LaunchTemplateConfigItem>>,
     ) -> Self {
-        self.launch_template_config = value;
+        self.input.launch_template_config = value;
         self
     }
     /// Wire name `LaunchConfiguration.DataDisk`: list of [`LaunchConfigurationDataDiskItem`].
@@ -2564,7 +2169,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<LaunchConfigurationDataDiskItem>,
     ) -> Self {
-        self.launch_configuration_data_disk = ::std::option::Option::Some(value);
+        self.input.launch_configuration_data_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LaunchConfiguration.DataDisk`.
@@ -2572,7 +2177,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<LaunchConfigurationDataDiskItem>>,
     ) -> Self {
-        self.launch_configuration_data_disk = value;
+        self.input.launch_configuration_data_disk = value;
         self
     }
     /// Wire name `LaunchConfiguration.Tag`: list of [`LaunchConfigurationTagItem`].
@@ -2580,7 +2185,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<LaunchConfigurationTagItem>,
     ) -> Self {
-        self.launch_configuration_tag = ::std::option::Option::Some(value);
+        self.input.launch_configuration_tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LaunchConfiguration.Tag`.
@@ -2588,7 +2193,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<LaunchConfigurationTagItem>>,
     ) -> Self {
-        self.launch_configuration_tag = value;
+        self.input.launch_configuration_tag = value;
         self
     }
     /// Wire name `SystemDiskConfig`: list of [`SystemDiskConfigItem`].
@@ -2596,7 +2201,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<SystemDiskConfigItem>,
     ) -> Self {
-        self.system_disk_config = ::std::option::Option::Some(value);
+        self.input.system_disk_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SystemDiskConfig`.
@@ -2604,7 +2209,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<SystemDiskConfigItem>>,
     ) -> Self {
-        self.system_disk_config = value;
+        self.input.system_disk_config = value;
         self
     }
     /// Wire name `DataDiskConfig`: list of [`DataDiskConfigItem`].
@@ -2612,7 +2217,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<DataDiskConfigItem>,
     ) -> Self {
-        self.data_disk_config = ::std::option::Option::Some(value);
+        self.input.data_disk_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDiskConfig`.
@@ -2620,7 +2225,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<DataDiskConfigItem>>,
     ) -> Self {
-        self.data_disk_config = value;
+        self.input.data_disk_config = value;
         self
     }
     /// Wire name `LaunchConfiguration.HostNames`: list of string. Example: `ecs-host-01`.
@@ -2628,7 +2233,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_host_names = ::std::option::Option::Some(value);
+        self.input.launch_configuration_host_names = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LaunchConfiguration.HostNames`.
@@ -2636,7 +2241,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.launch_configuration_host_names = value;
+        self.input.launch_configuration_host_names = value;
         self
     }
     /// Wire name `MinTargetCapacity`: string. Example: `20`.
@@ -2644,7 +2249,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.min_target_capacity = ::std::option::Option::Some(value.into());
+        self.input.min_target_capacity = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MinTargetCapacity`.
@@ -2652,7 +2257,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.min_target_capacity = value;
+        self.input.min_target_capacity = value;
         self
     }
     /// Wire name `LaunchConfiguration.SecurityGroupIds`: list of string.
@@ -2660,7 +2265,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_security_group_ids = ::std::option::Option::Some(
+        self.input.launch_configuration_security_group_ids = ::std::option::Option::Some(
             value,
         );
         self
@@ -2670,7 +2275,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.launch_configuration_security_group_ids = value;
+        self.input.launch_configuration_security_group_ids = value;
         self
     }
     /// Wire name `LaunchConfiguration.SystemDisk`: [`LaunchConfigurationSystemDisk`].
@@ -2678,7 +2283,7 @@ impl<
         mut self,
         value: LaunchConfigurationSystemDisk,
     ) -> Self {
-        self.launch_configuration_system_disk = ::std::option::Option::Some(value);
+        self.input.launch_configuration_system_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LaunchConfiguration.SystemDisk`.
@@ -2686,7 +2291,7 @@ impl<
         mut self,
         value: ::std::option::Option<LaunchConfigurationSystemDisk>,
     ) -> Self {
-        self.launch_configuration_system_disk = value;
+        self.input.launch_configuration_system_disk = value;
         self
     }
     /// Wire name `LaunchConfiguration.Arn`: list of [`LaunchConfigurationArnItem`].
@@ -2694,7 +2299,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<LaunchConfigurationArnItem>,
     ) -> Self {
-        self.launch_configuration_arn = ::std::option::Option::Some(value);
+        self.input.launch_configuration_arn = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LaunchConfiguration.Arn`.
@@ -2702,12 +2307,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<LaunchConfigurationArnItem>>,
     ) -> Self {
-        self.launch_configuration_arn = value;
+        self.input.launch_configuration_arn = value;
         self
     }
     /// Wire name `HibernationOptionsConfigured`: boolean. Example: `false`.
     pub fn hibernation_options_configured(mut self, value: bool) -> Self {
-        self.hibernation_options_configured = ::std::option::Option::Some(value);
+        self.input.hibernation_options_configured = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HibernationOptionsConfigured`.
@@ -2715,7 +2320,7 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.hibernation_options_configured = value;
+        self.input.hibernation_options_configured = value;
         self
     }
     /// Wire name `LaunchConfiguration.AutoReleaseTime`: string. Example: `2018-01-01T12:05:00Z`.
@@ -2723,7 +2328,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_auto_release_time = ::std::option::Option::Some(
+        self.input.launch_configuration_auto_release_time = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2733,7 +2338,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_auto_release_time = value;
+        self.input.launch_configuration_auto_release_time = value;
         self
     }
     /// Wire name `LaunchConfiguration.ImageFamily`: string. Example: `hangzhou-daily-update`.
@@ -2741,7 +2346,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_image_family = ::std::option::Option::Some(
+        self.input.launch_configuration_image_family = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2751,12 +2356,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_configuration_image_family = value;
+        self.input.launch_configuration_image_family = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -2764,12 +2369,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ResourcePoolOptions`: [`ResourcePoolOptions`], sent as one JSON string.
     pub fn resource_pool_options(mut self, value: ResourcePoolOptions) -> Self {
-        self.resource_pool_options = ::std::option::Option::Some(value);
+        self.input.resource_pool_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ResourcePoolOptions`.
@@ -2777,12 +2382,12 @@ impl<
         mut self,
         value: ::std::option::Option<ResourcePoolOptions>,
     ) -> Self {
-        self.resource_pool_options = value;
+        self.input.resource_pool_options = value;
         self
     }
     /// Wire name `LaunchConfiguration`: [`LaunchConfiguration`].
     pub fn launch_configuration(mut self, value: LaunchConfiguration) -> Self {
-        self.launch_configuration = ::std::option::Option::Some(value);
+        self.input.launch_configuration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LaunchConfiguration`.
@@ -2790,12 +2395,12 @@ impl<
         mut self,
         value: ::std::option::Option<LaunchConfiguration>,
     ) -> Self {
-        self.launch_configuration = value;
+        self.input.launch_configuration = value;
         self
     }
     /// Wire name `PrePaidOptions`: [`PrePaidOptions`].
     pub fn pre_paid_options(mut self, value: PrePaidOptions) -> Self {
-        self.pre_paid_options = ::std::option::Option::Some(value);
+        self.input.pre_paid_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PrePaidOptions`.
@@ -2803,136 +2408,21 @@ impl<
         mut self,
         value: ::std::option::Option<PrePaidOptions>,
     ) -> Self {
-        self.pre_paid_options = value;
+        self.input.pre_paid_options = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    TotalTargetCapacity_,
-> CreateAutoProvisioningGroupBuilder<RegionId_, TotalTargetCapacity_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateAutoProvisioningGroupInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TotalTargetCapacity_: self::required::TotalTargetCapacity<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateAutoProvisioningGroupInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_group_id: self.resource_group_id,
-                auto_provisioning_group_name: self.auto_provisioning_group_name,
-                auto_provisioning_group_type: self.auto_provisioning_group_type,
-                spot_allocation_strategy: self.spot_allocation_strategy,
-                spot_instance_interruption_behavior: self
-                    .spot_instance_interruption_behavior,
-                spot_instance_pools_to_use_count: self.spot_instance_pools_to_use_count,
-                pay_as_you_go_allocation_strategy: self
-                    .pay_as_you_go_allocation_strategy,
-                excess_capacity_termination_policy: self
-                    .excess_capacity_termination_policy,
-                valid_from: self.valid_from,
-                valid_until: self.valid_until,
-                terminate_instances_with_expiration: self
-                    .terminate_instances_with_expiration,
-                terminate_instances: self.terminate_instances,
-                max_spot_price: self.max_spot_price,
-                total_target_capacity: <TotalTargetCapacity_ as self::required::TotalTargetCapacity<
-                    ::std::string::String,
-                >>::into_value(self.total_target_capacity),
-                pay_as_you_go_target_capacity: self.pay_as_you_go_target_capacity,
-                spot_target_capacity: self.spot_target_capacity,
-                default_target_capacity_type: self.default_target_capacity_type,
-                launch_template_id: self.launch_template_id,
-                launch_template_version: self.launch_template_version,
-                description: self.description,
-                client_token: self.client_token,
-                launch_configuration_image_id: self.launch_configuration_image_id,
-                launch_configuration_security_group_id: self
-                    .launch_configuration_security_group_id,
-                launch_configuration_io_optimized: self
-                    .launch_configuration_io_optimized,
-                launch_configuration_internet_charge_type: self
-                    .launch_configuration_internet_charge_type,
-                launch_configuration_internet_max_bandwidth_in: self
-                    .launch_configuration_internet_max_bandwidth_in,
-                launch_configuration_internet_max_bandwidth_out: self
-                    .launch_configuration_internet_max_bandwidth_out,
-                launch_configuration_instance_name: self
-                    .launch_configuration_instance_name,
-                launch_configuration_host_name: self.launch_configuration_host_name,
-                launch_configuration_instance_description: self
-                    .launch_configuration_instance_description,
-                launch_configuration_key_pair_name: self
-                    .launch_configuration_key_pair_name,
-                launch_configuration_ram_role_name: self
-                    .launch_configuration_ram_role_name,
-                launch_configuration_security_enhancement_strategy: self
-                    .launch_configuration_security_enhancement_strategy,
-                launch_configuration_user_data: self.launch_configuration_user_data,
-                launch_configuration_system_disk_category: self
-                    .launch_configuration_system_disk_category,
-                launch_configuration_system_disk_size: self
-                    .launch_configuration_system_disk_size,
-                launch_configuration_system_disk_name: self
-                    .launch_configuration_system_disk_name,
-                launch_configuration_system_disk_description: self
-                    .launch_configuration_system_disk_description,
-                launch_configuration_system_disk_performance_level: self
-                    .launch_configuration_system_disk_performance_level,
-                launch_configuration_password_inherit: self
-                    .launch_configuration_password_inherit,
-                launch_configuration_resource_group_id: self
-                    .launch_configuration_resource_group_id,
-                launch_configuration_credit_specification: self
-                    .launch_configuration_credit_specification,
-                launch_configuration_password: self.launch_configuration_password,
-                launch_configuration_deployment_set_id: self
-                    .launch_configuration_deployment_set_id,
-                launch_template_config: self.launch_template_config,
-                launch_configuration_data_disk: self.launch_configuration_data_disk,
-                launch_configuration_tag: self.launch_configuration_tag,
-                system_disk_config: self.system_disk_config,
-                data_disk_config: self.data_disk_config,
-                launch_configuration_host_names: self.launch_configuration_host_names,
-                min_target_capacity: self.min_target_capacity,
-                launch_configuration_security_group_ids: self
-                    .launch_configuration_security_group_ids,
-                launch_configuration_system_disk: self.launch_configuration_system_disk,
-                launch_configuration_arn: self.launch_configuration_arn,
-                hibernation_options_configured: self.hibernation_options_configured,
-                launch_configuration_auto_release_time: self
-                    .launch_configuration_auto_release_time,
-                launch_configuration_image_family: self
-                    .launch_configuration_image_family,
-                tag: self.tag,
-                resource_pool_options: self.resource_pool_options,
-                launch_configuration: self.launch_configuration,
-                pre_paid_options: self.pre_paid_options,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateAutoProvisioningGroupInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TotalTargetCapacity_: self::required::TotalTargetCapacity<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        TotalTargetCapacity_: self::required::TotalTargetCapacity,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -2942,46 +2432,30 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateAutoProvisioningGroupError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TotalTargetCapacity_: self::required::TotalTargetCapacity<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        TotalTargetCapacity_: self::required::TotalTargetCapacity,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateAutoProvisioningGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateAutoProvisioningGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateAutoProvisioningGroup` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `TotalTargetCapacity` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `TotalTargetCapacity` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateAutoProvisioningGroup` needs its required parameter `TotalTargetCapacity`",
         label = "`TotalTargetCapacity` is not set",
         note = "set it with `.total_target_capacity(…)` before this call"
     )]
-    pub trait TotalTargetCapacity<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::TotalTargetCapacity<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait TotalTargetCapacity {}
+    impl TotalTargetCapacity for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateAutoProvisioningGroup`. No description of our own yet: see the official API reference.

@@ -234,20 +234,12 @@ pub struct CreateAutoSnapshotPolicyBuilder<
     RepeatWeekdays_ = ::alibabacloud_runtime::Missing,
     RetentionDays_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    auto_snapshot_policy_name: ::std::option::Option<::std::string::String>,
-    time_points: TimePoints_,
-    repeat_weekdays: RepeatWeekdays_,
-    retention_days: RetentionDays_,
-    enable_cross_region_copy: ::std::option::Option<bool>,
-    target_copy_regions: ::std::option::Option<::std::string::String>,
-    storage_location_arn: ::std::option::Option<::std::string::String>,
-    copied_snapshots_retention_days: ::std::option::Option<i32>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    copy_encryption_configuration: ::std::option::Option<CopyEncryptionConfiguration>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateAutoSnapshotPolicyInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, TimePoints_, RepeatWeekdays_, RetentionDays_),
+    >,
 }
 impl CreateAutoSnapshotPolicyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -257,20 +249,23 @@ impl CreateAutoSnapshotPolicyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateAutoSnapshotPolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            auto_snapshot_policy_name: ::std::option::Option::None,
-            time_points: ::alibabacloud_runtime::Missing,
-            repeat_weekdays: ::alibabacloud_runtime::Missing,
-            retention_days: ::alibabacloud_runtime::Missing,
-            enable_cross_region_copy: ::std::option::Option::None,
-            target_copy_regions: ::std::option::Option::None,
-            storage_location_arn: ::std::option::Option::None,
-            copied_snapshots_retention_days: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            copy_encryption_configuration: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateAutoSnapshotPolicyInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_snapshot_policy_name: ::std::option::Option::None,
+                time_points: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                repeat_weekdays: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                retention_days: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                enable_cross_region_copy: ::std::option::Option::None,
+                target_copy_regions: ::std::option::Option::None,
+                storage_location_arn: ::std::option::Option::None,
+                copied_snapshots_retention_days: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                copy_encryption_configuration: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -287,29 +282,20 @@ impl<
 > {
     /// Wire name `regionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateAutoSnapshotPolicyBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         TimePoints_,
         RepeatWeekdays_,
         RetentionDays_,
     > {
+        self.input.region_id = value.into();
         CreateAutoSnapshotPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            auto_snapshot_policy_name: self.auto_snapshot_policy_name,
-            time_points: self.time_points,
-            repeat_weekdays: self.repeat_weekdays,
-            retention_days: self.retention_days,
-            enable_cross_region_copy: self.enable_cross_region_copy,
-            target_copy_regions: self.target_copy_regions,
-            storage_location_arn: self.storage_location_arn,
-            copied_snapshots_retention_days: self.copied_snapshots_retention_days,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
-            copy_encryption_configuration: self.copy_encryption_configuration,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `autoSnapshotPolicyName`: string. Example: `TestName`.
@@ -317,7 +303,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_snapshot_policy_name = ::std::option::Option::Some(value.into());
+        self.input.auto_snapshot_policy_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `autoSnapshotPolicyName`.
@@ -325,88 +311,66 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_snapshot_policy_name = value;
+        self.input.auto_snapshot_policy_name = value;
         self
     }
     /// Wire name `timePoints`: string, required. Example: `["0", "1", … "23"]`.
     pub fn time_points(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateAutoSnapshotPolicyBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         RepeatWeekdays_,
         RetentionDays_,
     > {
+        self.input.time_points = value.into();
         CreateAutoSnapshotPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            auto_snapshot_policy_name: self.auto_snapshot_policy_name,
-            time_points: value.into(),
-            repeat_weekdays: self.repeat_weekdays,
-            retention_days: self.retention_days,
-            enable_cross_region_copy: self.enable_cross_region_copy,
-            target_copy_regions: self.target_copy_regions,
-            storage_location_arn: self.storage_location_arn,
-            copied_snapshots_retention_days: self.copied_snapshots_retention_days,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
-            copy_encryption_configuration: self.copy_encryption_configuration,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `repeatWeekdays`: string, required. Example: `["1","2"]`.
     pub fn repeat_weekdays(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateAutoSnapshotPolicyBuilder<
         RegionId_,
         TimePoints_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         RetentionDays_,
     > {
+        self.input.repeat_weekdays = value.into();
         CreateAutoSnapshotPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            auto_snapshot_policy_name: self.auto_snapshot_policy_name,
-            time_points: self.time_points,
-            repeat_weekdays: value.into(),
-            retention_days: self.retention_days,
-            enable_cross_region_copy: self.enable_cross_region_copy,
-            target_copy_regions: self.target_copy_regions,
-            storage_location_arn: self.storage_location_arn,
-            copied_snapshots_retention_days: self.copied_snapshots_retention_days,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
-            copy_encryption_configuration: self.copy_encryption_configuration,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `retentionDays`: 32-bit integer, required. Example: `30`.
     pub fn retention_days(
-        self,
+        mut self,
         value: i32,
-    ) -> CreateAutoSnapshotPolicyBuilder<RegionId_, TimePoints_, RepeatWeekdays_, i32> {
+    ) -> CreateAutoSnapshotPolicyBuilder<
+        RegionId_,
+        TimePoints_,
+        RepeatWeekdays_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.retention_days = value;
         CreateAutoSnapshotPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            auto_snapshot_policy_name: self.auto_snapshot_policy_name,
-            time_points: self.time_points,
-            repeat_weekdays: self.repeat_weekdays,
-            retention_days: value,
-            enable_cross_region_copy: self.enable_cross_region_copy,
-            target_copy_regions: self.target_copy_regions,
-            storage_location_arn: self.storage_location_arn,
-            copied_snapshots_retention_days: self.copied_snapshots_retention_days,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
-            copy_encryption_configuration: self.copy_encryption_configuration,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EnableCrossRegionCopy`: boolean. Example: `false`.
     pub fn enable_cross_region_copy(mut self, value: bool) -> Self {
-        self.enable_cross_region_copy = ::std::option::Option::Some(value);
+        self.input.enable_cross_region_copy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableCrossRegionCopy`.
@@ -414,7 +378,7 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.enable_cross_region_copy = value;
+        self.input.enable_cross_region_copy = value;
         self
     }
     /// Wire name `TargetCopyRegions`: string. Example: `["cn-hangzhou"]`.
@@ -422,7 +386,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.target_copy_regions = ::std::option::Option::Some(value.into());
+        self.input.target_copy_regions = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `TargetCopyRegions`.
@@ -430,7 +394,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.target_copy_regions = value;
+        self.input.target_copy_regions = value;
         self
     }
     /// Wire name `StorageLocationArn`: string. Example: `null`.
@@ -438,7 +402,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.storage_location_arn = ::std::option::Option::Some(value.into());
+        self.input.storage_location_arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StorageLocationArn`.
@@ -446,12 +410,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.storage_location_arn = value;
+        self.input.storage_location_arn = value;
         self
     }
     /// Wire name `CopiedSnapshotsRetentionDays`: 32-bit integer. Example: `30`.
     pub fn copied_snapshots_retention_days(mut self, value: i32) -> Self {
-        self.copied_snapshots_retention_days = ::std::option::Option::Some(value);
+        self.input.copied_snapshots_retention_days = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CopiedSnapshotsRetentionDays`.
@@ -459,12 +423,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.copied_snapshots_retention_days = value;
+        self.input.copied_snapshots_retention_days = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -472,7 +436,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-aek2kkmhmhs****`.
@@ -480,7 +444,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -488,7 +452,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `CopyEncryptionConfiguration`: [`CopyEncryptionConfiguration`].
@@ -496,7 +460,7 @@ impl<
         mut self,
         value: CopyEncryptionConfiguration,
     ) -> Self {
-        self.copy_encryption_configuration = ::std::option::Option::Some(value);
+        self.input.copy_encryption_configuration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CopyEncryptionConfiguration`.
@@ -504,75 +468,23 @@ impl<
         mut self,
         value: ::std::option::Option<CopyEncryptionConfiguration>,
     ) -> Self {
-        self.copy_encryption_configuration = value;
+        self.input.copy_encryption_configuration = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    TimePoints_,
-    RepeatWeekdays_,
-    RetentionDays_,
-> CreateAutoSnapshotPolicyBuilder<
-    RegionId_,
-    TimePoints_,
-    RepeatWeekdays_,
-    RetentionDays_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateAutoSnapshotPolicyInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TimePoints_: self::required::TimePoints<::std::string::String>,
-        RepeatWeekdays_: self::required::RepeatWeekdays<::std::string::String>,
-        RetentionDays_: self::required::RetentionDays<i32>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateAutoSnapshotPolicyInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                auto_snapshot_policy_name: self.auto_snapshot_policy_name,
-                time_points: <TimePoints_ as self::required::TimePoints<
-                    ::std::string::String,
-                >>::into_value(self.time_points),
-                repeat_weekdays: <RepeatWeekdays_ as self::required::RepeatWeekdays<
-                    ::std::string::String,
-                >>::into_value(self.repeat_weekdays),
-                retention_days: <RetentionDays_ as self::required::RetentionDays<
-                    i32,
-                >>::into_value(self.retention_days),
-                enable_cross_region_copy: self.enable_cross_region_copy,
-                target_copy_regions: self.target_copy_regions,
-                storage_location_arn: self.storage_location_arn,
-                copied_snapshots_retention_days: self.copied_snapshots_retention_days,
-                tag: self.tag,
-                resource_group_id: self.resource_group_id,
-                copy_encryption_configuration: self.copy_encryption_configuration,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateAutoSnapshotPolicyInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TimePoints_: self::required::TimePoints<::std::string::String>,
-        RepeatWeekdays_: self::required::RepeatWeekdays<::std::string::String>,
-        RetentionDays_: self::required::RetentionDays<i32>,
+        RegionId_: self::required::RegionId,
+        TimePoints_: self::required::TimePoints,
+        RepeatWeekdays_: self::required::RepeatWeekdays,
+        RetentionDays_: self::required::RetentionDays,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -582,77 +494,48 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateAutoSnapshotPolicyError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TimePoints_: self::required::TimePoints<::std::string::String>,
-        RepeatWeekdays_: self::required::RepeatWeekdays<::std::string::String>,
-        RetentionDays_: self::required::RetentionDays<i32>,
+        RegionId_: self::required::RegionId,
+        TimePoints_: self::required::TimePoints,
+        RepeatWeekdays_: self::required::RepeatWeekdays,
+        RetentionDays_: self::required::RetentionDays,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateAutoSnapshotPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateAutoSnapshotPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `regionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `regionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateAutoSnapshotPolicy` needs its required parameter `regionId`",
         label = "`regionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `timePoints` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `timePoints` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateAutoSnapshotPolicy` needs its required parameter `timePoints`",
         label = "`timePoints` is not set",
         note = "set it with `.time_points(…)` before this call"
     )]
-    pub trait TimePoints<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `repeatWeekdays` once it is set, so `send` and `build` can require it.
+    pub trait TimePoints {}
+    impl TimePoints for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `repeatWeekdays` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateAutoSnapshotPolicy` needs its required parameter `repeatWeekdays`",
         label = "`repeatWeekdays` is not set",
         note = "set it with `.repeat_weekdays(…)` before this call"
     )]
-    pub trait RepeatWeekdays<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `retentionDays` once it is set, so `send` and `build` can require it.
+    pub trait RepeatWeekdays {}
+    impl RepeatWeekdays for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `retentionDays` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateAutoSnapshotPolicy` needs its required parameter `retentionDays`",
         label = "`retentionDays` is not set",
         note = "set it with `.retention_days(…)` before this call"
     )]
-    pub trait RetentionDays<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::TimePoints<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RepeatWeekdays<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RetentionDays<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
+    pub trait RetentionDays {}
+    impl RetentionDays for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateAutoSnapshotPolicy`. No description of our own yet: see the official API reference.

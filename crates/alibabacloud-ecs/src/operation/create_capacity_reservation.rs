@@ -282,22 +282,12 @@ pub struct CreateCapacityReservationBuilder<
     InstanceType_ = ::alibabacloud_runtime::Missing,
     ZoneId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    client_token: ::std::option::Option<::std::string::String>,
-    private_pool_options_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    private_pool_options_match_criteria: ::std::option::Option<::std::string::String>,
-    instance_amount: InstanceAmount_,
-    instance_type: InstanceType_,
-    start_time: ::std::option::Option<::std::string::String>,
-    end_time: ::std::option::Option<::std::string::String>,
-    end_time_type: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    zone_id: ZoneId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateCapacityReservationInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, InstanceAmount_, InstanceType_, ZoneId_),
+    >,
 }
 impl CreateCapacityReservationBuilder<
     ::alibabacloud_runtime::Missing,
@@ -307,22 +297,25 @@ impl CreateCapacityReservationBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateCapacityReservationBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            private_pool_options_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            private_pool_options_match_criteria: ::std::option::Option::None,
-            instance_amount: ::alibabacloud_runtime::Missing,
-            instance_type: ::alibabacloud_runtime::Missing,
-            start_time: ::std::option::Option::None,
-            end_time: ::std::option::Option::None,
-            end_time_type: ::std::option::Option::None,
-            platform: ::std::option::Option::None,
-            zone_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateCapacityReservationInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                private_pool_options_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                private_pool_options_match_criteria: ::std::option::Option::None,
+                instance_amount: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                start_time: ::std::option::Option::None,
+                end_time: ::std::option::Option::None,
+                end_time_type: ::std::option::Option::None,
+                platform: ::std::option::Option::None,
+                zone_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -334,32 +327,20 @@ impl<
 > CreateCapacityReservationBuilder<RegionId_, InstanceAmount_, InstanceType_, ZoneId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCapacityReservationBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         InstanceAmount_,
         InstanceType_,
         ZoneId_,
     > {
+        self.input.region_id = value.into();
         CreateCapacityReservationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            client_token: self.client_token,
-            private_pool_options_name: self.private_pool_options_name,
-            description: self.description,
-            private_pool_options_match_criteria: self
-                .private_pool_options_match_criteria,
-            instance_amount: self.instance_amount,
-            instance_type: self.instance_type,
-            start_time: self.start_time,
-            end_time: self.end_time,
-            end_time_type: self.end_time_type,
-            platform: self.platform,
-            zone_id: self.zone_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -367,7 +348,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -375,12 +356,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -388,7 +369,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `0c593ea1-3bea-11e9-b96b-88e9fe637760`.
@@ -396,7 +377,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -404,7 +385,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `PrivatePoolOptions.Name`: string. Example: `crpTestName`.
@@ -412,7 +393,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_name = ::std::option::Option::Some(value.into());
+        self.input.private_pool_options_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivatePoolOptions.Name`.
@@ -420,7 +401,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_name = value;
+        self.input.private_pool_options_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -428,7 +409,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -436,7 +417,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `PrivatePoolOptions.MatchCriteria`: string. The service's default: `Open`. Example: `Open`.
@@ -444,7 +425,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_match_criteria = ::std::option::Option::Some(
+        self.input.private_pool_options_match_criteria = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -454,62 +435,43 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_match_criteria = value;
+        self.input.private_pool_options_match_criteria = value;
         self
     }
     /// Wire name `InstanceAmount`: 32-bit integer, required. Example: `2`.
     pub fn instance_amount(
-        self,
+        mut self,
         value: i32,
-    ) -> CreateCapacityReservationBuilder<RegionId_, i32, InstanceType_, ZoneId_> {
+    ) -> CreateCapacityReservationBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        InstanceType_,
+        ZoneId_,
+    > {
+        self.input.instance_amount = value;
         CreateCapacityReservationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            client_token: self.client_token,
-            private_pool_options_name: self.private_pool_options_name,
-            description: self.description,
-            private_pool_options_match_criteria: self
-                .private_pool_options_match_criteria,
-            instance_amount: value,
-            instance_type: self.instance_type,
-            start_time: self.start_time,
-            end_time: self.end_time,
-            end_time_type: self.end_time_type,
-            platform: self.platform,
-            zone_id: self.zone_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceType`: string, required. Example: `ecs.g6.xlarge`.
     pub fn instance_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateCapacityReservationBuilder<
         RegionId_,
         InstanceAmount_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ZoneId_,
     > {
+        self.input.instance_type = value.into();
         CreateCapacityReservationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            client_token: self.client_token,
-            private_pool_options_name: self.private_pool_options_name,
-            description: self.description,
-            private_pool_options_match_criteria: self
-                .private_pool_options_match_criteria,
-            instance_amount: self.instance_amount,
-            instance_type: value.into(),
-            start_time: self.start_time,
-            end_time: self.end_time,
-            end_time_type: self.end_time_type,
-            platform: self.platform,
-            zone_id: self.zone_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `StartTime`: string. Example: `2021-10-30T05:32:00Z`.
@@ -517,7 +479,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.input.start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
@@ -525,7 +487,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.start_time = value;
+        self.input.start_time = value;
         self
     }
     /// Wire name `EndTime`: string. Example: `2021-10-30T06:32:00Z`.
@@ -533,7 +495,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.end_time = ::std::option::Option::Some(value.into());
+        self.input.end_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EndTime`.
@@ -541,7 +503,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.end_time = value;
+        self.input.end_time = value;
         self
     }
     /// Wire name `EndTimeType`: string. Example: `Unlimited`.
@@ -549,7 +511,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.end_time_type = ::std::option::Option::Some(value.into());
+        self.input.end_time_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EndTimeType`.
@@ -557,7 +519,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.end_time_type = value;
+        self.input.end_time_type = value;
         self
     }
     /// Wire name `Platform`: string. The service's default: `linux`. Example: `Linux`.
@@ -565,7 +527,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform = ::std::option::Option::Some(value.into());
+        self.input.platform = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Platform`.
@@ -573,103 +535,41 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.platform = value;
+        self.input.platform = value;
         self
     }
     /// Wire name `ZoneId`: list of string, required. Example: `cn-hangzhou-h`.
     pub fn zone_id(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> CreateCapacityReservationBuilder<
         RegionId_,
         InstanceAmount_,
         InstanceType_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.zone_id = value;
         CreateCapacityReservationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            client_token: self.client_token,
-            private_pool_options_name: self.private_pool_options_name,
-            description: self.description,
-            private_pool_options_match_criteria: self
-                .private_pool_options_match_criteria,
-            instance_amount: self.instance_amount,
-            instance_type: self.instance_type,
-            start_time: self.start_time,
-            end_time: self.end_time,
-            end_time_type: self.end_time_type,
-            platform: self.platform,
-            zone_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    InstanceAmount_,
-    InstanceType_,
-    ZoneId_,
-> CreateCapacityReservationBuilder<RegionId_, InstanceAmount_, InstanceType_, ZoneId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateCapacityReservationInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceAmount_: self::required::InstanceAmount<i32>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
-        ZoneId_: self::required::ZoneId<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateCapacityReservationInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-                client_token: self.client_token,
-                private_pool_options_name: self.private_pool_options_name,
-                description: self.description,
-                private_pool_options_match_criteria: self
-                    .private_pool_options_match_criteria,
-                instance_amount: <InstanceAmount_ as self::required::InstanceAmount<
-                    i32,
-                >>::into_value(self.instance_amount),
-                instance_type: <InstanceType_ as self::required::InstanceType<
-                    ::std::string::String,
-                >>::into_value(self.instance_type),
-                start_time: self.start_time,
-                end_time: self.end_time,
-                end_time_type: self.end_time_type,
-                platform: self.platform,
-                zone_id: <ZoneId_ as self::required::ZoneId<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.zone_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateCapacityReservationInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceAmount_: self::required::InstanceAmount<i32>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
-        ZoneId_: self::required::ZoneId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        InstanceAmount_: self::required::InstanceAmount,
+        InstanceType_: self::required::InstanceType,
+        ZoneId_: self::required::ZoneId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -679,78 +579,48 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateCapacityReservationError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceAmount_: self::required::InstanceAmount<i32>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
-        ZoneId_: self::required::ZoneId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        InstanceAmount_: self::required::InstanceAmount,
+        InstanceType_: self::required::InstanceType,
+        ZoneId_: self::required::ZoneId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateCapacityReservationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateCapacityReservationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCapacityReservation` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceAmount` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceAmount` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCapacityReservation` needs its required parameter `InstanceAmount`",
         label = "`InstanceAmount` is not set",
         note = "set it with `.instance_amount(…)` before this call"
     )]
-    pub trait InstanceAmount<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceType` once it is set, so `send` and `build` can require it.
+    pub trait InstanceAmount {}
+    impl InstanceAmount for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCapacityReservation` needs its required parameter `InstanceType`",
         label = "`InstanceType` is not set",
         note = "set it with `.instance_type(…)` before this call"
     )]
-    pub trait InstanceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ZoneId` once it is set, so `send` and `build` can require it.
+    pub trait InstanceType {}
+    impl InstanceType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ZoneId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCapacityReservation` needs its required parameter `ZoneId`",
         label = "`ZoneId` is not set",
         note = "set it with `.zone_id(…)` before this call"
     )]
-    pub trait ZoneId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceAmount<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
-}
-impl self::required::InstanceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ZoneId<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait ZoneId {}
+    impl ZoneId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateCapacityReservation`. No description of our own yet: see the official API reference.

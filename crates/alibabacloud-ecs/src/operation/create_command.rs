@@ -180,20 +180,10 @@ pub struct CreateCommandBuilder<
     Type_ = ::alibabacloud_runtime::Missing,
     CommandContent_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    name: Name_,
-    description: ::std::option::Option<::std::string::String>,
-    r#type: Type_,
-    command_content: CommandContent_,
-    working_dir: ::std::option::Option<::std::string::String>,
-    timeout: ::std::option::Option<i64>,
-    enable_parameter: ::std::option::Option<bool>,
-    content_encoding: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    launcher: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateCommandInput,
+    state: ::std::marker::PhantomData<(RegionId_, Name_, Type_, CommandContent_)>,
 }
 impl CreateCommandBuilder<
     ::alibabacloud_runtime::Missing,
@@ -203,20 +193,23 @@ impl CreateCommandBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateCommandBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            name: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            r#type: ::alibabacloud_runtime::Missing,
-            command_content: ::alibabacloud_runtime::Missing,
-            working_dir: ::std::option::Option::None,
-            timeout: ::std::option::Option::None,
-            enable_parameter: ::std::option::Option::None,
-            content_encoding: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            launcher: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateCommandInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                r#type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                command_content: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                working_dir: ::std::option::Option::None,
+                timeout: ::std::option::Option::None,
+                enable_parameter: ::std::option::Option::None,
+                content_encoding: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                launcher: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -228,46 +221,38 @@ impl<
 > CreateCommandBuilder<RegionId_, Name_, Type_, CommandContent_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateCommandBuilder<::std::string::String, Name_, Type_, CommandContent_> {
+    ) -> CreateCommandBuilder<
+        ::alibabacloud_runtime::Set,
+        Name_,
+        Type_,
+        CommandContent_,
+    > {
+        self.input.region_id = value.into();
         CreateCommandBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            name: self.name,
-            description: self.description,
-            r#type: self.r#type,
-            command_content: self.command_content,
-            working_dir: self.working_dir,
-            timeout: self.timeout,
-            enable_parameter: self.enable_parameter,
-            content_encoding: self.content_encoding,
-            resource_group_id: self.resource_group_id,
-            launcher: self.launcher,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Name`: string, required. Example: `testName`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateCommandBuilder<RegionId_, ::std::string::String, Type_, CommandContent_> {
+    ) -> CreateCommandBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        Type_,
+        CommandContent_,
+    > {
+        self.input.name = value.into();
         CreateCommandBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            name: value.into(),
-            description: self.description,
-            r#type: self.r#type,
-            command_content: self.command_content,
-            working_dir: self.working_dir,
-            timeout: self.timeout,
-            enable_parameter: self.enable_parameter,
-            content_encoding: self.content_encoding,
-            resource_group_id: self.resource_group_id,
-            launcher: self.launcher,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -275,7 +260,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -283,51 +268,38 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Type`: string, required. Example: `RunShellScript`.
     pub fn r#type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateCommandBuilder<RegionId_, Name_, ::std::string::String, CommandContent_> {
+    ) -> CreateCommandBuilder<
+        RegionId_,
+        Name_,
+        ::alibabacloud_runtime::Set,
+        CommandContent_,
+    > {
+        self.input.r#type = value.into();
         CreateCommandBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            name: self.name,
-            description: self.description,
-            r#type: value.into(),
-            command_content: self.command_content,
-            working_dir: self.working_dir,
-            timeout: self.timeout,
-            enable_parameter: self.enable_parameter,
-            content_encoding: self.content_encoding,
-            resource_group_id: self.resource_group_id,
-            launcher: self.launcher,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CommandContent`: string, required. Example: `ZWNobyAxMjM=`.
     pub fn command_content(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateCommandBuilder<RegionId_, Name_, Type_, ::std::string::String> {
+    ) -> CreateCommandBuilder<RegionId_, Name_, Type_, ::alibabacloud_runtime::Set> {
+        self.input.command_content = value.into();
         CreateCommandBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            name: self.name,
-            description: self.description,
-            r#type: self.r#type,
-            command_content: value.into(),
-            working_dir: self.working_dir,
-            timeout: self.timeout,
-            enable_parameter: self.enable_parameter,
-            content_encoding: self.content_encoding,
-            resource_group_id: self.resource_group_id,
-            launcher: self.launcher,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `WorkingDir`: string. Example: `/root/`.
@@ -335,7 +307,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.working_dir = ::std::option::Option::Some(value.into());
+        self.input.working_dir = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `WorkingDir`.
@@ -343,27 +315,27 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.working_dir = value;
+        self.input.working_dir = value;
         self
     }
     /// Wire name `Timeout`: 64-bit integer. Example: `60`.
     pub fn timeout(mut self, value: i64) -> Self {
-        self.timeout = ::std::option::Option::Some(value);
+        self.input.timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Timeout`.
     pub fn set_timeout(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.timeout = value;
+        self.input.timeout = value;
         self
     }
     /// Wire name `EnableParameter`: boolean. The service's default: `false`. Example: `false`.
     pub fn enable_parameter(mut self, value: bool) -> Self {
-        self.enable_parameter = ::std::option::Option::Some(value);
+        self.input.enable_parameter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableParameter`.
     pub fn set_enable_parameter(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.enable_parameter = value;
+        self.input.enable_parameter = value;
         self
     }
     /// Wire name `ContentEncoding`: string. Example: `PlainText`.
@@ -371,7 +343,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.content_encoding = ::std::option::Option::Some(value.into());
+        self.input.content_encoding = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ContentEncoding`.
@@ -379,7 +351,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.content_encoding = value;
+        self.input.content_encoding = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-123******`.
@@ -387,7 +359,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -395,7 +367,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Launcher`: string. Example: `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
@@ -403,7 +375,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launcher = ::std::option::Option::Some(value.into());
+        self.input.launcher = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Launcher`.
@@ -411,12 +383,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launcher = value;
+        self.input.launcher = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -424,66 +396,23 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    Name_,
-    Type_,
-    CommandContent_,
-> CreateCommandBuilder<RegionId_, Name_, Type_, CommandContent_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateCommandInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-        Type_: self::required::Type<::std::string::String>,
-        CommandContent_: self::required::CommandContent<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateCommandInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                description: self.description,
-                r#type: <Type_ as self::required::Type<
-                    ::std::string::String,
-                >>::into_value(self.r#type),
-                command_content: <CommandContent_ as self::required::CommandContent<
-                    ::std::string::String,
-                >>::into_value(self.command_content),
-                working_dir: self.working_dir,
-                timeout: self.timeout,
-                enable_parameter: self.enable_parameter,
-                content_encoding: self.content_encoding,
-                resource_group_id: self.resource_group_id,
-                launcher: self.launcher,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateCommandInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-        Type_: self::required::Type<::std::string::String>,
-        CommandContent_: self::required::CommandContent<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        Name_: self::required::Name,
+        Type_: self::required::Type,
+        CommandContent_: self::required::CommandContent,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -493,77 +422,48 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateCommandError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-        Type_: self::required::Type<::std::string::String>,
-        CommandContent_: self::required::CommandContent<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        Name_: self::required::Name,
+        Type_: self::required::Type,
+        CommandContent_: self::required::CommandContent,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateCommandBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateCommandBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCommand` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCommand` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Type` once it is set, so `send` and `build` can require it.
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Type` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCommand` needs its required parameter `Type`",
         label = "`Type` is not set",
         note = "set it with `.r#type(…)` before this call"
     )]
-    pub trait Type<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CommandContent` once it is set, so `send` and `build` can require it.
+    pub trait Type {}
+    impl Type for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CommandContent` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateCommand` needs its required parameter `CommandContent`",
         label = "`CommandContent` is not set",
         note = "set it with `.command_content(…)` before this call"
     )]
-    pub trait CommandContent<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Type<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CommandContent<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait CommandContent {}
+    impl CommandContent for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateCommand`. No description of our own yet: see the official API reference.

@@ -128,15 +128,10 @@ pub struct CreateDedicatedHostClusterBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ZoneId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    dry_run: ::std::option::Option<bool>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    zone_id: ZoneId_,
-    dedicated_host_cluster_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateDedicatedHostClusterInput,
+    state: ::std::marker::PhantomData<(RegionId_, ZoneId_)>,
 }
 impl CreateDedicatedHostClusterBuilder<
     ::alibabacloud_runtime::Missing,
@@ -144,49 +139,48 @@ impl CreateDedicatedHostClusterBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateDedicatedHostClusterBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            dry_run: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            zone_id: ::alibabacloud_runtime::Missing,
-            dedicated_host_cluster_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateDedicatedHostClusterInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dry_run: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                zone_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dedicated_host_cluster_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, ZoneId_> CreateDedicatedHostClusterBuilder<RegionId_, ZoneId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateDedicatedHostClusterBuilder<::std::string::String, ZoneId_> {
+    ) -> CreateDedicatedHostClusterBuilder<::alibabacloud_runtime::Set, ZoneId_> {
+        self.input.region_id = value.into();
         CreateDedicatedHostClusterBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            dry_run: self.dry_run,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
-            zone_id: self.zone_id,
-            dedicated_host_cluster_name: self.dedicated_host_cluster_name,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DryRun`: boolean. The service's default: `false`. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -194,7 +188,7 @@ impl<RegionId_, ZoneId_> CreateDedicatedHostClusterBuilder<RegionId_, ZoneId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -202,7 +196,7 @@ impl<RegionId_, ZoneId_> CreateDedicatedHostClusterBuilder<RegionId_, ZoneId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -210,24 +204,20 @@ impl<RegionId_, ZoneId_> CreateDedicatedHostClusterBuilder<RegionId_, ZoneId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `ZoneId`: string, required. Example: `cn-hangzhou-f`.
     pub fn zone_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateDedicatedHostClusterBuilder<RegionId_, ::std::string::String> {
+    ) -> CreateDedicatedHostClusterBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.zone_id = value.into();
         CreateDedicatedHostClusterBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            dry_run: self.dry_run,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
-            zone_id: value.into(),
-            dedicated_host_cluster_name: self.dedicated_host_cluster_name,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DedicatedHostClusterName`: string. Example: `myDDHCluster`.
@@ -235,7 +225,9 @@ impl<RegionId_, ZoneId_> CreateDedicatedHostClusterBuilder<RegionId_, ZoneId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_name = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_cluster_name = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `DedicatedHostClusterName`.
@@ -243,7 +235,7 @@ impl<RegionId_, ZoneId_> CreateDedicatedHostClusterBuilder<RegionId_, ZoneId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_name = value;
+        self.input.dedicated_host_cluster_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `This-is-my-DDHCluster`.
@@ -251,7 +243,7 @@ impl<RegionId_, ZoneId_> CreateDedicatedHostClusterBuilder<RegionId_, ZoneId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -259,52 +251,21 @@ impl<RegionId_, ZoneId_> CreateDedicatedHostClusterBuilder<RegionId_, ZoneId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, ZoneId_> CreateDedicatedHostClusterBuilder<RegionId_, ZoneId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateDedicatedHostClusterInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ZoneId_: self::required::ZoneId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateDedicatedHostClusterInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                dry_run: self.dry_run,
-                tag: self.tag,
-                resource_group_id: self.resource_group_id,
-                zone_id: <ZoneId_ as self::required::ZoneId<
-                    ::std::string::String,
-                >>::into_value(self.zone_id),
-                dedicated_host_cluster_name: self.dedicated_host_cluster_name,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateDedicatedHostClusterInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ZoneId_: self::required::ZoneId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ZoneId_: self::required::ZoneId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -314,45 +275,30 @@ impl<RegionId_, ZoneId_> CreateDedicatedHostClusterBuilder<RegionId_, ZoneId_> {
         ::alibabacloud_runtime::SdkError<CreateDedicatedHostClusterError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ZoneId_: self::required::ZoneId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ZoneId_: self::required::ZoneId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateDedicatedHostClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateDedicatedHostClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDedicatedHostCluster` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ZoneId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ZoneId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDedicatedHostCluster` needs its required parameter `ZoneId`",
         label = "`ZoneId` is not set",
         note = "set it with `.zone_id(…)` before this call"
     )]
-    pub trait ZoneId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ZoneId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ZoneId {}
+    impl ZoneId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateDedicatedHostCluster`. No description of our own yet: see the official API reference.

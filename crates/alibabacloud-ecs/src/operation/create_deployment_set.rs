@@ -135,54 +135,43 @@ pub enum CreateDeploymentSetError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDeploymentSetBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    on_unable_to_redeploy_failed_instance: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    deployment_set_name: ::std::option::Option<::std::string::String>,
-    domain: ::std::option::Option<::std::string::String>,
-    granularity: ::std::option::Option<::std::string::String>,
-    strategy: ::std::option::Option<::std::string::String>,
-    group_count: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateDeploymentSetInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl CreateDeploymentSetBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateDeploymentSetBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            on_unable_to_redeploy_failed_instance: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            deployment_set_name: ::std::option::Option::None,
-            domain: ::std::option::Option::None,
-            granularity: ::std::option::Option::None,
-            strategy: ::std::option::Option::None,
-            group_count: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateDeploymentSetInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                on_unable_to_redeploy_failed_instance: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                deployment_set_name: ::std::option::Option::None,
+                domain: ::std::option::Option::None,
+                granularity: ::std::option::Option::None,
+                strategy: ::std::option::Option::None,
+                group_count: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateDeploymentSetBuilder<::std::string::String> {
+    ) -> CreateDeploymentSetBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         CreateDeploymentSetBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            on_unable_to_redeploy_failed_instance: self
-                .on_unable_to_redeploy_failed_instance,
-            description: self.description,
-            client_token: self.client_token,
-            deployment_set_name: self.deployment_set_name,
-            domain: self.domain,
-            granularity: self.granularity,
-            strategy: self.strategy,
-            group_count: self.group_count,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `OnUnableToRedeployFailedInstance`: string. Example: `CancelMembershipAndStart`.
@@ -190,7 +179,7 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.on_unable_to_redeploy_failed_instance = ::std::option::Option::Some(
+        self.input.on_unable_to_redeploy_failed_instance = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -200,7 +189,7 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.on_unable_to_redeploy_failed_instance = value;
+        self.input.on_unable_to_redeploy_failed_instance = value;
         self
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -208,7 +197,7 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -216,7 +205,7 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -224,7 +213,7 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -232,7 +221,7 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `DeploymentSetName`: string. Example: `testDeploymentSetName`.
@@ -240,7 +229,7 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.deployment_set_name = ::std::option::Option::Some(value.into());
+        self.input.deployment_set_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DeploymentSetName`.
@@ -248,7 +237,7 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.deployment_set_name = value;
+        self.input.deployment_set_name = value;
         self
     }
     /// Wire name `Domain`: string. Example: `Default`.
@@ -256,7 +245,7 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.domain = ::std::option::Option::Some(value.into());
+        self.input.domain = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Domain`.
@@ -264,7 +253,7 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.domain = value;
+        self.input.domain = value;
         self
     }
     /// Wire name `Granularity`: string. Example: `host`.
@@ -272,7 +261,7 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.granularity = ::std::option::Option::Some(value.into());
+        self.input.granularity = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Granularity`.
@@ -280,7 +269,7 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.granularity = value;
+        self.input.granularity = value;
         self
     }
     /// Wire name `Strategy`: string. Example: `Availability`.
@@ -288,7 +277,7 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.strategy = ::std::option::Option::Some(value.into());
+        self.input.strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Strategy`.
@@ -296,57 +285,30 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.strategy = value;
+        self.input.strategy = value;
         self
     }
     /// Wire name `GroupCount`: 64-bit integer. Example: `1`.
     pub fn group_count(mut self, value: i64) -> Self {
-        self.group_count = ::std::option::Option::Some(value);
+        self.input.group_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `GroupCount`.
     pub fn set_group_count(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.group_count = value;
+        self.input.group_count = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateDeploymentSetInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateDeploymentSetInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                on_unable_to_redeploy_failed_instance: self
-                    .on_unable_to_redeploy_failed_instance,
-                description: self.description,
-                client_token: self.client_token,
-                deployment_set_name: self.deployment_set_name,
-                domain: self.domain,
-                granularity: self.granularity,
-                strategy: self.strategy,
-                group_count: self.group_count,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateDeploymentSetInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -356,29 +318,21 @@ impl<RegionId_> CreateDeploymentSetBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<CreateDeploymentSetError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateDeploymentSetBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateDeploymentSetBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDeploymentSet` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateDeploymentSet`. No description of our own yet: see the official API reference.

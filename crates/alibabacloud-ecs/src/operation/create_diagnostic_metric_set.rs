@@ -102,13 +102,10 @@ pub struct CreateDiagnosticMetricSetBuilder<
     ResourceType_ = ::alibabacloud_runtime::Missing,
     MetricIds_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_type: ResourceType_,
-    metric_set_name: ::std::option::Option<::std::string::String>,
-    metric_ids: MetricIds_,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateDiagnosticMetricSetInput,
+    state: ::std::marker::PhantomData<(RegionId_, ResourceType_, MetricIds_)>,
 }
 impl CreateDiagnosticMetricSetBuilder<
     ::alibabacloud_runtime::Missing,
@@ -117,13 +114,16 @@ impl CreateDiagnosticMetricSetBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateDiagnosticMetricSetBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_type: ::alibabacloud_runtime::Missing,
-            metric_set_name: ::std::option::Option::None,
-            metric_ids: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateDiagnosticMetricSetInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                metric_set_name: ::std::option::Option::None,
+                metric_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -134,36 +134,36 @@ impl<
 > CreateDiagnosticMetricSetBuilder<RegionId_, ResourceType_, MetricIds_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDiagnosticMetricSetBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ResourceType_,
         MetricIds_,
     > {
+        self.input.region_id = value.into();
         CreateDiagnosticMetricSetBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_type: self.resource_type,
-            metric_set_name: self.metric_set_name,
-            metric_ids: self.metric_ids,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceType`: [`ResourceType`], required. Example: `instance`.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<ResourceType>,
-    ) -> CreateDiagnosticMetricSetBuilder<RegionId_, ResourceType, MetricIds_> {
+    ) -> CreateDiagnosticMetricSetBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        MetricIds_,
+    > {
+        self.input.resource_type = value.into();
         CreateDiagnosticMetricSetBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_type: value.into(),
-            metric_set_name: self.metric_set_name,
-            metric_ids: self.metric_ids,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MetricSetName`: string. Example: `The IDs of diagnostic metrics. You can specify up to 100 diagnostic metric IDs.`.
@@ -171,7 +171,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.metric_set_name = ::std::option::Option::Some(value.into());
+        self.input.metric_set_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MetricSetName`.
@@ -179,26 +179,24 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.metric_set_name = value;
+        self.input.metric_set_name = value;
         self
     }
     /// Wire name `MetricIds`: list of string, required.
     pub fn metric_ids(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> CreateDiagnosticMetricSetBuilder<
         RegionId_,
         ResourceType_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.metric_ids = value;
         CreateDiagnosticMetricSetBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_type: self.resource_type,
-            metric_set_name: self.metric_set_name,
-            metric_ids: value,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `The ID of the request.\n`.
@@ -206,7 +204,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -214,58 +212,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ResourceType_,
-    MetricIds_,
-> CreateDiagnosticMetricSetBuilder<RegionId_, ResourceType_, MetricIds_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateDiagnosticMetricSetInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<ResourceType>,
-        MetricIds_: self::required::MetricIds<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateDiagnosticMetricSetInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ResourceType,
-                >>::into_value(self.resource_type),
-                metric_set_name: self.metric_set_name,
-                metric_ids: <MetricIds_ as self::required::MetricIds<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.metric_ids),
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateDiagnosticMetricSetInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<ResourceType>,
-        MetricIds_: self::required::MetricIds<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        ResourceType_: self::required::ResourceType,
+        MetricIds_: self::required::MetricIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -275,62 +237,39 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateDiagnosticMetricSetError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<ResourceType>,
-        MetricIds_: self::required::MetricIds<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        ResourceType_: self::required::ResourceType,
+        MetricIds_: self::required::MetricIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateDiagnosticMetricSetBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateDiagnosticMetricSetBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDiagnosticMetricSet` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDiagnosticMetricSet` needs its required parameter `ResourceType`",
         label = "`ResourceType` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `MetricIds` once it is set, so `send` and `build` can require it.
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `MetricIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDiagnosticMetricSet` needs its required parameter `MetricIds`",
         label = "`MetricIds` is not set",
         note = "set it with `.metric_ids(…)` before this call"
     )]
-    pub trait MetricIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceType<ResourceType> for ResourceType {
-    fn into_value(self) -> ResourceType {
-        self
-    }
-}
-impl self::required::MetricIds<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait MetricIds {}
+    impl MetricIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateDiagnosticMetricSet`. No description of our own yet: see the official API reference.

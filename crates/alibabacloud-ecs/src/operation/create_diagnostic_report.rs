@@ -96,13 +96,10 @@ pub struct CreateDiagnosticReportBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ResourceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_id: ResourceId_,
-    metric_set_id: ::std::option::Option<::std::string::String>,
-    start_time: ::std::option::Option<::std::string::String>,
-    end_time: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateDiagnosticReportInput,
+    state: ::std::marker::PhantomData<(RegionId_, ResourceId_)>,
 }
 impl CreateDiagnosticReportBuilder<
     ::alibabacloud_runtime::Missing,
@@ -110,45 +107,44 @@ impl CreateDiagnosticReportBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateDiagnosticReportBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_id: ::alibabacloud_runtime::Missing,
-            metric_set_id: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
-            end_time: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateDiagnosticReportInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                metric_set_id: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+                end_time: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, ResourceId_> CreateDiagnosticReportBuilder<RegionId_, ResourceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateDiagnosticReportBuilder<::std::string::String, ResourceId_> {
+    ) -> CreateDiagnosticReportBuilder<::alibabacloud_runtime::Set, ResourceId_> {
+        self.input.region_id = value.into();
         CreateDiagnosticReportBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_id: self.resource_id,
-            metric_set_id: self.metric_set_id,
-            start_time: self.start_time,
-            end_time: self.end_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceId`: string, required. Example: `i-uf6i0tv2refv8wz*****`.
     pub fn resource_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateDiagnosticReportBuilder<RegionId_, ::std::string::String> {
+    ) -> CreateDiagnosticReportBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.resource_id = value.into();
         CreateDiagnosticReportBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_id: value.into(),
-            metric_set_id: self.metric_set_id,
-            start_time: self.start_time,
-            end_time: self.end_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MetricSetId`: string. Example: `dms-uf6i0tv2refv8wz*****`.
@@ -156,7 +152,7 @@ impl<RegionId_, ResourceId_> CreateDiagnosticReportBuilder<RegionId_, ResourceId
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.metric_set_id = ::std::option::Option::Some(value.into());
+        self.input.metric_set_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MetricSetId`.
@@ -164,7 +160,7 @@ impl<RegionId_, ResourceId_> CreateDiagnosticReportBuilder<RegionId_, ResourceId
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.metric_set_id = value;
+        self.input.metric_set_id = value;
         self
     }
     /// Wire name `StartTime`: string. Example: `2022-07-11T12:00:00Z`.
@@ -172,7 +168,7 @@ impl<RegionId_, ResourceId_> CreateDiagnosticReportBuilder<RegionId_, ResourceId
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.input.start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
@@ -180,7 +176,7 @@ impl<RegionId_, ResourceId_> CreateDiagnosticReportBuilder<RegionId_, ResourceId
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.start_time = value;
+        self.input.start_time = value;
         self
     }
     /// Wire name `EndTime`: string. Example: `2022-07-11T14:00:00Z`.
@@ -188,7 +184,7 @@ impl<RegionId_, ResourceId_> CreateDiagnosticReportBuilder<RegionId_, ResourceId
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.end_time = ::std::option::Option::Some(value.into());
+        self.input.end_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EndTime`.
@@ -196,50 +192,21 @@ impl<RegionId_, ResourceId_> CreateDiagnosticReportBuilder<RegionId_, ResourceId
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.end_time = value;
+        self.input.end_time = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, ResourceId_> CreateDiagnosticReportBuilder<RegionId_, ResourceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateDiagnosticReportInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateDiagnosticReportInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_id: <ResourceId_ as self::required::ResourceId<
-                    ::std::string::String,
-                >>::into_value(self.resource_id),
-                metric_set_id: self.metric_set_id,
-                start_time: self.start_time,
-                end_time: self.end_time,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateDiagnosticReportInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceId_: self::required::ResourceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -249,45 +216,30 @@ impl<RegionId_, ResourceId_> CreateDiagnosticReportBuilder<RegionId_, ResourceId
         ::alibabacloud_runtime::SdkError<CreateDiagnosticReportError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceId_: self::required::ResourceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateDiagnosticReportBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateDiagnosticReportBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDiagnosticReport` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDiagnosticReport` needs its required parameter `ResourceId`",
         label = "`ResourceId` is not set",
         note = "set it with `.resource_id(…)` before this call"
     )]
-    pub trait ResourceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ResourceId {}
+    impl ResourceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateDiagnosticReport`. No description of our own yet: see the official API reference.

@@ -554,95 +554,57 @@ pub enum CreateDiskError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateDiskBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    zone_id: ::std::option::Option<::std::string::String>,
-    snapshot_id: ::std::option::Option<::std::string::String>,
-    disk_name: ::std::option::Option<::std::string::String>,
-    size: ::std::option::Option<i32>,
-    disk_category: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    encrypted: ::std::option::Option<bool>,
-    client_token: ::std::option::Option<::std::string::String>,
-    instance_id: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    kms_key_id: ::std::option::Option<::std::string::String>,
-    performance_level: ::std::option::Option<::std::string::String>,
-    advanced_features: ::std::option::Option<::std::string::String>,
-    storage_set_id: ::std::option::Option<::std::string::String>,
-    encrypt_algorithm: ::std::option::Option<::std::string::String>,
-    storage_set_partition_number: ::std::option::Option<i32>,
-    storage_cluster_id: ::std::option::Option<::std::string::String>,
-    multi_attach: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    arn: ::std::option::Option<::std::vec::Vec<ArnItem>>,
-    provisioned_iops: ::std::option::Option<i64>,
-    bursting_enabled: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateDiskInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl CreateDiskBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateDiskBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            zone_id: ::std::option::Option::None,
-            snapshot_id: ::std::option::Option::None,
-            disk_name: ::std::option::Option::None,
-            size: ::std::option::Option::None,
-            disk_category: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            encrypted: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            kms_key_id: ::std::option::Option::None,
-            performance_level: ::std::option::Option::None,
-            advanced_features: ::std::option::Option::None,
-            storage_set_id: ::std::option::Option::None,
-            encrypt_algorithm: ::std::option::Option::None,
-            storage_set_partition_number: ::std::option::Option::None,
-            storage_cluster_id: ::std::option::Option::None,
-            multi_attach: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            arn: ::std::option::Option::None,
-            provisioned_iops: ::std::option::Option::None,
-            bursting_enabled: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateDiskInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                zone_id: ::std::option::Option::None,
+                snapshot_id: ::std::option::Option::None,
+                disk_name: ::std::option::Option::None,
+                size: ::std::option::Option::None,
+                disk_category: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                encrypted: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                performance_level: ::std::option::Option::None,
+                advanced_features: ::std::option::Option::None,
+                storage_set_id: ::std::option::Option::None,
+                encrypt_algorithm: ::std::option::Option::None,
+                storage_set_partition_number: ::std::option::Option::None,
+                storage_cluster_id: ::std::option::Option::None,
+                multi_attach: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                arn: ::std::option::Option::None,
+                provisioned_iops: ::std::option::Option::None,
+                bursting_enabled: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> CreateDiskBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateDiskBuilder<::std::string::String> {
+    ) -> CreateDiskBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         CreateDiskBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            zone_id: self.zone_id,
-            snapshot_id: self.snapshot_id,
-            disk_name: self.disk_name,
-            size: self.size,
-            disk_category: self.disk_category,
-            description: self.description,
-            encrypted: self.encrypted,
-            client_token: self.client_token,
-            instance_id: self.instance_id,
-            resource_group_id: self.resource_group_id,
-            kms_key_id: self.kms_key_id,
-            performance_level: self.performance_level,
-            advanced_features: self.advanced_features,
-            storage_set_id: self.storage_set_id,
-            encrypt_algorithm: self.encrypt_algorithm,
-            storage_set_partition_number: self.storage_set_partition_number,
-            storage_cluster_id: self.storage_cluster_id,
-            multi_attach: self.multi_attach,
-            tag: self.tag,
-            arn: self.arn,
-            provisioned_iops: self.provisioned_iops,
-            bursting_enabled: self.bursting_enabled,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
@@ -650,7 +612,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -658,7 +620,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `SnapshotId`: string. Example: `s-bp67acfmxazb4p****`.
@@ -666,7 +628,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.snapshot_id = ::std::option::Option::Some(value.into());
+        self.input.snapshot_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SnapshotId`.
@@ -674,7 +636,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.snapshot_id = value;
+        self.input.snapshot_id = value;
         self
     }
     /// Wire name `DiskName`: string. Example: `testDiskName`.
@@ -682,7 +644,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.disk_name = ::std::option::Option::Some(value.into());
+        self.input.disk_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DiskName`.
@@ -690,17 +652,17 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.disk_name = value;
+        self.input.disk_name = value;
         self
     }
     /// Wire name `Size`: 32-bit integer. Example: `2000`.
     pub fn size(mut self, value: i32) -> Self {
-        self.size = ::std::option::Option::Some(value);
+        self.input.size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Size`.
     pub fn set_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.size = value;
+        self.input.size = value;
         self
     }
     /// Wire name `DiskCategory`: string. Example: `cloud_ssd`.
@@ -708,7 +670,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.disk_category = ::std::option::Option::Some(value.into());
+        self.input.disk_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DiskCategory`.
@@ -716,7 +678,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.disk_category = value;
+        self.input.disk_category = value;
         self
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -724,7 +686,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -732,17 +694,17 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Encrypted`: boolean. Example: `false`.
     pub fn encrypted(mut self, value: bool) -> Self {
-        self.encrypted = ::std::option::Option::Some(value);
+        self.input.encrypted = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Encrypted`.
     pub fn set_encrypted(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.encrypted = value;
+        self.input.encrypted = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -750,7 +712,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -758,7 +720,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `InstanceId`: string. Example: `i-bp18pnlg1ds9rky4****`.
@@ -766,7 +728,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -774,7 +736,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -782,7 +744,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -790,7 +752,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `KMSKeyId`: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40826X`.
@@ -798,7 +760,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.kms_key_id = ::std::option::Option::Some(value.into());
+        self.input.kms_key_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KMSKeyId`.
@@ -806,7 +768,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.kms_key_id = value;
+        self.input.kms_key_id = value;
         self
     }
     /// Wire name `PerformanceLevel`: string. Example: `PL1`.
@@ -814,7 +776,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.performance_level = ::std::option::Option::Some(value.into());
+        self.input.performance_level = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PerformanceLevel`.
@@ -822,7 +784,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.performance_level = value;
+        self.input.performance_level = value;
         self
     }
     /// Wire name `AdvancedFeatures`: string. Example: `hide`.
@@ -830,7 +792,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.advanced_features = ::std::option::Option::Some(value.into());
+        self.input.advanced_features = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AdvancedFeatures`.
@@ -838,7 +800,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.advanced_features = value;
+        self.input.advanced_features = value;
         self
     }
     /// Wire name `StorageSetId`: string. Example: `ss-bp67acfmxazb4p****`.
@@ -846,7 +808,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.storage_set_id = ::std::option::Option::Some(value.into());
+        self.input.storage_set_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StorageSetId`.
@@ -854,7 +816,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.storage_set_id = value;
+        self.input.storage_set_id = value;
         self
     }
     /// Wire name `EncryptAlgorithm`: string. Example: `hide`.
@@ -862,7 +824,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.encrypt_algorithm = ::std::option::Option::Some(value.into());
+        self.input.encrypt_algorithm = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EncryptAlgorithm`.
@@ -870,12 +832,12 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.encrypt_algorithm = value;
+        self.input.encrypt_algorithm = value;
         self
     }
     /// Wire name `StorageSetPartitionNumber`: 32-bit integer. Example: `3`.
     pub fn storage_set_partition_number(mut self, value: i32) -> Self {
-        self.storage_set_partition_number = ::std::option::Option::Some(value);
+        self.input.storage_set_partition_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `StorageSetPartitionNumber`.
@@ -883,7 +845,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.storage_set_partition_number = value;
+        self.input.storage_set_partition_number = value;
         self
     }
     /// Wire name `StorageClusterId`: string. Example: `dbsc-j5e1sf2vaf5he8m2****`.
@@ -891,7 +853,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.storage_cluster_id = ::std::option::Option::Some(value.into());
+        self.input.storage_cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StorageClusterId`.
@@ -899,7 +861,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.storage_cluster_id = value;
+        self.input.storage_cluster_id = value;
         self
     }
     /// Wire name `MultiAttach`: string. Example: `Disabled`.
@@ -907,7 +869,7 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.multi_attach = ::std::option::Option::Some(value.into());
+        self.input.multi_attach = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MultiAttach`.
@@ -915,12 +877,12 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.multi_attach = value;
+        self.input.multi_attach = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -928,12 +890,12 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `Arn`: list of [`ArnItem`].
     pub fn arn(mut self, value: ::std::vec::Vec<ArnItem>) -> Self {
-        self.arn = ::std::option::Option::Some(value);
+        self.input.arn = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Arn`.
@@ -941,80 +903,40 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<ArnItem>>,
     ) -> Self {
-        self.arn = value;
+        self.input.arn = value;
         self
     }
     /// Wire name `ProvisionedIops`: 64-bit integer. Example: `40000`.
     pub fn provisioned_iops(mut self, value: i64) -> Self {
-        self.provisioned_iops = ::std::option::Option::Some(value);
+        self.input.provisioned_iops = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ProvisionedIops`.
     pub fn set_provisioned_iops(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.provisioned_iops = value;
+        self.input.provisioned_iops = value;
         self
     }
     /// Wire name `BurstingEnabled`: boolean. Example: `false`.
     pub fn bursting_enabled(mut self, value: bool) -> Self {
-        self.bursting_enabled = ::std::option::Option::Some(value);
+        self.input.bursting_enabled = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `BurstingEnabled`.
     pub fn set_bursting_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.bursting_enabled = value;
+        self.input.bursting_enabled = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> CreateDiskBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateDiskInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateDiskInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                zone_id: self.zone_id,
-                snapshot_id: self.snapshot_id,
-                disk_name: self.disk_name,
-                size: self.size,
-                disk_category: self.disk_category,
-                description: self.description,
-                encrypted: self.encrypted,
-                client_token: self.client_token,
-                instance_id: self.instance_id,
-                resource_group_id: self.resource_group_id,
-                kms_key_id: self.kms_key_id,
-                performance_level: self.performance_level,
-                advanced_features: self.advanced_features,
-                storage_set_id: self.storage_set_id,
-                encrypt_algorithm: self.encrypt_algorithm,
-                storage_set_partition_number: self.storage_set_partition_number,
-                storage_cluster_id: self.storage_cluster_id,
-                multi_attach: self.multi_attach,
-                tag: self.tag,
-                arn: self.arn,
-                provisioned_iops: self.provisioned_iops,
-                bursting_enabled: self.bursting_enabled,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateDiskInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -1024,29 +946,21 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<CreateDiskError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDisk` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateDisk`. No description of our own yet: see the official API reference.

@@ -375,26 +375,10 @@ pub struct CreateElasticityAssuranceBuilder<
     ZoneId_ = ::alibabacloud_runtime::Missing,
     InstanceType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    period: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    private_pool_options_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    private_pool_options_match_criteria: ::std::option::Option<::std::string::String>,
-    assurance_times: ::std::option::Option<::std::string::String>,
-    instance_amount: ::std::option::Option<i32>,
-    instance_cpu_core_count: ::std::option::Option<i32>,
-    start_time: ::std::option::Option<::std::string::String>,
-    zone_id: ZoneId_,
-    instance_type: InstanceType_,
-    recurrence_rules: ::std::option::Option<::std::vec::Vec<RecurrenceRulesItem>>,
-    auto_renew: ::std::option::Option<bool>,
-    auto_renew_period: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateElasticityAssuranceInput,
+    state: ::std::marker::PhantomData<(RegionId_, ZoneId_, InstanceType_)>,
 }
 impl CreateElasticityAssuranceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -403,26 +387,29 @@ impl CreateElasticityAssuranceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateElasticityAssuranceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            private_pool_options_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            private_pool_options_match_criteria: ::std::option::Option::None,
-            assurance_times: ::std::option::Option::None,
-            instance_amount: ::std::option::Option::None,
-            instance_cpu_core_count: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
-            zone_id: ::alibabacloud_runtime::Missing,
-            instance_type: ::alibabacloud_runtime::Missing,
-            recurrence_rules: ::std::option::Option::None,
-            auto_renew: ::std::option::Option::None,
-            auto_renew_period: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateElasticityAssuranceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                private_pool_options_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                private_pool_options_match_criteria: ::std::option::Option::None,
+                assurance_times: ::std::option::Option::None,
+                instance_amount: ::std::option::Option::None,
+                instance_cpu_core_count: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+                zone_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                recurrence_rules: ::std::option::Option::None,
+                auto_renew: ::std::option::Option::None,
+                auto_renew_period: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -433,35 +420,19 @@ impl<
 > CreateElasticityAssuranceBuilder<RegionId_, ZoneId_, InstanceType_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateElasticityAssuranceBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ZoneId_,
         InstanceType_,
     > {
+        self.input.region_id = value.into();
         CreateElasticityAssuranceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            period: self.period,
-            period_unit: self.period_unit,
-            client_token: self.client_token,
-            private_pool_options_name: self.private_pool_options_name,
-            description: self.description,
-            private_pool_options_match_criteria: self
-                .private_pool_options_match_criteria,
-            assurance_times: self.assurance_times,
-            instance_amount: self.instance_amount,
-            instance_cpu_core_count: self.instance_cpu_core_count,
-            start_time: self.start_time,
-            zone_id: self.zone_id,
-            instance_type: self.instance_type,
-            recurrence_rules: self.recurrence_rules,
-            auto_renew: self.auto_renew,
-            auto_renew_period: self.auto_renew_period,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -469,7 +440,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -477,12 +448,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -490,17 +461,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `Period`: 32-bit integer. The service's default: `1`. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PeriodUnit`: string. The service's default: `Year`. Example: `Year`.
@@ -508,7 +479,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -516,7 +487,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `0c593ea1-3bea-11e9-b96b-88e9fe637760`.
@@ -524,7 +495,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -532,7 +503,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `PrivatePoolOptions.Name`: string. Example: `eapTestName`.
@@ -540,7 +511,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_name = ::std::option::Option::Some(value.into());
+        self.input.private_pool_options_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivatePoolOptions.Name`.
@@ -548,7 +519,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_name = value;
+        self.input.private_pool_options_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -556,7 +527,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -564,7 +535,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `PrivatePoolOptions.MatchCriteria`: string. The service's default: `Open`. Example: `Open`.
@@ -572,7 +543,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_match_criteria = ::std::option::Option::Some(
+        self.input.private_pool_options_match_criteria = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -582,7 +553,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_match_criteria = value;
+        self.input.private_pool_options_match_criteria = value;
         self
     }
     /// Wire name `AssuranceTimes`: string. The service's default: `Unlimited`. Example: `Unlimited`.
@@ -590,7 +561,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.assurance_times = ::std::option::Option::Some(value.into());
+        self.input.assurance_times = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AssuranceTimes`.
@@ -598,22 +569,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.assurance_times = value;
+        self.input.assurance_times = value;
         self
     }
     /// Wire name `InstanceAmount`: 32-bit integer. Example: `2`.
     pub fn instance_amount(mut self, value: i32) -> Self {
-        self.instance_amount = ::std::option::Option::Some(value);
+        self.input.instance_amount = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceAmount`.
     pub fn set_instance_amount(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.instance_amount = value;
+        self.input.instance_amount = value;
         self
     }
     /// Wire name `InstanceCpuCoreCount`: 32-bit integer. Example: `null`.
     pub fn instance_cpu_core_count(mut self, value: i32) -> Self {
-        self.instance_cpu_core_count = ::std::option::Option::Some(value);
+        self.input.instance_cpu_core_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceCpuCoreCount`.
@@ -621,7 +592,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.instance_cpu_core_count = value;
+        self.input.instance_cpu_core_count = value;
         self
     }
     /// Wire name `StartTime`: string. Example: `2020-10-30T06:32:00Z`.
@@ -629,7 +600,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.input.start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
@@ -637,73 +608,41 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.start_time = value;
+        self.input.start_time = value;
         self
     }
     /// Wire name `ZoneId`: list of string, required. Example: `cn-hangzhou-h`.
     pub fn zone_id(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> CreateElasticityAssuranceBuilder<
         RegionId_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
         InstanceType_,
     > {
+        self.input.zone_id = value;
         CreateElasticityAssuranceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            period: self.period,
-            period_unit: self.period_unit,
-            client_token: self.client_token,
-            private_pool_options_name: self.private_pool_options_name,
-            description: self.description,
-            private_pool_options_match_criteria: self
-                .private_pool_options_match_criteria,
-            assurance_times: self.assurance_times,
-            instance_amount: self.instance_amount,
-            instance_cpu_core_count: self.instance_cpu_core_count,
-            start_time: self.start_time,
-            zone_id: value,
-            instance_type: self.instance_type,
-            recurrence_rules: self.recurrence_rules,
-            auto_renew: self.auto_renew,
-            auto_renew_period: self.auto_renew_period,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceType`: list of string, required. Example: `ecs.c6.xlarge`.
     pub fn instance_type(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> CreateElasticityAssuranceBuilder<
         RegionId_,
         ZoneId_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.instance_type = value;
         CreateElasticityAssuranceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            period: self.period,
-            period_unit: self.period_unit,
-            client_token: self.client_token,
-            private_pool_options_name: self.private_pool_options_name,
-            description: self.description,
-            private_pool_options_match_criteria: self
-                .private_pool_options_match_criteria,
-            assurance_times: self.assurance_times,
-            instance_amount: self.instance_amount,
-            instance_cpu_core_count: self.instance_cpu_core_count,
-            start_time: self.start_time,
-            zone_id: self.zone_id,
-            instance_type: value,
-            recurrence_rules: self.recurrence_rules,
-            auto_renew: self.auto_renew,
-            auto_renew_period: self.auto_renew_period,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RecurrenceRules`: list of [`RecurrenceRulesItem`].
@@ -711,7 +650,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<RecurrenceRulesItem>,
     ) -> Self {
-        self.recurrence_rules = ::std::option::Option::Some(value);
+        self.input.recurrence_rules = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RecurrenceRules`.
@@ -719,96 +658,42 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<RecurrenceRulesItem>>,
     ) -> Self {
-        self.recurrence_rules = value;
+        self.input.recurrence_rules = value;
         self
     }
     /// Wire name `AutoRenew`: boolean. Example: `true`.
     pub fn auto_renew(mut self, value: bool) -> Self {
-        self.auto_renew = ::std::option::Option::Some(value);
+        self.input.auto_renew = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenew`.
     pub fn set_auto_renew(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_renew = value;
+        self.input.auto_renew = value;
         self
     }
     /// Wire name `AutoRenewPeriod`: 32-bit integer. Example: `1`.
     pub fn auto_renew_period(mut self, value: i32) -> Self {
-        self.auto_renew_period = ::std::option::Option::Some(value);
+        self.input.auto_renew_period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenewPeriod`.
     pub fn set_auto_renew_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.auto_renew_period = value;
+        self.input.auto_renew_period = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ZoneId_,
-    InstanceType_,
-> CreateElasticityAssuranceBuilder<RegionId_, ZoneId_, InstanceType_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateElasticityAssuranceInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ZoneId_: self::required::ZoneId<::std::vec::Vec<::std::string::String>>,
-        InstanceType_: self::required::InstanceType<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            CreateElasticityAssuranceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-                period: self.period,
-                period_unit: self.period_unit,
-                client_token: self.client_token,
-                private_pool_options_name: self.private_pool_options_name,
-                description: self.description,
-                private_pool_options_match_criteria: self
-                    .private_pool_options_match_criteria,
-                assurance_times: self.assurance_times,
-                instance_amount: self.instance_amount,
-                instance_cpu_core_count: self.instance_cpu_core_count,
-                start_time: self.start_time,
-                zone_id: <ZoneId_ as self::required::ZoneId<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.zone_id),
-                instance_type: <InstanceType_ as self::required::InstanceType<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.instance_type),
-                recurrence_rules: self.recurrence_rules,
-                auto_renew: self.auto_renew,
-                auto_renew_period: self.auto_renew_period,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateElasticityAssuranceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ZoneId_: self::required::ZoneId<::std::vec::Vec<::std::string::String>>,
-        InstanceType_: self::required::InstanceType<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        RegionId_: self::required::RegionId,
+        ZoneId_: self::required::ZoneId,
+        InstanceType_: self::required::InstanceType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -818,65 +703,39 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateElasticityAssuranceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ZoneId_: self::required::ZoneId<::std::vec::Vec<::std::string::String>>,
-        InstanceType_: self::required::InstanceType<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        RegionId_: self::required::RegionId,
+        ZoneId_: self::required::ZoneId,
+        InstanceType_: self::required::InstanceType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateElasticityAssuranceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateElasticityAssuranceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateElasticityAssurance` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ZoneId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ZoneId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateElasticityAssurance` needs its required parameter `ZoneId`",
         label = "`ZoneId` is not set",
         note = "set it with `.zone_id(…)` before this call"
     )]
-    pub trait ZoneId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceType` once it is set, so `send` and `build` can require it.
+    pub trait ZoneId {}
+    impl ZoneId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateElasticityAssurance` needs its required parameter `InstanceType`",
         label = "`InstanceType` is not set",
         note = "set it with `.instance_type(…)` before this call"
     )]
-    pub trait InstanceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ZoneId<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
-}
-impl self::required::InstanceType<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait InstanceType {}
+    impl InstanceType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateElasticityAssurance`. No description of our own yet: see the official API reference.

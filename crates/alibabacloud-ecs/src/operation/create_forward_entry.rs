@@ -201,15 +201,20 @@ pub struct CreateForwardEntryBuilder<
     InternalPort_ = ::alibabacloud_runtime::Missing,
     IpProtocol_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    forward_table_id: ForwardTableId_,
-    external_ip: ExternalIp_,
-    external_port: ExternalPort_,
-    internal_ip: InternalIp_,
-    internal_port: InternalPort_,
-    ip_protocol: IpProtocol_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateForwardEntryInput,
+    state: ::std::marker::PhantomData<
+        (
+            RegionId_,
+            ForwardTableId_,
+            ExternalIp_,
+            ExternalPort_,
+            InternalIp_,
+            InternalPort_,
+            IpProtocol_,
+        ),
+    >,
 }
 impl CreateForwardEntryBuilder<
     ::alibabacloud_runtime::Missing,
@@ -222,15 +227,18 @@ impl CreateForwardEntryBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateForwardEntryBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            forward_table_id: ::alibabacloud_runtime::Missing,
-            external_ip: ::alibabacloud_runtime::Missing,
-            external_port: ::alibabacloud_runtime::Missing,
-            internal_ip: ::alibabacloud_runtime::Missing,
-            internal_port: ::alibabacloud_runtime::Missing,
-            ip_protocol: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateForwardEntryInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                forward_table_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                external_ip: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                external_port: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                internal_ip: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                internal_port: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ip_protocol: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -253,10 +261,10 @@ impl<
 > {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateForwardEntryBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ForwardTableId_,
         ExternalIp_,
         ExternalPort_,
@@ -264,121 +272,101 @@ impl<
         InternalPort_,
         IpProtocol_,
     > {
+        self.input.region_id = value.into();
         CreateForwardEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            forward_table_id: self.forward_table_id,
-            external_ip: self.external_ip,
-            external_port: self.external_port,
-            internal_ip: self.internal_ip,
-            internal_port: self.internal_port,
-            ip_protocol: self.ip_protocol,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ForwardTableId`: string, required.
     pub fn forward_table_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateForwardEntryBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ExternalIp_,
         ExternalPort_,
         InternalIp_,
         InternalPort_,
         IpProtocol_,
     > {
+        self.input.forward_table_id = value.into();
         CreateForwardEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            forward_table_id: value.into(),
-            external_ip: self.external_ip,
-            external_port: self.external_port,
-            internal_ip: self.internal_ip,
-            internal_port: self.internal_port,
-            ip_protocol: self.ip_protocol,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ExternalIp`: string, required.
     pub fn external_ip(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateForwardEntryBuilder<
         RegionId_,
         ForwardTableId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ExternalPort_,
         InternalIp_,
         InternalPort_,
         IpProtocol_,
     > {
+        self.input.external_ip = value.into();
         CreateForwardEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            forward_table_id: self.forward_table_id,
-            external_ip: value.into(),
-            external_port: self.external_port,
-            internal_ip: self.internal_ip,
-            internal_port: self.internal_port,
-            ip_protocol: self.ip_protocol,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ExternalPort`: string, required.
     pub fn external_port(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateForwardEntryBuilder<
         RegionId_,
         ForwardTableId_,
         ExternalIp_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         InternalIp_,
         InternalPort_,
         IpProtocol_,
     > {
+        self.input.external_port = value.into();
         CreateForwardEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            forward_table_id: self.forward_table_id,
-            external_ip: self.external_ip,
-            external_port: value.into(),
-            internal_ip: self.internal_ip,
-            internal_port: self.internal_port,
-            ip_protocol: self.ip_protocol,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InternalIp`: string, required.
     pub fn internal_ip(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateForwardEntryBuilder<
         RegionId_,
         ForwardTableId_,
         ExternalIp_,
         ExternalPort_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         InternalPort_,
         IpProtocol_,
     > {
+        self.input.internal_ip = value.into();
         CreateForwardEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            forward_table_id: self.forward_table_id,
-            external_ip: self.external_ip,
-            external_port: self.external_port,
-            internal_ip: value.into(),
-            internal_port: self.internal_port,
-            ip_protocol: self.ip_protocol,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InternalPort`: string, required.
     pub fn internal_port(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateForwardEntryBuilder<
         RegionId_,
@@ -386,24 +374,20 @@ impl<
         ExternalIp_,
         ExternalPort_,
         InternalIp_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         IpProtocol_,
     > {
+        self.input.internal_port = value.into();
         CreateForwardEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            forward_table_id: self.forward_table_id,
-            external_ip: self.external_ip,
-            external_port: self.external_port,
-            internal_ip: self.internal_ip,
-            internal_port: value.into(),
-            ip_protocol: self.ip_protocol,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `IpProtocol`: string, required.
     pub fn ip_protocol(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateForwardEntryBuilder<
         RegionId_,
@@ -412,95 +396,33 @@ impl<
         ExternalPort_,
         InternalIp_,
         InternalPort_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.ip_protocol = value.into();
         CreateForwardEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            forward_table_id: self.forward_table_id,
-            external_ip: self.external_ip,
-            external_port: self.external_port,
-            internal_ip: self.internal_ip,
-            internal_port: self.internal_port,
-            ip_protocol: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ForwardTableId_,
-    ExternalIp_,
-    ExternalPort_,
-    InternalIp_,
-    InternalPort_,
-    IpProtocol_,
-> CreateForwardEntryBuilder<
-    RegionId_,
-    ForwardTableId_,
-    ExternalIp_,
-    ExternalPort_,
-    InternalIp_,
-    InternalPort_,
-    IpProtocol_,
-> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateForwardEntryInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
-        ExternalIp_: self::required::ExternalIp<::std::string::String>,
-        ExternalPort_: self::required::ExternalPort<::std::string::String>,
-        InternalIp_: self::required::InternalIp<::std::string::String>,
-        InternalPort_: self::required::InternalPort<::std::string::String>,
-        IpProtocol_: self::required::IpProtocol<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateForwardEntryInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                forward_table_id: <ForwardTableId_ as self::required::ForwardTableId<
-                    ::std::string::String,
-                >>::into_value(self.forward_table_id),
-                external_ip: <ExternalIp_ as self::required::ExternalIp<
-                    ::std::string::String,
-                >>::into_value(self.external_ip),
-                external_port: <ExternalPort_ as self::required::ExternalPort<
-                    ::std::string::String,
-                >>::into_value(self.external_port),
-                internal_ip: <InternalIp_ as self::required::InternalIp<
-                    ::std::string::String,
-                >>::into_value(self.internal_ip),
-                internal_port: <InternalPort_ as self::required::InternalPort<
-                    ::std::string::String,
-                >>::into_value(self.internal_port),
-                ip_protocol: <IpProtocol_ as self::required::IpProtocol<
-                    ::std::string::String,
-                >>::into_value(self.ip_protocol),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateForwardEntryInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
-        ExternalIp_: self::required::ExternalIp<::std::string::String>,
-        ExternalPort_: self::required::ExternalPort<::std::string::String>,
-        InternalIp_: self::required::InternalIp<::std::string::String>,
-        InternalPort_: self::required::InternalPort<::std::string::String>,
-        IpProtocol_: self::required::IpProtocol<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ForwardTableId_: self::required::ForwardTableId,
+        ExternalIp_: self::required::ExternalIp,
+        ExternalPort_: self::required::ExternalPort,
+        InternalIp_: self::required::InternalIp,
+        InternalPort_: self::required::InternalPort,
+        IpProtocol_: self::required::IpProtocol,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -510,125 +432,75 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateForwardEntryError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
-        ExternalIp_: self::required::ExternalIp<::std::string::String>,
-        ExternalPort_: self::required::ExternalPort<::std::string::String>,
-        InternalIp_: self::required::InternalIp<::std::string::String>,
-        InternalPort_: self::required::InternalPort<::std::string::String>,
-        IpProtocol_: self::required::IpProtocol<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ForwardTableId_: self::required::ForwardTableId,
+        ExternalIp_: self::required::ExternalIp,
+        ExternalPort_: self::required::ExternalPort,
+        InternalIp_: self::required::InternalIp,
+        InternalPort_: self::required::InternalPort,
+        IpProtocol_: self::required::IpProtocol,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateForwardEntryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateForwardEntryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateForwardEntry` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ForwardTableId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ForwardTableId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateForwardEntry` needs its required parameter `ForwardTableId`",
         label = "`ForwardTableId` is not set",
         note = "set it with `.forward_table_id(…)` before this call"
     )]
-    pub trait ForwardTableId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ExternalIp` once it is set, so `send` and `build` can require it.
+    pub trait ForwardTableId {}
+    impl ForwardTableId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ExternalIp` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateForwardEntry` needs its required parameter `ExternalIp`",
         label = "`ExternalIp` is not set",
         note = "set it with `.external_ip(…)` before this call"
     )]
-    pub trait ExternalIp<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ExternalPort` once it is set, so `send` and `build` can require it.
+    pub trait ExternalIp {}
+    impl ExternalIp for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ExternalPort` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateForwardEntry` needs its required parameter `ExternalPort`",
         label = "`ExternalPort` is not set",
         note = "set it with `.external_port(…)` before this call"
     )]
-    pub trait ExternalPort<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InternalIp` once it is set, so `send` and `build` can require it.
+    pub trait ExternalPort {}
+    impl ExternalPort for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InternalIp` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateForwardEntry` needs its required parameter `InternalIp`",
         label = "`InternalIp` is not set",
         note = "set it with `.internal_ip(…)` before this call"
     )]
-    pub trait InternalIp<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InternalPort` once it is set, so `send` and `build` can require it.
+    pub trait InternalIp {}
+    impl InternalIp for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InternalPort` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateForwardEntry` needs its required parameter `InternalPort`",
         label = "`InternalPort` is not set",
         note = "set it with `.internal_port(…)` before this call"
     )]
-    pub trait InternalPort<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `IpProtocol` once it is set, so `send` and `build` can require it.
+    pub trait InternalPort {}
+    impl InternalPort for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `IpProtocol` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateForwardEntry` needs its required parameter `IpProtocol`",
         label = "`IpProtocol` is not set",
         note = "set it with `.ip_protocol(…)` before this call"
     )]
-    pub trait IpProtocol<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ForwardTableId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ExternalIp<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ExternalPort<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InternalIp<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InternalPort<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::IpProtocol<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait IpProtocol {}
+    impl IpProtocol for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateForwardEntry`. No description of our own yet: see the official API reference.

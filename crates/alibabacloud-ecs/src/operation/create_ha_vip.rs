@@ -111,13 +111,10 @@ pub struct CreateHaVipBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     VSwitchId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    client_token: ::std::option::Option<::std::string::String>,
-    region_id: RegionId_,
-    v_switch_id: VSwitchId_,
-    ip_address: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateHaVipInput,
+    state: ::std::marker::PhantomData<(RegionId_, VSwitchId_)>,
 }
 impl CreateHaVipBuilder<
     ::alibabacloud_runtime::Missing,
@@ -125,13 +122,16 @@ impl CreateHaVipBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateHaVipBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            client_token: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            v_switch_id: ::alibabacloud_runtime::Missing,
-            ip_address: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateHaVipInput {
+                client_token: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                v_switch_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ip_address: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -141,7 +141,7 @@ impl<RegionId_, VSwitchId_> CreateHaVipBuilder<RegionId_, VSwitchId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -149,37 +149,33 @@ impl<RegionId_, VSwitchId_> CreateHaVipBuilder<RegionId_, VSwitchId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateHaVipBuilder<::std::string::String, VSwitchId_> {
+    ) -> CreateHaVipBuilder<::alibabacloud_runtime::Set, VSwitchId_> {
+        self.input.region_id = value.into();
         CreateHaVipBuilder {
-            _client: self._client,
-            _options: self._options,
-            client_token: self.client_token,
-            region_id: value.into(),
-            v_switch_id: self.v_switch_id,
-            ip_address: self.ip_address,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VSwitchId`: string, required.
     pub fn v_switch_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateHaVipBuilder<RegionId_, ::std::string::String> {
+    ) -> CreateHaVipBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.v_switch_id = value.into();
         CreateHaVipBuilder {
-            _client: self._client,
-            _options: self._options,
-            client_token: self.client_token,
-            region_id: self.region_id,
-            v_switch_id: value.into(),
-            ip_address: self.ip_address,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `IpAddress`: string.
@@ -187,7 +183,7 @@ impl<RegionId_, VSwitchId_> CreateHaVipBuilder<RegionId_, VSwitchId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ip_address = ::std::option::Option::Some(value.into());
+        self.input.ip_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IpAddress`.
@@ -195,7 +191,7 @@ impl<RegionId_, VSwitchId_> CreateHaVipBuilder<RegionId_, VSwitchId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ip_address = value;
+        self.input.ip_address = value;
         self
     }
     /// Wire name `Description`: string.
@@ -203,7 +199,7 @@ impl<RegionId_, VSwitchId_> CreateHaVipBuilder<RegionId_, VSwitchId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -211,46 +207,21 @@ impl<RegionId_, VSwitchId_> CreateHaVipBuilder<RegionId_, VSwitchId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, VSwitchId_> CreateHaVipBuilder<RegionId_, VSwitchId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateHaVipInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateHaVipInput {
-                client_token: self.client_token,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                v_switch_id: <VSwitchId_ as self::required::VSwitchId<
-                    ::std::string::String,
-                >>::into_value(self.v_switch_id),
-                ip_address: self.ip_address,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateHaVipInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VSwitchId_: self::required::VSwitchId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -260,45 +231,30 @@ impl<RegionId_, VSwitchId_> CreateHaVipBuilder<RegionId_, VSwitchId_> {
         ::alibabacloud_runtime::SdkError<CreateHaVipError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VSwitchId_: self::required::VSwitchId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateHaVipBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateHaVipBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateHaVip` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VSwitchId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VSwitchId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateHaVip` needs its required parameter `VSwitchId`",
         label = "`VSwitchId` is not set",
         note = "set it with `.v_switch_id(…)` before this call"
     )]
-    pub trait VSwitchId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VSwitchId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VSwitchId {}
+    impl VSwitchId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateHaVip`. No description of our own yet: see the official API reference.

@@ -100,12 +100,10 @@ pub struct CreateHpcClusterBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     Name_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    client_token: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    name: Name_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateHpcClusterInput,
+    state: ::std::marker::PhantomData<(RegionId_, Name_)>,
 }
 impl CreateHpcClusterBuilder<
     ::alibabacloud_runtime::Missing,
@@ -113,28 +111,30 @@ impl CreateHpcClusterBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateHpcClusterBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateHpcClusterInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, Name_> CreateHpcClusterBuilder<RegionId_, Name_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateHpcClusterBuilder<::std::string::String, Name_> {
+    ) -> CreateHpcClusterBuilder<::alibabacloud_runtime::Set, Name_> {
+        self.input.region_id = value.into();
         CreateHpcClusterBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            client_token: self.client_token,
-            description: self.description,
-            name: self.name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -142,7 +142,7 @@ impl<RegionId_, Name_> CreateHpcClusterBuilder<RegionId_, Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -150,7 +150,7 @@ impl<RegionId_, Name_> CreateHpcClusterBuilder<RegionId_, Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `Description`: string. Example: `testHPCDescription`.
@@ -158,7 +158,7 @@ impl<RegionId_, Name_> CreateHpcClusterBuilder<RegionId_, Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -166,59 +166,34 @@ impl<RegionId_, Name_> CreateHpcClusterBuilder<RegionId_, Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Name`: string, required. Example: `hpc-Cluster-01`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateHpcClusterBuilder<RegionId_, ::std::string::String> {
+    ) -> CreateHpcClusterBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.name = value.into();
         CreateHpcClusterBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            client_token: self.client_token,
-            description: self.description,
-            name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, Name_> CreateHpcClusterBuilder<RegionId_, Name_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateHpcClusterInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateHpcClusterInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                client_token: self.client_token,
-                description: self.description,
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateHpcClusterInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        Name_: self::required::Name,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -228,45 +203,30 @@ impl<RegionId_, Name_> CreateHpcClusterBuilder<RegionId_, Name_> {
         ::alibabacloud_runtime::SdkError<CreateHpcClusterError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        Name_: self::required::Name,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateHpcClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateHpcClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateHpcCluster` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateHpcCluster` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateHpcCluster`. No description of our own yet: see the official API reference.

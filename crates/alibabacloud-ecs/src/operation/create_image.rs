@@ -373,77 +373,51 @@ pub enum CreateImageError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateImageBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    snapshot_id: ::std::option::Option<::std::string::String>,
-    instance_id: ::std::option::Option<::std::string::String>,
-    image_name: ::std::option::Option<::std::string::String>,
-    image_family: ::std::option::Option<::std::string::String>,
-    image_version: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    boot_mode: ::std::option::Option<::std::string::String>,
-    architecture: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    disk_device_mapping: ::std::option::Option<::std::vec::Vec<DiskDeviceMappingItem>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    detection_strategy: ::std::option::Option<::std::string::String>,
-    features: ::std::option::Option<Features>,
-    dry_run: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateImageInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl CreateImageBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateImageBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            snapshot_id: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
-            image_name: ::std::option::Option::None,
-            image_family: ::std::option::Option::None,
-            image_version: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            platform: ::std::option::Option::None,
-            boot_mode: ::std::option::Option::None,
-            architecture: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            disk_device_mapping: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            detection_strategy: ::std::option::Option::None,
-            features: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateImageInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                snapshot_id: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                image_name: ::std::option::Option::None,
+                image_family: ::std::option::Option::None,
+                image_version: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                platform: ::std::option::Option::None,
+                boot_mode: ::std::option::Option::None,
+                architecture: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                disk_device_mapping: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                detection_strategy: ::std::option::Option::None,
+                features: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> CreateImageBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateImageBuilder<::std::string::String> {
+    ) -> CreateImageBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         CreateImageBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            snapshot_id: self.snapshot_id,
-            instance_id: self.instance_id,
-            image_name: self.image_name,
-            image_family: self.image_family,
-            image_version: self.image_version,
-            description: self.description,
-            platform: self.platform,
-            boot_mode: self.boot_mode,
-            architecture: self.architecture,
-            client_token: self.client_token,
-            resource_group_id: self.resource_group_id,
-            disk_device_mapping: self.disk_device_mapping,
-            tag: self.tag,
-            detection_strategy: self.detection_strategy,
-            features: self.features,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SnapshotId`: string. Example: `s-bp17441ohwkdca0****`.
@@ -451,7 +425,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.snapshot_id = ::std::option::Option::Some(value.into());
+        self.input.snapshot_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SnapshotId`.
@@ -459,7 +433,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.snapshot_id = value;
+        self.input.snapshot_id = value;
         self
     }
     /// Wire name `InstanceId`: string. Example: `i-bp1g6zv0ce8oghu7****`.
@@ -467,7 +441,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -475,7 +449,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `ImageName`: string. Example: `TestCentOS`.
@@ -483,7 +457,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_name = ::std::option::Option::Some(value.into());
+        self.input.image_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageName`.
@@ -491,7 +465,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_name = value;
+        self.input.image_name = value;
         self
     }
     /// Wire name `ImageFamily`: string. Example: `hangzhou-daily-update`.
@@ -499,7 +473,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_family = ::std::option::Option::Some(value.into());
+        self.input.image_family = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageFamily`.
@@ -507,7 +481,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_family = value;
+        self.input.image_family = value;
         self
     }
     /// Wire name `ImageVersion`: string. Example: `2017011017`.
@@ -515,7 +489,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_version = ::std::option::Option::Some(value.into());
+        self.input.image_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageVersion`.
@@ -523,7 +497,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_version = value;
+        self.input.image_version = value;
         self
     }
     /// Wire name `Description`: string. Example: `ImageTestDescription`.
@@ -531,7 +505,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -539,7 +513,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Platform`: string. Example: `CentOS`.
@@ -547,7 +521,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform = ::std::option::Option::Some(value.into());
+        self.input.platform = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Platform`.
@@ -555,7 +529,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.platform = value;
+        self.input.platform = value;
         self
     }
     /// Wire name `BootMode`: string. Example: `BIOS`.
@@ -563,7 +537,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.boot_mode = ::std::option::Option::Some(value.into());
+        self.input.boot_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `BootMode`.
@@ -571,7 +545,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.boot_mode = value;
+        self.input.boot_mode = value;
         self
     }
     /// Wire name `Architecture`: string. Example: `x86_64`.
@@ -579,7 +553,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.architecture = ::std::option::Option::Some(value.into());
+        self.input.architecture = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Architecture`.
@@ -587,7 +561,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.architecture = value;
+        self.input.architecture = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -595,7 +569,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -603,7 +577,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -611,7 +585,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -619,7 +593,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `DiskDeviceMapping`: list of [`DiskDeviceMappingItem`].
@@ -627,7 +601,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<DiskDeviceMappingItem>,
     ) -> Self {
-        self.disk_device_mapping = ::std::option::Option::Some(value);
+        self.input.disk_device_mapping = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DiskDeviceMapping`.
@@ -635,12 +609,12 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<DiskDeviceMappingItem>>,
     ) -> Self {
-        self.disk_device_mapping = value;
+        self.input.disk_device_mapping = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -648,7 +622,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `DetectionStrategy`: string. Example: `Standard`.
@@ -656,7 +630,7 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.detection_strategy = ::std::option::Option::Some(value.into());
+        self.input.detection_strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DetectionStrategy`.
@@ -664,74 +638,40 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.detection_strategy = value;
+        self.input.detection_strategy = value;
         self
     }
     /// Wire name `Features`: [`Features`].
     pub fn features(mut self, value: Features) -> Self {
-        self.features = ::std::option::Option::Some(value);
+        self.input.features = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Features`.
     pub fn set_features(mut self, value: ::std::option::Option<Features>) -> Self {
-        self.features = value;
+        self.input.features = value;
         self
     }
     /// Wire name `DryRun`: boolean.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> CreateImageBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateImageInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateImageInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                snapshot_id: self.snapshot_id,
-                instance_id: self.instance_id,
-                image_name: self.image_name,
-                image_family: self.image_family,
-                image_version: self.image_version,
-                description: self.description,
-                platform: self.platform,
-                boot_mode: self.boot_mode,
-                architecture: self.architecture,
-                client_token: self.client_token,
-                resource_group_id: self.resource_group_id,
-                disk_device_mapping: self.disk_device_mapping,
-                tag: self.tag,
-                detection_strategy: self.detection_strategy,
-                features: self.features,
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateImageInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -741,29 +681,21 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<CreateImageError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateImageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateImageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateImage` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateImage`. No description of our own yet: see the official API reference.

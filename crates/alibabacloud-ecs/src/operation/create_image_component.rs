@@ -215,56 +215,44 @@ pub enum CreateImageComponentError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateImageComponentBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    system_type: ::std::option::Option<::std::string::String>,
-    component_type: ::std::option::Option<::std::string::String>,
-    content: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    component_version: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateImageComponentInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl CreateImageComponentBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateImageComponentBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            system_type: ::std::option::Option::None,
-            component_type: ::std::option::Option::None,
-            content: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            component_version: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateImageComponentInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                system_type: ::std::option::Option::None,
+                component_type: ::std::option::Option::None,
+                content: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                component_version: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateImageComponentBuilder<::std::string::String> {
+    ) -> CreateImageComponentBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         CreateImageComponentBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            name: self.name,
-            description: self.description,
-            system_type: self.system_type,
-            component_type: self.component_type,
-            content: self.content,
-            client_token: self.client_token,
-            component_version: self.component_version,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -272,7 +260,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -280,12 +268,12 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -293,7 +281,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `Name`: string. Example: `testComponent`.
@@ -301,7 +289,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -309,7 +297,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -317,7 +305,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -325,7 +313,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `SystemType`: string. Example: `Linux`.
@@ -333,7 +321,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_type = ::std::option::Option::Some(value.into());
+        self.input.system_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemType`.
@@ -341,7 +329,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_type = value;
+        self.input.system_type = value;
         self
     }
     /// Wire name `ComponentType`: string. Example: `Build`.
@@ -349,7 +337,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.component_type = ::std::option::Option::Some(value.into());
+        self.input.component_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ComponentType`.
@@ -357,7 +345,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.component_type = value;
+        self.input.component_type = value;
         self
     }
     /// Wire name `Content`: string. Example: `RUN yum update -y`.
@@ -365,7 +353,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.content = ::std::option::Option::Some(value.into());
+        self.input.content = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Content`.
@@ -373,7 +361,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.content = value;
+        self.input.content = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -381,7 +369,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -389,7 +377,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `ComponentVersion`: string. Example: `null`.
@@ -397,7 +385,7 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.component_version = ::std::option::Option::Some(value.into());
+        self.input.component_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ComponentVersion`.
@@ -405,47 +393,20 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.component_version = value;
+        self.input.component_version = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateImageComponentInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateImageComponentInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-                name: self.name,
-                description: self.description,
-                system_type: self.system_type,
-                component_type: self.component_type,
-                content: self.content,
-                client_token: self.client_token,
-                component_version: self.component_version,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateImageComponentInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -455,29 +416,21 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<CreateImageComponentError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateImageComponentBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateImageComponentBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateImageComponent` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateImageComponent`. No description of our own yet: see the official API reference.

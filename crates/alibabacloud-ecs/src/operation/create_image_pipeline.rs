@@ -691,32 +691,10 @@ pub struct CreateImagePipelineBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     BaseImageType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    region_id: RegionId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    add_account: ::std::option::Option<::std::vec::Vec<i64>>,
-    to_region_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    base_image_type: BaseImageType_,
-    base_image: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    image_name: ::std::option::Option<::std::string::String>,
-    v_switch_id: ::std::option::Option<::std::string::String>,
-    instance_type: ::std::option::Option<::std::string::String>,
-    system_disk_size: ::std::option::Option<i32>,
-    internet_max_bandwidth_out: ::std::option::Option<i32>,
-    delete_instance_on_failure: ::std::option::Option<bool>,
-    build_content: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    repair_mode: ::std::option::Option<::std::string::String>,
-    image_family: ::std::option::Option<::std::string::String>,
-    test_content: ::std::option::Option<::std::string::String>,
-    import_image_options: ::std::option::Option<ImportImageOptions>,
-    nvme_support: ::std::option::Option<::std::string::String>,
-    advanced_options: ::std::option::Option<AdvancedOptions>,
-    image_options: ::std::option::Option<ImageOptions>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateImagePipelineInput,
+    state: ::std::marker::PhantomData<(RegionId_, BaseImageType_)>,
 }
 impl CreateImagePipelineBuilder<
     ::alibabacloud_runtime::Missing,
@@ -724,39 +702,42 @@ impl CreateImagePipelineBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateImagePipelineBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            tag: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            add_account: ::std::option::Option::None,
-            to_region_id: ::std::option::Option::None,
-            base_image_type: ::alibabacloud_runtime::Missing,
-            base_image: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            image_name: ::std::option::Option::None,
-            v_switch_id: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            system_disk_size: ::std::option::Option::None,
-            internet_max_bandwidth_out: ::std::option::Option::None,
-            delete_instance_on_failure: ::std::option::Option::None,
-            build_content: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            repair_mode: ::std::option::Option::None,
-            image_family: ::std::option::Option::None,
-            test_content: ::std::option::Option::None,
-            import_image_options: ::std::option::Option::None,
-            nvme_support: ::std::option::Option::None,
-            advanced_options: ::std::option::Option::None,
-            image_options: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateImagePipelineInput {
+                tag: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                add_account: ::std::option::Option::None,
+                to_region_id: ::std::option::Option::None,
+                base_image_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                base_image: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                image_name: ::std::option::Option::None,
+                v_switch_id: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                system_disk_size: ::std::option::Option::None,
+                internet_max_bandwidth_out: ::std::option::Option::None,
+                delete_instance_on_failure: ::std::option::Option::None,
+                build_content: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                repair_mode: ::std::option::Option::None,
+                image_family: ::std::option::Option::None,
+                test_content: ::std::option::Option::None,
+                import_image_options: ::std::option::Option::None,
+                nvme_support: ::std::option::Option::None,
+                advanced_options: ::std::option::Option::None,
+                image_options: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageType_> {
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -764,41 +745,20 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateImagePipelineBuilder<::std::string::String, BaseImageType_> {
+    ) -> CreateImagePipelineBuilder<::alibabacloud_runtime::Set, BaseImageType_> {
+        self.input.region_id = value.into();
         CreateImagePipelineBuilder {
-            _client: self._client,
-            _options: self._options,
-            tag: self.tag,
-            region_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            add_account: self.add_account,
-            to_region_id: self.to_region_id,
-            base_image_type: self.base_image_type,
-            base_image: self.base_image,
-            name: self.name,
-            description: self.description,
-            image_name: self.image_name,
-            v_switch_id: self.v_switch_id,
-            instance_type: self.instance_type,
-            system_disk_size: self.system_disk_size,
-            internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-            delete_instance_on_failure: self.delete_instance_on_failure,
-            build_content: self.build_content,
-            client_token: self.client_token,
-            repair_mode: self.repair_mode,
-            image_family: self.image_family,
-            test_content: self.test_content,
-            import_image_options: self.import_image_options,
-            nvme_support: self.nvme_support,
-            advanced_options: self.advanced_options,
-            image_options: self.image_options,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -806,7 +766,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -814,12 +774,12 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `AddAccount`: list of 64-bit integer. Example: `1234567890`.
     pub fn add_account(mut self, value: ::std::vec::Vec<i64>) -> Self {
-        self.add_account = ::std::option::Option::Some(value);
+        self.input.add_account = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AddAccount`.
@@ -827,7 +787,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::vec::Vec<i64>>,
     ) -> Self {
-        self.add_account = value;
+        self.input.add_account = value;
         self
     }
     /// Wire name `ToRegionId`: list of string. Example: `cn-hangzhou`.
@@ -835,7 +795,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.to_region_id = ::std::option::Option::Some(value);
+        self.input.to_region_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ToRegionId`.
@@ -843,41 +803,20 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.to_region_id = value;
+        self.input.to_region_id = value;
         self
     }
     /// Wire name `BaseImageType`: string, required. Example: `IMAGE`.
     pub fn base_image_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateImagePipelineBuilder<RegionId_, ::std::string::String> {
+    ) -> CreateImagePipelineBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.base_image_type = value.into();
         CreateImagePipelineBuilder {
-            _client: self._client,
-            _options: self._options,
-            tag: self.tag,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            add_account: self.add_account,
-            to_region_id: self.to_region_id,
-            base_image_type: value.into(),
-            base_image: self.base_image,
-            name: self.name,
-            description: self.description,
-            image_name: self.image_name,
-            v_switch_id: self.v_switch_id,
-            instance_type: self.instance_type,
-            system_disk_size: self.system_disk_size,
-            internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-            delete_instance_on_failure: self.delete_instance_on_failure,
-            build_content: self.build_content,
-            client_token: self.client_token,
-            repair_mode: self.repair_mode,
-            image_family: self.image_family,
-            test_content: self.test_content,
-            import_image_options: self.import_image_options,
-            nvme_support: self.nvme_support,
-            advanced_options: self.advanced_options,
-            image_options: self.image_options,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `BaseImage`: string. Example: `m-bp67acfmxazb4p****`.
@@ -885,7 +824,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.base_image = ::std::option::Option::Some(value.into());
+        self.input.base_image = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `BaseImage`.
@@ -893,7 +832,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.base_image = value;
+        self.input.base_image = value;
         self
     }
     /// Wire name `Name`: string. Example: `testImagePipeline`.
@@ -901,7 +840,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -909,7 +848,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -917,7 +856,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -925,7 +864,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `ImageName`: string. Example: `testImageName`.
@@ -935,7 +874,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_name = ::std::option::Option::Some(value.into());
+        self.input.image_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageName`.
@@ -943,7 +882,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_name = value;
+        self.input.image_name = value;
         self
     }
     /// Wire name `VSwitchId`: string. Example: `vsw-bp67acfmxazb4p****`.
@@ -951,7 +890,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = ::std::option::Option::Some(value.into());
+        self.input.v_switch_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VSwitchId`.
@@ -959,7 +898,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = value;
+        self.input.v_switch_id = value;
         self
     }
     /// Wire name `InstanceType`: string. Example: `ecs.g6.large`.
@@ -967,7 +906,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -975,22 +914,22 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Wire name `SystemDiskSize`: 32-bit integer. Example: `40`.
     pub fn system_disk_size(mut self, value: i32) -> Self {
-        self.system_disk_size = ::std::option::Option::Some(value);
+        self.input.system_disk_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SystemDiskSize`.
     pub fn set_system_disk_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.system_disk_size = value;
+        self.input.system_disk_size = value;
         self
     }
     /// Wire name `InternetMaxBandwidthOut`: 32-bit integer. Example: `0`.
     pub fn internet_max_bandwidth_out(mut self, value: i32) -> Self {
-        self.internet_max_bandwidth_out = ::std::option::Option::Some(value);
+        self.input.internet_max_bandwidth_out = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InternetMaxBandwidthOut`.
@@ -998,12 +937,12 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.internet_max_bandwidth_out = value;
+        self.input.internet_max_bandwidth_out = value;
         self
     }
     /// Wire name `DeleteInstanceOnFailure`: boolean. Example: `true`.
     pub fn delete_instance_on_failure(mut self, value: bool) -> Self {
-        self.delete_instance_on_failure = ::std::option::Option::Some(value);
+        self.input.delete_instance_on_failure = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeleteInstanceOnFailure`.
@@ -1011,7 +950,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.delete_instance_on_failure = value;
+        self.input.delete_instance_on_failure = value;
         self
     }
     /// Wire name `BuildContent`: string. Example: `FROM IMAGE:m-bp67acfmxazb4p****`.
@@ -1019,7 +958,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.build_content = ::std::option::Option::Some(value.into());
+        self.input.build_content = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `BuildContent`.
@@ -1027,7 +966,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.build_content = value;
+        self.input.build_content = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -1035,7 +974,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -1043,7 +982,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `RepairMode`: string. Example: `null`.
@@ -1051,7 +990,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.repair_mode = ::std::option::Option::Some(value.into());
+        self.input.repair_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RepairMode`.
@@ -1059,7 +998,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.repair_mode = value;
+        self.input.repair_mode = value;
         self
     }
     /// Wire name `ImageFamily`: string. Example: `null`.
@@ -1069,7 +1008,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_family = ::std::option::Option::Some(value.into());
+        self.input.image_family = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageFamily`.
@@ -1077,7 +1016,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_family = value;
+        self.input.image_family = value;
         self
     }
     /// Wire name `TestContent`: string. Example: `null`.
@@ -1085,7 +1024,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.test_content = ::std::option::Option::Some(value.into());
+        self.input.test_content = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `TestContent`.
@@ -1093,12 +1032,12 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.test_content = value;
+        self.input.test_content = value;
         self
     }
     /// Wire name `ImportImageOptions`: [`ImportImageOptions`].
     pub fn import_image_options(mut self, value: ImportImageOptions) -> Self {
-        self.import_image_options = ::std::option::Option::Some(value);
+        self.input.import_image_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ImportImageOptions`.
@@ -1106,7 +1045,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<ImportImageOptions>,
     ) -> Self {
-        self.import_image_options = value;
+        self.input.import_image_options = value;
         self
     }
     /// Wire name `NvmeSupport`: string. Example: `auto`.
@@ -1116,7 +1055,7 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.nvme_support = ::std::option::Option::Some(value.into());
+        self.input.nvme_support = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NvmeSupport`.
@@ -1124,12 +1063,12 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.nvme_support = value;
+        self.input.nvme_support = value;
         self
     }
     /// Wire name `AdvancedOptions`: [`AdvancedOptions`].
     pub fn advanced_options(mut self, value: AdvancedOptions) -> Self {
-        self.advanced_options = ::std::option::Option::Some(value);
+        self.input.advanced_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AdvancedOptions`.
@@ -1137,12 +1076,12 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<AdvancedOptions>,
     ) -> Self {
-        self.advanced_options = value;
+        self.input.advanced_options = value;
         self
     }
     /// Wire name `ImageOptions`: [`ImageOptions`].
     pub fn image_options(mut self, value: ImageOptions) -> Self {
-        self.image_options = ::std::option::Option::Some(value);
+        self.input.image_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ImageOptions`.
@@ -1150,65 +1089,21 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         mut self,
         value: ::std::option::Option<ImageOptions>,
     ) -> Self {
-        self.image_options = value;
+        self.input.image_options = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageType_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateImagePipelineInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        BaseImageType_: self::required::BaseImageType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateImagePipelineInput {
-                tag: self.tag,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_group_id: self.resource_group_id,
-                add_account: self.add_account,
-                to_region_id: self.to_region_id,
-                base_image_type: <BaseImageType_ as self::required::BaseImageType<
-                    ::std::string::String,
-                >>::into_value(self.base_image_type),
-                base_image: self.base_image,
-                name: self.name,
-                description: self.description,
-                image_name: self.image_name,
-                v_switch_id: self.v_switch_id,
-                instance_type: self.instance_type,
-                system_disk_size: self.system_disk_size,
-                internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-                delete_instance_on_failure: self.delete_instance_on_failure,
-                build_content: self.build_content,
-                client_token: self.client_token,
-                repair_mode: self.repair_mode,
-                image_family: self.image_family,
-                test_content: self.test_content,
-                import_image_options: self.import_image_options,
-                nvme_support: self.nvme_support,
-                advanced_options: self.advanced_options,
-                image_options: self.image_options,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateImagePipelineInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        BaseImageType_: self::required::BaseImageType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        BaseImageType_: self::required::BaseImageType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -1218,45 +1113,30 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         ::alibabacloud_runtime::SdkError<CreateImagePipelineError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        BaseImageType_: self::required::BaseImageType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        BaseImageType_: self::required::BaseImageType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateImagePipelineBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateImagePipelineBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateImagePipeline` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `BaseImageType` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `BaseImageType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateImagePipeline` needs its required parameter `BaseImageType`",
         label = "`BaseImageType` is not set",
         note = "set it with `.base_image_type(…)` before this call"
     )]
-    pub trait BaseImageType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::BaseImageType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait BaseImageType {}
+    impl BaseImageType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateImagePipeline`. No description of our own yet: see the official API reference.

@@ -1324,155 +1324,16 @@ pub enum CreateInstanceError {
     "Zone.NotOnSale", ZoneNotOpen = "Zone.NotOpen", }
 );
 /// Builds and sends a `CreateInstance` call. `send` and `build` compile once every required parameter is set (`RegionId`, `InstanceType`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateInstanceBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InstanceType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    image_id: ::std::option::Option<::std::string::String>,
-    image_family: ::std::option::Option<::std::string::String>,
-    instance_type: InstanceType_,
-    security_group_id: ::std::option::Option<::std::string::String>,
-    instance_name: ::std::option::Option<::std::string::String>,
-    internet_charge_type: ::std::option::Option<::std::string::String>,
-    auto_renew: ::std::option::Option<bool>,
-    auto_renew_period: ::std::option::Option<i32>,
-    internet_max_bandwidth_in: ::std::option::Option<i32>,
-    internet_max_bandwidth_out: ::std::option::Option<i32>,
-    host_name: ::std::option::Option<::std::string::String>,
-    password: ::std::option::Option<::std::string::String>,
-    password_inherit: ::std::option::Option<bool>,
-    deployment_set_id: ::std::option::Option<::std::string::String>,
-    deployment_set_group_no: ::std::option::Option<i32>,
-    zone_id: ::std::option::Option<::std::string::String>,
-    cluster_id: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    vlan_id: ::std::option::Option<::std::string::String>,
-    inner_ip_address: ::std::option::Option<::std::string::String>,
-    system_disk_size: ::std::option::Option<i32>,
-    system_disk_category: ::std::option::Option<::std::string::String>,
-    system_disk_disk_name: ::std::option::Option<::std::string::String>,
-    system_disk_description: ::std::option::Option<::std::string::String>,
-    system_disk_performance_level: ::std::option::Option<::std::string::String>,
-    node_controller_id: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    v_switch_id: ::std::option::Option<::std::string::String>,
-    private_ip_address: ::std::option::Option<::std::string::String>,
-    io_optimized: ::std::option::Option<::std::string::String>,
-    use_additional_service: ::std::option::Option<bool>,
-    instance_charge_type: ::std::option::Option<::std::string::String>,
-    period: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    user_data: ::std::option::Option<::std::string::String>,
-    spot_strategy: ::std::option::Option<::std::string::String>,
-    key_pair_name: ::std::option::Option<::std::string::String>,
-    spot_price_limit: ::std::option::Option<f32>,
-    spot_duration: ::std::option::Option<i32>,
-    spot_interruption_behavior: ::std::option::Option<::std::string::String>,
-    ram_role_name: ::std::option::Option<::std::string::String>,
-    security_enhancement_strategy: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    hpc_cluster_id: ::std::option::Option<::std::string::String>,
-    dry_run: ::std::option::Option<bool>,
-    dedicated_host_id: ::std::option::Option<::std::string::String>,
-    credit_specification: ::std::option::Option<::std::string::String>,
-    deletion_protection: ::std::option::Option<bool>,
-    hibernation_options_configured: ::std::option::Option<bool>,
-    affinity: ::std::option::Option<::std::string::String>,
-    tenancy: ::std::option::Option<::std::string::String>,
-    storage_set_id: ::std::option::Option<::std::string::String>,
-    storage_set_partition_number: ::std::option::Option<i32>,
-    http_endpoint: ::std::option::Option<::std::string::String>,
-    http_tokens: ::std::option::Option<::std::string::String>,
-    http_put_response_hop_limit: ::std::option::Option<i32>,
-    private_pool_options_match_criteria: ::std::option::Option<::std::string::String>,
-    private_pool_options_id: ::std::option::Option<::std::string::String>,
-    data_disk: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
-    arn: ::std::option::Option<::std::vec::Vec<ArnItem>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    system_disk: ::std::option::Option<SystemDisk>,
-}
-impl<RegionId_: ::std::fmt::Debug, InstanceType_: ::std::fmt::Debug> ::std::fmt::Debug
-for CreateInstanceBuilder<RegionId_, InstanceType_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateInstanceBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("region_id", &self.region_id)
-            .field("image_id", &self.image_id)
-            .field("image_family", &self.image_family)
-            .field("instance_type", &self.instance_type)
-            .field("security_group_id", &self.security_group_id)
-            .field("instance_name", &self.instance_name)
-            .field("internet_charge_type", &self.internet_charge_type)
-            .field("auto_renew", &self.auto_renew)
-            .field("auto_renew_period", &self.auto_renew_period)
-            .field("internet_max_bandwidth_in", &self.internet_max_bandwidth_in)
-            .field("internet_max_bandwidth_out", &self.internet_max_bandwidth_out)
-            .field("host_name", &self.host_name)
-            .field("password", &::std::format_args!("** redacted **"))
-            .field("password_inherit", &self.password_inherit)
-            .field("deployment_set_id", &self.deployment_set_id)
-            .field("deployment_set_group_no", &self.deployment_set_group_no)
-            .field("zone_id", &self.zone_id)
-            .field("cluster_id", &self.cluster_id)
-            .field("client_token", &self.client_token)
-            .field("vlan_id", &self.vlan_id)
-            .field("inner_ip_address", &self.inner_ip_address)
-            .field("system_disk_size", &self.system_disk_size)
-            .field("system_disk_category", &self.system_disk_category)
-            .field("system_disk_disk_name", &self.system_disk_disk_name)
-            .field("system_disk_description", &self.system_disk_description)
-            .field("system_disk_performance_level", &self.system_disk_performance_level)
-            .field("node_controller_id", &self.node_controller_id)
-            .field("description", &self.description)
-            .field("v_switch_id", &self.v_switch_id)
-            .field("private_ip_address", &self.private_ip_address)
-            .field("io_optimized", &self.io_optimized)
-            .field("use_additional_service", &self.use_additional_service)
-            .field("instance_charge_type", &self.instance_charge_type)
-            .field("period", &self.period)
-            .field("period_unit", &self.period_unit)
-            .field("user_data", &self.user_data)
-            .field("spot_strategy", &self.spot_strategy)
-            .field("key_pair_name", &self.key_pair_name)
-            .field("spot_price_limit", &self.spot_price_limit)
-            .field("spot_duration", &self.spot_duration)
-            .field("spot_interruption_behavior", &self.spot_interruption_behavior)
-            .field("ram_role_name", &self.ram_role_name)
-            .field("security_enhancement_strategy", &self.security_enhancement_strategy)
-            .field("resource_group_id", &self.resource_group_id)
-            .field("hpc_cluster_id", &self.hpc_cluster_id)
-            .field("dry_run", &self.dry_run)
-            .field("dedicated_host_id", &self.dedicated_host_id)
-            .field("credit_specification", &self.credit_specification)
-            .field("deletion_protection", &self.deletion_protection)
-            .field(
-                "hibernation_options_configured",
-                &self.hibernation_options_configured,
-            )
-            .field("affinity", &self.affinity)
-            .field("tenancy", &self.tenancy)
-            .field("storage_set_id", &self.storage_set_id)
-            .field("storage_set_partition_number", &self.storage_set_partition_number)
-            .field("http_endpoint", &self.http_endpoint)
-            .field("http_tokens", &self.http_tokens)
-            .field("http_put_response_hop_limit", &self.http_put_response_hop_limit)
-            .field(
-                "private_pool_options_match_criteria",
-                &self.private_pool_options_match_criteria,
-            )
-            .field("private_pool_options_id", &self.private_pool_options_id)
-            .field("data_disk", &self.data_disk)
-            .field("arn", &self.arn)
-            .field("tag", &self.tag)
-            .field("system_disk", &self.system_disk)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateInstanceInput,
+    state: ::std::marker::PhantomData<(RegionId_, InstanceType_)>,
 }
 impl CreateInstanceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -1480,147 +1341,89 @@ impl CreateInstanceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateInstanceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            image_id: ::std::option::Option::None,
-            image_family: ::std::option::Option::None,
-            instance_type: ::alibabacloud_runtime::Missing,
-            security_group_id: ::std::option::Option::None,
-            instance_name: ::std::option::Option::None,
-            internet_charge_type: ::std::option::Option::None,
-            auto_renew: ::std::option::Option::None,
-            auto_renew_period: ::std::option::Option::None,
-            internet_max_bandwidth_in: ::std::option::Option::None,
-            internet_max_bandwidth_out: ::std::option::Option::None,
-            host_name: ::std::option::Option::None,
-            password: ::std::option::Option::None,
-            password_inherit: ::std::option::Option::None,
-            deployment_set_id: ::std::option::Option::None,
-            deployment_set_group_no: ::std::option::Option::None,
-            zone_id: ::std::option::Option::None,
-            cluster_id: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            vlan_id: ::std::option::Option::None,
-            inner_ip_address: ::std::option::Option::None,
-            system_disk_size: ::std::option::Option::None,
-            system_disk_category: ::std::option::Option::None,
-            system_disk_disk_name: ::std::option::Option::None,
-            system_disk_description: ::std::option::Option::None,
-            system_disk_performance_level: ::std::option::Option::None,
-            node_controller_id: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            v_switch_id: ::std::option::Option::None,
-            private_ip_address: ::std::option::Option::None,
-            io_optimized: ::std::option::Option::None,
-            use_additional_service: ::std::option::Option::None,
-            instance_charge_type: ::std::option::Option::None,
-            period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            user_data: ::std::option::Option::None,
-            spot_strategy: ::std::option::Option::None,
-            key_pair_name: ::std::option::Option::None,
-            spot_price_limit: ::std::option::Option::None,
-            spot_duration: ::std::option::Option::None,
-            spot_interruption_behavior: ::std::option::Option::None,
-            ram_role_name: ::std::option::Option::None,
-            security_enhancement_strategy: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            hpc_cluster_id: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
-            dedicated_host_id: ::std::option::Option::None,
-            credit_specification: ::std::option::Option::None,
-            deletion_protection: ::std::option::Option::None,
-            hibernation_options_configured: ::std::option::Option::None,
-            affinity: ::std::option::Option::None,
-            tenancy: ::std::option::Option::None,
-            storage_set_id: ::std::option::Option::None,
-            storage_set_partition_number: ::std::option::Option::None,
-            http_endpoint: ::std::option::Option::None,
-            http_tokens: ::std::option::Option::None,
-            http_put_response_hop_limit: ::std::option::Option::None,
-            private_pool_options_match_criteria: ::std::option::Option::None,
-            private_pool_options_id: ::std::option::Option::None,
-            data_disk: ::std::option::Option::None,
-            arn: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            system_disk: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateInstanceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_id: ::std::option::Option::None,
+                image_family: ::std::option::Option::None,
+                instance_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                security_group_id: ::std::option::Option::None,
+                instance_name: ::std::option::Option::None,
+                internet_charge_type: ::std::option::Option::None,
+                auto_renew: ::std::option::Option::None,
+                auto_renew_period: ::std::option::Option::None,
+                internet_max_bandwidth_in: ::std::option::Option::None,
+                internet_max_bandwidth_out: ::std::option::Option::None,
+                host_name: ::std::option::Option::None,
+                password: ::std::option::Option::None,
+                password_inherit: ::std::option::Option::None,
+                deployment_set_id: ::std::option::Option::None,
+                deployment_set_group_no: ::std::option::Option::None,
+                zone_id: ::std::option::Option::None,
+                cluster_id: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                vlan_id: ::std::option::Option::None,
+                inner_ip_address: ::std::option::Option::None,
+                system_disk_size: ::std::option::Option::None,
+                system_disk_category: ::std::option::Option::None,
+                system_disk_disk_name: ::std::option::Option::None,
+                system_disk_description: ::std::option::Option::None,
+                system_disk_performance_level: ::std::option::Option::None,
+                node_controller_id: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                v_switch_id: ::std::option::Option::None,
+                private_ip_address: ::std::option::Option::None,
+                io_optimized: ::std::option::Option::None,
+                use_additional_service: ::std::option::Option::None,
+                instance_charge_type: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                user_data: ::std::option::Option::None,
+                spot_strategy: ::std::option::Option::None,
+                key_pair_name: ::std::option::Option::None,
+                spot_price_limit: ::std::option::Option::None,
+                spot_duration: ::std::option::Option::None,
+                spot_interruption_behavior: ::std::option::Option::None,
+                ram_role_name: ::std::option::Option::None,
+                security_enhancement_strategy: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                hpc_cluster_id: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+                dedicated_host_id: ::std::option::Option::None,
+                credit_specification: ::std::option::Option::None,
+                deletion_protection: ::std::option::Option::None,
+                hibernation_options_configured: ::std::option::Option::None,
+                affinity: ::std::option::Option::None,
+                tenancy: ::std::option::Option::None,
+                storage_set_id: ::std::option::Option::None,
+                storage_set_partition_number: ::std::option::Option::None,
+                http_endpoint: ::std::option::Option::None,
+                http_tokens: ::std::option::Option::None,
+                http_put_response_hop_limit: ::std::option::Option::None,
+                private_pool_options_match_criteria: ::std::option::Option::None,
+                private_pool_options_id: ::std::option::Option::None,
+                data_disk: ::std::option::Option::None,
+                arn: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                system_disk: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateInstanceBuilder<::std::string::String, InstanceType_> {
+    ) -> CreateInstanceBuilder<::alibabacloud_runtime::Set, InstanceType_> {
+        self.input.region_id = value.into();
         CreateInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            image_id: self.image_id,
-            image_family: self.image_family,
-            instance_type: self.instance_type,
-            security_group_id: self.security_group_id,
-            instance_name: self.instance_name,
-            internet_charge_type: self.internet_charge_type,
-            auto_renew: self.auto_renew,
-            auto_renew_period: self.auto_renew_period,
-            internet_max_bandwidth_in: self.internet_max_bandwidth_in,
-            internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-            host_name: self.host_name,
-            password: self.password,
-            password_inherit: self.password_inherit,
-            deployment_set_id: self.deployment_set_id,
-            deployment_set_group_no: self.deployment_set_group_no,
-            zone_id: self.zone_id,
-            cluster_id: self.cluster_id,
-            client_token: self.client_token,
-            vlan_id: self.vlan_id,
-            inner_ip_address: self.inner_ip_address,
-            system_disk_size: self.system_disk_size,
-            system_disk_category: self.system_disk_category,
-            system_disk_disk_name: self.system_disk_disk_name,
-            system_disk_description: self.system_disk_description,
-            system_disk_performance_level: self.system_disk_performance_level,
-            node_controller_id: self.node_controller_id,
-            description: self.description,
-            v_switch_id: self.v_switch_id,
-            private_ip_address: self.private_ip_address,
-            io_optimized: self.io_optimized,
-            use_additional_service: self.use_additional_service,
-            instance_charge_type: self.instance_charge_type,
-            period: self.period,
-            period_unit: self.period_unit,
-            user_data: self.user_data,
-            spot_strategy: self.spot_strategy,
-            key_pair_name: self.key_pair_name,
-            spot_price_limit: self.spot_price_limit,
-            spot_duration: self.spot_duration,
-            spot_interruption_behavior: self.spot_interruption_behavior,
-            ram_role_name: self.ram_role_name,
-            security_enhancement_strategy: self.security_enhancement_strategy,
-            resource_group_id: self.resource_group_id,
-            hpc_cluster_id: self.hpc_cluster_id,
-            dry_run: self.dry_run,
-            dedicated_host_id: self.dedicated_host_id,
-            credit_specification: self.credit_specification,
-            deletion_protection: self.deletion_protection,
-            hibernation_options_configured: self.hibernation_options_configured,
-            affinity: self.affinity,
-            tenancy: self.tenancy,
-            storage_set_id: self.storage_set_id,
-            storage_set_partition_number: self.storage_set_partition_number,
-            http_endpoint: self.http_endpoint,
-            http_tokens: self.http_tokens,
-            http_put_response_hop_limit: self.http_put_response_hop_limit,
-            private_pool_options_match_criteria: self
-                .private_pool_options_match_criteria,
-            private_pool_options_id: self.private_pool_options_id,
-            data_disk: self.data_disk,
-            arn: self.arn,
-            tag: self.tag,
-            system_disk: self.system_disk,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImageId`: string. Example: `ubuntu_18_04_64_20G_alibase_20190624.vhd`.
@@ -1628,7 +1431,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_id = ::std::option::Option::Some(value.into());
+        self.input.image_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageId`.
@@ -1636,7 +1439,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_id = value;
+        self.input.image_id = value;
         self
     }
     /// Wire name `ImageFamily`: string. Example: `hangzhou-daily-update`.
@@ -1644,7 +1447,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_family = ::std::option::Option::Some(value.into());
+        self.input.image_family = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageFamily`.
@@ -1652,81 +1455,20 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_family = value;
+        self.input.image_family = value;
         self
     }
     /// Wire name `InstanceType`: string, required. Example: `ecs.g6.large`.
     pub fn instance_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateInstanceBuilder<RegionId_, ::std::string::String> {
+    ) -> CreateInstanceBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.instance_type = value.into();
         CreateInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            image_id: self.image_id,
-            image_family: self.image_family,
-            instance_type: value.into(),
-            security_group_id: self.security_group_id,
-            instance_name: self.instance_name,
-            internet_charge_type: self.internet_charge_type,
-            auto_renew: self.auto_renew,
-            auto_renew_period: self.auto_renew_period,
-            internet_max_bandwidth_in: self.internet_max_bandwidth_in,
-            internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-            host_name: self.host_name,
-            password: self.password,
-            password_inherit: self.password_inherit,
-            deployment_set_id: self.deployment_set_id,
-            deployment_set_group_no: self.deployment_set_group_no,
-            zone_id: self.zone_id,
-            cluster_id: self.cluster_id,
-            client_token: self.client_token,
-            vlan_id: self.vlan_id,
-            inner_ip_address: self.inner_ip_address,
-            system_disk_size: self.system_disk_size,
-            system_disk_category: self.system_disk_category,
-            system_disk_disk_name: self.system_disk_disk_name,
-            system_disk_description: self.system_disk_description,
-            system_disk_performance_level: self.system_disk_performance_level,
-            node_controller_id: self.node_controller_id,
-            description: self.description,
-            v_switch_id: self.v_switch_id,
-            private_ip_address: self.private_ip_address,
-            io_optimized: self.io_optimized,
-            use_additional_service: self.use_additional_service,
-            instance_charge_type: self.instance_charge_type,
-            period: self.period,
-            period_unit: self.period_unit,
-            user_data: self.user_data,
-            spot_strategy: self.spot_strategy,
-            key_pair_name: self.key_pair_name,
-            spot_price_limit: self.spot_price_limit,
-            spot_duration: self.spot_duration,
-            spot_interruption_behavior: self.spot_interruption_behavior,
-            ram_role_name: self.ram_role_name,
-            security_enhancement_strategy: self.security_enhancement_strategy,
-            resource_group_id: self.resource_group_id,
-            hpc_cluster_id: self.hpc_cluster_id,
-            dry_run: self.dry_run,
-            dedicated_host_id: self.dedicated_host_id,
-            credit_specification: self.credit_specification,
-            deletion_protection: self.deletion_protection,
-            hibernation_options_configured: self.hibernation_options_configured,
-            affinity: self.affinity,
-            tenancy: self.tenancy,
-            storage_set_id: self.storage_set_id,
-            storage_set_partition_number: self.storage_set_partition_number,
-            http_endpoint: self.http_endpoint,
-            http_tokens: self.http_tokens,
-            http_put_response_hop_limit: self.http_put_response_hop_limit,
-            private_pool_options_match_criteria: self
-                .private_pool_options_match_criteria,
-            private_pool_options_id: self.private_pool_options_id,
-            data_disk: self.data_disk,
-            arn: self.arn,
-            tag: self.tag,
-            system_disk: self.system_disk,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SecurityGroupId`: string. Example: `sg-bp15ed6xe1yxeycg****`.
@@ -1734,7 +1476,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_id = ::std::option::Option::Some(value.into());
+        self.input.security_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupId`.
@@ -1742,7 +1484,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_id = value;
+        self.input.security_group_id = value;
         self
     }
     /// Wire name `InstanceName`: string. Example: `2018-12-06T103200Z`.
@@ -1750,7 +1492,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_name = ::std::option::Option::Some(value.into());
+        self.input.instance_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceName`.
@@ -1758,7 +1500,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_name = value;
+        self.input.instance_name = value;
         self
     }
     /// Wire name `InternetChargeType`: string. Example: `PayByTraffic`.
@@ -1766,7 +1508,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = ::std::option::Option::Some(value.into());
+        self.input.internet_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InternetChargeType`.
@@ -1774,32 +1516,32 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = value;
+        self.input.internet_charge_type = value;
         self
     }
     /// Wire name `AutoRenew`: boolean. Example: `true`.
     pub fn auto_renew(mut self, value: bool) -> Self {
-        self.auto_renew = ::std::option::Option::Some(value);
+        self.input.auto_renew = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenew`.
     pub fn set_auto_renew(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_renew = value;
+        self.input.auto_renew = value;
         self
     }
     /// Wire name `AutoRenewPeriod`: 32-bit integer. Example: `2`.
     pub fn auto_renew_period(mut self, value: i32) -> Self {
-        self.auto_renew_period = ::std::option::Option::Some(value);
+        self.input.auto_renew_period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenewPeriod`.
     pub fn set_auto_renew_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.auto_renew_period = value;
+        self.input.auto_renew_period = value;
         self
     }
     /// Wire name `InternetMaxBandwidthIn`: 32-bit integer. Example: `50`.
     pub fn internet_max_bandwidth_in(mut self, value: i32) -> Self {
-        self.internet_max_bandwidth_in = ::std::option::Option::Some(value);
+        self.input.internet_max_bandwidth_in = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InternetMaxBandwidthIn`.
@@ -1807,12 +1549,12 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.internet_max_bandwidth_in = value;
+        self.input.internet_max_bandwidth_in = value;
         self
     }
     /// Wire name `InternetMaxBandwidthOut`: 32-bit integer. Example: `5`.
     pub fn internet_max_bandwidth_out(mut self, value: i32) -> Self {
-        self.internet_max_bandwidth_out = ::std::option::Option::Some(value);
+        self.input.internet_max_bandwidth_out = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InternetMaxBandwidthOut`.
@@ -1820,7 +1562,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.internet_max_bandwidth_out = value;
+        self.input.internet_max_bandwidth_out = value;
         self
     }
     /// Wire name `HostName`: string. Example: `LocalHostName`.
@@ -1828,7 +1570,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.host_name = ::std::option::Option::Some(value.into());
+        self.input.host_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HostName`.
@@ -1836,7 +1578,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.host_name = value;
+        self.input.host_name = value;
         self
     }
     /// Wire name `Password`: string, secret (redacted in `Debug`).
@@ -1844,7 +1586,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.password = ::std::option::Option::Some(value.into());
+        self.input.password = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Password`.
@@ -1852,17 +1594,17 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.password = value;
+        self.input.password = value;
         self
     }
     /// Wire name `PasswordInherit`: boolean. Example: `false`.
     pub fn password_inherit(mut self, value: bool) -> Self {
-        self.password_inherit = ::std::option::Option::Some(value);
+        self.input.password_inherit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PasswordInherit`.
     pub fn set_password_inherit(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.password_inherit = value;
+        self.input.password_inherit = value;
         self
     }
     /// Wire name `DeploymentSetId`: string. Example: `ds-bp1brhwhoqinyjd6****`.
@@ -1870,7 +1612,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.deployment_set_id = ::std::option::Option::Some(value.into());
+        self.input.deployment_set_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DeploymentSetId`.
@@ -1878,12 +1620,12 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.deployment_set_id = value;
+        self.input.deployment_set_id = value;
         self
     }
     /// Wire name `DeploymentSetGroupNo`: 32-bit integer. Example: `1`.
     pub fn deployment_set_group_no(mut self, value: i32) -> Self {
-        self.deployment_set_group_no = ::std::option::Option::Some(value);
+        self.input.deployment_set_group_no = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeploymentSetGroupNo`.
@@ -1891,7 +1633,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.deployment_set_group_no = value;
+        self.input.deployment_set_group_no = value;
         self
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
@@ -1899,7 +1641,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -1907,7 +1649,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `ClusterId`: string. Example: `c-bp67acfmxazb4p****`.
@@ -1915,7 +1657,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cluster_id = ::std::option::Option::Some(value.into());
+        self.input.cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClusterId`.
@@ -1923,7 +1665,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cluster_id = value;
+        self.input.cluster_id = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -1931,7 +1673,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -1939,7 +1681,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `VlanId`: string. Example: `10`.
@@ -1947,7 +1689,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.vlan_id = ::std::option::Option::Some(value.into());
+        self.input.vlan_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VlanId`.
@@ -1955,7 +1697,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.vlan_id = value;
+        self.input.vlan_id = value;
         self
     }
     /// Wire name `InnerIpAddress`: string. Example: `192.168.**.**`.
@@ -1963,7 +1705,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.inner_ip_address = ::std::option::Option::Some(value.into());
+        self.input.inner_ip_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InnerIpAddress`.
@@ -1971,17 +1713,17 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.inner_ip_address = value;
+        self.input.inner_ip_address = value;
         self
     }
     /// Wire name `SystemDisk.Size`: 32-bit integer. Example: `40`.
     pub fn system_disk_size(mut self, value: i32) -> Self {
-        self.system_disk_size = ::std::option::Option::Some(value);
+        self.input.system_disk_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SystemDisk.Size`.
     pub fn set_system_disk_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.system_disk_size = value;
+        self.input.system_disk_size = value;
         self
     }
     /// Wire name `SystemDisk.Category`: string. Example: `cloud_ssd`.
@@ -1989,7 +1731,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = ::std::option::Option::Some(value.into());
+        self.input.system_disk_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.Category`.
@@ -1997,7 +1739,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = value;
+        self.input.system_disk_category = value;
         self
     }
     /// Wire name `SystemDisk.DiskName`: string. Example: `SystemDiskName`.
@@ -2005,7 +1747,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_disk_name = ::std::option::Option::Some(value.into());
+        self.input.system_disk_disk_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.DiskName`.
@@ -2013,7 +1755,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_disk_name = value;
+        self.input.system_disk_disk_name = value;
         self
     }
     /// Wire name `SystemDisk.Description`: string. Example: `TestDescription`.
@@ -2021,7 +1763,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_description = ::std::option::Option::Some(value.into());
+        self.input.system_disk_description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.Description`.
@@ -2029,7 +1771,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_description = value;
+        self.input.system_disk_description = value;
         self
     }
     /// Wire name `SystemDisk.PerformanceLevel`: string. Example: `PL1`.
@@ -2037,7 +1779,9 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_performance_level = ::std::option::Option::Some(value.into());
+        self.input.system_disk_performance_level = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `SystemDisk.PerformanceLevel`.
@@ -2045,7 +1789,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_performance_level = value;
+        self.input.system_disk_performance_level = value;
         self
     }
     /// Wire name `NodeControllerId`: string. Example: `hide`.
@@ -2053,7 +1797,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.node_controller_id = ::std::option::Option::Some(value.into());
+        self.input.node_controller_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NodeControllerId`.
@@ -2061,7 +1805,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.node_controller_id = value;
+        self.input.node_controller_id = value;
         self
     }
     /// Wire name `Description`: string. Example: `InstanceTest`.
@@ -2069,7 +1813,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -2077,7 +1821,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `VSwitchId`: string. Example: `vsw-bp1s5fnvk4gn2tws0****`.
@@ -2085,7 +1829,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = ::std::option::Option::Some(value.into());
+        self.input.v_switch_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VSwitchId`.
@@ -2093,7 +1837,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = value;
+        self.input.v_switch_id = value;
         self
     }
     /// Wire name `PrivateIpAddress`: string. Example: `172.16.236.*`.
@@ -2101,7 +1845,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_ip_address = ::std::option::Option::Some(value.into());
+        self.input.private_ip_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivateIpAddress`.
@@ -2109,7 +1853,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_ip_address = value;
+        self.input.private_ip_address = value;
         self
     }
     /// Wire name `IoOptimized`: string. Example: `optimized`.
@@ -2117,7 +1861,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.io_optimized = ::std::option::Option::Some(value.into());
+        self.input.io_optimized = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IoOptimized`.
@@ -2125,12 +1869,12 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.io_optimized = value;
+        self.input.io_optimized = value;
         self
     }
     /// Wire name `UseAdditionalService`: boolean. Example: `true`.
     pub fn use_additional_service(mut self, value: bool) -> Self {
-        self.use_additional_service = ::std::option::Option::Some(value);
+        self.input.use_additional_service = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `UseAdditionalService`.
@@ -2138,7 +1882,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.use_additional_service = value;
+        self.input.use_additional_service = value;
         self
     }
     /// Wire name `InstanceChargeType`: string. Example: `PrePaid`.
@@ -2146,7 +1890,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.instance_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceChargeType`.
@@ -2154,17 +1898,17 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = value;
+        self.input.instance_charge_type = value;
         self
     }
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PeriodUnit`: string. Example: `Month`.
@@ -2172,7 +1916,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -2180,7 +1924,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `UserData`: string. Example: `ZWNobyBoZWxsbyBlY3Mh`.
@@ -2188,7 +1932,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_data = ::std::option::Option::Some(value.into());
+        self.input.user_data = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserData`.
@@ -2196,7 +1940,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_data = value;
+        self.input.user_data = value;
         self
     }
     /// Wire name `SpotStrategy`: string. Example: `NoSpot`.
@@ -2204,7 +1948,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.spot_strategy = ::std::option::Option::Some(value.into());
+        self.input.spot_strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SpotStrategy`.
@@ -2212,7 +1956,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.spot_strategy = value;
+        self.input.spot_strategy = value;
         self
     }
     /// Wire name `KeyPairName`: string. Example: `KeyPairTestName`.
@@ -2220,7 +1964,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = ::std::option::Option::Some(value.into());
+        self.input.key_pair_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyPairName`.
@@ -2228,27 +1972,27 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = value;
+        self.input.key_pair_name = value;
         self
     }
     /// Wire name `SpotPriceLimit`: number. Example: `0.98`.
     pub fn spot_price_limit(mut self, value: f32) -> Self {
-        self.spot_price_limit = ::std::option::Option::Some(value);
+        self.input.spot_price_limit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SpotPriceLimit`.
     pub fn set_spot_price_limit(mut self, value: ::std::option::Option<f32>) -> Self {
-        self.spot_price_limit = value;
+        self.input.spot_price_limit = value;
         self
     }
     /// Wire name `SpotDuration`: 32-bit integer. Example: `1`.
     pub fn spot_duration(mut self, value: i32) -> Self {
-        self.spot_duration = ::std::option::Option::Some(value);
+        self.input.spot_duration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SpotDuration`.
     pub fn set_spot_duration(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.spot_duration = value;
+        self.input.spot_duration = value;
         self
     }
     /// Wire name `SpotInterruptionBehavior`: string. Example: `Terminate`.
@@ -2256,7 +2000,9 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.spot_interruption_behavior = ::std::option::Option::Some(value.into());
+        self.input.spot_interruption_behavior = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `SpotInterruptionBehavior`.
@@ -2264,7 +2010,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.spot_interruption_behavior = value;
+        self.input.spot_interruption_behavior = value;
         self
     }
     /// Wire name `RamRoleName`: string. Example: `RAMTestName`.
@@ -2272,7 +2018,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ram_role_name = ::std::option::Option::Some(value.into());
+        self.input.ram_role_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RamRoleName`.
@@ -2280,7 +2026,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ram_role_name = value;
+        self.input.ram_role_name = value;
         self
     }
     /// Wire name `SecurityEnhancementStrategy`: string. Example: `Active`.
@@ -2288,7 +2034,9 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_enhancement_strategy = ::std::option::Option::Some(value.into());
+        self.input.security_enhancement_strategy = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `SecurityEnhancementStrategy`.
@@ -2296,7 +2044,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_enhancement_strategy = value;
+        self.input.security_enhancement_strategy = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -2304,7 +2052,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -2312,7 +2060,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `HpcClusterId`: string. Example: `hpc-bp67acfmxazb4p****`.
@@ -2320,7 +2068,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.hpc_cluster_id = ::std::option::Option::Some(value.into());
+        self.input.hpc_cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HpcClusterId`.
@@ -2328,17 +2076,17 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.hpc_cluster_id = value;
+        self.input.hpc_cluster_id = value;
         self
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `DedicatedHostId`: string. Example: `dh-bp67acfmxazb4p****`.
@@ -2346,7 +2094,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_id = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostId`.
@@ -2354,7 +2102,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_id = value;
+        self.input.dedicated_host_id = value;
         self
     }
     /// Wire name `CreditSpecification`: string. Example: `Standard`.
@@ -2362,7 +2110,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.credit_specification = ::std::option::Option::Some(value.into());
+        self.input.credit_specification = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CreditSpecification`.
@@ -2370,12 +2118,12 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.credit_specification = value;
+        self.input.credit_specification = value;
         self
     }
     /// Wire name `DeletionProtection`: boolean. Example: `false`.
     pub fn deletion_protection(mut self, value: bool) -> Self {
-        self.deletion_protection = ::std::option::Option::Some(value);
+        self.input.deletion_protection = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeletionProtection`.
@@ -2383,12 +2131,12 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.deletion_protection = value;
+        self.input.deletion_protection = value;
         self
     }
     /// Wire name `HibernationOptions.Configured`: boolean. Example: `false`.
     pub fn hibernation_options_configured(mut self, value: bool) -> Self {
-        self.hibernation_options_configured = ::std::option::Option::Some(value);
+        self.input.hibernation_options_configured = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HibernationOptions.Configured`.
@@ -2396,7 +2144,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.hibernation_options_configured = value;
+        self.input.hibernation_options_configured = value;
         self
     }
     /// Wire name `Affinity`: string. Example: `default`.
@@ -2404,7 +2152,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.affinity = ::std::option::Option::Some(value.into());
+        self.input.affinity = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Affinity`.
@@ -2412,7 +2160,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.affinity = value;
+        self.input.affinity = value;
         self
     }
     /// Wire name `Tenancy`: string. Example: `default`.
@@ -2420,7 +2168,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.tenancy = ::std::option::Option::Some(value.into());
+        self.input.tenancy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Tenancy`.
@@ -2428,7 +2176,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.tenancy = value;
+        self.input.tenancy = value;
         self
     }
     /// Wire name `StorageSetId`: string. Example: `ss-bp1j4i2jdf3owlhe****`.
@@ -2436,7 +2184,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.storage_set_id = ::std::option::Option::Some(value.into());
+        self.input.storage_set_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StorageSetId`.
@@ -2444,12 +2192,12 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.storage_set_id = value;
+        self.input.storage_set_id = value;
         self
     }
     /// Wire name `StorageSetPartitionNumber`: 32-bit integer. Example: `2`.
     pub fn storage_set_partition_number(mut self, value: i32) -> Self {
-        self.storage_set_partition_number = ::std::option::Option::Some(value);
+        self.input.storage_set_partition_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `StorageSetPartitionNumber`.
@@ -2457,7 +2205,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.storage_set_partition_number = value;
+        self.input.storage_set_partition_number = value;
         self
     }
     /// Wire name `HttpEndpoint`: string. Example: `enabled`.
@@ -2465,7 +2213,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.http_endpoint = ::std::option::Option::Some(value.into());
+        self.input.http_endpoint = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HttpEndpoint`.
@@ -2473,7 +2221,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.http_endpoint = value;
+        self.input.http_endpoint = value;
         self
     }
     /// Wire name `HttpTokens`: string. Example: `optional`.
@@ -2481,7 +2229,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.http_tokens = ::std::option::Option::Some(value.into());
+        self.input.http_tokens = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HttpTokens`.
@@ -2489,12 +2237,12 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.http_tokens = value;
+        self.input.http_tokens = value;
         self
     }
     /// Wire name `HttpPutResponseHopLimit`: 32-bit integer. Example: `0`.
     pub fn http_put_response_hop_limit(mut self, value: i32) -> Self {
-        self.http_put_response_hop_limit = ::std::option::Option::Some(value);
+        self.input.http_put_response_hop_limit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HttpPutResponseHopLimit`.
@@ -2502,7 +2250,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.http_put_response_hop_limit = value;
+        self.input.http_put_response_hop_limit = value;
         self
     }
     /// Wire name `PrivatePoolOptions.MatchCriteria`: string. Example: `Open`.
@@ -2510,7 +2258,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_match_criteria = ::std::option::Option::Some(
+        self.input.private_pool_options_match_criteria = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2520,7 +2268,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_match_criteria = value;
+        self.input.private_pool_options_match_criteria = value;
         self
     }
     /// Wire name `PrivatePoolOptions.Id`: string. Example: `eap-bp67acfmxazb4****`.
@@ -2528,7 +2276,7 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_id = ::std::option::Option::Some(value.into());
+        self.input.private_pool_options_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivatePoolOptions.Id`.
@@ -2536,12 +2284,12 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_id = value;
+        self.input.private_pool_options_id = value;
         self
     }
     /// Wire name `DataDisk`: list of [`DataDiskItem`].
     pub fn data_disk(mut self, value: ::std::vec::Vec<DataDiskItem>) -> Self {
-        self.data_disk = ::std::option::Option::Some(value);
+        self.input.data_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDisk`.
@@ -2549,12 +2297,12 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
     ) -> Self {
-        self.data_disk = value;
+        self.input.data_disk = value;
         self
     }
     /// Wire name `Arn`: list of [`ArnItem`].
     pub fn arn(mut self, value: ::std::vec::Vec<ArnItem>) -> Self {
-        self.arn = ::std::option::Option::Some(value);
+        self.input.arn = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Arn`.
@@ -2562,12 +2310,12 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<ArnItem>>,
     ) -> Self {
-        self.arn = value;
+        self.input.arn = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -2575,115 +2323,31 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `SystemDisk`: [`SystemDisk`].
     pub fn system_disk(mut self, value: SystemDisk) -> Self {
-        self.system_disk = ::std::option::Option::Some(value);
+        self.input.system_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SystemDisk`.
     pub fn set_system_disk(mut self, value: ::std::option::Option<SystemDisk>) -> Self {
-        self.system_disk = value;
+        self.input.system_disk = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateInstanceInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateInstanceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                image_id: self.image_id,
-                image_family: self.image_family,
-                instance_type: <InstanceType_ as self::required::InstanceType<
-                    ::std::string::String,
-                >>::into_value(self.instance_type),
-                security_group_id: self.security_group_id,
-                instance_name: self.instance_name,
-                internet_charge_type: self.internet_charge_type,
-                auto_renew: self.auto_renew,
-                auto_renew_period: self.auto_renew_period,
-                internet_max_bandwidth_in: self.internet_max_bandwidth_in,
-                internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-                host_name: self.host_name,
-                password: self.password,
-                password_inherit: self.password_inherit,
-                deployment_set_id: self.deployment_set_id,
-                deployment_set_group_no: self.deployment_set_group_no,
-                zone_id: self.zone_id,
-                cluster_id: self.cluster_id,
-                client_token: self.client_token,
-                vlan_id: self.vlan_id,
-                inner_ip_address: self.inner_ip_address,
-                system_disk_size: self.system_disk_size,
-                system_disk_category: self.system_disk_category,
-                system_disk_disk_name: self.system_disk_disk_name,
-                system_disk_description: self.system_disk_description,
-                system_disk_performance_level: self.system_disk_performance_level,
-                node_controller_id: self.node_controller_id,
-                description: self.description,
-                v_switch_id: self.v_switch_id,
-                private_ip_address: self.private_ip_address,
-                io_optimized: self.io_optimized,
-                use_additional_service: self.use_additional_service,
-                instance_charge_type: self.instance_charge_type,
-                period: self.period,
-                period_unit: self.period_unit,
-                user_data: self.user_data,
-                spot_strategy: self.spot_strategy,
-                key_pair_name: self.key_pair_name,
-                spot_price_limit: self.spot_price_limit,
-                spot_duration: self.spot_duration,
-                spot_interruption_behavior: self.spot_interruption_behavior,
-                ram_role_name: self.ram_role_name,
-                security_enhancement_strategy: self.security_enhancement_strategy,
-                resource_group_id: self.resource_group_id,
-                hpc_cluster_id: self.hpc_cluster_id,
-                dry_run: self.dry_run,
-                dedicated_host_id: self.dedicated_host_id,
-                credit_specification: self.credit_specification,
-                deletion_protection: self.deletion_protection,
-                hibernation_options_configured: self.hibernation_options_configured,
-                affinity: self.affinity,
-                tenancy: self.tenancy,
-                storage_set_id: self.storage_set_id,
-                storage_set_partition_number: self.storage_set_partition_number,
-                http_endpoint: self.http_endpoint,
-                http_tokens: self.http_tokens,
-                http_put_response_hop_limit: self.http_put_response_hop_limit,
-                private_pool_options_match_criteria: self
-                    .private_pool_options_match_criteria,
-                private_pool_options_id: self.private_pool_options_id,
-                data_disk: self.data_disk,
-                arn: self.arn,
-                tag: self.tag,
-                system_disk: self.system_disk,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateInstanceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceType_: self::required::InstanceType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -2693,45 +2357,30 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         ::alibabacloud_runtime::SdkError<CreateInstanceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceType_: self::required::InstanceType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateInstance` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceType` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateInstance` needs its required parameter `InstanceType`",
         label = "`InstanceType` is not set",
         note = "set it with `.instance_type(…)` before this call"
     )]
-    pub trait InstanceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceType {}
+    impl InstanceType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateInstance`. No description of our own yet: see the official API reference.

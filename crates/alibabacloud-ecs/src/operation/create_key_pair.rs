@@ -128,12 +128,10 @@ pub struct CreateKeyPairBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     KeyPairName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    key_pair_name: KeyPairName_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateKeyPairInput,
+    state: ::std::marker::PhantomData<(RegionId_, KeyPairName_)>,
 }
 impl CreateKeyPairBuilder<
     ::alibabacloud_runtime::Missing,
@@ -141,42 +139,43 @@ impl CreateKeyPairBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateKeyPairBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            key_pair_name: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateKeyPairInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key_pair_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, KeyPairName_> CreateKeyPairBuilder<RegionId_, KeyPairName_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateKeyPairBuilder<::std::string::String, KeyPairName_> {
+    ) -> CreateKeyPairBuilder<::alibabacloud_runtime::Set, KeyPairName_> {
+        self.input.region_id = value.into();
         CreateKeyPairBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            key_pair_name: self.key_pair_name,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KeyPairName`: string, required. Example: `testKeyPairName`.
     pub fn key_pair_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateKeyPairBuilder<RegionId_, ::std::string::String> {
+    ) -> CreateKeyPairBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.key_pair_name = value.into();
         CreateKeyPairBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            key_pair_name: value.into(),
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -184,7 +183,7 @@ impl<RegionId_, KeyPairName_> CreateKeyPairBuilder<RegionId_, KeyPairName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -192,12 +191,12 @@ impl<RegionId_, KeyPairName_> CreateKeyPairBuilder<RegionId_, KeyPairName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -205,45 +204,21 @@ impl<RegionId_, KeyPairName_> CreateKeyPairBuilder<RegionId_, KeyPairName_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, KeyPairName_> CreateKeyPairBuilder<RegionId_, KeyPairName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateKeyPairInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        KeyPairName_: self::required::KeyPairName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateKeyPairInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                key_pair_name: <KeyPairName_ as self::required::KeyPairName<
-                    ::std::string::String,
-                >>::into_value(self.key_pair_name),
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateKeyPairInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        KeyPairName_: self::required::KeyPairName<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        KeyPairName_: self::required::KeyPairName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -253,45 +228,30 @@ impl<RegionId_, KeyPairName_> CreateKeyPairBuilder<RegionId_, KeyPairName_> {
         ::alibabacloud_runtime::SdkError<CreateKeyPairError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        KeyPairName_: self::required::KeyPairName<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        KeyPairName_: self::required::KeyPairName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateKeyPairBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateKeyPairBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateKeyPair` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `KeyPairName` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `KeyPairName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateKeyPair` needs its required parameter `KeyPairName`",
         label = "`KeyPairName` is not set",
         note = "set it with `.key_pair_name(…)` before this call"
     )]
-    pub trait KeyPairName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::KeyPairName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait KeyPairName {}
+    impl KeyPairName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateKeyPair`. No description of our own yet: see the official API reference.

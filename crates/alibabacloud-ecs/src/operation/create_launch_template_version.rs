@@ -506,210 +506,95 @@ pub enum CreateLaunchTemplateVersionError {
 pub struct CreateLaunchTemplateVersionBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    launch_template_id: ::std::option::Option<::std::string::String>,
-    launch_template_name: ::std::option::Option<::std::string::String>,
-    version_description: ::std::option::Option<::std::string::String>,
-    image_id: ::std::option::Option<::std::string::String>,
-    image_owner_alias: ::std::option::Option<::std::string::String>,
-    password_inherit: ::std::option::Option<bool>,
-    instance_type: ::std::option::Option<::std::string::String>,
-    security_group_id: ::std::option::Option<::std::string::String>,
-    vpc_id: ::std::option::Option<::std::string::String>,
-    v_switch_id: ::std::option::Option<::std::string::String>,
-    instance_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    internet_max_bandwidth_in: ::std::option::Option<i32>,
-    internet_max_bandwidth_out: ::std::option::Option<i32>,
-    host_name: ::std::option::Option<::std::string::String>,
-    zone_id: ::std::option::Option<::std::string::String>,
-    system_disk_category: ::std::option::Option<::std::string::String>,
-    system_disk_size: ::std::option::Option<i32>,
-    system_disk_disk_name: ::std::option::Option<::std::string::String>,
-    system_disk_description: ::std::option::Option<::std::string::String>,
-    system_disk_iops: ::std::option::Option<i32>,
-    system_disk_performance_level: ::std::option::Option<::std::string::String>,
-    system_disk_delete_with_instance: ::std::option::Option<bool>,
-    system_disk_auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
-    system_disk_provisioned_iops: ::std::option::Option<i64>,
-    system_disk_bursting_enabled: ::std::option::Option<bool>,
-    io_optimized: ::std::option::Option<::std::string::String>,
-    instance_charge_type: ::std::option::Option<::std::string::String>,
-    period: ::std::option::Option<i32>,
-    internet_charge_type: ::std::option::Option<::std::string::String>,
-    enable_vm_os_config: ::std::option::Option<bool>,
-    network_type: ::std::option::Option<::std::string::String>,
-    user_data: ::std::option::Option<::std::string::String>,
-    key_pair_name: ::std::option::Option<::std::string::String>,
-    ram_role_name: ::std::option::Option<::std::string::String>,
-    auto_release_time: ::std::option::Option<::std::string::String>,
-    spot_strategy: ::std::option::Option<::std::string::String>,
-    spot_price_limit: ::std::option::Option<f32>,
-    spot_duration: ::std::option::Option<i32>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    security_enhancement_strategy: ::std::option::Option<::std::string::String>,
-    private_ip_address: ::std::option::Option<::std::string::String>,
-    ipv6_address_count: ::std::option::Option<i32>,
-    deployment_set_id: ::std::option::Option<::std::string::String>,
-    data_disk: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
-    network_interface: ::std::option::Option<::std::vec::Vec<NetworkInterfaceItem>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    system_disk_encrypted: ::std::option::Option<::std::string::String>,
-    deletion_protection: ::std::option::Option<bool>,
-    credit_specification: ::std::option::Option<::std::string::String>,
-    auto_renew: ::std::option::Option<bool>,
-    auto_renew_period: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    http_endpoint: ::std::option::Option<::std::string::String>,
-    http_tokens: ::std::option::Option<::std::string::String>,
-    http_put_response_hop_limit: ::std::option::Option<i32>,
-    system_disk_kms_key_id: ::std::option::Option<::std::string::String>,
-    image_options: ::std::option::Option<ImageOptions>,
-    security_options: ::std::option::Option<SecurityOptions>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateLaunchTemplateVersionInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl CreateLaunchTemplateVersionBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateLaunchTemplateVersionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            launch_template_id: ::std::option::Option::None,
-            launch_template_name: ::std::option::Option::None,
-            version_description: ::std::option::Option::None,
-            image_id: ::std::option::Option::None,
-            image_owner_alias: ::std::option::Option::None,
-            password_inherit: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            security_group_id: ::std::option::Option::None,
-            vpc_id: ::std::option::Option::None,
-            v_switch_id: ::std::option::Option::None,
-            instance_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            internet_max_bandwidth_in: ::std::option::Option::None,
-            internet_max_bandwidth_out: ::std::option::Option::None,
-            host_name: ::std::option::Option::None,
-            zone_id: ::std::option::Option::None,
-            system_disk_category: ::std::option::Option::None,
-            system_disk_size: ::std::option::Option::None,
-            system_disk_disk_name: ::std::option::Option::None,
-            system_disk_description: ::std::option::Option::None,
-            system_disk_iops: ::std::option::Option::None,
-            system_disk_performance_level: ::std::option::Option::None,
-            system_disk_delete_with_instance: ::std::option::Option::None,
-            system_disk_auto_snapshot_policy_id: ::std::option::Option::None,
-            system_disk_provisioned_iops: ::std::option::Option::None,
-            system_disk_bursting_enabled: ::std::option::Option::None,
-            io_optimized: ::std::option::Option::None,
-            instance_charge_type: ::std::option::Option::None,
-            period: ::std::option::Option::None,
-            internet_charge_type: ::std::option::Option::None,
-            enable_vm_os_config: ::std::option::Option::None,
-            network_type: ::std::option::Option::None,
-            user_data: ::std::option::Option::None,
-            key_pair_name: ::std::option::Option::None,
-            ram_role_name: ::std::option::Option::None,
-            auto_release_time: ::std::option::Option::None,
-            spot_strategy: ::std::option::Option::None,
-            spot_price_limit: ::std::option::Option::None,
-            spot_duration: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            security_enhancement_strategy: ::std::option::Option::None,
-            private_ip_address: ::std::option::Option::None,
-            ipv6_address_count: ::std::option::Option::None,
-            deployment_set_id: ::std::option::Option::None,
-            data_disk: ::std::option::Option::None,
-            network_interface: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            security_group_ids: ::std::option::Option::None,
-            system_disk_encrypted: ::std::option::Option::None,
-            deletion_protection: ::std::option::Option::None,
-            credit_specification: ::std::option::Option::None,
-            auto_renew: ::std::option::Option::None,
-            auto_renew_period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            http_endpoint: ::std::option::Option::None,
-            http_tokens: ::std::option::Option::None,
-            http_put_response_hop_limit: ::std::option::Option::None,
-            system_disk_kms_key_id: ::std::option::Option::None,
-            image_options: ::std::option::Option::None,
-            security_options: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateLaunchTemplateVersionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                launch_template_id: ::std::option::Option::None,
+                launch_template_name: ::std::option::Option::None,
+                version_description: ::std::option::Option::None,
+                image_id: ::std::option::Option::None,
+                image_owner_alias: ::std::option::Option::None,
+                password_inherit: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                security_group_id: ::std::option::Option::None,
+                vpc_id: ::std::option::Option::None,
+                v_switch_id: ::std::option::Option::None,
+                instance_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                internet_max_bandwidth_in: ::std::option::Option::None,
+                internet_max_bandwidth_out: ::std::option::Option::None,
+                host_name: ::std::option::Option::None,
+                zone_id: ::std::option::Option::None,
+                system_disk_category: ::std::option::Option::None,
+                system_disk_size: ::std::option::Option::None,
+                system_disk_disk_name: ::std::option::Option::None,
+                system_disk_description: ::std::option::Option::None,
+                system_disk_iops: ::std::option::Option::None,
+                system_disk_performance_level: ::std::option::Option::None,
+                system_disk_delete_with_instance: ::std::option::Option::None,
+                system_disk_auto_snapshot_policy_id: ::std::option::Option::None,
+                system_disk_provisioned_iops: ::std::option::Option::None,
+                system_disk_bursting_enabled: ::std::option::Option::None,
+                io_optimized: ::std::option::Option::None,
+                instance_charge_type: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                internet_charge_type: ::std::option::Option::None,
+                enable_vm_os_config: ::std::option::Option::None,
+                network_type: ::std::option::Option::None,
+                user_data: ::std::option::Option::None,
+                key_pair_name: ::std::option::Option::None,
+                ram_role_name: ::std::option::Option::None,
+                auto_release_time: ::std::option::Option::None,
+                spot_strategy: ::std::option::Option::None,
+                spot_price_limit: ::std::option::Option::None,
+                spot_duration: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                security_enhancement_strategy: ::std::option::Option::None,
+                private_ip_address: ::std::option::Option::None,
+                ipv6_address_count: ::std::option::Option::None,
+                deployment_set_id: ::std::option::Option::None,
+                data_disk: ::std::option::Option::None,
+                network_interface: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                system_disk_encrypted: ::std::option::Option::None,
+                deletion_protection: ::std::option::Option::None,
+                credit_specification: ::std::option::Option::None,
+                auto_renew: ::std::option::Option::None,
+                auto_renew_period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                http_endpoint: ::std::option::Option::None,
+                http_tokens: ::std::option::Option::None,
+                http_put_response_hop_limit: ::std::option::Option::None,
+                system_disk_kms_key_id: ::std::option::Option::None,
+                image_options: ::std::option::Option::None,
+                security_options: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateLaunchTemplateVersionBuilder<::std::string::String> {
+    ) -> CreateLaunchTemplateVersionBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         CreateLaunchTemplateVersionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            launch_template_id: self.launch_template_id,
-            launch_template_name: self.launch_template_name,
-            version_description: self.version_description,
-            image_id: self.image_id,
-            image_owner_alias: self.image_owner_alias,
-            password_inherit: self.password_inherit,
-            instance_type: self.instance_type,
-            security_group_id: self.security_group_id,
-            vpc_id: self.vpc_id,
-            v_switch_id: self.v_switch_id,
-            instance_name: self.instance_name,
-            description: self.description,
-            internet_max_bandwidth_in: self.internet_max_bandwidth_in,
-            internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-            host_name: self.host_name,
-            zone_id: self.zone_id,
-            system_disk_category: self.system_disk_category,
-            system_disk_size: self.system_disk_size,
-            system_disk_disk_name: self.system_disk_disk_name,
-            system_disk_description: self.system_disk_description,
-            system_disk_iops: self.system_disk_iops,
-            system_disk_performance_level: self.system_disk_performance_level,
-            system_disk_delete_with_instance: self.system_disk_delete_with_instance,
-            system_disk_auto_snapshot_policy_id: self
-                .system_disk_auto_snapshot_policy_id,
-            system_disk_provisioned_iops: self.system_disk_provisioned_iops,
-            system_disk_bursting_enabled: self.system_disk_bursting_enabled,
-            io_optimized: self.io_optimized,
-            instance_charge_type: self.instance_charge_type,
-            period: self.period,
-            internet_charge_type: self.internet_charge_type,
-            enable_vm_os_config: self.enable_vm_os_config,
-            network_type: self.network_type,
-            user_data: self.user_data,
-            key_pair_name: self.key_pair_name,
-            ram_role_name: self.ram_role_name,
-            auto_release_time: self.auto_release_time,
-            spot_strategy: self.spot_strategy,
-            spot_price_limit: self.spot_price_limit,
-            spot_duration: self.spot_duration,
-            resource_group_id: self.resource_group_id,
-            security_enhancement_strategy: self.security_enhancement_strategy,
-            private_ip_address: self.private_ip_address,
-            ipv6_address_count: self.ipv6_address_count,
-            deployment_set_id: self.deployment_set_id,
-            data_disk: self.data_disk,
-            network_interface: self.network_interface,
-            tag: self.tag,
-            security_group_ids: self.security_group_ids,
-            system_disk_encrypted: self.system_disk_encrypted,
-            deletion_protection: self.deletion_protection,
-            credit_specification: self.credit_specification,
-            auto_renew: self.auto_renew,
-            auto_renew_period: self.auto_renew_period,
-            period_unit: self.period_unit,
-            http_endpoint: self.http_endpoint,
-            http_tokens: self.http_tokens,
-            http_put_response_hop_limit: self.http_put_response_hop_limit,
-            system_disk_kms_key_id: self.system_disk_kms_key_id,
-            image_options: self.image_options,
-            security_options: self.security_options,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LaunchTemplateId`: string. Example: `lt-m5eiaupmvm2op9d****`.
@@ -717,7 +602,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = ::std::option::Option::Some(value.into());
+        self.input.launch_template_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateId`.
@@ -725,7 +610,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = value;
+        self.input.launch_template_id = value;
         self
     }
     /// Wire name `LaunchTemplateName`: string. Example: `testLaunchTemplateName`.
@@ -733,7 +618,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_template_name = ::std::option::Option::Some(value.into());
+        self.input.launch_template_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateName`.
@@ -741,7 +626,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_template_name = value;
+        self.input.launch_template_name = value;
         self
     }
     /// Wire name `VersionDescription`: string. Example: `testVersionDescription`.
@@ -749,7 +634,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.version_description = ::std::option::Option::Some(value.into());
+        self.input.version_description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VersionDescription`.
@@ -757,7 +642,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.version_description = value;
+        self.input.version_description = value;
         self
     }
     /// Wire name `ImageId`: string. Example: `win2008r2_64_ent_sp1_en-us_40G_alibase_20170915.vhd`.
@@ -765,7 +650,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_id = ::std::option::Option::Some(value.into());
+        self.input.image_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageId`.
@@ -773,7 +658,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_id = value;
+        self.input.image_id = value;
         self
     }
     /// Wire name `ImageOwnerAlias`: string. Example: `system`.
@@ -781,7 +666,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_owner_alias = ::std::option::Option::Some(value.into());
+        self.input.image_owner_alias = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageOwnerAlias`.
@@ -789,17 +674,17 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_owner_alias = value;
+        self.input.image_owner_alias = value;
         self
     }
     /// Wire name `PasswordInherit`: boolean. Example: `false`.
     pub fn password_inherit(mut self, value: bool) -> Self {
-        self.password_inherit = ::std::option::Option::Some(value);
+        self.input.password_inherit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PasswordInherit`.
     pub fn set_password_inherit(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.password_inherit = value;
+        self.input.password_inherit = value;
         self
     }
     /// Wire name `InstanceType`: string. Example: `ecs.g5.large`.
@@ -807,7 +692,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -815,7 +700,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Wire name `SecurityGroupId`: string. Example: `sg-bp15ed6xe1yxeycg****`.
@@ -823,7 +708,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_id = ::std::option::Option::Some(value.into());
+        self.input.security_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupId`.
@@ -831,7 +716,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_id = value;
+        self.input.security_group_id = value;
         self
     }
     /// Wire name `VpcId`: string. Example: `vpc-bp12433upq1y5scen****`.
@@ -839,7 +724,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.vpc_id = ::std::option::Option::Some(value.into());
+        self.input.vpc_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VpcId`.
@@ -847,7 +732,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.vpc_id = value;
+        self.input.vpc_id = value;
         self
     }
     /// Wire name `VSwitchId`: string. Example: `vsw-bp1s5fnvk4gn2tws0****`.
@@ -855,7 +740,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = ::std::option::Option::Some(value.into());
+        self.input.v_switch_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VSwitchId`.
@@ -863,7 +748,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = value;
+        self.input.v_switch_id = value;
         self
     }
     /// Wire name `InstanceName`: string. Example: `k8s-node-[1,4]-alibabacloud`.
@@ -871,7 +756,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_name = ::std::option::Option::Some(value.into());
+        self.input.instance_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceName`.
@@ -879,7 +764,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_name = value;
+        self.input.instance_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -887,7 +772,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -895,12 +780,12 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `InternetMaxBandwidthIn`: 32-bit integer. Example: `50`.
     pub fn internet_max_bandwidth_in(mut self, value: i32) -> Self {
-        self.internet_max_bandwidth_in = ::std::option::Option::Some(value);
+        self.input.internet_max_bandwidth_in = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InternetMaxBandwidthIn`.
@@ -908,12 +793,12 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.internet_max_bandwidth_in = value;
+        self.input.internet_max_bandwidth_in = value;
         self
     }
     /// Wire name `InternetMaxBandwidthOut`: 32-bit integer. Example: `5`.
     pub fn internet_max_bandwidth_out(mut self, value: i32) -> Self {
-        self.internet_max_bandwidth_out = ::std::option::Option::Some(value);
+        self.input.internet_max_bandwidth_out = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InternetMaxBandwidthOut`.
@@ -921,7 +806,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.internet_max_bandwidth_out = value;
+        self.input.internet_max_bandwidth_out = value;
         self
     }
     /// Wire name `HostName`: string. Example: `testHostName`.
@@ -929,7 +814,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.host_name = ::std::option::Option::Some(value.into());
+        self.input.host_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HostName`.
@@ -937,7 +822,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.host_name = value;
+        self.input.host_name = value;
         self
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
@@ -945,7 +830,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -953,7 +838,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `SystemDisk.Category`: string. Example: `cloud_ssd`.
@@ -961,7 +846,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = ::std::option::Option::Some(value.into());
+        self.input.system_disk_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.Category`.
@@ -969,17 +854,17 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = value;
+        self.input.system_disk_category = value;
         self
     }
     /// Wire name `SystemDisk.Size`: 32-bit integer. Example: `40`.
     pub fn system_disk_size(mut self, value: i32) -> Self {
-        self.system_disk_size = ::std::option::Option::Some(value);
+        self.input.system_disk_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SystemDisk.Size`.
     pub fn set_system_disk_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.system_disk_size = value;
+        self.input.system_disk_size = value;
         self
     }
     /// Wire name `SystemDisk.DiskName`: string. Example: `cloud_ssdSystem`.
@@ -987,7 +872,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_disk_name = ::std::option::Option::Some(value.into());
+        self.input.system_disk_disk_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.DiskName`.
@@ -995,7 +880,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_disk_name = value;
+        self.input.system_disk_disk_name = value;
         self
     }
     /// Wire name `SystemDisk.Description`: string. Example: `testSystemDiskDescription`.
@@ -1003,7 +888,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_description = ::std::option::Option::Some(value.into());
+        self.input.system_disk_description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.Description`.
@@ -1011,17 +896,17 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_description = value;
+        self.input.system_disk_description = value;
         self
     }
     /// Wire name `SystemDisk.Iops`: 32-bit integer. Example: `30000`.
     pub fn system_disk_iops(mut self, value: i32) -> Self {
-        self.system_disk_iops = ::std::option::Option::Some(value);
+        self.input.system_disk_iops = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SystemDisk.Iops`.
     pub fn set_system_disk_iops(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.system_disk_iops = value;
+        self.input.system_disk_iops = value;
         self
     }
     /// Wire name `SystemDisk.PerformanceLevel`: string. Example: `PL0`.
@@ -1029,7 +914,9 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_performance_level = ::std::option::Option::Some(value.into());
+        self.input.system_disk_performance_level = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `SystemDisk.PerformanceLevel`.
@@ -1037,12 +924,12 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_performance_level = value;
+        self.input.system_disk_performance_level = value;
         self
     }
     /// Wire name `SystemDisk.DeleteWithInstance`: boolean. Example: `true`.
     pub fn system_disk_delete_with_instance(mut self, value: bool) -> Self {
-        self.system_disk_delete_with_instance = ::std::option::Option::Some(value);
+        self.input.system_disk_delete_with_instance = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SystemDisk.DeleteWithInstance`.
@@ -1050,7 +937,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.system_disk_delete_with_instance = value;
+        self.input.system_disk_delete_with_instance = value;
         self
     }
     /// Wire name `SystemDisk.AutoSnapshotPolicyId`: string. Example: `sp-bp1dgzpaxwc4load****`.
@@ -1058,7 +945,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_auto_snapshot_policy_id = ::std::option::Option::Some(
+        self.input.system_disk_auto_snapshot_policy_id = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -1068,12 +955,12 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_auto_snapshot_policy_id = value;
+        self.input.system_disk_auto_snapshot_policy_id = value;
         self
     }
     /// Wire name `SystemDisk.ProvisionedIops`: 64-bit integer. Example: `50000`.
     pub fn system_disk_provisioned_iops(mut self, value: i64) -> Self {
-        self.system_disk_provisioned_iops = ::std::option::Option::Some(value);
+        self.input.system_disk_provisioned_iops = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SystemDisk.ProvisionedIops`.
@@ -1081,12 +968,12 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.system_disk_provisioned_iops = value;
+        self.input.system_disk_provisioned_iops = value;
         self
     }
     /// Wire name `SystemDisk.BurstingEnabled`: boolean. Example: `true`.
     pub fn system_disk_bursting_enabled(mut self, value: bool) -> Self {
-        self.system_disk_bursting_enabled = ::std::option::Option::Some(value);
+        self.input.system_disk_bursting_enabled = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SystemDisk.BurstingEnabled`.
@@ -1094,7 +981,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.system_disk_bursting_enabled = value;
+        self.input.system_disk_bursting_enabled = value;
         self
     }
     /// Wire name `IoOptimized`: string. Example: `optimized`.
@@ -1102,7 +989,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.io_optimized = ::std::option::Option::Some(value.into());
+        self.input.io_optimized = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IoOptimized`.
@@ -1110,7 +997,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.io_optimized = value;
+        self.input.io_optimized = value;
         self
     }
     /// Wire name `InstanceChargeType`: string. Example: `PrePaid`.
@@ -1118,7 +1005,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.instance_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceChargeType`.
@@ -1126,17 +1013,17 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = value;
+        self.input.instance_charge_type = value;
         self
     }
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `InternetChargeType`: string. Example: `PayByTraffic`.
@@ -1144,7 +1031,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = ::std::option::Option::Some(value.into());
+        self.input.internet_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InternetChargeType`.
@@ -1152,12 +1039,12 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = value;
+        self.input.internet_charge_type = value;
         self
     }
     /// Wire name `EnableVmOsConfig`: boolean. Example: `false`.
     pub fn enable_vm_os_config(mut self, value: bool) -> Self {
-        self.enable_vm_os_config = ::std::option::Option::Some(value);
+        self.input.enable_vm_os_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableVmOsConfig`.
@@ -1165,7 +1052,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.enable_vm_os_config = value;
+        self.input.enable_vm_os_config = value;
         self
     }
     /// Wire name `NetworkType`: string. Example: `vpc`.
@@ -1173,7 +1060,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.network_type = ::std::option::Option::Some(value.into());
+        self.input.network_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NetworkType`.
@@ -1181,7 +1068,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.network_type = value;
+        self.input.network_type = value;
         self
     }
     /// Wire name `UserData`: string. Example: `ZWNobyBoZWxsbyBl****`.
@@ -1189,7 +1076,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_data = ::std::option::Option::Some(value.into());
+        self.input.user_data = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserData`.
@@ -1197,7 +1084,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_data = value;
+        self.input.user_data = value;
         self
     }
     /// Wire name `KeyPairName`: string. Example: `testKeyPairName`.
@@ -1205,7 +1092,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = ::std::option::Option::Some(value.into());
+        self.input.key_pair_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyPairName`.
@@ -1213,7 +1100,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = value;
+        self.input.key_pair_name = value;
         self
     }
     /// Wire name `RamRoleName`: string. Example: `testRamRoleName`.
@@ -1221,7 +1108,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ram_role_name = ::std::option::Option::Some(value.into());
+        self.input.ram_role_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RamRoleName`.
@@ -1229,7 +1116,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ram_role_name = value;
+        self.input.ram_role_name = value;
         self
     }
     /// Wire name `AutoReleaseTime`: string. Example: `2018-01-01T12:05:00Z`.
@@ -1237,7 +1124,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_release_time = ::std::option::Option::Some(value.into());
+        self.input.auto_release_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AutoReleaseTime`.
@@ -1245,7 +1132,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_release_time = value;
+        self.input.auto_release_time = value;
         self
     }
     /// Wire name `SpotStrategy`: string. Example: `NoSpot`.
@@ -1253,7 +1140,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.spot_strategy = ::std::option::Option::Some(value.into());
+        self.input.spot_strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SpotStrategy`.
@@ -1261,27 +1148,27 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.spot_strategy = value;
+        self.input.spot_strategy = value;
         self
     }
     /// Wire name `SpotPriceLimit`: number. Example: `0.97`.
     pub fn spot_price_limit(mut self, value: f32) -> Self {
-        self.spot_price_limit = ::std::option::Option::Some(value);
+        self.input.spot_price_limit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SpotPriceLimit`.
     pub fn set_spot_price_limit(mut self, value: ::std::option::Option<f32>) -> Self {
-        self.spot_price_limit = value;
+        self.input.spot_price_limit = value;
         self
     }
     /// Wire name `SpotDuration`: 32-bit integer. Example: `1`.
     pub fn spot_duration(mut self, value: i32) -> Self {
-        self.spot_duration = ::std::option::Option::Some(value);
+        self.input.spot_duration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SpotDuration`.
     pub fn set_spot_duration(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.spot_duration = value;
+        self.input.spot_duration = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -1289,7 +1176,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -1297,7 +1184,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `SecurityEnhancementStrategy`: string. Example: `Active`.
@@ -1305,7 +1192,9 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_enhancement_strategy = ::std::option::Option::Some(value.into());
+        self.input.security_enhancement_strategy = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `SecurityEnhancementStrategy`.
@@ -1313,7 +1202,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_enhancement_strategy = value;
+        self.input.security_enhancement_strategy = value;
         self
     }
     /// Wire name `PrivateIpAddress`: string. Example: `10.1.**.**`.
@@ -1321,7 +1210,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_ip_address = ::std::option::Option::Some(value.into());
+        self.input.private_ip_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivateIpAddress`.
@@ -1329,17 +1218,17 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_ip_address = value;
+        self.input.private_ip_address = value;
         self
     }
     /// Wire name `Ipv6AddressCount`: 32-bit integer. Example: `1`.
     pub fn ipv6_address_count(mut self, value: i32) -> Self {
-        self.ipv6_address_count = ::std::option::Option::Some(value);
+        self.input.ipv6_address_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6AddressCount`.
     pub fn set_ipv6_address_count(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.ipv6_address_count = value;
+        self.input.ipv6_address_count = value;
         self
     }
     /// Wire name `DeploymentSetId`: string. Example: `ds-bp1brhwhoqinyjd6****`.
@@ -1347,7 +1236,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.deployment_set_id = ::std::option::Option::Some(value.into());
+        self.input.deployment_set_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DeploymentSetId`.
@@ -1355,12 +1244,12 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.deployment_set_id = value;
+        self.input.deployment_set_id = value;
         self
     }
     /// Wire name `DataDisk`: list of [`DataDiskItem`].
     pub fn data_disk(mut self, value: ::std::vec::Vec<DataDiskItem>) -> Self {
-        self.data_disk = ::std::option::Option::Some(value);
+        self.input.data_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDisk`.
@@ -1368,7 +1257,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
     ) -> Self {
-        self.data_disk = value;
+        self.input.data_disk = value;
         self
     }
     /// Wire name `NetworkInterface`: list of [`NetworkInterfaceItem`].
@@ -1376,7 +1265,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<NetworkInterfaceItem>,
     ) -> Self {
-        self.network_interface = ::std::option::Option::Some(value);
+        self.input.network_interface = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NetworkInterface`.
@@ -1384,12 +1273,12 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<NetworkInterfaceItem>>,
     ) -> Self {
-        self.network_interface = value;
+        self.input.network_interface = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -1397,7 +1286,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `SecurityGroupIds`: list of string. Example: `sg-bp15ed6xe1yxeycg7****`.
@@ -1405,7 +1294,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.security_group_ids = ::std::option::Option::Some(value);
+        self.input.security_group_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SecurityGroupIds`.
@@ -1413,7 +1302,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.security_group_ids = value;
+        self.input.security_group_ids = value;
         self
     }
     /// Wire name `SystemDisk.Encrypted`: string. Example: `false`.
@@ -1421,7 +1310,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_encrypted = ::std::option::Option::Some(value.into());
+        self.input.system_disk_encrypted = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.Encrypted`.
@@ -1429,12 +1318,12 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_encrypted = value;
+        self.input.system_disk_encrypted = value;
         self
     }
     /// Wire name `DeletionProtection`: boolean. Example: `false`.
     pub fn deletion_protection(mut self, value: bool) -> Self {
-        self.deletion_protection = ::std::option::Option::Some(value);
+        self.input.deletion_protection = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeletionProtection`.
@@ -1442,7 +1331,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.deletion_protection = value;
+        self.input.deletion_protection = value;
         self
     }
     /// Wire name `CreditSpecification`: string. Example: `Standard`.
@@ -1450,7 +1339,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.credit_specification = ::std::option::Option::Some(value.into());
+        self.input.credit_specification = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CreditSpecification`.
@@ -1458,27 +1347,27 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.credit_specification = value;
+        self.input.credit_specification = value;
         self
     }
     /// Wire name `AutoRenew`: boolean. Example: `true`.
     pub fn auto_renew(mut self, value: bool) -> Self {
-        self.auto_renew = ::std::option::Option::Some(value);
+        self.input.auto_renew = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenew`.
     pub fn set_auto_renew(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_renew = value;
+        self.input.auto_renew = value;
         self
     }
     /// Wire name `AutoRenewPeriod`: 32-bit integer. Example: `1`.
     pub fn auto_renew_period(mut self, value: i32) -> Self {
-        self.auto_renew_period = ::std::option::Option::Some(value);
+        self.input.auto_renew_period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenewPeriod`.
     pub fn set_auto_renew_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.auto_renew_period = value;
+        self.input.auto_renew_period = value;
         self
     }
     /// Wire name `PeriodUnit`: string. Example: `Month`.
@@ -1486,7 +1375,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -1494,7 +1383,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `HttpEndpoint`: string. Example: `enabled`.
@@ -1502,7 +1391,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.http_endpoint = ::std::option::Option::Some(value.into());
+        self.input.http_endpoint = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HttpEndpoint`.
@@ -1510,7 +1399,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.http_endpoint = value;
+        self.input.http_endpoint = value;
         self
     }
     /// Wire name `HttpTokens`: string. Example: `optional`.
@@ -1518,7 +1407,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.http_tokens = ::std::option::Option::Some(value.into());
+        self.input.http_tokens = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HttpTokens`.
@@ -1526,12 +1415,12 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.http_tokens = value;
+        self.input.http_tokens = value;
         self
     }
     /// Wire name `HttpPutResponseHopLimit`: 32-bit integer. Example: `3`.
     pub fn http_put_response_hop_limit(mut self, value: i32) -> Self {
-        self.http_put_response_hop_limit = ::std::option::Option::Some(value);
+        self.input.http_put_response_hop_limit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HttpPutResponseHopLimit`.
@@ -1539,7 +1428,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.http_put_response_hop_limit = value;
+        self.input.http_put_response_hop_limit = value;
         self
     }
     /// Wire name `SystemDisk.KMSKeyId`: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`.
@@ -1547,7 +1436,7 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_kms_key_id = ::std::option::Option::Some(value.into());
+        self.input.system_disk_kms_key_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.KMSKeyId`.
@@ -1555,12 +1444,12 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_kms_key_id = value;
+        self.input.system_disk_kms_key_id = value;
         self
     }
     /// Wire name `ImageOptions`: [`ImageOptions`].
     pub fn image_options(mut self, value: ImageOptions) -> Self {
-        self.image_options = ::std::option::Option::Some(value);
+        self.input.image_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ImageOptions`.
@@ -1568,12 +1457,12 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<ImageOptions>,
     ) -> Self {
-        self.image_options = value;
+        self.input.image_options = value;
         self
     }
     /// Wire name `SecurityOptions`: [`SecurityOptions`].
     pub fn security_options(mut self, value: SecurityOptions) -> Self {
-        self.security_options = ::std::option::Option::Some(value);
+        self.input.security_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SecurityOptions`.
@@ -1581,103 +1470,20 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<SecurityOptions>,
     ) -> Self {
-        self.security_options = value;
+        self.input.security_options = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateLaunchTemplateVersionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateLaunchTemplateVersionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                launch_template_id: self.launch_template_id,
-                launch_template_name: self.launch_template_name,
-                version_description: self.version_description,
-                image_id: self.image_id,
-                image_owner_alias: self.image_owner_alias,
-                password_inherit: self.password_inherit,
-                instance_type: self.instance_type,
-                security_group_id: self.security_group_id,
-                vpc_id: self.vpc_id,
-                v_switch_id: self.v_switch_id,
-                instance_name: self.instance_name,
-                description: self.description,
-                internet_max_bandwidth_in: self.internet_max_bandwidth_in,
-                internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-                host_name: self.host_name,
-                zone_id: self.zone_id,
-                system_disk_category: self.system_disk_category,
-                system_disk_size: self.system_disk_size,
-                system_disk_disk_name: self.system_disk_disk_name,
-                system_disk_description: self.system_disk_description,
-                system_disk_iops: self.system_disk_iops,
-                system_disk_performance_level: self.system_disk_performance_level,
-                system_disk_delete_with_instance: self.system_disk_delete_with_instance,
-                system_disk_auto_snapshot_policy_id: self
-                    .system_disk_auto_snapshot_policy_id,
-                system_disk_provisioned_iops: self.system_disk_provisioned_iops,
-                system_disk_bursting_enabled: self.system_disk_bursting_enabled,
-                io_optimized: self.io_optimized,
-                instance_charge_type: self.instance_charge_type,
-                period: self.period,
-                internet_charge_type: self.internet_charge_type,
-                enable_vm_os_config: self.enable_vm_os_config,
-                network_type: self.network_type,
-                user_data: self.user_data,
-                key_pair_name: self.key_pair_name,
-                ram_role_name: self.ram_role_name,
-                auto_release_time: self.auto_release_time,
-                spot_strategy: self.spot_strategy,
-                spot_price_limit: self.spot_price_limit,
-                spot_duration: self.spot_duration,
-                resource_group_id: self.resource_group_id,
-                security_enhancement_strategy: self.security_enhancement_strategy,
-                private_ip_address: self.private_ip_address,
-                ipv6_address_count: self.ipv6_address_count,
-                deployment_set_id: self.deployment_set_id,
-                data_disk: self.data_disk,
-                network_interface: self.network_interface,
-                tag: self.tag,
-                security_group_ids: self.security_group_ids,
-                system_disk_encrypted: self.system_disk_encrypted,
-                deletion_protection: self.deletion_protection,
-                credit_specification: self.credit_specification,
-                auto_renew: self.auto_renew,
-                auto_renew_period: self.auto_renew_period,
-                period_unit: self.period_unit,
-                http_endpoint: self.http_endpoint,
-                http_tokens: self.http_tokens,
-                http_put_response_hop_limit: self.http_put_response_hop_limit,
-                system_disk_kms_key_id: self.system_disk_kms_key_id,
-                image_options: self.image_options,
-                security_options: self.security_options,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateLaunchTemplateVersionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -1687,29 +1493,21 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<CreateLaunchTemplateVersionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateLaunchTemplateVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateLaunchTemplateVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLaunchTemplateVersion` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateLaunchTemplateVersion`. No description of our own yet: see the official API reference.

@@ -216,14 +216,10 @@ pub struct CreateNatGatewayBuilder<
     VpcId_ = ::alibabacloud_runtime::Missing,
     BandwidthPackage_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    vpc_id: VpcId_,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    bandwidth_package: BandwidthPackage_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateNatGatewayInput,
+    state: ::std::marker::PhantomData<(RegionId_, VpcId_, BandwidthPackage_)>,
 }
 impl CreateNatGatewayBuilder<
     ::alibabacloud_runtime::Missing,
@@ -232,14 +228,17 @@ impl CreateNatGatewayBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateNatGatewayBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            vpc_id: ::alibabacloud_runtime::Missing,
-            name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            bandwidth_package: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateNatGatewayInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                vpc_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                bandwidth_package: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -250,34 +249,36 @@ impl<
 > CreateNatGatewayBuilder<RegionId_, VpcId_, BandwidthPackage_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateNatGatewayBuilder<::std::string::String, VpcId_, BandwidthPackage_> {
+    ) -> CreateNatGatewayBuilder<
+        ::alibabacloud_runtime::Set,
+        VpcId_,
+        BandwidthPackage_,
+    > {
+        self.input.region_id = value.into();
         CreateNatGatewayBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            vpc_id: self.vpc_id,
-            name: self.name,
-            description: self.description,
-            client_token: self.client_token,
-            bandwidth_package: self.bandwidth_package,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VpcId`: string, required.
     pub fn vpc_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateNatGatewayBuilder<RegionId_, ::std::string::String, BandwidthPackage_> {
+    ) -> CreateNatGatewayBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        BandwidthPackage_,
+    > {
+        self.input.vpc_id = value.into();
         CreateNatGatewayBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            vpc_id: value.into(),
-            name: self.name,
-            description: self.description,
-            client_token: self.client_token,
-            bandwidth_package: self.bandwidth_package,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Name`: string.
@@ -285,7 +286,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -293,7 +294,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `Description`: string.
@@ -301,7 +302,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -309,7 +310,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `ClientToken`: string.
@@ -317,7 +318,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -325,79 +326,35 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `BandwidthPackage`: list of [`BandwidthPackageItem`], required.
     pub fn bandwidth_package(
-        self,
+        mut self,
         value: ::std::vec::Vec<BandwidthPackageItem>,
-    ) -> CreateNatGatewayBuilder<
-        RegionId_,
-        VpcId_,
-        ::std::vec::Vec<BandwidthPackageItem>,
-    > {
+    ) -> CreateNatGatewayBuilder<RegionId_, VpcId_, ::alibabacloud_runtime::Set> {
+        self.input.bandwidth_package = value;
         CreateNatGatewayBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            vpc_id: self.vpc_id,
-            name: self.name,
-            description: self.description,
-            client_token: self.client_token,
-            bandwidth_package: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    VpcId_,
-    BandwidthPackage_,
-> CreateNatGatewayBuilder<RegionId_, VpcId_, BandwidthPackage_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateNatGatewayInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VpcId_: self::required::VpcId<::std::string::String>,
-        BandwidthPackage_: self::required::BandwidthPackage<
-            ::std::vec::Vec<BandwidthPackageItem>,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            CreateNatGatewayInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                vpc_id: <VpcId_ as self::required::VpcId<
-                    ::std::string::String,
-                >>::into_value(self.vpc_id),
-                name: self.name,
-                description: self.description,
-                client_token: self.client_token,
-                bandwidth_package: <BandwidthPackage_ as self::required::BandwidthPackage<
-                    ::std::vec::Vec<BandwidthPackageItem>,
-                >>::into_value(self.bandwidth_package),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateNatGatewayInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VpcId_: self::required::VpcId<::std::string::String>,
-        BandwidthPackage_: self::required::BandwidthPackage<
-            ::std::vec::Vec<BandwidthPackageItem>,
-        >,
+        RegionId_: self::required::RegionId,
+        VpcId_: self::required::VpcId,
+        BandwidthPackage_: self::required::BandwidthPackage,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -407,64 +364,39 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateNatGatewayError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VpcId_: self::required::VpcId<::std::string::String>,
-        BandwidthPackage_: self::required::BandwidthPackage<
-            ::std::vec::Vec<BandwidthPackageItem>,
-        >,
+        RegionId_: self::required::RegionId,
+        VpcId_: self::required::VpcId,
+        BandwidthPackage_: self::required::BandwidthPackage,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateNatGatewayBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateNatGatewayBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateNatGateway` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VpcId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VpcId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateNatGateway` needs its required parameter `VpcId`",
         label = "`VpcId` is not set",
         note = "set it with `.vpc_id(…)` before this call"
     )]
-    pub trait VpcId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `BandwidthPackage` once it is set, so `send` and `build` can require it.
+    pub trait VpcId {}
+    impl VpcId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `BandwidthPackage` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateNatGateway` needs its required parameter `BandwidthPackage`",
         label = "`BandwidthPackage` is not set",
         note = "set it with `.bandwidth_package(…)` before this call"
     )]
-    pub trait BandwidthPackage<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VpcId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::BandwidthPackage<::std::vec::Vec<BandwidthPackageItem>>
-for ::std::vec::Vec<BandwidthPackageItem> {
-    fn into_value(self) -> ::std::vec::Vec<BandwidthPackageItem> {
-        self
-    }
+    pub trait BandwidthPackage {}
+    impl BandwidthPackage for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateNatGateway`. No description of our own yet: see the official API reference.

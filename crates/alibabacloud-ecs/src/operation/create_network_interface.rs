@@ -811,43 +811,10 @@ pub struct CreateNetworkInterfaceBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     VSwitchId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    v_switch_id: VSwitchId_,
-    primary_ip_address: ::std::option::Option<::std::string::String>,
-    security_group_id: ::std::option::Option<::std::string::String>,
-    network_interface_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    visible: ::std::option::Option<bool>,
-    instance_type: ::std::option::Option<::std::string::String>,
-    business_type: ::std::option::Option<::std::string::String>,
-    secondary_private_ip_address_count: ::std::option::Option<i32>,
-    queue_number: ::std::option::Option<i32>,
-    client_token: ::std::option::Option<::std::string::String>,
-    network_interface_traffic_mode: ::std::option::Option<::std::string::String>,
-    queue_pair_number: ::std::option::Option<i32>,
-    security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    private_ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ipv6_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ipv6_address_count: ::std::option::Option<i32>,
-    ipv4_prefix: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ipv4_prefix_count: ::std::option::Option<i32>,
-    ipv6_prefix: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ipv6_prefix_count: ::std::option::Option<i32>,
-    delete_on_release: ::std::option::Option<bool>,
-    tx_queue_size: ::std::option::Option<i32>,
-    rx_queue_size: ::std::option::Option<i32>,
-    network_interface_traffic_config: ::std::option::Option<
-        NetworkInterfaceTrafficConfig,
-    >,
-    connection_tracking_configuration: ::std::option::Option<
-        ConnectionTrackingConfiguration,
-    >,
-    enhanced_network: ::std::option::Option<EnhancedNetwork>,
-    source_dest_check: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateNetworkInterfaceInput,
+    state: ::std::marker::PhantomData<(RegionId_, VSwitchId_)>,
 }
 impl CreateNetworkInterfaceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -855,87 +822,62 @@ impl CreateNetworkInterfaceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateNetworkInterfaceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            tag: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            v_switch_id: ::alibabacloud_runtime::Missing,
-            primary_ip_address: ::std::option::Option::None,
-            security_group_id: ::std::option::Option::None,
-            network_interface_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            visible: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            business_type: ::std::option::Option::None,
-            secondary_private_ip_address_count: ::std::option::Option::None,
-            queue_number: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            network_interface_traffic_mode: ::std::option::Option::None,
-            queue_pair_number: ::std::option::Option::None,
-            security_group_ids: ::std::option::Option::None,
-            private_ip_address: ::std::option::Option::None,
-            ipv6_address: ::std::option::Option::None,
-            ipv6_address_count: ::std::option::Option::None,
-            ipv4_prefix: ::std::option::Option::None,
-            ipv4_prefix_count: ::std::option::Option::None,
-            ipv6_prefix: ::std::option::Option::None,
-            ipv6_prefix_count: ::std::option::Option::None,
-            delete_on_release: ::std::option::Option::None,
-            tx_queue_size: ::std::option::Option::None,
-            rx_queue_size: ::std::option::Option::None,
-            network_interface_traffic_config: ::std::option::Option::None,
-            connection_tracking_configuration: ::std::option::Option::None,
-            enhanced_network: ::std::option::Option::None,
-            source_dest_check: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateNetworkInterfaceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                v_switch_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                primary_ip_address: ::std::option::Option::None,
+                security_group_id: ::std::option::Option::None,
+                network_interface_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                visible: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                business_type: ::std::option::Option::None,
+                secondary_private_ip_address_count: ::std::option::Option::None,
+                queue_number: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                network_interface_traffic_mode: ::std::option::Option::None,
+                queue_pair_number: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                private_ip_address: ::std::option::Option::None,
+                ipv6_address: ::std::option::Option::None,
+                ipv6_address_count: ::std::option::Option::None,
+                ipv4_prefix: ::std::option::Option::None,
+                ipv4_prefix_count: ::std::option::Option::None,
+                ipv6_prefix: ::std::option::Option::None,
+                ipv6_prefix_count: ::std::option::Option::None,
+                delete_on_release: ::std::option::Option::None,
+                tx_queue_size: ::std::option::Option::None,
+                rx_queue_size: ::std::option::Option::None,
+                network_interface_traffic_config: ::std::option::Option::None,
+                connection_tracking_configuration: ::std::option::Option::None,
+                enhanced_network: ::std::option::Option::None,
+                source_dest_check: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateNetworkInterfaceBuilder<::std::string::String, VSwitchId_> {
+    ) -> CreateNetworkInterfaceBuilder<::alibabacloud_runtime::Set, VSwitchId_> {
+        self.input.region_id = value.into();
         CreateNetworkInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
-            v_switch_id: self.v_switch_id,
-            primary_ip_address: self.primary_ip_address,
-            security_group_id: self.security_group_id,
-            network_interface_name: self.network_interface_name,
-            description: self.description,
-            visible: self.visible,
-            instance_type: self.instance_type,
-            business_type: self.business_type,
-            secondary_private_ip_address_count: self.secondary_private_ip_address_count,
-            queue_number: self.queue_number,
-            client_token: self.client_token,
-            network_interface_traffic_mode: self.network_interface_traffic_mode,
-            queue_pair_number: self.queue_pair_number,
-            security_group_ids: self.security_group_ids,
-            private_ip_address: self.private_ip_address,
-            ipv6_address: self.ipv6_address,
-            ipv6_address_count: self.ipv6_address_count,
-            ipv4_prefix: self.ipv4_prefix,
-            ipv4_prefix_count: self.ipv4_prefix_count,
-            ipv6_prefix: self.ipv6_prefix,
-            ipv6_prefix_count: self.ipv6_prefix_count,
-            delete_on_release: self.delete_on_release,
-            tx_queue_size: self.tx_queue_size,
-            rx_queue_size: self.rx_queue_size,
-            network_interface_traffic_config: self.network_interface_traffic_config,
-            connection_tracking_configuration: self.connection_tracking_configuration,
-            enhanced_network: self.enhanced_network,
-            source_dest_check: self.source_dest_check,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -943,7 +885,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4ph****`.
@@ -951,7 +893,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -959,48 +901,20 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `VSwitchId`: string, required. Example: `vsw-bp1s5fnvk4gn2tws03****`.
     pub fn v_switch_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateNetworkInterfaceBuilder<RegionId_, ::std::string::String> {
+    ) -> CreateNetworkInterfaceBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.v_switch_id = value.into();
         CreateNetworkInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
-            v_switch_id: value.into(),
-            primary_ip_address: self.primary_ip_address,
-            security_group_id: self.security_group_id,
-            network_interface_name: self.network_interface_name,
-            description: self.description,
-            visible: self.visible,
-            instance_type: self.instance_type,
-            business_type: self.business_type,
-            secondary_private_ip_address_count: self.secondary_private_ip_address_count,
-            queue_number: self.queue_number,
-            client_token: self.client_token,
-            network_interface_traffic_mode: self.network_interface_traffic_mode,
-            queue_pair_number: self.queue_pair_number,
-            security_group_ids: self.security_group_ids,
-            private_ip_address: self.private_ip_address,
-            ipv6_address: self.ipv6_address,
-            ipv6_address_count: self.ipv6_address_count,
-            ipv4_prefix: self.ipv4_prefix,
-            ipv4_prefix_count: self.ipv4_prefix_count,
-            ipv6_prefix: self.ipv6_prefix,
-            ipv6_prefix_count: self.ipv6_prefix_count,
-            delete_on_release: self.delete_on_release,
-            tx_queue_size: self.tx_queue_size,
-            rx_queue_size: self.rx_queue_size,
-            network_interface_traffic_config: self.network_interface_traffic_config,
-            connection_tracking_configuration: self.connection_tracking_configuration,
-            enhanced_network: self.enhanced_network,
-            source_dest_check: self.source_dest_check,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrimaryIpAddress`: string. Example: `172.17.**.**`.
@@ -1008,7 +922,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.primary_ip_address = ::std::option::Option::Some(value.into());
+        self.input.primary_ip_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrimaryIpAddress`.
@@ -1016,7 +930,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.primary_ip_address = value;
+        self.input.primary_ip_address = value;
         self
     }
     /// Wire name `SecurityGroupId`: string. Example: `sg-bp1fg655nh68xyz9i****`.
@@ -1024,7 +938,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_id = ::std::option::Option::Some(value.into());
+        self.input.security_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupId`.
@@ -1032,7 +946,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_id = value;
+        self.input.security_group_id = value;
         self
     }
     /// Wire name `NetworkInterfaceName`: string. Example: `testNetworkInterfaceName`.
@@ -1040,7 +954,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.network_interface_name = ::std::option::Option::Some(value.into());
+        self.input.network_interface_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NetworkInterfaceName`.
@@ -1048,7 +962,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.network_interface_name = value;
+        self.input.network_interface_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -1056,7 +970,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -1064,17 +978,17 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Visible`: boolean. Example: `null`.
     pub fn visible(mut self, value: bool) -> Self {
-        self.visible = ::std::option::Option::Some(value);
+        self.input.visible = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Visible`.
     pub fn set_visible(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.visible = value;
+        self.input.visible = value;
         self
     }
     /// Wire name `InstanceType`: string. Example: `null`.
@@ -1082,7 +996,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -1090,7 +1004,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Wire name `BusinessType`: string. Example: `null`.
@@ -1098,7 +1012,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.business_type = ::std::option::Option::Some(value.into());
+        self.input.business_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `BusinessType`.
@@ -1106,12 +1020,14 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.business_type = value;
+        self.input.business_type = value;
         self
     }
     /// Wire name `SecondaryPrivateIpAddressCount`: 32-bit integer. Example: `1`.
     pub fn secondary_private_ip_address_count(mut self, value: i32) -> Self {
-        self.secondary_private_ip_address_count = ::std::option::Option::Some(value);
+        self.input.secondary_private_ip_address_count = ::std::option::Option::Some(
+            value,
+        );
         self
     }
     /// Sets or clears `SecondaryPrivateIpAddressCount`.
@@ -1119,17 +1035,17 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.secondary_private_ip_address_count = value;
+        self.input.secondary_private_ip_address_count = value;
         self
     }
     /// Wire name `QueueNumber`: 32-bit integer. Example: `1`.
     pub fn queue_number(mut self, value: i32) -> Self {
-        self.queue_number = ::std::option::Option::Some(value);
+        self.input.queue_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `QueueNumber`.
     pub fn set_queue_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.queue_number = value;
+        self.input.queue_number = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -1137,7 +1053,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -1145,7 +1061,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `NetworkInterfaceTrafficMode`: string. Example: `Standard`.
@@ -1153,7 +1069,9 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.network_interface_traffic_mode = ::std::option::Option::Some(value.into());
+        self.input.network_interface_traffic_mode = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `NetworkInterfaceTrafficMode`.
@@ -1161,17 +1079,17 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.network_interface_traffic_mode = value;
+        self.input.network_interface_traffic_mode = value;
         self
     }
     /// Wire name `QueuePairNumber`: 32-bit integer. Example: `22`.
     pub fn queue_pair_number(mut self, value: i32) -> Self {
-        self.queue_pair_number = ::std::option::Option::Some(value);
+        self.input.queue_pair_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `QueuePairNumber`.
     pub fn set_queue_pair_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.queue_pair_number = value;
+        self.input.queue_pair_number = value;
         self
     }
     /// Wire name `SecurityGroupIds`: list of string. Example: `sg-bp1fg655nh68xyz9i****`.
@@ -1179,7 +1097,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.security_group_ids = ::std::option::Option::Some(value);
+        self.input.security_group_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SecurityGroupIds`.
@@ -1187,7 +1105,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.security_group_ids = value;
+        self.input.security_group_ids = value;
         self
     }
     /// Wire name `PrivateIpAddress`: list of string. Example: `172.17.**.**`.
@@ -1195,7 +1113,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.private_ip_address = ::std::option::Option::Some(value);
+        self.input.private_ip_address = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PrivateIpAddress`.
@@ -1203,7 +1121,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.private_ip_address = value;
+        self.input.private_ip_address = value;
         self
     }
     /// Wire name `Ipv6Address`: list of string. Example: `2001:db8:1234:1a00::****`.
@@ -1211,7 +1129,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.ipv6_address = ::std::option::Option::Some(value);
+        self.input.ipv6_address = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6Address`.
@@ -1219,22 +1137,22 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.ipv6_address = value;
+        self.input.ipv6_address = value;
         self
     }
     /// Wire name `Ipv6AddressCount`: 32-bit integer. Example: `1`.
     pub fn ipv6_address_count(mut self, value: i32) -> Self {
-        self.ipv6_address_count = ::std::option::Option::Some(value);
+        self.input.ipv6_address_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6AddressCount`.
     pub fn set_ipv6_address_count(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.ipv6_address_count = value;
+        self.input.ipv6_address_count = value;
         self
     }
     /// Wire name `Ipv4Prefix`: list of string.
     pub fn ipv4_prefix(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.ipv4_prefix = ::std::option::Option::Some(value);
+        self.input.ipv4_prefix = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv4Prefix`.
@@ -1242,22 +1160,22 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.ipv4_prefix = value;
+        self.input.ipv4_prefix = value;
         self
     }
     /// Wire name `Ipv4PrefixCount`: 32-bit integer. Example: `hide`.
     pub fn ipv4_prefix_count(mut self, value: i32) -> Self {
-        self.ipv4_prefix_count = ::std::option::Option::Some(value);
+        self.input.ipv4_prefix_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv4PrefixCount`.
     pub fn set_ipv4_prefix_count(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.ipv4_prefix_count = value;
+        self.input.ipv4_prefix_count = value;
         self
     }
     /// Wire name `Ipv6Prefix`: list of string.
     pub fn ipv6_prefix(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.ipv6_prefix = ::std::option::Option::Some(value);
+        self.input.ipv6_prefix = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6Prefix`.
@@ -1265,47 +1183,47 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.ipv6_prefix = value;
+        self.input.ipv6_prefix = value;
         self
     }
     /// Wire name `Ipv6PrefixCount`: 32-bit integer. Example: `hide`.
     pub fn ipv6_prefix_count(mut self, value: i32) -> Self {
-        self.ipv6_prefix_count = ::std::option::Option::Some(value);
+        self.input.ipv6_prefix_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6PrefixCount`.
     pub fn set_ipv6_prefix_count(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.ipv6_prefix_count = value;
+        self.input.ipv6_prefix_count = value;
         self
     }
     /// Wire name `DeleteOnRelease`: boolean. Example: `true`.
     pub fn delete_on_release(mut self, value: bool) -> Self {
-        self.delete_on_release = ::std::option::Option::Some(value);
+        self.input.delete_on_release = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeleteOnRelease`.
     pub fn set_delete_on_release(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.delete_on_release = value;
+        self.input.delete_on_release = value;
         self
     }
     /// Wire name `TxQueueSize`: 32-bit integer. Example: `8192`.
     pub fn tx_queue_size(mut self, value: i32) -> Self {
-        self.tx_queue_size = ::std::option::Option::Some(value);
+        self.input.tx_queue_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TxQueueSize`.
     pub fn set_tx_queue_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.tx_queue_size = value;
+        self.input.tx_queue_size = value;
         self
     }
     /// Wire name `RxQueueSize`: 32-bit integer. Example: `8192`.
     pub fn rx_queue_size(mut self, value: i32) -> Self {
-        self.rx_queue_size = ::std::option::Option::Some(value);
+        self.input.rx_queue_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RxQueueSize`.
     pub fn set_rx_queue_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.rx_queue_size = value;
+        self.input.rx_queue_size = value;
         self
     }
     /// Wire name `NetworkInterfaceTrafficConfig`: [`NetworkInterfaceTrafficConfig`].
@@ -1313,7 +1231,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: NetworkInterfaceTrafficConfig,
     ) -> Self {
-        self.network_interface_traffic_config = ::std::option::Option::Some(value);
+        self.input.network_interface_traffic_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NetworkInterfaceTrafficConfig`.
@@ -1321,7 +1239,7 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<NetworkInterfaceTrafficConfig>,
     ) -> Self {
-        self.network_interface_traffic_config = value;
+        self.input.network_interface_traffic_config = value;
         self
     }
     /// Wire name `ConnectionTrackingConfiguration`: [`ConnectionTrackingConfiguration`].
@@ -1329,7 +1247,9 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ConnectionTrackingConfiguration,
     ) -> Self {
-        self.connection_tracking_configuration = ::std::option::Option::Some(value);
+        self.input.connection_tracking_configuration = ::std::option::Option::Some(
+            value,
+        );
         self
     }
     /// Sets or clears `ConnectionTrackingConfiguration`.
@@ -1337,12 +1257,12 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<ConnectionTrackingConfiguration>,
     ) -> Self {
-        self.connection_tracking_configuration = value;
+        self.input.connection_tracking_configuration = value;
         self
     }
     /// Wire name `EnhancedNetwork`: [`EnhancedNetwork`].
     pub fn enhanced_network(mut self, value: EnhancedNetwork) -> Self {
-        self.enhanced_network = ::std::option::Option::Some(value);
+        self.input.enhanced_network = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnhancedNetwork`.
@@ -1350,88 +1270,31 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         mut self,
         value: ::std::option::Option<EnhancedNetwork>,
     ) -> Self {
-        self.enhanced_network = value;
+        self.input.enhanced_network = value;
         self
     }
     /// Wire name `SourceDestCheck`: boolean. Example: `false`.
     pub fn source_dest_check(mut self, value: bool) -> Self {
-        self.source_dest_check = ::std::option::Option::Some(value);
+        self.input.source_dest_check = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SourceDestCheck`.
     pub fn set_source_dest_check(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.source_dest_check = value;
+        self.input.source_dest_check = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateNetworkInterfaceInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateNetworkInterfaceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                tag: self.tag,
-                resource_group_id: self.resource_group_id,
-                v_switch_id: <VSwitchId_ as self::required::VSwitchId<
-                    ::std::string::String,
-                >>::into_value(self.v_switch_id),
-                primary_ip_address: self.primary_ip_address,
-                security_group_id: self.security_group_id,
-                network_interface_name: self.network_interface_name,
-                description: self.description,
-                visible: self.visible,
-                instance_type: self.instance_type,
-                business_type: self.business_type,
-                secondary_private_ip_address_count: self
-                    .secondary_private_ip_address_count,
-                queue_number: self.queue_number,
-                client_token: self.client_token,
-                network_interface_traffic_mode: self.network_interface_traffic_mode,
-                queue_pair_number: self.queue_pair_number,
-                security_group_ids: self.security_group_ids,
-                private_ip_address: self.private_ip_address,
-                ipv6_address: self.ipv6_address,
-                ipv6_address_count: self.ipv6_address_count,
-                ipv4_prefix: self.ipv4_prefix,
-                ipv4_prefix_count: self.ipv4_prefix_count,
-                ipv6_prefix: self.ipv6_prefix,
-                ipv6_prefix_count: self.ipv6_prefix_count,
-                delete_on_release: self.delete_on_release,
-                tx_queue_size: self.tx_queue_size,
-                rx_queue_size: self.rx_queue_size,
-                network_interface_traffic_config: self.network_interface_traffic_config,
-                connection_tracking_configuration: self
-                    .connection_tracking_configuration,
-                enhanced_network: self.enhanced_network,
-                source_dest_check: self.source_dest_check,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateNetworkInterfaceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VSwitchId_: self::required::VSwitchId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -1441,45 +1304,30 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         ::alibabacloud_runtime::SdkError<CreateNetworkInterfaceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VSwitchId_: self::required::VSwitchId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateNetworkInterfaceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateNetworkInterfaceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateNetworkInterface` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VSwitchId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VSwitchId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateNetworkInterface` needs its required parameter `VSwitchId`",
         label = "`VSwitchId` is not set",
         note = "set it with `.v_switch_id(…)` before this call"
     )]
-    pub trait VSwitchId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VSwitchId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VSwitchId {}
+    impl VSwitchId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateNetworkInterface`. No description of our own yet: see the official API reference.

@@ -147,12 +147,12 @@ pub struct CreateNetworkInterfacePermissionBuilder<
     NetworkInterfaceId_ = ::alibabacloud_runtime::Missing,
     Permission_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    account_id: AccountId_,
-    network_interface_id: NetworkInterfaceId_,
-    permission: Permission_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateNetworkInterfacePermissionInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, AccountId_, NetworkInterfaceId_, Permission_),
+    >,
 }
 impl CreateNetworkInterfacePermissionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -162,12 +162,15 @@ impl CreateNetworkInterfacePermissionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateNetworkInterfacePermissionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            account_id: ::alibabacloud_runtime::Missing,
-            network_interface_id: ::alibabacloud_runtime::Missing,
-            permission: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateNetworkInterfacePermissionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                account_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                network_interface_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                permission: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -184,138 +187,90 @@ impl<
 > {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateNetworkInterfacePermissionBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         AccountId_,
         NetworkInterfaceId_,
         Permission_,
     > {
+        self.input.region_id = value.into();
         CreateNetworkInterfacePermissionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            account_id: self.account_id,
-            network_interface_id: self.network_interface_id,
-            permission: self.permission,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AccountId`: 64-bit integer, required. Example: `1234567890`.
     pub fn account_id(
-        self,
+        mut self,
         value: i64,
     ) -> CreateNetworkInterfacePermissionBuilder<
         RegionId_,
-        i64,
+        ::alibabacloud_runtime::Set,
         NetworkInterfaceId_,
         Permission_,
     > {
+        self.input.account_id = value;
         CreateNetworkInterfacePermissionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            account_id: value,
-            network_interface_id: self.network_interface_id,
-            permission: self.permission,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NetworkInterfaceId`: string, required. Example: `eni-bp14v2sdd3v8htln****`.
     pub fn network_interface_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateNetworkInterfacePermissionBuilder<
         RegionId_,
         AccountId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Permission_,
     > {
+        self.input.network_interface_id = value.into();
         CreateNetworkInterfacePermissionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            account_id: self.account_id,
-            network_interface_id: value.into(),
-            permission: self.permission,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Permission`: string, required. Example: `InstanceAttach`.
     pub fn permission(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateNetworkInterfacePermissionBuilder<
         RegionId_,
         AccountId_,
         NetworkInterfaceId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.permission = value.into();
         CreateNetworkInterfacePermissionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            account_id: self.account_id,
-            network_interface_id: self.network_interface_id,
-            permission: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    AccountId_,
-    NetworkInterfaceId_,
-    Permission_,
-> CreateNetworkInterfacePermissionBuilder<
-    RegionId_,
-    AccountId_,
-    NetworkInterfaceId_,
-    Permission_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateNetworkInterfacePermissionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AccountId_: self::required::AccountId<i64>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
-        Permission_: self::required::Permission<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateNetworkInterfacePermissionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                account_id: <AccountId_ as self::required::AccountId<
-                    i64,
-                >>::into_value(self.account_id),
-                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
-                    ::std::string::String,
-                >>::into_value(self.network_interface_id),
-                permission: <Permission_ as self::required::Permission<
-                    ::std::string::String,
-                >>::into_value(self.permission),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateNetworkInterfacePermissionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AccountId_: self::required::AccountId<i64>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
-        Permission_: self::required::Permission<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AccountId_: self::required::AccountId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
+        Permission_: self::required::Permission,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -325,78 +280,48 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateNetworkInterfacePermissionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AccountId_: self::required::AccountId<i64>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
-        Permission_: self::required::Permission<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AccountId_: self::required::AccountId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
+        Permission_: self::required::Permission,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateNetworkInterfacePermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateNetworkInterfacePermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateNetworkInterfacePermission` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AccountId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AccountId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateNetworkInterfacePermission` needs its required parameter `AccountId`",
         label = "`AccountId` is not set",
         note = "set it with `.account_id(…)` before this call"
     )]
-    pub trait AccountId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    pub trait AccountId {}
+    impl AccountId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateNetworkInterfacePermission` needs its required parameter `NetworkInterfaceId`",
         label = "`NetworkInterfaceId` is not set",
         note = "set it with `.network_interface_id(…)` before this call"
     )]
-    pub trait NetworkInterfaceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Permission` once it is set, so `send` and `build` can require it.
+    pub trait NetworkInterfaceId {}
+    impl NetworkInterfaceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Permission` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateNetworkInterfacePermission` needs its required parameter `Permission`",
         label = "`Permission` is not set",
         note = "set it with `.permission(…)` before this call"
     )]
-    pub trait Permission<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AccountId<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
-}
-impl self::required::NetworkInterfaceId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Permission<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Permission {}
+    impl Permission for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateNetworkInterfacePermission`. No description of our own yet: see the official API reference.

@@ -171,21 +171,12 @@ pub struct CreatePhysicalConnectionBuilder<
     PeerLocation_ = ::alibabacloud_runtime::Missing,
     ClientToken_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    access_point_id: AccessPointId_,
-    r#type: ::std::option::Option<::std::string::String>,
-    line_operator: LineOperator_,
-    bandwidth: ::std::option::Option<i32>,
-    peer_location: PeerLocation_,
-    port_type: ::std::option::Option<::std::string::String>,
-    redundant_physical_connection_id: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    circuit_code: ::std::option::Option<::std::string::String>,
-    client_token: ClientToken_,
-    user_cidr: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreatePhysicalConnectionInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, AccessPointId_, LineOperator_, PeerLocation_, ClientToken_),
+    >,
 }
 impl CreatePhysicalConnectionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -196,21 +187,24 @@ impl CreatePhysicalConnectionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreatePhysicalConnectionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            access_point_id: ::alibabacloud_runtime::Missing,
-            r#type: ::std::option::Option::None,
-            line_operator: ::alibabacloud_runtime::Missing,
-            bandwidth: ::std::option::Option::None,
-            peer_location: ::alibabacloud_runtime::Missing,
-            port_type: ::std::option::Option::None,
-            redundant_physical_connection_id: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            circuit_code: ::std::option::Option::None,
-            client_token: ::alibabacloud_runtime::Missing,
-            user_cidr: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreatePhysicalConnectionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                access_point_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                r#type: ::std::option::Option::None,
+                line_operator: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                bandwidth: ::std::option::Option::None,
+                peer_location: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                port_type: ::std::option::Option::None,
+                redundant_physical_connection_id: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                circuit_code: ::std::option::Option::None,
+                client_token: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                user_cidr: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -229,60 +223,40 @@ impl<
 > {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreatePhysicalConnectionBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         AccessPointId_,
         LineOperator_,
         PeerLocation_,
         ClientToken_,
     > {
+        self.input.region_id = value.into();
         CreatePhysicalConnectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            access_point_id: self.access_point_id,
-            r#type: self.r#type,
-            line_operator: self.line_operator,
-            bandwidth: self.bandwidth,
-            peer_location: self.peer_location,
-            port_type: self.port_type,
-            redundant_physical_connection_id: self.redundant_physical_connection_id,
-            description: self.description,
-            name: self.name,
-            circuit_code: self.circuit_code,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AccessPointId`: string, required.
     pub fn access_point_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreatePhysicalConnectionBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         LineOperator_,
         PeerLocation_,
         ClientToken_,
     > {
+        self.input.access_point_id = value.into();
         CreatePhysicalConnectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            access_point_id: value.into(),
-            r#type: self.r#type,
-            line_operator: self.line_operator,
-            bandwidth: self.bandwidth,
-            peer_location: self.peer_location,
-            port_type: self.port_type,
-            redundant_physical_connection_id: self.redundant_physical_connection_id,
-            description: self.description,
-            name: self.name,
-            circuit_code: self.circuit_code,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Type`: string. The service's default: `VPC`.
@@ -290,7 +264,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.input.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Type`.
@@ -298,75 +272,55 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.r#type = value;
+        self.input.r#type = value;
         self
     }
     /// Wire name `LineOperator`: string, required.
     pub fn line_operator(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreatePhysicalConnectionBuilder<
         RegionId_,
         AccessPointId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PeerLocation_,
         ClientToken_,
     > {
+        self.input.line_operator = value.into();
         CreatePhysicalConnectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            access_point_id: self.access_point_id,
-            r#type: self.r#type,
-            line_operator: value.into(),
-            bandwidth: self.bandwidth,
-            peer_location: self.peer_location,
-            port_type: self.port_type,
-            redundant_physical_connection_id: self.redundant_physical_connection_id,
-            description: self.description,
-            name: self.name,
-            circuit_code: self.circuit_code,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `bandwidth`: 32-bit integer. The service's default: `100`.
     pub fn bandwidth(mut self, value: i32) -> Self {
-        self.bandwidth = ::std::option::Option::Some(value);
+        self.input.bandwidth = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `bandwidth`.
     pub fn set_bandwidth(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.bandwidth = value;
+        self.input.bandwidth = value;
         self
     }
     /// Wire name `PeerLocation`: string, required.
     pub fn peer_location(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreatePhysicalConnectionBuilder<
         RegionId_,
         AccessPointId_,
         LineOperator_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ClientToken_,
     > {
+        self.input.peer_location = value.into();
         CreatePhysicalConnectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            access_point_id: self.access_point_id,
-            r#type: self.r#type,
-            line_operator: self.line_operator,
-            bandwidth: self.bandwidth,
-            peer_location: value.into(),
-            port_type: self.port_type,
-            redundant_physical_connection_id: self.redundant_physical_connection_id,
-            description: self.description,
-            name: self.name,
-            circuit_code: self.circuit_code,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PortType`: string. The service's default: `1000Base-T`.
@@ -374,7 +328,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.port_type = ::std::option::Option::Some(value.into());
+        self.input.port_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PortType`.
@@ -382,7 +336,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.port_type = value;
+        self.input.port_type = value;
         self
     }
     /// Wire name `RedundantPhysicalConnectionId`: string.
@@ -390,7 +344,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.redundant_physical_connection_id = ::std::option::Option::Some(
+        self.input.redundant_physical_connection_id = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -400,7 +354,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.redundant_physical_connection_id = value;
+        self.input.redundant_physical_connection_id = value;
         self
     }
     /// Wire name `Description`: string.
@@ -408,7 +362,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -416,7 +370,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Name`: string.
@@ -424,7 +378,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -432,7 +386,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `CircuitCode`: string.
@@ -440,7 +394,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.circuit_code = ::std::option::Option::Some(value.into());
+        self.input.circuit_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CircuitCode`.
@@ -448,36 +402,26 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.circuit_code = value;
+        self.input.circuit_code = value;
         self
     }
     /// Wire name `ClientToken`: string, required.
     pub fn client_token(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreatePhysicalConnectionBuilder<
         RegionId_,
         AccessPointId_,
         LineOperator_,
         PeerLocation_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.client_token = value.into();
         CreatePhysicalConnectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            access_point_id: self.access_point_id,
-            r#type: self.r#type,
-            line_operator: self.line_operator,
-            bandwidth: self.bandwidth,
-            peer_location: self.peer_location,
-            port_type: self.port_type,
-            redundant_physical_connection_id: self.redundant_physical_connection_id,
-            description: self.description,
-            name: self.name,
-            circuit_code: self.circuit_code,
-            client_token: value.into(),
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `UserCidr`: string.
@@ -485,7 +429,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_cidr = ::std::option::Option::Some(value.into());
+        self.input.user_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserCidr`.
@@ -493,82 +437,24 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_cidr = value;
+        self.input.user_cidr = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    AccessPointId_,
-    LineOperator_,
-    PeerLocation_,
-    ClientToken_,
-> CreatePhysicalConnectionBuilder<
-    RegionId_,
-    AccessPointId_,
-    LineOperator_,
-    PeerLocation_,
-    ClientToken_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreatePhysicalConnectionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AccessPointId_: self::required::AccessPointId<::std::string::String>,
-        LineOperator_: self::required::LineOperator<::std::string::String>,
-        PeerLocation_: self::required::PeerLocation<::std::string::String>,
-        ClientToken_: self::required::ClientToken<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreatePhysicalConnectionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                access_point_id: <AccessPointId_ as self::required::AccessPointId<
-                    ::std::string::String,
-                >>::into_value(self.access_point_id),
-                r#type: self.r#type,
-                line_operator: <LineOperator_ as self::required::LineOperator<
-                    ::std::string::String,
-                >>::into_value(self.line_operator),
-                bandwidth: self.bandwidth,
-                peer_location: <PeerLocation_ as self::required::PeerLocation<
-                    ::std::string::String,
-                >>::into_value(self.peer_location),
-                port_type: self.port_type,
-                redundant_physical_connection_id: self.redundant_physical_connection_id,
-                description: self.description,
-                name: self.name,
-                circuit_code: self.circuit_code,
-                client_token: <ClientToken_ as self::required::ClientToken<
-                    ::std::string::String,
-                >>::into_value(self.client_token),
-                user_cidr: self.user_cidr,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreatePhysicalConnectionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AccessPointId_: self::required::AccessPointId<::std::string::String>,
-        LineOperator_: self::required::LineOperator<::std::string::String>,
-        PeerLocation_: self::required::PeerLocation<::std::string::String>,
-        ClientToken_: self::required::ClientToken<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AccessPointId_: self::required::AccessPointId,
+        LineOperator_: self::required::LineOperator,
+        PeerLocation_: self::required::PeerLocation,
+        ClientToken_: self::required::ClientToken,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -578,93 +464,57 @@ impl<
         ::alibabacloud_runtime::SdkError<CreatePhysicalConnectionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AccessPointId_: self::required::AccessPointId<::std::string::String>,
-        LineOperator_: self::required::LineOperator<::std::string::String>,
-        PeerLocation_: self::required::PeerLocation<::std::string::String>,
-        ClientToken_: self::required::ClientToken<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AccessPointId_: self::required::AccessPointId,
+        LineOperator_: self::required::LineOperator,
+        PeerLocation_: self::required::PeerLocation,
+        ClientToken_: self::required::ClientToken,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreatePhysicalConnectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreatePhysicalConnectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePhysicalConnection` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AccessPointId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AccessPointId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePhysicalConnection` needs its required parameter `AccessPointId`",
         label = "`AccessPointId` is not set",
         note = "set it with `.access_point_id(…)` before this call"
     )]
-    pub trait AccessPointId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LineOperator` once it is set, so `send` and `build` can require it.
+    pub trait AccessPointId {}
+    impl AccessPointId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LineOperator` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePhysicalConnection` needs its required parameter `LineOperator`",
         label = "`LineOperator` is not set",
         note = "set it with `.line_operator(…)` before this call"
     )]
-    pub trait LineOperator<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PeerLocation` once it is set, so `send` and `build` can require it.
+    pub trait LineOperator {}
+    impl LineOperator for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PeerLocation` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePhysicalConnection` needs its required parameter `PeerLocation`",
         label = "`PeerLocation` is not set",
         note = "set it with `.peer_location(…)` before this call"
     )]
-    pub trait PeerLocation<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ClientToken` once it is set, so `send` and `build` can require it.
+    pub trait PeerLocation {}
+    impl PeerLocation for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ClientToken` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePhysicalConnection` needs its required parameter `ClientToken`",
         label = "`ClientToken` is not set",
         note = "set it with `.client_token(…)` before this call"
     )]
-    pub trait ClientToken<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AccessPointId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LineOperator<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PeerLocation<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ClientToken<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClientToken {}
+    impl ClientToken for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreatePhysicalConnection`. No description of our own yet: see the official API reference.

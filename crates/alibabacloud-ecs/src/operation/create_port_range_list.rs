@@ -166,16 +166,10 @@ pub struct CreatePortRangeListBuilder<
     MaxEntries_ = ::alibabacloud_runtime::Missing,
     PortRangeListName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    client_token: ::std::option::Option<::std::string::String>,
-    max_entries: MaxEntries_,
-    port_range_list_name: PortRangeListName_,
-    description: ::std::option::Option<::std::string::String>,
-    entry: ::std::option::Option<::std::vec::Vec<EntryItem>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreatePortRangeListInput,
+    state: ::std::marker::PhantomData<(RegionId_, MaxEntries_, PortRangeListName_)>,
 }
 impl CreatePortRangeListBuilder<
     ::alibabacloud_runtime::Missing,
@@ -184,16 +178,19 @@ impl CreatePortRangeListBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreatePortRangeListBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            max_entries: ::alibabacloud_runtime::Missing,
-            port_range_list_name: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            entry: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreatePortRangeListInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                max_entries: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                port_range_list_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                entry: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -204,24 +201,19 @@ impl<
 > CreatePortRangeListBuilder<RegionId_, MaxEntries_, PortRangeListName_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreatePortRangeListBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         MaxEntries_,
         PortRangeListName_,
     > {
+        self.input.region_id = value.into();
         CreatePortRangeListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            client_token: self.client_token,
-            max_entries: self.max_entries,
-            port_range_list_name: self.port_range_list_name,
-            description: self.description,
-            entry: self.entry,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -229,7 +221,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -237,43 +229,41 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `MaxEntries`: 32-bit integer, required. Example: `10`.
     pub fn max_entries(
-        self,
+        mut self,
         value: i32,
-    ) -> CreatePortRangeListBuilder<RegionId_, i32, PortRangeListName_> {
+    ) -> CreatePortRangeListBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        PortRangeListName_,
+    > {
+        self.input.max_entries = value;
         CreatePortRangeListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            client_token: self.client_token,
-            max_entries: value,
-            port_range_list_name: self.port_range_list_name,
-            description: self.description,
-            entry: self.entry,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PortRangeListName`: string, required. Example: `PortRangeListNameSample`.
     pub fn port_range_list_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreatePortRangeListBuilder<RegionId_, MaxEntries_, ::std::string::String> {
+    ) -> CreatePortRangeListBuilder<
+        RegionId_,
+        MaxEntries_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.port_range_list_name = value.into();
         CreatePortRangeListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            client_token: self.client_token,
-            max_entries: self.max_entries,
-            port_range_list_name: value.into(),
-            description: self.description,
-            entry: self.entry,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `Description information of PortRangeList`.
@@ -281,7 +271,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -289,12 +279,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Entry`: list of [`EntryItem`].
     pub fn entry(mut self, value: ::std::vec::Vec<EntryItem>) -> Self {
-        self.entry = ::std::option::Option::Some(value);
+        self.input.entry = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Entry`.
@@ -302,7 +292,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<EntryItem>>,
     ) -> Self {
-        self.entry = value;
+        self.input.entry = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-aek3b6jzp66****`.
@@ -310,7 +300,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -318,12 +308,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -331,57 +321,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    MaxEntries_,
-    PortRangeListName_,
-> CreatePortRangeListBuilder<RegionId_, MaxEntries_, PortRangeListName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePortRangeListInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MaxEntries_: self::required::MaxEntries<i32>,
-        PortRangeListName_: self::required::PortRangeListName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreatePortRangeListInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                client_token: self.client_token,
-                max_entries: <MaxEntries_ as self::required::MaxEntries<
-                    i32,
-                >>::into_value(self.max_entries),
-                port_range_list_name: <PortRangeListName_ as self::required::PortRangeListName<
-                    ::std::string::String,
-                >>::into_value(self.port_range_list_name),
-                description: self.description,
-                entry: self.entry,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreatePortRangeListInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MaxEntries_: self::required::MaxEntries<i32>,
-        PortRangeListName_: self::required::PortRangeListName<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        MaxEntries_: self::required::MaxEntries,
+        PortRangeListName_: self::required::PortRangeListName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -391,61 +346,39 @@ impl<
         ::alibabacloud_runtime::SdkError<CreatePortRangeListError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MaxEntries_: self::required::MaxEntries<i32>,
-        PortRangeListName_: self::required::PortRangeListName<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        MaxEntries_: self::required::MaxEntries,
+        PortRangeListName_: self::required::PortRangeListName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreatePortRangeListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreatePortRangeListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePortRangeList` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `MaxEntries` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `MaxEntries` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePortRangeList` needs its required parameter `MaxEntries`",
         label = "`MaxEntries` is not set",
         note = "set it with `.max_entries(…)` before this call"
     )]
-    pub trait MaxEntries<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PortRangeListName` once it is set, so `send` and `build` can require it.
+    pub trait MaxEntries {}
+    impl MaxEntries for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PortRangeListName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePortRangeList` needs its required parameter `PortRangeListName`",
         label = "`PortRangeListName` is not set",
         note = "set it with `.port_range_list_name(…)` before this call"
     )]
-    pub trait PortRangeListName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::MaxEntries<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
-}
-impl self::required::PortRangeListName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PortRangeListName {}
+    impl PortRangeListName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreatePortRangeList`. No description of our own yet: see the official API reference.

@@ -172,17 +172,12 @@ pub struct CreatePrefixListBuilder<
     AddressFamily_ = ::alibabacloud_runtime::Missing,
     PrefixListName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    max_entries: MaxEntries_,
-    address_family: AddressFamily_,
-    client_token: ::std::option::Option<::std::string::String>,
-    prefix_list_name: PrefixListName_,
-    description: ::std::option::Option<::std::string::String>,
-    entry: ::std::option::Option<::std::vec::Vec<EntryItem>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreatePrefixListInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, MaxEntries_, AddressFamily_, PrefixListName_),
+    >,
 }
 impl CreatePrefixListBuilder<
     ::alibabacloud_runtime::Missing,
@@ -192,17 +187,20 @@ impl CreatePrefixListBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreatePrefixListBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            max_entries: ::alibabacloud_runtime::Missing,
-            address_family: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            prefix_list_name: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            entry: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreatePrefixListInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                max_entries: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                address_family: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                prefix_list_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                entry: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -214,69 +212,56 @@ impl<
 > CreatePrefixListBuilder<RegionId_, MaxEntries_, AddressFamily_, PrefixListName_> {
     /// Wire name `RegionId`: string, required. Example: `cn-chengdu`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreatePrefixListBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         MaxEntries_,
         AddressFamily_,
         PrefixListName_,
     > {
+        self.input.region_id = value.into();
         CreatePrefixListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            max_entries: self.max_entries,
-            address_family: self.address_family,
-            client_token: self.client_token,
-            prefix_list_name: self.prefix_list_name,
-            description: self.description,
-            entry: self.entry,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MaxEntries`: 32-bit integer, required. Example: `10`.
     pub fn max_entries(
-        self,
+        mut self,
         value: i32,
-    ) -> CreatePrefixListBuilder<RegionId_, i32, AddressFamily_, PrefixListName_> {
+    ) -> CreatePrefixListBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        AddressFamily_,
+        PrefixListName_,
+    > {
+        self.input.max_entries = value;
         CreatePrefixListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            max_entries: value,
-            address_family: self.address_family,
-            client_token: self.client_token,
-            prefix_list_name: self.prefix_list_name,
-            description: self.description,
-            entry: self.entry,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AddressFamily`: string, required. Example: `IPv4`.
     pub fn address_family(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreatePrefixListBuilder<
         RegionId_,
         MaxEntries_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PrefixListName_,
     > {
+        self.input.address_family = value.into();
         CreatePrefixListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            max_entries: self.max_entries,
-            address_family: value.into(),
-            client_token: self.client_token,
-            prefix_list_name: self.prefix_list_name,
-            description: self.description,
-            entry: self.entry,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string. Example: `0c593ea1-3bea-11e9-b96b-88e9fe637760`.
@@ -284,7 +269,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -292,31 +277,25 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `PrefixListName`: string, required. Example: `PrefixListNameSample`.
     pub fn prefix_list_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreatePrefixListBuilder<
         RegionId_,
         MaxEntries_,
         AddressFamily_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.prefix_list_name = value.into();
         CreatePrefixListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            max_entries: self.max_entries,
-            address_family: self.address_family,
-            client_token: self.client_token,
-            prefix_list_name: value.into(),
-            description: self.description,
-            entry: self.entry,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -324,7 +303,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -332,12 +311,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Entry`: list of [`EntryItem`].
     pub fn entry(mut self, value: ::std::vec::Vec<EntryItem>) -> Self {
-        self.entry = ::std::option::Option::Some(value);
+        self.input.entry = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Entry`.
@@ -345,12 +324,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<EntryItem>>,
     ) -> Self {
-        self.entry = value;
+        self.input.entry = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -358,7 +337,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -366,7 +345,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -374,63 +353,23 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    MaxEntries_,
-    AddressFamily_,
-    PrefixListName_,
-> CreatePrefixListBuilder<RegionId_, MaxEntries_, AddressFamily_, PrefixListName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePrefixListInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MaxEntries_: self::required::MaxEntries<i32>,
-        AddressFamily_: self::required::AddressFamily<::std::string::String>,
-        PrefixListName_: self::required::PrefixListName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreatePrefixListInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                max_entries: <MaxEntries_ as self::required::MaxEntries<
-                    i32,
-                >>::into_value(self.max_entries),
-                address_family: <AddressFamily_ as self::required::AddressFamily<
-                    ::std::string::String,
-                >>::into_value(self.address_family),
-                client_token: self.client_token,
-                prefix_list_name: <PrefixListName_ as self::required::PrefixListName<
-                    ::std::string::String,
-                >>::into_value(self.prefix_list_name),
-                description: self.description,
-                entry: self.entry,
-                tag: self.tag,
-                resource_group_id: self.resource_group_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreatePrefixListInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MaxEntries_: self::required::MaxEntries<i32>,
-        AddressFamily_: self::required::AddressFamily<::std::string::String>,
-        PrefixListName_: self::required::PrefixListName<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        MaxEntries_: self::required::MaxEntries,
+        AddressFamily_: self::required::AddressFamily,
+        PrefixListName_: self::required::PrefixListName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -440,77 +379,48 @@ impl<
         ::alibabacloud_runtime::SdkError<CreatePrefixListError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MaxEntries_: self::required::MaxEntries<i32>,
-        AddressFamily_: self::required::AddressFamily<::std::string::String>,
-        PrefixListName_: self::required::PrefixListName<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        MaxEntries_: self::required::MaxEntries,
+        AddressFamily_: self::required::AddressFamily,
+        PrefixListName_: self::required::PrefixListName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreatePrefixListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreatePrefixListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePrefixList` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `MaxEntries` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `MaxEntries` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePrefixList` needs its required parameter `MaxEntries`",
         label = "`MaxEntries` is not set",
         note = "set it with `.max_entries(…)` before this call"
     )]
-    pub trait MaxEntries<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AddressFamily` once it is set, so `send` and `build` can require it.
+    pub trait MaxEntries {}
+    impl MaxEntries for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AddressFamily` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePrefixList` needs its required parameter `AddressFamily`",
         label = "`AddressFamily` is not set",
         note = "set it with `.address_family(…)` before this call"
     )]
-    pub trait AddressFamily<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PrefixListName` once it is set, so `send` and `build` can require it.
+    pub trait AddressFamily {}
+    impl AddressFamily for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PrefixListName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePrefixList` needs its required parameter `PrefixListName`",
         label = "`PrefixListName` is not set",
         note = "set it with `.prefix_list_name(…)` before this call"
     )]
-    pub trait PrefixListName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::MaxEntries<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
-}
-impl self::required::AddressFamily<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PrefixListName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PrefixListName {}
+    impl PrefixListName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreatePrefixList`. No description of our own yet: see the official API reference.

@@ -244,30 +244,12 @@ pub struct CreateRouterInterfaceBuilder<
     RouterType_ = ::alibabacloud_runtime::Missing,
     RouterId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    role: Role_,
-    opposite_region_id: OppositeRegionId_,
-    spec: Spec_,
-    router_type: RouterType_,
-    router_id: RouterId_,
-    opposite_interface_id: ::std::option::Option<::std::string::String>,
-    opposite_router_id: ::std::option::Option<::std::string::String>,
-    opposite_router_type: ::std::option::Option<::std::string::String>,
-    opposite_interface_owner_id: ::std::option::Option<::std::string::String>,
-    health_check_source_ip: ::std::option::Option<::std::string::String>,
-    health_check_target_ip: ::std::option::Option<::std::string::String>,
-    access_point_id: ::std::option::Option<::std::string::String>,
-    opposite_access_point_id: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    period: ::std::option::Option<i32>,
-    instance_charge_type: ::std::option::Option<::std::string::String>,
-    auto_pay: ::std::option::Option<bool>,
-    pricing_cycle: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    user_cidr: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateRouterInterfaceInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, Role_, OppositeRegionId_, Spec_, RouterType_, RouterId_),
+    >,
 }
 impl CreateRouterInterfaceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -279,30 +261,33 @@ impl CreateRouterInterfaceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateRouterInterfaceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            role: ::alibabacloud_runtime::Missing,
-            opposite_region_id: ::alibabacloud_runtime::Missing,
-            spec: ::alibabacloud_runtime::Missing,
-            router_type: ::alibabacloud_runtime::Missing,
-            router_id: ::alibabacloud_runtime::Missing,
-            opposite_interface_id: ::std::option::Option::None,
-            opposite_router_id: ::std::option::Option::None,
-            opposite_router_type: ::std::option::Option::None,
-            opposite_interface_owner_id: ::std::option::Option::None,
-            health_check_source_ip: ::std::option::Option::None,
-            health_check_target_ip: ::std::option::Option::None,
-            access_point_id: ::std::option::Option::None,
-            opposite_access_point_id: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            period: ::std::option::Option::None,
-            instance_charge_type: ::std::option::Option::None,
-            auto_pay: ::std::option::Option::None,
-            pricing_cycle: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            user_cidr: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateRouterInterfaceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                role: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                opposite_region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                spec: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                router_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                router_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                opposite_interface_id: ::std::option::Option::None,
+                opposite_router_id: ::std::option::Option::None,
+                opposite_router_type: ::std::option::Option::None,
+                opposite_interface_owner_id: ::std::option::Option::None,
+                health_check_source_ip: ::std::option::Option::None,
+                health_check_target_ip: ::std::option::Option::None,
+                access_point_id: ::std::option::Option::None,
+                opposite_access_point_id: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                instance_charge_type: ::std::option::Option::None,
+                auto_pay: ::std::option::Option::None,
+                pricing_cycle: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                user_cidr: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -323,202 +308,107 @@ impl<
 > {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateRouterInterfaceBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Role_,
         OppositeRegionId_,
         Spec_,
         RouterType_,
         RouterId_,
     > {
+        self.input.region_id = value.into();
         CreateRouterInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            role: self.role,
-            opposite_region_id: self.opposite_region_id,
-            spec: self.spec,
-            router_type: self.router_type,
-            router_id: self.router_id,
-            opposite_interface_id: self.opposite_interface_id,
-            opposite_router_id: self.opposite_router_id,
-            opposite_router_type: self.opposite_router_type,
-            opposite_interface_owner_id: self.opposite_interface_owner_id,
-            health_check_source_ip: self.health_check_source_ip,
-            health_check_target_ip: self.health_check_target_ip,
-            access_point_id: self.access_point_id,
-            opposite_access_point_id: self.opposite_access_point_id,
-            description: self.description,
-            name: self.name,
-            period: self.period,
-            instance_charge_type: self.instance_charge_type,
-            auto_pay: self.auto_pay,
-            pricing_cycle: self.pricing_cycle,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Role`: string, required.
     pub fn role(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateRouterInterfaceBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         OppositeRegionId_,
         Spec_,
         RouterType_,
         RouterId_,
     > {
+        self.input.role = value.into();
         CreateRouterInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            role: value.into(),
-            opposite_region_id: self.opposite_region_id,
-            spec: self.spec,
-            router_type: self.router_type,
-            router_id: self.router_id,
-            opposite_interface_id: self.opposite_interface_id,
-            opposite_router_id: self.opposite_router_id,
-            opposite_router_type: self.opposite_router_type,
-            opposite_interface_owner_id: self.opposite_interface_owner_id,
-            health_check_source_ip: self.health_check_source_ip,
-            health_check_target_ip: self.health_check_target_ip,
-            access_point_id: self.access_point_id,
-            opposite_access_point_id: self.opposite_access_point_id,
-            description: self.description,
-            name: self.name,
-            period: self.period,
-            instance_charge_type: self.instance_charge_type,
-            auto_pay: self.auto_pay,
-            pricing_cycle: self.pricing_cycle,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `OppositeRegionId`: string, required.
     pub fn opposite_region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateRouterInterfaceBuilder<
         RegionId_,
         Role_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Spec_,
         RouterType_,
         RouterId_,
     > {
+        self.input.opposite_region_id = value.into();
         CreateRouterInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            role: self.role,
-            opposite_region_id: value.into(),
-            spec: self.spec,
-            router_type: self.router_type,
-            router_id: self.router_id,
-            opposite_interface_id: self.opposite_interface_id,
-            opposite_router_id: self.opposite_router_id,
-            opposite_router_type: self.opposite_router_type,
-            opposite_interface_owner_id: self.opposite_interface_owner_id,
-            health_check_source_ip: self.health_check_source_ip,
-            health_check_target_ip: self.health_check_target_ip,
-            access_point_id: self.access_point_id,
-            opposite_access_point_id: self.opposite_access_point_id,
-            description: self.description,
-            name: self.name,
-            period: self.period,
-            instance_charge_type: self.instance_charge_type,
-            auto_pay: self.auto_pay,
-            pricing_cycle: self.pricing_cycle,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Spec`: string, required.
     pub fn spec(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateRouterInterfaceBuilder<
         RegionId_,
         Role_,
         OppositeRegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         RouterType_,
         RouterId_,
     > {
+        self.input.spec = value.into();
         CreateRouterInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            role: self.role,
-            opposite_region_id: self.opposite_region_id,
-            spec: value.into(),
-            router_type: self.router_type,
-            router_id: self.router_id,
-            opposite_interface_id: self.opposite_interface_id,
-            opposite_router_id: self.opposite_router_id,
-            opposite_router_type: self.opposite_router_type,
-            opposite_interface_owner_id: self.opposite_interface_owner_id,
-            health_check_source_ip: self.health_check_source_ip,
-            health_check_target_ip: self.health_check_target_ip,
-            access_point_id: self.access_point_id,
-            opposite_access_point_id: self.opposite_access_point_id,
-            description: self.description,
-            name: self.name,
-            period: self.period,
-            instance_charge_type: self.instance_charge_type,
-            auto_pay: self.auto_pay,
-            pricing_cycle: self.pricing_cycle,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RouterType`: string, required.
     pub fn router_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateRouterInterfaceBuilder<
         RegionId_,
         Role_,
         OppositeRegionId_,
         Spec_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         RouterId_,
     > {
+        self.input.router_type = value.into();
         CreateRouterInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            role: self.role,
-            opposite_region_id: self.opposite_region_id,
-            spec: self.spec,
-            router_type: value.into(),
-            router_id: self.router_id,
-            opposite_interface_id: self.opposite_interface_id,
-            opposite_router_id: self.opposite_router_id,
-            opposite_router_type: self.opposite_router_type,
-            opposite_interface_owner_id: self.opposite_interface_owner_id,
-            health_check_source_ip: self.health_check_source_ip,
-            health_check_target_ip: self.health_check_target_ip,
-            access_point_id: self.access_point_id,
-            opposite_access_point_id: self.opposite_access_point_id,
-            description: self.description,
-            name: self.name,
-            period: self.period,
-            instance_charge_type: self.instance_charge_type,
-            auto_pay: self.auto_pay,
-            pricing_cycle: self.pricing_cycle,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RouterId`: string, required.
     pub fn router_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateRouterInterfaceBuilder<
         RegionId_,
@@ -526,33 +416,14 @@ impl<
         OppositeRegionId_,
         Spec_,
         RouterType_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.router_id = value.into();
         CreateRouterInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            role: self.role,
-            opposite_region_id: self.opposite_region_id,
-            spec: self.spec,
-            router_type: self.router_type,
-            router_id: value.into(),
-            opposite_interface_id: self.opposite_interface_id,
-            opposite_router_id: self.opposite_router_id,
-            opposite_router_type: self.opposite_router_type,
-            opposite_interface_owner_id: self.opposite_interface_owner_id,
-            health_check_source_ip: self.health_check_source_ip,
-            health_check_target_ip: self.health_check_target_ip,
-            access_point_id: self.access_point_id,
-            opposite_access_point_id: self.opposite_access_point_id,
-            description: self.description,
-            name: self.name,
-            period: self.period,
-            instance_charge_type: self.instance_charge_type,
-            auto_pay: self.auto_pay,
-            pricing_cycle: self.pricing_cycle,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `OppositeInterfaceId`: string.
@@ -560,7 +431,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.opposite_interface_id = ::std::option::Option::Some(value.into());
+        self.input.opposite_interface_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OppositeInterfaceId`.
@@ -568,7 +439,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.opposite_interface_id = value;
+        self.input.opposite_interface_id = value;
         self
     }
     /// Wire name `OppositeRouterId`: string.
@@ -576,7 +447,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.opposite_router_id = ::std::option::Option::Some(value.into());
+        self.input.opposite_router_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OppositeRouterId`.
@@ -584,7 +455,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.opposite_router_id = value;
+        self.input.opposite_router_id = value;
         self
     }
     /// Wire name `OppositeRouterType`: string. The service's default: `VRouter`.
@@ -592,7 +463,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.opposite_router_type = ::std::option::Option::Some(value.into());
+        self.input.opposite_router_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OppositeRouterType`.
@@ -600,7 +471,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.opposite_router_type = value;
+        self.input.opposite_router_type = value;
         self
     }
     /// Wire name `OppositeInterfaceOwnerId`: string.
@@ -608,7 +479,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.opposite_interface_owner_id = ::std::option::Option::Some(value.into());
+        self.input.opposite_interface_owner_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `OppositeInterfaceOwnerId`.
@@ -616,7 +489,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.opposite_interface_owner_id = value;
+        self.input.opposite_interface_owner_id = value;
         self
     }
     /// Wire name `HealthCheckSourceIp`: string.
@@ -624,7 +497,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_source_ip = ::std::option::Option::Some(value.into());
+        self.input.health_check_source_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckSourceIp`.
@@ -632,7 +505,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_source_ip = value;
+        self.input.health_check_source_ip = value;
         self
     }
     /// Wire name `HealthCheckTargetIp`: string.
@@ -640,7 +513,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_target_ip = ::std::option::Option::Some(value.into());
+        self.input.health_check_target_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckTargetIp`.
@@ -648,7 +521,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_target_ip = value;
+        self.input.health_check_target_ip = value;
         self
     }
     /// Wire name `AccessPointId`: string.
@@ -656,7 +529,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.access_point_id = ::std::option::Option::Some(value.into());
+        self.input.access_point_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AccessPointId`.
@@ -664,7 +537,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.access_point_id = value;
+        self.input.access_point_id = value;
         self
     }
     /// Wire name `OppositeAccessPointId`: string.
@@ -672,7 +545,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.opposite_access_point_id = ::std::option::Option::Some(value.into());
+        self.input.opposite_access_point_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OppositeAccessPointId`.
@@ -680,7 +553,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.opposite_access_point_id = value;
+        self.input.opposite_access_point_id = value;
         self
     }
     /// Wire name `Description`: string.
@@ -688,7 +561,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -696,7 +569,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Name`: string.
@@ -704,7 +577,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -712,17 +585,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `Period`: 32-bit integer.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `InstanceChargeType`: string.
@@ -730,7 +603,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.instance_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceChargeType`.
@@ -738,17 +611,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = value;
+        self.input.instance_charge_type = value;
         self
     }
     /// Wire name `AutoPay`: boolean.
     pub fn auto_pay(mut self, value: bool) -> Self {
-        self.auto_pay = ::std::option::Option::Some(value);
+        self.input.auto_pay = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoPay`.
     pub fn set_auto_pay(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_pay = value;
+        self.input.auto_pay = value;
         self
     }
     /// Wire name `PricingCycle`: string.
@@ -756,7 +629,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.pricing_cycle = ::std::option::Option::Some(value.into());
+        self.input.pricing_cycle = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PricingCycle`.
@@ -764,7 +637,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.pricing_cycle = value;
+        self.input.pricing_cycle = value;
         self
     }
     /// Wire name `ClientToken`: string.
@@ -772,7 +645,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -780,7 +653,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `UserCidr`: string.
@@ -788,7 +661,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_cidr = ::std::option::Option::Some(value.into());
+        self.input.user_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserCidr`.
@@ -796,93 +669,25 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_cidr = value;
+        self.input.user_cidr = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    Role_,
-    OppositeRegionId_,
-    Spec_,
-    RouterType_,
-    RouterId_,
-> CreateRouterInterfaceBuilder<
-    RegionId_,
-    Role_,
-    OppositeRegionId_,
-    Spec_,
-    RouterType_,
-    RouterId_,
-> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateRouterInterfaceInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Role_: self::required::Role<::std::string::String>,
-        OppositeRegionId_: self::required::OppositeRegionId<::std::string::String>,
-        Spec_: self::required::Spec<::std::string::String>,
-        RouterType_: self::required::RouterType<::std::string::String>,
-        RouterId_: self::required::RouterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateRouterInterfaceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                role: <Role_ as self::required::Role<
-                    ::std::string::String,
-                >>::into_value(self.role),
-                opposite_region_id: <OppositeRegionId_ as self::required::OppositeRegionId<
-                    ::std::string::String,
-                >>::into_value(self.opposite_region_id),
-                spec: <Spec_ as self::required::Spec<
-                    ::std::string::String,
-                >>::into_value(self.spec),
-                router_type: <RouterType_ as self::required::RouterType<
-                    ::std::string::String,
-                >>::into_value(self.router_type),
-                router_id: <RouterId_ as self::required::RouterId<
-                    ::std::string::String,
-                >>::into_value(self.router_id),
-                opposite_interface_id: self.opposite_interface_id,
-                opposite_router_id: self.opposite_router_id,
-                opposite_router_type: self.opposite_router_type,
-                opposite_interface_owner_id: self.opposite_interface_owner_id,
-                health_check_source_ip: self.health_check_source_ip,
-                health_check_target_ip: self.health_check_target_ip,
-                access_point_id: self.access_point_id,
-                opposite_access_point_id: self.opposite_access_point_id,
-                description: self.description,
-                name: self.name,
-                period: self.period,
-                instance_charge_type: self.instance_charge_type,
-                auto_pay: self.auto_pay,
-                pricing_cycle: self.pricing_cycle,
-                client_token: self.client_token,
-                user_cidr: self.user_cidr,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateRouterInterfaceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Role_: self::required::Role<::std::string::String>,
-        OppositeRegionId_: self::required::OppositeRegionId<::std::string::String>,
-        Spec_: self::required::Spec<::std::string::String>,
-        RouterType_: self::required::RouterType<::std::string::String>,
-        RouterId_: self::required::RouterId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        Role_: self::required::Role,
+        OppositeRegionId_: self::required::OppositeRegionId,
+        Spec_: self::required::Spec,
+        RouterType_: self::required::RouterType,
+        RouterId_: self::required::RouterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -892,109 +697,66 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateRouterInterfaceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Role_: self::required::Role<::std::string::String>,
-        OppositeRegionId_: self::required::OppositeRegionId<::std::string::String>,
-        Spec_: self::required::Spec<::std::string::String>,
-        RouterType_: self::required::RouterType<::std::string::String>,
-        RouterId_: self::required::RouterId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        Role_: self::required::Role,
+        OppositeRegionId_: self::required::OppositeRegionId,
+        Spec_: self::required::Spec,
+        RouterType_: self::required::RouterType,
+        RouterId_: self::required::RouterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateRouterInterfaceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateRouterInterfaceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateRouterInterface` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Role` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Role` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateRouterInterface` needs its required parameter `Role`",
         label = "`Role` is not set",
         note = "set it with `.role(…)` before this call"
     )]
-    pub trait Role<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `OppositeRegionId` once it is set, so `send` and `build` can require it.
+    pub trait Role {}
+    impl Role for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `OppositeRegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateRouterInterface` needs its required parameter `OppositeRegionId`",
         label = "`OppositeRegionId` is not set",
         note = "set it with `.opposite_region_id(…)` before this call"
     )]
-    pub trait OppositeRegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Spec` once it is set, so `send` and `build` can require it.
+    pub trait OppositeRegionId {}
+    impl OppositeRegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Spec` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateRouterInterface` needs its required parameter `Spec`",
         label = "`Spec` is not set",
         note = "set it with `.spec(…)` before this call"
     )]
-    pub trait Spec<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RouterType` once it is set, so `send` and `build` can require it.
+    pub trait Spec {}
+    impl Spec for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RouterType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateRouterInterface` needs its required parameter `RouterType`",
         label = "`RouterType` is not set",
         note = "set it with `.router_type(…)` before this call"
     )]
-    pub trait RouterType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RouterId` once it is set, so `send` and `build` can require it.
+    pub trait RouterType {}
+    impl RouterType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RouterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateRouterInterface` needs its required parameter `RouterId`",
         label = "`RouterId` is not set",
         note = "set it with `.router_id(…)` before this call"
     )]
-    pub trait RouterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Role<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::OppositeRegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Spec<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RouterType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RouterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RouterId {}
+    impl RouterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateRouterInterface`. No description of our own yet: see the official API reference.

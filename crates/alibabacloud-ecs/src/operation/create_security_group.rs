@@ -167,53 +167,43 @@ pub enum CreateSecurityGroupError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateSecurityGroupBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    description: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    security_group_name: ::std::option::Option<::std::string::String>,
-    vpc_id: ::std::option::Option<::std::string::String>,
-    security_group_type: ::std::option::Option<::std::string::String>,
-    service_managed: ::std::option::Option<bool>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateSecurityGroupInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl CreateSecurityGroupBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateSecurityGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            security_group_name: ::std::option::Option::None,
-            vpc_id: ::std::option::Option::None,
-            security_group_type: ::std::option::Option::None,
-            service_managed: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateSecurityGroupInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                security_group_name: ::std::option::Option::None,
+                vpc_id: ::std::option::Option::None,
+                security_group_type: ::std::option::Option::None,
+                service_managed: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateSecurityGroupBuilder<::std::string::String> {
+    ) -> CreateSecurityGroupBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         CreateSecurityGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            description: self.description,
-            client_token: self.client_token,
-            security_group_name: self.security_group_name,
-            vpc_id: self.vpc_id,
-            security_group_type: self.security_group_type,
-            service_managed: self.service_managed,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -221,7 +211,7 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -229,7 +219,7 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -237,7 +227,7 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -245,7 +235,7 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `SecurityGroupName`: string. Example: `testSecurityGroupName`.
@@ -253,7 +243,7 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_name = ::std::option::Option::Some(value.into());
+        self.input.security_group_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupName`.
@@ -261,7 +251,7 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_name = value;
+        self.input.security_group_name = value;
         self
     }
     /// Wire name `VpcId`: string. Example: `vpc-bp1opxu1zkhn00gzv****`.
@@ -269,7 +259,7 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.vpc_id = ::std::option::Option::Some(value.into());
+        self.input.vpc_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VpcId`.
@@ -277,7 +267,7 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.vpc_id = value;
+        self.input.vpc_id = value;
         self
     }
     /// Wire name `SecurityGroupType`: string. Example: `enterprise`.
@@ -285,7 +275,7 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_type = ::std::option::Option::Some(value.into());
+        self.input.security_group_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupType`.
@@ -293,17 +283,17 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_type = value;
+        self.input.security_group_type = value;
         self
     }
     /// Wire name `ServiceManaged`: boolean. Example: `false`.
     pub fn service_managed(mut self, value: bool) -> Self {
-        self.service_managed = ::std::option::Option::Some(value);
+        self.input.service_managed = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ServiceManaged`.
     pub fn set_service_managed(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.service_managed = value;
+        self.input.service_managed = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -311,7 +301,7 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -319,12 +309,12 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -332,46 +322,20 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateSecurityGroupInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateSecurityGroupInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                description: self.description,
-                client_token: self.client_token,
-                security_group_name: self.security_group_name,
-                vpc_id: self.vpc_id,
-                security_group_type: self.security_group_type,
-                service_managed: self.service_managed,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateSecurityGroupInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -381,29 +345,21 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<CreateSecurityGroupError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateSecurityGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateSecurityGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateSecurityGroup` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateSecurityGroup`. No description of our own yet: see the official API reference.

@@ -111,12 +111,10 @@ pub struct CreateSimulatedSystemEventsBuilder<
     NotBefore_ = ::alibabacloud_runtime::Missing,
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    event_type: EventType_,
-    not_before: NotBefore_,
-    instance_id: InstanceId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateSimulatedSystemEventsInput,
+    state: ::std::marker::PhantomData<(RegionId_, EventType_, NotBefore_, InstanceId_)>,
 }
 impl CreateSimulatedSystemEventsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -126,12 +124,15 @@ impl CreateSimulatedSystemEventsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateSimulatedSystemEventsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            event_type: ::alibabacloud_runtime::Missing,
-            not_before: ::alibabacloud_runtime::Missing,
-            instance_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateSimulatedSystemEventsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                event_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                not_before: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -143,133 +144,90 @@ impl<
 > CreateSimulatedSystemEventsBuilder<RegionId_, EventType_, NotBefore_, InstanceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateSimulatedSystemEventsBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         EventType_,
         NotBefore_,
         InstanceId_,
     > {
+        self.input.region_id = value.into();
         CreateSimulatedSystemEventsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            event_type: self.event_type,
-            not_before: self.not_before,
-            instance_id: self.instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EventType`: string, required. Example: `SystemMaintenance.Reboot`.
     pub fn event_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateSimulatedSystemEventsBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         NotBefore_,
         InstanceId_,
     > {
+        self.input.event_type = value.into();
         CreateSimulatedSystemEventsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            event_type: value.into(),
-            not_before: self.not_before,
-            instance_id: self.instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NotBefore`: string, required. Example: `2018-12-01T06:32:31Z`.
     pub fn not_before(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateSimulatedSystemEventsBuilder<
         RegionId_,
         EventType_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         InstanceId_,
     > {
+        self.input.not_before = value.into();
         CreateSimulatedSystemEventsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            event_type: self.event_type,
-            not_before: value.into(),
-            instance_id: self.instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: list of string, required. Example: `i-bp1gtjxuuvwj17zr****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> CreateSimulatedSystemEventsBuilder<
         RegionId_,
         EventType_,
         NotBefore_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.instance_id = value;
         CreateSimulatedSystemEventsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            event_type: self.event_type,
-            not_before: self.not_before,
-            instance_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    EventType_,
-    NotBefore_,
-    InstanceId_,
-> CreateSimulatedSystemEventsBuilder<RegionId_, EventType_, NotBefore_, InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateSimulatedSystemEventsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        EventType_: self::required::EventType<::std::string::String>,
-        NotBefore_: self::required::NotBefore<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateSimulatedSystemEventsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                event_type: <EventType_ as self::required::EventType<
-                    ::std::string::String,
-                >>::into_value(self.event_type),
-                not_before: <NotBefore_ as self::required::NotBefore<
-                    ::std::string::String,
-                >>::into_value(self.not_before),
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.instance_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateSimulatedSystemEventsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        EventType_: self::required::EventType<::std::string::String>,
-        NotBefore_: self::required::NotBefore<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        EventType_: self::required::EventType,
+        NotBefore_: self::required::NotBefore,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -279,78 +237,48 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateSimulatedSystemEventsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        EventType_: self::required::EventType<::std::string::String>,
-        NotBefore_: self::required::NotBefore<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        EventType_: self::required::EventType,
+        NotBefore_: self::required::NotBefore,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateSimulatedSystemEventsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateSimulatedSystemEventsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateSimulatedSystemEvents` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `EventType` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `EventType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateSimulatedSystemEvents` needs its required parameter `EventType`",
         label = "`EventType` is not set",
         note = "set it with `.event_type(…)` before this call"
     )]
-    pub trait EventType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NotBefore` once it is set, so `send` and `build` can require it.
+    pub trait EventType {}
+    impl EventType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NotBefore` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateSimulatedSystemEvents` needs its required parameter `NotBefore`",
         label = "`NotBefore` is not set",
         note = "set it with `.not_before(…)` before this call"
     )]
-    pub trait NotBefore<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait NotBefore {}
+    impl NotBefore for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateSimulatedSystemEvents` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::EventType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NotBefore<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateSimulatedSystemEvents`. No description of our own yet: see the official API reference.

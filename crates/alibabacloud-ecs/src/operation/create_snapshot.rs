@@ -275,59 +275,45 @@ pub enum CreateSnapshotError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateSnapshotBuilder<DiskId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    disk_id: DiskId_,
-    snapshot_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    retention_days: ::std::option::Option<i32>,
-    category: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    instant_access: ::std::option::Option<bool>,
-    instant_access_retention_days: ::std::option::Option<i32>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    storage_location_arn: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateSnapshotInput,
+    state: ::std::marker::PhantomData<(DiskId_,)>,
 }
 impl CreateSnapshotBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateSnapshotBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            disk_id: ::alibabacloud_runtime::Missing,
-            snapshot_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            retention_days: ::std::option::Option::None,
-            category: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            instant_access: ::std::option::Option::None,
-            instant_access_retention_days: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            storage_location_arn: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateSnapshotInput {
+                disk_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                snapshot_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                retention_days: ::std::option::Option::None,
+                category: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                instant_access: ::std::option::Option::None,
+                instant_access_retention_days: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                storage_location_arn: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
     /// Wire name `DiskId`: string, required. Example: `d-bp1s5fnvk4gn2tws0****`.
     pub fn disk_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateSnapshotBuilder<::std::string::String> {
+    ) -> CreateSnapshotBuilder<::alibabacloud_runtime::Set> {
+        self.input.disk_id = value.into();
         CreateSnapshotBuilder {
-            _client: self._client,
-            _options: self._options,
-            disk_id: value.into(),
-            snapshot_name: self.snapshot_name,
-            description: self.description,
-            retention_days: self.retention_days,
-            category: self.category,
-            client_token: self.client_token,
-            resource_group_id: self.resource_group_id,
-            instant_access: self.instant_access,
-            instant_access_retention_days: self.instant_access_retention_days,
-            tag: self.tag,
-            storage_location_arn: self.storage_location_arn,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SnapshotName`: string. Example: `testSnapshotName`.
@@ -335,7 +321,7 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.snapshot_name = ::std::option::Option::Some(value.into());
+        self.input.snapshot_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SnapshotName`.
@@ -343,7 +329,7 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.snapshot_name = value;
+        self.input.snapshot_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -351,7 +337,7 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -359,17 +345,17 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `RetentionDays`: 32-bit integer. Example: `30`.
     pub fn retention_days(mut self, value: i32) -> Self {
-        self.retention_days = ::std::option::Option::Some(value);
+        self.input.retention_days = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RetentionDays`.
     pub fn set_retention_days(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.retention_days = value;
+        self.input.retention_days = value;
         self
     }
     /// Wire name `Category`: string. Example: `Standard`.
@@ -377,7 +363,7 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.category = ::std::option::Option::Some(value.into());
+        self.input.category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Category`.
@@ -385,7 +371,7 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.category = value;
+        self.input.category = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -393,7 +379,7 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -401,7 +387,7 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -409,7 +395,7 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -417,22 +403,22 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `InstantAccess`: boolean. Example: `false`.
     pub fn instant_access(mut self, value: bool) -> Self {
-        self.instant_access = ::std::option::Option::Some(value);
+        self.input.instant_access = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstantAccess`.
     pub fn set_instant_access(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.instant_access = value;
+        self.input.instant_access = value;
         self
     }
     /// Wire name `InstantAccessRetentionDays`: 32-bit integer. Example: `1`.
     pub fn instant_access_retention_days(mut self, value: i32) -> Self {
-        self.instant_access_retention_days = ::std::option::Option::Some(value);
+        self.input.instant_access_retention_days = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstantAccessRetentionDays`.
@@ -440,12 +426,12 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.instant_access_retention_days = value;
+        self.input.instant_access_retention_days = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -453,7 +439,7 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `StorageLocationArn`: string. Example: `null`.
@@ -461,7 +447,7 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.storage_location_arn = ::std::option::Option::Some(value.into());
+        self.input.storage_location_arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StorageLocationArn`.
@@ -469,48 +455,20 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.storage_location_arn = value;
+        self.input.storage_location_arn = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateSnapshotInput)
-    where
-        DiskId_: self::required::DiskId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateSnapshotInput {
-                disk_id: <DiskId_ as self::required::DiskId<
-                    ::std::string::String,
-                >>::into_value(self.disk_id),
-                snapshot_name: self.snapshot_name,
-                description: self.description,
-                retention_days: self.retention_days,
-                category: self.category,
-                client_token: self.client_token,
-                resource_group_id: self.resource_group_id,
-                instant_access: self.instant_access,
-                instant_access_retention_days: self.instant_access_retention_days,
-                tag: self.tag,
-                storage_location_arn: self.storage_location_arn,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateSnapshotInput
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
+        DiskId_: self::required::DiskId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -520,29 +478,21 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         ::alibabacloud_runtime::SdkError<CreateSnapshotError>,
     >
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
+        DiskId_: self::required::DiskId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateSnapshotBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateSnapshotBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `DiskId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateSnapshot` needs its required parameter `DiskId`",
         label = "`DiskId` is not set",
         note = "set it with `.disk_id(…)` before this call"
     )]
-    pub trait DiskId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::DiskId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DiskId {}
+    impl DiskId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateSnapshot`. No description of our own yet: see the official API reference.

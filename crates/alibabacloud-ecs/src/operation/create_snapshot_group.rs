@@ -285,62 +285,46 @@ pub enum CreateSnapshotGroupError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateSnapshotGroupBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_id: ::std::option::Option<::std::string::String>,
-    instant_access: ::std::option::Option<bool>,
-    instant_access_retention_days: ::std::option::Option<i32>,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    storage_location_arn: ::std::option::Option<::std::string::String>,
-    exclude_disk_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    disk_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateSnapshotGroupInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl CreateSnapshotGroupBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateSnapshotGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::std::option::Option::None,
-            instant_access: ::std::option::Option::None,
-            instant_access_retention_days: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            storage_location_arn: ::std::option::Option::None,
-            exclude_disk_id: ::std::option::Option::None,
-            disk_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateSnapshotGroupInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::std::option::Option::None,
+                instant_access: ::std::option::Option::None,
+                instant_access_retention_days: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                storage_location_arn: ::std::option::Option::None,
+                exclude_disk_id: ::std::option::Option::None,
+                disk_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateSnapshotGroupBuilder<::std::string::String> {
+    ) -> CreateSnapshotGroupBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         CreateSnapshotGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_id: self.instance_id,
-            instant_access: self.instant_access,
-            instant_access_retention_days: self.instant_access_retention_days,
-            name: self.name,
-            description: self.description,
-            client_token: self.client_token,
-            storage_location_arn: self.storage_location_arn,
-            exclude_disk_id: self.exclude_disk_id,
-            disk_id: self.disk_id,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: string. Example: `i-j6ca469urv8ei629****`.
@@ -348,7 +332,7 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -356,22 +340,22 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `InstantAccess`: boolean. Example: `false`.
     pub fn instant_access(mut self, value: bool) -> Self {
-        self.instant_access = ::std::option::Option::Some(value);
+        self.input.instant_access = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstantAccess`.
     pub fn set_instant_access(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.instant_access = value;
+        self.input.instant_access = value;
         self
     }
     /// Wire name `InstantAccessRetentionDays`: 32-bit integer. Example: `1`.
     pub fn instant_access_retention_days(mut self, value: i32) -> Self {
-        self.instant_access_retention_days = ::std::option::Option::Some(value);
+        self.input.instant_access_retention_days = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstantAccessRetentionDays`.
@@ -379,7 +363,7 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.instant_access_retention_days = value;
+        self.input.instant_access_retention_days = value;
         self
     }
     /// Wire name `Name`: string. Example: `testName`.
@@ -387,7 +371,7 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -395,7 +379,7 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -403,7 +387,7 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -411,7 +395,7 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -419,7 +403,7 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -427,7 +411,7 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `StorageLocationArn`: string. Example: `null`.
@@ -435,7 +419,7 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.storage_location_arn = ::std::option::Option::Some(value.into());
+        self.input.storage_location_arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StorageLocationArn`.
@@ -443,7 +427,7 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.storage_location_arn = value;
+        self.input.storage_location_arn = value;
         self
     }
     /// Wire name `ExcludeDiskId`: list of string. Example: `d-j6cf7l0ewidb78lq****`.
@@ -451,7 +435,7 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.exclude_disk_id = ::std::option::Option::Some(value);
+        self.input.exclude_disk_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ExcludeDiskId`.
@@ -459,12 +443,12 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.exclude_disk_id = value;
+        self.input.exclude_disk_id = value;
         self
     }
     /// Wire name `DiskId`: list of string.
     pub fn disk_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.disk_id = ::std::option::Option::Some(value);
+        self.input.disk_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DiskId`.
@@ -472,12 +456,12 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.disk_id = value;
+        self.input.disk_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -485,7 +469,7 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -493,7 +477,7 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -501,49 +485,20 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateSnapshotGroupInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateSnapshotGroupInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_id: self.instance_id,
-                instant_access: self.instant_access,
-                instant_access_retention_days: self.instant_access_retention_days,
-                name: self.name,
-                description: self.description,
-                client_token: self.client_token,
-                storage_location_arn: self.storage_location_arn,
-                exclude_disk_id: self.exclude_disk_id,
-                disk_id: self.disk_id,
-                tag: self.tag,
-                resource_group_id: self.resource_group_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateSnapshotGroupInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -553,29 +508,21 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<CreateSnapshotGroupError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateSnapshotGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateSnapshotGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateSnapshotGroup` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateSnapshotGroup`. No description of our own yet: see the official API reference.

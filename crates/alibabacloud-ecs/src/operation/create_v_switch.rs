@@ -165,15 +165,10 @@ pub struct CreateVSwitchBuilder<
     CidrBlock_ = ::alibabacloud_runtime::Missing,
     VpcId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    zone_id: ZoneId_,
-    cidr_block: CidrBlock_,
-    vpc_id: VpcId_,
-    region_id: ::std::option::Option<::std::string::String>,
-    v_switch_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateVSwitchInput,
+    state: ::std::marker::PhantomData<(ZoneId_, CidrBlock_, VpcId_)>,
 }
 impl CreateVSwitchBuilder<
     ::alibabacloud_runtime::Missing,
@@ -182,68 +177,59 @@ impl CreateVSwitchBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateVSwitchBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            zone_id: ::alibabacloud_runtime::Missing,
-            cidr_block: ::alibabacloud_runtime::Missing,
-            vpc_id: ::alibabacloud_runtime::Missing,
-            region_id: ::std::option::Option::None,
-            v_switch_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateVSwitchInput {
+                zone_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                cidr_block: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                vpc_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::std::option::Option::None,
+                v_switch_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ZoneId_, CidrBlock_, VpcId_> CreateVSwitchBuilder<ZoneId_, CidrBlock_, VpcId_> {
     /// Wire name `ZoneId`: string, required.
     pub fn zone_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateVSwitchBuilder<::std::string::String, CidrBlock_, VpcId_> {
+    ) -> CreateVSwitchBuilder<::alibabacloud_runtime::Set, CidrBlock_, VpcId_> {
+        self.input.zone_id = value.into();
         CreateVSwitchBuilder {
-            _client: self._client,
-            _options: self._options,
-            zone_id: value.into(),
-            cidr_block: self.cidr_block,
-            vpc_id: self.vpc_id,
-            region_id: self.region_id,
-            v_switch_name: self.v_switch_name,
-            description: self.description,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CidrBlock`: string, required.
     pub fn cidr_block(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateVSwitchBuilder<ZoneId_, ::std::string::String, VpcId_> {
+    ) -> CreateVSwitchBuilder<ZoneId_, ::alibabacloud_runtime::Set, VpcId_> {
+        self.input.cidr_block = value.into();
         CreateVSwitchBuilder {
-            _client: self._client,
-            _options: self._options,
-            zone_id: self.zone_id,
-            cidr_block: value.into(),
-            vpc_id: self.vpc_id,
-            region_id: self.region_id,
-            v_switch_name: self.v_switch_name,
-            description: self.description,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VpcId`: string, required.
     pub fn vpc_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateVSwitchBuilder<ZoneId_, CidrBlock_, ::std::string::String> {
+    ) -> CreateVSwitchBuilder<ZoneId_, CidrBlock_, ::alibabacloud_runtime::Set> {
+        self.input.vpc_id = value.into();
         CreateVSwitchBuilder {
-            _client: self._client,
-            _options: self._options,
-            zone_id: self.zone_id,
-            cidr_block: self.cidr_block,
-            vpc_id: value.into(),
-            region_id: self.region_id,
-            v_switch_name: self.v_switch_name,
-            description: self.description,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string.
@@ -251,7 +237,7 @@ impl<ZoneId_, CidrBlock_, VpcId_> CreateVSwitchBuilder<ZoneId_, CidrBlock_, VpcI
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -259,7 +245,7 @@ impl<ZoneId_, CidrBlock_, VpcId_> CreateVSwitchBuilder<ZoneId_, CidrBlock_, VpcI
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `VSwitchName`: string.
@@ -267,7 +253,7 @@ impl<ZoneId_, CidrBlock_, VpcId_> CreateVSwitchBuilder<ZoneId_, CidrBlock_, VpcI
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_switch_name = ::std::option::Option::Some(value.into());
+        self.input.v_switch_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VSwitchName`.
@@ -275,7 +261,7 @@ impl<ZoneId_, CidrBlock_, VpcId_> CreateVSwitchBuilder<ZoneId_, CidrBlock_, VpcI
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_switch_name = value;
+        self.input.v_switch_name = value;
         self
     }
     /// Wire name `Description`: string.
@@ -283,7 +269,7 @@ impl<ZoneId_, CidrBlock_, VpcId_> CreateVSwitchBuilder<ZoneId_, CidrBlock_, VpcI
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -291,7 +277,7 @@ impl<ZoneId_, CidrBlock_, VpcId_> CreateVSwitchBuilder<ZoneId_, CidrBlock_, VpcI
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `ClientToken`: string.
@@ -299,7 +285,7 @@ impl<ZoneId_, CidrBlock_, VpcId_> CreateVSwitchBuilder<ZoneId_, CidrBlock_, VpcI
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -307,52 +293,22 @@ impl<ZoneId_, CidrBlock_, VpcId_> CreateVSwitchBuilder<ZoneId_, CidrBlock_, VpcI
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ZoneId_, CidrBlock_, VpcId_> CreateVSwitchBuilder<ZoneId_, CidrBlock_, VpcId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateVSwitchInput)
-    where
-        ZoneId_: self::required::ZoneId<::std::string::String>,
-        CidrBlock_: self::required::CidrBlock<::std::string::String>,
-        VpcId_: self::required::VpcId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateVSwitchInput {
-                zone_id: <ZoneId_ as self::required::ZoneId<
-                    ::std::string::String,
-                >>::into_value(self.zone_id),
-                cidr_block: <CidrBlock_ as self::required::CidrBlock<
-                    ::std::string::String,
-                >>::into_value(self.cidr_block),
-                vpc_id: <VpcId_ as self::required::VpcId<
-                    ::std::string::String,
-                >>::into_value(self.vpc_id),
-                region_id: self.region_id,
-                v_switch_name: self.v_switch_name,
-                description: self.description,
-                client_token: self.client_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateVSwitchInput
     where
-        ZoneId_: self::required::ZoneId<::std::string::String>,
-        CidrBlock_: self::required::CidrBlock<::std::string::String>,
-        VpcId_: self::required::VpcId<::std::string::String>,
+        ZoneId_: self::required::ZoneId,
+        CidrBlock_: self::required::CidrBlock,
+        VpcId_: self::required::VpcId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -362,61 +318,39 @@ impl<ZoneId_, CidrBlock_, VpcId_> CreateVSwitchBuilder<ZoneId_, CidrBlock_, VpcI
         ::alibabacloud_runtime::SdkError<CreateVSwitchError>,
     >
     where
-        ZoneId_: self::required::ZoneId<::std::string::String>,
-        CidrBlock_: self::required::CidrBlock<::std::string::String>,
-        VpcId_: self::required::VpcId<::std::string::String>,
+        ZoneId_: self::required::ZoneId,
+        CidrBlock_: self::required::CidrBlock,
+        VpcId_: self::required::VpcId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateVSwitchBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateVSwitchBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ZoneId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ZoneId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateVSwitch` needs its required parameter `ZoneId`",
         label = "`ZoneId` is not set",
         note = "set it with `.zone_id(…)` before this call"
     )]
-    pub trait ZoneId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CidrBlock` once it is set, so `send` and `build` can require it.
+    pub trait ZoneId {}
+    impl ZoneId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CidrBlock` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateVSwitch` needs its required parameter `CidrBlock`",
         label = "`CidrBlock` is not set",
         note = "set it with `.cidr_block(…)` before this call"
     )]
-    pub trait CidrBlock<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VpcId` once it is set, so `send` and `build` can require it.
+    pub trait CidrBlock {}
+    impl CidrBlock for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VpcId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateVSwitch` needs its required parameter `VpcId`",
         label = "`VpcId` is not set",
         note = "set it with `.vpc_id(…)` before this call"
     )]
-    pub trait VpcId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ZoneId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CidrBlock<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VpcId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VpcId {}
+    impl VpcId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateVSwitch`. No description of our own yet: see the official API reference.

@@ -167,20 +167,12 @@ pub struct CreateVirtualBorderRouterBuilder<
     VlanId_ = ::alibabacloud_runtime::Missing,
     ClientToken_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    physical_connection_id: PhysicalConnectionId_,
-    vbr_owner_id: ::std::option::Option<i64>,
-    vlan_id: VlanId_,
-    circuit_code: ::std::option::Option<::std::string::String>,
-    local_gateway_ip: ::std::option::Option<::std::string::String>,
-    peer_gateway_ip: ::std::option::Option<::std::string::String>,
-    peering_subnet_mask: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    client_token: ClientToken_,
-    user_cidr: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateVirtualBorderRouterInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, PhysicalConnectionId_, VlanId_, ClientToken_),
+    >,
 }
 impl CreateVirtualBorderRouterBuilder<
     ::alibabacloud_runtime::Missing,
@@ -190,20 +182,23 @@ impl CreateVirtualBorderRouterBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateVirtualBorderRouterBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            physical_connection_id: ::alibabacloud_runtime::Missing,
-            vbr_owner_id: ::std::option::Option::None,
-            vlan_id: ::alibabacloud_runtime::Missing,
-            circuit_code: ::std::option::Option::None,
-            local_gateway_ip: ::std::option::Option::None,
-            peer_gateway_ip: ::std::option::Option::None,
-            peering_subnet_mask: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            client_token: ::alibabacloud_runtime::Missing,
-            user_cidr: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateVirtualBorderRouterInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                physical_connection_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                vbr_owner_id: ::std::option::Option::None,
+                vlan_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                circuit_code: ::std::option::Option::None,
+                local_gateway_ip: ::std::option::Option::None,
+                peer_gateway_ip: ::std::option::Option::None,
+                peering_subnet_mask: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                client_token: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                user_cidr: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -220,93 +215,66 @@ impl<
 > {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateVirtualBorderRouterBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PhysicalConnectionId_,
         VlanId_,
         ClientToken_,
     > {
+        self.input.region_id = value.into();
         CreateVirtualBorderRouterBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            physical_connection_id: self.physical_connection_id,
-            vbr_owner_id: self.vbr_owner_id,
-            vlan_id: self.vlan_id,
-            circuit_code: self.circuit_code,
-            local_gateway_ip: self.local_gateway_ip,
-            peer_gateway_ip: self.peer_gateway_ip,
-            peering_subnet_mask: self.peering_subnet_mask,
-            description: self.description,
-            name: self.name,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PhysicalConnectionId`: string, required.
     pub fn physical_connection_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateVirtualBorderRouterBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         VlanId_,
         ClientToken_,
     > {
+        self.input.physical_connection_id = value.into();
         CreateVirtualBorderRouterBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            physical_connection_id: value.into(),
-            vbr_owner_id: self.vbr_owner_id,
-            vlan_id: self.vlan_id,
-            circuit_code: self.circuit_code,
-            local_gateway_ip: self.local_gateway_ip,
-            peer_gateway_ip: self.peer_gateway_ip,
-            peering_subnet_mask: self.peering_subnet_mask,
-            description: self.description,
-            name: self.name,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VbrOwnerId`: 64-bit integer.
     pub fn vbr_owner_id(mut self, value: i64) -> Self {
-        self.vbr_owner_id = ::std::option::Option::Some(value);
+        self.input.vbr_owner_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `VbrOwnerId`.
     pub fn set_vbr_owner_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.vbr_owner_id = value;
+        self.input.vbr_owner_id = value;
         self
     }
     /// Wire name `VlanId`: 32-bit integer, required.
     pub fn vlan_id(
-        self,
+        mut self,
         value: i32,
     ) -> CreateVirtualBorderRouterBuilder<
         RegionId_,
         PhysicalConnectionId_,
-        i32,
+        ::alibabacloud_runtime::Set,
         ClientToken_,
     > {
+        self.input.vlan_id = value;
         CreateVirtualBorderRouterBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            physical_connection_id: self.physical_connection_id,
-            vbr_owner_id: self.vbr_owner_id,
-            vlan_id: value,
-            circuit_code: self.circuit_code,
-            local_gateway_ip: self.local_gateway_ip,
-            peer_gateway_ip: self.peer_gateway_ip,
-            peering_subnet_mask: self.peering_subnet_mask,
-            description: self.description,
-            name: self.name,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CircuitCode`: string.
@@ -314,7 +282,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.circuit_code = ::std::option::Option::Some(value.into());
+        self.input.circuit_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CircuitCode`.
@@ -322,7 +290,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.circuit_code = value;
+        self.input.circuit_code = value;
         self
     }
     /// Wire name `LocalGatewayIp`: string.
@@ -330,7 +298,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.local_gateway_ip = ::std::option::Option::Some(value.into());
+        self.input.local_gateway_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LocalGatewayIp`.
@@ -338,7 +306,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.local_gateway_ip = value;
+        self.input.local_gateway_ip = value;
         self
     }
     /// Wire name `PeerGatewayIp`: string.
@@ -346,7 +314,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.peer_gateway_ip = ::std::option::Option::Some(value.into());
+        self.input.peer_gateway_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeerGatewayIp`.
@@ -354,7 +322,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.peer_gateway_ip = value;
+        self.input.peer_gateway_ip = value;
         self
     }
     /// Wire name `PeeringSubnetMask`: string.
@@ -362,7 +330,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.peering_subnet_mask = ::std::option::Option::Some(value.into());
+        self.input.peering_subnet_mask = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeeringSubnetMask`.
@@ -370,7 +338,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.peering_subnet_mask = value;
+        self.input.peering_subnet_mask = value;
         self
     }
     /// Wire name `Description`: string.
@@ -378,7 +346,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -386,7 +354,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Name`: string.
@@ -394,7 +362,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -402,34 +370,25 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `ClientToken`: string, required.
     pub fn client_token(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateVirtualBorderRouterBuilder<
         RegionId_,
         PhysicalConnectionId_,
         VlanId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.client_token = value.into();
         CreateVirtualBorderRouterBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            physical_connection_id: self.physical_connection_id,
-            vbr_owner_id: self.vbr_owner_id,
-            vlan_id: self.vlan_id,
-            circuit_code: self.circuit_code,
-            local_gateway_ip: self.local_gateway_ip,
-            peer_gateway_ip: self.peer_gateway_ip,
-            peering_subnet_mask: self.peering_subnet_mask,
-            description: self.description,
-            name: self.name,
-            client_token: value.into(),
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `UserCidr`: string.
@@ -437,7 +396,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_cidr = ::std::option::Option::Some(value.into());
+        self.input.user_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserCidr`.
@@ -445,79 +404,23 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_cidr = value;
+        self.input.user_cidr = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    PhysicalConnectionId_,
-    VlanId_,
-    ClientToken_,
-> CreateVirtualBorderRouterBuilder<
-    RegionId_,
-    PhysicalConnectionId_,
-    VlanId_,
-    ClientToken_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateVirtualBorderRouterInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PhysicalConnectionId_: self::required::PhysicalConnectionId<
-            ::std::string::String,
-        >,
-        VlanId_: self::required::VlanId<i32>,
-        ClientToken_: self::required::ClientToken<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateVirtualBorderRouterInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                physical_connection_id: <PhysicalConnectionId_ as self::required::PhysicalConnectionId<
-                    ::std::string::String,
-                >>::into_value(self.physical_connection_id),
-                vbr_owner_id: self.vbr_owner_id,
-                vlan_id: <VlanId_ as self::required::VlanId<
-                    i32,
-                >>::into_value(self.vlan_id),
-                circuit_code: self.circuit_code,
-                local_gateway_ip: self.local_gateway_ip,
-                peer_gateway_ip: self.peer_gateway_ip,
-                peering_subnet_mask: self.peering_subnet_mask,
-                description: self.description,
-                name: self.name,
-                client_token: <ClientToken_ as self::required::ClientToken<
-                    ::std::string::String,
-                >>::into_value(self.client_token),
-                user_cidr: self.user_cidr,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateVirtualBorderRouterInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PhysicalConnectionId_: self::required::PhysicalConnectionId<
-            ::std::string::String,
-        >,
-        VlanId_: self::required::VlanId<i32>,
-        ClientToken_: self::required::ClientToken<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId,
+        VlanId_: self::required::VlanId,
+        ClientToken_: self::required::ClientToken,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -527,80 +430,48 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateVirtualBorderRouterError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PhysicalConnectionId_: self::required::PhysicalConnectionId<
-            ::std::string::String,
-        >,
-        VlanId_: self::required::VlanId<i32>,
-        ClientToken_: self::required::ClientToken<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId,
+        VlanId_: self::required::VlanId,
+        ClientToken_: self::required::ClientToken,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateVirtualBorderRouterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateVirtualBorderRouterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateVirtualBorderRouter` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PhysicalConnectionId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PhysicalConnectionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateVirtualBorderRouter` needs its required parameter `PhysicalConnectionId`",
         label = "`PhysicalConnectionId` is not set",
         note = "set it with `.physical_connection_id(…)` before this call"
     )]
-    pub trait PhysicalConnectionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VlanId` once it is set, so `send` and `build` can require it.
+    pub trait PhysicalConnectionId {}
+    impl PhysicalConnectionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VlanId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateVirtualBorderRouter` needs its required parameter `VlanId`",
         label = "`VlanId` is not set",
         note = "set it with `.vlan_id(…)` before this call"
     )]
-    pub trait VlanId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ClientToken` once it is set, so `send` and `build` can require it.
+    pub trait VlanId {}
+    impl VlanId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ClientToken` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateVirtualBorderRouter` needs its required parameter `ClientToken`",
         label = "`ClientToken` is not set",
         note = "set it with `.client_token(…)` before this call"
     )]
-    pub trait ClientToken<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PhysicalConnectionId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VlanId<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
-}
-impl self::required::ClientToken<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClientToken {}
+    impl ClientToken for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateVirtualBorderRouter`. No description of our own yet: see the official API reference.

@@ -127,44 +127,40 @@ pub enum CreateVpcError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateVpcBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    cidr_block: ::std::option::Option<::std::string::String>,
-    vpc_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    user_cidr: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateVpcInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl CreateVpcBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateVpcBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            cidr_block: ::std::option::Option::None,
-            vpc_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            user_cidr: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateVpcInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                cidr_block: ::std::option::Option::None,
+                vpc_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                user_cidr: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> CreateVpcBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateVpcBuilder<::std::string::String> {
+    ) -> CreateVpcBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         CreateVpcBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            cidr_block: self.cidr_block,
-            vpc_name: self.vpc_name,
-            description: self.description,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CidrBlock`: string. The service's default: `172.16.0.0/12`.
@@ -172,7 +168,7 @@ impl<RegionId_> CreateVpcBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cidr_block = ::std::option::Option::Some(value.into());
+        self.input.cidr_block = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CidrBlock`.
@@ -180,7 +176,7 @@ impl<RegionId_> CreateVpcBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cidr_block = value;
+        self.input.cidr_block = value;
         self
     }
     /// Wire name `VpcName`: string.
@@ -188,7 +184,7 @@ impl<RegionId_> CreateVpcBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.vpc_name = ::std::option::Option::Some(value.into());
+        self.input.vpc_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VpcName`.
@@ -196,7 +192,7 @@ impl<RegionId_> CreateVpcBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.vpc_name = value;
+        self.input.vpc_name = value;
         self
     }
     /// Wire name `Description`: string.
@@ -204,7 +200,7 @@ impl<RegionId_> CreateVpcBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -212,7 +208,7 @@ impl<RegionId_> CreateVpcBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `ClientToken`: string.
@@ -220,7 +216,7 @@ impl<RegionId_> CreateVpcBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -228,7 +224,7 @@ impl<RegionId_> CreateVpcBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `UserCidr`: string.
@@ -236,7 +232,7 @@ impl<RegionId_> CreateVpcBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_cidr = ::std::option::Option::Some(value.into());
+        self.input.user_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserCidr`.
@@ -244,43 +240,20 @@ impl<RegionId_> CreateVpcBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_cidr = value;
+        self.input.user_cidr = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> CreateVpcBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateVpcInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateVpcInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                cidr_block: self.cidr_block,
-                vpc_name: self.vpc_name,
-                description: self.description,
-                client_token: self.client_token,
-                user_cidr: self.user_cidr,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateVpcInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -290,29 +263,21 @@ impl<RegionId_> CreateVpcBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<CreateVpcError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateVpcBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateVpcBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateVpc` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateVpc`. No description of our own yet: see the official API reference.

@@ -91,11 +91,10 @@ pub struct DeleteAutoProvisioningGroupBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     AutoProvisioningGroupId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    auto_provisioning_group_id: AutoProvisioningGroupId_,
-    terminate_instances: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteAutoProvisioningGroupInput,
+    state: ::std::marker::PhantomData<(RegionId_, AutoProvisioningGroupId_)>,
 }
 impl DeleteAutoProvisioningGroupBuilder<
     ::alibabacloud_runtime::Missing,
@@ -103,11 +102,14 @@ impl DeleteAutoProvisioningGroupBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteAutoProvisioningGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            auto_provisioning_group_id: ::alibabacloud_runtime::Missing,
-            terminate_instances: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteAutoProvisioningGroupInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_provisioning_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                terminate_instances: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -117,36 +119,36 @@ impl<
 > DeleteAutoProvisioningGroupBuilder<RegionId_, AutoProvisioningGroupId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DeleteAutoProvisioningGroupBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         AutoProvisioningGroupId_,
     > {
+        self.input.region_id = value.into();
         DeleteAutoProvisioningGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            auto_provisioning_group_id: self.auto_provisioning_group_id,
-            terminate_instances: self.terminate_instances,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AutoProvisioningGroupId`: string, required. Example: `apg-bpuf6jel2bbl62wh13****`.
     pub fn auto_provisioning_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteAutoProvisioningGroupBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteAutoProvisioningGroupBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.auto_provisioning_group_id = value.into();
         DeleteAutoProvisioningGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            auto_provisioning_group_id: value.into(),
-            terminate_instances: self.terminate_instances,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TerminateInstances`: boolean. Example: `true`.
     pub fn terminate_instances(mut self, value: bool) -> Self {
-        self.terminate_instances = ::std::option::Option::Some(value);
+        self.input.terminate_instances = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TerminateInstances`.
@@ -154,55 +156,21 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.terminate_instances = value;
+        self.input.terminate_instances = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    AutoProvisioningGroupId_,
-> DeleteAutoProvisioningGroupBuilder<RegionId_, AutoProvisioningGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteAutoProvisioningGroupInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteAutoProvisioningGroupInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                auto_provisioning_group_id: <AutoProvisioningGroupId_ as self::required::AutoProvisioningGroupId<
-                    ::std::string::String,
-                >>::into_value(self.auto_provisioning_group_id),
-                terminate_instances: self.terminate_instances,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteAutoProvisioningGroupInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -212,48 +180,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteAutoProvisioningGroupError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteAutoProvisioningGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteAutoProvisioningGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteAutoProvisioningGroup` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AutoProvisioningGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AutoProvisioningGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteAutoProvisioningGroup` needs its required parameter `AutoProvisioningGroupId`",
         label = "`AutoProvisioningGroupId` is not set",
         note = "set it with `.auto_provisioning_group_id(…)` before this call"
     )]
-    pub trait AutoProvisioningGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AutoProvisioningGroupId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AutoProvisioningGroupId {}
+    impl AutoProvisioningGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteAutoProvisioningGroup`. No description of our own yet: see the official API reference.

@@ -71,10 +71,10 @@ pub struct DeleteAutoSnapshotPolicyBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     AutoSnapshotPolicyId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    auto_snapshot_policy_id: AutoSnapshotPolicyId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteAutoSnapshotPolicyInput,
+    state: ::std::marker::PhantomData<(RegionId_, AutoSnapshotPolicyId_)>,
 }
 impl DeleteAutoSnapshotPolicyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -82,10 +82,13 @@ impl DeleteAutoSnapshotPolicyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteAutoSnapshotPolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            auto_snapshot_policy_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteAutoSnapshotPolicyInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_snapshot_policy_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -95,73 +98,45 @@ impl<
 > DeleteAutoSnapshotPolicyBuilder<RegionId_, AutoSnapshotPolicyId_> {
     /// Wire name `regionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteAutoSnapshotPolicyBuilder<::std::string::String, AutoSnapshotPolicyId_> {
+    ) -> DeleteAutoSnapshotPolicyBuilder<
+        ::alibabacloud_runtime::Set,
+        AutoSnapshotPolicyId_,
+    > {
+        self.input.region_id = value.into();
         DeleteAutoSnapshotPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            auto_snapshot_policy_id: self.auto_snapshot_policy_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `autoSnapshotPolicyId`: string, required. Example: `sp-bp14yziiuvu3s6jn****`.
     pub fn auto_snapshot_policy_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteAutoSnapshotPolicyBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteAutoSnapshotPolicyBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.auto_snapshot_policy_id = value.into();
         DeleteAutoSnapshotPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            auto_snapshot_policy_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    AutoSnapshotPolicyId_,
-> DeleteAutoSnapshotPolicyBuilder<RegionId_, AutoSnapshotPolicyId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteAutoSnapshotPolicyInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteAutoSnapshotPolicyInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                auto_snapshot_policy_id: <AutoSnapshotPolicyId_ as self::required::AutoSnapshotPolicyId<
-                    ::std::string::String,
-                >>::into_value(self.auto_snapshot_policy_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteAutoSnapshotPolicyInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -171,48 +146,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteAutoSnapshotPolicyError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteAutoSnapshotPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteAutoSnapshotPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `regionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `regionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteAutoSnapshotPolicy` needs its required parameter `regionId`",
         label = "`regionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `autoSnapshotPolicyId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `autoSnapshotPolicyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteAutoSnapshotPolicy` needs its required parameter `autoSnapshotPolicyId`",
         label = "`autoSnapshotPolicyId` is not set",
         note = "set it with `.auto_snapshot_policy_id(…)` before this call"
     )]
-    pub trait AutoSnapshotPolicyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AutoSnapshotPolicyId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AutoSnapshotPolicyId {}
+    impl AutoSnapshotPolicyId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteAutoSnapshotPolicy`. No description of our own yet: see the official API reference.

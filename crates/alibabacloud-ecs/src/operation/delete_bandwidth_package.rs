@@ -80,10 +80,10 @@ pub struct DeleteBandwidthPackageBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     BandwidthPackageId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    bandwidth_package_id: BandwidthPackageId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteBandwidthPackageInput,
+    state: ::std::marker::PhantomData<(RegionId_, BandwidthPackageId_)>,
 }
 impl DeleteBandwidthPackageBuilder<
     ::alibabacloud_runtime::Missing,
@@ -91,10 +91,13 @@ impl DeleteBandwidthPackageBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteBandwidthPackageBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            bandwidth_package_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteBandwidthPackageInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                bandwidth_package_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -104,69 +107,45 @@ impl<
 > DeleteBandwidthPackageBuilder<RegionId_, BandwidthPackageId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteBandwidthPackageBuilder<::std::string::String, BandwidthPackageId_> {
+    ) -> DeleteBandwidthPackageBuilder<
+        ::alibabacloud_runtime::Set,
+        BandwidthPackageId_,
+    > {
+        self.input.region_id = value.into();
         DeleteBandwidthPackageBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            bandwidth_package_id: self.bandwidth_package_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `BandwidthPackageId`: string, required.
     pub fn bandwidth_package_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteBandwidthPackageBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteBandwidthPackageBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.bandwidth_package_id = value.into();
         DeleteBandwidthPackageBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            bandwidth_package_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    BandwidthPackageId_,
-> DeleteBandwidthPackageBuilder<RegionId_, BandwidthPackageId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteBandwidthPackageInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteBandwidthPackageInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                bandwidth_package_id: <BandwidthPackageId_ as self::required::BandwidthPackageId<
-                    ::std::string::String,
-                >>::into_value(self.bandwidth_package_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteBandwidthPackageInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        BandwidthPackageId_: self::required::BandwidthPackageId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -176,46 +155,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteBandwidthPackageError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        BandwidthPackageId_: self::required::BandwidthPackageId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteBandwidthPackageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteBandwidthPackageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteBandwidthPackage` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `BandwidthPackageId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `BandwidthPackageId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteBandwidthPackage` needs its required parameter `BandwidthPackageId`",
         label = "`BandwidthPackageId` is not set",
         note = "set it with `.bandwidth_package_id(…)` before this call"
     )]
-    pub trait BandwidthPackageId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::BandwidthPackageId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait BandwidthPackageId {}
+    impl BandwidthPackageId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteBandwidthPackage`. No description of our own yet: see the official API reference.

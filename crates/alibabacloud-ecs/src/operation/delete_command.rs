@@ -83,10 +83,10 @@ pub struct DeleteCommandBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     CommandId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    command_id: CommandId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteCommandInput,
+    state: ::std::marker::PhantomData<(RegionId_, CommandId_)>,
 }
 impl DeleteCommandBuilder<
     ::alibabacloud_runtime::Missing,
@@ -94,72 +94,55 @@ impl DeleteCommandBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteCommandBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            command_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteCommandInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                command_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, CommandId_> DeleteCommandBuilder<RegionId_, CommandId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteCommandBuilder<::std::string::String, CommandId_> {
+    ) -> DeleteCommandBuilder<::alibabacloud_runtime::Set, CommandId_> {
+        self.input.region_id = value.into();
         DeleteCommandBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            command_id: self.command_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CommandId`: string, required. Example: `c-4d34302d02424c5c8e10281e3a31****`.
     pub fn command_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteCommandBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteCommandBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.command_id = value.into();
         DeleteCommandBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            command_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, CommandId_> DeleteCommandBuilder<RegionId_, CommandId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCommandInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CommandId_: self::required::CommandId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteCommandInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                command_id: <CommandId_ as self::required::CommandId<
-                    ::std::string::String,
-                >>::into_value(self.command_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteCommandInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CommandId_: self::required::CommandId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        CommandId_: self::required::CommandId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -169,45 +152,30 @@ impl<RegionId_, CommandId_> DeleteCommandBuilder<RegionId_, CommandId_> {
         ::alibabacloud_runtime::SdkError<DeleteCommandError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CommandId_: self::required::CommandId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        CommandId_: self::required::CommandId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteCommandBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteCommandBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteCommand` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CommandId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CommandId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteCommand` needs its required parameter `CommandId`",
         label = "`CommandId` is not set",
         note = "set it with `.command_id(…)` before this call"
     )]
-    pub trait CommandId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CommandId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait CommandId {}
+    impl CommandId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteCommand`. No description of our own yet: see the official API reference.

@@ -74,10 +74,10 @@ pub struct DeleteDedicatedHostClusterBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     DedicatedHostClusterId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    dedicated_host_cluster_id: DedicatedHostClusterId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteDedicatedHostClusterInput,
+    state: ::std::marker::PhantomData<(RegionId_, DedicatedHostClusterId_)>,
 }
 impl DeleteDedicatedHostClusterBuilder<
     ::alibabacloud_runtime::Missing,
@@ -85,10 +85,13 @@ impl DeleteDedicatedHostClusterBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteDedicatedHostClusterBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            dedicated_host_cluster_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteDedicatedHostClusterInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dedicated_host_cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -98,76 +101,45 @@ impl<
 > DeleteDedicatedHostClusterBuilder<RegionId_, DedicatedHostClusterId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DeleteDedicatedHostClusterBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         DedicatedHostClusterId_,
     > {
+        self.input.region_id = value.into();
         DeleteDedicatedHostClusterBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            dedicated_host_cluster_id: self.dedicated_host_cluster_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DedicatedHostClusterId`: string, required. Example: `dc-bp12wlf6am0vz9v2****`.
     pub fn dedicated_host_cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteDedicatedHostClusterBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteDedicatedHostClusterBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.dedicated_host_cluster_id = value.into();
         DeleteDedicatedHostClusterBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            dedicated_host_cluster_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    DedicatedHostClusterId_,
-> DeleteDedicatedHostClusterBuilder<RegionId_, DedicatedHostClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteDedicatedHostClusterInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostClusterId_: self::required::DedicatedHostClusterId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteDedicatedHostClusterInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                dedicated_host_cluster_id: <DedicatedHostClusterId_ as self::required::DedicatedHostClusterId<
-                    ::std::string::String,
-                >>::into_value(self.dedicated_host_cluster_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteDedicatedHostClusterInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostClusterId_: self::required::DedicatedHostClusterId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        DedicatedHostClusterId_: self::required::DedicatedHostClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -177,48 +149,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteDedicatedHostClusterError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostClusterId_: self::required::DedicatedHostClusterId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        DedicatedHostClusterId_: self::required::DedicatedHostClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteDedicatedHostClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteDedicatedHostClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteDedicatedHostCluster` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DedicatedHostClusterId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DedicatedHostClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteDedicatedHostCluster` needs its required parameter `DedicatedHostClusterId`",
         label = "`DedicatedHostClusterId` is not set",
         note = "set it with `.dedicated_host_cluster_id(…)` before this call"
     )]
-    pub trait DedicatedHostClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DedicatedHostClusterId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DedicatedHostClusterId {}
+    impl DedicatedHostClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteDedicatedHostCluster`. No description of our own yet: see the official API reference.

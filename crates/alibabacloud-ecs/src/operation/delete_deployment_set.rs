@@ -77,10 +77,10 @@ pub struct DeleteDeploymentSetBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     DeploymentSetId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    deployment_set_id: DeploymentSetId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteDeploymentSetInput,
+    state: ::std::marker::PhantomData<(RegionId_, DeploymentSetId_)>,
 }
 impl DeleteDeploymentSetBuilder<
     ::alibabacloud_runtime::Missing,
@@ -88,10 +88,13 @@ impl DeleteDeploymentSetBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteDeploymentSetBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            deployment_set_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteDeploymentSetInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                deployment_set_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -101,65 +104,42 @@ impl<
 > DeleteDeploymentSetBuilder<RegionId_, DeploymentSetId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteDeploymentSetBuilder<::std::string::String, DeploymentSetId_> {
+    ) -> DeleteDeploymentSetBuilder<::alibabacloud_runtime::Set, DeploymentSetId_> {
+        self.input.region_id = value.into();
         DeleteDeploymentSetBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            deployment_set_id: self.deployment_set_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DeploymentSetId`: string, required. Example: `ds-bp1g5ahlkal88d7x****`.
     pub fn deployment_set_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteDeploymentSetBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteDeploymentSetBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.deployment_set_id = value.into();
         DeleteDeploymentSetBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            deployment_set_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    DeploymentSetId_,
-> DeleteDeploymentSetBuilder<RegionId_, DeploymentSetId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteDeploymentSetInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DeploymentSetId_: self::required::DeploymentSetId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteDeploymentSetInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                deployment_set_id: <DeploymentSetId_ as self::required::DeploymentSetId<
-                    ::std::string::String,
-                >>::into_value(self.deployment_set_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteDeploymentSetInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DeploymentSetId_: self::required::DeploymentSetId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DeploymentSetId_: self::required::DeploymentSetId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -169,45 +149,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteDeploymentSetError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DeploymentSetId_: self::required::DeploymentSetId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DeploymentSetId_: self::required::DeploymentSetId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteDeploymentSetBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteDeploymentSetBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteDeploymentSet` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DeploymentSetId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DeploymentSetId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteDeploymentSet` needs its required parameter `DeploymentSetId`",
         label = "`DeploymentSetId` is not set",
         note = "set it with `.deployment_set_id(…)` before this call"
     )]
-    pub trait DeploymentSetId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DeploymentSetId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DeploymentSetId {}
+    impl DeploymentSetId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteDeploymentSet`. No description of our own yet: see the official API reference.

@@ -72,10 +72,10 @@ pub struct DeleteDiagnosticMetricSetsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     MetricSetIds_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    metric_set_ids: MetricSetIds_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteDiagnosticMetricSetsInput,
+    state: ::std::marker::PhantomData<(RegionId_, MetricSetIds_)>,
 }
 impl DeleteDiagnosticMetricSetsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -83,10 +83,13 @@ impl DeleteDiagnosticMetricSetsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteDiagnosticMetricSetsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            metric_set_ids: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteDiagnosticMetricSetsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                metric_set_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -96,76 +99,42 @@ impl<
 > DeleteDiagnosticMetricSetsBuilder<RegionId_, MetricSetIds_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteDiagnosticMetricSetsBuilder<::std::string::String, MetricSetIds_> {
+    ) -> DeleteDiagnosticMetricSetsBuilder<::alibabacloud_runtime::Set, MetricSetIds_> {
+        self.input.region_id = value.into();
         DeleteDiagnosticMetricSetsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            metric_set_ids: self.metric_set_ids,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MetricSetIds`: list of string, required.
     pub fn metric_set_ids(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> DeleteDiagnosticMetricSetsBuilder<
-        RegionId_,
-        ::std::vec::Vec<::std::string::String>,
-    > {
+    ) -> DeleteDiagnosticMetricSetsBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.metric_set_ids = value;
         DeleteDiagnosticMetricSetsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            metric_set_ids: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    MetricSetIds_,
-> DeleteDiagnosticMetricSetsBuilder<RegionId_, MetricSetIds_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteDiagnosticMetricSetsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MetricSetIds_: self::required::MetricSetIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteDiagnosticMetricSetsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                metric_set_ids: <MetricSetIds_ as self::required::MetricSetIds<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.metric_set_ids),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteDiagnosticMetricSetsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MetricSetIds_: self::required::MetricSetIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        RegionId_: self::required::RegionId,
+        MetricSetIds_: self::required::MetricSetIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -175,48 +144,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteDiagnosticMetricSetsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MetricSetIds_: self::required::MetricSetIds<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        RegionId_: self::required::RegionId,
+        MetricSetIds_: self::required::MetricSetIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteDiagnosticMetricSetsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteDiagnosticMetricSetsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteDiagnosticMetricSets` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `MetricSetIds` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `MetricSetIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteDiagnosticMetricSets` needs its required parameter `MetricSetIds`",
         label = "`MetricSetIds` is not set",
         note = "set it with `.metric_set_ids(…)` before this call"
     )]
-    pub trait MetricSetIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::MetricSetIds<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait MetricSetIds {}
+    impl MetricSetIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteDiagnosticMetricSets`. No description of our own yet: see the official API reference.

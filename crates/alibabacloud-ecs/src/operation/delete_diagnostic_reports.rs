@@ -74,10 +74,10 @@ pub struct DeleteDiagnosticReportsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ReportIds_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    report_ids: ReportIds_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteDiagnosticReportsInput,
+    state: ::std::marker::PhantomData<(RegionId_, ReportIds_)>,
 }
 impl DeleteDiagnosticReportsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -85,79 +85,55 @@ impl DeleteDiagnosticReportsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteDiagnosticReportsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            report_ids: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteDiagnosticReportsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                report_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, ReportIds_> DeleteDiagnosticReportsBuilder<RegionId_, ReportIds_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteDiagnosticReportsBuilder<::std::string::String, ReportIds_> {
+    ) -> DeleteDiagnosticReportsBuilder<::alibabacloud_runtime::Set, ReportIds_> {
+        self.input.region_id = value.into();
         DeleteDiagnosticReportsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            report_ids: self.report_ids,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ReportIds`: list of string, required.
     pub fn report_ids(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> DeleteDiagnosticReportsBuilder<
-        RegionId_,
-        ::std::vec::Vec<::std::string::String>,
-    > {
+    ) -> DeleteDiagnosticReportsBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.report_ids = value;
         DeleteDiagnosticReportsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            report_ids: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, ReportIds_> DeleteDiagnosticReportsBuilder<RegionId_, ReportIds_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteDiagnosticReportsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ReportIds_: self::required::ReportIds<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteDiagnosticReportsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                report_ids: <ReportIds_ as self::required::ReportIds<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.report_ids),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteDiagnosticReportsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ReportIds_: self::required::ReportIds<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        ReportIds_: self::required::ReportIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -167,46 +143,30 @@ impl<RegionId_, ReportIds_> DeleteDiagnosticReportsBuilder<RegionId_, ReportIds_
         ::alibabacloud_runtime::SdkError<DeleteDiagnosticReportsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ReportIds_: self::required::ReportIds<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        ReportIds_: self::required::ReportIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteDiagnosticReportsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteDiagnosticReportsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteDiagnosticReports` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ReportIds` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ReportIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteDiagnosticReports` needs its required parameter `ReportIds`",
         label = "`ReportIds` is not set",
         note = "set it with `.report_ids(…)` before this call"
     )]
-    pub trait ReportIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ReportIds<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait ReportIds {}
+    impl ReportIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteDiagnosticReports`. No description of our own yet: see the official API reference.

@@ -90,60 +90,48 @@ pub enum DeleteDiskError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteDiskBuilder<DiskId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    disk_id: DiskId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteDiskInput,
+    state: ::std::marker::PhantomData<(DiskId_,)>,
 }
 impl DeleteDiskBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteDiskBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            disk_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteDiskInput {
+                disk_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<DiskId_> DeleteDiskBuilder<DiskId_> {
     /// Wire name `DiskId`: string, required. Example: `d-bp14k9cxvr5uzy5****`.
     pub fn disk_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteDiskBuilder<::std::string::String> {
+    ) -> DeleteDiskBuilder<::alibabacloud_runtime::Set> {
+        self.input.disk_id = value.into();
         DeleteDiskBuilder {
-            _client: self._client,
-            _options: self._options,
-            disk_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<DiskId_> DeleteDiskBuilder<DiskId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteDiskInput)
-    where
-        DiskId_: self::required::DiskId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteDiskInput {
-                disk_id: <DiskId_ as self::required::DiskId<
-                    ::std::string::String,
-                >>::into_value(self.disk_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteDiskInput
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
+        DiskId_: self::required::DiskId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -153,29 +141,21 @@ impl<DiskId_> DeleteDiskBuilder<DiskId_> {
         ::alibabacloud_runtime::SdkError<DeleteDiskError>,
     >
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
+        DiskId_: self::required::DiskId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `DiskId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteDisk` needs its required parameter `DiskId`",
         label = "`DiskId` is not set",
         note = "set it with `.disk_id(…)` before this call"
     )]
-    pub trait DiskId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::DiskId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DiskId {}
+    impl DiskId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteDisk`. No description of our own yet: see the official API reference.

@@ -78,11 +78,10 @@ pub struct DeleteForwardEntryBuilder<
     ForwardTableId_ = ::alibabacloud_runtime::Missing,
     ForwardEntryId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    forward_table_id: ForwardTableId_,
-    forward_entry_id: ForwardEntryId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteForwardEntryInput,
+    state: ::std::marker::PhantomData<(RegionId_, ForwardTableId_, ForwardEntryId_)>,
 }
 impl DeleteForwardEntryBuilder<
     ::alibabacloud_runtime::Missing,
@@ -91,11 +90,14 @@ impl DeleteForwardEntryBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteForwardEntryBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            forward_table_id: ::alibabacloud_runtime::Missing,
-            forward_entry_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteForwardEntryInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                forward_table_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                forward_entry_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -106,90 +108,68 @@ impl<
 > DeleteForwardEntryBuilder<RegionId_, ForwardTableId_, ForwardEntryId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DeleteForwardEntryBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ForwardTableId_,
         ForwardEntryId_,
     > {
+        self.input.region_id = value.into();
         DeleteForwardEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            forward_table_id: self.forward_table_id,
-            forward_entry_id: self.forward_entry_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ForwardTableId`: string, required.
     pub fn forward_table_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteForwardEntryBuilder<RegionId_, ::std::string::String, ForwardEntryId_> {
+    ) -> DeleteForwardEntryBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        ForwardEntryId_,
+    > {
+        self.input.forward_table_id = value.into();
         DeleteForwardEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            forward_table_id: value.into(),
-            forward_entry_id: self.forward_entry_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ForwardEntryId`: string, required.
     pub fn forward_entry_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteForwardEntryBuilder<RegionId_, ForwardTableId_, ::std::string::String> {
+    ) -> DeleteForwardEntryBuilder<
+        RegionId_,
+        ForwardTableId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.forward_entry_id = value.into();
         DeleteForwardEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            forward_table_id: self.forward_table_id,
-            forward_entry_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ForwardTableId_,
-    ForwardEntryId_,
-> DeleteForwardEntryBuilder<RegionId_, ForwardTableId_, ForwardEntryId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteForwardEntryInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
-        ForwardEntryId_: self::required::ForwardEntryId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteForwardEntryInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                forward_table_id: <ForwardTableId_ as self::required::ForwardTableId<
-                    ::std::string::String,
-                >>::into_value(self.forward_table_id),
-                forward_entry_id: <ForwardEntryId_ as self::required::ForwardEntryId<
-                    ::std::string::String,
-                >>::into_value(self.forward_entry_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteForwardEntryInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
-        ForwardEntryId_: self::required::ForwardEntryId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ForwardTableId_: self::required::ForwardTableId,
+        ForwardEntryId_: self::required::ForwardEntryId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -199,61 +179,39 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteForwardEntryError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
-        ForwardEntryId_: self::required::ForwardEntryId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ForwardTableId_: self::required::ForwardTableId,
+        ForwardEntryId_: self::required::ForwardEntryId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteForwardEntryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteForwardEntryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteForwardEntry` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ForwardTableId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ForwardTableId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteForwardEntry` needs its required parameter `ForwardTableId`",
         label = "`ForwardTableId` is not set",
         note = "set it with `.forward_table_id(…)` before this call"
     )]
-    pub trait ForwardTableId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ForwardEntryId` once it is set, so `send` and `build` can require it.
+    pub trait ForwardTableId {}
+    impl ForwardTableId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ForwardEntryId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteForwardEntry` needs its required parameter `ForwardEntryId`",
         label = "`ForwardEntryId` is not set",
         note = "set it with `.forward_entry_id(…)` before this call"
     )]
-    pub trait ForwardEntryId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ForwardTableId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ForwardEntryId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ForwardEntryId {}
+    impl ForwardEntryId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteForwardEntry`. No description of our own yet: see the official API reference.

@@ -89,11 +89,10 @@ pub struct DeleteHaVipBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     HaVipId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    client_token: ::std::option::Option<::std::string::String>,
-    region_id: RegionId_,
-    ha_vip_id: HaVipId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteHaVipInput,
+    state: ::std::marker::PhantomData<(RegionId_, HaVipId_)>,
 }
 impl DeleteHaVipBuilder<
     ::alibabacloud_runtime::Missing,
@@ -101,11 +100,14 @@ impl DeleteHaVipBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteHaVipBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            client_token: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            ha_vip_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteHaVipInput {
+                client_token: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ha_vip_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -115,7 +117,7 @@ impl<RegionId_, HaVipId_> DeleteHaVipBuilder<RegionId_, HaVipId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -123,70 +125,47 @@ impl<RegionId_, HaVipId_> DeleteHaVipBuilder<RegionId_, HaVipId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteHaVipBuilder<::std::string::String, HaVipId_> {
+    ) -> DeleteHaVipBuilder<::alibabacloud_runtime::Set, HaVipId_> {
+        self.input.region_id = value.into();
         DeleteHaVipBuilder {
-            _client: self._client,
-            _options: self._options,
-            client_token: self.client_token,
-            region_id: value.into(),
-            ha_vip_id: self.ha_vip_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `HaVipId`: string, required.
     pub fn ha_vip_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteHaVipBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteHaVipBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.ha_vip_id = value.into();
         DeleteHaVipBuilder {
-            _client: self._client,
-            _options: self._options,
-            client_token: self.client_token,
-            region_id: self.region_id,
-            ha_vip_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, HaVipId_> DeleteHaVipBuilder<RegionId_, HaVipId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteHaVipInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HaVipId_: self::required::HaVipId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteHaVipInput {
-                client_token: self.client_token,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                ha_vip_id: <HaVipId_ as self::required::HaVipId<
-                    ::std::string::String,
-                >>::into_value(self.ha_vip_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteHaVipInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HaVipId_: self::required::HaVipId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        HaVipId_: self::required::HaVipId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -196,45 +175,30 @@ impl<RegionId_, HaVipId_> DeleteHaVipBuilder<RegionId_, HaVipId_> {
         ::alibabacloud_runtime::SdkError<DeleteHaVipError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HaVipId_: self::required::HaVipId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        HaVipId_: self::required::HaVipId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteHaVipBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteHaVipBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteHaVip` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `HaVipId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `HaVipId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteHaVip` needs its required parameter `HaVipId`",
         label = "`HaVipId` is not set",
         note = "set it with `.ha_vip_id(…)` before this call"
     )]
-    pub trait HaVipId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::HaVipId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait HaVipId {}
+    impl HaVipId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteHaVip`. No description of our own yet: see the official API reference.

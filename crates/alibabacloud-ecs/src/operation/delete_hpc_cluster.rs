@@ -93,11 +93,10 @@ pub struct DeleteHpcClusterBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     HpcClusterId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    client_token: ::std::option::Option<::std::string::String>,
-    hpc_cluster_id: HpcClusterId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteHpcClusterInput,
+    state: ::std::marker::PhantomData<(RegionId_, HpcClusterId_)>,
 }
 impl DeleteHpcClusterBuilder<
     ::alibabacloud_runtime::Missing,
@@ -105,26 +104,29 @@ impl DeleteHpcClusterBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteHpcClusterBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            hpc_cluster_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteHpcClusterInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                hpc_cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, HpcClusterId_> DeleteHpcClusterBuilder<RegionId_, HpcClusterId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteHpcClusterBuilder<::std::string::String, HpcClusterId_> {
+    ) -> DeleteHpcClusterBuilder<::alibabacloud_runtime::Set, HpcClusterId_> {
+        self.input.region_id = value.into();
         DeleteHpcClusterBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            client_token: self.client_token,
-            hpc_cluster_id: self.hpc_cluster_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -132,7 +134,7 @@ impl<RegionId_, HpcClusterId_> DeleteHpcClusterBuilder<RegionId_, HpcClusterId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -140,57 +142,34 @@ impl<RegionId_, HpcClusterId_> DeleteHpcClusterBuilder<RegionId_, HpcClusterId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `HpcClusterId`: string, required. Example: `hpc-cxvr5uzy54j0ya****`.
     pub fn hpc_cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteHpcClusterBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteHpcClusterBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.hpc_cluster_id = value.into();
         DeleteHpcClusterBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            client_token: self.client_token,
-            hpc_cluster_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, HpcClusterId_> DeleteHpcClusterBuilder<RegionId_, HpcClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteHpcClusterInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HpcClusterId_: self::required::HpcClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteHpcClusterInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                client_token: self.client_token,
-                hpc_cluster_id: <HpcClusterId_ as self::required::HpcClusterId<
-                    ::std::string::String,
-                >>::into_value(self.hpc_cluster_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteHpcClusterInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HpcClusterId_: self::required::HpcClusterId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        HpcClusterId_: self::required::HpcClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -200,45 +179,30 @@ impl<RegionId_, HpcClusterId_> DeleteHpcClusterBuilder<RegionId_, HpcClusterId_>
         ::alibabacloud_runtime::SdkError<DeleteHpcClusterError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HpcClusterId_: self::required::HpcClusterId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        HpcClusterId_: self::required::HpcClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteHpcClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteHpcClusterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteHpcCluster` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `HpcClusterId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `HpcClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteHpcCluster` needs its required parameter `HpcClusterId`",
         label = "`HpcClusterId` is not set",
         note = "set it with `.hpc_cluster_id(…)` before this call"
     )]
-    pub trait HpcClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::HpcClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait HpcClusterId {}
+    impl HpcClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteHpcCluster`. No description of our own yet: see the official API reference.

@@ -91,12 +91,10 @@ pub struct DeleteImageBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ImageId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    image_id: ImageId_,
-    force: ::std::option::Option<bool>,
-    dry_run: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteImageInput,
+    state: ::std::marker::PhantomData<(RegionId_, ImageId_)>,
 }
 impl DeleteImageBuilder<
     ::alibabacloud_runtime::Missing,
@@ -104,100 +102,77 @@ impl DeleteImageBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteImageBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            image_id: ::alibabacloud_runtime::Missing,
-            force: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteImageInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                force: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, ImageId_> DeleteImageBuilder<RegionId_, ImageId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteImageBuilder<::std::string::String, ImageId_> {
+    ) -> DeleteImageBuilder<::alibabacloud_runtime::Set, ImageId_> {
+        self.input.region_id = value.into();
         DeleteImageBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            image_id: self.image_id,
-            force: self.force,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImageId`: string, required. Example: `m-bp67acfmxazb4p****`.
     pub fn image_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteImageBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteImageBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.image_id = value.into();
         DeleteImageBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            image_id: value.into(),
-            force: self.force,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Force`: boolean. The service's default: `false`. Example: `false`.
     pub fn force(mut self, value: bool) -> Self {
-        self.force = ::std::option::Option::Some(value);
+        self.input.force = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Force`.
     pub fn set_force(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.force = value;
+        self.input.force = value;
         self
     }
     /// Wire name `DryRun`: boolean.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, ImageId_> DeleteImageBuilder<RegionId_, ImageId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteImageInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteImageInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                image_id: <ImageId_ as self::required::ImageId<
-                    ::std::string::String,
-                >>::into_value(self.image_id),
-                force: self.force,
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteImageInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageId_: self::required::ImageId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -207,45 +182,30 @@ impl<RegionId_, ImageId_> DeleteImageBuilder<RegionId_, ImageId_> {
         ::alibabacloud_runtime::SdkError<DeleteImageError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageId_: self::required::ImageId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteImageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteImageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteImage` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ImageId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ImageId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteImage` needs its required parameter `ImageId`",
         label = "`ImageId` is not set",
         note = "set it with `.image_id(…)` before this call"
     )]
-    pub trait ImageId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ImageId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ImageId {}
+    impl ImageId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteImage`. No description of our own yet: see the official API reference.

@@ -75,10 +75,10 @@ pub struct DeleteImageComponentBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ImageComponentId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    image_component_id: ImageComponentId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteImageComponentInput,
+    state: ::std::marker::PhantomData<(RegionId_, ImageComponentId_)>,
 }
 impl DeleteImageComponentBuilder<
     ::alibabacloud_runtime::Missing,
@@ -86,10 +86,13 @@ impl DeleteImageComponentBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteImageComponentBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            image_component_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteImageComponentInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_component_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -99,65 +102,42 @@ impl<
 > DeleteImageComponentBuilder<RegionId_, ImageComponentId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteImageComponentBuilder<::std::string::String, ImageComponentId_> {
+    ) -> DeleteImageComponentBuilder<::alibabacloud_runtime::Set, ImageComponentId_> {
+        self.input.region_id = value.into();
         DeleteImageComponentBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            image_component_id: self.image_component_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImageComponentId`: string, required. Example: `ic-bp67acfmxazb4p****`.
     pub fn image_component_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteImageComponentBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteImageComponentBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.image_component_id = value.into();
         DeleteImageComponentBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            image_component_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ImageComponentId_,
-> DeleteImageComponentBuilder<RegionId_, ImageComponentId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteImageComponentInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageComponentId_: self::required::ImageComponentId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteImageComponentInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                image_component_id: <ImageComponentId_ as self::required::ImageComponentId<
-                    ::std::string::String,
-                >>::into_value(self.image_component_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteImageComponentInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageComponentId_: self::required::ImageComponentId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageComponentId_: self::required::ImageComponentId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -167,45 +147,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteImageComponentError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageComponentId_: self::required::ImageComponentId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageComponentId_: self::required::ImageComponentId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteImageComponentBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteImageComponentBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteImageComponent` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ImageComponentId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ImageComponentId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteImageComponent` needs its required parameter `ImageComponentId`",
         label = "`ImageComponentId` is not set",
         note = "set it with `.image_component_id(…)` before this call"
     )]
-    pub trait ImageComponentId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ImageComponentId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ImageComponentId {}
+    impl ImageComponentId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteImageComponent`. No description of our own yet: see the official API reference.

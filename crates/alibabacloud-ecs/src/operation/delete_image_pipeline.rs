@@ -75,10 +75,10 @@ pub struct DeleteImagePipelineBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ImagePipelineId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    image_pipeline_id: ImagePipelineId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteImagePipelineInput,
+    state: ::std::marker::PhantomData<(RegionId_, ImagePipelineId_)>,
 }
 impl DeleteImagePipelineBuilder<
     ::alibabacloud_runtime::Missing,
@@ -86,10 +86,13 @@ impl DeleteImagePipelineBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteImagePipelineBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            image_pipeline_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteImagePipelineInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_pipeline_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -99,65 +102,42 @@ impl<
 > DeleteImagePipelineBuilder<RegionId_, ImagePipelineId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteImagePipelineBuilder<::std::string::String, ImagePipelineId_> {
+    ) -> DeleteImagePipelineBuilder<::alibabacloud_runtime::Set, ImagePipelineId_> {
+        self.input.region_id = value.into();
         DeleteImagePipelineBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            image_pipeline_id: self.image_pipeline_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImagePipelineId`: string, required. Example: `ip-2ze5tsl5bp6nf2b3****`.
     pub fn image_pipeline_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteImagePipelineBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteImagePipelineBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.image_pipeline_id = value.into();
         DeleteImagePipelineBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            image_pipeline_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ImagePipelineId_,
-> DeleteImagePipelineBuilder<RegionId_, ImagePipelineId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteImagePipelineInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImagePipelineId_: self::required::ImagePipelineId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteImagePipelineInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                image_pipeline_id: <ImagePipelineId_ as self::required::ImagePipelineId<
-                    ::std::string::String,
-                >>::into_value(self.image_pipeline_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteImagePipelineInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImagePipelineId_: self::required::ImagePipelineId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImagePipelineId_: self::required::ImagePipelineId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -167,45 +147,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteImagePipelineError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImagePipelineId_: self::required::ImagePipelineId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImagePipelineId_: self::required::ImagePipelineId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteImagePipelineBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteImagePipelineBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteImagePipeline` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ImagePipelineId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ImagePipelineId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteImagePipeline` needs its required parameter `ImagePipelineId`",
         label = "`ImagePipelineId` is not set",
         note = "set it with `.image_pipeline_id(…)` before this call"
     )]
-    pub trait ImagePipelineId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ImagePipelineId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ImagePipelineId {}
+    impl ImagePipelineId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteImagePipeline`. No description of our own yet: see the official API reference.

@@ -107,66 +107,64 @@ pub enum DeleteInstanceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteInstanceBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
-    force: ::std::option::Option<bool>,
-    force_stop: ::std::option::Option<bool>,
-    terminate_subscription: ::std::option::Option<bool>,
-    dry_run: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteInstanceInput,
+    state: ::std::marker::PhantomData<(InstanceId_,)>,
 }
 impl DeleteInstanceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteInstanceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
-            force: ::std::option::Option::None,
-            force_stop: ::std::option::Option::None,
-            terminate_subscription: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteInstanceInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                force: ::std::option::Option::None,
+                force_stop: ::std::option::Option::None,
+                terminate_subscription: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<InstanceId_> DeleteInstanceBuilder<InstanceId_> {
     /// Wire name `InstanceId`: string, required. Example: `i-bp1g6zv0ce8oghu7****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteInstanceBuilder<::std::string::String> {
+    ) -> DeleteInstanceBuilder<::alibabacloud_runtime::Set> {
+        self.input.instance_id = value.into();
         DeleteInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
-            force: self.force,
-            force_stop: self.force_stop,
-            terminate_subscription: self.terminate_subscription,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Force`: boolean. The service's default: `false`. Example: `false`.
     pub fn force(mut self, value: bool) -> Self {
-        self.force = ::std::option::Option::Some(value);
+        self.input.force = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Force`.
     pub fn set_force(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.force = value;
+        self.input.force = value;
         self
     }
     /// Wire name `ForceStop`: boolean. The service's default: `true`. Example: `true`.
     pub fn force_stop(mut self, value: bool) -> Self {
-        self.force_stop = ::std::option::Option::Some(value);
+        self.input.force_stop = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ForceStop`.
     pub fn set_force_stop(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.force_stop = value;
+        self.input.force_stop = value;
         self
     }
     /// Wire name `TerminateSubscription`: boolean. The service's default: `false`. Example: `false`.
     pub fn terminate_subscription(mut self, value: bool) -> Self {
-        self.terminate_subscription = ::std::option::Option::Some(value);
+        self.input.terminate_subscription = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TerminateSubscription`.
@@ -174,52 +172,30 @@ impl<InstanceId_> DeleteInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.terminate_subscription = value;
+        self.input.terminate_subscription = value;
         self
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceId_> DeleteInstanceBuilder<InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteInstanceInput)
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteInstanceInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                force: self.force,
-                force_stop: self.force_stop,
-                terminate_subscription: self.terminate_subscription,
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteInstanceInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -229,29 +205,21 @@ impl<InstanceId_> DeleteInstanceBuilder<InstanceId_> {
         ::alibabacloud_runtime::SdkError<DeleteInstanceError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteInstance` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteInstance`. No description of our own yet: see the official API reference.

@@ -135,15 +135,10 @@ pub struct DeleteInstancesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    dry_run: ::std::option::Option<bool>,
-    force: ::std::option::Option<bool>,
-    force_stop: ::std::option::Option<bool>,
-    terminate_subscription: ::std::option::Option<bool>,
-    client_token: ::std::option::Option<::std::string::String>,
-    region_id: RegionId_,
-    instance_id: InstanceId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteInstancesInput,
+    state: ::std::marker::PhantomData<(RegionId_, InstanceId_)>,
 }
 impl DeleteInstancesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -151,52 +146,55 @@ impl DeleteInstancesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteInstancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            dry_run: ::std::option::Option::None,
-            force: ::std::option::Option::None,
-            force_stop: ::std::option::Option::None,
-            terminate_subscription: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteInstancesInput {
+                dry_run: ::std::option::Option::None,
+                force: ::std::option::Option::None,
+                force_stop: ::std::option::Option::None,
+                terminate_subscription: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, InstanceId_> DeleteInstancesBuilder<RegionId_, InstanceId_> {
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `Force`: boolean. The service's default: `false`. Example: `false`.
     pub fn force(mut self, value: bool) -> Self {
-        self.force = ::std::option::Option::Some(value);
+        self.input.force = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Force`.
     pub fn set_force(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.force = value;
+        self.input.force = value;
         self
     }
     /// Wire name `ForceStop`: boolean. The service's default: `true`. Example: `true`.
     pub fn force_stop(mut self, value: bool) -> Self {
-        self.force_stop = ::std::option::Option::Some(value);
+        self.input.force_stop = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ForceStop`.
     pub fn set_force_stop(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.force_stop = value;
+        self.input.force_stop = value;
         self
     }
     /// Wire name `TerminateSubscription`: boolean. The service's default: `false`. Example: `false`.
     pub fn terminate_subscription(mut self, value: bool) -> Self {
-        self.terminate_subscription = ::std::option::Option::Some(value);
+        self.input.terminate_subscription = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TerminateSubscription`.
@@ -204,7 +202,7 @@ impl<RegionId_, InstanceId_> DeleteInstancesBuilder<RegionId_, InstanceId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.terminate_subscription = value;
+        self.input.terminate_subscription = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -212,7 +210,7 @@ impl<RegionId_, InstanceId_> DeleteInstancesBuilder<RegionId_, InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -220,82 +218,47 @@ impl<RegionId_, InstanceId_> DeleteInstancesBuilder<RegionId_, InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteInstancesBuilder<::std::string::String, InstanceId_> {
+    ) -> DeleteInstancesBuilder<::alibabacloud_runtime::Set, InstanceId_> {
+        self.input.region_id = value.into();
         DeleteInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            dry_run: self.dry_run,
-            force: self.force,
-            force_stop: self.force_stop,
-            terminate_subscription: self.terminate_subscription,
-            client_token: self.client_token,
-            region_id: value.into(),
-            instance_id: self.instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: list of string, required. Example: `i-bp1g6zv0ce8oghu7****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> DeleteInstancesBuilder<RegionId_, ::std::vec::Vec<::std::string::String>> {
+    ) -> DeleteInstancesBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.instance_id = value;
         DeleteInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            dry_run: self.dry_run,
-            force: self.force,
-            force_stop: self.force_stop,
-            terminate_subscription: self.terminate_subscription,
-            client_token: self.client_token,
-            region_id: self.region_id,
-            instance_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, InstanceId_> DeleteInstancesBuilder<RegionId_, InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteInstancesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteInstancesInput {
-                dry_run: self.dry_run,
-                force: self.force,
-                force_stop: self.force_stop,
-                terminate_subscription: self.terminate_subscription,
-                client_token: self.client_token,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.instance_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteInstancesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -305,46 +268,30 @@ impl<RegionId_, InstanceId_> DeleteInstancesBuilder<RegionId_, InstanceId_> {
         ::alibabacloud_runtime::SdkError<DeleteInstancesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteInstances` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteInstances` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteInstances`. No description of our own yet: see the official API reference.

@@ -81,10 +81,10 @@ pub struct DeleteKeyPairsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     KeyPairNames_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    key_pair_names: KeyPairNames_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteKeyPairsInput,
+    state: ::std::marker::PhantomData<(RegionId_, KeyPairNames_)>,
 }
 impl DeleteKeyPairsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -92,72 +92,55 @@ impl DeleteKeyPairsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteKeyPairsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            key_pair_names: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteKeyPairsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key_pair_names: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, KeyPairNames_> DeleteKeyPairsBuilder<RegionId_, KeyPairNames_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteKeyPairsBuilder<::std::string::String, KeyPairNames_> {
+    ) -> DeleteKeyPairsBuilder<::alibabacloud_runtime::Set, KeyPairNames_> {
+        self.input.region_id = value.into();
         DeleteKeyPairsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            key_pair_names: self.key_pair_names,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KeyPairNames`: string, required. Example: `["skp-bp67acfmxazb41****", "skp-bp67acfmxazb42****", … "skp-bp67acfmxazb4p3***"]`.
     pub fn key_pair_names(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteKeyPairsBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteKeyPairsBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.key_pair_names = value.into();
         DeleteKeyPairsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            key_pair_names: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, KeyPairNames_> DeleteKeyPairsBuilder<RegionId_, KeyPairNames_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteKeyPairsInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        KeyPairNames_: self::required::KeyPairNames<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteKeyPairsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                key_pair_names: <KeyPairNames_ as self::required::KeyPairNames<
-                    ::std::string::String,
-                >>::into_value(self.key_pair_names),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteKeyPairsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        KeyPairNames_: self::required::KeyPairNames<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        KeyPairNames_: self::required::KeyPairNames,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -167,45 +150,30 @@ impl<RegionId_, KeyPairNames_> DeleteKeyPairsBuilder<RegionId_, KeyPairNames_> {
         ::alibabacloud_runtime::SdkError<DeleteKeyPairsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        KeyPairNames_: self::required::KeyPairNames<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        KeyPairNames_: self::required::KeyPairNames,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteKeyPairsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteKeyPairsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteKeyPairs` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `KeyPairNames` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `KeyPairNames` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteKeyPairs` needs its required parameter `KeyPairNames`",
         label = "`KeyPairNames` is not set",
         note = "set it with `.key_pair_names(…)` before this call"
     )]
-    pub trait KeyPairNames<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::KeyPairNames<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait KeyPairNames {}
+    impl KeyPairNames for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteKeyPairs`. No description of our own yet: see the official API reference.

@@ -104,35 +104,37 @@ pub enum DeleteLaunchTemplateError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteLaunchTemplateBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    launch_template_id: ::std::option::Option<::std::string::String>,
-    launch_template_name: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteLaunchTemplateInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DeleteLaunchTemplateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteLaunchTemplateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            launch_template_id: ::std::option::Option::None,
-            launch_template_name: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteLaunchTemplateInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                launch_template_id: ::std::option::Option::None,
+                launch_template_name: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DeleteLaunchTemplateBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteLaunchTemplateBuilder<::std::string::String> {
+    ) -> DeleteLaunchTemplateBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DeleteLaunchTemplateBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            launch_template_id: self.launch_template_id,
-            launch_template_name: self.launch_template_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LaunchTemplateId`: string. Example: `lt-bp1apo0bbbkuy0rj****`.
@@ -140,7 +142,7 @@ impl<RegionId_> DeleteLaunchTemplateBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = ::std::option::Option::Some(value.into());
+        self.input.launch_template_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateId`.
@@ -148,7 +150,7 @@ impl<RegionId_> DeleteLaunchTemplateBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = value;
+        self.input.launch_template_id = value;
         self
     }
     /// Wire name `LaunchTemplateName`: string. Example: `testLaunchTemplateName`.
@@ -156,7 +158,7 @@ impl<RegionId_> DeleteLaunchTemplateBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_template_name = ::std::option::Option::Some(value.into());
+        self.input.launch_template_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateName`.
@@ -164,40 +166,20 @@ impl<RegionId_> DeleteLaunchTemplateBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_template_name = value;
+        self.input.launch_template_name = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DeleteLaunchTemplateBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteLaunchTemplateInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteLaunchTemplateInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                launch_template_id: self.launch_template_id,
-                launch_template_name: self.launch_template_name,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteLaunchTemplateInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -207,29 +189,21 @@ impl<RegionId_> DeleteLaunchTemplateBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DeleteLaunchTemplateError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteLaunchTemplateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteLaunchTemplateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteLaunchTemplate` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteLaunchTemplate`. No description of our own yet: see the official API reference.

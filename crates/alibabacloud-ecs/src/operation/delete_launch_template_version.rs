@@ -125,12 +125,10 @@ pub struct DeleteLaunchTemplateVersionBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     DeleteVersion_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    delete_version: DeleteVersion_,
-    launch_template_id: ::std::option::Option<::std::string::String>,
-    launch_template_name: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteLaunchTemplateVersionInput,
+    state: ::std::marker::PhantomData<(RegionId_, DeleteVersion_)>,
 }
 impl DeleteLaunchTemplateVersionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -138,12 +136,15 @@ impl DeleteLaunchTemplateVersionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteLaunchTemplateVersionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            delete_version: ::alibabacloud_runtime::Missing,
-            launch_template_id: ::std::option::Option::None,
-            launch_template_name: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteLaunchTemplateVersionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                delete_version: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                launch_template_id: ::std::option::Option::None,
+                launch_template_name: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -153,30 +154,31 @@ impl<
 > DeleteLaunchTemplateVersionBuilder<RegionId_, DeleteVersion_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteLaunchTemplateVersionBuilder<::std::string::String, DeleteVersion_> {
+    ) -> DeleteLaunchTemplateVersionBuilder<
+        ::alibabacloud_runtime::Set,
+        DeleteVersion_,
+    > {
+        self.input.region_id = value.into();
         DeleteLaunchTemplateVersionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            delete_version: self.delete_version,
-            launch_template_id: self.launch_template_id,
-            launch_template_name: self.launch_template_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DeleteVersion`: list of 64-bit integer, required. Example: `2`.
     pub fn delete_version(
-        self,
+        mut self,
         value: ::std::vec::Vec<i64>,
-    ) -> DeleteLaunchTemplateVersionBuilder<RegionId_, ::std::vec::Vec<i64>> {
+    ) -> DeleteLaunchTemplateVersionBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.delete_version = value;
         DeleteLaunchTemplateVersionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            delete_version: value,
-            launch_template_id: self.launch_template_id,
-            launch_template_name: self.launch_template_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LaunchTemplateId`: string. Example: `lt-bp1apo0bbbkuy0rj****`.
@@ -184,7 +186,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = ::std::option::Option::Some(value.into());
+        self.input.launch_template_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateId`.
@@ -192,7 +194,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = value;
+        self.input.launch_template_id = value;
         self
     }
     /// Wire name `LaunchTemplateName`: string. Example: `testLaunchTemplateName`.
@@ -200,7 +202,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_template_name = ::std::option::Option::Some(value.into());
+        self.input.launch_template_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateName`.
@@ -208,52 +210,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_template_name = value;
+        self.input.launch_template_name = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    DeleteVersion_,
-> DeleteLaunchTemplateVersionBuilder<RegionId_, DeleteVersion_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteLaunchTemplateVersionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DeleteVersion_: self::required::DeleteVersion<::std::vec::Vec<i64>>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteLaunchTemplateVersionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                delete_version: <DeleteVersion_ as self::required::DeleteVersion<
-                    ::std::vec::Vec<i64>,
-                >>::into_value(self.delete_version),
-                launch_template_id: self.launch_template_id,
-                launch_template_name: self.launch_template_name,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteLaunchTemplateVersionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DeleteVersion_: self::required::DeleteVersion<::std::vec::Vec<i64>>,
+        RegionId_: self::required::RegionId,
+        DeleteVersion_: self::required::DeleteVersion,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -263,45 +234,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteLaunchTemplateVersionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DeleteVersion_: self::required::DeleteVersion<::std::vec::Vec<i64>>,
+        RegionId_: self::required::RegionId,
+        DeleteVersion_: self::required::DeleteVersion,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteLaunchTemplateVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteLaunchTemplateVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteLaunchTemplateVersion` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DeleteVersion` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DeleteVersion` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteLaunchTemplateVersion` needs its required parameter `DeleteVersion`",
         label = "`DeleteVersion` is not set",
         note = "set it with `.delete_version(…)` before this call"
     )]
-    pub trait DeleteVersion<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DeleteVersion<::std::vec::Vec<i64>> for ::std::vec::Vec<i64> {
-    fn into_value(self) -> ::std::vec::Vec<i64> {
-        self
-    }
+    pub trait DeleteVersion {}
+    impl DeleteVersion for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteLaunchTemplateVersion`. No description of our own yet: see the official API reference.

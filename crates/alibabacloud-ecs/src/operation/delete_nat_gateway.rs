@@ -85,10 +85,10 @@ pub struct DeleteNatGatewayBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     NatGatewayId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    nat_gateway_id: NatGatewayId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteNatGatewayInput,
+    state: ::std::marker::PhantomData<(RegionId_, NatGatewayId_)>,
 }
 impl DeleteNatGatewayBuilder<
     ::alibabacloud_runtime::Missing,
@@ -96,72 +96,55 @@ impl DeleteNatGatewayBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteNatGatewayBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            nat_gateway_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteNatGatewayInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                nat_gateway_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, NatGatewayId_> DeleteNatGatewayBuilder<RegionId_, NatGatewayId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteNatGatewayBuilder<::std::string::String, NatGatewayId_> {
+    ) -> DeleteNatGatewayBuilder<::alibabacloud_runtime::Set, NatGatewayId_> {
+        self.input.region_id = value.into();
         DeleteNatGatewayBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            nat_gateway_id: self.nat_gateway_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NatGatewayId`: string, required.
     pub fn nat_gateway_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteNatGatewayBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteNatGatewayBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.nat_gateway_id = value.into();
         DeleteNatGatewayBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            nat_gateway_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, NatGatewayId_> DeleteNatGatewayBuilder<RegionId_, NatGatewayId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteNatGatewayInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NatGatewayId_: self::required::NatGatewayId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteNatGatewayInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                nat_gateway_id: <NatGatewayId_ as self::required::NatGatewayId<
-                    ::std::string::String,
-                >>::into_value(self.nat_gateway_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteNatGatewayInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NatGatewayId_: self::required::NatGatewayId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NatGatewayId_: self::required::NatGatewayId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -171,45 +154,30 @@ impl<RegionId_, NatGatewayId_> DeleteNatGatewayBuilder<RegionId_, NatGatewayId_>
         ::alibabacloud_runtime::SdkError<DeleteNatGatewayError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NatGatewayId_: self::required::NatGatewayId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NatGatewayId_: self::required::NatGatewayId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteNatGatewayBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteNatGatewayBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteNatGateway` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NatGatewayId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NatGatewayId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteNatGateway` needs its required parameter `NatGatewayId`",
         label = "`NatGatewayId` is not set",
         note = "set it with `.nat_gateway_id(…)` before this call"
     )]
-    pub trait NatGatewayId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NatGatewayId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NatGatewayId {}
+    impl NatGatewayId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteNatGateway`. No description of our own yet: see the official API reference.

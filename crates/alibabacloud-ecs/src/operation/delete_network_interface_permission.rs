@@ -102,11 +102,10 @@ pub struct DeleteNetworkInterfacePermissionBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     NetworkInterfacePermissionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    network_interface_permission_id: NetworkInterfacePermissionId_,
-    force: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteNetworkInterfacePermissionInput,
+    state: ::std::marker::PhantomData<(RegionId_, NetworkInterfacePermissionId_)>,
 }
 impl DeleteNetworkInterfacePermissionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -114,11 +113,14 @@ impl DeleteNetworkInterfacePermissionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteNetworkInterfacePermissionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            network_interface_permission_id: ::alibabacloud_runtime::Missing,
-            force: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteNetworkInterfacePermissionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                network_interface_permission_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                force: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -128,89 +130,58 @@ impl<
 > DeleteNetworkInterfacePermissionBuilder<RegionId_, NetworkInterfacePermissionId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DeleteNetworkInterfacePermissionBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         NetworkInterfacePermissionId_,
     > {
+        self.input.region_id = value.into();
         DeleteNetworkInterfacePermissionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            network_interface_permission_id: self.network_interface_permission_id,
-            force: self.force,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NetworkInterfacePermissionId`: string, required.
     pub fn network_interface_permission_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteNetworkInterfacePermissionBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteNetworkInterfacePermissionBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.network_interface_permission_id = value.into();
         DeleteNetworkInterfacePermissionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            network_interface_permission_id: value.into(),
-            force: self.force,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Force`: boolean.
     pub fn force(mut self, value: bool) -> Self {
-        self.force = ::std::option::Option::Some(value);
+        self.input.force = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Force`.
     pub fn set_force(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.force = value;
+        self.input.force = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    NetworkInterfacePermissionId_,
-> DeleteNetworkInterfacePermissionBuilder<RegionId_, NetworkInterfacePermissionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteNetworkInterfacePermissionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfacePermissionId_: self::required::NetworkInterfacePermissionId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteNetworkInterfacePermissionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                network_interface_permission_id: <NetworkInterfacePermissionId_ as self::required::NetworkInterfacePermissionId<
-                    ::std::string::String,
-                >>::into_value(self.network_interface_permission_id),
-                force: self.force,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteNetworkInterfacePermissionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfacePermissionId_: self::required::NetworkInterfacePermissionId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        NetworkInterfacePermissionId_: self::required::NetworkInterfacePermissionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -220,48 +191,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteNetworkInterfacePermissionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfacePermissionId_: self::required::NetworkInterfacePermissionId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        NetworkInterfacePermissionId_: self::required::NetworkInterfacePermissionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteNetworkInterfacePermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteNetworkInterfacePermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteNetworkInterfacePermission` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NetworkInterfacePermissionId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NetworkInterfacePermissionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteNetworkInterfacePermission` needs its required parameter `NetworkInterfacePermissionId`",
         label = "`NetworkInterfacePermissionId` is not set",
         note = "set it with `.network_interface_permission_id(…)` before this call"
     )]
-    pub trait NetworkInterfacePermissionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NetworkInterfacePermissionId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NetworkInterfacePermissionId {}
+    impl NetworkInterfacePermissionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteNetworkInterfacePermission`. No description of our own yet: see the official API reference.

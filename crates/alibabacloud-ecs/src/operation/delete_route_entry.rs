@@ -150,13 +150,10 @@ pub struct DeleteRouteEntryBuilder<
     RouteTableId_ = ::alibabacloud_runtime::Missing,
     DestinationCidrBlock_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    route_table_id: RouteTableId_,
-    destination_cidr_block: DestinationCidrBlock_,
-    next_hop_id: ::std::option::Option<::std::string::String>,
-    next_hop_list: ::std::option::Option<::std::vec::Vec<NextHopListItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteRouteEntryInput,
+    state: ::std::marker::PhantomData<(RouteTableId_, DestinationCidrBlock_)>,
 }
 impl DeleteRouteEntryBuilder<
     ::alibabacloud_runtime::Missing,
@@ -164,13 +161,16 @@ impl DeleteRouteEntryBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteRouteEntryBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            route_table_id: ::alibabacloud_runtime::Missing,
-            destination_cidr_block: ::alibabacloud_runtime::Missing,
-            next_hop_id: ::std::option::Option::None,
-            next_hop_list: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteRouteEntryInput {
+                region_id: ::std::option::Option::None,
+                route_table_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                destination_cidr_block: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                next_hop_id: ::std::option::Option::None,
+                next_hop_list: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -183,7 +183,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -191,37 +191,33 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `RouteTableId`: string, required.
     pub fn route_table_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteRouteEntryBuilder<::std::string::String, DestinationCidrBlock_> {
+    ) -> DeleteRouteEntryBuilder<::alibabacloud_runtime::Set, DestinationCidrBlock_> {
+        self.input.route_table_id = value.into();
         DeleteRouteEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            route_table_id: value.into(),
-            destination_cidr_block: self.destination_cidr_block,
-            next_hop_id: self.next_hop_id,
-            next_hop_list: self.next_hop_list,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DestinationCidrBlock`: string, required.
     pub fn destination_cidr_block(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteRouteEntryBuilder<RouteTableId_, ::std::string::String> {
+    ) -> DeleteRouteEntryBuilder<RouteTableId_, ::alibabacloud_runtime::Set> {
+        self.input.destination_cidr_block = value.into();
         DeleteRouteEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            route_table_id: self.route_table_id,
-            destination_cidr_block: value.into(),
-            next_hop_id: self.next_hop_id,
-            next_hop_list: self.next_hop_list,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NextHopId`: string.
@@ -229,7 +225,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_hop_id = ::std::option::Option::Some(value.into());
+        self.input.next_hop_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextHopId`.
@@ -237,12 +233,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_hop_id = value;
+        self.input.next_hop_id = value;
         self
     }
     /// Wire name `NextHopList`: list of [`NextHopListItem`].
     pub fn next_hop_list(mut self, value: ::std::vec::Vec<NextHopListItem>) -> Self {
-        self.next_hop_list = ::std::option::Option::Some(value);
+        self.input.next_hop_list = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NextHopList`.
@@ -250,53 +246,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<NextHopListItem>>,
     ) -> Self {
-        self.next_hop_list = value;
+        self.input.next_hop_list = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RouteTableId_,
-    DestinationCidrBlock_,
-> DeleteRouteEntryBuilder<RouteTableId_, DestinationCidrBlock_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteRouteEntryInput)
-    where
-        RouteTableId_: self::required::RouteTableId<::std::string::String>,
-        DestinationCidrBlock_: self::required::DestinationCidrBlock<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteRouteEntryInput {
-                region_id: self.region_id,
-                route_table_id: <RouteTableId_ as self::required::RouteTableId<
-                    ::std::string::String,
-                >>::into_value(self.route_table_id),
-                destination_cidr_block: <DestinationCidrBlock_ as self::required::DestinationCidrBlock<
-                    ::std::string::String,
-                >>::into_value(self.destination_cidr_block),
-                next_hop_id: self.next_hop_id,
-                next_hop_list: self.next_hop_list,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteRouteEntryInput
     where
-        RouteTableId_: self::required::RouteTableId<::std::string::String>,
-        DestinationCidrBlock_: self::required::DestinationCidrBlock<
-            ::std::string::String,
-        >,
+        RouteTableId_: self::required::RouteTableId,
+        DestinationCidrBlock_: self::required::DestinationCidrBlock,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -306,48 +270,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteRouteEntryError>,
     >
     where
-        RouteTableId_: self::required::RouteTableId<::std::string::String>,
-        DestinationCidrBlock_: self::required::DestinationCidrBlock<
-            ::std::string::String,
-        >,
+        RouteTableId_: self::required::RouteTableId,
+        DestinationCidrBlock_: self::required::DestinationCidrBlock,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteRouteEntryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteRouteEntryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RouteTableId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RouteTableId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteRouteEntry` needs its required parameter `RouteTableId`",
         label = "`RouteTableId` is not set",
         note = "set it with `.route_table_id(…)` before this call"
     )]
-    pub trait RouteTableId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DestinationCidrBlock` once it is set, so `send` and `build` can require it.
+    pub trait RouteTableId {}
+    impl RouteTableId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DestinationCidrBlock` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteRouteEntry` needs its required parameter `DestinationCidrBlock`",
         label = "`DestinationCidrBlock` is not set",
         note = "set it with `.destination_cidr_block(…)` before this call"
     )]
-    pub trait DestinationCidrBlock<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RouteTableId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DestinationCidrBlock<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DestinationCidrBlock {}
+    impl DestinationCidrBlock for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteRouteEntry`. No description of our own yet: see the official API reference.

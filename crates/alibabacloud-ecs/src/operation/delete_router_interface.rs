@@ -93,12 +93,10 @@ pub struct DeleteRouterInterfaceBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     RouterInterfaceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    router_interface_id: RouterInterfaceId_,
-    client_token: ::std::option::Option<::std::string::String>,
-    user_cidr: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteRouterInterfaceInput,
+    state: ::std::marker::PhantomData<(RegionId_, RouterInterfaceId_)>,
 }
 impl DeleteRouterInterfaceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -106,12 +104,15 @@ impl DeleteRouterInterfaceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteRouterInterfaceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            router_interface_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            user_cidr: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteRouterInterfaceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                router_interface_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                user_cidr: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -121,30 +122,28 @@ impl<
 > DeleteRouterInterfaceBuilder<RegionId_, RouterInterfaceId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteRouterInterfaceBuilder<::std::string::String, RouterInterfaceId_> {
+    ) -> DeleteRouterInterfaceBuilder<::alibabacloud_runtime::Set, RouterInterfaceId_> {
+        self.input.region_id = value.into();
         DeleteRouterInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            router_interface_id: self.router_interface_id,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RouterInterfaceId`: string, required.
     pub fn router_interface_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteRouterInterfaceBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteRouterInterfaceBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.router_interface_id = value.into();
         DeleteRouterInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            router_interface_id: value.into(),
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string.
@@ -152,7 +151,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -160,7 +159,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `UserCidr`: string.
@@ -168,7 +167,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_cidr = ::std::option::Option::Some(value.into());
+        self.input.user_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserCidr`.
@@ -176,48 +175,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_cidr = value;
+        self.input.user_cidr = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    RouterInterfaceId_,
-> DeleteRouterInterfaceBuilder<RegionId_, RouterInterfaceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteRouterInterfaceInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteRouterInterfaceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                router_interface_id: <RouterInterfaceId_ as self::required::RouterInterfaceId<
-                    ::std::string::String,
-                >>::into_value(self.router_interface_id),
-                client_token: self.client_token,
-                user_cidr: self.user_cidr,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteRouterInterfaceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RouterInterfaceId_: self::required::RouterInterfaceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -227,45 +199,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteRouterInterfaceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RouterInterfaceId_: self::required::RouterInterfaceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteRouterInterfaceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteRouterInterfaceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteRouterInterface` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RouterInterfaceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RouterInterfaceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteRouterInterface` needs its required parameter `RouterInterfaceId`",
         label = "`RouterInterfaceId` is not set",
         note = "set it with `.router_interface_id(…)` before this call"
     )]
-    pub trait RouterInterfaceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RouterInterfaceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RouterInterfaceId {}
+    impl RouterInterfaceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteRouterInterface`. No description of our own yet: see the official API reference.

@@ -87,10 +87,10 @@ pub struct DeleteSecurityGroupBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     SecurityGroupId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    security_group_id: SecurityGroupId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteSecurityGroupInput,
+    state: ::std::marker::PhantomData<(RegionId_, SecurityGroupId_)>,
 }
 impl DeleteSecurityGroupBuilder<
     ::alibabacloud_runtime::Missing,
@@ -98,10 +98,13 @@ impl DeleteSecurityGroupBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteSecurityGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            security_group_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteSecurityGroupInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                security_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -111,65 +114,42 @@ impl<
 > DeleteSecurityGroupBuilder<RegionId_, SecurityGroupId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteSecurityGroupBuilder<::std::string::String, SecurityGroupId_> {
+    ) -> DeleteSecurityGroupBuilder<::alibabacloud_runtime::Set, SecurityGroupId_> {
+        self.input.region_id = value.into();
         DeleteSecurityGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            security_group_id: self.security_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SecurityGroupId`: string, required. Example: `sg-bp1fg655nh68xyz9****`.
     pub fn security_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteSecurityGroupBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteSecurityGroupBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.security_group_id = value.into();
         DeleteSecurityGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            security_group_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    SecurityGroupId_,
-> DeleteSecurityGroupBuilder<RegionId_, SecurityGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteSecurityGroupInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteSecurityGroupInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
-                    ::std::string::String,
-                >>::into_value(self.security_group_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteSecurityGroupInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SecurityGroupId_: self::required::SecurityGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -179,45 +159,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteSecurityGroupError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SecurityGroupId_: self::required::SecurityGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteSecurityGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteSecurityGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteSecurityGroup` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SecurityGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteSecurityGroup` needs its required parameter `SecurityGroupId`",
         label = "`SecurityGroupId` is not set",
         note = "set it with `.security_group_id(…)` before this call"
     )]
-    pub trait SecurityGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SecurityGroupId {}
+    impl SecurityGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteSecurityGroup`. No description of our own yet: see the official API reference.

@@ -96,74 +96,59 @@ pub enum DeleteSnapshotError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteSnapshotBuilder<SnapshotId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    snapshot_id: SnapshotId_,
-    force: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteSnapshotInput,
+    state: ::std::marker::PhantomData<(SnapshotId_,)>,
 }
 impl DeleteSnapshotBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteSnapshotBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            snapshot_id: ::alibabacloud_runtime::Missing,
-            force: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteSnapshotInput {
+                snapshot_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                force: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<SnapshotId_> DeleteSnapshotBuilder<SnapshotId_> {
     /// Wire name `SnapshotId`: string, required. Example: `s-bp1c0doj0taqyzzl****`.
     pub fn snapshot_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteSnapshotBuilder<::std::string::String> {
+    ) -> DeleteSnapshotBuilder<::alibabacloud_runtime::Set> {
+        self.input.snapshot_id = value.into();
         DeleteSnapshotBuilder {
-            _client: self._client,
-            _options: self._options,
-            snapshot_id: value.into(),
-            force: self.force,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Force`: boolean. The service's default: `false`. Example: `false`.
     pub fn force(mut self, value: bool) -> Self {
-        self.force = ::std::option::Option::Some(value);
+        self.input.force = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Force`.
     pub fn set_force(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.force = value;
+        self.input.force = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<SnapshotId_> DeleteSnapshotBuilder<SnapshotId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteSnapshotInput)
-    where
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteSnapshotInput {
-                snapshot_id: <SnapshotId_ as self::required::SnapshotId<
-                    ::std::string::String,
-                >>::into_value(self.snapshot_id),
-                force: self.force,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteSnapshotInput
     where
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+        SnapshotId_: self::required::SnapshotId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -173,29 +158,21 @@ impl<SnapshotId_> DeleteSnapshotBuilder<SnapshotId_> {
         ::alibabacloud_runtime::SdkError<DeleteSnapshotError>,
     >
     where
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+        SnapshotId_: self::required::SnapshotId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteSnapshotBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteSnapshotBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SnapshotId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SnapshotId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteSnapshot` needs its required parameter `SnapshotId`",
         label = "`SnapshotId` is not set",
         note = "set it with `.snapshot_id(…)` before this call"
     )]
-    pub trait SnapshotId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SnapshotId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SnapshotId {}
+    impl SnapshotId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteSnapshot`. No description of our own yet: see the official API reference.

@@ -161,10 +161,10 @@ pub struct DeleteSnapshotGroupBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     SnapshotGroupId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    snapshot_group_id: SnapshotGroupId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteSnapshotGroupInput,
+    state: ::std::marker::PhantomData<(RegionId_, SnapshotGroupId_)>,
 }
 impl DeleteSnapshotGroupBuilder<
     ::alibabacloud_runtime::Missing,
@@ -172,10 +172,13 @@ impl DeleteSnapshotGroupBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteSnapshotGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            snapshot_group_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteSnapshotGroupInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                snapshot_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -185,65 +188,42 @@ impl<
 > DeleteSnapshotGroupBuilder<RegionId_, SnapshotGroupId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteSnapshotGroupBuilder<::std::string::String, SnapshotGroupId_> {
+    ) -> DeleteSnapshotGroupBuilder<::alibabacloud_runtime::Set, SnapshotGroupId_> {
+        self.input.region_id = value.into();
         DeleteSnapshotGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            snapshot_group_id: self.snapshot_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SnapshotGroupId`: string, required. Example: `ssg-j6c9lpuyxo2uxxny****`.
     pub fn snapshot_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteSnapshotGroupBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteSnapshotGroupBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.snapshot_group_id = value.into();
         DeleteSnapshotGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            snapshot_group_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    SnapshotGroupId_,
-> DeleteSnapshotGroupBuilder<RegionId_, SnapshotGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteSnapshotGroupInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SnapshotGroupId_: self::required::SnapshotGroupId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteSnapshotGroupInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                snapshot_group_id: <SnapshotGroupId_ as self::required::SnapshotGroupId<
-                    ::std::string::String,
-                >>::into_value(self.snapshot_group_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteSnapshotGroupInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SnapshotGroupId_: self::required::SnapshotGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SnapshotGroupId_: self::required::SnapshotGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -253,45 +233,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteSnapshotGroupError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SnapshotGroupId_: self::required::SnapshotGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SnapshotGroupId_: self::required::SnapshotGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteSnapshotGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteSnapshotGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteSnapshotGroup` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SnapshotGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SnapshotGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteSnapshotGroup` needs its required parameter `SnapshotGroupId`",
         label = "`SnapshotGroupId` is not set",
         note = "set it with `.snapshot_group_id(…)` before this call"
     )]
-    pub trait SnapshotGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SnapshotGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SnapshotGroupId {}
+    impl SnapshotGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteSnapshotGroup`. No description of our own yet: see the official API reference.

@@ -108,32 +108,36 @@ pub enum DeleteVSwitchError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteVSwitchBuilder<VSwitchId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    v_switch_id: VSwitchId_,
-    region_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteVSwitchInput,
+    state: ::std::marker::PhantomData<(VSwitchId_,)>,
 }
 impl DeleteVSwitchBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteVSwitchBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            v_switch_id: ::alibabacloud_runtime::Missing,
-            region_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteVSwitchInput {
+                v_switch_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<VSwitchId_> DeleteVSwitchBuilder<VSwitchId_> {
     /// Wire name `VSwitchId`: string, required.
     pub fn v_switch_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteVSwitchBuilder<::std::string::String> {
+    ) -> DeleteVSwitchBuilder<::alibabacloud_runtime::Set> {
+        self.input.v_switch_id = value.into();
         DeleteVSwitchBuilder {
-            _client: self._client,
-            _options: self._options,
-            v_switch_id: value.into(),
-            region_id: self.region_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string.
@@ -141,7 +145,7 @@ impl<VSwitchId_> DeleteVSwitchBuilder<VSwitchId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -149,39 +153,20 @@ impl<VSwitchId_> DeleteVSwitchBuilder<VSwitchId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<VSwitchId_> DeleteVSwitchBuilder<VSwitchId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteVSwitchInput)
-    where
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteVSwitchInput {
-                v_switch_id: <VSwitchId_ as self::required::VSwitchId<
-                    ::std::string::String,
-                >>::into_value(self.v_switch_id),
-                region_id: self.region_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteVSwitchInput
     where
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+        VSwitchId_: self::required::VSwitchId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -191,29 +176,21 @@ impl<VSwitchId_> DeleteVSwitchBuilder<VSwitchId_> {
         ::alibabacloud_runtime::SdkError<DeleteVSwitchError>,
     >
     where
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+        VSwitchId_: self::required::VSwitchId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteVSwitchBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteVSwitchBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `VSwitchId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `VSwitchId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteVSwitch` needs its required parameter `VSwitchId`",
         label = "`VSwitchId` is not set",
         note = "set it with `.v_switch_id(…)` before this call"
     )]
-    pub trait VSwitchId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::VSwitchId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VSwitchId {}
+    impl VSwitchId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteVSwitch`. No description of our own yet: see the official API reference.

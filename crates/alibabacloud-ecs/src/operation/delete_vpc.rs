@@ -137,32 +137,36 @@ pub enum DeleteVpcError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteVpcBuilder<VpcId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    vpc_id: VpcId_,
-    region_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteVpcInput,
+    state: ::std::marker::PhantomData<(VpcId_,)>,
 }
 impl DeleteVpcBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteVpcBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            vpc_id: ::alibabacloud_runtime::Missing,
-            region_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteVpcInput {
+                vpc_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<VpcId_> DeleteVpcBuilder<VpcId_> {
     /// Wire name `VpcId`: string, required.
     pub fn vpc_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteVpcBuilder<::std::string::String> {
+    ) -> DeleteVpcBuilder<::alibabacloud_runtime::Set> {
+        self.input.vpc_id = value.into();
         DeleteVpcBuilder {
-            _client: self._client,
-            _options: self._options,
-            vpc_id: value.into(),
-            region_id: self.region_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string.
@@ -170,7 +174,7 @@ impl<VpcId_> DeleteVpcBuilder<VpcId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -178,39 +182,20 @@ impl<VpcId_> DeleteVpcBuilder<VpcId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<VpcId_> DeleteVpcBuilder<VpcId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteVpcInput)
-    where
-        VpcId_: self::required::VpcId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteVpcInput {
-                vpc_id: <VpcId_ as self::required::VpcId<
-                    ::std::string::String,
-                >>::into_value(self.vpc_id),
-                region_id: self.region_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteVpcInput
     where
-        VpcId_: self::required::VpcId<::std::string::String>,
+        VpcId_: self::required::VpcId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -220,29 +205,21 @@ impl<VpcId_> DeleteVpcBuilder<VpcId_> {
         ::alibabacloud_runtime::SdkError<DeleteVpcError>,
     >
     where
-        VpcId_: self::required::VpcId<::std::string::String>,
+        VpcId_: self::required::VpcId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteVpcBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteVpcBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `VpcId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `VpcId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteVpc` needs its required parameter `VpcId`",
         label = "`VpcId` is not set",
         note = "set it with `.vpc_id(…)` before this call"
     )]
-    pub trait VpcId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::VpcId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VpcId {}
+    impl VpcId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteVpc`. No description of our own yet: see the official API reference.

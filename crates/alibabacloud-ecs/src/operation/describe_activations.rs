@@ -225,53 +225,43 @@ pub enum DescribeActivationsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeActivationsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    activation_id: ::std::option::Option<::std::string::String>,
-    instance_name: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i64>,
-    page_size: ::std::option::Option<i64>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeActivationsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeActivationsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeActivationsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            activation_id: ::std::option::Option::None,
-            instance_name: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeActivationsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                activation_id: ::std::option::Option::None,
+                instance_name: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeActivationsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeActivationsBuilder<::std::string::String> {
+    ) -> DescribeActivationsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeActivationsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            activation_id: self.activation_id,
-            instance_name: self.instance_name,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            max_results: self.max_results,
-            next_token: self.next_token,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ActivationId`: string. Example: `4ECEEE12-56F1-4FBC-9AB1-890F1234****`.
@@ -279,7 +269,7 @@ impl<RegionId_> DescribeActivationsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.activation_id = ::std::option::Option::Some(value.into());
+        self.input.activation_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ActivationId`.
@@ -287,7 +277,7 @@ impl<RegionId_> DescribeActivationsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.activation_id = value;
+        self.input.activation_id = value;
         self
     }
     /// Wire name `InstanceName`: string. Example: `test-InstanceName`.
@@ -295,7 +285,7 @@ impl<RegionId_> DescribeActivationsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_name = ::std::option::Option::Some(value.into());
+        self.input.instance_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceName`.
@@ -303,37 +293,37 @@ impl<RegionId_> DescribeActivationsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_name = value;
+        self.input.instance_name = value;
         self
     }
     /// Wire name `PageNumber`: 64-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i64) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 64-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -341,7 +331,7 @@ impl<RegionId_> DescribeActivationsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -349,7 +339,7 @@ impl<RegionId_> DescribeActivationsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-123******`.
@@ -357,7 +347,7 @@ impl<RegionId_> DescribeActivationsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -365,12 +355,12 @@ impl<RegionId_> DescribeActivationsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -378,46 +368,20 @@ impl<RegionId_> DescribeActivationsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeActivationsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeActivationsInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeActivationsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                activation_id: self.activation_id,
-                instance_name: self.instance_name,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                max_results: self.max_results,
-                next_token: self.next_token,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeActivationsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -427,29 +391,21 @@ impl<RegionId_> DescribeActivationsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeActivationsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeActivationsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeActivationsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeActivations` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeActivations`. No description of our own yet: see the official API reference.
@@ -493,13 +449,12 @@ impl<RegionId_> DescribeActivationsBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeActivationsInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

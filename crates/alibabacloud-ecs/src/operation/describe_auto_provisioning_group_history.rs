@@ -184,14 +184,10 @@ pub struct DescribeAutoProvisioningGroupHistoryBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     AutoProvisioningGroupId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    auto_provisioning_group_id: AutoProvisioningGroupId_,
-    start_time: ::std::option::Option<::std::string::String>,
-    end_time: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeAutoProvisioningGroupHistoryInput,
+    state: ::std::marker::PhantomData<(RegionId_, AutoProvisioningGroupId_)>,
 }
 impl DescribeAutoProvisioningGroupHistoryBuilder<
     ::alibabacloud_runtime::Missing,
@@ -199,14 +195,17 @@ impl DescribeAutoProvisioningGroupHistoryBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeAutoProvisioningGroupHistoryBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            auto_provisioning_group_id: ::alibabacloud_runtime::Missing,
-            start_time: ::std::option::Option::None,
-            end_time: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeAutoProvisioningGroupHistoryInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                auto_provisioning_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                start_time: ::std::option::Option::None,
+                end_time: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -216,57 +215,54 @@ impl<
 > DescribeAutoProvisioningGroupHistoryBuilder<RegionId_, AutoProvisioningGroupId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeAutoProvisioningGroupHistoryBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         AutoProvisioningGroupId_,
     > {
+        self.input.region_id = value.into();
         DescribeAutoProvisioningGroupHistoryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
-            auto_provisioning_group_id: self.auto_provisioning_group_id,
-            start_time: self.start_time,
-            end_time: self.end_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `5`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `AutoProvisioningGroupId`: string, required. Example: `apg-bp67acfmxazb4p****`.
     pub fn auto_provisioning_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeAutoProvisioningGroupHistoryBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeAutoProvisioningGroupHistoryBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.auto_provisioning_group_id = value.into();
         DescribeAutoProvisioningGroupHistoryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            auto_provisioning_group_id: value.into(),
-            start_time: self.start_time,
-            end_time: self.end_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `StartTime`: string. Example: `2019-04-01T15:10:20Z`.
@@ -274,7 +270,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.input.start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
@@ -282,7 +278,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.start_time = value;
+        self.input.start_time = value;
         self
     }
     /// Wire name `EndTime`: string. Example: `2019-06-20T15:10:20Z`.
@@ -290,7 +286,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.end_time = ::std::option::Option::Some(value.into());
+        self.input.end_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EndTime`.
@@ -298,58 +294,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.end_time = value;
+        self.input.end_time = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    AutoProvisioningGroupId_,
-> DescribeAutoProvisioningGroupHistoryBuilder<RegionId_, AutoProvisioningGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeAutoProvisioningGroupHistoryInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeAutoProvisioningGroupHistoryInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                page_number: self.page_number,
-                page_size: self.page_size,
-                auto_provisioning_group_id: <AutoProvisioningGroupId_ as self::required::AutoProvisioningGroupId<
-                    ::std::string::String,
-                >>::into_value(self.auto_provisioning_group_id),
-                start_time: self.start_time,
-                end_time: self.end_time,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeAutoProvisioningGroupHistoryInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -359,48 +318,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeAutoProvisioningGroupHistoryError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeAutoProvisioningGroupHistoryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeAutoProvisioningGroupHistoryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAutoProvisioningGroupHistory` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AutoProvisioningGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AutoProvisioningGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAutoProvisioningGroupHistory` needs its required parameter `AutoProvisioningGroupId`",
         label = "`AutoProvisioningGroupId` is not set",
         note = "set it with `.auto_provisioning_group_id(…)` before this call"
     )]
-    pub trait AutoProvisioningGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AutoProvisioningGroupId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AutoProvisioningGroupId {}
+    impl AutoProvisioningGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeAutoProvisioningGroupHistory`. No description of our own yet: see the official API reference.
@@ -473,16 +414,13 @@ impl<
         DescribeAutoProvisioningGroupHistoryInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -165,12 +165,10 @@ pub struct DescribeAutoProvisioningGroupInstancesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     AutoProvisioningGroupId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    auto_provisioning_group_id: AutoProvisioningGroupId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeAutoProvisioningGroupInstancesInput,
+    state: ::std::marker::PhantomData<(RegionId_, AutoProvisioningGroupId_)>,
 }
 impl DescribeAutoProvisioningGroupInstancesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -178,12 +176,15 @@ impl DescribeAutoProvisioningGroupInstancesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeAutoProvisioningGroupInstancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            auto_provisioning_group_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeAutoProvisioningGroupInstancesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                auto_provisioning_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -193,105 +194,68 @@ impl<
 > DescribeAutoProvisioningGroupInstancesBuilder<RegionId_, AutoProvisioningGroupId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeAutoProvisioningGroupInstancesBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         AutoProvisioningGroupId_,
     > {
+        self.input.region_id = value.into();
         DescribeAutoProvisioningGroupInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
-            auto_provisioning_group_id: self.auto_provisioning_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `AutoProvisioningGroupId`: string, required. Example: `apg-uf6jel2bbl62wh13****`.
     pub fn auto_provisioning_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeAutoProvisioningGroupInstancesBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.auto_provisioning_group_id = value.into();
         DescribeAutoProvisioningGroupInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            auto_provisioning_group_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    AutoProvisioningGroupId_,
-> DescribeAutoProvisioningGroupInstancesBuilder<RegionId_, AutoProvisioningGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeAutoProvisioningGroupInstancesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeAutoProvisioningGroupInstancesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                page_number: self.page_number,
-                page_size: self.page_size,
-                auto_provisioning_group_id: <AutoProvisioningGroupId_ as self::required::AutoProvisioningGroupId<
-                    ::std::string::String,
-                >>::into_value(self.auto_provisioning_group_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeAutoProvisioningGroupInstancesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -301,48 +265,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeAutoProvisioningGroupInstancesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeAutoProvisioningGroupInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeAutoProvisioningGroupInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAutoProvisioningGroupInstances` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AutoProvisioningGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AutoProvisioningGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAutoProvisioningGroupInstances` needs its required parameter `AutoProvisioningGroupId`",
         label = "`AutoProvisioningGroupId` is not set",
         note = "set it with `.auto_provisioning_group_id(…)` before this call"
     )]
-    pub trait AutoProvisioningGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AutoProvisioningGroupId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AutoProvisioningGroupId {}
+    impl AutoProvisioningGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeAutoProvisioningGroupInstances`. No description of our own yet: see the official API reference.
@@ -412,16 +358,13 @@ impl<
         DescribeAutoProvisioningGroupInstancesInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        AutoProvisioningGroupId_: self::required::AutoProvisioningGroupId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

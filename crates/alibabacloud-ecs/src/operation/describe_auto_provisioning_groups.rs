@@ -358,74 +358,62 @@ pub enum DescribeAutoProvisioningGroupsError {
 pub struct DescribeAutoProvisioningGroupsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    auto_provisioning_group_name: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    auto_provisioning_group_id: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    auto_provisioning_group_status: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeAutoProvisioningGroupsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeAutoProvisioningGroupsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeAutoProvisioningGroupsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            auto_provisioning_group_name: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            auto_provisioning_group_id: ::std::option::Option::None,
-            auto_provisioning_group_status: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeAutoProvisioningGroupsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                auto_provisioning_group_name: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                auto_provisioning_group_id: ::std::option::Option::None,
+                auto_provisioning_group_status: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeAutoProvisioningGroupsBuilder<::std::string::String> {
+    ) -> DescribeAutoProvisioningGroupsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeAutoProvisioningGroupsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
-            auto_provisioning_group_name: self.auto_provisioning_group_name,
-            resource_group_id: self.resource_group_id,
-            auto_provisioning_group_id: self.auto_provisioning_group_id,
-            auto_provisioning_group_status: self.auto_provisioning_group_status,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `2`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `AutoProvisioningGroupName`: string. Example: `testAutoProvisioningGroupName`.
@@ -433,7 +421,9 @@ impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_provisioning_group_name = ::std::option::Option::Some(value.into());
+        self.input.auto_provisioning_group_name = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `AutoProvisioningGroupName`.
@@ -441,7 +431,7 @@ impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_provisioning_group_name = value;
+        self.input.auto_provisioning_group_name = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -449,7 +439,7 @@ impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -457,7 +447,7 @@ impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `AutoProvisioningGroupId`: list of string. Example: `apg-sn54avj8htgvtyh8****`.
@@ -465,7 +455,7 @@ impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.auto_provisioning_group_id = ::std::option::Option::Some(value);
+        self.input.auto_provisioning_group_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoProvisioningGroupId`.
@@ -473,7 +463,7 @@ impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.auto_provisioning_group_id = value;
+        self.input.auto_provisioning_group_id = value;
         self
     }
     /// Wire name `AutoProvisioningGroupStatus`: list of string. Example: `active`.
@@ -481,7 +471,7 @@ impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.auto_provisioning_group_status = ::std::option::Option::Some(value);
+        self.input.auto_provisioning_group_status = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoProvisioningGroupStatus`.
@@ -489,12 +479,12 @@ impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.auto_provisioning_group_status = value;
+        self.input.auto_provisioning_group_status = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -502,49 +492,20 @@ impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeAutoProvisioningGroupsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeAutoProvisioningGroupsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                page_number: self.page_number,
-                page_size: self.page_size,
-                auto_provisioning_group_name: self.auto_provisioning_group_name,
-                resource_group_id: self.resource_group_id,
-                auto_provisioning_group_id: self.auto_provisioning_group_id,
-                auto_provisioning_group_status: self.auto_provisioning_group_status,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeAutoProvisioningGroupsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -554,29 +515,21 @@ impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeAutoProvisioningGroupsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeAutoProvisioningGroupsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeAutoProvisioningGroupsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAutoProvisioningGroups` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeAutoProvisioningGroups`. No description of our own yet: see the official API reference.
@@ -645,13 +598,12 @@ impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
         DescribeAutoProvisioningGroupsInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -138,41 +138,39 @@ pub enum DescribeAutoSnapshotPolicyAssociationsError {
 pub struct DescribeAutoSnapshotPolicyAssociationsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
-    disk_id: ::std::option::Option<::std::string::String>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeAutoSnapshotPolicyAssociationsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeAutoSnapshotPolicyAssociationsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeAutoSnapshotPolicyAssociationsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            auto_snapshot_policy_id: ::std::option::Option::None,
-            disk_id: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeAutoSnapshotPolicyAssociationsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_snapshot_policy_id: ::std::option::Option::None,
+                disk_id: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeAutoSnapshotPolicyAssociationsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeAutoSnapshotPolicyAssociationsBuilder<::std::string::String> {
+    ) -> DescribeAutoSnapshotPolicyAssociationsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeAutoSnapshotPolicyAssociationsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            auto_snapshot_policy_id: self.auto_snapshot_policy_id,
-            disk_id: self.disk_id,
-            next_token: self.next_token,
-            max_results: self.max_results,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AutoSnapshotPolicyId`: string. Example: `sp-bp12quk7gqhhuu1f****`.
@@ -180,7 +178,7 @@ impl<RegionId_> DescribeAutoSnapshotPolicyAssociationsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_snapshot_policy_id = ::std::option::Option::Some(value.into());
+        self.input.auto_snapshot_policy_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AutoSnapshotPolicyId`.
@@ -188,7 +186,7 @@ impl<RegionId_> DescribeAutoSnapshotPolicyAssociationsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_snapshot_policy_id = value;
+        self.input.auto_snapshot_policy_id = value;
         self
     }
     /// Wire name `DiskId`: string. Example: `d-bp67acfmxazb4p****`.
@@ -196,7 +194,7 @@ impl<RegionId_> DescribeAutoSnapshotPolicyAssociationsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.disk_id = ::std::option::Option::Some(value.into());
+        self.input.disk_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DiskId`.
@@ -204,7 +202,7 @@ impl<RegionId_> DescribeAutoSnapshotPolicyAssociationsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.disk_id = value;
+        self.input.disk_id = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a****`.
@@ -212,7 +210,7 @@ impl<RegionId_> DescribeAutoSnapshotPolicyAssociationsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -220,56 +218,30 @@ impl<RegionId_> DescribeAutoSnapshotPolicyAssociationsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeAutoSnapshotPolicyAssociationsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeAutoSnapshotPolicyAssociationsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeAutoSnapshotPolicyAssociationsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                auto_snapshot_policy_id: self.auto_snapshot_policy_id,
-                disk_id: self.disk_id,
-                next_token: self.next_token,
-                max_results: self.max_results,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeAutoSnapshotPolicyAssociationsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -279,29 +251,21 @@ impl<RegionId_> DescribeAutoSnapshotPolicyAssociationsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeAutoSnapshotPolicyAssociationsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeAutoSnapshotPolicyAssociationsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeAutoSnapshotPolicyAssociationsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAutoSnapshotPolicyAssociations` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeAutoSnapshotPolicyAssociations`. No description of our own yet: see the official API reference.
@@ -355,13 +319,12 @@ impl<RegionId_> DescribeAutoSnapshotPolicyAssociationsBuilder<RegionId_> {
         DescribeAutoSnapshotPolicyAssociationsInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

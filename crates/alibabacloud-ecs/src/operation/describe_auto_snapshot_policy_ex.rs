@@ -253,47 +253,41 @@ pub enum DescribeAutoSnapshotPolicyExError {
 pub struct DescribeAutoSnapshotPolicyExBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
-    auto_snapshot_policy_name: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeAutoSnapshotPolicyExInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeAutoSnapshotPolicyExBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeAutoSnapshotPolicyExBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            auto_snapshot_policy_id: ::std::option::Option::None,
-            auto_snapshot_policy_name: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeAutoSnapshotPolicyExInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_snapshot_policy_id: ::std::option::Option::None,
+                auto_snapshot_policy_name: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeAutoSnapshotPolicyExBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeAutoSnapshotPolicyExBuilder<::std::string::String> {
+    ) -> DescribeAutoSnapshotPolicyExBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeAutoSnapshotPolicyExBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            auto_snapshot_policy_id: self.auto_snapshot_policy_id,
-            auto_snapshot_policy_name: self.auto_snapshot_policy_name,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AutoSnapshotPolicyId`: string. Example: `sp-bp67acfmxazb4ph****`.
@@ -301,7 +295,7 @@ impl<RegionId_> DescribeAutoSnapshotPolicyExBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_snapshot_policy_id = ::std::option::Option::Some(value.into());
+        self.input.auto_snapshot_policy_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AutoSnapshotPolicyId`.
@@ -309,7 +303,7 @@ impl<RegionId_> DescribeAutoSnapshotPolicyExBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_snapshot_policy_id = value;
+        self.input.auto_snapshot_policy_id = value;
         self
     }
     /// Wire name `AutoSnapshotPolicyName`: string. Example: `TestName`.
@@ -317,7 +311,7 @@ impl<RegionId_> DescribeAutoSnapshotPolicyExBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_snapshot_policy_name = ::std::option::Option::Some(value.into());
+        self.input.auto_snapshot_policy_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AutoSnapshotPolicyName`.
@@ -325,32 +319,32 @@ impl<RegionId_> DescribeAutoSnapshotPolicyExBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_snapshot_policy_name = value;
+        self.input.auto_snapshot_policy_name = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -358,7 +352,7 @@ impl<RegionId_> DescribeAutoSnapshotPolicyExBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-aek2kkmhmhs****`.
@@ -366,7 +360,7 @@ impl<RegionId_> DescribeAutoSnapshotPolicyExBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -374,48 +368,20 @@ impl<RegionId_> DescribeAutoSnapshotPolicyExBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeAutoSnapshotPolicyExBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeAutoSnapshotPolicyExInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeAutoSnapshotPolicyExInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                auto_snapshot_policy_id: self.auto_snapshot_policy_id,
-                auto_snapshot_policy_name: self.auto_snapshot_policy_name,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                tag: self.tag,
-                resource_group_id: self.resource_group_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeAutoSnapshotPolicyExInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -425,29 +391,21 @@ impl<RegionId_> DescribeAutoSnapshotPolicyExBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeAutoSnapshotPolicyExError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeAutoSnapshotPolicyExBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeAutoSnapshotPolicyExBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAutoSnapshotPolicyEx` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeAutoSnapshotPolicyEx`. No description of our own yet: see the official API reference.
@@ -514,13 +472,12 @@ impl<RegionId_> DescribeAutoSnapshotPolicyExBuilder<RegionId_> {
         DescribeAutoSnapshotPolicyExInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -292,24 +292,10 @@ pub struct DescribeAvailableResourceBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     DestinationResource_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_charge_type: ::std::option::Option<::std::string::String>,
-    spot_strategy: ::std::option::Option<::std::string::String>,
-    spot_duration: ::std::option::Option<i32>,
-    destination_resource: DestinationResource_,
-    zone_id: ::std::option::Option<::std::string::String>,
-    io_optimized: ::std::option::Option<::std::string::String>,
-    dedicated_host_id: ::std::option::Option<::std::string::String>,
-    instance_type: ::std::option::Option<::std::string::String>,
-    system_disk_category: ::std::option::Option<::std::string::String>,
-    data_disk_category: ::std::option::Option<::std::string::String>,
-    network_category: ::std::option::Option<::std::string::String>,
-    cores: ::std::option::Option<i32>,
-    memory: ::std::option::Option<f32>,
-    resource_type: ::std::option::Option<::std::string::String>,
-    scope: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeAvailableResourceInput,
+    state: ::std::marker::PhantomData<(RegionId_, DestinationResource_)>,
 }
 impl DescribeAvailableResourceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -317,24 +303,27 @@ impl DescribeAvailableResourceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeAvailableResourceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_charge_type: ::std::option::Option::None,
-            spot_strategy: ::std::option::Option::None,
-            spot_duration: ::std::option::Option::None,
-            destination_resource: ::alibabacloud_runtime::Missing,
-            zone_id: ::std::option::Option::None,
-            io_optimized: ::std::option::Option::None,
-            dedicated_host_id: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            system_disk_category: ::std::option::Option::None,
-            data_disk_category: ::std::option::Option::None,
-            network_category: ::std::option::Option::None,
-            cores: ::std::option::Option::None,
-            memory: ::std::option::Option::None,
-            resource_type: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeAvailableResourceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_charge_type: ::std::option::Option::None,
+                spot_strategy: ::std::option::Option::None,
+                spot_duration: ::std::option::Option::None,
+                destination_resource: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                zone_id: ::std::option::Option::None,
+                io_optimized: ::std::option::Option::None,
+                dedicated_host_id: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                system_disk_category: ::std::option::Option::None,
+                data_disk_category: ::std::option::Option::None,
+                network_category: ::std::option::Option::None,
+                cores: ::std::option::Option::None,
+                memory: ::std::option::Option::None,
+                resource_type: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -344,28 +333,18 @@ impl<
 > DescribeAvailableResourceBuilder<RegionId_, DestinationResource_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeAvailableResourceBuilder<::std::string::String, DestinationResource_> {
+    ) -> DescribeAvailableResourceBuilder<
+        ::alibabacloud_runtime::Set,
+        DestinationResource_,
+    > {
+        self.input.region_id = value.into();
         DescribeAvailableResourceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_charge_type: self.instance_charge_type,
-            spot_strategy: self.spot_strategy,
-            spot_duration: self.spot_duration,
-            destination_resource: self.destination_resource,
-            zone_id: self.zone_id,
-            io_optimized: self.io_optimized,
-            dedicated_host_id: self.dedicated_host_id,
-            instance_type: self.instance_type,
-            system_disk_category: self.system_disk_category,
-            data_disk_category: self.data_disk_category,
-            network_category: self.network_category,
-            cores: self.cores,
-            memory: self.memory,
-            resource_type: self.resource_type,
-            scope: self.scope,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceChargeType`: string. Example: `PrePaid`.
@@ -373,7 +352,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.instance_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceChargeType`.
@@ -381,7 +360,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = value;
+        self.input.instance_charge_type = value;
         self
     }
     /// Wire name `SpotStrategy`: string. Example: `NoSpot`.
@@ -389,7 +368,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.spot_strategy = ::std::option::Option::Some(value.into());
+        self.input.spot_strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SpotStrategy`.
@@ -397,43 +376,30 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.spot_strategy = value;
+        self.input.spot_strategy = value;
         self
     }
     /// Wire name `SpotDuration`: 32-bit integer. Example: `1`.
     pub fn spot_duration(mut self, value: i32) -> Self {
-        self.spot_duration = ::std::option::Option::Some(value);
+        self.input.spot_duration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SpotDuration`.
     pub fn set_spot_duration(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.spot_duration = value;
+        self.input.spot_duration = value;
         self
     }
     /// Wire name `DestinationResource`: string, required. Example: `InstanceType`.
     pub fn destination_resource(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeAvailableResourceBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeAvailableResourceBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.destination_resource = value.into();
         DescribeAvailableResourceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_charge_type: self.instance_charge_type,
-            spot_strategy: self.spot_strategy,
-            spot_duration: self.spot_duration,
-            destination_resource: value.into(),
-            zone_id: self.zone_id,
-            io_optimized: self.io_optimized,
-            dedicated_host_id: self.dedicated_host_id,
-            instance_type: self.instance_type,
-            system_disk_category: self.system_disk_category,
-            data_disk_category: self.data_disk_category,
-            network_category: self.network_category,
-            cores: self.cores,
-            memory: self.memory,
-            resource_type: self.resource_type,
-            scope: self.scope,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-e`.
@@ -441,7 +407,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -449,7 +415,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `IoOptimized`: string. Example: `optimized`.
@@ -457,7 +423,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.io_optimized = ::std::option::Option::Some(value.into());
+        self.input.io_optimized = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IoOptimized`.
@@ -465,7 +431,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.io_optimized = value;
+        self.input.io_optimized = value;
         self
     }
     /// Wire name `DedicatedHostId`: string. Example: `dh-bp165p6xk2tlw61e****`.
@@ -473,7 +439,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_id = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostId`.
@@ -481,7 +447,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_id = value;
+        self.input.dedicated_host_id = value;
         self
     }
     /// Wire name `InstanceType`: string. Example: `ecs.g5.large`.
@@ -489,7 +455,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -497,7 +463,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Wire name `SystemDiskCategory`: string. Example: `cloud_ssd`.
@@ -505,7 +471,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = ::std::option::Option::Some(value.into());
+        self.input.system_disk_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDiskCategory`.
@@ -513,7 +479,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = value;
+        self.input.system_disk_category = value;
         self
     }
     /// Wire name `DataDiskCategory`: string. Example: `cloud_ssd`.
@@ -521,7 +487,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.data_disk_category = ::std::option::Option::Some(value.into());
+        self.input.data_disk_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DataDiskCategory`.
@@ -529,7 +495,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.data_disk_category = value;
+        self.input.data_disk_category = value;
         self
     }
     /// Wire name `NetworkCategory`: string. Example: `vpc`.
@@ -537,7 +503,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.network_category = ::std::option::Option::Some(value.into());
+        self.input.network_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NetworkCategory`.
@@ -545,27 +511,27 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.network_category = value;
+        self.input.network_category = value;
         self
     }
     /// Wire name `Cores`: 32-bit integer. Example: `2`.
     pub fn cores(mut self, value: i32) -> Self {
-        self.cores = ::std::option::Option::Some(value);
+        self.input.cores = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Cores`.
     pub fn set_cores(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.cores = value;
+        self.input.cores = value;
         self
     }
     /// Wire name `Memory`: number. Example: `8.0`.
     pub fn memory(mut self, value: f32) -> Self {
-        self.memory = ::std::option::Option::Some(value);
+        self.input.memory = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Memory`.
     pub fn set_memory(mut self, value: ::std::option::Option<f32>) -> Self {
-        self.memory = value;
+        self.input.memory = value;
         self
     }
     /// Wire name `ResourceType`: string. Example: `instance`.
@@ -573,7 +539,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_type = ::std::option::Option::Some(value.into());
+        self.input.resource_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceType`.
@@ -581,7 +547,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_type = value;
+        self.input.resource_type = value;
         self
     }
     /// Wire name `Scope`: string. Example: `Region`.
@@ -589,7 +555,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
+        self.input.scope = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Scope`.
@@ -597,64 +563,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scope = value;
+        self.input.scope = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    DestinationResource_,
-> DescribeAvailableResourceBuilder<RegionId_, DestinationResource_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeAvailableResourceInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DestinationResource_: self::required::DestinationResource<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeAvailableResourceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_charge_type: self.instance_charge_type,
-                spot_strategy: self.spot_strategy,
-                spot_duration: self.spot_duration,
-                destination_resource: <DestinationResource_ as self::required::DestinationResource<
-                    ::std::string::String,
-                >>::into_value(self.destination_resource),
-                zone_id: self.zone_id,
-                io_optimized: self.io_optimized,
-                dedicated_host_id: self.dedicated_host_id,
-                instance_type: self.instance_type,
-                system_disk_category: self.system_disk_category,
-                data_disk_category: self.data_disk_category,
-                network_category: self.network_category,
-                cores: self.cores,
-                memory: self.memory,
-                resource_type: self.resource_type,
-                scope: self.scope,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeAvailableResourceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DestinationResource_: self::required::DestinationResource<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DestinationResource_: self::required::DestinationResource,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -664,46 +587,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeAvailableResourceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DestinationResource_: self::required::DestinationResource<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DestinationResource_: self::required::DestinationResource,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeAvailableResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeAvailableResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAvailableResource` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DestinationResource` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DestinationResource` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAvailableResource` needs its required parameter `DestinationResource`",
         label = "`DestinationResource` is not set",
         note = "set it with `.destination_resource(…)` before this call"
     )]
-    pub trait DestinationResource<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DestinationResource<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DestinationResource {}
+    impl DestinationResource for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeAvailableResource`. No description of our own yet: see the official API reference.

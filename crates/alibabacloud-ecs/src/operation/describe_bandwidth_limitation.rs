@@ -151,14 +151,10 @@ pub struct DescribeBandwidthLimitationBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InstanceType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_charge_type: ::std::option::Option<::std::string::String>,
-    spot_strategy: ::std::option::Option<::std::string::String>,
-    instance_type: InstanceType_,
-    resource_id: ::std::option::Option<::std::string::String>,
-    operation_type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeBandwidthLimitationInput,
+    state: ::std::marker::PhantomData<(RegionId_, InstanceType_)>,
 }
 impl DescribeBandwidthLimitationBuilder<
     ::alibabacloud_runtime::Missing,
@@ -166,14 +162,17 @@ impl DescribeBandwidthLimitationBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeBandwidthLimitationBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_charge_type: ::std::option::Option::None,
-            spot_strategy: ::std::option::Option::None,
-            instance_type: ::alibabacloud_runtime::Missing,
-            resource_id: ::std::option::Option::None,
-            operation_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeBandwidthLimitationInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_charge_type: ::std::option::Option::None,
+                spot_strategy: ::std::option::Option::None,
+                instance_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_id: ::std::option::Option::None,
+                operation_type: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -183,18 +182,15 @@ impl<
 > DescribeBandwidthLimitationBuilder<RegionId_, InstanceType_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeBandwidthLimitationBuilder<::std::string::String, InstanceType_> {
+    ) -> DescribeBandwidthLimitationBuilder<::alibabacloud_runtime::Set, InstanceType_> {
+        self.input.region_id = value.into();
         DescribeBandwidthLimitationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_charge_type: self.instance_charge_type,
-            spot_strategy: self.spot_strategy,
-            instance_type: self.instance_type,
-            resource_id: self.resource_id,
-            operation_type: self.operation_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceChargeType`: string. Example: `PostPaid`.
@@ -202,7 +198,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.instance_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceChargeType`.
@@ -210,7 +206,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = value;
+        self.input.instance_charge_type = value;
         self
     }
     /// Wire name `SpotStrategy`: string. Example: `NoSpot`.
@@ -218,7 +214,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.spot_strategy = ::std::option::Option::Some(value.into());
+        self.input.spot_strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SpotStrategy`.
@@ -226,23 +222,20 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.spot_strategy = value;
+        self.input.spot_strategy = value;
         self
     }
     /// Wire name `InstanceType`: string, required. Example: `ecs.g5.large`.
     pub fn instance_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeBandwidthLimitationBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeBandwidthLimitationBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.instance_type = value.into();
         DescribeBandwidthLimitationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_charge_type: self.instance_charge_type,
-            spot_strategy: self.spot_strategy,
-            instance_type: value.into(),
-            resource_id: self.resource_id,
-            operation_type: self.operation_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceId`: string. Example: `i-bp67acfmxazb4ph***`.
@@ -250,7 +243,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_id = ::std::option::Option::Some(value.into());
+        self.input.resource_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceId`.
@@ -258,7 +251,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_id = value;
+        self.input.resource_id = value;
         self
     }
     /// Wire name `OperationType`: string. Example: `Upgrade`.
@@ -266,7 +259,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.operation_type = ::std::option::Option::Some(value.into());
+        self.input.operation_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OperationType`.
@@ -274,54 +267,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.operation_type = value;
+        self.input.operation_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    InstanceType_,
-> DescribeBandwidthLimitationBuilder<RegionId_, InstanceType_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeBandwidthLimitationInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeBandwidthLimitationInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_charge_type: self.instance_charge_type,
-                spot_strategy: self.spot_strategy,
-                instance_type: <InstanceType_ as self::required::InstanceType<
-                    ::std::string::String,
-                >>::into_value(self.instance_type),
-                resource_id: self.resource_id,
-                operation_type: self.operation_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeBandwidthLimitationInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceType_: self::required::InstanceType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -331,45 +291,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeBandwidthLimitationError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceType_: self::required::InstanceType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeBandwidthLimitationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeBandwidthLimitationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeBandwidthLimitation` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceType` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeBandwidthLimitation` needs its required parameter `InstanceType`",
         label = "`InstanceType` is not set",
         note = "set it with `.instance_type(…)` before this call"
     )]
-    pub trait InstanceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceType {}
+    impl InstanceType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeBandwidthLimitation`. No description of our own yet: see the official API reference.

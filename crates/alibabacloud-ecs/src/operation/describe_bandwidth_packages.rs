@@ -166,41 +166,39 @@ pub enum DescribeBandwidthPackagesError {
 pub struct DescribeBandwidthPackagesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    bandwidth_package_id: ::std::option::Option<::std::string::String>,
-    nat_gateway_id: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeBandwidthPackagesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeBandwidthPackagesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeBandwidthPackagesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            bandwidth_package_id: ::std::option::Option::None,
-            nat_gateway_id: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeBandwidthPackagesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                bandwidth_package_id: ::std::option::Option::None,
+                nat_gateway_id: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeBandwidthPackagesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeBandwidthPackagesBuilder<::std::string::String> {
+    ) -> DescribeBandwidthPackagesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeBandwidthPackagesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            bandwidth_package_id: self.bandwidth_package_id,
-            nat_gateway_id: self.nat_gateway_id,
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `BandwidthPackageId`: string.
@@ -208,7 +206,7 @@ impl<RegionId_> DescribeBandwidthPackagesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.bandwidth_package_id = ::std::option::Option::Some(value.into());
+        self.input.bandwidth_package_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `BandwidthPackageId`.
@@ -216,7 +214,7 @@ impl<RegionId_> DescribeBandwidthPackagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.bandwidth_package_id = value;
+        self.input.bandwidth_package_id = value;
         self
     }
     /// Wire name `NatGatewayId`: string.
@@ -224,7 +222,7 @@ impl<RegionId_> DescribeBandwidthPackagesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.nat_gateway_id = ::std::option::Option::Some(value.into());
+        self.input.nat_gateway_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NatGatewayId`.
@@ -232,66 +230,40 @@ impl<RegionId_> DescribeBandwidthPackagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.nat_gateway_id = value;
+        self.input.nat_gateway_id = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeBandwidthPackagesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeBandwidthPackagesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeBandwidthPackagesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                bandwidth_package_id: self.bandwidth_package_id,
-                nat_gateway_id: self.nat_gateway_id,
-                page_number: self.page_number,
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeBandwidthPackagesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -301,29 +273,21 @@ impl<RegionId_> DescribeBandwidthPackagesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeBandwidthPackagesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeBandwidthPackagesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeBandwidthPackagesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeBandwidthPackages` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeBandwidthPackages`. No description of our own yet: see the official API reference.
@@ -387,13 +351,12 @@ impl<RegionId_> DescribeBandwidthPackagesBuilder<RegionId_> {
         DescribeBandwidthPackagesInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -208,12 +208,10 @@ pub struct DescribeCapacityReservationInstancesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     PrivatePoolOptionsId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    private_pool_options_id: PrivatePoolOptionsId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeCapacityReservationInstancesInput,
+    state: ::std::marker::PhantomData<(RegionId_, PrivatePoolOptionsId_)>,
 }
 impl DescribeCapacityReservationInstancesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -221,12 +219,15 @@ impl DescribeCapacityReservationInstancesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeCapacityReservationInstancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            private_pool_options_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeCapacityReservationInstancesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                max_results: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                private_pool_options_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -236,29 +237,28 @@ impl<
 > DescribeCapacityReservationInstancesBuilder<RegionId_, PrivatePoolOptionsId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeCapacityReservationInstancesBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PrivatePoolOptionsId_,
     > {
+        self.input.region_id = value.into();
         DescribeCapacityReservationInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            max_results: self.max_results,
-            next_token: self.next_token,
-            private_pool_options_id: self.private_pool_options_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MaxResults`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
@@ -266,7 +266,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -274,70 +274,37 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `PrivatePoolOptions.Id`: string, required. Example: `crp-bp67acfmxazb4****`.
     pub fn private_pool_options_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeCapacityReservationInstancesBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeCapacityReservationInstancesBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.private_pool_options_id = value.into();
         DescribeCapacityReservationInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            max_results: self.max_results,
-            next_token: self.next_token,
-            private_pool_options_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    PrivatePoolOptionsId_,
-> DescribeCapacityReservationInstancesBuilder<RegionId_, PrivatePoolOptionsId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeCapacityReservationInstancesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeCapacityReservationInstancesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                max_results: self.max_results,
-                next_token: self.next_token,
-                private_pool_options_id: <PrivatePoolOptionsId_ as self::required::PrivatePoolOptionsId<
-                    ::std::string::String,
-                >>::into_value(self.private_pool_options_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeCapacityReservationInstancesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -347,48 +314,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeCapacityReservationInstancesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeCapacityReservationInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeCapacityReservationInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeCapacityReservationInstances` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeCapacityReservationInstances` needs its required parameter `PrivatePoolOptions.Id`",
         label = "`PrivatePoolOptions.Id` is not set",
         note = "set it with `.private_pool_options_id(…)` before this call"
     )]
-    pub trait PrivatePoolOptionsId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PrivatePoolOptionsId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PrivatePoolOptionsId {}
+    impl PrivatePoolOptionsId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeCapacityReservationInstances`. No description of our own yet: see the official API reference.
@@ -446,16 +395,13 @@ impl<
         DescribeCapacityReservationInstancesInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

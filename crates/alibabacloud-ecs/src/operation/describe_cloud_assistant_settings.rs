@@ -230,10 +230,10 @@ pub struct DescribeCloudAssistantSettingsBuilder<
     SettingType_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    setting_type: SettingType_,
-    region_id: RegionId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeCloudAssistantSettingsInput,
+    state: ::std::marker::PhantomData<(SettingType_, RegionId_)>,
 }
 impl DescribeCloudAssistantSettingsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -241,10 +241,13 @@ impl DescribeCloudAssistantSettingsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeCloudAssistantSettingsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            setting_type: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeCloudAssistantSettingsInput {
+                setting_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -254,76 +257,45 @@ impl<
 > DescribeCloudAssistantSettingsBuilder<SettingType_, RegionId_> {
     /// Wire name `SettingType`: list of string, required.
     pub fn setting_type(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> DescribeCloudAssistantSettingsBuilder<
-        ::std::vec::Vec<::std::string::String>,
-        RegionId_,
-    > {
+    ) -> DescribeCloudAssistantSettingsBuilder<::alibabacloud_runtime::Set, RegionId_> {
+        self.input.setting_type = value;
         DescribeCloudAssistantSettingsBuilder {
-            _client: self._client,
-            _options: self._options,
-            setting_type: value,
-            region_id: self.region_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeCloudAssistantSettingsBuilder<SettingType_, ::std::string::String> {
+    ) -> DescribeCloudAssistantSettingsBuilder<
+        SettingType_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.region_id = value.into();
         DescribeCloudAssistantSettingsBuilder {
-            _client: self._client,
-            _options: self._options,
-            setting_type: self.setting_type,
-            region_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    SettingType_,
-    RegionId_,
-> DescribeCloudAssistantSettingsBuilder<SettingType_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeCloudAssistantSettingsInput,
-    )
-    where
-        SettingType_: self::required::SettingType<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeCloudAssistantSettingsInput {
-                setting_type: <SettingType_ as self::required::SettingType<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.setting_type),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeCloudAssistantSettingsInput
     where
-        SettingType_: self::required::SettingType<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        SettingType_: self::required::SettingType,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -333,48 +305,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeCloudAssistantSettingsError>,
     >
     where
-        SettingType_: self::required::SettingType<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        SettingType_: self::required::SettingType,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeCloudAssistantSettingsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeCloudAssistantSettingsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SettingType` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SettingType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeCloudAssistantSettings` needs its required parameter `SettingType`",
         label = "`SettingType` is not set",
         note = "set it with `.setting_type(…)` before this call"
     )]
-    pub trait SettingType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait SettingType {}
+    impl SettingType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeCloudAssistantSettings` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SettingType<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeCloudAssistantSettings`. No description of our own yet: see the official API reference.

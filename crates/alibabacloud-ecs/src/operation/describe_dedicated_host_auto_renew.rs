@@ -139,10 +139,10 @@ pub struct DescribeDedicatedHostAutoRenewBuilder<
     DedicatedHostIds_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    dedicated_host_ids: DedicatedHostIds_,
-    region_id: RegionId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeDedicatedHostAutoRenewInput,
+    state: ::std::marker::PhantomData<(DedicatedHostIds_, RegionId_)>,
 }
 impl DescribeDedicatedHostAutoRenewBuilder<
     ::alibabacloud_runtime::Missing,
@@ -150,10 +150,13 @@ impl DescribeDedicatedHostAutoRenewBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDedicatedHostAutoRenewBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            dedicated_host_ids: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeDedicatedHostAutoRenewInput {
+                dedicated_host_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -163,72 +166,45 @@ impl<
 > DescribeDedicatedHostAutoRenewBuilder<DedicatedHostIds_, RegionId_> {
     /// Wire name `DedicatedHostIds`: string, required. Example: `dh-bp165p6xk2tlw61e****,dh-bp1f9vxmno****`.
     pub fn dedicated_host_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDedicatedHostAutoRenewBuilder<::std::string::String, RegionId_> {
+    ) -> DescribeDedicatedHostAutoRenewBuilder<::alibabacloud_runtime::Set, RegionId_> {
+        self.input.dedicated_host_ids = value.into();
         DescribeDedicatedHostAutoRenewBuilder {
-            _client: self._client,
-            _options: self._options,
-            dedicated_host_ids: value.into(),
-            region_id: self.region_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeDedicatedHostAutoRenewBuilder<
         DedicatedHostIds_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.region_id = value.into();
         DescribeDedicatedHostAutoRenewBuilder {
-            _client: self._client,
-            _options: self._options,
-            dedicated_host_ids: self.dedicated_host_ids,
-            region_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    DedicatedHostIds_,
-    RegionId_,
-> DescribeDedicatedHostAutoRenewBuilder<DedicatedHostIds_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeDedicatedHostAutoRenewInput,
-    )
-    where
-        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeDedicatedHostAutoRenewInput {
-                dedicated_host_ids: <DedicatedHostIds_ as self::required::DedicatedHostIds<
-                    ::std::string::String,
-                >>::into_value(self.dedicated_host_ids),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeDedicatedHostAutoRenewInput
     where
-        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostIds_: self::required::DedicatedHostIds,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -238,45 +214,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeDedicatedHostAutoRenewError>,
     >
     where
-        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostIds_: self::required::DedicatedHostIds,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeDedicatedHostAutoRenewBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeDedicatedHostAutoRenewBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `DedicatedHostIds` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `DedicatedHostIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDedicatedHostAutoRenew` needs its required parameter `DedicatedHostIds`",
         label = "`DedicatedHostIds` is not set",
         note = "set it with `.dedicated_host_ids(…)` before this call"
     )]
-    pub trait DedicatedHostIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait DedicatedHostIds {}
+    impl DedicatedHostIds for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDedicatedHostAutoRenew` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::DedicatedHostIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeDedicatedHostAutoRenew`. No description of our own yet: see the official API reference.

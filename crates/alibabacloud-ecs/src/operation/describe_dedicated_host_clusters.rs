@@ -338,34 +338,29 @@ pub enum DescribeDedicatedHostClustersError {
 pub struct DescribeDedicatedHostClustersBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    status: ::std::option::Option<::std::string::String>,
-    lock_reason: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    region_id: RegionId_,
-    zone_id: ::std::option::Option<::std::string::String>,
-    dedicated_host_cluster_ids: ::std::option::Option<::std::string::String>,
-    dedicated_host_cluster_name: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeDedicatedHostClustersInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeDedicatedHostClustersBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDedicatedHostClustersBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            status: ::std::option::Option::None,
-            lock_reason: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            zone_id: ::std::option::Option::None,
-            dedicated_host_cluster_ids: ::std::option::Option::None,
-            dedicated_host_cluster_name: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeDedicatedHostClustersInput {
+                status: ::std::option::Option::None,
+                lock_reason: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                zone_id: ::std::option::Option::None,
+                dedicated_host_cluster_ids: ::std::option::Option::None,
+                dedicated_host_cluster_name: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -375,7 +370,7 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -383,7 +378,7 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `LockReason`: string. Example: `null`.
@@ -391,7 +386,7 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.lock_reason = ::std::option::Option::Some(value.into());
+        self.input.lock_reason = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LockReason`.
@@ -399,7 +394,7 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.lock_reason = value;
+        self.input.lock_reason = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -407,7 +402,7 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -415,12 +410,12 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -428,27 +423,20 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDedicatedHostClustersBuilder<::std::string::String> {
+    ) -> DescribeDedicatedHostClustersBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeDedicatedHostClustersBuilder {
-            _client: self._client,
-            _options: self._options,
-            status: self.status,
-            lock_reason: self.lock_reason,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            region_id: value.into(),
-            zone_id: self.zone_id,
-            dedicated_host_cluster_ids: self.dedicated_host_cluster_ids,
-            dedicated_host_cluster_name: self.dedicated_host_cluster_name,
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-f`.
@@ -456,7 +444,7 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -464,7 +452,7 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `DedicatedHostClusterIds`: string. Example: `["dc-bp12wlf6am0vz9v2****", "dc-bp12wlf6am0vz9v3****"]`.
@@ -472,7 +460,9 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_ids = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_cluster_ids = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `DedicatedHostClusterIds`.
@@ -480,7 +470,7 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_ids = value;
+        self.input.dedicated_host_cluster_ids = value;
         self
     }
     /// Wire name `DedicatedHostClusterName`: string. Example: `myDDHCluster`.
@@ -488,7 +478,9 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_name = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_cluster_name = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `DedicatedHostClusterName`.
@@ -496,71 +488,40 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_name = value;
+        self.input.dedicated_host_cluster_name = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `5`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeDedicatedHostClustersInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeDedicatedHostClustersInput {
-                status: self.status,
-                lock_reason: self.lock_reason,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                zone_id: self.zone_id,
-                dedicated_host_cluster_ids: self.dedicated_host_cluster_ids,
-                dedicated_host_cluster_name: self.dedicated_host_cluster_name,
-                page_number: self.page_number,
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeDedicatedHostClustersInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -570,29 +531,21 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeDedicatedHostClustersError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeDedicatedHostClustersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeDedicatedHostClustersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDedicatedHostClusters` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeDedicatedHostClusters`. No description of our own yet: see the official API reference.
@@ -661,13 +614,12 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         DescribeDedicatedHostClustersInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -189,35 +189,37 @@ pub enum DescribeDedicatedHostTypesError {
 pub struct DescribeDedicatedHostTypesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    dedicated_host_type: ::std::option::Option<::std::string::String>,
-    supported_instance_type_family: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeDedicatedHostTypesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeDedicatedHostTypesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDedicatedHostTypesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            dedicated_host_type: ::std::option::Option::None,
-            supported_instance_type_family: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeDedicatedHostTypesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dedicated_host_type: ::std::option::Option::None,
+                supported_instance_type_family: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeDedicatedHostTypesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDedicatedHostTypesBuilder<::std::string::String> {
+    ) -> DescribeDedicatedHostTypesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeDedicatedHostTypesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            dedicated_host_type: self.dedicated_host_type,
-            supported_instance_type_family: self.supported_instance_type_family,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DedicatedHostType`: string. Example: `ddh.sn1ne`.
@@ -225,7 +227,7 @@ impl<RegionId_> DescribeDedicatedHostTypesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_type = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostType`.
@@ -233,7 +235,7 @@ impl<RegionId_> DescribeDedicatedHostTypesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_type = value;
+        self.input.dedicated_host_type = value;
         self
     }
     /// Wire name `SupportedInstanceTypeFamily`: string. Example: `ecs.sn1ne`.
@@ -241,7 +243,9 @@ impl<RegionId_> DescribeDedicatedHostTypesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.supported_instance_type_family = ::std::option::Option::Some(value.into());
+        self.input.supported_instance_type_family = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `SupportedInstanceTypeFamily`.
@@ -249,44 +253,20 @@ impl<RegionId_> DescribeDedicatedHostTypesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.supported_instance_type_family = value;
+        self.input.supported_instance_type_family = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeDedicatedHostTypesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeDedicatedHostTypesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeDedicatedHostTypesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                dedicated_host_type: self.dedicated_host_type,
-                supported_instance_type_family: self.supported_instance_type_family,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeDedicatedHostTypesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -296,29 +276,21 @@ impl<RegionId_> DescribeDedicatedHostTypesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeDedicatedHostTypesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeDedicatedHostTypesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeDedicatedHostTypesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDedicatedHostTypes` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeDedicatedHostTypes`. No description of our own yet: see the official API reference.

@@ -602,74 +602,50 @@ pub enum DescribeDedicatedHostsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDedicatedHostsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    zone_id: ::std::option::Option<::std::string::String>,
-    dedicated_host_ids: ::std::option::Option<::std::string::String>,
-    dedicated_host_name: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<::std::string::String>,
-    dedicated_host_type: ::std::option::Option<::std::string::String>,
-    lock_reason: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    dedicated_host_cluster_id: ::std::option::Option<::std::string::String>,
-    socket_details: ::std::option::Option<::std::string::String>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    query_inventory: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeDedicatedHostsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeDedicatedHostsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDedicatedHostsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            zone_id: ::std::option::Option::None,
-            dedicated_host_ids: ::std::option::Option::None,
-            dedicated_host_name: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            dedicated_host_type: ::std::option::Option::None,
-            lock_reason: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            dedicated_host_cluster_id: ::std::option::Option::None,
-            socket_details: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            query_inventory: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeDedicatedHostsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                zone_id: ::std::option::Option::None,
+                dedicated_host_ids: ::std::option::Option::None,
+                dedicated_host_name: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                dedicated_host_type: ::std::option::Option::None,
+                lock_reason: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                dedicated_host_cluster_id: ::std::option::Option::None,
+                socket_details: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                query_inventory: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDedicatedHostsBuilder<::std::string::String> {
+    ) -> DescribeDedicatedHostsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeDedicatedHostsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            zone_id: self.zone_id,
-            dedicated_host_ids: self.dedicated_host_ids,
-            dedicated_host_name: self.dedicated_host_name,
-            status: self.status,
-            dedicated_host_type: self.dedicated_host_type,
-            lock_reason: self.lock_reason,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            dedicated_host_cluster_id: self.dedicated_host_cluster_id,
-            socket_details: self.socket_details,
-            next_token: self.next_token,
-            max_results: self.max_results,
-            query_inventory: self.query_inventory,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
@@ -677,7 +653,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -685,7 +661,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `DedicatedHostIds`: string. Example: `["dh-bp165p6xk2tlw61e****", "dh-bp1f9vxmno7emy96****"]`.
@@ -693,7 +669,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_ids = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_ids = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostIds`.
@@ -701,7 +677,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_ids = value;
+        self.input.dedicated_host_ids = value;
         self
     }
     /// Wire name `DedicatedHostName`: string. Example: `MyDDHTestName`.
@@ -709,7 +685,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_name = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostName`.
@@ -717,7 +693,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_name = value;
+        self.input.dedicated_host_name = value;
         self
     }
     /// Wire name `Status`: string. Example: `Available`.
@@ -725,7 +701,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -733,7 +709,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `DedicatedHostType`: string. Example: `ddh.g5`.
@@ -741,7 +717,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_type = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostType`.
@@ -749,7 +725,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_type = value;
+        self.input.dedicated_host_type = value;
         self
     }
     /// Wire name `LockReason`: string. Example: `financial`.
@@ -757,7 +733,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.lock_reason = ::std::option::Option::Some(value.into());
+        self.input.lock_reason = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LockReason`.
@@ -765,27 +741,27 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.lock_reason = value;
+        self.input.lock_reason = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-aek3b6jzp66****`.
@@ -793,7 +769,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -801,12 +777,12 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -814,7 +790,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `DedicatedHostClusterId`: string. Example: `dc-bp12wlf6am0vz9v2****`.
@@ -822,7 +798,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_id = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostClusterId`.
@@ -830,7 +806,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_id = value;
+        self.input.dedicated_host_cluster_id = value;
         self
     }
     /// Wire name `SocketDetails`: string. Example: `true`.
@@ -838,7 +814,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.socket_details = ::std::option::Option::Some(value.into());
+        self.input.socket_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SocketDetails`.
@@ -846,7 +822,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.socket_details = value;
+        self.input.socket_details = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `e71d8a535bd9cc11`.
@@ -854,7 +830,7 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -862,77 +838,40 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `QueryInventory`: boolean. The service's default: `False`.
     pub fn query_inventory(mut self, value: bool) -> Self {
-        self.query_inventory = ::std::option::Option::Some(value);
+        self.input.query_inventory = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `QueryInventory`.
     pub fn set_query_inventory(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.query_inventory = value;
+        self.input.query_inventory = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeDedicatedHostsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeDedicatedHostsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                zone_id: self.zone_id,
-                dedicated_host_ids: self.dedicated_host_ids,
-                dedicated_host_name: self.dedicated_host_name,
-                status: self.status,
-                dedicated_host_type: self.dedicated_host_type,
-                lock_reason: self.lock_reason,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-                dedicated_host_cluster_id: self.dedicated_host_cluster_id,
-                socket_details: self.socket_details,
-                next_token: self.next_token,
-                max_results: self.max_results,
-                query_inventory: self.query_inventory,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeDedicatedHostsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -942,29 +881,21 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeDedicatedHostsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeDedicatedHostsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeDedicatedHostsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDedicatedHosts` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeDedicatedHosts`. No description of our own yet: see the official API reference.
@@ -1008,13 +939,12 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeDedicatedHostsInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

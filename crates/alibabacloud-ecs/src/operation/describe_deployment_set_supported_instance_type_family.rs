@@ -73,34 +73,40 @@ pub enum DescribeDeploymentSetSupportedInstanceTypeFamilyError {
 pub struct DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    strategy: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeDeploymentSetSupportedInstanceTypeFamilyInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder<
     ::alibabacloud_runtime::Missing,
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            strategy: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeDeploymentSetSupportedInstanceTypeFamilyInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                strategy: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder<::std::string::String> {
+    ) -> DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder<
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.region_id = value.into();
         DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            strategy: self.strategy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Strategy`: string. Example: `Availability`.
@@ -108,7 +114,7 @@ impl<RegionId_> DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder<RegionId
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.strategy = ::std::option::Option::Some(value.into());
+        self.input.strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Strategy`.
@@ -116,43 +122,20 @@ impl<RegionId_> DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder<RegionId
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.strategy = value;
+        self.input.strategy = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeDeploymentSetSupportedInstanceTypeFamilyInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeDeploymentSetSupportedInstanceTypeFamilyInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                strategy: self.strategy,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeDeploymentSetSupportedInstanceTypeFamilyInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -164,29 +147,21 @@ impl<RegionId_> DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder<RegionId
         >,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDeploymentSetSupportedInstanceTypeFamily` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeDeploymentSetSupportedInstanceTypeFamily`. No description of our own yet: see the official API reference.

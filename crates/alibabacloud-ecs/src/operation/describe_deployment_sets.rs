@@ -224,73 +224,63 @@ pub enum DescribeDeploymentSetsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDeploymentSetsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    deployment_set_ids: ::std::option::Option<::std::string::String>,
-    network_type: ::std::option::Option<::std::string::String>,
-    strategy: ::std::option::Option<::std::string::String>,
-    deployment_set_name: ::std::option::Option<::std::string::String>,
-    granularity: ::std::option::Option<::std::string::String>,
-    domain: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeDeploymentSetsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeDeploymentSetsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDeploymentSetsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            deployment_set_ids: ::std::option::Option::None,
-            network_type: ::std::option::Option::None,
-            strategy: ::std::option::Option::None,
-            deployment_set_name: ::std::option::Option::None,
-            granularity: ::std::option::Option::None,
-            domain: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeDeploymentSetsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                deployment_set_ids: ::std::option::Option::None,
+                network_type: ::std::option::Option::None,
+                strategy: ::std::option::Option::None,
+                deployment_set_name: ::std::option::Option::None,
+                granularity: ::std::option::Option::None,
+                domain: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDeploymentSetsBuilder<::std::string::String> {
+    ) -> DescribeDeploymentSetsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeDeploymentSetsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
-            deployment_set_ids: self.deployment_set_ids,
-            network_type: self.network_type,
-            strategy: self.strategy,
-            deployment_set_name: self.deployment_set_name,
-            granularity: self.granularity,
-            domain: self.domain,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `DeploymentSetIds`: string. Example: `["ds-bp67acfmxazb4ph****", "ds-bp67acfmxazb4pi****", … "ds-bp67acfmxazb4pj****"]`.
@@ -298,7 +288,7 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.deployment_set_ids = ::std::option::Option::Some(value.into());
+        self.input.deployment_set_ids = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DeploymentSetIds`.
@@ -306,7 +296,7 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.deployment_set_ids = value;
+        self.input.deployment_set_ids = value;
         self
     }
     /// Wire name `NetworkType`: string. Example: `null`.
@@ -314,7 +304,7 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.network_type = ::std::option::Option::Some(value.into());
+        self.input.network_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NetworkType`.
@@ -322,7 +312,7 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.network_type = value;
+        self.input.network_type = value;
         self
     }
     /// Wire name `Strategy`: string. Example: `Availability`.
@@ -330,7 +320,7 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.strategy = ::std::option::Option::Some(value.into());
+        self.input.strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Strategy`.
@@ -338,7 +328,7 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.strategy = value;
+        self.input.strategy = value;
         self
     }
     /// Wire name `DeploymentSetName`: string. Example: `testDeploymentSetName`.
@@ -346,7 +336,7 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.deployment_set_name = ::std::option::Option::Some(value.into());
+        self.input.deployment_set_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DeploymentSetName`.
@@ -354,7 +344,7 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.deployment_set_name = value;
+        self.input.deployment_set_name = value;
         self
     }
     /// Wire name `Granularity`: string. Example: `null`.
@@ -362,7 +352,7 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.granularity = ::std::option::Option::Some(value.into());
+        self.input.granularity = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Granularity`.
@@ -370,7 +360,7 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.granularity = value;
+        self.input.granularity = value;
         self
     }
     /// Wire name `Domain`: string. Example: `null`.
@@ -378,7 +368,7 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.domain = ::std::option::Option::Some(value.into());
+        self.input.domain = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Domain`.
@@ -386,50 +376,20 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.domain = value;
+        self.input.domain = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeDeploymentSetsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeDeploymentSetsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                page_number: self.page_number,
-                page_size: self.page_size,
-                deployment_set_ids: self.deployment_set_ids,
-                network_type: self.network_type,
-                strategy: self.strategy,
-                deployment_set_name: self.deployment_set_name,
-                granularity: self.granularity,
-                domain: self.domain,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeDeploymentSetsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -439,29 +399,21 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeDeploymentSetsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeDeploymentSetsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeDeploymentSetsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDeploymentSets` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeDeploymentSets`. No description of our own yet: see the official API reference.
@@ -522,13 +474,12 @@ impl<RegionId_> DescribeDeploymentSetsBuilder<RegionId_> {
         DescribeDeploymentSetsInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -130,46 +130,44 @@ pub enum DescribeDiagnosticMetricsError {
 pub struct DescribeDiagnosticMetricsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    metric_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    resource_type: ::std::option::Option<ResourceType>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeDiagnosticMetricsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeDiagnosticMetricsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDiagnosticMetricsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            metric_ids: ::std::option::Option::None,
-            resource_type: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeDiagnosticMetricsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                metric_ids: ::std::option::Option::None,
+                resource_type: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeDiagnosticMetricsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDiagnosticMetricsBuilder<::std::string::String> {
+    ) -> DescribeDiagnosticMetricsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeDiagnosticMetricsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            metric_ids: self.metric_ids,
-            resource_type: self.resource_type,
-            next_token: self.next_token,
-            max_results: self.max_results,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MetricIds`: list of string.
     pub fn metric_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.metric_ids = ::std::option::Option::Some(value);
+        self.input.metric_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MetricIds`.
@@ -177,7 +175,7 @@ impl<RegionId_> DescribeDiagnosticMetricsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.metric_ids = value;
+        self.input.metric_ids = value;
         self
     }
     /// Wire name `ResourceType`: [`ResourceType`]. Example: `instance`.
@@ -185,7 +183,7 @@ impl<RegionId_> DescribeDiagnosticMetricsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<ResourceType>,
     ) -> Self {
-        self.resource_type = ::std::option::Option::Some(value.into());
+        self.input.resource_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceType`.
@@ -193,7 +191,7 @@ impl<RegionId_> DescribeDiagnosticMetricsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<ResourceType>,
     ) -> Self {
-        self.resource_type = value;
+        self.input.resource_type = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
@@ -201,7 +199,7 @@ impl<RegionId_> DescribeDiagnosticMetricsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -209,56 +207,30 @@ impl<RegionId_> DescribeDiagnosticMetricsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeDiagnosticMetricsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeDiagnosticMetricsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeDiagnosticMetricsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                metric_ids: self.metric_ids,
-                resource_type: self.resource_type,
-                next_token: self.next_token,
-                max_results: self.max_results,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeDiagnosticMetricsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -268,29 +240,21 @@ impl<RegionId_> DescribeDiagnosticMetricsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeDiagnosticMetricsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeDiagnosticMetricsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeDiagnosticMetricsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDiagnosticMetrics` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeDiagnosticMetrics`. No description of our own yet: see the official API reference.
@@ -336,13 +300,12 @@ impl<RegionId_> DescribeDiagnosticMetricsBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeDiagnosticMetricsInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

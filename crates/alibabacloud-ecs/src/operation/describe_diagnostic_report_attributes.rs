@@ -188,10 +188,10 @@ pub struct DescribeDiagnosticReportAttributesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ReportId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    report_id: ReportId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeDiagnosticReportAttributesInput,
+    state: ::std::marker::PhantomData<(RegionId_, ReportId_)>,
 }
 impl DescribeDiagnosticReportAttributesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -199,10 +199,13 @@ impl DescribeDiagnosticReportAttributesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDiagnosticReportAttributesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            report_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeDiagnosticReportAttributesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                report_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -212,69 +215,48 @@ impl<
 > DescribeDiagnosticReportAttributesBuilder<RegionId_, ReportId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDiagnosticReportAttributesBuilder<::std::string::String, ReportId_> {
+    ) -> DescribeDiagnosticReportAttributesBuilder<
+        ::alibabacloud_runtime::Set,
+        ReportId_,
+    > {
+        self.input.region_id = value.into();
         DescribeDiagnosticReportAttributesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            report_id: self.report_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ReportId`: string, required. Example: `dr-i-uf6i0tv2refv8wz*****`.
     pub fn report_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDiagnosticReportAttributesBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeDiagnosticReportAttributesBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.report_id = value.into();
         DescribeDiagnosticReportAttributesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            report_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ReportId_,
-> DescribeDiagnosticReportAttributesBuilder<RegionId_, ReportId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeDiagnosticReportAttributesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ReportId_: self::required::ReportId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeDiagnosticReportAttributesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                report_id: <ReportId_ as self::required::ReportId<
-                    ::std::string::String,
-                >>::into_value(self.report_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeDiagnosticReportAttributesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ReportId_: self::required::ReportId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ReportId_: self::required::ReportId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -284,45 +266,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeDiagnosticReportAttributesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ReportId_: self::required::ReportId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ReportId_: self::required::ReportId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeDiagnosticReportAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeDiagnosticReportAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDiagnosticReportAttributes` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ReportId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ReportId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDiagnosticReportAttributes` needs its required parameter `ReportId`",
         label = "`ReportId` is not set",
         note = "set it with `.report_id(…)` before this call"
     )]
-    pub trait ReportId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ReportId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ReportId {}
+    impl ReportId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeDiagnosticReportAttributes`. No description of our own yet: see the official API reference.

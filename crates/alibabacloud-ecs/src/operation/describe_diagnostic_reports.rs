@@ -240,52 +240,46 @@ pub enum DescribeDiagnosticReportsError {
 pub struct DescribeDiagnosticReportsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    report_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    resource_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    status: ::std::option::Option<Status>,
-    severity: ::std::option::Option<Severity>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeDiagnosticReportsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeDiagnosticReportsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDiagnosticReportsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            report_ids: ::std::option::Option::None,
-            resource_ids: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            severity: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeDiagnosticReportsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                report_ids: ::std::option::Option::None,
+                resource_ids: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                severity: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeDiagnosticReportsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDiagnosticReportsBuilder<::std::string::String> {
+    ) -> DescribeDiagnosticReportsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeDiagnosticReportsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            report_ids: self.report_ids,
-            resource_ids: self.resource_ids,
-            status: self.status,
-            severity: self.severity,
-            next_token: self.next_token,
-            max_results: self.max_results,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ReportIds`: list of string.
     pub fn report_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.report_ids = ::std::option::Option::Some(value);
+        self.input.report_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ReportIds`.
@@ -293,7 +287,7 @@ impl<RegionId_> DescribeDiagnosticReportsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.report_ids = value;
+        self.input.report_ids = value;
         self
     }
     /// Wire name `ResourceIds`: list of string.
@@ -301,7 +295,7 @@ impl<RegionId_> DescribeDiagnosticReportsBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.resource_ids = ::std::option::Option::Some(value);
+        self.input.resource_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ResourceIds`.
@@ -309,27 +303,27 @@ impl<RegionId_> DescribeDiagnosticReportsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.resource_ids = value;
+        self.input.resource_ids = value;
         self
     }
     /// Wire name `Status`: [`Status`]. Example: `Finished`.
     pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
     pub fn set_status(mut self, value: ::std::option::Option<Status>) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `Severity`: [`Severity`]. Example: `Normal`.
     pub fn severity(mut self, value: impl ::std::convert::Into<Severity>) -> Self {
-        self.severity = ::std::option::Option::Some(value.into());
+        self.input.severity = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Severity`.
     pub fn set_severity(mut self, value: ::std::option::Option<Severity>) -> Self {
-        self.severity = value;
+        self.input.severity = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
@@ -337,7 +331,7 @@ impl<RegionId_> DescribeDiagnosticReportsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -345,58 +339,30 @@ impl<RegionId_> DescribeDiagnosticReportsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeDiagnosticReportsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeDiagnosticReportsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeDiagnosticReportsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                report_ids: self.report_ids,
-                resource_ids: self.resource_ids,
-                status: self.status,
-                severity: self.severity,
-                next_token: self.next_token,
-                max_results: self.max_results,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeDiagnosticReportsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -406,29 +372,21 @@ impl<RegionId_> DescribeDiagnosticReportsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeDiagnosticReportsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeDiagnosticReportsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeDiagnosticReportsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDiagnosticReports` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeDiagnosticReports`. No description of our own yet: see the official API reference.
@@ -474,13 +432,12 @@ impl<RegionId_> DescribeDiagnosticReportsBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeDiagnosticReportsInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -167,12 +167,10 @@ pub struct DescribeDiskMonitorDataBuilder<
     StartTime_ = ::alibabacloud_runtime::Missing,
     EndTime_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    disk_id: DiskId_,
-    start_time: StartTime_,
-    end_time: EndTime_,
-    period: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeDiskMonitorDataInput,
+    state: ::std::marker::PhantomData<(DiskId_, StartTime_, EndTime_)>,
 }
 impl DescribeDiskMonitorDataBuilder<
     ::alibabacloud_runtime::Missing,
@@ -181,12 +179,15 @@ impl DescribeDiskMonitorDataBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDiskMonitorDataBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            disk_id: ::alibabacloud_runtime::Missing,
-            start_time: ::alibabacloud_runtime::Missing,
-            end_time: ::alibabacloud_runtime::Missing,
-            period: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeDiskMonitorDataInput {
+                disk_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                start_time: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                end_time: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                period: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -197,104 +198,74 @@ impl<
 > DescribeDiskMonitorDataBuilder<DiskId_, StartTime_, EndTime_> {
     /// Wire name `DiskId`: string, required. Example: `d-bp1bq5g3dxxo1x4o****`.
     pub fn disk_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDiskMonitorDataBuilder<::std::string::String, StartTime_, EndTime_> {
+    ) -> DescribeDiskMonitorDataBuilder<
+        ::alibabacloud_runtime::Set,
+        StartTime_,
+        EndTime_,
+    > {
+        self.input.disk_id = value.into();
         DescribeDiskMonitorDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            disk_id: value.into(),
-            start_time: self.start_time,
-            end_time: self.end_time,
-            period: self.period,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `StartTime`: string, required. Example: `2014-07-23T12:07:00Z`.
     pub fn start_time(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDiskMonitorDataBuilder<DiskId_, ::std::string::String, EndTime_> {
+    ) -> DescribeDiskMonitorDataBuilder<DiskId_, ::alibabacloud_runtime::Set, EndTime_> {
+        self.input.start_time = value.into();
         DescribeDiskMonitorDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            disk_id: self.disk_id,
-            start_time: value.into(),
-            end_time: self.end_time,
-            period: self.period,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EndTime`: string, required. Example: `2014-07-23T12:09:00Z`.
     pub fn end_time(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDiskMonitorDataBuilder<DiskId_, StartTime_, ::std::string::String> {
+    ) -> DescribeDiskMonitorDataBuilder<
+        DiskId_,
+        StartTime_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.end_time = value.into();
         DescribeDiskMonitorDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            disk_id: self.disk_id,
-            start_time: self.start_time,
-            end_time: value.into(),
-            period: self.period,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Period`: 32-bit integer. Documented values: `60`, `600`, `3600`. The service's default: `60`. Example: `60`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    DiskId_,
-    StartTime_,
-    EndTime_,
-> DescribeDiskMonitorDataBuilder<DiskId_, StartTime_, EndTime_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeDiskMonitorDataInput,
-    )
-    where
-        DiskId_: self::required::DiskId<::std::string::String>,
-        StartTime_: self::required::StartTime<::std::string::String>,
-        EndTime_: self::required::EndTime<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeDiskMonitorDataInput {
-                disk_id: <DiskId_ as self::required::DiskId<
-                    ::std::string::String,
-                >>::into_value(self.disk_id),
-                start_time: <StartTime_ as self::required::StartTime<
-                    ::std::string::String,
-                >>::into_value(self.start_time),
-                end_time: <EndTime_ as self::required::EndTime<
-                    ::std::string::String,
-                >>::into_value(self.end_time),
-                period: self.period,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeDiskMonitorDataInput
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
-        StartTime_: self::required::StartTime<::std::string::String>,
-        EndTime_: self::required::EndTime<::std::string::String>,
+        DiskId_: self::required::DiskId,
+        StartTime_: self::required::StartTime,
+        EndTime_: self::required::EndTime,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -304,61 +275,39 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeDiskMonitorDataError>,
     >
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
-        StartTime_: self::required::StartTime<::std::string::String>,
-        EndTime_: self::required::EndTime<::std::string::String>,
+        DiskId_: self::required::DiskId,
+        StartTime_: self::required::StartTime,
+        EndTime_: self::required::EndTime,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeDiskMonitorDataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeDiskMonitorDataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `DiskId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDiskMonitorData` needs its required parameter `DiskId`",
         label = "`DiskId` is not set",
         note = "set it with `.disk_id(…)` before this call"
     )]
-    pub trait DiskId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `StartTime` once it is set, so `send` and `build` can require it.
+    pub trait DiskId {}
+    impl DiskId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `StartTime` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDiskMonitorData` needs its required parameter `StartTime`",
         label = "`StartTime` is not set",
         note = "set it with `.start_time(…)` before this call"
     )]
-    pub trait StartTime<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `EndTime` once it is set, so `send` and `build` can require it.
+    pub trait StartTime {}
+    impl StartTime for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `EndTime` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDiskMonitorData` needs its required parameter `EndTime`",
         label = "`EndTime` is not set",
         note = "set it with `.end_time(…)` before this call"
     )]
-    pub trait EndTime<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::DiskId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::StartTime<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::EndTime<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait EndTime {}
+    impl EndTime for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeDiskMonitorData`. No description of our own yet: see the official API reference.

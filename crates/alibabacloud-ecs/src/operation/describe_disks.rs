@@ -593,125 +593,67 @@ pub enum DescribeDisksError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDisksBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    zone_id: ::std::option::Option<::std::string::String>,
-    disk_ids: ::std::option::Option<::std::string::String>,
-    instance_id: ::std::option::Option<::std::string::String>,
-    disk_type: ::std::option::Option<::std::string::String>,
-    category: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<::std::string::String>,
-    snapshot_id: ::std::option::Option<::std::string::String>,
-    portable: ::std::option::Option<bool>,
-    delete_with_instance: ::std::option::Option<bool>,
-    delete_auto_snapshot: ::std::option::Option<bool>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    disk_name: ::std::option::Option<::std::string::String>,
-    auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
-    enable_auto_snapshot: ::std::option::Option<bool>,
-    enable_automated_snapshot_policy: ::std::option::Option<bool>,
-    disk_charge_type: ::std::option::Option<::std::string::String>,
-    lock_reason: ::std::option::Option<::std::string::String>,
-    filter_1_key: ::std::option::Option<::std::string::String>,
-    filter_2_key: ::std::option::Option<::std::string::String>,
-    filter_1_value: ::std::option::Option<::std::string::String>,
-    filter_2_value: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    enable_shared: ::std::option::Option<bool>,
-    encrypted: ::std::option::Option<bool>,
-    dry_run: ::std::option::Option<bool>,
-    kms_key_id: ::std::option::Option<::std::string::String>,
-    multi_attach: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    additional_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeDisksInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeDisksBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDisksBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            zone_id: ::std::option::Option::None,
-            disk_ids: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
-            disk_type: ::std::option::Option::None,
-            category: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            snapshot_id: ::std::option::Option::None,
-            portable: ::std::option::Option::None,
-            delete_with_instance: ::std::option::Option::None,
-            delete_auto_snapshot: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            disk_name: ::std::option::Option::None,
-            auto_snapshot_policy_id: ::std::option::Option::None,
-            enable_auto_snapshot: ::std::option::Option::None,
-            enable_automated_snapshot_policy: ::std::option::Option::None,
-            disk_charge_type: ::std::option::Option::None,
-            lock_reason: ::std::option::Option::None,
-            filter_1_key: ::std::option::Option::None,
-            filter_2_key: ::std::option::Option::None,
-            filter_1_value: ::std::option::Option::None,
-            filter_2_value: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            enable_shared: ::std::option::Option::None,
-            encrypted: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
-            kms_key_id: ::std::option::Option::None,
-            multi_attach: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            additional_attributes: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeDisksInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                zone_id: ::std::option::Option::None,
+                disk_ids: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                disk_type: ::std::option::Option::None,
+                category: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                snapshot_id: ::std::option::Option::None,
+                portable: ::std::option::Option::None,
+                delete_with_instance: ::std::option::Option::None,
+                delete_auto_snapshot: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                disk_name: ::std::option::Option::None,
+                auto_snapshot_policy_id: ::std::option::Option::None,
+                enable_auto_snapshot: ::std::option::Option::None,
+                enable_automated_snapshot_policy: ::std::option::Option::None,
+                disk_charge_type: ::std::option::Option::None,
+                lock_reason: ::std::option::Option::None,
+                filter_1_key: ::std::option::Option::None,
+                filter_2_key: ::std::option::Option::None,
+                filter_1_value: ::std::option::Option::None,
+                filter_2_value: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                enable_shared: ::std::option::Option::None,
+                encrypted: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                multi_attach: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                additional_attributes: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeDisksBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDisksBuilder<::std::string::String> {
+    ) -> DescribeDisksBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeDisksBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            zone_id: self.zone_id,
-            disk_ids: self.disk_ids,
-            instance_id: self.instance_id,
-            disk_type: self.disk_type,
-            category: self.category,
-            status: self.status,
-            snapshot_id: self.snapshot_id,
-            portable: self.portable,
-            delete_with_instance: self.delete_with_instance,
-            delete_auto_snapshot: self.delete_auto_snapshot,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            next_token: self.next_token,
-            max_results: self.max_results,
-            disk_name: self.disk_name,
-            auto_snapshot_policy_id: self.auto_snapshot_policy_id,
-            enable_auto_snapshot: self.enable_auto_snapshot,
-            enable_automated_snapshot_policy: self.enable_automated_snapshot_policy,
-            disk_charge_type: self.disk_charge_type,
-            lock_reason: self.lock_reason,
-            filter_1_key: self.filter_1_key,
-            filter_2_key: self.filter_2_key,
-            filter_1_value: self.filter_1_value,
-            filter_2_value: self.filter_2_value,
-            resource_group_id: self.resource_group_id,
-            enable_shared: self.enable_shared,
-            encrypted: self.encrypted,
-            dry_run: self.dry_run,
-            kms_key_id: self.kms_key_id,
-            multi_attach: self.multi_attach,
-            tag: self.tag,
-            additional_attributes: self.additional_attributes,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
@@ -719,7 +661,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -727,7 +669,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `DiskIds`: string. Example: `["d-bp67acfmxazb4p****", "d-bp67acfmxazb4g****", … "d-bp67acfmxazb4d****"]`.
@@ -735,7 +677,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.disk_ids = ::std::option::Option::Some(value.into());
+        self.input.disk_ids = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DiskIds`.
@@ -743,7 +685,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.disk_ids = value;
+        self.input.disk_ids = value;
         self
     }
     /// Wire name `InstanceId`: string. Example: `i-bp67acfmxazb4q****`.
@@ -751,7 +693,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -759,7 +701,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `DiskType`: string. Example: `all`.
@@ -767,7 +709,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.disk_type = ::std::option::Option::Some(value.into());
+        self.input.disk_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DiskType`.
@@ -775,7 +717,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.disk_type = value;
+        self.input.disk_type = value;
         self
     }
     /// Wire name `Category`: string. Example: `all`.
@@ -783,7 +725,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.category = ::std::option::Option::Some(value.into());
+        self.input.category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Category`.
@@ -791,7 +733,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.category = value;
+        self.input.category = value;
         self
     }
     /// Wire name `Status`: string. Example: `All`.
@@ -799,7 +741,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -807,7 +749,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `SnapshotId`: string. Example: `s-bp67acfmxazb4p****`.
@@ -815,7 +757,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.snapshot_id = ::std::option::Option::Some(value.into());
+        self.input.snapshot_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SnapshotId`.
@@ -823,22 +765,22 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.snapshot_id = value;
+        self.input.snapshot_id = value;
         self
     }
     /// Wire name `Portable`: boolean. Example: `false`.
     pub fn portable(mut self, value: bool) -> Self {
-        self.portable = ::std::option::Option::Some(value);
+        self.input.portable = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Portable`.
     pub fn set_portable(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.portable = value;
+        self.input.portable = value;
         self
     }
     /// Wire name `DeleteWithInstance`: boolean. Example: `false`.
     pub fn delete_with_instance(mut self, value: bool) -> Self {
-        self.delete_with_instance = ::std::option::Option::Some(value);
+        self.input.delete_with_instance = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeleteWithInstance`.
@@ -846,12 +788,12 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.delete_with_instance = value;
+        self.input.delete_with_instance = value;
         self
     }
     /// Wire name `DeleteAutoSnapshot`: boolean. Example: `false`.
     pub fn delete_auto_snapshot(mut self, value: bool) -> Self {
-        self.delete_auto_snapshot = ::std::option::Option::Some(value);
+        self.input.delete_auto_snapshot = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeleteAutoSnapshot`.
@@ -859,27 +801,27 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.delete_auto_snapshot = value;
+        self.input.delete_auto_snapshot = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -887,7 +829,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -895,17 +837,17 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. Example: `50`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `DiskName`: string. Example: `testDiskName`.
@@ -913,7 +855,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.disk_name = ::std::option::Option::Some(value.into());
+        self.input.disk_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DiskName`.
@@ -921,7 +863,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.disk_name = value;
+        self.input.disk_name = value;
         self
     }
     /// Wire name `AutoSnapshotPolicyId`: string. Example: `sp-m5e2w2jutw8bv31****`.
@@ -929,7 +871,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_snapshot_policy_id = ::std::option::Option::Some(value.into());
+        self.input.auto_snapshot_policy_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AutoSnapshotPolicyId`.
@@ -937,12 +879,12 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_snapshot_policy_id = value;
+        self.input.auto_snapshot_policy_id = value;
         self
     }
     /// Wire name `EnableAutoSnapshot`: boolean. Example: `true`.
     pub fn enable_auto_snapshot(mut self, value: bool) -> Self {
-        self.enable_auto_snapshot = ::std::option::Option::Some(value);
+        self.input.enable_auto_snapshot = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableAutoSnapshot`.
@@ -950,12 +892,12 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.enable_auto_snapshot = value;
+        self.input.enable_auto_snapshot = value;
         self
     }
     /// Wire name `EnableAutomatedSnapshotPolicy`: boolean. Example: `false`.
     pub fn enable_automated_snapshot_policy(mut self, value: bool) -> Self {
-        self.enable_automated_snapshot_policy = ::std::option::Option::Some(value);
+        self.input.enable_automated_snapshot_policy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableAutomatedSnapshotPolicy`.
@@ -963,7 +905,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.enable_automated_snapshot_policy = value;
+        self.input.enable_automated_snapshot_policy = value;
         self
     }
     /// Wire name `DiskChargeType`: string. Example: `PostPaid`.
@@ -971,7 +913,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.disk_charge_type = ::std::option::Option::Some(value.into());
+        self.input.disk_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DiskChargeType`.
@@ -979,7 +921,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.disk_charge_type = value;
+        self.input.disk_charge_type = value;
         self
     }
     /// Wire name `LockReason`: string. Example: `recycling`.
@@ -987,7 +929,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.lock_reason = ::std::option::Option::Some(value.into());
+        self.input.lock_reason = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LockReason`.
@@ -995,7 +937,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.lock_reason = value;
+        self.input.lock_reason = value;
         self
     }
     /// Wire name `Filter.1.Key`: string. Example: `CreationStartTime`.
@@ -1003,7 +945,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_1_key = ::std::option::Option::Some(value.into());
+        self.input.filter_1_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.1.Key`.
@@ -1011,7 +953,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_1_key = value;
+        self.input.filter_1_key = value;
         self
     }
     /// Wire name `Filter.2.Key`: string. Example: `CreationEndTime`.
@@ -1019,7 +961,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_2_key = ::std::option::Option::Some(value.into());
+        self.input.filter_2_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.2.Key`.
@@ -1027,7 +969,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_2_key = value;
+        self.input.filter_2_key = value;
         self
     }
     /// Wire name `Filter.1.Value`: string. Example: `2017-12-05T22:40Z`.
@@ -1035,7 +977,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_1_value = ::std::option::Option::Some(value.into());
+        self.input.filter_1_value = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.1.Value`.
@@ -1043,7 +985,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_1_value = value;
+        self.input.filter_1_value = value;
         self
     }
     /// Wire name `Filter.2.Value`: string. Example: `2017-12-06T22:40Z`.
@@ -1051,7 +993,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_2_value = ::std::option::Option::Some(value.into());
+        self.input.filter_2_value = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.2.Value`.
@@ -1059,7 +1001,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_2_value = value;
+        self.input.filter_2_value = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -1067,7 +1009,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -1075,37 +1017,37 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `EnableShared`: boolean. Example: `false`.
     pub fn enable_shared(mut self, value: bool) -> Self {
-        self.enable_shared = ::std::option::Option::Some(value);
+        self.input.enable_shared = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableShared`.
     pub fn set_enable_shared(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.enable_shared = value;
+        self.input.enable_shared = value;
         self
     }
     /// Wire name `Encrypted`: boolean. Example: `false`.
     pub fn encrypted(mut self, value: bool) -> Self {
-        self.encrypted = ::std::option::Option::Some(value);
+        self.input.encrypted = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Encrypted`.
     pub fn set_encrypted(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.encrypted = value;
+        self.input.encrypted = value;
         self
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `KMSKeyId`: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`.
@@ -1113,7 +1055,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.kms_key_id = ::std::option::Option::Some(value.into());
+        self.input.kms_key_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KMSKeyId`.
@@ -1121,7 +1063,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.kms_key_id = value;
+        self.input.kms_key_id = value;
         self
     }
     /// Wire name `MultiAttach`: string. Example: `Disabled`.
@@ -1129,7 +1071,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.multi_attach = ::std::option::Option::Some(value.into());
+        self.input.multi_attach = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MultiAttach`.
@@ -1137,12 +1079,12 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.multi_attach = value;
+        self.input.multi_attach = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -1150,7 +1092,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `AdditionalAttributes`: list of string. Example: `IOPS`.
@@ -1158,7 +1100,7 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.additional_attributes = ::std::option::Option::Some(value);
+        self.input.additional_attributes = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AdditionalAttributes`.
@@ -1166,70 +1108,20 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.additional_attributes = value;
+        self.input.additional_attributes = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeDisksBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeDisksInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeDisksInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                zone_id: self.zone_id,
-                disk_ids: self.disk_ids,
-                instance_id: self.instance_id,
-                disk_type: self.disk_type,
-                category: self.category,
-                status: self.status,
-                snapshot_id: self.snapshot_id,
-                portable: self.portable,
-                delete_with_instance: self.delete_with_instance,
-                delete_auto_snapshot: self.delete_auto_snapshot,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                next_token: self.next_token,
-                max_results: self.max_results,
-                disk_name: self.disk_name,
-                auto_snapshot_policy_id: self.auto_snapshot_policy_id,
-                enable_auto_snapshot: self.enable_auto_snapshot,
-                enable_automated_snapshot_policy: self.enable_automated_snapshot_policy,
-                disk_charge_type: self.disk_charge_type,
-                lock_reason: self.lock_reason,
-                filter_1_key: self.filter_1_key,
-                filter_2_key: self.filter_2_key,
-                filter_1_value: self.filter_1_value,
-                filter_2_value: self.filter_2_value,
-                resource_group_id: self.resource_group_id,
-                enable_shared: self.enable_shared,
-                encrypted: self.encrypted,
-                dry_run: self.dry_run,
-                kms_key_id: self.kms_key_id,
-                multi_attach: self.multi_attach,
-                tag: self.tag,
-                additional_attributes: self.additional_attributes,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeDisksInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -1239,29 +1131,21 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeDisksError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeDisksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeDisksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDisks` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeDisks`. No description of our own yet: see the official API reference.
@@ -1303,13 +1187,12 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeDisksInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

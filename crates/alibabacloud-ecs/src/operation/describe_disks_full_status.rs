@@ -277,62 +277,46 @@ pub enum DescribeDisksFullStatusError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeDisksFullStatusBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    status: ::std::option::Option<::std::string::String>,
-    health_status: ::std::option::Option<::std::string::String>,
-    event_type: ::std::option::Option<::std::string::String>,
-    event_time_start: ::std::option::Option<::std::string::String>,
-    event_time_end: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    disk_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    event_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeDisksFullStatusInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeDisksFullStatusBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDisksFullStatusBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            status: ::std::option::Option::None,
-            health_status: ::std::option::Option::None,
-            event_type: ::std::option::Option::None,
-            event_time_start: ::std::option::Option::None,
-            event_time_end: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            disk_id: ::std::option::Option::None,
-            event_id: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeDisksFullStatusInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                status: ::std::option::Option::None,
+                health_status: ::std::option::Option::None,
+                event_type: ::std::option::Option::None,
+                event_time_start: ::std::option::Option::None,
+                event_time_end: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                disk_id: ::std::option::Option::None,
+                event_id: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDisksFullStatusBuilder<::std::string::String> {
+    ) -> DescribeDisksFullStatusBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeDisksFullStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            status: self.status,
-            health_status: self.health_status,
-            event_type: self.event_type,
-            event_time_start: self.event_time_start,
-            event_time_end: self.event_time_end,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            disk_id: self.disk_id,
-            event_id: self.event_id,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Status`: string. Example: `Available`.
@@ -340,7 +324,7 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -348,7 +332,7 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `HealthStatus`: string. Example: `Warning`.
@@ -356,7 +340,7 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_status = ::std::option::Option::Some(value.into());
+        self.input.health_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthStatus`.
@@ -364,7 +348,7 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_status = value;
+        self.input.health_status = value;
         self
     }
     /// Wire name `EventType`: string. Example: `Stalled`.
@@ -372,7 +356,7 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.event_type = ::std::option::Option::Some(value.into());
+        self.input.event_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EventType`.
@@ -380,7 +364,7 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.event_type = value;
+        self.input.event_type = value;
         self
     }
     /// Wire name `EventTime.Start`: string. Example: `2018-05-06T02:43:10Z`.
@@ -388,7 +372,7 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.event_time_start = ::std::option::Option::Some(value.into());
+        self.input.event_time_start = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EventTime.Start`.
@@ -396,7 +380,7 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.event_time_start = value;
+        self.input.event_time_start = value;
         self
     }
     /// Wire name `EventTime.End`: string. Example: `2018-05-08T02:48:52Z`.
@@ -404,7 +388,7 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.event_time_end = ::std::option::Option::Some(value.into());
+        self.input.event_time_end = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EventTime.End`.
@@ -412,32 +396,32 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.event_time_end = value;
+        self.input.event_time_end = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `DiskId`: list of string. Example: `d-bp67acfmxazb4p****`.
     pub fn disk_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.disk_id = ::std::option::Option::Some(value);
+        self.input.disk_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DiskId`.
@@ -445,12 +429,12 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.disk_id = value;
+        self.input.disk_id = value;
         self
     }
     /// Wire name `EventId`: list of string. Example: `e-bp67acfmxazb4p****`.
     pub fn event_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.event_id = ::std::option::Option::Some(value);
+        self.input.event_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EventId`.
@@ -458,7 +442,7 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.event_id = value;
+        self.input.event_id = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-aek2kkmhmhs****`.
@@ -466,7 +450,7 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -474,12 +458,12 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -487,53 +471,20 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeDisksFullStatusInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeDisksFullStatusInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                status: self.status,
-                health_status: self.health_status,
-                event_type: self.event_type,
-                event_time_start: self.event_time_start,
-                event_time_end: self.event_time_end,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                disk_id: self.disk_id,
-                event_id: self.event_id,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeDisksFullStatusInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -543,29 +494,21 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeDisksFullStatusError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeDisksFullStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeDisksFullStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDisksFullStatus` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeDisksFullStatus`. No description of our own yet: see the official API reference.
@@ -629,13 +572,12 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         DescribeDisksFullStatusInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

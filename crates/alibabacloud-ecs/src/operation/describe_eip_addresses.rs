@@ -222,71 +222,49 @@ pub enum DescribeEipAddressesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeEipAddressesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    status: ::std::option::Option<::std::string::String>,
-    eip_address: ::std::option::Option<::std::string::String>,
-    allocation_id: ::std::option::Option<::std::string::String>,
-    isp: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    filter_1_key: ::std::option::Option<::std::string::String>,
-    filter_2_key: ::std::option::Option<::std::string::String>,
-    filter_1_value: ::std::option::Option<::std::string::String>,
-    filter_2_value: ::std::option::Option<::std::string::String>,
-    lock_reason: ::std::option::Option<::std::string::String>,
-    associated_instance_type: ::std::option::Option<::std::string::String>,
-    associated_instance_id: ::std::option::Option<::std::string::String>,
-    charge_type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeEipAddressesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeEipAddressesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeEipAddressesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            status: ::std::option::Option::None,
-            eip_address: ::std::option::Option::None,
-            allocation_id: ::std::option::Option::None,
-            isp: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            filter_1_key: ::std::option::Option::None,
-            filter_2_key: ::std::option::Option::None,
-            filter_1_value: ::std::option::Option::None,
-            filter_2_value: ::std::option::Option::None,
-            lock_reason: ::std::option::Option::None,
-            associated_instance_type: ::std::option::Option::None,
-            associated_instance_id: ::std::option::Option::None,
-            charge_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeEipAddressesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                status: ::std::option::Option::None,
+                eip_address: ::std::option::Option::None,
+                allocation_id: ::std::option::Option::None,
+                isp: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                filter_1_key: ::std::option::Option::None,
+                filter_2_key: ::std::option::Option::None,
+                filter_1_value: ::std::option::Option::None,
+                filter_2_value: ::std::option::Option::None,
+                lock_reason: ::std::option::Option::None,
+                associated_instance_type: ::std::option::Option::None,
+                associated_instance_id: ::std::option::Option::None,
+                charge_type: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeEipAddressesBuilder<::std::string::String> {
+    ) -> DescribeEipAddressesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeEipAddressesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            status: self.status,
-            eip_address: self.eip_address,
-            allocation_id: self.allocation_id,
-            isp: self.isp,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            filter_1_key: self.filter_1_key,
-            filter_2_key: self.filter_2_key,
-            filter_1_value: self.filter_1_value,
-            filter_2_value: self.filter_2_value,
-            lock_reason: self.lock_reason,
-            associated_instance_type: self.associated_instance_type,
-            associated_instance_id: self.associated_instance_id,
-            charge_type: self.charge_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Status`: string.
@@ -294,7 +272,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -302,7 +280,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `EipAddress`: string.
@@ -310,7 +288,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.eip_address = ::std::option::Option::Some(value.into());
+        self.input.eip_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EipAddress`.
@@ -318,7 +296,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.eip_address = value;
+        self.input.eip_address = value;
         self
     }
     /// Wire name `AllocationId`: string.
@@ -326,7 +304,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.allocation_id = ::std::option::Option::Some(value.into());
+        self.input.allocation_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AllocationId`.
@@ -334,7 +312,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.allocation_id = value;
+        self.input.allocation_id = value;
         self
     }
     /// Wire name `ISP`: string.
@@ -342,7 +320,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.isp = ::std::option::Option::Some(value.into());
+        self.input.isp = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ISP`.
@@ -350,27 +328,27 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.isp = value;
+        self.input.isp = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `Filter.1.Key`: string.
@@ -378,7 +356,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_1_key = ::std::option::Option::Some(value.into());
+        self.input.filter_1_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.1.Key`.
@@ -386,7 +364,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_1_key = value;
+        self.input.filter_1_key = value;
         self
     }
     /// Wire name `Filter.2.Key`: string.
@@ -394,7 +372,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_2_key = ::std::option::Option::Some(value.into());
+        self.input.filter_2_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.2.Key`.
@@ -402,7 +380,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_2_key = value;
+        self.input.filter_2_key = value;
         self
     }
     /// Wire name `Filter.1.Value`: string.
@@ -410,7 +388,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_1_value = ::std::option::Option::Some(value.into());
+        self.input.filter_1_value = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.1.Value`.
@@ -418,7 +396,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_1_value = value;
+        self.input.filter_1_value = value;
         self
     }
     /// Wire name `Filter.2.Value`: string.
@@ -426,7 +404,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_2_value = ::std::option::Option::Some(value.into());
+        self.input.filter_2_value = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.2.Value`.
@@ -434,7 +412,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_2_value = value;
+        self.input.filter_2_value = value;
         self
     }
     /// Wire name `LockReason`: string.
@@ -442,7 +420,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.lock_reason = ::std::option::Option::Some(value.into());
+        self.input.lock_reason = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LockReason`.
@@ -450,7 +428,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.lock_reason = value;
+        self.input.lock_reason = value;
         self
     }
     /// Wire name `AssociatedInstanceType`: string.
@@ -458,7 +436,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.associated_instance_type = ::std::option::Option::Some(value.into());
+        self.input.associated_instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AssociatedInstanceType`.
@@ -466,7 +444,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.associated_instance_type = value;
+        self.input.associated_instance_type = value;
         self
     }
     /// Wire name `AssociatedInstanceId`: string.
@@ -474,7 +452,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.associated_instance_id = ::std::option::Option::Some(value.into());
+        self.input.associated_instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AssociatedInstanceId`.
@@ -482,7 +460,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.associated_instance_id = value;
+        self.input.associated_instance_id = value;
         self
     }
     /// Wire name `ChargeType`: string.
@@ -490,7 +468,7 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.charge_type = ::std::option::Option::Some(value.into());
+        self.input.charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ChargeType`.
@@ -498,52 +476,20 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.charge_type = value;
+        self.input.charge_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeEipAddressesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeEipAddressesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                status: self.status,
-                eip_address: self.eip_address,
-                allocation_id: self.allocation_id,
-                isp: self.isp,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                filter_1_key: self.filter_1_key,
-                filter_2_key: self.filter_2_key,
-                filter_1_value: self.filter_1_value,
-                filter_2_value: self.filter_2_value,
-                lock_reason: self.lock_reason,
-                associated_instance_type: self.associated_instance_type,
-                associated_instance_id: self.associated_instance_id,
-                charge_type: self.charge_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeEipAddressesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -553,29 +499,21 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeEipAddressesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeEipAddressesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeEipAddressesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeEipAddresses` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeEipAddresses`. No description of our own yet: see the official API reference.
@@ -637,13 +575,12 @@ impl<RegionId_> DescribeEipAddressesBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeEipAddressesInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

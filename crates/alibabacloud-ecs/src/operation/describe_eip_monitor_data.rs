@@ -141,13 +141,10 @@ pub struct DescribeEipMonitorDataBuilder<
     StartTime_ = ::alibabacloud_runtime::Missing,
     EndTime_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    allocation_id: AllocationId_,
-    start_time: StartTime_,
-    end_time: EndTime_,
-    period: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeEipMonitorDataInput,
+    state: ::std::marker::PhantomData<(AllocationId_, StartTime_, EndTime_)>,
 }
 impl DescribeEipMonitorDataBuilder<
     ::alibabacloud_runtime::Missing,
@@ -156,13 +153,16 @@ impl DescribeEipMonitorDataBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeEipMonitorDataBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            allocation_id: ::alibabacloud_runtime::Missing,
-            start_time: ::alibabacloud_runtime::Missing,
-            end_time: ::alibabacloud_runtime::Missing,
-            period: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeEipMonitorDataInput {
+                region_id: ::std::option::Option::None,
+                allocation_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                start_time: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                end_time: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                period: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -176,7 +176,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -184,117 +184,83 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `AllocationId`: string, required.
     pub fn allocation_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeEipMonitorDataBuilder<::std::string::String, StartTime_, EndTime_> {
+    ) -> DescribeEipMonitorDataBuilder<
+        ::alibabacloud_runtime::Set,
+        StartTime_,
+        EndTime_,
+    > {
+        self.input.allocation_id = value.into();
         DescribeEipMonitorDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            allocation_id: value.into(),
-            start_time: self.start_time,
-            end_time: self.end_time,
-            period: self.period,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `StartTime`: string, required.
     pub fn start_time(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeEipMonitorDataBuilder<AllocationId_, ::std::string::String, EndTime_> {
+    ) -> DescribeEipMonitorDataBuilder<
+        AllocationId_,
+        ::alibabacloud_runtime::Set,
+        EndTime_,
+    > {
+        self.input.start_time = value.into();
         DescribeEipMonitorDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            allocation_id: self.allocation_id,
-            start_time: value.into(),
-            end_time: self.end_time,
-            period: self.period,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EndTime`: string, required.
     pub fn end_time(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeEipMonitorDataBuilder<
         AllocationId_,
         StartTime_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.end_time = value.into();
         DescribeEipMonitorDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            allocation_id: self.allocation_id,
-            start_time: self.start_time,
-            end_time: value.into(),
-            period: self.period,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Period`: 32-bit integer. The service's default: `60`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    AllocationId_,
-    StartTime_,
-    EndTime_,
-> DescribeEipMonitorDataBuilder<AllocationId_, StartTime_, EndTime_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeEipMonitorDataInput,
-    )
-    where
-        AllocationId_: self::required::AllocationId<::std::string::String>,
-        StartTime_: self::required::StartTime<::std::string::String>,
-        EndTime_: self::required::EndTime<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeEipMonitorDataInput {
-                region_id: self.region_id,
-                allocation_id: <AllocationId_ as self::required::AllocationId<
-                    ::std::string::String,
-                >>::into_value(self.allocation_id),
-                start_time: <StartTime_ as self::required::StartTime<
-                    ::std::string::String,
-                >>::into_value(self.start_time),
-                end_time: <EndTime_ as self::required::EndTime<
-                    ::std::string::String,
-                >>::into_value(self.end_time),
-                period: self.period,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeEipMonitorDataInput
     where
-        AllocationId_: self::required::AllocationId<::std::string::String>,
-        StartTime_: self::required::StartTime<::std::string::String>,
-        EndTime_: self::required::EndTime<::std::string::String>,
+        AllocationId_: self::required::AllocationId,
+        StartTime_: self::required::StartTime,
+        EndTime_: self::required::EndTime,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -304,61 +270,39 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeEipMonitorDataError>,
     >
     where
-        AllocationId_: self::required::AllocationId<::std::string::String>,
-        StartTime_: self::required::StartTime<::std::string::String>,
-        EndTime_: self::required::EndTime<::std::string::String>,
+        AllocationId_: self::required::AllocationId,
+        StartTime_: self::required::StartTime,
+        EndTime_: self::required::EndTime,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeEipMonitorDataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeEipMonitorDataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `AllocationId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `AllocationId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeEipMonitorData` needs its required parameter `AllocationId`",
         label = "`AllocationId` is not set",
         note = "set it with `.allocation_id(…)` before this call"
     )]
-    pub trait AllocationId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `StartTime` once it is set, so `send` and `build` can require it.
+    pub trait AllocationId {}
+    impl AllocationId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `StartTime` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeEipMonitorData` needs its required parameter `StartTime`",
         label = "`StartTime` is not set",
         note = "set it with `.start_time(…)` before this call"
     )]
-    pub trait StartTime<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `EndTime` once it is set, so `send` and `build` can require it.
+    pub trait StartTime {}
+    impl StartTime for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `EndTime` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeEipMonitorData` needs its required parameter `EndTime`",
         label = "`EndTime` is not set",
         note = "set it with `.end_time(…)` before this call"
     )]
-    pub trait EndTime<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::AllocationId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::StartTime<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::EndTime<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait EndTime {}
+    impl EndTime for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeEipMonitorData`. No description of our own yet: see the official API reference.

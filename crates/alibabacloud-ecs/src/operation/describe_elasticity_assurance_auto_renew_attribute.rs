@@ -127,36 +127,40 @@ pub enum DescribeElasticityAssuranceAutoRenewAttributeError {
 pub struct DescribeElasticityAssuranceAutoRenewAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    private_pool_options_id: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeElasticityAssuranceAutoRenewAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeElasticityAssuranceAutoRenewAttributeBuilder<
     ::alibabacloud_runtime::Missing,
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeElasticityAssuranceAutoRenewAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            private_pool_options_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeElasticityAssuranceAutoRenewAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                private_pool_options_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeElasticityAssuranceAutoRenewAttributeBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeElasticityAssuranceAutoRenewAttributeBuilder<::std::string::String> {
+    ) -> DescribeElasticityAssuranceAutoRenewAttributeBuilder<
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.region_id = value.into();
         DescribeElasticityAssuranceAutoRenewAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            private_pool_options_id: self.private_pool_options_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrivatePoolOptions.Id`: list of string.
@@ -164,7 +168,7 @@ impl<RegionId_> DescribeElasticityAssuranceAutoRenewAttributeBuilder<RegionId_> 
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_id = ::std::option::Option::Some(value);
+        self.input.private_pool_options_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PrivatePoolOptions.Id`.
@@ -172,43 +176,20 @@ impl<RegionId_> DescribeElasticityAssuranceAutoRenewAttributeBuilder<RegionId_> 
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.private_pool_options_id = value;
+        self.input.private_pool_options_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeElasticityAssuranceAutoRenewAttributeBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeElasticityAssuranceAutoRenewAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeElasticityAssuranceAutoRenewAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                private_pool_options_id: self.private_pool_options_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeElasticityAssuranceAutoRenewAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -220,29 +201,21 @@ impl<RegionId_> DescribeElasticityAssuranceAutoRenewAttributeBuilder<RegionId_> 
         >,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeElasticityAssuranceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeElasticityAssuranceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeElasticityAssuranceAutoRenewAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeElasticityAssuranceAutoRenewAttribute`. No description of our own yet: see the official API reference.

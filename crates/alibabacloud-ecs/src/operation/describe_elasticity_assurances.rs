@@ -470,62 +470,46 @@ pub enum DescribeElasticityAssurancesError {
 pub struct DescribeElasticityAssurancesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    private_pool_options_ids: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    instance_type: ::std::option::Option<::std::string::String>,
-    zone_id: ::std::option::Option<::std::string::String>,
-    instance_charge_type: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<::std::string::String>,
-    package_type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeElasticityAssurancesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeElasticityAssurancesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeElasticityAssurancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            private_pool_options_ids: ::std::option::Option::None,
-            platform: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            zone_id: ::std::option::Option::None,
-            instance_charge_type: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            package_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeElasticityAssurancesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                private_pool_options_ids: ::std::option::Option::None,
+                platform: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                zone_id: ::std::option::Option::None,
+                instance_charge_type: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                package_type: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeElasticityAssurancesBuilder<::std::string::String> {
+    ) -> DescribeElasticityAssurancesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeElasticityAssurancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            max_results: self.max_results,
-            next_token: self.next_token,
-            private_pool_options_ids: self.private_pool_options_ids,
-            platform: self.platform,
-            instance_type: self.instance_type,
-            zone_id: self.zone_id,
-            instance_charge_type: self.instance_charge_type,
-            status: self.status,
-            package_type: self.package_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -533,7 +517,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -541,12 +525,12 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -554,17 +538,17 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
@@ -572,7 +556,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -580,7 +564,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `PrivatePoolOptions.Ids`: string. Example: `["eap-bp67acfmxazb4****", "eap-bp67acfmxazb5****"]`.
@@ -588,7 +572,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_ids = ::std::option::Option::Some(value.into());
+        self.input.private_pool_options_ids = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivatePoolOptions.Ids`.
@@ -596,7 +580,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_ids = value;
+        self.input.private_pool_options_ids = value;
         self
     }
     /// Wire name `Platform`: string. Example: `null`.
@@ -604,7 +588,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform = ::std::option::Option::Some(value.into());
+        self.input.platform = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Platform`.
@@ -612,7 +596,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.platform = value;
+        self.input.platform = value;
         self
     }
     /// Wire name `InstanceType`: string. Example: `ecs.c6.large`.
@@ -620,7 +604,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -628,7 +612,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-h`.
@@ -636,7 +620,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -644,7 +628,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `InstanceChargeType`: string. Example: `PostPaid`.
@@ -652,7 +636,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.instance_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceChargeType`.
@@ -660,7 +644,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = value;
+        self.input.instance_charge_type = value;
         self
     }
     /// Wire name `Status`: string. Example: `Active`.
@@ -668,7 +652,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -676,7 +660,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `PackageType`: string. The service's default: `ElasticityAssurance`. Example: `ElasticityAssurance`.
@@ -684,7 +668,7 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.package_type = ::std::option::Option::Some(value.into());
+        self.input.package_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PackageType`.
@@ -692,53 +676,20 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.package_type = value;
+        self.input.package_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeElasticityAssurancesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeElasticityAssurancesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-                max_results: self.max_results,
-                next_token: self.next_token,
-                private_pool_options_ids: self.private_pool_options_ids,
-                platform: self.platform,
-                instance_type: self.instance_type,
-                zone_id: self.zone_id,
-                instance_charge_type: self.instance_charge_type,
-                status: self.status,
-                package_type: self.package_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeElasticityAssurancesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -748,29 +699,21 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeElasticityAssurancesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeElasticityAssurancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeElasticityAssurancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeElasticityAssurances` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeElasticityAssurances`. No description of our own yet: see the official API reference.
@@ -821,13 +764,12 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         DescribeElasticityAssurancesInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

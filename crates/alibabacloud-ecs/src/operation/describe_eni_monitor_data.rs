@@ -174,14 +174,10 @@ pub struct DescribeEniMonitorDataBuilder<
     StartTime_ = ::alibabacloud_runtime::Missing,
     EndTime_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    eni_id: ::std::option::Option<::std::string::String>,
-    region_id: RegionId_,
-    instance_id: InstanceId_,
-    start_time: StartTime_,
-    end_time: EndTime_,
-    period: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeEniMonitorDataInput,
+    state: ::std::marker::PhantomData<(RegionId_, InstanceId_, StartTime_, EndTime_)>,
 }
 impl DescribeEniMonitorDataBuilder<
     ::alibabacloud_runtime::Missing,
@@ -191,14 +187,17 @@ impl DescribeEniMonitorDataBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeEniMonitorDataBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            eni_id: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::alibabacloud_runtime::Missing,
-            start_time: ::alibabacloud_runtime::Missing,
-            end_time: ::alibabacloud_runtime::Missing,
-            period: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeEniMonitorDataInput {
+                eni_id: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                start_time: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                end_time: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                period: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -213,7 +212,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.eni_id = ::std::option::Option::Some(value.into());
+        self.input.eni_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EniId`.
@@ -221,158 +220,105 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.eni_id = value;
+        self.input.eni_id = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeEniMonitorDataBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         InstanceId_,
         StartTime_,
         EndTime_,
     > {
+        self.input.region_id = value.into();
         DescribeEniMonitorDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            eni_id: self.eni_id,
-            region_id: value.into(),
-            instance_id: self.instance_id,
-            start_time: self.start_time,
-            end_time: self.end_time,
-            period: self.period,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: string, required. Example: `i-bp1a5zr3u7nq9cx****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeEniMonitorDataBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         StartTime_,
         EndTime_,
     > {
+        self.input.instance_id = value.into();
         DescribeEniMonitorDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            eni_id: self.eni_id,
-            region_id: self.region_id,
-            instance_id: value.into(),
-            start_time: self.start_time,
-            end_time: self.end_time,
-            period: self.period,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `StartTime`: string, required. Example: `2018-05-21T12:19:00Z`.
     pub fn start_time(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeEniMonitorDataBuilder<
         RegionId_,
         InstanceId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         EndTime_,
     > {
+        self.input.start_time = value.into();
         DescribeEniMonitorDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            eni_id: self.eni_id,
-            region_id: self.region_id,
-            instance_id: self.instance_id,
-            start_time: value.into(),
-            end_time: self.end_time,
-            period: self.period,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EndTime`: string, required. Example: `2018-05-21T12:22:00Z`.
     pub fn end_time(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeEniMonitorDataBuilder<
         RegionId_,
         InstanceId_,
         StartTime_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.end_time = value.into();
         DescribeEniMonitorDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            eni_id: self.eni_id,
-            region_id: self.region_id,
-            instance_id: self.instance_id,
-            start_time: self.start_time,
-            end_time: value.into(),
-            period: self.period,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Period`: 32-bit integer. Documented values: `60`, `600`, `3600`. The service's default: `60`. Example: `60`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    InstanceId_,
-    StartTime_,
-    EndTime_,
-> DescribeEniMonitorDataBuilder<RegionId_, InstanceId_, StartTime_, EndTime_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeEniMonitorDataInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        StartTime_: self::required::StartTime<::std::string::String>,
-        EndTime_: self::required::EndTime<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeEniMonitorDataInput {
-                eni_id: self.eni_id,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                start_time: <StartTime_ as self::required::StartTime<
-                    ::std::string::String,
-                >>::into_value(self.start_time),
-                end_time: <EndTime_ as self::required::EndTime<
-                    ::std::string::String,
-                >>::into_value(self.end_time),
-                period: self.period,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeEniMonitorDataInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        StartTime_: self::required::StartTime<::std::string::String>,
-        EndTime_: self::required::EndTime<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
+        StartTime_: self::required::StartTime,
+        EndTime_: self::required::EndTime,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -382,77 +328,48 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeEniMonitorDataError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        StartTime_: self::required::StartTime<::std::string::String>,
-        EndTime_: self::required::EndTime<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
+        StartTime_: self::required::StartTime,
+        EndTime_: self::required::EndTime,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeEniMonitorDataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeEniMonitorDataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeEniMonitorData` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeEniMonitorData` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `StartTime` once it is set, so `send` and `build` can require it.
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `StartTime` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeEniMonitorData` needs its required parameter `StartTime`",
         label = "`StartTime` is not set",
         note = "set it with `.start_time(…)` before this call"
     )]
-    pub trait StartTime<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `EndTime` once it is set, so `send` and `build` can require it.
+    pub trait StartTime {}
+    impl StartTime for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `EndTime` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeEniMonitorData` needs its required parameter `EndTime`",
         label = "`EndTime` is not set",
         note = "set it with `.end_time(…)` before this call"
     )]
-    pub trait EndTime<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::StartTime<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::EndTime<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait EndTime {}
+    impl EndTime for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeEniMonitorData`. No description of our own yet: see the official API reference.

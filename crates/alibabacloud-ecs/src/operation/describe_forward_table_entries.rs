@@ -132,13 +132,10 @@ pub struct DescribeForwardTableEntriesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ForwardTableId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    forward_table_id: ForwardTableId_,
-    forward_entry_id: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeForwardTableEntriesInput,
+    state: ::std::marker::PhantomData<(RegionId_, ForwardTableId_)>,
 }
 impl DescribeForwardTableEntriesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -146,13 +143,16 @@ impl DescribeForwardTableEntriesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeForwardTableEntriesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            forward_table_id: ::alibabacloud_runtime::Missing,
-            forward_entry_id: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeForwardTableEntriesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                forward_table_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                forward_entry_id: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -162,32 +162,31 @@ impl<
 > DescribeForwardTableEntriesBuilder<RegionId_, ForwardTableId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeForwardTableEntriesBuilder<::std::string::String, ForwardTableId_> {
+    ) -> DescribeForwardTableEntriesBuilder<
+        ::alibabacloud_runtime::Set,
+        ForwardTableId_,
+    > {
+        self.input.region_id = value.into();
         DescribeForwardTableEntriesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            forward_table_id: self.forward_table_id,
-            forward_entry_id: self.forward_entry_id,
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ForwardTableId`: string, required.
     pub fn forward_table_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeForwardTableEntriesBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeForwardTableEntriesBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.forward_table_id = value.into();
         DescribeForwardTableEntriesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            forward_table_id: value.into(),
-            forward_entry_id: self.forward_entry_id,
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ForwardEntryId`: string.
@@ -195,7 +194,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.forward_entry_id = ::std::option::Option::Some(value.into());
+        self.input.forward_entry_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ForwardEntryId`.
@@ -203,73 +202,41 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.forward_entry_id = value;
+        self.input.forward_entry_id = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ForwardTableId_,
-> DescribeForwardTableEntriesBuilder<RegionId_, ForwardTableId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeForwardTableEntriesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeForwardTableEntriesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                forward_table_id: <ForwardTableId_ as self::required::ForwardTableId<
-                    ::std::string::String,
-                >>::into_value(self.forward_table_id),
-                forward_entry_id: self.forward_entry_id,
-                page_number: self.page_number,
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeForwardTableEntriesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ForwardTableId_: self::required::ForwardTableId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -279,45 +246,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeForwardTableEntriesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ForwardTableId_: self::required::ForwardTableId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeForwardTableEntriesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeForwardTableEntriesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeForwardTableEntries` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ForwardTableId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ForwardTableId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeForwardTableEntries` needs its required parameter `ForwardTableId`",
         label = "`ForwardTableId` is not set",
         note = "set it with `.forward_table_id(…)` before this call"
     )]
-    pub trait ForwardTableId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ForwardTableId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ForwardTableId {}
+    impl ForwardTableId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeForwardTableEntries`. No description of our own yet: see the official API reference.
@@ -389,14 +341,13 @@ impl<
         DescribeForwardTableEntriesInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ForwardTableId_: self::required::ForwardTableId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

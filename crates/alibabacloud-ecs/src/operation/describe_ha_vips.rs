@@ -169,12 +169,10 @@ pub struct DescribeHaVipsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     Filter_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    filter: Filter_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeHaVipsInput,
+    state: ::std::marker::PhantomData<(RegionId_, Filter_)>,
 }
 impl DescribeHaVipsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -182,100 +180,77 @@ impl DescribeHaVipsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeHaVipsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            filter: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeHaVipsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                filter: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, Filter_> DescribeHaVipsBuilder<RegionId_, Filter_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeHaVipsBuilder<::std::string::String, Filter_> {
+    ) -> DescribeHaVipsBuilder<::alibabacloud_runtime::Set, Filter_> {
+        self.input.region_id = value.into();
         DescribeHaVipsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
-            filter: self.filter,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `Filter`: list of [`FilterItem`], required.
     pub fn filter(
-        self,
+        mut self,
         value: ::std::vec::Vec<FilterItem>,
-    ) -> DescribeHaVipsBuilder<RegionId_, ::std::vec::Vec<FilterItem>> {
+    ) -> DescribeHaVipsBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.filter = value;
         DescribeHaVipsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            filter: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, Filter_> DescribeHaVipsBuilder<RegionId_, Filter_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeHaVipsInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Filter_: self::required::Filter<::std::vec::Vec<FilterItem>>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeHaVipsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                page_number: self.page_number,
-                page_size: self.page_size,
-                filter: <Filter_ as self::required::Filter<
-                    ::std::vec::Vec<FilterItem>,
-                >>::into_value(self.filter),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeHaVipsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Filter_: self::required::Filter<::std::vec::Vec<FilterItem>>,
+        RegionId_: self::required::RegionId,
+        Filter_: self::required::Filter,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -285,46 +260,30 @@ impl<RegionId_, Filter_> DescribeHaVipsBuilder<RegionId_, Filter_> {
         ::alibabacloud_runtime::SdkError<DescribeHaVipsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Filter_: self::required::Filter<::std::vec::Vec<FilterItem>>,
+        RegionId_: self::required::RegionId,
+        Filter_: self::required::Filter,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeHaVipsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeHaVipsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeHaVips` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Filter` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Filter` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeHaVips` needs its required parameter `Filter`",
         label = "`Filter` is not set",
         note = "set it with `.filter(…)` before this call"
     )]
-    pub trait Filter<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Filter<::std::vec::Vec<FilterItem>>
-for ::std::vec::Vec<FilterItem> {
-    fn into_value(self) -> ::std::vec::Vec<FilterItem> {
-        self
-    }
+    pub trait Filter {}
+    impl Filter for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeHaVips`. No description of our own yet: see the official API reference.
@@ -382,14 +341,13 @@ impl<RegionId_, Filter_> DescribeHaVipsBuilder<RegionId_, Filter_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeHaVipsInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Filter_: self::required::Filter<::std::vec::Vec<FilterItem>>,
+        RegionId_: self::required::RegionId,
+        Filter_: self::required::Filter,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -269,59 +269,45 @@ pub enum DescribeImageComponentsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeImageComponentsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    name: ::std::option::Option<::std::string::String>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    owner: ::std::option::Option<::std::string::String>,
-    image_component_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    component_type: ::std::option::Option<::std::string::String>,
-    system_type: ::std::option::Option<::std::string::String>,
-    component_version: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeImageComponentsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeImageComponentsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeImageComponentsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            owner: ::std::option::Option::None,
-            image_component_id: ::std::option::Option::None,
-            component_type: ::std::option::Option::None,
-            system_type: ::std::option::Option::None,
-            component_version: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeImageComponentsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                owner: ::std::option::Option::None,
+                image_component_id: ::std::option::Option::None,
+                component_type: ::std::option::Option::None,
+                system_type: ::std::option::Option::None,
+                component_version: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeImageComponentsBuilder<::std::string::String> {
+    ) -> DescribeImageComponentsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeImageComponentsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            name: self.name,
-            next_token: self.next_token,
-            max_results: self.max_results,
-            owner: self.owner,
-            image_component_id: self.image_component_id,
-            component_type: self.component_type,
-            system_type: self.system_type,
-            component_version: self.component_version,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -329,7 +315,7 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -337,12 +323,12 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -350,7 +336,7 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `Name`: string. Example: `testComponent`.
@@ -358,7 +344,7 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -366,7 +352,7 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -374,7 +360,7 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -382,17 +368,17 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. The service's default: `50`. Example: `50`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `Owner`: string. Example: `SELF`.
@@ -400,7 +386,7 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.owner = ::std::option::Option::Some(value.into());
+        self.input.owner = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Owner`.
@@ -408,7 +394,7 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.owner = value;
+        self.input.owner = value;
         self
     }
     /// Wire name `ImageComponentId`: list of string. Example: `ic-bp67acfmxazb4p****`.
@@ -416,7 +402,7 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.image_component_id = ::std::option::Option::Some(value);
+        self.input.image_component_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ImageComponentId`.
@@ -424,7 +410,7 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.image_component_id = value;
+        self.input.image_component_id = value;
         self
     }
     /// Wire name `ComponentType`: string. Example: `null`.
@@ -432,7 +418,7 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.component_type = ::std::option::Option::Some(value.into());
+        self.input.component_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ComponentType`.
@@ -440,7 +426,7 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.component_type = value;
+        self.input.component_type = value;
         self
     }
     /// Wire name `SystemType`: string. Example: `null`.
@@ -448,7 +434,7 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_type = ::std::option::Option::Some(value.into());
+        self.input.system_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemType`.
@@ -456,7 +442,7 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_type = value;
+        self.input.system_type = value;
         self
     }
     /// Wire name `ComponentVersion`: string. Example: `null`.
@@ -464,7 +450,7 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.component_version = ::std::option::Option::Some(value.into());
+        self.input.component_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ComponentVersion`.
@@ -472,52 +458,20 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.component_version = value;
+        self.input.component_version = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeImageComponentsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeImageComponentsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-                name: self.name,
-                next_token: self.next_token,
-                max_results: self.max_results,
-                owner: self.owner,
-                image_component_id: self.image_component_id,
-                component_type: self.component_type,
-                system_type: self.system_type,
-                component_version: self.component_version,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeImageComponentsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -527,29 +481,21 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeImageComponentsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeImageComponentsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeImageComponentsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeImageComponents` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeImageComponents`. No description of our own yet: see the official API reference.
@@ -595,13 +541,12 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeImageComponentsInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -243,10 +243,10 @@ pub struct DescribeImageFromFamilyBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ImageFamily_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    image_family: ImageFamily_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeImageFromFamilyInput,
+    state: ::std::marker::PhantomData<(RegionId_, ImageFamily_)>,
 }
 impl DescribeImageFromFamilyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -254,76 +254,55 @@ impl DescribeImageFromFamilyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeImageFromFamilyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            image_family: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeImageFromFamilyInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_family: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, ImageFamily_> DescribeImageFromFamilyBuilder<RegionId_, ImageFamily_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeImageFromFamilyBuilder<::std::string::String, ImageFamily_> {
+    ) -> DescribeImageFromFamilyBuilder<::alibabacloud_runtime::Set, ImageFamily_> {
+        self.input.region_id = value.into();
         DescribeImageFromFamilyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            image_family: self.image_family,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImageFamily`: string, required. Example: `hangzhou-daily-update`.
     pub fn image_family(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeImageFromFamilyBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeImageFromFamilyBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.image_family = value.into();
         DescribeImageFromFamilyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            image_family: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, ImageFamily_> DescribeImageFromFamilyBuilder<RegionId_, ImageFamily_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeImageFromFamilyInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageFamily_: self::required::ImageFamily<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeImageFromFamilyInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                image_family: <ImageFamily_ as self::required::ImageFamily<
-                    ::std::string::String,
-                >>::into_value(self.image_family),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeImageFromFamilyInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageFamily_: self::required::ImageFamily<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageFamily_: self::required::ImageFamily,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -333,45 +312,30 @@ impl<RegionId_, ImageFamily_> DescribeImageFromFamilyBuilder<RegionId_, ImageFam
         ::alibabacloud_runtime::SdkError<DescribeImageFromFamilyError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageFamily_: self::required::ImageFamily<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageFamily_: self::required::ImageFamily,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeImageFromFamilyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeImageFromFamilyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeImageFromFamily` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ImageFamily` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ImageFamily` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeImageFromFamily` needs its required parameter `ImageFamily`",
         label = "`ImageFamily` is not set",
         note = "set it with `.image_family(…)` before this call"
     )]
-    pub trait ImageFamily<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ImageFamily<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ImageFamily {}
+    impl ImageFamily for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeImageFromFamily`. No description of our own yet: see the official API reference.

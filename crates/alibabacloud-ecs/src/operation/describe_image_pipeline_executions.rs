@@ -212,52 +212,46 @@ pub enum DescribeImagePipelineExecutionsError {
 pub struct DescribeImagePipelineExecutionsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    image_pipeline_id: ::std::option::Option<::std::string::String>,
-    execution_id: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<::std::string::String>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeImagePipelineExecutionsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeImagePipelineExecutionsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeImagePipelineExecutionsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            tag: ::std::option::Option::None,
-            image_pipeline_id: ::std::option::Option::None,
-            execution_id: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeImagePipelineExecutionsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag: ::std::option::Option::None,
+                image_pipeline_id: ::std::option::Option::None,
+                execution_id: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeImagePipelineExecutionsBuilder<::std::string::String> {
+    ) -> DescribeImagePipelineExecutionsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeImagePipelineExecutionsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            tag: self.tag,
-            image_pipeline_id: self.image_pipeline_id,
-            execution_id: self.execution_id,
-            status: self.status,
-            next_token: self.next_token,
-            max_results: self.max_results,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -265,7 +259,7 @@ impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ImagePipelineId`: string. Example: `ip-2ze5tsl5bp6nf2b3****`.
@@ -273,7 +267,7 @@ impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_pipeline_id = ::std::option::Option::Some(value.into());
+        self.input.image_pipeline_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImagePipelineId`.
@@ -281,7 +275,7 @@ impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_pipeline_id = value;
+        self.input.image_pipeline_id = value;
         self
     }
     /// Wire name `ExecutionId`: string. Example: `exec-5fb8facb8ed7427c****`.
@@ -289,7 +283,7 @@ impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.execution_id = ::std::option::Option::Some(value.into());
+        self.input.execution_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ExecutionId`.
@@ -297,7 +291,7 @@ impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.execution_id = value;
+        self.input.execution_id = value;
         self
     }
     /// Wire name `Status`: string. Example: `BUILDING`.
@@ -305,7 +299,7 @@ impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -313,7 +307,7 @@ impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -321,7 +315,7 @@ impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -329,58 +323,30 @@ impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. The service's default: `50`. Example: `50`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeImagePipelineExecutionsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeImagePipelineExecutionsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                tag: self.tag,
-                image_pipeline_id: self.image_pipeline_id,
-                execution_id: self.execution_id,
-                status: self.status,
-                next_token: self.next_token,
-                max_results: self.max_results,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeImagePipelineExecutionsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -390,29 +356,21 @@ impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeImagePipelineExecutionsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeImagePipelineExecutionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeImagePipelineExecutionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeImagePipelineExecutions` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeImagePipelineExecutions`. No description of our own yet: see the official API reference.
@@ -466,13 +424,12 @@ impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
         DescribeImagePipelineExecutionsInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

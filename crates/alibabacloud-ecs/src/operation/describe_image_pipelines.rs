@@ -515,47 +515,41 @@ pub enum DescribeImagePipelinesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeImagePipelinesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    name: ::std::option::Option<::std::string::String>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    image_pipeline_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeImagePipelinesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeImagePipelinesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeImagePipelinesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            image_pipeline_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeImagePipelinesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                image_pipeline_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeImagePipelinesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeImagePipelinesBuilder<::std::string::String> {
+    ) -> DescribeImagePipelinesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeImagePipelinesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            name: self.name,
-            next_token: self.next_token,
-            max_results: self.max_results,
-            image_pipeline_id: self.image_pipeline_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -563,7 +557,7 @@ impl<RegionId_> DescribeImagePipelinesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -571,12 +565,12 @@ impl<RegionId_> DescribeImagePipelinesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -584,7 +578,7 @@ impl<RegionId_> DescribeImagePipelinesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `Name`: string. Example: `testImagePipeline`.
@@ -592,7 +586,7 @@ impl<RegionId_> DescribeImagePipelinesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -600,7 +594,7 @@ impl<RegionId_> DescribeImagePipelinesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -608,7 +602,7 @@ impl<RegionId_> DescribeImagePipelinesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -616,17 +610,17 @@ impl<RegionId_> DescribeImagePipelinesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. The service's default: `50`. Example: `50`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `ImagePipelineId`: list of string. Example: `ip-2ze5tsl5bp6nf2b3****`.
@@ -634,7 +628,7 @@ impl<RegionId_> DescribeImagePipelinesBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.image_pipeline_id = ::std::option::Option::Some(value);
+        self.input.image_pipeline_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ImagePipelineId`.
@@ -642,48 +636,20 @@ impl<RegionId_> DescribeImagePipelinesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.image_pipeline_id = value;
+        self.input.image_pipeline_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeImagePipelinesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeImagePipelinesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeImagePipelinesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-                name: self.name,
-                next_token: self.next_token,
-                max_results: self.max_results,
-                image_pipeline_id: self.image_pipeline_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeImagePipelinesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -693,29 +659,21 @@ impl<RegionId_> DescribeImagePipelinesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeImagePipelinesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeImagePipelinesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeImagePipelinesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeImagePipelines` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeImagePipelines`. No description of our own yet: see the official API reference.
@@ -759,13 +717,12 @@ impl<RegionId_> DescribeImagePipelinesBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeImagePipelinesInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

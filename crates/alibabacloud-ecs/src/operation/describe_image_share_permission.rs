@@ -158,12 +158,10 @@ pub struct DescribeImageSharePermissionBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ImageId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    image_id: ImageId_,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeImageSharePermissionInput,
+    state: ::std::marker::PhantomData<(RegionId_, ImageId_)>,
 }
 impl DescribeImageSharePermissionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -171,104 +169,77 @@ impl DescribeImageSharePermissionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeImageSharePermissionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            image_id: ::alibabacloud_runtime::Missing,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeImageSharePermissionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, ImageId_> DescribeImageSharePermissionBuilder<RegionId_, ImageId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeImageSharePermissionBuilder<::std::string::String, ImageId_> {
+    ) -> DescribeImageSharePermissionBuilder<::alibabacloud_runtime::Set, ImageId_> {
+        self.input.region_id = value.into();
         DescribeImageSharePermissionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            image_id: self.image_id,
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImageId`: string, required. Example: `m-bp1caf3yicx5jlfl****`.
     pub fn image_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeImageSharePermissionBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeImageSharePermissionBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.image_id = value.into();
         DescribeImageSharePermissionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            image_id: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, ImageId_> DescribeImageSharePermissionBuilder<RegionId_, ImageId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeImageSharePermissionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeImageSharePermissionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                image_id: <ImageId_ as self::required::ImageId<
-                    ::std::string::String,
-                >>::into_value(self.image_id),
-                page_number: self.page_number,
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeImageSharePermissionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageId_: self::required::ImageId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -278,45 +249,30 @@ impl<RegionId_, ImageId_> DescribeImageSharePermissionBuilder<RegionId_, ImageId
         ::alibabacloud_runtime::SdkError<DescribeImageSharePermissionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageId_: self::required::ImageId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeImageSharePermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeImageSharePermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeImageSharePermission` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ImageId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ImageId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeImageSharePermission` needs its required parameter `ImageId`",
         label = "`ImageId` is not set",
         note = "set it with `.image_id(…)` before this call"
     )]
-    pub trait ImageId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ImageId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ImageId {}
+    impl ImageId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeImageSharePermission`. No description of our own yet: see the official API reference.
@@ -377,14 +333,13 @@ impl<RegionId_, ImageId_> DescribeImageSharePermissionBuilder<RegionId_, ImageId
         DescribeImageSharePermissionInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageId_: self::required::ImageId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

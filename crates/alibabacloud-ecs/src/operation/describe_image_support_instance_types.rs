@@ -149,38 +149,38 @@ pub enum DescribeImageSupportInstanceTypesError {
 pub struct DescribeImageSupportInstanceTypesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    image_id: ::std::option::Option<::std::string::String>,
-    action_type: ::std::option::Option<::std::string::String>,
-    filter: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeImageSupportInstanceTypesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeImageSupportInstanceTypesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeImageSupportInstanceTypesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            image_id: ::std::option::Option::None,
-            action_type: ::std::option::Option::None,
-            filter: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeImageSupportInstanceTypesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_id: ::std::option::Option::None,
+                action_type: ::std::option::Option::None,
+                filter: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeImageSupportInstanceTypesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeImageSupportInstanceTypesBuilder<::std::string::String> {
+    ) -> DescribeImageSupportInstanceTypesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeImageSupportInstanceTypesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            image_id: self.image_id,
-            action_type: self.action_type,
-            filter: self.filter,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImageId`: string. Example: `m-o6w3gy99qf89rkga****`.
@@ -188,7 +188,7 @@ impl<RegionId_> DescribeImageSupportInstanceTypesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_id = ::std::option::Option::Some(value.into());
+        self.input.image_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageId`.
@@ -196,7 +196,7 @@ impl<RegionId_> DescribeImageSupportInstanceTypesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_id = value;
+        self.input.image_id = value;
         self
     }
     /// Wire name `ActionType`: string. Example: `CreateEcs`.
@@ -204,7 +204,7 @@ impl<RegionId_> DescribeImageSupportInstanceTypesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.action_type = ::std::option::Option::Some(value.into());
+        self.input.action_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ActionType`.
@@ -212,12 +212,12 @@ impl<RegionId_> DescribeImageSupportInstanceTypesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.action_type = value;
+        self.input.action_type = value;
         self
     }
     /// Wire name `Filter`: list of [`FilterItem`].
     pub fn filter(mut self, value: ::std::vec::Vec<FilterItem>) -> Self {
-        self.filter = ::std::option::Option::Some(value);
+        self.input.filter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Filter`.
@@ -225,45 +225,20 @@ impl<RegionId_> DescribeImageSupportInstanceTypesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<FilterItem>>,
     ) -> Self {
-        self.filter = value;
+        self.input.filter = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeImageSupportInstanceTypesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeImageSupportInstanceTypesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeImageSupportInstanceTypesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                image_id: self.image_id,
-                action_type: self.action_type,
-                filter: self.filter,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeImageSupportInstanceTypesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -273,29 +248,21 @@ impl<RegionId_> DescribeImageSupportInstanceTypesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeImageSupportInstanceTypesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeImageSupportInstanceTypesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeImageSupportInstanceTypesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeImageSupportInstanceTypes` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeImageSupportInstanceTypes`. No description of our own yet: see the official API reference.

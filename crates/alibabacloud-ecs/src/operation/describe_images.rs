@@ -528,95 +528,57 @@ pub enum DescribeImagesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeImagesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    status: ::std::option::Option<::std::string::String>,
-    image_id: ::std::option::Option<::std::string::String>,
-    show_expired: ::std::option::Option<bool>,
-    snapshot_id: ::std::option::Option<::std::string::String>,
-    image_name: ::std::option::Option<::std::string::String>,
-    image_family: ::std::option::Option<::std::string::String>,
-    image_owner_alias: ::std::option::Option<::std::string::String>,
-    instance_type: ::std::option::Option<::std::string::String>,
-    is_support_io_optimized: ::std::option::Option<bool>,
-    is_support_cloudinit: ::std::option::Option<bool>,
-    os_type: ::std::option::Option<::std::string::String>,
-    architecture: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    usage: ::std::option::Option<::std::string::String>,
-    dry_run: ::std::option::Option<bool>,
-    action_type: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    filter: ::std::option::Option<::std::vec::Vec<FilterItem>>,
-    is_public: ::std::option::Option<bool>,
-    image_owner_id: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeImagesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeImagesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeImagesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            status: ::std::option::Option::None,
-            image_id: ::std::option::Option::None,
-            show_expired: ::std::option::Option::None,
-            snapshot_id: ::std::option::Option::None,
-            image_name: ::std::option::Option::None,
-            image_family: ::std::option::Option::None,
-            image_owner_alias: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            is_support_io_optimized: ::std::option::Option::None,
-            is_support_cloudinit: ::std::option::Option::None,
-            os_type: ::std::option::Option::None,
-            architecture: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            usage: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
-            action_type: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            filter: ::std::option::Option::None,
-            is_public: ::std::option::Option::None,
-            image_owner_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeImagesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                status: ::std::option::Option::None,
+                image_id: ::std::option::Option::None,
+                show_expired: ::std::option::Option::None,
+                snapshot_id: ::std::option::Option::None,
+                image_name: ::std::option::Option::None,
+                image_family: ::std::option::Option::None,
+                image_owner_alias: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                is_support_io_optimized: ::std::option::Option::None,
+                is_support_cloudinit: ::std::option::Option::None,
+                os_type: ::std::option::Option::None,
+                architecture: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                usage: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+                action_type: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                filter: ::std::option::Option::None,
+                is_public: ::std::option::Option::None,
+                image_owner_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeImagesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeImagesBuilder<::std::string::String> {
+    ) -> DescribeImagesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeImagesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            status: self.status,
-            image_id: self.image_id,
-            show_expired: self.show_expired,
-            snapshot_id: self.snapshot_id,
-            image_name: self.image_name,
-            image_family: self.image_family,
-            image_owner_alias: self.image_owner_alias,
-            instance_type: self.instance_type,
-            is_support_io_optimized: self.is_support_io_optimized,
-            is_support_cloudinit: self.is_support_cloudinit,
-            os_type: self.os_type,
-            architecture: self.architecture,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            usage: self.usage,
-            dry_run: self.dry_run,
-            action_type: self.action_type,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            filter: self.filter,
-            is_public: self.is_public,
-            image_owner_id: self.image_owner_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Status`: string. The service's default: `Available`. Example: `Available`.
@@ -624,7 +586,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -632,7 +594,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `ImageId`: string. Example: `m-bp1g7004ksh0oeuc****`.
@@ -640,7 +602,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_id = ::std::option::Option::Some(value.into());
+        self.input.image_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageId`.
@@ -648,17 +610,17 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_id = value;
+        self.input.image_id = value;
         self
     }
     /// Wire name `ShowExpired`: boolean. The service's default: `false`. Example: `false`.
     pub fn show_expired(mut self, value: bool) -> Self {
-        self.show_expired = ::std::option::Option::Some(value);
+        self.input.show_expired = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowExpired`.
     pub fn set_show_expired(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.show_expired = value;
+        self.input.show_expired = value;
         self
     }
     /// Wire name `SnapshotId`: string. Example: `s-bp17ot2q7x72ggtw****`.
@@ -666,7 +628,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.snapshot_id = ::std::option::Option::Some(value.into());
+        self.input.snapshot_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SnapshotId`.
@@ -674,7 +636,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.snapshot_id = value;
+        self.input.snapshot_id = value;
         self
     }
     /// Wire name `ImageName`: string. Example: `testImageName`.
@@ -682,7 +644,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_name = ::std::option::Option::Some(value.into());
+        self.input.image_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageName`.
@@ -690,7 +652,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_name = value;
+        self.input.image_name = value;
         self
     }
     /// Wire name `ImageFamily`: string. Example: `hangzhou-daily-update`.
@@ -698,7 +660,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_family = ::std::option::Option::Some(value.into());
+        self.input.image_family = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageFamily`.
@@ -706,7 +668,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_family = value;
+        self.input.image_family = value;
         self
     }
     /// Wire name `ImageOwnerAlias`: string. Example: `self`.
@@ -714,7 +676,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_owner_alias = ::std::option::Option::Some(value.into());
+        self.input.image_owner_alias = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageOwnerAlias`.
@@ -722,7 +684,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_owner_alias = value;
+        self.input.image_owner_alias = value;
         self
     }
     /// Wire name `InstanceType`: string. Example: `ecs.g5.large`.
@@ -730,7 +692,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -738,12 +700,12 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Wire name `IsSupportIoOptimized`: boolean. Example: `true`.
     pub fn is_support_io_optimized(mut self, value: bool) -> Self {
-        self.is_support_io_optimized = ::std::option::Option::Some(value);
+        self.input.is_support_io_optimized = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IsSupportIoOptimized`.
@@ -751,12 +713,12 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.is_support_io_optimized = value;
+        self.input.is_support_io_optimized = value;
         self
     }
     /// Wire name `IsSupportCloudinit`: boolean. Example: `true`.
     pub fn is_support_cloudinit(mut self, value: bool) -> Self {
-        self.is_support_cloudinit = ::std::option::Option::Some(value);
+        self.input.is_support_cloudinit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IsSupportCloudinit`.
@@ -764,7 +726,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.is_support_cloudinit = value;
+        self.input.is_support_cloudinit = value;
         self
     }
     /// Wire name `OSType`: string. Example: `linux`.
@@ -772,7 +734,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.os_type = ::std::option::Option::Some(value.into());
+        self.input.os_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OSType`.
@@ -780,7 +742,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.os_type = value;
+        self.input.os_type = value;
         self
     }
     /// Wire name `Architecture`: string. Example: `i386`.
@@ -788,7 +750,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.architecture = ::std::option::Option::Some(value.into());
+        self.input.architecture = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Architecture`.
@@ -796,27 +758,27 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.architecture = value;
+        self.input.architecture = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `1`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `Usage`: string. Example: `instance`.
@@ -824,7 +786,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.usage = ::std::option::Option::Some(value.into());
+        self.input.usage = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Usage`.
@@ -832,17 +794,17 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.usage = value;
+        self.input.usage = value;
         self
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `ActionType`: string. Example: `CreateEcs`.
@@ -850,7 +812,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.action_type = ::std::option::Option::Some(value.into());
+        self.input.action_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ActionType`.
@@ -858,7 +820,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.action_type = value;
+        self.input.action_type = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -866,7 +828,7 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -874,12 +836,12 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -887,12 +849,12 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `Filter`: list of [`FilterItem`].
     pub fn filter(mut self, value: ::std::vec::Vec<FilterItem>) -> Self {
-        self.filter = ::std::option::Option::Some(value);
+        self.input.filter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Filter`.
@@ -900,80 +862,40 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<FilterItem>>,
     ) -> Self {
-        self.filter = value;
+        self.input.filter = value;
         self
     }
     /// Wire name `IsPublic`: boolean. Example: `false`.
     pub fn is_public(mut self, value: bool) -> Self {
-        self.is_public = ::std::option::Option::Some(value);
+        self.input.is_public = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IsPublic`.
     pub fn set_is_public(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.is_public = value;
+        self.input.is_public = value;
         self
     }
     /// Wire name `ImageOwnerId`: 64-bit integer. Example: `1234567890`.
     pub fn image_owner_id(mut self, value: i64) -> Self {
-        self.image_owner_id = ::std::option::Option::Some(value);
+        self.input.image_owner_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ImageOwnerId`.
     pub fn set_image_owner_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.image_owner_id = value;
+        self.input.image_owner_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeImagesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeImagesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeImagesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                status: self.status,
-                image_id: self.image_id,
-                show_expired: self.show_expired,
-                snapshot_id: self.snapshot_id,
-                image_name: self.image_name,
-                image_family: self.image_family,
-                image_owner_alias: self.image_owner_alias,
-                instance_type: self.instance_type,
-                is_support_io_optimized: self.is_support_io_optimized,
-                is_support_cloudinit: self.is_support_cloudinit,
-                os_type: self.os_type,
-                architecture: self.architecture,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                usage: self.usage,
-                dry_run: self.dry_run,
-                action_type: self.action_type,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-                filter: self.filter,
-                is_public: self.is_public,
-                image_owner_id: self.image_owner_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeImagesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -983,29 +905,21 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeImagesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeImagesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeImagesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeImages` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeImages`. No description of our own yet: see the official API reference.
@@ -1058,13 +972,12 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeImagesInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

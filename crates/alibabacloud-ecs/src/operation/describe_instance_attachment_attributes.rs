@@ -227,12 +227,10 @@ pub struct DescribeInstanceAttachmentAttributesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InstanceIds_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_ids: InstanceIds_,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeInstanceAttachmentAttributesInput,
+    state: ::std::marker::PhantomData<(RegionId_, InstanceIds_)>,
 }
 impl DescribeInstanceAttachmentAttributesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -240,12 +238,15 @@ impl DescribeInstanceAttachmentAttributesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeInstanceAttachmentAttributesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_ids: ::alibabacloud_runtime::Missing,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeInstanceAttachmentAttributesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -255,98 +256,68 @@ impl<
 > DescribeInstanceAttachmentAttributesBuilder<RegionId_, InstanceIds_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeInstanceAttachmentAttributesBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         InstanceIds_,
     > {
+        self.input.region_id = value.into();
         DescribeInstanceAttachmentAttributesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_ids: self.instance_ids,
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceIds`: string, required. Example: `["i-bp67acfmxazb4****", "i-bp67acfmxazb5****", "i-bp67acfmxazb6****"]`.
     pub fn instance_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeInstanceAttachmentAttributesBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeInstanceAttachmentAttributesBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.instance_ids = value.into();
         DescribeInstanceAttachmentAttributesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_ids: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    InstanceIds_,
-> DescribeInstanceAttachmentAttributesBuilder<RegionId_, InstanceIds_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeInstanceAttachmentAttributesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeInstanceAttachmentAttributesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_ids: <InstanceIds_ as self::required::InstanceIds<
-                    ::std::string::String,
-                >>::into_value(self.instance_ids),
-                page_number: self.page_number,
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeInstanceAttachmentAttributesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceIds_: self::required::InstanceIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -356,45 +327,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeInstanceAttachmentAttributesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceIds_: self::required::InstanceIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeInstanceAttachmentAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeInstanceAttachmentAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeInstanceAttachmentAttributes` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceIds` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeInstanceAttachmentAttributes` needs its required parameter `InstanceIds`",
         label = "`InstanceIds` is not set",
         note = "set it with `.instance_ids(…)` before this call"
     )]
-    pub trait InstanceIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceIds {}
+    impl InstanceIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeInstanceAttachmentAttributes`. No description of our own yet: see the official API reference.
@@ -464,14 +420,13 @@ impl<
         DescribeInstanceAttachmentAttributesInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceIds_: self::required::InstanceIds,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

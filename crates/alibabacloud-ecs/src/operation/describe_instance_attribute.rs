@@ -356,64 +356,48 @@ pub enum DescribeInstanceAttributeError {
 pub struct DescribeInstanceAttributeBuilder<
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeInstanceAttributeInput,
+    state: ::std::marker::PhantomData<(InstanceId_,)>,
 }
 impl DescribeInstanceAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeInstanceAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeInstanceAttributeInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<InstanceId_> DescribeInstanceAttributeBuilder<InstanceId_> {
     /// Wire name `InstanceId`: string, required. Example: `i-uf6f5trc95ug8t33****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeInstanceAttributeBuilder<::std::string::String> {
+    ) -> DescribeInstanceAttributeBuilder<::alibabacloud_runtime::Set> {
+        self.input.instance_id = value.into();
         DescribeInstanceAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceId_> DescribeInstanceAttributeBuilder<InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeInstanceAttributeInput,
-    )
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeInstanceAttributeInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeInstanceAttributeInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -423,29 +407,21 @@ impl<InstanceId_> DescribeInstanceAttributeBuilder<InstanceId_> {
         ::alibabacloud_runtime::SdkError<DescribeInstanceAttributeError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeInstanceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeInstanceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeInstanceAttribute` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeInstanceAttribute`. No description of our own yet: see the official API reference.
@@ -481,9 +457,8 @@ impl<InstanceId_> DescribeInstanceAttributeBuilder<InstanceId_> {
         ::alibabacloud_runtime::waiter::WaiterError<DescribeInstanceAttributeError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
         let config = wait
             .into()
             .config(
@@ -491,9 +466,9 @@ impl<InstanceId_> DescribeInstanceAttributeBuilder<InstanceId_> {
                 ::std::time::Duration::from_millis(30000u64),
             );
         ::alibabacloud_runtime::waiter::wait(
-                client.runtime(),
-                &input,
-                &options,
+                self.client.runtime(),
+                &self.input,
+                &self.options,
                 config,
                 |output: &DescribeInstanceAttributeOutput| {
                     let value = output.status.as_deref();
@@ -520,9 +495,8 @@ impl<InstanceId_> DescribeInstanceAttributeBuilder<InstanceId_> {
         ::alibabacloud_runtime::waiter::WaiterError<DescribeInstanceAttributeError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
         let config = wait
             .into()
             .config(
@@ -530,9 +504,9 @@ impl<InstanceId_> DescribeInstanceAttributeBuilder<InstanceId_> {
                 ::std::time::Duration::from_millis(30000u64),
             );
         ::alibabacloud_runtime::waiter::wait(
-                client.runtime(),
-                &input,
-                &options,
+                self.client.runtime(),
+                &self.input,
+                &self.options,
                 config,
                 |output: &DescribeInstanceAttributeOutput| {
                     let value = output.status.as_deref();

@@ -163,24 +163,24 @@ pub enum DescribeInstanceAutoRenewAttributeError {
 pub struct DescribeInstanceAutoRenewAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: ::std::option::Option<::std::string::String>,
-    region_id: RegionId_,
-    renewal_status: ::std::option::Option<::std::string::String>,
-    page_size: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeInstanceAutoRenewAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeInstanceAutoRenewAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeInstanceAutoRenewAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            renewal_status: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeInstanceAutoRenewAttributeInput {
+                instance_id: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                renewal_status: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -190,7 +190,7 @@ impl<RegionId_> DescribeInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -198,22 +198,20 @@ impl<RegionId_> DescribeInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeInstanceAutoRenewAttributeBuilder<::std::string::String> {
+    ) -> DescribeInstanceAutoRenewAttributeBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeInstanceAutoRenewAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: self.instance_id,
-            region_id: value.into(),
-            renewal_status: self.renewal_status,
-            page_size: self.page_size,
-            page_number: self.page_number,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RenewalStatus`: string. Example: `AutoRenewal`.
@@ -221,7 +219,7 @@ impl<RegionId_> DescribeInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.renewal_status = ::std::option::Option::Some(value.into());
+        self.input.renewal_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RenewalStatus`.
@@ -229,7 +227,7 @@ impl<RegionId_> DescribeInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.renewal_status = value;
+        self.input.renewal_status = value;
         self
     }
     /// Wire name `PageSize`: string. Example: `10`.
@@ -237,7 +235,7 @@ impl<RegionId_> DescribeInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+        self.input.page_size = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PageSize`.
@@ -245,7 +243,7 @@ impl<RegionId_> DescribeInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `PageNumber`: string. Example: `1`.
@@ -253,7 +251,7 @@ impl<RegionId_> DescribeInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.page_number = ::std::option::Option::Some(value.into());
+        self.input.page_number = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PageNumber`.
@@ -261,46 +259,20 @@ impl<RegionId_> DescribeInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeInstanceAutoRenewAttributeBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeInstanceAutoRenewAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeInstanceAutoRenewAttributeInput {
-                instance_id: self.instance_id,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                renewal_status: self.renewal_status,
-                page_size: self.page_size,
-                page_number: self.page_number,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeInstanceAutoRenewAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -310,29 +282,21 @@ impl<RegionId_> DescribeInstanceAutoRenewAttributeBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeInstanceAutoRenewAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeInstanceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeInstanceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeInstanceAutoRenewAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeInstanceAutoRenewAttribute`. No description of our own yet: see the official API reference.

@@ -389,88 +389,54 @@ pub enum DescribeInstanceHistoryEventsError {
 pub struct DescribeInstanceHistoryEventsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_id: ::std::option::Option<::std::string::String>,
-    event_cycle_status: ::std::option::Option<::std::string::String>,
-    event_type: ::std::option::Option<::std::string::String>,
-    not_before_start: ::std::option::Option<::std::string::String>,
-    not_before_end: ::std::option::Option<::std::string::String>,
-    event_publish_time_start: ::std::option::Option<::std::string::String>,
-    event_publish_time_end: ::std::option::Option<::std::string::String>,
-    impact_level: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    resource_type: ::std::option::Option<::std::string::String>,
-    event_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    instance_event_cycle_status: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    instance_event_type: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    resource_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i64>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeInstanceHistoryEventsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeInstanceHistoryEventsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeInstanceHistoryEventsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::std::option::Option::None,
-            event_cycle_status: ::std::option::Option::None,
-            event_type: ::std::option::Option::None,
-            not_before_start: ::std::option::Option::None,
-            not_before_end: ::std::option::Option::None,
-            event_publish_time_start: ::std::option::Option::None,
-            event_publish_time_end: ::std::option::Option::None,
-            impact_level: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            resource_type: ::std::option::Option::None,
-            event_id: ::std::option::Option::None,
-            instance_event_cycle_status: ::std::option::Option::None,
-            instance_event_type: ::std::option::Option::None,
-            resource_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeInstanceHistoryEventsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::std::option::Option::None,
+                event_cycle_status: ::std::option::Option::None,
+                event_type: ::std::option::Option::None,
+                not_before_start: ::std::option::Option::None,
+                not_before_end: ::std::option::Option::None,
+                event_publish_time_start: ::std::option::Option::None,
+                event_publish_time_end: ::std::option::Option::None,
+                impact_level: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                resource_type: ::std::option::Option::None,
+                event_id: ::std::option::Option::None,
+                instance_event_cycle_status: ::std::option::Option::None,
+                instance_event_type: ::std::option::Option::None,
+                resource_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeInstanceHistoryEventsBuilder<::std::string::String> {
+    ) -> DescribeInstanceHistoryEventsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeInstanceHistoryEventsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_id: self.instance_id,
-            event_cycle_status: self.event_cycle_status,
-            event_type: self.event_type,
-            not_before_start: self.not_before_start,
-            not_before_end: self.not_before_end,
-            event_publish_time_start: self.event_publish_time_start,
-            event_publish_time_end: self.event_publish_time_end,
-            impact_level: self.impact_level,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            resource_type: self.resource_type,
-            event_id: self.event_id,
-            instance_event_cycle_status: self.instance_event_cycle_status,
-            instance_event_type: self.instance_event_type,
-            resource_id: self.resource_id,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
-            next_token: self.next_token,
-            max_results: self.max_results,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: string. Example: `i-uf678mass4zvr9n1****`.
@@ -478,7 +444,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -486,7 +452,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `EventCycleStatus`: string. Example: `Executed`.
@@ -494,7 +460,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.event_cycle_status = ::std::option::Option::Some(value.into());
+        self.input.event_cycle_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EventCycleStatus`.
@@ -502,7 +468,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.event_cycle_status = value;
+        self.input.event_cycle_status = value;
         self
     }
     /// Wire name `EventType`: string. Example: `SystemMaintenance.Reboot`.
@@ -510,7 +476,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.event_type = ::std::option::Option::Some(value.into());
+        self.input.event_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EventType`.
@@ -518,7 +484,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.event_type = value;
+        self.input.event_type = value;
         self
     }
     /// Wire name `NotBefore.Start`: string. Example: `2017-11-30T06:32:31Z`.
@@ -526,7 +492,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.not_before_start = ::std::option::Option::Some(value.into());
+        self.input.not_before_start = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NotBefore.Start`.
@@ -534,7 +500,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.not_before_start = value;
+        self.input.not_before_start = value;
         self
     }
     /// Wire name `NotBefore.End`: string. Example: `2017-12-01T06:32:31Z`.
@@ -542,7 +508,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.not_before_end = ::std::option::Option::Some(value.into());
+        self.input.not_before_end = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NotBefore.End`.
@@ -550,7 +516,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.not_before_end = value;
+        self.input.not_before_end = value;
         self
     }
     /// Wire name `EventPublishTime.Start`: string. Example: `2017-11-30T06:32:31Z`.
@@ -558,7 +524,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.event_publish_time_start = ::std::option::Option::Some(value.into());
+        self.input.event_publish_time_start = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EventPublishTime.Start`.
@@ -566,7 +532,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.event_publish_time_start = value;
+        self.input.event_publish_time_start = value;
         self
     }
     /// Wire name `EventPublishTime.End`: string. Example: `2017-12-01T06:32:31Z`.
@@ -574,7 +540,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.event_publish_time_end = ::std::option::Option::Some(value.into());
+        self.input.event_publish_time_end = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EventPublishTime.End`.
@@ -582,7 +548,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.event_publish_time_end = value;
+        self.input.event_publish_time_end = value;
         self
     }
     /// Wire name `ImpactLevel`: string. Example: `null`.
@@ -590,7 +556,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.impact_level = ::std::option::Option::Some(value.into());
+        self.input.impact_level = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImpactLevel`.
@@ -598,27 +564,27 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.impact_level = value;
+        self.input.impact_level = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `ResourceType`: string. Example: `instance`.
@@ -626,7 +592,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_type = ::std::option::Option::Some(value.into());
+        self.input.resource_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceType`.
@@ -634,12 +600,12 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_type = value;
+        self.input.resource_type = value;
         self
     }
     /// Wire name `EventId`: list of string. Example: `e-uf64yvznlao4jl2c****`.
     pub fn event_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.event_id = ::std::option::Option::Some(value);
+        self.input.event_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EventId`.
@@ -647,7 +613,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.event_id = value;
+        self.input.event_id = value;
         self
     }
     /// Wire name `InstanceEventCycleStatus`: list of string. Example: `Executed`.
@@ -655,7 +621,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.instance_event_cycle_status = ::std::option::Option::Some(value);
+        self.input.instance_event_cycle_status = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceEventCycleStatus`.
@@ -663,7 +629,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_event_cycle_status = value;
+        self.input.instance_event_cycle_status = value;
         self
     }
     /// Wire name `InstanceEventType`: list of string. Example: `SystemMaintenance.Reboot`.
@@ -671,7 +637,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.instance_event_type = ::std::option::Option::Some(value);
+        self.input.instance_event_type = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceEventType`.
@@ -679,12 +645,12 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_event_type = value;
+        self.input.instance_event_type = value;
         self
     }
     /// Wire name `ResourceId`: list of string. Example: `i-uf678mass4zvr9n1****`.
     pub fn resource_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.resource_id = ::std::option::Option::Some(value);
+        self.input.resource_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ResourceId`.
@@ -692,12 +658,12 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.resource_id = value;
+        self.input.resource_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -705,7 +671,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -713,7 +679,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -721,7 +687,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `f1c9fa9de5752***`.
@@ -729,7 +695,7 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -737,71 +703,30 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 64-bit integer. Example: `100`.
     pub fn max_results(mut self, value: i64) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeInstanceHistoryEventsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeInstanceHistoryEventsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_id: self.instance_id,
-                event_cycle_status: self.event_cycle_status,
-                event_type: self.event_type,
-                not_before_start: self.not_before_start,
-                not_before_end: self.not_before_end,
-                event_publish_time_start: self.event_publish_time_start,
-                event_publish_time_end: self.event_publish_time_end,
-                impact_level: self.impact_level,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                resource_type: self.resource_type,
-                event_id: self.event_id,
-                instance_event_cycle_status: self.instance_event_cycle_status,
-                instance_event_type: self.instance_event_type,
-                resource_id: self.resource_id,
-                tag: self.tag,
-                resource_group_id: self.resource_group_id,
-                next_token: self.next_token,
-                max_results: self.max_results,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeInstanceHistoryEventsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -811,29 +736,21 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeInstanceHistoryEventsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeInstanceHistoryEventsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeInstanceHistoryEventsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeInstanceHistoryEvents` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeInstanceHistoryEvents`. No description of our own yet: see the official API reference.
@@ -887,13 +804,12 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         DescribeInstanceHistoryEventsInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -208,63 +208,63 @@ pub enum DescribeInstanceMaintenanceAttributesError {
 pub struct DescribeInstanceMaintenanceAttributesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    page_number: ::std::option::Option<i64>,
-    page_size: ::std::option::Option<i64>,
-    instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeInstanceMaintenanceAttributesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeInstanceMaintenanceAttributesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeInstanceMaintenanceAttributesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeInstanceMaintenanceAttributesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeInstanceMaintenanceAttributesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeInstanceMaintenanceAttributesBuilder<::std::string::String> {
+    ) -> DescribeInstanceMaintenanceAttributesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeInstanceMaintenanceAttributesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
-            instance_id: self.instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageNumber`: 64-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i64) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 64-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `InstanceId`: list of string. Example: `i-bp67acfmxazb4p****`.
     pub fn instance_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.instance_id = ::std::option::Option::Some(value);
+        self.input.instance_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
@@ -272,45 +272,20 @@ impl<RegionId_> DescribeInstanceMaintenanceAttributesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeInstanceMaintenanceAttributesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeInstanceMaintenanceAttributesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeInstanceMaintenanceAttributesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                page_number: self.page_number,
-                page_size: self.page_size,
-                instance_id: self.instance_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeInstanceMaintenanceAttributesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -320,29 +295,21 @@ impl<RegionId_> DescribeInstanceMaintenanceAttributesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeInstanceMaintenanceAttributesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeInstanceMaintenanceAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeInstanceMaintenanceAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeInstanceMaintenanceAttributes` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeInstanceMaintenanceAttributes`. No description of our own yet: see the official API reference.
@@ -409,13 +376,12 @@ impl<RegionId_> DescribeInstanceMaintenanceAttributesBuilder<RegionId_> {
         DescribeInstanceMaintenanceAttributesInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

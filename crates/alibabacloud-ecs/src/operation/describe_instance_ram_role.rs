@@ -132,61 +132,59 @@ pub enum DescribeInstanceRamRoleError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeInstanceRamRoleBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    region_id: RegionId_,
-    instance_ids: ::std::option::Option<::std::string::String>,
-    ram_role_name: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeInstanceRamRoleInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeInstanceRamRoleBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeInstanceRamRoleBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_ids: ::std::option::Option::None,
-            ram_role_name: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeInstanceRamRoleInput {
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_ids: ::std::option::Option::None,
+                ram_role_name: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeInstanceRamRoleBuilder<RegionId_> {
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeInstanceRamRoleBuilder<::std::string::String> {
+    ) -> DescribeInstanceRamRoleBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeInstanceRamRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            region_id: value.into(),
-            instance_ids: self.instance_ids,
-            ram_role_name: self.ram_role_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceIds`: string. Example: `["i-bp67acfmxazb1p****", "i-bp67acfmxazb2p****", "bp67acfmxazb3p****"…]`.
@@ -194,7 +192,7 @@ impl<RegionId_> DescribeInstanceRamRoleBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_ids = ::std::option::Option::Some(value.into());
+        self.input.instance_ids = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceIds`.
@@ -202,7 +200,7 @@ impl<RegionId_> DescribeInstanceRamRoleBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_ids = value;
+        self.input.instance_ids = value;
         self
     }
     /// Wire name `RamRoleName`: string. Example: `EcsServiceRole-EcsDocGuideTest`.
@@ -210,7 +208,7 @@ impl<RegionId_> DescribeInstanceRamRoleBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ram_role_name = ::std::option::Option::Some(value.into());
+        self.input.ram_role_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RamRoleName`.
@@ -218,46 +216,20 @@ impl<RegionId_> DescribeInstanceRamRoleBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ram_role_name = value;
+        self.input.ram_role_name = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeInstanceRamRoleBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeInstanceRamRoleInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeInstanceRamRoleInput {
-                page_number: self.page_number,
-                page_size: self.page_size,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_ids: self.instance_ids,
-                ram_role_name: self.ram_role_name,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeInstanceRamRoleInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -267,29 +239,21 @@ impl<RegionId_> DescribeInstanceRamRoleBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeInstanceRamRoleError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeInstanceRamRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeInstanceRamRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeInstanceRamRole` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeInstanceRamRole`. No description of our own yet: see the official API reference.
@@ -353,13 +317,12 @@ impl<RegionId_> DescribeInstanceRamRoleBuilder<RegionId_> {
         DescribeInstanceRamRoleInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

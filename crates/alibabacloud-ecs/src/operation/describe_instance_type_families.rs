@@ -107,32 +107,36 @@ pub enum DescribeInstanceTypeFamiliesError {
 pub struct DescribeInstanceTypeFamiliesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    generation: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeInstanceTypeFamiliesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeInstanceTypeFamiliesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeInstanceTypeFamiliesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            generation: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeInstanceTypeFamiliesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                generation: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeInstanceTypeFamiliesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeInstanceTypeFamiliesBuilder<::std::string::String> {
+    ) -> DescribeInstanceTypeFamiliesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeInstanceTypeFamiliesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            generation: self.generation,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Generation`: string. Example: `ecs-5`.
@@ -140,7 +144,7 @@ impl<RegionId_> DescribeInstanceTypeFamiliesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.generation = ::std::option::Option::Some(value.into());
+        self.input.generation = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Generation`.
@@ -148,43 +152,20 @@ impl<RegionId_> DescribeInstanceTypeFamiliesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.generation = value;
+        self.input.generation = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeInstanceTypeFamiliesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeInstanceTypeFamiliesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeInstanceTypeFamiliesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                generation: self.generation,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeInstanceTypeFamiliesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -194,29 +175,21 @@ impl<RegionId_> DescribeInstanceTypeFamiliesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeInstanceTypeFamiliesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeInstanceTypeFamiliesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeInstanceTypeFamiliesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeInstanceTypeFamilies` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeInstanceTypeFamilies`. No description of our own yet: see the official API reference.

@@ -821,108 +821,61 @@ pub enum DescribeInstanceTypesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeInstanceTypesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_type_family: ::std::option::Option<::std::string::String>,
-    instance_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    minimum_cpu_core_count: ::std::option::Option<i32>,
-    maximum_cpu_core_count: ::std::option::Option<i32>,
-    minimum_memory_size: ::std::option::Option<f32>,
-    maximum_memory_size: ::std::option::Option<f32>,
-    minimum_gpu_amount: ::std::option::Option<i32>,
-    maximum_gpu_amount: ::std::option::Option<i32>,
-    gpu_spec: ::std::option::Option<::std::string::String>,
-    instance_category: ::std::option::Option<InstanceCategory>,
-    cpu_architecture: ::std::option::Option<CpuArchitecture>,
-    minimum_cpu_speed_frequency: ::std::option::Option<f32>,
-    maximum_cpu_speed_frequency: ::std::option::Option<f32>,
-    minimum_cpu_turbo_frequency: ::std::option::Option<f32>,
-    maximum_cpu_turbo_frequency: ::std::option::Option<f32>,
-    physical_processor_model: ::std::option::Option<::std::string::String>,
-    instance_family_level: ::std::option::Option<InstanceFamilyLevel>,
-    minimum_instance_pps_rx: ::std::option::Option<i64>,
-    minimum_instance_pps_tx: ::std::option::Option<i64>,
-    minimum_instance_bandwidth_rx: ::std::option::Option<i32>,
-    minimum_instance_bandwidth_tx: ::std::option::Option<i32>,
-    minimum_primary_eni_queue_number: ::std::option::Option<i32>,
-    minimum_secondary_eni_queue_number: ::std::option::Option<i32>,
-    minimum_eni_quantity: ::std::option::Option<i32>,
-    minimum_queue_pair_number: ::std::option::Option<i32>,
-    minimum_eri_quantity: ::std::option::Option<i32>,
-    minimum_eni_private_ip_address_quantity: ::std::option::Option<i32>,
-    minimum_eni_ipv6_address_quantity: ::std::option::Option<i32>,
-    minimum_local_storage_amount: ::std::option::Option<i32>,
-    minimum_local_storage_capacity: ::std::option::Option<i64>,
-    minimum_disk_quantity: ::std::option::Option<i32>,
-    local_storage_category: ::std::option::Option<LocalStorageCategory>,
-    nvme_support: ::std::option::Option<NvmeSupport>,
-    minimum_baseline_credit: ::std::option::Option<i32>,
-    minimum_initial_credit: ::std::option::Option<i32>,
-    instance_type_families: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    gpu_specs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    instance_categories: ::std::option::Option<::std::vec::Vec<InstanceCategoriesItem>>,
-    cpu_architectures: ::std::option::Option<::std::vec::Vec<CpuArchitecturesItem>>,
-    physical_processor_models: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    local_storage_categories: ::std::option::Option<
-        ::std::vec::Vec<LocalStorageCategoriesItem>,
-    >,
-    max_results: ::std::option::Option<i64>,
-    next_token: ::std::option::Option<::std::string::String>,
-    additional_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeInstanceTypesInput,
 }
 impl DescribeInstanceTypesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeInstanceTypesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_type_family: ::std::option::Option::None,
-            instance_types: ::std::option::Option::None,
-            minimum_cpu_core_count: ::std::option::Option::None,
-            maximum_cpu_core_count: ::std::option::Option::None,
-            minimum_memory_size: ::std::option::Option::None,
-            maximum_memory_size: ::std::option::Option::None,
-            minimum_gpu_amount: ::std::option::Option::None,
-            maximum_gpu_amount: ::std::option::Option::None,
-            gpu_spec: ::std::option::Option::None,
-            instance_category: ::std::option::Option::None,
-            cpu_architecture: ::std::option::Option::None,
-            minimum_cpu_speed_frequency: ::std::option::Option::None,
-            maximum_cpu_speed_frequency: ::std::option::Option::None,
-            minimum_cpu_turbo_frequency: ::std::option::Option::None,
-            maximum_cpu_turbo_frequency: ::std::option::Option::None,
-            physical_processor_model: ::std::option::Option::None,
-            instance_family_level: ::std::option::Option::None,
-            minimum_instance_pps_rx: ::std::option::Option::None,
-            minimum_instance_pps_tx: ::std::option::Option::None,
-            minimum_instance_bandwidth_rx: ::std::option::Option::None,
-            minimum_instance_bandwidth_tx: ::std::option::Option::None,
-            minimum_primary_eni_queue_number: ::std::option::Option::None,
-            minimum_secondary_eni_queue_number: ::std::option::Option::None,
-            minimum_eni_quantity: ::std::option::Option::None,
-            minimum_queue_pair_number: ::std::option::Option::None,
-            minimum_eri_quantity: ::std::option::Option::None,
-            minimum_eni_private_ip_address_quantity: ::std::option::Option::None,
-            minimum_eni_ipv6_address_quantity: ::std::option::Option::None,
-            minimum_local_storage_amount: ::std::option::Option::None,
-            minimum_local_storage_capacity: ::std::option::Option::None,
-            minimum_disk_quantity: ::std::option::Option::None,
-            local_storage_category: ::std::option::Option::None,
-            nvme_support: ::std::option::Option::None,
-            minimum_baseline_credit: ::std::option::Option::None,
-            minimum_initial_credit: ::std::option::Option::None,
-            instance_type_families: ::std::option::Option::None,
-            gpu_specs: ::std::option::Option::None,
-            instance_categories: ::std::option::Option::None,
-            cpu_architectures: ::std::option::Option::None,
-            physical_processor_models: ::std::option::Option::None,
-            local_storage_categories: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            additional_attributes: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeInstanceTypesInput {
+                instance_type_family: ::std::option::Option::None,
+                instance_types: ::std::option::Option::None,
+                minimum_cpu_core_count: ::std::option::Option::None,
+                maximum_cpu_core_count: ::std::option::Option::None,
+                minimum_memory_size: ::std::option::Option::None,
+                maximum_memory_size: ::std::option::Option::None,
+                minimum_gpu_amount: ::std::option::Option::None,
+                maximum_gpu_amount: ::std::option::Option::None,
+                gpu_spec: ::std::option::Option::None,
+                instance_category: ::std::option::Option::None,
+                cpu_architecture: ::std::option::Option::None,
+                minimum_cpu_speed_frequency: ::std::option::Option::None,
+                maximum_cpu_speed_frequency: ::std::option::Option::None,
+                minimum_cpu_turbo_frequency: ::std::option::Option::None,
+                maximum_cpu_turbo_frequency: ::std::option::Option::None,
+                physical_processor_model: ::std::option::Option::None,
+                instance_family_level: ::std::option::Option::None,
+                minimum_instance_pps_rx: ::std::option::Option::None,
+                minimum_instance_pps_tx: ::std::option::Option::None,
+                minimum_instance_bandwidth_rx: ::std::option::Option::None,
+                minimum_instance_bandwidth_tx: ::std::option::Option::None,
+                minimum_primary_eni_queue_number: ::std::option::Option::None,
+                minimum_secondary_eni_queue_number: ::std::option::Option::None,
+                minimum_eni_quantity: ::std::option::Option::None,
+                minimum_queue_pair_number: ::std::option::Option::None,
+                minimum_eri_quantity: ::std::option::Option::None,
+                minimum_eni_private_ip_address_quantity: ::std::option::Option::None,
+                minimum_eni_ipv6_address_quantity: ::std::option::Option::None,
+                minimum_local_storage_amount: ::std::option::Option::None,
+                minimum_local_storage_capacity: ::std::option::Option::None,
+                minimum_disk_quantity: ::std::option::Option::None,
+                local_storage_category: ::std::option::Option::None,
+                nvme_support: ::std::option::Option::None,
+                minimum_baseline_credit: ::std::option::Option::None,
+                minimum_initial_credit: ::std::option::Option::None,
+                instance_type_families: ::std::option::Option::None,
+                gpu_specs: ::std::option::Option::None,
+                instance_categories: ::std::option::Option::None,
+                cpu_architectures: ::std::option::Option::None,
+                physical_processor_models: ::std::option::Option::None,
+                local_storage_categories: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                additional_attributes: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -932,7 +885,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type_family = ::std::option::Option::Some(value.into());
+        self.input.instance_type_family = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceTypeFamily`.
@@ -940,7 +893,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type_family = value;
+        self.input.instance_type_family = value;
         self
     }
     /// Wire name `InstanceTypes`: list of string. Example: `ecs.g6.large`.
@@ -948,7 +901,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.instance_types = ::std::option::Option::Some(value);
+        self.input.instance_types = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceTypes`.
@@ -956,12 +909,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_types = value;
+        self.input.instance_types = value;
         self
     }
     /// Wire name `MinimumCpuCoreCount`: 32-bit integer. Example: `2`.
     pub fn minimum_cpu_core_count(mut self, value: i32) -> Self {
-        self.minimum_cpu_core_count = ::std::option::Option::Some(value);
+        self.input.minimum_cpu_core_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumCpuCoreCount`.
@@ -969,12 +922,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_cpu_core_count = value;
+        self.input.minimum_cpu_core_count = value;
         self
     }
     /// Wire name `MaximumCpuCoreCount`: 32-bit integer. Example: `10`.
     pub fn maximum_cpu_core_count(mut self, value: i32) -> Self {
-        self.maximum_cpu_core_count = ::std::option::Option::Some(value);
+        self.input.maximum_cpu_core_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaximumCpuCoreCount`.
@@ -982,47 +935,47 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.maximum_cpu_core_count = value;
+        self.input.maximum_cpu_core_count = value;
         self
     }
     /// Wire name `MinimumMemorySize`: number. Example: `20`.
     pub fn minimum_memory_size(mut self, value: f32) -> Self {
-        self.minimum_memory_size = ::std::option::Option::Some(value);
+        self.input.minimum_memory_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumMemorySize`.
     pub fn set_minimum_memory_size(mut self, value: ::std::option::Option<f32>) -> Self {
-        self.minimum_memory_size = value;
+        self.input.minimum_memory_size = value;
         self
     }
     /// Wire name `MaximumMemorySize`: number. Example: `60`.
     pub fn maximum_memory_size(mut self, value: f32) -> Self {
-        self.maximum_memory_size = ::std::option::Option::Some(value);
+        self.input.maximum_memory_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaximumMemorySize`.
     pub fn set_maximum_memory_size(mut self, value: ::std::option::Option<f32>) -> Self {
-        self.maximum_memory_size = value;
+        self.input.maximum_memory_size = value;
         self
     }
     /// Wire name `MinimumGPUAmount`: 32-bit integer. Example: `3`.
     pub fn minimum_gpu_amount(mut self, value: i32) -> Self {
-        self.minimum_gpu_amount = ::std::option::Option::Some(value);
+        self.input.minimum_gpu_amount = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumGPUAmount`.
     pub fn set_minimum_gpu_amount(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.minimum_gpu_amount = value;
+        self.input.minimum_gpu_amount = value;
         self
     }
     /// Wire name `MaximumGPUAmount`: 32-bit integer. Example: `10`.
     pub fn maximum_gpu_amount(mut self, value: i32) -> Self {
-        self.maximum_gpu_amount = ::std::option::Option::Some(value);
+        self.input.maximum_gpu_amount = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaximumGPUAmount`.
     pub fn set_maximum_gpu_amount(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.maximum_gpu_amount = value;
+        self.input.maximum_gpu_amount = value;
         self
     }
     /// Wire name `GPUSpec`: string. Example: `NVIDIA V100`.
@@ -1030,7 +983,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.gpu_spec = ::std::option::Option::Some(value.into());
+        self.input.gpu_spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `GPUSpec`.
@@ -1038,7 +991,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.gpu_spec = value;
+        self.input.gpu_spec = value;
         self
     }
     /// Wire name `InstanceCategory`: [`InstanceCategory`]. Example: `Big data`.
@@ -1046,7 +999,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: impl ::std::convert::Into<InstanceCategory>,
     ) -> Self {
-        self.instance_category = ::std::option::Option::Some(value.into());
+        self.input.instance_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceCategory`.
@@ -1054,7 +1007,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<InstanceCategory>,
     ) -> Self {
-        self.instance_category = value;
+        self.input.instance_category = value;
         self
     }
     /// Wire name `CpuArchitecture`: [`CpuArchitecture`]. Example: `X86`.
@@ -1062,7 +1015,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: impl ::std::convert::Into<CpuArchitecture>,
     ) -> Self {
-        self.cpu_architecture = ::std::option::Option::Some(value.into());
+        self.input.cpu_architecture = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CpuArchitecture`.
@@ -1070,12 +1023,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<CpuArchitecture>,
     ) -> Self {
-        self.cpu_architecture = value;
+        self.input.cpu_architecture = value;
         self
     }
     /// Wire name `MinimumCpuSpeedFrequency`: number. Example: `2.5`.
     pub fn minimum_cpu_speed_frequency(mut self, value: f32) -> Self {
-        self.minimum_cpu_speed_frequency = ::std::option::Option::Some(value);
+        self.input.minimum_cpu_speed_frequency = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumCpuSpeedFrequency`.
@@ -1083,12 +1036,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<f32>,
     ) -> Self {
-        self.minimum_cpu_speed_frequency = value;
+        self.input.minimum_cpu_speed_frequency = value;
         self
     }
     /// Wire name `MaximumCpuSpeedFrequency`: number. Example: `3.2`.
     pub fn maximum_cpu_speed_frequency(mut self, value: f32) -> Self {
-        self.maximum_cpu_speed_frequency = ::std::option::Option::Some(value);
+        self.input.maximum_cpu_speed_frequency = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaximumCpuSpeedFrequency`.
@@ -1096,12 +1049,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<f32>,
     ) -> Self {
-        self.maximum_cpu_speed_frequency = value;
+        self.input.maximum_cpu_speed_frequency = value;
         self
     }
     /// Wire name `MinimumCpuTurboFrequency`: number. Example: `3.2`.
     pub fn minimum_cpu_turbo_frequency(mut self, value: f32) -> Self {
-        self.minimum_cpu_turbo_frequency = ::std::option::Option::Some(value);
+        self.input.minimum_cpu_turbo_frequency = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumCpuTurboFrequency`.
@@ -1109,12 +1062,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<f32>,
     ) -> Self {
-        self.minimum_cpu_turbo_frequency = value;
+        self.input.minimum_cpu_turbo_frequency = value;
         self
     }
     /// Wire name `MaximumCpuTurboFrequency`: number. Example: `4.1`.
     pub fn maximum_cpu_turbo_frequency(mut self, value: f32) -> Self {
-        self.maximum_cpu_turbo_frequency = ::std::option::Option::Some(value);
+        self.input.maximum_cpu_turbo_frequency = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaximumCpuTurboFrequency`.
@@ -1122,7 +1075,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<f32>,
     ) -> Self {
-        self.maximum_cpu_turbo_frequency = value;
+        self.input.maximum_cpu_turbo_frequency = value;
         self
     }
     /// Wire name `PhysicalProcessorModel`: string. Example: `Intel Xeon(Ice Lake) Platinum 8369B`.
@@ -1130,7 +1083,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.physical_processor_model = ::std::option::Option::Some(value.into());
+        self.input.physical_processor_model = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PhysicalProcessorModel`.
@@ -1138,7 +1091,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.physical_processor_model = value;
+        self.input.physical_processor_model = value;
         self
     }
     /// Wire name `InstanceFamilyLevel`: [`InstanceFamilyLevel`]. Example: `EntryLevel`.
@@ -1146,7 +1099,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: impl ::std::convert::Into<InstanceFamilyLevel>,
     ) -> Self {
-        self.instance_family_level = ::std::option::Option::Some(value.into());
+        self.input.instance_family_level = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceFamilyLevel`.
@@ -1154,12 +1107,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<InstanceFamilyLevel>,
     ) -> Self {
-        self.instance_family_level = value;
+        self.input.instance_family_level = value;
         self
     }
     /// Wire name `MinimumInstancePpsRx`: 64-bit integer. Example: `15`.
     pub fn minimum_instance_pps_rx(mut self, value: i64) -> Self {
-        self.minimum_instance_pps_rx = ::std::option::Option::Some(value);
+        self.input.minimum_instance_pps_rx = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumInstancePpsRx`.
@@ -1167,12 +1120,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.minimum_instance_pps_rx = value;
+        self.input.minimum_instance_pps_rx = value;
         self
     }
     /// Wire name `MinimumInstancePpsTx`: 64-bit integer. Example: `15`.
     pub fn minimum_instance_pps_tx(mut self, value: i64) -> Self {
-        self.minimum_instance_pps_tx = ::std::option::Option::Some(value);
+        self.input.minimum_instance_pps_tx = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumInstancePpsTx`.
@@ -1180,12 +1133,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.minimum_instance_pps_tx = value;
+        self.input.minimum_instance_pps_tx = value;
         self
     }
     /// Wire name `MinimumInstanceBandwidthRx`: 32-bit integer. Example: `12288`.
     pub fn minimum_instance_bandwidth_rx(mut self, value: i32) -> Self {
-        self.minimum_instance_bandwidth_rx = ::std::option::Option::Some(value);
+        self.input.minimum_instance_bandwidth_rx = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumInstanceBandwidthRx`.
@@ -1193,12 +1146,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_instance_bandwidth_rx = value;
+        self.input.minimum_instance_bandwidth_rx = value;
         self
     }
     /// Wire name `MinimumInstanceBandwidthTx`: 32-bit integer. Example: `12288`.
     pub fn minimum_instance_bandwidth_tx(mut self, value: i32) -> Self {
-        self.minimum_instance_bandwidth_tx = ::std::option::Option::Some(value);
+        self.input.minimum_instance_bandwidth_tx = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumInstanceBandwidthTx`.
@@ -1206,12 +1159,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_instance_bandwidth_tx = value;
+        self.input.minimum_instance_bandwidth_tx = value;
         self
     }
     /// Wire name `MinimumPrimaryEniQueueNumber`: 32-bit integer. Example: `8`.
     pub fn minimum_primary_eni_queue_number(mut self, value: i32) -> Self {
-        self.minimum_primary_eni_queue_number = ::std::option::Option::Some(value);
+        self.input.minimum_primary_eni_queue_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumPrimaryEniQueueNumber`.
@@ -1219,12 +1172,14 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_primary_eni_queue_number = value;
+        self.input.minimum_primary_eni_queue_number = value;
         self
     }
     /// Wire name `MinimumSecondaryEniQueueNumber`: 32-bit integer. Example: `4`.
     pub fn minimum_secondary_eni_queue_number(mut self, value: i32) -> Self {
-        self.minimum_secondary_eni_queue_number = ::std::option::Option::Some(value);
+        self.input.minimum_secondary_eni_queue_number = ::std::option::Option::Some(
+            value,
+        );
         self
     }
     /// Sets or clears `MinimumSecondaryEniQueueNumber`.
@@ -1232,12 +1187,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_secondary_eni_queue_number = value;
+        self.input.minimum_secondary_eni_queue_number = value;
         self
     }
     /// Wire name `MinimumEniQuantity`: 32-bit integer. Example: `4`.
     pub fn minimum_eni_quantity(mut self, value: i32) -> Self {
-        self.minimum_eni_quantity = ::std::option::Option::Some(value);
+        self.input.minimum_eni_quantity = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumEniQuantity`.
@@ -1245,12 +1200,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_eni_quantity = value;
+        self.input.minimum_eni_quantity = value;
         self
     }
     /// Wire name `MinimumQueuePairNumber`: 32-bit integer. Example: `8`.
     pub fn minimum_queue_pair_number(mut self, value: i32) -> Self {
-        self.minimum_queue_pair_number = ::std::option::Option::Some(value);
+        self.input.minimum_queue_pair_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumQueuePairNumber`.
@@ -1258,12 +1213,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_queue_pair_number = value;
+        self.input.minimum_queue_pair_number = value;
         self
     }
     /// Wire name `MinimumEriQuantity`: 32-bit integer. Example: `0`.
     pub fn minimum_eri_quantity(mut self, value: i32) -> Self {
-        self.minimum_eri_quantity = ::std::option::Option::Some(value);
+        self.input.minimum_eri_quantity = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumEriQuantity`.
@@ -1271,12 +1226,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_eri_quantity = value;
+        self.input.minimum_eri_quantity = value;
         self
     }
     /// Wire name `MinimumEniPrivateIpAddressQuantity`: 32-bit integer. Example: `2`.
     pub fn minimum_eni_private_ip_address_quantity(mut self, value: i32) -> Self {
-        self.minimum_eni_private_ip_address_quantity = ::std::option::Option::Some(
+        self.input.minimum_eni_private_ip_address_quantity = ::std::option::Option::Some(
             value,
         );
         self
@@ -1286,12 +1241,14 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_eni_private_ip_address_quantity = value;
+        self.input.minimum_eni_private_ip_address_quantity = value;
         self
     }
     /// Wire name `MinimumEniIpv6AddressQuantity`: 32-bit integer. Example: `2`.
     pub fn minimum_eni_ipv6_address_quantity(mut self, value: i32) -> Self {
-        self.minimum_eni_ipv6_address_quantity = ::std::option::Option::Some(value);
+        self.input.minimum_eni_ipv6_address_quantity = ::std::option::Option::Some(
+            value,
+        );
         self
     }
     /// Sets or clears `MinimumEniIpv6AddressQuantity`.
@@ -1299,12 +1256,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_eni_ipv6_address_quantity = value;
+        self.input.minimum_eni_ipv6_address_quantity = value;
         self
     }
     /// Wire name `MinimumLocalStorageAmount`: 32-bit integer. Example: `4`.
     pub fn minimum_local_storage_amount(mut self, value: i32) -> Self {
-        self.minimum_local_storage_amount = ::std::option::Option::Some(value);
+        self.input.minimum_local_storage_amount = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumLocalStorageAmount`.
@@ -1312,12 +1269,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_local_storage_amount = value;
+        self.input.minimum_local_storage_amount = value;
         self
     }
     /// Wire name `MinimumLocalStorageCapacity`: 64-bit integer. Example: `40`.
     pub fn minimum_local_storage_capacity(mut self, value: i64) -> Self {
-        self.minimum_local_storage_capacity = ::std::option::Option::Some(value);
+        self.input.minimum_local_storage_capacity = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumLocalStorageCapacity`.
@@ -1325,12 +1282,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.minimum_local_storage_capacity = value;
+        self.input.minimum_local_storage_capacity = value;
         self
     }
     /// Wire name `MinimumDiskQuantity`: 32-bit integer. Example: `4`.
     pub fn minimum_disk_quantity(mut self, value: i32) -> Self {
-        self.minimum_disk_quantity = ::std::option::Option::Some(value);
+        self.input.minimum_disk_quantity = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumDiskQuantity`.
@@ -1338,7 +1295,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_disk_quantity = value;
+        self.input.minimum_disk_quantity = value;
         self
     }
     /// Wire name `LocalStorageCategory`: [`LocalStorageCategory`]. Example: `local_ssd_pro`.
@@ -1346,7 +1303,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: impl ::std::convert::Into<LocalStorageCategory>,
     ) -> Self {
-        self.local_storage_category = ::std::option::Option::Some(value.into());
+        self.input.local_storage_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LocalStorageCategory`.
@@ -1354,7 +1311,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<LocalStorageCategory>,
     ) -> Self {
-        self.local_storage_category = value;
+        self.input.local_storage_category = value;
         self
     }
     /// Wire name `NvmeSupport`: [`NvmeSupport`]. Example: `required`.
@@ -1362,7 +1319,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: impl ::std::convert::Into<NvmeSupport>,
     ) -> Self {
-        self.nvme_support = ::std::option::Option::Some(value.into());
+        self.input.nvme_support = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NvmeSupport`.
@@ -1370,12 +1327,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<NvmeSupport>,
     ) -> Self {
-        self.nvme_support = value;
+        self.input.nvme_support = value;
         self
     }
     /// Wire name `MinimumBaselineCredit`: 32-bit integer. Example: `12`.
     pub fn minimum_baseline_credit(mut self, value: i32) -> Self {
-        self.minimum_baseline_credit = ::std::option::Option::Some(value);
+        self.input.minimum_baseline_credit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumBaselineCredit`.
@@ -1383,12 +1340,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_baseline_credit = value;
+        self.input.minimum_baseline_credit = value;
         self
     }
     /// Wire name `MinimumInitialCredit`: 32-bit integer. Example: `12`.
     pub fn minimum_initial_credit(mut self, value: i32) -> Self {
-        self.minimum_initial_credit = ::std::option::Option::Some(value);
+        self.input.minimum_initial_credit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumInitialCredit`.
@@ -1396,7 +1353,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_initial_credit = value;
+        self.input.minimum_initial_credit = value;
         self
     }
     /// Wire name `InstanceTypeFamilies`: list of string.
@@ -1404,7 +1361,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.instance_type_families = ::std::option::Option::Some(value);
+        self.input.instance_type_families = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceTypeFamilies`.
@@ -1412,12 +1369,12 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_type_families = value;
+        self.input.instance_type_families = value;
         self
     }
     /// Wire name `GpuSpecs`: list of string.
     pub fn gpu_specs(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.gpu_specs = ::std::option::Option::Some(value);
+        self.input.gpu_specs = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `GpuSpecs`.
@@ -1425,7 +1382,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.gpu_specs = value;
+        self.input.gpu_specs = value;
         self
     }
     /// Wire name `InstanceCategories`: list of [`InstanceCategoriesItem`].
@@ -1433,7 +1390,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::vec::Vec<InstanceCategoriesItem>,
     ) -> Self {
-        self.instance_categories = ::std::option::Option::Some(value);
+        self.input.instance_categories = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceCategories`.
@@ -1441,7 +1398,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<InstanceCategoriesItem>>,
     ) -> Self {
-        self.instance_categories = value;
+        self.input.instance_categories = value;
         self
     }
     /// Wire name `CpuArchitectures`: list of [`CpuArchitecturesItem`].
@@ -1449,7 +1406,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::vec::Vec<CpuArchitecturesItem>,
     ) -> Self {
-        self.cpu_architectures = ::std::option::Option::Some(value);
+        self.input.cpu_architectures = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CpuArchitectures`.
@@ -1457,7 +1414,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<CpuArchitecturesItem>>,
     ) -> Self {
-        self.cpu_architectures = value;
+        self.input.cpu_architectures = value;
         self
     }
     /// Wire name `PhysicalProcessorModels`: list of string.
@@ -1465,7 +1422,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.physical_processor_models = ::std::option::Option::Some(value);
+        self.input.physical_processor_models = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PhysicalProcessorModels`.
@@ -1473,7 +1430,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.physical_processor_models = value;
+        self.input.physical_processor_models = value;
         self
     }
     /// Wire name `LocalStorageCategories`: list of [`LocalStorageCategoriesItem`].
@@ -1481,7 +1438,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::vec::Vec<LocalStorageCategoriesItem>,
     ) -> Self {
-        self.local_storage_categories = ::std::option::Option::Some(value);
+        self.input.local_storage_categories = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LocalStorageCategories`.
@@ -1489,17 +1446,17 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<LocalStorageCategoriesItem>>,
     ) -> Self {
-        self.local_storage_categories = value;
+        self.input.local_storage_categories = value;
         self
     }
     /// Wire name `MaxResults`: 64-bit integer. The service's default: `1600`. Example: `10`.
     pub fn max_results(mut self, value: i64) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `e71d8a535bd9cc11`.
@@ -1507,7 +1464,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -1515,7 +1472,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `AdditionalAttributes`: list of string.
@@ -1523,7 +1480,7 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.additional_attributes = ::std::option::Option::Some(value);
+        self.input.additional_attributes = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AdditionalAttributes`.
@@ -1531,80 +1488,17 @@ impl DescribeInstanceTypesBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.additional_attributes = value;
+        self.input.additional_attributes = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribeInstanceTypesBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeInstanceTypesInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            DescribeInstanceTypesInput {
-                instance_type_family: self.instance_type_family,
-                instance_types: self.instance_types,
-                minimum_cpu_core_count: self.minimum_cpu_core_count,
-                maximum_cpu_core_count: self.maximum_cpu_core_count,
-                minimum_memory_size: self.minimum_memory_size,
-                maximum_memory_size: self.maximum_memory_size,
-                minimum_gpu_amount: self.minimum_gpu_amount,
-                maximum_gpu_amount: self.maximum_gpu_amount,
-                gpu_spec: self.gpu_spec,
-                instance_category: self.instance_category,
-                cpu_architecture: self.cpu_architecture,
-                minimum_cpu_speed_frequency: self.minimum_cpu_speed_frequency,
-                maximum_cpu_speed_frequency: self.maximum_cpu_speed_frequency,
-                minimum_cpu_turbo_frequency: self.minimum_cpu_turbo_frequency,
-                maximum_cpu_turbo_frequency: self.maximum_cpu_turbo_frequency,
-                physical_processor_model: self.physical_processor_model,
-                instance_family_level: self.instance_family_level,
-                minimum_instance_pps_rx: self.minimum_instance_pps_rx,
-                minimum_instance_pps_tx: self.minimum_instance_pps_tx,
-                minimum_instance_bandwidth_rx: self.minimum_instance_bandwidth_rx,
-                minimum_instance_bandwidth_tx: self.minimum_instance_bandwidth_tx,
-                minimum_primary_eni_queue_number: self.minimum_primary_eni_queue_number,
-                minimum_secondary_eni_queue_number: self
-                    .minimum_secondary_eni_queue_number,
-                minimum_eni_quantity: self.minimum_eni_quantity,
-                minimum_queue_pair_number: self.minimum_queue_pair_number,
-                minimum_eri_quantity: self.minimum_eri_quantity,
-                minimum_eni_private_ip_address_quantity: self
-                    .minimum_eni_private_ip_address_quantity,
-                minimum_eni_ipv6_address_quantity: self
-                    .minimum_eni_ipv6_address_quantity,
-                minimum_local_storage_amount: self.minimum_local_storage_amount,
-                minimum_local_storage_capacity: self.minimum_local_storage_capacity,
-                minimum_disk_quantity: self.minimum_disk_quantity,
-                local_storage_category: self.local_storage_category,
-                nvme_support: self.nvme_support,
-                minimum_baseline_credit: self.minimum_baseline_credit,
-                minimum_initial_credit: self.minimum_initial_credit,
-                instance_type_families: self.instance_type_families,
-                gpu_specs: self.gpu_specs,
-                instance_categories: self.instance_categories,
-                cpu_architectures: self.cpu_architectures,
-                physical_processor_models: self.physical_processor_models,
-                local_storage_categories: self.local_storage_categories,
-                max_results: self.max_results,
-                next_token: self.next_token,
-                additional_attributes: self.additional_attributes,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeInstanceTypesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -1613,8 +1507,7 @@ impl DescribeInstanceTypesBuilder {
         DescribeInstanceTypesOutput,
         ::alibabacloud_runtime::SdkError<DescribeInstanceTypesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -1657,11 +1550,10 @@ impl DescribeInstanceTypesBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeInstanceTypesInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -1065,161 +1065,79 @@ pub enum DescribeInstancesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeInstancesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    vpc_id: ::std::option::Option<::std::string::String>,
-    v_switch_id: ::std::option::Option<::std::string::String>,
-    zone_id: ::std::option::Option<::std::string::String>,
-    instance_network_type: ::std::option::Option<::std::string::String>,
-    security_group_id: ::std::option::Option<::std::string::String>,
-    instance_ids: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    inner_ip_addresses: ::std::option::Option<::std::string::String>,
-    private_ip_addresses: ::std::option::Option<::std::string::String>,
-    public_ip_addresses: ::std::option::Option<::std::string::String>,
-    eip_addresses: ::std::option::Option<::std::string::String>,
-    instance_charge_type: ::std::option::Option<::std::string::String>,
-    internet_charge_type: ::std::option::Option<::std::string::String>,
-    instance_name: ::std::option::Option<::std::string::String>,
-    image_id: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<::std::string::String>,
-    lock_reason: ::std::option::Option<::std::string::String>,
-    filter_1_key: ::std::option::Option<::std::string::String>,
-    filter_2_key: ::std::option::Option<::std::string::String>,
-    filter_3_key: ::std::option::Option<::std::string::String>,
-    filter_4_key: ::std::option::Option<::std::string::String>,
-    filter_1_value: ::std::option::Option<::std::string::String>,
-    filter_2_value: ::std::option::Option<::std::string::String>,
-    filter_3_value: ::std::option::Option<::std::string::String>,
-    filter_4_value: ::std::option::Option<::std::string::String>,
-    device_available: ::std::option::Option<bool>,
-    io_optimized: ::std::option::Option<bool>,
-    need_sale_cycle: ::std::option::Option<bool>,
-    instance_type: ::std::option::Option<::std::string::String>,
-    instance_type_family: ::std::option::Option<::std::string::String>,
-    key_pair_name: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    hpc_cluster_id: ::std::option::Option<::std::string::String>,
-    rdma_ip_addresses: ::std::option::Option<::std::string::String>,
-    dry_run: ::std::option::Option<bool>,
-    http_endpoint: ::std::option::Option<::std::string::String>,
-    http_tokens: ::std::option::Option<::std::string::String>,
-    http_put_response_hop_limit: ::std::option::Option<i32>,
-    ipv6_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    additional_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeInstancesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeInstancesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeInstancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            vpc_id: ::std::option::Option::None,
-            v_switch_id: ::std::option::Option::None,
-            zone_id: ::std::option::Option::None,
-            instance_network_type: ::std::option::Option::None,
-            security_group_id: ::std::option::Option::None,
-            instance_ids: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            inner_ip_addresses: ::std::option::Option::None,
-            private_ip_addresses: ::std::option::Option::None,
-            public_ip_addresses: ::std::option::Option::None,
-            eip_addresses: ::std::option::Option::None,
-            instance_charge_type: ::std::option::Option::None,
-            internet_charge_type: ::std::option::Option::None,
-            instance_name: ::std::option::Option::None,
-            image_id: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            lock_reason: ::std::option::Option::None,
-            filter_1_key: ::std::option::Option::None,
-            filter_2_key: ::std::option::Option::None,
-            filter_3_key: ::std::option::Option::None,
-            filter_4_key: ::std::option::Option::None,
-            filter_1_value: ::std::option::Option::None,
-            filter_2_value: ::std::option::Option::None,
-            filter_3_value: ::std::option::Option::None,
-            filter_4_value: ::std::option::Option::None,
-            device_available: ::std::option::Option::None,
-            io_optimized: ::std::option::Option::None,
-            need_sale_cycle: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            instance_type_family: ::std::option::Option::None,
-            key_pair_name: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            hpc_cluster_id: ::std::option::Option::None,
-            rdma_ip_addresses: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
-            http_endpoint: ::std::option::Option::None,
-            http_tokens: ::std::option::Option::None,
-            http_put_response_hop_limit: ::std::option::Option::None,
-            ipv6_address: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            additional_attributes: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeInstancesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                vpc_id: ::std::option::Option::None,
+                v_switch_id: ::std::option::Option::None,
+                zone_id: ::std::option::Option::None,
+                instance_network_type: ::std::option::Option::None,
+                security_group_id: ::std::option::Option::None,
+                instance_ids: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                inner_ip_addresses: ::std::option::Option::None,
+                private_ip_addresses: ::std::option::Option::None,
+                public_ip_addresses: ::std::option::Option::None,
+                eip_addresses: ::std::option::Option::None,
+                instance_charge_type: ::std::option::Option::None,
+                internet_charge_type: ::std::option::Option::None,
+                instance_name: ::std::option::Option::None,
+                image_id: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                lock_reason: ::std::option::Option::None,
+                filter_1_key: ::std::option::Option::None,
+                filter_2_key: ::std::option::Option::None,
+                filter_3_key: ::std::option::Option::None,
+                filter_4_key: ::std::option::Option::None,
+                filter_1_value: ::std::option::Option::None,
+                filter_2_value: ::std::option::Option::None,
+                filter_3_value: ::std::option::Option::None,
+                filter_4_value: ::std::option::Option::None,
+                device_available: ::std::option::Option::None,
+                io_optimized: ::std::option::Option::None,
+                need_sale_cycle: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                instance_type_family: ::std::option::Option::None,
+                key_pair_name: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                hpc_cluster_id: ::std::option::Option::None,
+                rdma_ip_addresses: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+                http_endpoint: ::std::option::Option::None,
+                http_tokens: ::std::option::Option::None,
+                http_put_response_hop_limit: ::std::option::Option::None,
+                ipv6_address: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                additional_attributes: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeInstancesBuilder<::std::string::String> {
+    ) -> DescribeInstancesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            vpc_id: self.vpc_id,
-            v_switch_id: self.v_switch_id,
-            zone_id: self.zone_id,
-            instance_network_type: self.instance_network_type,
-            security_group_id: self.security_group_id,
-            instance_ids: self.instance_ids,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            next_token: self.next_token,
-            max_results: self.max_results,
-            inner_ip_addresses: self.inner_ip_addresses,
-            private_ip_addresses: self.private_ip_addresses,
-            public_ip_addresses: self.public_ip_addresses,
-            eip_addresses: self.eip_addresses,
-            instance_charge_type: self.instance_charge_type,
-            internet_charge_type: self.internet_charge_type,
-            instance_name: self.instance_name,
-            image_id: self.image_id,
-            status: self.status,
-            lock_reason: self.lock_reason,
-            filter_1_key: self.filter_1_key,
-            filter_2_key: self.filter_2_key,
-            filter_3_key: self.filter_3_key,
-            filter_4_key: self.filter_4_key,
-            filter_1_value: self.filter_1_value,
-            filter_2_value: self.filter_2_value,
-            filter_3_value: self.filter_3_value,
-            filter_4_value: self.filter_4_value,
-            device_available: self.device_available,
-            io_optimized: self.io_optimized,
-            need_sale_cycle: self.need_sale_cycle,
-            instance_type: self.instance_type,
-            instance_type_family: self.instance_type_family,
-            key_pair_name: self.key_pair_name,
-            resource_group_id: self.resource_group_id,
-            hpc_cluster_id: self.hpc_cluster_id,
-            rdma_ip_addresses: self.rdma_ip_addresses,
-            dry_run: self.dry_run,
-            http_endpoint: self.http_endpoint,
-            http_tokens: self.http_tokens,
-            http_put_response_hop_limit: self.http_put_response_hop_limit,
-            ipv6_address: self.ipv6_address,
-            tag: self.tag,
-            additional_attributes: self.additional_attributes,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VpcId`: string. Example: `v-bp67acfmxazb4p****`.
@@ -1227,7 +1145,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.vpc_id = ::std::option::Option::Some(value.into());
+        self.input.vpc_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VpcId`.
@@ -1235,7 +1153,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.vpc_id = value;
+        self.input.vpc_id = value;
         self
     }
     /// Wire name `VSwitchId`: string. Example: `vsw-bp67acfmxazb4p****`.
@@ -1243,7 +1161,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = ::std::option::Option::Some(value.into());
+        self.input.v_switch_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VSwitchId`.
@@ -1251,7 +1169,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = value;
+        self.input.v_switch_id = value;
         self
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
@@ -1259,7 +1177,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -1267,7 +1185,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `InstanceNetworkType`: string. Example: `vpc`.
@@ -1275,7 +1193,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_network_type = ::std::option::Option::Some(value.into());
+        self.input.instance_network_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceNetworkType`.
@@ -1283,7 +1201,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_network_type = value;
+        self.input.instance_network_type = value;
         self
     }
     /// Wire name `SecurityGroupId`: string. Example: `sg-bp67acfmxazb4p****`.
@@ -1291,7 +1209,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_id = ::std::option::Option::Some(value.into());
+        self.input.security_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupId`.
@@ -1299,7 +1217,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_id = value;
+        self.input.security_group_id = value;
         self
     }
     /// Wire name `InstanceIds`: string. Example: `["i-bp67acfmxazb4p****", "i-bp67acfmxazb4p****", … "i-bp67acfmxazb4p****"]`.
@@ -1307,7 +1225,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_ids = ::std::option::Option::Some(value.into());
+        self.input.instance_ids = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceIds`.
@@ -1315,27 +1233,27 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_ids = value;
+        self.input.instance_ids = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
@@ -1343,7 +1261,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -1351,17 +1269,17 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `InnerIpAddresses`: string. Example: `["10.1.1.1", "10.1.2.1", … "10.1.10.1"]`.
@@ -1369,7 +1287,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.inner_ip_addresses = ::std::option::Option::Some(value.into());
+        self.input.inner_ip_addresses = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InnerIpAddresses`.
@@ -1377,7 +1295,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.inner_ip_addresses = value;
+        self.input.inner_ip_addresses = value;
         self
     }
     /// Wire name `PrivateIpAddresses`: string. Example: `["172.16.1.1", "172.16.2.1", … "172.16.10.1"]`.
@@ -1385,7 +1303,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_ip_addresses = ::std::option::Option::Some(value.into());
+        self.input.private_ip_addresses = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivateIpAddresses`.
@@ -1393,7 +1311,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_ip_addresses = value;
+        self.input.private_ip_addresses = value;
         self
     }
     /// Wire name `PublicIpAddresses`: string. Example: `["42.1.1.**", "42.1.2.**", … "42.1.10.**"]`.
@@ -1401,7 +1319,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.public_ip_addresses = ::std::option::Option::Some(value.into());
+        self.input.public_ip_addresses = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PublicIpAddresses`.
@@ -1409,7 +1327,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.public_ip_addresses = value;
+        self.input.public_ip_addresses = value;
         self
     }
     /// Wire name `EipAddresses`: string. Example: `["42.1.1.**", "42.1.2.**", … "42.1.10.**"]`.
@@ -1417,7 +1335,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.eip_addresses = ::std::option::Option::Some(value.into());
+        self.input.eip_addresses = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EipAddresses`.
@@ -1425,7 +1343,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.eip_addresses = value;
+        self.input.eip_addresses = value;
         self
     }
     /// Wire name `InstanceChargeType`: string. Example: `PostPaid`.
@@ -1433,7 +1351,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.instance_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceChargeType`.
@@ -1441,7 +1359,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = value;
+        self.input.instance_charge_type = value;
         self
     }
     /// Wire name `InternetChargeType`: string. Example: `PayByTraffic`.
@@ -1449,7 +1367,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = ::std::option::Option::Some(value.into());
+        self.input.internet_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InternetChargeType`.
@@ -1457,7 +1375,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = value;
+        self.input.internet_charge_type = value;
         self
     }
     /// Wire name `InstanceName`: string. Example: `Test`.
@@ -1465,7 +1383,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_name = ::std::option::Option::Some(value.into());
+        self.input.instance_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceName`.
@@ -1473,7 +1391,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_name = value;
+        self.input.instance_name = value;
         self
     }
     /// Wire name `ImageId`: string. Example: `m-bp67acfmxazb4p****`.
@@ -1481,7 +1399,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_id = ::std::option::Option::Some(value.into());
+        self.input.image_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageId`.
@@ -1489,7 +1407,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_id = value;
+        self.input.image_id = value;
         self
     }
     /// Wire name `Status`: string. Example: `Running`.
@@ -1497,7 +1415,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -1505,7 +1423,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `LockReason`: string. Example: `security`.
@@ -1513,7 +1431,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.lock_reason = ::std::option::Option::Some(value.into());
+        self.input.lock_reason = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LockReason`.
@@ -1521,7 +1439,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.lock_reason = value;
+        self.input.lock_reason = value;
         self
     }
     /// Wire name `Filter.1.Key`: string. Example: `CreationStartTime`.
@@ -1529,7 +1447,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_1_key = ::std::option::Option::Some(value.into());
+        self.input.filter_1_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.1.Key`.
@@ -1537,7 +1455,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_1_key = value;
+        self.input.filter_1_key = value;
         self
     }
     /// Wire name `Filter.2.Key`: string. Example: `CreationEndTime`.
@@ -1545,7 +1463,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_2_key = ::std::option::Option::Some(value.into());
+        self.input.filter_2_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.2.Key`.
@@ -1553,7 +1471,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_2_key = value;
+        self.input.filter_2_key = value;
         self
     }
     /// Wire name `Filter.3.Key`: string. Example: `ExpiredStartTime`.
@@ -1561,7 +1479,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_3_key = ::std::option::Option::Some(value.into());
+        self.input.filter_3_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.3.Key`.
@@ -1569,7 +1487,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_3_key = value;
+        self.input.filter_3_key = value;
         self
     }
     /// Wire name `Filter.4.Key`: string. Example: `ExpiredEndTime`.
@@ -1577,7 +1495,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_4_key = ::std::option::Option::Some(value.into());
+        self.input.filter_4_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.4.Key`.
@@ -1585,7 +1503,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_4_key = value;
+        self.input.filter_4_key = value;
         self
     }
     /// Wire name `Filter.1.Value`: string. Example: `2017-12-05T22:40Z`.
@@ -1593,7 +1511,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_1_value = ::std::option::Option::Some(value.into());
+        self.input.filter_1_value = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.1.Value`.
@@ -1601,7 +1519,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_1_value = value;
+        self.input.filter_1_value = value;
         self
     }
     /// Wire name `Filter.2.Value`: string. Example: `2017-12-06T22:40Z`.
@@ -1609,7 +1527,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_2_value = ::std::option::Option::Some(value.into());
+        self.input.filter_2_value = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.2.Value`.
@@ -1617,7 +1535,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_2_value = value;
+        self.input.filter_2_value = value;
         self
     }
     /// Wire name `Filter.3.Value`: string. Example: `2017-12-07T22:40Z`.
@@ -1625,7 +1543,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_3_value = ::std::option::Option::Some(value.into());
+        self.input.filter_3_value = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.3.Value`.
@@ -1633,7 +1551,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_3_value = value;
+        self.input.filter_3_value = value;
         self
     }
     /// Wire name `Filter.4.Value`: string. Example: `2017-12-08T22:40Z`.
@@ -1641,7 +1559,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_4_value = ::std::option::Option::Some(value.into());
+        self.input.filter_4_value = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.4.Value`.
@@ -1649,37 +1567,37 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_4_value = value;
+        self.input.filter_4_value = value;
         self
     }
     /// Wire name `DeviceAvailable`: boolean. Example: `false`.
     pub fn device_available(mut self, value: bool) -> Self {
-        self.device_available = ::std::option::Option::Some(value);
+        self.input.device_available = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeviceAvailable`.
     pub fn set_device_available(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.device_available = value;
+        self.input.device_available = value;
         self
     }
     /// Wire name `IoOptimized`: boolean. Example: `true`.
     pub fn io_optimized(mut self, value: bool) -> Self {
-        self.io_optimized = ::std::option::Option::Some(value);
+        self.input.io_optimized = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IoOptimized`.
     pub fn set_io_optimized(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.io_optimized = value;
+        self.input.io_optimized = value;
         self
     }
     /// Wire name `NeedSaleCycle`: boolean. Example: `false`.
     pub fn need_sale_cycle(mut self, value: bool) -> Self {
-        self.need_sale_cycle = ::std::option::Option::Some(value);
+        self.input.need_sale_cycle = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NeedSaleCycle`.
     pub fn set_need_sale_cycle(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.need_sale_cycle = value;
+        self.input.need_sale_cycle = value;
         self
     }
     /// Wire name `InstanceType`: string. Example: `ecs.g5.large`.
@@ -1687,7 +1605,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -1695,7 +1613,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Wire name `InstanceTypeFamily`: string. Example: `ecs.g5`.
@@ -1703,7 +1621,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type_family = ::std::option::Option::Some(value.into());
+        self.input.instance_type_family = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceTypeFamily`.
@@ -1711,7 +1629,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type_family = value;
+        self.input.instance_type_family = value;
         self
     }
     /// Wire name `KeyPairName`: string. Example: `KeyPairNameTest`.
@@ -1719,7 +1637,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = ::std::option::Option::Some(value.into());
+        self.input.key_pair_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyPairName`.
@@ -1727,7 +1645,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = value;
+        self.input.key_pair_name = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -1735,7 +1653,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -1743,7 +1661,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `HpcClusterId`: string. Example: `hpc-bp67acfmxazb4p****`.
@@ -1751,7 +1669,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.hpc_cluster_id = ::std::option::Option::Some(value.into());
+        self.input.hpc_cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HpcClusterId`.
@@ -1759,7 +1677,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.hpc_cluster_id = value;
+        self.input.hpc_cluster_id = value;
         self
     }
     /// Wire name `RdmaIpAddresses`: string. Example: `10.10.10.102`.
@@ -1767,7 +1685,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.rdma_ip_addresses = ::std::option::Option::Some(value.into());
+        self.input.rdma_ip_addresses = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RdmaIpAddresses`.
@@ -1775,17 +1693,17 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.rdma_ip_addresses = value;
+        self.input.rdma_ip_addresses = value;
         self
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `HttpEndpoint`: string. Example: `enabled`.
@@ -1793,7 +1711,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.http_endpoint = ::std::option::Option::Some(value.into());
+        self.input.http_endpoint = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HttpEndpoint`.
@@ -1801,7 +1719,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.http_endpoint = value;
+        self.input.http_endpoint = value;
         self
     }
     /// Wire name `HttpTokens`: string. Example: `optional`.
@@ -1809,7 +1727,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.http_tokens = ::std::option::Option::Some(value.into());
+        self.input.http_tokens = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HttpTokens`.
@@ -1817,12 +1735,12 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.http_tokens = value;
+        self.input.http_tokens = value;
         self
     }
     /// Wire name `HttpPutResponseHopLimit`: 32-bit integer. Example: `0`.
     pub fn http_put_response_hop_limit(mut self, value: i32) -> Self {
-        self.http_put_response_hop_limit = ::std::option::Option::Some(value);
+        self.input.http_put_response_hop_limit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HttpPutResponseHopLimit`.
@@ -1830,7 +1748,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.http_put_response_hop_limit = value;
+        self.input.http_put_response_hop_limit = value;
         self
     }
     /// Wire name `Ipv6Address`: list of string.
@@ -1838,7 +1756,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.ipv6_address = ::std::option::Option::Some(value);
+        self.input.ipv6_address = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6Address`.
@@ -1846,12 +1764,12 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.ipv6_address = value;
+        self.input.ipv6_address = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -1859,7 +1777,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `AdditionalAttributes`: list of string. Example: `META_OPTIONS`.
@@ -1867,7 +1785,7 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.additional_attributes = ::std::option::Option::Some(value);
+        self.input.additional_attributes = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AdditionalAttributes`.
@@ -1875,82 +1793,20 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.additional_attributes = value;
+        self.input.additional_attributes = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeInstancesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeInstancesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                vpc_id: self.vpc_id,
-                v_switch_id: self.v_switch_id,
-                zone_id: self.zone_id,
-                instance_network_type: self.instance_network_type,
-                security_group_id: self.security_group_id,
-                instance_ids: self.instance_ids,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                next_token: self.next_token,
-                max_results: self.max_results,
-                inner_ip_addresses: self.inner_ip_addresses,
-                private_ip_addresses: self.private_ip_addresses,
-                public_ip_addresses: self.public_ip_addresses,
-                eip_addresses: self.eip_addresses,
-                instance_charge_type: self.instance_charge_type,
-                internet_charge_type: self.internet_charge_type,
-                instance_name: self.instance_name,
-                image_id: self.image_id,
-                status: self.status,
-                lock_reason: self.lock_reason,
-                filter_1_key: self.filter_1_key,
-                filter_2_key: self.filter_2_key,
-                filter_3_key: self.filter_3_key,
-                filter_4_key: self.filter_4_key,
-                filter_1_value: self.filter_1_value,
-                filter_2_value: self.filter_2_value,
-                filter_3_value: self.filter_3_value,
-                filter_4_value: self.filter_4_value,
-                device_available: self.device_available,
-                io_optimized: self.io_optimized,
-                need_sale_cycle: self.need_sale_cycle,
-                instance_type: self.instance_type,
-                instance_type_family: self.instance_type_family,
-                key_pair_name: self.key_pair_name,
-                resource_group_id: self.resource_group_id,
-                hpc_cluster_id: self.hpc_cluster_id,
-                rdma_ip_addresses: self.rdma_ip_addresses,
-                dry_run: self.dry_run,
-                http_endpoint: self.http_endpoint,
-                http_tokens: self.http_tokens,
-                http_put_response_hop_limit: self.http_put_response_hop_limit,
-                ipv6_address: self.ipv6_address,
-                tag: self.tag,
-                additional_attributes: self.additional_attributes,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeInstancesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -1960,29 +1816,21 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeInstancesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeInstances` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeInstances`. No description of our own yet: see the official API reference.
@@ -2024,13 +1872,12 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeInstancesInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

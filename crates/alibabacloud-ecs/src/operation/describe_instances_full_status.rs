@@ -347,65 +347,47 @@ pub enum DescribeInstancesFullStatusError {
 pub struct DescribeInstancesFullStatusBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    status: ::std::option::Option<::std::string::String>,
-    health_status: ::std::option::Option<::std::string::String>,
-    event_type: ::std::option::Option<::std::string::String>,
-    not_before_start: ::std::option::Option<::std::string::String>,
-    not_before_end: ::std::option::Option<::std::string::String>,
-    event_publish_time_start: ::std::option::Option<::std::string::String>,
-    event_publish_time_end: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    event_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    instance_event_type: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeInstancesFullStatusInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeInstancesFullStatusBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeInstancesFullStatusBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            status: ::std::option::Option::None,
-            health_status: ::std::option::Option::None,
-            event_type: ::std::option::Option::None,
-            not_before_start: ::std::option::Option::None,
-            not_before_end: ::std::option::Option::None,
-            event_publish_time_start: ::std::option::Option::None,
-            event_publish_time_end: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
-            event_id: ::std::option::Option::None,
-            instance_event_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeInstancesFullStatusInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                status: ::std::option::Option::None,
+                health_status: ::std::option::Option::None,
+                event_type: ::std::option::Option::None,
+                not_before_start: ::std::option::Option::None,
+                not_before_end: ::std::option::Option::None,
+                event_publish_time_start: ::std::option::Option::None,
+                event_publish_time_end: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                event_id: ::std::option::Option::None,
+                instance_event_type: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeInstancesFullStatusBuilder<::std::string::String> {
+    ) -> DescribeInstancesFullStatusBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeInstancesFullStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            status: self.status,
-            health_status: self.health_status,
-            event_type: self.event_type,
-            not_before_start: self.not_before_start,
-            not_before_end: self.not_before_end,
-            event_publish_time_start: self.event_publish_time_start,
-            event_publish_time_end: self.event_publish_time_end,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            instance_id: self.instance_id,
-            event_id: self.event_id,
-            instance_event_type: self.instance_event_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Status`: string. Example: `Running`.
@@ -413,7 +395,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -421,7 +403,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `HealthStatus`: string. Example: `Maintaining`.
@@ -429,7 +411,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_status = ::std::option::Option::Some(value.into());
+        self.input.health_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthStatus`.
@@ -437,7 +419,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_status = value;
+        self.input.health_status = value;
         self
     }
     /// Wire name `EventType`: string. Example: `InstanceExpiration.Stop`.
@@ -445,7 +427,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.event_type = ::std::option::Option::Some(value.into());
+        self.input.event_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EventType`.
@@ -453,7 +435,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.event_type = value;
+        self.input.event_type = value;
         self
     }
     /// Wire name `NotBefore.Start`: string. Example: `2017-12-07T00:00:00Z`.
@@ -461,7 +443,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.not_before_start = ::std::option::Option::Some(value.into());
+        self.input.not_before_start = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NotBefore.Start`.
@@ -469,7 +451,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.not_before_start = value;
+        self.input.not_before_start = value;
         self
     }
     /// Wire name `NotBefore.End`: string. Example: `2017-11-30T00:00:00Z`.
@@ -477,7 +459,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.not_before_end = ::std::option::Option::Some(value.into());
+        self.input.not_before_end = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NotBefore.End`.
@@ -485,7 +467,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.not_before_end = value;
+        self.input.not_before_end = value;
         self
     }
     /// Wire name `EventPublishTime.Start`: string. Example: `2017-11-30T00:00:00Z`.
@@ -493,7 +475,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.event_publish_time_start = ::std::option::Option::Some(value.into());
+        self.input.event_publish_time_start = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EventPublishTime.Start`.
@@ -501,7 +483,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.event_publish_time_start = value;
+        self.input.event_publish_time_start = value;
         self
     }
     /// Wire name `EventPublishTime.End`: string. Example: `2017-12-07T00:00:00Z`.
@@ -509,7 +491,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.event_publish_time_end = ::std::option::Option::Some(value.into());
+        self.input.event_publish_time_end = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EventPublishTime.End`.
@@ -517,32 +499,32 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.event_publish_time_end = value;
+        self.input.event_publish_time_end = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `InstanceId`: list of string. Example: `i-bp67acfmxazb4p****`.
     pub fn instance_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.instance_id = ::std::option::Option::Some(value);
+        self.input.instance_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
@@ -550,12 +532,12 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `EventId`: list of string. Example: `e-bp1hygp5b04o56l0****`.
     pub fn event_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.event_id = ::std::option::Option::Some(value);
+        self.input.event_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EventId`.
@@ -563,7 +545,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.event_id = value;
+        self.input.event_id = value;
         self
     }
     /// Wire name `InstanceEventType`: list of string. Example: `InstanceExpiration.Stop`.
@@ -571,7 +553,7 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.instance_event_type = ::std::option::Option::Some(value);
+        self.input.instance_event_type = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceEventType`.
@@ -579,54 +561,20 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_event_type = value;
+        self.input.instance_event_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeInstancesFullStatusInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeInstancesFullStatusInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                status: self.status,
-                health_status: self.health_status,
-                event_type: self.event_type,
-                not_before_start: self.not_before_start,
-                not_before_end: self.not_before_end,
-                event_publish_time_start: self.event_publish_time_start,
-                event_publish_time_end: self.event_publish_time_end,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                instance_id: self.instance_id,
-                event_id: self.event_id,
-                instance_event_type: self.instance_event_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeInstancesFullStatusInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -636,29 +584,21 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeInstancesFullStatusError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeInstancesFullStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeInstancesFullStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeInstancesFullStatus` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeInstancesFullStatus`. No description of our own yet: see the official API reference.
@@ -723,13 +663,12 @@ impl<RegionId_> DescribeInstancesFullStatusBuilder<RegionId_> {
         DescribeInstancesFullStatusInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

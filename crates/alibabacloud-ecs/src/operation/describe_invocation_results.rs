@@ -316,65 +316,47 @@ pub enum DescribeInvocationResultsError {
 pub struct DescribeInvocationResultsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    invoke_id: ::std::option::Option<::std::string::String>,
-    instance_id: ::std::option::Option<::std::string::String>,
-    command_id: ::std::option::Option<::std::string::String>,
-    invoke_record_status: ::std::option::Option<::std::string::String>,
-    include_history: ::std::option::Option<bool>,
-    content_encoding: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i64>,
-    page_size: ::std::option::Option<i64>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeInvocationResultsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeInvocationResultsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeInvocationResultsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            invoke_id: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
-            command_id: ::std::option::Option::None,
-            invoke_record_status: ::std::option::Option::None,
-            include_history: ::std::option::Option::None,
-            content_encoding: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeInvocationResultsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                invoke_id: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                command_id: ::std::option::Option::None,
+                invoke_record_status: ::std::option::Option::None,
+                include_history: ::std::option::Option::None,
+                content_encoding: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeInvocationResultsBuilder<::std::string::String> {
+    ) -> DescribeInvocationResultsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeInvocationResultsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            invoke_id: self.invoke_id,
-            instance_id: self.instance_id,
-            command_id: self.command_id,
-            invoke_record_status: self.invoke_record_status,
-            include_history: self.include_history,
-            content_encoding: self.content_encoding,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            max_results: self.max_results,
-            next_token: self.next_token,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -382,7 +364,7 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -390,7 +372,7 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `InvokeId`: string. Example: `t-hz0jdfwd9f****`.
@@ -398,7 +380,7 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.invoke_id = ::std::option::Option::Some(value.into());
+        self.input.invoke_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InvokeId`.
@@ -406,7 +388,7 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.invoke_id = value;
+        self.input.invoke_id = value;
         self
     }
     /// Wire name `InstanceId`: string. Example: `i-bp1i7gg30r52z2em****`.
@@ -414,7 +396,7 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -422,7 +404,7 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `CommandId`: string. Example: `c-hz0jdfwcsr****`.
@@ -430,7 +412,7 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.command_id = ::std::option::Option::Some(value.into());
+        self.input.command_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CommandId`.
@@ -438,7 +420,7 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.command_id = value;
+        self.input.command_id = value;
         self
     }
     /// Wire name `InvokeRecordStatus`: string. Example: `Running`.
@@ -446,7 +428,7 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.invoke_record_status = ::std::option::Option::Some(value.into());
+        self.input.invoke_record_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InvokeRecordStatus`.
@@ -454,17 +436,17 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.invoke_record_status = value;
+        self.input.invoke_record_status = value;
         self
     }
     /// Wire name `IncludeHistory`: boolean. Example: `false`.
     pub fn include_history(mut self, value: bool) -> Self {
-        self.include_history = ::std::option::Option::Some(value);
+        self.input.include_history = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IncludeHistory`.
     pub fn set_include_history(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.include_history = value;
+        self.input.include_history = value;
         self
     }
     /// Wire name `ContentEncoding`: string. Example: `PlainText`.
@@ -472,7 +454,7 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.content_encoding = ::std::option::Option::Some(value.into());
+        self.input.content_encoding = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ContentEncoding`.
@@ -480,37 +462,37 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.content_encoding = value;
+        self.input.content_encoding = value;
         self
     }
     /// Wire name `PageNumber`: 64-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i64) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 64-bit integer. Example: `1`.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2`.
@@ -518,7 +500,7 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -526,12 +508,12 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -539,54 +521,20 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeInvocationResultsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeInvocationResultsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_group_id: self.resource_group_id,
-                invoke_id: self.invoke_id,
-                instance_id: self.instance_id,
-                command_id: self.command_id,
-                invoke_record_status: self.invoke_record_status,
-                include_history: self.include_history,
-                content_encoding: self.content_encoding,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                max_results: self.max_results,
-                next_token: self.next_token,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeInvocationResultsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -596,29 +544,21 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeInvocationResultsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeInvocationResultsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeInvocationResultsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeInvocationResults` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeInvocationResults`. No description of our own yet: see the official API reference.
@@ -682,13 +622,12 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         DescribeInvocationResultsInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

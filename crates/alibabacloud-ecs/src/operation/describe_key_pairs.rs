@@ -183,50 +183,42 @@ pub enum DescribeKeyPairsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeKeyPairsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    key_pair_name: ::std::option::Option<::std::string::String>,
-    key_pair_finger_print: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    include_public_key: ::std::option::Option<bool>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeKeyPairsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeKeyPairsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeKeyPairsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            key_pair_name: ::std::option::Option::None,
-            key_pair_finger_print: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            include_public_key: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeKeyPairsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key_pair_name: ::std::option::Option::None,
+                key_pair_finger_print: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                include_public_key: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeKeyPairsBuilder<::std::string::String> {
+    ) -> DescribeKeyPairsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeKeyPairsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            key_pair_name: self.key_pair_name,
-            key_pair_finger_print: self.key_pair_finger_print,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            include_public_key: self.include_public_key,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KeyPairName`: string. Example: `*SshKey*`.
@@ -234,7 +226,7 @@ impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = ::std::option::Option::Some(value.into());
+        self.input.key_pair_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyPairName`.
@@ -242,7 +234,7 @@ impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = value;
+        self.input.key_pair_name = value;
         self
     }
     /// Wire name `KeyPairFingerPrint`: string. Example: `ABC1234567`.
@@ -250,7 +242,7 @@ impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_pair_finger_print = ::std::option::Option::Some(value.into());
+        self.input.key_pair_finger_print = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyPairFingerPrint`.
@@ -258,37 +250,37 @@ impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_pair_finger_print = value;
+        self.input.key_pair_finger_print = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `IncludePublicKey`: boolean. Example: `false`.
     pub fn include_public_key(mut self, value: bool) -> Self {
-        self.include_public_key = ::std::option::Option::Some(value);
+        self.input.include_public_key = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IncludePublicKey`.
     pub fn set_include_public_key(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.include_public_key = value;
+        self.input.include_public_key = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-amnhr7u7c7hj****`.
@@ -296,7 +288,7 @@ impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -304,12 +296,12 @@ impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -317,45 +309,20 @@ impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeKeyPairsInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeKeyPairsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                key_pair_name: self.key_pair_name,
-                key_pair_finger_print: self.key_pair_finger_print,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                include_public_key: self.include_public_key,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeKeyPairsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -365,29 +332,21 @@ impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeKeyPairsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeKeyPairsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeKeyPairsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeKeyPairs` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeKeyPairs`. No description of our own yet: see the official API reference.
@@ -444,13 +403,12 @@ impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeKeyPairsInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -597,61 +597,49 @@ pub enum DescribeLaunchTemplateVersionsError {
 pub struct DescribeLaunchTemplateVersionsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    launch_template_version: ::std::option::Option<::std::vec::Vec<i64>>,
-    launch_template_id: ::std::option::Option<::std::string::String>,
-    launch_template_name: ::std::option::Option<::std::string::String>,
-    min_version: ::std::option::Option<i64>,
-    max_version: ::std::option::Option<i64>,
-    default_version: ::std::option::Option<bool>,
-    detail_flag: ::std::option::Option<bool>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeLaunchTemplateVersionsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeLaunchTemplateVersionsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeLaunchTemplateVersionsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            launch_template_version: ::std::option::Option::None,
-            launch_template_id: ::std::option::Option::None,
-            launch_template_name: ::std::option::Option::None,
-            min_version: ::std::option::Option::None,
-            max_version: ::std::option::Option::None,
-            default_version: ::std::option::Option::None,
-            detail_flag: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeLaunchTemplateVersionsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                launch_template_version: ::std::option::Option::None,
+                launch_template_id: ::std::option::Option::None,
+                launch_template_name: ::std::option::Option::None,
+                min_version: ::std::option::Option::None,
+                max_version: ::std::option::Option::None,
+                default_version: ::std::option::Option::None,
+                detail_flag: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeLaunchTemplateVersionsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeLaunchTemplateVersionsBuilder<::std::string::String> {
+    ) -> DescribeLaunchTemplateVersionsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeLaunchTemplateVersionsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            launch_template_version: self.launch_template_version,
-            launch_template_id: self.launch_template_id,
-            launch_template_name: self.launch_template_name,
-            min_version: self.min_version,
-            max_version: self.max_version,
-            default_version: self.default_version,
-            detail_flag: self.detail_flag,
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LaunchTemplateVersion`: list of 64-bit integer. Example: `1`.
     pub fn launch_template_version(mut self, value: ::std::vec::Vec<i64>) -> Self {
-        self.launch_template_version = ::std::option::Option::Some(value);
+        self.input.launch_template_version = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LaunchTemplateVersion`.
@@ -659,7 +647,7 @@ impl<RegionId_> DescribeLaunchTemplateVersionsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<i64>>,
     ) -> Self {
-        self.launch_template_version = value;
+        self.input.launch_template_version = value;
         self
     }
     /// Wire name `LaunchTemplateId`: string. Example: `lt-bp168lnahrdwl39p****`.
@@ -667,7 +655,7 @@ impl<RegionId_> DescribeLaunchTemplateVersionsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = ::std::option::Option::Some(value.into());
+        self.input.launch_template_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateId`.
@@ -675,7 +663,7 @@ impl<RegionId_> DescribeLaunchTemplateVersionsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = value;
+        self.input.launch_template_id = value;
         self
     }
     /// Wire name `LaunchTemplateName`: string. Example: `testLaunchTemplateName`.
@@ -683,7 +671,7 @@ impl<RegionId_> DescribeLaunchTemplateVersionsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_template_name = ::std::option::Option::Some(value.into());
+        self.input.launch_template_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateName`.
@@ -691,111 +679,80 @@ impl<RegionId_> DescribeLaunchTemplateVersionsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_template_name = value;
+        self.input.launch_template_name = value;
         self
     }
     /// Wire name `MinVersion`: 64-bit integer. Example: `1`.
     pub fn min_version(mut self, value: i64) -> Self {
-        self.min_version = ::std::option::Option::Some(value);
+        self.input.min_version = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinVersion`.
     pub fn set_min_version(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.min_version = value;
+        self.input.min_version = value;
         self
     }
     /// Wire name `MaxVersion`: 64-bit integer. Example: `10`.
     pub fn max_version(mut self, value: i64) -> Self {
-        self.max_version = ::std::option::Option::Some(value);
+        self.input.max_version = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxVersion`.
     pub fn set_max_version(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.max_version = value;
+        self.input.max_version = value;
         self
     }
     /// Wire name `DefaultVersion`: boolean. Example: `true`.
     pub fn default_version(mut self, value: bool) -> Self {
-        self.default_version = ::std::option::Option::Some(value);
+        self.input.default_version = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DefaultVersion`.
     pub fn set_default_version(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.default_version = value;
+        self.input.default_version = value;
         self
     }
     /// Wire name `DetailFlag`: boolean. Example: `true`.
     pub fn detail_flag(mut self, value: bool) -> Self {
-        self.detail_flag = ::std::option::Option::Some(value);
+        self.input.detail_flag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DetailFlag`.
     pub fn set_detail_flag(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.detail_flag = value;
+        self.input.detail_flag = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeLaunchTemplateVersionsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeLaunchTemplateVersionsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeLaunchTemplateVersionsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                launch_template_version: self.launch_template_version,
-                launch_template_id: self.launch_template_id,
-                launch_template_name: self.launch_template_name,
-                min_version: self.min_version,
-                max_version: self.max_version,
-                default_version: self.default_version,
-                detail_flag: self.detail_flag,
-                page_number: self.page_number,
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeLaunchTemplateVersionsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -805,29 +762,21 @@ impl<RegionId_> DescribeLaunchTemplateVersionsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeLaunchTemplateVersionsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeLaunchTemplateVersionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeLaunchTemplateVersionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeLaunchTemplateVersions` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeLaunchTemplateVersions`. No description of our own yet: see the official API reference.
@@ -896,13 +845,12 @@ impl<RegionId_> DescribeLaunchTemplateVersionsBuilder<RegionId_> {
         DescribeLaunchTemplateVersionsInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -215,52 +215,46 @@ pub enum DescribeLaunchTemplatesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeLaunchTemplatesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    template_tag: ::std::option::Option<::std::vec::Vec<TemplateTagItem>>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    template_resource_group_id: ::std::option::Option<::std::string::String>,
-    launch_template_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    launch_template_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeLaunchTemplatesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeLaunchTemplatesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeLaunchTemplatesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            template_tag: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            template_resource_group_id: ::std::option::Option::None,
-            launch_template_id: ::std::option::Option::None,
-            launch_template_name: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeLaunchTemplatesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                template_tag: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                template_resource_group_id: ::std::option::Option::None,
+                launch_template_id: ::std::option::Option::None,
+                launch_template_name: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeLaunchTemplatesBuilder<::std::string::String> {
+    ) -> DescribeLaunchTemplatesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeLaunchTemplatesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            template_tag: self.template_tag,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            template_resource_group_id: self.template_resource_group_id,
-            launch_template_id: self.launch_template_id,
-            launch_template_name: self.launch_template_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TemplateTag`: list of [`TemplateTagItem`].
     pub fn template_tag(mut self, value: ::std::vec::Vec<TemplateTagItem>) -> Self {
-        self.template_tag = ::std::option::Option::Some(value);
+        self.input.template_tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TemplateTag`.
@@ -268,27 +262,27 @@ impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TemplateTagItem>>,
     ) -> Self {
-        self.template_tag = value;
+        self.input.template_tag = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `TemplateResourceGroupId`: string. Example: `rg-acfmxazb4p****`.
@@ -296,7 +290,9 @@ impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.template_resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.template_resource_group_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `TemplateResourceGroupId`.
@@ -304,7 +300,7 @@ impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.template_resource_group_id = value;
+        self.input.template_resource_group_id = value;
         self
     }
     /// Wire name `LaunchTemplateId`: list of string. Example: `lt-m5e3ofjr1zn1aw7q****`.
@@ -312,7 +308,7 @@ impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = ::std::option::Option::Some(value);
+        self.input.launch_template_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LaunchTemplateId`.
@@ -320,7 +316,7 @@ impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.launch_template_id = value;
+        self.input.launch_template_id = value;
         self
     }
     /// Wire name `LaunchTemplateName`: list of string. Example: `wd-152630748****`.
@@ -328,7 +324,7 @@ impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.launch_template_name = ::std::option::Option::Some(value);
+        self.input.launch_template_name = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LaunchTemplateName`.
@@ -336,48 +332,20 @@ impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.launch_template_name = value;
+        self.input.launch_template_name = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeLaunchTemplatesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeLaunchTemplatesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                template_tag: self.template_tag,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                template_resource_group_id: self.template_resource_group_id,
-                launch_template_id: self.launch_template_id,
-                launch_template_name: self.launch_template_name,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeLaunchTemplatesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -387,29 +355,21 @@ impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeLaunchTemplatesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeLaunchTemplatesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeLaunchTemplatesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeLaunchTemplates` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeLaunchTemplates`. No description of our own yet: see the official API reference.
@@ -473,13 +433,12 @@ impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
         DescribeLaunchTemplatesInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -64,60 +64,48 @@ pub enum DescribeLimitationError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeLimitationBuilder<Limitation_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    limitation: Limitation_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeLimitationInput,
+    state: ::std::marker::PhantomData<(Limitation_,)>,
 }
 impl DescribeLimitationBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeLimitationBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            limitation: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeLimitationInput {
+                limitation: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Limitation_> DescribeLimitationBuilder<Limitation_> {
     /// Wire name `Limitation`: string, required.
     pub fn limitation(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeLimitationBuilder<::std::string::String> {
+    ) -> DescribeLimitationBuilder<::alibabacloud_runtime::Set> {
+        self.input.limitation = value.into();
         DescribeLimitationBuilder {
-            _client: self._client,
-            _options: self._options,
-            limitation: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Limitation_> DescribeLimitationBuilder<Limitation_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeLimitationInput)
-    where
-        Limitation_: self::required::Limitation<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeLimitationInput {
-                limitation: <Limitation_ as self::required::Limitation<
-                    ::std::string::String,
-                >>::into_value(self.limitation),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeLimitationInput
     where
-        Limitation_: self::required::Limitation<::std::string::String>,
+        Limitation_: self::required::Limitation,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -127,29 +115,21 @@ impl<Limitation_> DescribeLimitationBuilder<Limitation_> {
         ::alibabacloud_runtime::SdkError<DescribeLimitationError>,
     >
     where
-        Limitation_: self::required::Limitation<::std::string::String>,
+        Limitation_: self::required::Limitation,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeLimitationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeLimitationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Limitation` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Limitation` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeLimitation` needs its required parameter `Limitation`",
         label = "`Limitation` is not set",
         note = "set it with `.limitation(…)` before this call"
     )]
-    pub trait Limitation<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Limitation<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Limitation {}
+    impl Limitation for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeLimitation`. No description of our own yet: see the official API reference.

@@ -251,65 +251,47 @@ pub enum DescribeManagedInstancesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeManagedInstancesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    os_type: ::std::option::Option<::std::string::String>,
-    instance_ip: ::std::option::Option<::std::string::String>,
-    activation_id: ::std::option::Option<::std::string::String>,
-    machine_id: ::std::option::Option<::std::string::String>,
-    instance_name: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i64>,
-    page_size: ::std::option::Option<i64>,
-    instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    max_results: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeManagedInstancesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeManagedInstancesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeManagedInstancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            os_type: ::std::option::Option::None,
-            instance_ip: ::std::option::Option::None,
-            activation_id: ::std::option::Option::None,
-            machine_id: ::std::option::Option::None,
-            instance_name: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeManagedInstancesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                os_type: ::std::option::Option::None,
+                instance_ip: ::std::option::Option::None,
+                activation_id: ::std::option::Option::None,
+                machine_id: ::std::option::Option::None,
+                instance_name: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeManagedInstancesBuilder<::std::string::String> {
+    ) -> DescribeManagedInstancesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeManagedInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            os_type: self.os_type,
-            instance_ip: self.instance_ip,
-            activation_id: self.activation_id,
-            machine_id: self.machine_id,
-            instance_name: self.instance_name,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            instance_id: self.instance_id,
-            tag: self.tag,
-            max_results: self.max_results,
-            next_token: self.next_token,
-            resource_group_id: self.resource_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `OsType`: string. Example: `windows`.
@@ -317,7 +299,7 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.os_type = ::std::option::Option::Some(value.into());
+        self.input.os_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OsType`.
@@ -325,7 +307,7 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.os_type = value;
+        self.input.os_type = value;
         self
     }
     /// Wire name `InstanceIp`: string. Example: `192.168.**.**`.
@@ -333,7 +315,7 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_ip = ::std::option::Option::Some(value.into());
+        self.input.instance_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceIp`.
@@ -341,7 +323,7 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_ip = value;
+        self.input.instance_ip = value;
         self
     }
     /// Wire name `ActivationId`: string. Example: `4ECEEE12-56F1-4FBC-9AB1-890F7494****`.
@@ -349,7 +331,7 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.activation_id = ::std::option::Option::Some(value.into());
+        self.input.activation_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ActivationId`.
@@ -357,7 +339,7 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.activation_id = value;
+        self.input.activation_id = value;
         self
     }
     /// Wire name `MachineId`: string. Example: `GOG4X8312A0188`.
@@ -365,7 +347,7 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.machine_id = ::std::option::Option::Some(value.into());
+        self.input.machine_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MachineId`.
@@ -373,7 +355,7 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.machine_id = value;
+        self.input.machine_id = value;
         self
     }
     /// Wire name `InstanceName`: string. Example: `my-webapp-server`.
@@ -381,7 +363,7 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_name = ::std::option::Option::Some(value.into());
+        self.input.instance_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceName`.
@@ -389,32 +371,32 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_name = value;
+        self.input.instance_name = value;
         self
     }
     /// Wire name `PageNumber`: 64-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i64) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 64-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `InstanceId`: list of string. Example: `mi-hz018jrc1o0****`.
     pub fn instance_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.instance_id = ::std::option::Option::Some(value);
+        self.input.instance_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
@@ -422,12 +404,12 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -435,17 +417,17 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -453,7 +435,7 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -461,7 +443,7 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-123******`.
@@ -469,7 +451,7 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -477,54 +459,20 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeManagedInstancesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeManagedInstancesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                os_type: self.os_type,
-                instance_ip: self.instance_ip,
-                activation_id: self.activation_id,
-                machine_id: self.machine_id,
-                instance_name: self.instance_name,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                instance_id: self.instance_id,
-                tag: self.tag,
-                max_results: self.max_results,
-                next_token: self.next_token,
-                resource_group_id: self.resource_group_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeManagedInstancesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -534,29 +482,21 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeManagedInstancesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeManagedInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeManagedInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeManagedInstances` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeManagedInstances`. No description of our own yet: see the official API reference.
@@ -602,13 +542,12 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeManagedInstancesInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -653,12 +653,10 @@ pub struct DescribeNetworkInterfaceAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     NetworkInterfaceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    network_interface_id: NetworkInterfaceId_,
-    attribute: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeNetworkInterfaceAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, NetworkInterfaceId_)>,
 }
 impl DescribeNetworkInterfaceAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -666,12 +664,15 @@ impl DescribeNetworkInterfaceAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeNetworkInterfaceAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            tag: ::std::option::Option::None,
-            network_interface_id: ::alibabacloud_runtime::Missing,
-            attribute: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeNetworkInterfaceAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag: ::std::option::Option::None,
+                network_interface_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                attribute: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -681,24 +682,23 @@ impl<
 > DescribeNetworkInterfaceAttributeBuilder<RegionId_, NetworkInterfaceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeNetworkInterfaceAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         NetworkInterfaceId_,
     > {
+        self.input.region_id = value.into();
         DescribeNetworkInterfaceAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            tag: self.tag,
-            network_interface_id: self.network_interface_id,
-            attribute: self.attribute,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -706,21 +706,23 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `NetworkInterfaceId`: string, required. Example: `eni-bp67acfmxazb4p****`.
     pub fn network_interface_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeNetworkInterfaceAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeNetworkInterfaceAttributeBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.network_interface_id = value.into();
         DescribeNetworkInterfaceAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            tag: self.tag,
-            network_interface_id: value.into(),
-            attribute: self.attribute,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Attribute`: string. Example: `attachment`.
@@ -728,7 +730,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.attribute = ::std::option::Option::Some(value.into());
+        self.input.attribute = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Attribute`.
@@ -736,52 +738,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.attribute = value;
+        self.input.attribute = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    NetworkInterfaceId_,
-> DescribeNetworkInterfaceAttributeBuilder<RegionId_, NetworkInterfaceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeNetworkInterfaceAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeNetworkInterfaceAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                tag: self.tag,
-                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
-                    ::std::string::String,
-                >>::into_value(self.network_interface_id),
-                attribute: self.attribute,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeNetworkInterfaceAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -791,46 +762,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeNetworkInterfaceAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeNetworkInterfaceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeNetworkInterfaceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeNetworkInterfaceAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeNetworkInterfaceAttribute` needs its required parameter `NetworkInterfaceId`",
         label = "`NetworkInterfaceId` is not set",
         note = "set it with `.network_interface_id(…)` before this call"
     )]
-    pub trait NetworkInterfaceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NetworkInterfaceId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NetworkInterfaceId {}
+    impl NetworkInterfaceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeNetworkInterfaceAttribute`. No description of our own yet: see the official API reference.

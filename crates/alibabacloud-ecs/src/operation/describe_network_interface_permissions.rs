@@ -179,43 +179,39 @@ pub enum DescribeNetworkInterfacePermissionsError {
 pub struct DescribeNetworkInterfacePermissionsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    network_interface_id: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    network_interface_permission_id: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeNetworkInterfacePermissionsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeNetworkInterfacePermissionsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeNetworkInterfacePermissionsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            network_interface_id: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            network_interface_permission_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeNetworkInterfacePermissionsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                network_interface_id: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                network_interface_permission_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeNetworkInterfacePermissionsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeNetworkInterfacePermissionsBuilder<::std::string::String> {
+    ) -> DescribeNetworkInterfacePermissionsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeNetworkInterfacePermissionsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            network_interface_id: self.network_interface_id,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            network_interface_permission_id: self.network_interface_permission_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NetworkInterfaceId`: string. Example: `eni-bp17pdijfczax****`.
@@ -223,7 +219,7 @@ impl<RegionId_> DescribeNetworkInterfacePermissionsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.network_interface_id = ::std::option::Option::Some(value.into());
+        self.input.network_interface_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NetworkInterfaceId`.
@@ -231,27 +227,27 @@ impl<RegionId_> DescribeNetworkInterfacePermissionsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.network_interface_id = value;
+        self.input.network_interface_id = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `NetworkInterfacePermissionId`: list of string. Example: `eni-perm-bp1cs4lwn56lfb****`.
@@ -259,7 +255,7 @@ impl<RegionId_> DescribeNetworkInterfacePermissionsBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.network_interface_permission_id = ::std::option::Option::Some(value);
+        self.input.network_interface_permission_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NetworkInterfacePermissionId`.
@@ -267,46 +263,20 @@ impl<RegionId_> DescribeNetworkInterfacePermissionsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.network_interface_permission_id = value;
+        self.input.network_interface_permission_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeNetworkInterfacePermissionsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeNetworkInterfacePermissionsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeNetworkInterfacePermissionsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                network_interface_id: self.network_interface_id,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                network_interface_permission_id: self.network_interface_permission_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeNetworkInterfacePermissionsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -316,29 +286,21 @@ impl<RegionId_> DescribeNetworkInterfacePermissionsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeNetworkInterfacePermissionsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeNetworkInterfacePermissionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeNetworkInterfacePermissionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeNetworkInterfacePermissions` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeNetworkInterfacePermissions`. No description of our own yet: see the official API reference.
@@ -407,13 +369,12 @@ impl<RegionId_> DescribeNetworkInterfacePermissionsBuilder<RegionId_> {
         DescribeNetworkInterfacePermissionsInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

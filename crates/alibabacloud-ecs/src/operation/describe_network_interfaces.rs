@@ -567,88 +567,58 @@ pub enum DescribeNetworkInterfacesError {
 pub struct DescribeNetworkInterfacesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    v_switch_id: ::std::option::Option<::std::string::String>,
-    vpc_id: ::std::option::Option<::std::string::String>,
-    primary_ip_address: ::std::option::Option<::std::string::String>,
-    security_group_id: ::std::option::Option<::std::string::String>,
-    network_interface_name: ::std::option::Option<::std::string::String>,
-    r#type: ::std::option::Option<::std::string::String>,
-    instance_id: ::std::option::Option<::std::string::String>,
-    service_managed: ::std::option::Option<bool>,
-    status: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    private_ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    network_interface_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ipv6_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeNetworkInterfacesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeNetworkInterfacesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeNetworkInterfacesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            tag: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            v_switch_id: ::std::option::Option::None,
-            vpc_id: ::std::option::Option::None,
-            primary_ip_address: ::std::option::Option::None,
-            security_group_id: ::std::option::Option::None,
-            network_interface_name: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
-            service_managed: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            private_ip_address: ::std::option::Option::None,
-            network_interface_id: ::std::option::Option::None,
-            ipv6_address: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeNetworkInterfacesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                v_switch_id: ::std::option::Option::None,
+                vpc_id: ::std::option::Option::None,
+                primary_ip_address: ::std::option::Option::None,
+                security_group_id: ::std::option::Option::None,
+                network_interface_name: ::std::option::Option::None,
+                r#type: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                service_managed: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                private_ip_address: ::std::option::Option::None,
+                network_interface_id: ::std::option::Option::None,
+                ipv6_address: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeNetworkInterfacesBuilder<::std::string::String> {
+    ) -> DescribeNetworkInterfacesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeNetworkInterfacesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
-            v_switch_id: self.v_switch_id,
-            vpc_id: self.vpc_id,
-            primary_ip_address: self.primary_ip_address,
-            security_group_id: self.security_group_id,
-            network_interface_name: self.network_interface_name,
-            r#type: self.r#type,
-            instance_id: self.instance_id,
-            service_managed: self.service_managed,
-            status: self.status,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            next_token: self.next_token,
-            max_results: self.max_results,
-            private_ip_address: self.private_ip_address,
-            network_interface_id: self.network_interface_id,
-            ipv6_address: self.ipv6_address,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -656,7 +626,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -664,7 +634,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -672,7 +642,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `VSwitchId`: string. Example: `vsw-bp16usj2p27htro3****`.
@@ -680,7 +650,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = ::std::option::Option::Some(value.into());
+        self.input.v_switch_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VSwitchId`.
@@ -688,7 +658,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = value;
+        self.input.v_switch_id = value;
         self
     }
     /// Wire name `VpcId`: string. Example: `vsw-bp16usj2p27htro3****`.
@@ -696,7 +666,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.vpc_id = ::std::option::Option::Some(value.into());
+        self.input.vpc_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VpcId`.
@@ -704,7 +674,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.vpc_id = value;
+        self.input.vpc_id = value;
         self
     }
     /// Wire name `PrimaryIpAddress`: string. Example: `192.168.**.**`.
@@ -712,7 +682,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.primary_ip_address = ::std::option::Option::Some(value.into());
+        self.input.primary_ip_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrimaryIpAddress`.
@@ -720,7 +690,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.primary_ip_address = value;
+        self.input.primary_ip_address = value;
         self
     }
     /// Wire name `SecurityGroupId`: string. Example: `sg-bp144yr32sx6ndw****`.
@@ -728,7 +698,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_id = ::std::option::Option::Some(value.into());
+        self.input.security_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupId`.
@@ -736,7 +706,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_id = value;
+        self.input.security_group_id = value;
         self
     }
     /// Wire name `NetworkInterfaceName`: string. Example: `test-eni-name`.
@@ -744,7 +714,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.network_interface_name = ::std::option::Option::Some(value.into());
+        self.input.network_interface_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NetworkInterfaceName`.
@@ -752,7 +722,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.network_interface_name = value;
+        self.input.network_interface_name = value;
         self
     }
     /// Wire name `Type`: string. Example: `Secondary`.
@@ -760,7 +730,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.input.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Type`.
@@ -768,7 +738,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.r#type = value;
+        self.input.r#type = value;
         self
     }
     /// Wire name `InstanceId`: string. Example: `i-bp1e2l6djkndyuli****`.
@@ -776,7 +746,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -784,17 +754,17 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `ServiceManaged`: boolean. Example: `true`.
     pub fn service_managed(mut self, value: bool) -> Self {
-        self.service_managed = ::std::option::Option::Some(value);
+        self.input.service_managed = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ServiceManaged`.
     pub fn set_service_managed(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.service_managed = value;
+        self.input.service_managed = value;
         self
     }
     /// Wire name `Status`: string. Example: `Available`.
@@ -802,7 +772,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -810,31 +780,31 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     ///
     /// **Deprecated** by the service.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `100`.
     ///
     /// **Deprecated** by the service.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -842,7 +812,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -850,17 +820,17 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. Example: `50`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `PrivateIpAddress`: list of string. Example: `192.168.**.**`.
@@ -868,7 +838,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.private_ip_address = ::std::option::Option::Some(value);
+        self.input.private_ip_address = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PrivateIpAddress`.
@@ -876,7 +846,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.private_ip_address = value;
+        self.input.private_ip_address = value;
         self
     }
     /// Wire name `NetworkInterfaceId`: list of string. Example: `eni-bp125p95hhdhn3ot****`.
@@ -884,7 +854,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.network_interface_id = ::std::option::Option::Some(value);
+        self.input.network_interface_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NetworkInterfaceId`.
@@ -892,7 +862,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.network_interface_id = value;
+        self.input.network_interface_id = value;
         self
     }
     /// Wire name `Ipv6Address`: list of string. Example: `2408:4321:180:1701:94c7:bc38:3bfa:****`.
@@ -900,7 +870,7 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.ipv6_address = ::std::option::Option::Some(value);
+        self.input.ipv6_address = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6Address`.
@@ -908,60 +878,20 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.ipv6_address = value;
+        self.input.ipv6_address = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeNetworkInterfacesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeNetworkInterfacesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                tag: self.tag,
-                resource_group_id: self.resource_group_id,
-                v_switch_id: self.v_switch_id,
-                vpc_id: self.vpc_id,
-                primary_ip_address: self.primary_ip_address,
-                security_group_id: self.security_group_id,
-                network_interface_name: self.network_interface_name,
-                r#type: self.r#type,
-                instance_id: self.instance_id,
-                service_managed: self.service_managed,
-                status: self.status,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                next_token: self.next_token,
-                max_results: self.max_results,
-                private_ip_address: self.private_ip_address,
-                network_interface_id: self.network_interface_id,
-                ipv6_address: self.ipv6_address,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeNetworkInterfacesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -971,29 +901,21 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeNetworkInterfacesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeNetworkInterfacesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeNetworkInterfacesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeNetworkInterfaces` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeNetworkInterfaces`. No description of our own yet: see the official API reference.
@@ -1042,13 +964,12 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeNetworkInterfacesInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

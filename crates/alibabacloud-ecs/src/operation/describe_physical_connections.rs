@@ -179,64 +179,60 @@ pub enum DescribePhysicalConnectionsError {
 pub struct DescribePhysicalConnectionsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    client_token: ::std::option::Option<::std::string::String>,
-    user_cidr: ::std::option::Option<::std::string::String>,
-    filter: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribePhysicalConnectionsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribePhysicalConnectionsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribePhysicalConnectionsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            user_cidr: ::std::option::Option::None,
-            filter: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribePhysicalConnectionsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                user_cidr: ::std::option::Option::None,
+                filter: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribePhysicalConnectionsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribePhysicalConnectionsBuilder<::std::string::String> {
+    ) -> DescribePhysicalConnectionsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribePhysicalConnectionsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
-            filter: self.filter,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `ClientToken`: string.
@@ -244,7 +240,7 @@ impl<RegionId_> DescribePhysicalConnectionsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -252,7 +248,7 @@ impl<RegionId_> DescribePhysicalConnectionsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `UserCidr`: string.
@@ -260,7 +256,7 @@ impl<RegionId_> DescribePhysicalConnectionsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_cidr = ::std::option::Option::Some(value.into());
+        self.input.user_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserCidr`.
@@ -268,12 +264,12 @@ impl<RegionId_> DescribePhysicalConnectionsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_cidr = value;
+        self.input.user_cidr = value;
         self
     }
     /// Wire name `Filter`: list of [`FilterItem`].
     pub fn filter(mut self, value: ::std::vec::Vec<FilterItem>) -> Self {
-        self.filter = ::std::option::Option::Some(value);
+        self.input.filter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Filter`.
@@ -281,47 +277,20 @@ impl<RegionId_> DescribePhysicalConnectionsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<FilterItem>>,
     ) -> Self {
-        self.filter = value;
+        self.input.filter = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribePhysicalConnectionsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribePhysicalConnectionsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribePhysicalConnectionsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                page_number: self.page_number,
-                page_size: self.page_size,
-                client_token: self.client_token,
-                user_cidr: self.user_cidr,
-                filter: self.filter,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribePhysicalConnectionsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -331,29 +300,21 @@ impl<RegionId_> DescribePhysicalConnectionsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribePhysicalConnectionsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribePhysicalConnectionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribePhysicalConnectionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribePhysicalConnections` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribePhysicalConnections`. No description of our own yet: see the official API reference.
@@ -421,13 +382,12 @@ impl<RegionId_> DescribePhysicalConnectionsBuilder<RegionId_> {
         DescribePhysicalConnectionsInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

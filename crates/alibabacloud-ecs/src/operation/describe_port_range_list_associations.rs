@@ -111,12 +111,10 @@ pub struct DescribePortRangeListAssociationsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     PortRangeListId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    port_range_list_id: PortRangeListId_,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribePortRangeListAssociationsInput,
+    state: ::std::marker::PhantomData<(RegionId_, PortRangeListId_)>,
 }
 impl DescribePortRangeListAssociationsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -124,12 +122,15 @@ impl DescribePortRangeListAssociationsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribePortRangeListAssociationsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            port_range_list_id: ::alibabacloud_runtime::Missing,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribePortRangeListAssociationsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                port_range_list_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -139,33 +140,34 @@ impl<
 > DescribePortRangeListAssociationsBuilder<RegionId_, PortRangeListId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribePortRangeListAssociationsBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PortRangeListId_,
     > {
+        self.input.region_id = value.into();
         DescribePortRangeListAssociationsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            port_range_list_id: self.port_range_list_id,
-            next_token: self.next_token,
-            max_results: self.max_results,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PortRangeListId`: string, required. Example: `prl-2ze9743****`.
     pub fn port_range_list_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribePortRangeListAssociationsBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribePortRangeListAssociationsBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.port_range_list_id = value.into();
         DescribePortRangeListAssociationsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            port_range_list_id: value.into(),
-            next_token: self.next_token,
-            max_results: self.max_results,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NextToken`: string. Example: `AAAAARbaCuN6hiD08qrLdwJ9Fh15YZPnzqF7Vs2EB6Ix327v`.
@@ -173,7 +175,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -181,62 +183,31 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    PortRangeListId_,
-> DescribePortRangeListAssociationsBuilder<RegionId_, PortRangeListId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribePortRangeListAssociationsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribePortRangeListAssociationsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                port_range_list_id: <PortRangeListId_ as self::required::PortRangeListId<
-                    ::std::string::String,
-                >>::into_value(self.port_range_list_id),
-                next_token: self.next_token,
-                max_results: self.max_results,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribePortRangeListAssociationsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PortRangeListId_: self::required::PortRangeListId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -246,45 +217,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribePortRangeListAssociationsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PortRangeListId_: self::required::PortRangeListId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribePortRangeListAssociationsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribePortRangeListAssociationsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribePortRangeListAssociations` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PortRangeListId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PortRangeListId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribePortRangeListAssociations` needs its required parameter `PortRangeListId`",
         label = "`PortRangeListId` is not set",
         note = "set it with `.port_range_list_id(…)` before this call"
     )]
-    pub trait PortRangeListId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PortRangeListId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PortRangeListId {}
+    impl PortRangeListId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribePortRangeListAssociations`. No description of our own yet: see the official API reference.
@@ -339,14 +295,13 @@ impl<
         DescribePortRangeListAssociationsInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PortRangeListId_: self::required::PortRangeListId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

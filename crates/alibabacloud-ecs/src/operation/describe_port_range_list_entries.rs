@@ -97,10 +97,10 @@ pub struct DescribePortRangeListEntriesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     PortRangeListId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    port_range_list_id: PortRangeListId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribePortRangeListEntriesInput,
+    state: ::std::marker::PhantomData<(RegionId_, PortRangeListId_)>,
 }
 impl DescribePortRangeListEntriesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -108,10 +108,13 @@ impl DescribePortRangeListEntriesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribePortRangeListEntriesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            port_range_list_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribePortRangeListEntriesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                port_range_list_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -121,69 +124,45 @@ impl<
 > DescribePortRangeListEntriesBuilder<RegionId_, PortRangeListId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribePortRangeListEntriesBuilder<::std::string::String, PortRangeListId_> {
+    ) -> DescribePortRangeListEntriesBuilder<
+        ::alibabacloud_runtime::Set,
+        PortRangeListId_,
+    > {
+        self.input.region_id = value.into();
         DescribePortRangeListEntriesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            port_range_list_id: self.port_range_list_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PortRangeListId`: string, required. Example: `prl-2ze9743****`.
     pub fn port_range_list_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribePortRangeListEntriesBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribePortRangeListEntriesBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.port_range_list_id = value.into();
         DescribePortRangeListEntriesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            port_range_list_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    PortRangeListId_,
-> DescribePortRangeListEntriesBuilder<RegionId_, PortRangeListId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribePortRangeListEntriesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribePortRangeListEntriesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                port_range_list_id: <PortRangeListId_ as self::required::PortRangeListId<
-                    ::std::string::String,
-                >>::into_value(self.port_range_list_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribePortRangeListEntriesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PortRangeListId_: self::required::PortRangeListId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -193,45 +172,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribePortRangeListEntriesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PortRangeListId_: self::required::PortRangeListId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribePortRangeListEntriesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribePortRangeListEntriesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribePortRangeListEntries` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PortRangeListId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PortRangeListId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribePortRangeListEntries` needs its required parameter `PortRangeListId`",
         label = "`PortRangeListId` is not set",
         note = "set it with `.port_range_list_id(…)` before this call"
     )]
-    pub trait PortRangeListId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PortRangeListId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PortRangeListId {}
+    impl PortRangeListId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribePortRangeListEntries`. No description of our own yet: see the official API reference.

@@ -127,12 +127,10 @@ pub struct DescribePrefixListAssociationsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     PrefixListId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    prefix_list_id: PrefixListId_,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribePrefixListAssociationsInput,
+    state: ::std::marker::PhantomData<(RegionId_, PrefixListId_)>,
 }
 impl DescribePrefixListAssociationsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -140,12 +138,15 @@ impl DescribePrefixListAssociationsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribePrefixListAssociationsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            prefix_list_id: ::alibabacloud_runtime::Missing,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribePrefixListAssociationsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                prefix_list_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -155,30 +156,31 @@ impl<
 > DescribePrefixListAssociationsBuilder<RegionId_, PrefixListId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-chengdu`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribePrefixListAssociationsBuilder<::std::string::String, PrefixListId_> {
+    ) -> DescribePrefixListAssociationsBuilder<
+        ::alibabacloud_runtime::Set,
+        PrefixListId_,
+    > {
+        self.input.region_id = value.into();
         DescribePrefixListAssociationsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            prefix_list_id: self.prefix_list_id,
-            next_token: self.next_token,
-            max_results: self.max_results,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrefixListId`: string, required. Example: `pl-x1j1k5ykzqlixdcy****`.
     pub fn prefix_list_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribePrefixListAssociationsBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribePrefixListAssociationsBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.prefix_list_id = value.into();
         DescribePrefixListAssociationsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            prefix_list_id: value.into(),
-            next_token: self.next_token,
-            max_results: self.max_results,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -186,7 +188,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -194,62 +196,31 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    PrefixListId_,
-> DescribePrefixListAssociationsBuilder<RegionId_, PrefixListId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribePrefixListAssociationsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrefixListId_: self::required::PrefixListId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribePrefixListAssociationsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                prefix_list_id: <PrefixListId_ as self::required::PrefixListId<
-                    ::std::string::String,
-                >>::into_value(self.prefix_list_id),
-                next_token: self.next_token,
-                max_results: self.max_results,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribePrefixListAssociationsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PrefixListId_: self::required::PrefixListId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -259,45 +230,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribePrefixListAssociationsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PrefixListId_: self::required::PrefixListId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribePrefixListAssociationsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribePrefixListAssociationsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribePrefixListAssociations` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PrefixListId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PrefixListId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribePrefixListAssociations` needs its required parameter `PrefixListId`",
         label = "`PrefixListId` is not set",
         note = "set it with `.prefix_list_id(…)` before this call"
     )]
-    pub trait PrefixListId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PrefixListId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PrefixListId {}
+    impl PrefixListId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribePrefixListAssociations`. No description of our own yet: see the official API reference.
@@ -355,14 +311,13 @@ impl<
         DescribePrefixListAssociationsInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PrefixListId_: self::required::PrefixListId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

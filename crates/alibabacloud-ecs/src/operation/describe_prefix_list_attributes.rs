@@ -127,10 +127,10 @@ pub struct DescribePrefixListAttributesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     PrefixListId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    prefix_list_id: PrefixListId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribePrefixListAttributesInput,
+    state: ::std::marker::PhantomData<(RegionId_, PrefixListId_)>,
 }
 impl DescribePrefixListAttributesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -138,10 +138,13 @@ impl DescribePrefixListAttributesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribePrefixListAttributesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            prefix_list_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribePrefixListAttributesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                prefix_list_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -151,69 +154,45 @@ impl<
 > DescribePrefixListAttributesBuilder<RegionId_, PrefixListId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-chengdu`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribePrefixListAttributesBuilder<::std::string::String, PrefixListId_> {
+    ) -> DescribePrefixListAttributesBuilder<
+        ::alibabacloud_runtime::Set,
+        PrefixListId_,
+    > {
+        self.input.region_id = value.into();
         DescribePrefixListAttributesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            prefix_list_id: self.prefix_list_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrefixListId`: string, required. Example: `pl-x1j1k5ykzqlixdcy****`.
     pub fn prefix_list_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribePrefixListAttributesBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribePrefixListAttributesBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.prefix_list_id = value.into();
         DescribePrefixListAttributesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            prefix_list_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    PrefixListId_,
-> DescribePrefixListAttributesBuilder<RegionId_, PrefixListId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribePrefixListAttributesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrefixListId_: self::required::PrefixListId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribePrefixListAttributesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                prefix_list_id: <PrefixListId_ as self::required::PrefixListId<
-                    ::std::string::String,
-                >>::into_value(self.prefix_list_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribePrefixListAttributesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PrefixListId_: self::required::PrefixListId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -223,45 +202,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribePrefixListAttributesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PrefixListId_: self::required::PrefixListId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribePrefixListAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribePrefixListAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribePrefixListAttributes` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PrefixListId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PrefixListId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribePrefixListAttributes` needs its required parameter `PrefixListId`",
         label = "`PrefixListId` is not set",
         note = "set it with `.prefix_list_id(…)` before this call"
     )]
-    pub trait PrefixListId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PrefixListId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PrefixListId {}
+    impl PrefixListId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribePrefixListAttributes`. No description of our own yet: see the official API reference.

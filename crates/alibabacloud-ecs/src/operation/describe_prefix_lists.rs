@@ -197,50 +197,42 @@ pub enum DescribePrefixListsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePrefixListsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    prefix_list_name: ::std::option::Option<::std::string::String>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    address_family: ::std::option::Option<::std::string::String>,
-    prefix_list_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribePrefixListsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribePrefixListsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribePrefixListsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            prefix_list_name: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            address_family: ::std::option::Option::None,
-            prefix_list_id: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribePrefixListsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                prefix_list_name: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                address_family: ::std::option::Option::None,
+                prefix_list_id: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-chengdu`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribePrefixListsBuilder<::std::string::String> {
+    ) -> DescribePrefixListsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribePrefixListsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            prefix_list_name: self.prefix_list_name,
-            next_token: self.next_token,
-            max_results: self.max_results,
-            address_family: self.address_family,
-            prefix_list_id: self.prefix_list_id,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrefixListName`: string. Example: `PrefixListNameSample`.
@@ -248,7 +240,7 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.prefix_list_name = ::std::option::Option::Some(value.into());
+        self.input.prefix_list_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrefixListName`.
@@ -256,7 +248,7 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.prefix_list_name = value;
+        self.input.prefix_list_name = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -264,7 +256,7 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -272,17 +264,17 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `AddressFamily`: string. Example: `IPv4`.
@@ -290,7 +282,7 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_family = ::std::option::Option::Some(value.into());
+        self.input.address_family = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AddressFamily`.
@@ -298,7 +290,7 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.address_family = value;
+        self.input.address_family = value;
         self
     }
     /// Wire name `PrefixListId`: list of string. Example: `pl-x1j1k5ykzqlixdcy****`.
@@ -306,7 +298,7 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.prefix_list_id = ::std::option::Option::Some(value);
+        self.input.prefix_list_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PrefixListId`.
@@ -314,7 +306,7 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.prefix_list_id = value;
+        self.input.prefix_list_id = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -322,7 +314,7 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -330,12 +322,12 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -343,45 +335,20 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribePrefixListsInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribePrefixListsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                prefix_list_name: self.prefix_list_name,
-                next_token: self.next_token,
-                max_results: self.max_results,
-                address_family: self.address_family,
-                prefix_list_id: self.prefix_list_id,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribePrefixListsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -391,29 +358,21 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribePrefixListsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribePrefixListsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribePrefixListsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribePrefixLists` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribePrefixLists`. No description of our own yet: see the official API reference.
@@ -455,13 +414,12 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribePrefixListsInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -777,162 +777,78 @@ pub enum DescribePriceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribePriceBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_type: ::std::option::Option<::std::string::String>,
-    image_id: ::std::option::Option<::std::string::String>,
-    instance_type: ::std::option::Option<::std::string::String>,
-    dedicated_host_type: ::std::option::Option<::std::string::String>,
-    io_optimized: ::std::option::Option<::std::string::String>,
-    instance_network_type: ::std::option::Option<::std::string::String>,
-    internet_charge_type: ::std::option::Option<::std::string::String>,
-    internet_max_bandwidth_out: ::std::option::Option<i32>,
-    system_disk_category: ::std::option::Option<::std::string::String>,
-    system_disk_size: ::std::option::Option<i32>,
-    system_disk_performance_level: ::std::option::Option<::std::string::String>,
-    data_disk_1_size: ::std::option::Option<i32>,
-    data_disk_1_category: ::std::option::Option<::std::string::String>,
-    data_disk_1_performance_level: ::std::option::Option<::std::string::String>,
-    data_disk_2_size: ::std::option::Option<i32>,
-    data_disk_2_category: ::std::option::Option<::std::string::String>,
-    data_disk_2_performance_level: ::std::option::Option<::std::string::String>,
-    data_disk_3_size: ::std::option::Option<i32>,
-    data_disk_3_category: ::std::option::Option<::std::string::String>,
-    data_disk_3_performance_level: ::std::option::Option<::std::string::String>,
-    data_disk_4_size: ::std::option::Option<i32>,
-    data_disk_4_category: ::std::option::Option<::std::string::String>,
-    data_disk_4_performance_level: ::std::option::Option<::std::string::String>,
-    period: ::std::option::Option<i32>,
-    price_unit: ::std::option::Option<::std::string::String>,
-    amount: ::std::option::Option<i32>,
-    offering_type: ::std::option::Option<::std::string::String>,
-    instance_amount: ::std::option::Option<i32>,
-    scope: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    capacity: ::std::option::Option<i32>,
-    assurance_times: ::std::option::Option<::std::string::String>,
-    instance_cpu_core_count: ::std::option::Option<i32>,
-    isp: ::std::option::Option<::std::string::String>,
-    instance_type_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    spot_strategy: ::std::option::Option<SpotStrategy>,
-    spot_duration: ::std::option::Option<i32>,
-    zone_id: ::std::option::Option<::std::string::String>,
-    data_disk: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
-    scheduler_options_dedicated_host_id: ::std::option::Option<::std::string::String>,
-    start_time: ::std::option::Option<::std::string::String>,
-    recurrence_rules: ::std::option::Option<::std::vec::Vec<RecurrenceRulesItem>>,
-    scheduler_options_deployment_set_strategy: ::std::option::Option<
-        ::std::string::String,
-    >,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribePriceInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribePriceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribePriceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_type: ::std::option::Option::None,
-            image_id: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            dedicated_host_type: ::std::option::Option::None,
-            io_optimized: ::std::option::Option::None,
-            instance_network_type: ::std::option::Option::None,
-            internet_charge_type: ::std::option::Option::None,
-            internet_max_bandwidth_out: ::std::option::Option::None,
-            system_disk_category: ::std::option::Option::None,
-            system_disk_size: ::std::option::Option::None,
-            system_disk_performance_level: ::std::option::Option::None,
-            data_disk_1_size: ::std::option::Option::None,
-            data_disk_1_category: ::std::option::Option::None,
-            data_disk_1_performance_level: ::std::option::Option::None,
-            data_disk_2_size: ::std::option::Option::None,
-            data_disk_2_category: ::std::option::Option::None,
-            data_disk_2_performance_level: ::std::option::Option::None,
-            data_disk_3_size: ::std::option::Option::None,
-            data_disk_3_category: ::std::option::Option::None,
-            data_disk_3_performance_level: ::std::option::Option::None,
-            data_disk_4_size: ::std::option::Option::None,
-            data_disk_4_category: ::std::option::Option::None,
-            data_disk_4_performance_level: ::std::option::Option::None,
-            period: ::std::option::Option::None,
-            price_unit: ::std::option::Option::None,
-            amount: ::std::option::Option::None,
-            offering_type: ::std::option::Option::None,
-            instance_amount: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            platform: ::std::option::Option::None,
-            capacity: ::std::option::Option::None,
-            assurance_times: ::std::option::Option::None,
-            instance_cpu_core_count: ::std::option::Option::None,
-            isp: ::std::option::Option::None,
-            instance_type_list: ::std::option::Option::None,
-            spot_strategy: ::std::option::Option::None,
-            spot_duration: ::std::option::Option::None,
-            zone_id: ::std::option::Option::None,
-            data_disk: ::std::option::Option::None,
-            scheduler_options_dedicated_host_id: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
-            recurrence_rules: ::std::option::Option::None,
-            scheduler_options_deployment_set_strategy: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribePriceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_type: ::std::option::Option::None,
+                image_id: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                dedicated_host_type: ::std::option::Option::None,
+                io_optimized: ::std::option::Option::None,
+                instance_network_type: ::std::option::Option::None,
+                internet_charge_type: ::std::option::Option::None,
+                internet_max_bandwidth_out: ::std::option::Option::None,
+                system_disk_category: ::std::option::Option::None,
+                system_disk_size: ::std::option::Option::None,
+                system_disk_performance_level: ::std::option::Option::None,
+                data_disk_1_size: ::std::option::Option::None,
+                data_disk_1_category: ::std::option::Option::None,
+                data_disk_1_performance_level: ::std::option::Option::None,
+                data_disk_2_size: ::std::option::Option::None,
+                data_disk_2_category: ::std::option::Option::None,
+                data_disk_2_performance_level: ::std::option::Option::None,
+                data_disk_3_size: ::std::option::Option::None,
+                data_disk_3_category: ::std::option::Option::None,
+                data_disk_3_performance_level: ::std::option::Option::None,
+                data_disk_4_size: ::std::option::Option::None,
+                data_disk_4_category: ::std::option::Option::None,
+                data_disk_4_performance_level: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                price_unit: ::std::option::Option::None,
+                amount: ::std::option::Option::None,
+                offering_type: ::std::option::Option::None,
+                instance_amount: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                platform: ::std::option::Option::None,
+                capacity: ::std::option::Option::None,
+                assurance_times: ::std::option::Option::None,
+                instance_cpu_core_count: ::std::option::Option::None,
+                isp: ::std::option::Option::None,
+                instance_type_list: ::std::option::Option::None,
+                spot_strategy: ::std::option::Option::None,
+                spot_duration: ::std::option::Option::None,
+                zone_id: ::std::option::Option::None,
+                data_disk: ::std::option::Option::None,
+                scheduler_options_dedicated_host_id: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+                recurrence_rules: ::std::option::Option::None,
+                scheduler_options_deployment_set_strategy: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribePriceBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribePriceBuilder<::std::string::String> {
+    ) -> DescribePriceBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribePriceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_type: self.resource_type,
-            image_id: self.image_id,
-            instance_type: self.instance_type,
-            dedicated_host_type: self.dedicated_host_type,
-            io_optimized: self.io_optimized,
-            instance_network_type: self.instance_network_type,
-            internet_charge_type: self.internet_charge_type,
-            internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-            system_disk_category: self.system_disk_category,
-            system_disk_size: self.system_disk_size,
-            system_disk_performance_level: self.system_disk_performance_level,
-            data_disk_1_size: self.data_disk_1_size,
-            data_disk_1_category: self.data_disk_1_category,
-            data_disk_1_performance_level: self.data_disk_1_performance_level,
-            data_disk_2_size: self.data_disk_2_size,
-            data_disk_2_category: self.data_disk_2_category,
-            data_disk_2_performance_level: self.data_disk_2_performance_level,
-            data_disk_3_size: self.data_disk_3_size,
-            data_disk_3_category: self.data_disk_3_category,
-            data_disk_3_performance_level: self.data_disk_3_performance_level,
-            data_disk_4_size: self.data_disk_4_size,
-            data_disk_4_category: self.data_disk_4_category,
-            data_disk_4_performance_level: self.data_disk_4_performance_level,
-            period: self.period,
-            price_unit: self.price_unit,
-            amount: self.amount,
-            offering_type: self.offering_type,
-            instance_amount: self.instance_amount,
-            scope: self.scope,
-            platform: self.platform,
-            capacity: self.capacity,
-            assurance_times: self.assurance_times,
-            instance_cpu_core_count: self.instance_cpu_core_count,
-            isp: self.isp,
-            instance_type_list: self.instance_type_list,
-            spot_strategy: self.spot_strategy,
-            spot_duration: self.spot_duration,
-            zone_id: self.zone_id,
-            data_disk: self.data_disk,
-            scheduler_options_dedicated_host_id: self
-                .scheduler_options_dedicated_host_id,
-            start_time: self.start_time,
-            recurrence_rules: self.recurrence_rules,
-            scheduler_options_deployment_set_strategy: self
-                .scheduler_options_deployment_set_strategy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceType`: string. Example: `instance`.
@@ -940,7 +856,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_type = ::std::option::Option::Some(value.into());
+        self.input.resource_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceType`.
@@ -948,7 +864,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_type = value;
+        self.input.resource_type = value;
         self
     }
     /// Wire name `ImageId`: string. Example: `centos_7_05_64_20G_alibase_20181212.vhd`.
@@ -956,7 +872,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_id = ::std::option::Option::Some(value.into());
+        self.input.image_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageId`.
@@ -964,7 +880,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_id = value;
+        self.input.image_id = value;
         self
     }
     /// Wire name `InstanceType`: string. Example: `ecs.g6.large`.
@@ -972,7 +888,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -980,7 +896,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Wire name `DedicatedHostType`: string. Example: `ddh.c5`.
@@ -988,7 +904,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_type = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostType`.
@@ -996,7 +912,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_type = value;
+        self.input.dedicated_host_type = value;
         self
     }
     /// Wire name `IoOptimized`: string. Example: `optimized`.
@@ -1004,7 +920,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.io_optimized = ::std::option::Option::Some(value.into());
+        self.input.io_optimized = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IoOptimized`.
@@ -1012,7 +928,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.io_optimized = value;
+        self.input.io_optimized = value;
         self
     }
     /// Wire name `InstanceNetworkType`: string. Example: `vpc`.
@@ -1020,7 +936,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_network_type = ::std::option::Option::Some(value.into());
+        self.input.instance_network_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceNetworkType`.
@@ -1028,7 +944,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_network_type = value;
+        self.input.instance_network_type = value;
         self
     }
     /// Wire name `InternetChargeType`: string. Example: `PayByTraffic`.
@@ -1036,7 +952,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = ::std::option::Option::Some(value.into());
+        self.input.internet_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InternetChargeType`.
@@ -1044,12 +960,12 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = value;
+        self.input.internet_charge_type = value;
         self
     }
     /// Wire name `InternetMaxBandwidthOut`: 32-bit integer. Example: `5`.
     pub fn internet_max_bandwidth_out(mut self, value: i32) -> Self {
-        self.internet_max_bandwidth_out = ::std::option::Option::Some(value);
+        self.input.internet_max_bandwidth_out = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InternetMaxBandwidthOut`.
@@ -1057,7 +973,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.internet_max_bandwidth_out = value;
+        self.input.internet_max_bandwidth_out = value;
         self
     }
     /// Wire name `SystemDisk.Category`: string. Example: `cloud_ssd`.
@@ -1065,7 +981,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = ::std::option::Option::Some(value.into());
+        self.input.system_disk_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.Category`.
@@ -1073,17 +989,17 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = value;
+        self.input.system_disk_category = value;
         self
     }
     /// Wire name `SystemDisk.Size`: 32-bit integer. Example: `80`.
     pub fn system_disk_size(mut self, value: i32) -> Self {
-        self.system_disk_size = ::std::option::Option::Some(value);
+        self.input.system_disk_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SystemDisk.Size`.
     pub fn set_system_disk_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.system_disk_size = value;
+        self.input.system_disk_size = value;
         self
     }
     /// Wire name `SystemDisk.PerformanceLevel`: string. Example: `PL1`.
@@ -1091,7 +1007,9 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_performance_level = ::std::option::Option::Some(value.into());
+        self.input.system_disk_performance_level = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `SystemDisk.PerformanceLevel`.
@@ -1099,17 +1017,17 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_performance_level = value;
+        self.input.system_disk_performance_level = value;
         self
     }
     /// Wire name `DataDisk.1.Size`: 32-bit integer. Example: `2000`.
     pub fn data_disk_1_size(mut self, value: i32) -> Self {
-        self.data_disk_1_size = ::std::option::Option::Some(value);
+        self.input.data_disk_1_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDisk.1.Size`.
     pub fn set_data_disk_1_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.data_disk_1_size = value;
+        self.input.data_disk_1_size = value;
         self
     }
     /// Wire name `DataDisk.1.Category`: string. Example: `cloud_ssd`.
@@ -1117,7 +1035,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.data_disk_1_category = ::std::option::Option::Some(value.into());
+        self.input.data_disk_1_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DataDisk.1.Category`.
@@ -1125,7 +1043,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.data_disk_1_category = value;
+        self.input.data_disk_1_category = value;
         self
     }
     /// Wire name `DataDisk.1.PerformanceLevel`: string. Example: `PL1`.
@@ -1133,7 +1051,9 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.data_disk_1_performance_level = ::std::option::Option::Some(value.into());
+        self.input.data_disk_1_performance_level = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `DataDisk.1.PerformanceLevel`.
@@ -1141,17 +1061,17 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.data_disk_1_performance_level = value;
+        self.input.data_disk_1_performance_level = value;
         self
     }
     /// Wire name `DataDisk.2.Size`: 32-bit integer. Example: `200`.
     pub fn data_disk_2_size(mut self, value: i32) -> Self {
-        self.data_disk_2_size = ::std::option::Option::Some(value);
+        self.input.data_disk_2_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDisk.2.Size`.
     pub fn set_data_disk_2_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.data_disk_2_size = value;
+        self.input.data_disk_2_size = value;
         self
     }
     /// Wire name `DataDisk.2.Category`: string. Example: `cloud_ssd`.
@@ -1159,7 +1079,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.data_disk_2_category = ::std::option::Option::Some(value.into());
+        self.input.data_disk_2_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DataDisk.2.Category`.
@@ -1167,7 +1087,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.data_disk_2_category = value;
+        self.input.data_disk_2_category = value;
         self
     }
     /// Wire name `DataDisk.2.PerformanceLevel`: string. Example: `PL1`.
@@ -1175,7 +1095,9 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.data_disk_2_performance_level = ::std::option::Option::Some(value.into());
+        self.input.data_disk_2_performance_level = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `DataDisk.2.PerformanceLevel`.
@@ -1183,17 +1105,17 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.data_disk_2_performance_level = value;
+        self.input.data_disk_2_performance_level = value;
         self
     }
     /// Wire name `DataDisk.3.Size`: 32-bit integer. Example: `2000`.
     pub fn data_disk_3_size(mut self, value: i32) -> Self {
-        self.data_disk_3_size = ::std::option::Option::Some(value);
+        self.input.data_disk_3_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDisk.3.Size`.
     pub fn set_data_disk_3_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.data_disk_3_size = value;
+        self.input.data_disk_3_size = value;
         self
     }
     /// Wire name `DataDisk.3.Category`: string. Example: `cloud_ssd`.
@@ -1201,7 +1123,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.data_disk_3_category = ::std::option::Option::Some(value.into());
+        self.input.data_disk_3_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DataDisk.3.Category`.
@@ -1209,7 +1131,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.data_disk_3_category = value;
+        self.input.data_disk_3_category = value;
         self
     }
     /// Wire name `DataDisk.3.PerformanceLevel`: string. Example: `PL1`.
@@ -1217,7 +1139,9 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.data_disk_3_performance_level = ::std::option::Option::Some(value.into());
+        self.input.data_disk_3_performance_level = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `DataDisk.3.PerformanceLevel`.
@@ -1225,17 +1149,17 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.data_disk_3_performance_level = value;
+        self.input.data_disk_3_performance_level = value;
         self
     }
     /// Wire name `DataDisk.4.Size`: 32-bit integer. Example: `2000`.
     pub fn data_disk_4_size(mut self, value: i32) -> Self {
-        self.data_disk_4_size = ::std::option::Option::Some(value);
+        self.input.data_disk_4_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDisk.4.Size`.
     pub fn set_data_disk_4_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.data_disk_4_size = value;
+        self.input.data_disk_4_size = value;
         self
     }
     /// Wire name `DataDisk.4.Category`: string. Example: `cloud_ssd`.
@@ -1243,7 +1167,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.data_disk_4_category = ::std::option::Option::Some(value.into());
+        self.input.data_disk_4_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DataDisk.4.Category`.
@@ -1251,7 +1175,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.data_disk_4_category = value;
+        self.input.data_disk_4_category = value;
         self
     }
     /// Wire name `DataDisk.4.PerformanceLevel`: string. Example: `PL1`.
@@ -1259,7 +1183,9 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.data_disk_4_performance_level = ::std::option::Option::Some(value.into());
+        self.input.data_disk_4_performance_level = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `DataDisk.4.PerformanceLevel`.
@@ -1267,17 +1193,17 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.data_disk_4_performance_level = value;
+        self.input.data_disk_4_performance_level = value;
         self
     }
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PriceUnit`: string. Example: `Year`.
@@ -1285,7 +1211,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.price_unit = ::std::option::Option::Some(value.into());
+        self.input.price_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PriceUnit`.
@@ -1293,17 +1219,17 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.price_unit = value;
+        self.input.price_unit = value;
         self
     }
     /// Wire name `Amount`: 32-bit integer. Example: `1`.
     pub fn amount(mut self, value: i32) -> Self {
-        self.amount = ::std::option::Option::Some(value);
+        self.input.amount = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Amount`.
     pub fn set_amount(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.amount = value;
+        self.input.amount = value;
         self
     }
     /// Wire name `OfferingType`: string. Example: `All Upfront`.
@@ -1311,7 +1237,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.offering_type = ::std::option::Option::Some(value.into());
+        self.input.offering_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OfferingType`.
@@ -1319,17 +1245,17 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.offering_type = value;
+        self.input.offering_type = value;
         self
     }
     /// Wire name `InstanceAmount`: 32-bit integer. Example: `100`.
     pub fn instance_amount(mut self, value: i32) -> Self {
-        self.instance_amount = ::std::option::Option::Some(value);
+        self.input.instance_amount = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceAmount`.
     pub fn set_instance_amount(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.instance_amount = value;
+        self.input.instance_amount = value;
         self
     }
     /// Wire name `Scope`: string. Example: `Zone`.
@@ -1337,7 +1263,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
+        self.input.scope = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Scope`.
@@ -1345,7 +1271,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scope = value;
+        self.input.scope = value;
         self
     }
     /// Wire name `Platform`: string. Example: `Linux`.
@@ -1353,7 +1279,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform = ::std::option::Option::Some(value.into());
+        self.input.platform = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Platform`.
@@ -1361,17 +1287,17 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.platform = value;
+        self.input.platform = value;
         self
     }
     /// Wire name `Capacity`: 32-bit integer. Example: `1024`.
     pub fn capacity(mut self, value: i32) -> Self {
-        self.capacity = ::std::option::Option::Some(value);
+        self.input.capacity = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Capacity`.
     pub fn set_capacity(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.capacity = value;
+        self.input.capacity = value;
         self
     }
     /// Wire name `AssuranceTimes`: string. Example: `Unlimited`.
@@ -1379,7 +1305,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.assurance_times = ::std::option::Option::Some(value.into());
+        self.input.assurance_times = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AssuranceTimes`.
@@ -1387,12 +1313,12 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.assurance_times = value;
+        self.input.assurance_times = value;
         self
     }
     /// Wire name `InstanceCpuCoreCount`: 32-bit integer. Example: `1024`.
     pub fn instance_cpu_core_count(mut self, value: i32) -> Self {
-        self.instance_cpu_core_count = ::std::option::Option::Some(value);
+        self.input.instance_cpu_core_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceCpuCoreCount`.
@@ -1400,7 +1326,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.instance_cpu_core_count = value;
+        self.input.instance_cpu_core_count = value;
         self
     }
     /// Wire name `Isp`: string. Example: `cmcc`.
@@ -1408,7 +1334,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.isp = ::std::option::Option::Some(value.into());
+        self.input.isp = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Isp`.
@@ -1416,7 +1342,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.isp = value;
+        self.input.isp = value;
         self
     }
     /// Wire name `InstanceTypeList`: list of string. Example: `ecs.g6.xlarge`.
@@ -1424,7 +1350,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.instance_type_list = ::std::option::Option::Some(value);
+        self.input.instance_type_list = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceTypeList`.
@@ -1432,7 +1358,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_type_list = value;
+        self.input.instance_type_list = value;
         self
     }
     /// Wire name `SpotStrategy`: [`SpotStrategy`]. The service's default: `NoSpot`. Example: `NoSpot`.
@@ -1440,7 +1366,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<SpotStrategy>,
     ) -> Self {
-        self.spot_strategy = ::std::option::Option::Some(value.into());
+        self.input.spot_strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SpotStrategy`.
@@ -1448,17 +1374,17 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<SpotStrategy>,
     ) -> Self {
-        self.spot_strategy = value;
+        self.input.spot_strategy = value;
         self
     }
     /// Wire name `SpotDuration`: 32-bit integer. Example: `1`.
     pub fn spot_duration(mut self, value: i32) -> Self {
-        self.spot_duration = ::std::option::Option::Some(value);
+        self.input.spot_duration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SpotDuration`.
     pub fn set_spot_duration(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.spot_duration = value;
+        self.input.spot_duration = value;
         self
     }
     /// Wire name `ZoneId`: string. Example: `cn-hagzhou-i`.
@@ -1466,7 +1392,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -1474,12 +1400,12 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `DataDisk`: list of [`DataDiskItem`].
     pub fn data_disk(mut self, value: ::std::vec::Vec<DataDiskItem>) -> Self {
-        self.data_disk = ::std::option::Option::Some(value);
+        self.input.data_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDisk`.
@@ -1487,7 +1413,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
     ) -> Self {
-        self.data_disk = value;
+        self.input.data_disk = value;
         self
     }
     /// Wire name `SchedulerOptions.DedicatedHostId`: string. Example: `dh-bp67acfmxazb4p****`.
@@ -1495,7 +1421,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scheduler_options_dedicated_host_id = ::std::option::Option::Some(
+        self.input.scheduler_options_dedicated_host_id = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -1505,7 +1431,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scheduler_options_dedicated_host_id = value;
+        self.input.scheduler_options_dedicated_host_id = value;
         self
     }
     /// Wire name `StartTime`: string. Example: `2020-10-30T06:32:00Z`.
@@ -1513,7 +1439,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.input.start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
@@ -1521,7 +1447,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.start_time = value;
+        self.input.start_time = value;
         self
     }
     /// Wire name `RecurrenceRules`: list of [`RecurrenceRulesItem`].
@@ -1529,7 +1455,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<RecurrenceRulesItem>,
     ) -> Self {
-        self.recurrence_rules = ::std::option::Option::Some(value);
+        self.input.recurrence_rules = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RecurrenceRules`.
@@ -1537,7 +1463,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<RecurrenceRulesItem>>,
     ) -> Self {
-        self.recurrence_rules = value;
+        self.input.recurrence_rules = value;
         self
     }
     /// Wire name `SchedulerOptions.DeploymentSetStrategy`: string.
@@ -1545,7 +1471,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scheduler_options_deployment_set_strategy = ::std::option::Option::Some(
+        self.input.scheduler_options_deployment_set_strategy = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -1555,83 +1481,20 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scheduler_options_deployment_set_strategy = value;
+        self.input.scheduler_options_deployment_set_strategy = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribePriceBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribePriceInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribePriceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_type: self.resource_type,
-                image_id: self.image_id,
-                instance_type: self.instance_type,
-                dedicated_host_type: self.dedicated_host_type,
-                io_optimized: self.io_optimized,
-                instance_network_type: self.instance_network_type,
-                internet_charge_type: self.internet_charge_type,
-                internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-                system_disk_category: self.system_disk_category,
-                system_disk_size: self.system_disk_size,
-                system_disk_performance_level: self.system_disk_performance_level,
-                data_disk_1_size: self.data_disk_1_size,
-                data_disk_1_category: self.data_disk_1_category,
-                data_disk_1_performance_level: self.data_disk_1_performance_level,
-                data_disk_2_size: self.data_disk_2_size,
-                data_disk_2_category: self.data_disk_2_category,
-                data_disk_2_performance_level: self.data_disk_2_performance_level,
-                data_disk_3_size: self.data_disk_3_size,
-                data_disk_3_category: self.data_disk_3_category,
-                data_disk_3_performance_level: self.data_disk_3_performance_level,
-                data_disk_4_size: self.data_disk_4_size,
-                data_disk_4_category: self.data_disk_4_category,
-                data_disk_4_performance_level: self.data_disk_4_performance_level,
-                period: self.period,
-                price_unit: self.price_unit,
-                amount: self.amount,
-                offering_type: self.offering_type,
-                instance_amount: self.instance_amount,
-                scope: self.scope,
-                platform: self.platform,
-                capacity: self.capacity,
-                assurance_times: self.assurance_times,
-                instance_cpu_core_count: self.instance_cpu_core_count,
-                isp: self.isp,
-                instance_type_list: self.instance_type_list,
-                spot_strategy: self.spot_strategy,
-                spot_duration: self.spot_duration,
-                zone_id: self.zone_id,
-                data_disk: self.data_disk,
-                scheduler_options_dedicated_host_id: self
-                    .scheduler_options_dedicated_host_id,
-                start_time: self.start_time,
-                recurrence_rules: self.recurrence_rules,
-                scheduler_options_deployment_set_strategy: self
-                    .scheduler_options_deployment_set_strategy,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribePriceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -1641,29 +1504,21 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribePriceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribePriceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribePriceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribePrice` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribePrice`. No description of our own yet: see the official API reference.

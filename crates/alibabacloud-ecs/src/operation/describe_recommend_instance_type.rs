@@ -335,24 +335,10 @@ pub struct DescribeRecommendInstanceTypeBuilder<
     NetworkType_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    cores: ::std::option::Option<i32>,
-    memory: ::std::option::Option<f32>,
-    instance_family_level: ::std::option::Option<::std::string::String>,
-    instance_type: ::std::option::Option<::std::string::String>,
-    network_type: NetworkType_,
-    instance_charge_type: ::std::option::Option<::std::string::String>,
-    spot_strategy: ::std::option::Option<::std::string::String>,
-    io_optimized: ::std::option::Option<::std::string::String>,
-    priority_strategy: ::std::option::Option<::std::string::String>,
-    max_price: ::std::option::Option<f32>,
-    region_id: RegionId_,
-    zone_id: ::std::option::Option<::std::string::String>,
-    system_disk_category: ::std::option::Option<::std::string::String>,
-    zone_match_mode: ::std::option::Option<::std::string::String>,
-    scene: ::std::option::Option<::std::string::String>,
-    instance_type_family: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeRecommendInstanceTypeInput,
+    state: ::std::marker::PhantomData<(NetworkType_, RegionId_)>,
 }
 impl DescribeRecommendInstanceTypeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -360,24 +346,27 @@ impl DescribeRecommendInstanceTypeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeRecommendInstanceTypeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            cores: ::std::option::Option::None,
-            memory: ::std::option::Option::None,
-            instance_family_level: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            network_type: ::alibabacloud_runtime::Missing,
-            instance_charge_type: ::std::option::Option::None,
-            spot_strategy: ::std::option::Option::None,
-            io_optimized: ::std::option::Option::None,
-            priority_strategy: ::std::option::Option::None,
-            max_price: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            zone_id: ::std::option::Option::None,
-            system_disk_category: ::std::option::Option::None,
-            zone_match_mode: ::std::option::Option::None,
-            scene: ::std::option::Option::None,
-            instance_type_family: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeRecommendInstanceTypeInput {
+                cores: ::std::option::Option::None,
+                memory: ::std::option::Option::None,
+                instance_family_level: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                network_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_charge_type: ::std::option::Option::None,
+                spot_strategy: ::std::option::Option::None,
+                io_optimized: ::std::option::Option::None,
+                priority_strategy: ::std::option::Option::None,
+                max_price: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                zone_id: ::std::option::Option::None,
+                system_disk_category: ::std::option::Option::None,
+                zone_match_mode: ::std::option::Option::None,
+                scene: ::std::option::Option::None,
+                instance_type_family: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -387,22 +376,22 @@ impl<
 > DescribeRecommendInstanceTypeBuilder<NetworkType_, RegionId_> {
     /// Wire name `Cores`: 32-bit integer. Example: `2`.
     pub fn cores(mut self, value: i32) -> Self {
-        self.cores = ::std::option::Option::Some(value);
+        self.input.cores = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Cores`.
     pub fn set_cores(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.cores = value;
+        self.input.cores = value;
         self
     }
     /// Wire name `Memory`: number. Example: `8.0`.
     pub fn memory(mut self, value: f32) -> Self {
-        self.memory = ::std::option::Option::Some(value);
+        self.input.memory = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Memory`.
     pub fn set_memory(mut self, value: ::std::option::Option<f32>) -> Self {
-        self.memory = value;
+        self.input.memory = value;
         self
     }
     /// Wire name `InstanceFamilyLevel`: string. Example: `EnterpriseLevel`.
@@ -410,7 +399,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_family_level = ::std::option::Option::Some(value.into());
+        self.input.instance_family_level = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceFamilyLevel`.
@@ -418,7 +407,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_family_level = value;
+        self.input.instance_family_level = value;
         self
     }
     /// Wire name `InstanceType`: string. Example: `ecs.hfg6.large`.
@@ -426,7 +415,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -434,33 +423,20 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Wire name `NetworkType`: string, required. Example: `vpc`.
     pub fn network_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeRecommendInstanceTypeBuilder<::std::string::String, RegionId_> {
+    ) -> DescribeRecommendInstanceTypeBuilder<::alibabacloud_runtime::Set, RegionId_> {
+        self.input.network_type = value.into();
         DescribeRecommendInstanceTypeBuilder {
-            _client: self._client,
-            _options: self._options,
-            cores: self.cores,
-            memory: self.memory,
-            instance_family_level: self.instance_family_level,
-            instance_type: self.instance_type,
-            network_type: value.into(),
-            instance_charge_type: self.instance_charge_type,
-            spot_strategy: self.spot_strategy,
-            io_optimized: self.io_optimized,
-            priority_strategy: self.priority_strategy,
-            max_price: self.max_price,
-            region_id: self.region_id,
-            zone_id: self.zone_id,
-            system_disk_category: self.system_disk_category,
-            zone_match_mode: self.zone_match_mode,
-            scene: self.scene,
-            instance_type_family: self.instance_type_family,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceChargeType`: string. The service's default: `PostPaid`. Example: `PostPaid`.
@@ -468,7 +444,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.instance_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceChargeType`.
@@ -476,7 +452,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = value;
+        self.input.instance_charge_type = value;
         self
     }
     /// Wire name `SpotStrategy`: string. The service's default: `NoSpot`. Example: `NoSpot`.
@@ -484,7 +460,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.spot_strategy = ::std::option::Option::Some(value.into());
+        self.input.spot_strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SpotStrategy`.
@@ -492,7 +468,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.spot_strategy = value;
+        self.input.spot_strategy = value;
         self
     }
     /// Wire name `IoOptimized`: string. Example: `optimized`.
@@ -500,7 +476,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.io_optimized = ::std::option::Option::Some(value.into());
+        self.input.io_optimized = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IoOptimized`.
@@ -508,7 +484,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.io_optimized = value;
+        self.input.io_optimized = value;
         self
     }
     /// Wire name `PriorityStrategy`: string. The service's default: `InventoryFirst`. Example: `PriceFirst`.
@@ -516,7 +492,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.priority_strategy = ::std::option::Option::Some(value.into());
+        self.input.priority_strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PriorityStrategy`.
@@ -524,43 +500,33 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.priority_strategy = value;
+        self.input.priority_strategy = value;
         self
     }
     /// Wire name `MaxPrice`: number. Example: `10.0`.
     pub fn max_price(mut self, value: f32) -> Self {
-        self.max_price = ::std::option::Option::Some(value);
+        self.input.max_price = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxPrice`.
     pub fn set_max_price(mut self, value: ::std::option::Option<f32>) -> Self {
-        self.max_price = value;
+        self.input.max_price = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeRecommendInstanceTypeBuilder<NetworkType_, ::std::string::String> {
+    ) -> DescribeRecommendInstanceTypeBuilder<
+        NetworkType_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.region_id = value.into();
         DescribeRecommendInstanceTypeBuilder {
-            _client: self._client,
-            _options: self._options,
-            cores: self.cores,
-            memory: self.memory,
-            instance_family_level: self.instance_family_level,
-            instance_type: self.instance_type,
-            network_type: self.network_type,
-            instance_charge_type: self.instance_charge_type,
-            spot_strategy: self.spot_strategy,
-            io_optimized: self.io_optimized,
-            priority_strategy: self.priority_strategy,
-            max_price: self.max_price,
-            region_id: value.into(),
-            zone_id: self.zone_id,
-            system_disk_category: self.system_disk_category,
-            zone_match_mode: self.zone_match_mode,
-            scene: self.scene,
-            instance_type_family: self.instance_type_family,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-f`.
@@ -568,7 +534,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -576,7 +542,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `SystemDiskCategory`: string. Example: `cloud_ssd`.
@@ -584,7 +550,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = ::std::option::Option::Some(value.into());
+        self.input.system_disk_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDiskCategory`.
@@ -592,7 +558,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = value;
+        self.input.system_disk_category = value;
         self
     }
     /// Wire name `ZoneMatchMode`: string. Example: `Strict`.
@@ -600,7 +566,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_match_mode = ::std::option::Option::Some(value.into());
+        self.input.zone_match_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneMatchMode`.
@@ -608,7 +574,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_match_mode = value;
+        self.input.zone_match_mode = value;
         self
     }
     /// Wire name `Scene`: string. The service's default: `CREATE`. Example: `CREATE`.
@@ -616,7 +582,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scene = ::std::option::Option::Some(value.into());
+        self.input.scene = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Scene`.
@@ -624,7 +590,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scene = value;
+        self.input.scene = value;
         self
     }
     /// Wire name `InstanceTypeFamily`: list of string. Example: `ecs.hfg6`.
@@ -632,7 +598,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.instance_type_family = ::std::option::Option::Some(value);
+        self.input.instance_type_family = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceTypeFamily`.
@@ -640,64 +606,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_type_family = value;
+        self.input.instance_type_family = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    NetworkType_,
-    RegionId_,
-> DescribeRecommendInstanceTypeBuilder<NetworkType_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeRecommendInstanceTypeInput,
-    )
-    where
-        NetworkType_: self::required::NetworkType<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeRecommendInstanceTypeInput {
-                cores: self.cores,
-                memory: self.memory,
-                instance_family_level: self.instance_family_level,
-                instance_type: self.instance_type,
-                network_type: <NetworkType_ as self::required::NetworkType<
-                    ::std::string::String,
-                >>::into_value(self.network_type),
-                instance_charge_type: self.instance_charge_type,
-                spot_strategy: self.spot_strategy,
-                io_optimized: self.io_optimized,
-                priority_strategy: self.priority_strategy,
-                max_price: self.max_price,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                zone_id: self.zone_id,
-                system_disk_category: self.system_disk_category,
-                zone_match_mode: self.zone_match_mode,
-                scene: self.scene,
-                instance_type_family: self.instance_type_family,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeRecommendInstanceTypeInput
     where
-        NetworkType_: self::required::NetworkType<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkType_: self::required::NetworkType,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -707,45 +630,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeRecommendInstanceTypeError>,
     >
     where
-        NetworkType_: self::required::NetworkType<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        NetworkType_: self::required::NetworkType,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeRecommendInstanceTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeRecommendInstanceTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `NetworkType` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `NetworkType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeRecommendInstanceType` needs its required parameter `NetworkType`",
         label = "`NetworkType` is not set",
         note = "set it with `.network_type(…)` before this call"
     )]
-    pub trait NetworkType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait NetworkType {}
+    impl NetworkType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeRecommendInstanceType` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::NetworkType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeRecommendInstanceType`. No description of our own yet: see the official API reference.

@@ -116,20 +116,20 @@ pub enum DescribeRegionsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeRegionsBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_charge_type: ::std::option::Option<::std::string::String>,
-    resource_type: ::std::option::Option<::std::string::String>,
-    accept_language: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeRegionsInput,
 }
 impl DescribeRegionsBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeRegionsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_charge_type: ::std::option::Option::None,
-            resource_type: ::std::option::Option::None,
-            accept_language: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeRegionsInput {
+                instance_charge_type: ::std::option::Option::None,
+                resource_type: ::std::option::Option::None,
+                accept_language: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -139,7 +139,7 @@ impl DescribeRegionsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.instance_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceChargeType`.
@@ -147,7 +147,7 @@ impl DescribeRegionsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = value;
+        self.input.instance_charge_type = value;
         self
     }
     /// Wire name `ResourceType`: string. Example: `instance`.
@@ -155,7 +155,7 @@ impl DescribeRegionsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_type = ::std::option::Option::Some(value.into());
+        self.input.resource_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceType`.
@@ -163,7 +163,7 @@ impl DescribeRegionsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_type = value;
+        self.input.resource_type = value;
         self
     }
     /// Wire name `AcceptLanguage`: string. Example: `zh-CN`.
@@ -171,7 +171,7 @@ impl DescribeRegionsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.accept_language = ::std::option::Option::Some(value.into());
+        self.input.accept_language = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AcceptLanguage`.
@@ -179,32 +179,17 @@ impl DescribeRegionsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.accept_language = value;
+        self.input.accept_language = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribeRegionsBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeRegionsInput) {
-        (
-            self._client,
-            self._options,
-            DescribeRegionsInput {
-                instance_charge_type: self.instance_charge_type,
-                resource_type: self.resource_type,
-                accept_language: self.accept_language,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeRegionsInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -213,8 +198,7 @@ impl DescribeRegionsBuilder {
         DescribeRegionsOutput,
         ::alibabacloud_runtime::SdkError<DescribeRegionsError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -262,14 +262,10 @@ pub struct DescribeRenewalPriceBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ResourceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_type: ::std::option::Option<::std::string::String>,
-    resource_id: ResourceId_,
-    period: ::std::option::Option<i32>,
-    price_unit: ::std::option::Option<::std::string::String>,
-    expected_renew_day: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeRenewalPriceInput,
+    state: ::std::marker::PhantomData<(RegionId_, ResourceId_)>,
 }
 impl DescribeRenewalPriceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -277,32 +273,32 @@ impl DescribeRenewalPriceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeRenewalPriceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_type: ::std::option::Option::None,
-            resource_id: ::alibabacloud_runtime::Missing,
-            period: ::std::option::Option::None,
-            price_unit: ::std::option::Option::None,
-            expected_renew_day: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeRenewalPriceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_type: ::std::option::Option::None,
+                resource_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                period: ::std::option::Option::None,
+                price_unit: ::std::option::Option::None,
+                expected_renew_day: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, ResourceId_> DescribeRenewalPriceBuilder<RegionId_, ResourceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeRenewalPriceBuilder<::std::string::String, ResourceId_> {
+    ) -> DescribeRenewalPriceBuilder<::alibabacloud_runtime::Set, ResourceId_> {
+        self.input.region_id = value.into();
         DescribeRenewalPriceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_type: self.resource_type,
-            resource_id: self.resource_id,
-            period: self.period,
-            price_unit: self.price_unit,
-            expected_renew_day: self.expected_renew_day,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceType`: string. Example: `instance`.
@@ -310,7 +306,7 @@ impl<RegionId_, ResourceId_> DescribeRenewalPriceBuilder<RegionId_, ResourceId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_type = ::std::option::Option::Some(value.into());
+        self.input.resource_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceType`.
@@ -318,33 +314,30 @@ impl<RegionId_, ResourceId_> DescribeRenewalPriceBuilder<RegionId_, ResourceId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_type = value;
+        self.input.resource_type = value;
         self
     }
     /// Wire name `ResourceId`: string, required. Example: `i-bp1f2o4ldh8l29zv****`.
     pub fn resource_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeRenewalPriceBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeRenewalPriceBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.resource_id = value.into();
         DescribeRenewalPriceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_type: self.resource_type,
-            resource_id: value.into(),
-            period: self.period,
-            price_unit: self.price_unit,
-            expected_renew_day: self.expected_renew_day,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PriceUnit`: string. Example: `Month`.
@@ -352,7 +345,7 @@ impl<RegionId_, ResourceId_> DescribeRenewalPriceBuilder<RegionId_, ResourceId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.price_unit = ::std::option::Option::Some(value.into());
+        self.input.price_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PriceUnit`.
@@ -360,57 +353,31 @@ impl<RegionId_, ResourceId_> DescribeRenewalPriceBuilder<RegionId_, ResourceId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.price_unit = value;
+        self.input.price_unit = value;
         self
     }
     /// Wire name `ExpectedRenewDay`: 32-bit integer. Example: `5`.
     pub fn expected_renew_day(mut self, value: i32) -> Self {
-        self.expected_renew_day = ::std::option::Option::Some(value);
+        self.input.expected_renew_day = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ExpectedRenewDay`.
     pub fn set_expected_renew_day(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.expected_renew_day = value;
+        self.input.expected_renew_day = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, ResourceId_> DescribeRenewalPriceBuilder<RegionId_, ResourceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeRenewalPriceInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeRenewalPriceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_type: self.resource_type,
-                resource_id: <ResourceId_ as self::required::ResourceId<
-                    ::std::string::String,
-                >>::into_value(self.resource_id),
-                period: self.period,
-                price_unit: self.price_unit,
-                expected_renew_day: self.expected_renew_day,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeRenewalPriceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceId_: self::required::ResourceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -420,45 +387,30 @@ impl<RegionId_, ResourceId_> DescribeRenewalPriceBuilder<RegionId_, ResourceId_>
         ::alibabacloud_runtime::SdkError<DescribeRenewalPriceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceId_: self::required::ResourceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeRenewalPriceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeRenewalPriceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeRenewalPrice` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeRenewalPrice` needs its required parameter `ResourceId`",
         label = "`ResourceId` is not set",
         note = "set it with `.resource_id(…)` before this call"
     )]
-    pub trait ResourceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ResourceId {}
+    impl ResourceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeRenewalPrice`. No description of our own yet: see the official API reference.

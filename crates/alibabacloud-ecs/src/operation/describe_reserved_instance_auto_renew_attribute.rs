@@ -132,32 +132,36 @@ pub enum DescribeReservedInstanceAutoRenewAttributeError {
 pub struct DescribeReservedInstanceAutoRenewAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    reserved_instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeReservedInstanceAutoRenewAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeReservedInstanceAutoRenewAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeReservedInstanceAutoRenewAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            reserved_instance_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeReservedInstanceAutoRenewAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                reserved_instance_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeReservedInstanceAutoRenewAttributeBuilder<::std::string::String> {
+    ) -> DescribeReservedInstanceAutoRenewAttributeBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeReservedInstanceAutoRenewAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            reserved_instance_id: self.reserved_instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ReservedInstanceId`: list of string.
@@ -165,7 +169,7 @@ impl<RegionId_> DescribeReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.reserved_instance_id = ::std::option::Option::Some(value);
+        self.input.reserved_instance_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ReservedInstanceId`.
@@ -173,43 +177,20 @@ impl<RegionId_> DescribeReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.reserved_instance_id = value;
+        self.input.reserved_instance_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeReservedInstanceAutoRenewAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeReservedInstanceAutoRenewAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                reserved_instance_id: self.reserved_instance_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeReservedInstanceAutoRenewAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -219,29 +200,21 @@ impl<RegionId_> DescribeReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeReservedInstanceAutoRenewAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeReservedInstanceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeReservedInstanceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeReservedInstanceAutoRenewAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeReservedInstanceAutoRenewAttribute`. No description of our own yet: see the official API reference.

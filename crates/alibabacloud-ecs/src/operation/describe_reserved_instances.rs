@@ -320,93 +320,73 @@ pub enum DescribeReservedInstancesError {
 pub struct DescribeReservedInstancesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    zone_id: ::std::option::Option<::std::string::String>,
-    reserved_instance_name: ::std::option::Option<::std::string::String>,
-    lock_reason: ::std::option::Option<::std::string::String>,
-    instance_type: ::std::option::Option<::std::string::String>,
-    instance_type_family: ::std::option::Option<::std::string::String>,
-    scope: ::std::option::Option<::std::string::String>,
-    offering_type: ::std::option::Option<::std::string::String>,
-    allocation_type: ::std::option::Option<::std::string::String>,
-    reserved_instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeReservedInstancesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeReservedInstancesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeReservedInstancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            zone_id: ::std::option::Option::None,
-            reserved_instance_name: ::std::option::Option::None,
-            lock_reason: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            instance_type_family: ::std::option::Option::None,
-            scope: ::std::option::Option::None,
-            offering_type: ::std::option::Option::None,
-            allocation_type: ::std::option::Option::None,
-            reserved_instance_id: ::std::option::Option::None,
-            status: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeReservedInstancesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                zone_id: ::std::option::Option::None,
+                reserved_instance_name: ::std::option::Option::None,
+                lock_reason: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                instance_type_family: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                offering_type: ::std::option::Option::None,
+                allocation_type: ::std::option::Option::None,
+                reserved_instance_id: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeReservedInstancesBuilder<::std::string::String> {
+    ) -> DescribeReservedInstancesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeReservedInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
-            tag: self.tag,
-            zone_id: self.zone_id,
-            reserved_instance_name: self.reserved_instance_name,
-            lock_reason: self.lock_reason,
-            instance_type: self.instance_type,
-            instance_type_family: self.instance_type_family,
-            scope: self.scope,
-            offering_type: self.offering_type,
-            allocation_type: self.allocation_type,
-            reserved_instance_id: self.reserved_instance_id,
-            status: self.status,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `50`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -414,7 +394,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-z`.
@@ -422,7 +402,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -430,7 +410,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `ReservedInstanceName`: string. Example: `testReservedInstanceName`.
@@ -438,7 +418,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.reserved_instance_name = ::std::option::Option::Some(value.into());
+        self.input.reserved_instance_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ReservedInstanceName`.
@@ -446,7 +426,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.reserved_instance_name = value;
+        self.input.reserved_instance_name = value;
         self
     }
     /// Wire name `LockReason`: string. Example: `security`.
@@ -454,7 +434,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.lock_reason = ::std::option::Option::Some(value.into());
+        self.input.lock_reason = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LockReason`.
@@ -462,7 +442,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.lock_reason = value;
+        self.input.lock_reason = value;
         self
     }
     /// Wire name `InstanceType`: string. Example: `ecs.g5.large`.
@@ -470,7 +450,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -478,7 +458,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Wire name `InstanceTypeFamily`: string. Example: `ecs.g5`.
@@ -486,7 +466,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type_family = ::std::option::Option::Some(value.into());
+        self.input.instance_type_family = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceTypeFamily`.
@@ -494,7 +474,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type_family = value;
+        self.input.instance_type_family = value;
         self
     }
     /// Wire name `Scope`: string. Example: `Region`.
@@ -502,7 +482,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
+        self.input.scope = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Scope`.
@@ -510,7 +490,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scope = value;
+        self.input.scope = value;
         self
     }
     /// Wire name `OfferingType`: string. Example: `All Upfront`.
@@ -518,7 +498,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.offering_type = ::std::option::Option::Some(value.into());
+        self.input.offering_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OfferingType`.
@@ -526,7 +506,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.offering_type = value;
+        self.input.offering_type = value;
         self
     }
     /// Wire name `AllocationType`: string. Example: `Normal`.
@@ -534,7 +514,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.allocation_type = ::std::option::Option::Some(value.into());
+        self.input.allocation_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AllocationType`.
@@ -542,7 +522,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.allocation_type = value;
+        self.input.allocation_type = value;
         self
     }
     /// Wire name `ReservedInstanceId`: list of string. Example: `ri-bpzhex2ulpzf53****`.
@@ -550,7 +530,7 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.reserved_instance_id = ::std::option::Option::Some(value);
+        self.input.reserved_instance_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ReservedInstanceId`.
@@ -558,12 +538,12 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.reserved_instance_id = value;
+        self.input.reserved_instance_id = value;
         self
     }
     /// Wire name `Status`: list of string. Example: `Active`.
     pub fn status(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.status = ::std::option::Option::Some(value);
+        self.input.status = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Status`.
@@ -571,55 +551,20 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeReservedInstancesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeReservedInstancesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                page_number: self.page_number,
-                page_size: self.page_size,
-                tag: self.tag,
-                zone_id: self.zone_id,
-                reserved_instance_name: self.reserved_instance_name,
-                lock_reason: self.lock_reason,
-                instance_type: self.instance_type,
-                instance_type_family: self.instance_type_family,
-                scope: self.scope,
-                offering_type: self.offering_type,
-                allocation_type: self.allocation_type,
-                reserved_instance_id: self.reserved_instance_id,
-                status: self.status,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeReservedInstancesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -629,29 +574,21 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeReservedInstancesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeReservedInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeReservedInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeReservedInstances` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeReservedInstances`. No description of our own yet: see the official API reference.
@@ -712,13 +649,12 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         DescribeReservedInstancesInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

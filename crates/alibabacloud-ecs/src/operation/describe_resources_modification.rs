@@ -355,18 +355,10 @@ pub struct DescribeResourcesModificationBuilder<
     ResourceId_ = ::alibabacloud_runtime::Missing,
     DestinationResource_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_id: ResourceId_,
-    migrate_across_zone: ::std::option::Option<bool>,
-    destination_resource: DestinationResource_,
-    operation_type: ::std::option::Option<::std::string::String>,
-    instance_type: ::std::option::Option<::std::string::String>,
-    cores: ::std::option::Option<i32>,
-    memory: ::std::option::Option<f32>,
-    zone_id: ::std::option::Option<::std::string::String>,
-    conditions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeResourcesModificationInput,
+    state: ::std::marker::PhantomData<(RegionId_, ResourceId_, DestinationResource_)>,
 }
 impl DescribeResourcesModificationBuilder<
     ::alibabacloud_runtime::Missing,
@@ -375,18 +367,21 @@ impl DescribeResourcesModificationBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeResourcesModificationBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_id: ::alibabacloud_runtime::Missing,
-            migrate_across_zone: ::std::option::Option::None,
-            destination_resource: ::alibabacloud_runtime::Missing,
-            operation_type: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            cores: ::std::option::Option::None,
-            memory: ::std::option::Option::None,
-            zone_id: ::std::option::Option::None,
-            conditions: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeResourcesModificationInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                migrate_across_zone: ::std::option::Option::None,
+                destination_resource: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                operation_type: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                cores: ::std::option::Option::None,
+                memory: ::std::option::Option::None,
+                zone_id: ::std::option::Option::None,
+                conditions: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -397,55 +392,41 @@ impl<
 > DescribeResourcesModificationBuilder<RegionId_, ResourceId_, DestinationResource_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeResourcesModificationBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ResourceId_,
         DestinationResource_,
     > {
+        self.input.region_id = value.into();
         DescribeResourcesModificationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_id: self.resource_id,
-            migrate_across_zone: self.migrate_across_zone,
-            destination_resource: self.destination_resource,
-            operation_type: self.operation_type,
-            instance_type: self.instance_type,
-            cores: self.cores,
-            memory: self.memory,
-            zone_id: self.zone_id,
-            conditions: self.conditions,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceId`: string, required. Example: `i-bp67acfmxazb4p****`.
     pub fn resource_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeResourcesModificationBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         DestinationResource_,
     > {
+        self.input.resource_id = value.into();
         DescribeResourcesModificationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_id: value.into(),
-            migrate_across_zone: self.migrate_across_zone,
-            destination_resource: self.destination_resource,
-            operation_type: self.operation_type,
-            instance_type: self.instance_type,
-            cores: self.cores,
-            memory: self.memory,
-            zone_id: self.zone_id,
-            conditions: self.conditions,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MigrateAcrossZone`: boolean. Example: `true`.
     pub fn migrate_across_zone(mut self, value: bool) -> Self {
-        self.migrate_across_zone = ::std::option::Option::Some(value);
+        self.input.migrate_across_zone = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MigrateAcrossZone`.
@@ -453,31 +434,24 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.migrate_across_zone = value;
+        self.input.migrate_across_zone = value;
         self
     }
     /// Wire name `DestinationResource`: string, required. Example: `InstanceType`.
     pub fn destination_resource(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeResourcesModificationBuilder<
         RegionId_,
         ResourceId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.destination_resource = value.into();
         DescribeResourcesModificationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_id: self.resource_id,
-            migrate_across_zone: self.migrate_across_zone,
-            destination_resource: value.into(),
-            operation_type: self.operation_type,
-            instance_type: self.instance_type,
-            cores: self.cores,
-            memory: self.memory,
-            zone_id: self.zone_id,
-            conditions: self.conditions,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `OperationType`: string. Example: `Upgrade`.
@@ -485,7 +459,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.operation_type = ::std::option::Option::Some(value.into());
+        self.input.operation_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OperationType`.
@@ -493,7 +467,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.operation_type = value;
+        self.input.operation_type = value;
         self
     }
     /// Wire name `InstanceType`: string. Example: `ecs.g5.large`.
@@ -501,7 +475,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -509,27 +483,27 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Wire name `Cores`: 32-bit integer. Example: `2`.
     pub fn cores(mut self, value: i32) -> Self {
-        self.cores = ::std::option::Option::Some(value);
+        self.input.cores = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Cores`.
     pub fn set_cores(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.cores = value;
+        self.input.cores = value;
         self
     }
     /// Wire name `Memory`: number. Example: `8.0`.
     pub fn memory(mut self, value: f32) -> Self {
-        self.memory = ::std::option::Option::Some(value);
+        self.input.memory = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Memory`.
     pub fn set_memory(mut self, value: ::std::option::Option<f32>) -> Self {
-        self.memory = value;
+        self.input.memory = value;
         self
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-e`.
@@ -537,7 +511,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -545,12 +519,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `Conditions`: list of string.
     pub fn conditions(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.conditions = ::std::option::Option::Some(value);
+        self.input.conditions = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Conditions`.
@@ -558,63 +532,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.conditions = value;
+        self.input.conditions = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ResourceId_,
-    DestinationResource_,
-> DescribeResourcesModificationBuilder<RegionId_, ResourceId_, DestinationResource_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeResourcesModificationInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::string::String>,
-        DestinationResource_: self::required::DestinationResource<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeResourcesModificationInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_id: <ResourceId_ as self::required::ResourceId<
-                    ::std::string::String,
-                >>::into_value(self.resource_id),
-                migrate_across_zone: self.migrate_across_zone,
-                destination_resource: <DestinationResource_ as self::required::DestinationResource<
-                    ::std::string::String,
-                >>::into_value(self.destination_resource),
-                operation_type: self.operation_type,
-                instance_type: self.instance_type,
-                cores: self.cores,
-                memory: self.memory,
-                zone_id: self.zone_id,
-                conditions: self.conditions,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeResourcesModificationInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::string::String>,
-        DestinationResource_: self::required::DestinationResource<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceId_: self::required::ResourceId,
+        DestinationResource_: self::required::DestinationResource,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -624,62 +557,39 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeResourcesModificationError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::string::String>,
-        DestinationResource_: self::required::DestinationResource<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceId_: self::required::ResourceId,
+        DestinationResource_: self::required::DestinationResource,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeResourcesModificationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeResourcesModificationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeResourcesModification` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeResourcesModification` needs its required parameter `ResourceId`",
         label = "`ResourceId` is not set",
         note = "set it with `.resource_id(…)` before this call"
     )]
-    pub trait ResourceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DestinationResource` once it is set, so `send` and `build` can require it.
+    pub trait ResourceId {}
+    impl ResourceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DestinationResource` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeResourcesModification` needs its required parameter `DestinationResource`",
         label = "`DestinationResource` is not set",
         note = "set it with `.destination_resource(…)` before this call"
     )]
-    pub trait DestinationResource<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DestinationResource<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DestinationResource {}
+    impl DestinationResource for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeResourcesModification`. No description of our own yet: see the official API reference.

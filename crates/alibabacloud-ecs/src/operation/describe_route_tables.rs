@@ -181,30 +181,25 @@ pub enum DescribeRouteTablesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeRouteTablesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    v_router_id: ::std::option::Option<::std::string::String>,
-    route_table_id: ::std::option::Option<::std::string::String>,
-    router_type: ::std::option::Option<::std::string::String>,
-    router_id: ::std::option::Option<::std::string::String>,
-    route_table_name: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeRouteTablesInput,
 }
 impl DescribeRouteTablesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeRouteTablesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            v_router_id: ::std::option::Option::None,
-            route_table_id: ::std::option::Option::None,
-            router_type: ::std::option::Option::None,
-            router_id: ::std::option::Option::None,
-            route_table_name: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeRouteTablesInput {
+                region_id: ::std::option::Option::None,
+                v_router_id: ::std::option::Option::None,
+                route_table_id: ::std::option::Option::None,
+                router_type: ::std::option::Option::None,
+                router_id: ::std::option::Option::None,
+                route_table_name: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -214,7 +209,7 @@ impl DescribeRouteTablesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -222,7 +217,7 @@ impl DescribeRouteTablesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `VRouterId`: string.
@@ -230,7 +225,7 @@ impl DescribeRouteTablesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_router_id = ::std::option::Option::Some(value.into());
+        self.input.v_router_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VRouterId`.
@@ -238,7 +233,7 @@ impl DescribeRouteTablesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_router_id = value;
+        self.input.v_router_id = value;
         self
     }
     /// Wire name `RouteTableId`: string.
@@ -246,7 +241,7 @@ impl DescribeRouteTablesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.route_table_id = ::std::option::Option::Some(value.into());
+        self.input.route_table_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RouteTableId`.
@@ -254,7 +249,7 @@ impl DescribeRouteTablesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.route_table_id = value;
+        self.input.route_table_id = value;
         self
     }
     /// Wire name `RouterType`: string.
@@ -262,7 +257,7 @@ impl DescribeRouteTablesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.router_type = ::std::option::Option::Some(value.into());
+        self.input.router_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RouterType`.
@@ -270,7 +265,7 @@ impl DescribeRouteTablesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.router_type = value;
+        self.input.router_type = value;
         self
     }
     /// Wire name `RouterId`: string.
@@ -278,7 +273,7 @@ impl DescribeRouteTablesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.router_id = ::std::option::Option::Some(value.into());
+        self.input.router_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RouterId`.
@@ -286,7 +281,7 @@ impl DescribeRouteTablesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.router_id = value;
+        self.input.router_id = value;
         self
     }
     /// Wire name `RouteTableName`: string.
@@ -294,7 +289,7 @@ impl DescribeRouteTablesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.route_table_name = ::std::option::Option::Some(value.into());
+        self.input.route_table_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RouteTableName`.
@@ -302,57 +297,37 @@ impl DescribeRouteTablesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.route_table_name = value;
+        self.input.route_table_name = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribeRouteTablesBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeRouteTablesInput) {
-        (
-            self._client,
-            self._options,
-            DescribeRouteTablesInput {
-                region_id: self.region_id,
-                v_router_id: self.v_router_id,
-                route_table_id: self.route_table_id,
-                router_type: self.router_type,
-                router_id: self.router_id,
-                route_table_name: self.route_table_name,
-                page_number: self.page_number,
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeRouteTablesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -361,8 +336,7 @@ impl DescribeRouteTablesBuilder {
         DescribeRouteTablesOutput,
         ::alibabacloud_runtime::SdkError<DescribeRouteTablesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -423,11 +397,10 @@ impl DescribeRouteTablesBuilder {
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<
         DescribeRouteTablesInput,
     > {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

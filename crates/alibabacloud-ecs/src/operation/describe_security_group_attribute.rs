@@ -272,15 +272,10 @@ pub struct DescribeSecurityGroupAttributeBuilder<
     SecurityGroupId_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    security_group_id: SecurityGroupId_,
-    region_id: RegionId_,
-    nic_type: ::std::option::Option<::std::string::String>,
-    direction: ::std::option::Option<::std::string::String>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    attribute: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeSecurityGroupAttributeInput,
+    state: ::std::marker::PhantomData<(SecurityGroupId_, RegionId_)>,
 }
 impl DescribeSecurityGroupAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -288,15 +283,18 @@ impl DescribeSecurityGroupAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeSecurityGroupAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            security_group_id: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
-            nic_type: ::std::option::Option::None,
-            direction: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            attribute: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeSecurityGroupAttributeInput {
+                security_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                nic_type: ::std::option::Option::None,
+                direction: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                attribute: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -306,36 +304,31 @@ impl<
 > DescribeSecurityGroupAttributeBuilder<SecurityGroupId_, RegionId_> {
     /// Wire name `SecurityGroupId`: string, required. Example: `sg-bp1gxw6bznjjvhu3****`.
     pub fn security_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeSecurityGroupAttributeBuilder<::std::string::String, RegionId_> {
+    ) -> DescribeSecurityGroupAttributeBuilder<::alibabacloud_runtime::Set, RegionId_> {
+        self.input.security_group_id = value.into();
         DescribeSecurityGroupAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            security_group_id: value.into(),
-            region_id: self.region_id,
-            nic_type: self.nic_type,
-            direction: self.direction,
-            next_token: self.next_token,
-            max_results: self.max_results,
-            attribute: self.attribute,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeSecurityGroupAttributeBuilder<SecurityGroupId_, ::std::string::String> {
+    ) -> DescribeSecurityGroupAttributeBuilder<
+        SecurityGroupId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.region_id = value.into();
         DescribeSecurityGroupAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            security_group_id: self.security_group_id,
-            region_id: value.into(),
-            nic_type: self.nic_type,
-            direction: self.direction,
-            next_token: self.next_token,
-            max_results: self.max_results,
-            attribute: self.attribute,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NicType`: string. The service's default: `internet`. Example: `intranet`.
@@ -343,7 +336,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.nic_type = ::std::option::Option::Some(value.into());
+        self.input.nic_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NicType`.
@@ -351,7 +344,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.nic_type = value;
+        self.input.nic_type = value;
         self
     }
     /// Wire name `Direction`: string. The service's default: `all`. Example: `all`.
@@ -359,7 +352,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.direction = ::std::option::Option::Some(value.into());
+        self.input.direction = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Direction`.
@@ -367,7 +360,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.direction = value;
+        self.input.direction = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -375,7 +368,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -383,17 +376,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. Example: `500`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `Attribute`: string. Example: `snapshotPolicyIds`.
@@ -401,7 +394,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.attribute = ::std::option::Option::Some(value.into());
+        self.input.attribute = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Attribute`.
@@ -409,55 +402,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.attribute = value;
+        self.input.attribute = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    SecurityGroupId_,
-    RegionId_,
-> DescribeSecurityGroupAttributeBuilder<SecurityGroupId_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeSecurityGroupAttributeInput,
-    )
-    where
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeSecurityGroupAttributeInput {
-                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
-                    ::std::string::String,
-                >>::into_value(self.security_group_id),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                nic_type: self.nic_type,
-                direction: self.direction,
-                next_token: self.next_token,
-                max_results: self.max_results,
-                attribute: self.attribute,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeSecurityGroupAttributeInput
     where
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -467,45 +426,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeSecurityGroupAttributeError>,
     >
     where
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeSecurityGroupAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeSecurityGroupAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SecurityGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeSecurityGroupAttribute` needs its required parameter `SecurityGroupId`",
         label = "`SecurityGroupId` is not set",
         note = "set it with `.security_group_id(…)` before this call"
     )]
-    pub trait SecurityGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait SecurityGroupId {}
+    impl SecurityGroupId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeSecurityGroupAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeSecurityGroupAttribute`. No description of our own yet: see the official API reference.
@@ -560,14 +504,13 @@ impl<
         DescribeSecurityGroupAttributeInput,
     >
     where
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -276,77 +276,51 @@ pub enum DescribeSecurityGroupsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeSecurityGroupsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    security_group_ids: ::std::option::Option<::std::string::String>,
-    vpc_id: ::std::option::Option<::std::string::String>,
-    security_group_type: ::std::option::Option<::std::string::String>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    network_type: ::std::option::Option<::std::string::String>,
-    security_group_name: ::std::option::Option<::std::string::String>,
-    is_query_ecs_count: ::std::option::Option<bool>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    dry_run: ::std::option::Option<bool>,
-    security_group_id: ::std::option::Option<::std::string::String>,
-    fuzzy_query: ::std::option::Option<bool>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    service_managed: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeSecurityGroupsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeSecurityGroupsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeSecurityGroupsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            security_group_ids: ::std::option::Option::None,
-            vpc_id: ::std::option::Option::None,
-            security_group_type: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            network_type: ::std::option::Option::None,
-            security_group_name: ::std::option::Option::None,
-            is_query_ecs_count: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
-            security_group_id: ::std::option::Option::None,
-            fuzzy_query: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            service_managed: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeSecurityGroupsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                security_group_ids: ::std::option::Option::None,
+                vpc_id: ::std::option::Option::None,
+                security_group_type: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                network_type: ::std::option::Option::None,
+                security_group_name: ::std::option::Option::None,
+                is_query_ecs_count: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+                security_group_id: ::std::option::Option::None,
+                fuzzy_query: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                service_managed: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeSecurityGroupsBuilder<::std::string::String> {
+    ) -> DescribeSecurityGroupsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeSecurityGroupsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            security_group_ids: self.security_group_ids,
-            vpc_id: self.vpc_id,
-            security_group_type: self.security_group_type,
-            next_token: self.next_token,
-            max_results: self.max_results,
-            network_type: self.network_type,
-            security_group_name: self.security_group_name,
-            is_query_ecs_count: self.is_query_ecs_count,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
-            dry_run: self.dry_run,
-            security_group_id: self.security_group_id,
-            fuzzy_query: self.fuzzy_query,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            service_managed: self.service_managed,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SecurityGroupIds`: string. Example: `["sg-bp67acfmxazb4p****", "sg-bp67acfmxazb4p****", "sg-bp67acfmxazb4p****",....]`.
@@ -354,7 +328,7 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_ids = ::std::option::Option::Some(value.into());
+        self.input.security_group_ids = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupIds`.
@@ -362,7 +336,7 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_ids = value;
+        self.input.security_group_ids = value;
         self
     }
     /// Wire name `VpcId`: string. Example: `vpc-bp67acfmxazb4p****`.
@@ -370,7 +344,7 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.vpc_id = ::std::option::Option::Some(value.into());
+        self.input.vpc_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VpcId`.
@@ -378,7 +352,7 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.vpc_id = value;
+        self.input.vpc_id = value;
         self
     }
     /// Wire name `SecurityGroupType`: string. Example: `normal`.
@@ -386,7 +360,7 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_type = ::std::option::Option::Some(value.into());
+        self.input.security_group_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupType`.
@@ -394,7 +368,7 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_type = value;
+        self.input.security_group_type = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `e71d8a535bd9cc11`.
@@ -402,7 +376,7 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -410,17 +384,17 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `NetworkType`: string. Example: `vpc`.
@@ -428,7 +402,7 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.network_type = ::std::option::Option::Some(value.into());
+        self.input.network_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NetworkType`.
@@ -436,7 +410,7 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.network_type = value;
+        self.input.network_type = value;
         self
     }
     /// Wire name `SecurityGroupName`: string. Example: `SGTestName`.
@@ -444,7 +418,7 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_name = ::std::option::Option::Some(value.into());
+        self.input.security_group_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupName`.
@@ -452,17 +426,17 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_name = value;
+        self.input.security_group_name = value;
         self
     }
     /// Wire name `IsQueryEcsCount`: boolean. Example: `null`.
     pub fn is_query_ecs_count(mut self, value: bool) -> Self {
-        self.is_query_ecs_count = ::std::option::Option::Some(value);
+        self.input.is_query_ecs_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IsQueryEcsCount`.
     pub fn set_is_query_ecs_count(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.is_query_ecs_count = value;
+        self.input.is_query_ecs_count = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -470,7 +444,7 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -478,12 +452,12 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -491,17 +465,17 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `SecurityGroupId`: string. Example: `sg-bp67acfmxazb4p****`.
@@ -509,7 +483,7 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_id = ::std::option::Option::Some(value.into());
+        self.input.security_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupId`.
@@ -517,98 +491,60 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_id = value;
+        self.input.security_group_id = value;
         self
     }
     /// Wire name `FuzzyQuery`: boolean. Example: `null`.
     pub fn fuzzy_query(mut self, value: bool) -> Self {
-        self.fuzzy_query = ::std::option::Option::Some(value);
+        self.input.fuzzy_query = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `FuzzyQuery`.
     pub fn set_fuzzy_query(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.fuzzy_query = value;
+        self.input.fuzzy_query = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `ServiceManaged`: boolean. Example: `false`.
     pub fn service_managed(mut self, value: bool) -> Self {
-        self.service_managed = ::std::option::Option::Some(value);
+        self.input.service_managed = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ServiceManaged`.
     pub fn set_service_managed(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.service_managed = value;
+        self.input.service_managed = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeSecurityGroupsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeSecurityGroupsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                security_group_ids: self.security_group_ids,
-                vpc_id: self.vpc_id,
-                security_group_type: self.security_group_type,
-                next_token: self.next_token,
-                max_results: self.max_results,
-                network_type: self.network_type,
-                security_group_name: self.security_group_name,
-                is_query_ecs_count: self.is_query_ecs_count,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-                dry_run: self.dry_run,
-                security_group_id: self.security_group_id,
-                fuzzy_query: self.fuzzy_query,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                service_managed: self.service_managed,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeSecurityGroupsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -618,29 +554,21 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeSecurityGroupsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeSecurityGroupsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeSecurityGroupsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeSecurityGroups` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeSecurityGroups`. No description of our own yet: see the official API reference.
@@ -684,13 +612,12 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeSecurityGroupsInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -293,56 +293,44 @@ pub enum DescribeSnapshotGroupsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeSnapshotGroupsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    snapshot_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    additional_attributes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeSnapshotGroupsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeSnapshotGroupsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeSnapshotGroupsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            snapshot_group_id: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            additional_attributes: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeSnapshotGroupsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                snapshot_group_id: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                additional_attributes: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeSnapshotGroupsBuilder<::std::string::String> {
+    ) -> DescribeSnapshotGroupsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeSnapshotGroupsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_id: self.instance_id,
-            name: self.name,
-            next_token: self.next_token,
-            max_results: self.max_results,
-            snapshot_group_id: self.snapshot_group_id,
-            status: self.status,
-            additional_attributes: self.additional_attributes,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: string. Example: `i-j6ca469urv8ei629****`.
@@ -350,7 +338,7 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -358,7 +346,7 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `Name`: string. Example: `testName`.
@@ -366,7 +354,7 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -374,7 +362,7 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
@@ -382,7 +370,7 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -390,17 +378,17 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `SnapshotGroupId`: list of string. Example: `ssg-j6ciyh3k52qp7ovm****`.
@@ -408,7 +396,7 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.snapshot_group_id = ::std::option::Option::Some(value);
+        self.input.snapshot_group_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SnapshotGroupId`.
@@ -416,12 +404,12 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.snapshot_group_id = value;
+        self.input.snapshot_group_id = value;
         self
     }
     /// Wire name `Status`: list of string. Example: `accomplished`.
     pub fn status(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.status = ::std::option::Option::Some(value);
+        self.input.status = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Status`.
@@ -429,7 +417,7 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `AdditionalAttributes`: list of string. Example: `hide`.
@@ -437,7 +425,7 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.additional_attributes = ::std::option::Option::Some(value);
+        self.input.additional_attributes = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AdditionalAttributes`.
@@ -445,12 +433,12 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.additional_attributes = value;
+        self.input.additional_attributes = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -458,7 +446,7 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -466,7 +454,7 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -474,51 +462,20 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeSnapshotGroupsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeSnapshotGroupsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_id: self.instance_id,
-                name: self.name,
-                next_token: self.next_token,
-                max_results: self.max_results,
-                snapshot_group_id: self.snapshot_group_id,
-                status: self.status,
-                additional_attributes: self.additional_attributes,
-                tag: self.tag,
-                resource_group_id: self.resource_group_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeSnapshotGroupsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -528,29 +485,21 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeSnapshotGroupsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeSnapshotGroupsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeSnapshotGroupsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeSnapshotGroups` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeSnapshotGroups`. No description of our own yet: see the official API reference.
@@ -594,13 +543,12 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeSnapshotGroupsInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

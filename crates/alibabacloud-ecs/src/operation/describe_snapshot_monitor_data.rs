@@ -130,13 +130,10 @@ pub struct DescribeSnapshotMonitorDataBuilder<
     StartTime_ = ::alibabacloud_runtime::Missing,
     EndTime_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    start_time: StartTime_,
-    end_time: EndTime_,
-    period: ::std::option::Option<i32>,
-    category: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeSnapshotMonitorDataInput,
+    state: ::std::marker::PhantomData<(RegionId_, StartTime_, EndTime_)>,
 }
 impl DescribeSnapshotMonitorDataBuilder<
     ::alibabacloud_runtime::Missing,
@@ -145,13 +142,16 @@ impl DescribeSnapshotMonitorDataBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeSnapshotMonitorDataBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            start_time: ::alibabacloud_runtime::Missing,
-            end_time: ::alibabacloud_runtime::Missing,
-            period: ::std::option::Option::None,
-            category: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeSnapshotMonitorDataInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                start_time: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                end_time: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                period: ::std::option::Option::None,
+                category: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -162,65 +162,63 @@ impl<
 > DescribeSnapshotMonitorDataBuilder<RegionId_, StartTime_, EndTime_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeSnapshotMonitorDataBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         StartTime_,
         EndTime_,
     > {
+        self.input.region_id = value.into();
         DescribeSnapshotMonitorDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            start_time: self.start_time,
-            end_time: self.end_time,
-            period: self.period,
-            category: self.category,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `StartTime`: string, required. Example: `2019-05-10T00:00:00Z`.
     pub fn start_time(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeSnapshotMonitorDataBuilder<RegionId_, ::std::string::String, EndTime_> {
+    ) -> DescribeSnapshotMonitorDataBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        EndTime_,
+    > {
+        self.input.start_time = value.into();
         DescribeSnapshotMonitorDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            start_time: value.into(),
-            end_time: self.end_time,
-            period: self.period,
-            category: self.category,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EndTime`: string, required. Example: `2019-05-10T03:00:00Z`.
     pub fn end_time(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeSnapshotMonitorDataBuilder<
         RegionId_,
         StartTime_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.end_time = value.into();
         DescribeSnapshotMonitorDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            start_time: self.start_time,
-            end_time: value.into(),
-            period: self.period,
-            category: self.category,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Period`: 32-bit integer. Documented values: `60`, `600`, `3600`. Example: `60`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `Category`: string. Example: `Standard`.
@@ -228,7 +226,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.category = ::std::option::Option::Some(value.into());
+        self.input.category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Category`.
@@ -236,58 +234,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.category = value;
+        self.input.category = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    StartTime_,
-    EndTime_,
-> DescribeSnapshotMonitorDataBuilder<RegionId_, StartTime_, EndTime_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeSnapshotMonitorDataInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        StartTime_: self::required::StartTime<::std::string::String>,
-        EndTime_: self::required::EndTime<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeSnapshotMonitorDataInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                start_time: <StartTime_ as self::required::StartTime<
-                    ::std::string::String,
-                >>::into_value(self.start_time),
-                end_time: <EndTime_ as self::required::EndTime<
-                    ::std::string::String,
-                >>::into_value(self.end_time),
-                period: self.period,
-                category: self.category,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeSnapshotMonitorDataInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        StartTime_: self::required::StartTime<::std::string::String>,
-        EndTime_: self::required::EndTime<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        StartTime_: self::required::StartTime,
+        EndTime_: self::required::EndTime,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -297,61 +259,39 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeSnapshotMonitorDataError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        StartTime_: self::required::StartTime<::std::string::String>,
-        EndTime_: self::required::EndTime<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        StartTime_: self::required::StartTime,
+        EndTime_: self::required::EndTime,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeSnapshotMonitorDataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeSnapshotMonitorDataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeSnapshotMonitorData` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `StartTime` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `StartTime` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeSnapshotMonitorData` needs its required parameter `StartTime`",
         label = "`StartTime` is not set",
         note = "set it with `.start_time(…)` before this call"
     )]
-    pub trait StartTime<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `EndTime` once it is set, so `send` and `build` can require it.
+    pub trait StartTime {}
+    impl StartTime for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `EndTime` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeSnapshotMonitorData` needs its required parameter `EndTime`",
         label = "`EndTime` is not set",
         note = "set it with `.end_time(…)` before this call"
     )]
-    pub trait EndTime<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::StartTime<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::EndTime<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait EndTime {}
+    impl EndTime for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeSnapshotMonitorData`. No description of our own yet: see the official API reference.

@@ -358,62 +358,43 @@ pub enum DescribeSnapshotsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeSnapshotsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: ::std::option::Option<::std::string::String>,
-    disk_id: ::std::option::Option<::std::string::String>,
-    snapshot_link_id: ::std::option::Option<::std::string::String>,
-    region_id: RegionId_,
-    snapshot_ids: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    snapshot_name: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<::std::string::String>,
-    snapshot_type: ::std::option::Option<::std::string::String>,
-    filter_1_key: ::std::option::Option<::std::string::String>,
-    filter_2_key: ::std::option::Option<::std::string::String>,
-    filter_1_value: ::std::option::Option<::std::string::String>,
-    filter_2_value: ::std::option::Option<::std::string::String>,
-    usage: ::std::option::Option<::std::string::String>,
-    source_disk_type: ::std::option::Option<::std::string::String>,
-    encrypted: ::std::option::Option<bool>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    dry_run: ::std::option::Option<bool>,
-    kms_key_id: ::std::option::Option<::std::string::String>,
-    category: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeSnapshotsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeSnapshotsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeSnapshotsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::std::option::Option::None,
-            disk_id: ::std::option::Option::None,
-            snapshot_link_id: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            snapshot_ids: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            snapshot_name: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            snapshot_type: ::std::option::Option::None,
-            filter_1_key: ::std::option::Option::None,
-            filter_2_key: ::std::option::Option::None,
-            filter_1_value: ::std::option::Option::None,
-            filter_2_value: ::std::option::Option::None,
-            usage: ::std::option::Option::None,
-            source_disk_type: ::std::option::Option::None,
-            encrypted: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
-            kms_key_id: ::std::option::Option::None,
-            category: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeSnapshotsInput {
+                instance_id: ::std::option::Option::None,
+                disk_id: ::std::option::Option::None,
+                snapshot_link_id: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                snapshot_ids: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                snapshot_name: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                snapshot_type: ::std::option::Option::None,
+                filter_1_key: ::std::option::Option::None,
+                filter_2_key: ::std::option::Option::None,
+                filter_1_value: ::std::option::Option::None,
+                filter_2_value: ::std::option::Option::None,
+                usage: ::std::option::Option::None,
+                source_disk_type: ::std::option::Option::None,
+                encrypted: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                category: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -423,7 +404,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -431,7 +412,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `DiskId`: string. Example: `d-bp67acfmxazb4p****`.
@@ -439,7 +420,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.disk_id = ::std::option::Option::Some(value.into());
+        self.input.disk_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DiskId`.
@@ -447,7 +428,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.disk_id = value;
+        self.input.disk_id = value;
         self
     }
     /// Wire name `SnapshotLinkId`: string. Example: `["sl-bp1grgphbcc9brb5****", "sl-bp1c4izumvq0i5bs****", … "sl-bp1akk7isz866dds****"]`.
@@ -455,7 +436,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.snapshot_link_id = ::std::option::Option::Some(value.into());
+        self.input.snapshot_link_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SnapshotLinkId`.
@@ -463,41 +444,20 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.snapshot_link_id = value;
+        self.input.snapshot_link_id = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeSnapshotsBuilder<::std::string::String> {
+    ) -> DescribeSnapshotsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeSnapshotsBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: self.instance_id,
-            disk_id: self.disk_id,
-            snapshot_link_id: self.snapshot_link_id,
-            region_id: value.into(),
-            snapshot_ids: self.snapshot_ids,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            next_token: self.next_token,
-            max_results: self.max_results,
-            snapshot_name: self.snapshot_name,
-            status: self.status,
-            snapshot_type: self.snapshot_type,
-            filter_1_key: self.filter_1_key,
-            filter_2_key: self.filter_2_key,
-            filter_1_value: self.filter_1_value,
-            filter_2_value: self.filter_2_value,
-            usage: self.usage,
-            source_disk_type: self.source_disk_type,
-            encrypted: self.encrypted,
-            resource_group_id: self.resource_group_id,
-            dry_run: self.dry_run,
-            kms_key_id: self.kms_key_id,
-            category: self.category,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SnapshotIds`: string. Example: `["s-bp67acfmxazb4p****", "s-bp67acfmxazb5p****", … "s-bp67acfmxazb6p****"]`.
@@ -505,7 +465,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.snapshot_ids = ::std::option::Option::Some(value.into());
+        self.input.snapshot_ids = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SnapshotIds`.
@@ -513,27 +473,27 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.snapshot_ids = value;
+        self.input.snapshot_ids = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
@@ -541,7 +501,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -549,17 +509,17 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `SnapshotName`: string. Example: `testSnapshotName`.
@@ -567,7 +527,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.snapshot_name = ::std::option::Option::Some(value.into());
+        self.input.snapshot_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SnapshotName`.
@@ -575,7 +535,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.snapshot_name = value;
+        self.input.snapshot_name = value;
         self
     }
     /// Wire name `Status`: string. Example: `all`.
@@ -583,7 +543,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -591,7 +551,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `SnapshotType`: string. Example: `all`.
@@ -599,7 +559,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.snapshot_type = ::std::option::Option::Some(value.into());
+        self.input.snapshot_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SnapshotType`.
@@ -607,7 +567,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.snapshot_type = value;
+        self.input.snapshot_type = value;
         self
     }
     /// Wire name `Filter.1.Key`: string. Example: `CreationStartTime`.
@@ -615,7 +575,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_1_key = ::std::option::Option::Some(value.into());
+        self.input.filter_1_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.1.Key`.
@@ -623,7 +583,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_1_key = value;
+        self.input.filter_1_key = value;
         self
     }
     /// Wire name `Filter.2.Key`: string. Example: `CreationEndTime`.
@@ -631,7 +591,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_2_key = ::std::option::Option::Some(value.into());
+        self.input.filter_2_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.2.Key`.
@@ -639,7 +599,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_2_key = value;
+        self.input.filter_2_key = value;
         self
     }
     /// Wire name `Filter.1.Value`: string. Example: `2019-12-13T17:00Z`.
@@ -647,7 +607,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_1_value = ::std::option::Option::Some(value.into());
+        self.input.filter_1_value = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.1.Value`.
@@ -655,7 +615,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_1_value = value;
+        self.input.filter_1_value = value;
         self
     }
     /// Wire name `Filter.2.Value`: string. Example: `2019-12-13T22:00Z`.
@@ -663,7 +623,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filter_2_value = ::std::option::Option::Some(value.into());
+        self.input.filter_2_value = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filter.2.Value`.
@@ -671,7 +631,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filter_2_value = value;
+        self.input.filter_2_value = value;
         self
     }
     /// Wire name `Usage`: string. Example: `none`.
@@ -679,7 +639,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.usage = ::std::option::Option::Some(value.into());
+        self.input.usage = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Usage`.
@@ -687,7 +647,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.usage = value;
+        self.input.usage = value;
         self
     }
     /// Wire name `SourceDiskType`: string. Example: `Data`.
@@ -695,7 +655,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_disk_type = ::std::option::Option::Some(value.into());
+        self.input.source_disk_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourceDiskType`.
@@ -703,17 +663,17 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_disk_type = value;
+        self.input.source_disk_type = value;
         self
     }
     /// Wire name `Encrypted`: boolean. Example: `false`.
     pub fn encrypted(mut self, value: bool) -> Self {
-        self.encrypted = ::std::option::Option::Some(value);
+        self.input.encrypted = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Encrypted`.
     pub fn set_encrypted(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.encrypted = value;
+        self.input.encrypted = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -721,7 +681,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -729,17 +689,17 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `KMSKeyId`: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`.
@@ -747,7 +707,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.kms_key_id = ::std::option::Option::Some(value.into());
+        self.input.kms_key_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KMSKeyId`.
@@ -755,7 +715,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.kms_key_id = value;
+        self.input.kms_key_id = value;
         self
     }
     /// Wire name `Category`: string. Example: `Standard`.
@@ -763,7 +723,7 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.category = ::std::option::Option::Some(value.into());
+        self.input.category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Category`.
@@ -771,12 +731,12 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.category = value;
+        self.input.category = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -784,61 +744,20 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeSnapshotsInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeSnapshotsInput {
-                instance_id: self.instance_id,
-                disk_id: self.disk_id,
-                snapshot_link_id: self.snapshot_link_id,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                snapshot_ids: self.snapshot_ids,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                next_token: self.next_token,
-                max_results: self.max_results,
-                snapshot_name: self.snapshot_name,
-                status: self.status,
-                snapshot_type: self.snapshot_type,
-                filter_1_key: self.filter_1_key,
-                filter_2_key: self.filter_2_key,
-                filter_1_value: self.filter_1_value,
-                filter_2_value: self.filter_2_value,
-                usage: self.usage,
-                source_disk_type: self.source_disk_type,
-                encrypted: self.encrypted,
-                resource_group_id: self.resource_group_id,
-                dry_run: self.dry_run,
-                kms_key_id: self.kms_key_id,
-                category: self.category,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeSnapshotsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -848,29 +767,21 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeSnapshotsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeSnapshotsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeSnapshotsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeSnapshots` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeSnapshots`. No description of our own yet: see the official API reference.
@@ -912,13 +823,12 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<DescribeSnapshotsInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

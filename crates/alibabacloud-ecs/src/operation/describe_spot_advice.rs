@@ -216,99 +216,85 @@ pub enum DescribeSpotAdviceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeSpotAdviceBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    cores: ::std::option::Option<i32>,
-    memory: ::std::option::Option<f32>,
-    min_cores: ::std::option::Option<i32>,
-    min_memory: ::std::option::Option<f32>,
-    zone_id: ::std::option::Option<::std::string::String>,
-    instance_type_family: ::std::option::Option<::std::string::String>,
-    instance_family_level: ::std::option::Option<::std::string::String>,
-    gpu_spec: ::std::option::Option<::std::string::String>,
-    gpu_amount: ::std::option::Option<i32>,
-    instance_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeSpotAdviceInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeSpotAdviceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeSpotAdviceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            cores: ::std::option::Option::None,
-            memory: ::std::option::Option::None,
-            min_cores: ::std::option::Option::None,
-            min_memory: ::std::option::Option::None,
-            zone_id: ::std::option::Option::None,
-            instance_type_family: ::std::option::Option::None,
-            instance_family_level: ::std::option::Option::None,
-            gpu_spec: ::std::option::Option::None,
-            gpu_amount: ::std::option::Option::None,
-            instance_types: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeSpotAdviceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                cores: ::std::option::Option::None,
+                memory: ::std::option::Option::None,
+                min_cores: ::std::option::Option::None,
+                min_memory: ::std::option::Option::None,
+                zone_id: ::std::option::Option::None,
+                instance_type_family: ::std::option::Option::None,
+                instance_family_level: ::std::option::Option::None,
+                gpu_spec: ::std::option::Option::None,
+                gpu_amount: ::std::option::Option::None,
+                instance_types: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeSpotAdviceBuilder<::std::string::String> {
+    ) -> DescribeSpotAdviceBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeSpotAdviceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            cores: self.cores,
-            memory: self.memory,
-            min_cores: self.min_cores,
-            min_memory: self.min_memory,
-            zone_id: self.zone_id,
-            instance_type_family: self.instance_type_family,
-            instance_family_level: self.instance_family_level,
-            gpu_spec: self.gpu_spec,
-            gpu_amount: self.gpu_amount,
-            instance_types: self.instance_types,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Cores`: 32-bit integer. Example: `2`.
     pub fn cores(mut self, value: i32) -> Self {
-        self.cores = ::std::option::Option::Some(value);
+        self.input.cores = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Cores`.
     pub fn set_cores(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.cores = value;
+        self.input.cores = value;
         self
     }
     /// Wire name `Memory`: number. Example: `8.0`.
     pub fn memory(mut self, value: f32) -> Self {
-        self.memory = ::std::option::Option::Some(value);
+        self.input.memory = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Memory`.
     pub fn set_memory(mut self, value: ::std::option::Option<f32>) -> Self {
-        self.memory = value;
+        self.input.memory = value;
         self
     }
     /// Wire name `MinCores`: 32-bit integer. Example: `2`.
     pub fn min_cores(mut self, value: i32) -> Self {
-        self.min_cores = ::std::option::Option::Some(value);
+        self.input.min_cores = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinCores`.
     pub fn set_min_cores(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.min_cores = value;
+        self.input.min_cores = value;
         self
     }
     /// Wire name `MinMemory`: number. Example: `8.0`.
     pub fn min_memory(mut self, value: f32) -> Self {
-        self.min_memory = ::std::option::Option::Some(value);
+        self.input.min_memory = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinMemory`.
     pub fn set_min_memory(mut self, value: ::std::option::Option<f32>) -> Self {
-        self.min_memory = value;
+        self.input.min_memory = value;
         self
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-i`.
@@ -316,7 +302,7 @@ impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -324,7 +310,7 @@ impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `InstanceTypeFamily`: string. Example: `ecs.c5`.
@@ -332,7 +318,7 @@ impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type_family = ::std::option::Option::Some(value.into());
+        self.input.instance_type_family = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceTypeFamily`.
@@ -340,7 +326,7 @@ impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type_family = value;
+        self.input.instance_type_family = value;
         self
     }
     /// Wire name `InstanceFamilyLevel`: string. Example: `EntryLevel`.
@@ -348,7 +334,7 @@ impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_family_level = ::std::option::Option::Some(value.into());
+        self.input.instance_family_level = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceFamilyLevel`.
@@ -356,7 +342,7 @@ impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_family_level = value;
+        self.input.instance_family_level = value;
         self
     }
     /// Wire name `GpuSpec`: string. Example: `NVIDIA T4`.
@@ -364,7 +350,7 @@ impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.gpu_spec = ::std::option::Option::Some(value.into());
+        self.input.gpu_spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `GpuSpec`.
@@ -372,17 +358,17 @@ impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.gpu_spec = value;
+        self.input.gpu_spec = value;
         self
     }
     /// Wire name `GpuAmount`: 32-bit integer. Example: `2`.
     pub fn gpu_amount(mut self, value: i32) -> Self {
-        self.gpu_amount = ::std::option::Option::Some(value);
+        self.input.gpu_amount = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `GpuAmount`.
     pub fn set_gpu_amount(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.gpu_amount = value;
+        self.input.gpu_amount = value;
         self
     }
     /// Wire name `InstanceTypes`: list of string. Example: `ecs.c5.large`.
@@ -390,7 +376,7 @@ impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.instance_types = ::std::option::Option::Some(value);
+        self.input.instance_types = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceTypes`.
@@ -398,48 +384,20 @@ impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_types = value;
+        self.input.instance_types = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeSpotAdviceInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeSpotAdviceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                cores: self.cores,
-                memory: self.memory,
-                min_cores: self.min_cores,
-                min_memory: self.min_memory,
-                zone_id: self.zone_id,
-                instance_type_family: self.instance_type_family,
-                instance_family_level: self.instance_family_level,
-                gpu_spec: self.gpu_spec,
-                gpu_amount: self.gpu_amount,
-                instance_types: self.instance_types,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeSpotAdviceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -449,29 +407,21 @@ impl<RegionId_> DescribeSpotAdviceBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeSpotAdviceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeSpotAdviceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeSpotAdviceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeSpotAdvice` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeSpotAdvice`. No description of our own yet: see the official API reference.

@@ -230,18 +230,10 @@ pub struct DescribeSpotPriceHistoryBuilder<
     NetworkType_ = ::alibabacloud_runtime::Missing,
     InstanceType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    zone_id: ::std::option::Option<::std::string::String>,
-    network_type: NetworkType_,
-    instance_type: InstanceType_,
-    spot_duration: ::std::option::Option<i32>,
-    io_optimized: ::std::option::Option<::std::string::String>,
-    start_time: ::std::option::Option<::std::string::String>,
-    end_time: ::std::option::Option<::std::string::String>,
-    os_type: ::std::option::Option<::std::string::String>,
-    offset: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeSpotPriceHistoryInput,
+    state: ::std::marker::PhantomData<(RegionId_, NetworkType_, InstanceType_)>,
 }
 impl DescribeSpotPriceHistoryBuilder<
     ::alibabacloud_runtime::Missing,
@@ -250,18 +242,21 @@ impl DescribeSpotPriceHistoryBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeSpotPriceHistoryBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            zone_id: ::std::option::Option::None,
-            network_type: ::alibabacloud_runtime::Missing,
-            instance_type: ::alibabacloud_runtime::Missing,
-            spot_duration: ::std::option::Option::None,
-            io_optimized: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
-            end_time: ::std::option::Option::None,
-            os_type: ::std::option::Option::None,
-            offset: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeSpotPriceHistoryInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                zone_id: ::std::option::Option::None,
+                network_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                spot_duration: ::std::option::Option::None,
+                io_optimized: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+                end_time: ::std::option::Option::None,
+                os_type: ::std::option::Option::None,
+                offset: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -272,26 +267,19 @@ impl<
 > DescribeSpotPriceHistoryBuilder<RegionId_, NetworkType_, InstanceType_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeSpotPriceHistoryBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         NetworkType_,
         InstanceType_,
     > {
+        self.input.region_id = value.into();
         DescribeSpotPriceHistoryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            zone_id: self.zone_id,
-            network_type: self.network_type,
-            instance_type: self.instance_type,
-            spot_duration: self.spot_duration,
-            io_optimized: self.io_optimized,
-            start_time: self.start_time,
-            end_time: self.end_time,
-            os_type: self.os_type,
-            offset: self.offset,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
@@ -299,7 +287,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -307,65 +295,51 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `NetworkType`: string, required. Example: `vpc`.
     pub fn network_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeSpotPriceHistoryBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         InstanceType_,
     > {
+        self.input.network_type = value.into();
         DescribeSpotPriceHistoryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            zone_id: self.zone_id,
-            network_type: value.into(),
-            instance_type: self.instance_type,
-            spot_duration: self.spot_duration,
-            io_optimized: self.io_optimized,
-            start_time: self.start_time,
-            end_time: self.end_time,
-            os_type: self.os_type,
-            offset: self.offset,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceType`: string, required. Example: `ecs.t1.xsmall`.
     pub fn instance_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeSpotPriceHistoryBuilder<
         RegionId_,
         NetworkType_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.instance_type = value.into();
         DescribeSpotPriceHistoryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            zone_id: self.zone_id,
-            network_type: self.network_type,
-            instance_type: value.into(),
-            spot_duration: self.spot_duration,
-            io_optimized: self.io_optimized,
-            start_time: self.start_time,
-            end_time: self.end_time,
-            os_type: self.os_type,
-            offset: self.offset,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SpotDuration`: 32-bit integer. Example: `1`.
     pub fn spot_duration(mut self, value: i32) -> Self {
-        self.spot_duration = ::std::option::Option::Some(value);
+        self.input.spot_duration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SpotDuration`.
     pub fn set_spot_duration(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.spot_duration = value;
+        self.input.spot_duration = value;
         self
     }
     /// Wire name `IoOptimized`: string. Example: `optimized`.
@@ -373,7 +347,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.io_optimized = ::std::option::Option::Some(value.into());
+        self.input.io_optimized = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IoOptimized`.
@@ -381,7 +355,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.io_optimized = value;
+        self.input.io_optimized = value;
         self
     }
     /// Wire name `StartTime`: string. Example: `2017-08-22T08:45:08Z`.
@@ -389,7 +363,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.input.start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
@@ -397,7 +371,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.start_time = value;
+        self.input.start_time = value;
         self
     }
     /// Wire name `EndTime`: string. Example: `2017-08-22T08:45:08Z`.
@@ -405,7 +379,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.end_time = ::std::option::Option::Some(value.into());
+        self.input.end_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EndTime`.
@@ -413,7 +387,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.end_time = value;
+        self.input.end_time = value;
         self
     }
     /// Wire name `OSType`: string. Example: `linux`.
@@ -421,7 +395,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.os_type = ::std::option::Option::Some(value.into());
+        self.input.os_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OSType`.
@@ -429,73 +403,32 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.os_type = value;
+        self.input.os_type = value;
         self
     }
     /// Wire name `Offset`: 32-bit integer. Example: `0`.
     pub fn offset(mut self, value: i32) -> Self {
-        self.offset = ::std::option::Option::Some(value);
+        self.input.offset = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Offset`.
     pub fn set_offset(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.offset = value;
+        self.input.offset = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    NetworkType_,
-    InstanceType_,
-> DescribeSpotPriceHistoryBuilder<RegionId_, NetworkType_, InstanceType_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeSpotPriceHistoryInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkType_: self::required::NetworkType<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeSpotPriceHistoryInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                zone_id: self.zone_id,
-                network_type: <NetworkType_ as self::required::NetworkType<
-                    ::std::string::String,
-                >>::into_value(self.network_type),
-                instance_type: <InstanceType_ as self::required::InstanceType<
-                    ::std::string::String,
-                >>::into_value(self.instance_type),
-                spot_duration: self.spot_duration,
-                io_optimized: self.io_optimized,
-                start_time: self.start_time,
-                end_time: self.end_time,
-                os_type: self.os_type,
-                offset: self.offset,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeSpotPriceHistoryInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkType_: self::required::NetworkType<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkType_: self::required::NetworkType,
+        InstanceType_: self::required::InstanceType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -505,61 +438,39 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeSpotPriceHistoryError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkType_: self::required::NetworkType<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkType_: self::required::NetworkType,
+        InstanceType_: self::required::InstanceType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeSpotPriceHistoryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeSpotPriceHistoryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeSpotPriceHistory` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NetworkType` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NetworkType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeSpotPriceHistory` needs its required parameter `NetworkType`",
         label = "`NetworkType` is not set",
         note = "set it with `.network_type(…)` before this call"
     )]
-    pub trait NetworkType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceType` once it is set, so `send` and `build` can require it.
+    pub trait NetworkType {}
+    impl NetworkType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeSpotPriceHistory` needs its required parameter `InstanceType`",
         label = "`InstanceType` is not set",
         note = "set it with `.instance_type(…)` before this call"
     )]
-    pub trait InstanceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NetworkType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceType {}
+    impl InstanceType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeSpotPriceHistory`. No description of our own yet: see the official API reference.

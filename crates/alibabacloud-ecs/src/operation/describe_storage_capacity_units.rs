@@ -224,75 +224,63 @@ pub enum DescribeStorageCapacityUnitsError {
 pub struct DescribeStorageCapacityUnitsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    name: ::std::option::Option<::std::string::String>,
-    capacity: ::std::option::Option<i32>,
-    allocation_type: ::std::option::Option<::std::string::String>,
-    storage_capacity_unit_id: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeStorageCapacityUnitsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeStorageCapacityUnitsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeStorageCapacityUnitsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            capacity: ::std::option::Option::None,
-            allocation_type: ::std::option::Option::None,
-            storage_capacity_unit_id: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeStorageCapacityUnitsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                capacity: ::std::option::Option::None,
+                allocation_type: ::std::option::Option::None,
+                storage_capacity_unit_id: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeStorageCapacityUnitsBuilder<::std::string::String> {
+    ) -> DescribeStorageCapacityUnitsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeStorageCapacityUnitsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
-            name: self.name,
-            capacity: self.capacity,
-            allocation_type: self.allocation_type,
-            storage_capacity_unit_id: self.storage_capacity_unit_id,
-            status: self.status,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `1`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `Name`: string. Example: `testScuName`.
@@ -300,7 +288,7 @@ impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -308,17 +296,17 @@ impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `Capacity`: 32-bit integer. Example: `20`.
     pub fn capacity(mut self, value: i32) -> Self {
-        self.capacity = ::std::option::Option::Some(value);
+        self.input.capacity = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Capacity`.
     pub fn set_capacity(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.capacity = value;
+        self.input.capacity = value;
         self
     }
     /// Wire name `AllocationType`: string. Example: `Normal`.
@@ -326,7 +314,7 @@ impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.allocation_type = ::std::option::Option::Some(value.into());
+        self.input.allocation_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AllocationType`.
@@ -334,7 +322,7 @@ impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.allocation_type = value;
+        self.input.allocation_type = value;
         self
     }
     /// Wire name `StorageCapacityUnitId`: list of string. Example: `scu-bp67acfmxazb4p****`.
@@ -342,7 +330,7 @@ impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.storage_capacity_unit_id = ::std::option::Option::Some(value);
+        self.input.storage_capacity_unit_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `StorageCapacityUnitId`.
@@ -350,12 +338,12 @@ impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.storage_capacity_unit_id = value;
+        self.input.storage_capacity_unit_id = value;
         self
     }
     /// Wire name `Status`: list of string. Example: `Active`.
     pub fn status(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.status = ::std::option::Option::Some(value);
+        self.input.status = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Status`.
@@ -363,12 +351,12 @@ impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -376,50 +364,20 @@ impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeStorageCapacityUnitsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeStorageCapacityUnitsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                page_number: self.page_number,
-                page_size: self.page_size,
-                name: self.name,
-                capacity: self.capacity,
-                allocation_type: self.allocation_type,
-                storage_capacity_unit_id: self.storage_capacity_unit_id,
-                status: self.status,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeStorageCapacityUnitsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -429,29 +387,21 @@ impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeStorageCapacityUnitsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeStorageCapacityUnitsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeStorageCapacityUnitsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeStorageCapacityUnits` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeStorageCapacityUnits`. No description of our own yet: see the official API reference.
@@ -518,13 +468,12 @@ impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
         DescribeStorageCapacityUnitsInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

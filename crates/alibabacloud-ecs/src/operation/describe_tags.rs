@@ -216,50 +216,48 @@ pub enum DescribeTagsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeTagsBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    page_size: ::std::option::Option<i32>,
-    page_number: ::std::option::Option<i32>,
-    resource_type: ::std::option::Option<::std::string::String>,
-    resource_id: ::std::option::Option<::std::string::String>,
-    region_id: RegionId_,
-    category: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeTagsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeTagsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeTagsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            page_size: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            resource_type: ::std::option::Option::None,
-            resource_id: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            category: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeTagsInput {
+                page_size: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                resource_type: ::std::option::Option::None,
+                resource_id: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                category: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeTagsBuilder<RegionId_> {
     /// Wire name `PageSize`: 32-bit integer. The service's default: `50`. Example: `50`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `ResourceType`: string. Example: `snapshot`.
@@ -267,7 +265,7 @@ impl<RegionId_> DescribeTagsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_type = ::std::option::Option::Some(value.into());
+        self.input.resource_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceType`.
@@ -275,7 +273,7 @@ impl<RegionId_> DescribeTagsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_type = value;
+        self.input.resource_type = value;
         self
     }
     /// Wire name `ResourceId`: string. Example: `s-946ntx4wr****`.
@@ -283,7 +281,7 @@ impl<RegionId_> DescribeTagsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_id = ::std::option::Option::Some(value.into());
+        self.input.resource_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceId`.
@@ -291,24 +289,20 @@ impl<RegionId_> DescribeTagsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_id = value;
+        self.input.resource_id = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeTagsBuilder<::std::string::String> {
+    ) -> DescribeTagsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeTagsBuilder {
-            _client: self._client,
-            _options: self._options,
-            page_size: self.page_size,
-            page_number: self.page_number,
-            resource_type: self.resource_type,
-            resource_id: self.resource_id,
-            region_id: value.into(),
-            category: self.category,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Category`: string. Example: `null`.
@@ -316,7 +310,7 @@ impl<RegionId_> DescribeTagsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.category = ::std::option::Option::Some(value.into());
+        self.input.category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Category`.
@@ -324,12 +318,12 @@ impl<RegionId_> DescribeTagsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.category = value;
+        self.input.category = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -337,44 +331,20 @@ impl<RegionId_> DescribeTagsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeTagsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeTagsInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeTagsInput {
-                page_size: self.page_size,
-                page_number: self.page_number,
-                resource_type: self.resource_type,
-                resource_id: self.resource_id,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                category: self.category,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeTagsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -384,29 +354,21 @@ impl<RegionId_> DescribeTagsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeTagsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeTagsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeTagsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeTags` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeTags`. No description of our own yet: see the official API reference.
@@ -462,13 +424,12 @@ impl<RegionId_> DescribeTagsBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeTagsInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

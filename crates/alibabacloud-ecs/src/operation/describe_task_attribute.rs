@@ -187,10 +187,10 @@ pub struct DescribeTaskAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     TaskId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    task_id: TaskId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeTaskAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, TaskId_)>,
 }
 impl DescribeTaskAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -198,72 +198,55 @@ impl DescribeTaskAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeTaskAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            task_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeTaskAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                task_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, TaskId_> DescribeTaskAttributeBuilder<RegionId_, TaskId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeTaskAttributeBuilder<::std::string::String, TaskId_> {
+    ) -> DescribeTaskAttributeBuilder<::alibabacloud_runtime::Set, TaskId_> {
+        self.input.region_id = value.into();
         DescribeTaskAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            task_id: self.task_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TaskId`: string, required. Example: `t-ce946ntx4wr****`.
     pub fn task_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeTaskAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeTaskAttributeBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.task_id = value.into();
         DescribeTaskAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            task_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, TaskId_> DescribeTaskAttributeBuilder<RegionId_, TaskId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeTaskAttributeInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TaskId_: self::required::TaskId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeTaskAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                task_id: <TaskId_ as self::required::TaskId<
-                    ::std::string::String,
-                >>::into_value(self.task_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeTaskAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TaskId_: self::required::TaskId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        TaskId_: self::required::TaskId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -273,45 +256,30 @@ impl<RegionId_, TaskId_> DescribeTaskAttributeBuilder<RegionId_, TaskId_> {
         ::alibabacloud_runtime::SdkError<DescribeTaskAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TaskId_: self::required::TaskId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        TaskId_: self::required::TaskId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeTaskAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeTaskAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeTaskAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `TaskId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `TaskId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeTaskAttribute` needs its required parameter `TaskId`",
         label = "`TaskId` is not set",
         note = "set it with `.task_id(…)` before this call"
     )]
-    pub trait TaskId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::TaskId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait TaskId {}
+    impl TaskId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeTaskAttribute`. No description of our own yet: see the official API reference.

@@ -152,73 +152,63 @@ pub enum DescribeTasksError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeTasksBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    region_id: RegionId_,
-    task_ids: ::std::option::Option<::std::string::String>,
-    task_action: ::std::option::Option<::std::string::String>,
-    task_status: ::std::option::Option<::std::string::String>,
-    start_time: ::std::option::Option<::std::string::String>,
-    end_time: ::std::option::Option<::std::string::String>,
-    resource_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeTasksInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeTasksBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeTasksBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            task_ids: ::std::option::Option::None,
-            task_action: ::std::option::Option::None,
-            task_status: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
-            end_time: ::std::option::Option::None,
-            resource_ids: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeTasksInput {
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                task_ids: ::std::option::Option::None,
+                task_action: ::std::option::Option::None,
+                task_status: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+                end_time: ::std::option::Option::None,
+                resource_ids: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeTasksBuilder<RegionId_> {
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeTasksBuilder<::std::string::String> {
+    ) -> DescribeTasksBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeTasksBuilder {
-            _client: self._client,
-            _options: self._options,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            region_id: value.into(),
-            task_ids: self.task_ids,
-            task_action: self.task_action,
-            task_status: self.task_status,
-            start_time: self.start_time,
-            end_time: self.end_time,
-            resource_ids: self.resource_ids,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TaskIds`: string. Example: `t-bp1hvgwromzv32iq****,t-bp179lofu2pv768w****`.
@@ -226,7 +216,7 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.task_ids = ::std::option::Option::Some(value.into());
+        self.input.task_ids = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `TaskIds`.
@@ -234,7 +224,7 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.task_ids = value;
+        self.input.task_ids = value;
         self
     }
     /// Wire name `TaskAction`: string. Example: `ImportImage`.
@@ -242,7 +232,7 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.task_action = ::std::option::Option::Some(value.into());
+        self.input.task_action = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `TaskAction`.
@@ -250,7 +240,7 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.task_action = value;
+        self.input.task_action = value;
         self
     }
     /// Wire name `TaskStatus`: string. Example: `Finished`.
@@ -258,7 +248,7 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.task_status = ::std::option::Option::Some(value.into());
+        self.input.task_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `TaskStatus`.
@@ -266,7 +256,7 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.task_status = value;
+        self.input.task_status = value;
         self
     }
     /// Wire name `StartTime`: string. Example: `2020-11-23T15:10:00Z`.
@@ -274,7 +264,7 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.input.start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
@@ -282,7 +272,7 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.start_time = value;
+        self.input.start_time = value;
         self
     }
     /// Wire name `EndTime`: string. Example: `2020-11-23T15:16:00Z`.
@@ -290,7 +280,7 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.end_time = ::std::option::Option::Some(value.into());
+        self.input.end_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EndTime`.
@@ -298,7 +288,7 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.end_time = value;
+        self.input.end_time = value;
         self
     }
     /// Wire name `ResourceIds`: list of string.
@@ -306,7 +296,7 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.resource_ids = ::std::option::Option::Some(value);
+        self.input.resource_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ResourceIds`.
@@ -314,46 +304,20 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.resource_ids = value;
+        self.input.resource_ids = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeTasksBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeTasksInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeTasksInput {
-                page_number: self.page_number,
-                page_size: self.page_size,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                task_ids: self.task_ids,
-                task_action: self.task_action,
-                task_status: self.task_status,
-                start_time: self.start_time,
-                end_time: self.end_time,
-                resource_ids: self.resource_ids,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeTasksInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -363,29 +327,21 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeTasksError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeTasksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeTasksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeTasks` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeTasks`. No description of our own yet: see the official API reference.
@@ -438,13 +394,12 @@ impl<RegionId_> DescribeTasksBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeTasksInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -67,18 +67,21 @@ pub enum DescribeUserBusinessBehaviorError {
 pub struct DescribeUserBusinessBehaviorBuilder<
     StatusKey_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    status_key: StatusKey_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeUserBusinessBehaviorInput,
+    state: ::std::marker::PhantomData<(StatusKey_,)>,
 }
 impl DescribeUserBusinessBehaviorBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeUserBusinessBehaviorBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            status_key: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeUserBusinessBehaviorInput {
+                region_id: ::std::option::Option::None,
+                status_key: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -88,7 +91,7 @@ impl<StatusKey_> DescribeUserBusinessBehaviorBuilder<StatusKey_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -96,55 +99,33 @@ impl<StatusKey_> DescribeUserBusinessBehaviorBuilder<StatusKey_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `statusKey`: string, required.
     pub fn status_key(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeUserBusinessBehaviorBuilder<::std::string::String> {
+    ) -> DescribeUserBusinessBehaviorBuilder<::alibabacloud_runtime::Set> {
+        self.input.status_key = value.into();
         DescribeUserBusinessBehaviorBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            status_key: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<StatusKey_> DescribeUserBusinessBehaviorBuilder<StatusKey_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeUserBusinessBehaviorInput,
-    )
-    where
-        StatusKey_: self::required::StatusKey<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeUserBusinessBehaviorInput {
-                region_id: self.region_id,
-                status_key: <StatusKey_ as self::required::StatusKey<
-                    ::std::string::String,
-                >>::into_value(self.status_key),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeUserBusinessBehaviorInput
     where
-        StatusKey_: self::required::StatusKey<::std::string::String>,
+        StatusKey_: self::required::StatusKey,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -154,29 +135,21 @@ impl<StatusKey_> DescribeUserBusinessBehaviorBuilder<StatusKey_> {
         ::alibabacloud_runtime::SdkError<DescribeUserBusinessBehaviorError>,
     >
     where
-        StatusKey_: self::required::StatusKey<::std::string::String>,
+        StatusKey_: self::required::StatusKey,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeUserBusinessBehaviorBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeUserBusinessBehaviorBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `statusKey` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `statusKey` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeUserBusinessBehavior` needs its required parameter `statusKey`",
         label = "`statusKey` is not set",
         note = "set it with `.status_key(…)` before this call"
     )]
-    pub trait StatusKey<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::StatusKey<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait StatusKey {}
+    impl StatusKey for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeUserBusinessBehavior`. No description of our own yet: see the official API reference.

@@ -82,10 +82,10 @@ pub struct DescribeUserDataBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_id: InstanceId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeUserDataInput,
+    state: ::std::marker::PhantomData<(RegionId_, InstanceId_)>,
 }
 impl DescribeUserDataBuilder<
     ::alibabacloud_runtime::Missing,
@@ -93,72 +93,55 @@ impl DescribeUserDataBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeUserDataBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeUserDataInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, InstanceId_> DescribeUserDataBuilder<RegionId_, InstanceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeUserDataBuilder<::std::string::String, InstanceId_> {
+    ) -> DescribeUserDataBuilder<::alibabacloud_runtime::Set, InstanceId_> {
+        self.input.region_id = value.into();
         DescribeUserDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_id: self.instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: string, required. Example: `i-bp14bnftyqhxg9ij****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeUserDataBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeUserDataBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.instance_id = value.into();
         DescribeUserDataBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, InstanceId_> DescribeUserDataBuilder<RegionId_, InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeUserDataInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeUserDataInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeUserDataInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -168,45 +151,30 @@ impl<RegionId_, InstanceId_> DescribeUserDataBuilder<RegionId_, InstanceId_> {
         ::alibabacloud_runtime::SdkError<DescribeUserDataError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeUserDataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeUserDataBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeUserData` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeUserData` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeUserData`. No description of our own yet: see the official API reference.

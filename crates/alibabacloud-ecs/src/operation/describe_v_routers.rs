@@ -119,22 +119,23 @@ pub enum DescribeVRoutersError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeVRoutersBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    v_router_id: ::std::option::Option<::std::string::String>,
-    region_id: RegionId_,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeVRoutersInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeVRoutersBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeVRoutersBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            v_router_id: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeVRoutersInput {
+                v_router_id: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -144,7 +145,7 @@ impl<RegionId_> DescribeVRoutersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_router_id = ::std::option::Option::Some(value.into());
+        self.input.v_router_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VRouterId`.
@@ -152,75 +153,53 @@ impl<RegionId_> DescribeVRoutersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_router_id = value;
+        self.input.v_router_id = value;
         self
     }
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeVRoutersBuilder<::std::string::String> {
+    ) -> DescribeVRoutersBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeVRoutersBuilder {
-            _client: self._client,
-            _options: self._options,
-            v_router_id: self.v_router_id,
-            region_id: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageNumber`: 32-bit integer.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeVRoutersBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeVRoutersInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeVRoutersInput {
-                v_router_id: self.v_router_id,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                page_number: self.page_number,
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeVRoutersInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -230,29 +209,21 @@ impl<RegionId_> DescribeVRoutersBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeVRoutersError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeVRoutersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeVRoutersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeVRouters` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeVRouters`. No description of our own yet: see the official API reference.
@@ -312,13 +283,12 @@ impl<RegionId_> DescribeVRoutersBuilder<RegionId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<DescribeVRoutersInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -390,51 +390,49 @@ pub enum DescribeZonesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeZonesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    verbose: ::std::option::Option<bool>,
-    instance_charge_type: ::std::option::Option<::std::string::String>,
-    spot_strategy: ::std::option::Option<::std::string::String>,
-    accept_language: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeZonesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeZonesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeZonesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            verbose: ::std::option::Option::None,
-            instance_charge_type: ::std::option::Option::None,
-            spot_strategy: ::std::option::Option::None,
-            accept_language: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeZonesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                verbose: ::std::option::Option::None,
+                instance_charge_type: ::std::option::Option::None,
+                spot_strategy: ::std::option::Option::None,
+                accept_language: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeZonesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeZonesBuilder<::std::string::String> {
+    ) -> DescribeZonesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeZonesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            verbose: self.verbose,
-            instance_charge_type: self.instance_charge_type,
-            spot_strategy: self.spot_strategy,
-            accept_language: self.accept_language,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Verbose`: boolean. The service's default: `true`. Example: `false`.
     pub fn verbose(mut self, value: bool) -> Self {
-        self.verbose = ::std::option::Option::Some(value);
+        self.input.verbose = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Verbose`.
     pub fn set_verbose(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.verbose = value;
+        self.input.verbose = value;
         self
     }
     /// Wire name `InstanceChargeType`: string. Example: `PostPaid`.
@@ -442,7 +440,7 @@ impl<RegionId_> DescribeZonesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.instance_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceChargeType`.
@@ -450,7 +448,7 @@ impl<RegionId_> DescribeZonesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = value;
+        self.input.instance_charge_type = value;
         self
     }
     /// Wire name `SpotStrategy`: string. Example: `NoSpot`.
@@ -458,7 +456,7 @@ impl<RegionId_> DescribeZonesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.spot_strategy = ::std::option::Option::Some(value.into());
+        self.input.spot_strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SpotStrategy`.
@@ -466,7 +464,7 @@ impl<RegionId_> DescribeZonesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.spot_strategy = value;
+        self.input.spot_strategy = value;
         self
     }
     /// Wire name `AcceptLanguage`: string. Example: `zh-CN`.
@@ -474,7 +472,7 @@ impl<RegionId_> DescribeZonesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.accept_language = ::std::option::Option::Some(value.into());
+        self.input.accept_language = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AcceptLanguage`.
@@ -482,42 +480,20 @@ impl<RegionId_> DescribeZonesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.accept_language = value;
+        self.input.accept_language = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeZonesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeZonesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeZonesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                verbose: self.verbose,
-                instance_charge_type: self.instance_charge_type,
-                spot_strategy: self.spot_strategy,
-                accept_language: self.accept_language,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeZonesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -527,29 +503,21 @@ impl<RegionId_> DescribeZonesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeZonesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeZonesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeZonesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeZones` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeZones`. No description of our own yet: see the official API reference.

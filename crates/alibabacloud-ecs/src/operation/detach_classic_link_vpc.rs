@@ -106,11 +106,10 @@ pub struct DetachClassicLinkVpcBuilder<
     InstanceId_ = ::alibabacloud_runtime::Missing,
     VpcId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_id: InstanceId_,
-    vpc_id: VpcId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DetachClassicLinkVpcInput,
+    state: ::std::marker::PhantomData<(RegionId_, InstanceId_, VpcId_)>,
 }
 impl DetachClassicLinkVpcBuilder<
     ::alibabacloud_runtime::Missing,
@@ -119,11 +118,14 @@ impl DetachClassicLinkVpcBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DetachClassicLinkVpcBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::alibabacloud_runtime::Missing,
-            vpc_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DetachClassicLinkVpcInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                vpc_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -134,86 +136,60 @@ impl<
 > DetachClassicLinkVpcBuilder<RegionId_, InstanceId_, VpcId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DetachClassicLinkVpcBuilder<::std::string::String, InstanceId_, VpcId_> {
+    ) -> DetachClassicLinkVpcBuilder<::alibabacloud_runtime::Set, InstanceId_, VpcId_> {
+        self.input.region_id = value.into();
         DetachClassicLinkVpcBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_id: self.instance_id,
-            vpc_id: self.vpc_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: string, required. Example: `i-bp67acfmxazb4p****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DetachClassicLinkVpcBuilder<RegionId_, ::std::string::String, VpcId_> {
+    ) -> DetachClassicLinkVpcBuilder<RegionId_, ::alibabacloud_runtime::Set, VpcId_> {
+        self.input.instance_id = value.into();
         DetachClassicLinkVpcBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_id: value.into(),
-            vpc_id: self.vpc_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VpcId`: string, required. Example: `vpc-bp67acfmxazb4p****`.
     pub fn vpc_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DetachClassicLinkVpcBuilder<RegionId_, InstanceId_, ::std::string::String> {
+    ) -> DetachClassicLinkVpcBuilder<
+        RegionId_,
+        InstanceId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.vpc_id = value.into();
         DetachClassicLinkVpcBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_id: self.instance_id,
-            vpc_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    InstanceId_,
-    VpcId_,
-> DetachClassicLinkVpcBuilder<RegionId_, InstanceId_, VpcId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DetachClassicLinkVpcInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        VpcId_: self::required::VpcId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DetachClassicLinkVpcInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                vpc_id: <VpcId_ as self::required::VpcId<
-                    ::std::string::String,
-                >>::into_value(self.vpc_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DetachClassicLinkVpcInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        VpcId_: self::required::VpcId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
+        VpcId_: self::required::VpcId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -223,61 +199,39 @@ impl<
         ::alibabacloud_runtime::SdkError<DetachClassicLinkVpcError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        VpcId_: self::required::VpcId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
+        VpcId_: self::required::VpcId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DetachClassicLinkVpcBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DetachClassicLinkVpcBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DetachClassicLinkVpc` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DetachClassicLinkVpc` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VpcId` once it is set, so `send` and `build` can require it.
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VpcId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DetachClassicLinkVpc` needs its required parameter `VpcId`",
         label = "`VpcId` is not set",
         note = "set it with `.vpc_id(…)` before this call"
     )]
-    pub trait VpcId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VpcId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VpcId {}
+    impl VpcId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DetachClassicLinkVpc`. No description of our own yet: see the official API reference.

@@ -131,11 +131,10 @@ pub struct DetachDiskBuilder<
     InstanceId_ = ::alibabacloud_runtime::Missing,
     DiskId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
-    disk_id: DiskId_,
-    delete_with_instance: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DetachDiskInput,
+    state: ::std::marker::PhantomData<(InstanceId_, DiskId_)>,
 }
 impl DetachDiskBuilder<
     ::alibabacloud_runtime::Missing,
@@ -143,44 +142,47 @@ impl DetachDiskBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DetachDiskBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
-            disk_id: ::alibabacloud_runtime::Missing,
-            delete_with_instance: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DetachDiskInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                disk_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                delete_with_instance: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<InstanceId_, DiskId_> DetachDiskBuilder<InstanceId_, DiskId_> {
     /// Wire name `InstanceId`: string, required. Example: `i-bp67acfmxazb4p****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DetachDiskBuilder<::std::string::String, DiskId_> {
+    ) -> DetachDiskBuilder<::alibabacloud_runtime::Set, DiskId_> {
+        self.input.instance_id = value.into();
         DetachDiskBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
-            disk_id: self.disk_id,
-            delete_with_instance: self.delete_with_instance,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DiskId`: string, required. Example: `d-bp67acfmxazb4p****`.
     pub fn disk_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DetachDiskBuilder<InstanceId_, ::std::string::String> {
+    ) -> DetachDiskBuilder<InstanceId_, ::alibabacloud_runtime::Set> {
+        self.input.disk_id = value.into();
         DetachDiskBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: self.instance_id,
-            disk_id: value.into(),
-            delete_with_instance: self.delete_with_instance,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DeleteWithInstance`: boolean. Example: `false`.
     pub fn delete_with_instance(mut self, value: bool) -> Self {
-        self.delete_with_instance = ::std::option::Option::Some(value);
+        self.input.delete_with_instance = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeleteWithInstance`.
@@ -188,44 +190,21 @@ impl<InstanceId_, DiskId_> DetachDiskBuilder<InstanceId_, DiskId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.delete_with_instance = value;
+        self.input.delete_with_instance = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceId_, DiskId_> DetachDiskBuilder<InstanceId_, DiskId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DetachDiskInput)
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        DiskId_: self::required::DiskId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DetachDiskInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                disk_id: <DiskId_ as self::required::DiskId<
-                    ::std::string::String,
-                >>::into_value(self.disk_id),
-                delete_with_instance: self.delete_with_instance,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DetachDiskInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        DiskId_: self::required::DiskId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        DiskId_: self::required::DiskId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -235,45 +214,30 @@ impl<InstanceId_, DiskId_> DetachDiskBuilder<InstanceId_, DiskId_> {
         ::alibabacloud_runtime::SdkError<DetachDiskError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        DiskId_: self::required::DiskId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        DiskId_: self::required::DiskId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DetachDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DetachDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DetachDisk` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DiskId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DetachDisk` needs its required parameter `DiskId`",
         label = "`DiskId` is not set",
         note = "set it with `.disk_id(…)` before this call"
     )]
-    pub trait DiskId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DiskId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DiskId {}
+    impl DiskId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DetachDisk`. No description of our own yet: see the official API reference.

@@ -176,11 +176,10 @@ pub struct DetachInstanceRamRoleBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InstanceIds_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    ram_role_name: ::std::option::Option<::std::string::String>,
-    instance_ids: InstanceIds_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DetachInstanceRamRoleInput,
+    state: ::std::marker::PhantomData<(RegionId_, InstanceIds_)>,
 }
 impl DetachInstanceRamRoleBuilder<
     ::alibabacloud_runtime::Missing,
@@ -188,26 +187,29 @@ impl DetachInstanceRamRoleBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DetachInstanceRamRoleBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            ram_role_name: ::std::option::Option::None,
-            instance_ids: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DetachInstanceRamRoleInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ram_role_name: ::std::option::Option::None,
+                instance_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, InstanceIds_> DetachInstanceRamRoleBuilder<RegionId_, InstanceIds_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DetachInstanceRamRoleBuilder<::std::string::String, InstanceIds_> {
+    ) -> DetachInstanceRamRoleBuilder<::alibabacloud_runtime::Set, InstanceIds_> {
+        self.input.region_id = value.into();
         DetachInstanceRamRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            ram_role_name: self.ram_role_name,
-            instance_ids: self.instance_ids,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RamRoleName`: string. Example: `RamRoleTest`.
@@ -215,7 +217,7 @@ impl<RegionId_, InstanceIds_> DetachInstanceRamRoleBuilder<RegionId_, InstanceId
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ram_role_name = ::std::option::Option::Some(value.into());
+        self.input.ram_role_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RamRoleName`.
@@ -223,57 +225,34 @@ impl<RegionId_, InstanceIds_> DetachInstanceRamRoleBuilder<RegionId_, InstanceId
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ram_role_name = value;
+        self.input.ram_role_name = value;
         self
     }
     /// Wire name `InstanceIds`: string, required. Example: `["i-bp67acfmxazb4p****", "i-bp67acfmxazb5p****", "i-bp67acfmxazb6p****"…]`.
     pub fn instance_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DetachInstanceRamRoleBuilder<RegionId_, ::std::string::String> {
+    ) -> DetachInstanceRamRoleBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.instance_ids = value.into();
         DetachInstanceRamRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            ram_role_name: self.ram_role_name,
-            instance_ids: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, InstanceIds_> DetachInstanceRamRoleBuilder<RegionId_, InstanceIds_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DetachInstanceRamRoleInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DetachInstanceRamRoleInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                ram_role_name: self.ram_role_name,
-                instance_ids: <InstanceIds_ as self::required::InstanceIds<
-                    ::std::string::String,
-                >>::into_value(self.instance_ids),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DetachInstanceRamRoleInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceIds_: self::required::InstanceIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -283,45 +262,30 @@ impl<RegionId_, InstanceIds_> DetachInstanceRamRoleBuilder<RegionId_, InstanceId
         ::alibabacloud_runtime::SdkError<DetachInstanceRamRoleError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceIds_: self::required::InstanceIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DetachInstanceRamRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DetachInstanceRamRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DetachInstanceRamRole` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceIds` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DetachInstanceRamRole` needs its required parameter `InstanceIds`",
         label = "`InstanceIds` is not set",
         note = "set it with `.instance_ids(…)` before this call"
     )]
-    pub trait InstanceIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceIds {}
+    impl InstanceIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DetachInstanceRamRole`. No description of our own yet: see the official API reference.

@@ -131,11 +131,10 @@ pub struct DetachKeyPairBuilder<
     KeyPairName_ = ::alibabacloud_runtime::Missing,
     InstanceIds_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    key_pair_name: KeyPairName_,
-    instance_ids: InstanceIds_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DetachKeyPairInput,
+    state: ::std::marker::PhantomData<(RegionId_, KeyPairName_, InstanceIds_)>,
 }
 impl DetachKeyPairBuilder<
     ::alibabacloud_runtime::Missing,
@@ -144,11 +143,14 @@ impl DetachKeyPairBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DetachKeyPairBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            key_pair_name: ::alibabacloud_runtime::Missing,
-            instance_ids: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DetachKeyPairInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key_pair_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -159,86 +161,56 @@ impl<
 > DetachKeyPairBuilder<RegionId_, KeyPairName_, InstanceIds_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DetachKeyPairBuilder<::std::string::String, KeyPairName_, InstanceIds_> {
+    ) -> DetachKeyPairBuilder<::alibabacloud_runtime::Set, KeyPairName_, InstanceIds_> {
+        self.input.region_id = value.into();
         DetachKeyPairBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            key_pair_name: self.key_pair_name,
-            instance_ids: self.instance_ids,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KeyPairName`: string, required. Example: `testKeyPairName`.
     pub fn key_pair_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DetachKeyPairBuilder<RegionId_, ::std::string::String, InstanceIds_> {
+    ) -> DetachKeyPairBuilder<RegionId_, ::alibabacloud_runtime::Set, InstanceIds_> {
+        self.input.key_pair_name = value.into();
         DetachKeyPairBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            key_pair_name: value.into(),
-            instance_ids: self.instance_ids,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceIds`: string, required. Example: `["i-bp1d6tsvznfghy7y****", "i-bp1ippxbaql9zet7****", … "i-bp1ib7bcz07l****"]`.
     pub fn instance_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DetachKeyPairBuilder<RegionId_, KeyPairName_, ::std::string::String> {
+    ) -> DetachKeyPairBuilder<RegionId_, KeyPairName_, ::alibabacloud_runtime::Set> {
+        self.input.instance_ids = value.into();
         DetachKeyPairBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            key_pair_name: self.key_pair_name,
-            instance_ids: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    KeyPairName_,
-    InstanceIds_,
-> DetachKeyPairBuilder<RegionId_, KeyPairName_, InstanceIds_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DetachKeyPairInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        KeyPairName_: self::required::KeyPairName<::std::string::String>,
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DetachKeyPairInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                key_pair_name: <KeyPairName_ as self::required::KeyPairName<
-                    ::std::string::String,
-                >>::into_value(self.key_pair_name),
-                instance_ids: <InstanceIds_ as self::required::InstanceIds<
-                    ::std::string::String,
-                >>::into_value(self.instance_ids),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DetachKeyPairInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        KeyPairName_: self::required::KeyPairName<::std::string::String>,
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        KeyPairName_: self::required::KeyPairName,
+        InstanceIds_: self::required::InstanceIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -248,61 +220,39 @@ impl<
         ::alibabacloud_runtime::SdkError<DetachKeyPairError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        KeyPairName_: self::required::KeyPairName<::std::string::String>,
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        KeyPairName_: self::required::KeyPairName,
+        InstanceIds_: self::required::InstanceIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DetachKeyPairBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DetachKeyPairBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DetachKeyPair` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `KeyPairName` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `KeyPairName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DetachKeyPair` needs its required parameter `KeyPairName`",
         label = "`KeyPairName` is not set",
         note = "set it with `.key_pair_name(…)` before this call"
     )]
-    pub trait KeyPairName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceIds` once it is set, so `send` and `build` can require it.
+    pub trait KeyPairName {}
+    impl KeyPairName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DetachKeyPair` needs its required parameter `InstanceIds`",
         label = "`InstanceIds` is not set",
         note = "set it with `.instance_ids(…)` before this call"
     )]
-    pub trait InstanceIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::KeyPairName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceIds {}
+    impl InstanceIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DetachKeyPair`. No description of our own yet: see the official API reference.

@@ -188,12 +188,10 @@ pub struct DetachNetworkInterfaceBuilder<
     NetworkInterfaceId_ = ::alibabacloud_runtime::Missing,
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    network_interface_id: NetworkInterfaceId_,
-    instance_id: InstanceId_,
-    trunk_network_instance_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DetachNetworkInterfaceInput,
+    state: ::std::marker::PhantomData<(RegionId_, NetworkInterfaceId_, InstanceId_)>,
 }
 impl DetachNetworkInterfaceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -202,12 +200,15 @@ impl DetachNetworkInterfaceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DetachNetworkInterfaceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            network_interface_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::alibabacloud_runtime::Missing,
-            trunk_network_instance_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DetachNetworkInterfaceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                network_interface_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                trunk_network_instance_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -218,52 +219,53 @@ impl<
 > DetachNetworkInterfaceBuilder<RegionId_, NetworkInterfaceId_, InstanceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DetachNetworkInterfaceBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         NetworkInterfaceId_,
         InstanceId_,
     > {
+        self.input.region_id = value.into();
         DetachNetworkInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            network_interface_id: self.network_interface_id,
-            instance_id: self.instance_id,
-            trunk_network_instance_id: self.trunk_network_instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NetworkInterfaceId`: string, required. Example: `eni-bp67acfmxazb4p****`.
     pub fn network_interface_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DetachNetworkInterfaceBuilder<RegionId_, ::std::string::String, InstanceId_> {
+    ) -> DetachNetworkInterfaceBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        InstanceId_,
+    > {
+        self.input.network_interface_id = value.into();
         DetachNetworkInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            network_interface_id: value.into(),
-            instance_id: self.instance_id,
-            trunk_network_instance_id: self.trunk_network_instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: string, required. Example: `i-bp67acfmxazb4p****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DetachNetworkInterfaceBuilder<
         RegionId_,
         NetworkInterfaceId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.instance_id = value.into();
         DetachNetworkInterfaceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            network_interface_id: self.network_interface_id,
-            instance_id: value.into(),
-            trunk_network_instance_id: self.trunk_network_instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TrunkNetworkInstanceId`: string. Example: `eni-f8zapqwj1v1j4ia3****`.
@@ -271,7 +273,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.trunk_network_instance_id = ::std::option::Option::Some(value.into());
+        self.input.trunk_network_instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `TrunkNetworkInstanceId`.
@@ -279,57 +281,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.trunk_network_instance_id = value;
+        self.input.trunk_network_instance_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    NetworkInterfaceId_,
-    InstanceId_,
-> DetachNetworkInterfaceBuilder<RegionId_, NetworkInterfaceId_, InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DetachNetworkInterfaceInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DetachNetworkInterfaceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
-                    ::std::string::String,
-                >>::into_value(self.network_interface_id),
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                trunk_network_instance_id: self.trunk_network_instance_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DetachNetworkInterfaceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -339,62 +306,39 @@ impl<
         ::alibabacloud_runtime::SdkError<DetachNetworkInterfaceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DetachNetworkInterfaceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DetachNetworkInterfaceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DetachNetworkInterface` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DetachNetworkInterface` needs its required parameter `NetworkInterfaceId`",
         label = "`NetworkInterfaceId` is not set",
         note = "set it with `.network_interface_id(…)` before this call"
     )]
-    pub trait NetworkInterfaceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait NetworkInterfaceId {}
+    impl NetworkInterfaceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DetachNetworkInterface` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NetworkInterfaceId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DetachNetworkInterface`. No description of our own yet: see the official API reference.

@@ -131,10 +131,10 @@ pub struct DisableActivationBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ActivationId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    activation_id: ActivationId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DisableActivationInput,
+    state: ::std::marker::PhantomData<(RegionId_, ActivationId_)>,
 }
 impl DisableActivationBuilder<
     ::alibabacloud_runtime::Missing,
@@ -142,72 +142,55 @@ impl DisableActivationBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DisableActivationBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            activation_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DisableActivationInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                activation_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, ActivationId_> DisableActivationBuilder<RegionId_, ActivationId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DisableActivationBuilder<::std::string::String, ActivationId_> {
+    ) -> DisableActivationBuilder<::alibabacloud_runtime::Set, ActivationId_> {
+        self.input.region_id = value.into();
         DisableActivationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            activation_id: self.activation_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ActivationId`: string, required. Example: `4ECEEE12-56F1-4FBC-9AB1-890F1234****`.
     pub fn activation_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DisableActivationBuilder<RegionId_, ::std::string::String> {
+    ) -> DisableActivationBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.activation_id = value.into();
         DisableActivationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            activation_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, ActivationId_> DisableActivationBuilder<RegionId_, ActivationId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DisableActivationInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ActivationId_: self::required::ActivationId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DisableActivationInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                activation_id: <ActivationId_ as self::required::ActivationId<
-                    ::std::string::String,
-                >>::into_value(self.activation_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DisableActivationInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ActivationId_: self::required::ActivationId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ActivationId_: self::required::ActivationId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -217,45 +200,30 @@ impl<RegionId_, ActivationId_> DisableActivationBuilder<RegionId_, ActivationId_
         ::alibabacloud_runtime::SdkError<DisableActivationError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ActivationId_: self::required::ActivationId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ActivationId_: self::required::ActivationId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DisableActivationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DisableActivationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DisableActivation` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ActivationId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ActivationId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DisableActivation` needs its required parameter `ActivationId`",
         label = "`ActivationId` is not set",
         note = "set it with `.activation_id(…)` before this call"
     )]
-    pub trait ActivationId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ActivationId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ActivationId {}
+    impl ActivationId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DisableActivation`. No description of our own yet: see the official API reference.

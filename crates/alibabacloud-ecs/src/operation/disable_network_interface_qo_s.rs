@@ -115,10 +115,10 @@ pub struct DisableNetworkInterfaceQoSBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     NetworkInterfaceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    network_interface_id: NetworkInterfaceId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DisableNetworkInterfaceQoSInput,
+    state: ::std::marker::PhantomData<(RegionId_, NetworkInterfaceId_)>,
 }
 impl DisableNetworkInterfaceQoSBuilder<
     ::alibabacloud_runtime::Missing,
@@ -126,10 +126,13 @@ impl DisableNetworkInterfaceQoSBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DisableNetworkInterfaceQoSBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            network_interface_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DisableNetworkInterfaceQoSInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                network_interface_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -139,69 +142,45 @@ impl<
 > DisableNetworkInterfaceQoSBuilder<RegionId_, NetworkInterfaceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DisableNetworkInterfaceQoSBuilder<::std::string::String, NetworkInterfaceId_> {
+    ) -> DisableNetworkInterfaceQoSBuilder<
+        ::alibabacloud_runtime::Set,
+        NetworkInterfaceId_,
+    > {
+        self.input.region_id = value.into();
         DisableNetworkInterfaceQoSBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            network_interface_id: self.network_interface_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NetworkInterfaceId`: string, required. Example: `eni-bp1iqejowblx6h8j****`.
     pub fn network_interface_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DisableNetworkInterfaceQoSBuilder<RegionId_, ::std::string::String> {
+    ) -> DisableNetworkInterfaceQoSBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.network_interface_id = value.into();
         DisableNetworkInterfaceQoSBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            network_interface_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    NetworkInterfaceId_,
-> DisableNetworkInterfaceQoSBuilder<RegionId_, NetworkInterfaceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DisableNetworkInterfaceQoSInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DisableNetworkInterfaceQoSInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
-                    ::std::string::String,
-                >>::into_value(self.network_interface_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DisableNetworkInterfaceQoSInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -211,46 +190,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DisableNetworkInterfaceQoSError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DisableNetworkInterfaceQoSBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DisableNetworkInterfaceQoSBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DisableNetworkInterfaceQoS` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DisableNetworkInterfaceQoS` needs its required parameter `NetworkInterfaceId`",
         label = "`NetworkInterfaceId` is not set",
         note = "set it with `.network_interface_id(…)` before this call"
     )]
-    pub trait NetworkInterfaceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NetworkInterfaceId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NetworkInterfaceId {}
+    impl NetworkInterfaceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DisableNetworkInterfaceQoS`. No description of our own yet: see the official API reference.

@@ -81,12 +81,10 @@ pub struct EnablePhysicalConnectionBuilder<
     PhysicalConnectionId_ = ::alibabacloud_runtime::Missing,
     ClientToken_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    physical_connection_id: PhysicalConnectionId_,
-    client_token: ClientToken_,
-    user_cidr: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: EnablePhysicalConnectionInput,
+    state: ::std::marker::PhantomData<(RegionId_, PhysicalConnectionId_, ClientToken_)>,
 }
 impl EnablePhysicalConnectionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -95,12 +93,15 @@ impl EnablePhysicalConnectionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         EnablePhysicalConnectionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            physical_connection_id: ::alibabacloud_runtime::Missing,
-            client_token: ::alibabacloud_runtime::Missing,
-            user_cidr: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: EnablePhysicalConnectionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                physical_connection_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                user_cidr: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -111,56 +112,53 @@ impl<
 > EnablePhysicalConnectionBuilder<RegionId_, PhysicalConnectionId_, ClientToken_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> EnablePhysicalConnectionBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PhysicalConnectionId_,
         ClientToken_,
     > {
+        self.input.region_id = value.into();
         EnablePhysicalConnectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            physical_connection_id: self.physical_connection_id,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PhysicalConnectionId`: string, required.
     pub fn physical_connection_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> EnablePhysicalConnectionBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ClientToken_,
     > {
+        self.input.physical_connection_id = value.into();
         EnablePhysicalConnectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            physical_connection_id: value.into(),
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string, required.
     pub fn client_token(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> EnablePhysicalConnectionBuilder<
         RegionId_,
         PhysicalConnectionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.client_token = value.into();
         EnablePhysicalConnectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            physical_connection_id: self.physical_connection_id,
-            client_token: value.into(),
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `UserCidr`: string.
@@ -168,7 +166,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_cidr = ::std::option::Option::Some(value.into());
+        self.input.user_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserCidr`.
@@ -176,61 +174,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_cidr = value;
+        self.input.user_cidr = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    PhysicalConnectionId_,
-    ClientToken_,
-> EnablePhysicalConnectionBuilder<RegionId_, PhysicalConnectionId_, ClientToken_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        EnablePhysicalConnectionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PhysicalConnectionId_: self::required::PhysicalConnectionId<
-            ::std::string::String,
-        >,
-        ClientToken_: self::required::ClientToken<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            EnablePhysicalConnectionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                physical_connection_id: <PhysicalConnectionId_ as self::required::PhysicalConnectionId<
-                    ::std::string::String,
-                >>::into_value(self.physical_connection_id),
-                client_token: <ClientToken_ as self::required::ClientToken<
-                    ::std::string::String,
-                >>::into_value(self.client_token),
-                user_cidr: self.user_cidr,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> EnablePhysicalConnectionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PhysicalConnectionId_: self::required::PhysicalConnectionId<
-            ::std::string::String,
-        >,
-        ClientToken_: self::required::ClientToken<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId,
+        ClientToken_: self::required::ClientToken,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -240,64 +199,39 @@ impl<
         ::alibabacloud_runtime::SdkError<EnablePhysicalConnectionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PhysicalConnectionId_: self::required::PhysicalConnectionId<
-            ::std::string::String,
-        >,
-        ClientToken_: self::required::ClientToken<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId,
+        ClientToken_: self::required::ClientToken,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`EnablePhysicalConnectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`EnablePhysicalConnectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`EnablePhysicalConnection` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PhysicalConnectionId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PhysicalConnectionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`EnablePhysicalConnection` needs its required parameter `PhysicalConnectionId`",
         label = "`PhysicalConnectionId` is not set",
         note = "set it with `.physical_connection_id(…)` before this call"
     )]
-    pub trait PhysicalConnectionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ClientToken` once it is set, so `send` and `build` can require it.
+    pub trait PhysicalConnectionId {}
+    impl PhysicalConnectionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ClientToken` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`EnablePhysicalConnection` needs its required parameter `ClientToken`",
         label = "`ClientToken` is not set",
         note = "set it with `.client_token(…)` before this call"
     )]
-    pub trait ClientToken<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PhysicalConnectionId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ClientToken<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClientToken {}
+    impl ClientToken for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `EnablePhysicalConnection`. No description of our own yet: see the official API reference.

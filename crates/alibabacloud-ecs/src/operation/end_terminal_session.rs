@@ -74,10 +74,10 @@ pub struct EndTerminalSessionBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     SessionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    session_id: SessionId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: EndTerminalSessionInput,
+    state: ::std::marker::PhantomData<(RegionId_, SessionId_)>,
 }
 impl EndTerminalSessionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -85,72 +85,55 @@ impl EndTerminalSessionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         EndTerminalSessionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            session_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: EndTerminalSessionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                session_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, SessionId_> EndTerminalSessionBuilder<RegionId_, SessionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> EndTerminalSessionBuilder<::std::string::String, SessionId_> {
+    ) -> EndTerminalSessionBuilder<::alibabacloud_runtime::Set, SessionId_> {
+        self.input.region_id = value.into();
         EndTerminalSessionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            session_id: self.session_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SessionId`: string, required. Example: `s-hz023od0x9****`.
     pub fn session_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> EndTerminalSessionBuilder<RegionId_, ::std::string::String> {
+    ) -> EndTerminalSessionBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.session_id = value.into();
         EndTerminalSessionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            session_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, SessionId_> EndTerminalSessionBuilder<RegionId_, SessionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, EndTerminalSessionInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SessionId_: self::required::SessionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            EndTerminalSessionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                session_id: <SessionId_ as self::required::SessionId<
-                    ::std::string::String,
-                >>::into_value(self.session_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> EndTerminalSessionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SessionId_: self::required::SessionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SessionId_: self::required::SessionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -160,45 +143,30 @@ impl<RegionId_, SessionId_> EndTerminalSessionBuilder<RegionId_, SessionId_> {
         ::alibabacloud_runtime::SdkError<EndTerminalSessionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SessionId_: self::required::SessionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SessionId_: self::required::SessionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`EndTerminalSessionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`EndTerminalSessionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`EndTerminalSession` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SessionId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SessionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`EndTerminalSession` needs its required parameter `SessionId`",
         label = "`SessionId` is not set",
         note = "set it with `.session_id(…)` before this call"
     )]
-    pub trait SessionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SessionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SessionId {}
+    impl SessionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `EndTerminalSession`. No description of our own yet: see the official API reference.

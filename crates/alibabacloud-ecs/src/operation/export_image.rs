@@ -163,15 +163,10 @@ pub struct ExportImageBuilder<
     ImageId_ = ::alibabacloud_runtime::Missing,
     OssBucket_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    image_id: ImageId_,
-    oss_bucket: OssBucket_,
-    oss_prefix: ::std::option::Option<::std::string::String>,
-    image_format: ::std::option::Option<::std::string::String>,
-    role_name: ::std::option::Option<::std::string::String>,
-    dry_run: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ExportImageInput,
+    state: ::std::marker::PhantomData<(RegionId_, ImageId_, OssBucket_)>,
 }
 impl ExportImageBuilder<
     ::alibabacloud_runtime::Missing,
@@ -180,15 +175,18 @@ impl ExportImageBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ExportImageBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            image_id: ::alibabacloud_runtime::Missing,
-            oss_bucket: ::alibabacloud_runtime::Missing,
-            oss_prefix: ::std::option::Option::None,
-            image_format: ::std::option::Option::None,
-            role_name: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ExportImageInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                oss_bucket: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                oss_prefix: ::std::option::Option::None,
+                image_format: ::std::option::Option::None,
+                role_name: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -199,53 +197,41 @@ impl<
 > ExportImageBuilder<RegionId_, ImageId_, OssBucket_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ExportImageBuilder<::std::string::String, ImageId_, OssBucket_> {
+    ) -> ExportImageBuilder<::alibabacloud_runtime::Set, ImageId_, OssBucket_> {
+        self.input.region_id = value.into();
         ExportImageBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            image_id: self.image_id,
-            oss_bucket: self.oss_bucket,
-            oss_prefix: self.oss_prefix,
-            image_format: self.image_format,
-            role_name: self.role_name,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImageId`: string, required. Example: `m-bp67acfmxazb4p****`.
     pub fn image_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ExportImageBuilder<RegionId_, ::std::string::String, OssBucket_> {
+    ) -> ExportImageBuilder<RegionId_, ::alibabacloud_runtime::Set, OssBucket_> {
+        self.input.image_id = value.into();
         ExportImageBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            image_id: value.into(),
-            oss_bucket: self.oss_bucket,
-            oss_prefix: self.oss_prefix,
-            image_format: self.image_format,
-            role_name: self.role_name,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `OSSBucket`: string, required. Example: `testexportImage`.
     pub fn oss_bucket(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ExportImageBuilder<RegionId_, ImageId_, ::std::string::String> {
+    ) -> ExportImageBuilder<RegionId_, ImageId_, ::alibabacloud_runtime::Set> {
+        self.input.oss_bucket = value.into();
         ExportImageBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            image_id: self.image_id,
-            oss_bucket: value.into(),
-            oss_prefix: self.oss_prefix,
-            image_format: self.image_format,
-            role_name: self.role_name,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `OSSPrefix`: string. Example: `EcsExport`.
@@ -253,7 +239,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.oss_prefix = ::std::option::Option::Some(value.into());
+        self.input.oss_prefix = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OSSPrefix`.
@@ -261,7 +247,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.oss_prefix = value;
+        self.input.oss_prefix = value;
         self
     }
     /// Wire name `ImageFormat`: string. Example: `raw`.
@@ -269,7 +255,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_format = ::std::option::Option::Some(value.into());
+        self.input.image_format = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageFormat`.
@@ -277,7 +263,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_format = value;
+        self.input.image_format = value;
         self
     }
     /// Wire name `RoleName`: string. Example: `AliyunECSImageExportDefaultRole`.
@@ -285,7 +271,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.role_name = ::std::option::Option::Some(value.into());
+        self.input.role_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RoleName`.
@@ -293,66 +279,32 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.role_name = value;
+        self.input.role_name = value;
         self
     }
     /// Wire name `DryRun`: boolean.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ImageId_,
-    OssBucket_,
-> ExportImageBuilder<RegionId_, ImageId_, OssBucket_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ExportImageInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
-        OssBucket_: self::required::OssBucket<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ExportImageInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                image_id: <ImageId_ as self::required::ImageId<
-                    ::std::string::String,
-                >>::into_value(self.image_id),
-                oss_bucket: <OssBucket_ as self::required::OssBucket<
-                    ::std::string::String,
-                >>::into_value(self.oss_bucket),
-                oss_prefix: self.oss_prefix,
-                image_format: self.image_format,
-                role_name: self.role_name,
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ExportImageInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
-        OssBucket_: self::required::OssBucket<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageId_: self::required::ImageId,
+        OssBucket_: self::required::OssBucket,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -362,61 +314,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ExportImageError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
-        OssBucket_: self::required::OssBucket<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageId_: self::required::ImageId,
+        OssBucket_: self::required::OssBucket,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ExportImageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ExportImageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ExportImage` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ImageId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ImageId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ExportImage` needs its required parameter `ImageId`",
         label = "`ImageId` is not set",
         note = "set it with `.image_id(…)` before this call"
     )]
-    pub trait ImageId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `OSSBucket` once it is set, so `send` and `build` can require it.
+    pub trait ImageId {}
+    impl ImageId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `OSSBucket` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ExportImage` needs its required parameter `OSSBucket`",
         label = "`OSSBucket` is not set",
         note = "set it with `.oss_bucket(…)` before this call"
     )]
-    pub trait OssBucket<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ImageId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::OssBucket<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait OssBucket {}
+    impl OssBucket for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ExportImage`. No description of our own yet: see the official API reference.

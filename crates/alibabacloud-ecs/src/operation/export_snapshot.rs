@@ -93,12 +93,10 @@ pub struct ExportSnapshotBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     OssBucket_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    snapshot_id: SnapshotId_,
-    region_id: RegionId_,
-    oss_bucket: OssBucket_,
-    role_name: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ExportSnapshotInput,
+    state: ::std::marker::PhantomData<(SnapshotId_, RegionId_, OssBucket_)>,
 }
 impl ExportSnapshotBuilder<
     ::alibabacloud_runtime::Missing,
@@ -107,12 +105,15 @@ impl ExportSnapshotBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ExportSnapshotBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            snapshot_id: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
-            oss_bucket: ::alibabacloud_runtime::Missing,
-            role_name: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ExportSnapshotInput {
+                snapshot_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                oss_bucket: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                role_name: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -123,44 +124,41 @@ impl<
 > ExportSnapshotBuilder<SnapshotId_, RegionId_, OssBucket_> {
     /// Wire name `SnapshotId`: string, required.
     pub fn snapshot_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ExportSnapshotBuilder<::std::string::String, RegionId_, OssBucket_> {
+    ) -> ExportSnapshotBuilder<::alibabacloud_runtime::Set, RegionId_, OssBucket_> {
+        self.input.snapshot_id = value.into();
         ExportSnapshotBuilder {
-            _client: self._client,
-            _options: self._options,
-            snapshot_id: value.into(),
-            region_id: self.region_id,
-            oss_bucket: self.oss_bucket,
-            role_name: self.role_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ExportSnapshotBuilder<SnapshotId_, ::std::string::String, OssBucket_> {
+    ) -> ExportSnapshotBuilder<SnapshotId_, ::alibabacloud_runtime::Set, OssBucket_> {
+        self.input.region_id = value.into();
         ExportSnapshotBuilder {
-            _client: self._client,
-            _options: self._options,
-            snapshot_id: self.snapshot_id,
-            region_id: value.into(),
-            oss_bucket: self.oss_bucket,
-            role_name: self.role_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `OssBucket`: string, required.
     pub fn oss_bucket(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ExportSnapshotBuilder<SnapshotId_, RegionId_, ::std::string::String> {
+    ) -> ExportSnapshotBuilder<SnapshotId_, RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.oss_bucket = value.into();
         ExportSnapshotBuilder {
-            _client: self._client,
-            _options: self._options,
-            snapshot_id: self.snapshot_id,
-            region_id: self.region_id,
-            oss_bucket: value.into(),
-            role_name: self.role_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RoleName`: string.
@@ -168,7 +166,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.role_name = ::std::option::Option::Some(value.into());
+        self.input.role_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RoleName`.
@@ -176,53 +174,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.role_name = value;
+        self.input.role_name = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    SnapshotId_,
-    RegionId_,
-    OssBucket_,
-> ExportSnapshotBuilder<SnapshotId_, RegionId_, OssBucket_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ExportSnapshotInput)
-    where
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        OssBucket_: self::required::OssBucket<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ExportSnapshotInput {
-                snapshot_id: <SnapshotId_ as self::required::SnapshotId<
-                    ::std::string::String,
-                >>::into_value(self.snapshot_id),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                oss_bucket: <OssBucket_ as self::required::OssBucket<
-                    ::std::string::String,
-                >>::into_value(self.oss_bucket),
-                role_name: self.role_name,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ExportSnapshotInput
     where
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        OssBucket_: self::required::OssBucket<::std::string::String>,
+        SnapshotId_: self::required::SnapshotId,
+        RegionId_: self::required::RegionId,
+        OssBucket_: self::required::OssBucket,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -232,61 +199,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ExportSnapshotError>,
     >
     where
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        OssBucket_: self::required::OssBucket<::std::string::String>,
+        SnapshotId_: self::required::SnapshotId,
+        RegionId_: self::required::RegionId,
+        OssBucket_: self::required::OssBucket,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ExportSnapshotBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ExportSnapshotBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SnapshotId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SnapshotId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ExportSnapshot` needs its required parameter `SnapshotId`",
         label = "`SnapshotId` is not set",
         note = "set it with `.snapshot_id(…)` before this call"
     )]
-    pub trait SnapshotId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait SnapshotId {}
+    impl SnapshotId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ExportSnapshot` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `OssBucket` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `OssBucket` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ExportSnapshot` needs its required parameter `OssBucket`",
         label = "`OssBucket` is not set",
         note = "set it with `.oss_bucket(…)` before this call"
     )]
-    pub trait OssBucket<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SnapshotId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::OssBucket<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait OssBucket {}
+    impl OssBucket for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ExportSnapshot`. No description of our own yet: see the official API reference.

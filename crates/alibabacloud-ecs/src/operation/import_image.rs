@@ -355,77 +355,51 @@ pub enum ImportImageError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ImportImageBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    image_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    architecture: ::std::option::Option<::std::string::String>,
-    os_type: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    boot_mode: ::std::option::Option<::std::string::String>,
-    role_name: ::std::option::Option<::std::string::String>,
-    license_type: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    disk_device_mapping: ::std::option::Option<::std::vec::Vec<DiskDeviceMappingItem>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    detection_strategy: ::std::option::Option<::std::string::String>,
-    storage_location_arn: ::std::option::Option<::std::string::String>,
-    dry_run: ::std::option::Option<bool>,
-    features: ::std::option::Option<Features>,
-    client_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ImportImageInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl ImportImageBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ImportImageBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            image_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            architecture: ::std::option::Option::None,
-            os_type: ::std::option::Option::None,
-            platform: ::std::option::Option::None,
-            boot_mode: ::std::option::Option::None,
-            role_name: ::std::option::Option::None,
-            license_type: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            disk_device_mapping: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            detection_strategy: ::std::option::Option::None,
-            storage_location_arn: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
-            features: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ImportImageInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                architecture: ::std::option::Option::None,
+                os_type: ::std::option::Option::None,
+                platform: ::std::option::Option::None,
+                boot_mode: ::std::option::Option::None,
+                role_name: ::std::option::Option::None,
+                license_type: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                disk_device_mapping: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                detection_strategy: ::std::option::Option::None,
+                storage_location_arn: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+                features: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> ImportImageBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ImportImageBuilder<::std::string::String> {
+    ) -> ImportImageBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         ImportImageBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            image_name: self.image_name,
-            description: self.description,
-            architecture: self.architecture,
-            os_type: self.os_type,
-            platform: self.platform,
-            boot_mode: self.boot_mode,
-            role_name: self.role_name,
-            license_type: self.license_type,
-            resource_group_id: self.resource_group_id,
-            disk_device_mapping: self.disk_device_mapping,
-            tag: self.tag,
-            detection_strategy: self.detection_strategy,
-            storage_location_arn: self.storage_location_arn,
-            dry_run: self.dry_run,
-            features: self.features,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImageName`: string. Example: `ImageTestName`.
@@ -433,7 +407,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_name = ::std::option::Option::Some(value.into());
+        self.input.image_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageName`.
@@ -441,7 +415,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_name = value;
+        self.input.image_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `TestDescription`.
@@ -449,7 +423,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -457,7 +431,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Architecture`: string. Example: `x86_64`.
@@ -465,7 +439,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.architecture = ::std::option::Option::Some(value.into());
+        self.input.architecture = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Architecture`.
@@ -473,7 +447,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.architecture = value;
+        self.input.architecture = value;
         self
     }
     /// Wire name `OSType`: string. Example: `linux`.
@@ -481,7 +455,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.os_type = ::std::option::Option::Some(value.into());
+        self.input.os_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OSType`.
@@ -489,7 +463,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.os_type = value;
+        self.input.os_type = value;
         self
     }
     /// Wire name `Platform`: string. Example: `Aliyun`.
@@ -497,7 +471,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform = ::std::option::Option::Some(value.into());
+        self.input.platform = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Platform`.
@@ -505,7 +479,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.platform = value;
+        self.input.platform = value;
         self
     }
     /// Wire name `BootMode`: string. Example: `BIOS`.
@@ -513,7 +487,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.boot_mode = ::std::option::Option::Some(value.into());
+        self.input.boot_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `BootMode`.
@@ -521,7 +495,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.boot_mode = value;
+        self.input.boot_mode = value;
         self
     }
     /// Wire name `RoleName`: string. Example: `AliyunECSImageImportDefaultRole`.
@@ -529,7 +503,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.role_name = ::std::option::Option::Some(value.into());
+        self.input.role_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RoleName`.
@@ -537,7 +511,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.role_name = value;
+        self.input.role_name = value;
         self
     }
     /// Wire name `LicenseType`: string. Example: `Auto`.
@@ -545,7 +519,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.license_type = ::std::option::Option::Some(value.into());
+        self.input.license_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LicenseType`.
@@ -553,7 +527,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.license_type = value;
+        self.input.license_type = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -561,7 +535,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -569,7 +543,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `DiskDeviceMapping`: list of [`DiskDeviceMappingItem`].
@@ -577,7 +551,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<DiskDeviceMappingItem>,
     ) -> Self {
-        self.disk_device_mapping = ::std::option::Option::Some(value);
+        self.input.disk_device_mapping = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DiskDeviceMapping`.
@@ -585,12 +559,12 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<DiskDeviceMappingItem>>,
     ) -> Self {
-        self.disk_device_mapping = value;
+        self.input.disk_device_mapping = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -598,7 +572,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `DetectionStrategy`: string. Example: `Standard`.
@@ -606,7 +580,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.detection_strategy = ::std::option::Option::Some(value.into());
+        self.input.detection_strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DetectionStrategy`.
@@ -614,7 +588,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.detection_strategy = value;
+        self.input.detection_strategy = value;
         self
     }
     /// Wire name `StorageLocationArn`: string. Example: `arn:acs:cloudbox:cn-hangzhou:123456:cloudbox/cb-xx***123`.
@@ -622,7 +596,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.storage_location_arn = ::std::option::Option::Some(value.into());
+        self.input.storage_location_arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StorageLocationArn`.
@@ -630,27 +604,27 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.storage_location_arn = value;
+        self.input.storage_location_arn = value;
         self
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `Features`: [`Features`].
     pub fn features(mut self, value: Features) -> Self {
-        self.features = ::std::option::Option::Some(value);
+        self.input.features = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Features`.
     pub fn set_features(mut self, value: ::std::option::Option<Features>) -> Self {
-        self.features = value;
+        self.input.features = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -658,7 +632,7 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -666,54 +640,20 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> ImportImageBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ImportImageInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ImportImageInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                image_name: self.image_name,
-                description: self.description,
-                architecture: self.architecture,
-                os_type: self.os_type,
-                platform: self.platform,
-                boot_mode: self.boot_mode,
-                role_name: self.role_name,
-                license_type: self.license_type,
-                resource_group_id: self.resource_group_id,
-                disk_device_mapping: self.disk_device_mapping,
-                tag: self.tag,
-                detection_strategy: self.detection_strategy,
-                storage_location_arn: self.storage_location_arn,
-                dry_run: self.dry_run,
-                features: self.features,
-                client_token: self.client_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ImportImageInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -723,29 +663,21 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<ImportImageError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ImportImageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ImportImageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ImportImage` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ImportImage`. No description of our own yet: see the official API reference.

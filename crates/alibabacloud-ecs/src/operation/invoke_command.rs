@@ -311,28 +311,10 @@ pub struct InvokeCommandBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     CommandId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    command_id: CommandId_,
-    repeat_mode: ::std::option::Option<::std::string::String>,
-    timed: ::std::option::Option<bool>,
-    frequency: ::std::option::Option<::std::string::String>,
-    parameters: ::std::option::Option<::serde_json::Value>,
-    username: ::std::option::Option<::std::string::String>,
-    windows_password_name: ::std::option::Option<::std::string::String>,
-    instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    container_id: ::std::option::Option<::std::string::String>,
-    container_name: ::std::option::Option<::std::string::String>,
-    timeout: ::std::option::Option<i64>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    client_token: ::std::option::Option<::std::string::String>,
-    resource_tag: ::std::option::Option<::std::vec::Vec<ResourceTagItem>>,
-    termination_mode: ::std::option::Option<::std::string::String>,
-    launcher: ::std::option::Option<::std::string::String>,
-    working_dir: ::std::option::Option<::std::string::String>,
-    oss_output_delivery: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: InvokeCommandInput,
+    state: ::std::marker::PhantomData<(RegionId_, CommandId_)>,
 }
 impl InvokeCommandBuilder<
     ::alibabacloud_runtime::Missing,
@@ -340,60 +322,46 @@ impl InvokeCommandBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         InvokeCommandBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            command_id: ::alibabacloud_runtime::Missing,
-            repeat_mode: ::std::option::Option::None,
-            timed: ::std::option::Option::None,
-            frequency: ::std::option::Option::None,
-            parameters: ::std::option::Option::None,
-            username: ::std::option::Option::None,
-            windows_password_name: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
-            container_id: ::std::option::Option::None,
-            container_name: ::std::option::Option::None,
-            timeout: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            resource_tag: ::std::option::Option::None,
-            termination_mode: ::std::option::Option::None,
-            launcher: ::std::option::Option::None,
-            working_dir: ::std::option::Option::None,
-            oss_output_delivery: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: InvokeCommandInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                command_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                repeat_mode: ::std::option::Option::None,
+                timed: ::std::option::Option::None,
+                frequency: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+                username: ::std::option::Option::None,
+                windows_password_name: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                container_id: ::std::option::Option::None,
+                container_name: ::std::option::Option::None,
+                timeout: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                resource_tag: ::std::option::Option::None,
+                termination_mode: ::std::option::Option::None,
+                launcher: ::std::option::Option::None,
+                working_dir: ::std::option::Option::None,
+                oss_output_delivery: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> InvokeCommandBuilder<::std::string::String, CommandId_> {
+    ) -> InvokeCommandBuilder<::alibabacloud_runtime::Set, CommandId_> {
+        self.input.region_id = value.into();
         InvokeCommandBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            command_id: self.command_id,
-            repeat_mode: self.repeat_mode,
-            timed: self.timed,
-            frequency: self.frequency,
-            parameters: self.parameters,
-            username: self.username,
-            windows_password_name: self.windows_password_name,
-            instance_id: self.instance_id,
-            container_id: self.container_id,
-            container_name: self.container_name,
-            timeout: self.timeout,
-            tag: self.tag,
-            client_token: self.client_token,
-            resource_tag: self.resource_tag,
-            termination_mode: self.termination_mode,
-            launcher: self.launcher,
-            working_dir: self.working_dir,
-            oss_output_delivery: self.oss_output_delivery,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -401,7 +369,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -409,37 +377,20 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `CommandId`: string, required. Example: `c-e996287206324975b5fbe1d****`.
     pub fn command_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> InvokeCommandBuilder<RegionId_, ::std::string::String> {
+    ) -> InvokeCommandBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.command_id = value.into();
         InvokeCommandBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            command_id: value.into(),
-            repeat_mode: self.repeat_mode,
-            timed: self.timed,
-            frequency: self.frequency,
-            parameters: self.parameters,
-            username: self.username,
-            windows_password_name: self.windows_password_name,
-            instance_id: self.instance_id,
-            container_id: self.container_id,
-            container_name: self.container_name,
-            timeout: self.timeout,
-            tag: self.tag,
-            client_token: self.client_token,
-            resource_tag: self.resource_tag,
-            termination_mode: self.termination_mode,
-            launcher: self.launcher,
-            working_dir: self.working_dir,
-            oss_output_delivery: self.oss_output_delivery,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RepeatMode`: string. Example: `Once`.
@@ -447,7 +398,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.repeat_mode = ::std::option::Option::Some(value.into());
+        self.input.repeat_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RepeatMode`.
@@ -455,17 +406,17 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.repeat_mode = value;
+        self.input.repeat_mode = value;
         self
     }
     /// Wire name `Timed`: boolean. Example: `true`.
     pub fn timed(mut self, value: bool) -> Self {
-        self.timed = ::std::option::Option::Some(value);
+        self.input.timed = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Timed`.
     pub fn set_timed(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.timed = value;
+        self.input.timed = value;
         self
     }
     /// Wire name `Frequency`: string. Example: `0 */20 * * * ?`.
@@ -473,7 +424,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.frequency = ::std::option::Option::Some(value.into());
+        self.input.frequency = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Frequency`.
@@ -481,12 +432,12 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.frequency = value;
+        self.input.frequency = value;
         self
     }
     /// Wire name `Parameters`: any JSON value, sent as one JSON string. Example: `{"name":"Jack", "accessKey":"LTAI************"}`.
     pub fn parameters(mut self, value: ::serde_json::Value) -> Self {
-        self.parameters = ::std::option::Option::Some(value);
+        self.input.parameters = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Parameters`.
@@ -494,7 +445,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
     ) -> Self {
-        self.parameters = value;
+        self.input.parameters = value;
         self
     }
     /// Wire name `Username`: string. Example: `test`.
@@ -502,7 +453,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.username = ::std::option::Option::Some(value.into());
+        self.input.username = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Username`.
@@ -510,7 +461,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.username = value;
+        self.input.username = value;
         self
     }
     /// Wire name `WindowsPasswordName`: string. Example: `axtSecretPassword`.
@@ -518,7 +469,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.windows_password_name = ::std::option::Option::Some(value.into());
+        self.input.windows_password_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `WindowsPasswordName`.
@@ -526,12 +477,12 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.windows_password_name = value;
+        self.input.windows_password_name = value;
         self
     }
     /// Wire name `InstanceId`: list of string. Example: `i-bp185dy2o3o6n****`.
     pub fn instance_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.instance_id = ::std::option::Option::Some(value);
+        self.input.instance_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
@@ -539,7 +490,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `ContainerId`: string. Example: `ab141ddfbacfe02d9dbc25966ed971536124527097398d419a6746873fea****`.
@@ -547,7 +498,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.container_id = ::std::option::Option::Some(value.into());
+        self.input.container_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ContainerId`.
@@ -555,7 +506,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.container_id = value;
+        self.input.container_id = value;
         self
     }
     /// Wire name `ContainerName`: string. Example: `test-container`.
@@ -563,7 +514,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.container_name = ::std::option::Option::Some(value.into());
+        self.input.container_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ContainerName`.
@@ -571,22 +522,22 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.container_name = value;
+        self.input.container_name = value;
         self
     }
     /// Wire name `Timeout`: 64-bit integer. Example: `60`.
     pub fn timeout(mut self, value: i64) -> Self {
-        self.timeout = ::std::option::Option::Some(value);
+        self.input.timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Timeout`.
     pub fn set_timeout(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.timeout = value;
+        self.input.timeout = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -594,7 +545,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-42665544****`.
@@ -602,7 +553,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -610,12 +561,12 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `ResourceTag`: list of [`ResourceTagItem`].
     pub fn resource_tag(mut self, value: ::std::vec::Vec<ResourceTagItem>) -> Self {
-        self.resource_tag = ::std::option::Option::Some(value);
+        self.input.resource_tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ResourceTag`.
@@ -623,7 +574,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<ResourceTagItem>>,
     ) -> Self {
-        self.resource_tag = value;
+        self.input.resource_tag = value;
         self
     }
     /// Wire name `TerminationMode`: string. Example: `ProcessTree`.
@@ -631,7 +582,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.termination_mode = ::std::option::Option::Some(value.into());
+        self.input.termination_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `TerminationMode`.
@@ -639,7 +590,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.termination_mode = value;
+        self.input.termination_mode = value;
         self
     }
     /// Wire name `Launcher`: string. Example: `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
@@ -647,7 +598,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launcher = ::std::option::Option::Some(value.into());
+        self.input.launcher = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Launcher`.
@@ -655,7 +606,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launcher = value;
+        self.input.launcher = value;
         self
     }
     /// Wire name `WorkingDir`: string. Example: `/home/user`.
@@ -663,7 +614,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.working_dir = ::std::option::Option::Some(value.into());
+        self.input.working_dir = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `WorkingDir`.
@@ -671,7 +622,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.working_dir = value;
+        self.input.working_dir = value;
         self
     }
     /// Wire name `OssOutputDelivery`: string.
@@ -679,7 +630,7 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.oss_output_delivery = ::std::option::Option::Some(value.into());
+        self.input.oss_output_delivery = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OssOutputDelivery`.
@@ -687,61 +638,21 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.oss_output_delivery = value;
+        self.input.oss_output_delivery = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, InvokeCommandInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CommandId_: self::required::CommandId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            InvokeCommandInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_group_id: self.resource_group_id,
-                command_id: <CommandId_ as self::required::CommandId<
-                    ::std::string::String,
-                >>::into_value(self.command_id),
-                repeat_mode: self.repeat_mode,
-                timed: self.timed,
-                frequency: self.frequency,
-                parameters: self.parameters,
-                username: self.username,
-                windows_password_name: self.windows_password_name,
-                instance_id: self.instance_id,
-                container_id: self.container_id,
-                container_name: self.container_name,
-                timeout: self.timeout,
-                tag: self.tag,
-                client_token: self.client_token,
-                resource_tag: self.resource_tag,
-                termination_mode: self.termination_mode,
-                launcher: self.launcher,
-                working_dir: self.working_dir,
-                oss_output_delivery: self.oss_output_delivery,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> InvokeCommandInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CommandId_: self::required::CommandId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        CommandId_: self::required::CommandId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -751,45 +662,30 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         ::alibabacloud_runtime::SdkError<InvokeCommandError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CommandId_: self::required::CommandId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        CommandId_: self::required::CommandId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`InvokeCommandBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`InvokeCommandBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`InvokeCommand` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CommandId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CommandId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`InvokeCommand` needs its required parameter `CommandId`",
         label = "`CommandId` is not set",
         note = "set it with `.command_id(…)` before this call"
     )]
-    pub trait CommandId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CommandId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait CommandId {}
+    impl CommandId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `InvokeCommand`. No description of our own yet: see the official API reference.

@@ -95,22 +95,21 @@ pub enum JoinResourceGroupError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct JoinResourceGroupBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    resource_type: ::std::option::Option<::std::string::String>,
-    resource_id: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: JoinResourceGroupInput,
 }
 impl JoinResourceGroupBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         JoinResourceGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            resource_type: ::std::option::Option::None,
-            resource_id: ::std::option::Option::None,
-            region_id: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: JoinResourceGroupInput {
+                resource_type: ::std::option::Option::None,
+                resource_id: ::std::option::Option::None,
+                region_id: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -120,7 +119,7 @@ impl JoinResourceGroupBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_type = ::std::option::Option::Some(value.into());
+        self.input.resource_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceType`.
@@ -128,7 +127,7 @@ impl JoinResourceGroupBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_type = value;
+        self.input.resource_type = value;
         self
     }
     /// Wire name `ResourceId`: string. Example: `sg-bp67acfmxazb4p****`.
@@ -136,7 +135,7 @@ impl JoinResourceGroupBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_id = ::std::option::Option::Some(value.into());
+        self.input.resource_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceId`.
@@ -144,7 +143,7 @@ impl JoinResourceGroupBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_id = value;
+        self.input.resource_id = value;
         self
     }
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
@@ -152,7 +151,7 @@ impl JoinResourceGroupBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -160,7 +159,7 @@ impl JoinResourceGroupBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -168,7 +167,7 @@ impl JoinResourceGroupBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -176,33 +175,17 @@ impl JoinResourceGroupBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl JoinResourceGroupBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, JoinResourceGroupInput) {
-        (
-            self._client,
-            self._options,
-            JoinResourceGroupInput {
-                resource_type: self.resource_type,
-                resource_id: self.resource_id,
-                region_id: self.region_id,
-                resource_group_id: self.resource_group_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> JoinResourceGroupInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -211,8 +194,7 @@ impl JoinResourceGroupBuilder {
         JoinResourceGroupOutput,
         ::alibabacloud_runtime::SdkError<JoinResourceGroupError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

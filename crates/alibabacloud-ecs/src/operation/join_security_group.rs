@@ -152,38 +152,38 @@ pub enum JoinSecurityGroupError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct JoinSecurityGroupBuilder<SecurityGroupId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    security_group_id: SecurityGroupId_,
-    instance_id: ::std::option::Option<::std::string::String>,
-    network_interface_id: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: JoinSecurityGroupInput,
+    state: ::std::marker::PhantomData<(SecurityGroupId_,)>,
 }
 impl JoinSecurityGroupBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         JoinSecurityGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            security_group_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::std::option::Option::None,
-            network_interface_id: ::std::option::Option::None,
-            region_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: JoinSecurityGroupInput {
+                security_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::std::option::Option::None,
+                network_interface_id: ::std::option::Option::None,
+                region_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<SecurityGroupId_> JoinSecurityGroupBuilder<SecurityGroupId_> {
     /// Wire name `SecurityGroupId`: string, required. Example: `sg-bp67acfmxazb4p****`.
     pub fn security_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> JoinSecurityGroupBuilder<::std::string::String> {
+    ) -> JoinSecurityGroupBuilder<::alibabacloud_runtime::Set> {
+        self.input.security_group_id = value.into();
         JoinSecurityGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            security_group_id: value.into(),
-            instance_id: self.instance_id,
-            network_interface_id: self.network_interface_id,
-            region_id: self.region_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: string. Example: `i-bp67acfmxazb4p****`.
@@ -191,7 +191,7 @@ impl<SecurityGroupId_> JoinSecurityGroupBuilder<SecurityGroupId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -199,7 +199,7 @@ impl<SecurityGroupId_> JoinSecurityGroupBuilder<SecurityGroupId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `NetworkInterfaceId`: string. Example: `eni-bp13kd656hxambfe****`.
@@ -207,7 +207,7 @@ impl<SecurityGroupId_> JoinSecurityGroupBuilder<SecurityGroupId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.network_interface_id = ::std::option::Option::Some(value.into());
+        self.input.network_interface_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NetworkInterfaceId`.
@@ -215,7 +215,7 @@ impl<SecurityGroupId_> JoinSecurityGroupBuilder<SecurityGroupId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.network_interface_id = value;
+        self.input.network_interface_id = value;
         self
     }
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
@@ -223,7 +223,7 @@ impl<SecurityGroupId_> JoinSecurityGroupBuilder<SecurityGroupId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -231,41 +231,20 @@ impl<SecurityGroupId_> JoinSecurityGroupBuilder<SecurityGroupId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<SecurityGroupId_> JoinSecurityGroupBuilder<SecurityGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, JoinSecurityGroupInput)
-    where
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            JoinSecurityGroupInput {
-                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
-                    ::std::string::String,
-                >>::into_value(self.security_group_id),
-                instance_id: self.instance_id,
-                network_interface_id: self.network_interface_id,
-                region_id: self.region_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> JoinSecurityGroupInput
     where
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -275,29 +254,21 @@ impl<SecurityGroupId_> JoinSecurityGroupBuilder<SecurityGroupId_> {
         ::alibabacloud_runtime::SdkError<JoinSecurityGroupError>,
     >
     where
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`JoinSecurityGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`JoinSecurityGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SecurityGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`JoinSecurityGroup` needs its required parameter `SecurityGroupId`",
         label = "`SecurityGroupId` is not set",
         note = "set it with `.security_group_id(…)` before this call"
     )]
-    pub trait SecurityGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SecurityGroupId {}
+    impl SecurityGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `JoinSecurityGroup`. No description of our own yet: see the official API reference.

@@ -251,14 +251,10 @@ pub struct ListTagResourcesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ResourceType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    next_token: ::std::option::Option<::std::string::String>,
-    resource_type: ResourceType_,
-    resource_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    tag_filter: ::std::option::Option<::std::vec::Vec<TagFilterItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListTagResourcesInput,
+    state: ::std::marker::PhantomData<(RegionId_, ResourceType_)>,
 }
 impl ListTagResourcesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -266,32 +262,32 @@ impl ListTagResourcesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListTagResourcesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            next_token: ::std::option::Option::None,
-            resource_type: ::alibabacloud_runtime::Missing,
-            resource_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            tag_filter: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListTagResourcesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                next_token: ::std::option::Option::None,
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                tag_filter: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTagResourcesBuilder<::std::string::String, ResourceType_> {
+    ) -> ListTagResourcesBuilder<::alibabacloud_runtime::Set, ResourceType_> {
+        self.input.region_id = value.into();
         ListTagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            next_token: self.next_token,
-            resource_type: self.resource_type,
-            resource_id: self.resource_id,
-            tag: self.tag,
-            tag_filter: self.tag_filter,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
@@ -299,7 +295,7 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -307,28 +303,25 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `ResourceType`: string, required. Example: `instance`.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTagResourcesBuilder<RegionId_, ::std::string::String> {
+    ) -> ListTagResourcesBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.resource_type = value.into();
         ListTagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            next_token: self.next_token,
-            resource_type: value.into(),
-            resource_id: self.resource_id,
-            tag: self.tag,
-            tag_filter: self.tag_filter,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceId`: list of string. Example: `i-bp1j6qtvdm8w0z1o****`.
     pub fn resource_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.resource_id = ::std::option::Option::Some(value);
+        self.input.resource_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ResourceId`.
@@ -336,12 +329,12 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.resource_id = value;
+        self.input.resource_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -349,12 +342,12 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `TagFilter`: list of [`TagFilterItem`].
     pub fn tag_filter(mut self, value: ::std::vec::Vec<TagFilterItem>) -> Self {
-        self.tag_filter = ::std::option::Option::Some(value);
+        self.input.tag_filter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TagFilter`.
@@ -362,47 +355,21 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagFilterItem>>,
     ) -> Self {
-        self.tag_filter = value;
+        self.input.tag_filter = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagResourcesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ListTagResourcesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                next_token: self.next_token,
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ::std::string::String,
-                >>::into_value(self.resource_type),
-                resource_id: self.resource_id,
-                tag: self.tag,
-                tag_filter: self.tag_filter,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListTagResourcesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceType_: self::required::ResourceType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -412,45 +379,30 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         ::alibabacloud_runtime::SdkError<ListTagResourcesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceType_: self::required::ResourceType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListTagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListTagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListTagResources` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListTagResources` needs its required parameter `ResourceType`",
         label = "`ResourceType` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ListTagResources`. No description of our own yet: see the official API reference.
@@ -493,14 +445,13 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTagResourcesInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceType_: self::required::ResourceType,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -179,62 +179,45 @@ pub enum ModifyAutoProvisioningGroupError {
 pub struct ModifyAutoProvisioningGroupBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    auto_provisioning_group_id: ::std::option::Option<::std::string::String>,
-    excess_capacity_termination_policy: ::std::option::Option<::std::string::String>,
-    default_target_capacity_type: ::std::option::Option<::std::string::String>,
-    terminate_instances_with_expiration: ::std::option::Option<bool>,
-    max_spot_price: ::std::option::Option<f32>,
-    total_target_capacity: ::std::option::Option<::std::string::String>,
-    pay_as_you_go_target_capacity: ::std::option::Option<::std::string::String>,
-    spot_target_capacity: ::std::option::Option<::std::string::String>,
-    auto_provisioning_group_name: ::std::option::Option<::std::string::String>,
-    launch_template_config: ::std::option::Option<
-        ::std::vec::Vec<LaunchTemplateConfigItem>,
-    >,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyAutoProvisioningGroupInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl ModifyAutoProvisioningGroupBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyAutoProvisioningGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            auto_provisioning_group_id: ::std::option::Option::None,
-            excess_capacity_termination_policy: ::std::option::Option::None,
-            default_target_capacity_type: ::std::option::Option::None,
-            terminate_instances_with_expiration: ::std::option::Option::None,
-            max_spot_price: ::std::option::Option::None,
-            total_target_capacity: ::std::option::Option::None,
-            pay_as_you_go_target_capacity: ::std::option::Option::None,
-            spot_target_capacity: ::std::option::Option::None,
-            auto_provisioning_group_name: ::std::option::Option::None,
-            launch_template_config: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyAutoProvisioningGroupInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_provisioning_group_id: ::std::option::Option::None,
+                excess_capacity_termination_policy: ::std::option::Option::None,
+                default_target_capacity_type: ::std::option::Option::None,
+                terminate_instances_with_expiration: ::std::option::Option::None,
+                max_spot_price: ::std::option::Option::None,
+                total_target_capacity: ::std::option::Option::None,
+                pay_as_you_go_target_capacity: ::std::option::Option::None,
+                spot_target_capacity: ::std::option::Option::None,
+                auto_provisioning_group_name: ::std::option::Option::None,
+                launch_template_config: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyAutoProvisioningGroupBuilder<::std::string::String> {
+    ) -> ModifyAutoProvisioningGroupBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         ModifyAutoProvisioningGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            auto_provisioning_group_id: self.auto_provisioning_group_id,
-            excess_capacity_termination_policy: self.excess_capacity_termination_policy,
-            default_target_capacity_type: self.default_target_capacity_type,
-            terminate_instances_with_expiration: self
-                .terminate_instances_with_expiration,
-            max_spot_price: self.max_spot_price,
-            total_target_capacity: self.total_target_capacity,
-            pay_as_you_go_target_capacity: self.pay_as_you_go_target_capacity,
-            spot_target_capacity: self.spot_target_capacity,
-            auto_provisioning_group_name: self.auto_provisioning_group_name,
-            launch_template_config: self.launch_template_config,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AutoProvisioningGroupId`: string. Example: `apg-bp67acfmxazb4ph****`.
@@ -242,7 +225,9 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_provisioning_group_id = ::std::option::Option::Some(value.into());
+        self.input.auto_provisioning_group_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `AutoProvisioningGroupId`.
@@ -250,7 +235,7 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_provisioning_group_id = value;
+        self.input.auto_provisioning_group_id = value;
         self
     }
     /// Wire name `ExcessCapacityTerminationPolicy`: string. Example: `no-termination`.
@@ -258,7 +243,7 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.excess_capacity_termination_policy = ::std::option::Option::Some(
+        self.input.excess_capacity_termination_policy = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -268,7 +253,7 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.excess_capacity_termination_policy = value;
+        self.input.excess_capacity_termination_policy = value;
         self
     }
     /// Wire name `DefaultTargetCapacityType`: string. Example: `Spot`.
@@ -276,7 +261,9 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.default_target_capacity_type = ::std::option::Option::Some(value.into());
+        self.input.default_target_capacity_type = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `DefaultTargetCapacityType`.
@@ -284,12 +271,14 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.default_target_capacity_type = value;
+        self.input.default_target_capacity_type = value;
         self
     }
     /// Wire name `TerminateInstancesWithExpiration`: boolean. Example: `false`.
     pub fn terminate_instances_with_expiration(mut self, value: bool) -> Self {
-        self.terminate_instances_with_expiration = ::std::option::Option::Some(value);
+        self.input.terminate_instances_with_expiration = ::std::option::Option::Some(
+            value,
+        );
         self
     }
     /// Sets or clears `TerminateInstancesWithExpiration`.
@@ -297,17 +286,17 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.terminate_instances_with_expiration = value;
+        self.input.terminate_instances_with_expiration = value;
         self
     }
     /// Wire name `MaxSpotPrice`: number. Example: `0.5`.
     pub fn max_spot_price(mut self, value: f32) -> Self {
-        self.max_spot_price = ::std::option::Option::Some(value);
+        self.input.max_spot_price = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxSpotPrice`.
     pub fn set_max_spot_price(mut self, value: ::std::option::Option<f32>) -> Self {
-        self.max_spot_price = value;
+        self.input.max_spot_price = value;
         self
     }
     /// Wire name `TotalTargetCapacity`: string. Example: `70`.
@@ -315,7 +304,7 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.total_target_capacity = ::std::option::Option::Some(value.into());
+        self.input.total_target_capacity = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `TotalTargetCapacity`.
@@ -323,7 +312,7 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.total_target_capacity = value;
+        self.input.total_target_capacity = value;
         self
     }
     /// Wire name `PayAsYouGoTargetCapacity`: string. Example: `30`.
@@ -331,7 +320,9 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.pay_as_you_go_target_capacity = ::std::option::Option::Some(value.into());
+        self.input.pay_as_you_go_target_capacity = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `PayAsYouGoTargetCapacity`.
@@ -339,7 +330,7 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.pay_as_you_go_target_capacity = value;
+        self.input.pay_as_you_go_target_capacity = value;
         self
     }
     /// Wire name `SpotTargetCapacity`: string. Example: `30`.
@@ -347,7 +338,7 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.spot_target_capacity = ::std::option::Option::Some(value.into());
+        self.input.spot_target_capacity = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SpotTargetCapacity`.
@@ -355,7 +346,7 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.spot_target_capacity = value;
+        self.input.spot_target_capacity = value;
         self
     }
     /// Wire name `AutoProvisioningGroupName`: string. Example: `apg-test`.
@@ -363,7 +354,9 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_provisioning_group_name = ::std::option::Option::Some(value.into());
+        self.input.auto_provisioning_group_name = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `AutoProvisioningGroupName`.
@@ -371,7 +364,7 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_provisioning_group_name = value;
+        self.input.auto_provisioning_group_name = value;
         self
     }
     /// Wire name `LaunchTemplateConfig`: list of [`LaunchTemplateConfigItem`].
@@ -379,7 +372,7 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<LaunchTemplateConfigItem>,
     ) -> Self {
-        self.launch_template_config = ::std::option::Option::Some(value);
+        self.input.launch_template_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LaunchTemplateConfig`.
@@ -387,54 +380,20 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<LaunchTemplateConfigItem>>,
     ) -> Self {
-        self.launch_template_config = value;
+        self.input.launch_template_config = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyAutoProvisioningGroupInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyAutoProvisioningGroupInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                auto_provisioning_group_id: self.auto_provisioning_group_id,
-                excess_capacity_termination_policy: self
-                    .excess_capacity_termination_policy,
-                default_target_capacity_type: self.default_target_capacity_type,
-                terminate_instances_with_expiration: self
-                    .terminate_instances_with_expiration,
-                max_spot_price: self.max_spot_price,
-                total_target_capacity: self.total_target_capacity,
-                pay_as_you_go_target_capacity: self.pay_as_you_go_target_capacity,
-                spot_target_capacity: self.spot_target_capacity,
-                auto_provisioning_group_name: self.auto_provisioning_group_name,
-                launch_template_config: self.launch_template_config,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyAutoProvisioningGroupInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -444,29 +403,21 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<ModifyAutoProvisioningGroupError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyAutoProvisioningGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyAutoProvisioningGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyAutoProvisioningGroup` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyAutoProvisioningGroup`. No description of our own yet: see the official API reference.

@@ -180,18 +180,10 @@ pub struct ModifyAutoSnapshotPolicyExBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     AutoSnapshotPolicyId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    auto_snapshot_policy_id: AutoSnapshotPolicyId_,
-    auto_snapshot_policy_name: ::std::option::Option<::std::string::String>,
-    time_points: ::std::option::Option<::std::string::String>,
-    repeat_weekdays: ::std::option::Option<::std::string::String>,
-    retention_days: ::std::option::Option<i32>,
-    enable_cross_region_copy: ::std::option::Option<bool>,
-    target_copy_regions: ::std::option::Option<::std::string::String>,
-    copied_snapshots_retention_days: ::std::option::Option<i32>,
-    copy_encryption_configuration: ::std::option::Option<CopyEncryptionConfiguration>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyAutoSnapshotPolicyExInput,
+    state: ::std::marker::PhantomData<(RegionId_, AutoSnapshotPolicyId_)>,
 }
 impl ModifyAutoSnapshotPolicyExBuilder<
     ::alibabacloud_runtime::Missing,
@@ -199,18 +191,21 @@ impl ModifyAutoSnapshotPolicyExBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyAutoSnapshotPolicyExBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            auto_snapshot_policy_id: ::alibabacloud_runtime::Missing,
-            auto_snapshot_policy_name: ::std::option::Option::None,
-            time_points: ::std::option::Option::None,
-            repeat_weekdays: ::std::option::Option::None,
-            retention_days: ::std::option::Option::None,
-            enable_cross_region_copy: ::std::option::Option::None,
-            target_copy_regions: ::std::option::Option::None,
-            copied_snapshots_retention_days: ::std::option::Option::None,
-            copy_encryption_configuration: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyAutoSnapshotPolicyExInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_snapshot_policy_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_snapshot_policy_name: ::std::option::Option::None,
+                time_points: ::std::option::Option::None,
+                repeat_weekdays: ::std::option::Option::None,
+                retention_days: ::std::option::Option::None,
+                enable_cross_region_copy: ::std::option::Option::None,
+                target_copy_regions: ::std::option::Option::None,
+                copied_snapshots_retention_days: ::std::option::Option::None,
+                copy_encryption_configuration: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -220,45 +215,31 @@ impl<
 > ModifyAutoSnapshotPolicyExBuilder<RegionId_, AutoSnapshotPolicyId_> {
     /// Wire name `regionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyAutoSnapshotPolicyExBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         AutoSnapshotPolicyId_,
     > {
+        self.input.region_id = value.into();
         ModifyAutoSnapshotPolicyExBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            auto_snapshot_policy_id: self.auto_snapshot_policy_id,
-            auto_snapshot_policy_name: self.auto_snapshot_policy_name,
-            time_points: self.time_points,
-            repeat_weekdays: self.repeat_weekdays,
-            retention_days: self.retention_days,
-            enable_cross_region_copy: self.enable_cross_region_copy,
-            target_copy_regions: self.target_copy_regions,
-            copied_snapshots_retention_days: self.copied_snapshots_retention_days,
-            copy_encryption_configuration: self.copy_encryption_configuration,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `autoSnapshotPolicyId`: string, required. Example: `sp-bp12m37ccmxvbmi5****`.
     pub fn auto_snapshot_policy_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyAutoSnapshotPolicyExBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyAutoSnapshotPolicyExBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.auto_snapshot_policy_id = value.into();
         ModifyAutoSnapshotPolicyExBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            auto_snapshot_policy_id: value.into(),
-            auto_snapshot_policy_name: self.auto_snapshot_policy_name,
-            time_points: self.time_points,
-            repeat_weekdays: self.repeat_weekdays,
-            retention_days: self.retention_days,
-            enable_cross_region_copy: self.enable_cross_region_copy,
-            target_copy_regions: self.target_copy_regions,
-            copied_snapshots_retention_days: self.copied_snapshots_retention_days,
-            copy_encryption_configuration: self.copy_encryption_configuration,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `autoSnapshotPolicyName`: string. Example: `SPTestName`.
@@ -266,7 +247,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_snapshot_policy_name = ::std::option::Option::Some(value.into());
+        self.input.auto_snapshot_policy_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `autoSnapshotPolicyName`.
@@ -274,7 +255,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_snapshot_policy_name = value;
+        self.input.auto_snapshot_policy_name = value;
         self
     }
     /// Wire name `timePoints`: string. Example: `["0", "1"]`.
@@ -282,7 +263,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.time_points = ::std::option::Option::Some(value.into());
+        self.input.time_points = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `timePoints`.
@@ -290,7 +271,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.time_points = value;
+        self.input.time_points = value;
         self
     }
     /// Wire name `repeatWeekdays`: string. Example: `["1", "7"]`.
@@ -298,7 +279,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.repeat_weekdays = ::std::option::Option::Some(value.into());
+        self.input.repeat_weekdays = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `repeatWeekdays`.
@@ -306,22 +287,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.repeat_weekdays = value;
+        self.input.repeat_weekdays = value;
         self
     }
     /// Wire name `retentionDays`: 32-bit integer. Example: `30`.
     pub fn retention_days(mut self, value: i32) -> Self {
-        self.retention_days = ::std::option::Option::Some(value);
+        self.input.retention_days = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `retentionDays`.
     pub fn set_retention_days(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.retention_days = value;
+        self.input.retention_days = value;
         self
     }
     /// Wire name `EnableCrossRegionCopy`: boolean. Example: `false`.
     pub fn enable_cross_region_copy(mut self, value: bool) -> Self {
-        self.enable_cross_region_copy = ::std::option::Option::Some(value);
+        self.input.enable_cross_region_copy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableCrossRegionCopy`.
@@ -329,7 +310,7 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.enable_cross_region_copy = value;
+        self.input.enable_cross_region_copy = value;
         self
     }
     /// Wire name `TargetCopyRegions`: string. Example: `["cn-hangzhou"]`.
@@ -337,7 +318,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.target_copy_regions = ::std::option::Option::Some(value.into());
+        self.input.target_copy_regions = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `TargetCopyRegions`.
@@ -345,12 +326,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.target_copy_regions = value;
+        self.input.target_copy_regions = value;
         self
     }
     /// Wire name `CopiedSnapshotsRetentionDays`: 32-bit integer. Example: `30`.
     pub fn copied_snapshots_retention_days(mut self, value: i32) -> Self {
-        self.copied_snapshots_retention_days = ::std::option::Option::Some(value);
+        self.input.copied_snapshots_retention_days = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CopiedSnapshotsRetentionDays`.
@@ -358,7 +339,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.copied_snapshots_retention_days = value;
+        self.input.copied_snapshots_retention_days = value;
         self
     }
     /// Wire name `CopyEncryptionConfiguration`: [`CopyEncryptionConfiguration`].
@@ -366,7 +347,7 @@ impl<
         mut self,
         value: CopyEncryptionConfiguration,
     ) -> Self {
-        self.copy_encryption_configuration = ::std::option::Option::Some(value);
+        self.input.copy_encryption_configuration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CopyEncryptionConfiguration`.
@@ -374,62 +355,21 @@ impl<
         mut self,
         value: ::std::option::Option<CopyEncryptionConfiguration>,
     ) -> Self {
-        self.copy_encryption_configuration = value;
+        self.input.copy_encryption_configuration = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    AutoSnapshotPolicyId_,
-> ModifyAutoSnapshotPolicyExBuilder<RegionId_, AutoSnapshotPolicyId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyAutoSnapshotPolicyExInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyAutoSnapshotPolicyExInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                auto_snapshot_policy_id: <AutoSnapshotPolicyId_ as self::required::AutoSnapshotPolicyId<
-                    ::std::string::String,
-                >>::into_value(self.auto_snapshot_policy_id),
-                auto_snapshot_policy_name: self.auto_snapshot_policy_name,
-                time_points: self.time_points,
-                repeat_weekdays: self.repeat_weekdays,
-                retention_days: self.retention_days,
-                enable_cross_region_copy: self.enable_cross_region_copy,
-                target_copy_regions: self.target_copy_regions,
-                copied_snapshots_retention_days: self.copied_snapshots_retention_days,
-                copy_encryption_configuration: self.copy_encryption_configuration,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyAutoSnapshotPolicyExInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -439,48 +379,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyAutoSnapshotPolicyExError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        AutoSnapshotPolicyId_: self::required::AutoSnapshotPolicyId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyAutoSnapshotPolicyExBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyAutoSnapshotPolicyExBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `regionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `regionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyAutoSnapshotPolicyEx` needs its required parameter `regionId`",
         label = "`regionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `autoSnapshotPolicyId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `autoSnapshotPolicyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyAutoSnapshotPolicyEx` needs its required parameter `autoSnapshotPolicyId`",
         label = "`autoSnapshotPolicyId` is not set",
         note = "set it with `.auto_snapshot_policy_id(…)` before this call"
     )]
-    pub trait AutoSnapshotPolicyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AutoSnapshotPolicyId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AutoSnapshotPolicyId {}
+    impl AutoSnapshotPolicyId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyAutoSnapshotPolicyEx`. No description of our own yet: see the official API reference.

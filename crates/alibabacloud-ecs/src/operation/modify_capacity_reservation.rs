@@ -144,17 +144,10 @@ pub struct ModifyCapacityReservationBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     PrivatePoolOptionsId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    private_pool_options_id: PrivatePoolOptionsId_,
-    private_pool_options_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    start_time: ::std::option::Option<::std::string::String>,
-    end_time: ::std::option::Option<::std::string::String>,
-    end_time_type: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    instance_amount: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyCapacityReservationInput,
+    state: ::std::marker::PhantomData<(RegionId_, PrivatePoolOptionsId_)>,
 }
 impl ModifyCapacityReservationBuilder<
     ::alibabacloud_runtime::Missing,
@@ -162,17 +155,20 @@ impl ModifyCapacityReservationBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyCapacityReservationBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            private_pool_options_id: ::alibabacloud_runtime::Missing,
-            private_pool_options_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
-            end_time: ::std::option::Option::None,
-            end_time_type: ::std::option::Option::None,
-            platform: ::std::option::Option::None,
-            instance_amount: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyCapacityReservationInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                private_pool_options_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                private_pool_options_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+                end_time: ::std::option::Option::None,
+                end_time_type: ::std::option::Option::None,
+                platform: ::std::option::Option::None,
+                instance_amount: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -182,40 +178,31 @@ impl<
 > ModifyCapacityReservationBuilder<RegionId_, PrivatePoolOptionsId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyCapacityReservationBuilder<::std::string::String, PrivatePoolOptionsId_> {
+    ) -> ModifyCapacityReservationBuilder<
+        ::alibabacloud_runtime::Set,
+        PrivatePoolOptionsId_,
+    > {
+        self.input.region_id = value.into();
         ModifyCapacityReservationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            private_pool_options_id: self.private_pool_options_id,
-            private_pool_options_name: self.private_pool_options_name,
-            description: self.description,
-            start_time: self.start_time,
-            end_time: self.end_time,
-            end_time_type: self.end_time_type,
-            platform: self.platform,
-            instance_amount: self.instance_amount,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrivatePoolOptions.Id`: string, required. Example: `crp-bp67acfmxazb4****`.
     pub fn private_pool_options_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyCapacityReservationBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyCapacityReservationBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.private_pool_options_id = value.into();
         ModifyCapacityReservationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            private_pool_options_id: value.into(),
-            private_pool_options_name: self.private_pool_options_name,
-            description: self.description,
-            start_time: self.start_time,
-            end_time: self.end_time,
-            end_time_type: self.end_time_type,
-            platform: self.platform,
-            instance_amount: self.instance_amount,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrivatePoolOptions.Name`: string. Example: `eapTestName`.
@@ -223,7 +210,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_name = ::std::option::Option::Some(value.into());
+        self.input.private_pool_options_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivatePoolOptions.Name`.
@@ -231,7 +218,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_name = value;
+        self.input.private_pool_options_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -239,7 +226,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -247,7 +234,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `StartTime`: string. Example: `Now`.
@@ -255,7 +242,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.input.start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
@@ -263,7 +250,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.start_time = value;
+        self.input.start_time = value;
         self
     }
     /// Wire name `EndTime`: string. Example: `2021-10-30T06:32:00Z`.
@@ -271,7 +258,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.end_time = ::std::option::Option::Some(value.into());
+        self.input.end_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EndTime`.
@@ -279,7 +266,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.end_time = value;
+        self.input.end_time = value;
         self
     }
     /// Wire name `EndTimeType`: string. Example: `Unlimited`.
@@ -287,7 +274,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.end_time_type = ::std::option::Option::Some(value.into());
+        self.input.end_time_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EndTimeType`.
@@ -295,7 +282,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.end_time_type = value;
+        self.input.end_time_type = value;
         self
     }
     /// Wire name `Platform`: string. Example: `Linux`.
@@ -303,7 +290,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform = ::std::option::Option::Some(value.into());
+        self.input.platform = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Platform`.
@@ -311,71 +298,31 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.platform = value;
+        self.input.platform = value;
         self
     }
     /// Wire name `InstanceAmount`: 32-bit integer. Example: `100`.
     pub fn instance_amount(mut self, value: i32) -> Self {
-        self.instance_amount = ::std::option::Option::Some(value);
+        self.input.instance_amount = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceAmount`.
     pub fn set_instance_amount(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.instance_amount = value;
+        self.input.instance_amount = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    PrivatePoolOptionsId_,
-> ModifyCapacityReservationBuilder<RegionId_, PrivatePoolOptionsId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyCapacityReservationInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyCapacityReservationInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                private_pool_options_id: <PrivatePoolOptionsId_ as self::required::PrivatePoolOptionsId<
-                    ::std::string::String,
-                >>::into_value(self.private_pool_options_id),
-                private_pool_options_name: self.private_pool_options_name,
-                description: self.description,
-                start_time: self.start_time,
-                end_time: self.end_time,
-                end_time_type: self.end_time_type,
-                platform: self.platform,
-                instance_amount: self.instance_amount,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyCapacityReservationInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -385,48 +332,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyCapacityReservationError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyCapacityReservationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyCapacityReservationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyCapacityReservation` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyCapacityReservation` needs its required parameter `PrivatePoolOptions.Id`",
         label = "`PrivatePoolOptions.Id` is not set",
         note = "set it with `.private_pool_options_id(…)` before this call"
     )]
-    pub trait PrivatePoolOptionsId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PrivatePoolOptionsId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PrivatePoolOptionsId {}
+    impl PrivatePoolOptionsId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyCapacityReservation`. No description of our own yet: see the official API reference.

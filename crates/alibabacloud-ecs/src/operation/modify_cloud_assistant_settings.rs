@@ -260,14 +260,10 @@ pub struct ModifyCloudAssistantSettingsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     SettingType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    setting_type: SettingType_,
-    oss_delivery_config: ::std::option::Option<OssDeliveryConfig>,
-    sls_delivery_config: ::std::option::Option<SlsDeliveryConfig>,
-    agent_upgrade_config: ::std::option::Option<AgentUpgradeConfig>,
-    session_manager_config: ::std::option::Option<SessionManagerConfig>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyCloudAssistantSettingsInput,
+    state: ::std::marker::PhantomData<(RegionId_, SettingType_)>,
 }
 impl ModifyCloudAssistantSettingsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -275,14 +271,17 @@ impl ModifyCloudAssistantSettingsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyCloudAssistantSettingsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            setting_type: ::alibabacloud_runtime::Missing,
-            oss_delivery_config: ::std::option::Option::None,
-            sls_delivery_config: ::std::option::Option::None,
-            agent_upgrade_config: ::std::option::Option::None,
-            session_manager_config: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyCloudAssistantSettingsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                setting_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                oss_delivery_config: ::std::option::Option::None,
+                sls_delivery_config: ::std::option::Option::None,
+                agent_upgrade_config: ::std::option::Option::None,
+                session_manager_config: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -292,39 +291,33 @@ impl<
 > ModifyCloudAssistantSettingsBuilder<RegionId_, SettingType_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyCloudAssistantSettingsBuilder<::std::string::String, SettingType_> {
+    ) -> ModifyCloudAssistantSettingsBuilder<::alibabacloud_runtime::Set, SettingType_> {
+        self.input.region_id = value.into();
         ModifyCloudAssistantSettingsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            setting_type: self.setting_type,
-            oss_delivery_config: self.oss_delivery_config,
-            sls_delivery_config: self.sls_delivery_config,
-            agent_upgrade_config: self.agent_upgrade_config,
-            session_manager_config: self.session_manager_config,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SettingType`: string, required. Example: `SessionManagerDelivery`.
     pub fn setting_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyCloudAssistantSettingsBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyCloudAssistantSettingsBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.setting_type = value.into();
         ModifyCloudAssistantSettingsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            setting_type: value.into(),
-            oss_delivery_config: self.oss_delivery_config,
-            sls_delivery_config: self.sls_delivery_config,
-            agent_upgrade_config: self.agent_upgrade_config,
-            session_manager_config: self.session_manager_config,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `OssDeliveryConfig`: [`OssDeliveryConfig`], sent as one JSON string.
     pub fn oss_delivery_config(mut self, value: OssDeliveryConfig) -> Self {
-        self.oss_delivery_config = ::std::option::Option::Some(value);
+        self.input.oss_delivery_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `OssDeliveryConfig`.
@@ -332,12 +325,12 @@ impl<
         mut self,
         value: ::std::option::Option<OssDeliveryConfig>,
     ) -> Self {
-        self.oss_delivery_config = value;
+        self.input.oss_delivery_config = value;
         self
     }
     /// Wire name `SlsDeliveryConfig`: [`SlsDeliveryConfig`], sent as one JSON string.
     pub fn sls_delivery_config(mut self, value: SlsDeliveryConfig) -> Self {
-        self.sls_delivery_config = ::std::option::Option::Some(value);
+        self.input.sls_delivery_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SlsDeliveryConfig`.
@@ -345,12 +338,12 @@ impl<
         mut self,
         value: ::std::option::Option<SlsDeliveryConfig>,
     ) -> Self {
-        self.sls_delivery_config = value;
+        self.input.sls_delivery_config = value;
         self
     }
     /// Wire name `AgentUpgradeConfig`: [`AgentUpgradeConfig`], sent as one JSON string.
     pub fn agent_upgrade_config(mut self, value: AgentUpgradeConfig) -> Self {
-        self.agent_upgrade_config = ::std::option::Option::Some(value);
+        self.input.agent_upgrade_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AgentUpgradeConfig`.
@@ -358,12 +351,12 @@ impl<
         mut self,
         value: ::std::option::Option<AgentUpgradeConfig>,
     ) -> Self {
-        self.agent_upgrade_config = value;
+        self.input.agent_upgrade_config = value;
         self
     }
     /// Wire name `SessionManagerConfig`: [`SessionManagerConfig`], sent as one JSON string.
     pub fn session_manager_config(mut self, value: SessionManagerConfig) -> Self {
-        self.session_manager_config = ::std::option::Option::Some(value);
+        self.input.session_manager_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SessionManagerConfig`.
@@ -371,54 +364,21 @@ impl<
         mut self,
         value: ::std::option::Option<SessionManagerConfig>,
     ) -> Self {
-        self.session_manager_config = value;
+        self.input.session_manager_config = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    SettingType_,
-> ModifyCloudAssistantSettingsBuilder<RegionId_, SettingType_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyCloudAssistantSettingsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SettingType_: self::required::SettingType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyCloudAssistantSettingsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                setting_type: <SettingType_ as self::required::SettingType<
-                    ::std::string::String,
-                >>::into_value(self.setting_type),
-                oss_delivery_config: self.oss_delivery_config,
-                sls_delivery_config: self.sls_delivery_config,
-                agent_upgrade_config: self.agent_upgrade_config,
-                session_manager_config: self.session_manager_config,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyCloudAssistantSettingsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SettingType_: self::required::SettingType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SettingType_: self::required::SettingType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -428,45 +388,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyCloudAssistantSettingsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SettingType_: self::required::SettingType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SettingType_: self::required::SettingType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyCloudAssistantSettingsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyCloudAssistantSettingsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyCloudAssistantSettings` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SettingType` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SettingType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyCloudAssistantSettings` needs its required parameter `SettingType`",
         label = "`SettingType` is not set",
         note = "set it with `.setting_type(…)` before this call"
     )]
-    pub trait SettingType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SettingType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SettingType {}
+    impl SettingType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyCloudAssistantSettings`. No description of our own yet: see the official API reference.

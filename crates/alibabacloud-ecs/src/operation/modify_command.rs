@@ -127,16 +127,10 @@ pub struct ModifyCommandBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     CommandId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    command_id: CommandId_,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    command_content: ::std::option::Option<::std::string::String>,
-    working_dir: ::std::option::Option<::std::string::String>,
-    timeout: ::std::option::Option<i64>,
-    launcher: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyCommandInput,
+    state: ::std::marker::PhantomData<(RegionId_, CommandId_)>,
 }
 impl ModifyCommandBuilder<
     ::alibabacloud_runtime::Missing,
@@ -144,54 +138,47 @@ impl ModifyCommandBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyCommandBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            command_id: ::alibabacloud_runtime::Missing,
-            name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            command_content: ::std::option::Option::None,
-            working_dir: ::std::option::Option::None,
-            timeout: ::std::option::Option::None,
-            launcher: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyCommandInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                command_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                command_content: ::std::option::Option::None,
+                working_dir: ::std::option::Option::None,
+                timeout: ::std::option::Option::None,
+                launcher: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyCommandBuilder<::std::string::String, CommandId_> {
+    ) -> ModifyCommandBuilder<::alibabacloud_runtime::Set, CommandId_> {
+        self.input.region_id = value.into();
         ModifyCommandBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            command_id: self.command_id,
-            name: self.name,
-            description: self.description,
-            command_content: self.command_content,
-            working_dir: self.working_dir,
-            timeout: self.timeout,
-            launcher: self.launcher,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CommandId`: string, required. Example: `c-hz01272yr52****`.
     pub fn command_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyCommandBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyCommandBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.command_id = value.into();
         ModifyCommandBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            command_id: value.into(),
-            name: self.name,
-            description: self.description,
-            command_content: self.command_content,
-            working_dir: self.working_dir,
-            timeout: self.timeout,
-            launcher: self.launcher,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Name`: string. Example: `test-CommandName`.
@@ -199,7 +186,7 @@ impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -207,7 +194,7 @@ impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -215,7 +202,7 @@ impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -223,7 +210,7 @@ impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `CommandContent`: string. Example: `echo`.
@@ -231,7 +218,7 @@ impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.command_content = ::std::option::Option::Some(value.into());
+        self.input.command_content = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CommandContent`.
@@ -239,7 +226,7 @@ impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.command_content = value;
+        self.input.command_content = value;
         self
     }
     /// Wire name `WorkingDir`: string. Example: `/home/`.
@@ -247,7 +234,7 @@ impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.working_dir = ::std::option::Option::Some(value.into());
+        self.input.working_dir = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `WorkingDir`.
@@ -255,17 +242,17 @@ impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.working_dir = value;
+        self.input.working_dir = value;
         self
     }
     /// Wire name `Timeout`: 64-bit integer. Example: `120`.
     pub fn timeout(mut self, value: i64) -> Self {
-        self.timeout = ::std::option::Option::Some(value);
+        self.input.timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Timeout`.
     pub fn set_timeout(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.timeout = value;
+        self.input.timeout = value;
         self
     }
     /// Wire name `Launcher`: string. Example: `python3 -u {{ACS::ScriptFileName|Ext(".py")}}\n`.
@@ -273,7 +260,7 @@ impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launcher = ::std::option::Option::Some(value.into());
+        self.input.launcher = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Launcher`.
@@ -281,49 +268,21 @@ impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launcher = value;
+        self.input.launcher = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyCommandInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CommandId_: self::required::CommandId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyCommandInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                command_id: <CommandId_ as self::required::CommandId<
-                    ::std::string::String,
-                >>::into_value(self.command_id),
-                name: self.name,
-                description: self.description,
-                command_content: self.command_content,
-                working_dir: self.working_dir,
-                timeout: self.timeout,
-                launcher: self.launcher,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyCommandInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CommandId_: self::required::CommandId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        CommandId_: self::required::CommandId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -333,45 +292,30 @@ impl<RegionId_, CommandId_> ModifyCommandBuilder<RegionId_, CommandId_> {
         ::alibabacloud_runtime::SdkError<ModifyCommandError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CommandId_: self::required::CommandId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        CommandId_: self::required::CommandId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyCommandBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyCommandBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyCommand` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CommandId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CommandId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyCommand` needs its required parameter `CommandId`",
         label = "`CommandId` is not set",
         note = "set it with `.command_id(…)` before this call"
     )]
-    pub trait CommandId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CommandId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait CommandId {}
+    impl CommandId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyCommand`. No description of our own yet: see the official API reference.

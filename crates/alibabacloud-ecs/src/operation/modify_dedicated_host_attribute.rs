@@ -136,18 +136,10 @@ pub struct ModifyDedicatedHostAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     DedicatedHostId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    dedicated_host_id: DedicatedHostId_,
-    dedicated_host_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    action_on_maintenance: ::std::option::Option<::std::string::String>,
-    network_attributes_slb_udp_timeout: ::std::option::Option<i32>,
-    network_attributes_udp_timeout: ::std::option::Option<i32>,
-    auto_placement: ::std::option::Option<::std::string::String>,
-    dedicated_host_cluster_id: ::std::option::Option<::std::string::String>,
-    cpu_over_commit_ratio: ::std::option::Option<f32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyDedicatedHostAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, DedicatedHostId_)>,
 }
 impl ModifyDedicatedHostAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -155,18 +147,21 @@ impl ModifyDedicatedHostAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyDedicatedHostAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            dedicated_host_id: ::alibabacloud_runtime::Missing,
-            dedicated_host_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            action_on_maintenance: ::std::option::Option::None,
-            network_attributes_slb_udp_timeout: ::std::option::Option::None,
-            network_attributes_udp_timeout: ::std::option::Option::None,
-            auto_placement: ::std::option::Option::None,
-            dedicated_host_cluster_id: ::std::option::Option::None,
-            cpu_over_commit_ratio: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyDedicatedHostAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dedicated_host_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dedicated_host_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                action_on_maintenance: ::std::option::Option::None,
+                network_attributes_slb_udp_timeout: ::std::option::Option::None,
+                network_attributes_udp_timeout: ::std::option::Option::None,
+                auto_placement: ::std::option::Option::None,
+                dedicated_host_cluster_id: ::std::option::Option::None,
+                cpu_over_commit_ratio: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -176,42 +171,31 @@ impl<
 > ModifyDedicatedHostAttributeBuilder<RegionId_, DedicatedHostId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDedicatedHostAttributeBuilder<::std::string::String, DedicatedHostId_> {
+    ) -> ModifyDedicatedHostAttributeBuilder<
+        ::alibabacloud_runtime::Set,
+        DedicatedHostId_,
+    > {
+        self.input.region_id = value.into();
         ModifyDedicatedHostAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            dedicated_host_id: self.dedicated_host_id,
-            dedicated_host_name: self.dedicated_host_name,
-            description: self.description,
-            action_on_maintenance: self.action_on_maintenance,
-            network_attributes_slb_udp_timeout: self.network_attributes_slb_udp_timeout,
-            network_attributes_udp_timeout: self.network_attributes_udp_timeout,
-            auto_placement: self.auto_placement,
-            dedicated_host_cluster_id: self.dedicated_host_cluster_id,
-            cpu_over_commit_ratio: self.cpu_over_commit_ratio,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DedicatedHostId`: string, required. Example: `dh-bp165p6xk2tlw61e****`.
     pub fn dedicated_host_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDedicatedHostAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyDedicatedHostAttributeBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.dedicated_host_id = value.into();
         ModifyDedicatedHostAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            dedicated_host_id: value.into(),
-            dedicated_host_name: self.dedicated_host_name,
-            description: self.description,
-            action_on_maintenance: self.action_on_maintenance,
-            network_attributes_slb_udp_timeout: self.network_attributes_slb_udp_timeout,
-            network_attributes_udp_timeout: self.network_attributes_udp_timeout,
-            auto_placement: self.auto_placement,
-            dedicated_host_cluster_id: self.dedicated_host_cluster_id,
-            cpu_over_commit_ratio: self.cpu_over_commit_ratio,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DedicatedHostName`: string. Example: `testDedicatedHostName`.
@@ -219,7 +203,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_name = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostName`.
@@ -227,7 +211,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_name = value;
+        self.input.dedicated_host_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -235,7 +219,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -243,7 +227,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `ActionOnMaintenance`: string. Example: `Migrate`.
@@ -251,7 +235,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.action_on_maintenance = ::std::option::Option::Some(value.into());
+        self.input.action_on_maintenance = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ActionOnMaintenance`.
@@ -259,12 +243,14 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.action_on_maintenance = value;
+        self.input.action_on_maintenance = value;
         self
     }
     /// Wire name `NetworkAttributes.SlbUdpTimeout`: 32-bit integer. Example: `60`.
     pub fn network_attributes_slb_udp_timeout(mut self, value: i32) -> Self {
-        self.network_attributes_slb_udp_timeout = ::std::option::Option::Some(value);
+        self.input.network_attributes_slb_udp_timeout = ::std::option::Option::Some(
+            value,
+        );
         self
     }
     /// Sets or clears `NetworkAttributes.SlbUdpTimeout`.
@@ -272,12 +258,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.network_attributes_slb_udp_timeout = value;
+        self.input.network_attributes_slb_udp_timeout = value;
         self
     }
     /// Wire name `NetworkAttributes.UdpTimeout`: 32-bit integer. Example: `60`.
     pub fn network_attributes_udp_timeout(mut self, value: i32) -> Self {
-        self.network_attributes_udp_timeout = ::std::option::Option::Some(value);
+        self.input.network_attributes_udp_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NetworkAttributes.UdpTimeout`.
@@ -285,7 +271,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.network_attributes_udp_timeout = value;
+        self.input.network_attributes_udp_timeout = value;
         self
     }
     /// Wire name `AutoPlacement`: string. Example: `on`.
@@ -293,7 +279,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_placement = ::std::option::Option::Some(value.into());
+        self.input.auto_placement = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AutoPlacement`.
@@ -301,7 +287,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_placement = value;
+        self.input.auto_placement = value;
         self
     }
     /// Wire name `DedicatedHostClusterId`: string. Example: `dc-bp165p6xk2tlw61e****`.
@@ -309,7 +295,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_id = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostClusterId`.
@@ -317,12 +303,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_id = value;
+        self.input.dedicated_host_cluster_id = value;
         self
     }
     /// Wire name `CpuOverCommitRatio`: number. Example: `1`.
     pub fn cpu_over_commit_ratio(mut self, value: f32) -> Self {
-        self.cpu_over_commit_ratio = ::std::option::Option::Some(value);
+        self.input.cpu_over_commit_ratio = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CpuOverCommitRatio`.
@@ -330,59 +316,21 @@ impl<
         mut self,
         value: ::std::option::Option<f32>,
     ) -> Self {
-        self.cpu_over_commit_ratio = value;
+        self.input.cpu_over_commit_ratio = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    DedicatedHostId_,
-> ModifyDedicatedHostAttributeBuilder<RegionId_, DedicatedHostId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyDedicatedHostAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyDedicatedHostAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                dedicated_host_id: <DedicatedHostId_ as self::required::DedicatedHostId<
-                    ::std::string::String,
-                >>::into_value(self.dedicated_host_id),
-                dedicated_host_name: self.dedicated_host_name,
-                description: self.description,
-                action_on_maintenance: self.action_on_maintenance,
-                network_attributes_slb_udp_timeout: self
-                    .network_attributes_slb_udp_timeout,
-                network_attributes_udp_timeout: self.network_attributes_udp_timeout,
-                auto_placement: self.auto_placement,
-                dedicated_host_cluster_id: self.dedicated_host_cluster_id,
-                cpu_over_commit_ratio: self.cpu_over_commit_ratio,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyDedicatedHostAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DedicatedHostId_: self::required::DedicatedHostId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -392,45 +340,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyDedicatedHostAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DedicatedHostId_: self::required::DedicatedHostId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyDedicatedHostAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyDedicatedHostAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDedicatedHostAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DedicatedHostId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DedicatedHostId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDedicatedHostAttribute` needs its required parameter `DedicatedHostId`",
         label = "`DedicatedHostId` is not set",
         note = "set it with `.dedicated_host_id(…)` before this call"
     )]
-    pub trait DedicatedHostId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DedicatedHostId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DedicatedHostId {}
+    impl DedicatedHostId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyDedicatedHostAttribute`. No description of our own yet: see the official API reference.

@@ -88,11 +88,10 @@ pub struct ModifyDedicatedHostAutoReleaseTimeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     DedicatedHostId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    dedicated_host_id: DedicatedHostId_,
-    auto_release_time: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyDedicatedHostAutoReleaseTimeInput,
+    state: ::std::marker::PhantomData<(RegionId_, DedicatedHostId_)>,
 }
 impl ModifyDedicatedHostAutoReleaseTimeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -100,11 +99,14 @@ impl ModifyDedicatedHostAutoReleaseTimeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyDedicatedHostAutoReleaseTimeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            dedicated_host_id: ::alibabacloud_runtime::Missing,
-            auto_release_time: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyDedicatedHostAutoReleaseTimeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dedicated_host_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_release_time: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -114,31 +116,34 @@ impl<
 > ModifyDedicatedHostAutoReleaseTimeBuilder<RegionId_, DedicatedHostId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyDedicatedHostAutoReleaseTimeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         DedicatedHostId_,
     > {
+        self.input.region_id = value.into();
         ModifyDedicatedHostAutoReleaseTimeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            dedicated_host_id: self.dedicated_host_id,
-            auto_release_time: self.auto_release_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DedicatedHostId`: string, required. Example: `dh-bp165p6xk2tlw61e****`.
     pub fn dedicated_host_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDedicatedHostAutoReleaseTimeBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyDedicatedHostAutoReleaseTimeBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.dedicated_host_id = value.into();
         ModifyDedicatedHostAutoReleaseTimeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            dedicated_host_id: value.into(),
-            auto_release_time: self.auto_release_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AutoReleaseTime`: string. Example: `2019-06-04T13:35:00Z`.
@@ -146,7 +151,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_release_time = ::std::option::Option::Some(value.into());
+        self.input.auto_release_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AutoReleaseTime`.
@@ -154,51 +159,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_release_time = value;
+        self.input.auto_release_time = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    DedicatedHostId_,
-> ModifyDedicatedHostAutoReleaseTimeBuilder<RegionId_, DedicatedHostId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyDedicatedHostAutoReleaseTimeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyDedicatedHostAutoReleaseTimeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                dedicated_host_id: <DedicatedHostId_ as self::required::DedicatedHostId<
-                    ::std::string::String,
-                >>::into_value(self.dedicated_host_id),
-                auto_release_time: self.auto_release_time,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyDedicatedHostAutoReleaseTimeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DedicatedHostId_: self::required::DedicatedHostId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -208,45 +183,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyDedicatedHostAutoReleaseTimeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DedicatedHostId_: self::required::DedicatedHostId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyDedicatedHostAutoReleaseTimeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyDedicatedHostAutoReleaseTimeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDedicatedHostAutoReleaseTime` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DedicatedHostId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DedicatedHostId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDedicatedHostAutoReleaseTime` needs its required parameter `DedicatedHostId`",
         label = "`DedicatedHostId` is not set",
         note = "set it with `.dedicated_host_id(…)` before this call"
     )]
-    pub trait DedicatedHostId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DedicatedHostId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DedicatedHostId {}
+    impl DedicatedHostId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyDedicatedHostAutoReleaseTime`. No description of our own yet: see the official API reference.

@@ -111,15 +111,10 @@ pub struct ModifyDedicatedHostAutoRenewAttributeBuilder<
     DedicatedHostIds_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    dedicated_host_ids: DedicatedHostIds_,
-    region_id: RegionId_,
-    duration: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    auto_renew: ::std::option::Option<bool>,
-    renewal_status: ::std::option::Option<::std::string::String>,
-    auto_renew_with_ecs: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyDedicatedHostAutoRenewAttributeInput,
+    state: ::std::marker::PhantomData<(DedicatedHostIds_, RegionId_)>,
 }
 impl ModifyDedicatedHostAutoRenewAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -127,15 +122,18 @@ impl ModifyDedicatedHostAutoRenewAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyDedicatedHostAutoRenewAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            dedicated_host_ids: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
-            duration: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            auto_renew: ::std::option::Option::None,
-            renewal_status: ::std::option::Option::None,
-            auto_renew_with_ecs: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyDedicatedHostAutoRenewAttributeInput {
+                dedicated_host_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                duration: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                auto_renew: ::std::option::Option::None,
+                renewal_status: ::std::option::Option::None,
+                auto_renew_with_ecs: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -145,49 +143,44 @@ impl<
 > ModifyDedicatedHostAutoRenewAttributeBuilder<DedicatedHostIds_, RegionId_> {
     /// Wire name `DedicatedHostIds`: string, required. Example: `dh-bp165p6xk2tlw61e****`.
     pub fn dedicated_host_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDedicatedHostAutoRenewAttributeBuilder<::std::string::String, RegionId_> {
+    ) -> ModifyDedicatedHostAutoRenewAttributeBuilder<
+        ::alibabacloud_runtime::Set,
+        RegionId_,
+    > {
+        self.input.dedicated_host_ids = value.into();
         ModifyDedicatedHostAutoRenewAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            dedicated_host_ids: value.into(),
-            region_id: self.region_id,
-            duration: self.duration,
-            period_unit: self.period_unit,
-            auto_renew: self.auto_renew,
-            renewal_status: self.renewal_status,
-            auto_renew_with_ecs: self.auto_renew_with_ecs,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyDedicatedHostAutoRenewAttributeBuilder<
         DedicatedHostIds_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.region_id = value.into();
         ModifyDedicatedHostAutoRenewAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            dedicated_host_ids: self.dedicated_host_ids,
-            region_id: value.into(),
-            duration: self.duration,
-            period_unit: self.period_unit,
-            auto_renew: self.auto_renew,
-            renewal_status: self.renewal_status,
-            auto_renew_with_ecs: self.auto_renew_with_ecs,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Duration`: 32-bit integer. Example: `1`.
     pub fn duration(mut self, value: i32) -> Self {
-        self.duration = ::std::option::Option::Some(value);
+        self.input.duration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Duration`.
     pub fn set_duration(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.duration = value;
+        self.input.duration = value;
         self
     }
     /// Wire name `PeriodUnit`: string. Example: `Month`.
@@ -195,7 +188,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -203,17 +196,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `AutoRenew`: boolean. Example: `false`.
     pub fn auto_renew(mut self, value: bool) -> Self {
-        self.auto_renew = ::std::option::Option::Some(value);
+        self.input.auto_renew = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenew`.
     pub fn set_auto_renew(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_renew = value;
+        self.input.auto_renew = value;
         self
     }
     /// Wire name `RenewalStatus`: string. Example: `Normal`.
@@ -221,7 +214,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.renewal_status = ::std::option::Option::Some(value.into());
+        self.input.renewal_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RenewalStatus`.
@@ -229,7 +222,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.renewal_status = value;
+        self.input.renewal_status = value;
         self
     }
     /// Wire name `AutoRenewWithEcs`: string. Example: `StopRenewWithEcs`.
@@ -237,7 +230,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_renew_with_ecs = ::std::option::Option::Some(value.into());
+        self.input.auto_renew_with_ecs = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AutoRenewWithEcs`.
@@ -245,55 +238,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_renew_with_ecs = value;
+        self.input.auto_renew_with_ecs = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    DedicatedHostIds_,
-    RegionId_,
-> ModifyDedicatedHostAutoRenewAttributeBuilder<DedicatedHostIds_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyDedicatedHostAutoRenewAttributeInput,
-    )
-    where
-        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyDedicatedHostAutoRenewAttributeInput {
-                dedicated_host_ids: <DedicatedHostIds_ as self::required::DedicatedHostIds<
-                    ::std::string::String,
-                >>::into_value(self.dedicated_host_ids),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                duration: self.duration,
-                period_unit: self.period_unit,
-                auto_renew: self.auto_renew,
-                renewal_status: self.renewal_status,
-                auto_renew_with_ecs: self.auto_renew_with_ecs,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyDedicatedHostAutoRenewAttributeInput
     where
-        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostIds_: self::required::DedicatedHostIds,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -303,45 +262,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyDedicatedHostAutoRenewAttributeError>,
     >
     where
-        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostIds_: self::required::DedicatedHostIds,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyDedicatedHostAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyDedicatedHostAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `DedicatedHostIds` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `DedicatedHostIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDedicatedHostAutoRenewAttribute` needs its required parameter `DedicatedHostIds`",
         label = "`DedicatedHostIds` is not set",
         note = "set it with `.dedicated_host_ids(…)` before this call"
     )]
-    pub trait DedicatedHostIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait DedicatedHostIds {}
+    impl DedicatedHostIds for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDedicatedHostAutoRenewAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::DedicatedHostIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyDedicatedHostAutoRenewAttribute`. No description of our own yet: see the official API reference.

@@ -88,12 +88,10 @@ pub struct ModifyDedicatedHostClusterAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     DedicatedHostClusterId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    dedicated_host_cluster_id: DedicatedHostClusterId_,
-    dedicated_host_cluster_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyDedicatedHostClusterAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, DedicatedHostClusterId_)>,
 }
 impl ModifyDedicatedHostClusterAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -101,12 +99,15 @@ impl ModifyDedicatedHostClusterAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyDedicatedHostClusterAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            dedicated_host_cluster_id: ::alibabacloud_runtime::Missing,
-            dedicated_host_cluster_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyDedicatedHostClusterAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dedicated_host_cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dedicated_host_cluster_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -116,33 +117,34 @@ impl<
 > ModifyDedicatedHostClusterAttributeBuilder<RegionId_, DedicatedHostClusterId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyDedicatedHostClusterAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         DedicatedHostClusterId_,
     > {
+        self.input.region_id = value.into();
         ModifyDedicatedHostClusterAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            dedicated_host_cluster_id: self.dedicated_host_cluster_id,
-            dedicated_host_cluster_name: self.dedicated_host_cluster_name,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DedicatedHostClusterId`: string, required. Example: `dc-bp12wlf6am0vz9v2****`.
     pub fn dedicated_host_cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDedicatedHostClusterAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyDedicatedHostClusterAttributeBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.dedicated_host_cluster_id = value.into();
         ModifyDedicatedHostClusterAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            dedicated_host_cluster_id: value.into(),
-            dedicated_host_cluster_name: self.dedicated_host_cluster_name,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DedicatedHostClusterName`: string. Example: `newClusterName`.
@@ -150,7 +152,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_name = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_cluster_name = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `DedicatedHostClusterName`.
@@ -158,7 +162,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_name = value;
+        self.input.dedicated_host_cluster_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `newClusterDescription`.
@@ -166,7 +170,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -174,56 +178,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    DedicatedHostClusterId_,
-> ModifyDedicatedHostClusterAttributeBuilder<RegionId_, DedicatedHostClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyDedicatedHostClusterAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostClusterId_: self::required::DedicatedHostClusterId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyDedicatedHostClusterAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                dedicated_host_cluster_id: <DedicatedHostClusterId_ as self::required::DedicatedHostClusterId<
-                    ::std::string::String,
-                >>::into_value(self.dedicated_host_cluster_id),
-                dedicated_host_cluster_name: self.dedicated_host_cluster_name,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyDedicatedHostClusterAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostClusterId_: self::required::DedicatedHostClusterId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        DedicatedHostClusterId_: self::required::DedicatedHostClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -233,48 +202,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyDedicatedHostClusterAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostClusterId_: self::required::DedicatedHostClusterId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        DedicatedHostClusterId_: self::required::DedicatedHostClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyDedicatedHostClusterAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyDedicatedHostClusterAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDedicatedHostClusterAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DedicatedHostClusterId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DedicatedHostClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDedicatedHostClusterAttribute` needs its required parameter `DedicatedHostClusterId`",
         label = "`DedicatedHostClusterId` is not set",
         note = "set it with `.dedicated_host_cluster_id(…)` before this call"
     )]
-    pub trait DedicatedHostClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DedicatedHostClusterId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DedicatedHostClusterId {}
+    impl DedicatedHostClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyDedicatedHostClusterAttribute`. No description of our own yet: see the official API reference.

@@ -227,17 +227,10 @@ pub struct ModifyDedicatedHostsChargeTypeBuilder<
     DedicatedHostIds_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    dedicated_host_ids: DedicatedHostIds_,
-    region_id: RegionId_,
-    period: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    dry_run: ::std::option::Option<bool>,
-    auto_pay: ::std::option::Option<bool>,
-    dedicated_host_charge_type: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    detail_fee: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyDedicatedHostsChargeTypeInput,
+    state: ::std::marker::PhantomData<(DedicatedHostIds_, RegionId_)>,
 }
 impl ModifyDedicatedHostsChargeTypeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -245,17 +238,20 @@ impl ModifyDedicatedHostsChargeTypeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyDedicatedHostsChargeTypeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            dedicated_host_ids: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
-            period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
-            auto_pay: ::std::option::Option::None,
-            dedicated_host_charge_type: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            detail_fee: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyDedicatedHostsChargeTypeInput {
+                dedicated_host_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+                auto_pay: ::std::option::Option::None,
+                dedicated_host_charge_type: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                detail_fee: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -265,53 +261,41 @@ impl<
 > ModifyDedicatedHostsChargeTypeBuilder<DedicatedHostIds_, RegionId_> {
     /// Wire name `DedicatedHostIds`: string, required. Example: `["dh-bp181e5064b5sotr****","dh-bp18064b5sotrr9c****"]`.
     pub fn dedicated_host_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDedicatedHostsChargeTypeBuilder<::std::string::String, RegionId_> {
+    ) -> ModifyDedicatedHostsChargeTypeBuilder<::alibabacloud_runtime::Set, RegionId_> {
+        self.input.dedicated_host_ids = value.into();
         ModifyDedicatedHostsChargeTypeBuilder {
-            _client: self._client,
-            _options: self._options,
-            dedicated_host_ids: value.into(),
-            region_id: self.region_id,
-            period: self.period,
-            period_unit: self.period_unit,
-            dry_run: self.dry_run,
-            auto_pay: self.auto_pay,
-            dedicated_host_charge_type: self.dedicated_host_charge_type,
-            client_token: self.client_token,
-            detail_fee: self.detail_fee,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyDedicatedHostsChargeTypeBuilder<
         DedicatedHostIds_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.region_id = value.into();
         ModifyDedicatedHostsChargeTypeBuilder {
-            _client: self._client,
-            _options: self._options,
-            dedicated_host_ids: self.dedicated_host_ids,
-            region_id: value.into(),
-            period: self.period,
-            period_unit: self.period_unit,
-            dry_run: self.dry_run,
-            auto_pay: self.auto_pay,
-            dedicated_host_charge_type: self.dedicated_host_charge_type,
-            client_token: self.client_token,
-            detail_fee: self.detail_fee,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PeriodUnit`: string. Example: `Month`.
@@ -319,7 +303,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -327,27 +311,27 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `DryRun`: boolean. The service's default: `false`. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `AutoPay`: boolean. The service's default: `true`. Example: `false`.
     pub fn auto_pay(mut self, value: bool) -> Self {
-        self.auto_pay = ::std::option::Option::Some(value);
+        self.input.auto_pay = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoPay`.
     pub fn set_auto_pay(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_pay = value;
+        self.input.auto_pay = value;
         self
     }
     /// Wire name `DedicatedHostChargeType`: string. The service's default: `PrePaid`. Example: `PrePaid`.
@@ -355,7 +339,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_charge_type = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_charge_type = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `DedicatedHostChargeType`.
@@ -363,7 +349,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_charge_type = value;
+        self.input.dedicated_host_charge_type = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `e4567-e89b-12d3-a456-426655440000`.
@@ -371,7 +357,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -379,67 +365,31 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `DetailFee`: boolean. The service's default: `false`. Example: `false`.
     pub fn detail_fee(mut self, value: bool) -> Self {
-        self.detail_fee = ::std::option::Option::Some(value);
+        self.input.detail_fee = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DetailFee`.
     pub fn set_detail_fee(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.detail_fee = value;
+        self.input.detail_fee = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    DedicatedHostIds_,
-    RegionId_,
-> ModifyDedicatedHostsChargeTypeBuilder<DedicatedHostIds_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyDedicatedHostsChargeTypeInput,
-    )
-    where
-        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyDedicatedHostsChargeTypeInput {
-                dedicated_host_ids: <DedicatedHostIds_ as self::required::DedicatedHostIds<
-                    ::std::string::String,
-                >>::into_value(self.dedicated_host_ids),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                period: self.period,
-                period_unit: self.period_unit,
-                dry_run: self.dry_run,
-                auto_pay: self.auto_pay,
-                dedicated_host_charge_type: self.dedicated_host_charge_type,
-                client_token: self.client_token,
-                detail_fee: self.detail_fee,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyDedicatedHostsChargeTypeInput
     where
-        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostIds_: self::required::DedicatedHostIds,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -449,45 +399,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyDedicatedHostsChargeTypeError>,
     >
     where
-        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        DedicatedHostIds_: self::required::DedicatedHostIds,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyDedicatedHostsChargeTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyDedicatedHostsChargeTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `DedicatedHostIds` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `DedicatedHostIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDedicatedHostsChargeType` needs its required parameter `DedicatedHostIds`",
         label = "`DedicatedHostIds` is not set",
         note = "set it with `.dedicated_host_ids(…)` before this call"
     )]
-    pub trait DedicatedHostIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait DedicatedHostIds {}
+    impl DedicatedHostIds for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDedicatedHostsChargeType` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::DedicatedHostIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyDedicatedHostsChargeType`. No description of our own yet: see the official API reference.

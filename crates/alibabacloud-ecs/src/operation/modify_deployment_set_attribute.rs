@@ -86,12 +86,10 @@ pub struct ModifyDeploymentSetAttributeBuilder<
     DeploymentSetId_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    deployment_set_id: DeploymentSetId_,
-    description: ::std::option::Option<::std::string::String>,
-    deployment_set_name: ::std::option::Option<::std::string::String>,
-    region_id: RegionId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyDeploymentSetAttributeInput,
+    state: ::std::marker::PhantomData<(DeploymentSetId_, RegionId_)>,
 }
 impl ModifyDeploymentSetAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -99,12 +97,15 @@ impl ModifyDeploymentSetAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyDeploymentSetAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            deployment_set_id: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            deployment_set_name: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyDeploymentSetAttributeInput {
+                deployment_set_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                deployment_set_name: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -114,16 +115,15 @@ impl<
 > ModifyDeploymentSetAttributeBuilder<DeploymentSetId_, RegionId_> {
     /// Wire name `DeploymentSetId`: string, required. Example: `ds-bp1frxuzdg87zh4p****`.
     pub fn deployment_set_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDeploymentSetAttributeBuilder<::std::string::String, RegionId_> {
+    ) -> ModifyDeploymentSetAttributeBuilder<::alibabacloud_runtime::Set, RegionId_> {
+        self.input.deployment_set_id = value.into();
         ModifyDeploymentSetAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            deployment_set_id: value.into(),
-            description: self.description,
-            deployment_set_name: self.deployment_set_name,
-            region_id: self.region_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `TestDescription`.
@@ -131,7 +131,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -139,7 +139,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `DeploymentSetName`: string. Example: `DeploymentSetTestName`.
@@ -147,7 +147,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.deployment_set_name = ::std::option::Option::Some(value.into());
+        self.input.deployment_set_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DeploymentSetName`.
@@ -155,66 +155,37 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.deployment_set_name = value;
+        self.input.deployment_set_name = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDeploymentSetAttributeBuilder<DeploymentSetId_, ::std::string::String> {
+    ) -> ModifyDeploymentSetAttributeBuilder<
+        DeploymentSetId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.region_id = value.into();
         ModifyDeploymentSetAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            deployment_set_id: self.deployment_set_id,
-            description: self.description,
-            deployment_set_name: self.deployment_set_name,
-            region_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    DeploymentSetId_,
-    RegionId_,
-> ModifyDeploymentSetAttributeBuilder<DeploymentSetId_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyDeploymentSetAttributeInput,
-    )
-    where
-        DeploymentSetId_: self::required::DeploymentSetId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyDeploymentSetAttributeInput {
-                deployment_set_id: <DeploymentSetId_ as self::required::DeploymentSetId<
-                    ::std::string::String,
-                >>::into_value(self.deployment_set_id),
-                description: self.description,
-                deployment_set_name: self.deployment_set_name,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyDeploymentSetAttributeInput
     where
-        DeploymentSetId_: self::required::DeploymentSetId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        DeploymentSetId_: self::required::DeploymentSetId,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -224,45 +195,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyDeploymentSetAttributeError>,
     >
     where
-        DeploymentSetId_: self::required::DeploymentSetId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        DeploymentSetId_: self::required::DeploymentSetId,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyDeploymentSetAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyDeploymentSetAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `DeploymentSetId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `DeploymentSetId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDeploymentSetAttribute` needs its required parameter `DeploymentSetId`",
         label = "`DeploymentSetId` is not set",
         note = "set it with `.deployment_set_id(…)` before this call"
     )]
-    pub trait DeploymentSetId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait DeploymentSetId {}
+    impl DeploymentSetId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDeploymentSetAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::DeploymentSetId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyDeploymentSetAttribute`. No description of our own yet: see the official API reference.

@@ -99,14 +99,10 @@ pub struct ModifyDiagnosticMetricSetBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     MetricSetId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    metric_set_id: MetricSetId_,
-    metric_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    resource_type: ::std::option::Option<ResourceType>,
-    metric_set_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyDiagnosticMetricSetInput,
+    state: ::std::marker::PhantomData<(RegionId_, MetricSetId_)>,
 }
 impl ModifyDiagnosticMetricSetBuilder<
     ::alibabacloud_runtime::Missing,
@@ -114,53 +110,50 @@ impl ModifyDiagnosticMetricSetBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyDiagnosticMetricSetBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            metric_set_id: ::alibabacloud_runtime::Missing,
-            metric_ids: ::std::option::Option::None,
-            resource_type: ::std::option::Option::None,
-            metric_set_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyDiagnosticMetricSetInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                metric_set_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                metric_ids: ::std::option::Option::None,
+                resource_type: ::std::option::Option::None,
+                metric_set_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, MetricSetId_> ModifyDiagnosticMetricSetBuilder<RegionId_, MetricSetId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDiagnosticMetricSetBuilder<::std::string::String, MetricSetId_> {
+    ) -> ModifyDiagnosticMetricSetBuilder<::alibabacloud_runtime::Set, MetricSetId_> {
+        self.input.region_id = value.into();
         ModifyDiagnosticMetricSetBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            metric_set_id: self.metric_set_id,
-            metric_ids: self.metric_ids,
-            resource_type: self.resource_type,
-            metric_set_name: self.metric_set_name,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MetricSetId`: string, required. Example: `dms-uf6i0tv2refv8wz*****`.
     pub fn metric_set_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDiagnosticMetricSetBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyDiagnosticMetricSetBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.metric_set_id = value.into();
         ModifyDiagnosticMetricSetBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            metric_set_id: value.into(),
-            metric_ids: self.metric_ids,
-            resource_type: self.resource_type,
-            metric_set_name: self.metric_set_name,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MetricIds`: list of string.
     pub fn metric_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.metric_ids = ::std::option::Option::Some(value);
+        self.input.metric_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MetricIds`.
@@ -168,7 +161,7 @@ impl<RegionId_, MetricSetId_> ModifyDiagnosticMetricSetBuilder<RegionId_, Metric
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.metric_ids = value;
+        self.input.metric_ids = value;
         self
     }
     /// Wire name `ResourceType`: [`ResourceType`]. Example: `instance`.
@@ -176,7 +169,7 @@ impl<RegionId_, MetricSetId_> ModifyDiagnosticMetricSetBuilder<RegionId_, Metric
         mut self,
         value: impl ::std::convert::Into<ResourceType>,
     ) -> Self {
-        self.resource_type = ::std::option::Option::Some(value.into());
+        self.input.resource_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceType`.
@@ -184,7 +177,7 @@ impl<RegionId_, MetricSetId_> ModifyDiagnosticMetricSetBuilder<RegionId_, Metric
         mut self,
         value: ::std::option::Option<ResourceType>,
     ) -> Self {
-        self.resource_type = value;
+        self.input.resource_type = value;
         self
     }
     /// Wire name `MetricSetName`: string. Example: `remoteConnectError`.
@@ -192,7 +185,7 @@ impl<RegionId_, MetricSetId_> ModifyDiagnosticMetricSetBuilder<RegionId_, Metric
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.metric_set_name = ::std::option::Option::Some(value.into());
+        self.input.metric_set_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MetricSetName`.
@@ -200,7 +193,7 @@ impl<RegionId_, MetricSetId_> ModifyDiagnosticMetricSetBuilder<RegionId_, Metric
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.metric_set_name = value;
+        self.input.metric_set_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `connection diagnostics`.
@@ -208,7 +201,7 @@ impl<RegionId_, MetricSetId_> ModifyDiagnosticMetricSetBuilder<RegionId_, Metric
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -216,51 +209,21 @@ impl<RegionId_, MetricSetId_> ModifyDiagnosticMetricSetBuilder<RegionId_, Metric
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, MetricSetId_> ModifyDiagnosticMetricSetBuilder<RegionId_, MetricSetId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyDiagnosticMetricSetInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MetricSetId_: self::required::MetricSetId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyDiagnosticMetricSetInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                metric_set_id: <MetricSetId_ as self::required::MetricSetId<
-                    ::std::string::String,
-                >>::into_value(self.metric_set_id),
-                metric_ids: self.metric_ids,
-                resource_type: self.resource_type,
-                metric_set_name: self.metric_set_name,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyDiagnosticMetricSetInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MetricSetId_: self::required::MetricSetId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        MetricSetId_: self::required::MetricSetId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -270,45 +233,30 @@ impl<RegionId_, MetricSetId_> ModifyDiagnosticMetricSetBuilder<RegionId_, Metric
         ::alibabacloud_runtime::SdkError<ModifyDiagnosticMetricSetError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MetricSetId_: self::required::MetricSetId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        MetricSetId_: self::required::MetricSetId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyDiagnosticMetricSetBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyDiagnosticMetricSetBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDiagnosticMetricSet` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `MetricSetId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `MetricSetId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDiagnosticMetricSet` needs its required parameter `MetricSetId`",
         label = "`MetricSetId` is not set",
         note = "set it with `.metric_set_id(…)` before this call"
     )]
-    pub trait MetricSetId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::MetricSetId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait MetricSetId {}
+    impl MetricSetId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyDiagnosticMetricSet`. No description of our own yet: see the official API reference.

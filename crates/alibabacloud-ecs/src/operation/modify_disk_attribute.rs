@@ -139,32 +139,28 @@ pub enum ModifyDiskAttributeError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyDiskAttributeBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    disk_id: ::std::option::Option<::std::string::String>,
-    disk_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    delete_with_instance: ::std::option::Option<bool>,
-    delete_auto_snapshot: ::std::option::Option<bool>,
-    enable_auto_snapshot: ::std::option::Option<bool>,
-    region_id: RegionId_,
-    disk_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    bursting_enabled: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyDiskAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl ModifyDiskAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyDiskAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            disk_id: ::std::option::Option::None,
-            disk_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            delete_with_instance: ::std::option::Option::None,
-            delete_auto_snapshot: ::std::option::Option::None,
-            enable_auto_snapshot: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            disk_ids: ::std::option::Option::None,
-            bursting_enabled: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyDiskAttributeInput {
+                disk_id: ::std::option::Option::None,
+                disk_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                delete_with_instance: ::std::option::Option::None,
+                delete_auto_snapshot: ::std::option::Option::None,
+                enable_auto_snapshot: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                disk_ids: ::std::option::Option::None,
+                bursting_enabled: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -174,7 +170,7 @@ impl<RegionId_> ModifyDiskAttributeBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.disk_id = ::std::option::Option::Some(value.into());
+        self.input.disk_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DiskId`.
@@ -182,7 +178,7 @@ impl<RegionId_> ModifyDiskAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.disk_id = value;
+        self.input.disk_id = value;
         self
     }
     /// Wire name `DiskName`: string. Example: `MyDiskName`.
@@ -190,7 +186,7 @@ impl<RegionId_> ModifyDiskAttributeBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.disk_name = ::std::option::Option::Some(value.into());
+        self.input.disk_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DiskName`.
@@ -198,7 +194,7 @@ impl<RegionId_> ModifyDiskAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.disk_name = value;
+        self.input.disk_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `TestDescription`.
@@ -206,7 +202,7 @@ impl<RegionId_> ModifyDiskAttributeBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -214,12 +210,12 @@ impl<RegionId_> ModifyDiskAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `DeleteWithInstance`: boolean. Example: `false`.
     pub fn delete_with_instance(mut self, value: bool) -> Self {
-        self.delete_with_instance = ::std::option::Option::Some(value);
+        self.input.delete_with_instance = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeleteWithInstance`.
@@ -227,12 +223,12 @@ impl<RegionId_> ModifyDiskAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.delete_with_instance = value;
+        self.input.delete_with_instance = value;
         self
     }
     /// Wire name `DeleteAutoSnapshot`: boolean. Example: `false`.
     pub fn delete_auto_snapshot(mut self, value: bool) -> Self {
-        self.delete_auto_snapshot = ::std::option::Option::Some(value);
+        self.input.delete_auto_snapshot = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeleteAutoSnapshot`.
@@ -240,12 +236,12 @@ impl<RegionId_> ModifyDiskAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.delete_auto_snapshot = value;
+        self.input.delete_auto_snapshot = value;
         self
     }
     /// Wire name `EnableAutoSnapshot`: boolean. Example: `true`.
     pub fn enable_auto_snapshot(mut self, value: bool) -> Self {
-        self.enable_auto_snapshot = ::std::option::Option::Some(value);
+        self.input.enable_auto_snapshot = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableAutoSnapshot`.
@@ -253,31 +249,25 @@ impl<RegionId_> ModifyDiskAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.enable_auto_snapshot = value;
+        self.input.enable_auto_snapshot = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDiskAttributeBuilder<::std::string::String> {
+    ) -> ModifyDiskAttributeBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         ModifyDiskAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            disk_id: self.disk_id,
-            disk_name: self.disk_name,
-            description: self.description,
-            delete_with_instance: self.delete_with_instance,
-            delete_auto_snapshot: self.delete_auto_snapshot,
-            enable_auto_snapshot: self.enable_auto_snapshot,
-            region_id: value.into(),
-            disk_ids: self.disk_ids,
-            bursting_enabled: self.bursting_enabled,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DiskIds`: list of string. Example: `d-bp1famypsnar20bv****`.
     pub fn disk_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.disk_ids = ::std::option::Option::Some(value);
+        self.input.disk_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DiskIds`.
@@ -285,56 +275,30 @@ impl<RegionId_> ModifyDiskAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.disk_ids = value;
+        self.input.disk_ids = value;
         self
     }
     /// Wire name `BurstingEnabled`: boolean. Example: `false`.
     pub fn bursting_enabled(mut self, value: bool) -> Self {
-        self.bursting_enabled = ::std::option::Option::Some(value);
+        self.input.bursting_enabled = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `BurstingEnabled`.
     pub fn set_bursting_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.bursting_enabled = value;
+        self.input.bursting_enabled = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> ModifyDiskAttributeBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyDiskAttributeInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyDiskAttributeInput {
-                disk_id: self.disk_id,
-                disk_name: self.disk_name,
-                description: self.description,
-                delete_with_instance: self.delete_with_instance,
-                delete_auto_snapshot: self.delete_auto_snapshot,
-                enable_auto_snapshot: self.enable_auto_snapshot,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                disk_ids: self.disk_ids,
-                bursting_enabled: self.bursting_enabled,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyDiskAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -344,29 +308,21 @@ impl<RegionId_> ModifyDiskAttributeBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<ModifyDiskAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyDiskAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyDiskAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDiskAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyDiskAttribute`. No description of our own yet: see the official API reference.

@@ -204,14 +204,10 @@ pub struct ModifyDiskChargeTypeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     DiskIds_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
-    region_id: RegionId_,
-    disk_ids: DiskIds_,
-    auto_pay: ::std::option::Option<bool>,
-    client_token: ::std::option::Option<::std::string::String>,
-    disk_charge_type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyDiskChargeTypeInput,
+    state: ::std::marker::PhantomData<(InstanceId_, RegionId_, DiskIds_)>,
 }
 impl ModifyDiskChargeTypeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -220,14 +216,17 @@ impl ModifyDiskChargeTypeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyDiskChargeTypeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
-            disk_ids: ::alibabacloud_runtime::Missing,
-            auto_pay: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            disk_charge_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyDiskChargeTypeInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                disk_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_pay: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                disk_charge_type: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -238,60 +237,59 @@ impl<
 > ModifyDiskChargeTypeBuilder<InstanceId_, RegionId_, DiskIds_> {
     /// Wire name `InstanceId`: string, required. Example: `i-bp1i778bq705cvx1****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDiskChargeTypeBuilder<::std::string::String, RegionId_, DiskIds_> {
+    ) -> ModifyDiskChargeTypeBuilder<::alibabacloud_runtime::Set, RegionId_, DiskIds_> {
+        self.input.instance_id = value.into();
         ModifyDiskChargeTypeBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
-            region_id: self.region_id,
-            disk_ids: self.disk_ids,
-            auto_pay: self.auto_pay,
-            client_token: self.client_token,
-            disk_charge_type: self.disk_charge_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDiskChargeTypeBuilder<InstanceId_, ::std::string::String, DiskIds_> {
+    ) -> ModifyDiskChargeTypeBuilder<
+        InstanceId_,
+        ::alibabacloud_runtime::Set,
+        DiskIds_,
+    > {
+        self.input.region_id = value.into();
         ModifyDiskChargeTypeBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: self.instance_id,
-            region_id: value.into(),
-            disk_ids: self.disk_ids,
-            auto_pay: self.auto_pay,
-            client_token: self.client_token,
-            disk_charge_type: self.disk_charge_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DiskIds`: string, required. Example: `[“d-bp67acfmxazb4ph****”, “d-bp67acfmxazb4pi****”, … “d-bp67acfmxazb4pj****”]`.
     pub fn disk_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDiskChargeTypeBuilder<InstanceId_, RegionId_, ::std::string::String> {
+    ) -> ModifyDiskChargeTypeBuilder<
+        InstanceId_,
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.disk_ids = value.into();
         ModifyDiskChargeTypeBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: self.instance_id,
-            region_id: self.region_id,
-            disk_ids: value.into(),
-            auto_pay: self.auto_pay,
-            client_token: self.client_token,
-            disk_charge_type: self.disk_charge_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AutoPay`: boolean. The service's default: `true`. Example: `true`.
     pub fn auto_pay(mut self, value: bool) -> Self {
-        self.auto_pay = ::std::option::Option::Some(value);
+        self.input.auto_pay = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoPay`.
     pub fn set_auto_pay(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_pay = value;
+        self.input.auto_pay = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -299,7 +297,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -307,7 +305,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `DiskChargeType`: string. Example: `PostPaid`.
@@ -315,7 +313,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.disk_charge_type = ::std::option::Option::Some(value.into());
+        self.input.disk_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DiskChargeType`.
@@ -323,55 +321,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.disk_charge_type = value;
+        self.input.disk_charge_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    InstanceId_,
-    RegionId_,
-    DiskIds_,
-> ModifyDiskChargeTypeBuilder<InstanceId_, RegionId_, DiskIds_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyDiskChargeTypeInput)
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DiskIds_: self::required::DiskIds<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyDiskChargeTypeInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                disk_ids: <DiskIds_ as self::required::DiskIds<
-                    ::std::string::String,
-                >>::into_value(self.disk_ids),
-                auto_pay: self.auto_pay,
-                client_token: self.client_token,
-                disk_charge_type: self.disk_charge_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyDiskChargeTypeInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DiskIds_: self::required::DiskIds<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        RegionId_: self::required::RegionId,
+        DiskIds_: self::required::DiskIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -381,61 +346,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyDiskChargeTypeError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DiskIds_: self::required::DiskIds<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        RegionId_: self::required::RegionId,
+        DiskIds_: self::required::DiskIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyDiskChargeTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyDiskChargeTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDiskChargeType` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDiskChargeType` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DiskIds` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DiskIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDiskChargeType` needs its required parameter `DiskIds`",
         label = "`DiskIds` is not set",
         note = "set it with `.disk_ids(…)` before this call"
     )]
-    pub trait DiskIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DiskIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DiskIds {}
+    impl DiskIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyDiskChargeType`. No description of our own yet: see the official API reference.

@@ -102,10 +102,10 @@ pub struct ModifyDiskDefaultKMSKeyIdBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     KmsKeyId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    kms_key_id: KmsKeyId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyDiskDefaultKMSKeyIdInput,
+    state: ::std::marker::PhantomData<(RegionId_, KmsKeyId_)>,
 }
 impl ModifyDiskDefaultKMSKeyIdBuilder<
     ::alibabacloud_runtime::Missing,
@@ -113,76 +113,55 @@ impl ModifyDiskDefaultKMSKeyIdBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyDiskDefaultKMSKeyIdBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            kms_key_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyDiskDefaultKMSKeyIdInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                kms_key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, KmsKeyId_> ModifyDiskDefaultKMSKeyIdBuilder<RegionId_, KmsKeyId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDiskDefaultKMSKeyIdBuilder<::std::string::String, KmsKeyId_> {
+    ) -> ModifyDiskDefaultKMSKeyIdBuilder<::alibabacloud_runtime::Set, KmsKeyId_> {
+        self.input.region_id = value.into();
         ModifyDiskDefaultKMSKeyIdBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            kms_key_id: self.kms_key_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KMSKeyId`: string, required. Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`.
     pub fn kms_key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDiskDefaultKMSKeyIdBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyDiskDefaultKMSKeyIdBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.kms_key_id = value.into();
         ModifyDiskDefaultKMSKeyIdBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            kms_key_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, KmsKeyId_> ModifyDiskDefaultKMSKeyIdBuilder<RegionId_, KmsKeyId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyDiskDefaultKMSKeyIdInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        KmsKeyId_: self::required::KmsKeyId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyDiskDefaultKMSKeyIdInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                kms_key_id: <KmsKeyId_ as self::required::KmsKeyId<
-                    ::std::string::String,
-                >>::into_value(self.kms_key_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyDiskDefaultKMSKeyIdInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        KmsKeyId_: self::required::KmsKeyId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        KmsKeyId_: self::required::KmsKeyId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -192,45 +171,30 @@ impl<RegionId_, KmsKeyId_> ModifyDiskDefaultKMSKeyIdBuilder<RegionId_, KmsKeyId_
         ::alibabacloud_runtime::SdkError<ModifyDiskDefaultKMSKeyIdError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        KmsKeyId_: self::required::KmsKeyId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        KmsKeyId_: self::required::KmsKeyId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyDiskDefaultKMSKeyIdBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyDiskDefaultKMSKeyIdBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDiskDefaultKMSKeyId` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `KMSKeyId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `KMSKeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDiskDefaultKMSKeyId` needs its required parameter `KMSKeyId`",
         label = "`KMSKeyId` is not set",
         note = "set it with `.kms_key_id(…)` before this call"
     )]
-    pub trait KmsKeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::KmsKeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait KmsKeyId {}
+    impl KmsKeyId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyDiskDefaultKMSKeyId`. No description of our own yet: see the official API reference.

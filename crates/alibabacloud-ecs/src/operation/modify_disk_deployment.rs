@@ -136,41 +136,39 @@ pub enum ModifyDiskDeploymentError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyDiskDeploymentBuilder<DiskId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    disk_id: DiskId_,
-    disk_category: ::std::option::Option<::std::string::String>,
-    performance_level: ::std::option::Option<::std::string::String>,
-    storage_cluster_id: ::std::option::Option<::std::string::String>,
-    dry_run: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyDiskDeploymentInput,
+    state: ::std::marker::PhantomData<(DiskId_,)>,
 }
 impl ModifyDiskDeploymentBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyDiskDeploymentBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            disk_id: ::alibabacloud_runtime::Missing,
-            disk_category: ::std::option::Option::None,
-            performance_level: ::std::option::Option::None,
-            storage_cluster_id: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyDiskDeploymentInput {
+                disk_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                disk_category: ::std::option::Option::None,
+                performance_level: ::std::option::Option::None,
+                storage_cluster_id: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<DiskId_> ModifyDiskDeploymentBuilder<DiskId_> {
     /// Wire name `DiskId`: string, required. Example: `d-bp131n0q38u3a4zi****`.
     pub fn disk_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDiskDeploymentBuilder<::std::string::String> {
+    ) -> ModifyDiskDeploymentBuilder<::alibabacloud_runtime::Set> {
+        self.input.disk_id = value.into();
         ModifyDiskDeploymentBuilder {
-            _client: self._client,
-            _options: self._options,
-            disk_id: value.into(),
-            disk_category: self.disk_category,
-            performance_level: self.performance_level,
-            storage_cluster_id: self.storage_cluster_id,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DiskCategory`: string. Example: `cloud_essd`.
@@ -178,7 +176,7 @@ impl<DiskId_> ModifyDiskDeploymentBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.disk_category = ::std::option::Option::Some(value.into());
+        self.input.disk_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DiskCategory`.
@@ -186,7 +184,7 @@ impl<DiskId_> ModifyDiskDeploymentBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.disk_category = value;
+        self.input.disk_category = value;
         self
     }
     /// Wire name `PerformanceLevel`: string. Example: `PL1`.
@@ -194,7 +192,7 @@ impl<DiskId_> ModifyDiskDeploymentBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.performance_level = ::std::option::Option::Some(value.into());
+        self.input.performance_level = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PerformanceLevel`.
@@ -202,7 +200,7 @@ impl<DiskId_> ModifyDiskDeploymentBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.performance_level = value;
+        self.input.performance_level = value;
         self
     }
     /// Wire name `StorageClusterId`: string. Example: `dbsc-cn-c4d2uea****`.
@@ -210,7 +208,7 @@ impl<DiskId_> ModifyDiskDeploymentBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.storage_cluster_id = ::std::option::Option::Some(value.into());
+        self.input.storage_cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StorageClusterId`.
@@ -218,52 +216,30 @@ impl<DiskId_> ModifyDiskDeploymentBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.storage_cluster_id = value;
+        self.input.storage_cluster_id = value;
         self
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<DiskId_> ModifyDiskDeploymentBuilder<DiskId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyDiskDeploymentInput)
-    where
-        DiskId_: self::required::DiskId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyDiskDeploymentInput {
-                disk_id: <DiskId_ as self::required::DiskId<
-                    ::std::string::String,
-                >>::into_value(self.disk_id),
-                disk_category: self.disk_category,
-                performance_level: self.performance_level,
-                storage_cluster_id: self.storage_cluster_id,
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyDiskDeploymentInput
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
+        DiskId_: self::required::DiskId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -273,29 +249,21 @@ impl<DiskId_> ModifyDiskDeploymentBuilder<DiskId_> {
         ::alibabacloud_runtime::SdkError<ModifyDiskDeploymentError>,
     >
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
+        DiskId_: self::required::DiskId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyDiskDeploymentBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyDiskDeploymentBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `DiskId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDiskDeployment` needs its required parameter `DiskId`",
         label = "`DiskId` is not set",
         note = "set it with `.disk_id(…)` before this call"
     )]
-    pub trait DiskId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::DiskId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DiskId {}
+    impl DiskId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyDiskDeployment`. No description of our own yet: see the official API reference.

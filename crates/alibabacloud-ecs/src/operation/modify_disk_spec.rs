@@ -291,47 +291,41 @@ pub enum ModifyDiskSpecError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyDiskSpecBuilder<DiskId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    disk_id: DiskId_,
-    performance_level: ::std::option::Option<::std::string::String>,
-    disk_category: ::std::option::Option<::std::string::String>,
-    dry_run: ::std::option::Option<bool>,
-    provisioned_iops: ::std::option::Option<i64>,
-    performance_control_options: ::std::option::Option<PerformanceControlOptions>,
-    destination_zone_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyDiskSpecInput,
+    state: ::std::marker::PhantomData<(DiskId_,)>,
 }
 impl ModifyDiskSpecBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyDiskSpecBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            disk_id: ::alibabacloud_runtime::Missing,
-            performance_level: ::std::option::Option::None,
-            disk_category: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
-            provisioned_iops: ::std::option::Option::None,
-            performance_control_options: ::std::option::Option::None,
-            destination_zone_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyDiskSpecInput {
+                disk_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                performance_level: ::std::option::Option::None,
+                disk_category: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+                provisioned_iops: ::std::option::Option::None,
+                performance_control_options: ::std::option::Option::None,
+                destination_zone_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
     /// Wire name `DiskId`: string, required. Example: `d-bp131n0q38u3a4zi****`.
     pub fn disk_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyDiskSpecBuilder<::std::string::String> {
+    ) -> ModifyDiskSpecBuilder<::alibabacloud_runtime::Set> {
+        self.input.disk_id = value.into();
         ModifyDiskSpecBuilder {
-            _client: self._client,
-            _options: self._options,
-            disk_id: value.into(),
-            performance_level: self.performance_level,
-            disk_category: self.disk_category,
-            dry_run: self.dry_run,
-            provisioned_iops: self.provisioned_iops,
-            performance_control_options: self.performance_control_options,
-            destination_zone_id: self.destination_zone_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PerformanceLevel`: string. Example: `PL2`.
@@ -339,7 +333,7 @@ impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.performance_level = ::std::option::Option::Some(value.into());
+        self.input.performance_level = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PerformanceLevel`.
@@ -347,7 +341,7 @@ impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.performance_level = value;
+        self.input.performance_level = value;
         self
     }
     /// Wire name `DiskCategory`: string. Example: `cloud_essd`.
@@ -355,7 +349,7 @@ impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.disk_category = ::std::option::Option::Some(value.into());
+        self.input.disk_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DiskCategory`.
@@ -363,27 +357,27 @@ impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.disk_category = value;
+        self.input.disk_category = value;
         self
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `ProvisionedIops`: 64-bit integer. Example: `50000`.
     pub fn provisioned_iops(mut self, value: i64) -> Self {
-        self.provisioned_iops = ::std::option::Option::Some(value);
+        self.input.provisioned_iops = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ProvisionedIops`.
     pub fn set_provisioned_iops(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.provisioned_iops = value;
+        self.input.provisioned_iops = value;
         self
     }
     /// Wire name `PerformanceControlOptions`: [`PerformanceControlOptions`].
@@ -391,7 +385,7 @@ impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
         mut self,
         value: PerformanceControlOptions,
     ) -> Self {
-        self.performance_control_options = ::std::option::Option::Some(value);
+        self.input.performance_control_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PerformanceControlOptions`.
@@ -399,7 +393,7 @@ impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<PerformanceControlOptions>,
     ) -> Self {
-        self.performance_control_options = value;
+        self.input.performance_control_options = value;
         self
     }
     /// Wire name `DestinationZoneId`: string. Example: `cn-hangzhou-g`.
@@ -407,7 +401,7 @@ impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.destination_zone_id = ::std::option::Option::Some(value.into());
+        self.input.destination_zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestinationZoneId`.
@@ -415,44 +409,20 @@ impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.destination_zone_id = value;
+        self.input.destination_zone_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyDiskSpecInput)
-    where
-        DiskId_: self::required::DiskId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyDiskSpecInput {
-                disk_id: <DiskId_ as self::required::DiskId<
-                    ::std::string::String,
-                >>::into_value(self.disk_id),
-                performance_level: self.performance_level,
-                disk_category: self.disk_category,
-                dry_run: self.dry_run,
-                provisioned_iops: self.provisioned_iops,
-                performance_control_options: self.performance_control_options,
-                destination_zone_id: self.destination_zone_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyDiskSpecInput
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
+        DiskId_: self::required::DiskId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -462,29 +432,21 @@ impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
         ::alibabacloud_runtime::SdkError<ModifyDiskSpecError>,
     >
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
+        DiskId_: self::required::DiskId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyDiskSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyDiskSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `DiskId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyDiskSpec` needs its required parameter `DiskId`",
         label = "`DiskId` is not set",
         note = "set it with `.disk_id(…)` before this call"
     )]
-    pub trait DiskId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::DiskId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DiskId {}
+    impl DiskId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyDiskSpec`. No description of our own yet: see the official API reference.

@@ -126,11 +126,10 @@ pub struct ModifyEipAddressAttributeBuilder<
     AllocationId_ = ::alibabacloud_runtime::Missing,
     Bandwidth_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    allocation_id: AllocationId_,
-    bandwidth: Bandwidth_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyEipAddressAttributeInput,
+    state: ::std::marker::PhantomData<(AllocationId_, Bandwidth_)>,
 }
 impl ModifyEipAddressAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -138,11 +137,14 @@ impl ModifyEipAddressAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyEipAddressAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            allocation_id: ::alibabacloud_runtime::Missing,
-            bandwidth: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyEipAddressAttributeInput {
+                region_id: ::std::option::Option::None,
+                allocation_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                bandwidth: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -155,7 +157,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -163,77 +165,47 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `AllocationId`: string, required.
     pub fn allocation_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyEipAddressAttributeBuilder<::std::string::String, Bandwidth_> {
+    ) -> ModifyEipAddressAttributeBuilder<::alibabacloud_runtime::Set, Bandwidth_> {
+        self.input.allocation_id = value.into();
         ModifyEipAddressAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            allocation_id: value.into(),
-            bandwidth: self.bandwidth,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Bandwidth`: string, required.
     pub fn bandwidth(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyEipAddressAttributeBuilder<AllocationId_, ::std::string::String> {
+    ) -> ModifyEipAddressAttributeBuilder<AllocationId_, ::alibabacloud_runtime::Set> {
+        self.input.bandwidth = value.into();
         ModifyEipAddressAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            allocation_id: self.allocation_id,
-            bandwidth: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    AllocationId_,
-    Bandwidth_,
-> ModifyEipAddressAttributeBuilder<AllocationId_, Bandwidth_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyEipAddressAttributeInput,
-    )
-    where
-        AllocationId_: self::required::AllocationId<::std::string::String>,
-        Bandwidth_: self::required::Bandwidth<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyEipAddressAttributeInput {
-                region_id: self.region_id,
-                allocation_id: <AllocationId_ as self::required::AllocationId<
-                    ::std::string::String,
-                >>::into_value(self.allocation_id),
-                bandwidth: <Bandwidth_ as self::required::Bandwidth<
-                    ::std::string::String,
-                >>::into_value(self.bandwidth),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyEipAddressAttributeInput
     where
-        AllocationId_: self::required::AllocationId<::std::string::String>,
-        Bandwidth_: self::required::Bandwidth<::std::string::String>,
+        AllocationId_: self::required::AllocationId,
+        Bandwidth_: self::required::Bandwidth,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -243,45 +215,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyEipAddressAttributeError>,
     >
     where
-        AllocationId_: self::required::AllocationId<::std::string::String>,
-        Bandwidth_: self::required::Bandwidth<::std::string::String>,
+        AllocationId_: self::required::AllocationId,
+        Bandwidth_: self::required::Bandwidth,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyEipAddressAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyEipAddressAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `AllocationId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `AllocationId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyEipAddressAttribute` needs its required parameter `AllocationId`",
         label = "`AllocationId` is not set",
         note = "set it with `.allocation_id(…)` before this call"
     )]
-    pub trait AllocationId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Bandwidth` once it is set, so `send` and `build` can require it.
+    pub trait AllocationId {}
+    impl AllocationId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Bandwidth` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyEipAddressAttribute` needs its required parameter `Bandwidth`",
         label = "`Bandwidth` is not set",
         note = "set it with `.bandwidth(…)` before this call"
     )]
-    pub trait Bandwidth<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::AllocationId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Bandwidth<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Bandwidth {}
+    impl Bandwidth for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyEipAddressAttribute`. No description of our own yet: see the official API reference.

@@ -239,15 +239,10 @@ pub struct ModifyElasticityAssuranceBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     PrivatePoolOptionsId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    private_pool_options_id: PrivatePoolOptionsId_,
-    private_pool_options_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    instance_amount: ::std::option::Option<i32>,
-    client_token: ::std::option::Option<::std::string::String>,
-    recurrence_rules: ::std::option::Option<::std::vec::Vec<RecurrenceRulesItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyElasticityAssuranceInput,
+    state: ::std::marker::PhantomData<(RegionId_, PrivatePoolOptionsId_)>,
 }
 impl ModifyElasticityAssuranceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -255,15 +250,18 @@ impl ModifyElasticityAssuranceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyElasticityAssuranceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            private_pool_options_id: ::alibabacloud_runtime::Missing,
-            private_pool_options_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            instance_amount: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            recurrence_rules: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyElasticityAssuranceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                private_pool_options_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                private_pool_options_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                instance_amount: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                recurrence_rules: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -273,36 +271,31 @@ impl<
 > ModifyElasticityAssuranceBuilder<RegionId_, PrivatePoolOptionsId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyElasticityAssuranceBuilder<::std::string::String, PrivatePoolOptionsId_> {
+    ) -> ModifyElasticityAssuranceBuilder<
+        ::alibabacloud_runtime::Set,
+        PrivatePoolOptionsId_,
+    > {
+        self.input.region_id = value.into();
         ModifyElasticityAssuranceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            private_pool_options_id: self.private_pool_options_id,
-            private_pool_options_name: self.private_pool_options_name,
-            description: self.description,
-            instance_amount: self.instance_amount,
-            client_token: self.client_token,
-            recurrence_rules: self.recurrence_rules,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrivatePoolOptions.Id`: string, required. Example: `eap-bp67acfmxazb4****`.
     pub fn private_pool_options_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyElasticityAssuranceBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyElasticityAssuranceBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.private_pool_options_id = value.into();
         ModifyElasticityAssuranceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            private_pool_options_id: value.into(),
-            private_pool_options_name: self.private_pool_options_name,
-            description: self.description,
-            instance_amount: self.instance_amount,
-            client_token: self.client_token,
-            recurrence_rules: self.recurrence_rules,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrivatePoolOptions.Name`: string. Example: `eapTestName`.
@@ -310,7 +303,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_name = ::std::option::Option::Some(value.into());
+        self.input.private_pool_options_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivatePoolOptions.Name`.
@@ -318,7 +311,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_name = value;
+        self.input.private_pool_options_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -326,7 +319,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -334,17 +327,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `InstanceAmount`: 32-bit integer. Example: `10`.
     pub fn instance_amount(mut self, value: i32) -> Self {
-        self.instance_amount = ::std::option::Option::Some(value);
+        self.input.instance_amount = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceAmount`.
     pub fn set_instance_amount(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.instance_amount = value;
+        self.input.instance_amount = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -352,7 +345,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -360,7 +353,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `RecurrenceRules`: list of [`RecurrenceRulesItem`].
@@ -368,7 +361,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<RecurrenceRulesItem>,
     ) -> Self {
-        self.recurrence_rules = ::std::option::Option::Some(value);
+        self.input.recurrence_rules = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RecurrenceRules`.
@@ -376,59 +369,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<RecurrenceRulesItem>>,
     ) -> Self {
-        self.recurrence_rules = value;
+        self.input.recurrence_rules = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    PrivatePoolOptionsId_,
-> ModifyElasticityAssuranceBuilder<RegionId_, PrivatePoolOptionsId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyElasticityAssuranceInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyElasticityAssuranceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                private_pool_options_id: <PrivatePoolOptionsId_ as self::required::PrivatePoolOptionsId<
-                    ::std::string::String,
-                >>::into_value(self.private_pool_options_id),
-                private_pool_options_name: self.private_pool_options_name,
-                description: self.description,
-                instance_amount: self.instance_amount,
-                client_token: self.client_token,
-                recurrence_rules: self.recurrence_rules,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyElasticityAssuranceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -438,48 +393,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyElasticityAssuranceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyElasticityAssuranceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyElasticityAssuranceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyElasticityAssurance` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyElasticityAssurance` needs its required parameter `PrivatePoolOptions.Id`",
         label = "`PrivatePoolOptions.Id` is not set",
         note = "set it with `.private_pool_options_id(…)` before this call"
     )]
-    pub trait PrivatePoolOptionsId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PrivatePoolOptionsId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PrivatePoolOptionsId {}
+    impl PrivatePoolOptionsId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyElasticityAssurance`. No description of our own yet: see the official API reference.

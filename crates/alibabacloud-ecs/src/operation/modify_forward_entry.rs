@@ -129,16 +129,10 @@ pub struct ModifyForwardEntryBuilder<
     ForwardEntryId_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    forward_table_id: ForwardTableId_,
-    forward_entry_id: ForwardEntryId_,
-    external_ip: ::std::option::Option<::std::string::String>,
-    external_port: ::std::option::Option<::std::string::String>,
-    internal_ip: ::std::option::Option<::std::string::String>,
-    internal_port: ::std::option::Option<::std::string::String>,
-    ip_protocol: ::std::option::Option<::std::string::String>,
-    region_id: RegionId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyForwardEntryInput,
+    state: ::std::marker::PhantomData<(ForwardTableId_, ForwardEntryId_, RegionId_)>,
 }
 impl ModifyForwardEntryBuilder<
     ::alibabacloud_runtime::Missing,
@@ -147,16 +141,19 @@ impl ModifyForwardEntryBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyForwardEntryBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            forward_table_id: ::alibabacloud_runtime::Missing,
-            forward_entry_id: ::alibabacloud_runtime::Missing,
-            external_ip: ::std::option::Option::None,
-            external_port: ::std::option::Option::None,
-            internal_ip: ::std::option::Option::None,
-            internal_port: ::std::option::Option::None,
-            ip_protocol: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyForwardEntryInput {
+                forward_table_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                forward_entry_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                external_ip: ::std::option::Option::None,
+                external_port: ::std::option::Option::None,
+                internal_ip: ::std::option::Option::None,
+                internal_port: ::std::option::Option::None,
+                ip_protocol: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -167,38 +164,36 @@ impl<
 > ModifyForwardEntryBuilder<ForwardTableId_, ForwardEntryId_, RegionId_> {
     /// Wire name `ForwardTableId`: string, required.
     pub fn forward_table_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyForwardEntryBuilder<::std::string::String, ForwardEntryId_, RegionId_> {
+    ) -> ModifyForwardEntryBuilder<
+        ::alibabacloud_runtime::Set,
+        ForwardEntryId_,
+        RegionId_,
+    > {
+        self.input.forward_table_id = value.into();
         ModifyForwardEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            forward_table_id: value.into(),
-            forward_entry_id: self.forward_entry_id,
-            external_ip: self.external_ip,
-            external_port: self.external_port,
-            internal_ip: self.internal_ip,
-            internal_port: self.internal_port,
-            ip_protocol: self.ip_protocol,
-            region_id: self.region_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ForwardEntryId`: string, required.
     pub fn forward_entry_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyForwardEntryBuilder<ForwardTableId_, ::std::string::String, RegionId_> {
+    ) -> ModifyForwardEntryBuilder<
+        ForwardTableId_,
+        ::alibabacloud_runtime::Set,
+        RegionId_,
+    > {
+        self.input.forward_entry_id = value.into();
         ModifyForwardEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            forward_table_id: self.forward_table_id,
-            forward_entry_id: value.into(),
-            external_ip: self.external_ip,
-            external_port: self.external_port,
-            internal_ip: self.internal_ip,
-            internal_port: self.internal_port,
-            ip_protocol: self.ip_protocol,
-            region_id: self.region_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ExternalIp`: string.
@@ -206,7 +201,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.external_ip = ::std::option::Option::Some(value.into());
+        self.input.external_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ExternalIp`.
@@ -214,7 +209,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.external_ip = value;
+        self.input.external_ip = value;
         self
     }
     /// Wire name `ExternalPort`: string.
@@ -222,7 +217,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.external_port = ::std::option::Option::Some(value.into());
+        self.input.external_port = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ExternalPort`.
@@ -230,7 +225,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.external_port = value;
+        self.input.external_port = value;
         self
     }
     /// Wire name `InternalIp`: string.
@@ -238,7 +233,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.internal_ip = ::std::option::Option::Some(value.into());
+        self.input.internal_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InternalIp`.
@@ -246,7 +241,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.internal_ip = value;
+        self.input.internal_ip = value;
         self
     }
     /// Wire name `InternalPort`: string.
@@ -254,7 +249,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.internal_port = ::std::option::Option::Some(value.into());
+        self.input.internal_port = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InternalPort`.
@@ -262,7 +257,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.internal_port = value;
+        self.input.internal_port = value;
         self
     }
     /// Wire name `IpProtocol`: string.
@@ -270,7 +265,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ip_protocol = ::std::option::Option::Some(value.into());
+        self.input.ip_protocol = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IpProtocol`.
@@ -278,79 +273,39 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ip_protocol = value;
+        self.input.ip_protocol = value;
         self
     }
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyForwardEntryBuilder<
         ForwardTableId_,
         ForwardEntryId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.region_id = value.into();
         ModifyForwardEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            forward_table_id: self.forward_table_id,
-            forward_entry_id: self.forward_entry_id,
-            external_ip: self.external_ip,
-            external_port: self.external_port,
-            internal_ip: self.internal_ip,
-            internal_port: self.internal_port,
-            ip_protocol: self.ip_protocol,
-            region_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ForwardTableId_,
-    ForwardEntryId_,
-    RegionId_,
-> ModifyForwardEntryBuilder<ForwardTableId_, ForwardEntryId_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyForwardEntryInput)
-    where
-        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
-        ForwardEntryId_: self::required::ForwardEntryId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyForwardEntryInput {
-                forward_table_id: <ForwardTableId_ as self::required::ForwardTableId<
-                    ::std::string::String,
-                >>::into_value(self.forward_table_id),
-                forward_entry_id: <ForwardEntryId_ as self::required::ForwardEntryId<
-                    ::std::string::String,
-                >>::into_value(self.forward_entry_id),
-                external_ip: self.external_ip,
-                external_port: self.external_port,
-                internal_ip: self.internal_ip,
-                internal_port: self.internal_port,
-                ip_protocol: self.ip_protocol,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyForwardEntryInput
     where
-        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
-        ForwardEntryId_: self::required::ForwardEntryId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        ForwardTableId_: self::required::ForwardTableId,
+        ForwardEntryId_: self::required::ForwardEntryId,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -360,61 +315,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyForwardEntryError>,
     >
     where
-        ForwardTableId_: self::required::ForwardTableId<::std::string::String>,
-        ForwardEntryId_: self::required::ForwardEntryId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        ForwardTableId_: self::required::ForwardTableId,
+        ForwardEntryId_: self::required::ForwardEntryId,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyForwardEntryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyForwardEntryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ForwardTableId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ForwardTableId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyForwardEntry` needs its required parameter `ForwardTableId`",
         label = "`ForwardTableId` is not set",
         note = "set it with `.forward_table_id(…)` before this call"
     )]
-    pub trait ForwardTableId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ForwardEntryId` once it is set, so `send` and `build` can require it.
+    pub trait ForwardTableId {}
+    impl ForwardTableId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ForwardEntryId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyForwardEntry` needs its required parameter `ForwardEntryId`",
         label = "`ForwardEntryId` is not set",
         note = "set it with `.forward_entry_id(…)` before this call"
     )]
-    pub trait ForwardEntryId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait ForwardEntryId {}
+    impl ForwardEntryId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyForwardEntry` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ForwardTableId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ForwardEntryId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyForwardEntry`. No description of our own yet: see the official API reference.

@@ -84,12 +84,10 @@ pub struct ModifyHaVipAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     HaVipId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    client_token: ::std::option::Option<::std::string::String>,
-    region_id: RegionId_,
-    ha_vip_id: HaVipId_,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyHaVipAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, HaVipId_)>,
 }
 impl ModifyHaVipAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -97,12 +95,15 @@ impl ModifyHaVipAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyHaVipAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            client_token: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            ha_vip_id: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyHaVipAttributeInput {
+                client_token: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ha_vip_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -112,7 +113,7 @@ impl<RegionId_, HaVipId_> ModifyHaVipAttributeBuilder<RegionId_, HaVipId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -120,35 +121,33 @@ impl<RegionId_, HaVipId_> ModifyHaVipAttributeBuilder<RegionId_, HaVipId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyHaVipAttributeBuilder<::std::string::String, HaVipId_> {
+    ) -> ModifyHaVipAttributeBuilder<::alibabacloud_runtime::Set, HaVipId_> {
+        self.input.region_id = value.into();
         ModifyHaVipAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            client_token: self.client_token,
-            region_id: value.into(),
-            ha_vip_id: self.ha_vip_id,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `HaVipId`: string, required.
     pub fn ha_vip_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyHaVipAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyHaVipAttributeBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.ha_vip_id = value.into();
         ModifyHaVipAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            client_token: self.client_token,
-            region_id: self.region_id,
-            ha_vip_id: value.into(),
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string.
@@ -156,7 +155,7 @@ impl<RegionId_, HaVipId_> ModifyHaVipAttributeBuilder<RegionId_, HaVipId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -164,45 +163,21 @@ impl<RegionId_, HaVipId_> ModifyHaVipAttributeBuilder<RegionId_, HaVipId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, HaVipId_> ModifyHaVipAttributeBuilder<RegionId_, HaVipId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyHaVipAttributeInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HaVipId_: self::required::HaVipId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyHaVipAttributeInput {
-                client_token: self.client_token,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                ha_vip_id: <HaVipId_ as self::required::HaVipId<
-                    ::std::string::String,
-                >>::into_value(self.ha_vip_id),
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyHaVipAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HaVipId_: self::required::HaVipId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        HaVipId_: self::required::HaVipId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -212,45 +187,30 @@ impl<RegionId_, HaVipId_> ModifyHaVipAttributeBuilder<RegionId_, HaVipId_> {
         ::alibabacloud_runtime::SdkError<ModifyHaVipAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HaVipId_: self::required::HaVipId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        HaVipId_: self::required::HaVipId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyHaVipAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyHaVipAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyHaVipAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `HaVipId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `HaVipId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyHaVipAttribute` needs its required parameter `HaVipId`",
         label = "`HaVipId` is not set",
         note = "set it with `.ha_vip_id(…)` before this call"
     )]
-    pub trait HaVipId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::HaVipId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait HaVipId {}
+    impl HaVipId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyHaVipAttribute`. No description of our own yet: see the official API reference.

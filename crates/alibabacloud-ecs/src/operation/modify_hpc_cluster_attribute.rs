@@ -105,13 +105,10 @@ pub struct ModifyHpcClusterAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     HpcClusterId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    client_token: ::std::option::Option<::std::string::String>,
-    hpc_cluster_id: HpcClusterId_,
-    description: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyHpcClusterAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, HpcClusterId_)>,
 }
 impl ModifyHpcClusterAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -119,13 +116,16 @@ impl ModifyHpcClusterAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyHpcClusterAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            hpc_cluster_id: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            name: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyHpcClusterAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                hpc_cluster_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -135,17 +135,15 @@ impl<
 > ModifyHpcClusterAttributeBuilder<RegionId_, HpcClusterId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyHpcClusterAttributeBuilder<::std::string::String, HpcClusterId_> {
+    ) -> ModifyHpcClusterAttributeBuilder<::alibabacloud_runtime::Set, HpcClusterId_> {
+        self.input.region_id = value.into();
         ModifyHpcClusterAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            client_token: self.client_token,
-            hpc_cluster_id: self.hpc_cluster_id,
-            description: self.description,
-            name: self.name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -153,7 +151,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -161,22 +159,20 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `HpcClusterId`: string, required. Example: `hpc-b8bq705cvx1****`.
     pub fn hpc_cluster_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyHpcClusterAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyHpcClusterAttributeBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.hpc_cluster_id = value.into();
         ModifyHpcClusterAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            client_token: self.client_token,
-            hpc_cluster_id: value.into(),
-            description: self.description,
-            name: self.name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -184,7 +180,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -192,7 +188,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Name`: string. Example: `testName`.
@@ -200,7 +196,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -208,53 +204,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    HpcClusterId_,
-> ModifyHpcClusterAttributeBuilder<RegionId_, HpcClusterId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyHpcClusterAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HpcClusterId_: self::required::HpcClusterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyHpcClusterAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                client_token: self.client_token,
-                hpc_cluster_id: <HpcClusterId_ as self::required::HpcClusterId<
-                    ::std::string::String,
-                >>::into_value(self.hpc_cluster_id),
-                description: self.description,
-                name: self.name,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyHpcClusterAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HpcClusterId_: self::required::HpcClusterId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        HpcClusterId_: self::required::HpcClusterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -264,45 +228,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyHpcClusterAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HpcClusterId_: self::required::HpcClusterId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        HpcClusterId_: self::required::HpcClusterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyHpcClusterAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyHpcClusterAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyHpcClusterAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `HpcClusterId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `HpcClusterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyHpcClusterAttribute` needs its required parameter `HpcClusterId`",
         label = "`HpcClusterId` is not set",
         note = "set it with `.hpc_cluster_id(…)` before this call"
     )]
-    pub trait HpcClusterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::HpcClusterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait HpcClusterId {}
+    impl HpcClusterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyHpcClusterAttribute`. No description of our own yet: see the official API reference.

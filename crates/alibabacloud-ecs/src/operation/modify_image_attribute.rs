@@ -166,18 +166,10 @@ pub struct ModifyImageAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ImageId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    image_id: ImageId_,
-    image_name: ::std::option::Option<::std::string::String>,
-    status: ::std::option::Option<::std::string::String>,
-    image_family: ::std::option::Option<::std::string::String>,
-    boot_mode: ::std::option::Option<::std::string::String>,
-    license_type: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    features: ::std::option::Option<Features>,
-    dry_run: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyImageAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, ImageId_)>,
 }
 impl ModifyImageAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -185,60 +177,49 @@ impl ModifyImageAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyImageAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            image_id: ::alibabacloud_runtime::Missing,
-            image_name: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            image_family: ::std::option::Option::None,
-            boot_mode: ::std::option::Option::None,
-            license_type: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            features: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyImageAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_name: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                image_family: ::std::option::Option::None,
+                boot_mode: ::std::option::Option::None,
+                license_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                features: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyImageAttributeBuilder<::std::string::String, ImageId_> {
+    ) -> ModifyImageAttributeBuilder<::alibabacloud_runtime::Set, ImageId_> {
+        self.input.region_id = value.into();
         ModifyImageAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            image_id: self.image_id,
-            image_name: self.image_name,
-            status: self.status,
-            image_family: self.image_family,
-            boot_mode: self.boot_mode,
-            license_type: self.license_type,
-            description: self.description,
-            features: self.features,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImageId`: string, required. Example: `m-bp18ygjuqnwhechc****`.
     pub fn image_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyImageAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyImageAttributeBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.image_id = value.into();
         ModifyImageAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            image_id: value.into(),
-            image_name: self.image_name,
-            status: self.status,
-            image_family: self.image_family,
-            boot_mode: self.boot_mode,
-            license_type: self.license_type,
-            description: self.description,
-            features: self.features,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImageName`: string. Example: `testImageName`.
@@ -246,7 +227,7 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_name = ::std::option::Option::Some(value.into());
+        self.input.image_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageName`.
@@ -254,7 +235,7 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_name = value;
+        self.input.image_name = value;
         self
     }
     /// Wire name `Status`: string. Example: `Deprecated`.
@@ -262,7 +243,7 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
@@ -270,7 +251,7 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.status = value;
+        self.input.status = value;
         self
     }
     /// Wire name `ImageFamily`: string. Example: `hangzhou-daily-update`.
@@ -278,7 +259,7 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_family = ::std::option::Option::Some(value.into());
+        self.input.image_family = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageFamily`.
@@ -286,7 +267,7 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_family = value;
+        self.input.image_family = value;
         self
     }
     /// Wire name `BootMode`: string. Example: `BIOS`.
@@ -294,7 +275,7 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.boot_mode = ::std::option::Option::Some(value.into());
+        self.input.boot_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `BootMode`.
@@ -302,7 +283,7 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.boot_mode = value;
+        self.input.boot_mode = value;
         self
     }
     /// Wire name `LicenseType`: string. Example: `Auto`.
@@ -310,7 +291,7 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.license_type = ::std::option::Option::Some(value.into());
+        self.input.license_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LicenseType`.
@@ -318,7 +299,7 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.license_type = value;
+        self.input.license_type = value;
         self
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -326,7 +307,7 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -334,71 +315,41 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Features`: [`Features`].
     pub fn features(mut self, value: Features) -> Self {
-        self.features = ::std::option::Option::Some(value);
+        self.input.features = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Features`.
     pub fn set_features(mut self, value: ::std::option::Option<Features>) -> Self {
-        self.features = value;
+        self.input.features = value;
         self
     }
     /// Wire name `DryRun`: boolean.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyImageAttributeInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyImageAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                image_id: <ImageId_ as self::required::ImageId<
-                    ::std::string::String,
-                >>::into_value(self.image_id),
-                image_name: self.image_name,
-                status: self.status,
-                image_family: self.image_family,
-                boot_mode: self.boot_mode,
-                license_type: self.license_type,
-                description: self.description,
-                features: self.features,
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyImageAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageId_: self::required::ImageId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -408,45 +359,30 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         ::alibabacloud_runtime::SdkError<ModifyImageAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageId_: self::required::ImageId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyImageAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyImageAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyImageAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ImageId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ImageId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyImageAttribute` needs its required parameter `ImageId`",
         label = "`ImageId` is not set",
         note = "set it with `.image_id(…)` before this call"
     )]
-    pub trait ImageId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ImageId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ImageId {}
+    impl ImageId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyImageAttribute`. No description of our own yet: see the official API reference.

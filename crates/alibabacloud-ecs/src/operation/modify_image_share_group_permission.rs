@@ -79,12 +79,10 @@ pub struct ModifyImageShareGroupPermissionBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ImageId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    image_id: ImageId_,
-    add_group_1: ::std::option::Option<::std::string::String>,
-    remove_group_1: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyImageShareGroupPermissionInput,
+    state: ::std::marker::PhantomData<(RegionId_, ImageId_)>,
 }
 impl ModifyImageShareGroupPermissionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -92,42 +90,43 @@ impl ModifyImageShareGroupPermissionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyImageShareGroupPermissionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            image_id: ::alibabacloud_runtime::Missing,
-            add_group_1: ::std::option::Option::None,
-            remove_group_1: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyImageShareGroupPermissionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                add_group_1: ::std::option::Option::None,
+                remove_group_1: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, ImageId_> ModifyImageShareGroupPermissionBuilder<RegionId_, ImageId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyImageShareGroupPermissionBuilder<::std::string::String, ImageId_> {
+    ) -> ModifyImageShareGroupPermissionBuilder<::alibabacloud_runtime::Set, ImageId_> {
+        self.input.region_id = value.into();
         ModifyImageShareGroupPermissionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            image_id: self.image_id,
-            add_group_1: self.add_group_1,
-            remove_group_1: self.remove_group_1,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImageId`: string, required.
     pub fn image_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyImageShareGroupPermissionBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyImageShareGroupPermissionBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.image_id = value.into();
         ModifyImageShareGroupPermissionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            image_id: value.into(),
-            add_group_1: self.add_group_1,
-            remove_group_1: self.remove_group_1,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AddGroup.1`: string.
@@ -135,7 +134,7 @@ impl<RegionId_, ImageId_> ModifyImageShareGroupPermissionBuilder<RegionId_, Imag
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.add_group_1 = ::std::option::Option::Some(value.into());
+        self.input.add_group_1 = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AddGroup.1`.
@@ -143,7 +142,7 @@ impl<RegionId_, ImageId_> ModifyImageShareGroupPermissionBuilder<RegionId_, Imag
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.add_group_1 = value;
+        self.input.add_group_1 = value;
         self
     }
     /// Wire name `RemoveGroup.1`: string.
@@ -151,7 +150,7 @@ impl<RegionId_, ImageId_> ModifyImageShareGroupPermissionBuilder<RegionId_, Imag
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.remove_group_1 = ::std::option::Option::Some(value.into());
+        self.input.remove_group_1 = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RemoveGroup.1`.
@@ -159,49 +158,21 @@ impl<RegionId_, ImageId_> ModifyImageShareGroupPermissionBuilder<RegionId_, Imag
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.remove_group_1 = value;
+        self.input.remove_group_1 = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, ImageId_> ModifyImageShareGroupPermissionBuilder<RegionId_, ImageId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyImageShareGroupPermissionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyImageShareGroupPermissionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                image_id: <ImageId_ as self::required::ImageId<
-                    ::std::string::String,
-                >>::into_value(self.image_id),
-                add_group_1: self.add_group_1,
-                remove_group_1: self.remove_group_1,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyImageShareGroupPermissionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageId_: self::required::ImageId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -211,45 +182,30 @@ impl<RegionId_, ImageId_> ModifyImageShareGroupPermissionBuilder<RegionId_, Imag
         ::alibabacloud_runtime::SdkError<ModifyImageShareGroupPermissionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageId_: self::required::ImageId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyImageShareGroupPermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyImageShareGroupPermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyImageShareGroupPermission` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ImageId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ImageId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyImageShareGroupPermission` needs its required parameter `ImageId`",
         label = "`ImageId` is not set",
         note = "set it with `.image_id(…)` before this call"
     )]
-    pub trait ImageId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ImageId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ImageId {}
+    impl ImageId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyImageShareGroupPermission`. No description of our own yet: see the official API reference.

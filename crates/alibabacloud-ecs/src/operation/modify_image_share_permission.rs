@@ -157,15 +157,10 @@ pub struct ModifyImageSharePermissionBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ImageId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    image_id: ImageId_,
-    launch_permission: ::std::option::Option<::std::string::String>,
-    add_account: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    remove_account: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    is_public: ::std::option::Option<bool>,
-    dry_run: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyImageSharePermissionInput,
+    state: ::std::marker::PhantomData<(RegionId_, ImageId_)>,
 }
 impl ModifyImageSharePermissionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -173,51 +168,46 @@ impl ModifyImageSharePermissionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyImageSharePermissionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            image_id: ::alibabacloud_runtime::Missing,
-            launch_permission: ::std::option::Option::None,
-            add_account: ::std::option::Option::None,
-            remove_account: ::std::option::Option::None,
-            is_public: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyImageSharePermissionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                launch_permission: ::std::option::Option::None,
+                add_account: ::std::option::Option::None,
+                remove_account: ::std::option::Option::None,
+                is_public: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, ImageId_> ModifyImageSharePermissionBuilder<RegionId_, ImageId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyImageSharePermissionBuilder<::std::string::String, ImageId_> {
+    ) -> ModifyImageSharePermissionBuilder<::alibabacloud_runtime::Set, ImageId_> {
+        self.input.region_id = value.into();
         ModifyImageSharePermissionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            image_id: self.image_id,
-            launch_permission: self.launch_permission,
-            add_account: self.add_account,
-            remove_account: self.remove_account,
-            is_public: self.is_public,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImageId`: string, required. Example: `m-bp18ygjuqnwhechc****`.
     pub fn image_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyImageSharePermissionBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyImageSharePermissionBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.image_id = value.into();
         ModifyImageSharePermissionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            image_id: value.into(),
-            launch_permission: self.launch_permission,
-            add_account: self.add_account,
-            remove_account: self.remove_account,
-            is_public: self.is_public,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LaunchPermission`: string. Example: `hide`.
@@ -225,7 +215,7 @@ impl<RegionId_, ImageId_> ModifyImageSharePermissionBuilder<RegionId_, ImageId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_permission = ::std::option::Option::Some(value.into());
+        self.input.launch_permission = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchPermission`.
@@ -233,12 +223,12 @@ impl<RegionId_, ImageId_> ModifyImageSharePermissionBuilder<RegionId_, ImageId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_permission = value;
+        self.input.launch_permission = value;
         self
     }
     /// Wire name `AddAccount`: list of string. Example: `1234567890`.
     pub fn add_account(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.add_account = ::std::option::Option::Some(value);
+        self.input.add_account = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AddAccount`.
@@ -246,7 +236,7 @@ impl<RegionId_, ImageId_> ModifyImageSharePermissionBuilder<RegionId_, ImageId_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.add_account = value;
+        self.input.add_account = value;
         self
     }
     /// Wire name `RemoveAccount`: list of string. Example: `1234567890`.
@@ -254,7 +244,7 @@ impl<RegionId_, ImageId_> ModifyImageSharePermissionBuilder<RegionId_, ImageId_>
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.remove_account = ::std::option::Option::Some(value);
+        self.input.remove_account = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RemoveAccount`.
@@ -262,72 +252,41 @@ impl<RegionId_, ImageId_> ModifyImageSharePermissionBuilder<RegionId_, ImageId_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.remove_account = value;
+        self.input.remove_account = value;
         self
     }
     /// Wire name `IsPublic`: boolean. Example: `false`.
     pub fn is_public(mut self, value: bool) -> Self {
-        self.is_public = ::std::option::Option::Some(value);
+        self.input.is_public = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IsPublic`.
     pub fn set_is_public(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.is_public = value;
+        self.input.is_public = value;
         self
     }
     /// Wire name `DryRun`: boolean.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, ImageId_> ModifyImageSharePermissionBuilder<RegionId_, ImageId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyImageSharePermissionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyImageSharePermissionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                image_id: <ImageId_ as self::required::ImageId<
-                    ::std::string::String,
-                >>::into_value(self.image_id),
-                launch_permission: self.launch_permission,
-                add_account: self.add_account,
-                remove_account: self.remove_account,
-                is_public: self.is_public,
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyImageSharePermissionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageId_: self::required::ImageId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -337,45 +296,30 @@ impl<RegionId_, ImageId_> ModifyImageSharePermissionBuilder<RegionId_, ImageId_>
         ::alibabacloud_runtime::SdkError<ModifyImageSharePermissionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImageId_: self::required::ImageId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImageId_: self::required::ImageId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyImageSharePermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyImageSharePermissionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyImageSharePermission` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ImageId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ImageId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyImageSharePermission` needs its required parameter `ImageId`",
         label = "`ImageId` is not set",
         note = "set it with `.image_id(…)` before this call"
     )]
-    pub trait ImageId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ImageId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ImageId {}
+    impl ImageId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyImageSharePermission`. No description of our own yet: see the official API reference.

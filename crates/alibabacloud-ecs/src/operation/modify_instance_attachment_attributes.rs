@@ -187,12 +187,12 @@ pub struct ModifyInstanceAttachmentAttributesBuilder<
     InstanceId_ = ::alibabacloud_runtime::Missing,
     PrivatePoolOptionsMatchCriteria_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_id: InstanceId_,
-    private_pool_options_match_criteria: PrivatePoolOptionsMatchCriteria_,
-    private_pool_options_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyInstanceAttachmentAttributesInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, InstanceId_, PrivatePoolOptionsMatchCriteria_),
+    >,
 }
 impl ModifyInstanceAttachmentAttributesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -201,12 +201,15 @@ impl ModifyInstanceAttachmentAttributesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyInstanceAttachmentAttributesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::alibabacloud_runtime::Missing,
-            private_pool_options_match_criteria: ::alibabacloud_runtime::Missing,
-            private_pool_options_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyInstanceAttachmentAttributesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                private_pool_options_match_criteria: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                private_pool_options_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -221,58 +224,53 @@ impl<
 > {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyInstanceAttachmentAttributesBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         InstanceId_,
         PrivatePoolOptionsMatchCriteria_,
     > {
+        self.input.region_id = value.into();
         ModifyInstanceAttachmentAttributesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_id: self.instance_id,
-            private_pool_options_match_criteria: self
-                .private_pool_options_match_criteria,
-            private_pool_options_id: self.private_pool_options_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: string, required. Example: `i-bp67acfmxazb4****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyInstanceAttachmentAttributesBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PrivatePoolOptionsMatchCriteria_,
     > {
+        self.input.instance_id = value.into();
         ModifyInstanceAttachmentAttributesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_id: value.into(),
-            private_pool_options_match_criteria: self
-                .private_pool_options_match_criteria,
-            private_pool_options_id: self.private_pool_options_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrivatePoolOptions.MatchCriteria`: string, required. Example: `Open`.
     pub fn private_pool_options_match_criteria(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyInstanceAttachmentAttributesBuilder<
         RegionId_,
         InstanceId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.private_pool_options_match_criteria = value.into();
         ModifyInstanceAttachmentAttributesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_id: self.instance_id,
-            private_pool_options_match_criteria: value.into(),
-            private_pool_options_id: self.private_pool_options_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrivatePoolOptions.Id`: string. Example: `eap-bp67acfmxazb4****`.
@@ -280,7 +278,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_id = ::std::option::Option::Some(value.into());
+        self.input.private_pool_options_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivatePoolOptions.Id`.
@@ -288,65 +286,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_id = value;
+        self.input.private_pool_options_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    InstanceId_,
-    PrivatePoolOptionsMatchCriteria_,
-> ModifyInstanceAttachmentAttributesBuilder<
-    RegionId_,
-    InstanceId_,
-    PrivatePoolOptionsMatchCriteria_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyInstanceAttachmentAttributesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        PrivatePoolOptionsMatchCriteria_: self::required::PrivatePoolOptionsMatchCriteria<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyInstanceAttachmentAttributesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                private_pool_options_match_criteria: <PrivatePoolOptionsMatchCriteria_ as self::required::PrivatePoolOptionsMatchCriteria<
-                    ::std::string::String,
-                >>::into_value(self.private_pool_options_match_criteria),
-                private_pool_options_id: self.private_pool_options_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyInstanceAttachmentAttributesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        PrivatePoolOptionsMatchCriteria_: self::required::PrivatePoolOptionsMatchCriteria<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
+        PrivatePoolOptionsMatchCriteria_: self::required::PrivatePoolOptionsMatchCriteria,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -356,64 +311,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyInstanceAttachmentAttributesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        PrivatePoolOptionsMatchCriteria_: self::required::PrivatePoolOptionsMatchCriteria<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
+        PrivatePoolOptionsMatchCriteria_: self::required::PrivatePoolOptionsMatchCriteria,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyInstanceAttachmentAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyInstanceAttachmentAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceAttachmentAttributes` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceAttachmentAttributes` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PrivatePoolOptions.MatchCriteria` once it is set, so `send` and `build` can require it.
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PrivatePoolOptions.MatchCriteria` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceAttachmentAttributes` needs its required parameter `PrivatePoolOptions.MatchCriteria`",
         label = "`PrivatePoolOptions.MatchCriteria` is not set",
         note = "set it with `.private_pool_options_match_criteria(…)` before this call"
     )]
-    pub trait PrivatePoolOptionsMatchCriteria<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PrivatePoolOptionsMatchCriteria<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PrivatePoolOptionsMatchCriteria {}
+    impl PrivatePoolOptionsMatchCriteria for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyInstanceAttachmentAttributes`. No description of our own yet: see the official API reference.

@@ -462,115 +462,57 @@ pub enum ModifyInstanceAttributeError {
     "SecurityGroupInstanceLimitExceed", }
 );
 /// Builds and sends a `ModifyInstanceAttribute` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceAttributeBuilder<
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
-    password: ::std::option::Option<::std::string::String>,
-    host_name: ::std::option::Option<::std::string::String>,
-    instance_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    user_data: ::std::option::Option<::std::string::String>,
-    recyclable: ::std::option::Option<bool>,
-    credit_specification: ::std::option::Option<::std::string::String>,
-    deletion_protection: ::std::option::Option<bool>,
-    network_interface_queue_number: ::std::option::Option<i32>,
-    security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    remote_connection_options: ::std::option::Option<RemoteConnectionOptions>,
-    enable_jumbo_frame: ::std::option::Option<bool>,
-    cpu_options_core: ::std::option::Option<i32>,
-    cpu_options_threads_per_core: ::std::option::Option<i32>,
-    cpu_options_topology_type: ::std::option::Option<::std::string::String>,
-    private_dns_name_options: ::std::option::Option<PrivateDnsNameOptions>,
-    enable_network_encryption: ::std::option::Option<bool>,
-}
-impl<InstanceId_: ::std::fmt::Debug> ::std::fmt::Debug
-for ModifyInstanceAttributeBuilder<InstanceId_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ModifyInstanceAttributeBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("instance_id", &self.instance_id)
-            .field("password", &::std::format_args!("** redacted **"))
-            .field("host_name", &self.host_name)
-            .field("instance_name", &self.instance_name)
-            .field("description", &self.description)
-            .field("user_data", &self.user_data)
-            .field("recyclable", &self.recyclable)
-            .field("credit_specification", &self.credit_specification)
-            .field("deletion_protection", &self.deletion_protection)
-            .field(
-                "network_interface_queue_number",
-                &self.network_interface_queue_number,
-            )
-            .field("security_group_ids", &self.security_group_ids)
-            .field("remote_connection_options", &self.remote_connection_options)
-            .field("enable_jumbo_frame", &self.enable_jumbo_frame)
-            .field("cpu_options_core", &self.cpu_options_core)
-            .field("cpu_options_threads_per_core", &self.cpu_options_threads_per_core)
-            .field("cpu_options_topology_type", &self.cpu_options_topology_type)
-            .field("private_dns_name_options", &self.private_dns_name_options)
-            .field("enable_network_encryption", &self.enable_network_encryption)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyInstanceAttributeInput,
+    state: ::std::marker::PhantomData<(InstanceId_,)>,
 }
 impl ModifyInstanceAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyInstanceAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
-            password: ::std::option::Option::None,
-            host_name: ::std::option::Option::None,
-            instance_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            user_data: ::std::option::Option::None,
-            recyclable: ::std::option::Option::None,
-            credit_specification: ::std::option::Option::None,
-            deletion_protection: ::std::option::Option::None,
-            network_interface_queue_number: ::std::option::Option::None,
-            security_group_ids: ::std::option::Option::None,
-            remote_connection_options: ::std::option::Option::None,
-            enable_jumbo_frame: ::std::option::Option::None,
-            cpu_options_core: ::std::option::Option::None,
-            cpu_options_threads_per_core: ::std::option::Option::None,
-            cpu_options_topology_type: ::std::option::Option::None,
-            private_dns_name_options: ::std::option::Option::None,
-            enable_network_encryption: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyInstanceAttributeInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                password: ::std::option::Option::None,
+                host_name: ::std::option::Option::None,
+                instance_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                user_data: ::std::option::Option::None,
+                recyclable: ::std::option::Option::None,
+                credit_specification: ::std::option::Option::None,
+                deletion_protection: ::std::option::Option::None,
+                network_interface_queue_number: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                remote_connection_options: ::std::option::Option::None,
+                enable_jumbo_frame: ::std::option::Option::None,
+                cpu_options_core: ::std::option::Option::None,
+                cpu_options_threads_per_core: ::std::option::Option::None,
+                cpu_options_topology_type: ::std::option::Option::None,
+                private_dns_name_options: ::std::option::Option::None,
+                enable_network_encryption: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
     /// Wire name `InstanceId`: string, required. Example: `i-bp67acfmxazb4ph****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceAttributeBuilder<::std::string::String> {
+    ) -> ModifyInstanceAttributeBuilder<::alibabacloud_runtime::Set> {
+        self.input.instance_id = value.into();
         ModifyInstanceAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
-            password: self.password,
-            host_name: self.host_name,
-            instance_name: self.instance_name,
-            description: self.description,
-            user_data: self.user_data,
-            recyclable: self.recyclable,
-            credit_specification: self.credit_specification,
-            deletion_protection: self.deletion_protection,
-            network_interface_queue_number: self.network_interface_queue_number,
-            security_group_ids: self.security_group_ids,
-            remote_connection_options: self.remote_connection_options,
-            enable_jumbo_frame: self.enable_jumbo_frame,
-            cpu_options_core: self.cpu_options_core,
-            cpu_options_threads_per_core: self.cpu_options_threads_per_core,
-            cpu_options_topology_type: self.cpu_options_topology_type,
-            private_dns_name_options: self.private_dns_name_options,
-            enable_network_encryption: self.enable_network_encryption,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Password`: string, secret (redacted in `Debug`).
@@ -578,7 +520,7 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.password = ::std::option::Option::Some(value.into());
+        self.input.password = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Password`.
@@ -586,7 +528,7 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.password = value;
+        self.input.password = value;
         self
     }
     /// Wire name `HostName`: string. Example: `testHostName`.
@@ -594,7 +536,7 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.host_name = ::std::option::Option::Some(value.into());
+        self.input.host_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HostName`.
@@ -602,7 +544,7 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.host_name = value;
+        self.input.host_name = value;
         self
     }
     /// Wire name `InstanceName`: string. Example: `testInstanceName`.
@@ -610,7 +552,7 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_name = ::std::option::Option::Some(value.into());
+        self.input.instance_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceName`.
@@ -618,7 +560,7 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_name = value;
+        self.input.instance_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `testInstanceDescription`.
@@ -626,7 +568,7 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -634,7 +576,7 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `UserData`: string. Example: `ZWNobyBoZWxsbyBlY3Mh`.
@@ -642,7 +584,7 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_data = ::std::option::Option::Some(value.into());
+        self.input.user_data = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserData`.
@@ -650,17 +592,17 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_data = value;
+        self.input.user_data = value;
         self
     }
     /// Wire name `Recyclable`: boolean. Example: `hide`.
     pub fn recyclable(mut self, value: bool) -> Self {
-        self.recyclable = ::std::option::Option::Some(value);
+        self.input.recyclable = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Recyclable`.
     pub fn set_recyclable(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.recyclable = value;
+        self.input.recyclable = value;
         self
     }
     /// Wire name `CreditSpecification`: string. Example: `Standard`.
@@ -668,7 +610,7 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.credit_specification = ::std::option::Option::Some(value.into());
+        self.input.credit_specification = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CreditSpecification`.
@@ -676,12 +618,12 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.credit_specification = value;
+        self.input.credit_specification = value;
         self
     }
     /// Wire name `DeletionProtection`: boolean. Example: `false`.
     pub fn deletion_protection(mut self, value: bool) -> Self {
-        self.deletion_protection = ::std::option::Option::Some(value);
+        self.input.deletion_protection = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeletionProtection`.
@@ -689,12 +631,12 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.deletion_protection = value;
+        self.input.deletion_protection = value;
         self
     }
     /// Wire name `NetworkInterfaceQueueNumber`: 32-bit integer. Example: `8`.
     pub fn network_interface_queue_number(mut self, value: i32) -> Self {
-        self.network_interface_queue_number = ::std::option::Option::Some(value);
+        self.input.network_interface_queue_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NetworkInterfaceQueueNumber`.
@@ -702,7 +644,7 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.network_interface_queue_number = value;
+        self.input.network_interface_queue_number = value;
         self
     }
     /// Wire name `SecurityGroupIds`: list of string. Example: `sg-bp15ed6xe1yxeycg7o****`.
@@ -710,7 +652,7 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.security_group_ids = ::std::option::Option::Some(value);
+        self.input.security_group_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SecurityGroupIds`.
@@ -718,12 +660,12 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.security_group_ids = value;
+        self.input.security_group_ids = value;
         self
     }
     /// Wire name `RemoteConnectionOptions`: [`RemoteConnectionOptions`].
     pub fn remote_connection_options(mut self, value: RemoteConnectionOptions) -> Self {
-        self.remote_connection_options = ::std::option::Option::Some(value);
+        self.input.remote_connection_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RemoteConnectionOptions`.
@@ -731,32 +673,32 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<RemoteConnectionOptions>,
     ) -> Self {
-        self.remote_connection_options = value;
+        self.input.remote_connection_options = value;
         self
     }
     /// Wire name `EnableJumboFrame`: boolean. Example: `false`.
     pub fn enable_jumbo_frame(mut self, value: bool) -> Self {
-        self.enable_jumbo_frame = ::std::option::Option::Some(value);
+        self.input.enable_jumbo_frame = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableJumboFrame`.
     pub fn set_enable_jumbo_frame(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.enable_jumbo_frame = value;
+        self.input.enable_jumbo_frame = value;
         self
     }
     /// Wire name `CpuOptions.Core`: 32-bit integer. Example: `2`.
     pub fn cpu_options_core(mut self, value: i32) -> Self {
-        self.cpu_options_core = ::std::option::Option::Some(value);
+        self.input.cpu_options_core = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CpuOptions.Core`.
     pub fn set_cpu_options_core(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.cpu_options_core = value;
+        self.input.cpu_options_core = value;
         self
     }
     /// Wire name `CpuOptions.ThreadsPerCore`: 32-bit integer. Example: `2`.
     pub fn cpu_options_threads_per_core(mut self, value: i32) -> Self {
-        self.cpu_options_threads_per_core = ::std::option::Option::Some(value);
+        self.input.cpu_options_threads_per_core = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CpuOptions.ThreadsPerCore`.
@@ -764,7 +706,7 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.cpu_options_threads_per_core = value;
+        self.input.cpu_options_threads_per_core = value;
         self
     }
     /// Wire name `CpuOptions.TopologyType`: string. Example: `DiscreteCoreToHTMapping`.
@@ -772,7 +714,7 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cpu_options_topology_type = ::std::option::Option::Some(value.into());
+        self.input.cpu_options_topology_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CpuOptions.TopologyType`.
@@ -780,12 +722,12 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cpu_options_topology_type = value;
+        self.input.cpu_options_topology_type = value;
         self
     }
     /// Wire name `PrivateDnsNameOptions`: [`PrivateDnsNameOptions`].
     pub fn private_dns_name_options(mut self, value: PrivateDnsNameOptions) -> Self {
-        self.private_dns_name_options = ::std::option::Option::Some(value);
+        self.input.private_dns_name_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PrivateDnsNameOptions`.
@@ -793,12 +735,12 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<PrivateDnsNameOptions>,
     ) -> Self {
-        self.private_dns_name_options = value;
+        self.input.private_dns_name_options = value;
         self
     }
     /// Wire name `EnableNetworkEncryption`: boolean.
     pub fn enable_network_encryption(mut self, value: bool) -> Self {
-        self.enable_network_encryption = ::std::option::Option::Some(value);
+        self.input.enable_network_encryption = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableNetworkEncryption`.
@@ -806,59 +748,20 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.enable_network_encryption = value;
+        self.input.enable_network_encryption = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyInstanceAttributeInput,
-    )
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyInstanceAttributeInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                password: self.password,
-                host_name: self.host_name,
-                instance_name: self.instance_name,
-                description: self.description,
-                user_data: self.user_data,
-                recyclable: self.recyclable,
-                credit_specification: self.credit_specification,
-                deletion_protection: self.deletion_protection,
-                network_interface_queue_number: self.network_interface_queue_number,
-                security_group_ids: self.security_group_ids,
-                remote_connection_options: self.remote_connection_options,
-                enable_jumbo_frame: self.enable_jumbo_frame,
-                cpu_options_core: self.cpu_options_core,
-                cpu_options_threads_per_core: self.cpu_options_threads_per_core,
-                cpu_options_topology_type: self.cpu_options_topology_type,
-                private_dns_name_options: self.private_dns_name_options,
-                enable_network_encryption: self.enable_network_encryption,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyInstanceAttributeInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -868,29 +771,21 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         ::alibabacloud_runtime::SdkError<ModifyInstanceAttributeError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyInstanceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyInstanceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceAttribute` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyInstanceAttribute`. No description of our own yet: see the official API reference.

@@ -86,20 +86,22 @@ pub enum ModifyInstanceAutoReleaseTimeError {
 pub struct ModifyInstanceAutoReleaseTimeBuilder<
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    instance_id: InstanceId_,
-    auto_release_time: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyInstanceAutoReleaseTimeInput,
+    state: ::std::marker::PhantomData<(InstanceId_,)>,
 }
 impl ModifyInstanceAutoReleaseTimeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyInstanceAutoReleaseTimeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            instance_id: ::alibabacloud_runtime::Missing,
-            auto_release_time: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyInstanceAutoReleaseTimeInput {
+                region_id: ::std::option::Option::None,
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_release_time: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -109,7 +111,7 @@ impl<InstanceId_> ModifyInstanceAutoReleaseTimeBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -117,20 +119,20 @@ impl<InstanceId_> ModifyInstanceAutoReleaseTimeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `InstanceId`: string, required. Example: `i-bp1env7nl3mijm2t****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceAutoReleaseTimeBuilder<::std::string::String> {
+    ) -> ModifyInstanceAutoReleaseTimeBuilder<::alibabacloud_runtime::Set> {
+        self.input.instance_id = value.into();
         ModifyInstanceAutoReleaseTimeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_id: value.into(),
-            auto_release_time: self.auto_release_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AutoReleaseTime`: string. Example: `2018-01-01T01:02:03Z`.
@@ -138,7 +140,7 @@ impl<InstanceId_> ModifyInstanceAutoReleaseTimeBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_release_time = ::std::option::Option::Some(value.into());
+        self.input.auto_release_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AutoReleaseTime`.
@@ -146,44 +148,20 @@ impl<InstanceId_> ModifyInstanceAutoReleaseTimeBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_release_time = value;
+        self.input.auto_release_time = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceId_> ModifyInstanceAutoReleaseTimeBuilder<InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyInstanceAutoReleaseTimeInput,
-    )
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyInstanceAutoReleaseTimeInput {
-                region_id: self.region_id,
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                auto_release_time: self.auto_release_time,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyInstanceAutoReleaseTimeInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -193,29 +171,21 @@ impl<InstanceId_> ModifyInstanceAutoReleaseTimeBuilder<InstanceId_> {
         ::alibabacloud_runtime::SdkError<ModifyInstanceAutoReleaseTimeError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyInstanceAutoReleaseTimeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyInstanceAutoReleaseTimeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceAutoReleaseTime` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyInstanceAutoReleaseTime`. No description of our own yet: see the official API reference.

@@ -112,14 +112,10 @@ pub struct ModifyInstanceAutoRenewAttributeBuilder<
     InstanceId_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
-    region_id: RegionId_,
-    duration: ::std::option::Option<i32>,
-    auto_renew: ::std::option::Option<bool>,
-    renewal_status: ::std::option::Option<::std::string::String>,
-    period_unit: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyInstanceAutoRenewAttributeInput,
+    state: ::std::marker::PhantomData<(InstanceId_, RegionId_)>,
 }
 impl ModifyInstanceAutoRenewAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -127,14 +123,17 @@ impl ModifyInstanceAutoRenewAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyInstanceAutoRenewAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
-            duration: ::std::option::Option::None,
-            auto_renew: ::std::option::Option::None,
-            renewal_status: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyInstanceAutoRenewAttributeInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                duration: ::std::option::Option::None,
+                auto_renew: ::std::option::Option::None,
+                renewal_status: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -144,54 +143,54 @@ impl<
 > ModifyInstanceAutoRenewAttributeBuilder<InstanceId_, RegionId_> {
     /// Wire name `InstanceId`: string, required. Example: `i-bp67acfmxazb4ph****,i-bp67acfmxazb4pi****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceAutoRenewAttributeBuilder<::std::string::String, RegionId_> {
+    ) -> ModifyInstanceAutoRenewAttributeBuilder<
+        ::alibabacloud_runtime::Set,
+        RegionId_,
+    > {
+        self.input.instance_id = value.into();
         ModifyInstanceAutoRenewAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
-            region_id: self.region_id,
-            duration: self.duration,
-            auto_renew: self.auto_renew,
-            renewal_status: self.renewal_status,
-            period_unit: self.period_unit,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceAutoRenewAttributeBuilder<InstanceId_, ::std::string::String> {
+    ) -> ModifyInstanceAutoRenewAttributeBuilder<
+        InstanceId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.region_id = value.into();
         ModifyInstanceAutoRenewAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: self.instance_id,
-            region_id: value.into(),
-            duration: self.duration,
-            auto_renew: self.auto_renew,
-            renewal_status: self.renewal_status,
-            period_unit: self.period_unit,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Duration`: 32-bit integer. Example: `1`.
     pub fn duration(mut self, value: i32) -> Self {
-        self.duration = ::std::option::Option::Some(value);
+        self.input.duration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Duration`.
     pub fn set_duration(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.duration = value;
+        self.input.duration = value;
         self
     }
     /// Wire name `AutoRenew`: boolean. The service's default: `false`. Example: `true`.
     pub fn auto_renew(mut self, value: bool) -> Self {
-        self.auto_renew = ::std::option::Option::Some(value);
+        self.input.auto_renew = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenew`.
     pub fn set_auto_renew(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_renew = value;
+        self.input.auto_renew = value;
         self
     }
     /// Wire name `RenewalStatus`: string. Example: `AutoRenewal`.
@@ -199,7 +198,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.renewal_status = ::std::option::Option::Some(value.into());
+        self.input.renewal_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RenewalStatus`.
@@ -207,7 +206,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.renewal_status = value;
+        self.input.renewal_status = value;
         self
     }
     /// Wire name `PeriodUnit`: string. Example: `Month`.
@@ -215,7 +214,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -223,54 +222,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    InstanceId_,
-    RegionId_,
-> ModifyInstanceAutoRenewAttributeBuilder<InstanceId_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyInstanceAutoRenewAttributeInput,
-    )
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyInstanceAutoRenewAttributeInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                duration: self.duration,
-                auto_renew: self.auto_renew,
-                renewal_status: self.renewal_status,
-                period_unit: self.period_unit,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyInstanceAutoRenewAttributeInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -280,45 +246,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyInstanceAutoRenewAttributeError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyInstanceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyInstanceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceAutoRenewAttribute` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceAutoRenewAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyInstanceAutoRenewAttribute`. No description of our own yet: see the official API reference.

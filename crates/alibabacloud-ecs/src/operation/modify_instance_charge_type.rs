@@ -280,18 +280,10 @@ pub struct ModifyInstanceChargeTypeBuilder<
     InstanceIds_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_ids: InstanceIds_,
-    region_id: RegionId_,
-    period: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    include_data_disks: ::std::option::Option<bool>,
-    dry_run: ::std::option::Option<bool>,
-    auto_pay: ::std::option::Option<bool>,
-    instance_charge_type: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    is_detail_fee: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyInstanceChargeTypeInput,
+    state: ::std::marker::PhantomData<(InstanceIds_, RegionId_)>,
 }
 impl ModifyInstanceChargeTypeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -299,70 +291,59 @@ impl ModifyInstanceChargeTypeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyInstanceChargeTypeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_ids: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
-            period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            include_data_disks: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
-            auto_pay: ::std::option::Option::None,
-            instance_charge_type: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            is_detail_fee: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyInstanceChargeTypeInput {
+                instance_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                include_data_disks: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+                auto_pay: ::std::option::Option::None,
+                instance_charge_type: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                is_detail_fee: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<InstanceIds_, RegionId_> ModifyInstanceChargeTypeBuilder<InstanceIds_, RegionId_> {
     /// Wire name `InstanceIds`: string, required. Example: `["i-bp67acfmxazb4p****","i-bp67acfmxazb4d****"]`.
     pub fn instance_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceChargeTypeBuilder<::std::string::String, RegionId_> {
+    ) -> ModifyInstanceChargeTypeBuilder<::alibabacloud_runtime::Set, RegionId_> {
+        self.input.instance_ids = value.into();
         ModifyInstanceChargeTypeBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_ids: value.into(),
-            region_id: self.region_id,
-            period: self.period,
-            period_unit: self.period_unit,
-            include_data_disks: self.include_data_disks,
-            dry_run: self.dry_run,
-            auto_pay: self.auto_pay,
-            instance_charge_type: self.instance_charge_type,
-            client_token: self.client_token,
-            is_detail_fee: self.is_detail_fee,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceChargeTypeBuilder<InstanceIds_, ::std::string::String> {
+    ) -> ModifyInstanceChargeTypeBuilder<InstanceIds_, ::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         ModifyInstanceChargeTypeBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_ids: self.instance_ids,
-            region_id: value.into(),
-            period: self.period,
-            period_unit: self.period_unit,
-            include_data_disks: self.include_data_disks,
-            dry_run: self.dry_run,
-            auto_pay: self.auto_pay,
-            instance_charge_type: self.instance_charge_type,
-            client_token: self.client_token,
-            is_detail_fee: self.is_detail_fee,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PeriodUnit`: string. Example: `Month`.
@@ -370,7 +351,7 @@ impl<InstanceIds_, RegionId_> ModifyInstanceChargeTypeBuilder<InstanceIds_, Regi
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -378,37 +359,37 @@ impl<InstanceIds_, RegionId_> ModifyInstanceChargeTypeBuilder<InstanceIds_, Regi
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `IncludeDataDisks`: boolean. The service's default: `false`. Example: `false`.
     pub fn include_data_disks(mut self, value: bool) -> Self {
-        self.include_data_disks = ::std::option::Option::Some(value);
+        self.input.include_data_disks = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IncludeDataDisks`.
     pub fn set_include_data_disks(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.include_data_disks = value;
+        self.input.include_data_disks = value;
         self
     }
     /// Wire name `DryRun`: boolean. The service's default: `false`. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `AutoPay`: boolean. The service's default: `true`. Example: `false`.
     pub fn auto_pay(mut self, value: bool) -> Self {
-        self.auto_pay = ::std::option::Option::Some(value);
+        self.input.auto_pay = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoPay`.
     pub fn set_auto_pay(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_pay = value;
+        self.input.auto_pay = value;
         self
     }
     /// Wire name `InstanceChargeType`: string. The service's default: `PrePaid`. Example: `PrePaid`.
@@ -416,7 +397,7 @@ impl<InstanceIds_, RegionId_> ModifyInstanceChargeTypeBuilder<InstanceIds_, Regi
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.instance_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceChargeType`.
@@ -424,7 +405,7 @@ impl<InstanceIds_, RegionId_> ModifyInstanceChargeTypeBuilder<InstanceIds_, Regi
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = value;
+        self.input.instance_charge_type = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -432,7 +413,7 @@ impl<InstanceIds_, RegionId_> ModifyInstanceChargeTypeBuilder<InstanceIds_, Regi
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -440,65 +421,31 @@ impl<InstanceIds_, RegionId_> ModifyInstanceChargeTypeBuilder<InstanceIds_, Regi
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `IsDetailFee`: boolean. The service's default: `false`. Example: `false`.
     pub fn is_detail_fee(mut self, value: bool) -> Self {
-        self.is_detail_fee = ::std::option::Option::Some(value);
+        self.input.is_detail_fee = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IsDetailFee`.
     pub fn set_is_detail_fee(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.is_detail_fee = value;
+        self.input.is_detail_fee = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceIds_, RegionId_> ModifyInstanceChargeTypeBuilder<InstanceIds_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyInstanceChargeTypeInput,
-    )
-    where
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyInstanceChargeTypeInput {
-                instance_ids: <InstanceIds_ as self::required::InstanceIds<
-                    ::std::string::String,
-                >>::into_value(self.instance_ids),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                period: self.period,
-                period_unit: self.period_unit,
-                include_data_disks: self.include_data_disks,
-                dry_run: self.dry_run,
-                auto_pay: self.auto_pay,
-                instance_charge_type: self.instance_charge_type,
-                client_token: self.client_token,
-                is_detail_fee: self.is_detail_fee,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyInstanceChargeTypeInput
     where
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceIds_: self::required::InstanceIds,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -508,45 +455,30 @@ impl<InstanceIds_, RegionId_> ModifyInstanceChargeTypeBuilder<InstanceIds_, Regi
         ::alibabacloud_runtime::SdkError<ModifyInstanceChargeTypeError>,
     >
     where
-        InstanceIds_: self::required::InstanceIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        InstanceIds_: self::required::InstanceIds,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyInstanceChargeTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyInstanceChargeTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceIds` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceChargeType` needs its required parameter `InstanceIds`",
         label = "`InstanceIds` is not set",
         note = "set it with `.instance_ids(…)` before this call"
     )]
-    pub trait InstanceIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait InstanceIds {}
+    impl InstanceIds for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceChargeType` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyInstanceChargeType`. No description of our own yet: see the official API reference.

@@ -198,20 +198,10 @@ pub struct ModifyInstanceDeploymentBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_id: InstanceId_,
-    dedicated_host_id: ::std::option::Option<::std::string::String>,
-    deployment_set_id: ::std::option::Option<::std::string::String>,
-    deployment_set_group_no: ::std::option::Option<i32>,
-    force: ::std::option::Option<bool>,
-    affinity: ::std::option::Option<::std::string::String>,
-    tenancy: ::std::option::Option<::std::string::String>,
-    migration_type: ::std::option::Option<::std::string::String>,
-    instance_type: ::std::option::Option<::std::string::String>,
-    dedicated_host_cluster_id: ::std::option::Option<::std::string::String>,
-    remove_from_deployment_set: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyInstanceDeploymentInput,
+    state: ::std::marker::PhantomData<(RegionId_, InstanceId_)>,
 }
 impl ModifyInstanceDeploymentBuilder<
     ::alibabacloud_runtime::Missing,
@@ -219,66 +209,51 @@ impl ModifyInstanceDeploymentBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyInstanceDeploymentBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::alibabacloud_runtime::Missing,
-            dedicated_host_id: ::std::option::Option::None,
-            deployment_set_id: ::std::option::Option::None,
-            deployment_set_group_no: ::std::option::Option::None,
-            force: ::std::option::Option::None,
-            affinity: ::std::option::Option::None,
-            tenancy: ::std::option::Option::None,
-            migration_type: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            dedicated_host_cluster_id: ::std::option::Option::None,
-            remove_from_deployment_set: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyInstanceDeploymentInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dedicated_host_id: ::std::option::Option::None,
+                deployment_set_id: ::std::option::Option::None,
+                deployment_set_group_no: ::std::option::Option::None,
+                force: ::std::option::Option::None,
+                affinity: ::std::option::Option::None,
+                tenancy: ::std::option::Option::None,
+                migration_type: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                dedicated_host_cluster_id: ::std::option::Option::None,
+                remove_from_deployment_set: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, InstanceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceDeploymentBuilder<::std::string::String, InstanceId_> {
+    ) -> ModifyInstanceDeploymentBuilder<::alibabacloud_runtime::Set, InstanceId_> {
+        self.input.region_id = value.into();
         ModifyInstanceDeploymentBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_id: self.instance_id,
-            dedicated_host_id: self.dedicated_host_id,
-            deployment_set_id: self.deployment_set_id,
-            deployment_set_group_no: self.deployment_set_group_no,
-            force: self.force,
-            affinity: self.affinity,
-            tenancy: self.tenancy,
-            migration_type: self.migration_type,
-            instance_type: self.instance_type,
-            dedicated_host_cluster_id: self.dedicated_host_cluster_id,
-            remove_from_deployment_set: self.remove_from_deployment_set,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: string, required. Example: `i-bp67acfmxazb4ph***`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceDeploymentBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyInstanceDeploymentBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.instance_id = value.into();
         ModifyInstanceDeploymentBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_id: value.into(),
-            dedicated_host_id: self.dedicated_host_id,
-            deployment_set_id: self.deployment_set_id,
-            deployment_set_group_no: self.deployment_set_group_no,
-            force: self.force,
-            affinity: self.affinity,
-            tenancy: self.tenancy,
-            migration_type: self.migration_type,
-            instance_type: self.instance_type,
-            dedicated_host_cluster_id: self.dedicated_host_cluster_id,
-            remove_from_deployment_set: self.remove_from_deployment_set,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DedicatedHostId`: string. Example: `dh-bp67acfmxazb4ph****`.
@@ -286,7 +261,7 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_id = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostId`.
@@ -294,7 +269,7 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_id = value;
+        self.input.dedicated_host_id = value;
         self
     }
     /// Wire name `DeploymentSetId`: string. Example: `ds-bp67acfmxazb4ph****`.
@@ -302,7 +277,7 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.deployment_set_id = ::std::option::Option::Some(value.into());
+        self.input.deployment_set_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DeploymentSetId`.
@@ -310,12 +285,12 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.deployment_set_id = value;
+        self.input.deployment_set_id = value;
         self
     }
     /// Wire name `DeploymentSetGroupNo`: 32-bit integer. Example: `3`.
     pub fn deployment_set_group_no(mut self, value: i32) -> Self {
-        self.deployment_set_group_no = ::std::option::Option::Some(value);
+        self.input.deployment_set_group_no = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeploymentSetGroupNo`.
@@ -323,17 +298,17 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.deployment_set_group_no = value;
+        self.input.deployment_set_group_no = value;
         self
     }
     /// Wire name `Force`: boolean. Example: `false`.
     pub fn force(mut self, value: bool) -> Self {
-        self.force = ::std::option::Option::Some(value);
+        self.input.force = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Force`.
     pub fn set_force(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.force = value;
+        self.input.force = value;
         self
     }
     /// Wire name `Affinity`: string. Example: `host`.
@@ -341,7 +316,7 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.affinity = ::std::option::Option::Some(value.into());
+        self.input.affinity = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Affinity`.
@@ -349,7 +324,7 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.affinity = value;
+        self.input.affinity = value;
         self
     }
     /// Wire name `Tenancy`: string. Example: `host`.
@@ -357,7 +332,7 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.tenancy = ::std::option::Option::Some(value.into());
+        self.input.tenancy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Tenancy`.
@@ -365,7 +340,7 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.tenancy = value;
+        self.input.tenancy = value;
         self
     }
     /// Wire name `MigrationType`: string. Example: `live`.
@@ -373,7 +348,7 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.migration_type = ::std::option::Option::Some(value.into());
+        self.input.migration_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MigrationType`.
@@ -381,7 +356,7 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.migration_type = value;
+        self.input.migration_type = value;
         self
     }
     /// Wire name `InstanceType`: string. Example: `ecs.c6.large`.
@@ -389,7 +364,7 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -397,7 +372,7 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Wire name `DedicatedHostClusterId`: string. Example: `dc-bp67acfmxazb4ph****`.
@@ -405,7 +380,7 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_id = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostClusterId`.
@@ -413,12 +388,12 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_cluster_id = value;
+        self.input.dedicated_host_cluster_id = value;
         self
     }
     /// Wire name `RemoveFromDeploymentSet`: boolean. Example: `false`.
     pub fn remove_from_deployment_set(mut self, value: bool) -> Self {
-        self.remove_from_deployment_set = ::std::option::Option::Some(value);
+        self.input.remove_from_deployment_set = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RemoveFromDeploymentSet`.
@@ -426,57 +401,21 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.remove_from_deployment_set = value;
+        self.input.remove_from_deployment_set = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyInstanceDeploymentInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyInstanceDeploymentInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                dedicated_host_id: self.dedicated_host_id,
-                deployment_set_id: self.deployment_set_id,
-                deployment_set_group_no: self.deployment_set_group_no,
-                force: self.force,
-                affinity: self.affinity,
-                tenancy: self.tenancy,
-                migration_type: self.migration_type,
-                instance_type: self.instance_type,
-                dedicated_host_cluster_id: self.dedicated_host_cluster_id,
-                remove_from_deployment_set: self.remove_from_deployment_set,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyInstanceDeploymentInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -486,45 +425,30 @@ impl<RegionId_, InstanceId_> ModifyInstanceDeploymentBuilder<RegionId_, Instance
         ::alibabacloud_runtime::SdkError<ModifyInstanceDeploymentError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyInstanceDeploymentBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyInstanceDeploymentBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceDeployment` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceDeployment` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyInstanceDeployment`. No description of our own yet: see the official API reference.

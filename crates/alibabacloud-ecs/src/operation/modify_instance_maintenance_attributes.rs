@@ -107,41 +107,39 @@ pub enum ModifyInstanceMaintenanceAttributesError {
 pub struct ModifyInstanceMaintenanceAttributesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    action_on_maintenance: ::std::option::Option<::std::string::String>,
-    notify_on_maintenance: ::std::option::Option<bool>,
-    instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    maintenance_window: ::std::option::Option<::std::vec::Vec<MaintenanceWindowItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyInstanceMaintenanceAttributesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl ModifyInstanceMaintenanceAttributesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyInstanceMaintenanceAttributesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            action_on_maintenance: ::std::option::Option::None,
-            notify_on_maintenance: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
-            maintenance_window: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyInstanceMaintenanceAttributesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                action_on_maintenance: ::std::option::Option::None,
+                notify_on_maintenance: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                maintenance_window: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> ModifyInstanceMaintenanceAttributesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceMaintenanceAttributesBuilder<::std::string::String> {
+    ) -> ModifyInstanceMaintenanceAttributesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         ModifyInstanceMaintenanceAttributesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            action_on_maintenance: self.action_on_maintenance,
-            notify_on_maintenance: self.notify_on_maintenance,
-            instance_id: self.instance_id,
-            maintenance_window: self.maintenance_window,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ActionOnMaintenance`: string. Example: `AutoRecover`.
@@ -149,7 +147,7 @@ impl<RegionId_> ModifyInstanceMaintenanceAttributesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.action_on_maintenance = ::std::option::Option::Some(value.into());
+        self.input.action_on_maintenance = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ActionOnMaintenance`.
@@ -157,12 +155,12 @@ impl<RegionId_> ModifyInstanceMaintenanceAttributesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.action_on_maintenance = value;
+        self.input.action_on_maintenance = value;
         self
     }
     /// Wire name `NotifyOnMaintenance`: boolean. Example: `false`.
     pub fn notify_on_maintenance(mut self, value: bool) -> Self {
-        self.notify_on_maintenance = ::std::option::Option::Some(value);
+        self.input.notify_on_maintenance = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NotifyOnMaintenance`.
@@ -170,12 +168,12 @@ impl<RegionId_> ModifyInstanceMaintenanceAttributesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.notify_on_maintenance = value;
+        self.input.notify_on_maintenance = value;
         self
     }
     /// Wire name `InstanceId`: list of string. Example: `i-bp67acfmxazb4ph****`.
     pub fn instance_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.instance_id = ::std::option::Option::Some(value);
+        self.input.instance_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
@@ -183,7 +181,7 @@ impl<RegionId_> ModifyInstanceMaintenanceAttributesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `MaintenanceWindow`: list of [`MaintenanceWindowItem`].
@@ -191,7 +189,7 @@ impl<RegionId_> ModifyInstanceMaintenanceAttributesBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<MaintenanceWindowItem>,
     ) -> Self {
-        self.maintenance_window = ::std::option::Option::Some(value);
+        self.input.maintenance_window = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaintenanceWindow`.
@@ -199,46 +197,20 @@ impl<RegionId_> ModifyInstanceMaintenanceAttributesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<MaintenanceWindowItem>>,
     ) -> Self {
-        self.maintenance_window = value;
+        self.input.maintenance_window = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> ModifyInstanceMaintenanceAttributesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyInstanceMaintenanceAttributesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyInstanceMaintenanceAttributesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                action_on_maintenance: self.action_on_maintenance,
-                notify_on_maintenance: self.notify_on_maintenance,
-                instance_id: self.instance_id,
-                maintenance_window: self.maintenance_window,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyInstanceMaintenanceAttributesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -248,29 +220,21 @@ impl<RegionId_> ModifyInstanceMaintenanceAttributesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<ModifyInstanceMaintenanceAttributesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyInstanceMaintenanceAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyInstanceMaintenanceAttributesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceMaintenanceAttributes` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyInstanceMaintenanceAttributes`. No description of our own yet: see the official API reference.

@@ -99,14 +99,10 @@ pub struct ModifyInstanceMetadataOptionsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     HttpEndpoint_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_id: ::std::option::Option<::std::string::String>,
-    http_endpoint: HttpEndpoint_,
-    http_tokens: ::std::option::Option<::std::string::String>,
-    http_put_response_hop_limit: ::std::option::Option<i32>,
-    instance_metadata_tags: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyInstanceMetadataOptionsInput,
+    state: ::std::marker::PhantomData<(RegionId_, HttpEndpoint_)>,
 }
 impl ModifyInstanceMetadataOptionsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -114,14 +110,17 @@ impl ModifyInstanceMetadataOptionsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyInstanceMetadataOptionsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::std::option::Option::None,
-            http_endpoint: ::alibabacloud_runtime::Missing,
-            http_tokens: ::std::option::Option::None,
-            http_put_response_hop_limit: ::std::option::Option::None,
-            instance_metadata_tags: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyInstanceMetadataOptionsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::std::option::Option::None,
+                http_endpoint: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                http_tokens: ::std::option::Option::None,
+                http_put_response_hop_limit: ::std::option::Option::None,
+                instance_metadata_tags: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -131,18 +130,18 @@ impl<
 > ModifyInstanceMetadataOptionsBuilder<RegionId_, HttpEndpoint_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceMetadataOptionsBuilder<::std::string::String, HttpEndpoint_> {
+    ) -> ModifyInstanceMetadataOptionsBuilder<
+        ::alibabacloud_runtime::Set,
+        HttpEndpoint_,
+    > {
+        self.input.region_id = value.into();
         ModifyInstanceMetadataOptionsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_id: self.instance_id,
-            http_endpoint: self.http_endpoint,
-            http_tokens: self.http_tokens,
-            http_put_response_hop_limit: self.http_put_response_hop_limit,
-            instance_metadata_tags: self.instance_metadata_tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: string. Example: `i-bp67acfmxaz****`.
@@ -150,7 +149,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -158,23 +157,20 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `HttpEndpoint`: string, required. Example: `enabled`.
     pub fn http_endpoint(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceMetadataOptionsBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyInstanceMetadataOptionsBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.http_endpoint = value.into();
         ModifyInstanceMetadataOptionsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_id: self.instance_id,
-            http_endpoint: value.into(),
-            http_tokens: self.http_tokens,
-            http_put_response_hop_limit: self.http_put_response_hop_limit,
-            instance_metadata_tags: self.instance_metadata_tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `HttpTokens`: string. Example: `optional`.
@@ -182,7 +178,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.http_tokens = ::std::option::Option::Some(value.into());
+        self.input.http_tokens = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HttpTokens`.
@@ -190,12 +186,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.http_tokens = value;
+        self.input.http_tokens = value;
         self
     }
     /// Wire name `HttpPutResponseHopLimit`: 32-bit integer. Example: `1`.
     pub fn http_put_response_hop_limit(mut self, value: i32) -> Self {
-        self.http_put_response_hop_limit = ::std::option::Option::Some(value);
+        self.input.http_put_response_hop_limit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HttpPutResponseHopLimit`.
@@ -203,7 +199,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.http_put_response_hop_limit = value;
+        self.input.http_put_response_hop_limit = value;
         self
     }
     /// Wire name `InstanceMetadataTags`: string. Example: `null`.
@@ -211,7 +207,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_metadata_tags = ::std::option::Option::Some(value.into());
+        self.input.instance_metadata_tags = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceMetadataTags`.
@@ -219,54 +215,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_metadata_tags = value;
+        self.input.instance_metadata_tags = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    HttpEndpoint_,
-> ModifyInstanceMetadataOptionsBuilder<RegionId_, HttpEndpoint_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyInstanceMetadataOptionsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HttpEndpoint_: self::required::HttpEndpoint<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyInstanceMetadataOptionsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_id: self.instance_id,
-                http_endpoint: <HttpEndpoint_ as self::required::HttpEndpoint<
-                    ::std::string::String,
-                >>::into_value(self.http_endpoint),
-                http_tokens: self.http_tokens,
-                http_put_response_hop_limit: self.http_put_response_hop_limit,
-                instance_metadata_tags: self.instance_metadata_tags,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyInstanceMetadataOptionsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HttpEndpoint_: self::required::HttpEndpoint<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        HttpEndpoint_: self::required::HttpEndpoint,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -276,45 +239,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyInstanceMetadataOptionsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        HttpEndpoint_: self::required::HttpEndpoint<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        HttpEndpoint_: self::required::HttpEndpoint,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyInstanceMetadataOptionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyInstanceMetadataOptionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceMetadataOptions` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `HttpEndpoint` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `HttpEndpoint` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceMetadataOptions` needs its required parameter `HttpEndpoint`",
         label = "`HttpEndpoint` is not set",
         note = "set it with `.http_endpoint(…)` before this call"
     )]
-    pub trait HttpEndpoint<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::HttpEndpoint<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait HttpEndpoint {}
+    impl HttpEndpoint for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyInstanceMetadataOptions`. No description of our own yet: see the official API reference.

@@ -91,18 +91,19 @@ pub enum ModifyInstanceNetworkOptionsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceNetworkOptionsBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: ::std::option::Option<::std::string::String>,
-    bandwidth_weighting: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyInstanceNetworkOptionsInput,
 }
 impl ModifyInstanceNetworkOptionsBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyInstanceNetworkOptionsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::std::option::Option::None,
-            bandwidth_weighting: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyInstanceNetworkOptionsInput {
+                instance_id: ::std::option::Option::None,
+                bandwidth_weighting: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -112,7 +113,7 @@ impl ModifyInstanceNetworkOptionsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -120,7 +121,7 @@ impl ModifyInstanceNetworkOptionsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `BandwidthWeighting`: string. Example: `Vpc-L1`.
@@ -128,7 +129,7 @@ impl ModifyInstanceNetworkOptionsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.bandwidth_weighting = ::std::option::Option::Some(value.into());
+        self.input.bandwidth_weighting = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `BandwidthWeighting`.
@@ -136,35 +137,17 @@ impl ModifyInstanceNetworkOptionsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.bandwidth_weighting = value;
+        self.input.bandwidth_weighting = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ModifyInstanceNetworkOptionsBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyInstanceNetworkOptionsInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            ModifyInstanceNetworkOptionsInput {
-                instance_id: self.instance_id,
-                bandwidth_weighting: self.bandwidth_weighting,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyInstanceNetworkOptionsInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -173,8 +156,7 @@ impl ModifyInstanceNetworkOptionsBuilder {
         ModifyInstanceNetworkOptionsOutput,
         ::alibabacloud_runtime::SdkError<ModifyInstanceNetworkOptionsError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -303,61 +303,49 @@ pub enum ModifyInstanceNetworkSpecError {
 pub struct ModifyInstanceNetworkSpecBuilder<
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
-    internet_max_bandwidth_out: ::std::option::Option<i32>,
-    internet_max_bandwidth_in: ::std::option::Option<i32>,
-    isp: ::std::option::Option<::std::string::String>,
-    network_charge_type: ::std::option::Option<::std::string::String>,
-    allocate_public_ip: ::std::option::Option<bool>,
-    start_time: ::std::option::Option<::std::string::String>,
-    end_time: ::std::option::Option<::std::string::String>,
-    auto_pay: ::std::option::Option<bool>,
-    client_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyInstanceNetworkSpecInput,
+    state: ::std::marker::PhantomData<(InstanceId_,)>,
 }
 impl ModifyInstanceNetworkSpecBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyInstanceNetworkSpecBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
-            internet_max_bandwidth_out: ::std::option::Option::None,
-            internet_max_bandwidth_in: ::std::option::Option::None,
-            isp: ::std::option::Option::None,
-            network_charge_type: ::std::option::Option::None,
-            allocate_public_ip: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
-            end_time: ::std::option::Option::None,
-            auto_pay: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyInstanceNetworkSpecInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                internet_max_bandwidth_out: ::std::option::Option::None,
+                internet_max_bandwidth_in: ::std::option::Option::None,
+                isp: ::std::option::Option::None,
+                network_charge_type: ::std::option::Option::None,
+                allocate_public_ip: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+                end_time: ::std::option::Option::None,
+                auto_pay: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
     /// Wire name `InstanceId`: string, required. Example: `i-bp67acfmxazb4****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceNetworkSpecBuilder<::std::string::String> {
+    ) -> ModifyInstanceNetworkSpecBuilder<::alibabacloud_runtime::Set> {
+        self.input.instance_id = value.into();
         ModifyInstanceNetworkSpecBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
-            internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-            internet_max_bandwidth_in: self.internet_max_bandwidth_in,
-            isp: self.isp,
-            network_charge_type: self.network_charge_type,
-            allocate_public_ip: self.allocate_public_ip,
-            start_time: self.start_time,
-            end_time: self.end_time,
-            auto_pay: self.auto_pay,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InternetMaxBandwidthOut`: 32-bit integer. Example: `10`.
     pub fn internet_max_bandwidth_out(mut self, value: i32) -> Self {
-        self.internet_max_bandwidth_out = ::std::option::Option::Some(value);
+        self.input.internet_max_bandwidth_out = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InternetMaxBandwidthOut`.
@@ -365,12 +353,12 @@ impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.internet_max_bandwidth_out = value;
+        self.input.internet_max_bandwidth_out = value;
         self
     }
     /// Wire name `InternetMaxBandwidthIn`: 32-bit integer. Example: `10`.
     pub fn internet_max_bandwidth_in(mut self, value: i32) -> Self {
-        self.internet_max_bandwidth_in = ::std::option::Option::Some(value);
+        self.input.internet_max_bandwidth_in = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InternetMaxBandwidthIn`.
@@ -378,7 +366,7 @@ impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.internet_max_bandwidth_in = value;
+        self.input.internet_max_bandwidth_in = value;
         self
     }
     /// Wire name `ISP`: string. Example: `null`.
@@ -386,7 +374,7 @@ impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.isp = ::std::option::Option::Some(value.into());
+        self.input.isp = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ISP`.
@@ -394,7 +382,7 @@ impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.isp = value;
+        self.input.isp = value;
         self
     }
     /// Wire name `NetworkChargeType`: string. Example: `PayByTraffic`.
@@ -402,7 +390,7 @@ impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.network_charge_type = ::std::option::Option::Some(value.into());
+        self.input.network_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NetworkChargeType`.
@@ -410,17 +398,17 @@ impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.network_charge_type = value;
+        self.input.network_charge_type = value;
         self
     }
     /// Wire name `AllocatePublicIp`: boolean. The service's default: `false`. Example: `false`.
     pub fn allocate_public_ip(mut self, value: bool) -> Self {
-        self.allocate_public_ip = ::std::option::Option::Some(value);
+        self.input.allocate_public_ip = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AllocatePublicIp`.
     pub fn set_allocate_public_ip(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.allocate_public_ip = value;
+        self.input.allocate_public_ip = value;
         self
     }
     /// Wire name `StartTime`: string. Example: `2017-12-05T22:40Z`.
@@ -428,7 +416,7 @@ impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.input.start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
@@ -436,7 +424,7 @@ impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.start_time = value;
+        self.input.start_time = value;
         self
     }
     /// Wire name `EndTime`: string. Example: `2017-12-06T22Z`.
@@ -444,7 +432,7 @@ impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.end_time = ::std::option::Option::Some(value.into());
+        self.input.end_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EndTime`.
@@ -452,17 +440,17 @@ impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.end_time = value;
+        self.input.end_time = value;
         self
     }
     /// Wire name `AutoPay`: boolean. The service's default: `true`. Example: `true`.
     pub fn auto_pay(mut self, value: bool) -> Self {
-        self.auto_pay = ::std::option::Option::Some(value);
+        self.input.auto_pay = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoPay`.
     pub fn set_auto_pay(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_pay = value;
+        self.input.auto_pay = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -470,7 +458,7 @@ impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -478,51 +466,20 @@ impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyInstanceNetworkSpecInput,
-    )
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyInstanceNetworkSpecInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-                internet_max_bandwidth_in: self.internet_max_bandwidth_in,
-                isp: self.isp,
-                network_charge_type: self.network_charge_type,
-                allocate_public_ip: self.allocate_public_ip,
-                start_time: self.start_time,
-                end_time: self.end_time,
-                auto_pay: self.auto_pay,
-                client_token: self.client_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyInstanceNetworkSpecInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -532,29 +489,21 @@ impl<InstanceId_> ModifyInstanceNetworkSpecBuilder<InstanceId_> {
         ::alibabacloud_runtime::SdkError<ModifyInstanceNetworkSpecError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyInstanceNetworkSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyInstanceNetworkSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceNetworkSpec` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyInstanceNetworkSpec`. No description of our own yet: see the official API reference.

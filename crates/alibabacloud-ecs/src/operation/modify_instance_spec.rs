@@ -429,69 +429,48 @@ pub enum ModifyInstanceSpecError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceSpecBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
-    instance_type: ::std::option::Option<::std::string::String>,
-    internet_max_bandwidth_out: ::std::option::Option<i32>,
-    internet_max_bandwidth_in: ::std::option::Option<i32>,
-    temporary_start_time: ::std::option::Option<::std::string::String>,
-    temporary_end_time: ::std::option::Option<::std::string::String>,
-    temporary_internet_max_bandwidth_out: ::std::option::Option<i32>,
-    r#async: ::std::option::Option<bool>,
-    allow_migrate_across_zone: ::std::option::Option<bool>,
-    system_disk_category: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    modify_mode: ::std::option::Option<ModifyMode>,
-    disk: ::std::option::Option<::std::vec::Vec<DiskItem>>,
-    dry_run: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyInstanceSpecInput,
+    state: ::std::marker::PhantomData<(InstanceId_,)>,
 }
 impl ModifyInstanceSpecBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyInstanceSpecBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
-            instance_type: ::std::option::Option::None,
-            internet_max_bandwidth_out: ::std::option::Option::None,
-            internet_max_bandwidth_in: ::std::option::Option::None,
-            temporary_start_time: ::std::option::Option::None,
-            temporary_end_time: ::std::option::Option::None,
-            temporary_internet_max_bandwidth_out: ::std::option::Option::None,
-            r#async: ::std::option::Option::None,
-            allow_migrate_across_zone: ::std::option::Option::None,
-            system_disk_category: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            modify_mode: ::std::option::Option::None,
-            disk: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyInstanceSpecInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_type: ::std::option::Option::None,
+                internet_max_bandwidth_out: ::std::option::Option::None,
+                internet_max_bandwidth_in: ::std::option::Option::None,
+                temporary_start_time: ::std::option::Option::None,
+                temporary_end_time: ::std::option::Option::None,
+                temporary_internet_max_bandwidth_out: ::std::option::Option::None,
+                r#async: ::std::option::Option::None,
+                allow_migrate_across_zone: ::std::option::Option::None,
+                system_disk_category: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                modify_mode: ::std::option::Option::None,
+                disk: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
     /// Wire name `InstanceId`: string, required. Example: `i-bp67acfmxazb4p****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceSpecBuilder<::std::string::String> {
+    ) -> ModifyInstanceSpecBuilder<::alibabacloud_runtime::Set> {
+        self.input.instance_id = value.into();
         ModifyInstanceSpecBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
-            instance_type: self.instance_type,
-            internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-            internet_max_bandwidth_in: self.internet_max_bandwidth_in,
-            temporary_start_time: self.temporary_start_time,
-            temporary_end_time: self.temporary_end_time,
-            temporary_internet_max_bandwidth_out: self
-                .temporary_internet_max_bandwidth_out,
-            r#async: self.r#async,
-            allow_migrate_across_zone: self.allow_migrate_across_zone,
-            system_disk_category: self.system_disk_category,
-            client_token: self.client_token,
-            modify_mode: self.modify_mode,
-            disk: self.disk,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceType`: string. Example: `ecs.g6.large`.
@@ -499,7 +478,7 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -507,12 +486,12 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Wire name `InternetMaxBandwidthOut`: 32-bit integer. Example: `10`.
     pub fn internet_max_bandwidth_out(mut self, value: i32) -> Self {
-        self.internet_max_bandwidth_out = ::std::option::Option::Some(value);
+        self.input.internet_max_bandwidth_out = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InternetMaxBandwidthOut`.
@@ -520,12 +499,12 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.internet_max_bandwidth_out = value;
+        self.input.internet_max_bandwidth_out = value;
         self
     }
     /// Wire name `InternetMaxBandwidthIn`: 32-bit integer. Example: `10`.
     pub fn internet_max_bandwidth_in(mut self, value: i32) -> Self {
-        self.internet_max_bandwidth_in = ::std::option::Option::Some(value);
+        self.input.internet_max_bandwidth_in = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InternetMaxBandwidthIn`.
@@ -533,7 +512,7 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.internet_max_bandwidth_in = value;
+        self.input.internet_max_bandwidth_in = value;
         self
     }
     /// Wire name `Temporary.StartTime`: string. Example: `hide`.
@@ -541,7 +520,7 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.temporary_start_time = ::std::option::Option::Some(value.into());
+        self.input.temporary_start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Temporary.StartTime`.
@@ -549,7 +528,7 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.temporary_start_time = value;
+        self.input.temporary_start_time = value;
         self
     }
     /// Wire name `Temporary.EndTime`: string. Example: `hide`.
@@ -557,7 +536,7 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.temporary_end_time = ::std::option::Option::Some(value.into());
+        self.input.temporary_end_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Temporary.EndTime`.
@@ -565,12 +544,14 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.temporary_end_time = value;
+        self.input.temporary_end_time = value;
         self
     }
     /// Wire name `Temporary.InternetMaxBandwidthOut`: 32-bit integer. Example: `0`.
     pub fn temporary_internet_max_bandwidth_out(mut self, value: i32) -> Self {
-        self.temporary_internet_max_bandwidth_out = ::std::option::Option::Some(value);
+        self.input.temporary_internet_max_bandwidth_out = ::std::option::Option::Some(
+            value,
+        );
         self
     }
     /// Sets or clears `Temporary.InternetMaxBandwidthOut`.
@@ -578,22 +559,22 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.temporary_internet_max_bandwidth_out = value;
+        self.input.temporary_internet_max_bandwidth_out = value;
         self
     }
     /// Wire name `Async`: boolean. The service's default: `false`. Example: `false`.
     pub fn r#async(mut self, value: bool) -> Self {
-        self.r#async = ::std::option::Option::Some(value);
+        self.input.r#async = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Async`.
     pub fn set_async(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.r#async = value;
+        self.input.r#async = value;
         self
     }
     /// Wire name `AllowMigrateAcrossZone`: boolean. The service's default: `false`. Example: `false`.
     pub fn allow_migrate_across_zone(mut self, value: bool) -> Self {
-        self.allow_migrate_across_zone = ::std::option::Option::Some(value);
+        self.input.allow_migrate_across_zone = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AllowMigrateAcrossZone`.
@@ -601,7 +582,7 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.allow_migrate_across_zone = value;
+        self.input.allow_migrate_across_zone = value;
         self
     }
     /// Wire name `SystemDisk.Category`: string. Example: `cloud_ssd`.
@@ -609,7 +590,7 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = ::std::option::Option::Some(value.into());
+        self.input.system_disk_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.Category`.
@@ -617,7 +598,7 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = value;
+        self.input.system_disk_category = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `0c593ea1-3bea-11e9-b96b-88e9fe637760`.
@@ -625,7 +606,7 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -633,22 +614,22 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `ModifyMode`: [`ModifyMode`]. Example: `null`.
     pub fn modify_mode(mut self, value: impl ::std::convert::Into<ModifyMode>) -> Self {
-        self.modify_mode = ::std::option::Option::Some(value.into());
+        self.input.modify_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ModifyMode`.
     pub fn set_modify_mode(mut self, value: ::std::option::Option<ModifyMode>) -> Self {
-        self.modify_mode = value;
+        self.input.modify_mode = value;
         self
     }
     /// Wire name `Disk`: list of [`DiskItem`].
     pub fn disk(mut self, value: ::std::vec::Vec<DiskItem>) -> Self {
-        self.disk = ::std::option::Option::Some(value);
+        self.input.disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Disk`.
@@ -656,62 +637,30 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<DiskItem>>,
     ) -> Self {
-        self.disk = value;
+        self.input.disk = value;
         self
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyInstanceSpecInput)
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyInstanceSpecInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                instance_type: self.instance_type,
-                internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-                internet_max_bandwidth_in: self.internet_max_bandwidth_in,
-                temporary_start_time: self.temporary_start_time,
-                temporary_end_time: self.temporary_end_time,
-                temporary_internet_max_bandwidth_out: self
-                    .temporary_internet_max_bandwidth_out,
-                r#async: self.r#async,
-                allow_migrate_across_zone: self.allow_migrate_across_zone,
-                system_disk_category: self.system_disk_category,
-                client_token: self.client_token,
-                modify_mode: self.modify_mode,
-                disk: self.disk,
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyInstanceSpecInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -721,29 +670,21 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         ::alibabacloud_runtime::SdkError<ModifyInstanceSpecError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyInstanceSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyInstanceSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceSpec` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyInstanceSpec`. No description of our own yet: see the official API reference.

@@ -91,34 +91,17 @@ pub enum ModifyInstanceVncPasswdError {
     "NoSuchResource", }
 );
 /// Builds and sends a `ModifyInstanceVncPasswd` call. `send` and `build` compile once every required parameter is set (`InstanceId`, `RegionId`, `VncPassword`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyInstanceVncPasswdBuilder<
     InstanceId_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
     VncPassword_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
-    region_id: RegionId_,
-    vnc_password: VncPassword_,
-}
-impl<
-    InstanceId_: ::std::fmt::Debug,
-    RegionId_: ::std::fmt::Debug,
-    VncPassword_: ::std::fmt::Debug,
-> ::std::fmt::Debug
-for ModifyInstanceVncPasswdBuilder<InstanceId_, RegionId_, VncPassword_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ModifyInstanceVncPasswdBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("instance_id", &self.instance_id)
-            .field("region_id", &self.region_id)
-            .field("vnc_password", &::std::format_args!("** redacted **"))
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyInstanceVncPasswdInput,
+    state: ::std::marker::PhantomData<(InstanceId_, RegionId_, VncPassword_)>,
 }
 impl ModifyInstanceVncPasswdBuilder<
     ::alibabacloud_runtime::Missing,
@@ -127,11 +110,14 @@ impl ModifyInstanceVncPasswdBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyInstanceVncPasswdBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
-            vnc_password: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyInstanceVncPasswdInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                vnc_password: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -142,94 +128,68 @@ impl<
 > ModifyInstanceVncPasswdBuilder<InstanceId_, RegionId_, VncPassword_> {
     /// Wire name `InstanceId`: string, required. Example: `i-bp67acfmxazb4ph****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceVncPasswdBuilder<::std::string::String, RegionId_, VncPassword_> {
+    ) -> ModifyInstanceVncPasswdBuilder<
+        ::alibabacloud_runtime::Set,
+        RegionId_,
+        VncPassword_,
+    > {
+        self.input.instance_id = value.into();
         ModifyInstanceVncPasswdBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
-            region_id: self.region_id,
-            vnc_password: self.vnc_password,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyInstanceVncPasswdBuilder<
         InstanceId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         VncPassword_,
     > {
+        self.input.region_id = value.into();
         ModifyInstanceVncPasswdBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: self.instance_id,
-            region_id: value.into(),
-            vnc_password: self.vnc_password,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VncPassword`: string, required, secret (redacted in `Debug`).
     pub fn vnc_password(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceVncPasswdBuilder<InstanceId_, RegionId_, ::std::string::String> {
+    ) -> ModifyInstanceVncPasswdBuilder<
+        InstanceId_,
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.vnc_password = value.into();
         ModifyInstanceVncPasswdBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: self.instance_id,
-            region_id: self.region_id,
-            vnc_password: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    InstanceId_,
-    RegionId_,
-    VncPassword_,
-> ModifyInstanceVncPasswdBuilder<InstanceId_, RegionId_, VncPassword_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyInstanceVncPasswdInput,
-    )
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VncPassword_: self::required::VncPassword<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyInstanceVncPasswdInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                vnc_password: <VncPassword_ as self::required::VncPassword<
-                    ::std::string::String,
-                >>::into_value(self.vnc_password),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyInstanceVncPasswdInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VncPassword_: self::required::VncPassword<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        RegionId_: self::required::RegionId,
+        VncPassword_: self::required::VncPassword,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -239,61 +199,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyInstanceVncPasswdError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VncPassword_: self::required::VncPassword<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        RegionId_: self::required::RegionId,
+        VncPassword_: self::required::VncPassword,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyInstanceVncPasswdBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyInstanceVncPasswdBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceVncPasswd` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceVncPasswd` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VncPassword` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VncPassword` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceVncPasswd` needs its required parameter `VncPassword`",
         label = "`VncPassword` is not set",
         note = "set it with `.vnc_password(…)` before this call"
     )]
-    pub trait VncPassword<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VncPassword<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VncPassword {}
+    impl VncPassword for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyInstanceVncPasswd`. No description of our own yet: see the official API reference.

@@ -238,13 +238,10 @@ pub struct ModifyInstanceVpcAttributeBuilder<
     InstanceId_ = ::alibabacloud_runtime::Missing,
     VSwitchId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
-    v_switch_id: VSwitchId_,
-    private_ip_address: ::std::option::Option<::std::string::String>,
-    vpc_id: ::std::option::Option<::std::string::String>,
-    security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyInstanceVpcAttributeInput,
+    state: ::std::marker::PhantomData<(InstanceId_, VSwitchId_)>,
 }
 impl ModifyInstanceVpcAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -252,13 +249,16 @@ impl ModifyInstanceVpcAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyInstanceVpcAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
-            v_switch_id: ::alibabacloud_runtime::Missing,
-            private_ip_address: ::std::option::Option::None,
-            vpc_id: ::std::option::Option::None,
-            security_group_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyInstanceVpcAttributeInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                v_switch_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                private_ip_address: ::std::option::Option::None,
+                vpc_id: ::std::option::Option::None,
+                security_group_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -268,32 +268,28 @@ impl<
 > ModifyInstanceVpcAttributeBuilder<InstanceId_, VSwitchId_> {
     /// Wire name `InstanceId`: string, required. Example: `i-bp1iudwa5b1tqag1****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceVpcAttributeBuilder<::std::string::String, VSwitchId_> {
+    ) -> ModifyInstanceVpcAttributeBuilder<::alibabacloud_runtime::Set, VSwitchId_> {
+        self.input.instance_id = value.into();
         ModifyInstanceVpcAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
-            v_switch_id: self.v_switch_id,
-            private_ip_address: self.private_ip_address,
-            vpc_id: self.vpc_id,
-            security_group_id: self.security_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VSwitchId`: string, required. Example: `vsw-bp1s5fnvk4gn3tw12****`.
     pub fn v_switch_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInstanceVpcAttributeBuilder<InstanceId_, ::std::string::String> {
+    ) -> ModifyInstanceVpcAttributeBuilder<InstanceId_, ::alibabacloud_runtime::Set> {
+        self.input.v_switch_id = value.into();
         ModifyInstanceVpcAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: self.instance_id,
-            v_switch_id: value.into(),
-            private_ip_address: self.private_ip_address,
-            vpc_id: self.vpc_id,
-            security_group_id: self.security_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrivateIpAddress`: string. Example: `172.17.**.**`.
@@ -301,7 +297,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_ip_address = ::std::option::Option::Some(value.into());
+        self.input.private_ip_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivateIpAddress`.
@@ -309,7 +305,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_ip_address = value;
+        self.input.private_ip_address = value;
         self
     }
     /// Wire name `VpcId`: string. Example: `vpc-bp1vwnn14rqpyiczj****`.
@@ -317,7 +313,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.vpc_id = ::std::option::Option::Some(value.into());
+        self.input.vpc_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VpcId`.
@@ -325,7 +321,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.vpc_id = value;
+        self.input.vpc_id = value;
         self
     }
     /// Wire name `SecurityGroupId`: list of string. Example: `sg-o6w9l8bc8dgmkw87****`.
@@ -333,7 +329,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.security_group_id = ::std::option::Option::Some(value);
+        self.input.security_group_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SecurityGroupId`.
@@ -341,53 +337,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.security_group_id = value;
+        self.input.security_group_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    InstanceId_,
-    VSwitchId_,
-> ModifyInstanceVpcAttributeBuilder<InstanceId_, VSwitchId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyInstanceVpcAttributeInput,
-    )
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyInstanceVpcAttributeInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                v_switch_id: <VSwitchId_ as self::required::VSwitchId<
-                    ::std::string::String,
-                >>::into_value(self.v_switch_id),
-                private_ip_address: self.private_ip_address,
-                vpc_id: self.vpc_id,
-                security_group_id: self.security_group_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyInstanceVpcAttributeInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        VSwitchId_: self::required::VSwitchId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -397,45 +361,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyInstanceVpcAttributeError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        VSwitchId_: self::required::VSwitchId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyInstanceVpcAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyInstanceVpcAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceVpcAttribute` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VSwitchId` once it is set, so `send` and `build` can require it.
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VSwitchId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInstanceVpcAttribute` needs its required parameter `VSwitchId`",
         label = "`VSwitchId` is not set",
         note = "set it with `.v_switch_id(…)` before this call"
     )]
-    pub trait VSwitchId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VSwitchId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VSwitchId {}
+    impl VSwitchId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyInstanceVpcAttribute`. No description of our own yet: see the official API reference.

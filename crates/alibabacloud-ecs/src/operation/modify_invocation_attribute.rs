@@ -161,16 +161,10 @@ pub struct ModifyInvocationAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InvokeId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    invoke_id: InvokeId_,
-    command_content: ::std::option::Option<::std::string::String>,
-    enable_parameter: ::std::option::Option<bool>,
-    parameters: ::std::option::Option<::serde_json::Value>,
-    frequency: ::std::option::Option<::std::string::String>,
-    content_encoding: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyInvocationAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, InvokeId_)>,
 }
 impl ModifyInvocationAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -178,41 +172,39 @@ impl ModifyInvocationAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyInvocationAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::std::option::Option::None,
-            invoke_id: ::alibabacloud_runtime::Missing,
-            command_content: ::std::option::Option::None,
-            enable_parameter: ::std::option::Option::None,
-            parameters: ::std::option::Option::None,
-            frequency: ::std::option::Option::None,
-            content_encoding: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyInvocationAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::std::option::Option::None,
+                invoke_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                command_content: ::std::option::Option::None,
+                enable_parameter: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+                frequency: ::std::option::Option::None,
+                content_encoding: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, InvokeId_> ModifyInvocationAttributeBuilder<RegionId_, InvokeId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInvocationAttributeBuilder<::std::string::String, InvokeId_> {
+    ) -> ModifyInvocationAttributeBuilder<::alibabacloud_runtime::Set, InvokeId_> {
+        self.input.region_id = value.into();
         ModifyInvocationAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_id: self.instance_id,
-            invoke_id: self.invoke_id,
-            command_content: self.command_content,
-            enable_parameter: self.enable_parameter,
-            parameters: self.parameters,
-            frequency: self.frequency,
-            content_encoding: self.content_encoding,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: list of string.
     pub fn instance_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.instance_id = ::std::option::Option::Some(value);
+        self.input.instance_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
@@ -220,25 +212,20 @@ impl<RegionId_, InvokeId_> ModifyInvocationAttributeBuilder<RegionId_, InvokeId_
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `InvokeId`: string, required. Example: `t-hz0jdfwd9f****`.
     pub fn invoke_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyInvocationAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyInvocationAttributeBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.invoke_id = value.into();
         ModifyInvocationAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_id: self.instance_id,
-            invoke_id: value.into(),
-            command_content: self.command_content,
-            enable_parameter: self.enable_parameter,
-            parameters: self.parameters,
-            frequency: self.frequency,
-            content_encoding: self.content_encoding,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CommandContent`: string. Example: `ZWNobyAxMjM=`.
@@ -246,7 +233,7 @@ impl<RegionId_, InvokeId_> ModifyInvocationAttributeBuilder<RegionId_, InvokeId_
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.command_content = ::std::option::Option::Some(value.into());
+        self.input.command_content = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CommandContent`.
@@ -254,22 +241,22 @@ impl<RegionId_, InvokeId_> ModifyInvocationAttributeBuilder<RegionId_, InvokeId_
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.command_content = value;
+        self.input.command_content = value;
         self
     }
     /// Wire name `EnableParameter`: boolean. Example: `false`.
     pub fn enable_parameter(mut self, value: bool) -> Self {
-        self.enable_parameter = ::std::option::Option::Some(value);
+        self.input.enable_parameter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableParameter`.
     pub fn set_enable_parameter(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.enable_parameter = value;
+        self.input.enable_parameter = value;
         self
     }
     /// Wire name `Parameters`: any JSON value, sent as one JSON string. Example: `{"name":"Jack", "accessKey":"LTAI*************"}`.
     pub fn parameters(mut self, value: ::serde_json::Value) -> Self {
-        self.parameters = ::std::option::Option::Some(value);
+        self.input.parameters = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Parameters`.
@@ -277,7 +264,7 @@ impl<RegionId_, InvokeId_> ModifyInvocationAttributeBuilder<RegionId_, InvokeId_
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
     ) -> Self {
-        self.parameters = value;
+        self.input.parameters = value;
         self
     }
     /// Wire name `Frequency`: string. Example: `0 */20 * * * *`.
@@ -285,7 +272,7 @@ impl<RegionId_, InvokeId_> ModifyInvocationAttributeBuilder<RegionId_, InvokeId_
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.frequency = ::std::option::Option::Some(value.into());
+        self.input.frequency = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Frequency`.
@@ -293,7 +280,7 @@ impl<RegionId_, InvokeId_> ModifyInvocationAttributeBuilder<RegionId_, InvokeId_
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.frequency = value;
+        self.input.frequency = value;
         self
     }
     /// Wire name `ContentEncoding`: string. Example: `PlainText`.
@@ -301,7 +288,7 @@ impl<RegionId_, InvokeId_> ModifyInvocationAttributeBuilder<RegionId_, InvokeId_
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.content_encoding = ::std::option::Option::Some(value.into());
+        self.input.content_encoding = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ContentEncoding`.
@@ -309,53 +296,21 @@ impl<RegionId_, InvokeId_> ModifyInvocationAttributeBuilder<RegionId_, InvokeId_
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.content_encoding = value;
+        self.input.content_encoding = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, InvokeId_> ModifyInvocationAttributeBuilder<RegionId_, InvokeId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyInvocationAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InvokeId_: self::required::InvokeId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyInvocationAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_id: self.instance_id,
-                invoke_id: <InvokeId_ as self::required::InvokeId<
-                    ::std::string::String,
-                >>::into_value(self.invoke_id),
-                command_content: self.command_content,
-                enable_parameter: self.enable_parameter,
-                parameters: self.parameters,
-                frequency: self.frequency,
-                content_encoding: self.content_encoding,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyInvocationAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InvokeId_: self::required::InvokeId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InvokeId_: self::required::InvokeId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -365,45 +320,30 @@ impl<RegionId_, InvokeId_> ModifyInvocationAttributeBuilder<RegionId_, InvokeId_
         ::alibabacloud_runtime::SdkError<ModifyInvocationAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InvokeId_: self::required::InvokeId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InvokeId_: self::required::InvokeId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyInvocationAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyInvocationAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInvocationAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InvokeId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InvokeId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyInvocationAttribute` needs its required parameter `InvokeId`",
         label = "`InvokeId` is not set",
         note = "set it with `.invoke_id(…)` before this call"
     )]
-    pub trait InvokeId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InvokeId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InvokeId {}
+    impl InvokeId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyInvocationAttribute`. No description of our own yet: see the official API reference.

@@ -95,12 +95,10 @@ pub struct ModifyLaunchTemplateDefaultVersionBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     DefaultVersionNumber_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    launch_template_id: ::std::option::Option<::std::string::String>,
-    launch_template_name: ::std::option::Option<::std::string::String>,
-    default_version_number: DefaultVersionNumber_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyLaunchTemplateDefaultVersionInput,
+    state: ::std::marker::PhantomData<(RegionId_, DefaultVersionNumber_)>,
 }
 impl ModifyLaunchTemplateDefaultVersionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -108,12 +106,15 @@ impl ModifyLaunchTemplateDefaultVersionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyLaunchTemplateDefaultVersionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            launch_template_id: ::std::option::Option::None,
-            launch_template_name: ::std::option::Option::None,
-            default_version_number: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyLaunchTemplateDefaultVersionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                launch_template_id: ::std::option::Option::None,
+                launch_template_name: ::std::option::Option::None,
+                default_version_number: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -123,19 +124,18 @@ impl<
 > ModifyLaunchTemplateDefaultVersionBuilder<RegionId_, DefaultVersionNumber_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyLaunchTemplateDefaultVersionBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         DefaultVersionNumber_,
     > {
+        self.input.region_id = value.into();
         ModifyLaunchTemplateDefaultVersionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            launch_template_id: self.launch_template_id,
-            launch_template_name: self.launch_template_name,
-            default_version_number: self.default_version_number,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LaunchTemplateId`: string. Example: `lt-s-bp177juajht6****`.
@@ -143,7 +143,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = ::std::option::Option::Some(value.into());
+        self.input.launch_template_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateId`.
@@ -151,7 +151,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = value;
+        self.input.launch_template_id = value;
         self
     }
     /// Wire name `LaunchTemplateName`: string. Example: `testLaunchTemplateName`.
@@ -159,7 +159,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_template_name = ::std::option::Option::Some(value.into());
+        self.input.launch_template_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateName`.
@@ -167,66 +167,37 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_template_name = value;
+        self.input.launch_template_name = value;
         self
     }
     /// Wire name `DefaultVersionNumber`: 64-bit integer, required. Example: `2`.
     pub fn default_version_number(
-        self,
+        mut self,
         value: i64,
-    ) -> ModifyLaunchTemplateDefaultVersionBuilder<RegionId_, i64> {
+    ) -> ModifyLaunchTemplateDefaultVersionBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.default_version_number = value;
         ModifyLaunchTemplateDefaultVersionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            launch_template_id: self.launch_template_id,
-            launch_template_name: self.launch_template_name,
-            default_version_number: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    DefaultVersionNumber_,
-> ModifyLaunchTemplateDefaultVersionBuilder<RegionId_, DefaultVersionNumber_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyLaunchTemplateDefaultVersionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DefaultVersionNumber_: self::required::DefaultVersionNumber<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyLaunchTemplateDefaultVersionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                launch_template_id: self.launch_template_id,
-                launch_template_name: self.launch_template_name,
-                default_version_number: <DefaultVersionNumber_ as self::required::DefaultVersionNumber<
-                    i64,
-                >>::into_value(self.default_version_number),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyLaunchTemplateDefaultVersionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DefaultVersionNumber_: self::required::DefaultVersionNumber<i64>,
+        RegionId_: self::required::RegionId,
+        DefaultVersionNumber_: self::required::DefaultVersionNumber,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -236,45 +207,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyLaunchTemplateDefaultVersionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DefaultVersionNumber_: self::required::DefaultVersionNumber<i64>,
+        RegionId_: self::required::RegionId,
+        DefaultVersionNumber_: self::required::DefaultVersionNumber,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyLaunchTemplateDefaultVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyLaunchTemplateDefaultVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyLaunchTemplateDefaultVersion` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DefaultVersionNumber` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DefaultVersionNumber` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyLaunchTemplateDefaultVersion` needs its required parameter `DefaultVersionNumber`",
         label = "`DefaultVersionNumber` is not set",
         note = "set it with `.default_version_number(…)` before this call"
     )]
-    pub trait DefaultVersionNumber<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DefaultVersionNumber<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait DefaultVersionNumber {}
+    impl DefaultVersionNumber for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyLaunchTemplateDefaultVersion`. No description of our own yet: see the official API reference.

@@ -111,11 +111,10 @@ pub struct ModifyManagedInstanceBuilder<
     InstanceId_ = ::alibabacloud_runtime::Missing,
     InstanceName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_id: InstanceId_,
-    instance_name: InstanceName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyManagedInstanceInput,
+    state: ::std::marker::PhantomData<(RegionId_, InstanceId_, InstanceName_)>,
 }
 impl ModifyManagedInstanceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -124,11 +123,14 @@ impl ModifyManagedInstanceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyManagedInstanceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::alibabacloud_runtime::Missing,
-            instance_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyManagedInstanceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -139,90 +141,68 @@ impl<
 > ModifyManagedInstanceBuilder<RegionId_, InstanceId_, InstanceName_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyManagedInstanceBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         InstanceId_,
         InstanceName_,
     > {
+        self.input.region_id = value.into();
         ModifyManagedInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_id: self.instance_id,
-            instance_name: self.instance_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: string, required. Example: `mi-hz01nmcf****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyManagedInstanceBuilder<RegionId_, ::std::string::String, InstanceName_> {
+    ) -> ModifyManagedInstanceBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        InstanceName_,
+    > {
+        self.input.instance_id = value.into();
         ModifyManagedInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_id: value.into(),
-            instance_name: self.instance_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceName`: string, required. Example: `testInstanceName`.
     pub fn instance_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyManagedInstanceBuilder<RegionId_, InstanceId_, ::std::string::String> {
+    ) -> ModifyManagedInstanceBuilder<
+        RegionId_,
+        InstanceId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.instance_name = value.into();
         ModifyManagedInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_id: self.instance_id,
-            instance_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    InstanceId_,
-    InstanceName_,
-> ModifyManagedInstanceBuilder<RegionId_, InstanceId_, InstanceName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyManagedInstanceInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        InstanceName_: self::required::InstanceName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyManagedInstanceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                instance_name: <InstanceName_ as self::required::InstanceName<
-                    ::std::string::String,
-                >>::into_value(self.instance_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyManagedInstanceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        InstanceName_: self::required::InstanceName<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
+        InstanceName_: self::required::InstanceName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -232,61 +212,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyManagedInstanceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        InstanceName_: self::required::InstanceName<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
+        InstanceName_: self::required::InstanceName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyManagedInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyManagedInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyManagedInstance` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyManagedInstance` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceName` once it is set, so `send` and `build` can require it.
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyManagedInstance` needs its required parameter `InstanceName`",
         label = "`InstanceName` is not set",
         note = "set it with `.instance_name(…)` before this call"
     )]
-    pub trait InstanceName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceName {}
+    impl InstanceName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyManagedInstance`. No description of our own yet: see the official API reference.

@@ -426,25 +426,10 @@ pub struct ModifyNetworkInterfaceAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     NetworkInterfaceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    network_interface_name: ::std::option::Option<::std::string::String>,
-    network_interface_id: NetworkInterfaceId_,
-    queue_number: ::std::option::Option<i32>,
-    description: ::std::option::Option<::std::string::String>,
-    security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    delete_on_release: ::std::option::Option<bool>,
-    rx_queue_size: ::std::option::Option<i32>,
-    tx_queue_size: ::std::option::Option<i32>,
-    network_interface_traffic_config: ::std::option::Option<
-        NetworkInterfaceTrafficConfig,
-    >,
-    connection_tracking_configuration: ::std::option::Option<
-        ConnectionTrackingConfiguration,
-    >,
-    enhanced_network: ::std::option::Option<EnhancedNetwork>,
-    source_dest_check: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyNetworkInterfaceAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, NetworkInterfaceId_)>,
 }
 impl ModifyNetworkInterfaceAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -452,21 +437,24 @@ impl ModifyNetworkInterfaceAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyNetworkInterfaceAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            network_interface_name: ::std::option::Option::None,
-            network_interface_id: ::alibabacloud_runtime::Missing,
-            queue_number: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            security_group_id: ::std::option::Option::None,
-            delete_on_release: ::std::option::Option::None,
-            rx_queue_size: ::std::option::Option::None,
-            tx_queue_size: ::std::option::Option::None,
-            network_interface_traffic_config: ::std::option::Option::None,
-            connection_tracking_configuration: ::std::option::Option::None,
-            enhanced_network: ::std::option::Option::None,
-            source_dest_check: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyNetworkInterfaceAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                network_interface_name: ::std::option::Option::None,
+                network_interface_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                queue_number: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                security_group_id: ::std::option::Option::None,
+                delete_on_release: ::std::option::Option::None,
+                rx_queue_size: ::std::option::Option::None,
+                tx_queue_size: ::std::option::Option::None,
+                network_interface_traffic_config: ::std::option::Option::None,
+                connection_tracking_configuration: ::std::option::Option::None,
+                enhanced_network: ::std::option::Option::None,
+                source_dest_check: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -476,28 +464,18 @@ impl<
 > ModifyNetworkInterfaceAttributeBuilder<RegionId_, NetworkInterfaceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyNetworkInterfaceAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         NetworkInterfaceId_,
     > {
+        self.input.region_id = value.into();
         ModifyNetworkInterfaceAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            network_interface_name: self.network_interface_name,
-            network_interface_id: self.network_interface_id,
-            queue_number: self.queue_number,
-            description: self.description,
-            security_group_id: self.security_group_id,
-            delete_on_release: self.delete_on_release,
-            rx_queue_size: self.rx_queue_size,
-            tx_queue_size: self.tx_queue_size,
-            network_interface_traffic_config: self.network_interface_traffic_config,
-            connection_tracking_configuration: self.connection_tracking_configuration,
-            enhanced_network: self.enhanced_network,
-            source_dest_check: self.source_dest_check,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NetworkInterfaceName`: string. Example: `eniTestName`.
@@ -505,7 +483,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.network_interface_name = ::std::option::Option::Some(value.into());
+        self.input.network_interface_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NetworkInterfaceName`.
@@ -513,40 +491,30 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.network_interface_name = value;
+        self.input.network_interface_name = value;
         self
     }
     /// Wire name `NetworkInterfaceId`: string, required. Example: `eni-bp67acfmxazb4p****`.
     pub fn network_interface_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyNetworkInterfaceAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyNetworkInterfaceAttributeBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.network_interface_id = value.into();
         ModifyNetworkInterfaceAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            network_interface_name: self.network_interface_name,
-            network_interface_id: value.into(),
-            queue_number: self.queue_number,
-            description: self.description,
-            security_group_id: self.security_group_id,
-            delete_on_release: self.delete_on_release,
-            rx_queue_size: self.rx_queue_size,
-            tx_queue_size: self.tx_queue_size,
-            network_interface_traffic_config: self.network_interface_traffic_config,
-            connection_tracking_configuration: self.connection_tracking_configuration,
-            enhanced_network: self.enhanced_network,
-            source_dest_check: self.source_dest_check,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `QueueNumber`: 32-bit integer. Example: `8`.
     pub fn queue_number(mut self, value: i32) -> Self {
-        self.queue_number = ::std::option::Option::Some(value);
+        self.input.queue_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `QueueNumber`.
     pub fn set_queue_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.queue_number = value;
+        self.input.queue_number = value;
         self
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -554,7 +522,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -562,7 +530,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `SecurityGroupId`: list of string.
@@ -570,7 +538,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.security_group_id = ::std::option::Option::Some(value);
+        self.input.security_group_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SecurityGroupId`.
@@ -578,37 +546,37 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.security_group_id = value;
+        self.input.security_group_id = value;
         self
     }
     /// Wire name `DeleteOnRelease`: boolean. Example: `true`.
     pub fn delete_on_release(mut self, value: bool) -> Self {
-        self.delete_on_release = ::std::option::Option::Some(value);
+        self.input.delete_on_release = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeleteOnRelease`.
     pub fn set_delete_on_release(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.delete_on_release = value;
+        self.input.delete_on_release = value;
         self
     }
     /// Wire name `RxQueueSize`: 32-bit integer. Example: `8192`.
     pub fn rx_queue_size(mut self, value: i32) -> Self {
-        self.rx_queue_size = ::std::option::Option::Some(value);
+        self.input.rx_queue_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RxQueueSize`.
     pub fn set_rx_queue_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.rx_queue_size = value;
+        self.input.rx_queue_size = value;
         self
     }
     /// Wire name `TxQueueSize`: 32-bit integer. Example: `8192`.
     pub fn tx_queue_size(mut self, value: i32) -> Self {
-        self.tx_queue_size = ::std::option::Option::Some(value);
+        self.input.tx_queue_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TxQueueSize`.
     pub fn set_tx_queue_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.tx_queue_size = value;
+        self.input.tx_queue_size = value;
         self
     }
     /// Wire name `NetworkInterfaceTrafficConfig`: [`NetworkInterfaceTrafficConfig`].
@@ -616,7 +584,7 @@ impl<
         mut self,
         value: NetworkInterfaceTrafficConfig,
     ) -> Self {
-        self.network_interface_traffic_config = ::std::option::Option::Some(value);
+        self.input.network_interface_traffic_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NetworkInterfaceTrafficConfig`.
@@ -624,7 +592,7 @@ impl<
         mut self,
         value: ::std::option::Option<NetworkInterfaceTrafficConfig>,
     ) -> Self {
-        self.network_interface_traffic_config = value;
+        self.input.network_interface_traffic_config = value;
         self
     }
     /// Wire name `ConnectionTrackingConfiguration`: [`ConnectionTrackingConfiguration`].
@@ -632,7 +600,9 @@ impl<
         mut self,
         value: ConnectionTrackingConfiguration,
     ) -> Self {
-        self.connection_tracking_configuration = ::std::option::Option::Some(value);
+        self.input.connection_tracking_configuration = ::std::option::Option::Some(
+            value,
+        );
         self
     }
     /// Sets or clears `ConnectionTrackingConfiguration`.
@@ -640,12 +610,12 @@ impl<
         mut self,
         value: ::std::option::Option<ConnectionTrackingConfiguration>,
     ) -> Self {
-        self.connection_tracking_configuration = value;
+        self.input.connection_tracking_configuration = value;
         self
     }
     /// Wire name `EnhancedNetwork`: [`EnhancedNetwork`].
     pub fn enhanced_network(mut self, value: EnhancedNetwork) -> Self {
-        self.enhanced_network = ::std::option::Option::Some(value);
+        self.input.enhanced_network = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnhancedNetwork`.
@@ -653,72 +623,31 @@ impl<
         mut self,
         value: ::std::option::Option<EnhancedNetwork>,
     ) -> Self {
-        self.enhanced_network = value;
+        self.input.enhanced_network = value;
         self
     }
     /// Wire name `SourceDestCheck`: boolean. Example: `false`.
     pub fn source_dest_check(mut self, value: bool) -> Self {
-        self.source_dest_check = ::std::option::Option::Some(value);
+        self.input.source_dest_check = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SourceDestCheck`.
     pub fn set_source_dest_check(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.source_dest_check = value;
+        self.input.source_dest_check = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    NetworkInterfaceId_,
-> ModifyNetworkInterfaceAttributeBuilder<RegionId_, NetworkInterfaceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyNetworkInterfaceAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyNetworkInterfaceAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                network_interface_name: self.network_interface_name,
-                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
-                    ::std::string::String,
-                >>::into_value(self.network_interface_id),
-                queue_number: self.queue_number,
-                description: self.description,
-                security_group_id: self.security_group_id,
-                delete_on_release: self.delete_on_release,
-                rx_queue_size: self.rx_queue_size,
-                tx_queue_size: self.tx_queue_size,
-                network_interface_traffic_config: self.network_interface_traffic_config,
-                connection_tracking_configuration: self
-                    .connection_tracking_configuration,
-                enhanced_network: self.enhanced_network,
-                source_dest_check: self.source_dest_check,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyNetworkInterfaceAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -728,46 +657,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyNetworkInterfaceAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyNetworkInterfaceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyNetworkInterfaceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyNetworkInterfaceAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyNetworkInterfaceAttribute` needs its required parameter `NetworkInterfaceId`",
         label = "`NetworkInterfaceId` is not set",
         note = "set it with `.network_interface_id(…)` before this call"
     )]
-    pub trait NetworkInterfaceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NetworkInterfaceId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NetworkInterfaceId {}
+    impl NetworkInterfaceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyNetworkInterfaceAttribute`. No description of our own yet: see the official API reference.

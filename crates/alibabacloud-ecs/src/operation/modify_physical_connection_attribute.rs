@@ -138,20 +138,10 @@ pub struct ModifyPhysicalConnectionAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     PhysicalConnectionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    physical_connection_id: PhysicalConnectionId_,
-    line_operator: ::std::option::Option<::std::string::String>,
-    bandwidth: ::std::option::Option<i32>,
-    peer_location: ::std::option::Option<::std::string::String>,
-    port_type: ::std::option::Option<::std::string::String>,
-    redundant_physical_connection_id: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    user_cidr: ::std::option::Option<::std::string::String>,
-    circuit_code: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyPhysicalConnectionAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, PhysicalConnectionId_)>,
 }
 impl ModifyPhysicalConnectionAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -159,20 +149,23 @@ impl ModifyPhysicalConnectionAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyPhysicalConnectionAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            physical_connection_id: ::alibabacloud_runtime::Missing,
-            line_operator: ::std::option::Option::None,
-            bandwidth: ::std::option::Option::None,
-            peer_location: ::std::option::Option::None,
-            port_type: ::std::option::Option::None,
-            redundant_physical_connection_id: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            user_cidr: ::std::option::Option::None,
-            circuit_code: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyPhysicalConnectionAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                physical_connection_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                line_operator: ::std::option::Option::None,
+                bandwidth: ::std::option::Option::None,
+                peer_location: ::std::option::Option::None,
+                port_type: ::std::option::Option::None,
+                redundant_physical_connection_id: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                user_cidr: ::std::option::Option::None,
+                circuit_code: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -182,49 +175,34 @@ impl<
 > ModifyPhysicalConnectionAttributeBuilder<RegionId_, PhysicalConnectionId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyPhysicalConnectionAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PhysicalConnectionId_,
     > {
+        self.input.region_id = value.into();
         ModifyPhysicalConnectionAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            physical_connection_id: self.physical_connection_id,
-            line_operator: self.line_operator,
-            bandwidth: self.bandwidth,
-            peer_location: self.peer_location,
-            port_type: self.port_type,
-            redundant_physical_connection_id: self.redundant_physical_connection_id,
-            description: self.description,
-            name: self.name,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
-            circuit_code: self.circuit_code,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PhysicalConnectionId`: string, required.
     pub fn physical_connection_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyPhysicalConnectionAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyPhysicalConnectionAttributeBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.physical_connection_id = value.into();
         ModifyPhysicalConnectionAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            physical_connection_id: value.into(),
-            line_operator: self.line_operator,
-            bandwidth: self.bandwidth,
-            peer_location: self.peer_location,
-            port_type: self.port_type,
-            redundant_physical_connection_id: self.redundant_physical_connection_id,
-            description: self.description,
-            name: self.name,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
-            circuit_code: self.circuit_code,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LineOperator`: string.
@@ -232,7 +210,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.line_operator = ::std::option::Option::Some(value.into());
+        self.input.line_operator = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LineOperator`.
@@ -240,17 +218,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.line_operator = value;
+        self.input.line_operator = value;
         self
     }
     /// Wire name `bandwidth`: 32-bit integer.
     pub fn bandwidth(mut self, value: i32) -> Self {
-        self.bandwidth = ::std::option::Option::Some(value);
+        self.input.bandwidth = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `bandwidth`.
     pub fn set_bandwidth(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.bandwidth = value;
+        self.input.bandwidth = value;
         self
     }
     /// Wire name `PeerLocation`: string.
@@ -258,7 +236,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.peer_location = ::std::option::Option::Some(value.into());
+        self.input.peer_location = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeerLocation`.
@@ -266,7 +244,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.peer_location = value;
+        self.input.peer_location = value;
         self
     }
     /// Wire name `PortType`: string.
@@ -274,7 +252,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.port_type = ::std::option::Option::Some(value.into());
+        self.input.port_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PortType`.
@@ -282,7 +260,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.port_type = value;
+        self.input.port_type = value;
         self
     }
     /// Wire name `RedundantPhysicalConnectionId`: string.
@@ -290,7 +268,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.redundant_physical_connection_id = ::std::option::Option::Some(
+        self.input.redundant_physical_connection_id = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -300,7 +278,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.redundant_physical_connection_id = value;
+        self.input.redundant_physical_connection_id = value;
         self
     }
     /// Wire name `Description`: string.
@@ -308,7 +286,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -316,7 +294,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Name`: string.
@@ -324,7 +302,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -332,7 +310,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `ClientToken`: string.
@@ -340,7 +318,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -348,7 +326,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `UserCidr`: string.
@@ -356,7 +334,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_cidr = ::std::option::Option::Some(value.into());
+        self.input.user_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserCidr`.
@@ -364,7 +342,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_cidr = value;
+        self.input.user_cidr = value;
         self
     }
     /// Wire name `CircuitCode`: string.
@@ -372,7 +350,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.circuit_code = ::std::option::Option::Some(value.into());
+        self.input.circuit_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CircuitCode`.
@@ -380,64 +358,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.circuit_code = value;
+        self.input.circuit_code = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    PhysicalConnectionId_,
-> ModifyPhysicalConnectionAttributeBuilder<RegionId_, PhysicalConnectionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyPhysicalConnectionAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PhysicalConnectionId_: self::required::PhysicalConnectionId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyPhysicalConnectionAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                physical_connection_id: <PhysicalConnectionId_ as self::required::PhysicalConnectionId<
-                    ::std::string::String,
-                >>::into_value(self.physical_connection_id),
-                line_operator: self.line_operator,
-                bandwidth: self.bandwidth,
-                peer_location: self.peer_location,
-                port_type: self.port_type,
-                redundant_physical_connection_id: self.redundant_physical_connection_id,
-                description: self.description,
-                name: self.name,
-                client_token: self.client_token,
-                user_cidr: self.user_cidr,
-                circuit_code: self.circuit_code,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyPhysicalConnectionAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PhysicalConnectionId_: self::required::PhysicalConnectionId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -447,48 +382,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyPhysicalConnectionAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PhysicalConnectionId_: self::required::PhysicalConnectionId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PhysicalConnectionId_: self::required::PhysicalConnectionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyPhysicalConnectionAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyPhysicalConnectionAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyPhysicalConnectionAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PhysicalConnectionId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PhysicalConnectionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyPhysicalConnectionAttribute` needs its required parameter `PhysicalConnectionId`",
         label = "`PhysicalConnectionId` is not set",
         note = "set it with `.physical_connection_id(…)` before this call"
     )]
-    pub trait PhysicalConnectionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PhysicalConnectionId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PhysicalConnectionId {}
+    impl PhysicalConnectionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyPhysicalConnectionAttribute`. No description of our own yet: see the official API reference.

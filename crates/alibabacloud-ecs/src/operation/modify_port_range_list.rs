@@ -167,15 +167,10 @@ pub struct ModifyPortRangeListBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     PortRangeListId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    client_token: ::std::option::Option<::std::string::String>,
-    port_range_list_id: PortRangeListId_,
-    port_range_list_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    add_entry: ::std::option::Option<::std::vec::Vec<AddEntryItem>>,
-    remove_entry: ::std::option::Option<::std::vec::Vec<RemoveEntryItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyPortRangeListInput,
+    state: ::std::marker::PhantomData<(RegionId_, PortRangeListId_)>,
 }
 impl ModifyPortRangeListBuilder<
     ::alibabacloud_runtime::Missing,
@@ -183,15 +178,18 @@ impl ModifyPortRangeListBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyPortRangeListBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            port_range_list_id: ::alibabacloud_runtime::Missing,
-            port_range_list_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            add_entry: ::std::option::Option::None,
-            remove_entry: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyPortRangeListInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                port_range_list_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                port_range_list_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                add_entry: ::std::option::Option::None,
+                remove_entry: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -201,19 +199,15 @@ impl<
 > ModifyPortRangeListBuilder<RegionId_, PortRangeListId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyPortRangeListBuilder<::std::string::String, PortRangeListId_> {
+    ) -> ModifyPortRangeListBuilder<::alibabacloud_runtime::Set, PortRangeListId_> {
+        self.input.region_id = value.into();
         ModifyPortRangeListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            client_token: self.client_token,
-            port_range_list_id: self.port_range_list_id,
-            port_range_list_name: self.port_range_list_name,
-            description: self.description,
-            add_entry: self.add_entry,
-            remove_entry: self.remove_entry,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
@@ -221,7 +215,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -229,24 +223,20 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `PortRangeListId`: string, required. Example: `prl-2ze9743****`.
     pub fn port_range_list_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyPortRangeListBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyPortRangeListBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.port_range_list_id = value.into();
         ModifyPortRangeListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            client_token: self.client_token,
-            port_range_list_id: value.into(),
-            port_range_list_name: self.port_range_list_name,
-            description: self.description,
-            add_entry: self.add_entry,
-            remove_entry: self.remove_entry,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PortRangeListName`: string. Example: `PortRangeListNameSample`.
@@ -254,7 +244,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.port_range_list_name = ::std::option::Option::Some(value.into());
+        self.input.port_range_list_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PortRangeListName`.
@@ -262,7 +252,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.port_range_list_name = value;
+        self.input.port_range_list_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -270,7 +260,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -278,12 +268,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `AddEntry`: list of [`AddEntryItem`].
     pub fn add_entry(mut self, value: ::std::vec::Vec<AddEntryItem>) -> Self {
-        self.add_entry = ::std::option::Option::Some(value);
+        self.input.add_entry = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AddEntry`.
@@ -291,12 +281,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<AddEntryItem>>,
     ) -> Self {
-        self.add_entry = value;
+        self.input.add_entry = value;
         self
     }
     /// Wire name `RemoveEntry`: list of [`RemoveEntryItem`].
     pub fn remove_entry(mut self, value: ::std::vec::Vec<RemoveEntryItem>) -> Self {
-        self.remove_entry = ::std::option::Option::Some(value);
+        self.input.remove_entry = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RemoveEntry`.
@@ -304,51 +294,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<RemoveEntryItem>>,
     ) -> Self {
-        self.remove_entry = value;
+        self.input.remove_entry = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    PortRangeListId_,
-> ModifyPortRangeListBuilder<RegionId_, PortRangeListId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyPortRangeListInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyPortRangeListInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                client_token: self.client_token,
-                port_range_list_id: <PortRangeListId_ as self::required::PortRangeListId<
-                    ::std::string::String,
-                >>::into_value(self.port_range_list_id),
-                port_range_list_name: self.port_range_list_name,
-                description: self.description,
-                add_entry: self.add_entry,
-                remove_entry: self.remove_entry,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyPortRangeListInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PortRangeListId_: self::required::PortRangeListId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -358,45 +318,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyPortRangeListError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PortRangeListId_: self::required::PortRangeListId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PortRangeListId_: self::required::PortRangeListId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyPortRangeListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyPortRangeListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyPortRangeList` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PortRangeListId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PortRangeListId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyPortRangeList` needs its required parameter `PortRangeListId`",
         label = "`PortRangeListId` is not set",
         note = "set it with `.port_range_list_id(…)` before this call"
     )]
-    pub trait PortRangeListId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PortRangeListId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PortRangeListId {}
+    impl PortRangeListId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyPortRangeList`. No description of our own yet: see the official API reference.

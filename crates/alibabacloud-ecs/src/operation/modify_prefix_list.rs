@@ -137,14 +137,10 @@ pub struct ModifyPrefixListBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     PrefixListId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    prefix_list_id: PrefixListId_,
-    prefix_list_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    add_entry: ::std::option::Option<::std::vec::Vec<AddEntryItem>>,
-    remove_entry: ::std::option::Option<::std::vec::Vec<RemoveEntryItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyPrefixListInput,
+    state: ::std::marker::PhantomData<(RegionId_, PrefixListId_)>,
 }
 impl ModifyPrefixListBuilder<
     ::alibabacloud_runtime::Missing,
@@ -152,48 +148,45 @@ impl ModifyPrefixListBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyPrefixListBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            prefix_list_id: ::alibabacloud_runtime::Missing,
-            prefix_list_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            add_entry: ::std::option::Option::None,
-            remove_entry: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyPrefixListInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                prefix_list_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                prefix_list_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                add_entry: ::std::option::Option::None,
+                remove_entry: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, PrefixListId_> ModifyPrefixListBuilder<RegionId_, PrefixListId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-chengdu`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyPrefixListBuilder<::std::string::String, PrefixListId_> {
+    ) -> ModifyPrefixListBuilder<::alibabacloud_runtime::Set, PrefixListId_> {
+        self.input.region_id = value.into();
         ModifyPrefixListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            prefix_list_id: self.prefix_list_id,
-            prefix_list_name: self.prefix_list_name,
-            description: self.description,
-            add_entry: self.add_entry,
-            remove_entry: self.remove_entry,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrefixListId`: string, required. Example: `pl-x1j1k5ykzqlixdcy****`.
     pub fn prefix_list_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyPrefixListBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyPrefixListBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.prefix_list_id = value.into();
         ModifyPrefixListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            prefix_list_id: value.into(),
-            prefix_list_name: self.prefix_list_name,
-            description: self.description,
-            add_entry: self.add_entry,
-            remove_entry: self.remove_entry,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrefixListName`: string. Example: `PrefixListNameSample`.
@@ -201,7 +194,7 @@ impl<RegionId_, PrefixListId_> ModifyPrefixListBuilder<RegionId_, PrefixListId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.prefix_list_name = ::std::option::Option::Some(value.into());
+        self.input.prefix_list_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrefixListName`.
@@ -209,7 +202,7 @@ impl<RegionId_, PrefixListId_> ModifyPrefixListBuilder<RegionId_, PrefixListId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.prefix_list_name = value;
+        self.input.prefix_list_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -217,7 +210,7 @@ impl<RegionId_, PrefixListId_> ModifyPrefixListBuilder<RegionId_, PrefixListId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -225,12 +218,12 @@ impl<RegionId_, PrefixListId_> ModifyPrefixListBuilder<RegionId_, PrefixListId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `AddEntry`: list of [`AddEntryItem`].
     pub fn add_entry(mut self, value: ::std::vec::Vec<AddEntryItem>) -> Self {
-        self.add_entry = ::std::option::Option::Some(value);
+        self.input.add_entry = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AddEntry`.
@@ -238,12 +231,12 @@ impl<RegionId_, PrefixListId_> ModifyPrefixListBuilder<RegionId_, PrefixListId_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<AddEntryItem>>,
     ) -> Self {
-        self.add_entry = value;
+        self.input.add_entry = value;
         self
     }
     /// Wire name `RemoveEntry`: list of [`RemoveEntryItem`].
     pub fn remove_entry(mut self, value: ::std::vec::Vec<RemoveEntryItem>) -> Self {
-        self.remove_entry = ::std::option::Option::Some(value);
+        self.input.remove_entry = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RemoveEntry`.
@@ -251,47 +244,21 @@ impl<RegionId_, PrefixListId_> ModifyPrefixListBuilder<RegionId_, PrefixListId_>
         mut self,
         value: ::std::option::Option<::std::vec::Vec<RemoveEntryItem>>,
     ) -> Self {
-        self.remove_entry = value;
+        self.input.remove_entry = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, PrefixListId_> ModifyPrefixListBuilder<RegionId_, PrefixListId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyPrefixListInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrefixListId_: self::required::PrefixListId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyPrefixListInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                prefix_list_id: <PrefixListId_ as self::required::PrefixListId<
-                    ::std::string::String,
-                >>::into_value(self.prefix_list_id),
-                prefix_list_name: self.prefix_list_name,
-                description: self.description,
-                add_entry: self.add_entry,
-                remove_entry: self.remove_entry,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyPrefixListInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PrefixListId_: self::required::PrefixListId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -301,45 +268,30 @@ impl<RegionId_, PrefixListId_> ModifyPrefixListBuilder<RegionId_, PrefixListId_>
         ::alibabacloud_runtime::SdkError<ModifyPrefixListError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrefixListId_: self::required::PrefixListId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        PrefixListId_: self::required::PrefixListId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyPrefixListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyPrefixListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyPrefixList` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PrefixListId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PrefixListId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyPrefixList` needs its required parameter `PrefixListId`",
         label = "`PrefixListId` is not set",
         note = "set it with `.prefix_list_id(…)` before this call"
     )]
-    pub trait PrefixListId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PrefixListId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PrefixListId {}
+    impl PrefixListId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyPrefixList`. No description of our own yet: see the official API reference.

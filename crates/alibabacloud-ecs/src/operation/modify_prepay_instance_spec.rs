@@ -364,21 +364,10 @@ pub struct ModifyPrepayInstanceSpecBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InstanceType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
-    region_id: RegionId_,
-    instance_type: InstanceType_,
-    operator_type: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    auto_pay: ::std::option::Option<bool>,
-    migrate_across_zone: ::std::option::Option<bool>,
-    system_disk_category: ::std::option::Option<::std::string::String>,
-    reboot_time: ::std::option::Option<::std::string::String>,
-    end_time: ::std::option::Option<::std::string::String>,
-    reboot_when_finished: ::std::option::Option<bool>,
-    modify_mode: ::std::option::Option<ModifyMode>,
-    disk: ::std::option::Option<::std::vec::Vec<DiskItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyPrepayInstanceSpecInput,
+    state: ::std::marker::PhantomData<(InstanceId_, RegionId_, InstanceType_)>,
 }
 impl ModifyPrepayInstanceSpecBuilder<
     ::alibabacloud_runtime::Missing,
@@ -387,21 +376,24 @@ impl ModifyPrepayInstanceSpecBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyPrepayInstanceSpecBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_type: ::alibabacloud_runtime::Missing,
-            operator_type: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            auto_pay: ::std::option::Option::None,
-            migrate_across_zone: ::std::option::Option::None,
-            system_disk_category: ::std::option::Option::None,
-            reboot_time: ::std::option::Option::None,
-            end_time: ::std::option::Option::None,
-            reboot_when_finished: ::std::option::Option::None,
-            modify_mode: ::std::option::Option::None,
-            disk: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyPrepayInstanceSpecInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                operator_type: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                auto_pay: ::std::option::Option::None,
+                migrate_across_zone: ::std::option::Option::None,
+                system_disk_category: ::std::option::Option::None,
+                reboot_time: ::std::option::Option::None,
+                end_time: ::std::option::Option::None,
+                reboot_when_finished: ::std::option::Option::None,
+                modify_mode: ::std::option::Option::None,
+                disk: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -412,79 +404,53 @@ impl<
 > ModifyPrepayInstanceSpecBuilder<InstanceId_, RegionId_, InstanceType_> {
     /// Wire name `InstanceId`: string, required. Example: `i-bp67acfmxazb4ph****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyPrepayInstanceSpecBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         RegionId_,
         InstanceType_,
     > {
+        self.input.instance_id = value.into();
         ModifyPrepayInstanceSpecBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
-            region_id: self.region_id,
-            instance_type: self.instance_type,
-            operator_type: self.operator_type,
-            client_token: self.client_token,
-            auto_pay: self.auto_pay,
-            migrate_across_zone: self.migrate_across_zone,
-            system_disk_category: self.system_disk_category,
-            reboot_time: self.reboot_time,
-            end_time: self.end_time,
-            reboot_when_finished: self.reboot_when_finished,
-            modify_mode: self.modify_mode,
-            disk: self.disk,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyPrepayInstanceSpecBuilder<
         InstanceId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         InstanceType_,
     > {
+        self.input.region_id = value.into();
         ModifyPrepayInstanceSpecBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: self.instance_id,
-            region_id: value.into(),
-            instance_type: self.instance_type,
-            operator_type: self.operator_type,
-            client_token: self.client_token,
-            auto_pay: self.auto_pay,
-            migrate_across_zone: self.migrate_across_zone,
-            system_disk_category: self.system_disk_category,
-            reboot_time: self.reboot_time,
-            end_time: self.end_time,
-            reboot_when_finished: self.reboot_when_finished,
-            modify_mode: self.modify_mode,
-            disk: self.disk,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceType`: string, required. Example: `ecs.g5.xlarge`.
     pub fn instance_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyPrepayInstanceSpecBuilder<InstanceId_, RegionId_, ::std::string::String> {
+    ) -> ModifyPrepayInstanceSpecBuilder<
+        InstanceId_,
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.instance_type = value.into();
         ModifyPrepayInstanceSpecBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: self.instance_id,
-            region_id: self.region_id,
-            instance_type: value.into(),
-            operator_type: self.operator_type,
-            client_token: self.client_token,
-            auto_pay: self.auto_pay,
-            migrate_across_zone: self.migrate_across_zone,
-            system_disk_category: self.system_disk_category,
-            reboot_time: self.reboot_time,
-            end_time: self.end_time,
-            reboot_when_finished: self.reboot_when_finished,
-            modify_mode: self.modify_mode,
-            disk: self.disk,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `OperatorType`: string. Example: `upgrade`.
@@ -492,7 +458,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.operator_type = ::std::option::Option::Some(value.into());
+        self.input.operator_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OperatorType`.
@@ -500,7 +466,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.operator_type = value;
+        self.input.operator_type = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -508,7 +474,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -516,22 +482,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `AutoPay`: boolean. The service's default: `true`. Example: `true`.
     pub fn auto_pay(mut self, value: bool) -> Self {
-        self.auto_pay = ::std::option::Option::Some(value);
+        self.input.auto_pay = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoPay`.
     pub fn set_auto_pay(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_pay = value;
+        self.input.auto_pay = value;
         self
     }
     /// Wire name `MigrateAcrossZone`: boolean. The service's default: `false`. Example: `false`.
     pub fn migrate_across_zone(mut self, value: bool) -> Self {
-        self.migrate_across_zone = ::std::option::Option::Some(value);
+        self.input.migrate_across_zone = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MigrateAcrossZone`.
@@ -539,7 +505,7 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.migrate_across_zone = value;
+        self.input.migrate_across_zone = value;
         self
     }
     /// Wire name `SystemDisk.Category`: string. Example: `cloud_efficiency`.
@@ -547,7 +513,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = ::std::option::Option::Some(value.into());
+        self.input.system_disk_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.Category`.
@@ -555,7 +521,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = value;
+        self.input.system_disk_category = value;
         self
     }
     /// Wire name `RebootTime`: string. Example: `2018-01-01T12:05Z`.
@@ -563,7 +529,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.reboot_time = ::std::option::Option::Some(value.into());
+        self.input.reboot_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RebootTime`.
@@ -571,7 +537,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.reboot_time = value;
+        self.input.reboot_time = value;
         self
     }
     /// Wire name `EndTime`: string. Example: `2018-01-01T12:05Z`.
@@ -579,7 +545,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.end_time = ::std::option::Option::Some(value.into());
+        self.input.end_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EndTime`.
@@ -587,12 +553,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.end_time = value;
+        self.input.end_time = value;
         self
     }
     /// Wire name `RebootWhenFinished`: boolean. Example: `false`.
     pub fn reboot_when_finished(mut self, value: bool) -> Self {
-        self.reboot_when_finished = ::std::option::Option::Some(value);
+        self.input.reboot_when_finished = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RebootWhenFinished`.
@@ -600,22 +566,22 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.reboot_when_finished = value;
+        self.input.reboot_when_finished = value;
         self
     }
     /// Wire name `ModifyMode`: [`ModifyMode`]. Example: `null`.
     pub fn modify_mode(mut self, value: impl ::std::convert::Into<ModifyMode>) -> Self {
-        self.modify_mode = ::std::option::Option::Some(value.into());
+        self.input.modify_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ModifyMode`.
     pub fn set_modify_mode(mut self, value: ::std::option::Option<ModifyMode>) -> Self {
-        self.modify_mode = value;
+        self.input.modify_mode = value;
         self
     }
     /// Wire name `Disk`: list of [`DiskItem`].
     pub fn disk(mut self, value: ::std::vec::Vec<DiskItem>) -> Self {
-        self.disk = ::std::option::Option::Some(value);
+        self.input.disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Disk`.
@@ -623,66 +589,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<DiskItem>>,
     ) -> Self {
-        self.disk = value;
+        self.input.disk = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    InstanceId_,
-    RegionId_,
-    InstanceType_,
-> ModifyPrepayInstanceSpecBuilder<InstanceId_, RegionId_, InstanceType_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyPrepayInstanceSpecInput,
-    )
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyPrepayInstanceSpecInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_type: <InstanceType_ as self::required::InstanceType<
-                    ::std::string::String,
-                >>::into_value(self.instance_type),
-                operator_type: self.operator_type,
-                client_token: self.client_token,
-                auto_pay: self.auto_pay,
-                migrate_across_zone: self.migrate_across_zone,
-                system_disk_category: self.system_disk_category,
-                reboot_time: self.reboot_time,
-                end_time: self.end_time,
-                reboot_when_finished: self.reboot_when_finished,
-                modify_mode: self.modify_mode,
-                disk: self.disk,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyPrepayInstanceSpecInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        RegionId_: self::required::RegionId,
+        InstanceType_: self::required::InstanceType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -692,61 +614,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyPrepayInstanceSpecError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
+        RegionId_: self::required::RegionId,
+        InstanceType_: self::required::InstanceType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyPrepayInstanceSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyPrepayInstanceSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyPrepayInstanceSpec` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyPrepayInstanceSpec` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceType` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyPrepayInstanceSpec` needs its required parameter `InstanceType`",
         label = "`InstanceType` is not set",
         note = "set it with `.instance_type(…)` before this call"
     )]
-    pub trait InstanceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceType {}
+    impl InstanceType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyPrepayInstanceSpec`. No description of our own yet: see the official API reference.

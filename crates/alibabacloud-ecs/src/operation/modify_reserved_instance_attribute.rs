@@ -97,12 +97,10 @@ pub struct ModifyReservedInstanceAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ReservedInstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    reserved_instance_id: ReservedInstanceId_,
-    reserved_instance_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyReservedInstanceAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, ReservedInstanceId_)>,
 }
 impl ModifyReservedInstanceAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -110,12 +108,15 @@ impl ModifyReservedInstanceAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyReservedInstanceAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            reserved_instance_id: ::alibabacloud_runtime::Missing,
-            reserved_instance_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyReservedInstanceAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                reserved_instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                reserved_instance_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -125,33 +126,31 @@ impl<
 > ModifyReservedInstanceAttributeBuilder<RegionId_, ReservedInstanceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyReservedInstanceAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ReservedInstanceId_,
     > {
+        self.input.region_id = value.into();
         ModifyReservedInstanceAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            reserved_instance_id: self.reserved_instance_id,
-            reserved_instance_name: self.reserved_instance_name,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ReservedInstanceId`: string, required. Example: `ecsri-uf61hdhue4kcorqsk****`.
     pub fn reserved_instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyReservedInstanceAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyReservedInstanceAttributeBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.reserved_instance_id = value.into();
         ModifyReservedInstanceAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            reserved_instance_id: value.into(),
-            reserved_instance_name: self.reserved_instance_name,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ReservedInstanceName`: string. Example: `testReservedInstanceName`.
@@ -159,7 +158,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.reserved_instance_name = ::std::option::Option::Some(value.into());
+        self.input.reserved_instance_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ReservedInstanceName`.
@@ -167,7 +166,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.reserved_instance_name = value;
+        self.input.reserved_instance_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `ri-example`.
@@ -175,7 +174,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -183,52 +182,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ReservedInstanceId_,
-> ModifyReservedInstanceAttributeBuilder<RegionId_, ReservedInstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyReservedInstanceAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ReservedInstanceId_: self::required::ReservedInstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyReservedInstanceAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                reserved_instance_id: <ReservedInstanceId_ as self::required::ReservedInstanceId<
-                    ::std::string::String,
-                >>::into_value(self.reserved_instance_id),
-                reserved_instance_name: self.reserved_instance_name,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyReservedInstanceAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ReservedInstanceId_: self::required::ReservedInstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ReservedInstanceId_: self::required::ReservedInstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -238,46 +206,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyReservedInstanceAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ReservedInstanceId_: self::required::ReservedInstanceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ReservedInstanceId_: self::required::ReservedInstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyReservedInstanceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyReservedInstanceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyReservedInstanceAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ReservedInstanceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ReservedInstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyReservedInstanceAttribute` needs its required parameter `ReservedInstanceId`",
         label = "`ReservedInstanceId` is not set",
         note = "set it with `.reserved_instance_id(…)` before this call"
     )]
-    pub trait ReservedInstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ReservedInstanceId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ReservedInstanceId {}
+    impl ReservedInstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyReservedInstanceAttribute`. No description of our own yet: see the official API reference.

@@ -101,51 +101,49 @@ pub enum ModifyReservedInstanceAutoRenewAttributeError {
 pub struct ModifyReservedInstanceAutoRenewAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    period: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    renewal_status: ::std::option::Option<::std::string::String>,
-    reserved_instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyReservedInstanceAutoRenewAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl ModifyReservedInstanceAutoRenewAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyReservedInstanceAutoRenewAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            renewal_status: ::std::option::Option::None,
-            reserved_instance_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyReservedInstanceAutoRenewAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                renewal_status: ::std::option::Option::None,
+                reserved_instance_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> ModifyReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyReservedInstanceAutoRenewAttributeBuilder<::std::string::String> {
+    ) -> ModifyReservedInstanceAutoRenewAttributeBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         ModifyReservedInstanceAutoRenewAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            period: self.period,
-            period_unit: self.period_unit,
-            renewal_status: self.renewal_status,
-            reserved_instance_id: self.reserved_instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PeriodUnit`: string. Example: `Month`.
@@ -153,7 +151,7 @@ impl<RegionId_> ModifyReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -161,7 +159,7 @@ impl<RegionId_> ModifyReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `RenewalStatus`: string. Example: `AutoRenewal`.
@@ -169,7 +167,7 @@ impl<RegionId_> ModifyReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.renewal_status = ::std::option::Option::Some(value.into());
+        self.input.renewal_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RenewalStatus`.
@@ -177,7 +175,7 @@ impl<RegionId_> ModifyReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.renewal_status = value;
+        self.input.renewal_status = value;
         self
     }
     /// Wire name `ReservedInstanceId`: list of string.
@@ -185,7 +183,7 @@ impl<RegionId_> ModifyReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.reserved_instance_id = ::std::option::Option::Some(value);
+        self.input.reserved_instance_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ReservedInstanceId`.
@@ -193,46 +191,20 @@ impl<RegionId_> ModifyReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.reserved_instance_id = value;
+        self.input.reserved_instance_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> ModifyReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyReservedInstanceAutoRenewAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyReservedInstanceAutoRenewAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                period: self.period,
-                period_unit: self.period_unit,
-                renewal_status: self.renewal_status,
-                reserved_instance_id: self.reserved_instance_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyReservedInstanceAutoRenewAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -242,29 +214,21 @@ impl<RegionId_> ModifyReservedInstanceAutoRenewAttributeBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<ModifyReservedInstanceAutoRenewAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyReservedInstanceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyReservedInstanceAutoRenewAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyReservedInstanceAutoRenewAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyReservedInstanceAutoRenewAttribute`. No description of our own yet: see the official API reference.

@@ -252,11 +252,10 @@ pub struct ModifyReservedInstancesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ReservedInstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    reserved_instance_id: ReservedInstanceId_,
-    configuration: ::std::option::Option<::std::vec::Vec<ConfigurationItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyReservedInstancesInput,
+    state: ::std::marker::PhantomData<(RegionId_, ReservedInstanceId_)>,
 }
 impl ModifyReservedInstancesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -264,11 +263,14 @@ impl ModifyReservedInstancesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyReservedInstancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            reserved_instance_id: ::alibabacloud_runtime::Missing,
-            configuration: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyReservedInstancesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                reserved_instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                configuration: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -278,36 +280,36 @@ impl<
 > ModifyReservedInstancesBuilder<RegionId_, ReservedInstanceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyReservedInstancesBuilder<::std::string::String, ReservedInstanceId_> {
+    ) -> ModifyReservedInstancesBuilder<
+        ::alibabacloud_runtime::Set,
+        ReservedInstanceId_,
+    > {
+        self.input.region_id = value.into();
         ModifyReservedInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            reserved_instance_id: self.reserved_instance_id,
-            configuration: self.configuration,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ReservedInstanceId`: list of string, required. Example: `ReservedInstanceId.1="ecsri-bp1cx3****",ReservedInstanceId.2="ecsri-bp15xx2****"......`.
     pub fn reserved_instance_id(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> ModifyReservedInstancesBuilder<
-        RegionId_,
-        ::std::vec::Vec<::std::string::String>,
-    > {
+    ) -> ModifyReservedInstancesBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.reserved_instance_id = value;
         ModifyReservedInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            reserved_instance_id: value,
-            configuration: self.configuration,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Configuration`: list of [`ConfigurationItem`].
     pub fn configuration(mut self, value: ::std::vec::Vec<ConfigurationItem>) -> Self {
-        self.configuration = ::std::option::Option::Some(value);
+        self.input.configuration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Configuration`.
@@ -315,55 +317,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<ConfigurationItem>>,
     ) -> Self {
-        self.configuration = value;
+        self.input.configuration = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ReservedInstanceId_,
-> ModifyReservedInstancesBuilder<RegionId_, ReservedInstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyReservedInstancesInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ReservedInstanceId_: self::required::ReservedInstanceId<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyReservedInstancesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                reserved_instance_id: <ReservedInstanceId_ as self::required::ReservedInstanceId<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.reserved_instance_id),
-                configuration: self.configuration,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyReservedInstancesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ReservedInstanceId_: self::required::ReservedInstanceId<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        RegionId_: self::required::RegionId,
+        ReservedInstanceId_: self::required::ReservedInstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -373,48 +341,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyReservedInstancesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ReservedInstanceId_: self::required::ReservedInstanceId<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        RegionId_: self::required::RegionId,
+        ReservedInstanceId_: self::required::ReservedInstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyReservedInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyReservedInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyReservedInstances` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ReservedInstanceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ReservedInstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyReservedInstances` needs its required parameter `ReservedInstanceId`",
         label = "`ReservedInstanceId` is not set",
         note = "set it with `.reserved_instance_id(…)` before this call"
     )]
-    pub trait ReservedInstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ReservedInstanceId<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait ReservedInstanceId {}
+    impl ReservedInstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyReservedInstances`. No description of our own yet: see the official API reference.

@@ -117,18 +117,10 @@ pub struct ModifyRouterInterfaceAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     RouterInterfaceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    router_interface_id: RouterInterfaceId_,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    opposite_interface_id: ::std::option::Option<::std::string::String>,
-    opposite_router_id: ::std::option::Option<::std::string::String>,
-    opposite_router_type: ::std::option::Option<::std::string::String>,
-    opposite_interface_owner_id: ::std::option::Option<i64>,
-    health_check_source_ip: ::std::option::Option<::std::string::String>,
-    health_check_target_ip: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyRouterInterfaceAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, RouterInterfaceId_)>,
 }
 impl ModifyRouterInterfaceAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -136,18 +128,21 @@ impl ModifyRouterInterfaceAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyRouterInterfaceAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            router_interface_id: ::alibabacloud_runtime::Missing,
-            name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            opposite_interface_id: ::std::option::Option::None,
-            opposite_router_id: ::std::option::Option::None,
-            opposite_router_type: ::std::option::Option::None,
-            opposite_interface_owner_id: ::std::option::Option::None,
-            health_check_source_ip: ::std::option::Option::None,
-            health_check_target_ip: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyRouterInterfaceAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                router_interface_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                opposite_interface_id: ::std::option::Option::None,
+                opposite_router_id: ::std::option::Option::None,
+                opposite_router_type: ::std::option::Option::None,
+                opposite_interface_owner_id: ::std::option::Option::None,
+                health_check_source_ip: ::std::option::Option::None,
+                health_check_target_ip: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -157,45 +152,31 @@ impl<
 > ModifyRouterInterfaceAttributeBuilder<RegionId_, RouterInterfaceId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyRouterInterfaceAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         RouterInterfaceId_,
     > {
+        self.input.region_id = value.into();
         ModifyRouterInterfaceAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            router_interface_id: self.router_interface_id,
-            name: self.name,
-            description: self.description,
-            opposite_interface_id: self.opposite_interface_id,
-            opposite_router_id: self.opposite_router_id,
-            opposite_router_type: self.opposite_router_type,
-            opposite_interface_owner_id: self.opposite_interface_owner_id,
-            health_check_source_ip: self.health_check_source_ip,
-            health_check_target_ip: self.health_check_target_ip,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RouterInterfaceId`: string, required.
     pub fn router_interface_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyRouterInterfaceAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyRouterInterfaceAttributeBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.router_interface_id = value.into();
         ModifyRouterInterfaceAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            router_interface_id: value.into(),
-            name: self.name,
-            description: self.description,
-            opposite_interface_id: self.opposite_interface_id,
-            opposite_router_id: self.opposite_router_id,
-            opposite_router_type: self.opposite_router_type,
-            opposite_interface_owner_id: self.opposite_interface_owner_id,
-            health_check_source_ip: self.health_check_source_ip,
-            health_check_target_ip: self.health_check_target_ip,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Name`: string.
@@ -203,7 +184,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -211,7 +192,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `Description`: string.
@@ -219,7 +200,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -227,7 +208,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `OppositeInterfaceId`: string.
@@ -235,7 +216,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.opposite_interface_id = ::std::option::Option::Some(value.into());
+        self.input.opposite_interface_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OppositeInterfaceId`.
@@ -243,7 +224,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.opposite_interface_id = value;
+        self.input.opposite_interface_id = value;
         self
     }
     /// Wire name `OppositeRouterId`: string.
@@ -251,7 +232,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.opposite_router_id = ::std::option::Option::Some(value.into());
+        self.input.opposite_router_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OppositeRouterId`.
@@ -259,7 +240,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.opposite_router_id = value;
+        self.input.opposite_router_id = value;
         self
     }
     /// Wire name `OppositeRouterType`: string.
@@ -267,7 +248,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.opposite_router_type = ::std::option::Option::Some(value.into());
+        self.input.opposite_router_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OppositeRouterType`.
@@ -275,12 +256,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.opposite_router_type = value;
+        self.input.opposite_router_type = value;
         self
     }
     /// Wire name `OppositeInterfaceOwnerId`: 64-bit integer.
     pub fn opposite_interface_owner_id(mut self, value: i64) -> Self {
-        self.opposite_interface_owner_id = ::std::option::Option::Some(value);
+        self.input.opposite_interface_owner_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `OppositeInterfaceOwnerId`.
@@ -288,7 +269,7 @@ impl<
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.opposite_interface_owner_id = value;
+        self.input.opposite_interface_owner_id = value;
         self
     }
     /// Wire name `HealthCheckSourceIp`: string.
@@ -296,7 +277,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_source_ip = ::std::option::Option::Some(value.into());
+        self.input.health_check_source_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckSourceIp`.
@@ -304,7 +285,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_source_ip = value;
+        self.input.health_check_source_ip = value;
         self
     }
     /// Wire name `HealthCheckTargetIp`: string.
@@ -312,7 +293,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_target_ip = ::std::option::Option::Some(value.into());
+        self.input.health_check_target_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckTargetIp`.
@@ -320,58 +301,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_target_ip = value;
+        self.input.health_check_target_ip = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    RouterInterfaceId_,
-> ModifyRouterInterfaceAttributeBuilder<RegionId_, RouterInterfaceId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyRouterInterfaceAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyRouterInterfaceAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                router_interface_id: <RouterInterfaceId_ as self::required::RouterInterfaceId<
-                    ::std::string::String,
-                >>::into_value(self.router_interface_id),
-                name: self.name,
-                description: self.description,
-                opposite_interface_id: self.opposite_interface_id,
-                opposite_router_id: self.opposite_router_id,
-                opposite_router_type: self.opposite_router_type,
-                opposite_interface_owner_id: self.opposite_interface_owner_id,
-                health_check_source_ip: self.health_check_source_ip,
-                health_check_target_ip: self.health_check_target_ip,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyRouterInterfaceAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RouterInterfaceId_: self::required::RouterInterfaceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -381,45 +325,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyRouterInterfaceAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RouterInterfaceId_: self::required::RouterInterfaceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyRouterInterfaceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyRouterInterfaceAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyRouterInterfaceAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RouterInterfaceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RouterInterfaceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyRouterInterfaceAttribute` needs its required parameter `RouterInterfaceId`",
         label = "`RouterInterfaceId` is not set",
         note = "set it with `.router_interface_id(…)` before this call"
     )]
-    pub trait RouterInterfaceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RouterInterfaceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RouterInterfaceId {}
+    impl RouterInterfaceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyRouterInterfaceAttribute`. No description of our own yet: see the official API reference.

@@ -109,13 +109,10 @@ pub struct ModifyRouterInterfaceSpecBuilder<
     RouterInterfaceId_ = ::alibabacloud_runtime::Missing,
     Spec_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    router_interface_id: RouterInterfaceId_,
-    spec: Spec_,
-    client_token: ::std::option::Option<::std::string::String>,
-    user_cidr: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyRouterInterfaceSpecInput,
+    state: ::std::marker::PhantomData<(RegionId_, RouterInterfaceId_, Spec_)>,
 }
 impl ModifyRouterInterfaceSpecBuilder<
     ::alibabacloud_runtime::Missing,
@@ -124,13 +121,16 @@ impl ModifyRouterInterfaceSpecBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyRouterInterfaceSpecBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            router_interface_id: ::alibabacloud_runtime::Missing,
-            spec: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            user_cidr: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyRouterInterfaceSpecInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                router_interface_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                spec: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                user_cidr: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -141,55 +141,53 @@ impl<
 > ModifyRouterInterfaceSpecBuilder<RegionId_, RouterInterfaceId_, Spec_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyRouterInterfaceSpecBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         RouterInterfaceId_,
         Spec_,
     > {
+        self.input.region_id = value.into();
         ModifyRouterInterfaceSpecBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            router_interface_id: self.router_interface_id,
-            spec: self.spec,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RouterInterfaceId`: string, required.
     pub fn router_interface_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyRouterInterfaceSpecBuilder<RegionId_, ::std::string::String, Spec_> {
+    ) -> ModifyRouterInterfaceSpecBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        Spec_,
+    > {
+        self.input.router_interface_id = value.into();
         ModifyRouterInterfaceSpecBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            router_interface_id: value.into(),
-            spec: self.spec,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Spec`: string, required.
     pub fn spec(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyRouterInterfaceSpecBuilder<
         RegionId_,
         RouterInterfaceId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.spec = value.into();
         ModifyRouterInterfaceSpecBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            router_interface_id: self.router_interface_id,
-            spec: value.into(),
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string.
@@ -197,7 +195,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -205,7 +203,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `UserCidr`: string.
@@ -213,7 +211,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_cidr = ::std::option::Option::Some(value.into());
+        self.input.user_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserCidr`.
@@ -221,58 +219,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_cidr = value;
+        self.input.user_cidr = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    RouterInterfaceId_,
-    Spec_,
-> ModifyRouterInterfaceSpecBuilder<RegionId_, RouterInterfaceId_, Spec_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyRouterInterfaceSpecInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
-        Spec_: self::required::Spec<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyRouterInterfaceSpecInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                router_interface_id: <RouterInterfaceId_ as self::required::RouterInterfaceId<
-                    ::std::string::String,
-                >>::into_value(self.router_interface_id),
-                spec: <Spec_ as self::required::Spec<
-                    ::std::string::String,
-                >>::into_value(self.spec),
-                client_token: self.client_token,
-                user_cidr: self.user_cidr,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyRouterInterfaceSpecInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
-        Spec_: self::required::Spec<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RouterInterfaceId_: self::required::RouterInterfaceId,
+        Spec_: self::required::Spec,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -282,61 +244,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyRouterInterfaceSpecError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RouterInterfaceId_: self::required::RouterInterfaceId<::std::string::String>,
-        Spec_: self::required::Spec<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RouterInterfaceId_: self::required::RouterInterfaceId,
+        Spec_: self::required::Spec,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyRouterInterfaceSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyRouterInterfaceSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyRouterInterfaceSpec` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RouterInterfaceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RouterInterfaceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyRouterInterfaceSpec` needs its required parameter `RouterInterfaceId`",
         label = "`RouterInterfaceId` is not set",
         note = "set it with `.router_interface_id(…)` before this call"
     )]
-    pub trait RouterInterfaceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Spec` once it is set, so `send` and `build` can require it.
+    pub trait RouterInterfaceId {}
+    impl RouterInterfaceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Spec` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyRouterInterfaceSpec` needs its required parameter `Spec`",
         label = "`Spec` is not set",
         note = "set it with `.spec(…)` before this call"
     )]
-    pub trait Spec<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RouterInterfaceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Spec<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Spec {}
+    impl Spec for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyRouterInterfaceSpec`. No description of our own yet: see the official API reference.

@@ -90,12 +90,10 @@ pub struct ModifySecurityGroupAttributeBuilder<
     SecurityGroupId_ = ::alibabacloud_runtime::Missing,
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    security_group_id: SecurityGroupId_,
-    description: ::std::option::Option<::std::string::String>,
-    security_group_name: ::std::option::Option<::std::string::String>,
-    region_id: RegionId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifySecurityGroupAttributeInput,
+    state: ::std::marker::PhantomData<(SecurityGroupId_, RegionId_)>,
 }
 impl ModifySecurityGroupAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -103,12 +101,15 @@ impl ModifySecurityGroupAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifySecurityGroupAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            security_group_id: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            security_group_name: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifySecurityGroupAttributeInput {
+                security_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                security_group_name: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -118,16 +119,15 @@ impl<
 > ModifySecurityGroupAttributeBuilder<SecurityGroupId_, RegionId_> {
     /// Wire name `SecurityGroupId`: string, required. Example: `sg-bp67acfmxazb4p****`.
     pub fn security_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifySecurityGroupAttributeBuilder<::std::string::String, RegionId_> {
+    ) -> ModifySecurityGroupAttributeBuilder<::alibabacloud_runtime::Set, RegionId_> {
+        self.input.security_group_id = value.into();
         ModifySecurityGroupAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            security_group_id: value.into(),
-            description: self.description,
-            security_group_name: self.security_group_name,
-            region_id: self.region_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `TestDescription`.
@@ -135,7 +135,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -143,7 +143,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `SecurityGroupName`: string. Example: `SecurityGroupTestName`.
@@ -151,7 +151,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_name = ::std::option::Option::Some(value.into());
+        self.input.security_group_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupName`.
@@ -159,66 +159,37 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_name = value;
+        self.input.security_group_name = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifySecurityGroupAttributeBuilder<SecurityGroupId_, ::std::string::String> {
+    ) -> ModifySecurityGroupAttributeBuilder<
+        SecurityGroupId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.region_id = value.into();
         ModifySecurityGroupAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            security_group_id: self.security_group_id,
-            description: self.description,
-            security_group_name: self.security_group_name,
-            region_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    SecurityGroupId_,
-    RegionId_,
-> ModifySecurityGroupAttributeBuilder<SecurityGroupId_, RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifySecurityGroupAttributeInput,
-    )
-    where
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifySecurityGroupAttributeInput {
-                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
-                    ::std::string::String,
-                >>::into_value(self.security_group_id),
-                description: self.description,
-                security_group_name: self.security_group_name,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifySecurityGroupAttributeInput
     where
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -228,45 +199,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifySecurityGroupAttributeError>,
     >
     where
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifySecurityGroupAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifySecurityGroupAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SecurityGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifySecurityGroupAttribute` needs its required parameter `SecurityGroupId`",
         label = "`SecurityGroupId` is not set",
         note = "set it with `.security_group_id(…)` before this call"
     )]
-    pub trait SecurityGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait SecurityGroupId {}
+    impl SecurityGroupId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifySecurityGroupAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifySecurityGroupAttribute`. No description of our own yet: see the official API reference.

@@ -282,28 +282,12 @@ pub struct ModifySecurityGroupEgressRuleBuilder<
     IpProtocol_ = ::alibabacloud_runtime::Missing,
     PortRange_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    client_token: ::std::option::Option<::std::string::String>,
-    security_group_id: SecurityGroupId_,
-    security_group_rule_id: ::std::option::Option<::std::string::String>,
-    policy: ::std::option::Option<::std::string::String>,
-    priority: ::std::option::Option<::std::string::String>,
-    ip_protocol: IpProtocol_,
-    dest_cidr_ip: ::std::option::Option<::std::string::String>,
-    ipv6_dest_cidr_ip: ::std::option::Option<::std::string::String>,
-    dest_group_id: ::std::option::Option<::std::string::String>,
-    dest_prefix_list_id: ::std::option::Option<::std::string::String>,
-    port_range: PortRange_,
-    source_cidr_ip: ::std::option::Option<::std::string::String>,
-    ipv6_source_cidr_ip: ::std::option::Option<::std::string::String>,
-    source_port_range: ::std::option::Option<::std::string::String>,
-    dest_group_owner_account: ::std::option::Option<::std::string::String>,
-    dest_group_owner_id: ::std::option::Option<i64>,
-    nic_type: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    port_range_list_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifySecurityGroupEgressRuleInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, SecurityGroupId_, IpProtocol_, PortRange_),
+    >,
 }
 impl ModifySecurityGroupEgressRuleBuilder<
     ::alibabacloud_runtime::Missing,
@@ -313,28 +297,31 @@ impl ModifySecurityGroupEgressRuleBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifySecurityGroupEgressRuleBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            security_group_id: ::alibabacloud_runtime::Missing,
-            security_group_rule_id: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            priority: ::std::option::Option::None,
-            ip_protocol: ::alibabacloud_runtime::Missing,
-            dest_cidr_ip: ::std::option::Option::None,
-            ipv6_dest_cidr_ip: ::std::option::Option::None,
-            dest_group_id: ::std::option::Option::None,
-            dest_prefix_list_id: ::std::option::Option::None,
-            port_range: ::alibabacloud_runtime::Missing,
-            source_cidr_ip: ::std::option::Option::None,
-            ipv6_source_cidr_ip: ::std::option::Option::None,
-            source_port_range: ::std::option::Option::None,
-            dest_group_owner_account: ::std::option::Option::None,
-            dest_group_owner_id: ::std::option::Option::None,
-            nic_type: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            port_range_list_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifySecurityGroupEgressRuleInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                security_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                security_group_rule_id: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                priority: ::std::option::Option::None,
+                ip_protocol: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dest_cidr_ip: ::std::option::Option::None,
+                ipv6_dest_cidr_ip: ::std::option::Option::None,
+                dest_group_id: ::std::option::Option::None,
+                dest_prefix_list_id: ::std::option::Option::None,
+                port_range: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                source_cidr_ip: ::std::option::Option::None,
+                ipv6_source_cidr_ip: ::std::option::Option::None,
+                source_port_range: ::std::option::Option::None,
+                dest_group_owner_account: ::std::option::Option::None,
+                dest_group_owner_id: ::std::option::Option::None,
+                nic_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                port_range_list_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -351,37 +338,20 @@ impl<
 > {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifySecurityGroupEgressRuleBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         SecurityGroupId_,
         IpProtocol_,
         PortRange_,
     > {
+        self.input.region_id = value.into();
         ModifySecurityGroupEgressRuleBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            client_token: self.client_token,
-            security_group_id: self.security_group_id,
-            security_group_rule_id: self.security_group_rule_id,
-            policy: self.policy,
-            priority: self.priority,
-            ip_protocol: self.ip_protocol,
-            dest_cidr_ip: self.dest_cidr_ip,
-            ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
-            dest_group_id: self.dest_group_id,
-            dest_prefix_list_id: self.dest_prefix_list_id,
-            port_range: self.port_range,
-            source_cidr_ip: self.source_cidr_ip,
-            ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
-            source_port_range: self.source_port_range,
-            dest_group_owner_account: self.dest_group_owner_account,
-            dest_group_owner_id: self.dest_group_owner_id,
-            nic_type: self.nic_type,
-            description: self.description,
-            port_range_list_id: self.port_range_list_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -389,7 +359,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -397,42 +367,25 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `SecurityGroupId`: string, required. Example: `sg-bp67acfmxazb4p****`.
     pub fn security_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifySecurityGroupEgressRuleBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         IpProtocol_,
         PortRange_,
     > {
+        self.input.security_group_id = value.into();
         ModifySecurityGroupEgressRuleBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            client_token: self.client_token,
-            security_group_id: value.into(),
-            security_group_rule_id: self.security_group_rule_id,
-            policy: self.policy,
-            priority: self.priority,
-            ip_protocol: self.ip_protocol,
-            dest_cidr_ip: self.dest_cidr_ip,
-            ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
-            dest_group_id: self.dest_group_id,
-            dest_prefix_list_id: self.dest_prefix_list_id,
-            port_range: self.port_range,
-            source_cidr_ip: self.source_cidr_ip,
-            ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
-            source_port_range: self.source_port_range,
-            dest_group_owner_account: self.dest_group_owner_account,
-            dest_group_owner_id: self.dest_group_owner_id,
-            nic_type: self.nic_type,
-            description: self.description,
-            port_range_list_id: self.port_range_list_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SecurityGroupRuleId`: string. Example: `sgr-bp67acfmxazb4q****`.
@@ -440,7 +393,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_rule_id = ::std::option::Option::Some(value.into());
+        self.input.security_group_rule_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupRuleId`.
@@ -448,7 +401,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_rule_id = value;
+        self.input.security_group_rule_id = value;
         self
     }
     /// Wire name `Policy`: string. The service's default: `accept`. Example: `accept`.
@@ -456,7 +409,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy = ::std::option::Option::Some(value.into());
+        self.input.policy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
@@ -464,7 +417,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy = value;
+        self.input.policy = value;
         self
     }
     /// Wire name `Priority`: string. The service's default: `1`. Example: `1`.
@@ -472,7 +425,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.priority = ::std::option::Option::Some(value.into());
+        self.input.priority = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Priority`.
@@ -480,42 +433,25 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.priority = value;
+        self.input.priority = value;
         self
     }
     /// Wire name `IpProtocol`: string, required. Example: `tcp`.
     pub fn ip_protocol(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifySecurityGroupEgressRuleBuilder<
         RegionId_,
         SecurityGroupId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PortRange_,
     > {
+        self.input.ip_protocol = value.into();
         ModifySecurityGroupEgressRuleBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            client_token: self.client_token,
-            security_group_id: self.security_group_id,
-            security_group_rule_id: self.security_group_rule_id,
-            policy: self.policy,
-            priority: self.priority,
-            ip_protocol: value.into(),
-            dest_cidr_ip: self.dest_cidr_ip,
-            ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
-            dest_group_id: self.dest_group_id,
-            dest_prefix_list_id: self.dest_prefix_list_id,
-            port_range: self.port_range,
-            source_cidr_ip: self.source_cidr_ip,
-            ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
-            source_port_range: self.source_port_range,
-            dest_group_owner_account: self.dest_group_owner_account,
-            dest_group_owner_id: self.dest_group_owner_id,
-            nic_type: self.nic_type,
-            description: self.description,
-            port_range_list_id: self.port_range_list_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DestCidrIp`: string. Example: `10.0.0.0/8`.
@@ -523,7 +459,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dest_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.dest_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestCidrIp`.
@@ -531,7 +467,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dest_cidr_ip = value;
+        self.input.dest_cidr_ip = value;
         self
     }
     /// Wire name `Ipv6DestCidrIp`: string. Example: `2001:db8:1233:1a00::***`.
@@ -539,7 +475,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ipv6_dest_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.ipv6_dest_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Ipv6DestCidrIp`.
@@ -547,7 +483,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ipv6_dest_cidr_ip = value;
+        self.input.ipv6_dest_cidr_ip = value;
         self
     }
     /// Wire name `DestGroupId`: string. Example: `sg-bp67acfmxa123b****`.
@@ -555,7 +491,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dest_group_id = ::std::option::Option::Some(value.into());
+        self.input.dest_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestGroupId`.
@@ -563,7 +499,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dest_group_id = value;
+        self.input.dest_group_id = value;
         self
     }
     /// Wire name `DestPrefixListId`: string. Example: `pl-x1j1k5ykzqlixdcy****`.
@@ -571,7 +507,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dest_prefix_list_id = ::std::option::Option::Some(value.into());
+        self.input.dest_prefix_list_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestPrefixListId`.
@@ -579,42 +515,25 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dest_prefix_list_id = value;
+        self.input.dest_prefix_list_id = value;
         self
     }
     /// Wire name `PortRange`: string, required. Example: `80/80`.
     pub fn port_range(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifySecurityGroupEgressRuleBuilder<
         RegionId_,
         SecurityGroupId_,
         IpProtocol_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.port_range = value.into();
         ModifySecurityGroupEgressRuleBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            client_token: self.client_token,
-            security_group_id: self.security_group_id,
-            security_group_rule_id: self.security_group_rule_id,
-            policy: self.policy,
-            priority: self.priority,
-            ip_protocol: self.ip_protocol,
-            dest_cidr_ip: self.dest_cidr_ip,
-            ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
-            dest_group_id: self.dest_group_id,
-            dest_prefix_list_id: self.dest_prefix_list_id,
-            port_range: value.into(),
-            source_cidr_ip: self.source_cidr_ip,
-            ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
-            source_port_range: self.source_port_range,
-            dest_group_owner_account: self.dest_group_owner_account,
-            dest_group_owner_id: self.dest_group_owner_id,
-            nic_type: self.nic_type,
-            description: self.description,
-            port_range_list_id: self.port_range_list_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SourceCidrIp`: string. Example: `10.0.0.0/8`.
@@ -622,7 +541,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.source_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourceCidrIp`.
@@ -630,7 +549,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_cidr_ip = value;
+        self.input.source_cidr_ip = value;
         self
     }
     /// Wire name `Ipv6SourceCidrIp`: string. Example: `2001:db8:1234:1a00::***`.
@@ -638,7 +557,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ipv6_source_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.ipv6_source_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Ipv6SourceCidrIp`.
@@ -646,7 +565,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ipv6_source_cidr_ip = value;
+        self.input.ipv6_source_cidr_ip = value;
         self
     }
     /// Wire name `SourcePortRange`: string. Example: `80/80`.
@@ -654,7 +573,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_port_range = ::std::option::Option::Some(value.into());
+        self.input.source_port_range = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourcePortRange`.
@@ -662,7 +581,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_port_range = value;
+        self.input.source_port_range = value;
         self
     }
     /// Wire name `DestGroupOwnerAccount`: string. Example: `EcsforCloud@Alibaba.com`.
@@ -670,7 +589,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dest_group_owner_account = ::std::option::Option::Some(value.into());
+        self.input.dest_group_owner_account = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestGroupOwnerAccount`.
@@ -678,17 +597,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dest_group_owner_account = value;
+        self.input.dest_group_owner_account = value;
         self
     }
     /// Wire name `DestGroupOwnerId`: 64-bit integer. Example: `1234567890`.
     pub fn dest_group_owner_id(mut self, value: i64) -> Self {
-        self.dest_group_owner_id = ::std::option::Option::Some(value);
+        self.input.dest_group_owner_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DestGroupOwnerId`.
     pub fn set_dest_group_owner_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.dest_group_owner_id = value;
+        self.input.dest_group_owner_id = value;
         self
     }
     /// Wire name `NicType`: string. Example: `intranet`.
@@ -696,7 +615,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.nic_type = ::std::option::Option::Some(value.into());
+        self.input.nic_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NicType`.
@@ -704,7 +623,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.nic_type = value;
+        self.input.nic_type = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is a new securitygroup rule.`.
@@ -712,7 +631,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -720,7 +639,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `PortRangeListId`: string. Example: `prl-2ze9743****`.
@@ -728,7 +647,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.port_range_list_id = ::std::option::Option::Some(value.into());
+        self.input.port_range_list_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PortRangeListId`.
@@ -736,83 +655,23 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.port_range_list_id = value;
+        self.input.port_range_list_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    SecurityGroupId_,
-    IpProtocol_,
-    PortRange_,
-> ModifySecurityGroupEgressRuleBuilder<
-    RegionId_,
-    SecurityGroupId_,
-    IpProtocol_,
-    PortRange_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifySecurityGroupEgressRuleInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-        IpProtocol_: self::required::IpProtocol<::std::string::String>,
-        PortRange_: self::required::PortRange<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifySecurityGroupEgressRuleInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                client_token: self.client_token,
-                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
-                    ::std::string::String,
-                >>::into_value(self.security_group_id),
-                security_group_rule_id: self.security_group_rule_id,
-                policy: self.policy,
-                priority: self.priority,
-                ip_protocol: <IpProtocol_ as self::required::IpProtocol<
-                    ::std::string::String,
-                >>::into_value(self.ip_protocol),
-                dest_cidr_ip: self.dest_cidr_ip,
-                ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
-                dest_group_id: self.dest_group_id,
-                dest_prefix_list_id: self.dest_prefix_list_id,
-                port_range: <PortRange_ as self::required::PortRange<
-                    ::std::string::String,
-                >>::into_value(self.port_range),
-                source_cidr_ip: self.source_cidr_ip,
-                ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
-                source_port_range: self.source_port_range,
-                dest_group_owner_account: self.dest_group_owner_account,
-                dest_group_owner_id: self.dest_group_owner_id,
-                nic_type: self.nic_type,
-                description: self.description,
-                port_range_list_id: self.port_range_list_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifySecurityGroupEgressRuleInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-        IpProtocol_: self::required::IpProtocol<::std::string::String>,
-        PortRange_: self::required::PortRange<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SecurityGroupId_: self::required::SecurityGroupId,
+        IpProtocol_: self::required::IpProtocol,
+        PortRange_: self::required::PortRange,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -822,77 +681,48 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifySecurityGroupEgressRuleError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-        IpProtocol_: self::required::IpProtocol<::std::string::String>,
-        PortRange_: self::required::PortRange<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SecurityGroupId_: self::required::SecurityGroupId,
+        IpProtocol_: self::required::IpProtocol,
+        PortRange_: self::required::PortRange,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifySecurityGroupEgressRuleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifySecurityGroupEgressRuleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifySecurityGroupEgressRule` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SecurityGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifySecurityGroupEgressRule` needs its required parameter `SecurityGroupId`",
         label = "`SecurityGroupId` is not set",
         note = "set it with `.security_group_id(…)` before this call"
     )]
-    pub trait SecurityGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `IpProtocol` once it is set, so `send` and `build` can require it.
+    pub trait SecurityGroupId {}
+    impl SecurityGroupId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `IpProtocol` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifySecurityGroupEgressRule` needs its required parameter `IpProtocol`",
         label = "`IpProtocol` is not set",
         note = "set it with `.ip_protocol(…)` before this call"
     )]
-    pub trait IpProtocol<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PortRange` once it is set, so `send` and `build` can require it.
+    pub trait IpProtocol {}
+    impl IpProtocol for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PortRange` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifySecurityGroupEgressRule` needs its required parameter `PortRange`",
         label = "`PortRange` is not set",
         note = "set it with `.port_range(…)` before this call"
     )]
-    pub trait PortRange<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::IpProtocol<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PortRange<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PortRange {}
+    impl PortRange for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifySecurityGroupEgressRule`. No description of our own yet: see the official API reference.

@@ -99,12 +99,10 @@ pub struct ModifySecurityGroupPolicyBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InnerAccessPolicy_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    security_group_id: SecurityGroupId_,
-    region_id: RegionId_,
-    inner_access_policy: InnerAccessPolicy_,
-    client_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifySecurityGroupPolicyInput,
+    state: ::std::marker::PhantomData<(SecurityGroupId_, RegionId_, InnerAccessPolicy_)>,
 }
 impl ModifySecurityGroupPolicyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -113,12 +111,15 @@ impl ModifySecurityGroupPolicyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifySecurityGroupPolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            security_group_id: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
-            inner_access_policy: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifySecurityGroupPolicyInput {
+                security_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                inner_access_policy: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -129,56 +130,53 @@ impl<
 > ModifySecurityGroupPolicyBuilder<SecurityGroupId_, RegionId_, InnerAccessPolicy_> {
     /// Wire name `SecurityGroupId`: string, required. Example: `sg-bp67acfmxazb4ph****`.
     pub fn security_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifySecurityGroupPolicyBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         RegionId_,
         InnerAccessPolicy_,
     > {
+        self.input.security_group_id = value.into();
         ModifySecurityGroupPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            security_group_id: value.into(),
-            region_id: self.region_id,
-            inner_access_policy: self.inner_access_policy,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifySecurityGroupPolicyBuilder<
         SecurityGroupId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         InnerAccessPolicy_,
     > {
+        self.input.region_id = value.into();
         ModifySecurityGroupPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            security_group_id: self.security_group_id,
-            region_id: value.into(),
-            inner_access_policy: self.inner_access_policy,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InnerAccessPolicy`: string, required. Example: `Drop`.
     pub fn inner_access_policy(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifySecurityGroupPolicyBuilder<
         SecurityGroupId_,
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.inner_access_policy = value.into();
         ModifySecurityGroupPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            security_group_id: self.security_group_id,
-            region_id: self.region_id,
-            inner_access_policy: value.into(),
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -186,7 +184,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -194,57 +192,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    SecurityGroupId_,
-    RegionId_,
-    InnerAccessPolicy_,
-> ModifySecurityGroupPolicyBuilder<SecurityGroupId_, RegionId_, InnerAccessPolicy_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifySecurityGroupPolicyInput,
-    )
-    where
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InnerAccessPolicy_: self::required::InnerAccessPolicy<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifySecurityGroupPolicyInput {
-                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
-                    ::std::string::String,
-                >>::into_value(self.security_group_id),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                inner_access_policy: <InnerAccessPolicy_ as self::required::InnerAccessPolicy<
-                    ::std::string::String,
-                >>::into_value(self.inner_access_policy),
-                client_token: self.client_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifySecurityGroupPolicyInput
     where
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InnerAccessPolicy_: self::required::InnerAccessPolicy<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId,
+        RegionId_: self::required::RegionId,
+        InnerAccessPolicy_: self::required::InnerAccessPolicy,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -254,61 +217,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifySecurityGroupPolicyError>,
     >
     where
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InnerAccessPolicy_: self::required::InnerAccessPolicy<::std::string::String>,
+        SecurityGroupId_: self::required::SecurityGroupId,
+        RegionId_: self::required::RegionId,
+        InnerAccessPolicy_: self::required::InnerAccessPolicy,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifySecurityGroupPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifySecurityGroupPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SecurityGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifySecurityGroupPolicy` needs its required parameter `SecurityGroupId`",
         label = "`SecurityGroupId` is not set",
         note = "set it with `.security_group_id(…)` before this call"
     )]
-    pub trait SecurityGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait SecurityGroupId {}
+    impl SecurityGroupId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifySecurityGroupPolicy` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InnerAccessPolicy` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InnerAccessPolicy` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifySecurityGroupPolicy` needs its required parameter `InnerAccessPolicy`",
         label = "`InnerAccessPolicy` is not set",
         note = "set it with `.inner_access_policy(…)` before this call"
     )]
-    pub trait InnerAccessPolicy<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InnerAccessPolicy<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InnerAccessPolicy {}
+    impl InnerAccessPolicy for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifySecurityGroupPolicy`. No description of our own yet: see the official API reference.

@@ -109,41 +109,39 @@ pub enum ModifySnapshotAttributeError {
 pub struct ModifySnapshotAttributeBuilder<
     SnapshotId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    snapshot_id: SnapshotId_,
-    snapshot_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    disable_instant_access: ::std::option::Option<bool>,
-    retention_days: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifySnapshotAttributeInput,
+    state: ::std::marker::PhantomData<(SnapshotId_,)>,
 }
 impl ModifySnapshotAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifySnapshotAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            snapshot_id: ::alibabacloud_runtime::Missing,
-            snapshot_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            disable_instant_access: ::std::option::Option::None,
-            retention_days: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifySnapshotAttributeInput {
+                snapshot_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                snapshot_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                disable_instant_access: ::std::option::Option::None,
+                retention_days: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<SnapshotId_> ModifySnapshotAttributeBuilder<SnapshotId_> {
     /// Wire name `SnapshotId`: string, required. Example: `s-bp199lyny9bb47pa****`.
     pub fn snapshot_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifySnapshotAttributeBuilder<::std::string::String> {
+    ) -> ModifySnapshotAttributeBuilder<::alibabacloud_runtime::Set> {
+        self.input.snapshot_id = value.into();
         ModifySnapshotAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            snapshot_id: value.into(),
-            snapshot_name: self.snapshot_name,
-            description: self.description,
-            disable_instant_access: self.disable_instant_access,
-            retention_days: self.retention_days,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SnapshotName`: string. Example: `testSnapshotName`.
@@ -151,7 +149,7 @@ impl<SnapshotId_> ModifySnapshotAttributeBuilder<SnapshotId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.snapshot_name = ::std::option::Option::Some(value.into());
+        self.input.snapshot_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SnapshotName`.
@@ -159,7 +157,7 @@ impl<SnapshotId_> ModifySnapshotAttributeBuilder<SnapshotId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.snapshot_name = value;
+        self.input.snapshot_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -167,7 +165,7 @@ impl<SnapshotId_> ModifySnapshotAttributeBuilder<SnapshotId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -175,12 +173,12 @@ impl<SnapshotId_> ModifySnapshotAttributeBuilder<SnapshotId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `DisableInstantAccess`: boolean. Example: `false`.
     pub fn disable_instant_access(mut self, value: bool) -> Self {
-        self.disable_instant_access = ::std::option::Option::Some(value);
+        self.input.disable_instant_access = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DisableInstantAccess`.
@@ -188,56 +186,30 @@ impl<SnapshotId_> ModifySnapshotAttributeBuilder<SnapshotId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.disable_instant_access = value;
+        self.input.disable_instant_access = value;
         self
     }
     /// Wire name `RetentionDays`: 32-bit integer. Example: `10`.
     pub fn retention_days(mut self, value: i32) -> Self {
-        self.retention_days = ::std::option::Option::Some(value);
+        self.input.retention_days = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RetentionDays`.
     pub fn set_retention_days(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.retention_days = value;
+        self.input.retention_days = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<SnapshotId_> ModifySnapshotAttributeBuilder<SnapshotId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifySnapshotAttributeInput,
-    )
-    where
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifySnapshotAttributeInput {
-                snapshot_id: <SnapshotId_ as self::required::SnapshotId<
-                    ::std::string::String,
-                >>::into_value(self.snapshot_id),
-                snapshot_name: self.snapshot_name,
-                description: self.description,
-                disable_instant_access: self.disable_instant_access,
-                retention_days: self.retention_days,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifySnapshotAttributeInput
     where
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+        SnapshotId_: self::required::SnapshotId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -247,29 +219,21 @@ impl<SnapshotId_> ModifySnapshotAttributeBuilder<SnapshotId_> {
         ::alibabacloud_runtime::SdkError<ModifySnapshotAttributeError>,
     >
     where
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+        SnapshotId_: self::required::SnapshotId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifySnapshotAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifySnapshotAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SnapshotId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SnapshotId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifySnapshotAttribute` needs its required parameter `SnapshotId`",
         label = "`SnapshotId` is not set",
         note = "set it with `.snapshot_id(…)` before this call"
     )]
-    pub trait SnapshotId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SnapshotId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SnapshotId {}
+    impl SnapshotId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifySnapshotAttribute`. No description of our own yet: see the official API reference.

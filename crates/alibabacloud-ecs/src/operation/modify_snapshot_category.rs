@@ -138,92 +138,70 @@ pub enum ModifySnapshotCategoryError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifySnapshotCategoryBuilder<SnapshotId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    snapshot_id: SnapshotId_,
-    category: ::std::option::Option<Category>,
-    retention_days: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifySnapshotCategoryInput,
+    state: ::std::marker::PhantomData<(SnapshotId_,)>,
 }
 impl ModifySnapshotCategoryBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifySnapshotCategoryBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            snapshot_id: ::alibabacloud_runtime::Missing,
-            category: ::std::option::Option::None,
-            retention_days: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifySnapshotCategoryInput {
+                snapshot_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                category: ::std::option::Option::None,
+                retention_days: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<SnapshotId_> ModifySnapshotCategoryBuilder<SnapshotId_> {
     /// Wire name `SnapshotId`: string, required. Example: `s-123**sd`.
     pub fn snapshot_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifySnapshotCategoryBuilder<::std::string::String> {
+    ) -> ModifySnapshotCategoryBuilder<::alibabacloud_runtime::Set> {
+        self.input.snapshot_id = value.into();
         ModifySnapshotCategoryBuilder {
-            _client: self._client,
-            _options: self._options,
-            snapshot_id: value.into(),
-            category: self.category,
-            retention_days: self.retention_days,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Category`: [`Category`]. Example: `Archive`.
     pub fn category(mut self, value: impl ::std::convert::Into<Category>) -> Self {
-        self.category = ::std::option::Option::Some(value.into());
+        self.input.category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Category`.
     pub fn set_category(mut self, value: ::std::option::Option<Category>) -> Self {
-        self.category = value;
+        self.input.category = value;
         self
     }
     /// Wire name `RetentionDays`: 32-bit integer. Example: `60`.
     pub fn retention_days(mut self, value: i32) -> Self {
-        self.retention_days = ::std::option::Option::Some(value);
+        self.input.retention_days = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RetentionDays`.
     pub fn set_retention_days(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.retention_days = value;
+        self.input.retention_days = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<SnapshotId_> ModifySnapshotCategoryBuilder<SnapshotId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifySnapshotCategoryInput,
-    )
-    where
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifySnapshotCategoryInput {
-                snapshot_id: <SnapshotId_ as self::required::SnapshotId<
-                    ::std::string::String,
-                >>::into_value(self.snapshot_id),
-                category: self.category,
-                retention_days: self.retention_days,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifySnapshotCategoryInput
     where
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+        SnapshotId_: self::required::SnapshotId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -233,29 +211,21 @@ impl<SnapshotId_> ModifySnapshotCategoryBuilder<SnapshotId_> {
         ::alibabacloud_runtime::SdkError<ModifySnapshotCategoryError>,
     >
     where
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+        SnapshotId_: self::required::SnapshotId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifySnapshotCategoryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifySnapshotCategoryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SnapshotId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SnapshotId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifySnapshotCategory` needs its required parameter `SnapshotId`",
         label = "`SnapshotId` is not set",
         note = "set it with `.snapshot_id(…)` before this call"
     )]
-    pub trait SnapshotId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SnapshotId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SnapshotId {}
+    impl SnapshotId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifySnapshotCategory`. No description of our own yet: see the official API reference.

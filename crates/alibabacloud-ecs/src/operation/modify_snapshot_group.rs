@@ -86,12 +86,10 @@ pub struct ModifySnapshotGroupBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     SnapshotGroupId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    snapshot_group_id: SnapshotGroupId_,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifySnapshotGroupInput,
+    state: ::std::marker::PhantomData<(RegionId_, SnapshotGroupId_)>,
 }
 impl ModifySnapshotGroupBuilder<
     ::alibabacloud_runtime::Missing,
@@ -99,12 +97,15 @@ impl ModifySnapshotGroupBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifySnapshotGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            snapshot_group_id: ::alibabacloud_runtime::Missing,
-            name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifySnapshotGroupInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                snapshot_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -114,30 +115,28 @@ impl<
 > ModifySnapshotGroupBuilder<RegionId_, SnapshotGroupId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifySnapshotGroupBuilder<::std::string::String, SnapshotGroupId_> {
+    ) -> ModifySnapshotGroupBuilder<::alibabacloud_runtime::Set, SnapshotGroupId_> {
+        self.input.region_id = value.into();
         ModifySnapshotGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            snapshot_group_id: self.snapshot_group_id,
-            name: self.name,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SnapshotGroupId`: string, required. Example: `ssg-j6ciyh3k52qp7ovm****`.
     pub fn snapshot_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifySnapshotGroupBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifySnapshotGroupBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.snapshot_group_id = value.into();
         ModifySnapshotGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            snapshot_group_id: value.into(),
-            name: self.name,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Name`: string. Example: `testName02`.
@@ -145,7 +144,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -153,7 +152,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is new description`.
@@ -161,7 +160,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -169,48 +168,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    SnapshotGroupId_,
-> ModifySnapshotGroupBuilder<RegionId_, SnapshotGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifySnapshotGroupInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SnapshotGroupId_: self::required::SnapshotGroupId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifySnapshotGroupInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                snapshot_group_id: <SnapshotGroupId_ as self::required::SnapshotGroupId<
-                    ::std::string::String,
-                >>::into_value(self.snapshot_group_id),
-                name: self.name,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifySnapshotGroupInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SnapshotGroupId_: self::required::SnapshotGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SnapshotGroupId_: self::required::SnapshotGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -220,45 +192,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifySnapshotGroupError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SnapshotGroupId_: self::required::SnapshotGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SnapshotGroupId_: self::required::SnapshotGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifySnapshotGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifySnapshotGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifySnapshotGroup` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SnapshotGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SnapshotGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifySnapshotGroup` needs its required parameter `SnapshotGroupId`",
         label = "`SnapshotGroupId` is not set",
         note = "set it with `.snapshot_group_id(…)` before this call"
     )]
-    pub trait SnapshotGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SnapshotGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SnapshotGroupId {}
+    impl SnapshotGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifySnapshotGroup`. No description of our own yet: see the official API reference.

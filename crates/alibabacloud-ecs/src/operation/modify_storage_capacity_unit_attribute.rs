@@ -89,12 +89,10 @@ pub struct ModifyStorageCapacityUnitAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     StorageCapacityUnitId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    storage_capacity_unit_id: StorageCapacityUnitId_,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyStorageCapacityUnitAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, StorageCapacityUnitId_)>,
 }
 impl ModifyStorageCapacityUnitAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -102,12 +100,15 @@ impl ModifyStorageCapacityUnitAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyStorageCapacityUnitAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            storage_capacity_unit_id: ::alibabacloud_runtime::Missing,
-            name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyStorageCapacityUnitAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                storage_capacity_unit_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -117,33 +118,34 @@ impl<
 > ModifyStorageCapacityUnitAttributeBuilder<RegionId_, StorageCapacityUnitId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyStorageCapacityUnitAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         StorageCapacityUnitId_,
     > {
+        self.input.region_id = value.into();
         ModifyStorageCapacityUnitAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            storage_capacity_unit_id: self.storage_capacity_unit_id,
-            name: self.name,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `StorageCapacityUnitId`: string, required. Example: `scu-bp67acfmxazb4p****`.
     pub fn storage_capacity_unit_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyStorageCapacityUnitAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyStorageCapacityUnitAttributeBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.storage_capacity_unit_id = value.into();
         ModifyStorageCapacityUnitAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            storage_capacity_unit_id: value.into(),
-            name: self.name,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Name`: string. Example: `testNewScuName`.
@@ -151,7 +153,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -159,7 +161,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `Description`: string. Example: `testNewScuDescription`.
@@ -167,7 +169,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -175,56 +177,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    StorageCapacityUnitId_,
-> ModifyStorageCapacityUnitAttributeBuilder<RegionId_, StorageCapacityUnitId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyStorageCapacityUnitAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        StorageCapacityUnitId_: self::required::StorageCapacityUnitId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyStorageCapacityUnitAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                storage_capacity_unit_id: <StorageCapacityUnitId_ as self::required::StorageCapacityUnitId<
-                    ::std::string::String,
-                >>::into_value(self.storage_capacity_unit_id),
-                name: self.name,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyStorageCapacityUnitAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        StorageCapacityUnitId_: self::required::StorageCapacityUnitId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        StorageCapacityUnitId_: self::required::StorageCapacityUnitId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -234,48 +201,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyStorageCapacityUnitAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        StorageCapacityUnitId_: self::required::StorageCapacityUnitId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        StorageCapacityUnitId_: self::required::StorageCapacityUnitId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyStorageCapacityUnitAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyStorageCapacityUnitAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyStorageCapacityUnitAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `StorageCapacityUnitId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `StorageCapacityUnitId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyStorageCapacityUnitAttribute` needs its required parameter `StorageCapacityUnitId`",
         label = "`StorageCapacityUnitId` is not set",
         note = "set it with `.storage_capacity_unit_id(…)` before this call"
     )]
-    pub trait StorageCapacityUnitId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::StorageCapacityUnitId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait StorageCapacityUnitId {}
+    impl StorageCapacityUnitId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyStorageCapacityUnitAttribute`. No description of our own yet: see the official API reference.

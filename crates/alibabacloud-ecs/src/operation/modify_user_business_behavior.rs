@@ -71,11 +71,10 @@ pub struct ModifyUserBusinessBehaviorBuilder<
     StatusKey_ = ::alibabacloud_runtime::Missing,
     StatusValue_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    status_key: StatusKey_,
-    status_value: StatusValue_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyUserBusinessBehaviorInput,
+    state: ::std::marker::PhantomData<(StatusKey_, StatusValue_)>,
 }
 impl ModifyUserBusinessBehaviorBuilder<
     ::alibabacloud_runtime::Missing,
@@ -83,11 +82,14 @@ impl ModifyUserBusinessBehaviorBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyUserBusinessBehaviorBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            status_key: ::alibabacloud_runtime::Missing,
-            status_value: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyUserBusinessBehaviorInput {
+                region_id: ::std::option::Option::None,
+                status_key: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                status_value: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -100,7 +102,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -108,77 +110,47 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `statusKey`: string, required.
     pub fn status_key(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyUserBusinessBehaviorBuilder<::std::string::String, StatusValue_> {
+    ) -> ModifyUserBusinessBehaviorBuilder<::alibabacloud_runtime::Set, StatusValue_> {
+        self.input.status_key = value.into();
         ModifyUserBusinessBehaviorBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            status_key: value.into(),
-            status_value: self.status_value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `statusValue`: string, required.
     pub fn status_value(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyUserBusinessBehaviorBuilder<StatusKey_, ::std::string::String> {
+    ) -> ModifyUserBusinessBehaviorBuilder<StatusKey_, ::alibabacloud_runtime::Set> {
+        self.input.status_value = value.into();
         ModifyUserBusinessBehaviorBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            status_key: self.status_key,
-            status_value: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    StatusKey_,
-    StatusValue_,
-> ModifyUserBusinessBehaviorBuilder<StatusKey_, StatusValue_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyUserBusinessBehaviorInput,
-    )
-    where
-        StatusKey_: self::required::StatusKey<::std::string::String>,
-        StatusValue_: self::required::StatusValue<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyUserBusinessBehaviorInput {
-                region_id: self.region_id,
-                status_key: <StatusKey_ as self::required::StatusKey<
-                    ::std::string::String,
-                >>::into_value(self.status_key),
-                status_value: <StatusValue_ as self::required::StatusValue<
-                    ::std::string::String,
-                >>::into_value(self.status_value),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyUserBusinessBehaviorInput
     where
-        StatusKey_: self::required::StatusKey<::std::string::String>,
-        StatusValue_: self::required::StatusValue<::std::string::String>,
+        StatusKey_: self::required::StatusKey,
+        StatusValue_: self::required::StatusValue,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -188,45 +160,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyUserBusinessBehaviorError>,
     >
     where
-        StatusKey_: self::required::StatusKey<::std::string::String>,
-        StatusValue_: self::required::StatusValue<::std::string::String>,
+        StatusKey_: self::required::StatusKey,
+        StatusValue_: self::required::StatusValue,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyUserBusinessBehaviorBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyUserBusinessBehaviorBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `statusKey` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `statusKey` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyUserBusinessBehavior` needs its required parameter `statusKey`",
         label = "`statusKey` is not set",
         note = "set it with `.status_key(…)` before this call"
     )]
-    pub trait StatusKey<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `statusValue` once it is set, so `send` and `build` can require it.
+    pub trait StatusKey {}
+    impl StatusKey for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `statusValue` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyUserBusinessBehavior` needs its required parameter `statusValue`",
         label = "`statusValue` is not set",
         note = "set it with `.status_value(…)` before this call"
     )]
-    pub trait StatusValue<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::StatusKey<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::StatusValue<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait StatusValue {}
+    impl StatusValue for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyUserBusinessBehavior`. No description of our own yet: see the official API reference.

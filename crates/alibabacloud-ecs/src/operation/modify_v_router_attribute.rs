@@ -82,22 +82,23 @@ pub enum ModifyVRouterAttributeError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyVRouterAttributeBuilder<VRouterId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    v_router_id: VRouterId_,
-    v_router_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyVRouterAttributeInput,
+    state: ::std::marker::PhantomData<(VRouterId_,)>,
 }
 impl ModifyVRouterAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyVRouterAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            v_router_id: ::alibabacloud_runtime::Missing,
-            v_router_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyVRouterAttributeInput {
+                region_id: ::std::option::Option::None,
+                v_router_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                v_router_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -107,7 +108,7 @@ impl<VRouterId_> ModifyVRouterAttributeBuilder<VRouterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -115,21 +116,20 @@ impl<VRouterId_> ModifyVRouterAttributeBuilder<VRouterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `VRouterId`: string, required.
     pub fn v_router_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyVRouterAttributeBuilder<::std::string::String> {
+    ) -> ModifyVRouterAttributeBuilder<::alibabacloud_runtime::Set> {
+        self.input.v_router_id = value.into();
         ModifyVRouterAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            v_router_id: value.into(),
-            v_router_name: self.v_router_name,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VRouterName`: string.
@@ -137,7 +137,7 @@ impl<VRouterId_> ModifyVRouterAttributeBuilder<VRouterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_router_name = ::std::option::Option::Some(value.into());
+        self.input.v_router_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VRouterName`.
@@ -145,7 +145,7 @@ impl<VRouterId_> ModifyVRouterAttributeBuilder<VRouterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_router_name = value;
+        self.input.v_router_name = value;
         self
     }
     /// Wire name `Description`: string.
@@ -153,7 +153,7 @@ impl<VRouterId_> ModifyVRouterAttributeBuilder<VRouterId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -161,45 +161,20 @@ impl<VRouterId_> ModifyVRouterAttributeBuilder<VRouterId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<VRouterId_> ModifyVRouterAttributeBuilder<VRouterId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyVRouterAttributeInput,
-    )
-    where
-        VRouterId_: self::required::VRouterId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyVRouterAttributeInput {
-                region_id: self.region_id,
-                v_router_id: <VRouterId_ as self::required::VRouterId<
-                    ::std::string::String,
-                >>::into_value(self.v_router_id),
-                v_router_name: self.v_router_name,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyVRouterAttributeInput
     where
-        VRouterId_: self::required::VRouterId<::std::string::String>,
+        VRouterId_: self::required::VRouterId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -209,29 +184,21 @@ impl<VRouterId_> ModifyVRouterAttributeBuilder<VRouterId_> {
         ::alibabacloud_runtime::SdkError<ModifyVRouterAttributeError>,
     >
     where
-        VRouterId_: self::required::VRouterId<::std::string::String>,
+        VRouterId_: self::required::VRouterId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyVRouterAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyVRouterAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `VRouterId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `VRouterId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyVRouterAttribute` needs its required parameter `VRouterId`",
         label = "`VRouterId` is not set",
         note = "set it with `.v_router_id(…)` before this call"
     )]
-    pub trait VRouterId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::VRouterId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VRouterId {}
+    impl VRouterId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyVRouterAttribute`. No description of our own yet: see the official API reference.

@@ -80,38 +80,38 @@ pub enum ModifyVSwitchAttributeError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyVSwitchAttributeBuilder<VSwitchId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    v_switch_id: VSwitchId_,
-    v_switch_name: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyVSwitchAttributeInput,
+    state: ::std::marker::PhantomData<(VSwitchId_,)>,
 }
 impl ModifyVSwitchAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyVSwitchAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            v_switch_id: ::alibabacloud_runtime::Missing,
-            v_switch_name: ::std::option::Option::None,
-            region_id: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyVSwitchAttributeInput {
+                v_switch_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                v_switch_name: ::std::option::Option::None,
+                region_id: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<VSwitchId_> ModifyVSwitchAttributeBuilder<VSwitchId_> {
     /// Wire name `VSwitchId`: string, required.
     pub fn v_switch_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyVSwitchAttributeBuilder<::std::string::String> {
+    ) -> ModifyVSwitchAttributeBuilder<::alibabacloud_runtime::Set> {
+        self.input.v_switch_id = value.into();
         ModifyVSwitchAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            v_switch_id: value.into(),
-            v_switch_name: self.v_switch_name,
-            region_id: self.region_id,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VSwitchName`: string.
@@ -119,7 +119,7 @@ impl<VSwitchId_> ModifyVSwitchAttributeBuilder<VSwitchId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_switch_name = ::std::option::Option::Some(value.into());
+        self.input.v_switch_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VSwitchName`.
@@ -127,7 +127,7 @@ impl<VSwitchId_> ModifyVSwitchAttributeBuilder<VSwitchId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_switch_name = value;
+        self.input.v_switch_name = value;
         self
     }
     /// Wire name `RegionId`: string.
@@ -135,7 +135,7 @@ impl<VSwitchId_> ModifyVSwitchAttributeBuilder<VSwitchId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -143,7 +143,7 @@ impl<VSwitchId_> ModifyVSwitchAttributeBuilder<VSwitchId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `Description`: string.
@@ -151,7 +151,7 @@ impl<VSwitchId_> ModifyVSwitchAttributeBuilder<VSwitchId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -159,45 +159,20 @@ impl<VSwitchId_> ModifyVSwitchAttributeBuilder<VSwitchId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<VSwitchId_> ModifyVSwitchAttributeBuilder<VSwitchId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyVSwitchAttributeInput,
-    )
-    where
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyVSwitchAttributeInput {
-                v_switch_id: <VSwitchId_ as self::required::VSwitchId<
-                    ::std::string::String,
-                >>::into_value(self.v_switch_id),
-                v_switch_name: self.v_switch_name,
-                region_id: self.region_id,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyVSwitchAttributeInput
     where
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+        VSwitchId_: self::required::VSwitchId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -207,29 +182,21 @@ impl<VSwitchId_> ModifyVSwitchAttributeBuilder<VSwitchId_> {
         ::alibabacloud_runtime::SdkError<ModifyVSwitchAttributeError>,
     >
     where
-        VSwitchId_: self::required::VSwitchId<::std::string::String>,
+        VSwitchId_: self::required::VSwitchId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyVSwitchAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyVSwitchAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `VSwitchId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `VSwitchId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyVSwitchAttribute` needs its required parameter `VSwitchId`",
         label = "`VSwitchId` is not set",
         note = "set it with `.v_switch_id(…)` before this call"
     )]
-    pub trait VSwitchId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::VSwitchId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VSwitchId {}
+    impl VSwitchId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyVSwitchAttribute`. No description of our own yet: see the official API reference.

@@ -152,19 +152,10 @@ pub struct ModifyVirtualBorderRouterAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     VbrId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    vbr_id: VbrId_,
-    vlan_id: ::std::option::Option<i32>,
-    circuit_code: ::std::option::Option<::std::string::String>,
-    local_gateway_ip: ::std::option::Option<::std::string::String>,
-    peer_gateway_ip: ::std::option::Option<::std::string::String>,
-    peering_subnet_mask: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    user_cidr: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyVirtualBorderRouterAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, VbrId_)>,
 }
 impl ModifyVirtualBorderRouterAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -172,73 +163,63 @@ impl ModifyVirtualBorderRouterAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyVirtualBorderRouterAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            vbr_id: ::alibabacloud_runtime::Missing,
-            vlan_id: ::std::option::Option::None,
-            circuit_code: ::std::option::Option::None,
-            local_gateway_ip: ::std::option::Option::None,
-            peer_gateway_ip: ::std::option::Option::None,
-            peering_subnet_mask: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            user_cidr: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyVirtualBorderRouterAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                vbr_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                vlan_id: ::std::option::Option::None,
+                circuit_code: ::std::option::Option::None,
+                local_gateway_ip: ::std::option::Option::None,
+                peer_gateway_ip: ::std::option::Option::None,
+                peering_subnet_mask: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                user_cidr: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, VbrId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyVirtualBorderRouterAttributeBuilder<::std::string::String, VbrId_> {
+    ) -> ModifyVirtualBorderRouterAttributeBuilder<::alibabacloud_runtime::Set, VbrId_> {
+        self.input.region_id = value.into();
         ModifyVirtualBorderRouterAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            vbr_id: self.vbr_id,
-            vlan_id: self.vlan_id,
-            circuit_code: self.circuit_code,
-            local_gateway_ip: self.local_gateway_ip,
-            peer_gateway_ip: self.peer_gateway_ip,
-            peering_subnet_mask: self.peering_subnet_mask,
-            description: self.description,
-            name: self.name,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VbrId`: string, required.
     pub fn vbr_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyVirtualBorderRouterAttributeBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.vbr_id = value.into();
         ModifyVirtualBorderRouterAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            vbr_id: value.into(),
-            vlan_id: self.vlan_id,
-            circuit_code: self.circuit_code,
-            local_gateway_ip: self.local_gateway_ip,
-            peer_gateway_ip: self.peer_gateway_ip,
-            peering_subnet_mask: self.peering_subnet_mask,
-            description: self.description,
-            name: self.name,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VlanId`: 32-bit integer.
     pub fn vlan_id(mut self, value: i32) -> Self {
-        self.vlan_id = ::std::option::Option::Some(value);
+        self.input.vlan_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `VlanId`.
     pub fn set_vlan_id(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.vlan_id = value;
+        self.input.vlan_id = value;
         self
     }
     /// Wire name `CircuitCode`: string.
@@ -246,7 +227,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.circuit_code = ::std::option::Option::Some(value.into());
+        self.input.circuit_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CircuitCode`.
@@ -254,7 +235,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.circuit_code = value;
+        self.input.circuit_code = value;
         self
     }
     /// Wire name `LocalGatewayIp`: string.
@@ -262,7 +243,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.local_gateway_ip = ::std::option::Option::Some(value.into());
+        self.input.local_gateway_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LocalGatewayIp`.
@@ -270,7 +251,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.local_gateway_ip = value;
+        self.input.local_gateway_ip = value;
         self
     }
     /// Wire name `PeerGatewayIp`: string.
@@ -278,7 +259,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.peer_gateway_ip = ::std::option::Option::Some(value.into());
+        self.input.peer_gateway_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeerGatewayIp`.
@@ -286,7 +267,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.peer_gateway_ip = value;
+        self.input.peer_gateway_ip = value;
         self
     }
     /// Wire name `PeeringSubnetMask`: string.
@@ -294,7 +275,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.peering_subnet_mask = ::std::option::Option::Some(value.into());
+        self.input.peering_subnet_mask = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeeringSubnetMask`.
@@ -302,7 +283,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.peering_subnet_mask = value;
+        self.input.peering_subnet_mask = value;
         self
     }
     /// Wire name `Description`: string.
@@ -310,7 +291,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -318,7 +299,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Name`: string.
@@ -326,7 +307,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -334,7 +315,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `ClientToken`: string.
@@ -342,7 +323,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -350,7 +331,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `UserCidr`: string.
@@ -358,7 +339,7 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_cidr = ::std::option::Option::Some(value.into());
+        self.input.user_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserCidr`.
@@ -366,56 +347,21 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_cidr = value;
+        self.input.user_cidr = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, VbrId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyVirtualBorderRouterAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VbrId_: self::required::VbrId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyVirtualBorderRouterAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                vbr_id: <VbrId_ as self::required::VbrId<
-                    ::std::string::String,
-                >>::into_value(self.vbr_id),
-                vlan_id: self.vlan_id,
-                circuit_code: self.circuit_code,
-                local_gateway_ip: self.local_gateway_ip,
-                peer_gateway_ip: self.peer_gateway_ip,
-                peering_subnet_mask: self.peering_subnet_mask,
-                description: self.description,
-                name: self.name,
-                client_token: self.client_token,
-                user_cidr: self.user_cidr,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyVirtualBorderRouterAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VbrId_: self::required::VbrId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VbrId_: self::required::VbrId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -425,45 +371,30 @@ impl<RegionId_, VbrId_> ModifyVirtualBorderRouterAttributeBuilder<RegionId_, Vbr
         ::alibabacloud_runtime::SdkError<ModifyVirtualBorderRouterAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VbrId_: self::required::VbrId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VbrId_: self::required::VbrId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyVirtualBorderRouterAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyVirtualBorderRouterAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyVirtualBorderRouterAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VbrId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VbrId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyVirtualBorderRouterAttribute` needs its required parameter `VbrId`",
         label = "`VbrId` is not set",
         note = "set it with `.vbr_id(…)` before this call"
     )]
-    pub trait VbrId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VbrId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VbrId {}
+    impl VbrId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyVirtualBorderRouterAttribute`. No description of our own yet: see the official API reference.

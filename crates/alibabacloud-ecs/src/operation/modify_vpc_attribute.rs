@@ -105,44 +105,40 @@ pub enum ModifyVpcAttributeError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ModifyVpcAttributeBuilder<VpcId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    vpc_id: VpcId_,
-    description: ::std::option::Option<::std::string::String>,
-    vpc_name: ::std::option::Option<::std::string::String>,
-    cidr_block: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
-    user_cidr: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyVpcAttributeInput,
+    state: ::std::marker::PhantomData<(VpcId_,)>,
 }
 impl ModifyVpcAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyVpcAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            vpc_id: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            vpc_name: ::std::option::Option::None,
-            cidr_block: ::std::option::Option::None,
-            region_id: ::std::option::Option::None,
-            user_cidr: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyVpcAttributeInput {
+                vpc_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                vpc_name: ::std::option::Option::None,
+                cidr_block: ::std::option::Option::None,
+                region_id: ::std::option::Option::None,
+                user_cidr: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
     /// Wire name `VpcId`: string, required.
     pub fn vpc_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyVpcAttributeBuilder<::std::string::String> {
+    ) -> ModifyVpcAttributeBuilder<::alibabacloud_runtime::Set> {
+        self.input.vpc_id = value.into();
         ModifyVpcAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            vpc_id: value.into(),
-            description: self.description,
-            vpc_name: self.vpc_name,
-            cidr_block: self.cidr_block,
-            region_id: self.region_id,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string.
@@ -150,7 +146,7 @@ impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -158,7 +154,7 @@ impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `VpcName`: string.
@@ -166,7 +162,7 @@ impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.vpc_name = ::std::option::Option::Some(value.into());
+        self.input.vpc_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VpcName`.
@@ -174,7 +170,7 @@ impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.vpc_name = value;
+        self.input.vpc_name = value;
         self
     }
     /// Wire name `CidrBlock`: string.
@@ -182,7 +178,7 @@ impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cidr_block = ::std::option::Option::Some(value.into());
+        self.input.cidr_block = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CidrBlock`.
@@ -190,7 +186,7 @@ impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cidr_block = value;
+        self.input.cidr_block = value;
         self
     }
     /// Wire name `RegionId`: string.
@@ -198,7 +194,7 @@ impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -206,7 +202,7 @@ impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `UserCidr`: string.
@@ -214,7 +210,7 @@ impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_cidr = ::std::option::Option::Some(value.into());
+        self.input.user_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserCidr`.
@@ -222,43 +218,20 @@ impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_cidr = value;
+        self.input.user_cidr = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ModifyVpcAttributeInput)
-    where
-        VpcId_: self::required::VpcId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyVpcAttributeInput {
-                vpc_id: <VpcId_ as self::required::VpcId<
-                    ::std::string::String,
-                >>::into_value(self.vpc_id),
-                description: self.description,
-                vpc_name: self.vpc_name,
-                cidr_block: self.cidr_block,
-                region_id: self.region_id,
-                user_cidr: self.user_cidr,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyVpcAttributeInput
     where
-        VpcId_: self::required::VpcId<::std::string::String>,
+        VpcId_: self::required::VpcId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -268,29 +241,21 @@ impl<VpcId_> ModifyVpcAttributeBuilder<VpcId_> {
         ::alibabacloud_runtime::SdkError<ModifyVpcAttributeError>,
     >
     where
-        VpcId_: self::required::VpcId<::std::string::String>,
+        VpcId_: self::required::VpcId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyVpcAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyVpcAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `VpcId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `VpcId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyVpcAttribute` needs its required parameter `VpcId`",
         label = "`VpcId` is not set",
         note = "set it with `.vpc_id(…)` before this call"
     )]
-    pub trait VpcId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::VpcId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VpcId {}
+    impl VpcId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyVpcAttribute`. No description of our own yet: see the official API reference.

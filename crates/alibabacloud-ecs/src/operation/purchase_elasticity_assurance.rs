@@ -111,15 +111,10 @@ pub struct PurchaseElasticityAssuranceBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     PrivatePoolOptionsId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    period: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    private_pool_options_id: PrivatePoolOptionsId_,
-    client_token: ::std::option::Option<::std::string::String>,
-    private_pool_options_match_criteria: ::std::option::Option<::std::string::String>,
-    start_time: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: PurchaseElasticityAssuranceInput,
+    state: ::std::marker::PhantomData<(RegionId_, PrivatePoolOptionsId_)>,
 }
 impl PurchaseElasticityAssuranceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -127,15 +122,18 @@ impl PurchaseElasticityAssuranceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         PurchaseElasticityAssuranceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            private_pool_options_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            private_pool_options_match_criteria: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: PurchaseElasticityAssuranceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                private_pool_options_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                private_pool_options_match_criteria: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -145,33 +143,28 @@ impl<
 > PurchaseElasticityAssuranceBuilder<RegionId_, PrivatePoolOptionsId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> PurchaseElasticityAssuranceBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PrivatePoolOptionsId_,
     > {
+        self.input.region_id = value.into();
         PurchaseElasticityAssuranceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            period: self.period,
-            period_unit: self.period_unit,
-            private_pool_options_id: self.private_pool_options_id,
-            client_token: self.client_token,
-            private_pool_options_match_criteria: self
-                .private_pool_options_match_criteria,
-            start_time: self.start_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Period`: 32-bit integer. The service's default: `1`. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PeriodUnit`: string. The service's default: `Year`. Example: `Month`.
@@ -179,7 +172,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -187,25 +180,20 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `PrivatePoolOptions.Id`: string, required. Example: `eap-bp67acfmxazb4****`.
     pub fn private_pool_options_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> PurchaseElasticityAssuranceBuilder<RegionId_, ::std::string::String> {
+    ) -> PurchaseElasticityAssuranceBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.private_pool_options_id = value.into();
         PurchaseElasticityAssuranceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            period: self.period,
-            period_unit: self.period_unit,
-            private_pool_options_id: value.into(),
-            client_token: self.client_token,
-            private_pool_options_match_criteria: self
-                .private_pool_options_match_criteria,
-            start_time: self.start_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -213,7 +201,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -221,7 +209,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `PrivatePoolOptions.MatchCriteria`: string. The service's default: `Open`. Example: `Open`.
@@ -229,7 +217,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_match_criteria = ::std::option::Option::Some(
+        self.input.private_pool_options_match_criteria = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -239,7 +227,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_match_criteria = value;
+        self.input.private_pool_options_match_criteria = value;
         self
     }
     /// Wire name `StartTime`: string. Example: `2024-06-18T00:00Z`.
@@ -247,7 +235,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.input.start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
@@ -255,60 +243,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.start_time = value;
+        self.input.start_time = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    PrivatePoolOptionsId_,
-> PurchaseElasticityAssuranceBuilder<RegionId_, PrivatePoolOptionsId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        PurchaseElasticityAssuranceInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            PurchaseElasticityAssuranceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                period: self.period,
-                period_unit: self.period_unit,
-                private_pool_options_id: <PrivatePoolOptionsId_ as self::required::PrivatePoolOptionsId<
-                    ::std::string::String,
-                >>::into_value(self.private_pool_options_id),
-                client_token: self.client_token,
-                private_pool_options_match_criteria: self
-                    .private_pool_options_match_criteria,
-                start_time: self.start_time,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> PurchaseElasticityAssuranceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -318,48 +267,30 @@ impl<
         ::alibabacloud_runtime::SdkError<PurchaseElasticityAssuranceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`PurchaseElasticityAssuranceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`PurchaseElasticityAssuranceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`PurchaseElasticityAssurance` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`PurchaseElasticityAssurance` needs its required parameter `PrivatePoolOptions.Id`",
         label = "`PrivatePoolOptions.Id` is not set",
         note = "set it with `.private_pool_options_id(…)` before this call"
     )]
-    pub trait PrivatePoolOptionsId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PrivatePoolOptionsId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PrivatePoolOptionsId {}
+    impl PrivatePoolOptionsId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `PurchaseElasticityAssurance`. No description of our own yet: see the official API reference.

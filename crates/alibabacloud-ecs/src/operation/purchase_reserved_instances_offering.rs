@@ -276,25 +276,10 @@ pub struct PurchaseReservedInstancesOfferingBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InstanceType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    zone_id: ::std::option::Option<::std::string::String>,
-    reserved_instance_name: ::std::option::Option<::std::string::String>,
-    instance_type: InstanceType_,
-    scope: ::std::option::Option<::std::string::String>,
-    instance_amount: ::std::option::Option<i32>,
-    offering_type: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    period: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    auto_renew: ::std::option::Option<bool>,
-    auto_renew_period: ::std::option::Option<i32>,
-    start_time: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: PurchaseReservedInstancesOfferingInput,
+    state: ::std::marker::PhantomData<(RegionId_, InstanceType_)>,
 }
 impl PurchaseReservedInstancesOfferingBuilder<
     ::alibabacloud_runtime::Missing,
@@ -302,25 +287,28 @@ impl PurchaseReservedInstancesOfferingBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         PurchaseReservedInstancesOfferingBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            tag: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            zone_id: ::std::option::Option::None,
-            reserved_instance_name: ::std::option::Option::None,
-            instance_type: ::alibabacloud_runtime::Missing,
-            scope: ::std::option::Option::None,
-            instance_amount: ::std::option::Option::None,
-            offering_type: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            platform: ::std::option::Option::None,
-            period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            auto_renew: ::std::option::Option::None,
-            auto_renew_period: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: PurchaseReservedInstancesOfferingInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                zone_id: ::std::option::Option::None,
+                reserved_instance_name: ::std::option::Option::None,
+                instance_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                scope: ::std::option::Option::None,
+                instance_amount: ::std::option::Option::None,
+                offering_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                platform: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                auto_renew: ::std::option::Option::None,
+                auto_renew_period: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -330,34 +318,23 @@ impl<
 > PurchaseReservedInstancesOfferingBuilder<RegionId_, InstanceType_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> PurchaseReservedInstancesOfferingBuilder<::std::string::String, InstanceType_> {
+    ) -> PurchaseReservedInstancesOfferingBuilder<
+        ::alibabacloud_runtime::Set,
+        InstanceType_,
+    > {
+        self.input.region_id = value.into();
         PurchaseReservedInstancesOfferingBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
-            zone_id: self.zone_id,
-            reserved_instance_name: self.reserved_instance_name,
-            instance_type: self.instance_type,
-            scope: self.scope,
-            instance_amount: self.instance_amount,
-            offering_type: self.offering_type,
-            description: self.description,
-            platform: self.platform,
-            period: self.period,
-            period_unit: self.period_unit,
-            client_token: self.client_token,
-            auto_renew: self.auto_renew,
-            auto_renew_period: self.auto_renew_period,
-            start_time: self.start_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -365,7 +342,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp199lyny9b3****`.
@@ -373,7 +350,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -381,7 +358,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
@@ -389,7 +366,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -397,7 +374,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `ReservedInstanceName`: string. Example: `testReservedInstanceName`.
@@ -405,7 +382,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.reserved_instance_name = ::std::option::Option::Some(value.into());
+        self.input.reserved_instance_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ReservedInstanceName`.
@@ -413,34 +390,23 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.reserved_instance_name = value;
+        self.input.reserved_instance_name = value;
         self
     }
     /// Wire name `InstanceType`: string, required. Example: `ecs.g5.large`.
     pub fn instance_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> PurchaseReservedInstancesOfferingBuilder<RegionId_, ::std::string::String> {
+    ) -> PurchaseReservedInstancesOfferingBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.instance_type = value.into();
         PurchaseReservedInstancesOfferingBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
-            zone_id: self.zone_id,
-            reserved_instance_name: self.reserved_instance_name,
-            instance_type: value.into(),
-            scope: self.scope,
-            instance_amount: self.instance_amount,
-            offering_type: self.offering_type,
-            description: self.description,
-            platform: self.platform,
-            period: self.period,
-            period_unit: self.period_unit,
-            client_token: self.client_token,
-            auto_renew: self.auto_renew,
-            auto_renew_period: self.auto_renew_period,
-            start_time: self.start_time,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Scope`: string. Example: `Zone`.
@@ -448,7 +414,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
+        self.input.scope = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Scope`.
@@ -456,17 +422,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scope = value;
+        self.input.scope = value;
         self
     }
     /// Wire name `InstanceAmount`: 32-bit integer. Example: `3`.
     pub fn instance_amount(mut self, value: i32) -> Self {
-        self.instance_amount = ::std::option::Option::Some(value);
+        self.input.instance_amount = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceAmount`.
     pub fn set_instance_amount(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.instance_amount = value;
+        self.input.instance_amount = value;
         self
     }
     /// Wire name `OfferingType`: string. Example: `All Upfront`.
@@ -474,7 +440,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.offering_type = ::std::option::Option::Some(value.into());
+        self.input.offering_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OfferingType`.
@@ -482,7 +448,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.offering_type = value;
+        self.input.offering_type = value;
         self
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -490,7 +456,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -498,7 +464,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Platform`: string. Example: `Linux`.
@@ -506,7 +472,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform = ::std::option::Option::Some(value.into());
+        self.input.platform = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Platform`.
@@ -514,17 +480,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.platform = value;
+        self.input.platform = value;
         self
     }
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PeriodUnit`: string. Example: `Year`.
@@ -532,7 +498,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -540,7 +506,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -548,7 +514,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -556,27 +522,27 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `AutoRenew`: boolean. Example: `true`.
     pub fn auto_renew(mut self, value: bool) -> Self {
-        self.auto_renew = ::std::option::Option::Some(value);
+        self.input.auto_renew = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenew`.
     pub fn set_auto_renew(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_renew = value;
+        self.input.auto_renew = value;
         self
     }
     /// Wire name `AutoRenewPeriod`: 32-bit integer. Example: `1`.
     pub fn auto_renew_period(mut self, value: i32) -> Self {
-        self.auto_renew_period = ::std::option::Option::Some(value);
+        self.input.auto_renew_period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenewPeriod`.
     pub fn set_auto_renew_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.auto_renew_period = value;
+        self.input.auto_renew_period = value;
         self
     }
     /// Wire name `StartTime`: string. Example: `2024-07-04T15Z`.
@@ -584,7 +550,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.input.start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
@@ -592,65 +558,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.start_time = value;
+        self.input.start_time = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    InstanceType_,
-> PurchaseReservedInstancesOfferingBuilder<RegionId_, InstanceType_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        PurchaseReservedInstancesOfferingInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            PurchaseReservedInstancesOfferingInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                tag: self.tag,
-                resource_group_id: self.resource_group_id,
-                zone_id: self.zone_id,
-                reserved_instance_name: self.reserved_instance_name,
-                instance_type: <InstanceType_ as self::required::InstanceType<
-                    ::std::string::String,
-                >>::into_value(self.instance_type),
-                scope: self.scope,
-                instance_amount: self.instance_amount,
-                offering_type: self.offering_type,
-                description: self.description,
-                platform: self.platform,
-                period: self.period,
-                period_unit: self.period_unit,
-                client_token: self.client_token,
-                auto_renew: self.auto_renew,
-                auto_renew_period: self.auto_renew_period,
-                start_time: self.start_time,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> PurchaseReservedInstancesOfferingInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceType_: self::required::InstanceType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -660,45 +582,30 @@ impl<
         ::alibabacloud_runtime::SdkError<PurchaseReservedInstancesOfferingError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceType_: self::required::InstanceType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InstanceType_: self::required::InstanceType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`PurchaseReservedInstancesOfferingBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`PurchaseReservedInstancesOfferingBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`PurchaseReservedInstancesOffering` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceType` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`PurchaseReservedInstancesOffering` needs its required parameter `InstanceType`",
         label = "`InstanceType` is not set",
         note = "set it with `.instance_type(…)` before this call"
     )]
-    pub trait InstanceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceType {}
+    impl InstanceType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `PurchaseReservedInstancesOffering`. No description of our own yet: see the official API reference.

@@ -177,20 +177,10 @@ pub struct PurchaseStorageCapacityUnitBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     Capacity_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    name: ::std::option::Option<::std::string::String>,
-    capacity: Capacity_,
-    description: ::std::option::Option<::std::string::String>,
-    start_time: ::std::option::Option<::std::string::String>,
-    period: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    from_app: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    amount: ::std::option::Option<i32>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: PurchaseStorageCapacityUnitInput,
+    state: ::std::marker::PhantomData<(RegionId_, Capacity_)>,
 }
 impl PurchaseStorageCapacityUnitBuilder<
     ::alibabacloud_runtime::Missing,
@@ -198,44 +188,38 @@ impl PurchaseStorageCapacityUnitBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         PurchaseStorageCapacityUnitBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            name: ::std::option::Option::None,
-            capacity: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
-            period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            from_app: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            amount: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: PurchaseStorageCapacityUnitInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                name: ::std::option::Option::None,
+                capacity: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                from_app: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                amount: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacity_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> PurchaseStorageCapacityUnitBuilder<::std::string::String, Capacity_> {
+    ) -> PurchaseStorageCapacityUnitBuilder<::alibabacloud_runtime::Set, Capacity_> {
+        self.input.region_id = value.into();
         PurchaseStorageCapacityUnitBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            name: self.name,
-            capacity: self.capacity,
-            description: self.description,
-            start_time: self.start_time,
-            period: self.period,
-            period_unit: self.period_unit,
-            from_app: self.from_app,
-            client_token: self.client_token,
-            amount: self.amount,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Name`: string. Example: `ScuPurchaseDemo`.
@@ -243,7 +227,7 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -251,29 +235,20 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `Capacity`: 32-bit integer, required. Example: `20`.
     pub fn capacity(
-        self,
+        mut self,
         value: i32,
-    ) -> PurchaseStorageCapacityUnitBuilder<RegionId_, i32> {
+    ) -> PurchaseStorageCapacityUnitBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.capacity = value;
         PurchaseStorageCapacityUnitBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            name: self.name,
-            capacity: value,
-            description: self.description,
-            start_time: self.start_time,
-            period: self.period,
-            period_unit: self.period_unit,
-            from_app: self.from_app,
-            client_token: self.client_token,
-            amount: self.amount,
-            tag: self.tag,
-            resource_group_id: self.resource_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `ScuPurchaseDemo`.
@@ -281,7 +256,7 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -289,7 +264,7 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `StartTime`: string. Example: `2020-09-09T02:00:00Z`.
@@ -297,7 +272,7 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.input.start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
@@ -305,17 +280,17 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.start_time = value;
+        self.input.start_time = value;
         self
     }
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PeriodUnit`: string. Example: `Month`.
@@ -323,7 +298,7 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -331,7 +306,7 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `FromApp`: string. Example: `OpenAPI`.
@@ -339,7 +314,7 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.from_app = ::std::option::Option::Some(value.into());
+        self.input.from_app = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `FromApp`.
@@ -347,7 +322,7 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.from_app = value;
+        self.input.from_app = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -355,7 +330,7 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -363,22 +338,22 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `Amount`: 32-bit integer. Example: `1`.
     pub fn amount(mut self, value: i32) -> Self {
-        self.amount = ::std::option::Option::Some(value);
+        self.input.amount = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Amount`.
     pub fn set_amount(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.amount = value;
+        self.input.amount = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -386,7 +361,7 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -394,7 +369,7 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -402,57 +377,21 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacity_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        PurchaseStorageCapacityUnitInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Capacity_: self::required::Capacity<i32>,
-    {
-        (
-            self._client,
-            self._options,
-            PurchaseStorageCapacityUnitInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                name: self.name,
-                capacity: <Capacity_ as self::required::Capacity<
-                    i32,
-                >>::into_value(self.capacity),
-                description: self.description,
-                start_time: self.start_time,
-                period: self.period,
-                period_unit: self.period_unit,
-                from_app: self.from_app,
-                client_token: self.client_token,
-                amount: self.amount,
-                tag: self.tag,
-                resource_group_id: self.resource_group_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> PurchaseStorageCapacityUnitInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Capacity_: self::required::Capacity<i32>,
+        RegionId_: self::required::RegionId,
+        Capacity_: self::required::Capacity,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -462,45 +401,30 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         ::alibabacloud_runtime::SdkError<PurchaseStorageCapacityUnitError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Capacity_: self::required::Capacity<i32>,
+        RegionId_: self::required::RegionId,
+        Capacity_: self::required::Capacity,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`PurchaseStorageCapacityUnitBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`PurchaseStorageCapacityUnitBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`PurchaseStorageCapacityUnit` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Capacity` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Capacity` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`PurchaseStorageCapacityUnit` needs its required parameter `Capacity`",
         label = "`Capacity` is not set",
         note = "set it with `.capacity(…)` before this call"
     )]
-    pub trait Capacity<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Capacity<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
+    pub trait Capacity {}
+    impl Capacity for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `PurchaseStorageCapacityUnit`. No description of our own yet: see the official API reference.

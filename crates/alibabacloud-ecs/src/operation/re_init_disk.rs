@@ -166,57 +166,42 @@ pub enum ReInitDiskError {
     "UserNotInTheWhiteList", }
 );
 /// Builds and sends a `ReInitDisk` call. `send` and `build` compile once every required parameter is set (`DiskId`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ReInitDiskBuilder<DiskId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    disk_id: DiskId_,
-    password: ::std::option::Option<::std::string::String>,
-    key_pair_name: ::std::option::Option<::std::string::String>,
-    auto_start_instance: ::std::option::Option<bool>,
-    security_enhancement_strategy: ::std::option::Option<::std::string::String>,
-}
-impl<DiskId_: ::std::fmt::Debug> ::std::fmt::Debug for ReInitDiskBuilder<DiskId_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ReInitDiskBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("disk_id", &self.disk_id)
-            .field("password", &::std::format_args!("** redacted **"))
-            .field("key_pair_name", &self.key_pair_name)
-            .field("auto_start_instance", &self.auto_start_instance)
-            .field("security_enhancement_strategy", &self.security_enhancement_strategy)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ReInitDiskInput,
+    state: ::std::marker::PhantomData<(DiskId_,)>,
 }
 impl ReInitDiskBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ReInitDiskBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            disk_id: ::alibabacloud_runtime::Missing,
-            password: ::std::option::Option::None,
-            key_pair_name: ::std::option::Option::None,
-            auto_start_instance: ::std::option::Option::None,
-            security_enhancement_strategy: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ReInitDiskInput {
+                disk_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                password: ::std::option::Option::None,
+                key_pair_name: ::std::option::Option::None,
+                auto_start_instance: ::std::option::Option::None,
+                security_enhancement_strategy: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<DiskId_> ReInitDiskBuilder<DiskId_> {
     /// Wire name `DiskId`: string, required. Example: `d-bp67acfmxazb4ph****`.
     pub fn disk_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ReInitDiskBuilder<::std::string::String> {
+    ) -> ReInitDiskBuilder<::alibabacloud_runtime::Set> {
+        self.input.disk_id = value.into();
         ReInitDiskBuilder {
-            _client: self._client,
-            _options: self._options,
-            disk_id: value.into(),
-            password: self.password,
-            key_pair_name: self.key_pair_name,
-            auto_start_instance: self.auto_start_instance,
-            security_enhancement_strategy: self.security_enhancement_strategy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Password`: string, secret (redacted in `Debug`).
@@ -224,7 +209,7 @@ impl<DiskId_> ReInitDiskBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.password = ::std::option::Option::Some(value.into());
+        self.input.password = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Password`.
@@ -232,7 +217,7 @@ impl<DiskId_> ReInitDiskBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.password = value;
+        self.input.password = value;
         self
     }
     /// Wire name `KeyPairName`: string. Example: `testKeyPairName`.
@@ -240,7 +225,7 @@ impl<DiskId_> ReInitDiskBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = ::std::option::Option::Some(value.into());
+        self.input.key_pair_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyPairName`.
@@ -248,12 +233,12 @@ impl<DiskId_> ReInitDiskBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = value;
+        self.input.key_pair_name = value;
         self
     }
     /// Wire name `AutoStartInstance`: boolean. The service's default: `false`. Example: `true`.
     pub fn auto_start_instance(mut self, value: bool) -> Self {
-        self.auto_start_instance = ::std::option::Option::Some(value);
+        self.input.auto_start_instance = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoStartInstance`.
@@ -261,7 +246,7 @@ impl<DiskId_> ReInitDiskBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.auto_start_instance = value;
+        self.input.auto_start_instance = value;
         self
     }
     /// Wire name `SecurityEnhancementStrategy`: string. Example: `Active`.
@@ -269,7 +254,9 @@ impl<DiskId_> ReInitDiskBuilder<DiskId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_enhancement_strategy = ::std::option::Option::Some(value.into());
+        self.input.security_enhancement_strategy = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `SecurityEnhancementStrategy`.
@@ -277,42 +264,20 @@ impl<DiskId_> ReInitDiskBuilder<DiskId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_enhancement_strategy = value;
+        self.input.security_enhancement_strategy = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<DiskId_> ReInitDiskBuilder<DiskId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReInitDiskInput)
-    where
-        DiskId_: self::required::DiskId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ReInitDiskInput {
-                disk_id: <DiskId_ as self::required::DiskId<
-                    ::std::string::String,
-                >>::into_value(self.disk_id),
-                password: self.password,
-                key_pair_name: self.key_pair_name,
-                auto_start_instance: self.auto_start_instance,
-                security_enhancement_strategy: self.security_enhancement_strategy,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ReInitDiskInput
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
+        DiskId_: self::required::DiskId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -322,29 +287,21 @@ impl<DiskId_> ReInitDiskBuilder<DiskId_> {
         ::alibabacloud_runtime::SdkError<ReInitDiskError>,
     >
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
+        DiskId_: self::required::DiskId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ReInitDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ReInitDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `DiskId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ReInitDisk` needs its required parameter `DiskId`",
         label = "`DiskId` is not set",
         note = "set it with `.disk_id(…)` before this call"
     )]
-    pub trait DiskId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::DiskId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DiskId {}
+    impl DiskId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ReInitDisk`. No description of our own yet: see the official API reference.

@@ -88,12 +88,10 @@ pub struct RecoverVirtualBorderRouterBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     VbrId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    vbr_id: VbrId_,
-    client_token: ::std::option::Option<::std::string::String>,
-    user_cidr: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RecoverVirtualBorderRouterInput,
+    state: ::std::marker::PhantomData<(RegionId_, VbrId_)>,
 }
 impl RecoverVirtualBorderRouterBuilder<
     ::alibabacloud_runtime::Missing,
@@ -101,42 +99,43 @@ impl RecoverVirtualBorderRouterBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         RecoverVirtualBorderRouterBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            vbr_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            user_cidr: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RecoverVirtualBorderRouterInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                vbr_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                user_cidr: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, VbrId_> RecoverVirtualBorderRouterBuilder<RegionId_, VbrId_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RecoverVirtualBorderRouterBuilder<::std::string::String, VbrId_> {
+    ) -> RecoverVirtualBorderRouterBuilder<::alibabacloud_runtime::Set, VbrId_> {
+        self.input.region_id = value.into();
         RecoverVirtualBorderRouterBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            vbr_id: self.vbr_id,
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VbrId`: string, required.
     pub fn vbr_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RecoverVirtualBorderRouterBuilder<RegionId_, ::std::string::String> {
+    ) -> RecoverVirtualBorderRouterBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.vbr_id = value.into();
         RecoverVirtualBorderRouterBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            vbr_id: value.into(),
-            client_token: self.client_token,
-            user_cidr: self.user_cidr,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string.
@@ -144,7 +143,7 @@ impl<RegionId_, VbrId_> RecoverVirtualBorderRouterBuilder<RegionId_, VbrId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -152,7 +151,7 @@ impl<RegionId_, VbrId_> RecoverVirtualBorderRouterBuilder<RegionId_, VbrId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `UserCidr`: string.
@@ -160,7 +159,7 @@ impl<RegionId_, VbrId_> RecoverVirtualBorderRouterBuilder<RegionId_, VbrId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_cidr = ::std::option::Option::Some(value.into());
+        self.input.user_cidr = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserCidr`.
@@ -168,49 +167,21 @@ impl<RegionId_, VbrId_> RecoverVirtualBorderRouterBuilder<RegionId_, VbrId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_cidr = value;
+        self.input.user_cidr = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, VbrId_> RecoverVirtualBorderRouterBuilder<RegionId_, VbrId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        RecoverVirtualBorderRouterInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VbrId_: self::required::VbrId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RecoverVirtualBorderRouterInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                vbr_id: <VbrId_ as self::required::VbrId<
-                    ::std::string::String,
-                >>::into_value(self.vbr_id),
-                client_token: self.client_token,
-                user_cidr: self.user_cidr,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RecoverVirtualBorderRouterInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VbrId_: self::required::VbrId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VbrId_: self::required::VbrId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -220,45 +191,30 @@ impl<RegionId_, VbrId_> RecoverVirtualBorderRouterBuilder<RegionId_, VbrId_> {
         ::alibabacloud_runtime::SdkError<RecoverVirtualBorderRouterError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VbrId_: self::required::VbrId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VbrId_: self::required::VbrId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RecoverVirtualBorderRouterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RecoverVirtualBorderRouterBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RecoverVirtualBorderRouter` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VbrId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VbrId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RecoverVirtualBorderRouter` needs its required parameter `VbrId`",
         label = "`VbrId` is not set",
         note = "set it with `.vbr_id(…)` before this call"
     )]
-    pub trait VbrId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VbrId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VbrId {}
+    impl VbrId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RecoverVirtualBorderRouter`. No description of our own yet: see the official API reference.

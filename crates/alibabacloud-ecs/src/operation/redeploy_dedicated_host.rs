@@ -100,11 +100,10 @@ pub struct RedeployDedicatedHostBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     DedicatedHostId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    dedicated_host_id: DedicatedHostId_,
-    migration_type: ::std::option::Option<MigrationType>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RedeployDedicatedHostInput,
+    state: ::std::marker::PhantomData<(RegionId_, DedicatedHostId_)>,
 }
 impl RedeployDedicatedHostBuilder<
     ::alibabacloud_runtime::Missing,
@@ -112,11 +111,14 @@ impl RedeployDedicatedHostBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         RedeployDedicatedHostBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            dedicated_host_id: ::alibabacloud_runtime::Missing,
-            migration_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RedeployDedicatedHostInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dedicated_host_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                migration_type: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -126,28 +128,28 @@ impl<
 > RedeployDedicatedHostBuilder<RegionId_, DedicatedHostId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RedeployDedicatedHostBuilder<::std::string::String, DedicatedHostId_> {
+    ) -> RedeployDedicatedHostBuilder<::alibabacloud_runtime::Set, DedicatedHostId_> {
+        self.input.region_id = value.into();
         RedeployDedicatedHostBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            dedicated_host_id: self.dedicated_host_id,
-            migration_type: self.migration_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DedicatedHostId`: string, required. Example: `dh-bp165p6xk2tlw61e****`.
     pub fn dedicated_host_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RedeployDedicatedHostBuilder<RegionId_, ::std::string::String> {
+    ) -> RedeployDedicatedHostBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.dedicated_host_id = value.into();
         RedeployDedicatedHostBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            dedicated_host_id: value.into(),
-            migration_type: self.migration_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MigrationType`: [`MigrationType`]. The service's default: `Reboot`. Example: `Reboot`.
@@ -155,7 +157,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<MigrationType>,
     ) -> Self {
-        self.migration_type = ::std::option::Option::Some(value.into());
+        self.input.migration_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MigrationType`.
@@ -163,47 +165,21 @@ impl<
         mut self,
         value: ::std::option::Option<MigrationType>,
     ) -> Self {
-        self.migration_type = value;
+        self.input.migration_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    DedicatedHostId_,
-> RedeployDedicatedHostBuilder<RegionId_, DedicatedHostId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RedeployDedicatedHostInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RedeployDedicatedHostInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                dedicated_host_id: <DedicatedHostId_ as self::required::DedicatedHostId<
-                    ::std::string::String,
-                >>::into_value(self.dedicated_host_id),
-                migration_type: self.migration_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RedeployDedicatedHostInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DedicatedHostId_: self::required::DedicatedHostId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -213,45 +189,30 @@ impl<
         ::alibabacloud_runtime::SdkError<RedeployDedicatedHostError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DedicatedHostId_: self::required::DedicatedHostId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RedeployDedicatedHostBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RedeployDedicatedHostBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RedeployDedicatedHost` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DedicatedHostId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DedicatedHostId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RedeployDedicatedHost` needs its required parameter `DedicatedHostId`",
         label = "`DedicatedHostId` is not set",
         note = "set it with `.dedicated_host_id(…)` before this call"
     )]
-    pub trait DedicatedHostId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DedicatedHostId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DedicatedHostId {}
+    impl DedicatedHostId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RedeployDedicatedHost`. No description of our own yet: see the official API reference.

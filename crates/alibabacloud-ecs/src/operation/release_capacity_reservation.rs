@@ -177,11 +177,10 @@ pub struct ReleaseCapacityReservationBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     PrivatePoolOptionsId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    private_pool_options_id: PrivatePoolOptionsId_,
-    dry_run: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ReleaseCapacityReservationInput,
+    state: ::std::marker::PhantomData<(RegionId_, PrivatePoolOptionsId_)>,
 }
 impl ReleaseCapacityReservationBuilder<
     ::alibabacloud_runtime::Missing,
@@ -189,11 +188,14 @@ impl ReleaseCapacityReservationBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ReleaseCapacityReservationBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            private_pool_options_id: ::alibabacloud_runtime::Missing,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ReleaseCapacityReservationInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                private_pool_options_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -203,89 +205,55 @@ impl<
 > ReleaseCapacityReservationBuilder<RegionId_, PrivatePoolOptionsId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ReleaseCapacityReservationBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PrivatePoolOptionsId_,
     > {
+        self.input.region_id = value.into();
         ReleaseCapacityReservationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            private_pool_options_id: self.private_pool_options_id,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PrivatePoolOptions.Id`: string, required. Example: `crp-bp67acfmxazb4****`.
     pub fn private_pool_options_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ReleaseCapacityReservationBuilder<RegionId_, ::std::string::String> {
+    ) -> ReleaseCapacityReservationBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.private_pool_options_id = value.into();
         ReleaseCapacityReservationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            private_pool_options_id: value.into(),
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DryRun`: boolean. The service's default: `false`. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    PrivatePoolOptionsId_,
-> ReleaseCapacityReservationBuilder<RegionId_, PrivatePoolOptionsId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ReleaseCapacityReservationInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            ReleaseCapacityReservationInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                private_pool_options_id: <PrivatePoolOptionsId_ as self::required::PrivatePoolOptionsId<
-                    ::std::string::String,
-                >>::into_value(self.private_pool_options_id),
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ReleaseCapacityReservationInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -295,48 +263,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ReleaseCapacityReservationError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        PrivatePoolOptionsId_: self::required::PrivatePoolOptionsId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ReleaseCapacityReservationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ReleaseCapacityReservationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ReleaseCapacityReservation` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PrivatePoolOptions.Id` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ReleaseCapacityReservation` needs its required parameter `PrivatePoolOptions.Id`",
         label = "`PrivatePoolOptions.Id` is not set",
         note = "set it with `.private_pool_options_id(…)` before this call"
     )]
-    pub trait PrivatePoolOptionsId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PrivatePoolOptionsId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PrivatePoolOptionsId {}
+    impl PrivatePoolOptionsId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ReleaseCapacityReservation`. No description of our own yet: see the official API reference.

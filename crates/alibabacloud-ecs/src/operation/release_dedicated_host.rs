@@ -88,11 +88,10 @@ pub struct ReleaseDedicatedHostBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     DedicatedHostId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    dedicated_host_id: DedicatedHostId_,
-    terminate_subscription: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ReleaseDedicatedHostInput,
+    state: ::std::marker::PhantomData<(RegionId_, DedicatedHostId_)>,
 }
 impl ReleaseDedicatedHostBuilder<
     ::alibabacloud_runtime::Missing,
@@ -100,11 +99,14 @@ impl ReleaseDedicatedHostBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ReleaseDedicatedHostBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            dedicated_host_id: ::alibabacloud_runtime::Missing,
-            terminate_subscription: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ReleaseDedicatedHostInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dedicated_host_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                terminate_subscription: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -114,33 +116,33 @@ impl<
 > ReleaseDedicatedHostBuilder<RegionId_, DedicatedHostId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ReleaseDedicatedHostBuilder<::std::string::String, DedicatedHostId_> {
+    ) -> ReleaseDedicatedHostBuilder<::alibabacloud_runtime::Set, DedicatedHostId_> {
+        self.input.region_id = value.into();
         ReleaseDedicatedHostBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            dedicated_host_id: self.dedicated_host_id,
-            terminate_subscription: self.terminate_subscription,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DedicatedHostId`: string, required. Example: `dh-bp199lyny9b3****`.
     pub fn dedicated_host_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ReleaseDedicatedHostBuilder<RegionId_, ::std::string::String> {
+    ) -> ReleaseDedicatedHostBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.dedicated_host_id = value.into();
         ReleaseDedicatedHostBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            dedicated_host_id: value.into(),
-            terminate_subscription: self.terminate_subscription,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TerminateSubscription`: boolean. Example: `false`.
     pub fn terminate_subscription(mut self, value: bool) -> Self {
-        self.terminate_subscription = ::std::option::Option::Some(value);
+        self.input.terminate_subscription = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TerminateSubscription`.
@@ -148,47 +150,21 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.terminate_subscription = value;
+        self.input.terminate_subscription = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    DedicatedHostId_,
-> ReleaseDedicatedHostBuilder<RegionId_, DedicatedHostId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReleaseDedicatedHostInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ReleaseDedicatedHostInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                dedicated_host_id: <DedicatedHostId_ as self::required::DedicatedHostId<
-                    ::std::string::String,
-                >>::into_value(self.dedicated_host_id),
-                terminate_subscription: self.terminate_subscription,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ReleaseDedicatedHostInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DedicatedHostId_: self::required::DedicatedHostId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -198,45 +174,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ReleaseDedicatedHostError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DedicatedHostId_: self::required::DedicatedHostId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DedicatedHostId_: self::required::DedicatedHostId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ReleaseDedicatedHostBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ReleaseDedicatedHostBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ReleaseDedicatedHost` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DedicatedHostId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DedicatedHostId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ReleaseDedicatedHost` needs its required parameter `DedicatedHostId`",
         label = "`DedicatedHostId` is not set",
         note = "set it with `.dedicated_host_id(…)` before this call"
     )]
-    pub trait DedicatedHostId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DedicatedHostId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DedicatedHostId {}
+    impl DedicatedHostId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ReleaseDedicatedHost`. No description of our own yet: see the official API reference.

@@ -87,18 +87,21 @@ pub enum ReleaseEipAddressError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ReleaseEipAddressBuilder<AllocationId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    allocation_id: AllocationId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ReleaseEipAddressInput,
+    state: ::std::marker::PhantomData<(AllocationId_,)>,
 }
 impl ReleaseEipAddressBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ReleaseEipAddressBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            allocation_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ReleaseEipAddressInput {
+                region_id: ::std::option::Option::None,
+                allocation_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -108,7 +111,7 @@ impl<AllocationId_> ReleaseEipAddressBuilder<AllocationId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -116,51 +119,33 @@ impl<AllocationId_> ReleaseEipAddressBuilder<AllocationId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `AllocationId`: string, required.
     pub fn allocation_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ReleaseEipAddressBuilder<::std::string::String> {
+    ) -> ReleaseEipAddressBuilder<::alibabacloud_runtime::Set> {
+        self.input.allocation_id = value.into();
         ReleaseEipAddressBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            allocation_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<AllocationId_> ReleaseEipAddressBuilder<AllocationId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReleaseEipAddressInput)
-    where
-        AllocationId_: self::required::AllocationId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ReleaseEipAddressInput {
-                region_id: self.region_id,
-                allocation_id: <AllocationId_ as self::required::AllocationId<
-                    ::std::string::String,
-                >>::into_value(self.allocation_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ReleaseEipAddressInput
     where
-        AllocationId_: self::required::AllocationId<::std::string::String>,
+        AllocationId_: self::required::AllocationId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -170,29 +155,21 @@ impl<AllocationId_> ReleaseEipAddressBuilder<AllocationId_> {
         ::alibabacloud_runtime::SdkError<ReleaseEipAddressError>,
     >
     where
-        AllocationId_: self::required::AllocationId<::std::string::String>,
+        AllocationId_: self::required::AllocationId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ReleaseEipAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ReleaseEipAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `AllocationId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `AllocationId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ReleaseEipAddress` needs its required parameter `AllocationId`",
         label = "`AllocationId` is not set",
         note = "set it with `.allocation_id(…)` before this call"
     )]
-    pub trait AllocationId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::AllocationId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AllocationId {}
+    impl AllocationId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ReleaseEipAddress`. No description of our own yet: see the official API reference.

@@ -104,22 +104,23 @@ pub enum ReleasePublicIpAddressError {
 pub struct ReleasePublicIpAddressBuilder<
     PublicIpAddress_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    instance_id: ::std::option::Option<::std::string::String>,
-    public_ip_address: PublicIpAddress_,
-    dry_run: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ReleasePublicIpAddressInput,
+    state: ::std::marker::PhantomData<(PublicIpAddress_,)>,
 }
 impl ReleasePublicIpAddressBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ReleasePublicIpAddressBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
-            public_ip_address: ::alibabacloud_runtime::Missing,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ReleasePublicIpAddressInput {
+                region_id: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                public_ip_address: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -129,7 +130,7 @@ impl<PublicIpAddress_> ReleasePublicIpAddressBuilder<PublicIpAddress_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -137,7 +138,7 @@ impl<PublicIpAddress_> ReleasePublicIpAddressBuilder<PublicIpAddress_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `InstanceId`: string. Example: `i-bp67acfmxazb4p****`.
@@ -145,7 +146,7 @@ impl<PublicIpAddress_> ReleasePublicIpAddressBuilder<PublicIpAddress_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_id = ::std::option::Option::Some(value.into());
+        self.input.instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceId`.
@@ -153,69 +154,43 @@ impl<PublicIpAddress_> ReleasePublicIpAddressBuilder<PublicIpAddress_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `PublicIpAddress`: string, required. Example: `121.40.**.**`.
     pub fn public_ip_address(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ReleasePublicIpAddressBuilder<::std::string::String> {
+    ) -> ReleasePublicIpAddressBuilder<::alibabacloud_runtime::Set> {
+        self.input.public_ip_address = value.into();
         ReleasePublicIpAddressBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_id: self.instance_id,
-            public_ip_address: value.into(),
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DryRun`: boolean. Example: `hide`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<PublicIpAddress_> ReleasePublicIpAddressBuilder<PublicIpAddress_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ReleasePublicIpAddressInput,
-    )
-    where
-        PublicIpAddress_: self::required::PublicIpAddress<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ReleasePublicIpAddressInput {
-                region_id: self.region_id,
-                instance_id: self.instance_id,
-                public_ip_address: <PublicIpAddress_ as self::required::PublicIpAddress<
-                    ::std::string::String,
-                >>::into_value(self.public_ip_address),
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ReleasePublicIpAddressInput
     where
-        PublicIpAddress_: self::required::PublicIpAddress<::std::string::String>,
+        PublicIpAddress_: self::required::PublicIpAddress,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -225,29 +200,21 @@ impl<PublicIpAddress_> ReleasePublicIpAddressBuilder<PublicIpAddress_> {
         ::alibabacloud_runtime::SdkError<ReleasePublicIpAddressError>,
     >
     where
-        PublicIpAddress_: self::required::PublicIpAddress<::std::string::String>,
+        PublicIpAddress_: self::required::PublicIpAddress,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ReleasePublicIpAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ReleasePublicIpAddressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `PublicIpAddress` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `PublicIpAddress` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ReleasePublicIpAddress` needs its required parameter `PublicIpAddress`",
         label = "`PublicIpAddress` is not set",
         note = "set it with `.public_ip_address(…)` before this call"
     )]
-    pub trait PublicIpAddress<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::PublicIpAddress<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PublicIpAddress {}
+    impl PublicIpAddress for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ReleasePublicIpAddress`. No description of our own yet: see the official API reference.

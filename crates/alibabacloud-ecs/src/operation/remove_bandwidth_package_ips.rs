@@ -93,12 +93,12 @@ pub struct RemoveBandwidthPackageIpsBuilder<
     BandwidthPackageId_ = ::alibabacloud_runtime::Missing,
     RemovedIpAddresses_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    bandwidth_package_id: BandwidthPackageId_,
-    client_token: ::std::option::Option<::std::string::String>,
-    removed_ip_addresses: RemovedIpAddresses_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RemoveBandwidthPackageIpsInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, BandwidthPackageId_, RemovedIpAddresses_),
+    >,
 }
 impl RemoveBandwidthPackageIpsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -107,12 +107,15 @@ impl RemoveBandwidthPackageIpsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         RemoveBandwidthPackageIpsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            bandwidth_package_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            removed_ip_addresses: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RemoveBandwidthPackageIpsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                bandwidth_package_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                removed_ip_addresses: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -123,38 +126,36 @@ impl<
 > RemoveBandwidthPackageIpsBuilder<RegionId_, BandwidthPackageId_, RemovedIpAddresses_> {
     /// Wire name `RegionId`: string, required.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> RemoveBandwidthPackageIpsBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         BandwidthPackageId_,
         RemovedIpAddresses_,
     > {
+        self.input.region_id = value.into();
         RemoveBandwidthPackageIpsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            bandwidth_package_id: self.bandwidth_package_id,
-            client_token: self.client_token,
-            removed_ip_addresses: self.removed_ip_addresses,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `BandwidthPackageId`: string, required.
     pub fn bandwidth_package_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> RemoveBandwidthPackageIpsBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         RemovedIpAddresses_,
     > {
+        self.input.bandwidth_package_id = value.into();
         RemoveBandwidthPackageIpsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            bandwidth_package_id: value.into(),
-            client_token: self.client_token,
-            removed_ip_addresses: self.removed_ip_addresses,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string.
@@ -162,7 +163,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -170,79 +171,39 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `RemovedIpAddresses`: list of string, required.
     pub fn removed_ip_addresses(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> RemoveBandwidthPackageIpsBuilder<
         RegionId_,
         BandwidthPackageId_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.removed_ip_addresses = value;
         RemoveBandwidthPackageIpsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            bandwidth_package_id: self.bandwidth_package_id,
-            client_token: self.client_token,
-            removed_ip_addresses: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    BandwidthPackageId_,
-    RemovedIpAddresses_,
-> RemoveBandwidthPackageIpsBuilder<RegionId_, BandwidthPackageId_, RemovedIpAddresses_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        RemoveBandwidthPackageIpsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
-        RemovedIpAddresses_: self::required::RemovedIpAddresses<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            RemoveBandwidthPackageIpsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                bandwidth_package_id: <BandwidthPackageId_ as self::required::BandwidthPackageId<
-                    ::std::string::String,
-                >>::into_value(self.bandwidth_package_id),
-                client_token: self.client_token,
-                removed_ip_addresses: <RemovedIpAddresses_ as self::required::RemovedIpAddresses<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.removed_ip_addresses),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RemoveBandwidthPackageIpsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
-        RemovedIpAddresses_: self::required::RemovedIpAddresses<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        RegionId_: self::required::RegionId,
+        BandwidthPackageId_: self::required::BandwidthPackageId,
+        RemovedIpAddresses_: self::required::RemovedIpAddresses,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -252,65 +213,39 @@ impl<
         ::alibabacloud_runtime::SdkError<RemoveBandwidthPackageIpsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        BandwidthPackageId_: self::required::BandwidthPackageId<::std::string::String>,
-        RemovedIpAddresses_: self::required::RemovedIpAddresses<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        RegionId_: self::required::RegionId,
+        BandwidthPackageId_: self::required::BandwidthPackageId,
+        RemovedIpAddresses_: self::required::RemovedIpAddresses,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RemoveBandwidthPackageIpsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RemoveBandwidthPackageIpsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveBandwidthPackageIps` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `BandwidthPackageId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `BandwidthPackageId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveBandwidthPackageIps` needs its required parameter `BandwidthPackageId`",
         label = "`BandwidthPackageId` is not set",
         note = "set it with `.bandwidth_package_id(…)` before this call"
     )]
-    pub trait BandwidthPackageId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RemovedIpAddresses` once it is set, so `send` and `build` can require it.
+    pub trait BandwidthPackageId {}
+    impl BandwidthPackageId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RemovedIpAddresses` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveBandwidthPackageIps` needs its required parameter `RemovedIpAddresses`",
         label = "`RemovedIpAddresses` is not set",
         note = "set it with `.removed_ip_addresses(…)` before this call"
     )]
-    pub trait RemovedIpAddresses<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::BandwidthPackageId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RemovedIpAddresses<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait RemovedIpAddresses {}
+    impl RemovedIpAddresses for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RemoveBandwidthPackageIps`. No description of our own yet: see the official API reference.

@@ -118,13 +118,10 @@ pub struct RenewDedicatedHostsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     Period_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    dedicated_host_ids: DedicatedHostIds_,
-    region_id: RegionId_,
-    period: Period_,
-    period_unit: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RenewDedicatedHostsInput,
+    state: ::std::marker::PhantomData<(DedicatedHostIds_, RegionId_, Period_)>,
 }
 impl RenewDedicatedHostsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -133,13 +130,16 @@ impl RenewDedicatedHostsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         RenewDedicatedHostsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            dedicated_host_ids: ::alibabacloud_runtime::Missing,
-            region_id: ::alibabacloud_runtime::Missing,
-            period: ::alibabacloud_runtime::Missing,
-            period_unit: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RenewDedicatedHostsInput {
+                dedicated_host_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                period: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                period_unit: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -150,47 +150,49 @@ impl<
 > RenewDedicatedHostsBuilder<DedicatedHostIds_, RegionId_, Period_> {
     /// Wire name `DedicatedHostIds`: string, required. Example: `dh-bp199lyny9b3****`.
     pub fn dedicated_host_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RenewDedicatedHostsBuilder<::std::string::String, RegionId_, Period_> {
+    ) -> RenewDedicatedHostsBuilder<::alibabacloud_runtime::Set, RegionId_, Period_> {
+        self.input.dedicated_host_ids = value.into();
         RenewDedicatedHostsBuilder {
-            _client: self._client,
-            _options: self._options,
-            dedicated_host_ids: value.into(),
-            region_id: self.region_id,
-            period: self.period,
-            period_unit: self.period_unit,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RenewDedicatedHostsBuilder<DedicatedHostIds_, ::std::string::String, Period_> {
+    ) -> RenewDedicatedHostsBuilder<
+        DedicatedHostIds_,
+        ::alibabacloud_runtime::Set,
+        Period_,
+    > {
+        self.input.region_id = value.into();
         RenewDedicatedHostsBuilder {
-            _client: self._client,
-            _options: self._options,
-            dedicated_host_ids: self.dedicated_host_ids,
-            region_id: value.into(),
-            period: self.period,
-            period_unit: self.period_unit,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Period`: 32-bit integer, required. Example: `1`.
     pub fn period(
-        self,
+        mut self,
         value: i32,
-    ) -> RenewDedicatedHostsBuilder<DedicatedHostIds_, RegionId_, i32> {
+    ) -> RenewDedicatedHostsBuilder<
+        DedicatedHostIds_,
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.period = value;
         RenewDedicatedHostsBuilder {
-            _client: self._client,
-            _options: self._options,
-            dedicated_host_ids: self.dedicated_host_ids,
-            region_id: self.region_id,
-            period: value,
-            period_unit: self.period_unit,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PeriodUnit`: string. Example: `Month`.
@@ -198,7 +200,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -206,7 +208,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -214,7 +216,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -222,54 +224,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    DedicatedHostIds_,
-    RegionId_,
-    Period_,
-> RenewDedicatedHostsBuilder<DedicatedHostIds_, RegionId_, Period_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RenewDedicatedHostsInput)
-    where
-        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Period_: self::required::Period<i32>,
-    {
-        (
-            self._client,
-            self._options,
-            RenewDedicatedHostsInput {
-                dedicated_host_ids: <DedicatedHostIds_ as self::required::DedicatedHostIds<
-                    ::std::string::String,
-                >>::into_value(self.dedicated_host_ids),
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                period: <Period_ as self::required::Period<
-                    i32,
-                >>::into_value(self.period),
-                period_unit: self.period_unit,
-                client_token: self.client_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RenewDedicatedHostsInput
     where
-        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Period_: self::required::Period<i32>,
+        DedicatedHostIds_: self::required::DedicatedHostIds,
+        RegionId_: self::required::RegionId,
+        Period_: self::required::Period,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -279,61 +249,39 @@ impl<
         ::alibabacloud_runtime::SdkError<RenewDedicatedHostsError>,
     >
     where
-        DedicatedHostIds_: self::required::DedicatedHostIds<::std::string::String>,
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Period_: self::required::Period<i32>,
+        DedicatedHostIds_: self::required::DedicatedHostIds,
+        RegionId_: self::required::RegionId,
+        Period_: self::required::Period,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RenewDedicatedHostsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RenewDedicatedHostsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `DedicatedHostIds` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `DedicatedHostIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RenewDedicatedHosts` needs its required parameter `DedicatedHostIds`",
         label = "`DedicatedHostIds` is not set",
         note = "set it with `.dedicated_host_ids(…)` before this call"
     )]
-    pub trait DedicatedHostIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    pub trait DedicatedHostIds {}
+    impl DedicatedHostIds for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RenewDedicatedHosts` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Period` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Period` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RenewDedicatedHosts` needs its required parameter `Period`",
         label = "`Period` is not set",
         note = "set it with `.period(…)` before this call"
     )]
-    pub trait Period<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::DedicatedHostIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Period<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
+    pub trait Period {}
+    impl Period for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RenewDedicatedHosts`. No description of our own yet: see the official API reference.

@@ -156,32 +156,25 @@ pub enum RenewElasticityAssurancesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RenewElasticityAssurancesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    period: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    auto_pay: ::std::option::Option<bool>,
-    private_pool_options_id: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    auto_renew: ::std::option::Option<bool>,
-    auto_renew_period: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RenewElasticityAssurancesInput,
 }
 impl RenewElasticityAssurancesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         RenewElasticityAssurancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            auto_pay: ::std::option::Option::None,
-            private_pool_options_id: ::std::option::Option::None,
-            auto_renew: ::std::option::Option::None,
-            auto_renew_period: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RenewElasticityAssurancesInput {
+                region_id: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                auto_pay: ::std::option::Option::None,
+                private_pool_options_id: ::std::option::Option::None,
+                auto_renew: ::std::option::Option::None,
+                auto_renew_period: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -191,7 +184,7 @@ impl RenewElasticityAssurancesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -199,17 +192,17 @@ impl RenewElasticityAssurancesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PeriodUnit`: string. The service's default: `Year`. Example: `Year`.
@@ -217,7 +210,7 @@ impl RenewElasticityAssurancesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -225,7 +218,7 @@ impl RenewElasticityAssurancesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -233,7 +226,7 @@ impl RenewElasticityAssurancesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -241,17 +234,17 @@ impl RenewElasticityAssurancesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `AutoPay`: boolean. Example: `true`.
     pub fn auto_pay(mut self, value: bool) -> Self {
-        self.auto_pay = ::std::option::Option::Some(value);
+        self.input.auto_pay = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoPay`.
     pub fn set_auto_pay(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_pay = value;
+        self.input.auto_pay = value;
         self
     }
     /// Wire name `PrivatePoolOptions.Id`: list of string.
@@ -259,7 +252,7 @@ impl RenewElasticityAssurancesBuilder {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_id = ::std::option::Option::Some(value);
+        self.input.private_pool_options_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PrivatePoolOptions.Id`.
@@ -267,61 +260,37 @@ impl RenewElasticityAssurancesBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.private_pool_options_id = value;
+        self.input.private_pool_options_id = value;
         self
     }
     /// Wire name `AutoRenew`: boolean. Example: `true`.
     pub fn auto_renew(mut self, value: bool) -> Self {
-        self.auto_renew = ::std::option::Option::Some(value);
+        self.input.auto_renew = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenew`.
     pub fn set_auto_renew(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_renew = value;
+        self.input.auto_renew = value;
         self
     }
     /// Wire name `AutoRenewPeriod`: 32-bit integer. Example: `1`.
     pub fn auto_renew_period(mut self, value: i32) -> Self {
-        self.auto_renew_period = ::std::option::Option::Some(value);
+        self.input.auto_renew_period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenewPeriod`.
     pub fn set_auto_renew_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.auto_renew_period = value;
+        self.input.auto_renew_period = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl RenewElasticityAssurancesBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        RenewElasticityAssurancesInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            RenewElasticityAssurancesInput {
-                region_id: self.region_id,
-                period: self.period,
-                period_unit: self.period_unit,
-                client_token: self.client_token,
-                auto_pay: self.auto_pay,
-                private_pool_options_id: self.private_pool_options_id,
-                auto_renew: self.auto_renew,
-                auto_renew_period: self.auto_renew_period,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RenewElasticityAssurancesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -330,8 +299,7 @@ impl RenewElasticityAssurancesBuilder {
         RenewElasticityAssurancesOutput,
         ::alibabacloud_runtime::SdkError<RenewElasticityAssurancesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

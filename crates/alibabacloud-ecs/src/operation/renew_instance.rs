@@ -244,24 +244,24 @@ pub enum RenewInstanceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RenewInstanceBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    client_token: ::std::option::Option<::std::string::String>,
-    instance_id: InstanceId_,
-    period: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    expected_renew_day: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RenewInstanceInput,
+    state: ::std::marker::PhantomData<(InstanceId_,)>,
 }
 impl RenewInstanceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         RenewInstanceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            client_token: ::std::option::Option::None,
-            instance_id: ::alibabacloud_runtime::Missing,
-            period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            expected_renew_day: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RenewInstanceInput {
+                client_token: ::std::option::Option::None,
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                expected_renew_day: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -271,7 +271,7 @@ impl<InstanceId_> RenewInstanceBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -279,32 +279,30 @@ impl<InstanceId_> RenewInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `InstanceId`: string, required. Example: `i-bp67acfmxazb4p****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RenewInstanceBuilder<::std::string::String> {
+    ) -> RenewInstanceBuilder<::alibabacloud_runtime::Set> {
+        self.input.instance_id = value.into();
         RenewInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            client_token: self.client_token,
-            instance_id: value.into(),
-            period: self.period,
-            period_unit: self.period_unit,
-            expected_renew_day: self.expected_renew_day,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PeriodUnit`: string. Example: `Month`.
@@ -312,7 +310,7 @@ impl<InstanceId_> RenewInstanceBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -320,52 +318,30 @@ impl<InstanceId_> RenewInstanceBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `ExpectedRenewDay`: 32-bit integer. Example: `5`.
     pub fn expected_renew_day(mut self, value: i32) -> Self {
-        self.expected_renew_day = ::std::option::Option::Some(value);
+        self.input.expected_renew_day = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ExpectedRenewDay`.
     pub fn set_expected_renew_day(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.expected_renew_day = value;
+        self.input.expected_renew_day = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceId_> RenewInstanceBuilder<InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RenewInstanceInput)
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RenewInstanceInput {
-                client_token: self.client_token,
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                period: self.period,
-                period_unit: self.period_unit,
-                expected_renew_day: self.expected_renew_day,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RenewInstanceInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -375,29 +351,21 @@ impl<InstanceId_> RenewInstanceBuilder<InstanceId_> {
         ::alibabacloud_runtime::SdkError<RenewInstanceError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RenewInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RenewInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RenewInstance` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RenewInstance`. No description of our own yet: see the official API reference.

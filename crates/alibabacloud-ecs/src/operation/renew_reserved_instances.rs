@@ -260,28 +260,24 @@ pub enum RenewReservedInstancesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RenewReservedInstancesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    reserved_instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    region_id: ::std::option::Option<::std::string::String>,
-    period: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    auto_renew: ::std::option::Option<bool>,
-    auto_renew_period: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RenewReservedInstancesInput,
 }
 impl RenewReservedInstancesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         RenewReservedInstancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            reserved_instance_id: ::std::option::Option::None,
-            region_id: ::std::option::Option::None,
-            period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            auto_renew: ::std::option::Option::None,
-            auto_renew_period: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RenewReservedInstancesInput {
+                reserved_instance_id: ::std::option::Option::None,
+                region_id: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                auto_renew: ::std::option::Option::None,
+                auto_renew_period: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -291,7 +287,7 @@ impl RenewReservedInstancesBuilder {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.reserved_instance_id = ::std::option::Option::Some(value);
+        self.input.reserved_instance_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ReservedInstanceId`.
@@ -299,7 +295,7 @@ impl RenewReservedInstancesBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.reserved_instance_id = value;
+        self.input.reserved_instance_id = value;
         self
     }
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
@@ -307,7 +303,7 @@ impl RenewReservedInstancesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -315,17 +311,17 @@ impl RenewReservedInstancesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PeriodUnit`: string. Example: `Year`.
@@ -333,7 +329,7 @@ impl RenewReservedInstancesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -341,7 +337,7 @@ impl RenewReservedInstancesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -349,7 +345,7 @@ impl RenewReservedInstancesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -357,60 +353,37 @@ impl RenewReservedInstancesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `AutoRenew`: boolean. Example: `true`.
     pub fn auto_renew(mut self, value: bool) -> Self {
-        self.auto_renew = ::std::option::Option::Some(value);
+        self.input.auto_renew = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenew`.
     pub fn set_auto_renew(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_renew = value;
+        self.input.auto_renew = value;
         self
     }
     /// Wire name `AutoRenewPeriod`: 32-bit integer. Example: `1`.
     pub fn auto_renew_period(mut self, value: i32) -> Self {
-        self.auto_renew_period = ::std::option::Option::Some(value);
+        self.input.auto_renew_period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenewPeriod`.
     pub fn set_auto_renew_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.auto_renew_period = value;
+        self.input.auto_renew_period = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl RenewReservedInstancesBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        RenewReservedInstancesInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            RenewReservedInstancesInput {
-                reserved_instance_id: self.reserved_instance_id,
-                region_id: self.region_id,
-                period: self.period,
-                period_unit: self.period_unit,
-                client_token: self.client_token,
-                auto_renew: self.auto_renew,
-                auto_renew_period: self.auto_renew_period,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RenewReservedInstancesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -419,8 +392,7 @@ impl RenewReservedInstancesBuilder {
         RenewReservedInstancesOutput,
         ::alibabacloud_runtime::SdkError<RenewReservedInstancesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -401,102 +401,53 @@ pub enum ReplaceSystemDiskError {
     ResourcesNotInSameZone = "ResourcesNotInSameZone", }
 );
 /// Builds and sends a `ReplaceSystemDisk` call. `send` and `build` compile once every required parameter is set (`InstanceId`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ReplaceSystemDiskBuilder<InstanceId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    instance_id: InstanceId_,
-    image_id: ::std::option::Option<::std::string::String>,
-    system_disk_size: ::std::option::Option<i32>,
-    client_token: ::std::option::Option<::std::string::String>,
-    use_additional_service: ::std::option::Option<bool>,
-    password: ::std::option::Option<::std::string::String>,
-    password_inherit: ::std::option::Option<bool>,
-    key_pair_name: ::std::option::Option<::std::string::String>,
-    disk_id: ::std::option::Option<::std::string::String>,
-    platform: ::std::option::Option<::std::string::String>,
-    architecture: ::std::option::Option<::std::string::String>,
-    security_enhancement_strategy: ::std::option::Option<::std::string::String>,
-    encrypted: ::std::option::Option<bool>,
-    kms_key_id: ::std::option::Option<::std::string::String>,
-    encrypt_algorithm: ::std::option::Option<::std::string::String>,
-    arn: ::std::option::Option<::std::vec::Vec<ArnItem>>,
-}
-impl<InstanceId_: ::std::fmt::Debug> ::std::fmt::Debug
-for ReplaceSystemDiskBuilder<InstanceId_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ReplaceSystemDiskBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("instance_id", &self.instance_id)
-            .field("image_id", &self.image_id)
-            .field("system_disk_size", &self.system_disk_size)
-            .field("client_token", &self.client_token)
-            .field("use_additional_service", &self.use_additional_service)
-            .field("password", &::std::format_args!("** redacted **"))
-            .field("password_inherit", &self.password_inherit)
-            .field("key_pair_name", &self.key_pair_name)
-            .field("disk_id", &self.disk_id)
-            .field("platform", &self.platform)
-            .field("architecture", &self.architecture)
-            .field("security_enhancement_strategy", &self.security_enhancement_strategy)
-            .field("encrypted", &self.encrypted)
-            .field("kms_key_id", &self.kms_key_id)
-            .field("encrypt_algorithm", &self.encrypt_algorithm)
-            .field("arn", &self.arn)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ReplaceSystemDiskInput,
+    state: ::std::marker::PhantomData<(InstanceId_,)>,
 }
 impl ReplaceSystemDiskBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ReplaceSystemDiskBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            instance_id: ::alibabacloud_runtime::Missing,
-            image_id: ::std::option::Option::None,
-            system_disk_size: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            use_additional_service: ::std::option::Option::None,
-            password: ::std::option::Option::None,
-            password_inherit: ::std::option::Option::None,
-            key_pair_name: ::std::option::Option::None,
-            disk_id: ::std::option::Option::None,
-            platform: ::std::option::Option::None,
-            architecture: ::std::option::Option::None,
-            security_enhancement_strategy: ::std::option::Option::None,
-            encrypted: ::std::option::Option::None,
-            kms_key_id: ::std::option::Option::None,
-            encrypt_algorithm: ::std::option::Option::None,
-            arn: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ReplaceSystemDiskInput {
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_id: ::std::option::Option::None,
+                system_disk_size: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                use_additional_service: ::std::option::Option::None,
+                password: ::std::option::Option::None,
+                password_inherit: ::std::option::Option::None,
+                key_pair_name: ::std::option::Option::None,
+                disk_id: ::std::option::Option::None,
+                platform: ::std::option::Option::None,
+                architecture: ::std::option::Option::None,
+                security_enhancement_strategy: ::std::option::Option::None,
+                encrypted: ::std::option::Option::None,
+                kms_key_id: ::std::option::Option::None,
+                encrypt_algorithm: ::std::option::Option::None,
+                arn: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
     /// Wire name `InstanceId`: string, required. Example: `i-bp67acfmxazb4ph****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ReplaceSystemDiskBuilder<::std::string::String> {
+    ) -> ReplaceSystemDiskBuilder<::alibabacloud_runtime::Set> {
+        self.input.instance_id = value.into();
         ReplaceSystemDiskBuilder {
-            _client: self._client,
-            _options: self._options,
-            instance_id: value.into(),
-            image_id: self.image_id,
-            system_disk_size: self.system_disk_size,
-            client_token: self.client_token,
-            use_additional_service: self.use_additional_service,
-            password: self.password,
-            password_inherit: self.password_inherit,
-            key_pair_name: self.key_pair_name,
-            disk_id: self.disk_id,
-            platform: self.platform,
-            architecture: self.architecture,
-            security_enhancement_strategy: self.security_enhancement_strategy,
-            encrypted: self.encrypted,
-            kms_key_id: self.kms_key_id,
-            encrypt_algorithm: self.encrypt_algorithm,
-            arn: self.arn,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImageId`: string. Example: `m-bp67acfmxazb4ph****`.
@@ -504,7 +455,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_id = ::std::option::Option::Some(value.into());
+        self.input.image_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageId`.
@@ -512,17 +463,17 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_id = value;
+        self.input.image_id = value;
         self
     }
     /// Wire name `SystemDisk.Size`: 32-bit integer. Example: `80`.
     pub fn system_disk_size(mut self, value: i32) -> Self {
-        self.system_disk_size = ::std::option::Option::Some(value);
+        self.input.system_disk_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SystemDisk.Size`.
     pub fn set_system_disk_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.system_disk_size = value;
+        self.input.system_disk_size = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -530,7 +481,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -538,12 +489,12 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `UseAdditionalService`: boolean. Example: `true`.
     pub fn use_additional_service(mut self, value: bool) -> Self {
-        self.use_additional_service = ::std::option::Option::Some(value);
+        self.input.use_additional_service = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `UseAdditionalService`.
@@ -551,7 +502,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.use_additional_service = value;
+        self.input.use_additional_service = value;
         self
     }
     /// Wire name `Password`: string, secret (redacted in `Debug`).
@@ -559,7 +510,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.password = ::std::option::Option::Some(value.into());
+        self.input.password = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Password`.
@@ -567,17 +518,17 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.password = value;
+        self.input.password = value;
         self
     }
     /// Wire name `PasswordInherit`: boolean. Example: `false`.
     pub fn password_inherit(mut self, value: bool) -> Self {
-        self.password_inherit = ::std::option::Option::Some(value);
+        self.input.password_inherit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PasswordInherit`.
     pub fn set_password_inherit(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.password_inherit = value;
+        self.input.password_inherit = value;
         self
     }
     /// Wire name `KeyPairName`: string. Example: `testKeyPairName`.
@@ -585,7 +536,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = ::std::option::Option::Some(value.into());
+        self.input.key_pair_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyPairName`.
@@ -593,7 +544,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = value;
+        self.input.key_pair_name = value;
         self
     }
     /// Wire name `DiskId`: string. Example: `d-bp67acfmxazb4ph****`.
@@ -601,7 +552,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.disk_id = ::std::option::Option::Some(value.into());
+        self.input.disk_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DiskId`.
@@ -609,7 +560,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.disk_id = value;
+        self.input.disk_id = value;
         self
     }
     /// Wire name `Platform`: string. Example: `CentOS`.
@@ -617,7 +568,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform = ::std::option::Option::Some(value.into());
+        self.input.platform = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Platform`.
@@ -625,7 +576,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.platform = value;
+        self.input.platform = value;
         self
     }
     /// Wire name `Architecture`: string. Example: `i386`.
@@ -633,7 +584,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.architecture = ::std::option::Option::Some(value.into());
+        self.input.architecture = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Architecture`.
@@ -641,7 +592,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.architecture = value;
+        self.input.architecture = value;
         self
     }
     /// Wire name `SecurityEnhancementStrategy`: string. Example: `Active`.
@@ -649,7 +600,9 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_enhancement_strategy = ::std::option::Option::Some(value.into());
+        self.input.security_enhancement_strategy = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `SecurityEnhancementStrategy`.
@@ -657,17 +610,17 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_enhancement_strategy = value;
+        self.input.security_enhancement_strategy = value;
         self
     }
     /// Wire name `Encrypted`: boolean. Example: `false`.
     pub fn encrypted(mut self, value: bool) -> Self {
-        self.encrypted = ::std::option::Option::Some(value);
+        self.input.encrypted = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Encrypted`.
     pub fn set_encrypted(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.encrypted = value;
+        self.input.encrypted = value;
         self
     }
     /// Wire name `KMSKeyId`: string. Example: `e522b26d-abf6-4e0d-b5da-04b7******3c`.
@@ -675,7 +628,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.kms_key_id = ::std::option::Option::Some(value.into());
+        self.input.kms_key_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KMSKeyId`.
@@ -683,7 +636,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.kms_key_id = value;
+        self.input.kms_key_id = value;
         self
     }
     /// Wire name `EncryptAlgorithm`: string. Example: `hide`.
@@ -691,7 +644,7 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.encrypt_algorithm = ::std::option::Option::Some(value.into());
+        self.input.encrypt_algorithm = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EncryptAlgorithm`.
@@ -699,12 +652,12 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.encrypt_algorithm = value;
+        self.input.encrypt_algorithm = value;
         self
     }
     /// Wire name `Arn`: list of [`ArnItem`].
     pub fn arn(mut self, value: ::std::vec::Vec<ArnItem>) -> Self {
-        self.arn = ::std::option::Option::Some(value);
+        self.input.arn = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Arn`.
@@ -712,53 +665,20 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<ArnItem>>,
     ) -> Self {
-        self.arn = value;
+        self.input.arn = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReplaceSystemDiskInput)
-    where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ReplaceSystemDiskInput {
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::string::String,
-                >>::into_value(self.instance_id),
-                image_id: self.image_id,
-                system_disk_size: self.system_disk_size,
-                client_token: self.client_token,
-                use_additional_service: self.use_additional_service,
-                password: self.password,
-                password_inherit: self.password_inherit,
-                key_pair_name: self.key_pair_name,
-                disk_id: self.disk_id,
-                platform: self.platform,
-                architecture: self.architecture,
-                security_enhancement_strategy: self.security_enhancement_strategy,
-                encrypted: self.encrypted,
-                kms_key_id: self.kms_key_id,
-                encrypt_algorithm: self.encrypt_algorithm,
-                arn: self.arn,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ReplaceSystemDiskInput
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -768,29 +688,21 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         ::alibabacloud_runtime::SdkError<ReplaceSystemDiskError>,
     >
     where
-        InstanceId_: self::required::InstanceId<::std::string::String>,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ReplaceSystemDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ReplaceSystemDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ReplaceSystemDisk` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::InstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ReplaceSystemDisk`. No description of our own yet: see the official API reference.

@@ -104,17 +104,10 @@ pub struct ReportInstancesStatusBuilder<
     Description_ = ::alibabacloud_runtime::Missing,
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    reason: ::std::option::Option<::std::string::String>,
-    description: Description_,
-    start_time: ::std::option::Option<::std::string::String>,
-    end_time: ::std::option::Option<::std::string::String>,
-    issue_category: ::std::option::Option<::std::string::String>,
-    instance_id: InstanceId_,
-    disk_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    device: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ReportInstancesStatusInput,
+    state: ::std::marker::PhantomData<(RegionId_, Description_, InstanceId_)>,
 }
 impl ReportInstancesStatusBuilder<
     ::alibabacloud_runtime::Missing,
@@ -123,17 +116,20 @@ impl ReportInstancesStatusBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ReportInstancesStatusBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            reason: ::std::option::Option::None,
-            description: ::alibabacloud_runtime::Missing,
-            start_time: ::std::option::Option::None,
-            end_time: ::std::option::Option::None,
-            issue_category: ::std::option::Option::None,
-            instance_id: ::alibabacloud_runtime::Missing,
-            disk_id: ::std::option::Option::None,
-            device: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ReportInstancesStatusInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                reason: ::std::option::Option::None,
+                description: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                start_time: ::std::option::Option::None,
+                end_time: ::std::option::Option::None,
+                issue_category: ::std::option::Option::None,
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                disk_id: ::std::option::Option::None,
+                device: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -144,21 +140,19 @@ impl<
 > ReportInstancesStatusBuilder<RegionId_, Description_, InstanceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ReportInstancesStatusBuilder<::std::string::String, Description_, InstanceId_> {
+    ) -> ReportInstancesStatusBuilder<
+        ::alibabacloud_runtime::Set,
+        Description_,
+        InstanceId_,
+    > {
+        self.input.region_id = value.into();
         ReportInstancesStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            reason: self.reason,
-            description: self.description,
-            start_time: self.start_time,
-            end_time: self.end_time,
-            issue_category: self.issue_category,
-            instance_id: self.instance_id,
-            disk_id: self.disk_id,
-            device: self.device,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Reason`: string. Example: `abnormal-local-disk`.
@@ -166,7 +160,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.reason = ::std::option::Option::Some(value.into());
+        self.input.reason = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Reason`.
@@ -174,26 +168,24 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.reason = value;
+        self.input.reason = value;
         self
     }
     /// Wire name `Description`: string, required. Example: `The local disk is unavailable, the mount point is inaccessible, or files cannot be loaded.\n`.
     pub fn description(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ReportInstancesStatusBuilder<RegionId_, ::std::string::String, InstanceId_> {
+    ) -> ReportInstancesStatusBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        InstanceId_,
+    > {
+        self.input.description = value.into();
         ReportInstancesStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            reason: self.reason,
-            description: value.into(),
-            start_time: self.start_time,
-            end_time: self.end_time,
-            issue_category: self.issue_category,
-            instance_id: self.instance_id,
-            disk_id: self.disk_id,
-            device: self.device,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `StartTime`: string. Example: `2017-11-30T06:32:31Z`.
@@ -201,7 +193,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.input.start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StartTime`.
@@ -209,7 +201,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.start_time = value;
+        self.input.start_time = value;
         self
     }
     /// Wire name `EndTime`: string. Example: `2017-11-31T06:32:31Z`.
@@ -217,7 +209,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.end_time = ::std::option::Option::Some(value.into());
+        self.input.end_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EndTime`.
@@ -225,7 +217,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.end_time = value;
+        self.input.end_time = value;
         self
     }
     /// Wire name `IssueCategory`: string. Example: `hardware-cpu-error`.
@@ -233,7 +225,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.issue_category = ::std::option::Option::Some(value.into());
+        self.input.issue_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IssueCategory`.
@@ -241,35 +233,29 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.issue_category = value;
+        self.input.issue_category = value;
         self
     }
     /// Wire name `InstanceId`: list of string, required. Example: `i-bp165p6xk2tmdhj0****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> ReportInstancesStatusBuilder<
         RegionId_,
         Description_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.instance_id = value;
         ReportInstancesStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            reason: self.reason,
-            description: self.description,
-            start_time: self.start_time,
-            end_time: self.end_time,
-            issue_category: self.issue_category,
-            instance_id: value,
-            disk_id: self.disk_id,
-            device: self.device,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DiskId`: list of string. Example: `d-bp1aeljlfad7x6u1****`.
     pub fn disk_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.disk_id = ::std::option::Option::Some(value);
+        self.input.disk_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DiskId`.
@@ -277,12 +263,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.disk_id = value;
+        self.input.disk_id = value;
         self
     }
     /// Wire name `Device`: list of string. Example: `/dev/xvdb`.
     pub fn device(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.device = ::std::option::Option::Some(value);
+        self.input.device = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Device`.
@@ -290,58 +276,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.device = value;
+        self.input.device = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    Description_,
-    InstanceId_,
-> ReportInstancesStatusBuilder<RegionId_, Description_, InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReportInstancesStatusInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Description_: self::required::Description<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            ReportInstancesStatusInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                reason: self.reason,
-                description: <Description_ as self::required::Description<
-                    ::std::string::String,
-                >>::into_value(self.description),
-                start_time: self.start_time,
-                end_time: self.end_time,
-                issue_category: self.issue_category,
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.instance_id),
-                disk_id: self.disk_id,
-                device: self.device,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ReportInstancesStatusInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Description_: self::required::Description<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        Description_: self::required::Description,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -351,62 +301,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ReportInstancesStatusError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Description_: self::required::Description<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        Description_: self::required::Description,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ReportInstancesStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ReportInstancesStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ReportInstancesStatus` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Description` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Description` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ReportInstancesStatus` needs its required parameter `Description`",
         label = "`Description` is not set",
         note = "set it with `.description(…)` before this call"
     )]
-    pub trait Description<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait Description {}
+    impl Description for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ReportInstancesStatus` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Description<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ReportInstancesStatus`. No description of our own yet: see the official API reference.

@@ -146,95 +146,74 @@ pub struct ResetDiskBuilder<
     DiskId_ = ::alibabacloud_runtime::Missing,
     SnapshotId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    disk_id: DiskId_,
-    snapshot_id: SnapshotId_,
-    dry_run: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ResetDiskInput,
+    state: ::std::marker::PhantomData<(DiskId_, SnapshotId_)>,
 }
 impl ResetDiskBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ResetDiskBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            disk_id: ::alibabacloud_runtime::Missing,
-            snapshot_id: ::alibabacloud_runtime::Missing,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ResetDiskInput {
+                disk_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                snapshot_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<DiskId_, SnapshotId_> ResetDiskBuilder<DiskId_, SnapshotId_> {
     /// Wire name `DiskId`: string, required. Example: `d-bp199lyny9b3****`.
     pub fn disk_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ResetDiskBuilder<::std::string::String, SnapshotId_> {
+    ) -> ResetDiskBuilder<::alibabacloud_runtime::Set, SnapshotId_> {
+        self.input.disk_id = value.into();
         ResetDiskBuilder {
-            _client: self._client,
-            _options: self._options,
-            disk_id: value.into(),
-            snapshot_id: self.snapshot_id,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SnapshotId`: string, required. Example: `s-bp199lyny9b3****`.
     pub fn snapshot_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ResetDiskBuilder<DiskId_, ::std::string::String> {
+    ) -> ResetDiskBuilder<DiskId_, ::alibabacloud_runtime::Set> {
+        self.input.snapshot_id = value.into();
         ResetDiskBuilder {
-            _client: self._client,
-            _options: self._options,
-            disk_id: self.disk_id,
-            snapshot_id: value.into(),
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<DiskId_, SnapshotId_> ResetDiskBuilder<DiskId_, SnapshotId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ResetDiskInput)
-    where
-        DiskId_: self::required::DiskId<::std::string::String>,
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ResetDiskInput {
-                disk_id: <DiskId_ as self::required::DiskId<
-                    ::std::string::String,
-                >>::into_value(self.disk_id),
-                snapshot_id: <SnapshotId_ as self::required::SnapshotId<
-                    ::std::string::String,
-                >>::into_value(self.snapshot_id),
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ResetDiskInput
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+        DiskId_: self::required::DiskId,
+        SnapshotId_: self::required::SnapshotId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -244,45 +223,30 @@ impl<DiskId_, SnapshotId_> ResetDiskBuilder<DiskId_, SnapshotId_> {
         ::alibabacloud_runtime::SdkError<ResetDiskError>,
     >
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
-        SnapshotId_: self::required::SnapshotId<::std::string::String>,
+        DiskId_: self::required::DiskId,
+        SnapshotId_: self::required::SnapshotId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ResetDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ResetDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `DiskId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ResetDisk` needs its required parameter `DiskId`",
         label = "`DiskId` is not set",
         note = "set it with `.disk_id(…)` before this call"
     )]
-    pub trait DiskId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SnapshotId` once it is set, so `send` and `build` can require it.
+    pub trait DiskId {}
+    impl DiskId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SnapshotId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ResetDisk` needs its required parameter `SnapshotId`",
         label = "`SnapshotId` is not set",
         note = "set it with `.snapshot_id(…)` before this call"
     )]
-    pub trait SnapshotId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::DiskId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SnapshotId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SnapshotId {}
+    impl SnapshotId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ResetDisk`. No description of our own yet: see the official API reference.

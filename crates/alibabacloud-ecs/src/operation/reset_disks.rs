@@ -245,11 +245,10 @@ pub struct ResetDisksBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     Disk_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    dry_run: ::std::option::Option<bool>,
-    disk: Disk_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ResetDisksInput,
+    state: ::std::marker::PhantomData<(RegionId_, Disk_)>,
 }
 impl ResetDisksBuilder<
     ::alibabacloud_runtime::Missing,
@@ -257,86 +256,66 @@ impl ResetDisksBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ResetDisksBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            dry_run: ::std::option::Option::None,
-            disk: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ResetDisksInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dry_run: ::std::option::Option::None,
+                disk: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, Disk_> ResetDisksBuilder<RegionId_, Disk_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ResetDisksBuilder<::std::string::String, Disk_> {
+    ) -> ResetDisksBuilder<::alibabacloud_runtime::Set, Disk_> {
+        self.input.region_id = value.into();
         ResetDisksBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            dry_run: self.dry_run,
-            disk: self.disk,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `Disk`: list of [`DiskItem`], required.
     pub fn disk(
-        self,
+        mut self,
         value: ::std::vec::Vec<DiskItem>,
-    ) -> ResetDisksBuilder<RegionId_, ::std::vec::Vec<DiskItem>> {
+    ) -> ResetDisksBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.disk = value;
         ResetDisksBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            dry_run: self.dry_run,
-            disk: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, Disk_> ResetDisksBuilder<RegionId_, Disk_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ResetDisksInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Disk_: self::required::Disk<::std::vec::Vec<DiskItem>>,
-    {
-        (
-            self._client,
-            self._options,
-            ResetDisksInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                dry_run: self.dry_run,
-                disk: <Disk_ as self::required::Disk<
-                    ::std::vec::Vec<DiskItem>,
-                >>::into_value(self.disk),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ResetDisksInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Disk_: self::required::Disk<::std::vec::Vec<DiskItem>>,
+        RegionId_: self::required::RegionId,
+        Disk_: self::required::Disk,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -346,45 +325,30 @@ impl<RegionId_, Disk_> ResetDisksBuilder<RegionId_, Disk_> {
         ::alibabacloud_runtime::SdkError<ResetDisksError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Disk_: self::required::Disk<::std::vec::Vec<DiskItem>>,
+        RegionId_: self::required::RegionId,
+        Disk_: self::required::Disk,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ResetDisksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ResetDisksBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ResetDisks` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Disk` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Disk` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ResetDisks` needs its required parameter `Disk`",
         label = "`Disk` is not set",
         note = "set it with `.disk(…)` before this call"
     )]
-    pub trait Disk<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Disk<::std::vec::Vec<DiskItem>> for ::std::vec::Vec<DiskItem> {
-    fn into_value(self) -> ::std::vec::Vec<DiskItem> {
-        self
-    }
+    pub trait Disk {}
+    impl Disk for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ResetDisks`. No description of our own yet: see the official API reference.

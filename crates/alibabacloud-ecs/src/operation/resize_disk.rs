@@ -226,12 +226,10 @@ pub struct ResizeDiskBuilder<
     DiskId_ = ::alibabacloud_runtime::Missing,
     NewSize_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    disk_id: DiskId_,
-    r#type: ::std::option::Option<::std::string::String>,
-    new_size: NewSize_,
-    client_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ResizeDiskInput,
+    state: ::std::marker::PhantomData<(DiskId_, NewSize_)>,
 }
 impl ResizeDiskBuilder<
     ::alibabacloud_runtime::Missing,
@@ -239,28 +237,30 @@ impl ResizeDiskBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ResizeDiskBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            disk_id: ::alibabacloud_runtime::Missing,
-            r#type: ::std::option::Option::None,
-            new_size: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ResizeDiskInput {
+                disk_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                r#type: ::std::option::Option::None,
+                new_size: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<DiskId_, NewSize_> ResizeDiskBuilder<DiskId_, NewSize_> {
     /// Wire name `DiskId`: string, required. Example: `d-bp67acfmxazb4p****`.
     pub fn disk_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ResizeDiskBuilder<::std::string::String, NewSize_> {
+    ) -> ResizeDiskBuilder<::alibabacloud_runtime::Set, NewSize_> {
+        self.input.disk_id = value.into();
         ResizeDiskBuilder {
-            _client: self._client,
-            _options: self._options,
-            disk_id: value.into(),
-            r#type: self.r#type,
-            new_size: self.new_size,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Type`: string. The service's default: `offline`. Example: `offline`.
@@ -268,7 +268,7 @@ impl<DiskId_, NewSize_> ResizeDiskBuilder<DiskId_, NewSize_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.input.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Type`.
@@ -276,18 +276,20 @@ impl<DiskId_, NewSize_> ResizeDiskBuilder<DiskId_, NewSize_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.r#type = value;
+        self.input.r#type = value;
         self
     }
     /// Wire name `NewSize`: 32-bit integer, required. Example: `1900`.
-    pub fn new_size(self, value: i32) -> ResizeDiskBuilder<DiskId_, i32> {
+    pub fn new_size(
+        mut self,
+        value: i32,
+    ) -> ResizeDiskBuilder<DiskId_, ::alibabacloud_runtime::Set> {
+        self.input.new_size = value;
         ResizeDiskBuilder {
-            _client: self._client,
-            _options: self._options,
-            disk_id: self.disk_id,
-            r#type: self.r#type,
-            new_size: value,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -295,7 +297,7 @@ impl<DiskId_, NewSize_> ResizeDiskBuilder<DiskId_, NewSize_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -303,45 +305,21 @@ impl<DiskId_, NewSize_> ResizeDiskBuilder<DiskId_, NewSize_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<DiskId_, NewSize_> ResizeDiskBuilder<DiskId_, NewSize_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ResizeDiskInput)
-    where
-        DiskId_: self::required::DiskId<::std::string::String>,
-        NewSize_: self::required::NewSize<i32>,
-    {
-        (
-            self._client,
-            self._options,
-            ResizeDiskInput {
-                disk_id: <DiskId_ as self::required::DiskId<
-                    ::std::string::String,
-                >>::into_value(self.disk_id),
-                r#type: self.r#type,
-                new_size: <NewSize_ as self::required::NewSize<
-                    i32,
-                >>::into_value(self.new_size),
-                client_token: self.client_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ResizeDiskInput
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
-        NewSize_: self::required::NewSize<i32>,
+        DiskId_: self::required::DiskId,
+        NewSize_: self::required::NewSize,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -351,45 +329,30 @@ impl<DiskId_, NewSize_> ResizeDiskBuilder<DiskId_, NewSize_> {
         ::alibabacloud_runtime::SdkError<ResizeDiskError>,
     >
     where
-        DiskId_: self::required::DiskId<::std::string::String>,
-        NewSize_: self::required::NewSize<i32>,
+        DiskId_: self::required::DiskId,
+        NewSize_: self::required::NewSize,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ResizeDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ResizeDiskBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `DiskId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `DiskId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ResizeDisk` needs its required parameter `DiskId`",
         label = "`DiskId` is not set",
         note = "set it with `.disk_id(…)` before this call"
     )]
-    pub trait DiskId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NewSize` once it is set, so `send` and `build` can require it.
+    pub trait DiskId {}
+    impl DiskId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NewSize` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ResizeDisk` needs its required parameter `NewSize`",
         label = "`NewSize` is not set",
         note = "set it with `.new_size(…)` before this call"
     )]
-    pub trait NewSize<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::DiskId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NewSize<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
+    pub trait NewSize {}
+    impl NewSize for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ResizeDisk`. No description of our own yet: see the official API reference.

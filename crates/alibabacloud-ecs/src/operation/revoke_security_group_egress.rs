@@ -424,30 +424,10 @@ pub struct RevokeSecurityGroupEgressBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     SecurityGroupId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    client_token: ::std::option::Option<::std::string::String>,
-    security_group_id: SecurityGroupId_,
-    security_group_rule_id: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    permissions: ::std::option::Option<::std::vec::Vec<PermissionsItem>>,
-    policy: ::std::option::Option<::std::string::String>,
-    priority: ::std::option::Option<::std::string::String>,
-    ip_protocol: ::std::option::Option<::std::string::String>,
-    dest_cidr_ip: ::std::option::Option<::std::string::String>,
-    ipv6_dest_cidr_ip: ::std::option::Option<::std::string::String>,
-    dest_group_id: ::std::option::Option<::std::string::String>,
-    dest_prefix_list_id: ::std::option::Option<::std::string::String>,
-    port_range: ::std::option::Option<::std::string::String>,
-    source_cidr_ip: ::std::option::Option<::std::string::String>,
-    ipv6_source_cidr_ip: ::std::option::Option<::std::string::String>,
-    source_port_range: ::std::option::Option<::std::string::String>,
-    dest_group_owner_account: ::std::option::Option<::std::string::String>,
-    dest_group_owner_id: ::std::option::Option<i64>,
-    nic_type: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RevokeSecurityGroupEgressInput,
+    state: ::std::marker::PhantomData<(RegionId_, SecurityGroupId_)>,
 }
 impl RevokeSecurityGroupEgressBuilder<
     ::alibabacloud_runtime::Missing,
@@ -455,28 +435,31 @@ impl RevokeSecurityGroupEgressBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         RevokeSecurityGroupEgressBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
-            security_group_id: ::alibabacloud_runtime::Missing,
-            security_group_rule_id: ::std::option::Option::None,
-            permissions: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            priority: ::std::option::Option::None,
-            ip_protocol: ::std::option::Option::None,
-            dest_cidr_ip: ::std::option::Option::None,
-            ipv6_dest_cidr_ip: ::std::option::Option::None,
-            dest_group_id: ::std::option::Option::None,
-            dest_prefix_list_id: ::std::option::Option::None,
-            port_range: ::std::option::Option::None,
-            source_cidr_ip: ::std::option::Option::None,
-            ipv6_source_cidr_ip: ::std::option::Option::None,
-            source_port_range: ::std::option::Option::None,
-            dest_group_owner_account: ::std::option::Option::None,
-            dest_group_owner_id: ::std::option::Option::None,
-            nic_type: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RevokeSecurityGroupEgressInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+                security_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                security_group_rule_id: ::std::option::Option::None,
+                permissions: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                priority: ::std::option::Option::None,
+                ip_protocol: ::std::option::Option::None,
+                dest_cidr_ip: ::std::option::Option::None,
+                ipv6_dest_cidr_ip: ::std::option::Option::None,
+                dest_group_id: ::std::option::Option::None,
+                dest_prefix_list_id: ::std::option::Option::None,
+                port_range: ::std::option::Option::None,
+                source_cidr_ip: ::std::option::Option::None,
+                ipv6_source_cidr_ip: ::std::option::Option::None,
+                source_port_range: ::std::option::Option::None,
+                dest_group_owner_account: ::std::option::Option::None,
+                dest_group_owner_id: ::std::option::Option::None,
+                nic_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -486,32 +469,18 @@ impl<
 > RevokeSecurityGroupEgressBuilder<RegionId_, SecurityGroupId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RevokeSecurityGroupEgressBuilder<::std::string::String, SecurityGroupId_> {
+    ) -> RevokeSecurityGroupEgressBuilder<
+        ::alibabacloud_runtime::Set,
+        SecurityGroupId_,
+    > {
+        self.input.region_id = value.into();
         RevokeSecurityGroupEgressBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            client_token: self.client_token,
-            security_group_id: self.security_group_id,
-            security_group_rule_id: self.security_group_rule_id,
-            permissions: self.permissions,
-            policy: self.policy,
-            priority: self.priority,
-            ip_protocol: self.ip_protocol,
-            dest_cidr_ip: self.dest_cidr_ip,
-            ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
-            dest_group_id: self.dest_group_id,
-            dest_prefix_list_id: self.dest_prefix_list_id,
-            port_range: self.port_range,
-            source_cidr_ip: self.source_cidr_ip,
-            ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
-            source_port_range: self.source_port_range,
-            dest_group_owner_account: self.dest_group_owner_account,
-            dest_group_owner_id: self.dest_group_owner_id,
-            nic_type: self.nic_type,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
@@ -519,7 +488,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -527,37 +496,20 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `SecurityGroupId`: string, required. Example: `sg-bp67acfmxazb4p****`.
     pub fn security_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RevokeSecurityGroupEgressBuilder<RegionId_, ::std::string::String> {
+    ) -> RevokeSecurityGroupEgressBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.security_group_id = value.into();
         RevokeSecurityGroupEgressBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            client_token: self.client_token,
-            security_group_id: value.into(),
-            security_group_rule_id: self.security_group_rule_id,
-            permissions: self.permissions,
-            policy: self.policy,
-            priority: self.priority,
-            ip_protocol: self.ip_protocol,
-            dest_cidr_ip: self.dest_cidr_ip,
-            ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
-            dest_group_id: self.dest_group_id,
-            dest_prefix_list_id: self.dest_prefix_list_id,
-            port_range: self.port_range,
-            source_cidr_ip: self.source_cidr_ip,
-            ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
-            source_port_range: self.source_port_range,
-            dest_group_owner_account: self.dest_group_owner_account,
-            dest_group_owner_id: self.dest_group_owner_id,
-            nic_type: self.nic_type,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SecurityGroupRuleId`: list of string.
@@ -565,7 +517,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.security_group_rule_id = ::std::option::Option::Some(value);
+        self.input.security_group_rule_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SecurityGroupRuleId`.
@@ -573,12 +525,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.security_group_rule_id = value;
+        self.input.security_group_rule_id = value;
         self
     }
     /// Wire name `Permissions`: list of [`PermissionsItem`].
     pub fn permissions(mut self, value: ::std::vec::Vec<PermissionsItem>) -> Self {
-        self.permissions = ::std::option::Option::Some(value);
+        self.input.permissions = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Permissions`.
@@ -586,7 +538,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<PermissionsItem>>,
     ) -> Self {
-        self.permissions = value;
+        self.input.permissions = value;
         self
     }
     /// Wire name `Policy`: string. Example: `accept`.
@@ -596,7 +548,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy = ::std::option::Option::Some(value.into());
+        self.input.policy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
@@ -604,7 +556,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy = value;
+        self.input.policy = value;
         self
     }
     /// Wire name `Priority`: string. Example: `1`.
@@ -614,7 +566,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.priority = ::std::option::Option::Some(value.into());
+        self.input.priority = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Priority`.
@@ -622,7 +574,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.priority = value;
+        self.input.priority = value;
         self
     }
     /// Wire name `IpProtocol`: string. Example: `TCP`.
@@ -632,7 +584,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ip_protocol = ::std::option::Option::Some(value.into());
+        self.input.ip_protocol = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IpProtocol`.
@@ -640,7 +592,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ip_protocol = value;
+        self.input.ip_protocol = value;
         self
     }
     /// Wire name `DestCidrIp`: string. Example: `10.0.0.0/8`.
@@ -650,7 +602,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dest_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.dest_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestCidrIp`.
@@ -658,7 +610,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dest_cidr_ip = value;
+        self.input.dest_cidr_ip = value;
         self
     }
     /// Wire name `Ipv6DestCidrIp`: string. Example: `2001:db8:1233:1a00::***`.
@@ -668,7 +620,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ipv6_dest_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.ipv6_dest_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Ipv6DestCidrIp`.
@@ -676,7 +628,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ipv6_dest_cidr_ip = value;
+        self.input.ipv6_dest_cidr_ip = value;
         self
     }
     /// Wire name `DestGroupId`: string. Example: `sg-bp67acfmxa123b****`.
@@ -686,7 +638,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dest_group_id = ::std::option::Option::Some(value.into());
+        self.input.dest_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestGroupId`.
@@ -694,7 +646,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dest_group_id = value;
+        self.input.dest_group_id = value;
         self
     }
     /// Wire name `DestPrefixListId`: string. Example: `pl-x1j1k5ykzqlixdcy****`.
@@ -704,7 +656,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dest_prefix_list_id = ::std::option::Option::Some(value.into());
+        self.input.dest_prefix_list_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestPrefixListId`.
@@ -712,7 +664,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dest_prefix_list_id = value;
+        self.input.dest_prefix_list_id = value;
         self
     }
     /// Wire name `PortRange`: string. Example: `22/22`.
@@ -722,7 +674,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.port_range = ::std::option::Option::Some(value.into());
+        self.input.port_range = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PortRange`.
@@ -730,7 +682,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.port_range = value;
+        self.input.port_range = value;
         self
     }
     /// Wire name `SourceCidrIp`: string. Example: `10.0.0.0/8`.
@@ -740,7 +692,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.source_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourceCidrIp`.
@@ -748,7 +700,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_cidr_ip = value;
+        self.input.source_cidr_ip = value;
         self
     }
     /// Wire name `Ipv6SourceCidrIp`: string. Example: `2001:db8:1234:1a00::***`.
@@ -758,7 +710,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ipv6_source_cidr_ip = ::std::option::Option::Some(value.into());
+        self.input.ipv6_source_cidr_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Ipv6SourceCidrIp`.
@@ -766,7 +718,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ipv6_source_cidr_ip = value;
+        self.input.ipv6_source_cidr_ip = value;
         self
     }
     /// Wire name `SourcePortRange`: string. Example: `22/22`.
@@ -776,7 +728,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_port_range = ::std::option::Option::Some(value.into());
+        self.input.source_port_range = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourcePortRange`.
@@ -784,7 +736,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_port_range = value;
+        self.input.source_port_range = value;
         self
     }
     /// Wire name `DestGroupOwnerAccount`: string. Example: `Test@aliyun.com`.
@@ -794,7 +746,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dest_group_owner_account = ::std::option::Option::Some(value.into());
+        self.input.dest_group_owner_account = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DestGroupOwnerAccount`.
@@ -802,19 +754,19 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dest_group_owner_account = value;
+        self.input.dest_group_owner_account = value;
         self
     }
     /// Wire name `DestGroupOwnerId`: 64-bit integer. Example: `12345678910`.
     ///
     /// **Deprecated** by the service.
     pub fn dest_group_owner_id(mut self, value: i64) -> Self {
-        self.dest_group_owner_id = ::std::option::Option::Some(value);
+        self.input.dest_group_owner_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DestGroupOwnerId`.
     pub fn set_dest_group_owner_id(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.dest_group_owner_id = value;
+        self.input.dest_group_owner_id = value;
         self
     }
     /// Wire name `NicType`: string. Example: `intranet`.
@@ -824,7 +776,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.nic_type = ::std::option::Option::Some(value.into());
+        self.input.nic_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NicType`.
@@ -832,7 +784,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.nic_type = value;
+        self.input.nic_type = value;
         self
     }
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -842,7 +794,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -850,68 +802,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    SecurityGroupId_,
-> RevokeSecurityGroupEgressBuilder<RegionId_, SecurityGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        RevokeSecurityGroupEgressInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RevokeSecurityGroupEgressInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                client_token: self.client_token,
-                security_group_id: <SecurityGroupId_ as self::required::SecurityGroupId<
-                    ::std::string::String,
-                >>::into_value(self.security_group_id),
-                security_group_rule_id: self.security_group_rule_id,
-                permissions: self.permissions,
-                policy: self.policy,
-                priority: self.priority,
-                ip_protocol: self.ip_protocol,
-                dest_cidr_ip: self.dest_cidr_ip,
-                ipv6_dest_cidr_ip: self.ipv6_dest_cidr_ip,
-                dest_group_id: self.dest_group_id,
-                dest_prefix_list_id: self.dest_prefix_list_id,
-                port_range: self.port_range,
-                source_cidr_ip: self.source_cidr_ip,
-                ipv6_source_cidr_ip: self.ipv6_source_cidr_ip,
-                source_port_range: self.source_port_range,
-                dest_group_owner_account: self.dest_group_owner_account,
-                dest_group_owner_id: self.dest_group_owner_id,
-                nic_type: self.nic_type,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RevokeSecurityGroupEgressInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SecurityGroupId_: self::required::SecurityGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -921,45 +826,30 @@ impl<
         ::alibabacloud_runtime::SdkError<RevokeSecurityGroupEgressError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        SecurityGroupId_: self::required::SecurityGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        SecurityGroupId_: self::required::SecurityGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RevokeSecurityGroupEgressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RevokeSecurityGroupEgressBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RevokeSecurityGroupEgress` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SecurityGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SecurityGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RevokeSecurityGroupEgress` needs its required parameter `SecurityGroupId`",
         label = "`SecurityGroupId` is not set",
         note = "set it with `.security_group_id(…)` before this call"
     )]
-    pub trait SecurityGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SecurityGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SecurityGroupId {}
+    impl SecurityGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RevokeSecurityGroupEgress`. No description of our own yet: see the official API reference.

@@ -378,34 +378,10 @@ pub struct RunCommandBuilder<
     Type_ = ::alibabacloud_runtime::Missing,
     CommandContent_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    r#type: Type_,
-    command_content: CommandContent_,
-    working_dir: ::std::option::Option<::std::string::String>,
-    timeout: ::std::option::Option<i64>,
-    enable_parameter: ::std::option::Option<bool>,
-    repeat_mode: ::std::option::Option<::std::string::String>,
-    timed: ::std::option::Option<bool>,
-    frequency: ::std::option::Option<::std::string::String>,
-    parameters: ::std::option::Option<::serde_json::Value>,
-    keep_command: ::std::option::Option<bool>,
-    content_encoding: ::std::option::Option<::std::string::String>,
-    username: ::std::option::Option<::std::string::String>,
-    windows_password_name: ::std::option::Option<::std::string::String>,
-    instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    container_id: ::std::option::Option<::std::string::String>,
-    container_name: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    oss_output_delivery: ::std::option::Option<::std::string::String>,
-    resource_tag: ::std::option::Option<::std::vec::Vec<ResourceTagItem>>,
-    termination_mode: ::std::option::Option<::std::string::String>,
-    launcher: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RunCommandInput,
+    state: ::std::marker::PhantomData<(RegionId_, Type_, CommandContent_)>,
 }
 impl RunCommandBuilder<
     ::alibabacloud_runtime::Missing,
@@ -414,34 +390,37 @@ impl RunCommandBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         RunCommandBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            r#type: ::alibabacloud_runtime::Missing,
-            command_content: ::alibabacloud_runtime::Missing,
-            working_dir: ::std::option::Option::None,
-            timeout: ::std::option::Option::None,
-            enable_parameter: ::std::option::Option::None,
-            repeat_mode: ::std::option::Option::None,
-            timed: ::std::option::Option::None,
-            frequency: ::std::option::Option::None,
-            parameters: ::std::option::Option::None,
-            keep_command: ::std::option::Option::None,
-            content_encoding: ::std::option::Option::None,
-            username: ::std::option::Option::None,
-            windows_password_name: ::std::option::Option::None,
-            instance_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            container_id: ::std::option::Option::None,
-            container_name: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            oss_output_delivery: ::std::option::Option::None,
-            resource_tag: ::std::option::Option::None,
-            termination_mode: ::std::option::Option::None,
-            launcher: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RunCommandInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                r#type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                command_content: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                working_dir: ::std::option::Option::None,
+                timeout: ::std::option::Option::None,
+                enable_parameter: ::std::option::Option::None,
+                repeat_mode: ::std::option::Option::None,
+                timed: ::std::option::Option::None,
+                frequency: ::std::option::Option::None,
+                parameters: ::std::option::Option::None,
+                keep_command: ::std::option::Option::None,
+                content_encoding: ::std::option::Option::None,
+                username: ::std::option::Option::None,
+                windows_password_name: ::std::option::Option::None,
+                instance_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                container_id: ::std::option::Option::None,
+                container_name: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                oss_output_delivery: ::std::option::Option::None,
+                resource_tag: ::std::option::Option::None,
+                termination_mode: ::std::option::Option::None,
+                launcher: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -452,38 +431,15 @@ impl<
 > RunCommandBuilder<RegionId_, Type_, CommandContent_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RunCommandBuilder<::std::string::String, Type_, CommandContent_> {
+    ) -> RunCommandBuilder<::alibabacloud_runtime::Set, Type_, CommandContent_> {
+        self.input.region_id = value.into();
         RunCommandBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            name: self.name,
-            description: self.description,
-            r#type: self.r#type,
-            command_content: self.command_content,
-            working_dir: self.working_dir,
-            timeout: self.timeout,
-            enable_parameter: self.enable_parameter,
-            repeat_mode: self.repeat_mode,
-            timed: self.timed,
-            frequency: self.frequency,
-            parameters: self.parameters,
-            keep_command: self.keep_command,
-            content_encoding: self.content_encoding,
-            username: self.username,
-            windows_password_name: self.windows_password_name,
-            instance_id: self.instance_id,
-            tag: self.tag,
-            container_id: self.container_id,
-            container_name: self.container_name,
-            client_token: self.client_token,
-            oss_output_delivery: self.oss_output_delivery,
-            resource_tag: self.resource_tag,
-            termination_mode: self.termination_mode,
-            launcher: self.launcher,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -491,7 +447,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -499,7 +455,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Name`: string. Example: `testName`.
@@ -507,7 +463,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -515,7 +471,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `Description`: string. Example: `testDescription`.
@@ -523,7 +479,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -531,79 +487,33 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Type`: string, required. Example: `RunShellScript`.
     pub fn r#type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RunCommandBuilder<RegionId_, ::std::string::String, CommandContent_> {
+    ) -> RunCommandBuilder<RegionId_, ::alibabacloud_runtime::Set, CommandContent_> {
+        self.input.r#type = value.into();
         RunCommandBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            name: self.name,
-            description: self.description,
-            r#type: value.into(),
-            command_content: self.command_content,
-            working_dir: self.working_dir,
-            timeout: self.timeout,
-            enable_parameter: self.enable_parameter,
-            repeat_mode: self.repeat_mode,
-            timed: self.timed,
-            frequency: self.frequency,
-            parameters: self.parameters,
-            keep_command: self.keep_command,
-            content_encoding: self.content_encoding,
-            username: self.username,
-            windows_password_name: self.windows_password_name,
-            instance_id: self.instance_id,
-            tag: self.tag,
-            container_id: self.container_id,
-            container_name: self.container_name,
-            client_token: self.client_token,
-            oss_output_delivery: self.oss_output_delivery,
-            resource_tag: self.resource_tag,
-            termination_mode: self.termination_mode,
-            launcher: self.launcher,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CommandContent`: string, required. Example: `ZWNobyAxMjM=`.
     pub fn command_content(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RunCommandBuilder<RegionId_, Type_, ::std::string::String> {
+    ) -> RunCommandBuilder<RegionId_, Type_, ::alibabacloud_runtime::Set> {
+        self.input.command_content = value.into();
         RunCommandBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            name: self.name,
-            description: self.description,
-            r#type: self.r#type,
-            command_content: value.into(),
-            working_dir: self.working_dir,
-            timeout: self.timeout,
-            enable_parameter: self.enable_parameter,
-            repeat_mode: self.repeat_mode,
-            timed: self.timed,
-            frequency: self.frequency,
-            parameters: self.parameters,
-            keep_command: self.keep_command,
-            content_encoding: self.content_encoding,
-            username: self.username,
-            windows_password_name: self.windows_password_name,
-            instance_id: self.instance_id,
-            tag: self.tag,
-            container_id: self.container_id,
-            container_name: self.container_name,
-            client_token: self.client_token,
-            oss_output_delivery: self.oss_output_delivery,
-            resource_tag: self.resource_tag,
-            termination_mode: self.termination_mode,
-            launcher: self.launcher,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `WorkingDir`: string. Example: `/home/user`.
@@ -611,7 +521,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.working_dir = ::std::option::Option::Some(value.into());
+        self.input.working_dir = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `WorkingDir`.
@@ -619,27 +529,27 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.working_dir = value;
+        self.input.working_dir = value;
         self
     }
     /// Wire name `Timeout`: 64-bit integer. Example: `3600`.
     pub fn timeout(mut self, value: i64) -> Self {
-        self.timeout = ::std::option::Option::Some(value);
+        self.input.timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Timeout`.
     pub fn set_timeout(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.timeout = value;
+        self.input.timeout = value;
         self
     }
     /// Wire name `EnableParameter`: boolean. The service's default: `false`. Example: `false`.
     pub fn enable_parameter(mut self, value: bool) -> Self {
-        self.enable_parameter = ::std::option::Option::Some(value);
+        self.input.enable_parameter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableParameter`.
     pub fn set_enable_parameter(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.enable_parameter = value;
+        self.input.enable_parameter = value;
         self
     }
     /// Wire name `RepeatMode`: string. Example: `Once`.
@@ -647,7 +557,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.repeat_mode = ::std::option::Option::Some(value.into());
+        self.input.repeat_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RepeatMode`.
@@ -655,17 +565,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.repeat_mode = value;
+        self.input.repeat_mode = value;
         self
     }
     /// Wire name `Timed`: boolean. Example: `true`.
     pub fn timed(mut self, value: bool) -> Self {
-        self.timed = ::std::option::Option::Some(value);
+        self.input.timed = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Timed`.
     pub fn set_timed(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.timed = value;
+        self.input.timed = value;
         self
     }
     /// Wire name `Frequency`: string. Example: `0 */20 * * * ?`.
@@ -673,7 +583,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.frequency = ::std::option::Option::Some(value.into());
+        self.input.frequency = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Frequency`.
@@ -681,12 +591,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.frequency = value;
+        self.input.frequency = value;
         self
     }
     /// Wire name `Parameters`: any JSON value, sent as one JSON string. Example: `{"name":"Jack", "accessKey":"LTAI*************"}`.
     pub fn parameters(mut self, value: ::serde_json::Value) -> Self {
-        self.parameters = ::std::option::Option::Some(value);
+        self.input.parameters = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Parameters`.
@@ -694,17 +604,17 @@ impl<
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
     ) -> Self {
-        self.parameters = value;
+        self.input.parameters = value;
         self
     }
     /// Wire name `KeepCommand`: boolean. The service's default: `false`. Example: `false`.
     pub fn keep_command(mut self, value: bool) -> Self {
-        self.keep_command = ::std::option::Option::Some(value);
+        self.input.keep_command = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `KeepCommand`.
     pub fn set_keep_command(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.keep_command = value;
+        self.input.keep_command = value;
         self
     }
     /// Wire name `ContentEncoding`: string. Example: `Base64`.
@@ -712,7 +622,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.content_encoding = ::std::option::Option::Some(value.into());
+        self.input.content_encoding = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ContentEncoding`.
@@ -720,7 +630,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.content_encoding = value;
+        self.input.content_encoding = value;
         self
     }
     /// Wire name `Username`: string. Example: `test`.
@@ -728,7 +638,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.username = ::std::option::Option::Some(value.into());
+        self.input.username = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Username`.
@@ -736,7 +646,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.username = value;
+        self.input.username = value;
         self
     }
     /// Wire name `WindowsPasswordName`: string. Example: `axtSecretPassword`.
@@ -744,7 +654,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.windows_password_name = ::std::option::Option::Some(value.into());
+        self.input.windows_password_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `WindowsPasswordName`.
@@ -752,12 +662,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.windows_password_name = value;
+        self.input.windows_password_name = value;
         self
     }
     /// Wire name `InstanceId`: list of string. Example: `i-bp185dy2o3o6neg****`.
     pub fn instance_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.instance_id = ::std::option::Option::Some(value);
+        self.input.instance_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
@@ -765,12 +675,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -778,7 +688,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ContainerId`: string. Example: `ab141ddfbacfe02d9dbc25966ed971536124527097398d419a6746873fea****`.
@@ -786,7 +696,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.container_id = ::std::option::Option::Some(value.into());
+        self.input.container_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ContainerId`.
@@ -794,7 +704,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.container_id = value;
+        self.input.container_id = value;
         self
     }
     /// Wire name `ContainerName`: string. Example: `test-container`.
@@ -802,7 +712,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.container_name = ::std::option::Option::Some(value.into());
+        self.input.container_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ContainerName`.
@@ -810,7 +720,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.container_name = value;
+        self.input.container_name = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -818,7 +728,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -826,7 +736,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `OssOutputDelivery`: string.
@@ -834,7 +744,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.oss_output_delivery = ::std::option::Option::Some(value.into());
+        self.input.oss_output_delivery = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OssOutputDelivery`.
@@ -842,12 +752,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.oss_output_delivery = value;
+        self.input.oss_output_delivery = value;
         self
     }
     /// Wire name `ResourceTag`: list of [`ResourceTagItem`].
     pub fn resource_tag(mut self, value: ::std::vec::Vec<ResourceTagItem>) -> Self {
-        self.resource_tag = ::std::option::Option::Some(value);
+        self.input.resource_tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ResourceTag`.
@@ -855,7 +765,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<ResourceTagItem>>,
     ) -> Self {
-        self.resource_tag = value;
+        self.input.resource_tag = value;
         self
     }
     /// Wire name `TerminationMode`: string. Example: `ProcessTree`.
@@ -863,7 +773,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.termination_mode = ::std::option::Option::Some(value.into());
+        self.input.termination_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `TerminationMode`.
@@ -871,7 +781,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.termination_mode = value;
+        self.input.termination_mode = value;
         self
     }
     /// Wire name `Launcher`: string. Example: `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
@@ -879,7 +789,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launcher = ::std::option::Option::Some(value.into());
+        self.input.launcher = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Launcher`.
@@ -887,75 +797,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launcher = value;
+        self.input.launcher = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    Type_,
-    CommandContent_,
-> RunCommandBuilder<RegionId_, Type_, CommandContent_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RunCommandInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Type_: self::required::Type<::std::string::String>,
-        CommandContent_: self::required::CommandContent<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RunCommandInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_group_id: self.resource_group_id,
-                name: self.name,
-                description: self.description,
-                r#type: <Type_ as self::required::Type<
-                    ::std::string::String,
-                >>::into_value(self.r#type),
-                command_content: <CommandContent_ as self::required::CommandContent<
-                    ::std::string::String,
-                >>::into_value(self.command_content),
-                working_dir: self.working_dir,
-                timeout: self.timeout,
-                enable_parameter: self.enable_parameter,
-                repeat_mode: self.repeat_mode,
-                timed: self.timed,
-                frequency: self.frequency,
-                parameters: self.parameters,
-                keep_command: self.keep_command,
-                content_encoding: self.content_encoding,
-                username: self.username,
-                windows_password_name: self.windows_password_name,
-                instance_id: self.instance_id,
-                tag: self.tag,
-                container_id: self.container_id,
-                container_name: self.container_name,
-                client_token: self.client_token,
-                oss_output_delivery: self.oss_output_delivery,
-                resource_tag: self.resource_tag,
-                termination_mode: self.termination_mode,
-                launcher: self.launcher,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RunCommandInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Type_: self::required::Type<::std::string::String>,
-        CommandContent_: self::required::CommandContent<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        Type_: self::required::Type,
+        CommandContent_: self::required::CommandContent,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -965,61 +822,39 @@ impl<
         ::alibabacloud_runtime::SdkError<RunCommandError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Type_: self::required::Type<::std::string::String>,
-        CommandContent_: self::required::CommandContent<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        Type_: self::required::Type,
+        CommandContent_: self::required::CommandContent,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RunCommandBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RunCommandBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RunCommand` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Type` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Type` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RunCommand` needs its required parameter `Type`",
         label = "`Type` is not set",
         note = "set it with `.r#type(…)` before this call"
     )]
-    pub trait Type<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CommandContent` once it is set, so `send` and `build` can require it.
+    pub trait Type {}
+    impl Type for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CommandContent` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RunCommand` needs its required parameter `CommandContent`",
         label = "`CommandContent` is not set",
         note = "set it with `.command_content(…)` before this call"
     )]
-    pub trait CommandContent<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Type<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CommandContent<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait CommandContent {}
+    impl CommandContent for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RunCommand`. No description of our own yet: see the official API reference.

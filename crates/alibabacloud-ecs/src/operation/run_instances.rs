@@ -2237,407 +2237,122 @@ pub enum RunInstancesError {
     ZoneNotOnSale = "Zone.NotOnSale", ZoneNotOpen = "Zone.NotOpen", }
 );
 /// Builds and sends a `RunInstances` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RunInstancesBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    image_id: ::std::option::Option<::std::string::String>,
-    image_family: ::std::option::Option<::std::string::String>,
-    instance_type: ::std::option::Option<::std::string::String>,
-    security_group_id: ::std::option::Option<::std::string::String>,
-    v_switch_id: ::std::option::Option<::std::string::String>,
-    instance_name: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    internet_max_bandwidth_in: ::std::option::Option<i32>,
-    internet_max_bandwidth_out: ::std::option::Option<i32>,
-    host_name: ::std::option::Option<::std::string::String>,
-    unique_suffix: ::std::option::Option<bool>,
-    password: ::std::option::Option<::std::string::String>,
-    password_inherit: ::std::option::Option<bool>,
-    zone_id: ::std::option::Option<::std::string::String>,
-    internet_charge_type: ::std::option::Option<::std::string::String>,
-    system_disk_size: ::std::option::Option<::std::string::String>,
-    system_disk_category: ::std::option::Option<::std::string::String>,
-    system_disk_disk_name: ::std::option::Option<::std::string::String>,
-    system_disk_description: ::std::option::Option<::std::string::String>,
-    system_disk_performance_level: ::std::option::Option<::std::string::String>,
-    system_disk_auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
-    io_optimized: ::std::option::Option<::std::string::String>,
-    user_data: ::std::option::Option<::std::string::String>,
-    key_pair_name: ::std::option::Option<::std::string::String>,
-    ram_role_name: ::std::option::Option<::std::string::String>,
-    amount: ::std::option::Option<i32>,
-    min_amount: ::std::option::Option<i32>,
-    auto_release_time: ::std::option::Option<::std::string::String>,
-    spot_strategy: ::std::option::Option<::std::string::String>,
-    spot_duration: ::std::option::Option<i32>,
-    spot_price_limit: ::std::option::Option<f32>,
-    spot_interruption_behavior: ::std::option::Option<::std::string::String>,
-    security_enhancement_strategy: ::std::option::Option<::std::string::String>,
-    client_token: ::std::option::Option<::std::string::String>,
-    hpc_cluster_id: ::std::option::Option<::std::string::String>,
-    dry_run: ::std::option::Option<bool>,
-    dedicated_host_id: ::std::option::Option<::std::string::String>,
-    launch_template_id: ::std::option::Option<::std::string::String>,
-    launch_template_name: ::std::option::Option<::std::string::String>,
-    launch_template_version: ::std::option::Option<i64>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    period: ::std::option::Option<i32>,
-    period_unit: ::std::option::Option<::std::string::String>,
-    auto_renew: ::std::option::Option<bool>,
-    auto_renew_period: ::std::option::Option<i32>,
-    instance_charge_type: ::std::option::Option<::std::string::String>,
-    deployment_set_id: ::std::option::Option<::std::string::String>,
-    deployment_set_group_no: ::std::option::Option<i32>,
-    private_ip_address: ::std::option::Option<::std::string::String>,
-    credit_specification: ::std::option::Option<::std::string::String>,
-    ipv6_address_count: ::std::option::Option<i32>,
-    network_interface_queue_number: ::std::option::Option<i32>,
-    deletion_protection: ::std::option::Option<bool>,
-    hibernation_options_configured: ::std::option::Option<bool>,
-    affinity: ::std::option::Option<::std::string::String>,
-    tenancy: ::std::option::Option<::std::string::String>,
-    storage_set_id: ::std::option::Option<::std::string::String>,
-    storage_set_partition_number: ::std::option::Option<i32>,
-    cpu_options_core: ::std::option::Option<i32>,
-    cpu_options_threads_per_core: ::std::option::Option<i32>,
-    cpu_options_numa: ::std::option::Option<::std::string::String>,
-    cpu_options_topology_type: ::std::option::Option<::std::string::String>,
-    security_options_trusted_system_mode: ::std::option::Option<::std::string::String>,
-    security_options_confidential_computing_mode: ::std::option::Option<
-        ::std::string::String,
-    >,
-    http_endpoint: ::std::option::Option<::std::string::String>,
-    http_tokens: ::std::option::Option<::std::string::String>,
-    http_put_response_hop_limit: ::std::option::Option<i32>,
-    private_pool_options_match_criteria: ::std::option::Option<::std::string::String>,
-    private_pool_options_id: ::std::option::Option<::std::string::String>,
-    isp: ::std::option::Option<::std::string::String>,
-    scheduler_options_dedicated_host_cluster_id: ::std::option::Option<
-        ::std::string::String,
-    >,
-    security_group_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    host_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    data_disk: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
-    arn: ::std::option::Option<::std::vec::Vec<ArnItem>>,
-    network_interface: ::std::option::Option<::std::vec::Vec<NetworkInterfaceItem>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    ipv6_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    system_disk: ::std::option::Option<SystemDisk>,
-    image_options: ::std::option::Option<ImageOptions>,
-    network_options: ::std::option::Option<NetworkOptions>,
-    auto_pay: ::std::option::Option<bool>,
-    private_dns_name_options: ::std::option::Option<PrivateDnsNameOptions>,
-    clock_options: ::std::option::Option<ClockOptions>,
-}
-impl<RegionId_: ::std::fmt::Debug> ::std::fmt::Debug for RunInstancesBuilder<RegionId_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RunInstancesBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("region_id", &self.region_id)
-            .field("image_id", &self.image_id)
-            .field("image_family", &self.image_family)
-            .field("instance_type", &self.instance_type)
-            .field("security_group_id", &self.security_group_id)
-            .field("v_switch_id", &self.v_switch_id)
-            .field("instance_name", &self.instance_name)
-            .field("description", &self.description)
-            .field("internet_max_bandwidth_in", &self.internet_max_bandwidth_in)
-            .field("internet_max_bandwidth_out", &self.internet_max_bandwidth_out)
-            .field("host_name", &self.host_name)
-            .field("unique_suffix", &self.unique_suffix)
-            .field("password", &::std::format_args!("** redacted **"))
-            .field("password_inherit", &self.password_inherit)
-            .field("zone_id", &self.zone_id)
-            .field("internet_charge_type", &self.internet_charge_type)
-            .field("system_disk_size", &self.system_disk_size)
-            .field("system_disk_category", &self.system_disk_category)
-            .field("system_disk_disk_name", &self.system_disk_disk_name)
-            .field("system_disk_description", &self.system_disk_description)
-            .field("system_disk_performance_level", &self.system_disk_performance_level)
-            .field(
-                "system_disk_auto_snapshot_policy_id",
-                &self.system_disk_auto_snapshot_policy_id,
-            )
-            .field("io_optimized", &self.io_optimized)
-            .field("user_data", &self.user_data)
-            .field("key_pair_name", &self.key_pair_name)
-            .field("ram_role_name", &self.ram_role_name)
-            .field("amount", &self.amount)
-            .field("min_amount", &self.min_amount)
-            .field("auto_release_time", &self.auto_release_time)
-            .field("spot_strategy", &self.spot_strategy)
-            .field("spot_duration", &self.spot_duration)
-            .field("spot_price_limit", &self.spot_price_limit)
-            .field("spot_interruption_behavior", &self.spot_interruption_behavior)
-            .field("security_enhancement_strategy", &self.security_enhancement_strategy)
-            .field("client_token", &self.client_token)
-            .field("hpc_cluster_id", &self.hpc_cluster_id)
-            .field("dry_run", &self.dry_run)
-            .field("dedicated_host_id", &self.dedicated_host_id)
-            .field("launch_template_id", &self.launch_template_id)
-            .field("launch_template_name", &self.launch_template_name)
-            .field("launch_template_version", &self.launch_template_version)
-            .field("resource_group_id", &self.resource_group_id)
-            .field("period", &self.period)
-            .field("period_unit", &self.period_unit)
-            .field("auto_renew", &self.auto_renew)
-            .field("auto_renew_period", &self.auto_renew_period)
-            .field("instance_charge_type", &self.instance_charge_type)
-            .field("deployment_set_id", &self.deployment_set_id)
-            .field("deployment_set_group_no", &self.deployment_set_group_no)
-            .field("private_ip_address", &self.private_ip_address)
-            .field("credit_specification", &self.credit_specification)
-            .field("ipv6_address_count", &self.ipv6_address_count)
-            .field(
-                "network_interface_queue_number",
-                &self.network_interface_queue_number,
-            )
-            .field("deletion_protection", &self.deletion_protection)
-            .field(
-                "hibernation_options_configured",
-                &self.hibernation_options_configured,
-            )
-            .field("affinity", &self.affinity)
-            .field("tenancy", &self.tenancy)
-            .field("storage_set_id", &self.storage_set_id)
-            .field("storage_set_partition_number", &self.storage_set_partition_number)
-            .field("cpu_options_core", &self.cpu_options_core)
-            .field("cpu_options_threads_per_core", &self.cpu_options_threads_per_core)
-            .field("cpu_options_numa", &self.cpu_options_numa)
-            .field("cpu_options_topology_type", &self.cpu_options_topology_type)
-            .field(
-                "security_options_trusted_system_mode",
-                &self.security_options_trusted_system_mode,
-            )
-            .field(
-                "security_options_confidential_computing_mode",
-                &self.security_options_confidential_computing_mode,
-            )
-            .field("http_endpoint", &self.http_endpoint)
-            .field("http_tokens", &self.http_tokens)
-            .field("http_put_response_hop_limit", &self.http_put_response_hop_limit)
-            .field(
-                "private_pool_options_match_criteria",
-                &self.private_pool_options_match_criteria,
-            )
-            .field("private_pool_options_id", &self.private_pool_options_id)
-            .field("isp", &self.isp)
-            .field(
-                "scheduler_options_dedicated_host_cluster_id",
-                &self.scheduler_options_dedicated_host_cluster_id,
-            )
-            .field("security_group_ids", &self.security_group_ids)
-            .field("host_names", &self.host_names)
-            .field("data_disk", &self.data_disk)
-            .field("arn", &self.arn)
-            .field("network_interface", &self.network_interface)
-            .field("tag", &self.tag)
-            .field("ipv6_address", &self.ipv6_address)
-            .field("system_disk", &self.system_disk)
-            .field("image_options", &self.image_options)
-            .field("network_options", &self.network_options)
-            .field("auto_pay", &self.auto_pay)
-            .field("private_dns_name_options", &self.private_dns_name_options)
-            .field("clock_options", &self.clock_options)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RunInstancesInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl RunInstancesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         RunInstancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            image_id: ::std::option::Option::None,
-            image_family: ::std::option::Option::None,
-            instance_type: ::std::option::Option::None,
-            security_group_id: ::std::option::Option::None,
-            v_switch_id: ::std::option::Option::None,
-            instance_name: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            internet_max_bandwidth_in: ::std::option::Option::None,
-            internet_max_bandwidth_out: ::std::option::Option::None,
-            host_name: ::std::option::Option::None,
-            unique_suffix: ::std::option::Option::None,
-            password: ::std::option::Option::None,
-            password_inherit: ::std::option::Option::None,
-            zone_id: ::std::option::Option::None,
-            internet_charge_type: ::std::option::Option::None,
-            system_disk_size: ::std::option::Option::None,
-            system_disk_category: ::std::option::Option::None,
-            system_disk_disk_name: ::std::option::Option::None,
-            system_disk_description: ::std::option::Option::None,
-            system_disk_performance_level: ::std::option::Option::None,
-            system_disk_auto_snapshot_policy_id: ::std::option::Option::None,
-            io_optimized: ::std::option::Option::None,
-            user_data: ::std::option::Option::None,
-            key_pair_name: ::std::option::Option::None,
-            ram_role_name: ::std::option::Option::None,
-            amount: ::std::option::Option::None,
-            min_amount: ::std::option::Option::None,
-            auto_release_time: ::std::option::Option::None,
-            spot_strategy: ::std::option::Option::None,
-            spot_duration: ::std::option::Option::None,
-            spot_price_limit: ::std::option::Option::None,
-            spot_interruption_behavior: ::std::option::Option::None,
-            security_enhancement_strategy: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            hpc_cluster_id: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
-            dedicated_host_id: ::std::option::Option::None,
-            launch_template_id: ::std::option::Option::None,
-            launch_template_name: ::std::option::Option::None,
-            launch_template_version: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            period: ::std::option::Option::None,
-            period_unit: ::std::option::Option::None,
-            auto_renew: ::std::option::Option::None,
-            auto_renew_period: ::std::option::Option::None,
-            instance_charge_type: ::std::option::Option::None,
-            deployment_set_id: ::std::option::Option::None,
-            deployment_set_group_no: ::std::option::Option::None,
-            private_ip_address: ::std::option::Option::None,
-            credit_specification: ::std::option::Option::None,
-            ipv6_address_count: ::std::option::Option::None,
-            network_interface_queue_number: ::std::option::Option::None,
-            deletion_protection: ::std::option::Option::None,
-            hibernation_options_configured: ::std::option::Option::None,
-            affinity: ::std::option::Option::None,
-            tenancy: ::std::option::Option::None,
-            storage_set_id: ::std::option::Option::None,
-            storage_set_partition_number: ::std::option::Option::None,
-            cpu_options_core: ::std::option::Option::None,
-            cpu_options_threads_per_core: ::std::option::Option::None,
-            cpu_options_numa: ::std::option::Option::None,
-            cpu_options_topology_type: ::std::option::Option::None,
-            security_options_trusted_system_mode: ::std::option::Option::None,
-            security_options_confidential_computing_mode: ::std::option::Option::None,
-            http_endpoint: ::std::option::Option::None,
-            http_tokens: ::std::option::Option::None,
-            http_put_response_hop_limit: ::std::option::Option::None,
-            private_pool_options_match_criteria: ::std::option::Option::None,
-            private_pool_options_id: ::std::option::Option::None,
-            isp: ::std::option::Option::None,
-            scheduler_options_dedicated_host_cluster_id: ::std::option::Option::None,
-            security_group_ids: ::std::option::Option::None,
-            host_names: ::std::option::Option::None,
-            data_disk: ::std::option::Option::None,
-            arn: ::std::option::Option::None,
-            network_interface: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            ipv6_address: ::std::option::Option::None,
-            system_disk: ::std::option::Option::None,
-            image_options: ::std::option::Option::None,
-            network_options: ::std::option::Option::None,
-            auto_pay: ::std::option::Option::None,
-            private_dns_name_options: ::std::option::Option::None,
-            clock_options: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RunInstancesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                image_id: ::std::option::Option::None,
+                image_family: ::std::option::Option::None,
+                instance_type: ::std::option::Option::None,
+                security_group_id: ::std::option::Option::None,
+                v_switch_id: ::std::option::Option::None,
+                instance_name: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                internet_max_bandwidth_in: ::std::option::Option::None,
+                internet_max_bandwidth_out: ::std::option::Option::None,
+                host_name: ::std::option::Option::None,
+                unique_suffix: ::std::option::Option::None,
+                password: ::std::option::Option::None,
+                password_inherit: ::std::option::Option::None,
+                zone_id: ::std::option::Option::None,
+                internet_charge_type: ::std::option::Option::None,
+                system_disk_size: ::std::option::Option::None,
+                system_disk_category: ::std::option::Option::None,
+                system_disk_disk_name: ::std::option::Option::None,
+                system_disk_description: ::std::option::Option::None,
+                system_disk_performance_level: ::std::option::Option::None,
+                system_disk_auto_snapshot_policy_id: ::std::option::Option::None,
+                io_optimized: ::std::option::Option::None,
+                user_data: ::std::option::Option::None,
+                key_pair_name: ::std::option::Option::None,
+                ram_role_name: ::std::option::Option::None,
+                amount: ::std::option::Option::None,
+                min_amount: ::std::option::Option::None,
+                auto_release_time: ::std::option::Option::None,
+                spot_strategy: ::std::option::Option::None,
+                spot_duration: ::std::option::Option::None,
+                spot_price_limit: ::std::option::Option::None,
+                spot_interruption_behavior: ::std::option::Option::None,
+                security_enhancement_strategy: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                hpc_cluster_id: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+                dedicated_host_id: ::std::option::Option::None,
+                launch_template_id: ::std::option::Option::None,
+                launch_template_name: ::std::option::Option::None,
+                launch_template_version: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                period: ::std::option::Option::None,
+                period_unit: ::std::option::Option::None,
+                auto_renew: ::std::option::Option::None,
+                auto_renew_period: ::std::option::Option::None,
+                instance_charge_type: ::std::option::Option::None,
+                deployment_set_id: ::std::option::Option::None,
+                deployment_set_group_no: ::std::option::Option::None,
+                private_ip_address: ::std::option::Option::None,
+                credit_specification: ::std::option::Option::None,
+                ipv6_address_count: ::std::option::Option::None,
+                network_interface_queue_number: ::std::option::Option::None,
+                deletion_protection: ::std::option::Option::None,
+                hibernation_options_configured: ::std::option::Option::None,
+                affinity: ::std::option::Option::None,
+                tenancy: ::std::option::Option::None,
+                storage_set_id: ::std::option::Option::None,
+                storage_set_partition_number: ::std::option::Option::None,
+                cpu_options_core: ::std::option::Option::None,
+                cpu_options_threads_per_core: ::std::option::Option::None,
+                cpu_options_numa: ::std::option::Option::None,
+                cpu_options_topology_type: ::std::option::Option::None,
+                security_options_trusted_system_mode: ::std::option::Option::None,
+                security_options_confidential_computing_mode: ::std::option::Option::None,
+                http_endpoint: ::std::option::Option::None,
+                http_tokens: ::std::option::Option::None,
+                http_put_response_hop_limit: ::std::option::Option::None,
+                private_pool_options_match_criteria: ::std::option::Option::None,
+                private_pool_options_id: ::std::option::Option::None,
+                isp: ::std::option::Option::None,
+                scheduler_options_dedicated_host_cluster_id: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                host_names: ::std::option::Option::None,
+                data_disk: ::std::option::Option::None,
+                arn: ::std::option::Option::None,
+                network_interface: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                ipv6_address: ::std::option::Option::None,
+                system_disk: ::std::option::Option::None,
+                image_options: ::std::option::Option::None,
+                network_options: ::std::option::Option::None,
+                auto_pay: ::std::option::Option::None,
+                private_dns_name_options: ::std::option::Option::None,
+                clock_options: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> RunInstancesBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RunInstancesBuilder<::std::string::String> {
+    ) -> RunInstancesBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         RunInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            image_id: self.image_id,
-            image_family: self.image_family,
-            instance_type: self.instance_type,
-            security_group_id: self.security_group_id,
-            v_switch_id: self.v_switch_id,
-            instance_name: self.instance_name,
-            description: self.description,
-            internet_max_bandwidth_in: self.internet_max_bandwidth_in,
-            internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-            host_name: self.host_name,
-            unique_suffix: self.unique_suffix,
-            password: self.password,
-            password_inherit: self.password_inherit,
-            zone_id: self.zone_id,
-            internet_charge_type: self.internet_charge_type,
-            system_disk_size: self.system_disk_size,
-            system_disk_category: self.system_disk_category,
-            system_disk_disk_name: self.system_disk_disk_name,
-            system_disk_description: self.system_disk_description,
-            system_disk_performance_level: self.system_disk_performance_level,
-            system_disk_auto_snapshot_policy_id: self
-                .system_disk_auto_snapshot_policy_id,
-            io_optimized: self.io_optimized,
-            user_data: self.user_data,
-            key_pair_name: self.key_pair_name,
-            ram_role_name: self.ram_role_name,
-            amount: self.amount,
-            min_amount: self.min_amount,
-            auto_release_time: self.auto_release_time,
-            spot_strategy: self.spot_strategy,
-            spot_duration: self.spot_duration,
-            spot_price_limit: self.spot_price_limit,
-            spot_interruption_behavior: self.spot_interruption_behavior,
-            security_enhancement_strategy: self.security_enhancement_strategy,
-            client_token: self.client_token,
-            hpc_cluster_id: self.hpc_cluster_id,
-            dry_run: self.dry_run,
-            dedicated_host_id: self.dedicated_host_id,
-            launch_template_id: self.launch_template_id,
-            launch_template_name: self.launch_template_name,
-            launch_template_version: self.launch_template_version,
-            resource_group_id: self.resource_group_id,
-            period: self.period,
-            period_unit: self.period_unit,
-            auto_renew: self.auto_renew,
-            auto_renew_period: self.auto_renew_period,
-            instance_charge_type: self.instance_charge_type,
-            deployment_set_id: self.deployment_set_id,
-            deployment_set_group_no: self.deployment_set_group_no,
-            private_ip_address: self.private_ip_address,
-            credit_specification: self.credit_specification,
-            ipv6_address_count: self.ipv6_address_count,
-            network_interface_queue_number: self.network_interface_queue_number,
-            deletion_protection: self.deletion_protection,
-            hibernation_options_configured: self.hibernation_options_configured,
-            affinity: self.affinity,
-            tenancy: self.tenancy,
-            storage_set_id: self.storage_set_id,
-            storage_set_partition_number: self.storage_set_partition_number,
-            cpu_options_core: self.cpu_options_core,
-            cpu_options_threads_per_core: self.cpu_options_threads_per_core,
-            cpu_options_numa: self.cpu_options_numa,
-            cpu_options_topology_type: self.cpu_options_topology_type,
-            security_options_trusted_system_mode: self
-                .security_options_trusted_system_mode,
-            security_options_confidential_computing_mode: self
-                .security_options_confidential_computing_mode,
-            http_endpoint: self.http_endpoint,
-            http_tokens: self.http_tokens,
-            http_put_response_hop_limit: self.http_put_response_hop_limit,
-            private_pool_options_match_criteria: self
-                .private_pool_options_match_criteria,
-            private_pool_options_id: self.private_pool_options_id,
-            isp: self.isp,
-            scheduler_options_dedicated_host_cluster_id: self
-                .scheduler_options_dedicated_host_cluster_id,
-            security_group_ids: self.security_group_ids,
-            host_names: self.host_names,
-            data_disk: self.data_disk,
-            arn: self.arn,
-            network_interface: self.network_interface,
-            tag: self.tag,
-            ipv6_address: self.ipv6_address,
-            system_disk: self.system_disk,
-            image_options: self.image_options,
-            network_options: self.network_options,
-            auto_pay: self.auto_pay,
-            private_dns_name_options: self.private_dns_name_options,
-            clock_options: self.clock_options,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImageId`: string. Example: `aliyun_2_1903_x64_20G_alibase_20200324.vhd`.
@@ -2645,7 +2360,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_id = ::std::option::Option::Some(value.into());
+        self.input.image_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageId`.
@@ -2653,7 +2368,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_id = value;
+        self.input.image_id = value;
         self
     }
     /// Wire name `ImageFamily`: string. Example: `hangzhou-daily-update`.
@@ -2661,7 +2376,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.image_family = ::std::option::Option::Some(value.into());
+        self.input.image_family = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ImageFamily`.
@@ -2669,7 +2384,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.image_family = value;
+        self.input.image_family = value;
         self
     }
     /// Wire name `InstanceType`: string. Example: `ecs.g6.large`.
@@ -2677,7 +2392,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_type = ::std::option::Option::Some(value.into());
+        self.input.instance_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceType`.
@@ -2685,7 +2400,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_type = value;
+        self.input.instance_type = value;
         self
     }
     /// Wire name `SecurityGroupId`: string. Example: `sg-bp15ed6xe1yxeycg7****`.
@@ -2693,7 +2408,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_group_id = ::std::option::Option::Some(value.into());
+        self.input.security_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecurityGroupId`.
@@ -2701,7 +2416,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_group_id = value;
+        self.input.security_group_id = value;
         self
     }
     /// Wire name `VSwitchId`: string. Example: `vsw-bp1s5fnvk4gn2tws0****`.
@@ -2709,7 +2424,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = ::std::option::Option::Some(value.into());
+        self.input.v_switch_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VSwitchId`.
@@ -2717,7 +2432,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = value;
+        self.input.v_switch_id = value;
         self
     }
     /// Wire name `InstanceName`: string. Example: `k8s-node-[1,4]-alibabacloud`.
@@ -2725,7 +2440,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_name = ::std::option::Option::Some(value.into());
+        self.input.instance_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceName`.
@@ -2733,7 +2448,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_name = value;
+        self.input.instance_name = value;
         self
     }
     /// Wire name `Description`: string. Example: `Instance_Description`.
@@ -2741,7 +2456,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -2749,12 +2464,12 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `InternetMaxBandwidthIn`: 32-bit integer. Example: `10`.
     pub fn internet_max_bandwidth_in(mut self, value: i32) -> Self {
-        self.internet_max_bandwidth_in = ::std::option::Option::Some(value);
+        self.input.internet_max_bandwidth_in = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InternetMaxBandwidthIn`.
@@ -2762,12 +2477,12 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.internet_max_bandwidth_in = value;
+        self.input.internet_max_bandwidth_in = value;
         self
     }
     /// Wire name `InternetMaxBandwidthOut`: 32-bit integer. Example: `10`.
     pub fn internet_max_bandwidth_out(mut self, value: i32) -> Self {
-        self.internet_max_bandwidth_out = ::std::option::Option::Some(value);
+        self.input.internet_max_bandwidth_out = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InternetMaxBandwidthOut`.
@@ -2775,7 +2490,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.internet_max_bandwidth_out = value;
+        self.input.internet_max_bandwidth_out = value;
         self
     }
     /// Wire name `HostName`: string. Example: `k8s-node-[1,4]-ecshost`.
@@ -2783,7 +2498,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.host_name = ::std::option::Option::Some(value.into());
+        self.input.host_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HostName`.
@@ -2791,17 +2506,17 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.host_name = value;
+        self.input.host_name = value;
         self
     }
     /// Wire name `UniqueSuffix`: boolean. Example: `true`.
     pub fn unique_suffix(mut self, value: bool) -> Self {
-        self.unique_suffix = ::std::option::Option::Some(value);
+        self.input.unique_suffix = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `UniqueSuffix`.
     pub fn set_unique_suffix(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.unique_suffix = value;
+        self.input.unique_suffix = value;
         self
     }
     /// Wire name `Password`: string, secret (redacted in `Debug`).
@@ -2809,7 +2524,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.password = ::std::option::Option::Some(value.into());
+        self.input.password = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Password`.
@@ -2817,17 +2532,17 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.password = value;
+        self.input.password = value;
         self
     }
     /// Wire name `PasswordInherit`: boolean. Example: `false`.
     pub fn password_inherit(mut self, value: bool) -> Self {
-        self.password_inherit = ::std::option::Option::Some(value);
+        self.input.password_inherit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PasswordInherit`.
     pub fn set_password_inherit(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.password_inherit = value;
+        self.input.password_inherit = value;
         self
     }
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
@@ -2835,7 +2550,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.zone_id = ::std::option::Option::Some(value.into());
+        self.input.zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ZoneId`.
@@ -2843,7 +2558,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.zone_id = value;
+        self.input.zone_id = value;
         self
     }
     /// Wire name `InternetChargeType`: string. Example: `PayByTraffic`.
@@ -2851,7 +2566,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = ::std::option::Option::Some(value.into());
+        self.input.internet_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InternetChargeType`.
@@ -2859,7 +2574,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = value;
+        self.input.internet_charge_type = value;
         self
     }
     /// Wire name `SystemDisk.Size`: string. Example: `40`.
@@ -2867,7 +2582,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_size = ::std::option::Option::Some(value.into());
+        self.input.system_disk_size = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.Size`.
@@ -2875,7 +2590,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_size = value;
+        self.input.system_disk_size = value;
         self
     }
     /// Wire name `SystemDisk.Category`: string. Example: `cloud_ssd`.
@@ -2883,7 +2598,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = ::std::option::Option::Some(value.into());
+        self.input.system_disk_category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.Category`.
@@ -2891,7 +2606,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_category = value;
+        self.input.system_disk_category = value;
         self
     }
     /// Wire name `SystemDisk.DiskName`: string. Example: `cloud_ssdSystem`.
@@ -2899,7 +2614,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_disk_name = ::std::option::Option::Some(value.into());
+        self.input.system_disk_disk_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.DiskName`.
@@ -2907,7 +2622,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_disk_name = value;
+        self.input.system_disk_disk_name = value;
         self
     }
     /// Wire name `SystemDisk.Description`: string. Example: `SystemDisk_Description`.
@@ -2915,7 +2630,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_description = ::std::option::Option::Some(value.into());
+        self.input.system_disk_description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SystemDisk.Description`.
@@ -2923,7 +2638,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_description = value;
+        self.input.system_disk_description = value;
         self
     }
     /// Wire name `SystemDisk.PerformanceLevel`: string. Example: `PL0`.
@@ -2931,7 +2646,9 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_performance_level = ::std::option::Option::Some(value.into());
+        self.input.system_disk_performance_level = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `SystemDisk.PerformanceLevel`.
@@ -2939,7 +2656,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_performance_level = value;
+        self.input.system_disk_performance_level = value;
         self
     }
     /// Wire name `SystemDisk.AutoSnapshotPolicyId`: string. Example: `sp-bp67acfmxazb4p****`.
@@ -2947,7 +2664,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.system_disk_auto_snapshot_policy_id = ::std::option::Option::Some(
+        self.input.system_disk_auto_snapshot_policy_id = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -2957,7 +2674,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.system_disk_auto_snapshot_policy_id = value;
+        self.input.system_disk_auto_snapshot_policy_id = value;
         self
     }
     /// Wire name `IoOptimized`: string. Example: `optimized`.
@@ -2965,7 +2682,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.io_optimized = ::std::option::Option::Some(value.into());
+        self.input.io_optimized = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IoOptimized`.
@@ -2973,7 +2690,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.io_optimized = value;
+        self.input.io_optimized = value;
         self
     }
     /// Wire name `UserData`: string. Example: `ZWNobyBoZWxsbyBlY3Mh`.
@@ -2981,7 +2698,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_data = ::std::option::Option::Some(value.into());
+        self.input.user_data = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserData`.
@@ -2989,7 +2706,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_data = value;
+        self.input.user_data = value;
         self
     }
     /// Wire name `KeyPairName`: string. Example: `KeyPair_Name`.
@@ -2997,7 +2714,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = ::std::option::Option::Some(value.into());
+        self.input.key_pair_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyPairName`.
@@ -3005,7 +2722,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_pair_name = value;
+        self.input.key_pair_name = value;
         self
     }
     /// Wire name `RamRoleName`: string. Example: `RAM_Name`.
@@ -3013,7 +2730,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ram_role_name = ::std::option::Option::Some(value.into());
+        self.input.ram_role_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RamRoleName`.
@@ -3021,27 +2738,27 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ram_role_name = value;
+        self.input.ram_role_name = value;
         self
     }
     /// Wire name `Amount`: 32-bit integer. The service's default: `1`. Example: `3`.
     pub fn amount(mut self, value: i32) -> Self {
-        self.amount = ::std::option::Option::Some(value);
+        self.input.amount = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Amount`.
     pub fn set_amount(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.amount = value;
+        self.input.amount = value;
         self
     }
     /// Wire name `MinAmount`: 32-bit integer. Example: `2`.
     pub fn min_amount(mut self, value: i32) -> Self {
-        self.min_amount = ::std::option::Option::Some(value);
+        self.input.min_amount = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinAmount`.
     pub fn set_min_amount(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.min_amount = value;
+        self.input.min_amount = value;
         self
     }
     /// Wire name `AutoReleaseTime`: string. Example: `2018-01-01T12:05:00Z`.
@@ -3049,7 +2766,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.auto_release_time = ::std::option::Option::Some(value.into());
+        self.input.auto_release_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AutoReleaseTime`.
@@ -3057,7 +2774,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.auto_release_time = value;
+        self.input.auto_release_time = value;
         self
     }
     /// Wire name `SpotStrategy`: string. Example: `NoSpot`.
@@ -3065,7 +2782,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.spot_strategy = ::std::option::Option::Some(value.into());
+        self.input.spot_strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SpotStrategy`.
@@ -3073,27 +2790,27 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.spot_strategy = value;
+        self.input.spot_strategy = value;
         self
     }
     /// Wire name `SpotDuration`: 32-bit integer. Example: `1`.
     pub fn spot_duration(mut self, value: i32) -> Self {
-        self.spot_duration = ::std::option::Option::Some(value);
+        self.input.spot_duration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SpotDuration`.
     pub fn set_spot_duration(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.spot_duration = value;
+        self.input.spot_duration = value;
         self
     }
     /// Wire name `SpotPriceLimit`: number. Example: `0.97`.
     pub fn spot_price_limit(mut self, value: f32) -> Self {
-        self.spot_price_limit = ::std::option::Option::Some(value);
+        self.input.spot_price_limit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SpotPriceLimit`.
     pub fn set_spot_price_limit(mut self, value: ::std::option::Option<f32>) -> Self {
-        self.spot_price_limit = value;
+        self.input.spot_price_limit = value;
         self
     }
     /// Wire name `SpotInterruptionBehavior`: string. Example: `Terminate`.
@@ -3101,7 +2818,9 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.spot_interruption_behavior = ::std::option::Option::Some(value.into());
+        self.input.spot_interruption_behavior = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `SpotInterruptionBehavior`.
@@ -3109,7 +2828,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.spot_interruption_behavior = value;
+        self.input.spot_interruption_behavior = value;
         self
     }
     /// Wire name `SecurityEnhancementStrategy`: string. Example: `Active`.
@@ -3117,7 +2836,9 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_enhancement_strategy = ::std::option::Option::Some(value.into());
+        self.input.security_enhancement_strategy = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `SecurityEnhancementStrategy`.
@@ -3125,7 +2846,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_enhancement_strategy = value;
+        self.input.security_enhancement_strategy = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -3133,7 +2854,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -3141,7 +2862,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `HpcClusterId`: string. Example: `hpc-bp67acfmxazb4p****`.
@@ -3149,7 +2870,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.hpc_cluster_id = ::std::option::Option::Some(value.into());
+        self.input.hpc_cluster_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HpcClusterId`.
@@ -3157,17 +2878,17 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.hpc_cluster_id = value;
+        self.input.hpc_cluster_id = value;
         self
     }
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `DedicatedHostId`: string. Example: `dh-bp67acfmxazb4p****`.
@@ -3175,7 +2896,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_id = ::std::option::Option::Some(value.into());
+        self.input.dedicated_host_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DedicatedHostId`.
@@ -3183,7 +2904,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dedicated_host_id = value;
+        self.input.dedicated_host_id = value;
         self
     }
     /// Wire name `LaunchTemplateId`: string. Example: `lt-bp1apo0bbbkuy0rj****`.
@@ -3191,7 +2912,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = ::std::option::Option::Some(value.into());
+        self.input.launch_template_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateId`.
@@ -3199,7 +2920,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_template_id = value;
+        self.input.launch_template_id = value;
         self
     }
     /// Wire name `LaunchTemplateName`: string. Example: `LaunchTemplate_Name`.
@@ -3207,7 +2928,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.launch_template_name = ::std::option::Option::Some(value.into());
+        self.input.launch_template_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LaunchTemplateName`.
@@ -3215,12 +2936,12 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.launch_template_name = value;
+        self.input.launch_template_name = value;
         self
     }
     /// Wire name `LaunchTemplateVersion`: 64-bit integer. Example: `3`.
     pub fn launch_template_version(mut self, value: i64) -> Self {
-        self.launch_template_version = ::std::option::Option::Some(value);
+        self.input.launch_template_version = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LaunchTemplateVersion`.
@@ -3228,7 +2949,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.launch_template_version = value;
+        self.input.launch_template_version = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -3236,7 +2957,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -3244,17 +2965,17 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     pub fn period(mut self, value: i32) -> Self {
-        self.period = ::std::option::Option::Some(value);
+        self.input.period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Period`.
     pub fn set_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.period = value;
+        self.input.period = value;
         self
     }
     /// Wire name `PeriodUnit`: string. Example: `Month`.
@@ -3262,7 +2983,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.period_unit = ::std::option::Option::Some(value.into());
+        self.input.period_unit = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PeriodUnit`.
@@ -3270,27 +2991,27 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.period_unit = value;
+        self.input.period_unit = value;
         self
     }
     /// Wire name `AutoRenew`: boolean. Example: `true`.
     pub fn auto_renew(mut self, value: bool) -> Self {
-        self.auto_renew = ::std::option::Option::Some(value);
+        self.input.auto_renew = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenew`.
     pub fn set_auto_renew(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_renew = value;
+        self.input.auto_renew = value;
         self
     }
     /// Wire name `AutoRenewPeriod`: 32-bit integer. Example: `1`.
     pub fn auto_renew_period(mut self, value: i32) -> Self {
-        self.auto_renew_period = ::std::option::Option::Some(value);
+        self.input.auto_renew_period = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoRenewPeriod`.
     pub fn set_auto_renew_period(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.auto_renew_period = value;
+        self.input.auto_renew_period = value;
         self
     }
     /// Wire name `InstanceChargeType`: string. Example: `PrePaid`.
@@ -3298,7 +3019,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.instance_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceChargeType`.
@@ -3306,7 +3027,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = value;
+        self.input.instance_charge_type = value;
         self
     }
     /// Wire name `DeploymentSetId`: string. Example: `ds-bp1brhwhoqinyjd6****`.
@@ -3314,7 +3035,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.deployment_set_id = ::std::option::Option::Some(value.into());
+        self.input.deployment_set_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DeploymentSetId`.
@@ -3322,12 +3043,12 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.deployment_set_id = value;
+        self.input.deployment_set_id = value;
         self
     }
     /// Wire name `DeploymentSetGroupNo`: 32-bit integer. Example: `1`.
     pub fn deployment_set_group_no(mut self, value: i32) -> Self {
-        self.deployment_set_group_no = ::std::option::Option::Some(value);
+        self.input.deployment_set_group_no = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeploymentSetGroupNo`.
@@ -3335,7 +3056,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.deployment_set_group_no = value;
+        self.input.deployment_set_group_no = value;
         self
     }
     /// Wire name `PrivateIpAddress`: string. Example: `10.1.**.**`.
@@ -3343,7 +3064,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_ip_address = ::std::option::Option::Some(value.into());
+        self.input.private_ip_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivateIpAddress`.
@@ -3351,7 +3072,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_ip_address = value;
+        self.input.private_ip_address = value;
         self
     }
     /// Wire name `CreditSpecification`: string. Example: `Standard`.
@@ -3359,7 +3080,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.credit_specification = ::std::option::Option::Some(value.into());
+        self.input.credit_specification = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CreditSpecification`.
@@ -3367,22 +3088,22 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.credit_specification = value;
+        self.input.credit_specification = value;
         self
     }
     /// Wire name `Ipv6AddressCount`: 32-bit integer. Example: `1`.
     pub fn ipv6_address_count(mut self, value: i32) -> Self {
-        self.ipv6_address_count = ::std::option::Option::Some(value);
+        self.input.ipv6_address_count = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6AddressCount`.
     pub fn set_ipv6_address_count(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.ipv6_address_count = value;
+        self.input.ipv6_address_count = value;
         self
     }
     /// Wire name `NetworkInterfaceQueueNumber`: 32-bit integer. Example: `8`.
     pub fn network_interface_queue_number(mut self, value: i32) -> Self {
-        self.network_interface_queue_number = ::std::option::Option::Some(value);
+        self.input.network_interface_queue_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NetworkInterfaceQueueNumber`.
@@ -3390,12 +3111,12 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.network_interface_queue_number = value;
+        self.input.network_interface_queue_number = value;
         self
     }
     /// Wire name `DeletionProtection`: boolean. Example: `false`.
     pub fn deletion_protection(mut self, value: bool) -> Self {
-        self.deletion_protection = ::std::option::Option::Some(value);
+        self.input.deletion_protection = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DeletionProtection`.
@@ -3403,12 +3124,12 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.deletion_protection = value;
+        self.input.deletion_protection = value;
         self
     }
     /// Wire name `HibernationOptions.Configured`: boolean. Example: `false`.
     pub fn hibernation_options_configured(mut self, value: bool) -> Self {
-        self.hibernation_options_configured = ::std::option::Option::Some(value);
+        self.input.hibernation_options_configured = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HibernationOptions.Configured`.
@@ -3416,7 +3137,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.hibernation_options_configured = value;
+        self.input.hibernation_options_configured = value;
         self
     }
     /// Wire name `Affinity`: string. Example: `default`.
@@ -3424,7 +3145,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.affinity = ::std::option::Option::Some(value.into());
+        self.input.affinity = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Affinity`.
@@ -3432,7 +3153,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.affinity = value;
+        self.input.affinity = value;
         self
     }
     /// Wire name `Tenancy`: string. Example: `default`.
@@ -3440,7 +3161,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.tenancy = ::std::option::Option::Some(value.into());
+        self.input.tenancy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Tenancy`.
@@ -3448,7 +3169,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.tenancy = value;
+        self.input.tenancy = value;
         self
     }
     /// Wire name `StorageSetId`: string. Example: `ss-bp67acfmxazb4p****`.
@@ -3456,7 +3177,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.storage_set_id = ::std::option::Option::Some(value.into());
+        self.input.storage_set_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StorageSetId`.
@@ -3464,12 +3185,12 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.storage_set_id = value;
+        self.input.storage_set_id = value;
         self
     }
     /// Wire name `StorageSetPartitionNumber`: 32-bit integer. Example: `2`.
     pub fn storage_set_partition_number(mut self, value: i32) -> Self {
-        self.storage_set_partition_number = ::std::option::Option::Some(value);
+        self.input.storage_set_partition_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `StorageSetPartitionNumber`.
@@ -3477,22 +3198,22 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.storage_set_partition_number = value;
+        self.input.storage_set_partition_number = value;
         self
     }
     /// Wire name `CpuOptions.Core`: 32-bit integer. Example: `2`.
     pub fn cpu_options_core(mut self, value: i32) -> Self {
-        self.cpu_options_core = ::std::option::Option::Some(value);
+        self.input.cpu_options_core = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CpuOptions.Core`.
     pub fn set_cpu_options_core(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.cpu_options_core = value;
+        self.input.cpu_options_core = value;
         self
     }
     /// Wire name `CpuOptions.ThreadsPerCore`: 32-bit integer. Example: `2`.
     pub fn cpu_options_threads_per_core(mut self, value: i32) -> Self {
-        self.cpu_options_threads_per_core = ::std::option::Option::Some(value);
+        self.input.cpu_options_threads_per_core = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CpuOptions.ThreadsPerCore`.
@@ -3500,7 +3221,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.cpu_options_threads_per_core = value;
+        self.input.cpu_options_threads_per_core = value;
         self
     }
     /// Wire name `CpuOptions.Numa`: string. Example: `1`.
@@ -3508,7 +3229,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cpu_options_numa = ::std::option::Option::Some(value.into());
+        self.input.cpu_options_numa = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CpuOptions.Numa`.
@@ -3516,7 +3237,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cpu_options_numa = value;
+        self.input.cpu_options_numa = value;
         self
     }
     /// Wire name `CpuOptions.TopologyType`: string. Example: `DiscreteCoreToHTMapping`.
@@ -3524,7 +3245,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cpu_options_topology_type = ::std::option::Option::Some(value.into());
+        self.input.cpu_options_topology_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CpuOptions.TopologyType`.
@@ -3532,7 +3253,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cpu_options_topology_type = value;
+        self.input.cpu_options_topology_type = value;
         self
     }
     /// Wire name `SecurityOptions.TrustedSystemMode`: string. Example: `vTPM`.
@@ -3540,7 +3261,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_options_trusted_system_mode = ::std::option::Option::Some(
+        self.input.security_options_trusted_system_mode = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -3550,7 +3271,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_options_trusted_system_mode = value;
+        self.input.security_options_trusted_system_mode = value;
         self
     }
     /// Wire name `SecurityOptions.ConfidentialComputingMode`: string. Example: `Enclave`.
@@ -3558,7 +3279,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.security_options_confidential_computing_mode = ::std::option::Option::Some(
+        self.input.security_options_confidential_computing_mode = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -3568,7 +3289,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.security_options_confidential_computing_mode = value;
+        self.input.security_options_confidential_computing_mode = value;
         self
     }
     /// Wire name `HttpEndpoint`: string. Example: `enabled`.
@@ -3576,7 +3297,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.http_endpoint = ::std::option::Option::Some(value.into());
+        self.input.http_endpoint = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HttpEndpoint`.
@@ -3584,7 +3305,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.http_endpoint = value;
+        self.input.http_endpoint = value;
         self
     }
     /// Wire name `HttpTokens`: string. Example: `optional`.
@@ -3592,7 +3313,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.http_tokens = ::std::option::Option::Some(value.into());
+        self.input.http_tokens = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HttpTokens`.
@@ -3600,12 +3321,12 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.http_tokens = value;
+        self.input.http_tokens = value;
         self
     }
     /// Wire name `HttpPutResponseHopLimit`: 32-bit integer. Example: `3`.
     pub fn http_put_response_hop_limit(mut self, value: i32) -> Self {
-        self.http_put_response_hop_limit = ::std::option::Option::Some(value);
+        self.input.http_put_response_hop_limit = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HttpPutResponseHopLimit`.
@@ -3613,7 +3334,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.http_put_response_hop_limit = value;
+        self.input.http_put_response_hop_limit = value;
         self
     }
     /// Wire name `PrivatePoolOptions.MatchCriteria`: string. Example: `Open`.
@@ -3621,7 +3342,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_match_criteria = ::std::option::Option::Some(
+        self.input.private_pool_options_match_criteria = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -3631,7 +3352,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_match_criteria = value;
+        self.input.private_pool_options_match_criteria = value;
         self
     }
     /// Wire name `PrivatePoolOptions.Id`: string. Example: `eap-bp67acfmxazb4****`.
@@ -3639,7 +3360,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_id = ::std::option::Option::Some(value.into());
+        self.input.private_pool_options_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivatePoolOptions.Id`.
@@ -3647,7 +3368,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_pool_options_id = value;
+        self.input.private_pool_options_id = value;
         self
     }
     /// Wire name `Isp`: string. Example: `null`.
@@ -3655,7 +3376,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.isp = ::std::option::Option::Some(value.into());
+        self.input.isp = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Isp`.
@@ -3663,7 +3384,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.isp = value;
+        self.input.isp = value;
         self
     }
     /// Wire name `SchedulerOptions.DedicatedHostClusterId`: string. Example: `dc-bp12wlf6am0vz9v2****`.
@@ -3671,7 +3392,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scheduler_options_dedicated_host_cluster_id = ::std::option::Option::Some(
+        self.input.scheduler_options_dedicated_host_cluster_id = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -3681,7 +3402,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scheduler_options_dedicated_host_cluster_id = value;
+        self.input.scheduler_options_dedicated_host_cluster_id = value;
         self
     }
     /// Wire name `SecurityGroupIds`: list of string. Example: `sg-bp15ed6xe1yxeycg7****`.
@@ -3689,7 +3410,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.security_group_ids = ::std::option::Option::Some(value);
+        self.input.security_group_ids = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SecurityGroupIds`.
@@ -3697,12 +3418,12 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.security_group_ids = value;
+        self.input.security_group_ids = value;
         self
     }
     /// Wire name `HostNames`: list of string. Example: `ecs-host-01`.
     pub fn host_names(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.host_names = ::std::option::Option::Some(value);
+        self.input.host_names = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HostNames`.
@@ -3710,12 +3431,12 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.host_names = value;
+        self.input.host_names = value;
         self
     }
     /// Wire name `DataDisk`: list of [`DataDiskItem`].
     pub fn data_disk(mut self, value: ::std::vec::Vec<DataDiskItem>) -> Self {
-        self.data_disk = ::std::option::Option::Some(value);
+        self.input.data_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDisk`.
@@ -3723,12 +3444,12 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
     ) -> Self {
-        self.data_disk = value;
+        self.input.data_disk = value;
         self
     }
     /// Wire name `Arn`: list of [`ArnItem`].
     pub fn arn(mut self, value: ::std::vec::Vec<ArnItem>) -> Self {
-        self.arn = ::std::option::Option::Some(value);
+        self.input.arn = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Arn`.
@@ -3736,7 +3457,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<ArnItem>>,
     ) -> Self {
-        self.arn = value;
+        self.input.arn = value;
         self
     }
     /// Wire name `NetworkInterface`: list of [`NetworkInterfaceItem`].
@@ -3744,7 +3465,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<NetworkInterfaceItem>,
     ) -> Self {
-        self.network_interface = ::std::option::Option::Some(value);
+        self.input.network_interface = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NetworkInterface`.
@@ -3752,12 +3473,12 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<NetworkInterfaceItem>>,
     ) -> Self {
-        self.network_interface = value;
+        self.input.network_interface = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -3765,7 +3486,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `Ipv6Address`: list of string. Example: `Ipv6Address.1=2001:db8:1234:1a00::***`.
@@ -3773,7 +3494,7 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.ipv6_address = ::std::option::Option::Some(value);
+        self.input.ipv6_address = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6Address`.
@@ -3781,22 +3502,22 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.ipv6_address = value;
+        self.input.ipv6_address = value;
         self
     }
     /// Wire name `SystemDisk`: [`SystemDisk`].
     pub fn system_disk(mut self, value: SystemDisk) -> Self {
-        self.system_disk = ::std::option::Option::Some(value);
+        self.input.system_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SystemDisk`.
     pub fn set_system_disk(mut self, value: ::std::option::Option<SystemDisk>) -> Self {
-        self.system_disk = value;
+        self.input.system_disk = value;
         self
     }
     /// Wire name `ImageOptions`: [`ImageOptions`].
     pub fn image_options(mut self, value: ImageOptions) -> Self {
-        self.image_options = ::std::option::Option::Some(value);
+        self.input.image_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ImageOptions`.
@@ -3804,12 +3525,12 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<ImageOptions>,
     ) -> Self {
-        self.image_options = value;
+        self.input.image_options = value;
         self
     }
     /// Wire name `NetworkOptions`: [`NetworkOptions`].
     pub fn network_options(mut self, value: NetworkOptions) -> Self {
-        self.network_options = ::std::option::Option::Some(value);
+        self.input.network_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NetworkOptions`.
@@ -3817,22 +3538,22 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<NetworkOptions>,
     ) -> Self {
-        self.network_options = value;
+        self.input.network_options = value;
         self
     }
     /// Wire name `AutoPay`: boolean. Example: `true`.
     pub fn auto_pay(mut self, value: bool) -> Self {
-        self.auto_pay = ::std::option::Option::Some(value);
+        self.input.auto_pay = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoPay`.
     pub fn set_auto_pay(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_pay = value;
+        self.input.auto_pay = value;
         self
     }
     /// Wire name `PrivateDnsNameOptions`: [`PrivateDnsNameOptions`].
     pub fn private_dns_name_options(mut self, value: PrivateDnsNameOptions) -> Self {
-        self.private_dns_name_options = ::std::option::Option::Some(value);
+        self.input.private_dns_name_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PrivateDnsNameOptions`.
@@ -3840,12 +3561,12 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<PrivateDnsNameOptions>,
     ) -> Self {
-        self.private_dns_name_options = value;
+        self.input.private_dns_name_options = value;
         self
     }
     /// Wire name `ClockOptions`: [`ClockOptions`].
     pub fn clock_options(mut self, value: ClockOptions) -> Self {
-        self.clock_options = ::std::option::Option::Some(value);
+        self.input.clock_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ClockOptions`.
@@ -3853,127 +3574,20 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<ClockOptions>,
     ) -> Self {
-        self.clock_options = value;
+        self.input.clock_options = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> RunInstancesBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RunInstancesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RunInstancesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                image_id: self.image_id,
-                image_family: self.image_family,
-                instance_type: self.instance_type,
-                security_group_id: self.security_group_id,
-                v_switch_id: self.v_switch_id,
-                instance_name: self.instance_name,
-                description: self.description,
-                internet_max_bandwidth_in: self.internet_max_bandwidth_in,
-                internet_max_bandwidth_out: self.internet_max_bandwidth_out,
-                host_name: self.host_name,
-                unique_suffix: self.unique_suffix,
-                password: self.password,
-                password_inherit: self.password_inherit,
-                zone_id: self.zone_id,
-                internet_charge_type: self.internet_charge_type,
-                system_disk_size: self.system_disk_size,
-                system_disk_category: self.system_disk_category,
-                system_disk_disk_name: self.system_disk_disk_name,
-                system_disk_description: self.system_disk_description,
-                system_disk_performance_level: self.system_disk_performance_level,
-                system_disk_auto_snapshot_policy_id: self
-                    .system_disk_auto_snapshot_policy_id,
-                io_optimized: self.io_optimized,
-                user_data: self.user_data,
-                key_pair_name: self.key_pair_name,
-                ram_role_name: self.ram_role_name,
-                amount: self.amount,
-                min_amount: self.min_amount,
-                auto_release_time: self.auto_release_time,
-                spot_strategy: self.spot_strategy,
-                spot_duration: self.spot_duration,
-                spot_price_limit: self.spot_price_limit,
-                spot_interruption_behavior: self.spot_interruption_behavior,
-                security_enhancement_strategy: self.security_enhancement_strategy,
-                client_token: self.client_token,
-                hpc_cluster_id: self.hpc_cluster_id,
-                dry_run: self.dry_run,
-                dedicated_host_id: self.dedicated_host_id,
-                launch_template_id: self.launch_template_id,
-                launch_template_name: self.launch_template_name,
-                launch_template_version: self.launch_template_version,
-                resource_group_id: self.resource_group_id,
-                period: self.period,
-                period_unit: self.period_unit,
-                auto_renew: self.auto_renew,
-                auto_renew_period: self.auto_renew_period,
-                instance_charge_type: self.instance_charge_type,
-                deployment_set_id: self.deployment_set_id,
-                deployment_set_group_no: self.deployment_set_group_no,
-                private_ip_address: self.private_ip_address,
-                credit_specification: self.credit_specification,
-                ipv6_address_count: self.ipv6_address_count,
-                network_interface_queue_number: self.network_interface_queue_number,
-                deletion_protection: self.deletion_protection,
-                hibernation_options_configured: self.hibernation_options_configured,
-                affinity: self.affinity,
-                tenancy: self.tenancy,
-                storage_set_id: self.storage_set_id,
-                storage_set_partition_number: self.storage_set_partition_number,
-                cpu_options_core: self.cpu_options_core,
-                cpu_options_threads_per_core: self.cpu_options_threads_per_core,
-                cpu_options_numa: self.cpu_options_numa,
-                cpu_options_topology_type: self.cpu_options_topology_type,
-                security_options_trusted_system_mode: self
-                    .security_options_trusted_system_mode,
-                security_options_confidential_computing_mode: self
-                    .security_options_confidential_computing_mode,
-                http_endpoint: self.http_endpoint,
-                http_tokens: self.http_tokens,
-                http_put_response_hop_limit: self.http_put_response_hop_limit,
-                private_pool_options_match_criteria: self
-                    .private_pool_options_match_criteria,
-                private_pool_options_id: self.private_pool_options_id,
-                isp: self.isp,
-                scheduler_options_dedicated_host_cluster_id: self
-                    .scheduler_options_dedicated_host_cluster_id,
-                security_group_ids: self.security_group_ids,
-                host_names: self.host_names,
-                data_disk: self.data_disk,
-                arn: self.arn,
-                network_interface: self.network_interface,
-                tag: self.tag,
-                ipv6_address: self.ipv6_address,
-                system_disk: self.system_disk,
-                image_options: self.image_options,
-                network_options: self.network_options,
-                auto_pay: self.auto_pay,
-                private_dns_name_options: self.private_dns_name_options,
-                clock_options: self.clock_options,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RunInstancesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -3983,29 +3597,21 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<RunInstancesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RunInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RunInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RunInstances` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RunInstances`. No description of our own yet: see the official API reference.

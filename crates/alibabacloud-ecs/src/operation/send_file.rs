@@ -187,22 +187,12 @@ pub struct SendFileBuilder<
     Content_ = ::alibabacloud_runtime::Missing,
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    name: Name_,
-    description: ::std::option::Option<::std::string::String>,
-    timeout: ::std::option::Option<i64>,
-    target_dir: TargetDir_,
-    content_type: ::std::option::Option<::std::string::String>,
-    content: Content_,
-    file_owner: ::std::option::Option<::std::string::String>,
-    file_group: ::std::option::Option<::std::string::String>,
-    file_mode: ::std::option::Option<::std::string::String>,
-    overwrite: ::std::option::Option<bool>,
-    instance_id: InstanceId_,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SendFileInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, Name_, TargetDir_, Content_, InstanceId_),
+    >,
 }
 impl SendFileBuilder<
     ::alibabacloud_runtime::Missing,
@@ -213,22 +203,25 @@ impl SendFileBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SendFileBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            name: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            timeout: ::std::option::Option::None,
-            target_dir: ::alibabacloud_runtime::Missing,
-            content_type: ::std::option::Option::None,
-            content: ::alibabacloud_runtime::Missing,
-            file_owner: ::std::option::Option::None,
-            file_group: ::std::option::Option::None,
-            file_mode: ::std::option::Option::None,
-            overwrite: ::std::option::Option::None,
-            instance_id: ::alibabacloud_runtime::Missing,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SendFileInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                timeout: ::std::option::Option::None,
+                target_dir: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                content_type: ::std::option::Option::None,
+                content: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                file_owner: ::std::option::Option::None,
+                file_group: ::std::option::Option::None,
+                file_mode: ::std::option::Option::None,
+                overwrite: ::std::option::Option::None,
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -241,32 +234,21 @@ impl<
 > SendFileBuilder<RegionId_, Name_, TargetDir_, Content_, InstanceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SendFileBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Name_,
         TargetDir_,
         Content_,
         InstanceId_,
     > {
+        self.input.region_id = value.into();
         SendFileBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            name: self.name,
-            description: self.description,
-            timeout: self.timeout,
-            target_dir: self.target_dir,
-            content_type: self.content_type,
-            content: self.content,
-            file_owner: self.file_owner,
-            file_group: self.file_group,
-            file_mode: self.file_mode,
-            overwrite: self.overwrite,
-            instance_id: self.instance_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -274,7 +256,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -282,37 +264,26 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Name`: string, required. Example: `file.txt`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SendFileBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         TargetDir_,
         Content_,
         InstanceId_,
     > {
+        self.input.name = value.into();
         SendFileBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            name: value.into(),
-            description: self.description,
-            timeout: self.timeout,
-            target_dir: self.target_dir,
-            content_type: self.content_type,
-            content: self.content,
-            file_owner: self.file_owner,
-            file_group: self.file_group,
-            file_mode: self.file_mode,
-            overwrite: self.overwrite,
-            instance_id: self.instance_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `This is a test file.`.
@@ -320,7 +291,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -328,47 +299,36 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Timeout`: 64-bit integer. Example: `60`.
     pub fn timeout(mut self, value: i64) -> Self {
-        self.timeout = ::std::option::Option::Some(value);
+        self.input.timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Timeout`.
     pub fn set_timeout(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.timeout = value;
+        self.input.timeout = value;
         self
     }
     /// Wire name `TargetDir`: string, required. Example: `/home`.
     pub fn target_dir(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SendFileBuilder<
         RegionId_,
         Name_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Content_,
         InstanceId_,
     > {
+        self.input.target_dir = value.into();
         SendFileBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            name: self.name,
-            description: self.description,
-            timeout: self.timeout,
-            target_dir: value.into(),
-            content_type: self.content_type,
-            content: self.content,
-            file_owner: self.file_owner,
-            file_group: self.file_group,
-            file_mode: self.file_mode,
-            overwrite: self.overwrite,
-            instance_id: self.instance_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ContentType`: string. Example: `PlainText`.
@@ -376,7 +336,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.content_type = ::std::option::Option::Some(value.into());
+        self.input.content_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ContentType`.
@@ -384,37 +344,26 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.content_type = value;
+        self.input.content_type = value;
         self
     }
     /// Wire name `Content`: string, required. Example: `#!/bin/bash  echo "Current User is :"  echo $(ps | grep "$$" | awk '{print $2}')  --------  oss://bucketName/objectName`.
     pub fn content(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SendFileBuilder<
         RegionId_,
         Name_,
         TargetDir_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         InstanceId_,
     > {
+        self.input.content = value.into();
         SendFileBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            name: self.name,
-            description: self.description,
-            timeout: self.timeout,
-            target_dir: self.target_dir,
-            content_type: self.content_type,
-            content: value.into(),
-            file_owner: self.file_owner,
-            file_group: self.file_group,
-            file_mode: self.file_mode,
-            overwrite: self.overwrite,
-            instance_id: self.instance_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `FileOwner`: string. Example: `test`.
@@ -422,7 +371,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.file_owner = ::std::option::Option::Some(value.into());
+        self.input.file_owner = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `FileOwner`.
@@ -430,7 +379,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.file_owner = value;
+        self.input.file_owner = value;
         self
     }
     /// Wire name `FileGroup`: string. Example: `test`.
@@ -438,7 +387,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.file_group = ::std::option::Option::Some(value.into());
+        self.input.file_group = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `FileGroup`.
@@ -446,7 +395,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.file_group = value;
+        self.input.file_group = value;
         self
     }
     /// Wire name `FileMode`: string. Example: `0644`.
@@ -454,7 +403,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.file_mode = ::std::option::Option::Some(value.into());
+        self.input.file_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `FileMode`.
@@ -462,52 +411,41 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.file_mode = value;
+        self.input.file_mode = value;
         self
     }
     /// Wire name `Overwrite`: boolean. Example: `true`.
     pub fn overwrite(mut self, value: bool) -> Self {
-        self.overwrite = ::std::option::Option::Some(value);
+        self.input.overwrite = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Overwrite`.
     pub fn set_overwrite(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.overwrite = value;
+        self.input.overwrite = value;
         self
     }
     /// Wire name `InstanceId`: list of string, required. Example: `i-bp185dy2o3o6n****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> SendFileBuilder<
         RegionId_,
         Name_,
         TargetDir_,
         Content_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.instance_id = value;
         SendFileBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_group_id: self.resource_group_id,
-            name: self.name,
-            description: self.description,
-            timeout: self.timeout,
-            target_dir: self.target_dir,
-            content_type: self.content_type,
-            content: self.content,
-            file_owner: self.file_owner,
-            file_group: self.file_group,
-            file_mode: self.file_mode,
-            overwrite: self.overwrite,
-            instance_id: value,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -515,73 +453,24 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    Name_,
-    TargetDir_,
-    Content_,
-    InstanceId_,
-> SendFileBuilder<RegionId_, Name_, TargetDir_, Content_, InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SendFileInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-        TargetDir_: self::required::TargetDir<::std::string::String>,
-        Content_: self::required::Content<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            SendFileInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_group_id: self.resource_group_id,
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                description: self.description,
-                timeout: self.timeout,
-                target_dir: <TargetDir_ as self::required::TargetDir<
-                    ::std::string::String,
-                >>::into_value(self.target_dir),
-                content_type: self.content_type,
-                content: <Content_ as self::required::Content<
-                    ::std::string::String,
-                >>::into_value(self.content),
-                file_owner: self.file_owner,
-                file_group: self.file_group,
-                file_mode: self.file_mode,
-                overwrite: self.overwrite,
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.instance_id),
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SendFileInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-        TargetDir_: self::required::TargetDir<::std::string::String>,
-        Content_: self::required::Content<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        Name_: self::required::Name,
+        TargetDir_: self::required::TargetDir,
+        Content_: self::required::Content,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -591,94 +480,57 @@ impl<
         ::alibabacloud_runtime::SdkError<SendFileError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-        TargetDir_: self::required::TargetDir<::std::string::String>,
-        Content_: self::required::Content<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        Name_: self::required::Name,
+        TargetDir_: self::required::TargetDir,
+        Content_: self::required::Content,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SendFileBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SendFileBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SendFile` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SendFile` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `TargetDir` once it is set, so `send` and `build` can require it.
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `TargetDir` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SendFile` needs its required parameter `TargetDir`",
         label = "`TargetDir` is not set",
         note = "set it with `.target_dir(…)` before this call"
     )]
-    pub trait TargetDir<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Content` once it is set, so `send` and `build` can require it.
+    pub trait TargetDir {}
+    impl TargetDir for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Content` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SendFile` needs its required parameter `Content`",
         label = "`Content` is not set",
         note = "set it with `.content(…)` before this call"
     )]
-    pub trait Content<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait Content {}
+    impl Content for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SendFile` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::TargetDir<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Content<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SendFile`. No description of our own yet: see the official API reference.

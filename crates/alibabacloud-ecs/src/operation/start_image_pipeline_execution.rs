@@ -180,13 +180,10 @@ pub struct StartImagePipelineExecutionBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     ImagePipelineId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    template_tag: ::std::option::Option<::std::vec::Vec<TemplateTagItem>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    image_pipeline_id: ImagePipelineId_,
-    client_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: StartImagePipelineExecutionInput,
+    state: ::std::marker::PhantomData<(RegionId_, ImagePipelineId_)>,
 }
 impl StartImagePipelineExecutionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -194,13 +191,16 @@ impl StartImagePipelineExecutionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         StartImagePipelineExecutionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            template_tag: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            image_pipeline_id: ::alibabacloud_runtime::Missing,
-            client_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: StartImagePipelineExecutionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                template_tag: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                image_pipeline_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                client_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -210,24 +210,25 @@ impl<
 > StartImagePipelineExecutionBuilder<RegionId_, ImagePipelineId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> StartImagePipelineExecutionBuilder<::std::string::String, ImagePipelineId_> {
+    ) -> StartImagePipelineExecutionBuilder<
+        ::alibabacloud_runtime::Set,
+        ImagePipelineId_,
+    > {
+        self.input.region_id = value.into();
         StartImagePipelineExecutionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            template_tag: self.template_tag,
-            tag: self.tag,
-            image_pipeline_id: self.image_pipeline_id,
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TemplateTag`: list of [`TemplateTagItem`].
     ///
     /// **Deprecated** by the service.
     pub fn template_tag(mut self, value: ::std::vec::Vec<TemplateTagItem>) -> Self {
-        self.template_tag = ::std::option::Option::Some(value);
+        self.input.template_tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TemplateTag`.
@@ -235,12 +236,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TemplateTagItem>>,
     ) -> Self {
-        self.template_tag = value;
+        self.input.template_tag = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -248,22 +249,20 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ImagePipelineId`: string, required. Example: `ip-2ze5tsl5bp6nf2b3****`.
     pub fn image_pipeline_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> StartImagePipelineExecutionBuilder<RegionId_, ::std::string::String> {
+    ) -> StartImagePipelineExecutionBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.image_pipeline_id = value.into();
         StartImagePipelineExecutionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            template_tag: self.template_tag,
-            tag: self.tag,
-            image_pipeline_id: value.into(),
-            client_token: self.client_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -271,7 +270,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -279,53 +278,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ImagePipelineId_,
-> StartImagePipelineExecutionBuilder<RegionId_, ImagePipelineId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        StartImagePipelineExecutionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImagePipelineId_: self::required::ImagePipelineId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            StartImagePipelineExecutionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                template_tag: self.template_tag,
-                tag: self.tag,
-                image_pipeline_id: <ImagePipelineId_ as self::required::ImagePipelineId<
-                    ::std::string::String,
-                >>::into_value(self.image_pipeline_id),
-                client_token: self.client_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> StartImagePipelineExecutionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImagePipelineId_: self::required::ImagePipelineId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImagePipelineId_: self::required::ImagePipelineId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -335,45 +302,30 @@ impl<
         ::alibabacloud_runtime::SdkError<StartImagePipelineExecutionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ImagePipelineId_: self::required::ImagePipelineId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ImagePipelineId_: self::required::ImagePipelineId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`StartImagePipelineExecutionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`StartImagePipelineExecutionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`StartImagePipelineExecution` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ImagePipelineId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ImagePipelineId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`StartImagePipelineExecution` needs its required parameter `ImagePipelineId`",
         label = "`ImagePipelineId` is not set",
         note = "set it with `.image_pipeline_id(…)` before this call"
     )]
-    pub trait ImagePipelineId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ImagePipelineId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ImagePipelineId {}
+    impl ImagePipelineId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `StartImagePipelineExecution`. No description of our own yet: see the official API reference.

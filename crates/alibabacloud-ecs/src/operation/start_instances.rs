@@ -177,12 +177,10 @@ pub struct StartInstancesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    dry_run: ::std::option::Option<bool>,
-    region_id: RegionId_,
-    batch_optimization: ::std::option::Option<::std::string::String>,
-    instance_id: InstanceId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: StartInstancesInput,
+    state: ::std::marker::PhantomData<(RegionId_, InstanceId_)>,
 }
 impl StartInstancesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -190,38 +188,40 @@ impl StartInstancesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         StartInstancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            dry_run: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            batch_optimization: ::std::option::Option::None,
-            instance_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: StartInstancesInput {
+                dry_run: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                batch_optimization: ::std::option::Option::None,
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, InstanceId_> StartInstancesBuilder<RegionId_, InstanceId_> {
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> StartInstancesBuilder<::std::string::String, InstanceId_> {
+    ) -> StartInstancesBuilder<::alibabacloud_runtime::Set, InstanceId_> {
+        self.input.region_id = value.into();
         StartInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            dry_run: self.dry_run,
-            region_id: value.into(),
-            batch_optimization: self.batch_optimization,
-            instance_id: self.instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `BatchOptimization`: string. Example: `AllTogether`.
@@ -229,7 +229,7 @@ impl<RegionId_, InstanceId_> StartInstancesBuilder<RegionId_, InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.batch_optimization = ::std::option::Option::Some(value.into());
+        self.input.batch_optimization = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `BatchOptimization`.
@@ -237,59 +237,34 @@ impl<RegionId_, InstanceId_> StartInstancesBuilder<RegionId_, InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.batch_optimization = value;
+        self.input.batch_optimization = value;
         self
     }
     /// Wire name `InstanceId`: list of string, required. Example: `i-bp67acfmxazb4p****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> StartInstancesBuilder<RegionId_, ::std::vec::Vec<::std::string::String>> {
+    ) -> StartInstancesBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.instance_id = value;
         StartInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            dry_run: self.dry_run,
-            region_id: self.region_id,
-            batch_optimization: self.batch_optimization,
-            instance_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, InstanceId_> StartInstancesBuilder<RegionId_, InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, StartInstancesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            StartInstancesInput {
-                dry_run: self.dry_run,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                batch_optimization: self.batch_optimization,
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.instance_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> StartInstancesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -299,46 +274,30 @@ impl<RegionId_, InstanceId_> StartInstancesBuilder<RegionId_, InstanceId_> {
         ::alibabacloud_runtime::SdkError<StartInstancesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`StartInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`StartInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`StartInstances` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`StartInstances` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `StartInstances`. No description of our own yet: see the official API reference.

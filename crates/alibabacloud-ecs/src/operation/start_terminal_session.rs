@@ -208,17 +208,10 @@ pub struct StartTerminalSessionBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    instance_id: InstanceId_,
-    port_number: ::std::option::Option<i32>,
-    command_line: ::std::option::Option<::std::string::String>,
-    target_server: ::std::option::Option<::std::string::String>,
-    username: ::std::option::Option<::std::string::String>,
-    connection_type: ::std::option::Option<::std::string::String>,
-    password_name: ::std::option::Option<::std::string::String>,
-    encryption_options: ::std::option::Option<EncryptionOptions>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: StartTerminalSessionInput,
+    state: ::std::marker::PhantomData<(RegionId_, InstanceId_)>,
 }
 impl StartTerminalSessionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -226,67 +219,58 @@ impl StartTerminalSessionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         StartTerminalSessionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::alibabacloud_runtime::Missing,
-            port_number: ::std::option::Option::None,
-            command_line: ::std::option::Option::None,
-            target_server: ::std::option::Option::None,
-            username: ::std::option::Option::None,
-            connection_type: ::std::option::Option::None,
-            password_name: ::std::option::Option::None,
-            encryption_options: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: StartTerminalSessionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                port_number: ::std::option::Option::None,
+                command_line: ::std::option::Option::None,
+                target_server: ::std::option::Option::None,
+                username: ::std::option::Option::None,
+                connection_type: ::std::option::Option::None,
+                password_name: ::std::option::Option::None,
+                encryption_options: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> StartTerminalSessionBuilder<::std::string::String, InstanceId_> {
+    ) -> StartTerminalSessionBuilder<::alibabacloud_runtime::Set, InstanceId_> {
+        self.input.region_id = value.into();
         StartTerminalSessionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            instance_id: self.instance_id,
-            port_number: self.port_number,
-            command_line: self.command_line,
-            target_server: self.target_server,
-            username: self.username,
-            connection_type: self.connection_type,
-            password_name: self.password_name,
-            encryption_options: self.encryption_options,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: list of string, required.
     pub fn instance_id(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> StartTerminalSessionBuilder<RegionId_, ::std::vec::Vec<::std::string::String>> {
+    ) -> StartTerminalSessionBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.instance_id = value;
         StartTerminalSessionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            instance_id: value,
-            port_number: self.port_number,
-            command_line: self.command_line,
-            target_server: self.target_server,
-            username: self.username,
-            connection_type: self.connection_type,
-            password_name: self.password_name,
-            encryption_options: self.encryption_options,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PortNumber`: 32-bit integer. Example: `22`.
     pub fn port_number(mut self, value: i32) -> Self {
-        self.port_number = ::std::option::Option::Some(value);
+        self.input.port_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PortNumber`.
     pub fn set_port_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.port_number = value;
+        self.input.port_number = value;
         self
     }
     /// Wire name `CommandLine`: string. Example: `ssh root@192.168.0.246`.
@@ -294,7 +278,7 @@ impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.command_line = ::std::option::Option::Some(value.into());
+        self.input.command_line = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CommandLine`.
@@ -302,7 +286,7 @@ impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.command_line = value;
+        self.input.command_line = value;
         self
     }
     /// Wire name `TargetServer`: string. Example: `192.168.0.246`.
@@ -310,7 +294,7 @@ impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.target_server = ::std::option::Option::Some(value.into());
+        self.input.target_server = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `TargetServer`.
@@ -318,7 +302,7 @@ impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.target_server = value;
+        self.input.target_server = value;
         self
     }
     /// Wire name `Username`: string. Example: `testUser`.
@@ -326,7 +310,7 @@ impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.username = ::std::option::Option::Some(value.into());
+        self.input.username = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Username`.
@@ -334,7 +318,7 @@ impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.username = value;
+        self.input.username = value;
         self
     }
     /// Wire name `ConnectionType`: string. Example: `Intranet`.
@@ -342,7 +326,7 @@ impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.connection_type = ::std::option::Option::Some(value.into());
+        self.input.connection_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ConnectionType`.
@@ -350,7 +334,7 @@ impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.connection_type = value;
+        self.input.connection_type = value;
         self
     }
     /// Wire name `PasswordName`: string.
@@ -358,7 +342,7 @@ impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_>
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.password_name = ::std::option::Option::Some(value.into());
+        self.input.password_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PasswordName`.
@@ -366,12 +350,12 @@ impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_>
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.password_name = value;
+        self.input.password_name = value;
         self
     }
     /// Wire name `EncryptionOptions`: [`EncryptionOptions`], sent as one JSON string.
     pub fn encryption_options(mut self, value: EncryptionOptions) -> Self {
-        self.encryption_options = ::std::option::Option::Some(value);
+        self.input.encryption_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EncryptionOptions`.
@@ -379,50 +363,21 @@ impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_>
         mut self,
         value: ::std::option::Option<EncryptionOptions>,
     ) -> Self {
-        self.encryption_options = value;
+        self.input.encryption_options = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, StartTerminalSessionInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            StartTerminalSessionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.instance_id),
-                port_number: self.port_number,
-                command_line: self.command_line,
-                target_server: self.target_server,
-                username: self.username,
-                connection_type: self.connection_type,
-                password_name: self.password_name,
-                encryption_options: self.encryption_options,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> StartTerminalSessionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -432,46 +387,30 @@ impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_>
         ::alibabacloud_runtime::SdkError<StartTerminalSessionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`StartTerminalSessionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`StartTerminalSessionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`StartTerminalSession` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`StartTerminalSession` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `StartTerminalSession`. No description of our own yet: see the official API reference.

@@ -180,14 +180,10 @@ pub struct StopInstancesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InstanceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    dry_run: ::std::option::Option<bool>,
-    region_id: RegionId_,
-    force_stop: ::std::option::Option<bool>,
-    stopped_mode: ::std::option::Option<::std::string::String>,
-    batch_optimization: ::std::option::Option<::std::string::String>,
-    instance_id: InstanceId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: StopInstancesInput,
+    state: ::std::marker::PhantomData<(RegionId_, InstanceId_)>,
 }
 impl StopInstancesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -195,52 +191,52 @@ impl StopInstancesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         StopInstancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            dry_run: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            force_stop: ::std::option::Option::None,
-            stopped_mode: ::std::option::Option::None,
-            batch_optimization: ::std::option::Option::None,
-            instance_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: StopInstancesInput {
+                dry_run: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                force_stop: ::std::option::Option::None,
+                stopped_mode: ::std::option::Option::None,
+                batch_optimization: ::std::option::Option::None,
+                instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, InstanceId_> StopInstancesBuilder<RegionId_, InstanceId_> {
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> StopInstancesBuilder<::std::string::String, InstanceId_> {
+    ) -> StopInstancesBuilder<::alibabacloud_runtime::Set, InstanceId_> {
+        self.input.region_id = value.into();
         StopInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            dry_run: self.dry_run,
-            region_id: value.into(),
-            force_stop: self.force_stop,
-            stopped_mode: self.stopped_mode,
-            batch_optimization: self.batch_optimization,
-            instance_id: self.instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ForceStop`: boolean. Example: `false`.
     pub fn force_stop(mut self, value: bool) -> Self {
-        self.force_stop = ::std::option::Option::Some(value);
+        self.input.force_stop = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ForceStop`.
     pub fn set_force_stop(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.force_stop = value;
+        self.input.force_stop = value;
         self
     }
     /// Wire name `StoppedMode`: string. Example: `KeepCharging`.
@@ -248,7 +244,7 @@ impl<RegionId_, InstanceId_> StopInstancesBuilder<RegionId_, InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.stopped_mode = ::std::option::Option::Some(value.into());
+        self.input.stopped_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StoppedMode`.
@@ -256,7 +252,7 @@ impl<RegionId_, InstanceId_> StopInstancesBuilder<RegionId_, InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.stopped_mode = value;
+        self.input.stopped_mode = value;
         self
     }
     /// Wire name `BatchOptimization`: string. Example: `AllTogether`.
@@ -264,7 +260,7 @@ impl<RegionId_, InstanceId_> StopInstancesBuilder<RegionId_, InstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.batch_optimization = ::std::option::Option::Some(value.into());
+        self.input.batch_optimization = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `BatchOptimization`.
@@ -272,63 +268,34 @@ impl<RegionId_, InstanceId_> StopInstancesBuilder<RegionId_, InstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.batch_optimization = value;
+        self.input.batch_optimization = value;
         self
     }
     /// Wire name `InstanceId`: list of string, required. Example: `i-bp67acfmxazb4p****`.
     pub fn instance_id(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> StopInstancesBuilder<RegionId_, ::std::vec::Vec<::std::string::String>> {
+    ) -> StopInstancesBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.instance_id = value;
         StopInstancesBuilder {
-            _client: self._client,
-            _options: self._options,
-            dry_run: self.dry_run,
-            region_id: self.region_id,
-            force_stop: self.force_stop,
-            stopped_mode: self.stopped_mode,
-            batch_optimization: self.batch_optimization,
-            instance_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, InstanceId_> StopInstancesBuilder<RegionId_, InstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, StopInstancesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            StopInstancesInput {
-                dry_run: self.dry_run,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                force_stop: self.force_stop,
-                stopped_mode: self.stopped_mode,
-                batch_optimization: self.batch_optimization,
-                instance_id: <InstanceId_ as self::required::InstanceId<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.instance_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> StopInstancesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -338,46 +305,30 @@ impl<RegionId_, InstanceId_> StopInstancesBuilder<RegionId_, InstanceId_> {
         ::alibabacloud_runtime::SdkError<StopInstancesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InstanceId_: self::required::InstanceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        InstanceId_: self::required::InstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`StopInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`StopInstancesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`StopInstances` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`StopInstances` needs its required parameter `InstanceId`",
         label = "`InstanceId` is not set",
         note = "set it with `.instance_id(…)` before this call"
     )]
-    pub trait InstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceId<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait InstanceId {}
+    impl InstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `StopInstances`. No description of our own yet: see the official API reference.

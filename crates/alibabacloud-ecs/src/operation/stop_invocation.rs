@@ -88,11 +88,10 @@ pub struct StopInvocationBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     InvokeId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    invoke_id: InvokeId_,
-    instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: StopInvocationInput,
+    state: ::std::marker::PhantomData<(RegionId_, InvokeId_)>,
 }
 impl StopInvocationBuilder<
     ::alibabacloud_runtime::Missing,
@@ -100,44 +99,47 @@ impl StopInvocationBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         StopInvocationBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            invoke_id: ::alibabacloud_runtime::Missing,
-            instance_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: StopInvocationInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                invoke_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                instance_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, InvokeId_> StopInvocationBuilder<RegionId_, InvokeId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> StopInvocationBuilder<::std::string::String, InvokeId_> {
+    ) -> StopInvocationBuilder<::alibabacloud_runtime::Set, InvokeId_> {
+        self.input.region_id = value.into();
         StopInvocationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            invoke_id: self.invoke_id,
-            instance_id: self.instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InvokeId`: string, required. Example: `t-7d2a745b412b4601b2d47f6a768d****`.
     pub fn invoke_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> StopInvocationBuilder<RegionId_, ::std::string::String> {
+    ) -> StopInvocationBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.invoke_id = value.into();
         StopInvocationBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            invoke_id: value.into(),
-            instance_id: self.instance_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InstanceId`: list of string. Example: `i-bp67acfmxazb4p****`.
     pub fn instance_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.instance_id = ::std::option::Option::Some(value);
+        self.input.instance_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `InstanceId`.
@@ -145,44 +147,21 @@ impl<RegionId_, InvokeId_> StopInvocationBuilder<RegionId_, InvokeId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.instance_id = value;
+        self.input.instance_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, InvokeId_> StopInvocationBuilder<RegionId_, InvokeId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, StopInvocationInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InvokeId_: self::required::InvokeId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            StopInvocationInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                invoke_id: <InvokeId_ as self::required::InvokeId<
-                    ::std::string::String,
-                >>::into_value(self.invoke_id),
-                instance_id: self.instance_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> StopInvocationInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InvokeId_: self::required::InvokeId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InvokeId_: self::required::InvokeId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -192,45 +171,30 @@ impl<RegionId_, InvokeId_> StopInvocationBuilder<RegionId_, InvokeId_> {
         ::alibabacloud_runtime::SdkError<StopInvocationError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        InvokeId_: self::required::InvokeId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        InvokeId_: self::required::InvokeId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`StopInvocationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`StopInvocationBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`StopInvocation` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InvokeId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InvokeId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`StopInvocation` needs its required parameter `InvokeId`",
         label = "`InvokeId` is not set",
         note = "set it with `.invoke_id(…)` before this call"
     )]
-    pub trait InvokeId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InvokeId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InvokeId {}
+    impl InvokeId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `StopInvocation`. No description of our own yet: see the official API reference.

@@ -141,12 +141,10 @@ pub struct UnassignIpv6AddressesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     NetworkInterfaceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    network_interface_id: NetworkInterfaceId_,
-    ipv6_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ipv6_prefix: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UnassignIpv6AddressesInput,
+    state: ::std::marker::PhantomData<(RegionId_, NetworkInterfaceId_)>,
 }
 impl UnassignIpv6AddressesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -154,12 +152,15 @@ impl UnassignIpv6AddressesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UnassignIpv6AddressesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            network_interface_id: ::alibabacloud_runtime::Missing,
-            ipv6_address: ::std::option::Option::None,
-            ipv6_prefix: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UnassignIpv6AddressesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                network_interface_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ipv6_address: ::std::option::Option::None,
+                ipv6_prefix: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -169,30 +170,28 @@ impl<
 > UnassignIpv6AddressesBuilder<RegionId_, NetworkInterfaceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UnassignIpv6AddressesBuilder<::std::string::String, NetworkInterfaceId_> {
+    ) -> UnassignIpv6AddressesBuilder<::alibabacloud_runtime::Set, NetworkInterfaceId_> {
+        self.input.region_id = value.into();
         UnassignIpv6AddressesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            network_interface_id: self.network_interface_id,
-            ipv6_address: self.ipv6_address,
-            ipv6_prefix: self.ipv6_prefix,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NetworkInterfaceId`: string, required. Example: `eni-bp14v2sdd3v8ht****`.
     pub fn network_interface_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UnassignIpv6AddressesBuilder<RegionId_, ::std::string::String> {
+    ) -> UnassignIpv6AddressesBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.network_interface_id = value.into();
         UnassignIpv6AddressesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            network_interface_id: value.into(),
-            ipv6_address: self.ipv6_address,
-            ipv6_prefix: self.ipv6_prefix,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Ipv6Address`: list of string. Example: `2001:db8:1234:1a00::***`.
@@ -200,7 +199,7 @@ impl<
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.ipv6_address = ::std::option::Option::Some(value);
+        self.input.ipv6_address = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6Address`.
@@ -208,12 +207,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.ipv6_address = value;
+        self.input.ipv6_address = value;
         self
     }
     /// Wire name `Ipv6Prefix`: list of string.
     pub fn ipv6_prefix(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.ipv6_prefix = ::std::option::Option::Some(value);
+        self.input.ipv6_prefix = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ipv6Prefix`.
@@ -221,48 +220,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.ipv6_prefix = value;
+        self.input.ipv6_prefix = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    NetworkInterfaceId_,
-> UnassignIpv6AddressesBuilder<RegionId_, NetworkInterfaceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UnassignIpv6AddressesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UnassignIpv6AddressesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                network_interface_id: <NetworkInterfaceId_ as self::required::NetworkInterfaceId<
-                    ::std::string::String,
-                >>::into_value(self.network_interface_id),
-                ipv6_address: self.ipv6_address,
-                ipv6_prefix: self.ipv6_prefix,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UnassignIpv6AddressesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -272,46 +244,30 @@ impl<
         ::alibabacloud_runtime::SdkError<UnassignIpv6AddressesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        NetworkInterfaceId_: self::required::NetworkInterfaceId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        NetworkInterfaceId_: self::required::NetworkInterfaceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UnassignIpv6AddressesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UnassignIpv6AddressesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UnassignIpv6Addresses` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NetworkInterfaceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UnassignIpv6Addresses` needs its required parameter `NetworkInterfaceId`",
         label = "`NetworkInterfaceId` is not set",
         note = "set it with `.network_interface_id(…)` before this call"
     )]
-    pub trait NetworkInterfaceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NetworkInterfaceId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NetworkInterfaceId {}
+    impl NetworkInterfaceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UnassignIpv6Addresses`. No description of our own yet: see the official API reference.

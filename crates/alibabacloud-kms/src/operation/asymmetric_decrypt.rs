@@ -109,13 +109,12 @@ pub struct AsymmetricDecryptBuilder<
     KeyVersionId_ = ::alibabacloud_runtime::Missing,
     Algorithm_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    ciphertext_blob: CiphertextBlob_,
-    key_id: KeyId_,
-    key_version_id: KeyVersionId_,
-    algorithm: Algorithm_,
-    dry_run: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AsymmetricDecryptInput,
+    state: ::std::marker::PhantomData<
+        (CiphertextBlob_, KeyId_, KeyVersionId_, Algorithm_),
+    >,
 }
 impl AsymmetricDecryptBuilder<
     ::alibabacloud_runtime::Missing,
@@ -125,13 +124,16 @@ impl AsymmetricDecryptBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AsymmetricDecryptBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            ciphertext_blob: ::alibabacloud_runtime::Missing,
-            key_id: ::alibabacloud_runtime::Missing,
-            key_version_id: ::alibabacloud_runtime::Missing,
-            algorithm: ::alibabacloud_runtime::Missing,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AsymmetricDecryptInput {
+                ciphertext_blob: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key_version_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -143,82 +145,74 @@ impl<
 > AsymmetricDecryptBuilder<CiphertextBlob_, KeyId_, KeyVersionId_, Algorithm_> {
     /// Wire name `CiphertextBlob`: string, required. Example: `BQKP+1zK6+ZEMxTP5qaVzcsgXtWplYBKm0NXdSnB5FzliFxE1bSiu4dnEIlca2JpeH7yz1/S6fed630H+hIH6DoM25fTLNcKj+mFB0Xnh9m2+HN59Mn4qyTfcUeadnfCXSWcGBouhXFwcdd2rJ3n337bzTf4jm659gZu3L0i6PLuxM9p7mqdwO0cKJPfGVfhnfMz+f4alMg79WB/NNyE2lyX7/qxvV49ObNrrJbKSFiz8Djocaf0IESNLMbfYI5bXjWkJlX92DQbKhibtQW8ZOJ//ZC6t0AWcUoKL6QDm/dg5koQalcleRinpB+QadFm894sLbVZ9+N4GVsv1W****==`.
     pub fn ciphertext_blob(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AsymmetricDecryptBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         KeyId_,
         KeyVersionId_,
         Algorithm_,
     > {
+        self.input.ciphertext_blob = value.into();
         AsymmetricDecryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            ciphertext_blob: value.into(),
-            key_id: self.key_id,
-            key_version_id: self.key_version_id,
-            algorithm: self.algorithm,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KeyId`: string, required. Example: `5c438b18-05be-40ad-b6c2-3be6752c****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AsymmetricDecryptBuilder<
         CiphertextBlob_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         KeyVersionId_,
         Algorithm_,
     > {
+        self.input.key_id = value.into();
         AsymmetricDecryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            ciphertext_blob: self.ciphertext_blob,
-            key_id: value.into(),
-            key_version_id: self.key_version_id,
-            algorithm: self.algorithm,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KeyVersionId`: string, required. Example: `2ab1a983-7072-4bbc-a582-584b5bd8****`.
     pub fn key_version_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AsymmetricDecryptBuilder<
         CiphertextBlob_,
         KeyId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Algorithm_,
     > {
+        self.input.key_version_id = value.into();
         AsymmetricDecryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            ciphertext_blob: self.ciphertext_blob,
-            key_id: self.key_id,
-            key_version_id: value.into(),
-            algorithm: self.algorithm,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Algorithm`: string, required. Example: `RSAES_OAEP_SHA_1`.
     pub fn algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AsymmetricDecryptBuilder<
         CiphertextBlob_,
         KeyId_,
         KeyVersionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.algorithm = value.into();
         AsymmetricDecryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            ciphertext_blob: self.ciphertext_blob,
-            key_id: self.key_id,
-            key_version_id: self.key_version_id,
-            algorithm: value.into(),
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DryRun`: string.
@@ -226,7 +220,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dry_run = ::std::option::Option::Some(value.into());
+        self.input.dry_run = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DryRun`.
@@ -234,59 +228,23 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    CiphertextBlob_,
-    KeyId_,
-    KeyVersionId_,
-    Algorithm_,
-> AsymmetricDecryptBuilder<CiphertextBlob_, KeyId_, KeyVersionId_, Algorithm_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AsymmetricDecryptInput)
-    where
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
-        KeyId_: self::required::KeyId<::std::string::String>,
-        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AsymmetricDecryptInput {
-                ciphertext_blob: <CiphertextBlob_ as self::required::CiphertextBlob<
-                    ::std::string::String,
-                >>::into_value(self.ciphertext_blob),
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                key_version_id: <KeyVersionId_ as self::required::KeyVersionId<
-                    ::std::string::String,
-                >>::into_value(self.key_version_id),
-                algorithm: <Algorithm_ as self::required::Algorithm<
-                    ::std::string::String,
-                >>::into_value(self.algorithm),
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AsymmetricDecryptInput
     where
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
-        KeyId_: self::required::KeyId<::std::string::String>,
-        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
+        CiphertextBlob_: self::required::CiphertextBlob,
+        KeyId_: self::required::KeyId,
+        KeyVersionId_: self::required::KeyVersionId,
+        Algorithm_: self::required::Algorithm,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -296,77 +254,48 @@ impl<
         ::alibabacloud_runtime::SdkError<AsymmetricDecryptError>,
     >
     where
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
-        KeyId_: self::required::KeyId<::std::string::String>,
-        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
+        CiphertextBlob_: self::required::CiphertextBlob,
+        KeyId_: self::required::KeyId,
+        KeyVersionId_: self::required::KeyVersionId,
+        Algorithm_: self::required::Algorithm,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AsymmetricDecryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AsymmetricDecryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CiphertextBlob` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CiphertextBlob` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AsymmetricDecrypt` needs its required parameter `CiphertextBlob`",
         label = "`CiphertextBlob` is not set",
         note = "set it with `.ciphertext_blob(…)` before this call"
     )]
-    pub trait CiphertextBlob<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    pub trait CiphertextBlob {}
+    impl CiphertextBlob for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AsymmetricDecrypt` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `KeyVersionId` once it is set, so `send` and `build` can require it.
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `KeyVersionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AsymmetricDecrypt` needs its required parameter `KeyVersionId`",
         label = "`KeyVersionId` is not set",
         note = "set it with `.key_version_id(…)` before this call"
     )]
-    pub trait KeyVersionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    pub trait KeyVersionId {}
+    impl KeyVersionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Algorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AsymmetricDecrypt` needs its required parameter `Algorithm`",
         label = "`Algorithm` is not set",
         note = "set it with `.algorithm(…)` before this call"
     )]
-    pub trait Algorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CiphertextBlob<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::KeyVersionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Algorithm<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Algorithm {}
+    impl Algorithm for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AsymmetricDecrypt`. No description of our own yet: see the official API reference.

@@ -102,7 +102,7 @@ pub enum AsymmetricEncryptError {
     "Rejected.UnsupportedOperation", }
 );
 /// Builds and sends a `AsymmetricEncrypt` call. `send` and `build` compile once every required parameter is set (`Plaintext`, `KeyId`, `KeyVersionId`, `Algorithm`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AsymmetricEncryptBuilder<
     Plaintext_ = ::alibabacloud_runtime::Missing,
@@ -110,32 +110,10 @@ pub struct AsymmetricEncryptBuilder<
     KeyVersionId_ = ::alibabacloud_runtime::Missing,
     Algorithm_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    plaintext: Plaintext_,
-    key_id: KeyId_,
-    key_version_id: KeyVersionId_,
-    algorithm: Algorithm_,
-    dry_run: ::std::option::Option<::std::string::String>,
-}
-impl<
-    Plaintext_: ::std::fmt::Debug,
-    KeyId_: ::std::fmt::Debug,
-    KeyVersionId_: ::std::fmt::Debug,
-    Algorithm_: ::std::fmt::Debug,
-> ::std::fmt::Debug
-for AsymmetricEncryptBuilder<Plaintext_, KeyId_, KeyVersionId_, Algorithm_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AsymmetricEncryptBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("plaintext", &::std::format_args!("** redacted **"))
-            .field("key_id", &self.key_id)
-            .field("key_version_id", &self.key_version_id)
-            .field("algorithm", &self.algorithm)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AsymmetricEncryptInput,
+    state: ::std::marker::PhantomData<(Plaintext_, KeyId_, KeyVersionId_, Algorithm_)>,
 }
 impl AsymmetricEncryptBuilder<
     ::alibabacloud_runtime::Missing,
@@ -145,13 +123,16 @@ impl AsymmetricEncryptBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AsymmetricEncryptBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            plaintext: ::alibabacloud_runtime::Missing,
-            key_id: ::alibabacloud_runtime::Missing,
-            key_version_id: ::alibabacloud_runtime::Missing,
-            algorithm: ::alibabacloud_runtime::Missing,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AsymmetricEncryptInput {
+                plaintext: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key_version_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -163,82 +144,74 @@ impl<
 > AsymmetricEncryptBuilder<Plaintext_, KeyId_, KeyVersionId_, Algorithm_> {
     /// Wire name `Plaintext`: string, required, secret (redacted in `Debug`).
     pub fn plaintext(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AsymmetricEncryptBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         KeyId_,
         KeyVersionId_,
         Algorithm_,
     > {
+        self.input.plaintext = value.into();
         AsymmetricEncryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            plaintext: value.into(),
-            key_id: self.key_id,
-            key_version_id: self.key_version_id,
-            algorithm: self.algorithm,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KeyId`: string, required. Example: `5c438b18-05be-40ad-b6c2-3be6752c****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AsymmetricEncryptBuilder<
         Plaintext_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         KeyVersionId_,
         Algorithm_,
     > {
+        self.input.key_id = value.into();
         AsymmetricEncryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            plaintext: self.plaintext,
-            key_id: value.into(),
-            key_version_id: self.key_version_id,
-            algorithm: self.algorithm,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KeyVersionId`: string, required. Example: `2ab1a983-7072-4bbc-a582-584b5bd8****`.
     pub fn key_version_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AsymmetricEncryptBuilder<
         Plaintext_,
         KeyId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Algorithm_,
     > {
+        self.input.key_version_id = value.into();
         AsymmetricEncryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            plaintext: self.plaintext,
-            key_id: self.key_id,
-            key_version_id: value.into(),
-            algorithm: self.algorithm,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Algorithm`: string, required. Example: `RSAES_OAEP_SHA_1`.
     pub fn algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AsymmetricEncryptBuilder<
         Plaintext_,
         KeyId_,
         KeyVersionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.algorithm = value.into();
         AsymmetricEncryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            plaintext: self.plaintext,
-            key_id: self.key_id,
-            key_version_id: self.key_version_id,
-            algorithm: value.into(),
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DryRun`: string.
@@ -246,7 +219,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dry_run = ::std::option::Option::Some(value.into());
+        self.input.dry_run = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DryRun`.
@@ -254,59 +227,23 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    Plaintext_,
-    KeyId_,
-    KeyVersionId_,
-    Algorithm_,
-> AsymmetricEncryptBuilder<Plaintext_, KeyId_, KeyVersionId_, Algorithm_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AsymmetricEncryptInput)
-    where
-        Plaintext_: self::required::Plaintext<::std::string::String>,
-        KeyId_: self::required::KeyId<::std::string::String>,
-        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AsymmetricEncryptInput {
-                plaintext: <Plaintext_ as self::required::Plaintext<
-                    ::std::string::String,
-                >>::into_value(self.plaintext),
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                key_version_id: <KeyVersionId_ as self::required::KeyVersionId<
-                    ::std::string::String,
-                >>::into_value(self.key_version_id),
-                algorithm: <Algorithm_ as self::required::Algorithm<
-                    ::std::string::String,
-                >>::into_value(self.algorithm),
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AsymmetricEncryptInput
     where
-        Plaintext_: self::required::Plaintext<::std::string::String>,
-        KeyId_: self::required::KeyId<::std::string::String>,
-        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
+        Plaintext_: self::required::Plaintext,
+        KeyId_: self::required::KeyId,
+        KeyVersionId_: self::required::KeyVersionId,
+        Algorithm_: self::required::Algorithm,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -316,77 +253,48 @@ impl<
         ::alibabacloud_runtime::SdkError<AsymmetricEncryptError>,
     >
     where
-        Plaintext_: self::required::Plaintext<::std::string::String>,
-        KeyId_: self::required::KeyId<::std::string::String>,
-        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
+        Plaintext_: self::required::Plaintext,
+        KeyId_: self::required::KeyId,
+        KeyVersionId_: self::required::KeyVersionId,
+        Algorithm_: self::required::Algorithm,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AsymmetricEncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AsymmetricEncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Plaintext` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Plaintext` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AsymmetricEncrypt` needs its required parameter `Plaintext`",
         label = "`Plaintext` is not set",
         note = "set it with `.plaintext(…)` before this call"
     )]
-    pub trait Plaintext<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    pub trait Plaintext {}
+    impl Plaintext for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AsymmetricEncrypt` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `KeyVersionId` once it is set, so `send` and `build` can require it.
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `KeyVersionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AsymmetricEncrypt` needs its required parameter `KeyVersionId`",
         label = "`KeyVersionId` is not set",
         note = "set it with `.key_version_id(…)` before this call"
     )]
-    pub trait KeyVersionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    pub trait KeyVersionId {}
+    impl KeyVersionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Algorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AsymmetricEncrypt` needs its required parameter `Algorithm`",
         label = "`Algorithm` is not set",
         note = "set it with `.algorithm(…)` before this call"
     )]
-    pub trait Algorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Plaintext<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::KeyVersionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Algorithm<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Algorithm {}
+    impl Algorithm for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AsymmetricEncrypt`. No description of our own yet: see the official API reference.

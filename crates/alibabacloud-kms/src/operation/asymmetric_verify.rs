@@ -104,14 +104,12 @@ pub struct AsymmetricVerifyBuilder<
     Digest_ = ::alibabacloud_runtime::Missing,
     Value_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    key_version_id: KeyVersionId_,
-    algorithm: Algorithm_,
-    digest: Digest_,
-    value: Value_,
-    dry_run: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AsymmetricVerifyInput,
+    state: ::std::marker::PhantomData<
+        (KeyId_, KeyVersionId_, Algorithm_, Digest_, Value_),
+    >,
 }
 impl AsymmetricVerifyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -122,14 +120,17 @@ impl AsymmetricVerifyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AsymmetricVerifyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            key_version_id: ::alibabacloud_runtime::Missing,
-            algorithm: ::alibabacloud_runtime::Missing,
-            digest: ::alibabacloud_runtime::Missing,
-            value: ::alibabacloud_runtime::Missing,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AsymmetricVerifyInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key_version_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                digest: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                value: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -142,112 +143,97 @@ impl<
 > AsymmetricVerifyBuilder<KeyId_, KeyVersionId_, Algorithm_, Digest_, Value_> {
     /// Wire name `KeyId`: string, required. Example: `5c438b18-05be-40ad-b6c2-3be6752c****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AsymmetricVerifyBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         KeyVersionId_,
         Algorithm_,
         Digest_,
         Value_,
     > {
+        self.input.key_id = value.into();
         AsymmetricVerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            key_version_id: self.key_version_id,
-            algorithm: self.algorithm,
-            digest: self.digest,
-            value: self.value,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KeyVersionId`: string, required. Example: `2ab1a983-7072-4bbc-a582-584b5bd8****`.
     pub fn key_version_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AsymmetricVerifyBuilder<
         KeyId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Algorithm_,
         Digest_,
         Value_,
     > {
+        self.input.key_version_id = value.into();
         AsymmetricVerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            key_version_id: value.into(),
-            algorithm: self.algorithm,
-            digest: self.digest,
-            value: self.value,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Algorithm`: string, required. Example: `RSA_PSS_SHA_256`.
     pub fn algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AsymmetricVerifyBuilder<
         KeyId_,
         KeyVersionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Digest_,
         Value_,
     > {
+        self.input.algorithm = value.into();
         AsymmetricVerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            key_version_id: self.key_version_id,
-            algorithm: value.into(),
-            digest: self.digest,
-            value: self.value,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Digest`: string, required. Example: `ZOyIygCyaOW6GjVnihtTFtIS9PNmskdyMlNKiuy****=`.
     pub fn digest(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AsymmetricVerifyBuilder<
         KeyId_,
         KeyVersionId_,
         Algorithm_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Value_,
     > {
+        self.input.digest = value.into();
         AsymmetricVerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            key_version_id: self.key_version_id,
-            algorithm: self.algorithm,
-            digest: value.into(),
-            value: self.value,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Value`: string, required. Example: `M2CceNZH00ZgL9ED/ZHFp21YRAvYeZHknJUc207OCZ0N9wNn9As4z2bON3FF3je+1Nu+2+/8Zj50HpMTpzYpMp2R93cYmACCmhaYoKydxylbyGzJR8y9likZRCrkD38lRoS40aBBvv/6iRKzQuo9EGYVcel36cMNg00VmYNBy3pa1rwg3gA4l3cy6kjayZja1WGPkVhrVKsrJMdbpl0ApLjXKuD8rw1n1XLCwCUEL5eLPljTZaAveqdOFQOiZnZEGI27qIiZe7I1fN8tcz6anS/gTM7xRKE++5egEvRWlTQQTJeApnPSiUPA+8ZykNdelQsOQh5SrGoyI4A5pq****==`.
     pub fn value(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AsymmetricVerifyBuilder<
         KeyId_,
         KeyVersionId_,
         Algorithm_,
         Digest_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.value = value.into();
         AsymmetricVerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            key_version_id: self.key_version_id,
-            algorithm: self.algorithm,
-            digest: self.digest,
-            value: value.into(),
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DryRun`: string.
@@ -255,7 +241,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dry_run = ::std::option::Option::Some(value.into());
+        self.input.dry_run = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DryRun`.
@@ -263,65 +249,24 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    KeyId_,
-    KeyVersionId_,
-    Algorithm_,
-    Digest_,
-    Value_,
-> AsymmetricVerifyBuilder<KeyId_, KeyVersionId_, Algorithm_, Digest_, Value_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AsymmetricVerifyInput)
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        Digest_: self::required::Digest<::std::string::String>,
-        Value_: self::required::Value<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AsymmetricVerifyInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                key_version_id: <KeyVersionId_ as self::required::KeyVersionId<
-                    ::std::string::String,
-                >>::into_value(self.key_version_id),
-                algorithm: <Algorithm_ as self::required::Algorithm<
-                    ::std::string::String,
-                >>::into_value(self.algorithm),
-                digest: <Digest_ as self::required::Digest<
-                    ::std::string::String,
-                >>::into_value(self.digest),
-                value: <Value_ as self::required::Value<
-                    ::std::string::String,
-                >>::into_value(self.value),
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AsymmetricVerifyInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        Digest_: self::required::Digest<::std::string::String>,
-        Value_: self::required::Value<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        KeyVersionId_: self::required::KeyVersionId,
+        Algorithm_: self::required::Algorithm,
+        Digest_: self::required::Digest,
+        Value_: self::required::Value,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -331,93 +276,57 @@ impl<
         ::alibabacloud_runtime::SdkError<AsymmetricVerifyError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        Digest_: self::required::Digest<::std::string::String>,
-        Value_: self::required::Value<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        KeyVersionId_: self::required::KeyVersionId,
+        Algorithm_: self::required::Algorithm,
+        Digest_: self::required::Digest,
+        Value_: self::required::Value,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AsymmetricVerifyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AsymmetricVerifyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AsymmetricVerify` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `KeyVersionId` once it is set, so `send` and `build` can require it.
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `KeyVersionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AsymmetricVerify` needs its required parameter `KeyVersionId`",
         label = "`KeyVersionId` is not set",
         note = "set it with `.key_version_id(…)` before this call"
     )]
-    pub trait KeyVersionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    pub trait KeyVersionId {}
+    impl KeyVersionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Algorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AsymmetricVerify` needs its required parameter `Algorithm`",
         label = "`Algorithm` is not set",
         note = "set it with `.algorithm(…)` before this call"
     )]
-    pub trait Algorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Digest` once it is set, so `send` and `build` can require it.
+    pub trait Algorithm {}
+    impl Algorithm for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Digest` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AsymmetricVerify` needs its required parameter `Digest`",
         label = "`Digest` is not set",
         note = "set it with `.digest(…)` before this call"
     )]
-    pub trait Digest<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Value` once it is set, so `send` and `build` can require it.
+    pub trait Digest {}
+    impl Digest for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Value` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AsymmetricVerify` needs its required parameter `Value`",
         label = "`Value` is not set",
         note = "set it with `.value(…)` before this call"
     )]
-    pub trait Value<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::KeyVersionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Algorithm<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Digest<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Value<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Value {}
+    impl Value for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AsymmetricVerify`. No description of our own yet: see the official API reference.

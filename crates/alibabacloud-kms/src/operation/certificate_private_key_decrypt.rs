@@ -97,11 +97,10 @@ pub struct CertificatePrivateKeyDecryptBuilder<
     Algorithm_ = ::alibabacloud_runtime::Missing,
     CiphertextBlob_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    certificate_id: CertificateId_,
-    algorithm: Algorithm_,
-    ciphertext_blob: CiphertextBlob_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CertificatePrivateKeyDecryptInput,
+    state: ::std::marker::PhantomData<(CertificateId_, Algorithm_, CiphertextBlob_)>,
 }
 impl CertificatePrivateKeyDecryptBuilder<
     ::alibabacloud_runtime::Missing,
@@ -110,11 +109,14 @@ impl CertificatePrivateKeyDecryptBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CertificatePrivateKeyDecryptBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            certificate_id: ::alibabacloud_runtime::Missing,
-            algorithm: ::alibabacloud_runtime::Missing,
-            ciphertext_blob: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CertificatePrivateKeyDecryptInput {
+                certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ciphertext_blob: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -125,102 +127,68 @@ impl<
 > CertificatePrivateKeyDecryptBuilder<CertificateId_, Algorithm_, CiphertextBlob_> {
     /// Wire name `CertificateId`: string, required. Example: `12345678-1234-1234-1234-12345678****`.
     pub fn certificate_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePrivateKeyDecryptBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Algorithm_,
         CiphertextBlob_,
     > {
+        self.input.certificate_id = value.into();
         CertificatePrivateKeyDecryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: value.into(),
-            algorithm: self.algorithm,
-            ciphertext_blob: self.ciphertext_blob,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Algorithm`: string, required. Example: `RSAES_OAEP_SHA_256`.
     pub fn algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePrivateKeyDecryptBuilder<
         CertificateId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CiphertextBlob_,
     > {
+        self.input.algorithm = value.into();
         CertificatePrivateKeyDecryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            algorithm: value.into(),
-            ciphertext_blob: self.ciphertext_blob,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CiphertextBlob`: string, required. Example: `ZOyIygCyaOW6Gj****MlNKiuyjfzw=`.
     pub fn ciphertext_blob(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePrivateKeyDecryptBuilder<
         CertificateId_,
         Algorithm_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.ciphertext_blob = value.into();
         CertificatePrivateKeyDecryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            algorithm: self.algorithm,
-            ciphertext_blob: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    CertificateId_,
-    Algorithm_,
-    CiphertextBlob_,
-> CertificatePrivateKeyDecryptBuilder<CertificateId_, Algorithm_, CiphertextBlob_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CertificatePrivateKeyDecryptInput,
-    )
-    where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CertificatePrivateKeyDecryptInput {
-                certificate_id: <CertificateId_ as self::required::CertificateId<
-                    ::std::string::String,
-                >>::into_value(self.certificate_id),
-                algorithm: <Algorithm_ as self::required::Algorithm<
-                    ::std::string::String,
-                >>::into_value(self.algorithm),
-                ciphertext_blob: <CiphertextBlob_ as self::required::CiphertextBlob<
-                    ::std::string::String,
-                >>::into_value(self.ciphertext_blob),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CertificatePrivateKeyDecryptInput
     where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        CertificateId_: self::required::CertificateId,
+        Algorithm_: self::required::Algorithm,
+        CiphertextBlob_: self::required::CiphertextBlob,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -230,61 +198,39 @@ impl<
         ::alibabacloud_runtime::SdkError<CertificatePrivateKeyDecryptError>,
     >
     where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        CertificateId_: self::required::CertificateId,
+        Algorithm_: self::required::Algorithm,
+        CiphertextBlob_: self::required::CiphertextBlob,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CertificatePrivateKeyDecryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CertificatePrivateKeyDecryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePrivateKeyDecrypt` needs its required parameter `CertificateId`",
         label = "`CertificateId` is not set",
         note = "set it with `.certificate_id(…)` before this call"
     )]
-    pub trait CertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    pub trait CertificateId {}
+    impl CertificateId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Algorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePrivateKeyDecrypt` needs its required parameter `Algorithm`",
         label = "`Algorithm` is not set",
         note = "set it with `.algorithm(…)` before this call"
     )]
-    pub trait Algorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CiphertextBlob` once it is set, so `send` and `build` can require it.
+    pub trait Algorithm {}
+    impl Algorithm for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CiphertextBlob` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePrivateKeyDecrypt` needs its required parameter `CiphertextBlob`",
         label = "`CiphertextBlob` is not set",
         note = "set it with `.ciphertext_blob(…)` before this call"
     )]
-    pub trait CiphertextBlob<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CertificateId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Algorithm<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CiphertextBlob<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait CiphertextBlob {}
+    impl CiphertextBlob for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CertificatePrivateKeyDecrypt`. No description of our own yet: see the official API reference.

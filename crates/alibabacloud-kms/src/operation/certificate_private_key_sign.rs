@@ -93,12 +93,12 @@ pub struct CertificatePrivateKeySignBuilder<
     MessageType_ = ::alibabacloud_runtime::Missing,
     Message_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    certificate_id: CertificateId_,
-    algorithm: Algorithm_,
-    message_type: MessageType_,
-    message: Message_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CertificatePrivateKeySignInput,
+    state: ::std::marker::PhantomData<
+        (CertificateId_, Algorithm_, MessageType_, Message_),
+    >,
 }
 impl CertificatePrivateKeySignBuilder<
     ::alibabacloud_runtime::Missing,
@@ -108,12 +108,15 @@ impl CertificatePrivateKeySignBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CertificatePrivateKeySignBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            certificate_id: ::alibabacloud_runtime::Missing,
-            algorithm: ::alibabacloud_runtime::Missing,
-            message_type: ::alibabacloud_runtime::Missing,
-            message: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CertificatePrivateKeySignInput {
+                certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                message_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                message: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -125,133 +128,90 @@ impl<
 > CertificatePrivateKeySignBuilder<CertificateId_, Algorithm_, MessageType_, Message_> {
     /// Wire name `CertificateId`: string, required. Example: `12345678-1234-1234-1234-12345678****`.
     pub fn certificate_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePrivateKeySignBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Algorithm_,
         MessageType_,
         Message_,
     > {
+        self.input.certificate_id = value.into();
         CertificatePrivateKeySignBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: value.into(),
-            algorithm: self.algorithm,
-            message_type: self.message_type,
-            message: self.message,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Algorithm`: string, required. Example: `ECDSA_SHA_256`.
     pub fn algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePrivateKeySignBuilder<
         CertificateId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         MessageType_,
         Message_,
     > {
+        self.input.algorithm = value.into();
         CertificatePrivateKeySignBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            algorithm: value.into(),
-            message_type: self.message_type,
-            message: self.message,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MessageType`: string, required. Example: `RAW`.
     pub fn message_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePrivateKeySignBuilder<
         CertificateId_,
         Algorithm_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Message_,
     > {
+        self.input.message_type = value.into();
         CertificatePrivateKeySignBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            algorithm: self.algorithm,
-            message_type: value.into(),
-            message: self.message,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Message`: string, required. Example: `VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4=`.
     pub fn message(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePrivateKeySignBuilder<
         CertificateId_,
         Algorithm_,
         MessageType_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.message = value.into();
         CertificatePrivateKeySignBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            algorithm: self.algorithm,
-            message_type: self.message_type,
-            message: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    CertificateId_,
-    Algorithm_,
-    MessageType_,
-    Message_,
-> CertificatePrivateKeySignBuilder<CertificateId_, Algorithm_, MessageType_, Message_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CertificatePrivateKeySignInput,
-    )
-    where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        MessageType_: self::required::MessageType<::std::string::String>,
-        Message_: self::required::Message<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CertificatePrivateKeySignInput {
-                certificate_id: <CertificateId_ as self::required::CertificateId<
-                    ::std::string::String,
-                >>::into_value(self.certificate_id),
-                algorithm: <Algorithm_ as self::required::Algorithm<
-                    ::std::string::String,
-                >>::into_value(self.algorithm),
-                message_type: <MessageType_ as self::required::MessageType<
-                    ::std::string::String,
-                >>::into_value(self.message_type),
-                message: <Message_ as self::required::Message<
-                    ::std::string::String,
-                >>::into_value(self.message),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CertificatePrivateKeySignInput
     where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        MessageType_: self::required::MessageType<::std::string::String>,
-        Message_: self::required::Message<::std::string::String>,
+        CertificateId_: self::required::CertificateId,
+        Algorithm_: self::required::Algorithm,
+        MessageType_: self::required::MessageType,
+        Message_: self::required::Message,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -261,77 +221,48 @@ impl<
         ::alibabacloud_runtime::SdkError<CertificatePrivateKeySignError>,
     >
     where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        MessageType_: self::required::MessageType<::std::string::String>,
-        Message_: self::required::Message<::std::string::String>,
+        CertificateId_: self::required::CertificateId,
+        Algorithm_: self::required::Algorithm,
+        MessageType_: self::required::MessageType,
+        Message_: self::required::Message,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CertificatePrivateKeySignBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CertificatePrivateKeySignBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePrivateKeySign` needs its required parameter `CertificateId`",
         label = "`CertificateId` is not set",
         note = "set it with `.certificate_id(…)` before this call"
     )]
-    pub trait CertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    pub trait CertificateId {}
+    impl CertificateId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Algorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePrivateKeySign` needs its required parameter `Algorithm`",
         label = "`Algorithm` is not set",
         note = "set it with `.algorithm(…)` before this call"
     )]
-    pub trait Algorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `MessageType` once it is set, so `send` and `build` can require it.
+    pub trait Algorithm {}
+    impl Algorithm for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `MessageType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePrivateKeySign` needs its required parameter `MessageType`",
         label = "`MessageType` is not set",
         note = "set it with `.message_type(…)` before this call"
     )]
-    pub trait MessageType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Message` once it is set, so `send` and `build` can require it.
+    pub trait MessageType {}
+    impl MessageType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Message` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePrivateKeySign` needs its required parameter `Message`",
         label = "`Message` is not set",
         note = "set it with `.message(…)` before this call"
     )]
-    pub trait Message<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CertificateId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Algorithm<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::MessageType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Message<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Message {}
+    impl Message for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CertificatePrivateKeySign`. No description of our own yet: see the official API reference.

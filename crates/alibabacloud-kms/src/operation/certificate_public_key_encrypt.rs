@@ -91,34 +91,17 @@ pub enum CertificatePublicKeyEncryptError {
     "InvalidParameter", }
 );
 /// Builds and sends a `CertificatePublicKeyEncrypt` call. `send` and `build` compile once every required parameter is set (`CertificateId`, `Algorithm`, `Plaintext`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CertificatePublicKeyEncryptBuilder<
     CertificateId_ = ::alibabacloud_runtime::Missing,
     Algorithm_ = ::alibabacloud_runtime::Missing,
     Plaintext_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    certificate_id: CertificateId_,
-    algorithm: Algorithm_,
-    plaintext: Plaintext_,
-}
-impl<
-    CertificateId_: ::std::fmt::Debug,
-    Algorithm_: ::std::fmt::Debug,
-    Plaintext_: ::std::fmt::Debug,
-> ::std::fmt::Debug
-for CertificatePublicKeyEncryptBuilder<CertificateId_, Algorithm_, Plaintext_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CertificatePublicKeyEncryptBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("certificate_id", &self.certificate_id)
-            .field("algorithm", &self.algorithm)
-            .field("plaintext", &::std::format_args!("** redacted **"))
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CertificatePublicKeyEncryptInput,
+    state: ::std::marker::PhantomData<(CertificateId_, Algorithm_, Plaintext_)>,
 }
 impl CertificatePublicKeyEncryptBuilder<
     ::alibabacloud_runtime::Missing,
@@ -127,11 +110,14 @@ impl CertificatePublicKeyEncryptBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CertificatePublicKeyEncryptBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            certificate_id: ::alibabacloud_runtime::Missing,
-            algorithm: ::alibabacloud_runtime::Missing,
-            plaintext: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CertificatePublicKeyEncryptInput {
+                certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                plaintext: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -142,102 +128,68 @@ impl<
 > CertificatePublicKeyEncryptBuilder<CertificateId_, Algorithm_, Plaintext_> {
     /// Wire name `CertificateId`: string, required. Example: `12345678-1234-1234-1234-12345678****`.
     pub fn certificate_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePublicKeyEncryptBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Algorithm_,
         Plaintext_,
     > {
+        self.input.certificate_id = value.into();
         CertificatePublicKeyEncryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: value.into(),
-            algorithm: self.algorithm,
-            plaintext: self.plaintext,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Algorithm`: string, required. Example: `RSAES_OAEP_SHA_256`.
     pub fn algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePublicKeyEncryptBuilder<
         CertificateId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Plaintext_,
     > {
+        self.input.algorithm = value.into();
         CertificatePublicKeyEncryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            algorithm: value.into(),
-            plaintext: self.plaintext,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Plaintext`: string, required, secret (redacted in `Debug`).
     pub fn plaintext(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePublicKeyEncryptBuilder<
         CertificateId_,
         Algorithm_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.plaintext = value.into();
         CertificatePublicKeyEncryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            algorithm: self.algorithm,
-            plaintext: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    CertificateId_,
-    Algorithm_,
-    Plaintext_,
-> CertificatePublicKeyEncryptBuilder<CertificateId_, Algorithm_, Plaintext_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CertificatePublicKeyEncryptInput,
-    )
-    where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        Plaintext_: self::required::Plaintext<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CertificatePublicKeyEncryptInput {
-                certificate_id: <CertificateId_ as self::required::CertificateId<
-                    ::std::string::String,
-                >>::into_value(self.certificate_id),
-                algorithm: <Algorithm_ as self::required::Algorithm<
-                    ::std::string::String,
-                >>::into_value(self.algorithm),
-                plaintext: <Plaintext_ as self::required::Plaintext<
-                    ::std::string::String,
-                >>::into_value(self.plaintext),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CertificatePublicKeyEncryptInput
     where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        Plaintext_: self::required::Plaintext<::std::string::String>,
+        CertificateId_: self::required::CertificateId,
+        Algorithm_: self::required::Algorithm,
+        Plaintext_: self::required::Plaintext,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -247,61 +199,39 @@ impl<
         ::alibabacloud_runtime::SdkError<CertificatePublicKeyEncryptError>,
     >
     where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        Plaintext_: self::required::Plaintext<::std::string::String>,
+        CertificateId_: self::required::CertificateId,
+        Algorithm_: self::required::Algorithm,
+        Plaintext_: self::required::Plaintext,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CertificatePublicKeyEncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CertificatePublicKeyEncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePublicKeyEncrypt` needs its required parameter `CertificateId`",
         label = "`CertificateId` is not set",
         note = "set it with `.certificate_id(…)` before this call"
     )]
-    pub trait CertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    pub trait CertificateId {}
+    impl CertificateId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Algorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePublicKeyEncrypt` needs its required parameter `Algorithm`",
         label = "`Algorithm` is not set",
         note = "set it with `.algorithm(…)` before this call"
     )]
-    pub trait Algorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Plaintext` once it is set, so `send` and `build` can require it.
+    pub trait Algorithm {}
+    impl Algorithm for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Plaintext` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePublicKeyEncrypt` needs its required parameter `Plaintext`",
         label = "`Plaintext` is not set",
         note = "set it with `.plaintext(…)` before this call"
     )]
-    pub trait Plaintext<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CertificateId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Algorithm<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Plaintext<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Plaintext {}
+    impl Plaintext for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CertificatePublicKeyEncrypt`. No description of our own yet: see the official API reference.

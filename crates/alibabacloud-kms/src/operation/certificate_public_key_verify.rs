@@ -94,13 +94,12 @@ pub struct CertificatePublicKeyVerifyBuilder<
     MessageType_ = ::alibabacloud_runtime::Missing,
     SignatureValue_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    certificate_id: CertificateId_,
-    algorithm: Algorithm_,
-    message: Message_,
-    message_type: MessageType_,
-    signature_value: SignatureValue_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CertificatePublicKeyVerifyInput,
+    state: ::std::marker::PhantomData<
+        (CertificateId_, Algorithm_, Message_, MessageType_, SignatureValue_),
+    >,
 }
 impl CertificatePublicKeyVerifyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -111,13 +110,16 @@ impl CertificatePublicKeyVerifyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CertificatePublicKeyVerifyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            certificate_id: ::alibabacloud_runtime::Missing,
-            algorithm: ::alibabacloud_runtime::Missing,
-            message: ::alibabacloud_runtime::Missing,
-            message_type: ::alibabacloud_runtime::Missing,
-            signature_value: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CertificatePublicKeyVerifyInput {
+                certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                message: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                message_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                signature_value: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -136,174 +138,114 @@ impl<
 > {
     /// Wire name `CertificateId`: string, required. Example: `12345678-1234-1234-1234-12345678****`.
     pub fn certificate_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePublicKeyVerifyBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Algorithm_,
         Message_,
         MessageType_,
         SignatureValue_,
     > {
+        self.input.certificate_id = value.into();
         CertificatePublicKeyVerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: value.into(),
-            algorithm: self.algorithm,
-            message: self.message,
-            message_type: self.message_type,
-            signature_value: self.signature_value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Algorithm`: string, required. Example: `ECDSA_SHA_256`.
     pub fn algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePublicKeyVerifyBuilder<
         CertificateId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Message_,
         MessageType_,
         SignatureValue_,
     > {
+        self.input.algorithm = value.into();
         CertificatePublicKeyVerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            algorithm: value.into(),
-            message: self.message,
-            message_type: self.message_type,
-            signature_value: self.signature_value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Message`: string, required. Example: `VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4=`.
     pub fn message(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePublicKeyVerifyBuilder<
         CertificateId_,
         Algorithm_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         MessageType_,
         SignatureValue_,
     > {
+        self.input.message = value.into();
         CertificatePublicKeyVerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            algorithm: self.algorithm,
-            message: value.into(),
-            message_type: self.message_type,
-            signature_value: self.signature_value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MessageType`: string, required. Example: `RAW`.
     pub fn message_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePublicKeyVerifyBuilder<
         CertificateId_,
         Algorithm_,
         Message_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         SignatureValue_,
     > {
+        self.input.message_type = value.into();
         CertificatePublicKeyVerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            algorithm: self.algorithm,
-            message: self.message,
-            message_type: value.into(),
-            signature_value: self.signature_value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SignatureValue`: string, required. Example: `ZOyIygCyaOW6Gj****MlNKiuyjfzw=`.
     pub fn signature_value(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CertificatePublicKeyVerifyBuilder<
         CertificateId_,
         Algorithm_,
         Message_,
         MessageType_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.signature_value = value.into();
         CertificatePublicKeyVerifyBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            algorithm: self.algorithm,
-            message: self.message,
-            message_type: self.message_type,
-            signature_value: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    CertificateId_,
-    Algorithm_,
-    Message_,
-    MessageType_,
-    SignatureValue_,
-> CertificatePublicKeyVerifyBuilder<
-    CertificateId_,
-    Algorithm_,
-    Message_,
-    MessageType_,
-    SignatureValue_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CertificatePublicKeyVerifyInput,
-    )
-    where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        Message_: self::required::Message<::std::string::String>,
-        MessageType_: self::required::MessageType<::std::string::String>,
-        SignatureValue_: self::required::SignatureValue<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CertificatePublicKeyVerifyInput {
-                certificate_id: <CertificateId_ as self::required::CertificateId<
-                    ::std::string::String,
-                >>::into_value(self.certificate_id),
-                algorithm: <Algorithm_ as self::required::Algorithm<
-                    ::std::string::String,
-                >>::into_value(self.algorithm),
-                message: <Message_ as self::required::Message<
-                    ::std::string::String,
-                >>::into_value(self.message),
-                message_type: <MessageType_ as self::required::MessageType<
-                    ::std::string::String,
-                >>::into_value(self.message_type),
-                signature_value: <SignatureValue_ as self::required::SignatureValue<
-                    ::std::string::String,
-                >>::into_value(self.signature_value),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CertificatePublicKeyVerifyInput
     where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        Message_: self::required::Message<::std::string::String>,
-        MessageType_: self::required::MessageType<::std::string::String>,
-        SignatureValue_: self::required::SignatureValue<::std::string::String>,
+        CertificateId_: self::required::CertificateId,
+        Algorithm_: self::required::Algorithm,
+        Message_: self::required::Message,
+        MessageType_: self::required::MessageType,
+        SignatureValue_: self::required::SignatureValue,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -313,93 +255,57 @@ impl<
         ::alibabacloud_runtime::SdkError<CertificatePublicKeyVerifyError>,
     >
     where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Algorithm_: self::required::Algorithm<::std::string::String>,
-        Message_: self::required::Message<::std::string::String>,
-        MessageType_: self::required::MessageType<::std::string::String>,
-        SignatureValue_: self::required::SignatureValue<::std::string::String>,
+        CertificateId_: self::required::CertificateId,
+        Algorithm_: self::required::Algorithm,
+        Message_: self::required::Message,
+        MessageType_: self::required::MessageType,
+        SignatureValue_: self::required::SignatureValue,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CertificatePublicKeyVerifyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CertificatePublicKeyVerifyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePublicKeyVerify` needs its required parameter `CertificateId`",
         label = "`CertificateId` is not set",
         note = "set it with `.certificate_id(…)` before this call"
     )]
-    pub trait CertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Algorithm` once it is set, so `send` and `build` can require it.
+    pub trait CertificateId {}
+    impl CertificateId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Algorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePublicKeyVerify` needs its required parameter `Algorithm`",
         label = "`Algorithm` is not set",
         note = "set it with `.algorithm(…)` before this call"
     )]
-    pub trait Algorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Message` once it is set, so `send` and `build` can require it.
+    pub trait Algorithm {}
+    impl Algorithm for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Message` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePublicKeyVerify` needs its required parameter `Message`",
         label = "`Message` is not set",
         note = "set it with `.message(…)` before this call"
     )]
-    pub trait Message<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `MessageType` once it is set, so `send` and `build` can require it.
+    pub trait Message {}
+    impl Message for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `MessageType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePublicKeyVerify` needs its required parameter `MessageType`",
         label = "`MessageType` is not set",
         note = "set it with `.message_type(…)` before this call"
     )]
-    pub trait MessageType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SignatureValue` once it is set, so `send` and `build` can require it.
+    pub trait MessageType {}
+    impl MessageType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SignatureValue` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CertificatePublicKeyVerify` needs its required parameter `SignatureValue`",
         label = "`SignatureValue` is not set",
         note = "set it with `.signature_value(…)` before this call"
     )]
-    pub trait SignatureValue<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CertificateId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Algorithm<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Message<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::MessageType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SignatureValue<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SignatureValue {}
+    impl SignatureValue for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CertificatePublicKeyVerify`. No description of our own yet: see the official API reference.

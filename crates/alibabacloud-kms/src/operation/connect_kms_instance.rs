@@ -79,13 +79,12 @@ pub struct ConnectKmsInstanceBuilder<
     VSwitchIds_ = ::alibabacloud_runtime::Missing,
     KmProvider_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    kms_instance_id: KmsInstanceId_,
-    vpc_id: VpcId_,
-    zone_ids: ZoneIds_,
-    v_switch_ids: VSwitchIds_,
-    km_provider: KmProvider_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ConnectKmsInstanceInput,
+    state: ::std::marker::PhantomData<
+        (KmsInstanceId_, VpcId_, ZoneIds_, VSwitchIds_, KmProvider_),
+    >,
 }
 impl ConnectKmsInstanceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -96,13 +95,16 @@ impl ConnectKmsInstanceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ConnectKmsInstanceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            kms_instance_id: ::alibabacloud_runtime::Missing,
-            vpc_id: ::alibabacloud_runtime::Missing,
-            zone_ids: ::alibabacloud_runtime::Missing,
-            v_switch_ids: ::alibabacloud_runtime::Missing,
-            km_provider: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ConnectKmsInstanceInput {
+                kms_instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                vpc_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                zone_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                v_switch_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                km_provider: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -115,164 +117,114 @@ impl<
 > ConnectKmsInstanceBuilder<KmsInstanceId_, VpcId_, ZoneIds_, VSwitchIds_, KmProvider_> {
     /// Wire name `KmsInstanceId`: string, required. Example: `kst-phzz64f722a1buamw0****`.
     pub fn kms_instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ConnectKmsInstanceBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         VpcId_,
         ZoneIds_,
         VSwitchIds_,
         KmProvider_,
     > {
+        self.input.kms_instance_id = value.into();
         ConnectKmsInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            kms_instance_id: value.into(),
-            vpc_id: self.vpc_id,
-            zone_ids: self.zone_ids,
-            v_switch_ids: self.v_switch_ids,
-            km_provider: self.km_provider,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VpcId`: string, required. Example: `vpc-bp19z7cwmltad5dff****`.
     pub fn vpc_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ConnectKmsInstanceBuilder<
         KmsInstanceId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ZoneIds_,
         VSwitchIds_,
         KmProvider_,
     > {
+        self.input.vpc_id = value.into();
         ConnectKmsInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            kms_instance_id: self.kms_instance_id,
-            vpc_id: value.into(),
-            zone_ids: self.zone_ids,
-            v_switch_ids: self.v_switch_ids,
-            km_provider: self.km_provider,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ZoneIds`: string, required. Example: `cn-hangzhou-k,cn-hangzhou-j`.
     pub fn zone_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ConnectKmsInstanceBuilder<
         KmsInstanceId_,
         VpcId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         VSwitchIds_,
         KmProvider_,
     > {
+        self.input.zone_ids = value.into();
         ConnectKmsInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            kms_instance_id: self.kms_instance_id,
-            vpc_id: self.vpc_id,
-            zone_ids: value.into(),
-            v_switch_ids: self.v_switch_ids,
-            km_provider: self.km_provider,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VSwitchIds`: string, required. Example: `vsw-bp1i512amda6d10a0****`.
     pub fn v_switch_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ConnectKmsInstanceBuilder<
         KmsInstanceId_,
         VpcId_,
         ZoneIds_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         KmProvider_,
     > {
+        self.input.v_switch_ids = value.into();
         ConnectKmsInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            kms_instance_id: self.kms_instance_id,
-            vpc_id: self.vpc_id,
-            zone_ids: self.zone_ids,
-            v_switch_ids: value.into(),
-            km_provider: self.km_provider,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KMProvider`: string, required. Example: `Aliyun`.
     pub fn km_provider(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ConnectKmsInstanceBuilder<
         KmsInstanceId_,
         VpcId_,
         ZoneIds_,
         VSwitchIds_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.km_provider = value.into();
         ConnectKmsInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            kms_instance_id: self.kms_instance_id,
-            vpc_id: self.vpc_id,
-            zone_ids: self.zone_ids,
-            v_switch_ids: self.v_switch_ids,
-            km_provider: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    KmsInstanceId_,
-    VpcId_,
-    ZoneIds_,
-    VSwitchIds_,
-    KmProvider_,
-> ConnectKmsInstanceBuilder<KmsInstanceId_, VpcId_, ZoneIds_, VSwitchIds_, KmProvider_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ConnectKmsInstanceInput)
-    where
-        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
-        VpcId_: self::required::VpcId<::std::string::String>,
-        ZoneIds_: self::required::ZoneIds<::std::string::String>,
-        VSwitchIds_: self::required::VSwitchIds<::std::string::String>,
-        KmProvider_: self::required::KmProvider<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ConnectKmsInstanceInput {
-                kms_instance_id: <KmsInstanceId_ as self::required::KmsInstanceId<
-                    ::std::string::String,
-                >>::into_value(self.kms_instance_id),
-                vpc_id: <VpcId_ as self::required::VpcId<
-                    ::std::string::String,
-                >>::into_value(self.vpc_id),
-                zone_ids: <ZoneIds_ as self::required::ZoneIds<
-                    ::std::string::String,
-                >>::into_value(self.zone_ids),
-                v_switch_ids: <VSwitchIds_ as self::required::VSwitchIds<
-                    ::std::string::String,
-                >>::into_value(self.v_switch_ids),
-                km_provider: <KmProvider_ as self::required::KmProvider<
-                    ::std::string::String,
-                >>::into_value(self.km_provider),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ConnectKmsInstanceInput
     where
-        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
-        VpcId_: self::required::VpcId<::std::string::String>,
-        ZoneIds_: self::required::ZoneIds<::std::string::String>,
-        VSwitchIds_: self::required::VSwitchIds<::std::string::String>,
-        KmProvider_: self::required::KmProvider<::std::string::String>,
+        KmsInstanceId_: self::required::KmsInstanceId,
+        VpcId_: self::required::VpcId,
+        ZoneIds_: self::required::ZoneIds,
+        VSwitchIds_: self::required::VSwitchIds,
+        KmProvider_: self::required::KmProvider,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -282,93 +234,57 @@ impl<
         ::alibabacloud_runtime::SdkError<ConnectKmsInstanceError>,
     >
     where
-        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
-        VpcId_: self::required::VpcId<::std::string::String>,
-        ZoneIds_: self::required::ZoneIds<::std::string::String>,
-        VSwitchIds_: self::required::VSwitchIds<::std::string::String>,
-        KmProvider_: self::required::KmProvider<::std::string::String>,
+        KmsInstanceId_: self::required::KmsInstanceId,
+        VpcId_: self::required::VpcId,
+        ZoneIds_: self::required::ZoneIds,
+        VSwitchIds_: self::required::VSwitchIds,
+        KmProvider_: self::required::KmProvider,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ConnectKmsInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ConnectKmsInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KmsInstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KmsInstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ConnectKmsInstance` needs its required parameter `KmsInstanceId`",
         label = "`KmsInstanceId` is not set",
         note = "set it with `.kms_instance_id(…)` before this call"
     )]
-    pub trait KmsInstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VpcId` once it is set, so `send` and `build` can require it.
+    pub trait KmsInstanceId {}
+    impl KmsInstanceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VpcId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ConnectKmsInstance` needs its required parameter `VpcId`",
         label = "`VpcId` is not set",
         note = "set it with `.vpc_id(…)` before this call"
     )]
-    pub trait VpcId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ZoneIds` once it is set, so `send` and `build` can require it.
+    pub trait VpcId {}
+    impl VpcId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ZoneIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ConnectKmsInstance` needs its required parameter `ZoneIds`",
         label = "`ZoneIds` is not set",
         note = "set it with `.zone_ids(…)` before this call"
     )]
-    pub trait ZoneIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VSwitchIds` once it is set, so `send` and `build` can require it.
+    pub trait ZoneIds {}
+    impl ZoneIds for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VSwitchIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ConnectKmsInstance` needs its required parameter `VSwitchIds`",
         label = "`VSwitchIds` is not set",
         note = "set it with `.v_switch_ids(…)` before this call"
     )]
-    pub trait VSwitchIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `KMProvider` once it is set, so `send` and `build` can require it.
+    pub trait VSwitchIds {}
+    impl VSwitchIds for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `KMProvider` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ConnectKmsInstance` needs its required parameter `KMProvider`",
         label = "`KMProvider` is not set",
         note = "set it with `.km_provider(…)` before this call"
     )]
-    pub trait KmProvider<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KmsInstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VpcId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ZoneIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VSwitchIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::KmProvider<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait KmProvider {}
+    impl KmProvider for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ConnectKmsInstance`. No description of our own yet: see the official API reference.

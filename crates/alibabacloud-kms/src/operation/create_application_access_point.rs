@@ -96,12 +96,10 @@ pub struct CreateApplicationAccessPointBuilder<
     Name_ = ::alibabacloud_runtime::Missing,
     Policies_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    name: Name_,
-    description: ::std::option::Option<::std::string::String>,
-    authentication_method: ::std::option::Option<::std::string::String>,
-    policies: Policies_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateApplicationAccessPointInput,
+    state: ::std::marker::PhantomData<(Name_, Policies_)>,
 }
 impl CreateApplicationAccessPointBuilder<
     ::alibabacloud_runtime::Missing,
@@ -109,28 +107,30 @@ impl CreateApplicationAccessPointBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateApplicationAccessPointBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            name: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            authentication_method: ::std::option::Option::None,
-            policies: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateApplicationAccessPointInput {
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                authentication_method: ::std::option::Option::None,
+                policies: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Name_, Policies_> CreateApplicationAccessPointBuilder<Name_, Policies_> {
     /// Wire name `Name`: string, required. Example: `aap_test`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateApplicationAccessPointBuilder<::std::string::String, Policies_> {
+    ) -> CreateApplicationAccessPointBuilder<::alibabacloud_runtime::Set, Policies_> {
+        self.input.name = value.into();
         CreateApplicationAccessPointBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: value.into(),
-            description: self.description,
-            authentication_method: self.authentication_method,
-            policies: self.policies,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `aap description`.
@@ -138,7 +138,7 @@ impl<Name_, Policies_> CreateApplicationAccessPointBuilder<Name_, Policies_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -146,7 +146,7 @@ impl<Name_, Policies_> CreateApplicationAccessPointBuilder<Name_, Policies_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `AuthenticationMethod`: string. Example: `ClientKey`.
@@ -154,7 +154,7 @@ impl<Name_, Policies_> CreateApplicationAccessPointBuilder<Name_, Policies_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.authentication_method = ::std::option::Option::Some(value.into());
+        self.input.authentication_method = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AuthenticationMethod`.
@@ -162,63 +162,34 @@ impl<Name_, Policies_> CreateApplicationAccessPointBuilder<Name_, Policies_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.authentication_method = value;
+        self.input.authentication_method = value;
         self
     }
     /// Wire name `Policies`: string, required. Example: `["kst-hzz62ee817bvyyr5x****.efkd","kst-hzz62ee817bvyyr5x****.eyyp"]`.
     pub fn policies(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateApplicationAccessPointBuilder<Name_, ::std::string::String> {
+    ) -> CreateApplicationAccessPointBuilder<Name_, ::alibabacloud_runtime::Set> {
+        self.input.policies = value.into();
         CreateApplicationAccessPointBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: self.name,
-            description: self.description,
-            authentication_method: self.authentication_method,
-            policies: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Name_, Policies_> CreateApplicationAccessPointBuilder<Name_, Policies_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateApplicationAccessPointInput,
-    )
-    where
-        Name_: self::required::Name<::std::string::String>,
-        Policies_: self::required::Policies<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateApplicationAccessPointInput {
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                description: self.description,
-                authentication_method: self.authentication_method,
-                policies: <Policies_ as self::required::Policies<
-                    ::std::string::String,
-                >>::into_value(self.policies),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateApplicationAccessPointInput
     where
-        Name_: self::required::Name<::std::string::String>,
-        Policies_: self::required::Policies<::std::string::String>,
+        Name_: self::required::Name,
+        Policies_: self::required::Policies,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -228,45 +199,30 @@ impl<Name_, Policies_> CreateApplicationAccessPointBuilder<Name_, Policies_> {
         ::alibabacloud_runtime::SdkError<CreateApplicationAccessPointError>,
     >
     where
-        Name_: self::required::Name<::std::string::String>,
-        Policies_: self::required::Policies<::std::string::String>,
+        Name_: self::required::Name,
+        Policies_: self::required::Policies,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateApplicationAccessPointBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateApplicationAccessPointBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateApplicationAccessPoint` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Policies` once it is set, so `send` and `build` can require it.
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Policies` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateApplicationAccessPoint` needs its required parameter `Policies`",
         label = "`Policies` is not set",
         note = "set it with `.policies(…)` before this call"
     )]
-    pub trait Policies<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Policies<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Policies {}
+    impl Policies for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateApplicationAccessPoint`. No description of our own yet: see the official API reference.

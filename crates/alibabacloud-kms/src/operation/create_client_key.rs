@@ -93,31 +93,16 @@ pub enum CreateClientKeyError {
 }
 ::alibabacloud_runtime::operation_error!(CreateClientKeyError {});
 /// Builds and sends a `CreateClientKey` call. `send` and `build` compile once every required parameter is set (`AapName`, `Password`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateClientKeyBuilder<
     AapName_ = ::alibabacloud_runtime::Missing,
     Password_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    aap_name: AapName_,
-    password: Password_,
-    not_after: ::std::option::Option<::std::string::String>,
-    not_before: ::std::option::Option<::std::string::String>,
-}
-impl<AapName_: ::std::fmt::Debug, Password_: ::std::fmt::Debug> ::std::fmt::Debug
-for CreateClientKeyBuilder<AapName_, Password_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateClientKeyBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("aap_name", &self.aap_name)
-            .field("password", &::std::format_args!("** redacted **"))
-            .field("not_after", &self.not_after)
-            .field("not_before", &self.not_before)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateClientKeyInput,
+    state: ::std::marker::PhantomData<(AapName_, Password_)>,
 }
 impl CreateClientKeyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -125,42 +110,43 @@ impl CreateClientKeyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateClientKeyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            aap_name: ::alibabacloud_runtime::Missing,
-            password: ::alibabacloud_runtime::Missing,
-            not_after: ::std::option::Option::None,
-            not_before: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateClientKeyInput {
+                aap_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                password: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                not_after: ::std::option::Option::None,
+                not_before: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<AapName_, Password_> CreateClientKeyBuilder<AapName_, Password_> {
     /// Wire name `AapName`: string, required. Example: `aap_test`.
     pub fn aap_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateClientKeyBuilder<::std::string::String, Password_> {
+    ) -> CreateClientKeyBuilder<::alibabacloud_runtime::Set, Password_> {
+        self.input.aap_name = value.into();
         CreateClientKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            aap_name: value.into(),
-            password: self.password,
-            not_after: self.not_after,
-            not_before: self.not_before,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Password`: string, required, secret (redacted in `Debug`).
     pub fn password(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateClientKeyBuilder<AapName_, ::std::string::String> {
+    ) -> CreateClientKeyBuilder<AapName_, ::alibabacloud_runtime::Set> {
+        self.input.password = value.into();
         CreateClientKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            aap_name: self.aap_name,
-            password: value.into(),
-            not_after: self.not_after,
-            not_before: self.not_before,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NotAfter`: string. Example: `2028-08-31T17:14:33Z`.
@@ -168,7 +154,7 @@ impl<AapName_, Password_> CreateClientKeyBuilder<AapName_, Password_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.not_after = ::std::option::Option::Some(value.into());
+        self.input.not_after = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NotAfter`.
@@ -176,7 +162,7 @@ impl<AapName_, Password_> CreateClientKeyBuilder<AapName_, Password_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.not_after = value;
+        self.input.not_after = value;
         self
     }
     /// Wire name `NotBefore`: string. Example: `2023-08-31T17:14:33Z`.
@@ -184,7 +170,7 @@ impl<AapName_, Password_> CreateClientKeyBuilder<AapName_, Password_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.not_before = ::std::option::Option::Some(value.into());
+        self.input.not_before = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NotBefore`.
@@ -192,45 +178,21 @@ impl<AapName_, Password_> CreateClientKeyBuilder<AapName_, Password_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.not_before = value;
+        self.input.not_before = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<AapName_, Password_> CreateClientKeyBuilder<AapName_, Password_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateClientKeyInput)
-    where
-        AapName_: self::required::AapName<::std::string::String>,
-        Password_: self::required::Password<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateClientKeyInput {
-                aap_name: <AapName_ as self::required::AapName<
-                    ::std::string::String,
-                >>::into_value(self.aap_name),
-                password: <Password_ as self::required::Password<
-                    ::std::string::String,
-                >>::into_value(self.password),
-                not_after: self.not_after,
-                not_before: self.not_before,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateClientKeyInput
     where
-        AapName_: self::required::AapName<::std::string::String>,
-        Password_: self::required::Password<::std::string::String>,
+        AapName_: self::required::AapName,
+        Password_: self::required::Password,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -240,45 +202,30 @@ impl<AapName_, Password_> CreateClientKeyBuilder<AapName_, Password_> {
         ::alibabacloud_runtime::SdkError<CreateClientKeyError>,
     >
     where
-        AapName_: self::required::AapName<::std::string::String>,
-        Password_: self::required::Password<::std::string::String>,
+        AapName_: self::required::AapName,
+        Password_: self::required::Password,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateClientKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateClientKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `AapName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `AapName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateClientKey` needs its required parameter `AapName`",
         label = "`AapName` is not set",
         note = "set it with `.aap_name(…)` before this call"
     )]
-    pub trait AapName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Password` once it is set, so `send` and `build` can require it.
+    pub trait AapName {}
+    impl AapName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Password` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateClientKey` needs its required parameter `Password`",
         label = "`Password` is not set",
         note = "set it with `.password(…)` before this call"
     )]
-    pub trait Password<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::AapName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Password<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Password {}
+    impl Password for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateClientKey`. No description of our own yet: see the official API reference.

@@ -188,36 +188,28 @@ pub enum CreateKeyError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateKeyBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    description: ::std::option::Option<::std::string::String>,
-    key_usage: ::std::option::Option<::std::string::String>,
-    origin: ::std::option::Option<::std::string::String>,
-    protection_level: ::std::option::Option<::std::string::String>,
-    enable_automatic_rotation: ::std::option::Option<bool>,
-    rotation_interval: ::std::option::Option<::std::string::String>,
-    key_spec: ::std::option::Option<::std::string::String>,
-    dkms_instance_id: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<::std::string::String>,
-    policy: ::std::option::Option<::std::string::String>,
-    key_storage_mechanism: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateKeyInput,
 }
 impl CreateKeyBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateKeyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            description: ::std::option::Option::None,
-            key_usage: ::std::option::Option::None,
-            origin: ::std::option::Option::None,
-            protection_level: ::std::option::Option::None,
-            enable_automatic_rotation: ::std::option::Option::None,
-            rotation_interval: ::std::option::Option::None,
-            key_spec: ::std::option::Option::None,
-            dkms_instance_id: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            key_storage_mechanism: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateKeyInput {
+                description: ::std::option::Option::None,
+                key_usage: ::std::option::Option::None,
+                origin: ::std::option::Option::None,
+                protection_level: ::std::option::Option::None,
+                enable_automatic_rotation: ::std::option::Option::None,
+                rotation_interval: ::std::option::Option::None,
+                key_spec: ::std::option::Option::None,
+                dkms_instance_id: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                key_storage_mechanism: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -227,7 +219,7 @@ impl CreateKeyBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -235,7 +227,7 @@ impl CreateKeyBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `KeyUsage`: string. The service's default: `ENCRYPT/DECRYPT`. Example: `ENCRYPT/DECRYPT`.
@@ -243,7 +235,7 @@ impl CreateKeyBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_usage = ::std::option::Option::Some(value.into());
+        self.input.key_usage = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyUsage`.
@@ -251,7 +243,7 @@ impl CreateKeyBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_usage = value;
+        self.input.key_usage = value;
         self
     }
     /// Wire name `Origin`: string. Example: `Aliyun_KMS`.
@@ -259,7 +251,7 @@ impl CreateKeyBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.origin = ::std::option::Option::Some(value.into());
+        self.input.origin = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Origin`.
@@ -267,7 +259,7 @@ impl CreateKeyBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.origin = value;
+        self.input.origin = value;
         self
     }
     /// Wire name `ProtectionLevel`: string. Example: `SOFTWARE`.
@@ -275,7 +267,7 @@ impl CreateKeyBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.protection_level = ::std::option::Option::Some(value.into());
+        self.input.protection_level = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ProtectionLevel`.
@@ -283,12 +275,12 @@ impl CreateKeyBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.protection_level = value;
+        self.input.protection_level = value;
         self
     }
     /// Wire name `EnableAutomaticRotation`: boolean. Example: `true`.
     pub fn enable_automatic_rotation(mut self, value: bool) -> Self {
-        self.enable_automatic_rotation = ::std::option::Option::Some(value);
+        self.input.enable_automatic_rotation = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableAutomaticRotation`.
@@ -296,7 +288,7 @@ impl CreateKeyBuilder {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.enable_automatic_rotation = value;
+        self.input.enable_automatic_rotation = value;
         self
     }
     /// Wire name `RotationInterval`: string. Example: `365d`.
@@ -304,7 +296,7 @@ impl CreateKeyBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.rotation_interval = ::std::option::Option::Some(value.into());
+        self.input.rotation_interval = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RotationInterval`.
@@ -312,7 +304,7 @@ impl CreateKeyBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.rotation_interval = value;
+        self.input.rotation_interval = value;
         self
     }
     /// Wire name `KeySpec`: string. Example: `Aliyun_AES_256`.
@@ -320,7 +312,7 @@ impl CreateKeyBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_spec = ::std::option::Option::Some(value.into());
+        self.input.key_spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeySpec`.
@@ -328,7 +320,7 @@ impl CreateKeyBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_spec = value;
+        self.input.key_spec = value;
         self
     }
     /// Wire name `DKMSInstanceId`: string. Example: `kst-bjj62d8f5e0sgtx8h****`.
@@ -336,7 +328,7 @@ impl CreateKeyBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dkms_instance_id = ::std::option::Option::Some(value.into());
+        self.input.dkms_instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DKMSInstanceId`.
@@ -344,7 +336,7 @@ impl CreateKeyBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dkms_instance_id = value;
+        self.input.dkms_instance_id = value;
         self
     }
     /// Wire name `Tags`: string. Example: `[{"TagKey":"disk-encryption","TagValue":"true"}]`.
@@ -352,7 +344,7 @@ impl CreateKeyBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
+        self.input.tags = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Tags`.
@@ -360,7 +352,7 @@ impl CreateKeyBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Wire name `Policy`: string.
@@ -368,7 +360,7 @@ impl CreateKeyBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy = ::std::option::Option::Some(value.into());
+        self.input.policy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
@@ -376,7 +368,7 @@ impl CreateKeyBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy = value;
+        self.input.policy = value;
         self
     }
     /// Wire name `KeyStorageMechanism`: string.
@@ -384,7 +376,7 @@ impl CreateKeyBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_storage_mechanism = ::std::option::Option::Some(value.into());
+        self.input.key_storage_mechanism = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyStorageMechanism`.
@@ -392,40 +384,17 @@ impl CreateKeyBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_storage_mechanism = value;
+        self.input.key_storage_mechanism = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl CreateKeyBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateKeyInput) {
-        (
-            self._client,
-            self._options,
-            CreateKeyInput {
-                description: self.description,
-                key_usage: self.key_usage,
-                origin: self.origin,
-                protection_level: self.protection_level,
-                enable_automatic_rotation: self.enable_automatic_rotation,
-                rotation_interval: self.rotation_interval,
-                key_spec: self.key_spec,
-                dkms_instance_id: self.dkms_instance_id,
-                tags: self.tags,
-                policy: self.policy,
-                key_storage_mechanism: self.key_storage_mechanism,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateKeyInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -434,8 +403,7 @@ impl CreateKeyBuilder {
         CreateKeyOutput,
         ::alibabacloud_runtime::SdkError<CreateKeyError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -102,60 +102,48 @@ pub enum CreateKeyVersionError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateKeyVersionBuilder<KeyId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateKeyVersionInput,
+    state: ::std::marker::PhantomData<(KeyId_,)>,
 }
 impl CreateKeyVersionBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateKeyVersionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateKeyVersionInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<KeyId_> CreateKeyVersionBuilder<KeyId_> {
     /// Wire name `KeyId`: string, required. Example: `0b30658a-ed1a-4922-b8f7-a673ca9c****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateKeyVersionBuilder<::std::string::String> {
+    ) -> CreateKeyVersionBuilder<::alibabacloud_runtime::Set> {
+        self.input.key_id = value.into();
         CreateKeyVersionBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<KeyId_> CreateKeyVersionBuilder<KeyId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateKeyVersionInput)
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateKeyVersionInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateKeyVersionInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyId_: self::required::KeyId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -165,29 +153,21 @@ impl<KeyId_> CreateKeyVersionBuilder<KeyId_> {
         ::alibabacloud_runtime::SdkError<CreateKeyVersionError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyId_: self::required::KeyId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateKeyVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateKeyVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateKeyVersion` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateKeyVersion`. No description of our own yet: see the official API reference.

@@ -90,12 +90,10 @@ pub struct CreateNetworkRuleBuilder<
     Name_ = ::alibabacloud_runtime::Missing,
     Type_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    name: Name_,
-    r#type: Type_,
-    description: ::std::option::Option<::std::string::String>,
-    source_private_ip: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateNetworkRuleInput,
+    state: ::std::marker::PhantomData<(Name_, Type_)>,
 }
 impl CreateNetworkRuleBuilder<
     ::alibabacloud_runtime::Missing,
@@ -103,42 +101,43 @@ impl CreateNetworkRuleBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateNetworkRuleBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            name: ::alibabacloud_runtime::Missing,
-            r#type: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            source_private_ip: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateNetworkRuleInput {
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                r#type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                source_private_ip: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Name_, Type_> CreateNetworkRuleBuilder<Name_, Type_> {
     /// Wire name `Name`: string, required. Example: `networkrule_test`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateNetworkRuleBuilder<::std::string::String, Type_> {
+    ) -> CreateNetworkRuleBuilder<::alibabacloud_runtime::Set, Type_> {
+        self.input.name = value.into();
         CreateNetworkRuleBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: value.into(),
-            r#type: self.r#type,
-            description: self.description,
-            source_private_ip: self.source_private_ip,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Type`: string, required. Example: `Private`.
     pub fn r#type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateNetworkRuleBuilder<Name_, ::std::string::String> {
+    ) -> CreateNetworkRuleBuilder<Name_, ::alibabacloud_runtime::Set> {
+        self.input.r#type = value.into();
         CreateNetworkRuleBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: self.name,
-            r#type: value.into(),
-            description: self.description,
-            source_private_ip: self.source_private_ip,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `networkrule description`.
@@ -146,7 +145,7 @@ impl<Name_, Type_> CreateNetworkRuleBuilder<Name_, Type_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -154,7 +153,7 @@ impl<Name_, Type_> CreateNetworkRuleBuilder<Name_, Type_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `SourcePrivateIp`: string. Example: `["192.10.XX.XX","192.168.XX.XX/24"]`.
@@ -162,7 +161,7 @@ impl<Name_, Type_> CreateNetworkRuleBuilder<Name_, Type_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_private_ip = ::std::option::Option::Some(value.into());
+        self.input.source_private_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourcePrivateIp`.
@@ -170,45 +169,21 @@ impl<Name_, Type_> CreateNetworkRuleBuilder<Name_, Type_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_private_ip = value;
+        self.input.source_private_ip = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Name_, Type_> CreateNetworkRuleBuilder<Name_, Type_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateNetworkRuleInput)
-    where
-        Name_: self::required::Name<::std::string::String>,
-        Type_: self::required::Type<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateNetworkRuleInput {
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                r#type: <Type_ as self::required::Type<
-                    ::std::string::String,
-                >>::into_value(self.r#type),
-                description: self.description,
-                source_private_ip: self.source_private_ip,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateNetworkRuleInput
     where
-        Name_: self::required::Name<::std::string::String>,
-        Type_: self::required::Type<::std::string::String>,
+        Name_: self::required::Name,
+        Type_: self::required::Type,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -218,45 +193,30 @@ impl<Name_, Type_> CreateNetworkRuleBuilder<Name_, Type_> {
         ::alibabacloud_runtime::SdkError<CreateNetworkRuleError>,
     >
     where
-        Name_: self::required::Name<::std::string::String>,
-        Type_: self::required::Type<::std::string::String>,
+        Name_: self::required::Name,
+        Type_: self::required::Type,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateNetworkRuleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateNetworkRuleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateNetworkRule` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Type` once it is set, so `send` and `build` can require it.
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Type` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateNetworkRule` needs its required parameter `Type`",
         label = "`Type` is not set",
         note = "set it with `.r#type(…)` before this call"
     )]
-    pub trait Type<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Type<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Type {}
+    impl Type for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateNetworkRule`. No description of our own yet: see the official API reference.

@@ -109,14 +109,10 @@ pub struct CreatePolicyBuilder<
     Permissions_ = ::alibabacloud_runtime::Missing,
     Resources_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    name: Name_,
-    description: ::std::option::Option<::std::string::String>,
-    kms_instance: ::std::option::Option<::std::string::String>,
-    permissions: Permissions_,
-    resources: Resources_,
-    access_control_rules: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreatePolicyInput,
+    state: ::std::marker::PhantomData<(Name_, Permissions_, Resources_)>,
 }
 impl CreatePolicyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -125,14 +121,17 @@ impl CreatePolicyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreatePolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            name: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            kms_instance: ::std::option::Option::None,
-            permissions: ::alibabacloud_runtime::Missing,
-            resources: ::alibabacloud_runtime::Missing,
-            access_control_rules: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreatePolicyInput {
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                kms_instance: ::std::option::Option::None,
+                permissions: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resources: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                access_control_rules: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -143,18 +142,15 @@ impl<
 > CreatePolicyBuilder<Name_, Permissions_, Resources_> {
     /// Wire name `Name`: string, required. Example: `policy_test`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreatePolicyBuilder<::std::string::String, Permissions_, Resources_> {
+    ) -> CreatePolicyBuilder<::alibabacloud_runtime::Set, Permissions_, Resources_> {
+        self.input.name = value.into();
         CreatePolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: value.into(),
-            description: self.description,
-            kms_instance: self.kms_instance,
-            permissions: self.permissions,
-            resources: self.resources,
-            access_control_rules: self.access_control_rules,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `policy  description`.
@@ -162,7 +158,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -170,7 +166,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `KmsInstance`: string. Example: `kst-hzz634e67d126u9p9****`.
@@ -178,7 +174,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.kms_instance = ::std::option::Option::Some(value.into());
+        self.input.kms_instance = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KmsInstance`.
@@ -186,39 +182,33 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.kms_instance = value;
+        self.input.kms_instance = value;
         self
     }
     /// Wire name `Permissions`: string, required. Example: `["RbacPermission/Template/CryptoServiceKeyUser", "RbacPermission/Template/CryptoServiceSecretUser"]`.
     pub fn permissions(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreatePolicyBuilder<Name_, ::std::string::String, Resources_> {
+    ) -> CreatePolicyBuilder<Name_, ::alibabacloud_runtime::Set, Resources_> {
+        self.input.permissions = value.into();
         CreatePolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: self.name,
-            description: self.description,
-            kms_instance: self.kms_instance,
-            permissions: value.into(),
-            resources: self.resources,
-            access_control_rules: self.access_control_rules,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Resources`: string, required. Example: `["secret/acs/ram/user/ram-secret", "secret/acs/ram/user/acr-master", "key/key-hzz63d9c8d3dfv8cv****"]`.
     pub fn resources(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreatePolicyBuilder<Name_, Permissions_, ::std::string::String> {
+    ) -> CreatePolicyBuilder<Name_, Permissions_, ::alibabacloud_runtime::Set> {
+        self.input.resources = value.into();
         CreatePolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: self.name,
-            description: self.description,
-            kms_instance: self.kms_instance,
-            permissions: self.permissions,
-            resources: value.into(),
-            access_control_rules: self.access_control_rules,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AccessControlRules`: string. Example: `{"NetworkRules":["kst-hzz62ee817bvyyr5x****.efkd","kst-hzz62ee817bvyyr5x****.eyyp"]}`.
@@ -226,7 +216,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.access_control_rules = ::std::option::Option::Some(value.into());
+        self.input.access_control_rules = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AccessControlRules`.
@@ -234,55 +224,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.access_control_rules = value;
+        self.input.access_control_rules = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    Name_,
-    Permissions_,
-    Resources_,
-> CreatePolicyBuilder<Name_, Permissions_, Resources_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePolicyInput)
-    where
-        Name_: self::required::Name<::std::string::String>,
-        Permissions_: self::required::Permissions<::std::string::String>,
-        Resources_: self::required::Resources<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreatePolicyInput {
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                description: self.description,
-                kms_instance: self.kms_instance,
-                permissions: <Permissions_ as self::required::Permissions<
-                    ::std::string::String,
-                >>::into_value(self.permissions),
-                resources: <Resources_ as self::required::Resources<
-                    ::std::string::String,
-                >>::into_value(self.resources),
-                access_control_rules: self.access_control_rules,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreatePolicyInput
     where
-        Name_: self::required::Name<::std::string::String>,
-        Permissions_: self::required::Permissions<::std::string::String>,
-        Resources_: self::required::Resources<::std::string::String>,
+        Name_: self::required::Name,
+        Permissions_: self::required::Permissions,
+        Resources_: self::required::Resources,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -292,61 +249,39 @@ impl<
         ::alibabacloud_runtime::SdkError<CreatePolicyError>,
     >
     where
-        Name_: self::required::Name<::std::string::String>,
-        Permissions_: self::required::Permissions<::std::string::String>,
-        Resources_: self::required::Resources<::std::string::String>,
+        Name_: self::required::Name,
+        Permissions_: self::required::Permissions,
+        Resources_: self::required::Resources,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreatePolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreatePolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePolicy` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Permissions` once it is set, so `send` and `build` can require it.
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Permissions` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePolicy` needs its required parameter `Permissions`",
         label = "`Permissions` is not set",
         note = "set it with `.permissions(…)` before this call"
     )]
-    pub trait Permissions<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Resources` once it is set, so `send` and `build` can require it.
+    pub trait Permissions {}
+    impl Permissions for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Resources` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePolicy` needs its required parameter `Resources`",
         label = "`Resources` is not set",
         note = "set it with `.resources(…)` before this call"
     )]
-    pub trait Resources<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Permissions<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Resources<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Resources {}
+    impl Resources for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreatePolicy`. No description of our own yet: see the official API reference.

@@ -185,53 +185,17 @@ pub enum CreateSecretError {
     UnsupportedOperation = "UnsupportedOperation", }
 );
 /// Builds and sends a `CreateSecret` call. `send` and `build` compile once every required parameter is set (`SecretName`, `VersionId`, `SecretData`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateSecretBuilder<
     SecretName_ = ::alibabacloud_runtime::Missing,
     VersionId_ = ::alibabacloud_runtime::Missing,
     SecretData_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    secret_name: SecretName_,
-    version_id: VersionId_,
-    encryption_key_id: ::std::option::Option<::std::string::String>,
-    secret_data: SecretData_,
-    secret_data_type: ::std::option::Option<SecretDataType>,
-    description: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<::std::string::String>,
-    secret_type: ::std::option::Option<::std::string::String>,
-    extended_config: ::std::option::Option<::serde_json::Value>,
-    enable_automatic_rotation: ::std::option::Option<bool>,
-    rotation_interval: ::std::option::Option<::std::string::String>,
-    dkms_instance_id: ::std::option::Option<::std::string::String>,
-    policy: ::std::option::Option<::std::string::String>,
-}
-impl<
-    SecretName_: ::std::fmt::Debug,
-    VersionId_: ::std::fmt::Debug,
-    SecretData_: ::std::fmt::Debug,
-> ::std::fmt::Debug for CreateSecretBuilder<SecretName_, VersionId_, SecretData_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateSecretBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("secret_name", &self.secret_name)
-            .field("version_id", &self.version_id)
-            .field("encryption_key_id", &self.encryption_key_id)
-            .field("secret_data", &::std::format_args!("** redacted **"))
-            .field("secret_data_type", &self.secret_data_type)
-            .field("description", &self.description)
-            .field("tags", &self.tags)
-            .field("secret_type", &self.secret_type)
-            .field("extended_config", &self.extended_config)
-            .field("enable_automatic_rotation", &self.enable_automatic_rotation)
-            .field("rotation_interval", &self.rotation_interval)
-            .field("dkms_instance_id", &self.dkms_instance_id)
-            .field("policy", &self.policy)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateSecretInput,
+    state: ::std::marker::PhantomData<(SecretName_, VersionId_, SecretData_)>,
 }
 impl CreateSecretBuilder<
     ::alibabacloud_runtime::Missing,
@@ -240,21 +204,24 @@ impl CreateSecretBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateSecretBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            secret_name: ::alibabacloud_runtime::Missing,
-            version_id: ::alibabacloud_runtime::Missing,
-            encryption_key_id: ::std::option::Option::None,
-            secret_data: ::alibabacloud_runtime::Missing,
-            secret_data_type: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            secret_type: ::std::option::Option::None,
-            extended_config: ::std::option::Option::None,
-            enable_automatic_rotation: ::std::option::Option::None,
-            rotation_interval: ::std::option::Option::None,
-            dkms_instance_id: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateSecretInput {
+                secret_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                version_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                encryption_key_id: ::std::option::Option::None,
+                secret_data: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                secret_data_type: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                secret_type: ::std::option::Option::None,
+                extended_config: ::std::option::Option::None,
+                enable_automatic_rotation: ::std::option::Option::None,
+                rotation_interval: ::std::option::Option::None,
+                dkms_instance_id: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -265,48 +232,28 @@ impl<
 > CreateSecretBuilder<SecretName_, VersionId_, SecretData_> {
     /// Wire name `SecretName`: string, required. Example: `mydbconninfo`.
     pub fn secret_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateSecretBuilder<::std::string::String, VersionId_, SecretData_> {
+    ) -> CreateSecretBuilder<::alibabacloud_runtime::Set, VersionId_, SecretData_> {
+        self.input.secret_name = value.into();
         CreateSecretBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: value.into(),
-            version_id: self.version_id,
-            encryption_key_id: self.encryption_key_id,
-            secret_data: self.secret_data,
-            secret_data_type: self.secret_data_type,
-            description: self.description,
-            tags: self.tags,
-            secret_type: self.secret_type,
-            extended_config: self.extended_config,
-            enable_automatic_rotation: self.enable_automatic_rotation,
-            rotation_interval: self.rotation_interval,
-            dkms_instance_id: self.dkms_instance_id,
-            policy: self.policy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VersionId`: string, required. Example: `v1`.
     pub fn version_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateSecretBuilder<SecretName_, ::std::string::String, SecretData_> {
+    ) -> CreateSecretBuilder<SecretName_, ::alibabacloud_runtime::Set, SecretData_> {
+        self.input.version_id = value.into();
         CreateSecretBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: self.secret_name,
-            version_id: value.into(),
-            encryption_key_id: self.encryption_key_id,
-            secret_data: self.secret_data,
-            secret_data_type: self.secret_data_type,
-            description: self.description,
-            tags: self.tags,
-            secret_type: self.secret_type,
-            extended_config: self.extended_config,
-            enable_automatic_rotation: self.enable_automatic_rotation,
-            rotation_interval: self.rotation_interval,
-            dkms_instance_id: self.dkms_instance_id,
-            policy: self.policy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EncryptionKeyId`: string. The service's default: ``. Example: `00aa68af-2c02-4f68-95fe-3435d330****`.
@@ -314,7 +261,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.encryption_key_id = ::std::option::Option::Some(value.into());
+        self.input.encryption_key_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EncryptionKeyId`.
@@ -322,30 +269,20 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.encryption_key_id = value;
+        self.input.encryption_key_id = value;
         self
     }
     /// Wire name `SecretData`: string, required, secret (redacted in `Debug`).
     pub fn secret_data(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateSecretBuilder<SecretName_, VersionId_, ::std::string::String> {
+    ) -> CreateSecretBuilder<SecretName_, VersionId_, ::alibabacloud_runtime::Set> {
+        self.input.secret_data = value.into();
         CreateSecretBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: self.secret_name,
-            version_id: self.version_id,
-            encryption_key_id: self.encryption_key_id,
-            secret_data: value.into(),
-            secret_data_type: self.secret_data_type,
-            description: self.description,
-            tags: self.tags,
-            secret_type: self.secret_type,
-            extended_config: self.extended_config,
-            enable_automatic_rotation: self.enable_automatic_rotation,
-            rotation_interval: self.rotation_interval,
-            dkms_instance_id: self.dkms_instance_id,
-            policy: self.policy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SecretDataType`: [`SecretDataType`]. The service's default: `text`. Example: `text`.
@@ -353,7 +290,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<SecretDataType>,
     ) -> Self {
-        self.secret_data_type = ::std::option::Option::Some(value.into());
+        self.input.secret_data_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecretDataType`.
@@ -361,7 +298,7 @@ impl<
         mut self,
         value: ::std::option::Option<SecretDataType>,
     ) -> Self {
-        self.secret_data_type = value;
+        self.input.secret_data_type = value;
         self
     }
     /// Wire name `Description`: string. Example: `mydbinfo`.
@@ -369,7 +306,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -377,7 +314,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Tags`: string. Example: `[{\"TagKey\":\"key1\",\"TagValue\":\"val1\"},{\"TagKey\":\"key2\",\"TagValue\":\"val2\"}]`.
@@ -385,7 +322,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
+        self.input.tags = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Tags`.
@@ -393,7 +330,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Wire name `SecretType`: string. Example: `Rds`.
@@ -401,7 +338,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.secret_type = ::std::option::Option::Some(value.into());
+        self.input.secret_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecretType`.
@@ -409,12 +346,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.secret_type = value;
+        self.input.secret_type = value;
         self
     }
     /// Wire name `ExtendedConfig`: any JSON value, sent as one JSON string. Example: `{"SecretSubType":"SingleUser", "DBInstanceId":"rm-bp1b3dd3a506e****" ,"CustomData":{}}`.
     pub fn extended_config(mut self, value: ::serde_json::Value) -> Self {
-        self.extended_config = ::std::option::Option::Some(value);
+        self.input.extended_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ExtendedConfig`.
@@ -422,12 +359,12 @@ impl<
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
     ) -> Self {
-        self.extended_config = value;
+        self.input.extended_config = value;
         self
     }
     /// Wire name `EnableAutomaticRotation`: boolean. Example: `true`.
     pub fn enable_automatic_rotation(mut self, value: bool) -> Self {
-        self.enable_automatic_rotation = ::std::option::Option::Some(value);
+        self.input.enable_automatic_rotation = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableAutomaticRotation`.
@@ -435,7 +372,7 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.enable_automatic_rotation = value;
+        self.input.enable_automatic_rotation = value;
         self
     }
     /// Wire name `RotationInterval`: string. Example: `30d`.
@@ -443,7 +380,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.rotation_interval = ::std::option::Option::Some(value.into());
+        self.input.rotation_interval = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RotationInterval`.
@@ -451,7 +388,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.rotation_interval = value;
+        self.input.rotation_interval = value;
         self
     }
     /// Wire name `DKMSInstanceId`: string. Example: `kst-bjj62d8f5e0sgtx8h****`.
@@ -459,7 +396,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dkms_instance_id = ::std::option::Option::Some(value.into());
+        self.input.dkms_instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DKMSInstanceId`.
@@ -467,7 +404,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dkms_instance_id = value;
+        self.input.dkms_instance_id = value;
         self
     }
     /// Wire name `Policy`: string.
@@ -475,7 +412,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy = ::std::option::Option::Some(value.into());
+        self.input.policy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
@@ -483,62 +420,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy = value;
+        self.input.policy = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    SecretName_,
-    VersionId_,
-    SecretData_,
-> CreateSecretBuilder<SecretName_, VersionId_, SecretData_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateSecretInput)
-    where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        VersionId_: self::required::VersionId<::std::string::String>,
-        SecretData_: self::required::SecretData<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateSecretInput {
-                secret_name: <SecretName_ as self::required::SecretName<
-                    ::std::string::String,
-                >>::into_value(self.secret_name),
-                version_id: <VersionId_ as self::required::VersionId<
-                    ::std::string::String,
-                >>::into_value(self.version_id),
-                encryption_key_id: self.encryption_key_id,
-                secret_data: <SecretData_ as self::required::SecretData<
-                    ::std::string::String,
-                >>::into_value(self.secret_data),
-                secret_data_type: self.secret_data_type,
-                description: self.description,
-                tags: self.tags,
-                secret_type: self.secret_type,
-                extended_config: self.extended_config,
-                enable_automatic_rotation: self.enable_automatic_rotation,
-                rotation_interval: self.rotation_interval,
-                dkms_instance_id: self.dkms_instance_id,
-                policy: self.policy,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateSecretInput
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        VersionId_: self::required::VersionId<::std::string::String>,
-        SecretData_: self::required::SecretData<::std::string::String>,
+        SecretName_: self::required::SecretName,
+        VersionId_: self::required::VersionId,
+        SecretData_: self::required::SecretData,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -548,61 +445,39 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateSecretError>,
     >
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        VersionId_: self::required::VersionId<::std::string::String>,
-        SecretData_: self::required::SecretData<::std::string::String>,
+        SecretName_: self::required::SecretName,
+        VersionId_: self::required::VersionId,
+        SecretData_: self::required::SecretData,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SecretName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateSecret` needs its required parameter `SecretName`",
         label = "`SecretName` is not set",
         note = "set it with `.secret_name(…)` before this call"
     )]
-    pub trait SecretName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VersionId` once it is set, so `send` and `build` can require it.
+    pub trait SecretName {}
+    impl SecretName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VersionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateSecret` needs its required parameter `VersionId`",
         label = "`VersionId` is not set",
         note = "set it with `.version_id(…)` before this call"
     )]
-    pub trait VersionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SecretData` once it is set, so `send` and `build` can require it.
+    pub trait VersionId {}
+    impl VersionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SecretData` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateSecret` needs its required parameter `SecretData`",
         label = "`SecretData` is not set",
         note = "set it with `.secret_data(…)` before this call"
     )]
-    pub trait SecretData<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SecretName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VersionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SecretData<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SecretData {}
+    impl SecretData for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateSecret`. No description of our own yet: see the official API reference.

@@ -103,40 +103,42 @@ pub enum DecryptError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DecryptBuilder<CiphertextBlob_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    ciphertext_blob: CiphertextBlob_,
-    encryption_context: ::std::option::Option<::serde_json::Value>,
-    dry_run: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DecryptInput,
+    state: ::std::marker::PhantomData<(CiphertextBlob_,)>,
 }
 impl DecryptBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DecryptBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            ciphertext_blob: ::alibabacloud_runtime::Missing,
-            encryption_context: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DecryptInput {
+                ciphertext_blob: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                encryption_context: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<CiphertextBlob_> DecryptBuilder<CiphertextBlob_> {
     /// Wire name `CiphertextBlob`: string, required. Example: `DZhOWVmZDktM2QxNi00ODk0LWJkNGYtMWZjNDNmM2YyYWJmaaSl+TztSIMe43nbTH/Z1Wr4XfLftKhAciUmDQXuMRl4WTvKhxjMThjK****`.
     pub fn ciphertext_blob(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DecryptBuilder<::std::string::String> {
+    ) -> DecryptBuilder<::alibabacloud_runtime::Set> {
+        self.input.ciphertext_blob = value.into();
         DecryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            ciphertext_blob: value.into(),
-            encryption_context: self.encryption_context,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EncryptionContext`: any JSON value, sent as one JSON string. Example: `{"Example":"Example"}`.
     pub fn encryption_context(mut self, value: ::serde_json::Value) -> Self {
-        self.encryption_context = ::std::option::Option::Some(value);
+        self.input.encryption_context = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EncryptionContext`.
@@ -144,7 +146,7 @@ impl<CiphertextBlob_> DecryptBuilder<CiphertextBlob_> {
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
     ) -> Self {
-        self.encryption_context = value;
+        self.input.encryption_context = value;
         self
     }
     /// Wire name `DryRun`: string.
@@ -152,7 +154,7 @@ impl<CiphertextBlob_> DecryptBuilder<CiphertextBlob_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dry_run = ::std::option::Option::Some(value.into());
+        self.input.dry_run = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DryRun`.
@@ -160,40 +162,20 @@ impl<CiphertextBlob_> DecryptBuilder<CiphertextBlob_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<CiphertextBlob_> DecryptBuilder<CiphertextBlob_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DecryptInput)
-    where
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DecryptInput {
-                ciphertext_blob: <CiphertextBlob_ as self::required::CiphertextBlob<
-                    ::std::string::String,
-                >>::into_value(self.ciphertext_blob),
-                encryption_context: self.encryption_context,
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DecryptInput
     where
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        CiphertextBlob_: self::required::CiphertextBlob,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -203,29 +185,21 @@ impl<CiphertextBlob_> DecryptBuilder<CiphertextBlob_> {
         ::alibabacloud_runtime::SdkError<DecryptError>,
     >
     where
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
+        CiphertextBlob_: self::required::CiphertextBlob,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DecryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DecryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CiphertextBlob` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CiphertextBlob` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`Decrypt` needs its required parameter `CiphertextBlob`",
         label = "`CiphertextBlob` is not set",
         note = "set it with `.ciphertext_blob(…)` before this call"
     )]
-    pub trait CiphertextBlob<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CiphertextBlob<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait CiphertextBlob {}
+    impl CiphertextBlob for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `Decrypt`. No description of our own yet: see the official API reference.

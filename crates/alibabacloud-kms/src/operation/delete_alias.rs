@@ -66,60 +66,48 @@ pub enum DeleteAliasError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteAliasBuilder<AliasName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    alias_name: AliasName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteAliasInput,
+    state: ::std::marker::PhantomData<(AliasName_,)>,
 }
 impl DeleteAliasBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteAliasBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            alias_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteAliasInput {
+                alias_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<AliasName_> DeleteAliasBuilder<AliasName_> {
     /// Wire name `AliasName`: string, required. Example: `alias/example`.
     pub fn alias_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteAliasBuilder<::std::string::String> {
+    ) -> DeleteAliasBuilder<::alibabacloud_runtime::Set> {
+        self.input.alias_name = value.into();
         DeleteAliasBuilder {
-            _client: self._client,
-            _options: self._options,
-            alias_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<AliasName_> DeleteAliasBuilder<AliasName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteAliasInput)
-    where
-        AliasName_: self::required::AliasName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteAliasInput {
-                alias_name: <AliasName_ as self::required::AliasName<
-                    ::std::string::String,
-                >>::into_value(self.alias_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteAliasInput
     where
-        AliasName_: self::required::AliasName<::std::string::String>,
+        AliasName_: self::required::AliasName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -129,29 +117,21 @@ impl<AliasName_> DeleteAliasBuilder<AliasName_> {
         ::alibabacloud_runtime::SdkError<DeleteAliasError>,
     >
     where
-        AliasName_: self::required::AliasName<::std::string::String>,
+        AliasName_: self::required::AliasName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteAliasBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteAliasBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `AliasName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `AliasName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteAlias` needs its required parameter `AliasName`",
         label = "`AliasName` is not set",
         note = "set it with `.alias_name(…)` before this call"
     )]
-    pub trait AliasName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::AliasName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AliasName {}
+    impl AliasName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteAlias`. No description of our own yet: see the official API reference.

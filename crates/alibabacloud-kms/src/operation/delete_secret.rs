@@ -103,35 +103,37 @@ pub enum DeleteSecretError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteSecretBuilder<SecretName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    secret_name: SecretName_,
-    force_delete_without_recovery: ::std::option::Option<ForceDeleteWithoutRecovery>,
-    recovery_window_in_days: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteSecretInput,
+    state: ::std::marker::PhantomData<(SecretName_,)>,
 }
 impl DeleteSecretBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteSecretBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            secret_name: ::alibabacloud_runtime::Missing,
-            force_delete_without_recovery: ::std::option::Option::None,
-            recovery_window_in_days: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteSecretInput {
+                secret_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                force_delete_without_recovery: ::std::option::Option::None,
+                recovery_window_in_days: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<SecretName_> DeleteSecretBuilder<SecretName_> {
     /// Wire name `SecretName`: string, required. Example: `secret001`.
     pub fn secret_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteSecretBuilder<::std::string::String> {
+    ) -> DeleteSecretBuilder<::alibabacloud_runtime::Set> {
+        self.input.secret_name = value.into();
         DeleteSecretBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: value.into(),
-            force_delete_without_recovery: self.force_delete_without_recovery,
-            recovery_window_in_days: self.recovery_window_in_days,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ForceDeleteWithoutRecovery`: [`ForceDeleteWithoutRecovery`]. The service's default: `false`. Example: `false`.
@@ -139,7 +141,9 @@ impl<SecretName_> DeleteSecretBuilder<SecretName_> {
         mut self,
         value: impl ::std::convert::Into<ForceDeleteWithoutRecovery>,
     ) -> Self {
-        self.force_delete_without_recovery = ::std::option::Option::Some(value.into());
+        self.input.force_delete_without_recovery = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `ForceDeleteWithoutRecovery`.
@@ -147,7 +151,7 @@ impl<SecretName_> DeleteSecretBuilder<SecretName_> {
         mut self,
         value: ::std::option::Option<ForceDeleteWithoutRecovery>,
     ) -> Self {
-        self.force_delete_without_recovery = value;
+        self.input.force_delete_without_recovery = value;
         self
     }
     /// Wire name `RecoveryWindowInDays`: string. The service's default: `30`. Example: `10`.
@@ -155,7 +159,7 @@ impl<SecretName_> DeleteSecretBuilder<SecretName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.recovery_window_in_days = ::std::option::Option::Some(value.into());
+        self.input.recovery_window_in_days = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RecoveryWindowInDays`.
@@ -163,40 +167,20 @@ impl<SecretName_> DeleteSecretBuilder<SecretName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.recovery_window_in_days = value;
+        self.input.recovery_window_in_days = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<SecretName_> DeleteSecretBuilder<SecretName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteSecretInput)
-    where
-        SecretName_: self::required::SecretName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteSecretInput {
-                secret_name: <SecretName_ as self::required::SecretName<
-                    ::std::string::String,
-                >>::into_value(self.secret_name),
-                force_delete_without_recovery: self.force_delete_without_recovery,
-                recovery_window_in_days: self.recovery_window_in_days,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteSecretInput
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
+        SecretName_: self::required::SecretName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -206,29 +190,21 @@ impl<SecretName_> DeleteSecretBuilder<SecretName_> {
         ::alibabacloud_runtime::SdkError<DeleteSecretError>,
     >
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
+        SecretName_: self::required::SecretName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SecretName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteSecret` needs its required parameter `SecretName`",
         label = "`SecretName` is not set",
         note = "set it with `.secret_name(…)` before this call"
     )]
-    pub trait SecretName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SecretName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SecretName {}
+    impl SecretName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteSecret`. No description of our own yet: see the official API reference.

@@ -138,60 +138,48 @@ pub enum DescribeCertificateError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeCertificateBuilder<CertificateId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    certificate_id: CertificateId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeCertificateInput,
+    state: ::std::marker::PhantomData<(CertificateId_,)>,
 }
 impl DescribeCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeCertificateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            certificate_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeCertificateInput {
+                certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<CertificateId_> DescribeCertificateBuilder<CertificateId_> {
     /// Wire name `CertificateId`: string, required. Example: `9a28de48-8d8b-484d-a766-dec4****`.
     pub fn certificate_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeCertificateBuilder<::std::string::String> {
+    ) -> DescribeCertificateBuilder<::alibabacloud_runtime::Set> {
+        self.input.certificate_id = value.into();
         DescribeCertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<CertificateId_> DescribeCertificateBuilder<CertificateId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeCertificateInput)
-    where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeCertificateInput {
-                certificate_id: <CertificateId_ as self::required::CertificateId<
-                    ::std::string::String,
-                >>::into_value(self.certificate_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeCertificateInput
     where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
+        CertificateId_: self::required::CertificateId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -201,29 +189,21 @@ impl<CertificateId_> DescribeCertificateBuilder<CertificateId_> {
         ::alibabacloud_runtime::SdkError<DescribeCertificateError>,
     >
     where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
+        CertificateId_: self::required::CertificateId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeCertificate` needs its required parameter `CertificateId`",
         label = "`CertificateId` is not set",
         note = "set it with `.certificate_id(…)` before this call"
     )]
-    pub trait CertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CertificateId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait CertificateId {}
+    impl CertificateId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeCertificate`. No description of our own yet: see the official API reference.

@@ -90,33 +90,28 @@ pub enum DescribeRegionsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeRegionsBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeRegionsInput,
 }
 impl DescribeRegionsBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeRegionsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeRegionsInput {},
         }
     }
 }
 impl DescribeRegionsBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribeRegionsBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeRegionsInput) {
-        (self._client, self._options, DescribeRegionsInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeRegionsInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -125,8 +120,7 @@ impl DescribeRegionsBuilder {
         DescribeRegionsOutput,
         ::alibabacloud_runtime::SdkError<DescribeRegionsError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

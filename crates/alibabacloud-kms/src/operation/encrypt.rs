@@ -98,76 +98,62 @@ pub enum EncryptError {
     "InvalidAccessKeyId.NotFound", InvalidParameter = "InvalidParameter", }
 );
 /// Builds and sends a `Encrypt` call. `send` and `build` compile once every required parameter is set (`KeyId`, `Plaintext`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct EncryptBuilder<
     KeyId_ = ::alibabacloud_runtime::Missing,
     Plaintext_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    plaintext: Plaintext_,
-    encryption_context: ::std::option::Option<::serde_json::Value>,
-    dry_run: ::std::option::Option<::std::string::String>,
-}
-impl<KeyId_: ::std::fmt::Debug, Plaintext_: ::std::fmt::Debug> ::std::fmt::Debug
-for EncryptBuilder<KeyId_, Plaintext_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EncryptBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("key_id", &self.key_id)
-            .field("plaintext", &::std::format_args!("** redacted **"))
-            .field("encryption_context", &self.encryption_context)
-            .field("dry_run", &self.dry_run)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: EncryptInput,
+    state: ::std::marker::PhantomData<(KeyId_, Plaintext_)>,
 }
 impl EncryptBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         EncryptBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            plaintext: ::alibabacloud_runtime::Missing,
-            encryption_context: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: EncryptInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                plaintext: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                encryption_context: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<KeyId_, Plaintext_> EncryptBuilder<KeyId_, Plaintext_> {
     /// Wire name `KeyId`: string, required. Example: `1234abcd-12ab-34cd-56ef-12345678****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> EncryptBuilder<::std::string::String, Plaintext_> {
+    ) -> EncryptBuilder<::alibabacloud_runtime::Set, Plaintext_> {
+        self.input.key_id = value.into();
         EncryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            plaintext: self.plaintext,
-            encryption_context: self.encryption_context,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Plaintext`: string, required, secret (redacted in `Debug`).
     pub fn plaintext(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> EncryptBuilder<KeyId_, ::std::string::String> {
+    ) -> EncryptBuilder<KeyId_, ::alibabacloud_runtime::Set> {
+        self.input.plaintext = value.into();
         EncryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            plaintext: value.into(),
-            encryption_context: self.encryption_context,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EncryptionContext`: any JSON value, sent as one JSON string. Example: `{"Example":"Example"}`.
     pub fn encryption_context(mut self, value: ::serde_json::Value) -> Self {
-        self.encryption_context = ::std::option::Option::Some(value);
+        self.input.encryption_context = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EncryptionContext`.
@@ -175,7 +161,7 @@ impl<KeyId_, Plaintext_> EncryptBuilder<KeyId_, Plaintext_> {
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
     ) -> Self {
-        self.encryption_context = value;
+        self.input.encryption_context = value;
         self
     }
     /// Wire name `DryRun`: string.
@@ -183,7 +169,7 @@ impl<KeyId_, Plaintext_> EncryptBuilder<KeyId_, Plaintext_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dry_run = ::std::option::Option::Some(value.into());
+        self.input.dry_run = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DryRun`.
@@ -191,45 +177,21 @@ impl<KeyId_, Plaintext_> EncryptBuilder<KeyId_, Plaintext_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<KeyId_, Plaintext_> EncryptBuilder<KeyId_, Plaintext_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, EncryptInput)
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        Plaintext_: self::required::Plaintext<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            EncryptInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                plaintext: <Plaintext_ as self::required::Plaintext<
-                    ::std::string::String,
-                >>::into_value(self.plaintext),
-                encryption_context: self.encryption_context,
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> EncryptInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        Plaintext_: self::required::Plaintext<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        Plaintext_: self::required::Plaintext,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -239,45 +201,30 @@ impl<KeyId_, Plaintext_> EncryptBuilder<KeyId_, Plaintext_> {
         ::alibabacloud_runtime::SdkError<EncryptError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        Plaintext_: self::required::Plaintext<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        Plaintext_: self::required::Plaintext,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`EncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`EncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`Encrypt` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Plaintext` once it is set, so `send` and `build` can require it.
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Plaintext` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`Encrypt` needs its required parameter `Plaintext`",
         label = "`Plaintext` is not set",
         note = "set it with `.plaintext(…)` before this call"
     )]
-    pub trait Plaintext<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Plaintext<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Plaintext {}
+    impl Plaintext for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `Encrypt`. No description of our own yet: see the official API reference.

@@ -99,14 +99,12 @@ pub struct ExportDataKeyBuilder<
     WrappingKeySpec_ = ::alibabacloud_runtime::Missing,
     WrappingAlgorithm_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    ciphertext_blob: CiphertextBlob_,
-    encryption_context: ::std::option::Option<::serde_json::Value>,
-    public_key_blob: PublicKeyBlob_,
-    wrapping_key_spec: WrappingKeySpec_,
-    wrapping_algorithm: WrappingAlgorithm_,
-    dry_run: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ExportDataKeyInput,
+    state: ::std::marker::PhantomData<
+        (CiphertextBlob_, PublicKeyBlob_, WrappingKeySpec_, WrappingAlgorithm_),
+    >,
 }
 impl ExportDataKeyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -116,14 +114,17 @@ impl ExportDataKeyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ExportDataKeyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            ciphertext_blob: ::alibabacloud_runtime::Missing,
-            encryption_context: ::std::option::Option::None,
-            public_key_blob: ::alibabacloud_runtime::Missing,
-            wrapping_key_spec: ::alibabacloud_runtime::Missing,
-            wrapping_algorithm: ::alibabacloud_runtime::Missing,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ExportDataKeyInput {
+                ciphertext_blob: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                encryption_context: ::std::option::Option::None,
+                public_key_blob: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                wrapping_key_spec: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                wrapping_algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -140,28 +141,25 @@ impl<
 > {
     /// Wire name `CiphertextBlob`: string, required. Example: `ODZhOWVmZDktM2QxNi00ODk0LWJkNGYtMWZjNDNmM2YyYWJmS7FmDBBQ0BkKsQrtRnidtPwirmDcS0ZuJCU41xxAAWk4Z8qsADfbV0b+i6kQmlvj79dJdGOvtX69Uycs901q********`.
     pub fn ciphertext_blob(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ExportDataKeyBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PublicKeyBlob_,
         WrappingKeySpec_,
         WrappingAlgorithm_,
     > {
+        self.input.ciphertext_blob = value.into();
         ExportDataKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            ciphertext_blob: value.into(),
-            encryption_context: self.encryption_context,
-            public_key_blob: self.public_key_blob,
-            wrapping_key_spec: self.wrapping_key_spec,
-            wrapping_algorithm: self.wrapping_algorithm,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EncryptionContext`: any JSON value, sent as one JSON string. Example: `{"Example":"Example"}`.
     pub fn encryption_context(mut self, value: ::serde_json::Value) -> Self {
-        self.encryption_context = ::std::option::Option::Some(value);
+        self.input.encryption_context = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EncryptionContext`.
@@ -169,70 +167,61 @@ impl<
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
     ) -> Self {
-        self.encryption_context = value;
+        self.input.encryption_context = value;
         self
     }
     /// Wire name `PublicKeyBlob`: string, required. Example: `MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAndKfC2ReLL2+y8a0+ZBBeAft/uBYo86GZiYJuflqgUzKxpyuvlo3uQkBv6b+nx+0tz8g8v7GhpPWMSW5L9mNHYsvYFsa7jTxsYdt17yj6GlUHPuMIs8hr5qbwl38IHU1iIa7nYWwE2fb3ePOvLDACRJVgGpU0yxioW80d2QD+9aU4jF5dlAahcfgsNzo2CXzCUc1+xbmNuq7Rp+H9VJB9dyYOwqnW3RhOLBo21FzpORapf0UiRlrHRpk1V6ez+aE1dofaYh/9bh0m6ioxj7j5hpZbWccuEZTMBKd+cbuBkRhJzc6Tti6qwZbDiu4fUwbZS0Tqpuo1UadiyxMW********`.
     pub fn public_key_blob(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ExportDataKeyBuilder<
         CiphertextBlob_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         WrappingKeySpec_,
         WrappingAlgorithm_,
     > {
+        self.input.public_key_blob = value.into();
         ExportDataKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            ciphertext_blob: self.ciphertext_blob,
-            encryption_context: self.encryption_context,
-            public_key_blob: value.into(),
-            wrapping_key_spec: self.wrapping_key_spec,
-            wrapping_algorithm: self.wrapping_algorithm,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `WrappingKeySpec`: string, required. Example: `RSA_2048`.
     pub fn wrapping_key_spec(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ExportDataKeyBuilder<
         CiphertextBlob_,
         PublicKeyBlob_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         WrappingAlgorithm_,
     > {
+        self.input.wrapping_key_spec = value.into();
         ExportDataKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            ciphertext_blob: self.ciphertext_blob,
-            encryption_context: self.encryption_context,
-            public_key_blob: self.public_key_blob,
-            wrapping_key_spec: value.into(),
-            wrapping_algorithm: self.wrapping_algorithm,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `WrappingAlgorithm`: string, required. Example: `RSAES_OAEP_SHA_256`.
     pub fn wrapping_algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ExportDataKeyBuilder<
         CiphertextBlob_,
         PublicKeyBlob_,
         WrappingKeySpec_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.wrapping_algorithm = value.into();
         ExportDataKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            ciphertext_blob: self.ciphertext_blob,
-            encryption_context: self.encryption_context,
-            public_key_blob: self.public_key_blob,
-            wrapping_key_spec: self.wrapping_key_spec,
-            wrapping_algorithm: value.into(),
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DryRun`: string.
@@ -240,7 +229,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dry_run = ::std::option::Option::Some(value.into());
+        self.input.dry_run = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DryRun`.
@@ -248,65 +237,23 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    CiphertextBlob_,
-    PublicKeyBlob_,
-    WrappingKeySpec_,
-    WrappingAlgorithm_,
-> ExportDataKeyBuilder<
-    CiphertextBlob_,
-    PublicKeyBlob_,
-    WrappingKeySpec_,
-    WrappingAlgorithm_,
-> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ExportDataKeyInput)
-    where
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
-        PublicKeyBlob_: self::required::PublicKeyBlob<::std::string::String>,
-        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
-        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ExportDataKeyInput {
-                ciphertext_blob: <CiphertextBlob_ as self::required::CiphertextBlob<
-                    ::std::string::String,
-                >>::into_value(self.ciphertext_blob),
-                encryption_context: self.encryption_context,
-                public_key_blob: <PublicKeyBlob_ as self::required::PublicKeyBlob<
-                    ::std::string::String,
-                >>::into_value(self.public_key_blob),
-                wrapping_key_spec: <WrappingKeySpec_ as self::required::WrappingKeySpec<
-                    ::std::string::String,
-                >>::into_value(self.wrapping_key_spec),
-                wrapping_algorithm: <WrappingAlgorithm_ as self::required::WrappingAlgorithm<
-                    ::std::string::String,
-                >>::into_value(self.wrapping_algorithm),
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ExportDataKeyInput
     where
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
-        PublicKeyBlob_: self::required::PublicKeyBlob<::std::string::String>,
-        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
-        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
+        CiphertextBlob_: self::required::CiphertextBlob,
+        PublicKeyBlob_: self::required::PublicKeyBlob,
+        WrappingKeySpec_: self::required::WrappingKeySpec,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -316,77 +263,48 @@ impl<
         ::alibabacloud_runtime::SdkError<ExportDataKeyError>,
     >
     where
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
-        PublicKeyBlob_: self::required::PublicKeyBlob<::std::string::String>,
-        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
-        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
+        CiphertextBlob_: self::required::CiphertextBlob,
+        PublicKeyBlob_: self::required::PublicKeyBlob,
+        WrappingKeySpec_: self::required::WrappingKeySpec,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ExportDataKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ExportDataKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CiphertextBlob` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CiphertextBlob` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ExportDataKey` needs its required parameter `CiphertextBlob`",
         label = "`CiphertextBlob` is not set",
         note = "set it with `.ciphertext_blob(…)` before this call"
     )]
-    pub trait CiphertextBlob<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PublicKeyBlob` once it is set, so `send` and `build` can require it.
+    pub trait CiphertextBlob {}
+    impl CiphertextBlob for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PublicKeyBlob` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ExportDataKey` needs its required parameter `PublicKeyBlob`",
         label = "`PublicKeyBlob` is not set",
         note = "set it with `.public_key_blob(…)` before this call"
     )]
-    pub trait PublicKeyBlob<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `WrappingKeySpec` once it is set, so `send` and `build` can require it.
+    pub trait PublicKeyBlob {}
+    impl PublicKeyBlob for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `WrappingKeySpec` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ExportDataKey` needs its required parameter `WrappingKeySpec`",
         label = "`WrappingKeySpec` is not set",
         note = "set it with `.wrapping_key_spec(…)` before this call"
     )]
-    pub trait WrappingKeySpec<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `WrappingAlgorithm` once it is set, so `send` and `build` can require it.
+    pub trait WrappingKeySpec {}
+    impl WrappingKeySpec for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `WrappingAlgorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ExportDataKey` needs its required parameter `WrappingAlgorithm`",
         label = "`WrappingAlgorithm` is not set",
         note = "set it with `.wrapping_algorithm(…)` before this call"
     )]
-    pub trait WrappingAlgorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CiphertextBlob<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PublicKeyBlob<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::WrappingKeySpec<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::WrappingAlgorithm<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait WrappingAlgorithm {}
+    impl WrappingAlgorithm for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ExportDataKey`. No description of our own yet: see the official API reference.

@@ -130,16 +130,12 @@ pub struct GenerateAndExportDataKeyBuilder<
     WrappingKeySpec_ = ::alibabacloud_runtime::Missing,
     WrappingAlgorithm_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    key_spec: ::std::option::Option<KeySpec>,
-    number_of_bytes: ::std::option::Option<i32>,
-    encryption_context: ::std::option::Option<::serde_json::Value>,
-    public_key_blob: PublicKeyBlob_,
-    wrapping_key_spec: WrappingKeySpec_,
-    wrapping_algorithm: WrappingAlgorithm_,
-    dry_run: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GenerateAndExportDataKeyInput,
+    state: ::std::marker::PhantomData<
+        (KeyId_, PublicKeyBlob_, WrappingKeySpec_, WrappingAlgorithm_),
+    >,
 }
 impl GenerateAndExportDataKeyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -149,16 +145,19 @@ impl GenerateAndExportDataKeyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         GenerateAndExportDataKeyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            key_spec: ::std::option::Option::None,
-            number_of_bytes: ::std::option::Option::None,
-            encryption_context: ::std::option::Option::None,
-            public_key_blob: ::alibabacloud_runtime::Missing,
-            wrapping_key_spec: ::alibabacloud_runtime::Missing,
-            wrapping_algorithm: ::alibabacloud_runtime::Missing,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GenerateAndExportDataKeyInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key_spec: ::std::option::Option::None,
+                number_of_bytes: ::std::option::Option::None,
+                encryption_context: ::std::option::Option::None,
+                public_key_blob: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                wrapping_key_spec: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                wrapping_algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -175,50 +174,45 @@ impl<
 > {
     /// Wire name `KeyId`: string, required. Example: `1234abcd-12ab-34cd-56ef-12345678****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> GenerateAndExportDataKeyBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         PublicKeyBlob_,
         WrappingKeySpec_,
         WrappingAlgorithm_,
     > {
+        self.input.key_id = value.into();
         GenerateAndExportDataKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            key_spec: self.key_spec,
-            number_of_bytes: self.number_of_bytes,
-            encryption_context: self.encryption_context,
-            public_key_blob: self.public_key_blob,
-            wrapping_key_spec: self.wrapping_key_spec,
-            wrapping_algorithm: self.wrapping_algorithm,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KeySpec`: [`KeySpec`]. Example: `AES_256`.
     pub fn key_spec(mut self, value: impl ::std::convert::Into<KeySpec>) -> Self {
-        self.key_spec = ::std::option::Option::Some(value.into());
+        self.input.key_spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeySpec`.
     pub fn set_key_spec(mut self, value: ::std::option::Option<KeySpec>) -> Self {
-        self.key_spec = value;
+        self.input.key_spec = value;
         self
     }
     /// Wire name `NumberOfBytes`: 32-bit integer. Example: `32`.
     pub fn number_of_bytes(mut self, value: i32) -> Self {
-        self.number_of_bytes = ::std::option::Option::Some(value);
+        self.input.number_of_bytes = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NumberOfBytes`.
     pub fn set_number_of_bytes(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.number_of_bytes = value;
+        self.input.number_of_bytes = value;
         self
     }
     /// Wire name `EncryptionContext`: any JSON value, sent as one JSON string. Example: `{"Example":"Example"}`.
     pub fn encryption_context(mut self, value: ::serde_json::Value) -> Self {
-        self.encryption_context = ::std::option::Option::Some(value);
+        self.input.encryption_context = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EncryptionContext`.
@@ -226,76 +220,61 @@ impl<
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
     ) -> Self {
-        self.encryption_context = value;
+        self.input.encryption_context = value;
         self
     }
     /// Wire name `PublicKeyBlob`: string, required. Example: `MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAndKfC2ReLL2+y8a0+ZBBeAft/uBYo86GZiYJuflqgUzKxpyuvlo3uQkBv6b+nx+0tz8g8v7GhpPWMSW5L9mNHYsvYFsa7jTxsYdt17yj6GlUHPuMIs8hr5qbwl38IHU1iIa7nYWwE2fb3ePOvLDACRJVgGpU0yxioW80d2QD+9aU4jF5dlAahcfgsNzo2CXzCUc1+xbmNuq7Rp+H9VJB9dyYOwqnW3RhOLBo21FzpORapf0UiRlrHRpk1V6ez+aE1dofaYh/9bh0m6ioxj7j5hpZbWccuEZTMBKd+cbuBkRhJzc6Tti6qwZbDiu4fUwbZS0Tqpuo1UadiyxMW********`.
     pub fn public_key_blob(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> GenerateAndExportDataKeyBuilder<
         KeyId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         WrappingKeySpec_,
         WrappingAlgorithm_,
     > {
+        self.input.public_key_blob = value.into();
         GenerateAndExportDataKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            key_spec: self.key_spec,
-            number_of_bytes: self.number_of_bytes,
-            encryption_context: self.encryption_context,
-            public_key_blob: value.into(),
-            wrapping_key_spec: self.wrapping_key_spec,
-            wrapping_algorithm: self.wrapping_algorithm,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `WrappingKeySpec`: string, required. Example: `RSA_2048`.
     pub fn wrapping_key_spec(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> GenerateAndExportDataKeyBuilder<
         KeyId_,
         PublicKeyBlob_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         WrappingAlgorithm_,
     > {
+        self.input.wrapping_key_spec = value.into();
         GenerateAndExportDataKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            key_spec: self.key_spec,
-            number_of_bytes: self.number_of_bytes,
-            encryption_context: self.encryption_context,
-            public_key_blob: self.public_key_blob,
-            wrapping_key_spec: value.into(),
-            wrapping_algorithm: self.wrapping_algorithm,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `WrappingAlgorithm`: string, required. Example: `RSAES_OAEP_SHA_256`.
     pub fn wrapping_algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> GenerateAndExportDataKeyBuilder<
         KeyId_,
         PublicKeyBlob_,
         WrappingKeySpec_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.wrapping_algorithm = value.into();
         GenerateAndExportDataKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            key_spec: self.key_spec,
-            number_of_bytes: self.number_of_bytes,
-            encryption_context: self.encryption_context,
-            public_key_blob: self.public_key_blob,
-            wrapping_key_spec: self.wrapping_key_spec,
-            wrapping_algorithm: value.into(),
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DryRun`: string.
@@ -303,7 +282,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dry_run = ::std::option::Option::Some(value.into());
+        self.input.dry_run = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DryRun`.
@@ -311,71 +290,23 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    KeyId_,
-    PublicKeyBlob_,
-    WrappingKeySpec_,
-    WrappingAlgorithm_,
-> GenerateAndExportDataKeyBuilder<
-    KeyId_,
-    PublicKeyBlob_,
-    WrappingKeySpec_,
-    WrappingAlgorithm_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GenerateAndExportDataKeyInput,
-    )
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        PublicKeyBlob_: self::required::PublicKeyBlob<::std::string::String>,
-        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
-        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GenerateAndExportDataKeyInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                key_spec: self.key_spec,
-                number_of_bytes: self.number_of_bytes,
-                encryption_context: self.encryption_context,
-                public_key_blob: <PublicKeyBlob_ as self::required::PublicKeyBlob<
-                    ::std::string::String,
-                >>::into_value(self.public_key_blob),
-                wrapping_key_spec: <WrappingKeySpec_ as self::required::WrappingKeySpec<
-                    ::std::string::String,
-                >>::into_value(self.wrapping_key_spec),
-                wrapping_algorithm: <WrappingAlgorithm_ as self::required::WrappingAlgorithm<
-                    ::std::string::String,
-                >>::into_value(self.wrapping_algorithm),
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GenerateAndExportDataKeyInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        PublicKeyBlob_: self::required::PublicKeyBlob<::std::string::String>,
-        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
-        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        PublicKeyBlob_: self::required::PublicKeyBlob,
+        WrappingKeySpec_: self::required::WrappingKeySpec,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -385,77 +316,48 @@ impl<
         ::alibabacloud_runtime::SdkError<GenerateAndExportDataKeyError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        PublicKeyBlob_: self::required::PublicKeyBlob<::std::string::String>,
-        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
-        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        PublicKeyBlob_: self::required::PublicKeyBlob,
+        WrappingKeySpec_: self::required::WrappingKeySpec,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GenerateAndExportDataKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GenerateAndExportDataKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GenerateAndExportDataKey` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PublicKeyBlob` once it is set, so `send` and `build` can require it.
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PublicKeyBlob` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GenerateAndExportDataKey` needs its required parameter `PublicKeyBlob`",
         label = "`PublicKeyBlob` is not set",
         note = "set it with `.public_key_blob(…)` before this call"
     )]
-    pub trait PublicKeyBlob<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `WrappingKeySpec` once it is set, so `send` and `build` can require it.
+    pub trait PublicKeyBlob {}
+    impl PublicKeyBlob for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `WrappingKeySpec` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GenerateAndExportDataKey` needs its required parameter `WrappingKeySpec`",
         label = "`WrappingKeySpec` is not set",
         note = "set it with `.wrapping_key_spec(…)` before this call"
     )]
-    pub trait WrappingKeySpec<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `WrappingAlgorithm` once it is set, so `send` and `build` can require it.
+    pub trait WrappingKeySpec {}
+    impl WrappingKeySpec for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `WrappingAlgorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GenerateAndExportDataKey` needs its required parameter `WrappingAlgorithm`",
         label = "`WrappingAlgorithm` is not set",
         note = "set it with `.wrapping_algorithm(…)` before this call"
     )]
-    pub trait WrappingAlgorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PublicKeyBlob<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::WrappingKeySpec<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::WrappingAlgorithm<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait WrappingAlgorithm {}
+    impl WrappingAlgorithm for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GenerateAndExportDataKey`. No description of our own yet: see the official API reference.

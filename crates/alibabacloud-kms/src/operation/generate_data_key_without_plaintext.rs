@@ -112,66 +112,64 @@ pub enum GenerateDataKeyWithoutPlaintextError {
 pub struct GenerateDataKeyWithoutPlaintextBuilder<
     KeyId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    key_spec: ::std::option::Option<KeySpec>,
-    number_of_bytes: ::std::option::Option<i32>,
-    encryption_context: ::std::option::Option<::serde_json::Value>,
-    dry_run: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GenerateDataKeyWithoutPlaintextInput,
+    state: ::std::marker::PhantomData<(KeyId_,)>,
 }
 impl GenerateDataKeyWithoutPlaintextBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GenerateDataKeyWithoutPlaintextBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            key_spec: ::std::option::Option::None,
-            number_of_bytes: ::std::option::Option::None,
-            encryption_context: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GenerateDataKeyWithoutPlaintextInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key_spec: ::std::option::Option::None,
+                number_of_bytes: ::std::option::Option::None,
+                encryption_context: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<KeyId_> GenerateDataKeyWithoutPlaintextBuilder<KeyId_> {
     /// Wire name `KeyId`: string, required. Example: `1234abcd-12ab-34cd-56ef-12345678****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GenerateDataKeyWithoutPlaintextBuilder<::std::string::String> {
+    ) -> GenerateDataKeyWithoutPlaintextBuilder<::alibabacloud_runtime::Set> {
+        self.input.key_id = value.into();
         GenerateDataKeyWithoutPlaintextBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            key_spec: self.key_spec,
-            number_of_bytes: self.number_of_bytes,
-            encryption_context: self.encryption_context,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KeySpec`: [`KeySpec`]. Example: `AES_256`.
     pub fn key_spec(mut self, value: impl ::std::convert::Into<KeySpec>) -> Self {
-        self.key_spec = ::std::option::Option::Some(value.into());
+        self.input.key_spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeySpec`.
     pub fn set_key_spec(mut self, value: ::std::option::Option<KeySpec>) -> Self {
-        self.key_spec = value;
+        self.input.key_spec = value;
         self
     }
     /// Wire name `NumberOfBytes`: 32-bit integer. Example: `256`.
     pub fn number_of_bytes(mut self, value: i32) -> Self {
-        self.number_of_bytes = ::std::option::Option::Some(value);
+        self.input.number_of_bytes = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NumberOfBytes`.
     pub fn set_number_of_bytes(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.number_of_bytes = value;
+        self.input.number_of_bytes = value;
         self
     }
     /// Wire name `EncryptionContext`: any JSON value, sent as one JSON string. Example: `{"Example":"Example"}`.
     pub fn encryption_context(mut self, value: ::serde_json::Value) -> Self {
-        self.encryption_context = ::std::option::Option::Some(value);
+        self.input.encryption_context = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EncryptionContext`.
@@ -179,7 +177,7 @@ impl<KeyId_> GenerateDataKeyWithoutPlaintextBuilder<KeyId_> {
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
     ) -> Self {
-        self.encryption_context = value;
+        self.input.encryption_context = value;
         self
     }
     /// Wire name `DryRun`: string.
@@ -187,7 +185,7 @@ impl<KeyId_> GenerateDataKeyWithoutPlaintextBuilder<KeyId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dry_run = ::std::option::Option::Some(value.into());
+        self.input.dry_run = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DryRun`.
@@ -195,46 +193,20 @@ impl<KeyId_> GenerateDataKeyWithoutPlaintextBuilder<KeyId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<KeyId_> GenerateDataKeyWithoutPlaintextBuilder<KeyId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GenerateDataKeyWithoutPlaintextInput,
-    )
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GenerateDataKeyWithoutPlaintextInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                key_spec: self.key_spec,
-                number_of_bytes: self.number_of_bytes,
-                encryption_context: self.encryption_context,
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GenerateDataKeyWithoutPlaintextInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyId_: self::required::KeyId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -244,29 +216,21 @@ impl<KeyId_> GenerateDataKeyWithoutPlaintextBuilder<KeyId_> {
         ::alibabacloud_runtime::SdkError<GenerateDataKeyWithoutPlaintextError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyId_: self::required::KeyId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GenerateDataKeyWithoutPlaintextBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GenerateDataKeyWithoutPlaintextBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GenerateDataKeyWithoutPlaintext` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GenerateDataKeyWithoutPlaintext`. No description of our own yet: see the official API reference.

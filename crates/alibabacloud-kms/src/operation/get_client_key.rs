@@ -87,60 +87,48 @@ pub enum GetClientKeyError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetClientKeyBuilder<ClientKeyId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    client_key_id: ClientKeyId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetClientKeyInput,
+    state: ::std::marker::PhantomData<(ClientKeyId_,)>,
 }
 impl GetClientKeyBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetClientKeyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            client_key_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetClientKeyInput {
+                client_key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ClientKeyId_> GetClientKeyBuilder<ClientKeyId_> {
     /// Wire name `ClientKeyId`: string, required. Example: `KAAP.66abf237-63f6-4625-b8cf-47e1086e****`.
     pub fn client_key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetClientKeyBuilder<::std::string::String> {
+    ) -> GetClientKeyBuilder<::alibabacloud_runtime::Set> {
+        self.input.client_key_id = value.into();
         GetClientKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            client_key_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ClientKeyId_> GetClientKeyBuilder<ClientKeyId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetClientKeyInput)
-    where
-        ClientKeyId_: self::required::ClientKeyId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetClientKeyInput {
-                client_key_id: <ClientKeyId_ as self::required::ClientKeyId<
-                    ::std::string::String,
-                >>::into_value(self.client_key_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetClientKeyInput
     where
-        ClientKeyId_: self::required::ClientKeyId<::std::string::String>,
+        ClientKeyId_: self::required::ClientKeyId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -150,29 +138,21 @@ impl<ClientKeyId_> GetClientKeyBuilder<ClientKeyId_> {
         ::alibabacloud_runtime::SdkError<GetClientKeyError>,
     >
     where
-        ClientKeyId_: self::required::ClientKeyId<::std::string::String>,
+        ClientKeyId_: self::required::ClientKeyId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetClientKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetClientKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ClientKeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ClientKeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetClientKey` needs its required parameter `ClientKeyId`",
         label = "`ClientKeyId` is not set",
         note = "set it with `.client_key_id(…)` before this call"
     )]
-    pub trait ClientKeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ClientKeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ClientKeyId {}
+    impl ClientKeyId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GetClientKey`. No description of our own yet: see the official API reference.

@@ -61,37 +61,28 @@ pub enum GetDefaultKmsInstanceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetDefaultKmsInstanceBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetDefaultKmsInstanceInput,
 }
 impl GetDefaultKmsInstanceBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetDefaultKmsInstanceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetDefaultKmsInstanceInput {},
         }
     }
 }
 impl GetDefaultKmsInstanceBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl GetDefaultKmsInstanceBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetDefaultKmsInstanceInput,
-    ) {
-        (self._client, self._options, GetDefaultKmsInstanceInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetDefaultKmsInstanceInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -100,8 +91,7 @@ impl GetDefaultKmsInstanceBuilder {
         GetDefaultKmsInstanceOutput,
         ::alibabacloud_runtime::SdkError<GetDefaultKmsInstanceError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -84,32 +84,36 @@ pub enum GetKeyPolicyError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetKeyPolicyBuilder<KeyId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    policy_name: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetKeyPolicyInput,
+    state: ::std::marker::PhantomData<(KeyId_,)>,
 }
 impl GetKeyPolicyBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetKeyPolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            policy_name: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetKeyPolicyInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                policy_name: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<KeyId_> GetKeyPolicyBuilder<KeyId_> {
     /// Wire name `KeyId`: string, required. Example: `key-hzz630494463ejqjx****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetKeyPolicyBuilder<::std::string::String> {
+    ) -> GetKeyPolicyBuilder<::alibabacloud_runtime::Set> {
+        self.input.key_id = value.into();
         GetKeyPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            policy_name: self.policy_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PolicyName`: string. Example: `default`.
@@ -117,7 +121,7 @@ impl<KeyId_> GetKeyPolicyBuilder<KeyId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy_name = ::std::option::Option::Some(value.into());
+        self.input.policy_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PolicyName`.
@@ -125,39 +129,20 @@ impl<KeyId_> GetKeyPolicyBuilder<KeyId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy_name = value;
+        self.input.policy_name = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<KeyId_> GetKeyPolicyBuilder<KeyId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetKeyPolicyInput)
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetKeyPolicyInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                policy_name: self.policy_name,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetKeyPolicyInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyId_: self::required::KeyId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -167,29 +152,21 @@ impl<KeyId_> GetKeyPolicyBuilder<KeyId_> {
         ::alibabacloud_runtime::SdkError<GetKeyPolicyError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyId_: self::required::KeyId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetKeyPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetKeyPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetKeyPolicy` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GetKeyPolicy`. No description of our own yet: see the official API reference.

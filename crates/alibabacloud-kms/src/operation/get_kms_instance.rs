@@ -145,60 +145,48 @@ pub enum GetKmsInstanceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetKmsInstanceBuilder<KmsInstanceId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    kms_instance_id: KmsInstanceId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetKmsInstanceInput,
+    state: ::std::marker::PhantomData<(KmsInstanceId_,)>,
 }
 impl GetKmsInstanceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetKmsInstanceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            kms_instance_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetKmsInstanceInput {
+                kms_instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<KmsInstanceId_> GetKmsInstanceBuilder<KmsInstanceId_> {
     /// Wire name `KmsInstanceId`: string, required. Example: `kst-bjj62f5ba3dnpb6v8****`.
     pub fn kms_instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetKmsInstanceBuilder<::std::string::String> {
+    ) -> GetKmsInstanceBuilder<::alibabacloud_runtime::Set> {
+        self.input.kms_instance_id = value.into();
         GetKmsInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            kms_instance_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<KmsInstanceId_> GetKmsInstanceBuilder<KmsInstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetKmsInstanceInput)
-    where
-        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetKmsInstanceInput {
-                kms_instance_id: <KmsInstanceId_ as self::required::KmsInstanceId<
-                    ::std::string::String,
-                >>::into_value(self.kms_instance_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetKmsInstanceInput
     where
-        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+        KmsInstanceId_: self::required::KmsInstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -208,29 +196,21 @@ impl<KmsInstanceId_> GetKmsInstanceBuilder<KmsInstanceId_> {
         ::alibabacloud_runtime::SdkError<GetKmsInstanceError>,
     >
     where
-        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+        KmsInstanceId_: self::required::KmsInstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetKmsInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetKmsInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KmsInstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KmsInstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetKmsInstance` needs its required parameter `KmsInstanceId`",
         label = "`KmsInstanceId` is not set",
         note = "set it with `.kms_instance_id(…)` before this call"
     )]
-    pub trait KmsInstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KmsInstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait KmsInstanceId {}
+    impl KmsInstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GetKmsInstance`. No description of our own yet: see the official API reference.

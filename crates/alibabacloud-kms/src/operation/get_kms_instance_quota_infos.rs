@@ -105,18 +105,19 @@ pub enum GetKmsInstanceQuotaInfosError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetKmsInstanceQuotaInfosBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    kms_instance_id: ::std::option::Option<::std::string::String>,
-    resource_type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetKmsInstanceQuotaInfosInput,
 }
 impl GetKmsInstanceQuotaInfosBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetKmsInstanceQuotaInfosBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            kms_instance_id: ::std::option::Option::None,
-            resource_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetKmsInstanceQuotaInfosInput {
+                kms_instance_id: ::std::option::Option::None,
+                resource_type: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -126,7 +127,7 @@ impl GetKmsInstanceQuotaInfosBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.kms_instance_id = ::std::option::Option::Some(value.into());
+        self.input.kms_instance_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KmsInstanceId`.
@@ -134,7 +135,7 @@ impl GetKmsInstanceQuotaInfosBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.kms_instance_id = value;
+        self.input.kms_instance_id = value;
         self
     }
     /// Wire name `ResourceType`: string. Example: `key`.
@@ -142,7 +143,7 @@ impl GetKmsInstanceQuotaInfosBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_type = ::std::option::Option::Some(value.into());
+        self.input.resource_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceType`.
@@ -150,35 +151,17 @@ impl GetKmsInstanceQuotaInfosBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_type = value;
+        self.input.resource_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl GetKmsInstanceQuotaInfosBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetKmsInstanceQuotaInfosInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            GetKmsInstanceQuotaInfosInput {
-                kms_instance_id: self.kms_instance_id,
-                resource_type: self.resource_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetKmsInstanceQuotaInfosInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -187,8 +170,7 @@ impl GetKmsInstanceQuotaInfosBuilder {
         GetKmsInstanceQuotaInfosOutput,
         ::alibabacloud_runtime::SdkError<GetKmsInstanceQuotaInfosError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

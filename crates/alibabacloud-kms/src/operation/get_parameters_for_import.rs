@@ -95,11 +95,10 @@ pub struct GetParametersForImportBuilder<
     WrappingAlgorithm_ = ::alibabacloud_runtime::Missing,
     WrappingKeySpec_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    wrapping_algorithm: WrappingAlgorithm_,
-    wrapping_key_spec: WrappingKeySpec_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetParametersForImportInput,
+    state: ::std::marker::PhantomData<(KeyId_, WrappingAlgorithm_, WrappingKeySpec_)>,
 }
 impl GetParametersForImportBuilder<
     ::alibabacloud_runtime::Missing,
@@ -108,11 +107,14 @@ impl GetParametersForImportBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetParametersForImportBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            wrapping_algorithm: ::alibabacloud_runtime::Missing,
-            wrapping_key_spec: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetParametersForImportInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                wrapping_algorithm: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                wrapping_key_spec: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -123,98 +125,68 @@ impl<
 > GetParametersForImportBuilder<KeyId_, WrappingAlgorithm_, WrappingKeySpec_> {
     /// Wire name `KeyId`: string, required. Example: `202b9877-5a25-46e3-a763-e20791b5****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> GetParametersForImportBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         WrappingAlgorithm_,
         WrappingKeySpec_,
     > {
+        self.input.key_id = value.into();
         GetParametersForImportBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            wrapping_algorithm: self.wrapping_algorithm,
-            wrapping_key_spec: self.wrapping_key_spec,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `WrappingAlgorithm`: string, required. Example: `RSAES_PKCS1_V1_5`.
     pub fn wrapping_algorithm(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetParametersForImportBuilder<KeyId_, ::std::string::String, WrappingKeySpec_> {
+    ) -> GetParametersForImportBuilder<
+        KeyId_,
+        ::alibabacloud_runtime::Set,
+        WrappingKeySpec_,
+    > {
+        self.input.wrapping_algorithm = value.into();
         GetParametersForImportBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            wrapping_algorithm: value.into(),
-            wrapping_key_spec: self.wrapping_key_spec,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `WrappingKeySpec`: string, required. Example: `RSA_2048`.
     pub fn wrapping_key_spec(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> GetParametersForImportBuilder<
         KeyId_,
         WrappingAlgorithm_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.wrapping_key_spec = value.into();
         GetParametersForImportBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            wrapping_algorithm: self.wrapping_algorithm,
-            wrapping_key_spec: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    KeyId_,
-    WrappingAlgorithm_,
-    WrappingKeySpec_,
-> GetParametersForImportBuilder<KeyId_, WrappingAlgorithm_, WrappingKeySpec_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetParametersForImportInput,
-    )
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
-        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetParametersForImportInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                wrapping_algorithm: <WrappingAlgorithm_ as self::required::WrappingAlgorithm<
-                    ::std::string::String,
-                >>::into_value(self.wrapping_algorithm),
-                wrapping_key_spec: <WrappingKeySpec_ as self::required::WrappingKeySpec<
-                    ::std::string::String,
-                >>::into_value(self.wrapping_key_spec),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetParametersForImportInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
-        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm,
+        WrappingKeySpec_: self::required::WrappingKeySpec,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -224,61 +196,39 @@ impl<
         ::alibabacloud_runtime::SdkError<GetParametersForImportError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        WrappingAlgorithm_: self::required::WrappingAlgorithm<::std::string::String>,
-        WrappingKeySpec_: self::required::WrappingKeySpec<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        WrappingAlgorithm_: self::required::WrappingAlgorithm,
+        WrappingKeySpec_: self::required::WrappingKeySpec,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetParametersForImportBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetParametersForImportBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetParametersForImport` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `WrappingAlgorithm` once it is set, so `send` and `build` can require it.
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `WrappingAlgorithm` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetParametersForImport` needs its required parameter `WrappingAlgorithm`",
         label = "`WrappingAlgorithm` is not set",
         note = "set it with `.wrapping_algorithm(…)` before this call"
     )]
-    pub trait WrappingAlgorithm<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `WrappingKeySpec` once it is set, so `send` and `build` can require it.
+    pub trait WrappingAlgorithm {}
+    impl WrappingAlgorithm for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `WrappingKeySpec` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetParametersForImport` needs its required parameter `WrappingKeySpec`",
         label = "`WrappingKeySpec` is not set",
         note = "set it with `.wrapping_key_spec(…)` before this call"
     )]
-    pub trait WrappingKeySpec<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::WrappingAlgorithm<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::WrappingKeySpec<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait WrappingKeySpec {}
+    impl WrappingKeySpec for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GetParametersForImport`. No description of our own yet: see the official API reference.

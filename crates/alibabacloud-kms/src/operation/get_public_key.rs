@@ -89,11 +89,10 @@ pub struct GetPublicKeyBuilder<
     KeyId_ = ::alibabacloud_runtime::Missing,
     KeyVersionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    key_version_id: KeyVersionId_,
-    dry_run: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetPublicKeyInput,
+    state: ::std::marker::PhantomData<(KeyId_, KeyVersionId_)>,
 }
 impl GetPublicKeyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -101,39 +100,42 @@ impl GetPublicKeyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetPublicKeyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            key_version_id: ::alibabacloud_runtime::Missing,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetPublicKeyInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key_version_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<KeyId_, KeyVersionId_> GetPublicKeyBuilder<KeyId_, KeyVersionId_> {
     /// Wire name `KeyId`: string, required. Example: `5c438b18-05be-40ad-b6c2-3be6752c****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetPublicKeyBuilder<::std::string::String, KeyVersionId_> {
+    ) -> GetPublicKeyBuilder<::alibabacloud_runtime::Set, KeyVersionId_> {
+        self.input.key_id = value.into();
         GetPublicKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            key_version_id: self.key_version_id,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KeyVersionId`: string, required. Example: `2ab1a983-7072-4bbc-a582-584b5bd8****`.
     pub fn key_version_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetPublicKeyBuilder<KeyId_, ::std::string::String> {
+    ) -> GetPublicKeyBuilder<KeyId_, ::alibabacloud_runtime::Set> {
+        self.input.key_version_id = value.into();
         GetPublicKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            key_version_id: value.into(),
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DryRun`: string.
@@ -141,7 +143,7 @@ impl<KeyId_, KeyVersionId_> GetPublicKeyBuilder<KeyId_, KeyVersionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dry_run = ::std::option::Option::Some(value.into());
+        self.input.dry_run = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DryRun`.
@@ -149,44 +151,21 @@ impl<KeyId_, KeyVersionId_> GetPublicKeyBuilder<KeyId_, KeyVersionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<KeyId_, KeyVersionId_> GetPublicKeyBuilder<KeyId_, KeyVersionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetPublicKeyInput)
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetPublicKeyInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                key_version_id: <KeyVersionId_ as self::required::KeyVersionId<
-                    ::std::string::String,
-                >>::into_value(self.key_version_id),
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetPublicKeyInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        KeyVersionId_: self::required::KeyVersionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -196,45 +175,30 @@ impl<KeyId_, KeyVersionId_> GetPublicKeyBuilder<KeyId_, KeyVersionId_> {
         ::alibabacloud_runtime::SdkError<GetPublicKeyError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        KeyVersionId_: self::required::KeyVersionId<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        KeyVersionId_: self::required::KeyVersionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetPublicKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetPublicKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetPublicKey` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `KeyVersionId` once it is set, so `send` and `build` can require it.
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `KeyVersionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetPublicKey` needs its required parameter `KeyVersionId`",
         label = "`KeyVersionId` is not set",
         note = "set it with `.key_version_id(…)` before this call"
     )]
-    pub trait KeyVersionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::KeyVersionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait KeyVersionId {}
+    impl KeyVersionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GetPublicKey`. No description of our own yet: see the official API reference.

@@ -176,28 +176,24 @@ pub enum GetRandomPasswordError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetRandomPasswordBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    password_length: ::std::option::Option<::std::string::String>,
-    exclude_characters: ::std::option::Option<::std::string::String>,
-    exclude_lowercase: ::std::option::Option<ExcludeLowercase>,
-    exclude_uppercase: ::std::option::Option<ExcludeUppercase>,
-    exclude_numbers: ::std::option::Option<ExcludeNumbers>,
-    exclude_punctuation: ::std::option::Option<ExcludePunctuation>,
-    require_each_included_type: ::std::option::Option<RequireEachIncludedType>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetRandomPasswordInput,
 }
 impl GetRandomPasswordBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetRandomPasswordBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            password_length: ::std::option::Option::None,
-            exclude_characters: ::std::option::Option::None,
-            exclude_lowercase: ::std::option::Option::None,
-            exclude_uppercase: ::std::option::Option::None,
-            exclude_numbers: ::std::option::Option::None,
-            exclude_punctuation: ::std::option::Option::None,
-            require_each_included_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetRandomPasswordInput {
+                password_length: ::std::option::Option::None,
+                exclude_characters: ::std::option::Option::None,
+                exclude_lowercase: ::std::option::Option::None,
+                exclude_uppercase: ::std::option::Option::None,
+                exclude_numbers: ::std::option::Option::None,
+                exclude_punctuation: ::std::option::Option::None,
+                require_each_included_type: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -207,7 +203,7 @@ impl GetRandomPasswordBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.password_length = ::std::option::Option::Some(value.into());
+        self.input.password_length = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PasswordLength`.
@@ -215,7 +211,7 @@ impl GetRandomPasswordBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.password_length = value;
+        self.input.password_length = value;
         self
     }
     /// Wire name `ExcludeCharacters`: string. Example: `ABCabc`.
@@ -223,7 +219,7 @@ impl GetRandomPasswordBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.exclude_characters = ::std::option::Option::Some(value.into());
+        self.input.exclude_characters = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ExcludeCharacters`.
@@ -231,7 +227,7 @@ impl GetRandomPasswordBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.exclude_characters = value;
+        self.input.exclude_characters = value;
         self
     }
     /// Wire name `ExcludeLowercase`: [`ExcludeLowercase`]. The service's default: `false`. Example: `false`.
@@ -239,7 +235,7 @@ impl GetRandomPasswordBuilder {
         mut self,
         value: impl ::std::convert::Into<ExcludeLowercase>,
     ) -> Self {
-        self.exclude_lowercase = ::std::option::Option::Some(value.into());
+        self.input.exclude_lowercase = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ExcludeLowercase`.
@@ -247,7 +243,7 @@ impl GetRandomPasswordBuilder {
         mut self,
         value: ::std::option::Option<ExcludeLowercase>,
     ) -> Self {
-        self.exclude_lowercase = value;
+        self.input.exclude_lowercase = value;
         self
     }
     /// Wire name `ExcludeUppercase`: [`ExcludeUppercase`]. The service's default: `false`. Example: `false`.
@@ -255,7 +251,7 @@ impl GetRandomPasswordBuilder {
         mut self,
         value: impl ::std::convert::Into<ExcludeUppercase>,
     ) -> Self {
-        self.exclude_uppercase = ::std::option::Option::Some(value.into());
+        self.input.exclude_uppercase = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ExcludeUppercase`.
@@ -263,7 +259,7 @@ impl GetRandomPasswordBuilder {
         mut self,
         value: ::std::option::Option<ExcludeUppercase>,
     ) -> Self {
-        self.exclude_uppercase = value;
+        self.input.exclude_uppercase = value;
         self
     }
     /// Wire name `ExcludeNumbers`: [`ExcludeNumbers`]. The service's default: `false`. Example: `false`.
@@ -271,7 +267,7 @@ impl GetRandomPasswordBuilder {
         mut self,
         value: impl ::std::convert::Into<ExcludeNumbers>,
     ) -> Self {
-        self.exclude_numbers = ::std::option::Option::Some(value.into());
+        self.input.exclude_numbers = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ExcludeNumbers`.
@@ -279,7 +275,7 @@ impl GetRandomPasswordBuilder {
         mut self,
         value: ::std::option::Option<ExcludeNumbers>,
     ) -> Self {
-        self.exclude_numbers = value;
+        self.input.exclude_numbers = value;
         self
     }
     /// Wire name `ExcludePunctuation`: [`ExcludePunctuation`]. The service's default: `false`. Example: `false`.
@@ -287,7 +283,7 @@ impl GetRandomPasswordBuilder {
         mut self,
         value: impl ::std::convert::Into<ExcludePunctuation>,
     ) -> Self {
-        self.exclude_punctuation = ::std::option::Option::Some(value.into());
+        self.input.exclude_punctuation = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ExcludePunctuation`.
@@ -295,7 +291,7 @@ impl GetRandomPasswordBuilder {
         mut self,
         value: ::std::option::Option<ExcludePunctuation>,
     ) -> Self {
-        self.exclude_punctuation = value;
+        self.input.exclude_punctuation = value;
         self
     }
     /// Wire name `RequireEachIncludedType`: [`RequireEachIncludedType`]. The service's default: `true`. Example: `true`.
@@ -303,7 +299,9 @@ impl GetRandomPasswordBuilder {
         mut self,
         value: impl ::std::convert::Into<RequireEachIncludedType>,
     ) -> Self {
-        self.require_each_included_type = ::std::option::Option::Some(value.into());
+        self.input.require_each_included_type = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `RequireEachIncludedType`.
@@ -311,36 +309,17 @@ impl GetRandomPasswordBuilder {
         mut self,
         value: ::std::option::Option<RequireEachIncludedType>,
     ) -> Self {
-        self.require_each_included_type = value;
+        self.input.require_each_included_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl GetRandomPasswordBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetRandomPasswordInput) {
-        (
-            self._client,
-            self._options,
-            GetRandomPasswordInput {
-                password_length: self.password_length,
-                exclude_characters: self.exclude_characters,
-                exclude_lowercase: self.exclude_lowercase,
-                exclude_uppercase: self.exclude_uppercase,
-                exclude_numbers: self.exclude_numbers,
-                exclude_punctuation: self.exclude_punctuation,
-                require_each_included_type: self.require_each_included_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetRandomPasswordInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -349,8 +328,7 @@ impl GetRandomPasswordBuilder {
         GetRandomPasswordOutput,
         ::alibabacloud_runtime::SdkError<GetRandomPasswordError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -160,41 +160,39 @@ pub enum GetSecretValueError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetSecretValueBuilder<SecretName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    secret_name: SecretName_,
-    version_stage: ::std::option::Option<::std::string::String>,
-    version_id: ::std::option::Option<::std::string::String>,
-    fetch_extended_config: ::std::option::Option<bool>,
-    dry_run: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetSecretValueInput,
+    state: ::std::marker::PhantomData<(SecretName_,)>,
 }
 impl GetSecretValueBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetSecretValueBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            secret_name: ::alibabacloud_runtime::Missing,
-            version_stage: ::std::option::Option::None,
-            version_id: ::std::option::Option::None,
-            fetch_extended_config: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetSecretValueInput {
+                secret_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                version_stage: ::std::option::Option::None,
+                version_id: ::std::option::Option::None,
+                fetch_extended_config: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<SecretName_> GetSecretValueBuilder<SecretName_> {
     /// Wire name `SecretName`: string, required. Example: `secret001`.
     pub fn secret_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetSecretValueBuilder<::std::string::String> {
+    ) -> GetSecretValueBuilder<::alibabacloud_runtime::Set> {
+        self.input.secret_name = value.into();
         GetSecretValueBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: value.into(),
-            version_stage: self.version_stage,
-            version_id: self.version_id,
-            fetch_extended_config: self.fetch_extended_config,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VersionStage`: string. Example: `ACSCurrent`.
@@ -202,7 +200,7 @@ impl<SecretName_> GetSecretValueBuilder<SecretName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.version_stage = ::std::option::Option::Some(value.into());
+        self.input.version_stage = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VersionStage`.
@@ -210,7 +208,7 @@ impl<SecretName_> GetSecretValueBuilder<SecretName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.version_stage = value;
+        self.input.version_stage = value;
         self
     }
     /// Wire name `VersionId`: string. Example: `00000000000000000000000000000001`.
@@ -218,7 +216,7 @@ impl<SecretName_> GetSecretValueBuilder<SecretName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.version_id = ::std::option::Option::Some(value.into());
+        self.input.version_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VersionId`.
@@ -226,12 +224,12 @@ impl<SecretName_> GetSecretValueBuilder<SecretName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.version_id = value;
+        self.input.version_id = value;
         self
     }
     /// Wire name `FetchExtendedConfig`: boolean. Example: `true`.
     pub fn fetch_extended_config(mut self, value: bool) -> Self {
-        self.fetch_extended_config = ::std::option::Option::Some(value);
+        self.input.fetch_extended_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `FetchExtendedConfig`.
@@ -239,7 +237,7 @@ impl<SecretName_> GetSecretValueBuilder<SecretName_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.fetch_extended_config = value;
+        self.input.fetch_extended_config = value;
         self
     }
     /// Wire name `DryRun`: string.
@@ -247,7 +245,7 @@ impl<SecretName_> GetSecretValueBuilder<SecretName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dry_run = ::std::option::Option::Some(value.into());
+        self.input.dry_run = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DryRun`.
@@ -255,42 +253,20 @@ impl<SecretName_> GetSecretValueBuilder<SecretName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<SecretName_> GetSecretValueBuilder<SecretName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetSecretValueInput)
-    where
-        SecretName_: self::required::SecretName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            GetSecretValueInput {
-                secret_name: <SecretName_ as self::required::SecretName<
-                    ::std::string::String,
-                >>::into_value(self.secret_name),
-                version_stage: self.version_stage,
-                version_id: self.version_id,
-                fetch_extended_config: self.fetch_extended_config,
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetSecretValueInput
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
+        SecretName_: self::required::SecretName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -300,29 +276,21 @@ impl<SecretName_> GetSecretValueBuilder<SecretName_> {
         ::alibabacloud_runtime::SdkError<GetSecretValueError>,
     >
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
+        SecretName_: self::required::SecretName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`GetSecretValueBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`GetSecretValueBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SecretName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`GetSecretValue` needs its required parameter `SecretName`",
         label = "`SecretName` is not set",
         note = "set it with `.secret_name(…)` before this call"
     )]
-    pub trait SecretName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SecretName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SecretName {}
+    impl SecretName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `GetSecretValue`. No description of our own yet: see the official API reference.

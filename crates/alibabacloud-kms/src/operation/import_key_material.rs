@@ -92,12 +92,12 @@ pub struct ImportKeyMaterialBuilder<
     ImportToken_ = ::alibabacloud_runtime::Missing,
     KeyMaterialExpireUnix_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    encrypted_key_material: EncryptedKeyMaterial_,
-    import_token: ImportToken_,
-    key_material_expire_unix: KeyMaterialExpireUnix_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ImportKeyMaterialInput,
+    state: ::std::marker::PhantomData<
+        (KeyId_, EncryptedKeyMaterial_, ImportToken_, KeyMaterialExpireUnix_),
+    >,
 }
 impl ImportKeyMaterialBuilder<
     ::alibabacloud_runtime::Missing,
@@ -107,12 +107,15 @@ impl ImportKeyMaterialBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ImportKeyMaterialBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            encrypted_key_material: ::alibabacloud_runtime::Missing,
-            import_token: ::alibabacloud_runtime::Missing,
-            key_material_expire_unix: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ImportKeyMaterialInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                encrypted_key_material: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                import_token: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                key_material_expire_unix: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -129,133 +132,90 @@ impl<
 > {
     /// Wire name `KeyId`: string, required. Example: `1234abcd-12ab-34cd-56ef-12345678****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ImportKeyMaterialBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         EncryptedKeyMaterial_,
         ImportToken_,
         KeyMaterialExpireUnix_,
     > {
+        self.input.key_id = value.into();
         ImportKeyMaterialBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            encrypted_key_material: self.encrypted_key_material,
-            import_token: self.import_token,
-            key_material_expire_unix: self.key_material_expire_unix,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EncryptedKeyMaterial`: string, required. Example: `bCPZx7I6v6KXsqEpr2OXKxuj2CCRtKdwp75Bw+BGncYqBdfjFBYRtOE6HRlT0oeiRDWzwnw9OA54OL36smDJrq4Lo9x0CyYDiuKnRkcKtMtlzW0din7Pd7IlZWWRdVueiw2qpzl7PkUWQGTdsdbzpfJJQ+qj/cRIrk/E83UGyeyytSpgnb+lu0xEYcPajRyWNsbi98N3pqqQzHXNNHO2NJqHlnQgglqTiBEjkGeKFhfKmTc3vjulIdVa3EaVIN6lwWfgx+UUYSrvbA77WDYKlDsZ4SbK2/T7za9Tp1qU7Ynqba7OKGVVj7PMbiaO80AxWZnjUMYCgEp5w7V+seOXqw==`.
     pub fn encrypted_key_material(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ImportKeyMaterialBuilder<
         KeyId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ImportToken_,
         KeyMaterialExpireUnix_,
     > {
+        self.input.encrypted_key_material = value.into();
         ImportKeyMaterialBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            encrypted_key_material: value.into(),
-            import_token: self.import_token,
-            key_material_expire_unix: self.key_material_expire_unix,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ImportToken`: string, required. Example: `Base64String`.
     pub fn import_token(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ImportKeyMaterialBuilder<
         KeyId_,
         EncryptedKeyMaterial_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         KeyMaterialExpireUnix_,
     > {
+        self.input.import_token = value.into();
         ImportKeyMaterialBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            encrypted_key_material: self.encrypted_key_material,
-            import_token: value.into(),
-            key_material_expire_unix: self.key_material_expire_unix,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `KeyMaterialExpireUnix`: 64-bit integer, required. Example: `0`.
     pub fn key_material_expire_unix(
-        self,
+        mut self,
         value: i64,
-    ) -> ImportKeyMaterialBuilder<KeyId_, EncryptedKeyMaterial_, ImportToken_, i64> {
+    ) -> ImportKeyMaterialBuilder<
+        KeyId_,
+        EncryptedKeyMaterial_,
+        ImportToken_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.key_material_expire_unix = value;
         ImportKeyMaterialBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            encrypted_key_material: self.encrypted_key_material,
-            import_token: self.import_token,
-            key_material_expire_unix: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    KeyId_,
-    EncryptedKeyMaterial_,
-    ImportToken_,
-    KeyMaterialExpireUnix_,
-> ImportKeyMaterialBuilder<
-    KeyId_,
-    EncryptedKeyMaterial_,
-    ImportToken_,
-    KeyMaterialExpireUnix_,
-> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ImportKeyMaterialInput)
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        EncryptedKeyMaterial_: self::required::EncryptedKeyMaterial<
-            ::std::string::String,
-        >,
-        ImportToken_: self::required::ImportToken<::std::string::String>,
-        KeyMaterialExpireUnix_: self::required::KeyMaterialExpireUnix<i64>,
-    {
-        (
-            self._client,
-            self._options,
-            ImportKeyMaterialInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                encrypted_key_material: <EncryptedKeyMaterial_ as self::required::EncryptedKeyMaterial<
-                    ::std::string::String,
-                >>::into_value(self.encrypted_key_material),
-                import_token: <ImportToken_ as self::required::ImportToken<
-                    ::std::string::String,
-                >>::into_value(self.import_token),
-                key_material_expire_unix: <KeyMaterialExpireUnix_ as self::required::KeyMaterialExpireUnix<
-                    i64,
-                >>::into_value(self.key_material_expire_unix),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ImportKeyMaterialInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        EncryptedKeyMaterial_: self::required::EncryptedKeyMaterial<
-            ::std::string::String,
-        >,
-        ImportToken_: self::required::ImportToken<::std::string::String>,
-        KeyMaterialExpireUnix_: self::required::KeyMaterialExpireUnix<i64>,
+        KeyId_: self::required::KeyId,
+        EncryptedKeyMaterial_: self::required::EncryptedKeyMaterial,
+        ImportToken_: self::required::ImportToken,
+        KeyMaterialExpireUnix_: self::required::KeyMaterialExpireUnix,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -265,80 +225,48 @@ impl<
         ::alibabacloud_runtime::SdkError<ImportKeyMaterialError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        EncryptedKeyMaterial_: self::required::EncryptedKeyMaterial<
-            ::std::string::String,
-        >,
-        ImportToken_: self::required::ImportToken<::std::string::String>,
-        KeyMaterialExpireUnix_: self::required::KeyMaterialExpireUnix<i64>,
+        KeyId_: self::required::KeyId,
+        EncryptedKeyMaterial_: self::required::EncryptedKeyMaterial,
+        ImportToken_: self::required::ImportToken,
+        KeyMaterialExpireUnix_: self::required::KeyMaterialExpireUnix,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ImportKeyMaterialBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ImportKeyMaterialBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ImportKeyMaterial` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `EncryptedKeyMaterial` once it is set, so `send` and `build` can require it.
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `EncryptedKeyMaterial` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ImportKeyMaterial` needs its required parameter `EncryptedKeyMaterial`",
         label = "`EncryptedKeyMaterial` is not set",
         note = "set it with `.encrypted_key_material(…)` before this call"
     )]
-    pub trait EncryptedKeyMaterial<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ImportToken` once it is set, so `send` and `build` can require it.
+    pub trait EncryptedKeyMaterial {}
+    impl EncryptedKeyMaterial for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ImportToken` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ImportKeyMaterial` needs its required parameter `ImportToken`",
         label = "`ImportToken` is not set",
         note = "set it with `.import_token(…)` before this call"
     )]
-    pub trait ImportToken<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `KeyMaterialExpireUnix` once it is set, so `send` and `build` can require it.
+    pub trait ImportToken {}
+    impl ImportToken for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `KeyMaterialExpireUnix` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ImportKeyMaterial` needs its required parameter `KeyMaterialExpireUnix`",
         label = "`KeyMaterialExpireUnix` is not set",
         note = "set it with `.key_material_expire_unix(…)` before this call"
     )]
-    pub trait KeyMaterialExpireUnix<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::EncryptedKeyMaterial<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ImportToken<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::KeyMaterialExpireUnix<i64> for i64 {
-    fn into_value(self) -> i64 {
-        self
-    }
+    pub trait KeyMaterialExpireUnix {}
+    impl KeyMaterialExpireUnix for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ImportKeyMaterial`. No description of our own yet: see the official API reference.

@@ -119,88 +119,70 @@ pub enum ListAliasesByKeyIdError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListAliasesByKeyIdBuilder<KeyId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListAliasesByKeyIdInput,
+    state: ::std::marker::PhantomData<(KeyId_,)>,
 }
 impl ListAliasesByKeyIdBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListAliasesByKeyIdBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListAliasesByKeyIdInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<KeyId_> ListAliasesByKeyIdBuilder<KeyId_> {
     /// Wire name `KeyId`: string, required. Example: `1234abcd-12ab-34cd-56ef-12345678****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListAliasesByKeyIdBuilder<::std::string::String> {
+    ) -> ListAliasesByKeyIdBuilder<::alibabacloud_runtime::Set> {
+        self.input.key_id = value.into();
         ListAliasesByKeyIdBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<KeyId_> ListAliasesByKeyIdBuilder<KeyId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListAliasesByKeyIdInput)
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ListAliasesByKeyIdInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                page_number: self.page_number,
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListAliasesByKeyIdInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyId_: self::required::KeyId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -210,29 +192,21 @@ impl<KeyId_> ListAliasesByKeyIdBuilder<KeyId_> {
         ::alibabacloud_runtime::SdkError<ListAliasesByKeyIdError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyId_: self::required::KeyId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListAliasesByKeyIdBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListAliasesByKeyIdBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListAliasesByKeyId` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ListAliasesByKeyId`. No description of our own yet: see the official API reference.
@@ -285,13 +259,12 @@ impl<KeyId_> ListAliasesByKeyIdBuilder<KeyId_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListAliasesByKeyIdInput>
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
+        KeyId_: self::required::KeyId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -101,16 +101,18 @@ pub enum ListClientKeysError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListClientKeysBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    aap_name: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListClientKeysInput,
 }
 impl ListClientKeysBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListClientKeysBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            aap_name: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListClientKeysInput {
+                aap_name: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -120,7 +122,7 @@ impl ListClientKeysBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.aap_name = ::std::option::Option::Some(value.into());
+        self.input.aap_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AapName`.
@@ -128,30 +130,17 @@ impl ListClientKeysBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.aap_name = value;
+        self.input.aap_name = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListClientKeysBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListClientKeysInput) {
-        (
-            self._client,
-            self._options,
-            ListClientKeysInput {
-                aap_name: self.aap_name,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListClientKeysInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -160,8 +149,7 @@ impl ListClientKeysBuilder {
         ListClientKeysOutput,
         ::alibabacloud_runtime::SdkError<ListClientKeysError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -125,11 +125,10 @@ pub struct ListKeyVersionsBuilder<
     KeyId_ = ::alibabacloud_runtime::Missing,
     PageNumber_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    page_number: PageNumber_,
-    page_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListKeyVersionsInput,
+    state: ::std::marker::PhantomData<(KeyId_, PageNumber_)>,
 }
 impl ListKeyVersionsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -137,83 +136,66 @@ impl ListKeyVersionsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListKeyVersionsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            page_number: ::alibabacloud_runtime::Missing,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListKeyVersionsInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_number: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                page_size: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<KeyId_, PageNumber_> ListKeyVersionsBuilder<KeyId_, PageNumber_> {
     /// Wire name `KeyId`: string, required. Example: `0b30658a-ed1a-4922-b8f7-a673ca9c****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListKeyVersionsBuilder<::std::string::String, PageNumber_> {
+    ) -> ListKeyVersionsBuilder<::alibabacloud_runtime::Set, PageNumber_> {
+        self.input.key_id = value.into();
         ListKeyVersionsBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageNumber`: 32-bit integer, required. Example: `1`.
-    pub fn page_number(self, value: i32) -> ListKeyVersionsBuilder<KeyId_, i32> {
+    pub fn page_number(
+        mut self,
+        value: i32,
+    ) -> ListKeyVersionsBuilder<KeyId_, ::alibabacloud_runtime::Set> {
+        self.input.page_number = value;
         ListKeyVersionsBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            page_number: value,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<KeyId_, PageNumber_> ListKeyVersionsBuilder<KeyId_, PageNumber_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListKeyVersionsInput)
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        PageNumber_: self::required::PageNumber<i32>,
-    {
-        (
-            self._client,
-            self._options,
-            ListKeyVersionsInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                page_number: <PageNumber_ as self::required::PageNumber<
-                    i32,
-                >>::into_value(self.page_number),
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListKeyVersionsInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        PageNumber_: self::required::PageNumber<i32>,
+        KeyId_: self::required::KeyId,
+        PageNumber_: self::required::PageNumber,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -223,45 +205,30 @@ impl<KeyId_, PageNumber_> ListKeyVersionsBuilder<KeyId_, PageNumber_> {
         ::alibabacloud_runtime::SdkError<ListKeyVersionsError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        PageNumber_: self::required::PageNumber<i32>,
+        KeyId_: self::required::KeyId,
+        PageNumber_: self::required::PageNumber,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListKeyVersionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListKeyVersionsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListKeyVersions` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PageNumber` once it is set, so `send` and `build` can require it.
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PageNumber` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListKeyVersions` needs its required parameter `PageNumber`",
         label = "`PageNumber` is not set",
         note = "set it with `.page_number(…)` before this call"
     )]
-    pub trait PageNumber<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PageNumber<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
+    pub trait PageNumber {}
+    impl PageNumber for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ListKeyVersions`. No description of our own yet: see the official API reference.

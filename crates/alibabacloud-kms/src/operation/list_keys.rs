@@ -106,42 +106,42 @@ pub enum ListKeysError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListKeysBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    filters: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListKeysInput,
 }
 impl ListKeysBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListKeysBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            filters: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListKeysInput {
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                filters: ::std::option::Option::None,
+            },
         }
     }
 }
 impl ListKeysBuilder {
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `Filters`: string. Example: `[{"Key":"KeyState", "Values":["Enabled","Disabled"]}]`.
@@ -149,7 +149,7 @@ impl ListKeysBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filters = ::std::option::Option::Some(value.into());
+        self.input.filters = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filters`.
@@ -157,32 +157,17 @@ impl ListKeysBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filters = value;
+        self.input.filters = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListKeysBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListKeysInput) {
-        (
-            self._client,
-            self._options,
-            ListKeysInput {
-                page_number: self.page_number,
-                page_size: self.page_size,
-                filters: self.filters,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListKeysInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -191,8 +176,7 @@ impl ListKeysBuilder {
         ListKeysOutput,
         ::alibabacloud_runtime::SdkError<ListKeysError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -244,11 +228,10 @@ impl ListKeysBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListKeysInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

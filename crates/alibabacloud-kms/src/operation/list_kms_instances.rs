@@ -115,42 +115,42 @@ pub enum ListKmsInstancesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListKmsInstancesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    filters: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListKmsInstancesInput,
 }
 impl ListKmsInstancesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListKmsInstancesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            filters: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListKmsInstancesInput {
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                filters: ::std::option::Option::None,
+            },
         }
     }
 }
 impl ListKmsInstancesBuilder {
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `Filters`: string.
@@ -158,7 +158,7 @@ impl ListKmsInstancesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filters = ::std::option::Option::Some(value.into());
+        self.input.filters = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filters`.
@@ -166,32 +166,17 @@ impl ListKmsInstancesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filters = value;
+        self.input.filters = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListKmsInstancesBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListKmsInstancesInput) {
-        (
-            self._client,
-            self._options,
-            ListKmsInstancesInput {
-                page_number: self.page_number,
-                page_size: self.page_size,
-                filters: self.filters,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListKmsInstancesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -200,8 +185,7 @@ impl ListKmsInstancesBuilder {
         ListKmsInstancesOutput,
         ::alibabacloud_runtime::SdkError<ListKmsInstancesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -257,11 +241,10 @@ impl ListKmsInstancesBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListKmsInstancesInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -147,38 +147,38 @@ pub enum ListSecretVersionIdsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListSecretVersionIdsBuilder<SecretName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    secret_name: SecretName_,
-    include_deprecated: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListSecretVersionIdsInput,
+    state: ::std::marker::PhantomData<(SecretName_,)>,
 }
 impl ListSecretVersionIdsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListSecretVersionIdsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            secret_name: ::alibabacloud_runtime::Missing,
-            include_deprecated: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListSecretVersionIdsInput {
+                secret_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                include_deprecated: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<SecretName_> ListSecretVersionIdsBuilder<SecretName_> {
     /// Wire name `SecretName`: string, required. Example: `secret001`.
     pub fn secret_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListSecretVersionIdsBuilder<::std::string::String> {
+    ) -> ListSecretVersionIdsBuilder<::alibabacloud_runtime::Set> {
+        self.input.secret_name = value.into();
         ListSecretVersionIdsBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: value.into(),
-            include_deprecated: self.include_deprecated,
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `IncludeDeprecated`: string. Example: `false`.
@@ -186,7 +186,7 @@ impl<SecretName_> ListSecretVersionIdsBuilder<SecretName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.include_deprecated = ::std::option::Option::Some(value.into());
+        self.input.include_deprecated = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `IncludeDeprecated`.
@@ -194,61 +194,40 @@ impl<SecretName_> ListSecretVersionIdsBuilder<SecretName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.include_deprecated = value;
+        self.input.include_deprecated = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<SecretName_> ListSecretVersionIdsBuilder<SecretName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListSecretVersionIdsInput)
-    where
-        SecretName_: self::required::SecretName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ListSecretVersionIdsInput {
-                secret_name: <SecretName_ as self::required::SecretName<
-                    ::std::string::String,
-                >>::into_value(self.secret_name),
-                include_deprecated: self.include_deprecated,
-                page_number: self.page_number,
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListSecretVersionIdsInput
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
+        SecretName_: self::required::SecretName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -258,29 +237,21 @@ impl<SecretName_> ListSecretVersionIdsBuilder<SecretName_> {
         ::alibabacloud_runtime::SdkError<ListSecretVersionIdsError>,
     >
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
+        SecretName_: self::required::SecretName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListSecretVersionIdsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListSecretVersionIdsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SecretName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListSecretVersionIds` needs its required parameter `SecretName`",
         label = "`SecretName` is not set",
         note = "set it with `.secret_name(…)` before this call"
     )]
-    pub trait SecretName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SecretName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SecretName {}
+    impl SecretName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ListSecretVersionIds`. No description of our own yet: see the official API reference.
@@ -337,13 +308,12 @@ impl<SecretName_> ListSecretVersionIdsBuilder<SecretName_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListSecretVersionIdsInput>
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
+        SecretName_: self::required::SecretName,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

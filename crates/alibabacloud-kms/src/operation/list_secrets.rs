@@ -169,22 +169,21 @@ pub enum ListSecretsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListSecretsBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    fetch_tags: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    filters: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListSecretsInput,
 }
 impl ListSecretsBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListSecretsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            fetch_tags: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            filters: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListSecretsInput {
+                fetch_tags: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                filters: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -194,7 +193,7 @@ impl ListSecretsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.fetch_tags = ::std::option::Option::Some(value.into());
+        self.input.fetch_tags = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `FetchTags`.
@@ -202,27 +201,27 @@ impl ListSecretsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.fetch_tags = value;
+        self.input.fetch_tags = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `2`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `Filters`: string. Example: `[{"Key":"SecretName", "Values":["Val1","Val2"]}]`.
@@ -230,7 +229,7 @@ impl ListSecretsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.filters = ::std::option::Option::Some(value.into());
+        self.input.filters = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Filters`.
@@ -238,33 +237,17 @@ impl ListSecretsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.filters = value;
+        self.input.filters = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListSecretsBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListSecretsInput) {
-        (
-            self._client,
-            self._options,
-            ListSecretsInput {
-                fetch_tags: self.fetch_tags,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                filters: self.filters,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListSecretsInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -273,8 +256,7 @@ impl ListSecretsBuilder {
         ListSecretsOutput,
         ::alibabacloud_runtime::SdkError<ListSecretsError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -330,11 +312,10 @@ impl ListSecretsBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListSecretsInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

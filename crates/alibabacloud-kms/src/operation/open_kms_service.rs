@@ -65,33 +65,28 @@ pub enum OpenKmsServiceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct OpenKmsServiceBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: OpenKmsServiceInput,
 }
 impl OpenKmsServiceBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         OpenKmsServiceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: OpenKmsServiceInput {},
         }
     }
 }
 impl OpenKmsServiceBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl OpenKmsServiceBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, OpenKmsServiceInput) {
-        (self._client, self._options, OpenKmsServiceInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> OpenKmsServiceInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -100,8 +95,7 @@ impl OpenKmsServiceBuilder {
         OpenKmsServiceOutput,
         ::alibabacloud_runtime::SdkError<OpenKmsServiceError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

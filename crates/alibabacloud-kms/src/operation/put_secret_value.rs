@@ -137,37 +137,17 @@ pub enum PutSecretValueError {
     "Rejected.LimitExceeded", RejectedResourceExist = "Rejected.ResourceExist", }
 );
 /// Builds and sends a `PutSecretValue` call. `send` and `build` compile once every required parameter is set (`VersionId`, `SecretName`, `SecretData`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct PutSecretValueBuilder<
     VersionId_ = ::alibabacloud_runtime::Missing,
     SecretName_ = ::alibabacloud_runtime::Missing,
     SecretData_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    version_id: VersionId_,
-    secret_name: SecretName_,
-    secret_data: SecretData_,
-    secret_data_type: ::std::option::Option<SecretDataType>,
-    version_stages: ::std::option::Option<::std::string::String>,
-}
-impl<
-    VersionId_: ::std::fmt::Debug,
-    SecretName_: ::std::fmt::Debug,
-    SecretData_: ::std::fmt::Debug,
-> ::std::fmt::Debug for PutSecretValueBuilder<VersionId_, SecretName_, SecretData_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutSecretValueBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("version_id", &self.version_id)
-            .field("secret_name", &self.secret_name)
-            .field("secret_data", &::std::format_args!("** redacted **"))
-            .field("secret_data_type", &self.secret_data_type)
-            .field("version_stages", &self.version_stages)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: PutSecretValueInput,
+    state: ::std::marker::PhantomData<(VersionId_, SecretName_, SecretData_)>,
 }
 impl PutSecretValueBuilder<
     ::alibabacloud_runtime::Missing,
@@ -176,13 +156,16 @@ impl PutSecretValueBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         PutSecretValueBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            version_id: ::alibabacloud_runtime::Missing,
-            secret_name: ::alibabacloud_runtime::Missing,
-            secret_data: ::alibabacloud_runtime::Missing,
-            secret_data_type: ::std::option::Option::None,
-            version_stages: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: PutSecretValueInput {
+                version_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                secret_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                secret_data: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                secret_data_type: ::std::option::Option::None,
+                version_stages: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -193,47 +176,41 @@ impl<
 > PutSecretValueBuilder<VersionId_, SecretName_, SecretData_> {
     /// Wire name `VersionId`: string, required. Example: `00000000000000000000000000000000203`.
     pub fn version_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> PutSecretValueBuilder<::std::string::String, SecretName_, SecretData_> {
+    ) -> PutSecretValueBuilder<::alibabacloud_runtime::Set, SecretName_, SecretData_> {
+        self.input.version_id = value.into();
         PutSecretValueBuilder {
-            _client: self._client,
-            _options: self._options,
-            version_id: value.into(),
-            secret_name: self.secret_name,
-            secret_data: self.secret_data,
-            secret_data_type: self.secret_data_type,
-            version_stages: self.version_stages,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SecretName`: string, required. Example: `secret001`.
     pub fn secret_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> PutSecretValueBuilder<VersionId_, ::std::string::String, SecretData_> {
+    ) -> PutSecretValueBuilder<VersionId_, ::alibabacloud_runtime::Set, SecretData_> {
+        self.input.secret_name = value.into();
         PutSecretValueBuilder {
-            _client: self._client,
-            _options: self._options,
-            version_id: self.version_id,
-            secret_name: value.into(),
-            secret_data: self.secret_data,
-            secret_data_type: self.secret_data_type,
-            version_stages: self.version_stages,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SecretData`: string, required, secret (redacted in `Debug`).
     pub fn secret_data(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> PutSecretValueBuilder<VersionId_, SecretName_, ::std::string::String> {
+    ) -> PutSecretValueBuilder<VersionId_, SecretName_, ::alibabacloud_runtime::Set> {
+        self.input.secret_data = value.into();
         PutSecretValueBuilder {
-            _client: self._client,
-            _options: self._options,
-            version_id: self.version_id,
-            secret_name: self.secret_name,
-            secret_data: value.into(),
-            secret_data_type: self.secret_data_type,
-            version_stages: self.version_stages,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SecretDataType`: [`SecretDataType`]. The service's default: `text`. Example: `text`.
@@ -241,7 +218,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<SecretDataType>,
     ) -> Self {
-        self.secret_data_type = ::std::option::Option::Some(value.into());
+        self.input.secret_data_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecretDataType`.
@@ -249,7 +226,7 @@ impl<
         mut self,
         value: ::std::option::Option<SecretDataType>,
     ) -> Self {
-        self.secret_data_type = value;
+        self.input.secret_data_type = value;
         self
     }
     /// Wire name `VersionStages`: string. Example: `["ACSCurrent","ACSNext"]`.
@@ -257,7 +234,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.version_stages = ::std::option::Option::Some(value.into());
+        self.input.version_stages = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VersionStages`.
@@ -265,54 +242,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.version_stages = value;
+        self.input.version_stages = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    VersionId_,
-    SecretName_,
-    SecretData_,
-> PutSecretValueBuilder<VersionId_, SecretName_, SecretData_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, PutSecretValueInput)
-    where
-        VersionId_: self::required::VersionId<::std::string::String>,
-        SecretName_: self::required::SecretName<::std::string::String>,
-        SecretData_: self::required::SecretData<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            PutSecretValueInput {
-                version_id: <VersionId_ as self::required::VersionId<
-                    ::std::string::String,
-                >>::into_value(self.version_id),
-                secret_name: <SecretName_ as self::required::SecretName<
-                    ::std::string::String,
-                >>::into_value(self.secret_name),
-                secret_data: <SecretData_ as self::required::SecretData<
-                    ::std::string::String,
-                >>::into_value(self.secret_data),
-                secret_data_type: self.secret_data_type,
-                version_stages: self.version_stages,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> PutSecretValueInput
     where
-        VersionId_: self::required::VersionId<::std::string::String>,
-        SecretName_: self::required::SecretName<::std::string::String>,
-        SecretData_: self::required::SecretData<::std::string::String>,
+        VersionId_: self::required::VersionId,
+        SecretName_: self::required::SecretName,
+        SecretData_: self::required::SecretData,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -322,61 +267,39 @@ impl<
         ::alibabacloud_runtime::SdkError<PutSecretValueError>,
     >
     where
-        VersionId_: self::required::VersionId<::std::string::String>,
-        SecretName_: self::required::SecretName<::std::string::String>,
-        SecretData_: self::required::SecretData<::std::string::String>,
+        VersionId_: self::required::VersionId,
+        SecretName_: self::required::SecretName,
+        SecretData_: self::required::SecretData,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`PutSecretValueBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`PutSecretValueBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `VersionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `VersionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`PutSecretValue` needs its required parameter `VersionId`",
         label = "`VersionId` is not set",
         note = "set it with `.version_id(…)` before this call"
     )]
-    pub trait VersionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    pub trait VersionId {}
+    impl VersionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SecretName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`PutSecretValue` needs its required parameter `SecretName`",
         label = "`SecretName` is not set",
         note = "set it with `.secret_name(…)` before this call"
     )]
-    pub trait SecretName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SecretData` once it is set, so `send` and `build` can require it.
+    pub trait SecretName {}
+    impl SecretName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SecretData` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`PutSecretValue` needs its required parameter `SecretData`",
         label = "`SecretData` is not set",
         note = "set it with `.secret_data(…)` before this call"
     )]
-    pub trait SecretData<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::VersionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SecretName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SecretData<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SecretData {}
+    impl SecretData for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `PutSecretValue`. No description of our own yet: see the official API reference.

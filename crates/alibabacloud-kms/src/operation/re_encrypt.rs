@@ -112,30 +112,27 @@ pub struct ReEncryptBuilder<
     CiphertextBlob_ = ::alibabacloud_runtime::Missing,
     DestinationKeyId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    ciphertext_blob: CiphertextBlob_,
-    source_key_id: ::std::option::Option<::std::string::String>,
-    source_key_version_id: ::std::option::Option<::std::string::String>,
-    source_encryption_algorithm: ::std::option::Option<::std::string::String>,
-    source_encryption_context: ::std::option::Option<::serde_json::Value>,
-    destination_key_id: DestinationKeyId_,
-    destination_encryption_context: ::std::option::Option<::serde_json::Value>,
-    dry_run: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ReEncryptInput,
+    state: ::std::marker::PhantomData<(CiphertextBlob_, DestinationKeyId_)>,
 }
 impl ReEncryptBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ReEncryptBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            ciphertext_blob: ::alibabacloud_runtime::Missing,
-            source_key_id: ::std::option::Option::None,
-            source_key_version_id: ::std::option::Option::None,
-            source_encryption_algorithm: ::std::option::Option::None,
-            source_encryption_context: ::std::option::Option::None,
-            destination_key_id: ::alibabacloud_runtime::Missing,
-            destination_encryption_context: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ReEncryptInput {
+                ciphertext_blob: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                source_key_id: ::std::option::Option::None,
+                source_key_version_id: ::std::option::Option::None,
+                source_encryption_algorithm: ::std::option::Option::None,
+                source_encryption_context: ::std::option::Option::None,
+                destination_key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                destination_encryption_context: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -145,20 +142,15 @@ impl<
 > ReEncryptBuilder<CiphertextBlob_, DestinationKeyId_> {
     /// Wire name `CiphertextBlob`: string, required. Example: `ODZhOWVmZDktM2QxNi00ODk0LWJkNGYtMWZjNDNmM2YyYWJmS7FmDBBQ0BkKsQrtRnidtPwirmDcS0ZuJCU41xxAAWk4Z8qsADfbV0b+i6kQmlvj79dJdGOvtX69Uycs901q********`.
     pub fn ciphertext_blob(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ReEncryptBuilder<::std::string::String, DestinationKeyId_> {
+    ) -> ReEncryptBuilder<::alibabacloud_runtime::Set, DestinationKeyId_> {
+        self.input.ciphertext_blob = value.into();
         ReEncryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            ciphertext_blob: value.into(),
-            source_key_id: self.source_key_id,
-            source_key_version_id: self.source_key_version_id,
-            source_encryption_algorithm: self.source_encryption_algorithm,
-            source_encryption_context: self.source_encryption_context,
-            destination_key_id: self.destination_key_id,
-            destination_encryption_context: self.destination_encryption_context,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SourceKeyId`: string. Example: `5c438b18-05be-40ad-b6c2-3be6752c****`.
@@ -166,7 +158,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_key_id = ::std::option::Option::Some(value.into());
+        self.input.source_key_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourceKeyId`.
@@ -174,7 +166,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_key_id = value;
+        self.input.source_key_id = value;
         self
     }
     /// Wire name `SourceKeyVersionId`: string. Example: `2ab1a983-7072-4bbc-a582-584b5bd8****`.
@@ -182,7 +174,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_key_version_id = ::std::option::Option::Some(value.into());
+        self.input.source_key_version_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourceKeyVersionId`.
@@ -190,7 +182,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_key_version_id = value;
+        self.input.source_key_version_id = value;
         self
     }
     /// Wire name `SourceEncryptionAlgorithm`: string. Example: `RSAES_OAEP_SHA_256`.
@@ -198,7 +190,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_encryption_algorithm = ::std::option::Option::Some(value.into());
+        self.input.source_encryption_algorithm = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `SourceEncryptionAlgorithm`.
@@ -206,12 +200,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_encryption_algorithm = value;
+        self.input.source_encryption_algorithm = value;
         self
     }
     /// Wire name `SourceEncryptionContext`: any JSON value, sent as one JSON string. Example: `{"Example":"Example"}`.
     pub fn source_encryption_context(mut self, value: ::serde_json::Value) -> Self {
-        self.source_encryption_context = ::std::option::Option::Some(value);
+        self.input.source_encryption_context = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SourceEncryptionContext`.
@@ -219,30 +213,25 @@ impl<
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
     ) -> Self {
-        self.source_encryption_context = value;
+        self.input.source_encryption_context = value;
         self
     }
     /// Wire name `DestinationKeyId`: string, required. Example: `1234abcd-12ab-34cd-56ef-12345678****`.
     pub fn destination_key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ReEncryptBuilder<CiphertextBlob_, ::std::string::String> {
+    ) -> ReEncryptBuilder<CiphertextBlob_, ::alibabacloud_runtime::Set> {
+        self.input.destination_key_id = value.into();
         ReEncryptBuilder {
-            _client: self._client,
-            _options: self._options,
-            ciphertext_blob: self.ciphertext_blob,
-            source_key_id: self.source_key_id,
-            source_key_version_id: self.source_key_version_id,
-            source_encryption_algorithm: self.source_encryption_algorithm,
-            source_encryption_context: self.source_encryption_context,
-            destination_key_id: value.into(),
-            destination_encryption_context: self.destination_encryption_context,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DestinationEncryptionContext`: any JSON value, sent as one JSON string. Example: `{"Example":"Example"}`.
     pub fn destination_encryption_context(mut self, value: ::serde_json::Value) -> Self {
-        self.destination_encryption_context = ::std::option::Option::Some(value);
+        self.input.destination_encryption_context = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DestinationEncryptionContext`.
@@ -250,7 +239,7 @@ impl<
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
     ) -> Self {
-        self.destination_encryption_context = value;
+        self.input.destination_encryption_context = value;
         self
     }
     /// Wire name `DryRun`: string.
@@ -258,7 +247,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dry_run = ::std::option::Option::Some(value.into());
+        self.input.dry_run = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DryRun`.
@@ -266,52 +255,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    CiphertextBlob_,
-    DestinationKeyId_,
-> ReEncryptBuilder<CiphertextBlob_, DestinationKeyId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReEncryptInput)
-    where
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
-        DestinationKeyId_: self::required::DestinationKeyId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ReEncryptInput {
-                ciphertext_blob: <CiphertextBlob_ as self::required::CiphertextBlob<
-                    ::std::string::String,
-                >>::into_value(self.ciphertext_blob),
-                source_key_id: self.source_key_id,
-                source_key_version_id: self.source_key_version_id,
-                source_encryption_algorithm: self.source_encryption_algorithm,
-                source_encryption_context: self.source_encryption_context,
-                destination_key_id: <DestinationKeyId_ as self::required::DestinationKeyId<
-                    ::std::string::String,
-                >>::into_value(self.destination_key_id),
-                destination_encryption_context: self.destination_encryption_context,
-                dry_run: self.dry_run,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ReEncryptInput
     where
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
-        DestinationKeyId_: self::required::DestinationKeyId<::std::string::String>,
+        CiphertextBlob_: self::required::CiphertextBlob,
+        DestinationKeyId_: self::required::DestinationKeyId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -321,45 +279,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ReEncryptError>,
     >
     where
-        CiphertextBlob_: self::required::CiphertextBlob<::std::string::String>,
-        DestinationKeyId_: self::required::DestinationKeyId<::std::string::String>,
+        CiphertextBlob_: self::required::CiphertextBlob,
+        DestinationKeyId_: self::required::DestinationKeyId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ReEncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ReEncryptBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CiphertextBlob` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CiphertextBlob` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ReEncrypt` needs its required parameter `CiphertextBlob`",
         label = "`CiphertextBlob` is not set",
         note = "set it with `.ciphertext_blob(…)` before this call"
     )]
-    pub trait CiphertextBlob<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DestinationKeyId` once it is set, so `send` and `build` can require it.
+    pub trait CiphertextBlob {}
+    impl CiphertextBlob for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DestinationKeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ReEncrypt` needs its required parameter `DestinationKeyId`",
         label = "`DestinationKeyId` is not set",
         note = "set it with `.destination_key_id(…)` before this call"
     )]
-    pub trait DestinationKeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CiphertextBlob<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DestinationKeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DestinationKeyId {}
+    impl DestinationKeyId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ReEncrypt`. No description of our own yet: see the official API reference.

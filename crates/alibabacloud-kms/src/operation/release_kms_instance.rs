@@ -80,32 +80,36 @@ pub enum ReleaseKmsInstanceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ReleaseKmsInstanceBuilder<KmsInstanceId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    kms_instance_id: KmsInstanceId_,
-    force_delete_without_backup: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ReleaseKmsInstanceInput,
+    state: ::std::marker::PhantomData<(KmsInstanceId_,)>,
 }
 impl ReleaseKmsInstanceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ReleaseKmsInstanceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            kms_instance_id: ::alibabacloud_runtime::Missing,
-            force_delete_without_backup: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ReleaseKmsInstanceInput {
+                kms_instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                force_delete_without_backup: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<KmsInstanceId_> ReleaseKmsInstanceBuilder<KmsInstanceId_> {
     /// Wire name `KmsInstanceId`: string, required. Example: `kst-hzz6****`.
     pub fn kms_instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ReleaseKmsInstanceBuilder<::std::string::String> {
+    ) -> ReleaseKmsInstanceBuilder<::alibabacloud_runtime::Set> {
+        self.input.kms_instance_id = value.into();
         ReleaseKmsInstanceBuilder {
-            _client: self._client,
-            _options: self._options,
-            kms_instance_id: value.into(),
-            force_delete_without_backup: self.force_delete_without_backup,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ForceDeleteWithoutBackup`: string. Example: `false`.
@@ -113,7 +117,9 @@ impl<KmsInstanceId_> ReleaseKmsInstanceBuilder<KmsInstanceId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.force_delete_without_backup = ::std::option::Option::Some(value.into());
+        self.input.force_delete_without_backup = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `ForceDeleteWithoutBackup`.
@@ -121,39 +127,20 @@ impl<KmsInstanceId_> ReleaseKmsInstanceBuilder<KmsInstanceId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.force_delete_without_backup = value;
+        self.input.force_delete_without_backup = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<KmsInstanceId_> ReleaseKmsInstanceBuilder<KmsInstanceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ReleaseKmsInstanceInput)
-    where
-        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ReleaseKmsInstanceInput {
-                kms_instance_id: <KmsInstanceId_ as self::required::KmsInstanceId<
-                    ::std::string::String,
-                >>::into_value(self.kms_instance_id),
-                force_delete_without_backup: self.force_delete_without_backup,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ReleaseKmsInstanceInput
     where
-        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+        KmsInstanceId_: self::required::KmsInstanceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -163,29 +150,21 @@ impl<KmsInstanceId_> ReleaseKmsInstanceBuilder<KmsInstanceId_> {
         ::alibabacloud_runtime::SdkError<ReleaseKmsInstanceError>,
     >
     where
-        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
+        KmsInstanceId_: self::required::KmsInstanceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ReleaseKmsInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ReleaseKmsInstanceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KmsInstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KmsInstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ReleaseKmsInstance` needs its required parameter `KmsInstanceId`",
         label = "`KmsInstanceId` is not set",
         note = "set it with `.kms_instance_id(…)` before this call"
     )]
-    pub trait KmsInstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KmsInstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait KmsInstanceId {}
+    impl KmsInstanceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ReleaseKmsInstance`. No description of our own yet: see the official API reference.

@@ -78,60 +78,48 @@ pub enum RestoreSecretError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct RestoreSecretBuilder<SecretName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    secret_name: SecretName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RestoreSecretInput,
+    state: ::std::marker::PhantomData<(SecretName_,)>,
 }
 impl RestoreSecretBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         RestoreSecretBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            secret_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RestoreSecretInput {
+                secret_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<SecretName_> RestoreSecretBuilder<SecretName_> {
     /// Wire name `SecretName`: string, required. Example: `secret001`.
     pub fn secret_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RestoreSecretBuilder<::std::string::String> {
+    ) -> RestoreSecretBuilder<::alibabacloud_runtime::Set> {
+        self.input.secret_name = value.into();
         RestoreSecretBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<SecretName_> RestoreSecretBuilder<SecretName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RestoreSecretInput)
-    where
-        SecretName_: self::required::SecretName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RestoreSecretInput {
-                secret_name: <SecretName_ as self::required::SecretName<
-                    ::std::string::String,
-                >>::into_value(self.secret_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RestoreSecretInput
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
+        SecretName_: self::required::SecretName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -141,29 +129,21 @@ impl<SecretName_> RestoreSecretBuilder<SecretName_> {
         ::alibabacloud_runtime::SdkError<RestoreSecretError>,
     >
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
+        SecretName_: self::required::SecretName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RestoreSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RestoreSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SecretName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RestoreSecret` needs its required parameter `SecretName`",
         label = "`SecretName` is not set",
         note = "set it with `.secret_name(…)` before this call"
     )]
-    pub trait SecretName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SecretName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SecretName {}
+    impl SecretName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RestoreSecret`. No description of our own yet: see the official API reference.

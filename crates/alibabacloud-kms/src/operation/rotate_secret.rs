@@ -82,10 +82,10 @@ pub struct RotateSecretBuilder<
     SecretName_ = ::alibabacloud_runtime::Missing,
     VersionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    secret_name: SecretName_,
-    version_id: VersionId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RotateSecretInput,
+    state: ::std::marker::PhantomData<(SecretName_, VersionId_)>,
 }
 impl RotateSecretBuilder<
     ::alibabacloud_runtime::Missing,
@@ -93,72 +93,55 @@ impl RotateSecretBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         RotateSecretBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            secret_name: ::alibabacloud_runtime::Missing,
-            version_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RotateSecretInput {
+                secret_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                version_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<SecretName_, VersionId_> RotateSecretBuilder<SecretName_, VersionId_> {
     /// Wire name `SecretName`: string, required. Example: `RdsSecret/Mysql5.4/MyCred`.
     pub fn secret_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RotateSecretBuilder<::std::string::String, VersionId_> {
+    ) -> RotateSecretBuilder<::alibabacloud_runtime::Set, VersionId_> {
+        self.input.secret_name = value.into();
         RotateSecretBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: value.into(),
-            version_id: self.version_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VersionId`: string, required. Example: `000000123`.
     pub fn version_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RotateSecretBuilder<SecretName_, ::std::string::String> {
+    ) -> RotateSecretBuilder<SecretName_, ::alibabacloud_runtime::Set> {
+        self.input.version_id = value.into();
         RotateSecretBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: self.secret_name,
-            version_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<SecretName_, VersionId_> RotateSecretBuilder<SecretName_, VersionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RotateSecretInput)
-    where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        VersionId_: self::required::VersionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RotateSecretInput {
-                secret_name: <SecretName_ as self::required::SecretName<
-                    ::std::string::String,
-                >>::into_value(self.secret_name),
-                version_id: <VersionId_ as self::required::VersionId<
-                    ::std::string::String,
-                >>::into_value(self.version_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RotateSecretInput
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        VersionId_: self::required::VersionId<::std::string::String>,
+        SecretName_: self::required::SecretName,
+        VersionId_: self::required::VersionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -168,45 +151,30 @@ impl<SecretName_, VersionId_> RotateSecretBuilder<SecretName_, VersionId_> {
         ::alibabacloud_runtime::SdkError<RotateSecretError>,
     >
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        VersionId_: self::required::VersionId<::std::string::String>,
+        SecretName_: self::required::SecretName,
+        VersionId_: self::required::VersionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RotateSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RotateSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SecretName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RotateSecret` needs its required parameter `SecretName`",
         label = "`SecretName` is not set",
         note = "set it with `.secret_name(…)` before this call"
     )]
-    pub trait SecretName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VersionId` once it is set, so `send` and `build` can require it.
+    pub trait SecretName {}
+    impl SecretName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VersionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RotateSecret` needs its required parameter `VersionId`",
         label = "`VersionId` is not set",
         note = "set it with `.version_id(…)` before this call"
     )]
-    pub trait VersionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SecretName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VersionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VersionId {}
+    impl VersionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RotateSecret`. No description of our own yet: see the official API reference.

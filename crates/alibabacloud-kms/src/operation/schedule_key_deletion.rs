@@ -74,10 +74,10 @@ pub struct ScheduleKeyDeletionBuilder<
     KeyId_ = ::alibabacloud_runtime::Missing,
     PendingWindowInDays_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    pending_window_in_days: PendingWindowInDays_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ScheduleKeyDeletionInput,
+    state: ::std::marker::PhantomData<(KeyId_, PendingWindowInDays_)>,
 }
 impl ScheduleKeyDeletionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -85,10 +85,13 @@ impl ScheduleKeyDeletionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ScheduleKeyDeletionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            pending_window_in_days: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ScheduleKeyDeletionInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                pending_window_in_days: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -98,65 +101,42 @@ impl<
 > ScheduleKeyDeletionBuilder<KeyId_, PendingWindowInDays_> {
     /// Wire name `KeyId`: string, required. Example: `7906979c-8e06-46a2-be2d-68e3ccbc****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ScheduleKeyDeletionBuilder<::std::string::String, PendingWindowInDays_> {
+    ) -> ScheduleKeyDeletionBuilder<::alibabacloud_runtime::Set, PendingWindowInDays_> {
+        self.input.key_id = value.into();
         ScheduleKeyDeletionBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            pending_window_in_days: self.pending_window_in_days,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PendingWindowInDays`: 32-bit integer, required. Example: `7`.
     pub fn pending_window_in_days(
-        self,
+        mut self,
         value: i32,
-    ) -> ScheduleKeyDeletionBuilder<KeyId_, i32> {
+    ) -> ScheduleKeyDeletionBuilder<KeyId_, ::alibabacloud_runtime::Set> {
+        self.input.pending_window_in_days = value;
         ScheduleKeyDeletionBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            pending_window_in_days: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    KeyId_,
-    PendingWindowInDays_,
-> ScheduleKeyDeletionBuilder<KeyId_, PendingWindowInDays_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ScheduleKeyDeletionInput)
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        PendingWindowInDays_: self::required::PendingWindowInDays<i32>,
-    {
-        (
-            self._client,
-            self._options,
-            ScheduleKeyDeletionInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                pending_window_in_days: <PendingWindowInDays_ as self::required::PendingWindowInDays<
-                    i32,
-                >>::into_value(self.pending_window_in_days),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ScheduleKeyDeletionInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        PendingWindowInDays_: self::required::PendingWindowInDays<i32>,
+        KeyId_: self::required::KeyId,
+        PendingWindowInDays_: self::required::PendingWindowInDays,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -166,45 +146,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ScheduleKeyDeletionError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        PendingWindowInDays_: self::required::PendingWindowInDays<i32>,
+        KeyId_: self::required::KeyId,
+        PendingWindowInDays_: self::required::PendingWindowInDays,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ScheduleKeyDeletionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ScheduleKeyDeletionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ScheduleKeyDeletion` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PendingWindowInDays` once it is set, so `send` and `build` can require it.
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PendingWindowInDays` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ScheduleKeyDeletion` needs its required parameter `PendingWindowInDays`",
         label = "`PendingWindowInDays` is not set",
         note = "set it with `.pending_window_in_days(…)` before this call"
     )]
-    pub trait PendingWindowInDays<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PendingWindowInDays<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
+    pub trait PendingWindowInDays {}
+    impl PendingWindowInDays for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ScheduleKeyDeletion`. No description of our own yet: see the official API reference.

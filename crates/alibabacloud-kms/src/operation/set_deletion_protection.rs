@@ -75,22 +75,23 @@ pub enum SetDeletionProtectionError {
 pub struct SetDeletionProtectionBuilder<
     EnableDeletionProtection_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    protected_resource_arn: ::std::option::Option<::std::string::String>,
-    enable_deletion_protection: EnableDeletionProtection_,
-    deletion_protection_description: ::std::option::Option<::std::string::String>,
-    key_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetDeletionProtectionInput,
+    state: ::std::marker::PhantomData<(EnableDeletionProtection_,)>,
 }
 impl SetDeletionProtectionBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetDeletionProtectionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            protected_resource_arn: ::std::option::Option::None,
-            enable_deletion_protection: ::alibabacloud_runtime::Missing,
-            deletion_protection_description: ::std::option::Option::None,
-            key_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetDeletionProtectionInput {
+                protected_resource_arn: ::std::option::Option::None,
+                enable_deletion_protection: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                deletion_protection_description: ::std::option::Option::None,
+                key_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -100,7 +101,7 @@ impl<EnableDeletionProtection_> SetDeletionProtectionBuilder<EnableDeletionProte
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.protected_resource_arn = ::std::option::Option::Some(value.into());
+        self.input.protected_resource_arn = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ProtectedResourceArn`.
@@ -108,21 +109,20 @@ impl<EnableDeletionProtection_> SetDeletionProtectionBuilder<EnableDeletionProte
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.protected_resource_arn = value;
+        self.input.protected_resource_arn = value;
         self
     }
     /// Wire name `EnableDeletionProtection`: boolean, required. Example: `true`.
     pub fn enable_deletion_protection(
-        self,
+        mut self,
         value: bool,
-    ) -> SetDeletionProtectionBuilder<bool> {
+    ) -> SetDeletionProtectionBuilder<::alibabacloud_runtime::Set> {
+        self.input.enable_deletion_protection = value;
         SetDeletionProtectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            protected_resource_arn: self.protected_resource_arn,
-            enable_deletion_protection: value,
-            deletion_protection_description: self.deletion_protection_description,
-            key_id: self.key_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DeletionProtectionDescription`: string. Example: `This key is being used by XXX service. You are protected from deletion.`.
@@ -130,7 +130,9 @@ impl<EnableDeletionProtection_> SetDeletionProtectionBuilder<EnableDeletionProte
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.deletion_protection_description = ::std::option::Option::Some(value.into());
+        self.input.deletion_protection_description = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `DeletionProtectionDescription`.
@@ -138,7 +140,7 @@ impl<EnableDeletionProtection_> SetDeletionProtectionBuilder<EnableDeletionProte
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.deletion_protection_description = value;
+        self.input.deletion_protection_description = value;
         self
     }
     /// Wire name `KeyId`: string.
@@ -146,7 +148,7 @@ impl<EnableDeletionProtection_> SetDeletionProtectionBuilder<EnableDeletionProte
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_id = ::std::option::Option::Some(value.into());
+        self.input.key_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyId`.
@@ -154,41 +156,20 @@ impl<EnableDeletionProtection_> SetDeletionProtectionBuilder<EnableDeletionProte
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_id = value;
+        self.input.key_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<EnableDeletionProtection_> SetDeletionProtectionBuilder<EnableDeletionProtection_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetDeletionProtectionInput)
-    where
-        EnableDeletionProtection_: self::required::EnableDeletionProtection<bool>,
-    {
-        (
-            self._client,
-            self._options,
-            SetDeletionProtectionInput {
-                protected_resource_arn: self.protected_resource_arn,
-                enable_deletion_protection: <EnableDeletionProtection_ as self::required::EnableDeletionProtection<
-                    bool,
-                >>::into_value(self.enable_deletion_protection),
-                deletion_protection_description: self.deletion_protection_description,
-                key_id: self.key_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetDeletionProtectionInput
     where
-        EnableDeletionProtection_: self::required::EnableDeletionProtection<bool>,
+        EnableDeletionProtection_: self::required::EnableDeletionProtection,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -198,29 +179,21 @@ impl<EnableDeletionProtection_> SetDeletionProtectionBuilder<EnableDeletionProte
         ::alibabacloud_runtime::SdkError<SetDeletionProtectionError>,
     >
     where
-        EnableDeletionProtection_: self::required::EnableDeletionProtection<bool>,
+        EnableDeletionProtection_: self::required::EnableDeletionProtection,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetDeletionProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetDeletionProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `EnableDeletionProtection` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `EnableDeletionProtection` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetDeletionProtection` needs its required parameter `EnableDeletionProtection`",
         label = "`EnableDeletionProtection` is not set",
         note = "set it with `.enable_deletion_protection(…)` before this call"
     )]
-    pub trait EnableDeletionProtection<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::EnableDeletionProtection<bool> for bool {
-    fn into_value(self) -> bool {
-        self
-    }
+    pub trait EnableDeletionProtection {}
+    impl EnableDeletionProtection for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetDeletionProtection`. No description of our own yet: see the official API reference.

@@ -94,11 +94,10 @@ pub struct SetKeyPolicyBuilder<
     KeyId_ = ::alibabacloud_runtime::Missing,
     Policy_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    policy_name: ::std::option::Option<::std::string::String>,
-    policy: Policy_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetKeyPolicyInput,
+    state: ::std::marker::PhantomData<(KeyId_, Policy_)>,
 }
 impl SetKeyPolicyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -106,26 +105,29 @@ impl SetKeyPolicyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetKeyPolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            policy_name: ::std::option::Option::None,
-            policy: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetKeyPolicyInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                policy_name: ::std::option::Option::None,
+                policy: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<KeyId_, Policy_> SetKeyPolicyBuilder<KeyId_, Policy_> {
     /// Wire name `KeyId`: string, required. Example: `key-hzz630494463ejqjx****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetKeyPolicyBuilder<::std::string::String, Policy_> {
+    ) -> SetKeyPolicyBuilder<::alibabacloud_runtime::Set, Policy_> {
+        self.input.key_id = value.into();
         SetKeyPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            policy_name: self.policy_name,
-            policy: self.policy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PolicyName`: string. Example: `default`.
@@ -133,7 +135,7 @@ impl<KeyId_, Policy_> SetKeyPolicyBuilder<KeyId_, Policy_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy_name = ::std::option::Option::Some(value.into());
+        self.input.policy_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PolicyName`.
@@ -141,57 +143,34 @@ impl<KeyId_, Policy_> SetKeyPolicyBuilder<KeyId_, Policy_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy_name = value;
+        self.input.policy_name = value;
         self
     }
     /// Wire name `Policy`: string, required. Example: `{"Statement":[{"Action":["kms:*"],"Effect":"Allow","Principal":{"RAM":["acs:ram::119285303511****:*"]},"Resource":["*"],"Sid":"kms default key policy"},{"Action":["kms:List*","kms:Describe*","kms:Create*","kms:Enable*","kms:Disable*","kms:Get*","kms:Set*","kms:Update*","kms:Delete*","kms:Cancel*","kms:TagResource","kms:UntagResource","kms:ImportKeyMaterial","kms:ScheduleKeyDeletion"],"Effect":"Allow","Principal":{"RAM":["acs:ram::119285303511****:user/for_test_policy"]},"Resource":["*"]}],"Version":"1"}`.
     pub fn policy(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetKeyPolicyBuilder<KeyId_, ::std::string::String> {
+    ) -> SetKeyPolicyBuilder<KeyId_, ::alibabacloud_runtime::Set> {
+        self.input.policy = value.into();
         SetKeyPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            policy_name: self.policy_name,
-            policy: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<KeyId_, Policy_> SetKeyPolicyBuilder<KeyId_, Policy_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetKeyPolicyInput)
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        Policy_: self::required::Policy<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            SetKeyPolicyInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                policy_name: self.policy_name,
-                policy: <Policy_ as self::required::Policy<
-                    ::std::string::String,
-                >>::into_value(self.policy),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetKeyPolicyInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        Policy_: self::required::Policy<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        Policy_: self::required::Policy,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -201,45 +180,30 @@ impl<KeyId_, Policy_> SetKeyPolicyBuilder<KeyId_, Policy_> {
         ::alibabacloud_runtime::SdkError<SetKeyPolicyError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        Policy_: self::required::Policy<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        Policy_: self::required::Policy,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetKeyPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetKeyPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetKeyPolicy` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Policy` once it is set, so `send` and `build` can require it.
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Policy` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetKeyPolicy` needs its required parameter `Policy`",
         label = "`Policy` is not set",
         note = "set it with `.policy(…)` before this call"
     )]
-    pub trait Policy<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Policy<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Policy {}
+    impl Policy for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetKeyPolicy`. No description of our own yet: see the official API reference.

@@ -95,11 +95,10 @@ pub struct SetSecretPolicyBuilder<
     SecretName_ = ::alibabacloud_runtime::Missing,
     Policy_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    secret_name: SecretName_,
-    policy_name: ::std::option::Option<::std::string::String>,
-    policy: Policy_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetSecretPolicyInput,
+    state: ::std::marker::PhantomData<(SecretName_, Policy_)>,
 }
 impl SetSecretPolicyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -107,26 +106,29 @@ impl SetSecretPolicyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetSecretPolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            secret_name: ::alibabacloud_runtime::Missing,
-            policy_name: ::std::option::Option::None,
-            policy: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetSecretPolicyInput {
+                secret_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                policy_name: ::std::option::Option::None,
+                policy: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<SecretName_, Policy_> SetSecretPolicyBuilder<SecretName_, Policy_> {
     /// Wire name `SecretName`: string, required. Example: `secret_test`.
     pub fn secret_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetSecretPolicyBuilder<::std::string::String, Policy_> {
+    ) -> SetSecretPolicyBuilder<::alibabacloud_runtime::Set, Policy_> {
+        self.input.secret_name = value.into();
         SetSecretPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: value.into(),
-            policy_name: self.policy_name,
-            policy: self.policy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PolicyName`: string. Example: `default`.
@@ -134,7 +136,7 @@ impl<SecretName_, Policy_> SetSecretPolicyBuilder<SecretName_, Policy_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy_name = ::std::option::Option::Some(value.into());
+        self.input.policy_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PolicyName`.
@@ -142,57 +144,34 @@ impl<SecretName_, Policy_> SetSecretPolicyBuilder<SecretName_, Policy_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy_name = value;
+        self.input.policy_name = value;
         self
     }
     /// Wire name `Policy`: string, required. Example: `{"Version":"1","Statement": [{"Sid":"kms default secret policy","Effect":"Allow","Principal":{"RAM": ["acs:ram::119285303511****:*"]},"Action":["kms:*"],"Resource": ["*"] }] }`.
     pub fn policy(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetSecretPolicyBuilder<SecretName_, ::std::string::String> {
+    ) -> SetSecretPolicyBuilder<SecretName_, ::alibabacloud_runtime::Set> {
+        self.input.policy = value.into();
         SetSecretPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: self.secret_name,
-            policy_name: self.policy_name,
-            policy: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<SecretName_, Policy_> SetSecretPolicyBuilder<SecretName_, Policy_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetSecretPolicyInput)
-    where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        Policy_: self::required::Policy<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            SetSecretPolicyInput {
-                secret_name: <SecretName_ as self::required::SecretName<
-                    ::std::string::String,
-                >>::into_value(self.secret_name),
-                policy_name: self.policy_name,
-                policy: <Policy_ as self::required::Policy<
-                    ::std::string::String,
-                >>::into_value(self.policy),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetSecretPolicyInput
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        Policy_: self::required::Policy<::std::string::String>,
+        SecretName_: self::required::SecretName,
+        Policy_: self::required::Policy,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -202,45 +181,30 @@ impl<SecretName_, Policy_> SetSecretPolicyBuilder<SecretName_, Policy_> {
         ::alibabacloud_runtime::SdkError<SetSecretPolicyError>,
     >
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        Policy_: self::required::Policy<::std::string::String>,
+        SecretName_: self::required::SecretName,
+        Policy_: self::required::Policy,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetSecretPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetSecretPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SecretName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetSecretPolicy` needs its required parameter `SecretName`",
         label = "`SecretName` is not set",
         note = "set it with `.secret_name(…)` before this call"
     )]
-    pub trait SecretName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Policy` once it is set, so `send` and `build` can require it.
+    pub trait SecretName {}
+    impl SecretName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Policy` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetSecretPolicy` needs its required parameter `Policy`",
         label = "`Policy` is not set",
         note = "set it with `.policy(…)` before this call"
     )]
-    pub trait Policy<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SecretName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Policy<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Policy {}
+    impl Policy for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetSecretPolicy`. No description of our own yet: see the official API reference.

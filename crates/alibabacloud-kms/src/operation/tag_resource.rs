@@ -75,22 +75,23 @@ pub enum TagResourceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct TagResourceBuilder<Tags_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: ::std::option::Option<::std::string::String>,
-    tags: Tags_,
-    secret_name: ::std::option::Option<::std::string::String>,
-    certificate_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: TagResourceInput,
+    state: ::std::marker::PhantomData<(Tags_,)>,
 }
 impl TagResourceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         TagResourceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::std::option::Option::None,
-            tags: ::alibabacloud_runtime::Missing,
-            secret_name: ::std::option::Option::None,
-            certificate_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: TagResourceInput {
+                key_id: ::std::option::Option::None,
+                tags: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                secret_name: ::std::option::Option::None,
+                certificate_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -100,7 +101,7 @@ impl<Tags_> TagResourceBuilder<Tags_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_id = ::std::option::Option::Some(value.into());
+        self.input.key_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyId`.
@@ -108,21 +109,20 @@ impl<Tags_> TagResourceBuilder<Tags_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_id = value;
+        self.input.key_id = value;
         self
     }
     /// Wire name `Tags`: string, required. Example: `[{"TagKey":"S1key1","TagValue":"S1val1"},{"TagKey":"S1key2","TagValue":"S2val2"}]`.
     pub fn tags(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> TagResourceBuilder<::std::string::String> {
+    ) -> TagResourceBuilder<::alibabacloud_runtime::Set> {
+        self.input.tags = value.into();
         TagResourceBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            tags: value.into(),
-            secret_name: self.secret_name,
-            certificate_id: self.certificate_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SecretName`: string. Example: `MyDbC****`.
@@ -130,7 +130,7 @@ impl<Tags_> TagResourceBuilder<Tags_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.secret_name = ::std::option::Option::Some(value.into());
+        self.input.secret_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecretName`.
@@ -138,7 +138,7 @@ impl<Tags_> TagResourceBuilder<Tags_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.secret_name = value;
+        self.input.secret_name = value;
         self
     }
     /// Wire name `CertificateId`: string. Example: `770dbe42-e146-43d1-a55a-1355db86****`.
@@ -146,7 +146,7 @@ impl<Tags_> TagResourceBuilder<Tags_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.certificate_id = ::std::option::Option::Some(value.into());
+        self.input.certificate_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertificateId`.
@@ -154,41 +154,20 @@ impl<Tags_> TagResourceBuilder<Tags_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.certificate_id = value;
+        self.input.certificate_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Tags_> TagResourceBuilder<Tags_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, TagResourceInput)
-    where
-        Tags_: self::required::Tags<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            TagResourceInput {
-                key_id: self.key_id,
-                tags: <Tags_ as self::required::Tags<
-                    ::std::string::String,
-                >>::into_value(self.tags),
-                secret_name: self.secret_name,
-                certificate_id: self.certificate_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> TagResourceInput
     where
-        Tags_: self::required::Tags<::std::string::String>,
+        Tags_: self::required::Tags,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -198,29 +177,21 @@ impl<Tags_> TagResourceBuilder<Tags_> {
         ::alibabacloud_runtime::SdkError<TagResourceError>,
     >
     where
-        Tags_: self::required::Tags<::std::string::String>,
+        Tags_: self::required::Tags,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`TagResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`TagResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Tags` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Tags` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`TagResource` needs its required parameter `Tags`",
         label = "`Tags` is not set",
         note = "set it with `.tags(…)` before this call"
     )]
-    pub trait Tags<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Tags<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Tags {}
+    impl Tags for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `TagResource`. No description of our own yet: see the official API reference.

@@ -75,22 +75,23 @@ pub enum UntagResourceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UntagResourceBuilder<TagKeys_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: ::std::option::Option<::std::string::String>,
-    tag_keys: TagKeys_,
-    secret_name: ::std::option::Option<::std::string::String>,
-    certificate_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UntagResourceInput,
+    state: ::std::marker::PhantomData<(TagKeys_,)>,
 }
 impl UntagResourceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UntagResourceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::std::option::Option::None,
-            tag_keys: ::alibabacloud_runtime::Missing,
-            secret_name: ::std::option::Option::None,
-            certificate_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UntagResourceInput {
+                key_id: ::std::option::Option::None,
+                tag_keys: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                secret_name: ::std::option::Option::None,
+                certificate_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -100,7 +101,7 @@ impl<TagKeys_> UntagResourceBuilder<TagKeys_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.key_id = ::std::option::Option::Some(value.into());
+        self.input.key_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeyId`.
@@ -108,21 +109,20 @@ impl<TagKeys_> UntagResourceBuilder<TagKeys_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.key_id = value;
+        self.input.key_id = value;
         self
     }
     /// Wire name `TagKeys`: string, required. Example: `["tagkey1","tagkey2"]`.
     pub fn tag_keys(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UntagResourceBuilder<::std::string::String> {
+    ) -> UntagResourceBuilder<::alibabacloud_runtime::Set> {
+        self.input.tag_keys = value.into();
         UntagResourceBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            tag_keys: value.into(),
-            secret_name: self.secret_name,
-            certificate_id: self.certificate_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SecretName`: string. Example: `MyDbC****`.
@@ -130,7 +130,7 @@ impl<TagKeys_> UntagResourceBuilder<TagKeys_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.secret_name = ::std::option::Option::Some(value.into());
+        self.input.secret_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SecretName`.
@@ -138,7 +138,7 @@ impl<TagKeys_> UntagResourceBuilder<TagKeys_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.secret_name = value;
+        self.input.secret_name = value;
         self
     }
     /// Wire name `CertificateId`: string. Example: `770dbe42-e146-43d1-a55a-1355db86****`.
@@ -146,7 +146,7 @@ impl<TagKeys_> UntagResourceBuilder<TagKeys_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.certificate_id = ::std::option::Option::Some(value.into());
+        self.input.certificate_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertificateId`.
@@ -154,41 +154,20 @@ impl<TagKeys_> UntagResourceBuilder<TagKeys_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.certificate_id = value;
+        self.input.certificate_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<TagKeys_> UntagResourceBuilder<TagKeys_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UntagResourceInput)
-    where
-        TagKeys_: self::required::TagKeys<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UntagResourceInput {
-                key_id: self.key_id,
-                tag_keys: <TagKeys_ as self::required::TagKeys<
-                    ::std::string::String,
-                >>::into_value(self.tag_keys),
-                secret_name: self.secret_name,
-                certificate_id: self.certificate_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UntagResourceInput
     where
-        TagKeys_: self::required::TagKeys<::std::string::String>,
+        TagKeys_: self::required::TagKeys,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -198,29 +177,21 @@ impl<TagKeys_> UntagResourceBuilder<TagKeys_> {
         ::alibabacloud_runtime::SdkError<UntagResourceError>,
     >
     where
-        TagKeys_: self::required::TagKeys<::std::string::String>,
+        TagKeys_: self::required::TagKeys,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UntagResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UntagResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `TagKeys` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `TagKeys` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UntagResource` needs its required parameter `TagKeys`",
         label = "`TagKeys` is not set",
         note = "set it with `.tag_keys(…)` before this call"
     )]
-    pub trait TagKeys<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::TagKeys<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait TagKeys {}
+    impl TagKeys for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UntagResource`. No description of our own yet: see the official API reference.

@@ -82,13 +82,10 @@ pub struct UntagResourcesBuilder<
     ResourceType_ = ::alibabacloud_runtime::Missing,
     ResourceId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_type: ResourceType_,
-    all: ::std::option::Option<bool>,
-    resource_id: ResourceId_,
-    tag_key: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UntagResourcesInput,
+    state: ::std::marker::PhantomData<(RegionId_, ResourceType_, ResourceId_)>,
 }
 impl UntagResourcesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -97,13 +94,16 @@ impl UntagResourcesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UntagResourcesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_type: ::alibabacloud_runtime::Missing,
-            all: ::std::option::Option::None,
-            resource_id: ::alibabacloud_runtime::Missing,
-            tag_key: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UntagResourcesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                all: ::std::option::Option::None,
+                resource_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag_key: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -114,66 +114,56 @@ impl<
 > UntagResourcesBuilder<RegionId_, ResourceType_, ResourceId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UntagResourcesBuilder<::std::string::String, ResourceType_, ResourceId_> {
+    ) -> UntagResourcesBuilder<::alibabacloud_runtime::Set, ResourceType_, ResourceId_> {
+        self.input.region_id = value.into();
         UntagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_type: self.resource_type,
-            all: self.all,
-            resource_id: self.resource_id,
-            tag_key: self.tag_key,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceType`: string, required. Example: `key`.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UntagResourcesBuilder<RegionId_, ::std::string::String, ResourceId_> {
+    ) -> UntagResourcesBuilder<RegionId_, ::alibabacloud_runtime::Set, ResourceId_> {
+        self.input.resource_type = value.into();
         UntagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_type: value.into(),
-            all: self.all,
-            resource_id: self.resource_id,
-            tag_key: self.tag_key,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `All`: boolean. Example: `false`.
     pub fn all(mut self, value: bool) -> Self {
-        self.all = ::std::option::Option::Some(value);
+        self.input.all = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `All`.
     pub fn set_all(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.all = value;
+        self.input.all = value;
         self
     }
     /// Wire name `ResourceId`: list of string, required.
     pub fn resource_id(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> UntagResourcesBuilder<
-        RegionId_,
-        ResourceType_,
-        ::std::vec::Vec<::std::string::String>,
-    > {
+    ) -> UntagResourcesBuilder<RegionId_, ResourceType_, ::alibabacloud_runtime::Set> {
+        self.input.resource_id = value;
         UntagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_type: self.resource_type,
-            all: self.all,
-            resource_id: value,
-            tag_key: self.tag_key,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TagKey`: list of string.
     pub fn tag_key(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.tag_key = ::std::option::Option::Some(value);
+        self.input.tag_key = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TagKey`.
@@ -181,54 +171,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.tag_key = value;
+        self.input.tag_key = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ResourceType_,
-    ResourceId_,
-> UntagResourcesBuilder<RegionId_, ResourceType_, ResourceId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UntagResourcesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            UntagResourcesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ::std::string::String,
-                >>::into_value(self.resource_type),
-                all: self.all,
-                resource_id: <ResourceId_ as self::required::ResourceId<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.resource_id),
-                tag_key: self.tag_key,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UntagResourcesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        ResourceType_: self::required::ResourceType,
+        ResourceId_: self::required::ResourceId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -238,62 +196,39 @@ impl<
         ::alibabacloud_runtime::SdkError<UntagResourcesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        ResourceType_: self::required::ResourceType,
+        ResourceId_: self::required::ResourceId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UntagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UntagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UntagResources` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UntagResources` needs its required parameter `ResourceType`",
         label = "`ResourceType` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceId` once it is set, so `send` and `build` can require it.
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UntagResources` needs its required parameter `ResourceId`",
         label = "`ResourceId` is not set",
         note = "set it with `.resource_id(…)` before this call"
     )]
-    pub trait ResourceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceId<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait ResourceId {}
+    impl ResourceId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UntagResources`. No description of our own yet: see the official API reference.

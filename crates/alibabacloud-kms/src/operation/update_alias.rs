@@ -65,10 +65,10 @@ pub struct UpdateAliasBuilder<
     KeyId_ = ::alibabacloud_runtime::Missing,
     AliasName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    alias_name: AliasName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateAliasInput,
+    state: ::std::marker::PhantomData<(KeyId_, AliasName_)>,
 }
 impl UpdateAliasBuilder<
     ::alibabacloud_runtime::Missing,
@@ -76,72 +76,55 @@ impl UpdateAliasBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateAliasBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            alias_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateAliasInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                alias_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<KeyId_, AliasName_> UpdateAliasBuilder<KeyId_, AliasName_> {
     /// Wire name `KeyId`: string, required. Example: `1234abcd-12ab-34cd-56ef-12345678****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateAliasBuilder<::std::string::String, AliasName_> {
+    ) -> UpdateAliasBuilder<::alibabacloud_runtime::Set, AliasName_> {
+        self.input.key_id = value.into();
         UpdateAliasBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            alias_name: self.alias_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AliasName`: string, required. Example: `alias/example`.
     pub fn alias_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateAliasBuilder<KeyId_, ::std::string::String> {
+    ) -> UpdateAliasBuilder<KeyId_, ::alibabacloud_runtime::Set> {
+        self.input.alias_name = value.into();
         UpdateAliasBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            alias_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<KeyId_, AliasName_> UpdateAliasBuilder<KeyId_, AliasName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateAliasInput)
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        AliasName_: self::required::AliasName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateAliasInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                alias_name: <AliasName_ as self::required::AliasName<
-                    ::std::string::String,
-                >>::into_value(self.alias_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateAliasInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        AliasName_: self::required::AliasName<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        AliasName_: self::required::AliasName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -151,45 +134,30 @@ impl<KeyId_, AliasName_> UpdateAliasBuilder<KeyId_, AliasName_> {
         ::alibabacloud_runtime::SdkError<UpdateAliasError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        AliasName_: self::required::AliasName<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        AliasName_: self::required::AliasName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateAliasBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateAliasBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateAlias` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AliasName` once it is set, so `send` and `build` can require it.
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AliasName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateAlias` needs its required parameter `AliasName`",
         label = "`AliasName` is not set",
         note = "set it with `.alias_name(…)` before this call"
     )]
-    pub trait AliasName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AliasName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AliasName {}
+    impl AliasName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateAlias`. No description of our own yet: see the official API reference.

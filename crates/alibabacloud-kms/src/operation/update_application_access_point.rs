@@ -71,35 +71,37 @@ pub enum UpdateApplicationAccessPointError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateApplicationAccessPointBuilder<Name_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    name: Name_,
-    description: ::std::option::Option<::std::string::String>,
-    policies: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateApplicationAccessPointInput,
+    state: ::std::marker::PhantomData<(Name_,)>,
 }
 impl UpdateApplicationAccessPointBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateApplicationAccessPointBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            name: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            policies: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateApplicationAccessPointInput {
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                policies: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Name_> UpdateApplicationAccessPointBuilder<Name_> {
     /// Wire name `Name`: string, required. Example: `aap_test`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateApplicationAccessPointBuilder<::std::string::String> {
+    ) -> UpdateApplicationAccessPointBuilder<::alibabacloud_runtime::Set> {
+        self.input.name = value.into();
         UpdateApplicationAccessPointBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: value.into(),
-            description: self.description,
-            policies: self.policies,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `aap description`.
@@ -107,7 +109,7 @@ impl<Name_> UpdateApplicationAccessPointBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -115,7 +117,7 @@ impl<Name_> UpdateApplicationAccessPointBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `Policies`: string. Example: `["kst-hzz62ee817bvyyr5x****.efkd","kst-hzz62ee817bvyyr5x****.eyyp"]`.
@@ -123,7 +125,7 @@ impl<Name_> UpdateApplicationAccessPointBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policies = ::std::option::Option::Some(value.into());
+        self.input.policies = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Policies`.
@@ -131,44 +133,20 @@ impl<Name_> UpdateApplicationAccessPointBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policies = value;
+        self.input.policies = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Name_> UpdateApplicationAccessPointBuilder<Name_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateApplicationAccessPointInput,
-    )
-    where
-        Name_: self::required::Name<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateApplicationAccessPointInput {
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                description: self.description,
-                policies: self.policies,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateApplicationAccessPointInput
     where
-        Name_: self::required::Name<::std::string::String>,
+        Name_: self::required::Name,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -178,29 +156,21 @@ impl<Name_> UpdateApplicationAccessPointBuilder<Name_> {
         ::alibabacloud_runtime::SdkError<UpdateApplicationAccessPointError>,
     >
     where
-        Name_: self::required::Name<::std::string::String>,
+        Name_: self::required::Name,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateApplicationAccessPointBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateApplicationAccessPointBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateApplicationAccessPoint` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateApplicationAccessPoint`. No description of our own yet: see the official API reference.

@@ -77,10 +77,10 @@ pub struct UpdateCertificateStatusBuilder<
     CertificateId_ = ::alibabacloud_runtime::Missing,
     Status_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    certificate_id: CertificateId_,
-    status: Status_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateCertificateStatusInput,
+    state: ::std::marker::PhantomData<(CertificateId_, Status_)>,
 }
 impl UpdateCertificateStatusBuilder<
     ::alibabacloud_runtime::Missing,
@@ -88,76 +88,55 @@ impl UpdateCertificateStatusBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateCertificateStatusBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            certificate_id: ::alibabacloud_runtime::Missing,
-            status: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateCertificateStatusInput {
+                certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                status: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<CertificateId_, Status_> UpdateCertificateStatusBuilder<CertificateId_, Status_> {
     /// Wire name `CertificateId`: string, required. Example: `9a28de48-8d8b-484d-a766-dec4****`.
     pub fn certificate_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateCertificateStatusBuilder<::std::string::String, Status_> {
+    ) -> UpdateCertificateStatusBuilder<::alibabacloud_runtime::Set, Status_> {
+        self.input.certificate_id = value.into();
         UpdateCertificateStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: value.into(),
-            status: self.status,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Status`: string, required. Example: `INACTIVE`.
     pub fn status(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateCertificateStatusBuilder<CertificateId_, ::std::string::String> {
+    ) -> UpdateCertificateStatusBuilder<CertificateId_, ::alibabacloud_runtime::Set> {
+        self.input.status = value.into();
         UpdateCertificateStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            status: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<CertificateId_, Status_> UpdateCertificateStatusBuilder<CertificateId_, Status_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateCertificateStatusInput,
-    )
-    where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Status_: self::required::Status<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateCertificateStatusInput {
-                certificate_id: <CertificateId_ as self::required::CertificateId<
-                    ::std::string::String,
-                >>::into_value(self.certificate_id),
-                status: <Status_ as self::required::Status<
-                    ::std::string::String,
-                >>::into_value(self.status),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateCertificateStatusInput
     where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Status_: self::required::Status<::std::string::String>,
+        CertificateId_: self::required::CertificateId,
+        Status_: self::required::Status,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -167,45 +146,30 @@ impl<CertificateId_, Status_> UpdateCertificateStatusBuilder<CertificateId_, Sta
         ::alibabacloud_runtime::SdkError<UpdateCertificateStatusError>,
     >
     where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Status_: self::required::Status<::std::string::String>,
+        CertificateId_: self::required::CertificateId,
+        Status_: self::required::Status,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateCertificateStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateCertificateStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateCertificateStatus` needs its required parameter `CertificateId`",
         label = "`CertificateId` is not set",
         note = "set it with `.certificate_id(…)` before this call"
     )]
-    pub trait CertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Status` once it is set, so `send` and `build` can require it.
+    pub trait CertificateId {}
+    impl CertificateId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Status` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateCertificateStatus` needs its required parameter `Status`",
         label = "`Status` is not set",
         note = "set it with `.status(…)` before this call"
     )]
-    pub trait Status<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CertificateId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Status<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Status {}
+    impl Status for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateCertificateStatus`. No description of our own yet: see the official API reference.

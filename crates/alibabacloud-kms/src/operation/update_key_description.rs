@@ -67,10 +67,10 @@ pub struct UpdateKeyDescriptionBuilder<
     KeyId_ = ::alibabacloud_runtime::Missing,
     Description_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    description: Description_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateKeyDescriptionInput,
+    state: ::std::marker::PhantomData<(KeyId_, Description_)>,
 }
 impl UpdateKeyDescriptionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -78,72 +78,55 @@ impl UpdateKeyDescriptionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateKeyDescriptionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            description: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateKeyDescriptionInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<KeyId_, Description_> UpdateKeyDescriptionBuilder<KeyId_, Description_> {
     /// Wire name `KeyId`: string, required. Example: `1234abcd-12ab-34cd-56ef-12345678****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateKeyDescriptionBuilder<::std::string::String, Description_> {
+    ) -> UpdateKeyDescriptionBuilder<::alibabacloud_runtime::Set, Description_> {
+        self.input.key_id = value.into();
         UpdateKeyDescriptionBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string, required. Example: `key description example`.
     pub fn description(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateKeyDescriptionBuilder<KeyId_, ::std::string::String> {
+    ) -> UpdateKeyDescriptionBuilder<KeyId_, ::alibabacloud_runtime::Set> {
+        self.input.description = value.into();
         UpdateKeyDescriptionBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            description: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<KeyId_, Description_> UpdateKeyDescriptionBuilder<KeyId_, Description_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateKeyDescriptionInput)
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        Description_: self::required::Description<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateKeyDescriptionInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                description: <Description_ as self::required::Description<
-                    ::std::string::String,
-                >>::into_value(self.description),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateKeyDescriptionInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        Description_: self::required::Description<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        Description_: self::required::Description,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -153,45 +136,30 @@ impl<KeyId_, Description_> UpdateKeyDescriptionBuilder<KeyId_, Description_> {
         ::alibabacloud_runtime::SdkError<UpdateKeyDescriptionError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        Description_: self::required::Description<::std::string::String>,
+        KeyId_: self::required::KeyId,
+        Description_: self::required::Description,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateKeyDescriptionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateKeyDescriptionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateKeyDescription` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Description` once it is set, so `send` and `build` can require it.
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Description` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateKeyDescription` needs its required parameter `Description`",
         label = "`Description` is not set",
         note = "set it with `.description(…)` before this call"
     )]
-    pub trait Description<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Description<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Description {}
+    impl Description for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateKeyDescription`. No description of our own yet: see the official API reference.

@@ -67,10 +67,10 @@ pub struct UpdateKmsInstanceBindVpcBuilder<
     KmsInstanceId_ = ::alibabacloud_runtime::Missing,
     BindVpcs_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    kms_instance_id: KmsInstanceId_,
-    bind_vpcs: BindVpcs_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateKmsInstanceBindVpcInput,
+    state: ::std::marker::PhantomData<(KmsInstanceId_, BindVpcs_)>,
 }
 impl UpdateKmsInstanceBindVpcBuilder<
     ::alibabacloud_runtime::Missing,
@@ -78,10 +78,13 @@ impl UpdateKmsInstanceBindVpcBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateKmsInstanceBindVpcBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            kms_instance_id: ::alibabacloud_runtime::Missing,
-            bind_vpcs: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateKmsInstanceBindVpcInput {
+                kms_instance_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                bind_vpcs: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -91,69 +94,42 @@ impl<
 > UpdateKmsInstanceBindVpcBuilder<KmsInstanceId_, BindVpcs_> {
     /// Wire name `KmsInstanceId`: string, required. Example: `kst-phzz64f722a1buamw0****`.
     pub fn kms_instance_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateKmsInstanceBindVpcBuilder<::std::string::String, BindVpcs_> {
+    ) -> UpdateKmsInstanceBindVpcBuilder<::alibabacloud_runtime::Set, BindVpcs_> {
+        self.input.kms_instance_id = value.into();
         UpdateKmsInstanceBindVpcBuilder {
-            _client: self._client,
-            _options: self._options,
-            kms_instance_id: value.into(),
-            bind_vpcs: self.bind_vpcs,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `BindVpcs`: string, required. Example: `[{"VpcId":"vpc-bp1go9qvmj78j4f4c****","VSwitchId":"vsw-bp16c5pvvcf0fp5b9****","RegionId":"cn-hangzhou","VpcOwnerId":120708975881****},{"VpcId":"vpc-bp14c07ucxg6h1xjm****","VSwitchId":"vsw-bp1wujtnspi1l3gvu****","RegionId":"cn-hangzhou","VpcOwnerId":119285303511****}]`.
     pub fn bind_vpcs(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateKmsInstanceBindVpcBuilder<KmsInstanceId_, ::std::string::String> {
+    ) -> UpdateKmsInstanceBindVpcBuilder<KmsInstanceId_, ::alibabacloud_runtime::Set> {
+        self.input.bind_vpcs = value.into();
         UpdateKmsInstanceBindVpcBuilder {
-            _client: self._client,
-            _options: self._options,
-            kms_instance_id: self.kms_instance_id,
-            bind_vpcs: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    KmsInstanceId_,
-    BindVpcs_,
-> UpdateKmsInstanceBindVpcBuilder<KmsInstanceId_, BindVpcs_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateKmsInstanceBindVpcInput,
-    )
-    where
-        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
-        BindVpcs_: self::required::BindVpcs<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateKmsInstanceBindVpcInput {
-                kms_instance_id: <KmsInstanceId_ as self::required::KmsInstanceId<
-                    ::std::string::String,
-                >>::into_value(self.kms_instance_id),
-                bind_vpcs: <BindVpcs_ as self::required::BindVpcs<
-                    ::std::string::String,
-                >>::into_value(self.bind_vpcs),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateKmsInstanceBindVpcInput
     where
-        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
-        BindVpcs_: self::required::BindVpcs<::std::string::String>,
+        KmsInstanceId_: self::required::KmsInstanceId,
+        BindVpcs_: self::required::BindVpcs,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -163,45 +139,30 @@ impl<
         ::alibabacloud_runtime::SdkError<UpdateKmsInstanceBindVpcError>,
     >
     where
-        KmsInstanceId_: self::required::KmsInstanceId<::std::string::String>,
-        BindVpcs_: self::required::BindVpcs<::std::string::String>,
+        KmsInstanceId_: self::required::KmsInstanceId,
+        BindVpcs_: self::required::BindVpcs,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateKmsInstanceBindVpcBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateKmsInstanceBindVpcBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KmsInstanceId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KmsInstanceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateKmsInstanceBindVpc` needs its required parameter `KmsInstanceId`",
         label = "`KmsInstanceId` is not set",
         note = "set it with `.kms_instance_id(…)` before this call"
     )]
-    pub trait KmsInstanceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `BindVpcs` once it is set, so `send` and `build` can require it.
+    pub trait KmsInstanceId {}
+    impl KmsInstanceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `BindVpcs` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateKmsInstanceBindVpc` needs its required parameter `BindVpcs`",
         label = "`BindVpcs` is not set",
         note = "set it with `.bind_vpcs(…)` before this call"
     )]
-    pub trait BindVpcs<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KmsInstanceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::BindVpcs<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait BindVpcs {}
+    impl BindVpcs for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateKmsInstanceBindVpc`. No description of our own yet: see the official API reference.

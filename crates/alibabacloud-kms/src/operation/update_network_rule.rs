@@ -74,35 +74,37 @@ pub enum UpdateNetworkRuleError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateNetworkRuleBuilder<Name_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    name: Name_,
-    description: ::std::option::Option<::std::string::String>,
-    source_private_ip: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateNetworkRuleInput,
+    state: ::std::marker::PhantomData<(Name_,)>,
 }
 impl UpdateNetworkRuleBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateNetworkRuleBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            name: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            source_private_ip: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateNetworkRuleInput {
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                source_private_ip: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Name_> UpdateNetworkRuleBuilder<Name_> {
     /// Wire name `Name`: string, required. Example: `networkrule_test`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateNetworkRuleBuilder<::std::string::String> {
+    ) -> UpdateNetworkRuleBuilder<::alibabacloud_runtime::Set> {
+        self.input.name = value.into();
         UpdateNetworkRuleBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: value.into(),
-            description: self.description,
-            source_private_ip: self.source_private_ip,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `Creat by kst-hzz62ee817bvyyr5****`.
@@ -110,7 +112,7 @@ impl<Name_> UpdateNetworkRuleBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -118,7 +120,7 @@ impl<Name_> UpdateNetworkRuleBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `SourcePrivateIp`: string. Example: `["192.10.XX.XX","192.168.XX.XX/24"]`.
@@ -126,7 +128,7 @@ impl<Name_> UpdateNetworkRuleBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_private_ip = ::std::option::Option::Some(value.into());
+        self.input.source_private_ip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourcePrivateIp`.
@@ -134,40 +136,20 @@ impl<Name_> UpdateNetworkRuleBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_private_ip = value;
+        self.input.source_private_ip = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Name_> UpdateNetworkRuleBuilder<Name_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateNetworkRuleInput)
-    where
-        Name_: self::required::Name<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateNetworkRuleInput {
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                description: self.description,
-                source_private_ip: self.source_private_ip,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateNetworkRuleInput
     where
-        Name_: self::required::Name<::std::string::String>,
+        Name_: self::required::Name,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -177,29 +159,21 @@ impl<Name_> UpdateNetworkRuleBuilder<Name_> {
         ::alibabacloud_runtime::SdkError<UpdateNetworkRuleError>,
     >
     where
-        Name_: self::required::Name<::std::string::String>,
+        Name_: self::required::Name,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateNetworkRuleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateNetworkRuleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateNetworkRule` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateNetworkRule`. No description of our own yet: see the official API reference.

@@ -78,41 +78,39 @@ pub enum UpdatePolicyError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdatePolicyBuilder<Name_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    name: Name_,
-    permissions: ::std::option::Option<::std::string::String>,
-    resources: ::std::option::Option<::std::string::String>,
-    access_control_rules: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdatePolicyInput,
+    state: ::std::marker::PhantomData<(Name_,)>,
 }
 impl UpdatePolicyBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdatePolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            name: ::alibabacloud_runtime::Missing,
-            permissions: ::std::option::Option::None,
-            resources: ::std::option::Option::None,
-            access_control_rules: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdatePolicyInput {
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                permissions: ::std::option::Option::None,
+                resources: ::std::option::Option::None,
+                access_control_rules: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<Name_> UpdatePolicyBuilder<Name_> {
     /// Wire name `Name`: string, required. Example: `policy_test`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdatePolicyBuilder<::std::string::String> {
+    ) -> UpdatePolicyBuilder<::alibabacloud_runtime::Set> {
+        self.input.name = value.into();
         UpdatePolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: value.into(),
-            permissions: self.permissions,
-            resources: self.resources,
-            access_control_rules: self.access_control_rules,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Permissions`: string. Example: `["RbacPermission/Template/CryptoServiceKeyUser", "RbacPermission/Template/CryptoServiceSecretUser"]`.
@@ -120,7 +118,7 @@ impl<Name_> UpdatePolicyBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.permissions = ::std::option::Option::Some(value.into());
+        self.input.permissions = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Permissions`.
@@ -128,7 +126,7 @@ impl<Name_> UpdatePolicyBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.permissions = value;
+        self.input.permissions = value;
         self
     }
     /// Wire name `Resources`: string. Example: `["secret/acs/ram/user/ram-secret", "secret/acs/ram/user/acr-master", "key/key-hzz63d9c8d3dfv8cv****"]`.
@@ -136,7 +134,7 @@ impl<Name_> UpdatePolicyBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resources = ::std::option::Option::Some(value.into());
+        self.input.resources = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Resources`.
@@ -144,7 +142,7 @@ impl<Name_> UpdatePolicyBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resources = value;
+        self.input.resources = value;
         self
     }
     /// Wire name `AccessControlRules`: string. Example: `{"NetworkRules":["kst-hzz62ee817bvyyr5x****.efkd","kst-hzz62ee817bvyyr5x****.eyyp"]}`.
@@ -152,7 +150,7 @@ impl<Name_> UpdatePolicyBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.access_control_rules = ::std::option::Option::Some(value.into());
+        self.input.access_control_rules = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AccessControlRules`.
@@ -160,7 +158,7 @@ impl<Name_> UpdatePolicyBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.access_control_rules = value;
+        self.input.access_control_rules = value;
         self
     }
     /// Wire name `Description`: string. Example: `policy  description`.
@@ -168,7 +166,7 @@ impl<Name_> UpdatePolicyBuilder<Name_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -176,42 +174,20 @@ impl<Name_> UpdatePolicyBuilder<Name_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<Name_> UpdatePolicyBuilder<Name_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdatePolicyInput)
-    where
-        Name_: self::required::Name<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdatePolicyInput {
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                permissions: self.permissions,
-                resources: self.resources,
-                access_control_rules: self.access_control_rules,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdatePolicyInput
     where
-        Name_: self::required::Name<::std::string::String>,
+        Name_: self::required::Name,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -221,29 +197,21 @@ impl<Name_> UpdatePolicyBuilder<Name_> {
         ::alibabacloud_runtime::SdkError<UpdatePolicyError>,
     >
     where
-        Name_: self::required::Name<::std::string::String>,
+        Name_: self::required::Name,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdatePolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdatePolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdatePolicy` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdatePolicy`. No description of our own yet: see the official API reference.

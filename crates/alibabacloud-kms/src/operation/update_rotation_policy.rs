@@ -80,11 +80,10 @@ pub struct UpdateRotationPolicyBuilder<
     KeyId_ = ::alibabacloud_runtime::Missing,
     EnableAutomaticRotation_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    key_id: KeyId_,
-    enable_automatic_rotation: EnableAutomaticRotation_,
-    rotation_interval: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateRotationPolicyInput,
+    state: ::std::marker::PhantomData<(KeyId_, EnableAutomaticRotation_)>,
 }
 impl UpdateRotationPolicyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -92,11 +91,14 @@ impl UpdateRotationPolicyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateRotationPolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            key_id: ::alibabacloud_runtime::Missing,
-            enable_automatic_rotation: ::alibabacloud_runtime::Missing,
-            rotation_interval: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateRotationPolicyInput {
+                key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                enable_automatic_rotation: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                rotation_interval: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -106,28 +108,31 @@ impl<
 > UpdateRotationPolicyBuilder<KeyId_, EnableAutomaticRotation_> {
     /// Wire name `KeyId`: string, required. Example: `1234abcd-12ab-34cd-56ef-12345678****`.
     pub fn key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateRotationPolicyBuilder<::std::string::String, EnableAutomaticRotation_> {
+    ) -> UpdateRotationPolicyBuilder<
+        ::alibabacloud_runtime::Set,
+        EnableAutomaticRotation_,
+    > {
+        self.input.key_id = value.into();
         UpdateRotationPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: value.into(),
-            enable_automatic_rotation: self.enable_automatic_rotation,
-            rotation_interval: self.rotation_interval,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EnableAutomaticRotation`: boolean, required. Example: `true`.
     pub fn enable_automatic_rotation(
-        self,
+        mut self,
         value: bool,
-    ) -> UpdateRotationPolicyBuilder<KeyId_, bool> {
+    ) -> UpdateRotationPolicyBuilder<KeyId_, ::alibabacloud_runtime::Set> {
+        self.input.enable_automatic_rotation = value;
         UpdateRotationPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            key_id: self.key_id,
-            enable_automatic_rotation: value,
-            rotation_interval: self.rotation_interval,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RotationInterval`: string. Example: `30d`.
@@ -135,7 +140,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.rotation_interval = ::std::option::Option::Some(value.into());
+        self.input.rotation_interval = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RotationInterval`.
@@ -143,47 +148,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.rotation_interval = value;
+        self.input.rotation_interval = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    KeyId_,
-    EnableAutomaticRotation_,
-> UpdateRotationPolicyBuilder<KeyId_, EnableAutomaticRotation_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateRotationPolicyInput)
-    where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        EnableAutomaticRotation_: self::required::EnableAutomaticRotation<bool>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateRotationPolicyInput {
-                key_id: <KeyId_ as self::required::KeyId<
-                    ::std::string::String,
-                >>::into_value(self.key_id),
-                enable_automatic_rotation: <EnableAutomaticRotation_ as self::required::EnableAutomaticRotation<
-                    bool,
-                >>::into_value(self.enable_automatic_rotation),
-                rotation_interval: self.rotation_interval,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateRotationPolicyInput
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        EnableAutomaticRotation_: self::required::EnableAutomaticRotation<bool>,
+        KeyId_: self::required::KeyId,
+        EnableAutomaticRotation_: self::required::EnableAutomaticRotation,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -193,45 +172,30 @@ impl<
         ::alibabacloud_runtime::SdkError<UpdateRotationPolicyError>,
     >
     where
-        KeyId_: self::required::KeyId<::std::string::String>,
-        EnableAutomaticRotation_: self::required::EnableAutomaticRotation<bool>,
+        KeyId_: self::required::KeyId,
+        EnableAutomaticRotation_: self::required::EnableAutomaticRotation,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateRotationPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateRotationPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `KeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `KeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateRotationPolicy` needs its required parameter `KeyId`",
         label = "`KeyId` is not set",
         note = "set it with `.key_id(…)` before this call"
     )]
-    pub trait KeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `EnableAutomaticRotation` once it is set, so `send` and `build` can require it.
+    pub trait KeyId {}
+    impl KeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `EnableAutomaticRotation` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateRotationPolicy` needs its required parameter `EnableAutomaticRotation`",
         label = "`EnableAutomaticRotation` is not set",
         note = "set it with `.enable_automatic_rotation(…)` before this call"
     )]
-    pub trait EnableAutomaticRotation<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::KeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::EnableAutomaticRotation<bool> for bool {
-    fn into_value(self) -> bool {
-        self
-    }
+    pub trait EnableAutomaticRotation {}
+    impl EnableAutomaticRotation for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateRotationPolicy`. No description of our own yet: see the official API reference.

@@ -90,35 +90,37 @@ pub enum UpdateSecretError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateSecretBuilder<SecretName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    secret_name: SecretName_,
-    description: ::std::option::Option<::std::string::String>,
-    extended_config_custom_data: ::std::option::Option<::serde_json::Value>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateSecretInput,
+    state: ::std::marker::PhantomData<(SecretName_,)>,
 }
 impl UpdateSecretBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateSecretBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            secret_name: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            extended_config_custom_data: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateSecretInput {
+                secret_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                extended_config_custom_data: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<SecretName_> UpdateSecretBuilder<SecretName_> {
     /// Wire name `SecretName`: string, required. Example: `secret001`.
     pub fn secret_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateSecretBuilder<::std::string::String> {
+    ) -> UpdateSecretBuilder<::alibabacloud_runtime::Set> {
+        self.input.secret_name = value.into();
         UpdateSecretBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: value.into(),
-            description: self.description,
-            extended_config_custom_data: self.extended_config_custom_data,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `datainfo`.
@@ -126,7 +128,7 @@ impl<SecretName_> UpdateSecretBuilder<SecretName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -134,12 +136,12 @@ impl<SecretName_> UpdateSecretBuilder<SecretName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `ExtendedConfig.CustomData`: any JSON value, sent as one JSON string. Example: `{"DBName":"app1","Port":"3306"}`.
     pub fn extended_config_custom_data(mut self, value: ::serde_json::Value) -> Self {
-        self.extended_config_custom_data = ::std::option::Option::Some(value);
+        self.input.extended_config_custom_data = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ExtendedConfig.CustomData`.
@@ -147,40 +149,20 @@ impl<SecretName_> UpdateSecretBuilder<SecretName_> {
         mut self,
         value: ::std::option::Option<::serde_json::Value>,
     ) -> Self {
-        self.extended_config_custom_data = value;
+        self.input.extended_config_custom_data = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<SecretName_> UpdateSecretBuilder<SecretName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateSecretInput)
-    where
-        SecretName_: self::required::SecretName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateSecretInput {
-                secret_name: <SecretName_ as self::required::SecretName<
-                    ::std::string::String,
-                >>::into_value(self.secret_name),
-                description: self.description,
-                extended_config_custom_data: self.extended_config_custom_data,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateSecretInput
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
+        SecretName_: self::required::SecretName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -190,29 +172,21 @@ impl<SecretName_> UpdateSecretBuilder<SecretName_> {
         ::alibabacloud_runtime::SdkError<UpdateSecretError>,
     >
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
+        SecretName_: self::required::SecretName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateSecretBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SecretName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateSecret` needs its required parameter `SecretName`",
         label = "`SecretName` is not set",
         note = "set it with `.secret_name(…)` before this call"
     )]
-    pub trait SecretName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SecretName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SecretName {}
+    impl SecretName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateSecret`. No description of our own yet: see the official API reference.

@@ -74,11 +74,10 @@ pub struct UpdateSecretRotationPolicyBuilder<
     SecretName_ = ::alibabacloud_runtime::Missing,
     EnableAutomaticRotation_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    secret_name: SecretName_,
-    enable_automatic_rotation: EnableAutomaticRotation_,
-    rotation_interval: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateSecretRotationPolicyInput,
+    state: ::std::marker::PhantomData<(SecretName_, EnableAutomaticRotation_)>,
 }
 impl UpdateSecretRotationPolicyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -86,11 +85,14 @@ impl UpdateSecretRotationPolicyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateSecretRotationPolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            secret_name: ::alibabacloud_runtime::Missing,
-            enable_automatic_rotation: ::alibabacloud_runtime::Missing,
-            rotation_interval: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateSecretRotationPolicyInput {
+                secret_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                enable_automatic_rotation: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                rotation_interval: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -100,31 +102,31 @@ impl<
 > UpdateSecretRotationPolicyBuilder<SecretName_, EnableAutomaticRotation_> {
     /// Wire name `SecretName`: string, required. Example: `RdsSecret/Mysql5.4/MyCred`.
     pub fn secret_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> UpdateSecretRotationPolicyBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         EnableAutomaticRotation_,
     > {
+        self.input.secret_name = value.into();
         UpdateSecretRotationPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: value.into(),
-            enable_automatic_rotation: self.enable_automatic_rotation,
-            rotation_interval: self.rotation_interval,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `EnableAutomaticRotation`: boolean, required. Example: `true`.
     pub fn enable_automatic_rotation(
-        self,
+        mut self,
         value: bool,
-    ) -> UpdateSecretRotationPolicyBuilder<SecretName_, bool> {
+    ) -> UpdateSecretRotationPolicyBuilder<SecretName_, ::alibabacloud_runtime::Set> {
+        self.input.enable_automatic_rotation = value;
         UpdateSecretRotationPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: self.secret_name,
-            enable_automatic_rotation: value,
-            rotation_interval: self.rotation_interval,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RotationInterval`: string. Example: `30d`.
@@ -132,7 +134,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.rotation_interval = ::std::option::Option::Some(value.into());
+        self.input.rotation_interval = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RotationInterval`.
@@ -140,51 +142,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.rotation_interval = value;
+        self.input.rotation_interval = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    SecretName_,
-    EnableAutomaticRotation_,
-> UpdateSecretRotationPolicyBuilder<SecretName_, EnableAutomaticRotation_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateSecretRotationPolicyInput,
-    )
-    where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        EnableAutomaticRotation_: self::required::EnableAutomaticRotation<bool>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateSecretRotationPolicyInput {
-                secret_name: <SecretName_ as self::required::SecretName<
-                    ::std::string::String,
-                >>::into_value(self.secret_name),
-                enable_automatic_rotation: <EnableAutomaticRotation_ as self::required::EnableAutomaticRotation<
-                    bool,
-                >>::into_value(self.enable_automatic_rotation),
-                rotation_interval: self.rotation_interval,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateSecretRotationPolicyInput
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        EnableAutomaticRotation_: self::required::EnableAutomaticRotation<bool>,
+        SecretName_: self::required::SecretName,
+        EnableAutomaticRotation_: self::required::EnableAutomaticRotation,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -194,45 +166,30 @@ impl<
         ::alibabacloud_runtime::SdkError<UpdateSecretRotationPolicyError>,
     >
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        EnableAutomaticRotation_: self::required::EnableAutomaticRotation<bool>,
+        SecretName_: self::required::SecretName,
+        EnableAutomaticRotation_: self::required::EnableAutomaticRotation,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateSecretRotationPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateSecretRotationPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SecretName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateSecretRotationPolicy` needs its required parameter `SecretName`",
         label = "`SecretName` is not set",
         note = "set it with `.secret_name(…)` before this call"
     )]
-    pub trait SecretName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `EnableAutomaticRotation` once it is set, so `send` and `build` can require it.
+    pub trait SecretName {}
+    impl SecretName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `EnableAutomaticRotation` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateSecretRotationPolicy` needs its required parameter `EnableAutomaticRotation`",
         label = "`EnableAutomaticRotation` is not set",
         note = "set it with `.enable_automatic_rotation(…)` before this call"
     )]
-    pub trait EnableAutomaticRotation<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SecretName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::EnableAutomaticRotation<bool> for bool {
-    fn into_value(self) -> bool {
-        self
-    }
+    pub trait EnableAutomaticRotation {}
+    impl EnableAutomaticRotation for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateSecretRotationPolicy`. No description of our own yet: see the official API reference.

@@ -100,12 +100,10 @@ pub struct UpdateSecretVersionStageBuilder<
     SecretName_ = ::alibabacloud_runtime::Missing,
     VersionStage_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    secret_name: SecretName_,
-    version_stage: VersionStage_,
-    remove_from_version: ::std::option::Option<::std::string::String>,
-    move_to_version: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateSecretVersionStageInput,
+    state: ::std::marker::PhantomData<(SecretName_, VersionStage_)>,
 }
 impl UpdateSecretVersionStageBuilder<
     ::alibabacloud_runtime::Missing,
@@ -113,12 +111,15 @@ impl UpdateSecretVersionStageBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateSecretVersionStageBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            secret_name: ::alibabacloud_runtime::Missing,
-            version_stage: ::alibabacloud_runtime::Missing,
-            remove_from_version: ::std::option::Option::None,
-            move_to_version: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateSecretVersionStageInput {
+                secret_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                version_stage: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                remove_from_version: ::std::option::Option::None,
+                move_to_version: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -128,30 +129,28 @@ impl<
 > UpdateSecretVersionStageBuilder<SecretName_, VersionStage_> {
     /// Wire name `SecretName`: string, required. Example: `secret001`.
     pub fn secret_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateSecretVersionStageBuilder<::std::string::String, VersionStage_> {
+    ) -> UpdateSecretVersionStageBuilder<::alibabacloud_runtime::Set, VersionStage_> {
+        self.input.secret_name = value.into();
         UpdateSecretVersionStageBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: value.into(),
-            version_stage: self.version_stage,
-            remove_from_version: self.remove_from_version,
-            move_to_version: self.move_to_version,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VersionStage`: string, required. Example: `ACSCurrent`.
     pub fn version_stage(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateSecretVersionStageBuilder<SecretName_, ::std::string::String> {
+    ) -> UpdateSecretVersionStageBuilder<SecretName_, ::alibabacloud_runtime::Set> {
+        self.input.version_stage = value.into();
         UpdateSecretVersionStageBuilder {
-            _client: self._client,
-            _options: self._options,
-            secret_name: self.secret_name,
-            version_stage: value.into(),
-            remove_from_version: self.remove_from_version,
-            move_to_version: self.move_to_version,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RemoveFromVersion`: string. Example: `001`.
@@ -159,7 +158,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.remove_from_version = ::std::option::Option::Some(value.into());
+        self.input.remove_from_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RemoveFromVersion`.
@@ -167,7 +166,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.remove_from_version = value;
+        self.input.remove_from_version = value;
         self
     }
     /// Wire name `MoveToVersion`: string. Example: `002`.
@@ -175,7 +174,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.move_to_version = ::std::option::Option::Some(value.into());
+        self.input.move_to_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MoveToVersion`.
@@ -183,52 +182,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.move_to_version = value;
+        self.input.move_to_version = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    SecretName_,
-    VersionStage_,
-> UpdateSecretVersionStageBuilder<SecretName_, VersionStage_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdateSecretVersionStageInput,
-    )
-    where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        VersionStage_: self::required::VersionStage<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateSecretVersionStageInput {
-                secret_name: <SecretName_ as self::required::SecretName<
-                    ::std::string::String,
-                >>::into_value(self.secret_name),
-                version_stage: <VersionStage_ as self::required::VersionStage<
-                    ::std::string::String,
-                >>::into_value(self.version_stage),
-                remove_from_version: self.remove_from_version,
-                move_to_version: self.move_to_version,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateSecretVersionStageInput
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        VersionStage_: self::required::VersionStage<::std::string::String>,
+        SecretName_: self::required::SecretName,
+        VersionStage_: self::required::VersionStage,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -238,45 +206,30 @@ impl<
         ::alibabacloud_runtime::SdkError<UpdateSecretVersionStageError>,
     >
     where
-        SecretName_: self::required::SecretName<::std::string::String>,
-        VersionStage_: self::required::VersionStage<::std::string::String>,
+        SecretName_: self::required::SecretName,
+        VersionStage_: self::required::VersionStage,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateSecretVersionStageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateSecretVersionStageBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SecretName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SecretName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateSecretVersionStage` needs its required parameter `SecretName`",
         label = "`SecretName` is not set",
         note = "set it with `.secret_name(…)` before this call"
     )]
-    pub trait SecretName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VersionStage` once it is set, so `send` and `build` can require it.
+    pub trait SecretName {}
+    impl SecretName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VersionStage` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateSecretVersionStage` needs its required parameter `VersionStage`",
         label = "`VersionStage` is not set",
         note = "set it with `.version_stage(…)` before this call"
     )]
-    pub trait VersionStage<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SecretName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VersionStage<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VersionStage {}
+    impl VersionStage for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateSecretVersionStage`. No description of our own yet: see the official API reference.

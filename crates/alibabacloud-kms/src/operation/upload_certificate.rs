@@ -77,11 +77,10 @@ pub struct UploadCertificateBuilder<
     CertificateId_ = ::alibabacloud_runtime::Missing,
     Certificate_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    certificate_id: CertificateId_,
-    certificate: Certificate_,
-    certificate_chain: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UploadCertificateInput,
+    state: ::std::marker::PhantomData<(CertificateId_, Certificate_)>,
 }
 impl UploadCertificateBuilder<
     ::alibabacloud_runtime::Missing,
@@ -89,11 +88,14 @@ impl UploadCertificateBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UploadCertificateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            certificate_id: ::alibabacloud_runtime::Missing,
-            certificate: ::alibabacloud_runtime::Missing,
-            certificate_chain: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UploadCertificateInput {
+                certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                certificate: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                certificate_chain: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -103,28 +105,28 @@ impl<
 > UploadCertificateBuilder<CertificateId_, Certificate_> {
     /// Wire name `CertificateId`: string, required. Example: `12345678-1234-1234-1234-12345678****`.
     pub fn certificate_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UploadCertificateBuilder<::std::string::String, Certificate_> {
+    ) -> UploadCertificateBuilder<::alibabacloud_runtime::Set, Certificate_> {
+        self.input.certificate_id = value.into();
         UploadCertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: value.into(),
-            certificate: self.certificate,
-            certificate_chain: self.certificate_chain,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Certificate`: string, required. Example: `-----BEGIN CERTIFICATE-----  (X.509 Certificate PEM Content)  -----END CERTIFICATE-----`.
     pub fn certificate(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UploadCertificateBuilder<CertificateId_, ::std::string::String> {
+    ) -> UploadCertificateBuilder<CertificateId_, ::alibabacloud_runtime::Set> {
+        self.input.certificate = value.into();
         UploadCertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            certificate_id: self.certificate_id,
-            certificate: value.into(),
-            certificate_chain: self.certificate_chain,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CertificateChain`: string. Example: `-----BEGIN CERTIFICATE-----  (Sub CA Certificate PEM Content)  -----END CERTIFICATE-----  -----BEGIN CERTIFICATE-----  (Sub CA Certificate PEM Content)  -----END CERTIFICATE-----  -----BEGIN CERTIFICATE-----  (Root CA Certificate PEM Content)  -----END CERTIFICATE-----`.
@@ -132,7 +134,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.certificate_chain = ::std::option::Option::Some(value.into());
+        self.input.certificate_chain = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertificateChain`.
@@ -140,47 +142,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.certificate_chain = value;
+        self.input.certificate_chain = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    CertificateId_,
-    Certificate_,
-> UploadCertificateBuilder<CertificateId_, Certificate_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadCertificateInput)
-    where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Certificate_: self::required::Certificate<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UploadCertificateInput {
-                certificate_id: <CertificateId_ as self::required::CertificateId<
-                    ::std::string::String,
-                >>::into_value(self.certificate_id),
-                certificate: <Certificate_ as self::required::Certificate<
-                    ::std::string::String,
-                >>::into_value(self.certificate),
-                certificate_chain: self.certificate_chain,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UploadCertificateInput
     where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Certificate_: self::required::Certificate<::std::string::String>,
+        CertificateId_: self::required::CertificateId,
+        Certificate_: self::required::Certificate,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -190,45 +166,30 @@ impl<
         ::alibabacloud_runtime::SdkError<UploadCertificateError>,
     >
     where
-        CertificateId_: self::required::CertificateId<::std::string::String>,
-        Certificate_: self::required::Certificate<::std::string::String>,
+        CertificateId_: self::required::CertificateId,
+        Certificate_: self::required::Certificate,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UploadCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UploadCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `CertificateId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `CertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UploadCertificate` needs its required parameter `CertificateId`",
         label = "`CertificateId` is not set",
         note = "set it with `.certificate_id(…)` before this call"
     )]
-    pub trait CertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Certificate` once it is set, so `send` and `build` can require it.
+    pub trait CertificateId {}
+    impl CertificateId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Certificate` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UploadCertificate` needs its required parameter `Certificate`",
         label = "`Certificate` is not set",
         note = "set it with `.certificate(…)` before this call"
     )]
-    pub trait Certificate<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::CertificateId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Certificate<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Certificate {}
+    impl Certificate for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UploadCertificate`. No description of our own yet: see the official API reference.

@@ -71,11 +71,10 @@ pub struct AttachPolicyToRoleBuilder<
     PolicyName_ = ::alibabacloud_runtime::Missing,
     RoleName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    policy_type: PolicyType_,
-    policy_name: PolicyName_,
-    role_name: RoleName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AttachPolicyToRoleInput,
+    state: ::std::marker::PhantomData<(PolicyType_, PolicyName_, RoleName_)>,
 }
 impl AttachPolicyToRoleBuilder<
     ::alibabacloud_runtime::Missing,
@@ -84,11 +83,14 @@ impl AttachPolicyToRoleBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AttachPolicyToRoleBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            policy_type: ::alibabacloud_runtime::Missing,
-            policy_name: ::alibabacloud_runtime::Missing,
-            role_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AttachPolicyToRoleInput {
+                policy_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                policy_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                role_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -99,86 +101,60 @@ impl<
 > AttachPolicyToRoleBuilder<PolicyType_, PolicyName_, RoleName_> {
     /// Wire name `PolicyType`: string, required. Example: `Custom`.
     pub fn policy_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AttachPolicyToRoleBuilder<::std::string::String, PolicyName_, RoleName_> {
+    ) -> AttachPolicyToRoleBuilder<::alibabacloud_runtime::Set, PolicyName_, RoleName_> {
+        self.input.policy_type = value.into();
         AttachPolicyToRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            policy_type: value.into(),
-            policy_name: self.policy_name,
-            role_name: self.role_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PolicyName`: string, required. Example: `OSS-Administrator`.
     pub fn policy_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AttachPolicyToRoleBuilder<PolicyType_, ::std::string::String, RoleName_> {
+    ) -> AttachPolicyToRoleBuilder<PolicyType_, ::alibabacloud_runtime::Set, RoleName_> {
+        self.input.policy_name = value.into();
         AttachPolicyToRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            policy_type: self.policy_type,
-            policy_name: value.into(),
-            role_name: self.role_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RoleName`: string, required. Example: `OSSAdminRole`.
     pub fn role_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AttachPolicyToRoleBuilder<PolicyType_, PolicyName_, ::std::string::String> {
+    ) -> AttachPolicyToRoleBuilder<
+        PolicyType_,
+        PolicyName_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.role_name = value.into();
         AttachPolicyToRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            policy_type: self.policy_type,
-            policy_name: self.policy_name,
-            role_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    PolicyType_,
-    PolicyName_,
-    RoleName_,
-> AttachPolicyToRoleBuilder<PolicyType_, PolicyName_, RoleName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AttachPolicyToRoleInput)
-    where
-        PolicyType_: self::required::PolicyType<::std::string::String>,
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-        RoleName_: self::required::RoleName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AttachPolicyToRoleInput {
-                policy_type: <PolicyType_ as self::required::PolicyType<
-                    ::std::string::String,
-                >>::into_value(self.policy_type),
-                policy_name: <PolicyName_ as self::required::PolicyName<
-                    ::std::string::String,
-                >>::into_value(self.policy_name),
-                role_name: <RoleName_ as self::required::RoleName<
-                    ::std::string::String,
-                >>::into_value(self.role_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AttachPolicyToRoleInput
     where
-        PolicyType_: self::required::PolicyType<::std::string::String>,
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-        RoleName_: self::required::RoleName<::std::string::String>,
+        PolicyType_: self::required::PolicyType,
+        PolicyName_: self::required::PolicyName,
+        RoleName_: self::required::RoleName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -188,61 +164,39 @@ impl<
         ::alibabacloud_runtime::SdkError<AttachPolicyToRoleError>,
     >
     where
-        PolicyType_: self::required::PolicyType<::std::string::String>,
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-        RoleName_: self::required::RoleName<::std::string::String>,
+        PolicyType_: self::required::PolicyType,
+        PolicyName_: self::required::PolicyName,
+        RoleName_: self::required::RoleName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AttachPolicyToRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AttachPolicyToRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `PolicyType` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `PolicyType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AttachPolicyToRole` needs its required parameter `PolicyType`",
         label = "`PolicyType` is not set",
         note = "set it with `.policy_type(…)` before this call"
     )]
-    pub trait PolicyType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PolicyName` once it is set, so `send` and `build` can require it.
+    pub trait PolicyType {}
+    impl PolicyType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PolicyName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AttachPolicyToRole` needs its required parameter `PolicyName`",
         label = "`PolicyName` is not set",
         note = "set it with `.policy_name(…)` before this call"
     )]
-    pub trait PolicyName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RoleName` once it is set, so `send` and `build` can require it.
+    pub trait PolicyName {}
+    impl PolicyName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RoleName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AttachPolicyToRole` needs its required parameter `RoleName`",
         label = "`RoleName` is not set",
         note = "set it with `.role_name(…)` before this call"
     )]
-    pub trait RoleName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::PolicyType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PolicyName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RoleName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RoleName {}
+    impl RoleName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AttachPolicyToRole`. No description of our own yet: see the official API reference.

@@ -73,12 +73,12 @@ pub struct BindMFADeviceBuilder<
     AuthenticationCode1_ = ::alibabacloud_runtime::Missing,
     AuthenticationCode2_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    serial_number: SerialNumber_,
-    user_name: UserName_,
-    authentication_code1: AuthenticationCode1_,
-    authentication_code2: AuthenticationCode2_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: BindMFADeviceInput,
+    state: ::std::marker::PhantomData<
+        (SerialNumber_, UserName_, AuthenticationCode1_, AuthenticationCode2_),
+    >,
 }
 impl BindMFADeviceBuilder<
     ::alibabacloud_runtime::Missing,
@@ -88,12 +88,15 @@ impl BindMFADeviceBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         BindMFADeviceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            serial_number: ::alibabacloud_runtime::Missing,
-            user_name: ::alibabacloud_runtime::Missing,
-            authentication_code1: ::alibabacloud_runtime::Missing,
-            authentication_code2: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: BindMFADeviceInput {
+                serial_number: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                user_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                authentication_code1: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                authentication_code2: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -110,134 +113,90 @@ impl<
 > {
     /// Wire name `SerialNumber`: string, required. Example: `acs:ram::123456789012****:mfa/device002`.
     pub fn serial_number(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> BindMFADeviceBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         UserName_,
         AuthenticationCode1_,
         AuthenticationCode2_,
     > {
+        self.input.serial_number = value.into();
         BindMFADeviceBuilder {
-            _client: self._client,
-            _options: self._options,
-            serial_number: value.into(),
-            user_name: self.user_name,
-            authentication_code1: self.authentication_code1,
-            authentication_code2: self.authentication_code2,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `UserName`: string, required. Example: `zhangq****`.
     pub fn user_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> BindMFADeviceBuilder<
         SerialNumber_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         AuthenticationCode1_,
         AuthenticationCode2_,
     > {
+        self.input.user_name = value.into();
         BindMFADeviceBuilder {
-            _client: self._client,
-            _options: self._options,
-            serial_number: self.serial_number,
-            user_name: value.into(),
-            authentication_code1: self.authentication_code1,
-            authentication_code2: self.authentication_code2,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AuthenticationCode1`: string, required. Example: `11****`.
     pub fn authentication_code1(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> BindMFADeviceBuilder<
         SerialNumber_,
         UserName_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         AuthenticationCode2_,
     > {
+        self.input.authentication_code1 = value.into();
         BindMFADeviceBuilder {
-            _client: self._client,
-            _options: self._options,
-            serial_number: self.serial_number,
-            user_name: self.user_name,
-            authentication_code1: value.into(),
-            authentication_code2: self.authentication_code2,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AuthenticationCode2`: string, required. Example: `33****`.
     pub fn authentication_code2(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> BindMFADeviceBuilder<
         SerialNumber_,
         UserName_,
         AuthenticationCode1_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.authentication_code2 = value.into();
         BindMFADeviceBuilder {
-            _client: self._client,
-            _options: self._options,
-            serial_number: self.serial_number,
-            user_name: self.user_name,
-            authentication_code1: self.authentication_code1,
-            authentication_code2: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    SerialNumber_,
-    UserName_,
-    AuthenticationCode1_,
-    AuthenticationCode2_,
-> BindMFADeviceBuilder<
-    SerialNumber_,
-    UserName_,
-    AuthenticationCode1_,
-    AuthenticationCode2_,
-> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, BindMFADeviceInput)
-    where
-        SerialNumber_: self::required::SerialNumber<::std::string::String>,
-        UserName_: self::required::UserName<::std::string::String>,
-        AuthenticationCode1_: self::required::AuthenticationCode1<::std::string::String>,
-        AuthenticationCode2_: self::required::AuthenticationCode2<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            BindMFADeviceInput {
-                serial_number: <SerialNumber_ as self::required::SerialNumber<
-                    ::std::string::String,
-                >>::into_value(self.serial_number),
-                user_name: <UserName_ as self::required::UserName<
-                    ::std::string::String,
-                >>::into_value(self.user_name),
-                authentication_code1: <AuthenticationCode1_ as self::required::AuthenticationCode1<
-                    ::std::string::String,
-                >>::into_value(self.authentication_code1),
-                authentication_code2: <AuthenticationCode2_ as self::required::AuthenticationCode2<
-                    ::std::string::String,
-                >>::into_value(self.authentication_code2),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> BindMFADeviceInput
     where
-        SerialNumber_: self::required::SerialNumber<::std::string::String>,
-        UserName_: self::required::UserName<::std::string::String>,
-        AuthenticationCode1_: self::required::AuthenticationCode1<::std::string::String>,
-        AuthenticationCode2_: self::required::AuthenticationCode2<::std::string::String>,
+        SerialNumber_: self::required::SerialNumber,
+        UserName_: self::required::UserName,
+        AuthenticationCode1_: self::required::AuthenticationCode1,
+        AuthenticationCode2_: self::required::AuthenticationCode2,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -247,79 +206,48 @@ impl<
         ::alibabacloud_runtime::SdkError<BindMFADeviceError>,
     >
     where
-        SerialNumber_: self::required::SerialNumber<::std::string::String>,
-        UserName_: self::required::UserName<::std::string::String>,
-        AuthenticationCode1_: self::required::AuthenticationCode1<::std::string::String>,
-        AuthenticationCode2_: self::required::AuthenticationCode2<::std::string::String>,
+        SerialNumber_: self::required::SerialNumber,
+        UserName_: self::required::UserName,
+        AuthenticationCode1_: self::required::AuthenticationCode1,
+        AuthenticationCode2_: self::required::AuthenticationCode2,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`BindMFADeviceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`BindMFADeviceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SerialNumber` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SerialNumber` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`BindMFADevice` needs its required parameter `SerialNumber`",
         label = "`SerialNumber` is not set",
         note = "set it with `.serial_number(…)` before this call"
     )]
-    pub trait SerialNumber<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    pub trait SerialNumber {}
+    impl SerialNumber for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `UserName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`BindMFADevice` needs its required parameter `UserName`",
         label = "`UserName` is not set",
         note = "set it with `.user_name(…)` before this call"
     )]
-    pub trait UserName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AuthenticationCode1` once it is set, so `send` and `build` can require it.
+    pub trait UserName {}
+    impl UserName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AuthenticationCode1` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`BindMFADevice` needs its required parameter `AuthenticationCode1`",
         label = "`AuthenticationCode1` is not set",
         note = "set it with `.authentication_code1(…)` before this call"
     )]
-    pub trait AuthenticationCode1<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AuthenticationCode2` once it is set, so `send` and `build` can require it.
+    pub trait AuthenticationCode1 {}
+    impl AuthenticationCode1 for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AuthenticationCode2` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`BindMFADevice` needs its required parameter `AuthenticationCode2`",
         label = "`AuthenticationCode2` is not set",
         note = "set it with `.authentication_code2(…)` before this call"
     )]
-    pub trait AuthenticationCode2<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SerialNumber<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::UserName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AuthenticationCode1<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AuthenticationCode2<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AuthenticationCode2 {}
+    impl AuthenticationCode2 for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `BindMFADevice`. No description of our own yet: see the official API reference.

@@ -67,27 +67,16 @@ pub enum ChangePasswordError {
 }
 ::alibabacloud_runtime::operation_error!(ChangePasswordError {});
 /// Builds and sends a `ChangePassword` call. `send` and `build` compile once every required parameter is set (`OldPassword`, `NewPassword`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ChangePasswordBuilder<
     OldPassword_ = ::alibabacloud_runtime::Missing,
     NewPassword_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    old_password: OldPassword_,
-    new_password: NewPassword_,
-}
-impl<OldPassword_: ::std::fmt::Debug, NewPassword_: ::std::fmt::Debug> ::std::fmt::Debug
-for ChangePasswordBuilder<OldPassword_, NewPassword_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ChangePasswordBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("old_password", &::std::format_args!("** redacted **"))
-            .field("new_password", &::std::format_args!("** redacted **"))
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ChangePasswordInput,
+    state: ::std::marker::PhantomData<(OldPassword_, NewPassword_)>,
 }
 impl ChangePasswordBuilder<
     ::alibabacloud_runtime::Missing,
@@ -95,72 +84,55 @@ impl ChangePasswordBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ChangePasswordBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            old_password: ::alibabacloud_runtime::Missing,
-            new_password: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ChangePasswordInput {
+                old_password: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                new_password: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<OldPassword_, NewPassword_> ChangePasswordBuilder<OldPassword_, NewPassword_> {
     /// Wire name `OldPassword`: string, required, secret (redacted in `Debug`).
     pub fn old_password(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ChangePasswordBuilder<::std::string::String, NewPassword_> {
+    ) -> ChangePasswordBuilder<::alibabacloud_runtime::Set, NewPassword_> {
+        self.input.old_password = value.into();
         ChangePasswordBuilder {
-            _client: self._client,
-            _options: self._options,
-            old_password: value.into(),
-            new_password: self.new_password,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NewPassword`: string, required, secret (redacted in `Debug`).
     pub fn new_password(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ChangePasswordBuilder<OldPassword_, ::std::string::String> {
+    ) -> ChangePasswordBuilder<OldPassword_, ::alibabacloud_runtime::Set> {
+        self.input.new_password = value.into();
         ChangePasswordBuilder {
-            _client: self._client,
-            _options: self._options,
-            old_password: self.old_password,
-            new_password: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<OldPassword_, NewPassword_> ChangePasswordBuilder<OldPassword_, NewPassword_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ChangePasswordInput)
-    where
-        OldPassword_: self::required::OldPassword<::std::string::String>,
-        NewPassword_: self::required::NewPassword<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ChangePasswordInput {
-                old_password: <OldPassword_ as self::required::OldPassword<
-                    ::std::string::String,
-                >>::into_value(self.old_password),
-                new_password: <NewPassword_ as self::required::NewPassword<
-                    ::std::string::String,
-                >>::into_value(self.new_password),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ChangePasswordInput
     where
-        OldPassword_: self::required::OldPassword<::std::string::String>,
-        NewPassword_: self::required::NewPassword<::std::string::String>,
+        OldPassword_: self::required::OldPassword,
+        NewPassword_: self::required::NewPassword,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -170,45 +142,30 @@ impl<OldPassword_, NewPassword_> ChangePasswordBuilder<OldPassword_, NewPassword
         ::alibabacloud_runtime::SdkError<ChangePasswordError>,
     >
     where
-        OldPassword_: self::required::OldPassword<::std::string::String>,
-        NewPassword_: self::required::NewPassword<::std::string::String>,
+        OldPassword_: self::required::OldPassword,
+        NewPassword_: self::required::NewPassword,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ChangePasswordBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ChangePasswordBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `OldPassword` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `OldPassword` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ChangePassword` needs its required parameter `OldPassword`",
         label = "`OldPassword` is not set",
         note = "set it with `.old_password(…)` before this call"
     )]
-    pub trait OldPassword<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NewPassword` once it is set, so `send` and `build` can require it.
+    pub trait OldPassword {}
+    impl OldPassword for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NewPassword` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ChangePassword` needs its required parameter `NewPassword`",
         label = "`NewPassword` is not set",
         note = "set it with `.new_password(…)` before this call"
     )]
-    pub trait NewPassword<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::OldPassword<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NewPassword<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NewPassword {}
+    impl NewPassword for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ChangePassword`. No description of our own yet: see the official API reference.

@@ -57,33 +57,28 @@ pub enum ClearAccountAliasError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ClearAccountAliasBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ClearAccountAliasInput,
 }
 impl ClearAccountAliasBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ClearAccountAliasBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ClearAccountAliasInput {},
         }
     }
 }
 impl ClearAccountAliasBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ClearAccountAliasBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ClearAccountAliasInput) {
-        (self._client, self._options, ClearAccountAliasInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ClearAccountAliasInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -92,8 +87,7 @@ impl ClearAccountAliasBuilder {
         ClearAccountAliasOutput,
         ::alibabacloud_runtime::SdkError<ClearAccountAliasError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

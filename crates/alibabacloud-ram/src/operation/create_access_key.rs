@@ -96,16 +96,18 @@ pub enum CreateAccessKeyError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateAccessKeyBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    user_name: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateAccessKeyInput,
 }
 impl CreateAccessKeyBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateAccessKeyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            user_name: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateAccessKeyInput {
+                user_name: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -115,7 +117,7 @@ impl CreateAccessKeyBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_name = ::std::option::Option::Some(value.into());
+        self.input.user_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserName`.
@@ -123,30 +125,17 @@ impl CreateAccessKeyBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_name = value;
+        self.input.user_name = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl CreateAccessKeyBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateAccessKeyInput) {
-        (
-            self._client,
-            self._options,
-            CreateAccessKeyInput {
-                user_name: self.user_name,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateAccessKeyInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -155,8 +144,7 @@ impl CreateAccessKeyBuilder {
         CreateAccessKeyOutput,
         ::alibabacloud_runtime::SdkError<CreateAccessKeyError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -88,32 +88,36 @@ pub enum CreateGroupError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateGroupBuilder<GroupName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    group_name: GroupName_,
-    comments: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateGroupInput,
+    state: ::std::marker::PhantomData<(GroupName_,)>,
 }
 impl CreateGroupBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            group_name: ::alibabacloud_runtime::Missing,
-            comments: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateGroupInput {
+                group_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                comments: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<GroupName_> CreateGroupBuilder<GroupName_> {
     /// Wire name `GroupName`: string, required. Example: `Dev-Team`.
     pub fn group_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateGroupBuilder<::std::string::String> {
+    ) -> CreateGroupBuilder<::alibabacloud_runtime::Set> {
+        self.input.group_name = value.into();
         CreateGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            group_name: value.into(),
-            comments: self.comments,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Comments`: string. Example: `Dev-Team`.
@@ -121,7 +125,7 @@ impl<GroupName_> CreateGroupBuilder<GroupName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.comments = ::std::option::Option::Some(value.into());
+        self.input.comments = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Comments`.
@@ -129,39 +133,20 @@ impl<GroupName_> CreateGroupBuilder<GroupName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.comments = value;
+        self.input.comments = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<GroupName_> CreateGroupBuilder<GroupName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateGroupInput)
-    where
-        GroupName_: self::required::GroupName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateGroupInput {
-                group_name: <GroupName_ as self::required::GroupName<
-                    ::std::string::String,
-                >>::into_value(self.group_name),
-                comments: self.comments,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateGroupInput
     where
-        GroupName_: self::required::GroupName<::std::string::String>,
+        GroupName_: self::required::GroupName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -171,29 +156,21 @@ impl<GroupName_> CreateGroupBuilder<GroupName_> {
         ::alibabacloud_runtime::SdkError<CreateGroupError>,
     >
     where
-        GroupName_: self::required::GroupName<::std::string::String>,
+        GroupName_: self::required::GroupName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `GroupName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `GroupName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateGroup` needs its required parameter `GroupName`",
         label = "`GroupName` is not set",
         note = "set it with `.group_name(…)` before this call"
     )]
-    pub trait GroupName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::GroupName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait GroupName {}
+    impl GroupName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateGroup`. No description of our own yet: see the official API reference.

@@ -104,31 +104,16 @@ pub enum CreateLoginProfileError {
 }
 ::alibabacloud_runtime::operation_error!(CreateLoginProfileError {});
 /// Builds and sends a `CreateLoginProfile` call. `send` and `build` compile once every required parameter is set (`UserName`, `Password`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateLoginProfileBuilder<
     UserName_ = ::alibabacloud_runtime::Missing,
     Password_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    user_name: UserName_,
-    password: Password_,
-    password_reset_required: ::std::option::Option<bool>,
-    mfa_bind_required: ::std::option::Option<bool>,
-}
-impl<UserName_: ::std::fmt::Debug, Password_: ::std::fmt::Debug> ::std::fmt::Debug
-for CreateLoginProfileBuilder<UserName_, Password_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("CreateLoginProfileBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("user_name", &self.user_name)
-            .field("password", &::std::format_args!("** redacted **"))
-            .field("password_reset_required", &self.password_reset_required)
-            .field("mfa_bind_required", &self.mfa_bind_required)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateLoginProfileInput,
+    state: ::std::marker::PhantomData<(UserName_, Password_)>,
 }
 impl CreateLoginProfileBuilder<
     ::alibabacloud_runtime::Missing,
@@ -136,47 +121,48 @@ impl CreateLoginProfileBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateLoginProfileBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            user_name: ::alibabacloud_runtime::Missing,
-            password: ::alibabacloud_runtime::Missing,
-            password_reset_required: ::std::option::Option::None,
-            mfa_bind_required: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateLoginProfileInput {
+                user_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                password: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                password_reset_required: ::std::option::Option::None,
+                mfa_bind_required: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<UserName_, Password_> CreateLoginProfileBuilder<UserName_, Password_> {
     /// Wire name `UserName`: string, required. Example: `zhangq****`.
     pub fn user_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateLoginProfileBuilder<::std::string::String, Password_> {
+    ) -> CreateLoginProfileBuilder<::alibabacloud_runtime::Set, Password_> {
+        self.input.user_name = value.into();
         CreateLoginProfileBuilder {
-            _client: self._client,
-            _options: self._options,
-            user_name: value.into(),
-            password: self.password,
-            password_reset_required: self.password_reset_required,
-            mfa_bind_required: self.mfa_bind_required,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Password`: string, required, secret (redacted in `Debug`).
     pub fn password(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateLoginProfileBuilder<UserName_, ::std::string::String> {
+    ) -> CreateLoginProfileBuilder<UserName_, ::alibabacloud_runtime::Set> {
+        self.input.password = value.into();
         CreateLoginProfileBuilder {
-            _client: self._client,
-            _options: self._options,
-            user_name: self.user_name,
-            password: value.into(),
-            password_reset_required: self.password_reset_required,
-            mfa_bind_required: self.mfa_bind_required,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PasswordResetRequired`: boolean. Example: `false`.
     pub fn password_reset_required(mut self, value: bool) -> Self {
-        self.password_reset_required = ::std::option::Option::Some(value);
+        self.input.password_reset_required = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PasswordResetRequired`.
@@ -184,55 +170,31 @@ impl<UserName_, Password_> CreateLoginProfileBuilder<UserName_, Password_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.password_reset_required = value;
+        self.input.password_reset_required = value;
         self
     }
     /// Wire name `MFABindRequired`: boolean. Example: `false`.
     pub fn mfa_bind_required(mut self, value: bool) -> Self {
-        self.mfa_bind_required = ::std::option::Option::Some(value);
+        self.input.mfa_bind_required = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MFABindRequired`.
     pub fn set_mfa_bind_required(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.mfa_bind_required = value;
+        self.input.mfa_bind_required = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<UserName_, Password_> CreateLoginProfileBuilder<UserName_, Password_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateLoginProfileInput)
-    where
-        UserName_: self::required::UserName<::std::string::String>,
-        Password_: self::required::Password<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateLoginProfileInput {
-                user_name: <UserName_ as self::required::UserName<
-                    ::std::string::String,
-                >>::into_value(self.user_name),
-                password: <Password_ as self::required::Password<
-                    ::std::string::String,
-                >>::into_value(self.password),
-                password_reset_required: self.password_reset_required,
-                mfa_bind_required: self.mfa_bind_required,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateLoginProfileInput
     where
-        UserName_: self::required::UserName<::std::string::String>,
-        Password_: self::required::Password<::std::string::String>,
+        UserName_: self::required::UserName,
+        Password_: self::required::Password,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -242,45 +204,30 @@ impl<UserName_, Password_> CreateLoginProfileBuilder<UserName_, Password_> {
         ::alibabacloud_runtime::SdkError<CreateLoginProfileError>,
     >
     where
-        UserName_: self::required::UserName<::std::string::String>,
-        Password_: self::required::Password<::std::string::String>,
+        UserName_: self::required::UserName,
+        Password_: self::required::Password,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateLoginProfileBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateLoginProfileBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `UserName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoginProfile` needs its required parameter `UserName`",
         label = "`UserName` is not set",
         note = "set it with `.user_name(…)` before this call"
     )]
-    pub trait UserName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Password` once it is set, so `send` and `build` can require it.
+    pub trait UserName {}
+    impl UserName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Password` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoginProfile` needs its required parameter `Password`",
         label = "`Password` is not set",
         note = "set it with `.password(…)` before this call"
     )]
-    pub trait Password<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::UserName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Password<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Password {}
+    impl Password for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateLoginProfile`. No description of our own yet: see the official API reference.

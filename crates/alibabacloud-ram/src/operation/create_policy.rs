@@ -117,12 +117,10 @@ pub struct CreatePolicyBuilder<
     PolicyName_ = ::alibabacloud_runtime::Missing,
     PolicyDocument_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    policy_name: PolicyName_,
-    description: ::std::option::Option<::std::string::String>,
-    policy_document: PolicyDocument_,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreatePolicyInput,
+    state: ::std::marker::PhantomData<(PolicyName_, PolicyDocument_)>,
 }
 impl CreatePolicyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -130,28 +128,30 @@ impl CreatePolicyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreatePolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            policy_name: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            policy_document: ::alibabacloud_runtime::Missing,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreatePolicyInput {
+                policy_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                policy_document: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<PolicyName_, PolicyDocument_> CreatePolicyBuilder<PolicyName_, PolicyDocument_> {
     /// Wire name `PolicyName`: string, required. Example: `View-ECS-instances-in-a-specific-region`.
     pub fn policy_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreatePolicyBuilder<::std::string::String, PolicyDocument_> {
+    ) -> CreatePolicyBuilder<::alibabacloud_runtime::Set, PolicyDocument_> {
+        self.input.policy_name = value.into();
         CreatePolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            policy_name: value.into(),
-            description: self.description,
-            policy_document: self.policy_document,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `Query ECS instances in a specific region`.
@@ -159,7 +159,7 @@ impl<PolicyName_, PolicyDocument_> CreatePolicyBuilder<PolicyName_, PolicyDocume
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -167,26 +167,25 @@ impl<PolicyName_, PolicyDocument_> CreatePolicyBuilder<PolicyName_, PolicyDocume
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `PolicyDocument`: string, required. Example: `{"Statement": [{"Effect": "Allow","Action": "ecs:Describe*","Resource": "acs:ecs:cn-qingdao:*:instance/*"}],"Version": "1"}`.
     pub fn policy_document(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreatePolicyBuilder<PolicyName_, ::std::string::String> {
+    ) -> CreatePolicyBuilder<PolicyName_, ::alibabacloud_runtime::Set> {
+        self.input.policy_document = value.into();
         CreatePolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            policy_name: self.policy_name,
-            description: self.description,
-            policy_document: value.into(),
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -194,45 +193,21 @@ impl<PolicyName_, PolicyDocument_> CreatePolicyBuilder<PolicyName_, PolicyDocume
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<PolicyName_, PolicyDocument_> CreatePolicyBuilder<PolicyName_, PolicyDocument_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePolicyInput)
-    where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-        PolicyDocument_: self::required::PolicyDocument<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreatePolicyInput {
-                policy_name: <PolicyName_ as self::required::PolicyName<
-                    ::std::string::String,
-                >>::into_value(self.policy_name),
-                description: self.description,
-                policy_document: <PolicyDocument_ as self::required::PolicyDocument<
-                    ::std::string::String,
-                >>::into_value(self.policy_document),
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreatePolicyInput
     where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-        PolicyDocument_: self::required::PolicyDocument<::std::string::String>,
+        PolicyName_: self::required::PolicyName,
+        PolicyDocument_: self::required::PolicyDocument,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -242,45 +217,30 @@ impl<PolicyName_, PolicyDocument_> CreatePolicyBuilder<PolicyName_, PolicyDocume
         ::alibabacloud_runtime::SdkError<CreatePolicyError>,
     >
     where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-        PolicyDocument_: self::required::PolicyDocument<::std::string::String>,
+        PolicyName_: self::required::PolicyName,
+        PolicyDocument_: self::required::PolicyDocument,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreatePolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreatePolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `PolicyName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `PolicyName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePolicy` needs its required parameter `PolicyName`",
         label = "`PolicyName` is not set",
         note = "set it with `.policy_name(…)` before this call"
     )]
-    pub trait PolicyName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PolicyDocument` once it is set, so `send` and `build` can require it.
+    pub trait PolicyName {}
+    impl PolicyName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PolicyDocument` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePolicy` needs its required parameter `PolicyDocument`",
         label = "`PolicyDocument` is not set",
         note = "set it with `.policy_document(…)` before this call"
     )]
-    pub trait PolicyDocument<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::PolicyName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PolicyDocument<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PolicyDocument {}
+    impl PolicyDocument for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreatePolicy`. No description of our own yet: see the official API reference.

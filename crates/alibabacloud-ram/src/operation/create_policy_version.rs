@@ -100,12 +100,10 @@ pub struct CreatePolicyVersionBuilder<
     PolicyName_ = ::alibabacloud_runtime::Missing,
     PolicyDocument_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    policy_name: PolicyName_,
-    policy_document: PolicyDocument_,
-    set_as_default: ::std::option::Option<bool>,
-    rotate_strategy: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreatePolicyVersionInput,
+    state: ::std::marker::PhantomData<(PolicyName_, PolicyDocument_)>,
 }
 impl CreatePolicyVersionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -113,12 +111,15 @@ impl CreatePolicyVersionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreatePolicyVersionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            policy_name: ::alibabacloud_runtime::Missing,
-            policy_document: ::alibabacloud_runtime::Missing,
-            set_as_default: ::std::option::Option::None,
-            rotate_strategy: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreatePolicyVersionInput {
+                policy_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                policy_document: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                set_as_default: ::std::option::Option::None,
+                rotate_strategy: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -128,40 +129,38 @@ impl<
 > CreatePolicyVersionBuilder<PolicyName_, PolicyDocument_> {
     /// Wire name `PolicyName`: string, required. Example: `OSS-Administrator`.
     pub fn policy_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreatePolicyVersionBuilder<::std::string::String, PolicyDocument_> {
+    ) -> CreatePolicyVersionBuilder<::alibabacloud_runtime::Set, PolicyDocument_> {
+        self.input.policy_name = value.into();
         CreatePolicyVersionBuilder {
-            _client: self._client,
-            _options: self._options,
-            policy_name: value.into(),
-            policy_document: self.policy_document,
-            set_as_default: self.set_as_default,
-            rotate_strategy: self.rotate_strategy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PolicyDocument`: string, required. Example: `{"Statement":[{"Action":["oss:*"],"Effect":"Allow","Resource":["acs:oss:*:*:*"]}],"Version":"1"}`.
     pub fn policy_document(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreatePolicyVersionBuilder<PolicyName_, ::std::string::String> {
+    ) -> CreatePolicyVersionBuilder<PolicyName_, ::alibabacloud_runtime::Set> {
+        self.input.policy_document = value.into();
         CreatePolicyVersionBuilder {
-            _client: self._client,
-            _options: self._options,
-            policy_name: self.policy_name,
-            policy_document: value.into(),
-            set_as_default: self.set_as_default,
-            rotate_strategy: self.rotate_strategy,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SetAsDefault`: boolean. Example: `false`.
     pub fn set_as_default(mut self, value: bool) -> Self {
-        self.set_as_default = ::std::option::Option::Some(value);
+        self.input.set_as_default = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SetAsDefault`.
     pub fn set_set_as_default(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.set_as_default = value;
+        self.input.set_as_default = value;
         self
     }
     /// Wire name `RotateStrategy`: string. Example: `None`.
@@ -169,7 +168,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.rotate_strategy = ::std::option::Option::Some(value.into());
+        self.input.rotate_strategy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RotateStrategy`.
@@ -177,48 +176,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.rotate_strategy = value;
+        self.input.rotate_strategy = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    PolicyName_,
-    PolicyDocument_,
-> CreatePolicyVersionBuilder<PolicyName_, PolicyDocument_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreatePolicyVersionInput)
-    where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-        PolicyDocument_: self::required::PolicyDocument<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreatePolicyVersionInput {
-                policy_name: <PolicyName_ as self::required::PolicyName<
-                    ::std::string::String,
-                >>::into_value(self.policy_name),
-                policy_document: <PolicyDocument_ as self::required::PolicyDocument<
-                    ::std::string::String,
-                >>::into_value(self.policy_document),
-                set_as_default: self.set_as_default,
-                rotate_strategy: self.rotate_strategy,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreatePolicyVersionInput
     where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-        PolicyDocument_: self::required::PolicyDocument<::std::string::String>,
+        PolicyName_: self::required::PolicyName,
+        PolicyDocument_: self::required::PolicyDocument,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -228,45 +200,30 @@ impl<
         ::alibabacloud_runtime::SdkError<CreatePolicyVersionError>,
     >
     where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-        PolicyDocument_: self::required::PolicyDocument<::std::string::String>,
+        PolicyName_: self::required::PolicyName,
+        PolicyDocument_: self::required::PolicyDocument,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreatePolicyVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreatePolicyVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `PolicyName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `PolicyName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePolicyVersion` needs its required parameter `PolicyName`",
         label = "`PolicyName` is not set",
         note = "set it with `.policy_name(…)` before this call"
     )]
-    pub trait PolicyName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `PolicyDocument` once it is set, so `send` and `build` can require it.
+    pub trait PolicyName {}
+    impl PolicyName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `PolicyDocument` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreatePolicyVersion` needs its required parameter `PolicyDocument`",
         label = "`PolicyDocument` is not set",
         note = "set it with `.policy_document(…)` before this call"
     )]
-    pub trait PolicyDocument<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::PolicyName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::PolicyDocument<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PolicyDocument {}
+    impl PolicyDocument for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreatePolicyVersion`. No description of our own yet: see the official API reference.

@@ -127,13 +127,10 @@ pub struct CreateRoleBuilder<
     RoleName_ = ::alibabacloud_runtime::Missing,
     AssumeRolePolicyDocument_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    role_name: RoleName_,
-    description: ::std::option::Option<::std::string::String>,
-    assume_role_policy_document: AssumeRolePolicyDocument_,
-    max_session_duration: ::std::option::Option<i64>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateRoleInput,
+    state: ::std::marker::PhantomData<(RoleName_, AssumeRolePolicyDocument_)>,
 }
 impl CreateRoleBuilder<
     ::alibabacloud_runtime::Missing,
@@ -141,13 +138,16 @@ impl CreateRoleBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateRoleBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            role_name: ::alibabacloud_runtime::Missing,
-            description: ::std::option::Option::None,
-            assume_role_policy_document: ::alibabacloud_runtime::Missing,
-            max_session_duration: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateRoleInput {
+                role_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                description: ::std::option::Option::None,
+                assume_role_policy_document: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                max_session_duration: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -157,17 +157,15 @@ impl<
 > CreateRoleBuilder<RoleName_, AssumeRolePolicyDocument_> {
     /// Wire name `RoleName`: string, required. Example: `ECSAdmin`.
     pub fn role_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateRoleBuilder<::std::string::String, AssumeRolePolicyDocument_> {
+    ) -> CreateRoleBuilder<::alibabacloud_runtime::Set, AssumeRolePolicyDocument_> {
+        self.input.role_name = value.into();
         CreateRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            role_name: value.into(),
-            description: self.description,
-            assume_role_policy_document: self.assume_role_policy_document,
-            max_session_duration: self.max_session_duration,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Description`: string. Example: `ECS administrator`.
@@ -175,7 +173,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -183,27 +181,25 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `AssumeRolePolicyDocument`: string, required. Example: `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":"acs:ram::123456789012****:root"}}],"Version":"1"}`.
     pub fn assume_role_policy_document(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateRoleBuilder<RoleName_, ::std::string::String> {
+    ) -> CreateRoleBuilder<RoleName_, ::alibabacloud_runtime::Set> {
+        self.input.assume_role_policy_document = value.into();
         CreateRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            role_name: self.role_name,
-            description: self.description,
-            assume_role_policy_document: value.into(),
-            max_session_duration: self.max_session_duration,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MaxSessionDuration`: 64-bit integer. Example: `3600`.
     pub fn max_session_duration(mut self, value: i64) -> Self {
-        self.max_session_duration = ::std::option::Option::Some(value);
+        self.input.max_session_duration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxSessionDuration`.
@@ -211,12 +207,12 @@ impl<
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.max_session_duration = value;
+        self.input.max_session_duration = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -224,53 +220,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RoleName_,
-    AssumeRolePolicyDocument_,
-> CreateRoleBuilder<RoleName_, AssumeRolePolicyDocument_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateRoleInput)
-    where
-        RoleName_: self::required::RoleName<::std::string::String>,
-        AssumeRolePolicyDocument_: self::required::AssumeRolePolicyDocument<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            CreateRoleInput {
-                role_name: <RoleName_ as self::required::RoleName<
-                    ::std::string::String,
-                >>::into_value(self.role_name),
-                description: self.description,
-                assume_role_policy_document: <AssumeRolePolicyDocument_ as self::required::AssumeRolePolicyDocument<
-                    ::std::string::String,
-                >>::into_value(self.assume_role_policy_document),
-                max_session_duration: self.max_session_duration,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateRoleInput
     where
-        RoleName_: self::required::RoleName<::std::string::String>,
-        AssumeRolePolicyDocument_: self::required::AssumeRolePolicyDocument<
-            ::std::string::String,
-        >,
+        RoleName_: self::required::RoleName,
+        AssumeRolePolicyDocument_: self::required::AssumeRolePolicyDocument,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -280,48 +244,30 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateRoleError>,
     >
     where
-        RoleName_: self::required::RoleName<::std::string::String>,
-        AssumeRolePolicyDocument_: self::required::AssumeRolePolicyDocument<
-            ::std::string::String,
-        >,
+        RoleName_: self::required::RoleName,
+        AssumeRolePolicyDocument_: self::required::AssumeRolePolicyDocument,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RoleName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RoleName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateRole` needs its required parameter `RoleName`",
         label = "`RoleName` is not set",
         note = "set it with `.role_name(…)` before this call"
     )]
-    pub trait RoleName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AssumeRolePolicyDocument` once it is set, so `send` and `build` can require it.
+    pub trait RoleName {}
+    impl RoleName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AssumeRolePolicyDocument` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateRole` needs its required parameter `AssumeRolePolicyDocument`",
         label = "`AssumeRolePolicyDocument` is not set",
         note = "set it with `.assume_role_policy_document(…)` before this call"
     )]
-    pub trait AssumeRolePolicyDocument<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RoleName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AssumeRolePolicyDocument<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AssumeRolePolicyDocument {}
+    impl AssumeRolePolicyDocument for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateRole`. No description of our own yet: see the official API reference.

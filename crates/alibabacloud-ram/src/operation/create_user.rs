@@ -108,41 +108,39 @@ pub enum CreateUserError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateUserBuilder<UserName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    user_name: UserName_,
-    display_name: ::std::option::Option<::std::string::String>,
-    mobile_phone: ::std::option::Option<::std::string::String>,
-    email: ::std::option::Option<::std::string::String>,
-    comments: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateUserInput,
+    state: ::std::marker::PhantomData<(UserName_,)>,
 }
 impl CreateUserBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateUserBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            user_name: ::alibabacloud_runtime::Missing,
-            display_name: ::std::option::Option::None,
-            mobile_phone: ::std::option::Option::None,
-            email: ::std::option::Option::None,
-            comments: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateUserInput {
+                user_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                display_name: ::std::option::Option::None,
+                mobile_phone: ::std::option::Option::None,
+                email: ::std::option::Option::None,
+                comments: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<UserName_> CreateUserBuilder<UserName_> {
     /// Wire name `UserName`: string, required. Example: `alice`.
     pub fn user_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateUserBuilder<::std::string::String> {
+    ) -> CreateUserBuilder<::alibabacloud_runtime::Set> {
+        self.input.user_name = value.into();
         CreateUserBuilder {
-            _client: self._client,
-            _options: self._options,
-            user_name: value.into(),
-            display_name: self.display_name,
-            mobile_phone: self.mobile_phone,
-            email: self.email,
-            comments: self.comments,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DisplayName`: string. Example: `alice`.
@@ -150,7 +148,7 @@ impl<UserName_> CreateUserBuilder<UserName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.display_name = ::std::option::Option::Some(value.into());
+        self.input.display_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DisplayName`.
@@ -158,7 +156,7 @@ impl<UserName_> CreateUserBuilder<UserName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.display_name = value;
+        self.input.display_name = value;
         self
     }
     /// Wire name `MobilePhone`: string. Example: `86-1868888****`.
@@ -166,7 +164,7 @@ impl<UserName_> CreateUserBuilder<UserName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.mobile_phone = ::std::option::Option::Some(value.into());
+        self.input.mobile_phone = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MobilePhone`.
@@ -174,7 +172,7 @@ impl<UserName_> CreateUserBuilder<UserName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.mobile_phone = value;
+        self.input.mobile_phone = value;
         self
     }
     /// Wire name `Email`: string. Example: `alice@example.com`.
@@ -182,7 +180,7 @@ impl<UserName_> CreateUserBuilder<UserName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.email = ::std::option::Option::Some(value.into());
+        self.input.email = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Email`.
@@ -190,7 +188,7 @@ impl<UserName_> CreateUserBuilder<UserName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.email = value;
+        self.input.email = value;
         self
     }
     /// Wire name `Comments`: string. Example: `This is a cloud computing engineer.`.
@@ -198,7 +196,7 @@ impl<UserName_> CreateUserBuilder<UserName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.comments = ::std::option::Option::Some(value.into());
+        self.input.comments = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Comments`.
@@ -206,42 +204,20 @@ impl<UserName_> CreateUserBuilder<UserName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.comments = value;
+        self.input.comments = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<UserName_> CreateUserBuilder<UserName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateUserInput)
-    where
-        UserName_: self::required::UserName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateUserInput {
-                user_name: <UserName_ as self::required::UserName<
-                    ::std::string::String,
-                >>::into_value(self.user_name),
-                display_name: self.display_name,
-                mobile_phone: self.mobile_phone,
-                email: self.email,
-                comments: self.comments,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateUserInput
     where
-        UserName_: self::required::UserName<::std::string::String>,
+        UserName_: self::required::UserName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -251,29 +227,21 @@ impl<UserName_> CreateUserBuilder<UserName_> {
         ::alibabacloud_runtime::SdkError<CreateUserError>,
     >
     where
-        UserName_: self::required::UserName<::std::string::String>,
+        UserName_: self::required::UserName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateUserBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateUserBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `UserName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateUser` needs its required parameter `UserName`",
         label = "`UserName` is not set",
         note = "set it with `.user_name(…)` before this call"
     )]
-    pub trait UserName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::UserName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait UserName {}
+    impl UserName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateUser`. No description of our own yet: see the official API reference.

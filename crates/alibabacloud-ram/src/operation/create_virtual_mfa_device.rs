@@ -86,68 +86,48 @@ pub enum CreateVirtualMFADeviceError {
 pub struct CreateVirtualMFADeviceBuilder<
     VirtualMfaDeviceName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    virtual_mfa_device_name: VirtualMfaDeviceName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateVirtualMFADeviceInput,
+    state: ::std::marker::PhantomData<(VirtualMfaDeviceName_,)>,
 }
 impl CreateVirtualMFADeviceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateVirtualMFADeviceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            virtual_mfa_device_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateVirtualMFADeviceInput {
+                virtual_mfa_device_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<VirtualMfaDeviceName_> CreateVirtualMFADeviceBuilder<VirtualMfaDeviceName_> {
     /// Wire name `VirtualMFADeviceName`: string, required. Example: `device001`.
     pub fn virtual_mfa_device_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateVirtualMFADeviceBuilder<::std::string::String> {
+    ) -> CreateVirtualMFADeviceBuilder<::alibabacloud_runtime::Set> {
+        self.input.virtual_mfa_device_name = value.into();
         CreateVirtualMFADeviceBuilder {
-            _client: self._client,
-            _options: self._options,
-            virtual_mfa_device_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<VirtualMfaDeviceName_> CreateVirtualMFADeviceBuilder<VirtualMfaDeviceName_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateVirtualMFADeviceInput,
-    )
-    where
-        VirtualMfaDeviceName_: self::required::VirtualMfaDeviceName<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            CreateVirtualMFADeviceInput {
-                virtual_mfa_device_name: <VirtualMfaDeviceName_ as self::required::VirtualMfaDeviceName<
-                    ::std::string::String,
-                >>::into_value(self.virtual_mfa_device_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateVirtualMFADeviceInput
     where
-        VirtualMfaDeviceName_: self::required::VirtualMfaDeviceName<
-            ::std::string::String,
-        >,
+        VirtualMfaDeviceName_: self::required::VirtualMfaDeviceName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -157,32 +137,21 @@ impl<VirtualMfaDeviceName_> CreateVirtualMFADeviceBuilder<VirtualMfaDeviceName_>
         ::alibabacloud_runtime::SdkError<CreateVirtualMFADeviceError>,
     >
     where
-        VirtualMfaDeviceName_: self::required::VirtualMfaDeviceName<
-            ::std::string::String,
-        >,
+        VirtualMfaDeviceName_: self::required::VirtualMfaDeviceName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateVirtualMFADeviceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateVirtualMFADeviceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `VirtualMFADeviceName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `VirtualMFADeviceName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateVirtualMFADevice` needs its required parameter `VirtualMFADeviceName`",
         label = "`VirtualMFADeviceName` is not set",
         note = "set it with `.virtual_mfa_device_name(…)` before this call"
     )]
-    pub trait VirtualMfaDeviceName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::VirtualMfaDeviceName<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VirtualMfaDeviceName {}
+    impl VirtualMfaDeviceName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateVirtualMFADevice`. No description of our own yet: see the official API reference.

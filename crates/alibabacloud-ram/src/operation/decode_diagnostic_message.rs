@@ -188,16 +188,18 @@ pub enum DecodeDiagnosticMessageError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DecodeDiagnosticMessageBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    encoded_diagnostic_message: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DecodeDiagnosticMessageInput,
 }
 impl DecodeDiagnosticMessageBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DecodeDiagnosticMessageBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            encoded_diagnostic_message: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DecodeDiagnosticMessageInput {
+                encoded_diagnostic_message: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -207,7 +209,9 @@ impl DecodeDiagnosticMessageBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.encoded_diagnostic_message = ::std::option::Option::Some(value.into());
+        self.input.encoded_diagnostic_message = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `EncodedDiagnosticMessage`.
@@ -215,34 +219,17 @@ impl DecodeDiagnosticMessageBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.encoded_diagnostic_message = value;
+        self.input.encoded_diagnostic_message = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DecodeDiagnosticMessageBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DecodeDiagnosticMessageInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            DecodeDiagnosticMessageInput {
-                encoded_diagnostic_message: self.encoded_diagnostic_message,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DecodeDiagnosticMessageInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -251,8 +238,7 @@ impl DecodeDiagnosticMessageBuilder {
         DecodeDiagnosticMessageOutput,
         ::alibabacloud_runtime::SdkError<DecodeDiagnosticMessageError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -62,18 +62,21 @@ pub enum DeleteAccessKeyError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteAccessKeyBuilder<UserAccessKeyId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    user_name: ::std::option::Option<::std::string::String>,
-    user_access_key_id: UserAccessKeyId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteAccessKeyInput,
+    state: ::std::marker::PhantomData<(UserAccessKeyId_,)>,
 }
 impl DeleteAccessKeyBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteAccessKeyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            user_name: ::std::option::Option::None,
-            user_access_key_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteAccessKeyInput {
+                user_name: ::std::option::Option::None,
+                user_access_key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -83,7 +86,7 @@ impl<UserAccessKeyId_> DeleteAccessKeyBuilder<UserAccessKeyId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_name = ::std::option::Option::Some(value.into());
+        self.input.user_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserName`.
@@ -91,51 +94,33 @@ impl<UserAccessKeyId_> DeleteAccessKeyBuilder<UserAccessKeyId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_name = value;
+        self.input.user_name = value;
         self
     }
     /// Wire name `UserAccessKeyId`: string, required. Example: `0wNEpMMlzy7s****`.
     pub fn user_access_key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteAccessKeyBuilder<::std::string::String> {
+    ) -> DeleteAccessKeyBuilder<::alibabacloud_runtime::Set> {
+        self.input.user_access_key_id = value.into();
         DeleteAccessKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            user_name: self.user_name,
-            user_access_key_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<UserAccessKeyId_> DeleteAccessKeyBuilder<UserAccessKeyId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteAccessKeyInput)
-    where
-        UserAccessKeyId_: self::required::UserAccessKeyId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteAccessKeyInput {
-                user_name: self.user_name,
-                user_access_key_id: <UserAccessKeyId_ as self::required::UserAccessKeyId<
-                    ::std::string::String,
-                >>::into_value(self.user_access_key_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteAccessKeyInput
     where
-        UserAccessKeyId_: self::required::UserAccessKeyId<::std::string::String>,
+        UserAccessKeyId_: self::required::UserAccessKeyId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -145,29 +130,21 @@ impl<UserAccessKeyId_> DeleteAccessKeyBuilder<UserAccessKeyId_> {
         ::alibabacloud_runtime::SdkError<DeleteAccessKeyError>,
     >
     where
-        UserAccessKeyId_: self::required::UserAccessKeyId<::std::string::String>,
+        UserAccessKeyId_: self::required::UserAccessKeyId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteAccessKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteAccessKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `UserAccessKeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `UserAccessKeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteAccessKey` needs its required parameter `UserAccessKeyId`",
         label = "`UserAccessKeyId` is not set",
         note = "set it with `.user_access_key_id(…)` before this call"
     )]
-    pub trait UserAccessKeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::UserAccessKeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait UserAccessKeyId {}
+    impl UserAccessKeyId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteAccessKey`. No description of our own yet: see the official API reference.

@@ -61,60 +61,48 @@ pub enum DeleteLoginProfileError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeleteLoginProfileBuilder<UserName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    user_name: UserName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteLoginProfileInput,
+    state: ::std::marker::PhantomData<(UserName_,)>,
 }
 impl DeleteLoginProfileBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteLoginProfileBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            user_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteLoginProfileInput {
+                user_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<UserName_> DeleteLoginProfileBuilder<UserName_> {
     /// Wire name `UserName`: string, required. Example: `zhangq****`.
     pub fn user_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteLoginProfileBuilder<::std::string::String> {
+    ) -> DeleteLoginProfileBuilder<::alibabacloud_runtime::Set> {
+        self.input.user_name = value.into();
         DeleteLoginProfileBuilder {
-            _client: self._client,
-            _options: self._options,
-            user_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<UserName_> DeleteLoginProfileBuilder<UserName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteLoginProfileInput)
-    where
-        UserName_: self::required::UserName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteLoginProfileInput {
-                user_name: <UserName_ as self::required::UserName<
-                    ::std::string::String,
-                >>::into_value(self.user_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteLoginProfileInput
     where
-        UserName_: self::required::UserName<::std::string::String>,
+        UserName_: self::required::UserName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -124,29 +112,21 @@ impl<UserName_> DeleteLoginProfileBuilder<UserName_> {
         ::alibabacloud_runtime::SdkError<DeleteLoginProfileError>,
     >
     where
-        UserName_: self::required::UserName<::std::string::String>,
+        UserName_: self::required::UserName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteLoginProfileBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteLoginProfileBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `UserName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteLoginProfile` needs its required parameter `UserName`",
         label = "`UserName` is not set",
         note = "set it with `.user_name(…)` before this call"
     )]
-    pub trait UserName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::UserName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait UserName {}
+    impl UserName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteLoginProfile`. No description of our own yet: see the official API reference.

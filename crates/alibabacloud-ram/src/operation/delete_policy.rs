@@ -62,74 +62,59 @@ pub enum DeletePolicyError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DeletePolicyBuilder<PolicyName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    policy_name: PolicyName_,
-    cascading_delete: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeletePolicyInput,
+    state: ::std::marker::PhantomData<(PolicyName_,)>,
 }
 impl DeletePolicyBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeletePolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            policy_name: ::alibabacloud_runtime::Missing,
-            cascading_delete: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeletePolicyInput {
+                policy_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                cascading_delete: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<PolicyName_> DeletePolicyBuilder<PolicyName_> {
     /// Wire name `PolicyName`: string, required. Example: `OSS-Administrator`.
     pub fn policy_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeletePolicyBuilder<::std::string::String> {
+    ) -> DeletePolicyBuilder<::alibabacloud_runtime::Set> {
+        self.input.policy_name = value.into();
         DeletePolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            policy_name: value.into(),
-            cascading_delete: self.cascading_delete,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CascadingDelete`: boolean. Example: `true`.
     pub fn cascading_delete(mut self, value: bool) -> Self {
-        self.cascading_delete = ::std::option::Option::Some(value);
+        self.input.cascading_delete = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CascadingDelete`.
     pub fn set_cascading_delete(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.cascading_delete = value;
+        self.input.cascading_delete = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<PolicyName_> DeletePolicyBuilder<PolicyName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePolicyInput)
-    where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeletePolicyInput {
-                policy_name: <PolicyName_ as self::required::PolicyName<
-                    ::std::string::String,
-                >>::into_value(self.policy_name),
-                cascading_delete: self.cascading_delete,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeletePolicyInput
     where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
+        PolicyName_: self::required::PolicyName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -139,29 +124,21 @@ impl<PolicyName_> DeletePolicyBuilder<PolicyName_> {
         ::alibabacloud_runtime::SdkError<DeletePolicyError>,
     >
     where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
+        PolicyName_: self::required::PolicyName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeletePolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeletePolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `PolicyName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `PolicyName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeletePolicy` needs its required parameter `PolicyName`",
         label = "`PolicyName` is not set",
         note = "set it with `.policy_name(…)` before this call"
     )]
-    pub trait PolicyName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::PolicyName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait PolicyName {}
+    impl PolicyName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeletePolicy`. No description of our own yet: see the official API reference.

@@ -67,10 +67,10 @@ pub struct DeletePolicyVersionBuilder<
     PolicyName_ = ::alibabacloud_runtime::Missing,
     VersionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    policy_name: PolicyName_,
-    version_id: VersionId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeletePolicyVersionInput,
+    state: ::std::marker::PhantomData<(PolicyName_, VersionId_)>,
 }
 impl DeletePolicyVersionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -78,72 +78,55 @@ impl DeletePolicyVersionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeletePolicyVersionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            policy_name: ::alibabacloud_runtime::Missing,
-            version_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeletePolicyVersionInput {
+                policy_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                version_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<PolicyName_, VersionId_> DeletePolicyVersionBuilder<PolicyName_, VersionId_> {
     /// Wire name `PolicyName`: string, required. Example: `OSS-Administrator`.
     pub fn policy_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeletePolicyVersionBuilder<::std::string::String, VersionId_> {
+    ) -> DeletePolicyVersionBuilder<::alibabacloud_runtime::Set, VersionId_> {
+        self.input.policy_name = value.into();
         DeletePolicyVersionBuilder {
-            _client: self._client,
-            _options: self._options,
-            policy_name: value.into(),
-            version_id: self.version_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VersionId`: string, required. Example: `v3`.
     pub fn version_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeletePolicyVersionBuilder<PolicyName_, ::std::string::String> {
+    ) -> DeletePolicyVersionBuilder<PolicyName_, ::alibabacloud_runtime::Set> {
+        self.input.version_id = value.into();
         DeletePolicyVersionBuilder {
-            _client: self._client,
-            _options: self._options,
-            policy_name: self.policy_name,
-            version_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<PolicyName_, VersionId_> DeletePolicyVersionBuilder<PolicyName_, VersionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeletePolicyVersionInput)
-    where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-        VersionId_: self::required::VersionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeletePolicyVersionInput {
-                policy_name: <PolicyName_ as self::required::PolicyName<
-                    ::std::string::String,
-                >>::into_value(self.policy_name),
-                version_id: <VersionId_ as self::required::VersionId<
-                    ::std::string::String,
-                >>::into_value(self.version_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeletePolicyVersionInput
     where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-        VersionId_: self::required::VersionId<::std::string::String>,
+        PolicyName_: self::required::PolicyName,
+        VersionId_: self::required::VersionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -153,45 +136,30 @@ impl<PolicyName_, VersionId_> DeletePolicyVersionBuilder<PolicyName_, VersionId_
         ::alibabacloud_runtime::SdkError<DeletePolicyVersionError>,
     >
     where
-        PolicyName_: self::required::PolicyName<::std::string::String>,
-        VersionId_: self::required::VersionId<::std::string::String>,
+        PolicyName_: self::required::PolicyName,
+        VersionId_: self::required::VersionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeletePolicyVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeletePolicyVersionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `PolicyName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `PolicyName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeletePolicyVersion` needs its required parameter `PolicyName`",
         label = "`PolicyName` is not set",
         note = "set it with `.policy_name(…)` before this call"
     )]
-    pub trait PolicyName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VersionId` once it is set, so `send` and `build` can require it.
+    pub trait PolicyName {}
+    impl PolicyName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VersionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeletePolicyVersion` needs its required parameter `VersionId`",
         label = "`VersionId` is not set",
         note = "set it with `.version_id(…)` before this call"
     )]
-    pub trait VersionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::PolicyName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VersionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VersionId {}
+    impl VersionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeletePolicyVersion`. No description of our own yet: see the official API reference.

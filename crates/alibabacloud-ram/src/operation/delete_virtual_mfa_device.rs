@@ -63,64 +63,48 @@ pub enum DeleteVirtualMFADeviceError {
 pub struct DeleteVirtualMFADeviceBuilder<
     SerialNumber_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    serial_number: SerialNumber_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteVirtualMFADeviceInput,
+    state: ::std::marker::PhantomData<(SerialNumber_,)>,
 }
 impl DeleteVirtualMFADeviceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteVirtualMFADeviceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            serial_number: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteVirtualMFADeviceInput {
+                serial_number: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<SerialNumber_> DeleteVirtualMFADeviceBuilder<SerialNumber_> {
     /// Wire name `SerialNumber`: string, required. Example: `acs:ram::123456789012****:mfa/device002`.
     pub fn serial_number(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteVirtualMFADeviceBuilder<::std::string::String> {
+    ) -> DeleteVirtualMFADeviceBuilder<::alibabacloud_runtime::Set> {
+        self.input.serial_number = value.into();
         DeleteVirtualMFADeviceBuilder {
-            _client: self._client,
-            _options: self._options,
-            serial_number: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<SerialNumber_> DeleteVirtualMFADeviceBuilder<SerialNumber_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteVirtualMFADeviceInput,
-    )
-    where
-        SerialNumber_: self::required::SerialNumber<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteVirtualMFADeviceInput {
-                serial_number: <SerialNumber_ as self::required::SerialNumber<
-                    ::std::string::String,
-                >>::into_value(self.serial_number),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteVirtualMFADeviceInput
     where
-        SerialNumber_: self::required::SerialNumber<::std::string::String>,
+        SerialNumber_: self::required::SerialNumber,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -130,29 +114,21 @@ impl<SerialNumber_> DeleteVirtualMFADeviceBuilder<SerialNumber_> {
         ::alibabacloud_runtime::SdkError<DeleteVirtualMFADeviceError>,
     >
     where
-        SerialNumber_: self::required::SerialNumber<::std::string::String>,
+        SerialNumber_: self::required::SerialNumber,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteVirtualMFADeviceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteVirtualMFADeviceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SerialNumber` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SerialNumber` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteVirtualMFADevice` needs its required parameter `SerialNumber`",
         label = "`SerialNumber` is not set",
         note = "set it with `.serial_number(…)` before this call"
     )]
-    pub trait SerialNumber<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SerialNumber<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SerialNumber {}
+    impl SerialNumber for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteVirtualMFADevice`. No description of our own yet: see the official API reference.

@@ -80,18 +80,19 @@ pub enum GetAccessKeyLastUsedError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetAccessKeyLastUsedBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    user_name: ::std::option::Option<::std::string::String>,
-    user_access_key_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetAccessKeyLastUsedInput,
 }
 impl GetAccessKeyLastUsedBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetAccessKeyLastUsedBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            user_name: ::std::option::Option::None,
-            user_access_key_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetAccessKeyLastUsedInput {
+                user_name: ::std::option::Option::None,
+                user_access_key_id: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -101,7 +102,7 @@ impl GetAccessKeyLastUsedBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_name = ::std::option::Option::Some(value.into());
+        self.input.user_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserName`.
@@ -109,7 +110,7 @@ impl GetAccessKeyLastUsedBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_name = value;
+        self.input.user_name = value;
         self
     }
     /// Wire name `UserAccessKeyId`: string. Example: `LTAI4GFTgcR8m8cZQDTH****`.
@@ -117,7 +118,7 @@ impl GetAccessKeyLastUsedBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_access_key_id = ::std::option::Option::Some(value.into());
+        self.input.user_access_key_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserAccessKeyId`.
@@ -125,35 +126,17 @@ impl GetAccessKeyLastUsedBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_access_key_id = value;
+        self.input.user_access_key_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl GetAccessKeyLastUsedBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetAccessKeyLastUsedInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            GetAccessKeyLastUsedInput {
-                user_name: self.user_name,
-                user_access_key_id: self.user_access_key_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetAccessKeyLastUsedInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -162,8 +145,7 @@ impl GetAccessKeyLastUsedBuilder {
         GetAccessKeyLastUsedOutput,
         ::alibabacloud_runtime::SdkError<GetAccessKeyLastUsedError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -59,33 +59,28 @@ pub enum GetAccountAliasError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetAccountAliasBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetAccountAliasInput,
 }
 impl GetAccountAliasBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetAccountAliasBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetAccountAliasInput {},
         }
     }
 }
 impl GetAccountAliasBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl GetAccountAliasBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetAccountAliasInput) {
-        (self._client, self._options, GetAccountAliasInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetAccountAliasInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -94,8 +89,7 @@ impl GetAccountAliasBuilder {
         GetAccountAliasOutput,
         ::alibabacloud_runtime::SdkError<GetAccountAliasError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

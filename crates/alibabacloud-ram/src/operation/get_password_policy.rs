@@ -104,33 +104,28 @@ pub enum GetPasswordPolicyError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetPasswordPolicyBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetPasswordPolicyInput,
 }
 impl GetPasswordPolicyBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetPasswordPolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetPasswordPolicyInput {},
         }
     }
 }
 impl GetPasswordPolicyBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl GetPasswordPolicyBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetPasswordPolicyInput) {
-        (self._client, self._options, GetPasswordPolicyInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetPasswordPolicyInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -139,8 +134,7 @@ impl GetPasswordPolicyBuilder {
         GetPasswordPolicyOutput,
         ::alibabacloud_runtime::SdkError<GetPasswordPolicyError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -148,37 +148,28 @@ pub enum GetSecurityPreferenceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetSecurityPreferenceBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetSecurityPreferenceInput,
 }
 impl GetSecurityPreferenceBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetSecurityPreferenceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetSecurityPreferenceInput {},
         }
     }
 }
 impl GetSecurityPreferenceBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl GetSecurityPreferenceBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        GetSecurityPreferenceInput,
-    ) {
-        (self._client, self._options, GetSecurityPreferenceInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetSecurityPreferenceInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -187,8 +178,7 @@ impl GetSecurityPreferenceBuilder {
         GetSecurityPreferenceOutput,
         ::alibabacloud_runtime::SdkError<GetSecurityPreferenceError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -110,18 +110,19 @@ pub enum ListGroupsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListGroupsBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    marker: ::std::option::Option<::std::string::String>,
-    max_items: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListGroupsInput,
 }
 impl ListGroupsBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListGroupsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            marker: ::std::option::Option::None,
-            max_items: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListGroupsInput {
+                marker: ::std::option::Option::None,
+                max_items: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -131,7 +132,7 @@ impl ListGroupsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.marker = ::std::option::Option::Some(value.into());
+        self.input.marker = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Marker`.
@@ -139,41 +140,27 @@ impl ListGroupsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.marker = value;
+        self.input.marker = value;
         self
     }
     /// Wire name `MaxItems`: 32-bit integer. Example: `100`.
     pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = ::std::option::Option::Some(value);
+        self.input.max_items = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxItems`.
     pub fn set_max_items(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_items = value;
+        self.input.max_items = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListGroupsBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListGroupsInput) {
-        (
-            self._client,
-            self._options,
-            ListGroupsInput {
-                marker: self.marker,
-                max_items: self.max_items,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListGroupsInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -182,8 +169,7 @@ impl ListGroupsBuilder {
         ListGroupsOutput,
         ::alibabacloud_runtime::SdkError<ListGroupsError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -171,22 +171,21 @@ pub enum ListPoliciesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListPoliciesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    policy_type: ::std::option::Option<::std::string::String>,
-    marker: ::std::option::Option<::std::string::String>,
-    max_items: ::std::option::Option<i32>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListPoliciesInput,
 }
 impl ListPoliciesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListPoliciesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            policy_type: ::std::option::Option::None,
-            marker: ::std::option::Option::None,
-            max_items: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListPoliciesInput {
+                policy_type: ::std::option::Option::None,
+                marker: ::std::option::Option::None,
+                max_items: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -196,7 +195,7 @@ impl ListPoliciesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy_type = ::std::option::Option::Some(value.into());
+        self.input.policy_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PolicyType`.
@@ -204,7 +203,7 @@ impl ListPoliciesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy_type = value;
+        self.input.policy_type = value;
         self
     }
     /// Wire name `Marker`: string. Example: `EXAMPLE`.
@@ -212,7 +211,7 @@ impl ListPoliciesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.marker = ::std::option::Option::Some(value.into());
+        self.input.marker = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Marker`.
@@ -220,22 +219,22 @@ impl ListPoliciesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.marker = value;
+        self.input.marker = value;
         self
     }
     /// Wire name `MaxItems`: 32-bit integer. Example: `100`.
     pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = ::std::option::Option::Some(value);
+        self.input.max_items = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxItems`.
     pub fn set_max_items(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_items = value;
+        self.input.max_items = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -243,33 +242,17 @@ impl ListPoliciesBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListPoliciesBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListPoliciesInput) {
-        (
-            self._client,
-            self._options,
-            ListPoliciesInput {
-                policy_type: self.policy_type,
-                marker: self.marker,
-                max_items: self.max_items,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListPoliciesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -278,8 +261,7 @@ impl ListPoliciesBuilder {
         ListPoliciesOutput,
         ::alibabacloud_runtime::SdkError<ListPoliciesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -103,60 +103,48 @@ pub enum ListPoliciesForGroupError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListPoliciesForGroupBuilder<GroupName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    group_name: GroupName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListPoliciesForGroupInput,
+    state: ::std::marker::PhantomData<(GroupName_,)>,
 }
 impl ListPoliciesForGroupBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListPoliciesForGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            group_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListPoliciesForGroupInput {
+                group_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<GroupName_> ListPoliciesForGroupBuilder<GroupName_> {
     /// Wire name `GroupName`: string, required. Example: `dev`.
     pub fn group_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListPoliciesForGroupBuilder<::std::string::String> {
+    ) -> ListPoliciesForGroupBuilder<::alibabacloud_runtime::Set> {
+        self.input.group_name = value.into();
         ListPoliciesForGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            group_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<GroupName_> ListPoliciesForGroupBuilder<GroupName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListPoliciesForGroupInput)
-    where
-        GroupName_: self::required::GroupName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ListPoliciesForGroupInput {
-                group_name: <GroupName_ as self::required::GroupName<
-                    ::std::string::String,
-                >>::into_value(self.group_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListPoliciesForGroupInput
     where
-        GroupName_: self::required::GroupName<::std::string::String>,
+        GroupName_: self::required::GroupName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -166,29 +154,21 @@ impl<GroupName_> ListPoliciesForGroupBuilder<GroupName_> {
         ::alibabacloud_runtime::SdkError<ListPoliciesForGroupError>,
     >
     where
-        GroupName_: self::required::GroupName<::std::string::String>,
+        GroupName_: self::required::GroupName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListPoliciesForGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListPoliciesForGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `GroupName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `GroupName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListPoliciesForGroup` needs its required parameter `GroupName`",
         label = "`GroupName` is not set",
         note = "set it with `.group_name(…)` before this call"
     )]
-    pub trait GroupName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::GroupName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait GroupName {}
+    impl GroupName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ListPoliciesForGroup`. No description of our own yet: see the official API reference.

@@ -103,60 +103,48 @@ pub enum ListPoliciesForRoleError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListPoliciesForRoleBuilder<RoleName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    role_name: RoleName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListPoliciesForRoleInput,
+    state: ::std::marker::PhantomData<(RoleName_,)>,
 }
 impl ListPoliciesForRoleBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListPoliciesForRoleBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            role_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListPoliciesForRoleInput {
+                role_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RoleName_> ListPoliciesForRoleBuilder<RoleName_> {
     /// Wire name `RoleName`: string, required. Example: `AdminRole`.
     pub fn role_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListPoliciesForRoleBuilder<::std::string::String> {
+    ) -> ListPoliciesForRoleBuilder<::alibabacloud_runtime::Set> {
+        self.input.role_name = value.into();
         ListPoliciesForRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            role_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RoleName_> ListPoliciesForRoleBuilder<RoleName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListPoliciesForRoleInput)
-    where
-        RoleName_: self::required::RoleName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ListPoliciesForRoleInput {
-                role_name: <RoleName_ as self::required::RoleName<
-                    ::std::string::String,
-                >>::into_value(self.role_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListPoliciesForRoleInput
     where
-        RoleName_: self::required::RoleName<::std::string::String>,
+        RoleName_: self::required::RoleName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -166,29 +154,21 @@ impl<RoleName_> ListPoliciesForRoleBuilder<RoleName_> {
         ::alibabacloud_runtime::SdkError<ListPoliciesForRoleError>,
     >
     where
-        RoleName_: self::required::RoleName<::std::string::String>,
+        RoleName_: self::required::RoleName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListPoliciesForRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListPoliciesForRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RoleName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RoleName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListPoliciesForRole` needs its required parameter `RoleName`",
         label = "`RoleName` is not set",
         note = "set it with `.role_name(…)` before this call"
     )]
-    pub trait RoleName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RoleName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RoleName {}
+    impl RoleName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ListPoliciesForRole`. No description of our own yet: see the official API reference.

@@ -166,20 +166,20 @@ pub enum ListRolesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListRolesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    marker: ::std::option::Option<::std::string::String>,
-    max_items: ::std::option::Option<i32>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListRolesInput,
 }
 impl ListRolesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListRolesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            marker: ::std::option::Option::None,
-            max_items: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListRolesInput {
+                marker: ::std::option::Option::None,
+                max_items: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -189,7 +189,7 @@ impl ListRolesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.marker = ::std::option::Option::Some(value.into());
+        self.input.marker = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Marker`.
@@ -197,22 +197,22 @@ impl ListRolesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.marker = value;
+        self.input.marker = value;
         self
     }
     /// Wire name `MaxItems`: 32-bit integer. Example: `100`.
     pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = ::std::option::Option::Some(value);
+        self.input.max_items = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxItems`.
     pub fn set_max_items(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_items = value;
+        self.input.max_items = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -220,32 +220,17 @@ impl ListRolesBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListRolesBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListRolesInput) {
-        (
-            self._client,
-            self._options,
-            ListRolesInput {
-                marker: self.marker,
-                max_items: self.max_items,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListRolesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -254,8 +239,7 @@ impl ListRolesBuilder {
         ListRolesOutput,
         ::alibabacloud_runtime::SdkError<ListRolesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -121,41 +121,39 @@ pub enum ListTagResourcesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListTagResourcesBuilder<ResourceType_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    resource_type: ResourceType_,
-    resource_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    page_size: ::std::option::Option<i32>,
-    next_token: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListTagResourcesInput,
+    state: ::std::marker::PhantomData<(ResourceType_,)>,
 }
 impl ListTagResourcesBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListTagResourcesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            resource_type: ::alibabacloud_runtime::Missing,
-            resource_names: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListTagResourcesInput {
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_names: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ResourceType_> ListTagResourcesBuilder<ResourceType_> {
     /// Wire name `ResourceType`: string, required. Example: `role`.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTagResourcesBuilder<::std::string::String> {
+    ) -> ListTagResourcesBuilder<::alibabacloud_runtime::Set> {
+        self.input.resource_type = value.into();
         ListTagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_type: value.into(),
-            resource_names: self.resource_names,
-            tag: self.tag,
-            page_size: self.page_size,
-            next_token: self.next_token,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceNames`: list of string, sent as one JSON string.
@@ -163,7 +161,7 @@ impl<ResourceType_> ListTagResourcesBuilder<ResourceType_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.resource_names = ::std::option::Option::Some(value);
+        self.input.resource_names = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ResourceNames`.
@@ -171,12 +169,12 @@ impl<ResourceType_> ListTagResourcesBuilder<ResourceType_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.resource_names = value;
+        self.input.resource_names = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -184,17 +182,17 @@ impl<ResourceType_> ListTagResourcesBuilder<ResourceType_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `100`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `GY/oWREsOP1bPHGcHGrXfYX7UG1k9KqWFYThNDPx1UX26PbWOIu2CMqqiMr68H/K`.
@@ -202,7 +200,7 @@ impl<ResourceType_> ListTagResourcesBuilder<ResourceType_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -210,42 +208,20 @@ impl<ResourceType_> ListTagResourcesBuilder<ResourceType_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ResourceType_> ListTagResourcesBuilder<ResourceType_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTagResourcesInput)
-    where
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ListTagResourcesInput {
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ::std::string::String,
-                >>::into_value(self.resource_type),
-                resource_names: self.resource_names,
-                tag: self.tag,
-                page_size: self.page_size,
-                next_token: self.next_token,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListTagResourcesInput
     where
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        ResourceType_: self::required::ResourceType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -255,29 +231,21 @@ impl<ResourceType_> ListTagResourcesBuilder<ResourceType_> {
         ::alibabacloud_runtime::SdkError<ListTagResourcesError>,
     >
     where
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        ResourceType_: self::required::ResourceType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListTagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListTagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ResourceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListTagResources` needs its required parameter `ResourceType`",
         label = "`ResourceType` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ResourceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ListTagResources`. No description of our own yet: see the official API reference.
@@ -319,13 +287,12 @@ impl<ResourceType_> ListTagResourcesBuilder<ResourceType_> {
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTagResourcesInput>
     where
-        ResourceType_: self::required::ResourceType<::std::string::String>,
+        ResourceType_: self::required::ResourceType,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -108,35 +108,37 @@ pub enum ListUsersForGroupError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListUsersForGroupBuilder<GroupName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    group_name: GroupName_,
-    marker: ::std::option::Option<::std::string::String>,
-    max_items: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListUsersForGroupInput,
+    state: ::std::marker::PhantomData<(GroupName_,)>,
 }
 impl ListUsersForGroupBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListUsersForGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            group_name: ::alibabacloud_runtime::Missing,
-            marker: ::std::option::Option::None,
-            max_items: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListUsersForGroupInput {
+                group_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                marker: ::std::option::Option::None,
+                max_items: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<GroupName_> ListUsersForGroupBuilder<GroupName_> {
     /// Wire name `GroupName`: string, required. Example: `Dev-Team`.
     pub fn group_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListUsersForGroupBuilder<::std::string::String> {
+    ) -> ListUsersForGroupBuilder<::alibabacloud_runtime::Set> {
+        self.input.group_name = value.into();
         ListUsersForGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            group_name: value.into(),
-            marker: self.marker,
-            max_items: self.max_items,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Marker`: string. Example: `EXAMPLE`.
@@ -144,7 +146,7 @@ impl<GroupName_> ListUsersForGroupBuilder<GroupName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.marker = ::std::option::Option::Some(value.into());
+        self.input.marker = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Marker`.
@@ -152,50 +154,30 @@ impl<GroupName_> ListUsersForGroupBuilder<GroupName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.marker = value;
+        self.input.marker = value;
         self
     }
     /// Wire name `MaxItems`: 32-bit integer. Example: `100`.
     pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = ::std::option::Option::Some(value);
+        self.input.max_items = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxItems`.
     pub fn set_max_items(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_items = value;
+        self.input.max_items = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<GroupName_> ListUsersForGroupBuilder<GroupName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListUsersForGroupInput)
-    where
-        GroupName_: self::required::GroupName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ListUsersForGroupInput {
-                group_name: <GroupName_ as self::required::GroupName<
-                    ::std::string::String,
-                >>::into_value(self.group_name),
-                marker: self.marker,
-                max_items: self.max_items,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListUsersForGroupInput
     where
-        GroupName_: self::required::GroupName<::std::string::String>,
+        GroupName_: self::required::GroupName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -205,29 +187,21 @@ impl<GroupName_> ListUsersForGroupBuilder<GroupName_> {
         ::alibabacloud_runtime::SdkError<ListUsersForGroupError>,
     >
     where
-        GroupName_: self::required::GroupName<::std::string::String>,
+        GroupName_: self::required::GroupName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListUsersForGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListUsersForGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `GroupName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `GroupName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListUsersForGroup` needs its required parameter `GroupName`",
         label = "`GroupName` is not set",
         note = "set it with `.group_name(…)` before this call"
     )]
-    pub trait GroupName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::GroupName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait GroupName {}
+    impl GroupName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ListUsersForGroup`. No description of our own yet: see the official API reference.

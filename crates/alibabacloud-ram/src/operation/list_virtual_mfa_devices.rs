@@ -113,37 +113,28 @@ pub enum ListVirtualMFADevicesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListVirtualMFADevicesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListVirtualMFADevicesInput,
 }
 impl ListVirtualMFADevicesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListVirtualMFADevicesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListVirtualMFADevicesInput {},
         }
     }
 }
 impl ListVirtualMFADevicesBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListVirtualMFADevicesBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ListVirtualMFADevicesInput,
-    ) {
-        (self._client, self._options, ListVirtualMFADevicesInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListVirtualMFADevicesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -152,8 +143,7 @@ impl ListVirtualMFADevicesBuilder {
         ListVirtualMFADevicesOutput,
         ::alibabacloud_runtime::SdkError<ListVirtualMFADevicesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

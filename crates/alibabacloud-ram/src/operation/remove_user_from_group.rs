@@ -67,10 +67,10 @@ pub struct RemoveUserFromGroupBuilder<
     UserName_ = ::alibabacloud_runtime::Missing,
     GroupName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    user_name: UserName_,
-    group_name: GroupName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RemoveUserFromGroupInput,
+    state: ::std::marker::PhantomData<(UserName_, GroupName_)>,
 }
 impl RemoveUserFromGroupBuilder<
     ::alibabacloud_runtime::Missing,
@@ -78,72 +78,55 @@ impl RemoveUserFromGroupBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         RemoveUserFromGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            user_name: ::alibabacloud_runtime::Missing,
-            group_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RemoveUserFromGroupInput {
+                user_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                group_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<UserName_, GroupName_> RemoveUserFromGroupBuilder<UserName_, GroupName_> {
     /// Wire name `UserName`: string, required. Example: `zhangq****`.
     pub fn user_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RemoveUserFromGroupBuilder<::std::string::String, GroupName_> {
+    ) -> RemoveUserFromGroupBuilder<::alibabacloud_runtime::Set, GroupName_> {
+        self.input.user_name = value.into();
         RemoveUserFromGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            user_name: value.into(),
-            group_name: self.group_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `GroupName`: string, required. Example: `Dev-Team`.
     pub fn group_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RemoveUserFromGroupBuilder<UserName_, ::std::string::String> {
+    ) -> RemoveUserFromGroupBuilder<UserName_, ::alibabacloud_runtime::Set> {
+        self.input.group_name = value.into();
         RemoveUserFromGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            user_name: self.user_name,
-            group_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<UserName_, GroupName_> RemoveUserFromGroupBuilder<UserName_, GroupName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RemoveUserFromGroupInput)
-    where
-        UserName_: self::required::UserName<::std::string::String>,
-        GroupName_: self::required::GroupName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RemoveUserFromGroupInput {
-                user_name: <UserName_ as self::required::UserName<
-                    ::std::string::String,
-                >>::into_value(self.user_name),
-                group_name: <GroupName_ as self::required::GroupName<
-                    ::std::string::String,
-                >>::into_value(self.group_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RemoveUserFromGroupInput
     where
-        UserName_: self::required::UserName<::std::string::String>,
-        GroupName_: self::required::GroupName<::std::string::String>,
+        UserName_: self::required::UserName,
+        GroupName_: self::required::GroupName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -153,45 +136,30 @@ impl<UserName_, GroupName_> RemoveUserFromGroupBuilder<UserName_, GroupName_> {
         ::alibabacloud_runtime::SdkError<RemoveUserFromGroupError>,
     >
     where
-        UserName_: self::required::UserName<::std::string::String>,
-        GroupName_: self::required::GroupName<::std::string::String>,
+        UserName_: self::required::UserName,
+        GroupName_: self::required::GroupName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RemoveUserFromGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RemoveUserFromGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `UserName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveUserFromGroup` needs its required parameter `UserName`",
         label = "`UserName` is not set",
         note = "set it with `.user_name(…)` before this call"
     )]
-    pub trait UserName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `GroupName` once it is set, so `send` and `build` can require it.
+    pub trait UserName {}
+    impl UserName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `GroupName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveUserFromGroup` needs its required parameter `GroupName`",
         label = "`GroupName` is not set",
         note = "set it with `.group_name(…)` before this call"
     )]
-    pub trait GroupName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::UserName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::GroupName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait GroupName {}
+    impl GroupName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RemoveUserFromGroup`. No description of our own yet: see the official API reference.

@@ -59,60 +59,48 @@ pub enum SetAccountAliasError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetAccountAliasBuilder<AccountAlias_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    account_alias: AccountAlias_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetAccountAliasInput,
+    state: ::std::marker::PhantomData<(AccountAlias_,)>,
 }
 impl SetAccountAliasBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetAccountAliasBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            account_alias: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetAccountAliasInput {
+                account_alias: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<AccountAlias_> SetAccountAliasBuilder<AccountAlias_> {
     /// Wire name `AccountAlias`: string, required. Example: `myalias`.
     pub fn account_alias(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetAccountAliasBuilder<::std::string::String> {
+    ) -> SetAccountAliasBuilder<::alibabacloud_runtime::Set> {
+        self.input.account_alias = value.into();
         SetAccountAliasBuilder {
-            _client: self._client,
-            _options: self._options,
-            account_alias: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<AccountAlias_> SetAccountAliasBuilder<AccountAlias_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetAccountAliasInput)
-    where
-        AccountAlias_: self::required::AccountAlias<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            SetAccountAliasInput {
-                account_alias: <AccountAlias_ as self::required::AccountAlias<
-                    ::std::string::String,
-                >>::into_value(self.account_alias),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetAccountAliasInput
     where
-        AccountAlias_: self::required::AccountAlias<::std::string::String>,
+        AccountAlias_: self::required::AccountAlias,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -122,29 +110,21 @@ impl<AccountAlias_> SetAccountAliasBuilder<AccountAlias_> {
         ::alibabacloud_runtime::SdkError<SetAccountAliasError>,
     >
     where
-        AccountAlias_: self::required::AccountAlias<::std::string::String>,
+        AccountAlias_: self::required::AccountAlias,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetAccountAliasBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetAccountAliasBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `AccountAlias` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `AccountAlias` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetAccountAlias` needs its required parameter `AccountAlias`",
         label = "`AccountAlias` is not set",
         note = "set it with `.account_alias(…)` before this call"
     )]
-    pub trait AccountAlias<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::AccountAlias<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AccountAlias {}
+    impl AccountAlias for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetAccountAlias`. No description of our own yet: see the official API reference.

@@ -132,39 +132,33 @@ pub enum SetPasswordPolicyError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetPasswordPolicyBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    minimum_password_length: ::std::option::Option<i32>,
-    require_lowercase_characters: ::std::option::Option<bool>,
-    require_uppercase_characters: ::std::option::Option<bool>,
-    require_numbers: ::std::option::Option<bool>,
-    require_symbols: ::std::option::Option<bool>,
-    hard_expiry: ::std::option::Option<bool>,
-    max_password_age: ::std::option::Option<i32>,
-    password_reuse_prevention: ::std::option::Option<i32>,
-    max_login_attemps: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetPasswordPolicyInput,
 }
 impl SetPasswordPolicyBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetPasswordPolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            minimum_password_length: ::std::option::Option::None,
-            require_lowercase_characters: ::std::option::Option::None,
-            require_uppercase_characters: ::std::option::Option::None,
-            require_numbers: ::std::option::Option::None,
-            require_symbols: ::std::option::Option::None,
-            hard_expiry: ::std::option::Option::None,
-            max_password_age: ::std::option::Option::None,
-            password_reuse_prevention: ::std::option::Option::None,
-            max_login_attemps: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetPasswordPolicyInput {
+                minimum_password_length: ::std::option::Option::None,
+                require_lowercase_characters: ::std::option::Option::None,
+                require_uppercase_characters: ::std::option::Option::None,
+                require_numbers: ::std::option::Option::None,
+                require_symbols: ::std::option::Option::None,
+                hard_expiry: ::std::option::Option::None,
+                max_password_age: ::std::option::Option::None,
+                password_reuse_prevention: ::std::option::Option::None,
+                max_login_attemps: ::std::option::Option::None,
+            },
         }
     }
 }
 impl SetPasswordPolicyBuilder {
     /// Wire name `MinimumPasswordLength`: 32-bit integer. Example: `12`.
     pub fn minimum_password_length(mut self, value: i32) -> Self {
-        self.minimum_password_length = ::std::option::Option::Some(value);
+        self.input.minimum_password_length = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MinimumPasswordLength`.
@@ -172,12 +166,12 @@ impl SetPasswordPolicyBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.minimum_password_length = value;
+        self.input.minimum_password_length = value;
         self
     }
     /// Wire name `RequireLowercaseCharacters`: boolean. Example: `true`.
     pub fn require_lowercase_characters(mut self, value: bool) -> Self {
-        self.require_lowercase_characters = ::std::option::Option::Some(value);
+        self.input.require_lowercase_characters = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RequireLowercaseCharacters`.
@@ -185,12 +179,12 @@ impl SetPasswordPolicyBuilder {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.require_lowercase_characters = value;
+        self.input.require_lowercase_characters = value;
         self
     }
     /// Wire name `RequireUppercaseCharacters`: boolean. Example: `true`.
     pub fn require_uppercase_characters(mut self, value: bool) -> Self {
-        self.require_uppercase_characters = ::std::option::Option::Some(value);
+        self.input.require_uppercase_characters = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RequireUppercaseCharacters`.
@@ -198,52 +192,52 @@ impl SetPasswordPolicyBuilder {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.require_uppercase_characters = value;
+        self.input.require_uppercase_characters = value;
         self
     }
     /// Wire name `RequireNumbers`: boolean. Example: `true`.
     pub fn require_numbers(mut self, value: bool) -> Self {
-        self.require_numbers = ::std::option::Option::Some(value);
+        self.input.require_numbers = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RequireNumbers`.
     pub fn set_require_numbers(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.require_numbers = value;
+        self.input.require_numbers = value;
         self
     }
     /// Wire name `RequireSymbols`: boolean. Example: `true`.
     pub fn require_symbols(mut self, value: bool) -> Self {
-        self.require_symbols = ::std::option::Option::Some(value);
+        self.input.require_symbols = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RequireSymbols`.
     pub fn set_require_symbols(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.require_symbols = value;
+        self.input.require_symbols = value;
         self
     }
     /// Wire name `HardExpiry`: boolean. Example: `false`.
     pub fn hard_expiry(mut self, value: bool) -> Self {
-        self.hard_expiry = ::std::option::Option::Some(value);
+        self.input.hard_expiry = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HardExpiry`.
     pub fn set_hard_expiry(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.hard_expiry = value;
+        self.input.hard_expiry = value;
         self
     }
     /// Wire name `MaxPasswordAge`: 32-bit integer. Example: `0`.
     pub fn max_password_age(mut self, value: i32) -> Self {
-        self.max_password_age = ::std::option::Option::Some(value);
+        self.input.max_password_age = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxPasswordAge`.
     pub fn set_max_password_age(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_password_age = value;
+        self.input.max_password_age = value;
         self
     }
     /// Wire name `PasswordReusePrevention`: 32-bit integer. Example: `0`.
     pub fn password_reuse_prevention(mut self, value: i32) -> Self {
-        self.password_reuse_prevention = ::std::option::Option::Some(value);
+        self.input.password_reuse_prevention = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PasswordReusePrevention`.
@@ -251,48 +245,27 @@ impl SetPasswordPolicyBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.password_reuse_prevention = value;
+        self.input.password_reuse_prevention = value;
         self
     }
     /// Wire name `MaxLoginAttemps`: 32-bit integer. Example: `5`.
     pub fn max_login_attemps(mut self, value: i32) -> Self {
-        self.max_login_attemps = ::std::option::Option::Some(value);
+        self.input.max_login_attemps = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxLoginAttemps`.
     pub fn set_max_login_attemps(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_login_attemps = value;
+        self.input.max_login_attemps = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl SetPasswordPolicyBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetPasswordPolicyInput) {
-        (
-            self._client,
-            self._options,
-            SetPasswordPolicyInput {
-                minimum_password_length: self.minimum_password_length,
-                require_lowercase_characters: self.require_lowercase_characters,
-                require_uppercase_characters: self.require_uppercase_characters,
-                require_numbers: self.require_numbers,
-                require_symbols: self.require_symbols,
-                hard_expiry: self.hard_expiry,
-                max_password_age: self.max_password_age,
-                password_reuse_prevention: self.password_reuse_prevention,
-                max_login_attemps: self.max_login_attemps,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetPasswordPolicyInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -301,8 +274,7 @@ impl SetPasswordPolicyBuilder {
         SetPasswordPolicyOutput,
         ::alibabacloud_runtime::SdkError<SetPasswordPolicyError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -170,35 +170,31 @@ pub enum SetSecurityPreferenceError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct SetSecurityPreferenceBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    enable_save_mfa_ticket: ::std::option::Option<bool>,
-    allow_user_to_change_password: ::std::option::Option<bool>,
-    allow_user_to_manage_access_keys: ::std::option::Option<bool>,
-    allow_user_to_manage_public_keys: ::std::option::Option<bool>,
-    allow_user_to_manage_mfa_devices: ::std::option::Option<bool>,
-    login_session_duration: ::std::option::Option<i32>,
-    login_network_masks: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetSecurityPreferenceInput,
 }
 impl SetSecurityPreferenceBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetSecurityPreferenceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            enable_save_mfa_ticket: ::std::option::Option::None,
-            allow_user_to_change_password: ::std::option::Option::None,
-            allow_user_to_manage_access_keys: ::std::option::Option::None,
-            allow_user_to_manage_public_keys: ::std::option::Option::None,
-            allow_user_to_manage_mfa_devices: ::std::option::Option::None,
-            login_session_duration: ::std::option::Option::None,
-            login_network_masks: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetSecurityPreferenceInput {
+                enable_save_mfa_ticket: ::std::option::Option::None,
+                allow_user_to_change_password: ::std::option::Option::None,
+                allow_user_to_manage_access_keys: ::std::option::Option::None,
+                allow_user_to_manage_public_keys: ::std::option::Option::None,
+                allow_user_to_manage_mfa_devices: ::std::option::Option::None,
+                login_session_duration: ::std::option::Option::None,
+                login_network_masks: ::std::option::Option::None,
+            },
         }
     }
 }
 impl SetSecurityPreferenceBuilder {
     /// Wire name `EnableSaveMFATicket`: boolean. Example: `true`.
     pub fn enable_save_mfa_ticket(mut self, value: bool) -> Self {
-        self.enable_save_mfa_ticket = ::std::option::Option::Some(value);
+        self.input.enable_save_mfa_ticket = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnableSaveMFATicket`.
@@ -206,12 +202,12 @@ impl SetSecurityPreferenceBuilder {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.enable_save_mfa_ticket = value;
+        self.input.enable_save_mfa_ticket = value;
         self
     }
     /// Wire name `AllowUserToChangePassword`: boolean. Example: `true`.
     pub fn allow_user_to_change_password(mut self, value: bool) -> Self {
-        self.allow_user_to_change_password = ::std::option::Option::Some(value);
+        self.input.allow_user_to_change_password = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AllowUserToChangePassword`.
@@ -219,12 +215,12 @@ impl SetSecurityPreferenceBuilder {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.allow_user_to_change_password = value;
+        self.input.allow_user_to_change_password = value;
         self
     }
     /// Wire name `AllowUserToManageAccessKeys`: boolean. Example: `false`.
     pub fn allow_user_to_manage_access_keys(mut self, value: bool) -> Self {
-        self.allow_user_to_manage_access_keys = ::std::option::Option::Some(value);
+        self.input.allow_user_to_manage_access_keys = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AllowUserToManageAccessKeys`.
@@ -232,12 +228,12 @@ impl SetSecurityPreferenceBuilder {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.allow_user_to_manage_access_keys = value;
+        self.input.allow_user_to_manage_access_keys = value;
         self
     }
     /// Wire name `AllowUserToManagePublicKeys`: boolean. Example: `false`.
     pub fn allow_user_to_manage_public_keys(mut self, value: bool) -> Self {
-        self.allow_user_to_manage_public_keys = ::std::option::Option::Some(value);
+        self.input.allow_user_to_manage_public_keys = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AllowUserToManagePublicKeys`.
@@ -245,12 +241,12 @@ impl SetSecurityPreferenceBuilder {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.allow_user_to_manage_public_keys = value;
+        self.input.allow_user_to_manage_public_keys = value;
         self
     }
     /// Wire name `AllowUserToManageMFADevices`: boolean. Example: `true`.
     pub fn allow_user_to_manage_mfa_devices(mut self, value: bool) -> Self {
-        self.allow_user_to_manage_mfa_devices = ::std::option::Option::Some(value);
+        self.input.allow_user_to_manage_mfa_devices = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AllowUserToManageMFADevices`.
@@ -258,12 +254,12 @@ impl SetSecurityPreferenceBuilder {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.allow_user_to_manage_mfa_devices = value;
+        self.input.allow_user_to_manage_mfa_devices = value;
         self
     }
     /// Wire name `LoginSessionDuration`: 32-bit integer. Example: `6`.
     pub fn login_session_duration(mut self, value: i32) -> Self {
-        self.login_session_duration = ::std::option::Option::Some(value);
+        self.input.login_session_duration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LoginSessionDuration`.
@@ -271,7 +267,7 @@ impl SetSecurityPreferenceBuilder {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.login_session_duration = value;
+        self.input.login_session_duration = value;
         self
     }
     /// Wire name `LoginNetworkMasks`: string. Example: `10.0.0.0/8`.
@@ -279,7 +275,7 @@ impl SetSecurityPreferenceBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.login_network_masks = ::std::option::Option::Some(value.into());
+        self.input.login_network_masks = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LoginNetworkMasks`.
@@ -287,40 +283,17 @@ impl SetSecurityPreferenceBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.login_network_masks = value;
+        self.input.login_network_masks = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl SetSecurityPreferenceBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetSecurityPreferenceInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            SetSecurityPreferenceInput {
-                enable_save_mfa_ticket: self.enable_save_mfa_ticket,
-                allow_user_to_change_password: self.allow_user_to_change_password,
-                allow_user_to_manage_access_keys: self.allow_user_to_manage_access_keys,
-                allow_user_to_manage_public_keys: self.allow_user_to_manage_public_keys,
-                allow_user_to_manage_mfa_devices: self.allow_user_to_manage_mfa_devices,
-                login_session_duration: self.login_session_duration,
-                login_network_masks: self.login_network_masks,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetSecurityPreferenceInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -329,8 +302,7 @@ impl SetSecurityPreferenceBuilder {
         SetSecurityPreferenceOutput,
         ::alibabacloud_runtime::SdkError<SetSecurityPreferenceError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

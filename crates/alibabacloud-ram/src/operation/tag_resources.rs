@@ -84,11 +84,10 @@ pub struct TagResourcesBuilder<
     ResourceType_ = ::alibabacloud_runtime::Missing,
     Tag_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    resource_type: ResourceType_,
-    resource_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    tag: Tag_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: TagResourcesInput,
+    state: ::std::marker::PhantomData<(ResourceType_, Tag_)>,
 }
 impl TagResourcesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -96,26 +95,29 @@ impl TagResourcesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         TagResourcesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            resource_type: ::alibabacloud_runtime::Missing,
-            resource_names: ::std::option::Option::None,
-            tag: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: TagResourcesInput {
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_names: ::std::option::Option::None,
+                tag: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<ResourceType_, Tag_> TagResourcesBuilder<ResourceType_, Tag_> {
     /// Wire name `ResourceType`: string, required. Example: `role`.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> TagResourcesBuilder<::std::string::String, Tag_> {
+    ) -> TagResourcesBuilder<::alibabacloud_runtime::Set, Tag_> {
+        self.input.resource_type = value.into();
         TagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_type: value.into(),
-            resource_names: self.resource_names,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceNames`: list of string, sent as one JSON string.
@@ -123,7 +125,7 @@ impl<ResourceType_, Tag_> TagResourcesBuilder<ResourceType_, Tag_> {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.resource_names = ::std::option::Option::Some(value);
+        self.input.resource_names = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ResourceNames`.
@@ -131,57 +133,34 @@ impl<ResourceType_, Tag_> TagResourcesBuilder<ResourceType_, Tag_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.resource_names = value;
+        self.input.resource_names = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string, required.
     pub fn tag(
-        self,
+        mut self,
         value: ::std::vec::Vec<TagItem>,
-    ) -> TagResourcesBuilder<ResourceType_, ::std::vec::Vec<TagItem>> {
+    ) -> TagResourcesBuilder<ResourceType_, ::alibabacloud_runtime::Set> {
+        self.input.tag = value;
         TagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_type: self.resource_type,
-            resource_names: self.resource_names,
-            tag: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ResourceType_, Tag_> TagResourcesBuilder<ResourceType_, Tag_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, TagResourcesInput)
-    where
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        Tag_: self::required::Tag<::std::vec::Vec<TagItem>>,
-    {
-        (
-            self._client,
-            self._options,
-            TagResourcesInput {
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ::std::string::String,
-                >>::into_value(self.resource_type),
-                resource_names: self.resource_names,
-                tag: <Tag_ as self::required::Tag<
-                    ::std::vec::Vec<TagItem>,
-                >>::into_value(self.tag),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> TagResourcesInput
     where
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        Tag_: self::required::Tag<::std::vec::Vec<TagItem>>,
+        ResourceType_: self::required::ResourceType,
+        Tag_: self::required::Tag,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -191,45 +170,30 @@ impl<ResourceType_, Tag_> TagResourcesBuilder<ResourceType_, Tag_> {
         ::alibabacloud_runtime::SdkError<TagResourcesError>,
     >
     where
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        Tag_: self::required::Tag<::std::vec::Vec<TagItem>>,
+        ResourceType_: self::required::ResourceType,
+        Tag_: self::required::Tag,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`TagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`TagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ResourceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`TagResources` needs its required parameter `ResourceType`",
         label = "`ResourceType` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Tag` once it is set, so `send` and `build` can require it.
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Tag` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`TagResources` needs its required parameter `Tag`",
         label = "`Tag` is not set",
         note = "set it with `.tag(…)` before this call"
     )]
-    pub trait Tag<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ResourceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Tag<::std::vec::Vec<TagItem>> for ::std::vec::Vec<TagItem> {
-    fn into_value(self) -> ::std::vec::Vec<TagItem> {
-        self
-    }
+    pub trait Tag {}
+    impl Tag for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `TagResources`. No description of our own yet: see the official API reference.

@@ -74,12 +74,10 @@ pub struct UntagResourcesBuilder<
     ResourceType_ = ::alibabacloud_runtime::Missing,
     ResourceNames_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    resource_type: ResourceType_,
-    resource_names: ResourceNames_,
-    tag_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    all: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UntagResourcesInput,
+    state: ::std::marker::PhantomData<(ResourceType_, ResourceNames_)>,
 }
 impl UntagResourcesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -87,12 +85,15 @@ impl UntagResourcesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UntagResourcesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            resource_type: ::alibabacloud_runtime::Missing,
-            resource_names: ::alibabacloud_runtime::Missing,
-            tag_keys: ::std::option::Option::None,
-            all: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UntagResourcesInput {
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_names: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag_keys: ::std::option::Option::None,
+                all: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -102,35 +103,33 @@ impl<
 > UntagResourcesBuilder<ResourceType_, ResourceNames_> {
     /// Wire name `ResourceType`: string, required. Example: `role`.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UntagResourcesBuilder<::std::string::String, ResourceNames_> {
+    ) -> UntagResourcesBuilder<::alibabacloud_runtime::Set, ResourceNames_> {
+        self.input.resource_type = value.into();
         UntagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_type: value.into(),
-            resource_names: self.resource_names,
-            tag_keys: self.tag_keys,
-            all: self.all,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceNames`: list of string, sent as one JSON string, required.
     pub fn resource_names(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
-    ) -> UntagResourcesBuilder<ResourceType_, ::std::vec::Vec<::std::string::String>> {
+    ) -> UntagResourcesBuilder<ResourceType_, ::alibabacloud_runtime::Set> {
+        self.input.resource_names = value;
         UntagResourcesBuilder {
-            _client: self._client,
-            _options: self._options,
-            resource_type: self.resource_type,
-            resource_names: value,
-            tag_keys: self.tag_keys,
-            all: self.all,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TagKeys`: list of string, sent as one JSON string.
     pub fn tag_keys(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.tag_keys = ::std::option::Option::Some(value);
+        self.input.tag_keys = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TagKeys`.
@@ -138,62 +137,31 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.tag_keys = value;
+        self.input.tag_keys = value;
         self
     }
     /// Wire name `All`: boolean. Example: `true`.
     pub fn all(mut self, value: bool) -> Self {
-        self.all = ::std::option::Option::Some(value);
+        self.input.all = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `All`.
     pub fn set_all(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.all = value;
+        self.input.all = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    ResourceType_,
-    ResourceNames_,
-> UntagResourcesBuilder<ResourceType_, ResourceNames_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UntagResourcesInput)
-    where
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        ResourceNames_: self::required::ResourceNames<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            UntagResourcesInput {
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ::std::string::String,
-                >>::into_value(self.resource_type),
-                resource_names: <ResourceNames_ as self::required::ResourceNames<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.resource_names),
-                tag_keys: self.tag_keys,
-                all: self.all,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UntagResourcesInput
     where
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        ResourceNames_: self::required::ResourceNames<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        ResourceType_: self::required::ResourceType,
+        ResourceNames_: self::required::ResourceNames,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -203,48 +171,30 @@ impl<
         ::alibabacloud_runtime::SdkError<UntagResourcesError>,
     >
     where
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        ResourceNames_: self::required::ResourceNames<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        ResourceType_: self::required::ResourceType,
+        ResourceNames_: self::required::ResourceNames,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UntagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UntagResourcesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ResourceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UntagResources` needs its required parameter `ResourceType`",
         label = "`ResourceType` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceNames` once it is set, so `send` and `build` can require it.
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceNames` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UntagResources` needs its required parameter `ResourceNames`",
         label = "`ResourceNames` is not set",
         note = "set it with `.resource_names(…)` before this call"
     )]
-    pub trait ResourceNames<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ResourceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceNames<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait ResourceNames {}
+    impl ResourceNames for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UntagResources`. No description of our own yet: see the official API reference.

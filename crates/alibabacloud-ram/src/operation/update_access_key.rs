@@ -68,11 +68,10 @@ pub struct UpdateAccessKeyBuilder<
     UserAccessKeyId_ = ::alibabacloud_runtime::Missing,
     Status_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    user_name: ::std::option::Option<::std::string::String>,
-    user_access_key_id: UserAccessKeyId_,
-    status: Status_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateAccessKeyInput,
+    state: ::std::marker::PhantomData<(UserAccessKeyId_, Status_)>,
 }
 impl UpdateAccessKeyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -80,11 +79,14 @@ impl UpdateAccessKeyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateAccessKeyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            user_name: ::std::option::Option::None,
-            user_access_key_id: ::alibabacloud_runtime::Missing,
-            status: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateAccessKeyInput {
+                user_name: ::std::option::Option::None,
+                user_access_key_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                status: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -94,7 +96,7 @@ impl<UserAccessKeyId_, Status_> UpdateAccessKeyBuilder<UserAccessKeyId_, Status_
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.user_name = ::std::option::Option::Some(value.into());
+        self.input.user_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `UserName`.
@@ -102,70 +104,47 @@ impl<UserAccessKeyId_, Status_> UpdateAccessKeyBuilder<UserAccessKeyId_, Status_
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.user_name = value;
+        self.input.user_name = value;
         self
     }
     /// Wire name `UserAccessKeyId`: string, required. Example: `0wNEpMMlzy7s****`.
     pub fn user_access_key_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateAccessKeyBuilder<::std::string::String, Status_> {
+    ) -> UpdateAccessKeyBuilder<::alibabacloud_runtime::Set, Status_> {
+        self.input.user_access_key_id = value.into();
         UpdateAccessKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            user_name: self.user_name,
-            user_access_key_id: value.into(),
-            status: self.status,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Status`: string, required. Example: `Inactive`.
     pub fn status(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateAccessKeyBuilder<UserAccessKeyId_, ::std::string::String> {
+    ) -> UpdateAccessKeyBuilder<UserAccessKeyId_, ::alibabacloud_runtime::Set> {
+        self.input.status = value.into();
         UpdateAccessKeyBuilder {
-            _client: self._client,
-            _options: self._options,
-            user_name: self.user_name,
-            user_access_key_id: self.user_access_key_id,
-            status: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<UserAccessKeyId_, Status_> UpdateAccessKeyBuilder<UserAccessKeyId_, Status_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateAccessKeyInput)
-    where
-        UserAccessKeyId_: self::required::UserAccessKeyId<::std::string::String>,
-        Status_: self::required::Status<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateAccessKeyInput {
-                user_name: self.user_name,
-                user_access_key_id: <UserAccessKeyId_ as self::required::UserAccessKeyId<
-                    ::std::string::String,
-                >>::into_value(self.user_access_key_id),
-                status: <Status_ as self::required::Status<
-                    ::std::string::String,
-                >>::into_value(self.status),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateAccessKeyInput
     where
-        UserAccessKeyId_: self::required::UserAccessKeyId<::std::string::String>,
-        Status_: self::required::Status<::std::string::String>,
+        UserAccessKeyId_: self::required::UserAccessKeyId,
+        Status_: self::required::Status,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -175,45 +154,30 @@ impl<UserAccessKeyId_, Status_> UpdateAccessKeyBuilder<UserAccessKeyId_, Status_
         ::alibabacloud_runtime::SdkError<UpdateAccessKeyError>,
     >
     where
-        UserAccessKeyId_: self::required::UserAccessKeyId<::std::string::String>,
-        Status_: self::required::Status<::std::string::String>,
+        UserAccessKeyId_: self::required::UserAccessKeyId,
+        Status_: self::required::Status,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateAccessKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateAccessKeyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `UserAccessKeyId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `UserAccessKeyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateAccessKey` needs its required parameter `UserAccessKeyId`",
         label = "`UserAccessKeyId` is not set",
         note = "set it with `.user_access_key_id(…)` before this call"
     )]
-    pub trait UserAccessKeyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Status` once it is set, so `send` and `build` can require it.
+    pub trait UserAccessKeyId {}
+    impl UserAccessKeyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Status` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateAccessKey` needs its required parameter `Status`",
         label = "`Status` is not set",
         note = "set it with `.status(…)` before this call"
     )]
-    pub trait Status<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::UserAccessKeyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Status<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Status {}
+    impl Status for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateAccessKey`. No description of our own yet: see the official API reference.

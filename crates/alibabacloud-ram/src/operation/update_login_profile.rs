@@ -77,54 +77,41 @@ pub enum UpdateLoginProfileError {
 }
 ::alibabacloud_runtime::operation_error!(UpdateLoginProfileError {});
 /// Builds and sends a `UpdateLoginProfile` call. `send` and `build` compile once every required parameter is set (`UserName`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateLoginProfileBuilder<UserName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    user_name: UserName_,
-    password: ::std::option::Option<::std::string::String>,
-    password_reset_required: ::std::option::Option<bool>,
-    mfa_bind_required: ::std::option::Option<bool>,
-}
-impl<UserName_: ::std::fmt::Debug> ::std::fmt::Debug
-for UpdateLoginProfileBuilder<UserName_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UpdateLoginProfileBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("user_name", &self.user_name)
-            .field("password", &::std::format_args!("** redacted **"))
-            .field("password_reset_required", &self.password_reset_required)
-            .field("mfa_bind_required", &self.mfa_bind_required)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateLoginProfileInput,
+    state: ::std::marker::PhantomData<(UserName_,)>,
 }
 impl UpdateLoginProfileBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateLoginProfileBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            user_name: ::alibabacloud_runtime::Missing,
-            password: ::std::option::Option::None,
-            password_reset_required: ::std::option::Option::None,
-            mfa_bind_required: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateLoginProfileInput {
+                user_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                password: ::std::option::Option::None,
+                password_reset_required: ::std::option::Option::None,
+                mfa_bind_required: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<UserName_> UpdateLoginProfileBuilder<UserName_> {
     /// Wire name `UserName`: string, required. Example: `zhangq****`.
     pub fn user_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateLoginProfileBuilder<::std::string::String> {
+    ) -> UpdateLoginProfileBuilder<::alibabacloud_runtime::Set> {
+        self.input.user_name = value.into();
         UpdateLoginProfileBuilder {
-            _client: self._client,
-            _options: self._options,
-            user_name: value.into(),
-            password: self.password,
-            password_reset_required: self.password_reset_required,
-            mfa_bind_required: self.mfa_bind_required,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Password`: string, secret (redacted in `Debug`).
@@ -132,7 +119,7 @@ impl<UserName_> UpdateLoginProfileBuilder<UserName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.password = ::std::option::Option::Some(value.into());
+        self.input.password = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Password`.
@@ -140,12 +127,12 @@ impl<UserName_> UpdateLoginProfileBuilder<UserName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.password = value;
+        self.input.password = value;
         self
     }
     /// Wire name `PasswordResetRequired`: boolean. Example: `true`.
     pub fn password_reset_required(mut self, value: bool) -> Self {
-        self.password_reset_required = ::std::option::Option::Some(value);
+        self.input.password_reset_required = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PasswordResetRequired`.
@@ -153,51 +140,30 @@ impl<UserName_> UpdateLoginProfileBuilder<UserName_> {
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.password_reset_required = value;
+        self.input.password_reset_required = value;
         self
     }
     /// Wire name `MFABindRequired`: boolean. Example: `true`.
     pub fn mfa_bind_required(mut self, value: bool) -> Self {
-        self.mfa_bind_required = ::std::option::Option::Some(value);
+        self.input.mfa_bind_required = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MFABindRequired`.
     pub fn set_mfa_bind_required(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.mfa_bind_required = value;
+        self.input.mfa_bind_required = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<UserName_> UpdateLoginProfileBuilder<UserName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateLoginProfileInput)
-    where
-        UserName_: self::required::UserName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateLoginProfileInput {
-                user_name: <UserName_ as self::required::UserName<
-                    ::std::string::String,
-                >>::into_value(self.user_name),
-                password: self.password,
-                password_reset_required: self.password_reset_required,
-                mfa_bind_required: self.mfa_bind_required,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateLoginProfileInput
     where
-        UserName_: self::required::UserName<::std::string::String>,
+        UserName_: self::required::UserName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -207,29 +173,21 @@ impl<UserName_> UpdateLoginProfileBuilder<UserName_> {
         ::alibabacloud_runtime::SdkError<UpdateLoginProfileError>,
     >
     where
-        UserName_: self::required::UserName<::std::string::String>,
+        UserName_: self::required::UserName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateLoginProfileBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateLoginProfileBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `UserName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateLoginProfile` needs its required parameter `UserName`",
         label = "`UserName` is not set",
         note = "set it with `.user_name(…)` before this call"
     )]
-    pub trait UserName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::UserName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait UserName {}
+    impl UserName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateLoginProfile`. No description of our own yet: see the official API reference.

@@ -97,18 +97,19 @@ pub enum UpdatePolicyDescriptionError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdatePolicyDescriptionBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    policy_name: ::std::option::Option<::std::string::String>,
-    new_description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdatePolicyDescriptionInput,
 }
 impl UpdatePolicyDescriptionBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdatePolicyDescriptionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            policy_name: ::std::option::Option::None,
-            new_description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdatePolicyDescriptionInput {
+                policy_name: ::std::option::Option::None,
+                new_description: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -118,7 +119,7 @@ impl UpdatePolicyDescriptionBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy_name = ::std::option::Option::Some(value.into());
+        self.input.policy_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PolicyName`.
@@ -126,7 +127,7 @@ impl UpdatePolicyDescriptionBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy_name = value;
+        self.input.policy_name = value;
         self
     }
     /// Wire name `NewDescription`: string. Example: `This is a test policy.`.
@@ -134,7 +135,7 @@ impl UpdatePolicyDescriptionBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.new_description = ::std::option::Option::Some(value.into());
+        self.input.new_description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NewDescription`.
@@ -142,35 +143,17 @@ impl UpdatePolicyDescriptionBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.new_description = value;
+        self.input.new_description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl UpdatePolicyDescriptionBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UpdatePolicyDescriptionInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            UpdatePolicyDescriptionInput {
-                policy_name: self.policy_name,
-                new_description: self.new_description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdatePolicyDescriptionInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -179,8 +162,7 @@ impl UpdatePolicyDescriptionBuilder {
         UpdatePolicyDescriptionOutput,
         ::alibabacloud_runtime::SdkError<UpdatePolicyDescriptionError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -109,38 +109,38 @@ pub enum UpdateRoleError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UpdateRoleBuilder<RoleName_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    role_name: RoleName_,
-    new_assume_role_policy_document: ::std::option::Option<::std::string::String>,
-    new_max_session_duration: ::std::option::Option<i64>,
-    new_description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateRoleInput,
+    state: ::std::marker::PhantomData<(RoleName_,)>,
 }
 impl UpdateRoleBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateRoleBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            role_name: ::alibabacloud_runtime::Missing,
-            new_assume_role_policy_document: ::std::option::Option::None,
-            new_max_session_duration: ::std::option::Option::None,
-            new_description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateRoleInput {
+                role_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                new_assume_role_policy_document: ::std::option::Option::None,
+                new_max_session_duration: ::std::option::Option::None,
+                new_description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RoleName_> UpdateRoleBuilder<RoleName_> {
     /// Wire name `RoleName`: string, required. Example: `ECSAdmin`.
     pub fn role_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateRoleBuilder<::std::string::String> {
+    ) -> UpdateRoleBuilder<::alibabacloud_runtime::Set> {
+        self.input.role_name = value.into();
         UpdateRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            role_name: value.into(),
-            new_assume_role_policy_document: self.new_assume_role_policy_document,
-            new_max_session_duration: self.new_max_session_duration,
-            new_description: self.new_description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NewAssumeRolePolicyDocument`: string. Example: `{ "Statement": [ { "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": { "RAM": "acs:ram::12345678901234****:root" } } ], "Version": "1" }`.
@@ -148,7 +148,9 @@ impl<RoleName_> UpdateRoleBuilder<RoleName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.new_assume_role_policy_document = ::std::option::Option::Some(value.into());
+        self.input.new_assume_role_policy_document = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `NewAssumeRolePolicyDocument`.
@@ -156,12 +158,12 @@ impl<RoleName_> UpdateRoleBuilder<RoleName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.new_assume_role_policy_document = value;
+        self.input.new_assume_role_policy_document = value;
         self
     }
     /// Wire name `NewMaxSessionDuration`: 64-bit integer. Example: `3600`.
     pub fn new_max_session_duration(mut self, value: i64) -> Self {
-        self.new_max_session_duration = ::std::option::Option::Some(value);
+        self.input.new_max_session_duration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NewMaxSessionDuration`.
@@ -169,7 +171,7 @@ impl<RoleName_> UpdateRoleBuilder<RoleName_> {
         mut self,
         value: ::std::option::Option<i64>,
     ) -> Self {
-        self.new_max_session_duration = value;
+        self.input.new_max_session_duration = value;
         self
     }
     /// Wire name `NewDescription`: string. Example: `ECS administrator`.
@@ -177,7 +179,7 @@ impl<RoleName_> UpdateRoleBuilder<RoleName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.new_description = ::std::option::Option::Some(value.into());
+        self.input.new_description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NewDescription`.
@@ -185,41 +187,20 @@ impl<RoleName_> UpdateRoleBuilder<RoleName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.new_description = value;
+        self.input.new_description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RoleName_> UpdateRoleBuilder<RoleName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateRoleInput)
-    where
-        RoleName_: self::required::RoleName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateRoleInput {
-                role_name: <RoleName_ as self::required::RoleName<
-                    ::std::string::String,
-                >>::into_value(self.role_name),
-                new_assume_role_policy_document: self.new_assume_role_policy_document,
-                new_max_session_duration: self.new_max_session_duration,
-                new_description: self.new_description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateRoleInput
     where
-        RoleName_: self::required::RoleName<::std::string::String>,
+        RoleName_: self::required::RoleName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -229,29 +210,21 @@ impl<RoleName_> UpdateRoleBuilder<RoleName_> {
         ::alibabacloud_runtime::SdkError<UpdateRoleError>,
     >
     where
-        RoleName_: self::required::RoleName<::std::string::String>,
+        RoleName_: self::required::RoleName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RoleName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RoleName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateRole` needs its required parameter `RoleName`",
         label = "`RoleName` is not set",
         note = "set it with `.role_name(…)` before this call"
     )]
-    pub trait RoleName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RoleName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RoleName {}
+    impl RoleName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateRole`. No description of our own yet: see the official API reference.

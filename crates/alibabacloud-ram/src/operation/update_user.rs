@@ -117,14 +117,10 @@ pub struct UpdateUserBuilder<
     UserName_ = ::alibabacloud_runtime::Missing,
     NewUserName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    user_name: UserName_,
-    new_user_name: NewUserName_,
-    new_display_name: ::std::option::Option<::std::string::String>,
-    new_mobile_phone: ::std::option::Option<::std::string::String>,
-    new_email: ::std::option::Option<::std::string::String>,
-    new_comments: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UpdateUserInput,
+    state: ::std::marker::PhantomData<(UserName_, NewUserName_)>,
 }
 impl UpdateUserBuilder<
     ::alibabacloud_runtime::Missing,
@@ -132,48 +128,45 @@ impl UpdateUserBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UpdateUserBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            user_name: ::alibabacloud_runtime::Missing,
-            new_user_name: ::alibabacloud_runtime::Missing,
-            new_display_name: ::std::option::Option::None,
-            new_mobile_phone: ::std::option::Option::None,
-            new_email: ::std::option::Option::None,
-            new_comments: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UpdateUserInput {
+                user_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                new_user_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                new_display_name: ::std::option::Option::None,
+                new_mobile_phone: ::std::option::Option::None,
+                new_email: ::std::option::Option::None,
+                new_comments: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<UserName_, NewUserName_> UpdateUserBuilder<UserName_, NewUserName_> {
     /// Wire name `UserName`: string, required. Example: `zhangq****`.
     pub fn user_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateUserBuilder<::std::string::String, NewUserName_> {
+    ) -> UpdateUserBuilder<::alibabacloud_runtime::Set, NewUserName_> {
+        self.input.user_name = value.into();
         UpdateUserBuilder {
-            _client: self._client,
-            _options: self._options,
-            user_name: value.into(),
-            new_user_name: self.new_user_name,
-            new_display_name: self.new_display_name,
-            new_mobile_phone: self.new_mobile_phone,
-            new_email: self.new_email,
-            new_comments: self.new_comments,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NewUserName`: string, required. Example: `xiaoq****`.
     pub fn new_user_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UpdateUserBuilder<UserName_, ::std::string::String> {
+    ) -> UpdateUserBuilder<UserName_, ::alibabacloud_runtime::Set> {
+        self.input.new_user_name = value.into();
         UpdateUserBuilder {
-            _client: self._client,
-            _options: self._options,
-            user_name: self.user_name,
-            new_user_name: value.into(),
-            new_display_name: self.new_display_name,
-            new_mobile_phone: self.new_mobile_phone,
-            new_email: self.new_email,
-            new_comments: self.new_comments,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NewDisplayName`: string. Example: `xiaoq****`.
@@ -181,7 +174,7 @@ impl<UserName_, NewUserName_> UpdateUserBuilder<UserName_, NewUserName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.new_display_name = ::std::option::Option::Some(value.into());
+        self.input.new_display_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NewDisplayName`.
@@ -189,7 +182,7 @@ impl<UserName_, NewUserName_> UpdateUserBuilder<UserName_, NewUserName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.new_display_name = value;
+        self.input.new_display_name = value;
         self
     }
     /// Wire name `NewMobilePhone`: string. Example: `86-1860000****`.
@@ -197,7 +190,7 @@ impl<UserName_, NewUserName_> UpdateUserBuilder<UserName_, NewUserName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.new_mobile_phone = ::std::option::Option::Some(value.into());
+        self.input.new_mobile_phone = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NewMobilePhone`.
@@ -205,7 +198,7 @@ impl<UserName_, NewUserName_> UpdateUserBuilder<UserName_, NewUserName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.new_mobile_phone = value;
+        self.input.new_mobile_phone = value;
         self
     }
     /// Wire name `NewEmail`: string. Example: `xiaoq****@example.com`.
@@ -213,7 +206,7 @@ impl<UserName_, NewUserName_> UpdateUserBuilder<UserName_, NewUserName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.new_email = ::std::option::Option::Some(value.into());
+        self.input.new_email = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NewEmail`.
@@ -221,7 +214,7 @@ impl<UserName_, NewUserName_> UpdateUserBuilder<UserName_, NewUserName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.new_email = value;
+        self.input.new_email = value;
         self
     }
     /// Wire name `NewComments`: string. Example: `This is a cloud computing engineer.`.
@@ -229,7 +222,7 @@ impl<UserName_, NewUserName_> UpdateUserBuilder<UserName_, NewUserName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.new_comments = ::std::option::Option::Some(value.into());
+        self.input.new_comments = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NewComments`.
@@ -237,47 +230,21 @@ impl<UserName_, NewUserName_> UpdateUserBuilder<UserName_, NewUserName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.new_comments = value;
+        self.input.new_comments = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<UserName_, NewUserName_> UpdateUserBuilder<UserName_, NewUserName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UpdateUserInput)
-    where
-        UserName_: self::required::UserName<::std::string::String>,
-        NewUserName_: self::required::NewUserName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UpdateUserInput {
-                user_name: <UserName_ as self::required::UserName<
-                    ::std::string::String,
-                >>::into_value(self.user_name),
-                new_user_name: <NewUserName_ as self::required::NewUserName<
-                    ::std::string::String,
-                >>::into_value(self.new_user_name),
-                new_display_name: self.new_display_name,
-                new_mobile_phone: self.new_mobile_phone,
-                new_email: self.new_email,
-                new_comments: self.new_comments,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UpdateUserInput
     where
-        UserName_: self::required::UserName<::std::string::String>,
-        NewUserName_: self::required::NewUserName<::std::string::String>,
+        UserName_: self::required::UserName,
+        NewUserName_: self::required::NewUserName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -287,45 +254,30 @@ impl<UserName_, NewUserName_> UpdateUserBuilder<UserName_, NewUserName_> {
         ::alibabacloud_runtime::SdkError<UpdateUserError>,
     >
     where
-        UserName_: self::required::UserName<::std::string::String>,
-        NewUserName_: self::required::NewUserName<::std::string::String>,
+        UserName_: self::required::UserName,
+        NewUserName_: self::required::NewUserName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UpdateUserBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UpdateUserBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `UserName` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `UserName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateUser` needs its required parameter `UserName`",
         label = "`UserName` is not set",
         note = "set it with `.user_name(…)` before this call"
     )]
-    pub trait UserName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NewUserName` once it is set, so `send` and `build` can require it.
+    pub trait UserName {}
+    impl UserName for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NewUserName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UpdateUser` needs its required parameter `NewUserName`",
         label = "`NewUserName` is not set",
         note = "set it with `.new_user_name(…)` before this call"
     )]
-    pub trait NewUserName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::UserName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NewUserName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NewUserName {}
+    impl NewUserName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UpdateUser`. No description of our own yet: see the official API reference.

@@ -92,11 +92,10 @@ pub struct AddAccessControlListEntryBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     AclId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    acl_id: AclId_,
-    acl_entrys: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AddAccessControlListEntryInput,
+    state: ::std::marker::PhantomData<(RegionId_, AclId_)>,
 }
 impl AddAccessControlListEntryBuilder<
     ::alibabacloud_runtime::Missing,
@@ -104,39 +103,42 @@ impl AddAccessControlListEntryBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AddAccessControlListEntryBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            acl_id: ::alibabacloud_runtime::Missing,
-            acl_entrys: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AddAccessControlListEntryInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                acl_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                acl_entrys: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, AclId_> AddAccessControlListEntryBuilder<RegionId_, AclId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AddAccessControlListEntryBuilder<::std::string::String, AclId_> {
+    ) -> AddAccessControlListEntryBuilder<::alibabacloud_runtime::Set, AclId_> {
+        self.input.region_id = value.into();
         AddAccessControlListEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            acl_id: self.acl_id,
-            acl_entrys: self.acl_entrys,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AclId`: string, required. Example: `acl-bp1l0kk4gxce43kze*****`.
     pub fn acl_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AddAccessControlListEntryBuilder<RegionId_, ::std::string::String> {
+    ) -> AddAccessControlListEntryBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.acl_id = value.into();
         AddAccessControlListEntryBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            acl_id: value.into(),
-            acl_entrys: self.acl_entrys,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AclEntrys`: string. Example: `[{"entry":"10.0.**.**/24","comment":"privaterule1"},{"entry":"192.168.**.**/16","comment":"privaterule2"}]`.
@@ -144,7 +146,7 @@ impl<RegionId_, AclId_> AddAccessControlListEntryBuilder<RegionId_, AclId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_entrys = ::std::option::Option::Some(value.into());
+        self.input.acl_entrys = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclEntrys`.
@@ -152,48 +154,21 @@ impl<RegionId_, AclId_> AddAccessControlListEntryBuilder<RegionId_, AclId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_entrys = value;
+        self.input.acl_entrys = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, AclId_> AddAccessControlListEntryBuilder<RegionId_, AclId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        AddAccessControlListEntryInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclId_: self::required::AclId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AddAccessControlListEntryInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                acl_id: <AclId_ as self::required::AclId<
-                    ::std::string::String,
-                >>::into_value(self.acl_id),
-                acl_entrys: self.acl_entrys,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AddAccessControlListEntryInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclId_: self::required::AclId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AclId_: self::required::AclId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -203,45 +178,30 @@ impl<RegionId_, AclId_> AddAccessControlListEntryBuilder<RegionId_, AclId_> {
         ::alibabacloud_runtime::SdkError<AddAccessControlListEntryError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclId_: self::required::AclId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AclId_: self::required::AclId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AddAccessControlListEntryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AddAccessControlListEntryBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AddAccessControlListEntry` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AclId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AclId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AddAccessControlListEntry` needs its required parameter `AclId`",
         label = "`AclId` is not set",
         note = "set it with `.acl_id(…)` before this call"
     )]
-    pub trait AclId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AclId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AclId {}
+    impl AclId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AddAccessControlListEntry`. No description of our own yet: see the official API reference.

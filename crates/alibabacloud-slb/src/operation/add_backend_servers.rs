@@ -136,20 +136,22 @@ pub enum AddBackendServersError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AddBackendServersBuilder<LoadBalancerId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    load_balancer_id: LoadBalancerId_,
-    backend_servers: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AddBackendServersInput,
+    state: ::std::marker::PhantomData<(LoadBalancerId_,)>,
 }
 impl AddBackendServersBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         AddBackendServersBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            backend_servers: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AddBackendServersInput {
+                region_id: ::std::option::Option::None,
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                backend_servers: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -159,7 +161,7 @@ impl<LoadBalancerId_> AddBackendServersBuilder<LoadBalancerId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -167,20 +169,20 @@ impl<LoadBalancerId_> AddBackendServersBuilder<LoadBalancerId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-2ze7o5h52g02kkzz******`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AddBackendServersBuilder<::std::string::String> {
+    ) -> AddBackendServersBuilder<::alibabacloud_runtime::Set> {
+        self.input.load_balancer_id = value.into();
         AddBackendServersBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            backend_servers: self.backend_servers,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `BackendServers`: string. Example: `[{ "ServerId": "eni-xxxxxxxxx", "Weight": "100", "Type": "eni", "ServerIp": "192.168.**.**", "Port":"80","Description":"test-112" },{ "ServerId": "eni-xxxxxxxxx", "Weight": "100", "Type": "eni", "ServerIp": "172.166.**.**", "Port":"80","Description":"test-113" }]`.
@@ -188,7 +190,7 @@ impl<LoadBalancerId_> AddBackendServersBuilder<LoadBalancerId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.backend_servers = ::std::option::Option::Some(value.into());
+        self.input.backend_servers = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `BackendServers`.
@@ -196,40 +198,20 @@ impl<LoadBalancerId_> AddBackendServersBuilder<LoadBalancerId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.backend_servers = value;
+        self.input.backend_servers = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<LoadBalancerId_> AddBackendServersBuilder<LoadBalancerId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AddBackendServersInput)
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AddBackendServersInput {
-                region_id: self.region_id,
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                backend_servers: self.backend_servers,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AddBackendServersInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -239,29 +221,21 @@ impl<LoadBalancerId_> AddBackendServersBuilder<LoadBalancerId_> {
         ::alibabacloud_runtime::SdkError<AddBackendServersError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AddBackendServersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AddBackendServersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AddBackendServers` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AddBackendServers`. No description of our own yet: see the official API reference.

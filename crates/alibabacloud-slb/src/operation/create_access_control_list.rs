@@ -119,13 +119,10 @@ pub struct CreateAccessControlListBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     AclName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    acl_name: AclName_,
-    address_ip_version: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateAccessControlListInput,
+    state: ::std::marker::PhantomData<(RegionId_, AclName_)>,
 }
 impl CreateAccessControlListBuilder<
     ::alibabacloud_runtime::Missing,
@@ -133,45 +130,44 @@ impl CreateAccessControlListBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateAccessControlListBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            acl_name: ::alibabacloud_runtime::Missing,
-            address_ip_version: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateAccessControlListInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                acl_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                address_ip_version: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, AclName_> CreateAccessControlListBuilder<RegionId_, AclName_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateAccessControlListBuilder<::std::string::String, AclName_> {
+    ) -> CreateAccessControlListBuilder<::alibabacloud_runtime::Set, AclName_> {
+        self.input.region_id = value.into();
         CreateAccessControlListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            acl_name: self.acl_name,
-            address_ip_version: self.address_ip_version,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AclName`: string, required. Example: `rule1`.
     pub fn acl_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateAccessControlListBuilder<RegionId_, ::std::string::String> {
+    ) -> CreateAccessControlListBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.acl_name = value.into();
         CreateAccessControlListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            acl_name: value.into(),
-            address_ip_version: self.address_ip_version,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AddressIPVersion`: string. The service's default: `ipv4`. Example: `ipv4`.
@@ -179,7 +175,7 @@ impl<RegionId_, AclName_> CreateAccessControlListBuilder<RegionId_, AclName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_ip_version = ::std::option::Option::Some(value.into());
+        self.input.address_ip_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AddressIPVersion`.
@@ -187,7 +183,7 @@ impl<RegionId_, AclName_> CreateAccessControlListBuilder<RegionId_, AclName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.address_ip_version = value;
+        self.input.address_ip_version = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-atstuj3rt******`.
@@ -195,7 +191,7 @@ impl<RegionId_, AclName_> CreateAccessControlListBuilder<RegionId_, AclName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -203,12 +199,12 @@ impl<RegionId_, AclName_> CreateAccessControlListBuilder<RegionId_, AclName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -216,50 +212,21 @@ impl<RegionId_, AclName_> CreateAccessControlListBuilder<RegionId_, AclName_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, AclName_> CreateAccessControlListBuilder<RegionId_, AclName_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateAccessControlListInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclName_: self::required::AclName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateAccessControlListInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                acl_name: <AclName_ as self::required::AclName<
-                    ::std::string::String,
-                >>::into_value(self.acl_name),
-                address_ip_version: self.address_ip_version,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateAccessControlListInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclName_: self::required::AclName<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AclName_: self::required::AclName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -269,45 +236,30 @@ impl<RegionId_, AclName_> CreateAccessControlListBuilder<RegionId_, AclName_> {
         ::alibabacloud_runtime::SdkError<CreateAccessControlListError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclName_: self::required::AclName<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AclName_: self::required::AclName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateAccessControlListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateAccessControlListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateAccessControlList` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AclName` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AclName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateAccessControlList` needs its required parameter `AclName`",
         label = "`AclName` is not set",
         note = "set it with `.acl_name(…)` before this call"
     )]
-    pub trait AclName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AclName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AclName {}
+    impl AclName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateAccessControlList`. No description of our own yet: see the official API reference.

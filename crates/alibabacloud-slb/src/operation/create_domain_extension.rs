@@ -138,13 +138,12 @@ pub struct CreateDomainExtensionBuilder<
     Domain_ = ::alibabacloud_runtime::Missing,
     ServerCertificateId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    load_balancer_id: LoadBalancerId_,
-    listener_port: ListenerPort_,
-    domain: Domain_,
-    server_certificate_id: ServerCertificateId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateDomainExtensionInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, LoadBalancerId_, ListenerPort_, Domain_, ServerCertificateId_),
+    >,
 }
 impl CreateDomainExtensionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -155,13 +154,16 @@ impl CreateDomainExtensionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateDomainExtensionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            listener_port: ::alibabacloud_runtime::Missing,
-            domain: ::alibabacloud_runtime::Missing,
-            server_certificate_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateDomainExtensionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                listener_port: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                domain: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                server_certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -180,170 +182,114 @@ impl<
 > {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDomainExtensionBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         LoadBalancerId_,
         ListenerPort_,
         Domain_,
         ServerCertificateId_,
     > {
+        self.input.region_id = value.into();
         CreateDomainExtensionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            load_balancer_id: self.load_balancer_id,
-            listener_port: self.listener_port,
-            domain: self.domain,
-            server_certificate_id: self.server_certificate_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1o94dp5i6earrxxxxxx`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDomainExtensionBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ListenerPort_,
         Domain_,
         ServerCertificateId_,
     > {
+        self.input.load_balancer_id = value.into();
         CreateDomainExtensionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            listener_port: self.listener_port,
-            domain: self.domain,
-            server_certificate_id: self.server_certificate_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ListenerPort`: 32-bit integer, required. Example: `443`.
     pub fn listener_port(
-        self,
+        mut self,
         value: i32,
     ) -> CreateDomainExtensionBuilder<
         RegionId_,
         LoadBalancerId_,
-        i32,
+        ::alibabacloud_runtime::Set,
         Domain_,
         ServerCertificateId_,
     > {
+        self.input.listener_port = value;
         CreateDomainExtensionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            listener_port: value,
-            domain: self.domain,
-            server_certificate_id: self.server_certificate_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Domain`: string, required. Example: `*.example1.com`.
     pub fn domain(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDomainExtensionBuilder<
         RegionId_,
         LoadBalancerId_,
         ListenerPort_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ServerCertificateId_,
     > {
+        self.input.domain = value.into();
         CreateDomainExtensionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            listener_port: self.listener_port,
-            domain: value.into(),
-            server_certificate_id: self.server_certificate_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ServerCertificateId`: string, required. Example: `123157xxxxxxx_166f820xxxxxx_1714763408_709981xxxx`.
     pub fn server_certificate_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateDomainExtensionBuilder<
         RegionId_,
         LoadBalancerId_,
         ListenerPort_,
         Domain_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.server_certificate_id = value.into();
         CreateDomainExtensionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            listener_port: self.listener_port,
-            domain: self.domain,
-            server_certificate_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    LoadBalancerId_,
-    ListenerPort_,
-    Domain_,
-    ServerCertificateId_,
-> CreateDomainExtensionBuilder<
-    RegionId_,
-    LoadBalancerId_,
-    ListenerPort_,
-    Domain_,
-    ServerCertificateId_,
-> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateDomainExtensionInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        Domain_: self::required::Domain<::std::string::String>,
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateDomainExtensionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                listener_port: <ListenerPort_ as self::required::ListenerPort<
-                    i32,
-                >>::into_value(self.listener_port),
-                domain: <Domain_ as self::required::Domain<
-                    ::std::string::String,
-                >>::into_value(self.domain),
-                server_certificate_id: <ServerCertificateId_ as self::required::ServerCertificateId<
-                    ::std::string::String,
-                >>::into_value(self.server_certificate_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateDomainExtensionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        Domain_: self::required::Domain<::std::string::String>,
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
+        Domain_: self::required::Domain,
+        ServerCertificateId_: self::required::ServerCertificateId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -353,94 +299,57 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateDomainExtensionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        Domain_: self::required::Domain<::std::string::String>,
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
+        Domain_: self::required::Domain,
+        ServerCertificateId_: self::required::ServerCertificateId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateDomainExtensionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateDomainExtensionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDomainExtension` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDomainExtension` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ListenerPort` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDomainExtension` needs its required parameter `ListenerPort`",
         label = "`ListenerPort` is not set",
         note = "set it with `.listener_port(…)` before this call"
     )]
-    pub trait ListenerPort<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Domain` once it is set, so `send` and `build` can require it.
+    pub trait ListenerPort {}
+    impl ListenerPort for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Domain` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDomainExtension` needs its required parameter `Domain`",
         label = "`Domain` is not set",
         note = "set it with `.domain(…)` before this call"
     )]
-    pub trait Domain<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ServerCertificateId` once it is set, so `send` and `build` can require it.
+    pub trait Domain {}
+    impl Domain for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ServerCertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateDomainExtension` needs its required parameter `ServerCertificateId`",
         label = "`ServerCertificateId` is not set",
         note = "set it with `.server_certificate_id(…)` before this call"
     )]
-    pub trait ServerCertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ListenerPort<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
-}
-impl self::required::Domain<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ServerCertificateId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ServerCertificateId {}
+    impl ServerCertificateId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateDomainExtension`. No description of our own yet: see the official API reference.

@@ -393,95 +393,57 @@ pub enum CreateLoadBalancerError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateLoadBalancerBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    address_type: ::std::option::Option<::std::string::String>,
-    internet_charge_type: ::std::option::Option<::std::string::String>,
-    bandwidth: ::std::option::Option<i32>,
-    client_token: ::std::option::Option<::std::string::String>,
-    load_balancer_name: ::std::option::Option<::std::string::String>,
-    vpc_id: ::std::option::Option<::std::string::String>,
-    v_switch_id: ::std::option::Option<::std::string::String>,
-    master_zone_id: ::std::option::Option<::std::string::String>,
-    slave_zone_id: ::std::option::Option<::std::string::String>,
-    load_balancer_spec: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    pay_type: ::std::option::Option<::std::string::String>,
-    pricing_cycle: ::std::option::Option<::std::string::String>,
-    duration: ::std::option::Option<i32>,
-    auto_pay: ::std::option::Option<bool>,
-    address_ip_version: ::std::option::Option<::std::string::String>,
-    address: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    delete_protection: ::std::option::Option<::std::string::String>,
-    modification_protection_status: ::std::option::Option<::std::string::String>,
-    modification_protection_reason: ::std::option::Option<::std::string::String>,
-    instance_charge_type: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateLoadBalancerInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl CreateLoadBalancerBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateLoadBalancerBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            address_type: ::std::option::Option::None,
-            internet_charge_type: ::std::option::Option::None,
-            bandwidth: ::std::option::Option::None,
-            client_token: ::std::option::Option::None,
-            load_balancer_name: ::std::option::Option::None,
-            vpc_id: ::std::option::Option::None,
-            v_switch_id: ::std::option::Option::None,
-            master_zone_id: ::std::option::Option::None,
-            slave_zone_id: ::std::option::Option::None,
-            load_balancer_spec: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            pay_type: ::std::option::Option::None,
-            pricing_cycle: ::std::option::Option::None,
-            duration: ::std::option::Option::None,
-            auto_pay: ::std::option::Option::None,
-            address_ip_version: ::std::option::Option::None,
-            address: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            delete_protection: ::std::option::Option::None,
-            modification_protection_status: ::std::option::Option::None,
-            modification_protection_reason: ::std::option::Option::None,
-            instance_charge_type: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateLoadBalancerInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                address_type: ::std::option::Option::None,
+                internet_charge_type: ::std::option::Option::None,
+                bandwidth: ::std::option::Option::None,
+                client_token: ::std::option::Option::None,
+                load_balancer_name: ::std::option::Option::None,
+                vpc_id: ::std::option::Option::None,
+                v_switch_id: ::std::option::Option::None,
+                master_zone_id: ::std::option::Option::None,
+                slave_zone_id: ::std::option::Option::None,
+                load_balancer_spec: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                pay_type: ::std::option::Option::None,
+                pricing_cycle: ::std::option::Option::None,
+                duration: ::std::option::Option::None,
+                auto_pay: ::std::option::Option::None,
+                address_ip_version: ::std::option::Option::None,
+                address: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                delete_protection: ::std::option::Option::None,
+                modification_protection_status: ::std::option::Option::None,
+                modification_protection_reason: ::std::option::Option::None,
+                instance_charge_type: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateLoadBalancerBuilder<::std::string::String> {
+    ) -> CreateLoadBalancerBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         CreateLoadBalancerBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            address_type: self.address_type,
-            internet_charge_type: self.internet_charge_type,
-            bandwidth: self.bandwidth,
-            client_token: self.client_token,
-            load_balancer_name: self.load_balancer_name,
-            vpc_id: self.vpc_id,
-            v_switch_id: self.v_switch_id,
-            master_zone_id: self.master_zone_id,
-            slave_zone_id: self.slave_zone_id,
-            load_balancer_spec: self.load_balancer_spec,
-            resource_group_id: self.resource_group_id,
-            pay_type: self.pay_type,
-            pricing_cycle: self.pricing_cycle,
-            duration: self.duration,
-            auto_pay: self.auto_pay,
-            address_ip_version: self.address_ip_version,
-            address: self.address,
-            tag: self.tag,
-            delete_protection: self.delete_protection,
-            modification_protection_status: self.modification_protection_status,
-            modification_protection_reason: self.modification_protection_reason,
-            instance_charge_type: self.instance_charge_type,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AddressType`: string. The service's default: `internet`. Example: `internet`.
@@ -489,7 +451,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_type = ::std::option::Option::Some(value.into());
+        self.input.address_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AddressType`.
@@ -497,7 +459,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.address_type = value;
+        self.input.address_type = value;
         self
     }
     /// Wire name `InternetChargeType`: string. The service's default: `paybytraffic`. Example: `paybytraffic`.
@@ -505,7 +467,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = ::std::option::Option::Some(value.into());
+        self.input.internet_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InternetChargeType`.
@@ -513,17 +475,17 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = value;
+        self.input.internet_charge_type = value;
         self
     }
     /// Wire name `Bandwidth`: 32-bit integer. The service's default: `-1`. Example: `10`.
     pub fn bandwidth(mut self, value: i32) -> Self {
-        self.bandwidth = ::std::option::Option::Some(value);
+        self.input.bandwidth = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Bandwidth`.
     pub fn set_bandwidth(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.bandwidth = value;
+        self.input.bandwidth = value;
         self
     }
     /// Wire name `ClientToken`: string. Example: `593B0448-D13E-4C56-AC0D-FDF0FDE0E9A3`.
@@ -531,7 +493,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_token = ::std::option::Option::Some(value.into());
+        self.input.client_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ClientToken`.
@@ -539,7 +501,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.client_token = value;
+        self.input.client_token = value;
         self
     }
     /// Wire name `LoadBalancerName`: string. Example: `lb-bp1o94dp5i6ea****`.
@@ -547,7 +509,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.load_balancer_name = ::std::option::Option::Some(value.into());
+        self.input.load_balancer_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LoadBalancerName`.
@@ -555,7 +517,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.load_balancer_name = value;
+        self.input.load_balancer_name = value;
         self
     }
     /// Wire name `VpcId`: string. Example: `vpc-bp1aevy8sofi8mh1****`.
@@ -563,7 +525,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.vpc_id = ::std::option::Option::Some(value.into());
+        self.input.vpc_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VpcId`.
@@ -571,7 +533,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.vpc_id = value;
+        self.input.vpc_id = value;
         self
     }
     /// Wire name `VSwitchId`: string. Example: `vsw-bp12mw1f8k3jgy****`.
@@ -579,7 +541,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = ::std::option::Option::Some(value.into());
+        self.input.v_switch_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VSwitchId`.
@@ -587,7 +549,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = value;
+        self.input.v_switch_id = value;
         self
     }
     /// Wire name `MasterZoneId`: string. Example: `cn-hangzhou-b`.
@@ -595,7 +557,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.master_zone_id = ::std::option::Option::Some(value.into());
+        self.input.master_zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MasterZoneId`.
@@ -603,7 +565,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.master_zone_id = value;
+        self.input.master_zone_id = value;
         self
     }
     /// Wire name `SlaveZoneId`: string. Example: `cn-hangzhou-d`.
@@ -611,7 +573,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.slave_zone_id = ::std::option::Option::Some(value.into());
+        self.input.slave_zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SlaveZoneId`.
@@ -619,7 +581,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.slave_zone_id = value;
+        self.input.slave_zone_id = value;
         self
     }
     /// Wire name `LoadBalancerSpec`: string. Example: `slb.s1.small`.
@@ -627,7 +589,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.load_balancer_spec = ::std::option::Option::Some(value.into());
+        self.input.load_balancer_spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LoadBalancerSpec`.
@@ -635,7 +597,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.load_balancer_spec = value;
+        self.input.load_balancer_spec = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-atstuj3rtopt****`.
@@ -643,7 +605,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -651,7 +613,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `PayType`: string. The service's default: `PayOnDemand`. Example: `PayOnDemand`.
@@ -661,7 +623,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.pay_type = ::std::option::Option::Some(value.into());
+        self.input.pay_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PayType`.
@@ -669,7 +631,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.pay_type = value;
+        self.input.pay_type = value;
         self
     }
     /// Wire name `PricingCycle`: string. Example: `month`.
@@ -679,7 +641,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.pricing_cycle = ::std::option::Option::Some(value.into());
+        self.input.pricing_cycle = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PricingCycle`.
@@ -687,31 +649,31 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.pricing_cycle = value;
+        self.input.pricing_cycle = value;
         self
     }
     /// Wire name `Duration`: 32-bit integer. Example: `1`.
     ///
     /// **Deprecated** by the service.
     pub fn duration(mut self, value: i32) -> Self {
-        self.duration = ::std::option::Option::Some(value);
+        self.input.duration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Duration`.
     pub fn set_duration(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.duration = value;
+        self.input.duration = value;
         self
     }
     /// Wire name `AutoPay`: boolean. The service's default: `false`. Example: `true`.
     ///
     /// **Deprecated** by the service.
     pub fn auto_pay(mut self, value: bool) -> Self {
-        self.auto_pay = ::std::option::Option::Some(value);
+        self.input.auto_pay = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoPay`.
     pub fn set_auto_pay(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_pay = value;
+        self.input.auto_pay = value;
         self
     }
     /// Wire name `AddressIPVersion`: string. The service's default: `ipv4`. Example: `ipv4`.
@@ -719,7 +681,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_ip_version = ::std::option::Option::Some(value.into());
+        self.input.address_ip_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AddressIPVersion`.
@@ -727,7 +689,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.address_ip_version = value;
+        self.input.address_ip_version = value;
         self
     }
     /// Wire name `Address`: string. Example: `192.168.XX.XX`.
@@ -735,7 +697,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address = ::std::option::Option::Some(value.into());
+        self.input.address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Address`.
@@ -743,12 +705,12 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.address = value;
+        self.input.address = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -756,7 +718,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `DeleteProtection`: string. The service's default: `off`. Example: `on`.
@@ -764,7 +726,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.delete_protection = ::std::option::Option::Some(value.into());
+        self.input.delete_protection = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `DeleteProtection`.
@@ -772,7 +734,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.delete_protection = value;
+        self.input.delete_protection = value;
         self
     }
     /// Wire name `ModificationProtectionStatus`: string. Example: `ConsoleProtection`.
@@ -780,7 +742,9 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.modification_protection_status = ::std::option::Option::Some(value.into());
+        self.input.modification_protection_status = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `ModificationProtectionStatus`.
@@ -788,7 +752,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.modification_protection_status = value;
+        self.input.modification_protection_status = value;
         self
     }
     /// Wire name `ModificationProtectionReason`: string. Example: `Managed instance`.
@@ -796,7 +760,9 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.modification_protection_reason = ::std::option::Option::Some(value.into());
+        self.input.modification_protection_reason = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `ModificationProtectionReason`.
@@ -804,7 +770,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.modification_protection_reason = value;
+        self.input.modification_protection_reason = value;
         self
     }
     /// Wire name `InstanceChargeType`: string. Example: `PayBySpec`.
@@ -812,7 +778,7 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = ::std::option::Option::Some(value.into());
+        self.input.instance_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InstanceChargeType`.
@@ -820,60 +786,20 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.instance_charge_type = value;
+        self.input.instance_charge_type = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateLoadBalancerInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateLoadBalancerInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                address_type: self.address_type,
-                internet_charge_type: self.internet_charge_type,
-                bandwidth: self.bandwidth,
-                client_token: self.client_token,
-                load_balancer_name: self.load_balancer_name,
-                vpc_id: self.vpc_id,
-                v_switch_id: self.v_switch_id,
-                master_zone_id: self.master_zone_id,
-                slave_zone_id: self.slave_zone_id,
-                load_balancer_spec: self.load_balancer_spec,
-                resource_group_id: self.resource_group_id,
-                pay_type: self.pay_type,
-                pricing_cycle: self.pricing_cycle,
-                duration: self.duration,
-                auto_pay: self.auto_pay,
-                address_ip_version: self.address_ip_version,
-                address: self.address,
-                tag: self.tag,
-                delete_protection: self.delete_protection,
-                modification_protection_status: self.modification_protection_status,
-                modification_protection_reason: self.modification_protection_reason,
-                instance_charge_type: self.instance_charge_type,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateLoadBalancerInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -883,29 +809,21 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<CreateLoadBalancerError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateLoadBalancerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateLoadBalancerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoadBalancer` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateLoadBalancer`. No description of our own yet: see the official API reference.

@@ -276,45 +276,12 @@ pub struct CreateLoadBalancerHTTPListenerBuilder<
     StickySession_ = ::alibabacloud_runtime::Missing,
     HealthCheck_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    load_balancer_id: LoadBalancerId_,
-    bandwidth: ::std::option::Option<i32>,
-    listener_port: ListenerPort_,
-    backend_server_port: ::std::option::Option<i32>,
-    x_forwarded_for: ::std::option::Option<::std::string::String>,
-    scheduler: ::std::option::Option<::std::string::String>,
-    sticky_session: StickySession_,
-    sticky_session_type: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    cookie_timeout: ::std::option::Option<i32>,
-    cookie: ::std::option::Option<::std::string::String>,
-    health_check: HealthCheck_,
-    health_check_method: ::std::option::Option<::std::string::String>,
-    health_check_domain: ::std::option::Option<::std::string::String>,
-    health_check_uri: ::std::option::Option<::std::string::String>,
-    healthy_threshold: ::std::option::Option<i32>,
-    unhealthy_threshold: ::std::option::Option<i32>,
-    health_check_timeout: ::std::option::Option<i32>,
-    health_check_connect_port: ::std::option::Option<i32>,
-    health_check_interval: ::std::option::Option<i32>,
-    health_check_http_code: ::std::option::Option<::std::string::String>,
-    v_server_group_id: ::std::option::Option<::std::string::String>,
-    x_forwarded_for_slbip: ::std::option::Option<::std::string::String>,
-    x_forwarded_for_slbid: ::std::option::Option<::std::string::String>,
-    x_forwarded_for_proto: ::std::option::Option<::std::string::String>,
-    gzip: ::std::option::Option<::std::string::String>,
-    acl_id: ::std::option::Option<::std::string::String>,
-    acl_type: ::std::option::Option<::std::string::String>,
-    acl_status: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    listener_forward: ::std::option::Option<::std::string::String>,
-    forward_port: ::std::option::Option<i32>,
-    idle_timeout: ::std::option::Option<i32>,
-    request_timeout: ::std::option::Option<i32>,
-    x_forwarded_for_slbport: ::std::option::Option<::std::string::String>,
-    x_forwarded_for_client_src_port: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateLoadBalancerHTTPListenerInput,
+    state: ::std::marker::PhantomData<
+        (LoadBalancerId_, ListenerPort_, StickySession_, HealthCheck_),
+    >,
 }
 impl CreateLoadBalancerHTTPListenerBuilder<
     ::alibabacloud_runtime::Missing,
@@ -324,45 +291,48 @@ impl CreateLoadBalancerHTTPListenerBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateLoadBalancerHTTPListenerBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            bandwidth: ::std::option::Option::None,
-            listener_port: ::alibabacloud_runtime::Missing,
-            backend_server_port: ::std::option::Option::None,
-            x_forwarded_for: ::std::option::Option::None,
-            scheduler: ::std::option::Option::None,
-            sticky_session: ::alibabacloud_runtime::Missing,
-            sticky_session_type: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            cookie_timeout: ::std::option::Option::None,
-            cookie: ::std::option::Option::None,
-            health_check: ::alibabacloud_runtime::Missing,
-            health_check_method: ::std::option::Option::None,
-            health_check_domain: ::std::option::Option::None,
-            health_check_uri: ::std::option::Option::None,
-            healthy_threshold: ::std::option::Option::None,
-            unhealthy_threshold: ::std::option::Option::None,
-            health_check_timeout: ::std::option::Option::None,
-            health_check_connect_port: ::std::option::Option::None,
-            health_check_interval: ::std::option::Option::None,
-            health_check_http_code: ::std::option::Option::None,
-            v_server_group_id: ::std::option::Option::None,
-            x_forwarded_for_slbip: ::std::option::Option::None,
-            x_forwarded_for_slbid: ::std::option::Option::None,
-            x_forwarded_for_proto: ::std::option::Option::None,
-            gzip: ::std::option::Option::None,
-            acl_id: ::std::option::Option::None,
-            acl_type: ::std::option::Option::None,
-            acl_status: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            listener_forward: ::std::option::Option::None,
-            forward_port: ::std::option::Option::None,
-            idle_timeout: ::std::option::Option::None,
-            request_timeout: ::std::option::Option::None,
-            x_forwarded_for_slbport: ::std::option::Option::None,
-            x_forwarded_for_client_src_port: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateLoadBalancerHTTPListenerInput {
+                region_id: ::std::option::Option::None,
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                bandwidth: ::std::option::Option::None,
+                listener_port: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                backend_server_port: ::std::option::Option::None,
+                x_forwarded_for: ::std::option::Option::None,
+                scheduler: ::std::option::Option::None,
+                sticky_session: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                sticky_session_type: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                cookie_timeout: ::std::option::Option::None,
+                cookie: ::std::option::Option::None,
+                health_check: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                health_check_method: ::std::option::Option::None,
+                health_check_domain: ::std::option::Option::None,
+                health_check_uri: ::std::option::Option::None,
+                healthy_threshold: ::std::option::Option::None,
+                unhealthy_threshold: ::std::option::Option::None,
+                health_check_timeout: ::std::option::Option::None,
+                health_check_connect_port: ::std::option::Option::None,
+                health_check_interval: ::std::option::Option::None,
+                health_check_http_code: ::std::option::Option::None,
+                v_server_group_id: ::std::option::Option::None,
+                x_forwarded_for_slbip: ::std::option::Option::None,
+                x_forwarded_for_slbid: ::std::option::Option::None,
+                x_forwarded_for_proto: ::std::option::Option::None,
+                gzip: ::std::option::Option::None,
+                acl_id: ::std::option::Option::None,
+                acl_type: ::std::option::Option::None,
+                acl_status: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                listener_forward: ::std::option::Option::None,
+                forward_port: ::std::option::Option::None,
+                idle_timeout: ::std::option::Option::None,
+                request_timeout: ::std::option::Option::None,
+                x_forwarded_for_slbport: ::std::option::Option::None,
+                x_forwarded_for_client_src_port: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -382,7 +352,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -390,131 +360,63 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1c9vixxjh92q83tw*****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateLoadBalancerHTTPListenerBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ListenerPort_,
         StickySession_,
         HealthCheck_,
     > {
+        self.input.load_balancer_id = value.into();
         CreateLoadBalancerHTTPListenerBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            bandwidth: self.bandwidth,
-            listener_port: self.listener_port,
-            backend_server_port: self.backend_server_port,
-            x_forwarded_for: self.x_forwarded_for,
-            scheduler: self.scheduler,
-            sticky_session: self.sticky_session,
-            sticky_session_type: self.sticky_session_type,
-            tag: self.tag,
-            cookie_timeout: self.cookie_timeout,
-            cookie: self.cookie,
-            health_check: self.health_check,
-            health_check_method: self.health_check_method,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_timeout: self.health_check_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_http_code: self.health_check_http_code,
-            v_server_group_id: self.v_server_group_id,
-            x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-            x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-            x_forwarded_for_proto: self.x_forwarded_for_proto,
-            gzip: self.gzip,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            listener_forward: self.listener_forward,
-            forward_port: self.forward_port,
-            idle_timeout: self.idle_timeout,
-            request_timeout: self.request_timeout,
-            x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-            x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Bandwidth`: 32-bit integer. The service's default: `-1`. Example: `-1`.
     pub fn bandwidth(mut self, value: i32) -> Self {
-        self.bandwidth = ::std::option::Option::Some(value);
+        self.input.bandwidth = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Bandwidth`.
     pub fn set_bandwidth(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.bandwidth = value;
+        self.input.bandwidth = value;
         self
     }
     /// Wire name `ListenerPort`: 32-bit integer, required. Example: `80`.
     pub fn listener_port(
-        self,
+        mut self,
         value: i32,
     ) -> CreateLoadBalancerHTTPListenerBuilder<
         LoadBalancerId_,
-        i32,
+        ::alibabacloud_runtime::Set,
         StickySession_,
         HealthCheck_,
     > {
+        self.input.listener_port = value;
         CreateLoadBalancerHTTPListenerBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            bandwidth: self.bandwidth,
-            listener_port: value,
-            backend_server_port: self.backend_server_port,
-            x_forwarded_for: self.x_forwarded_for,
-            scheduler: self.scheduler,
-            sticky_session: self.sticky_session,
-            sticky_session_type: self.sticky_session_type,
-            tag: self.tag,
-            cookie_timeout: self.cookie_timeout,
-            cookie: self.cookie,
-            health_check: self.health_check,
-            health_check_method: self.health_check_method,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_timeout: self.health_check_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_http_code: self.health_check_http_code,
-            v_server_group_id: self.v_server_group_id,
-            x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-            x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-            x_forwarded_for_proto: self.x_forwarded_for_proto,
-            gzip: self.gzip,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            listener_forward: self.listener_forward,
-            forward_port: self.forward_port,
-            idle_timeout: self.idle_timeout,
-            request_timeout: self.request_timeout,
-            x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-            x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `BackendServerPort`: 32-bit integer. Example: `80`.
     pub fn backend_server_port(mut self, value: i32) -> Self {
-        self.backend_server_port = ::std::option::Option::Some(value);
+        self.input.backend_server_port = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `BackendServerPort`.
     pub fn set_backend_server_port(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.backend_server_port = value;
+        self.input.backend_server_port = value;
         self
     }
     /// Wire name `XForwardedFor`: string. The service's default: `on`. Example: `on`.
@@ -522,7 +424,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor`.
@@ -530,7 +432,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for = value;
+        self.input.x_forwarded_for = value;
         self
     }
     /// Wire name `Scheduler`: string. The service's default: `wrr`. Example: `wrr`.
@@ -538,7 +440,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scheduler = ::std::option::Option::Some(value.into());
+        self.input.scheduler = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Scheduler`.
@@ -546,59 +448,25 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scheduler = value;
+        self.input.scheduler = value;
         self
     }
     /// Wire name `StickySession`: string, required. The service's default: `off`. Example: `off`.
     pub fn sticky_session(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateLoadBalancerHTTPListenerBuilder<
         LoadBalancerId_,
         ListenerPort_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         HealthCheck_,
     > {
+        self.input.sticky_session = value.into();
         CreateLoadBalancerHTTPListenerBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            bandwidth: self.bandwidth,
-            listener_port: self.listener_port,
-            backend_server_port: self.backend_server_port,
-            x_forwarded_for: self.x_forwarded_for,
-            scheduler: self.scheduler,
-            sticky_session: value.into(),
-            sticky_session_type: self.sticky_session_type,
-            tag: self.tag,
-            cookie_timeout: self.cookie_timeout,
-            cookie: self.cookie,
-            health_check: self.health_check,
-            health_check_method: self.health_check_method,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_timeout: self.health_check_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_http_code: self.health_check_http_code,
-            v_server_group_id: self.v_server_group_id,
-            x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-            x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-            x_forwarded_for_proto: self.x_forwarded_for_proto,
-            gzip: self.gzip,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            listener_forward: self.listener_forward,
-            forward_port: self.forward_port,
-            idle_timeout: self.idle_timeout,
-            request_timeout: self.request_timeout,
-            x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-            x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `StickySessionType`: string. Example: `insert`.
@@ -606,7 +474,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sticky_session_type = ::std::option::Option::Some(value.into());
+        self.input.sticky_session_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StickySessionType`.
@@ -614,12 +482,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.sticky_session_type = value;
+        self.input.sticky_session_type = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -627,17 +495,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `CookieTimeout`: 32-bit integer. Example: `500`.
     pub fn cookie_timeout(mut self, value: i32) -> Self {
-        self.cookie_timeout = ::std::option::Option::Some(value);
+        self.input.cookie_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CookieTimeout`.
     pub fn set_cookie_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.cookie_timeout = value;
+        self.input.cookie_timeout = value;
         self
     }
     /// Wire name `Cookie`: string. Example: `testCookie`.
@@ -645,7 +513,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cookie = ::std::option::Option::Some(value.into());
+        self.input.cookie = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Cookie`.
@@ -653,59 +521,25 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cookie = value;
+        self.input.cookie = value;
         self
     }
     /// Wire name `HealthCheck`: string, required. Example: `on`.
     pub fn health_check(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateLoadBalancerHTTPListenerBuilder<
         LoadBalancerId_,
         ListenerPort_,
         StickySession_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.health_check = value.into();
         CreateLoadBalancerHTTPListenerBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            bandwidth: self.bandwidth,
-            listener_port: self.listener_port,
-            backend_server_port: self.backend_server_port,
-            x_forwarded_for: self.x_forwarded_for,
-            scheduler: self.scheduler,
-            sticky_session: self.sticky_session,
-            sticky_session_type: self.sticky_session_type,
-            tag: self.tag,
-            cookie_timeout: self.cookie_timeout,
-            cookie: self.cookie,
-            health_check: value.into(),
-            health_check_method: self.health_check_method,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_timeout: self.health_check_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_http_code: self.health_check_http_code,
-            v_server_group_id: self.v_server_group_id,
-            x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-            x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-            x_forwarded_for_proto: self.x_forwarded_for_proto,
-            gzip: self.gzip,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            listener_forward: self.listener_forward,
-            forward_port: self.forward_port,
-            idle_timeout: self.idle_timeout,
-            request_timeout: self.request_timeout,
-            x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-            x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `HealthCheckMethod`: string. Example: `get`.
@@ -713,7 +547,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_method = ::std::option::Option::Some(value.into());
+        self.input.health_check_method = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckMethod`.
@@ -721,7 +555,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_method = value;
+        self.input.health_check_method = value;
         self
     }
     /// Wire name `HealthCheckDomain`: string. Example: `172.16.0.0/12`.
@@ -729,7 +563,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_domain = ::std::option::Option::Some(value.into());
+        self.input.health_check_domain = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckDomain`.
@@ -737,7 +571,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_domain = value;
+        self.input.health_check_domain = value;
         self
     }
     /// Wire name `HealthCheckURI`: string. Example: `/test/index.html`.
@@ -745,7 +579,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_uri = ::std::option::Option::Some(value.into());
+        self.input.health_check_uri = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckURI`.
@@ -753,32 +587,32 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_uri = value;
+        self.input.health_check_uri = value;
         self
     }
     /// Wire name `HealthyThreshold`: 32-bit integer. Example: `4`.
     pub fn healthy_threshold(mut self, value: i32) -> Self {
-        self.healthy_threshold = ::std::option::Option::Some(value);
+        self.input.healthy_threshold = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthyThreshold`.
     pub fn set_healthy_threshold(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.healthy_threshold = value;
+        self.input.healthy_threshold = value;
         self
     }
     /// Wire name `UnhealthyThreshold`: 32-bit integer. Example: `4`.
     pub fn unhealthy_threshold(mut self, value: i32) -> Self {
-        self.unhealthy_threshold = ::std::option::Option::Some(value);
+        self.input.unhealthy_threshold = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `UnhealthyThreshold`.
     pub fn set_unhealthy_threshold(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.unhealthy_threshold = value;
+        self.input.unhealthy_threshold = value;
         self
     }
     /// Wire name `HealthCheckTimeout`: 32-bit integer. Example: `3`.
     pub fn health_check_timeout(mut self, value: i32) -> Self {
-        self.health_check_timeout = ::std::option::Option::Some(value);
+        self.input.health_check_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckTimeout`.
@@ -786,12 +620,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_timeout = value;
+        self.input.health_check_timeout = value;
         self
     }
     /// Wire name `HealthCheckConnectPort`: 32-bit integer. Example: `80`.
     pub fn health_check_connect_port(mut self, value: i32) -> Self {
-        self.health_check_connect_port = ::std::option::Option::Some(value);
+        self.input.health_check_connect_port = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckConnectPort`.
@@ -799,12 +633,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_connect_port = value;
+        self.input.health_check_connect_port = value;
         self
     }
     /// Wire name `HealthCheckInterval`: 32-bit integer. Example: `5`.
     pub fn health_check_interval(mut self, value: i32) -> Self {
-        self.health_check_interval = ::std::option::Option::Some(value);
+        self.input.health_check_interval = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckInterval`.
@@ -812,7 +646,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_interval = value;
+        self.input.health_check_interval = value;
         self
     }
     /// Wire name `HealthCheckHttpCode`: string. Example: `http_2xx`.
@@ -820,7 +654,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_http_code = ::std::option::Option::Some(value.into());
+        self.input.health_check_http_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckHttpCode`.
@@ -828,7 +662,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_http_code = value;
+        self.input.health_check_http_code = value;
         self
     }
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6j*****`.
@@ -836,7 +670,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_server_group_id = ::std::option::Option::Some(value.into());
+        self.input.v_server_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VServerGroupId`.
@@ -844,7 +678,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_server_group_id = value;
+        self.input.v_server_group_id = value;
         self
     }
     /// Wire name `XForwardedFor_SLBIP`: string. The service's default: `off`. Example: `on`.
@@ -852,7 +686,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbip = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_slbip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor_SLBIP`.
@@ -860,7 +694,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbip = value;
+        self.input.x_forwarded_for_slbip = value;
         self
     }
     /// Wire name `XForwardedFor_SLBID`: string. The service's default: `off`. Example: `on`.
@@ -868,7 +702,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbid = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_slbid = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor_SLBID`.
@@ -876,7 +710,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbid = value;
+        self.input.x_forwarded_for_slbid = value;
         self
     }
     /// Wire name `XForwardedFor_proto`: string. The service's default: `off`. Example: `on`.
@@ -884,7 +718,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_proto = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_proto = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor_proto`.
@@ -892,7 +726,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_proto = value;
+        self.input.x_forwarded_for_proto = value;
         self
     }
     /// Wire name `Gzip`: string. The service's default: `on`. Example: `on`.
@@ -900,7 +734,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.gzip = ::std::option::Option::Some(value.into());
+        self.input.gzip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Gzip`.
@@ -908,7 +742,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.gzip = value;
+        self.input.gzip = value;
         self
     }
     /// Wire name `AclId`: string. Example: `acl-uf60jw******`.
@@ -916,7 +750,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_id = ::std::option::Option::Some(value.into());
+        self.input.acl_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclId`.
@@ -924,7 +758,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_id = value;
+        self.input.acl_id = value;
         self
     }
     /// Wire name `AclType`: string. Example: `white`.
@@ -932,7 +766,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_type = ::std::option::Option::Some(value.into());
+        self.input.acl_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclType`.
@@ -940,7 +774,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_type = value;
+        self.input.acl_type = value;
         self
     }
     /// Wire name `AclStatus`: string. Example: `off`.
@@ -948,7 +782,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_status = ::std::option::Option::Some(value.into());
+        self.input.acl_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclStatus`.
@@ -956,7 +790,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_status = value;
+        self.input.acl_status = value;
         self
     }
     /// Wire name `Description`: string. Example: `HTTP_443`.
@@ -964,7 +798,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -972,7 +806,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `ListenerForward`: string. Example: `off`.
@@ -980,7 +814,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.listener_forward = ::std::option::Option::Some(value.into());
+        self.input.listener_forward = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ListenerForward`.
@@ -988,37 +822,37 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.listener_forward = value;
+        self.input.listener_forward = value;
         self
     }
     /// Wire name `ForwardPort`: 32-bit integer. Example: `443`.
     pub fn forward_port(mut self, value: i32) -> Self {
-        self.forward_port = ::std::option::Option::Some(value);
+        self.input.forward_port = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ForwardPort`.
     pub fn set_forward_port(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.forward_port = value;
+        self.input.forward_port = value;
         self
     }
     /// Wire name `IdleTimeout`: 32-bit integer. Example: `3`.
     pub fn idle_timeout(mut self, value: i32) -> Self {
-        self.idle_timeout = ::std::option::Option::Some(value);
+        self.input.idle_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IdleTimeout`.
     pub fn set_idle_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.idle_timeout = value;
+        self.input.idle_timeout = value;
         self
     }
     /// Wire name `RequestTimeout`: 32-bit integer. Example: `6`.
     pub fn request_timeout(mut self, value: i32) -> Self {
-        self.request_timeout = ::std::option::Option::Some(value);
+        self.input.request_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RequestTimeout`.
     pub fn set_request_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.request_timeout = value;
+        self.input.request_timeout = value;
         self
     }
     /// Wire name `XForwardedFor_SLBPORT`: string. Example: `off`.
@@ -1026,7 +860,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbport = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_slbport = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor_SLBPORT`.
@@ -1034,7 +868,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbport = value;
+        self.input.x_forwarded_for_slbport = value;
         self
     }
     /// Wire name `XForwardedFor_ClientSrcPort`: string. Example: `off`.
@@ -1042,7 +876,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_client_src_port = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_client_src_port = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `XForwardedFor_ClientSrcPort`.
@@ -1050,100 +886,23 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_client_src_port = value;
+        self.input.x_forwarded_for_client_src_port = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    LoadBalancerId_,
-    ListenerPort_,
-    StickySession_,
-    HealthCheck_,
-> CreateLoadBalancerHTTPListenerBuilder<
-    LoadBalancerId_,
-    ListenerPort_,
-    StickySession_,
-    HealthCheck_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateLoadBalancerHTTPListenerInput,
-    )
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        StickySession_: self::required::StickySession<::std::string::String>,
-        HealthCheck_: self::required::HealthCheck<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateLoadBalancerHTTPListenerInput {
-                region_id: self.region_id,
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                bandwidth: self.bandwidth,
-                listener_port: <ListenerPort_ as self::required::ListenerPort<
-                    i32,
-                >>::into_value(self.listener_port),
-                backend_server_port: self.backend_server_port,
-                x_forwarded_for: self.x_forwarded_for,
-                scheduler: self.scheduler,
-                sticky_session: <StickySession_ as self::required::StickySession<
-                    ::std::string::String,
-                >>::into_value(self.sticky_session),
-                sticky_session_type: self.sticky_session_type,
-                tag: self.tag,
-                cookie_timeout: self.cookie_timeout,
-                cookie: self.cookie,
-                health_check: <HealthCheck_ as self::required::HealthCheck<
-                    ::std::string::String,
-                >>::into_value(self.health_check),
-                health_check_method: self.health_check_method,
-                health_check_domain: self.health_check_domain,
-                health_check_uri: self.health_check_uri,
-                healthy_threshold: self.healthy_threshold,
-                unhealthy_threshold: self.unhealthy_threshold,
-                health_check_timeout: self.health_check_timeout,
-                health_check_connect_port: self.health_check_connect_port,
-                health_check_interval: self.health_check_interval,
-                health_check_http_code: self.health_check_http_code,
-                v_server_group_id: self.v_server_group_id,
-                x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-                x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-                x_forwarded_for_proto: self.x_forwarded_for_proto,
-                gzip: self.gzip,
-                acl_id: self.acl_id,
-                acl_type: self.acl_type,
-                acl_status: self.acl_status,
-                description: self.description,
-                listener_forward: self.listener_forward,
-                forward_port: self.forward_port,
-                idle_timeout: self.idle_timeout,
-                request_timeout: self.request_timeout,
-                x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-                x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateLoadBalancerHTTPListenerInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        StickySession_: self::required::StickySession<::std::string::String>,
-        HealthCheck_: self::required::HealthCheck<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
+        StickySession_: self::required::StickySession,
+        HealthCheck_: self::required::HealthCheck,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -1153,77 +912,48 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateLoadBalancerHTTPListenerError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        StickySession_: self::required::StickySession<::std::string::String>,
-        HealthCheck_: self::required::HealthCheck<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
+        StickySession_: self::required::StickySession,
+        HealthCheck_: self::required::HealthCheck,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateLoadBalancerHTTPListenerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateLoadBalancerHTTPListenerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoadBalancerHTTPListener` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ListenerPort` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoadBalancerHTTPListener` needs its required parameter `ListenerPort`",
         label = "`ListenerPort` is not set",
         note = "set it with `.listener_port(…)` before this call"
     )]
-    pub trait ListenerPort<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `StickySession` once it is set, so `send` and `build` can require it.
+    pub trait ListenerPort {}
+    impl ListenerPort for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `StickySession` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoadBalancerHTTPListener` needs its required parameter `StickySession`",
         label = "`StickySession` is not set",
         note = "set it with `.sticky_session(…)` before this call"
     )]
-    pub trait StickySession<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `HealthCheck` once it is set, so `send` and `build` can require it.
+    pub trait StickySession {}
+    impl StickySession for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `HealthCheck` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoadBalancerHTTPListener` needs its required parameter `HealthCheck`",
         label = "`HealthCheck` is not set",
         note = "set it with `.health_check(…)` before this call"
     )]
-    pub trait HealthCheck<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ListenerPort<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
-}
-impl self::required::StickySession<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::HealthCheck<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait HealthCheck {}
+    impl HealthCheck for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateLoadBalancerHTTPListener`. No description of our own yet: see the official API reference.

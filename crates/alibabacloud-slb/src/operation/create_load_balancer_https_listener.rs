@@ -324,47 +324,19 @@ pub struct CreateLoadBalancerHTTPSListenerBuilder<
     HealthCheck_ = ::alibabacloud_runtime::Missing,
     ServerCertificateId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    load_balancer_id: LoadBalancerId_,
-    bandwidth: Bandwidth_,
-    listener_port: ListenerPort_,
-    backend_server_port: ::std::option::Option<i32>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    x_forwarded_for: ::std::option::Option<::std::string::String>,
-    scheduler: ::std::option::Option<::std::string::String>,
-    sticky_session: StickySession_,
-    sticky_session_type: ::std::option::Option<::std::string::String>,
-    cookie_timeout: ::std::option::Option<i32>,
-    cookie: ::std::option::Option<::std::string::String>,
-    health_check: HealthCheck_,
-    health_check_method: ::std::option::Option<::std::string::String>,
-    health_check_domain: ::std::option::Option<::std::string::String>,
-    health_check_uri: ::std::option::Option<::std::string::String>,
-    healthy_threshold: ::std::option::Option<i32>,
-    unhealthy_threshold: ::std::option::Option<i32>,
-    health_check_timeout: ::std::option::Option<i32>,
-    health_check_connect_port: ::std::option::Option<i32>,
-    health_check_interval: ::std::option::Option<i32>,
-    health_check_http_code: ::std::option::Option<::std::string::String>,
-    server_certificate_id: ServerCertificateId_,
-    v_server_group_id: ::std::option::Option<::std::string::String>,
-    ca_certificate_id: ::std::option::Option<::std::string::String>,
-    x_forwarded_for_slbip: ::std::option::Option<::std::string::String>,
-    x_forwarded_for_slbid: ::std::option::Option<::std::string::String>,
-    x_forwarded_for_proto: ::std::option::Option<::std::string::String>,
-    gzip: ::std::option::Option<::std::string::String>,
-    acl_id: ::std::option::Option<::std::string::String>,
-    acl_type: ::std::option::Option<::std::string::String>,
-    acl_status: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    idle_timeout: ::std::option::Option<i32>,
-    request_timeout: ::std::option::Option<i32>,
-    enable_http2: ::std::option::Option<::std::string::String>,
-    tls_cipher_policy: ::std::option::Option<::std::string::String>,
-    x_forwarded_for_slbport: ::std::option::Option<::std::string::String>,
-    x_forwarded_for_client_src_port: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateLoadBalancerHTTPSListenerInput,
+    state: ::std::marker::PhantomData<
+        (
+            LoadBalancerId_,
+            Bandwidth_,
+            ListenerPort_,
+            StickySession_,
+            HealthCheck_,
+            ServerCertificateId_,
+        ),
+    >,
 }
 impl CreateLoadBalancerHTTPSListenerBuilder<
     ::alibabacloud_runtime::Missing,
@@ -376,47 +348,50 @@ impl CreateLoadBalancerHTTPSListenerBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateLoadBalancerHTTPSListenerBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            bandwidth: ::alibabacloud_runtime::Missing,
-            listener_port: ::alibabacloud_runtime::Missing,
-            backend_server_port: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            x_forwarded_for: ::std::option::Option::None,
-            scheduler: ::std::option::Option::None,
-            sticky_session: ::alibabacloud_runtime::Missing,
-            sticky_session_type: ::std::option::Option::None,
-            cookie_timeout: ::std::option::Option::None,
-            cookie: ::std::option::Option::None,
-            health_check: ::alibabacloud_runtime::Missing,
-            health_check_method: ::std::option::Option::None,
-            health_check_domain: ::std::option::Option::None,
-            health_check_uri: ::std::option::Option::None,
-            healthy_threshold: ::std::option::Option::None,
-            unhealthy_threshold: ::std::option::Option::None,
-            health_check_timeout: ::std::option::Option::None,
-            health_check_connect_port: ::std::option::Option::None,
-            health_check_interval: ::std::option::Option::None,
-            health_check_http_code: ::std::option::Option::None,
-            server_certificate_id: ::alibabacloud_runtime::Missing,
-            v_server_group_id: ::std::option::Option::None,
-            ca_certificate_id: ::std::option::Option::None,
-            x_forwarded_for_slbip: ::std::option::Option::None,
-            x_forwarded_for_slbid: ::std::option::Option::None,
-            x_forwarded_for_proto: ::std::option::Option::None,
-            gzip: ::std::option::Option::None,
-            acl_id: ::std::option::Option::None,
-            acl_type: ::std::option::Option::None,
-            acl_status: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            idle_timeout: ::std::option::Option::None,
-            request_timeout: ::std::option::Option::None,
-            enable_http2: ::std::option::Option::None,
-            tls_cipher_policy: ::std::option::Option::None,
-            x_forwarded_for_slbport: ::std::option::Option::None,
-            x_forwarded_for_client_src_port: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateLoadBalancerHTTPSListenerInput {
+                region_id: ::std::option::Option::None,
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                bandwidth: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                listener_port: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                backend_server_port: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                x_forwarded_for: ::std::option::Option::None,
+                scheduler: ::std::option::Option::None,
+                sticky_session: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                sticky_session_type: ::std::option::Option::None,
+                cookie_timeout: ::std::option::Option::None,
+                cookie: ::std::option::Option::None,
+                health_check: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                health_check_method: ::std::option::Option::None,
+                health_check_domain: ::std::option::Option::None,
+                health_check_uri: ::std::option::Option::None,
+                healthy_threshold: ::std::option::Option::None,
+                unhealthy_threshold: ::std::option::Option::None,
+                health_check_timeout: ::std::option::Option::None,
+                health_check_connect_port: ::std::option::Option::None,
+                health_check_interval: ::std::option::Option::None,
+                health_check_http_code: ::std::option::Option::None,
+                server_certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                v_server_group_id: ::std::option::Option::None,
+                ca_certificate_id: ::std::option::Option::None,
+                x_forwarded_for_slbip: ::std::option::Option::None,
+                x_forwarded_for_slbid: ::std::option::Option::None,
+                x_forwarded_for_proto: ::std::option::Option::None,
+                gzip: ::std::option::Option::None,
+                acl_id: ::std::option::Option::None,
+                acl_type: ::std::option::Option::None,
+                acl_status: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                idle_timeout: ::std::option::Option::None,
+                request_timeout: ::std::option::Option::None,
+                enable_http2: ::std::option::Option::None,
+                tls_cipher_policy: ::std::option::Option::None,
+                x_forwarded_for_slbport: ::std::option::Option::None,
+                x_forwarded_for_client_src_port: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -440,7 +415,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -448,190 +423,82 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1o94dp5i6earr****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateLoadBalancerHTTPSListenerBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Bandwidth_,
         ListenerPort_,
         StickySession_,
         HealthCheck_,
         ServerCertificateId_,
     > {
+        self.input.load_balancer_id = value.into();
         CreateLoadBalancerHTTPSListenerBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            bandwidth: self.bandwidth,
-            listener_port: self.listener_port,
-            backend_server_port: self.backend_server_port,
-            tag: self.tag,
-            x_forwarded_for: self.x_forwarded_for,
-            scheduler: self.scheduler,
-            sticky_session: self.sticky_session,
-            sticky_session_type: self.sticky_session_type,
-            cookie_timeout: self.cookie_timeout,
-            cookie: self.cookie,
-            health_check: self.health_check,
-            health_check_method: self.health_check_method,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_timeout: self.health_check_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_http_code: self.health_check_http_code,
-            server_certificate_id: self.server_certificate_id,
-            v_server_group_id: self.v_server_group_id,
-            ca_certificate_id: self.ca_certificate_id,
-            x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-            x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-            x_forwarded_for_proto: self.x_forwarded_for_proto,
-            gzip: self.gzip,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            idle_timeout: self.idle_timeout,
-            request_timeout: self.request_timeout,
-            enable_http2: self.enable_http2,
-            tls_cipher_policy: self.tls_cipher_policy,
-            x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-            x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Bandwidth`: 32-bit integer, required. Example: `-1`.
     pub fn bandwidth(
-        self,
+        mut self,
         value: i32,
     ) -> CreateLoadBalancerHTTPSListenerBuilder<
         LoadBalancerId_,
-        i32,
+        ::alibabacloud_runtime::Set,
         ListenerPort_,
         StickySession_,
         HealthCheck_,
         ServerCertificateId_,
     > {
+        self.input.bandwidth = value;
         CreateLoadBalancerHTTPSListenerBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            bandwidth: value,
-            listener_port: self.listener_port,
-            backend_server_port: self.backend_server_port,
-            tag: self.tag,
-            x_forwarded_for: self.x_forwarded_for,
-            scheduler: self.scheduler,
-            sticky_session: self.sticky_session,
-            sticky_session_type: self.sticky_session_type,
-            cookie_timeout: self.cookie_timeout,
-            cookie: self.cookie,
-            health_check: self.health_check,
-            health_check_method: self.health_check_method,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_timeout: self.health_check_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_http_code: self.health_check_http_code,
-            server_certificate_id: self.server_certificate_id,
-            v_server_group_id: self.v_server_group_id,
-            ca_certificate_id: self.ca_certificate_id,
-            x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-            x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-            x_forwarded_for_proto: self.x_forwarded_for_proto,
-            gzip: self.gzip,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            idle_timeout: self.idle_timeout,
-            request_timeout: self.request_timeout,
-            enable_http2: self.enable_http2,
-            tls_cipher_policy: self.tls_cipher_policy,
-            x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-            x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ListenerPort`: 32-bit integer, required. Example: `80`.
     pub fn listener_port(
-        self,
+        mut self,
         value: i32,
     ) -> CreateLoadBalancerHTTPSListenerBuilder<
         LoadBalancerId_,
         Bandwidth_,
-        i32,
+        ::alibabacloud_runtime::Set,
         StickySession_,
         HealthCheck_,
         ServerCertificateId_,
     > {
+        self.input.listener_port = value;
         CreateLoadBalancerHTTPSListenerBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            bandwidth: self.bandwidth,
-            listener_port: value,
-            backend_server_port: self.backend_server_port,
-            tag: self.tag,
-            x_forwarded_for: self.x_forwarded_for,
-            scheduler: self.scheduler,
-            sticky_session: self.sticky_session,
-            sticky_session_type: self.sticky_session_type,
-            cookie_timeout: self.cookie_timeout,
-            cookie: self.cookie,
-            health_check: self.health_check,
-            health_check_method: self.health_check_method,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_timeout: self.health_check_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_http_code: self.health_check_http_code,
-            server_certificate_id: self.server_certificate_id,
-            v_server_group_id: self.v_server_group_id,
-            ca_certificate_id: self.ca_certificate_id,
-            x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-            x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-            x_forwarded_for_proto: self.x_forwarded_for_proto,
-            gzip: self.gzip,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            idle_timeout: self.idle_timeout,
-            request_timeout: self.request_timeout,
-            enable_http2: self.enable_http2,
-            tls_cipher_policy: self.tls_cipher_policy,
-            x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-            x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `BackendServerPort`: 32-bit integer. Example: `80`.
     pub fn backend_server_port(mut self, value: i32) -> Self {
-        self.backend_server_port = ::std::option::Option::Some(value);
+        self.input.backend_server_port = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `BackendServerPort`.
     pub fn set_backend_server_port(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.backend_server_port = value;
+        self.input.backend_server_port = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -639,7 +506,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `XForwardedFor`: string. The service's default: `on`. Example: `on`.
@@ -647,7 +514,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor`.
@@ -655,7 +522,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for = value;
+        self.input.x_forwarded_for = value;
         self
     }
     /// Wire name `Scheduler`: string. The service's default: `wrr`. Example: `wrr`.
@@ -663,7 +530,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scheduler = ::std::option::Option::Some(value.into());
+        self.input.scheduler = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Scheduler`.
@@ -671,63 +538,27 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scheduler = value;
+        self.input.scheduler = value;
         self
     }
     /// Wire name `StickySession`: string, required. The service's default: `off`. Example: `on`.
     pub fn sticky_session(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateLoadBalancerHTTPSListenerBuilder<
         LoadBalancerId_,
         Bandwidth_,
         ListenerPort_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         HealthCheck_,
         ServerCertificateId_,
     > {
+        self.input.sticky_session = value.into();
         CreateLoadBalancerHTTPSListenerBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            bandwidth: self.bandwidth,
-            listener_port: self.listener_port,
-            backend_server_port: self.backend_server_port,
-            tag: self.tag,
-            x_forwarded_for: self.x_forwarded_for,
-            scheduler: self.scheduler,
-            sticky_session: value.into(),
-            sticky_session_type: self.sticky_session_type,
-            cookie_timeout: self.cookie_timeout,
-            cookie: self.cookie,
-            health_check: self.health_check,
-            health_check_method: self.health_check_method,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_timeout: self.health_check_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_http_code: self.health_check_http_code,
-            server_certificate_id: self.server_certificate_id,
-            v_server_group_id: self.v_server_group_id,
-            ca_certificate_id: self.ca_certificate_id,
-            x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-            x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-            x_forwarded_for_proto: self.x_forwarded_for_proto,
-            gzip: self.gzip,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            idle_timeout: self.idle_timeout,
-            request_timeout: self.request_timeout,
-            enable_http2: self.enable_http2,
-            tls_cipher_policy: self.tls_cipher_policy,
-            x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-            x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `StickySessionType`: string. Example: `insert `.
@@ -735,7 +566,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sticky_session_type = ::std::option::Option::Some(value.into());
+        self.input.sticky_session_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StickySessionType`.
@@ -743,17 +574,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.sticky_session_type = value;
+        self.input.sticky_session_type = value;
         self
     }
     /// Wire name `CookieTimeout`: 32-bit integer. Example: `500`.
     pub fn cookie_timeout(mut self, value: i32) -> Self {
-        self.cookie_timeout = ::std::option::Option::Some(value);
+        self.input.cookie_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CookieTimeout`.
     pub fn set_cookie_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.cookie_timeout = value;
+        self.input.cookie_timeout = value;
         self
     }
     /// Wire name `Cookie`: string. Example: `B490B5EBF6F3CD402E515D22BCDA****`.
@@ -761,7 +592,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cookie = ::std::option::Option::Some(value.into());
+        self.input.cookie = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Cookie`.
@@ -769,63 +600,27 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cookie = value;
+        self.input.cookie = value;
         self
     }
     /// Wire name `HealthCheck`: string, required. Example: `on`.
     pub fn health_check(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateLoadBalancerHTTPSListenerBuilder<
         LoadBalancerId_,
         Bandwidth_,
         ListenerPort_,
         StickySession_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ServerCertificateId_,
     > {
+        self.input.health_check = value.into();
         CreateLoadBalancerHTTPSListenerBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            bandwidth: self.bandwidth,
-            listener_port: self.listener_port,
-            backend_server_port: self.backend_server_port,
-            tag: self.tag,
-            x_forwarded_for: self.x_forwarded_for,
-            scheduler: self.scheduler,
-            sticky_session: self.sticky_session,
-            sticky_session_type: self.sticky_session_type,
-            cookie_timeout: self.cookie_timeout,
-            cookie: self.cookie,
-            health_check: value.into(),
-            health_check_method: self.health_check_method,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_timeout: self.health_check_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_http_code: self.health_check_http_code,
-            server_certificate_id: self.server_certificate_id,
-            v_server_group_id: self.v_server_group_id,
-            ca_certificate_id: self.ca_certificate_id,
-            x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-            x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-            x_forwarded_for_proto: self.x_forwarded_for_proto,
-            gzip: self.gzip,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            idle_timeout: self.idle_timeout,
-            request_timeout: self.request_timeout,
-            enable_http2: self.enable_http2,
-            tls_cipher_policy: self.tls_cipher_policy,
-            x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-            x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `HealthCheckMethod`: string. Example: `get`.
@@ -833,7 +628,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_method = ::std::option::Option::Some(value.into());
+        self.input.health_check_method = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckMethod`.
@@ -841,7 +636,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_method = value;
+        self.input.health_check_method = value;
         self
     }
     /// Wire name `HealthCheckDomain`: string. Example: `172.XX.XX.16`.
@@ -849,7 +644,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_domain = ::std::option::Option::Some(value.into());
+        self.input.health_check_domain = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckDomain`.
@@ -857,7 +652,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_domain = value;
+        self.input.health_check_domain = value;
         self
     }
     /// Wire name `HealthCheckURI`: string. Example: `/test/index.html`.
@@ -865,7 +660,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_uri = ::std::option::Option::Some(value.into());
+        self.input.health_check_uri = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckURI`.
@@ -873,32 +668,32 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_uri = value;
+        self.input.health_check_uri = value;
         self
     }
     /// Wire name `HealthyThreshold`: 32-bit integer. Example: `4`.
     pub fn healthy_threshold(mut self, value: i32) -> Self {
-        self.healthy_threshold = ::std::option::Option::Some(value);
+        self.input.healthy_threshold = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthyThreshold`.
     pub fn set_healthy_threshold(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.healthy_threshold = value;
+        self.input.healthy_threshold = value;
         self
     }
     /// Wire name `UnhealthyThreshold`: 32-bit integer. Example: `4`.
     pub fn unhealthy_threshold(mut self, value: i32) -> Self {
-        self.unhealthy_threshold = ::std::option::Option::Some(value);
+        self.input.unhealthy_threshold = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `UnhealthyThreshold`.
     pub fn set_unhealthy_threshold(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.unhealthy_threshold = value;
+        self.input.unhealthy_threshold = value;
         self
     }
     /// Wire name `HealthCheckTimeout`: 32-bit integer. Example: `3`.
     pub fn health_check_timeout(mut self, value: i32) -> Self {
-        self.health_check_timeout = ::std::option::Option::Some(value);
+        self.input.health_check_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckTimeout`.
@@ -906,12 +701,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_timeout = value;
+        self.input.health_check_timeout = value;
         self
     }
     /// Wire name `HealthCheckConnectPort`: 32-bit integer. Example: `8080`.
     pub fn health_check_connect_port(mut self, value: i32) -> Self {
-        self.health_check_connect_port = ::std::option::Option::Some(value);
+        self.input.health_check_connect_port = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckConnectPort`.
@@ -919,12 +714,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_connect_port = value;
+        self.input.health_check_connect_port = value;
         self
     }
     /// Wire name `HealthCheckInterval`: 32-bit integer. Example: `5`.
     pub fn health_check_interval(mut self, value: i32) -> Self {
-        self.health_check_interval = ::std::option::Option::Some(value);
+        self.input.health_check_interval = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckInterval`.
@@ -932,7 +727,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_interval = value;
+        self.input.health_check_interval = value;
         self
     }
     /// Wire name `HealthCheckHttpCode`: string. Example: `http_2xx,http_3xx`.
@@ -940,7 +735,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_http_code = ::std::option::Option::Some(value.into());
+        self.input.health_check_http_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckHttpCode`.
@@ -948,12 +743,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_http_code = value;
+        self.input.health_check_http_code = value;
         self
     }
     /// Wire name `ServerCertificateId`: string, required. Example: `idkp-123-cn-test-****`.
     pub fn server_certificate_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateLoadBalancerHTTPSListenerBuilder<
         LoadBalancerId_,
@@ -961,50 +756,14 @@ impl<
         ListenerPort_,
         StickySession_,
         HealthCheck_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.server_certificate_id = value.into();
         CreateLoadBalancerHTTPSListenerBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            bandwidth: self.bandwidth,
-            listener_port: self.listener_port,
-            backend_server_port: self.backend_server_port,
-            tag: self.tag,
-            x_forwarded_for: self.x_forwarded_for,
-            scheduler: self.scheduler,
-            sticky_session: self.sticky_session,
-            sticky_session_type: self.sticky_session_type,
-            cookie_timeout: self.cookie_timeout,
-            cookie: self.cookie,
-            health_check: self.health_check,
-            health_check_method: self.health_check_method,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_timeout: self.health_check_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_http_code: self.health_check_http_code,
-            server_certificate_id: value.into(),
-            v_server_group_id: self.v_server_group_id,
-            ca_certificate_id: self.ca_certificate_id,
-            x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-            x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-            x_forwarded_for_proto: self.x_forwarded_for_proto,
-            gzip: self.gzip,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            idle_timeout: self.idle_timeout,
-            request_timeout: self.request_timeout,
-            enable_http2: self.enable_http2,
-            tls_cipher_policy: self.tls_cipher_policy,
-            x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-            x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6j5e7p****`.
@@ -1012,7 +771,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_server_group_id = ::std::option::Option::Some(value.into());
+        self.input.v_server_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VServerGroupId`.
@@ -1020,7 +779,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_server_group_id = value;
+        self.input.v_server_group_id = value;
         self
     }
     /// Wire name `CACertificateId`: string. Example: `139a00604ad-cn-east-hangzh****`.
@@ -1028,7 +787,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ca_certificate_id = ::std::option::Option::Some(value.into());
+        self.input.ca_certificate_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CACertificateId`.
@@ -1036,7 +795,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ca_certificate_id = value;
+        self.input.ca_certificate_id = value;
         self
     }
     /// Wire name `XForwardedFor_SLBIP`: string. The service's default: `off`. Example: `on`.
@@ -1044,7 +803,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbip = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_slbip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor_SLBIP`.
@@ -1052,7 +811,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbip = value;
+        self.input.x_forwarded_for_slbip = value;
         self
     }
     /// Wire name `XForwardedFor_SLBID`: string. The service's default: `off`. Example: `on`.
@@ -1060,7 +819,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbid = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_slbid = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor_SLBID`.
@@ -1068,7 +827,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbid = value;
+        self.input.x_forwarded_for_slbid = value;
         self
     }
     /// Wire name `XForwardedFor_proto`: string. The service's default: `off`. Example: `on`.
@@ -1076,7 +835,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_proto = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_proto = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor_proto`.
@@ -1084,7 +843,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_proto = value;
+        self.input.x_forwarded_for_proto = value;
         self
     }
     /// Wire name `Gzip`: string. The service's default: `on`. Example: `on`.
@@ -1092,7 +851,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.gzip = ::std::option::Option::Some(value.into());
+        self.input.gzip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Gzip`.
@@ -1100,7 +859,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.gzip = value;
+        self.input.gzip = value;
         self
     }
     /// Wire name `AclId`: string. Example: `nacl-a2do9e413e0spzasx****`.
@@ -1108,7 +867,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_id = ::std::option::Option::Some(value.into());
+        self.input.acl_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclId`.
@@ -1116,7 +875,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_id = value;
+        self.input.acl_id = value;
         self
     }
     /// Wire name `AclType`: string. Example: `white`.
@@ -1124,7 +883,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_type = ::std::option::Option::Some(value.into());
+        self.input.acl_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclType`.
@@ -1132,7 +891,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_type = value;
+        self.input.acl_type = value;
         self
     }
     /// Wire name `AclStatus`: string. Example: `off`.
@@ -1140,7 +899,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_status = ::std::option::Option::Some(value.into());
+        self.input.acl_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclStatus`.
@@ -1148,7 +907,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_status = value;
+        self.input.acl_status = value;
         self
     }
     /// Wire name `Description`: string. Example: `HTTPS_443`.
@@ -1156,7 +915,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -1164,27 +923,27 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `IdleTimeout`: 32-bit integer. Example: `12`.
     pub fn idle_timeout(mut self, value: i32) -> Self {
-        self.idle_timeout = ::std::option::Option::Some(value);
+        self.input.idle_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IdleTimeout`.
     pub fn set_idle_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.idle_timeout = value;
+        self.input.idle_timeout = value;
         self
     }
     /// Wire name `RequestTimeout`: 32-bit integer. Example: `23`.
     pub fn request_timeout(mut self, value: i32) -> Self {
-        self.request_timeout = ::std::option::Option::Some(value);
+        self.input.request_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RequestTimeout`.
     pub fn set_request_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.request_timeout = value;
+        self.input.request_timeout = value;
         self
     }
     /// Wire name `EnableHttp2`: string. Example: `off`.
@@ -1192,7 +951,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.enable_http2 = ::std::option::Option::Some(value.into());
+        self.input.enable_http2 = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `EnableHttp2`.
@@ -1200,7 +959,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.enable_http2 = value;
+        self.input.enable_http2 = value;
         self
     }
     /// Wire name `TLSCipherPolicy`: string. Example: `tls_cipher_policy_1_1`.
@@ -1208,7 +967,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.tls_cipher_policy = ::std::option::Option::Some(value.into());
+        self.input.tls_cipher_policy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `TLSCipherPolicy`.
@@ -1216,7 +975,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.tls_cipher_policy = value;
+        self.input.tls_cipher_policy = value;
         self
     }
     /// Wire name `XForwardedFor_SLBPORT`: string. Example: `off`.
@@ -1224,7 +983,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbport = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_slbport = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor_SLBPORT`.
@@ -1232,7 +991,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbport = value;
+        self.input.x_forwarded_for_slbport = value;
         self
     }
     /// Wire name `XForwardedFor_ClientSrcPort`: string. Example: `off`.
@@ -1240,7 +999,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_client_src_port = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_client_src_port = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `XForwardedFor_ClientSrcPort`.
@@ -1248,114 +1009,25 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_client_src_port = value;
+        self.input.x_forwarded_for_client_src_port = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    LoadBalancerId_,
-    Bandwidth_,
-    ListenerPort_,
-    StickySession_,
-    HealthCheck_,
-    ServerCertificateId_,
-> CreateLoadBalancerHTTPSListenerBuilder<
-    LoadBalancerId_,
-    Bandwidth_,
-    ListenerPort_,
-    StickySession_,
-    HealthCheck_,
-    ServerCertificateId_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateLoadBalancerHTTPSListenerInput,
-    )
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        Bandwidth_: self::required::Bandwidth<i32>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        StickySession_: self::required::StickySession<::std::string::String>,
-        HealthCheck_: self::required::HealthCheck<::std::string::String>,
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateLoadBalancerHTTPSListenerInput {
-                region_id: self.region_id,
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                bandwidth: <Bandwidth_ as self::required::Bandwidth<
-                    i32,
-                >>::into_value(self.bandwidth),
-                listener_port: <ListenerPort_ as self::required::ListenerPort<
-                    i32,
-                >>::into_value(self.listener_port),
-                backend_server_port: self.backend_server_port,
-                tag: self.tag,
-                x_forwarded_for: self.x_forwarded_for,
-                scheduler: self.scheduler,
-                sticky_session: <StickySession_ as self::required::StickySession<
-                    ::std::string::String,
-                >>::into_value(self.sticky_session),
-                sticky_session_type: self.sticky_session_type,
-                cookie_timeout: self.cookie_timeout,
-                cookie: self.cookie,
-                health_check: <HealthCheck_ as self::required::HealthCheck<
-                    ::std::string::String,
-                >>::into_value(self.health_check),
-                health_check_method: self.health_check_method,
-                health_check_domain: self.health_check_domain,
-                health_check_uri: self.health_check_uri,
-                healthy_threshold: self.healthy_threshold,
-                unhealthy_threshold: self.unhealthy_threshold,
-                health_check_timeout: self.health_check_timeout,
-                health_check_connect_port: self.health_check_connect_port,
-                health_check_interval: self.health_check_interval,
-                health_check_http_code: self.health_check_http_code,
-                server_certificate_id: <ServerCertificateId_ as self::required::ServerCertificateId<
-                    ::std::string::String,
-                >>::into_value(self.server_certificate_id),
-                v_server_group_id: self.v_server_group_id,
-                ca_certificate_id: self.ca_certificate_id,
-                x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-                x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-                x_forwarded_for_proto: self.x_forwarded_for_proto,
-                gzip: self.gzip,
-                acl_id: self.acl_id,
-                acl_type: self.acl_type,
-                acl_status: self.acl_status,
-                description: self.description,
-                idle_timeout: self.idle_timeout,
-                request_timeout: self.request_timeout,
-                enable_http2: self.enable_http2,
-                tls_cipher_policy: self.tls_cipher_policy,
-                x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-                x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateLoadBalancerHTTPSListenerInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        Bandwidth_: self::required::Bandwidth<i32>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        StickySession_: self::required::StickySession<::std::string::String>,
-        HealthCheck_: self::required::HealthCheck<::std::string::String>,
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        Bandwidth_: self::required::Bandwidth,
+        ListenerPort_: self::required::ListenerPort,
+        StickySession_: self::required::StickySession,
+        HealthCheck_: self::required::HealthCheck,
+        ServerCertificateId_: self::required::ServerCertificateId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -1365,110 +1037,66 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateLoadBalancerHTTPSListenerError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        Bandwidth_: self::required::Bandwidth<i32>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        StickySession_: self::required::StickySession<::std::string::String>,
-        HealthCheck_: self::required::HealthCheck<::std::string::String>,
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        Bandwidth_: self::required::Bandwidth,
+        ListenerPort_: self::required::ListenerPort,
+        StickySession_: self::required::StickySession,
+        HealthCheck_: self::required::HealthCheck,
+        ServerCertificateId_: self::required::ServerCertificateId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateLoadBalancerHTTPSListenerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateLoadBalancerHTTPSListenerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoadBalancerHTTPSListener` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Bandwidth` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Bandwidth` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoadBalancerHTTPSListener` needs its required parameter `Bandwidth`",
         label = "`Bandwidth` is not set",
         note = "set it with `.bandwidth(…)` before this call"
     )]
-    pub trait Bandwidth<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    pub trait Bandwidth {}
+    impl Bandwidth for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ListenerPort` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoadBalancerHTTPSListener` needs its required parameter `ListenerPort`",
         label = "`ListenerPort` is not set",
         note = "set it with `.listener_port(…)` before this call"
     )]
-    pub trait ListenerPort<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `StickySession` once it is set, so `send` and `build` can require it.
+    pub trait ListenerPort {}
+    impl ListenerPort for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `StickySession` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoadBalancerHTTPSListener` needs its required parameter `StickySession`",
         label = "`StickySession` is not set",
         note = "set it with `.sticky_session(…)` before this call"
     )]
-    pub trait StickySession<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `HealthCheck` once it is set, so `send` and `build` can require it.
+    pub trait StickySession {}
+    impl StickySession for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `HealthCheck` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoadBalancerHTTPSListener` needs its required parameter `HealthCheck`",
         label = "`HealthCheck` is not set",
         note = "set it with `.health_check(…)` before this call"
     )]
-    pub trait HealthCheck<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ServerCertificateId` once it is set, so `send` and `build` can require it.
+    pub trait HealthCheck {}
+    impl HealthCheck for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ServerCertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoadBalancerHTTPSListener` needs its required parameter `ServerCertificateId`",
         label = "`ServerCertificateId` is not set",
         note = "set it with `.server_certificate_id(…)` before this call"
     )]
-    pub trait ServerCertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Bandwidth<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
-}
-impl self::required::ListenerPort<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
-}
-impl self::required::StickySession<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::HealthCheck<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ServerCertificateId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ServerCertificateId {}
+    impl ServerCertificateId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateLoadBalancerHTTPSListener`. No description of our own yet: see the official API reference.

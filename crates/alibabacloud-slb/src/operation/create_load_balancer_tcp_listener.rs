@@ -291,36 +291,10 @@ pub struct CreateLoadBalancerTCPListenerBuilder<
     ListenerPort_ = ::alibabacloud_runtime::Missing,
     Bandwidth_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    load_balancer_id: LoadBalancerId_,
-    listener_port: ListenerPort_,
-    backend_server_port: ::std::option::Option<i32>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    bandwidth: Bandwidth_,
-    scheduler: ::std::option::Option<::std::string::String>,
-    persistence_timeout: ::std::option::Option<i32>,
-    established_timeout: ::std::option::Option<i32>,
-    healthy_threshold: ::std::option::Option<i32>,
-    unhealthy_threshold: ::std::option::Option<i32>,
-    health_check_connect_timeout: ::std::option::Option<i32>,
-    health_check_connect_port: ::std::option::Option<i32>,
-    health_check_interval: ::std::option::Option<i32>,
-    health_check_domain: ::std::option::Option<::std::string::String>,
-    health_check_uri: ::std::option::Option<::std::string::String>,
-    health_check_http_code: ::std::option::Option<::std::string::String>,
-    health_check_type: ::std::option::Option<::std::string::String>,
-    v_server_group_id: ::std::option::Option<::std::string::String>,
-    master_slave_server_group_id: ::std::option::Option<::std::string::String>,
-    acl_id: ::std::option::Option<::std::string::String>,
-    acl_type: ::std::option::Option<::std::string::String>,
-    acl_status: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    connection_drain: ::std::option::Option<::std::string::String>,
-    connection_drain_timeout: ::std::option::Option<i32>,
-    proxy_protocol_v2_enabled: ::std::option::Option<bool>,
-    health_check_switch: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateLoadBalancerTCPListenerInput,
+    state: ::std::marker::PhantomData<(LoadBalancerId_, ListenerPort_, Bandwidth_)>,
 }
 impl CreateLoadBalancerTCPListenerBuilder<
     ::alibabacloud_runtime::Missing,
@@ -329,36 +303,39 @@ impl CreateLoadBalancerTCPListenerBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateLoadBalancerTCPListenerBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            listener_port: ::alibabacloud_runtime::Missing,
-            backend_server_port: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            bandwidth: ::alibabacloud_runtime::Missing,
-            scheduler: ::std::option::Option::None,
-            persistence_timeout: ::std::option::Option::None,
-            established_timeout: ::std::option::Option::None,
-            healthy_threshold: ::std::option::Option::None,
-            unhealthy_threshold: ::std::option::Option::None,
-            health_check_connect_timeout: ::std::option::Option::None,
-            health_check_connect_port: ::std::option::Option::None,
-            health_check_interval: ::std::option::Option::None,
-            health_check_domain: ::std::option::Option::None,
-            health_check_uri: ::std::option::Option::None,
-            health_check_http_code: ::std::option::Option::None,
-            health_check_type: ::std::option::Option::None,
-            v_server_group_id: ::std::option::Option::None,
-            master_slave_server_group_id: ::std::option::Option::None,
-            acl_id: ::std::option::Option::None,
-            acl_type: ::std::option::Option::None,
-            acl_status: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            connection_drain: ::std::option::Option::None,
-            connection_drain_timeout: ::std::option::Option::None,
-            proxy_protocol_v2_enabled: ::std::option::Option::None,
-            health_check_switch: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateLoadBalancerTCPListenerInput {
+                region_id: ::std::option::Option::None,
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                listener_port: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                backend_server_port: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                bandwidth: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                scheduler: ::std::option::Option::None,
+                persistence_timeout: ::std::option::Option::None,
+                established_timeout: ::std::option::Option::None,
+                healthy_threshold: ::std::option::Option::None,
+                unhealthy_threshold: ::std::option::Option::None,
+                health_check_connect_timeout: ::std::option::Option::None,
+                health_check_connect_port: ::std::option::Option::None,
+                health_check_interval: ::std::option::Option::None,
+                health_check_domain: ::std::option::Option::None,
+                health_check_uri: ::std::option::Option::None,
+                health_check_http_code: ::std::option::Option::None,
+                health_check_type: ::std::option::Option::None,
+                v_server_group_id: ::std::option::Option::None,
+                master_slave_server_group_id: ::std::option::Option::None,
+                acl_id: ::std::option::Option::None,
+                acl_type: ::std::option::Option::None,
+                acl_status: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                connection_drain: ::std::option::Option::None,
+                connection_drain_timeout: ::std::option::Option::None,
+                proxy_protocol_v2_enabled: ::std::option::Option::None,
+                health_check_switch: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -372,7 +349,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -380,102 +357,56 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1b6c719dfa08ex****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateLoadBalancerTCPListenerBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ListenerPort_,
         Bandwidth_,
     > {
+        self.input.load_balancer_id = value.into();
         CreateLoadBalancerTCPListenerBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            listener_port: self.listener_port,
-            backend_server_port: self.backend_server_port,
-            tag: self.tag,
-            bandwidth: self.bandwidth,
-            scheduler: self.scheduler,
-            persistence_timeout: self.persistence_timeout,
-            established_timeout: self.established_timeout,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_connect_timeout: self.health_check_connect_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            health_check_http_code: self.health_check_http_code,
-            health_check_type: self.health_check_type,
-            v_server_group_id: self.v_server_group_id,
-            master_slave_server_group_id: self.master_slave_server_group_id,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            connection_drain: self.connection_drain,
-            connection_drain_timeout: self.connection_drain_timeout,
-            proxy_protocol_v2_enabled: self.proxy_protocol_v2_enabled,
-            health_check_switch: self.health_check_switch,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ListenerPort`: 32-bit integer, required. Example: `80`.
     pub fn listener_port(
-        self,
+        mut self,
         value: i32,
-    ) -> CreateLoadBalancerTCPListenerBuilder<LoadBalancerId_, i32, Bandwidth_> {
+    ) -> CreateLoadBalancerTCPListenerBuilder<
+        LoadBalancerId_,
+        ::alibabacloud_runtime::Set,
+        Bandwidth_,
+    > {
+        self.input.listener_port = value;
         CreateLoadBalancerTCPListenerBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            listener_port: value,
-            backend_server_port: self.backend_server_port,
-            tag: self.tag,
-            bandwidth: self.bandwidth,
-            scheduler: self.scheduler,
-            persistence_timeout: self.persistence_timeout,
-            established_timeout: self.established_timeout,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_connect_timeout: self.health_check_connect_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            health_check_http_code: self.health_check_http_code,
-            health_check_type: self.health_check_type,
-            v_server_group_id: self.v_server_group_id,
-            master_slave_server_group_id: self.master_slave_server_group_id,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            connection_drain: self.connection_drain,
-            connection_drain_timeout: self.connection_drain_timeout,
-            proxy_protocol_v2_enabled: self.proxy_protocol_v2_enabled,
-            health_check_switch: self.health_check_switch,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `BackendServerPort`: 32-bit integer. Example: `80`.
     pub fn backend_server_port(mut self, value: i32) -> Self {
-        self.backend_server_port = ::std::option::Option::Some(value);
+        self.input.backend_server_port = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `BackendServerPort`.
     pub fn set_backend_server_port(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.backend_server_port = value;
+        self.input.backend_server_port = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -483,45 +414,24 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `Bandwidth`: 32-bit integer, required. Example: `-1`.
     pub fn bandwidth(
-        self,
+        mut self,
         value: i32,
-    ) -> CreateLoadBalancerTCPListenerBuilder<LoadBalancerId_, ListenerPort_, i32> {
+    ) -> CreateLoadBalancerTCPListenerBuilder<
+        LoadBalancerId_,
+        ListenerPort_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.bandwidth = value;
         CreateLoadBalancerTCPListenerBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            listener_port: self.listener_port,
-            backend_server_port: self.backend_server_port,
-            tag: self.tag,
-            bandwidth: value,
-            scheduler: self.scheduler,
-            persistence_timeout: self.persistence_timeout,
-            established_timeout: self.established_timeout,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_connect_timeout: self.health_check_connect_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            health_check_http_code: self.health_check_http_code,
-            health_check_type: self.health_check_type,
-            v_server_group_id: self.v_server_group_id,
-            master_slave_server_group_id: self.master_slave_server_group_id,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            connection_drain: self.connection_drain,
-            connection_drain_timeout: self.connection_drain_timeout,
-            proxy_protocol_v2_enabled: self.proxy_protocol_v2_enabled,
-            health_check_switch: self.health_check_switch,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Scheduler`: string. The service's default: `wrr`. Example: `wrr`.
@@ -529,7 +439,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scheduler = ::std::option::Option::Some(value.into());
+        self.input.scheduler = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Scheduler`.
@@ -537,52 +447,52 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scheduler = value;
+        self.input.scheduler = value;
         self
     }
     /// Wire name `PersistenceTimeout`: 32-bit integer. The service's default: `0`. Example: `0`.
     pub fn persistence_timeout(mut self, value: i32) -> Self {
-        self.persistence_timeout = ::std::option::Option::Some(value);
+        self.input.persistence_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PersistenceTimeout`.
     pub fn set_persistence_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.persistence_timeout = value;
+        self.input.persistence_timeout = value;
         self
     }
     /// Wire name `EstablishedTimeout`: 32-bit integer. The service's default: `900`. Example: `500`.
     pub fn established_timeout(mut self, value: i32) -> Self {
-        self.established_timeout = ::std::option::Option::Some(value);
+        self.input.established_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EstablishedTimeout`.
     pub fn set_established_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.established_timeout = value;
+        self.input.established_timeout = value;
         self
     }
     /// Wire name `HealthyThreshold`: 32-bit integer. The service's default: `3`. Example: `4`.
     pub fn healthy_threshold(mut self, value: i32) -> Self {
-        self.healthy_threshold = ::std::option::Option::Some(value);
+        self.input.healthy_threshold = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthyThreshold`.
     pub fn set_healthy_threshold(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.healthy_threshold = value;
+        self.input.healthy_threshold = value;
         self
     }
     /// Wire name `UnhealthyThreshold`: 32-bit integer. The service's default: `3`. Example: `4`.
     pub fn unhealthy_threshold(mut self, value: i32) -> Self {
-        self.unhealthy_threshold = ::std::option::Option::Some(value);
+        self.input.unhealthy_threshold = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `UnhealthyThreshold`.
     pub fn set_unhealthy_threshold(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.unhealthy_threshold = value;
+        self.input.unhealthy_threshold = value;
         self
     }
     /// Wire name `HealthCheckConnectTimeout`: 32-bit integer. The service's default: `5`. Example: `100`.
     pub fn health_check_connect_timeout(mut self, value: i32) -> Self {
-        self.health_check_connect_timeout = ::std::option::Option::Some(value);
+        self.input.health_check_connect_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckConnectTimeout`.
@@ -590,12 +500,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_connect_timeout = value;
+        self.input.health_check_connect_timeout = value;
         self
     }
     /// Wire name `HealthCheckConnectPort`: 32-bit integer. Example: `80`.
     pub fn health_check_connect_port(mut self, value: i32) -> Self {
-        self.health_check_connect_port = ::std::option::Option::Some(value);
+        self.input.health_check_connect_port = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckConnectPort`.
@@ -603,12 +513,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_connect_port = value;
+        self.input.health_check_connect_port = value;
         self
     }
     /// Wire name `healthCheckInterval`: 32-bit integer. Example: `3`.
     pub fn health_check_interval(mut self, value: i32) -> Self {
-        self.health_check_interval = ::std::option::Option::Some(value);
+        self.input.health_check_interval = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `healthCheckInterval`.
@@ -616,7 +526,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_interval = value;
+        self.input.health_check_interval = value;
         self
     }
     /// Wire name `HealthCheckDomain`: string. Example: `172.XX.XX.6`.
@@ -624,7 +534,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_domain = ::std::option::Option::Some(value.into());
+        self.input.health_check_domain = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckDomain`.
@@ -632,7 +542,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_domain = value;
+        self.input.health_check_domain = value;
         self
     }
     /// Wire name `HealthCheckURI`: string. Example: `/test/index.html`.
@@ -640,7 +550,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_uri = ::std::option::Option::Some(value.into());
+        self.input.health_check_uri = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckURI`.
@@ -648,7 +558,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_uri = value;
+        self.input.health_check_uri = value;
         self
     }
     /// Wire name `HealthCheckHttpCode`: string. Example: `http_2xx,http_3xx`.
@@ -656,7 +566,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_http_code = ::std::option::Option::Some(value.into());
+        self.input.health_check_http_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckHttpCode`.
@@ -664,7 +574,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_http_code = value;
+        self.input.health_check_http_code = value;
         self
     }
     /// Wire name `HealthCheckType`: string. Example: `tcp`.
@@ -672,7 +582,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_type = ::std::option::Option::Some(value.into());
+        self.input.health_check_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckType`.
@@ -680,7 +590,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_type = value;
+        self.input.health_check_type = value;
         self
     }
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6j****`.
@@ -688,7 +598,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_server_group_id = ::std::option::Option::Some(value.into());
+        self.input.v_server_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VServerGroupId`.
@@ -696,7 +606,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_server_group_id = value;
+        self.input.v_server_group_id = value;
         self
     }
     /// Wire name `MasterSlaveServerGroupId`: string. Example: `rsp-0bfucw****`.
@@ -704,7 +614,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.master_slave_server_group_id = ::std::option::Option::Some(value.into());
+        self.input.master_slave_server_group_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `MasterSlaveServerGroupId`.
@@ -712,7 +624,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.master_slave_server_group_id = value;
+        self.input.master_slave_server_group_id = value;
         self
     }
     /// Wire name `AclId`: string. Example: `acl-uf60jwfiv6******`.
@@ -720,7 +632,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_id = ::std::option::Option::Some(value.into());
+        self.input.acl_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclId`.
@@ -728,7 +640,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_id = value;
+        self.input.acl_id = value;
         self
     }
     /// Wire name `AclType`: string. Example: `black`.
@@ -736,7 +648,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_type = ::std::option::Option::Some(value.into());
+        self.input.acl_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclType`.
@@ -744,7 +656,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_type = value;
+        self.input.acl_type = value;
         self
     }
     /// Wire name `AclStatus`: string. Example: `off`.
@@ -752,7 +664,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_status = ::std::option::Option::Some(value.into());
+        self.input.acl_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclStatus`.
@@ -760,7 +672,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_status = value;
+        self.input.acl_status = value;
         self
     }
     /// Wire name `Description`: string. Example: `tcp_80`.
@@ -768,7 +680,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -776,7 +688,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `ConnectionDrain`: string. Example: `off`.
@@ -784,7 +696,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.connection_drain = ::std::option::Option::Some(value.into());
+        self.input.connection_drain = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ConnectionDrain`.
@@ -792,12 +704,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.connection_drain = value;
+        self.input.connection_drain = value;
         self
     }
     /// Wire name `ConnectionDrainTimeout`: 32-bit integer. Example: `300`.
     pub fn connection_drain_timeout(mut self, value: i32) -> Self {
-        self.connection_drain_timeout = ::std::option::Option::Some(value);
+        self.input.connection_drain_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ConnectionDrainTimeout`.
@@ -805,12 +717,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.connection_drain_timeout = value;
+        self.input.connection_drain_timeout = value;
         self
     }
     /// Wire name `ProxyProtocolV2Enabled`: boolean. Example: `false`.
     pub fn proxy_protocol_v2_enabled(mut self, value: bool) -> Self {
-        self.proxy_protocol_v2_enabled = ::std::option::Option::Some(value);
+        self.input.proxy_protocol_v2_enabled = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ProxyProtocolV2Enabled`.
@@ -818,7 +730,7 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.proxy_protocol_v2_enabled = value;
+        self.input.proxy_protocol_v2_enabled = value;
         self
     }
     /// Wire name `HealthCheckSwitch`: string. Example: `on`.
@@ -826,7 +738,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_switch = ::std::option::Option::Some(value.into());
+        self.input.health_check_switch = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckSwitch`.
@@ -834,81 +746,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_switch = value;
+        self.input.health_check_switch = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    LoadBalancerId_,
-    ListenerPort_,
-    Bandwidth_,
-> CreateLoadBalancerTCPListenerBuilder<LoadBalancerId_, ListenerPort_, Bandwidth_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateLoadBalancerTCPListenerInput,
-    )
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        Bandwidth_: self::required::Bandwidth<i32>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateLoadBalancerTCPListenerInput {
-                region_id: self.region_id,
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                listener_port: <ListenerPort_ as self::required::ListenerPort<
-                    i32,
-                >>::into_value(self.listener_port),
-                backend_server_port: self.backend_server_port,
-                tag: self.tag,
-                bandwidth: <Bandwidth_ as self::required::Bandwidth<
-                    i32,
-                >>::into_value(self.bandwidth),
-                scheduler: self.scheduler,
-                persistence_timeout: self.persistence_timeout,
-                established_timeout: self.established_timeout,
-                healthy_threshold: self.healthy_threshold,
-                unhealthy_threshold: self.unhealthy_threshold,
-                health_check_connect_timeout: self.health_check_connect_timeout,
-                health_check_connect_port: self.health_check_connect_port,
-                health_check_interval: self.health_check_interval,
-                health_check_domain: self.health_check_domain,
-                health_check_uri: self.health_check_uri,
-                health_check_http_code: self.health_check_http_code,
-                health_check_type: self.health_check_type,
-                v_server_group_id: self.v_server_group_id,
-                master_slave_server_group_id: self.master_slave_server_group_id,
-                acl_id: self.acl_id,
-                acl_type: self.acl_type,
-                acl_status: self.acl_status,
-                description: self.description,
-                connection_drain: self.connection_drain,
-                connection_drain_timeout: self.connection_drain_timeout,
-                proxy_protocol_v2_enabled: self.proxy_protocol_v2_enabled,
-                health_check_switch: self.health_check_switch,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateLoadBalancerTCPListenerInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        Bandwidth_: self::required::Bandwidth<i32>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
+        Bandwidth_: self::required::Bandwidth,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -918,61 +771,39 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateLoadBalancerTCPListenerError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        Bandwidth_: self::required::Bandwidth<i32>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
+        Bandwidth_: self::required::Bandwidth,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateLoadBalancerTCPListenerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateLoadBalancerTCPListenerBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoadBalancerTCPListener` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ListenerPort` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoadBalancerTCPListener` needs its required parameter `ListenerPort`",
         label = "`ListenerPort` is not set",
         note = "set it with `.listener_port(…)` before this call"
     )]
-    pub trait ListenerPort<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Bandwidth` once it is set, so `send` and `build` can require it.
+    pub trait ListenerPort {}
+    impl ListenerPort for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Bandwidth` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateLoadBalancerTCPListener` needs its required parameter `Bandwidth`",
         label = "`Bandwidth` is not set",
         note = "set it with `.bandwidth(…)` before this call"
     )]
-    pub trait Bandwidth<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ListenerPort<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
-}
-impl self::required::Bandwidth<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
+    pub trait Bandwidth {}
+    impl Bandwidth for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateLoadBalancerTCPListener`. No description of our own yet: see the official API reference.

@@ -201,13 +201,12 @@ pub struct CreateMasterSlaveServerGroupBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
     MasterSlaveBackendServers_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    load_balancer_id: LoadBalancerId_,
-    master_slave_server_group_name: ::std::option::Option<::std::string::String>,
-    master_slave_backend_servers: MasterSlaveBackendServers_,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateMasterSlaveServerGroupInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, LoadBalancerId_, MasterSlaveBackendServers_),
+    >,
 }
 impl CreateMasterSlaveServerGroupBuilder<
     ::alibabacloud_runtime::Missing,
@@ -216,13 +215,16 @@ impl CreateMasterSlaveServerGroupBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateMasterSlaveServerGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            master_slave_server_group_name: ::std::option::Option::None,
-            master_slave_backend_servers: ::alibabacloud_runtime::Missing,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateMasterSlaveServerGroupInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                master_slave_server_group_name: ::std::option::Option::None,
+                master_slave_backend_servers: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -237,40 +239,36 @@ impl<
 > {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateMasterSlaveServerGroupBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         LoadBalancerId_,
         MasterSlaveBackendServers_,
     > {
+        self.input.region_id = value.into();
         CreateMasterSlaveServerGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            load_balancer_id: self.load_balancer_id,
-            master_slave_server_group_name: self.master_slave_server_group_name,
-            master_slave_backend_servers: self.master_slave_backend_servers,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1hv944r69al4j******`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateMasterSlaveServerGroupBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         MasterSlaveBackendServers_,
     > {
+        self.input.load_balancer_id = value.into();
         CreateMasterSlaveServerGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            master_slave_server_group_name: self.master_slave_server_group_name,
-            master_slave_backend_servers: self.master_slave_backend_servers,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MasterSlaveServerGroupName`: string. Example: `Group1`.
@@ -278,7 +276,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.master_slave_server_group_name = ::std::option::Option::Some(value.into());
+        self.input.master_slave_server_group_name = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `MasterSlaveServerGroupName`.
@@ -286,31 +286,29 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.master_slave_server_group_name = value;
+        self.input.master_slave_server_group_name = value;
         self
     }
     /// Wire name `MasterSlaveBackendServers`: string, required. Example: `[{ "ServerId": "i-xxxxxxxxx", "Weight": "100", "Type": "ecs",  "Port":"82","ServerType":"Master","Description":"test-112" },  { "ServerId": "i-xxxxxxxxx", "Weight": "100", "Type": "ecs",  "Port":"84","ServerType":"Slave","Description":"test-112" }]`.
     pub fn master_slave_backend_servers(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateMasterSlaveServerGroupBuilder<
         RegionId_,
         LoadBalancerId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.master_slave_backend_servers = value.into();
         CreateMasterSlaveServerGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            master_slave_server_group_name: self.master_slave_server_group_name,
-            master_slave_backend_servers: value.into(),
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -318,66 +316,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    LoadBalancerId_,
-    MasterSlaveBackendServers_,
-> CreateMasterSlaveServerGroupBuilder<
-    RegionId_,
-    LoadBalancerId_,
-    MasterSlaveBackendServers_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        CreateMasterSlaveServerGroupInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        MasterSlaveBackendServers_: self::required::MasterSlaveBackendServers<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            CreateMasterSlaveServerGroupInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                master_slave_server_group_name: self.master_slave_server_group_name,
-                master_slave_backend_servers: <MasterSlaveBackendServers_ as self::required::MasterSlaveBackendServers<
-                    ::std::string::String,
-                >>::into_value(self.master_slave_backend_servers),
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateMasterSlaveServerGroupInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        MasterSlaveBackendServers_: self::required::MasterSlaveBackendServers<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        MasterSlaveBackendServers_: self::required::MasterSlaveBackendServers,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -387,64 +341,39 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateMasterSlaveServerGroupError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        MasterSlaveBackendServers_: self::required::MasterSlaveBackendServers<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        MasterSlaveBackendServers_: self::required::MasterSlaveBackendServers,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateMasterSlaveServerGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateMasterSlaveServerGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateMasterSlaveServerGroup` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateMasterSlaveServerGroup` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `MasterSlaveBackendServers` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `MasterSlaveBackendServers` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateMasterSlaveServerGroup` needs its required parameter `MasterSlaveBackendServers`",
         label = "`MasterSlaveBackendServers` is not set",
         note = "set it with `.master_slave_backend_servers(…)` before this call"
     )]
-    pub trait MasterSlaveBackendServers<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::MasterSlaveBackendServers<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait MasterSlaveBackendServers {}
+    impl MasterSlaveBackendServers for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateMasterSlaveServerGroup`. No description of our own yet: see the official API reference.

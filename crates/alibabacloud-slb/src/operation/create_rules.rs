@@ -128,13 +128,12 @@ pub struct CreateRulesBuilder<
     ListenerPort_ = ::alibabacloud_runtime::Missing,
     RuleList_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    load_balancer_id: LoadBalancerId_,
-    listener_port: ListenerPort_,
-    listener_protocol: ::std::option::Option<::std::string::String>,
-    rule_list: RuleList_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateRulesInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, LoadBalancerId_, ListenerPort_, RuleList_),
+    >,
 }
 impl CreateRulesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -144,13 +143,16 @@ impl CreateRulesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateRulesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            listener_port: ::alibabacloud_runtime::Missing,
-            listener_protocol: ::std::option::Option::None,
-            rule_list: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateRulesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                listener_port: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                listener_protocol: ::std::option::Option::None,
+                rule_list: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -162,52 +164,56 @@ impl<
 > CreateRulesBuilder<RegionId_, LoadBalancerId_, ListenerPort_, RuleList_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateRulesBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         LoadBalancerId_,
         ListenerPort_,
         RuleList_,
     > {
+        self.input.region_id = value.into();
         CreateRulesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            load_balancer_id: self.load_balancer_id,
-            listener_port: self.listener_port,
-            listener_protocol: self.listener_protocol,
-            rule_list: self.rule_list,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1ca0zt07t934w******`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateRulesBuilder<RegionId_, ::std::string::String, ListenerPort_, RuleList_> {
+    ) -> CreateRulesBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+        ListenerPort_,
+        RuleList_,
+    > {
+        self.input.load_balancer_id = value.into();
         CreateRulesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            listener_port: self.listener_port,
-            listener_protocol: self.listener_protocol,
-            rule_list: self.rule_list,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ListenerPort`: 32-bit integer, required. Example: `443`.
     pub fn listener_port(
-        self,
+        mut self,
         value: i32,
-    ) -> CreateRulesBuilder<RegionId_, LoadBalancerId_, i32, RuleList_> {
+    ) -> CreateRulesBuilder<
+        RegionId_,
+        LoadBalancerId_,
+        ::alibabacloud_runtime::Set,
+        RuleList_,
+    > {
+        self.input.listener_port = value;
         CreateRulesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            listener_port: value,
-            listener_protocol: self.listener_protocol,
-            rule_list: self.rule_list,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ListenerProtocol`: string. Example: `https`.
@@ -215,7 +221,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.listener_protocol = ::std::option::Option::Some(value.into());
+        self.input.listener_protocol = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ListenerProtocol`.
@@ -223,79 +229,41 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.listener_protocol = value;
+        self.input.listener_protocol = value;
         self
     }
     /// Wire name `RuleList`: string, required. Example: `[{"RuleName":"Rule2","Domain":"test.com","VServerGroupId":"rsp-bp114ni******"}]`.
     pub fn rule_list(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateRulesBuilder<
         RegionId_,
         LoadBalancerId_,
         ListenerPort_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.rule_list = value.into();
         CreateRulesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            listener_port: self.listener_port,
-            listener_protocol: self.listener_protocol,
-            rule_list: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    LoadBalancerId_,
-    ListenerPort_,
-    RuleList_,
-> CreateRulesBuilder<RegionId_, LoadBalancerId_, ListenerPort_, RuleList_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateRulesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        RuleList_: self::required::RuleList<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateRulesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                listener_port: <ListenerPort_ as self::required::ListenerPort<
-                    i32,
-                >>::into_value(self.listener_port),
-                listener_protocol: self.listener_protocol,
-                rule_list: <RuleList_ as self::required::RuleList<
-                    ::std::string::String,
-                >>::into_value(self.rule_list),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateRulesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        RuleList_: self::required::RuleList<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
+        RuleList_: self::required::RuleList,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -305,77 +273,48 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateRulesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        RuleList_: self::required::RuleList<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
+        RuleList_: self::required::RuleList,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateRulesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateRulesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateRules` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateRules` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ListenerPort` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateRules` needs its required parameter `ListenerPort`",
         label = "`ListenerPort` is not set",
         note = "set it with `.listener_port(…)` before this call"
     )]
-    pub trait ListenerPort<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RuleList` once it is set, so `send` and `build` can require it.
+    pub trait ListenerPort {}
+    impl ListenerPort for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RuleList` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateRules` needs its required parameter `RuleList`",
         label = "`RuleList` is not set",
         note = "set it with `.rule_list(…)` before this call"
     )]
-    pub trait RuleList<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ListenerPort<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
-}
-impl self::required::RuleList<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RuleList {}
+    impl RuleList for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateRules`. No description of our own yet: see the official API reference.

@@ -103,12 +103,10 @@ pub struct CreateTLSCipherPolicyBuilder<
     Ciphers_ = ::alibabacloud_runtime::Missing,
     TlsVersions_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    name: Name_,
-    ciphers: Ciphers_,
-    tls_versions: TlsVersions_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateTLSCipherPolicyInput,
+    state: ::std::marker::PhantomData<(RegionId_, Name_, Ciphers_, TlsVersions_)>,
 }
 impl CreateTLSCipherPolicyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -118,12 +116,15 @@ impl CreateTLSCipherPolicyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateTLSCipherPolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            name: ::alibabacloud_runtime::Missing,
-            ciphers: ::alibabacloud_runtime::Missing,
-            tls_versions: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateTLSCipherPolicyInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ciphers: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tls_versions: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -135,133 +136,90 @@ impl<
 > CreateTLSCipherPolicyBuilder<RegionId_, Name_, Ciphers_, TlsVersions_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateTLSCipherPolicyBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Name_,
         Ciphers_,
         TlsVersions_,
     > {
+        self.input.region_id = value.into();
         CreateTLSCipherPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            name: self.name,
-            ciphers: self.ciphers,
-            tls_versions: self.tls_versions,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Name`: string, required. Example: `TLSPolicy-test`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> CreateTLSCipherPolicyBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Ciphers_,
         TlsVersions_,
     > {
+        self.input.name = value.into();
         CreateTLSCipherPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            name: value.into(),
-            ciphers: self.ciphers,
-            tls_versions: self.tls_versions,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Ciphers`: list of string, required. Example: `AES256-SHA256`.
     pub fn ciphers(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> CreateTLSCipherPolicyBuilder<
         RegionId_,
         Name_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
         TlsVersions_,
     > {
+        self.input.ciphers = value;
         CreateTLSCipherPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            name: self.name,
-            ciphers: value,
-            tls_versions: self.tls_versions,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TLSVersions`: list of string, required. Example: `TLSv1.0`.
     pub fn tls_versions(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> CreateTLSCipherPolicyBuilder<
         RegionId_,
         Name_,
         Ciphers_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.tls_versions = value;
         CreateTLSCipherPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            name: self.name,
-            ciphers: self.ciphers,
-            tls_versions: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    Name_,
-    Ciphers_,
-    TlsVersions_,
-> CreateTLSCipherPolicyBuilder<RegionId_, Name_, Ciphers_, TlsVersions_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateTLSCipherPolicyInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-        Ciphers_: self::required::Ciphers<::std::vec::Vec<::std::string::String>>,
-        TlsVersions_: self::required::TlsVersions<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            CreateTLSCipherPolicyInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                ciphers: <Ciphers_ as self::required::Ciphers<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.ciphers),
-                tls_versions: <TlsVersions_ as self::required::TlsVersions<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.tls_versions),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateTLSCipherPolicyInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-        Ciphers_: self::required::Ciphers<::std::vec::Vec<::std::string::String>>,
-        TlsVersions_: self::required::TlsVersions<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        RegionId_: self::required::RegionId,
+        Name_: self::required::Name,
+        Ciphers_: self::required::Ciphers,
+        TlsVersions_: self::required::TlsVersions,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -271,81 +229,48 @@ impl<
         ::alibabacloud_runtime::SdkError<CreateTLSCipherPolicyError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-        Ciphers_: self::required::Ciphers<::std::vec::Vec<::std::string::String>>,
-        TlsVersions_: self::required::TlsVersions<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        RegionId_: self::required::RegionId,
+        Name_: self::required::Name,
+        Ciphers_: self::required::Ciphers,
+        TlsVersions_: self::required::TlsVersions,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateTLSCipherPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateTLSCipherPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateTLSCipherPolicy` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateTLSCipherPolicy` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Ciphers` once it is set, so `send` and `build` can require it.
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Ciphers` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateTLSCipherPolicy` needs its required parameter `Ciphers`",
         label = "`Ciphers` is not set",
         note = "set it with `.ciphers(…)` before this call"
     )]
-    pub trait Ciphers<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `TLSVersions` once it is set, so `send` and `build` can require it.
+    pub trait Ciphers {}
+    impl Ciphers for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `TLSVersions` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateTLSCipherPolicy` needs its required parameter `TLSVersions`",
         label = "`TLSVersions` is not set",
         note = "set it with `.tls_versions(…)` before this call"
     )]
-    pub trait TlsVersions<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Ciphers<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
-}
-impl self::required::TlsVersions<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait TlsVersions {}
+    impl TlsVersions for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateTLSCipherPolicy`. No description of our own yet: see the official API reference.

@@ -211,13 +211,10 @@ pub struct CreateVServerGroupBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    region_id: RegionId_,
-    load_balancer_id: LoadBalancerId_,
-    v_server_group_name: ::std::option::Option<::std::string::String>,
-    backend_servers: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateVServerGroupInput,
+    state: ::std::marker::PhantomData<(RegionId_, LoadBalancerId_)>,
 }
 impl CreateVServerGroupBuilder<
     ::alibabacloud_runtime::Missing,
@@ -225,20 +222,23 @@ impl CreateVServerGroupBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateVServerGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            tag: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            v_server_group_name: ::std::option::Option::None,
-            backend_servers: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateVServerGroupInput {
+                tag: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                v_server_group_name: ::std::option::Option::None,
+                backend_servers: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, LoadBalancerId_> CreateVServerGroupBuilder<RegionId_, LoadBalancerId_> {
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -246,37 +246,33 @@ impl<RegionId_, LoadBalancerId_> CreateVServerGroupBuilder<RegionId_, LoadBalanc
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateVServerGroupBuilder<::std::string::String, LoadBalancerId_> {
+    ) -> CreateVServerGroupBuilder<::alibabacloud_runtime::Set, LoadBalancerId_> {
+        self.input.region_id = value.into();
         CreateVServerGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            tag: self.tag,
-            region_id: value.into(),
-            load_balancer_id: self.load_balancer_id,
-            v_server_group_name: self.v_server_group_name,
-            backend_servers: self.backend_servers,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1qjwo61pqz3ahl******`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateVServerGroupBuilder<RegionId_, ::std::string::String> {
+    ) -> CreateVServerGroupBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.load_balancer_id = value.into();
         CreateVServerGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            tag: self.tag,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            v_server_group_name: self.v_server_group_name,
-            backend_servers: self.backend_servers,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VServerGroupName`: string. Example: `Group1`.
@@ -284,7 +280,7 @@ impl<RegionId_, LoadBalancerId_> CreateVServerGroupBuilder<RegionId_, LoadBalanc
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_server_group_name = ::std::option::Option::Some(value.into());
+        self.input.v_server_group_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VServerGroupName`.
@@ -292,7 +288,7 @@ impl<RegionId_, LoadBalancerId_> CreateVServerGroupBuilder<RegionId_, LoadBalanc
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_server_group_name = value;
+        self.input.v_server_group_name = value;
         self
     }
     /// Wire name `BackendServers`: string. Example: ` [{ "ServerId": "eni-xxxxxxxxx", "Weight": "100", "Type": "eni", "ServerIp": "192.168.**.**", "Port":"80","Description":"test-112" },{ "ServerId": "eni-xxxxxxxxx", "Weight": "100", "Type": "eni", "ServerIp": "172.166.**.**", "Port":"80","Description":"test-113" }]`.
@@ -300,7 +296,7 @@ impl<RegionId_, LoadBalancerId_> CreateVServerGroupBuilder<RegionId_, LoadBalanc
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.backend_servers = ::std::option::Option::Some(value.into());
+        self.input.backend_servers = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `BackendServers`.
@@ -308,46 +304,21 @@ impl<RegionId_, LoadBalancerId_> CreateVServerGroupBuilder<RegionId_, LoadBalanc
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.backend_servers = value;
+        self.input.backend_servers = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, LoadBalancerId_> CreateVServerGroupBuilder<RegionId_, LoadBalancerId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateVServerGroupInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            CreateVServerGroupInput {
-                tag: self.tag,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                v_server_group_name: self.v_server_group_name,
-                backend_servers: self.backend_servers,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> CreateVServerGroupInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -357,45 +328,30 @@ impl<RegionId_, LoadBalancerId_> CreateVServerGroupBuilder<RegionId_, LoadBalanc
         ::alibabacloud_runtime::SdkError<CreateVServerGroupError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`CreateVServerGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`CreateVServerGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateVServerGroup` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`CreateVServerGroup` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `CreateVServerGroup`. No description of our own yet: see the official API reference.

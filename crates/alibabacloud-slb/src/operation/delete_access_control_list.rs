@@ -72,10 +72,10 @@ pub struct DeleteAccessControlListBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     AclId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    acl_id: AclId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteAccessControlListInput,
+    state: ::std::marker::PhantomData<(RegionId_, AclId_)>,
 }
 impl DeleteAccessControlListBuilder<
     ::alibabacloud_runtime::Missing,
@@ -83,76 +83,55 @@ impl DeleteAccessControlListBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteAccessControlListBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            acl_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteAccessControlListInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                acl_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, AclId_> DeleteAccessControlListBuilder<RegionId_, AclId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteAccessControlListBuilder<::std::string::String, AclId_> {
+    ) -> DeleteAccessControlListBuilder<::alibabacloud_runtime::Set, AclId_> {
+        self.input.region_id = value.into();
         DeleteAccessControlListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            acl_id: self.acl_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AclId`: string, required. Example: `acl-bp1l0kk4gxce43kz******`.
     pub fn acl_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteAccessControlListBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteAccessControlListBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.acl_id = value.into();
         DeleteAccessControlListBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            acl_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, AclId_> DeleteAccessControlListBuilder<RegionId_, AclId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteAccessControlListInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclId_: self::required::AclId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteAccessControlListInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                acl_id: <AclId_ as self::required::AclId<
-                    ::std::string::String,
-                >>::into_value(self.acl_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteAccessControlListInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclId_: self::required::AclId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AclId_: self::required::AclId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -162,45 +141,30 @@ impl<RegionId_, AclId_> DeleteAccessControlListBuilder<RegionId_, AclId_> {
         ::alibabacloud_runtime::SdkError<DeleteAccessControlListError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclId_: self::required::AclId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AclId_: self::required::AclId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteAccessControlListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteAccessControlListBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteAccessControlList` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AclId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AclId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteAccessControlList` needs its required parameter `AclId`",
         label = "`AclId` is not set",
         note = "set it with `.acl_id(…)` before this call"
     )]
-    pub trait AclId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AclId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AclId {}
+    impl AclId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteAccessControlList`. No description of our own yet: see the official API reference.

@@ -72,10 +72,10 @@ pub struct DeleteCACertificateBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     CaCertificateId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    ca_certificate_id: CaCertificateId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteCACertificateInput,
+    state: ::std::marker::PhantomData<(RegionId_, CaCertificateId_)>,
 }
 impl DeleteCACertificateBuilder<
     ::alibabacloud_runtime::Missing,
@@ -83,10 +83,13 @@ impl DeleteCACertificateBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteCACertificateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            ca_certificate_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteCACertificateInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ca_certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -96,65 +99,42 @@ impl<
 > DeleteCACertificateBuilder<RegionId_, CaCertificateId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteCACertificateBuilder<::std::string::String, CaCertificateId_> {
+    ) -> DeleteCACertificateBuilder<::alibabacloud_runtime::Set, CaCertificateId_> {
+        self.input.region_id = value.into();
         DeleteCACertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            ca_certificate_id: self.ca_certificate_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CACertificateId`: string, required. Example: `123157908xxxxxxx_15c73d77203_-986300114_-2110544xxx`.
     pub fn ca_certificate_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteCACertificateBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteCACertificateBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.ca_certificate_id = value.into();
         DeleteCACertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            ca_certificate_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    CaCertificateId_,
-> DeleteCACertificateBuilder<RegionId_, CaCertificateId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteCACertificateInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CaCertificateId_: self::required::CaCertificateId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteCACertificateInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                ca_certificate_id: <CaCertificateId_ as self::required::CaCertificateId<
-                    ::std::string::String,
-                >>::into_value(self.ca_certificate_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteCACertificateInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CaCertificateId_: self::required::CaCertificateId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        CaCertificateId_: self::required::CaCertificateId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -164,45 +144,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteCACertificateError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CaCertificateId_: self::required::CaCertificateId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        CaCertificateId_: self::required::CaCertificateId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteCACertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteCACertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteCACertificate` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CACertificateId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CACertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteCACertificate` needs its required parameter `CACertificateId`",
         label = "`CACertificateId` is not set",
         note = "set it with `.ca_certificate_id(…)` before this call"
     )]
-    pub trait CaCertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CaCertificateId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait CaCertificateId {}
+    impl CaCertificateId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteCACertificate`. No description of our own yet: see the official API reference.

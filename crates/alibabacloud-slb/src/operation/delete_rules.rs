@@ -76,10 +76,10 @@ pub struct DeleteRulesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     RuleIds_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    rule_ids: RuleIds_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteRulesInput,
+    state: ::std::marker::PhantomData<(RegionId_, RuleIds_)>,
 }
 impl DeleteRulesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -87,72 +87,55 @@ impl DeleteRulesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteRulesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            rule_ids: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteRulesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                rule_ids: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, RuleIds_> DeleteRulesBuilder<RegionId_, RuleIds_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteRulesBuilder<::std::string::String, RuleIds_> {
+    ) -> DeleteRulesBuilder<::alibabacloud_runtime::Set, RuleIds_> {
+        self.input.region_id = value.into();
         DeleteRulesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            rule_ids: self.rule_ids,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RuleIds`: string, required. Example: `["rule-bp1z9ce******","rule-bp1tuc******4"]`.
     pub fn rule_ids(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteRulesBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteRulesBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.rule_ids = value.into();
         DeleteRulesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            rule_ids: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, RuleIds_> DeleteRulesBuilder<RegionId_, RuleIds_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteRulesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RuleIds_: self::required::RuleIds<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteRulesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                rule_ids: <RuleIds_ as self::required::RuleIds<
-                    ::std::string::String,
-                >>::into_value(self.rule_ids),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteRulesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RuleIds_: self::required::RuleIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RuleIds_: self::required::RuleIds,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -162,45 +145,30 @@ impl<RegionId_, RuleIds_> DeleteRulesBuilder<RegionId_, RuleIds_> {
         ::alibabacloud_runtime::SdkError<DeleteRulesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RuleIds_: self::required::RuleIds<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RuleIds_: self::required::RuleIds,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteRulesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteRulesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteRules` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RuleIds` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RuleIds` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteRules` needs its required parameter `RuleIds`",
         label = "`RuleIds` is not set",
         note = "set it with `.rule_ids(…)` before this call"
     )]
-    pub trait RuleIds<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RuleIds<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RuleIds {}
+    impl RuleIds for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteRules`. No description of our own yet: see the official API reference.

@@ -74,18 +74,21 @@ pub enum DeleteServerCertificateError {
 pub struct DeleteServerCertificateBuilder<
     ServerCertificateId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    server_certificate_id: ServerCertificateId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteServerCertificateInput,
+    state: ::std::marker::PhantomData<(ServerCertificateId_,)>,
 }
 impl DeleteServerCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteServerCertificateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            server_certificate_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteServerCertificateInput {
+                region_id: ::std::option::Option::None,
+                server_certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -95,7 +98,7 @@ impl<ServerCertificateId_> DeleteServerCertificateBuilder<ServerCertificateId_> 
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -103,55 +106,33 @@ impl<ServerCertificateId_> DeleteServerCertificateBuilder<ServerCertificateId_> 
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `ServerCertificateId`: string, required. Example: `123157xxxxxxx_166f8204689_1714763408_709981430`.
     pub fn server_certificate_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteServerCertificateBuilder<::std::string::String> {
+    ) -> DeleteServerCertificateBuilder<::alibabacloud_runtime::Set> {
+        self.input.server_certificate_id = value.into();
         DeleteServerCertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            server_certificate_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<ServerCertificateId_> DeleteServerCertificateBuilder<ServerCertificateId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DeleteServerCertificateInput,
-    )
-    where
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteServerCertificateInput {
-                region_id: self.region_id,
-                server_certificate_id: <ServerCertificateId_ as self::required::ServerCertificateId<
-                    ::std::string::String,
-                >>::into_value(self.server_certificate_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteServerCertificateInput
     where
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+        ServerCertificateId_: self::required::ServerCertificateId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -161,30 +142,21 @@ impl<ServerCertificateId_> DeleteServerCertificateBuilder<ServerCertificateId_> 
         ::alibabacloud_runtime::SdkError<DeleteServerCertificateError>,
     >
     where
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+        ServerCertificateId_: self::required::ServerCertificateId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteServerCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteServerCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `ServerCertificateId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `ServerCertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteServerCertificate` needs its required parameter `ServerCertificateId`",
         label = "`ServerCertificateId` is not set",
         note = "set it with `.server_certificate_id(…)` before this call"
     )]
-    pub trait ServerCertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::ServerCertificateId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ServerCertificateId {}
+    impl ServerCertificateId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteServerCertificate`. No description of our own yet: see the official API reference.

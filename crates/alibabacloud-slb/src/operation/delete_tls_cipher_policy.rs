@@ -83,10 +83,10 @@ pub struct DeleteTLSCipherPolicyBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     TlsCipherPolicyId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    tls_cipher_policy_id: TlsCipherPolicyId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteTLSCipherPolicyInput,
+    state: ::std::marker::PhantomData<(RegionId_, TlsCipherPolicyId_)>,
 }
 impl DeleteTLSCipherPolicyBuilder<
     ::alibabacloud_runtime::Missing,
@@ -94,10 +94,13 @@ impl DeleteTLSCipherPolicyBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteTLSCipherPolicyBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            tls_cipher_policy_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteTLSCipherPolicyInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tls_cipher_policy_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -107,65 +110,42 @@ impl<
 > DeleteTLSCipherPolicyBuilder<RegionId_, TlsCipherPolicyId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteTLSCipherPolicyBuilder<::std::string::String, TlsCipherPolicyId_> {
+    ) -> DeleteTLSCipherPolicyBuilder<::alibabacloud_runtime::Set, TlsCipherPolicyId_> {
+        self.input.region_id = value.into();
         DeleteTLSCipherPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            tls_cipher_policy_id: self.tls_cipher_policy_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TLSCipherPolicyId`: string, required. Example: `tls-bp1lp2076qx4ebridp******`.
     pub fn tls_cipher_policy_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteTLSCipherPolicyBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteTLSCipherPolicyBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.tls_cipher_policy_id = value.into();
         DeleteTLSCipherPolicyBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            tls_cipher_policy_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    TlsCipherPolicyId_,
-> DeleteTLSCipherPolicyBuilder<RegionId_, TlsCipherPolicyId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteTLSCipherPolicyInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteTLSCipherPolicyInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                tls_cipher_policy_id: <TlsCipherPolicyId_ as self::required::TlsCipherPolicyId<
-                    ::std::string::String,
-                >>::into_value(self.tls_cipher_policy_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteTLSCipherPolicyInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -175,45 +155,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DeleteTLSCipherPolicyError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteTLSCipherPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteTLSCipherPolicyBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteTLSCipherPolicy` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `TLSCipherPolicyId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `TLSCipherPolicyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteTLSCipherPolicy` needs its required parameter `TLSCipherPolicyId`",
         label = "`TLSCipherPolicyId` is not set",
         note = "set it with `.tls_cipher_policy_id(…)` before this call"
     )]
-    pub trait TlsCipherPolicyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::TlsCipherPolicyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait TlsCipherPolicyId {}
+    impl TlsCipherPolicyId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteTLSCipherPolicy`. No description of our own yet: see the official API reference.

@@ -71,10 +71,10 @@ pub struct DeleteVServerGroupBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     VServerGroupId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    v_server_group_id: VServerGroupId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DeleteVServerGroupInput,
+    state: ::std::marker::PhantomData<(RegionId_, VServerGroupId_)>,
 }
 impl DeleteVServerGroupBuilder<
     ::alibabacloud_runtime::Missing,
@@ -82,72 +82,55 @@ impl DeleteVServerGroupBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteVServerGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            v_server_group_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DeleteVServerGroupInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                v_server_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, VServerGroupId_> DeleteVServerGroupBuilder<RegionId_, VServerGroupId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteVServerGroupBuilder<::std::string::String, VServerGroupId_> {
+    ) -> DeleteVServerGroupBuilder<::alibabacloud_runtime::Set, VServerGroupId_> {
+        self.input.region_id = value.into();
         DeleteVServerGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            v_server_group_id: self.v_server_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VServerGroupId`: string, required. Example: `rsp-cige6j*****`.
     pub fn v_server_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteVServerGroupBuilder<RegionId_, ::std::string::String> {
+    ) -> DeleteVServerGroupBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.v_server_group_id = value.into();
         DeleteVServerGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            v_server_group_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, VServerGroupId_> DeleteVServerGroupBuilder<RegionId_, VServerGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DeleteVServerGroupInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DeleteVServerGroupInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                v_server_group_id: <VServerGroupId_ as self::required::VServerGroupId<
-                    ::std::string::String,
-                >>::into_value(self.v_server_group_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DeleteVServerGroupInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VServerGroupId_: self::required::VServerGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -157,45 +140,30 @@ impl<RegionId_, VServerGroupId_> DeleteVServerGroupBuilder<RegionId_, VServerGro
         ::alibabacloud_runtime::SdkError<DeleteVServerGroupError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VServerGroupId_: self::required::VServerGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DeleteVServerGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DeleteVServerGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteVServerGroup` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VServerGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VServerGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DeleteVServerGroup` needs its required parameter `VServerGroupId`",
         label = "`VServerGroupId` is not set",
         note = "set it with `.v_server_group_id(…)` before this call"
     )]
-    pub trait VServerGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VServerGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VServerGroupId {}
+    impl VServerGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DeleteVServerGroup`. No description of our own yet: see the official API reference.

@@ -202,13 +202,10 @@ pub struct DescribeAccessControlListAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     AclId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    acl_id: AclId_,
-    acl_entry_comment: ::std::option::Option<::std::string::String>,
-    page: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeAccessControlListAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, AclId_)>,
 }
 impl DescribeAccessControlListAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -216,45 +213,47 @@ impl DescribeAccessControlListAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeAccessControlListAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            acl_id: ::alibabacloud_runtime::Missing,
-            acl_entry_comment: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeAccessControlListAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                acl_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                acl_entry_comment: ::std::option::Option::None,
+                page: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, AclId_> DescribeAccessControlListAttributeBuilder<RegionId_, AclId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeAccessControlListAttributeBuilder<::std::string::String, AclId_> {
+    ) -> DescribeAccessControlListAttributeBuilder<::alibabacloud_runtime::Set, AclId_> {
+        self.input.region_id = value.into();
         DescribeAccessControlListAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            acl_id: self.acl_id,
-            acl_entry_comment: self.acl_entry_comment,
-            page: self.page,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AclId`: string, required. Example: `acl-bp1ut10zzvh1y8dfs****`.
     pub fn acl_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeAccessControlListAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeAccessControlListAttributeBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.acl_id = value.into();
         DescribeAccessControlListAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            acl_id: value.into(),
-            acl_entry_comment: self.acl_entry_comment,
-            page: self.page,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AclEntryComment`: string. Example: `test`.
@@ -262,7 +261,7 @@ impl<RegionId_, AclId_> DescribeAccessControlListAttributeBuilder<RegionId_, Acl
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_entry_comment = ::std::option::Option::Some(value.into());
+        self.input.acl_entry_comment = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclEntryComment`.
@@ -270,70 +269,41 @@ impl<RegionId_, AclId_> DescribeAccessControlListAttributeBuilder<RegionId_, Acl
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_entry_comment = value;
+        self.input.acl_entry_comment = value;
         self
     }
     /// Wire name `Page`: 32-bit integer. Example: `1`.
     pub fn page(mut self, value: i32) -> Self {
-        self.page = ::std::option::Option::Some(value);
+        self.input.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Page`.
     pub fn set_page(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page = value;
+        self.input.page = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, AclId_> DescribeAccessControlListAttributeBuilder<RegionId_, AclId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeAccessControlListAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclId_: self::required::AclId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeAccessControlListAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                acl_id: <AclId_ as self::required::AclId<
-                    ::std::string::String,
-                >>::into_value(self.acl_id),
-                acl_entry_comment: self.acl_entry_comment,
-                page: self.page,
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeAccessControlListAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclId_: self::required::AclId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AclId_: self::required::AclId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -343,45 +313,30 @@ impl<RegionId_, AclId_> DescribeAccessControlListAttributeBuilder<RegionId_, Acl
         ::alibabacloud_runtime::SdkError<DescribeAccessControlListAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclId_: self::required::AclId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AclId_: self::required::AclId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeAccessControlListAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeAccessControlListAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAccessControlListAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AclId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AclId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAccessControlListAttribute` needs its required parameter `AclId`",
         label = "`AclId` is not set",
         note = "set it with `.acl_id(…)` before this call"
     )]
-    pub trait AclId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AclId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AclId {}
+    impl AclId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeAccessControlListAttribute`. No description of our own yet: see the official API reference.

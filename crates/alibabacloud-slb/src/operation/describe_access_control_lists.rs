@@ -192,47 +192,41 @@ pub enum DescribeAccessControlListsError {
 pub struct DescribeAccessControlListsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    acl_name: ::std::option::Option<::std::string::String>,
-    address_ip_version: ::std::option::Option<::std::string::String>,
-    page_size: ::std::option::Option<i32>,
-    page_number: ::std::option::Option<i32>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeAccessControlListsInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeAccessControlListsBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeAccessControlListsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            acl_name: ::std::option::Option::None,
-            address_ip_version: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeAccessControlListsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                acl_name: ::std::option::Option::None,
+                address_ip_version: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeAccessControlListsBuilder<::std::string::String> {
+    ) -> DescribeAccessControlListsBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeAccessControlListsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            acl_name: self.acl_name,
-            address_ip_version: self.address_ip_version,
-            page_size: self.page_size,
-            page_number: self.page_number,
-            resource_group_id: self.resource_group_id,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AclName`: string. Example: `rule1`.
@@ -240,7 +234,7 @@ impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_name = ::std::option::Option::Some(value.into());
+        self.input.acl_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclName`.
@@ -248,7 +242,7 @@ impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_name = value;
+        self.input.acl_name = value;
         self
     }
     /// Wire name `AddressIPVersion`: string. Example: `ipv4`.
@@ -256,7 +250,7 @@ impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_ip_version = ::std::option::Option::Some(value.into());
+        self.input.address_ip_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AddressIPVersion`.
@@ -264,27 +258,27 @@ impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.address_ip_version = value;
+        self.input.address_ip_version = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-atstuj3rtop4****`.
@@ -292,7 +286,7 @@ impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -300,12 +294,12 @@ impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -313,48 +307,20 @@ impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeAccessControlListsInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeAccessControlListsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                acl_name: self.acl_name,
-                address_ip_version: self.address_ip_version,
-                page_size: self.page_size,
-                page_number: self.page_number,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeAccessControlListsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -364,29 +330,21 @@ impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeAccessControlListsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeAccessControlListsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeAccessControlListsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAccessControlLists` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeAccessControlLists`. No description of our own yet: see the official API reference.
@@ -441,13 +399,12 @@ impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
         DescribeAccessControlListsInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -136,44 +136,40 @@ pub enum DescribeAccessLogsDownloadAttributeError {
 pub struct DescribeAccessLogsDownloadAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    tags: ::std::option::Option<::std::string::String>,
-    load_balancer_id: ::std::option::Option<::std::string::String>,
-    log_type: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeAccessLogsDownloadAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeAccessLogsDownloadAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeAccessLogsDownloadAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            tags: ::std::option::Option::None,
-            load_balancer_id: ::std::option::Option::None,
-            log_type: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeAccessLogsDownloadAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tags: ::std::option::Option::None,
+                load_balancer_id: ::std::option::Option::None,
+                log_type: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeAccessLogsDownloadAttributeBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeAccessLogsDownloadAttributeBuilder<::std::string::String> {
+    ) -> DescribeAccessLogsDownloadAttributeBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeAccessLogsDownloadAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            tags: self.tags,
-            load_balancer_id: self.load_balancer_id,
-            log_type: self.log_type,
-            page_number: self.page_number,
-            page_size: self.page_size,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Tags`: string. Example: `[{"tagKey":"Key1","tagValue":"Value1"}]`.
@@ -181,7 +177,7 @@ impl<RegionId_> DescribeAccessLogsDownloadAttributeBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
+        self.input.tags = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Tags`.
@@ -189,7 +185,7 @@ impl<RegionId_> DescribeAccessLogsDownloadAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Wire name `LoadBalancerId`: string. Example: `lb-bp1b6c719dfa08ex*****`.
@@ -197,7 +193,7 @@ impl<RegionId_> DescribeAccessLogsDownloadAttributeBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.load_balancer_id = ::std::option::Option::Some(value.into());
+        self.input.load_balancer_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LoadBalancerId`.
@@ -205,7 +201,7 @@ impl<RegionId_> DescribeAccessLogsDownloadAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.load_balancer_id = value;
+        self.input.load_balancer_id = value;
         self
     }
     /// Wire name `LogType`: string. The service's default: `layer7`. Example: `layer7`.
@@ -213,7 +209,7 @@ impl<RegionId_> DescribeAccessLogsDownloadAttributeBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.log_type = ::std::option::Option::Some(value.into());
+        self.input.log_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LogType`.
@@ -221,67 +217,40 @@ impl<RegionId_> DescribeAccessLogsDownloadAttributeBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.log_type = value;
+        self.input.log_type = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `1`. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `20`. Example: `10`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeAccessLogsDownloadAttributeBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeAccessLogsDownloadAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeAccessLogsDownloadAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                tags: self.tags,
-                load_balancer_id: self.load_balancer_id,
-                log_type: self.log_type,
-                page_number: self.page_number,
-                page_size: self.page_size,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeAccessLogsDownloadAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -291,29 +260,21 @@ impl<RegionId_> DescribeAccessLogsDownloadAttributeBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeAccessLogsDownloadAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeAccessLogsDownloadAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeAccessLogsDownloadAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAccessLogsDownloadAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeAccessLogsDownloadAttribute`. No description of our own yet: see the official API reference.
@@ -382,13 +343,12 @@ impl<RegionId_> DescribeAccessLogsDownloadAttributeBuilder<RegionId_> {
         DescribeAccessLogsDownloadAttributeInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

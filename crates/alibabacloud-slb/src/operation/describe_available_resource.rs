@@ -138,35 +138,37 @@ pub enum DescribeAvailableResourceError {
 pub struct DescribeAvailableResourceBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    address_type: ::std::option::Option<::std::string::String>,
-    address_ip_version: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeAvailableResourceInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeAvailableResourceBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeAvailableResourceBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            address_type: ::std::option::Option::None,
-            address_ip_version: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeAvailableResourceInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                address_type: ::std::option::Option::None,
+                address_ip_version: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeAvailableResourceBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeAvailableResourceBuilder<::std::string::String> {
+    ) -> DescribeAvailableResourceBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeAvailableResourceBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            address_type: self.address_type,
-            address_ip_version: self.address_ip_version,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AddressType`: string. Example: `vpc`.
@@ -174,7 +176,7 @@ impl<RegionId_> DescribeAvailableResourceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_type = ::std::option::Option::Some(value.into());
+        self.input.address_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AddressType`.
@@ -182,7 +184,7 @@ impl<RegionId_> DescribeAvailableResourceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.address_type = value;
+        self.input.address_type = value;
         self
     }
     /// Wire name `AddressIPVersion`: string. Example: `ipv4`.
@@ -190,7 +192,7 @@ impl<RegionId_> DescribeAvailableResourceBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_ip_version = ::std::option::Option::Some(value.into());
+        self.input.address_ip_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AddressIPVersion`.
@@ -198,44 +200,20 @@ impl<RegionId_> DescribeAvailableResourceBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.address_ip_version = value;
+        self.input.address_ip_version = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeAvailableResourceBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeAvailableResourceInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeAvailableResourceInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                address_type: self.address_type,
-                address_ip_version: self.address_ip_version,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeAvailableResourceInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -245,29 +223,21 @@ impl<RegionId_> DescribeAvailableResourceBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeAvailableResourceError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeAvailableResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeAvailableResourceBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeAvailableResource` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeAvailableResource`. No description of our own yet: see the official API reference.

@@ -93,10 +93,10 @@ pub struct DescribeDomainExtensionAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     DomainExtensionId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    domain_extension_id: DomainExtensionId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeDomainExtensionAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, DomainExtensionId_)>,
 }
 impl DescribeDomainExtensionAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -104,10 +104,13 @@ impl DescribeDomainExtensionAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeDomainExtensionAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            domain_extension_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeDomainExtensionAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                domain_extension_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -117,72 +120,48 @@ impl<
 > DescribeDomainExtensionAttributeBuilder<RegionId_, DomainExtensionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeDomainExtensionAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         DomainExtensionId_,
     > {
+        self.input.region_id = value.into();
         DescribeDomainExtensionAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            domain_extension_id: self.domain_extension_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DomainExtensionId`: string, required. Example: `de-bp1rp7ta1****`.
     pub fn domain_extension_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeDomainExtensionAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeDomainExtensionAttributeBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.domain_extension_id = value.into();
         DescribeDomainExtensionAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            domain_extension_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    DomainExtensionId_,
-> DescribeDomainExtensionAttributeBuilder<RegionId_, DomainExtensionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeDomainExtensionAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DomainExtensionId_: self::required::DomainExtensionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeDomainExtensionAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                domain_extension_id: <DomainExtensionId_ as self::required::DomainExtensionId<
-                    ::std::string::String,
-                >>::into_value(self.domain_extension_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeDomainExtensionAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DomainExtensionId_: self::required::DomainExtensionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DomainExtensionId_: self::required::DomainExtensionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -192,45 +171,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeDomainExtensionAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DomainExtensionId_: self::required::DomainExtensionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DomainExtensionId_: self::required::DomainExtensionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeDomainExtensionAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeDomainExtensionAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDomainExtensionAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DomainExtensionId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DomainExtensionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeDomainExtensionAttribute` needs its required parameter `DomainExtensionId`",
         label = "`DomainExtensionId` is not set",
         note = "set it with `.domain_extension_id(…)` before this call"
     )]
-    pub trait DomainExtensionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DomainExtensionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DomainExtensionId {}
+    impl DomainExtensionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeDomainExtensionAttribute`. No description of our own yet: see the official API reference.

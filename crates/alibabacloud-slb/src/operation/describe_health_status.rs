@@ -129,48 +129,48 @@ pub enum DescribeHealthStatusError {
 pub struct DescribeHealthStatusBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    load_balancer_id: LoadBalancerId_,
-    listener_port: ::std::option::Option<i32>,
-    listener_protocol: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeHealthStatusInput,
+    state: ::std::marker::PhantomData<(LoadBalancerId_,)>,
 }
 impl DescribeHealthStatusBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeHealthStatusBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            listener_port: ::std::option::Option::None,
-            listener_protocol: ::std::option::Option::None,
-            region_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeHealthStatusInput {
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                listener_port: ::std::option::Option::None,
+                listener_protocol: ::std::option::Option::None,
+                region_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<LoadBalancerId_> DescribeHealthStatusBuilder<LoadBalancerId_> {
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1qjwo61pqz3ah****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeHealthStatusBuilder<::std::string::String> {
+    ) -> DescribeHealthStatusBuilder<::alibabacloud_runtime::Set> {
+        self.input.load_balancer_id = value.into();
         DescribeHealthStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            load_balancer_id: value.into(),
-            listener_port: self.listener_port,
-            listener_protocol: self.listener_protocol,
-            region_id: self.region_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ListenerPort`: 32-bit integer. Example: `80`.
     pub fn listener_port(mut self, value: i32) -> Self {
-        self.listener_port = ::std::option::Option::Some(value);
+        self.input.listener_port = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ListenerPort`.
     pub fn set_listener_port(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.listener_port = value;
+        self.input.listener_port = value;
         self
     }
     /// Wire name `ListenerProtocol`: string. Example: `https`.
@@ -178,7 +178,7 @@ impl<LoadBalancerId_> DescribeHealthStatusBuilder<LoadBalancerId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.listener_protocol = ::std::option::Option::Some(value.into());
+        self.input.listener_protocol = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ListenerProtocol`.
@@ -186,7 +186,7 @@ impl<LoadBalancerId_> DescribeHealthStatusBuilder<LoadBalancerId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.listener_protocol = value;
+        self.input.listener_protocol = value;
         self
     }
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
@@ -194,7 +194,7 @@ impl<LoadBalancerId_> DescribeHealthStatusBuilder<LoadBalancerId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -202,41 +202,20 @@ impl<LoadBalancerId_> DescribeHealthStatusBuilder<LoadBalancerId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<LoadBalancerId_> DescribeHealthStatusBuilder<LoadBalancerId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeHealthStatusInput)
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeHealthStatusInput {
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                listener_port: self.listener_port,
-                listener_protocol: self.listener_protocol,
-                region_id: self.region_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeHealthStatusInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -246,29 +225,21 @@ impl<LoadBalancerId_> DescribeHealthStatusBuilder<LoadBalancerId_> {
         ::alibabacloud_runtime::SdkError<DescribeHealthStatusError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeHealthStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeHealthStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeHealthStatus` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeHealthStatus`. No description of our own yet: see the official API reference.

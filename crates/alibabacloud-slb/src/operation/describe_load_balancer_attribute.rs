@@ -356,18 +356,21 @@ pub enum DescribeLoadBalancerAttributeError {
 pub struct DescribeLoadBalancerAttributeBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    load_balancer_id: LoadBalancerId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeLoadBalancerAttributeInput,
+    state: ::std::marker::PhantomData<(LoadBalancerId_,)>,
 }
 impl DescribeLoadBalancerAttributeBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeLoadBalancerAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeLoadBalancerAttributeInput {
+                region_id: ::std::option::Option::None,
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -377,7 +380,7 @@ impl<LoadBalancerId_> DescribeLoadBalancerAttributeBuilder<LoadBalancerId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -385,55 +388,33 @@ impl<LoadBalancerId_> DescribeLoadBalancerAttributeBuilder<LoadBalancerId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1b6c719dfa08ex****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeLoadBalancerAttributeBuilder<::std::string::String> {
+    ) -> DescribeLoadBalancerAttributeBuilder<::alibabacloud_runtime::Set> {
+        self.input.load_balancer_id = value.into();
         DescribeLoadBalancerAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<LoadBalancerId_> DescribeLoadBalancerAttributeBuilder<LoadBalancerId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeLoadBalancerAttributeInput,
-    )
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeLoadBalancerAttributeInput {
-                region_id: self.region_id,
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeLoadBalancerAttributeInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -443,29 +424,21 @@ impl<LoadBalancerId_> DescribeLoadBalancerAttributeBuilder<LoadBalancerId_> {
         ::alibabacloud_runtime::SdkError<DescribeLoadBalancerAttributeError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeLoadBalancerAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeLoadBalancerAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeLoadBalancerAttribute` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeLoadBalancerAttribute`. No description of our own yet: see the official API reference.
@@ -503,9 +476,8 @@ impl<LoadBalancerId_> DescribeLoadBalancerAttributeBuilder<LoadBalancerId_> {
         ::alibabacloud_runtime::waiter::WaiterError<DescribeLoadBalancerAttributeError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        let (client, options, input) = self.into_parts();
         let config = wait
             .into()
             .config(
@@ -513,9 +485,9 @@ impl<LoadBalancerId_> DescribeLoadBalancerAttributeBuilder<LoadBalancerId_> {
                 ::std::time::Duration::from_millis(20000u64),
             );
         ::alibabacloud_runtime::waiter::wait(
-                client.runtime(),
-                &input,
-                &options,
+                self.client.runtime(),
+                &self.input,
+                &self.options,
                 config,
                 |output: &DescribeLoadBalancerAttributeOutput| {
                     let value = output.load_balancer_status.as_deref();

@@ -295,11 +295,10 @@ pub struct DescribeLoadBalancerHTTPListenerAttributeBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
     ListenerPort_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    load_balancer_id: LoadBalancerId_,
-    listener_port: ListenerPort_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeLoadBalancerHTTPListenerAttributeInput,
+    state: ::std::marker::PhantomData<(LoadBalancerId_, ListenerPort_)>,
 }
 impl DescribeLoadBalancerHTTPListenerAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -307,11 +306,14 @@ impl DescribeLoadBalancerHTTPListenerAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeLoadBalancerHTTPListenerAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            listener_port: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeLoadBalancerHTTPListenerAttributeInput {
+                region_id: ::std::option::Option::None,
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                listener_port: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -324,7 +326,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -332,80 +334,53 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1uaunez0uho0zf0****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeLoadBalancerHTTPListenerAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ListenerPort_,
     > {
+        self.input.load_balancer_id = value.into();
         DescribeLoadBalancerHTTPListenerAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            listener_port: self.listener_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ListenerPort`: 32-bit integer, required. Example: `80`.
     pub fn listener_port(
-        self,
+        mut self,
         value: i32,
-    ) -> DescribeLoadBalancerHTTPListenerAttributeBuilder<LoadBalancerId_, i32> {
+    ) -> DescribeLoadBalancerHTTPListenerAttributeBuilder<
+        LoadBalancerId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.listener_port = value;
         DescribeLoadBalancerHTTPListenerAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            listener_port: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    LoadBalancerId_,
-    ListenerPort_,
-> DescribeLoadBalancerHTTPListenerAttributeBuilder<LoadBalancerId_, ListenerPort_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeLoadBalancerHTTPListenerAttributeInput,
-    )
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeLoadBalancerHTTPListenerAttributeInput {
-                region_id: self.region_id,
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                listener_port: <ListenerPort_ as self::required::ListenerPort<
-                    i32,
-                >>::into_value(self.listener_port),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeLoadBalancerHTTPListenerAttributeInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -415,45 +390,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeLoadBalancerHTTPListenerAttributeError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeLoadBalancerHTTPListenerAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeLoadBalancerHTTPListenerAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeLoadBalancerHTTPListenerAttribute` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ListenerPort` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeLoadBalancerHTTPListenerAttribute` needs its required parameter `ListenerPort`",
         label = "`ListenerPort` is not set",
         note = "set it with `.listener_port(…)` before this call"
     )]
-    pub trait ListenerPort<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ListenerPort<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
+    pub trait ListenerPort {}
+    impl ListenerPort for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeLoadBalancerHTTPListenerAttribute`. No description of our own yet: see the official API reference.

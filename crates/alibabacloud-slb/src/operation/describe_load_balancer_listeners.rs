@@ -598,30 +598,25 @@ pub enum DescribeLoadBalancerListenersError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeLoadBalancerListenersBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_results: ::std::option::Option<i32>,
-    listener_protocol: ::std::option::Option<::std::string::String>,
-    load_balancer_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    listener_port: ::std::option::Option<i32>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeLoadBalancerListenersInput,
 }
 impl DescribeLoadBalancerListenersBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeLoadBalancerListenersBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_results: ::std::option::Option::None,
-            listener_protocol: ::std::option::Option::None,
-            load_balancer_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            listener_port: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeLoadBalancerListenersInput {
+                region_id: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_results: ::std::option::Option::None,
+                listener_protocol: ::std::option::Option::None,
+                load_balancer_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                listener_port: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -631,7 +626,7 @@ impl DescribeLoadBalancerListenersBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -639,7 +634,7 @@ impl DescribeLoadBalancerListenersBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `FFmyTO70tTpLG6I3FmYAXGKPd****`.
@@ -647,7 +642,7 @@ impl DescribeLoadBalancerListenersBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -655,17 +650,17 @@ impl DescribeLoadBalancerListenersBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxResults`: 32-bit integer. The service's default: `20`. Example: `50`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = ::std::option::Option::Some(value);
+        self.input.max_results = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxResults`.
     pub fn set_max_results(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_results = value;
+        self.input.max_results = value;
         self
     }
     /// Wire name `ListenerProtocol`: string. Example: `http`.
@@ -673,7 +668,7 @@ impl DescribeLoadBalancerListenersBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.listener_protocol = ::std::option::Option::Some(value.into());
+        self.input.listener_protocol = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ListenerProtocol`.
@@ -681,7 +676,7 @@ impl DescribeLoadBalancerListenersBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.listener_protocol = value;
+        self.input.listener_protocol = value;
         self
     }
     /// Wire name `LoadBalancerId`: list of string. Example: `lb-123wrwer`.
@@ -689,7 +684,7 @@ impl DescribeLoadBalancerListenersBuilder {
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        self.load_balancer_id = ::std::option::Option::Some(value);
+        self.input.load_balancer_id = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LoadBalancerId`.
@@ -697,12 +692,12 @@ impl DescribeLoadBalancerListenersBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.load_balancer_id = value;
+        self.input.load_balancer_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -710,17 +705,17 @@ impl DescribeLoadBalancerListenersBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `ListenerPort`: 32-bit integer. Example: `443`.
     pub fn listener_port(mut self, value: i32) -> Self {
-        self.listener_port = ::std::option::Option::Some(value);
+        self.input.listener_port = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ListenerPort`.
     pub fn set_listener_port(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.listener_port = value;
+        self.input.listener_port = value;
         self
     }
     /// Wire name `Description`: string. Example: `HTTPS_443`.
@@ -728,7 +723,7 @@ impl DescribeLoadBalancerListenersBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -736,41 +731,17 @@ impl DescribeLoadBalancerListenersBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribeLoadBalancerListenersBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeLoadBalancerListenersInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            DescribeLoadBalancerListenersInput {
-                region_id: self.region_id,
-                next_token: self.next_token,
-                max_results: self.max_results,
-                listener_protocol: self.listener_protocol,
-                load_balancer_id: self.load_balancer_id,
-                tag: self.tag,
-                listener_port: self.listener_port,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeLoadBalancerListenersInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -779,8 +750,7 @@ impl DescribeLoadBalancerListenersBuilder {
         DescribeLoadBalancerListenersOutput,
         ::alibabacloud_runtime::SdkError<DescribeLoadBalancerListenersError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -830,11 +800,10 @@ impl DescribeLoadBalancerListenersBuilder {
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<
         DescribeLoadBalancerListenersInput,
     > {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -304,89 +304,55 @@ pub enum DescribeLoadBalancersError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeLoadBalancersBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    server_id: ::std::option::Option<::std::string::String>,
-    address_ip_version: ::std::option::Option<::std::string::String>,
-    load_balancer_status: ::std::option::Option<::std::string::String>,
-    load_balancer_id: ::std::option::Option<::std::string::String>,
-    load_balancer_name: ::std::option::Option<::std::string::String>,
-    server_intranet_address: ::std::option::Option<::std::string::String>,
-    address_type: ::std::option::Option<::std::string::String>,
-    internet_charge_type: ::std::option::Option<::std::string::String>,
-    vpc_id: ::std::option::Option<::std::string::String>,
-    v_switch_id: ::std::option::Option<::std::string::String>,
-    network_type: ::std::option::Option<::std::string::String>,
-    address: ::std::option::Option<::std::string::String>,
-    master_zone_id: ::std::option::Option<::std::string::String>,
-    slave_zone_id: ::std::option::Option<::std::string::String>,
-    tags: ::std::option::Option<::std::string::String>,
-    pay_type: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    page_number: ::std::option::Option<i32>,
-    page_size: ::std::option::Option<i32>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeLoadBalancersInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl DescribeLoadBalancersBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeLoadBalancersBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            server_id: ::std::option::Option::None,
-            address_ip_version: ::std::option::Option::None,
-            load_balancer_status: ::std::option::Option::None,
-            load_balancer_id: ::std::option::Option::None,
-            load_balancer_name: ::std::option::Option::None,
-            server_intranet_address: ::std::option::Option::None,
-            address_type: ::std::option::Option::None,
-            internet_charge_type: ::std::option::Option::None,
-            vpc_id: ::std::option::Option::None,
-            v_switch_id: ::std::option::Option::None,
-            network_type: ::std::option::Option::None,
-            address: ::std::option::Option::None,
-            master_zone_id: ::std::option::Option::None,
-            slave_zone_id: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            pay_type: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeLoadBalancersInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                server_id: ::std::option::Option::None,
+                address_ip_version: ::std::option::Option::None,
+                load_balancer_status: ::std::option::Option::None,
+                load_balancer_id: ::std::option::Option::None,
+                load_balancer_name: ::std::option::Option::None,
+                server_intranet_address: ::std::option::Option::None,
+                address_type: ::std::option::Option::None,
+                internet_charge_type: ::std::option::Option::None,
+                vpc_id: ::std::option::Option::None,
+                v_switch_id: ::std::option::Option::None,
+                network_type: ::std::option::Option::None,
+                address: ::std::option::Option::None,
+                master_zone_id: ::std::option::Option::None,
+                slave_zone_id: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+                pay_type: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                page_number: ::std::option::Option::None,
+                page_size: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeLoadBalancersBuilder<::std::string::String> {
+    ) -> DescribeLoadBalancersBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         DescribeLoadBalancersBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            server_id: self.server_id,
-            address_ip_version: self.address_ip_version,
-            load_balancer_status: self.load_balancer_status,
-            load_balancer_id: self.load_balancer_id,
-            load_balancer_name: self.load_balancer_name,
-            server_intranet_address: self.server_intranet_address,
-            address_type: self.address_type,
-            internet_charge_type: self.internet_charge_type,
-            vpc_id: self.vpc_id,
-            v_switch_id: self.v_switch_id,
-            network_type: self.network_type,
-            address: self.address,
-            master_zone_id: self.master_zone_id,
-            slave_zone_id: self.slave_zone_id,
-            tags: self.tags,
-            pay_type: self.pay_type,
-            resource_group_id: self.resource_group_id,
-            page_number: self.page_number,
-            page_size: self.page_size,
-            tag: self.tag,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ServerId`: string. Example: `vm-server-23****`.
@@ -394,7 +360,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.server_id = ::std::option::Option::Some(value.into());
+        self.input.server_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ServerId`.
@@ -402,7 +368,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.server_id = value;
+        self.input.server_id = value;
         self
     }
     /// Wire name `AddressIPVersion`: string. Example: `ipv4`.
@@ -410,7 +376,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_ip_version = ::std::option::Option::Some(value.into());
+        self.input.address_ip_version = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AddressIPVersion`.
@@ -418,7 +384,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.address_ip_version = value;
+        self.input.address_ip_version = value;
         self
     }
     /// Wire name `LoadBalancerStatus`: string. Example: `active`.
@@ -426,7 +392,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.load_balancer_status = ::std::option::Option::Some(value.into());
+        self.input.load_balancer_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LoadBalancerStatus`.
@@ -434,7 +400,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.load_balancer_status = value;
+        self.input.load_balancer_status = value;
         self
     }
     /// Wire name `LoadBalancerId`: string. Example: `lb-bp1b6c719dfa****`.
@@ -442,7 +408,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.load_balancer_id = ::std::option::Option::Some(value.into());
+        self.input.load_balancer_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LoadBalancerId`.
@@ -450,7 +416,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.load_balancer_id = value;
+        self.input.load_balancer_id = value;
         self
     }
     /// Wire name `LoadBalancerName`: string. Example: `test`.
@@ -458,7 +424,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.load_balancer_name = ::std::option::Option::Some(value.into());
+        self.input.load_balancer_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LoadBalancerName`.
@@ -466,7 +432,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.load_balancer_name = value;
+        self.input.load_balancer_name = value;
         self
     }
     /// Wire name `ServerIntranetAddress`: string. Example: `10.XX.XX.102`.
@@ -474,7 +440,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.server_intranet_address = ::std::option::Option::Some(value.into());
+        self.input.server_intranet_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ServerIntranetAddress`.
@@ -482,7 +448,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.server_intranet_address = value;
+        self.input.server_intranet_address = value;
         self
     }
     /// Wire name `AddressType`: string. Example: `intranet`.
@@ -490,7 +456,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_type = ::std::option::Option::Some(value.into());
+        self.input.address_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AddressType`.
@@ -498,7 +464,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.address_type = value;
+        self.input.address_type = value;
         self
     }
     /// Wire name `InternetChargeType`: string. Example: `paybytraffic`.
@@ -506,7 +472,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = ::std::option::Option::Some(value.into());
+        self.input.internet_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InternetChargeType`.
@@ -514,7 +480,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = value;
+        self.input.internet_charge_type = value;
         self
     }
     /// Wire name `VpcId`: string. Example: `vpc-bp1aevy8sof****`.
@@ -522,7 +488,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.vpc_id = ::std::option::Option::Some(value.into());
+        self.input.vpc_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VpcId`.
@@ -530,7 +496,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.vpc_id = value;
+        self.input.vpc_id = value;
         self
     }
     /// Wire name `VSwitchId`: string. Example: `vsw-bp12mw1f8k3****`.
@@ -538,7 +504,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = ::std::option::Option::Some(value.into());
+        self.input.v_switch_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VSwitchId`.
@@ -546,7 +512,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_switch_id = value;
+        self.input.v_switch_id = value;
         self
     }
     /// Wire name `NetworkType`: string. Example: `vpc`.
@@ -554,7 +520,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.network_type = ::std::option::Option::Some(value.into());
+        self.input.network_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NetworkType`.
@@ -562,7 +528,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.network_type = value;
+        self.input.network_type = value;
         self
     }
     /// Wire name `Address`: string. Example: `192.168.XX.XX`.
@@ -570,7 +536,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address = ::std::option::Option::Some(value.into());
+        self.input.address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Address`.
@@ -578,7 +544,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.address = value;
+        self.input.address = value;
         self
     }
     /// Wire name `MasterZoneId`: string. Example: `cn-hangzhou-b`.
@@ -586,7 +552,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.master_zone_id = ::std::option::Option::Some(value.into());
+        self.input.master_zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MasterZoneId`.
@@ -594,7 +560,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.master_zone_id = value;
+        self.input.master_zone_id = value;
         self
     }
     /// Wire name `SlaveZoneId`: string. Example: `cn-hangzhou-d`.
@@ -602,7 +568,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.slave_zone_id = ::std::option::Option::Some(value.into());
+        self.input.slave_zone_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SlaveZoneId`.
@@ -610,7 +576,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.slave_zone_id = value;
+        self.input.slave_zone_id = value;
         self
     }
     /// Wire name `Tags`: string. Example: `[{"tagKey":"Key1","tagValue":"Value1"}]`.
@@ -618,7 +584,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
+        self.input.tags = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Tags`.
@@ -626,7 +592,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Wire name `PayType`: string. Example: `PayOnDemand`.
@@ -634,7 +600,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.pay_type = ::std::option::Option::Some(value.into());
+        self.input.pay_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PayType`.
@@ -642,7 +608,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.pay_type = value;
+        self.input.pay_type = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-acfmxazb4p****`.
@@ -650,7 +616,7 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -658,32 +624,32 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `PageNumber`: 32-bit integer. The service's default: `0`. Example: `1`.
     pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = ::std::option::Option::Some(value);
+        self.input.page_number = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageNumber`.
     pub fn set_page_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_number = value;
+        self.input.page_number = value;
         self
     }
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `50`.
     pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = ::std::option::Option::Some(value);
+        self.input.page_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PageSize`.
     pub fn set_page_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.page_size = value;
+        self.input.page_size = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -691,58 +657,20 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeLoadBalancersInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeLoadBalancersInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                server_id: self.server_id,
-                address_ip_version: self.address_ip_version,
-                load_balancer_status: self.load_balancer_status,
-                load_balancer_id: self.load_balancer_id,
-                load_balancer_name: self.load_balancer_name,
-                server_intranet_address: self.server_intranet_address,
-                address_type: self.address_type,
-                internet_charge_type: self.internet_charge_type,
-                vpc_id: self.vpc_id,
-                v_switch_id: self.v_switch_id,
-                network_type: self.network_type,
-                address: self.address,
-                master_zone_id: self.master_zone_id,
-                slave_zone_id: self.slave_zone_id,
-                tags: self.tags,
-                pay_type: self.pay_type,
-                resource_group_id: self.resource_group_id,
-                page_number: self.page_number,
-                page_size: self.page_size,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeLoadBalancersInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -752,29 +680,21 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<DescribeLoadBalancersError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeLoadBalancersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeLoadBalancersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeLoadBalancers` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeLoadBalancers`. No description of our own yet: see the official API reference.
@@ -835,13 +755,12 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         DescribeLoadBalancersInput,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

@@ -165,10 +165,10 @@ pub struct DescribeMasterSlaveServerGroupAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     MasterSlaveServerGroupId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    master_slave_server_group_id: MasterSlaveServerGroupId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeMasterSlaveServerGroupAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, MasterSlaveServerGroupId_)>,
 }
 impl DescribeMasterSlaveServerGroupAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -176,10 +176,13 @@ impl DescribeMasterSlaveServerGroupAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeMasterSlaveServerGroupAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            master_slave_server_group_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeMasterSlaveServerGroupAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                master_slave_server_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -189,79 +192,48 @@ impl<
 > DescribeMasterSlaveServerGroupAttributeBuilder<RegionId_, MasterSlaveServerGroupId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeMasterSlaveServerGroupAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         MasterSlaveServerGroupId_,
     > {
+        self.input.region_id = value.into();
         DescribeMasterSlaveServerGroupAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            master_slave_server_group_id: self.master_slave_server_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `MasterSlaveServerGroupId`: string, required. Example: `rsp-cige6j******`.
     pub fn master_slave_server_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> DescribeMasterSlaveServerGroupAttributeBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.master_slave_server_group_id = value.into();
         DescribeMasterSlaveServerGroupAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            master_slave_server_group_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    MasterSlaveServerGroupId_,
-> DescribeMasterSlaveServerGroupAttributeBuilder<RegionId_, MasterSlaveServerGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeMasterSlaveServerGroupAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MasterSlaveServerGroupId_: self::required::MasterSlaveServerGroupId<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeMasterSlaveServerGroupAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                master_slave_server_group_id: <MasterSlaveServerGroupId_ as self::required::MasterSlaveServerGroupId<
-                    ::std::string::String,
-                >>::into_value(self.master_slave_server_group_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeMasterSlaveServerGroupAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MasterSlaveServerGroupId_: self::required::MasterSlaveServerGroupId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        MasterSlaveServerGroupId_: self::required::MasterSlaveServerGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -271,48 +243,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeMasterSlaveServerGroupAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        MasterSlaveServerGroupId_: self::required::MasterSlaveServerGroupId<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        MasterSlaveServerGroupId_: self::required::MasterSlaveServerGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeMasterSlaveServerGroupAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeMasterSlaveServerGroupAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeMasterSlaveServerGroupAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `MasterSlaveServerGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `MasterSlaveServerGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeMasterSlaveServerGroupAttribute` needs its required parameter `MasterSlaveServerGroupId`",
         label = "`MasterSlaveServerGroupId` is not set",
         note = "set it with `.master_slave_server_group_id(…)` before this call"
     )]
-    pub trait MasterSlaveServerGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::MasterSlaveServerGroupId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait MasterSlaveServerGroupId {}
+    impl MasterSlaveServerGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeMasterSlaveServerGroupAttribute`. No description of our own yet: see the official API reference.

@@ -104,18 +104,19 @@ pub enum DescribeRegionsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeRegionsBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    accept_language: ::std::option::Option<::std::string::String>,
-    region_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeRegionsInput,
 }
 impl DescribeRegionsBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeRegionsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            accept_language: ::std::option::Option::None,
-            region_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeRegionsInput {
+                accept_language: ::std::option::Option::None,
+                region_id: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -125,7 +126,7 @@ impl DescribeRegionsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.accept_language = ::std::option::Option::Some(value.into());
+        self.input.accept_language = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AcceptLanguage`.
@@ -133,7 +134,7 @@ impl DescribeRegionsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.accept_language = value;
+        self.input.accept_language = value;
         self
     }
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
@@ -141,7 +142,7 @@ impl DescribeRegionsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -149,31 +150,17 @@ impl DescribeRegionsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribeRegionsBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeRegionsInput) {
-        (
-            self._client,
-            self._options,
-            DescribeRegionsInput {
-                accept_language: self.accept_language,
-                region_id: self.region_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeRegionsInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -182,8 +169,7 @@ impl DescribeRegionsBuilder {
         DescribeRegionsOutput,
         ::alibabacloud_runtime::SdkError<DescribeRegionsError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

@@ -147,10 +147,10 @@ pub struct DescribeRuleAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     RuleId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    rule_id: RuleId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeRuleAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, RuleId_)>,
 }
 impl DescribeRuleAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -158,72 +158,55 @@ impl DescribeRuleAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeRuleAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            rule_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeRuleAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                rule_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, RuleId_> DescribeRuleAttributeBuilder<RegionId_, RuleId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeRuleAttributeBuilder<::std::string::String, RuleId_> {
+    ) -> DescribeRuleAttributeBuilder<::alibabacloud_runtime::Set, RuleId_> {
+        self.input.region_id = value.into();
         DescribeRuleAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            rule_id: self.rule_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RuleId`: string, required. Example: `rule-bp1efemp9****`.
     pub fn rule_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeRuleAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeRuleAttributeBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.rule_id = value.into();
         DescribeRuleAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            rule_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, RuleId_> DescribeRuleAttributeBuilder<RegionId_, RuleId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeRuleAttributeInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RuleId_: self::required::RuleId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeRuleAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                rule_id: <RuleId_ as self::required::RuleId<
-                    ::std::string::String,
-                >>::into_value(self.rule_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeRuleAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RuleId_: self::required::RuleId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RuleId_: self::required::RuleId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -233,45 +216,30 @@ impl<RegionId_, RuleId_> DescribeRuleAttributeBuilder<RegionId_, RuleId_> {
         ::alibabacloud_runtime::SdkError<DescribeRuleAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RuleId_: self::required::RuleId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RuleId_: self::required::RuleId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeRuleAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeRuleAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeRuleAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RuleId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RuleId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeRuleAttribute` needs its required parameter `RuleId`",
         label = "`RuleId` is not set",
         note = "set it with `.rule_id(…)` before this call"
     )]
-    pub trait RuleId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RuleId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RuleId {}
+    impl RuleId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeRuleAttribute`. No description of our own yet: see the official API reference.

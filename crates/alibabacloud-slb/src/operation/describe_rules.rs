@@ -173,12 +173,10 @@ pub struct DescribeRulesBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
     ListenerPort_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    load_balancer_id: LoadBalancerId_,
-    listener_protocol: ::std::option::Option<::std::string::String>,
-    listener_port: ListenerPort_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeRulesInput,
+    state: ::std::marker::PhantomData<(RegionId_, LoadBalancerId_, ListenerPort_)>,
 }
 impl DescribeRulesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -187,12 +185,15 @@ impl DescribeRulesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeRulesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            listener_protocol: ::std::option::Option::None,
-            listener_port: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeRulesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                listener_protocol: ::std::option::Option::None,
+                listener_port: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -203,30 +204,32 @@ impl<
 > DescribeRulesBuilder<RegionId_, LoadBalancerId_, ListenerPort_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeRulesBuilder<::std::string::String, LoadBalancerId_, ListenerPort_> {
+    ) -> DescribeRulesBuilder<
+        ::alibabacloud_runtime::Set,
+        LoadBalancerId_,
+        ListenerPort_,
+    > {
+        self.input.region_id = value.into();
         DescribeRulesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            load_balancer_id: self.load_balancer_id,
-            listener_protocol: self.listener_protocol,
-            listener_port: self.listener_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1ca0zt07t934****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeRulesBuilder<RegionId_, ::std::string::String, ListenerPort_> {
+    ) -> DescribeRulesBuilder<RegionId_, ::alibabacloud_runtime::Set, ListenerPort_> {
+        self.input.load_balancer_id = value.into();
         DescribeRulesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            listener_protocol: self.listener_protocol,
-            listener_port: self.listener_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ListenerProtocol`: string. Example: `https`.
@@ -234,7 +237,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.listener_protocol = ::std::option::Option::Some(value.into());
+        self.input.listener_protocol = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ListenerProtocol`.
@@ -242,67 +245,35 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.listener_protocol = value;
+        self.input.listener_protocol = value;
         self
     }
     /// Wire name `ListenerPort`: 32-bit integer, required. Example: `90`.
     pub fn listener_port(
-        self,
+        mut self,
         value: i32,
-    ) -> DescribeRulesBuilder<RegionId_, LoadBalancerId_, i32> {
+    ) -> DescribeRulesBuilder<RegionId_, LoadBalancerId_, ::alibabacloud_runtime::Set> {
+        self.input.listener_port = value;
         DescribeRulesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            listener_protocol: self.listener_protocol,
-            listener_port: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    LoadBalancerId_,
-    ListenerPort_,
-> DescribeRulesBuilder<RegionId_, LoadBalancerId_, ListenerPort_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeRulesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeRulesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                listener_protocol: self.listener_protocol,
-                listener_port: <ListenerPort_ as self::required::ListenerPort<
-                    i32,
-                >>::into_value(self.listener_port),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeRulesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -312,61 +283,39 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeRulesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeRulesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeRulesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeRules` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeRules` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ListenerPort` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeRules` needs its required parameter `ListenerPort`",
         label = "`ListenerPort` is not set",
         note = "set it with `.listener_port(…)` before this call"
     )]
-    pub trait ListenerPort<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ListenerPort<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
+    pub trait ListenerPort {}
+    impl ListenerPort for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeRules`. No description of our own yet: see the official API reference.

@@ -223,22 +223,21 @@ pub enum DescribeServerCertificatesError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeServerCertificatesBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    server_certificate_id: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeServerCertificatesInput,
 }
 impl DescribeServerCertificatesBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeServerCertificatesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            server_certificate_id: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeServerCertificatesInput {
+                region_id: ::std::option::Option::None,
+                server_certificate_id: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+            },
         }
     }
 }
@@ -248,7 +247,7 @@ impl DescribeServerCertificatesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -256,7 +255,7 @@ impl DescribeServerCertificatesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `ServerCertificateId`: string. Example: `12315790*******_166f8204689_1714763408_709981430`.
@@ -264,7 +263,7 @@ impl DescribeServerCertificatesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.server_certificate_id = ::std::option::Option::Some(value.into());
+        self.input.server_certificate_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ServerCertificateId`.
@@ -272,7 +271,7 @@ impl DescribeServerCertificatesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.server_certificate_id = value;
+        self.input.server_certificate_id = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-atstuj3rtop****`.
@@ -280,7 +279,7 @@ impl DescribeServerCertificatesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -288,12 +287,12 @@ impl DescribeServerCertificatesBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -301,37 +300,17 @@ impl DescribeServerCertificatesBuilder {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl DescribeServerCertificatesBuilder {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        DescribeServerCertificatesInput,
-    ) {
-        (
-            self._client,
-            self._options,
-            DescribeServerCertificatesInput {
-                region_id: self.region_id,
-                server_certificate_id: self.server_certificate_id,
-                resource_group_id: self.resource_group_id,
-                tag: self.tag,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeServerCertificatesInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -340,8 +319,7 @@ impl DescribeServerCertificatesBuilder {
         DescribeServerCertificatesOutput,
         ::alibabacloud_runtime::SdkError<DescribeServerCertificatesError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

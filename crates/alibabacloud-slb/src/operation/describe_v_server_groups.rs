@@ -253,14 +253,10 @@ pub struct DescribeVServerGroupsBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    load_balancer_id: LoadBalancerId_,
-    include_rule: ::std::option::Option<bool>,
-    include_listener: ::std::option::Option<bool>,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    description: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeVServerGroupsInput,
+    state: ::std::marker::PhantomData<(RegionId_, LoadBalancerId_)>,
 }
 impl DescribeVServerGroupsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -268,14 +264,17 @@ impl DescribeVServerGroupsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeVServerGroupsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            include_rule: ::std::option::Option::None,
-            include_listener: ::std::option::Option::None,
-            tag: ::std::option::Option::None,
-            description: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeVServerGroupsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                include_rule: ::std::option::Option::None,
+                include_listener: ::std::option::Option::None,
+                tag: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -285,59 +284,53 @@ impl<
 > DescribeVServerGroupsBuilder<RegionId_, LoadBalancerId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeVServerGroupsBuilder<::std::string::String, LoadBalancerId_> {
+    ) -> DescribeVServerGroupsBuilder<::alibabacloud_runtime::Set, LoadBalancerId_> {
+        self.input.region_id = value.into();
         DescribeVServerGroupsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            load_balancer_id: self.load_balancer_id,
-            include_rule: self.include_rule,
-            include_listener: self.include_listener,
-            tag: self.tag,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1o94dp5i6ea*******`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> DescribeVServerGroupsBuilder<RegionId_, ::std::string::String> {
+    ) -> DescribeVServerGroupsBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.load_balancer_id = value.into();
         DescribeVServerGroupsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            include_rule: self.include_rule,
-            include_listener: self.include_listener,
-            tag: self.tag,
-            description: self.description,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `IncludeRule`: boolean. Example: `false`.
     pub fn include_rule(mut self, value: bool) -> Self {
-        self.include_rule = ::std::option::Option::Some(value);
+        self.input.include_rule = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IncludeRule`.
     pub fn set_include_rule(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.include_rule = value;
+        self.input.include_rule = value;
         self
     }
     /// Wire name `IncludeListener`: boolean. Example: `false`.
     pub fn include_listener(mut self, value: bool) -> Self {
-        self.include_listener = ::std::option::Option::Some(value);
+        self.input.include_listener = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IncludeListener`.
     pub fn set_include_listener(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.include_listener = value;
+        self.input.include_listener = value;
         self
     }
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -345,7 +338,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `Description`: string. Example: `Group3`.
@@ -353,7 +346,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -361,50 +354,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    LoadBalancerId_,
-> DescribeVServerGroupsBuilder<RegionId_, LoadBalancerId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeVServerGroupsInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            DescribeVServerGroupsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                include_rule: self.include_rule,
-                include_listener: self.include_listener,
-                tag: self.tag,
-                description: self.description,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> DescribeVServerGroupsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -414,45 +378,30 @@ impl<
         ::alibabacloud_runtime::SdkError<DescribeVServerGroupsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`DescribeVServerGroupsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`DescribeVServerGroupsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeVServerGroups` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`DescribeVServerGroups` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `DescribeVServerGroups`. No description of our own yet: see the official API reference.

@@ -94,12 +94,10 @@ pub struct EnableHighDefinationMonitorBuilder<
     LogProject_ = ::alibabacloud_runtime::Missing,
     LogStore_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    tags: ::std::option::Option<::std::string::String>,
-    region_id: RegionId_,
-    log_project: LogProject_,
-    log_store: LogStore_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: EnableHighDefinationMonitorInput,
+    state: ::std::marker::PhantomData<(RegionId_, LogProject_, LogStore_)>,
 }
 impl EnableHighDefinationMonitorBuilder<
     ::alibabacloud_runtime::Missing,
@@ -108,12 +106,15 @@ impl EnableHighDefinationMonitorBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         EnableHighDefinationMonitorBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            tags: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            log_project: ::alibabacloud_runtime::Missing,
-            log_store: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: EnableHighDefinationMonitorInput {
+                tags: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                log_project: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                log_store: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -127,7 +128,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
+        self.input.tags = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Tags`.
@@ -135,111 +136,73 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> EnableHighDefinationMonitorBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         LogProject_,
         LogStore_,
     > {
+        self.input.region_id = value.into();
         EnableHighDefinationMonitorBuilder {
-            _client: self._client,
-            _options: self._options,
-            tags: self.tags,
-            region_id: value.into(),
-            log_project: self.log_project,
-            log_store: self.log_store,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LogProject`: string, required. Example: `my-project`.
     pub fn log_project(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> EnableHighDefinationMonitorBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         LogStore_,
     > {
+        self.input.log_project = value.into();
         EnableHighDefinationMonitorBuilder {
-            _client: self._client,
-            _options: self._options,
-            tags: self.tags,
-            region_id: self.region_id,
-            log_project: value.into(),
-            log_store: self.log_store,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LogStore`: string, required. Example: `my-log-store`.
     pub fn log_store(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> EnableHighDefinationMonitorBuilder<
         RegionId_,
         LogProject_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.log_store = value.into();
         EnableHighDefinationMonitorBuilder {
-            _client: self._client,
-            _options: self._options,
-            tags: self.tags,
-            region_id: self.region_id,
-            log_project: self.log_project,
-            log_store: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    LogProject_,
-    LogStore_,
-> EnableHighDefinationMonitorBuilder<RegionId_, LogProject_, LogStore_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        EnableHighDefinationMonitorInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LogProject_: self::required::LogProject<::std::string::String>,
-        LogStore_: self::required::LogStore<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            EnableHighDefinationMonitorInput {
-                tags: self.tags,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                log_project: <LogProject_ as self::required::LogProject<
-                    ::std::string::String,
-                >>::into_value(self.log_project),
-                log_store: <LogStore_ as self::required::LogStore<
-                    ::std::string::String,
-                >>::into_value(self.log_store),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> EnableHighDefinationMonitorInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LogProject_: self::required::LogProject<::std::string::String>,
-        LogStore_: self::required::LogStore<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LogProject_: self::required::LogProject,
+        LogStore_: self::required::LogStore,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -249,61 +212,39 @@ impl<
         ::alibabacloud_runtime::SdkError<EnableHighDefinationMonitorError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LogProject_: self::required::LogProject<::std::string::String>,
-        LogStore_: self::required::LogStore<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LogProject_: self::required::LogProject,
+        LogStore_: self::required::LogStore,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`EnableHighDefinationMonitorBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`EnableHighDefinationMonitorBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`EnableHighDefinationMonitor` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LogProject` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LogProject` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`EnableHighDefinationMonitor` needs its required parameter `LogProject`",
         label = "`LogProject` is not set",
         note = "set it with `.log_project(…)` before this call"
     )]
-    pub trait LogProject<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LogStore` once it is set, so `send` and `build` can require it.
+    pub trait LogProject {}
+    impl LogProject for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LogStore` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`EnableHighDefinationMonitor` needs its required parameter `LogStore`",
         label = "`LogStore` is not set",
         note = "set it with `.log_store(…)` before this call"
     )]
-    pub trait LogStore<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LogProject<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LogStore<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait LogStore {}
+    impl LogStore for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `EnableHighDefinationMonitor`. No description of our own yet: see the official API reference.

@@ -162,14 +162,10 @@ pub struct ListTLSCipherPoliciesBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     TlsCipherPolicyId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    tls_cipher_policy_id: TlsCipherPolicyId_,
-    name: ::std::option::Option<::std::string::String>,
-    include_listener: ::std::option::Option<bool>,
-    next_token: ::std::option::Option<::std::string::String>,
-    max_items: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListTLSCipherPoliciesInput,
+    state: ::std::marker::PhantomData<(RegionId_, TlsCipherPolicyId_)>,
 }
 impl ListTLSCipherPoliciesBuilder<
     ::alibabacloud_runtime::Missing,
@@ -177,14 +173,17 @@ impl ListTLSCipherPoliciesBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListTLSCipherPoliciesBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            tls_cipher_policy_id: ::alibabacloud_runtime::Missing,
-            name: ::std::option::Option::None,
-            include_listener: ::std::option::Option::None,
-            next_token: ::std::option::Option::None,
-            max_items: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListTLSCipherPoliciesInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tls_cipher_policy_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                name: ::std::option::Option::None,
+                include_listener: ::std::option::Option::None,
+                next_token: ::std::option::Option::None,
+                max_items: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -194,34 +193,28 @@ impl<
 > ListTLSCipherPoliciesBuilder<RegionId_, TlsCipherPolicyId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTLSCipherPoliciesBuilder<::std::string::String, TlsCipherPolicyId_> {
+    ) -> ListTLSCipherPoliciesBuilder<::alibabacloud_runtime::Set, TlsCipherPolicyId_> {
+        self.input.region_id = value.into();
         ListTLSCipherPoliciesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            tls_cipher_policy_id: self.tls_cipher_policy_id,
-            name: self.name,
-            include_listener: self.include_listener,
-            next_token: self.next_token,
-            max_items: self.max_items,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TLSCipherPolicyId`: string, required. Example: `tls-bp17elso1h323r****`.
     pub fn tls_cipher_policy_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListTLSCipherPoliciesBuilder<RegionId_, ::std::string::String> {
+    ) -> ListTLSCipherPoliciesBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.tls_cipher_policy_id = value.into();
         ListTLSCipherPoliciesBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            tls_cipher_policy_id: value.into(),
-            name: self.name,
-            include_listener: self.include_listener,
-            next_token: self.next_token,
-            max_items: self.max_items,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Name`: string. Example: `TLSPolicy-test****`.
@@ -229,7 +222,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.input.name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Name`.
@@ -237,17 +230,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.name = value;
+        self.input.name = value;
         self
     }
     /// Wire name `IncludeListener`: boolean. The service's default: `false`. Example: `false`.
     pub fn include_listener(mut self, value: bool) -> Self {
-        self.include_listener = ::std::option::Option::Some(value);
+        self.input.include_listener = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IncludeListener`.
     pub fn set_include_listener(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.include_listener = value;
+        self.input.include_listener = value;
         self
     }
     /// Wire name `NextToken`: string. Example: `FFmyTO70tTpLG6I3FmYAXGKPd****`.
@@ -255,7 +248,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.input.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NextToken`.
@@ -263,60 +256,31 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.next_token = value;
+        self.input.next_token = value;
         self
     }
     /// Wire name `MaxItems`: 32-bit integer. Example: `20`.
     pub fn max_items(mut self, value: i32) -> Self {
-        self.max_items = ::std::option::Option::Some(value);
+        self.input.max_items = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `MaxItems`.
     pub fn set_max_items(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.max_items = value;
+        self.input.max_items = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    TlsCipherPolicyId_,
-> ListTLSCipherPoliciesBuilder<RegionId_, TlsCipherPolicyId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListTLSCipherPoliciesInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ListTLSCipherPoliciesInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                tls_cipher_policy_id: <TlsCipherPolicyId_ as self::required::TlsCipherPolicyId<
-                    ::std::string::String,
-                >>::into_value(self.tls_cipher_policy_id),
-                name: self.name,
-                include_listener: self.include_listener,
-                next_token: self.next_token,
-                max_items: self.max_items,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListTLSCipherPoliciesInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -326,45 +290,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ListTLSCipherPoliciesError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ListTLSCipherPoliciesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ListTLSCipherPoliciesBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListTLSCipherPolicies` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `TLSCipherPolicyId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `TLSCipherPolicyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ListTLSCipherPolicies` needs its required parameter `TLSCipherPolicyId`",
         label = "`TLSCipherPolicyId` is not set",
         note = "set it with `.tls_cipher_policy_id(…)` before this call"
     )]
-    pub trait TlsCipherPolicyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::TlsCipherPolicyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait TlsCipherPolicyId {}
+    impl TlsCipherPolicyId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ListTLSCipherPolicies`. No description of our own yet: see the official API reference.
@@ -412,14 +361,13 @@ impl<
         self,
     ) -> ::alibabacloud_runtime::paginate::TokenPaginator<ListTLSCipherPoliciesInput>
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId,
     {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::TokenPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }

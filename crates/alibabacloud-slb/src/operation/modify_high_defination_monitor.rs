@@ -100,11 +100,10 @@ pub struct ModifyHighDefinationMonitorBuilder<
     LogProject_ = ::alibabacloud_runtime::Missing,
     LogStore_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    log_project: LogProject_,
-    log_store: LogStore_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyHighDefinationMonitorInput,
+    state: ::std::marker::PhantomData<(RegionId_, LogProject_, LogStore_)>,
 }
 impl ModifyHighDefinationMonitorBuilder<
     ::alibabacloud_runtime::Missing,
@@ -113,11 +112,14 @@ impl ModifyHighDefinationMonitorBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyHighDefinationMonitorBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            log_project: ::alibabacloud_runtime::Missing,
-            log_store: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyHighDefinationMonitorInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                log_project: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                log_store: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -128,102 +130,68 @@ impl<
 > ModifyHighDefinationMonitorBuilder<RegionId_, LogProject_, LogStore_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyHighDefinationMonitorBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         LogProject_,
         LogStore_,
     > {
+        self.input.region_id = value.into();
         ModifyHighDefinationMonitorBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            log_project: self.log_project,
-            log_store: self.log_store,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LogProject`: string, required. Example: `my-project`.
     pub fn log_project(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyHighDefinationMonitorBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         LogStore_,
     > {
+        self.input.log_project = value.into();
         ModifyHighDefinationMonitorBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            log_project: value.into(),
-            log_store: self.log_store,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LogStore`: string, required. Example: `my-log-store`.
     pub fn log_store(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyHighDefinationMonitorBuilder<
         RegionId_,
         LogProject_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.log_store = value.into();
         ModifyHighDefinationMonitorBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            log_project: self.log_project,
-            log_store: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    LogProject_,
-    LogStore_,
-> ModifyHighDefinationMonitorBuilder<RegionId_, LogProject_, LogStore_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyHighDefinationMonitorInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LogProject_: self::required::LogProject<::std::string::String>,
-        LogStore_: self::required::LogStore<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyHighDefinationMonitorInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                log_project: <LogProject_ as self::required::LogProject<
-                    ::std::string::String,
-                >>::into_value(self.log_project),
-                log_store: <LogStore_ as self::required::LogStore<
-                    ::std::string::String,
-                >>::into_value(self.log_store),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyHighDefinationMonitorInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LogProject_: self::required::LogProject<::std::string::String>,
-        LogStore_: self::required::LogStore<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LogProject_: self::required::LogProject,
+        LogStore_: self::required::LogStore,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -233,61 +201,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyHighDefinationMonitorError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LogProject_: self::required::LogProject<::std::string::String>,
-        LogStore_: self::required::LogStore<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LogProject_: self::required::LogProject,
+        LogStore_: self::required::LogStore,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyHighDefinationMonitorBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyHighDefinationMonitorBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyHighDefinationMonitor` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LogProject` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LogProject` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyHighDefinationMonitor` needs its required parameter `LogProject`",
         label = "`LogProject` is not set",
         note = "set it with `.log_project(…)` before this call"
     )]
-    pub trait LogProject<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LogStore` once it is set, so `send` and `build` can require it.
+    pub trait LogProject {}
+    impl LogProject for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LogStore` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyHighDefinationMonitor` needs its required parameter `LogStore`",
         label = "`LogStore` is not set",
         note = "set it with `.log_store(…)` before this call"
     )]
-    pub trait LogStore<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LogProject<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LogStore<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait LogStore {}
+    impl LogStore for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyHighDefinationMonitor`. No description of our own yet: see the official API reference.

@@ -117,14 +117,10 @@ pub struct ModifyLoadBalancerInstanceChargeTypeBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
     InstanceChargeType_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    load_balancer_id: LoadBalancerId_,
-    internet_charge_type: ::std::option::Option<::std::string::String>,
-    instance_charge_type: InstanceChargeType_,
-    load_balancer_spec: ::std::option::Option<::std::string::String>,
-    bandwidth: ::std::option::Option<i32>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyLoadBalancerInstanceChargeTypeInput,
+    state: ::std::marker::PhantomData<(RegionId_, LoadBalancerId_, InstanceChargeType_)>,
 }
 impl ModifyLoadBalancerInstanceChargeTypeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -133,14 +129,17 @@ impl ModifyLoadBalancerInstanceChargeTypeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyLoadBalancerInstanceChargeTypeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            internet_charge_type: ::std::option::Option::None,
-            instance_charge_type: ::alibabacloud_runtime::Missing,
-            load_balancer_spec: ::std::option::Option::None,
-            bandwidth: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyLoadBalancerInstanceChargeTypeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                internet_charge_type: ::std::option::Option::None,
+                instance_charge_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_spec: ::std::option::Option::None,
+                bandwidth: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -155,42 +154,36 @@ impl<
 > {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyLoadBalancerInstanceChargeTypeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         LoadBalancerId_,
         InstanceChargeType_,
     > {
+        self.input.region_id = value.into();
         ModifyLoadBalancerInstanceChargeTypeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            load_balancer_id: self.load_balancer_id,
-            internet_charge_type: self.internet_charge_type,
-            instance_charge_type: self.instance_charge_type,
-            load_balancer_spec: self.load_balancer_spec,
-            bandwidth: self.bandwidth,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1b3jus5hpenznuu****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyLoadBalancerInstanceChargeTypeBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         InstanceChargeType_,
     > {
+        self.input.load_balancer_id = value.into();
         ModifyLoadBalancerInstanceChargeTypeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            internet_charge_type: self.internet_charge_type,
-            instance_charge_type: self.instance_charge_type,
-            load_balancer_spec: self.load_balancer_spec,
-            bandwidth: self.bandwidth,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InternetChargeType`: string. Example: `paybytraffic`.
@@ -198,7 +191,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = ::std::option::Option::Some(value.into());
+        self.input.internet_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InternetChargeType`.
@@ -206,27 +199,24 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = value;
+        self.input.internet_charge_type = value;
         self
     }
     /// Wire name `InstanceChargeType`: string, required. Example: `PayByCLCU`.
     pub fn instance_charge_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyLoadBalancerInstanceChargeTypeBuilder<
         RegionId_,
         LoadBalancerId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.instance_charge_type = value.into();
         ModifyLoadBalancerInstanceChargeTypeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            internet_charge_type: self.internet_charge_type,
-            instance_charge_type: value.into(),
-            load_balancer_spec: self.load_balancer_spec,
-            bandwidth: self.bandwidth,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerSpec`: string. Example: `slb.s1.small`.
@@ -234,7 +224,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.load_balancer_spec = ::std::option::Option::Some(value.into());
+        self.input.load_balancer_spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LoadBalancerSpec`.
@@ -242,73 +232,32 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.load_balancer_spec = value;
+        self.input.load_balancer_spec = value;
         self
     }
     /// Wire name `Bandwidth`: 32-bit integer. The service's default: `-1`. Example: `5`.
     pub fn bandwidth(mut self, value: i32) -> Self {
-        self.bandwidth = ::std::option::Option::Some(value);
+        self.input.bandwidth = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Bandwidth`.
     pub fn set_bandwidth(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.bandwidth = value;
+        self.input.bandwidth = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    LoadBalancerId_,
-    InstanceChargeType_,
-> ModifyLoadBalancerInstanceChargeTypeBuilder<
-    RegionId_,
-    LoadBalancerId_,
-    InstanceChargeType_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyLoadBalancerInstanceChargeTypeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        InstanceChargeType_: self::required::InstanceChargeType<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyLoadBalancerInstanceChargeTypeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                internet_charge_type: self.internet_charge_type,
-                instance_charge_type: <InstanceChargeType_ as self::required::InstanceChargeType<
-                    ::std::string::String,
-                >>::into_value(self.instance_charge_type),
-                load_balancer_spec: self.load_balancer_spec,
-                bandwidth: self.bandwidth,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyLoadBalancerInstanceChargeTypeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        InstanceChargeType_: self::required::InstanceChargeType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        InstanceChargeType_: self::required::InstanceChargeType,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -318,62 +267,39 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyLoadBalancerInstanceChargeTypeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        InstanceChargeType_: self::required::InstanceChargeType<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        InstanceChargeType_: self::required::InstanceChargeType,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyLoadBalancerInstanceChargeTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyLoadBalancerInstanceChargeTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyLoadBalancerInstanceChargeType` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyLoadBalancerInstanceChargeType` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `InstanceChargeType` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `InstanceChargeType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyLoadBalancerInstanceChargeType` needs its required parameter `InstanceChargeType`",
         label = "`InstanceChargeType` is not set",
         note = "set it with `.instance_charge_type(…)` before this call"
     )]
-    pub trait InstanceChargeType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::InstanceChargeType<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait InstanceChargeType {}
+    impl InstanceChargeType for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyLoadBalancerInstanceChargeType`. No description of our own yet: see the official API reference.

@@ -92,12 +92,10 @@ pub struct ModifyLoadBalancerInstanceSpecBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
     LoadBalancerSpec_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    load_balancer_id: LoadBalancerId_,
-    load_balancer_spec: LoadBalancerSpec_,
-    auto_pay: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyLoadBalancerInstanceSpecInput,
+    state: ::std::marker::PhantomData<(LoadBalancerId_, LoadBalancerSpec_)>,
 }
 impl ModifyLoadBalancerInstanceSpecBuilder<
     ::alibabacloud_runtime::Missing,
@@ -105,12 +103,15 @@ impl ModifyLoadBalancerInstanceSpecBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyLoadBalancerInstanceSpecBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            load_balancer_spec: ::alibabacloud_runtime::Missing,
-            auto_pay: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyLoadBalancerInstanceSpecInput {
+                region_id: ::std::option::Option::None,
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_spec: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                auto_pay: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -123,7 +124,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -131,93 +132,63 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1b6c719df*********`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyLoadBalancerInstanceSpecBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         LoadBalancerSpec_,
     > {
+        self.input.load_balancer_id = value.into();
         ModifyLoadBalancerInstanceSpecBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            load_balancer_spec: self.load_balancer_spec,
-            auto_pay: self.auto_pay,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerSpec`: string, required. Example: `slb.s2.small`.
     pub fn load_balancer_spec(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyLoadBalancerInstanceSpecBuilder<LoadBalancerId_, ::std::string::String> {
+    ) -> ModifyLoadBalancerInstanceSpecBuilder<
+        LoadBalancerId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.load_balancer_spec = value.into();
         ModifyLoadBalancerInstanceSpecBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            load_balancer_spec: value.into(),
-            auto_pay: self.auto_pay,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AutoPay`: boolean. The service's default: `false`. Example: `false`.
     pub fn auto_pay(mut self, value: bool) -> Self {
-        self.auto_pay = ::std::option::Option::Some(value);
+        self.input.auto_pay = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoPay`.
     pub fn set_auto_pay(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_pay = value;
+        self.input.auto_pay = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    LoadBalancerId_,
-    LoadBalancerSpec_,
-> ModifyLoadBalancerInstanceSpecBuilder<LoadBalancerId_, LoadBalancerSpec_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyLoadBalancerInstanceSpecInput,
-    )
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        LoadBalancerSpec_: self::required::LoadBalancerSpec<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyLoadBalancerInstanceSpecInput {
-                region_id: self.region_id,
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                load_balancer_spec: <LoadBalancerSpec_ as self::required::LoadBalancerSpec<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_spec),
-                auto_pay: self.auto_pay,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyLoadBalancerInstanceSpecInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        LoadBalancerSpec_: self::required::LoadBalancerSpec<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        LoadBalancerSpec_: self::required::LoadBalancerSpec,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -227,45 +198,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyLoadBalancerInstanceSpecError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        LoadBalancerSpec_: self::required::LoadBalancerSpec<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        LoadBalancerSpec_: self::required::LoadBalancerSpec,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyLoadBalancerInstanceSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyLoadBalancerInstanceSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyLoadBalancerInstanceSpec` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LoadBalancerSpec` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LoadBalancerSpec` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyLoadBalancerInstanceSpec` needs its required parameter `LoadBalancerSpec`",
         label = "`LoadBalancerSpec` is not set",
         note = "set it with `.load_balancer_spec(…)` before this call"
     )]
-    pub trait LoadBalancerSpec<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LoadBalancerSpec<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait LoadBalancerSpec {}
+    impl LoadBalancerSpec for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyLoadBalancerInstanceSpec`. No description of our own yet: see the official API reference.

@@ -104,24 +104,24 @@ pub enum ModifyLoadBalancerInternetSpecError {
 pub struct ModifyLoadBalancerInternetSpecBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    load_balancer_id: LoadBalancerId_,
-    internet_charge_type: ::std::option::Option<::std::string::String>,
-    bandwidth: ::std::option::Option<i32>,
-    auto_pay: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyLoadBalancerInternetSpecInput,
+    state: ::std::marker::PhantomData<(LoadBalancerId_,)>,
 }
 impl ModifyLoadBalancerInternetSpecBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyLoadBalancerInternetSpecBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            internet_charge_type: ::std::option::Option::None,
-            bandwidth: ::std::option::Option::None,
-            auto_pay: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyLoadBalancerInternetSpecInput {
+                region_id: ::std::option::Option::None,
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                internet_charge_type: ::std::option::Option::None,
+                bandwidth: ::std::option::Option::None,
+                auto_pay: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -131,7 +131,7 @@ impl<LoadBalancerId_> ModifyLoadBalancerInternetSpecBuilder<LoadBalancerId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -139,22 +139,20 @@ impl<LoadBalancerId_> ModifyLoadBalancerInternetSpecBuilder<LoadBalancerId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1b6c719dfa08ex******`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyLoadBalancerInternetSpecBuilder<::std::string::String> {
+    ) -> ModifyLoadBalancerInternetSpecBuilder<::alibabacloud_runtime::Set> {
+        self.input.load_balancer_id = value.into();
         ModifyLoadBalancerInternetSpecBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            internet_charge_type: self.internet_charge_type,
-            bandwidth: self.bandwidth,
-            auto_pay: self.auto_pay,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `InternetChargeType`: string. Example: `paybytraffic`.
@@ -162,7 +160,7 @@ impl<LoadBalancerId_> ModifyLoadBalancerInternetSpecBuilder<LoadBalancerId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = ::std::option::Option::Some(value.into());
+        self.input.internet_charge_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `InternetChargeType`.
@@ -170,66 +168,40 @@ impl<LoadBalancerId_> ModifyLoadBalancerInternetSpecBuilder<LoadBalancerId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.internet_charge_type = value;
+        self.input.internet_charge_type = value;
         self
     }
     /// Wire name `Bandwidth`: 32-bit integer. The service's default: `-1`. Example: `10`.
     pub fn bandwidth(mut self, value: i32) -> Self {
-        self.bandwidth = ::std::option::Option::Some(value);
+        self.input.bandwidth = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Bandwidth`.
     pub fn set_bandwidth(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.bandwidth = value;
+        self.input.bandwidth = value;
         self
     }
     /// Wire name `AutoPay`: boolean. The service's default: `false`. Example: `false`.
     pub fn auto_pay(mut self, value: bool) -> Self {
-        self.auto_pay = ::std::option::Option::Some(value);
+        self.input.auto_pay = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoPay`.
     pub fn set_auto_pay(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_pay = value;
+        self.input.auto_pay = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<LoadBalancerId_> ModifyLoadBalancerInternetSpecBuilder<LoadBalancerId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyLoadBalancerInternetSpecInput,
-    )
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyLoadBalancerInternetSpecInput {
-                region_id: self.region_id,
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                internet_charge_type: self.internet_charge_type,
-                bandwidth: self.bandwidth,
-                auto_pay: self.auto_pay,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyLoadBalancerInternetSpecInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -239,29 +211,21 @@ impl<LoadBalancerId_> ModifyLoadBalancerInternetSpecBuilder<LoadBalancerId_> {
         ::alibabacloud_runtime::SdkError<ModifyLoadBalancerInternetSpecError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyLoadBalancerInternetSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyLoadBalancerInternetSpecBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyLoadBalancerInternetSpec` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyLoadBalancerInternetSpec`. No description of our own yet: see the official API reference.

@@ -92,14 +92,10 @@ pub struct ModifyLoadBalancerPayTypeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    load_balancer_id: LoadBalancerId_,
-    pay_type: ::std::option::Option<::std::string::String>,
-    pricing_cycle: ::std::option::Option<::std::string::String>,
-    duration: ::std::option::Option<i32>,
-    auto_pay: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyLoadBalancerPayTypeInput,
+    state: ::std::marker::PhantomData<(RegionId_, LoadBalancerId_)>,
 }
 impl ModifyLoadBalancerPayTypeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -107,14 +103,17 @@ impl ModifyLoadBalancerPayTypeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyLoadBalancerPayTypeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            pay_type: ::std::option::Option::None,
-            pricing_cycle: ::std::option::Option::None,
-            duration: ::std::option::Option::None,
-            auto_pay: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyLoadBalancerPayTypeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                pay_type: ::std::option::Option::None,
+                pricing_cycle: ::std::option::Option::None,
+                duration: ::std::option::Option::None,
+                auto_pay: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -124,34 +123,28 @@ impl<
 > ModifyLoadBalancerPayTypeBuilder<RegionId_, LoadBalancerId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyLoadBalancerPayTypeBuilder<::std::string::String, LoadBalancerId_> {
+    ) -> ModifyLoadBalancerPayTypeBuilder<::alibabacloud_runtime::Set, LoadBalancerId_> {
+        self.input.region_id = value.into();
         ModifyLoadBalancerPayTypeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            load_balancer_id: self.load_balancer_id,
-            pay_type: self.pay_type,
-            pricing_cycle: self.pricing_cycle,
-            duration: self.duration,
-            auto_pay: self.auto_pay,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1b6c719dfa08ex*****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyLoadBalancerPayTypeBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyLoadBalancerPayTypeBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.load_balancer_id = value.into();
         ModifyLoadBalancerPayTypeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            pay_type: self.pay_type,
-            pricing_cycle: self.pricing_cycle,
-            duration: self.duration,
-            auto_pay: self.auto_pay,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `PayType`: string. The service's default: `PrePay`. Example: `PrePay`.
@@ -159,7 +152,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.pay_type = ::std::option::Option::Some(value.into());
+        self.input.pay_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PayType`.
@@ -167,7 +160,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.pay_type = value;
+        self.input.pay_type = value;
         self
     }
     /// Wire name `PricingCycle`: string. Example: `month`.
@@ -175,7 +168,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.pricing_cycle = ::std::option::Option::Some(value.into());
+        self.input.pricing_cycle = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PricingCycle`.
@@ -183,74 +176,41 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.pricing_cycle = value;
+        self.input.pricing_cycle = value;
         self
     }
     /// Wire name `Duration`: 32-bit integer. Example: `1`.
     pub fn duration(mut self, value: i32) -> Self {
-        self.duration = ::std::option::Option::Some(value);
+        self.input.duration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Duration`.
     pub fn set_duration(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.duration = value;
+        self.input.duration = value;
         self
     }
     /// Wire name `AutoPay`: boolean. The service's default: `false`. Example: `false`.
     pub fn auto_pay(mut self, value: bool) -> Self {
-        self.auto_pay = ::std::option::Option::Some(value);
+        self.input.auto_pay = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AutoPay`.
     pub fn set_auto_pay(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.auto_pay = value;
+        self.input.auto_pay = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    LoadBalancerId_,
-> ModifyLoadBalancerPayTypeBuilder<RegionId_, LoadBalancerId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyLoadBalancerPayTypeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyLoadBalancerPayTypeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                pay_type: self.pay_type,
-                pricing_cycle: self.pricing_cycle,
-                duration: self.duration,
-                auto_pay: self.auto_pay,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyLoadBalancerPayTypeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -260,45 +220,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyLoadBalancerPayTypeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyLoadBalancerPayTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyLoadBalancerPayTypeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyLoadBalancerPayType` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyLoadBalancerPayType` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyLoadBalancerPayType`. No description of our own yet: see the official API reference.

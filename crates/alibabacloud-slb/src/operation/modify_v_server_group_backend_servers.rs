@@ -179,12 +179,10 @@ pub struct ModifyVServerGroupBackendServersBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     VServerGroupId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    v_server_group_id: VServerGroupId_,
-    old_backend_servers: ::std::option::Option<::std::string::String>,
-    new_backend_servers: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ModifyVServerGroupBackendServersInput,
+    state: ::std::marker::PhantomData<(RegionId_, VServerGroupId_)>,
 }
 impl ModifyVServerGroupBackendServersBuilder<
     ::alibabacloud_runtime::Missing,
@@ -192,12 +190,15 @@ impl ModifyVServerGroupBackendServersBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyVServerGroupBackendServersBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            v_server_group_id: ::alibabacloud_runtime::Missing,
-            old_backend_servers: ::std::option::Option::None,
-            new_backend_servers: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ModifyVServerGroupBackendServersInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                v_server_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                old_backend_servers: ::std::option::Option::None,
+                new_backend_servers: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -207,33 +208,34 @@ impl<
 > ModifyVServerGroupBackendServersBuilder<RegionId_, VServerGroupId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> ModifyVServerGroupBackendServersBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         VServerGroupId_,
     > {
+        self.input.region_id = value.into();
         ModifyVServerGroupBackendServersBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            v_server_group_id: self.v_server_group_id,
-            old_backend_servers: self.old_backend_servers,
-            new_backend_servers: self.new_backend_servers,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VServerGroupId`: string, required. Example: `rsp-cige6j****`.
     pub fn v_server_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> ModifyVServerGroupBackendServersBuilder<RegionId_, ::std::string::String> {
+    ) -> ModifyVServerGroupBackendServersBuilder<
+        RegionId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.v_server_group_id = value.into();
         ModifyVServerGroupBackendServersBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            v_server_group_id: value.into(),
-            old_backend_servers: self.old_backend_servers,
-            new_backend_servers: self.new_backend_servers,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `OldBackendServers`: string. Example: `[{ "ServerId": "i-xxxxxxxxx", "Weight": "100", "Type": "ecs",  "Port":"80","Description":"test-112" }]`.
@@ -241,7 +243,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.old_backend_servers = ::std::option::Option::Some(value.into());
+        self.input.old_backend_servers = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OldBackendServers`.
@@ -249,7 +251,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.old_backend_servers = value;
+        self.input.old_backend_servers = value;
         self
     }
     /// Wire name `NewBackendServers`: string. Example: `[{ "ServerId": "eni-xxxxxxxxx", "Weight": "100", "Type": "eni", "ServerIp": "192.168.**.**", "Port":"80","Description":"test-112" },{ "ServerId": "eni-xxxxxxxxx", "Weight": "100", "Type": "eni", "ServerIp": "172.166.**.**", "Port":"80","Description":"test-113" }]`.
@@ -257,7 +259,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.new_backend_servers = ::std::option::Option::Some(value.into());
+        self.input.new_backend_servers = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `NewBackendServers`.
@@ -265,52 +267,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.new_backend_servers = value;
+        self.input.new_backend_servers = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    VServerGroupId_,
-> ModifyVServerGroupBackendServersBuilder<RegionId_, VServerGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        ModifyVServerGroupBackendServersInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            ModifyVServerGroupBackendServersInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                v_server_group_id: <VServerGroupId_ as self::required::VServerGroupId<
-                    ::std::string::String,
-                >>::into_value(self.v_server_group_id),
-                old_backend_servers: self.old_backend_servers,
-                new_backend_servers: self.new_backend_servers,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ModifyVServerGroupBackendServersInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VServerGroupId_: self::required::VServerGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -320,45 +291,30 @@ impl<
         ::alibabacloud_runtime::SdkError<ModifyVServerGroupBackendServersError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VServerGroupId_: self::required::VServerGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`ModifyVServerGroupBackendServersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`ModifyVServerGroupBackendServersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyVServerGroupBackendServers` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VServerGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VServerGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`ModifyVServerGroupBackendServers` needs its required parameter `VServerGroupId`",
         label = "`VServerGroupId` is not set",
         note = "set it with `.v_server_group_id(…)` before this call"
     )]
-    pub trait VServerGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VServerGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VServerGroupId {}
+    impl VServerGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `ModifyVServerGroupBackendServers`. No description of our own yet: see the official API reference.

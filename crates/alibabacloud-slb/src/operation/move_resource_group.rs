@@ -81,14 +81,12 @@ pub struct MoveResourceGroupBuilder<
     ResourceType_ = ::alibabacloud_runtime::Missing,
     NewResourceGroupId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    resource_id: ResourceId_,
-    resource_type: ResourceType_,
-    new_resource_group_id: NewResourceGroupId_,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    access_key_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: MoveResourceGroupInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, ResourceId_, ResourceType_, NewResourceGroupId_),
+    >,
 }
 impl MoveResourceGroupBuilder<
     ::alibabacloud_runtime::Missing,
@@ -98,14 +96,17 @@ impl MoveResourceGroupBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         MoveResourceGroupBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            resource_id: ::alibabacloud_runtime::Missing,
-            resource_type: ::alibabacloud_runtime::Missing,
-            new_resource_group_id: ::alibabacloud_runtime::Missing,
-            resource_group_id: ::std::option::Option::None,
-            access_key_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: MoveResourceGroupInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                new_resource_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                resource_group_id: ::std::option::Option::None,
+                access_key_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -117,86 +118,74 @@ impl<
 > MoveResourceGroupBuilder<RegionId_, ResourceId_, ResourceType_, NewResourceGroupId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-beijing`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> MoveResourceGroupBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ResourceId_,
         ResourceType_,
         NewResourceGroupId_,
     > {
+        self.input.region_id = value.into();
         MoveResourceGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            resource_id: self.resource_id,
-            resource_type: self.resource_type,
-            new_resource_group_id: self.new_resource_group_id,
-            resource_group_id: self.resource_group_id,
-            access_key_id: self.access_key_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceId`: string, required. Example: `lb-uf6ghek7ds2btzt65****`.
     pub fn resource_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> MoveResourceGroupBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ResourceType_,
         NewResourceGroupId_,
     > {
+        self.input.resource_id = value.into();
         MoveResourceGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_id: value.into(),
-            resource_type: self.resource_type,
-            new_resource_group_id: self.new_resource_group_id,
-            resource_group_id: self.resource_group_id,
-            access_key_id: self.access_key_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceType`: string, required. Example: `loadbalancer`.
     pub fn resource_type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> MoveResourceGroupBuilder<
         RegionId_,
         ResourceId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         NewResourceGroupId_,
     > {
+        self.input.resource_type = value.into();
         MoveResourceGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_id: self.resource_id,
-            resource_type: value.into(),
-            new_resource_group_id: self.new_resource_group_id,
-            resource_group_id: self.resource_group_id,
-            access_key_id: self.access_key_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `NewResourceGroupId`: string, required. Example: `rg-aek2rpsek5h****`.
     pub fn new_resource_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> MoveResourceGroupBuilder<
         RegionId_,
         ResourceId_,
         ResourceType_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.new_resource_group_id = value.into();
         MoveResourceGroupBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            resource_id: self.resource_id,
-            resource_type: self.resource_type,
-            new_resource_group_id: value.into(),
-            resource_group_id: self.resource_group_id,
-            access_key_id: self.access_key_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-aek2dmxj56z****`.
@@ -204,7 +193,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -212,7 +201,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Wire name `access_key_id`: string. Example: `yourAccessKeyID`.
@@ -220,7 +209,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.access_key_id = ::std::option::Option::Some(value.into());
+        self.input.access_key_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `access_key_id`.
@@ -228,60 +217,23 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.access_key_id = value;
+        self.input.access_key_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ResourceId_,
-    ResourceType_,
-    NewResourceGroupId_,
-> MoveResourceGroupBuilder<RegionId_, ResourceId_, ResourceType_, NewResourceGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, MoveResourceGroupInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        NewResourceGroupId_: self::required::NewResourceGroupId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            MoveResourceGroupInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                resource_id: <ResourceId_ as self::required::ResourceId<
-                    ::std::string::String,
-                >>::into_value(self.resource_id),
-                resource_type: <ResourceType_ as self::required::ResourceType<
-                    ::std::string::String,
-                >>::into_value(self.resource_type),
-                new_resource_group_id: <NewResourceGroupId_ as self::required::NewResourceGroupId<
-                    ::std::string::String,
-                >>::into_value(self.new_resource_group_id),
-                resource_group_id: self.resource_group_id,
-                access_key_id: self.access_key_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> MoveResourceGroupInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        NewResourceGroupId_: self::required::NewResourceGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceId_: self::required::ResourceId,
+        ResourceType_: self::required::ResourceType,
+        NewResourceGroupId_: self::required::NewResourceGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -291,78 +243,48 @@ impl<
         ::alibabacloud_runtime::SdkError<MoveResourceGroupError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ResourceId_: self::required::ResourceId<::std::string::String>,
-        ResourceType_: self::required::ResourceType<::std::string::String>,
-        NewResourceGroupId_: self::required::NewResourceGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        ResourceId_: self::required::ResourceId,
+        ResourceType_: self::required::ResourceType,
+        NewResourceGroupId_: self::required::NewResourceGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`MoveResourceGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`MoveResourceGroupBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`MoveResourceGroup` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`MoveResourceGroup` needs its required parameter `ResourceId`",
         label = "`ResourceId` is not set",
         note = "set it with `.resource_id(…)` before this call"
     )]
-    pub trait ResourceId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ResourceType` once it is set, so `send` and `build` can require it.
+    pub trait ResourceId {}
+    impl ResourceId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ResourceType` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`MoveResourceGroup` needs its required parameter `ResourceType`",
         label = "`ResourceType` is not set",
         note = "set it with `.resource_type(…)` before this call"
     )]
-    pub trait ResourceType<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `NewResourceGroupId` once it is set, so `send` and `build` can require it.
+    pub trait ResourceType {}
+    impl ResourceType for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `NewResourceGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`MoveResourceGroup` needs its required parameter `NewResourceGroupId`",
         label = "`NewResourceGroupId` is not set",
         note = "set it with `.new_resource_group_id(…)` before this call"
     )]
-    pub trait NewResourceGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ResourceType<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::NewResourceGroupId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait NewResourceGroupId {}
+    impl NewResourceGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `MoveResourceGroup`. No description of our own yet: see the official API reference.

@@ -117,11 +117,10 @@ pub struct RemoveBackendServersBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
     BackendServers_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    load_balancer_id: LoadBalancerId_,
-    backend_servers: BackendServers_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RemoveBackendServersInput,
+    state: ::std::marker::PhantomData<(LoadBalancerId_, BackendServers_)>,
 }
 impl RemoveBackendServersBuilder<
     ::alibabacloud_runtime::Missing,
@@ -129,11 +128,14 @@ impl RemoveBackendServersBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         RemoveBackendServersBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            backend_servers: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RemoveBackendServersInput {
+                region_id: ::std::option::Option::None,
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                backend_servers: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -146,7 +148,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -154,73 +156,47 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp15lbk8uja8rvm4a****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RemoveBackendServersBuilder<::std::string::String, BackendServers_> {
+    ) -> RemoveBackendServersBuilder<::alibabacloud_runtime::Set, BackendServers_> {
+        self.input.load_balancer_id = value.into();
         RemoveBackendServersBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            backend_servers: self.backend_servers,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `BackendServers`: string, required. Example: `[{"ServerId":"i-bp1fq61enf4loa5i****", "Type": "ecs","Weight":"100"}]`.
     pub fn backend_servers(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RemoveBackendServersBuilder<LoadBalancerId_, ::std::string::String> {
+    ) -> RemoveBackendServersBuilder<LoadBalancerId_, ::alibabacloud_runtime::Set> {
+        self.input.backend_servers = value.into();
         RemoveBackendServersBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            backend_servers: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    LoadBalancerId_,
-    BackendServers_,
-> RemoveBackendServersBuilder<LoadBalancerId_, BackendServers_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RemoveBackendServersInput)
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        BackendServers_: self::required::BackendServers<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RemoveBackendServersInput {
-                region_id: self.region_id,
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                backend_servers: <BackendServers_ as self::required::BackendServers<
-                    ::std::string::String,
-                >>::into_value(self.backend_servers),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RemoveBackendServersInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        BackendServers_: self::required::BackendServers<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        BackendServers_: self::required::BackendServers,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -230,45 +206,30 @@ impl<
         ::alibabacloud_runtime::SdkError<RemoveBackendServersError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        BackendServers_: self::required::BackendServers<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        BackendServers_: self::required::BackendServers,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RemoveBackendServersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RemoveBackendServersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveBackendServers` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `BackendServers` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `BackendServers` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveBackendServers` needs its required parameter `BackendServers`",
         label = "`BackendServers` is not set",
         note = "set it with `.backend_servers(…)` before this call"
     )]
-    pub trait BackendServers<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::BackendServers<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait BackendServers {}
+    impl BackendServers for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RemoveBackendServers`. No description of our own yet: see the official API reference.

@@ -73,11 +73,10 @@ pub struct RemoveTagsBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
     Tags_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    load_balancer_id: LoadBalancerId_,
-    tags: Tags_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RemoveTagsInput,
+    state: ::std::marker::PhantomData<(RegionId_, LoadBalancerId_, Tags_)>,
 }
 impl RemoveTagsBuilder<
     ::alibabacloud_runtime::Missing,
@@ -86,11 +85,14 @@ impl RemoveTagsBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         RemoveTagsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            tags: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RemoveTagsInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tags: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -101,86 +103,56 @@ impl<
 > RemoveTagsBuilder<RegionId_, LoadBalancerId_, Tags_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RemoveTagsBuilder<::std::string::String, LoadBalancerId_, Tags_> {
+    ) -> RemoveTagsBuilder<::alibabacloud_runtime::Set, LoadBalancerId_, Tags_> {
+        self.input.region_id = value.into();
         RemoveTagsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            load_balancer_id: self.load_balancer_id,
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1l5j******`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RemoveTagsBuilder<RegionId_, ::std::string::String, Tags_> {
+    ) -> RemoveTagsBuilder<RegionId_, ::alibabacloud_runtime::Set, Tags_> {
+        self.input.load_balancer_id = value.into();
         RemoveTagsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            tags: self.tags,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Tags`: string, required. Example: `[{"TagKey":"Key1","TagValue":"Value1"},{"TagKey":"Key2","TagValue":"Value2"}]`.
     pub fn tags(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> RemoveTagsBuilder<RegionId_, LoadBalancerId_, ::std::string::String> {
+    ) -> RemoveTagsBuilder<RegionId_, LoadBalancerId_, ::alibabacloud_runtime::Set> {
+        self.input.tags = value.into();
         RemoveTagsBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            tags: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    LoadBalancerId_,
-    Tags_,
-> RemoveTagsBuilder<RegionId_, LoadBalancerId_, Tags_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, RemoveTagsInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        Tags_: self::required::Tags<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RemoveTagsInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                tags: <Tags_ as self::required::Tags<
-                    ::std::string::String,
-                >>::into_value(self.tags),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RemoveTagsInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        Tags_: self::required::Tags<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        Tags_: self::required::Tags,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -190,61 +162,39 @@ impl<
         ::alibabacloud_runtime::SdkError<RemoveTagsError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        Tags_: self::required::Tags<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        Tags_: self::required::Tags,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RemoveTagsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RemoveTagsBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveTags` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveTags` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Tags` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Tags` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveTags` needs its required parameter `Tags`",
         label = "`Tags` is not set",
         note = "set it with `.tags(…)` before this call"
     )]
-    pub trait Tags<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Tags<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait Tags {}
+    impl Tags for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RemoveTags`. No description of our own yet: see the official API reference.

@@ -119,11 +119,10 @@ pub struct RemoveVServerGroupBackendServersBuilder<
     VServerGroupId_ = ::alibabacloud_runtime::Missing,
     BackendServers_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    v_server_group_id: VServerGroupId_,
-    backend_servers: BackendServers_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: RemoveVServerGroupBackendServersInput,
+    state: ::std::marker::PhantomData<(RegionId_, VServerGroupId_, BackendServers_)>,
 }
 impl RemoveVServerGroupBackendServersBuilder<
     ::alibabacloud_runtime::Missing,
@@ -132,11 +131,14 @@ impl RemoveVServerGroupBackendServersBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         RemoveVServerGroupBackendServersBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            v_server_group_id: ::alibabacloud_runtime::Missing,
-            backend_servers: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: RemoveVServerGroupBackendServersInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                v_server_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                backend_servers: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -147,102 +149,68 @@ impl<
 > RemoveVServerGroupBackendServersBuilder<RegionId_, VServerGroupId_, BackendServers_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> RemoveVServerGroupBackendServersBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         VServerGroupId_,
         BackendServers_,
     > {
+        self.input.region_id = value.into();
         RemoveVServerGroupBackendServersBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            v_server_group_id: self.v_server_group_id,
-            backend_servers: self.backend_servers,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VServerGroupId`: string, required. Example: `rsp-cige6****`.
     pub fn v_server_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> RemoveVServerGroupBackendServersBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         BackendServers_,
     > {
+        self.input.v_server_group_id = value.into();
         RemoveVServerGroupBackendServersBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            v_server_group_id: value.into(),
-            backend_servers: self.backend_servers,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `BackendServers`: string, required. Example: `[{ "ServerId": "eni-xxxxxxxxx", "Weight": "100", "Type": "eni", "ServerIp": "192.168.**.**", "Port":"80","Description":"test-112" },{ "ServerId": "eni-xxxxxxxxx", "Weight": "100", "Type": "eni", "ServerIp": "172.166.**.**", "Port":"80","Description":"test-113" }]`.
     pub fn backend_servers(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> RemoveVServerGroupBackendServersBuilder<
         RegionId_,
         VServerGroupId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.backend_servers = value.into();
         RemoveVServerGroupBackendServersBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            v_server_group_id: self.v_server_group_id,
-            backend_servers: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    VServerGroupId_,
-    BackendServers_,
-> RemoveVServerGroupBackendServersBuilder<RegionId_, VServerGroupId_, BackendServers_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        RemoveVServerGroupBackendServersInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
-        BackendServers_: self::required::BackendServers<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            RemoveVServerGroupBackendServersInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                v_server_group_id: <VServerGroupId_ as self::required::VServerGroupId<
-                    ::std::string::String,
-                >>::into_value(self.v_server_group_id),
-                backend_servers: <BackendServers_ as self::required::BackendServers<
-                    ::std::string::String,
-                >>::into_value(self.backend_servers),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> RemoveVServerGroupBackendServersInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
-        BackendServers_: self::required::BackendServers<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VServerGroupId_: self::required::VServerGroupId,
+        BackendServers_: self::required::BackendServers,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -252,61 +220,39 @@ impl<
         ::alibabacloud_runtime::SdkError<RemoveVServerGroupBackendServersError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
-        BackendServers_: self::required::BackendServers<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VServerGroupId_: self::required::VServerGroupId,
+        BackendServers_: self::required::BackendServers,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`RemoveVServerGroupBackendServersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`RemoveVServerGroupBackendServersBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveVServerGroupBackendServers` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VServerGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VServerGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveVServerGroupBackendServers` needs its required parameter `VServerGroupId`",
         label = "`VServerGroupId` is not set",
         note = "set it with `.v_server_group_id(…)` before this call"
     )]
-    pub trait VServerGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `BackendServers` once it is set, so `send` and `build` can require it.
+    pub trait VServerGroupId {}
+    impl VServerGroupId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `BackendServers` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`RemoveVServerGroupBackendServers` needs its required parameter `BackendServers`",
         label = "`BackendServers` is not set",
         note = "set it with `.backend_servers(…)` before this call"
     )]
-    pub trait BackendServers<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VServerGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::BackendServers<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait BackendServers {}
+    impl BackendServers for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `RemoveVServerGroupBackendServers`. No description of our own yet: see the official API reference.

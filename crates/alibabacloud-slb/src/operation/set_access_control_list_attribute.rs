@@ -71,11 +71,10 @@ pub struct SetAccessControlListAttributeBuilder<
     AclId_ = ::alibabacloud_runtime::Missing,
     AclName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    acl_id: AclId_,
-    acl_name: AclName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetAccessControlListAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, AclId_, AclName_)>,
 }
 impl SetAccessControlListAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -84,11 +83,14 @@ impl SetAccessControlListAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetAccessControlListAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            acl_id: ::alibabacloud_runtime::Missing,
-            acl_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetAccessControlListAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                acl_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                acl_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -99,94 +101,68 @@ impl<
 > SetAccessControlListAttributeBuilder<RegionId_, AclId_, AclName_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetAccessControlListAttributeBuilder<::std::string::String, AclId_, AclName_> {
+    ) -> SetAccessControlListAttributeBuilder<
+        ::alibabacloud_runtime::Set,
+        AclId_,
+        AclName_,
+    > {
+        self.input.region_id = value.into();
         SetAccessControlListAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            acl_id: self.acl_id,
-            acl_name: self.acl_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AclId`: string, required. Example: `acl-bp1l0kk4gxce43k******`.
     pub fn acl_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetAccessControlListAttributeBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         AclName_,
     > {
+        self.input.acl_id = value.into();
         SetAccessControlListAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            acl_id: value.into(),
-            acl_name: self.acl_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AclName`: string, required. Example: `test1`.
     pub fn acl_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetAccessControlListAttributeBuilder<RegionId_, AclId_, ::std::string::String> {
+    ) -> SetAccessControlListAttributeBuilder<
+        RegionId_,
+        AclId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.acl_name = value.into();
         SetAccessControlListAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            acl_id: self.acl_id,
-            acl_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    AclId_,
-    AclName_,
-> SetAccessControlListAttributeBuilder<RegionId_, AclId_, AclName_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetAccessControlListAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclId_: self::required::AclId<::std::string::String>,
-        AclName_: self::required::AclName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            SetAccessControlListAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                acl_id: <AclId_ as self::required::AclId<
-                    ::std::string::String,
-                >>::into_value(self.acl_id),
-                acl_name: <AclName_ as self::required::AclName<
-                    ::std::string::String,
-                >>::into_value(self.acl_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetAccessControlListAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclId_: self::required::AclId<::std::string::String>,
-        AclName_: self::required::AclName<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AclId_: self::required::AclId,
+        AclName_: self::required::AclName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -196,61 +172,39 @@ impl<
         ::alibabacloud_runtime::SdkError<SetAccessControlListAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        AclId_: self::required::AclId<::std::string::String>,
-        AclName_: self::required::AclName<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        AclId_: self::required::AclId,
+        AclName_: self::required::AclName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetAccessControlListAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetAccessControlListAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetAccessControlListAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AclId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AclId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetAccessControlListAttribute` needs its required parameter `AclId`",
         label = "`AclId` is not set",
         note = "set it with `.acl_id(…)` before this call"
     )]
-    pub trait AclId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AclName` once it is set, so `send` and `build` can require it.
+    pub trait AclId {}
+    impl AclId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AclName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetAccessControlListAttribute` needs its required parameter `AclName`",
         label = "`AclName` is not set",
         note = "set it with `.acl_name(…)` before this call"
     )]
-    pub trait AclName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AclId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::AclName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AclName {}
+    impl AclName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetAccessControlListAttribute`. No description of our own yet: see the official API reference.

@@ -86,12 +86,10 @@ pub struct SetAccessLogsDownloadAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     LogsDownloadAttributes_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    tags: ::std::option::Option<::std::string::String>,
-    load_balancer_id: ::std::option::Option<::std::string::String>,
-    logs_download_attributes: LogsDownloadAttributes_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetAccessLogsDownloadAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, LogsDownloadAttributes_)>,
 }
 impl SetAccessLogsDownloadAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -99,12 +97,15 @@ impl SetAccessLogsDownloadAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetAccessLogsDownloadAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            tags: ::std::option::Option::None,
-            load_balancer_id: ::std::option::Option::None,
-            logs_download_attributes: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetAccessLogsDownloadAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tags: ::std::option::Option::None,
+                load_balancer_id: ::std::option::Option::None,
+                logs_download_attributes: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -114,19 +115,18 @@ impl<
 > SetAccessLogsDownloadAttributeBuilder<RegionId_, LogsDownloadAttributes_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetAccessLogsDownloadAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         LogsDownloadAttributes_,
     > {
+        self.input.region_id = value.into();
         SetAccessLogsDownloadAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            tags: self.tags,
-            load_balancer_id: self.load_balancer_id,
-            logs_download_attributes: self.logs_download_attributes,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Tags`: string. Example: `[{"tagKey":"Key1","tagValue":"Value1"}]`.
@@ -134,7 +134,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
+        self.input.tags = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Tags`.
@@ -142,7 +142,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.tags = value;
+        self.input.tags = value;
         self
     }
     /// Wire name `LoadBalancerId`: string. Example: `lb-bp1b6c719dfa08ex*****`.
@@ -150,7 +150,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.load_balancer_id = ::std::option::Option::Some(value.into());
+        self.input.load_balancer_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `LoadBalancerId`.
@@ -158,70 +158,34 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.load_balancer_id = value;
+        self.input.load_balancer_id = value;
         self
     }
     /// Wire name `LogsDownloadAttributes`: string, required. Example: `[{"logProject":"my-project", "LogStore":"my-log-store", "LoadBalancerId":"lb-uf68ps3rekbljmdb0****"}]`.
     pub fn logs_download_attributes(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetAccessLogsDownloadAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> SetAccessLogsDownloadAttributeBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.logs_download_attributes = value.into();
         SetAccessLogsDownloadAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            tags: self.tags,
-            load_balancer_id: self.load_balancer_id,
-            logs_download_attributes: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    LogsDownloadAttributes_,
-> SetAccessLogsDownloadAttributeBuilder<RegionId_, LogsDownloadAttributes_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetAccessLogsDownloadAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LogsDownloadAttributes_: self::required::LogsDownloadAttributes<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            SetAccessLogsDownloadAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                tags: self.tags,
-                load_balancer_id: self.load_balancer_id,
-                logs_download_attributes: <LogsDownloadAttributes_ as self::required::LogsDownloadAttributes<
-                    ::std::string::String,
-                >>::into_value(self.logs_download_attributes),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetAccessLogsDownloadAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LogsDownloadAttributes_: self::required::LogsDownloadAttributes<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        LogsDownloadAttributes_: self::required::LogsDownloadAttributes,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -231,48 +195,30 @@ impl<
         ::alibabacloud_runtime::SdkError<SetAccessLogsDownloadAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LogsDownloadAttributes_: self::required::LogsDownloadAttributes<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        LogsDownloadAttributes_: self::required::LogsDownloadAttributes,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetAccessLogsDownloadAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetAccessLogsDownloadAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetAccessLogsDownloadAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LogsDownloadAttributes` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LogsDownloadAttributes` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetAccessLogsDownloadAttribute` needs its required parameter `LogsDownloadAttributes`",
         label = "`LogsDownloadAttributes` is not set",
         note = "set it with `.logs_download_attributes(…)` before this call"
     )]
-    pub trait LogsDownloadAttributes<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LogsDownloadAttributes<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait LogsDownloadAttributes {}
+    impl LogsDownloadAttributes for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetAccessLogsDownloadAttribute`. No description of our own yet: see the official API reference.

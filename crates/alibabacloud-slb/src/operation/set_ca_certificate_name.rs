@@ -71,11 +71,10 @@ pub struct SetCACertificateNameBuilder<
     CaCertificateId_ = ::alibabacloud_runtime::Missing,
     CaCertificateName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    ca_certificate_id: CaCertificateId_,
-    ca_certificate_name: CaCertificateName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetCACertificateNameInput,
+    state: ::std::marker::PhantomData<(RegionId_, CaCertificateId_, CaCertificateName_)>,
 }
 impl SetCACertificateNameBuilder<
     ::alibabacloud_runtime::Missing,
@@ -84,11 +83,14 @@ impl SetCACertificateNameBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetCACertificateNameBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            ca_certificate_id: ::alibabacloud_runtime::Missing,
-            ca_certificate_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetCACertificateNameInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ca_certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ca_certificate_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -99,98 +101,68 @@ impl<
 > SetCACertificateNameBuilder<RegionId_, CaCertificateId_, CaCertificateName_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetCACertificateNameBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CaCertificateId_,
         CaCertificateName_,
     > {
+        self.input.region_id = value.into();
         SetCACertificateNameBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            ca_certificate_id: self.ca_certificate_id,
-            ca_certificate_name: self.ca_certificate_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CACertificateId`: string, required. Example: `139a0******-cn-east-hangzhou-01`.
     pub fn ca_certificate_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetCACertificateNameBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         CaCertificateName_,
     > {
+        self.input.ca_certificate_id = value.into();
         SetCACertificateNameBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            ca_certificate_id: value.into(),
-            ca_certificate_name: self.ca_certificate_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CACertificateName`: string, required. Example: `mycacert02`.
     pub fn ca_certificate_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetCACertificateNameBuilder<
         RegionId_,
         CaCertificateId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.ca_certificate_name = value.into();
         SetCACertificateNameBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            ca_certificate_id: self.ca_certificate_id,
-            ca_certificate_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    CaCertificateId_,
-    CaCertificateName_,
-> SetCACertificateNameBuilder<RegionId_, CaCertificateId_, CaCertificateName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetCACertificateNameInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CaCertificateId_: self::required::CaCertificateId<::std::string::String>,
-        CaCertificateName_: self::required::CaCertificateName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            SetCACertificateNameInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                ca_certificate_id: <CaCertificateId_ as self::required::CaCertificateId<
-                    ::std::string::String,
-                >>::into_value(self.ca_certificate_id),
-                ca_certificate_name: <CaCertificateName_ as self::required::CaCertificateName<
-                    ::std::string::String,
-                >>::into_value(self.ca_certificate_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetCACertificateNameInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CaCertificateId_: self::required::CaCertificateId<::std::string::String>,
-        CaCertificateName_: self::required::CaCertificateName<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        CaCertificateId_: self::required::CaCertificateId,
+        CaCertificateName_: self::required::CaCertificateName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -200,61 +172,39 @@ impl<
         ::alibabacloud_runtime::SdkError<SetCACertificateNameError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CaCertificateId_: self::required::CaCertificateId<::std::string::String>,
-        CaCertificateName_: self::required::CaCertificateName<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        CaCertificateId_: self::required::CaCertificateId,
+        CaCertificateName_: self::required::CaCertificateName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetCACertificateNameBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetCACertificateNameBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetCACertificateName` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CACertificateId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CACertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetCACertificateName` needs its required parameter `CACertificateId`",
         label = "`CACertificateId` is not set",
         note = "set it with `.ca_certificate_id(…)` before this call"
     )]
-    pub trait CaCertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CACertificateName` once it is set, so `send` and `build` can require it.
+    pub trait CaCertificateId {}
+    impl CaCertificateId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CACertificateName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetCACertificateName` needs its required parameter `CACertificateName`",
         label = "`CACertificateName` is not set",
         note = "set it with `.ca_certificate_name(…)` before this call"
     )]
-    pub trait CaCertificateName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CaCertificateId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CaCertificateName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait CaCertificateName {}
+    impl CaCertificateName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetCACertificateName`. No description of our own yet: see the official API reference.

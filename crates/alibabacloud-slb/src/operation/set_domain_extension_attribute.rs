@@ -114,11 +114,12 @@ pub struct SetDomainExtensionAttributeBuilder<
     DomainExtensionId_ = ::alibabacloud_runtime::Missing,
     ServerCertificateId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    domain_extension_id: DomainExtensionId_,
-    server_certificate_id: ServerCertificateId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetDomainExtensionAttributeInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, DomainExtensionId_, ServerCertificateId_),
+    >,
 }
 impl SetDomainExtensionAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -127,11 +128,14 @@ impl SetDomainExtensionAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetDomainExtensionAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            domain_extension_id: ::alibabacloud_runtime::Missing,
-            server_certificate_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetDomainExtensionAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                domain_extension_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                server_certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -146,106 +150,68 @@ impl<
 > {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetDomainExtensionAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         DomainExtensionId_,
         ServerCertificateId_,
     > {
+        self.input.region_id = value.into();
         SetDomainExtensionAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            domain_extension_id: self.domain_extension_id,
-            server_certificate_id: self.server_certificate_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DomainExtensionId`: string, required. Example: `de-bp1rp7ta*****`.
     pub fn domain_extension_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetDomainExtensionAttributeBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ServerCertificateId_,
     > {
+        self.input.domain_extension_id = value.into();
         SetDomainExtensionAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            domain_extension_id: value.into(),
-            server_certificate_id: self.server_certificate_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ServerCertificateId`: string, required. Example: `1231579xxxxxxxx_166f8204689_1714763408_709981xxx`.
     pub fn server_certificate_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetDomainExtensionAttributeBuilder<
         RegionId_,
         DomainExtensionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.server_certificate_id = value.into();
         SetDomainExtensionAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            domain_extension_id: self.domain_extension_id,
-            server_certificate_id: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    DomainExtensionId_,
-    ServerCertificateId_,
-> SetDomainExtensionAttributeBuilder<
-    RegionId_,
-    DomainExtensionId_,
-    ServerCertificateId_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetDomainExtensionAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DomainExtensionId_: self::required::DomainExtensionId<::std::string::String>,
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            SetDomainExtensionAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                domain_extension_id: <DomainExtensionId_ as self::required::DomainExtensionId<
-                    ::std::string::String,
-                >>::into_value(self.domain_extension_id),
-                server_certificate_id: <ServerCertificateId_ as self::required::ServerCertificateId<
-                    ::std::string::String,
-                >>::into_value(self.server_certificate_id),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetDomainExtensionAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DomainExtensionId_: self::required::DomainExtensionId<::std::string::String>,
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DomainExtensionId_: self::required::DomainExtensionId,
+        ServerCertificateId_: self::required::ServerCertificateId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -255,62 +221,39 @@ impl<
         ::alibabacloud_runtime::SdkError<SetDomainExtensionAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        DomainExtensionId_: self::required::DomainExtensionId<::std::string::String>,
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        DomainExtensionId_: self::required::DomainExtensionId,
+        ServerCertificateId_: self::required::ServerCertificateId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetDomainExtensionAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetDomainExtensionAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetDomainExtensionAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DomainExtensionId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DomainExtensionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetDomainExtensionAttribute` needs its required parameter `DomainExtensionId`",
         label = "`DomainExtensionId` is not set",
         note = "set it with `.domain_extension_id(…)` before this call"
     )]
-    pub trait DomainExtensionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ServerCertificateId` once it is set, so `send` and `build` can require it.
+    pub trait DomainExtensionId {}
+    impl DomainExtensionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ServerCertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetDomainExtensionAttribute` needs its required parameter `ServerCertificateId`",
         label = "`ServerCertificateId` is not set",
         note = "set it with `.server_certificate_id(…)` before this call"
     )]
-    pub trait ServerCertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DomainExtensionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ServerCertificateId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ServerCertificateId {}
+    impl ServerCertificateId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetDomainExtensionAttribute`. No description of our own yet: see the official API reference.

@@ -87,13 +87,12 @@ pub struct SetListenerAccessControlStatusBuilder<
     ListenerPort_ = ::alibabacloud_runtime::Missing,
     AccessControlStatus_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    load_balancer_id: LoadBalancerId_,
-    listener_port: ListenerPort_,
-    access_control_status: AccessControlStatus_,
-    listener_protocol: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetListenerAccessControlStatusInput,
+    state: ::std::marker::PhantomData<
+        (LoadBalancerId_, ListenerPort_, AccessControlStatus_),
+    >,
 }
 impl SetListenerAccessControlStatusBuilder<
     ::alibabacloud_runtime::Missing,
@@ -102,13 +101,16 @@ impl SetListenerAccessControlStatusBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetListenerAccessControlStatusBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            listener_port: ::alibabacloud_runtime::Missing,
-            access_control_status: ::alibabacloud_runtime::Missing,
-            listener_protocol: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetListenerAccessControlStatusInput {
+                region_id: ::std::option::Option::None,
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                listener_port: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                access_control_status: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                listener_protocol: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -126,7 +128,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -134,64 +136,58 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-8vb86hxixo8lvsja8****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetListenerAccessControlStatusBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ListenerPort_,
         AccessControlStatus_,
     > {
+        self.input.load_balancer_id = value.into();
         SetListenerAccessControlStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            listener_port: self.listener_port,
-            access_control_status: self.access_control_status,
-            listener_protocol: self.listener_protocol,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ListenerPort`: 32-bit integer, required. Example: `80`.
     pub fn listener_port(
-        self,
+        mut self,
         value: i32,
     ) -> SetListenerAccessControlStatusBuilder<
         LoadBalancerId_,
-        i32,
+        ::alibabacloud_runtime::Set,
         AccessControlStatus_,
     > {
+        self.input.listener_port = value;
         SetListenerAccessControlStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            listener_port: value,
-            access_control_status: self.access_control_status,
-            listener_protocol: self.listener_protocol,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AccessControlStatus`: string, required. Example: `open_white_list`.
     pub fn access_control_status(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetListenerAccessControlStatusBuilder<
         LoadBalancerId_,
         ListenerPort_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.access_control_status = value.into();
         SetListenerAccessControlStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            listener_port: self.listener_port,
-            access_control_status: value.into(),
-            listener_protocol: self.listener_protocol,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ListenerProtocol`: string. Example: `https`.
@@ -199,7 +195,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.listener_protocol = ::std::option::Option::Some(value.into());
+        self.input.listener_protocol = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ListenerProtocol`.
@@ -207,62 +203,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.listener_protocol = value;
+        self.input.listener_protocol = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    LoadBalancerId_,
-    ListenerPort_,
-    AccessControlStatus_,
-> SetListenerAccessControlStatusBuilder<
-    LoadBalancerId_,
-    ListenerPort_,
-    AccessControlStatus_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetListenerAccessControlStatusInput,
-    )
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        AccessControlStatus_: self::required::AccessControlStatus<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            SetListenerAccessControlStatusInput {
-                region_id: self.region_id,
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                listener_port: <ListenerPort_ as self::required::ListenerPort<
-                    i32,
-                >>::into_value(self.listener_port),
-                access_control_status: <AccessControlStatus_ as self::required::AccessControlStatus<
-                    ::std::string::String,
-                >>::into_value(self.access_control_status),
-                listener_protocol: self.listener_protocol,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetListenerAccessControlStatusInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        AccessControlStatus_: self::required::AccessControlStatus<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
+        AccessControlStatus_: self::required::AccessControlStatus,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -272,62 +228,39 @@ impl<
         ::alibabacloud_runtime::SdkError<SetListenerAccessControlStatusError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-        AccessControlStatus_: self::required::AccessControlStatus<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
+        AccessControlStatus_: self::required::AccessControlStatus,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetListenerAccessControlStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetListenerAccessControlStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetListenerAccessControlStatus` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ListenerPort` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetListenerAccessControlStatus` needs its required parameter `ListenerPort`",
         label = "`ListenerPort` is not set",
         note = "set it with `.listener_port(…)` before this call"
     )]
-    pub trait ListenerPort<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `AccessControlStatus` once it is set, so `send` and `build` can require it.
+    pub trait ListenerPort {}
+    impl ListenerPort for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `AccessControlStatus` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetListenerAccessControlStatus` needs its required parameter `AccessControlStatus`",
         label = "`AccessControlStatus` is not set",
         note = "set it with `.access_control_status(…)` before this call"
     )]
-    pub trait AccessControlStatus<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ListenerPort<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
-}
-impl self::required::AccessControlStatus<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait AccessControlStatus {}
+    impl AccessControlStatus for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetListenerAccessControlStatus`. No description of our own yet: see the official API reference.

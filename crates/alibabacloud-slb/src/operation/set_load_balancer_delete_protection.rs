@@ -79,11 +79,10 @@ pub struct SetLoadBalancerDeleteProtectionBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
     DeleteProtection_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    load_balancer_id: LoadBalancerId_,
-    delete_protection: DeleteProtection_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetLoadBalancerDeleteProtectionInput,
+    state: ::std::marker::PhantomData<(RegionId_, LoadBalancerId_, DeleteProtection_)>,
 }
 impl SetLoadBalancerDeleteProtectionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -92,11 +91,14 @@ impl SetLoadBalancerDeleteProtectionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetLoadBalancerDeleteProtectionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            delete_protection: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetLoadBalancerDeleteProtectionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                delete_protection: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -107,102 +109,68 @@ impl<
 > SetLoadBalancerDeleteProtectionBuilder<RegionId_, LoadBalancerId_, DeleteProtection_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetLoadBalancerDeleteProtectionBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         LoadBalancerId_,
         DeleteProtection_,
     > {
+        self.input.region_id = value.into();
         SetLoadBalancerDeleteProtectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            load_balancer_id: self.load_balancer_id,
-            delete_protection: self.delete_protection,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1b6c719dfa08e*****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetLoadBalancerDeleteProtectionBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         DeleteProtection_,
     > {
+        self.input.load_balancer_id = value.into();
         SetLoadBalancerDeleteProtectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            delete_protection: self.delete_protection,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `DeleteProtection`: string, required. Example: `off`.
     pub fn delete_protection(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetLoadBalancerDeleteProtectionBuilder<
         RegionId_,
         LoadBalancerId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.delete_protection = value.into();
         SetLoadBalancerDeleteProtectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            delete_protection: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    LoadBalancerId_,
-    DeleteProtection_,
-> SetLoadBalancerDeleteProtectionBuilder<RegionId_, LoadBalancerId_, DeleteProtection_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetLoadBalancerDeleteProtectionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        DeleteProtection_: self::required::DeleteProtection<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            SetLoadBalancerDeleteProtectionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                delete_protection: <DeleteProtection_ as self::required::DeleteProtection<
-                    ::std::string::String,
-                >>::into_value(self.delete_protection),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetLoadBalancerDeleteProtectionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        DeleteProtection_: self::required::DeleteProtection<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        DeleteProtection_: self::required::DeleteProtection,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -212,61 +180,39 @@ impl<
         ::alibabacloud_runtime::SdkError<SetLoadBalancerDeleteProtectionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        DeleteProtection_: self::required::DeleteProtection<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        DeleteProtection_: self::required::DeleteProtection,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetLoadBalancerDeleteProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetLoadBalancerDeleteProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetLoadBalancerDeleteProtection` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetLoadBalancerDeleteProtection` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `DeleteProtection` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `DeleteProtection` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetLoadBalancerDeleteProtection` needs its required parameter `DeleteProtection`",
         label = "`DeleteProtection` is not set",
         note = "set it with `.delete_protection(…)` before this call"
     )]
-    pub trait DeleteProtection<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::DeleteProtection<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait DeleteProtection {}
+    impl DeleteProtection for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetLoadBalancerDeleteProtection`. No description of our own yet: see the official API reference.

@@ -212,42 +212,10 @@ pub struct SetLoadBalancerHTTPListenerAttributeBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
     ListenerPort_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    load_balancer_id: LoadBalancerId_,
-    listener_port: ListenerPort_,
-    bandwidth: ::std::option::Option<i32>,
-    x_forwarded_for: ::std::option::Option<::std::string::String>,
-    scheduler: ::std::option::Option<::std::string::String>,
-    sticky_session: ::std::option::Option<::std::string::String>,
-    sticky_session_type: ::std::option::Option<::std::string::String>,
-    cookie_timeout: ::std::option::Option<i32>,
-    cookie: ::std::option::Option<::std::string::String>,
-    health_check: ::std::option::Option<::std::string::String>,
-    health_check_method: ::std::option::Option<::std::string::String>,
-    health_check_domain: ::std::option::Option<::std::string::String>,
-    health_check_uri: ::std::option::Option<::std::string::String>,
-    healthy_threshold: ::std::option::Option<i32>,
-    unhealthy_threshold: ::std::option::Option<i32>,
-    health_check_timeout: ::std::option::Option<i32>,
-    health_check_interval: ::std::option::Option<i32>,
-    health_check_connect_port: ::std::option::Option<i32>,
-    health_check_http_code: ::std::option::Option<::std::string::String>,
-    v_server_group: ::std::option::Option<::std::string::String>,
-    v_server_group_id: ::std::option::Option<::std::string::String>,
-    x_forwarded_for_slbip: ::std::option::Option<::std::string::String>,
-    x_forwarded_for_slbid: ::std::option::Option<::std::string::String>,
-    x_forwarded_for_proto: ::std::option::Option<::std::string::String>,
-    gzip: ::std::option::Option<::std::string::String>,
-    acl_id: ::std::option::Option<::std::string::String>,
-    acl_type: ::std::option::Option<::std::string::String>,
-    acl_status: ::std::option::Option<::std::string::String>,
-    idle_timeout: ::std::option::Option<i32>,
-    request_timeout: ::std::option::Option<i32>,
-    description: ::std::option::Option<::std::string::String>,
-    x_forwarded_for_slbport: ::std::option::Option<::std::string::String>,
-    x_forwarded_for_client_src_port: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetLoadBalancerHTTPListenerAttributeInput,
+    state: ::std::marker::PhantomData<(LoadBalancerId_, ListenerPort_)>,
 }
 impl SetLoadBalancerHTTPListenerAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -255,42 +223,45 @@ impl SetLoadBalancerHTTPListenerAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetLoadBalancerHTTPListenerAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            listener_port: ::alibabacloud_runtime::Missing,
-            bandwidth: ::std::option::Option::None,
-            x_forwarded_for: ::std::option::Option::None,
-            scheduler: ::std::option::Option::None,
-            sticky_session: ::std::option::Option::None,
-            sticky_session_type: ::std::option::Option::None,
-            cookie_timeout: ::std::option::Option::None,
-            cookie: ::std::option::Option::None,
-            health_check: ::std::option::Option::None,
-            health_check_method: ::std::option::Option::None,
-            health_check_domain: ::std::option::Option::None,
-            health_check_uri: ::std::option::Option::None,
-            healthy_threshold: ::std::option::Option::None,
-            unhealthy_threshold: ::std::option::Option::None,
-            health_check_timeout: ::std::option::Option::None,
-            health_check_interval: ::std::option::Option::None,
-            health_check_connect_port: ::std::option::Option::None,
-            health_check_http_code: ::std::option::Option::None,
-            v_server_group: ::std::option::Option::None,
-            v_server_group_id: ::std::option::Option::None,
-            x_forwarded_for_slbip: ::std::option::Option::None,
-            x_forwarded_for_slbid: ::std::option::Option::None,
-            x_forwarded_for_proto: ::std::option::Option::None,
-            gzip: ::std::option::Option::None,
-            acl_id: ::std::option::Option::None,
-            acl_type: ::std::option::Option::None,
-            acl_status: ::std::option::Option::None,
-            idle_timeout: ::std::option::Option::None,
-            request_timeout: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            x_forwarded_for_slbport: ::std::option::Option::None,
-            x_forwarded_for_client_src_port: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetLoadBalancerHTTPListenerAttributeInput {
+                region_id: ::std::option::Option::None,
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                listener_port: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                bandwidth: ::std::option::Option::None,
+                x_forwarded_for: ::std::option::Option::None,
+                scheduler: ::std::option::Option::None,
+                sticky_session: ::std::option::Option::None,
+                sticky_session_type: ::std::option::Option::None,
+                cookie_timeout: ::std::option::Option::None,
+                cookie: ::std::option::Option::None,
+                health_check: ::std::option::Option::None,
+                health_check_method: ::std::option::Option::None,
+                health_check_domain: ::std::option::Option::None,
+                health_check_uri: ::std::option::Option::None,
+                healthy_threshold: ::std::option::Option::None,
+                unhealthy_threshold: ::std::option::Option::None,
+                health_check_timeout: ::std::option::Option::None,
+                health_check_interval: ::std::option::Option::None,
+                health_check_connect_port: ::std::option::Option::None,
+                health_check_http_code: ::std::option::Option::None,
+                v_server_group: ::std::option::Option::None,
+                v_server_group_id: ::std::option::Option::None,
+                x_forwarded_for_slbip: ::std::option::Option::None,
+                x_forwarded_for_slbid: ::std::option::Option::None,
+                x_forwarded_for_proto: ::std::option::Option::None,
+                gzip: ::std::option::Option::None,
+                acl_id: ::std::option::Option::None,
+                acl_type: ::std::option::Option::None,
+                acl_status: ::std::option::Option::None,
+                idle_timeout: ::std::option::Option::None,
+                request_timeout: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                x_forwarded_for_slbport: ::std::option::Option::None,
+                x_forwarded_for_client_src_port: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -303,7 +274,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -311,108 +282,49 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1qjwo61pqz3ah*****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetLoadBalancerHTTPListenerAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ListenerPort_,
     > {
+        self.input.load_balancer_id = value.into();
         SetLoadBalancerHTTPListenerAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            listener_port: self.listener_port,
-            bandwidth: self.bandwidth,
-            x_forwarded_for: self.x_forwarded_for,
-            scheduler: self.scheduler,
-            sticky_session: self.sticky_session,
-            sticky_session_type: self.sticky_session_type,
-            cookie_timeout: self.cookie_timeout,
-            cookie: self.cookie,
-            health_check: self.health_check,
-            health_check_method: self.health_check_method,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_timeout: self.health_check_timeout,
-            health_check_interval: self.health_check_interval,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_http_code: self.health_check_http_code,
-            v_server_group: self.v_server_group,
-            v_server_group_id: self.v_server_group_id,
-            x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-            x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-            x_forwarded_for_proto: self.x_forwarded_for_proto,
-            gzip: self.gzip,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            idle_timeout: self.idle_timeout,
-            request_timeout: self.request_timeout,
-            description: self.description,
-            x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-            x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ListenerPort`: 32-bit integer, required. Example: `80`.
     pub fn listener_port(
-        self,
+        mut self,
         value: i32,
-    ) -> SetLoadBalancerHTTPListenerAttributeBuilder<LoadBalancerId_, i32> {
+    ) -> SetLoadBalancerHTTPListenerAttributeBuilder<
+        LoadBalancerId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.listener_port = value;
         SetLoadBalancerHTTPListenerAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            listener_port: value,
-            bandwidth: self.bandwidth,
-            x_forwarded_for: self.x_forwarded_for,
-            scheduler: self.scheduler,
-            sticky_session: self.sticky_session,
-            sticky_session_type: self.sticky_session_type,
-            cookie_timeout: self.cookie_timeout,
-            cookie: self.cookie,
-            health_check: self.health_check,
-            health_check_method: self.health_check_method,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_timeout: self.health_check_timeout,
-            health_check_interval: self.health_check_interval,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_http_code: self.health_check_http_code,
-            v_server_group: self.v_server_group,
-            v_server_group_id: self.v_server_group_id,
-            x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-            x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-            x_forwarded_for_proto: self.x_forwarded_for_proto,
-            gzip: self.gzip,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            idle_timeout: self.idle_timeout,
-            request_timeout: self.request_timeout,
-            description: self.description,
-            x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-            x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Bandwidth`: 32-bit integer. Example: `-1`.
     pub fn bandwidth(mut self, value: i32) -> Self {
-        self.bandwidth = ::std::option::Option::Some(value);
+        self.input.bandwidth = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Bandwidth`.
     pub fn set_bandwidth(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.bandwidth = value;
+        self.input.bandwidth = value;
         self
     }
     /// Wire name `XForwardedFor`: string. Example: `on`.
@@ -420,7 +332,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor`.
@@ -428,7 +340,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for = value;
+        self.input.x_forwarded_for = value;
         self
     }
     /// Wire name `Scheduler`: string. Example: `wrr`.
@@ -436,7 +348,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scheduler = ::std::option::Option::Some(value.into());
+        self.input.scheduler = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Scheduler`.
@@ -444,7 +356,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scheduler = value;
+        self.input.scheduler = value;
         self
     }
     /// Wire name `StickySession`: string. Example: `on`.
@@ -452,7 +364,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sticky_session = ::std::option::Option::Some(value.into());
+        self.input.sticky_session = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StickySession`.
@@ -460,7 +372,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.sticky_session = value;
+        self.input.sticky_session = value;
         self
     }
     /// Wire name `StickySessionType`: string. Example: `insert`.
@@ -468,7 +380,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sticky_session_type = ::std::option::Option::Some(value.into());
+        self.input.sticky_session_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StickySessionType`.
@@ -476,17 +388,17 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.sticky_session_type = value;
+        self.input.sticky_session_type = value;
         self
     }
     /// Wire name `CookieTimeout`: 32-bit integer. Example: `500`.
     pub fn cookie_timeout(mut self, value: i32) -> Self {
-        self.cookie_timeout = ::std::option::Option::Some(value);
+        self.input.cookie_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CookieTimeout`.
     pub fn set_cookie_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.cookie_timeout = value;
+        self.input.cookie_timeout = value;
         self
     }
     /// Wire name `Cookie`: string. Example: `testCookie`.
@@ -494,7 +406,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cookie = ::std::option::Option::Some(value.into());
+        self.input.cookie = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Cookie`.
@@ -502,7 +414,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cookie = value;
+        self.input.cookie = value;
         self
     }
     /// Wire name `HealthCheck`: string. Example: `on`.
@@ -510,7 +422,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check = ::std::option::Option::Some(value.into());
+        self.input.health_check = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheck`.
@@ -518,7 +430,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check = value;
+        self.input.health_check = value;
         self
     }
     /// Wire name `HealthCheckMethod`: string. Example: `get`.
@@ -526,7 +438,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_method = ::std::option::Option::Some(value.into());
+        self.input.health_check_method = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckMethod`.
@@ -534,7 +446,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_method = value;
+        self.input.health_check_method = value;
         self
     }
     /// Wire name `HealthCheckDomain`: string. Example: `172.XX.XX.16`.
@@ -542,7 +454,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_domain = ::std::option::Option::Some(value.into());
+        self.input.health_check_domain = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckDomain`.
@@ -550,7 +462,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_domain = value;
+        self.input.health_check_domain = value;
         self
     }
     /// Wire name `HealthCheckURI`: string. Example: `/test/index.html`.
@@ -558,7 +470,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_uri = ::std::option::Option::Some(value.into());
+        self.input.health_check_uri = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckURI`.
@@ -566,32 +478,32 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_uri = value;
+        self.input.health_check_uri = value;
         self
     }
     /// Wire name `HealthyThreshold`: 32-bit integer. Example: `4`.
     pub fn healthy_threshold(mut self, value: i32) -> Self {
-        self.healthy_threshold = ::std::option::Option::Some(value);
+        self.input.healthy_threshold = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthyThreshold`.
     pub fn set_healthy_threshold(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.healthy_threshold = value;
+        self.input.healthy_threshold = value;
         self
     }
     /// Wire name `UnhealthyThreshold`: 32-bit integer. Example: `4`.
     pub fn unhealthy_threshold(mut self, value: i32) -> Self {
-        self.unhealthy_threshold = ::std::option::Option::Some(value);
+        self.input.unhealthy_threshold = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `UnhealthyThreshold`.
     pub fn set_unhealthy_threshold(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.unhealthy_threshold = value;
+        self.input.unhealthy_threshold = value;
         self
     }
     /// Wire name `HealthCheckTimeout`: 32-bit integer. Example: `3`.
     pub fn health_check_timeout(mut self, value: i32) -> Self {
-        self.health_check_timeout = ::std::option::Option::Some(value);
+        self.input.health_check_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckTimeout`.
@@ -599,12 +511,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_timeout = value;
+        self.input.health_check_timeout = value;
         self
     }
     /// Wire name `HealthCheckInterval`: 32-bit integer. Example: `5`.
     pub fn health_check_interval(mut self, value: i32) -> Self {
-        self.health_check_interval = ::std::option::Option::Some(value);
+        self.input.health_check_interval = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckInterval`.
@@ -612,12 +524,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_interval = value;
+        self.input.health_check_interval = value;
         self
     }
     /// Wire name `HealthCheckConnectPort`: 32-bit integer. Example: `8080`.
     pub fn health_check_connect_port(mut self, value: i32) -> Self {
-        self.health_check_connect_port = ::std::option::Option::Some(value);
+        self.input.health_check_connect_port = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckConnectPort`.
@@ -625,7 +537,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_connect_port = value;
+        self.input.health_check_connect_port = value;
         self
     }
     /// Wire name `HealthCheckHttpCode`: string. Example: `http_2xx,http_3xx`.
@@ -633,7 +545,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_http_code = ::std::option::Option::Some(value.into());
+        self.input.health_check_http_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckHttpCode`.
@@ -641,7 +553,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_http_code = value;
+        self.input.health_check_http_code = value;
         self
     }
     /// Wire name `VServerGroup`: string. Example: `on`.
@@ -649,7 +561,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_server_group = ::std::option::Option::Some(value.into());
+        self.input.v_server_group = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VServerGroup`.
@@ -657,7 +569,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_server_group = value;
+        self.input.v_server_group = value;
         self
     }
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6j*****`.
@@ -665,7 +577,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_server_group_id = ::std::option::Option::Some(value.into());
+        self.input.v_server_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VServerGroupId`.
@@ -673,7 +585,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_server_group_id = value;
+        self.input.v_server_group_id = value;
         self
     }
     /// Wire name `XForwardedFor_SLBIP`: string. Example: `on`.
@@ -681,7 +593,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbip = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_slbip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor_SLBIP`.
@@ -689,7 +601,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbip = value;
+        self.input.x_forwarded_for_slbip = value;
         self
     }
     /// Wire name `XForwardedFor_SLBID`: string. Example: `on`.
@@ -697,7 +609,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbid = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_slbid = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor_SLBID`.
@@ -705,7 +617,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbid = value;
+        self.input.x_forwarded_for_slbid = value;
         self
     }
     /// Wire name `XForwardedFor_proto`: string. Example: `on`.
@@ -713,7 +625,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_proto = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_proto = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor_proto`.
@@ -721,7 +633,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_proto = value;
+        self.input.x_forwarded_for_proto = value;
         self
     }
     /// Wire name `Gzip`: string. Example: `on`.
@@ -729,7 +641,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.gzip = ::std::option::Option::Some(value.into());
+        self.input.gzip = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Gzip`.
@@ -737,7 +649,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.gzip = value;
+        self.input.gzip = value;
         self
     }
     /// Wire name `AclId`: string. Example: `acl-uf60jw******`.
@@ -745,7 +657,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_id = ::std::option::Option::Some(value.into());
+        self.input.acl_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclId`.
@@ -753,7 +665,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_id = value;
+        self.input.acl_id = value;
         self
     }
     /// Wire name `AclType`: string. Example: `white`.
@@ -761,7 +673,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_type = ::std::option::Option::Some(value.into());
+        self.input.acl_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclType`.
@@ -769,7 +681,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_type = value;
+        self.input.acl_type = value;
         self
     }
     /// Wire name `AclStatus`: string. Example: `off`.
@@ -777,7 +689,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_status = ::std::option::Option::Some(value.into());
+        self.input.acl_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclStatus`.
@@ -785,27 +697,27 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_status = value;
+        self.input.acl_status = value;
         self
     }
     /// Wire name `IdleTimeout`: 32-bit integer. Example: `12`.
     pub fn idle_timeout(mut self, value: i32) -> Self {
-        self.idle_timeout = ::std::option::Option::Some(value);
+        self.input.idle_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `IdleTimeout`.
     pub fn set_idle_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.idle_timeout = value;
+        self.input.idle_timeout = value;
         self
     }
     /// Wire name `RequestTimeout`: 32-bit integer. Example: `3`.
     pub fn request_timeout(mut self, value: i32) -> Self {
-        self.request_timeout = ::std::option::Option::Some(value);
+        self.input.request_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RequestTimeout`.
     pub fn set_request_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.request_timeout = value;
+        self.input.request_timeout = value;
         self
     }
     /// Wire name `Description`: string. Example: `test`.
@@ -813,7 +725,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -821,7 +733,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `XForwardedFor_SLBPORT`: string. Example: `off`.
@@ -829,7 +741,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbport = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_slbport = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `XForwardedFor_SLBPORT`.
@@ -837,7 +749,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_slbport = value;
+        self.input.x_forwarded_for_slbport = value;
         self
     }
     /// Wire name `XForwardedFor_ClientSrcPort`: string. Example: `off`.
@@ -845,7 +757,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_client_src_port = ::std::option::Option::Some(value.into());
+        self.input.x_forwarded_for_client_src_port = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `XForwardedFor_ClientSrcPort`.
@@ -853,82 +767,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.x_forwarded_for_client_src_port = value;
+        self.input.x_forwarded_for_client_src_port = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    LoadBalancerId_,
-    ListenerPort_,
-> SetLoadBalancerHTTPListenerAttributeBuilder<LoadBalancerId_, ListenerPort_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetLoadBalancerHTTPListenerAttributeInput,
-    )
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-    {
-        (
-            self._client,
-            self._options,
-            SetLoadBalancerHTTPListenerAttributeInput {
-                region_id: self.region_id,
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                listener_port: <ListenerPort_ as self::required::ListenerPort<
-                    i32,
-                >>::into_value(self.listener_port),
-                bandwidth: self.bandwidth,
-                x_forwarded_for: self.x_forwarded_for,
-                scheduler: self.scheduler,
-                sticky_session: self.sticky_session,
-                sticky_session_type: self.sticky_session_type,
-                cookie_timeout: self.cookie_timeout,
-                cookie: self.cookie,
-                health_check: self.health_check,
-                health_check_method: self.health_check_method,
-                health_check_domain: self.health_check_domain,
-                health_check_uri: self.health_check_uri,
-                healthy_threshold: self.healthy_threshold,
-                unhealthy_threshold: self.unhealthy_threshold,
-                health_check_timeout: self.health_check_timeout,
-                health_check_interval: self.health_check_interval,
-                health_check_connect_port: self.health_check_connect_port,
-                health_check_http_code: self.health_check_http_code,
-                v_server_group: self.v_server_group,
-                v_server_group_id: self.v_server_group_id,
-                x_forwarded_for_slbip: self.x_forwarded_for_slbip,
-                x_forwarded_for_slbid: self.x_forwarded_for_slbid,
-                x_forwarded_for_proto: self.x_forwarded_for_proto,
-                gzip: self.gzip,
-                acl_id: self.acl_id,
-                acl_type: self.acl_type,
-                acl_status: self.acl_status,
-                idle_timeout: self.idle_timeout,
-                request_timeout: self.request_timeout,
-                description: self.description,
-                x_forwarded_for_slbport: self.x_forwarded_for_slbport,
-                x_forwarded_for_client_src_port: self.x_forwarded_for_client_src_port,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetLoadBalancerHTTPListenerAttributeInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -938,45 +791,30 @@ impl<
         ::alibabacloud_runtime::SdkError<SetLoadBalancerHTTPListenerAttributeError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetLoadBalancerHTTPListenerAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetLoadBalancerHTTPListenerAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetLoadBalancerHTTPListenerAttribute` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ListenerPort` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetLoadBalancerHTTPListenerAttribute` needs its required parameter `ListenerPort`",
         label = "`ListenerPort` is not set",
         note = "set it with `.listener_port(…)` before this call"
     )]
-    pub trait ListenerPort<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ListenerPort<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
+    pub trait ListenerPort {}
+    impl ListenerPort for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetLoadBalancerHTTPListenerAttribute`. No description of our own yet: see the official API reference.

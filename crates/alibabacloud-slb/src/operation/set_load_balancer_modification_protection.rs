@@ -88,12 +88,12 @@ pub struct SetLoadBalancerModificationProtectionBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
     ModificationProtectionStatus_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    load_balancer_id: LoadBalancerId_,
-    modification_protection_status: ModificationProtectionStatus_,
-    modification_protection_reason: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetLoadBalancerModificationProtectionInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, LoadBalancerId_, ModificationProtectionStatus_),
+    >,
 }
 impl SetLoadBalancerModificationProtectionBuilder<
     ::alibabacloud_runtime::Missing,
@@ -102,12 +102,15 @@ impl SetLoadBalancerModificationProtectionBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetLoadBalancerModificationProtectionBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            modification_protection_status: ::alibabacloud_runtime::Missing,
-            modification_protection_reason: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetLoadBalancerModificationProtectionInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                modification_protection_status: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                modification_protection_reason: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -122,56 +125,53 @@ impl<
 > {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetLoadBalancerModificationProtectionBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         LoadBalancerId_,
         ModificationProtectionStatus_,
     > {
+        self.input.region_id = value.into();
         SetLoadBalancerModificationProtectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            load_balancer_id: self.load_balancer_id,
-            modification_protection_status: self.modification_protection_status,
-            modification_protection_reason: self.modification_protection_reason,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1b6c719dfa08e*****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetLoadBalancerModificationProtectionBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ModificationProtectionStatus_,
     > {
+        self.input.load_balancer_id = value.into();
         SetLoadBalancerModificationProtectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            modification_protection_status: self.modification_protection_status,
-            modification_protection_reason: self.modification_protection_reason,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ModificationProtectionStatus`: string, required. Example: `ConsoleProtection`.
     pub fn modification_protection_status(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetLoadBalancerModificationProtectionBuilder<
         RegionId_,
         LoadBalancerId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.modification_protection_status = value.into();
         SetLoadBalancerModificationProtectionBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            modification_protection_status: value.into(),
-            modification_protection_reason: self.modification_protection_reason,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ModificationProtectionReason`: string. Example: `Configuration change\n`.
@@ -179,7 +179,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.modification_protection_reason = ::std::option::Option::Some(value.into());
+        self.input.modification_protection_reason = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `ModificationProtectionReason`.
@@ -187,65 +189,22 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.modification_protection_reason = value;
+        self.input.modification_protection_reason = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    LoadBalancerId_,
-    ModificationProtectionStatus_,
-> SetLoadBalancerModificationProtectionBuilder<
-    RegionId_,
-    LoadBalancerId_,
-    ModificationProtectionStatus_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetLoadBalancerModificationProtectionInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ModificationProtectionStatus_: self::required::ModificationProtectionStatus<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            SetLoadBalancerModificationProtectionInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                modification_protection_status: <ModificationProtectionStatus_ as self::required::ModificationProtectionStatus<
-                    ::std::string::String,
-                >>::into_value(self.modification_protection_status),
-                modification_protection_reason: self.modification_protection_reason,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetLoadBalancerModificationProtectionInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ModificationProtectionStatus_: self::required::ModificationProtectionStatus<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ModificationProtectionStatus_: self::required::ModificationProtectionStatus,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -255,64 +214,39 @@ impl<
         ::alibabacloud_runtime::SdkError<SetLoadBalancerModificationProtectionError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ModificationProtectionStatus_: self::required::ModificationProtectionStatus<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ModificationProtectionStatus_: self::required::ModificationProtectionStatus,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetLoadBalancerModificationProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetLoadBalancerModificationProtectionBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetLoadBalancerModificationProtection` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetLoadBalancerModificationProtection` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ModificationProtectionStatus` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ModificationProtectionStatus` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetLoadBalancerModificationProtection` needs its required parameter `ModificationProtectionStatus`",
         label = "`ModificationProtectionStatus` is not set",
         note = "set it with `.modification_protection_status(…)` before this call"
     )]
-    pub trait ModificationProtectionStatus<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ModificationProtectionStatus<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ModificationProtectionStatus {}
+    impl ModificationProtectionStatus for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetLoadBalancerModificationProtection`. No description of our own yet: see the official API reference.

@@ -70,11 +70,10 @@ pub struct SetLoadBalancerNameBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
     LoadBalancerName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    load_balancer_id: LoadBalancerId_,
-    load_balancer_name: LoadBalancerName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetLoadBalancerNameInput,
+    state: ::std::marker::PhantomData<(LoadBalancerId_, LoadBalancerName_)>,
 }
 impl SetLoadBalancerNameBuilder<
     ::alibabacloud_runtime::Missing,
@@ -82,11 +81,14 @@ impl SetLoadBalancerNameBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetLoadBalancerNameBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            load_balancer_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetLoadBalancerNameInput {
+                region_id: ::std::option::Option::None,
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -99,7 +101,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -107,73 +109,47 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1b6c719dfa08e******`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetLoadBalancerNameBuilder<::std::string::String, LoadBalancerName_> {
+    ) -> SetLoadBalancerNameBuilder<::alibabacloud_runtime::Set, LoadBalancerName_> {
+        self.input.load_balancer_id = value.into();
         SetLoadBalancerNameBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            load_balancer_name: self.load_balancer_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerName`: string, required. Example: `test1`.
     pub fn load_balancer_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetLoadBalancerNameBuilder<LoadBalancerId_, ::std::string::String> {
+    ) -> SetLoadBalancerNameBuilder<LoadBalancerId_, ::alibabacloud_runtime::Set> {
+        self.input.load_balancer_name = value.into();
         SetLoadBalancerNameBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            load_balancer_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    LoadBalancerId_,
-    LoadBalancerName_,
-> SetLoadBalancerNameBuilder<LoadBalancerId_, LoadBalancerName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetLoadBalancerNameInput)
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        LoadBalancerName_: self::required::LoadBalancerName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            SetLoadBalancerNameInput {
-                region_id: self.region_id,
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                load_balancer_name: <LoadBalancerName_ as self::required::LoadBalancerName<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetLoadBalancerNameInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        LoadBalancerName_: self::required::LoadBalancerName<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        LoadBalancerName_: self::required::LoadBalancerName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -183,45 +159,30 @@ impl<
         ::alibabacloud_runtime::SdkError<SetLoadBalancerNameError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        LoadBalancerName_: self::required::LoadBalancerName<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        LoadBalancerName_: self::required::LoadBalancerName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetLoadBalancerNameBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetLoadBalancerNameBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetLoadBalancerName` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LoadBalancerName` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LoadBalancerName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetLoadBalancerName` needs its required parameter `LoadBalancerName`",
         label = "`LoadBalancerName` is not set",
         note = "set it with `.load_balancer_name(…)` before this call"
     )]
-    pub trait LoadBalancerName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LoadBalancerName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait LoadBalancerName {}
+    impl LoadBalancerName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetLoadBalancerName`. No description of our own yet: see the official API reference.

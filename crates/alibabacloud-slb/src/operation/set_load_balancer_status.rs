@@ -75,11 +75,10 @@ pub struct SetLoadBalancerStatusBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
     LoadBalancerStatus_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    load_balancer_id: LoadBalancerId_,
-    load_balancer_status: LoadBalancerStatus_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetLoadBalancerStatusInput,
+    state: ::std::marker::PhantomData<(LoadBalancerId_, LoadBalancerStatus_)>,
 }
 impl SetLoadBalancerStatusBuilder<
     ::alibabacloud_runtime::Missing,
@@ -87,11 +86,14 @@ impl SetLoadBalancerStatusBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetLoadBalancerStatusBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            load_balancer_status: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetLoadBalancerStatusInput {
+                region_id: ::std::option::Option::None,
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                load_balancer_status: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -104,7 +106,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -112,73 +114,47 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1b6c719dfa08e******`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetLoadBalancerStatusBuilder<::std::string::String, LoadBalancerStatus_> {
+    ) -> SetLoadBalancerStatusBuilder<::alibabacloud_runtime::Set, LoadBalancerStatus_> {
+        self.input.load_balancer_id = value.into();
         SetLoadBalancerStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            load_balancer_status: self.load_balancer_status,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `LoadBalancerStatus`: string, required. Example: `active`.
     pub fn load_balancer_status(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetLoadBalancerStatusBuilder<LoadBalancerId_, ::std::string::String> {
+    ) -> SetLoadBalancerStatusBuilder<LoadBalancerId_, ::alibabacloud_runtime::Set> {
+        self.input.load_balancer_status = value.into();
         SetLoadBalancerStatusBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            load_balancer_status: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    LoadBalancerId_,
-    LoadBalancerStatus_,
-> SetLoadBalancerStatusBuilder<LoadBalancerId_, LoadBalancerStatus_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetLoadBalancerStatusInput)
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        LoadBalancerStatus_: self::required::LoadBalancerStatus<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            SetLoadBalancerStatusInput {
-                region_id: self.region_id,
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                load_balancer_status: <LoadBalancerStatus_ as self::required::LoadBalancerStatus<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_status),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetLoadBalancerStatusInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        LoadBalancerStatus_: self::required::LoadBalancerStatus<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        LoadBalancerStatus_: self::required::LoadBalancerStatus,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -188,46 +164,30 @@ impl<
         ::alibabacloud_runtime::SdkError<SetLoadBalancerStatusError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        LoadBalancerStatus_: self::required::LoadBalancerStatus<::std::string::String>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        LoadBalancerStatus_: self::required::LoadBalancerStatus,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetLoadBalancerStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetLoadBalancerStatusBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetLoadBalancerStatus` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `LoadBalancerStatus` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `LoadBalancerStatus` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetLoadBalancerStatus` needs its required parameter `LoadBalancerStatus`",
         label = "`LoadBalancerStatus` is not set",
         note = "set it with `.load_balancer_status(…)` before this call"
     )]
-    pub trait LoadBalancerStatus<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::LoadBalancerStatus<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait LoadBalancerStatus {}
+    impl LoadBalancerStatus for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetLoadBalancerStatus`. No description of our own yet: see the official API reference.

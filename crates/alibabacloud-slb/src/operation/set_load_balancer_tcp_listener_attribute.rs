@@ -250,37 +250,10 @@ pub struct SetLoadBalancerTCPListenerAttributeBuilder<
     LoadBalancerId_ = ::alibabacloud_runtime::Missing,
     ListenerPort_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: ::std::option::Option<::std::string::String>,
-    load_balancer_id: LoadBalancerId_,
-    listener_port: ListenerPort_,
-    bandwidth: ::std::option::Option<i32>,
-    scheduler: ::std::option::Option<::std::string::String>,
-    persistence_timeout: ::std::option::Option<i32>,
-    established_timeout: ::std::option::Option<i32>,
-    healthy_threshold: ::std::option::Option<i32>,
-    unhealthy_threshold: ::std::option::Option<i32>,
-    health_check_connect_timeout: ::std::option::Option<i32>,
-    health_check_connect_port: ::std::option::Option<i32>,
-    health_check_interval: ::std::option::Option<i32>,
-    health_check_domain: ::std::option::Option<::std::string::String>,
-    health_check_uri: ::std::option::Option<::std::string::String>,
-    health_check_http_code: ::std::option::Option<::std::string::String>,
-    health_check_type: ::std::option::Option<::std::string::String>,
-    syn_proxy: ::std::option::Option<::std::string::String>,
-    v_server_group: ::std::option::Option<::std::string::String>,
-    v_server_group_id: ::std::option::Option<::std::string::String>,
-    master_slave_server_group_id: ::std::option::Option<::std::string::String>,
-    master_slave_server_group: ::std::option::Option<::std::string::String>,
-    acl_id: ::std::option::Option<::std::string::String>,
-    acl_type: ::std::option::Option<::std::string::String>,
-    acl_status: ::std::option::Option<::std::string::String>,
-    description: ::std::option::Option<::std::string::String>,
-    connection_drain: ::std::option::Option<::std::string::String>,
-    connection_drain_timeout: ::std::option::Option<i32>,
-    proxy_protocol_v2_enabled: ::std::option::Option<bool>,
-    health_check_switch: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetLoadBalancerTCPListenerAttributeInput,
+    state: ::std::marker::PhantomData<(LoadBalancerId_, ListenerPort_)>,
 }
 impl SetLoadBalancerTCPListenerAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -288,37 +261,40 @@ impl SetLoadBalancerTCPListenerAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetLoadBalancerTCPListenerAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::std::option::Option::None,
-            load_balancer_id: ::alibabacloud_runtime::Missing,
-            listener_port: ::alibabacloud_runtime::Missing,
-            bandwidth: ::std::option::Option::None,
-            scheduler: ::std::option::Option::None,
-            persistence_timeout: ::std::option::Option::None,
-            established_timeout: ::std::option::Option::None,
-            healthy_threshold: ::std::option::Option::None,
-            unhealthy_threshold: ::std::option::Option::None,
-            health_check_connect_timeout: ::std::option::Option::None,
-            health_check_connect_port: ::std::option::Option::None,
-            health_check_interval: ::std::option::Option::None,
-            health_check_domain: ::std::option::Option::None,
-            health_check_uri: ::std::option::Option::None,
-            health_check_http_code: ::std::option::Option::None,
-            health_check_type: ::std::option::Option::None,
-            syn_proxy: ::std::option::Option::None,
-            v_server_group: ::std::option::Option::None,
-            v_server_group_id: ::std::option::Option::None,
-            master_slave_server_group_id: ::std::option::Option::None,
-            master_slave_server_group: ::std::option::Option::None,
-            acl_id: ::std::option::Option::None,
-            acl_type: ::std::option::Option::None,
-            acl_status: ::std::option::Option::None,
-            description: ::std::option::Option::None,
-            connection_drain: ::std::option::Option::None,
-            connection_drain_timeout: ::std::option::Option::None,
-            proxy_protocol_v2_enabled: ::std::option::Option::None,
-            health_check_switch: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetLoadBalancerTCPListenerAttributeInput {
+                region_id: ::std::option::Option::None,
+                load_balancer_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                listener_port: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                bandwidth: ::std::option::Option::None,
+                scheduler: ::std::option::Option::None,
+                persistence_timeout: ::std::option::Option::None,
+                established_timeout: ::std::option::Option::None,
+                healthy_threshold: ::std::option::Option::None,
+                unhealthy_threshold: ::std::option::Option::None,
+                health_check_connect_timeout: ::std::option::Option::None,
+                health_check_connect_port: ::std::option::Option::None,
+                health_check_interval: ::std::option::Option::None,
+                health_check_domain: ::std::option::Option::None,
+                health_check_uri: ::std::option::Option::None,
+                health_check_http_code: ::std::option::Option::None,
+                health_check_type: ::std::option::Option::None,
+                syn_proxy: ::std::option::Option::None,
+                v_server_group: ::std::option::Option::None,
+                v_server_group_id: ::std::option::Option::None,
+                master_slave_server_group_id: ::std::option::Option::None,
+                master_slave_server_group: ::std::option::Option::None,
+                acl_id: ::std::option::Option::None,
+                acl_type: ::std::option::Option::None,
+                acl_status: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                connection_drain: ::std::option::Option::None,
+                connection_drain_timeout: ::std::option::Option::None,
+                proxy_protocol_v2_enabled: ::std::option::Option::None,
+                health_check_switch: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -331,7 +307,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.region_id = ::std::option::Option::Some(value.into());
+        self.input.region_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RegionId`.
@@ -339,98 +315,49 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.region_id = value;
+        self.input.region_id = value;
         self
     }
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1ygod3yctvg1y****`.
     pub fn load_balancer_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetLoadBalancerTCPListenerAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ListenerPort_,
     > {
+        self.input.load_balancer_id = value.into();
         SetLoadBalancerTCPListenerAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: value.into(),
-            listener_port: self.listener_port,
-            bandwidth: self.bandwidth,
-            scheduler: self.scheduler,
-            persistence_timeout: self.persistence_timeout,
-            established_timeout: self.established_timeout,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_connect_timeout: self.health_check_connect_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            health_check_http_code: self.health_check_http_code,
-            health_check_type: self.health_check_type,
-            syn_proxy: self.syn_proxy,
-            v_server_group: self.v_server_group,
-            v_server_group_id: self.v_server_group_id,
-            master_slave_server_group_id: self.master_slave_server_group_id,
-            master_slave_server_group: self.master_slave_server_group,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            connection_drain: self.connection_drain,
-            connection_drain_timeout: self.connection_drain_timeout,
-            proxy_protocol_v2_enabled: self.proxy_protocol_v2_enabled,
-            health_check_switch: self.health_check_switch,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ListenerPort`: 32-bit integer, required. Example: `80`.
     pub fn listener_port(
-        self,
+        mut self,
         value: i32,
-    ) -> SetLoadBalancerTCPListenerAttributeBuilder<LoadBalancerId_, i32> {
+    ) -> SetLoadBalancerTCPListenerAttributeBuilder<
+        LoadBalancerId_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.listener_port = value;
         SetLoadBalancerTCPListenerAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            load_balancer_id: self.load_balancer_id,
-            listener_port: value,
-            bandwidth: self.bandwidth,
-            scheduler: self.scheduler,
-            persistence_timeout: self.persistence_timeout,
-            established_timeout: self.established_timeout,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_connect_timeout: self.health_check_connect_timeout,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_interval: self.health_check_interval,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            health_check_http_code: self.health_check_http_code,
-            health_check_type: self.health_check_type,
-            syn_proxy: self.syn_proxy,
-            v_server_group: self.v_server_group,
-            v_server_group_id: self.v_server_group_id,
-            master_slave_server_group_id: self.master_slave_server_group_id,
-            master_slave_server_group: self.master_slave_server_group,
-            acl_id: self.acl_id,
-            acl_type: self.acl_type,
-            acl_status: self.acl_status,
-            description: self.description,
-            connection_drain: self.connection_drain,
-            connection_drain_timeout: self.connection_drain_timeout,
-            proxy_protocol_v2_enabled: self.proxy_protocol_v2_enabled,
-            health_check_switch: self.health_check_switch,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Bandwidth`: 32-bit integer. Example: `43`.
     pub fn bandwidth(mut self, value: i32) -> Self {
-        self.bandwidth = ::std::option::Option::Some(value);
+        self.input.bandwidth = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Bandwidth`.
     pub fn set_bandwidth(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.bandwidth = value;
+        self.input.bandwidth = value;
         self
     }
     /// Wire name `Scheduler`: string. Example: `wrr`.
@@ -438,7 +365,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scheduler = ::std::option::Option::Some(value.into());
+        self.input.scheduler = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Scheduler`.
@@ -446,52 +373,52 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scheduler = value;
+        self.input.scheduler = value;
         self
     }
     /// Wire name `PersistenceTimeout`: 32-bit integer. Example: `0`.
     pub fn persistence_timeout(mut self, value: i32) -> Self {
-        self.persistence_timeout = ::std::option::Option::Some(value);
+        self.input.persistence_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PersistenceTimeout`.
     pub fn set_persistence_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.persistence_timeout = value;
+        self.input.persistence_timeout = value;
         self
     }
     /// Wire name `EstablishedTimeout`: 32-bit integer. Example: `500`.
     pub fn established_timeout(mut self, value: i32) -> Self {
-        self.established_timeout = ::std::option::Option::Some(value);
+        self.input.established_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EstablishedTimeout`.
     pub fn set_established_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.established_timeout = value;
+        self.input.established_timeout = value;
         self
     }
     /// Wire name `HealthyThreshold`: 32-bit integer. Example: `4`.
     pub fn healthy_threshold(mut self, value: i32) -> Self {
-        self.healthy_threshold = ::std::option::Option::Some(value);
+        self.input.healthy_threshold = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthyThreshold`.
     pub fn set_healthy_threshold(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.healthy_threshold = value;
+        self.input.healthy_threshold = value;
         self
     }
     /// Wire name `UnhealthyThreshold`: 32-bit integer. Example: `4`.
     pub fn unhealthy_threshold(mut self, value: i32) -> Self {
-        self.unhealthy_threshold = ::std::option::Option::Some(value);
+        self.input.unhealthy_threshold = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `UnhealthyThreshold`.
     pub fn set_unhealthy_threshold(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.unhealthy_threshold = value;
+        self.input.unhealthy_threshold = value;
         self
     }
     /// Wire name `HealthCheckConnectTimeout`: 32-bit integer. Example: `100`.
     pub fn health_check_connect_timeout(mut self, value: i32) -> Self {
-        self.health_check_connect_timeout = ::std::option::Option::Some(value);
+        self.input.health_check_connect_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckConnectTimeout`.
@@ -499,12 +426,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_connect_timeout = value;
+        self.input.health_check_connect_timeout = value;
         self
     }
     /// Wire name `HealthCheckConnectPort`: 32-bit integer. Example: `8080`.
     pub fn health_check_connect_port(mut self, value: i32) -> Self {
-        self.health_check_connect_port = ::std::option::Option::Some(value);
+        self.input.health_check_connect_port = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckConnectPort`.
@@ -512,12 +439,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_connect_port = value;
+        self.input.health_check_connect_port = value;
         self
     }
     /// Wire name `HealthCheckInterval`: 32-bit integer. Example: `5`.
     pub fn health_check_interval(mut self, value: i32) -> Self {
-        self.health_check_interval = ::std::option::Option::Some(value);
+        self.input.health_check_interval = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckInterval`.
@@ -525,7 +452,7 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_interval = value;
+        self.input.health_check_interval = value;
         self
     }
     /// Wire name `HealthCheckDomain`: string. Example: `192.168.XX.XX`.
@@ -533,7 +460,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_domain = ::std::option::Option::Some(value.into());
+        self.input.health_check_domain = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckDomain`.
@@ -541,7 +468,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_domain = value;
+        self.input.health_check_domain = value;
         self
     }
     /// Wire name `HealthCheckURI`: string. Example: `/test/index.html`.
@@ -549,7 +476,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_uri = ::std::option::Option::Some(value.into());
+        self.input.health_check_uri = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckURI`.
@@ -557,7 +484,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_uri = value;
+        self.input.health_check_uri = value;
         self
     }
     /// Wire name `HealthCheckHttpCode`: string. Example: `http_2xx`.
@@ -565,7 +492,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_http_code = ::std::option::Option::Some(value.into());
+        self.input.health_check_http_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckHttpCode`.
@@ -573,7 +500,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_http_code = value;
+        self.input.health_check_http_code = value;
         self
     }
     /// Wire name `HealthCheckType`: string. Example: `tcp`.
@@ -581,7 +508,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_type = ::std::option::Option::Some(value.into());
+        self.input.health_check_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckType`.
@@ -589,7 +516,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_type = value;
+        self.input.health_check_type = value;
         self
     }
     /// Wire name `SynProxy`: string. Example: `enable`.
@@ -597,7 +524,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.syn_proxy = ::std::option::Option::Some(value.into());
+        self.input.syn_proxy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SynProxy`.
@@ -605,7 +532,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.syn_proxy = value;
+        self.input.syn_proxy = value;
         self
     }
     /// Wire name `VServerGroup`: string. Example: `on`.
@@ -613,7 +540,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_server_group = ::std::option::Option::Some(value.into());
+        self.input.v_server_group = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VServerGroup`.
@@ -621,7 +548,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_server_group = value;
+        self.input.v_server_group = value;
         self
     }
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6j5****`.
@@ -629,7 +556,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_server_group_id = ::std::option::Option::Some(value.into());
+        self.input.v_server_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VServerGroupId`.
@@ -637,7 +564,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_server_group_id = value;
+        self.input.v_server_group_id = value;
         self
     }
     /// Wire name `MasterSlaveServerGroupId`: string. Example: `rsp-cige****`.
@@ -645,7 +572,9 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.master_slave_server_group_id = ::std::option::Option::Some(value.into());
+        self.input.master_slave_server_group_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `MasterSlaveServerGroupId`.
@@ -653,7 +582,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.master_slave_server_group_id = value;
+        self.input.master_slave_server_group_id = value;
         self
     }
     /// Wire name `MasterSlaveServerGroup`: string. Example: `on`.
@@ -661,7 +590,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.master_slave_server_group = ::std::option::Option::Some(value.into());
+        self.input.master_slave_server_group = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `MasterSlaveServerGroup`.
@@ -669,7 +598,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.master_slave_server_group = value;
+        self.input.master_slave_server_group = value;
         self
     }
     /// Wire name `AclId`: string. Example: `12333`.
@@ -677,7 +606,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_id = ::std::option::Option::Some(value.into());
+        self.input.acl_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclId`.
@@ -685,7 +614,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_id = value;
+        self.input.acl_id = value;
         self
     }
     /// Wire name `AclType`: string. Example: `white`.
@@ -693,7 +622,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_type = ::std::option::Option::Some(value.into());
+        self.input.acl_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclType`.
@@ -701,7 +630,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_type = value;
+        self.input.acl_type = value;
         self
     }
     /// Wire name `AclStatus`: string. Example: `off`.
@@ -709,7 +638,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.acl_status = ::std::option::Option::Some(value.into());
+        self.input.acl_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AclStatus`.
@@ -717,7 +646,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.acl_status = value;
+        self.input.acl_status = value;
         self
     }
     /// Wire name `Description`: string. Example: `tcp_80`.
@@ -725,7 +654,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.input.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Description`.
@@ -733,7 +662,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.description = value;
+        self.input.description = value;
         self
     }
     /// Wire name `ConnectionDrain`: string. Example: `off`.
@@ -741,7 +670,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.connection_drain = ::std::option::Option::Some(value.into());
+        self.input.connection_drain = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ConnectionDrain`.
@@ -749,12 +678,12 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.connection_drain = value;
+        self.input.connection_drain = value;
         self
     }
     /// Wire name `ConnectionDrainTimeout`: 32-bit integer. Example: `300`.
     pub fn connection_drain_timeout(mut self, value: i32) -> Self {
-        self.connection_drain_timeout = ::std::option::Option::Some(value);
+        self.input.connection_drain_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ConnectionDrainTimeout`.
@@ -762,12 +691,12 @@ impl<
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.connection_drain_timeout = value;
+        self.input.connection_drain_timeout = value;
         self
     }
     /// Wire name `ProxyProtocolV2Enabled`: boolean. Example: `false`.
     pub fn proxy_protocol_v2_enabled(mut self, value: bool) -> Self {
-        self.proxy_protocol_v2_enabled = ::std::option::Option::Some(value);
+        self.input.proxy_protocol_v2_enabled = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ProxyProtocolV2Enabled`.
@@ -775,7 +704,7 @@ impl<
         mut self,
         value: ::std::option::Option<bool>,
     ) -> Self {
-        self.proxy_protocol_v2_enabled = value;
+        self.input.proxy_protocol_v2_enabled = value;
         self
     }
     /// Wire name `HealthCheckSwitch`: string. Example: `on`.
@@ -783,7 +712,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_switch = ::std::option::Option::Some(value.into());
+        self.input.health_check_switch = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckSwitch`.
@@ -791,77 +720,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_switch = value;
+        self.input.health_check_switch = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    LoadBalancerId_,
-    ListenerPort_,
-> SetLoadBalancerTCPListenerAttributeBuilder<LoadBalancerId_, ListenerPort_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetLoadBalancerTCPListenerAttributeInput,
-    )
-    where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
-    {
-        (
-            self._client,
-            self._options,
-            SetLoadBalancerTCPListenerAttributeInput {
-                region_id: self.region_id,
-                load_balancer_id: <LoadBalancerId_ as self::required::LoadBalancerId<
-                    ::std::string::String,
-                >>::into_value(self.load_balancer_id),
-                listener_port: <ListenerPort_ as self::required::ListenerPort<
-                    i32,
-                >>::into_value(self.listener_port),
-                bandwidth: self.bandwidth,
-                scheduler: self.scheduler,
-                persistence_timeout: self.persistence_timeout,
-                established_timeout: self.established_timeout,
-                healthy_threshold: self.healthy_threshold,
-                unhealthy_threshold: self.unhealthy_threshold,
-                health_check_connect_timeout: self.health_check_connect_timeout,
-                health_check_connect_port: self.health_check_connect_port,
-                health_check_interval: self.health_check_interval,
-                health_check_domain: self.health_check_domain,
-                health_check_uri: self.health_check_uri,
-                health_check_http_code: self.health_check_http_code,
-                health_check_type: self.health_check_type,
-                syn_proxy: self.syn_proxy,
-                v_server_group: self.v_server_group,
-                v_server_group_id: self.v_server_group_id,
-                master_slave_server_group_id: self.master_slave_server_group_id,
-                master_slave_server_group: self.master_slave_server_group,
-                acl_id: self.acl_id,
-                acl_type: self.acl_type,
-                acl_status: self.acl_status,
-                description: self.description,
-                connection_drain: self.connection_drain,
-                connection_drain_timeout: self.connection_drain_timeout,
-                proxy_protocol_v2_enabled: self.proxy_protocol_v2_enabled,
-                health_check_switch: self.health_check_switch,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetLoadBalancerTCPListenerAttributeInput
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -871,45 +744,30 @@ impl<
         ::alibabacloud_runtime::SdkError<SetLoadBalancerTCPListenerAttributeError>,
     >
     where
-        LoadBalancerId_: self::required::LoadBalancerId<::std::string::String>,
-        ListenerPort_: self::required::ListenerPort<i32>,
+        LoadBalancerId_: self::required::LoadBalancerId,
+        ListenerPort_: self::required::ListenerPort,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetLoadBalancerTCPListenerAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetLoadBalancerTCPListenerAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `LoadBalancerId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `LoadBalancerId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetLoadBalancerTCPListenerAttribute` needs its required parameter `LoadBalancerId`",
         label = "`LoadBalancerId` is not set",
         note = "set it with `.load_balancer_id(…)` before this call"
     )]
-    pub trait LoadBalancerId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ListenerPort` once it is set, so `send` and `build` can require it.
+    pub trait LoadBalancerId {}
+    impl LoadBalancerId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ListenerPort` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetLoadBalancerTCPListenerAttribute` needs its required parameter `ListenerPort`",
         label = "`ListenerPort` is not set",
         note = "set it with `.listener_port(…)` before this call"
     )]
-    pub trait ListenerPort<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::LoadBalancerId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ListenerPort<i32> for i32 {
-    fn into_value(self) -> i32 {
-        self
-    }
+    pub trait ListenerPort {}
+    impl ListenerPort for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetLoadBalancerTCPListenerAttribute`. No description of our own yet: see the official API reference.

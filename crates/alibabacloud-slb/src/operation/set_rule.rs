@@ -123,112 +123,66 @@ pub struct SetRuleBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     RuleId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    rule_id: RuleId_,
-    v_server_group_id: ::std::option::Option<::std::string::String>,
-    rule_name: ::std::option::Option<::std::string::String>,
-    listener_sync: ::std::option::Option<::std::string::String>,
-    scheduler: ::std::option::Option<::std::string::String>,
-    sticky_session: ::std::option::Option<::std::string::String>,
-    sticky_session_type: ::std::option::Option<::std::string::String>,
-    cookie_timeout: ::std::option::Option<i32>,
-    cookie: ::std::option::Option<::std::string::String>,
-    health_check: ::std::option::Option<::std::string::String>,
-    health_check_domain: ::std::option::Option<::std::string::String>,
-    health_check_uri: ::std::option::Option<::std::string::String>,
-    healthy_threshold: ::std::option::Option<i32>,
-    unhealthy_threshold: ::std::option::Option<i32>,
-    health_check_timeout: ::std::option::Option<i32>,
-    health_check_interval: ::std::option::Option<i32>,
-    health_check_connect_port: ::std::option::Option<i32>,
-    health_check_http_code: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetRuleInput,
+    state: ::std::marker::PhantomData<(RegionId_, RuleId_)>,
 }
 impl SetRuleBuilder<::alibabacloud_runtime::Missing, ::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetRuleBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            rule_id: ::alibabacloud_runtime::Missing,
-            v_server_group_id: ::std::option::Option::None,
-            rule_name: ::std::option::Option::None,
-            listener_sync: ::std::option::Option::None,
-            scheduler: ::std::option::Option::None,
-            sticky_session: ::std::option::Option::None,
-            sticky_session_type: ::std::option::Option::None,
-            cookie_timeout: ::std::option::Option::None,
-            cookie: ::std::option::Option::None,
-            health_check: ::std::option::Option::None,
-            health_check_domain: ::std::option::Option::None,
-            health_check_uri: ::std::option::Option::None,
-            healthy_threshold: ::std::option::Option::None,
-            unhealthy_threshold: ::std::option::Option::None,
-            health_check_timeout: ::std::option::Option::None,
-            health_check_interval: ::std::option::Option::None,
-            health_check_connect_port: ::std::option::Option::None,
-            health_check_http_code: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetRuleInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                rule_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                v_server_group_id: ::std::option::Option::None,
+                rule_name: ::std::option::Option::None,
+                listener_sync: ::std::option::Option::None,
+                scheduler: ::std::option::Option::None,
+                sticky_session: ::std::option::Option::None,
+                sticky_session_type: ::std::option::Option::None,
+                cookie_timeout: ::std::option::Option::None,
+                cookie: ::std::option::Option::None,
+                health_check: ::std::option::Option::None,
+                health_check_domain: ::std::option::Option::None,
+                health_check_uri: ::std::option::Option::None,
+                healthy_threshold: ::std::option::Option::None,
+                unhealthy_threshold: ::std::option::Option::None,
+                health_check_timeout: ::std::option::Option::None,
+                health_check_interval: ::std::option::Option::None,
+                health_check_connect_port: ::std::option::Option::None,
+                health_check_http_code: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetRuleBuilder<::std::string::String, RuleId_> {
+    ) -> SetRuleBuilder<::alibabacloud_runtime::Set, RuleId_> {
+        self.input.region_id = value.into();
         SetRuleBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            rule_id: self.rule_id,
-            v_server_group_id: self.v_server_group_id,
-            rule_name: self.rule_name,
-            listener_sync: self.listener_sync,
-            scheduler: self.scheduler,
-            sticky_session: self.sticky_session,
-            sticky_session_type: self.sticky_session_type,
-            cookie_timeout: self.cookie_timeout,
-            cookie: self.cookie,
-            health_check: self.health_check,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_timeout: self.health_check_timeout,
-            health_check_interval: self.health_check_interval,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_http_code: self.health_check_http_code,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RuleId`: string, required. Example: `rule-3ejhkt****`.
     pub fn rule_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetRuleBuilder<RegionId_, ::std::string::String> {
+    ) -> SetRuleBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.rule_id = value.into();
         SetRuleBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            rule_id: value.into(),
-            v_server_group_id: self.v_server_group_id,
-            rule_name: self.rule_name,
-            listener_sync: self.listener_sync,
-            scheduler: self.scheduler,
-            sticky_session: self.sticky_session,
-            sticky_session_type: self.sticky_session_type,
-            cookie_timeout: self.cookie_timeout,
-            cookie: self.cookie,
-            health_check: self.health_check,
-            health_check_domain: self.health_check_domain,
-            health_check_uri: self.health_check_uri,
-            healthy_threshold: self.healthy_threshold,
-            unhealthy_threshold: self.unhealthy_threshold,
-            health_check_timeout: self.health_check_timeout,
-            health_check_interval: self.health_check_interval,
-            health_check_connect_port: self.health_check_connect_port,
-            health_check_http_code: self.health_check_http_code,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6****`.
@@ -236,7 +190,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_server_group_id = ::std::option::Option::Some(value.into());
+        self.input.v_server_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VServerGroupId`.
@@ -244,7 +198,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_server_group_id = value;
+        self.input.v_server_group_id = value;
         self
     }
     /// Wire name `RuleName`: string. Example: `doctest`.
@@ -252,7 +206,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.rule_name = ::std::option::Option::Some(value.into());
+        self.input.rule_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `RuleName`.
@@ -260,7 +214,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.rule_name = value;
+        self.input.rule_name = value;
         self
     }
     /// Wire name `ListenerSync`: string. Example: `off`.
@@ -268,7 +222,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.listener_sync = ::std::option::Option::Some(value.into());
+        self.input.listener_sync = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ListenerSync`.
@@ -276,7 +230,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.listener_sync = value;
+        self.input.listener_sync = value;
         self
     }
     /// Wire name `Scheduler`: string. Example: `wrr`.
@@ -284,7 +238,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.scheduler = ::std::option::Option::Some(value.into());
+        self.input.scheduler = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Scheduler`.
@@ -292,7 +246,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.scheduler = value;
+        self.input.scheduler = value;
         self
     }
     /// Wire name `StickySession`: string. Example: `off`.
@@ -300,7 +254,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sticky_session = ::std::option::Option::Some(value.into());
+        self.input.sticky_session = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StickySession`.
@@ -308,7 +262,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.sticky_session = value;
+        self.input.sticky_session = value;
         self
     }
     /// Wire name `StickySessionType`: string. Example: `insert`.
@@ -316,7 +270,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.sticky_session_type = ::std::option::Option::Some(value.into());
+        self.input.sticky_session_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `StickySessionType`.
@@ -324,17 +278,17 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.sticky_session_type = value;
+        self.input.sticky_session_type = value;
         self
     }
     /// Wire name `CookieTimeout`: 32-bit integer. Example: `123`.
     pub fn cookie_timeout(mut self, value: i32) -> Self {
-        self.cookie_timeout = ::std::option::Option::Some(value);
+        self.input.cookie_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CookieTimeout`.
     pub fn set_cookie_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.cookie_timeout = value;
+        self.input.cookie_timeout = value;
         self
     }
     /// Wire name `Cookie`: string. Example: `23ffsa`.
@@ -342,7 +296,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cookie = ::std::option::Option::Some(value.into());
+        self.input.cookie = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Cookie`.
@@ -350,7 +304,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.cookie = value;
+        self.input.cookie = value;
         self
     }
     /// Wire name `HealthCheck`: string. Example: `off`.
@@ -358,7 +312,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check = ::std::option::Option::Some(value.into());
+        self.input.health_check = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheck`.
@@ -366,7 +320,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check = value;
+        self.input.health_check = value;
         self
     }
     /// Wire name `HealthCheckDomain`: string. Example: `$_ip`.
@@ -374,7 +328,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_domain = ::std::option::Option::Some(value.into());
+        self.input.health_check_domain = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckDomain`.
@@ -382,7 +336,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_domain = value;
+        self.input.health_check_domain = value;
         self
     }
     /// Wire name `HealthCheckURI`: string. Example: `/example`.
@@ -390,7 +344,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_uri = ::std::option::Option::Some(value.into());
+        self.input.health_check_uri = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckURI`.
@@ -398,32 +352,32 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_uri = value;
+        self.input.health_check_uri = value;
         self
     }
     /// Wire name `HealthyThreshold`: 32-bit integer. Example: `4`.
     pub fn healthy_threshold(mut self, value: i32) -> Self {
-        self.healthy_threshold = ::std::option::Option::Some(value);
+        self.input.healthy_threshold = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthyThreshold`.
     pub fn set_healthy_threshold(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.healthy_threshold = value;
+        self.input.healthy_threshold = value;
         self
     }
     /// Wire name `UnhealthyThreshold`: 32-bit integer. Example: `4`.
     pub fn unhealthy_threshold(mut self, value: i32) -> Self {
-        self.unhealthy_threshold = ::std::option::Option::Some(value);
+        self.input.unhealthy_threshold = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `UnhealthyThreshold`.
     pub fn set_unhealthy_threshold(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.unhealthy_threshold = value;
+        self.input.unhealthy_threshold = value;
         self
     }
     /// Wire name `HealthCheckTimeout`: 32-bit integer. Example: `20`.
     pub fn health_check_timeout(mut self, value: i32) -> Self {
-        self.health_check_timeout = ::std::option::Option::Some(value);
+        self.input.health_check_timeout = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckTimeout`.
@@ -431,12 +385,12 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_timeout = value;
+        self.input.health_check_timeout = value;
         self
     }
     /// Wire name `HealthCheckInterval`: 32-bit integer. Example: `20`.
     pub fn health_check_interval(mut self, value: i32) -> Self {
-        self.health_check_interval = ::std::option::Option::Some(value);
+        self.input.health_check_interval = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckInterval`.
@@ -444,12 +398,12 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_interval = value;
+        self.input.health_check_interval = value;
         self
     }
     /// Wire name `HealthCheckConnectPort`: 32-bit integer. Example: `80`.
     pub fn health_check_connect_port(mut self, value: i32) -> Self {
-        self.health_check_connect_port = ::std::option::Option::Some(value);
+        self.input.health_check_connect_port = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `HealthCheckConnectPort`.
@@ -457,7 +411,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: ::std::option::Option<i32>,
     ) -> Self {
-        self.health_check_connect_port = value;
+        self.input.health_check_connect_port = value;
         self
     }
     /// Wire name `HealthCheckHttpCode`: string. Example: `http_2xx`.
@@ -465,7 +419,7 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.health_check_http_code = ::std::option::Option::Some(value.into());
+        self.input.health_check_http_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `HealthCheckHttpCode`.
@@ -473,60 +427,21 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.health_check_http_code = value;
+        self.input.health_check_http_code = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, SetRuleInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RuleId_: self::required::RuleId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            SetRuleInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                rule_id: <RuleId_ as self::required::RuleId<
-                    ::std::string::String,
-                >>::into_value(self.rule_id),
-                v_server_group_id: self.v_server_group_id,
-                rule_name: self.rule_name,
-                listener_sync: self.listener_sync,
-                scheduler: self.scheduler,
-                sticky_session: self.sticky_session,
-                sticky_session_type: self.sticky_session_type,
-                cookie_timeout: self.cookie_timeout,
-                cookie: self.cookie,
-                health_check: self.health_check,
-                health_check_domain: self.health_check_domain,
-                health_check_uri: self.health_check_uri,
-                healthy_threshold: self.healthy_threshold,
-                unhealthy_threshold: self.unhealthy_threshold,
-                health_check_timeout: self.health_check_timeout,
-                health_check_interval: self.health_check_interval,
-                health_check_connect_port: self.health_check_connect_port,
-                health_check_http_code: self.health_check_http_code,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetRuleInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RuleId_: self::required::RuleId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RuleId_: self::required::RuleId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -536,45 +451,30 @@ impl<RegionId_, RuleId_> SetRuleBuilder<RegionId_, RuleId_> {
         ::alibabacloud_runtime::SdkError<SetRuleError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        RuleId_: self::required::RuleId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        RuleId_: self::required::RuleId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetRuleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetRuleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetRule` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RuleId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RuleId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetRule` needs its required parameter `RuleId`",
         label = "`RuleId` is not set",
         note = "set it with `.rule_id(…)` before this call"
     )]
-    pub trait RuleId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RuleId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RuleId {}
+    impl RuleId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetRule`. No description of our own yet: see the official API reference.

@@ -71,11 +71,12 @@ pub struct SetServerCertificateNameBuilder<
     ServerCertificateId_ = ::alibabacloud_runtime::Missing,
     ServerCertificateName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    server_certificate_id: ServerCertificateId_,
-    server_certificate_name: ServerCertificateName_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetServerCertificateNameInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, ServerCertificateId_, ServerCertificateName_),
+    >,
 }
 impl SetServerCertificateNameBuilder<
     ::alibabacloud_runtime::Missing,
@@ -84,11 +85,14 @@ impl SetServerCertificateNameBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetServerCertificateNameBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            server_certificate_id: ::alibabacloud_runtime::Missing,
-            server_certificate_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetServerCertificateNameInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                server_certificate_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                server_certificate_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -103,110 +107,68 @@ impl<
 > {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetServerCertificateNameBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ServerCertificateId_,
         ServerCertificateName_,
     > {
+        self.input.region_id = value.into();
         SetServerCertificateNameBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            server_certificate_id: self.server_certificate_id,
-            server_certificate_name: self.server_certificate_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ServerCertificateId`: string, required. Example: `139a0******-cn-east-hangzhou-01`.
     pub fn server_certificate_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetServerCertificateNameBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         ServerCertificateName_,
     > {
+        self.input.server_certificate_id = value.into();
         SetServerCertificateNameBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            server_certificate_id: value.into(),
-            server_certificate_name: self.server_certificate_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ServerCertificateName`: string, required. Example: `mycert01`.
     pub fn server_certificate_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetServerCertificateNameBuilder<
         RegionId_,
         ServerCertificateId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.server_certificate_name = value.into();
         SetServerCertificateNameBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            server_certificate_id: self.server_certificate_id,
-            server_certificate_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    ServerCertificateId_,
-    ServerCertificateName_,
-> SetServerCertificateNameBuilder<
-    RegionId_,
-    ServerCertificateId_,
-    ServerCertificateName_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetServerCertificateNameInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
-        ServerCertificateName_: self::required::ServerCertificateName<
-            ::std::string::String,
-        >,
-    {
-        (
-            self._client,
-            self._options,
-            SetServerCertificateNameInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                server_certificate_id: <ServerCertificateId_ as self::required::ServerCertificateId<
-                    ::std::string::String,
-                >>::into_value(self.server_certificate_id),
-                server_certificate_name: <ServerCertificateName_ as self::required::ServerCertificateName<
-                    ::std::string::String,
-                >>::into_value(self.server_certificate_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetServerCertificateNameInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
-        ServerCertificateName_: self::required::ServerCertificateName<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        ServerCertificateId_: self::required::ServerCertificateId,
+        ServerCertificateName_: self::required::ServerCertificateName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -216,65 +178,39 @@ impl<
         ::alibabacloud_runtime::SdkError<SetServerCertificateNameError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        ServerCertificateId_: self::required::ServerCertificateId<::std::string::String>,
-        ServerCertificateName_: self::required::ServerCertificateName<
-            ::std::string::String,
-        >,
+        RegionId_: self::required::RegionId,
+        ServerCertificateId_: self::required::ServerCertificateId,
+        ServerCertificateName_: self::required::ServerCertificateName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetServerCertificateNameBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetServerCertificateNameBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetServerCertificateName` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ServerCertificateId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ServerCertificateId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetServerCertificateName` needs its required parameter `ServerCertificateId`",
         label = "`ServerCertificateId` is not set",
         note = "set it with `.server_certificate_id(…)` before this call"
     )]
-    pub trait ServerCertificateId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `ServerCertificateName` once it is set, so `send` and `build` can require it.
+    pub trait ServerCertificateId {}
+    impl ServerCertificateId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `ServerCertificateName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetServerCertificateName` needs its required parameter `ServerCertificateName`",
         label = "`ServerCertificateName` is not set",
         note = "set it with `.server_certificate_name(…)` before this call"
     )]
-    pub trait ServerCertificateName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ServerCertificateId<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::ServerCertificateName<::std::string::String>
-for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait ServerCertificateName {}
+    impl ServerCertificateName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetServerCertificateName`. No description of our own yet: see the official API reference.

@@ -118,13 +118,12 @@ pub struct SetTLSCipherPolicyAttributeBuilder<
     TlsVersions_ = ::alibabacloud_runtime::Missing,
     Ciphers_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    tls_cipher_policy_id: TlsCipherPolicyId_,
-    name: Name_,
-    tls_versions: TlsVersions_,
-    ciphers: Ciphers_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetTLSCipherPolicyAttributeInput,
+    state: ::std::marker::PhantomData<
+        (RegionId_, TlsCipherPolicyId_, Name_, TlsVersions_, Ciphers_),
+    >,
 }
 impl SetTLSCipherPolicyAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -135,13 +134,16 @@ impl SetTLSCipherPolicyAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetTLSCipherPolicyAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            tls_cipher_policy_id: ::alibabacloud_runtime::Missing,
-            name: ::alibabacloud_runtime::Missing,
-            tls_versions: ::alibabacloud_runtime::Missing,
-            ciphers: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetTLSCipherPolicyAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tls_cipher_policy_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tls_versions: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ciphers: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -160,178 +162,114 @@ impl<
 > {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetTLSCipherPolicyAttributeBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         TlsCipherPolicyId_,
         Name_,
         TlsVersions_,
         Ciphers_,
     > {
+        self.input.region_id = value.into();
         SetTLSCipherPolicyAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            tls_cipher_policy_id: self.tls_cipher_policy_id,
-            name: self.name,
-            tls_versions: self.tls_versions,
-            ciphers: self.ciphers,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TLSCipherPolicyId`: string, required. Example: `tls-bp1lp2076qx4e******bridp`.
     pub fn tls_cipher_policy_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetTLSCipherPolicyAttributeBuilder<
         RegionId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         Name_,
         TlsVersions_,
         Ciphers_,
     > {
+        self.input.tls_cipher_policy_id = value.into();
         SetTLSCipherPolicyAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            tls_cipher_policy_id: value.into(),
-            name: self.name,
-            tls_versions: self.tls_versions,
-            ciphers: self.ciphers,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Name`: string, required. Example: `tls-policy*****-test`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> SetTLSCipherPolicyAttributeBuilder<
         RegionId_,
         TlsCipherPolicyId_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         TlsVersions_,
         Ciphers_,
     > {
+        self.input.name = value.into();
         SetTLSCipherPolicyAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            tls_cipher_policy_id: self.tls_cipher_policy_id,
-            name: value.into(),
-            tls_versions: self.tls_versions,
-            ciphers: self.ciphers,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `TLSVersions`: list of string, required. Example: `TLSv1.0`.
     pub fn tls_versions(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> SetTLSCipherPolicyAttributeBuilder<
         RegionId_,
         TlsCipherPolicyId_,
         Name_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
         Ciphers_,
     > {
+        self.input.tls_versions = value;
         SetTLSCipherPolicyAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            tls_cipher_policy_id: self.tls_cipher_policy_id,
-            name: self.name,
-            tls_versions: value,
-            ciphers: self.ciphers,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Ciphers`: list of string, required. Example: `DES-CBC3-SHA`.
     pub fn ciphers(
-        self,
+        mut self,
         value: ::std::vec::Vec<::std::string::String>,
     ) -> SetTLSCipherPolicyAttributeBuilder<
         RegionId_,
         TlsCipherPolicyId_,
         Name_,
         TlsVersions_,
-        ::std::vec::Vec<::std::string::String>,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.ciphers = value;
         SetTLSCipherPolicyAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            tls_cipher_policy_id: self.tls_cipher_policy_id,
-            name: self.name,
-            tls_versions: self.tls_versions,
-            ciphers: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    TlsCipherPolicyId_,
-    Name_,
-    TlsVersions_,
-    Ciphers_,
-> SetTLSCipherPolicyAttributeBuilder<
-    RegionId_,
-    TlsCipherPolicyId_,
-    Name_,
-    TlsVersions_,
-    Ciphers_,
-> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetTLSCipherPolicyAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-        TlsVersions_: self::required::TlsVersions<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        Ciphers_: self::required::Ciphers<::std::vec::Vec<::std::string::String>>,
-    {
-        (
-            self._client,
-            self._options,
-            SetTLSCipherPolicyAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                tls_cipher_policy_id: <TlsCipherPolicyId_ as self::required::TlsCipherPolicyId<
-                    ::std::string::String,
-                >>::into_value(self.tls_cipher_policy_id),
-                name: <Name_ as self::required::Name<
-                    ::std::string::String,
-                >>::into_value(self.name),
-                tls_versions: <TlsVersions_ as self::required::TlsVersions<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.tls_versions),
-                ciphers: <Ciphers_ as self::required::Ciphers<
-                    ::std::vec::Vec<::std::string::String>,
-                >>::into_value(self.ciphers),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetTLSCipherPolicyAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-        TlsVersions_: self::required::TlsVersions<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        Ciphers_: self::required::Ciphers<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId,
+        Name_: self::required::Name,
+        TlsVersions_: self::required::TlsVersions,
+        Ciphers_: self::required::Ciphers,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -341,97 +279,57 @@ impl<
         ::alibabacloud_runtime::SdkError<SetTLSCipherPolicyAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        TlsCipherPolicyId_: self::required::TlsCipherPolicyId<::std::string::String>,
-        Name_: self::required::Name<::std::string::String>,
-        TlsVersions_: self::required::TlsVersions<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        Ciphers_: self::required::Ciphers<::std::vec::Vec<::std::string::String>>,
+        RegionId_: self::required::RegionId,
+        TlsCipherPolicyId_: self::required::TlsCipherPolicyId,
+        Name_: self::required::Name,
+        TlsVersions_: self::required::TlsVersions,
+        Ciphers_: self::required::Ciphers,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetTLSCipherPolicyAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetTLSCipherPolicyAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetTLSCipherPolicyAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `TLSCipherPolicyId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `TLSCipherPolicyId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetTLSCipherPolicyAttribute` needs its required parameter `TLSCipherPolicyId`",
         label = "`TLSCipherPolicyId` is not set",
         note = "set it with `.tls_cipher_policy_id(…)` before this call"
     )]
-    pub trait TlsCipherPolicyId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Name` once it is set, so `send` and `build` can require it.
+    pub trait TlsCipherPolicyId {}
+    impl TlsCipherPolicyId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetTLSCipherPolicyAttribute` needs its required parameter `Name`",
         label = "`Name` is not set",
         note = "set it with `.name(…)` before this call"
     )]
-    pub trait Name<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `TLSVersions` once it is set, so `send` and `build` can require it.
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `TLSVersions` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetTLSCipherPolicyAttribute` needs its required parameter `TLSVersions`",
         label = "`TLSVersions` is not set",
         note = "set it with `.tls_versions(…)` before this call"
     )]
-    pub trait TlsVersions<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `Ciphers` once it is set, so `send` and `build` can require it.
+    pub trait TlsVersions {}
+    impl TlsVersions for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Ciphers` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetTLSCipherPolicyAttribute` needs its required parameter `Ciphers`",
         label = "`Ciphers` is not set",
         note = "set it with `.ciphers(…)` before this call"
     )]
-    pub trait Ciphers<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::TlsCipherPolicyId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::Name<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::TlsVersions<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
-}
-impl self::required::Ciphers<::std::vec::Vec<::std::string::String>>
-for ::std::vec::Vec<::std::string::String> {
-    fn into_value(self) -> ::std::vec::Vec<::std::string::String> {
-        self
-    }
+    pub trait Ciphers {}
+    impl Ciphers for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetTLSCipherPolicyAttribute`. No description of our own yet: see the official API reference.

@@ -131,12 +131,10 @@ pub struct SetVServerGroupAttributeBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     VServerGroupId_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    region_id: RegionId_,
-    v_server_group_id: VServerGroupId_,
-    v_server_group_name: ::std::option::Option<::std::string::String>,
-    backend_servers: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: SetVServerGroupAttributeInput,
+    state: ::std::marker::PhantomData<(RegionId_, VServerGroupId_)>,
 }
 impl SetVServerGroupAttributeBuilder<
     ::alibabacloud_runtime::Missing,
@@ -144,12 +142,15 @@ impl SetVServerGroupAttributeBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         SetVServerGroupAttributeBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            region_id: ::alibabacloud_runtime::Missing,
-            v_server_group_id: ::alibabacloud_runtime::Missing,
-            v_server_group_name: ::std::option::Option::None,
-            backend_servers: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: SetVServerGroupAttributeInput {
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                v_server_group_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                v_server_group_name: ::std::option::Option::None,
+                backend_servers: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -159,30 +160,28 @@ impl<
 > SetVServerGroupAttributeBuilder<RegionId_, VServerGroupId_> {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetVServerGroupAttributeBuilder<::std::string::String, VServerGroupId_> {
+    ) -> SetVServerGroupAttributeBuilder<::alibabacloud_runtime::Set, VServerGroupId_> {
+        self.input.region_id = value.into();
         SetVServerGroupAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: value.into(),
-            v_server_group_id: self.v_server_group_id,
-            v_server_group_name: self.v_server_group_name,
-            backend_servers: self.backend_servers,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VServerGroupId`: string, required. Example: `rsp-cige6****`.
     pub fn v_server_group_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> SetVServerGroupAttributeBuilder<RegionId_, ::std::string::String> {
+    ) -> SetVServerGroupAttributeBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.v_server_group_id = value.into();
         SetVServerGroupAttributeBuilder {
-            _client: self._client,
-            _options: self._options,
-            region_id: self.region_id,
-            v_server_group_id: value.into(),
-            v_server_group_name: self.v_server_group_name,
-            backend_servers: self.backend_servers,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `VServerGroupName`: string. Example: `Group1`.
@@ -190,7 +189,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.v_server_group_name = ::std::option::Option::Some(value.into());
+        self.input.v_server_group_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `VServerGroupName`.
@@ -198,7 +197,7 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.v_server_group_name = value;
+        self.input.v_server_group_name = value;
         self
     }
     /// Wire name `BackendServers`: string. Example: `[{ "ServerId": "eni-xxxxxxxxx", "Weight": "100", "Type": "eni", "ServerIp": "192.XX.XX.6", "Port":"80","Description":"test-112" },{ "ServerId": "eni-xxxxxxxxx", "Weight": "100", "Type": "eni", "ServerIp": "172.XX.XX.6", "Port":"80","Description":"test-113" }]`.
@@ -206,7 +205,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.backend_servers = ::std::option::Option::Some(value.into());
+        self.input.backend_servers = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `BackendServers`.
@@ -214,52 +213,21 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.backend_servers = value;
+        self.input.backend_servers = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    RegionId_,
-    VServerGroupId_,
-> SetVServerGroupAttributeBuilder<RegionId_, VServerGroupId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        SetVServerGroupAttributeInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            SetVServerGroupAttributeInput {
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                v_server_group_id: <VServerGroupId_ as self::required::VServerGroupId<
-                    ::std::string::String,
-                >>::into_value(self.v_server_group_id),
-                v_server_group_name: self.v_server_group_name,
-                backend_servers: self.backend_servers,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> SetVServerGroupAttributeInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VServerGroupId_: self::required::VServerGroupId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -269,45 +237,30 @@ impl<
         ::alibabacloud_runtime::SdkError<SetVServerGroupAttributeError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        VServerGroupId_: self::required::VServerGroupId<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        VServerGroupId_: self::required::VServerGroupId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`SetVServerGroupAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`SetVServerGroupAttributeBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetVServerGroupAttribute` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `VServerGroupId` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `VServerGroupId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`SetVServerGroupAttribute` needs its required parameter `VServerGroupId`",
         label = "`VServerGroupId` is not set",
         note = "set it with `.v_server_group_id(…)` before this call"
     )]
-    pub trait VServerGroupId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::VServerGroupId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait VServerGroupId {}
+    impl VServerGroupId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `SetVServerGroupAttribute`. No description of our own yet: see the official API reference.

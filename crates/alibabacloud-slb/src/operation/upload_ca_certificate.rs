@@ -137,13 +137,10 @@ pub struct UploadCACertificateBuilder<
     RegionId_ = ::alibabacloud_runtime::Missing,
     CaCertificate_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    region_id: RegionId_,
-    ca_certificate: CaCertificate_,
-    ca_certificate_name: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UploadCACertificateInput,
+    state: ::std::marker::PhantomData<(RegionId_, CaCertificate_)>,
 }
 impl UploadCACertificateBuilder<
     ::alibabacloud_runtime::Missing,
@@ -151,20 +148,23 @@ impl UploadCACertificateBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         UploadCACertificateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            tag: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            ca_certificate: ::alibabacloud_runtime::Missing,
-            ca_certificate_name: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UploadCACertificateInput {
+                tag: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ca_certificate: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ca_certificate_name: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_, CaCertificate_> UploadCACertificateBuilder<RegionId_, CaCertificate_> {
     /// Wire name `Tag`: list of [`TagItem`]. Example: `UploadCACertificate`.
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -172,37 +172,33 @@ impl<RegionId_, CaCertificate_> UploadCACertificateBuilder<RegionId_, CaCertific
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UploadCACertificateBuilder<::std::string::String, CaCertificate_> {
+    ) -> UploadCACertificateBuilder<::alibabacloud_runtime::Set, CaCertificate_> {
+        self.input.region_id = value.into();
         UploadCACertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            tag: self.tag,
-            region_id: value.into(),
-            ca_certificate: self.ca_certificate,
-            ca_certificate_name: self.ca_certificate_name,
-            resource_group_id: self.resource_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CACertificate`: string, required. Example: `test`.
     pub fn ca_certificate(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UploadCACertificateBuilder<RegionId_, ::std::string::String> {
+    ) -> UploadCACertificateBuilder<RegionId_, ::alibabacloud_runtime::Set> {
+        self.input.ca_certificate = value.into();
         UploadCACertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            tag: self.tag,
-            region_id: self.region_id,
-            ca_certificate: value.into(),
-            ca_certificate_name: self.ca_certificate_name,
-            resource_group_id: self.resource_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `CACertificateName`: string. Example: `mycacert01`.
@@ -210,7 +206,7 @@ impl<RegionId_, CaCertificate_> UploadCACertificateBuilder<RegionId_, CaCertific
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ca_certificate_name = ::std::option::Option::Some(value.into());
+        self.input.ca_certificate_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CACertificateName`.
@@ -218,7 +214,7 @@ impl<RegionId_, CaCertificate_> UploadCACertificateBuilder<RegionId_, CaCertific
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ca_certificate_name = value;
+        self.input.ca_certificate_name = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-atstuj3rto*****`.
@@ -226,7 +222,7 @@ impl<RegionId_, CaCertificate_> UploadCACertificateBuilder<RegionId_, CaCertific
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -234,46 +230,21 @@ impl<RegionId_, CaCertificate_> UploadCACertificateBuilder<RegionId_, CaCertific
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_, CaCertificate_> UploadCACertificateBuilder<RegionId_, CaCertificate_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, UploadCACertificateInput)
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CaCertificate_: self::required::CaCertificate<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UploadCACertificateInput {
-                tag: self.tag,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                ca_certificate: <CaCertificate_ as self::required::CaCertificate<
-                    ::std::string::String,
-                >>::into_value(self.ca_certificate),
-                ca_certificate_name: self.ca_certificate_name,
-                resource_group_id: self.resource_group_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UploadCACertificateInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CaCertificate_: self::required::CaCertificate<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        CaCertificate_: self::required::CaCertificate,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -283,45 +254,30 @@ impl<RegionId_, CaCertificate_> UploadCACertificateBuilder<RegionId_, CaCertific
         ::alibabacloud_runtime::SdkError<UploadCACertificateError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
-        CaCertificate_: self::required::CaCertificate<::std::string::String>,
+        RegionId_: self::required::RegionId,
+        CaCertificate_: self::required::CaCertificate,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UploadCACertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UploadCACertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UploadCACertificate` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `CACertificate` once it is set, so `send` and `build` can require it.
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `CACertificate` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UploadCACertificate` needs its required parameter `CACertificate`",
         label = "`CACertificate` is not set",
         note = "set it with `.ca_certificate(…)` before this call"
     )]
-    pub trait CaCertificate<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::CaCertificate<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait CaCertificate {}
+    impl CaCertificate for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UploadCACertificate`. No description of our own yet: see the official API reference.

@@ -219,63 +219,38 @@ pub enum UploadServerCertificateError {
     "SizeLimitExceeded.Tag", UnauthorizedRegion = "UnauthorizedRegion", }
 );
 /// Builds and sends a `UploadServerCertificate` call. `send` and `build` compile once every required parameter is set (`RegionId`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct UploadServerCertificateBuilder<RegionId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    region_id: RegionId_,
-    ali_cloud_certificate_id: ::std::option::Option<::std::string::String>,
-    ali_cloud_certificate_name: ::std::option::Option<::std::string::String>,
-    ali_cloud_certificate_region_id: ::std::option::Option<::std::string::String>,
-    server_certificate: ::std::option::Option<::std::string::String>,
-    private_key: ::std::option::Option<::std::string::String>,
-    server_certificate_name: ::std::option::Option<::std::string::String>,
-    resource_group_id: ::std::option::Option<::std::string::String>,
-}
-impl<RegionId_: ::std::fmt::Debug> ::std::fmt::Debug
-for UploadServerCertificateBuilder<RegionId_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UploadServerCertificateBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("tag", &self.tag)
-            .field("region_id", &self.region_id)
-            .field("ali_cloud_certificate_id", &self.ali_cloud_certificate_id)
-            .field("ali_cloud_certificate_name", &self.ali_cloud_certificate_name)
-            .field(
-                "ali_cloud_certificate_region_id",
-                &self.ali_cloud_certificate_region_id,
-            )
-            .field("server_certificate", &self.server_certificate)
-            .field("private_key", &::std::format_args!("** redacted **"))
-            .field("server_certificate_name", &self.server_certificate_name)
-            .field("resource_group_id", &self.resource_group_id)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: UploadServerCertificateInput,
+    state: ::std::marker::PhantomData<(RegionId_,)>,
 }
 impl UploadServerCertificateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         UploadServerCertificateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            tag: ::std::option::Option::None,
-            region_id: ::alibabacloud_runtime::Missing,
-            ali_cloud_certificate_id: ::std::option::Option::None,
-            ali_cloud_certificate_name: ::std::option::Option::None,
-            ali_cloud_certificate_region_id: ::std::option::Option::None,
-            server_certificate: ::std::option::Option::None,
-            private_key: ::std::option::Option::None,
-            server_certificate_name: ::std::option::Option::None,
-            resource_group_id: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: UploadServerCertificateInput {
+                tag: ::std::option::Option::None,
+                region_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                ali_cloud_certificate_id: ::std::option::Option::None,
+                ali_cloud_certificate_name: ::std::option::Option::None,
+                ali_cloud_certificate_region_id: ::std::option::Option::None,
+                server_certificate: ::std::option::Option::None,
+                private_key: ::std::option::Option::None,
+                server_certificate_name: ::std::option::Option::None,
+                resource_group_id: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -283,26 +258,20 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub fn region_id(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> UploadServerCertificateBuilder<::std::string::String> {
+    ) -> UploadServerCertificateBuilder<::alibabacloud_runtime::Set> {
+        self.input.region_id = value.into();
         UploadServerCertificateBuilder {
-            _client: self._client,
-            _options: self._options,
-            tag: self.tag,
-            region_id: value.into(),
-            ali_cloud_certificate_id: self.ali_cloud_certificate_id,
-            ali_cloud_certificate_name: self.ali_cloud_certificate_name,
-            ali_cloud_certificate_region_id: self.ali_cloud_certificate_region_id,
-            server_certificate: self.server_certificate,
-            private_key: self.private_key,
-            server_certificate_name: self.server_certificate_name,
-            resource_group_id: self.resource_group_id,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `AliCloudCertificateId`: string. Example: `775****`.
@@ -310,7 +279,7 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ali_cloud_certificate_id = ::std::option::Option::Some(value.into());
+        self.input.ali_cloud_certificate_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `AliCloudCertificateId`.
@@ -318,7 +287,7 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ali_cloud_certificate_id = value;
+        self.input.ali_cloud_certificate_id = value;
         self
     }
     /// Wire name `AliCloudCertificateName`: string. Example: `cloudcertificate`.
@@ -326,7 +295,9 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ali_cloud_certificate_name = ::std::option::Option::Some(value.into());
+        self.input.ali_cloud_certificate_name = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `AliCloudCertificateName`.
@@ -334,7 +305,7 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ali_cloud_certificate_name = value;
+        self.input.ali_cloud_certificate_name = value;
         self
     }
     /// Wire name `AliCloudCertificateRegionId`: string. Example: `cn-hangzhou`.
@@ -342,7 +313,9 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.ali_cloud_certificate_region_id = ::std::option::Option::Some(value.into());
+        self.input.ali_cloud_certificate_region_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sets or clears `AliCloudCertificateRegionId`.
@@ -350,7 +323,7 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.ali_cloud_certificate_region_id = value;
+        self.input.ali_cloud_certificate_region_id = value;
         self
     }
     /// Wire name `ServerCertificate`: string. Example: `-----BEGIN CERTIFICATE----- MIIGDTCC****** -----END CERTIFICATE-----`.
@@ -358,7 +331,7 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.server_certificate = ::std::option::Option::Some(value.into());
+        self.input.server_certificate = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ServerCertificate`.
@@ -366,7 +339,7 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.server_certificate = value;
+        self.input.server_certificate = value;
         self
     }
     /// Wire name `PrivateKey`: string, secret (redacted in `Debug`).
@@ -374,7 +347,7 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_key = ::std::option::Option::Some(value.into());
+        self.input.private_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `PrivateKey`.
@@ -382,7 +355,7 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.private_key = value;
+        self.input.private_key = value;
         self
     }
     /// Wire name `ServerCertificateName`: string. Example: `mycert01`.
@@ -390,7 +363,7 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.server_certificate_name = ::std::option::Option::Some(value.into());
+        self.input.server_certificate_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ServerCertificateName`.
@@ -398,7 +371,7 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.server_certificate_name = value;
+        self.input.server_certificate_name = value;
         self
     }
     /// Wire name `ResourceGroupId`: string. Example: `rg-atstuj3rto****`.
@@ -406,7 +379,7 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = ::std::option::Option::Some(value.into());
+        self.input.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ResourceGroupId`.
@@ -414,50 +387,20 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.resource_group_id = value;
+        self.input.resource_group_id = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
-    fn into_parts(
-        self,
-    ) -> (
-        crate::Client,
-        ::alibabacloud_runtime::CallOptions,
-        UploadServerCertificateInput,
-    )
-    where
-        RegionId_: self::required::RegionId<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            UploadServerCertificateInput {
-                tag: self.tag,
-                region_id: <RegionId_ as self::required::RegionId<
-                    ::std::string::String,
-                >>::into_value(self.region_id),
-                ali_cloud_certificate_id: self.ali_cloud_certificate_id,
-                ali_cloud_certificate_name: self.ali_cloud_certificate_name,
-                ali_cloud_certificate_region_id: self.ali_cloud_certificate_region_id,
-                server_certificate: self.server_certificate,
-                private_key: self.private_key,
-                server_certificate_name: self.server_certificate_name,
-                resource_group_id: self.resource_group_id,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> UploadServerCertificateInput
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -467,29 +410,21 @@ impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
         ::alibabacloud_runtime::SdkError<UploadServerCertificateError>,
     >
     where
-        RegionId_: self::required::RegionId<::std::string::String>,
+        RegionId_: self::required::RegionId,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`UploadServerCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`UploadServerCertificateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RegionId` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RegionId` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`UploadServerCertificate` needs its required parameter `RegionId`",
         label = "`RegionId` is not set",
         note = "set it with `.region_id(…)` before this call"
     )]
-    pub trait RegionId<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RegionId<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RegionId {}
+    impl RegionId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `UploadServerCertificate`. No description of our own yet: see the official API reference.

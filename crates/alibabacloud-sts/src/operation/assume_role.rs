@@ -178,14 +178,10 @@ pub struct AssumeRoleBuilder<
     RoleArn_ = ::alibabacloud_runtime::Missing,
     RoleSessionName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    duration_seconds: ::std::option::Option<i64>,
-    policy: ::std::option::Option<::std::string::String>,
-    role_arn: RoleArn_,
-    role_session_name: RoleSessionName_,
-    external_id: ::std::option::Option<::std::string::String>,
-    source_identity: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AssumeRoleInput,
+    state: ::std::marker::PhantomData<(RoleArn_, RoleSessionName_)>,
 }
 impl AssumeRoleBuilder<
     ::alibabacloud_runtime::Missing,
@@ -193,26 +189,29 @@ impl AssumeRoleBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AssumeRoleBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            duration_seconds: ::std::option::Option::None,
-            policy: ::std::option::Option::None,
-            role_arn: ::alibabacloud_runtime::Missing,
-            role_session_name: ::alibabacloud_runtime::Missing,
-            external_id: ::std::option::Option::None,
-            source_identity: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AssumeRoleInput {
+                duration_seconds: ::std::option::Option::None,
+                policy: ::std::option::Option::None,
+                role_arn: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                role_session_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                external_id: ::std::option::Option::None,
+                source_identity: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<RoleArn_, RoleSessionName_> AssumeRoleBuilder<RoleArn_, RoleSessionName_> {
     /// Wire name `DurationSeconds`: 64-bit integer. Example: `3600`.
     pub fn duration_seconds(mut self, value: i64) -> Self {
-        self.duration_seconds = ::std::option::Option::Some(value);
+        self.input.duration_seconds = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
     pub fn set_duration_seconds(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.duration_seconds = value;
+        self.input.duration_seconds = value;
         self
     }
     /// Wire name `Policy`: string. Example: `{"Statement": [{"Action": ["*"],"Effect": "Allow","Resource": ["*"]}],"Version":"1"}`.
@@ -220,7 +219,7 @@ impl<RoleArn_, RoleSessionName_> AssumeRoleBuilder<RoleArn_, RoleSessionName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy = ::std::option::Option::Some(value.into());
+        self.input.policy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
@@ -228,39 +227,33 @@ impl<RoleArn_, RoleSessionName_> AssumeRoleBuilder<RoleArn_, RoleSessionName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy = value;
+        self.input.policy = value;
         self
     }
     /// Wire name `RoleArn`: string, required. Example: `acs:ram::123456789012****:role/adminrole`.
     pub fn role_arn(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AssumeRoleBuilder<::std::string::String, RoleSessionName_> {
+    ) -> AssumeRoleBuilder<::alibabacloud_runtime::Set, RoleSessionName_> {
+        self.input.role_arn = value.into();
         AssumeRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            duration_seconds: self.duration_seconds,
-            policy: self.policy,
-            role_arn: value.into(),
-            role_session_name: self.role_session_name,
-            external_id: self.external_id,
-            source_identity: self.source_identity,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RoleSessionName`: string, required. Example: `alice`.
     pub fn role_session_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AssumeRoleBuilder<RoleArn_, ::std::string::String> {
+    ) -> AssumeRoleBuilder<RoleArn_, ::alibabacloud_runtime::Set> {
+        self.input.role_session_name = value.into();
         AssumeRoleBuilder {
-            _client: self._client,
-            _options: self._options,
-            duration_seconds: self.duration_seconds,
-            policy: self.policy,
-            role_arn: self.role_arn,
-            role_session_name: value.into(),
-            external_id: self.external_id,
-            source_identity: self.source_identity,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `ExternalId`: string. Example: `abcd1234`.
@@ -268,7 +261,7 @@ impl<RoleArn_, RoleSessionName_> AssumeRoleBuilder<RoleArn_, RoleSessionName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.external_id = ::std::option::Option::Some(value.into());
+        self.input.external_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ExternalId`.
@@ -276,7 +269,7 @@ impl<RoleArn_, RoleSessionName_> AssumeRoleBuilder<RoleArn_, RoleSessionName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.external_id = value;
+        self.input.external_id = value;
         self
     }
     /// Wire name `SourceIdentity`: string.
@@ -284,7 +277,7 @@ impl<RoleArn_, RoleSessionName_> AssumeRoleBuilder<RoleArn_, RoleSessionName_> {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.source_identity = ::std::option::Option::Some(value.into());
+        self.input.source_identity = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourceIdentity`.
@@ -292,47 +285,21 @@ impl<RoleArn_, RoleSessionName_> AssumeRoleBuilder<RoleArn_, RoleSessionName_> {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.source_identity = value;
+        self.input.source_identity = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<RoleArn_, RoleSessionName_> AssumeRoleBuilder<RoleArn_, RoleSessionName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleInput)
-    where
-        RoleArn_: self::required::RoleArn<::std::string::String>,
-        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AssumeRoleInput {
-                duration_seconds: self.duration_seconds,
-                policy: self.policy,
-                role_arn: <RoleArn_ as self::required::RoleArn<
-                    ::std::string::String,
-                >>::into_value(self.role_arn),
-                role_session_name: <RoleSessionName_ as self::required::RoleSessionName<
-                    ::std::string::String,
-                >>::into_value(self.role_session_name),
-                external_id: self.external_id,
-                source_identity: self.source_identity,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AssumeRoleInput
     where
-        RoleArn_: self::required::RoleArn<::std::string::String>,
-        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+        RoleArn_: self::required::RoleArn,
+        RoleSessionName_: self::required::RoleSessionName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -342,45 +309,30 @@ impl<RoleArn_, RoleSessionName_> AssumeRoleBuilder<RoleArn_, RoleSessionName_> {
         ::alibabacloud_runtime::SdkError<AssumeRoleError>,
     >
     where
-        RoleArn_: self::required::RoleArn<::std::string::String>,
-        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+        RoleArn_: self::required::RoleArn,
+        RoleSessionName_: self::required::RoleSessionName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AssumeRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AssumeRoleBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `RoleArn` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `RoleArn` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssumeRole` needs its required parameter `RoleArn`",
         label = "`RoleArn` is not set",
         note = "set it with `.role_arn(…)` before this call"
     )]
-    pub trait RoleArn<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RoleSessionName` once it is set, so `send` and `build` can require it.
+    pub trait RoleArn {}
+    impl RoleArn for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RoleSessionName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssumeRole` needs its required parameter `RoleSessionName`",
         label = "`RoleSessionName` is not set",
         note = "set it with `.role_session_name(…)` before this call"
     )]
-    pub trait RoleSessionName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::RoleArn<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RoleSessionName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RoleSessionName {}
+    impl RoleSessionName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AssumeRole`. No description of our own yet: see the official API reference.

@@ -182,7 +182,7 @@ pub enum AssumeRoleWithOIDCError {
 }
 ::alibabacloud_runtime::operation_error!(AssumeRoleWithOIDCError {});
 /// Builds and sends a `AssumeRoleWithOIDC` call. `send` and `build` compile once every required parameter is set (`OIDCProviderArn`, `RoleArn`, `OIDCToken`, `RoleSessionName`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AssumeRoleWithOIDCBuilder<
     OidcProviderArn_ = ::alibabacloud_runtime::Missing,
@@ -190,34 +190,12 @@ pub struct AssumeRoleWithOIDCBuilder<
     OidcToken_ = ::alibabacloud_runtime::Missing,
     RoleSessionName_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    oidc_provider_arn: OidcProviderArn_,
-    role_arn: RoleArn_,
-    oidc_token: OidcToken_,
-    policy: ::std::option::Option<::std::string::String>,
-    duration_seconds: ::std::option::Option<i64>,
-    role_session_name: RoleSessionName_,
-}
-impl<
-    OidcProviderArn_: ::std::fmt::Debug,
-    RoleArn_: ::std::fmt::Debug,
-    OidcToken_: ::std::fmt::Debug,
-    RoleSessionName_: ::std::fmt::Debug,
-> ::std::fmt::Debug
-for AssumeRoleWithOIDCBuilder<OidcProviderArn_, RoleArn_, OidcToken_, RoleSessionName_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssumeRoleWithOIDCBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("oidc_provider_arn", &self.oidc_provider_arn)
-            .field("role_arn", &self.role_arn)
-            .field("oidc_token", &::std::format_args!("** redacted **"))
-            .field("policy", &self.policy)
-            .field("duration_seconds", &self.duration_seconds)
-            .field("role_session_name", &self.role_session_name)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AssumeRoleWithOIDCInput,
+    state: ::std::marker::PhantomData<
+        (OidcProviderArn_, RoleArn_, OidcToken_, RoleSessionName_),
+    >,
 }
 impl AssumeRoleWithOIDCBuilder<
     ::alibabacloud_runtime::Missing,
@@ -227,14 +205,17 @@ impl AssumeRoleWithOIDCBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AssumeRoleWithOIDCBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            oidc_provider_arn: ::alibabacloud_runtime::Missing,
-            role_arn: ::alibabacloud_runtime::Missing,
-            oidc_token: ::alibabacloud_runtime::Missing,
-            policy: ::std::option::Option::None,
-            duration_seconds: ::std::option::Option::None,
-            role_session_name: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AssumeRoleWithOIDCInput {
+                oidc_provider_arn: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                role_arn: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                oidc_token: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                policy: ::std::option::Option::None,
+                duration_seconds: ::std::option::Option::None,
+                role_session_name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -246,65 +227,56 @@ impl<
 > AssumeRoleWithOIDCBuilder<OidcProviderArn_, RoleArn_, OidcToken_, RoleSessionName_> {
     /// Wire name `OIDCProviderArn`: string, required. Example: `acs:ram::113511544585****:oidc-provider/TestOidcIdp`.
     pub fn oidc_provider_arn(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AssumeRoleWithOIDCBuilder<
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         RoleArn_,
         OidcToken_,
         RoleSessionName_,
     > {
+        self.input.oidc_provider_arn = value.into();
         AssumeRoleWithOIDCBuilder {
-            _client: self._client,
-            _options: self._options,
-            oidc_provider_arn: value.into(),
-            role_arn: self.role_arn,
-            oidc_token: self.oidc_token,
-            policy: self.policy,
-            duration_seconds: self.duration_seconds,
-            role_session_name: self.role_session_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RoleArn`: string, required. Example: `acs:ram::113511544585****:role/testoidc`.
     pub fn role_arn(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AssumeRoleWithOIDCBuilder<
         OidcProviderArn_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         OidcToken_,
         RoleSessionName_,
     > {
+        self.input.role_arn = value.into();
         AssumeRoleWithOIDCBuilder {
-            _client: self._client,
-            _options: self._options,
-            oidc_provider_arn: self.oidc_provider_arn,
-            role_arn: value.into(),
-            oidc_token: self.oidc_token,
-            policy: self.policy,
-            duration_seconds: self.duration_seconds,
-            role_session_name: self.role_session_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `OIDCToken`: string, required, secret (redacted in `Debug`).
     pub fn oidc_token(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AssumeRoleWithOIDCBuilder<
         OidcProviderArn_,
         RoleArn_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         RoleSessionName_,
     > {
+        self.input.oidc_token = value.into();
         AssumeRoleWithOIDCBuilder {
-            _client: self._client,
-            _options: self._options,
-            oidc_provider_arn: self.oidc_provider_arn,
-            role_arn: self.role_arn,
-            oidc_token: value.into(),
-            policy: self.policy,
-            duration_seconds: self.duration_seconds,
-            role_session_name: self.role_session_name,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Policy`: string. Example: `{"Statement": [{"Action": ["*"],"Effect": "Allow","Resource": ["*"]}],"Version":"1"}`.
@@ -312,7 +284,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy = ::std::option::Option::Some(value.into());
+        self.input.policy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
@@ -320,91 +292,51 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy = value;
+        self.input.policy = value;
         self
     }
     /// Wire name `DurationSeconds`: 64-bit integer. Example: `3600`.
     pub fn duration_seconds(mut self, value: i64) -> Self {
-        self.duration_seconds = ::std::option::Option::Some(value);
+        self.input.duration_seconds = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
     pub fn set_duration_seconds(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.duration_seconds = value;
+        self.input.duration_seconds = value;
         self
     }
     /// Wire name `RoleSessionName`: string, required. Example: `TestOidcAssumedRoleSession`.
     pub fn role_session_name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AssumeRoleWithOIDCBuilder<
         OidcProviderArn_,
         RoleArn_,
         OidcToken_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
     > {
+        self.input.role_session_name = value.into();
         AssumeRoleWithOIDCBuilder {
-            _client: self._client,
-            _options: self._options,
-            oidc_provider_arn: self.oidc_provider_arn,
-            role_arn: self.role_arn,
-            oidc_token: self.oidc_token,
-            policy: self.policy,
-            duration_seconds: self.duration_seconds,
-            role_session_name: value.into(),
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    OidcProviderArn_,
-    RoleArn_,
-    OidcToken_,
-    RoleSessionName_,
-> AssumeRoleWithOIDCBuilder<OidcProviderArn_, RoleArn_, OidcToken_, RoleSessionName_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleWithOIDCInput)
-    where
-        OidcProviderArn_: self::required::OidcProviderArn<::std::string::String>,
-        RoleArn_: self::required::RoleArn<::std::string::String>,
-        OidcToken_: self::required::OidcToken<::std::string::String>,
-        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AssumeRoleWithOIDCInput {
-                oidc_provider_arn: <OidcProviderArn_ as self::required::OidcProviderArn<
-                    ::std::string::String,
-                >>::into_value(self.oidc_provider_arn),
-                role_arn: <RoleArn_ as self::required::RoleArn<
-                    ::std::string::String,
-                >>::into_value(self.role_arn),
-                oidc_token: <OidcToken_ as self::required::OidcToken<
-                    ::std::string::String,
-                >>::into_value(self.oidc_token),
-                policy: self.policy,
-                duration_seconds: self.duration_seconds,
-                role_session_name: <RoleSessionName_ as self::required::RoleSessionName<
-                    ::std::string::String,
-                >>::into_value(self.role_session_name),
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AssumeRoleWithOIDCInput
     where
-        OidcProviderArn_: self::required::OidcProviderArn<::std::string::String>,
-        RoleArn_: self::required::RoleArn<::std::string::String>,
-        OidcToken_: self::required::OidcToken<::std::string::String>,
-        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+        OidcProviderArn_: self::required::OidcProviderArn,
+        RoleArn_: self::required::RoleArn,
+        OidcToken_: self::required::OidcToken,
+        RoleSessionName_: self::required::RoleSessionName,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -414,77 +346,48 @@ impl<
         ::alibabacloud_runtime::SdkError<AssumeRoleWithOIDCError>,
     >
     where
-        OidcProviderArn_: self::required::OidcProviderArn<::std::string::String>,
-        RoleArn_: self::required::RoleArn<::std::string::String>,
-        OidcToken_: self::required::OidcToken<::std::string::String>,
-        RoleSessionName_: self::required::RoleSessionName<::std::string::String>,
+        OidcProviderArn_: self::required::OidcProviderArn,
+        RoleArn_: self::required::RoleArn,
+        OidcToken_: self::required::OidcToken,
+        RoleSessionName_: self::required::RoleSessionName,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AssumeRoleWithOIDCBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AssumeRoleWithOIDCBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `OIDCProviderArn` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `OIDCProviderArn` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssumeRoleWithOIDC` needs its required parameter `OIDCProviderArn`",
         label = "`OIDCProviderArn` is not set",
         note = "set it with `.oidc_provider_arn(…)` before this call"
     )]
-    pub trait OidcProviderArn<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RoleArn` once it is set, so `send` and `build` can require it.
+    pub trait OidcProviderArn {}
+    impl OidcProviderArn for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RoleArn` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssumeRoleWithOIDC` needs its required parameter `RoleArn`",
         label = "`RoleArn` is not set",
         note = "set it with `.role_arn(…)` before this call"
     )]
-    pub trait RoleArn<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `OIDCToken` once it is set, so `send` and `build` can require it.
+    pub trait RoleArn {}
+    impl RoleArn for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `OIDCToken` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssumeRoleWithOIDC` needs its required parameter `OIDCToken`",
         label = "`OIDCToken` is not set",
         note = "set it with `.oidc_token(…)` before this call"
     )]
-    pub trait OidcToken<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RoleSessionName` once it is set, so `send` and `build` can require it.
+    pub trait OidcToken {}
+    impl OidcToken for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RoleSessionName` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssumeRoleWithOIDC` needs its required parameter `RoleSessionName`",
         label = "`RoleSessionName` is not set",
         note = "set it with `.role_session_name(…)` before this call"
     )]
-    pub trait RoleSessionName<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::OidcProviderArn<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RoleArn<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::OidcToken<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RoleSessionName<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait RoleSessionName {}
+    impl RoleSessionName for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AssumeRoleWithOIDC`. No description of our own yet: see the official API reference.

@@ -174,38 +174,17 @@ pub enum AssumeRoleWithSAMLError {
     AssumeRoleWithSAMLError { InternalError = "InternalError", }
 );
 /// Builds and sends a `AssumeRoleWithSAML` call. `send` and `build` compile once every required parameter is set (`SAMLProviderArn`, `RoleArn`, `SAMLAssertion`); until then the compiler names the parameter still missing.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct AssumeRoleWithSAMLBuilder<
     SamlProviderArn_ = ::alibabacloud_runtime::Missing,
     RoleArn_ = ::alibabacloud_runtime::Missing,
     SamlAssertion_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    saml_provider_arn: SamlProviderArn_,
-    role_arn: RoleArn_,
-    saml_assertion: SamlAssertion_,
-    policy: ::std::option::Option<::std::string::String>,
-    duration_seconds: ::std::option::Option<i64>,
-}
-impl<
-    SamlProviderArn_: ::std::fmt::Debug,
-    RoleArn_: ::std::fmt::Debug,
-    SamlAssertion_: ::std::fmt::Debug,
-> ::std::fmt::Debug
-for AssumeRoleWithSAMLBuilder<SamlProviderArn_, RoleArn_, SamlAssertion_> {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AssumeRoleWithSAMLBuilder")
-            .field("_client", &self._client)
-            .field("_options", &self._options)
-            .field("saml_provider_arn", &self.saml_provider_arn)
-            .field("role_arn", &self.role_arn)
-            .field("saml_assertion", &::std::format_args!("** redacted **"))
-            .field("policy", &self.policy)
-            .field("duration_seconds", &self.duration_seconds)
-            .finish()
-    }
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: AssumeRoleWithSAMLInput,
+    state: ::std::marker::PhantomData<(SamlProviderArn_, RoleArn_, SamlAssertion_)>,
 }
 impl AssumeRoleWithSAMLBuilder<
     ::alibabacloud_runtime::Missing,
@@ -214,13 +193,16 @@ impl AssumeRoleWithSAMLBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         AssumeRoleWithSAMLBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            saml_provider_arn: ::alibabacloud_runtime::Missing,
-            role_arn: ::alibabacloud_runtime::Missing,
-            saml_assertion: ::alibabacloud_runtime::Missing,
-            policy: ::std::option::Option::None,
-            duration_seconds: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: AssumeRoleWithSAMLInput {
+                saml_provider_arn: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                role_arn: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                saml_assertion: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                policy: ::std::option::Option::None,
+                duration_seconds: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -231,51 +213,53 @@ impl<
 > AssumeRoleWithSAMLBuilder<SamlProviderArn_, RoleArn_, SamlAssertion_> {
     /// Wire name `SAMLProviderArn`: string, required. Example: `acs:ram::123456789012****:saml-provider/company1`.
     pub fn saml_provider_arn(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AssumeRoleWithSAMLBuilder<::std::string::String, RoleArn_, SamlAssertion_> {
+    ) -> AssumeRoleWithSAMLBuilder<
+        ::alibabacloud_runtime::Set,
+        RoleArn_,
+        SamlAssertion_,
+    > {
+        self.input.saml_provider_arn = value.into();
         AssumeRoleWithSAMLBuilder {
-            _client: self._client,
-            _options: self._options,
-            saml_provider_arn: value.into(),
-            role_arn: self.role_arn,
-            saml_assertion: self.saml_assertion,
-            policy: self.policy,
-            duration_seconds: self.duration_seconds,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `RoleArn`: string, required. Example: `acs:ram::123456789012****:role/adminrole`.
     pub fn role_arn(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> AssumeRoleWithSAMLBuilder<
         SamlProviderArn_,
-        ::std::string::String,
+        ::alibabacloud_runtime::Set,
         SamlAssertion_,
     > {
+        self.input.role_arn = value.into();
         AssumeRoleWithSAMLBuilder {
-            _client: self._client,
-            _options: self._options,
-            saml_provider_arn: self.saml_provider_arn,
-            role_arn: value.into(),
-            saml_assertion: self.saml_assertion,
-            policy: self.policy,
-            duration_seconds: self.duration_seconds,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `SAMLAssertion`: string, required, secret (redacted in `Debug`).
     pub fn saml_assertion(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> AssumeRoleWithSAMLBuilder<SamlProviderArn_, RoleArn_, ::std::string::String> {
+    ) -> AssumeRoleWithSAMLBuilder<
+        SamlProviderArn_,
+        RoleArn_,
+        ::alibabacloud_runtime::Set,
+    > {
+        self.input.saml_assertion = value.into();
         AssumeRoleWithSAMLBuilder {
-            _client: self._client,
-            _options: self._options,
-            saml_provider_arn: self.saml_provider_arn,
-            role_arn: self.role_arn,
-            saml_assertion: value.into(),
-            policy: self.policy,
-            duration_seconds: self.duration_seconds,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Wire name `Policy`: string. Example: `url_encoded_policy`.
@@ -283,7 +267,7 @@ impl<
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.policy = ::std::option::Option::Some(value.into());
+        self.input.policy = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Policy`.
@@ -291,64 +275,32 @@ impl<
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.policy = value;
+        self.input.policy = value;
         self
     }
     /// Wire name `DurationSeconds`: 64-bit integer. Example: `3600`.
     pub fn duration_seconds(mut self, value: i64) -> Self {
-        self.duration_seconds = ::std::option::Option::Some(value);
+        self.input.duration_seconds = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DurationSeconds`.
     pub fn set_duration_seconds(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.duration_seconds = value;
+        self.input.duration_seconds = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl<
-    SamlProviderArn_,
-    RoleArn_,
-    SamlAssertion_,
-> AssumeRoleWithSAMLBuilder<SamlProviderArn_, RoleArn_, SamlAssertion_> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, AssumeRoleWithSAMLInput)
-    where
-        SamlProviderArn_: self::required::SamlProviderArn<::std::string::String>,
-        RoleArn_: self::required::RoleArn<::std::string::String>,
-        SamlAssertion_: self::required::SamlAssertion<::std::string::String>,
-    {
-        (
-            self._client,
-            self._options,
-            AssumeRoleWithSAMLInput {
-                saml_provider_arn: <SamlProviderArn_ as self::required::SamlProviderArn<
-                    ::std::string::String,
-                >>::into_value(self.saml_provider_arn),
-                role_arn: <RoleArn_ as self::required::RoleArn<
-                    ::std::string::String,
-                >>::into_value(self.role_arn),
-                saml_assertion: <SamlAssertion_ as self::required::SamlAssertion<
-                    ::std::string::String,
-                >>::into_value(self.saml_assertion),
-                policy: self.policy,
-                duration_seconds: self.duration_seconds,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> AssumeRoleWithSAMLInput
     where
-        SamlProviderArn_: self::required::SamlProviderArn<::std::string::String>,
-        RoleArn_: self::required::RoleArn<::std::string::String>,
-        SamlAssertion_: self::required::SamlAssertion<::std::string::String>,
+        SamlProviderArn_: self::required::SamlProviderArn,
+        RoleArn_: self::required::RoleArn,
+        SamlAssertion_: self::required::SamlAssertion,
     {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -358,61 +310,39 @@ impl<
         ::alibabacloud_runtime::SdkError<AssumeRoleWithSAMLError>,
     >
     where
-        SamlProviderArn_: self::required::SamlProviderArn<::std::string::String>,
-        RoleArn_: self::required::RoleArn<::std::string::String>,
-        SamlAssertion_: self::required::SamlAssertion<::std::string::String>,
+        SamlProviderArn_: self::required::SamlProviderArn,
+        RoleArn_: self::required::RoleArn,
+        SamlAssertion_: self::required::SamlAssertion,
     {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
-/// The required parameters of [`AssumeRoleWithSAMLBuilder`]: `send` and `build` need each of these traits, which only a set parameter's type implements, so the compiler names a parameter left unset.
+/// The required parameters of [`AssumeRoleWithSAMLBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
 pub mod required {
-    /// Implemented by the type of `SAMLProviderArn` once it is set, so `send` and `build` can require it.
+    /// Implemented by the builder's marker for `SAMLProviderArn` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssumeRoleWithSAML` needs its required parameter `SAMLProviderArn`",
         label = "`SAMLProviderArn` is not set",
         note = "set it with `.saml_provider_arn(…)` before this call"
     )]
-    pub trait SamlProviderArn<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `RoleArn` once it is set, so `send` and `build` can require it.
+    pub trait SamlProviderArn {}
+    impl SamlProviderArn for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `RoleArn` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssumeRoleWithSAML` needs its required parameter `RoleArn`",
         label = "`RoleArn` is not set",
         note = "set it with `.role_arn(…)` before this call"
     )]
-    pub trait RoleArn<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-    /// Implemented by the type of `SAMLAssertion` once it is set, so `send` and `build` can require it.
+    pub trait RoleArn {}
+    impl RoleArn for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `SAMLAssertion` once it is set, so `send` and `build` can require it.
     #[diagnostic::on_unimplemented(
         message = "`AssumeRoleWithSAML` needs its required parameter `SAMLAssertion`",
         label = "`SAMLAssertion` is not set",
         note = "set it with `.saml_assertion(…)` before this call"
     )]
-    pub trait SamlAssertion<T> {
-        /// The parameter's value.
-        fn into_value(self) -> T;
-    }
-}
-impl self::required::SamlProviderArn<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::RoleArn<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
-}
-impl self::required::SamlAssertion<::std::string::String> for ::std::string::String {
-    fn into_value(self) -> ::std::string::String {
-        self
-    }
+    pub trait SamlAssertion {}
+    impl SamlAssertion for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Calls `AssumeRoleWithSAML`. No description of our own yet: see the official API reference.

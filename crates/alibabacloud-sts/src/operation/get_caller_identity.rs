@@ -82,33 +82,28 @@ pub enum GetCallerIdentityError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct GetCallerIdentityBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: GetCallerIdentityInput,
 }
 impl GetCallerIdentityBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         GetCallerIdentityBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: GetCallerIdentityInput {},
         }
     }
 }
 impl GetCallerIdentityBuilder {
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl GetCallerIdentityBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, GetCallerIdentityInput) {
-        (self._client, self._options, GetCallerIdentityInput {})
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> GetCallerIdentityInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -117,8 +112,7 @@ impl GetCallerIdentityBuilder {
         GetCallerIdentityOutput,
         ::alibabacloud_runtime::SdkError<GetCallerIdentityError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {

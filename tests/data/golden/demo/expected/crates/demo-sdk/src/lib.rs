@@ -29,7 +29,7 @@
 #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 pub use ::alibabacloud_runtime::{
     CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing,
-    OperationError, RetryConfig, SdkError, SignatureVersion,
+    OperationError, RetryConfig, SdkError, Set, SignatureVersion,
 };
 pub use ::alibabacloud_runtime::error::SdkErrorKind;
 pub use ::alibabacloud_runtime as runtime;

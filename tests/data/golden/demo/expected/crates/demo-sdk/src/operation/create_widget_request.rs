@@ -110,8 +110,8 @@ pub struct TagItem {
 }
 impl ::alibabacloud_runtime::ToParam for TagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Key"), &self.key);
-        out.write(&::std::format!("{key}.Value"), &self.value);
+        out.write_member(key, "Key", &self.key);
+        out.write_member(key, "Value", &self.value);
     }
 }
 /// A structure of the operation, at `request[5]` in its spec.
@@ -126,8 +126,8 @@ pub struct Settings {
 }
 impl ::alibabacloud_runtime::ToParam for Settings {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
-        out.write(&::std::format!("{key}.Color"), &self.color);
-        out.write(&::std::format!("{key}.Weight"), &self.weight);
+        out.write_member(key, "Color", &self.color);
+        out.write_member(key, "Weight", &self.weight);
     }
 }
 /// A structure of the operation, at `response.fields[2].fields[2]` in its spec.
@@ -205,25 +205,17 @@ pub enum CreateWidgetRequestError {
     CreateWidgetRequestError { InvalidTimeStampExpired = "InvalidTimeStamp.Expired",
     QuotaExceeded = "Quota.Exceeded", NotFoundOrder = "NotFoundOrder", }
 );
-/// Builds and sends a `CreateWidgetRequest` call. `send` becomes available once every required parameter is set (`Name`, `Type`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `CreateWidgetRequest` call. `send` and `build` compile once every required parameter is set (`Name`, `Type`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct CreateWidgetRequestBuilder<
     Name_ = ::alibabacloud_runtime::Missing,
     Type_ = ::alibabacloud_runtime::Missing,
 > {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    name: Name_,
-    r#type: Type_,
-    tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ports: ::std::option::Option<::std::vec::Vec<i32>>,
-    settings: ::std::option::Option<Settings>,
-    labels: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    dry_run: ::std::option::Option<bool>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: CreateWidgetRequestInput,
+    state: ::std::marker::PhantomData<(Name_, Type_)>,
 }
 impl CreateWidgetRequestBuilder<
     ::alibabacloud_runtime::Missing,
@@ -231,16 +223,19 @@ impl CreateWidgetRequestBuilder<
 > {
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateWidgetRequestBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            name: ::alibabacloud_runtime::Missing,
-            r#type: ::alibabacloud_runtime::Missing,
-            tag: ::std::option::Option::None,
-            domains: ::std::option::Option::None,
-            ports: ::std::option::Option::None,
-            settings: ::std::option::Option::None,
-            labels: ::std::option::Option::None,
-            dry_run: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: CreateWidgetRequestInput {
+                name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                r#type: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                tag: ::std::option::Option::None,
+                domains: ::std::option::Option::None,
+                ports: ::std::option::Option::None,
+                settings: ::std::option::Option::None,
+                labels: ::std::option::Option::None,
+                dry_run: ::std::option::Option::None,
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
@@ -249,47 +244,37 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
     ///
     /// Wire name `Name`: string, required. Example: `my-widget`.
     pub fn name(
-        self,
+        mut self,
         value: impl ::std::convert::Into<::std::string::String>,
-    ) -> CreateWidgetRequestBuilder<::std::string::String, Type_> {
+    ) -> CreateWidgetRequestBuilder<::alibabacloud_runtime::Set, Type_> {
+        self.input.name = value.into();
         CreateWidgetRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: value.into(),
-            r#type: self.r#type,
-            tag: self.tag,
-            domains: self.domains,
-            ports: self.ports,
-            settings: self.settings,
-            labels: self.labels,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// The widget kind.
     ///
     /// Wire name `Type`: [`Type`], required. The service's default: `basic`.
     pub fn r#type(
-        self,
+        mut self,
         value: impl ::std::convert::Into<Type>,
-    ) -> CreateWidgetRequestBuilder<Name_, Type> {
+    ) -> CreateWidgetRequestBuilder<Name_, ::alibabacloud_runtime::Set> {
+        self.input.r#type = value.into();
         CreateWidgetRequestBuilder {
-            _client: self._client,
-            _options: self._options,
-            name: self.name,
-            r#type: value.into(),
-            tag: self.tag,
-            domains: self.domains,
-            ports: self.ports,
-            settings: self.settings,
-            labels: self.labels,
-            dry_run: self.dry_run,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Tags, sent as `Tag.N.Key` and `Tag.N.Value`.
     ///
     /// Wire name `Tag`: list of [`TagItem`].
     pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
-        self.tag = ::std::option::Option::Some(value);
+        self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
@@ -297,14 +282,14 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<TagItem>>,
     ) -> Self {
-        self.tag = value;
+        self.input.tag = value;
         self
     }
     /// A list of scalars.
     ///
     /// Wire name `Domains`: list of string.
     pub fn domains(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.domains = ::std::option::Option::Some(value);
+        self.input.domains = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Domains`.
@@ -312,14 +297,14 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
-        self.domains = value;
+        self.input.domains = value;
         self
     }
     /// A list of integers.
     ///
     /// Wire name `Ports`: list of 32-bit integer.
     pub fn ports(mut self, value: ::std::vec::Vec<i32>) -> Self {
-        self.ports = ::std::option::Option::Some(value);
+        self.input.ports = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Ports`.
@@ -327,19 +312,19 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
         mut self,
         value: ::std::option::Option<::std::vec::Vec<i32>>,
     ) -> Self {
-        self.ports = value;
+        self.input.ports = value;
         self
     }
     /// Sent as one JSON string.
     ///
     /// Wire name `Settings`: [`Settings`], sent as one JSON string.
     pub fn settings(mut self, value: Settings) -> Self {
-        self.settings = ::std::option::Option::Some(value);
+        self.input.settings = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Settings`.
     pub fn set_settings(mut self, value: ::std::option::Option<Settings>) -> Self {
-        self.settings = value;
+        self.input.settings = value;
         self
     }
     /// Wire name `Labels`: map of string to string.
@@ -347,7 +332,7 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
         mut self,
         value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     ) -> Self {
-        self.labels = ::std::option::Option::Some(value);
+        self.input.labels = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Labels`.
@@ -357,49 +342,33 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
             ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
         >,
     ) -> Self {
-        self.labels = value;
+        self.input.labels = value;
         self
     }
     /// Wire name `DryRun`: boolean.
     ///
     /// **Deprecated** by the service.
     pub fn dry_run(mut self, value: bool) -> Self {
-        self.dry_run = ::std::option::Option::Some(value);
+        self.input.dry_run = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DryRun`.
     pub fn set_dry_run(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.dry_run = value;
+        self.input.dry_run = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
     }
-}
-impl CreateWidgetRequestBuilder<::std::string::String, Type> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, CreateWidgetRequestInput) {
-        (
-            self._client,
-            self._options,
-            CreateWidgetRequestInput {
-                name: self.name,
-                r#type: self.r#type,
-                tag: self.tag,
-                domains: self.domains,
-                ports: self.ports,
-                settings: self.settings,
-                labels: self.labels,
-                dry_run: self.dry_run,
-            },
-        )
-    }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> CreateWidgetRequestInput {
-        self.into_parts().2
+    pub fn build(self) -> CreateWidgetRequestInput
+    where
+        Name_: self::required::Name,
+        Type_: self::required::Type,
+    {
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -407,10 +376,32 @@ impl CreateWidgetRequestBuilder<::std::string::String, Type> {
     ) -> ::std::result::Result<
         CreateWidgetRequestOutput,
         ::alibabacloud_runtime::SdkError<CreateWidgetRequestError>,
-    > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+    >
+    where
+        Name_: self::required::Name,
+        Type_: self::required::Type,
+    {
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
+}
+/// The required parameters of [`CreateWidgetRequestBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the builder's marker for `Name` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateWidgetRequest` needs its required parameter `Name`",
+        label = "`Name` is not set",
+        note = "set it with `.name(…)` before this call"
+    )]
+    pub trait Name {}
+    impl Name for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Type` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`CreateWidgetRequest` needs its required parameter `Type`",
+        label = "`Type` is not set",
+        note = "set it with `.r#type(…)` before this call"
+    )]
+    pub trait Type {}
+    impl Type for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Creates a widget order.

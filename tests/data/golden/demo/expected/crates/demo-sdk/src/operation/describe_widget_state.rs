@@ -83,53 +83,52 @@ pub enum DescribeWidgetStateError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribeWidgetStateError {});
-/// Builds and sends a `DescribeWidgetState` call. `send` becomes available once every required parameter is set (`WidgetId`); until then the builder's type still names [`Missing`](::alibabacloud_runtime::Missing) and the call does not compile.
+/// Builds and sends a `DescribeWidgetState` call. `send` and `build` compile once every required parameter is set (`WidgetId`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct DescribeWidgetStateBuilder<WidgetId_ = ::alibabacloud_runtime::Missing> {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    widget_id: WidgetId_,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: DescribeWidgetStateInput,
+    state: ::std::marker::PhantomData<(WidgetId_,)>,
 }
 impl DescribeWidgetStateBuilder<::alibabacloud_runtime::Missing> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeWidgetStateBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            widget_id: ::alibabacloud_runtime::Missing,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: DescribeWidgetStateInput {
+                widget_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            },
+            state: ::std::marker::PhantomData,
         }
     }
 }
 impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
     /// Wire name `WidgetId`: 64-bit integer, required. Example: `12345`.
-    pub fn widget_id(self, value: i64) -> DescribeWidgetStateBuilder<i64> {
+    pub fn widget_id(
+        mut self,
+        value: i64,
+    ) -> DescribeWidgetStateBuilder<::alibabacloud_runtime::Set> {
+        self.input.widget_id = value;
         DescribeWidgetStateBuilder {
-            _client: self._client,
-            _options: self._options,
-            widget_id: value,
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
         }
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
     }
-}
-impl DescribeWidgetStateBuilder<i64> {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, DescribeWidgetStateInput) {
-        (
-            self._client,
-            self._options,
-            DescribeWidgetStateInput {
-                widget_id: self.widget_id,
-            },
-        )
-    }
     /// The input this builder describes, without sending it.
-    pub fn build(self) -> DescribeWidgetStateInput {
-        self.into_parts().2
+    pub fn build(self) -> DescribeWidgetStateInput
+    where
+        WidgetId_: self::required::WidgetId,
+    {
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -137,10 +136,23 @@ impl DescribeWidgetStateBuilder<i64> {
     ) -> ::std::result::Result<
         DescribeWidgetStateOutput,
         ::alibabacloud_runtime::SdkError<DescribeWidgetStateError>,
-    > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+    >
+    where
+        WidgetId_: self::required::WidgetId,
+    {
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
+}
+/// The required parameters of [`DescribeWidgetStateBuilder`]: `send` and `build` need each of these traits, which only a set parameter's marker implements, so the compiler names a parameter left unset.
+pub mod required {
+    /// Implemented by the builder's marker for `WidgetId` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeWidgetState` needs its required parameter `WidgetId`",
+        label = "`WidgetId` is not set",
+        note = "set it with `.widget_id(…)` before this call"
+    )]
+    pub trait WidgetId {}
+    impl WidgetId for ::alibabacloud_runtime::Set {}
 }
 impl crate::Client {
     /// Reports the state of a widget.
@@ -164,27 +176,30 @@ impl crate::Client {
         DescribeWidgetStateBuilder::new(self.clone())
     }
 }
-impl DescribeWidgetStateBuilder<i64> {
+impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
     /// Waits until the widget is ready.
     ///
-    /// Polls `DescribeWidgetState` until `Status` is `ready`; stops with [`WaiterError::Failed`](::alibabacloud_runtime::waiter::WaiterError::Failed) as soon as it is `failed`, and with [`WaiterError::TimedOut`](::alibabacloud_runtime::waiter::WaiterError::TimedOut) after `max_wait`. Delays grow from 1000 ms to 10000 ms with jitter. The spec suggests a `max_wait` of 60000 ms.
+    /// Polls `DescribeWidgetState` until `Status` is `ready`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is `failed`, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 1000 ms to 10000 ms with jitter. The spec suggests a `max_wait` of 60000 ms.
     pub async fn wait_until_widget_ready(
         self,
-        max_wait: ::std::time::Duration,
+        wait: impl ::std::convert::Into<::alibabacloud_runtime::waiter::WaitOptions>,
     ) -> ::std::result::Result<
         DescribeWidgetStateOutput,
         ::alibabacloud_runtime::waiter::WaiterError<DescribeWidgetStateError>,
-    > {
-        let (client, options, input) = self.into_parts();
-        let config = ::alibabacloud_runtime::waiter::WaiterConfig::new(
-            ::std::time::Duration::from_millis(1000u64),
-            ::std::time::Duration::from_millis(10000u64),
-            max_wait,
-        );
+    >
+    where
+        WidgetId_: self::required::WidgetId,
+    {
+        let config = wait
+            .into()
+            .config(
+                ::std::time::Duration::from_millis(1000u64),
+                ::std::time::Duration::from_millis(10000u64),
+            );
         ::alibabacloud_runtime::waiter::wait(
-                client.runtime(),
-                &input,
-                &options,
+                self.client.runtime(),
+                &self.input,
+                &self.options,
                 config,
                 |output: &DescribeWidgetStateOutput| {
                     let value = output.status.as_ref().map(|v| v.as_str());

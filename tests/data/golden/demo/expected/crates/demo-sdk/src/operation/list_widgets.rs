@@ -125,42 +125,42 @@ pub enum ListWidgetsError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
 pub struct ListWidgetsBuilder {
-    _client: crate::Client,
-    _options: ::alibabacloud_runtime::CallOptions,
-    current_page: ::std::option::Option<i32>,
-    show_size: ::std::option::Option<i32>,
-    keyword: ::std::option::Option<::std::string::String>,
+    client: crate::Client,
+    options: ::alibabacloud_runtime::CallOptions,
+    input: ListWidgetsInput,
 }
 impl ListWidgetsBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         ListWidgetsBuilder {
-            _client: client,
-            _options: ::alibabacloud_runtime::CallOptions::new(),
-            current_page: ::std::option::Option::None,
-            show_size: ::std::option::Option::None,
-            keyword: ::std::option::Option::None,
+            client,
+            options: ::alibabacloud_runtime::CallOptions::new(),
+            input: ListWidgetsInput {
+                current_page: ::std::option::Option::None,
+                show_size: ::std::option::Option::None,
+                keyword: ::std::option::Option::None,
+            },
         }
     }
 }
 impl ListWidgetsBuilder {
     /// Wire name `CurrentPage`: 32-bit integer. The service's default: `1`.
     pub fn current_page(mut self, value: i32) -> Self {
-        self.current_page = ::std::option::Option::Some(value);
+        self.input.current_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `CurrentPage`.
     pub fn set_current_page(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.current_page = value;
+        self.input.current_page = value;
         self
     }
     /// Wire name `ShowSize`: 32-bit integer. The service's default: `50`.
     pub fn show_size(mut self, value: i32) -> Self {
-        self.show_size = ::std::option::Option::Some(value);
+        self.input.show_size = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ShowSize`.
     pub fn set_show_size(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.show_size = value;
+        self.input.show_size = value;
         self
     }
     /// Wire name `Keyword`: string.
@@ -168,7 +168,7 @@ impl ListWidgetsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.keyword = ::std::option::Option::Some(value.into());
+        self.input.keyword = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Keyword`.
@@ -176,32 +176,17 @@ impl ListWidgetsBuilder {
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.keyword = value;
+        self.input.keyword = value;
         self
     }
     /// Overrides the client's retry policy and time limits for this call.
     pub fn call_options(mut self, options: ::alibabacloud_runtime::CallOptions) -> Self {
-        self._options = options;
+        self.options = options;
         self
-    }
-}
-impl ListWidgetsBuilder {
-    fn into_parts(
-        self,
-    ) -> (crate::Client, ::alibabacloud_runtime::CallOptions, ListWidgetsInput) {
-        (
-            self._client,
-            self._options,
-            ListWidgetsInput {
-                current_page: self.current_page,
-                show_size: self.show_size,
-                keyword: self.keyword,
-            },
-        )
     }
     /// The input this builder describes, without sending it.
     pub fn build(self) -> ListWidgetsInput {
-        self.into_parts().2
+        self.input
     }
     /// Sends the call and decodes the answer.
     pub async fn send(
@@ -210,8 +195,7 @@ impl ListWidgetsBuilder {
         ListWidgetsOutput,
         ::alibabacloud_runtime::SdkError<ListWidgetsError>,
     > {
-        let (client, options, input) = self.into_parts();
-        client.runtime().invoke(&input, &options).await
+        self.client.runtime().invoke(&self.input, &self.options).await
     }
 }
 impl crate::Client {
@@ -267,11 +251,10 @@ impl ListWidgetsBuilder {
     pub fn into_paginator(
         self,
     ) -> ::alibabacloud_runtime::paginate::PageNumberPaginator<ListWidgetsInput> {
-        let (client, options, input) = self.into_parts();
         ::alibabacloud_runtime::paginate::PageNumberPaginator::new(
-            client.runtime().clone(),
-            input,
-            options,
+            self.client.runtime().clone(),
+            self.input,
+            self.options,
         )
     }
 }
