@@ -17,7 +17,7 @@ use alibabacloud_benches::{
     offline_client,
 };
 use alibabacloud_cas::operation::create_certificate_request::{
-    CreateCertificateRequestInput, TagsItem,
+    CreateCertificateRequestInput, CreateCertificateRequestTag,
 };
 use alibabacloud_runtime::encode::percent_encode_into;
 use alibabacloud_runtime::signing::{SignableRequest, SignatureVersion, SigningContext};
@@ -30,7 +30,7 @@ const ACTION: &str = "CreateCertificateRequest";
 
 fn input() -> CreateCertificateRequestInput {
     let tags = (1..=10)
-        .map(|i| TagsItem {
+        .map(|i| CreateCertificateRequestTag {
             key: Some(format!("team-{i}")),
             value: Some(format!("payments & billing/{i}")),
         })

@@ -15,12 +15,12 @@ use alibabacloud_benches::{
     list_page_body, loopback_client, offline_client, spawn_fixed_server,
 };
 use alibabacloud_cas::SignatureVersion;
-use alibabacloud_cas::operation::create_certificate_request::TagsItem;
+use alibabacloud_cas::operation::create_certificate_request::CreateCertificateRequestTag;
 use alibabacloud_cas::operation::delete_certificate_request::{
     DeleteCertificateRequestError, DeleteCertificateRequestOutput,
 };
 use alibabacloud_cas::operation::list_user_certificate_order::{
-    ListUserCertificateOrderOutput, Status,
+    ListUserCertificateOrderOutput, ListUserCertificateOrderStatus,
 };
 use alibabacloud_runtime::signing::{
     RequestExtras, SignableRequest, SignatureOutput, SigningContext,
@@ -264,8 +264,8 @@ fn main() {
     );
 
     // Request building: the request_building benchmark's input (10 tags + a JSON parameter).
-    let tags: Vec<TagsItem> = (1..=10)
-        .map(|i| TagsItem {
+    let tags: Vec<CreateCertificateRequestTag> = (1..=10)
+        .map(|i| CreateCertificateRequestTag {
             key: Some(format!("team-{i}")),
             value: Some(format!("payments & billing/{i}")),
         })
@@ -348,7 +348,9 @@ fn main() {
     row(
         "decode: one known enum value (`Status` from `\"ISSUED\"`)",
         &measure(calls, || {
-            std::hint::black_box(serde_json::from_str::<Status>("\"ISSUED\"").expect("ok"));
+            std::hint::black_box(
+                serde_json::from_str::<ListUserCertificateOrderStatus>("\"ISSUED\"").expect("ok"),
+            );
         }),
     );
 }

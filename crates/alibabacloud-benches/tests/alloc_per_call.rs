@@ -13,7 +13,7 @@ use alibabacloud_benches::{
     DELETE_SUCCESS_BODY, client_runtime, loopback_client, offline_client, spawn_fixed_server,
 };
 use alibabacloud_cas::SignatureVersion;
-use alibabacloud_cas::operation::create_certificate_request::TagsItem;
+use alibabacloud_cas::operation::create_certificate_request::CreateCertificateRequestTag;
 use alibabacloud_runtime::{Operation, Params};
 
 #[global_allocator]
@@ -81,8 +81,8 @@ fn allocations_per_call_v3_and_v1() {
 fn flattening_27_parameters_allocates_two_buffers() {
     // The request_building benchmark's input: 6 scalars, 10 tags (20 parameters) and a JSON
     // string parameter of 20 ids.
-    let tags: Vec<TagsItem> = (1..=10)
-        .map(|i| TagsItem {
+    let tags: Vec<CreateCertificateRequestTag> = (1..=10)
+        .map(|i| CreateCertificateRequestTag {
             key: Some(format!("team-{i}")),
             value: Some(format!("payments & billing/{i}")),
         })

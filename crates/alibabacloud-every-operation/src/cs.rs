@@ -1830,7 +1830,9 @@ async fn check_service_role(
         .map_err(|e| e.to_string())?;
     let output = client
         .check_service_role()
-        .roles(vec![RolesItem { name : "AliyunCSManagedAutoScalerRole".into() }])
+        .roles(
+            vec![CheckServiceRoleRole { name : "AliyunCSManagedAutoScalerRole".into() }],
+        )
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -4633,7 +4635,7 @@ async fn tag_resources(
         .region_id("cn-hangzhou")
         .resource_ids(vec!["example".into()])
         .resource_type("CLUSTER")
-        .tags(vec![TagsItem { key : None, value : None }])
+        .tags(vec![TagResourcesTag { key : None, value : None }])
         .send()
         .await
         .map_err(|e| e.to_string())?;

@@ -2294,7 +2294,7 @@ async fn tag_resources(
     let output = client
         .tag_resources()
         .resource_type("role")
-        .tag(vec![TagItem { key : "k1".into(), value : "v1".into() }])
+        .tag(vec![TagResourcesTagItem { key : "k1".into(), value : "v1".into() }])
         .send()
         .await
         .map_err(|e| e.to_string())?;

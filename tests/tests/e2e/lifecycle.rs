@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use alibabacloud_cas::operation::create_certificate_with_csr_request::CreateCertificateWithCsrRequestError as CsrError;
 use alibabacloud_cas::operation::delete_certificate_request::DeleteCertificateRequestError as DeleteError;
-use alibabacloud_cas::operation::describe_certificate_state::Type as OrderType;
+use alibabacloud_cas::operation::describe_certificate_state::DescribeCertificateStateType as OrderType;
 use alibabacloud_cas::runtime::waiter::{WaitOptions, WaiterError};
 use alibabacloud_cas::{Client, Credentials, RetryConfig, SignatureVersion};
 use alibabacloud_cas_emulator::{

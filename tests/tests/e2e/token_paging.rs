@@ -4,8 +4,10 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use alibabacloud_cas::operation::list_tag_resources::{TagItem as Filter, TagResourceItem};
-use alibabacloud_cas::operation::tag_resources::TagItem;
+use alibabacloud_cas::operation::list_tag_resources::{
+    ListTagResourcesTagItem as Filter, ListTagResourcesTagResource,
+};
+use alibabacloud_cas::operation::tag_resources::TagResourcesTagItem;
 use alibabacloud_cas::{Client, RetryConfig};
 use alibabacloud_cas_emulator::{Fault, FaultRule};
 use futures::{StreamExt, TryStreamExt};
@@ -18,14 +20,14 @@ const ORDER: &str = "ORDER";
 /// (resource id, key, value)
 type Binding = (String, String, String);
 
-fn tag(key: &str, value: &str) -> TagItem {
-    TagItem {
+fn tag(key: &str, value: &str) -> TagResourcesTagItem {
+    TagResourcesTagItem {
         key: Some(key.into()),
         value: Some(value.into()),
     }
 }
 
-async fn bind(c: &Client, ids: &[String], tags: Vec<TagItem>) {
+async fn bind(c: &Client, ids: &[String], tags: Vec<TagResourcesTagItem>) {
     c.tag_resources()
         .region_id(REGION)
         .resource_id(ids.to_vec())
@@ -36,7 +38,7 @@ async fn bind(c: &Client, ids: &[String], tags: Vec<TagItem>) {
         .expect("tag resources");
 }
 
-fn binding(item: TagResourceItem) -> Binding {
+fn binding(item: ListTagResourcesTagResource) -> Binding {
     assert_eq!(item.resource_type.as_deref(), Some(ORDER));
     (
         item.resource_id.expect("resource id"),

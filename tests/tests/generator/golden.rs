@@ -252,22 +252,24 @@ fn fixtures_cover_the_features_they_are_meant_to() {
         }
     }
     for needle in [
-        "pub r#type: ",                           // `Type` → `r#type`
-        "pub struct CreateWidgetRequestInput",    // a name ending in `Request`
-        "pub struct TagItem",                     // request list of objects (`Tag.N.Key`)
-        "out.write_member(key, \"Key\"",          // … flattened as repeatList
-        "pub struct Owner",                       // nested response object
-        "pub struct Address",                     // … nested twice
-        "::std::vec::Vec<::std::string::String>", // list of scalars
-        "out.push_json(\"Settings\"",             // style json
-        "InvalidTimeStampExpired(",               // dotted error code → variant
-        "pub enum Status",                        // string enum
-        "pub fn create_time_as_system_time(",     // epoch_millis accessor
-        "PageNumbered for ListWidgetsInput",      // page pagination
-        "TokenPaged for ListThingsInput",         // token pagination
-        "pub async fn wait_until_widget_ready(",  // waiter
-        "pub finger_print: ",                     // FingerPrint …
-        "pub fingerprint: ",                      // … vs Fingerprint
+        "pub r#type: ",                               // `Type` → `r#type`
+        "pub struct CreateWidgetRequestInput",        // a name ending in `Request`
+        "pub struct CreateWidgetRequestTagItem",      // request list of objects (`Tag.N.Key`)
+        "out.write_member(key, \"Key\"",              // … flattened as repeatList
+        "pub struct CreateWidgetRequestOwner",        // nested response object, named by its path
+        "pub struct CreateWidgetRequestOwnerAddress", // … nested twice
+        "::std::vec::Vec<::std::string::String>",     // list of scalars
+        "out.push_json(\"Settings\"",                 // style json
+        "InvalidTimeStampExpired(",                   // dotted error code → variant
+        "pub enum DescribeWidgetStateStatus",         // string enum
+        "pub fn create_time_as_system_time(",         // epoch_millis accessor
+        "PageNumbered for ListWidgetsInput",          // page pagination
+        "TokenPaged for ListThingsInput",             // token pagination
+        "pub async fn wait_until_widget_ready(",      // waiter
+        "pub finger_print: ",                         // FingerPrint …
+        "pub fingerprint: ",                          // … vs Fingerprint
+        "Placeholder::placeholder()",                 // a required parameter before it is set
+        "-> CreateWidgetRequestBuilder<::alibabacloud_runtime::Set, Type_>", // its setter
     ] {
         assert!(
             all.contains(needle),

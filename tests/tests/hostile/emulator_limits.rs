@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use alibabacloud_cas::operation::tag_resources::TagItem;
+use alibabacloud_cas::operation::tag_resources::TagResourcesTagItem;
 use alibabacloud_cas::{Client, Credentials, SignatureVersion};
 use alibabacloud_cas_emulator::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, EmulatorConfig,
@@ -55,9 +55,9 @@ async fn order(c: &Client) -> String {
         .to_string()
 }
 
-fn tags(n: usize, key_len: usize, value_len: usize) -> Vec<TagItem> {
+fn tags(n: usize, key_len: usize, value_len: usize) -> Vec<TagResourcesTagItem> {
     (0..n)
-        .map(|i| TagItem {
+        .map(|i| TagResourcesTagItem {
             key: Some(format!("{i:03}{}", "k".repeat(key_len.saturating_sub(3)))),
             value: Some("v".repeat(value_len)),
         })
@@ -65,7 +65,7 @@ fn tags(n: usize, key_len: usize, value_len: usize) -> Vec<TagItem> {
 }
 
 /// The error code (and HTTP status) of tagging `ids` with `tags`, `None` on success.
-async fn tag(c: &Client, ids: &[String], tags: Vec<TagItem>) -> Option<(String, u16)> {
+async fn tag(c: &Client, ids: &[String], tags: Vec<TagResourcesTagItem>) -> Option<(String, u16)> {
     c.tag_resources()
         .region_id("cn-hangzhou")
         .resource_id(ids.to_vec())
@@ -114,7 +114,7 @@ async fn tag_resources_enforces_the_tag_service_limits() {
         );
         // 20 tags of 128 characters are fine; a 21st key on the same order is not.
         assert_eq!(tag(&c, &id, tags(20, 128, 128)).await, None);
-        let extra = vec![TagItem {
+        let extra = vec![TagResourcesTagItem {
             key: Some("one-more".into()),
             value: Some("v".into()),
         }];
@@ -145,7 +145,7 @@ fn tagging_at_the_limits_keeps_the_emulator_small() {
             // The finding sent 50 resources x 20 tags x 190 KB values, 4 times. The longest
             // values allowed are 128 characters; a 190 KB value is refused.
             for round in 0..4 {
-                let t: Vec<TagItem> = tags(20, 128, 128)
+                let t: Vec<TagResourcesTagItem> = tags(20, 128, 128)
                     .into_iter()
                     .map(|mut t| {
                         t.value = Some(format!("{round}{}", "v".repeat(127)));

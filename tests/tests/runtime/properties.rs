@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use alibabacloud_cas::operation::create_certificate_request::TagsItem;
+use alibabacloud_cas::operation::create_certificate_request::CreateCertificateRequestTag;
 use alibabacloud_cas::{RetryConfig, SignatureVersion};
 use proptest::prelude::*;
 
@@ -75,9 +75,9 @@ proptest! {
             let emu = emulator::with_quota(1_000).await;
             let version = if v1 { SignatureVersion::V1 } else { SignatureVersion::V3 };
             let client = emulator::client(&emu, |c| c.signature_version(version).retry(RetryConfig::disabled()));
-            let tags: Vec<TagsItem> = tags
+            let tags: Vec<CreateCertificateRequestTag> = tags
                 .into_iter()
-                .map(|(k, v)| TagsItem { key: Some(k), value: Some(v) })
+                .map(|(k, v)| CreateCertificateRequestTag { key: Some(k), value: Some(v) })
                 .collect();
             let result = client
                 .create_certificate_request()

@@ -249,7 +249,7 @@ async fn typed_roa_calls_travel_as_the_official_sdk_sends_them() {
     cs.install_cluster_addons()
         .cluster_id("c1")
         .body(vec![
-            alibabacloud_cs::operation::install_cluster_addons::BodyItem {
+            alibabacloud_cs::operation::install_cluster_addons::InstallClusterAddonsBodyItem {
                 config: None,
                 name: "logtail-ds".into(),
                 version: "v1.7.3.0-aliyun".into(),

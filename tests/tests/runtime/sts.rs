@@ -3,7 +3,7 @@
 //! OIDC and SAML operations need no credentials at all.
 
 use crate::support::loopback::LoopbackServer;
-use alibabacloud_sts::operation::assume_role::{AssumeRoleOutput, Credentials as StsCredentials};
+use alibabacloud_sts::operation::assume_role::{AssumeRoleCredentials, AssumeRoleOutput};
 use alibabacloud_sts::operation::assume_role_with_oidc::AssumeRoleWithOIDCInput;
 use alibabacloud_sts::{Client, Credentials, RetryConfig, SignatureVersion};
 
@@ -12,7 +12,7 @@ const DEMO: &str = r#"{"RequestId":"6894B13B-6D71-4EF5-88FA-F32781734A7F","Assum
 #[test]
 fn assumed_credentials_decode_and_their_secrets_never_print() {
     let out: AssumeRoleOutput = serde_json::from_str(DEMO).expect("decodes");
-    let creds: &StsCredentials = out.credentials.as_ref().expect("credentials");
+    let creds: &AssumeRoleCredentials = out.credentials.as_ref().expect("credentials");
     assert_eq!(
         creds.access_key_secret.as_deref(),
         Some("secret-that-must-not-print")

@@ -1,6 +1,6 @@
 // The intended usage: required parameters by name, optional ones by name, in any order.
-use alibabacloud_cas::operation::create_certificate_request::TagsItem;
-use alibabacloud_cas::operation::list_user_certificate_order::Status;
+use alibabacloud_cas::operation::create_certificate_request::CreateCertificateRequestTag;
+use alibabacloud_cas::operation::list_user_certificate_order::ListUserCertificateOrderStatus;
 use alibabacloud_cas::{CallOptions, Client, RetryConfig};
 
 #[allow(dead_code)]
@@ -13,7 +13,7 @@ async fn lifecycle(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
         .phone("13800000000")
         .username("Admin")
         .validate_type("DNS")
-        .tags(vec![TagsItem { key: Some("env".into()), value: Some("test".into()) }])
+        .tags(vec![CreateCertificateRequestTag { key: Some("env".into()), value: Some("test".into()) }])
         .send()
         .await?;
     let order_id = created.order_id.unwrap_or_default();
@@ -25,7 +25,7 @@ async fn lifecycle(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     let _orders = client
         .list_user_certificate_order()
-        .status(Status::Issued)
+        .status(ListUserCertificateOrderStatus::Issued)
         .show_size(50)
         .send()
         .await?;

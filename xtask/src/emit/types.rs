@@ -89,10 +89,13 @@ pub fn time_accessors(fields: &[Field]) -> Vec<TokenStream> {
 /// A generated structure.
 pub fn struct_def(s: &StructDef, all: &[StructDef]) -> TokenStream {
     let name = format_ident!("{}", s.name);
-    let doc = doc_lines(&format!(
-        "A structure of the operation, at `{}` in its spec.",
-        s.origin
-    ));
+    let doc = doc_lines(&match s.side {
+        Side::Request => format!(
+            "A structure sent in the operation's parameters, at `{}`.",
+            s.origin
+        ),
+        Side::Response => format!("A structure of the operation's answer, at `{}`.", s.origin),
+    });
     let eq = if s.fields.iter().all(|f| ty_is_eq(&f.ty, all)) {
         quote! { , Eq }
     } else {

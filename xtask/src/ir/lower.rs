@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::refs::{check_builder_methods, lower_pagination, lower_waiter};
 use super::rules;
-use super::scope::{Ctx, Types};
+use super::scope::{Ctx, Role, Types};
 use super::{
     EnumDef, ErrorCode, Field, Operation, Product, Service, Side, SpecError, StructDef, Ty,
 };
@@ -217,6 +217,7 @@ fn lower_operation(
         ctx.err("summary", "the summary is empty");
     }
     let mut types = Types {
+        op: n.clone(),
         reserved: [
             "Input",
             "Output",
@@ -237,31 +238,37 @@ fn lower_operation(
         ctx,
         &mut types,
         "request",
-        &n,
+        "",
+        "",
         &op.request,
         Side::Request,
         true,
+        false,
     );
     let output = lower_fields(
         ctx,
         &mut types,
         "response.fields",
-        &n,
+        "",
+        "",
         &op.response.fields,
         Side::Response,
+        false,
         false,
     );
     let output_payload = op.response.payload.as_ref().and_then(|t| {
         let naming = TypeNaming {
             field_name: "Body",
-            is_item: false,
+            role: Role::Field,
+            wrapped: false,
             type_name: None,
+            wire: "body",
         };
         lower_type(
             ctx,
             &mut types,
             "response.payload",
-            &n,
+            "",
             naming,
             t,
             Side::Response,
@@ -352,14 +359,20 @@ fn redact_example(v: &mut serde_json::Value, secret_keys: &BTreeSet<&str>) {
 }
 
 #[allow(clippy::too_many_arguments)]
+/// Lowers the fields of a request, a response or a structure. `parent` is the name segment of
+/// the structure (empty at the top level; see [`Types::derived_name`]), `wire_prefix` is the wire path of the structure (empty at the top
+/// level), and `wrapped` says that the fields are the single list of a wrapper object, whose
+/// items are named after the list field itself.
 fn lower_fields(
     ctx: &mut Ctx<'_>,
     types: &mut Types,
     path: &str,
     parent: &str,
+    wire_prefix: &str,
     fields: &[FieldSpec],
     side: Side,
     top_level_request: bool,
+    wrapped: bool,
 ) -> Vec<Field> {
     let mut out = Vec::new();
     // Keyed by (is a JSON body key, wire name): a body key may share its name with a path or
@@ -449,10 +462,17 @@ fn lower_fields(
             enum_values: f.enum_values.clone(),
             format: f.format,
         };
+        let wire = if wire_prefix.is_empty() {
+            f.name.clone()
+        } else {
+            format!("{wire_prefix}.{}", f.name)
+        };
         let naming = TypeNaming {
             field_name: &f.name,
-            is_item: false,
+            role: Role::Field,
+            wrapped,
             type_name: f.type_name.as_deref(),
+            wire: &wire,
         };
         if let Some(t) = f
             .type_name
@@ -499,15 +519,20 @@ fn lower_fields(
     out
 }
 
-/// How the type generated for a field is named.
+/// How the type generated for a field is named and documented.
 #[derive(Clone, Copy)]
 struct TypeNaming<'a> {
     /// The field's wire name.
     field_name: &'a str,
-    /// Whether this is the item (or value) type of a list (or map).
-    is_item: bool,
+    /// What the type is to the field: its own type, a list's item or a map's value.
+    role: Role,
+    /// Whether the field is the single list of a wrapper object (`Tags { Tag: [...] }`): its
+    /// items are then named after the field as it is (`Tag`).
+    wrapped: bool,
     /// A hand-written name, which wins.
     type_name: Option<&'a str>,
+    /// The wire path of the value (`Instances.Instance[]`), for docs.
+    wire: &'a str,
 }
 
 fn lower_type(
@@ -521,8 +546,10 @@ fn lower_type(
 ) -> Option<Ty> {
     let TypeNaming {
         field_name,
-        is_item,
+        role,
         type_name,
+        wire,
+        ..
     } = naming;
     let misplaced = |ctx: &mut Ctx<'_>, key: &str, present: bool| {
         if present {
@@ -553,11 +580,12 @@ fn lower_type(
             "`iso8601` and `byte` apply only to string fields",
         );
     }
-    let base = match type_name {
-        Some(name) => name.to_string(),
-        None if is_item => format!("{}Item", upper_camel(field_name)),
-        None => upper_camel(field_name),
+    let (names, segment) = match type_name {
+        Some(name) => (vec![name.to_string()], name.to_string()),
+        None => types.derived_names(parent, &upper_camel(field_name), role, side),
     };
+    let name = names.first().cloned().unwrap_or_default();
+    let exact = type_name.is_some();
     Some(match t.ty {
         TypeName::String => match &t.enum_values {
             Some(values) if !values.is_empty() => {
@@ -585,10 +613,14 @@ fn lower_type(
                 }
                 let def = EnumDef {
                     name: String::new(),
-                    origin: path.to_string(),
+                    origin: wire.to_string(),
                     variants,
                 };
-                Ty::Enum(types.add_enum(&base, parent, def))
+                let Some(name) = types.add_enum(&names, exact, def) else {
+                    name_taken(ctx, path, &name, exact);
+                    return None;
+                };
+                Ty::Enum(name)
             }
             _ => Ty::String,
         },
@@ -603,36 +635,58 @@ fn lower_type(
                 ctx.err(path, "an object needs `fields`");
                 return None;
             };
-            let name_hint = base.clone();
+            // A wrapper object whose one field is a list (`Tags { Tag: [...] }`, as the
+            // XML-born APIs answer) names the list's items after its parent and the list
+            // field (`<Parent>Tag`), unless that would be the wrapper's own name.
+            let wrapper = matches!(fields.as_slice(), [only] if only.ty == TypeName::Array
+                && types.derived_names(parent, &upper_camel(&only.name), Role::Wrapped, side).0.first() != names.first());
+            let children_parent = if wrapper { parent } else { segment.as_str() };
+            let claimed = types.claim(&name);
             let lowered = lower_fields(
                 ctx,
                 types,
                 &format!("{path}.fields"),
-                &name_hint,
+                children_parent,
+                wire,
                 fields,
                 side,
                 false,
+                wrapper,
             );
             let def = StructDef {
                 name: String::new(),
-                origin: path.to_string(),
+                origin: wire.to_string(),
                 side,
                 fields: lowered,
             };
-            Ty::Struct(types.add_struct(&base, parent, def))
+            if claimed {
+                types.release(&name);
+            }
+            let Some(name) = types.add_struct(&names, exact, def) else {
+                name_taken(ctx, path, &name, exact);
+                return None;
+            };
+            Ty::Struct(name)
         }
         TypeName::Array => {
             let Some(items) = &t.items else {
                 ctx.err(path, "an array needs `items`");
                 return None;
             };
+            let wire = format!("{wire}[]");
             let inner = lower_type(
                 ctx,
                 types,
                 &format!("{path}.items"),
                 parent,
                 TypeNaming {
-                    is_item: true,
+                    role: if naming.wrapped {
+                        Role::Wrapped
+                    } else {
+                        Role::ListItem
+                    },
+                    wrapped: false,
+                    wire: &wire,
                     ..naming
                 },
                 items,
@@ -645,13 +699,16 @@ fn lower_type(
                 ctx.err(path, "a map needs `values`");
                 return None;
             };
+            let wire = format!("{wire}.<key>");
             let inner = lower_type(
                 ctx,
                 types,
                 &format!("{path}.values"),
                 parent,
                 TypeNaming {
-                    is_item: true,
+                    role: Role::MapValue,
+                    wrapped: false,
+                    wire: &wire,
                     ..naming
                 },
                 values,
@@ -660,6 +717,22 @@ fn lower_type(
             Ty::Map(Box::new(inner))
         }
     })
+}
+
+/// A hand-written `type_name` already names a different type of the operation, or (never
+/// met in practice) every numbered variant of a derived name is taken.
+fn name_taken(ctx: &mut Ctx<'_>, path: &str, name: &str, exact: bool) {
+    if exact {
+        ctx.err(
+            format!("{path}.type_name"),
+            format!("`{name}` already names a different type of this operation"),
+        );
+    } else {
+        ctx.err(
+            path,
+            format!("no free type name from `{name}` to `{name}99`"),
+        );
+    }
 }
 
 /// The variant for a value whose UpperCamelCase form is `base`: `base` itself when free, else

@@ -159,7 +159,8 @@ pub enum Side {
 pub struct StructDef {
     /// Type name.
     pub name: String,
-    /// Where it appears (`request.Tags[]`), for docs.
+    /// Its wire path (`Instances.Instance[]`, `[]` for a list's items, `.<key>` for a map's
+    /// values), for docs.
     pub origin: String,
     /// Side.
     pub side: Side,
@@ -172,7 +173,7 @@ pub struct StructDef {
 pub struct EnumDef {
     /// Type name.
     pub name: String,
-    /// Where it appears, for docs.
+    /// Its wire path, as for structures, for docs.
     pub origin: String,
     /// `(variant, wire value)`, in spec order.
     pub variants: Vec<(String, String)>,

@@ -16,8 +16,8 @@ pub struct BatchUpdateNoticeStatusInput {
     pub ids: ::std::string::String,
     /// The language of returned messages.
     ///
-    /// Wire name `Lang`: [`Lang`].
-    pub lang: ::std::option::Option<Lang>,
+    /// Wire name `Lang`: [`BatchUpdateNoticeStatusLang`].
+    pub lang: ::std::option::Option<BatchUpdateNoticeStatusLang>,
     /// The business category the notifications belong to.
     ///
     /// Wire name `NoticeBiz`: string.
@@ -65,12 +65,12 @@ pub struct BatchUpdateNoticeStatusOutput {
 ::alibabacloud_runtime::decode_struct!(
     BatchUpdateNoticeStatusOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// The documented values of `request[1]`: `zh`, `en`.
+/// The documented values of `Lang`: `zh`, `en`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Lang {
+pub enum BatchUpdateNoticeStatusLang {
     /// `zh`
     Zh,
     /// `en`
@@ -78,7 +78,9 @@ pub enum Lang {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(Lang { Zh = "zh", En = "en", });
+::alibabacloud_runtime::string_enum!(
+    BatchUpdateNoticeStatusLang { Zh = "zh", En = "en", }
+);
 /// The errors `BatchUpdateNoticeStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -136,13 +138,19 @@ impl<Ids_, NoticeStatus_> BatchUpdateNoticeStatusBuilder<Ids_, NoticeStatus_> {
     }
     /// The language of returned messages.
     ///
-    /// Wire name `Lang`: [`Lang`].
-    pub fn lang(mut self, value: impl ::std::convert::Into<Lang>) -> Self {
+    /// Wire name `Lang`: [`BatchUpdateNoticeStatusLang`].
+    pub fn lang(
+        mut self,
+        value: impl ::std::convert::Into<BatchUpdateNoticeStatusLang>,
+    ) -> Self {
         self.input.lang = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Lang`.
-    pub fn set_lang(mut self, value: ::std::option::Option<Lang>) -> Self {
+    pub fn set_lang(
+        mut self,
+        value: ::std::option::Option<BatchUpdateNoticeStatusLang>,
+    ) -> Self {
         self.input.lang = value;
         self
     }

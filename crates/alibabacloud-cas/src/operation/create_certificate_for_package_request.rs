@@ -20,8 +20,10 @@ pub struct CreateCertificateForPackageRequestInput {
     pub csr: ::std::option::Option<::std::string::String>,
     /// The certificate product to apply for.
     ///
-    /// Wire name `ProductCode`: [`ProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
-    pub product_code: ::std::option::Option<ProductCode>,
+    /// Wire name `ProductCode`: [`CreateCertificateForPackageRequestProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
+    pub product_code: ::std::option::Option<
+        CreateCertificateForPackageRequestProductCode,
+    >,
     /// The applicant's name.
     ///
     /// Wire name `Username`: string. Example: `Tom`.
@@ -44,12 +46,16 @@ pub struct CreateCertificateForPackageRequestInput {
     pub company_name: ::std::option::Option<::std::string::String>,
     /// How domain ownership is proven: with a DNS record or with a file on the web server.
     ///
-    /// Wire name `ValidateType`: [`ValidateType`]. Example: `DNS`.
-    pub validate_type: ::std::option::Option<ValidateType>,
+    /// Wire name `ValidateType`: [`CreateCertificateForPackageRequestValidateType`]. Example: `DNS`.
+    pub validate_type: ::std::option::Option<
+        CreateCertificateForPackageRequestValidateType,
+    >,
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `Tags`: list of [`CreateCertificateForPackageRequestTag`].
+    pub tags: ::std::option::Option<
+        ::std::vec::Vec<CreateCertificateForPackageRequestTag>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for CreateCertificateForPackageRequestInput {
     const ACTION: &'static str = "CreateCertificateForPackageRequest";
@@ -103,9 +109,9 @@ pub struct CreateCertificateForPackageRequestOutput {
     CreateCertificateForPackageRequestOutput { "OrderId" = 0, "RequestId" = 1, } { 0
     order_id lenient, 1 request_id value, }
 );
-/// A structure of the operation, at `request[8].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagsItem {
+pub struct CreateCertificateForPackageRequestTag {
     /// Wire name `Key`: string. Example: `runtime`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -113,18 +119,18 @@ pub struct TagsItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagsItem {
+impl ::alibabacloud_runtime::ToParam for CreateCertificateForPackageRequestTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// The documented values of `request[1]`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `symantec-ov-1-personal`, `symantec-ov-w-personal`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `geotrust-ov-1-personal`, `geotrust-ov-w-personal`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`, `globalsign-ov-1-personal`, `globalsign-ov-w-advanced`, `cfca-ov-1-personal`, `cfca-ev-w-advanced`.
+/// The documented values of `ProductCode`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `symantec-ov-1-personal`, `symantec-ov-w-personal`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `geotrust-ov-1-personal`, `geotrust-ov-w-personal`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`, `globalsign-ov-1-personal`, `globalsign-ov-w-advanced`, `cfca-ov-1-personal`, `cfca-ev-w-advanced`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ProductCode {
+pub enum CreateCertificateForPackageRequestProductCode {
     /// `digicert-free-1-free`
     DigicertFree1Free,
     /// `symantec-free-1-free`
@@ -159,23 +165,24 @@ pub enum ProductCode {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    ProductCode { DigicertFree1Free = "digicert-free-1-free", SymantecFree1Free =
-    "symantec-free-1-free", SymantecDv1Starter = "symantec-dv-1-starter",
-    SymantecOv1Personal = "symantec-ov-1-personal", SymantecOvWPersonal =
-    "symantec-ov-w-personal", GeotrustDv1Starter = "geotrust-dv-1-starter",
-    GeotrustDvWStarter = "geotrust-dv-w-starter", GeotrustOv1Personal =
-    "geotrust-ov-1-personal", GeotrustOvWPersonal = "geotrust-ov-w-personal",
-    GlobalsignDv1Personal = "globalsign-dv-1-personal", GlobalsignDvWAdvanced =
-    "globalsign-dv-w-advanced", GlobalsignOv1Personal = "globalsign-ov-1-personal",
-    GlobalsignOvWAdvanced = "globalsign-ov-w-advanced", CfcaOv1Personal =
-    "cfca-ov-1-personal", CfcaEvWAdvanced = "cfca-ev-w-advanced", }
+    CreateCertificateForPackageRequestProductCode { DigicertFree1Free =
+    "digicert-free-1-free", SymantecFree1Free = "symantec-free-1-free",
+    SymantecDv1Starter = "symantec-dv-1-starter", SymantecOv1Personal =
+    "symantec-ov-1-personal", SymantecOvWPersonal = "symantec-ov-w-personal",
+    GeotrustDv1Starter = "geotrust-dv-1-starter", GeotrustDvWStarter =
+    "geotrust-dv-w-starter", GeotrustOv1Personal = "geotrust-ov-1-personal",
+    GeotrustOvWPersonal = "geotrust-ov-w-personal", GlobalsignDv1Personal =
+    "globalsign-dv-1-personal", GlobalsignDvWAdvanced = "globalsign-dv-w-advanced",
+    GlobalsignOv1Personal = "globalsign-ov-1-personal", GlobalsignOvWAdvanced =
+    "globalsign-ov-w-advanced", CfcaOv1Personal = "cfca-ov-1-personal", CfcaEvWAdvanced =
+    "cfca-ev-w-advanced", }
 );
-/// The documented values of `request[7]`: `DNS`, `FILE`.
+/// The documented values of `ValidateType`: `DNS`, `FILE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ValidateType {
+pub enum CreateCertificateForPackageRequestValidateType {
     /// `DNS`
     Dns,
     /// `FILE`
@@ -183,7 +190,9 @@ pub enum ValidateType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(ValidateType { Dns = "DNS", File = "FILE", });
+::alibabacloud_runtime::string_enum!(
+    CreateCertificateForPackageRequestValidateType { Dns = "DNS", File = "FILE", }
+);
 /// The errors `CreateCertificateForPackageRequest` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -240,10 +249,10 @@ impl CreateCertificateForPackageRequestBuilder {
     }
     /// The certificate product to apply for.
     ///
-    /// Wire name `ProductCode`: [`ProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
+    /// Wire name `ProductCode`: [`CreateCertificateForPackageRequestProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
     pub fn product_code(
         mut self,
-        value: impl ::std::convert::Into<ProductCode>,
+        value: impl ::std::convert::Into<CreateCertificateForPackageRequestProductCode>,
     ) -> Self {
         self.input.product_code = ::std::option::Option::Some(value.into());
         self
@@ -251,7 +260,7 @@ impl CreateCertificateForPackageRequestBuilder {
     /// Sets or clears `ProductCode`.
     pub fn set_product_code(
         mut self,
-        value: ::std::option::Option<ProductCode>,
+        value: ::std::option::Option<CreateCertificateForPackageRequestProductCode>,
     ) -> Self {
         self.input.product_code = value;
         self
@@ -348,10 +357,10 @@ impl CreateCertificateForPackageRequestBuilder {
     }
     /// How domain ownership is proven: with a DNS record or with a file on the web server.
     ///
-    /// Wire name `ValidateType`: [`ValidateType`]. Example: `DNS`.
+    /// Wire name `ValidateType`: [`CreateCertificateForPackageRequestValidateType`]. Example: `DNS`.
     pub fn validate_type(
         mut self,
-        value: impl ::std::convert::Into<ValidateType>,
+        value: impl ::std::convert::Into<CreateCertificateForPackageRequestValidateType>,
     ) -> Self {
         self.input.validate_type = ::std::option::Option::Some(value.into());
         self
@@ -359,22 +368,27 @@ impl CreateCertificateForPackageRequestBuilder {
     /// Sets or clears `ValidateType`.
     pub fn set_validate_type(
         mut self,
-        value: ::std::option::Option<ValidateType>,
+        value: ::std::option::Option<CreateCertificateForPackageRequestValidateType>,
     ) -> Self {
         self.input.validate_type = value;
         self
     }
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
+    /// Wire name `Tags`: list of [`CreateCertificateForPackageRequestTag`].
+    pub fn tags(
+        mut self,
+        value: ::std::vec::Vec<CreateCertificateForPackageRequestTag>,
+    ) -> Self {
         self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateCertificateForPackageRequestTag>,
+        >,
     ) -> Self {
         self.input.tags = value;
         self

@@ -16,8 +16,8 @@
 pub struct CreateCertificateRequestInput {
     /// The certificate product to apply for.
     ///
-    /// Wire name `ProductCode`: [`ProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
-    pub product_code: ::std::option::Option<ProductCode>,
+    /// Wire name `ProductCode`: [`CreateCertificateRequestProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
+    pub product_code: ::std::option::Option<CreateCertificateRequestProductCode>,
     /// The applicant's name.
     ///
     /// Wire name `Username`: string, required. Example: `Tom`.
@@ -36,12 +36,12 @@ pub struct CreateCertificateRequestInput {
     pub domain: ::std::string::String,
     /// How domain ownership is proven: with a DNS record or with a file on the web server.
     ///
-    /// Wire name `ValidateType`: [`ValidateType`], required. Example: `DNS`.
-    pub validate_type: ValidateType,
+    /// Wire name `ValidateType`: [`CreateCertificateRequestValidateType`], required. Example: `DNS`.
+    pub validate_type: CreateCertificateRequestValidateType,
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `Tags`: list of [`CreateCertificateRequestTag`].
+    pub tags: ::std::option::Option<::std::vec::Vec<CreateCertificateRequestTag>>,
 }
 impl ::alibabacloud_runtime::Operation for CreateCertificateRequestInput {
     const ACTION: &'static str = "CreateCertificateRequest";
@@ -93,9 +93,9 @@ pub struct CreateCertificateRequestOutput {
     CreateCertificateRequestOutput { "OrderId" = 0, "RequestId" = 1, } { 0 order_id
     lenient, 1 request_id value, }
 );
-/// A structure of the operation, at `request[6].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagsItem {
+pub struct CreateCertificateRequestTag {
     /// Wire name `Key`: string. Example: `acs:rm:rgId`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -103,18 +103,18 @@ pub struct TagsItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagsItem {
+impl ::alibabacloud_runtime::ToParam for CreateCertificateRequestTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// The documented values of `request[0]`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`.
+/// The documented values of `ProductCode`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ProductCode {
+pub enum CreateCertificateRequestProductCode {
     /// `digicert-free-1-free`
     DigicertFree1Free,
     /// `symantec-free-1-free`
@@ -133,18 +133,18 @@ pub enum ProductCode {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    ProductCode { DigicertFree1Free = "digicert-free-1-free", SymantecFree1Free =
-    "symantec-free-1-free", SymantecDv1Starter = "symantec-dv-1-starter",
-    GeotrustDv1Starter = "geotrust-dv-1-starter", GeotrustDvWStarter =
-    "geotrust-dv-w-starter", GlobalsignDv1Personal = "globalsign-dv-1-personal",
-    GlobalsignDvWAdvanced = "globalsign-dv-w-advanced", }
+    CreateCertificateRequestProductCode { DigicertFree1Free = "digicert-free-1-free",
+    SymantecFree1Free = "symantec-free-1-free", SymantecDv1Starter =
+    "symantec-dv-1-starter", GeotrustDv1Starter = "geotrust-dv-1-starter",
+    GeotrustDvWStarter = "geotrust-dv-w-starter", GlobalsignDv1Personal =
+    "globalsign-dv-1-personal", GlobalsignDvWAdvanced = "globalsign-dv-w-advanced", }
 );
-/// The documented values of `request[5]`: `DNS`, `FILE`.
+/// The documented values of `ValidateType`: `DNS`, `FILE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ValidateType {
+pub enum CreateCertificateRequestValidateType {
     /// `DNS`
     Dns,
     /// `FILE`
@@ -152,7 +152,9 @@ pub enum ValidateType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(ValidateType { Dns = "DNS", File = "FILE", });
+::alibabacloud_runtime::string_enum!(
+    CreateCertificateRequestValidateType { Dns = "DNS", File = "FILE", }
+);
 /// The errors `CreateCertificateRequest` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -211,10 +213,10 @@ impl<
 > CreateCertificateRequestBuilder<Username_, Phone_, Email_, Domain_, ValidateType_> {
     /// The certificate product to apply for.
     ///
-    /// Wire name `ProductCode`: [`ProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
+    /// Wire name `ProductCode`: [`CreateCertificateRequestProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
     pub fn product_code(
         mut self,
-        value: impl ::std::convert::Into<ProductCode>,
+        value: impl ::std::convert::Into<CreateCertificateRequestProductCode>,
     ) -> Self {
         self.input.product_code = ::std::option::Option::Some(value.into());
         self
@@ -222,7 +224,7 @@ impl<
     /// Sets or clears `ProductCode`.
     pub fn set_product_code(
         mut self,
-        value: ::std::option::Option<ProductCode>,
+        value: ::std::option::Option<CreateCertificateRequestProductCode>,
     ) -> Self {
         self.input.product_code = value;
         self
@@ -313,10 +315,10 @@ impl<
     }
     /// How domain ownership is proven: with a DNS record or with a file on the web server.
     ///
-    /// Wire name `ValidateType`: [`ValidateType`], required. Example: `DNS`.
+    /// Wire name `ValidateType`: [`CreateCertificateRequestValidateType`], required. Example: `DNS`.
     pub fn validate_type(
         mut self,
-        value: impl ::std::convert::Into<ValidateType>,
+        value: impl ::std::convert::Into<CreateCertificateRequestValidateType>,
     ) -> CreateCertificateRequestBuilder<
         Username_,
         Phone_,
@@ -334,15 +336,15 @@ impl<
     }
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
+    /// Wire name `Tags`: list of [`CreateCertificateRequestTag`].
+    pub fn tags(mut self, value: ::std::vec::Vec<CreateCertificateRequestTag>) -> Self {
         self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateCertificateRequestTag>>,
     ) -> Self {
         self.input.tags = value;
         self

@@ -20,8 +20,8 @@ pub struct CreateCertificateWithCsrRequestInput {
     pub csr: ::std::string::String,
     /// The certificate product to apply for.
     ///
-    /// Wire name `ProductCode`: [`ProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
-    pub product_code: ::std::option::Option<ProductCode>,
+    /// Wire name `ProductCode`: [`CreateCertificateWithCsrRequestProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
+    pub product_code: ::std::option::Option<CreateCertificateWithCsrRequestProductCode>,
     /// The applicant's name.
     ///
     /// Wire name `Username`: string, required. Example: `Tom`.
@@ -36,12 +36,12 @@ pub struct CreateCertificateWithCsrRequestInput {
     pub email: ::std::string::String,
     /// How domain ownership is proven: with a DNS record or with a file on the web server.
     ///
-    /// Wire name `ValidateType`: [`ValidateType`], required. Example: `DNS`.
-    pub validate_type: ValidateType,
+    /// Wire name `ValidateType`: [`CreateCertificateWithCsrRequestValidateType`], required. Example: `DNS`.
+    pub validate_type: CreateCertificateWithCsrRequestValidateType,
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `Tags`: list of [`CreateCertificateWithCsrRequestTag`].
+    pub tags: ::std::option::Option<::std::vec::Vec<CreateCertificateWithCsrRequestTag>>,
 }
 impl ::alibabacloud_runtime::Operation for CreateCertificateWithCsrRequestInput {
     const ACTION: &'static str = "CreateCertificateWithCsrRequest";
@@ -93,9 +93,9 @@ pub struct CreateCertificateWithCsrRequestOutput {
     CreateCertificateWithCsrRequestOutput { "OrderId" = 0, "RequestId" = 1, } { 0
     order_id lenient, 1 request_id value, }
 );
-/// A structure of the operation, at `request[6].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagsItem {
+pub struct CreateCertificateWithCsrRequestTag {
     /// Wire name `Key`: string. Example: `database`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -103,18 +103,18 @@ pub struct TagsItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagsItem {
+impl ::alibabacloud_runtime::ToParam for CreateCertificateWithCsrRequestTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// The documented values of `request[1]`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`.
+/// The documented values of `ProductCode`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ProductCode {
+pub enum CreateCertificateWithCsrRequestProductCode {
     /// `digicert-free-1-free`
     DigicertFree1Free,
     /// `symantec-free-1-free`
@@ -133,18 +133,19 @@ pub enum ProductCode {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    ProductCode { DigicertFree1Free = "digicert-free-1-free", SymantecFree1Free =
-    "symantec-free-1-free", SymantecDv1Starter = "symantec-dv-1-starter",
-    GeotrustDv1Starter = "geotrust-dv-1-starter", GeotrustDvWStarter =
-    "geotrust-dv-w-starter", GlobalsignDv1Personal = "globalsign-dv-1-personal",
-    GlobalsignDvWAdvanced = "globalsign-dv-w-advanced", }
+    CreateCertificateWithCsrRequestProductCode { DigicertFree1Free =
+    "digicert-free-1-free", SymantecFree1Free = "symantec-free-1-free",
+    SymantecDv1Starter = "symantec-dv-1-starter", GeotrustDv1Starter =
+    "geotrust-dv-1-starter", GeotrustDvWStarter = "geotrust-dv-w-starter",
+    GlobalsignDv1Personal = "globalsign-dv-1-personal", GlobalsignDvWAdvanced =
+    "globalsign-dv-w-advanced", }
 );
-/// The documented values of `request[5]`: `DNS`, `FILE`.
+/// The documented values of `ValidateType`: `DNS`, `FILE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ValidateType {
+pub enum CreateCertificateWithCsrRequestValidateType {
     /// `DNS`
     Dns,
     /// `FILE`
@@ -152,7 +153,9 @@ pub enum ValidateType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(ValidateType { Dns = "DNS", File = "FILE", });
+::alibabacloud_runtime::string_enum!(
+    CreateCertificateWithCsrRequestValidateType { Dns = "DNS", File = "FILE", }
+);
 /// The errors `CreateCertificateWithCsrRequest` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -255,10 +258,10 @@ impl<
     }
     /// The certificate product to apply for.
     ///
-    /// Wire name `ProductCode`: [`ProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
+    /// Wire name `ProductCode`: [`CreateCertificateWithCsrRequestProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
     pub fn product_code(
         mut self,
-        value: impl ::std::convert::Into<ProductCode>,
+        value: impl ::std::convert::Into<CreateCertificateWithCsrRequestProductCode>,
     ) -> Self {
         self.input.product_code = ::std::option::Option::Some(value.into());
         self
@@ -266,7 +269,7 @@ impl<
     /// Sets or clears `ProductCode`.
     pub fn set_product_code(
         mut self,
-        value: ::std::option::Option<ProductCode>,
+        value: ::std::option::Option<CreateCertificateWithCsrRequestProductCode>,
     ) -> Self {
         self.input.product_code = value;
         self
@@ -336,10 +339,10 @@ impl<
     }
     /// How domain ownership is proven: with a DNS record or with a file on the web server.
     ///
-    /// Wire name `ValidateType`: [`ValidateType`], required. Example: `DNS`.
+    /// Wire name `ValidateType`: [`CreateCertificateWithCsrRequestValidateType`], required. Example: `DNS`.
     pub fn validate_type(
         mut self,
-        value: impl ::std::convert::Into<ValidateType>,
+        value: impl ::std::convert::Into<CreateCertificateWithCsrRequestValidateType>,
     ) -> CreateCertificateWithCsrRequestBuilder<
         Csr_,
         Username_,
@@ -357,15 +360,18 @@ impl<
     }
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
+    /// Wire name `Tags`: list of [`CreateCertificateWithCsrRequestTag`].
+    pub fn tags(
+        mut self,
+        value: ::std::vec::Vec<CreateCertificateWithCsrRequestTag>,
+    ) -> Self {
         self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateCertificateWithCsrRequestTag>>,
     ) -> Self {
         self.input.tags = value;
         self

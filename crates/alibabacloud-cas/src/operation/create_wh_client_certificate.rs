@@ -16,8 +16,8 @@ pub struct CreateWHClientCertificateInput {
     pub after_time: ::std::option::Option<i64>,
     /// The key algorithm and size of the new certificate.
     ///
-    /// Wire name `Algorithm`: [`Algorithm`].
-    pub algorithm: ::std::option::Option<Algorithm>,
+    /// Wire name `Algorithm`: [`CreateWhClientCertificateAlgorithm`].
+    pub algorithm: ::std::option::Option<CreateWhClientCertificateAlgorithm>,
     /// The start of the validity period, as a timestamp.
     ///
     /// Wire name `BeforeTime`: 64-bit integer.
@@ -139,12 +139,12 @@ pub struct CreateWHClientCertificateOutput {
     parent_x509_certificate value, 3 request_id value, 4 root_x509_certificate value, 5
     x509_certificate value, }
 );
-/// The documented values of `request[1]`: `RSA_1024`, `RSA_2048`, `RSA_4096`, `ECC_256`, `ECC_384`, `ECC_512`, `SM2_256`.
+/// The documented values of `Algorithm`: `RSA_1024`, `RSA_2048`, `RSA_4096`, `ECC_256`, `ECC_384`, `ECC_512`, `SM2_256`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Algorithm {
+pub enum CreateWhClientCertificateAlgorithm {
     /// `RSA_1024`
     Rsa1024,
     /// `RSA_2048`
@@ -163,8 +163,9 @@ pub enum Algorithm {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Algorithm { Rsa1024 = "RSA_1024", Rsa2048 = "RSA_2048", Rsa4096 = "RSA_4096", Ecc256
-    = "ECC_256", Ecc384 = "ECC_384", Ecc512 = "ECC_512", Sm2256 = "SM2_256", }
+    CreateWhClientCertificateAlgorithm { Rsa1024 = "RSA_1024", Rsa2048 = "RSA_2048",
+    Rsa4096 = "RSA_4096", Ecc256 = "ECC_256", Ecc384 = "ECC_384", Ecc512 = "ECC_512",
+    Sm2256 = "SM2_256", }
 );
 /// The errors `CreateWHClientCertificate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -228,13 +229,19 @@ impl<ParentIdentifier_> CreateWHClientCertificateBuilder<ParentIdentifier_> {
     }
     /// The key algorithm and size of the new certificate.
     ///
-    /// Wire name `Algorithm`: [`Algorithm`].
-    pub fn algorithm(mut self, value: impl ::std::convert::Into<Algorithm>) -> Self {
+    /// Wire name `Algorithm`: [`CreateWhClientCertificateAlgorithm`].
+    pub fn algorithm(
+        mut self,
+        value: impl ::std::convert::Into<CreateWhClientCertificateAlgorithm>,
+    ) -> Self {
         self.input.algorithm = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Algorithm`.
-    pub fn set_algorithm(mut self, value: ::std::option::Option<Algorithm>) -> Self {
+    pub fn set_algorithm(
+        mut self,
+        value: ::std::option::Option<CreateWhClientCertificateAlgorithm>,
+    ) -> Self {
         self.input.algorithm = value;
         self
     }

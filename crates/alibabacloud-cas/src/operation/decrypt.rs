@@ -16,8 +16,8 @@ pub struct DecryptInput {
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// The encryption algorithm the ciphertext was produced with.
     ///
-    /// Wire name `Algorithm`: [`Algorithm`], required. Example: `RSAESOAEPSHA_1`.
-    pub algorithm: Algorithm,
+    /// Wire name `Algorithm`: [`DecryptAlgorithm`], required. Example: `RSAESOAEPSHA_1`.
+    pub algorithm: DecryptAlgorithm,
     /// The ciphertext, Base64-encoded.
     ///
     /// Wire name `CiphertextBlob`: string, required. Example: `ZOyIygCyaOW6Gj****MlNKiuyjfzw=`.
@@ -92,12 +92,12 @@ impl ::std::fmt::Debug for DecryptOutput {
             .finish()
     }
 }
-/// The documented values of `request[1]`: `RSAES_OAEP_SHA_1`, `RSAES_OAEP_SHA_256`, `SM2PKE`.
+/// The documented values of `Algorithm`: `RSAES_OAEP_SHA_1`, `RSAES_OAEP_SHA_256`, `SM2PKE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Algorithm {
+pub enum DecryptAlgorithm {
     /// `RSAES_OAEP_SHA_1`
     RsaesOaepSha1,
     /// `RSAES_OAEP_SHA_256`
@@ -108,7 +108,7 @@ pub enum Algorithm {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Algorithm { RsaesOaepSha1 = "RSAES_OAEP_SHA_1", RsaesOaepSha256 =
+    DecryptAlgorithm { RsaesOaepSha1 = "RSAES_OAEP_SHA_1", RsaesOaepSha256 =
     "RSAES_OAEP_SHA_256", Sm2Pke = "SM2PKE", }
 );
 /// The errors `Decrypt` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -169,10 +169,10 @@ impl<Algorithm_, CiphertextBlob_> DecryptBuilder<Algorithm_, CiphertextBlob_> {
     }
     /// The encryption algorithm the ciphertext was produced with.
     ///
-    /// Wire name `Algorithm`: [`Algorithm`], required. Example: `RSAESOAEPSHA_1`.
+    /// Wire name `Algorithm`: [`DecryptAlgorithm`], required. Example: `RSAESOAEPSHA_1`.
     pub fn algorithm(
         mut self,
-        value: impl ::std::convert::Into<Algorithm>,
+        value: impl ::std::convert::Into<DecryptAlgorithm>,
     ) -> DecryptBuilder<::alibabacloud_runtime::Set, CiphertextBlob_> {
         self.input.algorithm = value.into();
         DecryptBuilder {

@@ -89,8 +89,8 @@ pub struct DescribeCertificateStateOutput {
     pub record_domain: ::std::option::Option<::std::string::String>,
     /// The type of the DNS verification record.
     ///
-    /// Wire name `RecordType`: [`RecordType`]. Example: `TXT`.
-    pub record_type: ::std::option::Option<RecordType>,
+    /// Wire name `RecordType`: [`DescribeCertificateStateRecordType`]. Example: `TXT`.
+    pub record_type: ::std::option::Option<DescribeCertificateStateRecordType>,
     /// The value of the DNS verification record.
     ///
     /// Wire name `RecordValue`: string. Example: `20200420000000223erigacv46uhaubchcm0o7spxi7i2isvjq59mlx9lucnkqcy`.
@@ -101,14 +101,14 @@ pub struct DescribeCertificateStateOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Where the order stands; see the operation description for the meaning of each value.
     ///
-    /// Wire name `Type`: [`Type`]. Example: `domain_verify`.
-    pub r#type: ::std::option::Option<Type>,
+    /// Wire name `Type`: [`DescribeCertificateStateType`]. Example: `domain_verify`.
+    pub r#type: ::std::option::Option<DescribeCertificateStateType>,
     /// The path at which to serve the verification file.
     ///
     /// Wire name `Uri`: string. Example: `/.well-known/pki-validation/fileauth.txt`.
     pub uri: ::std::option::Option<::std::string::String>,
-    /// Wire name `ValidateType`: [`ValidateType`]. Example: `FILE`.
-    pub validate_type: ::std::option::Option<ValidateType>,
+    /// Wire name `ValidateType`: [`DescribeCertificateStateValidateType`]. Example: `FILE`.
+    pub validate_type: ::std::option::Option<DescribeCertificateStateValidateType>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeCertificateStateOutput { "CertId" = 0, "Certificate" = 1, "Content" = 2,
@@ -136,12 +136,12 @@ impl ::std::fmt::Debug for DescribeCertificateStateOutput {
             .finish()
     }
 }
-/// The documented values of `response.fields[6]`: `TXT`, `CNAME`.
+/// The documented values of `RecordType`: `TXT`, `CNAME`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RecordType {
+pub enum DescribeCertificateStateRecordType {
     /// `TXT`
     Txt,
     /// `CNAME`
@@ -149,13 +149,15 @@ pub enum RecordType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(RecordType { Txt = "TXT", Cname = "CNAME", });
-/// The documented values of `response.fields[9]`: `domain_verify`, `process`, `verify_fail`, `certificate`, `payed`, `unknow`.
+::alibabacloud_runtime::string_enum!(
+    DescribeCertificateStateRecordType { Txt = "TXT", Cname = "CNAME", }
+);
+/// The documented values of `Type`: `domain_verify`, `process`, `verify_fail`, `certificate`, `payed`, `unknow`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Type {
+pub enum DescribeCertificateStateType {
     /// `domain_verify`
     DomainVerify,
     /// `process`
@@ -172,15 +174,16 @@ pub enum Type {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Type { DomainVerify = "domain_verify", Process = "process", VerifyFail =
-    "verify_fail", Certificate = "certificate", Payed = "payed", Unknow = "unknow", }
+    DescribeCertificateStateType { DomainVerify = "domain_verify", Process = "process",
+    VerifyFail = "verify_fail", Certificate = "certificate", Payed = "payed", Unknow =
+    "unknow", }
 );
-/// The documented values of `response.fields[11]`: `DNS`, `FILE`.
+/// The documented values of `ValidateType`: `DNS`, `FILE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ValidateType {
+pub enum DescribeCertificateStateValidateType {
     /// `DNS`
     Dns,
     /// `FILE`
@@ -188,7 +191,9 @@ pub enum ValidateType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(ValidateType { Dns = "DNS", File = "FILE", });
+::alibabacloud_runtime::string_enum!(
+    DescribeCertificateStateValidateType { Dns = "DNS", File = "FILE", }
+);
 /// The errors `DescribeCertificateState` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

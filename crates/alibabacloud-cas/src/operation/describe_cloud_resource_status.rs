@@ -52,8 +52,10 @@ impl ::alibabacloud_runtime::Operation for DescribeCloudResourceStatusInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeCloudResourceStatusOutput {
-    /// Wire name `Data`: list of [`DataItem`].
-    pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
+    /// Wire name `Data`: list of [`DescribeCloudResourceStatusDataItem`].
+    pub data: ::std::option::Option<
+        ::std::vec::Vec<DescribeCloudResourceStatusDataItem>,
+    >,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `09470F19-CEE8-5C63-BF2C-02B5E3F07A17`.
@@ -63,10 +65,10 @@ pub struct DescribeCloudResourceStatusOutput {
     DescribeCloudResourceStatusOutput { "Data" = 0, "RequestId" = 1, } { 0 data value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Data[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DataItem {
+pub struct DescribeCloudResourceStatusDataItem {
     /// Wire name `CloudName`: string. Example: `aliyun`.
     pub cloud_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CloudProduct`: string. Example: `OSS`.
@@ -75,8 +77,9 @@ pub struct DataItem {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DataItem { "CloudName" = 0, "CloudProduct" = 1, "TotalCount" = 2, } { 0 cloud_name
-    value, 1 cloud_product value, 2 total_count lenient, }
+    DescribeCloudResourceStatusDataItem { "CloudName" = 0, "CloudProduct" = 1,
+    "TotalCount" = 2, } { 0 cloud_name value, 1 cloud_product value, 2 total_count
+    lenient, }
 );
 /// The errors `DescribeCloudResourceStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

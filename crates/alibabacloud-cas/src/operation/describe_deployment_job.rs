@@ -68,12 +68,14 @@ impl ::alibabacloud_runtime::Operation for DescribeDeploymentJobInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeDeploymentJobOutput {
-    /// Wire name `CasContacts`: list of [`CasContactsItem`].
-    pub cas_contacts: ::std::option::Option<::std::vec::Vec<CasContactsItem>>,
+    /// Wire name `CasContacts`: list of [`DescribeDeploymentJobCasContact`].
+    pub cas_contacts: ::std::option::Option<
+        ::std::vec::Vec<DescribeDeploymentJobCasContact>,
+    >,
     /// Wire name `CertDomain`: string. Example: `example.aliyundoc.com,demo.aliyundoc.com`.
     pub cert_domain: ::std::option::Option<::std::string::String>,
-    /// Wire name `CertType`: [`CertType`]. Example: `buy`.
-    pub cert_type: ::std::option::Option<CertType>,
+    /// Wire name `CertType`: [`DescribeDeploymentJobCertType`]. Example: `buy`.
+    pub cert_type: ::std::option::Option<DescribeDeploymentJobCertType>,
     /// The job's configuration, as a JSON-encoded string.
     ///
     /// Wire name `Config`: string. Example: `{\"shareCertIds\":[],\"certIds\":[12342649,12304338,12067351,9957285]}`.
@@ -90,8 +92,8 @@ pub struct DescribeDeploymentJobOutput {
     pub id: ::std::option::Option<i64>,
     /// Wire name `InstanceId`: string. Example: `14dcc8afc7578e1f`.
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `JobType`: [`JobType`]. Example: `user`.
-    pub job_type: ::std::option::Option<JobType>,
+    /// Wire name `JobType`: [`DescribeDeploymentJobJobType`]. Example: `user`.
+    pub job_type: ::std::option::Option<DescribeDeploymentJobJobType>,
     /// Wire name `Name`: string. Example: `auto-test-AXX`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `ProductName`: string. Example: `CDN`.
@@ -106,8 +108,8 @@ pub struct DescribeDeploymentJobOutput {
     pub schedule_time: ::std::option::Option<::std::string::String>,
     /// Wire name `StartTime`: string. Example: `1679541809000`. Milliseconds since the Unix epoch.
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `Status`: [`Status`]. Example: `editing`.
-    pub status: ::std::option::Option<Status>,
+    /// Wire name `Status`: [`DescribeDeploymentJobStatus`]. Example: `editing`.
+    pub status: ::std::option::Option<DescribeDeploymentJobStatus>,
     /// Wire name `UserId`: 64-bit integer. Example: `166688437XXXX785`.
     pub user_id: ::std::option::Option<i64>,
 }
@@ -160,10 +162,10 @@ impl DescribeDeploymentJobOutput {
         )
     }
 }
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `CasContacts[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CasContactsItem {
+pub struct DescribeDeploymentJobCasContact {
     /// Wire name `Email`: string. Example: `username@example.com`.
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `Id`: string. Example: `3304`.
@@ -174,15 +176,15 @@ pub struct CasContactsItem {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CasContactsItem { "Email" = 0, "Id" = 1, "Mobile" = 2, "Name" = 3, } { 0 email value,
-    1 id value, 2 mobile value, 3 name value, }
+    DescribeDeploymentJobCasContact { "Email" = 0, "Id" = 1, "Mobile" = 2, "Name" = 3, }
+    { 0 email value, 1 id value, 2 mobile value, 3 name value, }
 );
-/// The documented values of `response.fields[2]`: `upload`, `buy`, `free`.
+/// The documented values of `CertType`: `upload`, `buy`, `free`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CertType {
+pub enum DescribeDeploymentJobCertType {
     /// `upload`
     Upload,
     /// `buy`
@@ -193,14 +195,14 @@ pub enum CertType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    CertType { Upload = "upload", Buy = "buy", Free = "free", }
+    DescribeDeploymentJobCertType { Upload = "upload", Buy = "buy", Free = "free", }
 );
-/// The documented values of `response.fields[10]`: `cloud`, `trustee`, `user`.
+/// The documented values of `JobType`: `cloud`, `trustee`, `user`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum JobType {
+pub enum DescribeDeploymentJobJobType {
     /// `cloud`
     Cloud,
     /// `trustee`
@@ -211,14 +213,14 @@ pub enum JobType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    JobType { Cloud = "cloud", Trustee = "trustee", User = "user", }
+    DescribeDeploymentJobJobType { Cloud = "cloud", Trustee = "trustee", User = "user", }
 );
-/// The documented values of `response.fields[17]`: `pending`, `editing`, `scheduling`, `processing`, `error`, `success`.
+/// The documented values of `Status`: `pending`, `editing`, `scheduling`, `processing`, `error`, `success`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Status {
+pub enum DescribeDeploymentJobStatus {
     /// `pending`
     Pending,
     /// `editing`
@@ -235,8 +237,8 @@ pub enum Status {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Status { Pending = "pending", Editing = "editing", Scheduling = "scheduling",
-    Processing = "processing", Error = "error", Success = "success", }
+    DescribeDeploymentJobStatus { Pending = "pending", Editing = "editing", Scheduling =
+    "scheduling", Processing = "processing", Error = "error", Success = "success", }
 );
 /// The errors `DescribeDeploymentJob` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

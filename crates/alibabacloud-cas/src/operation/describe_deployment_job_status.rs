@@ -73,9 +73,9 @@ pub struct DescribeDeploymentJobStatusOutput {
     pub failed_count: ::std::option::Option<i32>,
     /// Wire name `MatchWorkerCount`: 32-bit integer. Example: `20`.
     pub match_worker_count: ::std::option::Option<i32>,
-    /// Wire name `ProductWorkerCount`: list of [`ProductWorkerCountItem`].
+    /// Wire name `ProductWorkerCount`: list of [`DescribeDeploymentJobStatusProductWorkerCountItem`].
     pub product_worker_count: ::std::option::Option<
-        ::std::vec::Vec<ProductWorkerCountItem>,
+        ::std::vec::Vec<DescribeDeploymentJobStatusProductWorkerCountItem>,
     >,
     /// The ID the service gave this request.
     ///
@@ -107,25 +107,27 @@ pub struct DescribeDeploymentJobStatusOutput {
     rollback_failed_count lenient, 10 rollback_success_count lenient, 11 success_count
     lenient, 12 use_count lenient, 13 worker_count lenient, }
 );
-/// A structure of the operation, at `response.fields[5].items` in its spec.
+/// A structure of the operation's answer, at `ProductWorkerCount[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ProductWorkerCountItem {
+pub struct DescribeDeploymentJobStatusProductWorkerCountItem {
     /// Wire name `Count`: 32-bit integer. Example: `2`.
     pub count: ::std::option::Option<i32>,
-    /// Wire name `ProductName`: [`ProductName`]. Example: `NLB`.
-    pub product_name: ::std::option::Option<ProductName>,
+    /// Wire name `ProductName`: [`DescribeDeploymentJobStatusProductWorkerCountItemProductName`]. Example: `NLB`.
+    pub product_name: ::std::option::Option<
+        DescribeDeploymentJobStatusProductWorkerCountItemProductName,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ProductWorkerCountItem { "Count" = 0, "ProductName" = 1, } { 0 count lenient, 1
-    product_name value, }
+    DescribeDeploymentJobStatusProductWorkerCountItem { "Count" = 0, "ProductName" = 1, }
+    { 0 count lenient, 1 product_name value, }
 );
-/// The documented values of `response.fields[5].items.fields[1]`: `SLB`, `LIVE`, `webHosting`, `VOD`, `CR`, `DCDN`, `DDOS`, `CDN`, `ALB`, `APIGateway`, `FC`, `GA`, `MSE`, `NLB`, `OSS`, `SAE`, `TencentCDN`, `WAF`.
+/// The documented values of `ProductWorkerCount[].ProductName`: `SLB`, `LIVE`, `webHosting`, `VOD`, `CR`, `DCDN`, `DDOS`, `CDN`, `ALB`, `APIGateway`, `FC`, `GA`, `MSE`, `NLB`, `OSS`, `SAE`, `TencentCDN`, `WAF`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ProductName {
+pub enum DescribeDeploymentJobStatusProductWorkerCountItemProductName {
     /// `SLB`
     Slb,
     /// `LIVE`
@@ -166,10 +168,11 @@ pub enum ProductName {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    ProductName { Slb = "SLB", Live = "LIVE", WebHosting = "webHosting", Vod = "VOD", Cr
-    = "CR", Dcdn = "DCDN", Ddos = "DDOS", Cdn = "CDN", Alb = "ALB", ApiGateway =
-    "APIGateway", Fc = "FC", Ga = "GA", Mse = "MSE", Nlb = "NLB", Oss = "OSS", Sae =
-    "SAE", TencentCdn = "TencentCDN", Waf = "WAF", }
+    DescribeDeploymentJobStatusProductWorkerCountItemProductName { Slb = "SLB", Live =
+    "LIVE", WebHosting = "webHosting", Vod = "VOD", Cr = "CR", Dcdn = "DCDN", Ddos =
+    "DDOS", Cdn = "CDN", Alb = "ALB", ApiGateway = "APIGateway", Fc = "FC", Ga = "GA",
+    Mse = "MSE", Nlb = "NLB", Oss = "OSS", Sae = "SAE", TencentCdn = "TencentCDN", Waf =
+    "WAF", }
 );
 /// The errors `DescribeDeploymentJobStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

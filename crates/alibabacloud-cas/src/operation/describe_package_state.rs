@@ -12,8 +12,8 @@
 pub struct DescribePackageStateInput {
     /// The certificate product whose plan is reported.
     ///
-    /// Wire name `ProductCode`: [`ProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
-    pub product_code: ::std::option::Option<ProductCode>,
+    /// Wire name `ProductCode`: [`DescribePackageStateProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
+    pub product_code: ::std::option::Option<DescribePackageStateProductCode>,
 }
 impl ::alibabacloud_runtime::Operation for DescribePackageStateInput {
     const ACTION: &'static str = "DescribePackageState";
@@ -51,8 +51,8 @@ impl ::alibabacloud_runtime::Operation for DescribePackageStateInput {
 pub struct DescribePackageStateOutput {
     /// Wire name `IssuedCount`: 64-bit integer. Example: `1`.
     pub issued_count: ::std::option::Option<i64>,
-    /// Wire name `ProductCode`: [`ProductCode`]. Example: `symantec-free-1-free`.
-    pub product_code: ::std::option::Option<ProductCode>,
+    /// Wire name `ProductCode`: [`DescribePackageStateProductCode`]. Example: `symantec-free-1-free`.
+    pub product_code: ::std::option::Option<DescribePackageStateProductCode>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `10CFA380-1C58-45C7-8075-06215F3DB681`.
@@ -67,12 +67,12 @@ pub struct DescribePackageStateOutput {
     "TotalCount" = 3, "UsedCount" = 4, } { 0 issued_count lenient, 1 product_code value,
     2 request_id value, 3 total_count lenient, 4 used_count lenient, }
 );
-/// The documented values of `request[0]`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `symantec-ov-1-personal`, `symantec-ov-w-personal`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `geotrust-ov-1-personal`, `geotrust-ov-w-personal`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`, `globalsign-ov-1-personal`, `globalsign-ov-w-advanced`, `cfca-ov-1-personal`, `cfca-ev-w-advanced`.
+/// The documented values of `ProductCode`: `digicert-free-1-free`, `symantec-free-1-free`, `symantec-dv-1-starter`, `symantec-ov-1-personal`, `symantec-ov-w-personal`, `geotrust-dv-1-starter`, `geotrust-dv-w-starter`, `geotrust-ov-1-personal`, `geotrust-ov-w-personal`, `globalsign-dv-1-personal`, `globalsign-dv-w-advanced`, `globalsign-ov-1-personal`, `globalsign-ov-w-advanced`, `cfca-ov-1-personal`, `cfca-ev-w-advanced`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ProductCode {
+pub enum DescribePackageStateProductCode {
     /// `digicert-free-1-free`
     DigicertFree1Free,
     /// `symantec-free-1-free`
@@ -107,16 +107,16 @@ pub enum ProductCode {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    ProductCode { DigicertFree1Free = "digicert-free-1-free", SymantecFree1Free =
-    "symantec-free-1-free", SymantecDv1Starter = "symantec-dv-1-starter",
-    SymantecOv1Personal = "symantec-ov-1-personal", SymantecOvWPersonal =
-    "symantec-ov-w-personal", GeotrustDv1Starter = "geotrust-dv-1-starter",
-    GeotrustDvWStarter = "geotrust-dv-w-starter", GeotrustOv1Personal =
-    "geotrust-ov-1-personal", GeotrustOvWPersonal = "geotrust-ov-w-personal",
-    GlobalsignDv1Personal = "globalsign-dv-1-personal", GlobalsignDvWAdvanced =
-    "globalsign-dv-w-advanced", GlobalsignOv1Personal = "globalsign-ov-1-personal",
-    GlobalsignOvWAdvanced = "globalsign-ov-w-advanced", CfcaOv1Personal =
-    "cfca-ov-1-personal", CfcaEvWAdvanced = "cfca-ev-w-advanced", }
+    DescribePackageStateProductCode { DigicertFree1Free = "digicert-free-1-free",
+    SymantecFree1Free = "symantec-free-1-free", SymantecDv1Starter =
+    "symantec-dv-1-starter", SymantecOv1Personal = "symantec-ov-1-personal",
+    SymantecOvWPersonal = "symantec-ov-w-personal", GeotrustDv1Starter =
+    "geotrust-dv-1-starter", GeotrustDvWStarter = "geotrust-dv-w-starter",
+    GeotrustOv1Personal = "geotrust-ov-1-personal", GeotrustOvWPersonal =
+    "geotrust-ov-w-personal", GlobalsignDv1Personal = "globalsign-dv-1-personal",
+    GlobalsignDvWAdvanced = "globalsign-dv-w-advanced", GlobalsignOv1Personal =
+    "globalsign-ov-1-personal", GlobalsignOvWAdvanced = "globalsign-ov-w-advanced",
+    CfcaOv1Personal = "cfca-ov-1-personal", CfcaEvWAdvanced = "cfca-ev-w-advanced", }
 );
 /// The errors `DescribePackageState` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,10 +148,10 @@ impl DescribePackageStateBuilder {
 impl DescribePackageStateBuilder {
     /// The certificate product whose plan is reported.
     ///
-    /// Wire name `ProductCode`: [`ProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
+    /// Wire name `ProductCode`: [`DescribePackageStateProductCode`]. The service's default: `digicert-free-1-free`. Example: `symantec-free-1-free`.
     pub fn product_code(
         mut self,
-        value: impl ::std::convert::Into<ProductCode>,
+        value: impl ::std::convert::Into<DescribePackageStateProductCode>,
     ) -> Self {
         self.input.product_code = ::std::option::Option::Some(value.into());
         self
@@ -159,7 +159,7 @@ impl DescribePackageStateBuilder {
     /// Sets or clears `ProductCode`.
     pub fn set_product_code(
         mut self,
-        value: ::std::option::Option<ProductCode>,
+        value: ::std::option::Option<DescribePackageStateProductCode>,
     ) -> Self {
         self.input.product_code = value;
         self

@@ -24,8 +24,8 @@ pub struct EncryptInput {
     pub custom_identifier: ::std::option::Option<::std::string::String>,
     /// The encryption algorithm.
     ///
-    /// Wire name `Algorithm`: [`Algorithm`], required. Example: `RSAESOAEPSHA_1`.
-    pub algorithm: Algorithm,
+    /// Wire name `Algorithm`: [`EncryptAlgorithm`], required. Example: `RSAESOAEPSHA_1`.
+    pub algorithm: EncryptAlgorithm,
     /// How `Plaintext` is encoded.
     ///
     /// Wire name `MessageType`: string. Example: `RAW`.
@@ -95,12 +95,12 @@ pub struct EncryptOutput {
     EncryptOutput { "CertIdentifier" = 0, "CiphertextBlob" = 1, "RequestId" = 2, } { 0
     cert_identifier value, 1 ciphertext_blob value, 2 request_id value, }
 );
-/// The documented values of `request[3]`: `RSAES_OAEP_SHA_1`, `RSAES_OAEP_SHA_256`, `SM2PKE`.
+/// The documented values of `Algorithm`: `RSAES_OAEP_SHA_1`, `RSAES_OAEP_SHA_256`, `SM2PKE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Algorithm {
+pub enum EncryptAlgorithm {
     /// `RSAES_OAEP_SHA_1`
     RsaesOaepSha1,
     /// `RSAES_OAEP_SHA_256`
@@ -111,7 +111,7 @@ pub enum Algorithm {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Algorithm { RsaesOaepSha1 = "RSAES_OAEP_SHA_1", RsaesOaepSha256 =
+    EncryptAlgorithm { RsaesOaepSha1 = "RSAES_OAEP_SHA_1", RsaesOaepSha256 =
     "RSAES_OAEP_SHA_256", Sm2Pke = "SM2PKE", }
 );
 /// The errors `Encrypt` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -205,10 +205,10 @@ impl<Plaintext_, Algorithm_> EncryptBuilder<Plaintext_, Algorithm_> {
     }
     /// The encryption algorithm.
     ///
-    /// Wire name `Algorithm`: [`Algorithm`], required. Example: `RSAESOAEPSHA_1`.
+    /// Wire name `Algorithm`: [`EncryptAlgorithm`], required. Example: `RSAESOAEPSHA_1`.
     pub fn algorithm(
         mut self,
-        value: impl ::std::convert::Into<Algorithm>,
+        value: impl ::std::convert::Into<EncryptAlgorithm>,
     ) -> EncryptBuilder<Plaintext_, ::alibabacloud_runtime::Set> {
         self.input.algorithm = value.into();
         EncryptBuilder {

@@ -41,9 +41,9 @@ pub struct GetCertificateDetailOutput {
     pub algorithm: ::std::option::Option<::std::string::String>,
     /// Wire name `CertIdentifier`: string.
     pub cert_identifier: ::std::option::Option<::std::string::String>,
-    /// Wire name `CertificateChainList`: list of [`CertificateChainListItem`].
+    /// Wire name `CertificateChainList`: list of [`GetCertificateDetailCertificateChain`].
     pub certificate_chain_list: ::std::option::Option<
-        ::std::vec::Vec<CertificateChainListItem>,
+        ::std::vec::Vec<GetCertificateDetailCertificateChain>,
     >,
     /// Wire name `CertificateId`: 32-bit integer.
     pub certificate_id: ::std::option::Option<i32>,
@@ -89,8 +89,8 @@ pub struct GetCertificateDetailOutput {
     pub subject_alternative_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `Tags`: list of [`GetCertificateDetailTag`].
+    pub tags: ::std::option::Option<::std::vec::Vec<GetCertificateDetailTag>>,
     /// Wire name `UsingProductList`: list of string.
     pub using_product_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -112,10 +112,10 @@ pub struct GetCertificateDetailOutput {
     not_after lenient, 19 not_before lenient, 20 request_id value, 21 serial value, 22
     subject_alternative_names value, 23 tags value, 24 using_product_list value, }
 );
-/// A structure of the operation, at `response.fields[2].items` in its spec.
+/// A structure of the operation's answer, at `CertificateChainList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CertificateChainListItem {
+pub struct GetCertificateDetailCertificateChain {
     /// Wire name `Issuer`: string.
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Wire name `NotAfter`: 64-bit integer.
@@ -128,21 +128,22 @@ pub struct CertificateChainListItem {
     pub subject: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CertificateChainListItem { "Issuer" = 0, "NotAfter" = 1, "NotBefore" = 2, "RemainDay"
-    = 3, "Subject" = 4, } { 0 issuer value, 1 not_after lenient, 2 not_before lenient, 3
-    remain_day lenient, 4 subject value, }
+    GetCertificateDetailCertificateChain { "Issuer" = 0, "NotAfter" = 1, "NotBefore" = 2,
+    "RemainDay" = 3, "Subject" = 4, } { 0 issuer value, 1 not_after lenient, 2 not_before
+    lenient, 3 remain_day lenient, 4 subject value, }
 );
-/// A structure of the operation, at `response.fields[23].items` in its spec.
+/// A structure of the operation's answer, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsItem {
+pub struct GetCertificateDetailTag {
     /// Wire name `TagKey`: string.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    GetCertificateDetailTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
+    tag_value value, }
 );
 /// The errors `GetCertificateDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

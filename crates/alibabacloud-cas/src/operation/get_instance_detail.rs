@@ -57,8 +57,8 @@ pub struct GetInstanceDetailOutput {
     pub certificate_not_before: ::std::option::Option<i64>,
     /// Wire name `CertificateRevokeTime`: 64-bit integer.
     pub certificate_revoke_time: ::std::option::Option<i64>,
-    /// Wire name `CertificateStatus`: [`CertificateStatus`].
-    pub certificate_status: ::std::option::Option<CertificateStatus>,
+    /// Wire name `CertificateStatus`: [`GetInstanceDetailCertificateStatus`].
+    pub certificate_status: ::std::option::Option<GetInstanceDetailCertificateStatus>,
     /// Wire name `CertificateType`: string.
     pub certificate_type: ::std::option::Option<::std::string::String>,
     /// Wire name `City`: string.
@@ -75,13 +75,15 @@ pub struct GetInstanceDetailOutput {
     pub deployment_resource_count: ::std::option::Option<i64>,
     /// Wire name `DeploymentUseCount`: 64-bit integer.
     pub deployment_use_count: ::std::option::Option<i64>,
-    /// Wire name `DingGroupList`: list of [`DingGroupListItem`].
-    pub ding_group_list: ::std::option::Option<::std::vec::Vec<DingGroupListItem>>,
+    /// Wire name `DingGroupList`: list of [`GetInstanceDetailDingGroup`].
+    pub ding_group_list: ::std::option::Option<
+        ::std::vec::Vec<GetInstanceDetailDingGroup>,
+    >,
     /// Wire name `Domain`: string.
     pub domain: ::std::option::Option<::std::string::String>,
-    /// Wire name `DomainValidationList`: list of [`DomainValidationListItem`].
+    /// Wire name `DomainValidationList`: list of [`GetInstanceDetailDomainValidation`].
     pub domain_validation_list: ::std::option::Option<
-        ::std::vec::Vec<DomainValidationListItem>,
+        ::std::vec::Vec<GetInstanceDetailDomainValidation>,
     >,
     /// Wire name `FullDomainCount`: 32-bit integer.
     pub full_domain_count: ::std::option::Option<i32>,
@@ -95,8 +97,8 @@ pub struct GetInstanceDetailOutput {
     pub instance_start_time: ::std::option::Option<i64>,
     /// Wire name `InstanceType`: string.
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `KeyAlgorithm`: [`KeyAlgorithm`].
-    pub key_algorithm: ::std::option::Option<KeyAlgorithm>,
+    /// Wire name `KeyAlgorithm`: [`GetInstanceDetailKeyAlgorithm`].
+    pub key_algorithm: ::std::option::Option<GetInstanceDetailKeyAlgorithm>,
     /// Wire name `MonitorExpandFlag`: 64-bit integer.
     pub monitor_expand_flag: ::std::option::Option<i64>,
     /// Wire name `MonitorUseCount`: 64-bit integer.
@@ -119,10 +121,10 @@ pub struct GetInstanceDetailOutput {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Spec`: string.
     pub spec: ::std::option::Option<::std::string::String>,
-    /// Wire name `Status`: [`Status`].
-    pub status: ::std::option::Option<Status>,
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `Status`: [`GetInstanceDetailStatus`].
+    pub status: ::std::option::Option<GetInstanceDetailStatus>,
+    /// Wire name `Tags`: list of [`GetInstanceDetailTag`].
+    pub tags: ::std::option::Option<::std::vec::Vec<GetInstanceDetailTag>>,
     /// Wire name `TotalDeploymentCount`: 64-bit integer.
     pub total_deployment_count: ::std::option::Option<i64>,
     /// Wire name `TotalMonitorCount`: 64-bit integer.
@@ -168,10 +170,10 @@ pub struct GetInstanceDetailOutput {
     upgrade_status value, 44 validation_method value, 45 version_type value, 46
     wildcard_domain_count lenient, }
 );
-/// A structure of the operation, at `response.fields[19].items` in its spec.
+/// A structure of the operation's answer, at `DingGroupList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DingGroupListItem {
+pub struct GetInstanceDetailDingGroup {
     /// Wire name `DingGroupInstanceId`: string.
     pub ding_group_instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `DingGroupName`: string.
@@ -182,14 +184,14 @@ pub struct DingGroupListItem {
     pub ding_group_url: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DingGroupListItem { "DingGroupInstanceId" = 0, "DingGroupName" = 1, "DingGroupType" =
-    2, "DingGroupUrl" = 3, } { 0 ding_group_instance_id value, 1 ding_group_name value, 2
-    ding_group_type value, 3 ding_group_url value, }
+    GetInstanceDetailDingGroup { "DingGroupInstanceId" = 0, "DingGroupName" = 1,
+    "DingGroupType" = 2, "DingGroupUrl" = 3, } { 0 ding_group_instance_id value, 1
+    ding_group_name value, 2 ding_group_type value, 3 ding_group_url value, }
 );
-/// A structure of the operation, at `response.fields[21].items` in its spec.
+/// A structure of the operation's answer, at `DomainValidationList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DomainValidationListItem {
+pub struct GetInstanceDetailDomainValidation {
     /// Wire name `Cname`: string.
     pub cname: ::std::option::Option<::std::string::String>,
     /// Wire name `CnameKey`: string.
@@ -206,29 +208,30 @@ pub struct DomainValidationListItem {
     pub validation_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DomainValidationListItem { "Cname" = 0, "CnameKey" = 1, "Domain" = 2, "RootDomain" =
-    3, "ValidationKey" = 4, "ValidationType" = 5, "ValidationValue" = 6, } { 0 cname
-    value, 1 cname_key value, 2 domain value, 3 root_domain value, 4 validation_key
-    value, 5 validation_type value, 6 validation_value value, }
+    GetInstanceDetailDomainValidation { "Cname" = 0, "CnameKey" = 1, "Domain" = 2,
+    "RootDomain" = 3, "ValidationKey" = 4, "ValidationType" = 5, "ValidationValue" = 6, }
+    { 0 cname value, 1 cname_key value, 2 domain value, 3 root_domain value, 4
+    validation_key value, 5 validation_type value, 6 validation_value value, }
 );
-/// A structure of the operation, at `response.fields[40].items` in its spec.
+/// A structure of the operation's answer, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsItem {
+pub struct GetInstanceDetailTag {
     /// Wire name `TagKey`: string.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    GetInstanceDetailTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value
+    value, }
 );
-/// The documented values of `response.fields[10]`: `issued`, `revoked`, `willExpire`, `expired`.
+/// The documented values of `CertificateStatus`: `issued`, `revoked`, `willExpire`, `expired`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CertificateStatus {
+pub enum GetInstanceDetailCertificateStatus {
     /// `issued`
     Issued,
     /// `revoked`
@@ -241,15 +244,15 @@ pub enum CertificateStatus {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    CertificateStatus { Issued = "issued", Revoked = "revoked", WillExpire =
-    "willExpire", Expired = "expired", }
+    GetInstanceDetailCertificateStatus { Issued = "issued", Revoked = "revoked",
+    WillExpire = "willExpire", Expired = "expired", }
 );
-/// The documented values of `response.fields[28]`: `RSA_2048`, `RSA_3072`, `RSA_4096`, `ECC_256`, `SM2`.
+/// The documented values of `KeyAlgorithm`: `RSA_2048`, `RSA_3072`, `RSA_4096`, `ECC_256`, `SM2`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum KeyAlgorithm {
+pub enum GetInstanceDetailKeyAlgorithm {
     /// `RSA_2048`
     Rsa2048,
     /// `RSA_3072`
@@ -264,15 +267,15 @@ pub enum KeyAlgorithm {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    KeyAlgorithm { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 = "RSA_4096",
-    Ecc256 = "ECC_256", Sm2 = "SM2", }
+    GetInstanceDetailKeyAlgorithm { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 =
+    "RSA_4096", Ecc256 = "ECC_256", Sm2 = "SM2", }
 );
-/// The documented values of `response.fields[39]`: `inactive`, `pending`, `willExpire`, `expired`, `refund`, `normal`, `closed`.
+/// The documented values of `Status`: `inactive`, `pending`, `willExpire`, `expired`, `refund`, `normal`, `closed`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Status {
+pub enum GetInstanceDetailStatus {
     /// `inactive`
     Inactive,
     /// `pending`
@@ -291,8 +294,9 @@ pub enum Status {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Status { Inactive = "inactive", Pending = "pending", WillExpire = "willExpire",
-    Expired = "expired", Refund = "refund", Normal = "normal", Closed = "closed", }
+    GetInstanceDetailStatus { Inactive = "inactive", Pending = "pending", WillExpire =
+    "willExpire", Expired = "expired", Refund = "refund", Normal = "normal", Closed =
+    "closed", }
 );
 /// The errors `GetInstanceDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -100,8 +100,10 @@ pub struct GetUserCertificateDetailOutput {
     pub buy_in_aliyun: ::std::option::Option<bool>,
     /// Wire name `Cert`: string. Example: `---BEGIN CERTIFICATE----- MIIF...... -----END CERTIFICATE-----`.
     pub cert: ::std::option::Option<::std::string::String>,
-    /// Wire name `CertChain`: list of [`CertChainItem`].
-    pub cert_chain: ::std::option::Option<::std::vec::Vec<CertChainItem>>,
+    /// Wire name `CertChain`: list of [`GetUserCertificateDetailCertChainItem`].
+    pub cert_chain: ::std::option::Option<
+        ::std::vec::Vec<GetUserCertificateDetailCertChainItem>,
+    >,
     /// Wire name `CertIdentifier`: string. Example: `10741304-cn-hangzhou`.
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// Wire name `CertSha2`: string.
@@ -160,8 +162,8 @@ pub struct GetUserCertificateDetailOutput {
     pub sign_private_key: ::std::option::Option<::std::string::String>,
     /// Wire name `StartDate`: string. Example: `2018-07-13`.
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `Tags`: list of [`GetUserCertificateDetailTag`].
+    pub tags: ::std::option::Option<::std::vec::Vec<GetUserCertificateDetailTag>>,
 }
 ::alibabacloud_runtime::decode_struct!(
     GetUserCertificateDetailOutput { "Algorithm" = 0, "BuyInAliyun" = 1, "Cert" = 2,
@@ -219,10 +221,10 @@ impl ::std::fmt::Debug for GetUserCertificateDetailOutput {
             .finish()
     }
 }
-/// A structure of the operation, at `response.fields[3].items` in its spec.
+/// A structure of the operation's answer, at `CertChain[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CertChainItem {
+pub struct GetUserCertificateDetailCertChainItem {
     /// Wire name `CommonName`: string. Example: `test`.
     pub common_name: ::std::option::Option<::std::string::String>,
     /// Wire name `IssuerCommonName`: string. Example: `Encryption Everywhere DV TLS CA - G2`.
@@ -235,21 +237,23 @@ pub struct CertChainItem {
     pub remain_day: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CertChainItem { "CommonName" = 0, "IssuerCommonName" = 1, "NotAfter" = 2, "NotBefore"
-    = 3, "RemainDay" = 4, } { 0 common_name value, 1 issuer_common_name value, 2
-    not_after lenient, 3 not_before lenient, 4 remain_day lenient, }
+    GetUserCertificateDetailCertChainItem { "CommonName" = 0, "IssuerCommonName" = 1,
+    "NotAfter" = 2, "NotBefore" = 3, "RemainDay" = 4, } { 0 common_name value, 1
+    issuer_common_name value, 2 not_after lenient, 3 not_before lenient, 4 remain_day
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[32].items` in its spec.
+/// A structure of the operation's answer, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsItem {
+pub struct GetUserCertificateDetailTag {
     /// Wire name `TagKey`: string.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    GetUserCertificateDetailTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
+    tag_value value, }
 );
 /// The errors `GetUserCertificateDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -50,8 +50,10 @@ impl ::alibabacloud_runtime::Operation for ListAssetCountInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListAssetCountOutput {
-    /// Wire name `AssetCountList`: list of [`AssetCountListItem`].
-    pub asset_count_list: ::std::option::Option<::std::vec::Vec<AssetCountListItem>>,
+    /// Wire name `AssetCountList`: list of [`ListAssetCountAssetCount`].
+    pub asset_count_list: ::std::option::Option<
+        ::std::vec::Vec<ListAssetCountAssetCount>,
+    >,
     /// Wire name `CurrentPage`: 64-bit integer.
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
@@ -68,10 +70,10 @@ pub struct ListAssetCountOutput {
     "ShowSize" = 3, "TotalCount" = 4, } { 0 asset_count_list value, 1 current_page
     lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AssetCountList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AssetCountListItem {
+pub struct ListAssetCountAssetCount {
     /// Wire name `AliyunAssetCount`: 64-bit integer.
     pub aliyun_asset_count: ::std::option::Option<i64>,
     /// Wire name `CertificateCount`: 32-bit integer.
@@ -86,9 +88,9 @@ pub struct AssetCountListItem {
     pub points: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssetCountListItem { "AliyunAssetCount" = 0, "CertificateCount" = 1, "CountDate" = 2,
-    "DomainAssetCount" = 3, "MultiCloudAssetCount" = 4, "Points" = 5, } { 0
-    aliyun_asset_count lenient, 1 certificate_count lenient, 2 count_date lenient, 3
+    ListAssetCountAssetCount { "AliyunAssetCount" = 0, "CertificateCount" = 1,
+    "CountDate" = 2, "DomainAssetCount" = 3, "MultiCloudAssetCount" = 4, "Points" = 5, }
+    { 0 aliyun_asset_count lenient, 1 certificate_count lenient, 2 count_date lenient, 3
     domain_asset_count lenient, 4 multi_cloud_asset_count lenient, 5 points lenient, }
 );
 /// The errors `ListAssetCount` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -211,7 +213,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListAssetCountInput {
-    type Item = AssetCountListItem;
+    type Item = ListAssetCountAssetCount;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.current_page
     }
@@ -227,7 +229,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListAssetCountInput {
     fn item_count(output: &ListAssetCountOutput) -> usize {
         output.asset_count_list.as_ref().map_or(0, |v| v.len())
     }
-    fn into_items(output: ListAssetCountOutput) -> ::std::vec::Vec<AssetCountListItem> {
+    fn into_items(
+        output: ListAssetCountOutput,
+    ) -> ::std::vec::Vec<ListAssetCountAssetCount> {
         output.asset_count_list.unwrap_or_default()
     }
 }

@@ -24,16 +24,16 @@ pub struct ListCertInput {
     pub identifiers: ::std::option::Option<::std::string::String>,
     /// List only certificates in this state.
     ///
-    /// Wire name `Status`: [`Status`]. Example: `ISSUE`.
-    pub status: ::std::option::Option<Status>,
+    /// Wire name `Status`: [`ListCertStatus`]. Example: `ISSUE`.
+    pub status: ::std::option::Option<ListCertStatus>,
     /// List only certificates from this source.
     ///
-    /// Wire name `SourceType`: [`SourceType`]. Example: `aliyun`.
-    pub source_type: ::std::option::Option<SourceType>,
+    /// Wire name `SourceType`: [`ListCertSourceType`]. Example: `aliyun`.
+    pub source_type: ::std::option::Option<ListCertSourceType>,
     /// List only CA certificates or only end-entity certificates.
     ///
-    /// Wire name `CertType`: [`CertType`]. Example: `CERT`.
-    pub cert_type: ::std::option::Option<CertType>,
+    /// Wire name `CertType`: [`ListCertCertType`]. Example: `CERT`.
+    pub cert_type: ::std::option::Option<ListCertCertType>,
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
@@ -97,8 +97,8 @@ impl ::alibabacloud_runtime::Operation for ListCertInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListCertOutput {
-    /// Wire name `CertList`: list of [`CertListItem`].
-    pub cert_list: ::std::option::Option<::std::vec::Vec<CertListItem>>,
+    /// Wire name `CertList`: list of [`ListCertCert`].
+    pub cert_list: ::std::option::Option<::std::vec::Vec<ListCertCert>>,
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
@@ -115,18 +115,18 @@ pub struct ListCertOutput {
     "TotalCount" = 4, } { 0 cert_list value, 1 current_page lenient, 2 request_id value,
     3 show_size lenient, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `CertList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CertListItem {
+pub struct ListCertCert {
     /// Wire name `AfterDate`: 64-bit integer. Example: `1634283958000`. Milliseconds since the Unix epoch.
     pub after_date: ::std::option::Option<i64>,
-    /// Wire name `Algorithm`: [`Algorithm`].
-    pub algorithm: ::std::option::Option<Algorithm>,
+    /// Wire name `Algorithm`: [`ListCertCertAlgorithm`].
+    pub algorithm: ::std::option::Option<ListCertCertAlgorithm>,
     /// Wire name `BeforeDate`: 64-bit integer. Example: `1665819958000`. Milliseconds since the Unix epoch.
     pub before_date: ::std::option::Option<i64>,
-    /// Wire name `CertType`: [`CertType`]. Example: `CERT`.
-    pub cert_type: ::std::option::Option<CertType>,
+    /// Wire name `CertType`: [`ListCertCertType`]. Example: `CERT`.
+    pub cert_type: ::std::option::Option<ListCertCertType>,
     /// Wire name `CommonName`: string. Example: `aliyun.alibaba.com`.
     pub common_name: ::std::option::Option<::std::string::String>,
     /// Wire name `ExistPrivateKey`: boolean. Documented values: `true`, `false`. Example: `false`.
@@ -141,17 +141,17 @@ pub struct CertListItem {
     pub serial_no: ::std::option::Option<::std::string::String>,
     /// Wire name `SignAlgorithm`: string.
     pub sign_algorithm: ::std::option::Option<::std::string::String>,
-    /// Wire name `SourceType`: [`SourceType`]. Example: `aliyun`.
-    pub source_type: ::std::option::Option<SourceType>,
-    /// Wire name `Status`: [`Status`]. Example: `ISSUE`.
-    pub status: ::std::option::Option<Status>,
+    /// Wire name `SourceType`: [`ListCertCertSourceType`]. Example: `aliyun`.
+    pub source_type: ::std::option::Option<ListCertCertSourceType>,
+    /// Wire name `Status`: [`ListCertCertStatus`]. Example: `ISSUE`.
+    pub status: ::std::option::Option<ListCertCertStatus>,
     /// Wire name `WhId`: 64-bit integer. Example: `2`.
     pub wh_id: ::std::option::Option<i64>,
     /// Wire name `WhInstanceId`: string. Example: `test_whInstanceId`.
     pub wh_instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CertListItem { "AfterDate" = 0, "Algorithm" = 1, "BeforeDate" = 2, "CertType" = 3,
+    ListCertCert { "AfterDate" = 0, "Algorithm" = 1, "BeforeDate" = 2, "CertType" = 3,
     "CommonName" = 4, "ExistPrivateKey" = 5, "Identifier" = 6, "Issuer" = 7, "Sans" = 8,
     "SerialNo" = 9, "SignAlgorithm" = 10, "SourceType" = 11, "Status" = 12, "WhId" = 13,
     "WhInstanceId" = 14, } { 0 after_date lenient, 1 algorithm value, 2 before_date
@@ -160,7 +160,7 @@ pub struct CertListItem {
     value, 11 source_type value, 12 status value, 13 wh_id lenient, 14 wh_instance_id
     value, }
 );
-impl CertListItem {
+impl ListCertCert {
     /// `AfterDate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn after_date_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
         ::alibabacloud_runtime::time::from_epoch_millis(self.after_date?)
@@ -170,12 +170,12 @@ impl CertListItem {
         ::alibabacloud_runtime::time::from_epoch_millis(self.before_date?)
     }
 }
-/// The documented values of `request[3]`: `ISSUE`, `REVOKE`.
+/// The documented values of `Status`: `ISSUE`, `REVOKE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Status {
+pub enum ListCertStatus {
     /// `ISSUE`
     Issue,
     /// `REVOKE`
@@ -183,13 +183,15 @@ pub enum Status {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(Status { Issue = "ISSUE", Revoke = "REVOKE", });
-/// The documented values of `request[4]`: `upload`, `aliyun`.
+::alibabacloud_runtime::string_enum!(
+    ListCertStatus { Issue = "ISSUE", Revoke = "REVOKE", }
+);
+/// The documented values of `SourceType`: `upload`, `aliyun`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SourceType {
+pub enum ListCertSourceType {
     /// `upload`
     Upload,
     /// `aliyun`
@@ -198,14 +200,14 @@ pub enum SourceType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    SourceType { Upload = "upload", Aliyun = "aliyun", }
+    ListCertSourceType { Upload = "upload", Aliyun = "aliyun", }
 );
-/// The documented values of `request[5]`: `CA`, `CERT`.
+/// The documented values of `CertType`: `CA`, `CERT`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CertType {
+pub enum ListCertCertType {
     /// `CA`
     Ca,
     /// `CERT`
@@ -213,13 +215,13 @@ pub enum CertType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(CertType { Ca = "CA", Cert = "CERT", });
-/// The documented values of `response.fields[0].items.fields[1]`: `RSA`, `ECC`, `SM2`.
+::alibabacloud_runtime::string_enum!(ListCertCertType { Ca = "CA", Cert = "CERT", });
+/// The documented values of `CertList[].Algorithm`: `RSA`, `ECC`, `SM2`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Algorithm {
+pub enum ListCertCertAlgorithm {
     /// `RSA`
     Rsa,
     /// `ECC`
@@ -230,7 +232,39 @@ pub enum Algorithm {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Algorithm { Rsa = "RSA", Ecc = "ECC", Sm2 = "SM2", }
+    ListCertCertAlgorithm { Rsa = "RSA", Ecc = "ECC", Sm2 = "SM2", }
+);
+/// The documented values of `CertList[].SourceType`: `upload`, `aliyun`.
+///
+/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListCertCertSourceType {
+    /// `upload`
+    Upload,
+    /// `aliyun`
+    Aliyun,
+    /// A value this SDK does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+::alibabacloud_runtime::string_enum!(
+    ListCertCertSourceType { Upload = "upload", Aliyun = "aliyun", }
+);
+/// The documented values of `CertList[].Status`: `ISSUE`, `REVOKE`.
+///
+/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListCertCertStatus {
+    /// `ISSUE`
+    Issue,
+    /// `REVOKE`
+    Revoke,
+    /// A value this SDK does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+::alibabacloud_runtime::string_enum!(
+    ListCertCertStatus { Issue = "ISSUE", Revoke = "REVOKE", }
 );
 /// The errors `ListCert` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,37 +351,49 @@ impl ListCertBuilder {
     }
     /// List only certificates in this state.
     ///
-    /// Wire name `Status`: [`Status`]. Example: `ISSUE`.
-    pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
+    /// Wire name `Status`: [`ListCertStatus`]. Example: `ISSUE`.
+    pub fn status(mut self, value: impl ::std::convert::Into<ListCertStatus>) -> Self {
         self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
-    pub fn set_status(mut self, value: ::std::option::Option<Status>) -> Self {
+    pub fn set_status(mut self, value: ::std::option::Option<ListCertStatus>) -> Self {
         self.input.status = value;
         self
     }
     /// List only certificates from this source.
     ///
-    /// Wire name `SourceType`: [`SourceType`]. Example: `aliyun`.
-    pub fn source_type(mut self, value: impl ::std::convert::Into<SourceType>) -> Self {
+    /// Wire name `SourceType`: [`ListCertSourceType`]. Example: `aliyun`.
+    pub fn source_type(
+        mut self,
+        value: impl ::std::convert::Into<ListCertSourceType>,
+    ) -> Self {
         self.input.source_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `SourceType`.
-    pub fn set_source_type(mut self, value: ::std::option::Option<SourceType>) -> Self {
+    pub fn set_source_type(
+        mut self,
+        value: ::std::option::Option<ListCertSourceType>,
+    ) -> Self {
         self.input.source_type = value;
         self
     }
     /// List only CA certificates or only end-entity certificates.
     ///
-    /// Wire name `CertType`: [`CertType`]. Example: `CERT`.
-    pub fn cert_type(mut self, value: impl ::std::convert::Into<CertType>) -> Self {
+    /// Wire name `CertType`: [`ListCertCertType`]. Example: `CERT`.
+    pub fn cert_type(
+        mut self,
+        value: impl ::std::convert::Into<ListCertCertType>,
+    ) -> Self {
         self.input.cert_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `CertType`.
-    pub fn set_cert_type(mut self, value: ::std::option::Option<CertType>) -> Self {
+    pub fn set_cert_type(
+        mut self,
+        value: ::std::option::Option<ListCertCertType>,
+    ) -> Self {
         self.input.cert_type = value;
         self
     }
@@ -416,7 +462,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListCertInput {
-    type Item = CertListItem;
+    type Item = ListCertCert;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.current_page
     }
@@ -432,7 +478,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListCertInput {
     fn item_count(output: &ListCertOutput) -> usize {
         output.cert_list.as_ref().map_or(0, |v| v.len())
     }
-    fn into_items(output: ListCertOutput) -> ::std::vec::Vec<CertListItem> {
+    fn into_items(output: ListCertOutput) -> ::std::vec::Vec<ListCertCert> {
         output.cert_list.unwrap_or_default()
     }
 }

@@ -20,8 +20,8 @@ pub struct ListCertWarehouseInput {
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// List only warehouses of this kind.
     ///
-    /// Wire name `Type`: [`Type`]. Example: `aliyunPCA`.
-    pub r#type: ::std::option::Option<Type>,
+    /// Wire name `Type`: [`ListCertWarehouseType`]. Example: `aliyunPCA`.
+    pub r#type: ::std::option::Option<ListCertWarehouseType>,
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
@@ -80,9 +80,9 @@ impl ::alibabacloud_runtime::Operation for ListCertWarehouseInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListCertWarehouseOutput {
-    /// Wire name `CertWarehouseList`: list of [`CertWarehouseListItem`].
+    /// Wire name `CertWarehouseList`: list of [`ListCertWarehouseCertWarehouse`].
     pub cert_warehouse_list: ::std::option::Option<
-        ::std::vec::Vec<CertWarehouseListItem>,
+        ::std::vec::Vec<ListCertWarehouseCertWarehouse>,
     >,
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     pub current_page: ::std::option::Option<i64>,
@@ -100,10 +100,10 @@ pub struct ListCertWarehouseOutput {
     2, "ShowSize" = 3, "TotalCount" = 4, } { 0 cert_warehouse_list value, 1 current_page
     lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `CertWarehouseList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CertWarehouseListItem {
+pub struct ListCertWarehouseCertWarehouse {
     /// Wire name `EndTime`: 64-bit integer. Example: `1665819958000`.
     pub end_time: ::std::option::Option<i64>,
     /// Wire name `InstanceId`: string. Example: `14dcc8afc7578e1f`.
@@ -116,23 +116,23 @@ pub struct CertWarehouseListItem {
     pub pca_instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Qps`: 64-bit integer. Example: `10`.
     pub qps: ::std::option::Option<i64>,
-    /// Wire name `Type`: [`Type`]. Example: `aliyunPCA`.
-    pub r#type: ::std::option::Option<Type>,
+    /// Wire name `Type`: [`ListCertWarehouseCertWarehouseType`]. Example: `aliyunPCA`.
+    pub r#type: ::std::option::Option<ListCertWarehouseCertWarehouseType>,
     /// Wire name `WhId`: 64-bit integer. Example: `1`.
     pub wh_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CertWarehouseListItem { "EndTime" = 0, "InstanceId" = 1, "IsExpired" = 2, "Name" = 3,
-    "PcaInstanceId" = 4, "Qps" = 5, "Type" = 6, "WhId" = 7, } { 0 end_time lenient, 1
-    instance_id value, 2 is_expired lenient, 3 name value, 4 pca_instance_id value, 5 qps
-    lenient, 6 r#type value, 7 wh_id lenient, }
+    ListCertWarehouseCertWarehouse { "EndTime" = 0, "InstanceId" = 1, "IsExpired" = 2,
+    "Name" = 3, "PcaInstanceId" = 4, "Qps" = 5, "Type" = 6, "WhId" = 7, } { 0 end_time
+    lenient, 1 instance_id value, 2 is_expired lenient, 3 name value, 4 pca_instance_id
+    value, 5 qps lenient, 6 r#type value, 7 wh_id lenient, }
 );
-/// The documented values of `request[2]`: `uploadCA`, `uploadPCA`, `aliyunPCA`.
+/// The documented values of `Type`: `uploadCA`, `uploadPCA`, `aliyunPCA`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Type {
+pub enum ListCertWarehouseType {
     /// `uploadCA`
     UploadCa,
     /// `uploadPCA`
@@ -143,7 +143,27 @@ pub enum Type {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Type { UploadCa = "uploadCA", UploadPca = "uploadPCA", AliyunPca = "aliyunPCA", }
+    ListCertWarehouseType { UploadCa = "uploadCA", UploadPca = "uploadPCA", AliyunPca =
+    "aliyunPCA", }
+);
+/// The documented values of `CertWarehouseList[].Type`: `uploadCA`, `uploadPCA`, `aliyunPCA`.
+///
+/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListCertWarehouseCertWarehouseType {
+    /// `uploadCA`
+    UploadCa,
+    /// `uploadPCA`
+    UploadPca,
+    /// `aliyunPCA`
+    AliyunPca,
+    /// A value this SDK does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+::alibabacloud_runtime::string_enum!(
+    ListCertWarehouseCertWarehouseType { UploadCa = "uploadCA", UploadPca = "uploadPCA",
+    AliyunPca = "aliyunPCA", }
 );
 /// The errors `ListCertWarehouse` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,13 +235,19 @@ impl ListCertWarehouseBuilder {
     }
     /// List only warehouses of this kind.
     ///
-    /// Wire name `Type`: [`Type`]. Example: `aliyunPCA`.
-    pub fn r#type(mut self, value: impl ::std::convert::Into<Type>) -> Self {
+    /// Wire name `Type`: [`ListCertWarehouseType`]. Example: `aliyunPCA`.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<ListCertWarehouseType>,
+    ) -> Self {
         self.input.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Type`.
-    pub fn set_type(mut self, value: ::std::option::Option<Type>) -> Self {
+    pub fn set_type(
+        mut self,
+        value: ::std::option::Option<ListCertWarehouseType>,
+    ) -> Self {
         self.input.r#type = value;
         self
     }
@@ -290,7 +316,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListCertWarehouseInput {
-    type Item = CertWarehouseListItem;
+    type Item = ListCertWarehouseCertWarehouse;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.current_page
     }
@@ -308,7 +334,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListCertWarehouseInput {
     }
     fn into_items(
         output: ListCertWarehouseOutput,
-    ) -> ::std::vec::Vec<CertWarehouseListItem> {
+    ) -> ::std::vec::Vec<ListCertWarehouseCertWarehouse> {
         output.cert_warehouse_list.unwrap_or_default()
     }
 }

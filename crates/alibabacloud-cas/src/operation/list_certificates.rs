@@ -16,8 +16,8 @@ pub struct ListCertificatesInput {
     pub certificate_source: ::std::option::Option<::std::string::String>,
     /// List only certificates in this state.
     ///
-    /// Wire name `CertificateStatus`: [`CertificateStatus`].
-    pub certificate_status: ::std::option::Option<CertificateStatus>,
+    /// Wire name `CertificateStatus`: [`ListCertificatesCertificateStatus`].
+    pub certificate_status: ::std::option::Option<ListCertificatesCertificateStatus>,
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 32-bit integer.
@@ -67,8 +67,10 @@ impl ::alibabacloud_runtime::Operation for ListCertificatesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListCertificatesOutput {
-    /// Wire name `CertificateList`: list of [`CertificateListItem`].
-    pub certificate_list: ::std::option::Option<::std::vec::Vec<CertificateListItem>>,
+    /// Wire name `CertificateList`: list of [`ListCertificatesCertificate`].
+    pub certificate_list: ::std::option::Option<
+        ::std::vec::Vec<ListCertificatesCertificate>,
+    >,
     /// Wire name `CurrentPage`: 32-bit integer.
     pub current_page: ::std::option::Option<i32>,
     /// The ID the service gave this request.
@@ -85,12 +87,12 @@ pub struct ListCertificatesOutput {
     "ShowSize" = 3, "TotalCount" = 4, } { 0 certificate_list value, 1 current_page
     lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `CertificateList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CertificateListItem {
-    /// Wire name `Algorithm`: [`Algorithm`].
-    pub algorithm: ::std::option::Option<Algorithm>,
+pub struct ListCertificatesCertificate {
+    /// Wire name `Algorithm`: [`ListCertificatesCertificateAlgorithm`].
+    pub algorithm: ::std::option::Option<ListCertificatesCertificateAlgorithm>,
     /// Wire name `CertIdentifier`: string.
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// Wire name `CertificateId`: string.
@@ -99,8 +101,8 @@ pub struct CertificateListItem {
     pub certificate_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CertificateSource`: string.
     pub certificate_source: ::std::option::Option<::std::string::String>,
-    /// Wire name `CertificateStatus`: [`CertificateStatus`].
-    pub certificate_status: ::std::option::Option<CertificateStatus>,
+    /// Wire name `CertificateStatus`: [`ListCertificatesCertificateStatus`].
+    pub certificate_status: ::std::option::Option<ListCertificatesCertificateStatus>,
     /// Wire name `CommonName`: string.
     pub common_name: ::std::option::Option<::std::string::String>,
     /// Wire name `DeploymentDesc`: string.
@@ -133,24 +135,24 @@ pub struct CertificateListItem {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CertificateListItem { "Algorithm" = 0, "CertIdentifier" = 1, "CertificateId" = 2,
-    "CertificateName" = 3, "CertificateSource" = 4, "CertificateStatus" = 5, "CommonName"
-    = 6, "DeploymentDesc" = 7, "Domain" = 8, "ExistPrivateKey" = 9, "FingerPrint" = 10,
-    "InstanceId" = 11, "Issuer" = 12, "KeySize" = 13, "NotAfter" = 14, "NotBefore" = 15,
-    "Serial" = 16, "SubjectAlternativeNames" = 17, "UsingProductList" = 18, } { 0
-    algorithm value, 1 cert_identifier value, 2 certificate_id value, 3 certificate_name
-    value, 4 certificate_source value, 5 certificate_status value, 6 common_name value, 7
-    deployment_desc value, 8 domain value, 9 exist_private_key lenient, 10 finger_print
-    value, 11 instance_id value, 12 issuer value, 13 key_size lenient, 14 not_after
-    lenient, 15 not_before lenient, 16 serial value, 17 subject_alternative_names value,
-    18 using_product_list value, }
+    ListCertificatesCertificate { "Algorithm" = 0, "CertIdentifier" = 1, "CertificateId"
+    = 2, "CertificateName" = 3, "CertificateSource" = 4, "CertificateStatus" = 5,
+    "CommonName" = 6, "DeploymentDesc" = 7, "Domain" = 8, "ExistPrivateKey" = 9,
+    "FingerPrint" = 10, "InstanceId" = 11, "Issuer" = 12, "KeySize" = 13, "NotAfter" =
+    14, "NotBefore" = 15, "Serial" = 16, "SubjectAlternativeNames" = 17,
+    "UsingProductList" = 18, } { 0 algorithm value, 1 cert_identifier value, 2
+    certificate_id value, 3 certificate_name value, 4 certificate_source value, 5
+    certificate_status value, 6 common_name value, 7 deployment_desc value, 8 domain
+    value, 9 exist_private_key lenient, 10 finger_print value, 11 instance_id value, 12
+    issuer value, 13 key_size lenient, 14 not_after lenient, 15 not_before lenient, 16
+    serial value, 17 subject_alternative_names value, 18 using_product_list value, }
 );
-/// The documented values of `request[1]`: `issued`, `revoked`, `willExpire`, `expired`.
+/// The documented values of `CertificateStatus`: `issued`, `revoked`, `willExpire`, `expired`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CertificateStatus {
+pub enum ListCertificatesCertificateStatus {
     /// `issued`
     Issued,
     /// `revoked`
@@ -163,15 +165,15 @@ pub enum CertificateStatus {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    CertificateStatus { Issued = "issued", Revoked = "revoked", WillExpire =
-    "willExpire", Expired = "expired", }
+    ListCertificatesCertificateStatus { Issued = "issued", Revoked = "revoked",
+    WillExpire = "willExpire", Expired = "expired", }
 );
-/// The documented values of `response.fields[0].items.fields[0]`: `RSA`, `ECC`, `SM2`.
+/// The documented values of `CertificateList[].Algorithm`: `RSA`, `ECC`, `SM2`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Algorithm {
+pub enum ListCertificatesCertificateAlgorithm {
     /// `RSA`
     Rsa,
     /// `ECC`
@@ -182,7 +184,7 @@ pub enum Algorithm {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Algorithm { Rsa = "RSA", Ecc = "ECC", Sm2 = "SM2", }
+    ListCertificatesCertificateAlgorithm { Rsa = "RSA", Ecc = "ECC", Sm2 = "SM2", }
 );
 /// The errors `ListCertificates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,10 +240,10 @@ impl ListCertificatesBuilder {
     }
     /// List only certificates in this state.
     ///
-    /// Wire name `CertificateStatus`: [`CertificateStatus`].
+    /// Wire name `CertificateStatus`: [`ListCertificatesCertificateStatus`].
     pub fn certificate_status(
         mut self,
-        value: impl ::std::convert::Into<CertificateStatus>,
+        value: impl ::std::convert::Into<ListCertificatesCertificateStatus>,
     ) -> Self {
         self.input.certificate_status = ::std::option::Option::Some(value.into());
         self
@@ -249,7 +251,7 @@ impl ListCertificatesBuilder {
     /// Sets or clears `CertificateStatus`.
     pub fn set_certificate_status(
         mut self,
-        value: ::std::option::Option<CertificateStatus>,
+        value: ::std::option::Option<ListCertificatesCertificateStatus>,
     ) -> Self {
         self.input.certificate_status = value;
         self
@@ -373,7 +375,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListCertificatesInput {
-    type Item = CertificateListItem;
+    type Item = ListCertificatesCertificate;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.current_page.map(i64::from)
     }
@@ -393,7 +395,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListCertificatesInput {
     }
     fn into_items(
         output: ListCertificatesOutput,
-    ) -> ::std::vec::Vec<CertificateListItem> {
+    ) -> ::std::vec::Vec<ListCertificatesCertificate> {
         output.certificate_list.unwrap_or_default()
     }
 }

@@ -69,8 +69,10 @@ impl ::alibabacloud_runtime::Operation for ListCloudAccessInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListCloudAccessOutput {
-    /// Wire name `CloudAccessList`: list of [`CloudAccessListItem`].
-    pub cloud_access_list: ::std::option::Option<::std::vec::Vec<CloudAccessListItem>>,
+    /// Wire name `CloudAccessList`: list of [`ListCloudAccessCloudAccess`].
+    pub cloud_access_list: ::std::option::Option<
+        ::std::vec::Vec<ListCloudAccessCloudAccess>,
+    >,
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     pub current_page: ::std::option::Option<i32>,
     /// The ID the service gave this request.
@@ -87,10 +89,10 @@ pub struct ListCloudAccessOutput {
     "ShowSize" = 3, "TotalCount" = 4, } { 0 cloud_access_list value, 1 current_page
     lenient, 2 request_id value, 3 show_size lenient, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `CloudAccessList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CloudAccessListItem {
+pub struct ListCloudAccessCloudAccess {
     /// Wire name `AccessId`: 64-bit integer. Example: `888`.
     pub access_id: ::std::option::Option<i64>,
     /// Wire name `CloudName`: string. Example: `Tencent`.
@@ -101,7 +103,7 @@ pub struct CloudAccessListItem {
     pub service_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CloudAccessListItem { "AccessId" = 0, "CloudName" = 1, "SecretId" = 2,
+    ListCloudAccessCloudAccess { "AccessId" = 0, "CloudName" = 1, "SecretId" = 2,
     "ServiceStatus" = 3, } { 0 access_id lenient, 1 cloud_name value, 2 secret_id value,
     3 service_status value, }
 );
@@ -237,7 +239,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListCloudAccessInput {
-    type Item = CloudAccessListItem;
+    type Item = ListCloudAccessCloudAccess;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.current_page.map(i64::from)
     }
@@ -257,7 +259,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListCloudAccessInput {
     }
     fn into_items(
         output: ListCloudAccessOutput,
-    ) -> ::std::vec::Vec<CloudAccessListItem> {
+    ) -> ::std::vec::Vec<ListCloudAccessCloudAccess> {
         output.cloud_access_list.unwrap_or_default()
     }
 }

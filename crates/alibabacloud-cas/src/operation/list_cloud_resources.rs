@@ -105,8 +105,8 @@ impl ::alibabacloud_runtime::Operation for ListCloudResourcesInput {
 pub struct ListCloudResourcesOutput {
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     pub current_page: ::std::option::Option<i32>,
-    /// Wire name `Data`: list of [`DataItem`].
-    pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
+    /// Wire name `Data`: list of [`ListCloudResourcesDataItem`].
+    pub data: ::std::option::Option<::std::vec::Vec<ListCloudResourcesDataItem>>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `12345678-1234-1234-1234-123456789ABC`.
@@ -121,10 +121,10 @@ pub struct ListCloudResourcesOutput {
     = 3, "Total" = 4, } { 0 current_page lenient, 1 data value, 2 request_id value, 3
     show_size lenient, 4 total lenient, }
 );
-/// A structure of the operation, at `response.fields[1].items` in its spec.
+/// A structure of the operation's answer, at `Data[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DataItem {
+pub struct ListCloudResourcesDataItem {
     /// Wire name `CertEndTime`: string. Example: `1737795520000`.
     pub cert_end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `CertId`: 64-bit integer. Example: `12433121`.
@@ -169,19 +169,19 @@ pub struct DataItem {
     pub user_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DataItem { "CertEndTime" = 0, "CertId" = 1, "CertName" = 2, "CertStartTime" = 3,
-    "CloudAccessId" = 4, "CloudName" = 5, "CloudProduct" = 6, "CloudRegion" = 7,
-    "DefaultResource" = 8, "Domain" = 9, "EnableHttps" = 10, "GmtCreate" = 11,
-    "GmtModified" = 12, "Id" = 13, "InstanceId" = 14, "ListenerId" = 15, "ListenerPort" =
-    16, "RegionId" = 17, "Status" = 18, "UseSsl" = 19, "UserId" = 20, } { 0 cert_end_time
-    value, 1 cert_id lenient, 2 cert_name value, 3 cert_start_time value, 4
-    cloud_access_id value, 5 cloud_name value, 6 cloud_product value, 7 cloud_region
-    value, 8 default_resource lenient, 9 domain value, 10 enable_https lenient, 11
-    gmt_create value, 12 gmt_modified value, 13 id lenient, 14 instance_id value, 15
-    listener_id value, 16 listener_port value, 17 region_id value, 18 status value, 19
-    use_ssl lenient, 20 user_id lenient, }
+    ListCloudResourcesDataItem { "CertEndTime" = 0, "CertId" = 1, "CertName" = 2,
+    "CertStartTime" = 3, "CloudAccessId" = 4, "CloudName" = 5, "CloudProduct" = 6,
+    "CloudRegion" = 7, "DefaultResource" = 8, "Domain" = 9, "EnableHttps" = 10,
+    "GmtCreate" = 11, "GmtModified" = 12, "Id" = 13, "InstanceId" = 14, "ListenerId" =
+    15, "ListenerPort" = 16, "RegionId" = 17, "Status" = 18, "UseSsl" = 19, "UserId" =
+    20, } { 0 cert_end_time value, 1 cert_id lenient, 2 cert_name value, 3
+    cert_start_time value, 4 cloud_access_id value, 5 cloud_name value, 6 cloud_product
+    value, 7 cloud_region value, 8 default_resource lenient, 9 domain value, 10
+    enable_https lenient, 11 gmt_create value, 12 gmt_modified value, 13 id lenient, 14
+    instance_id value, 15 listener_id value, 16 listener_port value, 17 region_id value,
+    18 status value, 19 use_ssl lenient, 20 user_id lenient, }
 );
-impl DataItem {
+impl ListCloudResourcesDataItem {
     /// `GmtCreate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn gmt_create_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
         ::alibabacloud_runtime::time::from_epoch_millis(
@@ -381,7 +381,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListCloudResourcesInput {
-    type Item = DataItem;
+    type Item = ListCloudResourcesDataItem;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.current_page.map(i64::from)
     }
@@ -399,7 +399,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListCloudResourcesInput 
     fn item_count(output: &ListCloudResourcesOutput) -> usize {
         output.data.as_ref().map_or(0, |v| v.len())
     }
-    fn into_items(output: ListCloudResourcesOutput) -> ::std::vec::Vec<DataItem> {
+    fn into_items(
+        output: ListCloudResourcesOutput,
+    ) -> ::std::vec::Vec<ListCloudResourcesDataItem> {
         output.data.unwrap_or_default()
     }
 }

@@ -50,8 +50,8 @@ impl ::alibabacloud_runtime::Operation for ListCompaniesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListCompaniesOutput {
-    /// Wire name `CompanyList`: list of [`CompanyListItem`].
-    pub company_list: ::std::option::Option<::std::vec::Vec<CompanyListItem>>,
+    /// Wire name `CompanyList`: list of [`ListCompaniesCompany`].
+    pub company_list: ::std::option::Option<::std::vec::Vec<ListCompaniesCompany>>,
     /// Wire name `CurrentPage`: 32-bit integer.
     pub current_page: ::std::option::Option<i32>,
     /// The ID the service gave this request.
@@ -68,10 +68,10 @@ pub struct ListCompaniesOutput {
     "ShowSize" = 3, "TotalCount" = 4, } { 0 company_list value, 1 current_page lenient, 2
     request_id value, 3 show_size lenient, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `CompanyList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CompanyListItem {
+pub struct ListCompaniesCompany {
     /// Wire name `City`: string.
     pub city: ::std::option::Option<::std::string::String>,
     /// Wire name `CompanyAddress`: string.
@@ -100,13 +100,13 @@ pub struct CompanyListItem {
     pub province: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CompanyListItem { "City" = 0, "CompanyAddress" = 1, "CompanyCode" = 2, "CompanyEmail"
-    = 3, "CompanyId" = 4, "CompanyName" = 5, "CompanyPhone" = 6, "CompanyType" = 7,
-    "CountryCode" = 8, "Department" = 9, "Lang" = 10, "PostCode" = 11, "Province" = 12, }
-    { 0 city value, 1 company_address value, 2 company_code value, 3 company_email value,
-    4 company_id lenient, 5 company_name value, 6 company_phone value, 7 company_type
-    lenient, 8 country_code value, 9 department value, 10 lang value, 11 post_code value,
-    12 province value, }
+    ListCompaniesCompany { "City" = 0, "CompanyAddress" = 1, "CompanyCode" = 2,
+    "CompanyEmail" = 3, "CompanyId" = 4, "CompanyName" = 5, "CompanyPhone" = 6,
+    "CompanyType" = 7, "CountryCode" = 8, "Department" = 9, "Lang" = 10, "PostCode" = 11,
+    "Province" = 12, } { 0 city value, 1 company_address value, 2 company_code value, 3
+    company_email value, 4 company_id lenient, 5 company_name value, 6 company_phone
+    value, 7 company_type lenient, 8 country_code value, 9 department value, 10 lang
+    value, 11 post_code value, 12 province value, }
 );
 /// The errors `ListCompanies` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,7 +234,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListCompaniesInput {
-    type Item = CompanyListItem;
+    type Item = ListCompaniesCompany;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.current_page.map(i64::from)
     }
@@ -252,7 +252,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListCompaniesInput {
     fn item_count(output: &ListCompaniesOutput) -> usize {
         output.company_list.as_ref().map_or(0, |v| v.len())
     }
-    fn into_items(output: ListCompaniesOutput) -> ::std::vec::Vec<CompanyListItem> {
+    fn into_items(output: ListCompaniesOutput) -> ::std::vec::Vec<ListCompaniesCompany> {
         output.company_list.unwrap_or_default()
     }
 }

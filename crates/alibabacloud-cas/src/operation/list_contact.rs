@@ -68,8 +68,8 @@ impl ::alibabacloud_runtime::Operation for ListContactInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListContactOutput {
-    /// Wire name `ContactList`: list of [`ContactListItem`].
-    pub contact_list: ::std::option::Option<::std::vec::Vec<ContactListItem>>,
+    /// Wire name `ContactList`: list of [`ListContactContact`].
+    pub contact_list: ::std::option::Option<::std::vec::Vec<ListContactContact>>,
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     pub current_page: ::std::option::Option<i32>,
     /// Wire name `Keyword`: string. Example: `186`.
@@ -89,10 +89,10 @@ pub struct ListContactOutput {
     lenient, 2 keyword value, 3 request_id value, 4 show_size lenient, 5 total_count
     lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ContactList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ContactListItem {
+pub struct ListContactContact {
     /// Wire name `ContactId`: 64-bit integer. Example: `519580`.
     pub contact_id: ::std::option::Option<i64>,
     /// Wire name `Email`: string. Example: `username@example.com`.
@@ -113,7 +113,7 @@ pub struct ContactListItem {
     pub webhooks: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ContactListItem { "ContactId" = 0, "Email" = 1, "EmailStatus" = 2, "Mobile" = 3,
+    ListContactContact { "ContactId" = 0, "Email" = 1, "EmailStatus" = 2, "Mobile" = 3,
     "MobileStatus" = 4, "Name" = 5, "WebhookList" = 6, "Webhooks" = 7, } { 0 contact_id
     lenient, 1 email value, 2 email_status lenient, 3 mobile value, 4 mobile_status
     lenient, 5 name value, 6 webhook_list value, 7 webhooks value, }
@@ -231,7 +231,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListContactInput {
-    type Item = ContactListItem;
+    type Item = ListContactContact;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.current_page.map(i64::from)
     }
@@ -249,7 +249,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListContactInput {
     fn item_count(output: &ListContactOutput) -> usize {
         output.contact_list.as_ref().map_or(0, |v| v.len())
     }
-    fn into_items(output: ListContactOutput) -> ::std::vec::Vec<ContactListItem> {
+    fn into_items(output: ListContactOutput) -> ::std::vec::Vec<ListContactContact> {
         output.contact_list.unwrap_or_default()
     }
 }

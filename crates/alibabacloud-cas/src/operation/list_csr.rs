@@ -78,8 +78,8 @@ impl ::alibabacloud_runtime::Operation for ListCsrInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListCsrOutput {
-    /// Wire name `CsrList`: list of [`CsrListItem`].
-    pub csr_list: ::std::option::Option<::std::vec::Vec<CsrListItem>>,
+    /// Wire name `CsrList`: list of [`ListCsrCsr`].
+    pub csr_list: ::std::option::Option<::std::vec::Vec<ListCsrCsr>>,
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     pub current_page: ::std::option::Option<i64>,
     /// The ID the service gave this request.
@@ -96,10 +96,10 @@ pub struct ListCsrOutput {
     "TotalCount" = 4, } { 0 csr_list value, 1 current_page lenient, 2 request_id value, 3
     show_size lenient, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `CsrList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CsrListItem {
+pub struct ListCsrCsr {
     /// Wire name `Algorithm`: string. Example: `RSA`.
     pub algorithm: ::std::option::Option<::std::string::String>,
     /// Wire name `CommonName`: string. Example: `example.com`.
@@ -128,7 +128,7 @@ pub struct CsrListItem {
     pub sans: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CsrListItem { "Algorithm" = 0, "CommonName" = 1, "CorpName" = 2, "CountryCode" = 3,
+    ListCsrCsr { "Algorithm" = 0, "CommonName" = 1, "CorpName" = 2, "CountryCode" = 3,
     "CsrId" = 4, "Department" = 5, "HasPrivateKey" = 6, "KeySha2" = 7, "KeySize" = 8,
     "Locality" = 9, "Name" = 10, "Province" = 11, "Sans" = 12, } { 0 algorithm value, 1
     common_name value, 2 corp_name value, 3 country_code value, 4 csr_id lenient, 5
@@ -267,7 +267,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListCsrInput {
-    type Item = CsrListItem;
+    type Item = ListCsrCsr;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.current_page
     }
@@ -283,7 +283,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListCsrInput {
     fn item_count(output: &ListCsrOutput) -> usize {
         output.csr_list.as_ref().map_or(0, |v| v.len())
     }
-    fn into_items(output: ListCsrOutput) -> ::std::vec::Vec<CsrListItem> {
+    fn into_items(output: ListCsrOutput) -> ::std::vec::Vec<ListCsrCsr> {
         output.csr_list.unwrap_or_default()
     }
 }

@@ -95,8 +95,8 @@ impl ::alibabacloud_runtime::Operation for ListDeploymentJobInput {
 pub struct ListDeploymentJobOutput {
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     pub current_page: ::std::option::Option<i32>,
-    /// Wire name `Data`: list of [`DataItem`].
-    pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
+    /// Wire name `Data`: list of [`ListDeploymentJobDataItem`].
+    pub data: ::std::option::Option<::std::vec::Vec<ListDeploymentJobDataItem>>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `12345678-1234-1234-1234-123456789ABC`.
@@ -111,10 +111,10 @@ pub struct ListDeploymentJobOutput {
     = 3, "Total" = 4, } { 0 current_page lenient, 1 data value, 2 request_id value, 3
     show_size lenient, 4 total lenient, }
 );
-/// A structure of the operation, at `response.fields[1].items` in its spec.
+/// A structure of the operation's answer, at `Data[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct DataItem {
+pub struct ListDeploymentJobDataItem {
     /// Wire name `CertDomain`: string. Example: `aliyundoc1.com,aliyundoc2.com,aliyundoc3.com`.
     pub cert_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `CertType`: string. Example: `upload`.
@@ -151,16 +151,16 @@ pub struct DataItem {
     pub user_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DataItem { "CertDomain" = 0, "CertType" = 1, "Certificates" = 2, "Del" = 3, "EndTime"
-    = 4, "GmtCreate" = 5, "GmtModified" = 6, "Id" = 7, "InstanceId" = 8, "JobType" = 9,
-    "Name" = 10, "ProductName" = 11, "Rollback" = 12, "ScheduleTime" = 13, "StartTime" =
-    14, "Status" = 15, "UserId" = 16, } { 0 cert_domain value, 1 cert_type value, 2
-    certificates value, 3 del lenient, 4 end_time value, 5 gmt_create value, 6
-    gmt_modified value, 7 id lenient, 8 instance_id value, 9 job_type value, 10 name
-    value, 11 product_name value, 12 rollback lenient, 13 schedule_time value, 14
+    ListDeploymentJobDataItem { "CertDomain" = 0, "CertType" = 1, "Certificates" = 2,
+    "Del" = 3, "EndTime" = 4, "GmtCreate" = 5, "GmtModified" = 6, "Id" = 7, "InstanceId"
+    = 8, "JobType" = 9, "Name" = 10, "ProductName" = 11, "Rollback" = 12, "ScheduleTime"
+    = 13, "StartTime" = 14, "Status" = 15, "UserId" = 16, } { 0 cert_domain value, 1
+    cert_type value, 2 certificates value, 3 del lenient, 4 end_time value, 5 gmt_create
+    value, 6 gmt_modified value, 7 id lenient, 8 instance_id value, 9 job_type value, 10
+    name value, 11 product_name value, 12 rollback lenient, 13 schedule_time value, 14
     start_time value, 15 status value, 16 user_id lenient, }
 );
-impl DataItem {
+impl ListDeploymentJobDataItem {
     /// `EndTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn end_time_as_system_time(
         &self,
@@ -362,7 +362,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListDeploymentJobInput {
-    type Item = DataItem;
+    type Item = ListDeploymentJobDataItem;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.current_page.map(i64::from)
     }
@@ -380,7 +380,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListDeploymentJobInput {
     fn item_count(output: &ListDeploymentJobOutput) -> usize {
         output.data.as_ref().map_or(0, |v| v.len())
     }
-    fn into_items(output: ListDeploymentJobOutput) -> ::std::vec::Vec<DataItem> {
+    fn into_items(
+        output: ListDeploymentJobOutput,
+    ) -> ::std::vec::Vec<ListDeploymentJobDataItem> {
         output.data.unwrap_or_default()
     }
 }

@@ -65,8 +65,8 @@ impl ::alibabacloud_runtime::Operation for ListDeploymentJobCertInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListDeploymentJobCertOutput {
-    /// Wire name `Data`: list of [`DataItem`].
-    pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
+    /// Wire name `Data`: list of [`ListDeploymentJobCertDataItem`].
+    pub data: ::std::option::Option<::std::vec::Vec<ListDeploymentJobCertDataItem>>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
@@ -76,10 +76,10 @@ pub struct ListDeploymentJobCertOutput {
     ListDeploymentJobCertOutput { "Data" = 0, "RequestId" = 1, } { 0 data value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Data[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DataItem {
+pub struct ListDeploymentJobCertDataItem {
     /// Wire name `Algorithm`: string. Example: `RSA`.
     pub algorithm: ::std::option::Option<::std::string::String>,
     /// Wire name `CertId`: 64-bit integer. Example: `11174100`.
@@ -88,8 +88,10 @@ pub struct DataItem {
     pub cert_instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `CertName`: string. Example: `edkog.shop`.
     pub cert_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `CertOrderType`: [`CertOrderType`]. Example: `buy`.
-    pub cert_order_type: ::std::option::Option<CertOrderType>,
+    /// Wire name `CertOrderType`: [`ListDeploymentJobCertDataItemCertOrderType`]. Example: `buy`.
+    pub cert_order_type: ::std::option::Option<
+        ListDeploymentJobCertDataItemCertOrderType,
+    >,
     /// Wire name `CertType`: string. Example: `DV`.
     pub cert_type: ::std::option::Option<::std::string::String>,
     /// Wire name `CommonName`: string. Example: `vaultwebhook.vault-webhook.svc`.
@@ -106,24 +108,24 @@ pub struct DataItem {
     pub order_id: ::std::option::Option<i64>,
     /// Wire name `Sans`: list of string.
     pub sans: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `StatusCode`: [`StatusCode`]. Example: `issued`.
-    pub status_code: ::std::option::Option<StatusCode>,
+    /// Wire name `StatusCode`: [`ListDeploymentJobCertDataItemStatusCode`]. Example: `issued`.
+    pub status_code: ::std::option::Option<ListDeploymentJobCertDataItemStatusCode>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DataItem { "Algorithm" = 0, "CertId" = 1, "CertInstanceId" = 2, "CertName" = 3,
-    "CertOrderType" = 4, "CertType" = 5, "CommonName" = 6, "IsTrustee" = 7, "Month" = 8,
-    "NotAfterTime" = 9, "NotBeforeTime" = 10, "OrderId" = 11, "Sans" = 12, "StatusCode" =
-    13, } { 0 algorithm value, 1 cert_id lenient, 2 cert_instance_id value, 3 cert_name
-    value, 4 cert_order_type value, 5 cert_type value, 6 common_name value, 7 is_trustee
-    lenient, 8 month lenient, 9 not_after_time lenient, 10 not_before_time lenient, 11
-    order_id lenient, 12 sans value, 13 status_code value, }
+    ListDeploymentJobCertDataItem { "Algorithm" = 0, "CertId" = 1, "CertInstanceId" = 2,
+    "CertName" = 3, "CertOrderType" = 4, "CertType" = 5, "CommonName" = 6, "IsTrustee" =
+    7, "Month" = 8, "NotAfterTime" = 9, "NotBeforeTime" = 10, "OrderId" = 11, "Sans" =
+    12, "StatusCode" = 13, } { 0 algorithm value, 1 cert_id lenient, 2 cert_instance_id
+    value, 3 cert_name value, 4 cert_order_type value, 5 cert_type value, 6 common_name
+    value, 7 is_trustee lenient, 8 month lenient, 9 not_after_time lenient, 10
+    not_before_time lenient, 11 order_id lenient, 12 sans value, 13 status_code value, }
 );
-/// The documented values of `response.fields[0].items.fields[4]`: `upload`, `buy`, `free`.
+/// The documented values of `Data[].CertOrderType`: `upload`, `buy`, `free`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CertOrderType {
+pub enum ListDeploymentJobCertDataItemCertOrderType {
     /// `upload`
     Upload,
     /// `buy`
@@ -134,14 +136,15 @@ pub enum CertOrderType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    CertOrderType { Upload = "upload", Buy = "buy", Free = "free", }
+    ListDeploymentJobCertDataItemCertOrderType { Upload = "upload", Buy = "buy", Free =
+    "free", }
 );
-/// The documented values of `response.fields[0].items.fields[13]`: `payed`, `checking`, `checkedFail`, `revoked`, `revokeChecking`, `issued`, `trustee`, `upload`, `willExpired`, `expired`, `validity`, `refund`, `closed`.
+/// The documented values of `Data[].StatusCode`: `payed`, `checking`, `checkedFail`, `revoked`, `revokeChecking`, `issued`, `trustee`, `upload`, `willExpired`, `expired`, `validity`, `refund`, `closed`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum StatusCode {
+pub enum ListDeploymentJobCertDataItemStatusCode {
     /// `payed`
     Payed,
     /// `checking`
@@ -172,10 +175,11 @@ pub enum StatusCode {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    StatusCode { Payed = "payed", Checking = "checking", CheckedFail = "checkedFail",
-    Revoked = "revoked", RevokeChecking = "revokeChecking", Issued = "issued", Trustee =
-    "trustee", Upload = "upload", WillExpired = "willExpired", Expired = "expired",
-    Validity = "validity", Refund = "refund", Closed = "closed", }
+    ListDeploymentJobCertDataItemStatusCode { Payed = "payed", Checking = "checking",
+    CheckedFail = "checkedFail", Revoked = "revoked", RevokeChecking = "revokeChecking",
+    Issued = "issued", Trustee = "trustee", Upload = "upload", WillExpired =
+    "willExpired", Expired = "expired", Validity = "validity", Refund = "refund", Closed
+    = "closed", }
 );
 /// The errors `ListDeploymentJobCert` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -71,8 +71,8 @@ impl ::alibabacloud_runtime::Operation for ListDeploymentJobResourceInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListDeploymentJobResourceOutput {
-    /// Wire name `Data`: list of [`DataItem`].
-    pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
+    /// Wire name `Data`: list of [`ListDeploymentJobResourceDataItem`].
+    pub data: ::std::option::Option<::std::vec::Vec<ListDeploymentJobResourceDataItem>>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `15C66C7B-671A-4297-9187-2C4477247A74`.
@@ -82,10 +82,10 @@ pub struct ListDeploymentJobResourceOutput {
     ListDeploymentJobResourceOutput { "Data" = 0, "RequestId" = 1, } { 0 data value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Data[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DataItem {
+pub struct ListDeploymentJobResourceDataItem {
     /// Wire name `CertEndTime`: string. Example: `1681956830000`.
     pub cert_end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `CertId`: 64-bit integer. Example: `11599949`.
@@ -132,19 +132,19 @@ pub struct DataItem {
     pub user_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DataItem { "CertEndTime" = 0, "CertId" = 1, "CertName" = 2, "CertStartTime" = 3,
-    "CloudAccessId" = 4, "CloudName" = 5, "CloudProduct" = 6, "CloudRegion" = 7,
-    "DefaultResource" = 8, "Domain" = 9, "EnableHttps" = 10, "GmtCreate" = 11,
-    "GmtModified" = 12, "Id" = 13, "InstanceId" = 14, "ListenerId" = 15, "ListenerPort" =
-    16, "RegionId" = 17, "Remark" = 18, "Status" = 19, "UseSsl" = 20, "UserId" = 21, } {
-    0 cert_end_time value, 1 cert_id lenient, 2 cert_name value, 3 cert_start_time value,
-    4 cloud_access_id value, 5 cloud_name value, 6 cloud_product value, 7 cloud_region
-    value, 8 default_resource lenient, 9 domain value, 10 enable_https lenient, 11
-    gmt_create value, 12 gmt_modified value, 13 id lenient, 14 instance_id value, 15
-    listener_id value, 16 listener_port value, 17 region_id value, 18 remark value, 19
-    status value, 20 use_ssl lenient, 21 user_id lenient, }
+    ListDeploymentJobResourceDataItem { "CertEndTime" = 0, "CertId" = 1, "CertName" = 2,
+    "CertStartTime" = 3, "CloudAccessId" = 4, "CloudName" = 5, "CloudProduct" = 6,
+    "CloudRegion" = 7, "DefaultResource" = 8, "Domain" = 9, "EnableHttps" = 10,
+    "GmtCreate" = 11, "GmtModified" = 12, "Id" = 13, "InstanceId" = 14, "ListenerId" =
+    15, "ListenerPort" = 16, "RegionId" = 17, "Remark" = 18, "Status" = 19, "UseSsl" =
+    20, "UserId" = 21, } { 0 cert_end_time value, 1 cert_id lenient, 2 cert_name value, 3
+    cert_start_time value, 4 cloud_access_id value, 5 cloud_name value, 6 cloud_product
+    value, 7 cloud_region value, 8 default_resource lenient, 9 domain value, 10
+    enable_https lenient, 11 gmt_create value, 12 gmt_modified value, 13 id lenient, 14
+    instance_id value, 15 listener_id value, 16 listener_port value, 17 region_id value,
+    18 remark value, 19 status value, 20 use_ssl lenient, 21 user_id lenient, }
 );
-impl DataItem {
+impl ListDeploymentJobResourceDataItem {
     /// `GmtCreate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn gmt_create_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
         ::alibabacloud_runtime::time::from_epoch_millis(

@@ -20,8 +20,8 @@ pub struct ListInstancesInput {
     pub brand: ::std::option::Option<::std::string::String>,
     /// List only instances whose certificate is in this state.
     ///
-    /// Wire name `CertificateStatus`: [`CertificateStatus`].
-    pub certificate_status: ::std::option::Option<CertificateStatus>,
+    /// Wire name `CertificateStatus`: [`ListInstancesCertificateStatus`].
+    pub certificate_status: ::std::option::Option<ListInstancesCertificateStatus>,
     /// List only instances of this certificate type.
     ///
     /// Wire name `CertificateType`: string.
@@ -52,8 +52,8 @@ pub struct ListInstancesInput {
     pub show_size: ::std::option::Option<i32>,
     /// List only instances in this state.
     ///
-    /// Wire name `Status`: [`Status`].
-    pub status: ::std::option::Option<Status>,
+    /// Wire name `Status`: [`ListInstancesStatus`].
+    pub status: ::std::option::Option<ListInstancesStatus>,
     /// List only instances of this edition.
     ///
     /// Wire name `VersionType`: string.
@@ -96,8 +96,8 @@ pub struct ListInstancesOutput {
     pub disable_reissue_count: ::std::option::Option<i64>,
     /// Wire name `EnableReissueCount`: 64-bit integer.
     pub enable_reissue_count: ::std::option::Option<i64>,
-    /// Wire name `InstanceList`: list of [`InstanceListItem`].
-    pub instance_list: ::std::option::Option<::std::vec::Vec<InstanceListItem>>,
+    /// Wire name `InstanceList`: list of [`ListInstancesInstance`].
+    pub instance_list: ::std::option::Option<::std::vec::Vec<ListInstancesInstance>>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string.
@@ -114,10 +114,10 @@ pub struct ListInstancesOutput {
     enable_reissue_count lenient, 3 instance_list value, 4 request_id value, 5 show_size
     lenient, 6 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[3].items` in its spec.
+/// A structure of the operation's answer, at `InstanceList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceListItem {
+pub struct ListInstancesInstance {
     /// Wire name `AutoReissue`: string.
     pub auto_reissue: ::std::option::Option<::std::string::String>,
     /// Wire name `Brand`: string.
@@ -136,8 +136,10 @@ pub struct InstanceListItem {
     pub certificate_not_before: ::std::option::Option<i64>,
     /// Wire name `CertificateRevokeTime`: 64-bit integer.
     pub certificate_revoke_time: ::std::option::Option<i64>,
-    /// Wire name `CertificateStatus`: [`CertificateStatus`].
-    pub certificate_status: ::std::option::Option<CertificateStatus>,
+    /// Wire name `CertificateStatus`: [`ListInstancesInstanceCertificateStatus`].
+    pub certificate_status: ::std::option::Option<
+        ListInstancesInstanceCertificateStatus,
+    >,
     /// Wire name `CertificateType`: string.
     pub certificate_type: ::std::option::Option<::std::string::String>,
     /// Wire name `Domain`: string.
@@ -152,8 +154,8 @@ pub struct InstanceListItem {
     pub instance_start_time: ::std::option::Option<i64>,
     /// Wire name `InstanceType`: string.
     pub instance_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `KeyAlgorithm`: [`KeyAlgorithm`].
-    pub key_algorithm: ::std::option::Option<KeyAlgorithm>,
+    /// Wire name `KeyAlgorithm`: [`ListInstancesInstanceKeyAlgorithm`].
+    pub key_algorithm: ::std::option::Option<ListInstancesInstanceKeyAlgorithm>,
     /// Wire name `OrderEndTime`: 64-bit integer.
     pub order_end_time: ::std::option::Option<i64>,
     /// Wire name `OrderStartTime`: 64-bit integer.
@@ -164,8 +166,8 @@ pub struct InstanceListItem {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Spec`: string.
     pub spec: ::std::option::Option<::std::string::String>,
-    /// Wire name `Status`: [`Status`].
-    pub status: ::std::option::Option<Status>,
+    /// Wire name `Status`: [`ListInstancesInstanceStatus`].
+    pub status: ::std::option::Option<ListInstancesInstanceStatus>,
     /// Wire name `UsingProductList`: list of string.
     pub using_product_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -176,7 +178,7 @@ pub struct InstanceListItem {
     pub wildcard_domain_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceListItem { "AutoReissue" = 0, "Brand" = 1, "CertIdentifier" = 2,
+    ListInstancesInstance { "AutoReissue" = 0, "Brand" = 1, "CertIdentifier" = 2,
     "CertificateDomain" = 3, "CertificateId" = 4, "CertificateName" = 5,
     "CertificateNotAfter" = 6, "CertificateNotBefore" = 7, "CertificateRevokeTime" = 8,
     "CertificateStatus" = 9, "CertificateType" = 10, "Domain" = 11, "FullDomainCount" =
@@ -194,12 +196,12 @@ pub struct InstanceListItem {
     resource_group_id value, 22 spec value, 23 status value, 24 using_product_list value,
     25 version_type value, 26 wildcard_domain_count lenient, }
 );
-/// The documented values of `request[2]`: `issued`, `revoked`, `willExpire`, `expired`.
+/// The documented values of `CertificateStatus`: `issued`, `revoked`, `willExpire`, `expired`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CertificateStatus {
+pub enum ListInstancesCertificateStatus {
     /// `issued`
     Issued,
     /// `revoked`
@@ -212,15 +214,15 @@ pub enum CertificateStatus {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    CertificateStatus { Issued = "issued", Revoked = "revoked", WillExpire =
+    ListInstancesCertificateStatus { Issued = "issued", Revoked = "revoked", WillExpire =
     "willExpire", Expired = "expired", }
 );
-/// The documented values of `request[10]`: `inactive`, `pending`, `willExpire`, `expired`, `refund`, `normal`, `closed`.
+/// The documented values of `Status`: `inactive`, `pending`, `willExpire`, `expired`, `refund`, `normal`, `closed`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Status {
+pub enum ListInstancesStatus {
     /// `inactive`
     Inactive,
     /// `pending`
@@ -239,15 +241,37 @@ pub enum Status {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Status { Inactive = "inactive", Pending = "pending", WillExpire = "willExpire",
-    Expired = "expired", Refund = "refund", Normal = "normal", Closed = "closed", }
+    ListInstancesStatus { Inactive = "inactive", Pending = "pending", WillExpire =
+    "willExpire", Expired = "expired", Refund = "refund", Normal = "normal", Closed =
+    "closed", }
 );
-/// The documented values of `response.fields[3].items.fields[17]`: `RSA_2048`, `RSA_3072`, `RSA_4096`, `ECC_256`, `SM2`.
+/// The documented values of `InstanceList[].CertificateStatus`: `issued`, `revoked`, `willExpire`, `expired`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum KeyAlgorithm {
+pub enum ListInstancesInstanceCertificateStatus {
+    /// `issued`
+    Issued,
+    /// `revoked`
+    Revoked,
+    /// `willExpire`
+    WillExpire,
+    /// `expired`
+    Expired,
+    /// A value this SDK does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+::alibabacloud_runtime::string_enum!(
+    ListInstancesInstanceCertificateStatus { Issued = "issued", Revoked = "revoked",
+    WillExpire = "willExpire", Expired = "expired", }
+);
+/// The documented values of `InstanceList[].KeyAlgorithm`: `RSA_2048`, `RSA_3072`, `RSA_4096`, `ECC_256`, `SM2`.
+///
+/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListInstancesInstanceKeyAlgorithm {
     /// `RSA_2048`
     Rsa2048,
     /// `RSA_3072`
@@ -262,8 +286,36 @@ pub enum KeyAlgorithm {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    KeyAlgorithm { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 = "RSA_4096",
-    Ecc256 = "ECC_256", Sm2 = "SM2", }
+    ListInstancesInstanceKeyAlgorithm { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072",
+    Rsa4096 = "RSA_4096", Ecc256 = "ECC_256", Sm2 = "SM2", }
+);
+/// The documented values of `InstanceList[].Status`: `inactive`, `pending`, `willExpire`, `expired`, `refund`, `normal`, `closed`.
+///
+/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListInstancesInstanceStatus {
+    /// `inactive`
+    Inactive,
+    /// `pending`
+    Pending,
+    /// `willExpire`
+    WillExpire,
+    /// `expired`
+    Expired,
+    /// `refund`
+    Refund,
+    /// `normal`
+    Normal,
+    /// `closed`
+    Closed,
+    /// A value this SDK does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+::alibabacloud_runtime::string_enum!(
+    ListInstancesInstanceStatus { Inactive = "inactive", Pending = "pending", WillExpire
+    = "willExpire", Expired = "expired", Refund = "refund", Normal = "normal", Closed =
+    "closed", }
 );
 /// The errors `ListInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -336,10 +388,10 @@ impl ListInstancesBuilder {
     }
     /// List only instances whose certificate is in this state.
     ///
-    /// Wire name `CertificateStatus`: [`CertificateStatus`].
+    /// Wire name `CertificateStatus`: [`ListInstancesCertificateStatus`].
     pub fn certificate_status(
         mut self,
-        value: impl ::std::convert::Into<CertificateStatus>,
+        value: impl ::std::convert::Into<ListInstancesCertificateStatus>,
     ) -> Self {
         self.input.certificate_status = ::std::option::Option::Some(value.into());
         self
@@ -347,7 +399,7 @@ impl ListInstancesBuilder {
     /// Sets or clears `CertificateStatus`.
     pub fn set_certificate_status(
         mut self,
-        value: ::std::option::Option<CertificateStatus>,
+        value: ::std::option::Option<ListInstancesCertificateStatus>,
     ) -> Self {
         self.input.certificate_status = value;
         self
@@ -462,13 +514,19 @@ impl ListInstancesBuilder {
     }
     /// List only instances in this state.
     ///
-    /// Wire name `Status`: [`Status`].
-    pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
+    /// Wire name `Status`: [`ListInstancesStatus`].
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<ListInstancesStatus>,
+    ) -> Self {
         self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
-    pub fn set_status(mut self, value: ::std::option::Option<Status>) -> Self {
+    pub fn set_status(
+        mut self,
+        value: ::std::option::Option<ListInstancesStatus>,
+    ) -> Self {
         self.input.status = value;
         self
     }
@@ -531,7 +589,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListInstancesInput {
-    type Item = InstanceListItem;
+    type Item = ListInstancesInstance;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.current_page.map(i64::from)
     }
@@ -549,7 +607,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListInstancesInput {
     fn item_count(output: &ListInstancesOutput) -> usize {
         output.instance_list.as_ref().map_or(0, |v| v.len())
     }
-    fn into_items(output: ListInstancesOutput) -> ::std::vec::Vec<InstanceListItem> {
+    fn into_items(
+        output: ListInstancesOutput,
+    ) -> ::std::vec::Vec<ListInstancesInstance> {
         output.instance_list.unwrap_or_default()
     }
 }

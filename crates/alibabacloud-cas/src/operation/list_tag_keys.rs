@@ -77,8 +77,8 @@ pub struct ListTagKeysOutput {
     ///
     /// Wire name `RequestId`: string.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `TagKeys`: list of [`TagKeysItem`].
-    pub tag_keys: ::std::option::Option<::std::vec::Vec<TagKeysItem>>,
+    /// Wire name `TagKeys`: list of [`ListTagKeysTagKey`].
+    pub tag_keys: ::std::option::Option<::std::vec::Vec<ListTagKeysTagKey>>,
     /// Wire name `TotalCount`: 32-bit integer.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -88,18 +88,18 @@ pub struct ListTagKeysOutput {
     max_results lenient, 2 next_token value, 3 page_size lenient, 4 request_id value, 5
     tag_keys value, 6 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[5].items` in its spec.
+/// A structure of the operation's answer, at `TagKeys[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagKeysItem {
+pub struct ListTagKeysTagKey {
     /// Wire name `TagCount`: 32-bit integer.
     pub tag_count: ::std::option::Option<i32>,
     /// Wire name `TagKey`: string.
     pub tag_key: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagKeysItem { "TagCount" = 0, "TagKey" = 1, } { 0 tag_count lenient, 1 tag_key value,
-    }
+    ListTagKeysTagKey { "TagCount" = 0, "TagKey" = 1, } { 0 tag_count lenient, 1 tag_key
+    value, }
 );
 /// The errors `ListTagKeys` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -315,14 +315,14 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for ListTagKeysInput {
-    type Item = TagKeysItem;
+    type Item = ListTagKeysTagKey;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
     fn next_token(output: &ListTagKeysOutput) -> ::std::option::Option<&str> {
         output.next_token.as_deref()
     }
-    fn into_items(output: ListTagKeysOutput) -> ::std::vec::Vec<TagKeysItem> {
+    fn into_items(output: ListTagKeysOutput) -> ::std::vec::Vec<ListTagKeysTagKey> {
         output.tag_keys.unwrap_or_default()
     }
 }

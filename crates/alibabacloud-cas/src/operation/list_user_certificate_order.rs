@@ -20,12 +20,12 @@ pub struct ListUserCertificateOrderInput {
     pub keyword: ::std::option::Option<::std::string::String>,
     /// List only entries in this state.
     ///
-    /// Wire name `Status`: [`Status`]. Example: `ISSUED`.
-    pub status: ::std::option::Option<Status>,
+    /// Wire name `Status`: [`ListUserCertificateOrderStatus`]. Example: `ISSUED`.
+    pub status: ::std::option::Option<ListUserCertificateOrderStatus>,
     /// What to list: certificates (`CERT`, `UPLOAD`) or orders (`CPACK`, `BUY`).
     ///
-    /// Wire name `OrderType`: [`OrderType`]. The service's default: `CPACK`. Example: `CPACK`.
-    pub order_type: ::std::option::Option<OrderType>,
+    /// Wire name `OrderType`: [`ListUserCertificateOrderOrderType`]. The service's default: `CPACK`. Example: `CPACK`.
+    pub order_type: ::std::option::Option<ListUserCertificateOrderOrderType>,
     /// The 1-based number of the page to return.
     ///
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
@@ -117,9 +117,9 @@ impl ::alibabacloud_runtime::Operation for ListUserCertificateOrderInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListUserCertificateOrderOutput {
-    /// Wire name `CertificateOrderList`: list of [`CertificateOrderListItem`]. Example: ``.
+    /// Wire name `CertificateOrderList`: list of [`ListUserCertificateOrderCertificateOrder`]. Example: ``.
     pub certificate_order_list: ::std::option::Option<
-        ::std::vec::Vec<CertificateOrderListItem>,
+        ::std::vec::Vec<ListUserCertificateOrderCertificateOrder>,
     >,
     /// Wire name `CurrentPage`: 64-bit integer. Example: `1`.
     pub current_page: ::std::option::Option<i64>,
@@ -138,10 +138,10 @@ pub struct ListUserCertificateOrderOutput {
     value, 1 current_page lenient, 2 request_id value, 3 show_size lenient, 4 total_count
     lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `CertificateOrderList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CertificateOrderListItem {
+pub struct ListUserCertificateOrderCertificateOrder {
     /// Wire name `Algorithm`: string. Example: `RSA`.
     pub algorithm: ::std::option::Option<::std::string::String>,
     /// Wire name `AliyunOrderId`: 64-bit integer. Example: `234567`.
@@ -152,8 +152,10 @@ pub struct CertificateOrderListItem {
     pub cert_end_time: ::std::option::Option<i64>,
     /// Wire name `CertStartTime`: 64-bit integer. Example: `1665819958000`. Milliseconds since the Unix epoch.
     pub cert_start_time: ::std::option::Option<i64>,
-    /// Wire name `CertType`: [`CertType`]. Example: `FREE`.
-    pub cert_type: ::std::option::Option<CertType>,
+    /// Wire name `CertType`: [`ListUserCertificateOrderCertificateOrderCertType`]. Example: `FREE`.
+    pub cert_type: ::std::option::Option<
+        ListUserCertificateOrderCertificateOrderCertType,
+    >,
     /// Wire name `CertificateId`: 64-bit integer. Example: `896521`.
     pub certificate_id: ::std::option::Option<i64>,
     /// Wire name `City`: string. Example: `Hangzhou\n`.
@@ -166,8 +168,10 @@ pub struct CertificateOrderListItem {
     pub domain: ::std::option::Option<::std::string::String>,
     /// Wire name `DomainCount`: 64-bit integer. Example: `1`.
     pub domain_count: ::std::option::Option<i64>,
-    /// Wire name `DomainType`: [`DomainType`]. Example: `ONE`.
-    pub domain_type: ::std::option::Option<DomainType>,
+    /// Wire name `DomainType`: [`ListUserCertificateOrderCertificateOrderDomainType`]. Example: `ONE`.
+    pub domain_type: ::std::option::Option<
+        ListUserCertificateOrderCertificateOrderDomainType,
+    >,
     /// Wire name `EndDate`: string. Example: `2022-11-17`.
     pub end_date: ::std::option::Option<::std::string::String>,
     /// Wire name `Expired`: boolean. Example: `true`.
@@ -202,40 +206,44 @@ pub struct CertificateOrderListItem {
     pub serial_no: ::std::option::Option<::std::string::String>,
     /// Wire name `Sha2`: string. Example: `56B4DED2243A81DD909D7C39824FFE4DDBD87F91BFA46CD333FF212FE0E7CB11`.
     pub sha2: ::std::option::Option<::std::string::String>,
-    /// Wire name `SourceType`: [`SourceType`]. Example: `buy`.
-    pub source_type: ::std::option::Option<SourceType>,
+    /// Wire name `SourceType`: [`ListUserCertificateOrderCertificateOrderSourceType`]. Example: `buy`.
+    pub source_type: ::std::option::Option<
+        ListUserCertificateOrderCertificateOrderSourceType,
+    >,
     /// Wire name `StartDate`: string. Example: `2021-11-16`.
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Wire name `Status`: [`Status`]. Example: `PAYED`.
-    pub status: ::std::option::Option<Status>,
-    /// Wire name `TrusteeStatus`: [`TrusteeStatus`]. Example: `unTrustee`.
-    pub trustee_status: ::std::option::Option<TrusteeStatus>,
+    /// Wire name `Status`: [`ListUserCertificateOrderCertificateOrderStatus`]. Example: `PAYED`.
+    pub status: ::std::option::Option<ListUserCertificateOrderCertificateOrderStatus>,
+    /// Wire name `TrusteeStatus`: [`ListUserCertificateOrderCertificateOrderTrusteeStatus`]. Example: `unTrustee`.
+    pub trustee_status: ::std::option::Option<
+        ListUserCertificateOrderCertificateOrderTrusteeStatus,
+    >,
     /// Wire name `Upload`: boolean. Example: `false`.
     pub upload: ::std::option::Option<bool>,
     /// Wire name `WildDomainCount`: 64-bit integer. Example: `0`.
     pub wild_domain_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CertificateOrderListItem { "Algorithm" = 0, "AliyunOrderId" = 1, "BuyDate" = 2,
-    "CertEndTime" = 3, "CertStartTime" = 4, "CertType" = 5, "CertificateId" = 6, "City" =
-    7, "CommonName" = 8, "Country" = 9, "Domain" = 10, "DomainCount" = 11, "DomainType" =
-    12, "EndDate" = 13, "Expired" = 14, "Fingerprint" = 15, "InstanceId" = 16, "Issuer" =
-    17, "Name" = 18, "OrderId" = 19, "OrgName" = 20, "PartnerOrderId" = 21, "ProductCode"
-    = 22, "ProductName" = 23, "Province" = 24, "ResourceGroupId" = 25, "RootBrand" = 26,
-    "Sans" = 27, "SerialNo" = 28, "Sha2" = 29, "SourceType" = 30, "StartDate" = 31,
-    "Status" = 32, "TrusteeStatus" = 33, "Upload" = 34, "WildDomainCount" = 35, } { 0
-    algorithm value, 1 aliyun_order_id lenient, 2 buy_date lenient, 3 cert_end_time
-    lenient, 4 cert_start_time lenient, 5 cert_type value, 6 certificate_id lenient, 7
-    city value, 8 common_name value, 9 country value, 10 domain value, 11 domain_count
-    lenient, 12 domain_type value, 13 end_date value, 14 expired lenient, 15 fingerprint
-    value, 16 instance_id value, 17 issuer value, 18 name value, 19 order_id lenient, 20
-    org_name value, 21 partner_order_id value, 22 product_code value, 23 product_name
-    value, 24 province value, 25 resource_group_id value, 26 root_brand value, 27 sans
-    value, 28 serial_no value, 29 sha2 value, 30 source_type value, 31 start_date value,
-    32 status value, 33 trustee_status value, 34 upload lenient, 35 wild_domain_count
-    lenient, }
+    ListUserCertificateOrderCertificateOrder { "Algorithm" = 0, "AliyunOrderId" = 1,
+    "BuyDate" = 2, "CertEndTime" = 3, "CertStartTime" = 4, "CertType" = 5,
+    "CertificateId" = 6, "City" = 7, "CommonName" = 8, "Country" = 9, "Domain" = 10,
+    "DomainCount" = 11, "DomainType" = 12, "EndDate" = 13, "Expired" = 14, "Fingerprint"
+    = 15, "InstanceId" = 16, "Issuer" = 17, "Name" = 18, "OrderId" = 19, "OrgName" = 20,
+    "PartnerOrderId" = 21, "ProductCode" = 22, "ProductName" = 23, "Province" = 24,
+    "ResourceGroupId" = 25, "RootBrand" = 26, "Sans" = 27, "SerialNo" = 28, "Sha2" = 29,
+    "SourceType" = 30, "StartDate" = 31, "Status" = 32, "TrusteeStatus" = 33, "Upload" =
+    34, "WildDomainCount" = 35, } { 0 algorithm value, 1 aliyun_order_id lenient, 2
+    buy_date lenient, 3 cert_end_time lenient, 4 cert_start_time lenient, 5 cert_type
+    value, 6 certificate_id lenient, 7 city value, 8 common_name value, 9 country value,
+    10 domain value, 11 domain_count lenient, 12 domain_type value, 13 end_date value, 14
+    expired lenient, 15 fingerprint value, 16 instance_id value, 17 issuer value, 18 name
+    value, 19 order_id lenient, 20 org_name value, 21 partner_order_id value, 22
+    product_code value, 23 product_name value, 24 province value, 25 resource_group_id
+    value, 26 root_brand value, 27 sans value, 28 serial_no value, 29 sha2 value, 30
+    source_type value, 31 start_date value, 32 status value, 33 trustee_status value, 34
+    upload lenient, 35 wild_domain_count lenient, }
 );
-impl CertificateOrderListItem {
+impl ListUserCertificateOrderCertificateOrder {
     /// `BuyDate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn buy_date_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
         ::alibabacloud_runtime::time::from_epoch_millis(self.buy_date?)
@@ -253,12 +261,12 @@ impl CertificateOrderListItem {
         ::alibabacloud_runtime::time::from_epoch_millis(self.cert_start_time?)
     }
 }
-/// The documented values of `request[1]`: `PAYED`, `CHECKING`, `CHECKED_FAIL`, `ISSUED`, `WILLEXPIRED`, `EXPIRED`, `NOTACTIVATED`, `REVOKED`.
+/// The documented values of `Status`: `PAYED`, `CHECKING`, `CHECKED_FAIL`, `ISSUED`, `WILLEXPIRED`, `EXPIRED`, `NOTACTIVATED`, `REVOKED`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Status {
+pub enum ListUserCertificateOrderStatus {
     /// `PAYED`
     Payed,
     /// `CHECKING`
@@ -279,16 +287,16 @@ pub enum Status {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Status { Payed = "PAYED", Checking = "CHECKING", CheckedFail = "CHECKED_FAIL", Issued
-    = "ISSUED", Willexpired = "WILLEXPIRED", Expired = "EXPIRED", Notactivated =
-    "NOTACTIVATED", Revoked = "REVOKED", }
+    ListUserCertificateOrderStatus { Payed = "PAYED", Checking = "CHECKING", CheckedFail
+    = "CHECKED_FAIL", Issued = "ISSUED", Willexpired = "WILLEXPIRED", Expired =
+    "EXPIRED", Notactivated = "NOTACTIVATED", Revoked = "REVOKED", }
 );
-/// The documented values of `request[2]`: `CPACK`, `BUY`, `UPLOAD`, `CERT`.
+/// The documented values of `OrderType`: `CPACK`, `BUY`, `UPLOAD`, `CERT`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum OrderType {
+pub enum ListUserCertificateOrderOrderType {
     /// `CPACK`
     Cpack,
     /// `BUY`
@@ -301,14 +309,15 @@ pub enum OrderType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    OrderType { Cpack = "CPACK", Buy = "BUY", Upload = "UPLOAD", Cert = "CERT", }
+    ListUserCertificateOrderOrderType { Cpack = "CPACK", Buy = "BUY", Upload = "UPLOAD",
+    Cert = "CERT", }
 );
-/// The documented values of `response.fields[0].items.fields[5]`: `DV`, `EV`, `OV`, `FREE`.
+/// The documented values of `CertificateOrderList[].CertType`: `DV`, `EV`, `OV`, `FREE`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CertType {
+pub enum ListUserCertificateOrderCertificateOrderCertType {
     /// `DV`
     Dv,
     /// `EV`
@@ -321,14 +330,15 @@ pub enum CertType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    CertType { Dv = "DV", Ev = "EV", Ov = "OV", Free = "FREE", }
+    ListUserCertificateOrderCertificateOrderCertType { Dv = "DV", Ev = "EV", Ov = "OV",
+    Free = "FREE", }
 );
-/// The documented values of `response.fields[0].items.fields[12]`: `ONE`, `MULTIPLE`, `WILDCARD`, `M_WILDCARD`, `MIX`.
+/// The documented values of `CertificateOrderList[].DomainType`: `ONE`, `MULTIPLE`, `WILDCARD`, `M_WILDCARD`, `MIX`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DomainType {
+pub enum ListUserCertificateOrderCertificateOrderDomainType {
     /// `ONE`
     One,
     /// `MULTIPLE`
@@ -343,15 +353,15 @@ pub enum DomainType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    DomainType { One = "ONE", Multiple = "MULTIPLE", Wildcard = "WILDCARD", MWildcard =
-    "M_WILDCARD", Mix = "MIX", }
+    ListUserCertificateOrderCertificateOrderDomainType { One = "ONE", Multiple =
+    "MULTIPLE", Wildcard = "WILDCARD", MWildcard = "M_WILDCARD", Mix = "MIX", }
 );
-/// The documented values of `response.fields[0].items.fields[30]`: `cpack`, `buy`.
+/// The documented values of `CertificateOrderList[].SourceType`: `cpack`, `buy`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SourceType {
+pub enum ListUserCertificateOrderCertificateOrderSourceType {
     /// `cpack`
     Cpack,
     /// `buy`
@@ -359,13 +369,46 @@ pub enum SourceType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(SourceType { Cpack = "cpack", Buy = "buy", });
-/// The documented values of `response.fields[0].items.fields[33]`: `unTrustee`, `trustee`.
+::alibabacloud_runtime::string_enum!(
+    ListUserCertificateOrderCertificateOrderSourceType { Cpack = "cpack", Buy = "buy", }
+);
+/// The documented values of `CertificateOrderList[].Status`: `PAYED`, `CHECKING`, `CHECKED_FAIL`, `ISSUED`, `WILLEXPIRED`, `EXPIRED`, `NOTACTIVATED`, `REVOKED`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum TrusteeStatus {
+pub enum ListUserCertificateOrderCertificateOrderStatus {
+    /// `PAYED`
+    Payed,
+    /// `CHECKING`
+    Checking,
+    /// `CHECKED_FAIL`
+    CheckedFail,
+    /// `ISSUED`
+    Issued,
+    /// `WILLEXPIRED`
+    Willexpired,
+    /// `EXPIRED`
+    Expired,
+    /// `NOTACTIVATED`
+    Notactivated,
+    /// `REVOKED`
+    Revoked,
+    /// A value this SDK does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+::alibabacloud_runtime::string_enum!(
+    ListUserCertificateOrderCertificateOrderStatus { Payed = "PAYED", Checking =
+    "CHECKING", CheckedFail = "CHECKED_FAIL", Issued = "ISSUED", Willexpired =
+    "WILLEXPIRED", Expired = "EXPIRED", Notactivated = "NOTACTIVATED", Revoked =
+    "REVOKED", }
+);
+/// The documented values of `CertificateOrderList[].TrusteeStatus`: `unTrustee`, `trustee`.
+///
+/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ListUserCertificateOrderCertificateOrderTrusteeStatus {
     /// `unTrustee`
     UnTrustee,
     /// `trustee`
@@ -374,7 +417,8 @@ pub enum TrusteeStatus {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    TrusteeStatus { UnTrustee = "unTrustee", Trustee = "trustee", }
+    ListUserCertificateOrderCertificateOrderTrusteeStatus { UnTrustee = "unTrustee",
+    Trustee = "trustee", }
 );
 /// The errors `ListUserCertificateOrder` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -429,25 +473,37 @@ impl ListUserCertificateOrderBuilder {
     }
     /// List only entries in this state.
     ///
-    /// Wire name `Status`: [`Status`]. Example: `ISSUED`.
-    pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
+    /// Wire name `Status`: [`ListUserCertificateOrderStatus`]. Example: `ISSUED`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<ListUserCertificateOrderStatus>,
+    ) -> Self {
         self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
-    pub fn set_status(mut self, value: ::std::option::Option<Status>) -> Self {
+    pub fn set_status(
+        mut self,
+        value: ::std::option::Option<ListUserCertificateOrderStatus>,
+    ) -> Self {
         self.input.status = value;
         self
     }
     /// What to list: certificates (`CERT`, `UPLOAD`) or orders (`CPACK`, `BUY`).
     ///
-    /// Wire name `OrderType`: [`OrderType`]. The service's default: `CPACK`. Example: `CPACK`.
-    pub fn order_type(mut self, value: impl ::std::convert::Into<OrderType>) -> Self {
+    /// Wire name `OrderType`: [`ListUserCertificateOrderOrderType`]. The service's default: `CPACK`. Example: `CPACK`.
+    pub fn order_type(
+        mut self,
+        value: impl ::std::convert::Into<ListUserCertificateOrderOrderType>,
+    ) -> Self {
         self.input.order_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `OrderType`.
-    pub fn set_order_type(mut self, value: ::std::option::Option<OrderType>) -> Self {
+    pub fn set_order_type(
+        mut self,
+        value: ::std::option::Option<ListUserCertificateOrderOrderType>,
+    ) -> Self {
         self.input.order_type = value;
         self
     }
@@ -534,7 +590,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListUserCertificateOrderInput {
-    type Item = CertificateOrderListItem;
+    type Item = ListUserCertificateOrderCertificateOrder;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.current_page
     }
@@ -552,7 +608,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListUserCertificateOrder
     }
     fn into_items(
         output: ListUserCertificateOrderOutput,
-    ) -> ::std::vec::Vec<CertificateOrderListItem> {
+    ) -> ::std::vec::Vec<ListUserCertificateOrderCertificateOrder> {
         output.certificate_order_list.unwrap_or_default()
     }
 }

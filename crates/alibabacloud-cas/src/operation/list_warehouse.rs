@@ -52,8 +52,8 @@ impl ::alibabacloud_runtime::Operation for ListWarehouseInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListWarehouseOutput {
-    /// Wire name `Data`: list of [`DataItem`].
-    pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
+    /// Wire name `Data`: list of [`ListWarehouseDataItem`].
+    pub data: ::std::option::Option<::std::vec::Vec<ListWarehouseDataItem>>,
     /// Wire name `MaxResults`: 32-bit integer.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string.
@@ -70,10 +70,10 @@ pub struct ListWarehouseOutput {
     "TotalCount" = 4, } { 0 data value, 1 max_results lenient, 2 next_token value, 3
     request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Data[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DataItem {
+pub struct ListWarehouseDataItem {
     /// Wire name `WarehouseInstanceId`: string.
     pub warehouse_instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `WarehouseName`: string.
@@ -82,8 +82,9 @@ pub struct DataItem {
     pub warehouse_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DataItem { "WarehouseInstanceId" = 0, "WarehouseName" = 1, "WarehouseType" = 2, } { 0
-    warehouse_instance_id value, 1 warehouse_name value, 2 warehouse_type value, }
+    ListWarehouseDataItem { "WarehouseInstanceId" = 0, "WarehouseName" = 1,
+    "WarehouseType" = 2, } { 0 warehouse_instance_id value, 1 warehouse_name value, 2
+    warehouse_type value, }
 );
 /// The errors `ListWarehouse` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,14 +224,16 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for ListWarehouseInput {
-    type Item = DataItem;
+    type Item = ListWarehouseDataItem;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
     fn next_token(output: &ListWarehouseOutput) -> ::std::option::Option<&str> {
         output.next_token.as_deref()
     }
-    fn into_items(output: ListWarehouseOutput) -> ::std::vec::Vec<DataItem> {
+    fn into_items(
+        output: ListWarehouseOutput,
+    ) -> ::std::vec::Vec<ListWarehouseDataItem> {
         output.data.unwrap_or_default()
     }
 }

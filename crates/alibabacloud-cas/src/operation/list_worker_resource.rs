@@ -97,8 +97,8 @@ impl ::alibabacloud_runtime::Operation for ListWorkerResourceInput {
 pub struct ListWorkerResourceOutput {
     /// Wire name `CurrentPage`: 32-bit integer. Example: `1`.
     pub current_page: ::std::option::Option<i32>,
-    /// Wire name `Data`: list of [`DataItem`].
-    pub data: ::std::option::Option<::std::vec::Vec<DataItem>>,
+    /// Wire name `Data`: list of [`ListWorkerResourceDataItem`].
+    pub data: ::std::option::Option<::std::vec::Vec<ListWorkerResourceDataItem>>,
     /// The ID the service gave this request.
     ///
     /// Wire name `RequestId`: string. Example: `3E50D480-9765-5CFD-9650-9BACCECA5135`.
@@ -113,10 +113,10 @@ pub struct ListWorkerResourceOutput {
     = 3, "Total" = 4, } { 0 current_page lenient, 1 data value, 2 request_id value, 3
     show_size lenient, 4 total lenient, }
 );
-/// A structure of the operation, at `response.fields[1].items` in its spec.
+/// A structure of the operation's answer, at `Data[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DataItem {
+pub struct ListWorkerResourceDataItem {
     /// Wire name `CertDomain`: string. Example: `www.example.com`.
     pub cert_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `CertId`: 64-bit integer. Example: `12073663`.
@@ -127,8 +127,8 @@ pub struct DataItem {
     pub cert_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CloudName`: string. Example: `aliyun`.
     pub cloud_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `CloudProduct`: [`CloudProduct`]. Example: `SLB`.
-    pub cloud_product: ::std::option::Option<CloudProduct>,
+    /// Wire name `CloudProduct`: [`ListWorkerResourceDataItemCloudProduct`]. Example: `SLB`.
+    pub cloud_product: ::std::option::Option<ListWorkerResourceDataItemCloudProduct>,
     /// Wire name `CloudRegion`: string. Example: `cn-hangzhou`.
     pub cloud_region: ::std::option::Option<::std::string::String>,
     /// Wire name `DefaultResource`: boolean. Documented values: `true`, `false`. Example: `0`.
@@ -159,26 +159,26 @@ pub struct DataItem {
     pub resource_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceId`: 64-bit integer. Example: `1286999`.
     pub resource_id: ::std::option::Option<i64>,
-    /// Wire name `Status`: [`Status`]. Example: `editing`.
-    pub status: ::std::option::Option<Status>,
+    /// Wire name `Status`: [`ListWorkerResourceDataItemStatus`]. Example: `editing`.
+    pub status: ::std::option::Option<ListWorkerResourceDataItemStatus>,
     /// Wire name `UserId`: 64-bit integer. Example: `1666884372152785`.
     pub user_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DataItem { "CertDomain" = 0, "CertId" = 1, "CertInstanceId" = 2, "CertName" = 3,
-    "CloudName" = 4, "CloudProduct" = 5, "CloudRegion" = 6, "DefaultResource" = 7,
-    "GmtCreate" = 8, "GmtModified" = 9, "Id" = 10, "InstanceId" = 11, "JobId" = 12,
-    "ListenerId" = 13, "NamespaceId" = 14, "OrderId" = 15, "Port" = 16, "RegionId" = 17,
-    "ResourceCertId" = 18, "ResourceDomain" = 19, "ResourceId" = 20, "Status" = 21,
-    "UserId" = 22, } { 0 cert_domain value, 1 cert_id lenient, 2 cert_instance_id value,
-    3 cert_name value, 4 cloud_name value, 5 cloud_product value, 6 cloud_region value, 7
-    default_resource lenient, 8 gmt_create value, 9 gmt_modified value, 10 id lenient, 11
-    instance_id value, 12 job_id lenient, 13 listener_id value, 14 namespace_id value, 15
-    order_id lenient, 16 port lenient, 17 region_id value, 18 resource_cert_id lenient,
-    19 resource_domain value, 20 resource_id lenient, 21 status value, 22 user_id
-    lenient, }
+    ListWorkerResourceDataItem { "CertDomain" = 0, "CertId" = 1, "CertInstanceId" = 2,
+    "CertName" = 3, "CloudName" = 4, "CloudProduct" = 5, "CloudRegion" = 6,
+    "DefaultResource" = 7, "GmtCreate" = 8, "GmtModified" = 9, "Id" = 10, "InstanceId" =
+    11, "JobId" = 12, "ListenerId" = 13, "NamespaceId" = 14, "OrderId" = 15, "Port" = 16,
+    "RegionId" = 17, "ResourceCertId" = 18, "ResourceDomain" = 19, "ResourceId" = 20,
+    "Status" = 21, "UserId" = 22, } { 0 cert_domain value, 1 cert_id lenient, 2
+    cert_instance_id value, 3 cert_name value, 4 cloud_name value, 5 cloud_product value,
+    6 cloud_region value, 7 default_resource lenient, 8 gmt_create value, 9 gmt_modified
+    value, 10 id lenient, 11 instance_id value, 12 job_id lenient, 13 listener_id value,
+    14 namespace_id value, 15 order_id lenient, 16 port lenient, 17 region_id value, 18
+    resource_cert_id lenient, 19 resource_domain value, 20 resource_id lenient, 21 status
+    value, 22 user_id lenient, }
 );
-impl DataItem {
+impl ListWorkerResourceDataItem {
     /// `GmtCreate` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn gmt_create_time(&self) -> ::std::option::Option<::std::time::SystemTime> {
         ::alibabacloud_runtime::time::from_epoch_millis(
@@ -192,12 +192,12 @@ impl DataItem {
         )
     }
 }
-/// The documented values of `response.fields[1].items.fields[5]`: `CDN`, `SLB`, `DCDN`, `DDOS`, `LIVE`, `webHosting`, `VOD`, `CR`, `ALB`, `APIGateway`, `FC`, `GA`, `MSE`, `NLB`, `OSS`, `SAE`, `TencentCDN`, `WAF`.
+/// The documented values of `Data[].CloudProduct`: `CDN`, `SLB`, `DCDN`, `DDOS`, `LIVE`, `webHosting`, `VOD`, `CR`, `ALB`, `APIGateway`, `FC`, `GA`, `MSE`, `NLB`, `OSS`, `SAE`, `TencentCDN`, `WAF`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CloudProduct {
+pub enum ListWorkerResourceDataItemCloudProduct {
     /// `CDN`
     Cdn,
     /// `SLB`
@@ -238,17 +238,17 @@ pub enum CloudProduct {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    CloudProduct { Cdn = "CDN", Slb = "SLB", Dcdn = "DCDN", Ddos = "DDOS", Live = "LIVE",
-    WebHosting = "webHosting", Vod = "VOD", Cr = "CR", Alb = "ALB", ApiGateway =
-    "APIGateway", Fc = "FC", Ga = "GA", Mse = "MSE", Nlb = "NLB", Oss = "OSS", Sae =
-    "SAE", TencentCdn = "TencentCDN", Waf = "WAF", }
+    ListWorkerResourceDataItemCloudProduct { Cdn = "CDN", Slb = "SLB", Dcdn = "DCDN",
+    Ddos = "DDOS", Live = "LIVE", WebHosting = "webHosting", Vod = "VOD", Cr = "CR", Alb
+    = "ALB", ApiGateway = "APIGateway", Fc = "FC", Ga = "GA", Mse = "MSE", Nlb = "NLB",
+    Oss = "OSS", Sae = "SAE", TencentCdn = "TencentCDN", Waf = "WAF", }
 );
-/// The documented values of `response.fields[1].items.fields[21]`: `editing`, `pending`, `scheduling`, `processing`, `error`, `success`, `rollback`, `rollback_success`, `rollback_error`.
+/// The documented values of `Data[].Status`: `editing`, `pending`, `scheduling`, `processing`, `error`, `success`, `rollback`, `rollback_success`, `rollback_error`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Status {
+pub enum ListWorkerResourceDataItemStatus {
     /// `editing`
     Editing,
     /// `pending`
@@ -271,9 +271,10 @@ pub enum Status {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Status { Editing = "editing", Pending = "pending", Scheduling = "scheduling",
-    Processing = "processing", Error = "error", Success = "success", Rollback =
-    "rollback", RollbackSuccess = "rollback_success", RollbackError = "rollback_error", }
+    ListWorkerResourceDataItemStatus { Editing = "editing", Pending = "pending",
+    Scheduling = "scheduling", Processing = "processing", Error = "error", Success =
+    "success", Rollback = "rollback", RollbackSuccess = "rollback_success", RollbackError
+    = "rollback_error", }
 );
 /// The errors `ListWorkerResource` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -443,7 +444,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListWorkerResourceInput {
-    type Item = DataItem;
+    type Item = ListWorkerResourceDataItem;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.current_page.map(i64::from)
     }
@@ -461,7 +462,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListWorkerResourceInput 
     fn item_count(output: &ListWorkerResourceOutput) -> usize {
         output.data.as_ref().map_or(0, |v| v.len())
     }
-    fn into_items(output: ListWorkerResourceOutput) -> ::std::vec::Vec<DataItem> {
+    fn into_items(
+        output: ListWorkerResourceOutput,
+    ) -> ::std::vec::Vec<ListWorkerResourceDataItem> {
         output.data.unwrap_or_default()
     }
 }

@@ -20,8 +20,10 @@ pub struct RenewCertificateOrderForPackageRequestInput {
     pub csr: ::std::option::Option<::std::string::String>,
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `Tags`: list of [`RenewCertificateOrderForPackageRequestTag`].
+    pub tags: ::std::option::Option<
+        ::std::vec::Vec<RenewCertificateOrderForPackageRequestTag>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for RenewCertificateOrderForPackageRequestInput {
     const ACTION: &'static str = "RenewCertificateOrderForPackageRequest";
@@ -69,9 +71,9 @@ pub struct RenewCertificateOrderForPackageRequestOutput {
     RenewCertificateOrderForPackageRequestOutput { "OrderId" = 0, "RequestId" = 1, } { 0
     order_id lenient, 1 request_id value, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagsItem {
+pub struct RenewCertificateOrderForPackageRequestTag {
     /// Wire name `Key`: string. Example: `account`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -79,7 +81,7 @@ pub struct TagsItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagsItem {
+impl ::alibabacloud_runtime::ToParam for RenewCertificateOrderForPackageRequestTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -154,15 +156,20 @@ impl<OrderId_> RenewCertificateOrderForPackageRequestBuilder<OrderId_> {
     }
     /// Tags to bind to the new order.
     ///
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
+    /// Wire name `Tags`: list of [`RenewCertificateOrderForPackageRequestTag`].
+    pub fn tags(
+        mut self,
+        value: ::std::vec::Vec<RenewCertificateOrderForPackageRequestTag>,
+    ) -> Self {
         self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<RenewCertificateOrderForPackageRequestTag>,
+        >,
     ) -> Self {
         self.input.tags = value;
         self

@@ -24,8 +24,8 @@ pub struct TagResourcesInput {
     pub resource_type: ::std::string::String,
     /// The tag keys and values to bind.
     ///
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`TagResourcesTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<TagResourcesTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for TagResourcesInput {
     const ACTION: &'static str = "TagResources";
@@ -58,9 +58,9 @@ pub struct TagResourcesOutput {
 ::alibabacloud_runtime::decode_struct!(
     TagResourcesOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct TagResourcesTagItem {
     /// Wire name `Key`: string.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -68,7 +68,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for TagResourcesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -166,15 +166,15 @@ impl<
     }
     /// The tag keys and values to bind.
     ///
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`TagResourcesTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<TagResourcesTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<TagResourcesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -50,8 +50,8 @@ pub struct UpdateInstanceInput {
     pub instance_id: ::std::string::String,
     /// The key algorithm of the certificate.
     ///
-    /// Wire name `KeyAlgorithm`: [`KeyAlgorithm`]. The service's default: `RSA_2048`.
-    pub key_algorithm: ::std::option::Option<KeyAlgorithm>,
+    /// Wire name `KeyAlgorithm`: [`UpdateInstanceKeyAlgorithm`]. The service's default: `RSA_2048`.
+    pub key_algorithm: ::std::option::Option<UpdateInstanceKeyAlgorithm>,
     /// Wire name `Province`: string.
     pub province: ::std::option::Option<::std::string::String>,
     /// The ID of the resource group of the instance.
@@ -60,8 +60,8 @@ pub struct UpdateInstanceInput {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Tags to bind to the instance.
     ///
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `Tags`: list of [`UpdateInstanceTag`].
+    pub tags: ::std::option::Option<::std::vec::Vec<UpdateInstanceTag>>,
     /// How domain ownership is proven.
     ///
     /// Wire name `ValidationMethod`: string.
@@ -109,9 +109,9 @@ pub struct UpdateInstanceOutput {
 ::alibabacloud_runtime::decode_struct!(
     UpdateInstanceOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[13].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagsItem {
+pub struct UpdateInstanceTag {
     /// Wire name `TagKey`: string.
     #[serde(rename = "TagKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_key: ::std::option::Option<::std::string::String>,
@@ -119,18 +119,18 @@ pub struct TagsItem {
     #[serde(rename = "TagValue", skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagsItem {
+impl ::alibabacloud_runtime::ToParam for UpdateInstanceTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "TagKey", &self.tag_key);
         out.write_member(key, "TagValue", &self.tag_value);
     }
 }
-/// The documented values of `request[10]`: `RSA_2048`, `RSA_3072`, `RSA_4096`, `ECC_256`, `SM2`.
+/// The documented values of `KeyAlgorithm`: `RSA_2048`, `RSA_3072`, `RSA_4096`, `ECC_256`, `SM2`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum KeyAlgorithm {
+pub enum UpdateInstanceKeyAlgorithm {
     /// `RSA_2048`
     Rsa2048,
     /// `RSA_3072`
@@ -145,8 +145,8 @@ pub enum KeyAlgorithm {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    KeyAlgorithm { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 = "RSA_4096",
-    Ecc256 = "ECC_256", Sm2 = "SM2", }
+    UpdateInstanceKeyAlgorithm { Rsa2048 = "RSA_2048", Rsa3072 = "RSA_3072", Rsa4096 =
+    "RSA_4096", Ecc256 = "ECC_256", Sm2 = "SM2", }
 );
 /// The errors `UpdateInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -360,10 +360,10 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     }
     /// The key algorithm of the certificate.
     ///
-    /// Wire name `KeyAlgorithm`: [`KeyAlgorithm`]. The service's default: `RSA_2048`.
+    /// Wire name `KeyAlgorithm`: [`UpdateInstanceKeyAlgorithm`]. The service's default: `RSA_2048`.
     pub fn key_algorithm(
         mut self,
-        value: impl ::std::convert::Into<KeyAlgorithm>,
+        value: impl ::std::convert::Into<UpdateInstanceKeyAlgorithm>,
     ) -> Self {
         self.input.key_algorithm = ::std::option::Option::Some(value.into());
         self
@@ -371,7 +371,7 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     /// Sets or clears `KeyAlgorithm`.
     pub fn set_key_algorithm(
         mut self,
-        value: ::std::option::Option<KeyAlgorithm>,
+        value: ::std::option::Option<UpdateInstanceKeyAlgorithm>,
     ) -> Self {
         self.input.key_algorithm = value;
         self
@@ -412,15 +412,15 @@ impl<InstanceId_> UpdateInstanceBuilder<InstanceId_> {
     }
     /// Tags to bind to the instance.
     ///
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
+    /// Wire name `Tags`: list of [`UpdateInstanceTag`].
+    pub fn tags(mut self, value: ::std::vec::Vec<UpdateInstanceTag>) -> Self {
         self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+        value: ::std::option::Option<::std::vec::Vec<UpdateInstanceTag>>,
     ) -> Self {
         self.input.tags = value;
         self

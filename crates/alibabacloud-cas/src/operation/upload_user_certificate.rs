@@ -48,8 +48,8 @@ pub struct UploadUserCertificateInput {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Tags to bind to the certificate.
     ///
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `Tags`: list of [`UploadUserCertificateTag`].
+    pub tags: ::std::option::Option<::std::vec::Vec<UploadUserCertificateTag>>,
 }
 impl ::std::fmt::Debug for UploadUserCertificateInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -126,9 +126,9 @@ pub struct UploadUserCertificateOutput {
     UploadUserCertificateOutput { "CertId" = 0, "RequestId" = 1, "ResourceId" = 2, } { 0
     cert_id lenient, 1 request_id value, 2 resource_id value, }
 );
-/// A structure of the operation, at `request[9].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagsItem {
+pub struct UploadUserCertificateTag {
     /// Wire name `Key`: string. Example: `testKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -136,7 +136,7 @@ pub struct TagsItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagsItem {
+impl ::alibabacloud_runtime::ToParam for UploadUserCertificateTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -342,15 +342,15 @@ impl<Name_> UploadUserCertificateBuilder<Name_> {
     }
     /// Tags to bind to the certificate.
     ///
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
+    /// Wire name `Tags`: list of [`UploadUserCertificateTag`].
+    pub fn tags(mut self, value: ::std::vec::Vec<UploadUserCertificateTag>) -> Self {
         self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tags`.
     pub fn set_tags(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+        value: ::std::option::Option<::std::vec::Vec<UploadUserCertificateTag>>,
     ) -> Self {
         self.input.tags = value;
         self

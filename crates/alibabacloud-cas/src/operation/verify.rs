@@ -24,12 +24,12 @@ pub struct VerifyInput {
     pub cert_identifier: ::std::option::Option<::std::string::String>,
     /// The signature algorithm.
     ///
-    /// Wire name `SigningAlgorithm`: [`SigningAlgorithm`], required. Example: `SHA256withRSA`.
-    pub signing_algorithm: SigningAlgorithm,
+    /// Wire name `SigningAlgorithm`: [`VerifySigningAlgorithm`], required. Example: `SHA256withRSA`.
+    pub signing_algorithm: VerifySigningAlgorithm,
     /// Whether `Message` is the raw data or a precomputed digest.
     ///
-    /// Wire name `MessageType`: [`MessageType`], required. The service's default: `RAW`. Example: `RAW`.
-    pub message_type: MessageType,
+    /// Wire name `MessageType`: [`VerifyMessageType`], required. The service's default: `RAW`. Example: `RAW`.
+    pub message_type: VerifyMessageType,
     /// The signature to check, Base64-encoded.
     ///
     /// Wire name `SignatureValue`: string, required. Example: `eyaC0w3ROK5b3QcHmUtAhMY/sQjKu2t3uBfnf6J/gn7JfZtyxwcCUjzXbw5jmqJQRbj1te670Bshg9kUdanKhtHFhJjU5jX+ZMMBr6pH0gqQDJxR0K0yHXRc0Q5OQoUZ6BfpbI4Wt4jJvJSdCstz1vSg12CfEHS8Kd5qfhItK7Y=`.
@@ -85,12 +85,12 @@ pub struct VerifyOutput {
     VerifyOutput { "RequestId" = 0, "SignatureValid" = 1, } { 0 request_id value, 1
     signature_valid lenient, }
 );
-/// The documented values of `request[3]`: `SHA256withRSA`, `SHA256withRSA/PSS`, `SHA256withECDSA`, `SM3withSM2`.
+/// The documented values of `SigningAlgorithm`: `SHA256withRSA`, `SHA256withRSA/PSS`, `SHA256withECDSA`, `SM3withSM2`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SigningAlgorithm {
+pub enum VerifySigningAlgorithm {
     /// `SHA256withRSA`
     Sha256withRsa,
     /// `SHA256withRSA/PSS`
@@ -103,16 +103,16 @@ pub enum SigningAlgorithm {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    SigningAlgorithm { Sha256withRsa = "SHA256withRSA", Sha256withRsaPss =
+    VerifySigningAlgorithm { Sha256withRsa = "SHA256withRSA", Sha256withRsaPss =
     "SHA256withRSA/PSS", Sha256withEcdsa = "SHA256withECDSA", Sm3withSm2 = "SM3withSM2",
     }
 );
-/// The documented values of `request[4]`: `RAW`, `DIGEST`.
+/// The documented values of `MessageType`: `RAW`, `DIGEST`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum MessageType {
+pub enum VerifyMessageType {
     /// `RAW`
     Raw,
     /// `DIGEST`
@@ -120,7 +120,9 @@ pub enum MessageType {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(MessageType { Raw = "RAW", Digest = "DIGEST", });
+::alibabacloud_runtime::string_enum!(
+    VerifyMessageType { Raw = "RAW", Digest = "DIGEST", }
+);
 /// The errors `Verify` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `MissingParameter`, `InvalidParameter`, `SignatureDoesNotMatch`, `IncompleteSignature`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -232,10 +234,10 @@ impl<
     }
     /// The signature algorithm.
     ///
-    /// Wire name `SigningAlgorithm`: [`SigningAlgorithm`], required. Example: `SHA256withRSA`.
+    /// Wire name `SigningAlgorithm`: [`VerifySigningAlgorithm`], required. Example: `SHA256withRSA`.
     pub fn signing_algorithm(
         mut self,
-        value: impl ::std::convert::Into<SigningAlgorithm>,
+        value: impl ::std::convert::Into<VerifySigningAlgorithm>,
     ) -> VerifyBuilder<
         Message_,
         ::alibabacloud_runtime::Set,
@@ -252,10 +254,10 @@ impl<
     }
     /// Whether `Message` is the raw data or a precomputed digest.
     ///
-    /// Wire name `MessageType`: [`MessageType`], required. The service's default: `RAW`. Example: `RAW`.
+    /// Wire name `MessageType`: [`VerifyMessageType`], required. The service's default: `RAW`. Example: `RAW`.
     pub fn message_type(
         mut self,
-        value: impl ::std::convert::Into<MessageType>,
+        value: impl ::std::convert::Into<VerifyMessageType>,
     ) -> VerifyBuilder<
         Message_,
         SigningAlgorithm_,

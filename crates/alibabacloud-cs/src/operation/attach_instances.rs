@@ -32,10 +32,10 @@ pub struct AttachInstancesInput {
     pub password: ::std::option::Option<::std::string::String>,
     /// Wire name `rds_instances`: list of string, sent as a key of the JSON body.
     pub rds_instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `runtime`: [`Runtime`], sent as a key of the JSON body.
-    pub runtime: ::std::option::Option<Runtime>,
-    /// Wire name `tags`: list of [`TagsItem`], sent as a key of the JSON body.
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `runtime`: [`AttachInstancesRuntime`], sent as a key of the JSON body.
+    pub runtime: ::std::option::Option<AttachInstancesRuntime>,
+    /// Wire name `tags`: list of [`AttachInstancesTag`], sent as a key of the JSON body.
+    pub tags: ::std::option::Option<::std::vec::Vec<AttachInstancesTag>>,
     /// Wire name `user_data`: string, sent as a key of the JSON body. Example: `IyEvdXNyL2Jpbi9iYXNoCmVjaG8gIkhlbGxvIEFDSyEi`.
     pub user_data: ::std::option::Option<::std::string::String>,
 }
@@ -120,8 +120,8 @@ impl ::alibabacloud_runtime::Operation for AttachInstancesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AttachInstancesOutput {
-    /// Wire name `list`: list of [`ListItem`].
-    pub list: ::std::option::Option<::std::vec::Vec<ListItem>>,
+    /// Wire name `list`: list of [`AttachInstancesListItem`].
+    pub list: ::std::option::Option<::std::vec::Vec<AttachInstancesListItem>>,
     /// Wire name `task_id`: string. Example: `T-5a544aff80282e39ea000039`.
     pub task_id: ::std::option::Option<::std::string::String>,
 }
@@ -129,9 +129,9 @@ pub struct AttachInstancesOutput {
     AttachInstancesOutput { "list" = 0, "task_id" = 1, } { 0 list value, 1 task_id value,
     }
 );
-/// A structure of the operation, at `request[11]` in its spec.
+/// A structure sent in the operation's parameters, at `runtime`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct Runtime {
+pub struct AttachInstancesRuntime {
     /// Wire name `name`: string. Example: `docker`.
     #[serde(rename = "name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -139,15 +139,15 @@ pub struct Runtime {
     #[serde(rename = "version", skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for Runtime {
+impl ::alibabacloud_runtime::ToParam for AttachInstancesRuntime {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "name", &self.name);
         out.write_member(key, "version", &self.version);
     }
 }
-/// A structure of the operation, at `request[12].items` in its spec.
+/// A structure sent in the operation's parameters, at `tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagsItem {
+pub struct AttachInstancesTag {
     /// Wire name `key`: string. Example: `env`.
     #[serde(rename = "key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -155,16 +155,16 @@ pub struct TagsItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagsItem {
+impl ::alibabacloud_runtime::ToParam for AttachInstancesTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "key", &self.key);
         out.write_member(key, "value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `list[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ListItem {
+pub struct AttachInstancesListItem {
     /// Wire name `code`: string. Example: `200`.
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `instanceId`: string. Example: `i-2ze0lgm3y6iylcbt****`.
@@ -173,8 +173,8 @@ pub struct ListItem {
     pub message: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListItem { "code" = 0, "instanceId" = 1, "message" = 2, } { 0 code value, 1
-    instance_id value, 2 message value, }
+    AttachInstancesListItem { "code" = 0, "instanceId" = 1, "message" = 2, } { 0 code
+    value, 1 instance_id value, 2 message value, }
 );
 /// The errors `AttachInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -377,25 +377,28 @@ impl<ClusterId_, Instances_> AttachInstancesBuilder<ClusterId_, Instances_> {
         self.input.rds_instances = value;
         self
     }
-    /// Wire name `runtime`: [`Runtime`], sent as a key of the JSON body.
-    pub fn runtime(mut self, value: Runtime) -> Self {
+    /// Wire name `runtime`: [`AttachInstancesRuntime`], sent as a key of the JSON body.
+    pub fn runtime(mut self, value: AttachInstancesRuntime) -> Self {
         self.input.runtime = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `runtime`.
-    pub fn set_runtime(mut self, value: ::std::option::Option<Runtime>) -> Self {
+    pub fn set_runtime(
+        mut self,
+        value: ::std::option::Option<AttachInstancesRuntime>,
+    ) -> Self {
         self.input.runtime = value;
         self
     }
-    /// Wire name `tags`: list of [`TagsItem`], sent as a key of the JSON body.
-    pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
+    /// Wire name `tags`: list of [`AttachInstancesTag`], sent as a key of the JSON body.
+    pub fn tags(mut self, value: ::std::vec::Vec<AttachInstancesTag>) -> Self {
         self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `tags`.
     pub fn set_tags(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+        value: ::std::option::Option<::std::vec::Vec<AttachInstancesTag>>,
     ) -> Self {
         self.input.tags = value;
         self

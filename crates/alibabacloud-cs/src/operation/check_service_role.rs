@@ -10,8 +10,8 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CheckServiceRoleInput {
-    /// Wire name `roles`: list of [`RolesItem`], sent as a key of the JSON body, required.
-    pub roles: ::std::vec::Vec<RolesItem>,
+    /// Wire name `roles`: list of [`CheckServiceRoleRole`], sent as a key of the JSON body, required.
+    pub roles: ::std::vec::Vec<CheckServiceRoleRole>,
 }
 impl ::alibabacloud_runtime::Operation for CheckServiceRoleInput {
     const ACTION: &'static str = "CheckServiceRole";
@@ -54,28 +54,28 @@ impl ::alibabacloud_runtime::Operation for CheckServiceRoleInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CheckServiceRoleOutput {
-    /// Wire name `roles`: list of [`CheckServiceRoleRolesItem`].
-    pub roles: ::std::option::Option<::std::vec::Vec<CheckServiceRoleRolesItem>>,
+    /// Wire name `roles`: list of [`CheckServiceRoleOutputRole`].
+    pub roles: ::std::option::Option<::std::vec::Vec<CheckServiceRoleOutputRole>>,
 }
 ::alibabacloud_runtime::decode_struct!(
     CheckServiceRoleOutput { "roles" = 0, } { 0 roles value, }
 );
-/// A structure of the operation, at `request[0].items` in its spec.
+/// A structure sent in the operation's parameters, at `roles[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct RolesItem {
+pub struct CheckServiceRoleRole {
     /// Wire name `name`: string, required. Example: `AliyunCSManagedAutoScalerRole`.
     #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
-impl ::alibabacloud_runtime::ToParam for RolesItem {
+impl ::alibabacloud_runtime::ToParam for CheckServiceRoleRole {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "name", &self.name);
     }
 }
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `roles[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CheckServiceRoleRolesItem {
+pub struct CheckServiceRoleOutputRole {
     /// Wire name `granted`: boolean. Example: `true`.
     pub granted: ::std::option::Option<bool>,
     /// Wire name `message`: string. Example: `The role does not exist: AliyunCSManagedAutoScalerRole`.
@@ -84,7 +84,7 @@ pub struct CheckServiceRoleRolesItem {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CheckServiceRoleRolesItem { "granted" = 0, "message" = 1, "name" = 2, } { 0 granted
+    CheckServiceRoleOutputRole { "granted" = 0, "message" = 1, "name" = 2, } { 0 granted
     lenient, 1 message value, 2 name value, }
 );
 /// The errors `CheckServiceRole` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -117,10 +117,10 @@ impl CheckServiceRoleBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<Roles_> CheckServiceRoleBuilder<Roles_> {
-    /// Wire name `roles`: list of [`RolesItem`], sent as a key of the JSON body, required.
+    /// Wire name `roles`: list of [`CheckServiceRoleRole`], sent as a key of the JSON body, required.
     pub fn roles(
         mut self,
-        value: ::std::vec::Vec<RolesItem>,
+        value: ::std::vec::Vec<CheckServiceRoleRole>,
     ) -> CheckServiceRoleBuilder<::alibabacloud_runtime::Set> {
         self.input.roles = value;
         CheckServiceRoleBuilder {
@@ -175,10 +175,10 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: &alibabacloud_cs::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// use alibabacloud_cs::operation::check_service_role::{RolesItem};
+    /// use alibabacloud_cs::operation::check_service_role::{CheckServiceRoleRole};
     /// let output = client
     ///     .check_service_role()
-    ///     .roles(vec![RolesItem { name: "AliyunCSManagedAutoScalerRole".into() }])
+    ///     .roles(vec![CheckServiceRoleRole { name: "AliyunCSManagedAutoScalerRole".into() }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -17,14 +17,14 @@ pub struct CreateClusterInput {
     pub access_control_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Wire name `addons`: list of [`AddonsItem`], sent as a key of the JSON body.
-    pub addons: ::std::option::Option<::std::vec::Vec<AddonsItem>>,
+    /// Wire name `addons`: list of [`CreateClusterAddon`], sent as a key of the JSON body.
+    pub addons: ::std::option::Option<::std::vec::Vec<CreateClusterAddon>>,
     /// Wire name `api_audiences`: string, sent as a key of the JSON body. Example: `kubernetes.default.svc`.
     pub api_audiences: ::std::option::Option<::std::string::String>,
-    /// Wire name `audit_log_config`: [`AuditLogConfig`], sent as a key of the JSON body.
-    pub audit_log_config: ::std::option::Option<AuditLogConfig>,
-    /// Wire name `auto_mode`: [`AutoMode`], sent as a key of the JSON body.
-    pub auto_mode: ::std::option::Option<AutoMode>,
+    /// Wire name `audit_log_config`: [`CreateClusterAuditLogConfig`], sent as a key of the JSON body.
+    pub audit_log_config: ::std::option::Option<CreateClusterAuditLogConfig>,
+    /// Wire name `auto_mode`: [`CreateClusterAutoMode`], sent as a key of the JSON body.
+    pub auto_mode: ::std::option::Option<CreateClusterAutoMode>,
     /// Wire name `auto_renew`: boolean, sent as a key of the JSON body. Example: `true`.
     ///
     /// **Deprecated** by the service.
@@ -58,8 +58,8 @@ pub struct CreateClusterInput {
     pub cluster_type: ::std::option::Option<::std::string::String>,
     /// Wire name `container_cidr`: string, sent as a key of the JSON body. Example: `172.20.0.0/16`.
     pub container_cidr: ::std::option::Option<::std::string::String>,
-    /// Wire name `control_plane_config`: [`ControlPlaneConfig`], sent as a key of the JSON body.
-    pub control_plane_config: ::std::option::Option<ControlPlaneConfig>,
+    /// Wire name `control_plane_config`: [`CreateClusterControlPlaneConfig`], sent as a key of the JSON body.
+    pub control_plane_config: ::std::option::Option<CreateClusterControlPlaneConfig>,
     /// Wire name `controlplane_log_components`: list of string, sent as a key of the JSON body.
     pub controlplane_log_components: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -116,8 +116,8 @@ pub struct CreateClusterInput {
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     pub instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `ip_stack`: [`IpStack`], sent as a key of the JSON body. The service's default: `ipv4`. Example: `Optional value: ipv4 (Single stack) or ipv6 (Dual Stack)\nDefault value: IPV4`.
-    pub ip_stack: ::std::option::Option<IpStack>,
+    /// Wire name `ip_stack`: [`CreateClusterIpStack`], sent as a key of the JSON body. The service's default: `ipv4`. Example: `Optional value: ipv4 (Single stack) or ipv6 (Dual Stack)\nDefault value: IPV4`.
+    pub ip_stack: ::std::option::Option<CreateClusterIpStack>,
     /// Wire name `is_enterprise_security_group`: boolean, sent as a key of the JSON body. Example: `true`.
     pub is_enterprise_security_group: ::std::option::Option<bool>,
     /// Wire name `keep_instance_name`: boolean, sent as a key of the JSON body. Example: `true`.
@@ -149,8 +149,8 @@ pub struct CreateClusterInput {
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     pub login_password: ::std::option::Option<::std::string::String>,
-    /// Wire name `maintenance_window`: [`MaintenanceWindow`], sent as a key of the JSON body.
-    pub maintenance_window: ::std::option::Option<MaintenanceWindow>,
+    /// Wire name `maintenance_window`: [`CreateClusterMaintenanceWindow`], sent as a key of the JSON body.
+    pub maintenance_window: ::std::option::Option<CreateClusterMaintenanceWindow>,
     /// Wire name `master_auto_renew`: boolean, sent as a key of the JSON body. Example: `true`.
     ///
     /// **Deprecated** by the service.
@@ -238,15 +238,15 @@ pub struct CreateClusterInput {
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     pub node_port_range: ::std::option::Option<::std::string::String>,
-    /// Wire name `nodepools`: list of [`NodepoolsItem`], sent as a key of the JSON body.
-    pub nodepools: ::std::option::Option<::std::vec::Vec<NodepoolsItem>>,
+    /// Wire name `nodepools`: list of [`CreateClusterNodepool`], sent as a key of the JSON body.
+    pub nodepools: ::std::option::Option<::std::vec::Vec<CreateClusterNodepool>>,
     /// Wire name `num_of_nodes`: 64-bit integer, sent as a key of the JSON body. Example: `3`.
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     pub num_of_nodes: ::std::option::Option<i64>,
-    /// Wire name `operation_policy`: [`OperationPolicy`], sent as a key of the JSON body.
-    pub operation_policy: ::std::option::Option<OperationPolicy>,
+    /// Wire name `operation_policy`: [`CreateClusterOperationPolicy`], sent as a key of the JSON body.
+    pub operation_policy: ::std::option::Option<CreateClusterOperationPolicy>,
     /// Wire name `os_type`: string, sent as a key of the JSON body. Example: `Linux`.
     ///
     /// **Deprecated** by the service.
@@ -285,10 +285,10 @@ pub struct CreateClusterInput {
     pub region_id: ::std::string::String,
     /// Wire name `resource_group_id`: string, sent as a key of the JSON body. Example: `rg-acfm3mkrure****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `rrsa_config`: [`RrsaConfig`], sent as a key of the JSON body.
-    pub rrsa_config: ::std::option::Option<RrsaConfig>,
-    /// Wire name `runtime`: [`Runtime`], sent as a key of the JSON body.
-    pub runtime: ::std::option::Option<Runtime>,
+    /// Wire name `rrsa_config`: [`CreateClusterRrsaConfig`], sent as a key of the JSON body.
+    pub rrsa_config: ::std::option::Option<CreateClusterRrsaConfig>,
+    /// Wire name `runtime`: [`CreateClusterRuntime`], sent as a key of the JSON body.
+    pub runtime: ::std::option::Option<CreateClusterRuntime>,
     /// Wire name `security_group_id`: string, sent as a key of the JSON body. Example: `sg-bp1bdue0qc1g7k****`.
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `security_hardening_os`: boolean, sent as a key of the JSON body. Example: `false`.
@@ -316,13 +316,13 @@ pub struct CreateClusterInput {
     pub soc_enabled: ::std::option::Option<bool>,
     /// Wire name `ssh_flags`: boolean, sent as a key of the JSON body. Example: `true`.
     pub ssh_flags: ::std::option::Option<bool>,
-    /// Wire name `tags`: list of [`CreateClusterTagsItem`], sent as a key of the JSON body.
-    pub tags: ::std::option::Option<::std::vec::Vec<CreateClusterTagsItem>>,
-    /// Wire name `taints`: list of [`TaintsItem`], sent as a key of the JSON body.
+    /// Wire name `tags`: list of [`CreateClusterTag`], sent as a key of the JSON body.
+    pub tags: ::std::option::Option<::std::vec::Vec<CreateClusterTag>>,
+    /// Wire name `taints`: list of [`CreateClusterTaint`], sent as a key of the JSON body.
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
-    pub taints: ::std::option::Option<::std::vec::Vec<TaintsItem>>,
+    pub taints: ::std::option::Option<::std::vec::Vec<CreateClusterTaint>>,
     /// Wire name `timeout_mins`: 64-bit integer, sent as a key of the JSON body. Example: `60`.
     ///
     /// **Deprecated** by the service.
@@ -351,11 +351,13 @@ pub struct CreateClusterInput {
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     pub worker_auto_renew_period: ::std::option::Option<i64>,
-    /// Wire name `worker_data_disks`: list of [`WorkerDataDisksItem`], sent as a key of the JSON body.
+    /// Wire name `worker_data_disks`: list of [`CreateClusterWorkerDataDisk`], sent as a key of the JSON body.
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
-    pub worker_data_disks: ::std::option::Option<::std::vec::Vec<WorkerDataDisksItem>>,
+    pub worker_data_disks: ::std::option::Option<
+        ::std::vec::Vec<CreateClusterWorkerDataDisk>,
+    >,
     /// Wire name `worker_instance_charge_type`: string, sent as a key of the JSON body. Example: `PrePaid`.
     ///
     /// **Deprecated** by the service.
@@ -716,9 +718,9 @@ pub struct CreateClusterOutput {
     CreateClusterOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, } { 0
     cluster_id value, 1 request_id value, 2 task_id value, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `addons[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AddonsItem {
+pub struct CreateClusterAddon {
     /// Wire name `config`: string. Example: `{\"IngressSlbNetworkType\":\"internet\"}`.
     #[serde(rename = "config", skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<::std::string::String>,
@@ -732,7 +734,7 @@ pub struct AddonsItem {
     #[serde(rename = "version", skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for AddonsItem {
+impl ::alibabacloud_runtime::ToParam for CreateClusterAddon {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "config", &self.config);
         out.write_member(key, "disabled", &self.disabled);
@@ -740,9 +742,9 @@ impl ::alibabacloud_runtime::ToParam for AddonsItem {
         out.write_member(key, "version", &self.version);
     }
 }
-/// A structure of the operation, at `request[3]` in its spec.
+/// A structure sent in the operation's parameters, at `audit_log_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AuditLogConfig {
+pub struct CreateClusterAuditLogConfig {
     /// Wire name `enabled`: boolean.
     #[serde(rename = "enabled", skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -753,42 +755,45 @@ pub struct AuditLogConfig {
     )]
     pub sls_project_name: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for AuditLogConfig {
+impl ::alibabacloud_runtime::ToParam for CreateClusterAuditLogConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "enabled", &self.enabled);
         out.write_member(key, "sls_project_name", &self.sls_project_name);
     }
 }
-/// A structure of the operation, at `request[4]` in its spec.
+/// A structure sent in the operation's parameters, at `auto_mode`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AutoMode {
+pub struct CreateClusterAutoMode {
     /// Wire name `enable`: boolean.
     #[serde(rename = "enable", skip_serializing_if = "::std::option::Option::is_none")]
     pub enable: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for AutoMode {
+impl ::alibabacloud_runtime::ToParam for CreateClusterAutoMode {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "enable", &self.enable);
     }
 }
-/// A structure of the operation, at `request[14].fields[8]` in its spec.
+/// A structure sent in the operation's parameters, at `control_plane_config.instance_metadata_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct InstanceMetadataOptions {
-    /// Wire name `http_tokens`: [`HttpTokens`]. The service's default: `optional`. Example: `optional`.
+pub struct CreateClusterControlPlaneConfigInstanceMetadataOptions {
+    /// Wire name `http_tokens`: [`CreateClusterInstanceMetadataOptionsHttpTokens`]. The service's default: `optional`. Example: `optional`.
     #[serde(
         rename = "http_tokens",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub http_tokens: ::std::option::Option<HttpTokens>,
+    pub http_tokens: ::std::option::Option<
+        CreateClusterInstanceMetadataOptionsHttpTokens,
+    >,
 }
-impl ::alibabacloud_runtime::ToParam for InstanceMetadataOptions {
+impl ::alibabacloud_runtime::ToParam
+for CreateClusterControlPlaneConfigInstanceMetadataOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "http_tokens", &self.http_tokens);
     }
 }
-/// A structure of the operation, at `request[14]` in its spec.
+/// A structure sent in the operation's parameters, at `control_plane_config`.
 #[derive(Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ControlPlaneConfig {
+pub struct CreateClusterControlPlaneConfig {
     /// Wire name `auto_renew`: boolean. Example: `true`.
     #[serde(
         rename = "auto_renew",
@@ -834,12 +839,14 @@ pub struct ControlPlaneConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub image_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `instance_metadata_options`: [`InstanceMetadataOptions`].
+    /// Wire name `instance_metadata_options`: [`CreateClusterControlPlaneConfigInstanceMetadataOptions`].
     #[serde(
         rename = "instance_metadata_options",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub instance_metadata_options: ::std::option::Option<InstanceMetadataOptions>,
+    pub instance_metadata_options: ::std::option::Option<
+        CreateClusterControlPlaneConfigInstanceMetadataOptions,
+    >,
     /// Wire name `instance_types`: list of string.
     #[serde(
         rename = "instance_types",
@@ -925,9 +932,9 @@ pub struct ControlPlaneConfig {
     )]
     pub system_disk_snapshot_policy_id: ::std::option::Option<::std::string::String>,
 }
-impl ::std::fmt::Debug for ControlPlaneConfig {
+impl ::std::fmt::Debug for CreateClusterControlPlaneConfig {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ControlPlaneConfig")
+        f.debug_struct("CreateClusterControlPlaneConfig")
             .field("auto_renew", &self.auto_renew)
             .field("auto_renew_period", &self.auto_renew_period)
             .field("charge_type", &self.charge_type)
@@ -959,7 +966,7 @@ impl ::std::fmt::Debug for ControlPlaneConfig {
             .finish()
     }
 }
-impl ::alibabacloud_runtime::ToParam for ControlPlaneConfig {
+impl ::alibabacloud_runtime::ToParam for CreateClusterControlPlaneConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_renew", &self.auto_renew);
         out.write_member(key, "auto_renew_period", &self.auto_renew_period);
@@ -1008,9 +1015,9 @@ impl ::alibabacloud_runtime::ToParam for ControlPlaneConfig {
         );
     }
 }
-/// A structure of the operation, at `request[39]` in its spec.
+/// A structure sent in the operation's parameters, at `maintenance_window`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct MaintenanceWindow {
+pub struct CreateClusterMaintenanceWindow {
     /// Wire name `duration`: string. Example: `3h`.
     #[serde(rename = "duration", skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::std::string::String>,
@@ -1036,7 +1043,7 @@ pub struct MaintenanceWindow {
     )]
     pub weekly_period: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for MaintenanceWindow {
+impl ::alibabacloud_runtime::ToParam for CreateClusterMaintenanceWindow {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "duration", &self.duration);
         out.write_member(key, "enable", &self.enable);
@@ -1045,9 +1052,9 @@ impl ::alibabacloud_runtime::ToParam for MaintenanceWindow {
         out.write_member(key, "weekly_period", &self.weekly_period);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[0]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].auto_scaling`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct AutoScaling {
+pub struct CreateClusterNodepoolAutoScaling {
     /// Wire name `eip_bandwidth`: 64-bit integer. Example: `5`.
     ///
     /// **Deprecated** by the service.
@@ -1088,7 +1095,7 @@ pub struct AutoScaling {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for AutoScaling {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodepoolAutoScaling {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "eip_bandwidth", &self.eip_bandwidth);
         out.write_member(
@@ -1103,9 +1110,9 @@ impl ::alibabacloud_runtime::ToParam for AutoScaling {
         out.write_member(key, "type", &self.r#type);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[2]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].interconnect_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct InterconnectConfig {
+pub struct CreateClusterNodepoolInterconnectConfig {
     /// Wire name `bandwidth`: 64-bit integer. Example: `10`.
     ///
     /// **Deprecated** by the service.
@@ -1146,7 +1153,7 @@ pub struct InterconnectConfig {
     )]
     pub improved_period: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for InterconnectConfig {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodepoolInterconnectConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "bandwidth", &self.bandwidth);
         out.write_member(key, "ccn_id", &self.ccn_id);
@@ -1155,9 +1162,9 @@ impl ::alibabacloud_runtime::ToParam for InterconnectConfig {
         out.write_member(key, "improved_period", &self.improved_period);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[4].fields[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].kubernetes_config.labels[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct LabelsItem {
+pub struct CreateClusterKubernetesConfigLabel {
     /// Wire name `key`: string. Example: `env`.
     #[serde(rename = "key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -1165,15 +1172,15 @@ pub struct LabelsItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for LabelsItem {
+impl ::alibabacloud_runtime::ToParam for CreateClusterKubernetesConfigLabel {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "key", &self.key);
         out.write_member(key, "value", &self.value);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[4].fields[6].items` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].kubernetes_config.taints[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TaintsItem {
+pub struct CreateClusterKubernetesConfigTaint {
     /// Wire name `effect`: string. Example: `NoSchedule`.
     #[serde(rename = "effect", skip_serializing_if = "::std::option::Option::is_none")]
     pub effect: ::std::option::Option<::std::string::String>,
@@ -1184,16 +1191,16 @@ pub struct TaintsItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TaintsItem {
+impl ::alibabacloud_runtime::ToParam for CreateClusterKubernetesConfigTaint {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "effect", &self.effect);
         out.write_member(key, "key", &self.key);
         out.write_member(key, "value", &self.value);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[4]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].kubernetes_config`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct KubernetesConfig {
+pub struct CreateClusterNodepoolKubernetesConfig {
     /// Wire name `cms_enabled`: boolean. Example: `true`.
     #[serde(
         rename = "cms_enabled",
@@ -1206,9 +1213,11 @@ pub struct KubernetesConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cpu_policy: ::std::option::Option<::std::string::String>,
-    /// Wire name `labels`: list of [`LabelsItem`].
+    /// Wire name `labels`: list of [`CreateClusterKubernetesConfigLabel`].
     #[serde(rename = "labels", skip_serializing_if = "::std::option::Option::is_none")]
-    pub labels: ::std::option::Option<::std::vec::Vec<LabelsItem>>,
+    pub labels: ::std::option::Option<
+        ::std::vec::Vec<CreateClusterKubernetesConfigLabel>,
+    >,
     /// Wire name `node_name_mode`: string. Example: `customized,aliyun,ip,com`.
     #[serde(
         rename = "node_name_mode",
@@ -1221,9 +1230,11 @@ pub struct KubernetesConfig {
     /// Wire name `runtime_version`: string, required. Example: `1.6.20`.
     #[serde(rename = "runtime_version")]
     pub runtime_version: ::std::string::String,
-    /// Wire name `taints`: list of [`TaintsItem`].
+    /// Wire name `taints`: list of [`CreateClusterKubernetesConfigTaint`].
     #[serde(rename = "taints", skip_serializing_if = "::std::option::Option::is_none")]
-    pub taints: ::std::option::Option<::std::vec::Vec<TaintsItem>>,
+    pub taints: ::std::option::Option<
+        ::std::vec::Vec<CreateClusterKubernetesConfigTaint>,
+    >,
     /// Wire name `user_data`: string. Example: `MXM=`.
     #[serde(
         rename = "user_data",
@@ -1231,7 +1242,7 @@ pub struct KubernetesConfig {
     )]
     pub user_data: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for KubernetesConfig {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodepoolKubernetesConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "cms_enabled", &self.cms_enabled);
         out.write_member(key, "cpu_policy", &self.cpu_policy);
@@ -1243,9 +1254,9 @@ impl ::alibabacloud_runtime::ToParam for KubernetesConfig {
         out.write_member(key, "user_data", &self.user_data);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[5].fields[1]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].management.auto_repair_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AutoRepairPolicy {
+pub struct CreateClusterManagementAutoRepairPolicy {
     /// Wire name `restart_node`: boolean. Example: `true`.
     #[serde(
         rename = "restart_node",
@@ -1253,14 +1264,14 @@ pub struct AutoRepairPolicy {
     )]
     pub restart_node: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for AutoRepairPolicy {
+impl ::alibabacloud_runtime::ToParam for CreateClusterManagementAutoRepairPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "restart_node", &self.restart_node);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[5].fields[3]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].management.auto_upgrade_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AutoUpgradePolicy {
+pub struct CreateClusterManagementAutoUpgradePolicy {
     /// Wire name `auto_upgrade_kubelet`: boolean. Example: `true`.
     #[serde(
         rename = "auto_upgrade_kubelet",
@@ -1268,14 +1279,14 @@ pub struct AutoUpgradePolicy {
     )]
     pub auto_upgrade_kubelet: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for AutoUpgradePolicy {
+impl ::alibabacloud_runtime::ToParam for CreateClusterManagementAutoUpgradePolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_upgrade_kubelet", &self.auto_upgrade_kubelet);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[5].fields[5]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].management.auto_vul_fix_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AutoVulFixPolicy {
+pub struct CreateClusterManagementAutoVulFixPolicy {
     /// Wire name `restart_node`: boolean. Example: `true`.
     #[serde(
         rename = "restart_node",
@@ -1289,15 +1300,15 @@ pub struct AutoVulFixPolicy {
     )]
     pub vul_level: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for AutoVulFixPolicy {
+impl ::alibabacloud_runtime::ToParam for CreateClusterManagementAutoVulFixPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "restart_node", &self.restart_node);
         out.write_member(key, "vul_level", &self.vul_level);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[5].fields[7]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].management.upgrade_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct UpgradeConfig {
+pub struct CreateClusterManagementUpgradeConfig {
     /// Wire name `auto_upgrade`: boolean. Example: `false`.
     #[serde(
         rename = "auto_upgrade",
@@ -1320,7 +1331,7 @@ pub struct UpgradeConfig {
     )]
     pub surge_percentage: ::std::option::Option<i64>,
 }
-impl ::alibabacloud_runtime::ToParam for UpgradeConfig {
+impl ::alibabacloud_runtime::ToParam for CreateClusterManagementUpgradeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_upgrade", &self.auto_upgrade);
         out.write_member(key, "max_unavailable", &self.max_unavailable);
@@ -1328,49 +1339,55 @@ impl ::alibabacloud_runtime::ToParam for UpgradeConfig {
         out.write_member(key, "surge_percentage", &self.surge_percentage);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[5]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].management`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct Management {
+pub struct CreateClusterNodepoolManagement {
     /// Wire name `auto_repair`: boolean. Example: `false`.
     #[serde(
         rename = "auto_repair",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub auto_repair: ::std::option::Option<bool>,
-    /// Wire name `auto_repair_policy`: [`AutoRepairPolicy`].
+    /// Wire name `auto_repair_policy`: [`CreateClusterManagementAutoRepairPolicy`].
     #[serde(
         rename = "auto_repair_policy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_repair_policy: ::std::option::Option<AutoRepairPolicy>,
+    pub auto_repair_policy: ::std::option::Option<
+        CreateClusterManagementAutoRepairPolicy,
+    >,
     /// Wire name `auto_upgrade`: boolean. Example: `true`.
     #[serde(
         rename = "auto_upgrade",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub auto_upgrade: ::std::option::Option<bool>,
-    /// Wire name `auto_upgrade_policy`: [`AutoUpgradePolicy`].
+    /// Wire name `auto_upgrade_policy`: [`CreateClusterManagementAutoUpgradePolicy`].
     #[serde(
         rename = "auto_upgrade_policy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_upgrade_policy: ::std::option::Option<AutoUpgradePolicy>,
+    pub auto_upgrade_policy: ::std::option::Option<
+        CreateClusterManagementAutoUpgradePolicy,
+    >,
     /// Wire name `auto_vul_fix`: boolean. Example: `true`.
     #[serde(
         rename = "auto_vul_fix",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub auto_vul_fix: ::std::option::Option<bool>,
-    /// Wire name `auto_vul_fix_policy`: [`AutoVulFixPolicy`].
+    /// Wire name `auto_vul_fix_policy`: [`CreateClusterManagementAutoVulFixPolicy`].
     #[serde(
         rename = "auto_vul_fix_policy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_vul_fix_policy: ::std::option::Option<AutoVulFixPolicy>,
+    pub auto_vul_fix_policy: ::std::option::Option<
+        CreateClusterManagementAutoVulFixPolicy,
+    >,
     /// Wire name `enable`: boolean. Example: `false`.
     #[serde(rename = "enable", skip_serializing_if = "::std::option::Option::is_none")]
     pub enable: ::std::option::Option<bool>,
-    /// Wire name `upgrade_config`: [`UpgradeConfig`].
+    /// Wire name `upgrade_config`: [`CreateClusterManagementUpgradeConfig`].
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
@@ -1378,9 +1395,9 @@ pub struct Management {
         rename = "upgrade_config",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub upgrade_config: ::std::option::Option<UpgradeConfig>,
+    pub upgrade_config: ::std::option::Option<CreateClusterManagementUpgradeConfig>,
 }
-impl ::alibabacloud_runtime::ToParam for Management {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodepoolManagement {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_repair", &self.auto_repair);
         out.write_member(key, "auto_repair_policy", &self.auto_repair_policy);
@@ -1392,9 +1409,9 @@ impl ::alibabacloud_runtime::ToParam for Management {
         out.write_member(key, "upgrade_config", &self.upgrade_config);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[7].fields[0].fields[26].items` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].node_config.kubelet_configuration.reservedMemory[]`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct ReservedMemoryItem {
+pub struct CreateClusterKubeletConfigurationReservedMemoryItem {
     /// Wire name `limits`: any JSON value. Example: `{"memory": "1Gi"}`.
     #[serde(rename = "limits", skip_serializing_if = "::std::option::Option::is_none")]
     pub limits: ::std::option::Option<::serde_json::Value>,
@@ -1402,15 +1419,16 @@ pub struct ReservedMemoryItem {
     #[serde(rename = "numaNode", skip_serializing_if = "::std::option::Option::is_none")]
     pub numa_node: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for ReservedMemoryItem {
+impl ::alibabacloud_runtime::ToParam
+for CreateClusterKubeletConfigurationReservedMemoryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "limits", &self.limits);
         out.write_member(key, "numaNode", &self.numa_node);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[7].fields[0].fields[30]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].node_config.kubelet_configuration.tracing`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct Tracing {
+pub struct CreateClusterKubeletConfigurationTracing {
     /// Wire name `endpoint`: string. Example: `localhost:4317`.
     #[serde(rename = "endpoint", skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
@@ -1421,15 +1439,15 @@ pub struct Tracing {
     )]
     pub sampling_rate_per_million: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for Tracing {
+impl ::alibabacloud_runtime::ToParam for CreateClusterKubeletConfigurationTracing {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "endpoint", &self.endpoint);
         out.write_member(key, "samplingRatePerMillion", &self.sampling_rate_per_million);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[7].fields[0]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].node_config.kubelet_configuration`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct KubeletConfiguration {
+pub struct CreateClusterNodeConfigKubeletConfiguration {
     /// Wire name `allowedUnsafeSysctls`: list of string.
     #[serde(
         rename = "allowedUnsafeSysctls",
@@ -1585,12 +1603,14 @@ pub struct KubeletConfiguration {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub registry_pull_qps: ::std::option::Option<i64>,
-    /// Wire name `reservedMemory`: list of [`ReservedMemoryItem`].
+    /// Wire name `reservedMemory`: list of [`CreateClusterKubeletConfigurationReservedMemoryItem`].
     #[serde(
         rename = "reservedMemory",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub reserved_memory: ::std::option::Option<::std::vec::Vec<ReservedMemoryItem>>,
+    pub reserved_memory: ::std::option::Option<
+        ::std::vec::Vec<CreateClusterKubeletConfigurationReservedMemoryItem>,
+    >,
     /// Wire name `serializeImagePulls`: boolean. Example: `true`.
     #[serde(
         rename = "serializeImagePulls",
@@ -1609,11 +1629,11 @@ pub struct KubeletConfiguration {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub topology_manager_policy: ::std::option::Option<::std::string::String>,
-    /// Wire name `tracing`: [`Tracing`].
+    /// Wire name `tracing`: [`CreateClusterKubeletConfigurationTracing`].
     #[serde(rename = "tracing", skip_serializing_if = "::std::option::Option::is_none")]
-    pub tracing: ::std::option::Option<Tracing>,
+    pub tracing: ::std::option::Option<CreateClusterKubeletConfigurationTracing>,
 }
-impl ::alibabacloud_runtime::ToParam for KubeletConfiguration {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodeConfigKubeletConfiguration {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "allowedUnsafeSysctls", &self.allowed_unsafe_sysctls);
         out.write_member(key, "clusterDNS", &self.cluster_dns);
@@ -1664,24 +1684,26 @@ impl ::alibabacloud_runtime::ToParam for KubeletConfiguration {
         out.write_member(key, "tracing", &self.tracing);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[7]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].node_config`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct NodeConfig {
-    /// Wire name `kubelet_configuration`: [`KubeletConfiguration`].
+pub struct CreateClusterNodepoolNodeConfig {
+    /// Wire name `kubelet_configuration`: [`CreateClusterNodeConfigKubeletConfiguration`].
     #[serde(
         rename = "kubelet_configuration",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub kubelet_configuration: ::std::option::Option<KubeletConfiguration>,
+    pub kubelet_configuration: ::std::option::Option<
+        CreateClusterNodeConfigKubeletConfiguration,
+    >,
 }
-impl ::alibabacloud_runtime::ToParam for NodeConfig {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodepoolNodeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "kubelet_configuration", &self.kubelet_configuration);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[8]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].nodepool_info`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct NodepoolInfo {
+pub struct CreateClusterNodepoolInfo {
     /// Wire name `name`: string, required. Example: `np-test`.
     #[serde(rename = "name")]
     pub name: ::std::string::String,
@@ -1695,16 +1717,16 @@ pub struct NodepoolInfo {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for NodepoolInfo {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodepoolInfo {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "name", &self.name);
         out.write_member(key, "resource_group_id", &self.resource_group_id);
         out.write_member(key, "type", &self.r#type);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[9].fields[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].scaling_group.data_disks[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DataDisksItem {
+pub struct CreateClusterScalingGroupDataDisk {
     /// Wire name `auto_format`: boolean. Example: `true`.
     #[serde(
         rename = "auto_format",
@@ -1781,7 +1803,7 @@ pub struct DataDisksItem {
     )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DataDisksItem {
+impl ::alibabacloud_runtime::ToParam for CreateClusterScalingGroupDataDisk {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_format", &self.auto_format);
         out.write_member(key, "auto_snapshot_policy_id", &self.auto_snapshot_policy_id);
@@ -1799,9 +1821,9 @@ impl ::alibabacloud_runtime::ToParam for DataDisksItem {
         out.write_member(key, "snapshot_id", &self.snapshot_id);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[9].fields[21]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].scaling_group.private_pool_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct PrivatePoolOptions {
+pub struct CreateClusterScalingGroupPrivatePoolOptions {
     /// Wire name `id`: string. Example: `eap-bp67acfmxazb4****`.
     #[serde(rename = "id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -1812,15 +1834,15 @@ pub struct PrivatePoolOptions {
     )]
     pub match_criteria: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for PrivatePoolOptions {
+impl ::alibabacloud_runtime::ToParam for CreateClusterScalingGroupPrivatePoolOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "id", &self.id);
         out.write_member(key, "match_criteria", &self.match_criteria);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[9].fields[29].items` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].scaling_group.spot_price_limit[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct SpotPriceLimitItem {
+pub struct CreateClusterScalingGroupSpotPriceLimitItem {
     /// Wire name `instance_type`: string. Example: `ecs.c6.large`.
     #[serde(
         rename = "instance_type",
@@ -1834,15 +1856,15 @@ pub struct SpotPriceLimitItem {
     )]
     pub price_limit: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for SpotPriceLimitItem {
+impl ::alibabacloud_runtime::ToParam for CreateClusterScalingGroupSpotPriceLimitItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "instance_type", &self.instance_type);
         out.write_member(key, "price_limit", &self.price_limit);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[9].fields[40].items` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].scaling_group.tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagsItem {
+pub struct CreateClusterScalingGroupTag {
     /// Wire name `key`: string. Example: `key`.
     #[serde(rename = "key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -1850,15 +1872,15 @@ pub struct TagsItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagsItem {
+impl ::alibabacloud_runtime::ToParam for CreateClusterScalingGroupTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "key", &self.key);
         out.write_member(key, "value", &self.value);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[9]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].scaling_group`.
 #[derive(Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct ScalingGroup {
+pub struct CreateClusterNodepoolScalingGroup {
     /// Wire name `auto_renew`: boolean. Example: `false`.
     #[serde(
         rename = "auto_renew",
@@ -1877,12 +1899,14 @@ pub struct ScalingGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub compensate_with_on_demand: ::std::option::Option<bool>,
-    /// Wire name `data_disks`: list of [`DataDisksItem`].
+    /// Wire name `data_disks`: list of [`CreateClusterScalingGroupDataDisk`].
     #[serde(
         rename = "data_disks",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub data_disks: ::std::option::Option<::std::vec::Vec<DataDisksItem>>,
+    pub data_disks: ::std::option::Option<
+        ::std::vec::Vec<CreateClusterScalingGroupDataDisk>,
+    >,
     /// Wire name `deploymentset_id`: string. Example: `ds-bp1d19mmbsv3jf6xxxxx`.
     #[serde(
         rename = "deploymentset_id",
@@ -1970,12 +1994,14 @@ pub struct ScalingGroup {
     #[deprecated(note = "deprecated by the service")]
     #[serde(rename = "platform", skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<::std::string::String>,
-    /// Wire name `private_pool_options`: [`PrivatePoolOptions`].
+    /// Wire name `private_pool_options`: [`CreateClusterScalingGroupPrivatePoolOptions`].
     #[serde(
         rename = "private_pool_options",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub private_pool_options: ::std::option::Option<PrivatePoolOptions>,
+    pub private_pool_options: ::std::option::Option<
+        CreateClusterScalingGroupPrivatePoolOptions,
+    >,
     /// Wire name `ram_role_name`: string. Example: `example-role`.
     #[serde(
         rename = "ram_role_name",
@@ -2020,12 +2046,14 @@ pub struct ScalingGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub spot_instance_remedy: ::std::option::Option<bool>,
-    /// Wire name `spot_price_limit`: list of [`SpotPriceLimitItem`].
+    /// Wire name `spot_price_limit`: list of [`CreateClusterScalingGroupSpotPriceLimitItem`].
     #[serde(
         rename = "spot_price_limit",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub spot_price_limit: ::std::option::Option<::std::vec::Vec<SpotPriceLimitItem>>,
+    pub spot_price_limit: ::std::option::Option<
+        ::std::vec::Vec<CreateClusterScalingGroupSpotPriceLimitItem>,
+    >,
     /// Wire name `spot_strategy`: string. Example: `NoSpot`.
     #[serde(
         rename = "spot_strategy",
@@ -2088,16 +2116,16 @@ pub struct ScalingGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub system_disk_size: ::std::option::Option<i64>,
-    /// Wire name `tags`: list of [`TagsItem`].
+    /// Wire name `tags`: list of [`CreateClusterScalingGroupTag`].
     #[serde(rename = "tags", skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    pub tags: ::std::option::Option<::std::vec::Vec<CreateClusterScalingGroupTag>>,
     /// Wire name `vswitch_ids`: list of string, required.
     #[serde(rename = "vswitch_ids")]
     pub vswitch_ids: ::std::vec::Vec<::std::string::String>,
 }
-impl ::std::fmt::Debug for ScalingGroup {
+impl ::std::fmt::Debug for CreateClusterNodepoolScalingGroup {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ScalingGroup")
+        f.debug_struct("CreateClusterNodepoolScalingGroup")
             .field("auto_renew", &self.auto_renew)
             .field("auto_renew_period", &self.auto_renew_period)
             .field("compensate_with_on_demand", &self.compensate_with_on_demand)
@@ -2146,7 +2174,7 @@ impl ::std::fmt::Debug for ScalingGroup {
             .finish()
     }
 }
-impl ::alibabacloud_runtime::ToParam for ScalingGroup {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodepoolScalingGroup {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_renew", &self.auto_renew);
         out.write_member(key, "auto_renew_period", &self.auto_renew_period);
@@ -2220,34 +2248,34 @@ impl ::alibabacloud_runtime::ToParam for ScalingGroup {
         out.write_member(key, "vswitch_ids", &self.vswitch_ids);
     }
 }
-/// A structure of the operation, at `request[57].items.fields[10]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[].tee_config`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct TeeConfig {
+pub struct CreateClusterNodepoolTeeConfig {
     /// Wire name `tee_enable`: boolean, required. Example: `false`.
     #[serde(rename = "tee_enable")]
     pub tee_enable: bool,
 }
-impl ::alibabacloud_runtime::ToParam for TeeConfig {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodepoolTeeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "tee_enable", &self.tee_enable);
     }
 }
-/// A structure of the operation, at `request[57].items` in its spec.
+/// A structure sent in the operation's parameters, at `nodepools[]`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct NodepoolsItem {
-    /// Wire name `auto_scaling`: [`AutoScaling`].
+pub struct CreateClusterNodepool {
+    /// Wire name `auto_scaling`: [`CreateClusterNodepoolAutoScaling`].
     #[serde(
         rename = "auto_scaling",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_scaling: ::std::option::Option<AutoScaling>,
+    pub auto_scaling: ::std::option::Option<CreateClusterNodepoolAutoScaling>,
     /// Wire name `count`: 64-bit integer. Example: `1`.
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     #[serde(rename = "count", skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
-    /// Wire name `interconnect_config`: [`InterconnectConfig`].
+    /// Wire name `interconnect_config`: [`CreateClusterNodepoolInterconnectConfig`].
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
@@ -2255,57 +2283,59 @@ pub struct NodepoolsItem {
         rename = "interconnect_config",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub interconnect_config: ::std::option::Option<InterconnectConfig>,
+    pub interconnect_config: ::std::option::Option<
+        CreateClusterNodepoolInterconnectConfig,
+    >,
     /// Wire name `interconnect_mode`: string. Example: `basic`.
     #[serde(
         rename = "interconnect_mode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub interconnect_mode: ::std::option::Option<::std::string::String>,
-    /// Wire name `kubernetes_config`: [`KubernetesConfig`].
+    /// Wire name `kubernetes_config`: [`CreateClusterNodepoolKubernetesConfig`].
     #[serde(
         rename = "kubernetes_config",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub kubernetes_config: ::std::option::Option<KubernetesConfig>,
-    /// Wire name `management`: [`Management`].
+    pub kubernetes_config: ::std::option::Option<CreateClusterNodepoolKubernetesConfig>,
+    /// Wire name `management`: [`CreateClusterNodepoolManagement`].
     #[serde(
         rename = "management",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub management: ::std::option::Option<Management>,
+    pub management: ::std::option::Option<CreateClusterNodepoolManagement>,
     /// Wire name `max_nodes`: 64-bit integer. Example: `10`.
     #[serde(
         rename = "max_nodes",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub max_nodes: ::std::option::Option<i64>,
-    /// Wire name `node_config`: [`NodeConfig`].
+    /// Wire name `node_config`: [`CreateClusterNodepoolNodeConfig`].
     #[serde(
         rename = "node_config",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub node_config: ::std::option::Option<NodeConfig>,
-    /// Wire name `nodepool_info`: [`NodepoolInfo`].
+    pub node_config: ::std::option::Option<CreateClusterNodepoolNodeConfig>,
+    /// Wire name `nodepool_info`: [`CreateClusterNodepoolInfo`].
     #[serde(
         rename = "nodepool_info",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub nodepool_info: ::std::option::Option<NodepoolInfo>,
-    /// Wire name `scaling_group`: [`ScalingGroup`].
+    pub nodepool_info: ::std::option::Option<CreateClusterNodepoolInfo>,
+    /// Wire name `scaling_group`: [`CreateClusterNodepoolScalingGroup`].
     #[serde(
         rename = "scaling_group",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub scaling_group: ::std::option::Option<ScalingGroup>,
-    /// Wire name `tee_config`: [`TeeConfig`].
+    pub scaling_group: ::std::option::Option<CreateClusterNodepoolScalingGroup>,
+    /// Wire name `tee_config`: [`CreateClusterNodepoolTeeConfig`].
     #[serde(
         rename = "tee_config",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub tee_config: ::std::option::Option<TeeConfig>,
+    pub tee_config: ::std::option::Option<CreateClusterNodepoolTeeConfig>,
 }
-impl ::alibabacloud_runtime::ToParam for NodepoolsItem {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodepool {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_scaling", &self.auto_scaling);
         out.write_member(key, "count", &self.count);
@@ -2320,9 +2350,9 @@ impl ::alibabacloud_runtime::ToParam for NodepoolsItem {
         out.write_member(key, "tee_config", &self.tee_config);
     }
 }
-/// A structure of the operation, at `request[59].fields[0]` in its spec.
+/// A structure sent in the operation's parameters, at `operation_policy.cluster_auto_upgrade`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ClusterAutoUpgrade {
+pub struct CreateClusterOperationPolicyClusterAutoUpgrade {
     /// Wire name `channel`: string. Example: `patch`.
     #[serde(rename = "channel", skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::std::string::String>,
@@ -2330,42 +2360,44 @@ pub struct ClusterAutoUpgrade {
     #[serde(rename = "enabled", skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for ClusterAutoUpgrade {
+impl ::alibabacloud_runtime::ToParam for CreateClusterOperationPolicyClusterAutoUpgrade {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "channel", &self.channel);
         out.write_member(key, "enabled", &self.enabled);
     }
 }
-/// A structure of the operation, at `request[59]` in its spec.
+/// A structure sent in the operation's parameters, at `operation_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct OperationPolicy {
-    /// Wire name `cluster_auto_upgrade`: [`ClusterAutoUpgrade`].
+pub struct CreateClusterOperationPolicy {
+    /// Wire name `cluster_auto_upgrade`: [`CreateClusterOperationPolicyClusterAutoUpgrade`].
     #[serde(
         rename = "cluster_auto_upgrade",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub cluster_auto_upgrade: ::std::option::Option<ClusterAutoUpgrade>,
+    pub cluster_auto_upgrade: ::std::option::Option<
+        CreateClusterOperationPolicyClusterAutoUpgrade,
+    >,
 }
-impl ::alibabacloud_runtime::ToParam for OperationPolicy {
+impl ::alibabacloud_runtime::ToParam for CreateClusterOperationPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "cluster_auto_upgrade", &self.cluster_auto_upgrade);
     }
 }
-/// A structure of the operation, at `request[70]` in its spec.
+/// A structure sent in the operation's parameters, at `rrsa_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct RrsaConfig {
+pub struct CreateClusterRrsaConfig {
     /// Wire name `enabled`: boolean.
     #[serde(rename = "enabled", skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for RrsaConfig {
+impl ::alibabacloud_runtime::ToParam for CreateClusterRrsaConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "enabled", &self.enabled);
     }
 }
-/// A structure of the operation, at `request[71]` in its spec.
+/// A structure sent in the operation's parameters, at `runtime`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct Runtime {
+pub struct CreateClusterRuntime {
     /// Wire name `name`: string. Example: `docker`.
     #[serde(rename = "name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -2373,15 +2405,15 @@ pub struct Runtime {
     #[serde(rename = "version", skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for Runtime {
+impl ::alibabacloud_runtime::ToParam for CreateClusterRuntime {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "name", &self.name);
         out.write_member(key, "version", &self.version);
     }
 }
-/// A structure of the operation, at `request[80].items` in its spec.
+/// A structure sent in the operation's parameters, at `tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct CreateClusterTagsItem {
+pub struct CreateClusterTag {
     /// Wire name `key`: string. Example: `env`.
     #[serde(rename = "key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -2389,15 +2421,35 @@ pub struct CreateClusterTagsItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for CreateClusterTagsItem {
+impl ::alibabacloud_runtime::ToParam for CreateClusterTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "key", &self.key);
         out.write_member(key, "value", &self.value);
     }
 }
-/// A structure of the operation, at `request[90].items` in its spec.
+/// A structure sent in the operation's parameters, at `taints[]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
+pub struct CreateClusterTaint {
+    /// Wire name `effect`: string. Example: `NoSchedule`.
+    #[serde(rename = "effect", skip_serializing_if = "::std::option::Option::is_none")]
+    pub effect: ::std::option::Option<::std::string::String>,
+    /// Wire name `key`: string. Example: `key`.
+    #[serde(rename = "key", skip_serializing_if = "::std::option::Option::is_none")]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Wire name `value`: string. Example: `value`.
+    #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+impl ::alibabacloud_runtime::ToParam for CreateClusterTaint {
+    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
+        out.write_member(key, "effect", &self.effect);
+        out.write_member(key, "key", &self.key);
+        out.write_member(key, "value", &self.value);
+    }
+}
+/// A structure sent in the operation's parameters, at `worker_data_disks[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct WorkerDataDisksItem {
+pub struct CreateClusterWorkerDataDisk {
     /// Wire name `category`: string, required. Example: `cloud_essd`.
     #[serde(rename = "category")]
     pub category: ::std::string::String,
@@ -2417,7 +2469,7 @@ pub struct WorkerDataDisksItem {
     #[serde(rename = "size")]
     pub size: ::std::string::String,
 }
-impl ::alibabacloud_runtime::ToParam for WorkerDataDisksItem {
+impl ::alibabacloud_runtime::ToParam for CreateClusterWorkerDataDisk {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "category", &self.category);
         out.write_member(key, "encrypted", &self.encrypted);
@@ -2425,12 +2477,12 @@ impl ::alibabacloud_runtime::ToParam for WorkerDataDisksItem {
         out.write_member(key, "size", &self.size);
     }
 }
-/// The documented values of `request[14].fields[8].fields[0]`: `optional`, `required`.
+/// The documented values of `control_plane_config.instance_metadata_options.http_tokens`: `optional`, `required`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum HttpTokens {
+pub enum CreateClusterInstanceMetadataOptionsHttpTokens {
     /// `optional`
     Optional,
     /// `required`
@@ -2439,14 +2491,15 @@ pub enum HttpTokens {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    HttpTokens { Optional = "optional", Required = "required", }
+    CreateClusterInstanceMetadataOptionsHttpTokens { Optional = "optional", Required =
+    "required", }
 );
-/// The documented values of `request[30]`: `ipv4`, `dual`.
+/// The documented values of `ip_stack`: `ipv4`, `dual`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum IpStack {
+pub enum CreateClusterIpStack {
     /// `ipv4`
     Ipv4,
     /// `dual`
@@ -2454,7 +2507,9 @@ pub enum IpStack {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(IpStack { Ipv4 = "ipv4", Dual = "dual", });
+::alibabacloud_runtime::string_enum!(
+    CreateClusterIpStack { Ipv4 = "ipv4", Dual = "dual", }
+);
 /// The errors `CreateCluster` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -2610,15 +2665,15 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         self.input.access_control_list = value;
         self
     }
-    /// Wire name `addons`: list of [`AddonsItem`], sent as a key of the JSON body.
-    pub fn addons(mut self, value: ::std::vec::Vec<AddonsItem>) -> Self {
+    /// Wire name `addons`: list of [`CreateClusterAddon`], sent as a key of the JSON body.
+    pub fn addons(mut self, value: ::std::vec::Vec<CreateClusterAddon>) -> Self {
         self.input.addons = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `addons`.
     pub fn set_addons(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<AddonsItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateClusterAddon>>,
     ) -> Self {
         self.input.addons = value;
         self
@@ -2639,26 +2694,29 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         self.input.api_audiences = value;
         self
     }
-    /// Wire name `audit_log_config`: [`AuditLogConfig`], sent as a key of the JSON body.
-    pub fn audit_log_config(mut self, value: AuditLogConfig) -> Self {
+    /// Wire name `audit_log_config`: [`CreateClusterAuditLogConfig`], sent as a key of the JSON body.
+    pub fn audit_log_config(mut self, value: CreateClusterAuditLogConfig) -> Self {
         self.input.audit_log_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `audit_log_config`.
     pub fn set_audit_log_config(
         mut self,
-        value: ::std::option::Option<AuditLogConfig>,
+        value: ::std::option::Option<CreateClusterAuditLogConfig>,
     ) -> Self {
         self.input.audit_log_config = value;
         self
     }
-    /// Wire name `auto_mode`: [`AutoMode`], sent as a key of the JSON body.
-    pub fn auto_mode(mut self, value: AutoMode) -> Self {
+    /// Wire name `auto_mode`: [`CreateClusterAutoMode`], sent as a key of the JSON body.
+    pub fn auto_mode(mut self, value: CreateClusterAutoMode) -> Self {
         self.input.auto_mode = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `auto_mode`.
-    pub fn set_auto_mode(mut self, value: ::std::option::Option<AutoMode>) -> Self {
+    pub fn set_auto_mode(
+        mut self,
+        value: ::std::option::Option<CreateClusterAutoMode>,
+    ) -> Self {
         self.input.auto_mode = value;
         self
     }
@@ -2795,15 +2853,18 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         self.input.container_cidr = value;
         self
     }
-    /// Wire name `control_plane_config`: [`ControlPlaneConfig`], sent as a key of the JSON body.
-    pub fn control_plane_config(mut self, value: ControlPlaneConfig) -> Self {
+    /// Wire name `control_plane_config`: [`CreateClusterControlPlaneConfig`], sent as a key of the JSON body.
+    pub fn control_plane_config(
+        mut self,
+        value: CreateClusterControlPlaneConfig,
+    ) -> Self {
         self.input.control_plane_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `control_plane_config`.
     pub fn set_control_plane_config(
         mut self,
-        value: ::std::option::Option<ControlPlaneConfig>,
+        value: ::std::option::Option<CreateClusterControlPlaneConfig>,
     ) -> Self {
         self.input.control_plane_config = value;
         self
@@ -3034,13 +3095,19 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         self.input.instances = value;
         self
     }
-    /// Wire name `ip_stack`: [`IpStack`], sent as a key of the JSON body. The service's default: `ipv4`. Example: `Optional value: ipv4 (Single stack) or ipv6 (Dual Stack)\nDefault value: IPV4`.
-    pub fn ip_stack(mut self, value: impl ::std::convert::Into<IpStack>) -> Self {
+    /// Wire name `ip_stack`: [`CreateClusterIpStack`], sent as a key of the JSON body. The service's default: `ipv4`. Example: `Optional value: ipv4 (Single stack) or ipv6 (Dual Stack)\nDefault value: IPV4`.
+    pub fn ip_stack(
+        mut self,
+        value: impl ::std::convert::Into<CreateClusterIpStack>,
+    ) -> Self {
         self.input.ip_stack = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ip_stack`.
-    pub fn set_ip_stack(mut self, value: ::std::option::Option<IpStack>) -> Self {
+    pub fn set_ip_stack(
+        mut self,
+        value: ::std::option::Option<CreateClusterIpStack>,
+    ) -> Self {
         self.input.ip_stack = value;
         self
     }
@@ -3173,15 +3240,15 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         self.input.login_password = value;
         self
     }
-    /// Wire name `maintenance_window`: [`MaintenanceWindow`], sent as a key of the JSON body.
-    pub fn maintenance_window(mut self, value: MaintenanceWindow) -> Self {
+    /// Wire name `maintenance_window`: [`CreateClusterMaintenanceWindow`], sent as a key of the JSON body.
+    pub fn maintenance_window(mut self, value: CreateClusterMaintenanceWindow) -> Self {
         self.input.maintenance_window = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `maintenance_window`.
     pub fn set_maintenance_window(
         mut self,
-        value: ::std::option::Option<MaintenanceWindow>,
+        value: ::std::option::Option<CreateClusterMaintenanceWindow>,
     ) -> Self {
         self.input.maintenance_window = value;
         self
@@ -3463,15 +3530,15 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         self.input.node_port_range = value;
         self
     }
-    /// Wire name `nodepools`: list of [`NodepoolsItem`], sent as a key of the JSON body.
-    pub fn nodepools(mut self, value: ::std::vec::Vec<NodepoolsItem>) -> Self {
+    /// Wire name `nodepools`: list of [`CreateClusterNodepool`], sent as a key of the JSON body.
+    pub fn nodepools(mut self, value: ::std::vec::Vec<CreateClusterNodepool>) -> Self {
         self.input.nodepools = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `nodepools`.
     pub fn set_nodepools(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<NodepoolsItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateClusterNodepool>>,
     ) -> Self {
         self.input.nodepools = value;
         self
@@ -3488,15 +3555,15 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         self.input.num_of_nodes = value;
         self
     }
-    /// Wire name `operation_policy`: [`OperationPolicy`], sent as a key of the JSON body.
-    pub fn operation_policy(mut self, value: OperationPolicy) -> Self {
+    /// Wire name `operation_policy`: [`CreateClusterOperationPolicy`], sent as a key of the JSON body.
+    pub fn operation_policy(mut self, value: CreateClusterOperationPolicy) -> Self {
         self.input.operation_policy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `operation_policy`.
     pub fn set_operation_policy(
         mut self,
-        value: ::std::option::Option<OperationPolicy>,
+        value: ::std::option::Option<CreateClusterOperationPolicy>,
     ) -> Self {
         self.input.operation_policy = value;
         self
@@ -3664,23 +3731,29 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `rrsa_config`: [`RrsaConfig`], sent as a key of the JSON body.
-    pub fn rrsa_config(mut self, value: RrsaConfig) -> Self {
+    /// Wire name `rrsa_config`: [`CreateClusterRrsaConfig`], sent as a key of the JSON body.
+    pub fn rrsa_config(mut self, value: CreateClusterRrsaConfig) -> Self {
         self.input.rrsa_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `rrsa_config`.
-    pub fn set_rrsa_config(mut self, value: ::std::option::Option<RrsaConfig>) -> Self {
+    pub fn set_rrsa_config(
+        mut self,
+        value: ::std::option::Option<CreateClusterRrsaConfig>,
+    ) -> Self {
         self.input.rrsa_config = value;
         self
     }
-    /// Wire name `runtime`: [`Runtime`], sent as a key of the JSON body.
-    pub fn runtime(mut self, value: Runtime) -> Self {
+    /// Wire name `runtime`: [`CreateClusterRuntime`], sent as a key of the JSON body.
+    pub fn runtime(mut self, value: CreateClusterRuntime) -> Self {
         self.input.runtime = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `runtime`.
-    pub fn set_runtime(mut self, value: ::std::option::Option<Runtime>) -> Self {
+    pub fn set_runtime(
+        mut self,
+        value: ::std::option::Option<CreateClusterRuntime>,
+    ) -> Self {
         self.input.runtime = value;
         self
     }
@@ -3797,30 +3870,30 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         self.input.ssh_flags = value;
         self
     }
-    /// Wire name `tags`: list of [`CreateClusterTagsItem`], sent as a key of the JSON body.
-    pub fn tags(mut self, value: ::std::vec::Vec<CreateClusterTagsItem>) -> Self {
+    /// Wire name `tags`: list of [`CreateClusterTag`], sent as a key of the JSON body.
+    pub fn tags(mut self, value: ::std::vec::Vec<CreateClusterTag>) -> Self {
         self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `tags`.
     pub fn set_tags(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<CreateClusterTagsItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateClusterTag>>,
     ) -> Self {
         self.input.tags = value;
         self
     }
-    /// Wire name `taints`: list of [`TaintsItem`], sent as a key of the JSON body.
+    /// Wire name `taints`: list of [`CreateClusterTaint`], sent as a key of the JSON body.
     ///
     /// **Deprecated** by the service.
-    pub fn taints(mut self, value: ::std::vec::Vec<TaintsItem>) -> Self {
+    pub fn taints(mut self, value: ::std::vec::Vec<CreateClusterTaint>) -> Self {
         self.input.taints = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `taints`.
     pub fn set_taints(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TaintsItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateClusterTaint>>,
     ) -> Self {
         self.input.taints = value;
         self
@@ -3943,12 +4016,12 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
         self.input.worker_auto_renew_period = value;
         self
     }
-    /// Wire name `worker_data_disks`: list of [`WorkerDataDisksItem`], sent as a key of the JSON body.
+    /// Wire name `worker_data_disks`: list of [`CreateClusterWorkerDataDisk`], sent as a key of the JSON body.
     ///
     /// **Deprecated** by the service.
     pub fn worker_data_disks(
         mut self,
-        value: ::std::vec::Vec<WorkerDataDisksItem>,
+        value: ::std::vec::Vec<CreateClusterWorkerDataDisk>,
     ) -> Self {
         self.input.worker_data_disks = ::std::option::Option::Some(value);
         self
@@ -3956,7 +4029,7 @@ impl<Name_, RegionId_> CreateClusterBuilder<Name_, RegionId_> {
     /// Sets or clears `worker_data_disks`.
     pub fn set_worker_data_disks(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<WorkerDataDisksItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateClusterWorkerDataDisk>>,
     ) -> Self {
         self.input.worker_data_disks = value;
         self

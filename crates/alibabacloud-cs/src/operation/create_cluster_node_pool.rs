@@ -12,47 +12,51 @@
 pub struct CreateClusterNodePoolInput {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c61da77e8bfbc4c4c999af2b51b65****`.
     pub cluster_id: ::std::string::String,
-    /// Wire name `auto_mode`: [`AutoMode`], sent as a key of the JSON body.
-    pub auto_mode: ::std::option::Option<AutoMode>,
-    /// Wire name `auto_scaling`: [`AutoScaling`], sent as a key of the JSON body.
-    pub auto_scaling: ::std::option::Option<AutoScaling>,
+    /// Wire name `auto_mode`: [`CreateClusterNodePoolAutoMode`], sent as a key of the JSON body.
+    pub auto_mode: ::std::option::Option<CreateClusterNodePoolAutoMode>,
+    /// Wire name `auto_scaling`: [`CreateClusterNodePoolAutoScaling`], sent as a key of the JSON body.
+    pub auto_scaling: ::std::option::Option<CreateClusterNodePoolAutoScaling>,
     /// Wire name `count`: 64-bit integer, sent as a key of the JSON body. Example: `1`.
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     pub count: ::std::option::Option<i64>,
-    /// Wire name `eflo_node_group`: [`EfloNodeGroup`], sent as a key of the JSON body.
-    pub eflo_node_group: ::std::option::Option<EfloNodeGroup>,
+    /// Wire name `eflo_node_group`: [`CreateClusterNodePoolEfloNodeGroup`], sent as a key of the JSON body.
+    pub eflo_node_group: ::std::option::Option<CreateClusterNodePoolEfloNodeGroup>,
     /// Wire name `host_network`: boolean, sent as a key of the JSON body. Example: `true`.
     pub host_network: ::std::option::Option<bool>,
-    /// Wire name `interconnect_config`: [`InterconnectConfig`], sent as a key of the JSON body.
+    /// Wire name `interconnect_config`: [`CreateClusterNodePoolInterconnectConfig`], sent as a key of the JSON body.
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
-    pub interconnect_config: ::std::option::Option<InterconnectConfig>,
+    pub interconnect_config: ::std::option::Option<
+        CreateClusterNodePoolInterconnectConfig,
+    >,
     /// Wire name `interconnect_mode`: string, sent as a key of the JSON body. Example: `basic`.
     pub interconnect_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `intranet`: boolean, sent as a key of the JSON body. Example: `true`.
     pub intranet: ::std::option::Option<bool>,
-    /// Wire name `kubernetes_config`: [`KubernetesConfig`], sent as a key of the JSON body.
-    pub kubernetes_config: ::std::option::Option<KubernetesConfig>,
-    /// Wire name `management`: [`Management`], sent as a key of the JSON body.
-    pub management: ::std::option::Option<Management>,
+    /// Wire name `kubernetes_config`: [`CreateClusterNodePoolKubernetesConfig`], sent as a key of the JSON body.
+    pub kubernetes_config: ::std::option::Option<CreateClusterNodePoolKubernetesConfig>,
+    /// Wire name `management`: [`CreateClusterNodePoolManagement`], sent as a key of the JSON body.
+    pub management: ::std::option::Option<CreateClusterNodePoolManagement>,
     /// Wire name `max_nodes`: 64-bit integer, sent as a key of the JSON body. Example: `10`.
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     pub max_nodes: ::std::option::Option<i64>,
-    /// Wire name `node_components`: list of [`NodeComponentsItem`], sent as a key of the JSON body.
-    pub node_components: ::std::option::Option<::std::vec::Vec<NodeComponentsItem>>,
-    /// Wire name `node_config`: [`NodeConfig`], sent as a key of the JSON body.
-    pub node_config: ::std::option::Option<NodeConfig>,
-    /// Wire name `nodepool_info`: [`NodepoolInfo`], sent as a key of the JSON body.
-    pub nodepool_info: ::std::option::Option<NodepoolInfo>,
-    /// Wire name `scaling_group`: [`ScalingGroup`], sent as a key of the JSON body.
-    pub scaling_group: ::std::option::Option<ScalingGroup>,
-    /// Wire name `tee_config`: [`TeeConfig`], sent as a key of the JSON body.
-    pub tee_config: ::std::option::Option<TeeConfig>,
+    /// Wire name `node_components`: list of [`CreateClusterNodePoolNodeComponent`], sent as a key of the JSON body.
+    pub node_components: ::std::option::Option<
+        ::std::vec::Vec<CreateClusterNodePoolNodeComponent>,
+    >,
+    /// Wire name `node_config`: [`CreateClusterNodePoolNodeConfig`], sent as a key of the JSON body.
+    pub node_config: ::std::option::Option<CreateClusterNodePoolNodeConfig>,
+    /// Wire name `nodepool_info`: [`CreateClusterNodePoolNodepoolInfo`], sent as a key of the JSON body.
+    pub nodepool_info: ::std::option::Option<CreateClusterNodePoolNodepoolInfo>,
+    /// Wire name `scaling_group`: [`CreateClusterNodePoolScalingGroup`], sent as a key of the JSON body.
+    pub scaling_group: ::std::option::Option<CreateClusterNodePoolScalingGroup>,
+    /// Wire name `tee_config`: [`CreateClusterNodePoolTeeConfig`], sent as a key of the JSON body.
+    pub tee_config: ::std::option::Option<CreateClusterNodePoolTeeConfig>,
 }
 impl ::alibabacloud_runtime::Operation for CreateClusterNodePoolInput {
     const ACTION: &'static str = "CreateClusterNodePool";
@@ -124,21 +128,21 @@ pub struct CreateClusterNodePoolOutput {
     CreateClusterNodePoolOutput { "nodepool_id" = 0, "request_id" = 1, "task_id" = 2, } {
     0 nodepool_id value, 1 request_id value, 2 task_id value, }
 );
-/// A structure of the operation, at `request[1]` in its spec.
+/// A structure sent in the operation's parameters, at `auto_mode`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AutoMode {
+pub struct CreateClusterNodePoolAutoMode {
     /// Wire name `enable`: boolean.
     #[serde(rename = "enable", skip_serializing_if = "::std::option::Option::is_none")]
     pub enable: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for AutoMode {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolAutoMode {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "enable", &self.enable);
     }
 }
-/// A structure of the operation, at `request[2]` in its spec.
+/// A structure sent in the operation's parameters, at `auto_scaling`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AutoScaling {
+pub struct CreateClusterNodePoolAutoScaling {
     /// Wire name `eip_bandwidth`: 64-bit integer. Example: `5`.
     ///
     /// **Deprecated** by the service.
@@ -185,7 +189,7 @@ pub struct AutoScaling {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for AutoScaling {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolAutoScaling {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "eip_bandwidth", &self.eip_bandwidth);
         out.write_member(
@@ -200,9 +204,9 @@ impl ::alibabacloud_runtime::ToParam for AutoScaling {
         out.write_member(key, "type", &self.r#type);
     }
 }
-/// A structure of the operation, at `request[4]` in its spec.
+/// A structure sent in the operation's parameters, at `eflo_node_group`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct EfloNodeGroup {
+pub struct CreateClusterNodePoolEfloNodeGroup {
     /// Wire name `cluster_id`: string.
     #[serde(
         rename = "cluster_id",
@@ -213,15 +217,15 @@ pub struct EfloNodeGroup {
     #[serde(rename = "group_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub group_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for EfloNodeGroup {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolEfloNodeGroup {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "cluster_id", &self.cluster_id);
         out.write_member(key, "group_id", &self.group_id);
     }
 }
-/// A structure of the operation, at `request[6]` in its spec.
+/// A structure sent in the operation's parameters, at `interconnect_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct InterconnectConfig {
+pub struct CreateClusterNodePoolInterconnectConfig {
     /// Wire name `bandwidth`: 64-bit integer. Example: `10`.
     #[serde(
         rename = "bandwidth",
@@ -247,7 +251,7 @@ pub struct InterconnectConfig {
     )]
     pub improved_period: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for InterconnectConfig {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolInterconnectConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "bandwidth", &self.bandwidth);
         out.write_member(key, "ccn_id", &self.ccn_id);
@@ -256,9 +260,9 @@ impl ::alibabacloud_runtime::ToParam for InterconnectConfig {
         out.write_member(key, "improved_period", &self.improved_period);
     }
 }
-/// A structure of the operation, at `request[9].fields[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `kubernetes_config.labels[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct LabelsItem {
+pub struct CreateClusterNodePoolKubernetesConfigLabel {
     /// Wire name `key`: string. Example: `env`.
     #[serde(rename = "key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -266,15 +270,15 @@ pub struct LabelsItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for LabelsItem {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolKubernetesConfigLabel {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "key", &self.key);
         out.write_member(key, "value", &self.value);
     }
 }
-/// A structure of the operation, at `request[9].fields[7].items` in its spec.
+/// A structure sent in the operation's parameters, at `kubernetes_config.taints[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TaintsItem {
+pub struct CreateClusterNodePoolKubernetesConfigTaint {
     /// Wire name `effect`: string. Example: `NoSchedule`.
     #[serde(rename = "effect", skip_serializing_if = "::std::option::Option::is_none")]
     pub effect: ::std::option::Option<::std::string::String>,
@@ -285,16 +289,16 @@ pub struct TaintsItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TaintsItem {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolKubernetesConfigTaint {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "effect", &self.effect);
         out.write_member(key, "key", &self.key);
         out.write_member(key, "value", &self.value);
     }
 }
-/// A structure of the operation, at `request[9]` in its spec.
+/// A structure sent in the operation's parameters, at `kubernetes_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct KubernetesConfig {
+pub struct CreateClusterNodePoolKubernetesConfig {
     /// Wire name `cms_enabled`: boolean. Example: `true`.
     #[serde(
         rename = "cms_enabled",
@@ -307,9 +311,11 @@ pub struct KubernetesConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cpu_policy: ::std::option::Option<::std::string::String>,
-    /// Wire name `labels`: list of [`LabelsItem`].
+    /// Wire name `labels`: list of [`CreateClusterNodePoolKubernetesConfigLabel`].
     #[serde(rename = "labels", skip_serializing_if = "::std::option::Option::is_none")]
-    pub labels: ::std::option::Option<::std::vec::Vec<LabelsItem>>,
+    pub labels: ::std::option::Option<
+        ::std::vec::Vec<CreateClusterNodePoolKubernetesConfigLabel>,
+    >,
     /// Wire name `node_name_mode`: string. Example: `customized,aliyun,ip,com`.
     #[serde(
         rename = "node_name_mode",
@@ -331,9 +337,11 @@ pub struct KubernetesConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub runtime_version: ::std::option::Option<::std::string::String>,
-    /// Wire name `taints`: list of [`TaintsItem`].
+    /// Wire name `taints`: list of [`CreateClusterNodePoolKubernetesConfigTaint`].
     #[serde(rename = "taints", skip_serializing_if = "::std::option::Option::is_none")]
-    pub taints: ::std::option::Option<::std::vec::Vec<TaintsItem>>,
+    pub taints: ::std::option::Option<
+        ::std::vec::Vec<CreateClusterNodePoolKubernetesConfigTaint>,
+    >,
     /// Wire name `unschedulable`: boolean. Example: `true`.
     #[serde(
         rename = "unschedulable",
@@ -347,7 +355,7 @@ pub struct KubernetesConfig {
     )]
     pub user_data: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for KubernetesConfig {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolKubernetesConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "cms_enabled", &self.cms_enabled);
         out.write_member(key, "cpu_policy", &self.cpu_policy);
@@ -361,9 +369,9 @@ impl ::alibabacloud_runtime::ToParam for KubernetesConfig {
         out.write_member(key, "user_data", &self.user_data);
     }
 }
-/// A structure of the operation, at `request[10].fields[1]` in its spec.
+/// A structure sent in the operation's parameters, at `management.auto_repair_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AutoRepairPolicy {
+pub struct CreateClusterNodePoolManagementAutoRepairPolicy {
     /// Wire name `approval_required`: boolean.
     #[serde(
         rename = "approval_required",
@@ -377,15 +385,16 @@ pub struct AutoRepairPolicy {
     )]
     pub restart_node: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for AutoRepairPolicy {
+impl ::alibabacloud_runtime::ToParam
+for CreateClusterNodePoolManagementAutoRepairPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "approval_required", &self.approval_required);
         out.write_member(key, "restart_node", &self.restart_node);
     }
 }
-/// A structure of the operation, at `request[10].fields[3]` in its spec.
+/// A structure sent in the operation's parameters, at `management.auto_upgrade_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AutoUpgradePolicy {
+pub struct CreateClusterNodePoolManagementAutoUpgradePolicy {
     /// Wire name `auto_upgrade_kubelet`: boolean. Example: `true\n`.
     #[serde(
         rename = "auto_upgrade_kubelet",
@@ -405,16 +414,17 @@ pub struct AutoUpgradePolicy {
     )]
     pub auto_upgrade_runtime: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for AutoUpgradePolicy {
+impl ::alibabacloud_runtime::ToParam
+for CreateClusterNodePoolManagementAutoUpgradePolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_upgrade_kubelet", &self.auto_upgrade_kubelet);
         out.write_member(key, "auto_upgrade_os", &self.auto_upgrade_os);
         out.write_member(key, "auto_upgrade_runtime", &self.auto_upgrade_runtime);
     }
 }
-/// A structure of the operation, at `request[10].fields[5]` in its spec.
+/// A structure sent in the operation's parameters, at `management.auto_vul_fix_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AutoVulFixPolicy {
+pub struct CreateClusterNodePoolManagementAutoVulFixPolicy {
     /// Wire name `exclude_packages`: string.
     #[serde(
         rename = "exclude_packages",
@@ -434,16 +444,17 @@ pub struct AutoVulFixPolicy {
     )]
     pub vul_level: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for AutoVulFixPolicy {
+impl ::alibabacloud_runtime::ToParam
+for CreateClusterNodePoolManagementAutoVulFixPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "exclude_packages", &self.exclude_packages);
         out.write_member(key, "restart_node", &self.restart_node);
         out.write_member(key, "vul_level", &self.vul_level);
     }
 }
-/// A structure of the operation, at `request[10].fields[7]` in its spec.
+/// A structure sent in the operation's parameters, at `management.upgrade_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct UpgradeConfig {
+pub struct CreateClusterNodePoolManagementUpgradeConfig {
     /// Wire name `auto_upgrade`: boolean. Example: `false`.
     ///
     /// **Deprecated** by the service.
@@ -469,7 +480,7 @@ pub struct UpgradeConfig {
     )]
     pub surge_percentage: ::std::option::Option<i64>,
 }
-impl ::alibabacloud_runtime::ToParam for UpgradeConfig {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolManagementUpgradeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_upgrade", &self.auto_upgrade);
         out.write_member(key, "max_unavailable", &self.max_unavailable);
@@ -477,49 +488,55 @@ impl ::alibabacloud_runtime::ToParam for UpgradeConfig {
         out.write_member(key, "surge_percentage", &self.surge_percentage);
     }
 }
-/// A structure of the operation, at `request[10]` in its spec.
+/// A structure sent in the operation's parameters, at `management`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct Management {
+pub struct CreateClusterNodePoolManagement {
     /// Wire name `auto_repair`: boolean. Example: `false`.
     #[serde(
         rename = "auto_repair",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub auto_repair: ::std::option::Option<bool>,
-    /// Wire name `auto_repair_policy`: [`AutoRepairPolicy`].
+    /// Wire name `auto_repair_policy`: [`CreateClusterNodePoolManagementAutoRepairPolicy`].
     #[serde(
         rename = "auto_repair_policy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_repair_policy: ::std::option::Option<AutoRepairPolicy>,
+    pub auto_repair_policy: ::std::option::Option<
+        CreateClusterNodePoolManagementAutoRepairPolicy,
+    >,
     /// Wire name `auto_upgrade`: boolean. Example: `true\n`.
     #[serde(
         rename = "auto_upgrade",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub auto_upgrade: ::std::option::Option<bool>,
-    /// Wire name `auto_upgrade_policy`: [`AutoUpgradePolicy`].
+    /// Wire name `auto_upgrade_policy`: [`CreateClusterNodePoolManagementAutoUpgradePolicy`].
     #[serde(
         rename = "auto_upgrade_policy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_upgrade_policy: ::std::option::Option<AutoUpgradePolicy>,
+    pub auto_upgrade_policy: ::std::option::Option<
+        CreateClusterNodePoolManagementAutoUpgradePolicy,
+    >,
     /// Wire name `auto_vul_fix`: boolean. Example: `true`.
     #[serde(
         rename = "auto_vul_fix",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub auto_vul_fix: ::std::option::Option<bool>,
-    /// Wire name `auto_vul_fix_policy`: [`AutoVulFixPolicy`].
+    /// Wire name `auto_vul_fix_policy`: [`CreateClusterNodePoolManagementAutoVulFixPolicy`].
     #[serde(
         rename = "auto_vul_fix_policy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_vul_fix_policy: ::std::option::Option<AutoVulFixPolicy>,
+    pub auto_vul_fix_policy: ::std::option::Option<
+        CreateClusterNodePoolManagementAutoVulFixPolicy,
+    >,
     /// Wire name `enable`: boolean. Example: `false`.
     #[serde(rename = "enable", skip_serializing_if = "::std::option::Option::is_none")]
     pub enable: ::std::option::Option<bool>,
-    /// Wire name `upgrade_config`: [`UpgradeConfig`].
+    /// Wire name `upgrade_config`: [`CreateClusterNodePoolManagementUpgradeConfig`].
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
@@ -527,9 +544,11 @@ pub struct Management {
         rename = "upgrade_config",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub upgrade_config: ::std::option::Option<UpgradeConfig>,
+    pub upgrade_config: ::std::option::Option<
+        CreateClusterNodePoolManagementUpgradeConfig,
+    >,
 }
-impl ::alibabacloud_runtime::ToParam for Management {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolManagement {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_repair", &self.auto_repair);
         out.write_member(key, "auto_repair_policy", &self.auto_repair_policy);
@@ -541,9 +560,9 @@ impl ::alibabacloud_runtime::ToParam for Management {
         out.write_member(key, "upgrade_config", &self.upgrade_config);
     }
 }
-/// A structure of the operation, at `request[12].items.fields[0]` in its spec.
+/// A structure sent in the operation's parameters, at `node_components[].config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct Config {
+pub struct CreateClusterNodePoolNodeComponentConfig {
     /// Wire name `custom_config`: map of string to string.
     #[serde(
         rename = "custom_config",
@@ -553,17 +572,17 @@ pub struct Config {
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
-impl ::alibabacloud_runtime::ToParam for Config {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolNodeComponentConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "custom_config", &self.custom_config);
     }
 }
-/// A structure of the operation, at `request[12].items` in its spec.
+/// A structure sent in the operation's parameters, at `node_components[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct NodeComponentsItem {
-    /// Wire name `config`: [`Config`].
+pub struct CreateClusterNodePoolNodeComponent {
+    /// Wire name `config`: [`CreateClusterNodePoolNodeComponentConfig`].
     #[serde(rename = "config", skip_serializing_if = "::std::option::Option::is_none")]
-    pub config: ::std::option::Option<Config>,
+    pub config: ::std::option::Option<CreateClusterNodePoolNodeComponentConfig>,
     /// Wire name `name`: string. Example: `kubelet`.
     #[serde(rename = "name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -571,16 +590,16 @@ pub struct NodeComponentsItem {
     #[serde(rename = "version", skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for NodeComponentsItem {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolNodeComponent {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "config", &self.config);
         out.write_member(key, "name", &self.name);
         out.write_member(key, "version", &self.version);
     }
 }
-/// A structure of the operation, at `request[13].fields[0].fields[26].items` in its spec.
+/// A structure sent in the operation's parameters, at `node_config.kubelet_configuration.reservedMemory[]`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct ReservedMemoryItem {
+pub struct CreateClusterNodePoolKubeletConfigurationReservedMemoryItem {
     /// Wire name `limits`: any JSON value. Example: `{"memory": "1Gi"}`.
     #[serde(rename = "limits", skip_serializing_if = "::std::option::Option::is_none")]
     pub limits: ::std::option::Option<::serde_json::Value>,
@@ -588,15 +607,16 @@ pub struct ReservedMemoryItem {
     #[serde(rename = "numaNode", skip_serializing_if = "::std::option::Option::is_none")]
     pub numa_node: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for ReservedMemoryItem {
+impl ::alibabacloud_runtime::ToParam
+for CreateClusterNodePoolKubeletConfigurationReservedMemoryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "limits", &self.limits);
         out.write_member(key, "numaNode", &self.numa_node);
     }
 }
-/// A structure of the operation, at `request[13].fields[0].fields[30]` in its spec.
+/// A structure sent in the operation's parameters, at `node_config.kubelet_configuration.tracing`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct Tracing {
+pub struct CreateClusterNodePoolKubeletConfigurationTracing {
     /// Wire name `endpoint`: string. Example: `localhost:4317`.
     #[serde(rename = "endpoint", skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
@@ -607,15 +627,16 @@ pub struct Tracing {
     )]
     pub sampling_rate_per_million: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for Tracing {
+impl ::alibabacloud_runtime::ToParam
+for CreateClusterNodePoolKubeletConfigurationTracing {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "endpoint", &self.endpoint);
         out.write_member(key, "samplingRatePerMillion", &self.sampling_rate_per_million);
     }
 }
-/// A structure of the operation, at `request[13].fields[0]` in its spec.
+/// A structure sent in the operation's parameters, at `node_config.kubelet_configuration`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct KubeletConfiguration {
+pub struct CreateClusterNodePoolNodeConfigKubeletConfiguration {
     /// Wire name `allowedUnsafeSysctls`: list of string.
     #[serde(
         rename = "allowedUnsafeSysctls",
@@ -771,12 +792,14 @@ pub struct KubeletConfiguration {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub registry_pull_qps: ::std::option::Option<i64>,
-    /// Wire name `reservedMemory`: list of [`ReservedMemoryItem`].
+    /// Wire name `reservedMemory`: list of [`CreateClusterNodePoolKubeletConfigurationReservedMemoryItem`].
     #[serde(
         rename = "reservedMemory",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub reserved_memory: ::std::option::Option<::std::vec::Vec<ReservedMemoryItem>>,
+    pub reserved_memory: ::std::option::Option<
+        ::std::vec::Vec<CreateClusterNodePoolKubeletConfigurationReservedMemoryItem>,
+    >,
     /// Wire name `serializeImagePulls`: boolean. Example: `true`.
     #[serde(
         rename = "serializeImagePulls",
@@ -795,11 +818,12 @@ pub struct KubeletConfiguration {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub topology_manager_policy: ::std::option::Option<::std::string::String>,
-    /// Wire name `tracing`: [`Tracing`].
+    /// Wire name `tracing`: [`CreateClusterNodePoolKubeletConfigurationTracing`].
     #[serde(rename = "tracing", skip_serializing_if = "::std::option::Option::is_none")]
-    pub tracing: ::std::option::Option<Tracing>,
+    pub tracing: ::std::option::Option<CreateClusterNodePoolKubeletConfigurationTracing>,
 }
-impl ::alibabacloud_runtime::ToParam for KubeletConfiguration {
+impl ::alibabacloud_runtime::ToParam
+for CreateClusterNodePoolNodeConfigKubeletConfiguration {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "allowedUnsafeSysctls", &self.allowed_unsafe_sysctls);
         out.write_member(key, "clusterDNS", &self.cluster_dns);
@@ -850,24 +874,26 @@ impl ::alibabacloud_runtime::ToParam for KubeletConfiguration {
         out.write_member(key, "tracing", &self.tracing);
     }
 }
-/// A structure of the operation, at `request[13]` in its spec.
+/// A structure sent in the operation's parameters, at `node_config`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct NodeConfig {
-    /// Wire name `kubelet_configuration`: [`KubeletConfiguration`].
+pub struct CreateClusterNodePoolNodeConfig {
+    /// Wire name `kubelet_configuration`: [`CreateClusterNodePoolNodeConfigKubeletConfiguration`].
     #[serde(
         rename = "kubelet_configuration",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub kubelet_configuration: ::std::option::Option<KubeletConfiguration>,
+    pub kubelet_configuration: ::std::option::Option<
+        CreateClusterNodePoolNodeConfigKubeletConfiguration,
+    >,
 }
-impl ::alibabacloud_runtime::ToParam for NodeConfig {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolNodeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "kubelet_configuration", &self.kubelet_configuration);
     }
 }
-/// A structure of the operation, at `request[14]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepool_info`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct NodepoolInfo {
+pub struct CreateClusterNodePoolNodepoolInfo {
     /// Wire name `name`: string, required. Example: `cluster-demo`.
     #[serde(rename = "name")]
     pub name: ::std::string::String,
@@ -881,16 +907,16 @@ pub struct NodepoolInfo {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for NodepoolInfo {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolNodepoolInfo {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "name", &self.name);
         out.write_member(key, "resource_group_id", &self.resource_group_id);
         out.write_member(key, "type", &self.r#type);
     }
 }
-/// A structure of the operation, at `request[15].fields[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group.data_disks[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DataDisksItem {
+pub struct CreateClusterNodePoolScalingGroupDataDisk {
     /// Wire name `auto_format`: boolean. Example: `true`.
     #[serde(
         rename = "auto_format",
@@ -967,7 +993,7 @@ pub struct DataDisksItem {
     )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DataDisksItem {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolScalingGroupDataDisk {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_format", &self.auto_format);
         out.write_member(key, "auto_snapshot_policy_id", &self.auto_snapshot_policy_id);
@@ -985,24 +1011,27 @@ impl ::alibabacloud_runtime::ToParam for DataDisksItem {
         out.write_member(key, "snapshot_id", &self.snapshot_id);
     }
 }
-/// A structure of the operation, at `request[15].fields[10]` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group.instance_metadata_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct InstanceMetadataOptions {
-    /// Wire name `http_tokens`: [`HttpTokens`]. The service's default: `optional`. Example: `optional`.
+pub struct CreateClusterNodePoolScalingGroupInstanceMetadataOptions {
+    /// Wire name `http_tokens`: [`CreateClusterNodePoolInstanceMetadataOptionsHttpTokens`]. The service's default: `optional`. Example: `optional`.
     #[serde(
         rename = "http_tokens",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub http_tokens: ::std::option::Option<HttpTokens>,
+    pub http_tokens: ::std::option::Option<
+        CreateClusterNodePoolInstanceMetadataOptionsHttpTokens,
+    >,
 }
-impl ::alibabacloud_runtime::ToParam for InstanceMetadataOptions {
+impl ::alibabacloud_runtime::ToParam
+for CreateClusterNodePoolScalingGroupInstanceMetadataOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "http_tokens", &self.http_tokens);
     }
 }
-/// A structure of the operation, at `request[15].fields[11].items` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group.instance_patterns[]`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct InstancePatternsItem {
+pub struct CreateClusterNodePoolScalingGroupInstancePattern {
     /// Wire name `architectures`: list of string.
     ///
     /// **Deprecated** by the service.
@@ -1127,7 +1156,8 @@ pub struct InstancePatternsItem {
     )]
     pub minimum_eni_quantity: ::std::option::Option<i64>,
 }
-impl ::alibabacloud_runtime::ToParam for InstancePatternsItem {
+impl ::alibabacloud_runtime::ToParam
+for CreateClusterNodePoolScalingGroupInstancePattern {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "architectures", &self.architectures);
         out.write_member(
@@ -1162,9 +1192,9 @@ impl ::alibabacloud_runtime::ToParam for InstancePatternsItem {
         out.write_member(key, "minimum_eni_quantity", &self.minimum_eni_quantity);
     }
 }
-/// A structure of the operation, at `request[15].fields[24]` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group.private_pool_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct PrivatePoolOptions {
+pub struct CreateClusterNodePoolScalingGroupPrivatePoolOptions {
     /// Wire name `id`: string. Example: `eap-bp67acfmxazb4****`.
     #[serde(rename = "id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -1175,34 +1205,38 @@ pub struct PrivatePoolOptions {
     )]
     pub match_criteria: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for PrivatePoolOptions {
+impl ::alibabacloud_runtime::ToParam
+for CreateClusterNodePoolScalingGroupPrivatePoolOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "id", &self.id);
         out.write_member(key, "match_criteria", &self.match_criteria);
     }
 }
-/// A structure of the operation, at `request[15].fields[27]` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group.resource_pool_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ResourcePoolOptions {
+pub struct CreateClusterNodePoolScalingGroupResourcePoolOptions {
     /// Wire name `private_pool_ids`: list of string.
     #[serde(
         rename = "private_pool_ids",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub private_pool_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `strategy`: [`Strategy`]. Example: `PrivatePoolFirst`.
+    /// Wire name `strategy`: [`CreateClusterNodePoolResourcePoolOptionsStrategy`]. Example: `PrivatePoolFirst`.
     #[serde(rename = "strategy", skip_serializing_if = "::std::option::Option::is_none")]
-    pub strategy: ::std::option::Option<Strategy>,
+    pub strategy: ::std::option::Option<
+        CreateClusterNodePoolResourcePoolOptionsStrategy,
+    >,
 }
-impl ::alibabacloud_runtime::ToParam for ResourcePoolOptions {
+impl ::alibabacloud_runtime::ToParam
+for CreateClusterNodePoolScalingGroupResourcePoolOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "private_pool_ids", &self.private_pool_ids);
         out.write_member(key, "strategy", &self.strategy);
     }
 }
-/// A structure of the operation, at `request[15].fields[35].items` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group.spot_price_limit[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct SpotPriceLimitItem {
+pub struct CreateClusterNodePoolScalingGroupSpotPriceLimitItem {
     /// Wire name `instance_type`: string. Example: `ecs.c6.large`.
     #[serde(
         rename = "instance_type",
@@ -1216,15 +1250,16 @@ pub struct SpotPriceLimitItem {
     )]
     pub price_limit: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for SpotPriceLimitItem {
+impl ::alibabacloud_runtime::ToParam
+for CreateClusterNodePoolScalingGroupSpotPriceLimitItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "instance_type", &self.instance_type);
         out.write_member(key, "price_limit", &self.price_limit);
     }
 }
-/// A structure of the operation, at `request[15].fields[47].items` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group.tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagsItem {
+pub struct CreateClusterNodePoolScalingGroupTag {
     /// Wire name `key`: string. Example: `node-k-1`.
     #[serde(rename = "key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -1232,15 +1267,15 @@ pub struct TagsItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagsItem {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolScalingGroupTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "key", &self.key);
         out.write_member(key, "value", &self.value);
     }
 }
-/// A structure of the operation, at `request[15]` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group`.
 #[derive(Clone, PartialEq, ::serde::Serialize)]
-pub struct ScalingGroup {
+pub struct CreateClusterNodePoolScalingGroup {
     /// Wire name `auto_renew`: boolean. Example: `true`.
     #[serde(
         rename = "auto_renew",
@@ -1268,12 +1303,14 @@ pub struct ScalingGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub compensate_with_on_demand: ::std::option::Option<bool>,
-    /// Wire name `data_disks`: list of [`DataDisksItem`].
+    /// Wire name `data_disks`: list of [`CreateClusterNodePoolScalingGroupDataDisk`].
     #[serde(
         rename = "data_disks",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub data_disks: ::std::option::Option<::std::vec::Vec<DataDisksItem>>,
+    pub data_disks: ::std::option::Option<
+        ::std::vec::Vec<CreateClusterNodePoolScalingGroupDataDisk>,
+    >,
     /// Wire name `deploymentset_id`: string. Example: `ds-bp1d19mmbsv3jf6xxxxx`.
     #[serde(
         rename = "deploymentset_id",
@@ -1298,18 +1335,22 @@ pub struct ScalingGroup {
     /// Wire name `instance_charge_type`: string, required. Example: `PrePaid`.
     #[serde(rename = "instance_charge_type")]
     pub instance_charge_type: ::std::string::String,
-    /// Wire name `instance_metadata_options`: [`InstanceMetadataOptions`].
+    /// Wire name `instance_metadata_options`: [`CreateClusterNodePoolScalingGroupInstanceMetadataOptions`].
     #[serde(
         rename = "instance_metadata_options",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub instance_metadata_options: ::std::option::Option<InstanceMetadataOptions>,
-    /// Wire name `instance_patterns`: list of [`InstancePatternsItem`].
+    pub instance_metadata_options: ::std::option::Option<
+        CreateClusterNodePoolScalingGroupInstanceMetadataOptions,
+    >,
+    /// Wire name `instance_patterns`: list of [`CreateClusterNodePoolScalingGroupInstancePattern`].
     #[serde(
         rename = "instance_patterns",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub instance_patterns: ::std::option::Option<::std::vec::Vec<InstancePatternsItem>>,
+    pub instance_patterns: ::std::option::Option<
+        ::std::vec::Vec<CreateClusterNodePoolScalingGroupInstancePattern>,
+    >,
     /// Wire name `instance_types`: list of string, required.
     #[serde(rename = "instance_types")]
     pub instance_types: ::std::vec::Vec<::std::string::String>,
@@ -1373,12 +1414,14 @@ pub struct ScalingGroup {
     #[deprecated(note = "deprecated by the service")]
     #[serde(rename = "platform", skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<::std::string::String>,
-    /// Wire name `private_pool_options`: [`PrivatePoolOptions`].
+    /// Wire name `private_pool_options`: [`CreateClusterNodePoolScalingGroupPrivatePoolOptions`].
     #[serde(
         rename = "private_pool_options",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub private_pool_options: ::std::option::Option<PrivatePoolOptions>,
+    pub private_pool_options: ::std::option::Option<
+        CreateClusterNodePoolScalingGroupPrivatePoolOptions,
+    >,
     /// Wire name `ram_role_name`: string. Example: `example-role`.
     #[serde(
         rename = "ram_role_name",
@@ -1391,12 +1434,14 @@ pub struct ScalingGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub rds_instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `resource_pool_options`: [`ResourcePoolOptions`].
+    /// Wire name `resource_pool_options`: [`CreateClusterNodePoolScalingGroupResourcePoolOptions`].
     #[serde(
         rename = "resource_pool_options",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub resource_pool_options: ::std::option::Option<ResourcePoolOptions>,
+    pub resource_pool_options: ::std::option::Option<
+        CreateClusterNodePoolScalingGroupResourcePoolOptions,
+    >,
     /// Wire name `scaling_policy`: string. Example: `release`.
     #[serde(
         rename = "scaling_policy",
@@ -1444,12 +1489,14 @@ pub struct ScalingGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub spot_instance_remedy: ::std::option::Option<bool>,
-    /// Wire name `spot_price_limit`: list of [`SpotPriceLimitItem`].
+    /// Wire name `spot_price_limit`: list of [`CreateClusterNodePoolScalingGroupSpotPriceLimitItem`].
     #[serde(
         rename = "spot_price_limit",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub spot_price_limit: ::std::option::Option<::std::vec::Vec<SpotPriceLimitItem>>,
+    pub spot_price_limit: ::std::option::Option<
+        ::std::vec::Vec<CreateClusterNodePoolScalingGroupSpotPriceLimitItem>,
+    >,
     /// Wire name `spot_strategy`: string. Example: `NoSpot`.
     #[serde(
         rename = "spot_strategy",
@@ -1518,16 +1565,18 @@ pub struct ScalingGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub system_disk_snapshot_policy_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `tags`: list of [`TagsItem`].
+    /// Wire name `tags`: list of [`CreateClusterNodePoolScalingGroupTag`].
     #[serde(rename = "tags", skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    pub tags: ::std::option::Option<
+        ::std::vec::Vec<CreateClusterNodePoolScalingGroupTag>,
+    >,
     /// Wire name `vswitch_ids`: list of string, required.
     #[serde(rename = "vswitch_ids")]
     pub vswitch_ids: ::std::vec::Vec<::std::string::String>,
 }
-impl ::std::fmt::Debug for ScalingGroup {
+impl ::std::fmt::Debug for CreateClusterNodePoolScalingGroup {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ScalingGroup")
+        f.debug_struct("CreateClusterNodePoolScalingGroup")
             .field("auto_renew", &self.auto_renew)
             .field("auto_renew_period", &self.auto_renew_period)
             .field("cis_enabled", &self.cis_enabled)
@@ -1586,7 +1635,7 @@ impl ::std::fmt::Debug for ScalingGroup {
             .finish()
     }
 }
-impl ::alibabacloud_runtime::ToParam for ScalingGroup {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolScalingGroup {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_renew", &self.auto_renew);
         out.write_member(key, "auto_renew_period", &self.auto_renew_period);
@@ -1675,9 +1724,9 @@ impl ::alibabacloud_runtime::ToParam for ScalingGroup {
         out.write_member(key, "vswitch_ids", &self.vswitch_ids);
     }
 }
-/// A structure of the operation, at `request[16]` in its spec.
+/// A structure sent in the operation's parameters, at `tee_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TeeConfig {
+pub struct CreateClusterNodePoolTeeConfig {
     /// Wire name `tee_enable`: boolean. Example: `true`.
     #[serde(
         rename = "tee_enable",
@@ -1685,17 +1734,17 @@ pub struct TeeConfig {
     )]
     pub tee_enable: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for TeeConfig {
+impl ::alibabacloud_runtime::ToParam for CreateClusterNodePoolTeeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "tee_enable", &self.tee_enable);
     }
 }
-/// The documented values of `request[15].fields[10].fields[0]`: `optional`, `required`.
+/// The documented values of `scaling_group.instance_metadata_options.http_tokens`: `optional`, `required`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum HttpTokens {
+pub enum CreateClusterNodePoolInstanceMetadataOptionsHttpTokens {
     /// `optional`
     Optional,
     /// `required`
@@ -1704,14 +1753,15 @@ pub enum HttpTokens {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    HttpTokens { Optional = "optional", Required = "required", }
+    CreateClusterNodePoolInstanceMetadataOptionsHttpTokens { Optional = "optional",
+    Required = "required", }
 );
-/// The documented values of `request[15].fields[27].fields[1]`: `PrivatePoolOnly`, `PrivatePoolFirst`, `None`.
+/// The documented values of `scaling_group.resource_pool_options.strategy`: `PrivatePoolOnly`, `PrivatePoolFirst`, `None`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Strategy {
+pub enum CreateClusterNodePoolResourcePoolOptionsStrategy {
     /// `PrivatePoolOnly`
     PrivatePoolOnly,
     /// `PrivatePoolFirst`
@@ -1722,8 +1772,8 @@ pub enum Strategy {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Strategy { PrivatePoolOnly = "PrivatePoolOnly", PrivatePoolFirst =
-    "PrivatePoolFirst", None = "None", }
+    CreateClusterNodePoolResourcePoolOptionsStrategy { PrivatePoolOnly =
+    "PrivatePoolOnly", PrivatePoolFirst = "PrivatePoolFirst", None = "None", }
 );
 /// The errors `CreateClusterNodePool` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1784,25 +1834,28 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `auto_mode`: [`AutoMode`], sent as a key of the JSON body.
-    pub fn auto_mode(mut self, value: AutoMode) -> Self {
+    /// Wire name `auto_mode`: [`CreateClusterNodePoolAutoMode`], sent as a key of the JSON body.
+    pub fn auto_mode(mut self, value: CreateClusterNodePoolAutoMode) -> Self {
         self.input.auto_mode = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `auto_mode`.
-    pub fn set_auto_mode(mut self, value: ::std::option::Option<AutoMode>) -> Self {
+    pub fn set_auto_mode(
+        mut self,
+        value: ::std::option::Option<CreateClusterNodePoolAutoMode>,
+    ) -> Self {
         self.input.auto_mode = value;
         self
     }
-    /// Wire name `auto_scaling`: [`AutoScaling`], sent as a key of the JSON body.
-    pub fn auto_scaling(mut self, value: AutoScaling) -> Self {
+    /// Wire name `auto_scaling`: [`CreateClusterNodePoolAutoScaling`], sent as a key of the JSON body.
+    pub fn auto_scaling(mut self, value: CreateClusterNodePoolAutoScaling) -> Self {
         self.input.auto_scaling = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `auto_scaling`.
     pub fn set_auto_scaling(
         mut self,
-        value: ::std::option::Option<AutoScaling>,
+        value: ::std::option::Option<CreateClusterNodePoolAutoScaling>,
     ) -> Self {
         self.input.auto_scaling = value;
         self
@@ -1819,15 +1872,15 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         self.input.count = value;
         self
     }
-    /// Wire name `eflo_node_group`: [`EfloNodeGroup`], sent as a key of the JSON body.
-    pub fn eflo_node_group(mut self, value: EfloNodeGroup) -> Self {
+    /// Wire name `eflo_node_group`: [`CreateClusterNodePoolEfloNodeGroup`], sent as a key of the JSON body.
+    pub fn eflo_node_group(mut self, value: CreateClusterNodePoolEfloNodeGroup) -> Self {
         self.input.eflo_node_group = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `eflo_node_group`.
     pub fn set_eflo_node_group(
         mut self,
-        value: ::std::option::Option<EfloNodeGroup>,
+        value: ::std::option::Option<CreateClusterNodePoolEfloNodeGroup>,
     ) -> Self {
         self.input.eflo_node_group = value;
         self
@@ -1842,17 +1895,20 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         self.input.host_network = value;
         self
     }
-    /// Wire name `interconnect_config`: [`InterconnectConfig`], sent as a key of the JSON body.
+    /// Wire name `interconnect_config`: [`CreateClusterNodePoolInterconnectConfig`], sent as a key of the JSON body.
     ///
     /// **Deprecated** by the service.
-    pub fn interconnect_config(mut self, value: InterconnectConfig) -> Self {
+    pub fn interconnect_config(
+        mut self,
+        value: CreateClusterNodePoolInterconnectConfig,
+    ) -> Self {
         self.input.interconnect_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `interconnect_config`.
     pub fn set_interconnect_config(
         mut self,
-        value: ::std::option::Option<InterconnectConfig>,
+        value: ::std::option::Option<CreateClusterNodePoolInterconnectConfig>,
     ) -> Self {
         self.input.interconnect_config = value;
         self
@@ -1883,26 +1939,32 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         self.input.intranet = value;
         self
     }
-    /// Wire name `kubernetes_config`: [`KubernetesConfig`], sent as a key of the JSON body.
-    pub fn kubernetes_config(mut self, value: KubernetesConfig) -> Self {
+    /// Wire name `kubernetes_config`: [`CreateClusterNodePoolKubernetesConfig`], sent as a key of the JSON body.
+    pub fn kubernetes_config(
+        mut self,
+        value: CreateClusterNodePoolKubernetesConfig,
+    ) -> Self {
         self.input.kubernetes_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `kubernetes_config`.
     pub fn set_kubernetes_config(
         mut self,
-        value: ::std::option::Option<KubernetesConfig>,
+        value: ::std::option::Option<CreateClusterNodePoolKubernetesConfig>,
     ) -> Self {
         self.input.kubernetes_config = value;
         self
     }
-    /// Wire name `management`: [`Management`], sent as a key of the JSON body.
-    pub fn management(mut self, value: Management) -> Self {
+    /// Wire name `management`: [`CreateClusterNodePoolManagement`], sent as a key of the JSON body.
+    pub fn management(mut self, value: CreateClusterNodePoolManagement) -> Self {
         self.input.management = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `management`.
-    pub fn set_management(mut self, value: ::std::option::Option<Management>) -> Self {
+    pub fn set_management(
+        mut self,
+        value: ::std::option::Option<CreateClusterNodePoolManagement>,
+    ) -> Self {
         self.input.management = value;
         self
     }
@@ -1918,10 +1980,10 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
         self.input.max_nodes = value;
         self
     }
-    /// Wire name `node_components`: list of [`NodeComponentsItem`], sent as a key of the JSON body.
+    /// Wire name `node_components`: list of [`CreateClusterNodePoolNodeComponent`], sent as a key of the JSON body.
     pub fn node_components(
         mut self,
-        value: ::std::vec::Vec<NodeComponentsItem>,
+        value: ::std::vec::Vec<CreateClusterNodePoolNodeComponent>,
     ) -> Self {
         self.input.node_components = ::std::option::Option::Some(value);
         self
@@ -1929,54 +1991,60 @@ impl<ClusterId_> CreateClusterNodePoolBuilder<ClusterId_> {
     /// Sets or clears `node_components`.
     pub fn set_node_components(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<NodeComponentsItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateClusterNodePoolNodeComponent>>,
     ) -> Self {
         self.input.node_components = value;
         self
     }
-    /// Wire name `node_config`: [`NodeConfig`], sent as a key of the JSON body.
-    pub fn node_config(mut self, value: NodeConfig) -> Self {
+    /// Wire name `node_config`: [`CreateClusterNodePoolNodeConfig`], sent as a key of the JSON body.
+    pub fn node_config(mut self, value: CreateClusterNodePoolNodeConfig) -> Self {
         self.input.node_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `node_config`.
-    pub fn set_node_config(mut self, value: ::std::option::Option<NodeConfig>) -> Self {
+    pub fn set_node_config(
+        mut self,
+        value: ::std::option::Option<CreateClusterNodePoolNodeConfig>,
+    ) -> Self {
         self.input.node_config = value;
         self
     }
-    /// Wire name `nodepool_info`: [`NodepoolInfo`], sent as a key of the JSON body.
-    pub fn nodepool_info(mut self, value: NodepoolInfo) -> Self {
+    /// Wire name `nodepool_info`: [`CreateClusterNodePoolNodepoolInfo`], sent as a key of the JSON body.
+    pub fn nodepool_info(mut self, value: CreateClusterNodePoolNodepoolInfo) -> Self {
         self.input.nodepool_info = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `nodepool_info`.
     pub fn set_nodepool_info(
         mut self,
-        value: ::std::option::Option<NodepoolInfo>,
+        value: ::std::option::Option<CreateClusterNodePoolNodepoolInfo>,
     ) -> Self {
         self.input.nodepool_info = value;
         self
     }
-    /// Wire name `scaling_group`: [`ScalingGroup`], sent as a key of the JSON body.
-    pub fn scaling_group(mut self, value: ScalingGroup) -> Self {
+    /// Wire name `scaling_group`: [`CreateClusterNodePoolScalingGroup`], sent as a key of the JSON body.
+    pub fn scaling_group(mut self, value: CreateClusterNodePoolScalingGroup) -> Self {
         self.input.scaling_group = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `scaling_group`.
     pub fn set_scaling_group(
         mut self,
-        value: ::std::option::Option<ScalingGroup>,
+        value: ::std::option::Option<CreateClusterNodePoolScalingGroup>,
     ) -> Self {
         self.input.scaling_group = value;
         self
     }
-    /// Wire name `tee_config`: [`TeeConfig`], sent as a key of the JSON body.
-    pub fn tee_config(mut self, value: TeeConfig) -> Self {
+    /// Wire name `tee_config`: [`CreateClusterNodePoolTeeConfig`], sent as a key of the JSON body.
+    pub fn tee_config(mut self, value: CreateClusterNodePoolTeeConfig) -> Self {
         self.input.tee_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `tee_config`.
-    pub fn set_tee_config(mut self, value: ::std::option::Option<TeeConfig>) -> Self {
+    pub fn set_tee_config(
+        mut self,
+        value: ::std::option::Option<CreateClusterNodePoolTeeConfig>,
+    ) -> Self {
         self.input.tee_config = value;
         self
     }

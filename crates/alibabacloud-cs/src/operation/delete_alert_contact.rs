@@ -47,16 +47,16 @@ impl ::alibabacloud_runtime::Operation for DeleteAlertContactInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DeleteAlertContactOutput {
-    /// Wire name `result`: list of [`ResultItem`].
-    pub result: ::std::option::Option<::std::vec::Vec<ResultItem>>,
+    /// Wire name `result`: list of [`DeleteAlertContactResultItem`].
+    pub result: ::std::option::Option<::std::vec::Vec<DeleteAlertContactResultItem>>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DeleteAlertContactOutput { "result" = 0, } { 0 result value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `result[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ResultItem {
+pub struct DeleteAlertContactResultItem {
     /// Wire name `contact_id`: string.
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// Wire name `msg`: string.
@@ -65,8 +65,8 @@ pub struct ResultItem {
     pub status: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ResultItem { "contact_id" = 0, "msg" = 1, "status" = 2, } { 0 contact_id value, 1 msg
-    value, 2 status lenient, }
+    DeleteAlertContactResultItem { "contact_id" = 0, "msg" = 1, "status" = 2, } { 0
+    contact_id value, 1 msg value, 2 status lenient, }
 );
 /// The errors `DeleteAlertContact` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

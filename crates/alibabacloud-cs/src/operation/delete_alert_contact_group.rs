@@ -51,12 +51,12 @@ impl ::alibabacloud_runtime::Operation for DeleteAlertContactGroupInput {
 #[non_exhaustive]
 pub struct DeleteAlertContactGroupOutput {
     /// The whole response body.
-    pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+    pub body: ::std::option::Option<::std::vec::Vec<DeleteAlertContactGroupBodyItem>>,
 }
-/// A structure of the operation, at `response.payload.items` in its spec.
+/// A structure of the operation's answer, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BodyItem {
+pub struct DeleteAlertContactGroupBodyItem {
     /// Wire name `contact_group_id`: string. Example: `12345`.
     pub contact_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `msg`: string. Example: `Delete contact group resource failed.`.
@@ -65,8 +65,8 @@ pub struct BodyItem {
     pub status: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BodyItem { "contact_group_id" = 0, "msg" = 1, "status" = 2, } { 0 contact_group_id
-    value, 1 msg value, 2 status lenient, }
+    DeleteAlertContactGroupBodyItem { "contact_group_id" = 0, "msg" = 1, "status" = 2, }
+    { 0 contact_group_id value, 1 msg value, 2 status lenient, }
 );
 /// The errors `DeleteAlertContactGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -21,8 +21,10 @@ pub struct DeleteClusterInput {
     pub keep_slb: ::std::option::Option<bool>,
     /// Wire name `retain_resources`: list of string, sent as one JSON string.
     pub retain_resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `delete_options`: list of [`DeleteOptionsItem`], sent as one JSON string.
-    pub delete_options: ::std::option::Option<::std::vec::Vec<DeleteOptionsItem>>,
+    /// Wire name `delete_options`: list of [`DeleteClusterDeleteOption`], sent as one JSON string.
+    pub delete_options: ::std::option::Option<
+        ::std::vec::Vec<DeleteClusterDeleteOption>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for DeleteClusterInput {
     const ACTION: &'static str = "DeleteCluster";
@@ -76,9 +78,9 @@ pub struct DeleteClusterOutput {
     DeleteClusterOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, } { 0
     cluster_id value, 1 request_id value, 2 task_id value, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `delete_options[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DeleteOptionsItem {
+pub struct DeleteClusterDeleteOption {
     /// Wire name `delete_mode`: string. Example: `delete`.
     #[serde(
         rename = "delete_mode",
@@ -92,7 +94,7 @@ pub struct DeleteOptionsItem {
     )]
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DeleteOptionsItem {
+impl ::alibabacloud_runtime::ToParam for DeleteClusterDeleteOption {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "delete_mode", &self.delete_mode);
         out.write_member(key, "resource_type", &self.resource_type);
@@ -186,15 +188,18 @@ impl<ClusterId_> DeleteClusterBuilder<ClusterId_> {
         self.input.retain_resources = value;
         self
     }
-    /// Wire name `delete_options`: list of [`DeleteOptionsItem`], sent as one JSON string.
-    pub fn delete_options(mut self, value: ::std::vec::Vec<DeleteOptionsItem>) -> Self {
+    /// Wire name `delete_options`: list of [`DeleteClusterDeleteOption`], sent as one JSON string.
+    pub fn delete_options(
+        mut self,
+        value: ::std::vec::Vec<DeleteClusterDeleteOption>,
+    ) -> Self {
         self.input.delete_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `delete_options`.
     pub fn set_delete_options(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<DeleteOptionsItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DeleteClusterDeleteOption>>,
     ) -> Self {
         self.input.delete_options = value;
         self

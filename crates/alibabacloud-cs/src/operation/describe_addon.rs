@@ -99,8 +99,10 @@ pub struct DescribeAddonOutput {
     pub managed: ::std::option::Option<bool>,
     /// Wire name `name`: string. Example: `coredns`.
     pub name: ::std::option::Option<::std::string::String>,
-    /// Wire name `newer_versions`: list of [`NewerVersionsItem`].
-    pub newer_versions: ::std::option::Option<::std::vec::Vec<NewerVersionsItem>>,
+    /// Wire name `newer_versions`: list of [`DescribeAddonNewerVersion`].
+    pub newer_versions: ::std::option::Option<
+        ::std::vec::Vec<DescribeAddonNewerVersion>,
+    >,
     /// Wire name `supported_actions`: list of string.
     pub supported_actions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `version`: string. Example: `v1.9.3.6-32932850-aliyun`.
@@ -113,10 +115,10 @@ pub struct DescribeAddonOutput {
     config_schema value, 3 install_by_default lenient, 4 managed lenient, 5 name value, 6
     newer_versions value, 7 supported_actions value, 8 version value, }
 );
-/// A structure of the operation, at `response.fields[6].items` in its spec.
+/// A structure of the operation's answer, at `newer_versions[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NewerVersionsItem {
+pub struct DescribeAddonNewerVersion {
     /// Wire name `minimum_cluster_version`: string. Example: `1.20.4`.
     pub minimum_cluster_version: ::std::option::Option<::std::string::String>,
     /// Wire name `upgradable`: boolean. Example: `true`.
@@ -125,8 +127,9 @@ pub struct NewerVersionsItem {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NewerVersionsItem { "minimum_cluster_version" = 0, "upgradable" = 1, "version" = 2, }
-    { 0 minimum_cluster_version value, 1 upgradable lenient, 2 version value, }
+    DescribeAddonNewerVersion { "minimum_cluster_version" = 0, "upgradable" = 1,
+    "version" = 2, } { 0 minimum_cluster_version value, 1 upgradable lenient, 2 version
+    value, }
 );
 /// The errors `DescribeAddon` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -74,42 +74,49 @@ impl ::alibabacloud_runtime::Operation for DescribeAddonsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeAddonsOutput {
-    /// Wire name `ComponentGroups`: list of [`ComponentGroupsItem`].
-    pub component_groups: ::std::option::Option<::std::vec::Vec<ComponentGroupsItem>>,
-    /// Wire name `StandardComponents`: map of string to [`StandardComponentsItem`].
+    /// Wire name `ComponentGroups`: list of [`DescribeAddonsComponentGroup`].
+    pub component_groups: ::std::option::Option<
+        ::std::vec::Vec<DescribeAddonsComponentGroup>,
+    >,
+    /// Wire name `StandardComponents`: map of string to [`DescribeAddonsStandardComponentsValue`].
     pub standard_components: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, StandardComponentsItem>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            DescribeAddonsStandardComponentsValue,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeAddonsOutput { "ComponentGroups" = 0, "StandardComponents" = 1, } { 0
     component_groups value, 1 standard_components value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[1].items` in its spec.
+/// A structure of the operation's answer, at `ComponentGroups[].items[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ItemsItem {
+pub struct DescribeAddonsComponentGroupItem {
     /// Wire name `name`: string. Example: `flexvolume`.
     pub name: ::std::option::Option<::std::string::String>,
 }
-::alibabacloud_runtime::decode_struct!(ItemsItem { "name" = 0, } { 0 name value, });
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeAddonsComponentGroupItem { "name" = 0, } { 0 name value, }
+);
+/// A structure of the operation's answer, at `ComponentGroups[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ComponentGroupsItem {
+pub struct DescribeAddonsComponentGroup {
     /// Wire name `group_name`: string. Example: `storage`.
     pub group_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `items`: list of [`ItemsItem`].
-    pub items: ::std::option::Option<::std::vec::Vec<ItemsItem>>,
+    /// Wire name `items`: list of [`DescribeAddonsComponentGroupItem`].
+    pub items: ::std::option::Option<::std::vec::Vec<DescribeAddonsComponentGroupItem>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ComponentGroupsItem { "group_name" = 0, "items" = 1, } { 0 group_name value, 1 items
-    value, }
+    DescribeAddonsComponentGroup { "group_name" = 0, "items" = 1, } { 0 group_name value,
+    1 items value, }
 );
-/// A structure of the operation, at `response.fields[1].values` in its spec.
+/// A structure of the operation's answer, at `StandardComponents.<key>`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct StandardComponentsItem {
+pub struct DescribeAddonsStandardComponentsValue {
     /// Wire name `description`: string. Example: `***`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `disabled`: boolean. Example: `false`.
@@ -122,9 +129,9 @@ pub struct StandardComponentsItem {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StandardComponentsItem { "description" = 0, "disabled" = 1, "name" = 2, "required" =
-    3, "version" = 4, } { 0 description value, 1 disabled lenient, 2 name value, 3
-    required value, 4 version value, }
+    DescribeAddonsStandardComponentsValue { "description" = 0, "disabled" = 1, "name" =
+    2, "required" = 3, "version" = 4, } { 0 description value, 1 disabled lenient, 2 name
+    value, 3 required value, 4 version value, }
 );
 /// The errors `DescribeAddons` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,8 +60,8 @@ pub struct DescribeClusterAddonInstanceOutput {
     pub config: ::std::option::Option<::std::string::String>,
     /// Wire name `name`: string. Example: `terway-eniip`.
     pub name: ::std::option::Option<::std::string::String>,
-    /// Wire name `state`: [`State`]. Example: `active`.
-    pub state: ::std::option::Option<State>,
+    /// Wire name `state`: [`DescribeClusterAddonInstanceState`]. Example: `active`.
+    pub state: ::std::option::Option<DescribeClusterAddonInstanceState>,
     /// Wire name `version`: string. Example: `v1.4.3`.
     pub version: ::std::option::Option<::std::string::String>,
 }
@@ -69,12 +69,12 @@ pub struct DescribeClusterAddonInstanceOutput {
     DescribeClusterAddonInstanceOutput { "config" = 0, "name" = 1, "state" = 2, "version"
     = 3, } { 0 config value, 1 name value, 2 state value, 3 version value, }
 );
-/// The documented values of `response.fields[2]`: `initial`, `active`, `unhealthy`, `upgrading`, `updating`, `deleting`, `deleted`.
+/// The documented values of `state`: `initial`, `active`, `unhealthy`, `upgrading`, `updating`, `deleting`, `deleted`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum State {
+pub enum DescribeClusterAddonInstanceState {
     /// `initial`
     Initial,
     /// `active`
@@ -93,8 +93,9 @@ pub enum State {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    State { Initial = "initial", Active = "active", Unhealthy = "unhealthy", Upgrading =
-    "upgrading", Updating = "updating", Deleting = "deleting", Deleted = "deleted", }
+    DescribeClusterAddonInstanceState { Initial = "initial", Active = "active", Unhealthy
+    = "unhealthy", Upgrading = "upgrading", Updating = "updating", Deleting = "deleting",
+    Deleted = "deleted", }
 );
 /// The errors `DescribeClusterAddonInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

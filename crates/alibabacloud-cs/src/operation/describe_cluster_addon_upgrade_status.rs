@@ -68,13 +68,16 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterAddonUpgradeStatusInpu
 pub struct DescribeClusterAddonUpgradeStatusOutput {
     /// The whole response body.
     pub body: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, BodyItem>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            DescribeClusterAddonUpgradeStatusBodyValue,
+        >,
     >,
 }
-/// A structure of the operation, at `response.payload.values.fields[0]` in its spec.
+/// A structure of the operation's answer, at `body.<key>.addon_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AddonInfo {
+pub struct DescribeClusterAddonUpgradeStatusBodyValueAddonInfo {
     /// Wire name `component_name`: string. Example: `cloud-controller-manager`.
     pub component_name: ::std::option::Option<::std::string::String>,
     /// Wire name `ready_to_upgrade`: string. Example: `true`.
@@ -83,13 +86,14 @@ pub struct AddonInfo {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AddonInfo { "component_name" = 0, "ready_to_upgrade" = 1, "version" = 2, } { 0
-    component_name value, 1 ready_to_upgrade value, 2 version value, }
+    DescribeClusterAddonUpgradeStatusBodyValueAddonInfo { "component_name" = 0,
+    "ready_to_upgrade" = 1, "version" = 2, } { 0 component_name value, 1 ready_to_upgrade
+    value, 2 version value, }
 );
-/// A structure of the operation, at `response.payload.values.fields[1]` in its spec.
+/// A structure of the operation's answer, at `body.<key>.tasks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tasks {
+pub struct DescribeClusterAddonUpgradeStatusBodyValueTasks {
     /// Wire name `created_at`: string. Example: `0001-01-01T00:00:00Z`.
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Wire name `finished_at`: string. Example: `0001-01-01T00:00:00Z`.
@@ -100,20 +104,24 @@ pub struct Tasks {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Tasks { "created_at" = 0, "finished_at" = 1, "is_canceled" = 2, "status" = 3, } { 0
-    created_at value, 1 finished_at value, 2 is_canceled lenient, 3 status value, }
+    DescribeClusterAddonUpgradeStatusBodyValueTasks { "created_at" = 0, "finished_at" =
+    1, "is_canceled" = 2, "status" = 3, } { 0 created_at value, 1 finished_at value, 2
+    is_canceled lenient, 3 status value, }
 );
-/// A structure of the operation, at `response.payload.values` in its spec.
+/// A structure of the operation's answer, at `body.<key>`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BodyItem {
-    /// Wire name `addon_info`: [`AddonInfo`].
-    pub addon_info: ::std::option::Option<AddonInfo>,
-    /// Wire name `tasks`: [`Tasks`].
-    pub tasks: ::std::option::Option<Tasks>,
+pub struct DescribeClusterAddonUpgradeStatusBodyValue {
+    /// Wire name `addon_info`: [`DescribeClusterAddonUpgradeStatusBodyValueAddonInfo`].
+    pub addon_info: ::std::option::Option<
+        DescribeClusterAddonUpgradeStatusBodyValueAddonInfo,
+    >,
+    /// Wire name `tasks`: [`DescribeClusterAddonUpgradeStatusBodyValueTasks`].
+    pub tasks: ::std::option::Option<DescribeClusterAddonUpgradeStatusBodyValueTasks>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BodyItem { "addon_info" = 0, "tasks" = 1, } { 0 addon_info value, 1 tasks value, }
+    DescribeClusterAddonUpgradeStatusBodyValue { "addon_info" = 0, "tasks" = 1, } { 0
+    addon_info value, 1 tasks value, }
 );
 /// The errors `DescribeClusterAddonUpgradeStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

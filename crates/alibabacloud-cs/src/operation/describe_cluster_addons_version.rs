@@ -65,13 +65,16 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterAddonsVersionInput {
 pub struct DescribeClusterAddonsVersionOutput {
     /// The whole response body.
     pub body: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, BodyItem>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            DescribeClusterAddonsVersionBodyValue,
+        >,
     >,
 }
-/// A structure of the operation, at `response.payload.values` in its spec.
+/// A structure of the operation's answer, at `body.<key>`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BodyItem {
+pub struct DescribeClusterAddonsVersionBodyValue {
     /// Wire name `can_upgrade`: boolean. Example: `false`.
     pub can_upgrade: ::std::option::Option<bool>,
     /// Wire name `changed`: string. Example: `false`.
@@ -96,12 +99,12 @@ pub struct BodyItem {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BodyItem { "can_upgrade" = 0, "changed" = 1, "component_name" = 2, "exist" = 3,
-    "message" = 4, "next_version" = 5, "policy" = 6, "ready_to_upgrade" = 7, "required" =
-    8, "value" = 9, "version" = 10, } { 0 can_upgrade lenient, 1 changed value, 2
-    component_name value, 3 exist lenient, 4 message value, 5 next_version value, 6
-    policy value, 7 ready_to_upgrade value, 8 required lenient, 9 value value, 10 version
-    value, }
+    DescribeClusterAddonsVersionBodyValue { "can_upgrade" = 0, "changed" = 1,
+    "component_name" = 2, "exist" = 3, "message" = 4, "next_version" = 5, "policy" = 6,
+    "ready_to_upgrade" = 7, "required" = 8, "value" = 9, "version" = 10, } { 0
+    can_upgrade lenient, 1 changed value, 2 component_name value, 3 exist lenient, 4
+    message value, 5 next_version value, 6 policy value, 7 ready_to_upgrade value, 8
+    required lenient, 9 value value, 10 version value, }
 );
 /// The errors `DescribeClusterAddonsVersion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -152,8 +152,8 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterDetailInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterDetailOutput {
-    /// Wire name `auto_mode`: [`AutoMode`].
-    pub auto_mode: ::std::option::Option<AutoMode>,
+    /// Wire name `auto_mode`: [`DescribeClusterDetailAutoMode`].
+    pub auto_mode: ::std::option::Option<DescribeClusterDetailAutoMode>,
     /// Wire name `cluster_domain`: string. Example: `cluster.local`.
     pub cluster_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_id`: string. Example: `c82e6987e2961451182edacd74faf****`.
@@ -164,8 +164,10 @@ pub struct DescribeClusterDetailOutput {
     pub cluster_type: ::std::option::Option<::std::string::String>,
     /// Wire name `container_cidr`: string. Example: `172.20.0.0/16`.
     pub container_cidr: ::std::option::Option<::std::string::String>,
-    /// Wire name `control_plane_config`: [`ControlPlaneConfig`].
-    pub control_plane_config: ::std::option::Option<ControlPlaneConfig>,
+    /// Wire name `control_plane_config`: [`DescribeClusterDetailControlPlaneConfig`].
+    pub control_plane_config: ::std::option::Option<
+        DescribeClusterDetailControlPlaneConfig,
+    >,
     /// Wire name `created`: string. Example: `2019-11-25T15:50:20+08:00`.
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `current_version`: string. Example: `1.16.6-aliyun.1`.
@@ -186,10 +188,12 @@ pub struct DescribeClusterDetailOutput {
     pub extra_sans: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `init_version`: string. Example: `1.16.6-aliyun.1`.
     pub init_version: ::std::option::Option<::std::string::String>,
-    /// Wire name `ip_stack`: [`IpStack`]. The service's default: `ipv4`. Example: `ipv4`.
-    pub ip_stack: ::std::option::Option<IpStack>,
-    /// Wire name `maintenance_window`: [`MaintenanceWindow`].
-    pub maintenance_window: ::std::option::Option<MaintenanceWindow>,
+    /// Wire name `ip_stack`: [`DescribeClusterDetailIpStack`]. The service's default: `ipv4`. Example: `ipv4`.
+    pub ip_stack: ::std::option::Option<DescribeClusterDetailIpStack>,
+    /// Wire name `maintenance_window`: [`DescribeClusterDetailMaintenanceWindow`].
+    pub maintenance_window: ::std::option::Option<
+        DescribeClusterDetailMaintenanceWindow,
+    >,
     /// Wire name `master_url`: string. Example: `{\"intranet_api_server_endpoint\":\"https://192.168.0.251:6443\"***}`.
     pub master_url: ::std::option::Option<::std::string::String>,
     /// Wire name `meta_data`: string. Example: `\"Addons\":***`.
@@ -205,8 +209,8 @@ pub struct DescribeClusterDetailOutput {
     pub next_version: ::std::option::Option<::std::string::String>,
     /// Wire name `node_cidr_mask`: string. Example: `26`.
     pub node_cidr_mask: ::std::option::Option<::std::string::String>,
-    /// Wire name `operation_policy`: [`OperationPolicy`].
-    pub operation_policy: ::std::option::Option<OperationPolicy>,
+    /// Wire name `operation_policy`: [`DescribeClusterDetailOperationPolicy`].
+    pub operation_policy: ::std::option::Option<DescribeClusterDetailOperationPolicy>,
     /// Wire name `parameters`: map of string to string.
     ///
     /// **Deprecated** by the service.
@@ -227,8 +231,8 @@ pub struct DescribeClusterDetailOutput {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_group_id`: string. Example: `rg-acfmyvw3wjm****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `rrsa_config`: [`RrsaConfig`].
-    pub rrsa_config: ::std::option::Option<RrsaConfig>,
+    /// Wire name `rrsa_config`: [`DescribeClusterDetailRrsaConfig`].
+    pub rrsa_config: ::std::option::Option<DescribeClusterDetailRrsaConfig>,
     /// Wire name `security_group_id`: string. Example: `sg-25yq****`.
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `service_cidr`: string. Example: `172.21.0.0/20`.
@@ -242,8 +246,8 @@ pub struct DescribeClusterDetailOutput {
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     pub subnet_cidr: ::std::option::Option<::std::string::String>,
-    /// Wire name `tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `tags`: list of [`DescribeClusterDetailTag`].
+    pub tags: ::std::option::Option<::std::vec::Vec<DescribeClusterDetailTag>>,
     /// Wire name `timezone`: string. Example: `Asia/Shanghai`.
     pub timezone: ::std::option::Option<::std::string::String>,
     /// Wire name `updated`: string. Example: `2020-01-13T23:01:03+08:00`.
@@ -291,28 +295,33 @@ pub struct DescribeClusterDetailOutput {
     updated value, 38 vpc_id value, 39 vswitch_id value, 40 vswitch_ids value, 41
     worker_ram_role_name value, 42 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `auto_mode`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoMode {
+pub struct DescribeClusterDetailAutoMode {
     /// Wire name `enable`: boolean.
     pub enable: ::std::option::Option<bool>,
 }
-::alibabacloud_runtime::decode_struct!(AutoMode { "enable" = 0, } { 0 enable lenient, });
-/// A structure of the operation, at `response.fields[6].fields[8]` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeClusterDetailAutoMode { "enable" = 0, } { 0 enable lenient, }
+);
+/// A structure of the operation's answer, at `control_plane_config.instance_metadata_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceMetadataOptions {
-    /// Wire name `http_tokens`: [`HttpTokens`]. The service's default: `optional`. Example: `optional`.
-    pub http_tokens: ::std::option::Option<HttpTokens>,
+pub struct DescribeClusterDetailControlPlaneConfigInstanceMetadataOptions {
+    /// Wire name `http_tokens`: [`DescribeClusterDetailInstanceMetadataOptionsHttpTokens`]. The service's default: `optional`. Example: `optional`.
+    pub http_tokens: ::std::option::Option<
+        DescribeClusterDetailInstanceMetadataOptionsHttpTokens,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceMetadataOptions { "http_tokens" = 0, } { 0 http_tokens value, }
+    DescribeClusterDetailControlPlaneConfigInstanceMetadataOptions { "http_tokens" = 0, }
+    { 0 http_tokens value, }
 );
-/// A structure of the operation, at `response.fields[6]` in its spec.
+/// A structure of the operation's answer, at `control_plane_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ControlPlaneConfig {
+pub struct DescribeClusterDetailControlPlaneConfig {
     /// Wire name `auto_renew`: boolean. Example: `true`.
     pub auto_renew: ::std::option::Option<bool>,
     /// Wire name `auto_renew_period`: 64-bit integer. Example: `1`.
@@ -329,8 +338,10 @@ pub struct ControlPlaneConfig {
     pub image_id: ::std::option::Option<::std::string::String>,
     /// Wire name `image_type`: string. Example: `AliyunLinux3`.
     pub image_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `instance_metadata_options`: [`InstanceMetadataOptions`].
-    pub instance_metadata_options: ::std::option::Option<InstanceMetadataOptions>,
+    /// Wire name `instance_metadata_options`: [`DescribeClusterDetailControlPlaneConfigInstanceMetadataOptions`].
+    pub instance_metadata_options: ::std::option::Option<
+        DescribeClusterDetailControlPlaneConfigInstanceMetadataOptions,
+    >,
     /// Wire name `instance_types`: list of string.
     pub instance_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `key_pair`: string. Example: `ack`.
@@ -363,12 +374,12 @@ pub struct ControlPlaneConfig {
     pub system_disk_snapshot_policy_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ControlPlaneConfig { "auto_renew" = 0, "auto_renew_period" = 1, "charge_type" = 2,
-    "cloud_monitor_flags" = 3, "cpu_policy" = 4, "deploymentset_id" = 5, "image_id" = 6,
-    "image_type" = 7, "instance_metadata_options" = 8, "instance_types" = 9, "key_pair" =
-    10, "node_port_range" = 11, "period" = 12, "period_unit" = 13, "runtime" = 14,
-    "security_hardening_os" = 15, "size" = 16, "soc_enabled" = 17,
-    "system_disk_bursting_enabled" = 18, "system_disk_category" = 19,
+    DescribeClusterDetailControlPlaneConfig { "auto_renew" = 0, "auto_renew_period" = 1,
+    "charge_type" = 2, "cloud_monitor_flags" = 3, "cpu_policy" = 4, "deploymentset_id" =
+    5, "image_id" = 6, "image_type" = 7, "instance_metadata_options" = 8,
+    "instance_types" = 9, "key_pair" = 10, "node_port_range" = 11, "period" = 12,
+    "period_unit" = 13, "runtime" = 14, "security_hardening_os" = 15, "size" = 16,
+    "soc_enabled" = 17, "system_disk_bursting_enabled" = 18, "system_disk_category" = 19,
     "system_disk_performance_level" = 20, "system_disk_provisioned_iops" = 21,
     "system_disk_size" = 22, "system_disk_snapshot_policy_id" = 23, } { 0 auto_renew
     lenient, 1 auto_renew_period lenient, 2 charge_type value, 3 cloud_monitor_flags
@@ -380,10 +391,10 @@ pub struct ControlPlaneConfig {
     system_disk_performance_level value, 21 system_disk_provisioned_iops lenient, 22
     system_disk_size lenient, 23 system_disk_snapshot_policy_id value, }
 );
-/// A structure of the operation, at `response.fields[15]` in its spec.
+/// A structure of the operation's answer, at `maintenance_window`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MaintenanceWindow {
+pub struct DescribeClusterDetailMaintenanceWindow {
     /// Wire name `duration`: string. Example: `3h`.
     pub duration: ::std::option::Option<::std::string::String>,
     /// Wire name `enable`: boolean. Example: `false`.
@@ -396,37 +407,41 @@ pub struct MaintenanceWindow {
     pub weekly_period: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MaintenanceWindow { "duration" = 0, "enable" = 1, "maintenance_time" = 2,
-    "recurrence" = 3, "weekly_period" = 4, } { 0 duration value, 1 enable lenient, 2
-    maintenance_time value, 3 recurrence value, 4 weekly_period value, }
+    DescribeClusterDetailMaintenanceWindow { "duration" = 0, "enable" = 1,
+    "maintenance_time" = 2, "recurrence" = 3, "weekly_period" = 4, } { 0 duration value,
+    1 enable lenient, 2 maintenance_time value, 3 recurrence value, 4 weekly_period
+    value, }
 );
-/// A structure of the operation, at `response.fields[22].fields[0]` in its spec.
+/// A structure of the operation's answer, at `operation_policy.cluster_auto_upgrade`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ClusterAutoUpgrade {
+pub struct DescribeClusterDetailOperationPolicyClusterAutoUpgrade {
     /// Wire name `channel`: string. Example: `patch`.
     pub channel: ::std::option::Option<::std::string::String>,
     /// Wire name `enabled`: boolean. Example: `true`.
     pub enabled: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ClusterAutoUpgrade { "channel" = 0, "enabled" = 1, } { 0 channel value, 1 enabled
-    lenient, }
+    DescribeClusterDetailOperationPolicyClusterAutoUpgrade { "channel" = 0, "enabled" =
+    1, } { 0 channel value, 1 enabled lenient, }
 );
-/// A structure of the operation, at `response.fields[22]` in its spec.
+/// A structure of the operation's answer, at `operation_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OperationPolicy {
-    /// Wire name `cluster_auto_upgrade`: [`ClusterAutoUpgrade`].
-    pub cluster_auto_upgrade: ::std::option::Option<ClusterAutoUpgrade>,
+pub struct DescribeClusterDetailOperationPolicy {
+    /// Wire name `cluster_auto_upgrade`: [`DescribeClusterDetailOperationPolicyClusterAutoUpgrade`].
+    pub cluster_auto_upgrade: ::std::option::Option<
+        DescribeClusterDetailOperationPolicyClusterAutoUpgrade,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OperationPolicy { "cluster_auto_upgrade" = 0, } { 0 cluster_auto_upgrade value, }
+    DescribeClusterDetailOperationPolicy { "cluster_auto_upgrade" = 0, } { 0
+    cluster_auto_upgrade value, }
 );
-/// A structure of the operation, at `response.fields[29]` in its spec.
+/// A structure of the operation's answer, at `rrsa_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RrsaConfig {
+pub struct DescribeClusterDetailRrsaConfig {
     /// Wire name `audience`: string.
     pub audience: ::std::option::Option<::std::string::String>,
     /// Wire name `enabled`: boolean.
@@ -445,30 +460,30 @@ pub struct RrsaConfig {
     pub open_api_configuration_url: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RrsaConfig { "audience" = 0, "enabled" = 1, "issuer" = 2, "jwks_url" = 3,
-    "max_oidc_token_expiration" = 4, "oidc_arn" = 5, "oidc_name" = 6,
+    DescribeClusterDetailRrsaConfig { "audience" = 0, "enabled" = 1, "issuer" = 2,
+    "jwks_url" = 3, "max_oidc_token_expiration" = 4, "oidc_arn" = 5, "oidc_name" = 6,
     "open_api_configuration_url" = 7, } { 0 audience value, 1 enabled lenient, 2 issuer
     value, 3 jwks_url value, 4 max_oidc_token_expiration value, 5 oidc_arn value, 6
     oidc_name value, 7 open_api_configuration_url value, }
 );
-/// A structure of the operation, at `response.fields[35].items` in its spec.
+/// A structure of the operation's answer, at `tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsItem {
+pub struct DescribeClusterDetailTag {
     /// Wire name `key`: string. Example: `env`.
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string. Example: `prod`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsItem { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+    DescribeClusterDetailTag { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
 );
-/// The documented values of `response.fields[6].fields[8].fields[0]`: `optional`, `required`.
+/// The documented values of `control_plane_config.instance_metadata_options.http_tokens`: `optional`, `required`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum HttpTokens {
+pub enum DescribeClusterDetailInstanceMetadataOptionsHttpTokens {
     /// `optional`
     Optional,
     /// `required`
@@ -477,14 +492,15 @@ pub enum HttpTokens {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    HttpTokens { Optional = "optional", Required = "required", }
+    DescribeClusterDetailInstanceMetadataOptionsHttpTokens { Optional = "optional",
+    Required = "required", }
 );
-/// The documented values of `response.fields[14]`: `ipv4`, `dual`.
+/// The documented values of `ip_stack`: `ipv4`, `dual`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum IpStack {
+pub enum DescribeClusterDetailIpStack {
     /// `ipv4`
     Ipv4,
     /// `dual`
@@ -492,7 +508,9 @@ pub enum IpStack {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(IpStack { Ipv4 = "ipv4", Dual = "dual", });
+::alibabacloud_runtime::string_enum!(
+    DescribeClusterDetailIpStack { Ipv4 = "ipv4", Dual = "dual", }
+);
 /// The errors `DescribeClusterDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -76,19 +76,19 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterEventsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterEventsOutput {
-    /// Wire name `events`: list of [`EventsItem`].
-    pub events: ::std::option::Option<::std::vec::Vec<EventsItem>>,
-    /// Wire name `page_info`: [`PageInfo`].
-    pub page_info: ::std::option::Option<PageInfo>,
+    /// Wire name `events`: list of [`DescribeClusterEventsEvent`].
+    pub events: ::std::option::Option<::std::vec::Vec<DescribeClusterEventsEvent>>,
+    /// Wire name `page_info`: [`DescribeClusterEventsPageInfo`].
+    pub page_info: ::std::option::Option<DescribeClusterEventsPageInfo>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeClusterEventsOutput { "events" = 0, "page_info" = 1, } { 0 events value, 1
     page_info value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `events[].data`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Data {
+pub struct DescribeClusterEventsEventData {
     /// Wire name `level`: string. Example: `info`.
     pub level: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `Start to upgrade NodePool nodePool/npdd89dc2b76c04f14b06774883b******`.
@@ -97,17 +97,17 @@ pub struct Data {
     pub reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Data { "level" = 0, "message" = 1, "reason" = 2, } { 0 level value, 1 message value,
-    2 reason value, }
+    DescribeClusterEventsEventData { "level" = 0, "message" = 1, "reason" = 2, } { 0
+    level value, 1 message value, 2 reason value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `events[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EventsItem {
+pub struct DescribeClusterEventsEvent {
     /// Wire name `cluster_id`: string. Example: `c82e6987e2961451182edacd74faf****`.
     pub cluster_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `data`: [`Data`].
-    pub data: ::std::option::Option<Data>,
+    /// Wire name `data`: [`DescribeClusterEventsEventData`].
+    pub data: ::std::option::Option<DescribeClusterEventsEventData>,
     /// Wire name `event_id`: string. Example: `e-9ad04f72-8ee7-46bf-a02c-e4a06b39****`.
     pub event_id: ::std::option::Option<::std::string::String>,
     /// Wire name `source`: string. Example: `cluster`.
@@ -120,14 +120,14 @@ pub struct EventsItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EventsItem { "cluster_id" = 0, "data" = 1, "event_id" = 2, "source" = 3, "subject" =
-    4, "time" = 5, "type" = 6, } { 0 cluster_id value, 1 data value, 2 event_id value, 3
-    source value, 4 subject value, 5 time value, 6 r#type value, }
+    DescribeClusterEventsEvent { "cluster_id" = 0, "data" = 1, "event_id" = 2, "source" =
+    3, "subject" = 4, "time" = 5, "type" = 6, } { 0 cluster_id value, 1 data value, 2
+    event_id value, 3 source value, 4 subject value, 5 time value, 6 r#type value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `page_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PageInfo {
+pub struct DescribeClusterEventsPageInfo {
     /// Wire name `page_number`: 64-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i64>,
     /// Wire name `page_size`: 64-bit integer. Example: `50`.
@@ -136,8 +136,8 @@ pub struct PageInfo {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
-    lenient, 1 page_size lenient, 2 total_count lenient, }
+    DescribeClusterEventsPageInfo { "page_number" = 0, "page_size" = 1, "total_count" =
+    2, } { 0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
 );
 /// The errors `DescribeClusterEvents` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -280,7 +280,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClusterEventsInput {
-    type Item = EventsItem;
+    type Item = DescribeClusterEventsEvent;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number
     }
@@ -296,7 +296,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClusterEventsInp
     fn item_count(output: &DescribeClusterEventsOutput) -> usize {
         output.events.as_ref().map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeClusterEventsOutput) -> ::std::vec::Vec<EventsItem> {
+    fn into_items(
+        output: DescribeClusterEventsOutput,
+    ) -> ::std::vec::Vec<DescribeClusterEventsEvent> {
         output.events.unwrap_or_default()
     }
 }

@@ -56,12 +56,12 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterLogsInput {
 #[non_exhaustive]
 pub struct DescribeClusterLogsOutput {
     /// The whole response body.
-    pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+    pub body: ::std::option::Option<::std::vec::Vec<DescribeClusterLogsBodyItem>>,
 }
-/// A structure of the operation, at `response.payload.items` in its spec.
+/// A structure of the operation's answer, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BodyItem {
+pub struct DescribeClusterLogsBodyItem {
     /// Wire name `ID`: 64-bit integer. Example: `590749245`.
     pub id: ::std::option::Option<i64>,
     /// Wire name `cluster_id`: string. Example: `c23421cfa74454bc8b37163fd19af***`.
@@ -74,9 +74,9 @@ pub struct BodyItem {
     pub updated: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BodyItem { "ID" = 0, "cluster_id" = 1, "cluster_log" = 2, "created" = 3, "updated" =
-    4, } { 0 id lenient, 1 cluster_id value, 2 cluster_log value, 3 created value, 4
-    updated value, }
+    DescribeClusterLogsBodyItem { "ID" = 0, "cluster_id" = 1, "cluster_log" = 2,
+    "created" = 3, "updated" = 4, } { 0 id lenient, 1 cluster_id value, 2 cluster_log
+    value, 3 created value, 4 updated value, }
 );
 /// The errors `DescribeClusterLogs` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -374,36 +374,42 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterNodePoolDetailInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailOutput {
-    /// Wire name `auto_mode`: [`AutoMode`].
-    pub auto_mode: ::std::option::Option<AutoMode>,
-    /// Wire name `auto_scaling`: [`AutoScaling`].
-    pub auto_scaling: ::std::option::Option<AutoScaling>,
+    /// Wire name `auto_mode`: [`DescribeClusterNodePoolDetailAutoMode`].
+    pub auto_mode: ::std::option::Option<DescribeClusterNodePoolDetailAutoMode>,
+    /// Wire name `auto_scaling`: [`DescribeClusterNodePoolDetailAutoScaling`].
+    pub auto_scaling: ::std::option::Option<DescribeClusterNodePoolDetailAutoScaling>,
     /// Wire name `host_network`: boolean. Example: `true`.
     pub host_network: ::std::option::Option<bool>,
-    /// Wire name `interconnect_config`: [`InterconnectConfig`].
-    pub interconnect_config: ::std::option::Option<InterconnectConfig>,
+    /// Wire name `interconnect_config`: [`DescribeClusterNodePoolDetailInterconnectConfig`].
+    pub interconnect_config: ::std::option::Option<
+        DescribeClusterNodePoolDetailInterconnectConfig,
+    >,
     /// Wire name `interconnect_mode`: string. Example: `improved`.
     pub interconnect_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `intranet`: boolean. Example: `true`.
     pub intranet: ::std::option::Option<bool>,
-    /// Wire name `kubernetes_config`: [`KubernetesConfig`].
-    pub kubernetes_config: ::std::option::Option<KubernetesConfig>,
-    /// Wire name `management`: [`Management`].
-    pub management: ::std::option::Option<Management>,
+    /// Wire name `kubernetes_config`: [`DescribeClusterNodePoolDetailKubernetesConfig`].
+    pub kubernetes_config: ::std::option::Option<
+        DescribeClusterNodePoolDetailKubernetesConfig,
+    >,
+    /// Wire name `management`: [`DescribeClusterNodePoolDetailManagement`].
+    pub management: ::std::option::Option<DescribeClusterNodePoolDetailManagement>,
     /// Wire name `max_nodes`: 64-bit integer. Example: `10`.
     pub max_nodes: ::std::option::Option<i64>,
-    /// Wire name `node_components`: list of [`NodeComponentsItem`].
-    pub node_components: ::std::option::Option<::std::vec::Vec<NodeComponentsItem>>,
-    /// Wire name `node_config`: [`NodeConfig`].
-    pub node_config: ::std::option::Option<NodeConfig>,
-    /// Wire name `nodepool_info`: [`NodepoolInfo`].
-    pub nodepool_info: ::std::option::Option<NodepoolInfo>,
-    /// Wire name `scaling_group`: [`ScalingGroup`].
-    pub scaling_group: ::std::option::Option<ScalingGroup>,
-    /// Wire name `status`: [`Status`].
-    pub status: ::std::option::Option<Status>,
-    /// Wire name `tee_config`: [`TeeConfig`].
-    pub tee_config: ::std::option::Option<TeeConfig>,
+    /// Wire name `node_components`: list of [`DescribeClusterNodePoolDetailNodeComponent`].
+    pub node_components: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolDetailNodeComponent>,
+    >,
+    /// Wire name `node_config`: [`DescribeClusterNodePoolDetailNodeConfig`].
+    pub node_config: ::std::option::Option<DescribeClusterNodePoolDetailNodeConfig>,
+    /// Wire name `nodepool_info`: [`DescribeClusterNodePoolDetailNodepoolInfo`].
+    pub nodepool_info: ::std::option::Option<DescribeClusterNodePoolDetailNodepoolInfo>,
+    /// Wire name `scaling_group`: [`DescribeClusterNodePoolDetailScalingGroup`].
+    pub scaling_group: ::std::option::Option<DescribeClusterNodePoolDetailScalingGroup>,
+    /// Wire name `status`: [`DescribeClusterNodePoolDetailStatus`].
+    pub status: ::std::option::Option<DescribeClusterNodePoolDetailStatus>,
+    /// Wire name `tee_config`: [`DescribeClusterNodePoolDetailTeeConfig`].
+    pub tee_config: ::std::option::Option<DescribeClusterNodePoolDetailTeeConfig>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeClusterNodePoolDetailOutput { "auto_mode" = 0, "auto_scaling" = 1,
@@ -416,18 +422,20 @@ pub struct DescribeClusterNodePoolDetailOutput {
     value, 10 node_config value, 11 nodepool_info value, 12 scaling_group value, 13
     status value, 14 tee_config value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `auto_mode`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoMode {
+pub struct DescribeClusterNodePoolDetailAutoMode {
     /// Wire name `enable`: boolean. Example: `false`.
     pub enable: ::std::option::Option<bool>,
 }
-::alibabacloud_runtime::decode_struct!(AutoMode { "enable" = 0, } { 0 enable lenient, });
-/// A structure of the operation, at `response.fields[1]` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeClusterNodePoolDetailAutoMode { "enable" = 0, } { 0 enable lenient, }
+);
+/// A structure of the operation's answer, at `auto_scaling`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoScaling {
+pub struct DescribeClusterNodePoolDetailAutoScaling {
     /// Wire name `eip_bandwidth`: 64-bit integer. Example: `5`.
     pub eip_bandwidth: ::std::option::Option<i64>,
     /// Wire name `eip_internet_charge_type`: string. Example: `PayByBandwidth`.
@@ -444,16 +452,16 @@ pub struct AutoScaling {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoScaling { "eip_bandwidth" = 0, "eip_internet_charge_type" = 1, "enable" = 2,
-    "is_bond_eip" = 3, "max_instances" = 4, "min_instances" = 5, "type" = 6, } { 0
-    eip_bandwidth lenient, 1 eip_internet_charge_type value, 2 enable lenient, 3
-    is_bond_eip lenient, 4 max_instances lenient, 5 min_instances lenient, 6 r#type
-    value, }
+    DescribeClusterNodePoolDetailAutoScaling { "eip_bandwidth" = 0,
+    "eip_internet_charge_type" = 1, "enable" = 2, "is_bond_eip" = 3, "max_instances" = 4,
+    "min_instances" = 5, "type" = 6, } { 0 eip_bandwidth lenient, 1
+    eip_internet_charge_type value, 2 enable lenient, 3 is_bond_eip lenient, 4
+    max_instances lenient, 5 min_instances lenient, 6 r#type value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `interconnect_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InterconnectConfig {
+pub struct DescribeClusterNodePoolDetailInterconnectConfig {
     /// Wire name `bandwidth`: 64-bit integer. Example: `10`.
     pub bandwidth: ::std::option::Option<i64>,
     /// Wire name `ccn_id`: string. Example: `ccn-qm5i0i0q9yi*******`.
@@ -466,26 +474,27 @@ pub struct InterconnectConfig {
     pub improved_period: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InterconnectConfig { "bandwidth" = 0, "ccn_id" = 1, "ccn_region_id" = 2, "cen_id" =
-    3, "improved_period" = 4, } { 0 bandwidth lenient, 1 ccn_id value, 2 ccn_region_id
-    value, 3 cen_id value, 4 improved_period value, }
+    DescribeClusterNodePoolDetailInterconnectConfig { "bandwidth" = 0, "ccn_id" = 1,
+    "ccn_region_id" = 2, "cen_id" = 3, "improved_period" = 4, } { 0 bandwidth lenient, 1
+    ccn_id value, 2 ccn_region_id value, 3 cen_id value, 4 improved_period value, }
 );
-/// A structure of the operation, at `response.fields[6].fields[2].items` in its spec.
+/// A structure of the operation's answer, at `kubernetes_config.labels[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LabelsItem {
+pub struct DescribeClusterNodePoolDetailKubernetesConfigLabel {
     /// Wire name `key`: string. Example: `env`.
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string. Example: `prod`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LabelsItem { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+    DescribeClusterNodePoolDetailKubernetesConfigLabel { "key" = 0, "value" = 1, } { 0
+    key value, 1 value value, }
 );
-/// A structure of the operation, at `response.fields[6].fields[7].items` in its spec.
+/// A structure of the operation's answer, at `kubernetes_config.taints[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TaintsItem {
+pub struct DescribeClusterNodePoolDetailKubernetesConfigTaint {
     /// Wire name `effect`: string. Example: `NoSchedule`.
     pub effect: ::std::option::Option<::std::string::String>,
     /// Wire name `key`: string. Example: `key`.
@@ -494,19 +503,21 @@ pub struct TaintsItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TaintsItem { "effect" = 0, "key" = 1, "value" = 2, } { 0 effect value, 1 key value, 2
-    value value, }
+    DescribeClusterNodePoolDetailKubernetesConfigTaint { "effect" = 0, "key" = 1, "value"
+    = 2, } { 0 effect value, 1 key value, 2 value value, }
 );
-/// A structure of the operation, at `response.fields[6]` in its spec.
+/// A structure of the operation's answer, at `kubernetes_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KubernetesConfig {
+pub struct DescribeClusterNodePoolDetailKubernetesConfig {
     /// Wire name `cms_enabled`: boolean. Example: `true`.
     pub cms_enabled: ::std::option::Option<bool>,
     /// Wire name `cpu_policy`: string. Example: `none`.
     pub cpu_policy: ::std::option::Option<::std::string::String>,
-    /// Wire name `labels`: list of [`LabelsItem`].
-    pub labels: ::std::option::Option<::std::vec::Vec<LabelsItem>>,
+    /// Wire name `labels`: list of [`DescribeClusterNodePoolDetailKubernetesConfigLabel`].
+    pub labels: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolDetailKubernetesConfigLabel>,
+    >,
     /// Wire name `node_name_mode`: string. Example: `customized,test.,5,.com`.
     pub node_name_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `pre_user_data`: string. Example: `dGhpcyBpcyBhIGV4YW1wbGU\n`.
@@ -515,48 +526,51 @@ pub struct KubernetesConfig {
     pub runtime: ::std::option::Option<::std::string::String>,
     /// Wire name `runtime_version`: string. Example: `19.03.5`.
     pub runtime_version: ::std::option::Option<::std::string::String>,
-    /// Wire name `taints`: list of [`TaintsItem`].
-    pub taints: ::std::option::Option<::std::vec::Vec<TaintsItem>>,
+    /// Wire name `taints`: list of [`DescribeClusterNodePoolDetailKubernetesConfigTaint`].
+    pub taints: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolDetailKubernetesConfigTaint>,
+    >,
     /// Wire name `unschedulable`: boolean. Example: `true`.
     pub unschedulable: ::std::option::Option<bool>,
     /// Wire name `user_data`: string. Example: `IyEvYmluL3NoCmVjaG8gIkhlbGxvIEFDSyEi`.
     pub user_data: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KubernetesConfig { "cms_enabled" = 0, "cpu_policy" = 1, "labels" = 2,
-    "node_name_mode" = 3, "pre_user_data" = 4, "runtime" = 5, "runtime_version" = 6,
-    "taints" = 7, "unschedulable" = 8, "user_data" = 9, } { 0 cms_enabled lenient, 1
-    cpu_policy value, 2 labels value, 3 node_name_mode value, 4 pre_user_data value, 5
-    runtime value, 6 runtime_version value, 7 taints value, 8 unschedulable lenient, 9
-    user_data value, }
+    DescribeClusterNodePoolDetailKubernetesConfig { "cms_enabled" = 0, "cpu_policy" = 1,
+    "labels" = 2, "node_name_mode" = 3, "pre_user_data" = 4, "runtime" = 5,
+    "runtime_version" = 6, "taints" = 7, "unschedulable" = 8, "user_data" = 9, } { 0
+    cms_enabled lenient, 1 cpu_policy value, 2 labels value, 3 node_name_mode value, 4
+    pre_user_data value, 5 runtime value, 6 runtime_version value, 7 taints value, 8
+    unschedulable lenient, 9 user_data value, }
 );
-/// A structure of the operation, at `response.fields[7].fields[1]` in its spec.
+/// A structure of the operation's answer, at `management.auto_repair_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoRepairPolicy {
+pub struct DescribeClusterNodePoolDetailManagementAutoRepairPolicy {
     /// Wire name `approval_required`: boolean.
     pub approval_required: ::std::option::Option<bool>,
     /// Wire name `restart_node`: boolean. Example: `true`.
     pub restart_node: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoRepairPolicy { "approval_required" = 0, "restart_node" = 1, } { 0
-    approval_required lenient, 1 restart_node lenient, }
+    DescribeClusterNodePoolDetailManagementAutoRepairPolicy { "approval_required" = 0,
+    "restart_node" = 1, } { 0 approval_required lenient, 1 restart_node lenient, }
 );
-/// A structure of the operation, at `response.fields[7].fields[3]` in its spec.
+/// A structure of the operation's answer, at `management.auto_upgrade_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoUpgradePolicy {
+pub struct DescribeClusterNodePoolDetailManagementAutoUpgradePolicy {
     /// Wire name `auto_upgrade_kubelet`: boolean. Example: `true`.
     pub auto_upgrade_kubelet: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoUpgradePolicy { "auto_upgrade_kubelet" = 0, } { 0 auto_upgrade_kubelet lenient, }
+    DescribeClusterNodePoolDetailManagementAutoUpgradePolicy { "auto_upgrade_kubelet" =
+    0, } { 0 auto_upgrade_kubelet lenient, }
 );
-/// A structure of the operation, at `response.fields[7].fields[5]` in its spec.
+/// A structure of the operation's answer, at `management.auto_vul_fix_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoVulFixPolicy {
+pub struct DescribeClusterNodePoolDetailManagementAutoVulFixPolicy {
     /// Wire name `exclude_packages`: string.
     pub exclude_packages: ::std::option::Option<::std::string::String>,
     /// Wire name `restart_node`: boolean. Example: `true`.
@@ -565,13 +579,14 @@ pub struct AutoVulFixPolicy {
     pub vul_level: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoVulFixPolicy { "exclude_packages" = 0, "restart_node" = 1, "vul_level" = 2, } { 0
-    exclude_packages value, 1 restart_node lenient, 2 vul_level value, }
+    DescribeClusterNodePoolDetailManagementAutoVulFixPolicy { "exclude_packages" = 0,
+    "restart_node" = 1, "vul_level" = 2, } { 0 exclude_packages value, 1 restart_node
+    lenient, 2 vul_level value, }
 );
-/// A structure of the operation, at `response.fields[7].fields[7]` in its spec.
+/// A structure of the operation's answer, at `management.upgrade_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct UpgradeConfig {
+pub struct DescribeClusterNodePoolDetailManagementUpgradeConfig {
     /// Wire name `auto_upgrade`: boolean. Example: `true`.
     pub auto_upgrade: ::std::option::Option<bool>,
     /// Wire name `max_unavailable`: 64-bit integer. Example: `1`.
@@ -582,95 +597,106 @@ pub struct UpgradeConfig {
     pub surge_percentage: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpgradeConfig { "auto_upgrade" = 0, "max_unavailable" = 1, "surge" = 2,
-    "surge_percentage" = 3, } { 0 auto_upgrade lenient, 1 max_unavailable lenient, 2
-    surge lenient, 3 surge_percentage lenient, }
+    DescribeClusterNodePoolDetailManagementUpgradeConfig { "auto_upgrade" = 0,
+    "max_unavailable" = 1, "surge" = 2, "surge_percentage" = 3, } { 0 auto_upgrade
+    lenient, 1 max_unavailable lenient, 2 surge lenient, 3 surge_percentage lenient, }
 );
-/// A structure of the operation, at `response.fields[7]` in its spec.
+/// A structure of the operation's answer, at `management`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Management {
+pub struct DescribeClusterNodePoolDetailManagement {
     /// Wire name `auto_repair`: boolean. Example: `true`.
     pub auto_repair: ::std::option::Option<bool>,
-    /// Wire name `auto_repair_policy`: [`AutoRepairPolicy`].
-    pub auto_repair_policy: ::std::option::Option<AutoRepairPolicy>,
+    /// Wire name `auto_repair_policy`: [`DescribeClusterNodePoolDetailManagementAutoRepairPolicy`].
+    pub auto_repair_policy: ::std::option::Option<
+        DescribeClusterNodePoolDetailManagementAutoRepairPolicy,
+    >,
     /// Wire name `auto_upgrade`: boolean. Example: `true`.
     pub auto_upgrade: ::std::option::Option<bool>,
-    /// Wire name `auto_upgrade_policy`: [`AutoUpgradePolicy`].
-    pub auto_upgrade_policy: ::std::option::Option<AutoUpgradePolicy>,
+    /// Wire name `auto_upgrade_policy`: [`DescribeClusterNodePoolDetailManagementAutoUpgradePolicy`].
+    pub auto_upgrade_policy: ::std::option::Option<
+        DescribeClusterNodePoolDetailManagementAutoUpgradePolicy,
+    >,
     /// Wire name `auto_vul_fix`: boolean. Example: `true`.
     pub auto_vul_fix: ::std::option::Option<bool>,
-    /// Wire name `auto_vul_fix_policy`: [`AutoVulFixPolicy`].
-    pub auto_vul_fix_policy: ::std::option::Option<AutoVulFixPolicy>,
+    /// Wire name `auto_vul_fix_policy`: [`DescribeClusterNodePoolDetailManagementAutoVulFixPolicy`].
+    pub auto_vul_fix_policy: ::std::option::Option<
+        DescribeClusterNodePoolDetailManagementAutoVulFixPolicy,
+    >,
     /// Wire name `enable`: boolean. Example: `true`.
     pub enable: ::std::option::Option<bool>,
-    /// Wire name `upgrade_config`: [`UpgradeConfig`].
-    pub upgrade_config: ::std::option::Option<UpgradeConfig>,
+    /// Wire name `upgrade_config`: [`DescribeClusterNodePoolDetailManagementUpgradeConfig`].
+    pub upgrade_config: ::std::option::Option<
+        DescribeClusterNodePoolDetailManagementUpgradeConfig,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Management { "auto_repair" = 0, "auto_repair_policy" = 1, "auto_upgrade" = 2,
-    "auto_upgrade_policy" = 3, "auto_vul_fix" = 4, "auto_vul_fix_policy" = 5, "enable" =
-    6, "upgrade_config" = 7, } { 0 auto_repair lenient, 1 auto_repair_policy value, 2
-    auto_upgrade lenient, 3 auto_upgrade_policy value, 4 auto_vul_fix lenient, 5
-    auto_vul_fix_policy value, 6 enable lenient, 7 upgrade_config value, }
+    DescribeClusterNodePoolDetailManagement { "auto_repair" = 0, "auto_repair_policy" =
+    1, "auto_upgrade" = 2, "auto_upgrade_policy" = 3, "auto_vul_fix" = 4,
+    "auto_vul_fix_policy" = 5, "enable" = 6, "upgrade_config" = 7, } { 0 auto_repair
+    lenient, 1 auto_repair_policy value, 2 auto_upgrade lenient, 3 auto_upgrade_policy
+    value, 4 auto_vul_fix lenient, 5 auto_vul_fix_policy value, 6 enable lenient, 7
+    upgrade_config value, }
 );
-/// A structure of the operation, at `response.fields[9].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `node_components[].config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Config {
+pub struct DescribeClusterNodePoolDetailNodeComponentConfig {
     /// Wire name `custom_config`: map of string to string.
     pub custom_config: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Config { "custom_config" = 0, } { 0 custom_config value, }
+    DescribeClusterNodePoolDetailNodeComponentConfig { "custom_config" = 0, } { 0
+    custom_config value, }
 );
-/// A structure of the operation, at `response.fields[9].items` in its spec.
+/// A structure of the operation's answer, at `node_components[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NodeComponentsItem {
-    /// Wire name `config`: [`Config`].
-    pub config: ::std::option::Option<Config>,
+pub struct DescribeClusterNodePoolDetailNodeComponent {
+    /// Wire name `config`: [`DescribeClusterNodePoolDetailNodeComponentConfig`].
+    pub config: ::std::option::Option<DescribeClusterNodePoolDetailNodeComponentConfig>,
     /// Wire name `name`: string. Example: `kubelet`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `version`: string. Example: `1.33.3-aliyun.1`.
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NodeComponentsItem { "config" = 0, "name" = 1, "version" = 2, } { 0 config value, 1
-    name value, 2 version value, }
+    DescribeClusterNodePoolDetailNodeComponent { "config" = 0, "name" = 1, "version" = 2,
+    } { 0 config value, 1 name value, 2 version value, }
 );
-/// A structure of the operation, at `response.fields[10].fields[0].fields[26].items` in its spec.
+/// A structure of the operation's answer, at `node_config.kubelet_configuration.reservedMemory[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct ReservedMemoryItem {
+pub struct DescribeClusterNodePoolDetailKubeletConfigurationReservedMemoryItem {
     /// Wire name `limits`: any JSON value. Example: `{"memory": "1Gi"}`.
     pub limits: ::std::option::Option<::serde_json::Value>,
     /// Wire name `numaNode`: 32-bit integer. Example: `0`.
     pub numa_node: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReservedMemoryItem { "limits" = 0, "numaNode" = 1, } { 0 limits value, 1 numa_node
-    lenient, }
+    DescribeClusterNodePoolDetailKubeletConfigurationReservedMemoryItem { "limits" = 0,
+    "numaNode" = 1, } { 0 limits value, 1 numa_node lenient, }
 );
-/// A structure of the operation, at `response.fields[10].fields[0].fields[30]` in its spec.
+/// A structure of the operation's answer, at `node_config.kubelet_configuration.tracing`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tracing {
+pub struct DescribeClusterNodePoolDetailKubeletConfigurationTracing {
     /// Wire name `endpoint`: string. Example: `localhost:4317`.
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// Wire name `samplingRatePerMillion`: 32-bit integer. Example: `200000`.
     pub sampling_rate_per_million: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Tracing { "endpoint" = 0, "samplingRatePerMillion" = 1, } { 0 endpoint value, 1
-    sampling_rate_per_million lenient, }
+    DescribeClusterNodePoolDetailKubeletConfigurationTracing { "endpoint" = 0,
+    "samplingRatePerMillion" = 1, } { 0 endpoint value, 1 sampling_rate_per_million
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[10].fields[0]` in its spec.
+/// A structure of the operation's answer, at `node_config.kubelet_configuration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct KubeletConfiguration {
+pub struct DescribeClusterNodePoolDetailNodeConfigKubeletConfiguration {
     /// Wire name `allowedUnsafeSysctls`: list of string.
     pub allowed_unsafe_sysctls: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -725,33 +751,40 @@ pub struct KubeletConfiguration {
     pub registry_burst: ::std::option::Option<i64>,
     /// Wire name `registryPullQPS`: 64-bit integer. Example: `5`.
     pub registry_pull_qps: ::std::option::Option<i64>,
-    /// Wire name `reservedMemory`: list of [`ReservedMemoryItem`].
-    pub reserved_memory: ::std::option::Option<::std::vec::Vec<ReservedMemoryItem>>,
+    /// Wire name `reservedMemory`: list of [`DescribeClusterNodePoolDetailKubeletConfigurationReservedMemoryItem`].
+    pub reserved_memory: ::std::option::Option<
+        ::std::vec::Vec<
+            DescribeClusterNodePoolDetailKubeletConfigurationReservedMemoryItem,
+        >,
+    >,
     /// Wire name `serializeImagePulls`: boolean. Example: `true`.
     pub serialize_image_pulls: ::std::option::Option<bool>,
     /// Wire name `systemReserved`: any JSON value.
     pub system_reserved: ::std::option::Option<::serde_json::Value>,
     /// Wire name `topologyManagerPolicy`: string. Example: `restricted`.
     pub topology_manager_policy: ::std::option::Option<::std::string::String>,
-    /// Wire name `tracing`: [`Tracing`].
-    pub tracing: ::std::option::Option<Tracing>,
+    /// Wire name `tracing`: [`DescribeClusterNodePoolDetailKubeletConfigurationTracing`].
+    pub tracing: ::std::option::Option<
+        DescribeClusterNodePoolDetailKubeletConfigurationTracing,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KubeletConfiguration { "allowedUnsafeSysctls" = 0, "clusterDNS" = 1,
-    "containerLogMaxFiles" = 2, "containerLogMaxSize" = 3, "containerLogMaxWorkers" = 4,
-    "containerLogMonitorInterval" = 5, "cpuCFSQuota" = 6, "cpuCFSQuotaPeriod" = 7,
-    "cpuManagerPolicy" = 8, "eventBurst" = 9, "eventRecordQPS" = 10, "evictionHard" = 11,
-    "evictionSoft" = 12, "evictionSoftGracePeriod" = 13, "featureGates" = 14,
-    "imageGCHighThresholdPercent" = 15, "imageGCLowThresholdPercent" = 16, "kubeAPIBurst"
-    = 17, "kubeAPIQPS" = 18, "kubeReserved" = 19, "maxPods" = 20, "memoryManagerPolicy" =
-    21, "podPidsLimit" = 22, "readOnlyPort" = 23, "registryBurst" = 24, "registryPullQPS"
-    = 25, "reservedMemory" = 26, "serializeImagePulls" = 27, "systemReserved" = 28,
-    "topologyManagerPolicy" = 29, "tracing" = 30, } { 0 allowed_unsafe_sysctls value, 1
-    cluster_dns value, 2 container_log_max_files lenient, 3 container_log_max_size value,
-    4 container_log_max_workers lenient, 5 container_log_monitor_interval value, 6
-    cpu_cfs_quota lenient, 7 cpu_cfs_quota_period value, 8 cpu_manager_policy value, 9
-    event_burst lenient, 10 event_record_qps lenient, 11 eviction_hard value, 12
-    eviction_soft value, 13 eviction_soft_grace_period value, 14 feature_gates value, 15
+    DescribeClusterNodePoolDetailNodeConfigKubeletConfiguration { "allowedUnsafeSysctls"
+    = 0, "clusterDNS" = 1, "containerLogMaxFiles" = 2, "containerLogMaxSize" = 3,
+    "containerLogMaxWorkers" = 4, "containerLogMonitorInterval" = 5, "cpuCFSQuota" = 6,
+    "cpuCFSQuotaPeriod" = 7, "cpuManagerPolicy" = 8, "eventBurst" = 9, "eventRecordQPS" =
+    10, "evictionHard" = 11, "evictionSoft" = 12, "evictionSoftGracePeriod" = 13,
+    "featureGates" = 14, "imageGCHighThresholdPercent" = 15, "imageGCLowThresholdPercent"
+    = 16, "kubeAPIBurst" = 17, "kubeAPIQPS" = 18, "kubeReserved" = 19, "maxPods" = 20,
+    "memoryManagerPolicy" = 21, "podPidsLimit" = 22, "readOnlyPort" = 23, "registryBurst"
+    = 24, "registryPullQPS" = 25, "reservedMemory" = 26, "serializeImagePulls" = 27,
+    "systemReserved" = 28, "topologyManagerPolicy" = 29, "tracing" = 30, } { 0
+    allowed_unsafe_sysctls value, 1 cluster_dns value, 2 container_log_max_files lenient,
+    3 container_log_max_size value, 4 container_log_max_workers lenient, 5
+    container_log_monitor_interval value, 6 cpu_cfs_quota lenient, 7 cpu_cfs_quota_period
+    value, 8 cpu_manager_policy value, 9 event_burst lenient, 10 event_record_qps
+    lenient, 11 eviction_hard value, 12 eviction_soft value, 13
+    eviction_soft_grace_period value, 14 feature_gates value, 15
     image_gc_high_threshold_percent lenient, 16 image_gc_low_threshold_percent lenient,
     17 kube_api_burst lenient, 18 kube_apiqps lenient, 19 kube_reserved value, 20
     max_pods lenient, 21 memory_manager_policy value, 22 pod_pids_limit lenient, 23
@@ -759,33 +792,38 @@ pub struct KubeletConfiguration {
     reserved_memory value, 27 serialize_image_pulls lenient, 28 system_reserved value, 29
     topology_manager_policy value, 30 tracing value, }
 );
-/// A structure of the operation, at `response.fields[10].fields[1]` in its spec.
+/// A structure of the operation's answer, at `node_config.node_os_config`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct NodeOsConfig {
+pub struct DescribeClusterNodePoolDetailNodeConfigNodeOsConfig {
     /// Wire name `hugepage`: any JSON value.
     pub hugepage: ::std::option::Option<::serde_json::Value>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NodeOsConfig { "hugepage" = 0, } { 0 hugepage value, }
+    DescribeClusterNodePoolDetailNodeConfigNodeOsConfig { "hugepage" = 0, } { 0 hugepage
+    value, }
 );
-/// A structure of the operation, at `response.fields[10]` in its spec.
+/// A structure of the operation's answer, at `node_config`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct NodeConfig {
-    /// Wire name `kubelet_configuration`: [`KubeletConfiguration`].
-    pub kubelet_configuration: ::std::option::Option<KubeletConfiguration>,
-    /// Wire name `node_os_config`: [`NodeOsConfig`].
-    pub node_os_config: ::std::option::Option<NodeOsConfig>,
+pub struct DescribeClusterNodePoolDetailNodeConfig {
+    /// Wire name `kubelet_configuration`: [`DescribeClusterNodePoolDetailNodeConfigKubeletConfiguration`].
+    pub kubelet_configuration: ::std::option::Option<
+        DescribeClusterNodePoolDetailNodeConfigKubeletConfiguration,
+    >,
+    /// Wire name `node_os_config`: [`DescribeClusterNodePoolDetailNodeConfigNodeOsConfig`].
+    pub node_os_config: ::std::option::Option<
+        DescribeClusterNodePoolDetailNodeConfigNodeOsConfig,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NodeConfig { "kubelet_configuration" = 0, "node_os_config" = 1, } { 0
-    kubelet_configuration value, 1 node_os_config value, }
+    DescribeClusterNodePoolDetailNodeConfig { "kubelet_configuration" = 0,
+    "node_os_config" = 1, } { 0 kubelet_configuration value, 1 node_os_config value, }
 );
-/// A structure of the operation, at `response.fields[11]` in its spec.
+/// A structure of the operation's answer, at `nodepool_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NodepoolInfo {
+pub struct DescribeClusterNodePoolDetailNodepoolInfo {
     /// Wire name `created`: string. Example: `2020-09-27T19:14:09.156823496+08:00`.
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `is_default`: boolean. Example: `true`.
@@ -804,15 +842,15 @@ pub struct NodepoolInfo {
     pub updated: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NodepoolInfo { "created" = 0, "is_default" = 1, "name" = 2, "nodepool_id" = 3,
-    "region_id" = 4, "resource_group_id" = 5, "type" = 6, "updated" = 7, } { 0 created
-    value, 1 is_default lenient, 2 name value, 3 nodepool_id value, 4 region_id value, 5
-    resource_group_id value, 6 r#type value, 7 updated value, }
+    DescribeClusterNodePoolDetailNodepoolInfo { "created" = 0, "is_default" = 1, "name" =
+    2, "nodepool_id" = 3, "region_id" = 4, "resource_group_id" = 5, "type" = 6, "updated"
+    = 7, } { 0 created value, 1 is_default lenient, 2 name value, 3 nodepool_id value, 4
+    region_id value, 5 resource_group_id value, 6 r#type value, 7 updated value, }
 );
-/// A structure of the operation, at `response.fields[12].fields[4].items` in its spec.
+/// A structure of the operation's answer, at `scaling_group.data_disks[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DataDisksItem {
+pub struct DescribeClusterNodePoolDetailScalingGroupDataDisk {
     /// Wire name `auto_format`: boolean. Example: `true`.
     pub auto_format: ::std::option::Option<bool>,
     /// Wire name `auto_snapshot_policy_id`: string. Example: `sp-2zej1nogjvovnz4z****`.
@@ -843,29 +881,32 @@ pub struct DataDisksItem {
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DataDisksItem { "auto_format" = 0, "auto_snapshot_policy_id" = 1, "bursting_enabled"
-    = 2, "category" = 3, "device" = 4, "disk_name" = 5, "encrypted" = 6, "file_system" =
-    7, "kms_key_id" = 8, "mount_target" = 9, "performance_level" = 10, "provisioned_iops"
-    = 11, "size" = 12, "snapshot_id" = 13, } { 0 auto_format lenient, 1
-    auto_snapshot_policy_id value, 2 bursting_enabled lenient, 3 category value, 4 device
-    value, 5 disk_name value, 6 encrypted value, 7 file_system value, 8 kms_key_id value,
-    9 mount_target value, 10 performance_level value, 11 provisioned_iops lenient, 12
-    size lenient, 13 snapshot_id value, }
+    DescribeClusterNodePoolDetailScalingGroupDataDisk { "auto_format" = 0,
+    "auto_snapshot_policy_id" = 1, "bursting_enabled" = 2, "category" = 3, "device" = 4,
+    "disk_name" = 5, "encrypted" = 6, "file_system" = 7, "kms_key_id" = 8, "mount_target"
+    = 9, "performance_level" = 10, "provisioned_iops" = 11, "size" = 12, "snapshot_id" =
+    13, } { 0 auto_format lenient, 1 auto_snapshot_policy_id value, 2 bursting_enabled
+    lenient, 3 category value, 4 device value, 5 disk_name value, 6 encrypted value, 7
+    file_system value, 8 kms_key_id value, 9 mount_target value, 10 performance_level
+    value, 11 provisioned_iops lenient, 12 size lenient, 13 snapshot_id value, }
 );
-/// A structure of the operation, at `response.fields[12].fields[10]` in its spec.
+/// A structure of the operation's answer, at `scaling_group.instance_metadata_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceMetadataOptions {
-    /// Wire name `http_tokens`: [`HttpTokens`]. The service's default: `optional`. Example: `optional`.
-    pub http_tokens: ::std::option::Option<HttpTokens>,
+pub struct DescribeClusterNodePoolDetailScalingGroupInstanceMetadataOptions {
+    /// Wire name `http_tokens`: [`DescribeClusterNodePoolDetailInstanceMetadataOptionsHttpTokens`]. The service's default: `optional`. Example: `optional`.
+    pub http_tokens: ::std::option::Option<
+        DescribeClusterNodePoolDetailInstanceMetadataOptionsHttpTokens,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceMetadataOptions { "http_tokens" = 0, } { 0 http_tokens value, }
+    DescribeClusterNodePoolDetailScalingGroupInstanceMetadataOptions { "http_tokens" = 0,
+    } { 0 http_tokens value, }
 );
-/// A structure of the operation, at `response.fields[12].fields[11].items` in its spec.
+/// A structure of the operation's answer, at `scaling_group.instance_patterns[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct InstancePatternsItem {
+pub struct DescribeClusterNodePoolDetailScalingGroupInstancePattern {
     /// Wire name `architectures`: list of string.
     ///
     /// **Deprecated** by the service.
@@ -924,76 +965,79 @@ pub struct InstancePatternsItem {
     pub minimum_eni_quantity: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstancePatternsItem { "architectures" = 0, "burst_performance_option" = 1, "core" =
-    2, "cores" = 3, "cpu_architectures" = 4, "excluded_instance_types" = 5,
-    "instance_categories" = 6, "instance_family_level" = 7, "instance_type_families" = 8,
-    "max_cpu_cores" = 9, "max_memory_size" = 10, "max_price" = 11, "maximum_gpu_amount" =
-    12, "memory" = 13, "min_cpu_cores" = 14, "min_memory_size" = 15,
-    "minimum_eni_ipv6_address_quantity" = 16, "minimum_eni_private_ip_address_quantity" =
-    17, "minimum_eni_quantity" = 18, } { 0 architectures value, 1
-    burst_performance_option value, 2 core lenient, 3 cores lenient, 4 cpu_architectures
-    value, 5 excluded_instance_types value, 6 instance_categories value, 7
-    instance_family_level value, 8 instance_type_families value, 9 max_cpu_cores lenient,
-    10 max_memory_size lenient, 11 max_price lenient, 12 maximum_gpu_amount lenient, 13
-    memory lenient, 14 min_cpu_cores lenient, 15 min_memory_size lenient, 16
-    minimum_eni_ipv6_address_quantity lenient, 17 minimum_eni_private_ip_address_quantity
-    lenient, 18 minimum_eni_quantity lenient, }
+    DescribeClusterNodePoolDetailScalingGroupInstancePattern { "architectures" = 0,
+    "burst_performance_option" = 1, "core" = 2, "cores" = 3, "cpu_architectures" = 4,
+    "excluded_instance_types" = 5, "instance_categories" = 6, "instance_family_level" =
+    7, "instance_type_families" = 8, "max_cpu_cores" = 9, "max_memory_size" = 10,
+    "max_price" = 11, "maximum_gpu_amount" = 12, "memory" = 13, "min_cpu_cores" = 14,
+    "min_memory_size" = 15, "minimum_eni_ipv6_address_quantity" = 16,
+    "minimum_eni_private_ip_address_quantity" = 17, "minimum_eni_quantity" = 18, } { 0
+    architectures value, 1 burst_performance_option value, 2 core lenient, 3 cores
+    lenient, 4 cpu_architectures value, 5 excluded_instance_types value, 6
+    instance_categories value, 7 instance_family_level value, 8 instance_type_families
+    value, 9 max_cpu_cores lenient, 10 max_memory_size lenient, 11 max_price lenient, 12
+    maximum_gpu_amount lenient, 13 memory lenient, 14 min_cpu_cores lenient, 15
+    min_memory_size lenient, 16 minimum_eni_ipv6_address_quantity lenient, 17
+    minimum_eni_private_ip_address_quantity lenient, 18 minimum_eni_quantity lenient, }
 );
-/// A structure of the operation, at `response.fields[12].fields[24]` in its spec.
+/// A structure of the operation's answer, at `scaling_group.private_pool_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivatePoolOptions {
+pub struct DescribeClusterNodePoolDetailScalingGroupPrivatePoolOptions {
     /// Wire name `id`: string. Example: `eap-bp67acfmxazb4****`.
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `match_criteria`: string. Example: `Open`.
     pub match_criteria: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivatePoolOptions { "id" = 0, "match_criteria" = 1, } { 0 id value, 1 match_criteria
-    value, }
+    DescribeClusterNodePoolDetailScalingGroupPrivatePoolOptions { "id" = 0,
+    "match_criteria" = 1, } { 0 id value, 1 match_criteria value, }
 );
-/// A structure of the operation, at `response.fields[12].fields[28]` in its spec.
+/// A structure of the operation's answer, at `scaling_group.resource_pool_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ResourcePoolOptions {
+pub struct DescribeClusterNodePoolDetailScalingGroupResourcePoolOptions {
     /// Wire name `private_pool_ids`: list of string.
     pub private_pool_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `strategy`: [`Strategy`]. Example: `PrivatePoolFirst`.
-    pub strategy: ::std::option::Option<Strategy>,
+    /// Wire name `strategy`: [`DescribeClusterNodePoolDetailResourcePoolOptionsStrategy`]. Example: `PrivatePoolFirst`.
+    pub strategy: ::std::option::Option<
+        DescribeClusterNodePoolDetailResourcePoolOptionsStrategy,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ResourcePoolOptions { "private_pool_ids" = 0, "strategy" = 1, } { 0 private_pool_ids
-    value, 1 strategy value, }
+    DescribeClusterNodePoolDetailScalingGroupResourcePoolOptions { "private_pool_ids" =
+    0, "strategy" = 1, } { 0 private_pool_ids value, 1 strategy value, }
 );
-/// A structure of the operation, at `response.fields[12].fields[37].items` in its spec.
+/// A structure of the operation's answer, at `scaling_group.spot_price_limit[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SpotPriceLimitItem {
+pub struct DescribeClusterNodePoolDetailScalingGroupSpotPriceLimitItem {
     /// Wire name `instance_type`: string. Example: `ecs.c6.large`.
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Wire name `price_limit`: string. Example: `0.39`.
     pub price_limit: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SpotPriceLimitItem { "instance_type" = 0, "price_limit" = 1, } { 0 instance_type
-    value, 1 price_limit value, }
+    DescribeClusterNodePoolDetailScalingGroupSpotPriceLimitItem { "instance_type" = 0,
+    "price_limit" = 1, } { 0 instance_type value, 1 price_limit value, }
 );
-/// A structure of the operation, at `response.fields[12].fields[49].items` in its spec.
+/// A structure of the operation's answer, at `scaling_group.tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsItem {
+pub struct DescribeClusterNodePoolDetailScalingGroupTag {
     /// Wire name `key`: string. Example: `env`.
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string. Example: `prod`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsItem { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+    DescribeClusterNodePoolDetailScalingGroupTag { "key" = 0, "value" = 1, } { 0 key
+    value, 1 value value, }
 );
-/// A structure of the operation, at `response.fields[12]` in its spec.
+/// A structure of the operation's answer, at `scaling_group`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct ScalingGroup {
+pub struct DescribeClusterNodePoolDetailScalingGroup {
     /// Wire name `auto_renew`: boolean. Example: `false`.
     pub auto_renew: ::std::option::Option<bool>,
     /// Wire name `auto_renew_period`: 64-bit integer. Example: `1`.
@@ -1005,8 +1049,10 @@ pub struct ScalingGroup {
     pub cis_enabled: ::std::option::Option<bool>,
     /// Wire name `compensate_with_on_demand`: boolean. Example: `true`.
     pub compensate_with_on_demand: ::std::option::Option<bool>,
-    /// Wire name `data_disks`: list of [`DataDisksItem`].
-    pub data_disks: ::std::option::Option<::std::vec::Vec<DataDisksItem>>,
+    /// Wire name `data_disks`: list of [`DescribeClusterNodePoolDetailScalingGroupDataDisk`].
+    pub data_disks: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolDetailScalingGroupDataDisk>,
+    >,
     /// Wire name `deploymentset_id`: string. Example: `ds-bp1d19mmbsv3jf6xxxxx`.
     pub deploymentset_id: ::std::option::Option<::std::string::String>,
     /// Wire name `desired_size`: 64-bit integer. Example: `2`.
@@ -1017,10 +1063,14 @@ pub struct ScalingGroup {
     pub image_type: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_charge_type`: string. Example: `PostPaid`.
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `instance_metadata_options`: [`InstanceMetadataOptions`].
-    pub instance_metadata_options: ::std::option::Option<InstanceMetadataOptions>,
-    /// Wire name `instance_patterns`: list of [`InstancePatternsItem`].
-    pub instance_patterns: ::std::option::Option<::std::vec::Vec<InstancePatternsItem>>,
+    /// Wire name `instance_metadata_options`: [`DescribeClusterNodePoolDetailScalingGroupInstanceMetadataOptions`].
+    pub instance_metadata_options: ::std::option::Option<
+        DescribeClusterNodePoolDetailScalingGroupInstanceMetadataOptions,
+    >,
+    /// Wire name `instance_patterns`: list of [`DescribeClusterNodePoolDetailScalingGroupInstancePattern`].
+    pub instance_patterns: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolDetailScalingGroupInstancePattern>,
+    >,
     /// Wire name `instance_types`: list of string.
     pub instance_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `internet_charge_type`: string. Example: `PayByBandwidth`.
@@ -1045,16 +1095,20 @@ pub struct ScalingGroup {
     pub period_unit: ::std::option::Option<::std::string::String>,
     /// Wire name `platform`: string. Example: `AliyunLinux`.
     pub platform: ::std::option::Option<::std::string::String>,
-    /// Wire name `private_pool_options`: [`PrivatePoolOptions`].
-    pub private_pool_options: ::std::option::Option<PrivatePoolOptions>,
+    /// Wire name `private_pool_options`: [`DescribeClusterNodePoolDetailScalingGroupPrivatePoolOptions`].
+    pub private_pool_options: ::std::option::Option<
+        DescribeClusterNodePoolDetailScalingGroupPrivatePoolOptions,
+    >,
     /// Wire name `ram_policy`: string. Example: `KubernetesWorkerRole-021dc54f-929b-437a-8ae0-34c24d3e****`.
     pub ram_policy: ::std::option::Option<::std::string::String>,
     /// Wire name `ram_role_name`: string. Example: `KubernetesWorkerRole-4a4fa089-80c1-48a5-b3c6-9349311f****`.
     pub ram_role_name: ::std::option::Option<::std::string::String>,
     /// Wire name `rds_instances`: list of string.
     pub rds_instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `resource_pool_options`: [`ResourcePoolOptions`].
-    pub resource_pool_options: ::std::option::Option<ResourcePoolOptions>,
+    /// Wire name `resource_pool_options`: [`DescribeClusterNodePoolDetailScalingGroupResourcePoolOptions`].
+    pub resource_pool_options: ::std::option::Option<
+        DescribeClusterNodePoolDetailScalingGroupResourcePoolOptions,
+    >,
     /// Wire name `scaling_group_id`: string. Example: `asg-2zeieod8giqmov7z****`.
     pub scaling_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `scaling_policy`: string. Example: `release`.
@@ -1073,8 +1127,10 @@ pub struct ScalingGroup {
     pub spot_instance_pools: ::std::option::Option<i64>,
     /// Wire name `spot_instance_remedy`: boolean. Example: `false`.
     pub spot_instance_remedy: ::std::option::Option<bool>,
-    /// Wire name `spot_price_limit`: list of [`SpotPriceLimitItem`].
-    pub spot_price_limit: ::std::option::Option<::std::vec::Vec<SpotPriceLimitItem>>,
+    /// Wire name `spot_price_limit`: list of [`DescribeClusterNodePoolDetailScalingGroupSpotPriceLimitItem`].
+    pub spot_price_limit: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolDetailScalingGroupSpotPriceLimitItem>,
+    >,
     /// Wire name `spot_strategy`: string. Example: `NoSpot`.
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// Wire name `system_disk_bursting_enabled`: boolean. Example: `true`.
@@ -1099,53 +1155,55 @@ pub struct ScalingGroup {
     pub system_disk_size: ::std::option::Option<i64>,
     /// Wire name `system_disk_snapshot_policy_id`: string.
     pub system_disk_snapshot_policy_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `tags`: list of [`DescribeClusterNodePoolDetailScalingGroupTag`].
+    pub tags: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolDetailScalingGroupTag>,
+    >,
     /// Wire name `vswitch_ids`: list of string.
     pub vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ScalingGroup { "auto_renew" = 0, "auto_renew_period" = 1, "cis_enabled" = 2,
-    "compensate_with_on_demand" = 3, "data_disks" = 4, "deploymentset_id" = 5,
-    "desired_size" = 6, "image_id" = 7, "image_type" = 8, "instance_charge_type" = 9,
-    "instance_metadata_options" = 10, "instance_patterns" = 11, "instance_types" = 12,
-    "internet_charge_type" = 13, "internet_max_bandwidth_out" = 14, "key_pair" = 15,
-    "login_as_non_root" = 16, "login_password" = 17, "multi_az_policy" = 18,
-    "on_demand_base_capacity" = 19, "on_demand_percentage_above_base_capacity" = 20,
-    "period" = 21, "period_unit" = 22, "platform" = 23, "private_pool_options" = 24,
-    "ram_policy" = 25, "ram_role_name" = 26, "rds_instances" = 27,
-    "resource_pool_options" = 28, "scaling_group_id" = 29, "scaling_policy" = 30,
-    "security_group_id" = 31, "security_group_ids" = 32, "security_hardening_os" = 33,
-    "soc_enabled" = 34, "spot_instance_pools" = 35, "spot_instance_remedy" = 36,
-    "spot_price_limit" = 37, "spot_strategy" = 38, "system_disk_bursting_enabled" = 39,
-    "system_disk_categories" = 40, "system_disk_category" = 41,
-    "system_disk_encrypt_algorithm" = 42, "system_disk_encrypted" = 43,
-    "system_disk_kms_key_id" = 44, "system_disk_performance_level" = 45,
-    "system_disk_provisioned_iops" = 46, "system_disk_size" = 47,
-    "system_disk_snapshot_policy_id" = 48, "tags" = 49, "vswitch_ids" = 50, } { 0
-    auto_renew lenient, 1 auto_renew_period lenient, 2 cis_enabled lenient, 3
-    compensate_with_on_demand lenient, 4 data_disks value, 5 deploymentset_id value, 6
-    desired_size lenient, 7 image_id value, 8 image_type value, 9 instance_charge_type
-    value, 10 instance_metadata_options value, 11 instance_patterns value, 12
-    instance_types value, 13 internet_charge_type value, 14 internet_max_bandwidth_out
-    lenient, 15 key_pair value, 16 login_as_non_root lenient, 17 login_password value, 18
-    multi_az_policy value, 19 on_demand_base_capacity lenient, 20
-    on_demand_percentage_above_base_capacity lenient, 21 period lenient, 22 period_unit
-    value, 23 platform value, 24 private_pool_options value, 25 ram_policy value, 26
-    ram_role_name value, 27 rds_instances value, 28 resource_pool_options value, 29
-    scaling_group_id value, 30 scaling_policy value, 31 security_group_id value, 32
-    security_group_ids value, 33 security_hardening_os lenient, 34 soc_enabled lenient,
-    35 spot_instance_pools lenient, 36 spot_instance_remedy lenient, 37 spot_price_limit
-    value, 38 spot_strategy value, 39 system_disk_bursting_enabled lenient, 40
-    system_disk_categories value, 41 system_disk_category value, 42
+    DescribeClusterNodePoolDetailScalingGroup { "auto_renew" = 0, "auto_renew_period" =
+    1, "cis_enabled" = 2, "compensate_with_on_demand" = 3, "data_disks" = 4,
+    "deploymentset_id" = 5, "desired_size" = 6, "image_id" = 7, "image_type" = 8,
+    "instance_charge_type" = 9, "instance_metadata_options" = 10, "instance_patterns" =
+    11, "instance_types" = 12, "internet_charge_type" = 13, "internet_max_bandwidth_out"
+    = 14, "key_pair" = 15, "login_as_non_root" = 16, "login_password" = 17,
+    "multi_az_policy" = 18, "on_demand_base_capacity" = 19,
+    "on_demand_percentage_above_base_capacity" = 20, "period" = 21, "period_unit" = 22,
+    "platform" = 23, "private_pool_options" = 24, "ram_policy" = 25, "ram_role_name" =
+    26, "rds_instances" = 27, "resource_pool_options" = 28, "scaling_group_id" = 29,
+    "scaling_policy" = 30, "security_group_id" = 31, "security_group_ids" = 32,
+    "security_hardening_os" = 33, "soc_enabled" = 34, "spot_instance_pools" = 35,
+    "spot_instance_remedy" = 36, "spot_price_limit" = 37, "spot_strategy" = 38,
+    "system_disk_bursting_enabled" = 39, "system_disk_categories" = 40,
+    "system_disk_category" = 41, "system_disk_encrypt_algorithm" = 42,
+    "system_disk_encrypted" = 43, "system_disk_kms_key_id" = 44,
+    "system_disk_performance_level" = 45, "system_disk_provisioned_iops" = 46,
+    "system_disk_size" = 47, "system_disk_snapshot_policy_id" = 48, "tags" = 49,
+    "vswitch_ids" = 50, } { 0 auto_renew lenient, 1 auto_renew_period lenient, 2
+    cis_enabled lenient, 3 compensate_with_on_demand lenient, 4 data_disks value, 5
+    deploymentset_id value, 6 desired_size lenient, 7 image_id value, 8 image_type value,
+    9 instance_charge_type value, 10 instance_metadata_options value, 11
+    instance_patterns value, 12 instance_types value, 13 internet_charge_type value, 14
+    internet_max_bandwidth_out lenient, 15 key_pair value, 16 login_as_non_root lenient,
+    17 login_password value, 18 multi_az_policy value, 19 on_demand_base_capacity
+    lenient, 20 on_demand_percentage_above_base_capacity lenient, 21 period lenient, 22
+    period_unit value, 23 platform value, 24 private_pool_options value, 25 ram_policy
+    value, 26 ram_role_name value, 27 rds_instances value, 28 resource_pool_options
+    value, 29 scaling_group_id value, 30 scaling_policy value, 31 security_group_id
+    value, 32 security_group_ids value, 33 security_hardening_os lenient, 34 soc_enabled
+    lenient, 35 spot_instance_pools lenient, 36 spot_instance_remedy lenient, 37
+    spot_price_limit value, 38 spot_strategy value, 39 system_disk_bursting_enabled
+    lenient, 40 system_disk_categories value, 41 system_disk_category value, 42
     system_disk_encrypt_algorithm value, 43 system_disk_encrypted lenient, 44
     system_disk_kms_key_id value, 45 system_disk_performance_level value, 46
     system_disk_provisioned_iops lenient, 47 system_disk_size lenient, 48
     system_disk_snapshot_policy_id value, 49 tags value, 50 vswitch_ids value, }
 );
-impl ::std::fmt::Debug for ScalingGroup {
+impl ::std::fmt::Debug for DescribeClusterNodePoolDetailScalingGroup {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ScalingGroup")
+        f.debug_struct("DescribeClusterNodePoolDetailScalingGroup")
             .field("auto_renew", &self.auto_renew)
             .field("auto_renew_period", &self.auto_renew_period)
             .field("cis_enabled", &self.cis_enabled)
@@ -1206,10 +1264,10 @@ impl ::std::fmt::Debug for ScalingGroup {
             .finish()
     }
 }
-/// A structure of the operation, at `response.fields[13].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `status.conditions[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ConditionsItem {
+pub struct DescribeClusterNodePoolDetailStatusCondition {
     /// Wire name `last_transition_time`: string.
     pub last_transition_time: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string.
@@ -1222,16 +1280,18 @@ pub struct ConditionsItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ConditionsItem { "last_transition_time" = 0, "message" = 1, "reason" = 2, "status" =
-    3, "type" = 4, } { 0 last_transition_time value, 1 message value, 2 reason value, 3
-    status value, 4 r#type value, }
+    DescribeClusterNodePoolDetailStatusCondition { "last_transition_time" = 0, "message"
+    = 1, "reason" = 2, "status" = 3, "type" = 4, } { 0 last_transition_time value, 1
+    message value, 2 reason value, 3 status value, 4 r#type value, }
 );
-/// A structure of the operation, at `response.fields[13]` in its spec.
+/// A structure of the operation's answer, at `status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Status {
-    /// Wire name `conditions`: list of [`ConditionsItem`].
-    pub conditions: ::std::option::Option<::std::vec::Vec<ConditionsItem>>,
+pub struct DescribeClusterNodePoolDetailStatus {
+    /// Wire name `conditions`: list of [`DescribeClusterNodePoolDetailStatusCondition`].
+    pub conditions: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolDetailStatusCondition>,
+    >,
     /// Wire name `failed_nodes`: 64-bit integer. Example: `0`.
     pub failed_nodes: ::std::option::Option<i64>,
     /// Wire name `healthy_nodes`: 64-bit integer. Example: `3`.
@@ -1250,28 +1310,30 @@ pub struct Status {
     pub total_nodes: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Status { "conditions" = 0, "failed_nodes" = 1, "healthy_nodes" = 2, "initial_nodes" =
-    3, "offline_nodes" = 4, "removing_nodes" = 5, "serving_nodes" = 6, "state" = 7,
-    "total_nodes" = 8, } { 0 conditions value, 1 failed_nodes lenient, 2 healthy_nodes
-    lenient, 3 initial_nodes lenient, 4 offline_nodes lenient, 5 removing_nodes lenient,
-    6 serving_nodes lenient, 7 state value, 8 total_nodes lenient, }
+    DescribeClusterNodePoolDetailStatus { "conditions" = 0, "failed_nodes" = 1,
+    "healthy_nodes" = 2, "initial_nodes" = 3, "offline_nodes" = 4, "removing_nodes" = 5,
+    "serving_nodes" = 6, "state" = 7, "total_nodes" = 8, } { 0 conditions value, 1
+    failed_nodes lenient, 2 healthy_nodes lenient, 3 initial_nodes lenient, 4
+    offline_nodes lenient, 5 removing_nodes lenient, 6 serving_nodes lenient, 7 state
+    value, 8 total_nodes lenient, }
 );
-/// A structure of the operation, at `response.fields[14]` in its spec.
+/// A structure of the operation's answer, at `tee_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TeeConfig {
+pub struct DescribeClusterNodePoolDetailTeeConfig {
     /// Wire name `tee_enable`: boolean. Example: `false`.
     pub tee_enable: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TeeConfig { "tee_enable" = 0, } { 0 tee_enable lenient, }
+    DescribeClusterNodePoolDetailTeeConfig { "tee_enable" = 0, } { 0 tee_enable lenient,
+    }
 );
-/// The documented values of `response.fields[12].fields[10].fields[0]`: `optional`, `required`.
+/// The documented values of `scaling_group.instance_metadata_options.http_tokens`: `optional`, `required`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum HttpTokens {
+pub enum DescribeClusterNodePoolDetailInstanceMetadataOptionsHttpTokens {
     /// `optional`
     Optional,
     /// `required`
@@ -1280,14 +1342,15 @@ pub enum HttpTokens {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    HttpTokens { Optional = "optional", Required = "required", }
+    DescribeClusterNodePoolDetailInstanceMetadataOptionsHttpTokens { Optional =
+    "optional", Required = "required", }
 );
-/// The documented values of `response.fields[12].fields[28].fields[1]`: `PrivatePoolFirst`, `PrivatePoolOnly`, `None`.
+/// The documented values of `scaling_group.resource_pool_options.strategy`: `PrivatePoolFirst`, `PrivatePoolOnly`, `None`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Strategy {
+pub enum DescribeClusterNodePoolDetailResourcePoolOptionsStrategy {
     /// `PrivatePoolFirst`
     PrivatePoolFirst,
     /// `PrivatePoolOnly`
@@ -1298,8 +1361,8 @@ pub enum Strategy {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Strategy { PrivatePoolFirst = "PrivatePoolFirst", PrivatePoolOnly =
-    "PrivatePoolOnly", None = "None", }
+    DescribeClusterNodePoolDetailResourcePoolOptionsStrategy { PrivatePoolFirst =
+    "PrivatePoolFirst", PrivatePoolOnly = "PrivatePoolOnly", None = "None", }
 );
 /// The errors `DescribeClusterNodePoolDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -364,24 +364,28 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterNodePoolsInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsOutput {
-    /// Wire name `nodepools`: list of [`NodepoolsItem`].
-    pub nodepools: ::std::option::Option<::std::vec::Vec<NodepoolsItem>>,
+    /// Wire name `nodepools`: list of [`DescribeClusterNodePoolsNodepool`].
+    pub nodepools: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolsNodepool>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeClusterNodePoolsOutput { "nodepools" = 0, } { 0 nodepools value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].auto_mode`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoMode {
+pub struct DescribeClusterNodePoolsNodepoolAutoMode {
     /// Wire name `enable`: boolean.
     pub enable: ::std::option::Option<bool>,
 }
-::alibabacloud_runtime::decode_struct!(AutoMode { "enable" = 0, } { 0 enable lenient, });
-/// A structure of the operation, at `response.fields[0].items.fields[1]` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeClusterNodePoolsNodepoolAutoMode { "enable" = 0, } { 0 enable lenient, }
+);
+/// A structure of the operation's answer, at `nodepools[].auto_scaling`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoScaling {
+pub struct DescribeClusterNodePoolsNodepoolAutoScaling {
     /// Wire name `eip_bandwidth`: 64-bit integer. Example: `5`.
     pub eip_bandwidth: ::std::option::Option<i64>,
     /// Wire name `eip_internet_charge_type`: string. Example: `PayByBandwidth`.
@@ -398,16 +402,16 @@ pub struct AutoScaling {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoScaling { "eip_bandwidth" = 0, "eip_internet_charge_type" = 1, "enable" = 2,
-    "is_bond_eip" = 3, "max_instances" = 4, "min_instances" = 5, "type" = 6, } { 0
-    eip_bandwidth lenient, 1 eip_internet_charge_type value, 2 enable lenient, 3
-    is_bond_eip lenient, 4 max_instances lenient, 5 min_instances lenient, 6 r#type
-    value, }
+    DescribeClusterNodePoolsNodepoolAutoScaling { "eip_bandwidth" = 0,
+    "eip_internet_charge_type" = 1, "enable" = 2, "is_bond_eip" = 3, "max_instances" = 4,
+    "min_instances" = 5, "type" = 6, } { 0 eip_bandwidth lenient, 1
+    eip_internet_charge_type value, 2 enable lenient, 3 is_bond_eip lenient, 4
+    max_instances lenient, 5 min_instances lenient, 6 r#type value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[2]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].interconnect_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InterconnectConfig {
+pub struct DescribeClusterNodePoolsNodepoolInterconnectConfig {
     /// Wire name `bandwidth`: 64-bit integer. Example: `10`.
     pub bandwidth: ::std::option::Option<i64>,
     /// Wire name `ccn_id`: string. Example: `ccn-qm5i0i0q9yi*******`.
@@ -420,26 +424,27 @@ pub struct InterconnectConfig {
     pub improved_period: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InterconnectConfig { "bandwidth" = 0, "ccn_id" = 1, "ccn_region_id" = 2, "cen_id" =
-    3, "improved_period" = 4, } { 0 bandwidth lenient, 1 ccn_id value, 2 ccn_region_id
-    value, 3 cen_id value, 4 improved_period value, }
+    DescribeClusterNodePoolsNodepoolInterconnectConfig { "bandwidth" = 0, "ccn_id" = 1,
+    "ccn_region_id" = 2, "cen_id" = 3, "improved_period" = 4, } { 0 bandwidth lenient, 1
+    ccn_id value, 2 ccn_region_id value, 3 cen_id value, 4 improved_period value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[4].fields[2].items` in its spec.
+/// A structure of the operation's answer, at `nodepools[].kubernetes_config.labels[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LabelsItem {
+pub struct DescribeClusterNodePoolsKubernetesConfigLabel {
     /// Wire name `key`: string. Example: `env`.
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string. Example: `prod`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LabelsItem { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+    DescribeClusterNodePoolsKubernetesConfigLabel { "key" = 0, "value" = 1, } { 0 key
+    value, 1 value value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[4].fields[7].items` in its spec.
+/// A structure of the operation's answer, at `nodepools[].kubernetes_config.taints[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TaintsItem {
+pub struct DescribeClusterNodePoolsKubernetesConfigTaint {
     /// Wire name `effect`: string. Example: `NoSchedule`.
     pub effect: ::std::option::Option<::std::string::String>,
     /// Wire name `key`: string. Example: `key`.
@@ -448,19 +453,21 @@ pub struct TaintsItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TaintsItem { "effect" = 0, "key" = 1, "value" = 2, } { 0 effect value, 1 key value, 2
-    value value, }
+    DescribeClusterNodePoolsKubernetesConfigTaint { "effect" = 0, "key" = 1, "value" = 2,
+    } { 0 effect value, 1 key value, 2 value value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[4]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].kubernetes_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KubernetesConfig {
+pub struct DescribeClusterNodePoolsNodepoolKubernetesConfig {
     /// Wire name `cms_enabled`: boolean. Example: `true`.
     pub cms_enabled: ::std::option::Option<bool>,
     /// Wire name `cpu_policy`: string. Example: `none`.
     pub cpu_policy: ::std::option::Option<::std::string::String>,
-    /// Wire name `labels`: list of [`LabelsItem`].
-    pub labels: ::std::option::Option<::std::vec::Vec<LabelsItem>>,
+    /// Wire name `labels`: list of [`DescribeClusterNodePoolsKubernetesConfigLabel`].
+    pub labels: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolsKubernetesConfigLabel>,
+    >,
     /// Wire name `node_name_mode`: string. Example: `customized,test.,5,.com`.
     pub node_name_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `pre_user_data`: string. Example: `IyEvYmluL3NoCmVjaG8gIkhlbGxvIEFD`.
@@ -469,48 +476,51 @@ pub struct KubernetesConfig {
     pub runtime: ::std::option::Option<::std::string::String>,
     /// Wire name `runtime_version`: string. Example: `19.03.5`.
     pub runtime_version: ::std::option::Option<::std::string::String>,
-    /// Wire name `taints`: list of [`TaintsItem`].
-    pub taints: ::std::option::Option<::std::vec::Vec<TaintsItem>>,
+    /// Wire name `taints`: list of [`DescribeClusterNodePoolsKubernetesConfigTaint`].
+    pub taints: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolsKubernetesConfigTaint>,
+    >,
     /// Wire name `unschedulable`: boolean. Example: `true`.
     pub unschedulable: ::std::option::Option<bool>,
     /// Wire name `user_data`: string. Example: `IyEvYmluL3NoCmVjaG8gIkhlbGxvIEFD****`.
     pub user_data: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KubernetesConfig { "cms_enabled" = 0, "cpu_policy" = 1, "labels" = 2,
-    "node_name_mode" = 3, "pre_user_data" = 4, "runtime" = 5, "runtime_version" = 6,
-    "taints" = 7, "unschedulable" = 8, "user_data" = 9, } { 0 cms_enabled lenient, 1
-    cpu_policy value, 2 labels value, 3 node_name_mode value, 4 pre_user_data value, 5
-    runtime value, 6 runtime_version value, 7 taints value, 8 unschedulable lenient, 9
-    user_data value, }
+    DescribeClusterNodePoolsNodepoolKubernetesConfig { "cms_enabled" = 0, "cpu_policy" =
+    1, "labels" = 2, "node_name_mode" = 3, "pre_user_data" = 4, "runtime" = 5,
+    "runtime_version" = 6, "taints" = 7, "unschedulable" = 8, "user_data" = 9, } { 0
+    cms_enabled lenient, 1 cpu_policy value, 2 labels value, 3 node_name_mode value, 4
+    pre_user_data value, 5 runtime value, 6 runtime_version value, 7 taints value, 8
+    unschedulable lenient, 9 user_data value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[5].fields[1]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].management.auto_repair_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoRepairPolicy {
+pub struct DescribeClusterNodePoolsManagementAutoRepairPolicy {
     /// Wire name `approval_required`: boolean.
     pub approval_required: ::std::option::Option<bool>,
     /// Wire name `restart_node`: boolean. Example: `true`.
     pub restart_node: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoRepairPolicy { "approval_required" = 0, "restart_node" = 1, } { 0
-    approval_required lenient, 1 restart_node lenient, }
+    DescribeClusterNodePoolsManagementAutoRepairPolicy { "approval_required" = 0,
+    "restart_node" = 1, } { 0 approval_required lenient, 1 restart_node lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[5].fields[3]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].management.auto_upgrade_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoUpgradePolicy {
+pub struct DescribeClusterNodePoolsManagementAutoUpgradePolicy {
     /// Wire name `auto_upgrade_kubelet`: boolean. Example: `true`.
     pub auto_upgrade_kubelet: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoUpgradePolicy { "auto_upgrade_kubelet" = 0, } { 0 auto_upgrade_kubelet lenient, }
+    DescribeClusterNodePoolsManagementAutoUpgradePolicy { "auto_upgrade_kubelet" = 0, } {
+    0 auto_upgrade_kubelet lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[5].fields[5]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].management.auto_vul_fix_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoVulFixPolicy {
+pub struct DescribeClusterNodePoolsManagementAutoVulFixPolicy {
     /// Wire name `exclude_packages`: string.
     pub exclude_packages: ::std::option::Option<::std::string::String>,
     /// Wire name `restart_node`: boolean. Example: `true`.
@@ -519,13 +529,14 @@ pub struct AutoVulFixPolicy {
     pub vul_level: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoVulFixPolicy { "exclude_packages" = 0, "restart_node" = 1, "vul_level" = 2, } { 0
-    exclude_packages value, 1 restart_node lenient, 2 vul_level value, }
+    DescribeClusterNodePoolsManagementAutoVulFixPolicy { "exclude_packages" = 0,
+    "restart_node" = 1, "vul_level" = 2, } { 0 exclude_packages value, 1 restart_node
+    lenient, 2 vul_level value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[5].fields[7]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].management.upgrade_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct UpgradeConfig {
+pub struct DescribeClusterNodePoolsManagementUpgradeConfig {
     /// Wire name `auto_upgrade`: boolean. Example: `true`.
     pub auto_upgrade: ::std::option::Option<bool>,
     /// Wire name `max_unavailable`: 64-bit integer. Example: `1`.
@@ -536,95 +547,106 @@ pub struct UpgradeConfig {
     pub surge_percentage: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpgradeConfig { "auto_upgrade" = 0, "max_unavailable" = 1, "surge" = 2,
-    "surge_percentage" = 3, } { 0 auto_upgrade lenient, 1 max_unavailable lenient, 2
-    surge lenient, 3 surge_percentage lenient, }
+    DescribeClusterNodePoolsManagementUpgradeConfig { "auto_upgrade" = 0,
+    "max_unavailable" = 1, "surge" = 2, "surge_percentage" = 3, } { 0 auto_upgrade
+    lenient, 1 max_unavailable lenient, 2 surge lenient, 3 surge_percentage lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[5]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].management`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Management {
+pub struct DescribeClusterNodePoolsNodepoolManagement {
     /// Wire name `auto_repair`: boolean. Example: `true`.
     pub auto_repair: ::std::option::Option<bool>,
-    /// Wire name `auto_repair_policy`: [`AutoRepairPolicy`].
-    pub auto_repair_policy: ::std::option::Option<AutoRepairPolicy>,
+    /// Wire name `auto_repair_policy`: [`DescribeClusterNodePoolsManagementAutoRepairPolicy`].
+    pub auto_repair_policy: ::std::option::Option<
+        DescribeClusterNodePoolsManagementAutoRepairPolicy,
+    >,
     /// Wire name `auto_upgrade`: boolean. Example: `true`.
     pub auto_upgrade: ::std::option::Option<bool>,
-    /// Wire name `auto_upgrade_policy`: [`AutoUpgradePolicy`].
-    pub auto_upgrade_policy: ::std::option::Option<AutoUpgradePolicy>,
+    /// Wire name `auto_upgrade_policy`: [`DescribeClusterNodePoolsManagementAutoUpgradePolicy`].
+    pub auto_upgrade_policy: ::std::option::Option<
+        DescribeClusterNodePoolsManagementAutoUpgradePolicy,
+    >,
     /// Wire name `auto_vul_fix`: boolean. Example: `true`.
     pub auto_vul_fix: ::std::option::Option<bool>,
-    /// Wire name `auto_vul_fix_policy`: [`AutoVulFixPolicy`].
-    pub auto_vul_fix_policy: ::std::option::Option<AutoVulFixPolicy>,
+    /// Wire name `auto_vul_fix_policy`: [`DescribeClusterNodePoolsManagementAutoVulFixPolicy`].
+    pub auto_vul_fix_policy: ::std::option::Option<
+        DescribeClusterNodePoolsManagementAutoVulFixPolicy,
+    >,
     /// Wire name `enable`: boolean. Example: `true`.
     pub enable: ::std::option::Option<bool>,
-    /// Wire name `upgrade_config`: [`UpgradeConfig`].
-    pub upgrade_config: ::std::option::Option<UpgradeConfig>,
+    /// Wire name `upgrade_config`: [`DescribeClusterNodePoolsManagementUpgradeConfig`].
+    pub upgrade_config: ::std::option::Option<
+        DescribeClusterNodePoolsManagementUpgradeConfig,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Management { "auto_repair" = 0, "auto_repair_policy" = 1, "auto_upgrade" = 2,
-    "auto_upgrade_policy" = 3, "auto_vul_fix" = 4, "auto_vul_fix_policy" = 5, "enable" =
-    6, "upgrade_config" = 7, } { 0 auto_repair lenient, 1 auto_repair_policy value, 2
-    auto_upgrade lenient, 3 auto_upgrade_policy value, 4 auto_vul_fix lenient, 5
-    auto_vul_fix_policy value, 6 enable lenient, 7 upgrade_config value, }
+    DescribeClusterNodePoolsNodepoolManagement { "auto_repair" = 0, "auto_repair_policy"
+    = 1, "auto_upgrade" = 2, "auto_upgrade_policy" = 3, "auto_vul_fix" = 4,
+    "auto_vul_fix_policy" = 5, "enable" = 6, "upgrade_config" = 7, } { 0 auto_repair
+    lenient, 1 auto_repair_policy value, 2 auto_upgrade lenient, 3 auto_upgrade_policy
+    value, 4 auto_vul_fix lenient, 5 auto_vul_fix_policy value, 6 enable lenient, 7
+    upgrade_config value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[7].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].node_components[].config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Config {
+pub struct DescribeClusterNodePoolsNodeComponentConfig {
     /// Wire name `custom_config`: map of string to string.
     pub custom_config: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Config { "custom_config" = 0, } { 0 custom_config value, }
+    DescribeClusterNodePoolsNodeComponentConfig { "custom_config" = 0, } { 0
+    custom_config value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[7].items` in its spec.
+/// A structure of the operation's answer, at `nodepools[].node_components[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NodeComponentsItem {
-    /// Wire name `config`: [`Config`].
-    pub config: ::std::option::Option<Config>,
+pub struct DescribeClusterNodePoolsNodepoolNodeComponent {
+    /// Wire name `config`: [`DescribeClusterNodePoolsNodeComponentConfig`].
+    pub config: ::std::option::Option<DescribeClusterNodePoolsNodeComponentConfig>,
     /// Wire name `name`: string. Example: `kubelet`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `version`: string. Example: `1.33.3-aliyun.1`.
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NodeComponentsItem { "config" = 0, "name" = 1, "version" = 2, } { 0 config value, 1
-    name value, 2 version value, }
+    DescribeClusterNodePoolsNodepoolNodeComponent { "config" = 0, "name" = 1, "version" =
+    2, } { 0 config value, 1 name value, 2 version value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[8].fields[0].fields[26].items` in its spec.
+/// A structure of the operation's answer, at `nodepools[].node_config.kubelet_configuration.reservedMemory[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct ReservedMemoryItem {
+pub struct DescribeClusterNodePoolsKubeletConfigurationReservedMemoryItem {
     /// Wire name `limits`: any JSON value. Example: `{"memory": "1Gi"}`.
     pub limits: ::std::option::Option<::serde_json::Value>,
     /// Wire name `numaNode`: 32-bit integer. Example: `0`.
     pub numa_node: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReservedMemoryItem { "limits" = 0, "numaNode" = 1, } { 0 limits value, 1 numa_node
-    lenient, }
+    DescribeClusterNodePoolsKubeletConfigurationReservedMemoryItem { "limits" = 0,
+    "numaNode" = 1, } { 0 limits value, 1 numa_node lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[8].fields[0].fields[30]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].node_config.kubelet_configuration.tracing`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tracing {
+pub struct DescribeClusterNodePoolsKubeletConfigurationTracing {
     /// Wire name `endpoint`: string. Example: `localhost:4317`.
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// Wire name `samplingRatePerMillion`: 32-bit integer. Example: `200000`.
     pub sampling_rate_per_million: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Tracing { "endpoint" = 0, "samplingRatePerMillion" = 1, } { 0 endpoint value, 1
-    sampling_rate_per_million lenient, }
+    DescribeClusterNodePoolsKubeletConfigurationTracing { "endpoint" = 0,
+    "samplingRatePerMillion" = 1, } { 0 endpoint value, 1 sampling_rate_per_million
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[8].fields[0]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].node_config.kubelet_configuration`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct KubeletConfiguration {
+pub struct DescribeClusterNodePoolsNodeConfigKubeletConfiguration {
     /// Wire name `allowedUnsafeSysctls`: list of string.
     pub allowed_unsafe_sysctls: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -679,33 +701,38 @@ pub struct KubeletConfiguration {
     pub registry_burst: ::std::option::Option<i64>,
     /// Wire name `registryPullQPS`: 64-bit integer. Example: `5`.
     pub registry_pull_qps: ::std::option::Option<i64>,
-    /// Wire name `reservedMemory`: list of [`ReservedMemoryItem`].
-    pub reserved_memory: ::std::option::Option<::std::vec::Vec<ReservedMemoryItem>>,
+    /// Wire name `reservedMemory`: list of [`DescribeClusterNodePoolsKubeletConfigurationReservedMemoryItem`].
+    pub reserved_memory: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolsKubeletConfigurationReservedMemoryItem>,
+    >,
     /// Wire name `serializeImagePulls`: boolean. Example: `true`.
     pub serialize_image_pulls: ::std::option::Option<bool>,
     /// Wire name `systemReserved`: any JSON value.
     pub system_reserved: ::std::option::Option<::serde_json::Value>,
     /// Wire name `topologyManagerPolicy`: string. Example: `restricted`.
     pub topology_manager_policy: ::std::option::Option<::std::string::String>,
-    /// Wire name `tracing`: [`Tracing`].
-    pub tracing: ::std::option::Option<Tracing>,
+    /// Wire name `tracing`: [`DescribeClusterNodePoolsKubeletConfigurationTracing`].
+    pub tracing: ::std::option::Option<
+        DescribeClusterNodePoolsKubeletConfigurationTracing,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KubeletConfiguration { "allowedUnsafeSysctls" = 0, "clusterDNS" = 1,
-    "containerLogMaxFiles" = 2, "containerLogMaxSize" = 3, "containerLogMaxWorkers" = 4,
-    "containerLogMonitorInterval" = 5, "cpuCFSQuota" = 6, "cpuCFSQuotaPeriod" = 7,
-    "cpuManagerPolicy" = 8, "eventBurst" = 9, "eventRecordQPS" = 10, "evictionHard" = 11,
-    "evictionSoft" = 12, "evictionSoftGracePeriod" = 13, "featureGates" = 14,
-    "imageGCHighThresholdPercent" = 15, "imageGCLowThresholdPercent" = 16, "kubeAPIBurst"
-    = 17, "kubeAPIQPS" = 18, "kubeReserved" = 19, "maxPods" = 20, "memoryManagerPolicy" =
-    21, "podPidsLimit" = 22, "readOnlyPort" = 23, "registryBurst" = 24, "registryPullQPS"
-    = 25, "reservedMemory" = 26, "serializeImagePulls" = 27, "systemReserved" = 28,
-    "topologyManagerPolicy" = 29, "tracing" = 30, } { 0 allowed_unsafe_sysctls value, 1
-    cluster_dns value, 2 container_log_max_files lenient, 3 container_log_max_size value,
-    4 container_log_max_workers lenient, 5 container_log_monitor_interval value, 6
-    cpu_cfs_quota lenient, 7 cpu_cfs_quota_period value, 8 cpu_manager_policy value, 9
-    event_burst lenient, 10 event_record_qps lenient, 11 eviction_hard value, 12
-    eviction_soft value, 13 eviction_soft_grace_period value, 14 feature_gates value, 15
+    DescribeClusterNodePoolsNodeConfigKubeletConfiguration { "allowedUnsafeSysctls" = 0,
+    "clusterDNS" = 1, "containerLogMaxFiles" = 2, "containerLogMaxSize" = 3,
+    "containerLogMaxWorkers" = 4, "containerLogMonitorInterval" = 5, "cpuCFSQuota" = 6,
+    "cpuCFSQuotaPeriod" = 7, "cpuManagerPolicy" = 8, "eventBurst" = 9, "eventRecordQPS" =
+    10, "evictionHard" = 11, "evictionSoft" = 12, "evictionSoftGracePeriod" = 13,
+    "featureGates" = 14, "imageGCHighThresholdPercent" = 15, "imageGCLowThresholdPercent"
+    = 16, "kubeAPIBurst" = 17, "kubeAPIQPS" = 18, "kubeReserved" = 19, "maxPods" = 20,
+    "memoryManagerPolicy" = 21, "podPidsLimit" = 22, "readOnlyPort" = 23, "registryBurst"
+    = 24, "registryPullQPS" = 25, "reservedMemory" = 26, "serializeImagePulls" = 27,
+    "systemReserved" = 28, "topologyManagerPolicy" = 29, "tracing" = 30, } { 0
+    allowed_unsafe_sysctls value, 1 cluster_dns value, 2 container_log_max_files lenient,
+    3 container_log_max_size value, 4 container_log_max_workers lenient, 5
+    container_log_monitor_interval value, 6 cpu_cfs_quota lenient, 7 cpu_cfs_quota_period
+    value, 8 cpu_manager_policy value, 9 event_burst lenient, 10 event_record_qps
+    lenient, 11 eviction_hard value, 12 eviction_soft value, 13
+    eviction_soft_grace_period value, 14 feature_gates value, 15
     image_gc_high_threshold_percent lenient, 16 image_gc_low_threshold_percent lenient,
     17 kube_api_burst lenient, 18 kube_apiqps lenient, 19 kube_reserved value, 20
     max_pods lenient, 21 memory_manager_policy value, 22 pod_pids_limit lenient, 23
@@ -713,33 +740,38 @@ pub struct KubeletConfiguration {
     reserved_memory value, 27 serialize_image_pulls lenient, 28 system_reserved value, 29
     topology_manager_policy value, 30 tracing value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[8].fields[1]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].node_config.node_os_config`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct NodeOsConfig {
+pub struct DescribeClusterNodePoolsNodeConfigNodeOsConfig {
     /// Wire name `hugepage`: any JSON value.
     pub hugepage: ::std::option::Option<::serde_json::Value>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NodeOsConfig { "hugepage" = 0, } { 0 hugepage value, }
+    DescribeClusterNodePoolsNodeConfigNodeOsConfig { "hugepage" = 0, } { 0 hugepage
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[8]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].node_config`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct NodeConfig {
-    /// Wire name `kubelet_configuration`: [`KubeletConfiguration`].
-    pub kubelet_configuration: ::std::option::Option<KubeletConfiguration>,
-    /// Wire name `node_os_config`: [`NodeOsConfig`].
-    pub node_os_config: ::std::option::Option<NodeOsConfig>,
+pub struct DescribeClusterNodePoolsNodepoolNodeConfig {
+    /// Wire name `kubelet_configuration`: [`DescribeClusterNodePoolsNodeConfigKubeletConfiguration`].
+    pub kubelet_configuration: ::std::option::Option<
+        DescribeClusterNodePoolsNodeConfigKubeletConfiguration,
+    >,
+    /// Wire name `node_os_config`: [`DescribeClusterNodePoolsNodeConfigNodeOsConfig`].
+    pub node_os_config: ::std::option::Option<
+        DescribeClusterNodePoolsNodeConfigNodeOsConfig,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NodeConfig { "kubelet_configuration" = 0, "node_os_config" = 1, } { 0
-    kubelet_configuration value, 1 node_os_config value, }
+    DescribeClusterNodePoolsNodepoolNodeConfig { "kubelet_configuration" = 0,
+    "node_os_config" = 1, } { 0 kubelet_configuration value, 1 node_os_config value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[9]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].nodepool_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NodepoolInfo {
+pub struct DescribeClusterNodePoolsNodepoolInfo {
     /// Wire name `created`: string. Example: `2020-09-27T19:14:09.156823496+08:00`.
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `is_default`: boolean. Example: `true`.
@@ -758,15 +790,15 @@ pub struct NodepoolInfo {
     pub updated: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NodepoolInfo { "created" = 0, "is_default" = 1, "name" = 2, "nodepool_id" = 3,
-    "region_id" = 4, "resource_group_id" = 5, "type" = 6, "updated" = 7, } { 0 created
-    value, 1 is_default lenient, 2 name value, 3 nodepool_id value, 4 region_id value, 5
-    resource_group_id value, 6 r#type value, 7 updated value, }
+    DescribeClusterNodePoolsNodepoolInfo { "created" = 0, "is_default" = 1, "name" = 2,
+    "nodepool_id" = 3, "region_id" = 4, "resource_group_id" = 5, "type" = 6, "updated" =
+    7, } { 0 created value, 1 is_default lenient, 2 name value, 3 nodepool_id value, 4
+    region_id value, 5 resource_group_id value, 6 r#type value, 7 updated value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[10].fields[4].items` in its spec.
+/// A structure of the operation's answer, at `nodepools[].scaling_group.data_disks[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DataDisksItem {
+pub struct DescribeClusterNodePoolsScalingGroupDataDisk {
     /// Wire name `auto_format`: boolean. Example: `true`.
     pub auto_format: ::std::option::Option<bool>,
     /// Wire name `auto_snapshot_policy_id`: string. Example: `sp-2zej1nogjvovnz4z****`.
@@ -797,19 +829,19 @@ pub struct DataDisksItem {
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DataDisksItem { "auto_format" = 0, "auto_snapshot_policy_id" = 1, "bursting_enabled"
-    = 2, "category" = 3, "device" = 4, "disk_name" = 5, "encrypted" = 6, "file_system" =
-    7, "kms_key_id" = 8, "mount_target" = 9, "performance_level" = 10, "provisioned_iops"
-    = 11, "size" = 12, "snapshot_id" = 13, } { 0 auto_format lenient, 1
-    auto_snapshot_policy_id value, 2 bursting_enabled lenient, 3 category value, 4 device
-    value, 5 disk_name value, 6 encrypted value, 7 file_system value, 8 kms_key_id value,
-    9 mount_target value, 10 performance_level value, 11 provisioned_iops lenient, 12
-    size lenient, 13 snapshot_id value, }
+    DescribeClusterNodePoolsScalingGroupDataDisk { "auto_format" = 0,
+    "auto_snapshot_policy_id" = 1, "bursting_enabled" = 2, "category" = 3, "device" = 4,
+    "disk_name" = 5, "encrypted" = 6, "file_system" = 7, "kms_key_id" = 8, "mount_target"
+    = 9, "performance_level" = 10, "provisioned_iops" = 11, "size" = 12, "snapshot_id" =
+    13, } { 0 auto_format lenient, 1 auto_snapshot_policy_id value, 2 bursting_enabled
+    lenient, 3 category value, 4 device value, 5 disk_name value, 6 encrypted value, 7
+    file_system value, 8 kms_key_id value, 9 mount_target value, 10 performance_level
+    value, 11 provisioned_iops lenient, 12 size lenient, 13 snapshot_id value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[10].fields[10].items` in its spec.
+/// A structure of the operation's answer, at `nodepools[].scaling_group.instance_patterns[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct InstancePatternsItem {
+pub struct DescribeClusterNodePoolsScalingGroupInstancePattern {
     /// Wire name `architectures`: list of string.
     ///
     /// **Deprecated** by the service.
@@ -868,76 +900,79 @@ pub struct InstancePatternsItem {
     pub minimum_eni_quantity: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstancePatternsItem { "architectures" = 0, "burst_performance_option" = 1, "core" =
-    2, "cores" = 3, "cpu_architectures" = 4, "excluded_instance_types" = 5,
-    "instance_categories" = 6, "instance_family_level" = 7, "instance_type_families" = 8,
-    "max_cpu_cores" = 9, "max_memory_size" = 10, "max_price" = 11, "maximum_gpu_amount" =
-    12, "memory" = 13, "min_cpu_cores" = 14, "min_memory_size" = 15,
-    "minimum_eni_ipv6_address_quantity" = 16, "minimum_eni_private_ip_address_quantity" =
-    17, "minimum_eni_quantity" = 18, } { 0 architectures value, 1
-    burst_performance_option value, 2 core lenient, 3 cores lenient, 4 cpu_architectures
-    value, 5 excluded_instance_types value, 6 instance_categories value, 7
-    instance_family_level value, 8 instance_type_families value, 9 max_cpu_cores lenient,
-    10 max_memory_size lenient, 11 max_price lenient, 12 maximum_gpu_amount lenient, 13
-    memory lenient, 14 min_cpu_cores lenient, 15 min_memory_size lenient, 16
-    minimum_eni_ipv6_address_quantity lenient, 17 minimum_eni_private_ip_address_quantity
-    lenient, 18 minimum_eni_quantity lenient, }
+    DescribeClusterNodePoolsScalingGroupInstancePattern { "architectures" = 0,
+    "burst_performance_option" = 1, "core" = 2, "cores" = 3, "cpu_architectures" = 4,
+    "excluded_instance_types" = 5, "instance_categories" = 6, "instance_family_level" =
+    7, "instance_type_families" = 8, "max_cpu_cores" = 9, "max_memory_size" = 10,
+    "max_price" = 11, "maximum_gpu_amount" = 12, "memory" = 13, "min_cpu_cores" = 14,
+    "min_memory_size" = 15, "minimum_eni_ipv6_address_quantity" = 16,
+    "minimum_eni_private_ip_address_quantity" = 17, "minimum_eni_quantity" = 18, } { 0
+    architectures value, 1 burst_performance_option value, 2 core lenient, 3 cores
+    lenient, 4 cpu_architectures value, 5 excluded_instance_types value, 6
+    instance_categories value, 7 instance_family_level value, 8 instance_type_families
+    value, 9 max_cpu_cores lenient, 10 max_memory_size lenient, 11 max_price lenient, 12
+    maximum_gpu_amount lenient, 13 memory lenient, 14 min_cpu_cores lenient, 15
+    min_memory_size lenient, 16 minimum_eni_ipv6_address_quantity lenient, 17
+    minimum_eni_private_ip_address_quantity lenient, 18 minimum_eni_quantity lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[10].fields[23]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].scaling_group.private_pool_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivatePoolOptions {
+pub struct DescribeClusterNodePoolsScalingGroupPrivatePoolOptions {
     /// Wire name `id`: string. Example: `eap-bp67acfmxazb4****`.
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `match_criteria`: string. Example: `Open`.
     pub match_criteria: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivatePoolOptions { "id" = 0, "match_criteria" = 1, } { 0 id value, 1 match_criteria
-    value, }
+    DescribeClusterNodePoolsScalingGroupPrivatePoolOptions { "id" = 0, "match_criteria" =
+    1, } { 0 id value, 1 match_criteria value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[10].fields[27]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].scaling_group.resource_pool_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ResourcePoolOptions {
+pub struct DescribeClusterNodePoolsScalingGroupResourcePoolOptions {
     /// Wire name `private_pool_ids`: list of string.
     pub private_pool_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `strategy`: [`Strategy`]. Example: `PrivatePoolFirst`.
-    pub strategy: ::std::option::Option<Strategy>,
+    /// Wire name `strategy`: [`DescribeClusterNodePoolsResourcePoolOptionsStrategy`]. Example: `PrivatePoolFirst`.
+    pub strategy: ::std::option::Option<
+        DescribeClusterNodePoolsResourcePoolOptionsStrategy,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ResourcePoolOptions { "private_pool_ids" = 0, "strategy" = 1, } { 0 private_pool_ids
-    value, 1 strategy value, }
+    DescribeClusterNodePoolsScalingGroupResourcePoolOptions { "private_pool_ids" = 0,
+    "strategy" = 1, } { 0 private_pool_ids value, 1 strategy value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[10].fields[36].items` in its spec.
+/// A structure of the operation's answer, at `nodepools[].scaling_group.spot_price_limit[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SpotPriceLimitItem {
+pub struct DescribeClusterNodePoolsScalingGroupSpotPriceLimitItem {
     /// Wire name `instance_type`: string. Example: `ecs.c6.large`.
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Wire name `price_limit`: string. Example: `0.39`.
     pub price_limit: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SpotPriceLimitItem { "instance_type" = 0, "price_limit" = 1, } { 0 instance_type
-    value, 1 price_limit value, }
+    DescribeClusterNodePoolsScalingGroupSpotPriceLimitItem { "instance_type" = 0,
+    "price_limit" = 1, } { 0 instance_type value, 1 price_limit value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[10].fields[48].items` in its spec.
+/// A structure of the operation's answer, at `nodepools[].scaling_group.tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsItem {
+pub struct DescribeClusterNodePoolsScalingGroupTag {
     /// Wire name `key`: string. Example: `env`.
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string. Example: `prod`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsItem { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+    DescribeClusterNodePoolsScalingGroupTag { "key" = 0, "value" = 1, } { 0 key value, 1
+    value value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[10]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].scaling_group`.
 #[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct ScalingGroup {
+pub struct DescribeClusterNodePoolsNodepoolScalingGroup {
     /// Wire name `auto_renew`: boolean. Example: `false`.
     pub auto_renew: ::std::option::Option<bool>,
     /// Wire name `auto_renew_period`: 64-bit integer. Example: `0`.
@@ -949,8 +984,10 @@ pub struct ScalingGroup {
     pub cis_enabled: ::std::option::Option<bool>,
     /// Wire name `compensate_with_on_demand`: boolean. Example: `true`.
     pub compensate_with_on_demand: ::std::option::Option<bool>,
-    /// Wire name `data_disks`: list of [`DataDisksItem`].
-    pub data_disks: ::std::option::Option<::std::vec::Vec<DataDisksItem>>,
+    /// Wire name `data_disks`: list of [`DescribeClusterNodePoolsScalingGroupDataDisk`].
+    pub data_disks: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolsScalingGroupDataDisk>,
+    >,
     /// Wire name `deploymentset_id`: string. Example: `ds-bp1d19mmbsv3jf6xxxxx`.
     pub deploymentset_id: ::std::option::Option<::std::string::String>,
     /// Wire name `desired_size`: 64-bit integer. Example: `2`.
@@ -961,8 +998,10 @@ pub struct ScalingGroup {
     pub image_type: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_charge_type`: string. Example: `PostPaid`.
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `instance_patterns`: list of [`InstancePatternsItem`].
-    pub instance_patterns: ::std::option::Option<::std::vec::Vec<InstancePatternsItem>>,
+    /// Wire name `instance_patterns`: list of [`DescribeClusterNodePoolsScalingGroupInstancePattern`].
+    pub instance_patterns: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolsScalingGroupInstancePattern>,
+    >,
     /// Wire name `instance_types`: list of string. Example: `ecs.n4.large`.
     pub instance_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `internet_charge_type`: string. Example: `PayByBandwidth`.
@@ -987,16 +1026,20 @@ pub struct ScalingGroup {
     pub period_unit: ::std::option::Option<::std::string::String>,
     /// Wire name `platform`: string. Example: `AliyunLinux`.
     pub platform: ::std::option::Option<::std::string::String>,
-    /// Wire name `private_pool_options`: [`PrivatePoolOptions`].
-    pub private_pool_options: ::std::option::Option<PrivatePoolOptions>,
+    /// Wire name `private_pool_options`: [`DescribeClusterNodePoolsScalingGroupPrivatePoolOptions`].
+    pub private_pool_options: ::std::option::Option<
+        DescribeClusterNodePoolsScalingGroupPrivatePoolOptions,
+    >,
     /// Wire name `ram_policy`: string. Example: `KubernetesWorkerRole-021dc54f-929b-437a-8ae0-34c24d3e****`.
     pub ram_policy: ::std::option::Option<::std::string::String>,
     /// Wire name `ram_role_name`: string. Example: `KubernetesWorkerRole-4a4fa089-80c1-48a5-b3c6-9349311f****`.
     pub ram_role_name: ::std::option::Option<::std::string::String>,
     /// Wire name `rds_instances`: list of string.
     pub rds_instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `resource_pool_options`: [`ResourcePoolOptions`].
-    pub resource_pool_options: ::std::option::Option<ResourcePoolOptions>,
+    /// Wire name `resource_pool_options`: [`DescribeClusterNodePoolsScalingGroupResourcePoolOptions`].
+    pub resource_pool_options: ::std::option::Option<
+        DescribeClusterNodePoolsScalingGroupResourcePoolOptions,
+    >,
     /// Wire name `scaling_group_id`: string. Example: `asg-2ze8n5qw4atggut8****`.
     pub scaling_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `scaling_policy`: string. Example: `release`.
@@ -1015,8 +1058,10 @@ pub struct ScalingGroup {
     pub spot_instance_pools: ::std::option::Option<i64>,
     /// Wire name `spot_instance_remedy`: boolean. Example: `false`.
     pub spot_instance_remedy: ::std::option::Option<bool>,
-    /// Wire name `spot_price_limit`: list of [`SpotPriceLimitItem`].
-    pub spot_price_limit: ::std::option::Option<::std::vec::Vec<SpotPriceLimitItem>>,
+    /// Wire name `spot_price_limit`: list of [`DescribeClusterNodePoolsScalingGroupSpotPriceLimitItem`].
+    pub spot_price_limit: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolsScalingGroupSpotPriceLimitItem>,
+    >,
     /// Wire name `spot_strategy`: string. Example: `NoSpot`.
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// Wire name `system_disk_bursting_enabled`: boolean. Example: `true`.
@@ -1041,35 +1086,38 @@ pub struct ScalingGroup {
     pub system_disk_size: ::std::option::Option<i64>,
     /// Wire name `system_disk_snapshot_policy_id`: string.
     pub system_disk_snapshot_policy_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `tags`: list of [`DescribeClusterNodePoolsScalingGroupTag`].
+    pub tags: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolsScalingGroupTag>,
+    >,
     /// Wire name `vswitch_ids`: list of string.
     pub vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ScalingGroup { "auto_renew" = 0, "auto_renew_period" = 1, "cis_enabled" = 2,
-    "compensate_with_on_demand" = 3, "data_disks" = 4, "deploymentset_id" = 5,
-    "desired_size" = 6, "image_id" = 7, "image_type" = 8, "instance_charge_type" = 9,
-    "instance_patterns" = 10, "instance_types" = 11, "internet_charge_type" = 12,
-    "internet_max_bandwidth_out" = 13, "key_pair" = 14, "login_as_non_root" = 15,
-    "login_password" = 16, "multi_az_policy" = 17, "on_demand_base_capacity" = 18,
-    "on_demand_percentage_above_base_capacity" = 19, "period" = 20, "period_unit" = 21,
-    "platform" = 22, "private_pool_options" = 23, "ram_policy" = 24, "ram_role_name" =
-    25, "rds_instances" = 26, "resource_pool_options" = 27, "scaling_group_id" = 28,
-    "scaling_policy" = 29, "security_group_id" = 30, "security_group_ids" = 31,
-    "security_hardening_os" = 32, "soc_enabled" = 33, "spot_instance_pools" = 34,
-    "spot_instance_remedy" = 35, "spot_price_limit" = 36, "spot_strategy" = 37,
-    "system_disk_bursting_enabled" = 38, "system_disk_categories" = 39,
-    "system_disk_category" = 40, "system_disk_encrypt_algorithm" = 41,
-    "system_disk_encrypted" = 42, "system_disk_kms_key_id" = 43,
-    "system_disk_performance_level" = 44, "system_disk_provisioned_iops" = 45,
-    "system_disk_size" = 46, "system_disk_snapshot_policy_id" = 47, "tags" = 48,
-    "vswitch_ids" = 49, } { 0 auto_renew lenient, 1 auto_renew_period lenient, 2
-    cis_enabled lenient, 3 compensate_with_on_demand lenient, 4 data_disks value, 5
-    deploymentset_id value, 6 desired_size lenient, 7 image_id value, 8 image_type value,
-    9 instance_charge_type value, 10 instance_patterns value, 11 instance_types value, 12
-    internet_charge_type value, 13 internet_max_bandwidth_out lenient, 14 key_pair value,
-    15 login_as_non_root lenient, 16 login_password value, 17 multi_az_policy value, 18
+    DescribeClusterNodePoolsNodepoolScalingGroup { "auto_renew" = 0, "auto_renew_period"
+    = 1, "cis_enabled" = 2, "compensate_with_on_demand" = 3, "data_disks" = 4,
+    "deploymentset_id" = 5, "desired_size" = 6, "image_id" = 7, "image_type" = 8,
+    "instance_charge_type" = 9, "instance_patterns" = 10, "instance_types" = 11,
+    "internet_charge_type" = 12, "internet_max_bandwidth_out" = 13, "key_pair" = 14,
+    "login_as_non_root" = 15, "login_password" = 16, "multi_az_policy" = 17,
+    "on_demand_base_capacity" = 18, "on_demand_percentage_above_base_capacity" = 19,
+    "period" = 20, "period_unit" = 21, "platform" = 22, "private_pool_options" = 23,
+    "ram_policy" = 24, "ram_role_name" = 25, "rds_instances" = 26,
+    "resource_pool_options" = 27, "scaling_group_id" = 28, "scaling_policy" = 29,
+    "security_group_id" = 30, "security_group_ids" = 31, "security_hardening_os" = 32,
+    "soc_enabled" = 33, "spot_instance_pools" = 34, "spot_instance_remedy" = 35,
+    "spot_price_limit" = 36, "spot_strategy" = 37, "system_disk_bursting_enabled" = 38,
+    "system_disk_categories" = 39, "system_disk_category" = 40,
+    "system_disk_encrypt_algorithm" = 41, "system_disk_encrypted" = 42,
+    "system_disk_kms_key_id" = 43, "system_disk_performance_level" = 44,
+    "system_disk_provisioned_iops" = 45, "system_disk_size" = 46,
+    "system_disk_snapshot_policy_id" = 47, "tags" = 48, "vswitch_ids" = 49, } { 0
+    auto_renew lenient, 1 auto_renew_period lenient, 2 cis_enabled lenient, 3
+    compensate_with_on_demand lenient, 4 data_disks value, 5 deploymentset_id value, 6
+    desired_size lenient, 7 image_id value, 8 image_type value, 9 instance_charge_type
+    value, 10 instance_patterns value, 11 instance_types value, 12 internet_charge_type
+    value, 13 internet_max_bandwidth_out lenient, 14 key_pair value, 15 login_as_non_root
+    lenient, 16 login_password value, 17 multi_az_policy value, 18
     on_demand_base_capacity lenient, 19 on_demand_percentage_above_base_capacity lenient,
     20 period lenient, 21 period_unit value, 22 platform value, 23 private_pool_options
     value, 24 ram_policy value, 25 ram_role_name value, 26 rds_instances value, 27
@@ -1084,9 +1132,9 @@ pub struct ScalingGroup {
     system_disk_size lenient, 47 system_disk_snapshot_policy_id value, 48 tags value, 49
     vswitch_ids value, }
 );
-impl ::std::fmt::Debug for ScalingGroup {
+impl ::std::fmt::Debug for DescribeClusterNodePoolsNodepoolScalingGroup {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ScalingGroup")
+        f.debug_struct("DescribeClusterNodePoolsNodepoolScalingGroup")
             .field("auto_renew", &self.auto_renew)
             .field("auto_renew_period", &self.auto_renew_period)
             .field("cis_enabled", &self.cis_enabled)
@@ -1146,10 +1194,10 @@ impl ::std::fmt::Debug for ScalingGroup {
             .finish()
     }
 }
-/// A structure of the operation, at `response.fields[0].items.fields[11]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Status {
+pub struct DescribeClusterNodePoolsNodepoolStatus {
     /// Wire name `failed_nodes`: 64-bit integer. Example: `0`.
     pub failed_nodes: ::std::option::Option<i64>,
     /// Wire name `healthy_nodes`: 64-bit integer. Example: `3`.
@@ -1168,69 +1216,78 @@ pub struct Status {
     pub total_nodes: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Status { "failed_nodes" = 0, "healthy_nodes" = 1, "initial_nodes" = 2,
-    "offline_nodes" = 3, "removing_nodes" = 4, "serving_nodes" = 5, "state" = 6,
-    "total_nodes" = 7, } { 0 failed_nodes lenient, 1 healthy_nodes lenient, 2
-    initial_nodes lenient, 3 offline_nodes lenient, 4 removing_nodes lenient, 5
+    DescribeClusterNodePoolsNodepoolStatus { "failed_nodes" = 0, "healthy_nodes" = 1,
+    "initial_nodes" = 2, "offline_nodes" = 3, "removing_nodes" = 4, "serving_nodes" = 5,
+    "state" = 6, "total_nodes" = 7, } { 0 failed_nodes lenient, 1 healthy_nodes lenient,
+    2 initial_nodes lenient, 3 offline_nodes lenient, 4 removing_nodes lenient, 5
     serving_nodes lenient, 6 state value, 7 total_nodes lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[12]` in its spec.
+/// A structure of the operation's answer, at `nodepools[].tee_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TeeConfig {
+pub struct DescribeClusterNodePoolsNodepoolTeeConfig {
     /// Wire name `tee_enable`: boolean. Example: `false`.
     pub tee_enable: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TeeConfig { "tee_enable" = 0, } { 0 tee_enable lenient, }
+    DescribeClusterNodePoolsNodepoolTeeConfig { "tee_enable" = 0, } { 0 tee_enable
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `nodepools[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct NodepoolsItem {
-    /// Wire name `auto_mode`: [`AutoMode`].
-    pub auto_mode: ::std::option::Option<AutoMode>,
-    /// Wire name `auto_scaling`: [`AutoScaling`].
-    pub auto_scaling: ::std::option::Option<AutoScaling>,
-    /// Wire name `interconnect_config`: [`InterconnectConfig`].
-    pub interconnect_config: ::std::option::Option<InterconnectConfig>,
+pub struct DescribeClusterNodePoolsNodepool {
+    /// Wire name `auto_mode`: [`DescribeClusterNodePoolsNodepoolAutoMode`].
+    pub auto_mode: ::std::option::Option<DescribeClusterNodePoolsNodepoolAutoMode>,
+    /// Wire name `auto_scaling`: [`DescribeClusterNodePoolsNodepoolAutoScaling`].
+    pub auto_scaling: ::std::option::Option<DescribeClusterNodePoolsNodepoolAutoScaling>,
+    /// Wire name `interconnect_config`: [`DescribeClusterNodePoolsNodepoolInterconnectConfig`].
+    pub interconnect_config: ::std::option::Option<
+        DescribeClusterNodePoolsNodepoolInterconnectConfig,
+    >,
     /// Wire name `interconnect_mode`: string. Example: `improved`.
     pub interconnect_mode: ::std::option::Option<::std::string::String>,
-    /// Wire name `kubernetes_config`: [`KubernetesConfig`].
-    pub kubernetes_config: ::std::option::Option<KubernetesConfig>,
-    /// Wire name `management`: [`Management`].
-    pub management: ::std::option::Option<Management>,
+    /// Wire name `kubernetes_config`: [`DescribeClusterNodePoolsNodepoolKubernetesConfig`].
+    pub kubernetes_config: ::std::option::Option<
+        DescribeClusterNodePoolsNodepoolKubernetesConfig,
+    >,
+    /// Wire name `management`: [`DescribeClusterNodePoolsNodepoolManagement`].
+    pub management: ::std::option::Option<DescribeClusterNodePoolsNodepoolManagement>,
     /// Wire name `max_nodes`: 64-bit integer. Example: `10`.
     pub max_nodes: ::std::option::Option<i64>,
-    /// Wire name `node_components`: list of [`NodeComponentsItem`].
-    pub node_components: ::std::option::Option<::std::vec::Vec<NodeComponentsItem>>,
-    /// Wire name `node_config`: [`NodeConfig`].
-    pub node_config: ::std::option::Option<NodeConfig>,
-    /// Wire name `nodepool_info`: [`NodepoolInfo`].
-    pub nodepool_info: ::std::option::Option<NodepoolInfo>,
-    /// Wire name `scaling_group`: [`ScalingGroup`].
-    pub scaling_group: ::std::option::Option<ScalingGroup>,
-    /// Wire name `status`: [`Status`].
-    pub status: ::std::option::Option<Status>,
-    /// Wire name `tee_config`: [`TeeConfig`].
-    pub tee_config: ::std::option::Option<TeeConfig>,
+    /// Wire name `node_components`: list of [`DescribeClusterNodePoolsNodepoolNodeComponent`].
+    pub node_components: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterNodePoolsNodepoolNodeComponent>,
+    >,
+    /// Wire name `node_config`: [`DescribeClusterNodePoolsNodepoolNodeConfig`].
+    pub node_config: ::std::option::Option<DescribeClusterNodePoolsNodepoolNodeConfig>,
+    /// Wire name `nodepool_info`: [`DescribeClusterNodePoolsNodepoolInfo`].
+    pub nodepool_info: ::std::option::Option<DescribeClusterNodePoolsNodepoolInfo>,
+    /// Wire name `scaling_group`: [`DescribeClusterNodePoolsNodepoolScalingGroup`].
+    pub scaling_group: ::std::option::Option<
+        DescribeClusterNodePoolsNodepoolScalingGroup,
+    >,
+    /// Wire name `status`: [`DescribeClusterNodePoolsNodepoolStatus`].
+    pub status: ::std::option::Option<DescribeClusterNodePoolsNodepoolStatus>,
+    /// Wire name `tee_config`: [`DescribeClusterNodePoolsNodepoolTeeConfig`].
+    pub tee_config: ::std::option::Option<DescribeClusterNodePoolsNodepoolTeeConfig>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NodepoolsItem { "auto_mode" = 0, "auto_scaling" = 1, "interconnect_config" = 2,
-    "interconnect_mode" = 3, "kubernetes_config" = 4, "management" = 5, "max_nodes" = 6,
-    "node_components" = 7, "node_config" = 8, "nodepool_info" = 9, "scaling_group" = 10,
-    "status" = 11, "tee_config" = 12, } { 0 auto_mode value, 1 auto_scaling value, 2
-    interconnect_config value, 3 interconnect_mode value, 4 kubernetes_config value, 5
-    management value, 6 max_nodes lenient, 7 node_components value, 8 node_config value,
-    9 nodepool_info value, 10 scaling_group value, 11 status value, 12 tee_config value,
-    }
+    DescribeClusterNodePoolsNodepool { "auto_mode" = 0, "auto_scaling" = 1,
+    "interconnect_config" = 2, "interconnect_mode" = 3, "kubernetes_config" = 4,
+    "management" = 5, "max_nodes" = 6, "node_components" = 7, "node_config" = 8,
+    "nodepool_info" = 9, "scaling_group" = 10, "status" = 11, "tee_config" = 12, } { 0
+    auto_mode value, 1 auto_scaling value, 2 interconnect_config value, 3
+    interconnect_mode value, 4 kubernetes_config value, 5 management value, 6 max_nodes
+    lenient, 7 node_components value, 8 node_config value, 9 nodepool_info value, 10
+    scaling_group value, 11 status value, 12 tee_config value, }
 );
-/// The documented values of `response.fields[0].items.fields[10].fields[27].fields[1]`: `PrivatePoolFirst`, `PrivatePoolOnly`, `None`.
+/// The documented values of `nodepools[].scaling_group.resource_pool_options.strategy`: `PrivatePoolFirst`, `PrivatePoolOnly`, `None`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Strategy {
+pub enum DescribeClusterNodePoolsResourcePoolOptionsStrategy {
     /// `PrivatePoolFirst`
     PrivatePoolFirst,
     /// `PrivatePoolOnly`
@@ -1241,8 +1298,8 @@ pub enum Strategy {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Strategy { PrivatePoolFirst = "PrivatePoolFirst", PrivatePoolOnly =
-    "PrivatePoolOnly", None = "None", }
+    DescribeClusterNodePoolsResourcePoolOptionsStrategy { PrivatePoolFirst =
+    "PrivatePoolFirst", PrivatePoolOnly = "PrivatePoolOnly", None = "None", }
 );
 /// The errors `DescribeClusterNodePools` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -93,19 +93,19 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterNodesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodesOutput {
-    /// Wire name `nodes`: list of [`NodesItem`].
-    pub nodes: ::std::option::Option<::std::vec::Vec<NodesItem>>,
-    /// Wire name `page`: [`Page`].
-    pub page: ::std::option::Option<Page>,
+    /// Wire name `nodes`: list of [`DescribeClusterNodesNode`].
+    pub nodes: ::std::option::Option<::std::vec::Vec<DescribeClusterNodesNode>>,
+    /// Wire name `page`: [`DescribeClusterNodesPage`].
+    pub page: ::std::option::Option<DescribeClusterNodesPage>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeClusterNodesOutput { "nodes" = 0, "page" = 1, } { 0 nodes value, 1 page
     value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `nodes[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NodesItem {
+pub struct DescribeClusterNodesNode {
     /// Wire name `creation_time`: string. Example: `2020-08-25T11:25:35+08:00`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `error_message`: string. Example: `error***`.
@@ -148,22 +148,23 @@ pub struct NodesItem {
     pub state: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NodesItem { "creation_time" = 0, "error_message" = 1, "expired_time" = 2, "host_name"
-    = 3, "image_id" = 4, "instance_charge_type" = 5, "instance_id" = 6, "instance_name" =
-    7, "instance_role" = 8, "instance_status" = 9, "instance_type" = 10,
-    "instance_type_family" = 11, "ip_address" = 12, "is_aliyun_node" = 13, "node_name" =
-    14, "node_status" = 15, "nodepool_id" = 16, "source" = 17, "spot_strategy" = 18,
-    "state" = 19, } { 0 creation_time value, 1 error_message value, 2 expired_time value,
-    3 host_name value, 4 image_id value, 5 instance_charge_type value, 6 instance_id
-    value, 7 instance_name value, 8 instance_role value, 9 instance_status value, 10
-    instance_type value, 11 instance_type_family value, 12 ip_address value, 13
-    is_aliyun_node lenient, 14 node_name value, 15 node_status value, 16 nodepool_id
-    value, 17 source value, 18 spot_strategy value, 19 state value, }
+    DescribeClusterNodesNode { "creation_time" = 0, "error_message" = 1, "expired_time" =
+    2, "host_name" = 3, "image_id" = 4, "instance_charge_type" = 5, "instance_id" = 6,
+    "instance_name" = 7, "instance_role" = 8, "instance_status" = 9, "instance_type" =
+    10, "instance_type_family" = 11, "ip_address" = 12, "is_aliyun_node" = 13,
+    "node_name" = 14, "node_status" = 15, "nodepool_id" = 16, "source" = 17,
+    "spot_strategy" = 18, "state" = 19, } { 0 creation_time value, 1 error_message value,
+    2 expired_time value, 3 host_name value, 4 image_id value, 5 instance_charge_type
+    value, 6 instance_id value, 7 instance_name value, 8 instance_role value, 9
+    instance_status value, 10 instance_type value, 11 instance_type_family value, 12
+    ip_address value, 13 is_aliyun_node lenient, 14 node_name value, 15 node_status
+    value, 16 nodepool_id value, 17 source value, 18 spot_strategy value, 19 state value,
+    }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `page`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Page {
+pub struct DescribeClusterNodesPage {
     /// Wire name `page_number`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `page_size`: 32-bit integer. Example: `10`.
@@ -172,8 +173,8 @@ pub struct Page {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Page { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
-    lenient, 1 page_size lenient, 2 total_count lenient, }
+    DescribeClusterNodesPage { "page_number" = 0, "page_size" = 1, "total_count" = 2, } {
+    0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
 );
 /// The errors `DescribeClusterNodes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -81,12 +81,12 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterResourcesInput {
 #[non_exhaustive]
 pub struct DescribeClusterResourcesOutput {
     /// The whole response body.
-    pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+    pub body: ::std::option::Option<::std::vec::Vec<DescribeClusterResourcesBodyItem>>,
 }
-/// A structure of the operation, at `response.payload.items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `body[].associated_object`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AssociatedObject {
+pub struct DescribeClusterResourcesBodyItemAssociatedObject {
     /// Wire name `kind`: string. Example: `Service`.
     pub kind: ::std::option::Option<::std::string::String>,
     /// Wire name `name`: string. Example: `nginx-ingress-lb`.
@@ -95,26 +95,26 @@ pub struct AssociatedObject {
     pub namespace: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssociatedObject { "kind" = 0, "name" = 1, "namespace" = 2, } { 0 kind value, 1 name
-    value, 2 namespace value, }
+    DescribeClusterResourcesBodyItemAssociatedObject { "kind" = 0, "name" = 1,
+    "namespace" = 2, } { 0 kind value, 1 name value, 2 namespace value, }
 );
-/// A structure of the operation, at `response.payload.items.fields[5]` in its spec.
+/// A structure of the operation's answer, at `body[].delete_behavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DeleteBehavior {
+pub struct DescribeClusterResourcesBodyItemDeleteBehavior {
     /// Wire name `changeable`: boolean. Example: `false`.
     pub changeable: ::std::option::Option<bool>,
     /// Wire name `delete_by_default`: boolean. Example: `false`.
     pub delete_by_default: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeleteBehavior { "changeable" = 0, "delete_by_default" = 1, } { 0 changeable lenient,
-    1 delete_by_default lenient, }
+    DescribeClusterResourcesBodyItemDeleteBehavior { "changeable" = 0,
+    "delete_by_default" = 1, } { 0 changeable lenient, 1 delete_by_default lenient, }
 );
-/// A structure of the operation, at `response.payload.items.fields[6].items` in its spec.
+/// A structure of the operation's answer, at `body[].dependencies[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DependenciesItem {
+pub struct DescribeClusterResourcesBodyItemDependency {
     /// Wire name `cluster_id`: string. Example: `cc5ee03f63e43425cb6f71f1a1756****`.
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `instance_id`: string. Example: `ngw-wz9sphwk42sdtjixo****`.
@@ -123,27 +123,34 @@ pub struct DependenciesItem {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DependenciesItem { "cluster_id" = 0, "instance_id" = 1, "resource_type" = 2, } { 0
-    cluster_id value, 1 instance_id value, 2 resource_type value, }
+    DescribeClusterResourcesBodyItemDependency { "cluster_id" = 0, "instance_id" = 1,
+    "resource_type" = 2, } { 0 cluster_id value, 1 instance_id value, 2 resource_type
+    value, }
 );
-/// A structure of the operation, at `response.payload.items` in its spec.
+/// A structure of the operation's answer, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct BodyItem {
-    /// Wire name `associated_object`: [`AssociatedObject`].
-    pub associated_object: ::std::option::Option<AssociatedObject>,
+pub struct DescribeClusterResourcesBodyItem {
+    /// Wire name `associated_object`: [`DescribeClusterResourcesBodyItemAssociatedObject`].
+    pub associated_object: ::std::option::Option<
+        DescribeClusterResourcesBodyItemAssociatedObject,
+    >,
     /// Wire name `auto_create`: 64-bit integer. Example: `1`.
     pub auto_create: ::std::option::Option<i64>,
     /// Wire name `cluster_id`: string. Example: `cb95aa626a47740afbf6aa099b65****`.
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string. Example: `2020-09-11T10:11:54+08:00`.
     pub created: ::std::option::Option<::std::string::String>,
-    /// Wire name `creator_type`: [`CreatorType`]. Example: `addon`.
-    pub creator_type: ::std::option::Option<CreatorType>,
-    /// Wire name `delete_behavior`: [`DeleteBehavior`].
-    pub delete_behavior: ::std::option::Option<DeleteBehavior>,
-    /// Wire name `dependencies`: list of [`DependenciesItem`].
-    pub dependencies: ::std::option::Option<::std::vec::Vec<DependenciesItem>>,
+    /// Wire name `creator_type`: [`DescribeClusterResourcesBodyItemCreatorType`]. Example: `addon`.
+    pub creator_type: ::std::option::Option<DescribeClusterResourcesBodyItemCreatorType>,
+    /// Wire name `delete_behavior`: [`DescribeClusterResourcesBodyItemDeleteBehavior`].
+    pub delete_behavior: ::std::option::Option<
+        DescribeClusterResourcesBodyItemDeleteBehavior,
+    >,
+    /// Wire name `dependencies`: list of [`DescribeClusterResourcesBodyItemDependency`].
+    pub dependencies: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterResourcesBodyItemDependency>,
+    >,
     /// Wire name `extra_info`: any JSON value. Example: `{"IP": "xx.xx.xx.xx"}`.
     pub extra_info: ::std::option::Option<::serde_json::Value>,
     /// Wire name `instance_id`: string. Example: `lb-wz9poz4r0ymh8u0uf****`.
@@ -156,20 +163,20 @@ pub struct BodyItem {
     pub state: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BodyItem { "associated_object" = 0, "auto_create" = 1, "cluster_id" = 2, "created" =
-    3, "creator_type" = 4, "delete_behavior" = 5, "dependencies" = 6, "extra_info" = 7,
-    "instance_id" = 8, "resource_info" = 9, "resource_type" = 10, "state" = 11, } { 0
-    associated_object value, 1 auto_create lenient, 2 cluster_id value, 3 created value,
-    4 creator_type value, 5 delete_behavior value, 6 dependencies value, 7 extra_info
-    value, 8 instance_id value, 9 resource_info value, 10 resource_type value, 11 state
-    value, }
+    DescribeClusterResourcesBodyItem { "associated_object" = 0, "auto_create" = 1,
+    "cluster_id" = 2, "created" = 3, "creator_type" = 4, "delete_behavior" = 5,
+    "dependencies" = 6, "extra_info" = 7, "instance_id" = 8, "resource_info" = 9,
+    "resource_type" = 10, "state" = 11, } { 0 associated_object value, 1 auto_create
+    lenient, 2 cluster_id value, 3 created value, 4 creator_type value, 5 delete_behavior
+    value, 6 dependencies value, 7 extra_info value, 8 instance_id value, 9 resource_info
+    value, 10 resource_type value, 11 state value, }
 );
-/// The documented values of `response.payload.items.fields[4]`: `user`, `system`, `addon`.
+/// The documented values of `body[].creator_type`: `user`, `system`, `addon`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CreatorType {
+pub enum DescribeClusterResourcesBodyItemCreatorType {
     /// `user`
     User,
     /// `system`
@@ -180,7 +187,8 @@ pub enum CreatorType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    CreatorType { User = "user", System = "system", Addon = "addon", }
+    DescribeClusterResourcesBodyItemCreatorType { User = "user", System = "system", Addon
+    = "addon", }
 );
 /// The errors `DescribeClusterResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

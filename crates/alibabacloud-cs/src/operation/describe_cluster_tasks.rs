@@ -72,21 +72,21 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterTasksInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterTasksOutput {
-    /// Wire name `page_info`: [`PageInfo`].
-    pub page_info: ::std::option::Option<PageInfo>,
+    /// Wire name `page_info`: [`DescribeClusterTasksPageInfo`].
+    pub page_info: ::std::option::Option<DescribeClusterTasksPageInfo>,
     /// Wire name `requestId`: string. Example: `0527ac9a-c899-4341-a21a-xxxxxxxxx`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `tasks`: list of [`TasksItem`].
-    pub tasks: ::std::option::Option<::std::vec::Vec<TasksItem>>,
+    /// Wire name `tasks`: list of [`DescribeClusterTasksTask`].
+    pub tasks: ::std::option::Option<::std::vec::Vec<DescribeClusterTasksTask>>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeClusterTasksOutput { "page_info" = 0, "requestId" = 1, "tasks" = 2, } { 0
     page_info value, 1 request_id value, 2 tasks value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `page_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PageInfo {
+pub struct DescribeClusterTasksPageInfo {
     /// Wire name `page_number`: 64-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i64>,
     /// Wire name `page_size`: 64-bit integer. Example: `10`.
@@ -95,29 +95,30 @@ pub struct PageInfo {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
-    lenient, 1 page_size lenient, 2 total_count lenient, }
+    DescribeClusterTasksPageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2,
+    } { 0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[2].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `tasks[].error`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Error {
+pub struct DescribeClusterTasksTaskError {
     /// Wire name `code`: string. Example: `BadRequest`.
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `Addon status not match`.
     pub message: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Error { "code" = 0, "message" = 1, } { 0 code value, 1 message value, }
+    DescribeClusterTasksTaskError { "code" = 0, "message" = 1, } { 0 code value, 1
+    message value, }
 );
-/// A structure of the operation, at `response.fields[2].items` in its spec.
+/// A structure of the operation's answer, at `tasks[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TasksItem {
+pub struct DescribeClusterTasksTask {
     /// Wire name `created`: string. Example: `2022-08-03T10:11:33+08:00`.
     pub created: ::std::option::Option<::std::string::String>,
-    /// Wire name `error`: [`Error`].
-    pub error: ::std::option::Option<Error>,
+    /// Wire name `error`: [`DescribeClusterTasksTaskError`].
+    pub error: ::std::option::Option<DescribeClusterTasksTaskError>,
     /// Wire name `state`: string. Example: `success`.
     pub state: ::std::option::Option<::std::string::String>,
     /// Wire name `task_id`: string. Example: `install-addons-c3xxxxxx`.
@@ -128,9 +129,9 @@ pub struct TasksItem {
     pub updated: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TasksItem { "created" = 0, "error" = 1, "state" = 2, "task_id" = 3, "task_type" = 4,
-    "updated" = 5, } { 0 created value, 1 error value, 2 state value, 3 task_id value, 4
-    task_type value, 5 updated value, }
+    DescribeClusterTasksTask { "created" = 0, "error" = 1, "state" = 2, "task_id" = 3,
+    "task_type" = 4, "updated" = 5, } { 0 created value, 1 error value, 2 state value, 3
+    task_id value, 4 task_type value, 5 updated value, }
 );
 /// The errors `DescribeClusterTasks` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -256,7 +257,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClusterTasksInput {
-    type Item = TasksItem;
+    type Item = DescribeClusterTasksTask;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -274,7 +275,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClusterTasksInpu
     fn item_count(output: &DescribeClusterTasksOutput) -> usize {
         output.tasks.as_ref().map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeClusterTasksOutput) -> ::std::vec::Vec<TasksItem> {
+    fn into_items(
+        output: DescribeClusterTasksOutput,
+    ) -> ::std::vec::Vec<DescribeClusterTasksTask> {
         output.tasks.unwrap_or_default()
     }
 }

@@ -61,16 +61,18 @@ impl ::alibabacloud_runtime::Operation for DescribeClusterVulsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClusterVulsOutput {
-    /// Wire name `vul_records`: list of [`VulRecordsItem`].
-    pub vul_records: ::std::option::Option<::std::vec::Vec<VulRecordsItem>>,
+    /// Wire name `vul_records`: list of [`DescribeClusterVulsVulRecord`].
+    pub vul_records: ::std::option::Option<
+        ::std::vec::Vec<DescribeClusterVulsVulRecord>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeClusterVulsOutput { "vul_records" = 0, } { 0 vul_records value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `vul_records[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VulRecordsItem {
+pub struct DescribeClusterVulsVulRecord {
     /// Wire name `cve_list`: list of string.
     pub cve_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `necessity`: string. Example: `asap`.
@@ -89,10 +91,11 @@ pub struct VulRecordsItem {
     pub vul_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VulRecordsItem { "cve_list" = 0, "necessity" = 1, "node_count" = 2, "nodepool_id" =
-    3, "nodepool_name" = 4, "vul_alias_name" = 5, "vul_name" = 6, "vul_type" = 7, } { 0
-    cve_list value, 1 necessity value, 2 node_count lenient, 3 nodepool_id value, 4
-    nodepool_name value, 5 vul_alias_name value, 6 vul_name value, 7 vul_type value, }
+    DescribeClusterVulsVulRecord { "cve_list" = 0, "necessity" = 1, "node_count" = 2,
+    "nodepool_id" = 3, "nodepool_name" = 4, "vul_alias_name" = 5, "vul_name" = 6,
+    "vul_type" = 7, } { 0 cve_list value, 1 necessity value, 2 node_count lenient, 3
+    nodepool_id value, 4 nodepool_name value, 5 vul_alias_name value, 6 vul_name value, 7
+    vul_type value, }
 );
 /// The errors `DescribeClusterVuls` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

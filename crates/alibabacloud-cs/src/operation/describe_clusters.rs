@@ -82,24 +82,25 @@ impl ::alibabacloud_runtime::Operation for DescribeClustersInput {
 #[non_exhaustive]
 pub struct DescribeClustersOutput {
     /// The whole response body.
-    pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+    pub body: ::std::option::Option<::std::vec::Vec<DescribeClustersBodyItem>>,
 }
-/// A structure of the operation, at `response.payload.items.fields[22].items` in its spec.
+/// A structure of the operation's answer, at `body[].tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsItem {
+pub struct DescribeClustersBodyItemTag {
     /// Wire name `key`: string.
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsItem { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+    DescribeClustersBodyItemTag { "key" = 0, "value" = 1, } { 0 key value, 1 value value,
+    }
 );
-/// A structure of the operation, at `response.payload.items` in its spec.
+/// A structure of the operation's answer, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BodyItem {
+pub struct DescribeClustersBodyItem {
     /// Wire name `cluster_id`: string.
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_type`: string.
@@ -144,8 +145,8 @@ pub struct BodyItem {
     pub state: ::std::option::Option<::std::string::String>,
     /// Wire name `subnet_cidr`: string.
     pub subnet_cidr: ::std::option::Option<::std::string::String>,
-    /// Wire name `tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `tags`: list of [`DescribeClustersBodyItemTag`].
+    pub tags: ::std::option::Option<::std::vec::Vec<DescribeClustersBodyItemTag>>,
     /// Wire name `updated`: string.
     pub updated: ::std::option::Option<::std::string::String>,
     /// Wire name `vpc_id`: string.
@@ -160,22 +161,22 @@ pub struct BodyItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BodyItem { "cluster_id" = 0, "cluster_type" = 1, "created" = 2, "current_version" =
-    3, "data_disk_category" = 4, "data_disk_size" = 5, "deletion_protection" = 6,
-    "docker_version" = 7, "external_loadbalancer_id" = 8, "init_version" = 9,
-    "master_url" = 10, "meta_data" = 11, "name" = 12, "network_mode" = 13, "private_zone"
-    = 14, "profile" = 15, "region_id" = 16, "resource_group_id" = 17, "security_group_id"
-    = 18, "size" = 19, "state" = 20, "subnet_cidr" = 21, "tags" = 22, "updated" = 23,
-    "vpc_id" = 24, "vswitch_cidr" = 25, "vswitch_id" = 26, "worker_ram_role_name" = 27,
-    "zone_id" = 28, } { 0 cluster_id value, 1 cluster_type value, 2 created value, 3
-    current_version value, 4 data_disk_category value, 5 data_disk_size lenient, 6
-    deletion_protection lenient, 7 docker_version value, 8 external_loadbalancer_id
-    value, 9 init_version value, 10 master_url value, 11 meta_data value, 12 name value,
-    13 network_mode value, 14 private_zone lenient, 15 profile value, 16 region_id value,
-    17 resource_group_id value, 18 security_group_id value, 19 size lenient, 20 state
-    value, 21 subnet_cidr value, 22 tags value, 23 updated value, 24 vpc_id value, 25
-    vswitch_cidr value, 26 vswitch_id value, 27 worker_ram_role_name value, 28 zone_id
-    value, }
+    DescribeClustersBodyItem { "cluster_id" = 0, "cluster_type" = 1, "created" = 2,
+    "current_version" = 3, "data_disk_category" = 4, "data_disk_size" = 5,
+    "deletion_protection" = 6, "docker_version" = 7, "external_loadbalancer_id" = 8,
+    "init_version" = 9, "master_url" = 10, "meta_data" = 11, "name" = 12, "network_mode"
+    = 13, "private_zone" = 14, "profile" = 15, "region_id" = 16, "resource_group_id" =
+    17, "security_group_id" = 18, "size" = 19, "state" = 20, "subnet_cidr" = 21, "tags" =
+    22, "updated" = 23, "vpc_id" = 24, "vswitch_cidr" = 25, "vswitch_id" = 26,
+    "worker_ram_role_name" = 27, "zone_id" = 28, } { 0 cluster_id value, 1 cluster_type
+    value, 2 created value, 3 current_version value, 4 data_disk_category value, 5
+    data_disk_size lenient, 6 deletion_protection lenient, 7 docker_version value, 8
+    external_loadbalancer_id value, 9 init_version value, 10 master_url value, 11
+    meta_data value, 12 name value, 13 network_mode value, 14 private_zone lenient, 15
+    profile value, 16 region_id value, 17 resource_group_id value, 18 security_group_id
+    value, 19 size lenient, 20 state value, 21 subnet_cidr value, 22 tags value, 23
+    updated value, 24 vpc_id value, 25 vswitch_cidr value, 26 vswitch_id value, 27
+    worker_ram_role_name value, 28 zone_id value, }
 );
 /// The errors `DescribeClusters` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -109,31 +109,34 @@ impl ::alibabacloud_runtime::Operation for DescribeClustersForRegionInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClustersForRegionOutput {
-    /// Wire name `clusters`: list of [`ClustersItem`].
-    pub clusters: ::std::option::Option<::std::vec::Vec<ClustersItem>>,
-    /// Wire name `page_info`: [`PageInfo`].
-    pub page_info: ::std::option::Option<PageInfo>,
+    /// Wire name `clusters`: list of [`DescribeClustersForRegionCluster`].
+    pub clusters: ::std::option::Option<
+        ::std::vec::Vec<DescribeClustersForRegionCluster>,
+    >,
+    /// Wire name `page_info`: [`DescribeClustersForRegionPageInfo`].
+    pub page_info: ::std::option::Option<DescribeClustersForRegionPageInfo>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeClustersForRegionOutput { "clusters" = 0, "page_info" = 1, } { 0 clusters
     value, 1 page_info value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[20].items` in its spec.
+/// A structure of the operation's answer, at `clusters[].tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsItem {
+pub struct DescribeClustersForRegionClusterTag {
     /// Wire name `key`: string. Example: `env`.
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string. Example: `prod`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsItem { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+    DescribeClustersForRegionClusterTag { "key" = 0, "value" = 1, } { 0 key value, 1
+    value value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `clusters[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ClustersItem {
+pub struct DescribeClustersForRegionCluster {
     /// Wire name `cluster_domain`: string. Example: `cluster.local`.
     pub cluster_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_id`: string. Example: `c905d1364c2dd4b6284a3f41790c4****`.
@@ -152,8 +155,8 @@ pub struct ClustersItem {
     pub deletion_protection: ::std::option::Option<bool>,
     /// Wire name `init_version`: string. Example: `1.16.6-aliyun.1`.
     pub init_version: ::std::option::Option<::std::string::String>,
-    /// Wire name `ip_stack`: [`IpStack`]. The service's default: `ipv4`. Example: `ipv4`.
-    pub ip_stack: ::std::option::Option<IpStack>,
+    /// Wire name `ip_stack`: [`DescribeClustersForRegionClusterIpStack`]. The service's default: `ipv4`. Example: `ipv4`.
+    pub ip_stack: ::std::option::Option<DescribeClustersForRegionClusterIpStack>,
     /// Wire name `name`: string. Example: `test-cluster`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `next_version`: string. Example: `1.18.8-aliyun.1`.
@@ -174,8 +177,10 @@ pub struct ClustersItem {
     pub size: ::std::option::Option<i64>,
     /// Wire name `state`: string. Example: `running`.
     pub state: ::std::option::Option<::std::string::String>,
-    /// Wire name `tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `tags`: list of [`DescribeClustersForRegionClusterTag`].
+    pub tags: ::std::option::Option<
+        ::std::vec::Vec<DescribeClustersForRegionClusterTag>,
+    >,
     /// Wire name `timezone`: string. Example: `Asia/Shanghai`.
     pub timezone: ::std::option::Option<::std::string::String>,
     /// Wire name `updated`: string. Example: `2020-12-08T15:37:00+08:00`.
@@ -186,12 +191,12 @@ pub struct ClustersItem {
     pub vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ClustersItem { "cluster_domain" = 0, "cluster_id" = 1, "cluster_spec" = 2,
-    "cluster_type" = 3, "container_cidr" = 4, "created" = 5, "current_version" = 6,
-    "deletion_protection" = 7, "init_version" = 8, "ip_stack" = 9, "name" = 10,
-    "next_version" = 11, "profile" = 12, "proxy_mode" = 13, "region_id" = 14,
-    "resource_group_id" = 15, "security_group_id" = 16, "service_cidr" = 17, "size" = 18,
-    "state" = 19, "tags" = 20, "timezone" = 21, "updated" = 22, "vpc_id" = 23,
+    DescribeClustersForRegionCluster { "cluster_domain" = 0, "cluster_id" = 1,
+    "cluster_spec" = 2, "cluster_type" = 3, "container_cidr" = 4, "created" = 5,
+    "current_version" = 6, "deletion_protection" = 7, "init_version" = 8, "ip_stack" = 9,
+    "name" = 10, "next_version" = 11, "profile" = 12, "proxy_mode" = 13, "region_id" =
+    14, "resource_group_id" = 15, "security_group_id" = 16, "service_cidr" = 17, "size" =
+    18, "state" = 19, "tags" = 20, "timezone" = 21, "updated" = 22, "vpc_id" = 23,
     "vswitch_ids" = 24, } { 0 cluster_domain value, 1 cluster_id value, 2 cluster_spec
     value, 3 cluster_type value, 4 container_cidr value, 5 created value, 6
     current_version value, 7 deletion_protection lenient, 8 init_version value, 9
@@ -200,10 +205,10 @@ pub struct ClustersItem {
     service_cidr value, 18 size lenient, 19 state value, 20 tags value, 21 timezone
     value, 22 updated value, 23 vpc_id value, 24 vswitch_ids value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `page_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PageInfo {
+pub struct DescribeClustersForRegionPageInfo {
     /// Wire name `page_number`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `page_size`: 32-bit integer. Example: `10`.
@@ -212,15 +217,15 @@ pub struct PageInfo {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
-    lenient, 1 page_size lenient, 2 total_count lenient, }
+    DescribeClustersForRegionPageInfo { "page_number" = 0, "page_size" = 1, "total_count"
+    = 2, } { 0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
 );
-/// The documented values of `response.fields[0].items.fields[9]`: `ipv4`, `dual`.
+/// The documented values of `clusters[].ip_stack`: `ipv4`, `dual`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum IpStack {
+pub enum DescribeClustersForRegionClusterIpStack {
     /// `ipv4`
     Ipv4,
     /// `dual`
@@ -228,7 +233,9 @@ pub enum IpStack {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(IpStack { Ipv4 = "ipv4", Dual = "dual", });
+::alibabacloud_runtime::string_enum!(
+    DescribeClustersForRegionClusterIpStack { Ipv4 = "ipv4", Dual = "dual", }
+);
 /// The errors `DescribeClustersForRegion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -440,7 +447,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClustersForRegionInput {
-    type Item = ClustersItem;
+    type Item = DescribeClustersForRegionCluster;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number
     }
@@ -458,7 +465,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClustersForRegio
     }
     fn into_items(
         output: DescribeClustersForRegionOutput,
-    ) -> ::std::vec::Vec<ClustersItem> {
+    ) -> ::std::vec::Vec<DescribeClustersForRegionCluster> {
         output.clusters.unwrap_or_default()
     }
 }

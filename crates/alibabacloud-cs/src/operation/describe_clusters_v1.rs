@@ -126,19 +126,19 @@ impl ::alibabacloud_runtime::Operation for DescribeClustersV1Input {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClustersV1Output {
-    /// Wire name `clusters`: list of [`ClustersItem`].
-    pub clusters: ::std::option::Option<::std::vec::Vec<ClustersItem>>,
-    /// Wire name `page_info`: [`PageInfo`].
-    pub page_info: ::std::option::Option<PageInfo>,
+    /// Wire name `clusters`: list of [`DescribeClustersV1Cluster`].
+    pub clusters: ::std::option::Option<::std::vec::Vec<DescribeClustersV1Cluster>>,
+    /// Wire name `page_info`: [`DescribeClustersV1PageInfo`].
+    pub page_info: ::std::option::Option<DescribeClustersV1PageInfo>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeClustersV1Output { "clusters" = 0, "page_info" = 1, } { 0 clusters value, 1
     page_info value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[12]` in its spec.
+/// A structure of the operation's answer, at `clusters[].maintenance_window`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MaintenanceWindow {
+pub struct DescribeClustersV1ClusterMaintenanceWindow {
     /// Wire name `duration`: string. Example: `3h`.
     pub duration: ::std::option::Option<::std::string::String>,
     /// Wire name `enable`: boolean. Example: `false`.
@@ -151,49 +151,54 @@ pub struct MaintenanceWindow {
     pub weekly_period: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MaintenanceWindow { "duration" = 0, "enable" = 1, "maintenance_time" = 2,
-    "recurrence" = 3, "weekly_period" = 4, } { 0 duration value, 1 enable lenient, 2
-    maintenance_time value, 3 recurrence value, 4 weekly_period value, }
+    DescribeClustersV1ClusterMaintenanceWindow { "duration" = 0, "enable" = 1,
+    "maintenance_time" = 2, "recurrence" = 3, "weekly_period" = 4, } { 0 duration value,
+    1 enable lenient, 2 maintenance_time value, 3 recurrence value, 4 weekly_period
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[18].fields[0]` in its spec.
+/// A structure of the operation's answer, at `clusters[].operation_policy.cluster_auto_upgrade`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ClusterAutoUpgrade {
+pub struct DescribeClustersV1OperationPolicyClusterAutoUpgrade {
     /// Wire name `channel`: string. Example: `patch`.
     pub channel: ::std::option::Option<::std::string::String>,
     /// Wire name `enabled`: boolean. Example: `true`.
     pub enabled: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ClusterAutoUpgrade { "channel" = 0, "enabled" = 1, } { 0 channel value, 1 enabled
-    lenient, }
+    DescribeClustersV1OperationPolicyClusterAutoUpgrade { "channel" = 0, "enabled" = 1, }
+    { 0 channel value, 1 enabled lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[18]` in its spec.
+/// A structure of the operation's answer, at `clusters[].operation_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OperationPolicy {
-    /// Wire name `cluster_auto_upgrade`: [`ClusterAutoUpgrade`].
-    pub cluster_auto_upgrade: ::std::option::Option<ClusterAutoUpgrade>,
+pub struct DescribeClustersV1ClusterOperationPolicy {
+    /// Wire name `cluster_auto_upgrade`: [`DescribeClustersV1OperationPolicyClusterAutoUpgrade`].
+    pub cluster_auto_upgrade: ::std::option::Option<
+        DescribeClustersV1OperationPolicyClusterAutoUpgrade,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OperationPolicy { "cluster_auto_upgrade" = 0, } { 0 cluster_auto_upgrade value, }
+    DescribeClustersV1ClusterOperationPolicy { "cluster_auto_upgrade" = 0, } { 0
+    cluster_auto_upgrade value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[29].items` in its spec.
+/// A structure of the operation's answer, at `clusters[].tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsItem {
+pub struct DescribeClustersV1ClusterTag {
     /// Wire name `key`: string. Example: `env`.
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `value`: string. Example: `prod`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsItem { "key" = 0, "value" = 1, } { 0 key value, 1 value value, }
+    DescribeClustersV1ClusterTag { "key" = 0, "value" = 1, } { 0 key value, 1 value
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `clusters[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ClustersItem {
+pub struct DescribeClustersV1Cluster {
     /// Wire name `cluster_domain`: string. Example: `cluster.local`.
     pub cluster_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_id`: string. Example: `c3fb96524f9274b4495df0f12a6b5****`.
@@ -222,10 +227,12 @@ pub struct ClustersItem {
     pub external_loadbalancer_id: ::std::option::Option<::std::string::String>,
     /// Wire name `init_version`: string. Example: `1.16.9-aliyun.1`.
     pub init_version: ::std::option::Option<::std::string::String>,
-    /// Wire name `ip_stack`: [`IpStack`]. The service's default: `ipv4`. Example: `ipv4`.
-    pub ip_stack: ::std::option::Option<IpStack>,
-    /// Wire name `maintenance_window`: [`MaintenanceWindow`].
-    pub maintenance_window: ::std::option::Option<MaintenanceWindow>,
+    /// Wire name `ip_stack`: [`DescribeClustersV1ClusterIpStack`]. The service's default: `ipv4`. Example: `ipv4`.
+    pub ip_stack: ::std::option::Option<DescribeClustersV1ClusterIpStack>,
+    /// Wire name `maintenance_window`: [`DescribeClustersV1ClusterMaintenanceWindow`].
+    pub maintenance_window: ::std::option::Option<
+        DescribeClustersV1ClusterMaintenanceWindow,
+    >,
     /// Wire name `master_url`: string. Example: `{\"api_server_endpoint\":\"\",\"intranet_api_server_endpoint\":\"https://192.168.0.251:6443\"}`.
     pub master_url: ::std::option::Option<::std::string::String>,
     /// Wire name `meta_data`: string. Example: `{\"Addons\":[{\"config\":***}`.
@@ -239,8 +246,10 @@ pub struct ClustersItem {
     pub network_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `next_version`: string. Example: `1.18.8-aliyun.1`.
     pub next_version: ::std::option::Option<::std::string::String>,
-    /// Wire name `operation_policy`: [`OperationPolicy`].
-    pub operation_policy: ::std::option::Option<OperationPolicy>,
+    /// Wire name `operation_policy`: [`DescribeClustersV1ClusterOperationPolicy`].
+    pub operation_policy: ::std::option::Option<
+        DescribeClustersV1ClusterOperationPolicy,
+    >,
     /// Wire name `private_zone`: boolean. Example: `false`.
     ///
     /// **Deprecated** by the service.
@@ -267,8 +276,8 @@ pub struct ClustersItem {
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     pub subnet_cidr: ::std::option::Option<::std::string::String>,
-    /// Wire name `tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `tags`: list of [`DescribeClustersV1ClusterTag`].
+    pub tags: ::std::option::Option<::std::vec::Vec<DescribeClustersV1ClusterTag>>,
     /// Wire name `timezone`: string. Example: `Asia/Shanghai`.
     pub timezone: ::std::option::Option<::std::string::String>,
     /// Wire name `updated`: string. Example: `2020-09-16T11:09:55+08:00`.
@@ -294,8 +303,8 @@ pub struct ClustersItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ClustersItem { "cluster_domain" = 0, "cluster_id" = 1, "cluster_spec" = 2,
-    "cluster_type" = 3, "container_cidr" = 4, "created" = 5, "current_version" = 6,
+    DescribeClustersV1Cluster { "cluster_domain" = 0, "cluster_id" = 1, "cluster_spec" =
+    2, "cluster_type" = 3, "container_cidr" = 4, "created" = 5, "current_version" = 6,
     "deletion_protection" = 7, "docker_version" = 8, "external_loadbalancer_id" = 9,
     "init_version" = 10, "ip_stack" = 11, "maintenance_window" = 12, "master_url" = 13,
     "meta_data" = 14, "name" = 15, "network_mode" = 16, "next_version" = 17,
@@ -315,10 +324,10 @@ pub struct ClustersItem {
     updated value, 32 vpc_id value, 33 vswitch_id value, 34 vswitch_ids value, 35
     worker_ram_role_name value, 36 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `page_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PageInfo {
+pub struct DescribeClustersV1PageInfo {
     /// Wire name `page_number`: 32-bit integer. Example: `3`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `page_size`: 32-bit integer. Example: `20`.
@@ -327,15 +336,15 @@ pub struct PageInfo {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
-    lenient, 1 page_size lenient, 2 total_count lenient, }
+    DescribeClustersV1PageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, }
+    { 0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
 );
-/// The documented values of `response.fields[0].items.fields[11]`: `ipv4`, `dual`.
+/// The documented values of `clusters[].ip_stack`: `ipv4`, `dual`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum IpStack {
+pub enum DescribeClustersV1ClusterIpStack {
     /// `ipv4`
     Ipv4,
     /// `dual`
@@ -343,7 +352,9 @@ pub enum IpStack {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(IpStack { Ipv4 = "ipv4", Dual = "dual", });
+::alibabacloud_runtime::string_enum!(
+    DescribeClustersV1ClusterIpStack { Ipv4 = "ipv4", Dual = "dual", }
+);
 /// The errors `DescribeClustersV1` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -536,7 +547,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClustersV1Input {
-    type Item = ClustersItem;
+    type Item = DescribeClustersV1Cluster;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number
     }
@@ -552,7 +563,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeClustersV1Input 
     fn item_count(output: &DescribeClustersV1Output) -> usize {
         output.clusters.as_ref().map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeClustersV1Output) -> ::std::vec::Vec<ClustersItem> {
+    fn into_items(
+        output: DescribeClustersV1Output,
+    ) -> ::std::vec::Vec<DescribeClustersV1Cluster> {
         output.clusters.unwrap_or_default()
     }
 }

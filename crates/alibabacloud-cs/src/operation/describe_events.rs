@@ -70,19 +70,19 @@ impl ::alibabacloud_runtime::Operation for DescribeEventsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeEventsOutput {
-    /// Wire name `events`: list of [`EventsItem`].
-    pub events: ::std::option::Option<::std::vec::Vec<EventsItem>>,
-    /// Wire name `page_info`: [`PageInfo`].
-    pub page_info: ::std::option::Option<PageInfo>,
+    /// Wire name `events`: list of [`DescribeEventsEvent`].
+    pub events: ::std::option::Option<::std::vec::Vec<DescribeEventsEvent>>,
+    /// Wire name `page_info`: [`DescribeEventsPageInfo`].
+    pub page_info: ::std::option::Option<DescribeEventsPageInfo>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeEventsOutput { "events" = 0, "page_info" = 1, } { 0 events value, 1 page_info
     value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `events[].data`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Data {
+pub struct DescribeEventsEventData {
     /// Wire name `level`: string. Example: `info`.
     pub level: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `Start to upgrade NodePool nodePool/nodePool-A`.
@@ -91,17 +91,17 @@ pub struct Data {
     pub reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Data { "level" = 0, "message" = 1, "reason" = 2, } { 0 level value, 1 message value,
-    2 reason value, }
+    DescribeEventsEventData { "level" = 0, "message" = 1, "reason" = 2, } { 0 level
+    value, 1 message value, 2 reason value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `events[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EventsItem {
+pub struct DescribeEventsEvent {
     /// Wire name `cluster_id`: string. Example: `cluster-id`.
     pub cluster_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `data`: [`Data`].
-    pub data: ::std::option::Option<Data>,
+    /// Wire name `data`: [`DescribeEventsEventData`].
+    pub data: ::std::option::Option<DescribeEventsEventData>,
     /// Wire name `event_id`: string. Example: `A234-1234-1234`.
     pub event_id: ::std::option::Option<::std::string::String>,
     /// Wire name `source`: string. Example: `/clusters/cf62854ac2130470897be7a27ed1f****/nodepools`.
@@ -114,14 +114,14 @@ pub struct EventsItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EventsItem { "cluster_id" = 0, "data" = 1, "event_id" = 2, "source" = 3, "subject" =
-    4, "time" = 5, "type" = 6, } { 0 cluster_id value, 1 data value, 2 event_id value, 3
-    source value, 4 subject value, 5 time value, 6 r#type value, }
+    DescribeEventsEvent { "cluster_id" = 0, "data" = 1, "event_id" = 2, "source" = 3,
+    "subject" = 4, "time" = 5, "type" = 6, } { 0 cluster_id value, 1 data value, 2
+    event_id value, 3 source value, 4 subject value, 5 time value, 6 r#type value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `page_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PageInfo {
+pub struct DescribeEventsPageInfo {
     /// Wire name `page_number`: 64-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i64>,
     /// Wire name `page_size`: 64-bit integer. Example: `50`.
@@ -130,8 +130,8 @@ pub struct PageInfo {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
-    lenient, 1 page_size lenient, 2 total_count lenient, }
+    DescribeEventsPageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0
+    page_number lenient, 1 page_size lenient, 2 total_count lenient, }
 );
 /// The errors `DescribeEvents` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,7 +257,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeEventsInput {
-    type Item = EventsItem;
+    type Item = DescribeEventsEvent;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number
     }
@@ -273,7 +273,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeEventsInput {
     fn item_count(output: &DescribeEventsOutput) -> usize {
         output.events.as_ref().map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeEventsOutput) -> ::std::vec::Vec<EventsItem> {
+    fn into_items(output: DescribeEventsOutput) -> ::std::vec::Vec<DescribeEventsEvent> {
         output.events.unwrap_or_default()
     }
 }

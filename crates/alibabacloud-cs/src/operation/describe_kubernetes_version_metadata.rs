@@ -97,12 +97,14 @@ impl ::alibabacloud_runtime::Operation for DescribeKubernetesVersionMetadataInpu
 #[non_exhaustive]
 pub struct DescribeKubernetesVersionMetadataOutput {
     /// The whole response body.
-    pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+    pub body: ::std::option::Option<
+        ::std::vec::Vec<DescribeKubernetesVersionMetadataBodyItem>,
+    >,
 }
-/// A structure of the operation, at `response.payload.items.fields[3].items` in its spec.
+/// A structure of the operation's answer, at `body[].images[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImagesItem {
+pub struct DescribeKubernetesVersionMetadataBodyItemImage {
     /// Wire name `architecture`: string. Example: `x86_64`.
     pub architecture: ::std::option::Option<::std::string::String>,
     /// Wire name `image_category`: string. Example: `system`.
@@ -121,41 +123,47 @@ pub struct ImagesItem {
     pub platform: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImagesItem { "architecture" = 0, "image_category" = 1, "image_id" = 2, "image_name" =
-    3, "image_type" = 4, "os_type" = 5, "os_version" = 6, "platform" = 7, } { 0
-    architecture value, 1 image_category value, 2 image_id value, 3 image_name value, 4
-    image_type value, 5 os_type value, 6 os_version value, 7 platform value, }
+    DescribeKubernetesVersionMetadataBodyItemImage { "architecture" = 0, "image_category"
+    = 1, "image_id" = 2, "image_name" = 3, "image_type" = 4, "os_type" = 5, "os_version"
+    = 6, "platform" = 7, } { 0 architecture value, 1 image_category value, 2 image_id
+    value, 3 image_name value, 4 image_type value, 5 os_type value, 6 os_version value, 7
+    platform value, }
 );
-/// A structure of the operation, at `response.payload.items.fields[6].items` in its spec.
+/// A structure of the operation's answer, at `body[].runtimes[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RuntimesItem {
+pub struct DescribeKubernetesVersionMetadataBodyItemRuntime {
     /// Wire name `name`: string. Example: `docker`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `version`: string. Example: `19.03.5`.
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RuntimesItem { "name" = 0, "version" = 1, } { 0 name value, 1 version value, }
+    DescribeKubernetesVersionMetadataBodyItemRuntime { "name" = 0, "version" = 1, } { 0
+    name value, 1 version value, }
 );
-/// A structure of the operation, at `response.payload.items` in its spec.
+/// A structure of the operation's answer, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct BodyItem {
+pub struct DescribeKubernetesVersionMetadataBodyItem {
     /// Wire name `capabilities`: any JSON value. Example: `{\n      "AnyAZ": true,\n      "ChargeType": "PostPaid"\n}`.
     pub capabilities: ::std::option::Option<::serde_json::Value>,
     /// Wire name `creatable`: boolean. Example: `true`.
     pub creatable: ::std::option::Option<bool>,
     /// Wire name `expiration_date`: string. Example: `2025-04-30T00:00:00Z`.
     pub expiration_date: ::std::option::Option<::std::string::String>,
-    /// Wire name `images`: list of [`ImagesItem`].
-    pub images: ::std::option::Option<::std::vec::Vec<ImagesItem>>,
+    /// Wire name `images`: list of [`DescribeKubernetesVersionMetadataBodyItemImage`].
+    pub images: ::std::option::Option<
+        ::std::vec::Vec<DescribeKubernetesVersionMetadataBodyItemImage>,
+    >,
     /// Wire name `meta_data`: any JSON value. Example: `{\n      "KubernetesVersion": "1.31.1-aliyun.1",\n      "SubClass": "default",\n      "ServiceCIDR": ""\n}`.
     pub meta_data: ::std::option::Option<::serde_json::Value>,
     /// Wire name `release_date`: string. Example: `2023-04-30T00:00:00Z`.
     pub release_date: ::std::option::Option<::std::string::String>,
-    /// Wire name `runtimes`: list of [`RuntimesItem`].
-    pub runtimes: ::std::option::Option<::std::vec::Vec<RuntimesItem>>,
+    /// Wire name `runtimes`: list of [`DescribeKubernetesVersionMetadataBodyItemRuntime`].
+    pub runtimes: ::std::option::Option<
+        ::std::vec::Vec<DescribeKubernetesVersionMetadataBodyItemRuntime>,
+    >,
     /// Wire name `upgradable_versions`: list of string.
     pub upgradable_versions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -164,11 +172,11 @@ pub struct BodyItem {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BodyItem { "capabilities" = 0, "creatable" = 1, "expiration_date" = 2, "images" = 3,
-    "meta_data" = 4, "release_date" = 5, "runtimes" = 6, "upgradable_versions" = 7,
-    "version" = 8, } { 0 capabilities value, 1 creatable lenient, 2 expiration_date
-    value, 3 images value, 4 meta_data value, 5 release_date value, 6 runtimes value, 7
-    upgradable_versions value, 8 version value, }
+    DescribeKubernetesVersionMetadataBodyItem { "capabilities" = 0, "creatable" = 1,
+    "expiration_date" = 2, "images" = 3, "meta_data" = 4, "release_date" = 5, "runtimes"
+    = 6, "upgradable_versions" = 7, "version" = 8, } { 0 capabilities value, 1 creatable
+    lenient, 2 expiration_date value, 3 images value, 4 meta_data value, 5 release_date
+    value, 6 runtimes value, 7 upgradable_versions value, 8 version value, }
 );
 /// The errors `DescribeKubernetesVersionMetadata` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

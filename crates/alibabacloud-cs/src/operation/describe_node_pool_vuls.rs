@@ -76,8 +76,10 @@ impl ::alibabacloud_runtime::Operation for DescribeNodePoolVulsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeNodePoolVulsOutput {
-    /// Wire name `vul_records`: list of [`VulRecordsItem`].
-    pub vul_records: ::std::option::Option<::std::vec::Vec<VulRecordsItem>>,
+    /// Wire name `vul_records`: list of [`DescribeNodePoolVulsVulRecord`].
+    pub vul_records: ::std::option::Option<
+        ::std::vec::Vec<DescribeNodePoolVulsVulRecord>,
+    >,
     /// Wire name `vuls_fix_service_purchased`: boolean. Example: `false`.
     pub vuls_fix_service_purchased: ::std::option::Option<bool>,
 }
@@ -85,20 +87,20 @@ pub struct DescribeNodePoolVulsOutput {
     DescribeNodePoolVulsOutput { "vul_records" = 0, "vuls_fix_service_purchased" = 1, } {
     0 vul_records value, 1 vuls_fix_service_purchased lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[2].items.fields[5].items` in its spec.
+/// A structure of the operation's answer, at `vul_records[].vul_list[].package_list[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PackageListItem {
+pub struct DescribeNodePoolVulsVulPackage {
     /// Wire name `name`: string.
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PackageListItem { "name" = 0, } { 0 name value, }
+    DescribeNodePoolVulsVulPackage { "name" = 0, } { 0 name value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[2].items` in its spec.
+/// A structure of the operation's answer, at `vul_records[].vul_list[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VulListItem {
+pub struct DescribeNodePoolVulsVulRecordVul {
     /// Wire name `alias_name`: string. Example: `RHSA-2019:3197-Important: sudo security update`.
     pub alias_name: ::std::option::Option<::std::string::String>,
     /// Wire name `cve_list`: list of string.
@@ -109,28 +111,33 @@ pub struct VulListItem {
     pub necessity: ::std::option::Option<::std::string::String>,
     /// Wire name `need_reboot`: boolean. Example: `false`.
     pub need_reboot: ::std::option::Option<bool>,
-    /// Wire name `package_list`: list of [`PackageListItem`].
-    pub package_list: ::std::option::Option<::std::vec::Vec<PackageListItem>>,
+    /// Wire name `package_list`: list of [`DescribeNodePoolVulsVulPackage`].
+    pub package_list: ::std::option::Option<
+        ::std::vec::Vec<DescribeNodePoolVulsVulPackage>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VulListItem { "alias_name" = 0, "cve_list" = 1, "name" = 2, "necessity" = 3,
-    "need_reboot" = 4, "package_list" = 5, } { 0 alias_name value, 1 cve_list value, 2
-    name value, 3 necessity value, 4 need_reboot lenient, 5 package_list value, }
+    DescribeNodePoolVulsVulRecordVul { "alias_name" = 0, "cve_list" = 1, "name" = 2,
+    "necessity" = 3, "need_reboot" = 4, "package_list" = 5, } { 0 alias_name value, 1
+    cve_list value, 2 name value, 3 necessity value, 4 need_reboot lenient, 5
+    package_list value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `vul_records[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VulRecordsItem {
+pub struct DescribeNodePoolVulsVulRecord {
     /// Wire name `instance_id`: string. Example: `i-t4n2qolb0wtzt0pz****`.
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `node_name`: string. Example: `cn-hangzhou.192.168.x.x`.
     pub node_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `vul_list`: list of [`VulListItem`].
-    pub vul_list: ::std::option::Option<::std::vec::Vec<VulListItem>>,
+    /// Wire name `vul_list`: list of [`DescribeNodePoolVulsVulRecordVul`].
+    pub vul_list: ::std::option::Option<
+        ::std::vec::Vec<DescribeNodePoolVulsVulRecordVul>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VulRecordsItem { "instance_id" = 0, "node_name" = 1, "vul_list" = 2, } { 0
-    instance_id value, 1 node_name value, 2 vul_list value, }
+    DescribeNodePoolVulsVulRecord { "instance_id" = 0, "node_name" = 1, "vul_list" = 2, }
+    { 0 instance_id value, 1 node_name value, 2 vul_list value, }
 );
 /// The errors `DescribeNodePoolVuls` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -113,59 +113,66 @@ impl ::alibabacloud_runtime::Operation for DescribePolicyGovernanceInClusterInpu
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribePolicyGovernanceInClusterOutput {
-    /// Wire name `Violation`: [`Violation`].
-    pub violation: ::std::option::Option<Violation>,
-    /// Wire name `admit_log`: [`AdmitLog`].
-    pub admit_log: ::std::option::Option<AdmitLog>,
-    /// Wire name `on_state`: list of [`OnStateItem`].
-    pub on_state: ::std::option::Option<::std::vec::Vec<OnStateItem>>,
+    /// Wire name `Violation`: [`DescribePolicyGovernanceInClusterViolation`].
+    pub violation: ::std::option::Option<DescribePolicyGovernanceInClusterViolation>,
+    /// Wire name `admit_log`: [`DescribePolicyGovernanceInClusterAdmitLog`].
+    pub admit_log: ::std::option::Option<DescribePolicyGovernanceInClusterAdmitLog>,
+    /// Wire name `on_state`: list of [`DescribePolicyGovernanceInClusterOnStateItem`].
+    pub on_state: ::std::option::Option<
+        ::std::vec::Vec<DescribePolicyGovernanceInClusterOnStateItem>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribePolicyGovernanceInClusterOutput { "Violation" = 0, "admit_log" = 1,
     "on_state" = 2, } { 0 violation value, 1 admit_log value, 2 on_state value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Violation.totalViolations.deny[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DenyItem {
+pub struct DescribePolicyGovernanceInClusterTotalViolationsDenyItem {
     /// Wire name `severity`: string.
     pub severity: ::std::option::Option<::std::string::String>,
     /// Wire name `violations`: string.
     pub violations: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DenyItem { "severity" = 0, "violations" = 1, } { 0 severity value, 1 violations
-    value, }
+    DescribePolicyGovernanceInClusterTotalViolationsDenyItem { "severity" = 0,
+    "violations" = 1, } { 0 severity value, 1 violations value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].fields[1].items` in its spec.
+/// A structure of the operation's answer, at `Violation.totalViolations.warn[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct WarnItem {
+pub struct DescribePolicyGovernanceInClusterTotalViolationsWarnItem {
     /// Wire name `severity`: string.
     pub severity: ::std::option::Option<::std::string::String>,
     /// Wire name `violations`: 64-bit integer.
     pub violations: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    WarnItem { "severity" = 0, "violations" = 1, } { 0 severity value, 1 violations
-    lenient, }
+    DescribePolicyGovernanceInClusterTotalViolationsWarnItem { "severity" = 0,
+    "violations" = 1, } { 0 severity value, 1 violations lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0]` in its spec.
+/// A structure of the operation's answer, at `Violation.totalViolations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TotalViolations {
-    /// Wire name `deny`: list of [`DenyItem`].
-    pub deny: ::std::option::Option<::std::vec::Vec<DenyItem>>,
-    /// Wire name `warn`: list of [`WarnItem`].
-    pub warn: ::std::option::Option<::std::vec::Vec<WarnItem>>,
+pub struct DescribePolicyGovernanceInClusterViolationTotalViolations {
+    /// Wire name `deny`: list of [`DescribePolicyGovernanceInClusterTotalViolationsDenyItem`].
+    pub deny: ::std::option::Option<
+        ::std::vec::Vec<DescribePolicyGovernanceInClusterTotalViolationsDenyItem>,
+    >,
+    /// Wire name `warn`: list of [`DescribePolicyGovernanceInClusterTotalViolationsWarnItem`].
+    pub warn: ::std::option::Option<
+        ::std::vec::Vec<DescribePolicyGovernanceInClusterTotalViolationsWarnItem>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TotalViolations { "deny" = 0, "warn" = 1, } { 0 deny value, 1 warn value, }
+    DescribePolicyGovernanceInClusterViolationTotalViolations { "deny" = 0, "warn" = 1, }
+    { 0 deny value, 1 warn value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Violation.violations.deny[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ViolationsDenyItem {
+pub struct DescribePolicyGovernanceInClusterViolationsDenyItem {
     /// Wire name `policyDescription`: string.
     pub policy_description: ::std::option::Option<::std::string::String>,
     /// Wire name `policyName`: string.
@@ -176,14 +183,14 @@ pub struct ViolationsDenyItem {
     pub violations: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ViolationsDenyItem { "policyDescription" = 0, "policyName" = 1, "severity" = 2,
-    "violations" = 3, } { 0 policy_description value, 1 policy_name value, 2 severity
-    value, 3 violations lenient, }
+    DescribePolicyGovernanceInClusterViolationsDenyItem { "policyDescription" = 0,
+    "policyName" = 1, "severity" = 2, "violations" = 3, } { 0 policy_description value, 1
+    policy_name value, 2 severity value, 3 violations lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[1].fields[1].items` in its spec.
+/// A structure of the operation's answer, at `Violation.violations.warn[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ViolationsWarnItem {
+pub struct DescribePolicyGovernanceInClusterViolationsWarnItem {
     /// Wire name `policyDescription`: string.
     pub policy_description: ::std::option::Option<::std::string::String>,
     /// Wire name `policyName`: string.
@@ -194,39 +201,48 @@ pub struct ViolationsWarnItem {
     pub violations: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ViolationsWarnItem { "policyDescription" = 0, "policyName" = 1, "severity" = 2,
-    "violations" = 3, } { 0 policy_description value, 1 policy_name value, 2 severity
-    value, 3 violations lenient, }
+    DescribePolicyGovernanceInClusterViolationsWarnItem { "policyDescription" = 0,
+    "policyName" = 1, "severity" = 2, "violations" = 3, } { 0 policy_description value, 1
+    policy_name value, 2 severity value, 3 violations lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[1]` in its spec.
+/// A structure of the operation's answer, at `Violation.violations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Violations {
-    /// Wire name `deny`: list of [`ViolationsDenyItem`].
-    pub deny: ::std::option::Option<::std::vec::Vec<ViolationsDenyItem>>,
-    /// Wire name `warn`: list of [`ViolationsWarnItem`].
-    pub warn: ::std::option::Option<::std::vec::Vec<ViolationsWarnItem>>,
+pub struct DescribePolicyGovernanceInClusterViolationViolations {
+    /// Wire name `deny`: list of [`DescribePolicyGovernanceInClusterViolationsDenyItem`].
+    pub deny: ::std::option::Option<
+        ::std::vec::Vec<DescribePolicyGovernanceInClusterViolationsDenyItem>,
+    >,
+    /// Wire name `warn`: list of [`DescribePolicyGovernanceInClusterViolationsWarnItem`].
+    pub warn: ::std::option::Option<
+        ::std::vec::Vec<DescribePolicyGovernanceInClusterViolationsWarnItem>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Violations { "deny" = 0, "warn" = 1, } { 0 deny value, 1 warn value, }
+    DescribePolicyGovernanceInClusterViolationViolations { "deny" = 0, "warn" = 1, } { 0
+    deny value, 1 warn value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Violation`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Violation {
-    /// Wire name `totalViolations`: [`TotalViolations`].
-    pub total_violations: ::std::option::Option<TotalViolations>,
-    /// Wire name `violations`: [`Violations`].
-    pub violations: ::std::option::Option<Violations>,
+pub struct DescribePolicyGovernanceInClusterViolation {
+    /// Wire name `totalViolations`: [`DescribePolicyGovernanceInClusterViolationTotalViolations`].
+    pub total_violations: ::std::option::Option<
+        DescribePolicyGovernanceInClusterViolationTotalViolations,
+    >,
+    /// Wire name `violations`: [`DescribePolicyGovernanceInClusterViolationViolations`].
+    pub violations: ::std::option::Option<
+        DescribePolicyGovernanceInClusterViolationViolations,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Violation { "totalViolations" = 0, "violations" = 1, } { 0 total_violations value, 1
-    violations value, }
+    DescribePolicyGovernanceInClusterViolation { "totalViolations" = 0, "violations" = 1,
+    } { 0 total_violations value, 1 violations value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[3].items` in its spec.
+/// A structure of the operation's answer, at `admit_log.logs[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LogsItem {
+pub struct DescribePolicyGovernanceInClusterAdmitLogLog {
     /// Wire name `cluster_id`: string.
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `constraint_action`: string.
@@ -259,40 +275,43 @@ pub struct LogsItem {
     pub time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LogsItem { "cluster_id" = 0, "constraint_action" = 1, "constraint_api_version" = 2,
-    "constraint_category" = 3, "constraint_group" = 4, "constraint_kind" = 5,
-    "constraint_name" = 6, "event_msg" = 7, "event_type" = 8, "request_uid" = 9,
-    "request_userinfo" = 10, "request_username" = 11, "resource_kind" = 12,
-    "resource_name" = 13, "time" = 14, } { 0 cluster_id value, 1 constraint_action value,
-    2 constraint_api_version value, 3 constraint_category value, 4 constraint_group
-    value, 5 constraint_kind value, 6 constraint_name value, 7 event_msg value, 8
-    event_type value, 9 request_uid value, 10 request_userinfo value, 11 request_username
-    value, 12 resource_kind value, 13 resource_name value, 14 time value, }
+    DescribePolicyGovernanceInClusterAdmitLogLog { "cluster_id" = 0, "constraint_action"
+    = 1, "constraint_api_version" = 2, "constraint_category" = 3, "constraint_group" = 4,
+    "constraint_kind" = 5, "constraint_name" = 6, "event_msg" = 7, "event_type" = 8,
+    "request_uid" = 9, "request_userinfo" = 10, "request_username" = 11, "resource_kind"
+    = 12, "resource_name" = 13, "time" = 14, } { 0 cluster_id value, 1 constraint_action
+    value, 2 constraint_api_version value, 3 constraint_category value, 4
+    constraint_group value, 5 constraint_kind value, 6 constraint_name value, 7 event_msg
+    value, 8 event_type value, 9 request_uid value, 10 request_userinfo value, 11
+    request_username value, 12 resource_kind value, 13 resource_name value, 14 time
+    value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `admit_log`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AdmitLog {
+pub struct DescribePolicyGovernanceInClusterAdmitLog {
     /// Wire name `count`: 64-bit integer. Example: `100`.
     pub count: ::std::option::Option<i64>,
     /// Wire name `log_project`: string.
     pub log_project: ::std::option::Option<::std::string::String>,
     /// Wire name `log_store`: string.
     pub log_store: ::std::option::Option<::std::string::String>,
-    /// Wire name `logs`: list of [`LogsItem`].
-    pub logs: ::std::option::Option<::std::vec::Vec<LogsItem>>,
+    /// Wire name `logs`: list of [`DescribePolicyGovernanceInClusterAdmitLogLog`].
+    pub logs: ::std::option::Option<
+        ::std::vec::Vec<DescribePolicyGovernanceInClusterAdmitLogLog>,
+    >,
     /// Wire name `progress`: string. Example: `Complete`.
     pub progress: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AdmitLog { "count" = 0, "log_project" = 1, "log_store" = 2, "logs" = 3, "progress" =
-    4, } { 0 count lenient, 1 log_project value, 2 log_store value, 3 logs value, 4
-    progress value, }
+    DescribePolicyGovernanceInClusterAdmitLog { "count" = 0, "log_project" = 1,
+    "log_store" = 2, "logs" = 3, "progress" = 4, } { 0 count lenient, 1 log_project
+    value, 2 log_store value, 3 logs value, 4 progress value, }
 );
-/// A structure of the operation, at `response.fields[2].items` in its spec.
+/// A structure of the operation's answer, at `on_state[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OnStateItem {
+pub struct DescribePolicyGovernanceInClusterOnStateItem {
     /// Wire name `enabled_count`: 32-bit integer. Example: `3`.
     pub enabled_count: ::std::option::Option<i32>,
     /// Wire name `severity`: string. Example: `high`.
@@ -301,8 +320,8 @@ pub struct OnStateItem {
     pub total: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OnStateItem { "enabled_count" = 0, "severity" = 1, "total" = 2, } { 0 enabled_count
-    lenient, 1 severity value, 2 total lenient, }
+    DescribePolicyGovernanceInClusterOnStateItem { "enabled_count" = 0, "severity" = 1,
+    "total" = 2, } { 0 enabled_count lenient, 1 severity value, 2 total lenient, }
 );
 /// The errors `DescribePolicyGovernanceInCluster` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -62,18 +62,20 @@ impl ::alibabacloud_runtime::Operation for DescribePolicyInstancesStatusInput {
 pub struct DescribePolicyInstancesStatusOutput {
     /// Wire name `instances_severity_count`: any JSON value. Example: `{ "high": 11,     "medium": 1  }`.
     pub instances_severity_count: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `policy_instances`: list of [`PolicyInstancesItem`].
-    pub policy_instances: ::std::option::Option<::std::vec::Vec<PolicyInstancesItem>>,
+    /// Wire name `policy_instances`: list of [`DescribePolicyInstancesStatusPolicyInstance`].
+    pub policy_instances: ::std::option::Option<
+        ::std::vec::Vec<DescribePolicyInstancesStatusPolicyInstance>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribePolicyInstancesStatusOutput { "instances_severity_count" = 0,
     "policy_instances" = 1, } { 0 instances_severity_count value, 1 policy_instances
     value, }
 );
-/// A structure of the operation, at `response.fields[1].items` in its spec.
+/// A structure of the operation's answer, at `policy_instances[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PolicyInstancesItem {
+pub struct DescribePolicyInstancesStatusPolicyInstance {
     /// Wire name `policy_category`: string. Example: `compliance`.
     pub policy_category: ::std::option::Option<::std::string::String>,
     /// Wire name `policy_description`: string. Example: `Restricts use of the cluster-admin role.`.
@@ -86,10 +88,10 @@ pub struct PolicyInstancesItem {
     pub policy_severity: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PolicyInstancesItem { "policy_category" = 0, "policy_description" = 1,
-    "policy_instances_count" = 2, "policy_name" = 3, "policy_severity" = 4, } { 0
-    policy_category value, 1 policy_description value, 2 policy_instances_count lenient,
-    3 policy_name value, 4 policy_severity value, }
+    DescribePolicyInstancesStatusPolicyInstance { "policy_category" = 0,
+    "policy_description" = 1, "policy_instances_count" = 2, "policy_name" = 3,
+    "policy_severity" = 4, } { 0 policy_category value, 1 policy_description value, 2
+    policy_instances_count lenient, 3 policy_name value, 4 policy_severity value, }
 );
 /// The errors `DescribePolicyInstancesStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,8 +12,8 @@
 pub struct DescribeResourcesDeleteProtectionInput {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c82e6987e2961451182edacd74faf****`.
     pub cluster_id: ::std::string::String,
-    /// Wire name `ResourceType`: [`ResourceType`], sent in the request path, required. Example: `namespaces`.
-    pub resource_type: ResourceType,
+    /// Wire name `ResourceType`: [`DescribeResourcesDeleteProtectionResourceType`], sent in the request path, required. Example: `namespaces`.
+    pub resource_type: DescribeResourcesDeleteProtectionResourceType,
     /// Wire name `namespace`: string. Example: `default`.
     pub namespace: ::std::option::Option<::std::string::String>,
     /// Wire name `resources`: string. Example: `test1,test2`.
@@ -64,12 +64,14 @@ impl ::alibabacloud_runtime::Operation for DescribeResourcesDeleteProtectionInpu
 #[non_exhaustive]
 pub struct DescribeResourcesDeleteProtectionOutput {
     /// The whole response body.
-    pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+    pub body: ::std::option::Option<
+        ::std::vec::Vec<DescribeResourcesDeleteProtectionBodyItem>,
+    >,
 }
-/// A structure of the operation, at `response.payload.items` in its spec.
+/// A structure of the operation's answer, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BodyItem {
+pub struct DescribeResourcesDeleteProtectionBodyItem {
     /// Wire name `name`: string. Example: `test`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `namespace`: string. Example: `default`.
@@ -80,15 +82,16 @@ pub struct BodyItem {
     pub resource: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BodyItem { "name" = 0, "namespace" = 1, "protection" = 2, "resource" = 3, } { 0 name
-    value, 1 namespace value, 2 protection lenient, 3 resource value, }
+    DescribeResourcesDeleteProtectionBodyItem { "name" = 0, "namespace" = 1, "protection"
+    = 2, "resource" = 3, } { 0 name value, 1 namespace value, 2 protection lenient, 3
+    resource value, }
 );
-/// The documented values of `request[1]`: `namespaces`, `services`.
+/// The documented values of `ResourceType`: `namespaces`, `services`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ResourceType {
+pub enum DescribeResourcesDeleteProtectionResourceType {
     /// `namespaces`
     Namespaces,
     /// `services`
@@ -97,7 +100,8 @@ pub enum ResourceType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    ResourceType { Namespaces = "namespaces", Services = "services", }
+    DescribeResourcesDeleteProtectionResourceType { Namespaces = "namespaces", Services =
+    "services", }
 );
 /// The errors `DescribeResourcesDeleteProtection` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,10 +161,10 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `ResourceType`: [`ResourceType`], sent in the request path, required. Example: `namespaces`.
+    /// Wire name `ResourceType`: [`DescribeResourcesDeleteProtectionResourceType`], sent in the request path, required. Example: `namespaces`.
     pub fn resource_type(
         mut self,
-        value: impl ::std::convert::Into<ResourceType>,
+        value: impl ::std::convert::Into<DescribeResourcesDeleteProtectionResourceType>,
     ) -> DescribeResourcesDeleteProtectionBuilder<
         ClusterId_,
         ::alibabacloud_runtime::Set,

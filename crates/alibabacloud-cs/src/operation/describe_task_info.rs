@@ -100,22 +100,24 @@ pub struct DescribeTaskInfoOutput {
     pub created: ::std::option::Option<::std::string::String>,
     /// Wire name `current_stage`: string. Example: `DrainNodes`.
     pub current_stage: ::std::option::Option<::std::string::String>,
-    /// Wire name `error`: [`Error`].
-    pub error: ::std::option::Option<Error>,
-    /// Wire name `events`: list of [`EventsItem`].
-    pub events: ::std::option::Option<::std::vec::Vec<EventsItem>>,
+    /// Wire name `error`: [`DescribeTaskInfoOutputError`].
+    pub error: ::std::option::Option<DescribeTaskInfoOutputError>,
+    /// Wire name `events`: list of [`DescribeTaskInfoEvent`].
+    pub events: ::std::option::Option<::std::vec::Vec<DescribeTaskInfoEvent>>,
     /// Wire name `parameters`: any JSON value.
     pub parameters: ::std::option::Option<::serde_json::Value>,
-    /// Wire name `stages`: list of [`StagesItem`].
-    pub stages: ::std::option::Option<::std::vec::Vec<StagesItem>>,
+    /// Wire name `stages`: list of [`DescribeTaskInfoStage`].
+    pub stages: ::std::option::Option<::std::vec::Vec<DescribeTaskInfoStage>>,
     /// Wire name `state`: string. Example: `running`.
     pub state: ::std::option::Option<::std::string::String>,
-    /// Wire name `target`: [`Target`].
-    pub target: ::std::option::Option<Target>,
+    /// Wire name `target`: [`DescribeTaskInfoTarget`].
+    pub target: ::std::option::Option<DescribeTaskInfoTarget>,
     /// Wire name `task_id`: string. Example: `T-5faa48fb31b6b8078d000006`.
     pub task_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `task_result`: list of [`TaskResultItem`].
-    pub task_result: ::std::option::Option<::std::vec::Vec<TaskResultItem>>,
+    /// Wire name `task_result`: list of [`DescribeTaskInfoTaskResultItem`].
+    pub task_result: ::std::option::Option<
+        ::std::vec::Vec<DescribeTaskInfoTaskResultItem>,
+    >,
     /// Wire name `task_type`: string. Example: `cluster_scaleout`.
     pub task_type: ::std::option::Option<::std::string::String>,
     /// Wire name `updated`: string. Example: `2020-11-10T16:03:06+08:00`.
@@ -129,22 +131,23 @@ pub struct DescribeTaskInfoOutput {
     parameters value, 6 stages value, 7 state value, 8 target value, 9 task_id value, 10
     task_result value, 11 task_type value, 12 updated value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `error`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Error {
+pub struct DescribeTaskInfoOutputError {
     /// Wire name `code`: string. Example: `400`.
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `failed to xxx`.
     pub message: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Error { "code" = 0, "message" = 1, } { 0 code value, 1 message value, }
+    DescribeTaskInfoOutputError { "code" = 0, "message" = 1, } { 0 code value, 1 message
+    value, }
 );
-/// A structure of the operation, at `response.fields[4].items` in its spec.
+/// A structure of the operation's answer, at `events[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EventsItem {
+pub struct DescribeTaskInfoEvent {
     /// Wire name `action`: string. Example: `start`.
     pub action: ::std::option::Option<::std::string::String>,
     /// Wire name `level`: string. Example: `Normal`.
@@ -159,14 +162,14 @@ pub struct EventsItem {
     pub timestamp: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EventsItem { "action" = 0, "level" = 1, "message" = 2, "reason" = 3, "source" = 4,
-    "timestamp" = 5, } { 0 action value, 1 level value, 2 message value, 3 reason value,
-    4 source value, 5 timestamp value, }
+    DescribeTaskInfoEvent { "action" = 0, "level" = 1, "message" = 2, "reason" = 3,
+    "source" = 4, "timestamp" = 5, } { 0 action value, 1 level value, 2 message value, 3
+    reason value, 4 source value, 5 timestamp value, }
 );
-/// A structure of the operation, at `response.fields[6].items` in its spec.
+/// A structure of the operation's answer, at `stages[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct StagesItem {
+pub struct DescribeTaskInfoStage {
     /// Wire name `end_time`: string. Example: `2022-12-15 23:00:00`.
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string. Example: `success to xxxxx`.
@@ -179,33 +182,34 @@ pub struct StagesItem {
     pub state: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StagesItem { "end_time" = 0, "message" = 1, "outputs" = 2, "start_time" = 3, "state"
-    = 4, } { 0 end_time value, 1 message value, 2 outputs value, 3 start_time value, 4
-    state value, }
+    DescribeTaskInfoStage { "end_time" = 0, "message" = 1, "outputs" = 2, "start_time" =
+    3, "state" = 4, } { 0 end_time value, 1 message value, 2 outputs value, 3 start_time
+    value, 4 state value, }
 );
-/// A structure of the operation, at `response.fields[8]` in its spec.
+/// A structure of the operation's answer, at `target`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Target {
+pub struct DescribeTaskInfoTarget {
     /// Wire name `id`: string. Example: `c78592bfe92244365b3c3ad47f1de****\n`.
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `type`: string. Example: `cluster`.
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Target { "id" = 0, "type" = 1, } { 0 id value, 1 r#type value, }
+    DescribeTaskInfoTarget { "id" = 0, "type" = 1, } { 0 id value, 1 r#type value, }
 );
-/// A structure of the operation, at `response.fields[10].items` in its spec.
+/// A structure of the operation's answer, at `task_result[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TaskResultItem {
+pub struct DescribeTaskInfoTaskResultItem {
     /// Wire name `data`: string. Example: `i-xxx`.
     pub data: ::std::option::Option<::std::string::String>,
     /// Wire name `status`: string. Example: `success`.
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TaskResultItem { "data" = 0, "status" = 1, } { 0 data value, 1 status value, }
+    DescribeTaskInfoTaskResultItem { "data" = 0, "status" = 1, } { 0 data value, 1 status
+    value, }
 );
 /// The errors `DescribeTaskInfo` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -64,12 +64,12 @@ impl ::alibabacloud_runtime::Operation for DescribeTemplateAttributeInput {
 #[non_exhaustive]
 pub struct DescribeTemplateAttributeOutput {
     /// The whole response body.
-    pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+    pub body: ::std::option::Option<::std::vec::Vec<DescribeTemplateAttributeBodyItem>>,
 }
-/// A structure of the operation, at `response.payload.items` in its spec.
+/// A structure of the operation's answer, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BodyItem {
+pub struct DescribeTemplateAttributeBodyItem {
     /// Wire name `acl`: string. Example: `private`.
     pub acl: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string. Example: `2020-09-16T19:21:29+08:00`.
@@ -92,11 +92,11 @@ pub struct BodyItem {
     pub updated: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BodyItem { "acl" = 0, "created" = 1, "description" = 2, "id" = 3, "name" = 4, "tags"
-    = 5, "template" = 6, "template_type" = 7, "template_with_hist_id" = 8, "updated" = 9,
-    } { 0 acl value, 1 created value, 2 description value, 3 id value, 4 name value, 5
-    tags value, 6 template value, 7 template_type value, 8 template_with_hist_id value, 9
-    updated value, }
+    DescribeTemplateAttributeBodyItem { "acl" = 0, "created" = 1, "description" = 2, "id"
+    = 3, "name" = 4, "tags" = 5, "template" = 6, "template_type" = 7,
+    "template_with_hist_id" = 8, "updated" = 9, } { 0 acl value, 1 created value, 2
+    description value, 3 id value, 4 name value, 5 tags value, 6 template value, 7
+    template_type value, 8 template_with_hist_id value, 9 updated value, }
 );
 /// The errors `DescribeTemplateAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

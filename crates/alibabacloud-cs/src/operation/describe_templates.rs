@@ -66,19 +66,19 @@ impl ::alibabacloud_runtime::Operation for DescribeTemplatesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeTemplatesOutput {
-    /// Wire name `page_info`: [`PageInfo`].
-    pub page_info: ::std::option::Option<PageInfo>,
-    /// Wire name `templates`: list of [`TemplatesItem`].
-    pub templates: ::std::option::Option<::std::vec::Vec<TemplatesItem>>,
+    /// Wire name `page_info`: [`DescribeTemplatesPageInfo`].
+    pub page_info: ::std::option::Option<DescribeTemplatesPageInfo>,
+    /// Wire name `templates`: list of [`DescribeTemplatesTemplate`].
+    pub templates: ::std::option::Option<::std::vec::Vec<DescribeTemplatesTemplate>>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeTemplatesOutput { "page_info" = 0, "templates" = 1, } { 0 page_info value, 1
     templates value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `page_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PageInfo {
+pub struct DescribeTemplatesPageInfo {
     /// Wire name `page_number`: 64-bit integer. Example: `20`.
     pub page_number: ::std::option::Option<i64>,
     /// Wire name `page_size`: 64-bit integer. Example: `3`.
@@ -87,13 +87,13 @@ pub struct PageInfo {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
-    lenient, 1 page_size lenient, 2 total_count lenient, }
+    DescribeTemplatesPageInfo { "page_number" = 0, "page_size" = 1, "total_count" = 2, }
+    { 0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[1].items` in its spec.
+/// A structure of the operation's answer, at `templates[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TemplatesItem {
+pub struct DescribeTemplatesTemplate {
     /// Wire name `acl`: string. Example: `private`.
     pub acl: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string. Example: `2020-06-10T16:30:16+08:00`.
@@ -116,10 +116,10 @@ pub struct TemplatesItem {
     pub updated: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TemplatesItem { "acl" = 0, "created" = 1, "description" = 2, "id" = 3, "name" = 4,
-    "tags" = 5, "template" = 6, "template_type" = 7, "template_with_hist_id" = 8,
-    "updated" = 9, } { 0 acl value, 1 created value, 2 description value, 3 id value, 4
-    name value, 5 tags value, 6 template value, 7 template_type value, 8
+    DescribeTemplatesTemplate { "acl" = 0, "created" = 1, "description" = 2, "id" = 3,
+    "name" = 4, "tags" = 5, "template" = 6, "template_type" = 7, "template_with_hist_id"
+    = 8, "updated" = 9, } { 0 acl value, 1 created value, 2 description value, 3 id
+    value, 4 name value, 5 tags value, 6 template value, 7 template_type value, 8
     template_with_hist_id value, 9 updated value, }
 );
 /// The errors `DescribeTemplates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -229,7 +229,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeTemplatesInput {
-    type Item = TemplatesItem;
+    type Item = DescribeTemplatesTemplate;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_num
     }
@@ -245,7 +245,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeTemplatesInput {
     fn item_count(output: &DescribeTemplatesOutput) -> usize {
         output.templates.as_ref().map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeTemplatesOutput) -> ::std::vec::Vec<TemplatesItem> {
+    fn into_items(
+        output: DescribeTemplatesOutput,
+    ) -> ::std::vec::Vec<DescribeTemplatesTemplate> {
         output.templates.unwrap_or_default()
     }
 }

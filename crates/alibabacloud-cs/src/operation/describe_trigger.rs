@@ -70,12 +70,12 @@ impl ::alibabacloud_runtime::Operation for DescribeTriggerInput {
 #[non_exhaustive]
 pub struct DescribeTriggerOutput {
     /// The whole response body.
-    pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+    pub body: ::std::option::Option<::std::vec::Vec<DescribeTriggerBodyItem>>,
 }
-/// A structure of the operation, at `response.payload.items` in its spec.
+/// A structure of the operation's answer, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BodyItem {
+pub struct DescribeTriggerBodyItem {
     /// Wire name `action`: string. Example: `redeploy`.
     pub action: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_id`: string. Example: `c259f563386444ebb8d7****`.
@@ -92,9 +92,9 @@ pub struct BodyItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BodyItem { "action" = 0, "cluster_id" = 1, "id" = 2, "name" = 3, "project_id" = 4,
-    "token" = 5, "type" = 6, } { 0 action value, 1 cluster_id value, 2 id value, 3 name
-    value, 4 project_id value, 5 token value, 6 r#type value, }
+    DescribeTriggerBodyItem { "action" = 0, "cluster_id" = 1, "id" = 2, "name" = 3,
+    "project_id" = 4, "token" = 5, "type" = 6, } { 0 action value, 1 cluster_id value, 2
+    id value, 3 name value, 4 project_id value, 5 token value, 6 r#type value, }
 );
 /// The errors `DescribeTrigger` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

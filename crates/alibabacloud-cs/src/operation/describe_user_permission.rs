@@ -57,12 +57,12 @@ impl ::alibabacloud_runtime::Operation for DescribeUserPermissionInput {
 #[non_exhaustive]
 pub struct DescribeUserPermissionOutput {
     /// The whole response body.
-    pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+    pub body: ::std::option::Option<::std::vec::Vec<DescribeUserPermissionBodyItem>>,
 }
-/// A structure of the operation, at `response.payload.items` in its spec.
+/// A structure of the operation's answer, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BodyItem {
+pub struct DescribeUserPermissionBodyItem {
     /// Wire name `is_owner`: 64-bit integer. Example: `1`.
     pub is_owner: ::std::option::Option<i64>,
     /// Wire name `is_ram_role`: 64-bit integer. Example: `1`.
@@ -77,9 +77,10 @@ pub struct BodyItem {
     pub role_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BodyItem { "is_owner" = 0, "is_ram_role" = 1, "resource_id" = 2, "resource_type" = 3,
-    "role_name" = 4, "role_type" = 5, } { 0 is_owner lenient, 1 is_ram_role lenient, 2
-    resource_id value, 3 resource_type value, 4 role_name value, 5 role_type value, }
+    DescribeUserPermissionBodyItem { "is_owner" = 0, "is_ram_role" = 1, "resource_id" =
+    2, "resource_type" = 3, "role_name" = 4, "role_type" = 5, } { 0 is_owner lenient, 1
+    is_ram_role lenient, 2 resource_id value, 3 resource_type value, 4 role_name value, 5
+    role_type value, }
 );
 /// The errors `DescribeUserPermission` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -65,9 +65,9 @@ pub struct DescribeUserQuotaOutput {
     pub cluster_quota: ::std::option::Option<i64>,
     /// Wire name `node_quota`: 64-bit integer. Example: `100`.
     pub node_quota: ::std::option::Option<i64>,
-    /// Wire name `quotas`: map of string to [`QuotasItem`].
+    /// Wire name `quotas`: map of string to [`DescribeUserQuotaQuotasValue`].
     pub quotas: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, QuotasItem>,
+        ::std::collections::BTreeMap<::std::string::String, DescribeUserQuotaQuotasValue>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
@@ -76,10 +76,10 @@ pub struct DescribeUserQuotaOutput {
     { 0 amk_cluster_quota lenient, 1 ask_cluster_quota lenient, 2 cluster_nodepool_quota
     lenient, 3 cluster_quota lenient, 4 node_quota lenient, 5 quotas value, }
 );
-/// A structure of the operation, at `response.fields[5].values` in its spec.
+/// A structure of the operation's answer, at `quotas.<key>`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct QuotasItem {
+pub struct DescribeUserQuotaQuotasValue {
     /// Wire name `adjustable`: boolean. Example: `true`.
     pub adjustable: ::std::option::Option<bool>,
     /// Wire name `operation_code`: string. Example: `q_Kubernetes_Cluster`.
@@ -90,8 +90,9 @@ pub struct QuotasItem {
     pub unit: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    QuotasItem { "adjustable" = 0, "operation_code" = 1, "quota" = 2, "unit" = 3, } { 0
-    adjustable lenient, 1 operation_code value, 2 quota value, 3 unit value, }
+    DescribeUserQuotaQuotasValue { "adjustable" = 0, "operation_code" = 1, "quota" = 2,
+    "unit" = 3, } { 0 adjustable lenient, 1 operation_code value, 2 quota value, 3 unit
+    value, }
 );
 /// The errors `DescribeUserQuota` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

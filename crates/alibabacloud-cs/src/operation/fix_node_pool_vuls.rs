@@ -18,8 +18,8 @@ pub struct FixNodePoolVulsInput {
     pub auto_restart: ::std::option::Option<bool>,
     /// Wire name `nodes`: list of string, sent as a key of the JSON body.
     pub nodes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `rollout_policy`: [`RolloutPolicy`], sent as a key of the JSON body.
-    pub rollout_policy: ::std::option::Option<RolloutPolicy>,
+    /// Wire name `rollout_policy`: [`FixNodePoolVulsRolloutPolicy`], sent as a key of the JSON body.
+    pub rollout_policy: ::std::option::Option<FixNodePoolVulsRolloutPolicy>,
     /// Wire name `vuls`: list of string, sent as a key of the JSON body.
     pub vuls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -75,9 +75,9 @@ pub struct FixNodePoolVulsOutput {
 ::alibabacloud_runtime::decode_struct!(
     FixNodePoolVulsOutput { "task_id" = 0, } { 0 task_id value, }
 );
-/// A structure of the operation, at `request[4]` in its spec.
+/// A structure sent in the operation's parameters, at `rollout_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct RolloutPolicy {
+pub struct FixNodePoolVulsRolloutPolicy {
     /// Wire name `max_parallelism`: 64-bit integer. Example: `1`.
     #[serde(
         rename = "max_parallelism",
@@ -85,7 +85,7 @@ pub struct RolloutPolicy {
     )]
     pub max_parallelism: ::std::option::Option<i64>,
 }
-impl ::alibabacloud_runtime::ToParam for RolloutPolicy {
+impl ::alibabacloud_runtime::ToParam for FixNodePoolVulsRolloutPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "max_parallelism", &self.max_parallelism);
     }
@@ -180,15 +180,15 @@ impl<ClusterId_, NodepoolId_> FixNodePoolVulsBuilder<ClusterId_, NodepoolId_> {
         self.input.nodes = value;
         self
     }
-    /// Wire name `rollout_policy`: [`RolloutPolicy`], sent as a key of the JSON body.
-    pub fn rollout_policy(mut self, value: RolloutPolicy) -> Self {
+    /// Wire name `rollout_policy`: [`FixNodePoolVulsRolloutPolicy`], sent as a key of the JSON body.
+    pub fn rollout_policy(mut self, value: FixNodePoolVulsRolloutPolicy) -> Self {
         self.input.rollout_policy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `rollout_policy`.
     pub fn set_rollout_policy(
         mut self,
-        value: ::std::option::Option<RolloutPolicy>,
+        value: ::std::option::Option<FixNodePoolVulsRolloutPolicy>,
     ) -> Self {
         self.input.rollout_policy = value;
         self

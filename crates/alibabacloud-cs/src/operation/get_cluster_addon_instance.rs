@@ -62,8 +62,8 @@ impl ::alibabacloud_runtime::Operation for GetClusterAddonInstanceInput {
 pub struct GetClusterAddonInstanceOutput {
     /// Wire name `config`: string. Example: `{"sls_project_name":""}`.
     pub config: ::std::option::Option<::std::string::String>,
-    /// Wire name `logging`: [`Logging`].
-    pub logging: ::std::option::Option<Logging>,
+    /// Wire name `logging`: [`GetClusterAddonInstanceLogging`].
+    pub logging: ::std::option::Option<GetClusterAddonInstanceLogging>,
     /// Wire name `name`: string. Example: `ack-node-problem-detector`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `state`: string. Example: `active`.
@@ -76,10 +76,10 @@ pub struct GetClusterAddonInstanceOutput {
     "version" = 4, } { 0 config value, 1 logging value, 2 name value, 3 state value, 4
     version value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `logging`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Logging {
+pub struct GetClusterAddonInstanceLogging {
     /// Wire name `capable`: boolean. Example: `false`.
     pub capable: ::std::option::Option<bool>,
     /// Wire name `enabled`: boolean. Example: `false`.
@@ -90,8 +90,9 @@ pub struct Logging {
     pub logstore: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Logging { "capable" = 0, "enabled" = 1, "log_project" = 2, "logstore" = 3, } { 0
-    capable lenient, 1 enabled lenient, 2 log_project value, 3 logstore value, }
+    GetClusterAddonInstanceLogging { "capable" = 0, "enabled" = 1, "log_project" = 2,
+    "logstore" = 3, } { 0 capable lenient, 1 enabled lenient, 2 log_project value, 3
+    logstore value, }
 );
 /// The errors `GetClusterAddonInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

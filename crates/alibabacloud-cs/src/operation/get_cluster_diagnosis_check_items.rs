@@ -68,8 +68,10 @@ impl ::alibabacloud_runtime::Operation for GetClusterDiagnosisCheckItemsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetClusterDiagnosisCheckItemsOutput {
-    /// Wire name `check_items`: list of [`CheckItemsItem`].
-    pub check_items: ::std::option::Option<::std::vec::Vec<CheckItemsItem>>,
+    /// Wire name `check_items`: list of [`GetClusterDiagnosisCheckItemsCheckItem`].
+    pub check_items: ::std::option::Option<
+        ::std::vec::Vec<GetClusterDiagnosisCheckItemsCheckItem>,
+    >,
     /// Wire name `code`: string. Example: `success`.
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `is_success`: boolean. Example: `true`.
@@ -82,10 +84,10 @@ pub struct GetClusterDiagnosisCheckItemsOutput {
     2, "request_id" = 3, } { 0 check_items value, 1 code value, 2 is_success lenient, 3
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `check_items[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CheckItemsItem {
+pub struct GetClusterDiagnosisCheckItemsCheckItem {
     /// Wire name `desc`: string. Example: `Check whether the node can access host dns service`.
     pub desc: ::std::option::Option<::std::string::String>,
     /// Wire name `display`: string. Example: `HostDNS`.
@@ -104,9 +106,10 @@ pub struct CheckItemsItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CheckItemsItem { "desc" = 0, "display" = 1, "group" = 2, "level" = 3, "message" = 4,
-    "name" = 5, "refer" = 6, "value" = 7, } { 0 desc value, 1 display value, 2 group
-    value, 3 level value, 4 message value, 5 name value, 6 refer value, 7 value value, }
+    GetClusterDiagnosisCheckItemsCheckItem { "desc" = 0, "display" = 1, "group" = 2,
+    "level" = 3, "message" = 4, "name" = 5, "refer" = 6, "value" = 7, } { 0 desc value, 1
+    display value, 2 group value, 3 level value, 4 message value, 5 name value, 6 refer
+    value, 7 value value, }
 );
 /// The errors `GetClusterDiagnosisCheckItems` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

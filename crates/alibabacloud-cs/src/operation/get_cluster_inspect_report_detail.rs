@@ -99,8 +99,10 @@ impl ::alibabacloud_runtime::Operation for GetClusterInspectReportDetailInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetClusterInspectReportDetailOutput {
-    /// Wire name `checkItemResults`: list of [`CheckItemResultsItem`].
-    pub check_item_results: ::std::option::Option<::std::vec::Vec<CheckItemResultsItem>>,
+    /// Wire name `checkItemResults`: list of [`GetClusterInspectReportDetailCheckItemResult`].
+    pub check_item_results: ::std::option::Option<
+        ::std::vec::Vec<GetClusterInspectReportDetailCheckItemResult>,
+    >,
     /// Wire name `endTime`: string. Example: `2024-12-18T19:41:12.778433+08:00`.
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `nextToken`: string. Example: `AK8uQQrxgFK8sbARvnCj6w9R3kPme4I3`.
@@ -113,8 +115,8 @@ pub struct GetClusterInspectReportDetailOutput {
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Wire name `status`: string. Example: `completed`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `summary`: [`Summary`].
-    pub summary: ::std::option::Option<Summary>,
+    /// Wire name `summary`: [`GetClusterInspectReportDetailSummary`].
+    pub summary: ::std::option::Option<GetClusterInspectReportDetailSummary>,
 }
 ::alibabacloud_runtime::decode_struct!(
     GetClusterInspectReportDetailOutput { "checkItemResults" = 0, "endTime" = 1,
@@ -123,10 +125,10 @@ pub struct GetClusterInspectReportDetailOutput {
     3 report_id value, 4 request_id value, 5 start_time value, 6 status value, 7 summary
     value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `checkItemResults[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CheckItemResultsItem {
+pub struct GetClusterInspectReportDetailCheckItemResult {
     /// Wire name `category`: string. Example: `stability`.
     pub category: ::std::option::Option<::std::string::String>,
     /// Wire name `checkItemUid`: string. Example: `APIServerClbInstanceStatus`.
@@ -147,15 +149,16 @@ pub struct CheckItemResultsItem {
     pub targets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CheckItemResultsItem { "category" = 0, "checkItemUid" = 1, "description" = 2, "fix" =
-    3, "level" = 4, "name" = 5, "result" = 6, "targetType" = 7, "targets" = 8, } { 0
-    category value, 1 check_item_uid value, 2 description value, 3 fix value, 4 level
-    value, 5 name value, 6 result value, 7 target_type value, 8 targets value, }
+    GetClusterInspectReportDetailCheckItemResult { "category" = 0, "checkItemUid" = 1,
+    "description" = 2, "fix" = 3, "level" = 4, "name" = 5, "result" = 6, "targetType" =
+    7, "targets" = 8, } { 0 category value, 1 check_item_uid value, 2 description value,
+    3 fix value, 4 level value, 5 name value, 6 result value, 7 target_type value, 8
+    targets value, }
 );
-/// A structure of the operation, at `response.fields[7]` in its spec.
+/// A structure of the operation's answer, at `summary`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Summary {
+pub struct GetClusterInspectReportDetailSummary {
     /// Wire name `adviceCount`: 32-bit integer. Example: `0`.
     pub advice_count: ::std::option::Option<i32>,
     /// Wire name `code`: string. Example: `warning`.
@@ -168,9 +171,9 @@ pub struct Summary {
     pub warn_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Summary { "adviceCount" = 0, "code" = 1, "errorCount" = 2, "normalCount" = 3,
-    "warnCount" = 4, } { 0 advice_count lenient, 1 code value, 2 error_count lenient, 3
-    normal_count lenient, 4 warn_count lenient, }
+    GetClusterInspectReportDetailSummary { "adviceCount" = 0, "code" = 1, "errorCount" =
+    2, "normalCount" = 3, "warnCount" = 4, } { 0 advice_count lenient, 1 code value, 2
+    error_count lenient, 3 normal_count lenient, 4 warn_count lenient, }
 );
 /// The errors `GetClusterInspectReportDetail` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -415,7 +418,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged
 for GetClusterInspectReportDetailInput {
-    type Item = CheckItemResultsItem;
+    type Item = GetClusterInspectReportDetailCheckItemResult;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -426,7 +429,7 @@ for GetClusterInspectReportDetailInput {
     }
     fn into_items(
         output: GetClusterInspectReportDetailOutput,
-    ) -> ::std::vec::Vec<CheckItemResultsItem> {
+    ) -> ::std::vec::Vec<GetClusterInspectReportDetailCheckItemResult> {
         output.check_item_results.unwrap_or_default()
     }
 }

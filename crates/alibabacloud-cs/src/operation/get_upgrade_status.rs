@@ -65,8 +65,8 @@ pub struct GetUpgradeStatusOutput {
     pub status: ::std::option::Option<::std::string::String>,
     /// Wire name `upgrade_step`: string. Example: `prechecking`.
     pub upgrade_step: ::std::option::Option<::std::string::String>,
-    /// Wire name `upgrade_task`: [`UpgradeTask`].
-    pub upgrade_task: ::std::option::Option<UpgradeTask>,
+    /// Wire name `upgrade_task`: [`GetUpgradeStatusUpgradeTask`].
+    pub upgrade_task: ::std::option::Option<GetUpgradeStatusUpgradeTask>,
 }
 ::alibabacloud_runtime::decode_struct!(
     GetUpgradeStatusOutput { "error_message" = 0, "precheck_report_id" = 1, "status" = 2,
@@ -74,17 +74,18 @@ pub struct GetUpgradeStatusOutput {
     precheck_report_id value, 2 status value, 3 upgrade_step value, 4 upgrade_task value,
     }
 );
-/// A structure of the operation, at `response.fields[4]` in its spec.
+/// A structure of the operation's answer, at `upgrade_task`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct UpgradeTask {
+pub struct GetUpgradeStatusUpgradeTask {
     /// Wire name `message`: string. Example: `subject to actual return`.
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `status`: string. Example: `running`.
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UpgradeTask { "message" = 0, "status" = 1, } { 0 message value, 1 status value, }
+    GetUpgradeStatusUpgradeTask { "message" = 0, "status" = 1, } { 0 message value, 1
+    status value, }
 );
 /// The errors `GetUpgradeStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,8 +12,8 @@
 pub struct GrantPermissionsInput {
     /// Wire name `uid`: string, sent in the request path, required. Example: `2367****`.
     pub uid: ::std::string::String,
-    /// Wire name `body`: list of [`BodyItem`], sent as the whole JSON body.
-    pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+    /// Wire name `body`: list of [`GrantPermissionsBodyItem`], sent as the whole JSON body.
+    pub body: ::std::option::Option<::std::vec::Vec<GrantPermissionsBodyItem>>,
 }
 impl ::alibabacloud_runtime::Operation for GrantPermissionsInput {
     const ACTION: &'static str = "GrantPermissions";
@@ -56,9 +56,9 @@ impl ::alibabacloud_runtime::Operation for GrantPermissionsInput {
 #[non_exhaustive]
 pub struct GrantPermissionsOutput {}
 ::alibabacloud_runtime::decode_struct!(GrantPermissionsOutput {} {});
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct BodyItem {
+pub struct GrantPermissionsBodyItem {
     /// Wire name `cluster`: string, required. Example: `c796c60***`.
     #[serde(rename = "cluster")]
     pub cluster: ::std::string::String,
@@ -87,7 +87,7 @@ pub struct BodyItem {
     #[serde(rename = "role_type")]
     pub role_type: ::std::string::String,
 }
-impl ::alibabacloud_runtime::ToParam for BodyItem {
+impl ::alibabacloud_runtime::ToParam for GrantPermissionsBodyItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "cluster", &self.cluster);
         out.write_member(key, "is_custom", &self.is_custom);
@@ -141,15 +141,15 @@ impl<Uid_> GrantPermissionsBuilder<Uid_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `body`: list of [`BodyItem`], sent as the whole JSON body.
-    pub fn body(mut self, value: ::std::vec::Vec<BodyItem>) -> Self {
+    /// Wire name `body`: list of [`GrantPermissionsBodyItem`], sent as the whole JSON body.
+    pub fn body(mut self, value: ::std::vec::Vec<GrantPermissionsBodyItem>) -> Self {
         self.input.body = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `body`.
     pub fn set_body(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+        value: ::std::option::Option<::std::vec::Vec<GrantPermissionsBodyItem>>,
     ) -> Self {
         self.input.body = value;
         self

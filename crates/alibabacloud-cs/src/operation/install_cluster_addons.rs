@@ -12,8 +12,8 @@
 pub struct InstallClusterAddonsInput {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c82e6987e2961451182edacd74faf****`.
     pub cluster_id: ::std::string::String,
-    /// Wire name `body`: list of [`BodyItem`], sent as the whole JSON body. Example: `ags-metrics-collector`.
-    pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+    /// Wire name `body`: list of [`InstallClusterAddonsBodyItem`], sent as the whole JSON body. Example: `ags-metrics-collector`.
+    pub body: ::std::option::Option<::std::vec::Vec<InstallClusterAddonsBodyItem>>,
 }
 impl ::alibabacloud_runtime::Operation for InstallClusterAddonsInput {
     const ACTION: &'static str = "InstallClusterAddons";
@@ -70,9 +70,9 @@ pub struct InstallClusterAddonsOutput {
     InstallClusterAddonsOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, } { 0
     cluster_id value, 1 request_id value, 2 task_id value, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct BodyItem {
+pub struct InstallClusterAddonsBodyItem {
     /// Wire name `config`: string. Example: `{\"IngressDashboardEnabled\":\"true\",\"sls_project_name\":\"your_sls_project_name\"}`.
     #[serde(rename = "config", skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<::std::string::String>,
@@ -83,7 +83,7 @@ pub struct BodyItem {
     #[serde(rename = "version")]
     pub version: ::std::string::String,
 }
-impl ::alibabacloud_runtime::ToParam for BodyItem {
+impl ::alibabacloud_runtime::ToParam for InstallClusterAddonsBodyItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "config", &self.config);
         out.write_member(key, "name", &self.name);
@@ -134,15 +134,15 @@ impl<ClusterId_> InstallClusterAddonsBuilder<ClusterId_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `body`: list of [`BodyItem`], sent as the whole JSON body. Example: `ags-metrics-collector`.
-    pub fn body(mut self, value: ::std::vec::Vec<BodyItem>) -> Self {
+    /// Wire name `body`: list of [`InstallClusterAddonsBodyItem`], sent as the whole JSON body. Example: `ags-metrics-collector`.
+    pub fn body(mut self, value: ::std::vec::Vec<InstallClusterAddonsBodyItem>) -> Self {
         self.input.body = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `body`.
     pub fn set_body(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+        value: ::std::option::Option<::std::vec::Vec<InstallClusterAddonsBodyItem>>,
     ) -> Self {
         self.input.body = value;
         self

@@ -72,16 +72,16 @@ impl ::alibabacloud_runtime::Operation for ListAddonsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListAddonsOutput {
-    /// Wire name `addons`: list of [`AddonsItem`].
-    pub addons: ::std::option::Option<::std::vec::Vec<AddonsItem>>,
+    /// Wire name `addons`: list of [`ListAddonsAddon`].
+    pub addons: ::std::option::Option<::std::vec::Vec<ListAddonsAddon>>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListAddonsOutput { "addons" = 0, } { 0 addons value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `addons[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AddonsItem {
+pub struct ListAddonsAddon {
     /// Wire name `architecture`: list of string.
     pub architecture: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `category`: string. Example: `monitor`.
@@ -100,7 +100,7 @@ pub struct AddonsItem {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AddonsItem { "architecture" = 0, "category" = 1, "config_schema" = 2,
+    ListAddonsAddon { "architecture" = 0, "category" = 1, "config_schema" = 2,
     "install_by_default" = 3, "managed" = 4, "name" = 5, "supported_actions" = 6,
     "version" = 7, } { 0 architecture value, 1 category value, 2 config_schema value, 3
     install_by_default lenient, 4 managed lenient, 5 name value, 6 supported_actions

@@ -54,16 +54,16 @@ impl ::alibabacloud_runtime::Operation for ListClusterAddonInstancesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListClusterAddonInstancesOutput {
-    /// Wire name `addons`: list of [`AddonsItem`].
-    pub addons: ::std::option::Option<::std::vec::Vec<AddonsItem>>,
+    /// Wire name `addons`: list of [`ListClusterAddonInstancesAddon`].
+    pub addons: ::std::option::Option<::std::vec::Vec<ListClusterAddonInstancesAddon>>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListClusterAddonInstancesOutput { "addons" = 0, } { 0 addons value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `addons[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AddonsItem {
+pub struct ListClusterAddonInstancesAddon {
     /// Wire name `name`: string. Example: `coredns`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `state`: string. Example: `active`.
@@ -72,8 +72,8 @@ pub struct AddonsItem {
     pub version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AddonsItem { "name" = 0, "state" = 1, "version" = 2, } { 0 name value, 1 state value,
-    2 version value, }
+    ListClusterAddonInstancesAddon { "name" = 0, "state" = 1, "version" = 2, } { 0 name
+    value, 1 state value, 2 version value, }
 );
 /// The errors `ListClusterAddonInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -63,16 +63,16 @@ impl ::alibabacloud_runtime::Operation for ListClusterChecksInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListClusterChecksOutput {
-    /// Wire name `checks`: list of [`ChecksItem`].
-    pub checks: ::std::option::Option<::std::vec::Vec<ChecksItem>>,
+    /// Wire name `checks`: list of [`ListClusterChecksCheck`].
+    pub checks: ::std::option::Option<::std::vec::Vec<ListClusterChecksCheck>>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListClusterChecksOutput { "checks" = 0, } { 0 checks value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `checks[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ChecksItem {
+pub struct ListClusterChecksCheck {
     /// Wire name `check_id`: string. Example: `1697100584236600453-ce0da5a1d627e4e9e9f96cae8ad07****-clustercheck-lboto`.
     pub check_id: ::std::option::Option<::std::string::String>,
     /// Wire name `created_at`: string. Example: `2023-10-16T08:31:20.292030178Z`.
@@ -87,9 +87,9 @@ pub struct ChecksItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ChecksItem { "check_id" = 0, "created_at" = 1, "finished_at" = 2, "message" = 3,
-    "status" = 4, "type" = 5, } { 0 check_id value, 1 created_at value, 2 finished_at
-    value, 3 message value, 4 status value, 5 r#type value, }
+    ListClusterChecksCheck { "check_id" = 0, "created_at" = 1, "finished_at" = 2,
+    "message" = 3, "status" = 4, "type" = 5, } { 0 check_id value, 1 created_at value, 2
+    finished_at value, 3 message value, 4 status value, 5 r#type value, }
 );
 /// The errors `ListClusterChecks` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

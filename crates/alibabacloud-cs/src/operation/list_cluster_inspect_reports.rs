@@ -72,8 +72,8 @@ impl ::alibabacloud_runtime::Operation for ListClusterInspectReportsInput {
 pub struct ListClusterInspectReportsOutput {
     /// Wire name `nextToken`: string. Example: `405b99e5411f9a4e7148506e45`.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// Wire name `reports`: list of [`ReportsItem`].
-    pub reports: ::std::option::Option<::std::vec::Vec<ReportsItem>>,
+    /// Wire name `reports`: list of [`ListClusterInspectReportsReport`].
+    pub reports: ::std::option::Option<::std::vec::Vec<ListClusterInspectReportsReport>>,
     /// Wire name `requestId`: string. Example: `49511F2D-D56A-5C24-B9AE-C8491E09B***`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -81,10 +81,10 @@ pub struct ListClusterInspectReportsOutput {
     ListClusterInspectReportsOutput { "nextToken" = 0, "reports" = 1, "requestId" = 2, }
     { 0 next_token value, 1 reports value, 2 request_id value, }
 );
-/// A structure of the operation, at `response.fields[1].items.fields[4]` in its spec.
+/// A structure of the operation's answer, at `reports[].summary`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Summary {
+pub struct ListClusterInspectReportsReportSummary {
     /// Wire name `adviceCount`: 32-bit integer. Example: `0`.
     pub advice_count: ::std::option::Option<i32>,
     /// Wire name `code`: string. Example: `warning`.
@@ -97,14 +97,14 @@ pub struct Summary {
     pub warn_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Summary { "adviceCount" = 0, "code" = 1, "errorCount" = 2, "normalCount" = 3,
-    "warnCount" = 4, } { 0 advice_count lenient, 1 code value, 2 error_count lenient, 3
-    normal_count lenient, 4 warn_count lenient, }
+    ListClusterInspectReportsReportSummary { "adviceCount" = 0, "code" = 1, "errorCount"
+    = 2, "normalCount" = 3, "warnCount" = 4, } { 0 advice_count lenient, 1 code value, 2
+    error_count lenient, 3 normal_count lenient, 4 warn_count lenient, }
 );
-/// A structure of the operation, at `response.fields[1].items` in its spec.
+/// A structure of the operation's answer, at `reports[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ReportsItem {
+pub struct ListClusterInspectReportsReport {
     /// Wire name `endTime`: string. Example: `2024-12-18T19:40:16.778333+08:00`.
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `reportId`: string. Example: `782df89346054a0000562063a6****`.
@@ -113,13 +113,13 @@ pub struct ReportsItem {
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Wire name `status`: string. Example: `completed`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `summary`: [`Summary`].
-    pub summary: ::std::option::Option<Summary>,
+    /// Wire name `summary`: [`ListClusterInspectReportsReportSummary`].
+    pub summary: ::std::option::Option<ListClusterInspectReportsReportSummary>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReportsItem { "endTime" = 0, "reportId" = 1, "startTime" = 2, "status" = 3, "summary"
-    = 4, } { 0 end_time value, 1 report_id value, 2 start_time value, 3 status value, 4
-    summary value, }
+    ListClusterInspectReportsReport { "endTime" = 0, "reportId" = 1, "startTime" = 2,
+    "status" = 3, "summary" = 4, } { 0 end_time value, 1 report_id value, 2 start_time
+    value, 3 status value, 4 summary value, }
 );
 /// The errors `ListClusterInspectReports` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,7 +253,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for ListClusterInspectReportsInput {
-    type Item = ReportsItem;
+    type Item = ListClusterInspectReportsReport;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -264,7 +264,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for ListClusterInspectReportsI
     }
     fn into_items(
         output: ListClusterInspectReportsOutput,
-    ) -> ::std::vec::Vec<ReportsItem> {
+    ) -> ::std::vec::Vec<ListClusterInspectReportsReport> {
         output.reports.unwrap_or_default()
     }
 }

@@ -70,19 +70,19 @@ impl ::alibabacloud_runtime::Operation for ListClusterKubeconfigStatesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListClusterKubeconfigStatesOutput {
-    /// Wire name `page`: [`Page`].
-    pub page: ::std::option::Option<Page>,
-    /// Wire name `states`: list of [`StatesItem`].
-    pub states: ::std::option::Option<::std::vec::Vec<StatesItem>>,
+    /// Wire name `page`: [`ListClusterKubeconfigStatesPage`].
+    pub page: ::std::option::Option<ListClusterKubeconfigStatesPage>,
+    /// Wire name `states`: list of [`ListClusterKubeconfigStatesState`].
+    pub states: ::std::option::Option<::std::vec::Vec<ListClusterKubeconfigStatesState>>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListClusterKubeconfigStatesOutput { "page" = 0, "states" = 1, } { 0 page value, 1
     states value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `page`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Page {
+pub struct ListClusterKubeconfigStatesPage {
     /// Wire name `page_number`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `page_size`: 32-bit integer. Example: `10`.
@@ -91,13 +91,13 @@ pub struct Page {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Page { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
-    lenient, 1 page_size lenient, 2 total_count lenient, }
+    ListClusterKubeconfigStatesPage { "page_number" = 0, "page_size" = 1, "total_count" =
+    2, } { 0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[1].items` in its spec.
+/// A structure of the operation's answer, at `states[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct StatesItem {
+pub struct ListClusterKubeconfigStatesState {
     /// Wire name `account_display_name`: string. Example: `tom`.
     pub account_display_name: ::std::option::Option<::std::string::String>,
     /// Wire name `account_id`: string. Example: `22855*****************`.
@@ -116,11 +116,11 @@ pub struct StatesItem {
     pub revokable: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StatesItem { "account_display_name" = 0, "account_id" = 1, "account_name" = 2,
-    "account_state" = 3, "account_type" = 4, "cert_expire_time" = 5, "cert_state" = 6,
-    "revokable" = 7, } { 0 account_display_name value, 1 account_id value, 2 account_name
-    value, 3 account_state value, 4 account_type value, 5 cert_expire_time value, 6
-    cert_state value, 7 revokable lenient, }
+    ListClusterKubeconfigStatesState { "account_display_name" = 0, "account_id" = 1,
+    "account_name" = 2, "account_state" = 3, "account_type" = 4, "cert_expire_time" = 5,
+    "cert_state" = 6, "revokable" = 7, } { 0 account_display_name value, 1 account_id
+    value, 2 account_name value, 3 account_state value, 4 account_type value, 5
+    cert_expire_time value, 6 cert_state value, 7 revokable lenient, }
 );
 /// The errors `ListClusterKubeconfigStates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,7 +249,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for ListClusterKubeconfigStatesInput {
-    type Item = StatesItem;
+    type Item = ListClusterKubeconfigStatesState;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -269,7 +269,7 @@ for ListClusterKubeconfigStatesInput {
     }
     fn into_items(
         output: ListClusterKubeconfigStatesOutput,
-    ) -> ::std::vec::Vec<StatesItem> {
+    ) -> ::std::vec::Vec<ListClusterKubeconfigStatesState> {
         output.states.unwrap_or_default()
     }
 }

@@ -58,16 +58,16 @@ impl ::alibabacloud_runtime::Operation for ListOperationPlansInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListOperationPlansOutput {
-    /// Wire name `plans`: list of [`PlansItem`].
-    pub plans: ::std::option::Option<::std::vec::Vec<PlansItem>>,
+    /// Wire name `plans`: list of [`ListOperationPlansPlan`].
+    pub plans: ::std::option::Option<::std::vec::Vec<ListOperationPlansPlan>>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListOperationPlansOutput { "plans" = 0, } { 0 plans value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `plans[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PlansItem {
+pub struct ListOperationPlansPlan {
     /// Wire name `cluster_id`: string. Example: `c29ced64b3dfe4f33b57ca0aa9f68****`.
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string. Example: `2023-11-21T20:01:22+08:00`.
@@ -90,8 +90,8 @@ pub struct PlansItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PlansItem { "cluster_id" = 0, "created" = 1, "end_time" = 2, "plan_id" = 3,
-    "start_time" = 4, "state" = 5, "target_id" = 6, "target_type" = 7, "task_id" = 8,
+    ListOperationPlansPlan { "cluster_id" = 0, "created" = 1, "end_time" = 2, "plan_id" =
+    3, "start_time" = 4, "state" = 5, "target_id" = 6, "target_type" = 7, "task_id" = 8,
     "type" = 9, } { 0 cluster_id value, 1 created value, 2 end_time value, 3 plan_id
     value, 4 start_time value, 5 state value, 6 target_id value, 7 target_type value, 8
     task_id value, 9 r#type value, }

@@ -74,28 +74,29 @@ impl ::alibabacloud_runtime::Operation for ListOperationPlansForRegionInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListOperationPlansForRegionOutput {
-    /// Wire name `plans`: list of [`PlansItem`].
-    pub plans: ::std::option::Option<::std::vec::Vec<PlansItem>>,
+    /// Wire name `plans`: list of [`ListOperationPlansForRegionPlan`].
+    pub plans: ::std::option::Option<::std::vec::Vec<ListOperationPlansForRegionPlan>>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListOperationPlansForRegionOutput { "plans" = 0, } { 0 plans value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[6]` in its spec.
+/// A structure of the operation's answer, at `plans[].state_reason`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct StateReason {
+pub struct ListOperationPlansForRegionPlanStateReason {
     /// Wire name `code`: string.
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `message`: string.
     pub message: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StateReason { "code" = 0, "message" = 1, } { 0 code value, 1 message value, }
+    ListOperationPlansForRegionPlanStateReason { "code" = 0, "message" = 1, } { 0 code
+    value, 1 message value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `plans[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PlansItem {
+pub struct ListOperationPlansForRegionPlan {
     /// Wire name `cluster_id`: string. Example: `c29ced64b3dfe4f33b57ca0aa9f68****`.
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `created`: string. Example: `2023-11-21T20:01:22+08:00`.
@@ -108,8 +109,8 @@ pub struct PlansItem {
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Wire name `state`: string. Example: `Scheduled`.
     pub state: ::std::option::Option<::std::string::String>,
-    /// Wire name `state_reason`: [`StateReason`].
-    pub state_reason: ::std::option::Option<StateReason>,
+    /// Wire name `state_reason`: [`ListOperationPlansForRegionPlanStateReason`].
+    pub state_reason: ::std::option::Option<ListOperationPlansForRegionPlanStateReason>,
     /// Wire name `target_id`: string. Example: `c29ced64b3dfe4f33b57ca0aa9f68****`.
     pub target_id: ::std::option::Option<::std::string::String>,
     /// Wire name `target_type`: string. Example: `cluster`.
@@ -120,11 +121,12 @@ pub struct PlansItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PlansItem { "cluster_id" = 0, "created" = 1, "end_time" = 2, "plan_id" = 3,
-    "start_time" = 4, "state" = 5, "state_reason" = 6, "target_id" = 7, "target_type" =
-    8, "task_id" = 9, "type" = 10, } { 0 cluster_id value, 1 created value, 2 end_time
-    value, 3 plan_id value, 4 start_time value, 5 state value, 6 state_reason value, 7
-    target_id value, 8 target_type value, 9 task_id value, 10 r#type value, }
+    ListOperationPlansForRegionPlan { "cluster_id" = 0, "created" = 1, "end_time" = 2,
+    "plan_id" = 3, "start_time" = 4, "state" = 5, "state_reason" = 6, "target_id" = 7,
+    "target_type" = 8, "task_id" = 9, "type" = 10, } { 0 cluster_id value, 1 created
+    value, 2 end_time value, 3 plan_id value, 4 start_time value, 5 state value, 6
+    state_reason value, 7 target_id value, 8 target_type value, 9 task_id value, 10
+    r#type value, }
 );
 /// The errors `ListOperationPlansForRegion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,8 +16,8 @@ pub struct ListTagResourcesInput {
     pub resource_type: ::std::string::String,
     /// Wire name `region_id`: string, required. Example: `cn-beijing`.
     pub region_id: ::std::string::String,
-    /// Wire name `tags`: list of [`TagsItem`], sent as one JSON string. Example: `[{\"key\":\"env\",\"value\",\"dev\"},{\"key\":\"dev\", \"value\":\"IT\"}]`.
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `tags`: list of [`ListTagResourcesTag`], sent as one JSON string. Example: `[{\"key\":\"env\",\"value\",\"dev\"},{\"key\":\"dev\", \"value\":\"IT\"}]`.
+    pub tags: ::std::option::Option<::std::vec::Vec<ListTagResourcesTag>>,
     /// Wire name `next_token`: string. Example: `***`.
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -69,16 +69,16 @@ pub struct ListTagResourcesOutput {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `request_id`: string. Example: `E368C761-F8F6-4A36-9B58-BD53D5CD0CEB`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `tag_resources`: [`TagResources`].
-    pub tag_resources: ::std::option::Option<TagResources>,
+    /// Wire name `tag_resources`: [`ListTagResourcesTagResources`].
+    pub tag_resources: ::std::option::Option<ListTagResourcesTagResources>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListTagResourcesOutput { "next_token" = 0, "request_id" = 1, "tag_resources" = 2, } {
     0 next_token value, 1 request_id value, 2 tag_resources value, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagsItem {
+pub struct ListTagResourcesTag {
     /// Wire name `key`: string. Example: `env`.
     #[serde(rename = "key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -86,16 +86,16 @@ pub struct TagsItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagsItem {
+impl ::alibabacloud_runtime::ToParam for ListTagResourcesTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "key", &self.key);
         out.write_member(key, "value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `tag_resources.tag_resource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagResourceItem {
+pub struct ListTagResourcesTagResource {
     /// Wire name `resource_id`: string. Example: `i-xxx`.
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_type`: string. Example: `CLUSTER`.
@@ -106,19 +106,21 @@ pub struct TagResourceItem {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagResourceItem { "resource_id" = 0, "resource_type" = 1, "tag_key" = 2, "tag_value"
-    = 3, } { 0 resource_id value, 1 resource_type value, 2 tag_key value, 3 tag_value
-    value, }
+    ListTagResourcesTagResource { "resource_id" = 0, "resource_type" = 1, "tag_key" = 2,
+    "tag_value" = 3, } { 0 resource_id value, 1 resource_type value, 2 tag_key value, 3
+    tag_value value, }
 );
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `tag_resources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagResources {
-    /// Wire name `tag_resource`: list of [`TagResourceItem`].
-    pub tag_resource: ::std::option::Option<::std::vec::Vec<TagResourceItem>>,
+pub struct ListTagResourcesTagResources {
+    /// Wire name `tag_resource`: list of [`ListTagResourcesTagResource`].
+    pub tag_resource: ::std::option::Option<
+        ::std::vec::Vec<ListTagResourcesTagResource>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagResources { "tag_resource" = 0, } { 0 tag_resource value, }
+    ListTagResourcesTagResources { "tag_resource" = 0, } { 0 tag_resource value, }
 );
 /// The errors `ListTagResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,15 +211,15 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `tags`: list of [`TagsItem`], sent as one JSON string. Example: `[{\"key\":\"env\",\"value\",\"dev\"},{\"key\":\"dev\", \"value\":\"IT\"}]`.
-    pub fn tags(mut self, value: ::std::vec::Vec<TagsItem>) -> Self {
+    /// Wire name `tags`: list of [`ListTagResourcesTag`], sent as one JSON string. Example: `[{\"key\":\"env\",\"value\",\"dev\"},{\"key\":\"dev\", \"value\":\"IT\"}]`.
+    pub fn tags(mut self, value: ::std::vec::Vec<ListTagResourcesTag>) -> Self {
         self.input.tags = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `tags`.
     pub fn set_tags(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ListTagResourcesTag>>,
     ) -> Self {
         self.input.tags = value;
         self
@@ -319,14 +321,16 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for ListTagResourcesInput {
-    type Item = TagResourceItem;
+    type Item = ListTagResourcesTagResource;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
     fn next_token(output: &ListTagResourcesOutput) -> ::std::option::Option<&str> {
         output.next_token.as_deref()
     }
-    fn into_items(output: ListTagResourcesOutput) -> ::std::vec::Vec<TagResourceItem> {
+    fn into_items(
+        output: ListTagResourcesOutput,
+    ) -> ::std::vec::Vec<ListTagResourcesTagResource> {
         output.tag_resources.and_then(|v| v.tag_resource).unwrap_or_default()
     }
 }

@@ -67,19 +67,19 @@ impl ::alibabacloud_runtime::Operation for ListUserKubeConfigStatesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListUserKubeConfigStatesOutput {
-    /// Wire name `page`: [`Page`].
-    pub page: ::std::option::Option<Page>,
-    /// Wire name `states`: list of [`StatesItem`].
-    pub states: ::std::option::Option<::std::vec::Vec<StatesItem>>,
+    /// Wire name `page`: [`ListUserKubeConfigStatesPage`].
+    pub page: ::std::option::Option<ListUserKubeConfigStatesPage>,
+    /// Wire name `states`: list of [`ListUserKubeConfigStatesState`].
+    pub states: ::std::option::Option<::std::vec::Vec<ListUserKubeConfigStatesState>>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListUserKubeConfigStatesOutput { "page" = 0, "states" = 1, } { 0 page value, 1 states
     value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `page`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Page {
+pub struct ListUserKubeConfigStatesPage {
     /// Wire name `page_number`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `page_size`: 32-bit integer. Example: `10`.
@@ -88,13 +88,13 @@ pub struct Page {
     pub total_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Page { "page_number" = 0, "page_size" = 1, "total_count" = 2, } { 0 page_number
-    lenient, 1 page_size lenient, 2 total_count lenient, }
+    ListUserKubeConfigStatesPage { "page_number" = 0, "page_size" = 1, "total_count" = 2,
+    } { 0 page_number lenient, 1 page_size lenient, 2 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[1].items` in its spec.
+/// A structure of the operation's answer, at `states[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct StatesItem {
+pub struct ListUserKubeConfigStatesState {
     /// Wire name `cert_expire_time`: string. Example: `2026-11-30T07:41:50Z`.
     pub cert_expire_time: ::std::option::Option<::std::string::String>,
     /// Wire name `cert_state`: string. Example: `Unissued`.
@@ -107,9 +107,10 @@ pub struct StatesItem {
     pub cluster_state: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StatesItem { "cert_expire_time" = 0, "cert_state" = 1, "cluster_id" = 2,
-    "cluster_name" = 3, "cluster_state" = 4, } { 0 cert_expire_time value, 1 cert_state
-    value, 2 cluster_id value, 3 cluster_name value, 4 cluster_state value, }
+    ListUserKubeConfigStatesState { "cert_expire_time" = 0, "cert_state" = 1,
+    "cluster_id" = 2, "cluster_name" = 3, "cluster_state" = 4, } { 0 cert_expire_time
+    value, 1 cert_state value, 2 cluster_id value, 3 cluster_name value, 4 cluster_state
+    value, }
 );
 /// The errors `ListUserKubeConfigStates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,7 +236,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListUserKubeConfigStatesInput {
-    type Item = StatesItem;
+    type Item = ListUserKubeConfigStatesState;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -255,7 +256,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListUserKubeConfigStates
     }
     fn into_items(
         output: ListUserKubeConfigStatesOutput,
-    ) -> ::std::vec::Vec<StatesItem> {
+    ) -> ::std::vec::Vec<ListUserKubeConfigStatesState> {
         output.states.unwrap_or_default()
     }
 }

@@ -19,16 +19,18 @@ pub struct ModifyClusterInput {
     pub access_control_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Wire name `api_server_custom_cert_sans`: [`ApiServerCustomCertSans`], sent as a key of the JSON body.
-    pub api_server_custom_cert_sans: ::std::option::Option<ApiServerCustomCertSans>,
+    /// Wire name `api_server_custom_cert_sans`: [`ModifyClusterApiServerCustomCertSans`], sent as a key of the JSON body.
+    pub api_server_custom_cert_sans: ::std::option::Option<
+        ModifyClusterApiServerCustomCertSans,
+    >,
     /// Wire name `api_server_eip`: boolean, sent as a key of the JSON body. Example: `true`.
     pub api_server_eip: ::std::option::Option<bool>,
     /// Wire name `api_server_eip_id`: string, sent as a key of the JSON body. Example: `eip-wz9fnasl6dsfhmvci****`.
     pub api_server_eip_id: ::std::option::Option<::std::string::String>,
     /// Wire name `cluster_name`: string, sent as a key of the JSON body. Example: `cluster-new-name`.
     pub cluster_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `control_plane_config`: [`ControlPlaneConfig`], sent as a key of the JSON body.
-    pub control_plane_config: ::std::option::Option<ControlPlaneConfig>,
+    /// Wire name `control_plane_config`: [`ModifyClusterControlPlaneConfig`], sent as a key of the JSON body.
+    pub control_plane_config: ::std::option::Option<ModifyClusterControlPlaneConfig>,
     /// Wire name `deletion_protection`: boolean, sent as a key of the JSON body. Example: `true`.
     pub deletion_protection: ::std::option::Option<bool>,
     /// Wire name `enable_rrsa`: boolean, sent as a key of the JSON body. Example: `true`.
@@ -48,16 +50,16 @@ pub struct ModifyClusterInput {
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     pub instance_deletion_protection: ::std::option::Option<bool>,
-    /// Wire name `maintenance_window`: [`MaintenanceWindow`], sent as a key of the JSON body.
-    pub maintenance_window: ::std::option::Option<MaintenanceWindow>,
-    /// Wire name `operation_policy`: [`OperationPolicy`], sent as a key of the JSON body.
-    pub operation_policy: ::std::option::Option<OperationPolicy>,
+    /// Wire name `maintenance_window`: [`ModifyClusterMaintenanceWindow`], sent as a key of the JSON body.
+    pub maintenance_window: ::std::option::Option<ModifyClusterMaintenanceWindow>,
+    /// Wire name `operation_policy`: [`ModifyClusterOperationPolicy`], sent as a key of the JSON body.
+    pub operation_policy: ::std::option::Option<ModifyClusterOperationPolicy>,
     /// Wire name `resource_group_id`: string, sent as a key of the JSON body. Example: `rg-acfmyvw3wjm****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `security_group_id`: string, sent as a key of the JSON body. Example: `sg-bp1h6rk3pgct2a08***`.
     pub security_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `system_events_logging`: [`SystemEventsLogging`], sent as a key of the JSON body.
-    pub system_events_logging: ::std::option::Option<SystemEventsLogging>,
+    /// Wire name `system_events_logging`: [`ModifyClusterSystemEventsLogging`], sent as a key of the JSON body.
+    pub system_events_logging: ::std::option::Option<ModifyClusterSystemEventsLogging>,
     /// Wire name `timezone`: string, sent as a key of the JSON body. Example: `Asia/Shanghai`.
     pub timezone: ::std::option::Option<::std::string::String>,
     /// Wire name `vswitch_ids`: list of string, sent as a key of the JSON body.
@@ -141,12 +143,12 @@ pub struct ModifyClusterOutput {
     ModifyClusterOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, } { 0
     cluster_id value, 1 request_id value, 2 task_id value, }
 );
-/// A structure of the operation, at `request[2]` in its spec.
+/// A structure sent in the operation's parameters, at `api_server_custom_cert_sans`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ApiServerCustomCertSans {
-    /// Wire name `action`: [`Action`]. Example: `append`.
+pub struct ModifyClusterApiServerCustomCertSans {
+    /// Wire name `action`: [`ModifyClusterApiServerCustomCertSansAction`]. Example: `append`.
     #[serde(rename = "action", skip_serializing_if = "::std::option::Option::is_none")]
-    pub action: ::std::option::Option<Action>,
+    pub action: ::std::option::Option<ModifyClusterApiServerCustomCertSansAction>,
     /// Wire name `subject_alternative_names`: list of string.
     #[serde(
         rename = "subject_alternative_names",
@@ -156,7 +158,7 @@ pub struct ApiServerCustomCertSans {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
-impl ::alibabacloud_runtime::ToParam for ApiServerCustomCertSans {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterApiServerCustomCertSans {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "action", &self.action);
         out.write_member(
@@ -166,9 +168,9 @@ impl ::alibabacloud_runtime::ToParam for ApiServerCustomCertSans {
         );
     }
 }
-/// A structure of the operation, at `request[6]` in its spec.
+/// A structure sent in the operation's parameters, at `control_plane_config`.
 #[derive(Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ControlPlaneConfig {
+pub struct ModifyClusterControlPlaneConfig {
     /// Wire name `auto_renew`: boolean. Example: `true`.
     #[serde(
         rename = "auto_renew",
@@ -299,9 +301,9 @@ pub struct ControlPlaneConfig {
     )]
     pub system_disk_snapshot_policy_id: ::std::option::Option<::std::string::String>,
 }
-impl ::std::fmt::Debug for ControlPlaneConfig {
+impl ::std::fmt::Debug for ModifyClusterControlPlaneConfig {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ControlPlaneConfig")
+        f.debug_struct("ModifyClusterControlPlaneConfig")
             .field("auto_renew", &self.auto_renew)
             .field("auto_renew_period", &self.auto_renew_period)
             .field("charge_type", &self.charge_type)
@@ -332,7 +334,7 @@ impl ::std::fmt::Debug for ControlPlaneConfig {
             .finish()
     }
 }
-impl ::alibabacloud_runtime::ToParam for ControlPlaneConfig {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterControlPlaneConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_renew", &self.auto_renew);
         out.write_member(key, "auto_renew_period", &self.auto_renew_period);
@@ -376,9 +378,9 @@ impl ::alibabacloud_runtime::ToParam for ControlPlaneConfig {
         );
     }
 }
-/// A structure of the operation, at `request[12]` in its spec.
+/// A structure sent in the operation's parameters, at `maintenance_window`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct MaintenanceWindow {
+pub struct ModifyClusterMaintenanceWindow {
     /// Wire name `duration`: string. Example: `3h`.
     #[serde(rename = "duration", skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::std::string::String>,
@@ -404,7 +406,7 @@ pub struct MaintenanceWindow {
     )]
     pub weekly_period: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for MaintenanceWindow {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterMaintenanceWindow {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "duration", &self.duration);
         out.write_member(key, "enable", &self.enable);
@@ -413,9 +415,9 @@ impl ::alibabacloud_runtime::ToParam for MaintenanceWindow {
         out.write_member(key, "weekly_period", &self.weekly_period);
     }
 }
-/// A structure of the operation, at `request[13].fields[0]` in its spec.
+/// A structure sent in the operation's parameters, at `operation_policy.cluster_auto_upgrade`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ClusterAutoUpgrade {
+pub struct ModifyClusterOperationPolicyClusterAutoUpgrade {
     /// Wire name `channel`: string. Example: `patch`.
     #[serde(rename = "channel", skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::std::string::String>,
@@ -423,30 +425,32 @@ pub struct ClusterAutoUpgrade {
     #[serde(rename = "enabled", skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for ClusterAutoUpgrade {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterOperationPolicyClusterAutoUpgrade {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "channel", &self.channel);
         out.write_member(key, "enabled", &self.enabled);
     }
 }
-/// A structure of the operation, at `request[13]` in its spec.
+/// A structure sent in the operation's parameters, at `operation_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct OperationPolicy {
-    /// Wire name `cluster_auto_upgrade`: [`ClusterAutoUpgrade`].
+pub struct ModifyClusterOperationPolicy {
+    /// Wire name `cluster_auto_upgrade`: [`ModifyClusterOperationPolicyClusterAutoUpgrade`].
     #[serde(
         rename = "cluster_auto_upgrade",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub cluster_auto_upgrade: ::std::option::Option<ClusterAutoUpgrade>,
+    pub cluster_auto_upgrade: ::std::option::Option<
+        ModifyClusterOperationPolicyClusterAutoUpgrade,
+    >,
 }
-impl ::alibabacloud_runtime::ToParam for OperationPolicy {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterOperationPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "cluster_auto_upgrade", &self.cluster_auto_upgrade);
     }
 }
-/// A structure of the operation, at `request[16]` in its spec.
+/// A structure sent in the operation's parameters, at `system_events_logging`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct SystemEventsLogging {
+pub struct ModifyClusterSystemEventsLogging {
     /// Wire name `enabled`: boolean. Example: `true`.
     #[serde(rename = "enabled", skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -457,18 +461,18 @@ pub struct SystemEventsLogging {
     )]
     pub logging_project: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for SystemEventsLogging {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterSystemEventsLogging {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "enabled", &self.enabled);
         out.write_member(key, "logging_project", &self.logging_project);
     }
 }
-/// The documented values of `request[2].fields[0]`: `append`, `overwrite`.
+/// The documented values of `api_server_custom_cert_sans.action`: `append`, `overwrite`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Action {
+pub enum ModifyClusterApiServerCustomCertSansAction {
     /// `append`
     Append,
     /// `overwrite`
@@ -477,7 +481,8 @@ pub enum Action {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Action { Append = "append", Overwrite = "overwrite", }
+    ModifyClusterApiServerCustomCertSansAction { Append = "append", Overwrite =
+    "overwrite", }
 );
 /// The errors `ModifyCluster` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -558,10 +563,10 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         self.input.access_control_list = value;
         self
     }
-    /// Wire name `api_server_custom_cert_sans`: [`ApiServerCustomCertSans`], sent as a key of the JSON body.
+    /// Wire name `api_server_custom_cert_sans`: [`ModifyClusterApiServerCustomCertSans`], sent as a key of the JSON body.
     pub fn api_server_custom_cert_sans(
         mut self,
-        value: ApiServerCustomCertSans,
+        value: ModifyClusterApiServerCustomCertSans,
     ) -> Self {
         self.input.api_server_custom_cert_sans = ::std::option::Option::Some(value);
         self
@@ -569,7 +574,7 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
     /// Sets or clears `api_server_custom_cert_sans`.
     pub fn set_api_server_custom_cert_sans(
         mut self,
-        value: ::std::option::Option<ApiServerCustomCertSans>,
+        value: ::std::option::Option<ModifyClusterApiServerCustomCertSans>,
     ) -> Self {
         self.input.api_server_custom_cert_sans = value;
         self
@@ -616,15 +621,18 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         self.input.cluster_name = value;
         self
     }
-    /// Wire name `control_plane_config`: [`ControlPlaneConfig`], sent as a key of the JSON body.
-    pub fn control_plane_config(mut self, value: ControlPlaneConfig) -> Self {
+    /// Wire name `control_plane_config`: [`ModifyClusterControlPlaneConfig`], sent as a key of the JSON body.
+    pub fn control_plane_config(
+        mut self,
+        value: ModifyClusterControlPlaneConfig,
+    ) -> Self {
         self.input.control_plane_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `control_plane_config`.
     pub fn set_control_plane_config(
         mut self,
-        value: ::std::option::Option<ControlPlaneConfig>,
+        value: ::std::option::Option<ModifyClusterControlPlaneConfig>,
     ) -> Self {
         self.input.control_plane_config = value;
         self
@@ -700,28 +708,28 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         self.input.instance_deletion_protection = value;
         self
     }
-    /// Wire name `maintenance_window`: [`MaintenanceWindow`], sent as a key of the JSON body.
-    pub fn maintenance_window(mut self, value: MaintenanceWindow) -> Self {
+    /// Wire name `maintenance_window`: [`ModifyClusterMaintenanceWindow`], sent as a key of the JSON body.
+    pub fn maintenance_window(mut self, value: ModifyClusterMaintenanceWindow) -> Self {
         self.input.maintenance_window = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `maintenance_window`.
     pub fn set_maintenance_window(
         mut self,
-        value: ::std::option::Option<MaintenanceWindow>,
+        value: ::std::option::Option<ModifyClusterMaintenanceWindow>,
     ) -> Self {
         self.input.maintenance_window = value;
         self
     }
-    /// Wire name `operation_policy`: [`OperationPolicy`], sent as a key of the JSON body.
-    pub fn operation_policy(mut self, value: OperationPolicy) -> Self {
+    /// Wire name `operation_policy`: [`ModifyClusterOperationPolicy`], sent as a key of the JSON body.
+    pub fn operation_policy(mut self, value: ModifyClusterOperationPolicy) -> Self {
         self.input.operation_policy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `operation_policy`.
     pub fn set_operation_policy(
         mut self,
-        value: ::std::option::Option<OperationPolicy>,
+        value: ::std::option::Option<ModifyClusterOperationPolicy>,
     ) -> Self {
         self.input.operation_policy = value;
         self
@@ -758,15 +766,18 @@ impl<ClusterId_> ModifyClusterBuilder<ClusterId_> {
         self.input.security_group_id = value;
         self
     }
-    /// Wire name `system_events_logging`: [`SystemEventsLogging`], sent as a key of the JSON body.
-    pub fn system_events_logging(mut self, value: SystemEventsLogging) -> Self {
+    /// Wire name `system_events_logging`: [`ModifyClusterSystemEventsLogging`], sent as a key of the JSON body.
+    pub fn system_events_logging(
+        mut self,
+        value: ModifyClusterSystemEventsLogging,
+    ) -> Self {
         self.input.system_events_logging = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `system_events_logging`.
     pub fn set_system_events_logging(
         mut self,
-        value: ::std::option::Option<SystemEventsLogging>,
+        value: ::std::option::Option<ModifyClusterSystemEventsLogging>,
     ) -> Self {
         self.input.system_events_logging = value;
         self

@@ -14,20 +14,20 @@ pub struct ModifyClusterNodePoolInput {
     pub cluster_id: ::std::string::String,
     /// Wire name `NodepoolId`: string, sent in the request path, required. Example: `p31da1b38983f4511b490fc62108a****`.
     pub nodepool_id: ::std::string::String,
-    /// Wire name `auto_scaling`: [`AutoScaling`], sent as a key of the JSON body.
-    pub auto_scaling: ::std::option::Option<AutoScaling>,
+    /// Wire name `auto_scaling`: [`ModifyClusterNodePoolAutoScaling`], sent as a key of the JSON body.
+    pub auto_scaling: ::std::option::Option<ModifyClusterNodePoolAutoScaling>,
     /// Wire name `concurrency`: boolean, sent as a key of the JSON body. Example: `true`.
     pub concurrency: ::std::option::Option<bool>,
-    /// Wire name `kubernetes_config`: [`KubernetesConfig`], sent as a key of the JSON body.
-    pub kubernetes_config: ::std::option::Option<KubernetesConfig>,
-    /// Wire name `management`: [`Management`], sent as a key of the JSON body.
-    pub management: ::std::option::Option<Management>,
-    /// Wire name `nodepool_info`: [`NodepoolInfo`], sent as a key of the JSON body.
-    pub nodepool_info: ::std::option::Option<NodepoolInfo>,
-    /// Wire name `scaling_group`: [`ScalingGroup`], sent as a key of the JSON body.
-    pub scaling_group: ::std::option::Option<ScalingGroup>,
-    /// Wire name `tee_config`: [`TeeConfig`], sent as a key of the JSON body.
-    pub tee_config: ::std::option::Option<TeeConfig>,
+    /// Wire name `kubernetes_config`: [`ModifyClusterNodePoolKubernetesConfig`], sent as a key of the JSON body.
+    pub kubernetes_config: ::std::option::Option<ModifyClusterNodePoolKubernetesConfig>,
+    /// Wire name `management`: [`ModifyClusterNodePoolManagement`], sent as a key of the JSON body.
+    pub management: ::std::option::Option<ModifyClusterNodePoolManagement>,
+    /// Wire name `nodepool_info`: [`ModifyClusterNodePoolNodepoolInfo`], sent as a key of the JSON body.
+    pub nodepool_info: ::std::option::Option<ModifyClusterNodePoolNodepoolInfo>,
+    /// Wire name `scaling_group`: [`ModifyClusterNodePoolScalingGroup`], sent as a key of the JSON body.
+    pub scaling_group: ::std::option::Option<ModifyClusterNodePoolScalingGroup>,
+    /// Wire name `tee_config`: [`ModifyClusterNodePoolTeeConfig`], sent as a key of the JSON body.
+    pub tee_config: ::std::option::Option<ModifyClusterNodePoolTeeConfig>,
     /// Wire name `update_nodes`: boolean, sent as a key of the JSON body. Example: `true`.
     pub update_nodes: ::std::option::Option<bool>,
 }
@@ -94,9 +94,9 @@ pub struct ModifyClusterNodePoolOutput {
     ModifyClusterNodePoolOutput { "nodepool_id" = 0, "request_id" = 1, "task_id" = 2, } {
     0 nodepool_id value, 1 request_id value, 2 task_id value, }
 );
-/// A structure of the operation, at `request[2]` in its spec.
+/// A structure sent in the operation's parameters, at `auto_scaling`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AutoScaling {
+pub struct ModifyClusterNodePoolAutoScaling {
     /// Wire name `eip_bandwidth`: 64-bit integer. Example: `5`.
     ///
     /// **Deprecated** by the service.
@@ -146,7 +146,7 @@ pub struct AutoScaling {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for AutoScaling {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterNodePoolAutoScaling {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "eip_bandwidth", &self.eip_bandwidth);
         out.write_member(
@@ -161,9 +161,9 @@ impl ::alibabacloud_runtime::ToParam for AutoScaling {
         out.write_member(key, "type", &self.r#type);
     }
 }
-/// A structure of the operation, at `request[4].fields[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `kubernetes_config.labels[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct LabelsItem {
+pub struct ModifyClusterNodePoolKubernetesConfigLabel {
     /// Wire name `key`: string. Example: `env`.
     #[serde(rename = "key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -171,15 +171,15 @@ pub struct LabelsItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for LabelsItem {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterNodePoolKubernetesConfigLabel {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "key", &self.key);
         out.write_member(key, "value", &self.value);
     }
 }
-/// A structure of the operation, at `request[4].fields[7].items` in its spec.
+/// A structure sent in the operation's parameters, at `kubernetes_config.taints[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TaintsItem {
+pub struct ModifyClusterNodePoolKubernetesConfigTaint {
     /// Wire name `effect`: string. Example: `NoSchedule`.
     #[serde(rename = "effect", skip_serializing_if = "::std::option::Option::is_none")]
     pub effect: ::std::option::Option<::std::string::String>,
@@ -190,16 +190,16 @@ pub struct TaintsItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TaintsItem {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterNodePoolKubernetesConfigTaint {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "effect", &self.effect);
         out.write_member(key, "key", &self.key);
         out.write_member(key, "value", &self.value);
     }
 }
-/// A structure of the operation, at `request[4]` in its spec.
+/// A structure sent in the operation's parameters, at `kubernetes_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct KubernetesConfig {
+pub struct ModifyClusterNodePoolKubernetesConfig {
     /// Wire name `cms_enabled`: boolean. Example: `true`.
     #[serde(
         rename = "cms_enabled",
@@ -212,9 +212,11 @@ pub struct KubernetesConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub cpu_policy: ::std::option::Option<::std::string::String>,
-    /// Wire name `labels`: list of [`LabelsItem`].
+    /// Wire name `labels`: list of [`ModifyClusterNodePoolKubernetesConfigLabel`].
     #[serde(rename = "labels", skip_serializing_if = "::std::option::Option::is_none")]
-    pub labels: ::std::option::Option<::std::vec::Vec<LabelsItem>>,
+    pub labels: ::std::option::Option<
+        ::std::vec::Vec<ModifyClusterNodePoolKubernetesConfigLabel>,
+    >,
     /// Wire name `node_name_mode`: string.
     #[serde(
         rename = "node_name_mode",
@@ -236,9 +238,11 @@ pub struct KubernetesConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub runtime_version: ::std::option::Option<::std::string::String>,
-    /// Wire name `taints`: list of [`TaintsItem`].
+    /// Wire name `taints`: list of [`ModifyClusterNodePoolKubernetesConfigTaint`].
     #[serde(rename = "taints", skip_serializing_if = "::std::option::Option::is_none")]
-    pub taints: ::std::option::Option<::std::vec::Vec<TaintsItem>>,
+    pub taints: ::std::option::Option<
+        ::std::vec::Vec<ModifyClusterNodePoolKubernetesConfigTaint>,
+    >,
     /// Wire name `unschedulable`: boolean. Example: `false`.
     #[serde(
         rename = "unschedulable",
@@ -252,7 +256,7 @@ pub struct KubernetesConfig {
     )]
     pub user_data: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for KubernetesConfig {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterNodePoolKubernetesConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "cms_enabled", &self.cms_enabled);
         out.write_member(key, "cpu_policy", &self.cpu_policy);
@@ -266,9 +270,9 @@ impl ::alibabacloud_runtime::ToParam for KubernetesConfig {
         out.write_member(key, "user_data", &self.user_data);
     }
 }
-/// A structure of the operation, at `request[5].fields[1]` in its spec.
+/// A structure sent in the operation's parameters, at `management.auto_repair_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AutoRepairPolicy {
+pub struct ModifyClusterNodePoolManagementAutoRepairPolicy {
     /// Wire name `approval_required`: boolean.
     #[serde(
         rename = "approval_required",
@@ -282,15 +286,16 @@ pub struct AutoRepairPolicy {
     )]
     pub restart_node: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for AutoRepairPolicy {
+impl ::alibabacloud_runtime::ToParam
+for ModifyClusterNodePoolManagementAutoRepairPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "approval_required", &self.approval_required);
         out.write_member(key, "restart_node", &self.restart_node);
     }
 }
-/// A structure of the operation, at `request[5].fields[3]` in its spec.
+/// A structure sent in the operation's parameters, at `management.auto_upgrade_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AutoUpgradePolicy {
+pub struct ModifyClusterNodePoolManagementAutoUpgradePolicy {
     /// Wire name `auto_upgrade_kubelet`: boolean. Example: `true`.
     #[serde(
         rename = "auto_upgrade_kubelet",
@@ -310,16 +315,17 @@ pub struct AutoUpgradePolicy {
     )]
     pub auto_upgrade_runtime: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for AutoUpgradePolicy {
+impl ::alibabacloud_runtime::ToParam
+for ModifyClusterNodePoolManagementAutoUpgradePolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_upgrade_kubelet", &self.auto_upgrade_kubelet);
         out.write_member(key, "auto_upgrade_os", &self.auto_upgrade_os);
         out.write_member(key, "auto_upgrade_runtime", &self.auto_upgrade_runtime);
     }
 }
-/// A structure of the operation, at `request[5].fields[5]` in its spec.
+/// A structure sent in the operation's parameters, at `management.auto_vul_fix_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AutoVulFixPolicy {
+pub struct ModifyClusterNodePoolManagementAutoVulFixPolicy {
     /// Wire name `exclude_packages`: string.
     #[serde(
         rename = "exclude_packages",
@@ -339,16 +345,17 @@ pub struct AutoVulFixPolicy {
     )]
     pub vul_level: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for AutoVulFixPolicy {
+impl ::alibabacloud_runtime::ToParam
+for ModifyClusterNodePoolManagementAutoVulFixPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "exclude_packages", &self.exclude_packages);
         out.write_member(key, "restart_node", &self.restart_node);
         out.write_member(key, "vul_level", &self.vul_level);
     }
 }
-/// A structure of the operation, at `request[5].fields[7]` in its spec.
+/// A structure sent in the operation's parameters, at `management.upgrade_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct UpgradeConfig {
+pub struct ModifyClusterNodePoolManagementUpgradeConfig {
     /// Wire name `auto_upgrade`: boolean. Example: `true`.
     ///
     /// **Deprecated** by the service.
@@ -374,7 +381,7 @@ pub struct UpgradeConfig {
     )]
     pub surge_percentage: ::std::option::Option<i64>,
 }
-impl ::alibabacloud_runtime::ToParam for UpgradeConfig {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterNodePoolManagementUpgradeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_upgrade", &self.auto_upgrade);
         out.write_member(key, "max_unavailable", &self.max_unavailable);
@@ -382,49 +389,55 @@ impl ::alibabacloud_runtime::ToParam for UpgradeConfig {
         out.write_member(key, "surge_percentage", &self.surge_percentage);
     }
 }
-/// A structure of the operation, at `request[5]` in its spec.
+/// A structure sent in the operation's parameters, at `management`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct Management {
+pub struct ModifyClusterNodePoolManagement {
     /// Wire name `auto_repair`: boolean. Example: `true`.
     #[serde(
         rename = "auto_repair",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub auto_repair: ::std::option::Option<bool>,
-    /// Wire name `auto_repair_policy`: [`AutoRepairPolicy`].
+    /// Wire name `auto_repair_policy`: [`ModifyClusterNodePoolManagementAutoRepairPolicy`].
     #[serde(
         rename = "auto_repair_policy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_repair_policy: ::std::option::Option<AutoRepairPolicy>,
+    pub auto_repair_policy: ::std::option::Option<
+        ModifyClusterNodePoolManagementAutoRepairPolicy,
+    >,
     /// Wire name `auto_upgrade`: boolean. Example: `true`.
     #[serde(
         rename = "auto_upgrade",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub auto_upgrade: ::std::option::Option<bool>,
-    /// Wire name `auto_upgrade_policy`: [`AutoUpgradePolicy`].
+    /// Wire name `auto_upgrade_policy`: [`ModifyClusterNodePoolManagementAutoUpgradePolicy`].
     #[serde(
         rename = "auto_upgrade_policy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_upgrade_policy: ::std::option::Option<AutoUpgradePolicy>,
+    pub auto_upgrade_policy: ::std::option::Option<
+        ModifyClusterNodePoolManagementAutoUpgradePolicy,
+    >,
     /// Wire name `auto_vul_fix`: boolean. Example: `true`.
     #[serde(
         rename = "auto_vul_fix",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub auto_vul_fix: ::std::option::Option<bool>,
-    /// Wire name `auto_vul_fix_policy`: [`AutoVulFixPolicy`].
+    /// Wire name `auto_vul_fix_policy`: [`ModifyClusterNodePoolManagementAutoVulFixPolicy`].
     #[serde(
         rename = "auto_vul_fix_policy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub auto_vul_fix_policy: ::std::option::Option<AutoVulFixPolicy>,
+    pub auto_vul_fix_policy: ::std::option::Option<
+        ModifyClusterNodePoolManagementAutoVulFixPolicy,
+    >,
     /// Wire name `enable`: boolean. Example: `true`.
     #[serde(rename = "enable", skip_serializing_if = "::std::option::Option::is_none")]
     pub enable: ::std::option::Option<bool>,
-    /// Wire name `upgrade_config`: [`UpgradeConfig`].
+    /// Wire name `upgrade_config`: [`ModifyClusterNodePoolManagementUpgradeConfig`].
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
@@ -432,9 +445,11 @@ pub struct Management {
         rename = "upgrade_config",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub upgrade_config: ::std::option::Option<UpgradeConfig>,
+    pub upgrade_config: ::std::option::Option<
+        ModifyClusterNodePoolManagementUpgradeConfig,
+    >,
 }
-impl ::alibabacloud_runtime::ToParam for Management {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterNodePoolManagement {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_repair", &self.auto_repair);
         out.write_member(key, "auto_repair_policy", &self.auto_repair_policy);
@@ -446,9 +461,9 @@ impl ::alibabacloud_runtime::ToParam for Management {
         out.write_member(key, "upgrade_config", &self.upgrade_config);
     }
 }
-/// A structure of the operation, at `request[6]` in its spec.
+/// A structure sent in the operation's parameters, at `nodepool_info`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct NodepoolInfo {
+pub struct ModifyClusterNodePoolNodepoolInfo {
     /// Wire name `name`: string. Example: `default-nodepool`.
     #[serde(rename = "name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
@@ -459,15 +474,15 @@ pub struct NodepoolInfo {
     )]
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for NodepoolInfo {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterNodePoolNodepoolInfo {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "name", &self.name);
         out.write_member(key, "resource_group_id", &self.resource_group_id);
     }
 }
-/// A structure of the operation, at `request[7].fields[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group.data_disks[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DataDisksItem {
+pub struct ModifyClusterNodePoolScalingGroupDataDisk {
     /// Wire name `auto_format`: boolean. Example: `true`.
     #[serde(
         rename = "auto_format",
@@ -544,7 +559,7 @@ pub struct DataDisksItem {
     )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DataDisksItem {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterNodePoolScalingGroupDataDisk {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_format", &self.auto_format);
         out.write_member(key, "auto_snapshot_policy_id", &self.auto_snapshot_policy_id);
@@ -562,9 +577,9 @@ impl ::alibabacloud_runtime::ToParam for DataDisksItem {
         out.write_member(key, "snapshot_id", &self.snapshot_id);
     }
 }
-/// A structure of the operation, at `request[7].fields[9].items` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group.instance_patterns[]`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct InstancePatternsItem {
+pub struct ModifyClusterNodePoolScalingGroupInstancePattern {
     /// Wire name `architectures`: list of string.
     ///
     /// **Deprecated** by the service.
@@ -689,7 +704,8 @@ pub struct InstancePatternsItem {
     )]
     pub minimum_eni_quantity: ::std::option::Option<i64>,
 }
-impl ::alibabacloud_runtime::ToParam for InstancePatternsItem {
+impl ::alibabacloud_runtime::ToParam
+for ModifyClusterNodePoolScalingGroupInstancePattern {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "architectures", &self.architectures);
         out.write_member(
@@ -724,9 +740,9 @@ impl ::alibabacloud_runtime::ToParam for InstancePatternsItem {
         out.write_member(key, "minimum_eni_quantity", &self.minimum_eni_quantity);
     }
 }
-/// A structure of the operation, at `request[7].fields[21]` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group.private_pool_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct PrivatePoolOptions {
+pub struct ModifyClusterNodePoolScalingGroupPrivatePoolOptions {
     /// Wire name `id`: string. Example: `eap-bp67acfmxazb4****`.
     #[serde(rename = "id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -737,34 +753,38 @@ pub struct PrivatePoolOptions {
     )]
     pub match_criteria: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for PrivatePoolOptions {
+impl ::alibabacloud_runtime::ToParam
+for ModifyClusterNodePoolScalingGroupPrivatePoolOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "id", &self.id);
         out.write_member(key, "match_criteria", &self.match_criteria);
     }
 }
-/// A structure of the operation, at `request[7].fields[23]` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group.resource_pool_options`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ResourcePoolOptions {
+pub struct ModifyClusterNodePoolScalingGroupResourcePoolOptions {
     /// Wire name `private_pool_ids`: list of string.
     #[serde(
         rename = "private_pool_ids",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub private_pool_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `strategy`: [`Strategy`]. Example: `PrivatePoolFirst`.
+    /// Wire name `strategy`: [`ModifyClusterNodePoolResourcePoolOptionsStrategy`]. Example: `PrivatePoolFirst`.
     #[serde(rename = "strategy", skip_serializing_if = "::std::option::Option::is_none")]
-    pub strategy: ::std::option::Option<Strategy>,
+    pub strategy: ::std::option::Option<
+        ModifyClusterNodePoolResourcePoolOptionsStrategy,
+    >,
 }
-impl ::alibabacloud_runtime::ToParam for ResourcePoolOptions {
+impl ::alibabacloud_runtime::ToParam
+for ModifyClusterNodePoolScalingGroupResourcePoolOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "private_pool_ids", &self.private_pool_ids);
         out.write_member(key, "strategy", &self.strategy);
     }
 }
-/// A structure of the operation, at `request[7].fields[28].items` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group.spot_price_limit[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct SpotPriceLimitItem {
+pub struct ModifyClusterNodePoolScalingGroupSpotPriceLimitItem {
     /// Wire name `instance_type`: string. Example: `ecs.c6.large`.
     #[serde(
         rename = "instance_type",
@@ -778,15 +798,16 @@ pub struct SpotPriceLimitItem {
     )]
     pub price_limit: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for SpotPriceLimitItem {
+impl ::alibabacloud_runtime::ToParam
+for ModifyClusterNodePoolScalingGroupSpotPriceLimitItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "instance_type", &self.instance_type);
         out.write_member(key, "price_limit", &self.price_limit);
     }
 }
-/// A structure of the operation, at `request[7].fields[40].items` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group.tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagsItem {
+pub struct ModifyClusterNodePoolScalingGroupTag {
     /// Wire name `key`: string. Example: `env`.
     #[serde(rename = "key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -794,15 +815,15 @@ pub struct TagsItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagsItem {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterNodePoolScalingGroupTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "key", &self.key);
         out.write_member(key, "value", &self.value);
     }
 }
-/// A structure of the operation, at `request[7]` in its spec.
+/// A structure sent in the operation's parameters, at `scaling_group`.
 #[derive(Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct ScalingGroup {
+pub struct ModifyClusterNodePoolScalingGroup {
     /// Wire name `auto_renew`: boolean. Example: `true`.
     #[serde(
         rename = "auto_renew",
@@ -821,12 +842,14 @@ pub struct ScalingGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub compensate_with_on_demand: ::std::option::Option<bool>,
-    /// Wire name `data_disks`: list of [`DataDisksItem`].
+    /// Wire name `data_disks`: list of [`ModifyClusterNodePoolScalingGroupDataDisk`].
     #[serde(
         rename = "data_disks",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub data_disks: ::std::option::Option<::std::vec::Vec<DataDisksItem>>,
+    pub data_disks: ::std::option::Option<
+        ::std::vec::Vec<ModifyClusterNodePoolScalingGroupDataDisk>,
+    >,
     /// Wire name `deploymentset_id`: string. Example: `ds-bp1d19mmbsv3jf6xxxxx`.
     #[serde(
         rename = "deploymentset_id",
@@ -854,12 +877,14 @@ pub struct ScalingGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `instance_patterns`: list of [`InstancePatternsItem`].
+    /// Wire name `instance_patterns`: list of [`ModifyClusterNodePoolScalingGroupInstancePattern`].
     #[serde(
         rename = "instance_patterns",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub instance_patterns: ::std::option::Option<::std::vec::Vec<InstancePatternsItem>>,
+    pub instance_patterns: ::std::option::Option<
+        ::std::vec::Vec<ModifyClusterNodePoolScalingGroupInstancePattern>,
+    >,
     /// Wire name `instance_types`: list of string.
     #[serde(
         rename = "instance_types",
@@ -920,24 +945,28 @@ pub struct ScalingGroup {
     #[deprecated(note = "deprecated by the service")]
     #[serde(rename = "platform", skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<::std::string::String>,
-    /// Wire name `private_pool_options`: [`PrivatePoolOptions`].
+    /// Wire name `private_pool_options`: [`ModifyClusterNodePoolScalingGroupPrivatePoolOptions`].
     #[serde(
         rename = "private_pool_options",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub private_pool_options: ::std::option::Option<PrivatePoolOptions>,
+    pub private_pool_options: ::std::option::Option<
+        ModifyClusterNodePoolScalingGroupPrivatePoolOptions,
+    >,
     /// Wire name `rds_instances`: list of string.
     #[serde(
         rename = "rds_instances",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub rds_instances: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `resource_pool_options`: [`ResourcePoolOptions`].
+    /// Wire name `resource_pool_options`: [`ModifyClusterNodePoolScalingGroupResourcePoolOptions`].
     #[serde(
         rename = "resource_pool_options",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub resource_pool_options: ::std::option::Option<ResourcePoolOptions>,
+    pub resource_pool_options: ::std::option::Option<
+        ModifyClusterNodePoolScalingGroupResourcePoolOptions,
+    >,
     /// Wire name `scaling_policy`: string. Example: `release`.
     #[serde(
         rename = "scaling_policy",
@@ -964,12 +993,14 @@ pub struct ScalingGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub spot_instance_remedy: ::std::option::Option<bool>,
-    /// Wire name `spot_price_limit`: list of [`SpotPriceLimitItem`].
+    /// Wire name `spot_price_limit`: list of [`ModifyClusterNodePoolScalingGroupSpotPriceLimitItem`].
     #[serde(
         rename = "spot_price_limit",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub spot_price_limit: ::std::option::Option<::std::vec::Vec<SpotPriceLimitItem>>,
+    pub spot_price_limit: ::std::option::Option<
+        ::std::vec::Vec<ModifyClusterNodePoolScalingGroupSpotPriceLimitItem>,
+    >,
     /// Wire name `spot_strategy`: string. Example: `SpotWithPriceLimit`.
     #[serde(
         rename = "spot_strategy",
@@ -1038,9 +1069,11 @@ pub struct ScalingGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub system_disk_snapshot_policy_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `tags`: list of [`TagsItem`].
+    /// Wire name `tags`: list of [`ModifyClusterNodePoolScalingGroupTag`].
     #[serde(rename = "tags", skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    pub tags: ::std::option::Option<
+        ::std::vec::Vec<ModifyClusterNodePoolScalingGroupTag>,
+    >,
     /// Wire name `vswitch_ids`: list of string.
     #[serde(
         rename = "vswitch_ids",
@@ -1048,9 +1081,9 @@ pub struct ScalingGroup {
     )]
     pub vswitch_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-impl ::std::fmt::Debug for ScalingGroup {
+impl ::std::fmt::Debug for ModifyClusterNodePoolScalingGroup {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("ScalingGroup")
+        f.debug_struct("ModifyClusterNodePoolScalingGroup")
             .field("auto_renew", &self.auto_renew)
             .field("auto_renew_period", &self.auto_renew_period)
             .field("compensate_with_on_demand", &self.compensate_with_on_demand)
@@ -1102,7 +1135,7 @@ impl ::std::fmt::Debug for ScalingGroup {
             .finish()
     }
 }
-impl ::alibabacloud_runtime::ToParam for ScalingGroup {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterNodePoolScalingGroup {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "auto_renew", &self.auto_renew);
         out.write_member(key, "auto_renew_period", &self.auto_renew_period);
@@ -1180,9 +1213,9 @@ impl ::alibabacloud_runtime::ToParam for ScalingGroup {
         out.write_member(key, "vswitch_ids", &self.vswitch_ids);
     }
 }
-/// A structure of the operation, at `request[8]` in its spec.
+/// A structure sent in the operation's parameters, at `tee_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TeeConfig {
+pub struct ModifyClusterNodePoolTeeConfig {
     /// Wire name `tee_enable`: boolean. Example: `false`.
     #[serde(
         rename = "tee_enable",
@@ -1190,17 +1223,17 @@ pub struct TeeConfig {
     )]
     pub tee_enable: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for TeeConfig {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterNodePoolTeeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "tee_enable", &self.tee_enable);
     }
 }
-/// The documented values of `request[7].fields[23].fields[1]`: `PrivatePoolFirst`, `PrivatePoolOnly`, `None`.
+/// The documented values of `scaling_group.resource_pool_options.strategy`: `PrivatePoolFirst`, `PrivatePoolOnly`, `None`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Strategy {
+pub enum ModifyClusterNodePoolResourcePoolOptionsStrategy {
     /// `PrivatePoolFirst`
     PrivatePoolFirst,
     /// `PrivatePoolOnly`
@@ -1211,8 +1244,8 @@ pub enum Strategy {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Strategy { PrivatePoolFirst = "PrivatePoolFirst", PrivatePoolOnly =
-    "PrivatePoolOnly", None = "None", }
+    ModifyClusterNodePoolResourcePoolOptionsStrategy { PrivatePoolFirst =
+    "PrivatePoolFirst", PrivatePoolOnly = "PrivatePoolOnly", None = "None", }
 );
 /// The errors `ModifyClusterNodePool` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1285,15 +1318,15 @@ impl<ClusterId_, NodepoolId_> ModifyClusterNodePoolBuilder<ClusterId_, NodepoolI
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `auto_scaling`: [`AutoScaling`], sent as a key of the JSON body.
-    pub fn auto_scaling(mut self, value: AutoScaling) -> Self {
+    /// Wire name `auto_scaling`: [`ModifyClusterNodePoolAutoScaling`], sent as a key of the JSON body.
+    pub fn auto_scaling(mut self, value: ModifyClusterNodePoolAutoScaling) -> Self {
         self.input.auto_scaling = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `auto_scaling`.
     pub fn set_auto_scaling(
         mut self,
-        value: ::std::option::Option<AutoScaling>,
+        value: ::std::option::Option<ModifyClusterNodePoolAutoScaling>,
     ) -> Self {
         self.input.auto_scaling = value;
         self
@@ -1308,62 +1341,71 @@ impl<ClusterId_, NodepoolId_> ModifyClusterNodePoolBuilder<ClusterId_, NodepoolI
         self.input.concurrency = value;
         self
     }
-    /// Wire name `kubernetes_config`: [`KubernetesConfig`], sent as a key of the JSON body.
-    pub fn kubernetes_config(mut self, value: KubernetesConfig) -> Self {
+    /// Wire name `kubernetes_config`: [`ModifyClusterNodePoolKubernetesConfig`], sent as a key of the JSON body.
+    pub fn kubernetes_config(
+        mut self,
+        value: ModifyClusterNodePoolKubernetesConfig,
+    ) -> Self {
         self.input.kubernetes_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `kubernetes_config`.
     pub fn set_kubernetes_config(
         mut self,
-        value: ::std::option::Option<KubernetesConfig>,
+        value: ::std::option::Option<ModifyClusterNodePoolKubernetesConfig>,
     ) -> Self {
         self.input.kubernetes_config = value;
         self
     }
-    /// Wire name `management`: [`Management`], sent as a key of the JSON body.
-    pub fn management(mut self, value: Management) -> Self {
+    /// Wire name `management`: [`ModifyClusterNodePoolManagement`], sent as a key of the JSON body.
+    pub fn management(mut self, value: ModifyClusterNodePoolManagement) -> Self {
         self.input.management = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `management`.
-    pub fn set_management(mut self, value: ::std::option::Option<Management>) -> Self {
+    pub fn set_management(
+        mut self,
+        value: ::std::option::Option<ModifyClusterNodePoolManagement>,
+    ) -> Self {
         self.input.management = value;
         self
     }
-    /// Wire name `nodepool_info`: [`NodepoolInfo`], sent as a key of the JSON body.
-    pub fn nodepool_info(mut self, value: NodepoolInfo) -> Self {
+    /// Wire name `nodepool_info`: [`ModifyClusterNodePoolNodepoolInfo`], sent as a key of the JSON body.
+    pub fn nodepool_info(mut self, value: ModifyClusterNodePoolNodepoolInfo) -> Self {
         self.input.nodepool_info = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `nodepool_info`.
     pub fn set_nodepool_info(
         mut self,
-        value: ::std::option::Option<NodepoolInfo>,
+        value: ::std::option::Option<ModifyClusterNodePoolNodepoolInfo>,
     ) -> Self {
         self.input.nodepool_info = value;
         self
     }
-    /// Wire name `scaling_group`: [`ScalingGroup`], sent as a key of the JSON body.
-    pub fn scaling_group(mut self, value: ScalingGroup) -> Self {
+    /// Wire name `scaling_group`: [`ModifyClusterNodePoolScalingGroup`], sent as a key of the JSON body.
+    pub fn scaling_group(mut self, value: ModifyClusterNodePoolScalingGroup) -> Self {
         self.input.scaling_group = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `scaling_group`.
     pub fn set_scaling_group(
         mut self,
-        value: ::std::option::Option<ScalingGroup>,
+        value: ::std::option::Option<ModifyClusterNodePoolScalingGroup>,
     ) -> Self {
         self.input.scaling_group = value;
         self
     }
-    /// Wire name `tee_config`: [`TeeConfig`], sent as a key of the JSON body.
-    pub fn tee_config(mut self, value: TeeConfig) -> Self {
+    /// Wire name `tee_config`: [`ModifyClusterNodePoolTeeConfig`], sent as a key of the JSON body.
+    pub fn tee_config(mut self, value: ModifyClusterNodePoolTeeConfig) -> Self {
         self.input.tee_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `tee_config`.
-    pub fn set_tee_config(mut self, value: ::std::option::Option<TeeConfig>) -> Self {
+    pub fn set_tee_config(
+        mut self,
+        value: ::std::option::Option<ModifyClusterNodePoolTeeConfig>,
+    ) -> Self {
         self.input.tee_config = value;
         self
     }

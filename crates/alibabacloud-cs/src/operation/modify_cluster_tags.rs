@@ -12,8 +12,8 @@
 pub struct ModifyClusterTagsInput {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c106f377e16f34eb1808d6b9362c9****`.
     pub cluster_id: ::std::string::String,
-    /// Wire name `body`: list of [`BodyItem`], sent as the whole JSON body.
-    pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+    /// Wire name `body`: list of [`ModifyClusterTagsBodyItem`], sent as the whole JSON body.
+    pub body: ::std::option::Option<::std::vec::Vec<ModifyClusterTagsBodyItem>>,
 }
 impl ::alibabacloud_runtime::Operation for ModifyClusterTagsInput {
     const ACTION: &'static str = "ModifyClusterTags";
@@ -56,9 +56,9 @@ impl ::alibabacloud_runtime::Operation for ModifyClusterTagsInput {
 #[non_exhaustive]
 pub struct ModifyClusterTagsOutput {}
 ::alibabacloud_runtime::decode_struct!(ModifyClusterTagsOutput {} {});
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct BodyItem {
+pub struct ModifyClusterTagsBodyItem {
     /// Wire name `key`: string. Example: `env`.
     #[serde(rename = "key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -66,7 +66,7 @@ pub struct BodyItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for BodyItem {
+impl ::alibabacloud_runtime::ToParam for ModifyClusterTagsBodyItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "key", &self.key);
         out.write_member(key, "value", &self.value);
@@ -116,15 +116,15 @@ impl<ClusterId_> ModifyClusterTagsBuilder<ClusterId_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `body`: list of [`BodyItem`], sent as the whole JSON body.
-    pub fn body(mut self, value: ::std::vec::Vec<BodyItem>) -> Self {
+    /// Wire name `body`: list of [`ModifyClusterTagsBodyItem`], sent as the whole JSON body.
+    pub fn body(mut self, value: ::std::vec::Vec<ModifyClusterTagsBodyItem>) -> Self {
         self.input.body = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `body`.
     pub fn set_body(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ModifyClusterTagsBodyItem>>,
     ) -> Self {
         self.input.body = value;
         self

@@ -14,14 +14,16 @@ pub struct ModifyNodePoolNodeConfigInput {
     pub cluster_id: ::std::string::String,
     /// Wire name `NodepoolId`: string, sent in the request path, required. Example: `np8d8c9c2cd0f64e89884f82a5fbcd****`.
     pub nodepool_id: ::std::string::String,
-    /// Wire name `containerd_config`: [`ContainerdConfig`], sent as a key of the JSON body.
-    pub containerd_config: ::std::option::Option<ContainerdConfig>,
-    /// Wire name `kubelet_config`: [`KubeletConfig`], sent as a key of the JSON body.
-    pub kubelet_config: ::std::option::Option<KubeletConfig>,
-    /// Wire name `os_config`: [`OsConfig`], sent as a key of the JSON body.
-    pub os_config: ::std::option::Option<OsConfig>,
-    /// Wire name `rolling_policy`: [`RollingPolicy`], sent as a key of the JSON body.
-    pub rolling_policy: ::std::option::Option<RollingPolicy>,
+    /// Wire name `containerd_config`: [`ModifyNodePoolNodeConfigContainerdConfig`], sent as a key of the JSON body.
+    pub containerd_config: ::std::option::Option<
+        ModifyNodePoolNodeConfigContainerdConfig,
+    >,
+    /// Wire name `kubelet_config`: [`ModifyNodePoolNodeConfigKubeletConfig`], sent as a key of the JSON body.
+    pub kubelet_config: ::std::option::Option<ModifyNodePoolNodeConfigKubeletConfig>,
+    /// Wire name `os_config`: [`ModifyNodePoolNodeConfigOsConfig`], sent as a key of the JSON body.
+    pub os_config: ::std::option::Option<ModifyNodePoolNodeConfigOsConfig>,
+    /// Wire name `rolling_policy`: [`ModifyNodePoolNodeConfigRollingPolicy`], sent as a key of the JSON body.
+    pub rolling_policy: ::std::option::Option<ModifyNodePoolNodeConfigRollingPolicy>,
 }
 impl ::alibabacloud_runtime::Operation for ModifyNodePoolNodeConfigInput {
     const ACTION: &'static str = "ModifyNodePoolNodeConfig";
@@ -82,9 +84,9 @@ pub struct ModifyNodePoolNodeConfigOutput {
     ModifyNodePoolNodeConfigOutput { "nodepool_id" = 0, "request_id" = 1, "task_id" = 2,
     } { 0 nodepool_id value, 1 request_id value, 2 task_id value, }
 );
-/// A structure of the operation, at `request[2]` in its spec.
+/// A structure sent in the operation's parameters, at `containerd_config`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ContainerdConfig {
+pub struct ModifyNodePoolNodeConfigContainerdConfig {
     /// Wire name `insecureRegistries`: list of string.
     #[serde(
         rename = "insecureRegistries",
@@ -100,15 +102,15 @@ pub struct ContainerdConfig {
     )]
     pub registry_mirrors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-impl ::alibabacloud_runtime::ToParam for ContainerdConfig {
+impl ::alibabacloud_runtime::ToParam for ModifyNodePoolNodeConfigContainerdConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "insecureRegistries", &self.insecure_registries);
         out.write_member(key, "registryMirrors", &self.registry_mirrors);
     }
 }
-/// A structure of the operation, at `request[3].fields[26].items` in its spec.
+/// A structure sent in the operation's parameters, at `kubelet_config.reservedMemory[]`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct ReservedMemoryItem {
+pub struct ModifyNodePoolNodeConfigKubeletConfigReservedMemoryItem {
     /// Wire name `limits`: any JSON value. Example: `{"memory": "1Gi"}`.
     #[serde(rename = "limits", skip_serializing_if = "::std::option::Option::is_none")]
     pub limits: ::std::option::Option<::serde_json::Value>,
@@ -116,15 +118,16 @@ pub struct ReservedMemoryItem {
     #[serde(rename = "numaNode", skip_serializing_if = "::std::option::Option::is_none")]
     pub numa_node: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for ReservedMemoryItem {
+impl ::alibabacloud_runtime::ToParam
+for ModifyNodePoolNodeConfigKubeletConfigReservedMemoryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "limits", &self.limits);
         out.write_member(key, "numaNode", &self.numa_node);
     }
 }
-/// A structure of the operation, at `request[3].fields[30]` in its spec.
+/// A structure sent in the operation's parameters, at `kubelet_config.tracing`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct Tracing {
+pub struct ModifyNodePoolNodeConfigKubeletConfigTracing {
     /// Wire name `endpoint`: string. Example: `localhost:4317`.
     #[serde(rename = "endpoint", skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint: ::std::option::Option<::std::string::String>,
@@ -135,15 +138,15 @@ pub struct Tracing {
     )]
     pub sampling_rate_per_million: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for Tracing {
+impl ::alibabacloud_runtime::ToParam for ModifyNodePoolNodeConfigKubeletConfigTracing {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "endpoint", &self.endpoint);
         out.write_member(key, "samplingRatePerMillion", &self.sampling_rate_per_million);
     }
 }
-/// A structure of the operation, at `request[3]` in its spec.
+/// A structure sent in the operation's parameters, at `kubelet_config`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct KubeletConfig {
+pub struct ModifyNodePoolNodeConfigKubeletConfig {
     /// Wire name `allowedUnsafeSysctls`: list of string.
     #[serde(
         rename = "allowedUnsafeSysctls",
@@ -299,12 +302,14 @@ pub struct KubeletConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub registry_pull_qps: ::std::option::Option<i64>,
-    /// Wire name `reservedMemory`: list of [`ReservedMemoryItem`].
+    /// Wire name `reservedMemory`: list of [`ModifyNodePoolNodeConfigKubeletConfigReservedMemoryItem`].
     #[serde(
         rename = "reservedMemory",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub reserved_memory: ::std::option::Option<::std::vec::Vec<ReservedMemoryItem>>,
+    pub reserved_memory: ::std::option::Option<
+        ::std::vec::Vec<ModifyNodePoolNodeConfigKubeletConfigReservedMemoryItem>,
+    >,
     /// Wire name `serializeImagePulls`: boolean. Example: `true`.
     #[serde(
         rename = "serializeImagePulls",
@@ -323,11 +328,11 @@ pub struct KubeletConfig {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub topology_manager_policy: ::std::option::Option<::std::string::String>,
-    /// Wire name `tracing`: [`Tracing`].
+    /// Wire name `tracing`: [`ModifyNodePoolNodeConfigKubeletConfigTracing`].
     #[serde(rename = "tracing", skip_serializing_if = "::std::option::Option::is_none")]
-    pub tracing: ::std::option::Option<Tracing>,
+    pub tracing: ::std::option::Option<ModifyNodePoolNodeConfigKubeletConfigTracing>,
 }
-impl ::alibabacloud_runtime::ToParam for KubeletConfig {
+impl ::alibabacloud_runtime::ToParam for ModifyNodePoolNodeConfigKubeletConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "allowedUnsafeSysctls", &self.allowed_unsafe_sysctls);
         out.write_member(key, "clusterDNS", &self.cluster_dns);
@@ -378,9 +383,9 @@ impl ::alibabacloud_runtime::ToParam for KubeletConfig {
         out.write_member(key, "tracing", &self.tracing);
     }
 }
-/// A structure of the operation, at `request[4]` in its spec.
+/// A structure sent in the operation's parameters, at `os_config`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct OsConfig {
+pub struct ModifyNodePoolNodeConfigOsConfig {
     /// Wire name `hugepage`: any JSON value.
     #[serde(rename = "hugepage", skip_serializing_if = "::std::option::Option::is_none")]
     pub hugepage: ::std::option::Option<::serde_json::Value>,
@@ -390,15 +395,15 @@ pub struct OsConfig {
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
-impl ::alibabacloud_runtime::ToParam for OsConfig {
+impl ::alibabacloud_runtime::ToParam for ModifyNodePoolNodeConfigOsConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "hugepage", &self.hugepage);
         out.write_member(key, "sysctl", &self.sysctl);
     }
 }
-/// A structure of the operation, at `request[5]` in its spec.
+/// A structure sent in the operation's parameters, at `rolling_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct RollingPolicy {
+pub struct ModifyNodePoolNodeConfigRollingPolicy {
     /// Wire name `max_parallelism`: 64-bit integer. Example: `3`.
     #[serde(
         rename = "max_parallelism",
@@ -406,7 +411,7 @@ pub struct RollingPolicy {
     )]
     pub max_parallelism: ::std::option::Option<i64>,
 }
-impl ::alibabacloud_runtime::ToParam for RollingPolicy {
+impl ::alibabacloud_runtime::ToParam for ModifyNodePoolNodeConfigRollingPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "max_parallelism", &self.max_parallelism);
     }
@@ -478,51 +483,63 @@ impl<ClusterId_, NodepoolId_> ModifyNodePoolNodeConfigBuilder<ClusterId_, Nodepo
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `containerd_config`: [`ContainerdConfig`], sent as a key of the JSON body.
-    pub fn containerd_config(mut self, value: ContainerdConfig) -> Self {
+    /// Wire name `containerd_config`: [`ModifyNodePoolNodeConfigContainerdConfig`], sent as a key of the JSON body.
+    pub fn containerd_config(
+        mut self,
+        value: ModifyNodePoolNodeConfigContainerdConfig,
+    ) -> Self {
         self.input.containerd_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `containerd_config`.
     pub fn set_containerd_config(
         mut self,
-        value: ::std::option::Option<ContainerdConfig>,
+        value: ::std::option::Option<ModifyNodePoolNodeConfigContainerdConfig>,
     ) -> Self {
         self.input.containerd_config = value;
         self
     }
-    /// Wire name `kubelet_config`: [`KubeletConfig`], sent as a key of the JSON body.
-    pub fn kubelet_config(mut self, value: KubeletConfig) -> Self {
+    /// Wire name `kubelet_config`: [`ModifyNodePoolNodeConfigKubeletConfig`], sent as a key of the JSON body.
+    pub fn kubelet_config(
+        mut self,
+        value: ModifyNodePoolNodeConfigKubeletConfig,
+    ) -> Self {
         self.input.kubelet_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `kubelet_config`.
     pub fn set_kubelet_config(
         mut self,
-        value: ::std::option::Option<KubeletConfig>,
+        value: ::std::option::Option<ModifyNodePoolNodeConfigKubeletConfig>,
     ) -> Self {
         self.input.kubelet_config = value;
         self
     }
-    /// Wire name `os_config`: [`OsConfig`], sent as a key of the JSON body.
-    pub fn os_config(mut self, value: OsConfig) -> Self {
+    /// Wire name `os_config`: [`ModifyNodePoolNodeConfigOsConfig`], sent as a key of the JSON body.
+    pub fn os_config(mut self, value: ModifyNodePoolNodeConfigOsConfig) -> Self {
         self.input.os_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `os_config`.
-    pub fn set_os_config(mut self, value: ::std::option::Option<OsConfig>) -> Self {
+    pub fn set_os_config(
+        mut self,
+        value: ::std::option::Option<ModifyNodePoolNodeConfigOsConfig>,
+    ) -> Self {
         self.input.os_config = value;
         self
     }
-    /// Wire name `rolling_policy`: [`RollingPolicy`], sent as a key of the JSON body.
-    pub fn rolling_policy(mut self, value: RollingPolicy) -> Self {
+    /// Wire name `rolling_policy`: [`ModifyNodePoolNodeConfigRollingPolicy`], sent as a key of the JSON body.
+    pub fn rolling_policy(
+        mut self,
+        value: ModifyNodePoolNodeConfigRollingPolicy,
+    ) -> Self {
         self.input.rolling_policy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `rolling_policy`.
     pub fn set_rolling_policy(
         mut self,
-        value: ::std::option::Option<RollingPolicy>,
+        value: ::std::option::Option<ModifyNodePoolNodeConfigRollingPolicy>,
     ) -> Self {
         self.input.rolling_policy = value;
         self

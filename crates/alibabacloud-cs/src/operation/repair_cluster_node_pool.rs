@@ -21,8 +21,10 @@ pub struct RepairClusterNodePoolInput {
     pub auto_restart: ::std::option::Option<bool>,
     /// Wire name `nodes`: list of string, sent as a key of the JSON body.
     pub nodes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `operations`: list of [`OperationsItem`], sent as a key of the JSON body.
-    pub operations: ::std::option::Option<::std::vec::Vec<OperationsItem>>,
+    /// Wire name `operations`: list of [`RepairClusterNodePoolOperation`], sent as a key of the JSON body.
+    pub operations: ::std::option::Option<
+        ::std::vec::Vec<RepairClusterNodePoolOperation>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for RepairClusterNodePoolInput {
     const ACTION: &'static str = "RepairClusterNodePool";
@@ -79,9 +81,9 @@ pub struct RepairClusterNodePoolOutput {
     RepairClusterNodePoolOutput { "request_id" = 0, "task_id" = 1, } { 0 request_id
     value, 1 task_id value, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `operations[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct OperationsItem {
+pub struct RepairClusterNodePoolOperation {
     /// Wire name `args`: list of string.
     #[serde(rename = "args", skip_serializing_if = "::std::option::Option::is_none")]
     pub args: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -92,7 +94,7 @@ pub struct OperationsItem {
     )]
     pub operation_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for OperationsItem {
+impl ::alibabacloud_runtime::ToParam for RepairClusterNodePoolOperation {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "args", &self.args);
         out.write_member(key, "operation_id", &self.operation_id);
@@ -189,15 +191,18 @@ impl<ClusterId_, NodepoolId_> RepairClusterNodePoolBuilder<ClusterId_, NodepoolI
         self.input.nodes = value;
         self
     }
-    /// Wire name `operations`: list of [`OperationsItem`], sent as a key of the JSON body.
-    pub fn operations(mut self, value: ::std::vec::Vec<OperationsItem>) -> Self {
+    /// Wire name `operations`: list of [`RepairClusterNodePoolOperation`], sent as a key of the JSON body.
+    pub fn operations(
+        mut self,
+        value: ::std::vec::Vec<RepairClusterNodePoolOperation>,
+    ) -> Self {
         self.input.operations = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `operations`.
     pub fn set_operations(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<OperationsItem>>,
+        value: ::std::option::Option<::std::vec::Vec<RepairClusterNodePoolOperation>>,
     ) -> Self {
         self.input.operations = value;
         self

@@ -16,8 +16,8 @@ pub struct TagResourcesInput {
     pub resource_ids: ::std::vec::Vec<::std::string::String>,
     /// Wire name `resource_type`: string, sent as a key of the JSON body, required. Example: `CLUSTER`.
     pub resource_type: ::std::string::String,
-    /// Wire name `tags`: list of [`TagsItem`], sent as a key of the JSON body, required.
-    pub tags: ::std::vec::Vec<TagsItem>,
+    /// Wire name `tags`: list of [`TagResourcesTag`], sent as a key of the JSON body, required.
+    pub tags: ::std::vec::Vec<TagResourcesTag>,
 }
 impl ::alibabacloud_runtime::Operation for TagResourcesInput {
     const ACTION: &'static str = "TagResources";
@@ -66,9 +66,9 @@ pub struct TagResourcesOutput {
 ::alibabacloud_runtime::decode_struct!(
     TagResourcesOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagsItem {
+pub struct TagResourcesTag {
     /// Wire name `key`: string. Example: `env`.
     #[serde(rename = "key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -76,7 +76,7 @@ pub struct TagsItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagsItem {
+impl ::alibabacloud_runtime::ToParam for TagResourcesTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "key", &self.key);
         out.write_member(key, "value", &self.value);
@@ -184,10 +184,10 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `tags`: list of [`TagsItem`], sent as a key of the JSON body, required.
+    /// Wire name `tags`: list of [`TagResourcesTag`], sent as a key of the JSON body, required.
     pub fn tags(
         mut self,
-        value: ::std::vec::Vec<TagsItem>,
+        value: ::std::vec::Vec<TagResourcesTag>,
     ) -> TagResourcesBuilder<
         RegionId_,
         ResourceIds_,
@@ -277,13 +277,13 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: &alibabacloud_cs::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// use alibabacloud_cs::operation::tag_resources::{TagsItem};
+    /// use alibabacloud_cs::operation::tag_resources::{TagResourcesTag};
     /// let output = client
     ///     .tag_resources()
     ///     .region_id("cn-hangzhou")
     ///     .resource_ids(vec!["example".into()])
     ///     .resource_type("CLUSTER")
-    ///     .tags(vec![TagsItem { key: None, value: None }])
+    ///     .tags(vec![TagResourcesTag { key: None, value: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -12,8 +12,8 @@
 pub struct UnInstallClusterAddonsInput {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****`.
     pub cluster_id: ::std::string::String,
-    /// Wire name `addons`: list of [`AddonsItem`], sent as the whole JSON body.
-    pub addons: ::std::option::Option<::std::vec::Vec<AddonsItem>>,
+    /// Wire name `addons`: list of [`UnInstallClusterAddonsAddon`], sent as the whole JSON body.
+    pub addons: ::std::option::Option<::std::vec::Vec<UnInstallClusterAddonsAddon>>,
 }
 impl ::alibabacloud_runtime::Operation for UnInstallClusterAddonsInput {
     const ACTION: &'static str = "UnInstallClusterAddons";
@@ -70,9 +70,9 @@ pub struct UnInstallClusterAddonsOutput {
     UnInstallClusterAddonsOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, } {
     0 cluster_id value, 1 request_id value, 2 task_id value, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `addons[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AddonsItem {
+pub struct UnInstallClusterAddonsAddon {
     /// Wire name `cleanup_cloud_resources`: boolean. Example: `true`.
     #[serde(
         rename = "cleanup_cloud_resources",
@@ -83,7 +83,7 @@ pub struct AddonsItem {
     #[serde(rename = "name", skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for AddonsItem {
+impl ::alibabacloud_runtime::ToParam for UnInstallClusterAddonsAddon {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "cleanup_cloud_resources", &self.cleanup_cloud_resources);
         out.write_member(key, "name", &self.name);
@@ -133,15 +133,18 @@ impl<ClusterId_> UnInstallClusterAddonsBuilder<ClusterId_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `addons`: list of [`AddonsItem`], sent as the whole JSON body.
-    pub fn addons(mut self, value: ::std::vec::Vec<AddonsItem>) -> Self {
+    /// Wire name `addons`: list of [`UnInstallClusterAddonsAddon`], sent as the whole JSON body.
+    pub fn addons(
+        mut self,
+        value: ::std::vec::Vec<UnInstallClusterAddonsAddon>,
+    ) -> Self {
         self.input.addons = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `addons`.
     pub fn set_addons(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<AddonsItem>>,
+        value: ::std::option::Option<::std::vec::Vec<UnInstallClusterAddonsAddon>>,
     ) -> Self {
         self.input.addons = value;
         self

@@ -16,8 +16,8 @@ pub struct UpdateResourcesDeleteProtectionInput {
     pub enable: ::std::option::Option<bool>,
     /// Wire name `namespace`: string, sent as a key of the JSON body. Example: `default`.
     pub namespace: ::std::option::Option<::std::string::String>,
-    /// Wire name `resource_type`: [`ResourceType`], sent as a key of the JSON body, required. Example: `services`.
-    pub resource_type: ResourceType,
+    /// Wire name `resource_type`: [`UpdateResourcesDeleteProtectionResourceType`], sent as a key of the JSON body, required. Example: `services`.
+    pub resource_type: UpdateResourcesDeleteProtectionResourceType,
     /// Wire name `resources`: list of string, sent as a key of the JSON body.
     pub resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -88,12 +88,12 @@ pub struct UpdateResourcesDeleteProtectionOutput {
     "requestId" = 2, "resource_type" = 3, "resources" = 4, } { 0 namespace value, 1
     protection value, 2 request_id value, 3 resource_type value, 4 resources value, }
 );
-/// The documented values of `request[3]`: `services`, `namespaces`.
+/// The documented values of `resource_type`: `services`, `namespaces`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ResourceType {
+pub enum UpdateResourcesDeleteProtectionResourceType {
     /// `services`
     Services,
     /// `namespaces`
@@ -102,7 +102,8 @@ pub enum ResourceType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    ResourceType { Services = "services", Namespaces = "namespaces", }
+    UpdateResourcesDeleteProtectionResourceType { Services = "services", Namespaces =
+    "namespaces", }
 );
 /// The errors `UpdateResourcesDeleteProtection` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,10 +190,10 @@ impl<
         self.input.namespace = value;
         self
     }
-    /// Wire name `resource_type`: [`ResourceType`], sent as a key of the JSON body, required. Example: `services`.
+    /// Wire name `resource_type`: [`UpdateResourcesDeleteProtectionResourceType`], sent as a key of the JSON body, required. Example: `services`.
     pub fn resource_type(
         mut self,
-        value: impl ::std::convert::Into<ResourceType>,
+        value: impl ::std::convert::Into<UpdateResourcesDeleteProtectionResourceType>,
     ) -> UpdateResourcesDeleteProtectionBuilder<
         ClusterId_,
         ::alibabacloud_runtime::Set,

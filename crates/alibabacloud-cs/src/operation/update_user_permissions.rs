@@ -12,10 +12,10 @@
 pub struct UpdateUserPermissionsInput {
     /// Wire name `uid`: string, sent in the request path, required. Example: `2367****`.
     pub uid: ::std::string::String,
-    /// Wire name `body`: list of [`BodyItem`], sent as the whole JSON body.
-    pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
-    /// Wire name `mode`: [`Mode`]. Example: `apply`.
-    pub mode: ::std::option::Option<Mode>,
+    /// Wire name `body`: list of [`UpdateUserPermissionsBodyItem`], sent as the whole JSON body.
+    pub body: ::std::option::Option<::std::vec::Vec<UpdateUserPermissionsBodyItem>>,
+    /// Wire name `mode`: [`UpdateUserPermissionsMode`]. Example: `apply`.
+    pub mode: ::std::option::Option<UpdateUserPermissionsMode>,
 }
 impl ::alibabacloud_runtime::Operation for UpdateUserPermissionsInput {
     const ACTION: &'static str = "UpdateUserPermissions";
@@ -59,9 +59,9 @@ impl ::alibabacloud_runtime::Operation for UpdateUserPermissionsInput {
 #[non_exhaustive]
 pub struct UpdateUserPermissionsOutput {}
 ::alibabacloud_runtime::decode_struct!(UpdateUserPermissionsOutput {} {});
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct BodyItem {
+pub struct UpdateUserPermissionsBodyItem {
     /// Wire name `cluster`: string. Example: `c796c60***`.
     #[serde(rename = "cluster", skip_serializing_if = "::std::option::Option::is_none")]
     pub cluster: ::std::option::Option<::std::string::String>,
@@ -96,7 +96,7 @@ pub struct BodyItem {
     )]
     pub role_type: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for BodyItem {
+impl ::alibabacloud_runtime::ToParam for UpdateUserPermissionsBodyItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "cluster", &self.cluster);
         out.write_member(key, "is_custom", &self.is_custom);
@@ -106,12 +106,12 @@ impl ::alibabacloud_runtime::ToParam for BodyItem {
         out.write_member(key, "role_type", &self.role_type);
     }
 }
-/// The documented values of `request[2]`: `delete`, `patch`, `apply`.
+/// The documented values of `mode`: `delete`, `patch`, `apply`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Mode {
+pub enum UpdateUserPermissionsMode {
     /// `delete`
     Delete,
     /// `patch`
@@ -122,7 +122,7 @@ pub enum Mode {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Mode { Delete = "delete", Patch = "patch", Apply = "apply", }
+    UpdateUserPermissionsMode { Delete = "delete", Patch = "patch", Apply = "apply", }
 );
 /// The errors `UpdateUserPermissions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,26 +169,35 @@ impl<Uid_> UpdateUserPermissionsBuilder<Uid_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `body`: list of [`BodyItem`], sent as the whole JSON body.
-    pub fn body(mut self, value: ::std::vec::Vec<BodyItem>) -> Self {
+    /// Wire name `body`: list of [`UpdateUserPermissionsBodyItem`], sent as the whole JSON body.
+    pub fn body(
+        mut self,
+        value: ::std::vec::Vec<UpdateUserPermissionsBodyItem>,
+    ) -> Self {
         self.input.body = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `body`.
     pub fn set_body(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+        value: ::std::option::Option<::std::vec::Vec<UpdateUserPermissionsBodyItem>>,
     ) -> Self {
         self.input.body = value;
         self
     }
-    /// Wire name `mode`: [`Mode`]. Example: `apply`.
-    pub fn mode(mut self, value: impl ::std::convert::Into<Mode>) -> Self {
+    /// Wire name `mode`: [`UpdateUserPermissionsMode`]. Example: `apply`.
+    pub fn mode(
+        mut self,
+        value: impl ::std::convert::Into<UpdateUserPermissionsMode>,
+    ) -> Self {
         self.input.mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `mode`.
-    pub fn set_mode(mut self, value: ::std::option::Option<Mode>) -> Self {
+    pub fn set_mode(
+        mut self,
+        value: ::std::option::Option<UpdateUserPermissionsMode>,
+    ) -> Self {
         self.input.mode = value;
         self
     }

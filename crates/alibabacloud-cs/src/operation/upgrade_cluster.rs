@@ -21,11 +21,11 @@ pub struct UpgradeClusterInput {
     pub master_only: ::std::option::Option<bool>,
     /// Wire name `next_version`: string, sent as a key of the JSON body. Example: `1.16.9-aliyun.1`.
     pub next_version: ::std::option::Option<::std::string::String>,
-    /// Wire name `rolling_policy`: [`RollingPolicy`], sent as a key of the JSON body.
+    /// Wire name `rolling_policy`: [`UpgradeClusterRollingPolicy`], sent as a key of the JSON body.
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
-    pub rolling_policy: ::std::option::Option<RollingPolicy>,
+    pub rolling_policy: ::std::option::Option<UpgradeClusterRollingPolicy>,
     /// Wire name `version`: string, sent as a key of the JSON body. Example: `1.14.8-aliyun.1`.
     ///
     /// **Deprecated** by the service.
@@ -91,9 +91,9 @@ pub struct UpgradeClusterOutput {
     UpgradeClusterOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, } { 0
     cluster_id value, 1 request_id value, 2 task_id value, }
 );
-/// A structure of the operation, at `request[4]` in its spec.
+/// A structure sent in the operation's parameters, at `rolling_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct RollingPolicy {
+pub struct UpgradeClusterRollingPolicy {
     /// Wire name `max_parallelism`: 32-bit integer. Example: `3`.
     ///
     /// **Deprecated** by the service.
@@ -104,7 +104,7 @@ pub struct RollingPolicy {
     )]
     pub max_parallelism: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for RollingPolicy {
+impl ::alibabacloud_runtime::ToParam for UpgradeClusterRollingPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "max_parallelism", &self.max_parallelism);
     }
@@ -201,17 +201,17 @@ impl<ClusterId_> UpgradeClusterBuilder<ClusterId_> {
         self.input.next_version = value;
         self
     }
-    /// Wire name `rolling_policy`: [`RollingPolicy`], sent as a key of the JSON body.
+    /// Wire name `rolling_policy`: [`UpgradeClusterRollingPolicy`], sent as a key of the JSON body.
     ///
     /// **Deprecated** by the service.
-    pub fn rolling_policy(mut self, value: RollingPolicy) -> Self {
+    pub fn rolling_policy(mut self, value: UpgradeClusterRollingPolicy) -> Self {
         self.input.rolling_policy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `rolling_policy`.
     pub fn set_rolling_policy(
         mut self,
-        value: ::std::option::Option<RollingPolicy>,
+        value: ::std::option::Option<UpgradeClusterRollingPolicy>,
     ) -> Self {
         self.input.rolling_policy = value;
         self

@@ -12,8 +12,8 @@
 pub struct UpgradeClusterAddonsInput {
     /// Wire name `ClusterId`: string, sent in the request path, required. Example: `cf4299b79b3e34226abfdc80a4bda****`.
     pub cluster_id: ::std::string::String,
-    /// Wire name `body`: list of [`BodyItem`], sent as the whole JSON body.
-    pub body: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+    /// Wire name `body`: list of [`UpgradeClusterAddonsBodyItem`], sent as the whole JSON body.
+    pub body: ::std::option::Option<::std::vec::Vec<UpgradeClusterAddonsBodyItem>>,
 }
 impl ::alibabacloud_runtime::Operation for UpgradeClusterAddonsInput {
     const ACTION: &'static str = "UpgradeClusterAddons";
@@ -70,9 +70,9 @@ pub struct UpgradeClusterAddonsOutput {
     UpgradeClusterAddonsOutput { "cluster_id" = 0, "request_id" = 1, "task_id" = 2, } { 0
     cluster_id value, 1 request_id value, 2 task_id value, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `body[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct BodyItem {
+pub struct UpgradeClusterAddonsBodyItem {
     /// Wire name `component_name`: string, required. Example: `coredns`.
     #[serde(rename = "component_name")]
     pub component_name: ::std::string::String,
@@ -89,7 +89,7 @@ pub struct BodyItem {
     #[serde(rename = "version", skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for BodyItem {
+impl ::alibabacloud_runtime::ToParam for UpgradeClusterAddonsBodyItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "component_name", &self.component_name);
         out.write_member(key, "config", &self.config);
@@ -142,15 +142,15 @@ impl<ClusterId_> UpgradeClusterAddonsBuilder<ClusterId_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `body`: list of [`BodyItem`], sent as the whole JSON body.
-    pub fn body(mut self, value: ::std::vec::Vec<BodyItem>) -> Self {
+    /// Wire name `body`: list of [`UpgradeClusterAddonsBodyItem`], sent as the whole JSON body.
+    pub fn body(mut self, value: ::std::vec::Vec<UpgradeClusterAddonsBodyItem>) -> Self {
         self.input.body = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `body`.
     pub fn set_body(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<BodyItem>>,
+        value: ::std::option::Option<::std::vec::Vec<UpgradeClusterAddonsBodyItem>>,
     ) -> Self {
         self.input.body = value;
         self

@@ -20,8 +20,8 @@ pub struct UpgradeClusterNodepoolInput {
     pub kubernetes_version: ::std::option::Option<::std::string::String>,
     /// Wire name `node_names`: list of string, sent as a key of the JSON body.
     pub node_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `rolling_policy`: [`RollingPolicy`], sent as a key of the JSON body.
-    pub rolling_policy: ::std::option::Option<RollingPolicy>,
+    /// Wire name `rolling_policy`: [`UpgradeClusterNodepoolRollingPolicy`], sent as a key of the JSON body.
+    pub rolling_policy: ::std::option::Option<UpgradeClusterNodepoolRollingPolicy>,
     /// Wire name `runtime_type`: string, sent as a key of the JSON body. Example: `containerd`.
     pub runtime_type: ::std::option::Option<::std::string::String>,
     /// Wire name `runtime_version`: string, sent as a key of the JSON body. Example: `1.5.10`.
@@ -93,9 +93,9 @@ pub struct UpgradeClusterNodepoolOutput {
     UpgradeClusterNodepoolOutput { "RequestId" = 0, "task_id" = 1, } { 0 request_id
     value, 1 task_id value, }
 );
-/// A structure of the operation, at `request[5]` in its spec.
+/// A structure sent in the operation's parameters, at `rolling_policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct RollingPolicy {
+pub struct UpgradeClusterNodepoolRollingPolicy {
     /// Wire name `batch_interval`: 32-bit integer. The service's default: `0`. Example: `5 minutes\n`.
     #[serde(
         rename = "batch_interval",
@@ -108,26 +108,28 @@ pub struct RollingPolicy {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub max_parallelism: ::std::option::Option<i32>,
-    /// Wire name `pause_policy`: [`PausePolicy`]. The service's default: `NotPause`. Example: `NotPause`.
+    /// Wire name `pause_policy`: [`UpgradeClusterNodepoolRollingPolicyPausePolicy`]. The service's default: `NotPause`. Example: `NotPause`.
     #[serde(
         rename = "pause_policy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub pause_policy: ::std::option::Option<PausePolicy>,
+    pub pause_policy: ::std::option::Option<
+        UpgradeClusterNodepoolRollingPolicyPausePolicy,
+    >,
 }
-impl ::alibabacloud_runtime::ToParam for RollingPolicy {
+impl ::alibabacloud_runtime::ToParam for UpgradeClusterNodepoolRollingPolicy {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "batch_interval", &self.batch_interval);
         out.write_member(key, "max_parallelism", &self.max_parallelism);
         out.write_member(key, "pause_policy", &self.pause_policy);
     }
 }
-/// The documented values of `request[5].fields[2]`: `FirstBatch`, `EveryBatch`, `NotPause`.
+/// The documented values of `rolling_policy.pause_policy`: `FirstBatch`, `EveryBatch`, `NotPause`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum PausePolicy {
+pub enum UpgradeClusterNodepoolRollingPolicyPausePolicy {
     /// `FirstBatch`
     FirstBatch,
     /// `EveryBatch`
@@ -138,8 +140,8 @@ pub enum PausePolicy {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    PausePolicy { FirstBatch = "FirstBatch", EveryBatch = "EveryBatch", NotPause =
-    "NotPause", }
+    UpgradeClusterNodepoolRollingPolicyPausePolicy { FirstBatch = "FirstBatch",
+    EveryBatch = "EveryBatch", NotPause = "NotPause", }
 );
 /// The errors `UpgradeClusterNodepool` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -256,15 +258,15 @@ impl<ClusterId_, NodepoolId_> UpgradeClusterNodepoolBuilder<ClusterId_, Nodepool
         self.input.node_names = value;
         self
     }
-    /// Wire name `rolling_policy`: [`RollingPolicy`], sent as a key of the JSON body.
-    pub fn rolling_policy(mut self, value: RollingPolicy) -> Self {
+    /// Wire name `rolling_policy`: [`UpgradeClusterNodepoolRollingPolicy`], sent as a key of the JSON body.
+    pub fn rolling_policy(mut self, value: UpgradeClusterNodepoolRollingPolicy) -> Self {
         self.input.rolling_policy = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `rolling_policy`.
     pub fn set_rolling_policy(
         mut self,
-        value: ::std::option::Option<RollingPolicy>,
+        value: ::std::option::Option<UpgradeClusterNodepoolRollingPolicy>,
     ) -> Self {
         self.input.rolling_policy = value;
         self

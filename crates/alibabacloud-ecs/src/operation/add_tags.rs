@@ -18,8 +18,8 @@ pub struct AddTagsInput {
     pub resource_type: ::std::string::String,
     /// Wire name `ResourceId`: string, required. Example: `i-bp1gtjxuuvwj17zr****`.
     pub resource_id: ::std::string::String,
-    /// Wire name `Tag`: list of [`TagItem`], required.
-    pub tag: ::std::vec::Vec<TagItem>,
+    /// Wire name `Tag`: list of [`AddTagsTagItem`], required.
+    pub tag: ::std::vec::Vec<AddTagsTagItem>,
 }
 impl ::alibabacloud_runtime::Operation for AddTagsInput {
     const ACTION: &'static str = "AddTags";
@@ -58,9 +58,9 @@ pub struct AddTagsOutput {
 ::alibabacloud_runtime::decode_struct!(
     AddTagsOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct AddTagsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -74,7 +74,7 @@ pub struct TagItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_2: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for AddTagsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -202,10 +202,10 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Tag`: list of [`TagItem`], required.
+    /// Wire name `Tag`: list of [`AddTagsTagItem`], required.
     pub fn tag(
         mut self,
-        value: ::std::vec::Vec<TagItem>,
+        value: ::std::vec::Vec<AddTagsTagItem>,
     ) -> AddTagsBuilder<
         RegionId_,
         ResourceType_,
@@ -297,13 +297,13 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: &alibabacloud_ecs::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// use alibabacloud_ecs::operation::add_tags::{TagItem};
+    /// use alibabacloud_ecs::operation::add_tags::{AddTagsTagItem};
     /// let output = client
     ///     .add_tags()
     ///     .region_id("cn-hangzhou")
     ///     .resource_type("instance")
     ///     .resource_id("i-bp1gtjxuuvwj17zr****")
-    ///     .tag(vec![TagItem { key: None, value: None, key_2: None, value_2: None }])
+    ///     .tag(vec![AddTagsTagItem { key: None, value: None, key_2: None, value_2: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -12,8 +12,8 @@
 pub struct AllocateDedicatedHostsInput {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`AllocateDedicatedHostsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<AllocateDedicatedHostsTagItem>>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4ph***`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-f`.
@@ -120,8 +120,10 @@ impl ::alibabacloud_runtime::Operation for AllocateDedicatedHostsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AllocateDedicatedHostsOutput {
-    /// Wire name `DedicatedHostIdSets`: [`DedicatedHostIdSets`].
-    pub dedicated_host_id_sets: ::std::option::Option<DedicatedHostIdSets>,
+    /// Wire name `DedicatedHostIdSets`: [`AllocateDedicatedHostsDedicatedHostIdSets`].
+    pub dedicated_host_id_sets: ::std::option::Option<
+        AllocateDedicatedHostsDedicatedHostIdSets,
+    >,
     /// Wire name `OrderId`: string. Example: `23841229****`.
     pub order_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `E2A664A6-2933-4C64-88AE-5033D003****`.
@@ -131,9 +133,9 @@ pub struct AllocateDedicatedHostsOutput {
     AllocateDedicatedHostsOutput { "DedicatedHostIdSets" = 0, "OrderId" = 1, "RequestId"
     = 2, } { 0 dedicated_host_id_sets value, 1 order_id value, 2 request_id value, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct AllocateDedicatedHostsTagItem {
     /// Wire name `Key`: string. Example: `Environment`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -141,21 +143,22 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for AllocateDedicatedHostsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostIdSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DedicatedHostIdSets {
+pub struct AllocateDedicatedHostsDedicatedHostIdSets {
     /// Wire name `DedicatedHostId`: list of string.
     pub dedicated_host_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedHostIdSets { "DedicatedHostId" = 0, } { 0 dedicated_host_id value, }
+    AllocateDedicatedHostsDedicatedHostIdSets { "DedicatedHostId" = 0, } { 0
+    dedicated_host_id value, }
 );
 /// The errors `AllocateDedicatedHosts` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -343,15 +346,15 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`AllocateDedicatedHostsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<AllocateDedicatedHostsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<AllocateDedicatedHostsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

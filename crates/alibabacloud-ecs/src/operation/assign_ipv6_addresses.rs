@@ -77,10 +77,10 @@ impl ::alibabacloud_runtime::Operation for AssignIpv6AddressesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssignIpv6AddressesOutput {
-    /// Wire name `Ipv6PrefixSets`: [`Ipv6PrefixSets`].
-    pub ipv6_prefix_sets: ::std::option::Option<Ipv6PrefixSets>,
-    /// Wire name `Ipv6Sets`: [`Ipv6Sets`].
-    pub ipv6_sets: ::std::option::Option<Ipv6Sets>,
+    /// Wire name `Ipv6PrefixSets`: [`AssignIpv6AddressesIpv6PrefixSets`].
+    pub ipv6_prefix_sets: ::std::option::Option<AssignIpv6AddressesIpv6PrefixSets>,
+    /// Wire name `Ipv6Sets`: [`AssignIpv6AddressesIpv6Sets`].
+    pub ipv6_sets: ::std::option::Option<AssignIpv6AddressesIpv6Sets>,
     /// Wire name `NetworkInterfaceId`: string. Example: `eni-bp1iqejowblx6h8j****`.
     pub network_interface_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
@@ -91,25 +91,25 @@ pub struct AssignIpv6AddressesOutput {
     "NetworkInterfaceId" = 2, "RequestId" = 3, } { 0 ipv6_prefix_sets value, 1 ipv6_sets
     value, 2 network_interface_id value, 3 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Ipv6PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6PrefixSets {
+pub struct AssignIpv6AddressesIpv6PrefixSets {
     /// Wire name `Ipv6Prefix`: list of string.
     pub ipv6_prefix: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6PrefixSets { "Ipv6Prefix" = 0, } { 0 ipv6_prefix value, }
+    AssignIpv6AddressesIpv6PrefixSets { "Ipv6Prefix" = 0, } { 0 ipv6_prefix value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Ipv6Sets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6Sets {
+pub struct AssignIpv6AddressesIpv6Sets {
     /// Wire name `Ipv6Address`: list of string.
     pub ipv6_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6Sets { "Ipv6Address" = 0, } { 0 ipv6_address value, }
+    AssignIpv6AddressesIpv6Sets { "Ipv6Address" = 0, } { 0 ipv6_address value, }
 );
 /// The errors `AssignIpv6Addresses` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -84,9 +84,9 @@ impl ::alibabacloud_runtime::Operation for AssignPrivateIpAddressesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssignPrivateIpAddressesOutput {
-    /// Wire name `AssignedPrivateIpAddressesSet`: [`AssignedPrivateIpAddressesSet`].
+    /// Wire name `AssignedPrivateIpAddressesSet`: [`AssignPrivateIpAddressesAssignedPrivateIpAddressesSet`].
     pub assigned_private_ip_addresses_set: ::std::option::Option<
-        AssignedPrivateIpAddressesSet,
+        AssignPrivateIpAddressesAssignedPrivateIpAddressesSet,
     >,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
@@ -95,43 +95,49 @@ pub struct AssignPrivateIpAddressesOutput {
     AssignPrivateIpAddressesOutput { "AssignedPrivateIpAddressesSet" = 0, "RequestId" =
     1, } { 0 assigned_private_ip_addresses_set value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0]` in its spec.
+/// A structure of the operation's answer, at `AssignedPrivateIpAddressesSet.Ipv4PrefixSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv4PrefixSet {
+pub struct AssignPrivateIpAddressesAssignedPrivateIpAddressesSetIpv4PrefixSet {
     /// Wire name `Ipv4Prefixes`: list of string.
     pub ipv4_prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv4PrefixSet { "Ipv4Prefixes" = 0, } { 0 ipv4_prefixes value, }
+    AssignPrivateIpAddressesAssignedPrivateIpAddressesSetIpv4PrefixSet { "Ipv4Prefixes" =
+    0, } { 0 ipv4_prefixes value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[2]` in its spec.
+/// A structure of the operation's answer, at `AssignedPrivateIpAddressesSet.PrivateIpSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivateIpSet {
+pub struct AssignPrivateIpAddressesAssignedPrivateIpAddressesSetPrivateIpSet {
     /// Wire name `PrivateIpAddress`: list of string.
     pub private_ip_address: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivateIpSet { "PrivateIpAddress" = 0, } { 0 private_ip_address value, }
+    AssignPrivateIpAddressesAssignedPrivateIpAddressesSetPrivateIpSet {
+    "PrivateIpAddress" = 0, } { 0 private_ip_address value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AssignedPrivateIpAddressesSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AssignedPrivateIpAddressesSet {
-    /// Wire name `Ipv4PrefixSet`: [`Ipv4PrefixSet`].
-    pub ipv4_prefix_set: ::std::option::Option<Ipv4PrefixSet>,
+pub struct AssignPrivateIpAddressesAssignedPrivateIpAddressesSet {
+    /// Wire name `Ipv4PrefixSet`: [`AssignPrivateIpAddressesAssignedPrivateIpAddressesSetIpv4PrefixSet`].
+    pub ipv4_prefix_set: ::std::option::Option<
+        AssignPrivateIpAddressesAssignedPrivateIpAddressesSetIpv4PrefixSet,
+    >,
     /// Wire name `NetworkInterfaceId`: string. Example: `eni-bp125p95hhdhn3ot****`.
     pub network_interface_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `PrivateIpSet`: [`PrivateIpSet`].
-    pub private_ip_set: ::std::option::Option<PrivateIpSet>,
+    /// Wire name `PrivateIpSet`: [`AssignPrivateIpAddressesAssignedPrivateIpAddressesSetPrivateIpSet`].
+    pub private_ip_set: ::std::option::Option<
+        AssignPrivateIpAddressesAssignedPrivateIpAddressesSetPrivateIpSet,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssignedPrivateIpAddressesSet { "Ipv4PrefixSet" = 0, "NetworkInterfaceId" = 1,
-    "PrivateIpSet" = 2, } { 0 ipv4_prefix_set value, 1 network_interface_id value, 2
-    private_ip_set value, }
+    AssignPrivateIpAddressesAssignedPrivateIpAddressesSet { "Ipv4PrefixSet" = 0,
+    "NetworkInterfaceId" = 1, "PrivateIpSet" = 2, } { 0 ipv4_prefix_set value, 1
+    network_interface_id value, 2 private_ip_set value, }
 );
 /// The errors `AssignPrivateIpAddresses` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

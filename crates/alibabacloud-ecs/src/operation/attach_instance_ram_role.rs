@@ -65,9 +65,9 @@ impl ::alibabacloud_runtime::Operation for AttachInstanceRamRoleInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AttachInstanceRamRoleOutput {
-    /// Wire name `AttachInstanceRamRoleResults`: [`AttachInstanceRamRoleResults`].
+    /// Wire name `AttachInstanceRamRoleResults`: [`AttachInstanceRamRoleAttachInstanceRamRoleResults`].
     pub attach_instance_ram_role_results: ::std::option::Option<
-        AttachInstanceRamRoleResults,
+        AttachInstanceRamRoleAttachInstanceRamRoleResults,
     >,
     /// Wire name `FailCount`: 32-bit integer. Example: `0`.
     pub fail_count: ::std::option::Option<i32>,
@@ -84,10 +84,10 @@ pub struct AttachInstanceRamRoleOutput {
     attach_instance_ram_role_results value, 1 fail_count lenient, 2 ram_role_name value,
     3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AttachInstanceRamRoleResults.AttachInstanceRamRoleResult[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AttachInstanceRamRoleResultItem {
+pub struct AttachInstanceRamRoleAttachInstanceRamRoleResult {
     /// Wire name `Code`: string. Example: `200`.
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceId`: string. Example: `i-bp10ws62o04ubhvi****`.
@@ -98,22 +98,22 @@ pub struct AttachInstanceRamRoleResultItem {
     pub success: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AttachInstanceRamRoleResultItem { "Code" = 0, "InstanceId" = 1, "Message" = 2,
-    "Success" = 3, } { 0 code value, 1 instance_id value, 2 message value, 3 success
-    lenient, }
+    AttachInstanceRamRoleAttachInstanceRamRoleResult { "Code" = 0, "InstanceId" = 1,
+    "Message" = 2, "Success" = 3, } { 0 code value, 1 instance_id value, 2 message value,
+    3 success lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AttachInstanceRamRoleResults`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AttachInstanceRamRoleResults {
-    /// Wire name `AttachInstanceRamRoleResult`: list of [`AttachInstanceRamRoleResultItem`].
+pub struct AttachInstanceRamRoleAttachInstanceRamRoleResults {
+    /// Wire name `AttachInstanceRamRoleResult`: list of [`AttachInstanceRamRoleAttachInstanceRamRoleResult`].
     pub attach_instance_ram_role_result: ::std::option::Option<
-        ::std::vec::Vec<AttachInstanceRamRoleResultItem>,
+        ::std::vec::Vec<AttachInstanceRamRoleAttachInstanceRamRoleResult>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AttachInstanceRamRoleResults { "AttachInstanceRamRoleResult" = 0, } { 0
-    attach_instance_ram_role_result value, }
+    AttachInstanceRamRoleAttachInstanceRamRoleResults { "AttachInstanceRamRoleResult" =
+    0, } { 0 attach_instance_ram_role_result value, }
 );
 /// The errors `AttachInstanceRamRole` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -66,8 +66,8 @@ pub struct AttachKeyPairOutput {
     pub key_pair_name: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Results`: [`Results`].
-    pub results: ::std::option::Option<Results>,
+    /// Wire name `Results`: [`AttachKeyPairResults`].
+    pub results: ::std::option::Option<AttachKeyPairResults>,
     /// Wire name `TotalCount`: string. Example: `2`.
     pub total_count: ::std::option::Option<::std::string::String>,
 }
@@ -76,10 +76,10 @@ pub struct AttachKeyPairOutput {
     = 3, "TotalCount" = 4, } { 0 fail_count value, 1 key_pair_name value, 2 request_id
     value, 3 results value, 4 total_count value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Results.Result[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ResultItem {
+pub struct AttachKeyPairResult {
     /// Wire name `Code`: string. Example: `200`.
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceId`: string. Example: `i-m5eg7be9ndloji64****`.
@@ -90,17 +90,19 @@ pub struct ResultItem {
     pub success: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ResultItem { "Code" = 0, "InstanceId" = 1, "Message" = 2, "Success" = 3, } { 0 code
-    value, 1 instance_id value, 2 message value, 3 success value, }
+    AttachKeyPairResult { "Code" = 0, "InstanceId" = 1, "Message" = 2, "Success" = 3, } {
+    0 code value, 1 instance_id value, 2 message value, 3 success value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `Results`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Results {
-    /// Wire name `Result`: list of [`ResultItem`].
-    pub result: ::std::option::Option<::std::vec::Vec<ResultItem>>,
+pub struct AttachKeyPairResults {
+    /// Wire name `Result`: list of [`AttachKeyPairResult`].
+    pub result: ::std::option::Option<::std::vec::Vec<AttachKeyPairResult>>,
 }
-::alibabacloud_runtime::decode_struct!(Results { "Result" = 0, } { 0 result value, });
+::alibabacloud_runtime::decode_struct!(
+    AttachKeyPairResults { "Result" = 0, } { 0 result value, }
+);
 /// The errors `AttachKeyPair` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

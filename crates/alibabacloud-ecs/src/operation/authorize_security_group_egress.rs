@@ -16,8 +16,10 @@ pub struct AuthorizeSecurityGroupEgressInput {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Wire name `SecurityGroupId`: string, required. Example: `sg-bp67acfmxazb4p****`.
     pub security_group_id: ::std::string::String,
-    /// Wire name `Permissions`: list of [`PermissionsItem`].
-    pub permissions: ::std::option::Option<::std::vec::Vec<PermissionsItem>>,
+    /// Wire name `Permissions`: list of [`AuthorizeSecurityGroupEgressPermission`].
+    pub permissions: ::std::option::Option<
+        ::std::vec::Vec<AuthorizeSecurityGroupEgressPermission>,
+    >,
     /// Wire name `Policy`: string. Example: `accept`.
     ///
     /// **Deprecated** by the service.
@@ -153,9 +155,9 @@ pub struct AuthorizeSecurityGroupEgressOutput {
 ::alibabacloud_runtime::decode_struct!(
     AuthorizeSecurityGroupEgressOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Permissions[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct PermissionsItem {
+pub struct AuthorizeSecurityGroupEgressPermission {
     /// Wire name `Description`: string. Example: `This is description.`.
     #[serde(
         rename = "Description",
@@ -244,7 +246,7 @@ pub struct PermissionsItem {
     )]
     pub source_port_range: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for PermissionsItem {
+impl ::alibabacloud_runtime::ToParam for AuthorizeSecurityGroupEgressPermission {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Description", &self.description);
         out.write_member(key, "DestCidrIp", &self.dest_cidr_ip);
@@ -516,15 +518,20 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Permissions`: list of [`PermissionsItem`].
-    pub fn permissions(mut self, value: ::std::vec::Vec<PermissionsItem>) -> Self {
+    /// Wire name `Permissions`: list of [`AuthorizeSecurityGroupEgressPermission`].
+    pub fn permissions(
+        mut self,
+        value: ::std::vec::Vec<AuthorizeSecurityGroupEgressPermission>,
+    ) -> Self {
         self.input.permissions = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Permissions`.
     pub fn set_permissions(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<PermissionsItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<AuthorizeSecurityGroupEgressPermission>,
+        >,
     ) -> Self {
         self.input.permissions = value;
         self

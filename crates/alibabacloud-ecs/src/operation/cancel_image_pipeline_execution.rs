@@ -12,8 +12,10 @@
 pub struct CancelImagePipelineExecutionInput {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
-    /// Wire name `TemplateTag`: list of [`TemplateTagItem`].
-    pub template_tag: ::std::option::Option<::std::vec::Vec<TemplateTagItem>>,
+    /// Wire name `TemplateTag`: list of [`CancelImagePipelineExecutionTemplateTagItem`].
+    pub template_tag: ::std::option::Option<
+        ::std::vec::Vec<CancelImagePipelineExecutionTemplateTagItem>,
+    >,
     /// Wire name `ExecutionId`: string, required. Example: `exec-5fb8facb8ed7427c****`.
     pub execution_id: ::std::string::String,
 }
@@ -55,9 +57,9 @@ pub struct CancelImagePipelineExecutionOutput {
 ::alibabacloud_runtime::decode_struct!(
     CancelImagePipelineExecutionOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `TemplateTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TemplateTagItem {
+pub struct CancelImagePipelineExecutionTemplateTagItem {
     /// Wire name `Key`: string. Example: `null`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -65,7 +67,7 @@ pub struct TemplateTagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TemplateTagItem {
+impl ::alibabacloud_runtime::ToParam for CancelImagePipelineExecutionTemplateTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -139,15 +141,20 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `TemplateTag`: list of [`TemplateTagItem`].
-    pub fn template_tag(mut self, value: ::std::vec::Vec<TemplateTagItem>) -> Self {
+    /// Wire name `TemplateTag`: list of [`CancelImagePipelineExecutionTemplateTagItem`].
+    pub fn template_tag(
+        mut self,
+        value: ::std::vec::Vec<CancelImagePipelineExecutionTemplateTagItem>,
+    ) -> Self {
         self.input.template_tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TemplateTag`.
     pub fn set_template_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TemplateTagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CancelImagePipelineExecutionTemplateTagItem>,
+        >,
     ) -> Self {
         self.input.template_tag = value;
         self

@@ -28,8 +28,8 @@ pub struct CopyImageInput {
     pub encrypt_algorithm: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CopyImageTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CopyImageTagItem>>,
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub dry_run: ::std::option::Option<bool>,
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -89,9 +89,9 @@ pub struct CopyImageOutput {
     CopyImageOutput { "ImageId" = 0, "RequestId" = 1, } { 0 image_id value, 1 request_id
     value, }
 );
-/// A structure of the operation, at `request[9].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CopyImageTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -99,7 +99,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CopyImageTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -430,15 +430,15 @@ impl<ImageId_, RegionId_> CopyImageBuilder<ImageId_, RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CopyImageTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CopyImageTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CopyImageTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

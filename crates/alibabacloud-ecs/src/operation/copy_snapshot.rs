@@ -12,8 +12,8 @@
 pub struct CopySnapshotInput {
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CopySnapshotTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CopySnapshotTagItem>>,
     /// Wire name `RegionId`: string, required. Example: `cn-chengdu`.
     pub region_id: ::std::string::String,
     /// Wire name `DestinationRegionId`: string, required. Example: `us-east-1`.
@@ -30,8 +30,8 @@ pub struct CopySnapshotInput {
     pub encrypted: ::std::option::Option<bool>,
     /// Wire name `KMSKeyId`: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`.
     pub kms_key_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Arn`: list of [`ArnItem`].
-    pub arn: ::std::option::Option<::std::vec::Vec<ArnItem>>,
+    /// Wire name `Arn`: list of [`CopySnapshotArnItem`].
+    pub arn: ::std::option::Option<::std::vec::Vec<CopySnapshotArnItem>>,
     /// Wire name `DestinationStorageLocationArn`: string. Example: `null`.
     pub destination_storage_location_arn: ::std::option::Option<::std::string::String>,
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -98,9 +98,9 @@ pub struct CopySnapshotOutput {
     CopySnapshotOutput { "RequestId" = 0, "SnapshotId" = 1, } { 0 request_id value, 1
     snapshot_id value, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CopySnapshotTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -108,15 +108,15 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CopySnapshotTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[10].items` in its spec.
+/// A structure sent in the operation's parameters, at `Arn[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ArnItem {
+pub struct CopySnapshotArnItem {
     /// Wire name `AssumeRoleFor`: 64-bit integer. Example: `0`.
     #[serde(
         rename = "AssumeRoleFor",
@@ -130,7 +130,7 @@ pub struct ArnItem {
     #[serde(rename = "Rolearn", skip_serializing_if = "::std::option::Option::is_none")]
     pub rolearn: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ArnItem {
+impl ::alibabacloud_runtime::ToParam for CopySnapshotArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
         out.write_member(key, "RoleType", &self.role_type);
@@ -391,15 +391,15 @@ impl<
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CopySnapshotTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CopySnapshotTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CopySnapshotTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -535,15 +535,15 @@ impl<
         self.input.kms_key_id = value;
         self
     }
-    /// Wire name `Arn`: list of [`ArnItem`].
-    pub fn arn(mut self, value: ::std::vec::Vec<ArnItem>) -> Self {
+    /// Wire name `Arn`: list of [`CopySnapshotArnItem`].
+    pub fn arn(mut self, value: ::std::vec::Vec<CopySnapshotArnItem>) -> Self {
         self.input.arn = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Arn`.
     pub fn set_arn(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<ArnItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CopySnapshotArnItem>>,
     ) -> Self {
         self.input.arn = value;
         self

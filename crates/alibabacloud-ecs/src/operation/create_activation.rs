@@ -24,8 +24,8 @@ pub struct CreateActivationInput {
     pub ip_address_range: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-123******`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateActivationTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateActivationTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for CreateActivationInput {
     const ACTION: &'static str = "CreateActivation";
@@ -77,9 +77,9 @@ pub struct CreateActivationOutput {
     CreateActivationOutput { "ActivationCode" = 0, "ActivationId" = 1, "RequestId" = 2, }
     { 0 activation_code value, 1 activation_id value, 2 request_id value, }
 );
-/// A structure of the operation, at `request[7].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateActivationTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -87,7 +87,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateActivationTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -287,15 +287,15 @@ impl<RegionId_> CreateActivationBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateActivationTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateActivationTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateActivationTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

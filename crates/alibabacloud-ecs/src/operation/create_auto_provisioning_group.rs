@@ -124,22 +124,26 @@ pub struct CreateAutoProvisioningGroupInput {
     pub launch_configuration_deployment_set_id: ::std::option::Option<
         ::std::string::String,
     >,
-    /// Wire name `LaunchTemplateConfig`: list of [`LaunchTemplateConfigItem`].
+    /// Wire name `LaunchTemplateConfig`: list of [`CreateAutoProvisioningGroupLaunchTemplateConfigItem`].
     pub launch_template_config: ::std::option::Option<
-        ::std::vec::Vec<LaunchTemplateConfigItem>,
+        ::std::vec::Vec<CreateAutoProvisioningGroupLaunchTemplateConfigItem>,
     >,
-    /// Wire name `LaunchConfiguration.DataDisk`: list of [`LaunchConfigurationDataDiskItem`].
+    /// Wire name `LaunchConfiguration.DataDisk`: list of [`CreateAutoProvisioningGroupLaunchConfigurationDataDiskItem`].
     pub launch_configuration_data_disk: ::std::option::Option<
-        ::std::vec::Vec<LaunchConfigurationDataDiskItem>,
+        ::std::vec::Vec<CreateAutoProvisioningGroupLaunchConfigurationDataDiskItem>,
     >,
-    /// Wire name `LaunchConfiguration.Tag`: list of [`LaunchConfigurationTagItem`].
+    /// Wire name `LaunchConfiguration.Tag`: list of [`CreateAutoProvisioningGroupLaunchConfigurationTagItem`].
     pub launch_configuration_tag: ::std::option::Option<
-        ::std::vec::Vec<LaunchConfigurationTagItem>,
+        ::std::vec::Vec<CreateAutoProvisioningGroupLaunchConfigurationTagItem>,
     >,
-    /// Wire name `SystemDiskConfig`: list of [`SystemDiskConfigItem`].
-    pub system_disk_config: ::std::option::Option<::std::vec::Vec<SystemDiskConfigItem>>,
-    /// Wire name `DataDiskConfig`: list of [`DataDiskConfigItem`].
-    pub data_disk_config: ::std::option::Option<::std::vec::Vec<DataDiskConfigItem>>,
+    /// Wire name `SystemDiskConfig`: list of [`CreateAutoProvisioningGroupSystemDiskConfigItem`].
+    pub system_disk_config: ::std::option::Option<
+        ::std::vec::Vec<CreateAutoProvisioningGroupSystemDiskConfigItem>,
+    >,
+    /// Wire name `DataDiskConfig`: list of [`CreateAutoProvisioningGroupDataDiskConfigItem`].
+    pub data_disk_config: ::std::option::Option<
+        ::std::vec::Vec<CreateAutoProvisioningGroupDataDiskConfigItem>,
+    >,
     /// Wire name `LaunchConfiguration.HostNames`: list of string. Example: `ecs-host-01`.
     pub launch_configuration_host_names: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -150,13 +154,13 @@ pub struct CreateAutoProvisioningGroupInput {
     pub launch_configuration_security_group_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Wire name `LaunchConfiguration.SystemDisk`: [`LaunchConfigurationSystemDisk`].
+    /// Wire name `LaunchConfiguration.SystemDisk`: [`CreateAutoProvisioningGroupLaunchConfigurationSystemDisk`].
     pub launch_configuration_system_disk: ::std::option::Option<
-        LaunchConfigurationSystemDisk,
+        CreateAutoProvisioningGroupLaunchConfigurationSystemDisk,
     >,
-    /// Wire name `LaunchConfiguration.Arn`: list of [`LaunchConfigurationArnItem`].
+    /// Wire name `LaunchConfiguration.Arn`: list of [`CreateAutoProvisioningGroupLaunchConfigurationArnItem`].
     pub launch_configuration_arn: ::std::option::Option<
-        ::std::vec::Vec<LaunchConfigurationArnItem>,
+        ::std::vec::Vec<CreateAutoProvisioningGroupLaunchConfigurationArnItem>,
     >,
     /// Wire name `HibernationOptionsConfigured`: boolean. Example: `false`.
     pub hibernation_options_configured: ::std::option::Option<bool>,
@@ -166,14 +170,20 @@ pub struct CreateAutoProvisioningGroupInput {
     >,
     /// Wire name `LaunchConfiguration.ImageFamily`: string. Example: `hangzhou-daily-update`.
     pub launch_configuration_image_family: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    /// Wire name `ResourcePoolOptions`: [`ResourcePoolOptions`], sent as one JSON string.
-    pub resource_pool_options: ::std::option::Option<ResourcePoolOptions>,
-    /// Wire name `LaunchConfiguration`: [`LaunchConfiguration`].
-    pub launch_configuration: ::std::option::Option<LaunchConfiguration>,
-    /// Wire name `PrePaidOptions`: [`PrePaidOptions`].
-    pub pre_paid_options: ::std::option::Option<PrePaidOptions>,
+    /// Wire name `Tag`: list of [`CreateAutoProvisioningGroupTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateAutoProvisioningGroupTagItem>>,
+    /// Wire name `ResourcePoolOptions`: [`CreateAutoProvisioningGroupResourcePoolOptions`], sent as one JSON string.
+    pub resource_pool_options: ::std::option::Option<
+        CreateAutoProvisioningGroupResourcePoolOptions,
+    >,
+    /// Wire name `LaunchConfiguration`: [`CreateAutoProvisioningGroupLaunchConfiguration`].
+    pub launch_configuration: ::std::option::Option<
+        CreateAutoProvisioningGroupLaunchConfiguration,
+    >,
+    /// Wire name `PrePaidOptions`: [`CreateAutoProvisioningGroupPrePaidOptions`].
+    pub pre_paid_options: ::std::option::Option<
+        CreateAutoProvisioningGroupPrePaidOptions,
+    >,
 }
 impl ::std::fmt::Debug for CreateAutoProvisioningGroupInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -545,8 +555,8 @@ impl ::alibabacloud_runtime::Operation for CreateAutoProvisioningGroupInput {
 pub struct CreateAutoProvisioningGroupOutput {
     /// Wire name `AutoProvisioningGroupId`: string. Example: `apg-sn54avj8htgvtyh8****`.
     pub auto_provisioning_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `LaunchResults`: [`LaunchResults`].
-    pub launch_results: ::std::option::Option<LaunchResults>,
+    /// Wire name `LaunchResults`: [`CreateAutoProvisioningGroupLaunchResults`].
+    pub launch_results: ::std::option::Option<CreateAutoProvisioningGroupLaunchResults>,
     /// Wire name `RequestId`: string. Example: `745CEC9F-0DD7-4451-9FE7-8B752F39****`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -555,9 +565,9 @@ pub struct CreateAutoProvisioningGroupOutput {
     1, "RequestId" = 2, } { 0 auto_provisioning_group_id value, 1 launch_results value, 2
     request_id value, }
 );
-/// A structure of the operation, at `request[45].items` in its spec.
+/// A structure sent in the operation's parameters, at `LaunchTemplateConfig[]`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct LaunchTemplateConfigItem {
+pub struct CreateAutoProvisioningGroupLaunchTemplateConfigItem {
     /// Wire name `Architectures`: list of string.
     #[serde(
         rename = "Architectures",
@@ -624,7 +634,8 @@ pub struct LaunchTemplateConfigItem {
     )]
     pub weighted_capacity: ::std::option::Option<f64>,
 }
-impl ::alibabacloud_runtime::ToParam for LaunchTemplateConfigItem {
+impl ::alibabacloud_runtime::ToParam
+for CreateAutoProvisioningGroupLaunchTemplateConfigItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Architectures", &self.architectures);
         out.write_member(key, "BurstablePerformance", &self.burstable_performance);
@@ -641,9 +652,9 @@ impl ::alibabacloud_runtime::ToParam for LaunchTemplateConfigItem {
         out.write_member(key, "WeightedCapacity", &self.weighted_capacity);
     }
 }
-/// A structure of the operation, at `request[46].items` in its spec.
+/// A structure sent in the operation's parameters, at `LaunchConfiguration.DataDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct LaunchConfigurationDataDiskItem {
+pub struct CreateAutoProvisioningGroupLaunchConfigurationDataDiskItem {
     /// Wire name `AutoSnapshotPolicyId`: string. Example: `sp-bp67acfmxazb4p****`.
     #[serde(
         rename = "AutoSnapshotPolicyId",
@@ -714,7 +725,8 @@ pub struct LaunchConfigurationDataDiskItem {
     )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for LaunchConfigurationDataDiskItem {
+impl ::alibabacloud_runtime::ToParam
+for CreateAutoProvisioningGroupLaunchConfigurationDataDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AutoSnapshotPolicyId", &self.auto_snapshot_policy_id);
         out.write_member(key, "BurstingEnabled", &self.bursting_enabled);
@@ -732,9 +744,9 @@ impl ::alibabacloud_runtime::ToParam for LaunchConfigurationDataDiskItem {
         out.write_member(key, "SnapshotId", &self.snapshot_id);
     }
 }
-/// A structure of the operation, at `request[47].items` in its spec.
+/// A structure sent in the operation's parameters, at `LaunchConfiguration.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct LaunchConfigurationTagItem {
+pub struct CreateAutoProvisioningGroupLaunchConfigurationTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -742,15 +754,16 @@ pub struct LaunchConfigurationTagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for LaunchConfigurationTagItem {
+impl ::alibabacloud_runtime::ToParam
+for CreateAutoProvisioningGroupLaunchConfigurationTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[48].items` in its spec.
+/// A structure sent in the operation's parameters, at `SystemDiskConfig[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct SystemDiskConfigItem {
+pub struct CreateAutoProvisioningGroupSystemDiskConfigItem {
     /// Wire name `DiskCategory`: string. Example: `cloud_ssd`.
     #[serde(
         rename = "DiskCategory",
@@ -758,14 +771,15 @@ pub struct SystemDiskConfigItem {
     )]
     pub disk_category: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for SystemDiskConfigItem {
+impl ::alibabacloud_runtime::ToParam
+for CreateAutoProvisioningGroupSystemDiskConfigItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "DiskCategory", &self.disk_category);
     }
 }
-/// A structure of the operation, at `request[49].items` in its spec.
+/// A structure sent in the operation's parameters, at `DataDiskConfig[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DataDiskConfigItem {
+pub struct CreateAutoProvisioningGroupDataDiskConfigItem {
     /// Wire name `DiskCategory`: string. Example: `cloud_efficiency`.
     #[serde(
         rename = "DiskCategory",
@@ -773,14 +787,14 @@ pub struct DataDiskConfigItem {
     )]
     pub disk_category: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DataDiskConfigItem {
+impl ::alibabacloud_runtime::ToParam for CreateAutoProvisioningGroupDataDiskConfigItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "DiskCategory", &self.disk_category);
     }
 }
-/// A structure of the operation, at `request[53]` in its spec.
+/// A structure sent in the operation's parameters, at `LaunchConfiguration.SystemDisk`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct LaunchConfigurationSystemDisk {
+pub struct CreateAutoProvisioningGroupLaunchConfigurationSystemDisk {
     /// Wire name `AutoSnapshotPolicyId`: string. Example: `sp-bp67acfmxazb4p****`.
     #[serde(
         rename = "AutoSnapshotPolicyId",
@@ -815,7 +829,8 @@ pub struct LaunchConfigurationSystemDisk {
     )]
     pub provisioned_iops: ::std::option::Option<i64>,
 }
-impl ::alibabacloud_runtime::ToParam for LaunchConfigurationSystemDisk {
+impl ::alibabacloud_runtime::ToParam
+for CreateAutoProvisioningGroupLaunchConfigurationSystemDisk {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AutoSnapshotPolicyId", &self.auto_snapshot_policy_id);
         out.write_member(key, "BurstingEnabled", &self.bursting_enabled);
@@ -825,9 +840,9 @@ impl ::alibabacloud_runtime::ToParam for LaunchConfigurationSystemDisk {
         out.write_member(key, "ProvisionedIops", &self.provisioned_iops);
     }
 }
-/// A structure of the operation, at `request[54].items` in its spec.
+/// A structure sent in the operation's parameters, at `LaunchConfiguration.Arn[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct LaunchConfigurationArnItem {
+pub struct CreateAutoProvisioningGroupLaunchConfigurationArnItem {
     /// Wire name `AssumeRoleFor`: 64-bit integer. Example: `123456789012****`.
     #[serde(
         rename = "AssumeRoleFor",
@@ -841,16 +856,17 @@ pub struct LaunchConfigurationArnItem {
     #[serde(rename = "Rolearn", skip_serializing_if = "::std::option::Option::is_none")]
     pub rolearn: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for LaunchConfigurationArnItem {
+impl ::alibabacloud_runtime::ToParam
+for CreateAutoProvisioningGroupLaunchConfigurationArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
         out.write_member(key, "RoleType", &self.role_type);
         out.write_member(key, "Rolearn", &self.rolearn);
     }
 }
-/// A structure of the operation, at `request[58].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateAutoProvisioningGroupTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -858,15 +874,15 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateAutoProvisioningGroupTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[59]` in its spec.
+/// A structure sent in the operation's parameters, at `ResourcePoolOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ResourcePoolOptions {
+pub struct CreateAutoProvisioningGroupResourcePoolOptions {
     /// Wire name `PrivatePoolIds`: list of string.
     #[serde(
         rename = "PrivatePoolIds",
@@ -877,15 +893,15 @@ pub struct ResourcePoolOptions {
     #[serde(rename = "Strategy", skip_serializing_if = "::std::option::Option::is_none")]
     pub strategy: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ResourcePoolOptions {
+impl ::alibabacloud_runtime::ToParam for CreateAutoProvisioningGroupResourcePoolOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "PrivatePoolIds", &self.private_pool_ids);
         out.write_member(key, "Strategy", &self.strategy);
     }
 }
-/// A structure of the operation, at `request[60].fields[2]` in its spec.
+/// A structure sent in the operation's parameters, at `LaunchConfiguration.CpuOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct CpuOptions {
+pub struct CreateAutoProvisioningGroupLaunchConfigurationCpuOptions {
     /// Wire name `Core`: 32-bit integer.
     #[serde(rename = "Core", skip_serializing_if = "::std::option::Option::is_none")]
     pub core: ::std::option::Option<i32>,
@@ -896,15 +912,16 @@ pub struct CpuOptions {
     )]
     pub threads_per_core: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for CpuOptions {
+impl ::alibabacloud_runtime::ToParam
+for CreateAutoProvisioningGroupLaunchConfigurationCpuOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Core", &self.core);
         out.write_member(key, "ThreadsPerCore", &self.threads_per_core);
     }
 }
-/// A structure of the operation, at `request[60].fields[3]` in its spec.
+/// A structure sent in the operation's parameters, at `LaunchConfiguration.ImageOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ImageOptions {
+pub struct CreateAutoProvisioningGroupLaunchConfigurationImageOptions {
     /// Wire name `LoginAsNonRoot`: boolean. Example: `false`.
     #[serde(
         rename = "LoginAsNonRoot",
@@ -912,14 +929,15 @@ pub struct ImageOptions {
     )]
     pub login_as_non_root: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for ImageOptions {
+impl ::alibabacloud_runtime::ToParam
+for CreateAutoProvisioningGroupLaunchConfigurationImageOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "LoginAsNonRoot", &self.login_as_non_root);
     }
 }
-/// A structure of the operation, at `request[60].fields[6]` in its spec.
+/// A structure sent in the operation's parameters, at `LaunchConfiguration.SchedulerOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct SchedulerOptions {
+pub struct CreateAutoProvisioningGroupLaunchConfigurationSchedulerOptions {
     /// Wire name `DedicatedHostClusterId`: string.
     #[serde(
         rename = "DedicatedHostClusterId",
@@ -933,15 +951,16 @@ pub struct SchedulerOptions {
     )]
     pub dedicated_host_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for SchedulerOptions {
+impl ::alibabacloud_runtime::ToParam
+for CreateAutoProvisioningGroupLaunchConfigurationSchedulerOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "DedicatedHostClusterId", &self.dedicated_host_cluster_id);
         out.write_member(key, "DedicatedHostId", &self.dedicated_host_id);
     }
 }
-/// A structure of the operation, at `request[60].fields[7]` in its spec.
+/// A structure sent in the operation's parameters, at `LaunchConfiguration.SecurityOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct SecurityOptions {
+pub struct CreateAutoProvisioningGroupLaunchConfigurationSecurityOptions {
     /// Wire name `TrustedSystemMode`: string.
     #[serde(
         rename = "TrustedSystemMode",
@@ -949,14 +968,15 @@ pub struct SecurityOptions {
     )]
     pub trusted_system_mode: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for SecurityOptions {
+impl ::alibabacloud_runtime::ToParam
+for CreateAutoProvisioningGroupLaunchConfigurationSecurityOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "TrustedSystemMode", &self.trusted_system_mode);
     }
 }
-/// A structure of the operation, at `request[60]` in its spec.
+/// A structure sent in the operation's parameters, at `LaunchConfiguration`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct LaunchConfiguration {
+pub struct CreateAutoProvisioningGroupLaunchConfiguration {
     /// Wire name `AutoRenew`: boolean. Example: `true`.
     #[serde(
         rename = "AutoRenew",
@@ -969,18 +989,22 @@ pub struct LaunchConfiguration {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub auto_renew_period: ::std::option::Option<i32>,
-    /// Wire name `CpuOptions`: [`CpuOptions`].
+    /// Wire name `CpuOptions`: [`CreateAutoProvisioningGroupLaunchConfigurationCpuOptions`].
     #[serde(
         rename = "CpuOptions",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub cpu_options: ::std::option::Option<CpuOptions>,
-    /// Wire name `ImageOptions`: [`ImageOptions`].
+    pub cpu_options: ::std::option::Option<
+        CreateAutoProvisioningGroupLaunchConfigurationCpuOptions,
+    >,
+    /// Wire name `ImageOptions`: [`CreateAutoProvisioningGroupLaunchConfigurationImageOptions`].
     #[serde(
         rename = "ImageOptions",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub image_options: ::std::option::Option<ImageOptions>,
+    pub image_options: ::std::option::Option<
+        CreateAutoProvisioningGroupLaunchConfigurationImageOptions,
+    >,
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     #[serde(rename = "Period", skip_serializing_if = "::std::option::Option::is_none")]
     pub period: ::std::option::Option<i32>,
@@ -990,18 +1014,22 @@ pub struct LaunchConfiguration {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub period_unit: ::std::option::Option<::std::string::String>,
-    /// Wire name `SchedulerOptions`: [`SchedulerOptions`].
+    /// Wire name `SchedulerOptions`: [`CreateAutoProvisioningGroupLaunchConfigurationSchedulerOptions`].
     #[serde(
         rename = "SchedulerOptions",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub scheduler_options: ::std::option::Option<SchedulerOptions>,
-    /// Wire name `SecurityOptions`: [`SecurityOptions`].
+    pub scheduler_options: ::std::option::Option<
+        CreateAutoProvisioningGroupLaunchConfigurationSchedulerOptions,
+    >,
+    /// Wire name `SecurityOptions`: [`CreateAutoProvisioningGroupLaunchConfigurationSecurityOptions`].
     #[serde(
         rename = "SecurityOptions",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub security_options: ::std::option::Option<SecurityOptions>,
+    pub security_options: ::std::option::Option<
+        CreateAutoProvisioningGroupLaunchConfigurationSecurityOptions,
+    >,
     /// Wire name `SpotDuration`: 32-bit integer. Example: `1`.
     #[serde(
         rename = "SpotDuration",
@@ -1015,7 +1043,7 @@ pub struct LaunchConfiguration {
     )]
     pub spot_interruption_behavior: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for LaunchConfiguration {
+impl ::alibabacloud_runtime::ToParam for CreateAutoProvisioningGroupLaunchConfiguration {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AutoRenew", &self.auto_renew);
         out.write_member(key, "AutoRenewPeriod", &self.auto_renew_period);
@@ -1033,9 +1061,9 @@ impl ::alibabacloud_runtime::ToParam for LaunchConfiguration {
         );
     }
 }
-/// A structure of the operation, at `request[61].fields[0].items` in its spec.
+/// A structure sent in the operation's parameters, at `PrePaidOptions.SpecifyCapacityDistribution[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct SpecifyCapacityDistributionItem {
+pub struct CreateAutoProvisioningGroupSpecifyCapacityDistribution {
     /// Wire name `InstanceTypes`: list of string.
     #[serde(
         rename = "InstanceTypes",
@@ -1049,25 +1077,26 @@ pub struct SpecifyCapacityDistributionItem {
     )]
     pub min_target_capacity: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for SpecifyCapacityDistributionItem {
+impl ::alibabacloud_runtime::ToParam
+for CreateAutoProvisioningGroupSpecifyCapacityDistribution {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "InstanceTypes", &self.instance_types);
         out.write_member(key, "MinTargetCapacity", &self.min_target_capacity);
     }
 }
-/// A structure of the operation, at `request[61]` in its spec.
+/// A structure sent in the operation's parameters, at `PrePaidOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct PrePaidOptions {
-    /// Wire name `SpecifyCapacityDistribution`: list of [`SpecifyCapacityDistributionItem`].
+pub struct CreateAutoProvisioningGroupPrePaidOptions {
+    /// Wire name `SpecifyCapacityDistribution`: list of [`CreateAutoProvisioningGroupSpecifyCapacityDistribution`].
     #[serde(
         rename = "SpecifyCapacityDistribution",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub specify_capacity_distribution: ::std::option::Option<
-        ::std::vec::Vec<SpecifyCapacityDistributionItem>,
+        ::std::vec::Vec<CreateAutoProvisioningGroupSpecifyCapacityDistribution>,
     >,
 }
-impl ::alibabacloud_runtime::ToParam for PrePaidOptions {
+impl ::alibabacloud_runtime::ToParam for CreateAutoProvisioningGroupPrePaidOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(
             key,
@@ -1076,28 +1105,31 @@ impl ::alibabacloud_runtime::ToParam for PrePaidOptions {
         );
     }
 }
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `LaunchResults.LaunchResult[].InstanceIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceIds {
+pub struct CreateAutoProvisioningGroupLaunchResultInstanceIds {
     /// Wire name `InstanceId`: list of string.
     pub instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceIds { "InstanceId" = 0, } { 0 instance_id value, }
+    CreateAutoProvisioningGroupLaunchResultInstanceIds { "InstanceId" = 0, } { 0
+    instance_id value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `LaunchResults.LaunchResult[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LaunchResultItem {
+pub struct CreateAutoProvisioningGroupLaunchResult {
     /// Wire name `Amount`: 32-bit integer. Example: `1`.
     pub amount: ::std::option::Option<i32>,
     /// Wire name `ErrorCode`: string. Example: `InvalidParameter`.
     pub error_code: ::std::option::Option<::std::string::String>,
     /// Wire name `ErrorMsg`: string. Example: `Specific parameter is not valid.`.
     pub error_msg: ::std::option::Option<::std::string::String>,
-    /// Wire name `InstanceIds`: [`InstanceIds`].
-    pub instance_ids: ::std::option::Option<InstanceIds>,
+    /// Wire name `InstanceIds`: [`CreateAutoProvisioningGroupLaunchResultInstanceIds`].
+    pub instance_ids: ::std::option::Option<
+        CreateAutoProvisioningGroupLaunchResultInstanceIds,
+    >,
     /// Wire name `InstanceType`: string. Example: `ecs.g5.large`.
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Wire name `SpotStrategy`: string. Example: `NoSpot`.
@@ -1106,20 +1138,23 @@ pub struct LaunchResultItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LaunchResultItem { "Amount" = 0, "ErrorCode" = 1, "ErrorMsg" = 2, "InstanceIds" = 3,
-    "InstanceType" = 4, "SpotStrategy" = 5, "ZoneId" = 6, } { 0 amount lenient, 1
-    error_code value, 2 error_msg value, 3 instance_ids value, 4 instance_type value, 5
-    spot_strategy value, 6 zone_id value, }
+    CreateAutoProvisioningGroupLaunchResult { "Amount" = 0, "ErrorCode" = 1, "ErrorMsg" =
+    2, "InstanceIds" = 3, "InstanceType" = 4, "SpotStrategy" = 5, "ZoneId" = 6, } { 0
+    amount lenient, 1 error_code value, 2 error_msg value, 3 instance_ids value, 4
+    instance_type value, 5 spot_strategy value, 6 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `LaunchResults`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LaunchResults {
-    /// Wire name `LaunchResult`: list of [`LaunchResultItem`].
-    pub launch_result: ::std::option::Option<::std::vec::Vec<LaunchResultItem>>,
+pub struct CreateAutoProvisioningGroupLaunchResults {
+    /// Wire name `LaunchResult`: list of [`CreateAutoProvisioningGroupLaunchResult`].
+    pub launch_result: ::std::option::Option<
+        ::std::vec::Vec<CreateAutoProvisioningGroupLaunchResult>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LaunchResults { "LaunchResult" = 0, } { 0 launch_result value, }
+    CreateAutoProvisioningGroupLaunchResults { "LaunchResult" = 0, } { 0 launch_result
+    value, }
 );
 /// The errors `CreateAutoProvisioningGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -2148,10 +2183,10 @@ impl<
         self.input.launch_configuration_deployment_set_id = value;
         self
     }
-    /// Wire name `LaunchTemplateConfig`: list of [`LaunchTemplateConfigItem`].
+    /// Wire name `LaunchTemplateConfig`: list of [`CreateAutoProvisioningGroupLaunchTemplateConfigItem`].
     pub fn launch_template_config(
         mut self,
-        value: ::std::vec::Vec<LaunchTemplateConfigItem>,
+        value: ::std::vec::Vec<CreateAutoProvisioningGroupLaunchTemplateConfigItem>,
     ) -> Self {
         self.input.launch_template_config = ::std::option::Option::Some(value);
         self
@@ -2159,15 +2194,19 @@ impl<
     /// Sets or clears `LaunchTemplateConfig`.
     pub fn set_launch_template_config(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<LaunchTemplateConfigItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateAutoProvisioningGroupLaunchTemplateConfigItem>,
+        >,
     ) -> Self {
         self.input.launch_template_config = value;
         self
     }
-    /// Wire name `LaunchConfiguration.DataDisk`: list of [`LaunchConfigurationDataDiskItem`].
+    /// Wire name `LaunchConfiguration.DataDisk`: list of [`CreateAutoProvisioningGroupLaunchConfigurationDataDiskItem`].
     pub fn launch_configuration_data_disk(
         mut self,
-        value: ::std::vec::Vec<LaunchConfigurationDataDiskItem>,
+        value: ::std::vec::Vec<
+            CreateAutoProvisioningGroupLaunchConfigurationDataDiskItem,
+        >,
     ) -> Self {
         self.input.launch_configuration_data_disk = ::std::option::Option::Some(value);
         self
@@ -2175,15 +2214,17 @@ impl<
     /// Sets or clears `LaunchConfiguration.DataDisk`.
     pub fn set_launch_configuration_data_disk(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<LaunchConfigurationDataDiskItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateAutoProvisioningGroupLaunchConfigurationDataDiskItem>,
+        >,
     ) -> Self {
         self.input.launch_configuration_data_disk = value;
         self
     }
-    /// Wire name `LaunchConfiguration.Tag`: list of [`LaunchConfigurationTagItem`].
+    /// Wire name `LaunchConfiguration.Tag`: list of [`CreateAutoProvisioningGroupLaunchConfigurationTagItem`].
     pub fn launch_configuration_tag(
         mut self,
-        value: ::std::vec::Vec<LaunchConfigurationTagItem>,
+        value: ::std::vec::Vec<CreateAutoProvisioningGroupLaunchConfigurationTagItem>,
     ) -> Self {
         self.input.launch_configuration_tag = ::std::option::Option::Some(value);
         self
@@ -2191,15 +2232,17 @@ impl<
     /// Sets or clears `LaunchConfiguration.Tag`.
     pub fn set_launch_configuration_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<LaunchConfigurationTagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateAutoProvisioningGroupLaunchConfigurationTagItem>,
+        >,
     ) -> Self {
         self.input.launch_configuration_tag = value;
         self
     }
-    /// Wire name `SystemDiskConfig`: list of [`SystemDiskConfigItem`].
+    /// Wire name `SystemDiskConfig`: list of [`CreateAutoProvisioningGroupSystemDiskConfigItem`].
     pub fn system_disk_config(
         mut self,
-        value: ::std::vec::Vec<SystemDiskConfigItem>,
+        value: ::std::vec::Vec<CreateAutoProvisioningGroupSystemDiskConfigItem>,
     ) -> Self {
         self.input.system_disk_config = ::std::option::Option::Some(value);
         self
@@ -2207,15 +2250,17 @@ impl<
     /// Sets or clears `SystemDiskConfig`.
     pub fn set_system_disk_config(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<SystemDiskConfigItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateAutoProvisioningGroupSystemDiskConfigItem>,
+        >,
     ) -> Self {
         self.input.system_disk_config = value;
         self
     }
-    /// Wire name `DataDiskConfig`: list of [`DataDiskConfigItem`].
+    /// Wire name `DataDiskConfig`: list of [`CreateAutoProvisioningGroupDataDiskConfigItem`].
     pub fn data_disk_config(
         mut self,
-        value: ::std::vec::Vec<DataDiskConfigItem>,
+        value: ::std::vec::Vec<CreateAutoProvisioningGroupDataDiskConfigItem>,
     ) -> Self {
         self.input.data_disk_config = ::std::option::Option::Some(value);
         self
@@ -2223,7 +2268,9 @@ impl<
     /// Sets or clears `DataDiskConfig`.
     pub fn set_data_disk_config(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<DataDiskConfigItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateAutoProvisioningGroupDataDiskConfigItem>,
+        >,
     ) -> Self {
         self.input.data_disk_config = value;
         self
@@ -2278,10 +2325,10 @@ impl<
         self.input.launch_configuration_security_group_ids = value;
         self
     }
-    /// Wire name `LaunchConfiguration.SystemDisk`: [`LaunchConfigurationSystemDisk`].
+    /// Wire name `LaunchConfiguration.SystemDisk`: [`CreateAutoProvisioningGroupLaunchConfigurationSystemDisk`].
     pub fn launch_configuration_system_disk(
         mut self,
-        value: LaunchConfigurationSystemDisk,
+        value: CreateAutoProvisioningGroupLaunchConfigurationSystemDisk,
     ) -> Self {
         self.input.launch_configuration_system_disk = ::std::option::Option::Some(value);
         self
@@ -2289,15 +2336,17 @@ impl<
     /// Sets or clears `LaunchConfiguration.SystemDisk`.
     pub fn set_launch_configuration_system_disk(
         mut self,
-        value: ::std::option::Option<LaunchConfigurationSystemDisk>,
+        value: ::std::option::Option<
+            CreateAutoProvisioningGroupLaunchConfigurationSystemDisk,
+        >,
     ) -> Self {
         self.input.launch_configuration_system_disk = value;
         self
     }
-    /// Wire name `LaunchConfiguration.Arn`: list of [`LaunchConfigurationArnItem`].
+    /// Wire name `LaunchConfiguration.Arn`: list of [`CreateAutoProvisioningGroupLaunchConfigurationArnItem`].
     pub fn launch_configuration_arn(
         mut self,
-        value: ::std::vec::Vec<LaunchConfigurationArnItem>,
+        value: ::std::vec::Vec<CreateAutoProvisioningGroupLaunchConfigurationArnItem>,
     ) -> Self {
         self.input.launch_configuration_arn = ::std::option::Option::Some(value);
         self
@@ -2305,7 +2354,9 @@ impl<
     /// Sets or clears `LaunchConfiguration.Arn`.
     pub fn set_launch_configuration_arn(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<LaunchConfigurationArnItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateAutoProvisioningGroupLaunchConfigurationArnItem>,
+        >,
     ) -> Self {
         self.input.launch_configuration_arn = value;
         self
@@ -2359,54 +2410,66 @@ impl<
         self.input.launch_configuration_image_family = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateAutoProvisioningGroupTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<CreateAutoProvisioningGroupTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateAutoProvisioningGroupTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
     }
-    /// Wire name `ResourcePoolOptions`: [`ResourcePoolOptions`], sent as one JSON string.
-    pub fn resource_pool_options(mut self, value: ResourcePoolOptions) -> Self {
+    /// Wire name `ResourcePoolOptions`: [`CreateAutoProvisioningGroupResourcePoolOptions`], sent as one JSON string.
+    pub fn resource_pool_options(
+        mut self,
+        value: CreateAutoProvisioningGroupResourcePoolOptions,
+    ) -> Self {
         self.input.resource_pool_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ResourcePoolOptions`.
     pub fn set_resource_pool_options(
         mut self,
-        value: ::std::option::Option<ResourcePoolOptions>,
+        value: ::std::option::Option<CreateAutoProvisioningGroupResourcePoolOptions>,
     ) -> Self {
         self.input.resource_pool_options = value;
         self
     }
-    /// Wire name `LaunchConfiguration`: [`LaunchConfiguration`].
-    pub fn launch_configuration(mut self, value: LaunchConfiguration) -> Self {
+    /// Wire name `LaunchConfiguration`: [`CreateAutoProvisioningGroupLaunchConfiguration`].
+    pub fn launch_configuration(
+        mut self,
+        value: CreateAutoProvisioningGroupLaunchConfiguration,
+    ) -> Self {
         self.input.launch_configuration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `LaunchConfiguration`.
     pub fn set_launch_configuration(
         mut self,
-        value: ::std::option::Option<LaunchConfiguration>,
+        value: ::std::option::Option<CreateAutoProvisioningGroupLaunchConfiguration>,
     ) -> Self {
         self.input.launch_configuration = value;
         self
     }
-    /// Wire name `PrePaidOptions`: [`PrePaidOptions`].
-    pub fn pre_paid_options(mut self, value: PrePaidOptions) -> Self {
+    /// Wire name `PrePaidOptions`: [`CreateAutoProvisioningGroupPrePaidOptions`].
+    pub fn pre_paid_options(
+        mut self,
+        value: CreateAutoProvisioningGroupPrePaidOptions,
+    ) -> Self {
         self.input.pre_paid_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PrePaidOptions`.
     pub fn set_pre_paid_options(
         mut self,
-        value: ::std::option::Option<PrePaidOptions>,
+        value: ::std::option::Option<CreateAutoProvisioningGroupPrePaidOptions>,
     ) -> Self {
         self.input.pre_paid_options = value;
         self

@@ -28,13 +28,13 @@ pub struct CreateAutoSnapshotPolicyInput {
     pub storage_location_arn: ::std::option::Option<::std::string::String>,
     /// Wire name `CopiedSnapshotsRetentionDays`: 32-bit integer. Example: `30`.
     pub copied_snapshots_retention_days: ::std::option::Option<i32>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateAutoSnapshotPolicyTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateAutoSnapshotPolicyTagItem>>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-aek2kkmhmhs****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `CopyEncryptionConfiguration`: [`CopyEncryptionConfiguration`].
+    /// Wire name `CopyEncryptionConfiguration`: [`CreateAutoSnapshotPolicyCopyEncryptionConfiguration`].
     pub copy_encryption_configuration: ::std::option::Option<
-        CopyEncryptionConfiguration,
+        CreateAutoSnapshotPolicyCopyEncryptionConfiguration,
     >,
 }
 impl ::alibabacloud_runtime::Operation for CreateAutoSnapshotPolicyInput {
@@ -88,9 +88,9 @@ pub struct CreateAutoSnapshotPolicyOutput {
     CreateAutoSnapshotPolicyOutput { "AutoSnapshotPolicyId" = 0, "RequestId" = 1, } { 0
     auto_snapshot_policy_id value, 1 request_id value, }
 );
-/// A structure of the operation, at `request[9].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateAutoSnapshotPolicyTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -98,15 +98,15 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateAutoSnapshotPolicyTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[11].fields[0].items` in its spec.
+/// A structure sent in the operation's parameters, at `CopyEncryptionConfiguration.Arn[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ArnItem {
+pub struct CreateAutoSnapshotPolicyCopyEncryptionConfigurationArnItem {
     /// Wire name `AssumeRoleFor`: 64-bit integer. Example: `1000000000`.
     #[serde(
         rename = "AssumeRoleFor",
@@ -120,19 +120,22 @@ pub struct ArnItem {
     #[serde(rename = "Rolearn", skip_serializing_if = "::std::option::Option::is_none")]
     pub rolearn: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ArnItem {
+impl ::alibabacloud_runtime::ToParam
+for CreateAutoSnapshotPolicyCopyEncryptionConfigurationArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
         out.write_member(key, "RoleType", &self.role_type);
         out.write_member(key, "Rolearn", &self.rolearn);
     }
 }
-/// A structure of the operation, at `request[11]` in its spec.
+/// A structure sent in the operation's parameters, at `CopyEncryptionConfiguration`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct CopyEncryptionConfiguration {
-    /// Wire name `Arn`: list of [`ArnItem`].
+pub struct CreateAutoSnapshotPolicyCopyEncryptionConfiguration {
+    /// Wire name `Arn`: list of [`CreateAutoSnapshotPolicyCopyEncryptionConfigurationArnItem`].
     #[serde(rename = "Arn", skip_serializing_if = "::std::option::Option::is_none")]
-    pub arn: ::std::option::Option<::std::vec::Vec<ArnItem>>,
+    pub arn: ::std::option::Option<
+        ::std::vec::Vec<CreateAutoSnapshotPolicyCopyEncryptionConfigurationArnItem>,
+    >,
     /// Wire name `Encrypted`: boolean. Example: `false`.
     #[serde(
         rename = "Encrypted",
@@ -143,7 +146,8 @@ pub struct CopyEncryptionConfiguration {
     #[serde(rename = "KMSKeyId", skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for CopyEncryptionConfiguration {
+impl ::alibabacloud_runtime::ToParam
+for CreateAutoSnapshotPolicyCopyEncryptionConfiguration {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Arn", &self.arn);
         out.write_member(key, "Encrypted", &self.encrypted);
@@ -426,15 +430,18 @@ impl<
         self.input.copied_snapshots_retention_days = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateAutoSnapshotPolicyTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<CreateAutoSnapshotPolicyTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateAutoSnapshotPolicyTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -455,10 +462,10 @@ impl<
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `CopyEncryptionConfiguration`: [`CopyEncryptionConfiguration`].
+    /// Wire name `CopyEncryptionConfiguration`: [`CreateAutoSnapshotPolicyCopyEncryptionConfiguration`].
     pub fn copy_encryption_configuration(
         mut self,
-        value: CopyEncryptionConfiguration,
+        value: CreateAutoSnapshotPolicyCopyEncryptionConfiguration,
     ) -> Self {
         self.input.copy_encryption_configuration = ::std::option::Option::Some(value);
         self
@@ -466,7 +473,7 @@ impl<
     /// Sets or clears `CopyEncryptionConfiguration`.
     pub fn set_copy_encryption_configuration(
         mut self,
-        value: ::std::option::Option<CopyEncryptionConfiguration>,
+        value: ::std::option::Option<CreateAutoSnapshotPolicyCopyEncryptionConfiguration>,
     ) -> Self {
         self.input.copy_encryption_configuration = value;
         self

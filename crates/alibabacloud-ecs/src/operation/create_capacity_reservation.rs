@@ -14,8 +14,8 @@ pub struct CreateCapacityReservationInput {
     pub region_id: ::std::string::String,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateCapacityReservationTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateCapacityReservationTagItem>>,
     /// Wire name `ClientToken`: string. Example: `0c593ea1-3bea-11e9-b96b-88e9fe637760`.
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PrivatePoolOptions.Name`: string. Example: `crpTestName`.
@@ -102,9 +102,9 @@ pub struct CreateCapacityReservationOutput {
     CreateCapacityReservationOutput { "PrivatePoolOptionsId" = 0, "RequestId" = 1, } { 0
     private_pool_options_id value, 1 request_id value, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateCapacityReservationTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -112,7 +112,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateCapacityReservationTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -359,15 +359,18 @@ impl<
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateCapacityReservationTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<CreateCapacityReservationTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateCapacityReservationTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -32,8 +32,8 @@ pub struct CreateCommandInput {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Launcher`: string. Example: `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
     pub launcher: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateCommandTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateCommandTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for CreateCommandInput {
     const ACTION: &'static str = "CreateCommand";
@@ -84,9 +84,9 @@ pub struct CreateCommandOutput {
     CreateCommandOutput { "CommandId" = 0, "RequestId" = 1, } { 0 command_id value, 1
     request_id value, }
 );
-/// A structure of the operation, at `request[11].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateCommandTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -94,7 +94,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateCommandTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -386,15 +386,15 @@ impl<
         self.input.launcher = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateCommandTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateCommandTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateCommandTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

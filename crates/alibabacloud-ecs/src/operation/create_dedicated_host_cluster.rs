@@ -14,8 +14,8 @@ pub struct CreateDedicatedHostClusterInput {
     pub region_id: ::std::string::String,
     /// Wire name `DryRun`: boolean. The service's default: `false`. Example: `false`.
     pub dry_run: ::std::option::Option<bool>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateDedicatedHostClusterTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateDedicatedHostClusterTagItem>>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ZoneId`: string, required. Example: `cn-hangzhou-f`.
@@ -71,9 +71,9 @@ pub struct CreateDedicatedHostClusterOutput {
     CreateDedicatedHostClusterOutput { "DedicatedHostClusterId" = 0, "RequestId" = 1, } {
     0 dedicated_host_cluster_id value, 1 request_id value, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateDedicatedHostClusterTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -81,7 +81,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateDedicatedHostClusterTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -178,15 +178,18 @@ impl<RegionId_, ZoneId_> CreateDedicatedHostClusterBuilder<RegionId_, ZoneId_> {
         self.input.dry_run = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateDedicatedHostClusterTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<CreateDedicatedHostClusterTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateDedicatedHostClusterTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

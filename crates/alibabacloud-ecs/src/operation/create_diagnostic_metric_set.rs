@@ -12,8 +12,8 @@
 pub struct CreateDiagnosticMetricSetInput {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
-    /// Wire name `ResourceType`: [`ResourceType`], required. Example: `instance`.
-    pub resource_type: ResourceType,
+    /// Wire name `ResourceType`: [`CreateDiagnosticMetricSetResourceType`], required. Example: `instance`.
+    pub resource_type: CreateDiagnosticMetricSetResourceType,
     /// Wire name `MetricSetName`: string. Example: `The IDs of diagnostic metrics. You can specify up to 100 diagnostic metric IDs.`.
     pub metric_set_name: ::std::option::Option<::std::string::String>,
     /// Wire name `MetricIds`: list of string, required.
@@ -65,12 +65,12 @@ pub struct CreateDiagnosticMetricSetOutput {
     CreateDiagnosticMetricSetOutput { "MetricSetId" = 0, "RequestId" = 1, } { 0
     metric_set_id value, 1 request_id value, }
 );
-/// The documented values of `request[1]`: `instance`, `account`.
+/// The documented values of `ResourceType`: `instance`, `account`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ResourceType {
+pub enum CreateDiagnosticMetricSetResourceType {
     /// `instance`
     Instance,
     /// `account`
@@ -79,7 +79,7 @@ pub enum ResourceType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    ResourceType { Instance = "instance", Account = "account", }
+    CreateDiagnosticMetricSetResourceType { Instance = "instance", Account = "account", }
 );
 /// The errors `CreateDiagnosticMetricSet` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,10 +149,10 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `ResourceType`: [`ResourceType`], required. Example: `instance`.
+    /// Wire name `ResourceType`: [`CreateDiagnosticMetricSetResourceType`], required. Example: `instance`.
     pub fn resource_type(
         mut self,
-        value: impl ::std::convert::Into<ResourceType>,
+        value: impl ::std::convert::Into<CreateDiagnosticMetricSetResourceType>,
     ) -> CreateDiagnosticMetricSetBuilder<
         RegionId_,
         ::alibabacloud_runtime::Set,

@@ -48,10 +48,10 @@ pub struct CreateDiskInput {
     pub storage_cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `MultiAttach`: string. Example: `Disabled`.
     pub multi_attach: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    /// Wire name `Arn`: list of [`ArnItem`].
-    pub arn: ::std::option::Option<::std::vec::Vec<ArnItem>>,
+    /// Wire name `Tag`: list of [`CreateDiskTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateDiskTagItem>>,
+    /// Wire name `Arn`: list of [`CreateDiskArnItem`].
+    pub arn: ::std::option::Option<::std::vec::Vec<CreateDiskArnItem>>,
     /// Wire name `ProvisionedIops`: 64-bit integer. Example: `40000`.
     pub provisioned_iops: ::std::option::Option<i64>,
     /// Wire name `BurstingEnabled`: boolean. Example: `false`.
@@ -125,9 +125,9 @@ pub struct CreateDiskOutput {
     CreateDiskOutput { "DiskId" = 0, "OrderId" = 1, "RequestId" = 2, } { 0 disk_id value,
     1 order_id value, 2 request_id value, }
 );
-/// A structure of the operation, at `request[19].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateDiskTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -141,7 +141,7 @@ pub struct TagItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_2: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateDiskTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -149,9 +149,9 @@ impl ::alibabacloud_runtime::ToParam for TagItem {
         out.write_member(key, "value", &self.value_2);
     }
 }
-/// A structure of the operation, at `request[20].items` in its spec.
+/// A structure sent in the operation's parameters, at `Arn[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ArnItem {
+pub struct CreateDiskArnItem {
     /// Wire name `AssumeRoleFor`: 64-bit integer. Example: `1000000000`.
     #[serde(
         rename = "AssumeRoleFor",
@@ -165,7 +165,7 @@ pub struct ArnItem {
     #[serde(rename = "Rolearn", skip_serializing_if = "::std::option::Option::is_none")]
     pub rolearn: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ArnItem {
+impl ::alibabacloud_runtime::ToParam for CreateDiskArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
         out.write_member(key, "RoleType", &self.role_type);
@@ -880,28 +880,28 @@ impl<RegionId_> CreateDiskBuilder<RegionId_> {
         self.input.multi_attach = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateDiskTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateDiskTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateDiskTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
     }
-    /// Wire name `Arn`: list of [`ArnItem`].
-    pub fn arn(mut self, value: ::std::vec::Vec<ArnItem>) -> Self {
+    /// Wire name `Arn`: list of [`CreateDiskArnItem`].
+    pub fn arn(mut self, value: ::std::vec::Vec<CreateDiskArnItem>) -> Self {
         self.input.arn = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Arn`.
     pub fn set_arn(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<ArnItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateDiskArnItem>>,
     ) -> Self {
         self.input.arn = value;
         self

@@ -14,8 +14,8 @@ pub struct CreateElasticityAssuranceInput {
     pub region_id: ::std::string::String,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateElasticityAssuranceTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateElasticityAssuranceTagItem>>,
     /// Wire name `Period`: 32-bit integer. The service's default: `1`. Example: `1`.
     pub period: ::std::option::Option<i32>,
     /// Wire name `PeriodUnit`: string. The service's default: `Year`. Example: `Year`.
@@ -42,8 +42,10 @@ pub struct CreateElasticityAssuranceInput {
     pub zone_id: ::std::vec::Vec<::std::string::String>,
     /// Wire name `InstanceType`: list of string, required. Example: `ecs.c6.xlarge`.
     pub instance_type: ::std::vec::Vec<::std::string::String>,
-    /// Wire name `RecurrenceRules`: list of [`RecurrenceRulesItem`].
-    pub recurrence_rules: ::std::option::Option<::std::vec::Vec<RecurrenceRulesItem>>,
+    /// Wire name `RecurrenceRules`: list of [`CreateElasticityAssuranceRecurrenceRule`].
+    pub recurrence_rules: ::std::option::Option<
+        ::std::vec::Vec<CreateElasticityAssuranceRecurrenceRule>,
+    >,
     /// Wire name `AutoRenew`: boolean. Example: `true`.
     pub auto_renew: ::std::option::Option<bool>,
     /// Wire name `AutoRenewPeriod`: 32-bit integer. Example: `1`.
@@ -118,9 +120,9 @@ pub struct CreateElasticityAssuranceOutput {
     "RequestId" = 2, } { 0 order_id value, 1 private_pool_options_id value, 2 request_id
     value, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateElasticityAssuranceTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -128,15 +130,15 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateElasticityAssuranceTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[15].items` in its spec.
+/// A structure sent in the operation's parameters, at `RecurrenceRules[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct RecurrenceRulesItem {
+pub struct CreateElasticityAssuranceRecurrenceRule {
     /// Wire name `EndHour`: 32-bit integer. Example: `10`.
     #[serde(rename = "EndHour", skip_serializing_if = "::std::option::Option::is_none")]
     pub end_hour: ::std::option::Option<i32>,
@@ -159,7 +161,7 @@ pub struct RecurrenceRulesItem {
     )]
     pub start_hour: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for RecurrenceRulesItem {
+impl ::alibabacloud_runtime::ToParam for CreateElasticityAssuranceRecurrenceRule {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "EndHour", &self.end_hour);
         out.write_member(key, "RecurrenceType", &self.recurrence_type);
@@ -451,15 +453,18 @@ impl<
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateElasticityAssuranceTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<CreateElasticityAssuranceTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateElasticityAssuranceTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -645,10 +650,10 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `RecurrenceRules`: list of [`RecurrenceRulesItem`].
+    /// Wire name `RecurrenceRules`: list of [`CreateElasticityAssuranceRecurrenceRule`].
     pub fn recurrence_rules(
         mut self,
-        value: ::std::vec::Vec<RecurrenceRulesItem>,
+        value: ::std::vec::Vec<CreateElasticityAssuranceRecurrenceRule>,
     ) -> Self {
         self.input.recurrence_rules = ::std::option::Option::Some(value);
         self
@@ -656,7 +661,9 @@ impl<
     /// Sets or clears `RecurrenceRules`.
     pub fn set_recurrence_rules(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<RecurrenceRulesItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateElasticityAssuranceRecurrenceRule>,
+        >,
     ) -> Self {
         self.input.recurrence_rules = value;
         self

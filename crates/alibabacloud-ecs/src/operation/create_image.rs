@@ -34,16 +34,16 @@ pub struct CreateImageInput {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `DiskDeviceMapping`: list of [`DiskDeviceMappingItem`].
+    /// Wire name `DiskDeviceMapping`: list of [`CreateImageDiskDeviceMappingItem`].
     pub disk_device_mapping: ::std::option::Option<
-        ::std::vec::Vec<DiskDeviceMappingItem>,
+        ::std::vec::Vec<CreateImageDiskDeviceMappingItem>,
     >,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateImageTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateImageTagItem>>,
     /// Wire name `DetectionStrategy`: string. Example: `Standard`.
     pub detection_strategy: ::std::option::Option<::std::string::String>,
-    /// Wire name `Features`: [`Features`].
-    pub features: ::std::option::Option<Features>,
+    /// Wire name `Features`: [`CreateImageFeatures`].
+    pub features: ::std::option::Option<CreateImageFeatures>,
     /// Wire name `DryRun`: boolean.
     pub dry_run: ::std::option::Option<bool>,
 }
@@ -106,9 +106,9 @@ pub struct CreateImageOutput {
     CreateImageOutput { "ImageId" = 0, "RequestId" = 1, } { 0 image_id value, 1
     request_id value, }
 );
-/// A structure of the operation, at `request[12].items` in its spec.
+/// A structure sent in the operation's parameters, at `DiskDeviceMapping[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DiskDeviceMappingItem {
+pub struct CreateImageDiskDeviceMappingItem {
     /// Wire name `Device`: string. Example: `/dev/vdb`.
     #[serde(rename = "Device", skip_serializing_if = "::std::option::Option::is_none")]
     pub device: ::std::option::Option<::std::string::String>,
@@ -125,7 +125,7 @@ pub struct DiskDeviceMappingItem {
     )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DiskDeviceMappingItem {
+impl ::alibabacloud_runtime::ToParam for CreateImageDiskDeviceMappingItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Device", &self.device);
         out.write_member(key, "DiskType", &self.disk_type);
@@ -133,9 +133,9 @@ impl ::alibabacloud_runtime::ToParam for DiskDeviceMappingItem {
         out.write_member(key, "SnapshotId", &self.snapshot_id);
     }
 }
-/// A structure of the operation, at `request[13].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateImageTagItem {
     /// Wire name `Key`: string. Example: `KeyTest`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -149,7 +149,7 @@ pub struct TagItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_2: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateImageTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -157,9 +157,9 @@ impl ::alibabacloud_runtime::ToParam for TagItem {
         out.write_member(key, "value", &self.value_2);
     }
 }
-/// A structure of the operation, at `request[15]` in its spec.
+/// A structure sent in the operation's parameters, at `Features`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct Features {
+pub struct CreateImageFeatures {
     /// Wire name `ImdsSupport`: string. Example: `v2`.
     #[serde(
         rename = "ImdsSupport",
@@ -167,7 +167,7 @@ pub struct Features {
     )]
     pub imds_support: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for Features {
+impl ::alibabacloud_runtime::ToParam for CreateImageFeatures {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "ImdsSupport", &self.imds_support);
     }
@@ -596,10 +596,10 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `DiskDeviceMapping`: list of [`DiskDeviceMappingItem`].
+    /// Wire name `DiskDeviceMapping`: list of [`CreateImageDiskDeviceMappingItem`].
     pub fn disk_device_mapping(
         mut self,
-        value: ::std::vec::Vec<DiskDeviceMappingItem>,
+        value: ::std::vec::Vec<CreateImageDiskDeviceMappingItem>,
     ) -> Self {
         self.input.disk_device_mapping = ::std::option::Option::Some(value);
         self
@@ -607,20 +607,20 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
     /// Sets or clears `DiskDeviceMapping`.
     pub fn set_disk_device_mapping(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<DiskDeviceMappingItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateImageDiskDeviceMappingItem>>,
     ) -> Self {
         self.input.disk_device_mapping = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateImageTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateImageTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateImageTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -641,13 +641,16 @@ impl<RegionId_> CreateImageBuilder<RegionId_> {
         self.input.detection_strategy = value;
         self
     }
-    /// Wire name `Features`: [`Features`].
-    pub fn features(mut self, value: Features) -> Self {
+    /// Wire name `Features`: [`CreateImageFeatures`].
+    pub fn features(mut self, value: CreateImageFeatures) -> Self {
         self.input.features = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Features`.
-    pub fn set_features(mut self, value: ::std::option::Option<Features>) -> Self {
+    pub fn set_features(
+        mut self,
+        value: ::std::option::Option<CreateImageFeatures>,
+    ) -> Self {
         self.input.features = value;
         self
     }

@@ -14,8 +14,8 @@ pub struct CreateImageComponentInput {
     pub region_id: ::std::string::String,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateImageComponentTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateImageComponentTagItem>>,
     /// Wire name `Name`: string. Example: `testComponent`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -85,9 +85,9 @@ pub struct CreateImageComponentOutput {
     CreateImageComponentOutput { "ImageComponentId" = 0, "RequestId" = 1, } { 0
     image_component_id value, 1 request_id value, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateImageComponentTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -95,7 +95,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateImageComponentTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -271,15 +271,15 @@ impl<RegionId_> CreateImageComponentBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateImageComponentTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateImageComponentTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateImageComponentTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -10,8 +10,8 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateImagePipelineInput {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateImagePipelineTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateImagePipelineTagItem>>,
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -56,17 +56,19 @@ pub struct CreateImagePipelineInput {
     pub image_family: ::std::option::Option<::std::string::String>,
     /// Wire name `TestContent`: string. Example: `null`.
     pub test_content: ::std::option::Option<::std::string::String>,
-    /// Wire name `ImportImageOptions`: [`ImportImageOptions`].
-    pub import_image_options: ::std::option::Option<ImportImageOptions>,
+    /// Wire name `ImportImageOptions`: [`CreateImagePipelineImportImageOptions`].
+    pub import_image_options: ::std::option::Option<
+        CreateImagePipelineImportImageOptions,
+    >,
     /// Wire name `NvmeSupport`: string. Example: `auto`.
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     pub nvme_support: ::std::option::Option<::std::string::String>,
-    /// Wire name `AdvancedOptions`: [`AdvancedOptions`].
-    pub advanced_options: ::std::option::Option<AdvancedOptions>,
-    /// Wire name `ImageOptions`: [`ImageOptions`].
-    pub image_options: ::std::option::Option<ImageOptions>,
+    /// Wire name `AdvancedOptions`: [`CreateImagePipelineAdvancedOptions`].
+    pub advanced_options: ::std::option::Option<CreateImagePipelineAdvancedOptions>,
+    /// Wire name `ImageOptions`: [`CreateImagePipelineImageOptions`].
+    pub image_options: ::std::option::Option<CreateImagePipelineImageOptions>,
 }
 impl ::alibabacloud_runtime::Operation for CreateImagePipelineInput {
     const ACTION: &'static str = "CreateImagePipeline";
@@ -136,9 +138,9 @@ pub struct CreateImagePipelineOutput {
     CreateImagePipelineOutput { "ImagePipelineId" = 0, "RequestId" = 1, } { 0
     image_pipeline_id value, 1 request_id value, }
 );
-/// A structure of the operation, at `request[0].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateImagePipelineTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -146,15 +148,15 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateImagePipelineTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[20].fields[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `ImportImageOptions.DiskDeviceMappings[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DiskDeviceMappingsItem {
+pub struct CreateImagePipelineImportImageOptionsDiskDeviceMapping {
     /// Wire name `DiskImageSize`: 32-bit integer. Example: `40`.
     #[serde(
         rename = "DiskImageSize",
@@ -177,7 +179,8 @@ pub struct DiskDeviceMappingsItem {
     )]
     pub oss_object: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DiskDeviceMappingsItem {
+impl ::alibabacloud_runtime::ToParam
+for CreateImagePipelineImportImageOptionsDiskDeviceMapping {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "DiskImageSize", &self.disk_image_size);
         out.write_member(key, "Format", &self.format);
@@ -185,9 +188,9 @@ impl ::alibabacloud_runtime::ToParam for DiskDeviceMappingsItem {
         out.write_member(key, "OSSObject", &self.oss_object);
     }
 }
-/// A structure of the operation, at `request[20].fields[4]` in its spec.
+/// A structure sent in the operation's parameters, at `ImportImageOptions.Features`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct Features {
+pub struct CreateImagePipelineImportImageOptionsFeatures {
     /// Wire name `ImdsSupport`: string.
     #[serde(
         rename = "ImdsSupport",
@@ -201,15 +204,15 @@ pub struct Features {
     )]
     pub nvme_support: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for Features {
+impl ::alibabacloud_runtime::ToParam for CreateImagePipelineImportImageOptionsFeatures {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "ImdsSupport", &self.imds_support);
         out.write_member(key, "NvmeSupport", &self.nvme_support);
     }
 }
-/// A structure of the operation, at `request[20].fields[6].items` in its spec.
+/// A structure sent in the operation's parameters, at `ImportImageOptions.ImportImageTags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ImportImageTagsItem {
+pub struct CreateImagePipelineImportImageOptionsImportImageTag {
     /// Wire name `Key`: string.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -217,15 +220,16 @@ pub struct ImportImageTagsItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ImportImageTagsItem {
+impl ::alibabacloud_runtime::ToParam
+for CreateImagePipelineImportImageOptionsImportImageTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[20]` in its spec.
+/// A structure sent in the operation's parameters, at `ImportImageOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ImportImageOptions {
+pub struct CreateImagePipelineImportImageOptions {
     /// Wire name `Architecture`: string. Example: `x86_64`.
     #[serde(
         rename = "Architecture",
@@ -241,29 +245,31 @@ pub struct ImportImageOptions {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `DiskDeviceMappings`: list of [`DiskDeviceMappingsItem`].
+    /// Wire name `DiskDeviceMappings`: list of [`CreateImagePipelineImportImageOptionsDiskDeviceMapping`].
     #[serde(
         rename = "DiskDeviceMappings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub disk_device_mappings: ::std::option::Option<
-        ::std::vec::Vec<DiskDeviceMappingsItem>,
+        ::std::vec::Vec<CreateImagePipelineImportImageOptionsDiskDeviceMapping>,
     >,
-    /// Wire name `Features`: [`Features`].
+    /// Wire name `Features`: [`CreateImagePipelineImportImageOptionsFeatures`].
     #[serde(rename = "Features", skip_serializing_if = "::std::option::Option::is_none")]
-    pub features: ::std::option::Option<Features>,
+    pub features: ::std::option::Option<CreateImagePipelineImportImageOptionsFeatures>,
     /// Wire name `ImageName`: string.
     #[serde(
         rename = "ImageName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub image_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `ImportImageTags`: list of [`ImportImageTagsItem`].
+    /// Wire name `ImportImageTags`: list of [`CreateImagePipelineImportImageOptionsImportImageTag`].
     #[serde(
         rename = "ImportImageTags",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub import_image_tags: ::std::option::Option<::std::vec::Vec<ImportImageTagsItem>>,
+    pub import_image_tags: ::std::option::Option<
+        ::std::vec::Vec<CreateImagePipelineImportImageOptionsImportImageTag>,
+    >,
     /// Wire name `LicenseType`: string. Example: `Auto`.
     #[serde(
         rename = "LicenseType",
@@ -292,7 +298,7 @@ pub struct ImportImageOptions {
     #[serde(rename = "RoleName", skip_serializing_if = "::std::option::Option::is_none")]
     pub role_name: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ImportImageOptions {
+impl ::alibabacloud_runtime::ToParam for CreateImagePipelineImportImageOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Architecture", &self.architecture);
         out.write_member(key, "BootMode", &self.boot_mode);
@@ -309,9 +315,9 @@ impl ::alibabacloud_runtime::ToParam for ImportImageOptions {
         out.write_member(key, "RoleName", &self.role_name);
     }
 }
-/// A structure of the operation, at `request[22]` in its spec.
+/// A structure sent in the operation's parameters, at `AdvancedOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AdvancedOptions {
+pub struct CreateImagePipelineAdvancedOptions {
     /// Wire name `ImageNameSuffix`: string. Example: `disable`.
     #[serde(
         rename = "ImageNameSuffix",
@@ -325,15 +331,15 @@ pub struct AdvancedOptions {
     )]
     pub retain_cloud_assistant: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for AdvancedOptions {
+impl ::alibabacloud_runtime::ToParam for CreateImagePipelineAdvancedOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "ImageNameSuffix", &self.image_name_suffix);
         out.write_member(key, "RetainCloudAssistant", &self.retain_cloud_assistant);
     }
 }
-/// A structure of the operation, at `request[23].fields[2]` in its spec.
+/// A structure sent in the operation's parameters, at `ImageOptions.ImageFeatures`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ImageFeatures {
+pub struct CreateImagePipelineImageOptionsImageFeatures {
     /// Wire name `NvmeSupport`: string. Example: `auto`.
     #[serde(
         rename = "NvmeSupport",
@@ -341,14 +347,14 @@ pub struct ImageFeatures {
     )]
     pub nvme_support: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ImageFeatures {
+impl ::alibabacloud_runtime::ToParam for CreateImagePipelineImageOptionsImageFeatures {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "NvmeSupport", &self.nvme_support);
     }
 }
-/// A structure of the operation, at `request[23].fields[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `ImageOptions.ImageTags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ImageTagsItem {
+pub struct CreateImagePipelineImageOptionsImageTag {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -356,15 +362,15 @@ pub struct ImageTagsItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ImageTagsItem {
+impl ::alibabacloud_runtime::ToParam for CreateImagePipelineImageOptionsImageTag {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[23]` in its spec.
+/// A structure sent in the operation's parameters, at `ImageOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ImageOptions {
+pub struct CreateImagePipelineImageOptions {
     /// Wire name `Description`: string. Example: `This is description.`.
     #[serde(
         rename = "Description",
@@ -377,26 +383,30 @@ pub struct ImageOptions {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub image_family: ::std::option::Option<::std::string::String>,
-    /// Wire name `ImageFeatures`: [`ImageFeatures`].
+    /// Wire name `ImageFeatures`: [`CreateImagePipelineImageOptionsImageFeatures`].
     #[serde(
         rename = "ImageFeatures",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub image_features: ::std::option::Option<ImageFeatures>,
+    pub image_features: ::std::option::Option<
+        CreateImagePipelineImageOptionsImageFeatures,
+    >,
     /// Wire name `ImageName`: string. Example: `testImageName`.
     #[serde(
         rename = "ImageName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub image_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `ImageTags`: list of [`ImageTagsItem`].
+    /// Wire name `ImageTags`: list of [`CreateImagePipelineImageOptionsImageTag`].
     #[serde(
         rename = "ImageTags",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub image_tags: ::std::option::Option<::std::vec::Vec<ImageTagsItem>>,
+    pub image_tags: ::std::option::Option<
+        ::std::vec::Vec<CreateImagePipelineImageOptionsImageTag>,
+    >,
 }
-impl ::alibabacloud_runtime::ToParam for ImageOptions {
+impl ::alibabacloud_runtime::ToParam for CreateImagePipelineImageOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Description", &self.description);
         out.write_member(key, "ImageFamily", &self.image_family);
@@ -735,15 +745,15 @@ impl CreateImagePipelineBuilder<
     }
 }
 impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageType_> {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateImagePipelineTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateImagePipelineTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateImagePipelineTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -1035,15 +1045,18 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         self.input.test_content = value;
         self
     }
-    /// Wire name `ImportImageOptions`: [`ImportImageOptions`].
-    pub fn import_image_options(mut self, value: ImportImageOptions) -> Self {
+    /// Wire name `ImportImageOptions`: [`CreateImagePipelineImportImageOptions`].
+    pub fn import_image_options(
+        mut self,
+        value: CreateImagePipelineImportImageOptions,
+    ) -> Self {
         self.input.import_image_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ImportImageOptions`.
     pub fn set_import_image_options(
         mut self,
-        value: ::std::option::Option<ImportImageOptions>,
+        value: ::std::option::Option<CreateImagePipelineImportImageOptions>,
     ) -> Self {
         self.input.import_image_options = value;
         self
@@ -1066,28 +1079,31 @@ impl<RegionId_, BaseImageType_> CreateImagePipelineBuilder<RegionId_, BaseImageT
         self.input.nvme_support = value;
         self
     }
-    /// Wire name `AdvancedOptions`: [`AdvancedOptions`].
-    pub fn advanced_options(mut self, value: AdvancedOptions) -> Self {
+    /// Wire name `AdvancedOptions`: [`CreateImagePipelineAdvancedOptions`].
+    pub fn advanced_options(
+        mut self,
+        value: CreateImagePipelineAdvancedOptions,
+    ) -> Self {
         self.input.advanced_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AdvancedOptions`.
     pub fn set_advanced_options(
         mut self,
-        value: ::std::option::Option<AdvancedOptions>,
+        value: ::std::option::Option<CreateImagePipelineAdvancedOptions>,
     ) -> Self {
         self.input.advanced_options = value;
         self
     }
-    /// Wire name `ImageOptions`: [`ImageOptions`].
-    pub fn image_options(mut self, value: ImageOptions) -> Self {
+    /// Wire name `ImageOptions`: [`CreateImagePipelineImageOptions`].
+    pub fn image_options(mut self, value: CreateImagePipelineImageOptions) -> Self {
         self.input.image_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ImageOptions`.
     pub fn set_image_options(
         mut self,
-        value: ::std::option::Option<ImageOptions>,
+        value: ::std::option::Option<CreateImagePipelineImageOptions>,
     ) -> Self {
         self.input.image_options = value;
         self

@@ -130,14 +130,14 @@ pub struct CreateInstanceInput {
     >,
     /// Wire name `PrivatePoolOptions.Id`: string. Example: `eap-bp67acfmxazb4****`.
     pub private_pool_options_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `DataDisk`: list of [`DataDiskItem`].
-    pub data_disk: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
-    /// Wire name `Arn`: list of [`ArnItem`].
-    pub arn: ::std::option::Option<::std::vec::Vec<ArnItem>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    /// Wire name `SystemDisk`: [`SystemDisk`].
-    pub system_disk: ::std::option::Option<SystemDisk>,
+    /// Wire name `DataDisk`: list of [`CreateInstanceDataDiskItem`].
+    pub data_disk: ::std::option::Option<::std::vec::Vec<CreateInstanceDataDiskItem>>,
+    /// Wire name `Arn`: list of [`CreateInstanceArnItem`].
+    pub arn: ::std::option::Option<::std::vec::Vec<CreateInstanceArnItem>>,
+    /// Wire name `Tag`: list of [`CreateInstanceTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateInstanceTagItem>>,
+    /// Wire name `SystemDisk`: [`CreateInstanceSystemDisk`].
+    pub system_disk: ::std::option::Option<CreateInstanceSystemDisk>,
 }
 impl ::std::fmt::Debug for CreateInstanceInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -329,9 +329,9 @@ pub struct CreateInstanceOutput {
     = 3, } { 0 instance_id value, 1 order_id value, 2 request_id value, 3 trade_price
     lenient, }
 );
-/// A structure of the operation, at `request[59].items` in its spec.
+/// A structure sent in the operation's parameters, at `DataDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DataDiskItem {
+pub struct CreateInstanceDataDiskItem {
     /// Wire name `Category`: string. Example: `cloud_ssd`.
     #[serde(rename = "Category", skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
@@ -390,7 +390,7 @@ pub struct DataDiskItem {
     )]
     pub storage_cluster_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DataDiskItem {
+impl ::alibabacloud_runtime::ToParam for CreateInstanceDataDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Category", &self.category);
         out.write_member(key, "DeleteWithInstance", &self.delete_with_instance);
@@ -406,9 +406,9 @@ impl ::alibabacloud_runtime::ToParam for DataDiskItem {
         out.write_member(key, "StorageClusterId", &self.storage_cluster_id);
     }
 }
-/// A structure of the operation, at `request[60].items` in its spec.
+/// A structure sent in the operation's parameters, at `Arn[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ArnItem {
+pub struct CreateInstanceArnItem {
     /// Wire name `AssumeRoleFor`: 64-bit integer. Example: `1234567890`.
     #[serde(
         rename = "AssumeRoleFor",
@@ -422,16 +422,16 @@ pub struct ArnItem {
     #[serde(rename = "Rolearn", skip_serializing_if = "::std::option::Option::is_none")]
     pub rolearn: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ArnItem {
+impl ::alibabacloud_runtime::ToParam for CreateInstanceArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
         out.write_member(key, "RoleType", &self.role_type);
         out.write_member(key, "Rolearn", &self.rolearn);
     }
 }
-/// A structure of the operation, at `request[61].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateInstanceTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -445,7 +445,7 @@ pub struct TagItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_2: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateInstanceTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -453,9 +453,9 @@ impl ::alibabacloud_runtime::ToParam for TagItem {
         out.write_member(key, "value", &self.value_2);
     }
 }
-/// A structure of the operation, at `request[62]` in its spec.
+/// A structure sent in the operation's parameters, at `SystemDisk`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct SystemDisk {
+pub struct CreateInstanceSystemDisk {
     /// Wire name `StorageClusterId`: string. Example: `dbsc-j5e1sf2vaf5he8m2****`.
     #[serde(
         rename = "StorageClusterId",
@@ -463,7 +463,7 @@ pub struct SystemDisk {
     )]
     pub storage_cluster_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for SystemDisk {
+impl ::alibabacloud_runtime::ToParam for CreateInstanceSystemDisk {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "StorageClusterId", &self.storage_cluster_id);
     }
@@ -2287,52 +2287,58 @@ impl<RegionId_, InstanceType_> CreateInstanceBuilder<RegionId_, InstanceType_> {
         self.input.private_pool_options_id = value;
         self
     }
-    /// Wire name `DataDisk`: list of [`DataDiskItem`].
-    pub fn data_disk(mut self, value: ::std::vec::Vec<DataDiskItem>) -> Self {
+    /// Wire name `DataDisk`: list of [`CreateInstanceDataDiskItem`].
+    pub fn data_disk(
+        mut self,
+        value: ::std::vec::Vec<CreateInstanceDataDiskItem>,
+    ) -> Self {
         self.input.data_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDisk`.
     pub fn set_data_disk(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateInstanceDataDiskItem>>,
     ) -> Self {
         self.input.data_disk = value;
         self
     }
-    /// Wire name `Arn`: list of [`ArnItem`].
-    pub fn arn(mut self, value: ::std::vec::Vec<ArnItem>) -> Self {
+    /// Wire name `Arn`: list of [`CreateInstanceArnItem`].
+    pub fn arn(mut self, value: ::std::vec::Vec<CreateInstanceArnItem>) -> Self {
         self.input.arn = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Arn`.
     pub fn set_arn(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<ArnItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateInstanceArnItem>>,
     ) -> Self {
         self.input.arn = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateInstanceTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateInstanceTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateInstanceTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
     }
-    /// Wire name `SystemDisk`: [`SystemDisk`].
-    pub fn system_disk(mut self, value: SystemDisk) -> Self {
+    /// Wire name `SystemDisk`: [`CreateInstanceSystemDisk`].
+    pub fn system_disk(mut self, value: CreateInstanceSystemDisk) -> Self {
         self.input.system_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SystemDisk`.
-    pub fn set_system_disk(mut self, value: ::std::option::Option<SystemDisk>) -> Self {
+    pub fn set_system_disk(
+        mut self,
+        value: ::std::option::Option<CreateInstanceSystemDisk>,
+    ) -> Self {
         self.input.system_disk = value;
         self
     }

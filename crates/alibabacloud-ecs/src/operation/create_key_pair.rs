@@ -16,8 +16,8 @@ pub struct CreateKeyPairInput {
     pub key_pair_name: ::std::string::String,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateKeyPairTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateKeyPairTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for CreateKeyPairInput {
     const ACTION: &'static str = "CreateKeyPair";
@@ -71,9 +71,9 @@ pub struct CreateKeyPairOutput {
     key_pair_id value, 2 key_pair_name value, 3 private_key_body value, 4 request_id
     value, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateKeyPairTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -81,7 +81,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateKeyPairTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -194,15 +194,15 @@ impl<RegionId_, KeyPairName_> CreateKeyPairBuilder<RegionId_, KeyPairName_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateKeyPairTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateKeyPairTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateKeyPairTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

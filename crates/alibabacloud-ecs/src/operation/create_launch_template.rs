@@ -12,8 +12,10 @@
 pub struct CreateLaunchTemplateInput {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
-    /// Wire name `TemplateTag`: list of [`TemplateTagItem`].
-    pub template_tag: ::std::option::Option<::std::vec::Vec<TemplateTagItem>>,
+    /// Wire name `TemplateTag`: list of [`CreateLaunchTemplateTemplateTagItem`].
+    pub template_tag: ::std::option::Option<
+        ::std::vec::Vec<CreateLaunchTemplateTemplateTagItem>,
+    >,
     /// Wire name `LaunchTemplateName`: string, required. Example: `testLaunchTemplateName`.
     pub launch_template_name: ::std::string::String,
     /// Wire name `VersionDescription`: string. Example: `testVersionDescription`.
@@ -104,12 +106,16 @@ pub struct CreateLaunchTemplateInput {
     pub deployment_set_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Ipv6AddressCount`: 32-bit integer. Example: `1`.
     pub ipv6_address_count: ::std::option::Option<i32>,
-    /// Wire name `DataDisk`: list of [`DataDiskItem`].
-    pub data_disk: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
-    /// Wire name `NetworkInterface`: list of [`NetworkInterfaceItem`].
-    pub network_interface: ::std::option::Option<::std::vec::Vec<NetworkInterfaceItem>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `DataDisk`: list of [`CreateLaunchTemplateDataDiskItem`].
+    pub data_disk: ::std::option::Option<
+        ::std::vec::Vec<CreateLaunchTemplateDataDiskItem>,
+    >,
+    /// Wire name `NetworkInterface`: list of [`CreateLaunchTemplateNetworkInterfaceItem`].
+    pub network_interface: ::std::option::Option<
+        ::std::vec::Vec<CreateLaunchTemplateNetworkInterfaceItem>,
+    >,
+    /// Wire name `Tag`: list of [`CreateLaunchTemplateTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateLaunchTemplateTagItem>>,
     /// Wire name `SecurityGroupIds`: list of string. Example: `sg-bp15ed6xe1yxeycg7****`.
     pub security_group_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -134,10 +140,10 @@ pub struct CreateLaunchTemplateInput {
     pub http_put_response_hop_limit: ::std::option::Option<i32>,
     /// Wire name `SystemDisk.KMSKeyId`: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`.
     pub system_disk_kms_key_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `ImageOptions`: [`ImageOptions`].
-    pub image_options: ::std::option::Option<ImageOptions>,
-    /// Wire name `SecurityOptions`: [`SecurityOptions`].
-    pub security_options: ::std::option::Option<SecurityOptions>,
+    /// Wire name `ImageOptions`: [`CreateLaunchTemplateImageOptions`].
+    pub image_options: ::std::option::Option<CreateLaunchTemplateImageOptions>,
+    /// Wire name `SecurityOptions`: [`CreateLaunchTemplateSecurityOptions`].
+    pub security_options: ::std::option::Option<CreateLaunchTemplateSecurityOptions>,
 }
 impl ::alibabacloud_runtime::Operation for CreateLaunchTemplateInput {
     const ACTION: &'static str = "CreateLaunchTemplate";
@@ -250,9 +256,9 @@ pub struct CreateLaunchTemplateOutput {
     1, "RequestId" = 2, } { 0 launch_template_id value, 1 launch_template_version_number
     lenient, 2 request_id value, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `TemplateTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TemplateTagItem {
+pub struct CreateLaunchTemplateTemplateTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -260,15 +266,15 @@ pub struct TemplateTagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TemplateTagItem {
+impl ::alibabacloud_runtime::ToParam for CreateLaunchTemplateTemplateTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[46].items` in its spec.
+/// A structure sent in the operation's parameters, at `DataDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DataDiskItem {
+pub struct CreateLaunchTemplateDataDiskItem {
     /// Wire name `AutoSnapshotPolicyId`: string. Example: `sp-m5e7fa9ute44ssa****`.
     #[serde(
         rename = "AutoSnapshotPolicyId",
@@ -333,7 +339,7 @@ pub struct DataDiskItem {
     )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DataDiskItem {
+impl ::alibabacloud_runtime::ToParam for CreateLaunchTemplateDataDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AutoSnapshotPolicyId", &self.auto_snapshot_policy_id);
         out.write_member(key, "BurstingEnabled", &self.bursting_enabled);
@@ -350,9 +356,9 @@ impl ::alibabacloud_runtime::ToParam for DataDiskItem {
         out.write_member(key, "SnapshotId", &self.snapshot_id);
     }
 }
-/// A structure of the operation, at `request[47].items` in its spec.
+/// A structure sent in the operation's parameters, at `NetworkInterface[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct NetworkInterfaceItem {
+pub struct CreateLaunchTemplateNetworkInterfaceItem {
     /// Wire name `DeleteOnRelease`: boolean. Example: `true`.
     #[serde(
         rename = "DeleteOnRelease",
@@ -410,7 +416,7 @@ pub struct NetworkInterfaceItem {
     )]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for NetworkInterfaceItem {
+impl ::alibabacloud_runtime::ToParam for CreateLaunchTemplateNetworkInterfaceItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "DeleteOnRelease", &self.delete_on_release);
         out.write_member(key, "Description", &self.description);
@@ -427,9 +433,9 @@ impl ::alibabacloud_runtime::ToParam for NetworkInterfaceItem {
         out.write_member(key, "VSwitchId", &self.v_switch_id);
     }
 }
-/// A structure of the operation, at `request[48].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateLaunchTemplateTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -437,15 +443,15 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateLaunchTemplateTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[60]` in its spec.
+/// A structure sent in the operation's parameters, at `ImageOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ImageOptions {
+pub struct CreateLaunchTemplateImageOptions {
     /// Wire name `LoginAsNonRoot`: boolean. Example: `false`.
     #[serde(
         rename = "LoginAsNonRoot",
@@ -453,14 +459,14 @@ pub struct ImageOptions {
     )]
     pub login_as_non_root: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for ImageOptions {
+impl ::alibabacloud_runtime::ToParam for CreateLaunchTemplateImageOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "LoginAsNonRoot", &self.login_as_non_root);
     }
 }
-/// A structure of the operation, at `request[61]` in its spec.
+/// A structure sent in the operation's parameters, at `SecurityOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct SecurityOptions {
+pub struct CreateLaunchTemplateSecurityOptions {
     /// Wire name `TrustedSystemMode`: string.
     #[serde(
         rename = "TrustedSystemMode",
@@ -468,7 +474,7 @@ pub struct SecurityOptions {
     )]
     pub trusted_system_mode: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for SecurityOptions {
+impl ::alibabacloud_runtime::ToParam for CreateLaunchTemplateSecurityOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "TrustedSystemMode", &self.trusted_system_mode);
     }
@@ -635,15 +641,20 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `TemplateTag`: list of [`TemplateTagItem`].
-    pub fn template_tag(mut self, value: ::std::vec::Vec<TemplateTagItem>) -> Self {
+    /// Wire name `TemplateTag`: list of [`CreateLaunchTemplateTemplateTagItem`].
+    pub fn template_tag(
+        mut self,
+        value: ::std::vec::Vec<CreateLaunchTemplateTemplateTagItem>,
+    ) -> Self {
         self.input.template_tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TemplateTag`.
     pub fn set_template_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TemplateTagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateLaunchTemplateTemplateTagItem>,
+        >,
     ) -> Self {
         self.input.template_tag = value;
         self
@@ -1297,23 +1308,26 @@ impl<
         self.input.ipv6_address_count = value;
         self
     }
-    /// Wire name `DataDisk`: list of [`DataDiskItem`].
-    pub fn data_disk(mut self, value: ::std::vec::Vec<DataDiskItem>) -> Self {
+    /// Wire name `DataDisk`: list of [`CreateLaunchTemplateDataDiskItem`].
+    pub fn data_disk(
+        mut self,
+        value: ::std::vec::Vec<CreateLaunchTemplateDataDiskItem>,
+    ) -> Self {
         self.input.data_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDisk`.
     pub fn set_data_disk(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateLaunchTemplateDataDiskItem>>,
     ) -> Self {
         self.input.data_disk = value;
         self
     }
-    /// Wire name `NetworkInterface`: list of [`NetworkInterfaceItem`].
+    /// Wire name `NetworkInterface`: list of [`CreateLaunchTemplateNetworkInterfaceItem`].
     pub fn network_interface(
         mut self,
-        value: ::std::vec::Vec<NetworkInterfaceItem>,
+        value: ::std::vec::Vec<CreateLaunchTemplateNetworkInterfaceItem>,
     ) -> Self {
         self.input.network_interface = ::std::option::Option::Some(value);
         self
@@ -1321,20 +1335,22 @@ impl<
     /// Sets or clears `NetworkInterface`.
     pub fn set_network_interface(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<NetworkInterfaceItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateLaunchTemplateNetworkInterfaceItem>,
+        >,
     ) -> Self {
         self.input.network_interface = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateLaunchTemplateTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateLaunchTemplateTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateLaunchTemplateTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -1497,28 +1513,31 @@ impl<
         self.input.system_disk_kms_key_id = value;
         self
     }
-    /// Wire name `ImageOptions`: [`ImageOptions`].
-    pub fn image_options(mut self, value: ImageOptions) -> Self {
+    /// Wire name `ImageOptions`: [`CreateLaunchTemplateImageOptions`].
+    pub fn image_options(mut self, value: CreateLaunchTemplateImageOptions) -> Self {
         self.input.image_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ImageOptions`.
     pub fn set_image_options(
         mut self,
-        value: ::std::option::Option<ImageOptions>,
+        value: ::std::option::Option<CreateLaunchTemplateImageOptions>,
     ) -> Self {
         self.input.image_options = value;
         self
     }
-    /// Wire name `SecurityOptions`: [`SecurityOptions`].
-    pub fn security_options(mut self, value: SecurityOptions) -> Self {
+    /// Wire name `SecurityOptions`: [`CreateLaunchTemplateSecurityOptions`].
+    pub fn security_options(
+        mut self,
+        value: CreateLaunchTemplateSecurityOptions,
+    ) -> Self {
         self.input.security_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SecurityOptions`.
     pub fn set_security_options(
         mut self,
-        value: ::std::option::Option<SecurityOptions>,
+        value: ::std::option::Option<CreateLaunchTemplateSecurityOptions>,
     ) -> Self {
         self.input.security_options = value;
         self

@@ -102,12 +102,16 @@ pub struct CreateLaunchTemplateVersionInput {
     pub ipv6_address_count: ::std::option::Option<i32>,
     /// Wire name `DeploymentSetId`: string. Example: `ds-bp1brhwhoqinyjd6****`.
     pub deployment_set_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `DataDisk`: list of [`DataDiskItem`].
-    pub data_disk: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
-    /// Wire name `NetworkInterface`: list of [`NetworkInterfaceItem`].
-    pub network_interface: ::std::option::Option<::std::vec::Vec<NetworkInterfaceItem>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `DataDisk`: list of [`CreateLaunchTemplateVersionDataDiskItem`].
+    pub data_disk: ::std::option::Option<
+        ::std::vec::Vec<CreateLaunchTemplateVersionDataDiskItem>,
+    >,
+    /// Wire name `NetworkInterface`: list of [`CreateLaunchTemplateVersionNetworkInterfaceItem`].
+    pub network_interface: ::std::option::Option<
+        ::std::vec::Vec<CreateLaunchTemplateVersionNetworkInterfaceItem>,
+    >,
+    /// Wire name `Tag`: list of [`CreateLaunchTemplateVersionTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateLaunchTemplateVersionTagItem>>,
     /// Wire name `SecurityGroupIds`: list of string. Example: `sg-bp15ed6xe1yxeycg7****`.
     pub security_group_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -132,10 +136,12 @@ pub struct CreateLaunchTemplateVersionInput {
     pub http_put_response_hop_limit: ::std::option::Option<i32>,
     /// Wire name `SystemDisk.KMSKeyId`: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`.
     pub system_disk_kms_key_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `ImageOptions`: [`ImageOptions`].
-    pub image_options: ::std::option::Option<ImageOptions>,
-    /// Wire name `SecurityOptions`: [`SecurityOptions`].
-    pub security_options: ::std::option::Option<SecurityOptions>,
+    /// Wire name `ImageOptions`: [`CreateLaunchTemplateVersionImageOptions`].
+    pub image_options: ::std::option::Option<CreateLaunchTemplateVersionImageOptions>,
+    /// Wire name `SecurityOptions`: [`CreateLaunchTemplateVersionSecurityOptions`].
+    pub security_options: ::std::option::Option<
+        CreateLaunchTemplateVersionSecurityOptions,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for CreateLaunchTemplateVersionInput {
     const ACTION: &'static str = "CreateLaunchTemplateVersion";
@@ -247,9 +253,9 @@ pub struct CreateLaunchTemplateVersionOutput {
     "LaunchTemplateVersionNumber" = 1, "RequestId" = 2, } { 0 launch_template_id value, 1
     launch_template_version_number lenient, 2 request_id value, }
 );
-/// A structure of the operation, at `request[45].items` in its spec.
+/// A structure sent in the operation's parameters, at `DataDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DataDiskItem {
+pub struct CreateLaunchTemplateVersionDataDiskItem {
     /// Wire name `AutoSnapshotPolicyId`: string. Example: `sp-bp67acfmxazb4p****`.
     #[serde(
         rename = "AutoSnapshotPolicyId",
@@ -314,7 +320,7 @@ pub struct DataDiskItem {
     )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DataDiskItem {
+impl ::alibabacloud_runtime::ToParam for CreateLaunchTemplateVersionDataDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AutoSnapshotPolicyId", &self.auto_snapshot_policy_id);
         out.write_member(key, "BurstingEnabled", &self.bursting_enabled);
@@ -331,9 +337,9 @@ impl ::alibabacloud_runtime::ToParam for DataDiskItem {
         out.write_member(key, "SnapshotId", &self.snapshot_id);
     }
 }
-/// A structure of the operation, at `request[46].items` in its spec.
+/// A structure sent in the operation's parameters, at `NetworkInterface[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct NetworkInterfaceItem {
+pub struct CreateLaunchTemplateVersionNetworkInterfaceItem {
     /// Wire name `DeleteOnRelease`: boolean. Example: `true`.
     #[serde(
         rename = "DeleteOnRelease",
@@ -391,7 +397,8 @@ pub struct NetworkInterfaceItem {
     )]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for NetworkInterfaceItem {
+impl ::alibabacloud_runtime::ToParam
+for CreateLaunchTemplateVersionNetworkInterfaceItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "DeleteOnRelease", &self.delete_on_release);
         out.write_member(key, "Description", &self.description);
@@ -408,9 +415,9 @@ impl ::alibabacloud_runtime::ToParam for NetworkInterfaceItem {
         out.write_member(key, "VSwitchId", &self.v_switch_id);
     }
 }
-/// A structure of the operation, at `request[47].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateLaunchTemplateVersionTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -418,15 +425,15 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateLaunchTemplateVersionTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[59]` in its spec.
+/// A structure sent in the operation's parameters, at `ImageOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ImageOptions {
+pub struct CreateLaunchTemplateVersionImageOptions {
     /// Wire name `LoginAsNonRoot`: boolean. Example: `false`.
     #[serde(
         rename = "LoginAsNonRoot",
@@ -434,14 +441,14 @@ pub struct ImageOptions {
     )]
     pub login_as_non_root: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for ImageOptions {
+impl ::alibabacloud_runtime::ToParam for CreateLaunchTemplateVersionImageOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "LoginAsNonRoot", &self.login_as_non_root);
     }
 }
-/// A structure of the operation, at `request[60]` in its spec.
+/// A structure sent in the operation's parameters, at `SecurityOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct SecurityOptions {
+pub struct CreateLaunchTemplateVersionSecurityOptions {
     /// Wire name `TrustedSystemMode`: string.
     #[serde(
         rename = "TrustedSystemMode",
@@ -449,7 +456,7 @@ pub struct SecurityOptions {
     )]
     pub trusted_system_mode: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for SecurityOptions {
+impl ::alibabacloud_runtime::ToParam for CreateLaunchTemplateVersionSecurityOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "TrustedSystemMode", &self.trusted_system_mode);
     }
@@ -1247,23 +1254,28 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         self.input.deployment_set_id = value;
         self
     }
-    /// Wire name `DataDisk`: list of [`DataDiskItem`].
-    pub fn data_disk(mut self, value: ::std::vec::Vec<DataDiskItem>) -> Self {
+    /// Wire name `DataDisk`: list of [`CreateLaunchTemplateVersionDataDiskItem`].
+    pub fn data_disk(
+        mut self,
+        value: ::std::vec::Vec<CreateLaunchTemplateVersionDataDiskItem>,
+    ) -> Self {
         self.input.data_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDisk`.
     pub fn set_data_disk(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateLaunchTemplateVersionDataDiskItem>,
+        >,
     ) -> Self {
         self.input.data_disk = value;
         self
     }
-    /// Wire name `NetworkInterface`: list of [`NetworkInterfaceItem`].
+    /// Wire name `NetworkInterface`: list of [`CreateLaunchTemplateVersionNetworkInterfaceItem`].
     pub fn network_interface(
         mut self,
-        value: ::std::vec::Vec<NetworkInterfaceItem>,
+        value: ::std::vec::Vec<CreateLaunchTemplateVersionNetworkInterfaceItem>,
     ) -> Self {
         self.input.network_interface = ::std::option::Option::Some(value);
         self
@@ -1271,20 +1283,25 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
     /// Sets or clears `NetworkInterface`.
     pub fn set_network_interface(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<NetworkInterfaceItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateLaunchTemplateVersionNetworkInterfaceItem>,
+        >,
     ) -> Self {
         self.input.network_interface = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateLaunchTemplateVersionTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<CreateLaunchTemplateVersionTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateLaunchTemplateVersionTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -1447,28 +1464,34 @@ impl<RegionId_> CreateLaunchTemplateVersionBuilder<RegionId_> {
         self.input.system_disk_kms_key_id = value;
         self
     }
-    /// Wire name `ImageOptions`: [`ImageOptions`].
-    pub fn image_options(mut self, value: ImageOptions) -> Self {
+    /// Wire name `ImageOptions`: [`CreateLaunchTemplateVersionImageOptions`].
+    pub fn image_options(
+        mut self,
+        value: CreateLaunchTemplateVersionImageOptions,
+    ) -> Self {
         self.input.image_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ImageOptions`.
     pub fn set_image_options(
         mut self,
-        value: ::std::option::Option<ImageOptions>,
+        value: ::std::option::Option<CreateLaunchTemplateVersionImageOptions>,
     ) -> Self {
         self.input.image_options = value;
         self
     }
-    /// Wire name `SecurityOptions`: [`SecurityOptions`].
-    pub fn security_options(mut self, value: SecurityOptions) -> Self {
+    /// Wire name `SecurityOptions`: [`CreateLaunchTemplateVersionSecurityOptions`].
+    pub fn security_options(
+        mut self,
+        value: CreateLaunchTemplateVersionSecurityOptions,
+    ) -> Self {
         self.input.security_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SecurityOptions`.
     pub fn set_security_options(
         mut self,
-        value: ::std::option::Option<SecurityOptions>,
+        value: ::std::option::Option<CreateLaunchTemplateVersionSecurityOptions>,
     ) -> Self {
         self.input.security_options = value;
         self

@@ -22,8 +22,8 @@ pub struct CreateNatGatewayInput {
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `ClientToken`: string.
     pub client_token: ::std::option::Option<::std::string::String>,
-    /// Wire name `BandwidthPackage`: list of [`BandwidthPackageItem`], required.
-    pub bandwidth_package: ::std::vec::Vec<BandwidthPackageItem>,
+    /// Wire name `BandwidthPackage`: list of [`CreateNatGatewayBandwidthPackageItem`], required.
+    pub bandwidth_package: ::std::vec::Vec<CreateNatGatewayBandwidthPackageItem>,
 }
 impl ::alibabacloud_runtime::Operation for CreateNatGatewayInput {
     const ACTION: &'static str = "CreateNatGateway";
@@ -57,10 +57,12 @@ impl ::alibabacloud_runtime::Operation for CreateNatGatewayInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateNatGatewayOutput {
-    /// Wire name `BandwidthPackageIds`: [`BandwidthPackageIds`].
-    pub bandwidth_package_ids: ::std::option::Option<BandwidthPackageIds>,
-    /// Wire name `ForwardTableIds`: [`ForwardTableIds`].
-    pub forward_table_ids: ::std::option::Option<ForwardTableIds>,
+    /// Wire name `BandwidthPackageIds`: [`CreateNatGatewayBandwidthPackageIds`].
+    pub bandwidth_package_ids: ::std::option::Option<
+        CreateNatGatewayBandwidthPackageIds,
+    >,
+    /// Wire name `ForwardTableIds`: [`CreateNatGatewayForwardTableIds`].
+    pub forward_table_ids: ::std::option::Option<CreateNatGatewayForwardTableIds>,
     /// Wire name `NatGatewayId`: string.
     pub nat_gateway_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string.
@@ -71,9 +73,9 @@ pub struct CreateNatGatewayOutput {
     "NatGatewayId" = 2, "RequestId" = 3, } { 0 bandwidth_package_ids value, 1
     forward_table_ids value, 2 nat_gateway_id value, 3 request_id value, }
 );
-/// A structure of the operation, at `request[5].items` in its spec.
+/// A structure sent in the operation's parameters, at `BandwidthPackage[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct BandwidthPackageItem {
+pub struct CreateNatGatewayBandwidthPackageItem {
     /// Wire name `Bandwidth`: 32-bit integer.
     #[serde(
         rename = "Bandwidth",
@@ -87,34 +89,36 @@ pub struct BandwidthPackageItem {
     #[serde(rename = "Zone", skip_serializing_if = "::std::option::Option::is_none")]
     pub zone: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for BandwidthPackageItem {
+impl ::alibabacloud_runtime::ToParam for CreateNatGatewayBandwidthPackageItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Bandwidth", &self.bandwidth);
         out.write_member(key, "IpCount", &self.ip_count);
         out.write_member(key, "Zone", &self.zone);
     }
 }
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `BandwidthPackageIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BandwidthPackageIds {
+pub struct CreateNatGatewayBandwidthPackageIds {
     /// Wire name `BandwidthPackageId`: list of string.
     pub bandwidth_package_id: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BandwidthPackageIds { "BandwidthPackageId" = 0, } { 0 bandwidth_package_id value, }
+    CreateNatGatewayBandwidthPackageIds { "BandwidthPackageId" = 0, } { 0
+    bandwidth_package_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `ForwardTableIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ForwardTableIds {
+pub struct CreateNatGatewayForwardTableIds {
     /// Wire name `ForwardTableId`: list of string.
     pub forward_table_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ForwardTableIds { "ForwardTableId" = 0, } { 0 forward_table_id value, }
+    CreateNatGatewayForwardTableIds { "ForwardTableId" = 0, } { 0 forward_table_id value,
+    }
 );
 /// The errors `CreateNatGateway` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -329,10 +333,10 @@ impl<
         self.input.client_token = value;
         self
     }
-    /// Wire name `BandwidthPackage`: list of [`BandwidthPackageItem`], required.
+    /// Wire name `BandwidthPackage`: list of [`CreateNatGatewayBandwidthPackageItem`], required.
     pub fn bandwidth_package(
         mut self,
-        value: ::std::vec::Vec<BandwidthPackageItem>,
+        value: ::std::vec::Vec<CreateNatGatewayBandwidthPackageItem>,
     ) -> CreateNatGatewayBuilder<RegionId_, VpcId_, ::alibabacloud_runtime::Set> {
         self.input.bandwidth_package = value;
         CreateNatGatewayBuilder {
@@ -409,12 +413,12 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: &alibabacloud_ecs::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// use alibabacloud_ecs::operation::create_nat_gateway::{BandwidthPackageItem};
+    /// use alibabacloud_ecs::operation::create_nat_gateway::{CreateNatGatewayBandwidthPackageItem};
     /// let output = client
     ///     .create_nat_gateway()
     ///     .region_id("example")
     ///     .vpc_id("example")
-    ///     .bandwidth_package(vec![BandwidthPackageItem { bandwidth: None, ip_count: None, zone: None }])
+    ///     .bandwidth_package(vec![CreateNatGatewayBandwidthPackageItem { bandwidth: None, ip_count: None, zone: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

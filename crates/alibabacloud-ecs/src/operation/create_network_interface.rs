@@ -12,8 +12,8 @@
 pub struct CreateNetworkInterfaceInput {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateNetworkInterfaceTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateNetworkInterfaceTagItem>>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4ph****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VSwitchId`: string, required. Example: `vsw-bp1s5fnvk4gn2tws03****`.
@@ -68,16 +68,16 @@ pub struct CreateNetworkInterfaceInput {
     pub tx_queue_size: ::std::option::Option<i32>,
     /// Wire name `RxQueueSize`: 32-bit integer. Example: `8192`.
     pub rx_queue_size: ::std::option::Option<i32>,
-    /// Wire name `NetworkInterfaceTrafficConfig`: [`NetworkInterfaceTrafficConfig`].
+    /// Wire name `NetworkInterfaceTrafficConfig`: [`CreateNetworkInterfaceNetworkInterfaceTrafficConfig`].
     pub network_interface_traffic_config: ::std::option::Option<
-        NetworkInterfaceTrafficConfig,
+        CreateNetworkInterfaceNetworkInterfaceTrafficConfig,
     >,
-    /// Wire name `ConnectionTrackingConfiguration`: [`ConnectionTrackingConfiguration`].
+    /// Wire name `ConnectionTrackingConfiguration`: [`CreateNetworkInterfaceConnectionTrackingConfiguration`].
     pub connection_tracking_configuration: ::std::option::Option<
-        ConnectionTrackingConfiguration,
+        CreateNetworkInterfaceConnectionTrackingConfiguration,
     >,
-    /// Wire name `EnhancedNetwork`: [`EnhancedNetwork`].
-    pub enhanced_network: ::std::option::Option<EnhancedNetwork>,
+    /// Wire name `EnhancedNetwork`: [`CreateNetworkInterfaceEnhancedNetwork`].
+    pub enhanced_network: ::std::option::Option<CreateNetworkInterfaceEnhancedNetwork>,
     /// Wire name `SourceDestCheck`: boolean. Example: `false`.
     pub source_dest_check: ::std::option::Option<bool>,
 }
@@ -214,12 +214,12 @@ impl ::alibabacloud_runtime::Operation for CreateNetworkInterfaceInput {
 pub struct CreateNetworkInterfaceOutput {
     /// Wire name `Description`: string. Example: `testDescription`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `Ipv4PrefixSets`: [`Ipv4PrefixSets`].
-    pub ipv4_prefix_sets: ::std::option::Option<Ipv4PrefixSets>,
-    /// Wire name `Ipv6PrefixSets`: [`Ipv6PrefixSets`].
-    pub ipv6_prefix_sets: ::std::option::Option<Ipv6PrefixSets>,
-    /// Wire name `Ipv6Sets`: [`Ipv6Sets`].
-    pub ipv6_sets: ::std::option::Option<Ipv6Sets>,
+    /// Wire name `Ipv4PrefixSets`: [`CreateNetworkInterfaceIpv4PrefixSets`].
+    pub ipv4_prefix_sets: ::std::option::Option<CreateNetworkInterfaceIpv4PrefixSets>,
+    /// Wire name `Ipv6PrefixSets`: [`CreateNetworkInterfaceIpv6PrefixSets`].
+    pub ipv6_prefix_sets: ::std::option::Option<CreateNetworkInterfaceIpv6PrefixSets>,
+    /// Wire name `Ipv6Sets`: [`CreateNetworkInterfaceIpv6Sets`].
+    pub ipv6_sets: ::std::option::Option<CreateNetworkInterfaceIpv6Sets>,
     /// Wire name `MacAddress`: string. Example: `00:16:3e:12:**:**`.
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// Wire name `NetworkInterfaceId`: string. Example: `eni-bp14v2sdd3v8htln****`.
@@ -230,14 +230,16 @@ pub struct CreateNetworkInterfaceOutput {
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// Wire name `PrivateIpAddress`: string. Example: `172.17.**.**`.
     pub private_ip_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `PrivateIpSets`: [`PrivateIpSets`].
-    pub private_ip_sets: ::std::option::Option<PrivateIpSets>,
+    /// Wire name `PrivateIpSets`: [`CreateNetworkInterfacePrivateIpSets`].
+    pub private_ip_sets: ::std::option::Option<CreateNetworkInterfacePrivateIpSets>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-2ze88m67qx5z****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SecurityGroupIds`: [`SecurityGroupIds`].
-    pub security_group_ids: ::std::option::Option<SecurityGroupIds>,
+    /// Wire name `SecurityGroupIds`: [`CreateNetworkInterfaceSecurityGroupIds`].
+    pub security_group_ids: ::std::option::Option<
+        CreateNetworkInterfaceSecurityGroupIds,
+    >,
     /// Wire name `ServiceID`: 64-bit integer. Example: `12345678910`.
     pub service_id: ::std::option::Option<i64>,
     /// Wire name `ServiceManaged`: boolean. Example: `true`.
@@ -246,8 +248,8 @@ pub struct CreateNetworkInterfaceOutput {
     pub source_dest_check: ::std::option::Option<bool>,
     /// Wire name `Status`: string. Example: `Available`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`CreateNetworkInterfaceTags`].
+    pub tags: ::std::option::Option<CreateNetworkInterfaceTags>,
     /// Wire name `Type`: string. Example: `Secondary`.
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Wire name `VSwitchId`: string. Example: `vsw-bp16usj2p27htro3****`.
@@ -271,9 +273,9 @@ pub struct CreateNetworkInterfaceOutput {
     service_managed lenient, 15 source_dest_check lenient, 16 status value, 17 tags
     value, 18 r#type value, 19 v_switch_id value, 20 vpc_id value, 21 zone_id value, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateNetworkInterfaceTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -281,15 +283,15 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateNetworkInterfaceTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[27]` in its spec.
+/// A structure sent in the operation's parameters, at `NetworkInterfaceTrafficConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct NetworkInterfaceTrafficConfig {
+pub struct CreateNetworkInterfaceNetworkInterfaceTrafficConfig {
     /// Wire name `NetworkInterfaceTrafficMode`: string. Example: `HighPerformance`.
     #[serde(
         rename = "NetworkInterfaceTrafficMode",
@@ -321,7 +323,8 @@ pub struct NetworkInterfaceTrafficConfig {
     )]
     pub tx_queue_size: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for NetworkInterfaceTrafficConfig {
+impl ::alibabacloud_runtime::ToParam
+for CreateNetworkInterfaceNetworkInterfaceTrafficConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(
             key,
@@ -334,9 +337,9 @@ impl ::alibabacloud_runtime::ToParam for NetworkInterfaceTrafficConfig {
         out.write_member(key, "TxQueueSize", &self.tx_queue_size);
     }
 }
-/// A structure of the operation, at `request[28]` in its spec.
+/// A structure sent in the operation's parameters, at `ConnectionTrackingConfiguration`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ConnectionTrackingConfiguration {
+pub struct CreateNetworkInterfaceConnectionTrackingConfiguration {
     /// Wire name `TcpClosedAndTimeWaitTimeout`: 32-bit integer. Example: `3`.
     #[serde(
         rename = "TcpClosedAndTimeWaitTimeout",
@@ -356,7 +359,8 @@ pub struct ConnectionTrackingConfiguration {
     )]
     pub udp_timeout: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for ConnectionTrackingConfiguration {
+impl ::alibabacloud_runtime::ToParam
+for CreateNetworkInterfaceConnectionTrackingConfiguration {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(
             key,
@@ -367,9 +371,9 @@ impl ::alibabacloud_runtime::ToParam for ConnectionTrackingConfiguration {
         out.write_member(key, "UdpTimeout", &self.udp_timeout);
     }
 }
-/// A structure of the operation, at `request[29]` in its spec.
+/// A structure sent in the operation's parameters, at `EnhancedNetwork`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct EnhancedNetwork {
+pub struct CreateNetworkInterfaceEnhancedNetwork {
     /// Wire name `EnableRss`: boolean. Example: `true`.
     #[serde(
         rename = "EnableRss",
@@ -395,7 +399,7 @@ pub struct EnhancedNetwork {
     )]
     pub virtual_function_total_queue_number: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for EnhancedNetwork {
+impl ::alibabacloud_runtime::ToParam for CreateNetworkInterfaceEnhancedNetwork {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "EnableRss", &self.enable_rss);
         out.write_member(key, "EnableSriov", &self.enable_sriov);
@@ -411,119 +415,132 @@ impl ::alibabacloud_runtime::ToParam for EnhancedNetwork {
         );
     }
 }
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Ipv4PrefixSets.Ipv4PrefixSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv4PrefixSetItem {
+pub struct CreateNetworkInterfaceIpv4PrefixSet {
     /// Wire name `Ipv4Prefix`: string. Example: `hide`.
     pub ipv4_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv4PrefixSetItem { "Ipv4Prefix" = 0, } { 0 ipv4_prefix value, }
+    CreateNetworkInterfaceIpv4PrefixSet { "Ipv4Prefix" = 0, } { 0 ipv4_prefix value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Ipv4PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv4PrefixSets {
-    /// Wire name `Ipv4PrefixSet`: list of [`Ipv4PrefixSetItem`].
-    pub ipv4_prefix_set: ::std::option::Option<::std::vec::Vec<Ipv4PrefixSetItem>>,
+pub struct CreateNetworkInterfaceIpv4PrefixSets {
+    /// Wire name `Ipv4PrefixSet`: list of [`CreateNetworkInterfaceIpv4PrefixSet`].
+    pub ipv4_prefix_set: ::std::option::Option<
+        ::std::vec::Vec<CreateNetworkInterfaceIpv4PrefixSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv4PrefixSets { "Ipv4PrefixSet" = 0, } { 0 ipv4_prefix_set value, }
+    CreateNetworkInterfaceIpv4PrefixSets { "Ipv4PrefixSet" = 0, } { 0 ipv4_prefix_set
+    value, }
 );
-/// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Ipv6PrefixSets.Ipv6PrefixSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6PrefixSetItem {
+pub struct CreateNetworkInterfaceIpv6PrefixSet {
     /// Wire name `Ipv6Prefix`: string. Example: `hide`.
     pub ipv6_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6PrefixSetItem { "Ipv6Prefix" = 0, } { 0 ipv6_prefix value, }
+    CreateNetworkInterfaceIpv6PrefixSet { "Ipv6Prefix" = 0, } { 0 ipv6_prefix value, }
 );
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `Ipv6PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6PrefixSets {
-    /// Wire name `Ipv6PrefixSet`: list of [`Ipv6PrefixSetItem`].
-    pub ipv6_prefix_set: ::std::option::Option<::std::vec::Vec<Ipv6PrefixSetItem>>,
+pub struct CreateNetworkInterfaceIpv6PrefixSets {
+    /// Wire name `Ipv6PrefixSet`: list of [`CreateNetworkInterfaceIpv6PrefixSet`].
+    pub ipv6_prefix_set: ::std::option::Option<
+        ::std::vec::Vec<CreateNetworkInterfaceIpv6PrefixSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6PrefixSets { "Ipv6PrefixSet" = 0, } { 0 ipv6_prefix_set value, }
+    CreateNetworkInterfaceIpv6PrefixSets { "Ipv6PrefixSet" = 0, } { 0 ipv6_prefix_set
+    value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Ipv6Sets.Ipv6Set[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6SetItem {
+pub struct CreateNetworkInterfaceIpv6Set {
     /// Wire name `Ipv6Address`: string. Example: `2001:db8:1234:1a00::****`.
     pub ipv6_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6SetItem { "Ipv6Address" = 0, } { 0 ipv6_address value, }
+    CreateNetworkInterfaceIpv6Set { "Ipv6Address" = 0, } { 0 ipv6_address value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `Ipv6Sets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6Sets {
-    /// Wire name `Ipv6Set`: list of [`Ipv6SetItem`].
-    pub ipv6_set: ::std::option::Option<::std::vec::Vec<Ipv6SetItem>>,
+pub struct CreateNetworkInterfaceIpv6Sets {
+    /// Wire name `Ipv6Set`: list of [`CreateNetworkInterfaceIpv6Set`].
+    pub ipv6_set: ::std::option::Option<::std::vec::Vec<CreateNetworkInterfaceIpv6Set>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6Sets { "Ipv6Set" = 0, } { 0 ipv6_set value, }
+    CreateNetworkInterfaceIpv6Sets { "Ipv6Set" = 0, } { 0 ipv6_set value, }
 );
-/// A structure of the operation, at `response.fields[9].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `PrivateIpSets.PrivateIpSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivateIpSetItem {
+pub struct CreateNetworkInterfacePrivateIpSet {
     /// Wire name `Primary`: boolean. Example: `true`.
     pub primary: ::std::option::Option<bool>,
     /// Wire name `PrivateIpAddress`: string. Example: `172.17.**.**`.
     pub private_ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivateIpSetItem { "Primary" = 0, "PrivateIpAddress" = 1, } { 0 primary lenient, 1
-    private_ip_address value, }
+    CreateNetworkInterfacePrivateIpSet { "Primary" = 0, "PrivateIpAddress" = 1, } { 0
+    primary lenient, 1 private_ip_address value, }
 );
-/// A structure of the operation, at `response.fields[9]` in its spec.
+/// A structure of the operation's answer, at `PrivateIpSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivateIpSets {
-    /// Wire name `PrivateIpSet`: list of [`PrivateIpSetItem`].
-    pub private_ip_set: ::std::option::Option<::std::vec::Vec<PrivateIpSetItem>>,
+pub struct CreateNetworkInterfacePrivateIpSets {
+    /// Wire name `PrivateIpSet`: list of [`CreateNetworkInterfacePrivateIpSet`].
+    pub private_ip_set: ::std::option::Option<
+        ::std::vec::Vec<CreateNetworkInterfacePrivateIpSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivateIpSets { "PrivateIpSet" = 0, } { 0 private_ip_set value, }
+    CreateNetworkInterfacePrivateIpSets { "PrivateIpSet" = 0, } { 0 private_ip_set value,
+    }
 );
-/// A structure of the operation, at `response.fields[12]` in its spec.
+/// A structure of the operation's answer, at `SecurityGroupIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SecurityGroupIds {
+pub struct CreateNetworkInterfaceSecurityGroupIds {
     /// Wire name `SecurityGroupId`: list of string.
     pub security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SecurityGroupIds { "SecurityGroupId" = 0, } { 0 security_group_id value, }
+    CreateNetworkInterfaceSecurityGroupIds { "SecurityGroupId" = 0, } { 0
+    security_group_id value, }
 );
-/// A structure of the operation, at `response.fields[17].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct CreateNetworkInterfaceTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    CreateNetworkInterfaceTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
+    tag_value value, }
 );
-/// A structure of the operation, at `response.fields[17]` in its spec.
+/// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct CreateNetworkInterfaceTags {
+    /// Wire name `Tag`: list of [`CreateNetworkInterfaceTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateNetworkInterfaceTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
+::alibabacloud_runtime::decode_struct!(
+    CreateNetworkInterfaceTags { "Tag" = 0, } { 0 tag value, }
+);
 /// The errors `CreateNetworkInterface` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -875,15 +892,15 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateNetworkInterfaceTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateNetworkInterfaceTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateNetworkInterfaceTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -1226,10 +1243,10 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
         self.input.rx_queue_size = value;
         self
     }
-    /// Wire name `NetworkInterfaceTrafficConfig`: [`NetworkInterfaceTrafficConfig`].
+    /// Wire name `NetworkInterfaceTrafficConfig`: [`CreateNetworkInterfaceNetworkInterfaceTrafficConfig`].
     pub fn network_interface_traffic_config(
         mut self,
-        value: NetworkInterfaceTrafficConfig,
+        value: CreateNetworkInterfaceNetworkInterfaceTrafficConfig,
     ) -> Self {
         self.input.network_interface_traffic_config = ::std::option::Option::Some(value);
         self
@@ -1237,15 +1254,15 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
     /// Sets or clears `NetworkInterfaceTrafficConfig`.
     pub fn set_network_interface_traffic_config(
         mut self,
-        value: ::std::option::Option<NetworkInterfaceTrafficConfig>,
+        value: ::std::option::Option<CreateNetworkInterfaceNetworkInterfaceTrafficConfig>,
     ) -> Self {
         self.input.network_interface_traffic_config = value;
         self
     }
-    /// Wire name `ConnectionTrackingConfiguration`: [`ConnectionTrackingConfiguration`].
+    /// Wire name `ConnectionTrackingConfiguration`: [`CreateNetworkInterfaceConnectionTrackingConfiguration`].
     pub fn connection_tracking_configuration(
         mut self,
-        value: ConnectionTrackingConfiguration,
+        value: CreateNetworkInterfaceConnectionTrackingConfiguration,
     ) -> Self {
         self.input.connection_tracking_configuration = ::std::option::Option::Some(
             value,
@@ -1255,20 +1272,25 @@ impl<RegionId_, VSwitchId_> CreateNetworkInterfaceBuilder<RegionId_, VSwitchId_>
     /// Sets or clears `ConnectionTrackingConfiguration`.
     pub fn set_connection_tracking_configuration(
         mut self,
-        value: ::std::option::Option<ConnectionTrackingConfiguration>,
+        value: ::std::option::Option<
+            CreateNetworkInterfaceConnectionTrackingConfiguration,
+        >,
     ) -> Self {
         self.input.connection_tracking_configuration = value;
         self
     }
-    /// Wire name `EnhancedNetwork`: [`EnhancedNetwork`].
-    pub fn enhanced_network(mut self, value: EnhancedNetwork) -> Self {
+    /// Wire name `EnhancedNetwork`: [`CreateNetworkInterfaceEnhancedNetwork`].
+    pub fn enhanced_network(
+        mut self,
+        value: CreateNetworkInterfaceEnhancedNetwork,
+    ) -> Self {
         self.input.enhanced_network = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnhancedNetwork`.
     pub fn set_enhanced_network(
         mut self,
-        value: ::std::option::Option<EnhancedNetwork>,
+        value: ::std::option::Option<CreateNetworkInterfaceEnhancedNetwork>,
     ) -> Self {
         self.input.enhanced_network = value;
         self

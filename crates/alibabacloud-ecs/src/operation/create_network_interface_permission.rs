@@ -60,8 +60,10 @@ impl ::alibabacloud_runtime::Operation for CreateNetworkInterfacePermissionInput
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateNetworkInterfacePermissionOutput {
-    /// Wire name `NetworkInterfacePermission`: [`NetworkInterfacePermission`].
-    pub network_interface_permission: ::std::option::Option<NetworkInterfacePermission>,
+    /// Wire name `NetworkInterfacePermission`: [`CreateNetworkInterfacePermissionNetworkInterfacePermission`].
+    pub network_interface_permission: ::std::option::Option<
+        CreateNetworkInterfacePermissionNetworkInterfacePermission,
+    >,
     /// Wire name `RequestId`: string. Example: `0FCD3DEF-63D3-4605-A818-805C8BD7DB87`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -69,10 +71,10 @@ pub struct CreateNetworkInterfacePermissionOutput {
     CreateNetworkInterfacePermissionOutput { "NetworkInterfacePermission" = 0,
     "RequestId" = 1, } { 0 network_interface_permission value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfacePermission`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkInterfacePermission {
+pub struct CreateNetworkInterfacePermissionNetworkInterfacePermission {
     /// Wire name `AccountId`: 64-bit integer. Example: `1234567890`.
     pub account_id: ::std::option::Option<i64>,
     /// Wire name `NetworkInterfaceId`: string. Example: `eni-bp14v2sdd3v8htln****`.
@@ -87,11 +89,11 @@ pub struct NetworkInterfacePermission {
     pub service_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkInterfacePermission { "AccountId" = 0, "NetworkInterfaceId" = 1,
-    "NetworkInterfacePermissionId" = 2, "Permission" = 3, "PermissionState" = 4,
-    "ServiceName" = 5, } { 0 account_id lenient, 1 network_interface_id value, 2
-    network_interface_permission_id value, 3 permission value, 4 permission_state value,
-    5 service_name value, }
+    CreateNetworkInterfacePermissionNetworkInterfacePermission { "AccountId" = 0,
+    "NetworkInterfaceId" = 1, "NetworkInterfacePermissionId" = 2, "Permission" = 3,
+    "PermissionState" = 4, "ServiceName" = 5, } { 0 account_id lenient, 1
+    network_interface_id value, 2 network_interface_permission_id value, 3 permission
+    value, 4 permission_state value, 5 service_name value, }
 );
 /// The errors `CreateNetworkInterfacePermission` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,12 +20,12 @@ pub struct CreatePortRangeListInput {
     pub port_range_list_name: ::std::string::String,
     /// Wire name `Description`: string. Example: `Description information of PortRangeList`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `Entry`: list of [`EntryItem`].
-    pub entry: ::std::option::Option<::std::vec::Vec<EntryItem>>,
+    /// Wire name `Entry`: list of [`CreatePortRangeListEntryItem`].
+    pub entry: ::std::option::Option<::std::vec::Vec<CreatePortRangeListEntryItem>>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-aek3b6jzp66****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreatePortRangeListTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreatePortRangeListTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for CreatePortRangeListInput {
     const ACTION: &'static str = "CreatePortRangeList";
@@ -79,9 +79,9 @@ pub struct CreatePortRangeListOutput {
     CreatePortRangeListOutput { "PortRangeListId" = 0, "RequestId" = 1, } { 0
     port_range_list_id value, 1 request_id value, }
 );
-/// A structure of the operation, at `request[5].items` in its spec.
+/// A structure sent in the operation's parameters, at `Entry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct EntryItem {
+pub struct CreatePortRangeListEntryItem {
     /// Wire name `Description`: string. Example: `Description information of Entry`.
     #[serde(
         rename = "Description",
@@ -95,15 +95,15 @@ pub struct EntryItem {
     )]
     pub port_range: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for EntryItem {
+impl ::alibabacloud_runtime::ToParam for CreatePortRangeListEntryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Description", &self.description);
         out.write_member(key, "PortRange", &self.port_range);
     }
 }
-/// A structure of the operation, at `request[7].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreatePortRangeListTagItem {
     /// Wire name `Key`: string. Example: `key for PortRangeList`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -111,7 +111,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreatePortRangeListTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -282,15 +282,18 @@ impl<
         self.input.description = value;
         self
     }
-    /// Wire name `Entry`: list of [`EntryItem`].
-    pub fn entry(mut self, value: ::std::vec::Vec<EntryItem>) -> Self {
+    /// Wire name `Entry`: list of [`CreatePortRangeListEntryItem`].
+    pub fn entry(
+        mut self,
+        value: ::std::vec::Vec<CreatePortRangeListEntryItem>,
+    ) -> Self {
         self.input.entry = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Entry`.
     pub fn set_entry(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<EntryItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreatePortRangeListEntryItem>>,
     ) -> Self {
         self.input.entry = value;
         self
@@ -311,15 +314,15 @@ impl<
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreatePortRangeListTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreatePortRangeListTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreatePortRangeListTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -22,10 +22,10 @@ pub struct CreatePrefixListInput {
     pub prefix_list_name: ::std::string::String,
     /// Wire name `Description`: string. Example: `This is description.`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `Entry`: list of [`EntryItem`].
-    pub entry: ::std::option::Option<::std::vec::Vec<EntryItem>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Entry`: list of [`CreatePrefixListEntryItem`].
+    pub entry: ::std::option::Option<::std::vec::Vec<CreatePrefixListEntryItem>>,
+    /// Wire name `Tag`: list of [`CreatePrefixListTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreatePrefixListTagItem>>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
@@ -82,9 +82,9 @@ pub struct CreatePrefixListOutput {
     CreatePrefixListOutput { "PrefixListId" = 0, "RequestId" = 1, } { 0 prefix_list_id
     value, 1 request_id value, }
 );
-/// A structure of the operation, at `request[6].items` in its spec.
+/// A structure sent in the operation's parameters, at `Entry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct EntryItem {
+pub struct CreatePrefixListEntryItem {
     /// Wire name `Cidr`: string, required. Example: `192.168.1.0/24`.
     #[serde(rename = "Cidr")]
     pub cidr: ::std::string::String,
@@ -95,15 +95,15 @@ pub struct EntryItem {
     )]
     pub description: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for EntryItem {
+impl ::alibabacloud_runtime::ToParam for CreatePrefixListEntryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Cidr", &self.cidr);
         out.write_member(key, "Description", &self.description);
     }
 }
-/// A structure of the operation, at `request[7].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreatePrefixListTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -111,7 +111,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreatePrefixListTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -314,28 +314,28 @@ impl<
         self.input.description = value;
         self
     }
-    /// Wire name `Entry`: list of [`EntryItem`].
-    pub fn entry(mut self, value: ::std::vec::Vec<EntryItem>) -> Self {
+    /// Wire name `Entry`: list of [`CreatePrefixListEntryItem`].
+    pub fn entry(mut self, value: ::std::vec::Vec<CreatePrefixListEntryItem>) -> Self {
         self.input.entry = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Entry`.
     pub fn set_entry(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<EntryItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreatePrefixListEntryItem>>,
     ) -> Self {
         self.input.entry = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreatePrefixListTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreatePrefixListTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreatePrefixListTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

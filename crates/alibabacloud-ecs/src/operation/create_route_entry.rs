@@ -24,8 +24,8 @@ pub struct CreateRouteEntryInput {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Wire name `NextHopType`: string.
     pub next_hop_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `NextHopList`: list of [`NextHopListItem`].
-    pub next_hop_list: ::std::option::Option<::std::vec::Vec<NextHopListItem>>,
+    /// Wire name `NextHopList`: list of [`CreateRouteEntryNextHop`].
+    pub next_hop_list: ::std::option::Option<::std::vec::Vec<CreateRouteEntryNextHop>>,
 }
 impl ::alibabacloud_runtime::Operation for CreateRouteEntryInput {
     const ACTION: &'static str = "CreateRouteEntry";
@@ -66,9 +66,9 @@ pub struct CreateRouteEntryOutput {
 ::alibabacloud_runtime::decode_struct!(
     CreateRouteEntryOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[6].items` in its spec.
+/// A structure sent in the operation's parameters, at `NextHopList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct NextHopListItem {
+pub struct CreateRouteEntryNextHop {
     /// Wire name `NextHopId`: string.
     #[serde(
         rename = "NextHopId",
@@ -82,7 +82,7 @@ pub struct NextHopListItem {
     )]
     pub next_hop_type: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for NextHopListItem {
+impl ::alibabacloud_runtime::ToParam for CreateRouteEntryNextHop {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "NextHopId", &self.next_hop_id);
         out.write_member(key, "NextHopType", &self.next_hop_type);
@@ -443,15 +443,18 @@ impl<
         self.input.next_hop_type = value;
         self
     }
-    /// Wire name `NextHopList`: list of [`NextHopListItem`].
-    pub fn next_hop_list(mut self, value: ::std::vec::Vec<NextHopListItem>) -> Self {
+    /// Wire name `NextHopList`: list of [`CreateRouteEntryNextHop`].
+    pub fn next_hop_list(
+        mut self,
+        value: ::std::vec::Vec<CreateRouteEntryNextHop>,
+    ) -> Self {
         self.input.next_hop_list = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NextHopList`.
     pub fn set_next_hop_list(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<NextHopListItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateRouteEntryNextHop>>,
     ) -> Self {
         self.input.next_hop_list = value;
         self

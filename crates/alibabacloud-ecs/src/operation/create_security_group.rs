@@ -26,8 +26,8 @@ pub struct CreateSecurityGroupInput {
     pub service_managed: ::std::option::Option<bool>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateSecurityGroupTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateSecurityGroupTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for CreateSecurityGroupInput {
     const ACTION: &'static str = "CreateSecurityGroup";
@@ -82,9 +82,9 @@ pub struct CreateSecurityGroupOutput {
     CreateSecurityGroupOutput { "RequestId" = 0, "SecurityGroupId" = 1, } { 0 request_id
     value, 1 security_group_id value, }
 );
-/// A structure of the operation, at `request[8].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateSecurityGroupTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -98,7 +98,7 @@ pub struct TagItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_2: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateSecurityGroupTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -312,15 +312,15 @@ impl<RegionId_> CreateSecurityGroupBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateSecurityGroupTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateSecurityGroupTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateSecurityGroupTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -57,8 +57,8 @@ impl ::alibabacloud_runtime::Operation for CreateSimulatedSystemEventsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateSimulatedSystemEventsOutput {
-    /// Wire name `EventIdSet`: [`EventIdSet`].
-    pub event_id_set: ::std::option::Option<EventIdSet>,
+    /// Wire name `EventIdSet`: [`CreateSimulatedSystemEventsEventIdSet`].
+    pub event_id_set: ::std::option::Option<CreateSimulatedSystemEventsEventIdSet>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -66,15 +66,15 @@ pub struct CreateSimulatedSystemEventsOutput {
     CreateSimulatedSystemEventsOutput { "EventIdSet" = 0, "RequestId" = 1, } { 0
     event_id_set value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `EventIdSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EventIdSet {
+pub struct CreateSimulatedSystemEventsEventIdSet {
     /// Wire name `EventId`: list of string.
     pub event_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EventIdSet { "EventId" = 0, } { 0 event_id value, }
+    CreateSimulatedSystemEventsEventIdSet { "EventId" = 0, } { 0 event_id value, }
 );
 /// The errors `CreateSimulatedSystemEvents` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -28,8 +28,8 @@ pub struct CreateSnapshotInput {
     pub instant_access: ::std::option::Option<bool>,
     /// Wire name `InstantAccessRetentionDays`: 32-bit integer. Example: `1`.
     pub instant_access_retention_days: ::std::option::Option<i32>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateSnapshotTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateSnapshotTagItem>>,
     /// Wire name `StorageLocationArn`: string. Example: `null`.
     pub storage_location_arn: ::std::option::Option<::std::string::String>,
 }
@@ -86,9 +86,9 @@ pub struct CreateSnapshotOutput {
     CreateSnapshotOutput { "RequestId" = 0, "SnapshotId" = 1, } { 0 request_id value, 1
     snapshot_id value, }
 );
-/// A structure of the operation, at `request[9].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateSnapshotTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -102,7 +102,7 @@ pub struct TagItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_2: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateSnapshotTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -429,15 +429,15 @@ impl<DiskId_> CreateSnapshotBuilder<DiskId_> {
         self.input.instant_access_retention_days = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateSnapshotTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateSnapshotTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateSnapshotTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -30,8 +30,8 @@ pub struct CreateSnapshotGroupInput {
     pub exclude_disk_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `DiskId`: list of string.
     pub disk_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateSnapshotGroupTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateSnapshotGroupTagItem>>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
@@ -91,9 +91,9 @@ pub struct CreateSnapshotGroupOutput {
     CreateSnapshotGroupOutput { "RequestId" = 0, "SnapshotGroupId" = 1, } { 0 request_id
     value, 1 snapshot_group_id value, }
 );
-/// A structure of the operation, at `request[10].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateSnapshotGroupTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -101,7 +101,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateSnapshotGroupTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -459,15 +459,15 @@ impl<RegionId_> CreateSnapshotGroupBuilder<RegionId_> {
         self.input.disk_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateSnapshotGroupTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateSnapshotGroupTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateSnapshotGroupTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -57,8 +57,8 @@ impl ::alibabacloud_runtime::Operation for DeleteActivationInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DeleteActivationOutput {
-    /// Wire name `Activation`: [`Activation`].
-    pub activation: ::std::option::Option<Activation>,
+    /// Wire name `Activation`: [`DeleteActivationActivation`].
+    pub activation: ::std::option::Option<DeleteActivationActivation>,
     /// Wire name `RequestId`: string. Example: `4ECEEE12-56F1-4FBC-9AB1-890F74942176`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -66,10 +66,10 @@ pub struct DeleteActivationOutput {
     DeleteActivationOutput { "Activation" = 0, "RequestId" = 1, } { 0 activation value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Activation`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Activation {
+pub struct DeleteActivationActivation {
     /// Wire name `ActivationId`: string. Example: `4ECEEE12-56F1-4FBC-9AB1-890F1234****`.
     pub activation_id: ::std::option::Option<::std::string::String>,
     /// Wire name `CreationTime`: string. Example: `2021-01-20T06:00:00Z`.
@@ -90,12 +90,13 @@ pub struct Activation {
     pub time_to_live_in_hours: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Activation { "ActivationId" = 0, "CreationTime" = 1, "DeregisteredCount" = 2,
-    "Description" = 3, "InstanceCount" = 4, "InstanceName" = 5, "IpAddressRange" = 6,
-    "RegisteredCount" = 7, "TimeToLiveInHours" = 8, } { 0 activation_id value, 1
-    creation_time value, 2 deregistered_count lenient, 3 description value, 4
-    instance_count lenient, 5 instance_name value, 6 ip_address_range value, 7
-    registered_count lenient, 8 time_to_live_in_hours lenient, }
+    DeleteActivationActivation { "ActivationId" = 0, "CreationTime" = 1,
+    "DeregisteredCount" = 2, "Description" = 3, "InstanceCount" = 4, "InstanceName" = 5,
+    "IpAddressRange" = 6, "RegisteredCount" = 7, "TimeToLiveInHours" = 8, } { 0
+    activation_id value, 1 creation_time value, 2 deregistered_count lenient, 3
+    description value, 4 instance_count lenient, 5 instance_name value, 6
+    ip_address_range value, 7 registered_count lenient, 8 time_to_live_in_hours lenient,
+    }
 );
 /// The errors `DeleteActivation` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -57,9 +57,9 @@ impl ::alibabacloud_runtime::Operation for DeleteLaunchTemplateInput {
 pub struct DeleteLaunchTemplateOutput {
     /// Wire name `LaunchTemplateId`: string. Example: `lt-bp1apo0bbbkuy0rj****`.
     pub launch_template_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `LaunchTemplateVersionNumbers`: [`LaunchTemplateVersionNumbers`].
+    /// Wire name `LaunchTemplateVersionNumbers`: [`DeleteLaunchTemplateLaunchTemplateVersionNumbers`].
     pub launch_template_version_numbers: ::std::option::Option<
-        LaunchTemplateVersionNumbers,
+        DeleteLaunchTemplateLaunchTemplateVersionNumbers,
     >,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
@@ -69,16 +69,16 @@ pub struct DeleteLaunchTemplateOutput {
     1, "RequestId" = 2, } { 0 launch_template_id value, 1 launch_template_version_numbers
     value, 2 request_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersionNumbers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LaunchTemplateVersionNumbers {
+pub struct DeleteLaunchTemplateLaunchTemplateVersionNumbers {
     /// Wire name `versionNumbers`: list of 64-bit integer.
     pub version_numbers: ::std::option::Option<::std::vec::Vec<i64>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LaunchTemplateVersionNumbers { "versionNumbers" = 0, } { 0 version_numbers
-    lenient_list, }
+    DeleteLaunchTemplateLaunchTemplateVersionNumbers { "versionNumbers" = 0, } { 0
+    version_numbers lenient_list, }
 );
 /// The errors `DeleteLaunchTemplate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

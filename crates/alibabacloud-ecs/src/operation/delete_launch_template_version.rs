@@ -60,8 +60,10 @@ impl ::alibabacloud_runtime::Operation for DeleteLaunchTemplateVersionInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateVersionOutput {
-    /// Wire name `LaunchTemplateVersions`: [`LaunchTemplateVersions`].
-    pub launch_template_versions: ::std::option::Option<LaunchTemplateVersions>,
+    /// Wire name `LaunchTemplateVersions`: [`DeleteLaunchTemplateVersionLaunchTemplateVersions`].
+    pub launch_template_versions: ::std::option::Option<
+        DeleteLaunchTemplateVersionLaunchTemplateVersions,
+    >,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -69,31 +71,32 @@ pub struct DeleteLaunchTemplateVersionOutput {
     DeleteLaunchTemplateVersionOutput { "LaunchTemplateVersions" = 0, "RequestId" = 1, }
     { 0 launch_template_versions value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersions.LaunchTemplateVersion[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LaunchTemplateVersionItem {
+pub struct DeleteLaunchTemplateVersionLaunchTemplateVersion {
     /// Wire name `LaunchTemplateId`: string. Example: `lt-m5eiaupmvm2op9d****`.
     pub launch_template_id: ::std::option::Option<::std::string::String>,
     /// Wire name `LaunchTemplateVersionNumber`: 64-bit integer. Example: `2`.
     pub launch_template_version_number: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LaunchTemplateVersionItem { "LaunchTemplateId" = 0, "LaunchTemplateVersionNumber" =
-    1, } { 0 launch_template_id value, 1 launch_template_version_number lenient, }
+    DeleteLaunchTemplateVersionLaunchTemplateVersion { "LaunchTemplateId" = 0,
+    "LaunchTemplateVersionNumber" = 1, } { 0 launch_template_id value, 1
+    launch_template_version_number lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LaunchTemplateVersions {
-    /// Wire name `LaunchTemplateVersion`: list of [`LaunchTemplateVersionItem`].
+pub struct DeleteLaunchTemplateVersionLaunchTemplateVersions {
+    /// Wire name `LaunchTemplateVersion`: list of [`DeleteLaunchTemplateVersionLaunchTemplateVersion`].
     pub launch_template_version: ::std::option::Option<
-        ::std::vec::Vec<LaunchTemplateVersionItem>,
+        ::std::vec::Vec<DeleteLaunchTemplateVersionLaunchTemplateVersion>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LaunchTemplateVersions { "LaunchTemplateVersion" = 0, } { 0 launch_template_version
-    value, }
+    DeleteLaunchTemplateVersionLaunchTemplateVersions { "LaunchTemplateVersion" = 0, } {
+    0 launch_template_version value, }
 );
 /// The errors `DeleteLaunchTemplateVersion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,8 +20,8 @@ pub struct DeleteRouteEntryInput {
     pub destination_cidr_block: ::std::string::String,
     /// Wire name `NextHopId`: string.
     pub next_hop_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `NextHopList`: list of [`NextHopListItem`].
-    pub next_hop_list: ::std::option::Option<::std::vec::Vec<NextHopListItem>>,
+    /// Wire name `NextHopList`: list of [`DeleteRouteEntryNextHop`].
+    pub next_hop_list: ::std::option::Option<::std::vec::Vec<DeleteRouteEntryNextHop>>,
 }
 impl ::alibabacloud_runtime::Operation for DeleteRouteEntryInput {
     const ACTION: &'static str = "DeleteRouteEntry";
@@ -55,9 +55,9 @@ pub struct DeleteRouteEntryOutput {
 ::alibabacloud_runtime::decode_struct!(
     DeleteRouteEntryOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `NextHopList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct NextHopListItem {
+pub struct DeleteRouteEntryNextHop {
     /// Wire name `NextHopId`: string.
     #[serde(
         rename = "NextHopId",
@@ -71,7 +71,7 @@ pub struct NextHopListItem {
     )]
     pub next_hop_type: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for NextHopListItem {
+impl ::alibabacloud_runtime::ToParam for DeleteRouteEntryNextHop {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "NextHopId", &self.next_hop_id);
         out.write_member(key, "NextHopType", &self.next_hop_type);
@@ -236,15 +236,18 @@ impl<
         self.input.next_hop_id = value;
         self
     }
-    /// Wire name `NextHopList`: list of [`NextHopListItem`].
-    pub fn next_hop_list(mut self, value: ::std::vec::Vec<NextHopListItem>) -> Self {
+    /// Wire name `NextHopList`: list of [`DeleteRouteEntryNextHop`].
+    pub fn next_hop_list(
+        mut self,
+        value: ::std::vec::Vec<DeleteRouteEntryNextHop>,
+    ) -> Self {
         self.input.next_hop_list = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NextHopList`.
     pub fn set_next_hop_list(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<NextHopListItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DeleteRouteEntryNextHop>>,
     ) -> Self {
         self.input.next_hop_list = value;
         self

@@ -63,8 +63,10 @@ impl ::alibabacloud_runtime::Operation for DeleteSnapshotGroupInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DeleteSnapshotGroupOutput {
-    /// Wire name `OperationProgressSet`: [`OperationProgressSet`].
-    pub operation_progress_set: ::std::option::Option<OperationProgressSet>,
+    /// Wire name `OperationProgressSet`: [`DeleteSnapshotGroupOperationProgressSet`].
+    pub operation_progress_set: ::std::option::Option<
+        DeleteSnapshotGroupOperationProgressSet,
+    >,
     /// Wire name `RequestId`: string. Example: `6EDE885A-FDC1-4FAE-BC44-6EACAEA6CC6E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -72,57 +74,64 @@ pub struct DeleteSnapshotGroupOutput {
     DeleteSnapshotGroupOutput { "OperationProgressSet" = 0, "RequestId" = 1, } { 0
     operation_progress_set value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[].RelatedItemSet.RelatedItem[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RelatedItemItem {
+pub struct DeleteSnapshotGroupOperationProgressRelatedItem {
     /// Wire name `Name`: string. Example: `SnapshotId`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `Value`: string. Example: `s-j6c9lpuyxo2uxxnx****`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RelatedItemItem { "Name" = 0, "Value" = 1, } { 0 name value, 1 value value, }
+    DeleteSnapshotGroupOperationProgressRelatedItem { "Name" = 0, "Value" = 1, } { 0 name
+    value, 1 value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[].RelatedItemSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RelatedItemSet {
-    /// Wire name `RelatedItem`: list of [`RelatedItemItem`].
-    pub related_item: ::std::option::Option<::std::vec::Vec<RelatedItemItem>>,
+pub struct DeleteSnapshotGroupOperationProgressRelatedItemSet {
+    /// Wire name `RelatedItem`: list of [`DeleteSnapshotGroupOperationProgressRelatedItem`].
+    pub related_item: ::std::option::Option<
+        ::std::vec::Vec<DeleteSnapshotGroupOperationProgressRelatedItem>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RelatedItemSet { "RelatedItem" = 0, } { 0 related_item value, }
+    DeleteSnapshotGroupOperationProgressRelatedItemSet { "RelatedItem" = 0, } { 0
+    related_item value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OperationProgressItem {
+pub struct DeleteSnapshotGroupOperationProgress {
     /// Wire name `ErrorCode`: string. Example: `400`.
     pub error_code: ::std::option::Option<::std::string::String>,
     /// Wire name `ErrorMsg`: string. Example: `testErrorMsg`.
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// Wire name `OperationStatus`: string. Example: `Success`.
     pub operation_status: ::std::option::Option<::std::string::String>,
-    /// Wire name `RelatedItemSet`: [`RelatedItemSet`].
-    pub related_item_set: ::std::option::Option<RelatedItemSet>,
-}
-::alibabacloud_runtime::decode_struct!(
-    OperationProgressItem { "ErrorCode" = 0, "ErrorMsg" = 1, "OperationStatus" = 2,
-    "RelatedItemSet" = 3, } { 0 error_code value, 1 error_msg value, 2 operation_status
-    value, 3 related_item_set value, }
-);
-/// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct OperationProgressSet {
-    /// Wire name `OperationProgress`: list of [`OperationProgressItem`].
-    pub operation_progress: ::std::option::Option<
-        ::std::vec::Vec<OperationProgressItem>,
+    /// Wire name `RelatedItemSet`: [`DeleteSnapshotGroupOperationProgressRelatedItemSet`].
+    pub related_item_set: ::std::option::Option<
+        DeleteSnapshotGroupOperationProgressRelatedItemSet,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OperationProgressSet { "OperationProgress" = 0, } { 0 operation_progress value, }
+    DeleteSnapshotGroupOperationProgress { "ErrorCode" = 0, "ErrorMsg" = 1,
+    "OperationStatus" = 2, "RelatedItemSet" = 3, } { 0 error_code value, 1 error_msg
+    value, 2 operation_status value, 3 related_item_set value, }
+);
+/// A structure of the operation's answer, at `OperationProgressSet`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DeleteSnapshotGroupOperationProgressSet {
+    /// Wire name `OperationProgress`: list of [`DeleteSnapshotGroupOperationProgress`].
+    pub operation_progress: ::std::option::Option<
+        ::std::vec::Vec<DeleteSnapshotGroupOperationProgress>,
+    >,
+}
+::alibabacloud_runtime::decode_struct!(
+    DeleteSnapshotGroupOperationProgressSet { "OperationProgress" = 0, } { 0
+    operation_progress value, }
 );
 /// The errors `DeleteSnapshotGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

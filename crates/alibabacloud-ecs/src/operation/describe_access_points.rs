@@ -20,8 +20,8 @@ pub struct DescribeAccessPointsInput {
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`.
     pub page_size: ::std::option::Option<i32>,
-    /// Wire name `Filter`: list of [`FilterItem`].
-    pub filter: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+    /// Wire name `Filter`: list of [`DescribeAccessPointsFilterItem`].
+    pub filter: ::std::option::Option<::std::vec::Vec<DescribeAccessPointsFilterItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeAccessPointsInput {
     const ACTION: &'static str = "DescribeAccessPoints";
@@ -49,8 +49,8 @@ impl ::alibabacloud_runtime::Operation for DescribeAccessPointsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeAccessPointsOutput {
-    /// Wire name `AccessPointSet`: [`AccessPointSet`].
-    pub access_point_set: ::std::option::Option<AccessPointSet>,
+    /// Wire name `AccessPointSet`: [`DescribeAccessPointsAccessPointSet`].
+    pub access_point_set: ::std::option::Option<DescribeAccessPointsAccessPointSet>,
     /// Wire name `PageNumber`: 32-bit integer.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer.
@@ -65,9 +65,9 @@ pub struct DescribeAccessPointsOutput {
     "RequestId" = 3, "TotalCount" = 4, } { 0 access_point_set value, 1 page_number
     lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `Filter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct FilterItem {
+pub struct DescribeAccessPointsFilterItem {
     /// Wire name `Key`: string.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -75,16 +75,16 @@ pub struct FilterItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-impl ::alibabacloud_runtime::ToParam for FilterItem {
+impl ::alibabacloud_runtime::ToParam for DescribeAccessPointsFilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AccessPointSet.AccessPointType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AccessPointTypeItem {
+pub struct DescribeAccessPointsAccessPointType {
     /// Wire name `AccessPointId`: string.
     pub access_point_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AttachedRegionNo`: string.
@@ -103,21 +103,24 @@ pub struct AccessPointTypeItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AccessPointTypeItem { "AccessPointId" = 0, "AttachedRegionNo" = 1, "Description" = 2,
-    "HostOperator" = 3, "Location" = 4, "Name" = 5, "Status" = 6, "Type" = 7, } { 0
-    access_point_id value, 1 attached_region_no value, 2 description value, 3
-    host_operator value, 4 location value, 5 name value, 6 status value, 7 r#type value,
-    }
+    DescribeAccessPointsAccessPointType { "AccessPointId" = 0, "AttachedRegionNo" = 1,
+    "Description" = 2, "HostOperator" = 3, "Location" = 4, "Name" = 5, "Status" = 6,
+    "Type" = 7, } { 0 access_point_id value, 1 attached_region_no value, 2 description
+    value, 3 host_operator value, 4 location value, 5 name value, 6 status value, 7
+    r#type value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AccessPointSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AccessPointSet {
-    /// Wire name `AccessPointType`: list of [`AccessPointTypeItem`].
-    pub access_point_type: ::std::option::Option<::std::vec::Vec<AccessPointTypeItem>>,
+pub struct DescribeAccessPointsAccessPointSet {
+    /// Wire name `AccessPointType`: list of [`DescribeAccessPointsAccessPointType`].
+    pub access_point_type: ::std::option::Option<
+        ::std::vec::Vec<DescribeAccessPointsAccessPointType>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AccessPointSet { "AccessPointType" = 0, } { 0 access_point_type value, }
+    DescribeAccessPointsAccessPointSet { "AccessPointType" = 0, } { 0 access_point_type
+    value, }
 );
 /// The errors `DescribeAccessPoints` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,15 +216,18 @@ impl<RegionId_> DescribeAccessPointsBuilder<RegionId_> {
         self.input.page_size = value;
         self
     }
-    /// Wire name `Filter`: list of [`FilterItem`].
-    pub fn filter(mut self, value: ::std::vec::Vec<FilterItem>) -> Self {
+    /// Wire name `Filter`: list of [`DescribeAccessPointsFilterItem`].
+    pub fn filter(
+        mut self,
+        value: ::std::vec::Vec<DescribeAccessPointsFilterItem>,
+    ) -> Self {
         self.input.filter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Filter`.
     pub fn set_filter(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeAccessPointsFilterItem>>,
     ) -> Self {
         self.input.filter = value;
         self
@@ -288,7 +294,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeAccessPointsInput {
-    type Item = AccessPointTypeItem;
+    type Item = DescribeAccessPointsAccessPointType;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -312,7 +318,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeAccessPointsInpu
     }
     fn into_items(
         output: DescribeAccessPointsOutput,
-    ) -> ::std::vec::Vec<AccessPointTypeItem> {
+    ) -> ::std::vec::Vec<DescribeAccessPointsAccessPointType> {
         output.access_point_set.and_then(|v| v.access_point_type).unwrap_or_default()
     }
 }

@@ -69,8 +69,10 @@ impl ::alibabacloud_runtime::Operation for DescribeAccountAttributesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeAccountAttributesOutput {
-    /// Wire name `AccountAttributeItems`: [`AccountAttributeItems`].
-    pub account_attribute_items: ::std::option::Option<AccountAttributeItems>,
+    /// Wire name `AccountAttributeItems`: [`DescribeAccountAttributesAccountAttributeItems`].
+    pub account_attribute_items: ::std::option::Option<
+        DescribeAccountAttributesAccountAttributeItems,
+    >,
     /// Wire name `RequestId`: string. Example: `8CE45CD5-31FB-47C2-959D-CA8144CE****`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -78,10 +80,10 @@ pub struct DescribeAccountAttributesOutput {
     DescribeAccountAttributesOutput { "AccountAttributeItems" = 0, "RequestId" = 1, } { 0
     account_attribute_items value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AccountAttributeItems.AccountAttributeItem[].AttributeValues.ValueItem[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ValueItemItem {
+pub struct DescribeAccountAttributesAccountAttributeItemValueItem {
     /// Wire name `Count`: 32-bit integer. Example: `3`.
     pub count: ::std::option::Option<i32>,
     /// Wire name `DiskCategory`: string. Example: `cloud_ssd`.
@@ -98,46 +100,51 @@ pub struct ValueItemItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ValueItemItem { "Count" = 0, "DiskCategory" = 1, "ExpiredTime" = 2,
-    "InstanceChargeType" = 3, "InstanceType" = 4, "Value" = 5, "ZoneId" = 6, } { 0 count
-    lenient, 1 disk_category value, 2 expired_time value, 3 instance_charge_type value, 4
-    instance_type value, 5 value value, 6 zone_id value, }
+    DescribeAccountAttributesAccountAttributeItemValueItem { "Count" = 0, "DiskCategory"
+    = 1, "ExpiredTime" = 2, "InstanceChargeType" = 3, "InstanceType" = 4, "Value" = 5,
+    "ZoneId" = 6, } { 0 count lenient, 1 disk_category value, 2 expired_time value, 3
+    instance_charge_type value, 4 instance_type value, 5 value value, 6 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `AccountAttributeItems.AccountAttributeItem[].AttributeValues`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AttributeValues {
-    /// Wire name `ValueItem`: list of [`ValueItemItem`].
-    pub value_item: ::std::option::Option<::std::vec::Vec<ValueItemItem>>,
-}
-::alibabacloud_runtime::decode_struct!(
-    AttributeValues { "ValueItem" = 0, } { 0 value_item value, }
-);
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct AccountAttributeItemItem {
-    /// Wire name `AttributeName`: string. Example: `max-security-groups`.
-    pub attribute_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `AttributeValues`: [`AttributeValues`].
-    pub attribute_values: ::std::option::Option<AttributeValues>,
-}
-::alibabacloud_runtime::decode_struct!(
-    AccountAttributeItemItem { "AttributeName" = 0, "AttributeValues" = 1, } { 0
-    attribute_name value, 1 attribute_values value, }
-);
-/// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct AccountAttributeItems {
-    /// Wire name `AccountAttributeItem`: list of [`AccountAttributeItemItem`].
-    pub account_attribute_item: ::std::option::Option<
-        ::std::vec::Vec<AccountAttributeItemItem>,
+pub struct DescribeAccountAttributesAccountAttributeItemAttributeValues {
+    /// Wire name `ValueItem`: list of [`DescribeAccountAttributesAccountAttributeItemValueItem`].
+    pub value_item: ::std::option::Option<
+        ::std::vec::Vec<DescribeAccountAttributesAccountAttributeItemValueItem>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AccountAttributeItems { "AccountAttributeItem" = 0, } { 0 account_attribute_item
-    value, }
+    DescribeAccountAttributesAccountAttributeItemAttributeValues { "ValueItem" = 0, } { 0
+    value_item value, }
+);
+/// A structure of the operation's answer, at `AccountAttributeItems.AccountAttributeItem[]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DescribeAccountAttributesAccountAttributeItem {
+    /// Wire name `AttributeName`: string. Example: `max-security-groups`.
+    pub attribute_name: ::std::option::Option<::std::string::String>,
+    /// Wire name `AttributeValues`: [`DescribeAccountAttributesAccountAttributeItemAttributeValues`].
+    pub attribute_values: ::std::option::Option<
+        DescribeAccountAttributesAccountAttributeItemAttributeValues,
+    >,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeAccountAttributesAccountAttributeItem { "AttributeName" = 0,
+    "AttributeValues" = 1, } { 0 attribute_name value, 1 attribute_values value, }
+);
+/// A structure of the operation's answer, at `AccountAttributeItems`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DescribeAccountAttributesAccountAttributeItems {
+    /// Wire name `AccountAttributeItem`: list of [`DescribeAccountAttributesAccountAttributeItem`].
+    pub account_attribute_item: ::std::option::Option<
+        ::std::vec::Vec<DescribeAccountAttributesAccountAttributeItem>,
+    >,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeAccountAttributesAccountAttributeItems { "AccountAttributeItem" = 0, } { 0
+    account_attribute_item value, }
 );
 /// The errors `DescribeAccountAttributes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

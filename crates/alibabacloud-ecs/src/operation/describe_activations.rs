@@ -26,8 +26,8 @@ pub struct DescribeActivationsInput {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-123******`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeActivationsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeActivationsTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeActivationsInput {
     const ACTION: &'static str = "DescribeActivations";
@@ -92,8 +92,10 @@ impl ::alibabacloud_runtime::Operation for DescribeActivationsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeActivationsOutput {
-    /// Wire name `ActivationList`: list of [`ActivationListItem`].
-    pub activation_list: ::std::option::Option<::std::vec::Vec<ActivationListItem>>,
+    /// Wire name `ActivationList`: list of [`DescribeActivationsActivation`].
+    pub activation_list: ::std::option::Option<
+        ::std::vec::Vec<DescribeActivationsActivation>,
+    >,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PageNumber`: 64-bit integer. Example: `1`.
@@ -111,9 +113,9 @@ pub struct DescribeActivationsOutput {
     next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5
     total_count lenient, }
 );
-/// A structure of the operation, at `request[8].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeActivationsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -121,28 +123,29 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeActivationsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].items.fields[10].items` in its spec.
+/// A structure of the operation's answer, at `ActivationList[].Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsItem {
+pub struct DescribeActivationsActivationTag {
     /// Wire name `TagKey`: string. Example: `owner`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `zhangsan`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeActivationsActivationTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
+    1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ActivationList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ActivationListItem {
+pub struct DescribeActivationsActivation {
     /// Wire name `ActivationId`: string. Example: `4ECEEE12-56F1-4FBC-9AB1-890F1234****`.
     pub activation_id: ::std::option::Option<::std::string::String>,
     /// Wire name `CreationTime`: string. Example: `2021-01-20T06:00:00Z`.
@@ -163,19 +166,20 @@ pub struct ActivationListItem {
     pub registered_count: ::std::option::Option<i32>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-123******`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `Tags`: list of [`DescribeActivationsActivationTag`].
+    pub tags: ::std::option::Option<::std::vec::Vec<DescribeActivationsActivationTag>>,
     /// Wire name `TimeToLiveInHours`: 64-bit integer. Example: `4`.
     pub time_to_live_in_hours: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ActivationListItem { "ActivationId" = 0, "CreationTime" = 1, "DeregisteredCount" = 2,
-    "Description" = 3, "Disabled" = 4, "InstanceCount" = 5, "InstanceName" = 6,
-    "IpAddressRange" = 7, "RegisteredCount" = 8, "ResourceGroupId" = 9, "Tags" = 10,
-    "TimeToLiveInHours" = 11, } { 0 activation_id value, 1 creation_time value, 2
-    deregistered_count lenient, 3 description value, 4 disabled lenient, 5 instance_count
-    lenient, 6 instance_name value, 7 ip_address_range value, 8 registered_count lenient,
-    9 resource_group_id value, 10 tags value, 11 time_to_live_in_hours lenient, }
+    DescribeActivationsActivation { "ActivationId" = 0, "CreationTime" = 1,
+    "DeregisteredCount" = 2, "Description" = 3, "Disabled" = 4, "InstanceCount" = 5,
+    "InstanceName" = 6, "IpAddressRange" = 7, "RegisteredCount" = 8, "ResourceGroupId" =
+    9, "Tags" = 10, "TimeToLiveInHours" = 11, } { 0 activation_id value, 1 creation_time
+    value, 2 deregistered_count lenient, 3 description value, 4 disabled lenient, 5
+    instance_count lenient, 6 instance_name value, 7 ip_address_range value, 8
+    registered_count lenient, 9 resource_group_id value, 10 tags value, 11
+    time_to_live_in_hours lenient, }
 );
 /// The errors `DescribeActivations` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -358,15 +362,15 @@ impl<RegionId_> DescribeActivationsBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeActivationsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeActivationsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeActivationsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -430,7 +434,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeActivationsInput {
-    type Item = ActivationListItem;
+    type Item = DescribeActivationsActivation;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -439,7 +443,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeActivationsInput {
     }
     fn into_items(
         output: DescribeActivationsOutput,
-    ) -> ::std::vec::Vec<ActivationListItem> {
+    ) -> ::std::vec::Vec<DescribeActivationsActivation> {
         output.activation_list.unwrap_or_default()
     }
 }

@@ -79,9 +79,9 @@ impl ::alibabacloud_runtime::Operation for DescribeAutoProvisioningGroupHistoryI
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeAutoProvisioningGroupHistoryOutput {
-    /// Wire name `AutoProvisioningGroupHistories`: [`AutoProvisioningGroupHistories`].
+    /// Wire name `AutoProvisioningGroupHistories`: [`DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistories`].
     pub auto_provisioning_group_histories: ::std::option::Option<
-        AutoProvisioningGroupHistories,
+        DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistories,
     >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
@@ -98,35 +98,42 @@ pub struct DescribeAutoProvisioningGroupHistoryOutput {
     auto_provisioning_group_histories value, 1 page_number lenient, 2 page_size lenient,
     3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AutoProvisioningGroupHistories.AutoProvisioningGroupHistory[].ActivityDetails.ActivityDetail[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ActivityDetailItem {
+pub struct DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistoryActivityDetail {
     /// Wire name `Detail`: string. Example: `New ECS instances "i-bp67acfmxazb4p****, i-bp67acfmxazb5p****" created.`.
     pub detail: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `Successful`.
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ActivityDetailItem { "Detail" = 0, "Status" = 1, } { 0 detail value, 1 status value,
-    }
+    DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistoryActivityDetail {
+    "Detail" = 0, "Status" = 1, } { 0 detail value, 1 status value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AutoProvisioningGroupHistories.AutoProvisioningGroupHistory[].ActivityDetails`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ActivityDetails {
-    /// Wire name `ActivityDetail`: list of [`ActivityDetailItem`].
-    pub activity_detail: ::std::option::Option<::std::vec::Vec<ActivityDetailItem>>,
+pub struct DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistoryActivityDetails {
+    /// Wire name `ActivityDetail`: list of [`DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistoryActivityDetail`].
+    pub activity_detail: ::std::option::Option<
+        ::std::vec::Vec<
+            DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistoryActivityDetail,
+        >,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ActivityDetails { "ActivityDetail" = 0, } { 0 activity_detail value, }
+    DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistoryActivityDetails {
+    "ActivityDetail" = 0, } { 0 activity_detail value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AutoProvisioningGroupHistories.AutoProvisioningGroupHistory[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoProvisioningGroupHistoryItem {
-    /// Wire name `ActivityDetails`: [`ActivityDetails`].
-    pub activity_details: ::std::option::Option<ActivityDetails>,
+pub struct DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistory {
+    /// Wire name `ActivityDetails`: [`DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistoryActivityDetails`].
+    pub activity_details: ::std::option::Option<
+        DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistoryActivityDetails,
+    >,
     /// Wire name `LastEventTime`: string. Example: `2019-04-01T15:10:20Z`.
     pub last_event_time: ::std::option::Option<::std::string::String>,
     /// Wire name `StartTime`: string. Example: `2019-04-01T15:10:20Z`.
@@ -137,22 +144,23 @@ pub struct AutoProvisioningGroupHistoryItem {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoProvisioningGroupHistoryItem { "ActivityDetails" = 0, "LastEventTime" = 1,
-    "StartTime" = 2, "Status" = 3, "TaskId" = 4, } { 0 activity_details value, 1
-    last_event_time value, 2 start_time value, 3 status value, 4 task_id value, }
+    DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistory { "ActivityDetails"
+    = 0, "LastEventTime" = 1, "StartTime" = 2, "Status" = 3, "TaskId" = 4, } { 0
+    activity_details value, 1 last_event_time value, 2 start_time value, 3 status value,
+    4 task_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AutoProvisioningGroupHistories`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoProvisioningGroupHistories {
-    /// Wire name `AutoProvisioningGroupHistory`: list of [`AutoProvisioningGroupHistoryItem`].
+pub struct DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistories {
+    /// Wire name `AutoProvisioningGroupHistory`: list of [`DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistory`].
     pub auto_provisioning_group_history: ::std::option::Option<
-        ::std::vec::Vec<AutoProvisioningGroupHistoryItem>,
+        ::std::vec::Vec<DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistory>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoProvisioningGroupHistories { "AutoProvisioningGroupHistory" = 0, } { 0
-    auto_provisioning_group_history value, }
+    DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistories {
+    "AutoProvisioningGroupHistory" = 0, } { 0 auto_provisioning_group_history value, }
 );
 /// The errors `DescribeAutoProvisioningGroupHistory` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -370,7 +378,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeAutoProvisioningGroupHistoryInput {
-    type Item = AutoProvisioningGroupHistoryItem;
+    type Item = DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistory;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -396,7 +404,9 @@ for DescribeAutoProvisioningGroupHistoryInput {
     }
     fn into_items(
         output: DescribeAutoProvisioningGroupHistoryOutput,
-    ) -> ::std::vec::Vec<AutoProvisioningGroupHistoryItem> {
+    ) -> ::std::vec::Vec<
+        DescribeAutoProvisioningGroupHistoryAutoProvisioningGroupHistory,
+    > {
         output
             .auto_provisioning_group_histories
             .and_then(|v| v.auto_provisioning_group_history)

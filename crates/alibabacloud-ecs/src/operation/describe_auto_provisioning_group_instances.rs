@@ -73,8 +73,10 @@ impl ::alibabacloud_runtime::Operation for DescribeAutoProvisioningGroupInstance
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeAutoProvisioningGroupInstancesOutput {
-    /// Wire name `Instances`: [`Instances`].
-    pub instances: ::std::option::Option<Instances>,
+    /// Wire name `Instances`: [`DescribeAutoProvisioningGroupInstancesInstances`].
+    pub instances: ::std::option::Option<
+        DescribeAutoProvisioningGroupInstancesInstances,
+    >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -90,10 +92,10 @@ pub struct DescribeAutoProvisioningGroupInstancesOutput {
     page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
     }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceItem {
+pub struct DescribeAutoProvisioningGroupInstancesInstance {
     /// Wire name `CPU`: 32-bit integer. Example: `2`.
     pub cpu: ::std::option::Option<i32>,
     /// Wire name `CreationTime`: string. Example: `2017-12-10T04:04Z`.
@@ -120,22 +122,25 @@ pub struct InstanceItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceItem { "CPU" = 0, "CreationTime" = 1, "InstanceId" = 2, "InstanceType" = 3,
-    "IoOptimized" = 4, "IsSpot" = 5, "Memory" = 6, "NetworkType" = 7, "OsType" = 8,
-    "RegionId" = 9, "Status" = 10, "ZoneId" = 11, } { 0 cpu lenient, 1 creation_time
-    value, 2 instance_id value, 3 instance_type value, 4 io_optimized lenient, 5 is_spot
-    lenient, 6 memory lenient, 7 network_type value, 8 os_type value, 9 region_id value,
-    10 status value, 11 zone_id value, }
+    DescribeAutoProvisioningGroupInstancesInstance { "CPU" = 0, "CreationTime" = 1,
+    "InstanceId" = 2, "InstanceType" = 3, "IoOptimized" = 4, "IsSpot" = 5, "Memory" = 6,
+    "NetworkType" = 7, "OsType" = 8, "RegionId" = 9, "Status" = 10, "ZoneId" = 11, } { 0
+    cpu lenient, 1 creation_time value, 2 instance_id value, 3 instance_type value, 4
+    io_optimized lenient, 5 is_spot lenient, 6 memory lenient, 7 network_type value, 8
+    os_type value, 9 region_id value, 10 status value, 11 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Instances {
-    /// Wire name `Instance`: list of [`InstanceItem`].
-    pub instance: ::std::option::Option<::std::vec::Vec<InstanceItem>>,
+pub struct DescribeAutoProvisioningGroupInstancesInstances {
+    /// Wire name `Instance`: list of [`DescribeAutoProvisioningGroupInstancesInstance`].
+    pub instance: ::std::option::Option<
+        ::std::vec::Vec<DescribeAutoProvisioningGroupInstancesInstance>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Instances { "Instance" = 0, } { 0 instance value, }
+    DescribeAutoProvisioningGroupInstancesInstances { "Instance" = 0, } { 0 instance
+    value, }
 );
 /// The errors `DescribeAutoProvisioningGroupInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,7 +322,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeAutoProvisioningGroupInstancesInput {
-    type Item = InstanceItem;
+    type Item = DescribeAutoProvisioningGroupInstancesInstance;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -343,7 +348,7 @@ for DescribeAutoProvisioningGroupInstancesInput {
     }
     fn into_items(
         output: DescribeAutoProvisioningGroupInstancesOutput,
-    ) -> ::std::vec::Vec<InstanceItem> {
+    ) -> ::std::vec::Vec<DescribeAutoProvisioningGroupInstancesInstance> {
         output.instances.and_then(|v| v.instance).unwrap_or_default()
     }
 }

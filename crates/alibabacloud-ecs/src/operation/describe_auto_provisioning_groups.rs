@@ -28,8 +28,10 @@ pub struct DescribeAutoProvisioningGroupsInput {
     pub auto_provisioning_group_status: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeAutoProvisioningGroupsTagItem`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeAutoProvisioningGroupsTagItem>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for DescribeAutoProvisioningGroupsInput {
     const ACTION: &'static str = "DescribeAutoProvisioningGroups";
@@ -126,8 +128,10 @@ impl ::alibabacloud_runtime::Operation for DescribeAutoProvisioningGroupsInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeAutoProvisioningGroupsOutput {
-    /// Wire name `AutoProvisioningGroups`: [`AutoProvisioningGroups`].
-    pub auto_provisioning_groups: ::std::option::Option<AutoProvisioningGroups>,
+    /// Wire name `AutoProvisioningGroups`: [`DescribeAutoProvisioningGroupsAutoProvisioningGroups`].
+    pub auto_provisioning_groups: ::std::option::Option<
+        DescribeAutoProvisioningGroupsAutoProvisioningGroups,
+    >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -143,9 +147,9 @@ pub struct DescribeAutoProvisioningGroupsOutput {
     value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
     lenient, }
 );
-/// A structure of the operation, at `request[7].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeAutoProvisioningGroupsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -153,16 +157,16 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeAutoProvisioningGroupsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AutoProvisioningGroups.AutoProvisioningGroup[].LaunchTemplateConfigs.LaunchTemplateConfig[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct LaunchTemplateConfigItem {
+pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroupLaunchTemplateConfig {
     /// Wire name `InstanceType`: string. Example: `ecs.g5.large`.
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Wire name `MaxPrice`: number. Example: `3`.
@@ -175,37 +179,41 @@ pub struct LaunchTemplateConfigItem {
     pub weighted_capacity: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LaunchTemplateConfigItem { "InstanceType" = 0, "MaxPrice" = 1, "Priority" = 2,
-    "VSwitchId" = 3, "WeightedCapacity" = 4, } { 0 instance_type value, 1 max_price
-    lenient, 2 priority lenient, 3 v_switch_id value, 4 weighted_capacity lenient, }
+    DescribeAutoProvisioningGroupsAutoProvisioningGroupLaunchTemplateConfig {
+    "InstanceType" = 0, "MaxPrice" = 1, "Priority" = 2, "VSwitchId" = 3,
+    "WeightedCapacity" = 4, } { 0 instance_type value, 1 max_price lenient, 2 priority
+    lenient, 3 v_switch_id value, 4 weighted_capacity lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5]` in its spec.
+/// A structure of the operation's answer, at `AutoProvisioningGroups.AutoProvisioningGroup[].LaunchTemplateConfigs`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct LaunchTemplateConfigs {
-    /// Wire name `LaunchTemplateConfig`: list of [`LaunchTemplateConfigItem`].
+pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroupLaunchTemplateConfigs {
+    /// Wire name `LaunchTemplateConfig`: list of [`DescribeAutoProvisioningGroupsAutoProvisioningGroupLaunchTemplateConfig`].
     pub launch_template_config: ::std::option::Option<
-        ::std::vec::Vec<LaunchTemplateConfigItem>,
+        ::std::vec::Vec<
+            DescribeAutoProvisioningGroupsAutoProvisioningGroupLaunchTemplateConfig,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LaunchTemplateConfigs { "LaunchTemplateConfig" = 0, } { 0 launch_template_config
-    value, }
+    DescribeAutoProvisioningGroupsAutoProvisioningGroupLaunchTemplateConfigs {
+    "LaunchTemplateConfig" = 0, } { 0 launch_template_config value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[9]` in its spec.
+/// A structure of the operation's answer, at `AutoProvisioningGroups.AutoProvisioningGroup[].PayAsYouGoOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PayAsYouGoOptions {
+pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroupPayAsYouGoOptions {
     /// Wire name `AllocationStrategy`: string. Example: `prioritized`.
     pub allocation_strategy: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PayAsYouGoOptions { "AllocationStrategy" = 0, } { 0 allocation_strategy value, }
+    DescribeAutoProvisioningGroupsAutoProvisioningGroupPayAsYouGoOptions {
+    "AllocationStrategy" = 0, } { 0 allocation_strategy value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[12]` in its spec.
+/// A structure of the operation's answer, at `AutoProvisioningGroups.AutoProvisioningGroup[].SpotOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SpotOptions {
+pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroupSpotOptions {
     /// Wire name `AllocationStrategy`: string. Example: `diversified`.
     pub allocation_strategy: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceInterruptionBehavior`: string. Example: `stop`.
@@ -214,34 +222,41 @@ pub struct SpotOptions {
     pub instance_pools_to_use_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SpotOptions { "AllocationStrategy" = 0, "InstanceInterruptionBehavior" = 1,
-    "InstancePoolsToUseCount" = 2, } { 0 allocation_strategy value, 1
-    instance_interruption_behavior value, 2 instance_pools_to_use_count lenient, }
+    DescribeAutoProvisioningGroupsAutoProvisioningGroupSpotOptions { "AllocationStrategy"
+    = 0, "InstanceInterruptionBehavior" = 1, "InstancePoolsToUseCount" = 2, } { 0
+    allocation_strategy value, 1 instance_interruption_behavior value, 2
+    instance_pools_to_use_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[15].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AutoProvisioningGroups.AutoProvisioningGroup[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroupTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeAutoProvisioningGroupsAutoProvisioningGroupTag { "TagKey" = 0, "TagValue" =
+    1, } { 0 tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[15]` in its spec.
+/// A structure of the operation's answer, at `AutoProvisioningGroups.AutoProvisioningGroup[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroupTags {
+    /// Wire name `Tag`: list of [`DescribeAutoProvisioningGroupsAutoProvisioningGroupTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeAutoProvisioningGroupsAutoProvisioningGroupTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[16]` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeAutoProvisioningGroupsAutoProvisioningGroupTags { "Tag" = 0, } { 0 tag value,
+    }
+);
+/// A structure of the operation's answer, at `AutoProvisioningGroups.AutoProvisioningGroup[].TargetCapacitySpecification`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct TargetCapacitySpecification {
+pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroupTargetCapacitySpecification {
     /// Wire name `DefaultTargetCapacityType`: string. Example: `Spot`.
     pub default_target_capacity_type: ::std::option::Option<::std::string::String>,
     /// Wire name `PayAsYouGoTargetCapacity`: number. Example: `30`.
@@ -252,15 +267,16 @@ pub struct TargetCapacitySpecification {
     pub total_target_capacity: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TargetCapacitySpecification { "DefaultTargetCapacityType" = 0,
-    "PayAsYouGoTargetCapacity" = 1, "SpotTargetCapacity" = 2, "TotalTargetCapacity" = 3,
-    } { 0 default_target_capacity_type value, 1 pay_as_you_go_target_capacity lenient, 2
-    spot_target_capacity lenient, 3 total_target_capacity lenient, }
+    DescribeAutoProvisioningGroupsAutoProvisioningGroupTargetCapacitySpecification {
+    "DefaultTargetCapacityType" = 0, "PayAsYouGoTargetCapacity" = 1, "SpotTargetCapacity"
+    = 2, "TotalTargetCapacity" = 3, } { 0 default_target_capacity_type value, 1
+    pay_as_you_go_target_capacity lenient, 2 spot_target_capacity lenient, 3
+    total_target_capacity lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AutoProvisioningGroups.AutoProvisioningGroup[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct AutoProvisioningGroupItem {
+pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroup {
     /// Wire name `AutoProvisioningGroupId`: string. Example: `apg-sn54avj8htgvtyh8****`.
     pub auto_provisioning_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AutoProvisioningGroupName`: string. Example: `EcsDocTest`.
@@ -271,31 +287,39 @@ pub struct AutoProvisioningGroupItem {
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `ExcessCapacityTerminationPolicy`: string. Example: `termination`.
     pub excess_capacity_termination_policy: ::std::option::Option<::std::string::String>,
-    /// Wire name `LaunchTemplateConfigs`: [`LaunchTemplateConfigs`].
-    pub launch_template_configs: ::std::option::Option<LaunchTemplateConfigs>,
+    /// Wire name `LaunchTemplateConfigs`: [`DescribeAutoProvisioningGroupsAutoProvisioningGroupLaunchTemplateConfigs`].
+    pub launch_template_configs: ::std::option::Option<
+        DescribeAutoProvisioningGroupsAutoProvisioningGroupLaunchTemplateConfigs,
+    >,
     /// Wire name `LaunchTemplateId`: string. Example: `lt-bp1fgzds4bdogu03****`.
     pub launch_template_id: ::std::option::Option<::std::string::String>,
     /// Wire name `LaunchTemplateVersion`: string. Example: `1`.
     pub launch_template_version: ::std::option::Option<::std::string::String>,
     /// Wire name `MaxSpotPrice`: number. Example: `2`.
     pub max_spot_price: ::std::option::Option<f32>,
-    /// Wire name `PayAsYouGoOptions`: [`PayAsYouGoOptions`].
-    pub pay_as_you_go_options: ::std::option::Option<PayAsYouGoOptions>,
+    /// Wire name `PayAsYouGoOptions`: [`DescribeAutoProvisioningGroupsAutoProvisioningGroupPayAsYouGoOptions`].
+    pub pay_as_you_go_options: ::std::option::Option<
+        DescribeAutoProvisioningGroupsAutoProvisioningGroupPayAsYouGoOptions,
+    >,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SpotOptions`: [`SpotOptions`].
-    pub spot_options: ::std::option::Option<SpotOptions>,
+    /// Wire name `SpotOptions`: [`DescribeAutoProvisioningGroupsAutoProvisioningGroupSpotOptions`].
+    pub spot_options: ::std::option::Option<
+        DescribeAutoProvisioningGroupsAutoProvisioningGroupSpotOptions,
+    >,
     /// Wire name `State`: string. Example: `fulfilled`.
     pub state: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `submitted`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
-    /// Wire name `TargetCapacitySpecification`: [`TargetCapacitySpecification`].
+    /// Wire name `Tags`: [`DescribeAutoProvisioningGroupsAutoProvisioningGroupTags`].
+    pub tags: ::std::option::Option<
+        DescribeAutoProvisioningGroupsAutoProvisioningGroupTags,
+    >,
+    /// Wire name `TargetCapacitySpecification`: [`DescribeAutoProvisioningGroupsAutoProvisioningGroupTargetCapacitySpecification`].
     pub target_capacity_specification: ::std::option::Option<
-        TargetCapacitySpecification,
+        DescribeAutoProvisioningGroupsAutoProvisioningGroupTargetCapacitySpecification,
     >,
     /// Wire name `TerminateInstances`: boolean. Example: `false`.
     pub terminate_instances: ::std::option::Option<bool>,
@@ -307,7 +331,7 @@ pub struct AutoProvisioningGroupItem {
     pub valid_until: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoProvisioningGroupItem { "AutoProvisioningGroupId" = 0,
+    DescribeAutoProvisioningGroupsAutoProvisioningGroup { "AutoProvisioningGroupId" = 0,
     "AutoProvisioningGroupName" = 1, "AutoProvisioningGroupType" = 2, "CreationTime" = 3,
     "ExcessCapacityTerminationPolicy" = 4, "LaunchTemplateConfigs" = 5,
     "LaunchTemplateId" = 6, "LaunchTemplateVersion" = 7, "MaxSpotPrice" = 8,
@@ -324,18 +348,18 @@ pub struct AutoProvisioningGroupItem {
     lenient, 18 terminate_instances_with_expiration lenient, 19 valid_from value, 20
     valid_until value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AutoProvisioningGroups`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct AutoProvisioningGroups {
-    /// Wire name `AutoProvisioningGroup`: list of [`AutoProvisioningGroupItem`].
+pub struct DescribeAutoProvisioningGroupsAutoProvisioningGroups {
+    /// Wire name `AutoProvisioningGroup`: list of [`DescribeAutoProvisioningGroupsAutoProvisioningGroup`].
     pub auto_provisioning_group: ::std::option::Option<
-        ::std::vec::Vec<AutoProvisioningGroupItem>,
+        ::std::vec::Vec<DescribeAutoProvisioningGroupsAutoProvisioningGroup>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoProvisioningGroups { "AutoProvisioningGroup" = 0, } { 0 auto_provisioning_group
-    value, }
+    DescribeAutoProvisioningGroupsAutoProvisioningGroups { "AutoProvisioningGroup" = 0, }
+    { 0 auto_provisioning_group value, }
 );
 /// The errors `DescribeAutoProvisioningGroups` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -482,15 +506,20 @@ impl<RegionId_> DescribeAutoProvisioningGroupsBuilder<RegionId_> {
         self.input.auto_provisioning_group_status = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeAutoProvisioningGroupsTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeAutoProvisioningGroupsTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeAutoProvisioningGroupsTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self
@@ -557,7 +586,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeAutoProvisioningGroupsInput {
-    type Item = AutoProvisioningGroupItem;
+    type Item = DescribeAutoProvisioningGroupsAutoProvisioningGroup;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -583,7 +612,7 @@ for DescribeAutoProvisioningGroupsInput {
     }
     fn into_items(
         output: DescribeAutoProvisioningGroupsOutput,
-    ) -> ::std::vec::Vec<AutoProvisioningGroupItem> {
+    ) -> ::std::vec::Vec<DescribeAutoProvisioningGroupsAutoProvisioningGroup> {
         output
             .auto_provisioning_groups
             .and_then(|v| v.auto_provisioning_group)

@@ -64,9 +64,9 @@ impl ::alibabacloud_runtime::Operation for DescribeAutoSnapshotPolicyAssociation
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeAutoSnapshotPolicyAssociationsOutput {
-    /// Wire name `AutoSnapshotPolicyAssociations`: [`AutoSnapshotPolicyAssociations`].
+    /// Wire name `AutoSnapshotPolicyAssociations`: [`DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociations`].
     pub auto_snapshot_policy_associations: ::std::option::Option<
-        AutoSnapshotPolicyAssociations,
+        DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociations,
     >,
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a****`.
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -78,31 +78,34 @@ pub struct DescribeAutoSnapshotPolicyAssociationsOutput {
     "NextToken" = 1, "RequestId" = 2, } { 0 auto_snapshot_policy_associations value, 1
     next_token value, 2 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AutoSnapshotPolicyAssociations.AutoSnapshotPolicyAssociation[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoSnapshotPolicyAssociationItem {
+pub struct DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociation {
     /// Wire name `AutoSnapshotPolicyId`: string. Example: `sp-bp12quk7gqhhuu1f****`.
     pub auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
     /// Wire name `DiskId`: string. Example: `d-bp67acfmxazb4p****`.
     pub disk_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoSnapshotPolicyAssociationItem { "AutoSnapshotPolicyId" = 0, "DiskId" = 1, } { 0
-    auto_snapshot_policy_id value, 1 disk_id value, }
+    DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociation {
+    "AutoSnapshotPolicyId" = 0, "DiskId" = 1, } { 0 auto_snapshot_policy_id value, 1
+    disk_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AutoSnapshotPolicyAssociations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoSnapshotPolicyAssociations {
-    /// Wire name `AutoSnapshotPolicyAssociation`: list of [`AutoSnapshotPolicyAssociationItem`].
+pub struct DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociations {
+    /// Wire name `AutoSnapshotPolicyAssociation`: list of [`DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociation`].
     pub auto_snapshot_policy_association: ::std::option::Option<
-        ::std::vec::Vec<AutoSnapshotPolicyAssociationItem>,
+        ::std::vec::Vec<
+            DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociation,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoSnapshotPolicyAssociations { "AutoSnapshotPolicyAssociation" = 0, } { 0
-    auto_snapshot_policy_association value, }
+    DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociations {
+    "AutoSnapshotPolicyAssociation" = 0, } { 0 auto_snapshot_policy_association value, }
 );
 /// The errors `DescribeAutoSnapshotPolicyAssociations` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,7 +296,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged
 for DescribeAutoSnapshotPolicyAssociationsInput {
-    type Item = AutoSnapshotPolicyAssociationItem;
+    type Item = DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociation;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -304,7 +307,9 @@ for DescribeAutoSnapshotPolicyAssociationsInput {
     }
     fn into_items(
         output: DescribeAutoSnapshotPolicyAssociationsOutput,
-    ) -> ::std::vec::Vec<AutoSnapshotPolicyAssociationItem> {
+    ) -> ::std::vec::Vec<
+        DescribeAutoSnapshotPolicyAssociationsAutoSnapshotPolicyAssociation,
+    > {
         output
             .auto_snapshot_policy_associations
             .and_then(|v| v.auto_snapshot_policy_association)

@@ -20,8 +20,8 @@ pub struct DescribeAutoSnapshotPolicyExInput {
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub page_size: ::std::option::Option<i32>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeAutoSnapshotPolicyExTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeAutoSnapshotPolicyExTagItem>>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-aek2kkmhmhs****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
@@ -97,8 +97,10 @@ impl ::alibabacloud_runtime::Operation for DescribeAutoSnapshotPolicyExInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeAutoSnapshotPolicyExOutput {
-    /// Wire name `AutoSnapshotPolicies`: [`AutoSnapshotPolicies`].
-    pub auto_snapshot_policies: ::std::option::Option<AutoSnapshotPolicies>,
+    /// Wire name `AutoSnapshotPolicies`: [`DescribeAutoSnapshotPolicyExAutoSnapshotPolicies`].
+    pub auto_snapshot_policies: ::std::option::Option<
+        DescribeAutoSnapshotPolicyExAutoSnapshotPolicies,
+    >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -114,9 +116,9 @@ pub struct DescribeAutoSnapshotPolicyExOutput {
     value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
     lenient, }
 );
-/// A structure of the operation, at `request[5].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeAutoSnapshotPolicyExTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -124,58 +126,63 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeAutoSnapshotPolicyExTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `AutoSnapshotPolicies.AutoSnapshotPolicy[].CopyEncryptionConfiguration`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CopyEncryptionConfiguration {
+pub struct DescribeAutoSnapshotPolicyExAutoSnapshotPolicyCopyEncryptionConfiguration {
     /// Wire name `Encrypted`: boolean. Example: `false`.
     pub encrypted: ::std::option::Option<bool>,
     /// Wire name `KMSKeyId`: string. Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`.
     pub kms_key_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CopyEncryptionConfiguration { "Encrypted" = 0, "KMSKeyId" = 1, } { 0 encrypted
-    lenient, 1 kms_key_id value, }
+    DescribeAutoSnapshotPolicyExAutoSnapshotPolicyCopyEncryptionConfiguration {
+    "Encrypted" = 0, "KMSKeyId" = 1, } { 0 encrypted lenient, 1 kms_key_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[12].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AutoSnapshotPolicies.AutoSnapshotPolicy[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeAutoSnapshotPolicyExAutoSnapshotPolicyTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeAutoSnapshotPolicyExAutoSnapshotPolicyTag { "TagKey" = 0, "TagValue" = 1, } {
+    0 tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[12]` in its spec.
+/// A structure of the operation's answer, at `AutoSnapshotPolicies.AutoSnapshotPolicy[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeAutoSnapshotPolicyExAutoSnapshotPolicyTags {
+    /// Wire name `Tag`: list of [`DescribeAutoSnapshotPolicyExAutoSnapshotPolicyTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeAutoSnapshotPolicyExAutoSnapshotPolicyTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeAutoSnapshotPolicyExAutoSnapshotPolicyTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `AutoSnapshotPolicies.AutoSnapshotPolicy[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoSnapshotPolicyItem {
+pub struct DescribeAutoSnapshotPolicyExAutoSnapshotPolicy {
     /// Wire name `AutoSnapshotPolicyId`: string. Example: `sp-bp67acfmxazb4ph****`.
     pub auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AutoSnapshotPolicyName`: string. Example: `testAutoSnapshotPolicyName`.
     pub auto_snapshot_policy_name: ::std::option::Option<::std::string::String>,
     /// Wire name `CopiedSnapshotsRetentionDays`: 32-bit integer. Example: `0`.
     pub copied_snapshots_retention_days: ::std::option::Option<i32>,
-    /// Wire name `CopyEncryptionConfiguration`: [`CopyEncryptionConfiguration`].
+    /// Wire name `CopyEncryptionConfiguration`: [`DescribeAutoSnapshotPolicyExAutoSnapshotPolicyCopyEncryptionConfiguration`].
     pub copy_encryption_configuration: ::std::option::Option<
-        CopyEncryptionConfiguration,
+        DescribeAutoSnapshotPolicyExAutoSnapshotPolicyCopyEncryptionConfiguration,
     >,
     /// Wire name `CreationTime`: string. Example: `2019-12-10T16:00Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
@@ -193,8 +200,8 @@ pub struct AutoSnapshotPolicyItem {
     pub retention_days: ::std::option::Option<i32>,
     /// Wire name `Status`: string. Example: `Normal`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeAutoSnapshotPolicyExAutoSnapshotPolicyTags`].
+    pub tags: ::std::option::Option<DescribeAutoSnapshotPolicyExAutoSnapshotPolicyTags>,
     /// Wire name `TargetCopyRegions`: string. Example: `test`.
     pub target_copy_regions: ::std::option::Option<::std::string::String>,
     /// Wire name `TimePoints`: string. Example: `["1"]`.
@@ -205,29 +212,31 @@ pub struct AutoSnapshotPolicyItem {
     pub volume_nums: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoSnapshotPolicyItem { "AutoSnapshotPolicyId" = 0, "AutoSnapshotPolicyName" = 1,
-    "CopiedSnapshotsRetentionDays" = 2, "CopyEncryptionConfiguration" = 3, "CreationTime"
-    = 4, "DiskNums" = 5, "EnableCrossRegionCopy" = 6, "RegionId" = 7, "RepeatWeekdays" =
-    8, "ResourceGroupId" = 9, "RetentionDays" = 10, "Status" = 11, "Tags" = 12,
-    "TargetCopyRegions" = 13, "TimePoints" = 14, "Type" = 15, "VolumeNums" = 16, } { 0
-    auto_snapshot_policy_id value, 1 auto_snapshot_policy_name value, 2
-    copied_snapshots_retention_days lenient, 3 copy_encryption_configuration value, 4
-    creation_time value, 5 disk_nums lenient, 6 enable_cross_region_copy lenient, 7
-    region_id value, 8 repeat_weekdays value, 9 resource_group_id value, 10
-    retention_days lenient, 11 status value, 12 tags value, 13 target_copy_regions value,
-    14 time_points value, 15 r#type value, 16 volume_nums lenient, }
+    DescribeAutoSnapshotPolicyExAutoSnapshotPolicy { "AutoSnapshotPolicyId" = 0,
+    "AutoSnapshotPolicyName" = 1, "CopiedSnapshotsRetentionDays" = 2,
+    "CopyEncryptionConfiguration" = 3, "CreationTime" = 4, "DiskNums" = 5,
+    "EnableCrossRegionCopy" = 6, "RegionId" = 7, "RepeatWeekdays" = 8, "ResourceGroupId"
+    = 9, "RetentionDays" = 10, "Status" = 11, "Tags" = 12, "TargetCopyRegions" = 13,
+    "TimePoints" = 14, "Type" = 15, "VolumeNums" = 16, } { 0 auto_snapshot_policy_id
+    value, 1 auto_snapshot_policy_name value, 2 copied_snapshots_retention_days lenient,
+    3 copy_encryption_configuration value, 4 creation_time value, 5 disk_nums lenient, 6
+    enable_cross_region_copy lenient, 7 region_id value, 8 repeat_weekdays value, 9
+    resource_group_id value, 10 retention_days lenient, 11 status value, 12 tags value,
+    13 target_copy_regions value, 14 time_points value, 15 r#type value, 16 volume_nums
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AutoSnapshotPolicies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AutoSnapshotPolicies {
-    /// Wire name `AutoSnapshotPolicy`: list of [`AutoSnapshotPolicyItem`].
+pub struct DescribeAutoSnapshotPolicyExAutoSnapshotPolicies {
+    /// Wire name `AutoSnapshotPolicy`: list of [`DescribeAutoSnapshotPolicyExAutoSnapshotPolicy`].
     pub auto_snapshot_policy: ::std::option::Option<
-        ::std::vec::Vec<AutoSnapshotPolicyItem>,
+        ::std::vec::Vec<DescribeAutoSnapshotPolicyExAutoSnapshotPolicy>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AutoSnapshotPolicies { "AutoSnapshotPolicy" = 0, } { 0 auto_snapshot_policy value, }
+    DescribeAutoSnapshotPolicyExAutoSnapshotPolicies { "AutoSnapshotPolicy" = 0, } { 0
+    auto_snapshot_policy value, }
 );
 /// The errors `DescribeAutoSnapshotPolicyEx` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -342,15 +351,20 @@ impl<RegionId_> DescribeAutoSnapshotPolicyExBuilder<RegionId_> {
         self.input.page_size = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeAutoSnapshotPolicyExTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeAutoSnapshotPolicyExTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeAutoSnapshotPolicyExTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self
@@ -433,7 +447,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeAutoSnapshotPolicyExInput {
-    type Item = AutoSnapshotPolicyItem;
+    type Item = DescribeAutoSnapshotPolicyExAutoSnapshotPolicy;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -457,7 +471,7 @@ for DescribeAutoSnapshotPolicyExInput {
     }
     fn into_items(
         output: DescribeAutoSnapshotPolicyExOutput,
-    ) -> ::std::vec::Vec<AutoSnapshotPolicyItem> {
+    ) -> ::std::vec::Vec<DescribeAutoSnapshotPolicyExAutoSnapshotPolicy> {
         output
             .auto_snapshot_policies
             .and_then(|v| v.auto_snapshot_policy)

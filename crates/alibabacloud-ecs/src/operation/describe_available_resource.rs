@@ -117,8 +117,8 @@ impl ::alibabacloud_runtime::Operation for DescribeAvailableResourceInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceOutput {
-    /// Wire name `AvailableZones`: [`AvailableZones`].
-    pub available_zones: ::std::option::Option<AvailableZones>,
+    /// Wire name `AvailableZones`: [`DescribeAvailableResourceAvailableZones`].
+    pub available_zones: ::std::option::Option<DescribeAvailableResourceAvailableZones>,
     /// Wire name `RequestId`: string. Example: `0041D94C-FB92-4C49-B115-259DA1C*****`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -126,10 +126,10 @@ pub struct DescribeAvailableResourceOutput {
     DescribeAvailableResourceOutput { "AvailableZones" = 0, "RequestId" = 1, } { 0
     available_zones value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].SupportedResources.SupportedResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SupportedResourceItem {
+pub struct DescribeAvailableResourceAvailableResourceSupportedResource {
     /// Wire name `Max`: 32-bit integer. Example: `2048`.
     pub max: ::std::option::Option<i32>,
     /// Wire name `Min`: 32-bit integer. Example: `20`.
@@ -144,53 +144,59 @@ pub struct SupportedResourceItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SupportedResourceItem { "Max" = 0, "Min" = 1, "Status" = 2, "StatusCategory" = 3,
-    "Unit" = 4, "Value" = 5, } { 0 max lenient, 1 min lenient, 2 status value, 3
-    status_category value, 4 unit value, 5 value value, }
+    DescribeAvailableResourceAvailableResourceSupportedResource { "Max" = 0, "Min" = 1,
+    "Status" = 2, "StatusCategory" = 3, "Unit" = 4, "Value" = 5, } { 0 max lenient, 1 min
+    lenient, 2 status value, 3 status_category value, 4 unit value, 5 value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].SupportedResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SupportedResources {
-    /// Wire name `SupportedResource`: list of [`SupportedResourceItem`].
+pub struct DescribeAvailableResourceAvailableResourceSupportedResources {
+    /// Wire name `SupportedResource`: list of [`DescribeAvailableResourceAvailableResourceSupportedResource`].
     pub supported_resource: ::std::option::Option<
-        ::std::vec::Vec<SupportedResourceItem>,
+        ::std::vec::Vec<DescribeAvailableResourceAvailableResourceSupportedResource>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SupportedResources { "SupportedResource" = 0, } { 0 supported_resource value, }
+    DescribeAvailableResourceAvailableResourceSupportedResources { "SupportedResource" =
+    0, } { 0 supported_resource value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableResourceItem {
-    /// Wire name `SupportedResources`: [`SupportedResources`].
-    pub supported_resources: ::std::option::Option<SupportedResources>,
+pub struct DescribeAvailableResourceAvailableZoneAvailableResource {
+    /// Wire name `SupportedResources`: [`DescribeAvailableResourceAvailableResourceSupportedResources`].
+    pub supported_resources: ::std::option::Option<
+        DescribeAvailableResourceAvailableResourceSupportedResources,
+    >,
     /// Wire name `Type`: string. Example: `InstanceType`.
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableResourceItem { "SupportedResources" = 0, "Type" = 1, } { 0
-    supported_resources value, 1 r#type value, }
+    DescribeAvailableResourceAvailableZoneAvailableResource { "SupportedResources" = 0,
+    "Type" = 1, } { 0 supported_resources value, 1 r#type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableResources {
-    /// Wire name `AvailableResource`: list of [`AvailableResourceItem`].
+pub struct DescribeAvailableResourceAvailableZoneAvailableResources {
+    /// Wire name `AvailableResource`: list of [`DescribeAvailableResourceAvailableZoneAvailableResource`].
     pub available_resource: ::std::option::Option<
-        ::std::vec::Vec<AvailableResourceItem>,
+        ::std::vec::Vec<DescribeAvailableResourceAvailableZoneAvailableResource>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableResources { "AvailableResource" = 0, } { 0 available_resource value, }
+    DescribeAvailableResourceAvailableZoneAvailableResources { "AvailableResource" = 0, }
+    { 0 available_resource value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AvailableZones.AvailableZone[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableZoneItem {
-    /// Wire name `AvailableResources`: [`AvailableResources`].
-    pub available_resources: ::std::option::Option<AvailableResources>,
+pub struct DescribeAvailableResourceAvailableZone {
+    /// Wire name `AvailableResources`: [`DescribeAvailableResourceAvailableZoneAvailableResources`].
+    pub available_resources: ::std::option::Option<
+        DescribeAvailableResourceAvailableZoneAvailableResources,
+    >,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `Available`.
@@ -201,19 +207,22 @@ pub struct AvailableZoneItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableZoneItem { "AvailableResources" = 0, "RegionId" = 1, "Status" = 2,
-    "StatusCategory" = 3, "ZoneId" = 4, } { 0 available_resources value, 1 region_id
-    value, 2 status value, 3 status_category value, 4 zone_id value, }
+    DescribeAvailableResourceAvailableZone { "AvailableResources" = 0, "RegionId" = 1,
+    "Status" = 2, "StatusCategory" = 3, "ZoneId" = 4, } { 0 available_resources value, 1
+    region_id value, 2 status value, 3 status_category value, 4 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AvailableZones`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableZones {
-    /// Wire name `AvailableZone`: list of [`AvailableZoneItem`].
-    pub available_zone: ::std::option::Option<::std::vec::Vec<AvailableZoneItem>>,
+pub struct DescribeAvailableResourceAvailableZones {
+    /// Wire name `AvailableZone`: list of [`DescribeAvailableResourceAvailableZone`].
+    pub available_zone: ::std::option::Option<
+        ::std::vec::Vec<DescribeAvailableResourceAvailableZone>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableZones { "AvailableZone" = 0, } { 0 available_zone value, }
+    DescribeAvailableResourceAvailableZones { "AvailableZone" = 0, } { 0 available_zone
+    value, }
 );
 /// The errors `DescribeAvailableResource` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

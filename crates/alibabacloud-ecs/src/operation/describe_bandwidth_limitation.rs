@@ -68,8 +68,8 @@ impl ::alibabacloud_runtime::Operation for DescribeBandwidthLimitationInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeBandwidthLimitationOutput {
-    /// Wire name `Bandwidths`: [`Bandwidths`].
-    pub bandwidths: ::std::option::Option<Bandwidths>,
+    /// Wire name `Bandwidths`: [`DescribeBandwidthLimitationBandwidths`].
+    pub bandwidths: ::std::option::Option<DescribeBandwidthLimitationBandwidths>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3****`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -77,10 +77,10 @@ pub struct DescribeBandwidthLimitationOutput {
     DescribeBandwidthLimitationOutput { "Bandwidths" = 0, "RequestId" = 1, } { 0
     bandwidths value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Bandwidths.Bandwidth[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BandwidthItem {
+pub struct DescribeBandwidthLimitationBandwidth {
     /// Wire name `InternetChargeType`: string. Example: `PayByTraffic`.
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
     /// Wire name `Max`: 32-bit integer. Example: `100`.
@@ -91,18 +91,21 @@ pub struct BandwidthItem {
     pub unit: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BandwidthItem { "InternetChargeType" = 0, "Max" = 1, "Min" = 2, "Unit" = 3, } { 0
-    internet_charge_type value, 1 max lenient, 2 min lenient, 3 unit value, }
+    DescribeBandwidthLimitationBandwidth { "InternetChargeType" = 0, "Max" = 1, "Min" =
+    2, "Unit" = 3, } { 0 internet_charge_type value, 1 max lenient, 2 min lenient, 3 unit
+    value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Bandwidths`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Bandwidths {
-    /// Wire name `Bandwidth`: list of [`BandwidthItem`].
-    pub bandwidth: ::std::option::Option<::std::vec::Vec<BandwidthItem>>,
+pub struct DescribeBandwidthLimitationBandwidths {
+    /// Wire name `Bandwidth`: list of [`DescribeBandwidthLimitationBandwidth`].
+    pub bandwidth: ::std::option::Option<
+        ::std::vec::Vec<DescribeBandwidthLimitationBandwidth>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Bandwidths { "Bandwidth" = 0, } { 0 bandwidth value, }
+    DescribeBandwidthLimitationBandwidths { "Bandwidth" = 0, } { 0 bandwidth value, }
 );
 /// The errors `DescribeBandwidthLimitation` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -49,8 +49,10 @@ impl ::alibabacloud_runtime::Operation for DescribeBandwidthPackagesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeBandwidthPackagesOutput {
-    /// Wire name `BandwidthPackages`: [`BandwidthPackages`].
-    pub bandwidth_packages: ::std::option::Option<BandwidthPackages>,
+    /// Wire name `BandwidthPackages`: [`DescribeBandwidthPackagesBandwidthPackages`].
+    pub bandwidth_packages: ::std::option::Option<
+        DescribeBandwidthPackagesBandwidthPackages,
+    >,
     /// Wire name `PageNumber`: 32-bit integer.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer.
@@ -66,33 +68,36 @@ pub struct DescribeBandwidthPackagesOutput {
     page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
     }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[11].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `BandwidthPackages.BandwidthPackage[].PublicIpAddresses.PublicIpAddresse[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PublicIpAddresseItem {
+pub struct DescribeBandwidthPackagesBandwidthPackagePublicIpAddresse {
     /// Wire name `AllocationId`: string.
     pub allocation_id: ::std::option::Option<::std::string::String>,
     /// Wire name `IpAddress`: string.
     pub ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PublicIpAddresseItem { "AllocationId" = 0, "IpAddress" = 1, } { 0 allocation_id
-    value, 1 ip_address value, }
+    DescribeBandwidthPackagesBandwidthPackagePublicIpAddresse { "AllocationId" = 0,
+    "IpAddress" = 1, } { 0 allocation_id value, 1 ip_address value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[11]` in its spec.
+/// A structure of the operation's answer, at `BandwidthPackages.BandwidthPackage[].PublicIpAddresses`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PublicIpAddresses {
-    /// Wire name `PublicIpAddresse`: list of [`PublicIpAddresseItem`].
-    pub public_ip_addresse: ::std::option::Option<::std::vec::Vec<PublicIpAddresseItem>>,
+pub struct DescribeBandwidthPackagesBandwidthPackagePublicIpAddresses {
+    /// Wire name `PublicIpAddresse`: list of [`DescribeBandwidthPackagesBandwidthPackagePublicIpAddresse`].
+    pub public_ip_addresse: ::std::option::Option<
+        ::std::vec::Vec<DescribeBandwidthPackagesBandwidthPackagePublicIpAddresse>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PublicIpAddresses { "PublicIpAddresse" = 0, } { 0 public_ip_addresse value, }
+    DescribeBandwidthPackagesBandwidthPackagePublicIpAddresses { "PublicIpAddresse" = 0,
+    } { 0 public_ip_addresse value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `BandwidthPackages.BandwidthPackage[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BandwidthPackageItem {
+pub struct DescribeBandwidthPackagesBandwidthPackage {
     /// Wire name `Bandwidth`: string.
     pub bandwidth: ::std::option::Option<::std::string::String>,
     /// Wire name `BandwidthPackageId`: string.
@@ -115,8 +120,10 @@ pub struct BandwidthPackageItem {
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `NatGatewayId`: string.
     pub nat_gateway_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `PublicIpAddresses`: [`PublicIpAddresses`].
-    pub public_ip_addresses: ::std::option::Option<PublicIpAddresses>,
+    /// Wire name `PublicIpAddresses`: [`DescribeBandwidthPackagesBandwidthPackagePublicIpAddresses`].
+    pub public_ip_addresses: ::std::option::Option<
+        DescribeBandwidthPackagesBandwidthPackagePublicIpAddresses,
+    >,
     /// Wire name `RegionId`: string.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string.
@@ -125,25 +132,28 @@ pub struct BandwidthPackageItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BandwidthPackageItem { "Bandwidth" = 0, "BandwidthPackageId" = 1, "BusinessStatus" =
-    2, "CreationTime" = 3, "Description" = 4, "ISP" = 5, "InstanceChargeType" = 6,
-    "InternetChargeType" = 7, "IpCount" = 8, "Name" = 9, "NatGatewayId" = 10,
-    "PublicIpAddresses" = 11, "RegionId" = 12, "Status" = 13, "ZoneId" = 14, } { 0
-    bandwidth value, 1 bandwidth_package_id value, 2 business_status value, 3
-    creation_time value, 4 description value, 5 isp value, 6 instance_charge_type value,
-    7 internet_charge_type value, 8 ip_count value, 9 name value, 10 nat_gateway_id
-    value, 11 public_ip_addresses value, 12 region_id value, 13 status value, 14 zone_id
-    value, }
+    DescribeBandwidthPackagesBandwidthPackage { "Bandwidth" = 0, "BandwidthPackageId" =
+    1, "BusinessStatus" = 2, "CreationTime" = 3, "Description" = 4, "ISP" = 5,
+    "InstanceChargeType" = 6, "InternetChargeType" = 7, "IpCount" = 8, "Name" = 9,
+    "NatGatewayId" = 10, "PublicIpAddresses" = 11, "RegionId" = 12, "Status" = 13,
+    "ZoneId" = 14, } { 0 bandwidth value, 1 bandwidth_package_id value, 2 business_status
+    value, 3 creation_time value, 4 description value, 5 isp value, 6
+    instance_charge_type value, 7 internet_charge_type value, 8 ip_count value, 9 name
+    value, 10 nat_gateway_id value, 11 public_ip_addresses value, 12 region_id value, 13
+    status value, 14 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `BandwidthPackages`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BandwidthPackages {
-    /// Wire name `BandwidthPackage`: list of [`BandwidthPackageItem`].
-    pub bandwidth_package: ::std::option::Option<::std::vec::Vec<BandwidthPackageItem>>,
+pub struct DescribeBandwidthPackagesBandwidthPackages {
+    /// Wire name `BandwidthPackage`: list of [`DescribeBandwidthPackagesBandwidthPackage`].
+    pub bandwidth_package: ::std::option::Option<
+        ::std::vec::Vec<DescribeBandwidthPackagesBandwidthPackage>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BandwidthPackages { "BandwidthPackage" = 0, } { 0 bandwidth_package value, }
+    DescribeBandwidthPackagesBandwidthPackages { "BandwidthPackage" = 0, } { 0
+    bandwidth_package value, }
 );
 /// The errors `DescribeBandwidthPackages` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -315,7 +325,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeBandwidthPackagesInput {
-    type Item = BandwidthPackageItem;
+    type Item = DescribeBandwidthPackagesBandwidthPackage;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -339,7 +349,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeBandwidthPackage
     }
     fn into_items(
         output: DescribeBandwidthPackagesOutput,
-    ) -> ::std::vec::Vec<BandwidthPackageItem> {
+    ) -> ::std::vec::Vec<DescribeBandwidthPackagesBandwidthPackage> {
         output.bandwidth_packages.and_then(|v| v.bandwidth_package).unwrap_or_default()
     }
 }

@@ -62,8 +62,10 @@ impl ::alibabacloud_runtime::Operation for DescribeCapacityReservationInstancesI
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationInstancesOutput {
-    /// Wire name `CapacityReservationItem`: [`CapacityReservationItem`].
-    pub capacity_reservation_item: ::std::option::Option<CapacityReservationItem>,
+    /// Wire name `CapacityReservationItem`: [`DescribeCapacityReservationInstancesCapacityReservationItem`].
+    pub capacity_reservation_item: ::std::option::Option<
+        DescribeCapacityReservationInstancesCapacityReservationItem,
+    >,
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
@@ -79,25 +81,29 @@ pub struct DescribeCapacityReservationInstancesOutput {
     capacity_reservation_item value, 1 max_results lenient, 2 next_token value, 3
     request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `CapacityReservationItem.InstanceIdSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceIdSetItem {
+pub struct DescribeCapacityReservationInstancesInstanceIdSet {
     /// Wire name `InstanceId`: string. Example: `i-bp67acfmxazb4****`.
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceIdSetItem { "InstanceId" = 0, } { 0 instance_id value, }
+    DescribeCapacityReservationInstancesInstanceIdSet { "InstanceId" = 0, } { 0
+    instance_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `CapacityReservationItem`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CapacityReservationItem {
-    /// Wire name `InstanceIdSet`: list of [`InstanceIdSetItem`].
-    pub instance_id_set: ::std::option::Option<::std::vec::Vec<InstanceIdSetItem>>,
+pub struct DescribeCapacityReservationInstancesCapacityReservationItem {
+    /// Wire name `InstanceIdSet`: list of [`DescribeCapacityReservationInstancesInstanceIdSet`].
+    pub instance_id_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeCapacityReservationInstancesInstanceIdSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CapacityReservationItem { "InstanceIdSet" = 0, } { 0 instance_id_set value, }
+    DescribeCapacityReservationInstancesCapacityReservationItem { "InstanceIdSet" = 0, }
+    { 0 instance_id_set value, }
 );
 /// The errors `DescribeCapacityReservationInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -366,7 +372,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged
 for DescribeCapacityReservationInstancesInput {
-    type Item = InstanceIdSetItem;
+    type Item = DescribeCapacityReservationInstancesInstanceIdSet;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -377,7 +383,7 @@ for DescribeCapacityReservationInstancesInput {
     }
     fn into_items(
         output: DescribeCapacityReservationInstancesOutput,
-    ) -> ::std::vec::Vec<InstanceIdSetItem> {
+    ) -> ::std::vec::Vec<DescribeCapacityReservationInstancesInstanceIdSet> {
         output
             .capacity_reservation_item
             .and_then(|v| v.instance_id_set)

@@ -14,8 +14,8 @@ pub struct DescribeCapacityReservationsInput {
     pub region_id: ::std::string::String,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeCapacityReservationsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeCapacityReservationsTagItem>>,
     /// Wire name `MaxResults`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
@@ -127,8 +127,10 @@ impl ::alibabacloud_runtime::Operation for DescribeCapacityReservationsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationsOutput {
-    /// Wire name `CapacityReservationSet`: [`CapacityReservationSet`].
-    pub capacity_reservation_set: ::std::option::Option<CapacityReservationSet>,
+    /// Wire name `CapacityReservationSet`: [`DescribeCapacityReservationsCapacityReservationSet`].
+    pub capacity_reservation_set: ::std::option::Option<
+        DescribeCapacityReservationsCapacityReservationSet,
+    >,
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a****`.
@@ -144,9 +146,9 @@ pub struct DescribeCapacityReservationsOutput {
     value, 1 max_results lenient, 2 next_token value, 3 request_id value, 4 total_count
     lenient, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeCapacityReservationsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -154,16 +156,16 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeCapacityReservationsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `CapacityReservationSet.CapacityReservationItem[].AllocatedResources.AllocatedResource[].CapacityReservationUsages.CapacityReservationUsage[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CapacityReservationUsageItem {
+pub struct DescribeCapacityReservationsAllocatedResourceCapacityReservationUsage {
     /// Wire name `AccountId`: string. Example: `105909559088****`.
     pub account_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ServiceName`: string. Example: `maxcompute.aliyuncs.com`.
@@ -172,30 +174,35 @@ pub struct CapacityReservationUsageItem {
     pub used_amount: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CapacityReservationUsageItem { "AccountId" = 0, "ServiceName" = 1, "UsedAmount" = 2,
-    } { 0 account_id value, 1 service_name value, 2 used_amount lenient, }
+    DescribeCapacityReservationsAllocatedResourceCapacityReservationUsage { "AccountId" =
+    0, "ServiceName" = 1, "UsedAmount" = 2, } { 0 account_id value, 1 service_name value,
+    2 used_amount lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `CapacityReservationSet.CapacityReservationItem[].AllocatedResources.AllocatedResource[].CapacityReservationUsages`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CapacityReservationUsages {
-    /// Wire name `CapacityReservationUsage`: list of [`CapacityReservationUsageItem`].
+pub struct DescribeCapacityReservationsAllocatedResourceCapacityReservationUsages {
+    /// Wire name `CapacityReservationUsage`: list of [`DescribeCapacityReservationsAllocatedResourceCapacityReservationUsage`].
     pub capacity_reservation_usage: ::std::option::Option<
-        ::std::vec::Vec<CapacityReservationUsageItem>,
+        ::std::vec::Vec<
+            DescribeCapacityReservationsAllocatedResourceCapacityReservationUsage,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CapacityReservationUsages { "CapacityReservationUsage" = 0, } { 0
-    capacity_reservation_usage value, }
+    DescribeCapacityReservationsAllocatedResourceCapacityReservationUsages {
+    "CapacityReservationUsage" = 0, } { 0 capacity_reservation_usage value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `CapacityReservationSet.CapacityReservationItem[].AllocatedResources.AllocatedResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AllocatedResourceItem {
+pub struct DescribeCapacityReservationsCapacityReservationItemAllocatedResource {
     /// Wire name `AvailableAmount`: 32-bit integer. Example: `2`.
     pub available_amount: ::std::option::Option<i32>,
-    /// Wire name `CapacityReservationUsages`: [`CapacityReservationUsages`].
-    pub capacity_reservation_usages: ::std::option::Option<CapacityReservationUsages>,
+    /// Wire name `CapacityReservationUsages`: [`DescribeCapacityReservationsAllocatedResourceCapacityReservationUsages`].
+    pub capacity_reservation_usages: ::std::option::Option<
+        DescribeCapacityReservationsAllocatedResourceCapacityReservationUsages,
+    >,
     /// Wire name `InstanceType`: string. Example: `ecs.c6.large`.
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalAmount`: 32-bit integer. Example: `2`.
@@ -206,49 +213,61 @@ pub struct AllocatedResourceItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AllocatedResourceItem { "AvailableAmount" = 0, "CapacityReservationUsages" = 1,
-    "InstanceType" = 2, "TotalAmount" = 3, "UsedAmount" = 4, "zoneId" = 5, } { 0
-    available_amount lenient, 1 capacity_reservation_usages value, 2 instance_type value,
-    3 total_amount lenient, 4 used_amount lenient, 5 zone_id value, }
+    DescribeCapacityReservationsCapacityReservationItemAllocatedResource {
+    "AvailableAmount" = 0, "CapacityReservationUsages" = 1, "InstanceType" = 2,
+    "TotalAmount" = 3, "UsedAmount" = 4, "zoneId" = 5, } { 0 available_amount lenient, 1
+    capacity_reservation_usages value, 2 instance_type value, 3 total_amount lenient, 4
+    used_amount lenient, 5 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `CapacityReservationSet.CapacityReservationItem[].AllocatedResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AllocatedResources {
-    /// Wire name `AllocatedResource`: list of [`AllocatedResourceItem`].
+pub struct DescribeCapacityReservationsCapacityReservationItemAllocatedResources {
+    /// Wire name `AllocatedResource`: list of [`DescribeCapacityReservationsCapacityReservationItemAllocatedResource`].
     pub allocated_resource: ::std::option::Option<
-        ::std::vec::Vec<AllocatedResourceItem>,
+        ::std::vec::Vec<
+            DescribeCapacityReservationsCapacityReservationItemAllocatedResource,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AllocatedResources { "AllocatedResource" = 0, } { 0 allocated_resource value, }
+    DescribeCapacityReservationsCapacityReservationItemAllocatedResources {
+    "AllocatedResource" = 0, } { 0 allocated_resource value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[17].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `CapacityReservationSet.CapacityReservationItem[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeCapacityReservationsCapacityReservationItemTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeCapacityReservationsCapacityReservationItemTag { "TagKey" = 0, "TagValue" =
+    1, } { 0 tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[17]` in its spec.
+/// A structure of the operation's answer, at `CapacityReservationSet.CapacityReservationItem[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeCapacityReservationsCapacityReservationItemTags {
+    /// Wire name `Tag`: list of [`DescribeCapacityReservationsCapacityReservationItemTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeCapacityReservationsCapacityReservationItemTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeCapacityReservationsCapacityReservationItemTags { "Tag" = 0, } { 0 tag value,
+    }
+);
+/// A structure of the operation's answer, at `CapacityReservationSet.CapacityReservationItem[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CapacityReservationItemItem {
-    /// Wire name `AllocatedResources`: [`AllocatedResources`].
-    pub allocated_resources: ::std::option::Option<AllocatedResources>,
+pub struct DescribeCapacityReservationsCapacityReservationItem {
+    /// Wire name `AllocatedResources`: [`DescribeCapacityReservationsCapacityReservationItemAllocatedResources`].
+    pub allocated_resources: ::std::option::Option<
+        DescribeCapacityReservationsCapacityReservationItemAllocatedResources,
+    >,
     /// Wire name `CapacityReservationOwnerId`: string. Example: `100************7\n`.
     pub capacity_reservation_owner_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -283,37 +302,40 @@ pub struct CapacityReservationItemItem {
     pub start_time_type: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `Active`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeCapacityReservationsCapacityReservationItemTags`].
+    pub tags: ::std::option::Option<
+        DescribeCapacityReservationsCapacityReservationItemTags,
+    >,
     /// Wire name `TimeSlot`: string. Example: `null`.
     pub time_slot: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CapacityReservationItemItem { "AllocatedResources" = 0, "CapacityReservationOwnerId"
-    = 1, "Description" = 2, "EndTime" = 3, "EndTimeType" = 4, "InstanceChargeType" = 5,
-    "Platform" = 6, "PrivatePoolOptionsId" = 7, "PrivatePoolOptionsMatchCriteria" = 8,
-    "PrivatePoolOptionsName" = 9, "RegionId" = 10, "ReservedInstanceId" = 11,
-    "ResourceGroupId" = 12, "SavingPlanId" = 13, "StartTime" = 14, "StartTimeType" = 15,
-    "Status" = 16, "Tags" = 17, "TimeSlot" = 18, } { 0 allocated_resources value, 1
-    capacity_reservation_owner_id value, 2 description value, 3 end_time value, 4
-    end_time_type value, 5 instance_charge_type value, 6 platform value, 7
-    private_pool_options_id value, 8 private_pool_options_match_criteria value, 9
-    private_pool_options_name value, 10 region_id value, 11 reserved_instance_id value,
-    12 resource_group_id value, 13 saving_plan_id value, 14 start_time value, 15
-    start_time_type value, 16 status value, 17 tags value, 18 time_slot value, }
+    DescribeCapacityReservationsCapacityReservationItem { "AllocatedResources" = 0,
+    "CapacityReservationOwnerId" = 1, "Description" = 2, "EndTime" = 3, "EndTimeType" =
+    4, "InstanceChargeType" = 5, "Platform" = 6, "PrivatePoolOptionsId" = 7,
+    "PrivatePoolOptionsMatchCriteria" = 8, "PrivatePoolOptionsName" = 9, "RegionId" = 10,
+    "ReservedInstanceId" = 11, "ResourceGroupId" = 12, "SavingPlanId" = 13, "StartTime" =
+    14, "StartTimeType" = 15, "Status" = 16, "Tags" = 17, "TimeSlot" = 18, } { 0
+    allocated_resources value, 1 capacity_reservation_owner_id value, 2 description
+    value, 3 end_time value, 4 end_time_type value, 5 instance_charge_type value, 6
+    platform value, 7 private_pool_options_id value, 8
+    private_pool_options_match_criteria value, 9 private_pool_options_name value, 10
+    region_id value, 11 reserved_instance_id value, 12 resource_group_id value, 13
+    saving_plan_id value, 14 start_time value, 15 start_time_type value, 16 status value,
+    17 tags value, 18 time_slot value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `CapacityReservationSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CapacityReservationSet {
-    /// Wire name `CapacityReservationItem`: list of [`CapacityReservationItemItem`].
+pub struct DescribeCapacityReservationsCapacityReservationSet {
+    /// Wire name `CapacityReservationItem`: list of [`DescribeCapacityReservationsCapacityReservationItem`].
     pub capacity_reservation_item: ::std::option::Option<
-        ::std::vec::Vec<CapacityReservationItemItem>,
+        ::std::vec::Vec<DescribeCapacityReservationsCapacityReservationItem>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CapacityReservationSet { "CapacityReservationItem" = 0, } { 0
-    capacity_reservation_item value, }
+    DescribeCapacityReservationsCapacityReservationSet { "CapacityReservationItem" = 0, }
+    { 0 capacity_reservation_item value, }
 );
 /// The errors `DescribeCapacityReservations` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -489,15 +511,20 @@ impl<RegionId_> DescribeCapacityReservationsBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeCapacityReservationsTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeCapacityReservationsTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeCapacityReservationsTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self
@@ -683,7 +710,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeCapacityReservationsInput {
-    type Item = CapacityReservationItemItem;
+    type Item = DescribeCapacityReservationsCapacityReservationItem;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -694,7 +721,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeCapacityReservatio
     }
     fn into_items(
         output: DescribeCapacityReservationsOutput,
-    ) -> ::std::vec::Vec<CapacityReservationItemItem> {
+    ) -> ::std::vec::Vec<DescribeCapacityReservationsCapacityReservationItem> {
         output
             .capacity_reservation_set
             .and_then(|v| v.capacity_reservation_item)

@@ -66,8 +66,8 @@ impl ::alibabacloud_runtime::Operation for DescribeClassicLinkInstancesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClassicLinkInstancesOutput {
-    /// Wire name `Links`: [`Links`].
-    pub links: ::std::option::Option<Links>,
+    /// Wire name `Links`: [`DescribeClassicLinkInstancesLinks`].
+    pub links: ::std::option::Option<DescribeClassicLinkInstancesLinks>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -82,26 +82,29 @@ pub struct DescribeClassicLinkInstancesOutput {
     "RequestId" = 3, "TotalCount" = 4, } { 0 links value, 1 page_number lenient, 2
     page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Links.Link[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LinkItem {
+pub struct DescribeClassicLinkInstancesLink {
     /// Wire name `InstanceId`: string. Example: `i-test`.
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VpcId`: string. Example: `vpc-test`.
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LinkItem { "InstanceId" = 0, "VpcId" = 1, } { 0 instance_id value, 1 vpc_id value, }
+    DescribeClassicLinkInstancesLink { "InstanceId" = 0, "VpcId" = 1, } { 0 instance_id
+    value, 1 vpc_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Links`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Links {
-    /// Wire name `Link`: list of [`LinkItem`].
-    pub link: ::std::option::Option<::std::vec::Vec<LinkItem>>,
+pub struct DescribeClassicLinkInstancesLinks {
+    /// Wire name `Link`: list of [`DescribeClassicLinkInstancesLink`].
+    pub link: ::std::option::Option<::std::vec::Vec<DescribeClassicLinkInstancesLink>>,
 }
-::alibabacloud_runtime::decode_struct!(Links { "Link" = 0, } { 0 link value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeClassicLinkInstancesLinks { "Link" = 0, } { 0 link value, }
+);
 /// The errors `DescribeClassicLinkInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

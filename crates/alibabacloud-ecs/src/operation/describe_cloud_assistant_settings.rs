@@ -81,16 +81,24 @@ impl ::alibabacloud_runtime::Operation for DescribeCloudAssistantSettingsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeCloudAssistantSettingsOutput {
-    /// Wire name `AgentUpgradeConfig`: [`AgentUpgradeConfig`].
-    pub agent_upgrade_config: ::std::option::Option<AgentUpgradeConfig>,
-    /// Wire name `OssDeliveryConfigs`: [`OssDeliveryConfigs`].
-    pub oss_delivery_configs: ::std::option::Option<OssDeliveryConfigs>,
+    /// Wire name `AgentUpgradeConfig`: [`DescribeCloudAssistantSettingsAgentUpgradeConfig`].
+    pub agent_upgrade_config: ::std::option::Option<
+        DescribeCloudAssistantSettingsAgentUpgradeConfig,
+    >,
+    /// Wire name `OssDeliveryConfigs`: [`DescribeCloudAssistantSettingsOssDeliveryConfigs`].
+    pub oss_delivery_configs: ::std::option::Option<
+        DescribeCloudAssistantSettingsOssDeliveryConfigs,
+    >,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3****`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SessionManagerConfig`: [`SessionManagerConfig`].
-    pub session_manager_config: ::std::option::Option<SessionManagerConfig>,
-    /// Wire name `SlsDeliveryConfigs`: [`SlsDeliveryConfigs`].
-    pub sls_delivery_configs: ::std::option::Option<SlsDeliveryConfigs>,
+    /// Wire name `SessionManagerConfig`: [`DescribeCloudAssistantSettingsSessionManagerConfig`].
+    pub session_manager_config: ::std::option::Option<
+        DescribeCloudAssistantSettingsSessionManagerConfig,
+    >,
+    /// Wire name `SlsDeliveryConfigs`: [`DescribeCloudAssistantSettingsSlsDeliveryConfigs`].
+    pub sls_delivery_configs: ::std::option::Option<
+        DescribeCloudAssistantSettingsSlsDeliveryConfigs,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeCloudAssistantSettingsOutput { "AgentUpgradeConfig" = 0, "OssDeliveryConfigs"
@@ -98,38 +106,41 @@ pub struct DescribeCloudAssistantSettingsOutput {
     agent_upgrade_config value, 1 oss_delivery_configs value, 2 request_id value, 3
     session_manager_config value, 4 sls_delivery_configs value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0]` in its spec.
+/// A structure of the operation's answer, at `AgentUpgradeConfig.AllowedUpgradeWindows`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AllowedUpgradeWindows {
+pub struct DescribeCloudAssistantSettingsAgentUpgradeConfigAllowedUpgradeWindows {
     /// Wire name `AllowedUpgradeWindow`: list of string.
     pub allowed_upgrade_window: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AllowedUpgradeWindows { "AllowedUpgradeWindow" = 0, } { 0 allowed_upgrade_window
-    value, }
+    DescribeCloudAssistantSettingsAgentUpgradeConfigAllowedUpgradeWindows {
+    "AllowedUpgradeWindow" = 0, } { 0 allowed_upgrade_window value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AgentUpgradeConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AgentUpgradeConfig {
-    /// Wire name `AllowedUpgradeWindows`: [`AllowedUpgradeWindows`].
-    pub allowed_upgrade_windows: ::std::option::Option<AllowedUpgradeWindows>,
+pub struct DescribeCloudAssistantSettingsAgentUpgradeConfig {
+    /// Wire name `AllowedUpgradeWindows`: [`DescribeCloudAssistantSettingsAgentUpgradeConfigAllowedUpgradeWindows`].
+    pub allowed_upgrade_windows: ::std::option::Option<
+        DescribeCloudAssistantSettingsAgentUpgradeConfigAllowedUpgradeWindows,
+    >,
     /// Wire name `Enabled`: boolean. Example: `true`.
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `TimeZone`: string. Example: `Asia/Shanghai`.
     pub time_zone: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AgentUpgradeConfig { "AllowedUpgradeWindows" = 0, "Enabled" = 1, "TimeZone" = 2, } {
-    0 allowed_upgrade_windows value, 1 enabled lenient, 2 time_zone value, }
+    DescribeCloudAssistantSettingsAgentUpgradeConfig { "AllowedUpgradeWindows" = 0,
+    "Enabled" = 1, "TimeZone" = 2, } { 0 allowed_upgrade_windows value, 1 enabled
+    lenient, 2 time_zone value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `OssDeliveryConfigs.OssDeliveryConfig[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OssDeliveryConfigItem {
+pub struct DescribeCloudAssistantSettingsOssDeliveryConfig {
     /// Wire name `BucketName`: string. Example: `example-bucket`.
     pub bucket_name: ::std::option::Option<::std::string::String>,
     /// Wire name `DeliveryType`: string. Example: `SessionManager`.
@@ -146,39 +157,40 @@ pub struct OssDeliveryConfigItem {
     pub prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OssDeliveryConfigItem { "BucketName" = 0, "DeliveryType" = 1, "Enabled" = 2,
-    "EncryptionAlgorithm" = 3, "EncryptionKeyId" = 4, "EncryptionType" = 5, "Prefix" = 6,
-    } { 0 bucket_name value, 1 delivery_type value, 2 enabled lenient, 3
-    encryption_algorithm value, 4 encryption_key_id value, 5 encryption_type value, 6
+    DescribeCloudAssistantSettingsOssDeliveryConfig { "BucketName" = 0, "DeliveryType" =
+    1, "Enabled" = 2, "EncryptionAlgorithm" = 3, "EncryptionKeyId" = 4, "EncryptionType"
+    = 5, "Prefix" = 6, } { 0 bucket_name value, 1 delivery_type value, 2 enabled lenient,
+    3 encryption_algorithm value, 4 encryption_key_id value, 5 encryption_type value, 6
     prefix value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `OssDeliveryConfigs`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OssDeliveryConfigs {
-    /// Wire name `OssDeliveryConfig`: list of [`OssDeliveryConfigItem`].
+pub struct DescribeCloudAssistantSettingsOssDeliveryConfigs {
+    /// Wire name `OssDeliveryConfig`: list of [`DescribeCloudAssistantSettingsOssDeliveryConfig`].
     pub oss_delivery_config: ::std::option::Option<
-        ::std::vec::Vec<OssDeliveryConfigItem>,
+        ::std::vec::Vec<DescribeCloudAssistantSettingsOssDeliveryConfig>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OssDeliveryConfigs { "OssDeliveryConfig" = 0, } { 0 oss_delivery_config value, }
+    DescribeCloudAssistantSettingsOssDeliveryConfigs { "OssDeliveryConfig" = 0, } { 0
+    oss_delivery_config value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `SessionManagerConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SessionManagerConfig {
+pub struct DescribeCloudAssistantSettingsSessionManagerConfig {
     /// Wire name `SessionManagerEnabled`: boolean. Example: `true`.
     pub session_manager_enabled: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SessionManagerConfig { "SessionManagerEnabled" = 0, } { 0 session_manager_enabled
-    lenient, }
+    DescribeCloudAssistantSettingsSessionManagerConfig { "SessionManagerEnabled" = 0, } {
+    0 session_manager_enabled lenient, }
 );
-/// A structure of the operation, at `response.fields[4].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `SlsDeliveryConfigs.SlsDeliveryConfig[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SlsDeliveryConfigItem {
+pub struct DescribeCloudAssistantSettingsSlsDeliveryConfig {
     /// Wire name `DeliveryType`: string. Example: `SessionManager`.
     pub delivery_type: ::std::option::Option<::std::string::String>,
     /// Wire name `Enabled`: boolean. Example: `false`.
@@ -189,21 +201,22 @@ pub struct SlsDeliveryConfigItem {
     pub project_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SlsDeliveryConfigItem { "DeliveryType" = 0, "Enabled" = 1, "LogstoreName" = 2,
-    "ProjectName" = 3, } { 0 delivery_type value, 1 enabled lenient, 2 logstore_name
-    value, 3 project_name value, }
+    DescribeCloudAssistantSettingsSlsDeliveryConfig { "DeliveryType" = 0, "Enabled" = 1,
+    "LogstoreName" = 2, "ProjectName" = 3, } { 0 delivery_type value, 1 enabled lenient,
+    2 logstore_name value, 3 project_name value, }
 );
-/// A structure of the operation, at `response.fields[4]` in its spec.
+/// A structure of the operation's answer, at `SlsDeliveryConfigs`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SlsDeliveryConfigs {
-    /// Wire name `SlsDeliveryConfig`: list of [`SlsDeliveryConfigItem`].
+pub struct DescribeCloudAssistantSettingsSlsDeliveryConfigs {
+    /// Wire name `SlsDeliveryConfig`: list of [`DescribeCloudAssistantSettingsSlsDeliveryConfig`].
     pub sls_delivery_config: ::std::option::Option<
-        ::std::vec::Vec<SlsDeliveryConfigItem>,
+        ::std::vec::Vec<DescribeCloudAssistantSettingsSlsDeliveryConfig>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SlsDeliveryConfigs { "SlsDeliveryConfig" = 0, } { 0 sls_delivery_config value, }
+    DescribeCloudAssistantSettingsSlsDeliveryConfigs { "SlsDeliveryConfig" = 0, } { 0
+    sls_delivery_config value, }
 );
 /// The errors `DescribeCloudAssistantSettings` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -80,9 +80,9 @@ impl ::alibabacloud_runtime::Operation for DescribeCloudAssistantStatusInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeCloudAssistantStatusOutput {
-    /// Wire name `InstanceCloudAssistantStatusSet`: [`InstanceCloudAssistantStatusSet`].
+    /// Wire name `InstanceCloudAssistantStatusSet`: [`DescribeCloudAssistantStatusInstanceCloudAssistantStatusSet`].
     pub instance_cloud_assistant_status_set: ::std::option::Option<
-        InstanceCloudAssistantStatusSet,
+        DescribeCloudAssistantStatusInstanceCloudAssistantStatusSet,
     >,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2`.
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -101,10 +101,10 @@ pub struct DescribeCloudAssistantStatusOutput {
     } { 0 instance_cloud_assistant_status_set value, 1 next_token value, 2 page_number
     lenient, 3 page_size lenient, 4 request_id value, 5 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceCloudAssistantStatusSet.InstanceCloudAssistantStatus[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceCloudAssistantStatusItem {
+pub struct DescribeCloudAssistantStatusInstanceCloudAssistantStatus {
     /// Wire name `ActiveTaskCount`: 64-bit integer. Example: `0`.
     pub active_task_count: ::std::option::Option<i64>,
     /// Wire name `CloudAssistantStatus`: string. Example: `true`.
@@ -125,26 +125,26 @@ pub struct InstanceCloudAssistantStatusItem {
     pub support_session_manager: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceCloudAssistantStatusItem { "ActiveTaskCount" = 0, "CloudAssistantStatus" = 1,
-    "CloudAssistantVersion" = 2, "InstanceId" = 3, "InvocationCount" = 4,
-    "LastHeartbeatTime" = 5, "LastInvokedTime" = 6, "OSType" = 7, "SupportSessionManager"
-    = 8, } { 0 active_task_count lenient, 1 cloud_assistant_status value, 2
-    cloud_assistant_version value, 3 instance_id value, 4 invocation_count lenient, 5
-    last_heartbeat_time value, 6 last_invoked_time value, 7 os_type value, 8
-    support_session_manager lenient, }
+    DescribeCloudAssistantStatusInstanceCloudAssistantStatus { "ActiveTaskCount" = 0,
+    "CloudAssistantStatus" = 1, "CloudAssistantVersion" = 2, "InstanceId" = 3,
+    "InvocationCount" = 4, "LastHeartbeatTime" = 5, "LastInvokedTime" = 6, "OSType" = 7,
+    "SupportSessionManager" = 8, } { 0 active_task_count lenient, 1
+    cloud_assistant_status value, 2 cloud_assistant_version value, 3 instance_id value, 4
+    invocation_count lenient, 5 last_heartbeat_time value, 6 last_invoked_time value, 7
+    os_type value, 8 support_session_manager lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceCloudAssistantStatusSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceCloudAssistantStatusSet {
-    /// Wire name `InstanceCloudAssistantStatus`: list of [`InstanceCloudAssistantStatusItem`].
+pub struct DescribeCloudAssistantStatusInstanceCloudAssistantStatusSet {
+    /// Wire name `InstanceCloudAssistantStatus`: list of [`DescribeCloudAssistantStatusInstanceCloudAssistantStatus`].
     pub instance_cloud_assistant_status: ::std::option::Option<
-        ::std::vec::Vec<InstanceCloudAssistantStatusItem>,
+        ::std::vec::Vec<DescribeCloudAssistantStatusInstanceCloudAssistantStatus>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceCloudAssistantStatusSet { "InstanceCloudAssistantStatus" = 0, } { 0
-    instance_cloud_assistant_status value, }
+    DescribeCloudAssistantStatusInstanceCloudAssistantStatusSet {
+    "InstanceCloudAssistantStatus" = 0, } { 0 instance_cloud_assistant_status value, }
 );
 /// The errors `DescribeCloudAssistantStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -367,7 +367,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeCloudAssistantStatusInput {
-    type Item = InstanceCloudAssistantStatusItem;
+    type Item = DescribeCloudAssistantStatusInstanceCloudAssistantStatus;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -378,7 +378,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeCloudAssistantStat
     }
     fn into_items(
         output: DescribeCloudAssistantStatusOutput,
-    ) -> ::std::vec::Vec<InstanceCloudAssistantStatusItem> {
+    ) -> ::std::vec::Vec<DescribeCloudAssistantStatusInstanceCloudAssistantStatus> {
         output
             .instance_cloud_assistant_status_set
             .and_then(|v| v.instance_cloud_assistant_status)

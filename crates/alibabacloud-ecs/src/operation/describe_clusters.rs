@@ -37,8 +37,8 @@ impl ::alibabacloud_runtime::Operation for DescribeClustersInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeClustersOutput {
-    /// Wire name `Clusters`: [`Clusters`].
-    pub clusters: ::std::option::Option<Clusters>,
+    /// Wire name `Clusters`: [`DescribeClustersClusters`].
+    pub clusters: ::std::option::Option<DescribeClustersClusters>,
     /// Wire name `RequestId`: string.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -46,24 +46,26 @@ pub struct DescribeClustersOutput {
     DescribeClustersOutput { "Clusters" = 0, "RequestId" = 1, } { 0 clusters value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Clusters.Cluster[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ClusterItem {
+pub struct DescribeClustersCluster {
     /// Wire name `ClusterId`: string.
     pub cluster_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ClusterItem { "ClusterId" = 0, } { 0 cluster_id value, }
+    DescribeClustersCluster { "ClusterId" = 0, } { 0 cluster_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Clusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Clusters {
-    /// Wire name `Cluster`: list of [`ClusterItem`].
-    pub cluster: ::std::option::Option<::std::vec::Vec<ClusterItem>>,
+pub struct DescribeClustersClusters {
+    /// Wire name `Cluster`: list of [`DescribeClustersCluster`].
+    pub cluster: ::std::option::Option<::std::vec::Vec<DescribeClustersCluster>>,
 }
-::alibabacloud_runtime::decode_struct!(Clusters { "Cluster" = 0, } { 0 cluster value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeClustersClusters { "Cluster" = 0, } { 0 cluster value, }
+);
 /// The errors `DescribeClusters` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

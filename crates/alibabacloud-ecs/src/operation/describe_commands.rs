@@ -36,8 +36,8 @@ pub struct DescribeCommandsInput {
     pub latest: ::std::option::Option<bool>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-123******`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeCommandsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeCommandsTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeCommandsInput {
     const ACTION: &'static str = "DescribeCommands";
@@ -137,8 +137,8 @@ impl ::alibabacloud_runtime::Operation for DescribeCommandsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeCommandsOutput {
-    /// Wire name `Commands`: [`Commands`].
-    pub commands: ::std::option::Option<Commands>,
+    /// Wire name `Commands`: [`DescribeCommandsCommands`].
+    pub commands: ::std::option::Option<DescribeCommandsCommands>,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PageNumber`: 64-bit integer. Example: `1`.
@@ -156,9 +156,9 @@ pub struct DescribeCommandsOutput {
     value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5 total_count
     lenient, }
 );
-/// A structure of the operation, at `request[13].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeCommandsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -166,26 +166,27 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeCommandsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[10].fields[0].items.fields[4]` in its spec.
+/// A structure of the operation's answer, at `Commands.Command[].ParameterDefinitions.ParameterDefinition[].PossibleValues`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PossibleValues {
+pub struct DescribeCommandsParameterDefinitionPossibleValues {
     /// Wire name `PossibleValue`: list of string.
     pub possible_value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PossibleValues { "PossibleValue" = 0, } { 0 possible_value value, }
+    DescribeCommandsParameterDefinitionPossibleValues { "PossibleValue" = 0, } { 0
+    possible_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[10].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Commands.Command[].ParameterDefinitions.ParameterDefinition[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ParameterDefinitionItem {
+pub struct DescribeCommandsCommandParameterDefinition {
     /// Wire name `DefaultValue`: string. Example: `https://aliyun-client-assist.oss-accelerate.aliyuncs.com/linux/aliyun_assist_latest.rpm`.
     pub default_value: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string. Example: `Download path of the Cloud Assistant Agent installation package.`.
@@ -194,63 +195,70 @@ pub struct ParameterDefinitionItem {
     pub parameter_name: ::std::option::Option<::std::string::String>,
     /// Wire name `PatternRegex`: string. Example: `^[a-zA-Z0-9_-]{4,32}$`.
     pub pattern_regex: ::std::option::Option<::std::string::String>,
-    /// Wire name `PossibleValues`: [`PossibleValues`].
-    pub possible_values: ::std::option::Option<PossibleValues>,
+    /// Wire name `PossibleValues`: [`DescribeCommandsParameterDefinitionPossibleValues`].
+    pub possible_values: ::std::option::Option<
+        DescribeCommandsParameterDefinitionPossibleValues,
+    >,
     /// Wire name `Required`: boolean. Example: `true`.
     pub required: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ParameterDefinitionItem { "DefaultValue" = 0, "Description" = 1, "ParameterName" = 2,
-    "PatternRegex" = 3, "PossibleValues" = 4, "Required" = 5, } { 0 default_value value,
-    1 description value, 2 parameter_name value, 3 pattern_regex value, 4 possible_values
-    value, 5 required lenient, }
+    DescribeCommandsCommandParameterDefinition { "DefaultValue" = 0, "Description" = 1,
+    "ParameterName" = 2, "PatternRegex" = 3, "PossibleValues" = 4, "Required" = 5, } { 0
+    default_value value, 1 description value, 2 parameter_name value, 3 pattern_regex
+    value, 4 possible_values value, 5 required lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[10]` in its spec.
+/// A structure of the operation's answer, at `Commands.Command[].ParameterDefinitions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ParameterDefinitions {
-    /// Wire name `ParameterDefinition`: list of [`ParameterDefinitionItem`].
+pub struct DescribeCommandsCommandParameterDefinitions {
+    /// Wire name `ParameterDefinition`: list of [`DescribeCommandsCommandParameterDefinition`].
     pub parameter_definition: ::std::option::Option<
-        ::std::vec::Vec<ParameterDefinitionItem>,
+        ::std::vec::Vec<DescribeCommandsCommandParameterDefinition>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ParameterDefinitions { "ParameterDefinition" = 0, } { 0 parameter_definition value, }
+    DescribeCommandsCommandParameterDefinitions { "ParameterDefinition" = 0, } { 0
+    parameter_definition value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[11]` in its spec.
+/// A structure of the operation's answer, at `Commands.Command[].ParameterNames`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ParameterNames {
+pub struct DescribeCommandsCommandParameterNames {
     /// Wire name `ParameterName`: list of string.
     pub parameter_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ParameterNames { "ParameterName" = 0, } { 0 parameter_name value, }
+    DescribeCommandsCommandParameterNames { "ParameterName" = 0, } { 0 parameter_name
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[14].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Commands.Command[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeCommandsCommandTag {
     /// Wire name `TagKey`: string. Example: `owner`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `zhangsan`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeCommandsCommandTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
+    tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[14]` in its spec.
+/// A structure of the operation's answer, at `Commands.Command[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeCommandsCommandTags {
+    /// Wire name `Tag`: list of [`DescribeCommandsCommandTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeCommandsCommandTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeCommandsCommandTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `Commands.Command[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CommandItem {
+pub struct DescribeCommandsCommand {
     /// Wire name `Category`: string. Example: `“”`.
     pub category: ::std::option::Option<::std::string::String>,
     /// Wire name `CommandContent`: string. Example: `Y2QgL3Jvb3Q=`.
@@ -271,16 +279,18 @@ pub struct CommandItem {
     pub launcher: ::std::option::Option<::std::string::String>,
     /// Wire name `Name`: string. Example: `testName`.
     pub name: ::std::option::Option<::std::string::String>,
-    /// Wire name `ParameterDefinitions`: [`ParameterDefinitions`].
-    pub parameter_definitions: ::std::option::Option<ParameterDefinitions>,
-    /// Wire name `ParameterNames`: [`ParameterNames`].
-    pub parameter_names: ::std::option::Option<ParameterNames>,
+    /// Wire name `ParameterDefinitions`: [`DescribeCommandsCommandParameterDefinitions`].
+    pub parameter_definitions: ::std::option::Option<
+        DescribeCommandsCommandParameterDefinitions,
+    >,
+    /// Wire name `ParameterNames`: [`DescribeCommandsCommandParameterNames`].
+    pub parameter_names: ::std::option::Option<DescribeCommandsCommandParameterNames>,
     /// Wire name `Provider`: string. Example: `AlibabaCloud.ECS.GuestOS`.
     pub provider: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-123******`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeCommandsCommandTags`].
+    pub tags: ::std::option::Option<DescribeCommandsCommandTags>,
     /// Wire name `Timeout`: 64-bit integer. Example: `3600`.
     pub timeout: ::std::option::Option<i64>,
     /// Wire name `Type`: string. Example: `RunShellScript`.
@@ -291,25 +301,27 @@ pub struct CommandItem {
     pub working_dir: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CommandItem { "Category" = 0, "CommandContent" = 1, "CommandId" = 2, "CreationTime" =
-    3, "Description" = 4, "EnableParameter" = 5, "InvokeTimes" = 6, "Latest" = 7,
-    "Launcher" = 8, "Name" = 9, "ParameterDefinitions" = 10, "ParameterNames" = 11,
-    "Provider" = 12, "ResourceGroupId" = 13, "Tags" = 14, "Timeout" = 15, "Type" = 16,
-    "Version" = 17, "WorkingDir" = 18, } { 0 category value, 1 command_content value, 2
-    command_id value, 3 creation_time value, 4 description value, 5 enable_parameter
-    lenient, 6 invoke_times lenient, 7 latest lenient, 8 launcher value, 9 name value, 10
-    parameter_definitions value, 11 parameter_names value, 12 provider value, 13
-    resource_group_id value, 14 tags value, 15 timeout lenient, 16 r#type value, 17
-    version lenient, 18 working_dir value, }
+    DescribeCommandsCommand { "Category" = 0, "CommandContent" = 1, "CommandId" = 2,
+    "CreationTime" = 3, "Description" = 4, "EnableParameter" = 5, "InvokeTimes" = 6,
+    "Latest" = 7, "Launcher" = 8, "Name" = 9, "ParameterDefinitions" = 10,
+    "ParameterNames" = 11, "Provider" = 12, "ResourceGroupId" = 13, "Tags" = 14,
+    "Timeout" = 15, "Type" = 16, "Version" = 17, "WorkingDir" = 18, } { 0 category value,
+    1 command_content value, 2 command_id value, 3 creation_time value, 4 description
+    value, 5 enable_parameter lenient, 6 invoke_times lenient, 7 latest lenient, 8
+    launcher value, 9 name value, 10 parameter_definitions value, 11 parameter_names
+    value, 12 provider value, 13 resource_group_id value, 14 tags value, 15 timeout
+    lenient, 16 r#type value, 17 version lenient, 18 working_dir value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Commands`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Commands {
-    /// Wire name `Command`: list of [`CommandItem`].
-    pub command: ::std::option::Option<::std::vec::Vec<CommandItem>>,
+pub struct DescribeCommandsCommands {
+    /// Wire name `Command`: list of [`DescribeCommandsCommand`].
+    pub command: ::std::option::Option<::std::vec::Vec<DescribeCommandsCommand>>,
 }
-::alibabacloud_runtime::decode_struct!(Commands { "Command" = 0, } { 0 command value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeCommandsCommands { "Command" = 0, } { 0 command value, }
+);
 /// The errors `DescribeCommands` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -584,15 +596,15 @@ impl<RegionId_> DescribeCommandsBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeCommandsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeCommandsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeCommandsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -656,14 +668,16 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeCommandsInput {
-    type Item = CommandItem;
+    type Item = DescribeCommandsCommand;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
     fn next_token(output: &DescribeCommandsOutput) -> ::std::option::Option<&str> {
         output.next_token.as_deref()
     }
-    fn into_items(output: DescribeCommandsOutput) -> ::std::vec::Vec<CommandItem> {
+    fn into_items(
+        output: DescribeCommandsOutput,
+    ) -> ::std::vec::Vec<DescribeCommandsCommand> {
         output.commands.and_then(|v| v.command).unwrap_or_default()
     }
 }

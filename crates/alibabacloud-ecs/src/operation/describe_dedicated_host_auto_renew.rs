@@ -58,9 +58,9 @@ impl ::alibabacloud_runtime::Operation for DescribeDedicatedHostAutoRenewInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeDedicatedHostAutoRenewOutput {
-    /// Wire name `DedicatedHostRenewAttributes`: [`DedicatedHostRenewAttributes`].
+    /// Wire name `DedicatedHostRenewAttributes`: [`DescribeDedicatedHostAutoRenewDedicatedHostRenewAttributes`].
     pub dedicated_host_renew_attributes: ::std::option::Option<
-        DedicatedHostRenewAttributes,
+        DescribeDedicatedHostAutoRenewDedicatedHostRenewAttributes,
     >,
     /// Wire name `RequestId`: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
     pub request_id: ::std::option::Option<::std::string::String>,
@@ -69,10 +69,10 @@ pub struct DescribeDedicatedHostAutoRenewOutput {
     DescribeDedicatedHostAutoRenewOutput { "DedicatedHostRenewAttributes" = 0,
     "RequestId" = 1, } { 0 dedicated_host_renew_attributes value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostRenewAttributes.DedicatedHostRenewAttribute[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DedicatedHostRenewAttributeItem {
+pub struct DescribeDedicatedHostAutoRenewDedicatedHostRenewAttribute {
     /// Wire name `AutoRenewEnabled`: boolean. Example: `false`.
     pub auto_renew_enabled: ::std::option::Option<bool>,
     /// Wire name `AutoRenewWithEcs`: string. Example: `StopRenewWithEcs`.
@@ -87,23 +87,24 @@ pub struct DedicatedHostRenewAttributeItem {
     pub renewal_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedHostRenewAttributeItem { "AutoRenewEnabled" = 0, "AutoRenewWithEcs" = 1,
-    "DedicatedHostId" = 2, "Duration" = 3, "PeriodUnit" = 4, "RenewalStatus" = 5, } { 0
-    auto_renew_enabled lenient, 1 auto_renew_with_ecs value, 2 dedicated_host_id value, 3
-    duration lenient, 4 period_unit value, 5 renewal_status value, }
+    DescribeDedicatedHostAutoRenewDedicatedHostRenewAttribute { "AutoRenewEnabled" = 0,
+    "AutoRenewWithEcs" = 1, "DedicatedHostId" = 2, "Duration" = 3, "PeriodUnit" = 4,
+    "RenewalStatus" = 5, } { 0 auto_renew_enabled lenient, 1 auto_renew_with_ecs value, 2
+    dedicated_host_id value, 3 duration lenient, 4 period_unit value, 5 renewal_status
+    value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostRenewAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DedicatedHostRenewAttributes {
-    /// Wire name `DedicatedHostRenewAttribute`: list of [`DedicatedHostRenewAttributeItem`].
+pub struct DescribeDedicatedHostAutoRenewDedicatedHostRenewAttributes {
+    /// Wire name `DedicatedHostRenewAttribute`: list of [`DescribeDedicatedHostAutoRenewDedicatedHostRenewAttribute`].
     pub dedicated_host_renew_attribute: ::std::option::Option<
-        ::std::vec::Vec<DedicatedHostRenewAttributeItem>,
+        ::std::vec::Vec<DescribeDedicatedHostAutoRenewDedicatedHostRenewAttribute>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedHostRenewAttributes { "DedicatedHostRenewAttribute" = 0, } { 0
-    dedicated_host_renew_attribute value, }
+    DescribeDedicatedHostAutoRenewDedicatedHostRenewAttributes {
+    "DedicatedHostRenewAttribute" = 0, } { 0 dedicated_host_renew_attribute value, }
 );
 /// The errors `DescribeDedicatedHostAutoRenew` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,8 +16,10 @@ pub struct DescribeDedicatedHostClustersInput {
     pub lock_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeDedicatedHostClustersTagItem`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeDedicatedHostClustersTagItem>,
+    >,
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-f`.
@@ -121,8 +123,10 @@ impl ::alibabacloud_runtime::Operation for DescribeDedicatedHostClustersInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeDedicatedHostClustersOutput {
-    /// Wire name `DedicatedHostClusters`: [`DedicatedHostClusters`].
-    pub dedicated_host_clusters: ::std::option::Option<DedicatedHostClusters>,
+    /// Wire name `DedicatedHostClusters`: [`DescribeDedicatedHostClustersDedicatedHostClusters`].
+    pub dedicated_host_clusters: ::std::option::Option<
+        DescribeDedicatedHostClustersDedicatedHostClusters,
+    >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `5`.
@@ -138,9 +142,9 @@ pub struct DescribeDedicatedHostClustersOutput {
     value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
     lenient, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeDedicatedHostClustersTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -148,42 +152,45 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeDedicatedHostClustersTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].DedicatedHostClusterCapacity.AvailableInstanceTypes.AvailableInstanceType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableInstanceTypeItem {
+pub struct DescribeDedicatedHostClustersDedicatedHostClusterCapacityAvailableInstanceType {
     /// Wire name `AvailableInstanceCapacity`: 32-bit integer. Example: `0`.
     pub available_instance_capacity: ::std::option::Option<i32>,
     /// Wire name `InstanceType`: string. Example: `ecs.c6.26xlarge`.
     pub instance_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableInstanceTypeItem { "AvailableInstanceCapacity" = 0, "InstanceType" = 1, } {
-    0 available_instance_capacity lenient, 1 instance_type value, }
+    DescribeDedicatedHostClustersDedicatedHostClusterCapacityAvailableInstanceType {
+    "AvailableInstanceCapacity" = 0, "InstanceType" = 1, } { 0
+    available_instance_capacity lenient, 1 instance_type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].DedicatedHostClusterCapacity.AvailableInstanceTypes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableInstanceTypes {
-    /// Wire name `AvailableInstanceType`: list of [`AvailableInstanceTypeItem`].
+pub struct DescribeDedicatedHostClustersDedicatedHostClusterCapacityAvailableInstanceTypes {
+    /// Wire name `AvailableInstanceType`: list of [`DescribeDedicatedHostClustersDedicatedHostClusterCapacityAvailableInstanceType`].
     pub available_instance_type: ::std::option::Option<
-        ::std::vec::Vec<AvailableInstanceTypeItem>,
+        ::std::vec::Vec<
+            DescribeDedicatedHostClustersDedicatedHostClusterCapacityAvailableInstanceType,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableInstanceTypes { "AvailableInstanceType" = 0, } { 0 available_instance_type
-    value, }
+    DescribeDedicatedHostClustersDedicatedHostClusterCapacityAvailableInstanceTypes {
+    "AvailableInstanceType" = 0, } { 0 available_instance_type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].DedicatedHostClusterCapacity.LocalStorageCapacities.LocalStorageCapacity[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LocalStorageCapacityItem {
+pub struct DescribeDedicatedHostClustersDedicatedHostClusterCapacityLocalStorageCapacity {
     /// Wire name `AvailableDisk`: 32-bit integer. Example: `20`.
     pub available_disk: ::std::option::Option<i32>,
     /// Wire name `DataDiskCategory`: string. Example: `cloud`.
@@ -192,121 +199,138 @@ pub struct LocalStorageCapacityItem {
     pub total_disk: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LocalStorageCapacityItem { "AvailableDisk" = 0, "DataDiskCategory" = 1, "TotalDisk" =
-    2, } { 0 available_disk lenient, 1 data_disk_category value, 2 total_disk lenient, }
+    DescribeDedicatedHostClustersDedicatedHostClusterCapacityLocalStorageCapacity {
+    "AvailableDisk" = 0, "DataDiskCategory" = 1, "TotalDisk" = 2, } { 0 available_disk
+    lenient, 1 data_disk_category value, 2 total_disk lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[3]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].DedicatedHostClusterCapacity.LocalStorageCapacities`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LocalStorageCapacities {
-    /// Wire name `LocalStorageCapacity`: list of [`LocalStorageCapacityItem`].
+pub struct DescribeDedicatedHostClustersDedicatedHostClusterCapacityLocalStorageCapacities {
+    /// Wire name `LocalStorageCapacity`: list of [`DescribeDedicatedHostClustersDedicatedHostClusterCapacityLocalStorageCapacity`].
     pub local_storage_capacity: ::std::option::Option<
-        ::std::vec::Vec<LocalStorageCapacityItem>,
+        ::std::vec::Vec<
+            DescribeDedicatedHostClustersDedicatedHostClusterCapacityLocalStorageCapacity,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LocalStorageCapacities { "LocalStorageCapacity" = 0, } { 0 local_storage_capacity
-    value, }
+    DescribeDedicatedHostClustersDedicatedHostClusterCapacityLocalStorageCapacities {
+    "LocalStorageCapacity" = 0, } { 0 local_storage_capacity value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].DedicatedHostClusterCapacity`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DedicatedHostClusterCapacity {
-    /// Wire name `AvailableInstanceTypes`: [`AvailableInstanceTypes`].
-    pub available_instance_types: ::std::option::Option<AvailableInstanceTypes>,
+pub struct DescribeDedicatedHostClustersDedicatedHostClusterCapacity {
+    /// Wire name `AvailableInstanceTypes`: [`DescribeDedicatedHostClustersDedicatedHostClusterCapacityAvailableInstanceTypes`].
+    pub available_instance_types: ::std::option::Option<
+        DescribeDedicatedHostClustersDedicatedHostClusterCapacityAvailableInstanceTypes,
+    >,
     /// Wire name `AvailableMemory`: 32-bit integer. Example: `4`.
     pub available_memory: ::std::option::Option<i32>,
     /// Wire name `AvailableVcpus`: 32-bit integer. Example: `2`.
     pub available_vcpus: ::std::option::Option<i32>,
-    /// Wire name `LocalStorageCapacities`: [`LocalStorageCapacities`].
-    pub local_storage_capacities: ::std::option::Option<LocalStorageCapacities>,
+    /// Wire name `LocalStorageCapacities`: [`DescribeDedicatedHostClustersDedicatedHostClusterCapacityLocalStorageCapacities`].
+    pub local_storage_capacities: ::std::option::Option<
+        DescribeDedicatedHostClustersDedicatedHostClusterCapacityLocalStorageCapacities,
+    >,
     /// Wire name `TotalMemory`: 32-bit integer. Example: `8`.
     pub total_memory: ::std::option::Option<i32>,
     /// Wire name `TotalVcpus`: 32-bit integer. Example: `4`.
     pub total_vcpus: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedHostClusterCapacity { "AvailableInstanceTypes" = 0, "AvailableMemory" = 1,
-    "AvailableVcpus" = 2, "LocalStorageCapacities" = 3, "TotalMemory" = 4, "TotalVcpus" =
-    5, } { 0 available_instance_types value, 1 available_memory lenient, 2
-    available_vcpus lenient, 3 local_storage_capacities value, 4 total_memory lenient, 5
-    total_vcpus lenient, }
+    DescribeDedicatedHostClustersDedicatedHostClusterCapacity { "AvailableInstanceTypes"
+    = 0, "AvailableMemory" = 1, "AvailableVcpus" = 2, "LocalStorageCapacities" = 3,
+    "TotalMemory" = 4, "TotalVcpus" = 5, } { 0 available_instance_types value, 1
+    available_memory lenient, 2 available_vcpus lenient, 3 local_storage_capacities
+    value, 4 total_memory lenient, 5 total_vcpus lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].DedicatedHostIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DedicatedHostIds {
+pub struct DescribeDedicatedHostClustersDedicatedHostClusterDedicatedHostIds {
     /// Wire name `DedicatedHostId`: list of string.
     pub dedicated_host_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedHostIds { "DedicatedHostId" = 0, } { 0 dedicated_host_id value, }
+    DescribeDedicatedHostClustersDedicatedHostClusterDedicatedHostIds { "DedicatedHostId"
+    = 0, } { 0 dedicated_host_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[7].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeDedicatedHostClustersDedicatedHostClusterTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeDedicatedHostClustersDedicatedHostClusterTag { "TagKey" = 0, "TagValue" = 1,
+    } { 0 tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[7]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeDedicatedHostClustersDedicatedHostClusterTags {
+    /// Wire name `Tag`: list of [`DescribeDedicatedHostClustersDedicatedHostClusterTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeDedicatedHostClustersDedicatedHostClusterTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeDedicatedHostClustersDedicatedHostClusterTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `DedicatedHostClusters.DedicatedHostCluster[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DedicatedHostClusterItem {
-    /// Wire name `DedicatedHostClusterCapacity`: [`DedicatedHostClusterCapacity`].
+pub struct DescribeDedicatedHostClustersDedicatedHostCluster {
+    /// Wire name `DedicatedHostClusterCapacity`: [`DescribeDedicatedHostClustersDedicatedHostClusterCapacity`].
     pub dedicated_host_cluster_capacity: ::std::option::Option<
-        DedicatedHostClusterCapacity,
+        DescribeDedicatedHostClustersDedicatedHostClusterCapacity,
     >,
     /// Wire name `DedicatedHostClusterId`: string. Example: `dc-bp12wlf6am0vz9v2****`.
     pub dedicated_host_cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `DedicatedHostClusterName`: string. Example: `myDDHCluster`.
     pub dedicated_host_cluster_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `DedicatedHostIds`: [`DedicatedHostIds`].
-    pub dedicated_host_ids: ::std::option::Option<DedicatedHostIds>,
+    /// Wire name `DedicatedHostIds`: [`DescribeDedicatedHostClustersDedicatedHostClusterDedicatedHostIds`].
+    pub dedicated_host_ids: ::std::option::Option<
+        DescribeDedicatedHostClustersDedicatedHostClusterDedicatedHostIds,
+    >,
     /// Wire name `Description`: string. Example: `This-is-my-DDHCluster`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeDedicatedHostClustersDedicatedHostClusterTags`].
+    pub tags: ::std::option::Option<
+        DescribeDedicatedHostClustersDedicatedHostClusterTags,
+    >,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-f`.
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedHostClusterItem { "DedicatedHostClusterCapacity" = 0,
-    "DedicatedHostClusterId" = 1, "DedicatedHostClusterName" = 2, "DedicatedHostIds" = 3,
-    "Description" = 4, "RegionId" = 5, "ResourceGroupId" = 6, "Tags" = 7, "ZoneId" = 8, }
-    { 0 dedicated_host_cluster_capacity value, 1 dedicated_host_cluster_id value, 2
+    DescribeDedicatedHostClustersDedicatedHostCluster { "DedicatedHostClusterCapacity" =
+    0, "DedicatedHostClusterId" = 1, "DedicatedHostClusterName" = 2, "DedicatedHostIds" =
+    3, "Description" = 4, "RegionId" = 5, "ResourceGroupId" = 6, "Tags" = 7, "ZoneId" =
+    8, } { 0 dedicated_host_cluster_capacity value, 1 dedicated_host_cluster_id value, 2
     dedicated_host_cluster_name value, 3 dedicated_host_ids value, 4 description value, 5
     region_id value, 6 resource_group_id value, 7 tags value, 8 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostClusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DedicatedHostClusters {
-    /// Wire name `DedicatedHostCluster`: list of [`DedicatedHostClusterItem`].
+pub struct DescribeDedicatedHostClustersDedicatedHostClusters {
+    /// Wire name `DedicatedHostCluster`: list of [`DescribeDedicatedHostClustersDedicatedHostCluster`].
     pub dedicated_host_cluster: ::std::option::Option<
-        ::std::vec::Vec<DedicatedHostClusterItem>,
+        ::std::vec::Vec<DescribeDedicatedHostClustersDedicatedHostCluster>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedHostClusters { "DedicatedHostCluster" = 0, } { 0 dedicated_host_cluster
-    value, }
+    DescribeDedicatedHostClustersDedicatedHostClusters { "DedicatedHostCluster" = 0, } {
+    0 dedicated_host_cluster value, }
 );
 /// The errors `DescribeDedicatedHostClusters` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -413,15 +437,20 @@ impl<RegionId_> DescribeDedicatedHostClustersBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeDedicatedHostClustersTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeDedicatedHostClustersTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeDedicatedHostClustersTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self
@@ -573,7 +602,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeDedicatedHostClustersInput {
-    type Item = DedicatedHostClusterItem;
+    type Item = DescribeDedicatedHostClustersDedicatedHostCluster;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -599,7 +628,7 @@ for DescribeDedicatedHostClustersInput {
     }
     fn into_items(
         output: DescribeDedicatedHostClustersOutput,
-    ) -> ::std::vec::Vec<DedicatedHostClusterItem> {
+    ) -> ::std::vec::Vec<DescribeDedicatedHostClustersDedicatedHostCluster> {
         output
             .dedicated_host_clusters
             .and_then(|v| v.dedicated_host_cluster)

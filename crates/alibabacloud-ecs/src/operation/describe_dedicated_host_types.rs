@@ -78,8 +78,10 @@ impl ::alibabacloud_runtime::Operation for DescribeDedicatedHostTypesInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeDedicatedHostTypesOutput {
-    /// Wire name `DedicatedHostTypes`: [`DedicatedHostTypes`].
-    pub dedicated_host_types: ::std::option::Option<DedicatedHostTypes>,
+    /// Wire name `DedicatedHostTypes`: [`DescribeDedicatedHostTypesDedicatedHostTypes`].
+    pub dedicated_host_types: ::std::option::Option<
+        DescribeDedicatedHostTypesDedicatedHostTypes,
+    >,
     /// Wire name `RequestId`: string. Example: `5FE5FF06-3A33-4658-8495-6445FC54E327`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -87,36 +89,36 @@ pub struct DescribeDedicatedHostTypesOutput {
     DescribeDedicatedHostTypesOutput { "DedicatedHostTypes" = 0, "RequestId" = 1, } { 0
     dedicated_host_types value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[11]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostTypes.DedicatedHostType[].SupportedInstanceTypeFamilies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SupportedInstanceTypeFamilies {
+pub struct DescribeDedicatedHostTypesDedicatedHostTypeSupportedInstanceTypeFamilies {
     /// Wire name `SupportedInstanceTypeFamily`: list of string.
     pub supported_instance_type_family: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SupportedInstanceTypeFamilies { "SupportedInstanceTypeFamily" = 0, } { 0
-    supported_instance_type_family value, }
+    DescribeDedicatedHostTypesDedicatedHostTypeSupportedInstanceTypeFamilies {
+    "SupportedInstanceTypeFamily" = 0, } { 0 supported_instance_type_family value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[12]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostTypes.DedicatedHostType[].SupportedInstanceTypesList`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SupportedInstanceTypesList {
+pub struct DescribeDedicatedHostTypesDedicatedHostTypeSupportedInstanceTypesList {
     /// Wire name `SupportedInstanceTypesList`: list of string.
     pub supported_instance_types_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SupportedInstanceTypesList { "SupportedInstanceTypesList" = 0, } { 0
-    supported_instance_types_list value, }
+    DescribeDedicatedHostTypesDedicatedHostTypeSupportedInstanceTypesList {
+    "SupportedInstanceTypesList" = 0, } { 0 supported_instance_types_list value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostTypes.DedicatedHostType[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct DedicatedHostTypeItem {
+pub struct DescribeDedicatedHostTypesDedicatedHostType {
     /// Wire name `Cores`: 32-bit integer. Example: `2`.
     pub cores: ::std::option::Option<i32>,
     /// Wire name `CpuOverCommitRatioRange`: string. Example: `1-5`.
@@ -139,20 +141,22 @@ pub struct DedicatedHostTypeItem {
     pub sockets: ::std::option::Option<i32>,
     /// Wire name `SupportCpuOverCommitRatio`: boolean. Example: `true`.
     pub support_cpu_over_commit_ratio: ::std::option::Option<bool>,
-    /// Wire name `SupportedInstanceTypeFamilies`: [`SupportedInstanceTypeFamilies`].
+    /// Wire name `SupportedInstanceTypeFamilies`: [`DescribeDedicatedHostTypesDedicatedHostTypeSupportedInstanceTypeFamilies`].
     pub supported_instance_type_families: ::std::option::Option<
-        SupportedInstanceTypeFamilies,
+        DescribeDedicatedHostTypesDedicatedHostTypeSupportedInstanceTypeFamilies,
     >,
-    /// Wire name `SupportedInstanceTypesList`: [`SupportedInstanceTypesList`].
-    pub supported_instance_types_list: ::std::option::Option<SupportedInstanceTypesList>,
+    /// Wire name `SupportedInstanceTypesList`: [`DescribeDedicatedHostTypesDedicatedHostTypeSupportedInstanceTypesList`].
+    pub supported_instance_types_list: ::std::option::Option<
+        DescribeDedicatedHostTypesDedicatedHostTypeSupportedInstanceTypesList,
+    >,
     /// Wire name `TotalVcpus`: 32-bit integer. Example: `56`.
     pub total_vcpus: ::std::option::Option<i32>,
     /// Wire name `TotalVgpus`: 32-bit integer. Example: `10`.
     pub total_vgpus: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedHostTypeItem { "Cores" = 0, "CpuOverCommitRatioRange" = 1,
-    "DedicatedHostType" = 2, "GPUSpec" = 3, "LocalStorageAmount" = 4,
+    DescribeDedicatedHostTypesDedicatedHostType { "Cores" = 0, "CpuOverCommitRatioRange"
+    = 1, "DedicatedHostType" = 2, "GPUSpec" = 3, "LocalStorageAmount" = 4,
     "LocalStorageCapacity" = 5, "LocalStorageCategory" = 6, "MemorySize" = 7,
     "PhysicalGpus" = 8, "Sockets" = 9, "SupportCpuOverCommitRatio" = 10,
     "SupportedInstanceTypeFamilies" = 11, "SupportedInstanceTypesList" = 12, "TotalVcpus"
@@ -163,17 +167,18 @@ pub struct DedicatedHostTypeItem {
     lenient, 11 supported_instance_type_families value, 12 supported_instance_types_list
     value, 13 total_vcpus lenient, 14 total_vgpus lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostTypes`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct DedicatedHostTypes {
-    /// Wire name `DedicatedHostType`: list of [`DedicatedHostTypeItem`].
+pub struct DescribeDedicatedHostTypesDedicatedHostTypes {
+    /// Wire name `DedicatedHostType`: list of [`DescribeDedicatedHostTypesDedicatedHostType`].
     pub dedicated_host_type: ::std::option::Option<
-        ::std::vec::Vec<DedicatedHostTypeItem>,
+        ::std::vec::Vec<DescribeDedicatedHostTypesDedicatedHostType>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedHostTypes { "DedicatedHostType" = 0, } { 0 dedicated_host_type value, }
+    DescribeDedicatedHostTypesDedicatedHostTypes { "DedicatedHostType" = 0, } { 0
+    dedicated_host_type value, }
 );
 /// The errors `DescribeDedicatedHostTypes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -30,8 +30,8 @@ pub struct DescribeDedicatedHostsInput {
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-aek3b6jzp66****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeDedicatedHostsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeDedicatedHostsTagItem>>,
     /// Wire name `DedicatedHostClusterId`: string. Example: `dc-bp12wlf6am0vz9v2****`.
     pub dedicated_host_cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SocketDetails`: string. Example: `true`.
@@ -199,8 +199,8 @@ impl ::alibabacloud_runtime::Operation for DescribeDedicatedHostsInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeDedicatedHostsOutput {
-    /// Wire name `DedicatedHosts`: [`DedicatedHosts`].
-    pub dedicated_hosts: ::std::option::Option<DedicatedHosts>,
+    /// Wire name `DedicatedHosts`: [`DescribeDedicatedHostsDedicatedHosts`].
+    pub dedicated_hosts: ::std::option::Option<DescribeDedicatedHostsDedicatedHosts>,
     /// Wire name `NextToken`: string. Example: `e71d8a535bd9cc11`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `5`.
@@ -218,9 +218,9 @@ pub struct DescribeDedicatedHostsOutput {
     next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5
     total_count lenient, }
 );
-/// A structure of the operation, at `request[10].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeDedicatedHostsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -228,42 +228,43 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeDedicatedHostsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Capacity.AvailableInstanceTypes.AvailableInstanceType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableInstanceTypeItem {
+pub struct DescribeDedicatedHostsCapacityAvailableInstanceType {
     /// Wire name `AvailableInstanceCapacity`: 32-bit integer.
     pub available_instance_capacity: ::std::option::Option<i32>,
     /// Wire name `InstanceType`: string.
     pub instance_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableInstanceTypeItem { "AvailableInstanceCapacity" = 0, "InstanceType" = 1, } {
-    0 available_instance_capacity lenient, 1 instance_type value, }
+    DescribeDedicatedHostsCapacityAvailableInstanceType { "AvailableInstanceCapacity" =
+    0, "InstanceType" = 1, } { 0 available_instance_capacity lenient, 1 instance_type
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[0]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Capacity.AvailableInstanceTypes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableInstanceTypes {
-    /// Wire name `AvailableInstanceType`: list of [`AvailableInstanceTypeItem`].
+pub struct DescribeDedicatedHostsCapacityAvailableInstanceTypes {
+    /// Wire name `AvailableInstanceType`: list of [`DescribeDedicatedHostsCapacityAvailableInstanceType`].
     pub available_instance_type: ::std::option::Option<
-        ::std::vec::Vec<AvailableInstanceTypeItem>,
+        ::std::vec::Vec<DescribeDedicatedHostsCapacityAvailableInstanceType>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableInstanceTypes { "AvailableInstanceType" = 0, } { 0 available_instance_type
-    value, }
+    DescribeDedicatedHostsCapacityAvailableInstanceTypes { "AvailableInstanceType" = 0, }
+    { 0 available_instance_type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[6].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Capacity.SocketCapacities.SocketCapacity[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct SocketCapacityItem {
+pub struct DescribeDedicatedHostsCapacitySocketCapacity {
     /// Wire name `AvailableMemory`: number. Example: `65`.
     pub available_memory: ::std::option::Option<f32>,
     /// Wire name `AvailableVcpu`: 32-bit integer. Example: `64`.
@@ -276,26 +277,32 @@ pub struct SocketCapacityItem {
     pub total_vcpu: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SocketCapacityItem { "AvailableMemory" = 0, "AvailableVcpu" = 1, "SocketId" = 2,
-    "TotalMemory" = 3, "TotalVcpu" = 4, } { 0 available_memory lenient, 1 available_vcpu
-    lenient, 2 socket_id lenient, 3 total_memory lenient, 4 total_vcpu lenient, }
+    DescribeDedicatedHostsCapacitySocketCapacity { "AvailableMemory" = 0, "AvailableVcpu"
+    = 1, "SocketId" = 2, "TotalMemory" = 3, "TotalVcpu" = 4, } { 0 available_memory
+    lenient, 1 available_vcpu lenient, 2 socket_id lenient, 3 total_memory lenient, 4
+    total_vcpu lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[6]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Capacity.SocketCapacities`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct SocketCapacities {
-    /// Wire name `SocketCapacity`: list of [`SocketCapacityItem`].
-    pub socket_capacity: ::std::option::Option<::std::vec::Vec<SocketCapacityItem>>,
+pub struct DescribeDedicatedHostsCapacitySocketCapacities {
+    /// Wire name `SocketCapacity`: list of [`DescribeDedicatedHostsCapacitySocketCapacity`].
+    pub socket_capacity: ::std::option::Option<
+        ::std::vec::Vec<DescribeDedicatedHostsCapacitySocketCapacity>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SocketCapacities { "SocketCapacity" = 0, } { 0 socket_capacity value, }
+    DescribeDedicatedHostsCapacitySocketCapacities { "SocketCapacity" = 0, } { 0
+    socket_capacity value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Capacity`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct Capacity {
-    /// Wire name `AvailableInstanceTypes`: [`AvailableInstanceTypes`].
-    pub available_instance_types: ::std::option::Option<AvailableInstanceTypes>,
+pub struct DescribeDedicatedHostsDedicatedHostCapacity {
+    /// Wire name `AvailableInstanceTypes`: [`DescribeDedicatedHostsCapacityAvailableInstanceTypes`].
+    pub available_instance_types: ::std::option::Option<
+        DescribeDedicatedHostsCapacityAvailableInstanceTypes,
+    >,
     /// Wire name `AvailableLocalStorage`: 32-bit integer. Example: `65`.
     pub available_local_storage: ::std::option::Option<i32>,
     /// Wire name `AvailableMemory`: number. Example: `25`.
@@ -306,8 +313,10 @@ pub struct Capacity {
     pub available_vgpus: ::std::option::Option<i32>,
     /// Wire name `LocalStorageCategory`: string. Example: `i2`.
     pub local_storage_category: ::std::option::Option<::std::string::String>,
-    /// Wire name `SocketCapacities`: [`SocketCapacities`].
-    pub socket_capacities: ::std::option::Option<SocketCapacities>,
+    /// Wire name `SocketCapacities`: [`DescribeDedicatedHostsCapacitySocketCapacities`].
+    pub socket_capacities: ::std::option::Option<
+        DescribeDedicatedHostsCapacitySocketCapacities,
+    >,
     /// Wire name `TotalLocalStorage`: 32-bit integer. Example: `512`.
     pub total_local_storage: ::std::option::Option<i32>,
     /// Wire name `TotalMemory`: number. Example: `1024`.
@@ -318,29 +327,30 @@ pub struct Capacity {
     pub total_vgpus: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Capacity { "AvailableInstanceTypes" = 0, "AvailableLocalStorage" = 1,
-    "AvailableMemory" = 2, "AvailableVcpus" = 3, "AvailableVgpus" = 4,
-    "LocalStorageCategory" = 5, "SocketCapacities" = 6, "TotalLocalStorage" = 7,
-    "TotalMemory" = 8, "TotalVcpus" = 9, "TotalVgpus" = 10, } { 0
-    available_instance_types value, 1 available_local_storage lenient, 2 available_memory
-    lenient, 3 available_vcpus lenient, 4 available_vgpus lenient, 5
+    DescribeDedicatedHostsDedicatedHostCapacity { "AvailableInstanceTypes" = 0,
+    "AvailableLocalStorage" = 1, "AvailableMemory" = 2, "AvailableVcpus" = 3,
+    "AvailableVgpus" = 4, "LocalStorageCategory" = 5, "SocketCapacities" = 6,
+    "TotalLocalStorage" = 7, "TotalMemory" = 8, "TotalVcpus" = 9, "TotalVgpus" = 10, } {
+    0 available_instance_types value, 1 available_local_storage lenient, 2
+    available_memory lenient, 3 available_vcpus lenient, 4 available_vgpus lenient, 5
     local_storage_category value, 6 socket_capacities value, 7 total_local_storage
     lenient, 8 total_memory lenient, 9 total_vcpus lenient, 10 total_vgpus lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[16]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].HostDetailInfo`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct HostDetailInfo {
+pub struct DescribeDedicatedHostsDedicatedHostDetailInfo {
     /// Wire name `SerialNumber`: string. Example: `null`.
     pub serial_number: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    HostDetailInfo { "SerialNumber" = 0, } { 0 serial_number value, }
+    DescribeDedicatedHostsDedicatedHostDetailInfo { "SerialNumber" = 0, } { 0
+    serial_number value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[17].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Instances.Instance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceItem {
+pub struct DescribeDedicatedHostsDedicatedHostInstance {
     /// Wire name `InstanceId`: string. Example: `i-bp14ot0ykf8w13a1****`.
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceOwnerId`: 64-bit integer. Example: `128************0`.
@@ -351,124 +361,137 @@ pub struct InstanceItem {
     pub socket_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceItem { "InstanceId" = 0, "InstanceOwnerId" = 1, "InstanceType" = 2,
-    "SocketId" = 3, } { 0 instance_id value, 1 instance_owner_id lenient, 2 instance_type
-    value, 3 socket_id value, }
+    DescribeDedicatedHostsDedicatedHostInstance { "InstanceId" = 0, "InstanceOwnerId" =
+    1, "InstanceType" = 2, "SocketId" = 3, } { 0 instance_id value, 1 instance_owner_id
+    lenient, 2 instance_type value, 3 socket_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[17]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Instances {
-    /// Wire name `Instance`: list of [`InstanceItem`].
-    pub instance: ::std::option::Option<::std::vec::Vec<InstanceItem>>,
+pub struct DescribeDedicatedHostsDedicatedHostInstances {
+    /// Wire name `Instance`: list of [`DescribeDedicatedHostsDedicatedHostInstance`].
+    pub instance: ::std::option::Option<
+        ::std::vec::Vec<DescribeDedicatedHostsDedicatedHostInstance>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Instances { "Instance" = 0, } { 0 instance value, }
+    DescribeDedicatedHostsDedicatedHostInstances { "Instance" = 0, } { 0 instance value,
+    }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[19]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].NetworkAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkAttributes {
+pub struct DescribeDedicatedHostsDedicatedHostNetworkAttributes {
     /// Wire name `SlbUdpTimeout`: 32-bit integer. Example: `60`.
     pub slb_udp_timeout: ::std::option::Option<i32>,
     /// Wire name `UdpTimeout`: 32-bit integer. Example: `60`.
     pub udp_timeout: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkAttributes { "SlbUdpTimeout" = 0, "UdpTimeout" = 1, } { 0 slb_udp_timeout
-    lenient, 1 udp_timeout lenient, }
+    DescribeDedicatedHostsDedicatedHostNetworkAttributes { "SlbUdpTimeout" = 0,
+    "UdpTimeout" = 1, } { 0 slb_udp_timeout lenient, 1 udp_timeout lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[20].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].OperationLocks.OperationLock[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OperationLockItem {
+pub struct DescribeDedicatedHostsDedicatedHostOperationLock {
     /// Wire name `LockReason`: string. Example: `financial`.
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OperationLockItem { "LockReason" = 0, } { 0 lock_reason value, }
+    DescribeDedicatedHostsDedicatedHostOperationLock { "LockReason" = 0, } { 0
+    lock_reason value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[20]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].OperationLocks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OperationLocks {
-    /// Wire name `OperationLock`: list of [`OperationLockItem`].
-    pub operation_lock: ::std::option::Option<::std::vec::Vec<OperationLockItem>>,
+pub struct DescribeDedicatedHostsDedicatedHostOperationLocks {
+    /// Wire name `OperationLock`: list of [`DescribeDedicatedHostsDedicatedHostOperationLock`].
+    pub operation_lock: ::std::option::Option<
+        ::std::vec::Vec<DescribeDedicatedHostsDedicatedHostOperationLock>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OperationLocks { "OperationLock" = 0, } { 0 operation_lock value, }
+    DescribeDedicatedHostsDedicatedHostOperationLocks { "OperationLock" = 0, } { 0
+    operation_lock value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[28]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].SupportedCustomInstanceTypeFamilies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SupportedCustomInstanceTypeFamilies {
+pub struct DescribeDedicatedHostsDedicatedHostSupportedCustomInstanceTypeFamilies {
     /// Wire name `SupportedCustomInstanceTypeFamily`: list of string.
     pub supported_custom_instance_type_family: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SupportedCustomInstanceTypeFamilies { "SupportedCustomInstanceTypeFamily" = 0, } { 0
-    supported_custom_instance_type_family value, }
+    DescribeDedicatedHostsDedicatedHostSupportedCustomInstanceTypeFamilies {
+    "SupportedCustomInstanceTypeFamily" = 0, } { 0 supported_custom_instance_type_family
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[29]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].SupportedInstanceTypeFamilies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SupportedInstanceTypeFamilies {
+pub struct DescribeDedicatedHostsDedicatedHostSupportedInstanceTypeFamilies {
     /// Wire name `SupportedInstanceTypeFamily`: list of string.
     pub supported_instance_type_family: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SupportedInstanceTypeFamilies { "SupportedInstanceTypeFamily" = 0, } { 0
-    supported_instance_type_family value, }
+    DescribeDedicatedHostsDedicatedHostSupportedInstanceTypeFamilies {
+    "SupportedInstanceTypeFamily" = 0, } { 0 supported_instance_type_family value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[30]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].SupportedInstanceTypesList`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SupportedInstanceTypesList {
+pub struct DescribeDedicatedHostsDedicatedHostSupportedInstanceTypesList {
     /// Wire name `SupportedInstanceTypesList`: list of string.
     pub supported_instance_types_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SupportedInstanceTypesList { "SupportedInstanceTypesList" = 0, } { 0
-    supported_instance_types_list value, }
+    DescribeDedicatedHostsDedicatedHostSupportedInstanceTypesList {
+    "SupportedInstanceTypesList" = 0, } { 0 supported_instance_types_list value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[31].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeDedicatedHostsDedicatedHostTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeDedicatedHostsDedicatedHostTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[31]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeDedicatedHostsDedicatedHostTags {
+    /// Wire name `Tag`: list of [`DescribeDedicatedHostsDedicatedHostTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeDedicatedHostsDedicatedHostTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeDedicatedHostsDedicatedHostTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `DedicatedHosts.DedicatedHost[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct DedicatedHostItem {
+pub struct DescribeDedicatedHostsDedicatedHost {
     /// Wire name `ActionOnMaintenance`: string. Example: `Migrate`.
     pub action_on_maintenance: ::std::option::Option<::std::string::String>,
     /// Wire name `AutoPlacement`: string. Example: `on`.
     pub auto_placement: ::std::option::Option<::std::string::String>,
     /// Wire name `AutoReleaseTime`: string. Example: `2017-01-01T12:00Z`.
     pub auto_release_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `Capacity`: [`Capacity`].
-    pub capacity: ::std::option::Option<Capacity>,
+    /// Wire name `Capacity`: [`DescribeDedicatedHostsDedicatedHostCapacity`].
+    pub capacity: ::std::option::Option<DescribeDedicatedHostsDedicatedHostCapacity>,
     /// Wire name `ChargeType`: string. Example: `Prepaid`.
     pub charge_type: ::std::option::Option<::std::string::String>,
     /// Wire name `Cores`: 32-bit integer. Example: `3`.
@@ -493,16 +516,22 @@ pub struct DedicatedHostItem {
     pub expired_time: ::std::option::Option<::std::string::String>,
     /// Wire name `GPUSpec`: string. Example: `gpu`.
     pub gpu_spec: ::std::option::Option<::std::string::String>,
-    /// Wire name `HostDetailInfo`: [`HostDetailInfo`].
-    pub host_detail_info: ::std::option::Option<HostDetailInfo>,
-    /// Wire name `Instances`: [`Instances`].
-    pub instances: ::std::option::Option<Instances>,
+    /// Wire name `HostDetailInfo`: [`DescribeDedicatedHostsDedicatedHostDetailInfo`].
+    pub host_detail_info: ::std::option::Option<
+        DescribeDedicatedHostsDedicatedHostDetailInfo,
+    >,
+    /// Wire name `Instances`: [`DescribeDedicatedHostsDedicatedHostInstances`].
+    pub instances: ::std::option::Option<DescribeDedicatedHostsDedicatedHostInstances>,
     /// Wire name `MachineId`: string. Example: `12aaa123456ff19dec12345d3026e****`.
     pub machine_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `NetworkAttributes`: [`NetworkAttributes`].
-    pub network_attributes: ::std::option::Option<NetworkAttributes>,
-    /// Wire name `OperationLocks`: [`OperationLocks`].
-    pub operation_locks: ::std::option::Option<OperationLocks>,
+    /// Wire name `NetworkAttributes`: [`DescribeDedicatedHostsDedicatedHostNetworkAttributes`].
+    pub network_attributes: ::std::option::Option<
+        DescribeDedicatedHostsDedicatedHostNetworkAttributes,
+    >,
+    /// Wire name `OperationLocks`: [`DescribeDedicatedHostsDedicatedHostOperationLocks`].
+    pub operation_locks: ::std::option::Option<
+        DescribeDedicatedHostsDedicatedHostOperationLocks,
+    >,
     /// Wire name `PhysicalGpus`: 32-bit integer. Example: `10`.
     pub physical_gpus: ::std::option::Option<i32>,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
@@ -519,54 +548,59 @@ pub struct DedicatedHostItem {
     pub sockets: ::std::option::Option<i32>,
     /// Wire name `Status`: string. Example: `Available`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `SupportedCustomInstanceTypeFamilies`: [`SupportedCustomInstanceTypeFamilies`].
+    /// Wire name `SupportedCustomInstanceTypeFamilies`: [`DescribeDedicatedHostsDedicatedHostSupportedCustomInstanceTypeFamilies`].
     pub supported_custom_instance_type_families: ::std::option::Option<
-        SupportedCustomInstanceTypeFamilies,
+        DescribeDedicatedHostsDedicatedHostSupportedCustomInstanceTypeFamilies,
     >,
-    /// Wire name `SupportedInstanceTypeFamilies`: [`SupportedInstanceTypeFamilies`].
+    /// Wire name `SupportedInstanceTypeFamilies`: [`DescribeDedicatedHostsDedicatedHostSupportedInstanceTypeFamilies`].
     pub supported_instance_type_families: ::std::option::Option<
-        SupportedInstanceTypeFamilies,
+        DescribeDedicatedHostsDedicatedHostSupportedInstanceTypeFamilies,
     >,
-    /// Wire name `SupportedInstanceTypesList`: [`SupportedInstanceTypesList`].
-    pub supported_instance_types_list: ::std::option::Option<SupportedInstanceTypesList>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `SupportedInstanceTypesList`: [`DescribeDedicatedHostsDedicatedHostSupportedInstanceTypesList`].
+    pub supported_instance_types_list: ::std::option::Option<
+        DescribeDedicatedHostsDedicatedHostSupportedInstanceTypesList,
+    >,
+    /// Wire name `Tags`: [`DescribeDedicatedHostsDedicatedHostTags`].
+    pub tags: ::std::option::Option<DescribeDedicatedHostsDedicatedHostTags>,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedHostItem { "ActionOnMaintenance" = 0, "AutoPlacement" = 1, "AutoReleaseTime"
-    = 2, "Capacity" = 3, "ChargeType" = 4, "Cores" = 5, "CpuOverCommitRatio" = 6,
-    "CreationTime" = 7, "DedicatedHostClusterId" = 8, "DedicatedHostId" = 9,
-    "DedicatedHostName" = 10, "DedicatedHostOwnerId" = 11, "DedicatedHostType" = 12,
-    "Description" = 13, "ExpiredTime" = 14, "GPUSpec" = 15, "HostDetailInfo" = 16,
-    "Instances" = 17, "MachineId" = 18, "NetworkAttributes" = 19, "OperationLocks" = 20,
-    "PhysicalGpus" = 21, "RegionId" = 22, "ResourceGroupId" = 23, "SaleCycle" = 24,
-    "SchedulerOptions.ManagedPrivateSpaceId" = 25, "Sockets" = 26, "Status" = 27,
-    "SupportedCustomInstanceTypeFamilies" = 28, "SupportedInstanceTypeFamilies" = 29,
-    "SupportedInstanceTypesList" = 30, "Tags" = 31, "ZoneId" = 32, } { 0
-    action_on_maintenance value, 1 auto_placement value, 2 auto_release_time value, 3
-    capacity value, 4 charge_type value, 5 cores lenient, 6 cpu_over_commit_ratio
-    lenient, 7 creation_time value, 8 dedicated_host_cluster_id value, 9
-    dedicated_host_id value, 10 dedicated_host_name value, 11 dedicated_host_owner_id
-    lenient, 12 dedicated_host_type value, 13 description value, 14 expired_time value,
-    15 gpu_spec value, 16 host_detail_info value, 17 instances value, 18 machine_id
-    value, 19 network_attributes value, 20 operation_locks value, 21 physical_gpus
-    lenient, 22 region_id value, 23 resource_group_id value, 24 sale_cycle value, 25
-    scheduler_options_managed_private_space_id value, 26 sockets lenient, 27 status
-    value, 28 supported_custom_instance_type_families value, 29
+    DescribeDedicatedHostsDedicatedHost { "ActionOnMaintenance" = 0, "AutoPlacement" = 1,
+    "AutoReleaseTime" = 2, "Capacity" = 3, "ChargeType" = 4, "Cores" = 5,
+    "CpuOverCommitRatio" = 6, "CreationTime" = 7, "DedicatedHostClusterId" = 8,
+    "DedicatedHostId" = 9, "DedicatedHostName" = 10, "DedicatedHostOwnerId" = 11,
+    "DedicatedHostType" = 12, "Description" = 13, "ExpiredTime" = 14, "GPUSpec" = 15,
+    "HostDetailInfo" = 16, "Instances" = 17, "MachineId" = 18, "NetworkAttributes" = 19,
+    "OperationLocks" = 20, "PhysicalGpus" = 21, "RegionId" = 22, "ResourceGroupId" = 23,
+    "SaleCycle" = 24, "SchedulerOptions.ManagedPrivateSpaceId" = 25, "Sockets" = 26,
+    "Status" = 27, "SupportedCustomInstanceTypeFamilies" = 28,
+    "SupportedInstanceTypeFamilies" = 29, "SupportedInstanceTypesList" = 30, "Tags" = 31,
+    "ZoneId" = 32, } { 0 action_on_maintenance value, 1 auto_placement value, 2
+    auto_release_time value, 3 capacity value, 4 charge_type value, 5 cores lenient, 6
+    cpu_over_commit_ratio lenient, 7 creation_time value, 8 dedicated_host_cluster_id
+    value, 9 dedicated_host_id value, 10 dedicated_host_name value, 11
+    dedicated_host_owner_id lenient, 12 dedicated_host_type value, 13 description value,
+    14 expired_time value, 15 gpu_spec value, 16 host_detail_info value, 17 instances
+    value, 18 machine_id value, 19 network_attributes value, 20 operation_locks value, 21
+    physical_gpus lenient, 22 region_id value, 23 resource_group_id value, 24 sale_cycle
+    value, 25 scheduler_options_managed_private_space_id value, 26 sockets lenient, 27
+    status value, 28 supported_custom_instance_type_families value, 29
     supported_instance_type_families value, 30 supported_instance_types_list value, 31
     tags value, 32 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHosts`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct DedicatedHosts {
-    /// Wire name `DedicatedHost`: list of [`DedicatedHostItem`].
-    pub dedicated_host: ::std::option::Option<::std::vec::Vec<DedicatedHostItem>>,
+pub struct DescribeDedicatedHostsDedicatedHosts {
+    /// Wire name `DedicatedHost`: list of [`DescribeDedicatedHostsDedicatedHost`].
+    pub dedicated_host: ::std::option::Option<
+        ::std::vec::Vec<DescribeDedicatedHostsDedicatedHost>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedHosts { "DedicatedHost" = 0, } { 0 dedicated_host value, }
+    DescribeDedicatedHostsDedicatedHosts { "DedicatedHost" = 0, } { 0 dedicated_host
+    value, }
 );
 /// The errors `DescribeDedicatedHosts` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -780,15 +814,15 @@ impl<RegionId_> DescribeDedicatedHostsBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeDedicatedHostsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeDedicatedHostsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeDedicatedHostsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -920,7 +954,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeDedicatedHostsInput {
-    type Item = DedicatedHostItem;
+    type Item = DescribeDedicatedHostsDedicatedHost;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -929,7 +963,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeDedicatedHostsInpu
     }
     fn into_items(
         output: DescribeDedicatedHostsOutput,
-    ) -> ::std::vec::Vec<DedicatedHostItem> {
+    ) -> ::std::vec::Vec<DescribeDedicatedHostsDedicatedHost> {
         output.dedicated_hosts.and_then(|v| v.dedicated_host).unwrap_or_default()
     }
 }

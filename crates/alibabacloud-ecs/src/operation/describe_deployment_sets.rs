@@ -102,8 +102,8 @@ impl ::alibabacloud_runtime::Operation for DescribeDeploymentSetsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeDeploymentSetsOutput {
-    /// Wire name `DeploymentSets`: [`DeploymentSets`].
-    pub deployment_sets: ::std::option::Option<DeploymentSets>,
+    /// Wire name `DeploymentSets`: [`DescribeDeploymentSetsDeploymentSets`].
+    pub deployment_sets: ::std::option::Option<DescribeDeploymentSetsDeploymentSets>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `1`.
@@ -121,10 +121,10 @@ pub struct DescribeDeploymentSetsOutput {
     page_number lenient, 2 page_size lenient, 3 region_id value, 4 request_id value, 5
     total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DeploymentSets.DeploymentSet[].Capacities.Capacity[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CapacityItem {
+pub struct DescribeDeploymentSetsDeploymentSetCapacity {
     /// Wire name `AvailableAmount`: 32-bit integer. Example: `18`.
     pub available_amount: ::std::option::Option<i32>,
     /// Wire name `UsedAmount`: 32-bit integer. Example: `2`.
@@ -133,37 +133,42 @@ pub struct CapacityItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CapacityItem { "AvailableAmount" = 0, "UsedAmount" = 1, "ZoneId" = 2, } { 0
-    available_amount lenient, 1 used_amount lenient, 2 zone_id value, }
+    DescribeDeploymentSetsDeploymentSetCapacity { "AvailableAmount" = 0, "UsedAmount" =
+    1, "ZoneId" = 2, } { 0 available_amount lenient, 1 used_amount lenient, 2 zone_id
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `DeploymentSets.DeploymentSet[].Capacities`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Capacities {
-    /// Wire name `Capacity`: list of [`CapacityItem`].
-    pub capacity: ::std::option::Option<::std::vec::Vec<CapacityItem>>,
+pub struct DescribeDeploymentSetsDeploymentSetCapacities {
+    /// Wire name `Capacity`: list of [`DescribeDeploymentSetsDeploymentSetCapacity`].
+    pub capacity: ::std::option::Option<
+        ::std::vec::Vec<DescribeDeploymentSetsDeploymentSetCapacity>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Capacities { "Capacity" = 0, } { 0 capacity value, }
+    DescribeDeploymentSetsDeploymentSetCapacities { "Capacity" = 0, } { 0 capacity value,
+    }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[11]` in its spec.
+/// A structure of the operation's answer, at `DeploymentSets.DeploymentSet[].InstanceIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceIds {
+pub struct DescribeDeploymentSetsDeploymentSetInstanceIds {
     /// Wire name `InstanceId`: list of string.
     pub instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceIds { "InstanceId" = 0, } { 0 instance_id value, }
+    DescribeDeploymentSetsDeploymentSetInstanceIds { "InstanceId" = 0, } { 0 instance_id
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DeploymentSets.DeploymentSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DeploymentSetItem {
+pub struct DescribeDeploymentSetsDeploymentSet {
     /// Wire name `AccountId`: 64-bit integer.
     pub account_id: ::std::option::Option<i64>,
-    /// Wire name `Capacities`: [`Capacities`].
-    pub capacities: ::std::option::Option<Capacities>,
+    /// Wire name `Capacities`: [`DescribeDeploymentSetsDeploymentSetCapacities`].
+    pub capacities: ::std::option::Option<DescribeDeploymentSetsDeploymentSetCapacities>,
     /// Wire name `CreationTime`: string. Example: `2021-12-07T06:01:46Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `DeploymentSetDescription`: string. Example: `testDeploymentSetDescription`.
@@ -182,30 +187,36 @@ pub struct DeploymentSetItem {
     pub group_count: ::std::option::Option<i32>,
     /// Wire name `InstanceAmount`: 32-bit integer. Example: `3`.
     pub instance_amount: ::std::option::Option<i32>,
-    /// Wire name `InstanceIds`: [`InstanceIds`].
-    pub instance_ids: ::std::option::Option<InstanceIds>,
+    /// Wire name `InstanceIds`: [`DescribeDeploymentSetsDeploymentSetInstanceIds`].
+    pub instance_ids: ::std::option::Option<
+        DescribeDeploymentSetsDeploymentSetInstanceIds,
+    >,
     /// Wire name `Strategy`: string. Example: `LooseDispersion`.
     pub strategy: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeploymentSetItem { "AccountId" = 0, "Capacities" = 1, "CreationTime" = 2,
-    "DeploymentSetDescription" = 3, "DeploymentSetId" = 4, "DeploymentSetName" = 5,
-    "DeploymentStrategy" = 6, "Domain" = 7, "Granularity" = 8, "GroupCount" = 9,
-    "InstanceAmount" = 10, "InstanceIds" = 11, "Strategy" = 12, } { 0 account_id lenient,
-    1 capacities value, 2 creation_time value, 3 deployment_set_description value, 4
-    deployment_set_id value, 5 deployment_set_name value, 6 deployment_strategy value, 7
-    domain value, 8 granularity value, 9 group_count lenient, 10 instance_amount lenient,
-    11 instance_ids value, 12 strategy value, }
+    DescribeDeploymentSetsDeploymentSet { "AccountId" = 0, "Capacities" = 1,
+    "CreationTime" = 2, "DeploymentSetDescription" = 3, "DeploymentSetId" = 4,
+    "DeploymentSetName" = 5, "DeploymentStrategy" = 6, "Domain" = 7, "Granularity" = 8,
+    "GroupCount" = 9, "InstanceAmount" = 10, "InstanceIds" = 11, "Strategy" = 12, } { 0
+    account_id lenient, 1 capacities value, 2 creation_time value, 3
+    deployment_set_description value, 4 deployment_set_id value, 5 deployment_set_name
+    value, 6 deployment_strategy value, 7 domain value, 8 granularity value, 9
+    group_count lenient, 10 instance_amount lenient, 11 instance_ids value, 12 strategy
+    value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `DeploymentSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DeploymentSets {
-    /// Wire name `DeploymentSet`: list of [`DeploymentSetItem`].
-    pub deployment_set: ::std::option::Option<::std::vec::Vec<DeploymentSetItem>>,
+pub struct DescribeDeploymentSetsDeploymentSets {
+    /// Wire name `DeploymentSet`: list of [`DescribeDeploymentSetsDeploymentSet`].
+    pub deployment_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeDeploymentSetsDeploymentSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DeploymentSets { "DeploymentSet" = 0, } { 0 deployment_set value, }
+    DescribeDeploymentSetsDeploymentSets { "DeploymentSet" = 0, } { 0 deployment_set
+    value, }
 );
 /// The errors `DescribeDeploymentSets` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -438,7 +449,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeDeploymentSetsInput {
-    type Item = DeploymentSetItem;
+    type Item = DescribeDeploymentSetsDeploymentSet;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -462,7 +473,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeDeploymentSetsIn
     }
     fn into_items(
         output: DescribeDeploymentSetsOutput,
-    ) -> ::std::vec::Vec<DeploymentSetItem> {
+    ) -> ::std::vec::Vec<DescribeDeploymentSetsDeploymentSet> {
         output.deployment_sets.and_then(|v| v.deployment_set).unwrap_or_default()
     }
 }

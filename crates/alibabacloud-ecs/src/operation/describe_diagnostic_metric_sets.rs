@@ -14,10 +14,10 @@ pub struct DescribeDiagnosticMetricSetsInput {
     pub region_id: ::std::string::String,
     /// Wire name `MetricSetIds`: list of string.
     pub metric_set_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `Type`: [`Type`]. Example: `User`.
-    pub r#type: ::std::option::Option<Type>,
-    /// Wire name `ResourceType`: [`ResourceType`]. Example: `instance`.
-    pub resource_type: ::std::option::Option<ResourceType>,
+    /// Wire name `Type`: [`DescribeDiagnosticMetricSetsType`]. Example: `User`.
+    pub r#type: ::std::option::Option<DescribeDiagnosticMetricSetsType>,
+    /// Wire name `ResourceType`: [`DescribeDiagnosticMetricSetsResourceType`]. Example: `instance`.
+    pub resource_type: ::std::option::Option<DescribeDiagnosticMetricSetsResourceType>,
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
@@ -71,8 +71,10 @@ impl ::alibabacloud_runtime::Operation for DescribeDiagnosticMetricSetsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeDiagnosticMetricSetsOutput {
-    /// Wire name `MetricSets`: list of [`MetricSetsItem`].
-    pub metric_sets: ::std::option::Option<::std::vec::Vec<MetricSetsItem>>,
+    /// Wire name `MetricSets`: list of [`DescribeDiagnosticMetricSetsMetricSet`].
+    pub metric_sets: ::std::option::Option<
+        ::std::vec::Vec<DescribeDiagnosticMetricSetsMetricSet>,
+    >,
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE*****`.
@@ -82,10 +84,10 @@ pub struct DescribeDiagnosticMetricSetsOutput {
     DescribeDiagnosticMetricSetsOutput { "MetricSets" = 0, "NextToken" = 1, "RequestId" =
     2, } { 0 metric_sets value, 1 next_token value, 2 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `MetricSets[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MetricSetsItem {
+pub struct DescribeDiagnosticMetricSetsMetricSet {
     /// Wire name `Description`: string. Example: `connection issue diagnostics`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `MetricIds`: list of string.
@@ -100,17 +102,17 @@ pub struct MetricSetsItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MetricSetsItem { "Description" = 0, "MetricIds" = 1, "MetricSetId" = 2,
-    "MetricSetName" = 3, "ResourceType" = 4, "Type" = 5, } { 0 description value, 1
-    metric_ids value, 2 metric_set_id value, 3 metric_set_name value, 4 resource_type
-    value, 5 r#type value, }
+    DescribeDiagnosticMetricSetsMetricSet { "Description" = 0, "MetricIds" = 1,
+    "MetricSetId" = 2, "MetricSetName" = 3, "ResourceType" = 4, "Type" = 5, } { 0
+    description value, 1 metric_ids value, 2 metric_set_id value, 3 metric_set_name
+    value, 4 resource_type value, 5 r#type value, }
 );
-/// The documented values of `request[2]`: `User`, `Common`.
+/// The documented values of `Type`: `User`, `Common`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Type {
+pub enum DescribeDiagnosticMetricSetsType {
     /// `User`
     User,
     /// `Common`
@@ -118,19 +120,23 @@ pub enum Type {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(Type { User = "User", Common = "Common", });
-/// The documented values of `request[3]`: `instance`.
+::alibabacloud_runtime::string_enum!(
+    DescribeDiagnosticMetricSetsType { User = "User", Common = "Common", }
+);
+/// The documented values of `ResourceType`: `instance`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ResourceType {
+pub enum DescribeDiagnosticMetricSetsResourceType {
     /// `instance`
     Instance,
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(ResourceType { Instance = "instance", });
+::alibabacloud_runtime::string_enum!(
+    DescribeDiagnosticMetricSetsResourceType { Instance = "instance", }
+);
 /// The errors `DescribeDiagnosticMetricSets` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -202,20 +208,26 @@ impl<RegionId_> DescribeDiagnosticMetricSetsBuilder<RegionId_> {
         self.input.metric_set_ids = value;
         self
     }
-    /// Wire name `Type`: [`Type`]. Example: `User`.
-    pub fn r#type(mut self, value: impl ::std::convert::Into<Type>) -> Self {
+    /// Wire name `Type`: [`DescribeDiagnosticMetricSetsType`]. Example: `User`.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<DescribeDiagnosticMetricSetsType>,
+    ) -> Self {
         self.input.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Type`.
-    pub fn set_type(mut self, value: ::std::option::Option<Type>) -> Self {
+    pub fn set_type(
+        mut self,
+        value: ::std::option::Option<DescribeDiagnosticMetricSetsType>,
+    ) -> Self {
         self.input.r#type = value;
         self
     }
-    /// Wire name `ResourceType`: [`ResourceType`]. Example: `instance`.
+    /// Wire name `ResourceType`: [`DescribeDiagnosticMetricSetsResourceType`]. Example: `instance`.
     pub fn resource_type(
         mut self,
-        value: impl ::std::convert::Into<ResourceType>,
+        value: impl ::std::convert::Into<DescribeDiagnosticMetricSetsResourceType>,
     ) -> Self {
         self.input.resource_type = ::std::option::Option::Some(value.into());
         self
@@ -223,7 +235,7 @@ impl<RegionId_> DescribeDiagnosticMetricSetsBuilder<RegionId_> {
     /// Sets or clears `ResourceType`.
     pub fn set_resource_type(
         mut self,
-        value: ::std::option::Option<ResourceType>,
+        value: ::std::option::Option<DescribeDiagnosticMetricSetsResourceType>,
     ) -> Self {
         self.input.resource_type = value;
         self
@@ -315,7 +327,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeDiagnosticMetricSetsInput {
-    type Item = MetricSetsItem;
+    type Item = DescribeDiagnosticMetricSetsMetricSet;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -326,7 +338,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeDiagnosticMetricSe
     }
     fn into_items(
         output: DescribeDiagnosticMetricSetsOutput,
-    ) -> ::std::vec::Vec<MetricSetsItem> {
+    ) -> ::std::vec::Vec<DescribeDiagnosticMetricSetsMetricSet> {
         output.metric_sets.unwrap_or_default()
     }
 }

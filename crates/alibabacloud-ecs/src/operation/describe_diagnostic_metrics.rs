@@ -14,8 +14,8 @@ pub struct DescribeDiagnosticMetricsInput {
     pub region_id: ::std::string::String,
     /// Wire name `MetricIds`: list of string.
     pub metric_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `ResourceType`: [`ResourceType`]. Example: `instance`.
-    pub resource_type: ::std::option::Option<ResourceType>,
+    /// Wire name `ResourceType`: [`DescribeDiagnosticMetricsResourceType`]. Example: `instance`.
+    pub resource_type: ::std::option::Option<DescribeDiagnosticMetricsResourceType>,
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
@@ -67,8 +67,8 @@ impl ::alibabacloud_runtime::Operation for DescribeDiagnosticMetricsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeDiagnosticMetricsOutput {
-    /// Wire name `Metrics`: list of [`MetricsItem`].
-    pub metrics: ::std::option::Option<::std::vec::Vec<MetricsItem>>,
+    /// Wire name `Metrics`: list of [`DescribeDiagnosticMetricsMetric`].
+    pub metrics: ::std::option::Option<::std::vec::Vec<DescribeDiagnosticMetricsMetric>>,
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE*****`.
@@ -78,10 +78,10 @@ pub struct DescribeDiagnosticMetricsOutput {
     DescribeDiagnosticMetricsOutput { "Metrics" = 0, "NextToken" = 1, "RequestId" = 2, }
     { 0 metrics value, 1 next_token value, 2 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Metrics[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MetricsItem {
+pub struct DescribeDiagnosticMetricsMetric {
     /// Wire name `Description`: string. Example: `CPU diagnostic`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `GuestMetric`: boolean. Example: `true`.
@@ -98,24 +98,26 @@ pub struct MetricsItem {
     pub supported_operating_system: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MetricsItem { "Description" = 0, "GuestMetric" = 1, "MetricCategory" = 2, "MetricId"
-    = 3, "MetricName" = 4, "ResourceType" = 5, "SupportedOperatingSystem" = 6, } { 0
-    description value, 1 guest_metric lenient, 2 metric_category value, 3 metric_id
-    value, 4 metric_name value, 5 resource_type value, 6 supported_operating_system
-    value, }
+    DescribeDiagnosticMetricsMetric { "Description" = 0, "GuestMetric" = 1,
+    "MetricCategory" = 2, "MetricId" = 3, "MetricName" = 4, "ResourceType" = 5,
+    "SupportedOperatingSystem" = 6, } { 0 description value, 1 guest_metric lenient, 2
+    metric_category value, 3 metric_id value, 4 metric_name value, 5 resource_type value,
+    6 supported_operating_system value, }
 );
-/// The documented values of `request[2]`: `instance`.
+/// The documented values of `ResourceType`: `instance`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ResourceType {
+pub enum DescribeDiagnosticMetricsResourceType {
     /// `instance`
     Instance,
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(ResourceType { Instance = "instance", });
+::alibabacloud_runtime::string_enum!(
+    DescribeDiagnosticMetricsResourceType { Instance = "instance", }
+);
 /// The errors `DescribeDiagnosticMetrics` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -178,10 +180,10 @@ impl<RegionId_> DescribeDiagnosticMetricsBuilder<RegionId_> {
         self.input.metric_ids = value;
         self
     }
-    /// Wire name `ResourceType`: [`ResourceType`]. Example: `instance`.
+    /// Wire name `ResourceType`: [`DescribeDiagnosticMetricsResourceType`]. Example: `instance`.
     pub fn resource_type(
         mut self,
-        value: impl ::std::convert::Into<ResourceType>,
+        value: impl ::std::convert::Into<DescribeDiagnosticMetricsResourceType>,
     ) -> Self {
         self.input.resource_type = ::std::option::Option::Some(value.into());
         self
@@ -189,7 +191,7 @@ impl<RegionId_> DescribeDiagnosticMetricsBuilder<RegionId_> {
     /// Sets or clears `ResourceType`.
     pub fn set_resource_type(
         mut self,
-        value: ::std::option::Option<ResourceType>,
+        value: ::std::option::Option<DescribeDiagnosticMetricsResourceType>,
     ) -> Self {
         self.input.resource_type = value;
         self
@@ -279,7 +281,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeDiagnosticMetricsInput {
-    type Item = MetricsItem;
+    type Item = DescribeDiagnosticMetricsMetric;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -290,7 +292,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeDiagnosticMetricsI
     }
     fn into_items(
         output: DescribeDiagnosticMetricsOutput,
-    ) -> ::std::vec::Vec<MetricsItem> {
+    ) -> ::std::vec::Vec<DescribeDiagnosticMetricsMetric> {
         output.metrics.unwrap_or_default()
     }
 }

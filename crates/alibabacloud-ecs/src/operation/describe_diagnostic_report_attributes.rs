@@ -85,8 +85,10 @@ pub struct DescribeDiagnosticReportAttributesOutput {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `FinishedTime`: string. Example: `2022-07-11T14:00:00Z`.
     pub finished_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `MetricResults`: [`MetricResults`].
-    pub metric_results: ::std::option::Option<MetricResults>,
+    /// Wire name `MetricResults`: [`DescribeDiagnosticReportAttributesMetricResults`].
+    pub metric_results: ::std::option::Option<
+        DescribeDiagnosticReportAttributesMetricResults,
+    >,
     /// Wire name `MetricSetId`: string. Example: `dms-bp17p0qwtr72zmu*****`.
     pub metric_set_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ReportId`: string. Example: `dr-uf6i0tv2refv8wz*****`.
@@ -113,10 +115,10 @@ pub struct DescribeDiagnosticReportAttributesOutput {
     6 report_id value, 7 request_id value, 8 resource_id value, 9 resource_type value, 10
     severity value, 11 start_time value, 12 status value, }
 );
-/// A structure of the operation, at `response.fields[4].fields[0].items.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `MetricResults.MetricResult[].Issues.Issue[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct IssueItem {
+pub struct DescribeDiagnosticReportAttributesMetricResultIssue {
     /// Wire name `Additional`: string. Example: `{\n  "TotalPercent": 95,\n  "TopUtilizationProcesses": [\n    {\n      "Pid": "1223",\n      "CommandName": "/usr/bin/mem.py",\n      "PhysicalMemoryPercent": 50\n    }\n  ]\n}`.
     pub additional: ::std::option::Option<::std::string::String>,
     /// Wire name `IssueId`: string. Example: `GuestOS.CPU.HighUtiliz*****`.
@@ -127,23 +129,31 @@ pub struct IssueItem {
     pub severity: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    IssueItem { "Additional" = 0, "IssueId" = 1, "OccurrenceTime" = 2, "Severity" = 3, }
-    { 0 additional value, 1 issue_id value, 2 occurrence_time value, 3 severity value, }
+    DescribeDiagnosticReportAttributesMetricResultIssue { "Additional" = 0, "IssueId" =
+    1, "OccurrenceTime" = 2, "Severity" = 3, } { 0 additional value, 1 issue_id value, 2
+    occurrence_time value, 3 severity value, }
 );
-/// A structure of the operation, at `response.fields[4].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `MetricResults.MetricResult[].Issues`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Issues {
-    /// Wire name `Issue`: list of [`IssueItem`].
-    pub issue: ::std::option::Option<::std::vec::Vec<IssueItem>>,
+pub struct DescribeDiagnosticReportAttributesMetricResultIssues {
+    /// Wire name `Issue`: list of [`DescribeDiagnosticReportAttributesMetricResultIssue`].
+    pub issue: ::std::option::Option<
+        ::std::vec::Vec<DescribeDiagnosticReportAttributesMetricResultIssue>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Issues { "Issue" = 0, } { 0 issue value, });
-/// A structure of the operation, at `response.fields[4].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeDiagnosticReportAttributesMetricResultIssues { "Issue" = 0, } { 0 issue
+    value, }
+);
+/// A structure of the operation's answer, at `MetricResults.MetricResult[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MetricResultItem {
-    /// Wire name `Issues`: [`Issues`].
-    pub issues: ::std::option::Option<Issues>,
+pub struct DescribeDiagnosticReportAttributesMetricResult {
+    /// Wire name `Issues`: [`DescribeDiagnosticReportAttributesMetricResultIssues`].
+    pub issues: ::std::option::Option<
+        DescribeDiagnosticReportAttributesMetricResultIssues,
+    >,
     /// Wire name `MetricCategory`: string. Example: `CPU`.
     pub metric_category: ::std::option::Option<::std::string::String>,
     /// Wire name `MetricId`: string. Example: `GuestOS.WinFirewall`.
@@ -154,19 +164,22 @@ pub struct MetricResultItem {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MetricResultItem { "Issues" = 0, "MetricCategory" = 1, "MetricId" = 2, "Severity" =
-    3, "Status" = 4, } { 0 issues value, 1 metric_category value, 2 metric_id value, 3
-    severity value, 4 status value, }
+    DescribeDiagnosticReportAttributesMetricResult { "Issues" = 0, "MetricCategory" = 1,
+    "MetricId" = 2, "Severity" = 3, "Status" = 4, } { 0 issues value, 1 metric_category
+    value, 2 metric_id value, 3 severity value, 4 status value, }
 );
-/// A structure of the operation, at `response.fields[4]` in its spec.
+/// A structure of the operation's answer, at `MetricResults`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MetricResults {
-    /// Wire name `MetricResult`: list of [`MetricResultItem`].
-    pub metric_result: ::std::option::Option<::std::vec::Vec<MetricResultItem>>,
+pub struct DescribeDiagnosticReportAttributesMetricResults {
+    /// Wire name `MetricResult`: list of [`DescribeDiagnosticReportAttributesMetricResult`].
+    pub metric_result: ::std::option::Option<
+        ::std::vec::Vec<DescribeDiagnosticReportAttributesMetricResult>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MetricResults { "MetricResult" = 0, } { 0 metric_result value, }
+    DescribeDiagnosticReportAttributesMetricResults { "MetricResult" = 0, } { 0
+    metric_result value, }
 );
 /// The errors `DescribeDiagnosticReportAttributes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,10 +16,10 @@ pub struct DescribeDiagnosticReportsInput {
     pub report_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `ResourceIds`: list of string.
     pub resource_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `Status`: [`Status`]. Example: `Finished`.
-    pub status: ::std::option::Option<Status>,
-    /// Wire name `Severity`: [`Severity`]. Example: `Normal`.
-    pub severity: ::std::option::Option<Severity>,
+    /// Wire name `Status`: [`DescribeDiagnosticReportsStatus`]. Example: `Finished`.
+    pub status: ::std::option::Option<DescribeDiagnosticReportsStatus>,
+    /// Wire name `Severity`: [`DescribeDiagnosticReportsSeverity`]. Example: `Normal`.
+    pub severity: ::std::option::Option<DescribeDiagnosticReportsSeverity>,
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
@@ -90,8 +90,8 @@ impl ::alibabacloud_runtime::Operation for DescribeDiagnosticReportsInput {
 pub struct DescribeDiagnosticReportsOutput {
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// Wire name `Reports`: [`Reports`].
-    pub reports: ::std::option::Option<Reports>,
+    /// Wire name `Reports`: [`DescribeDiagnosticReportsReports`].
+    pub reports: ::std::option::Option<DescribeDiagnosticReportsReports>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE*****`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -99,10 +99,10 @@ pub struct DescribeDiagnosticReportsOutput {
     DescribeDiagnosticReportsOutput { "NextToken" = 0, "Reports" = 1, "RequestId" = 2, }
     { 0 next_token value, 1 reports value, 2 request_id value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Reports.Report[].Issues.Issue[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct IssueItem {
+pub struct DescribeDiagnosticReportsReportIssue {
     /// Wire name `IssueId`: string. Example: `GuestOS.CPU.HighUtiliz*****`.
     pub issue_id: ::std::option::Option<::std::string::String>,
     /// Wire name `MetricCategory`: string. Example: `ECSService.GuestOS`.
@@ -113,29 +113,34 @@ pub struct IssueItem {
     pub severity: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    IssueItem { "IssueId" = 0, "MetricCategory" = 1, "MetricId" = 2, "Severity" = 3, } {
-    0 issue_id value, 1 metric_category value, 2 metric_id value, 3 severity value, }
+    DescribeDiagnosticReportsReportIssue { "IssueId" = 0, "MetricCategory" = 1,
+    "MetricId" = 2, "Severity" = 3, } { 0 issue_id value, 1 metric_category value, 2
+    metric_id value, 3 severity value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `Reports.Report[].Issues`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Issues {
-    /// Wire name `Issue`: list of [`IssueItem`].
-    pub issue: ::std::option::Option<::std::vec::Vec<IssueItem>>,
+pub struct DescribeDiagnosticReportsReportIssues {
+    /// Wire name `Issue`: list of [`DescribeDiagnosticReportsReportIssue`].
+    pub issue: ::std::option::Option<
+        ::std::vec::Vec<DescribeDiagnosticReportsReportIssue>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Issues { "Issue" = 0, } { 0 issue value, });
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeDiagnosticReportsReportIssues { "Issue" = 0, } { 0 issue value, }
+);
+/// A structure of the operation's answer, at `Reports.Report[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ReportItem {
+pub struct DescribeDiagnosticReportsReport {
     /// Wire name `CreationTime`: string. Example: `2022-07-11T12:00:00Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `EndTime`: string. Example: `2022-07-11T14:00:00Z`.
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `FinishedTime`: string. Example: `2022-07-11T14:00:00Z`.
     pub finished_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `Issues`: [`Issues`].
-    pub issues: ::std::option::Option<Issues>,
+    /// Wire name `Issues`: [`DescribeDiagnosticReportsReportIssues`].
+    pub issues: ::std::option::Option<DescribeDiagnosticReportsReportIssues>,
     /// Wire name `MetricSetId`: string. Example: `dms-bp17p0qwtr72zmu*****`.
     pub metric_set_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ReportId`: string. Example: `dr-uf6i0tv2refv8wz*****`.
@@ -152,27 +157,29 @@ pub struct ReportItem {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReportItem { "CreationTime" = 0, "EndTime" = 1, "FinishedTime" = 2, "Issues" = 3,
-    "MetricSetId" = 4, "ReportId" = 5, "ResourceId" = 6, "ResourceType" = 7, "Severity" =
-    8, "StartTime" = 9, "Status" = 10, } { 0 creation_time value, 1 end_time value, 2
-    finished_time value, 3 issues value, 4 metric_set_id value, 5 report_id value, 6
-    resource_id value, 7 resource_type value, 8 severity value, 9 start_time value, 10
-    status value, }
+    DescribeDiagnosticReportsReport { "CreationTime" = 0, "EndTime" = 1, "FinishedTime" =
+    2, "Issues" = 3, "MetricSetId" = 4, "ReportId" = 5, "ResourceId" = 6, "ResourceType"
+    = 7, "Severity" = 8, "StartTime" = 9, "Status" = 10, } { 0 creation_time value, 1
+    end_time value, 2 finished_time value, 3 issues value, 4 metric_set_id value, 5
+    report_id value, 6 resource_id value, 7 resource_type value, 8 severity value, 9
+    start_time value, 10 status value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Reports`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Reports {
-    /// Wire name `Report`: list of [`ReportItem`].
-    pub report: ::std::option::Option<::std::vec::Vec<ReportItem>>,
+pub struct DescribeDiagnosticReportsReports {
+    /// Wire name `Report`: list of [`DescribeDiagnosticReportsReport`].
+    pub report: ::std::option::Option<::std::vec::Vec<DescribeDiagnosticReportsReport>>,
 }
-::alibabacloud_runtime::decode_struct!(Reports { "Report" = 0, } { 0 report value, });
-/// The documented values of `request[3]`: `InProgress`, `Finished`, `Failed`, `inprogress`, `finished`, `failed`.
+::alibabacloud_runtime::decode_struct!(
+    DescribeDiagnosticReportsReports { "Report" = 0, } { 0 report value, }
+);
+/// The documented values of `Status`: `InProgress`, `Finished`, `Failed`, `inprogress`, `finished`, `failed`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Status {
+pub enum DescribeDiagnosticReportsStatus {
     /// `InProgress`
     InProgress,
     /// `Finished`
@@ -189,15 +196,16 @@ pub enum Status {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Status { InProgress = "InProgress", Finished = "Finished", Failed = "Failed",
-    Inprogress = "inprogress", Finished2 = "finished", Failed2 = "failed", }
+    DescribeDiagnosticReportsStatus { InProgress = "InProgress", Finished = "Finished",
+    Failed = "Failed", Inprogress = "inprogress", Finished2 = "finished", Failed2 =
+    "failed", }
 );
-/// The documented values of `request[4]`: `normal`, `info`, `warn`, `critical`, `Normal`, `Info`, `Warn`, `Critical`, `unknown`, `Unknown`.
+/// The documented values of `Severity`: `normal`, `info`, `warn`, `critical`, `Normal`, `Info`, `Warn`, `Critical`, `unknown`, `Unknown`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Severity {
+pub enum DescribeDiagnosticReportsSeverity {
     /// `normal`
     Normal,
     /// `info`
@@ -222,9 +230,9 @@ pub enum Severity {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Severity { Normal = "normal", Info = "info", Warn = "warn", Critical = "critical",
-    Normal2 = "Normal", Info2 = "Info", Warn2 = "Warn", Critical2 = "Critical",
-    UnknownValue = "unknown", UnknownValue2 = "Unknown", }
+    DescribeDiagnosticReportsSeverity { Normal = "normal", Info = "info", Warn = "warn",
+    Critical = "critical", Normal2 = "Normal", Info2 = "Info", Warn2 = "Warn", Critical2
+    = "Critical", UnknownValue = "unknown", UnknownValue2 = "Unknown", }
 );
 /// The errors `DescribeDiagnosticReports` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,23 +314,35 @@ impl<RegionId_> DescribeDiagnosticReportsBuilder<RegionId_> {
         self.input.resource_ids = value;
         self
     }
-    /// Wire name `Status`: [`Status`]. Example: `Finished`.
-    pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
+    /// Wire name `Status`: [`DescribeDiagnosticReportsStatus`]. Example: `Finished`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<DescribeDiagnosticReportsStatus>,
+    ) -> Self {
         self.input.status = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Status`.
-    pub fn set_status(mut self, value: ::std::option::Option<Status>) -> Self {
+    pub fn set_status(
+        mut self,
+        value: ::std::option::Option<DescribeDiagnosticReportsStatus>,
+    ) -> Self {
         self.input.status = value;
         self
     }
-    /// Wire name `Severity`: [`Severity`]. Example: `Normal`.
-    pub fn severity(mut self, value: impl ::std::convert::Into<Severity>) -> Self {
+    /// Wire name `Severity`: [`DescribeDiagnosticReportsSeverity`]. Example: `Normal`.
+    pub fn severity(
+        mut self,
+        value: impl ::std::convert::Into<DescribeDiagnosticReportsSeverity>,
+    ) -> Self {
         self.input.severity = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Severity`.
-    pub fn set_severity(mut self, value: ::std::option::Option<Severity>) -> Self {
+    pub fn set_severity(
+        mut self,
+        value: ::std::option::Option<DescribeDiagnosticReportsSeverity>,
+    ) -> Self {
         self.input.severity = value;
         self
     }
@@ -411,7 +431,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeDiagnosticReportsInput {
-    type Item = ReportItem;
+    type Item = DescribeDiagnosticReportsReport;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -422,7 +442,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeDiagnosticReportsI
     }
     fn into_items(
         output: DescribeDiagnosticReportsOutput,
-    ) -> ::std::vec::Vec<ReportItem> {
+    ) -> ::std::vec::Vec<DescribeDiagnosticReportsReport> {
         output.reports.and_then(|v| v.report).unwrap_or_default()
     }
 }

@@ -69,8 +69,8 @@ impl ::alibabacloud_runtime::Operation for DescribeDiskMonitorDataInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeDiskMonitorDataOutput {
-    /// Wire name `MonitorData`: [`MonitorData`].
-    pub monitor_data: ::std::option::Option<MonitorData>,
+    /// Wire name `MonitorData`: [`DescribeDiskMonitorDataMonitorData`].
+    pub monitor_data: ::std::option::Option<DescribeDiskMonitorDataMonitorData>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 32-bit integer. Example: `3`.
@@ -80,10 +80,10 @@ pub struct DescribeDiskMonitorDataOutput {
     DescribeDiskMonitorDataOutput { "MonitorData" = 0, "RequestId" = 1, "TotalCount" = 2,
     } { 0 monitor_data value, 1 request_id value, 2 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `MonitorData.DiskMonitorData[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DiskMonitorDataItem {
+pub struct DescribeDiskMonitorDataDiskMonitorData {
     /// Wire name `BPSRead`: 32-bit integer. Example: `0`.
     pub bps_read: ::std::option::Option<i32>,
     /// Wire name `BPSTotal`: 32-bit integer. Example: `204`.
@@ -106,21 +106,25 @@ pub struct DiskMonitorDataItem {
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DiskMonitorDataItem { "BPSRead" = 0, "BPSTotal" = 1, "BPSWrite" = 2, "DiskId" = 3,
-    "IOPSRead" = 4, "IOPSTotal" = 5, "IOPSWrite" = 6, "LatencyRead" = 7, "LatencyWrite" =
-    8, "TimeStamp" = 9, } { 0 bps_read lenient, 1 bps_total lenient, 2 bps_write lenient,
-    3 disk_id value, 4 iops_read lenient, 5 iops_total lenient, 6 iops_write lenient, 7
-    latency_read lenient, 8 latency_write lenient, 9 time_stamp value, }
+    DescribeDiskMonitorDataDiskMonitorData { "BPSRead" = 0, "BPSTotal" = 1, "BPSWrite" =
+    2, "DiskId" = 3, "IOPSRead" = 4, "IOPSTotal" = 5, "IOPSWrite" = 6, "LatencyRead" = 7,
+    "LatencyWrite" = 8, "TimeStamp" = 9, } { 0 bps_read lenient, 1 bps_total lenient, 2
+    bps_write lenient, 3 disk_id value, 4 iops_read lenient, 5 iops_total lenient, 6
+    iops_write lenient, 7 latency_read lenient, 8 latency_write lenient, 9 time_stamp
+    value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `MonitorData`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MonitorData {
-    /// Wire name `DiskMonitorData`: list of [`DiskMonitorDataItem`].
-    pub disk_monitor_data: ::std::option::Option<::std::vec::Vec<DiskMonitorDataItem>>,
+pub struct DescribeDiskMonitorDataMonitorData {
+    /// Wire name `DiskMonitorData`: list of [`DescribeDiskMonitorDataDiskMonitorData`].
+    pub disk_monitor_data: ::std::option::Option<
+        ::std::vec::Vec<DescribeDiskMonitorDataDiskMonitorData>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MonitorData { "DiskMonitorData" = 0, } { 0 disk_monitor_data value, }
+    DescribeDiskMonitorDataMonitorData { "DiskMonitorData" = 0, } { 0 disk_monitor_data
+    value, }
 );
 /// The errors `DescribeDiskMonitorData` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

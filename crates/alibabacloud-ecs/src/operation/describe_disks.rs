@@ -72,8 +72,8 @@ pub struct DescribeDisksInput {
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `MultiAttach`: string. Example: `Disabled`.
     pub multi_attach: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeDisksTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeDisksTagItem>>,
     /// Wire name `AdditionalAttributes`: list of string. Example: `IOPS`.
     pub additional_attributes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -232,8 +232,8 @@ impl ::alibabacloud_runtime::Operation for DescribeDisksInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeDisksOutput {
-    /// Wire name `Disks`: [`Disks`].
-    pub disks: ::std::option::Option<Disks>,
+    /// Wire name `Disks`: [`DescribeDisksDisks`].
+    pub disks: ::std::option::Option<DescribeDisksDisks>,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
@@ -251,9 +251,9 @@ pub struct DescribeDisksOutput {
     page_number lenient, 3 page_size lenient, 4 request_id value, 5 total_count lenient,
     }
 );
-/// A structure of the operation, at `request[31].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeDisksTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -267,7 +267,7 @@ pub struct TagItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_2: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeDisksTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -275,10 +275,10 @@ impl ::alibabacloud_runtime::ToParam for TagItem {
         out.write_member(key, "value", &self.value_2);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Disks.Disk[].Attachments.Attachment[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AttachmentItem {
+pub struct DescribeDisksDiskAttachment {
     /// Wire name `AttachedTime`: string. Example: `2021-06-07T06:08:56Z`.
     pub attached_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Device`: string. Example: `/dev/xvda`.
@@ -287,23 +287,23 @@ pub struct AttachmentItem {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AttachmentItem { "AttachedTime" = 0, "Device" = 1, "InstanceId" = 2, } { 0
-    attached_time value, 1 device value, 2 instance_id value, }
+    DescribeDisksDiskAttachment { "AttachedTime" = 0, "Device" = 1, "InstanceId" = 2, } {
+    0 attached_time value, 1 device value, 2 instance_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Disks.Disk[].Attachments`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Attachments {
-    /// Wire name `Attachment`: list of [`AttachmentItem`].
-    pub attachment: ::std::option::Option<::std::vec::Vec<AttachmentItem>>,
+pub struct DescribeDisksDiskAttachments {
+    /// Wire name `Attachment`: list of [`DescribeDisksDiskAttachment`].
+    pub attachment: ::std::option::Option<::std::vec::Vec<DescribeDisksDiskAttachment>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Attachments { "Attachment" = 0, } { 0 attachment value, }
+    DescribeDisksDiskAttachments { "Attachment" = 0, } { 0 attachment value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[26].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Disks.Disk[].MountInstances.MountInstance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MountInstanceItem {
+pub struct DescribeDisksDiskMountInstance {
     /// Wire name `AttachedTime`: string. Example: `2017-12-05T2340:00Z`.
     pub attached_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Device`: string. Example: `/dev/xvda`.
@@ -312,77 +312,84 @@ pub struct MountInstanceItem {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MountInstanceItem { "AttachedTime" = 0, "Device" = 1, "InstanceId" = 2, } { 0
-    attached_time value, 1 device value, 2 instance_id value, }
+    DescribeDisksDiskMountInstance { "AttachedTime" = 0, "Device" = 1, "InstanceId" = 2,
+    } { 0 attached_time value, 1 device value, 2 instance_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[26]` in its spec.
+/// A structure of the operation's answer, at `Disks.Disk[].MountInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MountInstances {
-    /// Wire name `MountInstance`: list of [`MountInstanceItem`].
-    pub mount_instance: ::std::option::Option<::std::vec::Vec<MountInstanceItem>>,
+pub struct DescribeDisksDiskMountInstances {
+    /// Wire name `MountInstance`: list of [`DescribeDisksDiskMountInstance`].
+    pub mount_instance: ::std::option::Option<
+        ::std::vec::Vec<DescribeDisksDiskMountInstance>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MountInstances { "MountInstance" = 0, } { 0 mount_instance value, }
+    DescribeDisksDiskMountInstances { "MountInstance" = 0, } { 0 mount_instance value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[28].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Disks.Disk[].OperationLocks.OperationLock[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OperationLockItem {
+pub struct DescribeDisksDiskOperationLock {
     /// Wire name `LockReason`: string. Example: `security`.
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OperationLockItem { "LockReason" = 0, } { 0 lock_reason value, }
+    DescribeDisksDiskOperationLock { "LockReason" = 0, } { 0 lock_reason value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[28]` in its spec.
+/// A structure of the operation's answer, at `Disks.Disk[].OperationLocks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OperationLocks {
-    /// Wire name `OperationLock`: list of [`OperationLockItem`].
-    pub operation_lock: ::std::option::Option<::std::vec::Vec<OperationLockItem>>,
+pub struct DescribeDisksDiskOperationLocks {
+    /// Wire name `OperationLock`: list of [`DescribeDisksDiskOperationLock`].
+    pub operation_lock: ::std::option::Option<
+        ::std::vec::Vec<DescribeDisksDiskOperationLock>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OperationLocks { "OperationLock" = 0, } { 0 operation_lock value, }
+    DescribeDisksDiskOperationLocks { "OperationLock" = 0, } { 0 operation_lock value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[30]` in its spec.
+/// A structure of the operation's answer, at `Disks.Disk[].Placement`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Placement {
+pub struct DescribeDisksDiskPlacement {
     /// Wire name `ZoneIds`: string. Example: `cn-hangzhou-b\ncn-hangzhou-j`.
     pub zone_ids: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Placement { "ZoneIds" = 0, } { 0 zone_ids value, }
+    DescribeDisksDiskPlacement { "ZoneIds" = 0, } { 0 zone_ids value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[43].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Disks.Disk[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeDisksDiskTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeDisksDiskTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[43]` in its spec.
+/// A structure of the operation's answer, at `Disks.Disk[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeDisksDiskTags {
+    /// Wire name `Tag`: list of [`DescribeDisksDiskTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeDisksDiskTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeDisksDiskTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `Disks.Disk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DiskItem {
+pub struct DescribeDisksDisk {
     /// Wire name `AttachedTime`: string. Example: `2021-06-07T06:08:56Z`.
     pub attached_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `Attachments`: [`Attachments`].
-    pub attachments: ::std::option::Option<Attachments>,
+    /// Wire name `Attachments`: [`DescribeDisksDiskAttachments`].
+    pub attachments: ::std::option::Option<DescribeDisksDiskAttachments>,
     /// Wire name `AutoSnapshotPolicyId`: string. Example: `sp-bp67acfmxazb4p****`.
     pub auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
     /// Wire name `BdfId`: string. Example: `null`.
@@ -431,16 +438,16 @@ pub struct DiskItem {
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `MountInstanceNum`: 32-bit integer. Example: `1`.
     pub mount_instance_num: ::std::option::Option<i32>,
-    /// Wire name `MountInstances`: [`MountInstances`].
-    pub mount_instances: ::std::option::Option<MountInstances>,
+    /// Wire name `MountInstances`: [`DescribeDisksDiskMountInstances`].
+    pub mount_instances: ::std::option::Option<DescribeDisksDiskMountInstances>,
     /// Wire name `MultiAttach`: string. Example: `Disabled`.
     pub multi_attach: ::std::option::Option<::std::string::String>,
-    /// Wire name `OperationLocks`: [`OperationLocks`].
-    pub operation_locks: ::std::option::Option<OperationLocks>,
+    /// Wire name `OperationLocks`: [`DescribeDisksDiskOperationLocks`].
+    pub operation_locks: ::std::option::Option<DescribeDisksDiskOperationLocks>,
     /// Wire name `PerformanceLevel`: string. Example: `PL0`.
     pub performance_level: ::std::option::Option<::std::string::String>,
-    /// Wire name `Placement`: [`Placement`].
-    pub placement: ::std::option::Option<Placement>,
+    /// Wire name `Placement`: [`DescribeDisksDiskPlacement`].
+    pub placement: ::std::option::Option<DescribeDisksDiskPlacement>,
     /// Wire name `Portable`: boolean. Example: `false`.
     pub portable: ::std::option::Option<bool>,
     /// Wire name `ProductCode`: string. Example: `jxsc000204`.
@@ -465,8 +472,8 @@ pub struct DiskItem {
     pub storage_set_id: ::std::option::Option<::std::string::String>,
     /// Wire name `StorageSetPartitionNumber`: 32-bit integer. Example: `11`.
     pub storage_set_partition_number: ::std::option::Option<i32>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeDisksDiskTags`].
+    pub tags: ::std::option::Option<DescribeDisksDiskTags>,
     /// Wire name `Throughput`: 32-bit integer. Example: `100`.
     pub throughput: ::std::option::Option<i32>,
     /// Wire name `ThroughputRead`: 32-bit integer. Example: `100`.
@@ -479,43 +486,45 @@ pub struct DiskItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DiskItem { "AttachedTime" = 0, "Attachments" = 1, "AutoSnapshotPolicyId" = 2, "BdfId"
-    = 3, "BurstingEnabled" = 4, "Category" = 5, "CreationTime" = 6, "DeleteAutoSnapshot"
-    = 7, "DeleteWithInstance" = 8, "Description" = 9, "DetachedTime" = 10, "Device" = 11,
-    "DiskChargeType" = 12, "DiskId" = 13, "DiskName" = 14, "EnableAutoSnapshot" = 15,
-    "EnableAutomatedSnapshotPolicy" = 16, "Encrypted" = 17, "ExpiredTime" = 18, "IOPS" =
-    19, "IOPSRead" = 20, "IOPSWrite" = 21, "ImageId" = 22, "InstanceId" = 23, "KMSKeyId"
-    = 24, "MountInstanceNum" = 25, "MountInstances" = 26, "MultiAttach" = 27,
-    "OperationLocks" = 28, "PerformanceLevel" = 29, "Placement" = 30, "Portable" = 31,
-    "ProductCode" = 32, "ProvisionedIops" = 33, "RegionId" = 34, "ResourceGroupId" = 35,
-    "SerialNumber" = 36, "Size" = 37, "SourceSnapshotId" = 38, "Status" = 39,
-    "StorageClusterId" = 40, "StorageSetId" = 41, "StorageSetPartitionNumber" = 42,
-    "Tags" = 43, "Throughput" = 44, "ThroughputRead" = 45, "ThroughputWrite" = 46, "Type"
-    = 47, "ZoneId" = 48, } { 0 attached_time value, 1 attachments value, 2
-    auto_snapshot_policy_id value, 3 bdf_id value, 4 bursting_enabled lenient, 5 category
-    value, 6 creation_time value, 7 delete_auto_snapshot lenient, 8 delete_with_instance
-    lenient, 9 description value, 10 detached_time value, 11 device value, 12
-    disk_charge_type value, 13 disk_id value, 14 disk_name value, 15 enable_auto_snapshot
-    lenient, 16 enable_automated_snapshot_policy lenient, 17 encrypted lenient, 18
-    expired_time value, 19 iops lenient, 20 iops_read lenient, 21 iops_write lenient, 22
-    image_id value, 23 instance_id value, 24 kms_key_id value, 25 mount_instance_num
-    lenient, 26 mount_instances value, 27 multi_attach value, 28 operation_locks value,
-    29 performance_level value, 30 placement value, 31 portable lenient, 32 product_code
-    value, 33 provisioned_iops lenient, 34 region_id value, 35 resource_group_id value,
-    36 serial_number value, 37 size lenient, 38 source_snapshot_id value, 39 status
-    value, 40 storage_cluster_id value, 41 storage_set_id value, 42
-    storage_set_partition_number lenient, 43 tags value, 44 throughput lenient, 45
-    throughput_read lenient, 46 throughput_write lenient, 47 r#type value, 48 zone_id
-    value, }
+    DescribeDisksDisk { "AttachedTime" = 0, "Attachments" = 1, "AutoSnapshotPolicyId" =
+    2, "BdfId" = 3, "BurstingEnabled" = 4, "Category" = 5, "CreationTime" = 6,
+    "DeleteAutoSnapshot" = 7, "DeleteWithInstance" = 8, "Description" = 9, "DetachedTime"
+    = 10, "Device" = 11, "DiskChargeType" = 12, "DiskId" = 13, "DiskName" = 14,
+    "EnableAutoSnapshot" = 15, "EnableAutomatedSnapshotPolicy" = 16, "Encrypted" = 17,
+    "ExpiredTime" = 18, "IOPS" = 19, "IOPSRead" = 20, "IOPSWrite" = 21, "ImageId" = 22,
+    "InstanceId" = 23, "KMSKeyId" = 24, "MountInstanceNum" = 25, "MountInstances" = 26,
+    "MultiAttach" = 27, "OperationLocks" = 28, "PerformanceLevel" = 29, "Placement" = 30,
+    "Portable" = 31, "ProductCode" = 32, "ProvisionedIops" = 33, "RegionId" = 34,
+    "ResourceGroupId" = 35, "SerialNumber" = 36, "Size" = 37, "SourceSnapshotId" = 38,
+    "Status" = 39, "StorageClusterId" = 40, "StorageSetId" = 41,
+    "StorageSetPartitionNumber" = 42, "Tags" = 43, "Throughput" = 44, "ThroughputRead" =
+    45, "ThroughputWrite" = 46, "Type" = 47, "ZoneId" = 48, } { 0 attached_time value, 1
+    attachments value, 2 auto_snapshot_policy_id value, 3 bdf_id value, 4
+    bursting_enabled lenient, 5 category value, 6 creation_time value, 7
+    delete_auto_snapshot lenient, 8 delete_with_instance lenient, 9 description value, 10
+    detached_time value, 11 device value, 12 disk_charge_type value, 13 disk_id value, 14
+    disk_name value, 15 enable_auto_snapshot lenient, 16 enable_automated_snapshot_policy
+    lenient, 17 encrypted lenient, 18 expired_time value, 19 iops lenient, 20 iops_read
+    lenient, 21 iops_write lenient, 22 image_id value, 23 instance_id value, 24
+    kms_key_id value, 25 mount_instance_num lenient, 26 mount_instances value, 27
+    multi_attach value, 28 operation_locks value, 29 performance_level value, 30
+    placement value, 31 portable lenient, 32 product_code value, 33 provisioned_iops
+    lenient, 34 region_id value, 35 resource_group_id value, 36 serial_number value, 37
+    size lenient, 38 source_snapshot_id value, 39 status value, 40 storage_cluster_id
+    value, 41 storage_set_id value, 42 storage_set_partition_number lenient, 43 tags
+    value, 44 throughput lenient, 45 throughput_read lenient, 46 throughput_write
+    lenient, 47 r#type value, 48 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Disks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Disks {
-    /// Wire name `Disk`: list of [`DiskItem`].
-    pub disk: ::std::option::Option<::std::vec::Vec<DiskItem>>,
+pub struct DescribeDisksDisks {
+    /// Wire name `Disk`: list of [`DescribeDisksDisk`].
+    pub disk: ::std::option::Option<::std::vec::Vec<DescribeDisksDisk>>,
 }
-::alibabacloud_runtime::decode_struct!(Disks { "Disk" = 0, } { 0 disk value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeDisksDisks { "Disk" = 0, } { 0 disk value, }
+);
 /// The errors `DescribeDisks` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -1082,15 +1091,15 @@ impl<RegionId_> DescribeDisksBuilder<RegionId_> {
         self.input.multi_attach = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeDisksTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeDisksTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeDisksTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -1170,14 +1179,14 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeDisksInput {
-    type Item = DiskItem;
+    type Item = DescribeDisksDisk;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
     fn next_token(output: &DescribeDisksOutput) -> ::std::option::Option<&str> {
         output.next_token.as_deref()
     }
-    fn into_items(output: DescribeDisksOutput) -> ::std::vec::Vec<DiskItem> {
+    fn into_items(output: DescribeDisksOutput) -> ::std::vec::Vec<DescribeDisksDisk> {
         output.disks.and_then(|v| v.disk).unwrap_or_default()
     }
 }

@@ -32,8 +32,8 @@ pub struct DescribeDisksFullStatusInput {
     pub event_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-aek2kkmhmhs****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeDisksFullStatusTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeDisksFullStatusTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeDisksFullStatusInput {
     const ACTION: &'static str = "DescribeDisksFullStatus";
@@ -110,8 +110,10 @@ impl ::alibabacloud_runtime::Operation for DescribeDisksFullStatusInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeDisksFullStatusOutput {
-    /// Wire name `DiskFullStatusSet`: [`DiskFullStatusSet`].
-    pub disk_full_status_set: ::std::option::Option<DiskFullStatusSet>,
+    /// Wire name `DiskFullStatusSet`: [`DescribeDisksFullStatusDiskFullStatusSet`].
+    pub disk_full_status_set: ::std::option::Option<
+        DescribeDisksFullStatusDiskFullStatusSet,
+    >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -127,9 +129,9 @@ pub struct DescribeDisksFullStatusOutput {
     page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
     }
 );
-/// A structure of the operation, at `request[11].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeDisksFullStatusTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -137,112 +139,124 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeDisksFullStatusTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[1].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `DiskFullStatusSet.DiskFullStatusType[].DiskEventSet.DiskEventType[].EventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EventType {
+pub struct DescribeDisksFullStatusDiskEventTypeEventType {
     /// Wire name `Code`: 32-bit integer. Example: `7`.
     pub code: ::std::option::Option<i32>,
     /// Wire name `Name`: string. Example: `Stalled`.
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EventType { "Code" = 0, "Name" = 1, } { 0 code lenient, 1 name value, }
+    DescribeDisksFullStatusDiskEventTypeEventType { "Code" = 0, "Name" = 1, } { 0 code
+    lenient, 1 name value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DiskFullStatusSet.DiskFullStatusType[].DiskEventSet.DiskEventType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DiskEventTypeItem {
+pub struct DescribeDisksFullStatusDiskFullStatusTypeDiskEventType {
     /// Wire name `EventEndTime`: string. Example: `2018-05-06T02:48:52Z`.
     pub event_end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `EventId`: string. Example: `e-bp67acfmxazb4p****`.
     pub event_id: ::std::option::Option<::std::string::String>,
     /// Wire name `EventTime`: string. Example: `2018-05-08T02:43:10Z`.
     pub event_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `EventType`: [`EventType`].
-    pub event_type: ::std::option::Option<EventType>,
+    /// Wire name `EventType`: [`DescribeDisksFullStatusDiskEventTypeEventType`].
+    pub event_type: ::std::option::Option<DescribeDisksFullStatusDiskEventTypeEventType>,
     /// Wire name `ImpactLevel`: string. Example: `100`.
     pub impact_level: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DiskEventTypeItem { "EventEndTime" = 0, "EventId" = 1, "EventTime" = 2, "EventType" =
-    3, "ImpactLevel" = 4, } { 0 event_end_time value, 1 event_id value, 2 event_time
-    value, 3 event_type value, 4 impact_level value, }
+    DescribeDisksFullStatusDiskFullStatusTypeDiskEventType { "EventEndTime" = 0,
+    "EventId" = 1, "EventTime" = 2, "EventType" = 3, "ImpactLevel" = 4, } { 0
+    event_end_time value, 1 event_id value, 2 event_time value, 3 event_type value, 4
+    impact_level value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `DiskFullStatusSet.DiskFullStatusType[].DiskEventSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DiskEventSet {
-    /// Wire name `DiskEventType`: list of [`DiskEventTypeItem`].
-    pub disk_event_type: ::std::option::Option<::std::vec::Vec<DiskEventTypeItem>>,
+pub struct DescribeDisksFullStatusDiskFullStatusTypeDiskEventSet {
+    /// Wire name `DiskEventType`: list of [`DescribeDisksFullStatusDiskFullStatusTypeDiskEventType`].
+    pub disk_event_type: ::std::option::Option<
+        ::std::vec::Vec<DescribeDisksFullStatusDiskFullStatusTypeDiskEventType>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DiskEventSet { "DiskEventType" = 0, } { 0 disk_event_type value, }
+    DescribeDisksFullStatusDiskFullStatusTypeDiskEventSet { "DiskEventType" = 0, } { 0
+    disk_event_type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `DiskFullStatusSet.DiskFullStatusType[].HealthStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct HealthStatus {
+pub struct DescribeDisksFullStatusDiskFullStatusTypeHealthStatus {
     /// Wire name `Code`: 32-bit integer. Example: `128`.
     pub code: ::std::option::Option<i32>,
     /// Wire name `Name`: string. Example: `Impaired`.
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    HealthStatus { "Code" = 0, "Name" = 1, } { 0 code lenient, 1 name value, }
+    DescribeDisksFullStatusDiskFullStatusTypeHealthStatus { "Code" = 0, "Name" = 1, } { 0
+    code lenient, 1 name value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5]` in its spec.
+/// A structure of the operation's answer, at `DiskFullStatusSet.DiskFullStatusType[].Status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Status {
+pub struct DescribeDisksFullStatusDiskFullStatusTypeStatus {
     /// Wire name `Code`: 32-bit integer. Example: `129`.
     pub code: ::std::option::Option<i32>,
     /// Wire name `Name`: string. Example: `Available`.
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Status { "Code" = 0, "Name" = 1, } { 0 code lenient, 1 name value, }
+    DescribeDisksFullStatusDiskFullStatusTypeStatus { "Code" = 0, "Name" = 1, } { 0 code
+    lenient, 1 name value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DiskFullStatusSet.DiskFullStatusType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DiskFullStatusTypeItem {
+pub struct DescribeDisksFullStatusDiskFullStatusType {
     /// Wire name `Device`: string. Example: `null`.
     pub device: ::std::option::Option<::std::string::String>,
-    /// Wire name `DiskEventSet`: [`DiskEventSet`].
-    pub disk_event_set: ::std::option::Option<DiskEventSet>,
+    /// Wire name `DiskEventSet`: [`DescribeDisksFullStatusDiskFullStatusTypeDiskEventSet`].
+    pub disk_event_set: ::std::option::Option<
+        DescribeDisksFullStatusDiskFullStatusTypeDiskEventSet,
+    >,
     /// Wire name `DiskId`: string. Example: `d-bp67acfmxazb4p****`.
     pub disk_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `HealthStatus`: [`HealthStatus`].
-    pub health_status: ::std::option::Option<HealthStatus>,
+    /// Wire name `HealthStatus`: [`DescribeDisksFullStatusDiskFullStatusTypeHealthStatus`].
+    pub health_status: ::std::option::Option<
+        DescribeDisksFullStatusDiskFullStatusTypeHealthStatus,
+    >,
     /// Wire name `InstanceId`: string. Example: `i-bp67acfmxazb4p****`.
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Status`: [`Status`].
-    pub status: ::std::option::Option<Status>,
+    /// Wire name `Status`: [`DescribeDisksFullStatusDiskFullStatusTypeStatus`].
+    pub status: ::std::option::Option<DescribeDisksFullStatusDiskFullStatusTypeStatus>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DiskFullStatusTypeItem { "Device" = 0, "DiskEventSet" = 1, "DiskId" = 2,
-    "HealthStatus" = 3, "InstanceId" = 4, "Status" = 5, } { 0 device value, 1
-    disk_event_set value, 2 disk_id value, 3 health_status value, 4 instance_id value, 5
-    status value, }
+    DescribeDisksFullStatusDiskFullStatusType { "Device" = 0, "DiskEventSet" = 1,
+    "DiskId" = 2, "HealthStatus" = 3, "InstanceId" = 4, "Status" = 5, } { 0 device value,
+    1 disk_event_set value, 2 disk_id value, 3 health_status value, 4 instance_id value,
+    5 status value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `DiskFullStatusSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DiskFullStatusSet {
-    /// Wire name `DiskFullStatusType`: list of [`DiskFullStatusTypeItem`].
+pub struct DescribeDisksFullStatusDiskFullStatusSet {
+    /// Wire name `DiskFullStatusType`: list of [`DescribeDisksFullStatusDiskFullStatusType`].
     pub disk_full_status_type: ::std::option::Option<
-        ::std::vec::Vec<DiskFullStatusTypeItem>,
+        ::std::vec::Vec<DescribeDisksFullStatusDiskFullStatusType>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DiskFullStatusSet { "DiskFullStatusType" = 0, } { 0 disk_full_status_type value, }
+    DescribeDisksFullStatusDiskFullStatusSet { "DiskFullStatusType" = 0, } { 0
+    disk_full_status_type value, }
 );
 /// The errors `DescribeDisksFullStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -461,15 +475,18 @@ impl<RegionId_> DescribeDisksFullStatusBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeDisksFullStatusTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeDisksFullStatusTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeDisksFullStatusTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -533,7 +550,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeDisksFullStatusInput {
-    type Item = DiskFullStatusTypeItem;
+    type Item = DescribeDisksFullStatusDiskFullStatusType;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -557,7 +574,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeDisksFullStatusI
     }
     fn into_items(
         output: DescribeDisksFullStatusOutput,
-    ) -> ::std::vec::Vec<DiskFullStatusTypeItem> {
+    ) -> ::std::vec::Vec<DescribeDisksFullStatusDiskFullStatusType> {
         output
             .disk_full_status_set
             .and_then(|v| v.disk_full_status_type)

@@ -79,8 +79,8 @@ impl ::alibabacloud_runtime::Operation for DescribeEipAddressesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeEipAddressesOutput {
-    /// Wire name `EipAddresses`: [`EipAddresses`].
-    pub eip_addresses: ::std::option::Option<EipAddresses>,
+    /// Wire name `EipAddresses`: [`DescribeEipAddressesEipAddresses`].
+    pub eip_addresses: ::std::option::Option<DescribeEipAddressesEipAddresses>,
     /// Wire name `PageNumber`: 32-bit integer.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer.
@@ -95,30 +95,34 @@ pub struct DescribeEipAddressesOutput {
     "RequestId" = 3, "TotalCount" = 4, } { 0 eip_addresses value, 1 page_number lenient,
     2 page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[10].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `EipAddresses.EipAddress[].OperationLocks.LockReason[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LockReasonItem {
+pub struct DescribeEipAddressesEipAddressLockReason {
     /// Wire name `LockReason`: string.
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LockReasonItem { "LockReason" = 0, } { 0 lock_reason value, }
+    DescribeEipAddressesEipAddressLockReason { "LockReason" = 0, } { 0 lock_reason value,
+    }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[10]` in its spec.
+/// A structure of the operation's answer, at `EipAddresses.EipAddress[].OperationLocks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OperationLocks {
-    /// Wire name `LockReason`: list of [`LockReasonItem`].
-    pub lock_reason: ::std::option::Option<::std::vec::Vec<LockReasonItem>>,
+pub struct DescribeEipAddressesEipAddressOperationLocks {
+    /// Wire name `LockReason`: list of [`DescribeEipAddressesEipAddressLockReason`].
+    pub lock_reason: ::std::option::Option<
+        ::std::vec::Vec<DescribeEipAddressesEipAddressLockReason>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OperationLocks { "LockReason" = 0, } { 0 lock_reason value, }
+    DescribeEipAddressesEipAddressOperationLocks { "LockReason" = 0, } { 0 lock_reason
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `EipAddresses.EipAddress[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EipAddressItem {
+pub struct DescribeEipAddressesEipAddress {
     /// Wire name `AllocationId`: string.
     pub allocation_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AllocationTime`: string.
@@ -139,31 +143,36 @@ pub struct EipAddressItem {
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
     /// Wire name `IpAddress`: string.
     pub ip_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `OperationLocks`: [`OperationLocks`].
-    pub operation_locks: ::std::option::Option<OperationLocks>,
+    /// Wire name `OperationLocks`: [`DescribeEipAddressesEipAddressOperationLocks`].
+    pub operation_locks: ::std::option::Option<
+        DescribeEipAddressesEipAddressOperationLocks,
+    >,
     /// Wire name `RegionId`: string.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string.
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EipAddressItem { "AllocationId" = 0, "AllocationTime" = 1, "Bandwidth" = 2,
-    "ChargeType" = 3, "EipBandwidth" = 4, "ExpiredTime" = 5, "InstanceId" = 6,
-    "InstanceType" = 7, "InternetChargeType" = 8, "IpAddress" = 9, "OperationLocks" = 10,
-    "RegionId" = 11, "Status" = 12, } { 0 allocation_id value, 1 allocation_time value, 2
-    bandwidth value, 3 charge_type value, 4 eip_bandwidth value, 5 expired_time value, 6
-    instance_id value, 7 instance_type value, 8 internet_charge_type value, 9 ip_address
-    value, 10 operation_locks value, 11 region_id value, 12 status value, }
+    DescribeEipAddressesEipAddress { "AllocationId" = 0, "AllocationTime" = 1,
+    "Bandwidth" = 2, "ChargeType" = 3, "EipBandwidth" = 4, "ExpiredTime" = 5,
+    "InstanceId" = 6, "InstanceType" = 7, "InternetChargeType" = 8, "IpAddress" = 9,
+    "OperationLocks" = 10, "RegionId" = 11, "Status" = 12, } { 0 allocation_id value, 1
+    allocation_time value, 2 bandwidth value, 3 charge_type value, 4 eip_bandwidth value,
+    5 expired_time value, 6 instance_id value, 7 instance_type value, 8
+    internet_charge_type value, 9 ip_address value, 10 operation_locks value, 11
+    region_id value, 12 status value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `EipAddresses`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EipAddresses {
-    /// Wire name `EipAddress`: list of [`EipAddressItem`].
-    pub eip_address: ::std::option::Option<::std::vec::Vec<EipAddressItem>>,
+pub struct DescribeEipAddressesEipAddresses {
+    /// Wire name `EipAddress`: list of [`DescribeEipAddressesEipAddress`].
+    pub eip_address: ::std::option::Option<
+        ::std::vec::Vec<DescribeEipAddressesEipAddress>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EipAddresses { "EipAddress" = 0, } { 0 eip_address value, }
+    DescribeEipAddressesEipAddresses { "EipAddress" = 0, } { 0 eip_address value, }
 );
 /// The errors `DescribeEipAddresses` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -541,7 +550,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeEipAddressesInput {
-    type Item = EipAddressItem;
+    type Item = DescribeEipAddressesEipAddress;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -565,7 +574,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeEipAddressesInpu
     }
     fn into_items(
         output: DescribeEipAddressesOutput,
-    ) -> ::std::vec::Vec<EipAddressItem> {
+    ) -> ::std::vec::Vec<DescribeEipAddressesEipAddress> {
         output.eip_addresses.and_then(|v| v.eip_address).unwrap_or_default()
     }
 }

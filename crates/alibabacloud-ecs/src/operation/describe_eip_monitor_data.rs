@@ -49,8 +49,8 @@ impl ::alibabacloud_runtime::Operation for DescribeEipMonitorDataInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeEipMonitorDataOutput {
-    /// Wire name `EipMonitorDatas`: [`EipMonitorDatas`].
-    pub eip_monitor_datas: ::std::option::Option<EipMonitorDatas>,
+    /// Wire name `EipMonitorDatas`: [`DescribeEipMonitorDataEipMonitorDatas`].
+    pub eip_monitor_datas: ::std::option::Option<DescribeEipMonitorDataEipMonitorDatas>,
     /// Wire name `RequestId`: string.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -58,10 +58,10 @@ pub struct DescribeEipMonitorDataOutput {
     DescribeEipMonitorDataOutput { "EipMonitorDatas" = 0, "RequestId" = 1, } { 0
     eip_monitor_datas value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `EipMonitorDatas.EipMonitorData[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EipMonitorDataItem {
+pub struct DescribeEipMonitorDataEipMonitorData {
     /// Wire name `EipBandwidth`: 32-bit integer.
     pub eip_bandwidth: ::std::option::Option<i32>,
     /// Wire name `EipFlow`: 32-bit integer.
@@ -76,19 +76,23 @@ pub struct EipMonitorDataItem {
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EipMonitorDataItem { "EipBandwidth" = 0, "EipFlow" = 1, "EipPackets" = 2, "EipRX" =
-    3, "EipTX" = 4, "TimeStamp" = 5, } { 0 eip_bandwidth lenient, 1 eip_flow lenient, 2
-    eip_packets lenient, 3 eip_rx lenient, 4 eip_tx lenient, 5 time_stamp value, }
+    DescribeEipMonitorDataEipMonitorData { "EipBandwidth" = 0, "EipFlow" = 1,
+    "EipPackets" = 2, "EipRX" = 3, "EipTX" = 4, "TimeStamp" = 5, } { 0 eip_bandwidth
+    lenient, 1 eip_flow lenient, 2 eip_packets lenient, 3 eip_rx lenient, 4 eip_tx
+    lenient, 5 time_stamp value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `EipMonitorDatas`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EipMonitorDatas {
-    /// Wire name `EipMonitorData`: list of [`EipMonitorDataItem`].
-    pub eip_monitor_data: ::std::option::Option<::std::vec::Vec<EipMonitorDataItem>>,
+pub struct DescribeEipMonitorDataEipMonitorDatas {
+    /// Wire name `EipMonitorData`: list of [`DescribeEipMonitorDataEipMonitorData`].
+    pub eip_monitor_data: ::std::option::Option<
+        ::std::vec::Vec<DescribeEipMonitorDataEipMonitorData>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EipMonitorDatas { "EipMonitorData" = 0, } { 0 eip_monitor_data value, }
+    DescribeEipMonitorDataEipMonitorDatas { "EipMonitorData" = 0, } { 0 eip_monitor_data
+    value, }
 );
 /// The errors `DescribeEipMonitorData` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,9 +59,9 @@ for DescribeElasticityAssuranceAutoRenewAttributeInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeElasticityAssuranceAutoRenewAttributeOutput {
-    /// Wire name `ElasticityAssuranceRenewAttributes`: [`ElasticityAssuranceRenewAttributes`].
+    /// Wire name `ElasticityAssuranceRenewAttributes`: [`DescribeElasticityAssuranceAutoRenewAttributeElasticityAssuranceRenewAttributes`].
     pub elasticity_assurance_renew_attributes: ::std::option::Option<
-        ElasticityAssuranceRenewAttributes,
+        DescribeElasticityAssuranceAutoRenewAttributeElasticityAssuranceRenewAttributes,
     >,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
@@ -71,10 +71,10 @@ pub struct DescribeElasticityAssuranceAutoRenewAttributeOutput {
     "ElasticityAssuranceRenewAttributes" = 0, "RequestId" = 1, } { 0
     elasticity_assurance_renew_attributes value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ElasticityAssuranceRenewAttributes.ElasticityAssuranceRenewAttribute[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ElasticityAssuranceRenewAttributeItem {
+pub struct DescribeElasticityAssuranceAutoRenewAttributeElasticityAssuranceRenewAttribute {
     /// Wire name `Period`: 32-bit integer. Example: `1`.
     pub period: ::std::option::Option<i32>,
     /// Wire name `PeriodUnit`: string. Example: `Month`.
@@ -85,22 +85,26 @@ pub struct ElasticityAssuranceRenewAttributeItem {
     pub renewal_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ElasticityAssuranceRenewAttributeItem { "Period" = 0, "PeriodUnit" = 1,
-    "PrivatePoolOptionsId" = 2, "RenewalStatus" = 3, } { 0 period lenient, 1 period_unit
-    value, 2 private_pool_options_id value, 3 renewal_status value, }
+    DescribeElasticityAssuranceAutoRenewAttributeElasticityAssuranceRenewAttribute {
+    "Period" = 0, "PeriodUnit" = 1, "PrivatePoolOptionsId" = 2, "RenewalStatus" = 3, } {
+    0 period lenient, 1 period_unit value, 2 private_pool_options_id value, 3
+    renewal_status value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `ElasticityAssuranceRenewAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ElasticityAssuranceRenewAttributes {
-    /// Wire name `ElasticityAssuranceRenewAttribute`: list of [`ElasticityAssuranceRenewAttributeItem`].
+pub struct DescribeElasticityAssuranceAutoRenewAttributeElasticityAssuranceRenewAttributes {
+    /// Wire name `ElasticityAssuranceRenewAttribute`: list of [`DescribeElasticityAssuranceAutoRenewAttributeElasticityAssuranceRenewAttribute`].
     pub elasticity_assurance_renew_attribute: ::std::option::Option<
-        ::std::vec::Vec<ElasticityAssuranceRenewAttributeItem>,
+        ::std::vec::Vec<
+            DescribeElasticityAssuranceAutoRenewAttributeElasticityAssuranceRenewAttribute,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ElasticityAssuranceRenewAttributes { "ElasticityAssuranceRenewAttribute" = 0, } { 0
-    elasticity_assurance_renew_attribute value, }
+    DescribeElasticityAssuranceAutoRenewAttributeElasticityAssuranceRenewAttributes {
+    "ElasticityAssuranceRenewAttribute" = 0, } { 0 elasticity_assurance_renew_attribute
+    value, }
 );
 /// The errors `DescribeElasticityAssuranceAutoRenewAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,8 +14,8 @@ pub struct DescribeElasticityAssurancesInput {
     pub region_id: ::std::string::String,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeElasticityAssurancesTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeElasticityAssurancesTagItem>>,
     /// Wire name `MaxResults`: 32-bit integer. The service's default: `10`. Example: `10`.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
@@ -139,8 +139,10 @@ impl ::alibabacloud_runtime::Operation for DescribeElasticityAssurancesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeElasticityAssurancesOutput {
-    /// Wire name `ElasticityAssuranceSet`: [`ElasticityAssuranceSet`].
-    pub elasticity_assurance_set: ::std::option::Option<ElasticityAssuranceSet>,
+    /// Wire name `ElasticityAssuranceSet`: [`DescribeElasticityAssurancesElasticityAssuranceSet`].
+    pub elasticity_assurance_set: ::std::option::Option<
+        DescribeElasticityAssurancesElasticityAssuranceSet,
+    >,
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
@@ -156,9 +158,9 @@ pub struct DescribeElasticityAssurancesOutput {
     value, 1 max_results lenient, 2 next_token value, 3 request_id value, 4 total_count
     lenient, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeElasticityAssurancesTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -166,16 +168,16 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeElasticityAssurancesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[].AllocatedResources.AllocatedResource[].ElasticityAssuranceUsages.ElasticityAssuranceUsage[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ElasticityAssuranceUsageItem {
+pub struct DescribeElasticityAssurancesAllocatedResourceElasticityAssuranceUsage {
     /// Wire name `AccountId`: string. Example: `1144775968548340`.
     pub account_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ServiceName`: string. Example: `name`.
@@ -184,30 +186,35 @@ pub struct ElasticityAssuranceUsageItem {
     pub used_amount: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ElasticityAssuranceUsageItem { "AccountId" = 0, "ServiceName" = 1, "UsedAmount" = 2,
-    } { 0 account_id value, 1 service_name value, 2 used_amount lenient, }
+    DescribeElasticityAssurancesAllocatedResourceElasticityAssuranceUsage { "AccountId" =
+    0, "ServiceName" = 1, "UsedAmount" = 2, } { 0 account_id value, 1 service_name value,
+    2 used_amount lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[].AllocatedResources.AllocatedResource[].ElasticityAssuranceUsages`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ElasticityAssuranceUsages {
-    /// Wire name `ElasticityAssuranceUsage`: list of [`ElasticityAssuranceUsageItem`].
+pub struct DescribeElasticityAssurancesAllocatedResourceElasticityAssuranceUsages {
+    /// Wire name `ElasticityAssuranceUsage`: list of [`DescribeElasticityAssurancesAllocatedResourceElasticityAssuranceUsage`].
     pub elasticity_assurance_usage: ::std::option::Option<
-        ::std::vec::Vec<ElasticityAssuranceUsageItem>,
+        ::std::vec::Vec<
+            DescribeElasticityAssurancesAllocatedResourceElasticityAssuranceUsage,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ElasticityAssuranceUsages { "ElasticityAssuranceUsage" = 0, } { 0
-    elasticity_assurance_usage value, }
+    DescribeElasticityAssurancesAllocatedResourceElasticityAssuranceUsages {
+    "ElasticityAssuranceUsage" = 0, } { 0 elasticity_assurance_usage value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[].AllocatedResources.AllocatedResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AllocatedResourceItem {
+pub struct DescribeElasticityAssurancesElasticityAssuranceItemAllocatedResource {
     /// Wire name `AvailableAmount`: 32-bit integer. Example: `5`.
     pub available_amount: ::std::option::Option<i32>,
-    /// Wire name `ElasticityAssuranceUsages`: [`ElasticityAssuranceUsages`].
-    pub elasticity_assurance_usages: ::std::option::Option<ElasticityAssuranceUsages>,
+    /// Wire name `ElasticityAssuranceUsages`: [`DescribeElasticityAssurancesAllocatedResourceElasticityAssuranceUsages`].
+    pub elasticity_assurance_usages: ::std::option::Option<
+        DescribeElasticityAssurancesAllocatedResourceElasticityAssuranceUsages,
+    >,
     /// Wire name `InstanceType`: string. Example: `ecs.c6.large`.
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalAmount`: 32-bit integer. Example: `2`.
@@ -218,27 +225,31 @@ pub struct AllocatedResourceItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AllocatedResourceItem { "AvailableAmount" = 0, "ElasticityAssuranceUsages" = 1,
-    "InstanceType" = 2, "TotalAmount" = 3, "UsedAmount" = 4, "zoneId" = 5, } { 0
-    available_amount lenient, 1 elasticity_assurance_usages value, 2 instance_type value,
-    3 total_amount lenient, 4 used_amount lenient, 5 zone_id value, }
+    DescribeElasticityAssurancesElasticityAssuranceItemAllocatedResource {
+    "AvailableAmount" = 0, "ElasticityAssuranceUsages" = 1, "InstanceType" = 2,
+    "TotalAmount" = 3, "UsedAmount" = 4, "zoneId" = 5, } { 0 available_amount lenient, 1
+    elasticity_assurance_usages value, 2 instance_type value, 3 total_amount lenient, 4
+    used_amount lenient, 5 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[].AllocatedResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AllocatedResources {
-    /// Wire name `AllocatedResource`: list of [`AllocatedResourceItem`].
+pub struct DescribeElasticityAssurancesElasticityAssuranceItemAllocatedResources {
+    /// Wire name `AllocatedResource`: list of [`DescribeElasticityAssurancesElasticityAssuranceItemAllocatedResource`].
     pub allocated_resource: ::std::option::Option<
-        ::std::vec::Vec<AllocatedResourceItem>,
+        ::std::vec::Vec<
+            DescribeElasticityAssurancesElasticityAssuranceItemAllocatedResource,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AllocatedResources { "AllocatedResource" = 0, } { 0 allocated_resource value, }
+    DescribeElasticityAssurancesElasticityAssuranceItemAllocatedResources {
+    "AllocatedResource" = 0, } { 0 allocated_resource value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[10].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[].RecurrenceRules.RecurrenceRule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RecurrenceRuleItem {
+pub struct DescribeElasticityAssurancesElasticityAssuranceItemRecurrenceRule {
     /// Wire name `EndHour`: 32-bit integer. Example: `10`.
     pub end_hour: ::std::option::Option<i32>,
     /// Wire name `RecurrenceType`: string. Example: `Daily`.
@@ -249,46 +260,59 @@ pub struct RecurrenceRuleItem {
     pub start_hour: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RecurrenceRuleItem { "EndHour" = 0, "RecurrenceType" = 1, "RecurrenceValue" = 2,
-    "StartHour" = 3, } { 0 end_hour lenient, 1 recurrence_type value, 2 recurrence_value
-    value, 3 start_hour lenient, }
+    DescribeElasticityAssurancesElasticityAssuranceItemRecurrenceRule { "EndHour" = 0,
+    "RecurrenceType" = 1, "RecurrenceValue" = 2, "StartHour" = 3, } { 0 end_hour lenient,
+    1 recurrence_type value, 2 recurrence_value value, 3 start_hour lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[10]` in its spec.
+/// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[].RecurrenceRules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RecurrenceRules {
-    /// Wire name `RecurrenceRule`: list of [`RecurrenceRuleItem`].
-    pub recurrence_rule: ::std::option::Option<::std::vec::Vec<RecurrenceRuleItem>>,
+pub struct DescribeElasticityAssurancesElasticityAssuranceItemRecurrenceRules {
+    /// Wire name `RecurrenceRule`: list of [`DescribeElasticityAssurancesElasticityAssuranceItemRecurrenceRule`].
+    pub recurrence_rule: ::std::option::Option<
+        ::std::vec::Vec<
+            DescribeElasticityAssurancesElasticityAssuranceItemRecurrenceRule,
+        >,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RecurrenceRules { "RecurrenceRule" = 0, } { 0 recurrence_rule value, }
+    DescribeElasticityAssurancesElasticityAssuranceItemRecurrenceRules { "RecurrenceRule"
+    = 0, } { 0 recurrence_rule value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[16].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeElasticityAssurancesElasticityAssuranceItemTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeElasticityAssurancesElasticityAssuranceItemTag { "TagKey" = 0, "TagValue" =
+    1, } { 0 tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[16]` in its spec.
+/// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeElasticityAssurancesElasticityAssuranceItemTags {
+    /// Wire name `Tag`: list of [`DescribeElasticityAssurancesElasticityAssuranceItemTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeElasticityAssurancesElasticityAssuranceItemTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeElasticityAssurancesElasticityAssuranceItemTags { "Tag" = 0, } { 0 tag value,
+    }
+);
+/// A structure of the operation's answer, at `ElasticityAssuranceSet.ElasticityAssuranceItem[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ElasticityAssuranceItemItem {
-    /// Wire name `AllocatedResources`: [`AllocatedResources`].
-    pub allocated_resources: ::std::option::Option<AllocatedResources>,
+pub struct DescribeElasticityAssurancesElasticityAssuranceItem {
+    /// Wire name `AllocatedResources`: [`DescribeElasticityAssurancesElasticityAssuranceItemAllocatedResources`].
+    pub allocated_resources: ::std::option::Option<
+        DescribeElasticityAssurancesElasticityAssuranceItemAllocatedResources,
+    >,
     /// Wire name `Description`: string. Example: `This is description.`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `ElasticityAssuranceOwnerId`: string. Example: `e114477596854834`.
@@ -309,8 +333,10 @@ pub struct ElasticityAssuranceItemItem {
     >,
     /// Wire name `PrivatePoolOptionsName`: string. Example: `eapTestName`.
     pub private_pool_options_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `RecurrenceRules`: [`RecurrenceRules`].
-    pub recurrence_rules: ::std::option::Option<RecurrenceRules>,
+    /// Wire name `RecurrenceRules`: [`DescribeElasticityAssurancesElasticityAssuranceItemRecurrenceRules`].
+    pub recurrence_rules: ::std::option::Option<
+        DescribeElasticityAssurancesElasticityAssuranceItemRecurrenceRules,
+    >,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
@@ -321,40 +347,43 @@ pub struct ElasticityAssuranceItemItem {
     pub start_time_type: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `Active`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeElasticityAssurancesElasticityAssuranceItemTags`].
+    pub tags: ::std::option::Option<
+        DescribeElasticityAssurancesElasticityAssuranceItemTags,
+    >,
     /// Wire name `TotalAssuranceTimes`: string. Example: `Unlimited`.
     pub total_assurance_times: ::std::option::Option<::std::string::String>,
     /// Wire name `UsedAssuranceTimes`: 32-bit integer. Example: `0`.
     pub used_assurance_times: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ElasticityAssuranceItemItem { "AllocatedResources" = 0, "Description" = 1,
-    "ElasticityAssuranceOwnerId" = 2, "EndTime" = 3, "InstanceChargeType" = 4,
-    "LatestStartTime" = 5, "PackageType" = 6, "PrivatePoolOptionsId" = 7,
-    "PrivatePoolOptionsMatchCriteria" = 8, "PrivatePoolOptionsName" = 9,
-    "RecurrenceRules" = 10, "RegionId" = 11, "ResourceGroupId" = 12, "StartTime" = 13,
-    "StartTimeType" = 14, "Status" = 15, "Tags" = 16, "TotalAssuranceTimes" = 17,
-    "UsedAssuranceTimes" = 18, } { 0 allocated_resources value, 1 description value, 2
-    elasticity_assurance_owner_id value, 3 end_time value, 4 instance_charge_type value,
-    5 latest_start_time value, 6 package_type value, 7 private_pool_options_id value, 8
+    DescribeElasticityAssurancesElasticityAssuranceItem { "AllocatedResources" = 0,
+    "Description" = 1, "ElasticityAssuranceOwnerId" = 2, "EndTime" = 3,
+    "InstanceChargeType" = 4, "LatestStartTime" = 5, "PackageType" = 6,
+    "PrivatePoolOptionsId" = 7, "PrivatePoolOptionsMatchCriteria" = 8,
+    "PrivatePoolOptionsName" = 9, "RecurrenceRules" = 10, "RegionId" = 11,
+    "ResourceGroupId" = 12, "StartTime" = 13, "StartTimeType" = 14, "Status" = 15, "Tags"
+    = 16, "TotalAssuranceTimes" = 17, "UsedAssuranceTimes" = 18, } { 0
+    allocated_resources value, 1 description value, 2 elasticity_assurance_owner_id
+    value, 3 end_time value, 4 instance_charge_type value, 5 latest_start_time value, 6
+    package_type value, 7 private_pool_options_id value, 8
     private_pool_options_match_criteria value, 9 private_pool_options_name value, 10
     recurrence_rules value, 11 region_id value, 12 resource_group_id value, 13 start_time
     value, 14 start_time_type value, 15 status value, 16 tags value, 17
     total_assurance_times value, 18 used_assurance_times lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `ElasticityAssuranceSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ElasticityAssuranceSet {
-    /// Wire name `ElasticityAssuranceItem`: list of [`ElasticityAssuranceItemItem`].
+pub struct DescribeElasticityAssurancesElasticityAssuranceSet {
+    /// Wire name `ElasticityAssuranceItem`: list of [`DescribeElasticityAssurancesElasticityAssuranceItem`].
     pub elasticity_assurance_item: ::std::option::Option<
-        ::std::vec::Vec<ElasticityAssuranceItemItem>,
+        ::std::vec::Vec<DescribeElasticityAssurancesElasticityAssuranceItem>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ElasticityAssuranceSet { "ElasticityAssuranceItem" = 0, } { 0
-    elasticity_assurance_item value, }
+    DescribeElasticityAssurancesElasticityAssuranceSet { "ElasticityAssuranceItem" = 0, }
+    { 0 elasticity_assurance_item value, }
 );
 /// The errors `DescribeElasticityAssurances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -528,15 +557,20 @@ impl<RegionId_> DescribeElasticityAssurancesBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeElasticityAssurancesTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeElasticityAssurancesTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeElasticityAssurancesTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self
@@ -738,7 +772,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeElasticityAssurancesInput {
-    type Item = ElasticityAssuranceItemItem;
+    type Item = DescribeElasticityAssurancesElasticityAssuranceItem;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -749,7 +783,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeElasticityAssuranc
     }
     fn into_items(
         output: DescribeElasticityAssurancesOutput,
-    ) -> ::std::vec::Vec<ElasticityAssuranceItemItem> {
+    ) -> ::std::vec::Vec<DescribeElasticityAssurancesElasticityAssuranceItem> {
         output
             .elasticity_assurance_set
             .and_then(|v| v.elasticity_assurance_item)

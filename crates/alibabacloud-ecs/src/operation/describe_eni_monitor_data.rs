@@ -73,8 +73,8 @@ impl ::alibabacloud_runtime::Operation for DescribeEniMonitorDataInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeEniMonitorDataOutput {
-    /// Wire name `MonitorData`: [`MonitorData`].
-    pub monitor_data: ::std::option::Option<MonitorData>,
+    /// Wire name `MonitorData`: [`DescribeEniMonitorDataMonitorData`].
+    pub monitor_data: ::std::option::Option<DescribeEniMonitorDataMonitorData>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 32-bit integer. Example: `4`.
@@ -84,10 +84,10 @@ pub struct DescribeEniMonitorDataOutput {
     DescribeEniMonitorDataOutput { "MonitorData" = 0, "RequestId" = 1, "TotalCount" = 2,
     } { 0 monitor_data value, 1 request_id value, 2 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `MonitorData.EniMonitorData[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EniMonitorDataItem {
+pub struct DescribeEniMonitorDataEniMonitorData {
     /// Wire name `DropPacketRx`: string. Example: `0`.
     pub drop_packet_rx: ::std::option::Option<::std::string::String>,
     /// Wire name `DropPacketTx`: string. Example: `0`.
@@ -106,21 +106,24 @@ pub struct EniMonitorDataItem {
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EniMonitorDataItem { "DropPacketRx" = 0, "DropPacketTx" = 1, "EniId" = 2,
-    "IntranetRx" = 3, "IntranetTx" = 4, "PacketRx" = 5, "PacketTx" = 6, "TimeStamp" = 7,
-    } { 0 drop_packet_rx value, 1 drop_packet_tx value, 2 eni_id value, 3 intranet_rx
-    value, 4 intranet_tx value, 5 packet_rx value, 6 packet_tx value, 7 time_stamp value,
-    }
+    DescribeEniMonitorDataEniMonitorData { "DropPacketRx" = 0, "DropPacketTx" = 1,
+    "EniId" = 2, "IntranetRx" = 3, "IntranetTx" = 4, "PacketRx" = 5, "PacketTx" = 6,
+    "TimeStamp" = 7, } { 0 drop_packet_rx value, 1 drop_packet_tx value, 2 eni_id value,
+    3 intranet_rx value, 4 intranet_tx value, 5 packet_rx value, 6 packet_tx value, 7
+    time_stamp value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `MonitorData`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MonitorData {
-    /// Wire name `EniMonitorData`: list of [`EniMonitorDataItem`].
-    pub eni_monitor_data: ::std::option::Option<::std::vec::Vec<EniMonitorDataItem>>,
+pub struct DescribeEniMonitorDataMonitorData {
+    /// Wire name `EniMonitorData`: list of [`DescribeEniMonitorDataEniMonitorData`].
+    pub eni_monitor_data: ::std::option::Option<
+        ::std::vec::Vec<DescribeEniMonitorDataEniMonitorData>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MonitorData { "EniMonitorData" = 0, } { 0 eni_monitor_data value, }
+    DescribeEniMonitorDataMonitorData { "EniMonitorData" = 0, } { 0 eni_monitor_data
+    value, }
 );
 /// The errors `DescribeEniMonitorData` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -49,8 +49,10 @@ impl ::alibabacloud_runtime::Operation for DescribeForwardTableEntriesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeForwardTableEntriesOutput {
-    /// Wire name `ForwardTableEntries`: [`ForwardTableEntries`].
-    pub forward_table_entries: ::std::option::Option<ForwardTableEntries>,
+    /// Wire name `ForwardTableEntries`: [`DescribeForwardTableEntriesForwardTableEntries`].
+    pub forward_table_entries: ::std::option::Option<
+        DescribeForwardTableEntriesForwardTableEntries,
+    >,
     /// Wire name `PageNumber`: 32-bit integer.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer.
@@ -66,10 +68,10 @@ pub struct DescribeForwardTableEntriesOutput {
     1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
     lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ForwardTableEntries.ForwardTableEntry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ForwardTableEntryItem {
+pub struct DescribeForwardTableEntriesForwardTableEntry {
     /// Wire name `ExternalIp`: string.
     pub external_ip: ::std::option::Option<::std::string::String>,
     /// Wire name `ExternalPort`: string.
@@ -88,23 +90,24 @@ pub struct ForwardTableEntryItem {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ForwardTableEntryItem { "ExternalIp" = 0, "ExternalPort" = 1, "ForwardEntryId" = 2,
-    "ForwardTableId" = 3, "InternalIp" = 4, "InternalPort" = 5, "IpProtocol" = 6,
-    "Status" = 7, } { 0 external_ip value, 1 external_port value, 2 forward_entry_id
-    value, 3 forward_table_id value, 4 internal_ip value, 5 internal_port value, 6
-    ip_protocol value, 7 status value, }
+    DescribeForwardTableEntriesForwardTableEntry { "ExternalIp" = 0, "ExternalPort" = 1,
+    "ForwardEntryId" = 2, "ForwardTableId" = 3, "InternalIp" = 4, "InternalPort" = 5,
+    "IpProtocol" = 6, "Status" = 7, } { 0 external_ip value, 1 external_port value, 2
+    forward_entry_id value, 3 forward_table_id value, 4 internal_ip value, 5
+    internal_port value, 6 ip_protocol value, 7 status value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `ForwardTableEntries`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ForwardTableEntries {
-    /// Wire name `ForwardTableEntry`: list of [`ForwardTableEntryItem`].
+pub struct DescribeForwardTableEntriesForwardTableEntries {
+    /// Wire name `ForwardTableEntry`: list of [`DescribeForwardTableEntriesForwardTableEntry`].
     pub forward_table_entry: ::std::option::Option<
-        ::std::vec::Vec<ForwardTableEntryItem>,
+        ::std::vec::Vec<DescribeForwardTableEntriesForwardTableEntry>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ForwardTableEntries { "ForwardTableEntry" = 0, } { 0 forward_table_entry value, }
+    DescribeForwardTableEntriesForwardTableEntries { "ForwardTableEntry" = 0, } { 0
+    forward_table_entry value, }
 );
 /// The errors `DescribeForwardTableEntries` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -299,7 +302,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeForwardTableEntriesInput {
-    type Item = ForwardTableEntryItem;
+    type Item = DescribeForwardTableEntriesForwardTableEntry;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -323,7 +326,7 @@ for DescribeForwardTableEntriesInput {
     }
     fn into_items(
         output: DescribeForwardTableEntriesOutput,
-    ) -> ::std::vec::Vec<ForwardTableEntryItem> {
+    ) -> ::std::vec::Vec<DescribeForwardTableEntriesForwardTableEntry> {
         output
             .forward_table_entries
             .and_then(|v| v.forward_table_entry)

@@ -18,8 +18,8 @@ pub struct DescribeHaVipsInput {
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`.
     pub page_size: ::std::option::Option<i32>,
-    /// Wire name `Filter`: list of [`FilterItem`], required.
-    pub filter: ::std::vec::Vec<FilterItem>,
+    /// Wire name `Filter`: list of [`DescribeHaVipsFilterItem`], required.
+    pub filter: ::std::vec::Vec<DescribeHaVipsFilterItem>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeHaVipsInput {
     const ACTION: &'static str = "DescribeHaVips";
@@ -44,8 +44,8 @@ impl ::alibabacloud_runtime::Operation for DescribeHaVipsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeHaVipsOutput {
-    /// Wire name `HaVips`: [`HaVips`].
-    pub ha_vips: ::std::option::Option<HaVips>,
+    /// Wire name `HaVips`: [`DescribeHaVipsHaVips`].
+    pub ha_vips: ::std::option::Option<DescribeHaVipsHaVips>,
     /// Wire name `PageNumber`: 32-bit integer.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer.
@@ -60,9 +60,9 @@ pub struct DescribeHaVipsOutput {
     3, "TotalCount" = 4, } { 0 ha_vips value, 1 page_number lenient, 2 page_size lenient,
     3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Filter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct FilterItem {
+pub struct DescribeHaVipsFilterItem {
     /// Wire name `Key`: string.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -70,45 +70,50 @@ pub struct FilterItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-impl ::alibabacloud_runtime::ToParam for FilterItem {
+impl ::alibabacloud_runtime::ToParam for DescribeHaVipsFilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `HaVips.HaVip[].AssociatedEipAddresses`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AssociatedEipAddresses {
+pub struct DescribeHaVipsHaVipAssociatedEipAddresses {
     /// Wire name `associatedEipAddresse`: list of string.
     pub associated_eip_addresse: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssociatedEipAddresses { "associatedEipAddresse" = 0, } { 0 associated_eip_addresse
-    value, }
+    DescribeHaVipsHaVipAssociatedEipAddresses { "associatedEipAddresse" = 0, } { 0
+    associated_eip_addresse value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `HaVips.HaVip[].AssociatedInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AssociatedInstances {
+pub struct DescribeHaVipsHaVipAssociatedInstances {
     /// Wire name `associatedInstance`: list of string.
     pub associated_instance: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssociatedInstances { "associatedInstance" = 0, } { 0 associated_instance value, }
+    DescribeHaVipsHaVipAssociatedInstances { "associatedInstance" = 0, } { 0
+    associated_instance value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `HaVips.HaVip[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct HaVipItem {
-    /// Wire name `AssociatedEipAddresses`: [`AssociatedEipAddresses`].
-    pub associated_eip_addresses: ::std::option::Option<AssociatedEipAddresses>,
-    /// Wire name `AssociatedInstances`: [`AssociatedInstances`].
-    pub associated_instances: ::std::option::Option<AssociatedInstances>,
+pub struct DescribeHaVipsHaVip {
+    /// Wire name `AssociatedEipAddresses`: [`DescribeHaVipsHaVipAssociatedEipAddresses`].
+    pub associated_eip_addresses: ::std::option::Option<
+        DescribeHaVipsHaVipAssociatedEipAddresses,
+    >,
+    /// Wire name `AssociatedInstances`: [`DescribeHaVipsHaVipAssociatedInstances`].
+    pub associated_instances: ::std::option::Option<
+        DescribeHaVipsHaVipAssociatedInstances,
+    >,
     /// Wire name `CreateTime`: string.
     pub create_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string.
@@ -129,21 +134,24 @@ pub struct HaVipItem {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    HaVipItem { "AssociatedEipAddresses" = 0, "AssociatedInstances" = 1, "CreateTime" =
-    2, "Description" = 3, "HaVipId" = 4, "IpAddress" = 5, "MasterInstanceId" = 6,
-    "RegionId" = 7, "Status" = 8, "VSwitchId" = 9, "VpcId" = 10, } { 0
-    associated_eip_addresses value, 1 associated_instances value, 2 create_time value, 3
-    description value, 4 ha_vip_id value, 5 ip_address value, 6 master_instance_id value,
-    7 region_id value, 8 status value, 9 v_switch_id value, 10 vpc_id value, }
+    DescribeHaVipsHaVip { "AssociatedEipAddresses" = 0, "AssociatedInstances" = 1,
+    "CreateTime" = 2, "Description" = 3, "HaVipId" = 4, "IpAddress" = 5,
+    "MasterInstanceId" = 6, "RegionId" = 7, "Status" = 8, "VSwitchId" = 9, "VpcId" = 10,
+    } { 0 associated_eip_addresses value, 1 associated_instances value, 2 create_time
+    value, 3 description value, 4 ha_vip_id value, 5 ip_address value, 6
+    master_instance_id value, 7 region_id value, 8 status value, 9 v_switch_id value, 10
+    vpc_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `HaVips`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct HaVips {
-    /// Wire name `HaVip`: list of [`HaVipItem`].
-    pub ha_vip: ::std::option::Option<::std::vec::Vec<HaVipItem>>,
+pub struct DescribeHaVipsHaVips {
+    /// Wire name `HaVip`: list of [`DescribeHaVipsHaVip`].
+    pub ha_vip: ::std::option::Option<::std::vec::Vec<DescribeHaVipsHaVip>>,
 }
-::alibabacloud_runtime::decode_struct!(HaVips { "HaVip" = 0, } { 0 ha_vip value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeHaVipsHaVips { "HaVip" = 0, } { 0 ha_vip value, }
+);
 /// The errors `DescribeHaVips` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -226,10 +234,10 @@ impl<RegionId_, Filter_> DescribeHaVipsBuilder<RegionId_, Filter_> {
         self.input.page_size = value;
         self
     }
-    /// Wire name `Filter`: list of [`FilterItem`], required.
+    /// Wire name `Filter`: list of [`DescribeHaVipsFilterItem`], required.
     pub fn filter(
         mut self,
-        value: ::std::vec::Vec<FilterItem>,
+        value: ::std::vec::Vec<DescribeHaVipsFilterItem>,
     ) -> DescribeHaVipsBuilder<RegionId_, ::alibabacloud_runtime::Set> {
         self.input.filter = value;
         DescribeHaVipsBuilder {
@@ -296,11 +304,11 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: &alibabacloud_ecs::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// use alibabacloud_ecs::operation::describe_ha_vips::{FilterItem};
+    /// use alibabacloud_ecs::operation::describe_ha_vips::{DescribeHaVipsFilterItem};
     /// let output = client
     ///     .describe_ha_vips()
     ///     .region_id("example")
-    ///     .filter(vec![FilterItem { key: None, value: None }])
+    ///     .filter(vec![DescribeHaVipsFilterItem { key: None, value: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -313,7 +321,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeHaVipsInput {
-    type Item = HaVipItem;
+    type Item = DescribeHaVipsHaVip;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -331,7 +339,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeHaVipsInput {
     fn item_count(output: &DescribeHaVipsOutput) -> usize {
         output.ha_vips.as_ref().and_then(|v| v.ha_vip.as_ref()).map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeHaVipsOutput) -> ::std::vec::Vec<HaVipItem> {
+    fn into_items(output: DescribeHaVipsOutput) -> ::std::vec::Vec<DescribeHaVipsHaVip> {
         output.ha_vips.and_then(|v| v.ha_vip).unwrap_or_default()
     }
 }

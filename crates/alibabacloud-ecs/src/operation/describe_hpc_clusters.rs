@@ -72,8 +72,8 @@ impl ::alibabacloud_runtime::Operation for DescribeHpcClustersInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeHpcClustersOutput {
-    /// Wire name `HpcClusters`: [`HpcClusters`].
-    pub hpc_clusters: ::std::option::Option<HpcClusters>,
+    /// Wire name `HpcClusters`: [`DescribeHpcClustersHpcClusters`].
+    pub hpc_clusters: ::std::option::Option<DescribeHpcClustersHpcClusters>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -88,10 +88,10 @@ pub struct DescribeHpcClustersOutput {
     "RequestId" = 3, "TotalCount" = 4, } { 0 hpc_clusters value, 1 page_number lenient, 2
     page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `HpcClusters.HpcCluster[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct HpcClusterItem {
+pub struct DescribeHpcClustersHpcCluster {
     /// Wire name `Description`: string. Example: `testDescription`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `HpcClusterId`: string. Example: `hpc-bp1a5zr3u7nq9cx****`.
@@ -100,18 +100,20 @@ pub struct HpcClusterItem {
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    HpcClusterItem { "Description" = 0, "HpcClusterId" = 1, "Name" = 2, } { 0 description
-    value, 1 hpc_cluster_id value, 2 name value, }
+    DescribeHpcClustersHpcCluster { "Description" = 0, "HpcClusterId" = 1, "Name" = 2, }
+    { 0 description value, 1 hpc_cluster_id value, 2 name value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `HpcClusters`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct HpcClusters {
-    /// Wire name `HpcCluster`: list of [`HpcClusterItem`].
-    pub hpc_cluster: ::std::option::Option<::std::vec::Vec<HpcClusterItem>>,
+pub struct DescribeHpcClustersHpcClusters {
+    /// Wire name `HpcCluster`: list of [`DescribeHpcClustersHpcCluster`].
+    pub hpc_cluster: ::std::option::Option<
+        ::std::vec::Vec<DescribeHpcClustersHpcCluster>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    HpcClusters { "HpcCluster" = 0, } { 0 hpc_cluster value, }
+    DescribeHpcClustersHpcClusters { "HpcCluster" = 0, } { 0 hpc_cluster value, }
 );
 /// The errors `DescribeHpcClusters` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,7 +289,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeHpcClustersInput {
-    type Item = HpcClusterItem;
+    type Item = DescribeHpcClustersHpcCluster;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -309,7 +311,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeHpcClustersInput
             .and_then(|v| v.hpc_cluster.as_ref())
             .map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeHpcClustersOutput) -> ::std::vec::Vec<HpcClusterItem> {
+    fn into_items(
+        output: DescribeHpcClustersOutput,
+    ) -> ::std::vec::Vec<DescribeHpcClustersHpcCluster> {
         output.hpc_clusters.and_then(|v| v.hpc_cluster).unwrap_or_default()
     }
 }

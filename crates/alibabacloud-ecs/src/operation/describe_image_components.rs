@@ -14,8 +14,8 @@ pub struct DescribeImageComponentsInput {
     pub region_id: ::std::string::String,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeImageComponentsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeImageComponentsTagItem>>,
     /// Wire name `Name`: string. Example: `testComponent`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -111,8 +111,8 @@ impl ::alibabacloud_runtime::Operation for DescribeImageComponentsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeImageComponentsOutput {
-    /// Wire name `ImageComponent`: [`ImageComponent`].
-    pub image_component: ::std::option::Option<ImageComponent>,
+    /// Wire name `ImageComponent`: [`DescribeImageComponentsImageComponent`].
+    pub image_component: ::std::option::Option<DescribeImageComponentsImageComponent>,
     /// Wire name `MaxResults`: 32-bit integer. Example: `50`.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -127,9 +127,9 @@ pub struct DescribeImageComponentsOutput {
     2, "RequestId" = 3, "TotalCount" = 4, } { 0 image_component value, 1 max_results
     lenient, 2 next_token value, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeImageComponentsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -137,16 +137,16 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeImageComponentsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[8].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ImageComponent.ImageComponentSet[].Parameters.Parameter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ParameterItem {
+pub struct DescribeImageComponentsImageComponentSetParameter {
     /// Wire name `DefaultValue`: string. Example: `null`.
     pub default_value: ::std::option::Option<::std::string::String>,
     /// Wire name `Name`: string. Example: `null`.
@@ -155,43 +155,51 @@ pub struct ParameterItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ParameterItem { "DefaultValue" = 0, "Name" = 1, "Type" = 2, } { 0 default_value
-    value, 1 name value, 2 r#type value, }
+    DescribeImageComponentsImageComponentSetParameter { "DefaultValue" = 0, "Name" = 1,
+    "Type" = 2, } { 0 default_value value, 1 name value, 2 r#type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[8]` in its spec.
+/// A structure of the operation's answer, at `ImageComponent.ImageComponentSet[].Parameters`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Parameters {
-    /// Wire name `Parameter`: list of [`ParameterItem`].
-    pub parameter: ::std::option::Option<::std::vec::Vec<ParameterItem>>,
+pub struct DescribeImageComponentsImageComponentSetParameters {
+    /// Wire name `Parameter`: list of [`DescribeImageComponentsImageComponentSetParameter`].
+    pub parameter: ::std::option::Option<
+        ::std::vec::Vec<DescribeImageComponentsImageComponentSetParameter>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Parameters { "Parameter" = 0, } { 0 parameter value, }
+    DescribeImageComponentsImageComponentSetParameters { "Parameter" = 0, } { 0 parameter
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[11].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ImageComponent.ImageComponentSet[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeImageComponentsImageComponentSetTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeImageComponentsImageComponentSetTag { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[11]` in its spec.
+/// A structure of the operation's answer, at `ImageComponent.ImageComponentSet[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeImageComponentsImageComponentSetTags {
+    /// Wire name `Tag`: list of [`DescribeImageComponentsImageComponentSetTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeImageComponentsImageComponentSetTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeImageComponentsImageComponentSetTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `ImageComponent.ImageComponentSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImageComponentSetItem {
+pub struct DescribeImageComponentsImageComponentSet {
     /// Wire name `ComponentType`: string. Example: `Build`.
     pub component_type: ::std::option::Option<::std::string::String>,
     /// Wire name `ComponentVersion`: string. Example: `null`.
@@ -208,34 +216,38 @@ pub struct ImageComponentSetItem {
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `Owner`: string. Example: `SELF`.
     pub owner: ::std::option::Option<::std::string::String>,
-    /// Wire name `Parameters`: [`Parameters`].
-    pub parameters: ::std::option::Option<Parameters>,
+    /// Wire name `Parameters`: [`DescribeImageComponentsImageComponentSetParameters`].
+    pub parameters: ::std::option::Option<
+        DescribeImageComponentsImageComponentSetParameters,
+    >,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SystemType`: string. Example: `Linux`.
     pub system_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeImageComponentsImageComponentSetTags`].
+    pub tags: ::std::option::Option<DescribeImageComponentsImageComponentSetTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImageComponentSetItem { "ComponentType" = 0, "ComponentVersion" = 1, "Content" = 2,
-    "CreationTime" = 3, "Description" = 4, "ImageComponentId" = 5, "Name" = 6, "Owner" =
-    7, "Parameters" = 8, "ResourceGroupId" = 9, "SystemType" = 10, "Tags" = 11, } { 0
-    component_type value, 1 component_version value, 2 content value, 3 creation_time
-    value, 4 description value, 5 image_component_id value, 6 name value, 7 owner value,
-    8 parameters value, 9 resource_group_id value, 10 system_type value, 11 tags value, }
+    DescribeImageComponentsImageComponentSet { "ComponentType" = 0, "ComponentVersion" =
+    1, "Content" = 2, "CreationTime" = 3, "Description" = 4, "ImageComponentId" = 5,
+    "Name" = 6, "Owner" = 7, "Parameters" = 8, "ResourceGroupId" = 9, "SystemType" = 10,
+    "Tags" = 11, } { 0 component_type value, 1 component_version value, 2 content value,
+    3 creation_time value, 4 description value, 5 image_component_id value, 6 name value,
+    7 owner value, 8 parameters value, 9 resource_group_id value, 10 system_type value,
+    11 tags value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `ImageComponent`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImageComponent {
-    /// Wire name `ImageComponentSet`: list of [`ImageComponentSetItem`].
+pub struct DescribeImageComponentsImageComponent {
+    /// Wire name `ImageComponentSet`: list of [`DescribeImageComponentsImageComponentSet`].
     pub image_component_set: ::std::option::Option<
-        ::std::vec::Vec<ImageComponentSetItem>,
+        ::std::vec::Vec<DescribeImageComponentsImageComponentSet>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImageComponent { "ImageComponentSet" = 0, } { 0 image_component_set value, }
+    DescribeImageComponentsImageComponent { "ImageComponentSet" = 0, } { 0
+    image_component_set value, }
 );
 /// The errors `DescribeImageComponents` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -326,15 +338,18 @@ impl<RegionId_> DescribeImageComponentsBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeImageComponentsTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeImageComponentsTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeImageComponentsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -520,7 +535,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeImageComponentsInput {
-    type Item = ImageComponentSetItem;
+    type Item = DescribeImageComponentsImageComponentSet;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -531,7 +546,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeImageComponentsInp
     }
     fn into_items(
         output: DescribeImageComponentsOutput,
-    ) -> ::std::vec::Vec<ImageComponentSetItem> {
+    ) -> ::std::vec::Vec<DescribeImageComponentsImageComponentSet> {
         output.image_component.and_then(|v| v.image_component_set).unwrap_or_default()
     }
 }

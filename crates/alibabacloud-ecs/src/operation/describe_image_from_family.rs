@@ -90,8 +90,8 @@ impl ::alibabacloud_runtime::Operation for DescribeImageFromFamilyInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeImageFromFamilyOutput {
-    /// Wire name `Image`: [`Image`].
-    pub image: ::std::option::Option<Image>,
+    /// Wire name `Image`: [`DescribeImageFromFamilyImage`].
+    pub image: ::std::option::Option<DescribeImageFromFamilyImage>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -99,10 +99,10 @@ pub struct DescribeImageFromFamilyOutput {
     DescribeImageFromFamilyOutput { "Image" = 0, "RequestId" = 1, } { 0 image value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Image.DiskDeviceMappings.DiskDeviceMapping[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DiskDeviceMappingItem {
+pub struct DescribeImageFromFamilyImageDiskDeviceMapping {
     /// Wire name `Device`: string. Example: `/dev/xvdb`.
     pub device: ::std::option::Option<::std::string::String>,
     /// Wire name `Format`: string. Example: `qcow2`.
@@ -119,55 +119,61 @@ pub struct DiskDeviceMappingItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DiskDeviceMappingItem { "Device" = 0, "Format" = 1, "ImportOSSBucket" = 2,
-    "ImportOSSObject" = 3, "Size" = 4, "SnapshotId" = 5, "Type" = 6, } { 0 device value,
-    1 format value, 2 import_oss_bucket value, 3 import_oss_object value, 4 size value, 5
-    snapshot_id value, 6 r#type value, }
+    DescribeImageFromFamilyImageDiskDeviceMapping { "Device" = 0, "Format" = 1,
+    "ImportOSSBucket" = 2, "ImportOSSObject" = 3, "Size" = 4, "SnapshotId" = 5, "Type" =
+    6, } { 0 device value, 1 format value, 2 import_oss_bucket value, 3 import_oss_object
+    value, 4 size value, 5 snapshot_id value, 6 r#type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[3]` in its spec.
+/// A structure of the operation's answer, at `Image.DiskDeviceMappings`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DiskDeviceMappings {
-    /// Wire name `DiskDeviceMapping`: list of [`DiskDeviceMappingItem`].
+pub struct DescribeImageFromFamilyImageDiskDeviceMappings {
+    /// Wire name `DiskDeviceMapping`: list of [`DescribeImageFromFamilyImageDiskDeviceMapping`].
     pub disk_device_mapping: ::std::option::Option<
-        ::std::vec::Vec<DiskDeviceMappingItem>,
+        ::std::vec::Vec<DescribeImageFromFamilyImageDiskDeviceMapping>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DiskDeviceMappings { "DiskDeviceMapping" = 0, } { 0 disk_device_mapping value, }
+    DescribeImageFromFamilyImageDiskDeviceMappings { "DiskDeviceMapping" = 0, } { 0
+    disk_device_mapping value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[21].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Image.Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagItem {
+pub struct DescribeImageFromFamilyImageTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeImageFromFamilyImageTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
+    1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[21]` in its spec.
+/// A structure of the operation's answer, at `Image.Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+pub struct DescribeImageFromFamilyImageTags {
+    /// Wire name `Tag`: list of [`DescribeImageFromFamilyImageTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeImageFromFamilyImageTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0]` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeImageFromFamilyImageTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `Image`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Image {
+pub struct DescribeImageFromFamilyImage {
     /// Wire name `Architecture`: string. Example: `x86_64`.
     pub architecture: ::std::option::Option<::std::string::String>,
     /// Wire name `CreationTime`: string. Example: `2018-01-10T01:01:10Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string. Example: `testDescription`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `DiskDeviceMappings`: [`DiskDeviceMappings`].
-    pub disk_device_mappings: ::std::option::Option<DiskDeviceMappings>,
+    /// Wire name `DiskDeviceMappings`: [`DescribeImageFromFamilyImageDiskDeviceMappings`].
+    pub disk_device_mappings: ::std::option::Option<
+        DescribeImageFromFamilyImageDiskDeviceMappings,
+    >,
     /// Wire name `ImageFamily`: string. Example: `testImageFamily`.
     pub image_family: ::std::option::Option<::std::string::String>,
     /// Wire name `ImageId`: string. Example: `m-bp1g7004ksh0oeuc****`.
@@ -202,14 +208,14 @@ pub struct Image {
     pub size: ::std::option::Option<i32>,
     /// Wire name `Status`: string. Example: `Available`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeImageFromFamilyImageTags`].
+    pub tags: ::std::option::Option<DescribeImageFromFamilyImageTags>,
     /// Wire name `Usage`: string. Example: `none`.
     pub usage: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Image { "Architecture" = 0, "CreationTime" = 1, "Description" = 2,
-    "DiskDeviceMappings" = 3, "ImageFamily" = 4, "ImageId" = 5, "ImageName" = 6,
+    DescribeImageFromFamilyImage { "Architecture" = 0, "CreationTime" = 1, "Description"
+    = 2, "DiskDeviceMappings" = 3, "ImageFamily" = 4, "ImageId" = 5, "ImageName" = 6,
     "ImageOwnerAlias" = 7, "ImageVersion" = 8, "IsCopied" = 9, "IsSelfShared" = 10,
     "IsSubscribed" = 11, "IsSupportCloudinit" = 12, "IsSupportIoOptimized" = 13, "OSName"
     = 14, "OSType" = 15, "Platform" = 16, "ProductCode" = 17, "Progress" = 18, "Size" =

@@ -12,8 +12,10 @@
 pub struct DescribeImagePipelineExecutionsInput {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeImagePipelineExecutionsTagItem`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeImagePipelineExecutionsTagItem>,
+    >,
     /// Wire name `ImagePipelineId`: string. Example: `ip-2ze5tsl5bp6nf2b3****`.
     pub image_pipeline_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ExecutionId`: string. Example: `exec-5fb8facb8ed7427c****`.
@@ -86,8 +88,10 @@ impl ::alibabacloud_runtime::Operation for DescribeImagePipelineExecutionsInput 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeImagePipelineExecutionsOutput {
-    /// Wire name `ImagePipelineExecution`: [`ImagePipelineExecution`].
-    pub image_pipeline_execution: ::std::option::Option<ImagePipelineExecution>,
+    /// Wire name `ImagePipelineExecution`: [`DescribeImagePipelineExecutionsImagePipelineExecution`].
+    pub image_pipeline_execution: ::std::option::Option<
+        DescribeImagePipelineExecutionsImagePipelineExecution,
+    >,
     /// Wire name `MaxResults`: 32-bit integer. Example: `50`.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -103,9 +107,9 @@ pub struct DescribeImagePipelineExecutionsOutput {
     value, 1 max_results lenient, 2 next_token value, 3 request_id value, 4 total_count
     lenient, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeImagePipelineExecutionsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -113,36 +117,42 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeImagePipelineExecutionsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[8].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ImagePipelineExecution.ImagePipelineExecutionSet[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeImagePipelineExecutionsImagePipelineExecutionSetTag {
     /// Wire name `TagKey`: string. Example: `TestValue`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestKey`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeImagePipelineExecutionsImagePipelineExecutionSetTag { "TagKey" = 0,
+    "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[8]` in its spec.
+/// A structure of the operation's answer, at `ImagePipelineExecution.ImagePipelineExecutionSet[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeImagePipelineExecutionsImagePipelineExecutionSetTags {
+    /// Wire name `Tag`: list of [`DescribeImagePipelineExecutionsImagePipelineExecutionSetTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeImagePipelineExecutionsImagePipelineExecutionSetTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeImagePipelineExecutionsImagePipelineExecutionSetTags { "Tag" = 0, } { 0 tag
+    value, }
+);
+/// A structure of the operation's answer, at `ImagePipelineExecution.ImagePipelineExecutionSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImagePipelineExecutionSetItem {
+pub struct DescribeImagePipelineExecutionsImagePipelineExecutionSet {
     /// Wire name `CreationTime`: string. Example: `2020-11-24T06:00:00Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `ExecutionId`: string. Example: `exec-5fb8facb8ed7427c****`.
@@ -159,28 +169,31 @@ pub struct ImagePipelineExecutionSetItem {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `BUILDING`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
-}
-::alibabacloud_runtime::decode_struct!(
-    ImagePipelineExecutionSetItem { "CreationTime" = 0, "ExecutionId" = 1, "ImageId" = 2,
-    "ImagePipelineId" = 3, "Message" = 4, "ModifiedTime" = 5, "ResourceGroupId" = 6,
-    "Status" = 7, "Tags" = 8, } { 0 creation_time value, 1 execution_id value, 2 image_id
-    value, 3 image_pipeline_id value, 4 message value, 5 modified_time value, 6
-    resource_group_id value, 7 status value, 8 tags value, }
-);
-/// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct ImagePipelineExecution {
-    /// Wire name `ImagePipelineExecutionSet`: list of [`ImagePipelineExecutionSetItem`].
-    pub image_pipeline_execution_set: ::std::option::Option<
-        ::std::vec::Vec<ImagePipelineExecutionSetItem>,
+    /// Wire name `Tags`: [`DescribeImagePipelineExecutionsImagePipelineExecutionSetTags`].
+    pub tags: ::std::option::Option<
+        DescribeImagePipelineExecutionsImagePipelineExecutionSetTags,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImagePipelineExecution { "ImagePipelineExecutionSet" = 0, } { 0
-    image_pipeline_execution_set value, }
+    DescribeImagePipelineExecutionsImagePipelineExecutionSet { "CreationTime" = 0,
+    "ExecutionId" = 1, "ImageId" = 2, "ImagePipelineId" = 3, "Message" = 4,
+    "ModifiedTime" = 5, "ResourceGroupId" = 6, "Status" = 7, "Tags" = 8, } { 0
+    creation_time value, 1 execution_id value, 2 image_id value, 3 image_pipeline_id
+    value, 4 message value, 5 modified_time value, 6 resource_group_id value, 7 status
+    value, 8 tags value, }
+);
+/// A structure of the operation's answer, at `ImagePipelineExecution`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DescribeImagePipelineExecutionsImagePipelineExecution {
+    /// Wire name `ImagePipelineExecutionSet`: list of [`DescribeImagePipelineExecutionsImagePipelineExecutionSet`].
+    pub image_pipeline_execution_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeImagePipelineExecutionsImagePipelineExecutionSet>,
+    >,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeImagePipelineExecutionsImagePipelineExecution { "ImagePipelineExecutionSet" =
+    0, } { 0 image_pipeline_execution_set value, }
 );
 /// The errors `DescribeImagePipelineExecutions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,15 +262,20 @@ impl<RegionId_> DescribeImagePipelineExecutionsBuilder<RegionId_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeImagePipelineExecutionsTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeImagePipelineExecutionsTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeImagePipelineExecutionsTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self
@@ -398,7 +416,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged
 for DescribeImagePipelineExecutionsInput {
-    type Item = ImagePipelineExecutionSetItem;
+    type Item = DescribeImagePipelineExecutionsImagePipelineExecutionSet;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -409,7 +427,7 @@ for DescribeImagePipelineExecutionsInput {
     }
     fn into_items(
         output: DescribeImagePipelineExecutionsOutput,
-    ) -> ::std::vec::Vec<ImagePipelineExecutionSetItem> {
+    ) -> ::std::vec::Vec<DescribeImagePipelineExecutionsImagePipelineExecutionSet> {
         output
             .image_pipeline_execution
             .and_then(|v| v.image_pipeline_execution_set)

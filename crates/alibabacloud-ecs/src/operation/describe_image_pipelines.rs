@@ -14,8 +14,8 @@ pub struct DescribeImagePipelinesInput {
     pub region_id: ::std::string::String,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeImagePipelinesTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeImagePipelinesTagItem>>,
     /// Wire name `Name`: string. Example: `testImagePipeline`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -160,8 +160,8 @@ impl ::alibabacloud_runtime::Operation for DescribeImagePipelinesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeImagePipelinesOutput {
-    /// Wire name `ImagePipeline`: [`ImagePipeline`].
-    pub image_pipeline: ::std::option::Option<ImagePipeline>,
+    /// Wire name `ImagePipeline`: [`DescribeImagePipelinesImagePipeline`].
+    pub image_pipeline: ::std::option::Option<DescribeImagePipelinesImagePipeline>,
     /// Wire name `MaxResults`: 32-bit integer. Example: `50`.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -176,9 +176,9 @@ pub struct DescribeImagePipelinesOutput {
     2, "RequestId" = 3, "TotalCount" = 4, } { 0 image_pipeline value, 1 max_results
     lenient, 2 next_token value, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeImagePipelinesTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -186,92 +186,101 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeImagePipelinesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].AddAccounts`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AddAccounts {
+pub struct DescribeImagePipelinesImagePipelineSetAddAccounts {
     /// Wire name `AddAccount`: list of string.
     pub add_account: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AddAccounts { "AddAccount" = 0, } { 0 add_account value, }
+    DescribeImagePipelinesImagePipelineSetAddAccounts { "AddAccount" = 0, } { 0
+    add_account value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].AdvancedOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AdvancedOptions {
+pub struct DescribeImagePipelinesImagePipelineSetAdvancedOptions {
     /// Wire name `ImageNameSuffix`: string. Example: `disable`.
     pub image_name_suffix: ::std::option::Option<::std::string::String>,
     /// Wire name `RetainCloudAssistant`: boolean. Example: `true`.
     pub retain_cloud_assistant: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AdvancedOptions { "ImageNameSuffix" = 0, "RetainCloudAssistant" = 1, } { 0
-    image_name_suffix value, 1 retain_cloud_assistant lenient, }
+    DescribeImagePipelinesImagePipelineSetAdvancedOptions { "ImageNameSuffix" = 0,
+    "RetainCloudAssistant" = 1, } { 0 image_name_suffix value, 1 retain_cloud_assistant
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[10].fields[2]` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImageOptions.ImageFeatures`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImageFeatures {
+pub struct DescribeImagePipelinesImageOptionsImageFeatures {
     /// Wire name `NvmeSupport`: string. Example: `auto`.
     pub nvme_support: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImageFeatures { "NvmeSupport" = 0, } { 0 nvme_support value, }
+    DescribeImagePipelinesImageOptionsImageFeatures { "NvmeSupport" = 0, } { 0
+    nvme_support value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[10].fields[4].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImageOptions.ImageTags.ImageTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImageTagItem {
+pub struct DescribeImagePipelinesImageOptionsImageTag {
     /// Wire name `TagKey`: string. Example: `testKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `testValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImageTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value,
-    }
+    DescribeImagePipelinesImageOptionsImageTag { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[10].fields[4]` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImageOptions.ImageTags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImageTags {
-    /// Wire name `ImageTag`: list of [`ImageTagItem`].
-    pub image_tag: ::std::option::Option<::std::vec::Vec<ImageTagItem>>,
+pub struct DescribeImagePipelinesImageOptionsImageTags {
+    /// Wire name `ImageTag`: list of [`DescribeImagePipelinesImageOptionsImageTag`].
+    pub image_tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeImagePipelinesImageOptionsImageTag>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImageTags { "ImageTag" = 0, } { 0 image_tag value, }
+    DescribeImagePipelinesImageOptionsImageTags { "ImageTag" = 0, } { 0 image_tag value,
+    }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[10]` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImageOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImageOptions {
+pub struct DescribeImagePipelinesImagePipelineSetImageOptions {
     /// Wire name `Description`: string. Example: `description.`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `ImageFamily`: string. Example: `family`.
     pub image_family: ::std::option::Option<::std::string::String>,
-    /// Wire name `ImageFeatures`: [`ImageFeatures`].
-    pub image_features: ::std::option::Option<ImageFeatures>,
+    /// Wire name `ImageFeatures`: [`DescribeImagePipelinesImageOptionsImageFeatures`].
+    pub image_features: ::std::option::Option<
+        DescribeImagePipelinesImageOptionsImageFeatures,
+    >,
     /// Wire name `ImageName`: string. Example: `imageName`.
     pub image_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `ImageTags`: [`ImageTags`].
-    pub image_tags: ::std::option::Option<ImageTags>,
+    /// Wire name `ImageTags`: [`DescribeImagePipelinesImageOptionsImageTags`].
+    pub image_tags: ::std::option::Option<DescribeImagePipelinesImageOptionsImageTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImageOptions { "Description" = 0, "ImageFamily" = 1, "ImageFeatures" = 2, "ImageName"
-    = 3, "ImageTags" = 4, } { 0 description value, 1 image_family value, 2 image_features
-    value, 3 image_name value, 4 image_tags value, }
+    DescribeImagePipelinesImagePipelineSetImageOptions { "Description" = 0, "ImageFamily"
+    = 1, "ImageFeatures" = 2, "ImageName" = 3, "ImageTags" = 4, } { 0 description value,
+    1 image_family value, 2 image_features value, 3 image_name value, 4 image_tags value,
+    }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[12].fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImportImageOptions.DiskDeviceMappings.DiskDeviceMapping[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DiskDeviceMappingItem {
+pub struct DescribeImagePipelinesImportImageOptionsDiskDeviceMapping {
     /// Wire name `DiskImageSize`: 32-bit integer. Example: `40`.
     pub disk_image_size: ::std::option::Option<i32>,
     /// Wire name `Format`: string. Example: `RAW`.
@@ -282,75 +291,86 @@ pub struct DiskDeviceMappingItem {
     pub oss_object: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DiskDeviceMappingItem { "DiskImageSize" = 0, "Format" = 1, "OSSBucket" = 2,
-    "OSSObject" = 3, } { 0 disk_image_size lenient, 1 format value, 2 oss_bucket value, 3
-    oss_object value, }
+    DescribeImagePipelinesImportImageOptionsDiskDeviceMapping { "DiskImageSize" = 0,
+    "Format" = 1, "OSSBucket" = 2, "OSSObject" = 3, } { 0 disk_image_size lenient, 1
+    format value, 2 oss_bucket value, 3 oss_object value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[12].fields[3]` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImportImageOptions.DiskDeviceMappings`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DiskDeviceMappings {
-    /// Wire name `DiskDeviceMapping`: list of [`DiskDeviceMappingItem`].
+pub struct DescribeImagePipelinesImportImageOptionsDiskDeviceMappings {
+    /// Wire name `DiskDeviceMapping`: list of [`DescribeImagePipelinesImportImageOptionsDiskDeviceMapping`].
     pub disk_device_mapping: ::std::option::Option<
-        ::std::vec::Vec<DiskDeviceMappingItem>,
+        ::std::vec::Vec<DescribeImagePipelinesImportImageOptionsDiskDeviceMapping>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DiskDeviceMappings { "DiskDeviceMapping" = 0, } { 0 disk_device_mapping value, }
+    DescribeImagePipelinesImportImageOptionsDiskDeviceMappings { "DiskDeviceMapping" = 0,
+    } { 0 disk_device_mapping value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[12].fields[4]` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImportImageOptions.Features`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Features {
+pub struct DescribeImagePipelinesImportImageOptionsFeatures {
     /// Wire name `ImdsSupport`: string.
     pub imds_support: ::std::option::Option<::std::string::String>,
     /// Wire name `NvmeSupport`: string. Example: `supported`.
     pub nvme_support: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Features { "ImdsSupport" = 0, "NvmeSupport" = 1, } { 0 imds_support value, 1
-    nvme_support value, }
+    DescribeImagePipelinesImportImageOptionsFeatures { "ImdsSupport" = 0, "NvmeSupport" =
+    1, } { 0 imds_support value, 1 nvme_support value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[12].fields[6].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImportImageOptions.ImportImageTags.ImportImageTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImportImageTagItem {
+pub struct DescribeImagePipelinesImportImageOptionsImportImageTag {
     /// Wire name `Key`: string.
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `Value`: string.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImportImageTagItem { "Key" = 0, "Value" = 1, } { 0 key value, 1 value value, }
+    DescribeImagePipelinesImportImageOptionsImportImageTag { "Key" = 0, "Value" = 1, } {
+    0 key value, 1 value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[12].fields[6]` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImportImageOptions.ImportImageTags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImportImageTags {
-    /// Wire name `ImportImageTag`: list of [`ImportImageTagItem`].
-    pub import_image_tag: ::std::option::Option<::std::vec::Vec<ImportImageTagItem>>,
+pub struct DescribeImagePipelinesImportImageOptionsImportImageTags {
+    /// Wire name `ImportImageTag`: list of [`DescribeImagePipelinesImportImageOptionsImportImageTag`].
+    pub import_image_tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeImagePipelinesImportImageOptionsImportImageTag>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImportImageTags { "ImportImageTag" = 0, } { 0 import_image_tag value, }
+    DescribeImagePipelinesImportImageOptionsImportImageTags { "ImportImageTag" = 0, } { 0
+    import_image_tag value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[12]` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ImportImageOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImportImageOptions {
+pub struct DescribeImagePipelinesImagePipelineSetImportImageOptions {
     /// Wire name `Architecture`: string. Example: `x86_64`.
     pub architecture: ::std::option::Option<::std::string::String>,
     /// Wire name `BootMode`: string. Example: `BIOS`.
     pub boot_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `DiskDeviceMappings`: [`DiskDeviceMappings`].
-    pub disk_device_mappings: ::std::option::Option<DiskDeviceMappings>,
-    /// Wire name `Features`: [`Features`].
-    pub features: ::std::option::Option<Features>,
+    /// Wire name `DiskDeviceMappings`: [`DescribeImagePipelinesImportImageOptionsDiskDeviceMappings`].
+    pub disk_device_mappings: ::std::option::Option<
+        DescribeImagePipelinesImportImageOptionsDiskDeviceMappings,
+    >,
+    /// Wire name `Features`: [`DescribeImagePipelinesImportImageOptionsFeatures`].
+    pub features: ::std::option::Option<
+        DescribeImagePipelinesImportImageOptionsFeatures,
+    >,
     /// Wire name `ImageName`: string.
     pub image_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `ImportImageTags`: [`ImportImageTags`].
-    pub import_image_tags: ::std::option::Option<ImportImageTags>,
+    /// Wire name `ImportImageTags`: [`DescribeImagePipelinesImportImageOptionsImportImageTags`].
+    pub import_image_tags: ::std::option::Option<
+        DescribeImagePipelinesImportImageOptionsImportImageTags,
+    >,
     /// Wire name `LicenseType`: string. Example: `Auto`.
     pub license_type: ::std::option::Option<::std::string::String>,
     /// Wire name `OSType`: string. Example: `linux`.
@@ -365,53 +385,63 @@ pub struct ImportImageOptions {
     pub role_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImportImageOptions { "Architecture" = 0, "BootMode" = 1, "Description" = 2,
-    "DiskDeviceMappings" = 3, "Features" = 4, "ImageName" = 5, "ImportImageTags" = 6,
-    "LicenseType" = 7, "OSType" = 8, "Platform" = 9, "RetainImportedImage" = 10,
-    "RetentionStrategy" = 11, "RoleName" = 12, } { 0 architecture value, 1 boot_mode
-    value, 2 description value, 3 disk_device_mappings value, 4 features value, 5
-    image_name value, 6 import_image_tags value, 7 license_type value, 8 os_type value, 9
-    platform value, 10 retain_imported_image lenient, 11 retention_strategy value, 12
-    role_name value, }
+    DescribeImagePipelinesImagePipelineSetImportImageOptions { "Architecture" = 0,
+    "BootMode" = 1, "Description" = 2, "DiskDeviceMappings" = 3, "Features" = 4,
+    "ImageName" = 5, "ImportImageTags" = 6, "LicenseType" = 7, "OSType" = 8, "Platform" =
+    9, "RetainImportedImage" = 10, "RetentionStrategy" = 11, "RoleName" = 12, } { 0
+    architecture value, 1 boot_mode value, 2 description value, 3 disk_device_mappings
+    value, 4 features value, 5 image_name value, 6 import_image_tags value, 7
+    license_type value, 8 os_type value, 9 platform value, 10 retain_imported_image
+    lenient, 11 retention_strategy value, 12 role_name value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[20].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeImagePipelinesImagePipelineSetTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeImagePipelinesImagePipelineSetTag { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[20]` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeImagePipelinesImagePipelineSetTags {
+    /// Wire name `Tag`: list of [`DescribeImagePipelinesImagePipelineSetTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeImagePipelinesImagePipelineSetTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[22]` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeImagePipelinesImagePipelineSetTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[].ToRegionIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ToRegionIds {
+pub struct DescribeImagePipelinesImagePipelineSetToRegionIds {
     /// Wire name `ToRegionId`: list of string.
     pub to_region_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ToRegionIds { "ToRegionId" = 0, } { 0 to_region_id value, }
+    DescribeImagePipelinesImagePipelineSetToRegionIds { "ToRegionId" = 0, } { 0
+    to_region_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline.ImagePipelineSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImagePipelineSetItem {
-    /// Wire name `AddAccounts`: [`AddAccounts`].
-    pub add_accounts: ::std::option::Option<AddAccounts>,
-    /// Wire name `AdvancedOptions`: [`AdvancedOptions`].
-    pub advanced_options: ::std::option::Option<AdvancedOptions>,
+pub struct DescribeImagePipelinesImagePipelineSet {
+    /// Wire name `AddAccounts`: [`DescribeImagePipelinesImagePipelineSetAddAccounts`].
+    pub add_accounts: ::std::option::Option<
+        DescribeImagePipelinesImagePipelineSetAddAccounts,
+    >,
+    /// Wire name `AdvancedOptions`: [`DescribeImagePipelinesImagePipelineSetAdvancedOptions`].
+    pub advanced_options: ::std::option::Option<
+        DescribeImagePipelinesImagePipelineSetAdvancedOptions,
+    >,
     /// Wire name `BaseImage`: string. Example: `m-bp67acfmxazb4p****`.
     pub base_image: ::std::option::Option<::std::string::String>,
     /// Wire name `BaseImageType`: string. Example: `IMAGE`.
@@ -434,12 +464,16 @@ pub struct ImagePipelineSetItem {
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
     pub image_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `ImageOptions`: [`ImageOptions`].
-    pub image_options: ::std::option::Option<ImageOptions>,
+    /// Wire name `ImageOptions`: [`DescribeImagePipelinesImagePipelineSetImageOptions`].
+    pub image_options: ::std::option::Option<
+        DescribeImagePipelinesImagePipelineSetImageOptions,
+    >,
     /// Wire name `ImagePipelineId`: string. Example: `ip-2ze5tsl5bp6nf2b3****`.
     pub image_pipeline_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `ImportImageOptions`: [`ImportImageOptions`].
-    pub import_image_options: ::std::option::Option<ImportImageOptions>,
+    /// Wire name `ImportImageOptions`: [`DescribeImagePipelinesImagePipelineSetImportImageOptions`].
+    pub import_image_options: ::std::option::Option<
+        DescribeImagePipelinesImagePipelineSetImportImageOptions,
+    >,
     /// Wire name `InstanceType`: string. Example: `ecs.g6.large`.
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Wire name `InternetMaxBandwidthOut`: 32-bit integer. Example: `0`.
@@ -457,18 +491,20 @@ pub struct ImagePipelineSetItem {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SystemDiskSize`: 32-bit integer. Example: `40`.
     pub system_disk_size: ::std::option::Option<i32>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeImagePipelinesImagePipelineSetTags`].
+    pub tags: ::std::option::Option<DescribeImagePipelinesImagePipelineSetTags>,
     /// Wire name `TestContent`: string. Example: `null`.
     pub test_content: ::std::option::Option<::std::string::String>,
-    /// Wire name `ToRegionIds`: [`ToRegionIds`].
-    pub to_region_ids: ::std::option::Option<ToRegionIds>,
+    /// Wire name `ToRegionIds`: [`DescribeImagePipelinesImagePipelineSetToRegionIds`].
+    pub to_region_ids: ::std::option::Option<
+        DescribeImagePipelinesImagePipelineSetToRegionIds,
+    >,
     /// Wire name `VSwitchId`: string. Example: `vsw-bp67acfmxazb4p****`.
     pub v_switch_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImagePipelineSetItem { "AddAccounts" = 0, "AdvancedOptions" = 1, "BaseImage" = 2,
-    "BaseImageType" = 3, "BuildContent" = 4, "CreationTime" = 5,
+    DescribeImagePipelinesImagePipelineSet { "AddAccounts" = 0, "AdvancedOptions" = 1,
+    "BaseImage" = 2, "BaseImageType" = 3, "BuildContent" = 4, "CreationTime" = 5,
     "DeleteInstanceOnFailure" = 6, "Description" = 7, "ImageFamily" = 8, "ImageName" = 9,
     "ImageOptions" = 10, "ImagePipelineId" = 11, "ImportImageOptions" = 12,
     "InstanceType" = 13, "InternetMaxBandwidthOut" = 14, "Name" = 15, "NvmeSupport" = 16,
@@ -482,15 +518,18 @@ pub struct ImagePipelineSetItem {
     repair_mode value, 18 resource_group_id value, 19 system_disk_size lenient, 20 tags
     value, 21 test_content value, 22 to_region_ids value, 23 v_switch_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `ImagePipeline`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImagePipeline {
-    /// Wire name `ImagePipelineSet`: list of [`ImagePipelineSetItem`].
-    pub image_pipeline_set: ::std::option::Option<::std::vec::Vec<ImagePipelineSetItem>>,
+pub struct DescribeImagePipelinesImagePipeline {
+    /// Wire name `ImagePipelineSet`: list of [`DescribeImagePipelinesImagePipelineSet`].
+    pub image_pipeline_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeImagePipelinesImagePipelineSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImagePipeline { "ImagePipelineSet" = 0, } { 0 image_pipeline_set value, }
+    DescribeImagePipelinesImagePipeline { "ImagePipelineSet" = 0, } { 0
+    image_pipeline_set value, }
 );
 /// The errors `DescribeImagePipelines` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -568,15 +607,15 @@ impl<RegionId_> DescribeImagePipelinesBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeImagePipelinesTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeImagePipelinesTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeImagePipelinesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -698,7 +737,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeImagePipelinesInput {
-    type Item = ImagePipelineSetItem;
+    type Item = DescribeImagePipelinesImagePipelineSet;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -707,7 +746,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeImagePipelinesInpu
     }
     fn into_items(
         output: DescribeImagePipelinesOutput,
-    ) -> ::std::vec::Vec<ImagePipelineSetItem> {
+    ) -> ::std::vec::Vec<DescribeImagePipelinesImagePipelineSet> {
         output.image_pipeline.and_then(|v| v.image_pipeline_set).unwrap_or_default()
     }
 }

@@ -72,8 +72,8 @@ impl ::alibabacloud_runtime::Operation for DescribeImageSharePermissionInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeImageSharePermissionOutput {
-    /// Wire name `Accounts`: [`Accounts`].
-    pub accounts: ::std::option::Option<Accounts>,
+    /// Wire name `Accounts`: [`DescribeImageSharePermissionAccounts`].
+    pub accounts: ::std::option::Option<DescribeImageSharePermissionAccounts>,
     /// Wire name `ImageId`: string. Example: `m-bp1caf3yicx5jlfl****`.
     pub image_id: ::std::option::Option<::std::string::String>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
@@ -84,8 +84,8 @@ pub struct DescribeImageSharePermissionOutput {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `ShareGroups`: [`ShareGroups`].
-    pub share_groups: ::std::option::Option<ShareGroups>,
+    /// Wire name `ShareGroups`: [`DescribeImageSharePermissionShareGroups`].
+    pub share_groups: ::std::option::Option<DescribeImageSharePermissionShareGroups>,
     /// Wire name `TotalCount`: 32-bit integer. Example: `1`.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -95,46 +95,53 @@ pub struct DescribeImageSharePermissionOutput {
     } { 0 accounts value, 1 image_id value, 2 page_number lenient, 3 page_size lenient, 4
     region_id value, 5 request_id value, 6 share_groups value, 7 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Accounts.Account[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AccountItem {
+pub struct DescribeImageSharePermissionAccount {
     /// Wire name `AliyunId`: string. Example: `1234567890`.
     pub aliyun_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SharedTime`: string. Example: `2023-01-01T12:05:00Z`.
     pub shared_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AccountItem { "AliyunId" = 0, "SharedTime" = 1, } { 0 aliyun_id value, 1 shared_time
-    value, }
+    DescribeImageSharePermissionAccount { "AliyunId" = 0, "SharedTime" = 1, } { 0
+    aliyun_id value, 1 shared_time value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Accounts`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Accounts {
-    /// Wire name `Account`: list of [`AccountItem`].
-    pub account: ::std::option::Option<::std::vec::Vec<AccountItem>>,
+pub struct DescribeImageSharePermissionAccounts {
+    /// Wire name `Account`: list of [`DescribeImageSharePermissionAccount`].
+    pub account: ::std::option::Option<
+        ::std::vec::Vec<DescribeImageSharePermissionAccount>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Accounts { "Account" = 0, } { 0 account value, });
-/// A structure of the operation, at `response.fields[6].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeImageSharePermissionAccounts { "Account" = 0, } { 0 account value, }
+);
+/// A structure of the operation's answer, at `ShareGroups.ShareGroup[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ShareGroupItem {
+pub struct DescribeImageSharePermissionShareGroup {
     /// Wire name `Group`: string. Example: `all`.
     pub group: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ShareGroupItem { "Group" = 0, } { 0 group value, }
+    DescribeImageSharePermissionShareGroup { "Group" = 0, } { 0 group value, }
 );
-/// A structure of the operation, at `response.fields[6]` in its spec.
+/// A structure of the operation's answer, at `ShareGroups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ShareGroups {
-    /// Wire name `ShareGroup`: list of [`ShareGroupItem`].
-    pub share_group: ::std::option::Option<::std::vec::Vec<ShareGroupItem>>,
+pub struct DescribeImageSharePermissionShareGroups {
+    /// Wire name `ShareGroup`: list of [`DescribeImageSharePermissionShareGroup`].
+    pub share_group: ::std::option::Option<
+        ::std::vec::Vec<DescribeImageSharePermissionShareGroup>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ShareGroups { "ShareGroup" = 0, } { 0 share_group value, }
+    DescribeImageSharePermissionShareGroups { "ShareGroup" = 0, } { 0 share_group value,
+    }
 );
 /// The errors `DescribeImageSharePermission` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,8 +16,10 @@ pub struct DescribeImageSupportInstanceTypesInput {
     pub image_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ActionType`: string. Example: `CreateEcs`.
     pub action_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `Filter`: list of [`FilterItem`].
-    pub filter: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+    /// Wire name `Filter`: list of [`DescribeImageSupportInstanceTypesFilterItem`].
+    pub filter: ::std::option::Option<
+        ::std::vec::Vec<DescribeImageSupportInstanceTypesFilterItem>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for DescribeImageSupportInstanceTypesInput {
     const ACTION: &'static str = "DescribeImageSupportInstanceTypes";
@@ -66,8 +68,10 @@ impl ::alibabacloud_runtime::Operation for DescribeImageSupportInstanceTypesInpu
 pub struct DescribeImageSupportInstanceTypesOutput {
     /// Wire name `ImageId`: string. Example: `m-o6w3gy99qf89rkga****`.
     pub image_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `InstanceTypes`: [`InstanceTypes`].
-    pub instance_types: ::std::option::Option<InstanceTypes>,
+    /// Wire name `InstanceTypes`: [`DescribeImageSupportInstanceTypesInstanceTypes`].
+    pub instance_types: ::std::option::Option<
+        DescribeImageSupportInstanceTypesInstanceTypes,
+    >,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: ` 473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
@@ -78,9 +82,9 @@ pub struct DescribeImageSupportInstanceTypesOutput {
     "RegionId" = 2, "RequestId" = 3, } { 0 image_id value, 1 instance_types value, 2
     region_id value, 3 request_id value, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Filter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct FilterItem {
+pub struct DescribeImageSupportInstanceTypesFilterItem {
     /// Wire name `Key`: string. Example: `imageId`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -88,16 +92,16 @@ pub struct FilterItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for FilterItem {
+impl ::alibabacloud_runtime::ToParam for DescribeImageSupportInstanceTypesFilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct InstanceTypeItem {
+pub struct DescribeImageSupportInstanceTypesInstanceType {
     /// Wire name `CpuCoreCount`: 32-bit integer. Example: `1`.
     pub cpu_core_count: ::std::option::Option<i32>,
     /// Wire name `InstanceTypeFamily`: string. Example: `ecs.t1`.
@@ -108,19 +112,23 @@ pub struct InstanceTypeItem {
     pub memory_size: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceTypeItem { "CpuCoreCount" = 0, "InstanceTypeFamily" = 1, "InstanceTypeId" =
-    2, "MemorySize" = 3, } { 0 cpu_core_count lenient, 1 instance_type_family value, 2
-    instance_type_id value, 3 memory_size lenient, }
+    DescribeImageSupportInstanceTypesInstanceType { "CpuCoreCount" = 0,
+    "InstanceTypeFamily" = 1, "InstanceTypeId" = 2, "MemorySize" = 3, } { 0
+    cpu_core_count lenient, 1 instance_type_family value, 2 instance_type_id value, 3
+    memory_size lenient, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct InstanceTypes {
-    /// Wire name `InstanceType`: list of [`InstanceTypeItem`].
-    pub instance_type: ::std::option::Option<::std::vec::Vec<InstanceTypeItem>>,
+pub struct DescribeImageSupportInstanceTypesInstanceTypes {
+    /// Wire name `InstanceType`: list of [`DescribeImageSupportInstanceTypesInstanceType`].
+    pub instance_type: ::std::option::Option<
+        ::std::vec::Vec<DescribeImageSupportInstanceTypesInstanceType>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceTypes { "InstanceType" = 0, } { 0 instance_type value, }
+    DescribeImageSupportInstanceTypesInstanceTypes { "InstanceType" = 0, } { 0
+    instance_type value, }
 );
 /// The errors `DescribeImageSupportInstanceTypes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,15 +223,20 @@ impl<RegionId_> DescribeImageSupportInstanceTypesBuilder<RegionId_> {
         self.input.action_type = value;
         self
     }
-    /// Wire name `Filter`: list of [`FilterItem`].
-    pub fn filter(mut self, value: ::std::vec::Vec<FilterItem>) -> Self {
+    /// Wire name `Filter`: list of [`DescribeImageSupportInstanceTypesFilterItem`].
+    pub fn filter(
+        mut self,
+        value: ::std::vec::Vec<DescribeImageSupportInstanceTypesFilterItem>,
+    ) -> Self {
         self.input.filter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Filter`.
     pub fn set_filter(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeImageSupportInstanceTypesFilterItem>,
+        >,
     ) -> Self {
         self.input.filter = value;
         self

@@ -48,10 +48,10 @@ pub struct DescribeImagesInput {
     pub action_type: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    /// Wire name `Filter`: list of [`FilterItem`].
-    pub filter: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+    /// Wire name `Tag`: list of [`DescribeImagesTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeImagesTagItem>>,
+    /// Wire name `Filter`: list of [`DescribeImagesFilterItem`].
+    pub filter: ::std::option::Option<::std::vec::Vec<DescribeImagesFilterItem>>,
     /// Wire name `IsPublic`: boolean. Example: `false`.
     pub is_public: ::std::option::Option<bool>,
     /// Wire name `ImageOwnerId`: 64-bit integer. Example: `1234567890`.
@@ -191,8 +191,8 @@ impl ::alibabacloud_runtime::Operation for DescribeImagesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeImagesOutput {
-    /// Wire name `Images`: [`Images`].
-    pub images: ::std::option::Option<Images>,
+    /// Wire name `Images`: [`DescribeImagesImages`].
+    pub images: ::std::option::Option<DescribeImagesImages>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `1`.
@@ -209,9 +209,9 @@ pub struct DescribeImagesOutput {
     3, "RequestId" = 4, "TotalCount" = 5, } { 0 images value, 1 page_number lenient, 2
     page_size lenient, 3 region_id value, 4 request_id value, 5 total_count lenient, }
 );
-/// A structure of the operation, at `request[19].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeImagesTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -225,7 +225,7 @@ pub struct TagItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_2: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeImagesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -233,9 +233,9 @@ impl ::alibabacloud_runtime::ToParam for TagItem {
         out.write_member(key, "value", &self.value_2);
     }
 }
-/// A structure of the operation, at `request[20].items` in its spec.
+/// A structure sent in the operation's parameters, at `Filter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct FilterItem {
+pub struct DescribeImagesFilterItem {
     /// Wire name `Key`: string. Example: `CreationStartTime`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -243,16 +243,16 @@ pub struct FilterItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for FilterItem {
+impl ::alibabacloud_runtime::ToParam for DescribeImagesFilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[4].fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Images.Image[].DetectionOptions.Items.Item[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ItemItem {
+pub struct DescribeImagesDetectionOptionsItem {
     /// Wire name `Name`: string. Example: `Nvme`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `RiskCode`: string. Example: `NVMe.NotInstallded`.
@@ -263,33 +263,37 @@ pub struct ItemItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ItemItem { "Name" = 0, "RiskCode" = 1, "RiskLevel" = 2, "Value" = 3, } { 0 name
-    value, 1 risk_code value, 2 risk_level value, 3 value value, }
+    DescribeImagesDetectionOptionsItem { "Name" = 0, "RiskCode" = 1, "RiskLevel" = 2,
+    "Value" = 3, } { 0 name value, 1 risk_code value, 2 risk_level value, 3 value value,
+    }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[4].fields[0]` in its spec.
+/// A structure of the operation's answer, at `Images.Image[].DetectionOptions.Items`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Items {
-    /// Wire name `Item`: list of [`ItemItem`].
-    pub item: ::std::option::Option<::std::vec::Vec<ItemItem>>,
+pub struct DescribeImagesDetectionOptionsItems {
+    /// Wire name `Item`: list of [`DescribeImagesDetectionOptionsItem`].
+    pub item: ::std::option::Option<::std::vec::Vec<DescribeImagesDetectionOptionsItem>>,
 }
-::alibabacloud_runtime::decode_struct!(Items { "Item" = 0, } { 0 item value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[4]` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeImagesDetectionOptionsItems { "Item" = 0, } { 0 item value, }
+);
+/// A structure of the operation's answer, at `Images.Image[].DetectionOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DetectionOptions {
-    /// Wire name `Items`: [`Items`].
-    pub items: ::std::option::Option<Items>,
+pub struct DescribeImagesImageDetectionOptions {
+    /// Wire name `Items`: [`DescribeImagesDetectionOptionsItems`].
+    pub items: ::std::option::Option<DescribeImagesDetectionOptionsItems>,
     /// Wire name `Status`: string. Example: `Processing`.
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetectionOptions { "Items" = 0, "Status" = 1, } { 0 items value, 1 status value, }
+    DescribeImagesImageDetectionOptions { "Items" = 0, "Status" = 1, } { 0 items value, 1
+    status value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Images.Image[].DiskDeviceMappings.DiskDeviceMapping[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DiskDeviceMappingItem {
+pub struct DescribeImagesImageDiskDeviceMapping {
     /// Wire name `Device`: string. Example: `/dev/xvda`.
     pub device: ::std::option::Option<::std::string::String>,
     /// Wire name `Encrypted`: boolean. Example: `true`.
@@ -312,28 +316,29 @@ pub struct DiskDeviceMappingItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DiskDeviceMappingItem { "Device" = 0, "Encrypted" = 1, "Format" = 2,
+    DescribeImagesImageDiskDeviceMapping { "Device" = 0, "Encrypted" = 1, "Format" = 2,
     "ImportOSSBucket" = 3, "ImportOSSObject" = 4, "Progress" = 5, "RemainTime" = 6,
     "Size" = 7, "SnapshotId" = 8, "Type" = 9, } { 0 device value, 1 encrypted lenient, 2
     format value, 3 import_oss_bucket value, 4 import_oss_object value, 5 progress value,
     6 remain_time lenient, 7 size value, 8 snapshot_id value, 9 r#type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5]` in its spec.
+/// A structure of the operation's answer, at `Images.Image[].DiskDeviceMappings`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DiskDeviceMappings {
-    /// Wire name `DiskDeviceMapping`: list of [`DiskDeviceMappingItem`].
+pub struct DescribeImagesImageDiskDeviceMappings {
+    /// Wire name `DiskDeviceMapping`: list of [`DescribeImagesImageDiskDeviceMapping`].
     pub disk_device_mapping: ::std::option::Option<
-        ::std::vec::Vec<DiskDeviceMappingItem>,
+        ::std::vec::Vec<DescribeImagesImageDiskDeviceMapping>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DiskDeviceMappings { "DiskDeviceMapping" = 0, } { 0 disk_device_mapping value, }
+    DescribeImagesImageDiskDeviceMappings { "DiskDeviceMapping" = 0, } { 0
+    disk_device_mapping value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[6]` in its spec.
+/// A structure of the operation's answer, at `Images.Image[].Features`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Features {
+pub struct DescribeImagesImageFeatures {
     /// Wire name `CpuOnlineDowngrade`: string. Example: `supported`.
     pub cpu_online_downgrade: ::std::option::Option<::std::string::String>,
     /// Wire name `CpuOnlineUpgrade`: string. Example: `supported`.
@@ -348,35 +353,39 @@ pub struct Features {
     pub nvme_support: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Features { "CpuOnlineDowngrade" = 0, "CpuOnlineUpgrade" = 1, "ImdsSupport" = 2,
-    "MemoryOnlineDowngrade" = 3, "MemoryOnlineUpgrade" = 4, "NvmeSupport" = 5, } { 0
-    cpu_online_downgrade value, 1 cpu_online_upgrade value, 2 imds_support value, 3
-    memory_online_downgrade value, 4 memory_online_upgrade value, 5 nvme_support value, }
+    DescribeImagesImageFeatures { "CpuOnlineDowngrade" = 0, "CpuOnlineUpgrade" = 1,
+    "ImdsSupport" = 2, "MemoryOnlineDowngrade" = 3, "MemoryOnlineUpgrade" = 4,
+    "NvmeSupport" = 5, } { 0 cpu_online_downgrade value, 1 cpu_online_upgrade value, 2
+    imds_support value, 3 memory_online_downgrade value, 4 memory_online_upgrade value, 5
+    nvme_support value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[31].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Images.Image[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeImagesImageTag {
     /// Wire name `TagKey`: string. Example: `DTS`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `Oracle`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeImagesImageTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
+    tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[31]` in its spec.
+/// A structure of the operation's answer, at `Images.Image[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeImagesImageTags {
+    /// Wire name `Tag`: list of [`DescribeImagesImageTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeImagesImageTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeImagesImageTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `Images.Image[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImageItem {
+pub struct DescribeImagesImage {
     /// Wire name `Architecture`: string. Example: `x86_64`.
     pub architecture: ::std::option::Option<::std::string::String>,
     /// Wire name `BootMode`: string. Example: `BIOS`.
@@ -385,12 +394,14 @@ pub struct ImageItem {
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string. Example: `Archive log for Oracle`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `DetectionOptions`: [`DetectionOptions`].
-    pub detection_options: ::std::option::Option<DetectionOptions>,
-    /// Wire name `DiskDeviceMappings`: [`DiskDeviceMappings`].
-    pub disk_device_mappings: ::std::option::Option<DiskDeviceMappings>,
-    /// Wire name `Features`: [`Features`].
-    pub features: ::std::option::Option<Features>,
+    /// Wire name `DetectionOptions`: [`DescribeImagesImageDetectionOptions`].
+    pub detection_options: ::std::option::Option<DescribeImagesImageDetectionOptions>,
+    /// Wire name `DiskDeviceMappings`: [`DescribeImagesImageDiskDeviceMappings`].
+    pub disk_device_mappings: ::std::option::Option<
+        DescribeImagesImageDiskDeviceMappings,
+    >,
+    /// Wire name `Features`: [`DescribeImagesImageFeatures`].
+    pub features: ::std::option::Option<DescribeImagesImageFeatures>,
     /// Wire name `ImageFamily`: string. Example: `hangzhou-daily-update`.
     pub image_family: ::std::option::Option<::std::string::String>,
     /// Wire name `ImageId`: string. Example: `m-bp1g7004ksh0oeuc****`.
@@ -439,39 +450,42 @@ pub struct ImageItem {
     pub status: ::std::option::Option<::std::string::String>,
     /// Wire name `SupplierName`: string. Example: `TestName`.
     pub supplier_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeImagesImageTags`].
+    pub tags: ::std::option::Option<DescribeImagesImageTags>,
     /// Wire name `Usage`: string. Example: `none`.
     pub usage: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImageItem { "Architecture" = 0, "BootMode" = 1, "CreationTime" = 2, "Description" =
-    3, "DetectionOptions" = 4, "DiskDeviceMappings" = 5, "Features" = 6, "ImageFamily" =
-    7, "ImageId" = 8, "ImageName" = 9, "ImageOwnerAlias" = 10, "ImageOwnerId" = 11,
-    "ImageVersion" = 12, "IsCopied" = 13, "IsPublic" = 14, "IsSelfShared" = 15,
-    "IsSubscribed" = 16, "IsSupportCloudinit" = 17, "IsSupportIoOptimized" = 18,
-    "LicenseType" = 19, "LoginAsNonRootSupported" = 20, "OSName" = 21, "OSNameEn" = 22,
-    "OSType" = 23, "Platform" = 24, "ProductCode" = 25, "Progress" = 26,
-    "ResourceGroupId" = 27, "Size" = 28, "Status" = 29, "SupplierName" = 30, "Tags" = 31,
-    "Usage" = 32, } { 0 architecture value, 1 boot_mode value, 2 creation_time value, 3
-    description value, 4 detection_options value, 5 disk_device_mappings value, 6
-    features value, 7 image_family value, 8 image_id value, 9 image_name value, 10
-    image_owner_alias value, 11 image_owner_id lenient, 12 image_version value, 13
-    is_copied lenient, 14 is_public lenient, 15 is_self_shared value, 16 is_subscribed
-    lenient, 17 is_support_cloudinit lenient, 18 is_support_io_optimized lenient, 19
-    license_type value, 20 login_as_non_root_supported lenient, 21 os_name value, 22
-    os_name_en value, 23 os_type value, 24 platform value, 25 product_code value, 26
-    progress value, 27 resource_group_id value, 28 size lenient, 29 status value, 30
-    supplier_name value, 31 tags value, 32 usage value, }
+    DescribeImagesImage { "Architecture" = 0, "BootMode" = 1, "CreationTime" = 2,
+    "Description" = 3, "DetectionOptions" = 4, "DiskDeviceMappings" = 5, "Features" = 6,
+    "ImageFamily" = 7, "ImageId" = 8, "ImageName" = 9, "ImageOwnerAlias" = 10,
+    "ImageOwnerId" = 11, "ImageVersion" = 12, "IsCopied" = 13, "IsPublic" = 14,
+    "IsSelfShared" = 15, "IsSubscribed" = 16, "IsSupportCloudinit" = 17,
+    "IsSupportIoOptimized" = 18, "LicenseType" = 19, "LoginAsNonRootSupported" = 20,
+    "OSName" = 21, "OSNameEn" = 22, "OSType" = 23, "Platform" = 24, "ProductCode" = 25,
+    "Progress" = 26, "ResourceGroupId" = 27, "Size" = 28, "Status" = 29, "SupplierName" =
+    30, "Tags" = 31, "Usage" = 32, } { 0 architecture value, 1 boot_mode value, 2
+    creation_time value, 3 description value, 4 detection_options value, 5
+    disk_device_mappings value, 6 features value, 7 image_family value, 8 image_id value,
+    9 image_name value, 10 image_owner_alias value, 11 image_owner_id lenient, 12
+    image_version value, 13 is_copied lenient, 14 is_public lenient, 15 is_self_shared
+    value, 16 is_subscribed lenient, 17 is_support_cloudinit lenient, 18
+    is_support_io_optimized lenient, 19 license_type value, 20
+    login_as_non_root_supported lenient, 21 os_name value, 22 os_name_en value, 23
+    os_type value, 24 platform value, 25 product_code value, 26 progress value, 27
+    resource_group_id value, 28 size lenient, 29 status value, 30 supplier_name value, 31
+    tags value, 32 usage value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Images`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Images {
-    /// Wire name `Image`: list of [`ImageItem`].
-    pub image: ::std::option::Option<::std::vec::Vec<ImageItem>>,
+pub struct DescribeImagesImages {
+    /// Wire name `Image`: list of [`DescribeImagesImage`].
+    pub image: ::std::option::Option<::std::vec::Vec<DescribeImagesImage>>,
 }
-::alibabacloud_runtime::decode_struct!(Images { "Image" = 0, } { 0 image value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeImagesImages { "Image" = 0, } { 0 image value, }
+);
 /// The errors `DescribeImages` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -839,28 +853,28 @@ impl<RegionId_> DescribeImagesBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeImagesTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeImagesTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeImagesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
     }
-    /// Wire name `Filter`: list of [`FilterItem`].
-    pub fn filter(mut self, value: ::std::vec::Vec<FilterItem>) -> Self {
+    /// Wire name `Filter`: list of [`DescribeImagesFilterItem`].
+    pub fn filter(mut self, value: ::std::vec::Vec<DescribeImagesFilterItem>) -> Self {
         self.input.filter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Filter`.
     pub fn set_filter(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeImagesFilterItem>>,
     ) -> Self {
         self.input.filter = value;
         self
@@ -944,7 +958,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeImagesInput {
-    type Item = ImageItem;
+    type Item = DescribeImagesImage;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -962,7 +976,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeImagesInput {
     fn item_count(output: &DescribeImagesOutput) -> usize {
         output.images.as_ref().and_then(|v| v.image.as_ref()).map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeImagesOutput) -> ::std::vec::Vec<ImageItem> {
+    fn into_items(output: DescribeImagesOutput) -> ::std::vec::Vec<DescribeImagesImage> {
         output.images.and_then(|v| v.image).unwrap_or_default()
     }
 }

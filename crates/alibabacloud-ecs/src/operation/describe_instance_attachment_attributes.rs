@@ -64,8 +64,8 @@ impl ::alibabacloud_runtime::Operation for DescribeInstanceAttachmentAttributesI
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceAttachmentAttributesOutput {
-    /// Wire name `Instances`: [`Instances`].
-    pub instances: ::std::option::Option<Instances>,
+    /// Wire name `Instances`: [`DescribeInstanceAttachmentAttributesInstances`].
+    pub instances: ::std::option::Option<DescribeInstanceAttachmentAttributesInstances>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -81,10 +81,10 @@ pub struct DescribeInstanceAttachmentAttributesOutput {
     page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient,
     }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceItem {
+pub struct DescribeInstanceAttachmentAttributesInstance {
     /// Wire name `InstanceId`: string. Example: `i-bp67acfmxazb4****`.
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `PrivatePoolOptionsId`: string. Example: `eap-bp67acfmxazb4****`.
@@ -95,19 +95,23 @@ pub struct InstanceItem {
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceItem { "InstanceId" = 0, "PrivatePoolOptionsId" = 1,
-    "PrivatePoolOptionsMatchCriteria" = 2, } { 0 instance_id value, 1
-    private_pool_options_id value, 2 private_pool_options_match_criteria value, }
+    DescribeInstanceAttachmentAttributesInstance { "InstanceId" = 0,
+    "PrivatePoolOptionsId" = 1, "PrivatePoolOptionsMatchCriteria" = 2, } { 0 instance_id
+    value, 1 private_pool_options_id value, 2 private_pool_options_match_criteria value,
+    }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Instances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Instances {
-    /// Wire name `Instance`: list of [`InstanceItem`].
-    pub instance: ::std::option::Option<::std::vec::Vec<InstanceItem>>,
+pub struct DescribeInstanceAttachmentAttributesInstances {
+    /// Wire name `Instance`: list of [`DescribeInstanceAttachmentAttributesInstance`].
+    pub instance: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstanceAttachmentAttributesInstance>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Instances { "Instance" = 0, } { 0 instance value, }
+    DescribeInstanceAttachmentAttributesInstances { "Instance" = 0, } { 0 instance value,
+    }
 );
 /// The errors `DescribeInstanceAttachmentAttributes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -379,7 +383,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeInstanceAttachmentAttributesInput {
-    type Item = InstanceItem;
+    type Item = DescribeInstanceAttachmentAttributesInstance;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -405,7 +409,7 @@ for DescribeInstanceAttachmentAttributesInput {
     }
     fn into_items(
         output: DescribeInstanceAttachmentAttributesOutput,
-    ) -> ::std::vec::Vec<InstanceItem> {
+    ) -> ::std::vec::Vec<DescribeInstanceAttachmentAttributesInstance> {
         output.instances.and_then(|v| v.instance).unwrap_or_default()
     }
 }

@@ -124,12 +124,14 @@ pub struct DescribeInstanceAttributeOutput {
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `CreditSpecification`: string. Example: `Standard`.
     pub credit_specification: ::std::option::Option<::std::string::String>,
-    /// Wire name `DedicatedHostAttribute`: [`DedicatedHostAttribute`].
-    pub dedicated_host_attribute: ::std::option::Option<DedicatedHostAttribute>,
+    /// Wire name `DedicatedHostAttribute`: [`DescribeInstanceAttributeDedicatedHostAttribute`].
+    pub dedicated_host_attribute: ::std::option::Option<
+        DescribeInstanceAttributeDedicatedHostAttribute,
+    >,
     /// Wire name `Description`: string. Example: `testDescription`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `EipAddress`: [`EipAddress`].
-    pub eip_address: ::std::option::Option<EipAddress>,
+    /// Wire name `EipAddress`: [`DescribeInstanceAttributeEipAddress`].
+    pub eip_address: ::std::option::Option<DescribeInstanceAttributeEipAddress>,
     /// Wire name `EnableJumboFrame`: boolean. Example: `false`.
     pub enable_jumbo_frame: ::std::option::Option<bool>,
     /// Wire name `EnableNetworkEncryption`: boolean. Example: `True`.
@@ -140,8 +142,8 @@ pub struct DescribeInstanceAttributeOutput {
     pub host_name: ::std::option::Option<::std::string::String>,
     /// Wire name `ImageId`: string. Example: `m-bp1h46wfpjsjastc****`.
     pub image_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `InnerIpAddress`: [`InnerIpAddress`].
-    pub inner_ip_address: ::std::option::Option<InnerIpAddress>,
+    /// Wire name `InnerIpAddress`: [`DescribeInstanceAttributeInnerIpAddress`].
+    pub inner_ip_address: ::std::option::Option<DescribeInstanceAttributeInnerIpAddress>,
     /// Wire name `InstanceChargeType`: string. Example: `PrePaid`.
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceId`: string. Example: `i-uf6f5trc95ug8t33****`.
@@ -162,18 +164,22 @@ pub struct DescribeInstanceAttributeOutput {
     pub io_optimized: ::std::option::Option<::std::string::String>,
     /// Wire name `Memory`: 32-bit integer. Example: `16384`.
     pub memory: ::std::option::Option<i32>,
-    /// Wire name `NetworkOptions`: [`NetworkOptions`].
-    pub network_options: ::std::option::Option<NetworkOptions>,
-    /// Wire name `OperationLocks`: [`OperationLocks`].
-    pub operation_locks: ::std::option::Option<OperationLocks>,
-    /// Wire name `PublicIpAddress`: [`PublicIpAddress`].
-    pub public_ip_address: ::std::option::Option<PublicIpAddress>,
+    /// Wire name `NetworkOptions`: [`DescribeInstanceAttributeNetworkOptions`].
+    pub network_options: ::std::option::Option<DescribeInstanceAttributeNetworkOptions>,
+    /// Wire name `OperationLocks`: [`DescribeInstanceAttributeOperationLocks`].
+    pub operation_locks: ::std::option::Option<DescribeInstanceAttributeOperationLocks>,
+    /// Wire name `PublicIpAddress`: [`DescribeInstanceAttributePublicIpAddress`].
+    pub public_ip_address: ::std::option::Option<
+        DescribeInstanceAttributePublicIpAddress,
+    >,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3****`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SecurityGroupIds`: [`SecurityGroupIds`].
-    pub security_group_ids: ::std::option::Option<SecurityGroupIds>,
+    /// Wire name `SecurityGroupIds`: [`DescribeInstanceAttributeSecurityGroupIds`].
+    pub security_group_ids: ::std::option::Option<
+        DescribeInstanceAttributeSecurityGroupIds,
+    >,
     /// Wire name `SerialNumber`: string. Example: `51d1353b-22bf-4567-a176-8b3e12e4****`.
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `Running`.
@@ -182,8 +188,8 @@ pub struct DescribeInstanceAttributeOutput {
     pub stopped_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `VlanId`: string. Example: `10`.
     pub vlan_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `VpcAttributes`: [`VpcAttributes`].
-    pub vpc_attributes: ::std::option::Option<VpcAttributes>,
+    /// Wire name `VpcAttributes`: [`DescribeInstanceAttributeVpcAttributes`].
+    pub vpc_attributes: ::std::option::Option<DescribeInstanceAttributeVpcAttributes>,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
@@ -210,23 +216,24 @@ pub struct DescribeInstanceAttributeOutput {
     value, 28 security_group_ids value, 29 serial_number value, 30 status value, 31
     stopped_mode value, 32 vlan_id value, 33 vpc_attributes value, 34 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[4]` in its spec.
+/// A structure of the operation's answer, at `DedicatedHostAttribute`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DedicatedHostAttribute {
+pub struct DescribeInstanceAttributeDedicatedHostAttribute {
     /// Wire name `DedicatedHostId`: string. Example: `dh-2ze7qrzz6lvbfhr0****`.
     pub dedicated_host_id: ::std::option::Option<::std::string::String>,
     /// Wire name `DedicatedHostName`: string. Example: `ecs-autoui-create-ddh-temp`.
     pub dedicated_host_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedHostAttribute { "DedicatedHostId" = 0, "DedicatedHostName" = 1, } { 0
-    dedicated_host_id value, 1 dedicated_host_name value, }
+    DescribeInstanceAttributeDedicatedHostAttribute { "DedicatedHostId" = 0,
+    "DedicatedHostName" = 1, } { 0 dedicated_host_id value, 1 dedicated_host_name value,
+    }
 );
-/// A structure of the operation, at `response.fields[6]` in its spec.
+/// A structure of the operation's answer, at `EipAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EipAddress {
+pub struct DescribeInstanceAttributeEipAddress {
     /// Wire name `AllocationId`: string. Example: `eip-wz9uilio26dfscamm****`.
     pub allocation_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Bandwidth`: 32-bit integer. Example: `8`.
@@ -237,24 +244,24 @@ pub struct EipAddress {
     pub ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EipAddress { "AllocationId" = 0, "Bandwidth" = 1, "InternetChargeType" = 2,
-    "IpAddress" = 3, } { 0 allocation_id value, 1 bandwidth lenient, 2
-    internet_charge_type value, 3 ip_address value, }
+    DescribeInstanceAttributeEipAddress { "AllocationId" = 0, "Bandwidth" = 1,
+    "InternetChargeType" = 2, "IpAddress" = 3, } { 0 allocation_id value, 1 bandwidth
+    lenient, 2 internet_charge_type value, 3 ip_address value, }
 );
-/// A structure of the operation, at `response.fields[12]` in its spec.
+/// A structure of the operation's answer, at `InnerIpAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InnerIpAddress {
+pub struct DescribeInstanceAttributeInnerIpAddress {
     /// Wire name `IpAddress`: list of string.
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InnerIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
+    DescribeInstanceAttributeInnerIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
 );
-/// A structure of the operation, at `response.fields[23]` in its spec.
+/// A structure of the operation's answer, at `NetworkOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkOptions {
+pub struct DescribeInstanceAttributeNetworkOptions {
     /// Wire name `BandwidthWeighting`: string. Example: `Vpc-L1`.
     pub bandwidth_weighting: ::std::option::Option<::std::string::String>,
     /// Wire name `EnableJumboFrame`: boolean. Example: `false`.
@@ -263,77 +270,84 @@ pub struct NetworkOptions {
     pub enable_network_encryption: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkOptions { "BandwidthWeighting" = 0, "EnableJumboFrame" = 1,
-    "EnableNetworkEncryption" = 2, } { 0 bandwidth_weighting value, 1 enable_jumbo_frame
-    lenient, 2 enable_network_encryption lenient, }
+    DescribeInstanceAttributeNetworkOptions { "BandwidthWeighting" = 0,
+    "EnableJumboFrame" = 1, "EnableNetworkEncryption" = 2, } { 0 bandwidth_weighting
+    value, 1 enable_jumbo_frame lenient, 2 enable_network_encryption lenient, }
 );
-/// A structure of the operation, at `response.fields[24].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `OperationLocks.LockReason[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LockReasonItem {
+pub struct DescribeInstanceAttributeLockReason {
     /// Wire name `LockReason`: string. Example: `financial`.
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LockReasonItem { "LockReason" = 0, } { 0 lock_reason value, }
+    DescribeInstanceAttributeLockReason { "LockReason" = 0, } { 0 lock_reason value, }
 );
-/// A structure of the operation, at `response.fields[24]` in its spec.
+/// A structure of the operation's answer, at `OperationLocks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OperationLocks {
-    /// Wire name `LockReason`: list of [`LockReasonItem`].
-    pub lock_reason: ::std::option::Option<::std::vec::Vec<LockReasonItem>>,
+pub struct DescribeInstanceAttributeOperationLocks {
+    /// Wire name `LockReason`: list of [`DescribeInstanceAttributeLockReason`].
+    pub lock_reason: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstanceAttributeLockReason>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OperationLocks { "LockReason" = 0, } { 0 lock_reason value, }
+    DescribeInstanceAttributeOperationLocks { "LockReason" = 0, } { 0 lock_reason value,
+    }
 );
-/// A structure of the operation, at `response.fields[25]` in its spec.
+/// A structure of the operation's answer, at `PublicIpAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PublicIpAddress {
+pub struct DescribeInstanceAttributePublicIpAddress {
     /// Wire name `IpAddress`: list of string.
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PublicIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
+    DescribeInstanceAttributePublicIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
 );
-/// A structure of the operation, at `response.fields[28]` in its spec.
+/// A structure of the operation's answer, at `SecurityGroupIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SecurityGroupIds {
+pub struct DescribeInstanceAttributeSecurityGroupIds {
     /// Wire name `SecurityGroupId`: list of string.
     pub security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SecurityGroupIds { "SecurityGroupId" = 0, } { 0 security_group_id value, }
+    DescribeInstanceAttributeSecurityGroupIds { "SecurityGroupId" = 0, } { 0
+    security_group_id value, }
 );
-/// A structure of the operation, at `response.fields[33].fields[1]` in its spec.
+/// A structure of the operation's answer, at `VpcAttributes.PrivateIpAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivateIpAddress {
+pub struct DescribeInstanceAttributeVpcAttributesPrivateIpAddress {
     /// Wire name `IpAddress`: list of string.
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivateIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
+    DescribeInstanceAttributeVpcAttributesPrivateIpAddress { "IpAddress" = 0, } { 0
+    ip_address value, }
 );
-/// A structure of the operation, at `response.fields[33]` in its spec.
+/// A structure of the operation's answer, at `VpcAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VpcAttributes {
+pub struct DescribeInstanceAttributeVpcAttributes {
     /// Wire name `NatIpAddress`: string. Example: `172.17.**.**`.
     pub nat_ip_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `PrivateIpAddress`: [`PrivateIpAddress`].
-    pub private_ip_address: ::std::option::Option<PrivateIpAddress>,
+    /// Wire name `PrivateIpAddress`: [`DescribeInstanceAttributeVpcAttributesPrivateIpAddress`].
+    pub private_ip_address: ::std::option::Option<
+        DescribeInstanceAttributeVpcAttributesPrivateIpAddress,
+    >,
     /// Wire name `VSwitchId`: string. Example: `vsw-uf6ixacqz8osrwnqb****`.
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VpcId`: string. Example: `vpc-wz9e4e9pmbcnj6ki6****`.
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VpcAttributes { "NatIpAddress" = 0, "PrivateIpAddress" = 1, "VSwitchId" = 2, "VpcId"
-    = 3, } { 0 nat_ip_address value, 1 private_ip_address value, 2 v_switch_id value, 3
-    vpc_id value, }
+    DescribeInstanceAttributeVpcAttributes { "NatIpAddress" = 0, "PrivateIpAddress" = 1,
+    "VSwitchId" = 2, "VpcId" = 3, } { 0 nat_ip_address value, 1 private_ip_address value,
+    2 v_switch_id value, 3 vpc_id value, }
 );
 /// The errors `DescribeInstanceAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

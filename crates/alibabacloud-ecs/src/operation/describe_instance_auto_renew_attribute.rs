@@ -69,8 +69,10 @@ impl ::alibabacloud_runtime::Operation for DescribeInstanceAutoRenewAttributeInp
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceAutoRenewAttributeOutput {
-    /// Wire name `InstanceRenewAttributes`: [`InstanceRenewAttributes`].
-    pub instance_renew_attributes: ::std::option::Option<InstanceRenewAttributes>,
+    /// Wire name `InstanceRenewAttributes`: [`DescribeInstanceAutoRenewAttributeInstanceRenewAttributes`].
+    pub instance_renew_attributes: ::std::option::Option<
+        DescribeInstanceAutoRenewAttributeInstanceRenewAttributes,
+    >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -86,10 +88,10 @@ pub struct DescribeInstanceAutoRenewAttributeOutput {
     instance_renew_attributes value, 1 page_number lenient, 2 page_size lenient, 3
     request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceRenewAttributes.InstanceRenewAttribute[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceRenewAttributeItem {
+pub struct DescribeInstanceAutoRenewAttributeInstanceRenewAttribute {
     /// Wire name `AutoRenewEnabled`: boolean. Example: `false`.
     pub auto_renew_enabled: ::std::option::Option<bool>,
     /// Wire name `Duration`: 32-bit integer. Example: `1`.
@@ -102,22 +104,23 @@ pub struct InstanceRenewAttributeItem {
     pub renewal_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceRenewAttributeItem { "AutoRenewEnabled" = 0, "Duration" = 1, "InstanceId" =
-    2, "PeriodUnit" = 3, "RenewalStatus" = 4, } { 0 auto_renew_enabled lenient, 1
-    duration lenient, 2 instance_id value, 3 period_unit value, 4 renewal_status value, }
+    DescribeInstanceAutoRenewAttributeInstanceRenewAttribute { "AutoRenewEnabled" = 0,
+    "Duration" = 1, "InstanceId" = 2, "PeriodUnit" = 3, "RenewalStatus" = 4, } { 0
+    auto_renew_enabled lenient, 1 duration lenient, 2 instance_id value, 3 period_unit
+    value, 4 renewal_status value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceRenewAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceRenewAttributes {
-    /// Wire name `InstanceRenewAttribute`: list of [`InstanceRenewAttributeItem`].
+pub struct DescribeInstanceAutoRenewAttributeInstanceRenewAttributes {
+    /// Wire name `InstanceRenewAttribute`: list of [`DescribeInstanceAutoRenewAttributeInstanceRenewAttribute`].
     pub instance_renew_attribute: ::std::option::Option<
-        ::std::vec::Vec<InstanceRenewAttributeItem>,
+        ::std::vec::Vec<DescribeInstanceAutoRenewAttributeInstanceRenewAttribute>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceRenewAttributes { "InstanceRenewAttribute" = 0, } { 0
-    instance_renew_attribute value, }
+    DescribeInstanceAutoRenewAttributeInstanceRenewAttributes { "InstanceRenewAttribute"
+    = 0, } { 0 instance_renew_attribute value, }
 );
 /// The errors `DescribeInstanceAutoRenewAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

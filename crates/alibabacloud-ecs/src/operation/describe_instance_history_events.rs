@@ -46,8 +46,10 @@ pub struct DescribeInstanceHistoryEventsInput {
     >,
     /// Wire name `ResourceId`: list of string. Example: `i-uf678mass4zvr9n1****`.
     pub resource_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeInstanceHistoryEventsTagItem`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstanceHistoryEventsTagItem>,
+    >,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `NextToken`: string. Example: `f1c9fa9de5752***`.
@@ -163,8 +165,10 @@ impl ::alibabacloud_runtime::Operation for DescribeInstanceHistoryEventsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceHistoryEventsOutput {
-    /// Wire name `InstanceSystemEventSet`: [`InstanceSystemEventSet`].
-    pub instance_system_event_set: ::std::option::Option<InstanceSystemEventSet>,
+    /// Wire name `InstanceSystemEventSet`: [`DescribeInstanceHistoryEventsInstanceSystemEventSet`].
+    pub instance_system_event_set: ::std::option::Option<
+        DescribeInstanceHistoryEventsInstanceSystemEventSet,
+    >,
     /// Wire name `NextToken`: string. Example: `f1c9fa9de5752***`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
@@ -182,9 +186,9 @@ pub struct DescribeInstanceHistoryEventsOutput {
     instance_system_event_set value, 1 next_token value, 2 page_number lenient, 3
     page_size lenient, 4 request_id value, 5 total_count lenient, }
 );
-/// A structure of the operation, at `request[16].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeInstanceHistoryEventsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -192,40 +196,42 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeInstanceHistoryEventsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceSystemEventSet.InstanceSystemEventType[].EventCycleStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EventCycleStatus {
+pub struct DescribeInstanceHistoryEventsInstanceSystemEventTypeEventCycleStatus {
     /// Wire name `Code`: 32-bit integer. Example: `0`.
     pub code: ::std::option::Option<i32>,
     /// Wire name `Name`: string. Example: `Executed`.
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EventCycleStatus { "Code" = 0, "Name" = 1, } { 0 code lenient, 1 name value, }
+    DescribeInstanceHistoryEventsInstanceSystemEventTypeEventCycleStatus { "Code" = 0,
+    "Name" = 1, } { 0 code lenient, 1 name value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[4]` in its spec.
+/// A structure of the operation's answer, at `InstanceSystemEventSet.InstanceSystemEventType[].EventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EventType {
+pub struct DescribeInstanceHistoryEventsInstanceSystemEventTypeEventType {
     /// Wire name `Code`: 32-bit integer. Example: `34`.
     pub code: ::std::option::Option<i32>,
     /// Wire name `Name`: string. Example: `InstanceExpiration.Stop`.
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EventType { "Code" = 0, "Name" = 1, } { 0 code lenient, 1 name value, }
+    DescribeInstanceHistoryEventsInstanceSystemEventTypeEventType { "Code" = 0, "Name" =
+    1, } { 0 code lenient, 1 name value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5].fields[6].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceSystemEventSet.InstanceSystemEventType[].ExtendedAttribute.InactiveDisks.InactiveDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InactiveDiskItem {
+pub struct DescribeInstanceHistoryEventsExtendedAttributeInactiveDisk {
     /// Wire name `CreationTime`: string. Example: `2018-11-30T06:32:31Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `DeviceCategory`: string. Example: `cloud_efficiency`.
@@ -238,34 +244,39 @@ pub struct InactiveDiskItem {
     pub release_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InactiveDiskItem { "CreationTime" = 0, "DeviceCategory" = 1, "DeviceSize" = 2,
-    "DeviceType" = 3, "ReleaseTime" = 4, } { 0 creation_time value, 1 device_category
-    value, 2 device_size value, 3 device_type value, 4 release_time value, }
+    DescribeInstanceHistoryEventsExtendedAttributeInactiveDisk { "CreationTime" = 0,
+    "DeviceCategory" = 1, "DeviceSize" = 2, "DeviceType" = 3, "ReleaseTime" = 4, } { 0
+    creation_time value, 1 device_category value, 2 device_size value, 3 device_type
+    value, 4 release_time value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5].fields[6]` in its spec.
+/// A structure of the operation's answer, at `InstanceSystemEventSet.InstanceSystemEventType[].ExtendedAttribute.InactiveDisks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InactiveDisks {
-    /// Wire name `InactiveDisk`: list of [`InactiveDiskItem`].
-    pub inactive_disk: ::std::option::Option<::std::vec::Vec<InactiveDiskItem>>,
+pub struct DescribeInstanceHistoryEventsExtendedAttributeInactiveDisks {
+    /// Wire name `InactiveDisk`: list of [`DescribeInstanceHistoryEventsExtendedAttributeInactiveDisk`].
+    pub inactive_disk: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstanceHistoryEventsExtendedAttributeInactiveDisk>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InactiveDisks { "InactiveDisk" = 0, } { 0 inactive_disk value, }
+    DescribeInstanceHistoryEventsExtendedAttributeInactiveDisks { "InactiveDisk" = 0, } {
+    0 inactive_disk value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5].fields[9]` in its spec.
+/// A structure of the operation's answer, at `InstanceSystemEventSet.InstanceSystemEventType[].ExtendedAttribute.MigrationOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MigrationOptions {
+pub struct DescribeInstanceHistoryEventsExtendedAttributeMigrationOptions {
     /// Wire name `MigrationOption`: list of string.
     pub migration_option: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MigrationOptions { "MigrationOption" = 0, } { 0 migration_option value, }
+    DescribeInstanceHistoryEventsExtendedAttributeMigrationOptions { "MigrationOption" =
+    0, } { 0 migration_option value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5]` in its spec.
+/// A structure of the operation's answer, at `InstanceSystemEventSet.InstanceSystemEventType[].ExtendedAttribute`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ExtendedAttribute {
+pub struct DescribeInstanceHistoryEventsInstanceSystemEventTypeExtendedAttribute {
     /// Wire name `CanAccept`: string. Example: `true`.
     pub can_accept: ::std::option::Option<::std::string::String>,
     /// Wire name `Code`: string. Example: `PR111`.
@@ -278,14 +289,18 @@ pub struct ExtendedAttribute {
     pub host_id: ::std::option::Option<::std::string::String>,
     /// Wire name `HostType`: string. Example: `ddh`.
     pub host_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `InactiveDisks`: [`InactiveDisks`].
-    pub inactive_disks: ::std::option::Option<InactiveDisks>,
+    /// Wire name `InactiveDisks`: [`DescribeInstanceHistoryEventsExtendedAttributeInactiveDisks`].
+    pub inactive_disks: ::std::option::Option<
+        DescribeInstanceHistoryEventsExtendedAttributeInactiveDisks,
+    >,
     /// Wire name `MetricName`: string.
     pub metric_name: ::std::option::Option<::std::string::String>,
     /// Wire name `MetricValue`: string.
     pub metric_value: ::std::option::Option<::std::string::String>,
-    /// Wire name `MigrationOptions`: [`MigrationOptions`].
-    pub migration_options: ::std::option::Option<MigrationOptions>,
+    /// Wire name `MigrationOptions`: [`DescribeInstanceHistoryEventsExtendedAttributeMigrationOptions`].
+    pub migration_options: ::std::option::Option<
+        DescribeInstanceHistoryEventsExtendedAttributeMigrationOptions,
+    >,
     /// Wire name `OnlineRepairPolicy`: string. Example: `IsolateOnly`.
     pub online_repair_policy: ::std::option::Option<::std::string::String>,
     /// Wire name `PunishDomain`: string. Example: `1228.test.com`.
@@ -300,31 +315,38 @@ pub struct ExtendedAttribute {
     pub response_result: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ExtendedAttribute { "CanAccept" = 0, "Code" = 1, "Device" = 2, "DiskId" = 3, "HostId"
-    = 4, "HostType" = 5, "InactiveDisks" = 6, "MetricName" = 7, "MetricValue" = 8,
-    "MigrationOptions" = 9, "OnlineRepairPolicy" = 10, "PunishDomain" = 11, "PunishType"
-    = 12, "PunishUrl" = 13, "Rack" = 14, "ResponseResult" = 15, } { 0 can_accept value, 1
-    code value, 2 device value, 3 disk_id value, 4 host_id value, 5 host_type value, 6
-    inactive_disks value, 7 metric_name value, 8 metric_value value, 9 migration_options
-    value, 10 online_repair_policy value, 11 punish_domain value, 12 punish_type value,
-    13 punish_url value, 14 rack value, 15 response_result value, }
+    DescribeInstanceHistoryEventsInstanceSystemEventTypeExtendedAttribute { "CanAccept" =
+    0, "Code" = 1, "Device" = 2, "DiskId" = 3, "HostId" = 4, "HostType" = 5,
+    "InactiveDisks" = 6, "MetricName" = 7, "MetricValue" = 8, "MigrationOptions" = 9,
+    "OnlineRepairPolicy" = 10, "PunishDomain" = 11, "PunishType" = 12, "PunishUrl" = 13,
+    "Rack" = 14, "ResponseResult" = 15, } { 0 can_accept value, 1 code value, 2 device
+    value, 3 disk_id value, 4 host_id value, 5 host_type value, 6 inactive_disks value, 7
+    metric_name value, 8 metric_value value, 9 migration_options value, 10
+    online_repair_policy value, 11 punish_domain value, 12 punish_type value, 13
+    punish_url value, 14 rack value, 15 response_result value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceSystemEventSet.InstanceSystemEventType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceSystemEventTypeItem {
-    /// Wire name `EventCycleStatus`: [`EventCycleStatus`].
-    pub event_cycle_status: ::std::option::Option<EventCycleStatus>,
+pub struct DescribeInstanceHistoryEventsInstanceSystemEventType {
+    /// Wire name `EventCycleStatus`: [`DescribeInstanceHistoryEventsInstanceSystemEventTypeEventCycleStatus`].
+    pub event_cycle_status: ::std::option::Option<
+        DescribeInstanceHistoryEventsInstanceSystemEventTypeEventCycleStatus,
+    >,
     /// Wire name `EventFinishTime`: string. Example: `2017-12-01T06:35:31Z`.
     pub event_finish_time: ::std::option::Option<::std::string::String>,
     /// Wire name `EventId`: string. Example: `e-uf64yvznlao4jl2c****`.
     pub event_id: ::std::option::Option<::std::string::String>,
     /// Wire name `EventPublishTime`: string. Example: `2017-11-30T06:32:31Z`.
     pub event_publish_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `EventType`: [`EventType`].
-    pub event_type: ::std::option::Option<EventType>,
-    /// Wire name `ExtendedAttribute`: [`ExtendedAttribute`].
-    pub extended_attribute: ::std::option::Option<ExtendedAttribute>,
+    /// Wire name `EventType`: [`DescribeInstanceHistoryEventsInstanceSystemEventTypeEventType`].
+    pub event_type: ::std::option::Option<
+        DescribeInstanceHistoryEventsInstanceSystemEventTypeEventType,
+    >,
+    /// Wire name `ExtendedAttribute`: [`DescribeInstanceHistoryEventsInstanceSystemEventTypeExtendedAttribute`].
+    pub extended_attribute: ::std::option::Option<
+        DescribeInstanceHistoryEventsInstanceSystemEventTypeExtendedAttribute,
+    >,
     /// Wire name `ImpactLevel`: string. Example: `100`.
     pub impact_level: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceId`: string. Example: `i-uf678mass4zvr9n1****`.
@@ -339,26 +361,26 @@ pub struct InstanceSystemEventTypeItem {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceSystemEventTypeItem { "EventCycleStatus" = 0, "EventFinishTime" = 1,
-    "EventId" = 2, "EventPublishTime" = 3, "EventType" = 4, "ExtendedAttribute" = 5,
-    "ImpactLevel" = 6, "InstanceId" = 7, "NotBefore" = 8, "Reason" = 9, "ReasonCode" =
-    10, "ResourceType" = 11, } { 0 event_cycle_status value, 1 event_finish_time value, 2
-    event_id value, 3 event_publish_time value, 4 event_type value, 5 extended_attribute
-    value, 6 impact_level value, 7 instance_id value, 8 not_before value, 9 reason value,
-    10 reason_code value, 11 resource_type value, }
+    DescribeInstanceHistoryEventsInstanceSystemEventType { "EventCycleStatus" = 0,
+    "EventFinishTime" = 1, "EventId" = 2, "EventPublishTime" = 3, "EventType" = 4,
+    "ExtendedAttribute" = 5, "ImpactLevel" = 6, "InstanceId" = 7, "NotBefore" = 8,
+    "Reason" = 9, "ReasonCode" = 10, "ResourceType" = 11, } { 0 event_cycle_status value,
+    1 event_finish_time value, 2 event_id value, 3 event_publish_time value, 4 event_type
+    value, 5 extended_attribute value, 6 impact_level value, 7 instance_id value, 8
+    not_before value, 9 reason value, 10 reason_code value, 11 resource_type value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceSystemEventSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceSystemEventSet {
-    /// Wire name `InstanceSystemEventType`: list of [`InstanceSystemEventTypeItem`].
+pub struct DescribeInstanceHistoryEventsInstanceSystemEventSet {
+    /// Wire name `InstanceSystemEventType`: list of [`DescribeInstanceHistoryEventsInstanceSystemEventType`].
     pub instance_system_event_type: ::std::option::Option<
-        ::std::vec::Vec<InstanceSystemEventTypeItem>,
+        ::std::vec::Vec<DescribeInstanceHistoryEventsInstanceSystemEventType>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceSystemEventSet { "InstanceSystemEventType" = 0, } { 0
-    instance_system_event_type value, }
+    DescribeInstanceHistoryEventsInstanceSystemEventSet { "InstanceSystemEventType" = 0,
+    } { 0 instance_system_event_type value, }
 );
 /// The errors `DescribeInstanceHistoryEvents` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -661,15 +683,20 @@ impl<RegionId_> DescribeInstanceHistoryEventsBuilder<RegionId_> {
         self.input.resource_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeInstanceHistoryEventsTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeInstanceHistoryEventsTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeInstanceHistoryEventsTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self
@@ -778,7 +805,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged
 for DescribeInstanceHistoryEventsInput {
-    type Item = InstanceSystemEventTypeItem;
+    type Item = DescribeInstanceHistoryEventsInstanceSystemEventType;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -789,7 +816,7 @@ for DescribeInstanceHistoryEventsInput {
     }
     fn into_items(
         output: DescribeInstanceHistoryEventsOutput,
-    ) -> ::std::vec::Vec<InstanceSystemEventTypeItem> {
+    ) -> ::std::vec::Vec<DescribeInstanceHistoryEventsInstanceSystemEventType> {
         output
             .instance_system_event_set
             .and_then(|v| v.instance_system_event_type)

@@ -80,8 +80,10 @@ impl ::alibabacloud_runtime::Operation for DescribeInstanceMaintenanceAttributes
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMaintenanceAttributesOutput {
-    /// Wire name `MaintenanceAttributes`: [`MaintenanceAttributes`].
-    pub maintenance_attributes: ::std::option::Option<MaintenanceAttributes>,
+    /// Wire name `MaintenanceAttributes`: [`DescribeInstanceMaintenanceAttributesMaintenanceAttributes`].
+    pub maintenance_attributes: ::std::option::Option<
+        DescribeInstanceMaintenanceAttributesMaintenanceAttributes,
+    >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -97,87 +99,98 @@ pub struct DescribeInstanceMaintenanceAttributesOutput {
     maintenance_attributes value, 1 page_number lenient, 2 page_size lenient, 3
     request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[1]` in its spec.
+/// A structure of the operation's answer, at `MaintenanceAttributes.MaintenanceAttribute[].ActionOnMaintenance.SupportedValues`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SupportedValues {
+pub struct DescribeInstanceMaintenanceAttributesActionOnMaintenanceSupportedValues {
     /// Wire name `SupportedValue`: list of string.
     pub supported_value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SupportedValues { "SupportedValue" = 0, } { 0 supported_value value, }
+    DescribeInstanceMaintenanceAttributesActionOnMaintenanceSupportedValues {
+    "SupportedValue" = 0, } { 0 supported_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `MaintenanceAttributes.MaintenanceAttribute[].ActionOnMaintenance`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ActionOnMaintenance {
+pub struct DescribeInstanceMaintenanceAttributesMaintenanceAttributeActionOnMaintenance {
     /// Wire name `DefaultValue`: string. Example: `AutoRecover`.
     pub default_value: ::std::option::Option<::std::string::String>,
-    /// Wire name `SupportedValues`: [`SupportedValues`].
-    pub supported_values: ::std::option::Option<SupportedValues>,
+    /// Wire name `SupportedValues`: [`DescribeInstanceMaintenanceAttributesActionOnMaintenanceSupportedValues`].
+    pub supported_values: ::std::option::Option<
+        DescribeInstanceMaintenanceAttributesActionOnMaintenanceSupportedValues,
+    >,
     /// Wire name `Value`: string. Example: `Stop`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ActionOnMaintenance { "DefaultValue" = 0, "SupportedValues" = 1, "Value" = 2, } { 0
-    default_value value, 1 supported_values value, 2 value value, }
+    DescribeInstanceMaintenanceAttributesMaintenanceAttributeActionOnMaintenance {
+    "DefaultValue" = 0, "SupportedValues" = 1, "Value" = 2, } { 0 default_value value, 1
+    supported_values value, 2 value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `MaintenanceAttributes.MaintenanceAttribute[].MaintenanceWindows.MaintenanceWindow[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MaintenanceWindowItem {
+pub struct DescribeInstanceMaintenanceAttributesMaintenanceAttributeMaintenanceWindow {
     /// Wire name `EndTime`: string. Example: `18:00:00`.
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `StartTime`: string. Example: `02:00:00`.
     pub start_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MaintenanceWindowItem { "EndTime" = 0, "StartTime" = 1, } { 0 end_time value, 1
-    start_time value, }
+    DescribeInstanceMaintenanceAttributesMaintenanceAttributeMaintenanceWindow {
+    "EndTime" = 0, "StartTime" = 1, } { 0 end_time value, 1 start_time value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2]` in its spec.
+/// A structure of the operation's answer, at `MaintenanceAttributes.MaintenanceAttribute[].MaintenanceWindows`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MaintenanceWindows {
-    /// Wire name `MaintenanceWindow`: list of [`MaintenanceWindowItem`].
+pub struct DescribeInstanceMaintenanceAttributesMaintenanceAttributeMaintenanceWindows {
+    /// Wire name `MaintenanceWindow`: list of [`DescribeInstanceMaintenanceAttributesMaintenanceAttributeMaintenanceWindow`].
     pub maintenance_window: ::std::option::Option<
-        ::std::vec::Vec<MaintenanceWindowItem>,
+        ::std::vec::Vec<
+            DescribeInstanceMaintenanceAttributesMaintenanceAttributeMaintenanceWindow,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MaintenanceWindows { "MaintenanceWindow" = 0, } { 0 maintenance_window value, }
+    DescribeInstanceMaintenanceAttributesMaintenanceAttributeMaintenanceWindows {
+    "MaintenanceWindow" = 0, } { 0 maintenance_window value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `MaintenanceAttributes.MaintenanceAttribute[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MaintenanceAttributeItem {
-    /// Wire name `ActionOnMaintenance`: [`ActionOnMaintenance`].
-    pub action_on_maintenance: ::std::option::Option<ActionOnMaintenance>,
+pub struct DescribeInstanceMaintenanceAttributesMaintenanceAttribute {
+    /// Wire name `ActionOnMaintenance`: [`DescribeInstanceMaintenanceAttributesMaintenanceAttributeActionOnMaintenance`].
+    pub action_on_maintenance: ::std::option::Option<
+        DescribeInstanceMaintenanceAttributesMaintenanceAttributeActionOnMaintenance,
+    >,
     /// Wire name `InstanceId`: string. Example: `i-bp67acfmxazb4p****`.
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `MaintenanceWindows`: [`MaintenanceWindows`].
-    pub maintenance_windows: ::std::option::Option<MaintenanceWindows>,
+    /// Wire name `MaintenanceWindows`: [`DescribeInstanceMaintenanceAttributesMaintenanceAttributeMaintenanceWindows`].
+    pub maintenance_windows: ::std::option::Option<
+        DescribeInstanceMaintenanceAttributesMaintenanceAttributeMaintenanceWindows,
+    >,
     /// Wire name `NotifyOnMaintenance`: boolean. Example: `false`.
     pub notify_on_maintenance: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MaintenanceAttributeItem { "ActionOnMaintenance" = 0, "InstanceId" = 1,
-    "MaintenanceWindows" = 2, "NotifyOnMaintenance" = 3, } { 0 action_on_maintenance
-    value, 1 instance_id value, 2 maintenance_windows value, 3 notify_on_maintenance
-    lenient, }
+    DescribeInstanceMaintenanceAttributesMaintenanceAttribute { "ActionOnMaintenance" =
+    0, "InstanceId" = 1, "MaintenanceWindows" = 2, "NotifyOnMaintenance" = 3, } { 0
+    action_on_maintenance value, 1 instance_id value, 2 maintenance_windows value, 3
+    notify_on_maintenance lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `MaintenanceAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MaintenanceAttributes {
-    /// Wire name `MaintenanceAttribute`: list of [`MaintenanceAttributeItem`].
+pub struct DescribeInstanceMaintenanceAttributesMaintenanceAttributes {
+    /// Wire name `MaintenanceAttribute`: list of [`DescribeInstanceMaintenanceAttributesMaintenanceAttribute`].
     pub maintenance_attribute: ::std::option::Option<
-        ::std::vec::Vec<MaintenanceAttributeItem>,
+        ::std::vec::Vec<DescribeInstanceMaintenanceAttributesMaintenanceAttribute>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MaintenanceAttributes { "MaintenanceAttribute" = 0, } { 0 maintenance_attribute
-    value, }
+    DescribeInstanceMaintenanceAttributesMaintenanceAttributes { "MaintenanceAttribute" =
+    0, } { 0 maintenance_attribute value, }
 );
 /// The errors `DescribeInstanceMaintenanceAttributes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -337,7 +350,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeInstanceMaintenanceAttributesInput {
-    type Item = MaintenanceAttributeItem;
+    type Item = DescribeInstanceMaintenanceAttributesMaintenanceAttribute;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number
     }
@@ -361,7 +374,7 @@ for DescribeInstanceMaintenanceAttributesInput {
     }
     fn into_items(
         output: DescribeInstanceMaintenanceAttributesOutput,
-    ) -> ::std::vec::Vec<MaintenanceAttributeItem> {
+    ) -> ::std::vec::Vec<DescribeInstanceMaintenanceAttributesMaintenanceAttribute> {
         output
             .maintenance_attributes
             .and_then(|v| v.maintenance_attribute)

@@ -18,8 +18,10 @@ pub struct DescribeInstanceModificationPriceInput {
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Wire name `SystemDisk.Category`: string. Example: `cloud_ssd`.
     pub system_disk_category: ::std::option::Option<::std::string::String>,
-    /// Wire name `DataDisk`: list of [`DataDiskItem`].
-    pub data_disk: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
+    /// Wire name `DataDisk`: list of [`DescribeInstanceModificationPriceDataDiskItem`].
+    pub data_disk: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstanceModificationPriceDataDiskItem>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for DescribeInstanceModificationPriceInput {
     const ACTION: &'static str = "DescribeInstanceModificationPrice";
@@ -89,8 +91,8 @@ impl ::alibabacloud_runtime::Operation for DescribeInstanceModificationPriceInpu
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceModificationPriceOutput {
-    /// Wire name `PriceInfo`: [`PriceInfo`].
-    pub price_info: ::std::option::Option<PriceInfo>,
+    /// Wire name `PriceInfo`: [`DescribeInstanceModificationPricePriceInfo`].
+    pub price_info: ::std::option::Option<DescribeInstanceModificationPricePriceInfo>,
     /// Wire name `RequestId`: string. Example: `A3DC3196-379B-4F32-A2C5-B937134FAD8A`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -98,9 +100,9 @@ pub struct DescribeInstanceModificationPriceOutput {
     DescribeInstanceModificationPriceOutput { "PriceInfo" = 0, "RequestId" = 1, } { 0
     price_info value, 1 request_id value, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `DataDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DataDiskItem {
+pub struct DescribeInstanceModificationPriceDataDiskItem {
     /// Wire name `Category`: string. Example: `cloud_essd`.
     #[serde(rename = "Category", skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
@@ -114,72 +116,84 @@ pub struct DataDiskItem {
     #[serde(rename = "Size", skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for DataDiskItem {
+impl ::alibabacloud_runtime::ToParam for DescribeInstanceModificationPriceDataDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Category", &self.category);
         out.write_member(key, "PerformanceLevel", &self.performance_level);
         out.write_member(key, "Size", &self.size);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].fields[1].fields[0].items.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[].SubRules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RuleItem {
+pub struct DescribeInstanceModificationPriceDetailInfoRule {
     /// Wire name `Description`: string. Example: `If you subscribe to an instance for one year, you can receive a 15% discount off the list price.`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `RuleId`: 64-bit integer. Example: `315716429631488`.
     pub rule_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RuleItem { "Description" = 0, "RuleId" = 1, } { 0 description value, 1 rule_id
-    lenient, }
+    DescribeInstanceModificationPriceDetailInfoRule { "Description" = 0, "RuleId" = 1, }
+    { 0 description value, 1 rule_id lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].fields[1].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[].SubRules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SubRules {
-    /// Wire name `Rule`: list of [`RuleItem`].
-    pub rule: ::std::option::Option<::std::vec::Vec<RuleItem>>,
+pub struct DescribeInstanceModificationPriceDetailInfoSubRules {
+    /// Wire name `Rule`: list of [`DescribeInstanceModificationPriceDetailInfoRule`].
+    pub rule: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstanceModificationPriceDetailInfoRule>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(SubRules { "Rule" = 0, } { 0 rule value, });
-/// A structure of the operation, at `response.fields[0].fields[0].fields[1].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeInstanceModificationPriceDetailInfoSubRules { "Rule" = 0, } { 0 rule value, }
+);
+/// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct DetailInfoItem {
+pub struct DescribeInstanceModificationPricePriceDetailInfo {
     /// Wire name `DiscountPrice`: number. Example: `655.2`.
     pub discount_price: ::std::option::Option<f32>,
     /// Wire name `OriginalPrice`: number. Example: `4368`.
     pub original_price: ::std::option::Option<f32>,
     /// Wire name `Resource`: string. Example: `instanceType`.
     pub resource: ::std::option::Option<::std::string::String>,
-    /// Wire name `SubRules`: [`SubRules`].
-    pub sub_rules: ::std::option::Option<SubRules>,
+    /// Wire name `SubRules`: [`DescribeInstanceModificationPriceDetailInfoSubRules`].
+    pub sub_rules: ::std::option::Option<
+        DescribeInstanceModificationPriceDetailInfoSubRules,
+    >,
     /// Wire name `TradePrice`: number. Example: `3712.8`.
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetailInfoItem { "DiscountPrice" = 0, "OriginalPrice" = 1, "Resource" = 2, "SubRules"
-    = 3, "TradePrice" = 4, } { 0 discount_price lenient, 1 original_price lenient, 2
-    resource value, 3 sub_rules value, 4 trade_price lenient, }
+    DescribeInstanceModificationPricePriceDetailInfo { "DiscountPrice" = 0,
+    "OriginalPrice" = 1, "Resource" = 2, "SubRules" = 3, "TradePrice" = 4, } { 0
+    discount_price lenient, 1 original_price lenient, 2 resource value, 3 sub_rules
+    value, 4 trade_price lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].fields[1]` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct DetailInfos {
-    /// Wire name `DetailInfo`: list of [`DetailInfoItem`].
-    pub detail_info: ::std::option::Option<::std::vec::Vec<DetailInfoItem>>,
+pub struct DescribeInstanceModificationPricePriceDetailInfos {
+    /// Wire name `DetailInfo`: list of [`DescribeInstanceModificationPricePriceDetailInfo`].
+    pub detail_info: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstanceModificationPricePriceDetailInfo>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetailInfos { "DetailInfo" = 0, } { 0 detail_info value, }
+    DescribeInstanceModificationPricePriceDetailInfos { "DetailInfo" = 0, } { 0
+    detail_info value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0]` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Price`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct Price {
+pub struct DescribeInstanceModificationPricePriceInfoPrice {
     /// Wire name `Currency`: string. Example: `CNY`.
     pub currency: ::std::option::Option<::std::string::String>,
-    /// Wire name `DetailInfos`: [`DetailInfos`].
-    pub detail_infos: ::std::option::Option<DetailInfos>,
+    /// Wire name `DetailInfos`: [`DescribeInstanceModificationPricePriceDetailInfos`].
+    pub detail_infos: ::std::option::Option<
+        DescribeInstanceModificationPricePriceDetailInfos,
+    >,
     /// Wire name `DiscountPrice`: number. Example: `61.320`.
     pub discount_price: ::std::option::Option<f32>,
     /// Wire name `OriginalPrice`: number. Example: `175.200`.
@@ -188,42 +202,48 @@ pub struct Price {
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Price { "Currency" = 0, "DetailInfos" = 1, "DiscountPrice" = 2, "OriginalPrice" = 3,
-    "TradePrice" = 4, } { 0 currency value, 1 detail_infos value, 2 discount_price
-    lenient, 3 original_price lenient, 4 trade_price lenient, }
+    DescribeInstanceModificationPricePriceInfoPrice { "Currency" = 0, "DetailInfos" = 1,
+    "DiscountPrice" = 2, "OriginalPrice" = 3, "TradePrice" = 4, } { 0 currency value, 1
+    detail_infos value, 2 discount_price lenient, 3 original_price lenient, 4 trade_price
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RulesRuleItem {
+pub struct DescribeInstanceModificationPricePriceInfoRule {
     /// Wire name `Description`: string. Example: `Upgrade offers\n`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `RuleId`: 64-bit integer. Example: `1234567890`.
     pub rule_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RulesRuleItem { "Description" = 0, "RuleId" = 1, } { 0 description value, 1 rule_id
-    lenient, }
+    DescribeInstanceModificationPricePriceInfoRule { "Description" = 0, "RuleId" = 1, } {
+    0 description value, 1 rule_id lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[1]` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Rules {
-    /// Wire name `Rule`: list of [`RulesRuleItem`].
-    pub rule: ::std::option::Option<::std::vec::Vec<RulesRuleItem>>,
-}
-::alibabacloud_runtime::decode_struct!(Rules { "Rule" = 0, } { 0 rule value, });
-/// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct PriceInfo {
-    /// Wire name `Price`: [`Price`].
-    pub price: ::std::option::Option<Price>,
-    /// Wire name `Rules`: [`Rules`].
-    pub rules: ::std::option::Option<Rules>,
+pub struct DescribeInstanceModificationPricePriceInfoRules {
+    /// Wire name `Rule`: list of [`DescribeInstanceModificationPricePriceInfoRule`].
+    pub rule: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstanceModificationPricePriceInfoRule>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PriceInfo { "Price" = 0, "Rules" = 1, } { 0 price value, 1 rules value, }
+    DescribeInstanceModificationPricePriceInfoRules { "Rule" = 0, } { 0 rule value, }
+);
+/// A structure of the operation's answer, at `PriceInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct DescribeInstanceModificationPricePriceInfo {
+    /// Wire name `Price`: [`DescribeInstanceModificationPricePriceInfoPrice`].
+    pub price: ::std::option::Option<DescribeInstanceModificationPricePriceInfoPrice>,
+    /// Wire name `Rules`: [`DescribeInstanceModificationPricePriceInfoRules`].
+    pub rules: ::std::option::Option<DescribeInstanceModificationPricePriceInfoRules>,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeInstanceModificationPricePriceInfo { "Price" = 0, "Rules" = 1, } { 0 price
+    value, 1 rules value, }
 );
 /// The errors `DescribeInstanceModificationPrice` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -401,15 +421,20 @@ impl<
         self.input.system_disk_category = value;
         self
     }
-    /// Wire name `DataDisk`: list of [`DataDiskItem`].
-    pub fn data_disk(mut self, value: ::std::vec::Vec<DataDiskItem>) -> Self {
+    /// Wire name `DataDisk`: list of [`DescribeInstanceModificationPriceDataDiskItem`].
+    pub fn data_disk(
+        mut self,
+        value: ::std::vec::Vec<DescribeInstanceModificationPriceDataDiskItem>,
+    ) -> Self {
         self.input.data_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDisk`.
     pub fn set_data_disk(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeInstanceModificationPriceDataDiskItem>,
+        >,
     ) -> Self {
         self.input.data_disk = value;
         self

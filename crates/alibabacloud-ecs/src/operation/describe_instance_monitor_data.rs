@@ -75,8 +75,8 @@ impl ::alibabacloud_runtime::Operation for DescribeInstanceMonitorDataInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorDataOutput {
-    /// Wire name `MonitorData`: [`MonitorData`].
-    pub monitor_data: ::std::option::Option<MonitorData>,
+    /// Wire name `MonitorData`: [`DescribeInstanceMonitorDataMonitorData`].
+    pub monitor_data: ::std::option::Option<DescribeInstanceMonitorDataMonitorData>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -84,10 +84,10 @@ pub struct DescribeInstanceMonitorDataOutput {
     DescribeInstanceMonitorDataOutput { "MonitorData" = 0, "RequestId" = 1, } { 0
     monitor_data value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `MonitorData.InstanceMonitorData[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct InstanceMonitorDataItem {
+pub struct DescribeInstanceMonitorDataInstanceMonitorData {
     /// Wire name `BPSRead`: 32-bit integer. Example: `1000`.
     pub bps_read: ::std::option::Option<i32>,
     /// Wire name `BPSWrite`: 32-bit integer. Example: `13585`.
@@ -124,8 +124,8 @@ pub struct InstanceMonitorDataItem {
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceMonitorDataItem { "BPSRead" = 0, "BPSWrite" = 1, "CPU" = 2,
-    "CPUAdvanceCreditBalance" = 3, "CPUCreditBalance" = 4, "CPUCreditUsage" = 5,
+    DescribeInstanceMonitorDataInstanceMonitorData { "BPSRead" = 0, "BPSWrite" = 1, "CPU"
+    = 2, "CPUAdvanceCreditBalance" = 3, "CPUCreditBalance" = 4, "CPUCreditUsage" = 5,
     "CPUNotpaidSurplusCreditUsage" = 6, "IOPSRead" = 7, "IOPSWrite" = 8, "InstanceId" =
     9, "InternetBandwidth" = 10, "InternetRX" = 11, "InternetTX" = 12,
     "IntranetBandwidth" = 13, "IntranetRX" = 14, "IntranetTX" = 15, "TimeStamp" = 16, } {
@@ -136,17 +136,18 @@ pub struct InstanceMonitorDataItem {
     internet_tx lenient, 13 intranet_bandwidth lenient, 14 intranet_rx lenient, 15
     intranet_tx lenient, 16 time_stamp value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `MonitorData`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct MonitorData {
-    /// Wire name `InstanceMonitorData`: list of [`InstanceMonitorDataItem`].
+pub struct DescribeInstanceMonitorDataMonitorData {
+    /// Wire name `InstanceMonitorData`: list of [`DescribeInstanceMonitorDataInstanceMonitorData`].
     pub instance_monitor_data: ::std::option::Option<
-        ::std::vec::Vec<InstanceMonitorDataItem>,
+        ::std::vec::Vec<DescribeInstanceMonitorDataInstanceMonitorData>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MonitorData { "InstanceMonitorData" = 0, } { 0 instance_monitor_data value, }
+    DescribeInstanceMonitorDataMonitorData { "InstanceMonitorData" = 0, } { 0
+    instance_monitor_data value, }
 );
 /// The errors `DescribeInstanceMonitorData` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

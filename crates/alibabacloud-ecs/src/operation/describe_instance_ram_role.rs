@@ -65,8 +65,10 @@ impl ::alibabacloud_runtime::Operation for DescribeInstanceRamRoleInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceRamRoleOutput {
-    /// Wire name `InstanceRamRoleSets`: [`InstanceRamRoleSets`].
-    pub instance_ram_role_sets: ::std::option::Option<InstanceRamRoleSets>,
+    /// Wire name `InstanceRamRoleSets`: [`DescribeInstanceRamRoleInstanceRamRoleSets`].
+    pub instance_ram_role_sets: ::std::option::Option<
+        DescribeInstanceRamRoleInstanceRamRoleSets,
+    >,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
@@ -79,30 +81,31 @@ pub struct DescribeInstanceRamRoleOutput {
     "RequestId" = 2, "TotalCount" = 3, } { 0 instance_ram_role_sets value, 1 region_id
     value, 2 request_id value, 3 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceRamRoleSets.InstanceRamRoleSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceRamRoleSetItem {
+pub struct DescribeInstanceRamRoleInstanceRamRoleSet {
     /// Wire name `InstanceId`: string. Example: `i-bp67acfmxazb4p****`.
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RamRoleName`: string. Example: `EcsServiceRole-EcsDocGuideTest`.
     pub ram_role_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceRamRoleSetItem { "InstanceId" = 0, "RamRoleName" = 1, } { 0 instance_id
-    value, 1 ram_role_name value, }
+    DescribeInstanceRamRoleInstanceRamRoleSet { "InstanceId" = 0, "RamRoleName" = 1, } {
+    0 instance_id value, 1 ram_role_name value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceRamRoleSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceRamRoleSets {
-    /// Wire name `InstanceRamRoleSet`: list of [`InstanceRamRoleSetItem`].
+pub struct DescribeInstanceRamRoleInstanceRamRoleSets {
+    /// Wire name `InstanceRamRoleSet`: list of [`DescribeInstanceRamRoleInstanceRamRoleSet`].
     pub instance_ram_role_set: ::std::option::Option<
-        ::std::vec::Vec<InstanceRamRoleSetItem>,
+        ::std::vec::Vec<DescribeInstanceRamRoleInstanceRamRoleSet>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceRamRoleSets { "InstanceRamRoleSet" = 0, } { 0 instance_ram_role_set value, }
+    DescribeInstanceRamRoleInstanceRamRoleSets { "InstanceRamRoleSet" = 0, } { 0
+    instance_ram_role_set value, }
 );
 /// The errors `DescribeInstanceRamRole` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -278,7 +281,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeInstanceRamRoleInput {
-    type Item = InstanceRamRoleSetItem;
+    type Item = DescribeInstanceRamRoleInstanceRamRoleSet;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -302,7 +305,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeInstanceRamRoleI
     }
     fn into_items(
         output: DescribeInstanceRamRoleOutput,
-    ) -> ::std::vec::Vec<InstanceRamRoleSetItem> {
+    ) -> ::std::vec::Vec<DescribeInstanceRamRoleInstanceRamRoleSet> {
         output
             .instance_ram_role_sets
             .and_then(|v| v.instance_ram_role_set)

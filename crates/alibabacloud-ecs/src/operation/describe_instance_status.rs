@@ -69,8 +69,8 @@ impl ::alibabacloud_runtime::Operation for DescribeInstanceStatusInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceStatusOutput {
-    /// Wire name `InstanceStatuses`: [`InstanceStatuses`].
-    pub instance_statuses: ::std::option::Option<InstanceStatuses>,
+    /// Wire name `InstanceStatuses`: [`DescribeInstanceStatusInstanceStatuses`].
+    pub instance_statuses: ::std::option::Option<DescribeInstanceStatusInstanceStatuses>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `1`.
@@ -85,28 +85,31 @@ pub struct DescribeInstanceStatusOutput {
     2, "RequestId" = 3, "TotalCount" = 4, } { 0 instance_statuses value, 1 page_number
     lenient, 2 page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceStatuses.InstanceStatus[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceStatusItem {
+pub struct DescribeInstanceStatusInstanceStatus {
     /// Wire name `InstanceId`: string. Example: `i-bp1j4i2jdf3owlhe****`.
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `Running`.
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceStatusItem { "InstanceId" = 0, "Status" = 1, } { 0 instance_id value, 1
-    status value, }
+    DescribeInstanceStatusInstanceStatus { "InstanceId" = 0, "Status" = 1, } { 0
+    instance_id value, 1 status value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceStatuses`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceStatuses {
-    /// Wire name `InstanceStatus`: list of [`InstanceStatusItem`].
-    pub instance_status: ::std::option::Option<::std::vec::Vec<InstanceStatusItem>>,
+pub struct DescribeInstanceStatusInstanceStatuses {
+    /// Wire name `InstanceStatus`: list of [`DescribeInstanceStatusInstanceStatus`].
+    pub instance_status: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstanceStatusInstanceStatus>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceStatuses { "InstanceStatus" = 0, } { 0 instance_status value, }
+    DescribeInstanceStatusInstanceStatuses { "InstanceStatus" = 0, } { 0 instance_status
+    value, }
 );
 /// The errors `DescribeInstanceStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -291,7 +294,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeInstanceStatusInput {
-    type Item = InstanceStatusItem;
+    type Item = DescribeInstanceStatusInstanceStatus;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -315,7 +318,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeInstanceStatusIn
     }
     fn into_items(
         output: DescribeInstanceStatusOutput,
-    ) -> ::std::vec::Vec<InstanceStatusItem> {
+    ) -> ::std::vec::Vec<DescribeInstanceStatusInstanceStatus> {
         output.instance_statuses.and_then(|v| v.instance_status).unwrap_or_default()
     }
 }

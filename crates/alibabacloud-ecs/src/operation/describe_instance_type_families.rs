@@ -54,8 +54,10 @@ impl ::alibabacloud_runtime::Operation for DescribeInstanceTypeFamiliesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeFamiliesOutput {
-    /// Wire name `InstanceTypeFamilies`: [`InstanceTypeFamilies`].
-    pub instance_type_families: ::std::option::Option<InstanceTypeFamilies>,
+    /// Wire name `InstanceTypeFamilies`: [`DescribeInstanceTypeFamiliesInstanceTypeFamilies`].
+    pub instance_type_families: ::std::option::Option<
+        DescribeInstanceTypeFamiliesInstanceTypeFamilies,
+    >,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -63,30 +65,32 @@ pub struct DescribeInstanceTypeFamiliesOutput {
     DescribeInstanceTypeFamiliesOutput { "InstanceTypeFamilies" = 0, "RequestId" = 1, } {
     0 instance_type_families value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceTypeFamilies.InstanceTypeFamily[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceTypeFamilyItem {
+pub struct DescribeInstanceTypeFamiliesInstanceTypeFamily {
     /// Wire name `Generation`: string. Example: `ecs-5`.
     pub generation: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceTypeFamilyId`: string. Example: `ecs.g6`.
     pub instance_type_family_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceTypeFamilyItem { "Generation" = 0, "InstanceTypeFamilyId" = 1, } { 0
-    generation value, 1 instance_type_family_id value, }
+    DescribeInstanceTypeFamiliesInstanceTypeFamily { "Generation" = 0,
+    "InstanceTypeFamilyId" = 1, } { 0 generation value, 1 instance_type_family_id value,
+    }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceTypeFamilies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceTypeFamilies {
-    /// Wire name `InstanceTypeFamily`: list of [`InstanceTypeFamilyItem`].
+pub struct DescribeInstanceTypeFamiliesInstanceTypeFamilies {
+    /// Wire name `InstanceTypeFamily`: list of [`DescribeInstanceTypeFamiliesInstanceTypeFamily`].
     pub instance_type_family: ::std::option::Option<
-        ::std::vec::Vec<InstanceTypeFamilyItem>,
+        ::std::vec::Vec<DescribeInstanceTypeFamiliesInstanceTypeFamily>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceTypeFamilies { "InstanceTypeFamily" = 0, } { 0 instance_type_family value, }
+    DescribeInstanceTypeFamiliesInstanceTypeFamilies { "InstanceTypeFamily" = 0, } { 0
+    instance_type_family value, }
 );
 /// The errors `DescribeInstanceTypeFamilies` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -28,10 +28,10 @@ pub struct DescribeInstanceTypesInput {
     pub maximum_gpu_amount: ::std::option::Option<i32>,
     /// Wire name `GPUSpec`: string. Example: `NVIDIA V100`.
     pub gpu_spec: ::std::option::Option<::std::string::String>,
-    /// Wire name `InstanceCategory`: [`InstanceCategory`]. Example: `Big data`.
-    pub instance_category: ::std::option::Option<InstanceCategory>,
-    /// Wire name `CpuArchitecture`: [`CpuArchitecture`]. Example: `X86`.
-    pub cpu_architecture: ::std::option::Option<CpuArchitecture>,
+    /// Wire name `InstanceCategory`: [`DescribeInstanceTypesInstanceCategory`]. Example: `Big data`.
+    pub instance_category: ::std::option::Option<DescribeInstanceTypesInstanceCategory>,
+    /// Wire name `CpuArchitecture`: [`DescribeInstanceTypesCpuArchitecture`]. Example: `X86`.
+    pub cpu_architecture: ::std::option::Option<DescribeInstanceTypesCpuArchitecture>,
     /// Wire name `MinimumCpuSpeedFrequency`: number. Example: `2.5`.
     pub minimum_cpu_speed_frequency: ::std::option::Option<f32>,
     /// Wire name `MaximumCpuSpeedFrequency`: number. Example: `3.2`.
@@ -42,8 +42,10 @@ pub struct DescribeInstanceTypesInput {
     pub maximum_cpu_turbo_frequency: ::std::option::Option<f32>,
     /// Wire name `PhysicalProcessorModel`: string. Example: `Intel Xeon(Ice Lake) Platinum 8369B`.
     pub physical_processor_model: ::std::option::Option<::std::string::String>,
-    /// Wire name `InstanceFamilyLevel`: [`InstanceFamilyLevel`]. Example: `EntryLevel`.
-    pub instance_family_level: ::std::option::Option<InstanceFamilyLevel>,
+    /// Wire name `InstanceFamilyLevel`: [`DescribeInstanceTypesInstanceFamilyLevel`]. Example: `EntryLevel`.
+    pub instance_family_level: ::std::option::Option<
+        DescribeInstanceTypesInstanceFamilyLevel,
+    >,
     /// Wire name `MinimumInstancePpsRx`: 64-bit integer. Example: `15`.
     pub minimum_instance_pps_rx: ::std::option::Option<i64>,
     /// Wire name `MinimumInstancePpsTx`: 64-bit integer. Example: `15`.
@@ -72,10 +74,12 @@ pub struct DescribeInstanceTypesInput {
     pub minimum_local_storage_capacity: ::std::option::Option<i64>,
     /// Wire name `MinimumDiskQuantity`: 32-bit integer. Example: `4`.
     pub minimum_disk_quantity: ::std::option::Option<i32>,
-    /// Wire name `LocalStorageCategory`: [`LocalStorageCategory`]. Example: `local_ssd_pro`.
-    pub local_storage_category: ::std::option::Option<LocalStorageCategory>,
-    /// Wire name `NvmeSupport`: [`NvmeSupport`]. Example: `required`.
-    pub nvme_support: ::std::option::Option<NvmeSupport>,
+    /// Wire name `LocalStorageCategory`: [`DescribeInstanceTypesLocalStorageCategory`]. Example: `local_ssd_pro`.
+    pub local_storage_category: ::std::option::Option<
+        DescribeInstanceTypesLocalStorageCategory,
+    >,
+    /// Wire name `NvmeSupport`: [`DescribeInstanceTypesNvmeSupport`]. Example: `required`.
+    pub nvme_support: ::std::option::Option<DescribeInstanceTypesNvmeSupport>,
     /// Wire name `MinimumBaselineCredit`: 32-bit integer. Example: `12`.
     pub minimum_baseline_credit: ::std::option::Option<i32>,
     /// Wire name `MinimumInitialCredit`: 32-bit integer. Example: `12`.
@@ -86,19 +90,21 @@ pub struct DescribeInstanceTypesInput {
     >,
     /// Wire name `GpuSpecs`: list of string.
     pub gpu_specs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `InstanceCategories`: list of [`InstanceCategoriesItem`].
+    /// Wire name `InstanceCategories`: list of [`DescribeInstanceTypesInstanceCategory`].
     pub instance_categories: ::std::option::Option<
-        ::std::vec::Vec<InstanceCategoriesItem>,
+        ::std::vec::Vec<DescribeInstanceTypesInstanceCategory>,
     >,
-    /// Wire name `CpuArchitectures`: list of [`CpuArchitecturesItem`].
-    pub cpu_architectures: ::std::option::Option<::std::vec::Vec<CpuArchitecturesItem>>,
+    /// Wire name `CpuArchitectures`: list of [`DescribeInstanceTypesCpuArchitecture`].
+    pub cpu_architectures: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstanceTypesCpuArchitecture>,
+    >,
     /// Wire name `PhysicalProcessorModels`: list of string.
     pub physical_processor_models: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Wire name `LocalStorageCategories`: list of [`LocalStorageCategoriesItem`].
+    /// Wire name `LocalStorageCategories`: list of [`DescribeInstanceTypesLocalStorageCategory`].
     pub local_storage_categories: ::std::option::Option<
-        ::std::vec::Vec<LocalStorageCategoriesItem>,
+        ::std::vec::Vec<DescribeInstanceTypesLocalStorageCategory>,
     >,
     /// Wire name `MaxResults`: 64-bit integer. The service's default: `1600`. Example: `10`.
     pub max_results: ::std::option::Option<i64>,
@@ -293,8 +299,8 @@ impl ::alibabacloud_runtime::Operation for DescribeInstanceTypesInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypesOutput {
-    /// Wire name `InstanceTypes`: [`InstanceTypes`].
-    pub instance_types: ::std::option::Option<InstanceTypes>,
+    /// Wire name `InstanceTypes`: [`DescribeInstanceTypesInstanceTypes`].
+    pub instance_types: ::std::option::Option<DescribeInstanceTypesInstanceTypes>,
     /// Wire name `NextToken`: string. Example: `e71d8a535bd9cc11`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `00827261-20B7-4562-83F2-4DF39876A45A`.
@@ -304,76 +310,82 @@ pub struct DescribeInstanceTypesOutput {
     DescribeInstanceTypesOutput { "InstanceTypes" = 0, "NextToken" = 1, "RequestId" = 2,
     } { 0 instance_types value, 1 next_token value, 2 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[].Attributes.Attribute[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AttributeItem {
+pub struct DescribeInstanceTypesInstanceTypeAttribute {
     /// Wire name `Name`: string. Example: `VirtualIntelSpeedSelectTechnologySupport`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `Value`: string. Example: `1`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AttributeItem { "Name" = 0, "Value" = 1, } { 0 name value, 1 value value, }
+    DescribeInstanceTypesInstanceTypeAttribute { "Name" = 0, "Value" = 1, } { 0 name
+    value, 1 value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[].Attributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Attributes {
-    /// Wire name `Attribute`: list of [`AttributeItem`].
-    pub attribute: ::std::option::Option<::std::vec::Vec<AttributeItem>>,
+pub struct DescribeInstanceTypesInstanceTypeAttributes {
+    /// Wire name `Attribute`: list of [`DescribeInstanceTypesInstanceTypeAttribute`].
+    pub attribute: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstanceTypesInstanceTypeAttribute>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Attributes { "Attribute" = 0, } { 0 attribute value, }
+    DescribeInstanceTypesInstanceTypeAttributes { "Attribute" = 0, } { 0 attribute value,
+    }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2]` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[].Clock`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Clock {
+pub struct DescribeInstanceTypesInstanceTypeClock {
     /// Wire name `PtpSupport`: string. Example: `unsupported`.
     pub ptp_support: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Clock { "PtpSupport" = 0, } { 0 ptp_support value, }
+    DescribeInstanceTypesInstanceTypeClock { "PtpSupport" = 0, } { 0 ptp_support value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5].fields[3]` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[].CpuOptions.SupportedTopologyTypes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SupportedTopologyTypes {
+pub struct DescribeInstanceTypesCpuOptionsSupportedTopologyTypes {
     /// Wire name `SupportedTopologyType`: list of string.
     pub supported_topology_type: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SupportedTopologyTypes { "SupportedTopologyType" = 0, } { 0 supported_topology_type
-    value, }
+    DescribeInstanceTypesCpuOptionsSupportedTopologyTypes { "SupportedTopologyType" = 0,
+    } { 0 supported_topology_type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5]` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[].CpuOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CpuOptions {
+pub struct DescribeInstanceTypesInstanceTypeCpuOptions {
     /// Wire name `Core`: 32-bit integer. Example: `2`.
     pub core: ::std::option::Option<i32>,
     /// Wire name `CoreFactor`: 32-bit integer. Example: `2`.
     pub core_factor: ::std::option::Option<i32>,
     /// Wire name `HyperThreadingAdjustable`: boolean. Example: `true`.
     pub hyper_threading_adjustable: ::std::option::Option<bool>,
-    /// Wire name `SupportedTopologyTypes`: [`SupportedTopologyTypes`].
-    pub supported_topology_types: ::std::option::Option<SupportedTopologyTypes>,
+    /// Wire name `SupportedTopologyTypes`: [`DescribeInstanceTypesCpuOptionsSupportedTopologyTypes`].
+    pub supported_topology_types: ::std::option::Option<
+        DescribeInstanceTypesCpuOptionsSupportedTopologyTypes,
+    >,
     /// Wire name `ThreadsPerCore`: 32-bit integer. Example: `2`.
     pub threads_per_core: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CpuOptions { "Core" = 0, "CoreFactor" = 1, "HyperThreadingAdjustable" = 2,
-    "SupportedTopologyTypes" = 3, "ThreadsPerCore" = 4, } { 0 core lenient, 1 core_factor
-    lenient, 2 hyper_threading_adjustable lenient, 3 supported_topology_types value, 4
-    threads_per_core lenient, }
+    DescribeInstanceTypesInstanceTypeCpuOptions { "Core" = 0, "CoreFactor" = 1,
+    "HyperThreadingAdjustable" = 2, "SupportedTopologyTypes" = 3, "ThreadsPerCore" = 4, }
+    { 0 core lenient, 1 core_factor lenient, 2 hyper_threading_adjustable lenient, 3
+    supported_topology_types value, 4 threads_per_core lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[9]` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[].EnhancedNetwork`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EnhancedNetwork {
+pub struct DescribeInstanceTypesInstanceTypeEnhancedNetwork {
     /// Wire name `RssSupport`: boolean. Example: `true`.
     pub rss_support: ::std::option::Option<bool>,
     /// Wire name `SriovSupport`: boolean. Example: `true`.
@@ -382,34 +394,38 @@ pub struct EnhancedNetwork {
     pub vf_queue_number_per_eni: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EnhancedNetwork { "RssSupport" = 0, "SriovSupport" = 1, "VfQueueNumberPerEni" = 2, }
-    { 0 rss_support lenient, 1 sriov_support lenient, 2 vf_queue_number_per_eni lenient,
-    }
+    DescribeInstanceTypesInstanceTypeEnhancedNetwork { "RssSupport" = 0, "SriovSupport" =
+    1, "VfQueueNumberPerEni" = 2, } { 0 rss_support lenient, 1 sriov_support lenient, 2
+    vf_queue_number_per_eni lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[35].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[].NetworkCards.NetworkCardInfo[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkCardInfoItem {
+pub struct DescribeInstanceTypesInstanceTypeNetworkCardInfo {
     /// Wire name `NetworkCardIndex`: 32-bit integer. Example: `1`.
     pub network_card_index: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkCardInfoItem { "NetworkCardIndex" = 0, } { 0 network_card_index lenient, }
+    DescribeInstanceTypesInstanceTypeNetworkCardInfo { "NetworkCardIndex" = 0, } { 0
+    network_card_index lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[35]` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[].NetworkCards`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkCards {
-    /// Wire name `NetworkCardInfo`: list of [`NetworkCardInfoItem`].
-    pub network_card_info: ::std::option::Option<::std::vec::Vec<NetworkCardInfoItem>>,
+pub struct DescribeInstanceTypesInstanceTypeNetworkCards {
+    /// Wire name `NetworkCardInfo`: list of [`DescribeInstanceTypesInstanceTypeNetworkCardInfo`].
+    pub network_card_info: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstanceTypesInstanceTypeNetworkCardInfo>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkCards { "NetworkCardInfo" = 0, } { 0 network_card_info value, }
+    DescribeInstanceTypesInstanceTypeNetworkCards { "NetworkCardInfo" = 0, } { 0
+    network_card_info value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[37].fields[0].fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[].NetworkInfo.BandwidthWeighting.WeightingInfos.WeightingInfo[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct WeightingInfoItem {
+pub struct DescribeInstanceTypesBandwidthWeightingInfo {
     /// Wire name `EbsBandwidth`: 64-bit integer.
     pub ebs_bandwidth: ::std::option::Option<i64>,
     /// Wire name `EbsBurstBandwidth`: 64-bit integer.
@@ -422,77 +438,89 @@ pub struct WeightingInfoItem {
     pub vpc_burst_bandwidth: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    WeightingInfoItem { "EbsBandwidth" = 0, "EbsBurstBandwidth" = 1, "Name" = 2,
-    "VpcBandwidth" = 3, "VpcBurstBandwidth" = 4, } { 0 ebs_bandwidth lenient, 1
-    ebs_burst_bandwidth lenient, 2 name value, 3 vpc_bandwidth lenient, 4
+    DescribeInstanceTypesBandwidthWeightingInfo { "EbsBandwidth" = 0, "EbsBurstBandwidth"
+    = 1, "Name" = 2, "VpcBandwidth" = 3, "VpcBurstBandwidth" = 4, } { 0 ebs_bandwidth
+    lenient, 1 ebs_burst_bandwidth lenient, 2 name value, 3 vpc_bandwidth lenient, 4
     vpc_burst_bandwidth lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[37].fields[0].fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[].NetworkInfo.BandwidthWeighting.WeightingInfos`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct WeightingInfos {
-    /// Wire name `WeightingInfo`: list of [`WeightingInfoItem`].
-    pub weighting_info: ::std::option::Option<::std::vec::Vec<WeightingInfoItem>>,
+pub struct DescribeInstanceTypesBandwidthWeightingInfos {
+    /// Wire name `WeightingInfo`: list of [`DescribeInstanceTypesBandwidthWeightingInfo`].
+    pub weighting_info: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstanceTypesBandwidthWeightingInfo>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    WeightingInfos { "WeightingInfo" = 0, } { 0 weighting_info value, }
+    DescribeInstanceTypesBandwidthWeightingInfos { "WeightingInfo" = 0, } { 0
+    weighting_info value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[37].fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[].NetworkInfo.BandwidthWeighting`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BandwidthWeighting {
-    /// Wire name `WeightingInfos`: [`WeightingInfos`].
-    pub weighting_infos: ::std::option::Option<WeightingInfos>,
+pub struct DescribeInstanceTypesNetworkInfoBandwidthWeighting {
+    /// Wire name `WeightingInfos`: [`DescribeInstanceTypesBandwidthWeightingInfos`].
+    pub weighting_infos: ::std::option::Option<
+        DescribeInstanceTypesBandwidthWeightingInfos,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BandwidthWeighting { "WeightingInfos" = 0, } { 0 weighting_infos value, }
+    DescribeInstanceTypesNetworkInfoBandwidthWeighting { "WeightingInfos" = 0, } { 0
+    weighting_infos value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[37]` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[].NetworkInfo`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkInfo {
-    /// Wire name `BandwidthWeighting`: [`BandwidthWeighting`].
-    pub bandwidth_weighting: ::std::option::Option<BandwidthWeighting>,
+pub struct DescribeInstanceTypesInstanceTypeNetworkInfo {
+    /// Wire name `BandwidthWeighting`: [`DescribeInstanceTypesNetworkInfoBandwidthWeighting`].
+    pub bandwidth_weighting: ::std::option::Option<
+        DescribeInstanceTypesNetworkInfoBandwidthWeighting,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkInfo { "BandwidthWeighting" = 0, } { 0 bandwidth_weighting value, }
+    DescribeInstanceTypesInstanceTypeNetworkInfo { "BandwidthWeighting" = 0, } { 0
+    bandwidth_weighting value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[43]` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[].SupportedBootModes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SupportedBootModes {
+pub struct DescribeInstanceTypesInstanceTypeSupportedBootModes {
     /// Wire name `SupportedBootMode`: list of string.
     pub supported_boot_mode: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SupportedBootModes { "SupportedBootMode" = 0, } { 0 supported_boot_mode value, }
+    DescribeInstanceTypesInstanceTypeSupportedBootModes { "SupportedBootMode" = 0, } { 0
+    supported_boot_mode value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes.InstanceType[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct InstanceTypeItem {
-    /// Wire name `Attributes`: [`Attributes`].
-    pub attributes: ::std::option::Option<Attributes>,
+pub struct DescribeInstanceTypesInstanceType {
+    /// Wire name `Attributes`: [`DescribeInstanceTypesInstanceTypeAttributes`].
+    pub attributes: ::std::option::Option<DescribeInstanceTypesInstanceTypeAttributes>,
     /// Wire name `BaselineCredit`: 32-bit integer. Example: `4`.
     pub baseline_credit: ::std::option::Option<i32>,
-    /// Wire name `Clock`: [`Clock`].
-    pub clock: ::std::option::Option<Clock>,
+    /// Wire name `Clock`: [`DescribeInstanceTypesInstanceTypeClock`].
+    pub clock: ::std::option::Option<DescribeInstanceTypesInstanceTypeClock>,
     /// Wire name `CpuArchitecture`: string. Example: `X86`.
     pub cpu_architecture: ::std::option::Option<::std::string::String>,
     /// Wire name `CpuCoreCount`: 32-bit integer. Example: `4`.
     pub cpu_core_count: ::std::option::Option<i32>,
-    /// Wire name `CpuOptions`: [`CpuOptions`].
-    pub cpu_options: ::std::option::Option<CpuOptions>,
+    /// Wire name `CpuOptions`: [`DescribeInstanceTypesInstanceTypeCpuOptions`].
+    pub cpu_options: ::std::option::Option<DescribeInstanceTypesInstanceTypeCpuOptions>,
     /// Wire name `CpuSpeedFrequency`: number. Example: `2.7`.
     pub cpu_speed_frequency: ::std::option::Option<f32>,
     /// Wire name `CpuTurboFrequency`: number. Example: `3.5`.
     pub cpu_turbo_frequency: ::std::option::Option<f32>,
     /// Wire name `DiskQuantity`: 32-bit integer. Example: `17`.
     pub disk_quantity: ::std::option::Option<i32>,
-    /// Wire name `EnhancedNetwork`: [`EnhancedNetwork`].
-    pub enhanced_network: ::std::option::Option<EnhancedNetwork>,
+    /// Wire name `EnhancedNetwork`: [`DescribeInstanceTypesInstanceTypeEnhancedNetwork`].
+    pub enhanced_network: ::std::option::Option<
+        DescribeInstanceTypesInstanceTypeEnhancedNetwork,
+    >,
     /// Wire name `EniIpv6AddressQuantity`: 32-bit integer. Example: `1`.
     pub eni_ipv6_address_quantity: ::std::option::Option<i32>,
     /// Wire name `EniPrivateIpAddressQuantity`: 32-bit integer. Example: `10`.
@@ -543,12 +571,16 @@ pub struct InstanceTypeItem {
     pub memory_size: ::std::option::Option<f32>,
     /// Wire name `NetworkCardQuantity`: 32-bit integer. Example: `1`.
     pub network_card_quantity: ::std::option::Option<i32>,
-    /// Wire name `NetworkCards`: [`NetworkCards`].
-    pub network_cards: ::std::option::Option<NetworkCards>,
+    /// Wire name `NetworkCards`: [`DescribeInstanceTypesInstanceTypeNetworkCards`].
+    pub network_cards: ::std::option::Option<
+        DescribeInstanceTypesInstanceTypeNetworkCards,
+    >,
     /// Wire name `NetworkEncryptionSupport`: boolean. Example: `true`.
     pub network_encryption_support: ::std::option::Option<bool>,
-    /// Wire name `NetworkInfo`: [`NetworkInfo`].
-    pub network_info: ::std::option::Option<NetworkInfo>,
+    /// Wire name `NetworkInfo`: [`DescribeInstanceTypesInstanceTypeNetworkInfo`].
+    pub network_info: ::std::option::Option<
+        DescribeInstanceTypesInstanceTypeNetworkInfo,
+    >,
     /// Wire name `NvmeSupport`: string. Example: `unsupported`.
     pub nvme_support: ::std::option::Option<::std::string::String>,
     /// Wire name `PhysicalProcessorModel`: string. Example: `Intel Xeon(Ice Lake) Platinum 8369B`.
@@ -559,15 +591,17 @@ pub struct InstanceTypeItem {
     pub queue_pair_number: ::std::option::Option<i32>,
     /// Wire name `SecondaryEniQueueNumber`: 32-bit integer. Example: `4`.
     pub secondary_eni_queue_number: ::std::option::Option<i32>,
-    /// Wire name `SupportedBootModes`: [`SupportedBootModes`].
-    pub supported_boot_modes: ::std::option::Option<SupportedBootModes>,
+    /// Wire name `SupportedBootModes`: [`DescribeInstanceTypesInstanceTypeSupportedBootModes`].
+    pub supported_boot_modes: ::std::option::Option<
+        DescribeInstanceTypesInstanceTypeSupportedBootModes,
+    >,
     /// Wire name `TotalEniQueueQuantity`: 32-bit integer. Example: `12`.
     pub total_eni_queue_quantity: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceTypeItem { "Attributes" = 0, "BaselineCredit" = 1, "Clock" = 2,
-    "CpuArchitecture" = 3, "CpuCoreCount" = 4, "CpuOptions" = 5, "CpuSpeedFrequency" = 6,
-    "CpuTurboFrequency" = 7, "DiskQuantity" = 8, "EnhancedNetwork" = 9,
+    DescribeInstanceTypesInstanceType { "Attributes" = 0, "BaselineCredit" = 1, "Clock" =
+    2, "CpuArchitecture" = 3, "CpuCoreCount" = 4, "CpuOptions" = 5, "CpuSpeedFrequency" =
+    6, "CpuTurboFrequency" = 7, "DiskQuantity" = 8, "EnhancedNetwork" = 9,
     "EniIpv6AddressQuantity" = 10, "EniPrivateIpAddressQuantity" = 11, "EniQuantity" =
     12, "EniTotalQuantity" = 13, "EniTrunkSupported" = 14, "EriQuantity" = 15,
     "GPUAmount" = 16, "GPUMemorySize" = 17, "GPUSpec" = 18, "InitialCredit" = 19,
@@ -598,22 +632,24 @@ pub struct InstanceTypeItem {
     secondary_eni_queue_number lenient, 43 supported_boot_modes value, 44
     total_eni_queue_quantity lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceTypes`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct InstanceTypes {
-    /// Wire name `InstanceType`: list of [`InstanceTypeItem`].
-    pub instance_type: ::std::option::Option<::std::vec::Vec<InstanceTypeItem>>,
+pub struct DescribeInstanceTypesInstanceTypes {
+    /// Wire name `InstanceType`: list of [`DescribeInstanceTypesInstanceType`].
+    pub instance_type: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstanceTypesInstanceType>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceTypes { "InstanceType" = 0, } { 0 instance_type value, }
+    DescribeInstanceTypesInstanceTypes { "InstanceType" = 0, } { 0 instance_type value, }
 );
-/// The documented values of `request[9]`: `General-purpose`, `Compute-optimized`, `Memory-optimized`, `Big data`, `Local SSDs`, `High Clock Speed`, `Enhanced`, `Shared`, `Compute-optimized with GPU`, `Visual Compute-optimized`, `Heterogeneous Service`, `Compute-optimized with FPGA`, `Compute-optimized with NPU`, `ECS Bare Metal`, `Super Computing Cluster`, `High Performance Compute`.
+/// The documented values of `InstanceCategory`: `General-purpose`, `Compute-optimized`, `Memory-optimized`, `Big data`, `Local SSDs`, `High Clock Speed`, `Enhanced`, `Shared`, `Compute-optimized with GPU`, `Visual Compute-optimized`, `Heterogeneous Service`, `Compute-optimized with FPGA`, `Compute-optimized with NPU`, `ECS Bare Metal`, `Super Computing Cluster`, `High Performance Compute`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InstanceCategory {
+pub enum DescribeInstanceTypesInstanceCategory {
     /// `General-purpose`
     GeneralPurpose,
     /// `Compute-optimized`
@@ -650,22 +686,22 @@ pub enum InstanceCategory {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    InstanceCategory { GeneralPurpose = "General-purpose", ComputeOptimized =
-    "Compute-optimized", MemoryOptimized = "Memory-optimized", BigData = "Big data",
-    LocalSsDs = "Local SSDs", HighClockSpeed = "High Clock Speed", Enhanced = "Enhanced",
-    Shared = "Shared", ComputeOptimizedWithGpu = "Compute-optimized with GPU",
-    VisualComputeOptimized = "Visual Compute-optimized", HeterogeneousService =
-    "Heterogeneous Service", ComputeOptimizedWithFpga = "Compute-optimized with FPGA",
-    ComputeOptimizedWithNpu = "Compute-optimized with NPU", EcsBareMetal =
-    "ECS Bare Metal", SuperComputingCluster = "Super Computing Cluster",
-    HighPerformanceCompute = "High Performance Compute", }
+    DescribeInstanceTypesInstanceCategory { GeneralPurpose = "General-purpose",
+    ComputeOptimized = "Compute-optimized", MemoryOptimized = "Memory-optimized", BigData
+    = "Big data", LocalSsDs = "Local SSDs", HighClockSpeed = "High Clock Speed", Enhanced
+    = "Enhanced", Shared = "Shared", ComputeOptimizedWithGpu =
+    "Compute-optimized with GPU", VisualComputeOptimized = "Visual Compute-optimized",
+    HeterogeneousService = "Heterogeneous Service", ComputeOptimizedWithFpga =
+    "Compute-optimized with FPGA", ComputeOptimizedWithNpu =
+    "Compute-optimized with NPU", EcsBareMetal = "ECS Bare Metal", SuperComputingCluster
+    = "Super Computing Cluster", HighPerformanceCompute = "High Performance Compute", }
 );
-/// The documented values of `request[10]`: `X86`, `ARM`.
+/// The documented values of `CpuArchitecture`: `X86`, `ARM`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CpuArchitecture {
+pub enum DescribeInstanceTypesCpuArchitecture {
     /// `X86`
     X86,
     /// `ARM`
@@ -673,13 +709,15 @@ pub enum CpuArchitecture {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(CpuArchitecture { X86 = "X86", Arm = "ARM", });
-/// The documented values of `request[16]`: `EntryLevel`, `EnterpriseLevel`, `CreditEntryLevel`.
+::alibabacloud_runtime::string_enum!(
+    DescribeInstanceTypesCpuArchitecture { X86 = "X86", Arm = "ARM", }
+);
+/// The documented values of `InstanceFamilyLevel`: `EntryLevel`, `EnterpriseLevel`, `CreditEntryLevel`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InstanceFamilyLevel {
+pub enum DescribeInstanceTypesInstanceFamilyLevel {
     /// `EntryLevel`
     EntryLevel,
     /// `EnterpriseLevel`
@@ -690,15 +728,15 @@ pub enum InstanceFamilyLevel {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    InstanceFamilyLevel { EntryLevel = "EntryLevel", EnterpriseLevel = "EnterpriseLevel",
-    CreditEntryLevel = "CreditEntryLevel", }
+    DescribeInstanceTypesInstanceFamilyLevel { EntryLevel = "EntryLevel", EnterpriseLevel
+    = "EnterpriseLevel", CreditEntryLevel = "CreditEntryLevel", }
 );
-/// The documented values of `request[31]`: `local_hdd_pro`, `local_ssd_pro`.
+/// The documented values of `LocalStorageCategory`: `local_hdd_pro`, `local_ssd_pro`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum LocalStorageCategory {
+pub enum DescribeInstanceTypesLocalStorageCategory {
     /// `local_hdd_pro`
     LocalHddPro,
     /// `local_ssd_pro`
@@ -707,15 +745,15 @@ pub enum LocalStorageCategory {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    LocalStorageCategory { LocalHddPro = "local_hdd_pro", LocalSsdPro = "local_ssd_pro",
-    }
+    DescribeInstanceTypesLocalStorageCategory { LocalHddPro = "local_hdd_pro",
+    LocalSsdPro = "local_ssd_pro", }
 );
-/// The documented values of `request[32]`: `required`, `unsupported`.
+/// The documented values of `NvmeSupport`: `required`, `unsupported`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum NvmeSupport {
+pub enum DescribeInstanceTypesNvmeSupport {
     /// `required`
     Required,
     /// `unsupported`
@@ -724,90 +762,8 @@ pub enum NvmeSupport {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    NvmeSupport { Required = "required", Unsupported = "unsupported", }
-);
-/// The documented values of `request[37].items`: `General-purpose`, `Compute-optimized`, `Memory-optimized`, `Big data`, `Local SSDs`, `High Clock Speed`, `Enhanced`, `Shared`, `Compute-optimized with GPU`, `Visual Compute-optimized`, `Heterogeneous Service`, `Compute-optimized with FPGA`, `Compute-optimized with NPU`, `ECS Bare Metal`, `Super Computing Cluster`, `High Performance Compute`.
-///
-/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstanceCategoriesItem {
-    /// `General-purpose`
-    GeneralPurpose,
-    /// `Compute-optimized`
-    ComputeOptimized,
-    /// `Memory-optimized`
-    MemoryOptimized,
-    /// `Big data`
-    BigData,
-    /// `Local SSDs`
-    LocalSsDs,
-    /// `High Clock Speed`
-    HighClockSpeed,
-    /// `Enhanced`
-    Enhanced,
-    /// `Shared`
-    Shared,
-    /// `Compute-optimized with GPU`
-    ComputeOptimizedWithGpu,
-    /// `Visual Compute-optimized`
-    VisualComputeOptimized,
-    /// `Heterogeneous Service`
-    HeterogeneousService,
-    /// `Compute-optimized with FPGA`
-    ComputeOptimizedWithFpga,
-    /// `Compute-optimized with NPU`
-    ComputeOptimizedWithNpu,
-    /// `ECS Bare Metal`
-    EcsBareMetal,
-    /// `Super Computing Cluster`
-    SuperComputingCluster,
-    /// `High Performance Compute`
-    HighPerformanceCompute,
-    /// A value this SDK does not know, kept as sent.
-    Unknown(::std::string::String),
-}
-::alibabacloud_runtime::string_enum!(
-    InstanceCategoriesItem { GeneralPurpose = "General-purpose", ComputeOptimized =
-    "Compute-optimized", MemoryOptimized = "Memory-optimized", BigData = "Big data",
-    LocalSsDs = "Local SSDs", HighClockSpeed = "High Clock Speed", Enhanced = "Enhanced",
-    Shared = "Shared", ComputeOptimizedWithGpu = "Compute-optimized with GPU",
-    VisualComputeOptimized = "Visual Compute-optimized", HeterogeneousService =
-    "Heterogeneous Service", ComputeOptimizedWithFpga = "Compute-optimized with FPGA",
-    ComputeOptimizedWithNpu = "Compute-optimized with NPU", EcsBareMetal =
-    "ECS Bare Metal", SuperComputingCluster = "Super Computing Cluster",
-    HighPerformanceCompute = "High Performance Compute", }
-);
-/// The documented values of `request[38].items`: `X86`, `ARM`.
-///
-/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CpuArchitecturesItem {
-    /// `X86`
-    X86,
-    /// `ARM`
-    Arm,
-    /// A value this SDK does not know, kept as sent.
-    Unknown(::std::string::String),
-}
-::alibabacloud_runtime::string_enum!(CpuArchitecturesItem { X86 = "X86", Arm = "ARM", });
-/// The documented values of `request[40].items`: `local_hdd_pro`, `local_ssd_pro`.
-///
-/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LocalStorageCategoriesItem {
-    /// `local_hdd_pro`
-    LocalHddPro,
-    /// `local_ssd_pro`
-    LocalSsdPro,
-    /// A value this SDK does not know, kept as sent.
-    Unknown(::std::string::String),
-}
-::alibabacloud_runtime::string_enum!(
-    LocalStorageCategoriesItem { LocalHddPro = "local_hdd_pro", LocalSsdPro =
-    "local_ssd_pro", }
+    DescribeInstanceTypesNvmeSupport { Required = "required", Unsupported =
+    "unsupported", }
 );
 /// The errors `DescribeInstanceTypes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -994,10 +950,10 @@ impl DescribeInstanceTypesBuilder {
         self.input.gpu_spec = value;
         self
     }
-    /// Wire name `InstanceCategory`: [`InstanceCategory`]. Example: `Big data`.
+    /// Wire name `InstanceCategory`: [`DescribeInstanceTypesInstanceCategory`]. Example: `Big data`.
     pub fn instance_category(
         mut self,
-        value: impl ::std::convert::Into<InstanceCategory>,
+        value: impl ::std::convert::Into<DescribeInstanceTypesInstanceCategory>,
     ) -> Self {
         self.input.instance_category = ::std::option::Option::Some(value.into());
         self
@@ -1005,15 +961,15 @@ impl DescribeInstanceTypesBuilder {
     /// Sets or clears `InstanceCategory`.
     pub fn set_instance_category(
         mut self,
-        value: ::std::option::Option<InstanceCategory>,
+        value: ::std::option::Option<DescribeInstanceTypesInstanceCategory>,
     ) -> Self {
         self.input.instance_category = value;
         self
     }
-    /// Wire name `CpuArchitecture`: [`CpuArchitecture`]. Example: `X86`.
+    /// Wire name `CpuArchitecture`: [`DescribeInstanceTypesCpuArchitecture`]. Example: `X86`.
     pub fn cpu_architecture(
         mut self,
-        value: impl ::std::convert::Into<CpuArchitecture>,
+        value: impl ::std::convert::Into<DescribeInstanceTypesCpuArchitecture>,
     ) -> Self {
         self.input.cpu_architecture = ::std::option::Option::Some(value.into());
         self
@@ -1021,7 +977,7 @@ impl DescribeInstanceTypesBuilder {
     /// Sets or clears `CpuArchitecture`.
     pub fn set_cpu_architecture(
         mut self,
-        value: ::std::option::Option<CpuArchitecture>,
+        value: ::std::option::Option<DescribeInstanceTypesCpuArchitecture>,
     ) -> Self {
         self.input.cpu_architecture = value;
         self
@@ -1094,10 +1050,10 @@ impl DescribeInstanceTypesBuilder {
         self.input.physical_processor_model = value;
         self
     }
-    /// Wire name `InstanceFamilyLevel`: [`InstanceFamilyLevel`]. Example: `EntryLevel`.
+    /// Wire name `InstanceFamilyLevel`: [`DescribeInstanceTypesInstanceFamilyLevel`]. Example: `EntryLevel`.
     pub fn instance_family_level(
         mut self,
-        value: impl ::std::convert::Into<InstanceFamilyLevel>,
+        value: impl ::std::convert::Into<DescribeInstanceTypesInstanceFamilyLevel>,
     ) -> Self {
         self.input.instance_family_level = ::std::option::Option::Some(value.into());
         self
@@ -1105,7 +1061,7 @@ impl DescribeInstanceTypesBuilder {
     /// Sets or clears `InstanceFamilyLevel`.
     pub fn set_instance_family_level(
         mut self,
-        value: ::std::option::Option<InstanceFamilyLevel>,
+        value: ::std::option::Option<DescribeInstanceTypesInstanceFamilyLevel>,
     ) -> Self {
         self.input.instance_family_level = value;
         self
@@ -1298,10 +1254,10 @@ impl DescribeInstanceTypesBuilder {
         self.input.minimum_disk_quantity = value;
         self
     }
-    /// Wire name `LocalStorageCategory`: [`LocalStorageCategory`]. Example: `local_ssd_pro`.
+    /// Wire name `LocalStorageCategory`: [`DescribeInstanceTypesLocalStorageCategory`]. Example: `local_ssd_pro`.
     pub fn local_storage_category(
         mut self,
-        value: impl ::std::convert::Into<LocalStorageCategory>,
+        value: impl ::std::convert::Into<DescribeInstanceTypesLocalStorageCategory>,
     ) -> Self {
         self.input.local_storage_category = ::std::option::Option::Some(value.into());
         self
@@ -1309,15 +1265,15 @@ impl DescribeInstanceTypesBuilder {
     /// Sets or clears `LocalStorageCategory`.
     pub fn set_local_storage_category(
         mut self,
-        value: ::std::option::Option<LocalStorageCategory>,
+        value: ::std::option::Option<DescribeInstanceTypesLocalStorageCategory>,
     ) -> Self {
         self.input.local_storage_category = value;
         self
     }
-    /// Wire name `NvmeSupport`: [`NvmeSupport`]. Example: `required`.
+    /// Wire name `NvmeSupport`: [`DescribeInstanceTypesNvmeSupport`]. Example: `required`.
     pub fn nvme_support(
         mut self,
-        value: impl ::std::convert::Into<NvmeSupport>,
+        value: impl ::std::convert::Into<DescribeInstanceTypesNvmeSupport>,
     ) -> Self {
         self.input.nvme_support = ::std::option::Option::Some(value.into());
         self
@@ -1325,7 +1281,7 @@ impl DescribeInstanceTypesBuilder {
     /// Sets or clears `NvmeSupport`.
     pub fn set_nvme_support(
         mut self,
-        value: ::std::option::Option<NvmeSupport>,
+        value: ::std::option::Option<DescribeInstanceTypesNvmeSupport>,
     ) -> Self {
         self.input.nvme_support = value;
         self
@@ -1385,10 +1341,10 @@ impl DescribeInstanceTypesBuilder {
         self.input.gpu_specs = value;
         self
     }
-    /// Wire name `InstanceCategories`: list of [`InstanceCategoriesItem`].
+    /// Wire name `InstanceCategories`: list of [`DescribeInstanceTypesInstanceCategory`].
     pub fn instance_categories(
         mut self,
-        value: ::std::vec::Vec<InstanceCategoriesItem>,
+        value: ::std::vec::Vec<DescribeInstanceTypesInstanceCategory>,
     ) -> Self {
         self.input.instance_categories = ::std::option::Option::Some(value);
         self
@@ -1396,15 +1352,17 @@ impl DescribeInstanceTypesBuilder {
     /// Sets or clears `InstanceCategories`.
     pub fn set_instance_categories(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<InstanceCategoriesItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeInstanceTypesInstanceCategory>,
+        >,
     ) -> Self {
         self.input.instance_categories = value;
         self
     }
-    /// Wire name `CpuArchitectures`: list of [`CpuArchitecturesItem`].
+    /// Wire name `CpuArchitectures`: list of [`DescribeInstanceTypesCpuArchitecture`].
     pub fn cpu_architectures(
         mut self,
-        value: ::std::vec::Vec<CpuArchitecturesItem>,
+        value: ::std::vec::Vec<DescribeInstanceTypesCpuArchitecture>,
     ) -> Self {
         self.input.cpu_architectures = ::std::option::Option::Some(value);
         self
@@ -1412,7 +1370,9 @@ impl DescribeInstanceTypesBuilder {
     /// Sets or clears `CpuArchitectures`.
     pub fn set_cpu_architectures(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<CpuArchitecturesItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeInstanceTypesCpuArchitecture>,
+        >,
     ) -> Self {
         self.input.cpu_architectures = value;
         self
@@ -1433,10 +1393,10 @@ impl DescribeInstanceTypesBuilder {
         self.input.physical_processor_models = value;
         self
     }
-    /// Wire name `LocalStorageCategories`: list of [`LocalStorageCategoriesItem`].
+    /// Wire name `LocalStorageCategories`: list of [`DescribeInstanceTypesLocalStorageCategory`].
     pub fn local_storage_categories(
         mut self,
-        value: ::std::vec::Vec<LocalStorageCategoriesItem>,
+        value: ::std::vec::Vec<DescribeInstanceTypesLocalStorageCategory>,
     ) -> Self {
         self.input.local_storage_categories = ::std::option::Option::Some(value);
         self
@@ -1444,7 +1404,9 @@ impl DescribeInstanceTypesBuilder {
     /// Sets or clears `LocalStorageCategories`.
     pub fn set_local_storage_categories(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<LocalStorageCategoriesItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeInstanceTypesLocalStorageCategory>,
+        >,
     ) -> Self {
         self.input.local_storage_categories = value;
         self
@@ -1532,7 +1494,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeInstanceTypesInput {
-    type Item = InstanceTypeItem;
+    type Item = DescribeInstanceTypesInstanceType;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -1541,7 +1503,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeInstanceTypesInput
     }
     fn into_items(
         output: DescribeInstanceTypesOutput,
-    ) -> ::std::vec::Vec<InstanceTypeItem> {
+    ) -> ::std::vec::Vec<DescribeInstanceTypesInstanceType> {
         output.instance_types.and_then(|v| v.instance_type).unwrap_or_default()
     }
 }

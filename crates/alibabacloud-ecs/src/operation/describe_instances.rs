@@ -96,8 +96,8 @@ pub struct DescribeInstancesInput {
     pub http_put_response_hop_limit: ::std::option::Option<i32>,
     /// Wire name `Ipv6Address`: list of string.
     pub ipv6_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeInstancesTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeInstancesTagItem>>,
     /// Wire name `AdditionalAttributes`: list of string. Example: `META_OPTIONS`.
     pub additional_attributes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -376,8 +376,8 @@ impl ::alibabacloud_runtime::Operation for DescribeInstancesInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesOutput {
-    /// Wire name `Instances`: [`Instances`].
-    pub instances: ::std::option::Option<Instances>,
+    /// Wire name `Instances`: [`DescribeInstancesInstances`].
+    pub instances: ::std::option::Option<DescribeInstancesInstances>,
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
@@ -395,9 +395,9 @@ pub struct DescribeInstancesOutput {
     next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5
     total_count lenient, }
 );
-/// A structure of the operation, at `request[43].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeInstancesTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -411,7 +411,7 @@ pub struct TagItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_2: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeInstancesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -419,31 +419,31 @@ impl ::alibabacloud_runtime::ToParam for TagItem {
         out.write_member(key, "value", &self.value_2);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].AdditionalInfo`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AdditionalInfo {
+pub struct DescribeInstancesInstanceAdditionalInfo {
     /// Wire name `EnableHighDensityMode`: boolean. Example: `true`.
     pub enable_high_density_mode: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AdditionalInfo { "EnableHighDensityMode" = 0, } { 0 enable_high_density_mode lenient,
-    }
+    DescribeInstancesInstanceAdditionalInfo { "EnableHighDensityMode" = 0, } { 0
+    enable_high_density_mode lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].ClockOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ClockOptions {
+pub struct DescribeInstancesInstanceClockOptions {
     /// Wire name `PtpStatus`: string.
     pub ptp_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ClockOptions { "PtpStatus" = 0, } { 0 ptp_status value, }
+    DescribeInstancesInstanceClockOptions { "PtpStatus" = 0, } { 0 ptp_status value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].CpuOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CpuOptions {
+pub struct DescribeInstancesInstanceCpuOptions {
     /// Wire name `CoreCount`: 32-bit integer. Example: `2`.
     pub core_count: ::std::option::Option<i32>,
     /// Wire name `EnableVISST`: boolean.
@@ -460,15 +460,15 @@ pub struct CpuOptions {
     pub turbo_mode: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CpuOptions { "CoreCount" = 0, "EnableVISST" = 1, "EnableVRDT" = 2, "Numa" = 3,
-    "ThreadsPerCore" = 4, "TopologyType" = 5, "TurboMode" = 6, } { 0 core_count lenient,
-    1 enable_visst lenient, 2 enable_vrdt lenient, 3 numa value, 4 threads_per_core
-    lenient, 5 topology_type value, 6 turbo_mode value, }
+    DescribeInstancesInstanceCpuOptions { "CoreCount" = 0, "EnableVISST" = 1,
+    "EnableVRDT" = 2, "Numa" = 3, "ThreadsPerCore" = 4, "TopologyType" = 5, "TurboMode" =
+    6, } { 0 core_count lenient, 1 enable_visst lenient, 2 enable_vrdt lenient, 3 numa
+    value, 4 threads_per_core lenient, 5 topology_type value, 6 turbo_mode value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[8]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].DedicatedHostAttribute`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DedicatedHostAttribute {
+pub struct DescribeInstancesInstanceDedicatedHostAttribute {
     /// Wire name `DedicatedHostClusterId`: string. Example: `dc-bp67acfmxazb4h****`.
     pub dedicated_host_cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `DedicatedHostId`: string. Example: `dh-bp67acfmxazb4p****`.
@@ -477,41 +477,41 @@ pub struct DedicatedHostAttribute {
     pub dedicated_host_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedHostAttribute { "DedicatedHostClusterId" = 0, "DedicatedHostId" = 1,
-    "DedicatedHostName" = 2, } { 0 dedicated_host_cluster_id value, 1 dedicated_host_id
-    value, 2 dedicated_host_name value, }
+    DescribeInstancesInstanceDedicatedHostAttribute { "DedicatedHostClusterId" = 0,
+    "DedicatedHostId" = 1, "DedicatedHostName" = 2, } { 0 dedicated_host_cluster_id
+    value, 1 dedicated_host_id value, 2 dedicated_host_name value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[9]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].DedicatedInstanceAttribute`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DedicatedInstanceAttribute {
+pub struct DescribeInstancesInstanceDedicatedInstanceAttribute {
     /// Wire name `Affinity`: string. Example: `default`.
     pub affinity: ::std::option::Option<::std::string::String>,
     /// Wire name `Tenancy`: string. Example: `default`.
     pub tenancy: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedInstanceAttribute { "Affinity" = 0, "Tenancy" = 1, } { 0 affinity value, 1
-    tenancy value, }
+    DescribeInstancesInstanceDedicatedInstanceAttribute { "Affinity" = 0, "Tenancy" = 1,
+    } { 0 affinity value, 1 tenancy value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[15]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].EcsCapacityReservationAttr`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EcsCapacityReservationAttr {
+pub struct DescribeInstancesInstanceEcsCapacityReservationAttr {
     /// Wire name `CapacityReservationId`: string. Example: `cr-bp67acfmxazb4p****`.
     pub capacity_reservation_id: ::std::option::Option<::std::string::String>,
     /// Wire name `CapacityReservationPreference`: string. Example: `cr-bp67acfmxazb4p****`.
     pub capacity_reservation_preference: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EcsCapacityReservationAttr { "CapacityReservationId" = 0,
+    DescribeInstancesInstanceEcsCapacityReservationAttr { "CapacityReservationId" = 0,
     "CapacityReservationPreference" = 1, } { 0 capacity_reservation_id value, 1
     capacity_reservation_preference value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[16]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].EipAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EipAddress {
+pub struct DescribeInstancesInstanceEipAddress {
     /// Wire name `AllocationId`: string. Example: `eip-2ze88m67qx5z****`.
     pub allocation_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Bandwidth`: 32-bit integer. Example: `5`.
@@ -524,48 +524,50 @@ pub struct EipAddress {
     pub is_support_unassociate: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EipAddress { "AllocationId" = 0, "Bandwidth" = 1, "InternetChargeType" = 2,
-    "IpAddress" = 3, "IsSupportUnassociate" = 4, } { 0 allocation_id value, 1 bandwidth
-    lenient, 2 internet_charge_type value, 3 ip_address value, 4 is_support_unassociate
-    lenient, }
+    DescribeInstancesInstanceEipAddress { "AllocationId" = 0, "Bandwidth" = 1,
+    "InternetChargeType" = 2, "IpAddress" = 3, "IsSupportUnassociate" = 4, } { 0
+    allocation_id value, 1 bandwidth lenient, 2 internet_charge_type value, 3 ip_address
+    value, 4 is_support_unassociate lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[21]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].HibernationOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct HibernationOptions {
+pub struct DescribeInstancesInstanceHibernationOptions {
     /// Wire name `Configured`: boolean. Example: `false`.
     pub configured: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    HibernationOptions { "Configured" = 0, } { 0 configured lenient, }
+    DescribeInstancesInstanceHibernationOptions { "Configured" = 0, } { 0 configured
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[26]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].ImageOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImageOptions {
+pub struct DescribeInstancesInstanceImageOptions {
     /// Wire name `CurrentOSNVMeSupported`: boolean. Example: `true`.
     pub current_osnv_me_supported: ::std::option::Option<bool>,
     /// Wire name `LoginAsNonRoot`: boolean. Example: `false`.
     pub login_as_non_root: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImageOptions { "CurrentOSNVMeSupported" = 0, "LoginAsNonRoot" = 1, } { 0
-    current_osnv_me_supported lenient, 1 login_as_non_root lenient, }
+    DescribeInstancesInstanceImageOptions { "CurrentOSNVMeSupported" = 0,
+    "LoginAsNonRoot" = 1, } { 0 current_osnv_me_supported lenient, 1 login_as_non_root
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[27]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].InnerIpAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InnerIpAddress {
+pub struct DescribeInstancesInstanceInnerIpAddress {
     /// Wire name `IpAddress`: list of string.
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InnerIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
+    DescribeInstancesInstanceInnerIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[42]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].MetadataOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MetadataOptions {
+pub struct DescribeInstancesInstanceMetadataOptions {
     /// Wire name `HttpEndpoint`: string. Example: `enabled`.
     pub http_endpoint: ::std::option::Option<::std::string::String>,
     /// Wire name `HttpPutResponseHopLimit`: 32-bit integer. Example: `0`.
@@ -574,74 +576,85 @@ pub struct MetadataOptions {
     pub http_tokens: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MetadataOptions { "HttpEndpoint" = 0, "HttpPutResponseHopLimit" = 1, "HttpTokens" =
-    2, } { 0 http_endpoint value, 1 http_put_response_hop_limit lenient, 2 http_tokens
-    value, }
+    DescribeInstancesInstanceMetadataOptions { "HttpEndpoint" = 0,
+    "HttpPutResponseHopLimit" = 1, "HttpTokens" = 2, } { 0 http_endpoint value, 1
+    http_put_response_hop_limit lenient, 2 http_tokens value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[43].fields[0].items.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].Ipv4PrefixSets.Ipv4PrefixSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv4PrefixSetItem {
+pub struct DescribeInstancesNetworkInterfaceIpv4PrefixSet {
     /// Wire name `Ipv4Prefix`: string. Example: `47.122.*.*/19`.
     pub ipv4_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv4PrefixSetItem { "Ipv4Prefix" = 0, } { 0 ipv4_prefix value, }
+    DescribeInstancesNetworkInterfaceIpv4PrefixSet { "Ipv4Prefix" = 0, } { 0 ipv4_prefix
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[43].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].Ipv4PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv4PrefixSets {
-    /// Wire name `Ipv4PrefixSet`: list of [`Ipv4PrefixSetItem`].
-    pub ipv4_prefix_set: ::std::option::Option<::std::vec::Vec<Ipv4PrefixSetItem>>,
+pub struct DescribeInstancesNetworkInterfaceIpv4PrefixSets {
+    /// Wire name `Ipv4PrefixSet`: list of [`DescribeInstancesNetworkInterfaceIpv4PrefixSet`].
+    pub ipv4_prefix_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstancesNetworkInterfaceIpv4PrefixSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv4PrefixSets { "Ipv4PrefixSet" = 0, } { 0 ipv4_prefix_set value, }
+    DescribeInstancesNetworkInterfaceIpv4PrefixSets { "Ipv4PrefixSet" = 0, } { 0
+    ipv4_prefix_set value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[43].fields[0].items.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].Ipv6PrefixSets.Ipv6PrefixSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6PrefixSetItem {
+pub struct DescribeInstancesNetworkInterfaceIpv6PrefixSet {
     /// Wire name `Ipv6Prefix`: string. Example: `2001:1111:*:*::/64`.
     pub ipv6_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6PrefixSetItem { "Ipv6Prefix" = 0, } { 0 ipv6_prefix value, }
+    DescribeInstancesNetworkInterfaceIpv6PrefixSet { "Ipv6Prefix" = 0, } { 0 ipv6_prefix
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[43].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].Ipv6PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6PrefixSets {
-    /// Wire name `Ipv6PrefixSet`: list of [`Ipv6PrefixSetItem`].
-    pub ipv6_prefix_set: ::std::option::Option<::std::vec::Vec<Ipv6PrefixSetItem>>,
+pub struct DescribeInstancesNetworkInterfaceIpv6PrefixSets {
+    /// Wire name `Ipv6PrefixSet`: list of [`DescribeInstancesNetworkInterfaceIpv6PrefixSet`].
+    pub ipv6_prefix_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstancesNetworkInterfaceIpv6PrefixSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6PrefixSets { "Ipv6PrefixSet" = 0, } { 0 ipv6_prefix_set value, }
+    DescribeInstancesNetworkInterfaceIpv6PrefixSets { "Ipv6PrefixSet" = 0, } { 0
+    ipv6_prefix_set value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[43].fields[0].items.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].Ipv6Sets.Ipv6Set[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6SetItem {
+pub struct DescribeInstancesNetworkInterfaceIpv6Set {
     /// Wire name `Ipv6Address`: string. Example: `2408:4321:180:1701:94c7:bc38:3bfa:***`.
     pub ipv6_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6SetItem { "Ipv6Address" = 0, } { 0 ipv6_address value, }
+    DescribeInstancesNetworkInterfaceIpv6Set { "Ipv6Address" = 0, } { 0 ipv6_address
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[43].fields[0].items.fields[2]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].Ipv6Sets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6Sets {
-    /// Wire name `Ipv6Set`: list of [`Ipv6SetItem`].
-    pub ipv6_set: ::std::option::Option<::std::vec::Vec<Ipv6SetItem>>,
+pub struct DescribeInstancesNetworkInterfaceIpv6Sets {
+    /// Wire name `Ipv6Set`: list of [`DescribeInstancesNetworkInterfaceIpv6Set`].
+    pub ipv6_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstancesNetworkInterfaceIpv6Set>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6Sets { "Ipv6Set" = 0, } { 0 ipv6_set value, }
+    DescribeInstancesNetworkInterfaceIpv6Sets { "Ipv6Set" = 0, } { 0 ipv6_set value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[43].fields[0].items.fields[6].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].PrivateIpSets.PrivateIpSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivateIpSetItem {
+pub struct DescribeInstancesNetworkInterfacePrivateIpSet {
     /// Wire name `Primary`: boolean. Example: `true`.
     pub primary: ::std::option::Option<bool>,
     /// Wire name `PrivateDnsName`: string. Example: `dnsTestName`.
@@ -650,84 +663,100 @@ pub struct PrivateIpSetItem {
     pub private_ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivateIpSetItem { "Primary" = 0, "PrivateDnsName" = 1, "PrivateIpAddress" = 2, } { 0
-    primary lenient, 1 private_dns_name value, 2 private_ip_address value, }
+    DescribeInstancesNetworkInterfacePrivateIpSet { "Primary" = 0, "PrivateDnsName" = 1,
+    "PrivateIpAddress" = 2, } { 0 primary lenient, 1 private_dns_name value, 2
+    private_ip_address value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[43].fields[0].items.fields[6]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[].PrivateIpSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivateIpSets {
-    /// Wire name `PrivateIpSet`: list of [`PrivateIpSetItem`].
-    pub private_ip_set: ::std::option::Option<::std::vec::Vec<PrivateIpSetItem>>,
+pub struct DescribeInstancesNetworkInterfacePrivateIpSets {
+    /// Wire name `PrivateIpSet`: list of [`DescribeInstancesNetworkInterfacePrivateIpSet`].
+    pub private_ip_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstancesNetworkInterfacePrivateIpSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivateIpSets { "PrivateIpSet" = 0, } { 0 private_ip_set value, }
+    DescribeInstancesNetworkInterfacePrivateIpSets { "PrivateIpSet" = 0, } { 0
+    private_ip_set value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[43].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces.NetworkInterface[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkInterfaceItem {
-    /// Wire name `Ipv4PrefixSets`: [`Ipv4PrefixSets`].
-    pub ipv4_prefix_sets: ::std::option::Option<Ipv4PrefixSets>,
-    /// Wire name `Ipv6PrefixSets`: [`Ipv6PrefixSets`].
-    pub ipv6_prefix_sets: ::std::option::Option<Ipv6PrefixSets>,
-    /// Wire name `Ipv6Sets`: [`Ipv6Sets`].
-    pub ipv6_sets: ::std::option::Option<Ipv6Sets>,
+pub struct DescribeInstancesInstanceNetworkInterface {
+    /// Wire name `Ipv4PrefixSets`: [`DescribeInstancesNetworkInterfaceIpv4PrefixSets`].
+    pub ipv4_prefix_sets: ::std::option::Option<
+        DescribeInstancesNetworkInterfaceIpv4PrefixSets,
+    >,
+    /// Wire name `Ipv6PrefixSets`: [`DescribeInstancesNetworkInterfaceIpv6PrefixSets`].
+    pub ipv6_prefix_sets: ::std::option::Option<
+        DescribeInstancesNetworkInterfaceIpv6PrefixSets,
+    >,
+    /// Wire name `Ipv6Sets`: [`DescribeInstancesNetworkInterfaceIpv6Sets`].
+    pub ipv6_sets: ::std::option::Option<DescribeInstancesNetworkInterfaceIpv6Sets>,
     /// Wire name `MacAddress`: string. Example: `00:16:3e:32:b4:**`.
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// Wire name `NetworkInterfaceId`: string. Example: `eni-2zeh9atclduxvf1z****`.
     pub network_interface_id: ::std::option::Option<::std::string::String>,
     /// Wire name `PrimaryIpAddress`: string. Example: `172.17.**.***`.
     pub primary_ip_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `PrivateIpSets`: [`PrivateIpSets`].
-    pub private_ip_sets: ::std::option::Option<PrivateIpSets>,
+    /// Wire name `PrivateIpSets`: [`DescribeInstancesNetworkInterfacePrivateIpSets`].
+    pub private_ip_sets: ::std::option::Option<
+        DescribeInstancesNetworkInterfacePrivateIpSets,
+    >,
     /// Wire name `Type`: string. Example: `Primary`.
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkInterfaceItem { "Ipv4PrefixSets" = 0, "Ipv6PrefixSets" = 1, "Ipv6Sets" = 2,
-    "MacAddress" = 3, "NetworkInterfaceId" = 4, "PrimaryIpAddress" = 5, "PrivateIpSets" =
-    6, "Type" = 7, } { 0 ipv4_prefix_sets value, 1 ipv6_prefix_sets value, 2 ipv6_sets
-    value, 3 mac_address value, 4 network_interface_id value, 5 primary_ip_address value,
-    6 private_ip_sets value, 7 r#type value, }
+    DescribeInstancesInstanceNetworkInterface { "Ipv4PrefixSets" = 0, "Ipv6PrefixSets" =
+    1, "Ipv6Sets" = 2, "MacAddress" = 3, "NetworkInterfaceId" = 4, "PrimaryIpAddress" =
+    5, "PrivateIpSets" = 6, "Type" = 7, } { 0 ipv4_prefix_sets value, 1 ipv6_prefix_sets
+    value, 2 ipv6_sets value, 3 mac_address value, 4 network_interface_id value, 5
+    primary_ip_address value, 6 private_ip_sets value, 7 r#type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[43]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].NetworkInterfaces`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkInterfaces {
-    /// Wire name `NetworkInterface`: list of [`NetworkInterfaceItem`].
-    pub network_interface: ::std::option::Option<::std::vec::Vec<NetworkInterfaceItem>>,
+pub struct DescribeInstancesInstanceNetworkInterfaces {
+    /// Wire name `NetworkInterface`: list of [`DescribeInstancesInstanceNetworkInterface`].
+    pub network_interface: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstancesInstanceNetworkInterface>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkInterfaces { "NetworkInterface" = 0, } { 0 network_interface value, }
+    DescribeInstancesInstanceNetworkInterfaces { "NetworkInterface" = 0, } { 0
+    network_interface value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[47].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].OperationLocks.LockReason[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LockReasonItem {
+pub struct DescribeInstancesInstanceLockReason {
     /// Wire name `LockMsg`: string. Example: `The specified instance is locked due to financial reason.`.
     pub lock_msg: ::std::option::Option<::std::string::String>,
     /// Wire name `LockReason`: string. Example: `Recycling`.
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LockReasonItem { "LockMsg" = 0, "LockReason" = 1, } { 0 lock_msg value, 1 lock_reason
-    value, }
+    DescribeInstancesInstanceLockReason { "LockMsg" = 0, "LockReason" = 1, } { 0 lock_msg
+    value, 1 lock_reason value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[47]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].OperationLocks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OperationLocks {
-    /// Wire name `LockReason`: list of [`LockReasonItem`].
-    pub lock_reason: ::std::option::Option<::std::vec::Vec<LockReasonItem>>,
+pub struct DescribeInstancesInstanceOperationLocks {
+    /// Wire name `LockReason`: list of [`DescribeInstancesInstanceLockReason`].
+    pub lock_reason: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstancesInstanceLockReason>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OperationLocks { "LockReason" = 0, } { 0 lock_reason value, }
+    DescribeInstancesInstanceOperationLocks { "LockReason" = 0, } { 0 lock_reason value,
+    }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[48]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].PrivateDnsNameOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivateDnsNameOptions {
+pub struct DescribeInstancesInstancePrivateDnsNameOptions {
     /// Wire name `EnableInstanceIdDnsAAAARecord`: boolean. Example: `false`.
     pub enable_instance_id_dns_aaaa_record: ::std::option::Option<bool>,
     /// Wire name `EnableInstanceIdDnsARecord`: boolean. Example: `false`.
@@ -740,114 +769,125 @@ pub struct PrivateDnsNameOptions {
     pub hostname_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivateDnsNameOptions { "EnableInstanceIdDnsAAAARecord" = 0,
+    DescribeInstancesInstancePrivateDnsNameOptions { "EnableInstanceIdDnsAAAARecord" = 0,
     "EnableInstanceIdDnsARecord" = 1, "EnableIpDnsARecord" = 2, "EnableIpDnsPtrRecord" =
     3, "HostnameType" = 4, } { 0 enable_instance_id_dns_aaaa_record lenient, 1
     enable_instance_id_dns_a_record lenient, 2 enable_ip_dns_a_record lenient, 3
     enable_ip_dns_ptr_record lenient, 4 hostname_type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[49]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].PublicIpAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PublicIpAddress {
+pub struct DescribeInstancesInstancePublicIpAddress {
     /// Wire name `IpAddress`: list of string.
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PublicIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
+    DescribeInstancesInstancePublicIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[50]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].RdmaIpAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RdmaIpAddress {
+pub struct DescribeInstancesInstanceRdmaIpAddress {
     /// Wire name `IpAddress`: list of string.
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RdmaIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
+    DescribeInstancesInstanceRdmaIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[55]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].SecurityGroupIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SecurityGroupIds {
+pub struct DescribeInstancesInstanceSecurityGroupIds {
     /// Wire name `SecurityGroupId`: list of string.
     pub security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SecurityGroupIds { "SecurityGroupId" = 0, } { 0 security_group_id value, }
+    DescribeInstancesInstanceSecurityGroupIds { "SecurityGroupId" = 0, } { 0
+    security_group_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[64].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeInstancesInstanceTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeInstancesInstanceTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
+    tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[64]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeInstancesInstanceTags {
+    /// Wire name `Tag`: list of [`DescribeInstancesInstanceTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeInstancesInstanceTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[66].fields[1]` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeInstancesInstanceTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `Instances.Instance[].VpcAttributes.PrivateIpAddress`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivateIpAddress {
+pub struct DescribeInstancesVpcAttributesPrivateIpAddress {
     /// Wire name `IpAddress`: list of string.
     pub ip_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivateIpAddress { "IpAddress" = 0, } { 0 ip_address value, }
+    DescribeInstancesVpcAttributesPrivateIpAddress { "IpAddress" = 0, } { 0 ip_address
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[66]` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[].VpcAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VpcAttributes {
+pub struct DescribeInstancesInstanceVpcAttributes {
     /// Wire name `NatIpAddress`: string. Example: `172.17.**.**`.
     pub nat_ip_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `PrivateIpAddress`: [`PrivateIpAddress`].
-    pub private_ip_address: ::std::option::Option<PrivateIpAddress>,
+    /// Wire name `PrivateIpAddress`: [`DescribeInstancesVpcAttributesPrivateIpAddress`].
+    pub private_ip_address: ::std::option::Option<
+        DescribeInstancesVpcAttributesPrivateIpAddress,
+    >,
     /// Wire name `VSwitchId`: string. Example: `vsw-2zeh0r1pabwtg6wcs****`.
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VpcId`: string. Example: `vpc-2zeuphj08tt7q3brd****`.
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VpcAttributes { "NatIpAddress" = 0, "PrivateIpAddress" = 1, "VSwitchId" = 2, "VpcId"
-    = 3, } { 0 nat_ip_address value, 1 private_ip_address value, 2 v_switch_id value, 3
-    vpc_id value, }
+    DescribeInstancesInstanceVpcAttributes { "NatIpAddress" = 0, "PrivateIpAddress" = 1,
+    "VSwitchId" = 2, "VpcId" = 3, } { 0 nat_ip_address value, 1 private_ip_address value,
+    2 v_switch_id value, 3 vpc_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Instances.Instance[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct InstanceItem {
-    /// Wire name `AdditionalInfo`: [`AdditionalInfo`].
-    pub additional_info: ::std::option::Option<AdditionalInfo>,
+pub struct DescribeInstancesInstance {
+    /// Wire name `AdditionalInfo`: [`DescribeInstancesInstanceAdditionalInfo`].
+    pub additional_info: ::std::option::Option<DescribeInstancesInstanceAdditionalInfo>,
     /// Wire name `AutoReleaseTime`: string. Example: `2017-12-10T04:04Z`.
     pub auto_release_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `ClockOptions`: [`ClockOptions`].
-    pub clock_options: ::std::option::Option<ClockOptions>,
+    /// Wire name `ClockOptions`: [`DescribeInstancesInstanceClockOptions`].
+    pub clock_options: ::std::option::Option<DescribeInstancesInstanceClockOptions>,
     /// Wire name `ClusterId`: string. Example: `c-bp67acfmxazb4p****`.
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Cpu`: 32-bit integer. Example: `8`.
     pub cpu: ::std::option::Option<i32>,
-    /// Wire name `CpuOptions`: [`CpuOptions`].
-    pub cpu_options: ::std::option::Option<CpuOptions>,
+    /// Wire name `CpuOptions`: [`DescribeInstancesInstanceCpuOptions`].
+    pub cpu_options: ::std::option::Option<DescribeInstancesInstanceCpuOptions>,
     /// Wire name `CreationTime`: string. Example: `2017-12-10T04:04Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `CreditSpecification`: string. Example: `Standard`.
     pub credit_specification: ::std::option::Option<::std::string::String>,
-    /// Wire name `DedicatedHostAttribute`: [`DedicatedHostAttribute`].
-    pub dedicated_host_attribute: ::std::option::Option<DedicatedHostAttribute>,
-    /// Wire name `DedicatedInstanceAttribute`: [`DedicatedInstanceAttribute`].
-    pub dedicated_instance_attribute: ::std::option::Option<DedicatedInstanceAttribute>,
+    /// Wire name `DedicatedHostAttribute`: [`DescribeInstancesInstanceDedicatedHostAttribute`].
+    pub dedicated_host_attribute: ::std::option::Option<
+        DescribeInstancesInstanceDedicatedHostAttribute,
+    >,
+    /// Wire name `DedicatedInstanceAttribute`: [`DescribeInstancesInstanceDedicatedInstanceAttribute`].
+    pub dedicated_instance_attribute: ::std::option::Option<
+        DescribeInstancesInstanceDedicatedInstanceAttribute,
+    >,
     /// Wire name `DeletionProtection`: boolean. Example: `false`.
     pub deletion_protection: ::std::option::Option<bool>,
     /// Wire name `DeploymentSetGroupNo`: 32-bit integer. Example: `1`.
@@ -858,10 +898,12 @@ pub struct InstanceItem {
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `DeviceAvailable`: boolean. Example: `true`.
     pub device_available: ::std::option::Option<bool>,
-    /// Wire name `EcsCapacityReservationAttr`: [`EcsCapacityReservationAttr`].
-    pub ecs_capacity_reservation_attr: ::std::option::Option<EcsCapacityReservationAttr>,
-    /// Wire name `EipAddress`: [`EipAddress`].
-    pub eip_address: ::std::option::Option<EipAddress>,
+    /// Wire name `EcsCapacityReservationAttr`: [`DescribeInstancesInstanceEcsCapacityReservationAttr`].
+    pub ecs_capacity_reservation_attr: ::std::option::Option<
+        DescribeInstancesInstanceEcsCapacityReservationAttr,
+    >,
+    /// Wire name `EipAddress`: [`DescribeInstancesInstanceEipAddress`].
+    pub eip_address: ::std::option::Option<DescribeInstancesInstanceEipAddress>,
     /// Wire name `EnableNVS`: boolean.
     pub enable_nvs: ::std::option::Option<bool>,
     /// Wire name `ExpiredTime`: string. Example: `2017-12-10T04:04Z`.
@@ -870,8 +912,10 @@ pub struct InstanceItem {
     pub gpu_amount: ::std::option::Option<i32>,
     /// Wire name `GPUSpec`: string. Example: `NVIDIA V100`.
     pub gpu_spec: ::std::option::Option<::std::string::String>,
-    /// Wire name `HibernationOptions`: [`HibernationOptions`].
-    pub hibernation_options: ::std::option::Option<HibernationOptions>,
+    /// Wire name `HibernationOptions`: [`DescribeInstancesInstanceHibernationOptions`].
+    pub hibernation_options: ::std::option::Option<
+        DescribeInstancesInstanceHibernationOptions,
+    >,
     /// Wire name `HostName`: string. Example: `testHostName`.
     pub host_name: ::std::option::Option<::std::string::String>,
     /// Wire name `HpcClusterId`: string. Example: `hpc-bp67acfmxazb4p****`.
@@ -880,10 +924,10 @@ pub struct InstanceItem {
     pub isp: ::std::option::Option<::std::string::String>,
     /// Wire name `ImageId`: string. Example: `m-bp67acfmxazb4p****`.
     pub image_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `ImageOptions`: [`ImageOptions`].
-    pub image_options: ::std::option::Option<ImageOptions>,
-    /// Wire name `InnerIpAddress`: [`InnerIpAddress`].
-    pub inner_ip_address: ::std::option::Option<InnerIpAddress>,
+    /// Wire name `ImageOptions`: [`DescribeInstancesInstanceImageOptions`].
+    pub image_options: ::std::option::Option<DescribeInstancesInstanceImageOptions>,
+    /// Wire name `InnerIpAddress`: [`DescribeInstancesInstanceInnerIpAddress`].
+    pub inner_ip_address: ::std::option::Option<DescribeInstancesInstanceInnerIpAddress>,
     /// Wire name `InstanceChargeType`: string. Example: `PostPaid`.
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceId`: string. Example: `i-bp67acfmxazb4p****`.
@@ -912,24 +956,32 @@ pub struct InstanceItem {
     pub local_storage_capacity: ::std::option::Option<i64>,
     /// Wire name `Memory`: 32-bit integer. Example: `16384`.
     pub memory: ::std::option::Option<i32>,
-    /// Wire name `MetadataOptions`: [`MetadataOptions`].
-    pub metadata_options: ::std::option::Option<MetadataOptions>,
-    /// Wire name `NetworkInterfaces`: [`NetworkInterfaces`].
-    pub network_interfaces: ::std::option::Option<NetworkInterfaces>,
+    /// Wire name `MetadataOptions`: [`DescribeInstancesInstanceMetadataOptions`].
+    pub metadata_options: ::std::option::Option<
+        DescribeInstancesInstanceMetadataOptions,
+    >,
+    /// Wire name `NetworkInterfaces`: [`DescribeInstancesInstanceNetworkInterfaces`].
+    pub network_interfaces: ::std::option::Option<
+        DescribeInstancesInstanceNetworkInterfaces,
+    >,
     /// Wire name `OSName`: string. Example: `CentOS 7.4 64-bit\n`.
     pub os_name: ::std::option::Option<::std::string::String>,
     /// Wire name `OSNameEn`: string. Example: `CentOS  7.4 64 bit`.
     pub os_name_en: ::std::option::Option<::std::string::String>,
     /// Wire name `OSType`: string. Example: `linux`.
     pub os_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `OperationLocks`: [`OperationLocks`].
-    pub operation_locks: ::std::option::Option<OperationLocks>,
-    /// Wire name `PrivateDnsNameOptions`: [`PrivateDnsNameOptions`].
-    pub private_dns_name_options: ::std::option::Option<PrivateDnsNameOptions>,
-    /// Wire name `PublicIpAddress`: [`PublicIpAddress`].
-    pub public_ip_address: ::std::option::Option<PublicIpAddress>,
-    /// Wire name `RdmaIpAddress`: [`RdmaIpAddress`].
-    pub rdma_ip_address: ::std::option::Option<RdmaIpAddress>,
+    /// Wire name `OperationLocks`: [`DescribeInstancesInstanceOperationLocks`].
+    pub operation_locks: ::std::option::Option<DescribeInstancesInstanceOperationLocks>,
+    /// Wire name `PrivateDnsNameOptions`: [`DescribeInstancesInstancePrivateDnsNameOptions`].
+    pub private_dns_name_options: ::std::option::Option<
+        DescribeInstancesInstancePrivateDnsNameOptions,
+    >,
+    /// Wire name `PublicIpAddress`: [`DescribeInstancesInstancePublicIpAddress`].
+    pub public_ip_address: ::std::option::Option<
+        DescribeInstancesInstancePublicIpAddress,
+    >,
+    /// Wire name `RdmaIpAddress`: [`DescribeInstancesInstanceRdmaIpAddress`].
+    pub rdma_ip_address: ::std::option::Option<DescribeInstancesInstanceRdmaIpAddress>,
     /// Wire name `Recyclable`: boolean. Example: `false`.
     pub recyclable: ::std::option::Option<bool>,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
@@ -938,8 +990,10 @@ pub struct InstanceItem {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SaleCycle`: string. Example: `month`.
     pub sale_cycle: ::std::option::Option<::std::string::String>,
-    /// Wire name `SecurityGroupIds`: [`SecurityGroupIds`].
-    pub security_group_ids: ::std::option::Option<SecurityGroupIds>,
+    /// Wire name `SecurityGroupIds`: [`DescribeInstancesInstanceSecurityGroupIds`].
+    pub security_group_ids: ::std::option::Option<
+        DescribeInstancesInstanceSecurityGroupIds,
+    >,
     /// Wire name `SerialNumber`: string. Example: `51d1353b-22bf-4567-a176-8b3e12e4****`.
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// Wire name `SpotDuration`: 32-bit integer. Example: `1`.
@@ -956,18 +1010,18 @@ pub struct InstanceItem {
     pub status: ::std::option::Option<::std::string::String>,
     /// Wire name `StoppedMode`: string. Example: `KeepCharging`.
     pub stopped_mode: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeInstancesInstanceTags`].
+    pub tags: ::std::option::Option<DescribeInstancesInstanceTags>,
     /// Wire name `VlanId`: string. Example: `10`.
     pub vlan_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `VpcAttributes`: [`VpcAttributes`].
-    pub vpc_attributes: ::std::option::Option<VpcAttributes>,
+    /// Wire name `VpcAttributes`: [`DescribeInstancesInstanceVpcAttributes`].
+    pub vpc_attributes: ::std::option::Option<DescribeInstancesInstanceVpcAttributes>,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceItem { "AdditionalInfo" = 0, "AutoReleaseTime" = 1, "ClockOptions" = 2,
-    "ClusterId" = 3, "Cpu" = 4, "CpuOptions" = 5, "CreationTime" = 6,
+    DescribeInstancesInstance { "AdditionalInfo" = 0, "AutoReleaseTime" = 1,
+    "ClockOptions" = 2, "ClusterId" = 3, "Cpu" = 4, "CpuOptions" = 5, "CreationTime" = 6,
     "CreditSpecification" = 7, "DedicatedHostAttribute" = 8, "DedicatedInstanceAttribute"
     = 9, "DeletionProtection" = 10, "DeploymentSetGroupNo" = 11, "DeploymentSetId" = 12,
     "Description" = 13, "DeviceAvailable" = 14, "EcsCapacityReservationAttr" = 15,
@@ -1008,15 +1062,15 @@ pub struct InstanceItem {
     value, 63 stopped_mode value, 64 tags value, 65 vlan_id value, 66 vpc_attributes
     value, 67 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Instances`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct Instances {
-    /// Wire name `Instance`: list of [`InstanceItem`].
-    pub instance: ::std::option::Option<::std::vec::Vec<InstanceItem>>,
+pub struct DescribeInstancesInstances {
+    /// Wire name `Instance`: list of [`DescribeInstancesInstance`].
+    pub instance: ::std::option::Option<::std::vec::Vec<DescribeInstancesInstance>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Instances { "Instance" = 0, } { 0 instance value, }
+    DescribeInstancesInstances { "Instance" = 0, } { 0 instance value, }
 );
 /// The errors `DescribeInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1767,15 +1821,15 @@ impl<RegionId_> DescribeInstancesBuilder<RegionId_> {
         self.input.ipv6_address = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeInstancesTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeInstancesTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeInstancesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -1855,14 +1909,16 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeInstancesInput {
-    type Item = InstanceItem;
+    type Item = DescribeInstancesInstance;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
     fn next_token(output: &DescribeInstancesOutput) -> ::std::option::Option<&str> {
         output.next_token.as_deref()
     }
-    fn into_items(output: DescribeInstancesOutput) -> ::std::vec::Vec<InstanceItem> {
+    fn into_items(
+        output: DescribeInstancesOutput,
+    ) -> ::std::vec::Vec<DescribeInstancesInstance> {
         output.instances.and_then(|v| v.instance).unwrap_or_default()
     }
 }

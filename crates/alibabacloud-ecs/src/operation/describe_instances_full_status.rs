@@ -133,8 +133,10 @@ impl ::alibabacloud_runtime::Operation for DescribeInstancesFullStatusInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeInstancesFullStatusOutput {
-    /// Wire name `InstanceFullStatusSet`: [`InstanceFullStatusSet`].
-    pub instance_full_status_set: ::std::option::Option<InstanceFullStatusSet>,
+    /// Wire name `InstanceFullStatusSet`: [`DescribeInstancesFullStatusInstanceFullStatusSet`].
+    pub instance_full_status_set: ::std::option::Option<
+        DescribeInstancesFullStatusInstanceFullStatusSet,
+    >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `1`.
@@ -150,46 +152,49 @@ pub struct DescribeInstancesFullStatusOutput {
     value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
     lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].HealthStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct HealthStatus {
+pub struct DescribeInstancesFullStatusInstanceFullStatusTypeHealthStatus {
     /// Wire name `Code`: 32-bit integer. Example: `64`.
     pub code: ::std::option::Option<i32>,
     /// Wire name `Name`: string. Example: `Warning`.
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    HealthStatus { "Code" = 0, "Name" = 1, } { 0 code lenient, 1 name value, }
+    DescribeInstancesFullStatusInstanceFullStatusTypeHealthStatus { "Code" = 0, "Name" =
+    1, } { 0 code lenient, 1 name value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].ScheduledSystemEventSet.ScheduledSystemEventType[].EventCycleStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EventCycleStatus {
+pub struct DescribeInstancesFullStatusScheduledSystemEventTypeEventCycleStatus {
     /// Wire name `Code`: 32-bit integer. Example: `24`.
     pub code: ::std::option::Option<i32>,
     /// Wire name `Name`: string. Example: `Scheduled`.
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EventCycleStatus { "Code" = 0, "Name" = 1, } { 0 code lenient, 1 name value, }
+    DescribeInstancesFullStatusScheduledSystemEventTypeEventCycleStatus { "Code" = 0,
+    "Name" = 1, } { 0 code lenient, 1 name value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].ScheduledSystemEventSet.ScheduledSystemEventType[].EventType`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EventType {
+pub struct DescribeInstancesFullStatusScheduledSystemEventTypeEventType {
     /// Wire name `Code`: 32-bit integer. Example: `1`.
     pub code: ::std::option::Option<i32>,
     /// Wire name `Name`: string. Example: `SystemMaintenance.Reboot`.
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EventType { "Code" = 0, "Name" = 1, } { 0 code lenient, 1 name value, }
+    DescribeInstancesFullStatusScheduledSystemEventTypeEventType { "Code" = 0, "Name" =
+    1, } { 0 code lenient, 1 name value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2].fields[0].items.fields[4].fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].ScheduledSystemEventSet.ScheduledSystemEventType[].ExtendedAttribute.InactiveDisks.InactiveDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InactiveDiskItem {
+pub struct DescribeInstancesFullStatusExtendedAttributeInactiveDisk {
     /// Wire name `CreationTime`: string. Example: `2018-07-27T13:53:25Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `DeviceCategory`: string. Example: `cloud_ssd`.
@@ -202,49 +207,62 @@ pub struct InactiveDiskItem {
     pub release_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InactiveDiskItem { "CreationTime" = 0, "DeviceCategory" = 1, "DeviceSize" = 2,
-    "DeviceType" = 3, "ReleaseTime" = 4, } { 0 creation_time value, 1 device_category
-    value, 2 device_size value, 3 device_type value, 4 release_time value, }
+    DescribeInstancesFullStatusExtendedAttributeInactiveDisk { "CreationTime" = 0,
+    "DeviceCategory" = 1, "DeviceSize" = 2, "DeviceType" = 3, "ReleaseTime" = 4, } { 0
+    creation_time value, 1 device_category value, 2 device_size value, 3 device_type
+    value, 4 release_time value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2].fields[0].items.fields[4].fields[2]` in its spec.
+/// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].ScheduledSystemEventSet.ScheduledSystemEventType[].ExtendedAttribute.InactiveDisks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InactiveDisks {
-    /// Wire name `InactiveDisk`: list of [`InactiveDiskItem`].
-    pub inactive_disk: ::std::option::Option<::std::vec::Vec<InactiveDiskItem>>,
+pub struct DescribeInstancesFullStatusExtendedAttributeInactiveDisks {
+    /// Wire name `InactiveDisk`: list of [`DescribeInstancesFullStatusExtendedAttributeInactiveDisk`].
+    pub inactive_disk: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstancesFullStatusExtendedAttributeInactiveDisk>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InactiveDisks { "InactiveDisk" = 0, } { 0 inactive_disk value, }
+    DescribeInstancesFullStatusExtendedAttributeInactiveDisks { "InactiveDisk" = 0, } { 0
+    inactive_disk value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2].fields[0].items.fields[4]` in its spec.
+/// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].ScheduledSystemEventSet.ScheduledSystemEventType[].ExtendedAttribute`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ExtendedAttribute {
+pub struct DescribeInstancesFullStatusScheduledSystemEventTypeExtendedAttribute {
     /// Wire name `Device`: string. Example: `/dev/vdb`.
     pub device: ::std::option::Option<::std::string::String>,
     /// Wire name `DiskId`: string. Example: `d-bp67acfmxazb4p****`.
     pub disk_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `InactiveDisks`: [`InactiveDisks`].
-    pub inactive_disks: ::std::option::Option<InactiveDisks>,
+    /// Wire name `InactiveDisks`: [`DescribeInstancesFullStatusExtendedAttributeInactiveDisks`].
+    pub inactive_disks: ::std::option::Option<
+        DescribeInstancesFullStatusExtendedAttributeInactiveDisks,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ExtendedAttribute { "Device" = 0, "DiskId" = 1, "InactiveDisks" = 2, } { 0 device
-    value, 1 disk_id value, 2 inactive_disks value, }
+    DescribeInstancesFullStatusScheduledSystemEventTypeExtendedAttribute { "Device" = 0,
+    "DiskId" = 1, "InactiveDisks" = 2, } { 0 device value, 1 disk_id value, 2
+    inactive_disks value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].ScheduledSystemEventSet.ScheduledSystemEventType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ScheduledSystemEventTypeItem {
-    /// Wire name `EventCycleStatus`: [`EventCycleStatus`].
-    pub event_cycle_status: ::std::option::Option<EventCycleStatus>,
+pub struct DescribeInstancesFullStatusInstanceFullStatusTypeScheduledSystemEventType {
+    /// Wire name `EventCycleStatus`: [`DescribeInstancesFullStatusScheduledSystemEventTypeEventCycleStatus`].
+    pub event_cycle_status: ::std::option::Option<
+        DescribeInstancesFullStatusScheduledSystemEventTypeEventCycleStatus,
+    >,
     /// Wire name `EventId`: string. Example: `e-bp1hygp5b04o56l0****`.
     pub event_id: ::std::option::Option<::std::string::String>,
     /// Wire name `EventPublishTime`: string. Example: `2017-11-30T06:32:31Z`.
     pub event_publish_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `EventType`: [`EventType`].
-    pub event_type: ::std::option::Option<EventType>,
-    /// Wire name `ExtendedAttribute`: [`ExtendedAttribute`].
-    pub extended_attribute: ::std::option::Option<ExtendedAttribute>,
+    /// Wire name `EventType`: [`DescribeInstancesFullStatusScheduledSystemEventTypeEventType`].
+    pub event_type: ::std::option::Option<
+        DescribeInstancesFullStatusScheduledSystemEventTypeEventType,
+    >,
+    /// Wire name `ExtendedAttribute`: [`DescribeInstancesFullStatusScheduledSystemEventTypeExtendedAttribute`].
+    pub extended_attribute: ::std::option::Option<
+        DescribeInstancesFullStatusScheduledSystemEventTypeExtendedAttribute,
+    >,
     /// Wire name `ImpactLevel`: string. Example: `100`.
     pub impact_level: ::std::option::Option<::std::string::String>,
     /// Wire name `NotBefore`: string. Example: `2017-12-07T00:00:00Z`.
@@ -253,67 +271,77 @@ pub struct ScheduledSystemEventTypeItem {
     pub reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ScheduledSystemEventTypeItem { "EventCycleStatus" = 0, "EventId" = 1,
-    "EventPublishTime" = 2, "EventType" = 3, "ExtendedAttribute" = 4, "ImpactLevel" = 5,
-    "NotBefore" = 6, "Reason" = 7, } { 0 event_cycle_status value, 1 event_id value, 2
-    event_publish_time value, 3 event_type value, 4 extended_attribute value, 5
-    impact_level value, 6 not_before value, 7 reason value, }
+    DescribeInstancesFullStatusInstanceFullStatusTypeScheduledSystemEventType {
+    "EventCycleStatus" = 0, "EventId" = 1, "EventPublishTime" = 2, "EventType" = 3,
+    "ExtendedAttribute" = 4, "ImpactLevel" = 5, "NotBefore" = 6, "Reason" = 7, } { 0
+    event_cycle_status value, 1 event_id value, 2 event_publish_time value, 3 event_type
+    value, 4 extended_attribute value, 5 impact_level value, 6 not_before value, 7 reason
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2]` in its spec.
+/// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].ScheduledSystemEventSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ScheduledSystemEventSet {
-    /// Wire name `ScheduledSystemEventType`: list of [`ScheduledSystemEventTypeItem`].
+pub struct DescribeInstancesFullStatusInstanceFullStatusTypeScheduledSystemEventSet {
+    /// Wire name `ScheduledSystemEventType`: list of [`DescribeInstancesFullStatusInstanceFullStatusTypeScheduledSystemEventType`].
     pub scheduled_system_event_type: ::std::option::Option<
-        ::std::vec::Vec<ScheduledSystemEventTypeItem>,
+        ::std::vec::Vec<
+            DescribeInstancesFullStatusInstanceFullStatusTypeScheduledSystemEventType,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ScheduledSystemEventSet { "ScheduledSystemEventType" = 0, } { 0
-    scheduled_system_event_type value, }
+    DescribeInstancesFullStatusInstanceFullStatusTypeScheduledSystemEventSet {
+    "ScheduledSystemEventType" = 0, } { 0 scheduled_system_event_type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[].Status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Status {
+pub struct DescribeInstancesFullStatusInstanceFullStatusTypeStatus {
     /// Wire name `Code`: 32-bit integer. Example: `1`.
     pub code: ::std::option::Option<i32>,
     /// Wire name `Name`: string. Example: `Running`.
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Status { "Code" = 0, "Name" = 1, } { 0 code lenient, 1 name value, }
+    DescribeInstancesFullStatusInstanceFullStatusTypeStatus { "Code" = 0, "Name" = 1, } {
+    0 code lenient, 1 name value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceFullStatusSet.InstanceFullStatusType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceFullStatusTypeItem {
-    /// Wire name `HealthStatus`: [`HealthStatus`].
-    pub health_status: ::std::option::Option<HealthStatus>,
+pub struct DescribeInstancesFullStatusInstanceFullStatusType {
+    /// Wire name `HealthStatus`: [`DescribeInstancesFullStatusInstanceFullStatusTypeHealthStatus`].
+    pub health_status: ::std::option::Option<
+        DescribeInstancesFullStatusInstanceFullStatusTypeHealthStatus,
+    >,
     /// Wire name `InstanceId`: string. Example: `i-bp67acfmxazb4p****`.
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `ScheduledSystemEventSet`: [`ScheduledSystemEventSet`].
-    pub scheduled_system_event_set: ::std::option::Option<ScheduledSystemEventSet>,
-    /// Wire name `Status`: [`Status`].
-    pub status: ::std::option::Option<Status>,
-}
-::alibabacloud_runtime::decode_struct!(
-    InstanceFullStatusTypeItem { "HealthStatus" = 0, "InstanceId" = 1,
-    "ScheduledSystemEventSet" = 2, "Status" = 3, } { 0 health_status value, 1 instance_id
-    value, 2 scheduled_system_event_set value, 3 status value, }
-);
-/// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct InstanceFullStatusSet {
-    /// Wire name `InstanceFullStatusType`: list of [`InstanceFullStatusTypeItem`].
-    pub instance_full_status_type: ::std::option::Option<
-        ::std::vec::Vec<InstanceFullStatusTypeItem>,
+    /// Wire name `ScheduledSystemEventSet`: [`DescribeInstancesFullStatusInstanceFullStatusTypeScheduledSystemEventSet`].
+    pub scheduled_system_event_set: ::std::option::Option<
+        DescribeInstancesFullStatusInstanceFullStatusTypeScheduledSystemEventSet,
+    >,
+    /// Wire name `Status`: [`DescribeInstancesFullStatusInstanceFullStatusTypeStatus`].
+    pub status: ::std::option::Option<
+        DescribeInstancesFullStatusInstanceFullStatusTypeStatus,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceFullStatusSet { "InstanceFullStatusType" = 0, } { 0 instance_full_status_type
-    value, }
+    DescribeInstancesFullStatusInstanceFullStatusType { "HealthStatus" = 0, "InstanceId"
+    = 1, "ScheduledSystemEventSet" = 2, "Status" = 3, } { 0 health_status value, 1
+    instance_id value, 2 scheduled_system_event_set value, 3 status value, }
+);
+/// A structure of the operation's answer, at `InstanceFullStatusSet`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DescribeInstancesFullStatusInstanceFullStatusSet {
+    /// Wire name `InstanceFullStatusType`: list of [`DescribeInstancesFullStatusInstanceFullStatusType`].
+    pub instance_full_status_type: ::std::option::Option<
+        ::std::vec::Vec<DescribeInstancesFullStatusInstanceFullStatusType>,
+    >,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeInstancesFullStatusInstanceFullStatusSet { "InstanceFullStatusType" = 0, } {
+    0 instance_full_status_type value, }
 );
 /// The errors `DescribeInstancesFullStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -624,7 +652,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeInstancesFullStatusInput {
-    type Item = InstanceFullStatusTypeItem;
+    type Item = DescribeInstancesFullStatusInstanceFullStatusType;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -648,7 +676,7 @@ for DescribeInstancesFullStatusInput {
     }
     fn into_items(
         output: DescribeInstancesFullStatusOutput,
-    ) -> ::std::vec::Vec<InstanceFullStatusTypeItem> {
+    ) -> ::std::vec::Vec<DescribeInstancesFullStatusInstanceFullStatusType> {
         output
             .instance_full_status_set
             .and_then(|v| v.instance_full_status_type)

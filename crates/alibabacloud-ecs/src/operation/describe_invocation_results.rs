@@ -34,8 +34,8 @@ pub struct DescribeInvocationResultsInput {
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2`.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeInvocationResultsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeInvocationResultsTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeInvocationResultsInput {
     const ACTION: &'static str = "DescribeInvocationResults";
@@ -121,8 +121,8 @@ impl ::alibabacloud_runtime::Operation for DescribeInvocationResultsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeInvocationResultsOutput {
-    /// Wire name `Invocation`: [`Invocation`].
-    pub invocation: ::std::option::Option<Invocation>,
+    /// Wire name `Invocation`: [`DescribeInvocationResultsInvocation`].
+    pub invocation: ::std::option::Option<DescribeInvocationResultsInvocation>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE*****`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -130,9 +130,9 @@ pub struct DescribeInvocationResultsOutput {
     DescribeInvocationResultsOutput { "Invocation" = 0, "RequestId" = 1, } { 0 invocation
     value, 1 request_id value, }
 );
-/// A structure of the operation, at `request[12].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeInvocationResultsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -140,36 +140,41 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeInvocationResultsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].fields[0].items.fields[20].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Invocation.InvocationResults.InvocationResult[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeInvocationResultsInvocationResultTag {
     /// Wire name `TagKey`: string. Example: `owner`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `zhangsan`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeInvocationResultsInvocationResultTag { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].fields[0].items.fields[20]` in its spec.
+/// A structure of the operation's answer, at `Invocation.InvocationResults.InvocationResult[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeInvocationResultsInvocationResultTags {
+    /// Wire name `Tag`: list of [`DescribeInvocationResultsInvocationResultTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeInvocationResultsInvocationResultTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeInvocationResultsInvocationResultTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `Invocation.InvocationResults.InvocationResult[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InvocationResultItem {
+pub struct DescribeInvocationResultsInvocationResult {
     /// Wire name `CommandId`: string. Example: `c-hz0jdfwcsr****`.
     pub command_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ContainerId`: string. Example: `ab141ddfbacfe02d9dbc25966ed971536124527097398d419a6746873fea****`.
@@ -210,43 +215,49 @@ pub struct InvocationResultItem {
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Wire name `StopTime`: string. Example: `2020-01-19T09:15:47Z`.
     pub stop_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeInvocationResultsInvocationResultTags`].
+    pub tags: ::std::option::Option<DescribeInvocationResultsInvocationResultTags>,
     /// Wire name `TerminationMode`: string. Example: `ProcessTree`.
     pub termination_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `Username`: string. Example: `test`.
     pub username: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InvocationResultItem { "CommandId" = 0, "ContainerId" = 1, "ContainerName" = 2,
-    "Dropped" = 3, "ErrorCode" = 4, "ErrorInfo" = 5, "ExitCode" = 6, "FinishedTime" = 7,
-    "InstanceId" = 8, "InvocationStatus" = 9, "InvokeId" = 10, "InvokeRecordStatus" = 11,
-    "Launcher" = 12, "OssOutputDelivery" = 13, "OssOutputStatus" = 14, "OssOutputUri" =
-    15, "Output" = 16, "Repeats" = 17, "StartTime" = 18, "StopTime" = 19, "Tags" = 20,
-    "TerminationMode" = 21, "Username" = 22, } { 0 command_id value, 1 container_id
-    value, 2 container_name value, 3 dropped lenient, 4 error_code value, 5 error_info
-    value, 6 exit_code lenient, 7 finished_time value, 8 instance_id value, 9
-    invocation_status value, 10 invoke_id value, 11 invoke_record_status value, 12
-    launcher value, 13 oss_output_delivery value, 14 oss_output_status value, 15
-    oss_output_uri value, 16 output value, 17 repeats lenient, 18 start_time value, 19
-    stop_time value, 20 tags value, 21 termination_mode value, 22 username value, }
+    DescribeInvocationResultsInvocationResult { "CommandId" = 0, "ContainerId" = 1,
+    "ContainerName" = 2, "Dropped" = 3, "ErrorCode" = 4, "ErrorInfo" = 5, "ExitCode" = 6,
+    "FinishedTime" = 7, "InstanceId" = 8, "InvocationStatus" = 9, "InvokeId" = 10,
+    "InvokeRecordStatus" = 11, "Launcher" = 12, "OssOutputDelivery" = 13,
+    "OssOutputStatus" = 14, "OssOutputUri" = 15, "Output" = 16, "Repeats" = 17,
+    "StartTime" = 18, "StopTime" = 19, "Tags" = 20, "TerminationMode" = 21, "Username" =
+    22, } { 0 command_id value, 1 container_id value, 2 container_name value, 3 dropped
+    lenient, 4 error_code value, 5 error_info value, 6 exit_code lenient, 7 finished_time
+    value, 8 instance_id value, 9 invocation_status value, 10 invoke_id value, 11
+    invoke_record_status value, 12 launcher value, 13 oss_output_delivery value, 14
+    oss_output_status value, 15 oss_output_uri value, 16 output value, 17 repeats
+    lenient, 18 start_time value, 19 stop_time value, 20 tags value, 21 termination_mode
+    value, 22 username value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0]` in its spec.
+/// A structure of the operation's answer, at `Invocation.InvocationResults`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InvocationResults {
-    /// Wire name `InvocationResult`: list of [`InvocationResultItem`].
-    pub invocation_result: ::std::option::Option<::std::vec::Vec<InvocationResultItem>>,
+pub struct DescribeInvocationResultsInvocationResults {
+    /// Wire name `InvocationResult`: list of [`DescribeInvocationResultsInvocationResult`].
+    pub invocation_result: ::std::option::Option<
+        ::std::vec::Vec<DescribeInvocationResultsInvocationResult>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InvocationResults { "InvocationResult" = 0, } { 0 invocation_result value, }
+    DescribeInvocationResultsInvocationResults { "InvocationResult" = 0, } { 0
+    invocation_result value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Invocation`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Invocation {
-    /// Wire name `InvocationResults`: [`InvocationResults`].
-    pub invocation_results: ::std::option::Option<InvocationResults>,
+pub struct DescribeInvocationResultsInvocation {
+    /// Wire name `InvocationResults`: [`DescribeInvocationResultsInvocationResults`].
+    pub invocation_results: ::std::option::Option<
+        DescribeInvocationResultsInvocationResults,
+    >,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PageNumber`: 64-bit integer. Example: `1`.
@@ -257,9 +268,10 @@ pub struct Invocation {
     pub total_count: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Invocation { "InvocationResults" = 0, "NextToken" = 1, "PageNumber" = 2, "PageSize" =
-    3, "TotalCount" = 4, } { 0 invocation_results value, 1 next_token value, 2
-    page_number lenient, 3 page_size lenient, 4 total_count lenient, }
+    DescribeInvocationResultsInvocation { "InvocationResults" = 0, "NextToken" = 1,
+    "PageNumber" = 2, "PageSize" = 3, "TotalCount" = 4, } { 0 invocation_results value, 1
+    next_token value, 2 page_number lenient, 3 page_size lenient, 4 total_count lenient,
+    }
 );
 /// The errors `DescribeInvocationResults` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -511,15 +523,18 @@ impl<RegionId_> DescribeInvocationResultsBuilder<RegionId_> {
         self.input.next_token = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeInvocationResultsTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeInvocationResultsTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeInvocationResultsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -583,7 +598,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeInvocationResultsInput {
-    type Item = InvocationResultItem;
+    type Item = DescribeInvocationResultsInvocationResult;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number
     }
@@ -606,7 +621,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeInvocationResult
     }
     fn into_items(
         output: DescribeInvocationResultsOutput,
-    ) -> ::std::vec::Vec<InvocationResultItem> {
+    ) -> ::std::vec::Vec<DescribeInvocationResultsInvocationResult> {
         output
             .invocation
             .and_then(|v| v.invocation_results)

@@ -42,8 +42,8 @@ pub struct DescribeInvocationsInput {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `RepeatMode`: string. Example: `Once`.
     pub repeat_mode: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeInvocationsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeInvocationsTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeInvocationsInput {
     const ACTION: &'static str = "DescribeInvocations";
@@ -153,8 +153,8 @@ impl ::alibabacloud_runtime::Operation for DescribeInvocationsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeInvocationsOutput {
-    /// Wire name `Invocations`: [`Invocations`].
-    pub invocations: ::std::option::Option<Invocations>,
+    /// Wire name `Invocations`: [`DescribeInvocationsInvocations`].
+    pub invocations: ::std::option::Option<DescribeInvocationsInvocations>,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PageNumber`: 64-bit integer. Example: `1`.
@@ -172,9 +172,9 @@ pub struct DescribeInvocationsOutput {
     next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5
     total_count lenient, }
 );
-/// A structure of the operation, at `request[16].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeInvocationsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -182,16 +182,16 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeInvocationsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[11].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Invocations.Invocation[].InvokeInstances.InvokeInstance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InvokeInstanceItem {
+pub struct DescribeInvocationsInvocationInvokeInstance {
     /// Wire name `CreationTime`: string. Example: `2019-12-20T06:15:54Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Dropped`: 32-bit integer. Example: `0`.
@@ -228,50 +228,57 @@ pub struct InvokeInstanceItem {
     pub update_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InvokeInstanceItem { "CreationTime" = 0, "Dropped" = 1, "ErrorCode" = 2, "ErrorInfo"
-    = 3, "ExitCode" = 4, "FinishTime" = 5, "InstanceId" = 6, "InstanceInvokeStatus" = 7,
-    "InvocationStatus" = 8, "OssOutputStatus" = 9, "OssOutputUri" = 10, "Output" = 11,
-    "Repeats" = 12, "StartTime" = 13, "StopTime" = 14, "Timed" = 15, "UpdateTime" = 16, }
-    { 0 creation_time value, 1 dropped lenient, 2 error_code value, 3 error_info value, 4
-    exit_code lenient, 5 finish_time value, 6 instance_id value, 7 instance_invoke_status
-    value, 8 invocation_status value, 9 oss_output_status value, 10 oss_output_uri value,
-    11 output value, 12 repeats lenient, 13 start_time value, 14 stop_time value, 15
-    timed lenient, 16 update_time value, }
+    DescribeInvocationsInvocationInvokeInstance { "CreationTime" = 0, "Dropped" = 1,
+    "ErrorCode" = 2, "ErrorInfo" = 3, "ExitCode" = 4, "FinishTime" = 5, "InstanceId" = 6,
+    "InstanceInvokeStatus" = 7, "InvocationStatus" = 8, "OssOutputStatus" = 9,
+    "OssOutputUri" = 10, "Output" = 11, "Repeats" = 12, "StartTime" = 13, "StopTime" =
+    14, "Timed" = 15, "UpdateTime" = 16, } { 0 creation_time value, 1 dropped lenient, 2
+    error_code value, 3 error_info value, 4 exit_code lenient, 5 finish_time value, 6
+    instance_id value, 7 instance_invoke_status value, 8 invocation_status value, 9
+    oss_output_status value, 10 oss_output_uri value, 11 output value, 12 repeats
+    lenient, 13 start_time value, 14 stop_time value, 15 timed lenient, 16 update_time
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[11]` in its spec.
+/// A structure of the operation's answer, at `Invocations.Invocation[].InvokeInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InvokeInstances {
-    /// Wire name `InvokeInstance`: list of [`InvokeInstanceItem`].
-    pub invoke_instance: ::std::option::Option<::std::vec::Vec<InvokeInstanceItem>>,
+pub struct DescribeInvocationsInvocationInvokeInstances {
+    /// Wire name `InvokeInstance`: list of [`DescribeInvocationsInvocationInvokeInstance`].
+    pub invoke_instance: ::std::option::Option<
+        ::std::vec::Vec<DescribeInvocationsInvocationInvokeInstance>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InvokeInstances { "InvokeInstance" = 0, } { 0 invoke_instance value, }
+    DescribeInvocationsInvocationInvokeInstances { "InvokeInstance" = 0, } { 0
+    invoke_instance value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[17].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Invocations.Invocation[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeInvocationsInvocationTag {
     /// Wire name `TagKey`: string. Example: `owner`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `zhangsan`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeInvocationsInvocationTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
+    1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[17]` in its spec.
+/// A structure of the operation's answer, at `Invocations.Invocation[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeInvocationsInvocationTags {
+    /// Wire name `Tag`: list of [`DescribeInvocationsInvocationTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeInvocationsInvocationTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeInvocationsInvocationTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `Invocations.Invocation[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InvocationItem {
+pub struct DescribeInvocationsInvocation {
     /// Wire name `CommandContent`: string. Example: `cnBtIC1xYSB8IGdyZXAgdnNm****`.
     pub command_content: ::std::option::Option<::std::string::String>,
     /// Wire name `CommandDescription`: string. Example: `testDescription`.
@@ -294,8 +301,10 @@ pub struct InvocationItem {
     pub invocation_status: ::std::option::Option<::std::string::String>,
     /// Wire name `InvokeId`: string. Example: `t-hz0jdfwd9f****`.
     pub invoke_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `InvokeInstances`: [`InvokeInstances`].
-    pub invoke_instances: ::std::option::Option<InvokeInstances>,
+    /// Wire name `InvokeInstances`: [`DescribeInvocationsInvocationInvokeInstances`].
+    pub invoke_instances: ::std::option::Option<
+        DescribeInvocationsInvocationInvokeInstances,
+    >,
     /// Wire name `InvokeStatus`: string. Example: `Finished`.
     pub invoke_status: ::std::option::Option<::std::string::String>,
     /// Wire name `Launcher`: string. Example: `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
@@ -306,8 +315,8 @@ pub struct InvocationItem {
     pub parameters: ::std::option::Option<::std::string::String>,
     /// Wire name `RepeatMode`: string. Example: `Once`.
     pub repeat_mode: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeInvocationsInvocationTags`].
+    pub tags: ::std::option::Option<DescribeInvocationsInvocationTags>,
     /// Wire name `TerminationMode`: string. Example: `ProcessTree`.
     pub termination_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `Timed`: boolean. Example: `false`.
@@ -320,13 +329,13 @@ pub struct InvocationItem {
     pub working_dir: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InvocationItem { "CommandContent" = 0, "CommandDescription" = 1, "CommandId" = 2,
-    "CommandName" = 3, "CommandType" = 4, "ContainerId" = 5, "ContainerName" = 6,
-    "CreationTime" = 7, "Frequency" = 8, "InvocationStatus" = 9, "InvokeId" = 10,
-    "InvokeInstances" = 11, "InvokeStatus" = 12, "Launcher" = 13, "OssOutputDelivery" =
-    14, "Parameters" = 15, "RepeatMode" = 16, "Tags" = 17, "TerminationMode" = 18,
-    "Timed" = 19, "Timeout" = 20, "Username" = 21, "WorkingDir" = 22, } { 0
-    command_content value, 1 command_description value, 2 command_id value, 3
+    DescribeInvocationsInvocation { "CommandContent" = 0, "CommandDescription" = 1,
+    "CommandId" = 2, "CommandName" = 3, "CommandType" = 4, "ContainerId" = 5,
+    "ContainerName" = 6, "CreationTime" = 7, "Frequency" = 8, "InvocationStatus" = 9,
+    "InvokeId" = 10, "InvokeInstances" = 11, "InvokeStatus" = 12, "Launcher" = 13,
+    "OssOutputDelivery" = 14, "Parameters" = 15, "RepeatMode" = 16, "Tags" = 17,
+    "TerminationMode" = 18, "Timed" = 19, "Timeout" = 20, "Username" = 21, "WorkingDir" =
+    22, } { 0 command_content value, 1 command_description value, 2 command_id value, 3
     command_name value, 4 command_type value, 5 container_id value, 6 container_name
     value, 7 creation_time value, 8 frequency value, 9 invocation_status value, 10
     invoke_id value, 11 invoke_instances value, 12 invoke_status value, 13 launcher
@@ -334,15 +343,17 @@ pub struct InvocationItem {
     tags value, 18 termination_mode value, 19 timed lenient, 20 timeout lenient, 21
     username value, 22 working_dir value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Invocations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Invocations {
-    /// Wire name `Invocation`: list of [`InvocationItem`].
-    pub invocation: ::std::option::Option<::std::vec::Vec<InvocationItem>>,
+pub struct DescribeInvocationsInvocations {
+    /// Wire name `Invocation`: list of [`DescribeInvocationsInvocation`].
+    pub invocation: ::std::option::Option<
+        ::std::vec::Vec<DescribeInvocationsInvocation>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Invocations { "Invocation" = 0, } { 0 invocation value, }
+    DescribeInvocationsInvocations { "Invocation" = 0, } { 0 invocation value, }
 );
 /// The errors `DescribeInvocations` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -649,15 +660,15 @@ impl<RegionId_> DescribeInvocationsBuilder<RegionId_> {
         self.input.repeat_mode = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeInvocationsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeInvocationsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeInvocationsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -721,14 +732,16 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeInvocationsInput {
-    type Item = InvocationItem;
+    type Item = DescribeInvocationsInvocation;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
     fn next_token(output: &DescribeInvocationsOutput) -> ::std::option::Option<&str> {
         output.next_token.as_deref()
     }
-    fn into_items(output: DescribeInvocationsOutput) -> ::std::vec::Vec<InvocationItem> {
+    fn into_items(
+        output: DescribeInvocationsOutput,
+    ) -> ::std::vec::Vec<DescribeInvocationsInvocation> {
         output.invocations.and_then(|v| v.invocation).unwrap_or_default()
     }
 }

@@ -24,8 +24,8 @@ pub struct DescribeKeyPairsInput {
     pub include_public_key: ::std::option::Option<bool>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-amnhr7u7c7hj****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeKeyPairsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeKeyPairsTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeKeyPairsInput {
     const ACTION: &'static str = "DescribeKeyPairs";
@@ -86,8 +86,8 @@ impl ::alibabacloud_runtime::Operation for DescribeKeyPairsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyPairsOutput {
-    /// Wire name `KeyPairs`: [`KeyPairs`].
-    pub key_pairs: ::std::option::Option<KeyPairs>,
+    /// Wire name `KeyPairs`: [`DescribeKeyPairsKeyPairs`].
+    pub key_pairs: ::std::option::Option<DescribeKeyPairsKeyPairs>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -102,9 +102,9 @@ pub struct DescribeKeyPairsOutput {
     "RequestId" = 3, "TotalCount" = 4, } { 0 key_pairs value, 1 page_number lenient, 2
     page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `request[7].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeKeyPairsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -112,36 +112,39 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeKeyPairsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `KeyPairs.KeyPair[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeKeyPairsKeyPairTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeKeyPairsKeyPairTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
+    tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5]` in its spec.
+/// A structure of the operation's answer, at `KeyPairs.KeyPair[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeKeyPairsKeyPairTags {
+    /// Wire name `Tag`: list of [`DescribeKeyPairsKeyPairTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeKeyPairsKeyPairTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeKeyPairsKeyPairTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `KeyPairs.KeyPair[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KeyPairItem {
+pub struct DescribeKeyPairsKeyPair {
     /// Wire name `CreationTime`: string. Example: `2023-09-04T08:33Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `KeyPairFingerPrint`: string. Example: `ABC1234567`.
@@ -152,24 +155,24 @@ pub struct KeyPairItem {
     pub public_key: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-amnhr7u7c7hj****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeKeyPairsKeyPairTags`].
+    pub tags: ::std::option::Option<DescribeKeyPairsKeyPairTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KeyPairItem { "CreationTime" = 0, "KeyPairFingerPrint" = 1, "KeyPairName" = 2,
-    "PublicKey" = 3, "ResourceGroupId" = 4, "Tags" = 5, } { 0 creation_time value, 1
+    DescribeKeyPairsKeyPair { "CreationTime" = 0, "KeyPairFingerPrint" = 1, "KeyPairName"
+    = 2, "PublicKey" = 3, "ResourceGroupId" = 4, "Tags" = 5, } { 0 creation_time value, 1
     key_pair_finger_print value, 2 key_pair_name value, 3 public_key value, 4
     resource_group_id value, 5 tags value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `KeyPairs`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KeyPairs {
-    /// Wire name `KeyPair`: list of [`KeyPairItem`].
-    pub key_pair: ::std::option::Option<::std::vec::Vec<KeyPairItem>>,
+pub struct DescribeKeyPairsKeyPairs {
+    /// Wire name `KeyPair`: list of [`DescribeKeyPairsKeyPair`].
+    pub key_pair: ::std::option::Option<::std::vec::Vec<DescribeKeyPairsKeyPair>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KeyPairs { "KeyPair" = 0, } { 0 key_pair value, }
+    DescribeKeyPairsKeyPairs { "KeyPair" = 0, } { 0 key_pair value, }
 );
 /// The errors `DescribeKeyPairs` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -299,15 +302,15 @@ impl<RegionId_> DescribeKeyPairsBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeKeyPairsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeKeyPairsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeKeyPairsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -371,7 +374,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeKeyPairsInput {
-    type Item = KeyPairItem;
+    type Item = DescribeKeyPairsKeyPair;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -393,7 +396,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeKeyPairsInput {
             .and_then(|v| v.key_pair.as_ref())
             .map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeKeyPairsOutput) -> ::std::vec::Vec<KeyPairItem> {
+    fn into_items(
+        output: DescribeKeyPairsOutput,
+    ) -> ::std::vec::Vec<DescribeKeyPairsKeyPair> {
         output.key_pairs.and_then(|v| v.key_pair).unwrap_or_default()
     }
 }

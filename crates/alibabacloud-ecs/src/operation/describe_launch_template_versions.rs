@@ -197,8 +197,10 @@ impl ::alibabacloud_runtime::Operation for DescribeLaunchTemplateVersionsInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplateVersionsOutput {
-    /// Wire name `LaunchTemplateVersionSets`: [`LaunchTemplateVersionSets`].
-    pub launch_template_version_sets: ::std::option::Option<LaunchTemplateVersionSets>,
+    /// Wire name `LaunchTemplateVersionSets`: [`DescribeLaunchTemplateVersionsLaunchTemplateVersionSets`].
+    pub launch_template_version_sets: ::std::option::Option<
+        DescribeLaunchTemplateVersionsLaunchTemplateVersionSets,
+    >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -214,10 +216,10 @@ pub struct DescribeLaunchTemplateVersionsOutput {
     launch_template_version_sets value, 1 page_number lenient, 2 page_size lenient, 3
     request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[4].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.DataDisks.DataDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DataDiskItem {
+pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataDisk {
     /// Wire name `AutoSnapshotPolicyId`: string. Example: `sp-wz91dz3ghear2a5s****`.
     pub auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
     /// Wire name `BurstingEnabled`: boolean. Example: `true`.
@@ -246,49 +248,54 @@ pub struct DataDiskItem {
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DataDiskItem { "AutoSnapshotPolicyId" = 0, "BurstingEnabled" = 1, "Category" = 2,
-    "DeleteWithInstance" = 3, "Description" = 4, "Device" = 5, "DiskName" = 6,
-    "Encrypted" = 7, "KMSKeyId" = 8, "PerformanceLevel" = 9, "ProvisionedIops" = 10,
-    "Size" = 11, "SnapshotId" = 12, } { 0 auto_snapshot_policy_id value, 1
-    bursting_enabled lenient, 2 category value, 3 delete_with_instance lenient, 4
-    description value, 5 device value, 6 disk_name value, 7 encrypted value, 8 kms_key_id
-    value, 9 performance_level value, 10 provisioned_iops lenient, 11 size lenient, 12
-    snapshot_id value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataDisk { "AutoSnapshotPolicyId" = 0,
+    "BurstingEnabled" = 1, "Category" = 2, "DeleteWithInstance" = 3, "Description" = 4,
+    "Device" = 5, "DiskName" = 6, "Encrypted" = 7, "KMSKeyId" = 8, "PerformanceLevel" =
+    9, "ProvisionedIops" = 10, "Size" = 11, "SnapshotId" = 12, } { 0
+    auto_snapshot_policy_id value, 1 bursting_enabled lenient, 2 category value, 3
+    delete_with_instance lenient, 4 description value, 5 device value, 6 disk_name value,
+    7 encrypted value, 8 kms_key_id value, 9 performance_level value, 10 provisioned_iops
+    lenient, 11 size lenient, 12 snapshot_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[4]` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.DataDisks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DataDisks {
-    /// Wire name `DataDisk`: list of [`DataDiskItem`].
-    pub data_disk: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
+pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataDisks {
+    /// Wire name `DataDisk`: list of [`DescribeLaunchTemplateVersionsLaunchTemplateDataDisk`].
+    pub data_disk: ::std::option::Option<
+        ::std::vec::Vec<DescribeLaunchTemplateVersionsLaunchTemplateDataDisk>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DataDisks { "DataDisk" = 0, } { 0 data_disk value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataDisks { "DataDisk" = 0, } { 0
+    data_disk value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[14]` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.ImageOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ImageOptions {
+pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataImageOptions {
     /// Wire name `LoginAsNonRoot`: boolean. Example: `false`.
     pub login_as_non_root: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ImageOptions { "LoginAsNonRoot" = 0, } { 0 login_as_non_root lenient, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataImageOptions { "LoginAsNonRoot" = 0,
+    } { 0 login_as_non_root lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[25].fields[0].items.fields[7]` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.NetworkInterfaces.NetworkInterface[].SecurityGroupIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SecurityGroupIds {
+pub struct DescribeLaunchTemplateVersionsNetworkInterfaceSecurityGroupIds {
     /// Wire name `SecurityGroupId`: list of string.
     pub security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SecurityGroupIds { "SecurityGroupId" = 0, } { 0 security_group_id value, }
+    DescribeLaunchTemplateVersionsNetworkInterfaceSecurityGroupIds { "SecurityGroupId" =
+    0, } { 0 security_group_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[25].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.NetworkInterfaces.NetworkInterface[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkInterfaceItem {
+pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataNetworkInterface {
     /// Wire name `DeleteOnRelease`: boolean. Example: `true`.
     pub delete_on_release: ::std::option::Option<bool>,
     /// Wire name `Description`: string. Example: `testNetworkInterfacesDescription`.
@@ -303,66 +310,87 @@ pub struct NetworkInterfaceItem {
     pub primary_ip_address: ::std::option::Option<::std::string::String>,
     /// Wire name `SecurityGroupId`: string. Example: `sg-bp67acfmxazb4p****`.
     pub security_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SecurityGroupIds`: [`SecurityGroupIds`].
-    pub security_group_ids: ::std::option::Option<SecurityGroupIds>,
+    /// Wire name `SecurityGroupIds`: [`DescribeLaunchTemplateVersionsNetworkInterfaceSecurityGroupIds`].
+    pub security_group_ids: ::std::option::Option<
+        DescribeLaunchTemplateVersionsNetworkInterfaceSecurityGroupIds,
+    >,
     /// Wire name `VSwitchId`: string. Example: `vsw-bp67acfmxazb4p****`.
     pub v_switch_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkInterfaceItem { "DeleteOnRelease" = 0, "Description" = 1, "InstanceType" = 2,
-    "NetworkInterfaceName" = 3, "NetworkInterfaceTrafficMode" = 4, "PrimaryIpAddress" =
-    5, "SecurityGroupId" = 6, "SecurityGroupIds" = 7, "VSwitchId" = 8, } { 0
-    delete_on_release lenient, 1 description value, 2 instance_type value, 3
-    network_interface_name value, 4 network_interface_traffic_mode value, 5
-    primary_ip_address value, 6 security_group_id value, 7 security_group_ids value, 8
-    v_switch_id value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataNetworkInterface { "DeleteOnRelease"
+    = 0, "Description" = 1, "InstanceType" = 2, "NetworkInterfaceName" = 3,
+    "NetworkInterfaceTrafficMode" = 4, "PrimaryIpAddress" = 5, "SecurityGroupId" = 6,
+    "SecurityGroupIds" = 7, "VSwitchId" = 8, } { 0 delete_on_release lenient, 1
+    description value, 2 instance_type value, 3 network_interface_name value, 4
+    network_interface_traffic_mode value, 5 primary_ip_address value, 6 security_group_id
+    value, 7 security_group_ids value, 8 v_switch_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[25]` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.NetworkInterfaces`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkInterfaces {
-    /// Wire name `NetworkInterface`: list of [`NetworkInterfaceItem`].
-    pub network_interface: ::std::option::Option<::std::vec::Vec<NetworkInterfaceItem>>,
+pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataNetworkInterfaces {
+    /// Wire name `NetworkInterface`: list of [`DescribeLaunchTemplateVersionsLaunchTemplateDataNetworkInterface`].
+    pub network_interface: ::std::option::Option<
+        ::std::vec::Vec<DescribeLaunchTemplateVersionsLaunchTemplateDataNetworkInterface>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkInterfaces { "NetworkInterface" = 0, } { 0 network_interface value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataNetworkInterfaces {
+    "NetworkInterface" = 0, } { 0 network_interface value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[36]` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.SecurityGroupIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SecurityOptions {
+pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataSecurityGroupIds {
+    /// Wire name `SecurityGroupId`: list of string.
+    pub security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeLaunchTemplateVersionsLaunchTemplateDataSecurityGroupIds { "SecurityGroupId"
+    = 0, } { 0 security_group_id value, }
+);
+/// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.SecurityOptions`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataSecurityOptions {
     /// Wire name `TrustedSystemMode`: string.
     pub trusted_system_mode: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SecurityOptions { "TrustedSystemMode" = 0, } { 0 trusted_system_mode value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataSecurityOptions { "TrustedSystemMode"
+    = 0, } { 0 trusted_system_mode value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[52].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.Tags.InstanceTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceTagItem {
+pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataInstanceTag {
     /// Wire name `Key`: string. Example: `TestKey`.
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `Value`: string. Example: `TestValue`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceTagItem { "Key" = 0, "Value" = 1, } { 0 key value, 1 value value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataInstanceTag { "Key" = 0, "Value" = 1,
+    } { 0 key value, 1 value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[52]` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData.Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `InstanceTag`: list of [`InstanceTagItem`].
-    pub instance_tag: ::std::option::Option<::std::vec::Vec<InstanceTagItem>>,
+pub struct DescribeLaunchTemplateVersionsLaunchTemplateDataTags {
+    /// Wire name `InstanceTag`: list of [`DescribeLaunchTemplateVersionsLaunchTemplateDataInstanceTag`].
+    pub instance_tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeLaunchTemplateVersionsLaunchTemplateDataInstanceTag>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Tags { "InstanceTag" = 0, } { 0 instance_tag value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateDataTags { "InstanceTag" = 0, } { 0
+    instance_tag value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[].LaunchTemplateData`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct LaunchTemplateData {
+pub struct DescribeLaunchTemplateVersionsLaunchTemplateVersionSetLaunchTemplateData {
     /// Wire name `AutoReleaseTime`: string. Example: `2018-05-14T14:18:00Z`.
     pub auto_release_time: ::std::option::Option<::std::string::String>,
     /// Wire name `AutoRenew`: boolean. Example: `true`.
@@ -371,8 +399,10 @@ pub struct LaunchTemplateData {
     pub auto_renew_period: ::std::option::Option<i32>,
     /// Wire name `CreditSpecification`: string. Example: `Standard`.
     pub credit_specification: ::std::option::Option<::std::string::String>,
-    /// Wire name `DataDisks`: [`DataDisks`].
-    pub data_disks: ::std::option::Option<DataDisks>,
+    /// Wire name `DataDisks`: [`DescribeLaunchTemplateVersionsLaunchTemplateDataDisks`].
+    pub data_disks: ::std::option::Option<
+        DescribeLaunchTemplateVersionsLaunchTemplateDataDisks,
+    >,
     /// Wire name `DeletionProtection`: boolean. Example: `false`.
     pub deletion_protection: ::std::option::Option<bool>,
     /// Wire name `DeploymentSetId`: string. Example: `ds-bp1brhwhoqinyjd6****`.
@@ -391,8 +421,10 @@ pub struct LaunchTemplateData {
     pub http_tokens: ::std::option::Option<::std::string::String>,
     /// Wire name `ImageId`: string. Example: `m-bp67acfmxazb4p****`.
     pub image_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `ImageOptions`: [`ImageOptions`].
-    pub image_options: ::std::option::Option<ImageOptions>,
+    /// Wire name `ImageOptions`: [`DescribeLaunchTemplateVersionsLaunchTemplateDataImageOptions`].
+    pub image_options: ::std::option::Option<
+        DescribeLaunchTemplateVersionsLaunchTemplateDataImageOptions,
+    >,
     /// Wire name `ImageOwnerAlias`: string. Example: `system`.
     pub image_owner_alias: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceChargeType`: string. Example: `Postpaid`.
@@ -413,8 +445,10 @@ pub struct LaunchTemplateData {
     pub ipv6_address_count: ::std::option::Option<i32>,
     /// Wire name `KeyPairName`: string. Example: `testKeyPairName`.
     pub key_pair_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `NetworkInterfaces`: [`NetworkInterfaces`].
-    pub network_interfaces: ::std::option::Option<NetworkInterfaces>,
+    /// Wire name `NetworkInterfaces`: [`DescribeLaunchTemplateVersionsLaunchTemplateDataNetworkInterfaces`].
+    pub network_interfaces: ::std::option::Option<
+        DescribeLaunchTemplateVersionsLaunchTemplateDataNetworkInterfaces,
+    >,
     /// Wire name `NetworkType`: string. Example: `vpc`.
     pub network_type: ::std::option::Option<::std::string::String>,
     /// Wire name `PasswordInherit`: boolean. Example: `true`.
@@ -433,10 +467,14 @@ pub struct LaunchTemplateData {
     pub security_enhancement_strategy: ::std::option::Option<::std::string::String>,
     /// Wire name `SecurityGroupId`: string. Example: `sg-bp67acfmxazb4p****`.
     pub security_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SecurityGroupIds`: [`SecurityGroupIds`].
-    pub security_group_ids: ::std::option::Option<SecurityGroupIds>,
-    /// Wire name `SecurityOptions`: [`SecurityOptions`].
-    pub security_options: ::std::option::Option<SecurityOptions>,
+    /// Wire name `SecurityGroupIds`: [`DescribeLaunchTemplateVersionsLaunchTemplateDataSecurityGroupIds`].
+    pub security_group_ids: ::std::option::Option<
+        DescribeLaunchTemplateVersionsLaunchTemplateDataSecurityGroupIds,
+    >,
+    /// Wire name `SecurityOptions`: [`DescribeLaunchTemplateVersionsLaunchTemplateDataSecurityOptions`].
+    pub security_options: ::std::option::Option<
+        DescribeLaunchTemplateVersionsLaunchTemplateDataSecurityOptions,
+    >,
     /// Wire name `SpotDuration`: 32-bit integer. Example: `1`.
     pub spot_duration: ::std::option::Option<i32>,
     /// Wire name `SpotPriceLimit`: number. Example: `0.98`.
@@ -469,8 +507,10 @@ pub struct LaunchTemplateData {
     pub system_disk_provisioned_iops: ::std::option::Option<i64>,
     /// Wire name `SystemDisk.Size`: 32-bit integer. Example: `40`.
     pub system_disk_size: ::std::option::Option<i32>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeLaunchTemplateVersionsLaunchTemplateDataTags`].
+    pub tags: ::std::option::Option<
+        DescribeLaunchTemplateVersionsLaunchTemplateDataTags,
+    >,
     /// Wire name `UserData`: string. Example: `SGVsbG9FQ1M=`.
     pub user_data: ::std::option::Option<::std::string::String>,
     /// Wire name `VSwitchId`: string. Example: `vsw-bp67acfmxazb4p****`.
@@ -481,38 +521,38 @@ pub struct LaunchTemplateData {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LaunchTemplateData { "AutoReleaseTime" = 0, "AutoRenew" = 1, "AutoRenewPeriod" = 2,
-    "CreditSpecification" = 3, "DataDisks" = 4, "DeletionProtection" = 5,
-    "DeploymentSetId" = 6, "Description" = 7, "EnableVmOsConfig" = 8, "HostName" = 9,
-    "HttpEndpoint" = 10, "HttpPutResponseHopLimit" = 11, "HttpTokens" = 12, "ImageId" =
-    13, "ImageOptions" = 14, "ImageOwnerAlias" = 15, "InstanceChargeType" = 16,
-    "InstanceName" = 17, "InstanceType" = 18, "InternetChargeType" = 19,
-    "InternetMaxBandwidthIn" = 20, "InternetMaxBandwidthOut" = 21, "IoOptimized" = 22,
-    "Ipv6AddressCount" = 23, "KeyPairName" = 24, "NetworkInterfaces" = 25, "NetworkType"
-    = 26, "PasswordInherit" = 27, "Period" = 28, "PeriodUnit" = 29, "PrivateIpAddress" =
-    30, "RamRoleName" = 31, "ResourceGroupId" = 32, "SecurityEnhancementStrategy" = 33,
-    "SecurityGroupId" = 34, "SecurityGroupIds" = 35, "SecurityOptions" = 36,
-    "SpotDuration" = 37, "SpotPriceLimit" = 38, "SpotStrategy" = 39,
-    "SystemDisk.AutoSnapshotPolicyId" = 40, "SystemDisk.BurstingEnabled" = 41,
-    "SystemDisk.Category" = 42, "SystemDisk.DeleteWithInstance" = 43,
-    "SystemDisk.Description" = 44, "SystemDisk.DiskName" = 45, "SystemDisk.Encrypted" =
-    46, "SystemDisk.Iops" = 47, "SystemDisk.KMSKeyId" = 48, "SystemDisk.PerformanceLevel"
-    = 49, "SystemDisk.ProvisionedIops" = 50, "SystemDisk.Size" = 51, "Tags" = 52,
-    "UserData" = 53, "VSwitchId" = 54, "VpcId" = 55, "ZoneId" = 56, } { 0
-    auto_release_time value, 1 auto_renew lenient, 2 auto_renew_period lenient, 3
-    credit_specification value, 4 data_disks value, 5 deletion_protection lenient, 6
-    deployment_set_id value, 7 description value, 8 enable_vm_os_config lenient, 9
-    host_name value, 10 http_endpoint value, 11 http_put_response_hop_limit lenient, 12
-    http_tokens value, 13 image_id value, 14 image_options value, 15 image_owner_alias
-    value, 16 instance_charge_type value, 17 instance_name value, 18 instance_type value,
-    19 internet_charge_type value, 20 internet_max_bandwidth_in lenient, 21
-    internet_max_bandwidth_out lenient, 22 io_optimized value, 23 ipv6_address_count
-    lenient, 24 key_pair_name value, 25 network_interfaces value, 26 network_type value,
-    27 password_inherit lenient, 28 period lenient, 29 period_unit value, 30
-    private_ip_address value, 31 ram_role_name value, 32 resource_group_id value, 33
-    security_enhancement_strategy value, 34 security_group_id value, 35
-    security_group_ids value, 36 security_options value, 37 spot_duration lenient, 38
-    spot_price_limit lenient, 39 spot_strategy value, 40
+    DescribeLaunchTemplateVersionsLaunchTemplateVersionSetLaunchTemplateData {
+    "AutoReleaseTime" = 0, "AutoRenew" = 1, "AutoRenewPeriod" = 2, "CreditSpecification"
+    = 3, "DataDisks" = 4, "DeletionProtection" = 5, "DeploymentSetId" = 6, "Description"
+    = 7, "EnableVmOsConfig" = 8, "HostName" = 9, "HttpEndpoint" = 10,
+    "HttpPutResponseHopLimit" = 11, "HttpTokens" = 12, "ImageId" = 13, "ImageOptions" =
+    14, "ImageOwnerAlias" = 15, "InstanceChargeType" = 16, "InstanceName" = 17,
+    "InstanceType" = 18, "InternetChargeType" = 19, "InternetMaxBandwidthIn" = 20,
+    "InternetMaxBandwidthOut" = 21, "IoOptimized" = 22, "Ipv6AddressCount" = 23,
+    "KeyPairName" = 24, "NetworkInterfaces" = 25, "NetworkType" = 26, "PasswordInherit" =
+    27, "Period" = 28, "PeriodUnit" = 29, "PrivateIpAddress" = 30, "RamRoleName" = 31,
+    "ResourceGroupId" = 32, "SecurityEnhancementStrategy" = 33, "SecurityGroupId" = 34,
+    "SecurityGroupIds" = 35, "SecurityOptions" = 36, "SpotDuration" = 37,
+    "SpotPriceLimit" = 38, "SpotStrategy" = 39, "SystemDisk.AutoSnapshotPolicyId" = 40,
+    "SystemDisk.BurstingEnabled" = 41, "SystemDisk.Category" = 42,
+    "SystemDisk.DeleteWithInstance" = 43, "SystemDisk.Description" = 44,
+    "SystemDisk.DiskName" = 45, "SystemDisk.Encrypted" = 46, "SystemDisk.Iops" = 47,
+    "SystemDisk.KMSKeyId" = 48, "SystemDisk.PerformanceLevel" = 49,
+    "SystemDisk.ProvisionedIops" = 50, "SystemDisk.Size" = 51, "Tags" = 52, "UserData" =
+    53, "VSwitchId" = 54, "VpcId" = 55, "ZoneId" = 56, } { 0 auto_release_time value, 1
+    auto_renew lenient, 2 auto_renew_period lenient, 3 credit_specification value, 4
+    data_disks value, 5 deletion_protection lenient, 6 deployment_set_id value, 7
+    description value, 8 enable_vm_os_config lenient, 9 host_name value, 10 http_endpoint
+    value, 11 http_put_response_hop_limit lenient, 12 http_tokens value, 13 image_id
+    value, 14 image_options value, 15 image_owner_alias value, 16 instance_charge_type
+    value, 17 instance_name value, 18 instance_type value, 19 internet_charge_type value,
+    20 internet_max_bandwidth_in lenient, 21 internet_max_bandwidth_out lenient, 22
+    io_optimized value, 23 ipv6_address_count lenient, 24 key_pair_name value, 25
+    network_interfaces value, 26 network_type value, 27 password_inherit lenient, 28
+    period lenient, 29 period_unit value, 30 private_ip_address value, 31 ram_role_name
+    value, 32 resource_group_id value, 33 security_enhancement_strategy value, 34
+    security_group_id value, 35 security_group_ids value, 36 security_options value, 37
+    spot_duration lenient, 38 spot_price_limit lenient, 39 spot_strategy value, 40
     system_disk_auto_snapshot_policy_id value, 41 system_disk_bursting_enabled lenient,
     42 system_disk_category value, 43 system_disk_delete_with_instance lenient, 44
     system_disk_description value, 45 system_disk_disk_name value, 46
@@ -521,18 +561,20 @@ pub struct LaunchTemplateData {
     lenient, 51 system_disk_size lenient, 52 tags value, 53 user_data value, 54
     v_switch_id value, 55 vpc_id value, 56 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersionSets.LaunchTemplateVersionSet[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct LaunchTemplateVersionSetItem {
+pub struct DescribeLaunchTemplateVersionsLaunchTemplateVersionSet {
     /// Wire name `CreateTime`: string. Example: `2022-01-17T08:22:43Z`.
     pub create_time: ::std::option::Option<::std::string::String>,
     /// Wire name `CreatedBy`: string. Example: `123456789****`.
     pub created_by: ::std::option::Option<::std::string::String>,
     /// Wire name `DefaultVersion`: boolean. Example: `true`.
     pub default_version: ::std::option::Option<bool>,
-    /// Wire name `LaunchTemplateData`: [`LaunchTemplateData`].
-    pub launch_template_data: ::std::option::Option<LaunchTemplateData>,
+    /// Wire name `LaunchTemplateData`: [`DescribeLaunchTemplateVersionsLaunchTemplateVersionSetLaunchTemplateData`].
+    pub launch_template_data: ::std::option::Option<
+        DescribeLaunchTemplateVersionsLaunchTemplateVersionSetLaunchTemplateData,
+    >,
     /// Wire name `LaunchTemplateId`: string. Example: `lt-bp67acfmxazb4p****`.
     pub launch_template_id: ::std::option::Option<::std::string::String>,
     /// Wire name `LaunchTemplateName`: string. Example: `testLaunchTemplateName`.
@@ -545,25 +587,26 @@ pub struct LaunchTemplateVersionSetItem {
     pub version_number: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LaunchTemplateVersionSetItem { "CreateTime" = 0, "CreatedBy" = 1, "DefaultVersion" =
-    2, "LaunchTemplateData" = 3, "LaunchTemplateId" = 4, "LaunchTemplateName" = 5,
-    "ModifiedTime" = 6, "VersionDescription" = 7, "VersionNumber" = 8, } { 0 create_time
-    value, 1 created_by value, 2 default_version lenient, 3 launch_template_data value, 4
-    launch_template_id value, 5 launch_template_name value, 6 modified_time value, 7
-    version_description value, 8 version_number lenient, }
+    DescribeLaunchTemplateVersionsLaunchTemplateVersionSet { "CreateTime" = 0,
+    "CreatedBy" = 1, "DefaultVersion" = 2, "LaunchTemplateData" = 3, "LaunchTemplateId" =
+    4, "LaunchTemplateName" = 5, "ModifiedTime" = 6, "VersionDescription" = 7,
+    "VersionNumber" = 8, } { 0 create_time value, 1 created_by value, 2 default_version
+    lenient, 3 launch_template_data value, 4 launch_template_id value, 5
+    launch_template_name value, 6 modified_time value, 7 version_description value, 8
+    version_number lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateVersionSets`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct LaunchTemplateVersionSets {
-    /// Wire name `LaunchTemplateVersionSet`: list of [`LaunchTemplateVersionSetItem`].
+pub struct DescribeLaunchTemplateVersionsLaunchTemplateVersionSets {
+    /// Wire name `LaunchTemplateVersionSet`: list of [`DescribeLaunchTemplateVersionsLaunchTemplateVersionSet`].
     pub launch_template_version_set: ::std::option::Option<
-        ::std::vec::Vec<LaunchTemplateVersionSetItem>,
+        ::std::vec::Vec<DescribeLaunchTemplateVersionsLaunchTemplateVersionSet>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LaunchTemplateVersionSets { "LaunchTemplateVersionSet" = 0, } { 0
-    launch_template_version_set value, }
+    DescribeLaunchTemplateVersionsLaunchTemplateVersionSets { "LaunchTemplateVersionSet"
+    = 0, } { 0 launch_template_version_set value, }
 );
 /// The errors `DescribeLaunchTemplateVersions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -804,7 +847,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeLaunchTemplateVersionsInput {
-    type Item = LaunchTemplateVersionSetItem;
+    type Item = DescribeLaunchTemplateVersionsLaunchTemplateVersionSet;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -830,7 +873,7 @@ for DescribeLaunchTemplateVersionsInput {
     }
     fn into_items(
         output: DescribeLaunchTemplateVersionsOutput,
-    ) -> ::std::vec::Vec<LaunchTemplateVersionSetItem> {
+    ) -> ::std::vec::Vec<DescribeLaunchTemplateVersionsLaunchTemplateVersionSet> {
         output
             .launch_template_version_sets
             .and_then(|v| v.launch_template_version_set)

@@ -12,8 +12,10 @@
 pub struct DescribeLaunchTemplatesInput {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
-    /// Wire name `TemplateTag`: list of [`TemplateTagItem`].
-    pub template_tag: ::std::option::Option<::std::vec::Vec<TemplateTagItem>>,
+    /// Wire name `TemplateTag`: list of [`DescribeLaunchTemplatesTemplateTagItem`].
+    pub template_tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeLaunchTemplatesTemplateTagItem>,
+    >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -90,8 +92,10 @@ impl ::alibabacloud_runtime::Operation for DescribeLaunchTemplatesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplatesOutput {
-    /// Wire name `LaunchTemplateSets`: [`LaunchTemplateSets`].
-    pub launch_template_sets: ::std::option::Option<LaunchTemplateSets>,
+    /// Wire name `LaunchTemplateSets`: [`DescribeLaunchTemplatesLaunchTemplateSets`].
+    pub launch_template_sets: ::std::option::Option<
+        DescribeLaunchTemplatesLaunchTemplateSets,
+    >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -107,9 +111,9 @@ pub struct DescribeLaunchTemplatesOutput {
     1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
     lenient, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `TemplateTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TemplateTagItem {
+pub struct DescribeLaunchTemplatesTemplateTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -117,36 +121,41 @@ pub struct TemplateTagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TemplateTagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeLaunchTemplatesTemplateTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[8].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateSets.LaunchTemplateSet[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagItem {
+pub struct DescribeLaunchTemplatesLaunchTemplateSetTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeLaunchTemplatesLaunchTemplateSetTag { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[8]` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateSets.LaunchTemplateSet[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+pub struct DescribeLaunchTemplatesLaunchTemplateSetTags {
+    /// Wire name `Tag`: list of [`DescribeLaunchTemplatesLaunchTemplateSetTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeLaunchTemplatesLaunchTemplateSetTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeLaunchTemplatesLaunchTemplateSetTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `LaunchTemplateSets.LaunchTemplateSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LaunchTemplateSetItem {
+pub struct DescribeLaunchTemplatesLaunchTemplateSet {
     /// Wire name `CreateTime`: string. Example: `2018-05-14T14:18:00Z`.
     pub create_time: ::std::option::Option<::std::string::String>,
     /// Wire name `CreatedBy`: string. Example: `1234567890`.
@@ -163,28 +172,29 @@ pub struct LaunchTemplateSetItem {
     pub modified_time: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeLaunchTemplatesLaunchTemplateSetTags`].
+    pub tags: ::std::option::Option<DescribeLaunchTemplatesLaunchTemplateSetTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LaunchTemplateSetItem { "CreateTime" = 0, "CreatedBy" = 1, "DefaultVersionNumber" =
-    2, "LatestVersionNumber" = 3, "LaunchTemplateId" = 4, "LaunchTemplateName" = 5,
-    "ModifiedTime" = 6, "ResourceGroupId" = 7, "Tags" = 8, } { 0 create_time value, 1
-    created_by value, 2 default_version_number lenient, 3 latest_version_number lenient,
-    4 launch_template_id value, 5 launch_template_name value, 6 modified_time value, 7
-    resource_group_id value, 8 tags value, }
+    DescribeLaunchTemplatesLaunchTemplateSet { "CreateTime" = 0, "CreatedBy" = 1,
+    "DefaultVersionNumber" = 2, "LatestVersionNumber" = 3, "LaunchTemplateId" = 4,
+    "LaunchTemplateName" = 5, "ModifiedTime" = 6, "ResourceGroupId" = 7, "Tags" = 8, } {
+    0 create_time value, 1 created_by value, 2 default_version_number lenient, 3
+    latest_version_number lenient, 4 launch_template_id value, 5 launch_template_name
+    value, 6 modified_time value, 7 resource_group_id value, 8 tags value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `LaunchTemplateSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LaunchTemplateSets {
-    /// Wire name `LaunchTemplateSet`: list of [`LaunchTemplateSetItem`].
+pub struct DescribeLaunchTemplatesLaunchTemplateSets {
+    /// Wire name `LaunchTemplateSet`: list of [`DescribeLaunchTemplatesLaunchTemplateSet`].
     pub launch_template_set: ::std::option::Option<
-        ::std::vec::Vec<LaunchTemplateSetItem>,
+        ::std::vec::Vec<DescribeLaunchTemplatesLaunchTemplateSet>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LaunchTemplateSets { "LaunchTemplateSet" = 0, } { 0 launch_template_set value, }
+    DescribeLaunchTemplatesLaunchTemplateSets { "LaunchTemplateSet" = 0, } { 0
+    launch_template_set value, }
 );
 /// The errors `DescribeLaunchTemplates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,15 +262,20 @@ impl<RegionId_> DescribeLaunchTemplatesBuilder<RegionId_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `TemplateTag`: list of [`TemplateTagItem`].
-    pub fn template_tag(mut self, value: ::std::vec::Vec<TemplateTagItem>) -> Self {
+    /// Wire name `TemplateTag`: list of [`DescribeLaunchTemplatesTemplateTagItem`].
+    pub fn template_tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeLaunchTemplatesTemplateTagItem>,
+    ) -> Self {
         self.input.template_tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TemplateTag`.
     pub fn set_template_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TemplateTagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeLaunchTemplatesTemplateTagItem>,
+        >,
     ) -> Self {
         self.input.template_tag = value;
         self
@@ -394,7 +409,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeLaunchTemplatesInput {
-    type Item = LaunchTemplateSetItem;
+    type Item = DescribeLaunchTemplatesLaunchTemplateSet;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -418,7 +433,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeLaunchTemplatesI
     }
     fn into_items(
         output: DescribeLaunchTemplatesOutput,
-    ) -> ::std::vec::Vec<LaunchTemplateSetItem> {
+    ) -> ::std::vec::Vec<DescribeLaunchTemplatesLaunchTemplateSet> {
         output
             .launch_template_sets
             .and_then(|v| v.launch_template_set)

@@ -28,8 +28,8 @@ pub struct DescribeManagedInstancesInput {
     pub page_size: ::std::option::Option<i64>,
     /// Wire name `InstanceId`: list of string. Example: `mi-hz018jrc1o0****`.
     pub instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeManagedInstancesTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeManagedInstancesTagItem>>,
     /// Wire name `MaxResults`: 32-bit integer. Example: `10`.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
@@ -108,8 +108,10 @@ impl ::alibabacloud_runtime::Operation for DescribeManagedInstancesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeManagedInstancesOutput {
-    /// Wire name `Instances`: list of [`InstancesItem`].
-    pub instances: ::std::option::Option<::std::vec::Vec<InstancesItem>>,
+    /// Wire name `Instances`: list of [`DescribeManagedInstancesInstance`].
+    pub instances: ::std::option::Option<
+        ::std::vec::Vec<DescribeManagedInstancesInstance>,
+    >,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PageNumber`: 64-bit integer. Example: `1`.
@@ -127,9 +129,9 @@ pub struct DescribeManagedInstancesOutput {
     next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5
     total_count lenient, }
 );
-/// A structure of the operation, at `request[9].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeManagedInstancesTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -137,28 +139,29 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeManagedInstancesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].items.fields[15].items` in its spec.
+/// A structure of the operation's answer, at `Instances[].Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsItem {
+pub struct DescribeManagedInstancesInstanceTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeManagedInstancesInstanceTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Instances[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstancesItem {
+pub struct DescribeManagedInstancesInstance {
     /// Wire name `ActivationId`: string. Example: `3704F543-F768-43FA-9864-897F75B3****`.
     pub activation_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AgentVersion`: string. Example: `2.2.0.102`.
@@ -189,19 +192,21 @@ pub struct InstancesItem {
     pub registration_time: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-123******`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `Tags`: list of [`DescribeManagedInstancesInstanceTag`].
+    pub tags: ::std::option::Option<
+        ::std::vec::Vec<DescribeManagedInstancesInstanceTag>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstancesItem { "ActivationId" = 0, "AgentVersion" = 1, "Connected" = 2, "Hostname" =
-    3, "InstanceId" = 4, "InstanceName" = 5, "InternetIp" = 6, "IntranetIp" = 7,
-    "InvocationCount" = 8, "LastInvokedTime" = 9, "MachineId" = 10, "OsType" = 11,
-    "OsVersion" = 12, "RegistrationTime" = 13, "ResourceGroupId" = 14, "Tags" = 15, } { 0
-    activation_id value, 1 agent_version value, 2 connected lenient, 3 hostname value, 4
-    instance_id value, 5 instance_name value, 6 internet_ip value, 7 intranet_ip value, 8
-    invocation_count lenient, 9 last_invoked_time value, 10 machine_id value, 11 os_type
-    value, 12 os_version value, 13 registration_time value, 14 resource_group_id value,
-    15 tags value, }
+    DescribeManagedInstancesInstance { "ActivationId" = 0, "AgentVersion" = 1,
+    "Connected" = 2, "Hostname" = 3, "InstanceId" = 4, "InstanceName" = 5, "InternetIp" =
+    6, "IntranetIp" = 7, "InvocationCount" = 8, "LastInvokedTime" = 9, "MachineId" = 10,
+    "OsType" = 11, "OsVersion" = 12, "RegistrationTime" = 13, "ResourceGroupId" = 14,
+    "Tags" = 15, } { 0 activation_id value, 1 agent_version value, 2 connected lenient, 3
+    hostname value, 4 instance_id value, 5 instance_name value, 6 internet_ip value, 7
+    intranet_ip value, 8 invocation_count lenient, 9 last_invoked_time value, 10
+    machine_id value, 11 os_type value, 12 os_version value, 13 registration_time value,
+    14 resource_group_id value, 15 tags value, }
 );
 /// The errors `DescribeManagedInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -407,15 +412,18 @@ impl<RegionId_> DescribeManagedInstancesBuilder<RegionId_> {
         self.input.instance_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeManagedInstancesTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeManagedInstancesTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeManagedInstancesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -521,7 +529,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeManagedInstancesInput {
-    type Item = InstancesItem;
+    type Item = DescribeManagedInstancesInstance;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -532,7 +540,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeManagedInstancesIn
     }
     fn into_items(
         output: DescribeManagedInstancesOutput,
-    ) -> ::std::vec::Vec<InstancesItem> {
+    ) -> ::std::vec::Vec<DescribeManagedInstancesInstance> {
         output.instances.unwrap_or_default()
     }
 }

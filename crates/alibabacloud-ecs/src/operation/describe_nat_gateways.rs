@@ -49,8 +49,8 @@ impl ::alibabacloud_runtime::Operation for DescribeNatGatewaysInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeNatGatewaysOutput {
-    /// Wire name `NatGateways`: [`NatGateways`].
-    pub nat_gateways: ::std::option::Option<NatGateways>,
+    /// Wire name `NatGateways`: [`DescribeNatGatewaysNatGateways`].
+    pub nat_gateways: ::std::option::Option<DescribeNatGatewaysNatGateways>,
     /// Wire name `PageNumber`: 32-bit integer.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer.
@@ -65,42 +65,48 @@ pub struct DescribeNatGatewaysOutput {
     "RequestId" = 3, "TotalCount" = 4, } { 0 nat_gateways value, 1 page_number lenient, 2
     page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `NatGateways.NatGateway[].BandwidthPackageIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BandwidthPackageIds {
+pub struct DescribeNatGatewaysNatGatewayBandwidthPackageIds {
     /// Wire name `BandwidthPackageId`: list of string.
     pub bandwidth_package_id: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BandwidthPackageIds { "BandwidthPackageId" = 0, } { 0 bandwidth_package_id value, }
+    DescribeNatGatewaysNatGatewayBandwidthPackageIds { "BandwidthPackageId" = 0, } { 0
+    bandwidth_package_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[4]` in its spec.
+/// A structure of the operation's answer, at `NatGateways.NatGateway[].ForwardTableIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ForwardTableIds {
+pub struct DescribeNatGatewaysNatGatewayForwardTableIds {
     /// Wire name `ForwardTableId`: list of string.
     pub forward_table_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ForwardTableIds { "ForwardTableId" = 0, } { 0 forward_table_id value, }
+    DescribeNatGatewaysNatGatewayForwardTableIds { "ForwardTableId" = 0, } { 0
+    forward_table_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `NatGateways.NatGateway[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NatGatewayItem {
-    /// Wire name `BandwidthPackageIds`: [`BandwidthPackageIds`].
-    pub bandwidth_package_ids: ::std::option::Option<BandwidthPackageIds>,
+pub struct DescribeNatGatewaysNatGateway {
+    /// Wire name `BandwidthPackageIds`: [`DescribeNatGatewaysNatGatewayBandwidthPackageIds`].
+    pub bandwidth_package_ids: ::std::option::Option<
+        DescribeNatGatewaysNatGatewayBandwidthPackageIds,
+    >,
     /// Wire name `BusinessStatus`: string.
     pub business_status: ::std::option::Option<::std::string::String>,
     /// Wire name `CreationTime`: string.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `ForwardTableIds`: [`ForwardTableIds`].
-    pub forward_table_ids: ::std::option::Option<ForwardTableIds>,
+    /// Wire name `ForwardTableIds`: [`DescribeNatGatewaysNatGatewayForwardTableIds`].
+    pub forward_table_ids: ::std::option::Option<
+        DescribeNatGatewaysNatGatewayForwardTableIds,
+    >,
     /// Wire name `InstanceChargeType`: string.
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
     /// Wire name `Name`: string.
@@ -117,23 +123,25 @@ pub struct NatGatewayItem {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NatGatewayItem { "BandwidthPackageIds" = 0, "BusinessStatus" = 1, "CreationTime" = 2,
-    "Description" = 3, "ForwardTableIds" = 4, "InstanceChargeType" = 5, "Name" = 6,
-    "NatGatewayId" = 7, "RegionId" = 8, "Spec" = 9, "Status" = 10, "VpcId" = 11, } { 0
-    bandwidth_package_ids value, 1 business_status value, 2 creation_time value, 3
-    description value, 4 forward_table_ids value, 5 instance_charge_type value, 6 name
-    value, 7 nat_gateway_id value, 8 region_id value, 9 spec value, 10 status value, 11
-    vpc_id value, }
+    DescribeNatGatewaysNatGateway { "BandwidthPackageIds" = 0, "BusinessStatus" = 1,
+    "CreationTime" = 2, "Description" = 3, "ForwardTableIds" = 4, "InstanceChargeType" =
+    5, "Name" = 6, "NatGatewayId" = 7, "RegionId" = 8, "Spec" = 9, "Status" = 10, "VpcId"
+    = 11, } { 0 bandwidth_package_ids value, 1 business_status value, 2 creation_time
+    value, 3 description value, 4 forward_table_ids value, 5 instance_charge_type value,
+    6 name value, 7 nat_gateway_id value, 8 region_id value, 9 spec value, 10 status
+    value, 11 vpc_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `NatGateways`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NatGateways {
-    /// Wire name `NatGateway`: list of [`NatGatewayItem`].
-    pub nat_gateway: ::std::option::Option<::std::vec::Vec<NatGatewayItem>>,
+pub struct DescribeNatGatewaysNatGateways {
+    /// Wire name `NatGateway`: list of [`DescribeNatGatewaysNatGateway`].
+    pub nat_gateway: ::std::option::Option<
+        ::std::vec::Vec<DescribeNatGatewaysNatGateway>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NatGateways { "NatGateway" = 0, } { 0 nat_gateway value, }
+    DescribeNatGatewaysNatGateways { "NatGateway" = 0, } { 0 nat_gateway value, }
 );
 /// The errors `DescribeNatGateways` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -303,7 +311,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeNatGatewaysInput {
-    type Item = NatGatewayItem;
+    type Item = DescribeNatGatewaysNatGateway;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -325,7 +333,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeNatGatewaysInput
             .and_then(|v| v.nat_gateway.as_ref())
             .map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeNatGatewaysOutput) -> ::std::vec::Vec<NatGatewayItem> {
+    fn into_items(
+        output: DescribeNatGatewaysOutput,
+    ) -> ::std::vec::Vec<DescribeNatGatewaysNatGateway> {
         output.nat_gateways.and_then(|v| v.nat_gateway).unwrap_or_default()
     }
 }

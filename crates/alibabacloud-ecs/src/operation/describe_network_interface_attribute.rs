@@ -12,8 +12,10 @@
 pub struct DescribeNetworkInterfaceAttributeInput {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeNetworkInterfaceAttributeTagItem`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeNetworkInterfaceAttributeTagItem>,
+    >,
     /// Wire name `NetworkInterfaceId`: string, required. Example: `eni-bp67acfmxazb4p****`.
     pub network_interface_id: ::std::string::String,
     /// Wire name `Attribute`: string. Example: `attachment`.
@@ -178,15 +180,19 @@ impl ::alibabacloud_runtime::Operation for DescribeNetworkInterfaceAttributeInpu
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfaceAttributeOutput {
-    /// Wire name `AssociatedPublicIp`: [`AssociatedPublicIp`].
-    pub associated_public_ip: ::std::option::Option<AssociatedPublicIp>,
-    /// Wire name `Attachment`: [`Attachment`].
-    pub attachment: ::std::option::Option<Attachment>,
-    /// Wire name `BondInterfaceSpecification`: [`BondInterfaceSpecification`].
-    pub bond_interface_specification: ::std::option::Option<BondInterfaceSpecification>,
-    /// Wire name `ConnectionTrackingConfiguration`: [`ConnectionTrackingConfiguration`].
+    /// Wire name `AssociatedPublicIp`: [`DescribeNetworkInterfaceAttributeAssociatedPublicIp`].
+    pub associated_public_ip: ::std::option::Option<
+        DescribeNetworkInterfaceAttributeAssociatedPublicIp,
+    >,
+    /// Wire name `Attachment`: [`DescribeNetworkInterfaceAttributeAttachment`].
+    pub attachment: ::std::option::Option<DescribeNetworkInterfaceAttributeAttachment>,
+    /// Wire name `BondInterfaceSpecification`: [`DescribeNetworkInterfaceAttributeBondInterfaceSpecification`].
+    pub bond_interface_specification: ::std::option::Option<
+        DescribeNetworkInterfaceAttributeBondInterfaceSpecification,
+    >,
+    /// Wire name `ConnectionTrackingConfiguration`: [`DescribeNetworkInterfaceAttributeConnectionTrackingConfiguration`].
     pub connection_tracking_configuration: ::std::option::Option<
-        ConnectionTrackingConfiguration,
+        DescribeNetworkInterfaceAttributeConnectionTrackingConfiguration,
     >,
     /// Wire name `CreationTime`: string. Example: `2019-12-25T12:31:31Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
@@ -194,25 +200,31 @@ pub struct DescribeNetworkInterfaceAttributeOutput {
     pub delete_on_release: ::std::option::Option<bool>,
     /// Wire name `Description`: string. Example: `testDescription`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `EnhancedNetwork`: [`EnhancedNetwork`].
-    pub enhanced_network: ::std::option::Option<EnhancedNetwork>,
+    /// Wire name `EnhancedNetwork`: [`DescribeNetworkInterfaceAttributeEnhancedNetwork`].
+    pub enhanced_network: ::std::option::Option<
+        DescribeNetworkInterfaceAttributeEnhancedNetwork,
+    >,
     /// Wire name `InstanceId`: string. Example: `i-bp1e2l6djkndyuli****`.
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Ipv4PrefixSets`: [`Ipv4PrefixSets`].
-    pub ipv4_prefix_sets: ::std::option::Option<Ipv4PrefixSets>,
-    /// Wire name `Ipv6PrefixSets`: [`Ipv6PrefixSets`].
-    pub ipv6_prefix_sets: ::std::option::Option<Ipv6PrefixSets>,
-    /// Wire name `Ipv6Sets`: [`Ipv6Sets`].
-    pub ipv6_sets: ::std::option::Option<Ipv6Sets>,
+    /// Wire name `Ipv4PrefixSets`: [`DescribeNetworkInterfaceAttributeIpv4PrefixSets`].
+    pub ipv4_prefix_sets: ::std::option::Option<
+        DescribeNetworkInterfaceAttributeIpv4PrefixSets,
+    >,
+    /// Wire name `Ipv6PrefixSets`: [`DescribeNetworkInterfaceAttributeIpv6PrefixSets`].
+    pub ipv6_prefix_sets: ::std::option::Option<
+        DescribeNetworkInterfaceAttributeIpv6PrefixSets,
+    >,
+    /// Wire name `Ipv6Sets`: [`DescribeNetworkInterfaceAttributeIpv6Sets`].
+    pub ipv6_sets: ::std::option::Option<DescribeNetworkInterfaceAttributeIpv6Sets>,
     /// Wire name `MacAddress`: string. Example: `00:16:3e:12:**:**`.
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// Wire name `NetworkInterfaceId`: string. Example: `eni-bp125p95hhdhn3ot****`.
     pub network_interface_id: ::std::option::Option<::std::string::String>,
     /// Wire name `NetworkInterfaceName`: string. Example: `my-eni-name`.
     pub network_interface_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `NetworkInterfaceTrafficConfig`: [`NetworkInterfaceTrafficConfig`].
+    /// Wire name `NetworkInterfaceTrafficConfig`: [`DescribeNetworkInterfaceAttributeNetworkInterfaceTrafficConfig`].
     pub network_interface_traffic_config: ::std::option::Option<
-        NetworkInterfaceTrafficConfig,
+        DescribeNetworkInterfaceAttributeNetworkInterfaceTrafficConfig,
     >,
     /// Wire name `NetworkInterfaceTrafficMode`: string. Example: `Standard`.
     pub network_interface_traffic_mode: ::std::option::Option<::std::string::String>,
@@ -220,10 +232,12 @@ pub struct DescribeNetworkInterfaceAttributeOutput {
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// Wire name `PrivateIpAddress`: string. Example: `10.1.**.**`.
     pub private_ip_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `PrivateIpSets`: [`PrivateIpSets`].
-    pub private_ip_sets: ::std::option::Option<PrivateIpSets>,
-    /// Wire name `QoSConfig`: [`QoSConfig`].
-    pub qo_s_config: ::std::option::Option<QoSConfig>,
+    /// Wire name `PrivateIpSets`: [`DescribeNetworkInterfaceAttributePrivateIpSets`].
+    pub private_ip_sets: ::std::option::Option<
+        DescribeNetworkInterfaceAttributePrivateIpSets,
+    >,
+    /// Wire name `QoSConfig`: [`DescribeNetworkInterfaceAttributeQoSConfig`].
+    pub qo_s_config: ::std::option::Option<DescribeNetworkInterfaceAttributeQoSConfig>,
     /// Wire name `QueueNumber`: 32-bit integer. Example: `8`.
     pub queue_number: ::std::option::Option<i32>,
     /// Wire name `QueuePairNumber`: 32-bit integer. Example: `22`.
@@ -232,8 +246,10 @@ pub struct DescribeNetworkInterfaceAttributeOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SecurityGroupIds`: [`SecurityGroupIds`].
-    pub security_group_ids: ::std::option::Option<SecurityGroupIds>,
+    /// Wire name `SecurityGroupIds`: [`DescribeNetworkInterfaceAttributeSecurityGroupIds`].
+    pub security_group_ids: ::std::option::Option<
+        DescribeNetworkInterfaceAttributeSecurityGroupIds,
+    >,
     /// Wire name `ServiceID`: 64-bit integer. Example: `12345678910`.
     pub service_id: ::std::option::Option<i64>,
     /// Wire name `ServiceManaged`: boolean. Example: `true`.
@@ -246,8 +262,8 @@ pub struct DescribeNetworkInterfaceAttributeOutput {
     pub source_dest_check: ::std::option::Option<bool>,
     /// Wire name `Status`: string. Example: `Available`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeNetworkInterfaceAttributeTags`].
+    pub tags: ::std::option::Option<DescribeNetworkInterfaceAttributeTags>,
     /// Wire name `TcpOptionAddressEnabled`: string. Example: `null`.
     pub tcp_option_address_enabled: ::std::option::Option<::std::string::String>,
     /// Wire name `Type`: string. Example: `Secondary`.
@@ -285,9 +301,9 @@ pub struct DescribeNetworkInterfaceAttributeOutput {
     lenient, 30 status value, 31 tags value, 32 tcp_option_address_enabled value, 33
     r#type value, 34 v_switch_id value, 35 vpc_id value, 36 zone_id value, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeNetworkInterfaceAttributeTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -295,63 +311,65 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeNetworkInterfaceAttributeTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AssociatedPublicIp`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AssociatedPublicIp {
+pub struct DescribeNetworkInterfaceAttributeAssociatedPublicIp {
     /// Wire name `AllocationId`: string. Example: `null`.
     pub allocation_id: ::std::option::Option<::std::string::String>,
     /// Wire name `PublicIpAddress`: string. Example: `116.62.**.**`.
     pub public_ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssociatedPublicIp { "AllocationId" = 0, "PublicIpAddress" = 1, } { 0 allocation_id
-    value, 1 public_ip_address value, }
+    DescribeNetworkInterfaceAttributeAssociatedPublicIp { "AllocationId" = 0,
+    "PublicIpAddress" = 1, } { 0 allocation_id value, 1 public_ip_address value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[2]` in its spec.
+/// A structure of the operation's answer, at `Attachment.MemberNetworkInterfaceIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MemberNetworkInterfaceIds {
+pub struct DescribeNetworkInterfaceAttributeAttachmentMemberNetworkInterfaceIds {
     /// Wire name `MemberNetworkInterfaceId`: list of string.
     pub member_network_interface_id: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MemberNetworkInterfaceIds { "MemberNetworkInterfaceId" = 0, } { 0
-    member_network_interface_id value, }
+    DescribeNetworkInterfaceAttributeAttachmentMemberNetworkInterfaceIds {
+    "MemberNetworkInterfaceId" = 0, } { 0 member_network_interface_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Attachment`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Attachment {
+pub struct DescribeNetworkInterfaceAttributeAttachment {
     /// Wire name `DeviceIndex`: 32-bit integer. Example: `hide`.
     pub device_index: ::std::option::Option<i32>,
     /// Wire name `InstanceId`: string. Example: `hide`.
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `MemberNetworkInterfaceIds`: [`MemberNetworkInterfaceIds`].
-    pub member_network_interface_ids: ::std::option::Option<MemberNetworkInterfaceIds>,
+    /// Wire name `MemberNetworkInterfaceIds`: [`DescribeNetworkInterfaceAttributeAttachmentMemberNetworkInterfaceIds`].
+    pub member_network_interface_ids: ::std::option::Option<
+        DescribeNetworkInterfaceAttributeAttachmentMemberNetworkInterfaceIds,
+    >,
     /// Wire name `NetworkCardIndex`: 32-bit integer. Example: `0`.
     pub network_card_index: ::std::option::Option<i32>,
     /// Wire name `TrunkNetworkInterfaceId`: string. Example: `hide`.
     pub trunk_network_interface_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Attachment { "DeviceIndex" = 0, "InstanceId" = 1, "MemberNetworkInterfaceIds" = 2,
-    "NetworkCardIndex" = 3, "TrunkNetworkInterfaceId" = 4, } { 0 device_index lenient, 1
-    instance_id value, 2 member_network_interface_ids value, 3 network_card_index
-    lenient, 4 trunk_network_interface_id value, }
+    DescribeNetworkInterfaceAttributeAttachment { "DeviceIndex" = 0, "InstanceId" = 1,
+    "MemberNetworkInterfaceIds" = 2, "NetworkCardIndex" = 3, "TrunkNetworkInterfaceId" =
+    4, } { 0 device_index lenient, 1 instance_id value, 2 member_network_interface_ids
+    value, 3 network_card_index lenient, 4 trunk_network_interface_id value, }
 );
-/// A structure of the operation, at `response.fields[2].fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `BondInterfaceSpecification.SlaveInterfaceSpecification.SlaveInterfaceSpecificationSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SlaveInterfaceSpecificationSetItem {
+pub struct DescribeNetworkInterfaceAttributeBondInterfaceSpecificationSlaveInterfaceSpecificationSet {
     /// Wire name `BondNetworkInterfaceId`: string. Example: `null`.
     pub bond_network_interface_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SlaveNetworkInterfaceId`: string. Example: `null`.
@@ -360,42 +378,47 @@ pub struct SlaveInterfaceSpecificationSetItem {
     pub work_state: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SlaveInterfaceSpecificationSetItem { "BondNetworkInterfaceId" = 0,
-    "SlaveNetworkInterfaceId" = 1, "WorkState" = 2, } { 0 bond_network_interface_id
-    value, 1 slave_network_interface_id value, 2 work_state value, }
+    DescribeNetworkInterfaceAttributeBondInterfaceSpecificationSlaveInterfaceSpecificationSet
+    { "BondNetworkInterfaceId" = 0, "SlaveNetworkInterfaceId" = 1, "WorkState" = 2, } { 0
+    bond_network_interface_id value, 1 slave_network_interface_id value, 2 work_state
+    value, }
 );
-/// A structure of the operation, at `response.fields[2].fields[1]` in its spec.
+/// A structure of the operation's answer, at `BondInterfaceSpecification.SlaveInterfaceSpecification`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SlaveInterfaceSpecification {
-    /// Wire name `SlaveInterfaceSpecificationSet`: list of [`SlaveInterfaceSpecificationSetItem`].
+pub struct DescribeNetworkInterfaceAttributeBondInterfaceSpecificationSlaveInterfaceSpecification {
+    /// Wire name `SlaveInterfaceSpecificationSet`: list of [`DescribeNetworkInterfaceAttributeBondInterfaceSpecificationSlaveInterfaceSpecificationSet`].
     pub slave_interface_specification_set: ::std::option::Option<
-        ::std::vec::Vec<SlaveInterfaceSpecificationSetItem>,
+        ::std::vec::Vec<
+            DescribeNetworkInterfaceAttributeBondInterfaceSpecificationSlaveInterfaceSpecificationSet,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SlaveInterfaceSpecification { "SlaveInterfaceSpecificationSet" = 0, } { 0
-    slave_interface_specification_set value, }
+    DescribeNetworkInterfaceAttributeBondInterfaceSpecificationSlaveInterfaceSpecification
+    { "SlaveInterfaceSpecificationSet" = 0, } { 0 slave_interface_specification_set
+    value, }
 );
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `BondInterfaceSpecification`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BondInterfaceSpecification {
+pub struct DescribeNetworkInterfaceAttributeBondInterfaceSpecification {
     /// Wire name `BondMode`: string. Example: `null`.
     pub bond_mode: ::std::option::Option<::std::string::String>,
-    /// Wire name `SlaveInterfaceSpecification`: [`SlaveInterfaceSpecification`].
+    /// Wire name `SlaveInterfaceSpecification`: [`DescribeNetworkInterfaceAttributeBondInterfaceSpecificationSlaveInterfaceSpecification`].
     pub slave_interface_specification: ::std::option::Option<
-        SlaveInterfaceSpecification,
+        DescribeNetworkInterfaceAttributeBondInterfaceSpecificationSlaveInterfaceSpecification,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BondInterfaceSpecification { "BondMode" = 0, "SlaveInterfaceSpecification" = 1, } { 0
-    bond_mode value, 1 slave_interface_specification value, }
+    DescribeNetworkInterfaceAttributeBondInterfaceSpecification { "BondMode" = 0,
+    "SlaveInterfaceSpecification" = 1, } { 0 bond_mode value, 1
+    slave_interface_specification value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `ConnectionTrackingConfiguration`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ConnectionTrackingConfiguration {
+pub struct DescribeNetworkInterfaceAttributeConnectionTrackingConfiguration {
     /// Wire name `TcpClosedAndTimeWaitTimeout`: 32-bit integer. Example: `3`.
     pub tcp_closed_and_time_wait_timeout: ::std::option::Option<i32>,
     /// Wire name `TcpEstablishedTimeout`: 32-bit integer. Example: `910`.
@@ -404,14 +427,15 @@ pub struct ConnectionTrackingConfiguration {
     pub udp_timeout: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ConnectionTrackingConfiguration { "TcpClosedAndTimeWaitTimeout" = 0,
-    "TcpEstablishedTimeout" = 1, "UdpTimeout" = 2, } { 0 tcp_closed_and_time_wait_timeout
-    lenient, 1 tcp_established_timeout lenient, 2 udp_timeout lenient, }
+    DescribeNetworkInterfaceAttributeConnectionTrackingConfiguration {
+    "TcpClosedAndTimeWaitTimeout" = 0, "TcpEstablishedTimeout" = 1, "UdpTimeout" = 2, } {
+    0 tcp_closed_and_time_wait_timeout lenient, 1 tcp_established_timeout lenient, 2
+    udp_timeout lenient, }
 );
-/// A structure of the operation, at `response.fields[7]` in its spec.
+/// A structure of the operation's answer, at `EnhancedNetwork`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EnhancedNetwork {
+pub struct DescribeNetworkInterfaceAttributeEnhancedNetwork {
     /// Wire name `EnableRss`: boolean. Example: `true`.
     pub enable_rss: ::std::option::Option<bool>,
     /// Wire name `EnableSriov`: boolean. Example: `false`.
@@ -422,75 +446,86 @@ pub struct EnhancedNetwork {
     pub virtual_function_total_queue_number: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EnhancedNetwork { "EnableRss" = 0, "EnableSriov" = 1, "VirtualFunctionQuantity" = 2,
-    "VirtualFunctionTotalQueueNumber" = 3, } { 0 enable_rss lenient, 1 enable_sriov
-    lenient, 2 virtual_function_quantity lenient, 3 virtual_function_total_queue_number
-    lenient, }
+    DescribeNetworkInterfaceAttributeEnhancedNetwork { "EnableRss" = 0, "EnableSriov" =
+    1, "VirtualFunctionQuantity" = 2, "VirtualFunctionTotalQueueNumber" = 3, } { 0
+    enable_rss lenient, 1 enable_sriov lenient, 2 virtual_function_quantity lenient, 3
+    virtual_function_total_queue_number lenient, }
 );
-/// A structure of the operation, at `response.fields[9].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Ipv4PrefixSets.Ipv4PrefixSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv4PrefixSetItem {
+pub struct DescribeNetworkInterfaceAttributeIpv4PrefixSet {
     /// Wire name `Ipv4Prefix`: string. Example: `192.168.**.0/28`.
     pub ipv4_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv4PrefixSetItem { "Ipv4Prefix" = 0, } { 0 ipv4_prefix value, }
+    DescribeNetworkInterfaceAttributeIpv4PrefixSet { "Ipv4Prefix" = 0, } { 0 ipv4_prefix
+    value, }
 );
-/// A structure of the operation, at `response.fields[9]` in its spec.
+/// A structure of the operation's answer, at `Ipv4PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv4PrefixSets {
-    /// Wire name `Ipv4PrefixSet`: list of [`Ipv4PrefixSetItem`].
-    pub ipv4_prefix_set: ::std::option::Option<::std::vec::Vec<Ipv4PrefixSetItem>>,
+pub struct DescribeNetworkInterfaceAttributeIpv4PrefixSets {
+    /// Wire name `Ipv4PrefixSet`: list of [`DescribeNetworkInterfaceAttributeIpv4PrefixSet`].
+    pub ipv4_prefix_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeNetworkInterfaceAttributeIpv4PrefixSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv4PrefixSets { "Ipv4PrefixSet" = 0, } { 0 ipv4_prefix_set value, }
+    DescribeNetworkInterfaceAttributeIpv4PrefixSets { "Ipv4PrefixSet" = 0, } { 0
+    ipv4_prefix_set value, }
 );
-/// A structure of the operation, at `response.fields[10].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Ipv6PrefixSets.Ipv6PrefixSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6PrefixSetItem {
+pub struct DescribeNetworkInterfaceAttributeIpv6PrefixSet {
     /// Wire name `Ipv6Prefix`: string. Example: `2001:db8:1234:1a00:****::/80`.
     pub ipv6_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6PrefixSetItem { "Ipv6Prefix" = 0, } { 0 ipv6_prefix value, }
+    DescribeNetworkInterfaceAttributeIpv6PrefixSet { "Ipv6Prefix" = 0, } { 0 ipv6_prefix
+    value, }
 );
-/// A structure of the operation, at `response.fields[10]` in its spec.
+/// A structure of the operation's answer, at `Ipv6PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6PrefixSets {
-    /// Wire name `Ipv6PrefixSet`: list of [`Ipv6PrefixSetItem`].
-    pub ipv6_prefix_set: ::std::option::Option<::std::vec::Vec<Ipv6PrefixSetItem>>,
+pub struct DescribeNetworkInterfaceAttributeIpv6PrefixSets {
+    /// Wire name `Ipv6PrefixSet`: list of [`DescribeNetworkInterfaceAttributeIpv6PrefixSet`].
+    pub ipv6_prefix_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeNetworkInterfaceAttributeIpv6PrefixSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6PrefixSets { "Ipv6PrefixSet" = 0, } { 0 ipv6_prefix_set value, }
+    DescribeNetworkInterfaceAttributeIpv6PrefixSets { "Ipv6PrefixSet" = 0, } { 0
+    ipv6_prefix_set value, }
 );
-/// A structure of the operation, at `response.fields[11].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Ipv6Sets.Ipv6Set[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6SetItem {
+pub struct DescribeNetworkInterfaceAttributeIpv6Set {
     /// Wire name `Ipv6Address`: string. Example: `2001:db8:1234:1a00::****`.
     pub ipv6_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6SetItem { "Ipv6Address" = 0, } { 0 ipv6_address value, }
+    DescribeNetworkInterfaceAttributeIpv6Set { "Ipv6Address" = 0, } { 0 ipv6_address
+    value, }
 );
-/// A structure of the operation, at `response.fields[11]` in its spec.
+/// A structure of the operation's answer, at `Ipv6Sets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6Sets {
-    /// Wire name `Ipv6Set`: list of [`Ipv6SetItem`].
-    pub ipv6_set: ::std::option::Option<::std::vec::Vec<Ipv6SetItem>>,
+pub struct DescribeNetworkInterfaceAttributeIpv6Sets {
+    /// Wire name `Ipv6Set`: list of [`DescribeNetworkInterfaceAttributeIpv6Set`].
+    pub ipv6_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeNetworkInterfaceAttributeIpv6Set>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6Sets { "Ipv6Set" = 0, } { 0 ipv6_set value, }
+    DescribeNetworkInterfaceAttributeIpv6Sets { "Ipv6Set" = 0, } { 0 ipv6_set value, }
 );
-/// A structure of the operation, at `response.fields[15]` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceTrafficConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkInterfaceTrafficConfig {
+pub struct DescribeNetworkInterfaceAttributeNetworkInterfaceTrafficConfig {
     /// Wire name `NetworkInterfaceTrafficMode`: string. Example: `HighPerformance`.
     pub network_interface_traffic_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `QueueNumber`: 32-bit integer. Example: `8`.
@@ -499,39 +534,59 @@ pub struct NetworkInterfaceTrafficConfig {
     pub queue_pair_number: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkInterfaceTrafficConfig { "NetworkInterfaceTrafficMode" = 0, "QueueNumber" = 1,
-    "QueuePairNumber" = 2, } { 0 network_interface_traffic_mode value, 1 queue_number
-    lenient, 2 queue_pair_number lenient, }
+    DescribeNetworkInterfaceAttributeNetworkInterfaceTrafficConfig {
+    "NetworkInterfaceTrafficMode" = 0, "QueueNumber" = 1, "QueuePairNumber" = 2, } { 0
+    network_interface_traffic_mode value, 1 queue_number lenient, 2 queue_pair_number
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[19].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `PrivateIpSets.PrivateIpSet[].AssociatedPublicIp`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivateIpSetItem {
-    /// Wire name `AssociatedPublicIp`: [`AssociatedPublicIp`].
-    pub associated_public_ip: ::std::option::Option<AssociatedPublicIp>,
+pub struct DescribeNetworkInterfaceAttributePrivateIpSetAssociatedPublicIp {
+    /// Wire name `AllocationId`: string. Example: `null`.
+    pub allocation_id: ::std::option::Option<::std::string::String>,
+    /// Wire name `PublicIpAddress`: string. Example: `116.62.**.**`.
+    pub public_ip_address: ::std::option::Option<::std::string::String>,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeNetworkInterfaceAttributePrivateIpSetAssociatedPublicIp { "AllocationId" = 0,
+    "PublicIpAddress" = 1, } { 0 allocation_id value, 1 public_ip_address value, }
+);
+/// A structure of the operation's answer, at `PrivateIpSets.PrivateIpSet[]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DescribeNetworkInterfaceAttributePrivateIpSet {
+    /// Wire name `AssociatedPublicIp`: [`DescribeNetworkInterfaceAttributePrivateIpSetAssociatedPublicIp`].
+    pub associated_public_ip: ::std::option::Option<
+        DescribeNetworkInterfaceAttributePrivateIpSetAssociatedPublicIp,
+    >,
     /// Wire name `Primary`: boolean. Example: `true`.
     pub primary: ::std::option::Option<bool>,
     /// Wire name `PrivateIpAddress`: string. Example: `172.17.**.**`.
     pub private_ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivateIpSetItem { "AssociatedPublicIp" = 0, "Primary" = 1, "PrivateIpAddress" = 2, }
-    { 0 associated_public_ip value, 1 primary lenient, 2 private_ip_address value, }
+    DescribeNetworkInterfaceAttributePrivateIpSet { "AssociatedPublicIp" = 0, "Primary" =
+    1, "PrivateIpAddress" = 2, } { 0 associated_public_ip value, 1 primary lenient, 2
+    private_ip_address value, }
 );
-/// A structure of the operation, at `response.fields[19]` in its spec.
+/// A structure of the operation's answer, at `PrivateIpSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivateIpSets {
-    /// Wire name `PrivateIpSet`: list of [`PrivateIpSetItem`].
-    pub private_ip_set: ::std::option::Option<::std::vec::Vec<PrivateIpSetItem>>,
+pub struct DescribeNetworkInterfaceAttributePrivateIpSets {
+    /// Wire name `PrivateIpSet`: list of [`DescribeNetworkInterfaceAttributePrivateIpSet`].
+    pub private_ip_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeNetworkInterfaceAttributePrivateIpSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivateIpSets { "PrivateIpSet" = 0, } { 0 private_ip_set value, }
+    DescribeNetworkInterfaceAttributePrivateIpSets { "PrivateIpSet" = 0, } { 0
+    private_ip_set value, }
 );
-/// A structure of the operation, at `response.fields[20].fields[1]` in its spec.
+/// A structure of the operation's answer, at `QoSConfig.QoS`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct QoS {
+pub struct DescribeNetworkInterfaceAttributeQoSConfigQoS {
     /// Wire name `BandwidthRx`: 64-bit integer. Example: `50000`.
     pub bandwidth_rx: ::std::option::Option<i64>,
     /// Wire name `BandwidthTx`: 64-bit integer. Example: `50000`.
@@ -544,33 +599,36 @@ pub struct QoS {
     pub pps_tx: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    QoS { "BandwidthRx" = 0, "BandwidthTx" = 1, "ConcurrentConnections" = 2, "PpsRx" = 3,
-    "PpsTx" = 4, } { 0 bandwidth_rx lenient, 1 bandwidth_tx lenient, 2
-    concurrent_connections lenient, 3 pps_rx lenient, 4 pps_tx lenient, }
+    DescribeNetworkInterfaceAttributeQoSConfigQoS { "BandwidthRx" = 0, "BandwidthTx" = 1,
+    "ConcurrentConnections" = 2, "PpsRx" = 3, "PpsTx" = 4, } { 0 bandwidth_rx lenient, 1
+    bandwidth_tx lenient, 2 concurrent_connections lenient, 3 pps_rx lenient, 4 pps_tx
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[20]` in its spec.
+/// A structure of the operation's answer, at `QoSConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct QoSConfig {
+pub struct DescribeNetworkInterfaceAttributeQoSConfig {
     /// Wire name `EnableQoS`: boolean.
     pub enable_qo_s: ::std::option::Option<bool>,
-    /// Wire name `QoS`: [`QoS`].
-    pub qo_s: ::std::option::Option<QoS>,
+    /// Wire name `QoS`: [`DescribeNetworkInterfaceAttributeQoSConfigQoS`].
+    pub qo_s: ::std::option::Option<DescribeNetworkInterfaceAttributeQoSConfigQoS>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    QoSConfig { "EnableQoS" = 0, "QoS" = 1, } { 0 enable_qo_s lenient, 1 qo_s value, }
+    DescribeNetworkInterfaceAttributeQoSConfig { "EnableQoS" = 0, "QoS" = 1, } { 0
+    enable_qo_s lenient, 1 qo_s value, }
 );
-/// A structure of the operation, at `response.fields[25]` in its spec.
+/// A structure of the operation's answer, at `SecurityGroupIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SecurityGroupIds {
+pub struct DescribeNetworkInterfaceAttributeSecurityGroupIds {
     /// Wire name `SecurityGroupId`: list of string.
     pub security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SecurityGroupIds { "SecurityGroupId" = 0, } { 0 security_group_id value, }
+    DescribeNetworkInterfaceAttributeSecurityGroupIds { "SecurityGroupId" = 0, } { 0
+    security_group_id value, }
 );
-/// A structure of the operation, at `response.fields[28]` in its spec.
+/// A structure of the operation's answer, at `SlaveInterfaceSpecification`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfaceAttributeSlaveInterfaceSpecification {
@@ -587,26 +645,31 @@ pub struct DescribeNetworkInterfaceAttributeSlaveInterfaceSpecification {
     bond_network_interface_id value, 1 slave_network_interface_id value, 2 work_state
     value, }
 );
-/// A structure of the operation, at `response.fields[31].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeNetworkInterfaceAttributeTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeNetworkInterfaceAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[31]` in its spec.
+/// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeNetworkInterfaceAttributeTags {
+    /// Wire name `Tag`: list of [`DescribeNetworkInterfaceAttributeTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeNetworkInterfaceAttributeTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeNetworkInterfaceAttributeTags { "Tag" = 0, } { 0 tag value, }
+);
 /// The errors `DescribeNetworkInterfaceAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -696,15 +759,20 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeNetworkInterfaceAttributeTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeNetworkInterfaceAttributeTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeNetworkInterfaceAttributeTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self

@@ -72,9 +72,9 @@ impl ::alibabacloud_runtime::Operation for DescribeNetworkInterfacePermissionsIn
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacePermissionsOutput {
-    /// Wire name `NetworkInterfacePermissions`: [`NetworkInterfacePermissions`].
+    /// Wire name `NetworkInterfacePermissions`: [`DescribeNetworkInterfacePermissionsNetworkInterfacePermissions`].
     pub network_interface_permissions: ::std::option::Option<
-        NetworkInterfacePermissions,
+        DescribeNetworkInterfacePermissionsNetworkInterfacePermissions,
     >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
@@ -91,10 +91,10 @@ pub struct DescribeNetworkInterfacePermissionsOutput {
     network_interface_permissions value, 1 page_number lenient, 2 page_size lenient, 3
     request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfacePermissions.NetworkInterfacePermission[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkInterfacePermissionItem {
+pub struct DescribeNetworkInterfacePermissionsNetworkInterfacePermission {
     /// Wire name `AccountId`: 64-bit integer. Example: `1234567890`.
     pub account_id: ::std::option::Option<i64>,
     /// Wire name `NetworkInterfaceId`: string. Example: `eni-bp14v2sdd3v8htln****`.
@@ -109,24 +109,24 @@ pub struct NetworkInterfacePermissionItem {
     pub service_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkInterfacePermissionItem { "AccountId" = 0, "NetworkInterfaceId" = 1,
-    "NetworkInterfacePermissionId" = 2, "Permission" = 3, "PermissionState" = 4,
-    "ServiceName" = 5, } { 0 account_id lenient, 1 network_interface_id value, 2
-    network_interface_permission_id value, 3 permission value, 4 permission_state value,
-    5 service_name value, }
+    DescribeNetworkInterfacePermissionsNetworkInterfacePermission { "AccountId" = 0,
+    "NetworkInterfaceId" = 1, "NetworkInterfacePermissionId" = 2, "Permission" = 3,
+    "PermissionState" = 4, "ServiceName" = 5, } { 0 account_id lenient, 1
+    network_interface_id value, 2 network_interface_permission_id value, 3 permission
+    value, 4 permission_state value, 5 service_name value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfacePermissions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkInterfacePermissions {
-    /// Wire name `NetworkInterfacePermission`: list of [`NetworkInterfacePermissionItem`].
+pub struct DescribeNetworkInterfacePermissionsNetworkInterfacePermissions {
+    /// Wire name `NetworkInterfacePermission`: list of [`DescribeNetworkInterfacePermissionsNetworkInterfacePermission`].
     pub network_interface_permission: ::std::option::Option<
-        ::std::vec::Vec<NetworkInterfacePermissionItem>,
+        ::std::vec::Vec<DescribeNetworkInterfacePermissionsNetworkInterfacePermission>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkInterfacePermissions { "NetworkInterfacePermission" = 0, } { 0
-    network_interface_permission value, }
+    DescribeNetworkInterfacePermissionsNetworkInterfacePermissions {
+    "NetworkInterfacePermission" = 0, } { 0 network_interface_permission value, }
 );
 /// The errors `DescribeNetworkInterfacePermissions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -328,7 +328,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeNetworkInterfacePermissionsInput {
-    type Item = NetworkInterfacePermissionItem;
+    type Item = DescribeNetworkInterfacePermissionsNetworkInterfacePermission;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -354,7 +354,7 @@ for DescribeNetworkInterfacePermissionsInput {
     }
     fn into_items(
         output: DescribeNetworkInterfacePermissionsOutput,
-    ) -> ::std::vec::Vec<NetworkInterfacePermissionItem> {
+    ) -> ::std::vec::Vec<DescribeNetworkInterfacePermissionsNetworkInterfacePermission> {
         output
             .network_interface_permissions
             .and_then(|v| v.network_interface_permission)

@@ -12,8 +12,8 @@
 pub struct DescribeNetworkInterfacesInput {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeNetworkInterfacesTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeNetworkInterfacesTagItem>>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VSwitchId`: string. Example: `vsw-bp16usj2p27htro3****`.
@@ -195,8 +195,10 @@ impl ::alibabacloud_runtime::Operation for DescribeNetworkInterfacesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesOutput {
-    /// Wire name `NetworkInterfaceSets`: [`NetworkInterfaceSets`].
-    pub network_interface_sets: ::std::option::Option<NetworkInterfaceSets>,
+    /// Wire name `NetworkInterfaceSets`: [`DescribeNetworkInterfacesNetworkInterfaceSets`].
+    pub network_interface_sets: ::std::option::Option<
+        DescribeNetworkInterfacesNetworkInterfaceSets,
+    >,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
@@ -214,9 +216,9 @@ pub struct DescribeNetworkInterfacesOutput {
     network_interface_sets value, 1 next_token value, 2 page_number lenient, 3 page_size
     lenient, 4 request_id value, 5 total_count lenient, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeNetworkInterfacesTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -224,29 +226,29 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeNetworkInterfacesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].AssociatedPublicIp`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AssociatedPublicIp {
+pub struct DescribeNetworkInterfacesNetworkInterfaceSetAssociatedPublicIp {
     /// Wire name `AllocationId`: string. Example: `null`.
     pub allocation_id: ::std::option::Option<::std::string::String>,
     /// Wire name `PublicIpAddress`: string. Example: `116.62.**.**`.
     pub public_ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssociatedPublicIp { "AllocationId" = 0, "PublicIpAddress" = 1, } { 0 allocation_id
-    value, 1 public_ip_address value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetAssociatedPublicIp { "AllocationId" = 0,
+    "PublicIpAddress" = 1, } { 0 allocation_id value, 1 public_ip_address value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Attachment`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Attachment {
+pub struct DescribeNetworkInterfacesNetworkInterfaceSetAttachment {
     /// Wire name `DeviceIndex`: 32-bit integer. Example: `0`.
     pub device_index: ::std::option::Option<i32>,
     /// Wire name `InstanceId`: string. Example: `null`.
@@ -257,76 +259,104 @@ pub struct Attachment {
     pub trunk_network_interface_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Attachment { "DeviceIndex" = 0, "InstanceId" = 1, "NetworkCardIndex" = 2,
-    "TrunkNetworkInterfaceId" = 3, } { 0 device_index lenient, 1 instance_id value, 2
-    network_card_index lenient, 3 trunk_network_interface_id value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetAttachment { "DeviceIndex" = 0,
+    "InstanceId" = 1, "NetworkCardIndex" = 2, "TrunkNetworkInterfaceId" = 3, } { 0
+    device_index lenient, 1 instance_id value, 2 network_card_index lenient, 3
+    trunk_network_interface_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[6].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Ipv4PrefixSets.Ipv4PrefixSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv4PrefixSetItem {
+pub struct DescribeNetworkInterfacesNetworkInterfaceSetIpv4PrefixSet {
     /// Wire name `Ipv4Prefix`: string. Example: `hide`.
     pub ipv4_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv4PrefixSetItem { "Ipv4Prefix" = 0, } { 0 ipv4_prefix value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetIpv4PrefixSet { "Ipv4Prefix" = 0, } { 0
+    ipv4_prefix value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[6]` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Ipv4PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv4PrefixSets {
-    /// Wire name `Ipv4PrefixSet`: list of [`Ipv4PrefixSetItem`].
-    pub ipv4_prefix_set: ::std::option::Option<::std::vec::Vec<Ipv4PrefixSetItem>>,
+pub struct DescribeNetworkInterfacesNetworkInterfaceSetIpv4PrefixSets {
+    /// Wire name `Ipv4PrefixSet`: list of [`DescribeNetworkInterfacesNetworkInterfaceSetIpv4PrefixSet`].
+    pub ipv4_prefix_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeNetworkInterfacesNetworkInterfaceSetIpv4PrefixSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv4PrefixSets { "Ipv4PrefixSet" = 0, } { 0 ipv4_prefix_set value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetIpv4PrefixSets { "Ipv4PrefixSet" = 0, } {
+    0 ipv4_prefix_set value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[7].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Ipv6PrefixSets.Ipv6PrefixSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6PrefixSetItem {
+pub struct DescribeNetworkInterfacesNetworkInterfaceSetIpv6PrefixSet {
     /// Wire name `Ipv6Prefix`: string. Example: `hide`.
     pub ipv6_prefix: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6PrefixSetItem { "Ipv6Prefix" = 0, } { 0 ipv6_prefix value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetIpv6PrefixSet { "Ipv6Prefix" = 0, } { 0
+    ipv6_prefix value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[7]` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Ipv6PrefixSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6PrefixSets {
-    /// Wire name `Ipv6PrefixSet`: list of [`Ipv6PrefixSetItem`].
-    pub ipv6_prefix_set: ::std::option::Option<::std::vec::Vec<Ipv6PrefixSetItem>>,
+pub struct DescribeNetworkInterfacesNetworkInterfaceSetIpv6PrefixSets {
+    /// Wire name `Ipv6PrefixSet`: list of [`DescribeNetworkInterfacesNetworkInterfaceSetIpv6PrefixSet`].
+    pub ipv6_prefix_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeNetworkInterfacesNetworkInterfaceSetIpv6PrefixSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6PrefixSets { "Ipv6PrefixSet" = 0, } { 0 ipv6_prefix_set value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetIpv6PrefixSets { "Ipv6PrefixSet" = 0, } {
+    0 ipv6_prefix_set value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[8].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Ipv6Sets.Ipv6Set[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6SetItem {
+pub struct DescribeNetworkInterfacesNetworkInterfaceSetIpv6Set {
     /// Wire name `Ipv6Address`: string. Example: `2408:4321:180:1701:94c7:bc38:3bfa:****`.
     pub ipv6_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6SetItem { "Ipv6Address" = 0, } { 0 ipv6_address value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetIpv6Set { "Ipv6Address" = 0, } { 0
+    ipv6_address value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[8]` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Ipv6Sets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Ipv6Sets {
-    /// Wire name `Ipv6Set`: list of [`Ipv6SetItem`].
-    pub ipv6_set: ::std::option::Option<::std::vec::Vec<Ipv6SetItem>>,
+pub struct DescribeNetworkInterfacesNetworkInterfaceSetIpv6Sets {
+    /// Wire name `Ipv6Set`: list of [`DescribeNetworkInterfacesNetworkInterfaceSetIpv6Set`].
+    pub ipv6_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeNetworkInterfacesNetworkInterfaceSetIpv6Set>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Ipv6Sets { "Ipv6Set" = 0, } { 0 ipv6_set value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetIpv6Sets { "Ipv6Set" = 0, } { 0 ipv6_set
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[15].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].PrivateIpSets.PrivateIpSet[].AssociatedPublicIp`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivateIpSetItem {
-    /// Wire name `AssociatedPublicIp`: [`AssociatedPublicIp`].
-    pub associated_public_ip: ::std::option::Option<AssociatedPublicIp>,
+pub struct DescribeNetworkInterfacesPrivateIpSetAssociatedPublicIp {
+    /// Wire name `AllocationId`: string. Example: `null`.
+    pub allocation_id: ::std::option::Option<::std::string::String>,
+    /// Wire name `PublicIpAddress`: string. Example: `116.62.**.**`.
+    pub public_ip_address: ::std::option::Option<::std::string::String>,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeNetworkInterfacesPrivateIpSetAssociatedPublicIp { "AllocationId" = 0,
+    "PublicIpAddress" = 1, } { 0 allocation_id value, 1 public_ip_address value, }
+);
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].PrivateIpSets.PrivateIpSet[]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DescribeNetworkInterfacesNetworkInterfaceSetPrivateIpSet {
+    /// Wire name `AssociatedPublicIp`: [`DescribeNetworkInterfacesPrivateIpSetAssociatedPublicIp`].
+    pub associated_public_ip: ::std::option::Option<
+        DescribeNetworkInterfacesPrivateIpSetAssociatedPublicIp,
+    >,
     /// Wire name `Primary`: boolean. Example: `true`.
     pub primary: ::std::option::Option<bool>,
     /// Wire name `PrivateDnsName`: string. Example: `DnsTestName`.
@@ -335,58 +365,72 @@ pub struct PrivateIpSetItem {
     pub private_ip_address: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivateIpSetItem { "AssociatedPublicIp" = 0, "Primary" = 1, "PrivateDnsName" = 2,
-    "PrivateIpAddress" = 3, } { 0 associated_public_ip value, 1 primary lenient, 2
-    private_dns_name value, 3 private_ip_address value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetPrivateIpSet { "AssociatedPublicIp" = 0,
+    "Primary" = 1, "PrivateDnsName" = 2, "PrivateIpAddress" = 3, } { 0
+    associated_public_ip value, 1 primary lenient, 2 private_dns_name value, 3
+    private_ip_address value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[15]` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].PrivateIpSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivateIpSets {
-    /// Wire name `PrivateIpSet`: list of [`PrivateIpSetItem`].
-    pub private_ip_set: ::std::option::Option<::std::vec::Vec<PrivateIpSetItem>>,
+pub struct DescribeNetworkInterfacesNetworkInterfaceSetPrivateIpSets {
+    /// Wire name `PrivateIpSet`: list of [`DescribeNetworkInterfacesNetworkInterfaceSetPrivateIpSet`].
+    pub private_ip_set: ::std::option::Option<
+        ::std::vec::Vec<DescribeNetworkInterfacesNetworkInterfaceSetPrivateIpSet>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivateIpSets { "PrivateIpSet" = 0, } { 0 private_ip_set value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetPrivateIpSets { "PrivateIpSet" = 0, } { 0
+    private_ip_set value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[19]` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].SecurityGroupIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SecurityGroupIds {
+pub struct DescribeNetworkInterfacesNetworkInterfaceSetSecurityGroupIds {
     /// Wire name `SecurityGroupId`: list of string.
     pub security_group_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SecurityGroupIds { "SecurityGroupId" = 0, } { 0 security_group_id value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetSecurityGroupIds { "SecurityGroupId" = 0,
+    } { 0 security_group_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[24].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeNetworkInterfacesNetworkInterfaceSetTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeNetworkInterfacesNetworkInterfaceSetTag { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[24]` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeNetworkInterfacesNetworkInterfaceSetTags {
+    /// Wire name `Tag`: list of [`DescribeNetworkInterfacesNetworkInterfaceSetTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeNetworkInterfacesNetworkInterfaceSetTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeNetworkInterfacesNetworkInterfaceSetTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `NetworkInterfaceSets.NetworkInterfaceSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkInterfaceSetItem {
-    /// Wire name `AssociatedPublicIp`: [`AssociatedPublicIp`].
-    pub associated_public_ip: ::std::option::Option<AssociatedPublicIp>,
-    /// Wire name `Attachment`: [`Attachment`].
-    pub attachment: ::std::option::Option<Attachment>,
+pub struct DescribeNetworkInterfacesNetworkInterfaceSet {
+    /// Wire name `AssociatedPublicIp`: [`DescribeNetworkInterfacesNetworkInterfaceSetAssociatedPublicIp`].
+    pub associated_public_ip: ::std::option::Option<
+        DescribeNetworkInterfacesNetworkInterfaceSetAssociatedPublicIp,
+    >,
+    /// Wire name `Attachment`: [`DescribeNetworkInterfacesNetworkInterfaceSetAttachment`].
+    pub attachment: ::std::option::Option<
+        DescribeNetworkInterfacesNetworkInterfaceSetAttachment,
+    >,
     /// Wire name `CreationTime`: string. Example: `2019-12-25T12:31:31Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `DeleteOnRelease`: boolean. Example: `true`.
@@ -395,12 +439,18 @@ pub struct NetworkInterfaceSetItem {
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceId`: string. Example: `i-bp1e2l6djkndyuli****`.
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Ipv4PrefixSets`: [`Ipv4PrefixSets`].
-    pub ipv4_prefix_sets: ::std::option::Option<Ipv4PrefixSets>,
-    /// Wire name `Ipv6PrefixSets`: [`Ipv6PrefixSets`].
-    pub ipv6_prefix_sets: ::std::option::Option<Ipv6PrefixSets>,
-    /// Wire name `Ipv6Sets`: [`Ipv6Sets`].
-    pub ipv6_sets: ::std::option::Option<Ipv6Sets>,
+    /// Wire name `Ipv4PrefixSets`: [`DescribeNetworkInterfacesNetworkInterfaceSetIpv4PrefixSets`].
+    pub ipv4_prefix_sets: ::std::option::Option<
+        DescribeNetworkInterfacesNetworkInterfaceSetIpv4PrefixSets,
+    >,
+    /// Wire name `Ipv6PrefixSets`: [`DescribeNetworkInterfacesNetworkInterfaceSetIpv6PrefixSets`].
+    pub ipv6_prefix_sets: ::std::option::Option<
+        DescribeNetworkInterfacesNetworkInterfaceSetIpv6PrefixSets,
+    >,
+    /// Wire name `Ipv6Sets`: [`DescribeNetworkInterfacesNetworkInterfaceSetIpv6Sets`].
+    pub ipv6_sets: ::std::option::Option<
+        DescribeNetworkInterfacesNetworkInterfaceSetIpv6Sets,
+    >,
     /// Wire name `MacAddress`: string. Example: `00:16:3e:12:**:**`.
     pub mac_address: ::std::option::Option<::std::string::String>,
     /// Wire name `NetworkInterfaceId`: string. Example: `eni-bp125p95hhdhn3ot****`.
@@ -413,16 +463,20 @@ pub struct NetworkInterfaceSetItem {
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// Wire name `PrivateIpAddress`: string. Example: `172.17.**.**`.
     pub private_ip_address: ::std::option::Option<::std::string::String>,
-    /// Wire name `PrivateIpSets`: [`PrivateIpSets`].
-    pub private_ip_sets: ::std::option::Option<PrivateIpSets>,
+    /// Wire name `PrivateIpSets`: [`DescribeNetworkInterfacesNetworkInterfaceSetPrivateIpSets`].
+    pub private_ip_sets: ::std::option::Option<
+        DescribeNetworkInterfacesNetworkInterfaceSetPrivateIpSets,
+    >,
     /// Wire name `QueueNumber`: 32-bit integer. Example: `8`.
     pub queue_number: ::std::option::Option<i32>,
     /// Wire name `QueuePairNumber`: 32-bit integer. Example: `0`.
     pub queue_pair_number: ::std::option::Option<i32>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-2ze88m67qx5z****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SecurityGroupIds`: [`SecurityGroupIds`].
-    pub security_group_ids: ::std::option::Option<SecurityGroupIds>,
+    /// Wire name `SecurityGroupIds`: [`DescribeNetworkInterfacesNetworkInterfaceSetSecurityGroupIds`].
+    pub security_group_ids: ::std::option::Option<
+        DescribeNetworkInterfacesNetworkInterfaceSetSecurityGroupIds,
+    >,
     /// Wire name `ServiceID`: 64-bit integer. Example: `12345678910`.
     pub service_id: ::std::option::Option<i64>,
     /// Wire name `ServiceManaged`: boolean. Example: `true`.
@@ -431,8 +485,8 @@ pub struct NetworkInterfaceSetItem {
     pub source_dest_check: ::std::option::Option<bool>,
     /// Wire name `Status`: string. Example: `Available`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeNetworkInterfacesNetworkInterfaceSetTags`].
+    pub tags: ::std::option::Option<DescribeNetworkInterfacesNetworkInterfaceSetTags>,
     /// Wire name `Type`: string. Example: `Secondary`.
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Wire name `VSwitchId`: string. Example: `vsw-bp16usj2p27htro3****`.
@@ -443,36 +497,36 @@ pub struct NetworkInterfaceSetItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkInterfaceSetItem { "AssociatedPublicIp" = 0, "Attachment" = 1, "CreationTime"
-    = 2, "DeleteOnRelease" = 3, "Description" = 4, "InstanceId" = 5, "Ipv4PrefixSets" =
-    6, "Ipv6PrefixSets" = 7, "Ipv6Sets" = 8, "MacAddress" = 9, "NetworkInterfaceId" = 10,
-    "NetworkInterfaceName" = 11, "NetworkInterfaceTrafficMode" = 12, "OwnerId" = 13,
-    "PrivateIpAddress" = 14, "PrivateIpSets" = 15, "QueueNumber" = 16, "QueuePairNumber"
-    = 17, "ResourceGroupId" = 18, "SecurityGroupIds" = 19, "ServiceID" = 20,
-    "ServiceManaged" = 21, "SourceDestCheck" = 22, "Status" = 23, "Tags" = 24, "Type" =
-    25, "VSwitchId" = 26, "VpcId" = 27, "ZoneId" = 28, } { 0 associated_public_ip value,
-    1 attachment value, 2 creation_time value, 3 delete_on_release lenient, 4 description
-    value, 5 instance_id value, 6 ipv4_prefix_sets value, 7 ipv6_prefix_sets value, 8
-    ipv6_sets value, 9 mac_address value, 10 network_interface_id value, 11
-    network_interface_name value, 12 network_interface_traffic_mode value, 13 owner_id
-    value, 14 private_ip_address value, 15 private_ip_sets value, 16 queue_number
-    lenient, 17 queue_pair_number lenient, 18 resource_group_id value, 19
-    security_group_ids value, 20 service_id lenient, 21 service_managed lenient, 22
-    source_dest_check lenient, 23 status value, 24 tags value, 25 r#type value, 26
-    v_switch_id value, 27 vpc_id value, 28 zone_id value, }
+    DescribeNetworkInterfacesNetworkInterfaceSet { "AssociatedPublicIp" = 0, "Attachment"
+    = 1, "CreationTime" = 2, "DeleteOnRelease" = 3, "Description" = 4, "InstanceId" = 5,
+    "Ipv4PrefixSets" = 6, "Ipv6PrefixSets" = 7, "Ipv6Sets" = 8, "MacAddress" = 9,
+    "NetworkInterfaceId" = 10, "NetworkInterfaceName" = 11, "NetworkInterfaceTrafficMode"
+    = 12, "OwnerId" = 13, "PrivateIpAddress" = 14, "PrivateIpSets" = 15, "QueueNumber" =
+    16, "QueuePairNumber" = 17, "ResourceGroupId" = 18, "SecurityGroupIds" = 19,
+    "ServiceID" = 20, "ServiceManaged" = 21, "SourceDestCheck" = 22, "Status" = 23,
+    "Tags" = 24, "Type" = 25, "VSwitchId" = 26, "VpcId" = 27, "ZoneId" = 28, } { 0
+    associated_public_ip value, 1 attachment value, 2 creation_time value, 3
+    delete_on_release lenient, 4 description value, 5 instance_id value, 6
+    ipv4_prefix_sets value, 7 ipv6_prefix_sets value, 8 ipv6_sets value, 9 mac_address
+    value, 10 network_interface_id value, 11 network_interface_name value, 12
+    network_interface_traffic_mode value, 13 owner_id value, 14 private_ip_address value,
+    15 private_ip_sets value, 16 queue_number lenient, 17 queue_pair_number lenient, 18
+    resource_group_id value, 19 security_group_ids value, 20 service_id lenient, 21
+    service_managed lenient, 22 source_dest_check lenient, 23 status value, 24 tags
+    value, 25 r#type value, 26 v_switch_id value, 27 vpc_id value, 28 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `NetworkInterfaceSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkInterfaceSets {
-    /// Wire name `NetworkInterfaceSet`: list of [`NetworkInterfaceSetItem`].
+pub struct DescribeNetworkInterfacesNetworkInterfaceSets {
+    /// Wire name `NetworkInterfaceSet`: list of [`DescribeNetworkInterfacesNetworkInterfaceSet`].
     pub network_interface_set: ::std::option::Option<
-        ::std::vec::Vec<NetworkInterfaceSetItem>,
+        ::std::vec::Vec<DescribeNetworkInterfacesNetworkInterfaceSet>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkInterfaceSets { "NetworkInterfaceSet" = 0, } { 0 network_interface_set value,
-    }
+    DescribeNetworkInterfacesNetworkInterfaceSets { "NetworkInterfaceSet" = 0, } { 0
+    network_interface_set value, }
 );
 /// The errors `DescribeNetworkInterfaces` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -616,15 +670,18 @@ impl<RegionId_> DescribeNetworkInterfacesBuilder<RegionId_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeNetworkInterfacesTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeNetworkInterfacesTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeNetworkInterfacesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -940,7 +997,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeNetworkInterfacesInput {
-    type Item = NetworkInterfaceSetItem;
+    type Item = DescribeNetworkInterfacesNetworkInterfaceSet;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -951,7 +1008,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeNetworkInterfacesI
     }
     fn into_items(
         output: DescribeNetworkInterfacesOutput,
-    ) -> ::std::vec::Vec<NetworkInterfaceSetItem> {
+    ) -> ::std::vec::Vec<DescribeNetworkInterfacesNetworkInterfaceSet> {
         output
             .network_interface_sets
             .and_then(|v| v.network_interface_set)

@@ -22,8 +22,10 @@ pub struct DescribePhysicalConnectionsInput {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Wire name `UserCidr`: string.
     pub user_cidr: ::std::option::Option<::std::string::String>,
-    /// Wire name `Filter`: list of [`FilterItem`].
-    pub filter: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+    /// Wire name `Filter`: list of [`DescribePhysicalConnectionsFilterItem`].
+    pub filter: ::std::option::Option<
+        ::std::vec::Vec<DescribePhysicalConnectionsFilterItem>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for DescribePhysicalConnectionsInput {
     const ACTION: &'static str = "DescribePhysicalConnections";
@@ -61,8 +63,10 @@ pub struct DescribePhysicalConnectionsOutput {
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer.
     pub page_size: ::std::option::Option<i32>,
-    /// Wire name `PhysicalConnectionSet`: [`PhysicalConnectionSet`].
-    pub physical_connection_set: ::std::option::Option<PhysicalConnectionSet>,
+    /// Wire name `PhysicalConnectionSet`: [`DescribePhysicalConnectionsPhysicalConnectionSet`].
+    pub physical_connection_set: ::std::option::Option<
+        DescribePhysicalConnectionsPhysicalConnectionSet,
+    >,
     /// Wire name `RequestId`: string.
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 32-bit integer.
@@ -74,9 +78,9 @@ pub struct DescribePhysicalConnectionsOutput {
     lenient, 1 page_size lenient, 2 physical_connection_set value, 3 request_id value, 4
     total_count lenient, }
 );
-/// A structure of the operation, at `request[5].items` in its spec.
+/// A structure sent in the operation's parameters, at `Filter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct FilterItem {
+pub struct DescribePhysicalConnectionsFilterItem {
     /// Wire name `Key`: string.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -84,16 +88,16 @@ pub struct FilterItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-impl ::alibabacloud_runtime::ToParam for FilterItem {
+impl ::alibabacloud_runtime::ToParam for DescribePhysicalConnectionsFilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `PhysicalConnectionSet.PhysicalConnectionType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PhysicalConnectionTypeItem {
+pub struct DescribePhysicalConnectionsPhysicalConnectionType {
     /// Wire name `AccessPointId`: string.
     pub access_point_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AdLocation`: string.
@@ -132,10 +136,10 @@ pub struct PhysicalConnectionTypeItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PhysicalConnectionTypeItem { "AccessPointId" = 0, "AdLocation" = 1, "Bandwidth" = 2,
-    "BusinessStatus" = 3, "CircuitCode" = 4, "CreationTime" = 5, "Description" = 6,
-    "EnabledTime" = 7, "LineOperator" = 8, "Name" = 9, "PeerLocation" = 10,
-    "PhysicalConnectionId" = 11, "PortNumber" = 12, "PortType" = 13,
+    DescribePhysicalConnectionsPhysicalConnectionType { "AccessPointId" = 0, "AdLocation"
+    = 1, "Bandwidth" = 2, "BusinessStatus" = 3, "CircuitCode" = 4, "CreationTime" = 5,
+    "Description" = 6, "EnabledTime" = 7, "LineOperator" = 8, "Name" = 9, "PeerLocation"
+    = 10, "PhysicalConnectionId" = 11, "PortNumber" = 12, "PortType" = 13,
     "RedundantPhysicalConnectionId" = 14, "Spec" = 15, "Status" = 16, "Type" = 17, } { 0
     access_point_id value, 1 ad_location value, 2 bandwidth lenient, 3 business_status
     value, 4 circuit_code value, 5 creation_time value, 6 description value, 7
@@ -144,18 +148,18 @@ pub struct PhysicalConnectionTypeItem {
     redundant_physical_connection_id value, 15 spec value, 16 status value, 17 r#type
     value, }
 );
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `PhysicalConnectionSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PhysicalConnectionSet {
-    /// Wire name `PhysicalConnectionType`: list of [`PhysicalConnectionTypeItem`].
+pub struct DescribePhysicalConnectionsPhysicalConnectionSet {
+    /// Wire name `PhysicalConnectionType`: list of [`DescribePhysicalConnectionsPhysicalConnectionType`].
     pub physical_connection_type: ::std::option::Option<
-        ::std::vec::Vec<PhysicalConnectionTypeItem>,
+        ::std::vec::Vec<DescribePhysicalConnectionsPhysicalConnectionType>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PhysicalConnectionSet { "PhysicalConnectionType" = 0, } { 0 physical_connection_type
-    value, }
+    DescribePhysicalConnectionsPhysicalConnectionSet { "PhysicalConnectionType" = 0, } {
+    0 physical_connection_type value, }
 );
 /// The errors `DescribePhysicalConnections` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,15 +271,20 @@ impl<RegionId_> DescribePhysicalConnectionsBuilder<RegionId_> {
         self.input.user_cidr = value;
         self
     }
-    /// Wire name `Filter`: list of [`FilterItem`].
-    pub fn filter(mut self, value: ::std::vec::Vec<FilterItem>) -> Self {
+    /// Wire name `Filter`: list of [`DescribePhysicalConnectionsFilterItem`].
+    pub fn filter(
+        mut self,
+        value: ::std::vec::Vec<DescribePhysicalConnectionsFilterItem>,
+    ) -> Self {
         self.input.filter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Filter`.
     pub fn set_filter(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribePhysicalConnectionsFilterItem>,
+        >,
     ) -> Self {
         self.input.filter = value;
         self
@@ -343,7 +352,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribePhysicalConnectionsInput {
-    type Item = PhysicalConnectionTypeItem;
+    type Item = DescribePhysicalConnectionsPhysicalConnectionType;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -367,7 +376,7 @@ for DescribePhysicalConnectionsInput {
     }
     fn into_items(
         output: DescribePhysicalConnectionsOutput,
-    ) -> ::std::vec::Vec<PhysicalConnectionTypeItem> {
+    ) -> ::std::vec::Vec<DescribePhysicalConnectionsPhysicalConnectionType> {
         output
             .physical_connection_set
             .and_then(|v| v.physical_connection_type)

@@ -61,9 +61,9 @@ impl ::alibabacloud_runtime::Operation for DescribePortRangeListAssociationsInpu
 pub struct DescribePortRangeListAssociationsOutput {
     /// Wire name `NextToken`: string. Example: `caeba0bbb2be03f84eb48b699f0a4883`.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// Wire name `PortRangeListAssociations`: list of [`PortRangeListAssociationsItem`].
+    /// Wire name `PortRangeListAssociations`: list of [`DescribePortRangeListAssociationsPortRangeListAssociation`].
     pub port_range_list_associations: ::std::option::Option<
-        ::std::vec::Vec<PortRangeListAssociationsItem>,
+        ::std::vec::Vec<DescribePortRangeListAssociationsPortRangeListAssociation>,
     >,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3****`.
     pub request_id: ::std::option::Option<::std::string::String>,
@@ -73,18 +73,18 @@ pub struct DescribePortRangeListAssociationsOutput {
     "PortRangeListAssociations" = 1, "RequestId" = 2, } { 0 next_token value, 1
     port_range_list_associations value, 2 request_id value, }
 );
-/// A structure of the operation, at `response.fields[1].items` in its spec.
+/// A structure of the operation's answer, at `PortRangeListAssociations[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PortRangeListAssociationsItem {
+pub struct DescribePortRangeListAssociationsPortRangeListAssociation {
     /// Wire name `ResourceId`: string. Example: `sg-2zefu72****`.
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceType`: string. Example: `SecurityGroup`.
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PortRangeListAssociationsItem { "ResourceId" = 0, "ResourceType" = 1, } { 0
-    resource_id value, 1 resource_type value, }
+    DescribePortRangeListAssociationsPortRangeListAssociation { "ResourceId" = 0,
+    "ResourceType" = 1, } { 0 resource_id value, 1 resource_type value, }
 );
 /// The errors `DescribePortRangeListAssociations` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -269,7 +269,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged
 for DescribePortRangeListAssociationsInput {
-    type Item = PortRangeListAssociationsItem;
+    type Item = DescribePortRangeListAssociationsPortRangeListAssociation;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -280,7 +280,7 @@ for DescribePortRangeListAssociationsInput {
     }
     fn into_items(
         output: DescribePortRangeListAssociationsOutput,
-    ) -> ::std::vec::Vec<PortRangeListAssociationsItem> {
+    ) -> ::std::vec::Vec<DescribePortRangeListAssociationsPortRangeListAssociation> {
         output.port_range_list_associations.unwrap_or_default()
     }
 }

@@ -52,8 +52,10 @@ impl ::alibabacloud_runtime::Operation for DescribePortRangeListEntriesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribePortRangeListEntriesOutput {
-    /// Wire name `Entries`: list of [`EntriesItem`].
-    pub entries: ::std::option::Option<::std::vec::Vec<EntriesItem>>,
+    /// Wire name `Entries`: list of [`DescribePortRangeListEntriesEntry`].
+    pub entries: ::std::option::Option<
+        ::std::vec::Vec<DescribePortRangeListEntriesEntry>,
+    >,
     /// Wire name `RequestId`: string. Example: `882304EC-5CE2-5860-98ED-3FA1D8D74A0C`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -61,18 +63,18 @@ pub struct DescribePortRangeListEntriesOutput {
     DescribePortRangeListEntriesOutput { "Entries" = 0, "RequestId" = 1, } { 0 entries
     value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Entries[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EntriesItem {
+pub struct DescribePortRangeListEntriesEntry {
     /// Wire name `Description`: string. Example: `Description information of PortRangeList\n`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `PortRange`: string. Example: `80/80`.
     pub port_range: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EntriesItem { "Description" = 0, "PortRange" = 1, } { 0 description value, 1
-    port_range value, }
+    DescribePortRangeListEntriesEntry { "Description" = 0, "PortRange" = 1, } { 0
+    description value, 1 port_range value, }
 );
 /// The errors `DescribePortRangeListEntries` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

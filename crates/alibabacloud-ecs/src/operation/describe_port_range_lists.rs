@@ -24,8 +24,8 @@ pub struct DescribePortRangeListsInput {
     >,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribePortRangeListsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribePortRangeListsTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribePortRangeListsInput {
     const ACTION: &'static str = "DescribePortRangeLists";
@@ -83,8 +83,10 @@ impl ::alibabacloud_runtime::Operation for DescribePortRangeListsInput {
 pub struct DescribePortRangeListsOutput {
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2`.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// Wire name `PortRangeLists`: list of [`PortRangeListsItem`].
-    pub port_range_lists: ::std::option::Option<::std::vec::Vec<PortRangeListsItem>>,
+    /// Wire name `PortRangeLists`: list of [`DescribePortRangeListsPortRangeList`].
+    pub port_range_lists: ::std::option::Option<
+        ::std::vec::Vec<DescribePortRangeListsPortRangeList>,
+    >,
     /// Wire name `RequestId`: string. Example: `6040AD98-11C3-5F78-9346-FCA8E9D8960F`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -92,9 +94,9 @@ pub struct DescribePortRangeListsOutput {
     DescribePortRangeListsOutput { "NextToken" = 0, "PortRangeLists" = 1, "RequestId" =
     2, } { 0 next_token value, 1 port_range_lists value, 2 request_id value, }
 );
-/// A structure of the operation, at `request[6].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribePortRangeListsTagItem {
     /// Wire name `Key`: string. Example: `key for PortRangeList\n`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -102,28 +104,29 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribePortRangeListsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[1].items.fields[7].items` in its spec.
+/// A structure of the operation's answer, at `PortRangeLists[].Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsItem {
+pub struct DescribePortRangeListsPortRangeListTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribePortRangeListsPortRangeListTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[1].items` in its spec.
+/// A structure of the operation's answer, at `PortRangeLists[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PortRangeListsItem {
+pub struct DescribePortRangeListsPortRangeList {
     /// Wire name `AssociationCount`: 32-bit integer. Example: `1`.
     pub association_count: ::std::option::Option<i32>,
     /// Wire name `CreationTime`: string. Example: `2024-12-04T07:11Z`.
@@ -138,15 +141,17 @@ pub struct PortRangeListsItem {
     pub port_range_list_name: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-2zeg82g****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
+    /// Wire name `Tags`: list of [`DescribePortRangeListsPortRangeListTag`].
+    pub tags: ::std::option::Option<
+        ::std::vec::Vec<DescribePortRangeListsPortRangeListTag>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PortRangeListsItem { "AssociationCount" = 0, "CreationTime" = 1, "Description" = 2,
-    "MaxEntries" = 3, "PortRangeListId" = 4, "PortRangeListName" = 5, "ResourceGroupId" =
-    6, "Tags" = 7, } { 0 association_count lenient, 1 creation_time value, 2 description
-    value, 3 max_entries lenient, 4 port_range_list_id value, 5 port_range_list_name
-    value, 6 resource_group_id value, 7 tags value, }
+    DescribePortRangeListsPortRangeList { "AssociationCount" = 0, "CreationTime" = 1,
+    "Description" = 2, "MaxEntries" = 3, "PortRangeListId" = 4, "PortRangeListName" = 5,
+    "ResourceGroupId" = 6, "Tags" = 7, } { 0 association_count lenient, 1 creation_time
+    value, 2 description value, 3 max_entries lenient, 4 port_range_list_id value, 5
+    port_range_list_name value, 6 resource_group_id value, 7 tags value, }
 );
 /// The errors `DescribePortRangeLists` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,15 +286,15 @@ impl<RegionId_> DescribePortRangeListsBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribePortRangeListsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribePortRangeListsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribePortRangeListsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -353,7 +358,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribePortRangeListsInput {
-    type Item = PortRangeListsItem;
+    type Item = DescribePortRangeListsPortRangeList;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -362,7 +367,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribePortRangeListsInpu
     }
     fn into_items(
         output: DescribePortRangeListsOutput,
-    ) -> ::std::vec::Vec<PortRangeListsItem> {
+    ) -> ::std::vec::Vec<DescribePortRangeListsPortRangeList> {
         output.port_range_lists.unwrap_or_default()
     }
 }

@@ -63,8 +63,10 @@ impl ::alibabacloud_runtime::Operation for DescribePrefixListAssociationsInput {
 pub struct DescribePrefixListAssociationsOutput {
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// Wire name `PrefixListAssociations`: [`PrefixListAssociations`].
-    pub prefix_list_associations: ::std::option::Option<PrefixListAssociations>,
+    /// Wire name `PrefixListAssociations`: [`DescribePrefixListAssociationsPrefixListAssociations`].
+    pub prefix_list_associations: ::std::option::Option<
+        DescribePrefixListAssociationsPrefixListAssociations,
+    >,
     /// Wire name `RequestId`: string. Example: `38793DB8-A4B2-4AEC-BFD3-111234E9188D`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -73,31 +75,31 @@ pub struct DescribePrefixListAssociationsOutput {
     "RequestId" = 2, } { 0 next_token value, 1 prefix_list_associations value, 2
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `PrefixListAssociations.PrefixListAssociation[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrefixListAssociationItem {
+pub struct DescribePrefixListAssociationsPrefixListAssociation {
     /// Wire name `ResourceId`: string. Example: `sg-bp11ujym6xsff6l0****`.
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceType`: string. Example: `securitygroup`.
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrefixListAssociationItem { "ResourceId" = 0, "ResourceType" = 1, } { 0 resource_id
-    value, 1 resource_type value, }
+    DescribePrefixListAssociationsPrefixListAssociation { "ResourceId" = 0,
+    "ResourceType" = 1, } { 0 resource_id value, 1 resource_type value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `PrefixListAssociations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrefixListAssociations {
-    /// Wire name `PrefixListAssociation`: list of [`PrefixListAssociationItem`].
+pub struct DescribePrefixListAssociationsPrefixListAssociations {
+    /// Wire name `PrefixListAssociation`: list of [`DescribePrefixListAssociationsPrefixListAssociation`].
     pub prefix_list_association: ::std::option::Option<
-        ::std::vec::Vec<PrefixListAssociationItem>,
+        ::std::vec::Vec<DescribePrefixListAssociationsPrefixListAssociation>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrefixListAssociations { "PrefixListAssociation" = 0, } { 0 prefix_list_association
-    value, }
+    DescribePrefixListAssociationsPrefixListAssociations { "PrefixListAssociation" = 0, }
+    { 0 prefix_list_association value, }
 );
 /// The errors `DescribePrefixListAssociations` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -282,7 +284,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged
 for DescribePrefixListAssociationsInput {
-    type Item = PrefixListAssociationItem;
+    type Item = DescribePrefixListAssociationsPrefixListAssociation;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -293,7 +295,7 @@ for DescribePrefixListAssociationsInput {
     }
     fn into_items(
         output: DescribePrefixListAssociationsOutput,
-    ) -> ::std::vec::Vec<PrefixListAssociationItem> {
+    ) -> ::std::vec::Vec<DescribePrefixListAssociationsPrefixListAssociation> {
         output
             .prefix_list_associations
             .and_then(|v| v.prefix_list_association)

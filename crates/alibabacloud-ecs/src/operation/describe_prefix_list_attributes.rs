@@ -66,8 +66,8 @@ pub struct DescribePrefixListAttributesOutput {
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string. Example: `This is description.`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `Entries`: [`Entries`].
-    pub entries: ::std::option::Option<Entries>,
+    /// Wire name `Entries`: [`DescribePrefixListAttributesEntries`].
+    pub entries: ::std::option::Option<DescribePrefixListAttributesEntries>,
     /// Wire name `MaxEntries`: 32-bit integer. Example: `10`.
     pub max_entries: ::std::option::Option<i32>,
     /// Wire name `PrefixListId`: string. Example: `pl-x1j1k5ykzqlixdcy****`.
@@ -84,26 +84,29 @@ pub struct DescribePrefixListAttributesOutput {
     value, 2 description value, 3 entries value, 4 max_entries lenient, 5 prefix_list_id
     value, 6 prefix_list_name value, 7 request_id value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Entries.Entry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct EntryItem {
+pub struct DescribePrefixListAttributesEntry {
     /// Wire name `Cidr`: string. Example: `192.168.1.0/24`.
     pub cidr: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string. Example: `Description Sample 01`.
     pub description: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    EntryItem { "Cidr" = 0, "Description" = 1, } { 0 cidr value, 1 description value, }
+    DescribePrefixListAttributesEntry { "Cidr" = 0, "Description" = 1, } { 0 cidr value,
+    1 description value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `Entries`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Entries {
-    /// Wire name `Entry`: list of [`EntryItem`].
-    pub entry: ::std::option::Option<::std::vec::Vec<EntryItem>>,
+pub struct DescribePrefixListAttributesEntries {
+    /// Wire name `Entry`: list of [`DescribePrefixListAttributesEntry`].
+    pub entry: ::std::option::Option<::std::vec::Vec<DescribePrefixListAttributesEntry>>,
 }
-::alibabacloud_runtime::decode_struct!(Entries { "Entry" = 0, } { 0 entry value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribePrefixListAttributesEntries { "Entry" = 0, } { 0 entry value, }
+);
 /// The errors `DescribePrefixListAttributes` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

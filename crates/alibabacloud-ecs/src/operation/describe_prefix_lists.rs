@@ -24,8 +24,8 @@ pub struct DescribePrefixListsInput {
     pub prefix_list_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribePrefixListsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribePrefixListsTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribePrefixListsInput {
     const ACTION: &'static str = "DescribePrefixLists";
@@ -89,8 +89,8 @@ impl ::alibabacloud_runtime::Operation for DescribePrefixListsInput {
 pub struct DescribePrefixListsOutput {
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// Wire name `PrefixLists`: [`PrefixLists`].
-    pub prefix_lists: ::std::option::Option<PrefixLists>,
+    /// Wire name `PrefixLists`: [`DescribePrefixListsPrefixLists`].
+    pub prefix_lists: ::std::option::Option<DescribePrefixListsPrefixLists>,
     /// Wire name `RequestId`: string. Example: `38793DB8-A4B2-4AEC-BFD3-111234E9188D`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -98,9 +98,9 @@ pub struct DescribePrefixListsOutput {
     DescribePrefixListsOutput { "NextToken" = 0, "PrefixLists" = 1, "RequestId" = 2, } {
     0 next_token value, 1 prefix_lists value, 2 request_id value, }
 );
-/// A structure of the operation, at `request[7].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribePrefixListsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -108,36 +108,39 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribePrefixListsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[8].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `PrefixLists.PrefixList[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribePrefixListsPrefixListTag {
     /// Wire name `TagKey`: string. Example: `TestValue\n`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestKey`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribePrefixListsPrefixListTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
+    1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[8]` in its spec.
+/// A structure of the operation's answer, at `PrefixLists.PrefixList[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribePrefixListsPrefixListTags {
+    /// Wire name `Tag`: list of [`DescribePrefixListsPrefixListTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribePrefixListsPrefixListTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribePrefixListsPrefixListTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `PrefixLists.PrefixList[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrefixListItem {
+pub struct DescribePrefixListsPrefixList {
     /// Wire name `AddressFamily`: string. Example: `IPv4`.
     pub address_family: ::std::option::Option<::std::string::String>,
     /// Wire name `AssociationCount`: 32-bit integer. Example: `1`.
@@ -154,26 +157,28 @@ pub struct PrefixListItem {
     pub prefix_list_name: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****\n`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribePrefixListsPrefixListTags`].
+    pub tags: ::std::option::Option<DescribePrefixListsPrefixListTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrefixListItem { "AddressFamily" = 0, "AssociationCount" = 1, "CreationTime" = 2,
-    "Description" = 3, "MaxEntries" = 4, "PrefixListId" = 5, "PrefixListName" = 6,
-    "ResourceGroupId" = 7, "Tags" = 8, } { 0 address_family value, 1 association_count
-    lenient, 2 creation_time value, 3 description value, 4 max_entries lenient, 5
-    prefix_list_id value, 6 prefix_list_name value, 7 resource_group_id value, 8 tags
-    value, }
+    DescribePrefixListsPrefixList { "AddressFamily" = 0, "AssociationCount" = 1,
+    "CreationTime" = 2, "Description" = 3, "MaxEntries" = 4, "PrefixListId" = 5,
+    "PrefixListName" = 6, "ResourceGroupId" = 7, "Tags" = 8, } { 0 address_family value,
+    1 association_count lenient, 2 creation_time value, 3 description value, 4
+    max_entries lenient, 5 prefix_list_id value, 6 prefix_list_name value, 7
+    resource_group_id value, 8 tags value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `PrefixLists`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrefixLists {
-    /// Wire name `PrefixList`: list of [`PrefixListItem`].
-    pub prefix_list: ::std::option::Option<::std::vec::Vec<PrefixListItem>>,
+pub struct DescribePrefixListsPrefixLists {
+    /// Wire name `PrefixList`: list of [`DescribePrefixListsPrefixList`].
+    pub prefix_list: ::std::option::Option<
+        ::std::vec::Vec<DescribePrefixListsPrefixList>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrefixLists { "PrefixList" = 0, } { 0 prefix_list value, }
+    DescribePrefixListsPrefixLists { "PrefixList" = 0, } { 0 prefix_list value, }
 );
 /// The errors `DescribePrefixLists` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -325,15 +330,15 @@ impl<RegionId_> DescribePrefixListsBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribePrefixListsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribePrefixListsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribePrefixListsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -397,14 +402,16 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribePrefixListsInput {
-    type Item = PrefixListItem;
+    type Item = DescribePrefixListsPrefixList;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
     fn next_token(output: &DescribePrefixListsOutput) -> ::std::option::Option<&str> {
         output.next_token.as_deref()
     }
-    fn into_items(output: DescribePrefixListsOutput) -> ::std::vec::Vec<PrefixListItem> {
+    fn into_items(
+        output: DescribePrefixListsOutput,
+    ) -> ::std::vec::Vec<DescribePrefixListsPrefixList> {
         output.prefix_lists.and_then(|v| v.prefix_list).unwrap_or_default()
     }
 }

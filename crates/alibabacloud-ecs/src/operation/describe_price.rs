@@ -84,22 +84,24 @@ pub struct DescribePriceInput {
     pub instance_type_list: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Wire name `SpotStrategy`: [`SpotStrategy`]. The service's default: `NoSpot`. Example: `NoSpot`.
-    pub spot_strategy: ::std::option::Option<SpotStrategy>,
+    /// Wire name `SpotStrategy`: [`DescribePriceSpotStrategy`]. The service's default: `NoSpot`. Example: `NoSpot`.
+    pub spot_strategy: ::std::option::Option<DescribePriceSpotStrategy>,
     /// Wire name `SpotDuration`: 32-bit integer. Example: `1`.
     pub spot_duration: ::std::option::Option<i32>,
     /// Wire name `ZoneId`: string. Example: `cn-hagzhou-i`.
     pub zone_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `DataDisk`: list of [`DataDiskItem`].
-    pub data_disk: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
+    /// Wire name `DataDisk`: list of [`DescribePriceDataDiskItem`].
+    pub data_disk: ::std::option::Option<::std::vec::Vec<DescribePriceDataDiskItem>>,
     /// Wire name `SchedulerOptions.DedicatedHostId`: string. Example: `dh-bp67acfmxazb4p****`.
     pub scheduler_options_dedicated_host_id: ::std::option::Option<
         ::std::string::String,
     >,
     /// Wire name `StartTime`: string. Example: `2020-10-30T06:32:00Z`.
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `RecurrenceRules`: list of [`RecurrenceRulesItem`].
-    pub recurrence_rules: ::std::option::Option<::std::vec::Vec<RecurrenceRulesItem>>,
+    /// Wire name `RecurrenceRules`: list of [`DescribePriceRecurrenceRule`].
+    pub recurrence_rules: ::std::option::Option<
+        ::std::vec::Vec<DescribePriceRecurrenceRule>,
+    >,
     /// Wire name `SchedulerOptions.DeploymentSetStrategy`: string.
     pub scheduler_options_deployment_set_strategy: ::std::option::Option<
         ::std::string::String,
@@ -225,8 +227,8 @@ impl ::alibabacloud_runtime::Operation for DescribePriceInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribePriceOutput {
-    /// Wire name `PriceInfo`: [`PriceInfo`].
-    pub price_info: ::std::option::Option<PriceInfo>,
+    /// Wire name `PriceInfo`: [`DescribePricePriceInfo`].
+    pub price_info: ::std::option::Option<DescribePricePriceInfo>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -234,9 +236,9 @@ pub struct DescribePriceOutput {
     DescribePriceOutput { "PriceInfo" = 0, "RequestId" = 1, } { 0 price_info value, 1
     request_id value, }
 );
-/// A structure of the operation, at `request[39].items` in its spec.
+/// A structure sent in the operation's parameters, at `DataDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DataDiskItem {
+pub struct DescribePriceDataDiskItem {
     /// Wire name `Category`: string. Example: `cloud_ssd`.
     #[serde(rename = "Category", skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
@@ -256,7 +258,7 @@ pub struct DataDiskItem {
     #[serde(rename = "Size", skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
 }
-impl ::alibabacloud_runtime::ToParam for DataDiskItem {
+impl ::alibabacloud_runtime::ToParam for DescribePriceDataDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Category", &self.category);
         out.write_member(key, "PerformanceLevel", &self.performance_level);
@@ -264,9 +266,9 @@ impl ::alibabacloud_runtime::ToParam for DataDiskItem {
         out.write_member(key, "Size", &self.size);
     }
 }
-/// A structure of the operation, at `request[42].items` in its spec.
+/// A structure sent in the operation's parameters, at `RecurrenceRules[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct RecurrenceRulesItem {
+pub struct DescribePriceRecurrenceRule {
     /// Wire name `EndHour`: 32-bit integer. Example: `10`.
     #[serde(rename = "EndHour", skip_serializing_if = "::std::option::Option::is_none")]
     pub end_hour: ::std::option::Option<i32>,
@@ -289,7 +291,7 @@ pub struct RecurrenceRulesItem {
     )]
     pub start_hour: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for RecurrenceRulesItem {
+impl ::alibabacloud_runtime::ToParam for DescribePriceRecurrenceRule {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "EndHour", &self.end_hour);
         out.write_member(key, "RecurrenceType", &self.recurrence_type);
@@ -297,65 +299,69 @@ impl ::alibabacloud_runtime::ToParam for RecurrenceRulesItem {
         out.write_member(key, "StartHour", &self.start_hour);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].fields[1].fields[0].items.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[].SubRules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RuleItem {
+pub struct DescribePriceDetailInfoRule {
     /// Wire name `Description`: string.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `RuleId`: 64-bit integer.
     pub rule_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RuleItem { "Description" = 0, "RuleId" = 1, } { 0 description value, 1 rule_id
-    lenient, }
+    DescribePriceDetailInfoRule { "Description" = 0, "RuleId" = 1, } { 0 description
+    value, 1 rule_id lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].fields[1].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[].SubRules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SubRules {
-    /// Wire name `Rule`: list of [`RuleItem`].
-    pub rule: ::std::option::Option<::std::vec::Vec<RuleItem>>,
+pub struct DescribePriceDetailInfoSubRules {
+    /// Wire name `Rule`: list of [`DescribePriceDetailInfoRule`].
+    pub rule: ::std::option::Option<::std::vec::Vec<DescribePriceDetailInfoRule>>,
 }
-::alibabacloud_runtime::decode_struct!(SubRules { "Rule" = 0, } { 0 rule value, });
-/// A structure of the operation, at `response.fields[0].fields[0].fields[1].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribePriceDetailInfoSubRules { "Rule" = 0, } { 0 rule value, }
+);
+/// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct DetailInfoItem {
+pub struct DescribePricePriceDetailInfo {
     /// Wire name `DiscountPrice`: number.
     pub discount_price: ::std::option::Option<f32>,
     /// Wire name `OriginalPrice`: number.
     pub original_price: ::std::option::Option<f32>,
     /// Wire name `Resource`: string.
     pub resource: ::std::option::Option<::std::string::String>,
-    /// Wire name `SubRules`: [`SubRules`].
-    pub sub_rules: ::std::option::Option<SubRules>,
+    /// Wire name `SubRules`: [`DescribePriceDetailInfoSubRules`].
+    pub sub_rules: ::std::option::Option<DescribePriceDetailInfoSubRules>,
     /// Wire name `TradePrice`: number.
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetailInfoItem { "DiscountPrice" = 0, "OriginalPrice" = 1, "Resource" = 2, "SubRules"
-    = 3, "TradePrice" = 4, } { 0 discount_price lenient, 1 original_price lenient, 2
-    resource value, 3 sub_rules value, 4 trade_price lenient, }
+    DescribePricePriceDetailInfo { "DiscountPrice" = 0, "OriginalPrice" = 1, "Resource" =
+    2, "SubRules" = 3, "TradePrice" = 4, } { 0 discount_price lenient, 1 original_price
+    lenient, 2 resource value, 3 sub_rules value, 4 trade_price lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].fields[1]` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct DetailInfos {
-    /// Wire name `DetailInfo`: list of [`DetailInfoItem`].
-    pub detail_info: ::std::option::Option<::std::vec::Vec<DetailInfoItem>>,
+pub struct DescribePricePriceDetailInfos {
+    /// Wire name `DetailInfo`: list of [`DescribePricePriceDetailInfo`].
+    pub detail_info: ::std::option::Option<
+        ::std::vec::Vec<DescribePricePriceDetailInfo>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetailInfos { "DetailInfo" = 0, } { 0 detail_info value, }
+    DescribePricePriceDetailInfos { "DetailInfo" = 0, } { 0 detail_info value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0]` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Price`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct Price {
+pub struct DescribePricePriceInfoPrice {
     /// Wire name `Currency`: string. Example: `CNY`.
     pub currency: ::std::option::Option<::std::string::String>,
-    /// Wire name `DetailInfos`: [`DetailInfos`].
-    pub detail_infos: ::std::option::Option<DetailInfos>,
+    /// Wire name `DetailInfos`: [`DescribePricePriceDetailInfos`].
+    pub detail_infos: ::std::option::Option<DescribePricePriceDetailInfos>,
     /// Wire name `DiscountPrice`: number. Example: `655.2`.
     pub discount_price: ::std::option::Option<f32>,
     /// Wire name `OriginalPrice`: number. Example: `4368`.
@@ -366,15 +372,15 @@ pub struct Price {
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Price { "Currency" = 0, "DetailInfos" = 1, "DiscountPrice" = 2, "OriginalPrice" = 3,
-    "ReservedInstanceHourPrice" = 4, "TradePrice" = 5, } { 0 currency value, 1
-    detail_infos value, 2 discount_price lenient, 3 original_price lenient, 4
-    reserved_instance_hour_price lenient, 5 trade_price lenient, }
+    DescribePricePriceInfoPrice { "Currency" = 0, "DetailInfos" = 1, "DiscountPrice" = 2,
+    "OriginalPrice" = 3, "ReservedInstanceHourPrice" = 4, "TradePrice" = 5, } { 0
+    currency value, 1 detail_infos value, 2 discount_price lenient, 3 original_price
+    lenient, 4 reserved_instance_hour_price lenient, 5 trade_price lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[1].fields[0]` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.RelatedPrice.MarketplaceImagePrice`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct MarketplaceImagePrice {
+pub struct DescribePriceRelatedPriceMarketplaceImagePrice {
     /// Wire name `Currency`: string. Example: `CNY`.
     pub currency: ::std::option::Option<::std::string::String>,
     /// Wire name `DiscountPrice`: number. Example: `0`.
@@ -385,62 +391,67 @@ pub struct MarketplaceImagePrice {
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MarketplaceImagePrice { "Currency" = 0, "DiscountPrice" = 1, "OriginalPrice" = 2,
-    "TradePrice" = 3, } { 0 currency value, 1 discount_price lenient, 2 original_price
-    lenient, 3 trade_price lenient, }
+    DescribePriceRelatedPriceMarketplaceImagePrice { "Currency" = 0, "DiscountPrice" = 1,
+    "OriginalPrice" = 2, "TradePrice" = 3, } { 0 currency value, 1 discount_price
+    lenient, 2 original_price lenient, 3 trade_price lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[1]` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.RelatedPrice`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct RelatedPrice {
-    /// Wire name `MarketplaceImagePrice`: [`MarketplaceImagePrice`].
-    pub marketplace_image_price: ::std::option::Option<MarketplaceImagePrice>,
+pub struct DescribePricePriceInfoRelatedPrice {
+    /// Wire name `MarketplaceImagePrice`: [`DescribePriceRelatedPriceMarketplaceImagePrice`].
+    pub marketplace_image_price: ::std::option::Option<
+        DescribePriceRelatedPriceMarketplaceImagePrice,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RelatedPrice { "MarketplaceImagePrice" = 0, } { 0 marketplace_image_price value, }
+    DescribePricePriceInfoRelatedPrice { "MarketplaceImagePrice" = 0, } { 0
+    marketplace_image_price value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RulesRuleItem {
+pub struct DescribePricePriceInfoRule {
     /// Wire name `Description`: string. Example: `Receive a 15% discount on a 1-year subscription\n`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `RuleId`: 64-bit integer. Example: `587`.
     pub rule_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RulesRuleItem { "Description" = 0, "RuleId" = 1, } { 0 description value, 1 rule_id
-    lenient, }
+    DescribePricePriceInfoRule { "Description" = 0, "RuleId" = 1, } { 0 description
+    value, 1 rule_id lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[2]` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Rules {
-    /// Wire name `Rule`: list of [`RulesRuleItem`].
-    pub rule: ::std::option::Option<::std::vec::Vec<RulesRuleItem>>,
-}
-::alibabacloud_runtime::decode_struct!(Rules { "Rule" = 0, } { 0 rule value, });
-/// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct PriceInfo {
-    /// Wire name `Price`: [`Price`].
-    pub price: ::std::option::Option<Price>,
-    /// Wire name `RelatedPrice`: [`RelatedPrice`].
-    pub related_price: ::std::option::Option<RelatedPrice>,
-    /// Wire name `Rules`: [`Rules`].
-    pub rules: ::std::option::Option<Rules>,
+pub struct DescribePricePriceInfoRules {
+    /// Wire name `Rule`: list of [`DescribePricePriceInfoRule`].
+    pub rule: ::std::option::Option<::std::vec::Vec<DescribePricePriceInfoRule>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PriceInfo { "Price" = 0, "RelatedPrice" = 1, "Rules" = 2, } { 0 price value, 1
-    related_price value, 2 rules value, }
+    DescribePricePriceInfoRules { "Rule" = 0, } { 0 rule value, }
 );
-/// The documented values of `request[36]`: `NoSpot`, `SpotWithPriceLimit`, `SpotAsPriceGo`.
+/// A structure of the operation's answer, at `PriceInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct DescribePricePriceInfo {
+    /// Wire name `Price`: [`DescribePricePriceInfoPrice`].
+    pub price: ::std::option::Option<DescribePricePriceInfoPrice>,
+    /// Wire name `RelatedPrice`: [`DescribePricePriceInfoRelatedPrice`].
+    pub related_price: ::std::option::Option<DescribePricePriceInfoRelatedPrice>,
+    /// Wire name `Rules`: [`DescribePricePriceInfoRules`].
+    pub rules: ::std::option::Option<DescribePricePriceInfoRules>,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribePricePriceInfo { "Price" = 0, "RelatedPrice" = 1, "Rules" = 2, } { 0 price
+    value, 1 related_price value, 2 rules value, }
+);
+/// The documented values of `SpotStrategy`: `NoSpot`, `SpotWithPriceLimit`, `SpotAsPriceGo`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SpotStrategy {
+pub enum DescribePriceSpotStrategy {
     /// `NoSpot`
     NoSpot,
     /// `SpotWithPriceLimit`
@@ -451,8 +462,8 @@ pub enum SpotStrategy {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    SpotStrategy { NoSpot = "NoSpot", SpotWithPriceLimit = "SpotWithPriceLimit",
-    SpotAsPriceGo = "SpotAsPriceGo", }
+    DescribePriceSpotStrategy { NoSpot = "NoSpot", SpotWithPriceLimit =
+    "SpotWithPriceLimit", SpotAsPriceGo = "SpotAsPriceGo", }
 );
 /// The errors `DescribePrice` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1361,10 +1372,10 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         self.input.instance_type_list = value;
         self
     }
-    /// Wire name `SpotStrategy`: [`SpotStrategy`]. The service's default: `NoSpot`. Example: `NoSpot`.
+    /// Wire name `SpotStrategy`: [`DescribePriceSpotStrategy`]. The service's default: `NoSpot`. Example: `NoSpot`.
     pub fn spot_strategy(
         mut self,
-        value: impl ::std::convert::Into<SpotStrategy>,
+        value: impl ::std::convert::Into<DescribePriceSpotStrategy>,
     ) -> Self {
         self.input.spot_strategy = ::std::option::Option::Some(value.into());
         self
@@ -1372,7 +1383,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
     /// Sets or clears `SpotStrategy`.
     pub fn set_spot_strategy(
         mut self,
-        value: ::std::option::Option<SpotStrategy>,
+        value: ::std::option::Option<DescribePriceSpotStrategy>,
     ) -> Self {
         self.input.spot_strategy = value;
         self
@@ -1403,15 +1414,18 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         self.input.zone_id = value;
         self
     }
-    /// Wire name `DataDisk`: list of [`DataDiskItem`].
-    pub fn data_disk(mut self, value: ::std::vec::Vec<DataDiskItem>) -> Self {
+    /// Wire name `DataDisk`: list of [`DescribePriceDataDiskItem`].
+    pub fn data_disk(
+        mut self,
+        value: ::std::vec::Vec<DescribePriceDataDiskItem>,
+    ) -> Self {
         self.input.data_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDisk`.
     pub fn set_data_disk(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribePriceDataDiskItem>>,
     ) -> Self {
         self.input.data_disk = value;
         self
@@ -1450,10 +1464,10 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
         self.input.start_time = value;
         self
     }
-    /// Wire name `RecurrenceRules`: list of [`RecurrenceRulesItem`].
+    /// Wire name `RecurrenceRules`: list of [`DescribePriceRecurrenceRule`].
     pub fn recurrence_rules(
         mut self,
-        value: ::std::vec::Vec<RecurrenceRulesItem>,
+        value: ::std::vec::Vec<DescribePriceRecurrenceRule>,
     ) -> Self {
         self.input.recurrence_rules = ::std::option::Option::Some(value);
         self
@@ -1461,7 +1475,7 @@ impl<RegionId_> DescribePriceBuilder<RegionId_> {
     /// Sets or clears `RecurrenceRules`.
     pub fn set_recurrence_rules(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<RecurrenceRulesItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribePriceRecurrenceRule>>,
     ) -> Self {
         self.input.recurrence_rules = value;
         self

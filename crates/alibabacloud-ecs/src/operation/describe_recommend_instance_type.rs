@@ -124,8 +124,8 @@ impl ::alibabacloud_runtime::Operation for DescribeRecommendInstanceTypeInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeRecommendInstanceTypeOutput {
-    /// Wire name `Data`: [`Data`].
-    pub data: ::std::option::Option<Data>,
+    /// Wire name `Data`: [`DescribeRecommendInstanceTypeData`].
+    pub data: ::std::option::Option<DescribeRecommendInstanceTypeData>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -133,10 +133,10 @@ pub struct DescribeRecommendInstanceTypeOutput {
     DescribeRecommendInstanceTypeOutput { "Data" = 0, "RequestId" = 1, } { 0 data value,
     1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2]` in its spec.
+/// A structure of the operation's answer, at `Data.RecommendInstanceType[].InstanceType`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceType {
+pub struct DescribeRecommendInstanceTypeRecommendInstanceTypeInstanceType {
     /// Wire name `Cores`: 32-bit integer. Example: `1`.
     pub cores: ::std::option::Option<i32>,
     /// Wire name `Generation`: string. Example: `ecs-4`.
@@ -151,52 +151,63 @@ pub struct InstanceType {
     pub support_io_optimized: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceType { "Cores" = 0, "Generation" = 1, "InstanceType" = 2,
-    "InstanceTypeFamily" = 3, "Memory" = 4, "SupportIoOptimized" = 5, } { 0 cores
-    lenient, 1 generation value, 2 instance_type value, 3 instance_type_family value, 4
-    memory lenient, 5 support_io_optimized value, }
+    DescribeRecommendInstanceTypeRecommendInstanceTypeInstanceType { "Cores" = 0,
+    "Generation" = 1, "InstanceType" = 2, "InstanceTypeFamily" = 3, "Memory" = 4,
+    "SupportIoOptimized" = 5, } { 0 cores lenient, 1 generation value, 2 instance_type
+    value, 3 instance_type_family value, 4 memory lenient, 5 support_io_optimized value,
+    }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[9].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Data.RecommendInstanceType[].Zones.zone[].NetworkTypes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkTypes {
+pub struct DescribeRecommendInstanceTypeZoneNetworkTypes {
     /// Wire name `NetworkType`: list of string.
     pub network_type: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkTypes { "NetworkType" = 0, } { 0 network_type value, }
+    DescribeRecommendInstanceTypeZoneNetworkTypes { "NetworkType" = 0, } { 0 network_type
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[9].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Data.RecommendInstanceType[].Zones.zone[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ZoneItem {
-    /// Wire name `NetworkTypes`: [`NetworkTypes`].
-    pub network_types: ::std::option::Option<NetworkTypes>,
+pub struct DescribeRecommendInstanceTypeRecommendInstanceTypeZone {
+    /// Wire name `NetworkTypes`: [`DescribeRecommendInstanceTypeZoneNetworkTypes`].
+    pub network_types: ::std::option::Option<
+        DescribeRecommendInstanceTypeZoneNetworkTypes,
+    >,
     /// Wire name `ZoneNo`: string. Example: `cn-hangzhou-h`.
     pub zone_no: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ZoneItem { "NetworkTypes" = 0, "ZoneNo" = 1, } { 0 network_types value, 1 zone_no
+    DescribeRecommendInstanceTypeRecommendInstanceTypeZone { "NetworkTypes" = 0, "ZoneNo"
+    = 1, } { 0 network_types value, 1 zone_no value, }
+);
+/// A structure of the operation's answer, at `Data.RecommendInstanceType[].Zones`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DescribeRecommendInstanceTypeRecommendInstanceTypeZones {
+    /// Wire name `zone`: list of [`DescribeRecommendInstanceTypeRecommendInstanceTypeZone`].
+    pub zone: ::std::option::Option<
+        ::std::vec::Vec<DescribeRecommendInstanceTypeRecommendInstanceTypeZone>,
+    >,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeRecommendInstanceTypeRecommendInstanceTypeZones { "zone" = 0, } { 0 zone
     value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[9]` in its spec.
+/// A structure of the operation's answer, at `Data.RecommendInstanceType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Zones {
-    /// Wire name `zone`: list of [`ZoneItem`].
-    pub zone: ::std::option::Option<::std::vec::Vec<ZoneItem>>,
-}
-::alibabacloud_runtime::decode_struct!(Zones { "zone" = 0, } { 0 zone value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct RecommendInstanceTypeItem {
+pub struct DescribeRecommendInstanceTypeRecommendInstanceType {
     /// Wire name `CommodityCode`: string. Example: `ecs`.
     pub commodity_code: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceChargeType`: string. Example: `PostPaid`.
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `InstanceType`: [`InstanceType`].
-    pub instance_type: ::std::option::Option<InstanceType>,
+    /// Wire name `InstanceType`: [`DescribeRecommendInstanceTypeRecommendInstanceTypeInstanceType`].
+    pub instance_type: ::std::option::Option<
+        DescribeRecommendInstanceTypeRecommendInstanceTypeInstanceType,
+    >,
     /// Wire name `NetworkType`: string. Example: `vpc`.
     pub network_type: ::std::option::Option<::std::string::String>,
     /// Wire name `Priority`: 32-bit integer. Example: `2`.
@@ -209,28 +220,31 @@ pub struct RecommendInstanceTypeItem {
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-h`.
     pub zone_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Zones`: [`Zones`].
-    pub zones: ::std::option::Option<Zones>,
-}
-::alibabacloud_runtime::decode_struct!(
-    RecommendInstanceTypeItem { "CommodityCode" = 0, "InstanceChargeType" = 1,
-    "InstanceType" = 2, "NetworkType" = 3, "Priority" = 4, "RegionId" = 5, "Scene" = 6,
-    "SpotStrategy" = 7, "ZoneId" = 8, "Zones" = 9, } { 0 commodity_code value, 1
-    instance_charge_type value, 2 instance_type value, 3 network_type value, 4 priority
-    lenient, 5 region_id value, 6 scene value, 7 spot_strategy value, 8 zone_id value, 9
-    zones value, }
-);
-/// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct Data {
-    /// Wire name `RecommendInstanceType`: list of [`RecommendInstanceTypeItem`].
-    pub recommend_instance_type: ::std::option::Option<
-        ::std::vec::Vec<RecommendInstanceTypeItem>,
+    /// Wire name `Zones`: [`DescribeRecommendInstanceTypeRecommendInstanceTypeZones`].
+    pub zones: ::std::option::Option<
+        DescribeRecommendInstanceTypeRecommendInstanceTypeZones,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Data { "RecommendInstanceType" = 0, } { 0 recommend_instance_type value, }
+    DescribeRecommendInstanceTypeRecommendInstanceType { "CommodityCode" = 0,
+    "InstanceChargeType" = 1, "InstanceType" = 2, "NetworkType" = 3, "Priority" = 4,
+    "RegionId" = 5, "Scene" = 6, "SpotStrategy" = 7, "ZoneId" = 8, "Zones" = 9, } { 0
+    commodity_code value, 1 instance_charge_type value, 2 instance_type value, 3
+    network_type value, 4 priority lenient, 5 region_id value, 6 scene value, 7
+    spot_strategy value, 8 zone_id value, 9 zones value, }
+);
+/// A structure of the operation's answer, at `Data`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DescribeRecommendInstanceTypeData {
+    /// Wire name `RecommendInstanceType`: list of [`DescribeRecommendInstanceTypeRecommendInstanceType`].
+    pub recommend_instance_type: ::std::option::Option<
+        ::std::vec::Vec<DescribeRecommendInstanceTypeRecommendInstanceType>,
+    >,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeRecommendInstanceTypeData { "RecommendInstanceType" = 0, } { 0
+    recommend_instance_type value, }
 );
 /// The errors `DescribeRecommendInstanceType` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -57,8 +57,8 @@ impl ::alibabacloud_runtime::Operation for DescribeRegionsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeRegionsOutput {
-    /// Wire name `Regions`: [`Regions`].
-    pub regions: ::std::option::Option<Regions>,
+    /// Wire name `Regions`: [`DescribeRegionsRegions`].
+    pub regions: ::std::option::Option<DescribeRegionsRegions>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -66,10 +66,10 @@ pub struct DescribeRegionsOutput {
     DescribeRegionsOutput { "Regions" = 0, "RequestId" = 1, } { 0 regions value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Regions.Region[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RegionItem {
+pub struct DescribeRegionsRegion {
     /// Wire name `LocalName`: string. Example: `China (Qingdao)`.
     pub local_name: ::std::option::Option<::std::string::String>,
     /// Wire name `RegionEndpoint`: string. Example: `ecs.cn-qingdao.aliyuncs.com`.
@@ -80,17 +80,20 @@ pub struct RegionItem {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RegionItem { "LocalName" = 0, "RegionEndpoint" = 1, "RegionId" = 2, "Status" = 3, } {
-    0 local_name value, 1 region_endpoint value, 2 region_id value, 3 status value, }
+    DescribeRegionsRegion { "LocalName" = 0, "RegionEndpoint" = 1, "RegionId" = 2,
+    "Status" = 3, } { 0 local_name value, 1 region_endpoint value, 2 region_id value, 3
+    status value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Regions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Regions {
-    /// Wire name `Region`: list of [`RegionItem`].
-    pub region: ::std::option::Option<::std::vec::Vec<RegionItem>>,
+pub struct DescribeRegionsRegions {
+    /// Wire name `Region`: list of [`DescribeRegionsRegion`].
+    pub region: ::std::option::Option<::std::vec::Vec<DescribeRegionsRegion>>,
 }
-::alibabacloud_runtime::decode_struct!(Regions { "Region" = 0, } { 0 region value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeRegionsRegions { "Region" = 0, } { 0 region value, }
+);
 /// The errors `DescribeRegions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -92,8 +92,8 @@ impl ::alibabacloud_runtime::Operation for DescribeRenewalPriceInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeRenewalPriceOutput {
-    /// Wire name `PriceInfo`: [`PriceInfo`].
-    pub price_info: ::std::option::Option<PriceInfo>,
+    /// Wire name `PriceInfo`: [`DescribeRenewalPricePriceInfo`].
+    pub price_info: ::std::option::Option<DescribeRenewalPricePriceInfo>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3****`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -101,65 +101,69 @@ pub struct DescribeRenewalPriceOutput {
     DescribeRenewalPriceOutput { "PriceInfo" = 0, "RequestId" = 1, } { 0 price_info
     value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].fields[1].fields[0].items.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[].SubRules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RuleItem {
+pub struct DescribeRenewalPriceDetailInfoRule {
     /// Wire name `Description`: string.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `RuleId`: 64-bit integer.
     pub rule_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RuleItem { "Description" = 0, "RuleId" = 1, } { 0 description value, 1 rule_id
-    lenient, }
+    DescribeRenewalPriceDetailInfoRule { "Description" = 0, "RuleId" = 1, } { 0
+    description value, 1 rule_id lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].fields[1].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[].SubRules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SubRules {
-    /// Wire name `Rule`: list of [`RuleItem`].
-    pub rule: ::std::option::Option<::std::vec::Vec<RuleItem>>,
+pub struct DescribeRenewalPriceDetailInfoSubRules {
+    /// Wire name `Rule`: list of [`DescribeRenewalPriceDetailInfoRule`].
+    pub rule: ::std::option::Option<::std::vec::Vec<DescribeRenewalPriceDetailInfoRule>>,
 }
-::alibabacloud_runtime::decode_struct!(SubRules { "Rule" = 0, } { 0 rule value, });
-/// A structure of the operation, at `response.fields[0].fields[0].fields[1].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeRenewalPriceDetailInfoSubRules { "Rule" = 0, } { 0 rule value, }
+);
+/// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos.DetailInfo[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct DetailInfoItem {
+pub struct DescribeRenewalPricePriceDetailInfo {
     /// Wire name `DiscountPrice`: number.
     pub discount_price: ::std::option::Option<f32>,
     /// Wire name `OriginalPrice`: number.
     pub original_price: ::std::option::Option<f32>,
     /// Wire name `Resource`: string.
     pub resource: ::std::option::Option<::std::string::String>,
-    /// Wire name `SubRules`: [`SubRules`].
-    pub sub_rules: ::std::option::Option<SubRules>,
+    /// Wire name `SubRules`: [`DescribeRenewalPriceDetailInfoSubRules`].
+    pub sub_rules: ::std::option::Option<DescribeRenewalPriceDetailInfoSubRules>,
     /// Wire name `TradePrice`: number.
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetailInfoItem { "DiscountPrice" = 0, "OriginalPrice" = 1, "Resource" = 2, "SubRules"
-    = 3, "TradePrice" = 4, } { 0 discount_price lenient, 1 original_price lenient, 2
-    resource value, 3 sub_rules value, 4 trade_price lenient, }
+    DescribeRenewalPricePriceDetailInfo { "DiscountPrice" = 0, "OriginalPrice" = 1,
+    "Resource" = 2, "SubRules" = 3, "TradePrice" = 4, } { 0 discount_price lenient, 1
+    original_price lenient, 2 resource value, 3 sub_rules value, 4 trade_price lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].fields[1]` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Price.DetailInfos`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct DetailInfos {
-    /// Wire name `DetailInfo`: list of [`DetailInfoItem`].
-    pub detail_info: ::std::option::Option<::std::vec::Vec<DetailInfoItem>>,
+pub struct DescribeRenewalPricePriceDetailInfos {
+    /// Wire name `DetailInfo`: list of [`DescribeRenewalPricePriceDetailInfo`].
+    pub detail_info: ::std::option::Option<
+        ::std::vec::Vec<DescribeRenewalPricePriceDetailInfo>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetailInfos { "DetailInfo" = 0, } { 0 detail_info value, }
+    DescribeRenewalPricePriceDetailInfos { "DetailInfo" = 0, } { 0 detail_info value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0]` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Price`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct Price {
+pub struct DescribeRenewalPricePriceInfoPrice {
     /// Wire name `Currency`: string. Example: `CNY`.
     pub currency: ::std::option::Option<::std::string::String>,
-    /// Wire name `DetailInfos`: [`DetailInfos`].
-    pub detail_infos: ::std::option::Option<DetailInfos>,
+    /// Wire name `DetailInfos`: [`DescribeRenewalPricePriceDetailInfos`].
+    pub detail_infos: ::std::option::Option<DescribeRenewalPricePriceDetailInfos>,
     /// Wire name `DiscountPrice`: number. Example: `655.2`.
     pub discount_price: ::std::option::Option<f32>,
     /// Wire name `OriginalPrice`: number. Example: `4368`.
@@ -168,42 +172,46 @@ pub struct Price {
     pub trade_price: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Price { "Currency" = 0, "DetailInfos" = 1, "DiscountPrice" = 2, "OriginalPrice" = 3,
-    "TradePrice" = 4, } { 0 currency value, 1 detail_infos value, 2 discount_price
-    lenient, 3 original_price lenient, 4 trade_price lenient, }
+    DescribeRenewalPricePriceInfoPrice { "Currency" = 0, "DetailInfos" = 1,
+    "DiscountPrice" = 2, "OriginalPrice" = 3, "TradePrice" = 4, } { 0 currency value, 1
+    detail_infos value, 2 discount_price lenient, 3 original_price lenient, 4 trade_price
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RulesRuleItem {
+pub struct DescribeRenewalPricePriceInfoRule {
     /// Wire name `Description`: string. Example: `Receive a 15% discount on a 1-year subscription\n`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `RuleId`: 64-bit integer. Example: `1234567890`.
     pub rule_id: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RulesRuleItem { "Description" = 0, "RuleId" = 1, } { 0 description value, 1 rule_id
-    lenient, }
+    DescribeRenewalPricePriceInfoRule { "Description" = 0, "RuleId" = 1, } { 0
+    description value, 1 rule_id lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[1]` in its spec.
+/// A structure of the operation's answer, at `PriceInfo.Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Rules {
-    /// Wire name `Rule`: list of [`RulesRuleItem`].
-    pub rule: ::std::option::Option<::std::vec::Vec<RulesRuleItem>>,
-}
-::alibabacloud_runtime::decode_struct!(Rules { "Rule" = 0, } { 0 rule value, });
-/// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct PriceInfo {
-    /// Wire name `Price`: [`Price`].
-    pub price: ::std::option::Option<Price>,
-    /// Wire name `Rules`: [`Rules`].
-    pub rules: ::std::option::Option<Rules>,
+pub struct DescribeRenewalPricePriceInfoRules {
+    /// Wire name `Rule`: list of [`DescribeRenewalPricePriceInfoRule`].
+    pub rule: ::std::option::Option<::std::vec::Vec<DescribeRenewalPricePriceInfoRule>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PriceInfo { "Price" = 0, "Rules" = 1, } { 0 price value, 1 rules value, }
+    DescribeRenewalPricePriceInfoRules { "Rule" = 0, } { 0 rule value, }
+);
+/// A structure of the operation's answer, at `PriceInfo`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct DescribeRenewalPricePriceInfo {
+    /// Wire name `Price`: [`DescribeRenewalPricePriceInfoPrice`].
+    pub price: ::std::option::Option<DescribeRenewalPricePriceInfoPrice>,
+    /// Wire name `Rules`: [`DescribeRenewalPricePriceInfoRules`].
+    pub rules: ::std::option::Option<DescribeRenewalPricePriceInfoRules>,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeRenewalPricePriceInfo { "Price" = 0, "Rules" = 1, } { 0 price value, 1 rules
+    value, }
 );
 /// The errors `DescribeRenewalPrice` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -61,9 +61,9 @@ for DescribeReservedInstanceAutoRenewAttributeInput {
 pub struct DescribeReservedInstanceAutoRenewAttributeOutput {
     /// Wire name `RequestId`: string. Example: `04F0F334-1335-436C-A1D7-6C044FE7****`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `ReservedInstanceRenewAttributes`: [`ReservedInstanceRenewAttributes`].
+    /// Wire name `ReservedInstanceRenewAttributes`: [`DescribeReservedInstanceAutoRenewAttributeReservedInstanceRenewAttributes`].
     pub reserved_instance_renew_attributes: ::std::option::Option<
-        ReservedInstanceRenewAttributes,
+        DescribeReservedInstanceAutoRenewAttributeReservedInstanceRenewAttributes,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
@@ -71,10 +71,10 @@ pub struct DescribeReservedInstanceAutoRenewAttributeOutput {
     "ReservedInstanceRenewAttributes" = 1, } { 0 request_id value, 1
     reserved_instance_renew_attributes value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ReservedInstanceRenewAttributes.ReservedInstanceRenewAttribute[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ReservedInstanceRenewAttributeItem {
+pub struct DescribeReservedInstanceAutoRenewAttributeReservedInstanceRenewAttribute {
     /// Wire name `Duration`: 32-bit integer. Example: `1`.
     pub duration: ::std::option::Option<i32>,
     /// Wire name `PeriodUnit`: string. Example: `Month`.
@@ -85,22 +85,25 @@ pub struct ReservedInstanceRenewAttributeItem {
     pub reserved_instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReservedInstanceRenewAttributeItem { "Duration" = 0, "PeriodUnit" = 1,
-    "RenewalStatus" = 2, "ReservedInstanceId" = 3, } { 0 duration lenient, 1 period_unit
-    value, 2 renewal_status value, 3 reserved_instance_id value, }
+    DescribeReservedInstanceAutoRenewAttributeReservedInstanceRenewAttribute { "Duration"
+    = 0, "PeriodUnit" = 1, "RenewalStatus" = 2, "ReservedInstanceId" = 3, } { 0 duration
+    lenient, 1 period_unit value, 2 renewal_status value, 3 reserved_instance_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `ReservedInstanceRenewAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ReservedInstanceRenewAttributes {
-    /// Wire name `ReservedInstanceRenewAttribute`: list of [`ReservedInstanceRenewAttributeItem`].
+pub struct DescribeReservedInstanceAutoRenewAttributeReservedInstanceRenewAttributes {
+    /// Wire name `ReservedInstanceRenewAttribute`: list of [`DescribeReservedInstanceAutoRenewAttributeReservedInstanceRenewAttribute`].
     pub reserved_instance_renew_attribute: ::std::option::Option<
-        ::std::vec::Vec<ReservedInstanceRenewAttributeItem>,
+        ::std::vec::Vec<
+            DescribeReservedInstanceAutoRenewAttributeReservedInstanceRenewAttribute,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReservedInstanceRenewAttributes { "ReservedInstanceRenewAttribute" = 0, } { 0
-    reserved_instance_renew_attribute value, }
+    DescribeReservedInstanceAutoRenewAttributeReservedInstanceRenewAttributes {
+    "ReservedInstanceRenewAttribute" = 0, } { 0 reserved_instance_renew_attribute value,
+    }
 );
 /// The errors `DescribeReservedInstanceAutoRenewAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,8 +16,8 @@ pub struct DescribeReservedInstancesInput {
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `50`.
     pub page_size: ::std::option::Option<i32>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeReservedInstancesTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeReservedInstancesTagItem>>,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-z`.
     pub zone_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ReservedInstanceName`: string. Example: `testReservedInstanceName`.
@@ -130,8 +130,10 @@ pub struct DescribeReservedInstancesOutput {
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `RequestId`: string. Example: `E572643C-6A29-49D6-9D4E-6CFA4E063A3E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `ReservedInstances`: [`ReservedInstances`].
-    pub reserved_instances: ::std::option::Option<ReservedInstances>,
+    /// Wire name `ReservedInstances`: [`DescribeReservedInstancesReservedInstances`].
+    pub reserved_instances: ::std::option::Option<
+        DescribeReservedInstancesReservedInstances,
+    >,
     /// Wire name `TotalCount`: 32-bit integer. Example: `1`.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -140,9 +142,9 @@ pub struct DescribeReservedInstancesOutput {
     "ReservedInstances" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size
     lenient, 2 request_id value, 3 reserved_instances value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeReservedInstancesTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -150,56 +152,65 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeReservedInstancesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[7].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ReservedInstances.ReservedInstance[].OperationLocks.OperationLock[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OperationLockItem {
+pub struct DescribeReservedInstancesReservedInstanceOperationLock {
     /// Wire name `LockReason`: string. Example: `security`.
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OperationLockItem { "LockReason" = 0, } { 0 lock_reason value, }
+    DescribeReservedInstancesReservedInstanceOperationLock { "LockReason" = 0, } { 0
+    lock_reason value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[7]` in its spec.
+/// A structure of the operation's answer, at `ReservedInstances.ReservedInstance[].OperationLocks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OperationLocks {
-    /// Wire name `OperationLock`: list of [`OperationLockItem`].
-    pub operation_lock: ::std::option::Option<::std::vec::Vec<OperationLockItem>>,
+pub struct DescribeReservedInstancesReservedInstanceOperationLocks {
+    /// Wire name `OperationLock`: list of [`DescribeReservedInstancesReservedInstanceOperationLock`].
+    pub operation_lock: ::std::option::Option<
+        ::std::vec::Vec<DescribeReservedInstancesReservedInstanceOperationLock>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OperationLocks { "OperationLock" = 0, } { 0 operation_lock value, }
+    DescribeReservedInstancesReservedInstanceOperationLocks { "OperationLock" = 0, } { 0
+    operation_lock value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[16].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ReservedInstances.ReservedInstance[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeReservedInstancesReservedInstanceTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeReservedInstancesReservedInstanceTag { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[16]` in its spec.
+/// A structure of the operation's answer, at `ReservedInstances.ReservedInstance[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeReservedInstancesReservedInstanceTags {
+    /// Wire name `Tag`: list of [`DescribeReservedInstancesReservedInstanceTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeReservedInstancesReservedInstanceTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeReservedInstancesReservedInstanceTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `ReservedInstances.ReservedInstance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ReservedInstanceItem {
+pub struct DescribeReservedInstancesReservedInstance {
     /// Wire name `AllocationStatus`: string. Example: `allocated`.
     pub allocation_status: ::std::option::Option<::std::string::String>,
     /// Wire name `CreationTime`: string. Example: `2018-12-10T12:07Z`.
@@ -214,8 +225,10 @@ pub struct ReservedInstanceItem {
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Wire name `OfferingType`: string. Example: `All Upfront`.
     pub offering_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `OperationLocks`: [`OperationLocks`].
-    pub operation_locks: ::std::option::Option<OperationLocks>,
+    /// Wire name `OperationLocks`: [`DescribeReservedInstancesReservedInstanceOperationLocks`].
+    pub operation_locks: ::std::option::Option<
+        DescribeReservedInstancesReservedInstanceOperationLocks,
+    >,
     /// Wire name `Platform`: string. Example: `Linux`.
     pub platform: ::std::option::Option<::std::string::String>,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
@@ -232,32 +245,35 @@ pub struct ReservedInstanceItem {
     pub start_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `Active`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeReservedInstancesReservedInstanceTags`].
+    pub tags: ::std::option::Option<DescribeReservedInstancesReservedInstanceTags>,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-z`.
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReservedInstanceItem { "AllocationStatus" = 0, "CreationTime" = 1, "Description" = 2,
-    "ExpiredTime" = 3, "InstanceAmount" = 4, "InstanceType" = 5, "OfferingType" = 6,
-    "OperationLocks" = 7, "Platform" = 8, "RegionId" = 9, "ReservedInstanceId" = 10,
-    "ReservedInstanceName" = 11, "ResourceGroupId" = 12, "Scope" = 13, "StartTime" = 14,
-    "Status" = 15, "Tags" = 16, "ZoneId" = 17, } { 0 allocation_status value, 1
-    creation_time value, 2 description value, 3 expired_time value, 4 instance_amount
-    lenient, 5 instance_type value, 6 offering_type value, 7 operation_locks value, 8
-    platform value, 9 region_id value, 10 reserved_instance_id value, 11
-    reserved_instance_name value, 12 resource_group_id value, 13 scope value, 14
-    start_time value, 15 status value, 16 tags value, 17 zone_id value, }
+    DescribeReservedInstancesReservedInstance { "AllocationStatus" = 0, "CreationTime" =
+    1, "Description" = 2, "ExpiredTime" = 3, "InstanceAmount" = 4, "InstanceType" = 5,
+    "OfferingType" = 6, "OperationLocks" = 7, "Platform" = 8, "RegionId" = 9,
+    "ReservedInstanceId" = 10, "ReservedInstanceName" = 11, "ResourceGroupId" = 12,
+    "Scope" = 13, "StartTime" = 14, "Status" = 15, "Tags" = 16, "ZoneId" = 17, } { 0
+    allocation_status value, 1 creation_time value, 2 description value, 3 expired_time
+    value, 4 instance_amount lenient, 5 instance_type value, 6 offering_type value, 7
+    operation_locks value, 8 platform value, 9 region_id value, 10 reserved_instance_id
+    value, 11 reserved_instance_name value, 12 resource_group_id value, 13 scope value,
+    14 start_time value, 15 status value, 16 tags value, 17 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `ReservedInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ReservedInstances {
-    /// Wire name `ReservedInstance`: list of [`ReservedInstanceItem`].
-    pub reserved_instance: ::std::option::Option<::std::vec::Vec<ReservedInstanceItem>>,
+pub struct DescribeReservedInstancesReservedInstances {
+    /// Wire name `ReservedInstance`: list of [`DescribeReservedInstancesReservedInstance`].
+    pub reserved_instance: ::std::option::Option<
+        ::std::vec::Vec<DescribeReservedInstancesReservedInstance>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReservedInstances { "ReservedInstance" = 0, } { 0 reserved_instance value, }
+    DescribeReservedInstancesReservedInstances { "ReservedInstance" = 0, } { 0
+    reserved_instance value, }
 );
 /// The errors `DescribeReservedInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -384,15 +400,18 @@ impl<RegionId_> DescribeReservedInstancesBuilder<RegionId_> {
         self.input.page_size = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeReservedInstancesTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeReservedInstancesTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeReservedInstancesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -613,7 +632,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeReservedInstancesInput {
-    type Item = ReservedInstanceItem;
+    type Item = DescribeReservedInstancesReservedInstance;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -637,7 +656,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeReservedInstance
     }
     fn into_items(
         output: DescribeReservedInstancesOutput,
-    ) -> ::std::vec::Vec<ReservedInstanceItem> {
+    ) -> ::std::vec::Vec<DescribeReservedInstancesReservedInstance> {
         output.reserved_instances.and_then(|v| v.reserved_instance).unwrap_or_default()
     }
 }

@@ -20,8 +20,8 @@ pub struct DescribeResourceByTagsInput {
     pub resource_type: ::std::option::Option<::std::string::String>,
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeResourceByTagsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeResourceByTagsTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeResourceByTagsInput {
     const ACTION: &'static str = "DescribeResourceByTags";
@@ -75,8 +75,8 @@ pub struct DescribeResourceByTagsOutput {
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `RequestId`: string. Example: `1C1E5359-71D7-44D8-8FAA-0327B549157X`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Resources`: [`Resources`].
-    pub resources: ::std::option::Option<Resources>,
+    /// Wire name `Resources`: [`DescribeResourceByTagsResources`].
+    pub resources: ::std::option::Option<DescribeResourceByTagsResources>,
     /// Wire name `TotalCount`: 32-bit integer. Example: `8`.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -85,9 +85,9 @@ pub struct DescribeResourceByTagsOutput {
     "Resources" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient, 2
     request_id value, 3 resources value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeResourceByTagsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -101,7 +101,7 @@ pub struct TagItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_2: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeResourceByTagsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -109,10 +109,10 @@ impl ::alibabacloud_runtime::ToParam for TagItem {
         out.write_member(key, "value", &self.value_2);
     }
 }
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Resources.Resource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ResourceItem {
+pub struct DescribeResourceByTagsResource {
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceId`: string. Example: `i-bp16t2cgmiiy7t1c****`.
@@ -121,18 +121,18 @@ pub struct ResourceItem {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ResourceItem { "RegionId" = 0, "ResourceId" = 1, "ResourceType" = 2, } { 0 region_id
-    value, 1 resource_id value, 2 resource_type value, }
+    DescribeResourceByTagsResource { "RegionId" = 0, "ResourceId" = 1, "ResourceType" =
+    2, } { 0 region_id value, 1 resource_id value, 2 resource_type value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `Resources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Resources {
-    /// Wire name `Resource`: list of [`ResourceItem`].
-    pub resource: ::std::option::Option<::std::vec::Vec<ResourceItem>>,
+pub struct DescribeResourceByTagsResources {
+    /// Wire name `Resource`: list of [`DescribeResourceByTagsResource`].
+    pub resource: ::std::option::Option<::std::vec::Vec<DescribeResourceByTagsResource>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Resources { "Resource" = 0, } { 0 resource value, }
+    DescribeResourceByTagsResources { "Resource" = 0, } { 0 resource value, }
 );
 /// The errors `DescribeResourceByTags` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,15 +227,15 @@ impl<RegionId_> DescribeResourceByTagsBuilder<RegionId_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeResourceByTagsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeResourceByTagsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeResourceByTagsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -302,7 +302,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeResourceByTagsInput {
-    type Item = ResourceItem;
+    type Item = DescribeResourceByTagsResource;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -326,7 +326,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeResourceByTagsIn
     }
     fn into_items(
         output: DescribeResourceByTagsOutput,
-    ) -> ::std::vec::Vec<ResourceItem> {
+    ) -> ::std::vec::Vec<DescribeResourceByTagsResource> {
         output.resources.and_then(|v| v.resource).unwrap_or_default()
     }
 }

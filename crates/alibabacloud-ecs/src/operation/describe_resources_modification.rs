@@ -118,8 +118,10 @@ impl ::alibabacloud_runtime::Operation for DescribeResourcesModificationInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeResourcesModificationOutput {
-    /// Wire name `AvailableZones`: [`AvailableZones`].
-    pub available_zones: ::std::option::Option<AvailableZones>,
+    /// Wire name `AvailableZones`: [`DescribeResourcesModificationAvailableZones`].
+    pub available_zones: ::std::option::Option<
+        DescribeResourcesModificationAvailableZones,
+    >,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -127,30 +129,38 @@ pub struct DescribeResourcesModificationOutput {
     DescribeResourcesModificationOutput { "AvailableZones" = 0, "RequestId" = 1, } { 0
     available_zones value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items.fields[0].fields[0].items.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].ConditionSupportedResources.ConditionSupportedResource[].Conditions.Condition[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ConditionItem {
+pub struct DescribeResourcesModificationConditionSupportedResourceCondition {
     /// Wire name `Key`: string. Example: `DiskCategory`.
     pub key: ::std::option::Option<::std::string::String>,
 }
-::alibabacloud_runtime::decode_struct!(ConditionItem { "Key" = 0, } { 0 key value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items.fields[0].fields[0].items.fields[0]` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeResourcesModificationConditionSupportedResourceCondition { "Key" = 0, } { 0
+    key value, }
+);
+/// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].ConditionSupportedResources.ConditionSupportedResource[].Conditions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Conditions {
-    /// Wire name `Condition`: list of [`ConditionItem`].
-    pub condition: ::std::option::Option<::std::vec::Vec<ConditionItem>>,
+pub struct DescribeResourcesModificationConditionSupportedResourceConditions {
+    /// Wire name `Condition`: list of [`DescribeResourcesModificationConditionSupportedResourceCondition`].
+    pub condition: ::std::option::Option<
+        ::std::vec::Vec<DescribeResourcesModificationConditionSupportedResourceCondition>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Conditions { "Condition" = 0, } { 0 condition value, }
+    DescribeResourcesModificationConditionSupportedResourceConditions { "Condition" = 0,
+    } { 0 condition value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].ConditionSupportedResources.ConditionSupportedResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ConditionSupportedResourceItem {
-    /// Wire name `Conditions`: [`Conditions`].
-    pub conditions: ::std::option::Option<Conditions>,
+pub struct DescribeResourcesModificationAvailableResourceConditionSupportedResource {
+    /// Wire name `Conditions`: [`DescribeResourcesModificationConditionSupportedResourceConditions`].
+    pub conditions: ::std::option::Option<
+        DescribeResourcesModificationConditionSupportedResourceConditions,
+    >,
     /// Wire name `Max`: 32-bit integer. Example: `2`.
     pub max: ::std::option::Option<i32>,
     /// Wire name `Min`: 32-bit integer. Example: `1`.
@@ -165,28 +175,30 @@ pub struct ConditionSupportedResourceItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ConditionSupportedResourceItem { "Conditions" = 0, "Max" = 1, "Min" = 2, "Status" =
-    3, "StatusCategory" = 4, "Unit" = 5, "Value" = 6, } { 0 conditions value, 1 max
-    lenient, 2 min lenient, 3 status value, 4 status_category value, 5 unit value, 6
-    value value, }
+    DescribeResourcesModificationAvailableResourceConditionSupportedResource {
+    "Conditions" = 0, "Max" = 1, "Min" = 2, "Status" = 3, "StatusCategory" = 4, "Unit" =
+    5, "Value" = 6, } { 0 conditions value, 1 max lenient, 2 min lenient, 3 status value,
+    4 status_category value, 5 unit value, 6 value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].ConditionSupportedResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ConditionSupportedResources {
-    /// Wire name `ConditionSupportedResource`: list of [`ConditionSupportedResourceItem`].
+pub struct DescribeResourcesModificationAvailableResourceConditionSupportedResources {
+    /// Wire name `ConditionSupportedResource`: list of [`DescribeResourcesModificationAvailableResourceConditionSupportedResource`].
     pub condition_supported_resource: ::std::option::Option<
-        ::std::vec::Vec<ConditionSupportedResourceItem>,
+        ::std::vec::Vec<
+            DescribeResourcesModificationAvailableResourceConditionSupportedResource,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ConditionSupportedResources { "ConditionSupportedResource" = 0, } { 0
-    condition_supported_resource value, }
+    DescribeResourcesModificationAvailableResourceConditionSupportedResources {
+    "ConditionSupportedResource" = 0, } { 0 condition_supported_resource value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].SupportedResources.SupportedResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SupportedResourceItem {
+pub struct DescribeResourcesModificationAvailableResourceSupportedResource {
     /// Wire name `Max`: 32-bit integer. Example: `2`.
     pub max: ::std::option::Option<i32>,
     /// Wire name `Min`: 32-bit integer. Example: `1`.
@@ -201,58 +213,64 @@ pub struct SupportedResourceItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SupportedResourceItem { "Max" = 0, "Min" = 1, "Status" = 2, "StatusCategory" = 3,
-    "Unit" = 4, "Value" = 5, } { 0 max lenient, 1 min lenient, 2 status value, 3
-    status_category value, 4 unit value, 5 value value, }
+    DescribeResourcesModificationAvailableResourceSupportedResource { "Max" = 0, "Min" =
+    1, "Status" = 2, "StatusCategory" = 3, "Unit" = 4, "Value" = 5, } { 0 max lenient, 1
+    min lenient, 2 status value, 3 status_category value, 4 unit value, 5 value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[].SupportedResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SupportedResources {
-    /// Wire name `SupportedResource`: list of [`SupportedResourceItem`].
+pub struct DescribeResourcesModificationAvailableResourceSupportedResources {
+    /// Wire name `SupportedResource`: list of [`DescribeResourcesModificationAvailableResourceSupportedResource`].
     pub supported_resource: ::std::option::Option<
-        ::std::vec::Vec<SupportedResourceItem>,
+        ::std::vec::Vec<DescribeResourcesModificationAvailableResourceSupportedResource>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SupportedResources { "SupportedResource" = 0, } { 0 supported_resource value, }
+    DescribeResourcesModificationAvailableResourceSupportedResources {
+    "SupportedResource" = 0, } { 0 supported_resource value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources.AvailableResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableResourceItem {
-    /// Wire name `ConditionSupportedResources`: [`ConditionSupportedResources`].
+pub struct DescribeResourcesModificationAvailableZoneAvailableResource {
+    /// Wire name `ConditionSupportedResources`: [`DescribeResourcesModificationAvailableResourceConditionSupportedResources`].
     pub condition_supported_resources: ::std::option::Option<
-        ConditionSupportedResources,
+        DescribeResourcesModificationAvailableResourceConditionSupportedResources,
     >,
-    /// Wire name `SupportedResources`: [`SupportedResources`].
-    pub supported_resources: ::std::option::Option<SupportedResources>,
+    /// Wire name `SupportedResources`: [`DescribeResourcesModificationAvailableResourceSupportedResources`].
+    pub supported_resources: ::std::option::Option<
+        DescribeResourcesModificationAvailableResourceSupportedResources,
+    >,
     /// Wire name `Type`: string. Example: `InstanceType`.
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableResourceItem { "ConditionSupportedResources" = 0, "SupportedResources" = 1,
-    "Type" = 2, } { 0 condition_supported_resources value, 1 supported_resources value, 2
-    r#type value, }
+    DescribeResourcesModificationAvailableZoneAvailableResource {
+    "ConditionSupportedResources" = 0, "SupportedResources" = 1, "Type" = 2, } { 0
+    condition_supported_resources value, 1 supported_resources value, 2 r#type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AvailableZones.AvailableZone[].AvailableResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableResources {
-    /// Wire name `AvailableResource`: list of [`AvailableResourceItem`].
+pub struct DescribeResourcesModificationAvailableZoneAvailableResources {
+    /// Wire name `AvailableResource`: list of [`DescribeResourcesModificationAvailableZoneAvailableResource`].
     pub available_resource: ::std::option::Option<
-        ::std::vec::Vec<AvailableResourceItem>,
+        ::std::vec::Vec<DescribeResourcesModificationAvailableZoneAvailableResource>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableResources { "AvailableResource" = 0, } { 0 available_resource value, }
+    DescribeResourcesModificationAvailableZoneAvailableResources { "AvailableResource" =
+    0, } { 0 available_resource value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AvailableZones.AvailableZone[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableZoneItem {
-    /// Wire name `AvailableResources`: [`AvailableResources`].
-    pub available_resources: ::std::option::Option<AvailableResources>,
+pub struct DescribeResourcesModificationAvailableZone {
+    /// Wire name `AvailableResources`: [`DescribeResourcesModificationAvailableZoneAvailableResources`].
+    pub available_resources: ::std::option::Option<
+        DescribeResourcesModificationAvailableZoneAvailableResources,
+    >,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `Available`.
@@ -263,19 +281,22 @@ pub struct AvailableZoneItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableZoneItem { "AvailableResources" = 0, "RegionId" = 1, "Status" = 2,
-    "StatusCategory" = 3, "ZoneId" = 4, } { 0 available_resources value, 1 region_id
-    value, 2 status value, 3 status_category value, 4 zone_id value, }
+    DescribeResourcesModificationAvailableZone { "AvailableResources" = 0, "RegionId" =
+    1, "Status" = 2, "StatusCategory" = 3, "ZoneId" = 4, } { 0 available_resources value,
+    1 region_id value, 2 status value, 3 status_category value, 4 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AvailableZones`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableZones {
-    /// Wire name `AvailableZone`: list of [`AvailableZoneItem`].
-    pub available_zone: ::std::option::Option<::std::vec::Vec<AvailableZoneItem>>,
+pub struct DescribeResourcesModificationAvailableZones {
+    /// Wire name `AvailableZone`: list of [`DescribeResourcesModificationAvailableZone`].
+    pub available_zone: ::std::option::Option<
+        ::std::vec::Vec<DescribeResourcesModificationAvailableZone>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableZones { "AvailableZone" = 0, } { 0 available_zone value, }
+    DescribeResourcesModificationAvailableZones { "AvailableZone" = 0, } { 0
+    available_zone value, }
 );
 /// The errors `DescribeResourcesModification` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

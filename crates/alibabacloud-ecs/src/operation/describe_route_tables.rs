@@ -64,8 +64,8 @@ pub struct DescribeRouteTablesOutput {
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `RequestId`: string.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `RouteTables`: [`RouteTables`].
-    pub route_tables: ::std::option::Option<RouteTables>,
+    /// Wire name `RouteTables`: [`DescribeRouteTablesRouteTables`].
+    pub route_tables: ::std::option::Option<DescribeRouteTablesRouteTables>,
     /// Wire name `TotalCount`: 32-bit integer.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -74,10 +74,10 @@ pub struct DescribeRouteTablesOutput {
     "RouteTables" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient,
     2 request_id value, 3 route_tables value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[2].fields[0].items.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `RouteTables.RouteTable[].RouteEntrys.RouteEntry[].NextHops.NextHop[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NextHopItem {
+pub struct DescribeRouteTablesRouteEntryNextHop {
     /// Wire name `Enabled`: 32-bit integer.
     pub enabled: ::std::option::Option<i32>,
     /// Wire name `NextHopId`: string.
@@ -88,31 +88,34 @@ pub struct NextHopItem {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NextHopItem { "Enabled" = 0, "NextHopId" = 1, "NextHopType" = 2, "Weight" = 3, } { 0
-    enabled lenient, 1 next_hop_id value, 2 next_hop_type value, 3 weight lenient, }
+    DescribeRouteTablesRouteEntryNextHop { "Enabled" = 0, "NextHopId" = 1, "NextHopType"
+    = 2, "Weight" = 3, } { 0 enabled lenient, 1 next_hop_id value, 2 next_hop_type value,
+    3 weight lenient, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[2].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `RouteTables.RouteTable[].RouteEntrys.RouteEntry[].NextHops`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NextHops {
-    /// Wire name `NextHop`: list of [`NextHopItem`].
-    pub next_hop: ::std::option::Option<::std::vec::Vec<NextHopItem>>,
+pub struct DescribeRouteTablesRouteEntryNextHops {
+    /// Wire name `NextHop`: list of [`DescribeRouteTablesRouteEntryNextHop`].
+    pub next_hop: ::std::option::Option<
+        ::std::vec::Vec<DescribeRouteTablesRouteEntryNextHop>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NextHops { "NextHop" = 0, } { 0 next_hop value, }
+    DescribeRouteTablesRouteEntryNextHops { "NextHop" = 0, } { 0 next_hop value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `RouteTables.RouteTable[].RouteEntrys.RouteEntry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RouteEntryItem {
+pub struct DescribeRouteTablesRouteTableRouteEntry {
     /// Wire name `DestinationCidrBlock`: string.
     pub destination_cidr_block: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceId`: string.
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `NextHopType`: string.
     pub next_hop_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `NextHops`: [`NextHops`].
-    pub next_hops: ::std::option::Option<NextHops>,
+    /// Wire name `NextHops`: [`DescribeRouteTablesRouteEntryNextHops`].
+    pub next_hops: ::std::option::Option<DescribeRouteTablesRouteEntryNextHops>,
     /// Wire name `RouteTableId`: string.
     pub route_table_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string.
@@ -121,31 +124,34 @@ pub struct RouteEntryItem {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RouteEntryItem { "DestinationCidrBlock" = 0, "InstanceId" = 1, "NextHopType" = 2,
-    "NextHops" = 3, "RouteTableId" = 4, "Status" = 5, "Type" = 6, } { 0
-    destination_cidr_block value, 1 instance_id value, 2 next_hop_type value, 3 next_hops
-    value, 4 route_table_id value, 5 status value, 6 r#type value, }
+    DescribeRouteTablesRouteTableRouteEntry { "DestinationCidrBlock" = 0, "InstanceId" =
+    1, "NextHopType" = 2, "NextHops" = 3, "RouteTableId" = 4, "Status" = 5, "Type" = 6, }
+    { 0 destination_cidr_block value, 1 instance_id value, 2 next_hop_type value, 3
+    next_hops value, 4 route_table_id value, 5 status value, 6 r#type value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[2]` in its spec.
+/// A structure of the operation's answer, at `RouteTables.RouteTable[].RouteEntrys`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RouteEntrys {
-    /// Wire name `RouteEntry`: list of [`RouteEntryItem`].
-    pub route_entry: ::std::option::Option<::std::vec::Vec<RouteEntryItem>>,
+pub struct DescribeRouteTablesRouteTableRouteEntrys {
+    /// Wire name `RouteEntry`: list of [`DescribeRouteTablesRouteTableRouteEntry`].
+    pub route_entry: ::std::option::Option<
+        ::std::vec::Vec<DescribeRouteTablesRouteTableRouteEntry>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RouteEntrys { "RouteEntry" = 0, } { 0 route_entry value, }
+    DescribeRouteTablesRouteTableRouteEntrys { "RouteEntry" = 0, } { 0 route_entry value,
+    }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `RouteTables.RouteTable[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RouteTableItem {
+pub struct DescribeRouteTablesRouteTable {
     /// Wire name `CreationTime`: string.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `RouteEntrys`: [`RouteEntrys`].
-    pub route_entrys: ::std::option::Option<RouteEntrys>,
+    /// Wire name `RouteEntrys`: [`DescribeRouteTablesRouteTableRouteEntrys`].
+    pub route_entrys: ::std::option::Option<DescribeRouteTablesRouteTableRouteEntrys>,
     /// Wire name `RouteTableId`: string.
     pub route_table_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RouteTableType`: string.
@@ -154,20 +160,22 @@ pub struct RouteTableItem {
     pub v_router_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RouteTableItem { "CreationTime" = 0, "ResourceGroupId" = 1, "RouteEntrys" = 2,
-    "RouteTableId" = 3, "RouteTableType" = 4, "VRouterId" = 5, } { 0 creation_time value,
-    1 resource_group_id value, 2 route_entrys value, 3 route_table_id value, 4
-    route_table_type value, 5 v_router_id value, }
+    DescribeRouteTablesRouteTable { "CreationTime" = 0, "ResourceGroupId" = 1,
+    "RouteEntrys" = 2, "RouteTableId" = 3, "RouteTableType" = 4, "VRouterId" = 5, } { 0
+    creation_time value, 1 resource_group_id value, 2 route_entrys value, 3
+    route_table_id value, 4 route_table_type value, 5 v_router_id value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `RouteTables`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RouteTables {
-    /// Wire name `RouteTable`: list of [`RouteTableItem`].
-    pub route_table: ::std::option::Option<::std::vec::Vec<RouteTableItem>>,
+pub struct DescribeRouteTablesRouteTables {
+    /// Wire name `RouteTable`: list of [`DescribeRouteTablesRouteTable`].
+    pub route_table: ::std::option::Option<
+        ::std::vec::Vec<DescribeRouteTablesRouteTable>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RouteTables { "RouteTable" = 0, } { 0 route_table value, }
+    DescribeRouteTablesRouteTables { "RouteTable" = 0, } { 0 route_table value, }
 );
 /// The errors `DescribeRouteTables` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -364,7 +372,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeRouteTablesInput {
-    type Item = RouteTableItem;
+    type Item = DescribeRouteTablesRouteTable;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -386,7 +394,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeRouteTablesInput
             .and_then(|v| v.route_table.as_ref())
             .map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeRouteTablesOutput) -> ::std::vec::Vec<RouteTableItem> {
+    fn into_items(
+        output: DescribeRouteTablesOutput,
+    ) -> ::std::vec::Vec<DescribeRouteTablesRouteTable> {
         output.route_tables.and_then(|v| v.route_table).unwrap_or_default()
     }
 }

@@ -18,8 +18,10 @@ pub struct DescribeRouterInterfacesInput {
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`.
     pub page_size: ::std::option::Option<i32>,
-    /// Wire name `Filter`: list of [`FilterItem`].
-    pub filter: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+    /// Wire name `Filter`: list of [`DescribeRouterInterfacesFilterItem`].
+    pub filter: ::std::option::Option<
+        ::std::vec::Vec<DescribeRouterInterfacesFilterItem>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for DescribeRouterInterfacesInput {
     const ACTION: &'static str = "DescribeRouterInterfaces";
@@ -52,8 +54,10 @@ pub struct DescribeRouterInterfacesOutput {
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `RequestId`: string.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `RouterInterfaceSet`: [`RouterInterfaceSet`].
-    pub router_interface_set: ::std::option::Option<RouterInterfaceSet>,
+    /// Wire name `RouterInterfaceSet`: [`DescribeRouterInterfacesRouterInterfaceSet`].
+    pub router_interface_set: ::std::option::Option<
+        DescribeRouterInterfacesRouterInterfaceSet,
+    >,
     /// Wire name `TotalCount`: 32-bit integer.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -62,9 +66,9 @@ pub struct DescribeRouterInterfacesOutput {
     "RouterInterfaceSet" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size
     lenient, 2 request_id value, 3 router_interface_set value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Filter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct FilterItem {
+pub struct DescribeRouterInterfacesFilterItem {
     /// Wire name `Key`: string.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -72,16 +76,16 @@ pub struct FilterItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-impl ::alibabacloud_runtime::ToParam for FilterItem {
+impl ::alibabacloud_runtime::ToParam for DescribeRouterInterfacesFilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `RouterInterfaceSet.RouterInterfaceType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RouterInterfaceTypeItem {
+pub struct DescribeRouterInterfacesRouterInterfaceType {
     /// Wire name `AccessPointId`: string.
     pub access_point_id: ::std::option::Option<::std::string::String>,
     /// Wire name `BusinessStatus`: string.
@@ -134,9 +138,9 @@ pub struct RouterInterfaceTypeItem {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RouterInterfaceTypeItem { "AccessPointId" = 0, "BusinessStatus" = 1, "ChargeType" =
-    2, "ConnectedTime" = 3, "CreationTime" = 4, "Description" = 5, "EndTime" = 6,
-    "HealthCheckSourceIp" = 7, "HealthCheckTargetIp" = 8, "Name" = 9,
+    DescribeRouterInterfacesRouterInterfaceType { "AccessPointId" = 0, "BusinessStatus" =
+    1, "ChargeType" = 2, "ConnectedTime" = 3, "CreationTime" = 4, "Description" = 5,
+    "EndTime" = 6, "HealthCheckSourceIp" = 7, "HealthCheckTargetIp" = 8, "Name" = 9,
     "OppositeAccessPointId" = 10, "OppositeInterfaceBusinessStatus" = 11,
     "OppositeInterfaceId" = 12, "OppositeInterfaceOwnerId" = 13, "OppositeInterfaceSpec"
     = 14, "OppositeInterfaceStatus" = 15, "OppositeRegionId" = 16, "OppositeRouterId" =
@@ -151,17 +155,18 @@ pub struct RouterInterfaceTypeItem {
     value, 18 opposite_router_type value, 19 role value, 20 router_id value, 21
     router_interface_id value, 22 router_type value, 23 spec value, 24 status value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `RouterInterfaceSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RouterInterfaceSet {
-    /// Wire name `RouterInterfaceType`: list of [`RouterInterfaceTypeItem`].
+pub struct DescribeRouterInterfacesRouterInterfaceSet {
+    /// Wire name `RouterInterfaceType`: list of [`DescribeRouterInterfacesRouterInterfaceType`].
     pub router_interface_type: ::std::option::Option<
-        ::std::vec::Vec<RouterInterfaceTypeItem>,
+        ::std::vec::Vec<DescribeRouterInterfacesRouterInterfaceType>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RouterInterfaceSet { "RouterInterfaceType" = 0, } { 0 router_interface_type value, }
+    DescribeRouterInterfacesRouterInterfaceSet { "RouterInterfaceType" = 0, } { 0
+    router_interface_type value, }
 );
 /// The errors `DescribeRouterInterfaces` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,15 +250,18 @@ impl<RegionId_> DescribeRouterInterfacesBuilder<RegionId_> {
         self.input.page_size = value;
         self
     }
-    /// Wire name `Filter`: list of [`FilterItem`].
-    pub fn filter(mut self, value: ::std::vec::Vec<FilterItem>) -> Self {
+    /// Wire name `Filter`: list of [`DescribeRouterInterfacesFilterItem`].
+    pub fn filter(
+        mut self,
+        value: ::std::vec::Vec<DescribeRouterInterfacesFilterItem>,
+    ) -> Self {
         self.input.filter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Filter`.
     pub fn set_filter(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeRouterInterfacesFilterItem>>,
     ) -> Self {
         self.input.filter = value;
         self
@@ -320,7 +328,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeRouterInterfacesInput {
-    type Item = RouterInterfaceTypeItem;
+    type Item = DescribeRouterInterfacesRouterInterfaceType;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -344,7 +352,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeRouterInterfaces
     }
     fn into_items(
         output: DescribeRouterInterfacesOutput,
-    ) -> ::std::vec::Vec<RouterInterfaceTypeItem> {
+    ) -> ::std::vec::Vec<DescribeRouterInterfacesRouterInterfaceType> {
         output
             .router_interface_set
             .and_then(|v| v.router_interface_type)

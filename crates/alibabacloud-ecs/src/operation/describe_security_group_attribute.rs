@@ -111,8 +111,8 @@ pub struct DescribeSecurityGroupAttributeOutput {
     pub inner_access_policy: ::std::option::Option<::std::string::String>,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2****`.
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// Wire name `Permissions`: [`Permissions`].
-    pub permissions: ::std::option::Option<Permissions>,
+    /// Wire name `Permissions`: [`DescribeSecurityGroupAttributePermissions`].
+    pub permissions: ::std::option::Option<DescribeSecurityGroupAttributePermissions>,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
@@ -121,8 +121,10 @@ pub struct DescribeSecurityGroupAttributeOutput {
     pub security_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SecurityGroupName`: string. Example: `SecurityGroupName Sample`.
     pub security_group_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `SnapshotPolicyIds`: [`SnapshotPolicyIds`].
-    pub snapshot_policy_ids: ::std::option::Option<SnapshotPolicyIds>,
+    /// Wire name `SnapshotPolicyIds`: [`DescribeSecurityGroupAttributeSnapshotPolicyIds`].
+    pub snapshot_policy_ids: ::std::option::Option<
+        DescribeSecurityGroupAttributeSnapshotPolicyIds,
+    >,
     /// Wire name `VpcId`: string. Example: `vpc-bp1opxu1zkhn00gzv****`.
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
@@ -134,10 +136,10 @@ pub struct DescribeSecurityGroupAttributeOutput {
     permissions value, 4 region_id value, 5 request_id value, 6 security_group_id value,
     7 security_group_name value, 8 snapshot_policy_ids value, 9 vpc_id value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Permissions.Permission[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PermissionItem {
+pub struct DescribeSecurityGroupAttributePermission {
     /// Wire name `CreateTime`: string. Example: `2018-12-12T07:28:38Z`.
     pub create_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string. Example: `Description Sample 01`.
@@ -192,11 +194,11 @@ pub struct PermissionItem {
     pub source_prefix_list_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PermissionItem { "CreateTime" = 0, "Description" = 1, "DestCidrIp" = 2, "DestGroupId"
-    = 3, "DestGroupName" = 4, "DestGroupOwnerAccount" = 5, "DestPrefixListId" = 6,
-    "DestPrefixListName" = 7, "Direction" = 8, "IpProtocol" = 9, "Ipv6DestCidrIp" = 10,
-    "Ipv6SourceCidrIp" = 11, "NicType" = 12, "Policy" = 13, "PortRange" = 14,
-    "PortRangeListId" = 15, "PortRangeListName" = 16, "Priority" = 17,
+    DescribeSecurityGroupAttributePermission { "CreateTime" = 0, "Description" = 1,
+    "DestCidrIp" = 2, "DestGroupId" = 3, "DestGroupName" = 4, "DestGroupOwnerAccount" =
+    5, "DestPrefixListId" = 6, "DestPrefixListName" = 7, "Direction" = 8, "IpProtocol" =
+    9, "Ipv6DestCidrIp" = 10, "Ipv6SourceCidrIp" = 11, "NicType" = 12, "Policy" = 13,
+    "PortRange" = 14, "PortRangeListId" = 15, "PortRangeListName" = 16, "Priority" = 17,
     "SecurityGroupRuleId" = 18, "SourceCidrIp" = 19, "SourceGroupId" = 20,
     "SourceGroupName" = 21, "SourceGroupOwnerAccount" = 22, "SourcePortRange" = 23,
     "SourcePrefixListId" = 24, "SourcePrefixListName" = 25, } { 0 create_time value, 1
@@ -210,27 +212,31 @@ pub struct PermissionItem {
     value, 23 source_port_range value, 24 source_prefix_list_id value, 25
     source_prefix_list_name value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `Permissions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Permissions {
-    /// Wire name `Permission`: list of [`PermissionItem`].
-    pub permission: ::std::option::Option<::std::vec::Vec<PermissionItem>>,
+pub struct DescribeSecurityGroupAttributePermissions {
+    /// Wire name `Permission`: list of [`DescribeSecurityGroupAttributePermission`].
+    pub permission: ::std::option::Option<
+        ::std::vec::Vec<DescribeSecurityGroupAttributePermission>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Permissions { "Permission" = 0, } { 0 permission value, }
+    DescribeSecurityGroupAttributePermissions { "Permission" = 0, } { 0 permission value,
+    }
 );
-/// A structure of the operation, at `response.fields[8]` in its spec.
+/// A structure of the operation's answer, at `SnapshotPolicyIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SnapshotPolicyIds {
+pub struct DescribeSecurityGroupAttributeSnapshotPolicyIds {
     /// Wire name `SnapshotPolicyId`: list of string.
     pub snapshot_policy_id: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SnapshotPolicyIds { "SnapshotPolicyId" = 0, } { 0 snapshot_policy_id value, }
+    DescribeSecurityGroupAttributeSnapshotPolicyIds { "SnapshotPolicyId" = 0, } { 0
+    snapshot_policy_id value, }
 );
 /// The errors `DescribeSecurityGroupAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -63,64 +63,72 @@ impl ::alibabacloud_runtime::Operation for DescribeSecurityGroupReferencesInput 
 pub struct DescribeSecurityGroupReferencesOutput {
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3****`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SecurityGroupReferences`: [`SecurityGroupReferences`].
-    pub security_group_references: ::std::option::Option<SecurityGroupReferences>,
+    /// Wire name `SecurityGroupReferences`: [`DescribeSecurityGroupReferencesSecurityGroupReferences`].
+    pub security_group_references: ::std::option::Option<
+        DescribeSecurityGroupReferencesSecurityGroupReferences,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeSecurityGroupReferencesOutput { "RequestId" = 0, "SecurityGroupReferences" =
     1, } { 0 request_id value, 1 security_group_references value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `SecurityGroupReferences.SecurityGroupReference[].ReferencingSecurityGroups.ReferencingSecurityGroup[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ReferencingSecurityGroupItem {
+pub struct DescribeSecurityGroupReferencesSecurityGroupReferenceReferencingSecurityGroup {
     /// Wire name `AliUid`: string. Example: `123456****`.
     pub ali_uid: ::std::option::Option<::std::string::String>,
     /// Wire name `SecurityGroupId`: string. Example: `sg-bp67acfmxazb4j****`.
     pub security_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReferencingSecurityGroupItem { "AliUid" = 0, "SecurityGroupId" = 1, } { 0 ali_uid
-    value, 1 security_group_id value, }
+    DescribeSecurityGroupReferencesSecurityGroupReferenceReferencingSecurityGroup {
+    "AliUid" = 0, "SecurityGroupId" = 1, } { 0 ali_uid value, 1 security_group_id value,
+    }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `SecurityGroupReferences.SecurityGroupReference[].ReferencingSecurityGroups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ReferencingSecurityGroups {
-    /// Wire name `ReferencingSecurityGroup`: list of [`ReferencingSecurityGroupItem`].
+pub struct DescribeSecurityGroupReferencesSecurityGroupReferenceReferencingSecurityGroups {
+    /// Wire name `ReferencingSecurityGroup`: list of [`DescribeSecurityGroupReferencesSecurityGroupReferenceReferencingSecurityGroup`].
     pub referencing_security_group: ::std::option::Option<
-        ::std::vec::Vec<ReferencingSecurityGroupItem>,
+        ::std::vec::Vec<
+            DescribeSecurityGroupReferencesSecurityGroupReferenceReferencingSecurityGroup,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReferencingSecurityGroups { "ReferencingSecurityGroup" = 0, } { 0
-    referencing_security_group value, }
+    DescribeSecurityGroupReferencesSecurityGroupReferenceReferencingSecurityGroups {
+    "ReferencingSecurityGroup" = 0, } { 0 referencing_security_group value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `SecurityGroupReferences.SecurityGroupReference[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SecurityGroupReferenceItem {
-    /// Wire name `ReferencingSecurityGroups`: [`ReferencingSecurityGroups`].
-    pub referencing_security_groups: ::std::option::Option<ReferencingSecurityGroups>,
+pub struct DescribeSecurityGroupReferencesSecurityGroupReference {
+    /// Wire name `ReferencingSecurityGroups`: [`DescribeSecurityGroupReferencesSecurityGroupReferenceReferencingSecurityGroups`].
+    pub referencing_security_groups: ::std::option::Option<
+        DescribeSecurityGroupReferencesSecurityGroupReferenceReferencingSecurityGroups,
+    >,
     /// Wire name `SecurityGroupId`: string. Example: `sg-bp67acfmxazb4p****`.
     pub security_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SecurityGroupReferenceItem { "ReferencingSecurityGroups" = 0, "SecurityGroupId" = 1,
-    } { 0 referencing_security_groups value, 1 security_group_id value, }
+    DescribeSecurityGroupReferencesSecurityGroupReference { "ReferencingSecurityGroups" =
+    0, "SecurityGroupId" = 1, } { 0 referencing_security_groups value, 1
+    security_group_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `SecurityGroupReferences`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SecurityGroupReferences {
-    /// Wire name `SecurityGroupReference`: list of [`SecurityGroupReferenceItem`].
+pub struct DescribeSecurityGroupReferencesSecurityGroupReferences {
+    /// Wire name `SecurityGroupReference`: list of [`DescribeSecurityGroupReferencesSecurityGroupReference`].
     pub security_group_reference: ::std::option::Option<
-        ::std::vec::Vec<SecurityGroupReferenceItem>,
+        ::std::vec::Vec<DescribeSecurityGroupReferencesSecurityGroupReference>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SecurityGroupReferences { "SecurityGroupReference" = 0, } { 0
-    security_group_reference value, }
+    DescribeSecurityGroupReferencesSecurityGroupReferences { "SecurityGroupReference" =
+    0, } { 0 security_group_reference value, }
 );
 /// The errors `DescribeSecurityGroupReferences` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -30,8 +30,8 @@ pub struct DescribeSecurityGroupsInput {
     pub is_query_ecs_count: ::std::option::Option<bool>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeSecurityGroupsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeSecurityGroupsTagItem>>,
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub dry_run: ::std::option::Option<bool>,
     /// Wire name `SecurityGroupId`: string. Example: `sg-bp67acfmxazb4p****`.
@@ -133,8 +133,8 @@ pub struct DescribeSecurityGroupsOutput {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SecurityGroups`: [`SecurityGroups`].
-    pub security_groups: ::std::option::Option<SecurityGroups>,
+    /// Wire name `SecurityGroups`: [`DescribeSecurityGroupsSecurityGroups`].
+    pub security_groups: ::std::option::Option<DescribeSecurityGroupsSecurityGroups>,
     /// Wire name `TotalCount`: 32-bit integer. Example: `20`.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -144,9 +144,9 @@ pub struct DescribeSecurityGroupsOutput {
     next_token value, 1 page_number lenient, 2 page_size lenient, 3 region_id value, 4
     request_id value, 5 security_groups value, 6 total_count lenient, }
 );
-/// A structure of the operation, at `request[10].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeSecurityGroupsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -160,7 +160,7 @@ pub struct TagItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_2: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeSecurityGroupsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -168,30 +168,35 @@ impl ::alibabacloud_runtime::ToParam for TagItem {
         out.write_member(key, "value", &self.value_2);
     }
 }
-/// A structure of the operation, at `response.fields[5].fields[0].items.fields[12].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `SecurityGroups.SecurityGroup[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeSecurityGroupsSecurityGroupTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeSecurityGroupsSecurityGroupTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[5].fields[0].items.fields[12]` in its spec.
+/// A structure of the operation's answer, at `SecurityGroups.SecurityGroup[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeSecurityGroupsSecurityGroupTags {
+    /// Wire name `Tag`: list of [`DescribeSecurityGroupsSecurityGroupTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeSecurityGroupsSecurityGroupTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[5].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeSecurityGroupsSecurityGroupTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `SecurityGroups.SecurityGroup[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SecurityGroupItem {
+pub struct DescribeSecurityGroupsSecurityGroup {
     /// Wire name `AvailableInstanceAmount`: 32-bit integer. Example: `0`.
     pub available_instance_amount: ::std::option::Option<i32>,
     /// Wire name `CreationTime`: string. Example: `2021-08-31T03:12:29Z`.
@@ -216,31 +221,34 @@ pub struct SecurityGroupItem {
     pub service_id: ::std::option::Option<i64>,
     /// Wire name `ServiceManaged`: boolean. Example: `false`.
     pub service_managed: ::std::option::Option<bool>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeSecurityGroupsSecurityGroupTags`].
+    pub tags: ::std::option::Option<DescribeSecurityGroupsSecurityGroupTags>,
     /// Wire name `VpcId`: string. Example: `vpc-bp67acfmxazb4p****`.
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SecurityGroupItem { "AvailableInstanceAmount" = 0, "CreationTime" = 1, "Description"
-    = 2, "EcsCount" = 3, "GroupToGroupRuleCount" = 4, "ResourceGroupId" = 5, "RuleCount"
-    = 6, "SecurityGroupId" = 7, "SecurityGroupName" = 8, "SecurityGroupType" = 9,
-    "ServiceID" = 10, "ServiceManaged" = 11, "Tags" = 12, "VpcId" = 13, } { 0
-    available_instance_amount lenient, 1 creation_time value, 2 description value, 3
-    ecs_count lenient, 4 group_to_group_rule_count lenient, 5 resource_group_id value, 6
-    rule_count lenient, 7 security_group_id value, 8 security_group_name value, 9
-    security_group_type value, 10 service_id lenient, 11 service_managed lenient, 12 tags
-    value, 13 vpc_id value, }
+    DescribeSecurityGroupsSecurityGroup { "AvailableInstanceAmount" = 0, "CreationTime" =
+    1, "Description" = 2, "EcsCount" = 3, "GroupToGroupRuleCount" = 4, "ResourceGroupId"
+    = 5, "RuleCount" = 6, "SecurityGroupId" = 7, "SecurityGroupName" = 8,
+    "SecurityGroupType" = 9, "ServiceID" = 10, "ServiceManaged" = 11, "Tags" = 12,
+    "VpcId" = 13, } { 0 available_instance_amount lenient, 1 creation_time value, 2
+    description value, 3 ecs_count lenient, 4 group_to_group_rule_count lenient, 5
+    resource_group_id value, 6 rule_count lenient, 7 security_group_id value, 8
+    security_group_name value, 9 security_group_type value, 10 service_id lenient, 11
+    service_managed lenient, 12 tags value, 13 vpc_id value, }
 );
-/// A structure of the operation, at `response.fields[5]` in its spec.
+/// A structure of the operation's answer, at `SecurityGroups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SecurityGroups {
-    /// Wire name `SecurityGroup`: list of [`SecurityGroupItem`].
-    pub security_group: ::std::option::Option<::std::vec::Vec<SecurityGroupItem>>,
+pub struct DescribeSecurityGroupsSecurityGroups {
+    /// Wire name `SecurityGroup`: list of [`DescribeSecurityGroupsSecurityGroup`].
+    pub security_group: ::std::option::Option<
+        ::std::vec::Vec<DescribeSecurityGroupsSecurityGroup>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SecurityGroups { "SecurityGroup" = 0, } { 0 security_group value, }
+    DescribeSecurityGroupsSecurityGroups { "SecurityGroup" = 0, } { 0 security_group
+    value, }
 );
 /// The errors `DescribeSecurityGroups` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -455,15 +463,15 @@ impl<RegionId_> DescribeSecurityGroupsBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeSecurityGroupsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeSecurityGroupsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeSecurityGroupsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -593,7 +601,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeSecurityGroupsInput {
-    type Item = SecurityGroupItem;
+    type Item = DescribeSecurityGroupsSecurityGroup;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -602,7 +610,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeSecurityGroupsInpu
     }
     fn into_items(
         output: DescribeSecurityGroupsOutput,
-    ) -> ::std::vec::Vec<SecurityGroupItem> {
+    ) -> ::std::vec::Vec<DescribeSecurityGroupsSecurityGroup> {
         output.security_groups.and_then(|v| v.security_group).unwrap_or_default()
     }
 }

@@ -30,8 +30,8 @@ pub struct DescribeSendFileResultsInput {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `InvocationStatus`: string. Example: `Success`.
     pub invocation_status: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeSendFileResultsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeSendFileResultsTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeSendFileResultsInput {
     const ACTION: &'static str = "DescribeSendFileResults";
@@ -118,8 +118,8 @@ impl ::alibabacloud_runtime::Operation for DescribeSendFileResultsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeSendFileResultsOutput {
-    /// Wire name `Invocations`: [`Invocations`].
-    pub invocations: ::std::option::Option<Invocations>,
+    /// Wire name `Invocations`: [`DescribeSendFileResultsInvocations`].
+    pub invocations: ::std::option::Option<DescribeSendFileResultsInvocations>,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PageNumber`: 64-bit integer. Example: `1`.
@@ -137,9 +137,9 @@ pub struct DescribeSendFileResultsOutput {
     next_token value, 2 page_number lenient, 3 page_size lenient, 4 request_id value, 5
     total_count lenient, }
 );
-/// A structure of the operation, at `request[10].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeSendFileResultsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -147,16 +147,16 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeSendFileResultsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[9].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Invocations.Invocation[].InvokeInstances.InvokeInstance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InvokeInstanceItem {
+pub struct DescribeSendFileResultsInvocationInvokeInstance {
     /// Wire name `CreationTime`: string. Example: `2019-12-20T06:15:54Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `ErrorCode`: string. Example: `InstanceNotExists`.
@@ -175,46 +175,54 @@ pub struct InvokeInstanceItem {
     pub update_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InvokeInstanceItem { "CreationTime" = 0, "ErrorCode" = 1, "ErrorInfo" = 2,
-    "FinishTime" = 3, "InstanceId" = 4, "InvocationStatus" = 5, "StartTime" = 6,
-    "UpdateTime" = 7, } { 0 creation_time value, 1 error_code value, 2 error_info value,
-    3 finish_time value, 4 instance_id value, 5 invocation_status value, 6 start_time
-    value, 7 update_time value, }
+    DescribeSendFileResultsInvocationInvokeInstance { "CreationTime" = 0, "ErrorCode" =
+    1, "ErrorInfo" = 2, "FinishTime" = 3, "InstanceId" = 4, "InvocationStatus" = 5,
+    "StartTime" = 6, "UpdateTime" = 7, } { 0 creation_time value, 1 error_code value, 2
+    error_info value, 3 finish_time value, 4 instance_id value, 5 invocation_status
+    value, 6 start_time value, 7 update_time value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[9]` in its spec.
+/// A structure of the operation's answer, at `Invocations.Invocation[].InvokeInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InvokeInstances {
-    /// Wire name `InvokeInstance`: list of [`InvokeInstanceItem`].
-    pub invoke_instance: ::std::option::Option<::std::vec::Vec<InvokeInstanceItem>>,
+pub struct DescribeSendFileResultsInvocationInvokeInstances {
+    /// Wire name `InvokeInstance`: list of [`DescribeSendFileResultsInvocationInvokeInstance`].
+    pub invoke_instance: ::std::option::Option<
+        ::std::vec::Vec<DescribeSendFileResultsInvocationInvokeInstance>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InvokeInstances { "InvokeInstance" = 0, } { 0 invoke_instance value, }
+    DescribeSendFileResultsInvocationInvokeInstances { "InvokeInstance" = 0, } { 0
+    invoke_instance value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[12].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Invocations.Invocation[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeSendFileResultsInvocationTag {
     /// Wire name `TagKey`: string. Example: `owner`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `zhangsan`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeSendFileResultsInvocationTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[12]` in its spec.
+/// A structure of the operation's answer, at `Invocations.Invocation[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeSendFileResultsInvocationTags {
+    /// Wire name `Tag`: list of [`DescribeSendFileResultsInvocationTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeSendFileResultsInvocationTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeSendFileResultsInvocationTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `Invocations.Invocation[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InvocationItem {
+pub struct DescribeSendFileResultsInvocation {
     /// Wire name `Content`: string. Example: `#!/bin/bash  echo "Current User is :"  echo $(ps | grep "$$" | awk '{print $2}')`.
     pub content: ::std::option::Option<::std::string::String>,
     /// Wire name `ContentType`: string. Example: `PlainText`.
@@ -233,38 +241,42 @@ pub struct InvocationItem {
     pub invocation_status: ::std::option::Option<::std::string::String>,
     /// Wire name `InvokeId`: string. Example: `f-hz0jdfwd9f****`.
     pub invoke_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `InvokeInstances`: [`InvokeInstances`].
-    pub invoke_instances: ::std::option::Option<InvokeInstances>,
+    /// Wire name `InvokeInstances`: [`DescribeSendFileResultsInvocationInvokeInstances`].
+    pub invoke_instances: ::std::option::Option<
+        DescribeSendFileResultsInvocationInvokeInstances,
+    >,
     /// Wire name `Name`: string. Example: `test.txt`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `Overwrite`: string. Example: `false`.
     pub overwrite: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeSendFileResultsInvocationTags`].
+    pub tags: ::std::option::Option<DescribeSendFileResultsInvocationTags>,
     /// Wire name `TargetDir`: string. Example: `/home/user`.
     pub target_dir: ::std::option::Option<::std::string::String>,
     /// Wire name `VmCount`: 32-bit integer. Example: `1`.
     pub vm_count: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InvocationItem { "Content" = 0, "ContentType" = 1, "CreationTime" = 2, "Description"
-    = 3, "FileGroup" = 4, "FileMode" = 5, "FileOwner" = 6, "InvocationStatus" = 7,
-    "InvokeId" = 8, "InvokeInstances" = 9, "Name" = 10, "Overwrite" = 11, "Tags" = 12,
-    "TargetDir" = 13, "VmCount" = 14, } { 0 content value, 1 content_type value, 2
-    creation_time value, 3 description value, 4 file_group value, 5 file_mode value, 6
-    file_owner value, 7 invocation_status value, 8 invoke_id value, 9 invoke_instances
-    value, 10 name value, 11 overwrite value, 12 tags value, 13 target_dir value, 14
-    vm_count lenient, }
+    DescribeSendFileResultsInvocation { "Content" = 0, "ContentType" = 1, "CreationTime"
+    = 2, "Description" = 3, "FileGroup" = 4, "FileMode" = 5, "FileOwner" = 6,
+    "InvocationStatus" = 7, "InvokeId" = 8, "InvokeInstances" = 9, "Name" = 10,
+    "Overwrite" = 11, "Tags" = 12, "TargetDir" = 13, "VmCount" = 14, } { 0 content value,
+    1 content_type value, 2 creation_time value, 3 description value, 4 file_group value,
+    5 file_mode value, 6 file_owner value, 7 invocation_status value, 8 invoke_id value,
+    9 invoke_instances value, 10 name value, 11 overwrite value, 12 tags value, 13
+    target_dir value, 14 vm_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Invocations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Invocations {
-    /// Wire name `Invocation`: list of [`InvocationItem`].
-    pub invocation: ::std::option::Option<::std::vec::Vec<InvocationItem>>,
+pub struct DescribeSendFileResultsInvocations {
+    /// Wire name `Invocation`: list of [`DescribeSendFileResultsInvocation`].
+    pub invocation: ::std::option::Option<
+        ::std::vec::Vec<DescribeSendFileResultsInvocation>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Invocations { "Invocation" = 0, } { 0 invocation value, }
+    DescribeSendFileResultsInvocations { "Invocation" = 0, } { 0 invocation value, }
 );
 /// The errors `DescribeSendFileResults` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -481,15 +493,18 @@ impl<RegionId_> DescribeSendFileResultsBuilder<RegionId_> {
         self.input.invocation_status = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeSendFileResultsTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeSendFileResultsTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeSendFileResultsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -553,7 +568,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeSendFileResultsInput {
-    type Item = InvocationItem;
+    type Item = DescribeSendFileResultsInvocation;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -564,7 +579,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeSendFileResultsInp
     }
     fn into_items(
         output: DescribeSendFileResultsOutput,
-    ) -> ::std::vec::Vec<InvocationItem> {
+    ) -> ::std::vec::Vec<DescribeSendFileResultsInvocation> {
         output.invocations.and_then(|v| v.invocation).unwrap_or_default()
     }
 }

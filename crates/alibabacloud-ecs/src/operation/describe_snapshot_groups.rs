@@ -28,8 +28,8 @@ pub struct DescribeSnapshotGroupsInput {
     pub additional_attributes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeSnapshotGroupsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeSnapshotGroupsTagItem>>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
@@ -120,16 +120,16 @@ pub struct DescribeSnapshotGroupsOutput {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `3F9A4CC4-362F-469A-B9EF-B3204EF8AA3A`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SnapshotGroups`: [`SnapshotGroups`].
-    pub snapshot_groups: ::std::option::Option<SnapshotGroups>,
+    /// Wire name `SnapshotGroups`: [`DescribeSnapshotGroupsSnapshotGroups`].
+    pub snapshot_groups: ::std::option::Option<DescribeSnapshotGroupsSnapshotGroups>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeSnapshotGroupsOutput { "NextToken" = 0, "RequestId" = 1, "SnapshotGroups" =
     2, } { 0 next_token value, 1 request_id value, 2 snapshot_groups value, }
 );
-/// A structure of the operation, at `request[8].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeSnapshotGroupsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -137,36 +137,39 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeSnapshotGroupsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[2].fields[0].items.fields[7].fields[0].items.fields[7].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `SnapshotGroups.SnapshotGroup[].Snapshots.Snapshot[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeSnapshotGroupsSnapshotTag {
     /// Wire name `Key`: string. Example: `acs:ecs:createFrom`.
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `Value`: string. Example: `i-bp11qm0o3dk4iuc****`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "Key" = 0, "Value" = 1, } { 0 key value, 1 value value, }
+    DescribeSnapshotGroupsSnapshotTag { "Key" = 0, "Value" = 1, } { 0 key value, 1 value
+    value, }
 );
-/// A structure of the operation, at `response.fields[2].fields[0].items.fields[7].fields[0].items.fields[7]` in its spec.
+/// A structure of the operation's answer, at `SnapshotGroups.SnapshotGroup[].Snapshots.Snapshot[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeSnapshotGroupsSnapshotTags {
+    /// Wire name `Tag`: list of [`DescribeSnapshotGroupsSnapshotTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeSnapshotGroupsSnapshotTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[2].fields[0].items.fields[7].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeSnapshotGroupsSnapshotTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `SnapshotGroups.SnapshotGroup[].Snapshots.Snapshot[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SnapshotItem {
+pub struct DescribeSnapshotGroupsSnapshotGroupSnapshot {
     /// Wire name `Available`: boolean. Example: `false`.
     pub available: ::std::option::Option<bool>,
     /// Wire name `InstantAccess`: boolean. Example: `true`.
@@ -181,52 +184,58 @@ pub struct SnapshotItem {
     pub source_disk_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SourceDiskType`: string. Example: `system`.
     pub source_disk_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeSnapshotGroupsSnapshotTags`].
+    pub tags: ::std::option::Option<DescribeSnapshotGroupsSnapshotTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SnapshotItem { "Available" = 0, "InstantAccess" = 1, "InstantAccessRetentionDays" =
-    2, "Progress" = 3, "SnapshotId" = 4, "SourceDiskId" = 5, "SourceDiskType" = 6, "Tags"
-    = 7, } { 0 available lenient, 1 instant_access lenient, 2
-    instant_access_retention_days lenient, 3 progress value, 4 snapshot_id value, 5
-    source_disk_id value, 6 source_disk_type value, 7 tags value, }
+    DescribeSnapshotGroupsSnapshotGroupSnapshot { "Available" = 0, "InstantAccess" = 1,
+    "InstantAccessRetentionDays" = 2, "Progress" = 3, "SnapshotId" = 4, "SourceDiskId" =
+    5, "SourceDiskType" = 6, "Tags" = 7, } { 0 available lenient, 1 instant_access
+    lenient, 2 instant_access_retention_days lenient, 3 progress value, 4 snapshot_id
+    value, 5 source_disk_id value, 6 source_disk_type value, 7 tags value, }
 );
-/// A structure of the operation, at `response.fields[2].fields[0].items.fields[7]` in its spec.
+/// A structure of the operation's answer, at `SnapshotGroups.SnapshotGroup[].Snapshots`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Snapshots {
-    /// Wire name `Snapshot`: list of [`SnapshotItem`].
-    pub snapshot: ::std::option::Option<::std::vec::Vec<SnapshotItem>>,
+pub struct DescribeSnapshotGroupsSnapshotGroupSnapshots {
+    /// Wire name `Snapshot`: list of [`DescribeSnapshotGroupsSnapshotGroupSnapshot`].
+    pub snapshot: ::std::option::Option<
+        ::std::vec::Vec<DescribeSnapshotGroupsSnapshotGroupSnapshot>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Snapshots { "Snapshot" = 0, } { 0 snapshot value, }
+    DescribeSnapshotGroupsSnapshotGroupSnapshots { "Snapshot" = 0, } { 0 snapshot value,
+    }
 );
-/// A structure of the operation, at `response.fields[2].fields[0].items.fields[9].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `SnapshotGroups.SnapshotGroup[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem2 {
+pub struct DescribeSnapshotGroupsSnapshotGroupTag {
     /// Wire name `Key`: string. Example: `TestKey`.
     pub key: ::std::option::Option<::std::string::String>,
     /// Wire name `Value`: string. Example: `TestValue`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem2 { "Key" = 0, "Value" = 1, } { 0 key value, 1 value value, }
+    DescribeSnapshotGroupsSnapshotGroupTag { "Key" = 0, "Value" = 1, } { 0 key value, 1
+    value value, }
 );
-/// A structure of the operation, at `response.fields[2].fields[0].items.fields[9]` in its spec.
+/// A structure of the operation's answer, at `SnapshotGroups.SnapshotGroup[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SnapshotGroupItemTags {
-    /// Wire name `Tag`: list of [`TagsTagItem2`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem2>>,
+pub struct DescribeSnapshotGroupsSnapshotGroupTags {
+    /// Wire name `Tag`: list of [`DescribeSnapshotGroupsSnapshotGroupTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeSnapshotGroupsSnapshotGroupTag>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SnapshotGroupItemTags { "Tag" = 0, } { 0 tag value, }
+    DescribeSnapshotGroupsSnapshotGroupTags { "Tag" = 0, } { 0 tag value, }
 );
-/// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `SnapshotGroups.SnapshotGroup[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SnapshotGroupItem {
+pub struct DescribeSnapshotGroupsSnapshotGroup {
     /// Wire name `CreationTime`: string. Example: `2021-03-23T10:58:48Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string. Example: `This is description.`.
@@ -241,29 +250,33 @@ pub struct SnapshotGroupItem {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SnapshotGroupId`: string. Example: `ssg-j6ciyh3k52qp7ovm****`.
     pub snapshot_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Snapshots`: [`Snapshots`].
-    pub snapshots: ::std::option::Option<Snapshots>,
+    /// Wire name `Snapshots`: [`DescribeSnapshotGroupsSnapshotGroupSnapshots`].
+    pub snapshots: ::std::option::Option<DescribeSnapshotGroupsSnapshotGroupSnapshots>,
     /// Wire name `Status`: string. Example: `accomplished`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`SnapshotGroupItemTags`].
-    pub tags: ::std::option::Option<SnapshotGroupItemTags>,
+    /// Wire name `Tags`: [`DescribeSnapshotGroupsSnapshotGroupTags`].
+    pub tags: ::std::option::Option<DescribeSnapshotGroupsSnapshotGroupTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SnapshotGroupItem { "CreationTime" = 0, "Description" = 1, "InstanceId" = 2, "Name" =
-    3, "ProgressStatus" = 4, "ResourceGroupId" = 5, "SnapshotGroupId" = 6, "Snapshots" =
-    7, "Status" = 8, "Tags" = 9, } { 0 creation_time value, 1 description value, 2
-    instance_id value, 3 name value, 4 progress_status value, 5 resource_group_id value,
-    6 snapshot_group_id value, 7 snapshots value, 8 status value, 9 tags value, }
+    DescribeSnapshotGroupsSnapshotGroup { "CreationTime" = 0, "Description" = 1,
+    "InstanceId" = 2, "Name" = 3, "ProgressStatus" = 4, "ResourceGroupId" = 5,
+    "SnapshotGroupId" = 6, "Snapshots" = 7, "Status" = 8, "Tags" = 9, } { 0 creation_time
+    value, 1 description value, 2 instance_id value, 3 name value, 4 progress_status
+    value, 5 resource_group_id value, 6 snapshot_group_id value, 7 snapshots value, 8
+    status value, 9 tags value, }
 );
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `SnapshotGroups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SnapshotGroups {
-    /// Wire name `SnapshotGroup`: list of [`SnapshotGroupItem`].
-    pub snapshot_group: ::std::option::Option<::std::vec::Vec<SnapshotGroupItem>>,
+pub struct DescribeSnapshotGroupsSnapshotGroups {
+    /// Wire name `SnapshotGroup`: list of [`DescribeSnapshotGroupsSnapshotGroup`].
+    pub snapshot_group: ::std::option::Option<
+        ::std::vec::Vec<DescribeSnapshotGroupsSnapshotGroup>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SnapshotGroups { "SnapshotGroup" = 0, } { 0 snapshot_group value, }
+    DescribeSnapshotGroupsSnapshotGroups { "SnapshotGroup" = 0, } { 0 snapshot_group
+    value, }
 );
 /// The errors `DescribeSnapshotGroups` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -436,15 +449,15 @@ impl<RegionId_> DescribeSnapshotGroupsBuilder<RegionId_> {
         self.input.additional_attributes = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeSnapshotGroupsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeSnapshotGroupsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeSnapshotGroupsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -524,7 +537,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeSnapshotGroupsInput {
-    type Item = SnapshotGroupItem;
+    type Item = DescribeSnapshotGroupsSnapshotGroup;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -533,7 +546,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeSnapshotGroupsInpu
     }
     fn into_items(
         output: DescribeSnapshotGroupsOutput,
-    ) -> ::std::vec::Vec<SnapshotGroupItem> {
+    ) -> ::std::vec::Vec<DescribeSnapshotGroupsSnapshotGroup> {
         output.snapshot_groups.and_then(|v| v.snapshot_group).unwrap_or_default()
     }
 }

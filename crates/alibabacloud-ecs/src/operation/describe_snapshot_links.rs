@@ -94,8 +94,8 @@ pub struct DescribeSnapshotLinksOutput {
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SnapshotLinks`: [`SnapshotLinks`].
-    pub snapshot_links: ::std::option::Option<SnapshotLinks>,
+    /// Wire name `SnapshotLinks`: [`DescribeSnapshotLinksSnapshotLinks`].
+    pub snapshot_links: ::std::option::Option<DescribeSnapshotLinksSnapshotLinks>,
     /// Wire name `TotalCount`: 32-bit integer. Example: `9`.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -105,10 +105,10 @@ pub struct DescribeSnapshotLinksOutput {
     page_number lenient, 2 page_size lenient, 3 request_id value, 4 snapshot_links value,
     5 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[4].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `SnapshotLinks.SnapshotLink[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SnapshotLinkItem {
+pub struct DescribeSnapshotLinksSnapshotLink {
     /// Wire name `Category`: string. Example: `standard`.
     pub category: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceId`: string. Example: `i-bp1h6jmbefj2cyqs****`.
@@ -135,23 +135,25 @@ pub struct SnapshotLinkItem {
     pub total_size: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SnapshotLinkItem { "Category" = 0, "InstanceId" = 1, "InstanceName" = 2,
-    "InstantAccess" = 3, "RegionId" = 4, "SnapshotLinkId" = 5, "SourceDiskId" = 6,
+    DescribeSnapshotLinksSnapshotLink { "Category" = 0, "InstanceId" = 1, "InstanceName"
+    = 2, "InstantAccess" = 3, "RegionId" = 4, "SnapshotLinkId" = 5, "SourceDiskId" = 6,
     "SourceDiskName" = 7, "SourceDiskSize" = 8, "SourceDiskType" = 9, "TotalCount" = 10,
     "TotalSize" = 11, } { 0 category value, 1 instance_id value, 2 instance_name value, 3
     instant_access lenient, 4 region_id value, 5 snapshot_link_id value, 6 source_disk_id
     value, 7 source_disk_name value, 8 source_disk_size lenient, 9 source_disk_type
     value, 10 total_count lenient, 11 total_size lenient, }
 );
-/// A structure of the operation, at `response.fields[4]` in its spec.
+/// A structure of the operation's answer, at `SnapshotLinks`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SnapshotLinks {
-    /// Wire name `SnapshotLink`: list of [`SnapshotLinkItem`].
-    pub snapshot_link: ::std::option::Option<::std::vec::Vec<SnapshotLinkItem>>,
+pub struct DescribeSnapshotLinksSnapshotLinks {
+    /// Wire name `SnapshotLink`: list of [`DescribeSnapshotLinksSnapshotLink`].
+    pub snapshot_link: ::std::option::Option<
+        ::std::vec::Vec<DescribeSnapshotLinksSnapshotLink>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SnapshotLinks { "SnapshotLink" = 0, } { 0 snapshot_link value, }
+    DescribeSnapshotLinksSnapshotLinks { "SnapshotLink" = 0, } { 0 snapshot_link value, }
 );
 /// The errors `DescribeSnapshotLinks` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -371,7 +373,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeSnapshotLinksInput {
-    type Item = SnapshotLinkItem;
+    type Item = DescribeSnapshotLinksSnapshotLink;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -380,7 +382,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeSnapshotLinksInput
     }
     fn into_items(
         output: DescribeSnapshotLinksOutput,
-    ) -> ::std::vec::Vec<SnapshotLinkItem> {
+    ) -> ::std::vec::Vec<DescribeSnapshotLinksSnapshotLink> {
         output.snapshot_links.and_then(|v| v.snapshot_link).unwrap_or_default()
     }
 }

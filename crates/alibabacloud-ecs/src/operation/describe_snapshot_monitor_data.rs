@@ -63,8 +63,8 @@ impl ::alibabacloud_runtime::Operation for DescribeSnapshotMonitorDataInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeSnapshotMonitorDataOutput {
-    /// Wire name `MonitorData`: [`MonitorData`].
-    pub monitor_data: ::std::option::Option<MonitorData>,
+    /// Wire name `MonitorData`: [`DescribeSnapshotMonitorDataMonitorData`].
+    pub monitor_data: ::std::option::Option<DescribeSnapshotMonitorDataMonitorData>,
     /// Wire name `RequestId`: string. Example: `9F8163A8-F5DE-47A2-A572-4E062D223E09`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -72,28 +72,30 @@ pub struct DescribeSnapshotMonitorDataOutput {
     DescribeSnapshotMonitorDataOutput { "MonitorData" = 0, "RequestId" = 1, } { 0
     monitor_data value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `MonitorData.DataPoint[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DataPointItem {
+pub struct DescribeSnapshotMonitorDataDataPoint {
     /// Wire name `Size`: 64-bit integer. Example: `243036848128`.
     pub size: ::std::option::Option<i64>,
     /// Wire name `TimeStamp`: string. Example: `2019-05-10T04:00:00Z`.
     pub time_stamp: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DataPointItem { "Size" = 0, "TimeStamp" = 1, } { 0 size lenient, 1 time_stamp value,
-    }
+    DescribeSnapshotMonitorDataDataPoint { "Size" = 0, "TimeStamp" = 1, } { 0 size
+    lenient, 1 time_stamp value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `MonitorData`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MonitorData {
-    /// Wire name `DataPoint`: list of [`DataPointItem`].
-    pub data_point: ::std::option::Option<::std::vec::Vec<DataPointItem>>,
+pub struct DescribeSnapshotMonitorDataMonitorData {
+    /// Wire name `DataPoint`: list of [`DescribeSnapshotMonitorDataDataPoint`].
+    pub data_point: ::std::option::Option<
+        ::std::vec::Vec<DescribeSnapshotMonitorDataDataPoint>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MonitorData { "DataPoint" = 0, } { 0 data_point value, }
+    DescribeSnapshotMonitorDataMonitorData { "DataPoint" = 0, } { 0 data_point value, }
 );
 /// The errors `DescribeSnapshotMonitorData` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -68,8 +68,10 @@ pub struct DescribeSnapshotPackageOutput {
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SnapshotPackages`: [`SnapshotPackages`].
-    pub snapshot_packages: ::std::option::Option<SnapshotPackages>,
+    /// Wire name `SnapshotPackages`: [`DescribeSnapshotPackageSnapshotPackages`].
+    pub snapshot_packages: ::std::option::Option<
+        DescribeSnapshotPackageSnapshotPackages,
+    >,
     /// Wire name `TotalCount`: 32-bit integer. Example: `1`.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -78,10 +80,10 @@ pub struct DescribeSnapshotPackageOutput {
     "SnapshotPackages" = 3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size
     lenient, 2 request_id value, 3 snapshot_packages value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `SnapshotPackages.SnapshotPackage[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SnapshotPackageItem {
+pub struct DescribeSnapshotPackageSnapshotPackage {
     /// Wire name `DisplayName`: string. Example: `testDisplayName`.
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Wire name `EndTime`: string. Example: `2018-11-30T06:32:31Z`.
@@ -92,19 +94,22 @@ pub struct SnapshotPackageItem {
     pub start_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SnapshotPackageItem { "DisplayName" = 0, "EndTime" = 1, "InitCapacity" = 2,
-    "StartTime" = 3, } { 0 display_name value, 1 end_time value, 2 init_capacity lenient,
-    3 start_time value, }
+    DescribeSnapshotPackageSnapshotPackage { "DisplayName" = 0, "EndTime" = 1,
+    "InitCapacity" = 2, "StartTime" = 3, } { 0 display_name value, 1 end_time value, 2
+    init_capacity lenient, 3 start_time value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `SnapshotPackages`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SnapshotPackages {
-    /// Wire name `SnapshotPackage`: list of [`SnapshotPackageItem`].
-    pub snapshot_package: ::std::option::Option<::std::vec::Vec<SnapshotPackageItem>>,
+pub struct DescribeSnapshotPackageSnapshotPackages {
+    /// Wire name `SnapshotPackage`: list of [`DescribeSnapshotPackageSnapshotPackage`].
+    pub snapshot_package: ::std::option::Option<
+        ::std::vec::Vec<DescribeSnapshotPackageSnapshotPackage>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SnapshotPackages { "SnapshotPackage" = 0, } { 0 snapshot_package value, }
+    DescribeSnapshotPackageSnapshotPackages { "SnapshotPackage" = 0, } { 0
+    snapshot_package value, }
 );
 /// The errors `DescribeSnapshotPackage` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,7 +235,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeSnapshotPackageInput {
-    type Item = SnapshotPackageItem;
+    type Item = DescribeSnapshotPackageSnapshotPackage;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -254,7 +259,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeSnapshotPackageI
     }
     fn into_items(
         output: DescribeSnapshotPackageOutput,
-    ) -> ::std::vec::Vec<SnapshotPackageItem> {
+    ) -> ::std::vec::Vec<DescribeSnapshotPackageSnapshotPackage> {
         output.snapshot_packages.and_then(|v| v.snapshot_package).unwrap_or_default()
     }
 }

@@ -56,8 +56,8 @@ pub struct DescribeSnapshotsInput {
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Category`: string. Example: `Standard`.
     pub category: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeSnapshotsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeSnapshotsTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeSnapshotsInput {
     const ACTION: &'static str = "DescribeSnapshots";
@@ -166,8 +166,8 @@ pub struct DescribeSnapshotsOutput {
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Snapshots`: [`Snapshots`].
-    pub snapshots: ::std::option::Option<Snapshots>,
+    /// Wire name `Snapshots`: [`DescribeSnapshotsSnapshots`].
+    pub snapshots: ::std::option::Option<DescribeSnapshotsSnapshots>,
     /// Wire name `TotalCount`: 32-bit integer. Example: `1`.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -177,9 +177,9 @@ pub struct DescribeSnapshotsOutput {
     page_number lenient, 2 page_size lenient, 3 request_id value, 4 snapshots value, 5
     total_count lenient, }
 );
-/// A structure of the operation, at `request[23].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeSnapshotsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -193,7 +193,7 @@ pub struct TagItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_2: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeSnapshotsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -201,30 +201,33 @@ impl ::alibabacloud_runtime::ToParam for TagItem {
         out.write_member(key, "value", &self.value_2);
     }
 }
-/// A structure of the operation, at `response.fields[4].fields[0].items.fields[27].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Snapshots.Snapshot[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeSnapshotsSnapshotTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeSnapshotsSnapshotTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
+    tag_value value, }
 );
-/// A structure of the operation, at `response.fields[4].fields[0].items.fields[27]` in its spec.
+/// A structure of the operation's answer, at `Snapshots.Snapshot[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeSnapshotsSnapshotTags {
+    /// Wire name `Tag`: list of [`DescribeSnapshotsSnapshotTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeSnapshotsSnapshotTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[4].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeSnapshotsSnapshotTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `Snapshots.Snapshot[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SnapshotItem {
+pub struct DescribeSnapshotsSnapshot {
     /// Wire name `Available`: boolean. Example: `false`.
     pub available: ::std::option::Option<bool>,
     /// Wire name `Category`: string. Example: `standard`.
@@ -279,38 +282,39 @@ pub struct SnapshotItem {
     pub source_storage_type: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `accomplished`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeSnapshotsSnapshotTags`].
+    pub tags: ::std::option::Option<DescribeSnapshotsSnapshotTags>,
     /// Wire name `Usage`: string. Example: `image`.
     pub usage: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SnapshotItem { "Available" = 0, "Category" = 1, "CreationTime" = 2, "Description" =
-    3, "Encrypted" = 4, "InstantAccess" = 5, "InstantAccessRetentionDays" = 6, "KMSKeyId"
-    = 7, "LastModifiedTime" = 8, "ProductCode" = 9, "Progress" = 10, "RegionId" = 11,
-    "RemainTime" = 12, "ResourceGroupId" = 13, "RetentionDays" = 14, "SnapshotId" = 15,
-    "SnapshotLinkId" = 16, "SnapshotName" = 17, "SnapshotSN" = 18, "SnapshotType" = 19,
-    "SourceDiskId" = 20, "SourceDiskSize" = 21, "SourceDiskType" = 22, "SourceRegionId" =
-    23, "SourceSnapshotId" = 24, "SourceStorageType" = 25, "Status" = 26, "Tags" = 27,
-    "Usage" = 28, } { 0 available lenient, 1 category value, 2 creation_time value, 3
-    description value, 4 encrypted lenient, 5 instant_access lenient, 6
-    instant_access_retention_days lenient, 7 kms_key_id value, 8 last_modified_time
-    value, 9 product_code value, 10 progress value, 11 region_id value, 12 remain_time
-    lenient, 13 resource_group_id value, 14 retention_days lenient, 15 snapshot_id value,
-    16 snapshot_link_id value, 17 snapshot_name value, 18 snapshot_sn value, 19
-    snapshot_type value, 20 source_disk_id value, 21 source_disk_size value, 22
-    source_disk_type value, 23 source_region_id value, 24 source_snapshot_id value, 25
-    source_storage_type value, 26 status value, 27 tags value, 28 usage value, }
+    DescribeSnapshotsSnapshot { "Available" = 0, "Category" = 1, "CreationTime" = 2,
+    "Description" = 3, "Encrypted" = 4, "InstantAccess" = 5, "InstantAccessRetentionDays"
+    = 6, "KMSKeyId" = 7, "LastModifiedTime" = 8, "ProductCode" = 9, "Progress" = 10,
+    "RegionId" = 11, "RemainTime" = 12, "ResourceGroupId" = 13, "RetentionDays" = 14,
+    "SnapshotId" = 15, "SnapshotLinkId" = 16, "SnapshotName" = 17, "SnapshotSN" = 18,
+    "SnapshotType" = 19, "SourceDiskId" = 20, "SourceDiskSize" = 21, "SourceDiskType" =
+    22, "SourceRegionId" = 23, "SourceSnapshotId" = 24, "SourceStorageType" = 25,
+    "Status" = 26, "Tags" = 27, "Usage" = 28, } { 0 available lenient, 1 category value,
+    2 creation_time value, 3 description value, 4 encrypted lenient, 5 instant_access
+    lenient, 6 instant_access_retention_days lenient, 7 kms_key_id value, 8
+    last_modified_time value, 9 product_code value, 10 progress value, 11 region_id
+    value, 12 remain_time lenient, 13 resource_group_id value, 14 retention_days lenient,
+    15 snapshot_id value, 16 snapshot_link_id value, 17 snapshot_name value, 18
+    snapshot_sn value, 19 snapshot_type value, 20 source_disk_id value, 21
+    source_disk_size value, 22 source_disk_type value, 23 source_region_id value, 24
+    source_snapshot_id value, 25 source_storage_type value, 26 status value, 27 tags
+    value, 28 usage value, }
 );
-/// A structure of the operation, at `response.fields[4]` in its spec.
+/// A structure of the operation's answer, at `Snapshots`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Snapshots {
-    /// Wire name `Snapshot`: list of [`SnapshotItem`].
-    pub snapshot: ::std::option::Option<::std::vec::Vec<SnapshotItem>>,
+pub struct DescribeSnapshotsSnapshots {
+    /// Wire name `Snapshot`: list of [`DescribeSnapshotsSnapshot`].
+    pub snapshot: ::std::option::Option<::std::vec::Vec<DescribeSnapshotsSnapshot>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Snapshots { "Snapshot" = 0, } { 0 snapshot value, }
+    DescribeSnapshotsSnapshots { "Snapshot" = 0, } { 0 snapshot value, }
 );
 /// The errors `DescribeSnapshots` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -734,15 +738,15 @@ impl<RegionId_> DescribeSnapshotsBuilder<RegionId_> {
         self.input.category = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeSnapshotsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeSnapshotsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeSnapshotsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -806,14 +810,16 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeSnapshotsInput {
-    type Item = SnapshotItem;
+    type Item = DescribeSnapshotsSnapshot;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
     fn next_token(output: &DescribeSnapshotsOutput) -> ::std::option::Option<&str> {
         output.next_token.as_deref()
     }
-    fn into_items(output: DescribeSnapshotsOutput) -> ::std::vec::Vec<SnapshotItem> {
+    fn into_items(
+        output: DescribeSnapshotsOutput,
+    ) -> ::std::vec::Vec<DescribeSnapshotsSnapshot> {
         output.snapshots.and_then(|v| v.snapshot).unwrap_or_default()
     }
 }

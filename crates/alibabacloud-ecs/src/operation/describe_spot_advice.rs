@@ -91,8 +91,10 @@ impl ::alibabacloud_runtime::Operation for DescribeSpotAdviceInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeSpotAdviceOutput {
-    /// Wire name `AvailableSpotZones`: [`AvailableSpotZones`].
-    pub available_spot_zones: ::std::option::Option<AvailableSpotZones>,
+    /// Wire name `AvailableSpotZones`: [`DescribeSpotAdviceAvailableSpotZones`].
+    pub available_spot_zones: ::std::option::Option<
+        DescribeSpotAdviceAvailableSpotZones,
+    >,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
@@ -102,10 +104,10 @@ pub struct DescribeSpotAdviceOutput {
     DescribeSpotAdviceOutput { "AvailableSpotZones" = 0, "RegionId" = 1, "RequestId" = 2,
     } { 0 available_spot_zones value, 1 region_id value, 2 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AvailableSpotZones.AvailableSpotZone[].AvailableSpotResources.AvailableSpotResource[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct AvailableSpotResourceItem {
+pub struct DescribeSpotAdviceAvailableSpotZoneAvailableSpotResource {
     /// Wire name `AverageSpotDiscount`: 32-bit integer. Example: `20`.
     pub average_spot_discount: ::std::option::Option<i32>,
     /// Wire name `InstanceType`: string. Example: `ecs.c5.large`.
@@ -116,47 +118,51 @@ pub struct AvailableSpotResourceItem {
     pub interruption_rate: ::std::option::Option<f32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableSpotResourceItem { "AverageSpotDiscount" = 0, "InstanceType" = 1,
-    "InterruptRateDesc" = 2, "InterruptionRate" = 3, } { 0 average_spot_discount lenient,
-    1 instance_type value, 2 interrupt_rate_desc value, 3 interruption_rate lenient, }
+    DescribeSpotAdviceAvailableSpotZoneAvailableSpotResource { "AverageSpotDiscount" = 0,
+    "InstanceType" = 1, "InterruptRateDesc" = 2, "InterruptionRate" = 3, } { 0
+    average_spot_discount lenient, 1 instance_type value, 2 interrupt_rate_desc value, 3
+    interruption_rate lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AvailableSpotZones.AvailableSpotZone[].AvailableSpotResources`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct AvailableSpotResources {
-    /// Wire name `AvailableSpotResource`: list of [`AvailableSpotResourceItem`].
+pub struct DescribeSpotAdviceAvailableSpotZoneAvailableSpotResources {
+    /// Wire name `AvailableSpotResource`: list of [`DescribeSpotAdviceAvailableSpotZoneAvailableSpotResource`].
     pub available_spot_resource: ::std::option::Option<
-        ::std::vec::Vec<AvailableSpotResourceItem>,
+        ::std::vec::Vec<DescribeSpotAdviceAvailableSpotZoneAvailableSpotResource>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableSpotResources { "AvailableSpotResource" = 0, } { 0 available_spot_resource
-    value, }
+    DescribeSpotAdviceAvailableSpotZoneAvailableSpotResources { "AvailableSpotResource" =
+    0, } { 0 available_spot_resource value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AvailableSpotZones.AvailableSpotZone[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct AvailableSpotZoneItem {
-    /// Wire name `AvailableSpotResources`: [`AvailableSpotResources`].
-    pub available_spot_resources: ::std::option::Option<AvailableSpotResources>,
+pub struct DescribeSpotAdviceAvailableSpotZone {
+    /// Wire name `AvailableSpotResources`: [`DescribeSpotAdviceAvailableSpotZoneAvailableSpotResources`].
+    pub available_spot_resources: ::std::option::Option<
+        DescribeSpotAdviceAvailableSpotZoneAvailableSpotResources,
+    >,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-i`.
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableSpotZoneItem { "AvailableSpotResources" = 0, "ZoneId" = 1, } { 0
-    available_spot_resources value, 1 zone_id value, }
+    DescribeSpotAdviceAvailableSpotZone { "AvailableSpotResources" = 0, "ZoneId" = 1, } {
+    0 available_spot_resources value, 1 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AvailableSpotZones`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct AvailableSpotZones {
-    /// Wire name `AvailableSpotZone`: list of [`AvailableSpotZoneItem`].
+pub struct DescribeSpotAdviceAvailableSpotZones {
+    /// Wire name `AvailableSpotZone`: list of [`DescribeSpotAdviceAvailableSpotZone`].
     pub available_spot_zone: ::std::option::Option<
-        ::std::vec::Vec<AvailableSpotZoneItem>,
+        ::std::vec::Vec<DescribeSpotAdviceAvailableSpotZone>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableSpotZones { "AvailableSpotZone" = 0, } { 0 available_spot_zone value, }
+    DescribeSpotAdviceAvailableSpotZones { "AvailableSpotZone" = 0, } { 0
+    available_spot_zone value, }
 );
 /// The errors `DescribeSpotAdvice` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -91,18 +91,18 @@ pub struct DescribeSpotPriceHistoryOutput {
     pub next_offset: ::std::option::Option<i32>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SpotPrices`: [`SpotPrices`].
-    pub spot_prices: ::std::option::Option<SpotPrices>,
+    /// Wire name `SpotPrices`: [`DescribeSpotPriceHistorySpotPrices`].
+    pub spot_prices: ::std::option::Option<DescribeSpotPriceHistorySpotPrices>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeSpotPriceHistoryOutput { "Currency" = 0, "NextOffset" = 1, "RequestId" = 2,
     "SpotPrices" = 3, } { 0 currency value, 1 next_offset lenient, 2 request_id value, 3
     spot_prices value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `SpotPrices.SpotPriceType[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct SpotPriceTypeItem {
+pub struct DescribeSpotPriceHistorySpotPriceType {
     /// Wire name `InstanceType`: string. Example: `ecs.g5.large`.
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Wire name `IoOptimized`: string. Example: `optimized`.
@@ -119,20 +119,23 @@ pub struct SpotPriceTypeItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SpotPriceTypeItem { "InstanceType" = 0, "IoOptimized" = 1, "NetworkType" = 2,
-    "OriginPrice" = 3, "SpotPrice" = 4, "Timestamp" = 5, "ZoneId" = 6, } { 0
-    instance_type value, 1 io_optimized value, 2 network_type value, 3 origin_price
+    DescribeSpotPriceHistorySpotPriceType { "InstanceType" = 0, "IoOptimized" = 1,
+    "NetworkType" = 2, "OriginPrice" = 3, "SpotPrice" = 4, "Timestamp" = 5, "ZoneId" = 6,
+    } { 0 instance_type value, 1 io_optimized value, 2 network_type value, 3 origin_price
     lenient, 4 spot_price lenient, 5 timestamp value, 6 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `SpotPrices`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct SpotPrices {
-    /// Wire name `SpotPriceType`: list of [`SpotPriceTypeItem`].
-    pub spot_price_type: ::std::option::Option<::std::vec::Vec<SpotPriceTypeItem>>,
+pub struct DescribeSpotPriceHistorySpotPrices {
+    /// Wire name `SpotPriceType`: list of [`DescribeSpotPriceHistorySpotPriceType`].
+    pub spot_price_type: ::std::option::Option<
+        ::std::vec::Vec<DescribeSpotPriceHistorySpotPriceType>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SpotPrices { "SpotPriceType" = 0, } { 0 spot_price_type value, }
+    DescribeSpotPriceHistorySpotPrices { "SpotPriceType" = 0, } { 0 spot_price_type
+    value, }
 );
 /// The errors `DescribeSpotPriceHistory` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

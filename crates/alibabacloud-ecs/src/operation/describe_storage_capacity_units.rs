@@ -28,8 +28,8 @@ pub struct DescribeStorageCapacityUnitsInput {
     >,
     /// Wire name `Status`: list of string. Example: `Active`.
     pub status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeStorageCapacityUnitsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeStorageCapacityUnitsTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeStorageCapacityUnitsInput {
     const ACTION: &'static str = "DescribeStorageCapacityUnits";
@@ -102,8 +102,10 @@ pub struct DescribeStorageCapacityUnitsOutput {
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `StorageCapacityUnits`: [`StorageCapacityUnits`].
-    pub storage_capacity_units: ::std::option::Option<StorageCapacityUnits>,
+    /// Wire name `StorageCapacityUnits`: [`DescribeStorageCapacityUnitsStorageCapacityUnits`].
+    pub storage_capacity_units: ::std::option::Option<
+        DescribeStorageCapacityUnitsStorageCapacityUnits,
+    >,
     /// Wire name `TotalCount`: 32-bit integer. Example: `1`.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -113,9 +115,9 @@ pub struct DescribeStorageCapacityUnitsOutput {
     page_size lenient, 2 request_id value, 3 storage_capacity_units value, 4 total_count
     lenient, }
 );
-/// A structure of the operation, at `request[8].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeStorageCapacityUnitsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -123,36 +125,41 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeStorageCapacityUnitsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[10].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `StorageCapacityUnits.StorageCapacityUnit[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeStorageCapacityUnitsStorageCapacityUnitTag {
     /// Wire name `TagKey`: string. Example: `TestValue`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestKey`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeStorageCapacityUnitsStorageCapacityUnitTag { "TagKey" = 0, "TagValue" = 1, }
+    { 0 tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[10]` in its spec.
+/// A structure of the operation's answer, at `StorageCapacityUnits.StorageCapacityUnit[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeStorageCapacityUnitsStorageCapacityUnitTags {
+    /// Wire name `Tag`: list of [`DescribeStorageCapacityUnitsStorageCapacityUnitTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeStorageCapacityUnitsStorageCapacityUnitTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeStorageCapacityUnitsStorageCapacityUnitTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `StorageCapacityUnits.StorageCapacityUnit[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct StorageCapacityUnitItem {
+pub struct DescribeStorageCapacityUnitsStorageCapacityUnit {
     /// Wire name `AllocationStatus`: string. Example: `allocated`.
     pub allocation_status: ::std::option::Option<::std::string::String>,
     /// Wire name `Capacity`: 32-bit integer. Example: `20`.
@@ -173,29 +180,29 @@ pub struct StorageCapacityUnitItem {
     pub status: ::std::option::Option<::std::string::String>,
     /// Wire name `StorageCapacityUnitId`: string. Example: `scu-bp67acfmxazb4p****`.
     pub storage_capacity_unit_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeStorageCapacityUnitsStorageCapacityUnitTags`].
+    pub tags: ::std::option::Option<DescribeStorageCapacityUnitsStorageCapacityUnitTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StorageCapacityUnitItem { "AllocationStatus" = 0, "Capacity" = 1, "CreationTime" = 2,
-    "Description" = 3, "ExpiredTime" = 4, "Name" = 5, "RegionId" = 6, "StartTime" = 7,
-    "Status" = 8, "StorageCapacityUnitId" = 9, "Tags" = 10, } { 0 allocation_status
-    value, 1 capacity lenient, 2 creation_time value, 3 description value, 4 expired_time
-    value, 5 name value, 6 region_id value, 7 start_time value, 8 status value, 9
-    storage_capacity_unit_id value, 10 tags value, }
+    DescribeStorageCapacityUnitsStorageCapacityUnit { "AllocationStatus" = 0, "Capacity"
+    = 1, "CreationTime" = 2, "Description" = 3, "ExpiredTime" = 4, "Name" = 5, "RegionId"
+    = 6, "StartTime" = 7, "Status" = 8, "StorageCapacityUnitId" = 9, "Tags" = 10, } { 0
+    allocation_status value, 1 capacity lenient, 2 creation_time value, 3 description
+    value, 4 expired_time value, 5 name value, 6 region_id value, 7 start_time value, 8
+    status value, 9 storage_capacity_unit_id value, 10 tags value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `StorageCapacityUnits`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct StorageCapacityUnits {
-    /// Wire name `StorageCapacityUnit`: list of [`StorageCapacityUnitItem`].
+pub struct DescribeStorageCapacityUnitsStorageCapacityUnits {
+    /// Wire name `StorageCapacityUnit`: list of [`DescribeStorageCapacityUnitsStorageCapacityUnit`].
     pub storage_capacity_unit: ::std::option::Option<
-        ::std::vec::Vec<StorageCapacityUnitItem>,
+        ::std::vec::Vec<DescribeStorageCapacityUnitsStorageCapacityUnit>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StorageCapacityUnits { "StorageCapacityUnit" = 0, } { 0 storage_capacity_unit value,
-    }
+    DescribeStorageCapacityUnitsStorageCapacityUnits { "StorageCapacityUnit" = 0, } { 0
+    storage_capacity_unit value, }
 );
 /// The errors `DescribeStorageCapacityUnits` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -354,15 +361,20 @@ impl<RegionId_> DescribeStorageCapacityUnitsBuilder<RegionId_> {
         self.input.status = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeStorageCapacityUnitsTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeStorageCapacityUnitsTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeStorageCapacityUnitsTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self
@@ -429,7 +441,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeStorageCapacityUnitsInput {
-    type Item = StorageCapacityUnitItem;
+    type Item = DescribeStorageCapacityUnitsStorageCapacityUnit;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -453,7 +465,7 @@ for DescribeStorageCapacityUnitsInput {
     }
     fn into_items(
         output: DescribeStorageCapacityUnitsOutput,
-    ) -> ::std::vec::Vec<StorageCapacityUnitItem> {
+    ) -> ::std::vec::Vec<DescribeStorageCapacityUnitsStorageCapacityUnit> {
         output
             .storage_capacity_units
             .and_then(|v| v.storage_capacity_unit)

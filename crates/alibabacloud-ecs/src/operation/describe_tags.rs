@@ -24,8 +24,8 @@ pub struct DescribeTagsInput {
     pub region_id: ::std::string::String,
     /// Wire name `Category`: string. Example: `null`.
     pub category: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeTagsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeTagsTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeTagsInput {
     const ACTION: &'static str = "DescribeTags";
@@ -92,8 +92,8 @@ pub struct DescribeTagsOutput {
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `RequestId`: string. Example: `B04B8CF3-4489-432D-83BA-6F128E4F2295`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeTagsTags`].
+    pub tags: ::std::option::Option<DescribeTagsTags>,
     /// Wire name `TotalCount`: 32-bit integer. Example: `1`.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -102,9 +102,9 @@ pub struct DescribeTagsOutput {
     "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient, 2 request_id value,
     3 tags value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `request[6].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeTagsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -118,7 +118,7 @@ pub struct TagItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_2: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeTagsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -126,10 +126,10 @@ impl ::alibabacloud_runtime::ToParam for TagItem {
         out.write_member(key, "value", &self.value_2);
     }
 }
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Tags.Tag[].ResourceTypeCount`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ResourceTypeCount {
+pub struct DescribeTagsTagResourceTypeCount {
     /// Wire name `Ddh`: 32-bit integer. Example: `1`.
     pub ddh: ::std::option::Option<i32>,
     /// Wire name `Disk`: 32-bit integer. Example: `15`.
@@ -156,36 +156,37 @@ pub struct ResourceTypeCount {
     pub volume: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ResourceTypeCount { "Ddh" = 0, "Disk" = 1, "Eni" = 2, "Image" = 3, "Instance" = 4,
-    "KeyPair" = 5, "LaunchTemplate" = 6, "ReservedInstance" = 7, "Securitygroup" = 8,
-    "Snapshot" = 9, "SnapshotPolicy" = 10, "Volume" = 11, } { 0 ddh lenient, 1 disk
-    lenient, 2 eni lenient, 3 image lenient, 4 instance lenient, 5 key_pair lenient, 6
-    launch_template lenient, 7 reserved_instance lenient, 8 securitygroup lenient, 9
-    snapshot lenient, 10 snapshot_policy lenient, 11 volume lenient, }
+    DescribeTagsTagResourceTypeCount { "Ddh" = 0, "Disk" = 1, "Eni" = 2, "Image" = 3,
+    "Instance" = 4, "KeyPair" = 5, "LaunchTemplate" = 6, "ReservedInstance" = 7,
+    "Securitygroup" = 8, "Snapshot" = 9, "SnapshotPolicy" = 10, "Volume" = 11, } { 0 ddh
+    lenient, 1 disk lenient, 2 eni lenient, 3 image lenient, 4 instance lenient, 5
+    key_pair lenient, 6 launch_template lenient, 7 reserved_instance lenient, 8
+    securitygroup lenient, 9 snapshot lenient, 10 snapshot_policy lenient, 11 volume
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
-    /// Wire name `ResourceTypeCount`: [`ResourceTypeCount`].
-    pub resource_type_count: ::std::option::Option<ResourceTypeCount>,
+pub struct DescribeTagsTag {
+    /// Wire name `ResourceTypeCount`: [`DescribeTagsTagResourceTypeCount`].
+    pub resource_type_count: ::std::option::Option<DescribeTagsTagResourceTypeCount>,
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "ResourceTypeCount" = 0, "TagKey" = 1, "TagValue" = 2, } { 0
+    DescribeTagsTag { "ResourceTypeCount" = 0, "TagKey" = 1, "TagValue" = 2, } { 0
     resource_type_count value, 1 tag_key value, 2 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeTagsTags {
+    /// Wire name `Tag`: list of [`DescribeTagsTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeTagsTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
+::alibabacloud_runtime::decode_struct!(DescribeTagsTags { "Tag" = 0, } { 0 tag value, });
 /// The errors `DescribeTags` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -321,15 +322,15 @@ impl<RegionId_> DescribeTagsBuilder<RegionId_> {
         self.input.category = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeTagsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeTagsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeTagsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -396,7 +397,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeTagsInput {
-    type Item = TagsTagItem;
+    type Item = DescribeTagsTag;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -414,7 +415,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeTagsInput {
     fn item_count(output: &DescribeTagsOutput) -> usize {
         output.tags.as_ref().and_then(|v| v.tag.as_ref()).map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeTagsOutput) -> ::std::vec::Vec<TagsTagItem> {
+    fn into_items(output: DescribeTagsOutput) -> ::std::vec::Vec<DescribeTagsTag> {
         output.tags.and_then(|v| v.tag).unwrap_or_default()
     }
 }

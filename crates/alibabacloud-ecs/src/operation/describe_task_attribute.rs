@@ -80,8 +80,10 @@ pub struct DescribeTaskAttributeOutput {
     pub failed_count: ::std::option::Option<i32>,
     /// Wire name `FinishedTime`: string. Example: `2015-11-23T02:19Z`.
     pub finished_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `OperationProgressSet`: [`OperationProgressSet`].
-    pub operation_progress_set: ::std::option::Option<OperationProgressSet>,
+    /// Wire name `OperationProgressSet`: [`DescribeTaskAttributeOperationProgressSet`].
+    pub operation_progress_set: ::std::option::Option<
+        DescribeTaskAttributeOperationProgressSet,
+    >,
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
@@ -110,57 +112,64 @@ pub struct DescribeTaskAttributeOutput {
     value, 6 success_count lenient, 7 support_cancel value, 8 task_action value, 9
     task_id value, 10 task_process value, 11 task_status value, 12 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[].RelatedItemSet.RelatedItem[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RelatedItemItem {
+pub struct DescribeTaskAttributeOperationProgressRelatedItem {
     /// Wire name `Name`: string. Example: `OSSObject`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `Value`: string. Example: `MYOSSPRE_m-23f8tcp***_t-23ym6mv***.vhd`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RelatedItemItem { "Name" = 0, "Value" = 1, } { 0 name value, 1 value value, }
+    DescribeTaskAttributeOperationProgressRelatedItem { "Name" = 0, "Value" = 1, } { 0
+    name value, 1 value value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[].RelatedItemSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RelatedItemSet {
-    /// Wire name `RelatedItem`: list of [`RelatedItemItem`].
-    pub related_item: ::std::option::Option<::std::vec::Vec<RelatedItemItem>>,
+pub struct DescribeTaskAttributeOperationProgressRelatedItemSet {
+    /// Wire name `RelatedItem`: list of [`DescribeTaskAttributeOperationProgressRelatedItem`].
+    pub related_item: ::std::option::Option<
+        ::std::vec::Vec<DescribeTaskAttributeOperationProgressRelatedItem>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RelatedItemSet { "RelatedItem" = 0, } { 0 related_item value, }
+    DescribeTaskAttributeOperationProgressRelatedItemSet { "RelatedItem" = 0, } { 0
+    related_item value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OperationProgressItem {
+pub struct DescribeTaskAttributeOperationProgress {
     /// Wire name `ErrorCode`: string. Example: `ParameterInvalid`.
     pub error_code: ::std::option::Option<::std::string::String>,
     /// Wire name `ErrorMsg`: string. Example: `The specified RegionId parameter is invalid.`.
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// Wire name `OperationStatus`: string. Example: `Success`.
     pub operation_status: ::std::option::Option<::std::string::String>,
-    /// Wire name `RelatedItemSet`: [`RelatedItemSet`].
-    pub related_item_set: ::std::option::Option<RelatedItemSet>,
-}
-::alibabacloud_runtime::decode_struct!(
-    OperationProgressItem { "ErrorCode" = 0, "ErrorMsg" = 1, "OperationStatus" = 2,
-    "RelatedItemSet" = 3, } { 0 error_code value, 1 error_msg value, 2 operation_status
-    value, 3 related_item_set value, }
-);
-/// A structure of the operation, at `response.fields[3]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct OperationProgressSet {
-    /// Wire name `OperationProgress`: list of [`OperationProgressItem`].
-    pub operation_progress: ::std::option::Option<
-        ::std::vec::Vec<OperationProgressItem>,
+    /// Wire name `RelatedItemSet`: [`DescribeTaskAttributeOperationProgressRelatedItemSet`].
+    pub related_item_set: ::std::option::Option<
+        DescribeTaskAttributeOperationProgressRelatedItemSet,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OperationProgressSet { "OperationProgress" = 0, } { 0 operation_progress value, }
+    DescribeTaskAttributeOperationProgress { "ErrorCode" = 0, "ErrorMsg" = 1,
+    "OperationStatus" = 2, "RelatedItemSet" = 3, } { 0 error_code value, 1 error_msg
+    value, 2 operation_status value, 3 related_item_set value, }
+);
+/// A structure of the operation's answer, at `OperationProgressSet`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DescribeTaskAttributeOperationProgressSet {
+    /// Wire name `OperationProgress`: list of [`DescribeTaskAttributeOperationProgress`].
+    pub operation_progress: ::std::option::Option<
+        ::std::vec::Vec<DescribeTaskAttributeOperationProgress>,
+    >,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeTaskAttributeOperationProgressSet { "OperationProgress" = 0, } { 0
+    operation_progress value, }
 );
 /// The errors `DescribeTaskAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -90,8 +90,8 @@ pub struct DescribeTasksOutput {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `TaskSet`: [`TaskSet`].
-    pub task_set: ::std::option::Option<TaskSet>,
+    /// Wire name `TaskSet`: [`DescribeTasksTaskSet`].
+    pub task_set: ::std::option::Option<DescribeTasksTaskSet>,
     /// Wire name `TotalCount`: 32-bit integer. Example: `1`.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -100,10 +100,10 @@ pub struct DescribeTasksOutput {
     3, "TaskSet" = 4, "TotalCount" = 5, } { 0 page_number lenient, 1 page_size lenient, 2
     region_id value, 3 request_id value, 4 task_set value, 5 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[4].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `TaskSet.Task[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TaskItem {
+pub struct DescribeTasksTask {
     /// Wire name `CreationTime`: string. Example: `2020-11-24T12:50Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `FinishedTime`: string. Example: `2020-11-24T12:50Z`.
@@ -120,19 +120,21 @@ pub struct TaskItem {
     pub task_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TaskItem { "CreationTime" = 0, "FinishedTime" = 1, "ResourceId" = 2, "SupportCancel"
-    = 3, "TaskAction" = 4, "TaskId" = 5, "TaskStatus" = 6, } { 0 creation_time value, 1
-    finished_time value, 2 resource_id value, 3 support_cancel value, 4 task_action
-    value, 5 task_id value, 6 task_status value, }
+    DescribeTasksTask { "CreationTime" = 0, "FinishedTime" = 1, "ResourceId" = 2,
+    "SupportCancel" = 3, "TaskAction" = 4, "TaskId" = 5, "TaskStatus" = 6, } { 0
+    creation_time value, 1 finished_time value, 2 resource_id value, 3 support_cancel
+    value, 4 task_action value, 5 task_id value, 6 task_status value, }
 );
-/// A structure of the operation, at `response.fields[4]` in its spec.
+/// A structure of the operation's answer, at `TaskSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TaskSet {
-    /// Wire name `Task`: list of [`TaskItem`].
-    pub task: ::std::option::Option<::std::vec::Vec<TaskItem>>,
+pub struct DescribeTasksTaskSet {
+    /// Wire name `Task`: list of [`DescribeTasksTask`].
+    pub task: ::std::option::Option<::std::vec::Vec<DescribeTasksTask>>,
 }
-::alibabacloud_runtime::decode_struct!(TaskSet { "Task" = 0, } { 0 task value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeTasksTaskSet { "Task" = 0, } { 0 task value, }
+);
 /// The errors `DescribeTasks` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -366,7 +368,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeTasksInput {
-    type Item = TaskItem;
+    type Item = DescribeTasksTask;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -384,7 +386,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeTasksInput {
     fn item_count(output: &DescribeTasksOutput) -> usize {
         output.task_set.as_ref().and_then(|v| v.task.as_ref()).map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeTasksOutput) -> ::std::vec::Vec<TaskItem> {
+    fn into_items(output: DescribeTasksOutput) -> ::std::vec::Vec<DescribeTasksTask> {
         output.task_set.and_then(|v| v.task).unwrap_or_default()
     }
 }

@@ -86,17 +86,17 @@ pub struct DescribeTerminalSessionsOutput {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3****`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Sessions`: [`Sessions`].
-    pub sessions: ::std::option::Option<Sessions>,
+    /// Wire name `Sessions`: [`DescribeTerminalSessionsSessions`].
+    pub sessions: ::std::option::Option<DescribeTerminalSessionsSessions>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeTerminalSessionsOutput { "NextToken" = 0, "RequestId" = 1, "Sessions" = 2, }
     { 0 next_token value, 1 request_id value, 2 sessions value, }
 );
-/// A structure of the operation, at `response.fields[2].fields[0].items.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Sessions.Session[].Connections.Connection[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ConnectionItem {
+pub struct DescribeTerminalSessionsSessionConnection {
     /// Wire name `ClosedReason`: string. Example: `AgentNeedUpgrade`.
     pub closed_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `EndTime`: string. Example: `2024-01-19T09:16:46Z`.
@@ -111,28 +111,32 @@ pub struct ConnectionItem {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ConnectionItem { "ClosedReason" = 0, "EndTime" = 1, "FailedDetail" = 2, "InstanceId"
-    = 3, "StartTime" = 4, "Status" = 5, } { 0 closed_reason value, 1 end_time value, 2
-    failed_detail value, 3 instance_id value, 4 start_time value, 5 status value, }
+    DescribeTerminalSessionsSessionConnection { "ClosedReason" = 0, "EndTime" = 1,
+    "FailedDetail" = 2, "InstanceId" = 3, "StartTime" = 4, "Status" = 5, } { 0
+    closed_reason value, 1 end_time value, 2 failed_detail value, 3 instance_id value, 4
+    start_time value, 5 status value, }
 );
-/// A structure of the operation, at `response.fields[2].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Sessions.Session[].Connections`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Connections {
-    /// Wire name `Connection`: list of [`ConnectionItem`].
-    pub connection: ::std::option::Option<::std::vec::Vec<ConnectionItem>>,
+pub struct DescribeTerminalSessionsSessionConnections {
+    /// Wire name `Connection`: list of [`DescribeTerminalSessionsSessionConnection`].
+    pub connection: ::std::option::Option<
+        ::std::vec::Vec<DescribeTerminalSessionsSessionConnection>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Connections { "Connection" = 0, } { 0 connection value, }
+    DescribeTerminalSessionsSessionConnections { "Connection" = 0, } { 0 connection
+    value, }
 );
-/// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Sessions.Session[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SessionItem {
+pub struct DescribeTerminalSessionsSession {
     /// Wire name `ClientIP`: string. Example: `192.168.1.1`.
     pub client_ip: ::std::option::Option<::std::string::String>,
-    /// Wire name `Connections`: [`Connections`].
-    pub connections: ::std::option::Option<Connections>,
+    /// Wire name `Connections`: [`DescribeTerminalSessionsSessionConnections`].
+    pub connections: ::std::option::Option<DescribeTerminalSessionsSessionConnections>,
     /// Wire name `CreationTime`: string. Example: `2024-01-19T09:15:46Z`.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `IdentityType`: string. Example: `RAMUser`.
@@ -149,20 +153,22 @@ pub struct SessionItem {
     pub username: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SessionItem { "ClientIP" = 0, "Connections" = 1, "CreationTime" = 2, "IdentityType" =
-    3, "PortNumber" = 4, "PrincipalId" = 5, "SessionId" = 6, "TargetServer" = 7,
-    "Username" = 8, } { 0 client_ip value, 1 connections value, 2 creation_time value, 3
-    identity_type value, 4 port_number lenient, 5 principal_id value, 6 session_id value,
-    7 target_server value, 8 username value, }
+    DescribeTerminalSessionsSession { "ClientIP" = 0, "Connections" = 1, "CreationTime" =
+    2, "IdentityType" = 3, "PortNumber" = 4, "PrincipalId" = 5, "SessionId" = 6,
+    "TargetServer" = 7, "Username" = 8, } { 0 client_ip value, 1 connections value, 2
+    creation_time value, 3 identity_type value, 4 port_number lenient, 5 principal_id
+    value, 6 session_id value, 7 target_server value, 8 username value, }
 );
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `Sessions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Sessions {
-    /// Wire name `Session`: list of [`SessionItem`].
-    pub session: ::std::option::Option<::std::vec::Vec<SessionItem>>,
+pub struct DescribeTerminalSessionsSessions {
+    /// Wire name `Session`: list of [`DescribeTerminalSessionsSession`].
+    pub session: ::std::option::Option<::std::vec::Vec<DescribeTerminalSessionsSession>>,
 }
-::alibabacloud_runtime::decode_struct!(Sessions { "Session" = 0, } { 0 session value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeTerminalSessionsSessions { "Session" = 0, } { 0 session value, }
+);
 /// The errors `DescribeTerminalSessions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -340,7 +346,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeTerminalSessionsInput {
-    type Item = SessionItem;
+    type Item = DescribeTerminalSessionsSession;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -351,7 +357,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for DescribeTerminalSessionsIn
     }
     fn into_items(
         output: DescribeTerminalSessionsOutput,
-    ) -> ::std::vec::Vec<SessionItem> {
+    ) -> ::std::vec::Vec<DescribeTerminalSessionsSession> {
         output.sessions.and_then(|v| v.session).unwrap_or_default()
     }
 }

@@ -54,36 +54,37 @@ pub struct DescribeVRoutersOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 32-bit integer.
     pub total_count: ::std::option::Option<i32>,
-    /// Wire name `VRouters`: [`VRouters`].
-    pub v_routers: ::std::option::Option<VRouters>,
+    /// Wire name `VRouters`: [`DescribeVRoutersVRouters`].
+    pub v_routers: ::std::option::Option<DescribeVRoutersVRouters>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeVRoutersOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2,
     "TotalCount" = 3, "VRouters" = 4, } { 0 page_number lenient, 1 page_size lenient, 2
     request_id value, 3 total_count lenient, 4 v_routers value, }
 );
-/// A structure of the operation, at `response.fields[4].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `VRouters.VRouter[].RouteTableIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RouteTableIds {
+pub struct DescribeVRoutersVRouterRouteTableIds {
     /// Wire name `RouteTableId`: list of string.
     pub route_table_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RouteTableIds { "RouteTableId" = 0, } { 0 route_table_id value, }
+    DescribeVRoutersVRouterRouteTableIds { "RouteTableId" = 0, } { 0 route_table_id
+    value, }
 );
-/// A structure of the operation, at `response.fields[4].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `VRouters.VRouter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VRouterItem {
+pub struct DescribeVRoutersVRouter {
     /// Wire name `CreationTime`: string.
     pub creation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `RegionId`: string.
     pub region_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `RouteTableIds`: [`RouteTableIds`].
-    pub route_table_ids: ::std::option::Option<RouteTableIds>,
+    /// Wire name `RouteTableIds`: [`DescribeVRoutersVRouterRouteTableIds`].
+    pub route_table_ids: ::std::option::Option<DescribeVRoutersVRouterRouteTableIds>,
     /// Wire name `VRouterId`: string.
     pub v_router_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VRouterName`: string.
@@ -92,20 +93,20 @@ pub struct VRouterItem {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VRouterItem { "CreationTime" = 0, "Description" = 1, "RegionId" = 2, "RouteTableIds"
-    = 3, "VRouterId" = 4, "VRouterName" = 5, "VpcId" = 6, } { 0 creation_time value, 1
-    description value, 2 region_id value, 3 route_table_ids value, 4 v_router_id value, 5
-    v_router_name value, 6 vpc_id value, }
+    DescribeVRoutersVRouter { "CreationTime" = 0, "Description" = 1, "RegionId" = 2,
+    "RouteTableIds" = 3, "VRouterId" = 4, "VRouterName" = 5, "VpcId" = 6, } { 0
+    creation_time value, 1 description value, 2 region_id value, 3 route_table_ids value,
+    4 v_router_id value, 5 v_router_name value, 6 vpc_id value, }
 );
-/// A structure of the operation, at `response.fields[4]` in its spec.
+/// A structure of the operation's answer, at `VRouters`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VRouters {
-    /// Wire name `VRouter`: list of [`VRouterItem`].
-    pub v_router: ::std::option::Option<::std::vec::Vec<VRouterItem>>,
+pub struct DescribeVRoutersVRouters {
+    /// Wire name `VRouter`: list of [`DescribeVRoutersVRouter`].
+    pub v_router: ::std::option::Option<::std::vec::Vec<DescribeVRoutersVRouter>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VRouters { "VRouter" = 0, } { 0 v_router value, }
+    DescribeVRoutersVRouters { "VRouter" = 0, } { 0 v_router value, }
 );
 /// The errors `DescribeVRouters` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -251,7 +252,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeVRoutersInput {
-    type Item = VRouterItem;
+    type Item = DescribeVRoutersVRouter;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -273,7 +274,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeVRoutersInput {
             .and_then(|v| v.v_router.as_ref())
             .map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeVRoutersOutput) -> ::std::vec::Vec<VRouterItem> {
+    fn into_items(
+        output: DescribeVRoutersOutput,
+    ) -> ::std::vec::Vec<DescribeVRoutersVRouter> {
         output.v_routers.and_then(|v| v.v_router).unwrap_or_default()
     }
 }

@@ -63,18 +63,18 @@ pub struct DescribeVSwitchesOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 32-bit integer.
     pub total_count: ::std::option::Option<i32>,
-    /// Wire name `VSwitches`: [`VSwitches`].
-    pub v_switches: ::std::option::Option<VSwitches>,
+    /// Wire name `VSwitches`: [`DescribeVSwitchesVSwitches`].
+    pub v_switches: ::std::option::Option<DescribeVSwitchesVSwitches>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeVSwitchesOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2,
     "TotalCount" = 3, "VSwitches" = 4, } { 0 page_number lenient, 1 page_size lenient, 2
     request_id value, 3 total_count lenient, 4 v_switches value, }
 );
-/// A structure of the operation, at `response.fields[4].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `VSwitches.VSwitch[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VSwitchItem {
+pub struct DescribeVSwitchesVSwitch {
     /// Wire name `AvailableIpAddressCount`: 64-bit integer.
     pub available_ip_address_count: ::std::option::Option<i64>,
     /// Wire name `CidrBlock`: string.
@@ -99,22 +99,22 @@ pub struct VSwitchItem {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VSwitchItem { "AvailableIpAddressCount" = 0, "CidrBlock" = 1, "CreationTime" = 2,
-    "Description" = 3, "IsDefault" = 4, "ResourceGroupId" = 5, "Status" = 6, "VSwitchId"
-    = 7, "VSwitchName" = 8, "VpcId" = 9, "ZoneId" = 10, } { 0 available_ip_address_count
-    lenient, 1 cidr_block value, 2 creation_time value, 3 description value, 4 is_default
-    lenient, 5 resource_group_id value, 6 status value, 7 v_switch_id value, 8
-    v_switch_name value, 9 vpc_id value, 10 zone_id value, }
+    DescribeVSwitchesVSwitch { "AvailableIpAddressCount" = 0, "CidrBlock" = 1,
+    "CreationTime" = 2, "Description" = 3, "IsDefault" = 4, "ResourceGroupId" = 5,
+    "Status" = 6, "VSwitchId" = 7, "VSwitchName" = 8, "VpcId" = 9, "ZoneId" = 10, } { 0
+    available_ip_address_count lenient, 1 cidr_block value, 2 creation_time value, 3
+    description value, 4 is_default lenient, 5 resource_group_id value, 6 status value, 7
+    v_switch_id value, 8 v_switch_name value, 9 vpc_id value, 10 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[4]` in its spec.
+/// A structure of the operation's answer, at `VSwitches`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VSwitches {
-    /// Wire name `VSwitch`: list of [`VSwitchItem`].
-    pub v_switch: ::std::option::Option<::std::vec::Vec<VSwitchItem>>,
+pub struct DescribeVSwitchesVSwitches {
+    /// Wire name `VSwitch`: list of [`DescribeVSwitchesVSwitch`].
+    pub v_switch: ::std::option::Option<::std::vec::Vec<DescribeVSwitchesVSwitch>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VSwitches { "VSwitch" = 0, } { 0 v_switch value, }
+    DescribeVSwitchesVSwitches { "VSwitch" = 0, } { 0 v_switch value, }
 );
 /// The errors `DescribeVSwitches` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -310,7 +310,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeVSwitchesInput {
-    type Item = VSwitchItem;
+    type Item = DescribeVSwitchesVSwitch;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -332,7 +332,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeVSwitchesInput {
             .and_then(|v| v.v_switch.as_ref())
             .map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeVSwitchesOutput) -> ::std::vec::Vec<VSwitchItem> {
+    fn into_items(
+        output: DescribeVSwitchesOutput,
+    ) -> ::std::vec::Vec<DescribeVSwitchesVSwitch> {
         output.v_switches.and_then(|v| v.v_switch).unwrap_or_default()
     }
 }

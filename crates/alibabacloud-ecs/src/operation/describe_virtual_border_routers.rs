@@ -18,8 +18,10 @@ pub struct DescribeVirtualBorderRoutersInput {
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`.
     pub page_size: ::std::option::Option<i32>,
-    /// Wire name `Filter`: list of [`FilterItem`].
-    pub filter: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+    /// Wire name `Filter`: list of [`DescribeVirtualBorderRoutersFilterItem`].
+    pub filter: ::std::option::Option<
+        ::std::vec::Vec<DescribeVirtualBorderRoutersFilterItem>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for DescribeVirtualBorderRoutersInput {
     const ACTION: &'static str = "DescribeVirtualBorderRouters";
@@ -54,8 +56,10 @@ pub struct DescribeVirtualBorderRoutersOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 32-bit integer.
     pub total_count: ::std::option::Option<i32>,
-    /// Wire name `VirtualBorderRouterSet`: [`VirtualBorderRouterSet`].
-    pub virtual_border_router_set: ::std::option::Option<VirtualBorderRouterSet>,
+    /// Wire name `VirtualBorderRouterSet`: [`DescribeVirtualBorderRoutersVirtualBorderRouterSet`].
+    pub virtual_border_router_set: ::std::option::Option<
+        DescribeVirtualBorderRoutersVirtualBorderRouterSet,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeVirtualBorderRoutersOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" =
@@ -63,9 +67,9 @@ pub struct DescribeVirtualBorderRoutersOutput {
     page_size lenient, 2 request_id value, 3 total_count lenient, 4
     virtual_border_router_set value, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Filter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct FilterItem {
+pub struct DescribeVirtualBorderRoutersFilterItem {
     /// Wire name `Key`: string.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -73,16 +77,16 @@ pub struct FilterItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-impl ::alibabacloud_runtime::ToParam for FilterItem {
+impl ::alibabacloud_runtime::ToParam for DescribeVirtualBorderRoutersFilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[4].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `VirtualBorderRouterSet.VirtualBorderRouterType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VirtualBorderRouterTypeItem {
+pub struct DescribeVirtualBorderRoutersVirtualBorderRouterType {
     /// Wire name `AccessPointId`: string.
     pub access_point_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ActivationTime`: string.
@@ -127,9 +131,9 @@ pub struct VirtualBorderRouterTypeItem {
     pub vlan_interface_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VirtualBorderRouterTypeItem { "AccessPointId" = 0, "ActivationTime" = 1,
-    "CircuitCode" = 2, "CreationTime" = 3, "Description" = 4, "LocalGatewayIp" = 5,
-    "Name" = 6, "PeerGatewayIp" = 7, "PeeringSubnetMask" = 8,
+    DescribeVirtualBorderRoutersVirtualBorderRouterType { "AccessPointId" = 0,
+    "ActivationTime" = 1, "CircuitCode" = 2, "CreationTime" = 3, "Description" = 4,
+    "LocalGatewayIp" = 5, "Name" = 6, "PeerGatewayIp" = 7, "PeeringSubnetMask" = 8,
     "PhysicalConnectionBusinessStatus" = 9, "PhysicalConnectionId" = 10,
     "PhysicalConnectionOwnerUid" = 11, "PhysicalConnectionStatus" = 12, "RecoveryTime" =
     13, "RouteTableId" = 14, "Status" = 15, "TerminationTime" = 16, "VbrId" = 17,
@@ -141,18 +145,18 @@ pub struct VirtualBorderRouterTypeItem {
     recovery_time value, 14 route_table_id value, 15 status value, 16 termination_time
     value, 17 vbr_id value, 18 vlan_id lenient, 19 vlan_interface_id value, }
 );
-/// A structure of the operation, at `response.fields[4]` in its spec.
+/// A structure of the operation's answer, at `VirtualBorderRouterSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VirtualBorderRouterSet {
-    /// Wire name `VirtualBorderRouterType`: list of [`VirtualBorderRouterTypeItem`].
+pub struct DescribeVirtualBorderRoutersVirtualBorderRouterSet {
+    /// Wire name `VirtualBorderRouterType`: list of [`DescribeVirtualBorderRoutersVirtualBorderRouterType`].
     pub virtual_border_router_type: ::std::option::Option<
-        ::std::vec::Vec<VirtualBorderRouterTypeItem>,
+        ::std::vec::Vec<DescribeVirtualBorderRoutersVirtualBorderRouterType>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VirtualBorderRouterSet { "VirtualBorderRouterType" = 0, } { 0
-    virtual_border_router_type value, }
+    DescribeVirtualBorderRoutersVirtualBorderRouterSet { "VirtualBorderRouterType" = 0, }
+    { 0 virtual_border_router_type value, }
 );
 /// The errors `DescribeVirtualBorderRouters` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,15 +234,20 @@ impl<RegionId_> DescribeVirtualBorderRoutersBuilder<RegionId_> {
         self.input.page_size = value;
         self
     }
-    /// Wire name `Filter`: list of [`FilterItem`].
-    pub fn filter(mut self, value: ::std::vec::Vec<FilterItem>) -> Self {
+    /// Wire name `Filter`: list of [`DescribeVirtualBorderRoutersFilterItem`].
+    pub fn filter(
+        mut self,
+        value: ::std::vec::Vec<DescribeVirtualBorderRoutersFilterItem>,
+    ) -> Self {
         self.input.filter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Filter`.
     pub fn set_filter(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeVirtualBorderRoutersFilterItem>,
+        >,
     ) -> Self {
         self.input.filter = value;
         self
@@ -308,7 +317,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeVirtualBorderRoutersInput {
-    type Item = VirtualBorderRouterTypeItem;
+    type Item = DescribeVirtualBorderRoutersVirtualBorderRouterType;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -332,7 +341,7 @@ for DescribeVirtualBorderRoutersInput {
     }
     fn into_items(
         output: DescribeVirtualBorderRoutersOutput,
-    ) -> ::std::vec::Vec<VirtualBorderRouterTypeItem> {
+    ) -> ::std::vec::Vec<DescribeVirtualBorderRoutersVirtualBorderRouterType> {
         output
             .virtual_border_router_set
             .and_then(|v| v.virtual_border_router_type)

@@ -20,8 +20,10 @@ pub struct DescribeVirtualBorderRoutersForPhysicalConnectionInput {
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`.
     pub page_size: ::std::option::Option<i32>,
-    /// Wire name `Filter`: list of [`FilterItem`].
-    pub filter: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+    /// Wire name `Filter`: list of [`DescribeVirtualBorderRoutersForPhysicalConnectionFilterItem`].
+    pub filter: ::std::option::Option<
+        ::std::vec::Vec<DescribeVirtualBorderRoutersForPhysicalConnectionFilterItem>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation
 for DescribeVirtualBorderRoutersForPhysicalConnectionInput {
@@ -58,9 +60,9 @@ pub struct DescribeVirtualBorderRoutersForPhysicalConnectionOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 32-bit integer.
     pub total_count: ::std::option::Option<i32>,
-    /// Wire name `VirtualBorderRouterForPhysicalConnectionSet`: [`VirtualBorderRouterForPhysicalConnectionSet`].
+    /// Wire name `VirtualBorderRouterForPhysicalConnectionSet`: [`DescribeVirtualBorderRoutersForPhysicalConnectionVirtualBorderRouterForPhysicalConnectionSet`].
     pub virtual_border_router_for_physical_connection_set: ::std::option::Option<
-        VirtualBorderRouterForPhysicalConnectionSet,
+        DescribeVirtualBorderRoutersForPhysicalConnectionVirtualBorderRouterForPhysicalConnectionSet,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
@@ -70,9 +72,9 @@ pub struct DescribeVirtualBorderRoutersForPhysicalConnectionOutput {
     page_size lenient, 2 request_id value, 3 total_count lenient, 4
     virtual_border_router_for_physical_connection_set value, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `Filter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct FilterItem {
+pub struct DescribeVirtualBorderRoutersForPhysicalConnectionFilterItem {
     /// Wire name `Key`: string.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -80,16 +82,17 @@ pub struct FilterItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-impl ::alibabacloud_runtime::ToParam for FilterItem {
+impl ::alibabacloud_runtime::ToParam
+for DescribeVirtualBorderRoutersForPhysicalConnectionFilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[4].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `VirtualBorderRouterForPhysicalConnectionSet.VirtualBorderRouterForPhysicalConnectionType[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VirtualBorderRouterForPhysicalConnectionTypeItem {
+pub struct DescribeVirtualBorderRoutersForPhysicalConnectionVirtualBorderRouterForPhysicalConnectionType {
     /// Wire name `ActivationTime`: string.
     pub activation_time: ::std::option::Option<::std::string::String>,
     /// Wire name `CircuitCode`: string.
@@ -108,24 +111,27 @@ pub struct VirtualBorderRouterForPhysicalConnectionTypeItem {
     pub vlan_id: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VirtualBorderRouterForPhysicalConnectionTypeItem { "ActivationTime" = 0,
-    "CircuitCode" = 1, "CreationTime" = 2, "RecoveryTime" = 3, "TerminationTime" = 4,
-    "VbrId" = 5, "VbrOwnerUid" = 6, "VlanId" = 7, } { 0 activation_time value, 1
-    circuit_code value, 2 creation_time value, 3 recovery_time value, 4 termination_time
-    value, 5 vbr_id value, 6 vbr_owner_uid lenient, 7 vlan_id lenient, }
+    DescribeVirtualBorderRoutersForPhysicalConnectionVirtualBorderRouterForPhysicalConnectionType
+    { "ActivationTime" = 0, "CircuitCode" = 1, "CreationTime" = 2, "RecoveryTime" = 3,
+    "TerminationTime" = 4, "VbrId" = 5, "VbrOwnerUid" = 6, "VlanId" = 7, } { 0
+    activation_time value, 1 circuit_code value, 2 creation_time value, 3 recovery_time
+    value, 4 termination_time value, 5 vbr_id value, 6 vbr_owner_uid lenient, 7 vlan_id
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[4]` in its spec.
+/// A structure of the operation's answer, at `VirtualBorderRouterForPhysicalConnectionSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VirtualBorderRouterForPhysicalConnectionSet {
-    /// Wire name `VirtualBorderRouterForPhysicalConnectionType`: list of [`VirtualBorderRouterForPhysicalConnectionTypeItem`].
+pub struct DescribeVirtualBorderRoutersForPhysicalConnectionVirtualBorderRouterForPhysicalConnectionSet {
+    /// Wire name `VirtualBorderRouterForPhysicalConnectionType`: list of [`DescribeVirtualBorderRoutersForPhysicalConnectionVirtualBorderRouterForPhysicalConnectionType`].
     pub virtual_border_router_for_physical_connection_type: ::std::option::Option<
-        ::std::vec::Vec<VirtualBorderRouterForPhysicalConnectionTypeItem>,
+        ::std::vec::Vec<
+            DescribeVirtualBorderRoutersForPhysicalConnectionVirtualBorderRouterForPhysicalConnectionType,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VirtualBorderRouterForPhysicalConnectionSet {
-    "VirtualBorderRouterForPhysicalConnectionType" = 0, } { 0
+    DescribeVirtualBorderRoutersForPhysicalConnectionVirtualBorderRouterForPhysicalConnectionSet
+    { "VirtualBorderRouterForPhysicalConnectionType" = 0, } { 0
     virtual_border_router_for_physical_connection_type value, }
 );
 /// The errors `DescribeVirtualBorderRoutersForPhysicalConnection` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -237,15 +243,22 @@ impl<
         self.input.page_size = value;
         self
     }
-    /// Wire name `Filter`: list of [`FilterItem`].
-    pub fn filter(mut self, value: ::std::vec::Vec<FilterItem>) -> Self {
+    /// Wire name `Filter`: list of [`DescribeVirtualBorderRoutersForPhysicalConnectionFilterItem`].
+    pub fn filter(
+        mut self,
+        value: ::std::vec::Vec<
+            DescribeVirtualBorderRoutersForPhysicalConnectionFilterItem,
+        >,
+    ) -> Self {
         self.input.filter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Filter`.
     pub fn set_filter(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<FilterItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeVirtualBorderRoutersForPhysicalConnectionFilterItem>,
+        >,
     ) -> Self {
         self.input.filter = value;
         self
@@ -328,7 +341,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeVirtualBorderRoutersForPhysicalConnectionInput {
-    type Item = VirtualBorderRouterForPhysicalConnectionTypeItem;
+    type Item = DescribeVirtualBorderRoutersForPhysicalConnectionVirtualBorderRouterForPhysicalConnectionType;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -356,7 +369,9 @@ for DescribeVirtualBorderRoutersForPhysicalConnectionInput {
     }
     fn into_items(
         output: DescribeVirtualBorderRoutersForPhysicalConnectionOutput,
-    ) -> ::std::vec::Vec<VirtualBorderRouterForPhysicalConnectionTypeItem> {
+    ) -> ::std::vec::Vec<
+        DescribeVirtualBorderRoutersForPhysicalConnectionVirtualBorderRouterForPhysicalConnectionType,
+    > {
         output
             .virtual_border_router_for_physical_connection_set
             .and_then(|v| v.virtual_border_router_for_physical_connection_type)

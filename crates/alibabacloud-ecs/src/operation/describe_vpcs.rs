@@ -55,38 +55,38 @@ pub struct DescribeVpcsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 32-bit integer.
     pub total_count: ::std::option::Option<i32>,
-    /// Wire name `Vpcs`: [`Vpcs`].
-    pub vpcs: ::std::option::Option<Vpcs>,
+    /// Wire name `Vpcs`: [`DescribeVpcsVpcs`].
+    pub vpcs: ::std::option::Option<DescribeVpcsVpcs>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeVpcsOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2, "TotalCount"
     = 3, "Vpcs" = 4, } { 0 page_number lenient, 1 page_size lenient, 2 request_id value,
     3 total_count lenient, 4 vpcs value, }
 );
-/// A structure of the operation, at `response.fields[4].fields[0].items.fields[6]` in its spec.
+/// A structure of the operation's answer, at `Vpcs.Vpc[].UserCidrs`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct UserCidrs {
+pub struct DescribeVpcsVpcUserCidrs {
     /// Wire name `UserCidr`: list of string.
     pub user_cidr: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UserCidrs { "UserCidr" = 0, } { 0 user_cidr value, }
+    DescribeVpcsVpcUserCidrs { "UserCidr" = 0, } { 0 user_cidr value, }
 );
-/// A structure of the operation, at `response.fields[4].fields[0].items.fields[8]` in its spec.
+/// A structure of the operation's answer, at `Vpcs.Vpc[].VSwitchIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VSwitchIds {
+pub struct DescribeVpcsVpcVSwitchIds {
     /// Wire name `VSwitchId`: list of string.
     pub v_switch_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VSwitchIds { "VSwitchId" = 0, } { 0 v_switch_id value, }
+    DescribeVpcsVpcVSwitchIds { "VSwitchId" = 0, } { 0 v_switch_id value, }
 );
-/// A structure of the operation, at `response.fields[4].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Vpcs.Vpc[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VpcItem {
+pub struct DescribeVpcsVpc {
     /// Wire name `CidrBlock`: string.
     pub cidr_block: ::std::option::Option<::std::string::String>,
     /// Wire name `CreationTime`: string.
@@ -99,33 +99,33 @@ pub struct VpcItem {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `UserCidrs`: [`UserCidrs`].
-    pub user_cidrs: ::std::option::Option<UserCidrs>,
+    /// Wire name `UserCidrs`: [`DescribeVpcsVpcUserCidrs`].
+    pub user_cidrs: ::std::option::Option<DescribeVpcsVpcUserCidrs>,
     /// Wire name `VRouterId`: string.
     pub v_router_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `VSwitchIds`: [`VSwitchIds`].
-    pub v_switch_ids: ::std::option::Option<VSwitchIds>,
+    /// Wire name `VSwitchIds`: [`DescribeVpcsVpcVSwitchIds`].
+    pub v_switch_ids: ::std::option::Option<DescribeVpcsVpcVSwitchIds>,
     /// Wire name `VpcId`: string.
     pub vpc_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VpcName`: string.
     pub vpc_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VpcItem { "CidrBlock" = 0, "CreationTime" = 1, "Description" = 2, "IsDefault" = 3,
-    "RegionId" = 4, "Status" = 5, "UserCidrs" = 6, "VRouterId" = 7, "VSwitchIds" = 8,
-    "VpcId" = 9, "VpcName" = 10, } { 0 cidr_block value, 1 creation_time value, 2
+    DescribeVpcsVpc { "CidrBlock" = 0, "CreationTime" = 1, "Description" = 2, "IsDefault"
+    = 3, "RegionId" = 4, "Status" = 5, "UserCidrs" = 6, "VRouterId" = 7, "VSwitchIds" =
+    8, "VpcId" = 9, "VpcName" = 10, } { 0 cidr_block value, 1 creation_time value, 2
     description value, 3 is_default lenient, 4 region_id value, 5 status value, 6
     user_cidrs value, 7 v_router_id value, 8 v_switch_ids value, 9 vpc_id value, 10
     vpc_name value, }
 );
-/// A structure of the operation, at `response.fields[4]` in its spec.
+/// A structure of the operation's answer, at `Vpcs`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Vpcs {
-    /// Wire name `Vpc`: list of [`VpcItem`].
-    pub vpc: ::std::option::Option<::std::vec::Vec<VpcItem>>,
+pub struct DescribeVpcsVpcs {
+    /// Wire name `Vpc`: list of [`DescribeVpcsVpc`].
+    pub vpc: ::std::option::Option<::std::vec::Vec<DescribeVpcsVpc>>,
 }
-::alibabacloud_runtime::decode_struct!(Vpcs { "Vpc" = 0, } { 0 vpc value, });
+::alibabacloud_runtime::decode_struct!(DescribeVpcsVpcs { "Vpc" = 0, } { 0 vpc value, });
 /// The errors `DescribeVpcs` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -310,7 +310,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeVpcsInput {
-    type Item = VpcItem;
+    type Item = DescribeVpcsVpc;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -328,7 +328,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeVpcsInput {
     fn item_count(output: &DescribeVpcsOutput) -> usize {
         output.vpcs.as_ref().and_then(|v| v.vpc.as_ref()).map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeVpcsOutput) -> ::std::vec::Vec<VpcItem> {
+    fn into_items(output: DescribeVpcsOutput) -> ::std::vec::Vec<DescribeVpcsVpc> {
         output.vpcs.and_then(|v| v.vpc).unwrap_or_default()
     }
 }

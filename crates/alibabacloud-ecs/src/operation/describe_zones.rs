@@ -131,212 +131,238 @@ impl ::alibabacloud_runtime::Operation for DescribeZonesInput {
 pub struct DescribeZonesOutput {
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Zones`: [`Zones`].
-    pub zones: ::std::option::Option<Zones>,
+    /// Wire name `Zones`: [`DescribeZonesZones`].
+    pub zones: ::std::option::Option<DescribeZonesZones>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeZonesOutput { "RequestId" = 0, "Zones" = 1, } { 0 request_id value, 1 zones
     value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].AvailableDedicatedHostTypes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableDedicatedHostTypes {
+pub struct DescribeZonesZoneAvailableDedicatedHostTypes {
     /// Wire name `DedicatedHostType`: list of string.
     pub dedicated_host_type: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableDedicatedHostTypes { "DedicatedHostType" = 0, } { 0 dedicated_host_type
-    value, }
+    DescribeZonesZoneAvailableDedicatedHostTypes { "DedicatedHostType" = 0, } { 0
+    dedicated_host_type value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].AvailableDiskCategories`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableDiskCategories {
+pub struct DescribeZonesZoneAvailableDiskCategories {
     /// Wire name `DiskCategories`: list of string.
     pub disk_categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableDiskCategories { "DiskCategories" = 0, } { 0 disk_categories value, }
+    DescribeZonesZoneAvailableDiskCategories { "DiskCategories" = 0, } { 0
+    disk_categories value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[2]` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].AvailableInstanceTypes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableInstanceTypes {
+pub struct DescribeZonesZoneAvailableInstanceTypes {
     /// Wire name `InstanceTypes`: list of string.
     pub instance_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableInstanceTypes { "InstanceTypes" = 0, } { 0 instance_types value, }
+    DescribeZonesZoneAvailableInstanceTypes { "InstanceTypes" = 0, } { 0 instance_types
+    value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].AvailableResourceCreation`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableResourceCreation {
+pub struct DescribeZonesZoneAvailableResourceCreation {
     /// Wire name `ResourceTypes`: list of string.
     pub resource_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableResourceCreation { "ResourceTypes" = 0, } { 0 resource_types value, }
+    DescribeZonesZoneAvailableResourceCreation { "ResourceTypes" = 0, } { 0
+    resource_types value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[4].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].AvailableResources.ResourcesInfo[].DataDiskCategories`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DataDiskCategories {
+pub struct DescribeZonesResourcesInfoDataDiskCategories {
     /// Wire name `supportedDataDiskCategory`: list of string.
     pub supported_data_disk_category: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DataDiskCategories { "supportedDataDiskCategory" = 0, } { 0
+    DescribeZonesResourcesInfoDataDiskCategories { "supportedDataDiskCategory" = 0, } { 0
     supported_data_disk_category value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[4].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].AvailableResources.ResourcesInfo[].InstanceGenerations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceGenerations {
+pub struct DescribeZonesResourcesInfoInstanceGenerations {
     /// Wire name `supportedInstanceGeneration`: list of string.
     pub supported_instance_generation: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceGenerations { "supportedInstanceGeneration" = 0, } { 0
-    supported_instance_generation value, }
+    DescribeZonesResourcesInfoInstanceGenerations { "supportedInstanceGeneration" = 0, }
+    { 0 supported_instance_generation value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[4].fields[0].items.fields[2]` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].AvailableResources.ResourcesInfo[].InstanceTypeFamilies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceTypeFamilies {
+pub struct DescribeZonesResourcesInfoInstanceTypeFamilies {
     /// Wire name `supportedInstanceTypeFamily`: list of string.
     pub supported_instance_type_family: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceTypeFamilies { "supportedInstanceTypeFamily" = 0, } { 0
-    supported_instance_type_family value, }
+    DescribeZonesResourcesInfoInstanceTypeFamilies { "supportedInstanceTypeFamily" = 0, }
+    { 0 supported_instance_type_family value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[4].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].AvailableResources.ResourcesInfo[].InstanceTypes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceTypes {
+pub struct DescribeZonesResourcesInfoInstanceTypes {
     /// Wire name `supportedInstanceType`: list of string.
     pub supported_instance_type: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceTypes { "supportedInstanceType" = 0, } { 0 supported_instance_type value, }
+    DescribeZonesResourcesInfoInstanceTypes { "supportedInstanceType" = 0, } { 0
+    supported_instance_type value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[4].fields[0].items.fields[5]` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].AvailableResources.ResourcesInfo[].NetworkTypes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkTypes {
+pub struct DescribeZonesResourcesInfoNetworkTypes {
     /// Wire name `supportedNetworkCategory`: list of string.
     pub supported_network_category: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkTypes { "supportedNetworkCategory" = 0, } { 0 supported_network_category
-    value, }
+    DescribeZonesResourcesInfoNetworkTypes { "supportedNetworkCategory" = 0, } { 0
+    supported_network_category value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[4].fields[0].items.fields[6]` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].AvailableResources.ResourcesInfo[].SystemDiskCategories`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SystemDiskCategories {
+pub struct DescribeZonesResourcesInfoSystemDiskCategories {
     /// Wire name `supportedSystemDiskCategory`: list of string.
     pub supported_system_disk_category: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SystemDiskCategories { "supportedSystemDiskCategory" = 0, } { 0
-    supported_system_disk_category value, }
+    DescribeZonesResourcesInfoSystemDiskCategories { "supportedSystemDiskCategory" = 0, }
+    { 0 supported_system_disk_category value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[4].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].AvailableResources.ResourcesInfo[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ResourcesInfoItem {
-    /// Wire name `DataDiskCategories`: [`DataDiskCategories`].
-    pub data_disk_categories: ::std::option::Option<DataDiskCategories>,
-    /// Wire name `InstanceGenerations`: [`InstanceGenerations`].
-    pub instance_generations: ::std::option::Option<InstanceGenerations>,
-    /// Wire name `InstanceTypeFamilies`: [`InstanceTypeFamilies`].
-    pub instance_type_families: ::std::option::Option<InstanceTypeFamilies>,
-    /// Wire name `InstanceTypes`: [`InstanceTypes`].
-    pub instance_types: ::std::option::Option<InstanceTypes>,
+pub struct DescribeZonesZoneResourcesInfo {
+    /// Wire name `DataDiskCategories`: [`DescribeZonesResourcesInfoDataDiskCategories`].
+    pub data_disk_categories: ::std::option::Option<
+        DescribeZonesResourcesInfoDataDiskCategories,
+    >,
+    /// Wire name `InstanceGenerations`: [`DescribeZonesResourcesInfoInstanceGenerations`].
+    pub instance_generations: ::std::option::Option<
+        DescribeZonesResourcesInfoInstanceGenerations,
+    >,
+    /// Wire name `InstanceTypeFamilies`: [`DescribeZonesResourcesInfoInstanceTypeFamilies`].
+    pub instance_type_families: ::std::option::Option<
+        DescribeZonesResourcesInfoInstanceTypeFamilies,
+    >,
+    /// Wire name `InstanceTypes`: [`DescribeZonesResourcesInfoInstanceTypes`].
+    pub instance_types: ::std::option::Option<DescribeZonesResourcesInfoInstanceTypes>,
     /// Wire name `IoOptimized`: boolean. Example: `true`.
     pub io_optimized: ::std::option::Option<bool>,
-    /// Wire name `NetworkTypes`: [`NetworkTypes`].
-    pub network_types: ::std::option::Option<NetworkTypes>,
-    /// Wire name `SystemDiskCategories`: [`SystemDiskCategories`].
-    pub system_disk_categories: ::std::option::Option<SystemDiskCategories>,
+    /// Wire name `NetworkTypes`: [`DescribeZonesResourcesInfoNetworkTypes`].
+    pub network_types: ::std::option::Option<DescribeZonesResourcesInfoNetworkTypes>,
+    /// Wire name `SystemDiskCategories`: [`DescribeZonesResourcesInfoSystemDiskCategories`].
+    pub system_disk_categories: ::std::option::Option<
+        DescribeZonesResourcesInfoSystemDiskCategories,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ResourcesInfoItem { "DataDiskCategories" = 0, "InstanceGenerations" = 1,
+    DescribeZonesZoneResourcesInfo { "DataDiskCategories" = 0, "InstanceGenerations" = 1,
     "InstanceTypeFamilies" = 2, "InstanceTypes" = 3, "IoOptimized" = 4, "NetworkTypes" =
     5, "SystemDiskCategories" = 6, } { 0 data_disk_categories value, 1
     instance_generations value, 2 instance_type_families value, 3 instance_types value, 4
     io_optimized lenient, 5 network_types value, 6 system_disk_categories value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[4]` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].AvailableResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableResources {
-    /// Wire name `ResourcesInfo`: list of [`ResourcesInfoItem`].
-    pub resources_info: ::std::option::Option<::std::vec::Vec<ResourcesInfoItem>>,
+pub struct DescribeZonesZoneAvailableResources {
+    /// Wire name `ResourcesInfo`: list of [`DescribeZonesZoneResourcesInfo`].
+    pub resources_info: ::std::option::Option<
+        ::std::vec::Vec<DescribeZonesZoneResourcesInfo>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableResources { "ResourcesInfo" = 0, } { 0 resources_info value, }
+    DescribeZonesZoneAvailableResources { "ResourcesInfo" = 0, } { 0 resources_info
+    value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[5]` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].AvailableVolumeCategories`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableVolumeCategories {
+pub struct DescribeZonesZoneAvailableVolumeCategories {
     /// Wire name `VolumeCategories`: list of string.
     pub volume_categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableVolumeCategories { "VolumeCategories" = 0, } { 0 volume_categories value, }
+    DescribeZonesZoneAvailableVolumeCategories { "VolumeCategories" = 0, } { 0
+    volume_categories value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[6]` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].DedicatedHostGenerations`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DedicatedHostGenerations {
+pub struct DescribeZonesZoneDedicatedHostGenerations {
     /// Wire name `DedicatedHostGeneration`: list of string.
     pub dedicated_host_generation: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DedicatedHostGenerations { "DedicatedHostGeneration" = 0, } { 0
+    DescribeZonesZoneDedicatedHostGenerations { "DedicatedHostGeneration" = 0, } { 0
     dedicated_host_generation value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ZoneItem {
-    /// Wire name `AvailableDedicatedHostTypes`: [`AvailableDedicatedHostTypes`].
+pub struct DescribeZonesZone {
+    /// Wire name `AvailableDedicatedHostTypes`: [`DescribeZonesZoneAvailableDedicatedHostTypes`].
     pub available_dedicated_host_types: ::std::option::Option<
-        AvailableDedicatedHostTypes,
+        DescribeZonesZoneAvailableDedicatedHostTypes,
     >,
-    /// Wire name `AvailableDiskCategories`: [`AvailableDiskCategories`].
-    pub available_disk_categories: ::std::option::Option<AvailableDiskCategories>,
-    /// Wire name `AvailableInstanceTypes`: [`AvailableInstanceTypes`].
-    pub available_instance_types: ::std::option::Option<AvailableInstanceTypes>,
-    /// Wire name `AvailableResourceCreation`: [`AvailableResourceCreation`].
-    pub available_resource_creation: ::std::option::Option<AvailableResourceCreation>,
-    /// Wire name `AvailableResources`: [`AvailableResources`].
-    pub available_resources: ::std::option::Option<AvailableResources>,
-    /// Wire name `AvailableVolumeCategories`: [`AvailableVolumeCategories`].
-    pub available_volume_categories: ::std::option::Option<AvailableVolumeCategories>,
-    /// Wire name `DedicatedHostGenerations`: [`DedicatedHostGenerations`].
-    pub dedicated_host_generations: ::std::option::Option<DedicatedHostGenerations>,
+    /// Wire name `AvailableDiskCategories`: [`DescribeZonesZoneAvailableDiskCategories`].
+    pub available_disk_categories: ::std::option::Option<
+        DescribeZonesZoneAvailableDiskCategories,
+    >,
+    /// Wire name `AvailableInstanceTypes`: [`DescribeZonesZoneAvailableInstanceTypes`].
+    pub available_instance_types: ::std::option::Option<
+        DescribeZonesZoneAvailableInstanceTypes,
+    >,
+    /// Wire name `AvailableResourceCreation`: [`DescribeZonesZoneAvailableResourceCreation`].
+    pub available_resource_creation: ::std::option::Option<
+        DescribeZonesZoneAvailableResourceCreation,
+    >,
+    /// Wire name `AvailableResources`: [`DescribeZonesZoneAvailableResources`].
+    pub available_resources: ::std::option::Option<DescribeZonesZoneAvailableResources>,
+    /// Wire name `AvailableVolumeCategories`: [`DescribeZonesZoneAvailableVolumeCategories`].
+    pub available_volume_categories: ::std::option::Option<
+        DescribeZonesZoneAvailableVolumeCategories,
+    >,
+    /// Wire name `DedicatedHostGenerations`: [`DescribeZonesZoneDedicatedHostGenerations`].
+    pub dedicated_host_generations: ::std::option::Option<
+        DescribeZonesZoneDedicatedHostGenerations,
+    >,
     /// Wire name `LocalName`: string. Example: `Hangzhou Zone G\n`.
     pub local_name: ::std::option::Option<::std::string::String>,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
@@ -345,7 +371,7 @@ pub struct ZoneItem {
     pub zone_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ZoneItem { "AvailableDedicatedHostTypes" = 0, "AvailableDiskCategories" = 1,
+    DescribeZonesZone { "AvailableDedicatedHostTypes" = 0, "AvailableDiskCategories" = 1,
     "AvailableInstanceTypes" = 2, "AvailableResourceCreation" = 3, "AvailableResources" =
     4, "AvailableVolumeCategories" = 5, "DedicatedHostGenerations" = 6, "LocalName" = 7,
     "ZoneId" = 8, "ZoneType" = 9, } { 0 available_dedicated_host_types value, 1
@@ -354,14 +380,16 @@ pub struct ZoneItem {
     available_volume_categories value, 6 dedicated_host_generations value, 7 local_name
     value, 8 zone_id value, 9 zone_type value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Zones`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Zones {
-    /// Wire name `Zone`: list of [`ZoneItem`].
-    pub zone: ::std::option::Option<::std::vec::Vec<ZoneItem>>,
+pub struct DescribeZonesZones {
+    /// Wire name `Zone`: list of [`DescribeZonesZone`].
+    pub zone: ::std::option::Option<::std::vec::Vec<DescribeZonesZone>>,
 }
-::alibabacloud_runtime::decode_struct!(Zones { "Zone" = 0, } { 0 zone value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeZonesZones { "Zone" = 0, } { 0 zone value, }
+);
 /// The errors `DescribeZones` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -70,9 +70,9 @@ impl ::alibabacloud_runtime::Operation for DetachInstanceRamRoleInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DetachInstanceRamRoleOutput {
-    /// Wire name `DetachInstanceRamRoleResults`: [`DetachInstanceRamRoleResults`].
+    /// Wire name `DetachInstanceRamRoleResults`: [`DetachInstanceRamRoleDetachInstanceRamRoleResults`].
     pub detach_instance_ram_role_results: ::std::option::Option<
-        DetachInstanceRamRoleResults,
+        DetachInstanceRamRoleDetachInstanceRamRoleResults,
     >,
     /// Wire name `FailCount`: 32-bit integer. Example: `0`.
     pub fail_count: ::std::option::Option<i32>,
@@ -89,63 +89,69 @@ pub struct DetachInstanceRamRoleOutput {
     detach_instance_ram_role_results value, 1 fail_count lenient, 2 ram_role_name value,
     3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DetachInstanceRamRoleResults.DetachInstanceRamRoleResult[].InstanceRamRoleSets.InstanceRamRoleSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceRamRoleSetItem {
+pub struct DetachInstanceRamRoleDetachInstanceRamRoleResultInstanceRamRoleSet {
     /// Wire name `InstanceId`: string. Example: `i-bp67acfmxazb4p****`.
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RamRoleName`: string. Example: `RamRoleTest`.
     pub ram_role_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceRamRoleSetItem { "InstanceId" = 0, "RamRoleName" = 1, } { 0 instance_id
-    value, 1 ram_role_name value, }
+    DetachInstanceRamRoleDetachInstanceRamRoleResultInstanceRamRoleSet { "InstanceId" =
+    0, "RamRoleName" = 1, } { 0 instance_id value, 1 ram_role_name value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2]` in its spec.
+/// A structure of the operation's answer, at `DetachInstanceRamRoleResults.DetachInstanceRamRoleResult[].InstanceRamRoleSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceRamRoleSets {
-    /// Wire name `InstanceRamRoleSet`: list of [`InstanceRamRoleSetItem`].
+pub struct DetachInstanceRamRoleDetachInstanceRamRoleResultInstanceRamRoleSets {
+    /// Wire name `InstanceRamRoleSet`: list of [`DetachInstanceRamRoleDetachInstanceRamRoleResultInstanceRamRoleSet`].
     pub instance_ram_role_set: ::std::option::Option<
-        ::std::vec::Vec<InstanceRamRoleSetItem>,
+        ::std::vec::Vec<
+            DetachInstanceRamRoleDetachInstanceRamRoleResultInstanceRamRoleSet,
+        >,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceRamRoleSets { "InstanceRamRoleSet" = 0, } { 0 instance_ram_role_set value, }
+    DetachInstanceRamRoleDetachInstanceRamRoleResultInstanceRamRoleSets {
+    "InstanceRamRoleSet" = 0, } { 0 instance_ram_role_set value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DetachInstanceRamRoleResults.DetachInstanceRamRoleResult[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DetachInstanceRamRoleResultItem {
+pub struct DetachInstanceRamRoleDetachInstanceRamRoleResult {
     /// Wire name `Code`: string. Example: `200`.
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceId`: string. Example: `i-bp67acfmxazb4p****`.
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `InstanceRamRoleSets`: [`InstanceRamRoleSets`].
-    pub instance_ram_role_sets: ::std::option::Option<InstanceRamRoleSets>,
+    /// Wire name `InstanceRamRoleSets`: [`DetachInstanceRamRoleDetachInstanceRamRoleResultInstanceRamRoleSets`].
+    pub instance_ram_role_sets: ::std::option::Option<
+        DetachInstanceRamRoleDetachInstanceRamRoleResultInstanceRamRoleSets,
+    >,
     /// Wire name `Message`: string. Example: `Success`.
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `Success`: boolean. Example: `true`.
     pub success: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetachInstanceRamRoleResultItem { "Code" = 0, "InstanceId" = 1, "InstanceRamRoleSets"
-    = 2, "Message" = 3, "Success" = 4, } { 0 code value, 1 instance_id value, 2
-    instance_ram_role_sets value, 3 message value, 4 success lenient, }
+    DetachInstanceRamRoleDetachInstanceRamRoleResult { "Code" = 0, "InstanceId" = 1,
+    "InstanceRamRoleSets" = 2, "Message" = 3, "Success" = 4, } { 0 code value, 1
+    instance_id value, 2 instance_ram_role_sets value, 3 message value, 4 success
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `DetachInstanceRamRoleResults`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DetachInstanceRamRoleResults {
-    /// Wire name `DetachInstanceRamRoleResult`: list of [`DetachInstanceRamRoleResultItem`].
+pub struct DetachInstanceRamRoleDetachInstanceRamRoleResults {
+    /// Wire name `DetachInstanceRamRoleResult`: list of [`DetachInstanceRamRoleDetachInstanceRamRoleResult`].
     pub detach_instance_ram_role_result: ::std::option::Option<
-        ::std::vec::Vec<DetachInstanceRamRoleResultItem>,
+        ::std::vec::Vec<DetachInstanceRamRoleDetachInstanceRamRoleResult>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DetachInstanceRamRoleResults { "DetachInstanceRamRoleResult" = 0, } { 0
-    detach_instance_ram_role_result value, }
+    DetachInstanceRamRoleDetachInstanceRamRoleResults { "DetachInstanceRamRoleResult" =
+    0, } { 0 detach_instance_ram_role_result value, }
 );
 /// The errors `DetachInstanceRamRole` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -66,8 +66,8 @@ pub struct DetachKeyPairOutput {
     pub key_pair_name: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Results`: [`Results`].
-    pub results: ::std::option::Option<Results>,
+    /// Wire name `Results`: [`DetachKeyPairResults`].
+    pub results: ::std::option::Option<DetachKeyPairResults>,
     /// Wire name `TotalCount`: string. Example: `2`.
     pub total_count: ::std::option::Option<::std::string::String>,
 }
@@ -76,10 +76,10 @@ pub struct DetachKeyPairOutput {
     = 3, "TotalCount" = 4, } { 0 fail_count value, 1 key_pair_name value, 2 request_id
     value, 3 results value, 4 total_count value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Results.Result[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ResultItem {
+pub struct DetachKeyPairResult {
     /// Wire name `Code`: string. Example: `200`.
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceId`: string. Example: `i-bp1d6tsvznfghy7y****`.
@@ -90,17 +90,19 @@ pub struct ResultItem {
     pub success: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ResultItem { "Code" = 0, "InstanceId" = 1, "Message" = 2, "Success" = 3, } { 0 code
-    value, 1 instance_id value, 2 message value, 3 success value, }
+    DetachKeyPairResult { "Code" = 0, "InstanceId" = 1, "Message" = 2, "Success" = 3, } {
+    0 code value, 1 instance_id value, 2 message value, 3 success value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `Results`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Results {
-    /// Wire name `Result`: list of [`ResultItem`].
-    pub result: ::std::option::Option<::std::vec::Vec<ResultItem>>,
+pub struct DetachKeyPairResults {
+    /// Wire name `Result`: list of [`DetachKeyPairResult`].
+    pub result: ::std::option::Option<::std::vec::Vec<DetachKeyPairResult>>,
 }
-::alibabacloud_runtime::decode_struct!(Results { "Result" = 0, } { 0 result value, });
+::alibabacloud_runtime::decode_struct!(
+    DetachKeyPairResults { "Result" = 0, } { 0 result value, }
+);
 /// The errors `DetachKeyPair` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -58,8 +58,8 @@ impl ::alibabacloud_runtime::Operation for DisableActivationInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DisableActivationOutput {
-    /// Wire name `Activation`: [`Activation`].
-    pub activation: ::std::option::Option<Activation>,
+    /// Wire name `Activation`: [`DisableActivationActivation`].
+    pub activation: ::std::option::Option<DisableActivationActivation>,
     /// Wire name `RequestId`: string. Example: `4ECEEE12-56F1-4FBC-9AB1-890F74942176`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -67,10 +67,10 @@ pub struct DisableActivationOutput {
     DisableActivationOutput { "Activation" = 0, "RequestId" = 1, } { 0 activation value,
     1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Activation`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Activation {
+pub struct DisableActivationActivation {
     /// Wire name `ActivationId`: string. Example: `4ECEEE12-56F1-4FBC-9AB1-890F1234****`.
     pub activation_id: ::std::option::Option<::std::string::String>,
     /// Wire name `CreationTime`: string. Example: `2021-01-20T06:00:00Z`.
@@ -93,11 +93,11 @@ pub struct Activation {
     pub time_to_live_in_hours: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Activation { "ActivationId" = 0, "CreationTime" = 1, "DeregisteredCount" = 2,
-    "Description" = 3, "Disabled" = 4, "InstanceCount" = 5, "InstanceName" = 6,
-    "IpAddressRange" = 7, "RegisteredCount" = 8, "TimeToLiveInHours" = 9, } { 0
-    activation_id value, 1 creation_time value, 2 deregistered_count lenient, 3
-    description value, 4 disabled lenient, 5 instance_count lenient, 6 instance_name
+    DisableActivationActivation { "ActivationId" = 0, "CreationTime" = 1,
+    "DeregisteredCount" = 2, "Description" = 3, "Disabled" = 4, "InstanceCount" = 5,
+    "InstanceName" = 6, "IpAddressRange" = 7, "RegisteredCount" = 8, "TimeToLiveInHours"
+    = 9, } { 0 activation_id value, 1 creation_time value, 2 deregistered_count lenient,
+    3 description value, 4 disabled lenient, 5 instance_count lenient, 6 instance_name
     value, 7 ip_address_range value, 8 registered_count lenient, 9 time_to_live_in_hours
     lenient, }
 );

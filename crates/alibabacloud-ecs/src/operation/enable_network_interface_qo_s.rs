@@ -14,8 +14,8 @@ pub struct EnableNetworkInterfaceQoSInput {
     pub region_id: ::std::string::String,
     /// Wire name `NetworkInterfaceId`: string, required. Example: `eni-2zeh9atclduxvf1z****`.
     pub network_interface_id: ::std::string::String,
-    /// Wire name `QoS`: [`QoS`].
-    pub qo_s: ::std::option::Option<QoS>,
+    /// Wire name `QoS`: [`EnableNetworkInterfaceQoSQoS`].
+    pub qo_s: ::std::option::Option<EnableNetworkInterfaceQoSQoS>,
 }
 impl ::alibabacloud_runtime::Operation for EnableNetworkInterfaceQoSInput {
     const ACTION: &'static str = "EnableNetworkInterfaceQoS";
@@ -55,9 +55,9 @@ pub struct EnableNetworkInterfaceQoSOutput {
 ::alibabacloud_runtime::decode_struct!(
     EnableNetworkInterfaceQoSOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[2]` in its spec.
+/// A structure sent in the operation's parameters, at `QoS`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct QoS {
+pub struct EnableNetworkInterfaceQoSQoS {
     /// Wire name `BandwidthRx`: 64-bit integer. Example: `50000`.
     #[serde(
         rename = "BandwidthRx",
@@ -83,7 +83,7 @@ pub struct QoS {
     #[serde(rename = "PpsTx", skip_serializing_if = "::std::option::Option::is_none")]
     pub pps_tx: ::std::option::Option<i64>,
 }
-impl ::alibabacloud_runtime::ToParam for QoS {
+impl ::alibabacloud_runtime::ToParam for EnableNetworkInterfaceQoSQoS {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "BandwidthRx", &self.bandwidth_rx);
         out.write_member(key, "BandwidthTx", &self.bandwidth_tx);
@@ -208,13 +208,16 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `QoS`: [`QoS`].
-    pub fn qo_s(mut self, value: QoS) -> Self {
+    /// Wire name `QoS`: [`EnableNetworkInterfaceQoSQoS`].
+    pub fn qo_s(mut self, value: EnableNetworkInterfaceQoSQoS) -> Self {
         self.input.qo_s = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `QoS`.
-    pub fn set_qo_s(mut self, value: ::std::option::Option<QoS>) -> Self {
+    pub fn set_qo_s(
+        mut self,
+        value: ::std::option::Option<EnableNetworkInterfaceQoSQoS>,
+    ) -> Self {
         self.input.qo_s = value;
         self
     }

@@ -30,20 +30,20 @@ pub struct ImportImageInput {
     pub license_type: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `DiskDeviceMapping`: list of [`DiskDeviceMappingItem`].
+    /// Wire name `DiskDeviceMapping`: list of [`ImportImageDiskDeviceMappingItem`].
     pub disk_device_mapping: ::std::option::Option<
-        ::std::vec::Vec<DiskDeviceMappingItem>,
+        ::std::vec::Vec<ImportImageDiskDeviceMappingItem>,
     >,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`ImportImageTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<ImportImageTagItem>>,
     /// Wire name `DetectionStrategy`: string. Example: `Standard`.
     pub detection_strategy: ::std::option::Option<::std::string::String>,
     /// Wire name `StorageLocationArn`: string. Example: `arn:acs:cloudbox:cn-hangzhou:123456:cloudbox/cb-xx***123`.
     pub storage_location_arn: ::std::option::Option<::std::string::String>,
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub dry_run: ::std::option::Option<bool>,
-    /// Wire name `Features`: [`Features`].
-    pub features: ::std::option::Option<Features>,
+    /// Wire name `Features`: [`ImportImageFeatures`].
+    pub features: ::std::option::Option<ImportImageFeatures>,
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
     pub client_token: ::std::option::Option<::std::string::String>,
 }
@@ -112,9 +112,9 @@ pub struct ImportImageOutput {
     ImportImageOutput { "ImageId" = 0, "RegionId" = 1, "RequestId" = 2, "TaskId" = 3, } {
     0 image_id value, 1 region_id value, 2 request_id value, 3 task_id value, }
 );
-/// A structure of the operation, at `request[10].items` in its spec.
+/// A structure sent in the operation's parameters, at `DiskDeviceMapping[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DiskDeviceMappingItem {
+pub struct ImportImageDiskDeviceMappingItem {
     /// Wire name `Device`: string. Example: `null`.
     #[serde(rename = "Device", skip_serializing_if = "::std::option::Option::is_none")]
     pub device: ::std::option::Option<::std::string::String>,
@@ -146,7 +146,7 @@ pub struct DiskDeviceMappingItem {
     )]
     pub oss_object: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DiskDeviceMappingItem {
+impl ::alibabacloud_runtime::ToParam for ImportImageDiskDeviceMappingItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Device", &self.device);
         out.write_member(key, "DiskImSize", &self.disk_im_size);
@@ -156,9 +156,9 @@ impl ::alibabacloud_runtime::ToParam for DiskDeviceMappingItem {
         out.write_member(key, "OSSObject", &self.oss_object);
     }
 }
-/// A structure of the operation, at `request[11].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct ImportImageTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -166,15 +166,15 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for ImportImageTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[15]` in its spec.
+/// A structure sent in the operation's parameters, at `Features`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct Features {
+pub struct ImportImageFeatures {
     /// Wire name `ImdsSupport`: string. Example: `v2`.
     #[serde(
         rename = "ImdsSupport",
@@ -188,7 +188,7 @@ pub struct Features {
     )]
     pub nvme_support: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for Features {
+impl ::alibabacloud_runtime::ToParam for ImportImageFeatures {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "ImdsSupport", &self.imds_support);
         out.write_member(key, "NvmeSupport", &self.nvme_support);
@@ -546,10 +546,10 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `DiskDeviceMapping`: list of [`DiskDeviceMappingItem`].
+    /// Wire name `DiskDeviceMapping`: list of [`ImportImageDiskDeviceMappingItem`].
     pub fn disk_device_mapping(
         mut self,
-        value: ::std::vec::Vec<DiskDeviceMappingItem>,
+        value: ::std::vec::Vec<ImportImageDiskDeviceMappingItem>,
     ) -> Self {
         self.input.disk_device_mapping = ::std::option::Option::Some(value);
         self
@@ -557,20 +557,20 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
     /// Sets or clears `DiskDeviceMapping`.
     pub fn set_disk_device_mapping(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<DiskDeviceMappingItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ImportImageDiskDeviceMappingItem>>,
     ) -> Self {
         self.input.disk_device_mapping = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`ImportImageTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<ImportImageTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ImportImageTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -617,13 +617,16 @@ impl<RegionId_> ImportImageBuilder<RegionId_> {
         self.input.dry_run = value;
         self
     }
-    /// Wire name `Features`: [`Features`].
-    pub fn features(mut self, value: Features) -> Self {
+    /// Wire name `Features`: [`ImportImageFeatures`].
+    pub fn features(mut self, value: ImportImageFeatures) -> Self {
         self.input.features = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Features`.
-    pub fn set_features(mut self, value: ::std::option::Option<Features>) -> Self {
+    pub fn set_features(
+        mut self,
+        value: ::std::option::Option<ImportImageFeatures>,
+    ) -> Self {
         self.input.features = value;
         self
     }

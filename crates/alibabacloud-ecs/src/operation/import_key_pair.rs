@@ -18,8 +18,8 @@ pub struct ImportKeyPairInput {
     pub public_key_body: ::std::string::String,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`ImportKeyPairTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<ImportKeyPairTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for ImportKeyPairInput {
     const ACTION: &'static str = "ImportKeyPair";
@@ -66,9 +66,9 @@ pub struct ImportKeyPairOutput {
     ImportKeyPairOutput { "KeyPairFingerPrint" = 0, "KeyPairName" = 1, "RequestId" = 2, }
     { 0 key_pair_finger_print value, 1 key_pair_name value, 2 request_id value, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct ImportKeyPairTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -76,7 +76,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for ImportKeyPairTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -207,15 +207,15 @@ impl<
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`ImportKeyPairTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<ImportKeyPairTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ImportKeyPairTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -36,12 +36,14 @@ pub struct InvokeCommandInput {
     pub container_name: ::std::option::Option<::std::string::String>,
     /// Wire name `Timeout`: 64-bit integer. Example: `60`.
     pub timeout: ::std::option::Option<i64>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`InvokeCommandTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<InvokeCommandTagItem>>,
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-42665544****`.
     pub client_token: ::std::option::Option<::std::string::String>,
-    /// Wire name `ResourceTag`: list of [`ResourceTagItem`].
-    pub resource_tag: ::std::option::Option<::std::vec::Vec<ResourceTagItem>>,
+    /// Wire name `ResourceTag`: list of [`InvokeCommandResourceTagItem`].
+    pub resource_tag: ::std::option::Option<
+        ::std::vec::Vec<InvokeCommandResourceTagItem>,
+    >,
     /// Wire name `TerminationMode`: string. Example: `ProcessTree`.
     pub termination_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `Launcher`: string. Example: `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
@@ -113,9 +115,9 @@ pub struct InvokeCommandOutput {
     InvokeCommandOutput { "InvokeId" = 0, "RequestId" = 1, } { 0 invoke_id value, 1
     request_id value, }
 );
-/// A structure of the operation, at `request[13].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct InvokeCommandTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -123,15 +125,15 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for InvokeCommandTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[15].items` in its spec.
+/// A structure sent in the operation's parameters, at `ResourceTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ResourceTagItem {
+pub struct InvokeCommandResourceTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -139,7 +141,7 @@ pub struct ResourceTagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ResourceTagItem {
+impl ::alibabacloud_runtime::ToParam for InvokeCommandResourceTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -535,15 +537,15 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         self.input.timeout = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`InvokeCommandTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<InvokeCommandTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<InvokeCommandTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -564,15 +566,18 @@ impl<RegionId_, CommandId_> InvokeCommandBuilder<RegionId_, CommandId_> {
         self.input.client_token = value;
         self
     }
-    /// Wire name `ResourceTag`: list of [`ResourceTagItem`].
-    pub fn resource_tag(mut self, value: ::std::vec::Vec<ResourceTagItem>) -> Self {
+    /// Wire name `ResourceTag`: list of [`InvokeCommandResourceTagItem`].
+    pub fn resource_tag(
+        mut self,
+        value: ::std::vec::Vec<InvokeCommandResourceTagItem>,
+    ) -> Self {
         self.input.resource_tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ResourceTag`.
     pub fn set_resource_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<ResourceTagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<InvokeCommandResourceTagItem>>,
     ) -> Self {
         self.input.resource_tag = value;
         self

@@ -83,8 +83,10 @@ impl ::alibabacloud_runtime::Operation for ListPluginStatusInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListPluginStatusOutput {
-    /// Wire name `InstancePluginStatusSet`: [`InstancePluginStatusSet`].
-    pub instance_plugin_status_set: ::std::option::Option<InstancePluginStatusSet>,
+    /// Wire name `InstancePluginStatusSet`: [`ListPluginStatusInstancePluginStatusSet`].
+    pub instance_plugin_status_set: ::std::option::Option<
+        ListPluginStatusInstancePluginStatusSet,
+    >,
     /// Wire name `NextToken`: string. Example: `AAAAAdDWBF2`.
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `PageNumber`: 64-bit integer. Example: `1`.
@@ -102,10 +104,10 @@ pub struct ListPluginStatusOutput {
     instance_plugin_status_set value, 1 next_token value, 2 page_number lenient, 3
     page_size lenient, 4 request_id value, 5 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstancePluginStatusSet.InstancePluginStatus[].PluginStatusSet.PluginStatus[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PluginStatusItem {
+pub struct ListPluginStatusInstancePluginStatusPluginStatus {
     /// Wire name `FirstHeartbeatTime`: string. Example: `2020-01-19T09:15:46Z`.
     pub first_heartbeat_time: ::std::option::Option<::std::string::String>,
     /// Wire name `LastHeartbeatTime`: string. Example: `2020-01-19T09:15:46Z`.
@@ -118,46 +120,51 @@ pub struct PluginStatusItem {
     pub plugin_version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PluginStatusItem { "FirstHeartbeatTime" = 0, "LastHeartbeatTime" = 1, "PluginName" =
-    2, "PluginStatus" = 3, "PluginVersion" = 4, } { 0 first_heartbeat_time value, 1
-    last_heartbeat_time value, 2 plugin_name value, 3 plugin_status value, 4
-    plugin_version value, }
+    ListPluginStatusInstancePluginStatusPluginStatus { "FirstHeartbeatTime" = 0,
+    "LastHeartbeatTime" = 1, "PluginName" = 2, "PluginStatus" = 3, "PluginVersion" = 4, }
+    { 0 first_heartbeat_time value, 1 last_heartbeat_time value, 2 plugin_name value, 3
+    plugin_status value, 4 plugin_version value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `InstancePluginStatusSet.InstancePluginStatus[].PluginStatusSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PluginStatusSet {
-    /// Wire name `PluginStatus`: list of [`PluginStatusItem`].
-    pub plugin_status: ::std::option::Option<::std::vec::Vec<PluginStatusItem>>,
-}
-::alibabacloud_runtime::decode_struct!(
-    PluginStatusSet { "PluginStatus" = 0, } { 0 plugin_status value, }
-);
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct InstancePluginStatusItem {
-    /// Wire name `InstanceId`: string. Example: `i-xxxxx`.
-    pub instance_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `PluginStatusSet`: [`PluginStatusSet`].
-    pub plugin_status_set: ::std::option::Option<PluginStatusSet>,
-}
-::alibabacloud_runtime::decode_struct!(
-    InstancePluginStatusItem { "InstanceId" = 0, "PluginStatusSet" = 1, } { 0 instance_id
-    value, 1 plugin_status_set value, }
-);
-/// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct InstancePluginStatusSet {
-    /// Wire name `InstancePluginStatus`: list of [`InstancePluginStatusItem`].
-    pub instance_plugin_status: ::std::option::Option<
-        ::std::vec::Vec<InstancePluginStatusItem>,
+pub struct ListPluginStatusInstancePluginStatusPluginStatusSet {
+    /// Wire name `PluginStatus`: list of [`ListPluginStatusInstancePluginStatusPluginStatus`].
+    pub plugin_status: ::std::option::Option<
+        ::std::vec::Vec<ListPluginStatusInstancePluginStatusPluginStatus>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstancePluginStatusSet { "InstancePluginStatus" = 0, } { 0 instance_plugin_status
-    value, }
+    ListPluginStatusInstancePluginStatusPluginStatusSet { "PluginStatus" = 0, } { 0
+    plugin_status value, }
+);
+/// A structure of the operation's answer, at `InstancePluginStatusSet.InstancePluginStatus[]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ListPluginStatusInstancePluginStatus {
+    /// Wire name `InstanceId`: string. Example: `i-xxxxx`.
+    pub instance_id: ::std::option::Option<::std::string::String>,
+    /// Wire name `PluginStatusSet`: [`ListPluginStatusInstancePluginStatusPluginStatusSet`].
+    pub plugin_status_set: ::std::option::Option<
+        ListPluginStatusInstancePluginStatusPluginStatusSet,
+    >,
+}
+::alibabacloud_runtime::decode_struct!(
+    ListPluginStatusInstancePluginStatus { "InstanceId" = 0, "PluginStatusSet" = 1, } { 0
+    instance_id value, 1 plugin_status_set value, }
+);
+/// A structure of the operation's answer, at `InstancePluginStatusSet`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ListPluginStatusInstancePluginStatusSet {
+    /// Wire name `InstancePluginStatus`: list of [`ListPluginStatusInstancePluginStatus`].
+    pub instance_plugin_status: ::std::option::Option<
+        ::std::vec::Vec<ListPluginStatusInstancePluginStatus>,
+    >,
+}
+::alibabacloud_runtime::decode_struct!(
+    ListPluginStatusInstancePluginStatusSet { "InstancePluginStatus" = 0, } { 0
+    instance_plugin_status value, }
 );
 /// The errors `ListPluginStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -371,7 +378,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for ListPluginStatusInput {
-    type Item = InstancePluginStatusItem;
+    type Item = ListPluginStatusInstancePluginStatus;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -380,7 +387,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for ListPluginStatusInput {
     }
     fn into_items(
         output: ListPluginStatusOutput,
-    ) -> ::std::vec::Vec<InstancePluginStatusItem> {
+    ) -> ::std::vec::Vec<ListPluginStatusInstancePluginStatus> {
         output
             .instance_plugin_status_set
             .and_then(|v| v.instance_plugin_status)

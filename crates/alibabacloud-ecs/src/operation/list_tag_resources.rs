@@ -18,10 +18,12 @@ pub struct ListTagResourcesInput {
     pub resource_type: ::std::string::String,
     /// Wire name `ResourceId`: list of string. Example: `i-bp1j6qtvdm8w0z1o****`.
     pub resource_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
-    /// Wire name `TagFilter`: list of [`TagFilterItem`].
-    pub tag_filter: ::std::option::Option<::std::vec::Vec<TagFilterItem>>,
+    /// Wire name `Tag`: list of [`ListTagResourcesTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<ListTagResourcesTagItem>>,
+    /// Wire name `TagFilter`: list of [`ListTagResourcesTagFilterItem`].
+    pub tag_filter: ::std::option::Option<
+        ::std::vec::Vec<ListTagResourcesTagFilterItem>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for ListTagResourcesInput {
     const ACTION: &'static str = "ListTagResources";
@@ -73,16 +75,16 @@ pub struct ListTagResourcesOutput {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `484256DA-D816-44D2-9D86-B6EE4D5BA78C`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `TagResources`: [`TagResources`].
-    pub tag_resources: ::std::option::Option<TagResources>,
+    /// Wire name `TagResources`: [`ListTagResourcesTagResources`].
+    pub tag_resources: ::std::option::Option<ListTagResourcesTagResources>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListTagResourcesOutput { "NextToken" = 0, "RequestId" = 1, "TagResources" = 2, } { 0
     next_token value, 1 request_id value, 2 tag_resources value, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct ListTagResourcesTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -90,15 +92,15 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for ListTagResourcesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[5].items` in its spec.
+/// A structure sent in the operation's parameters, at `TagFilter[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagFilterItem {
+pub struct ListTagResourcesTagFilterItem {
     /// Wire name `TagKey`: string. Example: `env`.
     #[serde(rename = "TagKey", skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_key: ::std::option::Option<::std::string::String>,
@@ -109,16 +111,16 @@ pub struct TagFilterItem {
     )]
     pub tag_values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-impl ::alibabacloud_runtime::ToParam for TagFilterItem {
+impl ::alibabacloud_runtime::ToParam for ListTagResourcesTagFilterItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "TagKey", &self.tag_key);
         out.write_member(key, "TagValues", &self.tag_values);
     }
 }
-/// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `TagResources.TagResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagResourceItem {
+pub struct ListTagResourcesTagResource {
     /// Wire name `ResourceId`: string. Example: `i-bp1j6qtvdm8w0z1o****`.
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceType`: string. Example: `instance`.
@@ -129,18 +131,21 @@ pub struct TagResourceItem {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagResourceItem { "ResourceId" = 0, "ResourceType" = 1, "TagKey" = 2, "TagValue" = 3,
-    } { 0 resource_id value, 1 resource_type value, 2 tag_key value, 3 tag_value value, }
+    ListTagResourcesTagResource { "ResourceId" = 0, "ResourceType" = 1, "TagKey" = 2,
+    "TagValue" = 3, } { 0 resource_id value, 1 resource_type value, 2 tag_key value, 3
+    tag_value value, }
 );
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `TagResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagResources {
-    /// Wire name `TagResource`: list of [`TagResourceItem`].
-    pub tag_resource: ::std::option::Option<::std::vec::Vec<TagResourceItem>>,
+pub struct ListTagResourcesTagResources {
+    /// Wire name `TagResource`: list of [`ListTagResourcesTagResource`].
+    pub tag_resource: ::std::option::Option<
+        ::std::vec::Vec<ListTagResourcesTagResource>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagResources { "TagResource" = 0, } { 0 tag_resource value, }
+    ListTagResourcesTagResources { "TagResource" = 0, } { 0 tag_resource value, }
 );
 /// The errors `ListTagResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -332,28 +337,31 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         self.input.resource_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`ListTagResourcesTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<ListTagResourcesTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ListTagResourcesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
     }
-    /// Wire name `TagFilter`: list of [`TagFilterItem`].
-    pub fn tag_filter(mut self, value: ::std::vec::Vec<TagFilterItem>) -> Self {
+    /// Wire name `TagFilter`: list of [`ListTagResourcesTagFilterItem`].
+    pub fn tag_filter(
+        mut self,
+        value: ::std::vec::Vec<ListTagResourcesTagFilterItem>,
+    ) -> Self {
         self.input.tag_filter = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TagFilter`.
     pub fn set_tag_filter(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagFilterItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ListTagResourcesTagFilterItem>>,
     ) -> Self {
         self.input.tag_filter = value;
         self
@@ -428,14 +436,16 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for ListTagResourcesInput {
-    type Item = TagResourceItem;
+    type Item = ListTagResourcesTagResource;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
     fn next_token(output: &ListTagResourcesOutput) -> ::std::option::Option<&str> {
         output.next_token.as_deref()
     }
-    fn into_items(output: ListTagResourcesOutput) -> ::std::vec::Vec<TagResourceItem> {
+    fn into_items(
+        output: ListTagResourcesOutput,
+    ) -> ::std::vec::Vec<ListTagResourcesTagResource> {
         output.tag_resources.and_then(|v| v.tag_resource).unwrap_or_default()
     }
 }

@@ -30,9 +30,9 @@ pub struct ModifyAutoProvisioningGroupInput {
     pub spot_target_capacity: ::std::option::Option<::std::string::String>,
     /// Wire name `AutoProvisioningGroupName`: string. Example: `apg-test`.
     pub auto_provisioning_group_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `LaunchTemplateConfig`: list of [`LaunchTemplateConfigItem`].
+    /// Wire name `LaunchTemplateConfig`: list of [`ModifyAutoProvisioningGroupLaunchTemplateConfigItem`].
     pub launch_template_config: ::std::option::Option<
-        ::std::vec::Vec<LaunchTemplateConfigItem>,
+        ::std::vec::Vec<ModifyAutoProvisioningGroupLaunchTemplateConfigItem>,
     >,
 }
 impl ::alibabacloud_runtime::Operation for ModifyAutoProvisioningGroupInput {
@@ -87,9 +87,9 @@ pub struct ModifyAutoProvisioningGroupOutput {
 ::alibabacloud_runtime::decode_struct!(
     ModifyAutoProvisioningGroupOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[10].items` in its spec.
+/// A structure sent in the operation's parameters, at `LaunchTemplateConfig[]`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct LaunchTemplateConfigItem {
+pub struct ModifyAutoProvisioningGroupLaunchTemplateConfigItem {
     /// Wire name `InstanceType`: string. Example: `ecs.g5.large`.
     #[serde(
         rename = "InstanceType",
@@ -115,7 +115,8 @@ pub struct LaunchTemplateConfigItem {
     )]
     pub weighted_capacity: ::std::option::Option<f64>,
 }
-impl ::alibabacloud_runtime::ToParam for LaunchTemplateConfigItem {
+impl ::alibabacloud_runtime::ToParam
+for ModifyAutoProvisioningGroupLaunchTemplateConfigItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "InstanceType", &self.instance_type);
         out.write_member(key, "MaxPrice", &self.max_price);
@@ -367,10 +368,10 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
         self.input.auto_provisioning_group_name = value;
         self
     }
-    /// Wire name `LaunchTemplateConfig`: list of [`LaunchTemplateConfigItem`].
+    /// Wire name `LaunchTemplateConfig`: list of [`ModifyAutoProvisioningGroupLaunchTemplateConfigItem`].
     pub fn launch_template_config(
         mut self,
-        value: ::std::vec::Vec<LaunchTemplateConfigItem>,
+        value: ::std::vec::Vec<ModifyAutoProvisioningGroupLaunchTemplateConfigItem>,
     ) -> Self {
         self.input.launch_template_config = ::std::option::Option::Some(value);
         self
@@ -378,7 +379,9 @@ impl<RegionId_> ModifyAutoProvisioningGroupBuilder<RegionId_> {
     /// Sets or clears `LaunchTemplateConfig`.
     pub fn set_launch_template_config(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<LaunchTemplateConfigItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<ModifyAutoProvisioningGroupLaunchTemplateConfigItem>,
+        >,
     ) -> Self {
         self.input.launch_template_config = value;
         self

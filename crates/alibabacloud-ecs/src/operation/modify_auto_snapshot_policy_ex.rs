@@ -28,9 +28,9 @@ pub struct ModifyAutoSnapshotPolicyExInput {
     pub target_copy_regions: ::std::option::Option<::std::string::String>,
     /// Wire name `CopiedSnapshotsRetentionDays`: 32-bit integer. Example: `30`.
     pub copied_snapshots_retention_days: ::std::option::Option<i32>,
-    /// Wire name `CopyEncryptionConfiguration`: [`CopyEncryptionConfiguration`].
+    /// Wire name `CopyEncryptionConfiguration`: [`ModifyAutoSnapshotPolicyExCopyEncryptionConfiguration`].
     pub copy_encryption_configuration: ::std::option::Option<
-        CopyEncryptionConfiguration,
+        ModifyAutoSnapshotPolicyExCopyEncryptionConfiguration,
     >,
 }
 impl ::alibabacloud_runtime::Operation for ModifyAutoSnapshotPolicyExInput {
@@ -78,9 +78,9 @@ pub struct ModifyAutoSnapshotPolicyExOutput {
 ::alibabacloud_runtime::decode_struct!(
     ModifyAutoSnapshotPolicyExOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[9].fields[0].items` in its spec.
+/// A structure sent in the operation's parameters, at `CopyEncryptionConfiguration.Arn[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ArnItem {
+pub struct ModifyAutoSnapshotPolicyExCopyEncryptionConfigurationArnItem {
     /// Wire name `AssumeRoleFor`: 64-bit integer. Example: `1000000000`.
     #[serde(
         rename = "AssumeRoleFor",
@@ -94,19 +94,22 @@ pub struct ArnItem {
     #[serde(rename = "Rolearn", skip_serializing_if = "::std::option::Option::is_none")]
     pub rolearn: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ArnItem {
+impl ::alibabacloud_runtime::ToParam
+for ModifyAutoSnapshotPolicyExCopyEncryptionConfigurationArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
         out.write_member(key, "RoleType", &self.role_type);
         out.write_member(key, "Rolearn", &self.rolearn);
     }
 }
-/// A structure of the operation, at `request[9]` in its spec.
+/// A structure sent in the operation's parameters, at `CopyEncryptionConfiguration`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct CopyEncryptionConfiguration {
-    /// Wire name `Arn`: list of [`ArnItem`].
+pub struct ModifyAutoSnapshotPolicyExCopyEncryptionConfiguration {
+    /// Wire name `Arn`: list of [`ModifyAutoSnapshotPolicyExCopyEncryptionConfigurationArnItem`].
     #[serde(rename = "Arn", skip_serializing_if = "::std::option::Option::is_none")]
-    pub arn: ::std::option::Option<::std::vec::Vec<ArnItem>>,
+    pub arn: ::std::option::Option<
+        ::std::vec::Vec<ModifyAutoSnapshotPolicyExCopyEncryptionConfigurationArnItem>,
+    >,
     /// Wire name `Encrypted`: boolean. Example: `false`.
     #[serde(
         rename = "Encrypted",
@@ -117,7 +120,8 @@ pub struct CopyEncryptionConfiguration {
     #[serde(rename = "KMSKeyId", skip_serializing_if = "::std::option::Option::is_none")]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for CopyEncryptionConfiguration {
+impl ::alibabacloud_runtime::ToParam
+for ModifyAutoSnapshotPolicyExCopyEncryptionConfiguration {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Arn", &self.arn);
         out.write_member(key, "Encrypted", &self.encrypted);
@@ -342,10 +346,10 @@ impl<
         self.input.copied_snapshots_retention_days = value;
         self
     }
-    /// Wire name `CopyEncryptionConfiguration`: [`CopyEncryptionConfiguration`].
+    /// Wire name `CopyEncryptionConfiguration`: [`ModifyAutoSnapshotPolicyExCopyEncryptionConfiguration`].
     pub fn copy_encryption_configuration(
         mut self,
-        value: CopyEncryptionConfiguration,
+        value: ModifyAutoSnapshotPolicyExCopyEncryptionConfiguration,
     ) -> Self {
         self.input.copy_encryption_configuration = ::std::option::Option::Some(value);
         self
@@ -353,7 +357,9 @@ impl<
     /// Sets or clears `CopyEncryptionConfiguration`.
     pub fn set_copy_encryption_configuration(
         mut self,
-        value: ::std::option::Option<CopyEncryptionConfiguration>,
+        value: ::std::option::Option<
+            ModifyAutoSnapshotPolicyExCopyEncryptionConfiguration,
+        >,
     ) -> Self {
         self.input.copy_encryption_configuration = value;
         self

@@ -14,14 +14,22 @@ pub struct ModifyCloudAssistantSettingsInput {
     pub region_id: ::std::string::String,
     /// Wire name `SettingType`: string, required. Example: `SessionManagerDelivery`.
     pub setting_type: ::std::string::String,
-    /// Wire name `OssDeliveryConfig`: [`OssDeliveryConfig`], sent as one JSON string.
-    pub oss_delivery_config: ::std::option::Option<OssDeliveryConfig>,
-    /// Wire name `SlsDeliveryConfig`: [`SlsDeliveryConfig`], sent as one JSON string.
-    pub sls_delivery_config: ::std::option::Option<SlsDeliveryConfig>,
-    /// Wire name `AgentUpgradeConfig`: [`AgentUpgradeConfig`], sent as one JSON string.
-    pub agent_upgrade_config: ::std::option::Option<AgentUpgradeConfig>,
-    /// Wire name `SessionManagerConfig`: [`SessionManagerConfig`], sent as one JSON string.
-    pub session_manager_config: ::std::option::Option<SessionManagerConfig>,
+    /// Wire name `OssDeliveryConfig`: [`ModifyCloudAssistantSettingsOssDeliveryConfig`], sent as one JSON string.
+    pub oss_delivery_config: ::std::option::Option<
+        ModifyCloudAssistantSettingsOssDeliveryConfig,
+    >,
+    /// Wire name `SlsDeliveryConfig`: [`ModifyCloudAssistantSettingsSlsDeliveryConfig`], sent as one JSON string.
+    pub sls_delivery_config: ::std::option::Option<
+        ModifyCloudAssistantSettingsSlsDeliveryConfig,
+    >,
+    /// Wire name `AgentUpgradeConfig`: [`ModifyCloudAssistantSettingsAgentUpgradeConfig`], sent as one JSON string.
+    pub agent_upgrade_config: ::std::option::Option<
+        ModifyCloudAssistantSettingsAgentUpgradeConfig,
+    >,
+    /// Wire name `SessionManagerConfig`: [`ModifyCloudAssistantSettingsSessionManagerConfig`], sent as one JSON string.
+    pub session_manager_config: ::std::option::Option<
+        ModifyCloudAssistantSettingsSessionManagerConfig,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for ModifyCloudAssistantSettingsInput {
     const ACTION: &'static str = "ModifyCloudAssistantSettings";
@@ -64,9 +72,9 @@ pub struct ModifyCloudAssistantSettingsOutput {
 ::alibabacloud_runtime::decode_struct!(
     ModifyCloudAssistantSettingsOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[2]` in its spec.
+/// A structure sent in the operation's parameters, at `OssDeliveryConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct OssDeliveryConfig {
+pub struct ModifyCloudAssistantSettingsOssDeliveryConfig {
     /// Wire name `BucketName`: string. Example: `example-bucket`.
     #[serde(
         rename = "BucketName",
@@ -98,7 +106,7 @@ pub struct OssDeliveryConfig {
     #[serde(rename = "Prefix", skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for OssDeliveryConfig {
+impl ::alibabacloud_runtime::ToParam for ModifyCloudAssistantSettingsOssDeliveryConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "BucketName", &self.bucket_name);
         out.write_member(key, "Enabled", &self.enabled);
@@ -108,9 +116,9 @@ impl ::alibabacloud_runtime::ToParam for OssDeliveryConfig {
         out.write_member(key, "Prefix", &self.prefix);
     }
 }
-/// A structure of the operation, at `request[3]` in its spec.
+/// A structure sent in the operation's parameters, at `SlsDeliveryConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct SlsDeliveryConfig {
+pub struct ModifyCloudAssistantSettingsSlsDeliveryConfig {
     /// Wire name `Enabled`: boolean. Example: `false`.
     #[serde(rename = "Enabled", skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -127,16 +135,16 @@ pub struct SlsDeliveryConfig {
     )]
     pub project_name: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for SlsDeliveryConfig {
+impl ::alibabacloud_runtime::ToParam for ModifyCloudAssistantSettingsSlsDeliveryConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Enabled", &self.enabled);
         out.write_member(key, "LogstoreName", &self.logstore_name);
         out.write_member(key, "ProjectName", &self.project_name);
     }
 }
-/// A structure of the operation, at `request[4]` in its spec.
+/// A structure sent in the operation's parameters, at `AgentUpgradeConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AgentUpgradeConfig {
+pub struct ModifyCloudAssistantSettingsAgentUpgradeConfig {
     /// Wire name `AllowedUpgradeWindow`: list of string.
     #[serde(
         rename = "AllowedUpgradeWindow",
@@ -152,16 +160,16 @@ pub struct AgentUpgradeConfig {
     #[serde(rename = "TimeZone", skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for AgentUpgradeConfig {
+impl ::alibabacloud_runtime::ToParam for ModifyCloudAssistantSettingsAgentUpgradeConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AllowedUpgradeWindow", &self.allowed_upgrade_window);
         out.write_member(key, "Enabled", &self.enabled);
         out.write_member(key, "TimeZone", &self.time_zone);
     }
 }
-/// A structure of the operation, at `request[5]` in its spec.
+/// A structure sent in the operation's parameters, at `SessionManagerConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct SessionManagerConfig {
+pub struct ModifyCloudAssistantSettingsSessionManagerConfig {
     /// Wire name `SessionManagerEnabled`: boolean. Example: `true`.
     #[serde(
         rename = "SessionManagerEnabled",
@@ -169,7 +177,8 @@ pub struct SessionManagerConfig {
     )]
     pub session_manager_enabled: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for SessionManagerConfig {
+impl ::alibabacloud_runtime::ToParam
+for ModifyCloudAssistantSettingsSessionManagerConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "SessionManagerEnabled", &self.session_manager_enabled);
     }
@@ -315,54 +324,66 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `OssDeliveryConfig`: [`OssDeliveryConfig`], sent as one JSON string.
-    pub fn oss_delivery_config(mut self, value: OssDeliveryConfig) -> Self {
+    /// Wire name `OssDeliveryConfig`: [`ModifyCloudAssistantSettingsOssDeliveryConfig`], sent as one JSON string.
+    pub fn oss_delivery_config(
+        mut self,
+        value: ModifyCloudAssistantSettingsOssDeliveryConfig,
+    ) -> Self {
         self.input.oss_delivery_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `OssDeliveryConfig`.
     pub fn set_oss_delivery_config(
         mut self,
-        value: ::std::option::Option<OssDeliveryConfig>,
+        value: ::std::option::Option<ModifyCloudAssistantSettingsOssDeliveryConfig>,
     ) -> Self {
         self.input.oss_delivery_config = value;
         self
     }
-    /// Wire name `SlsDeliveryConfig`: [`SlsDeliveryConfig`], sent as one JSON string.
-    pub fn sls_delivery_config(mut self, value: SlsDeliveryConfig) -> Self {
+    /// Wire name `SlsDeliveryConfig`: [`ModifyCloudAssistantSettingsSlsDeliveryConfig`], sent as one JSON string.
+    pub fn sls_delivery_config(
+        mut self,
+        value: ModifyCloudAssistantSettingsSlsDeliveryConfig,
+    ) -> Self {
         self.input.sls_delivery_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SlsDeliveryConfig`.
     pub fn set_sls_delivery_config(
         mut self,
-        value: ::std::option::Option<SlsDeliveryConfig>,
+        value: ::std::option::Option<ModifyCloudAssistantSettingsSlsDeliveryConfig>,
     ) -> Self {
         self.input.sls_delivery_config = value;
         self
     }
-    /// Wire name `AgentUpgradeConfig`: [`AgentUpgradeConfig`], sent as one JSON string.
-    pub fn agent_upgrade_config(mut self, value: AgentUpgradeConfig) -> Self {
+    /// Wire name `AgentUpgradeConfig`: [`ModifyCloudAssistantSettingsAgentUpgradeConfig`], sent as one JSON string.
+    pub fn agent_upgrade_config(
+        mut self,
+        value: ModifyCloudAssistantSettingsAgentUpgradeConfig,
+    ) -> Self {
         self.input.agent_upgrade_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AgentUpgradeConfig`.
     pub fn set_agent_upgrade_config(
         mut self,
-        value: ::std::option::Option<AgentUpgradeConfig>,
+        value: ::std::option::Option<ModifyCloudAssistantSettingsAgentUpgradeConfig>,
     ) -> Self {
         self.input.agent_upgrade_config = value;
         self
     }
-    /// Wire name `SessionManagerConfig`: [`SessionManagerConfig`], sent as one JSON string.
-    pub fn session_manager_config(mut self, value: SessionManagerConfig) -> Self {
+    /// Wire name `SessionManagerConfig`: [`ModifyCloudAssistantSettingsSessionManagerConfig`], sent as one JSON string.
+    pub fn session_manager_config(
+        mut self,
+        value: ModifyCloudAssistantSettingsSessionManagerConfig,
+    ) -> Self {
         self.input.session_manager_config = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SessionManagerConfig`.
     pub fn set_session_manager_config(
         mut self,
-        value: ::std::option::Option<SessionManagerConfig>,
+        value: ::std::option::Option<ModifyCloudAssistantSettingsSessionManagerConfig>,
     ) -> Self {
         self.input.session_manager_config = value;
         self

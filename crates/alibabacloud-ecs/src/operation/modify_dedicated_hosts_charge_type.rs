@@ -82,8 +82,10 @@ impl ::alibabacloud_runtime::Operation for ModifyDedicatedHostsChargeTypeInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ModifyDedicatedHostsChargeTypeOutput {
-    /// Wire name `FeeOfInstances`: [`FeeOfInstances`].
-    pub fee_of_instances: ::std::option::Option<FeeOfInstances>,
+    /// Wire name `FeeOfInstances`: [`ModifyDedicatedHostsChargeTypeFeeOfInstances`].
+    pub fee_of_instances: ::std::option::Option<
+        ModifyDedicatedHostsChargeTypeFeeOfInstances,
+    >,
     /// Wire name `OrderId`: string. Example: `20413515388****`.
     pub order_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `B61C08E5-403A-46A2-96C1-F7B1216DB10C`.
@@ -94,10 +96,10 @@ pub struct ModifyDedicatedHostsChargeTypeOutput {
     "RequestId" = 2, } { 0 fee_of_instances value, 1 order_id value, 2 request_id value,
     }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `FeeOfInstances.FeeOfInstance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct FeeOfInstanceItem {
+pub struct ModifyDedicatedHostsChargeTypeFeeOfInstance {
     /// Wire name `Currency`: string. Example: `CNY`.
     pub currency: ::std::option::Option<::std::string::String>,
     /// Wire name `Fee`: string. Example: `0`.
@@ -106,18 +108,21 @@ pub struct FeeOfInstanceItem {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    FeeOfInstanceItem { "Currency" = 0, "Fee" = 1, "InstanceId" = 2, } { 0 currency
-    value, 1 fee value, 2 instance_id value, }
+    ModifyDedicatedHostsChargeTypeFeeOfInstance { "Currency" = 0, "Fee" = 1, "InstanceId"
+    = 2, } { 0 currency value, 1 fee value, 2 instance_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `FeeOfInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct FeeOfInstances {
-    /// Wire name `FeeOfInstance`: list of [`FeeOfInstanceItem`].
-    pub fee_of_instance: ::std::option::Option<::std::vec::Vec<FeeOfInstanceItem>>,
+pub struct ModifyDedicatedHostsChargeTypeFeeOfInstances {
+    /// Wire name `FeeOfInstance`: list of [`ModifyDedicatedHostsChargeTypeFeeOfInstance`].
+    pub fee_of_instance: ::std::option::Option<
+        ::std::vec::Vec<ModifyDedicatedHostsChargeTypeFeeOfInstance>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    FeeOfInstances { "FeeOfInstance" = 0, } { 0 fee_of_instance value, }
+    ModifyDedicatedHostsChargeTypeFeeOfInstances { "FeeOfInstance" = 0, } { 0
+    fee_of_instance value, }
 );
 /// The errors `ModifyDedicatedHostsChargeType` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

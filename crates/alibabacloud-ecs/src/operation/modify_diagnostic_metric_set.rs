@@ -16,8 +16,8 @@ pub struct ModifyDiagnosticMetricSetInput {
     pub metric_set_id: ::std::string::String,
     /// Wire name `MetricIds`: list of string.
     pub metric_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `ResourceType`: [`ResourceType`]. Example: `instance`.
-    pub resource_type: ::std::option::Option<ResourceType>,
+    /// Wire name `ResourceType`: [`ModifyDiagnosticMetricSetResourceType`]. Example: `instance`.
+    pub resource_type: ::std::option::Option<ModifyDiagnosticMetricSetResourceType>,
     /// Wire name `MetricSetName`: string. Example: `remoteConnectError`.
     pub metric_set_name: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string. Example: `connection diagnostics`.
@@ -64,18 +64,20 @@ pub struct ModifyDiagnosticMetricSetOutput {
 ::alibabacloud_runtime::decode_struct!(
     ModifyDiagnosticMetricSetOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// The documented values of `request[3]`: `instance`.
+/// The documented values of `ResourceType`: `instance`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ResourceType {
+pub enum ModifyDiagnosticMetricSetResourceType {
     /// `instance`
     Instance,
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(ResourceType { Instance = "instance", });
+::alibabacloud_runtime::string_enum!(
+    ModifyDiagnosticMetricSetResourceType { Instance = "instance", }
+);
 /// The errors `ModifyDiagnosticMetricSet` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -164,10 +166,10 @@ impl<RegionId_, MetricSetId_> ModifyDiagnosticMetricSetBuilder<RegionId_, Metric
         self.input.metric_ids = value;
         self
     }
-    /// Wire name `ResourceType`: [`ResourceType`]. Example: `instance`.
+    /// Wire name `ResourceType`: [`ModifyDiagnosticMetricSetResourceType`]. Example: `instance`.
     pub fn resource_type(
         mut self,
-        value: impl ::std::convert::Into<ResourceType>,
+        value: impl ::std::convert::Into<ModifyDiagnosticMetricSetResourceType>,
     ) -> Self {
         self.input.resource_type = ::std::option::Option::Some(value.into());
         self
@@ -175,7 +177,7 @@ impl<RegionId_, MetricSetId_> ModifyDiagnosticMetricSetBuilder<RegionId_, Metric
     /// Sets or clears `ResourceType`.
     pub fn set_resource_type(
         mut self,
-        value: ::std::option::Option<ResourceType>,
+        value: ::std::option::Option<ModifyDiagnosticMetricSetResourceType>,
     ) -> Self {
         self.input.resource_type = value;
         self

@@ -20,8 +20,10 @@ pub struct ModifyDiskSpecInput {
     pub dry_run: ::std::option::Option<bool>,
     /// Wire name `ProvisionedIops`: 64-bit integer. Example: `50000`.
     pub provisioned_iops: ::std::option::Option<i64>,
-    /// Wire name `PerformanceControlOptions`: [`PerformanceControlOptions`].
-    pub performance_control_options: ::std::option::Option<PerformanceControlOptions>,
+    /// Wire name `PerformanceControlOptions`: [`ModifyDiskSpecPerformanceControlOptions`].
+    pub performance_control_options: ::std::option::Option<
+        ModifyDiskSpecPerformanceControlOptions,
+    >,
     /// Wire name `DestinationZoneId`: string. Example: `cn-hangzhou-g`.
     pub destination_zone_id: ::std::option::Option<::std::string::String>,
 }
@@ -72,15 +74,15 @@ pub struct ModifyDiskSpecOutput {
     ModifyDiskSpecOutput { "OrderId" = 0, "RequestId" = 1, "TaskId" = 2, } { 0 order_id
     value, 1 request_id value, 2 task_id value, }
 );
-/// A structure of the operation, at `request[5]` in its spec.
+/// A structure sent in the operation's parameters, at `PerformanceControlOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct PerformanceControlOptions {
+pub struct ModifyDiskSpecPerformanceControlOptions {
     /// Wire name `IOPS`: 32-bit integer. Example: `2000`.
     #[serde(rename = "IOPS", skip_serializing_if = "::std::option::Option::is_none")]
     pub iops: ::std::option::Option<i32>,
-    /// Wire name `Recover`: [`Recover`]. Example: `All`.
+    /// Wire name `Recover`: [`ModifyDiskSpecPerformanceControlOptionsRecover`]. Example: `All`.
     #[serde(rename = "Recover", skip_serializing_if = "::std::option::Option::is_none")]
-    pub recover: ::std::option::Option<Recover>,
+    pub recover: ::std::option::Option<ModifyDiskSpecPerformanceControlOptionsRecover>,
     /// Wire name `Throughput`: 32-bit integer. Example: `200`.
     #[serde(
         rename = "Throughput",
@@ -88,25 +90,27 @@ pub struct PerformanceControlOptions {
     )]
     pub throughput: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for PerformanceControlOptions {
+impl ::alibabacloud_runtime::ToParam for ModifyDiskSpecPerformanceControlOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "IOPS", &self.iops);
         out.write_member(key, "Recover", &self.recover);
         out.write_member(key, "Throughput", &self.throughput);
     }
 }
-/// The documented values of `request[5].fields[1]`: `All`.
+/// The documented values of `PerformanceControlOptions.Recover`: `All`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Recover {
+pub enum ModifyDiskSpecPerformanceControlOptionsRecover {
     /// `All`
     All,
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(Recover { All = "All", });
+::alibabacloud_runtime::string_enum!(
+    ModifyDiskSpecPerformanceControlOptionsRecover { All = "All", }
+);
 /// The errors `ModifyDiskSpec` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -380,10 +384,10 @@ impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
         self.input.provisioned_iops = value;
         self
     }
-    /// Wire name `PerformanceControlOptions`: [`PerformanceControlOptions`].
+    /// Wire name `PerformanceControlOptions`: [`ModifyDiskSpecPerformanceControlOptions`].
     pub fn performance_control_options(
         mut self,
-        value: PerformanceControlOptions,
+        value: ModifyDiskSpecPerformanceControlOptions,
     ) -> Self {
         self.input.performance_control_options = ::std::option::Option::Some(value);
         self
@@ -391,7 +395,7 @@ impl<DiskId_> ModifyDiskSpecBuilder<DiskId_> {
     /// Sets or clears `PerformanceControlOptions`.
     pub fn set_performance_control_options(
         mut self,
-        value: ::std::option::Option<PerformanceControlOptions>,
+        value: ::std::option::Option<ModifyDiskSpecPerformanceControlOptions>,
     ) -> Self {
         self.input.performance_control_options = value;
         self

@@ -22,8 +22,10 @@ pub struct ModifyElasticityAssuranceInput {
     pub instance_amount: ::std::option::Option<i32>,
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
     pub client_token: ::std::option::Option<::std::string::String>,
-    /// Wire name `RecurrenceRules`: list of [`RecurrenceRulesItem`].
-    pub recurrence_rules: ::std::option::Option<::std::vec::Vec<RecurrenceRulesItem>>,
+    /// Wire name `RecurrenceRules`: list of [`ModifyElasticityAssuranceRecurrenceRule`].
+    pub recurrence_rules: ::std::option::Option<
+        ::std::vec::Vec<ModifyElasticityAssuranceRecurrenceRule>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for ModifyElasticityAssuranceInput {
     const ACTION: &'static str = "ModifyElasticityAssurance";
@@ -72,9 +74,9 @@ pub struct ModifyElasticityAssuranceOutput {
 ::alibabacloud_runtime::decode_struct!(
     ModifyElasticityAssuranceOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[6].items` in its spec.
+/// A structure sent in the operation's parameters, at `RecurrenceRules[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct RecurrenceRulesItem {
+pub struct ModifyElasticityAssuranceRecurrenceRule {
     /// Wire name `EndHour`: 32-bit integer. Example: `10`.
     #[serde(rename = "EndHour", skip_serializing_if = "::std::option::Option::is_none")]
     pub end_hour: ::std::option::Option<i32>,
@@ -97,7 +99,7 @@ pub struct RecurrenceRulesItem {
     )]
     pub start_hour: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for RecurrenceRulesItem {
+impl ::alibabacloud_runtime::ToParam for ModifyElasticityAssuranceRecurrenceRule {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "EndHour", &self.end_hour);
         out.write_member(key, "RecurrenceType", &self.recurrence_type);
@@ -356,10 +358,10 @@ impl<
         self.input.client_token = value;
         self
     }
-    /// Wire name `RecurrenceRules`: list of [`RecurrenceRulesItem`].
+    /// Wire name `RecurrenceRules`: list of [`ModifyElasticityAssuranceRecurrenceRule`].
     pub fn recurrence_rules(
         mut self,
-        value: ::std::vec::Vec<RecurrenceRulesItem>,
+        value: ::std::vec::Vec<ModifyElasticityAssuranceRecurrenceRule>,
     ) -> Self {
         self.input.recurrence_rules = ::std::option::Option::Some(value);
         self
@@ -367,7 +369,9 @@ impl<
     /// Sets or clears `RecurrenceRules`.
     pub fn set_recurrence_rules(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<RecurrenceRulesItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<ModifyElasticityAssuranceRecurrenceRule>,
+        >,
     ) -> Self {
         self.input.recurrence_rules = value;
         self

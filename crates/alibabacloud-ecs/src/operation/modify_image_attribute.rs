@@ -26,8 +26,8 @@ pub struct ModifyImageAttributeInput {
     pub license_type: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string. Example: `testDescription`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `Features`: [`Features`].
-    pub features: ::std::option::Option<Features>,
+    /// Wire name `Features`: [`ModifyImageAttributeFeatures`].
+    pub features: ::std::option::Option<ModifyImageAttributeFeatures>,
     /// Wire name `DryRun`: boolean.
     pub dry_run: ::std::option::Option<bool>,
 }
@@ -76,9 +76,9 @@ pub struct ModifyImageAttributeOutput {
 ::alibabacloud_runtime::decode_struct!(
     ModifyImageAttributeOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[8]` in its spec.
+/// A structure sent in the operation's parameters, at `Features`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct Features {
+pub struct ModifyImageAttributeFeatures {
     /// Wire name `ImdsSupport`: string. Example: `v2`.
     #[serde(
         rename = "ImdsSupport",
@@ -92,7 +92,7 @@ pub struct Features {
     )]
     pub nvme_support: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for Features {
+impl ::alibabacloud_runtime::ToParam for ModifyImageAttributeFeatures {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "ImdsSupport", &self.imds_support);
         out.write_member(key, "NvmeSupport", &self.nvme_support);
@@ -318,13 +318,16 @@ impl<RegionId_, ImageId_> ModifyImageAttributeBuilder<RegionId_, ImageId_> {
         self.input.description = value;
         self
     }
-    /// Wire name `Features`: [`Features`].
-    pub fn features(mut self, value: Features) -> Self {
+    /// Wire name `Features`: [`ModifyImageAttributeFeatures`].
+    pub fn features(mut self, value: ModifyImageAttributeFeatures) -> Self {
         self.input.features = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Features`.
-    pub fn set_features(mut self, value: ::std::option::Option<Features>) -> Self {
+    pub fn set_features(
+        mut self,
+        value: ::std::option::Option<ModifyImageAttributeFeatures>,
+    ) -> Self {
         self.input.features = value;
         self
     }

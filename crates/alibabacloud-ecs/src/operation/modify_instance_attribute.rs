@@ -34,8 +34,10 @@ pub struct ModifyInstanceAttributeInput {
     pub security_group_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Wire name `RemoteConnectionOptions`: [`RemoteConnectionOptions`].
-    pub remote_connection_options: ::std::option::Option<RemoteConnectionOptions>,
+    /// Wire name `RemoteConnectionOptions`: [`ModifyInstanceAttributeRemoteConnectionOptions`].
+    pub remote_connection_options: ::std::option::Option<
+        ModifyInstanceAttributeRemoteConnectionOptions,
+    >,
     /// Wire name `EnableJumboFrame`: boolean. Example: `false`.
     pub enable_jumbo_frame: ::std::option::Option<bool>,
     /// Wire name `CpuOptions.Core`: 32-bit integer. Example: `2`.
@@ -44,8 +46,10 @@ pub struct ModifyInstanceAttributeInput {
     pub cpu_options_threads_per_core: ::std::option::Option<i32>,
     /// Wire name `CpuOptions.TopologyType`: string. Example: `DiscreteCoreToHTMapping`.
     pub cpu_options_topology_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `PrivateDnsNameOptions`: [`PrivateDnsNameOptions`].
-    pub private_dns_name_options: ::std::option::Option<PrivateDnsNameOptions>,
+    /// Wire name `PrivateDnsNameOptions`: [`ModifyInstanceAttributePrivateDnsNameOptions`].
+    pub private_dns_name_options: ::std::option::Option<
+        ModifyInstanceAttributePrivateDnsNameOptions,
+    >,
     /// Wire name `EnableNetworkEncryption`: boolean.
     pub enable_network_encryption: ::std::option::Option<bool>,
 }
@@ -129,9 +133,9 @@ pub struct ModifyInstanceAttributeOutput {
 ::alibabacloud_runtime::decode_struct!(
     ModifyInstanceAttributeOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[11]` in its spec.
+/// A structure sent in the operation's parameters, at `RemoteConnectionOptions`.
 #[derive(Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct RemoteConnectionOptions {
+pub struct ModifyInstanceAttributeRemoteConnectionOptions {
     /// Wire name `Password`: string, secret (redacted in `Debug`).
     #[serde(rename = "Password", skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
@@ -139,23 +143,23 @@ pub struct RemoteConnectionOptions {
     #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
-impl ::std::fmt::Debug for RemoteConnectionOptions {
+impl ::std::fmt::Debug for ModifyInstanceAttributeRemoteConnectionOptions {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("RemoteConnectionOptions")
+        f.debug_struct("ModifyInstanceAttributeRemoteConnectionOptions")
             .field("password", &::std::format_args!("** redacted **"))
             .field("type", &self.r#type)
             .finish()
     }
 }
-impl ::alibabacloud_runtime::ToParam for RemoteConnectionOptions {
+impl ::alibabacloud_runtime::ToParam for ModifyInstanceAttributeRemoteConnectionOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Password", &self.password);
         out.write_member(key, "Type", &self.r#type);
     }
 }
-/// A structure of the operation, at `request[16]` in its spec.
+/// A structure sent in the operation's parameters, at `PrivateDnsNameOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct PrivateDnsNameOptions {
+pub struct ModifyInstanceAttributePrivateDnsNameOptions {
     /// Wire name `EnableInstanceIdDnsAAAARecord`: boolean. Example: `false`.
     #[serde(
         rename = "EnableInstanceIdDnsAAAARecord",
@@ -187,7 +191,7 @@ pub struct PrivateDnsNameOptions {
     )]
     pub hostname_type: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for PrivateDnsNameOptions {
+impl ::alibabacloud_runtime::ToParam for ModifyInstanceAttributePrivateDnsNameOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(
             key,
@@ -663,15 +667,18 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         self.input.security_group_ids = value;
         self
     }
-    /// Wire name `RemoteConnectionOptions`: [`RemoteConnectionOptions`].
-    pub fn remote_connection_options(mut self, value: RemoteConnectionOptions) -> Self {
+    /// Wire name `RemoteConnectionOptions`: [`ModifyInstanceAttributeRemoteConnectionOptions`].
+    pub fn remote_connection_options(
+        mut self,
+        value: ModifyInstanceAttributeRemoteConnectionOptions,
+    ) -> Self {
         self.input.remote_connection_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RemoteConnectionOptions`.
     pub fn set_remote_connection_options(
         mut self,
-        value: ::std::option::Option<RemoteConnectionOptions>,
+        value: ::std::option::Option<ModifyInstanceAttributeRemoteConnectionOptions>,
     ) -> Self {
         self.input.remote_connection_options = value;
         self
@@ -725,15 +732,18 @@ impl<InstanceId_> ModifyInstanceAttributeBuilder<InstanceId_> {
         self.input.cpu_options_topology_type = value;
         self
     }
-    /// Wire name `PrivateDnsNameOptions`: [`PrivateDnsNameOptions`].
-    pub fn private_dns_name_options(mut self, value: PrivateDnsNameOptions) -> Self {
+    /// Wire name `PrivateDnsNameOptions`: [`ModifyInstanceAttributePrivateDnsNameOptions`].
+    pub fn private_dns_name_options(
+        mut self,
+        value: ModifyInstanceAttributePrivateDnsNameOptions,
+    ) -> Self {
         self.input.private_dns_name_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PrivateDnsNameOptions`.
     pub fn set_private_dns_name_options(
         mut self,
-        value: ::std::option::Option<PrivateDnsNameOptions>,
+        value: ::std::option::Option<ModifyInstanceAttributePrivateDnsNameOptions>,
     ) -> Self {
         self.input.private_dns_name_options = value;
         self

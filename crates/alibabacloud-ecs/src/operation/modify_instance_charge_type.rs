@@ -85,8 +85,8 @@ impl ::alibabacloud_runtime::Operation for ModifyInstanceChargeTypeInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ModifyInstanceChargeTypeOutput {
-    /// Wire name `FeeOfInstances`: [`FeeOfInstances`].
-    pub fee_of_instances: ::std::option::Option<FeeOfInstances>,
+    /// Wire name `FeeOfInstances`: [`ModifyInstanceChargeTypeFeeOfInstances`].
+    pub fee_of_instances: ::std::option::Option<ModifyInstanceChargeTypeFeeOfInstances>,
     /// Wire name `OrderId`: string. Example: `20413515388****`.
     pub order_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `B61C08E5-403A-46A2-96C1-F7B1216DB10C`.
@@ -96,10 +96,10 @@ pub struct ModifyInstanceChargeTypeOutput {
     ModifyInstanceChargeTypeOutput { "FeeOfInstances" = 0, "OrderId" = 1, "RequestId" =
     2, } { 0 fee_of_instances value, 1 order_id value, 2 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `FeeOfInstances.FeeOfInstance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct FeeOfInstanceItem {
+pub struct ModifyInstanceChargeTypeFeeOfInstance {
     /// Wire name `Currency`: string. Example: `CNY`.
     pub currency: ::std::option::Option<::std::string::String>,
     /// Wire name `Fee`: string. Example: `0`.
@@ -108,18 +108,21 @@ pub struct FeeOfInstanceItem {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    FeeOfInstanceItem { "Currency" = 0, "Fee" = 1, "InstanceId" = 2, } { 0 currency
-    value, 1 fee value, 2 instance_id value, }
+    ModifyInstanceChargeTypeFeeOfInstance { "Currency" = 0, "Fee" = 1, "InstanceId" = 2,
+    } { 0 currency value, 1 fee value, 2 instance_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `FeeOfInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct FeeOfInstances {
-    /// Wire name `FeeOfInstance`: list of [`FeeOfInstanceItem`].
-    pub fee_of_instance: ::std::option::Option<::std::vec::Vec<FeeOfInstanceItem>>,
+pub struct ModifyInstanceChargeTypeFeeOfInstances {
+    /// Wire name `FeeOfInstance`: list of [`ModifyInstanceChargeTypeFeeOfInstance`].
+    pub fee_of_instance: ::std::option::Option<
+        ::std::vec::Vec<ModifyInstanceChargeTypeFeeOfInstance>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    FeeOfInstances { "FeeOfInstance" = 0, } { 0 fee_of_instance value, }
+    ModifyInstanceChargeTypeFeeOfInstances { "FeeOfInstance" = 0, } { 0 fee_of_instance
+    value, }
 );
 /// The errors `ModifyInstanceChargeType` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

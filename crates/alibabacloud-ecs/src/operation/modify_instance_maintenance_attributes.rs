@@ -18,9 +18,9 @@ pub struct ModifyInstanceMaintenanceAttributesInput {
     pub notify_on_maintenance: ::std::option::Option<bool>,
     /// Wire name `InstanceId`: list of string. Example: `i-bp67acfmxazb4ph****`.
     pub instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `MaintenanceWindow`: list of [`MaintenanceWindowItem`].
+    /// Wire name `MaintenanceWindow`: list of [`ModifyInstanceMaintenanceAttributesMaintenanceWindowItem`].
     pub maintenance_window: ::std::option::Option<
-        ::std::vec::Vec<MaintenanceWindowItem>,
+        ::std::vec::Vec<ModifyInstanceMaintenanceAttributesMaintenanceWindowItem>,
     >,
 }
 impl ::alibabacloud_runtime::Operation for ModifyInstanceMaintenanceAttributesInput {
@@ -64,9 +64,9 @@ pub struct ModifyInstanceMaintenanceAttributesOutput {
     ModifyInstanceMaintenanceAttributesOutput { "RequestId" = 0, } { 0 request_id value,
     }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `MaintenanceWindow[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct MaintenanceWindowItem {
+pub struct ModifyInstanceMaintenanceAttributesMaintenanceWindowItem {
     /// Wire name `EndTime`: string. Example: `18:00:00`.
     #[serde(rename = "EndTime", skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<::std::string::String>,
@@ -77,7 +77,8 @@ pub struct MaintenanceWindowItem {
     )]
     pub start_time: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for MaintenanceWindowItem {
+impl ::alibabacloud_runtime::ToParam
+for ModifyInstanceMaintenanceAttributesMaintenanceWindowItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "EndTime", &self.end_time);
         out.write_member(key, "StartTime", &self.start_time);
@@ -184,10 +185,10 @@ impl<RegionId_> ModifyInstanceMaintenanceAttributesBuilder<RegionId_> {
         self.input.instance_id = value;
         self
     }
-    /// Wire name `MaintenanceWindow`: list of [`MaintenanceWindowItem`].
+    /// Wire name `MaintenanceWindow`: list of [`ModifyInstanceMaintenanceAttributesMaintenanceWindowItem`].
     pub fn maintenance_window(
         mut self,
-        value: ::std::vec::Vec<MaintenanceWindowItem>,
+        value: ::std::vec::Vec<ModifyInstanceMaintenanceAttributesMaintenanceWindowItem>,
     ) -> Self {
         self.input.maintenance_window = ::std::option::Option::Some(value);
         self
@@ -195,7 +196,9 @@ impl<RegionId_> ModifyInstanceMaintenanceAttributesBuilder<RegionId_> {
     /// Sets or clears `MaintenanceWindow`.
     pub fn set_maintenance_window(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<MaintenanceWindowItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<ModifyInstanceMaintenanceAttributesMaintenanceWindowItem>,
+        >,
     ) -> Self {
         self.input.maintenance_window = value;
         self

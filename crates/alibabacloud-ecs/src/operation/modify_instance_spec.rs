@@ -32,10 +32,10 @@ pub struct ModifyInstanceSpecInput {
     pub system_disk_category: ::std::option::Option<::std::string::String>,
     /// Wire name `ClientToken`: string. Example: `0c593ea1-3bea-11e9-b96b-88e9fe637760`.
     pub client_token: ::std::option::Option<::std::string::String>,
-    /// Wire name `ModifyMode`: [`ModifyMode`]. Example: `null`.
-    pub modify_mode: ::std::option::Option<ModifyMode>,
-    /// Wire name `Disk`: list of [`DiskItem`].
-    pub disk: ::std::option::Option<::std::vec::Vec<DiskItem>>,
+    /// Wire name `ModifyMode`: [`ModifyInstanceSpecModifyMode`]. Example: `null`.
+    pub modify_mode: ::std::option::Option<ModifyInstanceSpecModifyMode>,
+    /// Wire name `Disk`: list of [`ModifyInstanceSpecDiskItem`].
+    pub disk: ::std::option::Option<::std::vec::Vec<ModifyInstanceSpecDiskItem>>,
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub dry_run: ::std::option::Option<bool>,
 }
@@ -96,9 +96,9 @@ pub struct ModifyInstanceSpecOutput {
 ::alibabacloud_runtime::decode_struct!(
     ModifyInstanceSpecOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[12].items` in its spec.
+/// A structure sent in the operation's parameters, at `Disk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DiskItem {
+pub struct ModifyInstanceSpecDiskItem {
     /// Wire name `Category`: string. Example: `null`.
     #[serde(rename = "Category", skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
@@ -112,19 +112,19 @@ pub struct DiskItem {
     )]
     pub performance_level: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DiskItem {
+impl ::alibabacloud_runtime::ToParam for ModifyInstanceSpecDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Category", &self.category);
         out.write_member(key, "DiskId", &self.disk_id);
         out.write_member(key, "PerformanceLevel", &self.performance_level);
     }
 }
-/// The documented values of `request[11]`: `Online`, `Offline`.
+/// The documented values of `ModifyMode`: `Online`, `Offline`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ModifyMode {
+pub enum ModifyInstanceSpecModifyMode {
     /// `Online`
     Online,
     /// `Offline`
@@ -133,7 +133,7 @@ pub enum ModifyMode {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    ModifyMode { Online = "Online", Offline = "Offline", }
+    ModifyInstanceSpecModifyMode { Online = "Online", Offline = "Offline", }
 );
 /// The errors `ModifyInstanceSpec` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -617,25 +617,31 @@ impl<InstanceId_> ModifyInstanceSpecBuilder<InstanceId_> {
         self.input.client_token = value;
         self
     }
-    /// Wire name `ModifyMode`: [`ModifyMode`]. Example: `null`.
-    pub fn modify_mode(mut self, value: impl ::std::convert::Into<ModifyMode>) -> Self {
+    /// Wire name `ModifyMode`: [`ModifyInstanceSpecModifyMode`]. Example: `null`.
+    pub fn modify_mode(
+        mut self,
+        value: impl ::std::convert::Into<ModifyInstanceSpecModifyMode>,
+    ) -> Self {
         self.input.modify_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ModifyMode`.
-    pub fn set_modify_mode(mut self, value: ::std::option::Option<ModifyMode>) -> Self {
+    pub fn set_modify_mode(
+        mut self,
+        value: ::std::option::Option<ModifyInstanceSpecModifyMode>,
+    ) -> Self {
         self.input.modify_mode = value;
         self
     }
-    /// Wire name `Disk`: list of [`DiskItem`].
-    pub fn disk(mut self, value: ::std::vec::Vec<DiskItem>) -> Self {
+    /// Wire name `Disk`: list of [`ModifyInstanceSpecDiskItem`].
+    pub fn disk(mut self, value: ::std::vec::Vec<ModifyInstanceSpecDiskItem>) -> Self {
         self.input.disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Disk`.
     pub fn set_disk(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<DiskItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ModifyInstanceSpecDiskItem>>,
     ) -> Self {
         self.input.disk = value;
         self

@@ -53,8 +53,8 @@ impl ::alibabacloud_runtime::Operation for ModifyManagedInstanceInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ModifyManagedInstanceOutput {
-    /// Wire name `Instance`: [`Instance`].
-    pub instance: ::std::option::Option<Instance>,
+    /// Wire name `Instance`: [`ModifyManagedInstanceInstance`].
+    pub instance: ::std::option::Option<ModifyManagedInstanceInstance>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -62,18 +62,18 @@ pub struct ModifyManagedInstanceOutput {
     ModifyManagedInstanceOutput { "Instance" = 0, "RequestId" = 1, } { 0 instance value,
     1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Instance`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Instance {
+pub struct ModifyManagedInstanceInstance {
     /// Wire name `InstanceId`: string. Example: `mi-hz01nmcf****`.
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceName`: string. Example: `testInstanceName`.
     pub instance_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Instance { "InstanceId" = 0, "InstanceName" = 1, } { 0 instance_id value, 1
-    instance_name value, }
+    ModifyManagedInstanceInstance { "InstanceId" = 0, "InstanceName" = 1, } { 0
+    instance_id value, 1 instance_name value, }
 );
 /// The errors `ModifyManagedInstance` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

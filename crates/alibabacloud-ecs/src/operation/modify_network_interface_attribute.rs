@@ -28,16 +28,18 @@ pub struct ModifyNetworkInterfaceAttributeInput {
     pub rx_queue_size: ::std::option::Option<i32>,
     /// Wire name `TxQueueSize`: 32-bit integer. Example: `8192`.
     pub tx_queue_size: ::std::option::Option<i32>,
-    /// Wire name `NetworkInterfaceTrafficConfig`: [`NetworkInterfaceTrafficConfig`].
+    /// Wire name `NetworkInterfaceTrafficConfig`: [`ModifyNetworkInterfaceAttributeNetworkInterfaceTrafficConfig`].
     pub network_interface_traffic_config: ::std::option::Option<
-        NetworkInterfaceTrafficConfig,
+        ModifyNetworkInterfaceAttributeNetworkInterfaceTrafficConfig,
     >,
-    /// Wire name `ConnectionTrackingConfiguration`: [`ConnectionTrackingConfiguration`].
+    /// Wire name `ConnectionTrackingConfiguration`: [`ModifyNetworkInterfaceAttributeConnectionTrackingConfiguration`].
     pub connection_tracking_configuration: ::std::option::Option<
-        ConnectionTrackingConfiguration,
+        ModifyNetworkInterfaceAttributeConnectionTrackingConfiguration,
     >,
-    /// Wire name `EnhancedNetwork`: [`EnhancedNetwork`].
-    pub enhanced_network: ::std::option::Option<EnhancedNetwork>,
+    /// Wire name `EnhancedNetwork`: [`ModifyNetworkInterfaceAttributeEnhancedNetwork`].
+    pub enhanced_network: ::std::option::Option<
+        ModifyNetworkInterfaceAttributeEnhancedNetwork,
+    >,
     /// Wire name `SourceDestCheck`: boolean. Example: `false`.
     pub source_dest_check: ::std::option::Option<bool>,
 }
@@ -95,9 +97,9 @@ pub struct ModifyNetworkInterfaceAttributeOutput {
 ::alibabacloud_runtime::decode_struct!(
     ModifyNetworkInterfaceAttributeOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[9]` in its spec.
+/// A structure sent in the operation's parameters, at `NetworkInterfaceTrafficConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct NetworkInterfaceTrafficConfig {
+pub struct ModifyNetworkInterfaceAttributeNetworkInterfaceTrafficConfig {
     /// Wire name `NetworkInterfaceTrafficMode`: string. Example: `HighPerformance`.
     #[serde(
         rename = "NetworkInterfaceTrafficMode",
@@ -129,7 +131,8 @@ pub struct NetworkInterfaceTrafficConfig {
     )]
     pub tx_queue_size: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for NetworkInterfaceTrafficConfig {
+impl ::alibabacloud_runtime::ToParam
+for ModifyNetworkInterfaceAttributeNetworkInterfaceTrafficConfig {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(
             key,
@@ -142,9 +145,9 @@ impl ::alibabacloud_runtime::ToParam for NetworkInterfaceTrafficConfig {
         out.write_member(key, "TxQueueSize", &self.tx_queue_size);
     }
 }
-/// A structure of the operation, at `request[10]` in its spec.
+/// A structure sent in the operation's parameters, at `ConnectionTrackingConfiguration`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ConnectionTrackingConfiguration {
+pub struct ModifyNetworkInterfaceAttributeConnectionTrackingConfiguration {
     /// Wire name `TcpClosedAndTimeWaitTimeout`: 32-bit integer. Example: `3`.
     #[serde(
         rename = "TcpClosedAndTimeWaitTimeout",
@@ -164,7 +167,8 @@ pub struct ConnectionTrackingConfiguration {
     )]
     pub udp_timeout: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for ConnectionTrackingConfiguration {
+impl ::alibabacloud_runtime::ToParam
+for ModifyNetworkInterfaceAttributeConnectionTrackingConfiguration {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(
             key,
@@ -175,9 +179,9 @@ impl ::alibabacloud_runtime::ToParam for ConnectionTrackingConfiguration {
         out.write_member(key, "UdpTimeout", &self.udp_timeout);
     }
 }
-/// A structure of the operation, at `request[11]` in its spec.
+/// A structure sent in the operation's parameters, at `EnhancedNetwork`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct EnhancedNetwork {
+pub struct ModifyNetworkInterfaceAttributeEnhancedNetwork {
     /// Wire name `EnableRss`: boolean. Example: `false`.
     #[serde(
         rename = "EnableRss",
@@ -203,7 +207,7 @@ pub struct EnhancedNetwork {
     )]
     pub virtual_function_total_queue_number: ::std::option::Option<i32>,
 }
-impl ::alibabacloud_runtime::ToParam for EnhancedNetwork {
+impl ::alibabacloud_runtime::ToParam for ModifyNetworkInterfaceAttributeEnhancedNetwork {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "EnableRss", &self.enable_rss);
         out.write_member(key, "EnableSriov", &self.enable_sriov);
@@ -579,10 +583,10 @@ impl<
         self.input.tx_queue_size = value;
         self
     }
-    /// Wire name `NetworkInterfaceTrafficConfig`: [`NetworkInterfaceTrafficConfig`].
+    /// Wire name `NetworkInterfaceTrafficConfig`: [`ModifyNetworkInterfaceAttributeNetworkInterfaceTrafficConfig`].
     pub fn network_interface_traffic_config(
         mut self,
-        value: NetworkInterfaceTrafficConfig,
+        value: ModifyNetworkInterfaceAttributeNetworkInterfaceTrafficConfig,
     ) -> Self {
         self.input.network_interface_traffic_config = ::std::option::Option::Some(value);
         self
@@ -590,15 +594,17 @@ impl<
     /// Sets or clears `NetworkInterfaceTrafficConfig`.
     pub fn set_network_interface_traffic_config(
         mut self,
-        value: ::std::option::Option<NetworkInterfaceTrafficConfig>,
+        value: ::std::option::Option<
+            ModifyNetworkInterfaceAttributeNetworkInterfaceTrafficConfig,
+        >,
     ) -> Self {
         self.input.network_interface_traffic_config = value;
         self
     }
-    /// Wire name `ConnectionTrackingConfiguration`: [`ConnectionTrackingConfiguration`].
+    /// Wire name `ConnectionTrackingConfiguration`: [`ModifyNetworkInterfaceAttributeConnectionTrackingConfiguration`].
     pub fn connection_tracking_configuration(
         mut self,
-        value: ConnectionTrackingConfiguration,
+        value: ModifyNetworkInterfaceAttributeConnectionTrackingConfiguration,
     ) -> Self {
         self.input.connection_tracking_configuration = ::std::option::Option::Some(
             value,
@@ -608,20 +614,25 @@ impl<
     /// Sets or clears `ConnectionTrackingConfiguration`.
     pub fn set_connection_tracking_configuration(
         mut self,
-        value: ::std::option::Option<ConnectionTrackingConfiguration>,
+        value: ::std::option::Option<
+            ModifyNetworkInterfaceAttributeConnectionTrackingConfiguration,
+        >,
     ) -> Self {
         self.input.connection_tracking_configuration = value;
         self
     }
-    /// Wire name `EnhancedNetwork`: [`EnhancedNetwork`].
-    pub fn enhanced_network(mut self, value: EnhancedNetwork) -> Self {
+    /// Wire name `EnhancedNetwork`: [`ModifyNetworkInterfaceAttributeEnhancedNetwork`].
+    pub fn enhanced_network(
+        mut self,
+        value: ModifyNetworkInterfaceAttributeEnhancedNetwork,
+    ) -> Self {
         self.input.enhanced_network = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EnhancedNetwork`.
     pub fn set_enhanced_network(
         mut self,
-        value: ::std::option::Option<EnhancedNetwork>,
+        value: ::std::option::Option<ModifyNetworkInterfaceAttributeEnhancedNetwork>,
     ) -> Self {
         self.input.enhanced_network = value;
         self

@@ -20,10 +20,14 @@ pub struct ModifyPortRangeListInput {
     pub port_range_list_name: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string. Example: `This is description.`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `AddEntry`: list of [`AddEntryItem`].
-    pub add_entry: ::std::option::Option<::std::vec::Vec<AddEntryItem>>,
-    /// Wire name `RemoveEntry`: list of [`RemoveEntryItem`].
-    pub remove_entry: ::std::option::Option<::std::vec::Vec<RemoveEntryItem>>,
+    /// Wire name `AddEntry`: list of [`ModifyPortRangeListAddEntryItem`].
+    pub add_entry: ::std::option::Option<
+        ::std::vec::Vec<ModifyPortRangeListAddEntryItem>,
+    >,
+    /// Wire name `RemoveEntry`: list of [`ModifyPortRangeListRemoveEntryItem`].
+    pub remove_entry: ::std::option::Option<
+        ::std::vec::Vec<ModifyPortRangeListRemoveEntryItem>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for ModifyPortRangeListInput {
     const ACTION: &'static str = "ModifyPortRangeList";
@@ -72,9 +76,9 @@ pub struct ModifyPortRangeListOutput {
 ::alibabacloud_runtime::decode_struct!(
     ModifyPortRangeListOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[5].items` in its spec.
+/// A structure sent in the operation's parameters, at `AddEntry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct AddEntryItem {
+pub struct ModifyPortRangeListAddEntryItem {
     /// Wire name `Description`: string. Example: `This is description.\n`.
     #[serde(
         rename = "Description",
@@ -88,15 +92,15 @@ pub struct AddEntryItem {
     )]
     pub port_range: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for AddEntryItem {
+impl ::alibabacloud_runtime::ToParam for ModifyPortRangeListAddEntryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Description", &self.description);
         out.write_member(key, "PortRange", &self.port_range);
     }
 }
-/// A structure of the operation, at `request[6].items` in its spec.
+/// A structure sent in the operation's parameters, at `RemoveEntry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct RemoveEntryItem {
+pub struct ModifyPortRangeListRemoveEntryItem {
     /// Wire name `PortRange`: string. Example: `80/80`.
     #[serde(
         rename = "PortRange",
@@ -104,7 +108,7 @@ pub struct RemoveEntryItem {
     )]
     pub port_range: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for RemoveEntryItem {
+impl ::alibabacloud_runtime::ToParam for ModifyPortRangeListRemoveEntryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "PortRange", &self.port_range);
     }
@@ -271,28 +275,34 @@ impl<
         self.input.description = value;
         self
     }
-    /// Wire name `AddEntry`: list of [`AddEntryItem`].
-    pub fn add_entry(mut self, value: ::std::vec::Vec<AddEntryItem>) -> Self {
+    /// Wire name `AddEntry`: list of [`ModifyPortRangeListAddEntryItem`].
+    pub fn add_entry(
+        mut self,
+        value: ::std::vec::Vec<ModifyPortRangeListAddEntryItem>,
+    ) -> Self {
         self.input.add_entry = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AddEntry`.
     pub fn set_add_entry(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<AddEntryItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ModifyPortRangeListAddEntryItem>>,
     ) -> Self {
         self.input.add_entry = value;
         self
     }
-    /// Wire name `RemoveEntry`: list of [`RemoveEntryItem`].
-    pub fn remove_entry(mut self, value: ::std::vec::Vec<RemoveEntryItem>) -> Self {
+    /// Wire name `RemoveEntry`: list of [`ModifyPortRangeListRemoveEntryItem`].
+    pub fn remove_entry(
+        mut self,
+        value: ::std::vec::Vec<ModifyPortRangeListRemoveEntryItem>,
+    ) -> Self {
         self.input.remove_entry = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RemoveEntry`.
     pub fn set_remove_entry(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<RemoveEntryItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ModifyPortRangeListRemoveEntryItem>>,
     ) -> Self {
         self.input.remove_entry = value;
         self

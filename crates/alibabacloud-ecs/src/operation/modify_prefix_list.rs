@@ -18,10 +18,12 @@ pub struct ModifyPrefixListInput {
     pub prefix_list_name: ::std::option::Option<::std::string::String>,
     /// Wire name `Description`: string. Example: `This is description.`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `AddEntry`: list of [`AddEntryItem`].
-    pub add_entry: ::std::option::Option<::std::vec::Vec<AddEntryItem>>,
-    /// Wire name `RemoveEntry`: list of [`RemoveEntryItem`].
-    pub remove_entry: ::std::option::Option<::std::vec::Vec<RemoveEntryItem>>,
+    /// Wire name `AddEntry`: list of [`ModifyPrefixListAddEntryItem`].
+    pub add_entry: ::std::option::Option<::std::vec::Vec<ModifyPrefixListAddEntryItem>>,
+    /// Wire name `RemoveEntry`: list of [`ModifyPrefixListRemoveEntryItem`].
+    pub remove_entry: ::std::option::Option<
+        ::std::vec::Vec<ModifyPrefixListRemoveEntryItem>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for ModifyPrefixListInput {
     const ACTION: &'static str = "ModifyPrefixList";
@@ -64,9 +66,9 @@ pub struct ModifyPrefixListOutput {
 ::alibabacloud_runtime::decode_struct!(
     ModifyPrefixListOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `AddEntry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct AddEntryItem {
+pub struct ModifyPrefixListAddEntryItem {
     /// Wire name `Cidr`: string, required. Example: `192.168.2.0/24`.
     #[serde(rename = "Cidr")]
     pub cidr: ::std::string::String,
@@ -77,20 +79,20 @@ pub struct AddEntryItem {
     )]
     pub description: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for AddEntryItem {
+impl ::alibabacloud_runtime::ToParam for ModifyPrefixListAddEntryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Cidr", &self.cidr);
         out.write_member(key, "Description", &self.description);
     }
 }
-/// A structure of the operation, at `request[5].items` in its spec.
+/// A structure sent in the operation's parameters, at `RemoveEntry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct RemoveEntryItem {
+pub struct ModifyPrefixListRemoveEntryItem {
     /// Wire name `Cidr`: string, required. Example: `192.168.1.0/24`.
     #[serde(rename = "Cidr")]
     pub cidr: ::std::string::String,
 }
-impl ::alibabacloud_runtime::ToParam for RemoveEntryItem {
+impl ::alibabacloud_runtime::ToParam for ModifyPrefixListRemoveEntryItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Cidr", &self.cidr);
     }
@@ -221,28 +223,34 @@ impl<RegionId_, PrefixListId_> ModifyPrefixListBuilder<RegionId_, PrefixListId_>
         self.input.description = value;
         self
     }
-    /// Wire name `AddEntry`: list of [`AddEntryItem`].
-    pub fn add_entry(mut self, value: ::std::vec::Vec<AddEntryItem>) -> Self {
+    /// Wire name `AddEntry`: list of [`ModifyPrefixListAddEntryItem`].
+    pub fn add_entry(
+        mut self,
+        value: ::std::vec::Vec<ModifyPrefixListAddEntryItem>,
+    ) -> Self {
         self.input.add_entry = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `AddEntry`.
     pub fn set_add_entry(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<AddEntryItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ModifyPrefixListAddEntryItem>>,
     ) -> Self {
         self.input.add_entry = value;
         self
     }
-    /// Wire name `RemoveEntry`: list of [`RemoveEntryItem`].
-    pub fn remove_entry(mut self, value: ::std::vec::Vec<RemoveEntryItem>) -> Self {
+    /// Wire name `RemoveEntry`: list of [`ModifyPrefixListRemoveEntryItem`].
+    pub fn remove_entry(
+        mut self,
+        value: ::std::vec::Vec<ModifyPrefixListRemoveEntryItem>,
+    ) -> Self {
         self.input.remove_entry = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `RemoveEntry`.
     pub fn set_remove_entry(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<RemoveEntryItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ModifyPrefixListRemoveEntryItem>>,
     ) -> Self {
         self.input.remove_entry = value;
         self

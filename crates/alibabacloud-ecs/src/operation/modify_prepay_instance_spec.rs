@@ -32,10 +32,10 @@ pub struct ModifyPrepayInstanceSpecInput {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Wire name `RebootWhenFinished`: boolean. Example: `false`.
     pub reboot_when_finished: ::std::option::Option<bool>,
-    /// Wire name `ModifyMode`: [`ModifyMode`]. Example: `null`.
-    pub modify_mode: ::std::option::Option<ModifyMode>,
-    /// Wire name `Disk`: list of [`DiskItem`].
-    pub disk: ::std::option::Option<::std::vec::Vec<DiskItem>>,
+    /// Wire name `ModifyMode`: [`ModifyPrepayInstanceSpecModifyMode`]. Example: `null`.
+    pub modify_mode: ::std::option::Option<ModifyPrepayInstanceSpecModifyMode>,
+    /// Wire name `Disk`: list of [`ModifyPrepayInstanceSpecDiskItem`].
+    pub disk: ::std::option::Option<::std::vec::Vec<ModifyPrepayInstanceSpecDiskItem>>,
 }
 impl ::alibabacloud_runtime::Operation for ModifyPrepayInstanceSpecInput {
     const ACTION: &'static str = "ModifyPrepayInstanceSpec";
@@ -94,9 +94,9 @@ pub struct ModifyPrepayInstanceSpecOutput {
     ModifyPrepayInstanceSpecOutput { "OrderId" = 0, "RequestId" = 1, } { 0 order_id
     value, 1 request_id value, }
 );
-/// A structure of the operation, at `request[12].items` in its spec.
+/// A structure sent in the operation's parameters, at `Disk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DiskItem {
+pub struct ModifyPrepayInstanceSpecDiskItem {
     /// Wire name `Category`: string. Example: `null`.
     #[serde(rename = "Category", skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
@@ -110,19 +110,19 @@ pub struct DiskItem {
     )]
     pub performance_level: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DiskItem {
+impl ::alibabacloud_runtime::ToParam for ModifyPrepayInstanceSpecDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Category", &self.category);
         out.write_member(key, "DiskId", &self.disk_id);
         out.write_member(key, "PerformanceLevel", &self.performance_level);
     }
 }
-/// The documented values of `request[11]`: `Online`, `Offline`.
+/// The documented values of `ModifyMode`: `Online`, `Offline`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ModifyMode {
+pub enum ModifyPrepayInstanceSpecModifyMode {
     /// `Online`
     Online,
     /// `Offline`
@@ -131,7 +131,7 @@ pub enum ModifyMode {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    ModifyMode { Online = "Online", Offline = "Offline", }
+    ModifyPrepayInstanceSpecModifyMode { Online = "Online", Offline = "Offline", }
 );
 /// The errors `ModifyPrepayInstanceSpec` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -569,25 +569,34 @@ impl<
         self.input.reboot_when_finished = value;
         self
     }
-    /// Wire name `ModifyMode`: [`ModifyMode`]. Example: `null`.
-    pub fn modify_mode(mut self, value: impl ::std::convert::Into<ModifyMode>) -> Self {
+    /// Wire name `ModifyMode`: [`ModifyPrepayInstanceSpecModifyMode`]. Example: `null`.
+    pub fn modify_mode(
+        mut self,
+        value: impl ::std::convert::Into<ModifyPrepayInstanceSpecModifyMode>,
+    ) -> Self {
         self.input.modify_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `ModifyMode`.
-    pub fn set_modify_mode(mut self, value: ::std::option::Option<ModifyMode>) -> Self {
+    pub fn set_modify_mode(
+        mut self,
+        value: ::std::option::Option<ModifyPrepayInstanceSpecModifyMode>,
+    ) -> Self {
         self.input.modify_mode = value;
         self
     }
-    /// Wire name `Disk`: list of [`DiskItem`].
-    pub fn disk(mut self, value: ::std::vec::Vec<DiskItem>) -> Self {
+    /// Wire name `Disk`: list of [`ModifyPrepayInstanceSpecDiskItem`].
+    pub fn disk(
+        mut self,
+        value: ::std::vec::Vec<ModifyPrepayInstanceSpecDiskItem>,
+    ) -> Self {
         self.input.disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Disk`.
     pub fn set_disk(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<DiskItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ModifyPrepayInstanceSpecDiskItem>>,
     ) -> Self {
         self.input.disk = value;
         self

@@ -14,8 +14,10 @@ pub struct ModifyReservedInstancesInput {
     pub region_id: ::std::string::String,
     /// Wire name `ReservedInstanceId`: list of string, required. Example: `ReservedInstanceId.1="ecsri-bp1cx3****",ReservedInstanceId.2="ecsri-bp15xx2****"......`.
     pub reserved_instance_id: ::std::vec::Vec<::std::string::String>,
-    /// Wire name `Configuration`: list of [`ConfigurationItem`].
-    pub configuration: ::std::option::Option<::std::vec::Vec<ConfigurationItem>>,
+    /// Wire name `Configuration`: list of [`ModifyReservedInstancesConfigurationItem`].
+    pub configuration: ::std::option::Option<
+        ::std::vec::Vec<ModifyReservedInstancesConfigurationItem>,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for ModifyReservedInstancesInput {
     const ACTION: &'static str = "ModifyReservedInstances";
@@ -56,16 +58,18 @@ impl ::alibabacloud_runtime::Operation for ModifyReservedInstancesInput {
 pub struct ModifyReservedInstancesOutput {
     /// Wire name `RequestId`: string. Example: `ED9E4A5F-FF4D-4C96-BE80-6B4227060DD7`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `ReservedInstanceIdSets`: [`ReservedInstanceIdSets`].
-    pub reserved_instance_id_sets: ::std::option::Option<ReservedInstanceIdSets>,
+    /// Wire name `ReservedInstanceIdSets`: [`ModifyReservedInstancesReservedInstanceIdSets`].
+    pub reserved_instance_id_sets: ::std::option::Option<
+        ModifyReservedInstancesReservedInstanceIdSets,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     ModifyReservedInstancesOutput { "RequestId" = 0, "ReservedInstanceIdSets" = 1, } { 0
     request_id value, 1 reserved_instance_id_sets value, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Configuration[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct ConfigurationItem {
+pub struct ModifyReservedInstancesConfigurationItem {
     /// Wire name `InstanceAmount`: 32-bit integer, required. Example: `1`.
     #[serde(rename = "InstanceAmount")]
     pub instance_amount: i32,
@@ -85,7 +89,7 @@ pub struct ConfigurationItem {
     #[serde(rename = "ZoneId", skip_serializing_if = "::std::option::Option::is_none")]
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ConfigurationItem {
+impl ::alibabacloud_runtime::ToParam for ModifyReservedInstancesConfigurationItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "InstanceAmount", &self.instance_amount);
         out.write_member(key, "InstanceType", &self.instance_type);
@@ -94,18 +98,18 @@ impl ::alibabacloud_runtime::ToParam for ConfigurationItem {
         out.write_member(key, "ZoneId", &self.zone_id);
     }
 }
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `ReservedInstanceIdSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ReservedInstanceIdSets {
+pub struct ModifyReservedInstancesReservedInstanceIdSets {
     /// Wire name `ReservedInstanceId`: list of string.
     pub reserved_instance_id: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReservedInstanceIdSets { "ReservedInstanceId" = 0, } { 0 reserved_instance_id value,
-    }
+    ModifyReservedInstancesReservedInstanceIdSets { "ReservedInstanceId" = 0, } { 0
+    reserved_instance_id value, }
 );
 /// The errors `ModifyReservedInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -307,15 +311,20 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Configuration`: list of [`ConfigurationItem`].
-    pub fn configuration(mut self, value: ::std::vec::Vec<ConfigurationItem>) -> Self {
+    /// Wire name `Configuration`: list of [`ModifyReservedInstancesConfigurationItem`].
+    pub fn configuration(
+        mut self,
+        value: ::std::vec::Vec<ModifyReservedInstancesConfigurationItem>,
+    ) -> Self {
         self.input.configuration = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Configuration`.
     pub fn set_configuration(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<ConfigurationItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<ModifyReservedInstancesConfigurationItem>,
+        >,
     ) -> Self {
         self.input.configuration = value;
         self

@@ -12,8 +12,8 @@
 pub struct ModifySnapshotCategoryInput {
     /// Wire name `SnapshotId`: string, required. Example: `s-123**sd`.
     pub snapshot_id: ::std::string::String,
-    /// Wire name `Category`: [`Category`]. Example: `Archive`.
-    pub category: ::std::option::Option<Category>,
+    /// Wire name `Category`: [`ModifySnapshotCategoryCategory`]. Example: `Archive`.
+    pub category: ::std::option::Option<ModifySnapshotCategoryCategory>,
     /// Wire name `RetentionDays`: 32-bit integer. Example: `60`.
     pub retention_days: ::std::option::Option<i32>,
 }
@@ -59,18 +59,20 @@ pub struct ModifySnapshotCategoryOutput {
     ModifySnapshotCategoryOutput { "RequestId" = 0, "TaskId" = 1, } { 0 request_id value,
     1 task_id value, }
 );
-/// The documented values of `request[1]`: `Archive`.
+/// The documented values of `Category`: `Archive`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Category {
+pub enum ModifySnapshotCategoryCategory {
     /// `Archive`
     Archive,
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(Category { Archive = "Archive", });
+::alibabacloud_runtime::string_enum!(
+    ModifySnapshotCategoryCategory { Archive = "Archive", }
+);
 /// The errors `ModifySnapshotCategory` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -171,13 +173,19 @@ impl<SnapshotId_> ModifySnapshotCategoryBuilder<SnapshotId_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Category`: [`Category`]. Example: `Archive`.
-    pub fn category(mut self, value: impl ::std::convert::Into<Category>) -> Self {
+    /// Wire name `Category`: [`ModifySnapshotCategoryCategory`]. Example: `Archive`.
+    pub fn category(
+        mut self,
+        value: impl ::std::convert::Into<ModifySnapshotCategoryCategory>,
+    ) -> Self {
         self.input.category = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `Category`.
-    pub fn set_category(mut self, value: ::std::option::Option<Category>) -> Self {
+    pub fn set_category(
+        mut self,
+        value: ::std::option::Option<ModifySnapshotCategoryCategory>,
+    ) -> Self {
         self.input.category = value;
         self
     }

@@ -12,8 +12,10 @@
 pub struct PurchaseReservedInstancesOfferingInput {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`PurchaseReservedInstancesOfferingTagItem`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<PurchaseReservedInstancesOfferingTagItem>,
+    >,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp199lyny9b3****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
@@ -106,17 +108,19 @@ pub struct PurchaseReservedInstancesOfferingOutput {
     pub order_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `8C314443-AF0D-4766-9562-C83B7F1A3C8B`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `ReservedInstanceIdSets`: [`ReservedInstanceIdSets`].
-    pub reserved_instance_id_sets: ::std::option::Option<ReservedInstanceIdSets>,
+    /// Wire name `ReservedInstanceIdSets`: [`PurchaseReservedInstancesOfferingReservedInstanceIdSets`].
+    pub reserved_instance_id_sets: ::std::option::Option<
+        PurchaseReservedInstancesOfferingReservedInstanceIdSets,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     PurchaseReservedInstancesOfferingOutput { "OrderId" = 0, "RequestId" = 1,
     "ReservedInstanceIdSets" = 2, } { 0 order_id value, 1 request_id value, 2
     reserved_instance_id_sets value, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct PurchaseReservedInstancesOfferingTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -124,24 +128,24 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for PurchaseReservedInstancesOfferingTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `ReservedInstanceIdSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ReservedInstanceIdSets {
+pub struct PurchaseReservedInstancesOfferingReservedInstanceIdSets {
     /// Wire name `ReservedInstanceId`: list of string.
     pub reserved_instance_id: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReservedInstanceIdSets { "ReservedInstanceId" = 0, } { 0 reserved_instance_id value,
-    }
+    PurchaseReservedInstancesOfferingReservedInstanceIdSets { "ReservedInstanceId" = 0, }
+    { 0 reserved_instance_id value, }
 );
 /// The errors `PurchaseReservedInstancesOffering` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -332,15 +336,20 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`PurchaseReservedInstancesOfferingTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<PurchaseReservedInstancesOfferingTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<PurchaseReservedInstancesOfferingTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self

@@ -30,8 +30,8 @@ pub struct PurchaseStorageCapacityUnitInput {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Wire name `Amount`: 32-bit integer. Example: `1`.
     pub amount: ::std::option::Option<i32>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`PurchaseStorageCapacityUnitTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<PurchaseStorageCapacityUnitTagItem>>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-bp67acfmxazb4p****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
@@ -91,17 +91,19 @@ pub struct PurchaseStorageCapacityUnitOutput {
     pub order_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `StorageCapacityUnitIds`: [`StorageCapacityUnitIds`].
-    pub storage_capacity_unit_ids: ::std::option::Option<StorageCapacityUnitIds>,
+    /// Wire name `StorageCapacityUnitIds`: [`PurchaseStorageCapacityUnitStorageCapacityUnitIds`].
+    pub storage_capacity_unit_ids: ::std::option::Option<
+        PurchaseStorageCapacityUnitStorageCapacityUnitIds,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     PurchaseStorageCapacityUnitOutput { "OrderId" = 0, "RequestId" = 1,
     "StorageCapacityUnitIds" = 2, } { 0 order_id value, 1 request_id value, 2
     storage_capacity_unit_ids value, }
 );
-/// A structure of the operation, at `request[10].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct PurchaseStorageCapacityUnitTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -109,24 +111,24 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for PurchaseStorageCapacityUnitTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `StorageCapacityUnitIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct StorageCapacityUnitIds {
+pub struct PurchaseStorageCapacityUnitStorageCapacityUnitIds {
     /// Wire name `StorageCapacityUnitId`: list of string.
     pub storage_capacity_unit_id: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    StorageCapacityUnitIds { "StorageCapacityUnitId" = 0, } { 0 storage_capacity_unit_id
-    value, }
+    PurchaseStorageCapacityUnitStorageCapacityUnitIds { "StorageCapacityUnitId" = 0, } {
+    0 storage_capacity_unit_id value, }
 );
 /// The errors `PurchaseStorageCapacityUnit` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -351,15 +353,18 @@ impl<RegionId_, Capacity_> PurchaseStorageCapacityUnitBuilder<RegionId_, Capacit
         self.input.amount = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`PurchaseStorageCapacityUnitTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<PurchaseStorageCapacityUnitTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<PurchaseStorageCapacityUnitTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

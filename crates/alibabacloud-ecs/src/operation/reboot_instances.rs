@@ -64,8 +64,8 @@ impl ::alibabacloud_runtime::Operation for RebootInstancesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RebootInstancesOutput {
-    /// Wire name `InstanceResponses`: [`InstanceResponses`].
-    pub instance_responses: ::std::option::Option<InstanceResponses>,
+    /// Wire name `InstanceResponses`: [`RebootInstancesInstanceResponses`].
+    pub instance_responses: ::std::option::Option<RebootInstancesInstanceResponses>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -73,10 +73,10 @@ pub struct RebootInstancesOutput {
     RebootInstancesOutput { "InstanceResponses" = 0, "RequestId" = 1, } { 0
     instance_responses value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `InstanceResponses.InstanceResponse[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceResponseItem {
+pub struct RebootInstancesInstanceResponse {
     /// Wire name `Code`: string. Example: `200`.
     pub code: ::std::option::Option<::std::string::String>,
     /// Wire name `CurrentStatus`: string. Example: `Stopping`.
@@ -89,19 +89,22 @@ pub struct InstanceResponseItem {
     pub previous_status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceResponseItem { "Code" = 0, "CurrentStatus" = 1, "InstanceId" = 2, "Message" =
-    3, "PreviousStatus" = 4, } { 0 code value, 1 current_status value, 2 instance_id
-    value, 3 message value, 4 previous_status value, }
+    RebootInstancesInstanceResponse { "Code" = 0, "CurrentStatus" = 1, "InstanceId" = 2,
+    "Message" = 3, "PreviousStatus" = 4, } { 0 code value, 1 current_status value, 2
+    instance_id value, 3 message value, 4 previous_status value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceResponses`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceResponses {
-    /// Wire name `InstanceResponse`: list of [`InstanceResponseItem`].
-    pub instance_response: ::std::option::Option<::std::vec::Vec<InstanceResponseItem>>,
+pub struct RebootInstancesInstanceResponses {
+    /// Wire name `InstanceResponse`: list of [`RebootInstancesInstanceResponse`].
+    pub instance_response: ::std::option::Option<
+        ::std::vec::Vec<RebootInstancesInstanceResponse>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceResponses { "InstanceResponse" = 0, } { 0 instance_response value, }
+    RebootInstancesInstanceResponses { "InstanceResponse" = 0, } { 0 instance_response
+    value, }
 );
 /// The errors `RebootInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,8 +14,8 @@ pub struct RedeployDedicatedHostInput {
     pub region_id: ::std::string::String,
     /// Wire name `DedicatedHostId`: string, required. Example: `dh-bp165p6xk2tlw61e****`.
     pub dedicated_host_id: ::std::string::String,
-    /// Wire name `MigrationType`: [`MigrationType`]. The service's default: `Reboot`. Example: `Reboot`.
-    pub migration_type: ::std::option::Option<MigrationType>,
+    /// Wire name `MigrationType`: [`RedeployDedicatedHostMigrationType`]. The service's default: `Reboot`. Example: `Reboot`.
+    pub migration_type: ::std::option::Option<RedeployDedicatedHostMigrationType>,
 }
 impl ::alibabacloud_runtime::Operation for RedeployDedicatedHostInput {
     const ACTION: &'static str = "RedeployDedicatedHost";
@@ -55,12 +55,12 @@ pub struct RedeployDedicatedHostOutput {
 ::alibabacloud_runtime::decode_struct!(
     RedeployDedicatedHostOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// The documented values of `request[2]`: `Reboot`, `LiveMigrationFirst`.
+/// The documented values of `MigrationType`: `Reboot`, `LiveMigrationFirst`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum MigrationType {
+pub enum RedeployDedicatedHostMigrationType {
     /// `Reboot`
     Reboot,
     /// `LiveMigrationFirst`
@@ -69,7 +69,8 @@ pub enum MigrationType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    MigrationType { Reboot = "Reboot", LiveMigrationFirst = "LiveMigrationFirst", }
+    RedeployDedicatedHostMigrationType { Reboot = "Reboot", LiveMigrationFirst =
+    "LiveMigrationFirst", }
 );
 /// The errors `RedeployDedicatedHost` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,10 +153,10 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `MigrationType`: [`MigrationType`]. The service's default: `Reboot`. Example: `Reboot`.
+    /// Wire name `MigrationType`: [`RedeployDedicatedHostMigrationType`]. The service's default: `Reboot`. Example: `Reboot`.
     pub fn migration_type(
         mut self,
-        value: impl ::std::convert::Into<MigrationType>,
+        value: impl ::std::convert::Into<RedeployDedicatedHostMigrationType>,
     ) -> Self {
         self.input.migration_type = ::std::option::Option::Some(value.into());
         self
@@ -163,7 +164,7 @@ impl<
     /// Sets or clears `MigrationType`.
     pub fn set_migration_type(
         mut self,
-        value: ::std::option::Option<MigrationType>,
+        value: ::std::option::Option<RedeployDedicatedHostMigrationType>,
     ) -> Self {
         self.input.migration_type = value;
         self

@@ -18,8 +18,8 @@ pub struct RemoveTagsInput {
     pub resource_type: ::std::string::String,
     /// Wire name `ResourceId`: string, required. Example: `s-946ntx4****`.
     pub resource_id: ::std::string::String,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`RemoveTagsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<RemoveTagsTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for RemoveTagsInput {
     const ACTION: &'static str = "RemoveTags";
@@ -58,9 +58,9 @@ pub struct RemoveTagsOutput {
 ::alibabacloud_runtime::decode_struct!(
     RemoveTagsOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct RemoveTagsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -74,7 +74,7 @@ pub struct TagItem {
     #[serde(rename = "value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value_2: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for RemoveTagsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -184,15 +184,15 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`RemoveTagsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<RemoveTagsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<RemoveTagsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

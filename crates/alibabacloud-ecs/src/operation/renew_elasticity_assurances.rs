@@ -79,8 +79,10 @@ impl ::alibabacloud_runtime::Operation for RenewElasticityAssurancesInput {
 pub struct RenewElasticityAssurancesOutput {
     /// Wire name `OrderId`: string. Example: `182372800****`.
     pub order_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `PrivatePoolOptionsIdSet`: [`PrivatePoolOptionsIdSet`].
-    pub private_pool_options_id_set: ::std::option::Option<PrivatePoolOptionsIdSet>,
+    /// Wire name `PrivatePoolOptionsIdSet`: [`RenewElasticityAssurancesPrivatePoolOptionsIdSet`].
+    pub private_pool_options_id_set: ::std::option::Option<
+        RenewElasticityAssurancesPrivatePoolOptionsIdSet,
+    >,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -89,18 +91,18 @@ pub struct RenewElasticityAssurancesOutput {
     "RequestId" = 2, } { 0 order_id value, 1 private_pool_options_id_set value, 2
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `PrivatePoolOptionsIdSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PrivatePoolOptionsIdSet {
+pub struct RenewElasticityAssurancesPrivatePoolOptionsIdSet {
     /// Wire name `PrivatePoolOptionsId`: list of string.
     pub private_pool_options_id: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PrivatePoolOptionsIdSet { "PrivatePoolOptionsId" = 0, } { 0 private_pool_options_id
-    value, }
+    RenewElasticityAssurancesPrivatePoolOptionsIdSet { "PrivatePoolOptionsId" = 0, } { 0
+    private_pool_options_id value, }
 );
 /// The errors `RenewElasticityAssurances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -78,26 +78,28 @@ pub struct RenewReservedInstancesOutput {
     pub order_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `8C314443-AF0D-4766-9562-C83B7F1****`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `ReservedInstanceIdSets`: [`ReservedInstanceIdSets`].
-    pub reserved_instance_id_sets: ::std::option::Option<ReservedInstanceIdSets>,
+    /// Wire name `ReservedInstanceIdSets`: [`RenewReservedInstancesReservedInstanceIdSets`].
+    pub reserved_instance_id_sets: ::std::option::Option<
+        RenewReservedInstancesReservedInstanceIdSets,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     RenewReservedInstancesOutput { "OrderId" = 0, "RequestId" = 1,
     "ReservedInstanceIdSets" = 2, } { 0 order_id value, 1 request_id value, 2
     reserved_instance_id_sets value, }
 );
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `ReservedInstanceIdSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ReservedInstanceIdSets {
+pub struct RenewReservedInstancesReservedInstanceIdSets {
     /// Wire name `ReservedInstanceId`: list of string.
     pub reserved_instance_id: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ReservedInstanceIdSets { "ReservedInstanceId" = 0, } { 0 reserved_instance_id value,
-    }
+    RenewReservedInstancesReservedInstanceIdSets { "ReservedInstanceId" = 0, } { 0
+    reserved_instance_id value, }
 );
 /// The errors `RenewReservedInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

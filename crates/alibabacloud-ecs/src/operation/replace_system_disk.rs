@@ -40,8 +40,8 @@ pub struct ReplaceSystemDiskInput {
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `EncryptAlgorithm`: string. Example: `hide`.
     pub encrypt_algorithm: ::std::option::Option<::std::string::String>,
-    /// Wire name `Arn`: list of [`ArnItem`].
-    pub arn: ::std::option::Option<::std::vec::Vec<ArnItem>>,
+    /// Wire name `Arn`: list of [`ReplaceSystemDiskArnItem`].
+    pub arn: ::std::option::Option<::std::vec::Vec<ReplaceSystemDiskArnItem>>,
 }
 impl ::std::fmt::Debug for ReplaceSystemDiskInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -125,9 +125,9 @@ pub struct ReplaceSystemDiskOutput {
     ReplaceSystemDiskOutput { "DiskId" = 0, "RequestId" = 1, } { 0 disk_id value, 1
     request_id value, }
 );
-/// A structure of the operation, at `request[15].items` in its spec.
+/// A structure sent in the operation's parameters, at `Arn[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ArnItem {
+pub struct ReplaceSystemDiskArnItem {
     /// Wire name `AssumeRoleFor`: 64-bit integer. Example: `0`.
     #[serde(
         rename = "AssumeRoleFor",
@@ -141,7 +141,7 @@ pub struct ArnItem {
     #[serde(rename = "Rolearn", skip_serializing_if = "::std::option::Option::is_none")]
     pub rolearn: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ArnItem {
+impl ::alibabacloud_runtime::ToParam for ReplaceSystemDiskArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
         out.write_member(key, "RoleType", &self.role_type);
@@ -655,15 +655,15 @@ impl<InstanceId_> ReplaceSystemDiskBuilder<InstanceId_> {
         self.input.encrypt_algorithm = value;
         self
     }
-    /// Wire name `Arn`: list of [`ArnItem`].
-    pub fn arn(mut self, value: ::std::vec::Vec<ArnItem>) -> Self {
+    /// Wire name `Arn`: list of [`ReplaceSystemDiskArnItem`].
+    pub fn arn(mut self, value: ::std::vec::Vec<ReplaceSystemDiskArnItem>) -> Self {
         self.input.arn = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Arn`.
     pub fn set_arn(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<ArnItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ReplaceSystemDiskArnItem>>,
     ) -> Self {
         self.input.arn = value;
         self

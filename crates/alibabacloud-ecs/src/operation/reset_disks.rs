@@ -14,8 +14,8 @@ pub struct ResetDisksInput {
     pub region_id: ::std::string::String,
     /// Wire name `DryRun`: boolean. Example: `false`.
     pub dry_run: ::std::option::Option<bool>,
-    /// Wire name `Disk`: list of [`DiskItem`], required.
-    pub disk: ::std::vec::Vec<DiskItem>,
+    /// Wire name `Disk`: list of [`ResetDisksDiskItem`], required.
+    pub disk: ::std::vec::Vec<ResetDisksDiskItem>,
 }
 impl ::alibabacloud_runtime::Operation for ResetDisksInput {
     const ACTION: &'static str = "ResetDisks";
@@ -64,8 +64,8 @@ impl ::alibabacloud_runtime::Operation for ResetDisksInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ResetDisksOutput {
-    /// Wire name `OperationProgressSet`: [`OperationProgressSet`].
-    pub operation_progress_set: ::std::option::Option<OperationProgressSet>,
+    /// Wire name `OperationProgressSet`: [`ResetDisksOperationProgressSet`].
+    pub operation_progress_set: ::std::option::Option<ResetDisksOperationProgressSet>,
     /// Wire name `RequestId`: string. Example: `3D66C85C-AA97-4A00-B0ED-2D9A80FE782C`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -73,9 +73,9 @@ pub struct ResetDisksOutput {
     ResetDisksOutput { "OperationProgressSet" = 0, "RequestId" = 1, } { 0
     operation_progress_set value, 1 request_id value, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Disk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DiskItem {
+pub struct ResetDisksDiskItem {
     /// Wire name `DiskId`: string. Example: `d-j6cf7l0ewidb78lq****`.
     #[serde(rename = "DiskId", skip_serializing_if = "::std::option::Option::is_none")]
     pub disk_id: ::std::option::Option<::std::string::String>,
@@ -86,63 +86,70 @@ pub struct DiskItem {
     )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DiskItem {
+impl ::alibabacloud_runtime::ToParam for ResetDisksDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "DiskId", &self.disk_id);
         out.write_member(key, "SnapshotId", &self.snapshot_id);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[].RelatedItemSet.RelatedItem[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RelatedItemItem {
+pub struct ResetDisksOperationProgressRelatedItem {
     /// Wire name `Name`: string. Example: `SnapshotId`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `Value`: string. Example: `s-j6cdofbycydvg7ey****`.
     pub value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RelatedItemItem { "Name" = 0, "Value" = 1, } { 0 name value, 1 value value, }
+    ResetDisksOperationProgressRelatedItem { "Name" = 0, "Value" = 1, } { 0 name value, 1
+    value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[].RelatedItemSet`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RelatedItemSet {
-    /// Wire name `RelatedItem`: list of [`RelatedItemItem`].
-    pub related_item: ::std::option::Option<::std::vec::Vec<RelatedItemItem>>,
+pub struct ResetDisksOperationProgressRelatedItemSet {
+    /// Wire name `RelatedItem`: list of [`ResetDisksOperationProgressRelatedItem`].
+    pub related_item: ::std::option::Option<
+        ::std::vec::Vec<ResetDisksOperationProgressRelatedItem>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RelatedItemSet { "RelatedItem" = 0, } { 0 related_item value, }
+    ResetDisksOperationProgressRelatedItemSet { "RelatedItem" = 0, } { 0 related_item
+    value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `OperationProgressSet.OperationProgress[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OperationProgressItem {
+pub struct ResetDisksOperationProgress {
     /// Wire name `ErrorCode`: string. Example: `400`.
     pub error_code: ::std::option::Option<::std::string::String>,
     /// Wire name `ErrorMsg`: string. Example: `testErrorMsg`.
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// Wire name `OperationStatus`: string. Example: `Success`.
     pub operation_status: ::std::option::Option<::std::string::String>,
-    /// Wire name `RelatedItemSet`: [`RelatedItemSet`].
-    pub related_item_set: ::std::option::Option<RelatedItemSet>,
-}
-::alibabacloud_runtime::decode_struct!(
-    OperationProgressItem { "ErrorCode" = 0, "ErrorMsg" = 1, "OperationStatus" = 2,
-    "RelatedItemSet" = 3, } { 0 error_code value, 1 error_msg value, 2 operation_status
-    value, 3 related_item_set value, }
-);
-/// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct OperationProgressSet {
-    /// Wire name `OperationProgress`: list of [`OperationProgressItem`].
-    pub operation_progress: ::std::option::Option<
-        ::std::vec::Vec<OperationProgressItem>,
+    /// Wire name `RelatedItemSet`: [`ResetDisksOperationProgressRelatedItemSet`].
+    pub related_item_set: ::std::option::Option<
+        ResetDisksOperationProgressRelatedItemSet,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OperationProgressSet { "OperationProgress" = 0, } { 0 operation_progress value, }
+    ResetDisksOperationProgress { "ErrorCode" = 0, "ErrorMsg" = 1, "OperationStatus" = 2,
+    "RelatedItemSet" = 3, } { 0 error_code value, 1 error_msg value, 2 operation_status
+    value, 3 related_item_set value, }
+);
+/// A structure of the operation's answer, at `OperationProgressSet`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ResetDisksOperationProgressSet {
+    /// Wire name `OperationProgress`: list of [`ResetDisksOperationProgress`].
+    pub operation_progress: ::std::option::Option<
+        ::std::vec::Vec<ResetDisksOperationProgress>,
+    >,
+}
+::alibabacloud_runtime::decode_struct!(
+    ResetDisksOperationProgressSet { "OperationProgress" = 0, } { 0 operation_progress
+    value, }
 );
 /// The errors `ResetDisks` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -291,10 +298,10 @@ impl<RegionId_, Disk_> ResetDisksBuilder<RegionId_, Disk_> {
         self.input.dry_run = value;
         self
     }
-    /// Wire name `Disk`: list of [`DiskItem`], required.
+    /// Wire name `Disk`: list of [`ResetDisksDiskItem`], required.
     pub fn disk(
         mut self,
-        value: ::std::vec::Vec<DiskItem>,
+        value: ::std::vec::Vec<ResetDisksDiskItem>,
     ) -> ResetDisksBuilder<RegionId_, ::alibabacloud_runtime::Set> {
         self.input.disk = value;
         ResetDisksBuilder {
@@ -359,11 +366,11 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: &alibabacloud_ecs::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// use alibabacloud_ecs::operation::reset_disks::{DiskItem};
+    /// use alibabacloud_ecs::operation::reset_disks::{ResetDisksDiskItem};
     /// let output = client
     ///     .reset_disks()
     ///     .region_id("cn-hangzhou")
-    ///     .disk(vec![DiskItem { disk_id: None, snapshot_id: None }])
+    ///     .disk(vec![ResetDisksDiskItem { disk_id: None, snapshot_id: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -20,8 +20,10 @@ pub struct RevokeSecurityGroupEgressInput {
     pub security_group_rule_id: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Wire name `Permissions`: list of [`PermissionsItem`].
-    pub permissions: ::std::option::Option<::std::vec::Vec<PermissionsItem>>,
+    /// Wire name `Permissions`: list of [`RevokeSecurityGroupEgressPermission`].
+    pub permissions: ::std::option::Option<
+        ::std::vec::Vec<RevokeSecurityGroupEgressPermission>,
+    >,
     /// Wire name `Policy`: string. Example: `accept`.
     ///
     /// **Deprecated** by the service.
@@ -158,9 +160,9 @@ pub struct RevokeSecurityGroupEgressOutput {
 ::alibabacloud_runtime::decode_struct!(
     RevokeSecurityGroupEgressOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `Permissions[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct PermissionsItem {
+pub struct RevokeSecurityGroupEgressPermission {
     /// Wire name `Description`: string. Example: `This is description.`.
     #[serde(
         rename = "Description",
@@ -249,7 +251,7 @@ pub struct PermissionsItem {
     )]
     pub source_port_range: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for PermissionsItem {
+impl ::alibabacloud_runtime::ToParam for RevokeSecurityGroupEgressPermission {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Description", &self.description);
         out.write_member(key, "DestCidrIp", &self.dest_cidr_ip);
@@ -528,15 +530,20 @@ impl<
         self.input.security_group_rule_id = value;
         self
     }
-    /// Wire name `Permissions`: list of [`PermissionsItem`].
-    pub fn permissions(mut self, value: ::std::vec::Vec<PermissionsItem>) -> Self {
+    /// Wire name `Permissions`: list of [`RevokeSecurityGroupEgressPermission`].
+    pub fn permissions(
+        mut self,
+        value: ::std::vec::Vec<RevokeSecurityGroupEgressPermission>,
+    ) -> Self {
         self.input.permissions = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Permissions`.
     pub fn set_permissions(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<PermissionsItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<RevokeSecurityGroupEgressPermission>,
+        >,
     ) -> Self {
         self.input.permissions = value;
         self

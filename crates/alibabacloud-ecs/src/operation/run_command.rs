@@ -46,8 +46,8 @@ pub struct RunCommandInput {
     pub windows_password_name: ::std::option::Option<::std::string::String>,
     /// Wire name `InstanceId`: list of string. Example: `i-bp185dy2o3o6neg****`.
     pub instance_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`RunCommandTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<RunCommandTagItem>>,
     /// Wire name `ContainerId`: string. Example: `ab141ddfbacfe02d9dbc25966ed971536124527097398d419a6746873fea****`.
     pub container_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ContainerName`: string. Example: `test-container`.
@@ -56,8 +56,8 @@ pub struct RunCommandInput {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Wire name `OssOutputDelivery`: string.
     pub oss_output_delivery: ::std::option::Option<::std::string::String>,
-    /// Wire name `ResourceTag`: list of [`ResourceTagItem`].
-    pub resource_tag: ::std::option::Option<::std::vec::Vec<ResourceTagItem>>,
+    /// Wire name `ResourceTag`: list of [`RunCommandResourceTagItem`].
+    pub resource_tag: ::std::option::Option<::std::vec::Vec<RunCommandResourceTagItem>>,
     /// Wire name `TerminationMode`: string. Example: `ProcessTree`.
     pub termination_mode: ::std::option::Option<::std::string::String>,
     /// Wire name `Launcher`: string. Example: `python3 -u {{ACS::ScriptFileName|Ext(".py")}}`.
@@ -134,9 +134,9 @@ pub struct RunCommandOutput {
     RunCommandOutput { "CommandId" = 0, "InvokeId" = 1, "RequestId" = 2, } { 0 command_id
     value, 1 invoke_id value, 2 request_id value, }
 );
-/// A structure of the operation, at `request[18].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct RunCommandTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -144,15 +144,15 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for RunCommandTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[23].items` in its spec.
+/// A structure sent in the operation's parameters, at `ResourceTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ResourceTagItem {
+pub struct RunCommandResourceTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -160,7 +160,7 @@ pub struct ResourceTagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ResourceTagItem {
+impl ::alibabacloud_runtime::ToParam for RunCommandResourceTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -678,15 +678,15 @@ impl<
         self.input.instance_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`RunCommandTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<RunCommandTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<RunCommandTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -755,15 +755,18 @@ impl<
         self.input.oss_output_delivery = value;
         self
     }
-    /// Wire name `ResourceTag`: list of [`ResourceTagItem`].
-    pub fn resource_tag(mut self, value: ::std::vec::Vec<ResourceTagItem>) -> Self {
+    /// Wire name `ResourceTag`: list of [`RunCommandResourceTagItem`].
+    pub fn resource_tag(
+        mut self,
+        value: ::std::vec::Vec<RunCommandResourceTagItem>,
+    ) -> Self {
         self.input.resource_tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ResourceTag`.
     pub fn set_resource_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<ResourceTagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<RunCommandResourceTagItem>>,
     ) -> Self {
         self.input.resource_tag = value;
         self

@@ -170,28 +170,32 @@ pub struct RunInstancesInput {
     >,
     /// Wire name `HostNames`: list of string. Example: `ecs-host-01`.
     pub host_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `DataDisk`: list of [`DataDiskItem`].
-    pub data_disk: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
-    /// Wire name `Arn`: list of [`ArnItem`].
-    pub arn: ::std::option::Option<::std::vec::Vec<ArnItem>>,
-    /// Wire name `NetworkInterface`: list of [`NetworkInterfaceItem`].
-    pub network_interface: ::std::option::Option<::std::vec::Vec<NetworkInterfaceItem>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `DataDisk`: list of [`RunInstancesDataDiskItem`].
+    pub data_disk: ::std::option::Option<::std::vec::Vec<RunInstancesDataDiskItem>>,
+    /// Wire name `Arn`: list of [`RunInstancesArnItem`].
+    pub arn: ::std::option::Option<::std::vec::Vec<RunInstancesArnItem>>,
+    /// Wire name `NetworkInterface`: list of [`RunInstancesNetworkInterfaceItem`].
+    pub network_interface: ::std::option::Option<
+        ::std::vec::Vec<RunInstancesNetworkInterfaceItem>,
+    >,
+    /// Wire name `Tag`: list of [`RunInstancesTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<RunInstancesTagItem>>,
     /// Wire name `Ipv6Address`: list of string. Example: `Ipv6Address.1=2001:db8:1234:1a00::***`.
     pub ipv6_address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `SystemDisk`: [`SystemDisk`].
-    pub system_disk: ::std::option::Option<SystemDisk>,
-    /// Wire name `ImageOptions`: [`ImageOptions`].
-    pub image_options: ::std::option::Option<ImageOptions>,
-    /// Wire name `NetworkOptions`: [`NetworkOptions`].
-    pub network_options: ::std::option::Option<NetworkOptions>,
+    /// Wire name `SystemDisk`: [`RunInstancesSystemDisk`].
+    pub system_disk: ::std::option::Option<RunInstancesSystemDisk>,
+    /// Wire name `ImageOptions`: [`RunInstancesImageOptions`].
+    pub image_options: ::std::option::Option<RunInstancesImageOptions>,
+    /// Wire name `NetworkOptions`: [`RunInstancesNetworkOptions`].
+    pub network_options: ::std::option::Option<RunInstancesNetworkOptions>,
     /// Wire name `AutoPay`: boolean. Example: `true`.
     pub auto_pay: ::std::option::Option<bool>,
-    /// Wire name `PrivateDnsNameOptions`: [`PrivateDnsNameOptions`].
-    pub private_dns_name_options: ::std::option::Option<PrivateDnsNameOptions>,
-    /// Wire name `ClockOptions`: [`ClockOptions`].
-    pub clock_options: ::std::option::Option<ClockOptions>,
+    /// Wire name `PrivateDnsNameOptions`: [`RunInstancesPrivateDnsNameOptions`].
+    pub private_dns_name_options: ::std::option::Option<
+        RunInstancesPrivateDnsNameOptions,
+    >,
+    /// Wire name `ClockOptions`: [`RunInstancesClockOptions`].
+    pub clock_options: ::std::option::Option<RunInstancesClockOptions>,
 }
 impl ::std::fmt::Debug for RunInstancesInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -444,8 +448,8 @@ impl ::alibabacloud_runtime::Operation for RunInstancesInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RunInstancesOutput {
-    /// Wire name `InstanceIdSets`: [`InstanceIdSets`].
-    pub instance_id_sets: ::std::option::Option<InstanceIdSets>,
+    /// Wire name `InstanceIdSets`: [`RunInstancesInstanceIdSets`].
+    pub instance_id_sets: ::std::option::Option<RunInstancesInstanceIdSets>,
     /// Wire name `OrderId`: string. Example: `123456****`.
     pub order_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3****`.
@@ -458,9 +462,9 @@ pub struct RunInstancesOutput {
     "TradePrice" = 3, } { 0 instance_id_sets value, 1 order_id value, 2 request_id value,
     3 trade_price lenient, }
 );
-/// A structure of the operation, at `request[74].items` in its spec.
+/// A structure sent in the operation's parameters, at `DataDisk[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct DataDiskItem {
+pub struct RunInstancesDataDiskItem {
     /// Wire name `AutoSnapshotPolicyId`: string. Example: `sp-bp67acfmxazb4p****`.
     #[serde(
         rename = "AutoSnapshotPolicyId",
@@ -537,7 +541,7 @@ pub struct DataDiskItem {
     )]
     pub storage_cluster_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for DataDiskItem {
+impl ::alibabacloud_runtime::ToParam for RunInstancesDataDiskItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AutoSnapshotPolicyId", &self.auto_snapshot_policy_id);
         out.write_member(key, "BurstingEnabled", &self.bursting_enabled);
@@ -556,9 +560,9 @@ impl ::alibabacloud_runtime::ToParam for DataDiskItem {
         out.write_member(key, "StorageClusterId", &self.storage_cluster_id);
     }
 }
-/// A structure of the operation, at `request[75].items` in its spec.
+/// A structure sent in the operation's parameters, at `Arn[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ArnItem {
+pub struct RunInstancesArnItem {
     /// Wire name `AssumeRoleFor`: 64-bit integer. Example: `0`.
     #[serde(
         rename = "AssumeRoleFor",
@@ -572,16 +576,16 @@ pub struct ArnItem {
     #[serde(rename = "Rolearn", skip_serializing_if = "::std::option::Option::is_none")]
     pub rolearn: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ArnItem {
+impl ::alibabacloud_runtime::ToParam for RunInstancesArnItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "AssumeRoleFor", &self.assume_role_for);
         out.write_member(key, "RoleType", &self.role_type);
         out.write_member(key, "Rolearn", &self.rolearn);
     }
 }
-/// A structure of the operation, at `request[76].items` in its spec.
+/// A structure sent in the operation's parameters, at `NetworkInterface[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct NetworkInterfaceItem {
+pub struct RunInstancesNetworkInterfaceItem {
     /// Wire name `DeleteOnRelease`: boolean. Example: `true`.
     #[serde(
         rename = "DeleteOnRelease",
@@ -693,7 +697,7 @@ pub struct NetworkInterfaceItem {
     )]
     pub v_switch_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for NetworkInterfaceItem {
+impl ::alibabacloud_runtime::ToParam for RunInstancesNetworkInterfaceItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "DeleteOnRelease", &self.delete_on_release);
         out.write_member(key, "Description", &self.description);
@@ -719,9 +723,9 @@ impl ::alibabacloud_runtime::ToParam for NetworkInterfaceItem {
         out.write_member(key, "VSwitchId", &self.v_switch_id);
     }
 }
-/// A structure of the operation, at `request[77].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct RunInstancesTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -729,15 +733,15 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for RunInstancesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[79]` in its spec.
+/// A structure sent in the operation's parameters, at `SystemDisk`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct SystemDisk {
+pub struct RunInstancesSystemDisk {
     /// Wire name `BurstingEnabled`: boolean. Example: `false`.
     #[serde(
         rename = "BurstingEnabled",
@@ -772,7 +776,7 @@ pub struct SystemDisk {
     )]
     pub storage_cluster_id: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for SystemDisk {
+impl ::alibabacloud_runtime::ToParam for RunInstancesSystemDisk {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "BurstingEnabled", &self.bursting_enabled);
         out.write_member(key, "EncryptAlgorithm", &self.encrypt_algorithm);
@@ -782,9 +786,9 @@ impl ::alibabacloud_runtime::ToParam for SystemDisk {
         out.write_member(key, "StorageClusterId", &self.storage_cluster_id);
     }
 }
-/// A structure of the operation, at `request[80]` in its spec.
+/// A structure sent in the operation's parameters, at `ImageOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ImageOptions {
+pub struct RunInstancesImageOptions {
     /// Wire name `LoginAsNonRoot`: boolean. Example: `false`.
     #[serde(
         rename = "LoginAsNonRoot",
@@ -792,14 +796,14 @@ pub struct ImageOptions {
     )]
     pub login_as_non_root: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for ImageOptions {
+impl ::alibabacloud_runtime::ToParam for RunInstancesImageOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "LoginAsNonRoot", &self.login_as_non_root);
     }
 }
-/// A structure of the operation, at `request[81]` in its spec.
+/// A structure sent in the operation's parameters, at `NetworkOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct NetworkOptions {
+pub struct RunInstancesNetworkOptions {
     /// Wire name `BandwidthWeighting`: string.
     #[serde(
         rename = "BandwidthWeighting",
@@ -819,7 +823,7 @@ pub struct NetworkOptions {
     )]
     pub enable_network_encryption: ::std::option::Option<bool>,
 }
-impl ::alibabacloud_runtime::ToParam for NetworkOptions {
+impl ::alibabacloud_runtime::ToParam for RunInstancesNetworkOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "BandwidthWeighting", &self.bandwidth_weighting);
         out.write_member(key, "EnableJumboFrame", &self.enable_jumbo_frame);
@@ -830,9 +834,9 @@ impl ::alibabacloud_runtime::ToParam for NetworkOptions {
         );
     }
 }
-/// A structure of the operation, at `request[83]` in its spec.
+/// A structure sent in the operation's parameters, at `PrivateDnsNameOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct PrivateDnsNameOptions {
+pub struct RunInstancesPrivateDnsNameOptions {
     /// Wire name `EnableInstanceIdDnsAAAARecord`: boolean. Example: `true`.
     #[serde(
         rename = "EnableInstanceIdDnsAAAARecord",
@@ -864,7 +868,7 @@ pub struct PrivateDnsNameOptions {
     )]
     pub hostname_type: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for PrivateDnsNameOptions {
+impl ::alibabacloud_runtime::ToParam for RunInstancesPrivateDnsNameOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(
             key,
@@ -881,9 +885,9 @@ impl ::alibabacloud_runtime::ToParam for PrivateDnsNameOptions {
         out.write_member(key, "HostnameType", &self.hostname_type);
     }
 }
-/// A structure of the operation, at `request[84]` in its spec.
+/// A structure sent in the operation's parameters, at `ClockOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct ClockOptions {
+pub struct RunInstancesClockOptions {
     /// Wire name `PtpStatus`: string.
     #[serde(
         rename = "PtpStatus",
@@ -891,20 +895,20 @@ pub struct ClockOptions {
     )]
     pub ptp_status: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for ClockOptions {
+impl ::alibabacloud_runtime::ToParam for RunInstancesClockOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "PtpStatus", &self.ptp_status);
     }
 }
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `InstanceIdSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct InstanceIdSets {
+pub struct RunInstancesInstanceIdSets {
     /// Wire name `InstanceIdSet`: list of string.
     pub instance_id_set: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    InstanceIdSets { "InstanceIdSet" = 0, } { 0 instance_id_set value, }
+    RunInstancesInstanceIdSets { "InstanceIdSet" = 0, } { 0 instance_id_set value, }
 );
 /// The errors `RunInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -3434,36 +3438,39 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         self.input.host_names = value;
         self
     }
-    /// Wire name `DataDisk`: list of [`DataDiskItem`].
-    pub fn data_disk(mut self, value: ::std::vec::Vec<DataDiskItem>) -> Self {
+    /// Wire name `DataDisk`: list of [`RunInstancesDataDiskItem`].
+    pub fn data_disk(
+        mut self,
+        value: ::std::vec::Vec<RunInstancesDataDiskItem>,
+    ) -> Self {
         self.input.data_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `DataDisk`.
     pub fn set_data_disk(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<DataDiskItem>>,
+        value: ::std::option::Option<::std::vec::Vec<RunInstancesDataDiskItem>>,
     ) -> Self {
         self.input.data_disk = value;
         self
     }
-    /// Wire name `Arn`: list of [`ArnItem`].
-    pub fn arn(mut self, value: ::std::vec::Vec<ArnItem>) -> Self {
+    /// Wire name `Arn`: list of [`RunInstancesArnItem`].
+    pub fn arn(mut self, value: ::std::vec::Vec<RunInstancesArnItem>) -> Self {
         self.input.arn = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Arn`.
     pub fn set_arn(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<ArnItem>>,
+        value: ::std::option::Option<::std::vec::Vec<RunInstancesArnItem>>,
     ) -> Self {
         self.input.arn = value;
         self
     }
-    /// Wire name `NetworkInterface`: list of [`NetworkInterfaceItem`].
+    /// Wire name `NetworkInterface`: list of [`RunInstancesNetworkInterfaceItem`].
     pub fn network_interface(
         mut self,
-        value: ::std::vec::Vec<NetworkInterfaceItem>,
+        value: ::std::vec::Vec<RunInstancesNetworkInterfaceItem>,
     ) -> Self {
         self.input.network_interface = ::std::option::Option::Some(value);
         self
@@ -3471,20 +3478,20 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
     /// Sets or clears `NetworkInterface`.
     pub fn set_network_interface(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<NetworkInterfaceItem>>,
+        value: ::std::option::Option<::std::vec::Vec<RunInstancesNetworkInterfaceItem>>,
     ) -> Self {
         self.input.network_interface = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`RunInstancesTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<RunInstancesTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<RunInstancesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -3505,38 +3512,41 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         self.input.ipv6_address = value;
         self
     }
-    /// Wire name `SystemDisk`: [`SystemDisk`].
-    pub fn system_disk(mut self, value: SystemDisk) -> Self {
+    /// Wire name `SystemDisk`: [`RunInstancesSystemDisk`].
+    pub fn system_disk(mut self, value: RunInstancesSystemDisk) -> Self {
         self.input.system_disk = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `SystemDisk`.
-    pub fn set_system_disk(mut self, value: ::std::option::Option<SystemDisk>) -> Self {
+    pub fn set_system_disk(
+        mut self,
+        value: ::std::option::Option<RunInstancesSystemDisk>,
+    ) -> Self {
         self.input.system_disk = value;
         self
     }
-    /// Wire name `ImageOptions`: [`ImageOptions`].
-    pub fn image_options(mut self, value: ImageOptions) -> Self {
+    /// Wire name `ImageOptions`: [`RunInstancesImageOptions`].
+    pub fn image_options(mut self, value: RunInstancesImageOptions) -> Self {
         self.input.image_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ImageOptions`.
     pub fn set_image_options(
         mut self,
-        value: ::std::option::Option<ImageOptions>,
+        value: ::std::option::Option<RunInstancesImageOptions>,
     ) -> Self {
         self.input.image_options = value;
         self
     }
-    /// Wire name `NetworkOptions`: [`NetworkOptions`].
-    pub fn network_options(mut self, value: NetworkOptions) -> Self {
+    /// Wire name `NetworkOptions`: [`RunInstancesNetworkOptions`].
+    pub fn network_options(mut self, value: RunInstancesNetworkOptions) -> Self {
         self.input.network_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `NetworkOptions`.
     pub fn set_network_options(
         mut self,
-        value: ::std::option::Option<NetworkOptions>,
+        value: ::std::option::Option<RunInstancesNetworkOptions>,
     ) -> Self {
         self.input.network_options = value;
         self
@@ -3551,28 +3561,31 @@ impl<RegionId_> RunInstancesBuilder<RegionId_> {
         self.input.auto_pay = value;
         self
     }
-    /// Wire name `PrivateDnsNameOptions`: [`PrivateDnsNameOptions`].
-    pub fn private_dns_name_options(mut self, value: PrivateDnsNameOptions) -> Self {
+    /// Wire name `PrivateDnsNameOptions`: [`RunInstancesPrivateDnsNameOptions`].
+    pub fn private_dns_name_options(
+        mut self,
+        value: RunInstancesPrivateDnsNameOptions,
+    ) -> Self {
         self.input.private_dns_name_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `PrivateDnsNameOptions`.
     pub fn set_private_dns_name_options(
         mut self,
-        value: ::std::option::Option<PrivateDnsNameOptions>,
+        value: ::std::option::Option<RunInstancesPrivateDnsNameOptions>,
     ) -> Self {
         self.input.private_dns_name_options = value;
         self
     }
-    /// Wire name `ClockOptions`: [`ClockOptions`].
-    pub fn clock_options(mut self, value: ClockOptions) -> Self {
+    /// Wire name `ClockOptions`: [`RunInstancesClockOptions`].
+    pub fn clock_options(mut self, value: RunInstancesClockOptions) -> Self {
         self.input.clock_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `ClockOptions`.
     pub fn set_clock_options(
         mut self,
-        value: ::std::option::Option<ClockOptions>,
+        value: ::std::option::Option<RunInstancesClockOptions>,
     ) -> Self {
         self.input.clock_options = value;
         self

@@ -36,8 +36,8 @@ pub struct SendFileInput {
     pub overwrite: ::std::option::Option<bool>,
     /// Wire name `InstanceId`: list of string, required. Example: `i-bp185dy2o3o6n****`.
     pub instance_id: ::std::vec::Vec<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`SendFileTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<SendFileTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for SendFileInput {
     const ACTION: &'static str = "SendFile";
@@ -90,9 +90,9 @@ pub struct SendFileOutput {
     SendFileOutput { "InvokeId" = 0, "RequestId" = 1, } { 0 invoke_id value, 1 request_id
     value, }
 );
-/// A structure of the operation, at `request[13].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct SendFileTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -100,7 +100,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for SendFileTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -443,15 +443,15 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`SendFileTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<SendFileTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<SendFileTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

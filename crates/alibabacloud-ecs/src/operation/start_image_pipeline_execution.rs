@@ -12,13 +12,15 @@
 pub struct StartImagePipelineExecutionInput {
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
-    /// Wire name `TemplateTag`: list of [`TemplateTagItem`].
+    /// Wire name `TemplateTag`: list of [`StartImagePipelineExecutionTemplateTagItem`].
     ///
     /// **Deprecated** by the service.
     #[deprecated(note = "deprecated by the service")]
-    pub template_tag: ::std::option::Option<::std::vec::Vec<TemplateTagItem>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    pub template_tag: ::std::option::Option<
+        ::std::vec::Vec<StartImagePipelineExecutionTemplateTagItem>,
+    >,
+    /// Wire name `Tag`: list of [`StartImagePipelineExecutionTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<StartImagePipelineExecutionTagItem>>,
     /// Wire name `ImagePipelineId`: string, required. Example: `ip-2ze5tsl5bp6nf2b3****`.
     pub image_pipeline_id: ::std::string::String,
     /// Wire name `ClientToken`: string. Example: `123e4567-e89b-12d3-a456-426655440000`.
@@ -73,9 +75,9 @@ pub struct StartImagePipelineExecutionOutput {
     StartImagePipelineExecutionOutput { "ExecutionId" = 0, "RequestId" = 1, } { 0
     execution_id value, 1 request_id value, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `TemplateTag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TemplateTagItem {
+pub struct StartImagePipelineExecutionTemplateTagItem {
     /// Wire name `Key`: string. Example: `null`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -83,15 +85,15 @@ pub struct TemplateTagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TemplateTagItem {
+impl ::alibabacloud_runtime::ToParam for StartImagePipelineExecutionTemplateTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct StartImagePipelineExecutionTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -99,7 +101,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for StartImagePipelineExecutionTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -224,30 +226,38 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `TemplateTag`: list of [`TemplateTagItem`].
+    /// Wire name `TemplateTag`: list of [`StartImagePipelineExecutionTemplateTagItem`].
     ///
     /// **Deprecated** by the service.
-    pub fn template_tag(mut self, value: ::std::vec::Vec<TemplateTagItem>) -> Self {
+    pub fn template_tag(
+        mut self,
+        value: ::std::vec::Vec<StartImagePipelineExecutionTemplateTagItem>,
+    ) -> Self {
         self.input.template_tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `TemplateTag`.
     pub fn set_template_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TemplateTagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<StartImagePipelineExecutionTemplateTagItem>,
+        >,
     ) -> Self {
         self.input.template_tag = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`StartImagePipelineExecutionTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<StartImagePipelineExecutionTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<StartImagePipelineExecutionTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -26,8 +26,8 @@ pub struct StartTerminalSessionInput {
     pub connection_type: ::std::option::Option<::std::string::String>,
     /// Wire name `PasswordName`: string.
     pub password_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `EncryptionOptions`: [`EncryptionOptions`], sent as one JSON string.
-    pub encryption_options: ::std::option::Option<EncryptionOptions>,
+    /// Wire name `EncryptionOptions`: [`StartTerminalSessionEncryptionOptions`], sent as one JSON string.
+    pub encryption_options: ::std::option::Option<StartTerminalSessionEncryptionOptions>,
 }
 impl ::alibabacloud_runtime::Operation for StartTerminalSessionInput {
     const ACTION: &'static str = "StartTerminalSession";
@@ -94,9 +94,9 @@ impl ::std::fmt::Debug for StartTerminalSessionOutput {
             .finish()
     }
 }
-/// A structure of the operation, at `request[8]` in its spec.
+/// A structure sent in the operation's parameters, at `EncryptionOptions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct EncryptionOptions {
+pub struct StartTerminalSessionEncryptionOptions {
     /// Wire name `Enabled`: boolean.
     #[serde(rename = "Enabled", skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
@@ -107,7 +107,7 @@ pub struct EncryptionOptions {
     #[serde(rename = "Mode", skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for EncryptionOptions {
+impl ::alibabacloud_runtime::ToParam for StartTerminalSessionEncryptionOptions {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Enabled", &self.enabled);
         out.write_member(key, "KMSKeyId", &self.kms_key_id);
@@ -353,15 +353,18 @@ impl<RegionId_, InstanceId_> StartTerminalSessionBuilder<RegionId_, InstanceId_>
         self.input.password_name = value;
         self
     }
-    /// Wire name `EncryptionOptions`: [`EncryptionOptions`], sent as one JSON string.
-    pub fn encryption_options(mut self, value: EncryptionOptions) -> Self {
+    /// Wire name `EncryptionOptions`: [`StartTerminalSessionEncryptionOptions`], sent as one JSON string.
+    pub fn encryption_options(
+        mut self,
+        value: StartTerminalSessionEncryptionOptions,
+    ) -> Self {
         self.input.encryption_options = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `EncryptionOptions`.
     pub fn set_encryption_options(
         mut self,
-        value: ::std::option::Option<EncryptionOptions>,
+        value: ::std::option::Option<StartTerminalSessionEncryptionOptions>,
     ) -> Self {
         self.input.encryption_options = value;
         self

@@ -91,8 +91,8 @@ impl ::alibabacloud_runtime::Operation for CreateKeyInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateKeyOutput {
-    /// Wire name `KeyMetadata`: [`KeyMetadata`].
-    pub key_metadata: ::std::option::Option<KeyMetadata>,
+    /// Wire name `KeyMetadata`: [`CreateKeyKeyMetadata`].
+    pub key_metadata: ::std::option::Option<CreateKeyKeyMetadata>,
     /// Wire name `RequestId`: string. Example: `381D5D33-BB8F-395F-8EE4-AE3BB4B523C4`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -100,10 +100,10 @@ pub struct CreateKeyOutput {
     CreateKeyOutput { "KeyMetadata" = 0, "RequestId" = 1, } { 0 key_metadata value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `KeyMetadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KeyMetadata {
+pub struct CreateKeyKeyMetadata {
     /// Wire name `Arn`: string. Example: `acs:kms:cn-qingdao:154035569884****:key/key-hzz62f1cb66fa42qo****`.
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `AutomaticRotation`: string. Example: `Enabled`.
@@ -142,15 +142,15 @@ pub struct KeyMetadata {
     pub rotation_interval: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KeyMetadata { "Arn" = 0, "AutomaticRotation" = 1, "CreationDate" = 2, "Creator" = 3,
-    "DKMSInstanceId" = 4, "DeleteDate" = 5, "Description" = 6, "KeyId" = 7, "KeySpec" =
-    8, "KeyState" = 9, "KeyUsage" = 10, "LastRotationDate" = 11, "MaterialExpireTime" =
-    12, "NextRotationDate" = 13, "Origin" = 14, "PrimaryKeyVersion" = 15,
-    "ProtectionLevel" = 16, "RotationInterval" = 17, } { 0 arn value, 1
-    automatic_rotation value, 2 creation_date value, 3 creator value, 4 dkms_instance_id
-    value, 5 delete_date value, 6 description value, 7 key_id value, 8 key_spec value, 9
-    key_state value, 10 key_usage value, 11 last_rotation_date value, 12
-    material_expire_time value, 13 next_rotation_date value, 14 origin value, 15
+    CreateKeyKeyMetadata { "Arn" = 0, "AutomaticRotation" = 1, "CreationDate" = 2,
+    "Creator" = 3, "DKMSInstanceId" = 4, "DeleteDate" = 5, "Description" = 6, "KeyId" =
+    7, "KeySpec" = 8, "KeyState" = 9, "KeyUsage" = 10, "LastRotationDate" = 11,
+    "MaterialExpireTime" = 12, "NextRotationDate" = 13, "Origin" = 14,
+    "PrimaryKeyVersion" = 15, "ProtectionLevel" = 16, "RotationInterval" = 17, } { 0 arn
+    value, 1 automatic_rotation value, 2 creation_date value, 3 creator value, 4
+    dkms_instance_id value, 5 delete_date value, 6 description value, 7 key_id value, 8
+    key_spec value, 9 key_state value, 10 key_usage value, 11 last_rotation_date value,
+    12 material_expire_time value, 13 next_rotation_date value, 14 origin value, 15
     primary_key_version value, 16 protection_level value, 17 rotation_interval value, }
 );
 /// The errors `CreateKey` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.

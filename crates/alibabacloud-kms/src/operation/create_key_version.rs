@@ -48,8 +48,8 @@ impl ::alibabacloud_runtime::Operation for CreateKeyVersionInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateKeyVersionOutput {
-    /// Wire name `KeyVersion`: [`KeyVersion`].
-    pub key_version: ::std::option::Option<KeyVersion>,
+    /// Wire name `KeyVersion`: [`CreateKeyVersionKeyVersion`].
+    pub key_version: ::std::option::Option<CreateKeyVersionKeyVersion>,
     /// Wire name `RequestId`: string. Example: `b96f250a-4b75-498c-91be-22c6928f85be`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -57,10 +57,10 @@ pub struct CreateKeyVersionOutput {
     CreateKeyVersionOutput { "KeyVersion" = 0, "RequestId" = 1, } { 0 key_version value,
     1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `KeyVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KeyVersion {
+pub struct CreateKeyVersionKeyVersion {
     /// Wire name `CreationDate`: string. Example: `2019-08-02T10:38:27Z`.
     pub creation_date: ::std::option::Option<::std::string::String>,
     /// Wire name `KeyId`: string. Example: `0b30658a-ed1a-4922-b8f7-a673ca9c****`.
@@ -69,8 +69,8 @@ pub struct KeyVersion {
     pub key_version_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KeyVersion { "CreationDate" = 0, "KeyId" = 1, "KeyVersionId" = 2, } { 0 creation_date
-    value, 1 key_id value, 2 key_version_id value, }
+    CreateKeyVersionKeyVersion { "CreationDate" = 0, "KeyId" = 1, "KeyVersionId" = 2, } {
+    0 creation_date value, 1 key_id value, 2 key_version_id value, }
 );
 /// The errors `CreateKeyVersion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,8 +18,8 @@ pub struct CreateSecretInput {
     pub encryption_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SecretData`: string, required, secret (redacted in `Debug`).
     pub secret_data: ::std::string::String,
-    /// Wire name `SecretDataType`: [`SecretDataType`]. The service's default: `text`. Example: `text`.
-    pub secret_data_type: ::std::option::Option<SecretDataType>,
+    /// Wire name `SecretDataType`: [`CreateSecretSecretDataType`]. The service's default: `text`. Example: `text`.
+    pub secret_data_type: ::std::option::Option<CreateSecretSecretDataType>,
     /// Wire name `Description`: string. Example: `mydbinfo`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `Tags`: string. Example: `[{\"TagKey\":\"key1\",\"TagValue\":\"val1\"},{\"TagKey\":\"key2\",\"TagValue\":\"val2\"}]`.
@@ -134,12 +134,12 @@ pub struct CreateSecretOutput {
     next_rotation_date value, 5 request_id value, 6 rotation_interval value, 7
     secret_name value, 8 secret_type value, 9 version_id value, }
 );
-/// The documented values of `request[4]`: `text`, `binary`.
+/// The documented values of `SecretDataType`: `text`, `binary`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SecretDataType {
+pub enum CreateSecretSecretDataType {
     /// `text`
     Text,
     /// `binary`
@@ -148,7 +148,7 @@ pub enum SecretDataType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    SecretDataType { Text = "text", Binary = "binary", }
+    CreateSecretSecretDataType { Text = "text", Binary = "binary", }
 );
 /// The errors `CreateSecret` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -285,10 +285,10 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `SecretDataType`: [`SecretDataType`]. The service's default: `text`. Example: `text`.
+    /// Wire name `SecretDataType`: [`CreateSecretSecretDataType`]. The service's default: `text`. Example: `text`.
     pub fn secret_data_type(
         mut self,
-        value: impl ::std::convert::Into<SecretDataType>,
+        value: impl ::std::convert::Into<CreateSecretSecretDataType>,
     ) -> Self {
         self.input.secret_data_type = ::std::option::Option::Some(value.into());
         self
@@ -296,7 +296,7 @@ impl<
     /// Sets or clears `SecretDataType`.
     pub fn set_secret_data_type(
         mut self,
-        value: ::std::option::Option<SecretDataType>,
+        value: ::std::option::Option<CreateSecretSecretDataType>,
     ) -> Self {
         self.input.secret_data_type = value;
         self

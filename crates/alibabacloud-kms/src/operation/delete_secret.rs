@@ -12,8 +12,10 @@
 pub struct DeleteSecretInput {
     /// Wire name `SecretName`: string, required. Example: `secret001`.
     pub secret_name: ::std::string::String,
-    /// Wire name `ForceDeleteWithoutRecovery`: [`ForceDeleteWithoutRecovery`]. The service's default: `false`. Example: `false`.
-    pub force_delete_without_recovery: ::std::option::Option<ForceDeleteWithoutRecovery>,
+    /// Wire name `ForceDeleteWithoutRecovery`: [`DeleteSecretForceDeleteWithoutRecovery`]. The service's default: `false`. Example: `false`.
+    pub force_delete_without_recovery: ::std::option::Option<
+        DeleteSecretForceDeleteWithoutRecovery,
+    >,
     /// Wire name `RecoveryWindowInDays`: string. The service's default: `30`. Example: `10`.
     pub recovery_window_in_days: ::std::option::Option<::std::string::String>,
 }
@@ -60,12 +62,12 @@ pub struct DeleteSecretOutput {
     DeleteSecretOutput { "PlannedDeleteTime" = 0, "RequestId" = 1, "SecretName" = 2, } {
     0 planned_delete_time value, 1 request_id value, 2 secret_name value, }
 );
-/// The documented values of `request[1]`: `false`, `true`.
+/// The documented values of `ForceDeleteWithoutRecovery`: `false`, `true`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ForceDeleteWithoutRecovery {
+pub enum DeleteSecretForceDeleteWithoutRecovery {
     /// `false`
     False,
     /// `true`
@@ -74,7 +76,7 @@ pub enum ForceDeleteWithoutRecovery {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    ForceDeleteWithoutRecovery { False = "false", True = "true", }
+    DeleteSecretForceDeleteWithoutRecovery { False = "false", True = "true", }
 );
 /// The errors `DeleteSecret` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,10 +138,10 @@ impl<SecretName_> DeleteSecretBuilder<SecretName_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `ForceDeleteWithoutRecovery`: [`ForceDeleteWithoutRecovery`]. The service's default: `false`. Example: `false`.
+    /// Wire name `ForceDeleteWithoutRecovery`: [`DeleteSecretForceDeleteWithoutRecovery`]. The service's default: `false`. Example: `false`.
     pub fn force_delete_without_recovery(
         mut self,
-        value: impl ::std::convert::Into<ForceDeleteWithoutRecovery>,
+        value: impl ::std::convert::Into<DeleteSecretForceDeleteWithoutRecovery>,
     ) -> Self {
         self.input.force_delete_without_recovery = ::std::option::Option::Some(
             value.into(),
@@ -149,7 +151,7 @@ impl<SecretName_> DeleteSecretBuilder<SecretName_> {
     /// Sets or clears `ForceDeleteWithoutRecovery`.
     pub fn set_force_delete_without_recovery(
         mut self,
-        value: ::std::option::Option<ForceDeleteWithoutRecovery>,
+        value: ::std::option::Option<DeleteSecretForceDeleteWithoutRecovery>,
     ) -> Self {
         self.input.force_delete_without_recovery = value;
         self

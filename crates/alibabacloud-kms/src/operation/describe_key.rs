@@ -63,8 +63,8 @@ impl ::alibabacloud_runtime::Operation for DescribeKeyInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyOutput {
-    /// Wire name `KeyMetadata`: [`KeyMetadata`].
-    pub key_metadata: ::std::option::Option<KeyMetadata>,
+    /// Wire name `KeyMetadata`: [`DescribeKeyKeyMetadata`].
+    pub key_metadata: ::std::option::Option<DescribeKeyKeyMetadata>,
     /// Wire name `RequestId`: string. Example: `f1fdfa9d-bd49-418b-942f-8f3e3ec00a4f`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -72,10 +72,10 @@ pub struct DescribeKeyOutput {
     DescribeKeyOutput { "KeyMetadata" = 0, "RequestId" = 1, } { 0 key_metadata value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `KeyMetadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KeyMetadata {
+pub struct DescribeKeyKeyMetadata {
     /// Wire name `Arn`: string. Example: `acs:kms:cn-hangzhou:154035569884****:key/05754286-3ba2-4fa6-8d41-4323aca6****`.
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `AutomaticRotation`: string. Example: `Disabled`.
@@ -118,8 +118,8 @@ pub struct KeyMetadata {
     pub rotation_interval: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KeyMetadata { "Arn" = 0, "AutomaticRotation" = 1, "CreationDate" = 2, "Creator" = 3,
-    "DKMSInstanceId" = 4, "DeleteDate" = 5, "DeletionProtection" = 6,
+    DescribeKeyKeyMetadata { "Arn" = 0, "AutomaticRotation" = 1, "CreationDate" = 2,
+    "Creator" = 3, "DKMSInstanceId" = 4, "DeleteDate" = 5, "DeletionProtection" = 6,
     "DeletionProtectionDescription" = 7, "Description" = 8, "KeyId" = 9, "KeySpec" = 10,
     "KeyState" = 11, "KeyUsage" = 12, "LastRotationDate" = 13, "MaterialExpireTime" = 14,
     "NextRotationDate" = 15, "Origin" = 16, "PrimaryKeyVersion" = 17, "ProtectionLevel" =

@@ -51,8 +51,8 @@ impl ::alibabacloud_runtime::Operation for DescribeKeyVersionInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeKeyVersionOutput {
-    /// Wire name `KeyVersion`: [`KeyVersion`].
-    pub key_version: ::std::option::Option<KeyVersion>,
+    /// Wire name `KeyVersion`: [`DescribeKeyVersionKeyVersion`].
+    pub key_version: ::std::option::Option<DescribeKeyVersionKeyVersion>,
     /// Wire name `RequestId`: string. Example: `7021b6ec-4be7-4d3c-8a68-1e85d4d515a0`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -60,10 +60,10 @@ pub struct DescribeKeyVersionOutput {
     DescribeKeyVersionOutput { "KeyVersion" = 0, "RequestId" = 1, } { 0 key_version
     value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `KeyVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KeyVersion {
+pub struct DescribeKeyVersionKeyVersion {
     /// Wire name `CreationDate`: string. Example: `2016-03-25T10:42:40Z`.
     pub creation_date: ::std::option::Option<::std::string::String>,
     /// Wire name `KeyId`: string. Example: `1234abcd-12ab-34cd-56ef-12345678****`.
@@ -72,8 +72,8 @@ pub struct KeyVersion {
     pub key_version_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KeyVersion { "CreationDate" = 0, "KeyId" = 1, "KeyVersionId" = 2, } { 0 creation_date
-    value, 1 key_id value, 2 key_version_id value, }
+    DescribeKeyVersionKeyVersion { "CreationDate" = 0, "KeyId" = 1, "KeyVersionId" = 2, }
+    { 0 creation_date value, 1 key_id value, 2 key_version_id value, }
 );
 /// The errors `DescribeKeyVersion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

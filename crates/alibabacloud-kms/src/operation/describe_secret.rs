@@ -12,8 +12,8 @@
 pub struct DescribeSecretInput {
     /// Wire name `SecretName`: string, required. Example: `secret001`.
     pub secret_name: ::std::string::String,
-    /// Wire name `FetchTags`: [`FetchTags`]. The service's default: `false`. Example: `true`.
-    pub fetch_tags: ::std::option::Option<FetchTags>,
+    /// Wire name `FetchTags`: [`DescribeSecretFetchTags`]. The service's default: `false`. Example: `true`.
+    pub fetch_tags: ::std::option::Option<DescribeSecretFetchTags>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeSecretInput {
     const ACTION: &'static str = "DescribeSecret";
@@ -97,8 +97,8 @@ pub struct DescribeSecretOutput {
     pub secret_name: ::std::option::Option<::std::string::String>,
     /// Wire name `SecretType`: string. Example: `Rds`.
     pub secret_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeSecretTags`].
+    pub tags: ::std::option::Option<DescribeSecretTags>,
     /// Wire name `UpdateTime`: string. Example: `2022-02-21T15:39:26Z`.
     pub update_time: ::std::option::Option<::std::string::String>,
 }
@@ -114,32 +114,35 @@ pub struct DescribeSecretOutput {
     planned_delete_time value, 11 request_id value, 12 rotation_interval value, 13
     secret_name value, 14 secret_type value, 15 tags value, 16 update_time value, }
 );
-/// A structure of the operation, at `response.fields[15].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagItem {
+pub struct DescribeSecretTag {
     /// Wire name `TagKey`: string. Example: `key1`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `val1`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeSecretTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value
+    value, }
 );
-/// A structure of the operation, at `response.fields[15]` in its spec.
+/// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+pub struct DescribeSecretTags {
+    /// Wire name `Tag`: list of [`DescribeSecretTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeSecretTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// The documented values of `request[1]`: `false`, `true`.
+::alibabacloud_runtime::decode_struct!(
+    DescribeSecretTags { "Tag" = 0, } { 0 tag value, }
+);
+/// The documented values of `FetchTags`: `false`, `true`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum FetchTags {
+pub enum DescribeSecretFetchTags {
     /// `false`
     False,
     /// `true`
@@ -147,7 +150,9 @@ pub enum FetchTags {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(FetchTags { False = "false", True = "true", });
+::alibabacloud_runtime::string_enum!(
+    DescribeSecretFetchTags { False = "false", True = "true", }
+);
 /// The errors `DescribeSecret` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -207,13 +212,19 @@ impl<SecretName_> DescribeSecretBuilder<SecretName_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `FetchTags`: [`FetchTags`]. The service's default: `false`. Example: `true`.
-    pub fn fetch_tags(mut self, value: impl ::std::convert::Into<FetchTags>) -> Self {
+    /// Wire name `FetchTags`: [`DescribeSecretFetchTags`]. The service's default: `false`. Example: `true`.
+    pub fn fetch_tags(
+        mut self,
+        value: impl ::std::convert::Into<DescribeSecretFetchTags>,
+    ) -> Self {
         self.input.fetch_tags = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `FetchTags`.
-    pub fn set_fetch_tags(mut self, value: ::std::option::Option<FetchTags>) -> Self {
+    pub fn set_fetch_tags(
+        mut self,
+        value: ::std::option::Option<DescribeSecretFetchTags>,
+    ) -> Self {
         self.input.fetch_tags = value;
         self
     }

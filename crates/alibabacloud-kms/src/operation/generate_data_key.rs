@@ -12,8 +12,8 @@
 pub struct GenerateDataKeyInput {
     /// Wire name `KeyId`: string, required. Example: `7906979c-8e06-46a2-be2d-68e3ccbc****`.
     pub key_id: ::std::string::String,
-    /// Wire name `KeySpec`: [`KeySpec`]. Example: `AES_256`.
-    pub key_spec: ::std::option::Option<KeySpec>,
+    /// Wire name `KeySpec`: [`GenerateDataKeyKeySpec`]. Example: `AES_256`.
+    pub key_spec: ::std::option::Option<GenerateDataKeyKeySpec>,
     /// Wire name `NumberOfBytes`: 32-bit integer. Example: `256`.
     pub number_of_bytes: ::std::option::Option<i32>,
     /// Wire name `EncryptionContext`: any JSON value, sent as one JSON string. Example: `{"Example":"Example"}`.
@@ -84,12 +84,12 @@ impl ::std::fmt::Debug for GenerateDataKeyOutput {
             .finish()
     }
 }
-/// The documented values of `request[1]`: `AES_256`, ` AES_128`.
+/// The documented values of `KeySpec`: `AES_256`, ` AES_128`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum KeySpec {
+pub enum GenerateDataKeyKeySpec {
     /// `AES_256`
     Aes256,
     /// ` AES_128`
@@ -98,7 +98,7 @@ pub enum KeySpec {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    KeySpec { Aes256 = "AES_256", Aes128 = " AES_128", }
+    GenerateDataKeyKeySpec { Aes256 = "AES_256", Aes128 = " AES_128", }
 );
 /// The errors `GenerateDataKey` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,13 +165,19 @@ impl<KeyId_> GenerateDataKeyBuilder<KeyId_> {
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `KeySpec`: [`KeySpec`]. Example: `AES_256`.
-    pub fn key_spec(mut self, value: impl ::std::convert::Into<KeySpec>) -> Self {
+    /// Wire name `KeySpec`: [`GenerateDataKeyKeySpec`]. Example: `AES_256`.
+    pub fn key_spec(
+        mut self,
+        value: impl ::std::convert::Into<GenerateDataKeyKeySpec>,
+    ) -> Self {
         self.input.key_spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets or clears `KeySpec`.
-    pub fn set_key_spec(mut self, value: ::std::option::Option<KeySpec>) -> Self {
+    pub fn set_key_spec(
+        mut self,
+        value: ::std::option::Option<GenerateDataKeyKeySpec>,
+    ) -> Self {
         self.input.key_spec = value;
         self
     }

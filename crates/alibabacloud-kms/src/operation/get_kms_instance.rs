@@ -33,8 +33,8 @@ impl ::alibabacloud_runtime::Operation for GetKmsInstanceInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetKmsInstanceOutput {
-    /// Wire name `KmsInstance`: [`KmsInstance`].
-    pub kms_instance: ::std::option::Option<KmsInstance>,
+    /// Wire name `KmsInstance`: [`GetKmsInstanceKmsInstance`].
+    pub kms_instance: ::std::option::Option<GetKmsInstanceKmsInstance>,
     /// Wire name `RequestId`: string. Example: `46b4a94a-57d2-44b4-9810-1e87d31abb33`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -42,10 +42,10 @@ pub struct GetKmsInstanceOutput {
     GetKmsInstanceOutput { "KmsInstance" = 0, "RequestId" = 1, } { 0 kms_instance value,
     1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `KmsInstance.BindVpcs.BindVpc[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BindVpcItem {
+pub struct GetKmsInstanceKmsInstanceBindVpc {
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VSwitchId`: string. Example: `vsw-bp1i512amhdje10f1****`.
@@ -56,25 +56,28 @@ pub struct BindVpcItem {
     pub vpc_owner_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BindVpcItem { "RegionId" = 0, "VSwitchId" = 1, "VpcId" = 2, "VpcOwnerId" = 3, } { 0
-    region_id value, 1 v_switch_id value, 2 vpc_id value, 3 vpc_owner_id value, }
+    GetKmsInstanceKmsInstanceBindVpc { "RegionId" = 0, "VSwitchId" = 1, "VpcId" = 2,
+    "VpcOwnerId" = 3, } { 0 region_id value, 1 v_switch_id value, 2 vpc_id value, 3
+    vpc_owner_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0]` in its spec.
+/// A structure of the operation's answer, at `KmsInstance.BindVpcs`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BindVpcs {
-    /// Wire name `BindVpc`: list of [`BindVpcItem`].
-    pub bind_vpc: ::std::option::Option<::std::vec::Vec<BindVpcItem>>,
+pub struct GetKmsInstanceKmsInstanceBindVpcs {
+    /// Wire name `BindVpc`: list of [`GetKmsInstanceKmsInstanceBindVpc`].
+    pub bind_vpc: ::std::option::Option<
+        ::std::vec::Vec<GetKmsInstanceKmsInstanceBindVpc>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BindVpcs { "BindVpc" = 0, } { 0 bind_vpc value, }
+    GetKmsInstanceKmsInstanceBindVpcs { "BindVpc" = 0, } { 0 bind_vpc value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `KmsInstance`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KmsInstance {
-    /// Wire name `BindVpcs`: [`BindVpcs`].
-    pub bind_vpcs: ::std::option::Option<BindVpcs>,
+pub struct GetKmsInstanceKmsInstance {
+    /// Wire name `BindVpcs`: [`GetKmsInstanceKmsInstanceBindVpcs`].
+    pub bind_vpcs: ::std::option::Option<GetKmsInstanceKmsInstanceBindVpcs>,
     /// Wire name `CaCertificateChainPem`: string. Example: `-----BEGIN CERTIFICATE-----\r\nMIIDuzCCAqOgAwIBAgIJALTKwWAjvbMiMA0GCSqGSIb3DQEBCwUAMHQxCzAJBgNV****-----END CERTIFICATE-----`.
     pub ca_certificate_chain_pem: ::std::option::Option<::std::string::String>,
     /// Wire name `ChargeType`: string.
@@ -117,14 +120,14 @@ pub struct KmsInstance {
     pub zone_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KmsInstance { "BindVpcs" = 0, "CaCertificateChainPem" = 1, "ChargeType" = 2,
-    "CreateTime" = 3, "EndDate" = 4, "InstanceId" = 5, "InstanceName" = 6, "KeyNum" = 7,
-    "Log" = 8, "LogStorage" = 9, "ProductType" = 10, "ProductVersion" = 11, "SaleStatus"
-    = 12, "SecretNum" = 13, "Spec" = 14, "StartDate" = 15, "Status" = 16, "VpcId" = 17,
-    "VpcNum" = 18, "VswitchIds" = 19, "ZoneIds" = 20, } { 0 bind_vpcs value, 1
-    ca_certificate_chain_pem value, 2 charge_type value, 3 create_time value, 4 end_date
-    value, 5 instance_id value, 6 instance_name value, 7 key_num lenient, 8 log lenient,
-    9 log_storage lenient, 10 product_type value, 11 product_version value, 12
+    GetKmsInstanceKmsInstance { "BindVpcs" = 0, "CaCertificateChainPem" = 1, "ChargeType"
+    = 2, "CreateTime" = 3, "EndDate" = 4, "InstanceId" = 5, "InstanceName" = 6, "KeyNum"
+    = 7, "Log" = 8, "LogStorage" = 9, "ProductType" = 10, "ProductVersion" = 11,
+    "SaleStatus" = 12, "SecretNum" = 13, "Spec" = 14, "StartDate" = 15, "Status" = 16,
+    "VpcId" = 17, "VpcNum" = 18, "VswitchIds" = 19, "ZoneIds" = 20, } { 0 bind_vpcs
+    value, 1 ca_certificate_chain_pem value, 2 charge_type value, 3 create_time value, 4
+    end_date value, 5 instance_id value, 6 instance_name value, 7 key_num lenient, 8 log
+    lenient, 9 log_storage lenient, 10 product_type value, 11 product_version value, 12
     sale_status value, 13 secret_num value, 14 spec lenient, 15 start_date value, 16
     status value, 17 vpc_id value, 18 vpc_num lenient, 19 vswitch_ids value, 20 zone_ids
     value, }

@@ -56,9 +56,9 @@ impl ::alibabacloud_runtime::Operation for GetKmsInstanceQuotaInfosInput {
 pub struct GetKmsInstanceQuotaInfosOutput {
     /// Wire name `KmsInstanceId`: string. Example: `kst-hzz6****`.
     pub kms_instance_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `KmsInstanceQuotaInfos`: list of [`KmsInstanceQuotaInfosItem`].
+    /// Wire name `KmsInstanceQuotaInfos`: list of [`GetKmsInstanceQuotaInfosKmsInstanceQuotaInfo`].
     pub kms_instance_quota_infos: ::std::option::Option<
-        ::std::vec::Vec<KmsInstanceQuotaInfosItem>,
+        ::std::vec::Vec<GetKmsInstanceQuotaInfosKmsInstanceQuotaInfo>,
     >,
     /// Wire name `RequestId`: string. Example: `f1fdfa9d-bd49-418b-942f-8f3e3ec00a4f`.
     pub request_id: ::std::option::Option<::std::string::String>,
@@ -68,10 +68,10 @@ pub struct GetKmsInstanceQuotaInfosOutput {
     "RequestId" = 2, } { 0 kms_instance_id value, 1 kms_instance_quota_infos value, 2
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[1].items` in its spec.
+/// A structure of the operation's answer, at `KmsInstanceQuotaInfos[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KmsInstanceQuotaInfosItem {
+pub struct GetKmsInstanceQuotaInfosKmsInstanceQuotaInfo {
     /// Wire name `ResourceQuota`: 64-bit integer. Example: `12`.
     pub resource_quota: ::std::option::Option<i64>,
     /// Wire name `ResourceType`: string. Example: `key`.
@@ -80,8 +80,9 @@ pub struct KmsInstanceQuotaInfosItem {
     pub used_quantity: ::std::option::Option<i64>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KmsInstanceQuotaInfosItem { "ResourceQuota" = 0, "ResourceType" = 1, "UsedQuantity" =
-    2, } { 0 resource_quota lenient, 1 resource_type value, 2 used_quantity lenient, }
+    GetKmsInstanceQuotaInfosKmsInstanceQuotaInfo { "ResourceQuota" = 0, "ResourceType" =
+    1, "UsedQuantity" = 2, } { 0 resource_quota lenient, 1 resource_type value, 2
+    used_quantity lenient, }
 );
 /// The errors `GetKmsInstanceQuotaInfos` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

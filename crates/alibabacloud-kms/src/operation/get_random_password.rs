@@ -14,16 +14,18 @@ pub struct GetRandomPasswordInput {
     pub password_length: ::std::option::Option<::std::string::String>,
     /// Wire name `ExcludeCharacters`: string. Example: `ABCabc`.
     pub exclude_characters: ::std::option::Option<::std::string::String>,
-    /// Wire name `ExcludeLowercase`: [`ExcludeLowercase`]. The service's default: `false`. Example: `false`.
-    pub exclude_lowercase: ::std::option::Option<ExcludeLowercase>,
-    /// Wire name `ExcludeUppercase`: [`ExcludeUppercase`]. The service's default: `false`. Example: `false`.
-    pub exclude_uppercase: ::std::option::Option<ExcludeUppercase>,
-    /// Wire name `ExcludeNumbers`: [`ExcludeNumbers`]. The service's default: `false`. Example: `false`.
-    pub exclude_numbers: ::std::option::Option<ExcludeNumbers>,
-    /// Wire name `ExcludePunctuation`: [`ExcludePunctuation`]. The service's default: `false`. Example: `false`.
-    pub exclude_punctuation: ::std::option::Option<ExcludePunctuation>,
-    /// Wire name `RequireEachIncludedType`: [`RequireEachIncludedType`]. The service's default: `true`. Example: `true`.
-    pub require_each_included_type: ::std::option::Option<RequireEachIncludedType>,
+    /// Wire name `ExcludeLowercase`: [`GetRandomPasswordExcludeLowercase`]. The service's default: `false`. Example: `false`.
+    pub exclude_lowercase: ::std::option::Option<GetRandomPasswordExcludeLowercase>,
+    /// Wire name `ExcludeUppercase`: [`GetRandomPasswordExcludeUppercase`]. The service's default: `false`. Example: `false`.
+    pub exclude_uppercase: ::std::option::Option<GetRandomPasswordExcludeUppercase>,
+    /// Wire name `ExcludeNumbers`: [`GetRandomPasswordExcludeNumbers`]. The service's default: `false`. Example: `false`.
+    pub exclude_numbers: ::std::option::Option<GetRandomPasswordExcludeNumbers>,
+    /// Wire name `ExcludePunctuation`: [`GetRandomPasswordExcludePunctuation`]. The service's default: `false`. Example: `false`.
+    pub exclude_punctuation: ::std::option::Option<GetRandomPasswordExcludePunctuation>,
+    /// Wire name `RequireEachIncludedType`: [`GetRandomPasswordRequireEachIncludedType`]. The service's default: `true`. Example: `true`.
+    pub require_each_included_type: ::std::option::Option<
+        GetRandomPasswordRequireEachIncludedType,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for GetRandomPasswordInput {
     const ACTION: &'static str = "GetRandomPassword";
@@ -79,12 +81,12 @@ impl ::std::fmt::Debug for GetRandomPasswordOutput {
             .finish()
     }
 }
-/// The documented values of `request[2]`: `false`, `true`.
+/// The documented values of `ExcludeLowercase`: `false`, `true`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ExcludeLowercase {
+pub enum GetRandomPasswordExcludeLowercase {
     /// `false`
     False,
     /// `true`
@@ -93,14 +95,14 @@ pub enum ExcludeLowercase {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    ExcludeLowercase { False = "false", True = "true", }
+    GetRandomPasswordExcludeLowercase { False = "false", True = "true", }
 );
-/// The documented values of `request[3]`: `false`, `true`.
+/// The documented values of `ExcludeUppercase`: `false`, `true`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ExcludeUppercase {
+pub enum GetRandomPasswordExcludeUppercase {
     /// `false`
     False,
     /// `true`
@@ -109,28 +111,14 @@ pub enum ExcludeUppercase {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    ExcludeUppercase { False = "false", True = "true", }
+    GetRandomPasswordExcludeUppercase { False = "false", True = "true", }
 );
-/// The documented values of `request[4]`: `false`, `true`.
+/// The documented values of `ExcludeNumbers`: `false`, `true`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ExcludeNumbers {
-    /// `false`
-    False,
-    /// `true`
-    True,
-    /// A value this SDK does not know, kept as sent.
-    Unknown(::std::string::String),
-}
-::alibabacloud_runtime::string_enum!(ExcludeNumbers { False = "false", True = "true", });
-/// The documented values of `request[5]`: `false`, `true`.
-///
-/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExcludePunctuation {
+pub enum GetRandomPasswordExcludeNumbers {
     /// `false`
     False,
     /// `true`
@@ -139,14 +127,14 @@ pub enum ExcludePunctuation {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    ExcludePunctuation { False = "false", True = "true", }
+    GetRandomPasswordExcludeNumbers { False = "false", True = "true", }
 );
-/// The documented values of `request[6]`: `false`, `true`.
+/// The documented values of `ExcludePunctuation`: `false`, `true`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RequireEachIncludedType {
+pub enum GetRandomPasswordExcludePunctuation {
     /// `false`
     False,
     /// `true`
@@ -155,7 +143,23 @@ pub enum RequireEachIncludedType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    RequireEachIncludedType { False = "false", True = "true", }
+    GetRandomPasswordExcludePunctuation { False = "false", True = "true", }
+);
+/// The documented values of `RequireEachIncludedType`: `false`, `true`.
+///
+/// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GetRandomPasswordRequireEachIncludedType {
+    /// `false`
+    False,
+    /// `true`
+    True,
+    /// A value this SDK does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+::alibabacloud_runtime::string_enum!(
+    GetRandomPasswordRequireEachIncludedType { False = "false", True = "true", }
 );
 /// The errors `GetRandomPassword` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,10 +234,10 @@ impl GetRandomPasswordBuilder {
         self.input.exclude_characters = value;
         self
     }
-    /// Wire name `ExcludeLowercase`: [`ExcludeLowercase`]. The service's default: `false`. Example: `false`.
+    /// Wire name `ExcludeLowercase`: [`GetRandomPasswordExcludeLowercase`]. The service's default: `false`. Example: `false`.
     pub fn exclude_lowercase(
         mut self,
-        value: impl ::std::convert::Into<ExcludeLowercase>,
+        value: impl ::std::convert::Into<GetRandomPasswordExcludeLowercase>,
     ) -> Self {
         self.input.exclude_lowercase = ::std::option::Option::Some(value.into());
         self
@@ -241,15 +245,15 @@ impl GetRandomPasswordBuilder {
     /// Sets or clears `ExcludeLowercase`.
     pub fn set_exclude_lowercase(
         mut self,
-        value: ::std::option::Option<ExcludeLowercase>,
+        value: ::std::option::Option<GetRandomPasswordExcludeLowercase>,
     ) -> Self {
         self.input.exclude_lowercase = value;
         self
     }
-    /// Wire name `ExcludeUppercase`: [`ExcludeUppercase`]. The service's default: `false`. Example: `false`.
+    /// Wire name `ExcludeUppercase`: [`GetRandomPasswordExcludeUppercase`]. The service's default: `false`. Example: `false`.
     pub fn exclude_uppercase(
         mut self,
-        value: impl ::std::convert::Into<ExcludeUppercase>,
+        value: impl ::std::convert::Into<GetRandomPasswordExcludeUppercase>,
     ) -> Self {
         self.input.exclude_uppercase = ::std::option::Option::Some(value.into());
         self
@@ -257,15 +261,15 @@ impl GetRandomPasswordBuilder {
     /// Sets or clears `ExcludeUppercase`.
     pub fn set_exclude_uppercase(
         mut self,
-        value: ::std::option::Option<ExcludeUppercase>,
+        value: ::std::option::Option<GetRandomPasswordExcludeUppercase>,
     ) -> Self {
         self.input.exclude_uppercase = value;
         self
     }
-    /// Wire name `ExcludeNumbers`: [`ExcludeNumbers`]. The service's default: `false`. Example: `false`.
+    /// Wire name `ExcludeNumbers`: [`GetRandomPasswordExcludeNumbers`]. The service's default: `false`. Example: `false`.
     pub fn exclude_numbers(
         mut self,
-        value: impl ::std::convert::Into<ExcludeNumbers>,
+        value: impl ::std::convert::Into<GetRandomPasswordExcludeNumbers>,
     ) -> Self {
         self.input.exclude_numbers = ::std::option::Option::Some(value.into());
         self
@@ -273,15 +277,15 @@ impl GetRandomPasswordBuilder {
     /// Sets or clears `ExcludeNumbers`.
     pub fn set_exclude_numbers(
         mut self,
-        value: ::std::option::Option<ExcludeNumbers>,
+        value: ::std::option::Option<GetRandomPasswordExcludeNumbers>,
     ) -> Self {
         self.input.exclude_numbers = value;
         self
     }
-    /// Wire name `ExcludePunctuation`: [`ExcludePunctuation`]. The service's default: `false`. Example: `false`.
+    /// Wire name `ExcludePunctuation`: [`GetRandomPasswordExcludePunctuation`]. The service's default: `false`. Example: `false`.
     pub fn exclude_punctuation(
         mut self,
-        value: impl ::std::convert::Into<ExcludePunctuation>,
+        value: impl ::std::convert::Into<GetRandomPasswordExcludePunctuation>,
     ) -> Self {
         self.input.exclude_punctuation = ::std::option::Option::Some(value.into());
         self
@@ -289,15 +293,15 @@ impl GetRandomPasswordBuilder {
     /// Sets or clears `ExcludePunctuation`.
     pub fn set_exclude_punctuation(
         mut self,
-        value: ::std::option::Option<ExcludePunctuation>,
+        value: ::std::option::Option<GetRandomPasswordExcludePunctuation>,
     ) -> Self {
         self.input.exclude_punctuation = value;
         self
     }
-    /// Wire name `RequireEachIncludedType`: [`RequireEachIncludedType`]. The service's default: `true`. Example: `true`.
+    /// Wire name `RequireEachIncludedType`: [`GetRandomPasswordRequireEachIncludedType`]. The service's default: `true`. Example: `true`.
     pub fn require_each_included_type(
         mut self,
-        value: impl ::std::convert::Into<RequireEachIncludedType>,
+        value: impl ::std::convert::Into<GetRandomPasswordRequireEachIncludedType>,
     ) -> Self {
         self.input.require_each_included_type = ::std::option::Option::Some(
             value.into(),
@@ -307,7 +311,7 @@ impl GetRandomPasswordBuilder {
     /// Sets or clears `RequireEachIncludedType`.
     pub fn set_require_each_included_type(
         mut self,
-        value: ::std::option::Option<RequireEachIncludedType>,
+        value: ::std::option::Option<GetRandomPasswordRequireEachIncludedType>,
     ) -> Self {
         self.input.require_each_included_type = value;
         self

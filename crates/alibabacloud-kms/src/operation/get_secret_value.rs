@@ -93,8 +93,8 @@ pub struct GetSecretValueOutput {
     pub secret_type: ::std::option::Option<::std::string::String>,
     /// Wire name `VersionId`: string. Example: `00000000000000000000000000000001`.
     pub version_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `VersionStages`: [`VersionStages`].
-    pub version_stages: ::std::option::Option<VersionStages>,
+    /// Wire name `VersionStages`: [`GetSecretValueVersionStages`].
+    pub version_stages: ::std::option::Option<GetSecretValueVersionStages>,
 }
 ::alibabacloud_runtime::decode_struct!(
     GetSecretValueOutput { "AutomaticRotation" = 0, "CreateTime" = 1, "ExtendedConfig" =
@@ -125,15 +125,15 @@ impl ::std::fmt::Debug for GetSecretValueOutput {
             .finish()
     }
 }
-/// A structure of the operation, at `response.fields[12]` in its spec.
+/// A structure of the operation's answer, at `VersionStages`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VersionStages {
+pub struct GetSecretValueVersionStages {
     /// Wire name `VersionStage`: list of string.
     pub version_stage: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VersionStages { "VersionStage" = 0, } { 0 version_stage value, }
+    GetSecretValueVersionStages { "VersionStage" = 0, } { 0 version_stage value, }
 );
 /// The errors `GetSecretValue` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

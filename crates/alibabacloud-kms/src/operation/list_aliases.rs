@@ -56,8 +56,8 @@ impl ::alibabacloud_runtime::Operation for ListAliasesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListAliasesOutput {
-    /// Wire name `Aliases`: [`Aliases`].
-    pub aliases: ::std::option::Option<Aliases>,
+    /// Wire name `Aliases`: [`ListAliasesAliases`].
+    pub aliases: ::std::option::Option<ListAliasesAliases>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -72,10 +72,10 @@ pub struct ListAliasesOutput {
     "TotalCount" = 4, } { 0 aliases value, 1 page_number lenient, 2 page_size lenient, 3
     request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Aliases.Alias[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AliasItem {
+pub struct ListAliasesAlias {
     /// Wire name `AliasArn`: string. Example: `acs:kms:cn-hangzhou:123456:alias/ExampleAlias1`.
     pub alias_arn: ::std::option::Option<::std::string::String>,
     /// Wire name `AliasName`: string. Example: `alias/ExampleAlias1`.
@@ -84,17 +84,19 @@ pub struct AliasItem {
     pub key_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AliasItem { "AliasArn" = 0, "AliasName" = 1, "KeyId" = 2, } { 0 alias_arn value, 1
-    alias_name value, 2 key_id value, }
+    ListAliasesAlias { "AliasArn" = 0, "AliasName" = 1, "KeyId" = 2, } { 0 alias_arn
+    value, 1 alias_name value, 2 key_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Aliases`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Aliases {
-    /// Wire name `Alias`: list of [`AliasItem`].
-    pub alias: ::std::option::Option<::std::vec::Vec<AliasItem>>,
+pub struct ListAliasesAliases {
+    /// Wire name `Alias`: list of [`ListAliasesAlias`].
+    pub alias: ::std::option::Option<::std::vec::Vec<ListAliasesAlias>>,
 }
-::alibabacloud_runtime::decode_struct!(Aliases { "Alias" = 0, } { 0 alias value, });
+::alibabacloud_runtime::decode_struct!(
+    ListAliasesAliases { "Alias" = 0, } { 0 alias value, }
+);
 /// The errors `ListAliases` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -192,7 +194,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListAliasesInput {
-    type Item = AliasItem;
+    type Item = ListAliasesAlias;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -210,7 +212,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListAliasesInput {
     fn item_count(output: &ListAliasesOutput) -> usize {
         output.aliases.as_ref().and_then(|v| v.alias.as_ref()).map_or(0, |v| v.len())
     }
-    fn into_items(output: ListAliasesOutput) -> ::std::vec::Vec<AliasItem> {
+    fn into_items(output: ListAliasesOutput) -> ::std::vec::Vec<ListAliasesAlias> {
         output.aliases.and_then(|v| v.alias).unwrap_or_default()
     }
 }

@@ -57,8 +57,10 @@ impl ::alibabacloud_runtime::Operation for ListApplicationAccessPointsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListApplicationAccessPointsOutput {
-    /// Wire name `ApplicationAccessPoints`: [`ApplicationAccessPoints`].
-    pub application_access_points: ::std::option::Option<ApplicationAccessPoints>,
+    /// Wire name `ApplicationAccessPoints`: [`ListApplicationAccessPointsApplicationAccessPoints`].
+    pub application_access_points: ::std::option::Option<
+        ListApplicationAccessPointsApplicationAccessPoints,
+    >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -74,31 +76,31 @@ pub struct ListApplicationAccessPointsOutput {
     value, 1 page_number lenient, 2 page_size lenient, 3 request_id value, 4 total_count
     lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ApplicationAccessPoints.ApplicationAccessPoint[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ApplicationAccessPointItem {
+pub struct ListApplicationAccessPointsApplicationAccessPoint {
     /// Wire name `AuthenticationMethod`: string. Example: `ClientKey`.
     pub authentication_method: ::std::option::Option<::std::string::String>,
     /// Wire name `Name`: string. Example: `aap_test`.
     pub name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ApplicationAccessPointItem { "AuthenticationMethod" = 0, "Name" = 1, } { 0
-    authentication_method value, 1 name value, }
+    ListApplicationAccessPointsApplicationAccessPoint { "AuthenticationMethod" = 0,
+    "Name" = 1, } { 0 authentication_method value, 1 name value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `ApplicationAccessPoints`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ApplicationAccessPoints {
-    /// Wire name `ApplicationAccessPoint`: list of [`ApplicationAccessPointItem`].
+pub struct ListApplicationAccessPointsApplicationAccessPoints {
+    /// Wire name `ApplicationAccessPoint`: list of [`ListApplicationAccessPointsApplicationAccessPoint`].
     pub application_access_point: ::std::option::Option<
-        ::std::vec::Vec<ApplicationAccessPointItem>,
+        ::std::vec::Vec<ListApplicationAccessPointsApplicationAccessPoint>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ApplicationAccessPoints { "ApplicationAccessPoint" = 0, } { 0
-    application_access_point value, }
+    ListApplicationAccessPointsApplicationAccessPoints { "ApplicationAccessPoint" = 0, }
+    { 0 application_access_point value, }
 );
 /// The errors `ListApplicationAccessPoints` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,7 +200,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for ListApplicationAccessPointsInput {
-    type Item = ApplicationAccessPointItem;
+    type Item = ListApplicationAccessPointsApplicationAccessPoint;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -222,7 +224,7 @@ for ListApplicationAccessPointsInput {
     }
     fn into_items(
         output: ListApplicationAccessPointsOutput,
-    ) -> ::std::vec::Vec<ApplicationAccessPointItem> {
+    ) -> ::std::vec::Vec<ListApplicationAccessPointsApplicationAccessPoint> {
         output
             .application_access_points
             .and_then(|v| v.application_access_point)

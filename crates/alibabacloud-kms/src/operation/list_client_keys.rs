@@ -53,8 +53,8 @@ impl ::alibabacloud_runtime::Operation for ListClientKeysInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListClientKeysOutput {
-    /// Wire name `ClientKeys`: list of [`ClientKeysItem`].
-    pub client_keys: ::std::option::Option<::std::vec::Vec<ClientKeysItem>>,
+    /// Wire name `ClientKeys`: list of [`ListClientKeysClientKey`].
+    pub client_keys: ::std::option::Option<::std::vec::Vec<ListClientKeysClientKey>>,
     /// Wire name `RequestId`: string. Example: `2312e45f-b2fa-4c34-ad94-3eca50932916`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -62,10 +62,10 @@ pub struct ListClientKeysOutput {
     ListClientKeysOutput { "ClientKeys" = 0, "RequestId" = 1, } { 0 client_keys value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ClientKeys[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ClientKeysItem {
+pub struct ListClientKeysClientKey {
     /// Wire name `AapName`: string. Example: `aap_test`.
     pub aap_name: ::std::option::Option<::std::string::String>,
     /// Wire name `ClientKeyId`: string. Example: `KAAP.66abf237-63f6-4625-b8cf-47e1086e****`.
@@ -84,10 +84,11 @@ pub struct ClientKeysItem {
     pub public_key_data: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ClientKeysItem { "AapName" = 0, "ClientKeyId" = 1, "CreateTime" = 2, "KeyAlgorithm" =
-    3, "KeyOrigin" = 4, "NotAfter" = 5, "NotBefore" = 6, "PublicKeyData" = 7, } { 0
-    aap_name value, 1 client_key_id value, 2 create_time value, 3 key_algorithm value, 4
-    key_origin value, 5 not_after value, 6 not_before value, 7 public_key_data value, }
+    ListClientKeysClientKey { "AapName" = 0, "ClientKeyId" = 1, "CreateTime" = 2,
+    "KeyAlgorithm" = 3, "KeyOrigin" = 4, "NotAfter" = 5, "NotBefore" = 6, "PublicKeyData"
+    = 7, } { 0 aap_name value, 1 client_key_id value, 2 create_time value, 3
+    key_algorithm value, 4 key_origin value, 5 not_after value, 6 not_before value, 7
+    public_key_data value, }
 );
 /// The errors `ListClientKeys` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,8 +59,8 @@ impl ::alibabacloud_runtime::Operation for ListKeyVersionsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListKeyVersionsOutput {
-    /// Wire name `KeyVersions`: [`KeyVersions`].
-    pub key_versions: ::std::option::Option<KeyVersions>,
+    /// Wire name `KeyVersions`: [`ListKeyVersionsKeyVersions`].
+    pub key_versions: ::std::option::Option<ListKeyVersionsKeyVersions>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -75,10 +75,10 @@ pub struct ListKeyVersionsOutput {
     "RequestId" = 3, "TotalCount" = 4, } { 0 key_versions value, 1 page_number lenient, 2
     page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `KeyVersions.KeyVersion[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KeyVersionItem {
+pub struct ListKeyVersionsKeyVersion {
     /// Wire name `CreationDate`: string. Example: `2016-03-25T10:42:40Z`.
     pub creation_date: ::std::option::Option<::std::string::String>,
     /// Wire name `KeyId`: string. Example: `0b30658a-ed1a-4922-b8f7-a673ca9c****`.
@@ -87,18 +87,18 @@ pub struct KeyVersionItem {
     pub key_version_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KeyVersionItem { "CreationDate" = 0, "KeyId" = 1, "KeyVersionId" = 2, } { 0
-    creation_date value, 1 key_id value, 2 key_version_id value, }
+    ListKeyVersionsKeyVersion { "CreationDate" = 0, "KeyId" = 1, "KeyVersionId" = 2, } {
+    0 creation_date value, 1 key_id value, 2 key_version_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `KeyVersions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KeyVersions {
-    /// Wire name `KeyVersion`: list of [`KeyVersionItem`].
-    pub key_version: ::std::option::Option<::std::vec::Vec<KeyVersionItem>>,
+pub struct ListKeyVersionsKeyVersions {
+    /// Wire name `KeyVersion`: list of [`ListKeyVersionsKeyVersion`].
+    pub key_version: ::std::option::Option<::std::vec::Vec<ListKeyVersionsKeyVersion>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KeyVersions { "KeyVersion" = 0, } { 0 key_version value, }
+    ListKeyVersionsKeyVersions { "KeyVersion" = 0, } { 0 key_version value, }
 );
 /// The errors `ListKeyVersions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -58,8 +58,8 @@ impl ::alibabacloud_runtime::Operation for ListKeysInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListKeysOutput {
-    /// Wire name `Keys`: [`Keys`].
-    pub keys: ::std::option::Option<Keys>,
+    /// Wire name `Keys`: [`ListKeysKeys`].
+    pub keys: ::std::option::Option<ListKeysKeys>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -74,26 +74,26 @@ pub struct ListKeysOutput {
     "TotalCount" = 4, } { 0 keys value, 1 page_number lenient, 2 page_size lenient, 3
     request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Keys.Key[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KeyItem {
+pub struct ListKeysKey {
     /// Wire name `KeyArn`: string. Example: `acs:kms:cn-hangzhou:123456:key/80e9409f-78fa-42ab-84bd-83f40c81****`.
     pub key_arn: ::std::option::Option<::std::string::String>,
     /// Wire name `KeyId`: string. Example: `08c33a6f-4e0a-4a1b-a3fa-7ddfa1d4****`.
     pub key_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KeyItem { "KeyArn" = 0, "KeyId" = 1, } { 0 key_arn value, 1 key_id value, }
+    ListKeysKey { "KeyArn" = 0, "KeyId" = 1, } { 0 key_arn value, 1 key_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Keys`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Keys {
-    /// Wire name `Key`: list of [`KeyItem`].
-    pub key: ::std::option::Option<::std::vec::Vec<KeyItem>>,
+pub struct ListKeysKeys {
+    /// Wire name `Key`: list of [`ListKeysKey`].
+    pub key: ::std::option::Option<::std::vec::Vec<ListKeysKey>>,
 }
-::alibabacloud_runtime::decode_struct!(Keys { "Key" = 0, } { 0 key value, });
+::alibabacloud_runtime::decode_struct!(ListKeysKeys { "Key" = 0, } { 0 key value, });
 /// The errors `ListKeys` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -201,7 +201,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListKeysInput {
-    type Item = KeyItem;
+    type Item = ListKeysKey;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -219,7 +219,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListKeysInput {
     fn item_count(output: &ListKeysOutput) -> usize {
         output.keys.as_ref().and_then(|v| v.key.as_ref()).map_or(0, |v| v.len())
     }
-    fn into_items(output: ListKeysOutput) -> ::std::vec::Vec<KeyItem> {
+    fn into_items(output: ListKeysOutput) -> ::std::vec::Vec<ListKeysKey> {
         output.keys.and_then(|v| v.key).unwrap_or_default()
     }
 }

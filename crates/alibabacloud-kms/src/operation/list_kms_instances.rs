@@ -60,8 +60,8 @@ impl ::alibabacloud_runtime::Operation for ListKmsInstancesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListKmsInstancesOutput {
-    /// Wire name `KmsInstances`: [`KmsInstances`].
-    pub kms_instances: ::std::option::Option<KmsInstances>,
+    /// Wire name `KmsInstances`: [`ListKmsInstancesKmsInstances`].
+    pub kms_instances: ::std::option::Option<ListKmsInstancesKmsInstances>,
     /// Wire name `PageNumber`: 64-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i64>,
     /// Wire name `PageSize`: 64-bit integer. Example: `10`.
@@ -76,28 +76,30 @@ pub struct ListKmsInstancesOutput {
     "RequestId" = 3, "TotalCount" = 4, } { 0 kms_instances value, 1 page_number lenient,
     2 page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `KmsInstances.KmsInstance[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KmsInstanceItem {
+pub struct ListKmsInstancesKmsInstance {
     /// Wire name `KmsInstanceArn`: string. Example: `acs:kms:pre-hangzhou:120708975881****:keystore/kst-phzz64c9f84eo32dbs****`.
     pub kms_instance_arn: ::std::option::Option<::std::string::String>,
     /// Wire name `KmsInstanceId`: string. Example: `kst-phzz64c9f84eo32dbs****`.
     pub kms_instance_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KmsInstanceItem { "KmsInstanceArn" = 0, "KmsInstanceId" = 1, } { 0 kms_instance_arn
-    value, 1 kms_instance_id value, }
+    ListKmsInstancesKmsInstance { "KmsInstanceArn" = 0, "KmsInstanceId" = 1, } { 0
+    kms_instance_arn value, 1 kms_instance_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `KmsInstances`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct KmsInstances {
-    /// Wire name `KmsInstance`: list of [`KmsInstanceItem`].
-    pub kms_instance: ::std::option::Option<::std::vec::Vec<KmsInstanceItem>>,
+pub struct ListKmsInstancesKmsInstances {
+    /// Wire name `KmsInstance`: list of [`ListKmsInstancesKmsInstance`].
+    pub kms_instance: ::std::option::Option<
+        ::std::vec::Vec<ListKmsInstancesKmsInstance>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    KmsInstances { "KmsInstance" = 0, } { 0 kms_instance value, }
+    ListKmsInstancesKmsInstances { "KmsInstance" = 0, } { 0 kms_instance value, }
 );
 /// The errors `ListKmsInstances` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,7 +212,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListKmsInstancesInput {
-    type Item = KmsInstanceItem;
+    type Item = ListKmsInstancesKmsInstance;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -232,7 +234,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListKmsInstancesInput {
             .and_then(|v| v.kms_instance.as_ref())
             .map_or(0, |v| v.len())
     }
-    fn into_items(output: ListKmsInstancesOutput) -> ::std::vec::Vec<KmsInstanceItem> {
+    fn into_items(
+        output: ListKmsInstancesOutput,
+    ) -> ::std::vec::Vec<ListKmsInstancesKmsInstance> {
         output.kms_instances.and_then(|v| v.kms_instance).unwrap_or_default()
     }
 }

@@ -57,8 +57,8 @@ impl ::alibabacloud_runtime::Operation for ListNetworkRulesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListNetworkRulesOutput {
-    /// Wire name `NetworkRules`: [`NetworkRules`].
-    pub network_rules: ::std::option::Option<NetworkRules>,
+    /// Wire name `NetworkRules`: [`ListNetworkRulesNetworkRules`].
+    pub network_rules: ::std::option::Option<ListNetworkRulesNetworkRules>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -73,27 +73,30 @@ pub struct ListNetworkRulesOutput {
     "RequestId" = 3, "TotalCount" = 4, } { 0 network_rules value, 1 page_number lenient,
     2 page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `NetworkRules.NetworkRule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkRuleItem {
+pub struct ListNetworkRulesNetworkRule {
     /// Wire name `Name`: string. Example: `networkrule_test`.
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `Type`: string. Example: `Private`.
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkRuleItem { "Name" = 0, "Type" = 1, } { 0 name value, 1 r#type value, }
+    ListNetworkRulesNetworkRule { "Name" = 0, "Type" = 1, } { 0 name value, 1 r#type
+    value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `NetworkRules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct NetworkRules {
-    /// Wire name `NetworkRule`: list of [`NetworkRuleItem`].
-    pub network_rule: ::std::option::Option<::std::vec::Vec<NetworkRuleItem>>,
+pub struct ListNetworkRulesNetworkRules {
+    /// Wire name `NetworkRule`: list of [`ListNetworkRulesNetworkRule`].
+    pub network_rule: ::std::option::Option<
+        ::std::vec::Vec<ListNetworkRulesNetworkRule>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    NetworkRules { "NetworkRule" = 0, } { 0 network_rule value, }
+    ListNetworkRulesNetworkRules { "NetworkRule" = 0, } { 0 network_rule value, }
 );
 /// The errors `ListNetworkRules` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,7 +195,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListNetworkRulesInput {
-    type Item = NetworkRuleItem;
+    type Item = ListNetworkRulesNetworkRule;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -214,7 +217,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListNetworkRulesInput {
             .and_then(|v| v.network_rule.as_ref())
             .map_or(0, |v| v.len())
     }
-    fn into_items(output: ListNetworkRulesOutput) -> ::std::vec::Vec<NetworkRuleItem> {
+    fn into_items(
+        output: ListNetworkRulesOutput,
+    ) -> ::std::vec::Vec<ListNetworkRulesNetworkRule> {
         output.network_rules.and_then(|v| v.network_rule).unwrap_or_default()
     }
 }

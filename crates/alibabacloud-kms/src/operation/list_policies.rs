@@ -58,8 +58,8 @@ pub struct ListPoliciesOutput {
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
     pub page_size: ::std::option::Option<i32>,
-    /// Wire name `Policies`: [`Policies`].
-    pub policies: ::std::option::Option<Policies>,
+    /// Wire name `Policies`: [`ListPoliciesPolicies`].
+    pub policies: ::std::option::Option<ListPoliciesPolicies>,
     /// Wire name `RequestId`: string. Example: `b66ad557-9c00-4064-9c8d-b621c3263308`.
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 32-bit integer. Example: `1`.
@@ -70,22 +70,26 @@ pub struct ListPoliciesOutput {
     3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient, 2 policies
     value, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Policies.Policy[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PolicyItem {
+pub struct ListPoliciesPolicy {
     /// Wire name `Name`: string. Example: `policy_test`.
     pub name: ::std::option::Option<::std::string::String>,
 }
-::alibabacloud_runtime::decode_struct!(PolicyItem { "Name" = 0, } { 0 name value, });
-/// A structure of the operation, at `response.fields[2]` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    ListPoliciesPolicy { "Name" = 0, } { 0 name value, }
+);
+/// A structure of the operation's answer, at `Policies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Policies {
-    /// Wire name `Policy`: list of [`PolicyItem`].
-    pub policy: ::std::option::Option<::std::vec::Vec<PolicyItem>>,
+pub struct ListPoliciesPolicies {
+    /// Wire name `Policy`: list of [`ListPoliciesPolicy`].
+    pub policy: ::std::option::Option<::std::vec::Vec<ListPoliciesPolicy>>,
 }
-::alibabacloud_runtime::decode_struct!(Policies { "Policy" = 0, } { 0 policy value, });
+::alibabacloud_runtime::decode_struct!(
+    ListPoliciesPolicies { "Policy" = 0, } { 0 policy value, }
+);
 /// The errors `ListPolicies` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -183,7 +187,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListPoliciesInput {
-    type Item = PolicyItem;
+    type Item = ListPoliciesPolicy;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -201,7 +205,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListPoliciesInput {
     fn item_count(output: &ListPoliciesOutput) -> usize {
         output.policies.as_ref().and_then(|v| v.policy.as_ref()).map_or(0, |v| v.len())
     }
-    fn into_items(output: ListPoliciesOutput) -> ::std::vec::Vec<PolicyItem> {
+    fn into_items(output: ListPoliciesOutput) -> ::std::vec::Vec<ListPoliciesPolicy> {
         output.policies.and_then(|v| v.policy).unwrap_or_default()
     }
 }

@@ -54,17 +54,17 @@ impl ::alibabacloud_runtime::Operation for ListResourceTagsInput {
 pub struct ListResourceTagsOutput {
     /// Wire name `RequestId`: string. Example: `4162a6af-bc99-40b3-a552-89dcc8aaf7c8`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`ListResourceTagsTags`].
+    pub tags: ::std::option::Option<ListResourceTagsTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListResourceTagsOutput { "RequestId" = 0, "Tags" = 1, } { 0 request_id value, 1 tags
     value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagItem {
+pub struct ListResourceTagsTag {
     /// Wire name `KeyId`: string. Example: `33caea95-c3e5-4b3e-a9c6-cec76e4e****`.
     pub key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TagKey`: string. Example: `Project`.
@@ -73,17 +73,19 @@ pub struct TagItem {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagItem { "KeyId" = 0, "TagKey" = 1, "TagValue" = 2, } { 0 key_id value, 1 tag_key
-    value, 2 tag_value value, }
+    ListResourceTagsTag { "KeyId" = 0, "TagKey" = 1, "TagValue" = 2, } { 0 key_id value,
+    1 tag_key value, 2 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+pub struct ListResourceTagsTags {
+    /// Wire name `Tag`: list of [`ListResourceTagsTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<ListResourceTagsTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
+::alibabacloud_runtime::decode_struct!(
+    ListResourceTagsTags { "Tag" = 0, } { 0 tag value, }
+);
 /// The errors `ListResourceTags` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -79,8 +79,8 @@ pub struct ListSecretVersionIdsOutput {
     pub secret_name: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 32-bit integer. Example: `4`.
     pub total_count: ::std::option::Option<i32>,
-    /// Wire name `VersionIds`: [`VersionIds`].
-    pub version_ids: ::std::option::Option<VersionIds>,
+    /// Wire name `VersionIds`: [`ListSecretVersionIdsVersionIds`].
+    pub version_ids: ::std::option::Option<ListSecretVersionIdsVersionIds>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListSecretVersionIdsOutput { "PageNumber" = 0, "PageSize" = 1, "RequestId" = 2,
@@ -88,40 +88,45 @@ pub struct ListSecretVersionIdsOutput {
     page_size lenient, 2 request_id value, 3 secret_name value, 4 total_count lenient, 5
     version_ids value, }
 );
-/// A structure of the operation, at `response.fields[5].fields[0].items.fields[2]` in its spec.
+/// A structure of the operation's answer, at `VersionIds.VersionId[].VersionStages`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VersionStages {
+pub struct ListSecretVersionIdsVersionIdVersionStages {
     /// Wire name `VersionStage`: list of string.
     pub version_stage: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VersionStages { "VersionStage" = 0, } { 0 version_stage value, }
+    ListSecretVersionIdsVersionIdVersionStages { "VersionStage" = 0, } { 0 version_stage
+    value, }
 );
-/// A structure of the operation, at `response.fields[5].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `VersionIds.VersionId[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VersionIdItem {
+pub struct ListSecretVersionIdsVersionId {
     /// Wire name `CreateTime`: string. Example: `2020-02-21T15:39:26Z`.
     pub create_time: ::std::option::Option<::std::string::String>,
     /// Wire name `VersionId`: string. Example: `00000000000000000000000000000000203`.
     pub version_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `VersionStages`: [`VersionStages`].
-    pub version_stages: ::std::option::Option<VersionStages>,
+    /// Wire name `VersionStages`: [`ListSecretVersionIdsVersionIdVersionStages`].
+    pub version_stages: ::std::option::Option<
+        ListSecretVersionIdsVersionIdVersionStages,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VersionIdItem { "CreateTime" = 0, "VersionId" = 1, "VersionStages" = 2, } { 0
-    create_time value, 1 version_id value, 2 version_stages value, }
+    ListSecretVersionIdsVersionId { "CreateTime" = 0, "VersionId" = 1, "VersionStages" =
+    2, } { 0 create_time value, 1 version_id value, 2 version_stages value, }
 );
-/// A structure of the operation, at `response.fields[5]` in its spec.
+/// A structure of the operation's answer, at `VersionIds`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VersionIds {
-    /// Wire name `VersionId`: list of [`VersionIdItem`].
-    pub version_id: ::std::option::Option<::std::vec::Vec<VersionIdItem>>,
+pub struct ListSecretVersionIdsVersionIds {
+    /// Wire name `VersionId`: list of [`ListSecretVersionIdsVersionId`].
+    pub version_id: ::std::option::Option<
+        ::std::vec::Vec<ListSecretVersionIdsVersionId>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VersionIds { "VersionId" = 0, } { 0 version_id value, }
+    ListSecretVersionIdsVersionIds { "VersionId" = 0, } { 0 version_id value, }
 );
 /// The errors `ListSecretVersionIds` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,7 +281,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListSecretVersionIdsInput {
-    type Item = VersionIdItem;
+    type Item = ListSecretVersionIdsVersionId;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -298,7 +303,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListSecretVersionIdsInpu
             .and_then(|v| v.version_id.as_ref())
             .map_or(0, |v| v.len())
     }
-    fn into_items(output: ListSecretVersionIdsOutput) -> ::std::vec::Vec<VersionIdItem> {
+    fn into_items(
+        output: ListSecretVersionIdsOutput,
+    ) -> ::std::vec::Vec<ListSecretVersionIdsVersionId> {
         output.version_ids.and_then(|v| v.version_id).unwrap_or_default()
     }
 }

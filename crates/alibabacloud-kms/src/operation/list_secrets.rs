@@ -79,8 +79,8 @@ pub struct ListSecretsOutput {
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `RequestId`: string. Example: `6a6287a0-ff34-4780-a790-fdfca900557f`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SecretList`: [`SecretList`].
-    pub secret_list: ::std::option::Option<SecretList>,
+    /// Wire name `SecretList`: [`ListSecretsSecretList`].
+    pub secret_list: ::std::option::Option<ListSecretsSecretList>,
     /// Wire name `TotalCount`: 32-bit integer. Example: `55`.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -89,30 +89,33 @@ pub struct ListSecretsOutput {
     3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient, 2 request_id
     value, 3 secret_list value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[5].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `SecretList.Secret[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagItem {
+pub struct ListSecretsSecretTag {
     /// Wire name `TagKey`: string. Example: `key1`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `val1`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    ListSecretsSecretTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value
+    value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[5]` in its spec.
+/// A structure of the operation's answer, at `SecretList.Secret[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+pub struct ListSecretsSecretTags {
+    /// Wire name `Tag`: list of [`ListSecretsSecretTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<ListSecretsSecretTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    ListSecretsSecretTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `SecretList.Secret[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SecretItem {
+pub struct ListSecretsSecret {
     /// Wire name `CreateTime`: string. Example: `2022-07-17T07:59:05Z`.
     pub create_time: ::std::option::Option<::std::string::String>,
     /// Wire name `OwingService`: string.
@@ -123,25 +126,27 @@ pub struct SecretItem {
     pub secret_name: ::std::option::Option<::std::string::String>,
     /// Wire name `SecretType`: string. Example: `Generic`.
     pub secret_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`ListSecretsSecretTags`].
+    pub tags: ::std::option::Option<ListSecretsSecretTags>,
     /// Wire name `UpdateTime`: string. Example: `2022-07-17T07:59:05Z`.
     pub update_time: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SecretItem { "CreateTime" = 0, "OwingService" = 1, "PlannedDeleteTime" = 2,
+    ListSecretsSecret { "CreateTime" = 0, "OwingService" = 1, "PlannedDeleteTime" = 2,
     "SecretName" = 3, "SecretType" = 4, "Tags" = 5, "UpdateTime" = 6, } { 0 create_time
     value, 1 owing_service value, 2 planned_delete_time value, 3 secret_name value, 4
     secret_type value, 5 tags value, 6 update_time value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `SecretList`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SecretList {
-    /// Wire name `Secret`: list of [`SecretItem`].
-    pub secret: ::std::option::Option<::std::vec::Vec<SecretItem>>,
+pub struct ListSecretsSecretList {
+    /// Wire name `Secret`: list of [`ListSecretsSecret`].
+    pub secret: ::std::option::Option<::std::vec::Vec<ListSecretsSecret>>,
 }
-::alibabacloud_runtime::decode_struct!(SecretList { "Secret" = 0, } { 0 secret value, });
+::alibabacloud_runtime::decode_struct!(
+    ListSecretsSecretList { "Secret" = 0, } { 0 secret value, }
+);
 /// The errors `ListSecrets` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -281,7 +286,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListSecretsInput {
-    type Item = SecretItem;
+    type Item = ListSecretsSecret;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -303,7 +308,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListSecretsInput {
             .and_then(|v| v.secret.as_ref())
             .map_or(0, |v| v.len())
     }
-    fn into_items(output: ListSecretsOutput) -> ::std::vec::Vec<SecretItem> {
+    fn into_items(output: ListSecretsOutput) -> ::std::vec::Vec<ListSecretsSecret> {
         output.secret_list.and_then(|v| v.secret).unwrap_or_default()
     }
 }

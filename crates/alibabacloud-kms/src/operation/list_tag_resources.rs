@@ -18,8 +18,8 @@ pub struct ListTagResourcesInput {
     pub resource_type: ::std::string::String,
     /// Wire name `ResourceId`: list of string.
     pub resource_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`ListTagResourcesTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<ListTagResourcesTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for ListTagResourcesInput {
     const ACTION: &'static str = "ListTagResources";
@@ -70,16 +70,16 @@ pub struct ListTagResourcesOutput {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `00827261-20B7-4562-83F2-4DF39876A45A`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `TagResources`: [`TagResources`].
-    pub tag_resources: ::std::option::Option<TagResources>,
+    /// Wire name `TagResources`: [`ListTagResourcesTagResources`].
+    pub tag_resources: ::std::option::Option<ListTagResourcesTagResources>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListTagResourcesOutput { "NextToken" = 0, "RequestId" = 1, "TagResources" = 2, } { 0
     next_token value, 1 request_id value, 2 tag_resources value, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct ListTagResourcesTagItem {
     /// Wire name `Key`: string. Example: `disk-encryption`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -87,16 +87,16 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for ListTagResourcesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `TagResources.TagResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagResourceItem {
+pub struct ListTagResourcesTagResource {
     /// Wire name `ResourceId`: string. Example: `key-hzz62f1cb66fa42qo****`.
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceType`: string. Example: `key`.
@@ -107,18 +107,21 @@ pub struct TagResourceItem {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagResourceItem { "ResourceId" = 0, "ResourceType" = 1, "TagKey" = 2, "TagValue" = 3,
-    } { 0 resource_id value, 1 resource_type value, 2 tag_key value, 3 tag_value value, }
+    ListTagResourcesTagResource { "ResourceId" = 0, "ResourceType" = 1, "TagKey" = 2,
+    "TagValue" = 3, } { 0 resource_id value, 1 resource_type value, 2 tag_key value, 3
+    tag_value value, }
 );
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `TagResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagResources {
-    /// Wire name `TagResource`: list of [`TagResourceItem`].
-    pub tag_resource: ::std::option::Option<::std::vec::Vec<TagResourceItem>>,
+pub struct ListTagResourcesTagResources {
+    /// Wire name `TagResource`: list of [`ListTagResourcesTagResource`].
+    pub tag_resource: ::std::option::Option<
+        ::std::vec::Vec<ListTagResourcesTagResource>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagResources { "TagResource" = 0, } { 0 tag_resource value, }
+    ListTagResourcesTagResources { "TagResource" = 0, } { 0 tag_resource value, }
 );
 /// The errors `ListTagResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,15 +228,15 @@ impl<RegionId_, ResourceType_> ListTagResourcesBuilder<RegionId_, ResourceType_>
         self.input.resource_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`ListTagResourcesTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<ListTagResourcesTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ListTagResourcesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -308,14 +311,16 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for ListTagResourcesInput {
-    type Item = TagResourceItem;
+    type Item = ListTagResourcesTagResource;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
     fn next_token(output: &ListTagResourcesOutput) -> ::std::option::Option<&str> {
         output.next_token.as_deref()
     }
-    fn into_items(output: ListTagResourcesOutput) -> ::std::vec::Vec<TagResourceItem> {
+    fn into_items(
+        output: ListTagResourcesOutput,
+    ) -> ::std::vec::Vec<ListTagResourcesTagResource> {
         output.tag_resources.and_then(|v| v.tag_resource).unwrap_or_default()
     }
 }

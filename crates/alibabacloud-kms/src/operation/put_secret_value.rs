@@ -16,8 +16,8 @@ pub struct PutSecretValueInput {
     pub secret_name: ::std::string::String,
     /// Wire name `SecretData`: string, required, secret (redacted in `Debug`).
     pub secret_data: ::std::string::String,
-    /// Wire name `SecretDataType`: [`SecretDataType`]. The service's default: `text`. Example: `text`.
-    pub secret_data_type: ::std::option::Option<SecretDataType>,
+    /// Wire name `SecretDataType`: [`PutSecretValueSecretDataType`]. The service's default: `text`. Example: `text`.
+    pub secret_data_type: ::std::option::Option<PutSecretValueSecretDataType>,
     /// Wire name `VersionStages`: string. Example: `["ACSCurrent","ACSNext"]`.
     pub version_stages: ::std::option::Option<::std::string::String>,
 }
@@ -77,30 +77,30 @@ pub struct PutSecretValueOutput {
     pub secret_name: ::std::option::Option<::std::string::String>,
     /// Wire name `VersionId`: string. Example: `00000000000000000000000000000000203`.
     pub version_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `VersionStages`: [`VersionStages`].
-    pub version_stages: ::std::option::Option<VersionStages>,
+    /// Wire name `VersionStages`: [`PutSecretValueVersionStages`].
+    pub version_stages: ::std::option::Option<PutSecretValueVersionStages>,
 }
 ::alibabacloud_runtime::decode_struct!(
     PutSecretValueOutput { "RequestId" = 0, "SecretName" = 1, "VersionId" = 2,
     "VersionStages" = 3, } { 0 request_id value, 1 secret_name value, 2 version_id value,
     3 version_stages value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `VersionStages`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VersionStages {
+pub struct PutSecretValueVersionStages {
     /// Wire name `VersionStage`: list of string.
     pub version_stage: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VersionStages { "VersionStage" = 0, } { 0 version_stage value, }
+    PutSecretValueVersionStages { "VersionStage" = 0, } { 0 version_stage value, }
 );
-/// The documented values of `request[3]`: `text`, `binary`.
+/// The documented values of `SecretDataType`: `text`, `binary`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SecretDataType {
+pub enum PutSecretValueSecretDataType {
     /// `text`
     Text,
     /// `binary`
@@ -109,7 +109,7 @@ pub enum SecretDataType {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    SecretDataType { Text = "text", Binary = "binary", }
+    PutSecretValueSecretDataType { Text = "text", Binary = "binary", }
 );
 /// The errors `PutSecretValue` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,10 +213,10 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `SecretDataType`: [`SecretDataType`]. The service's default: `text`. Example: `text`.
+    /// Wire name `SecretDataType`: [`PutSecretValueSecretDataType`]. The service's default: `text`. Example: `text`.
     pub fn secret_data_type(
         mut self,
-        value: impl ::std::convert::Into<SecretDataType>,
+        value: impl ::std::convert::Into<PutSecretValueSecretDataType>,
     ) -> Self {
         self.input.secret_data_type = ::std::option::Option::Some(value.into());
         self
@@ -224,7 +224,7 @@ impl<
     /// Sets or clears `SecretDataType`.
     pub fn set_secret_data_type(
         mut self,
-        value: ::std::option::Option<SecretDataType>,
+        value: ::std::option::Option<PutSecretValueSecretDataType>,
     ) -> Self {
         self.input.secret_data_type = value;
         self

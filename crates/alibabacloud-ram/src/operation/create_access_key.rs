@@ -47,8 +47,8 @@ impl ::alibabacloud_runtime::Operation for CreateAccessKeyInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateAccessKeyOutput {
-    /// Wire name `AccessKey`: [`AccessKey`].
-    pub access_key: ::std::option::Option<AccessKey>,
+    /// Wire name `AccessKey`: [`CreateAccessKeyAccessKey`].
+    pub access_key: ::std::option::Option<CreateAccessKeyAccessKey>,
     /// Wire name `RequestId`: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -56,10 +56,10 @@ pub struct CreateAccessKeyOutput {
     CreateAccessKeyOutput { "AccessKey" = 0, "RequestId" = 1, } { 0 access_key value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AccessKey`.
 #[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AccessKey {
+pub struct CreateAccessKeyAccessKey {
     /// Wire name `AccessKeyId`: string. Example: `0wNEpMMlzy7s****`.
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AccessKeySecret`: string, secret (redacted in `Debug`).
@@ -70,13 +70,13 @@ pub struct AccessKey {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AccessKey { "AccessKeyId" = 0, "AccessKeySecret" = 1, "CreateDate" = 2, "Status" = 3,
-    } { 0 access_key_id value, 1 access_key_secret value, 2 create_date value, 3 status
-    value, }
+    CreateAccessKeyAccessKey { "AccessKeyId" = 0, "AccessKeySecret" = 1, "CreateDate" =
+    2, "Status" = 3, } { 0 access_key_id value, 1 access_key_secret value, 2 create_date
+    value, 3 status value, }
 );
-impl ::std::fmt::Debug for AccessKey {
+impl ::std::fmt::Debug for CreateAccessKeyAccessKey {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccessKey")
+        f.debug_struct("CreateAccessKeyAccessKey")
             .field("access_key_id", &self.access_key_id)
             .field("access_key_secret", &::std::format_args!("** redacted **"))
             .field("create_date", &self.create_date)

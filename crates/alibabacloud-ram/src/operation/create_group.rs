@@ -50,8 +50,8 @@ impl ::alibabacloud_runtime::Operation for CreateGroupInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateGroupOutput {
-    /// Wire name `Group`: [`Group`].
-    pub group: ::std::option::Option<Group>,
+    /// Wire name `Group`: [`CreateGroupGroup`].
+    pub group: ::std::option::Option<CreateGroupGroup>,
     /// Wire name `RequestId`: string. Example: `D3F0679E-9757-95DB-AF2D-04D5188C69C5`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -59,10 +59,10 @@ pub struct CreateGroupOutput {
     CreateGroupOutput { "Group" = 0, "RequestId" = 1, } { 0 group value, 1 request_id
     value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Group`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Group {
+pub struct CreateGroupGroup {
     /// Wire name `Comments`: string. Example: `Dev-Team`.
     pub comments: ::std::option::Option<::std::string::String>,
     /// Wire name `CreateDate`: string. Example: `2015-01-23T12:33:18Z`.
@@ -73,8 +73,8 @@ pub struct Group {
     pub group_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Group { "Comments" = 0, "CreateDate" = 1, "GroupId" = 2, "GroupName" = 3, } { 0
-    comments value, 1 create_date value, 2 group_id value, 3 group_name value, }
+    CreateGroupGroup { "Comments" = 0, "CreateDate" = 1, "GroupId" = 2, "GroupName" = 3,
+    } { 0 comments value, 1 create_date value, 2 group_id value, 3 group_name value, }
 );
 /// The errors `CreateGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

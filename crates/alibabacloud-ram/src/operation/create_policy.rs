@@ -16,8 +16,8 @@ pub struct CreatePolicyInput {
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `PolicyDocument`: string, required. Example: `{"Statement": [{"Effect": "Allow","Action": "ecs:Describe*","Resource": "acs:ecs:cn-qingdao:*:instance/*"}],"Version": "1"}`.
     pub policy_document: ::std::string::String,
-    /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreatePolicyTagItem`], sent as one JSON string.
+    pub tag: ::std::option::Option<::std::vec::Vec<CreatePolicyTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for CreatePolicyInput {
     const ACTION: &'static str = "CreatePolicy";
@@ -57,8 +57,8 @@ impl ::alibabacloud_runtime::Operation for CreatePolicyInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreatePolicyOutput {
-    /// Wire name `Policy`: [`Policy`].
-    pub policy: ::std::option::Option<Policy>,
+    /// Wire name `Policy`: [`CreatePolicyPolicy`].
+    pub policy: ::std::option::Option<CreatePolicyPolicy>,
     /// Wire name `RequestId`: string. Example: `BA34C54A-C2B1-5A65-B6B0-B5842C1DB4DA`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -66,9 +66,9 @@ pub struct CreatePolicyOutput {
     CreatePolicyOutput { "Policy" = 0, "RequestId" = 1, } { 0 policy value, 1 request_id
     value, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreatePolicyTagItem {
     /// Wire name `Key`: string. Example: `owner`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -76,16 +76,16 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreatePolicyTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Policy {
+pub struct CreatePolicyPolicy {
     /// Wire name `CreateDate`: string. Example: `2021-10-13T02:46:57Z`.
     pub create_date: ::std::option::Option<::std::string::String>,
     /// Wire name `DefaultVersion`: string. Example: `v1`.
@@ -98,9 +98,9 @@ pub struct Policy {
     pub policy_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Policy { "CreateDate" = 0, "DefaultVersion" = 1, "Description" = 2, "PolicyName" = 3,
-    "PolicyType" = 4, } { 0 create_date value, 1 default_version value, 2 description
-    value, 3 policy_name value, 4 policy_type value, }
+    CreatePolicyPolicy { "CreateDate" = 0, "DefaultVersion" = 1, "Description" = 2,
+    "PolicyName" = 3, "PolicyType" = 4, } { 0 create_date value, 1 default_version value,
+    2 description value, 3 policy_name value, 4 policy_type value, }
 );
 /// The errors `CreatePolicy` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,15 +183,15 @@ impl<PolicyName_, PolicyDocument_> CreatePolicyBuilder<PolicyName_, PolicyDocume
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreatePolicyTagItem`], sent as one JSON string.
+    pub fn tag(mut self, value: ::std::vec::Vec<CreatePolicyTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreatePolicyTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

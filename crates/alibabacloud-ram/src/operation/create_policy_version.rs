@@ -58,8 +58,8 @@ impl ::alibabacloud_runtime::Operation for CreatePolicyVersionInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreatePolicyVersionOutput {
-    /// Wire name `PolicyVersion`: [`PolicyVersion`].
-    pub policy_version: ::std::option::Option<PolicyVersion>,
+    /// Wire name `PolicyVersion`: [`CreatePolicyVersionPolicyVersion`].
+    pub policy_version: ::std::option::Option<CreatePolicyVersionPolicyVersion>,
     /// Wire name `RequestId`: string. Example: `9B34724D-54B0-4A51-B34D-4512372FE1BE`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -67,10 +67,10 @@ pub struct CreatePolicyVersionOutput {
     CreatePolicyVersionOutput { "PolicyVersion" = 0, "RequestId" = 1, } { 0
     policy_version value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `PolicyVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PolicyVersion {
+pub struct CreatePolicyVersionPolicyVersion {
     /// Wire name `CreateDate`: string. Example: `2015-01-23T12:33:18Z`.
     pub create_date: ::std::option::Option<::std::string::String>,
     /// Wire name `IsDefaultVersion`: boolean. Example: `false`.
@@ -81,9 +81,9 @@ pub struct PolicyVersion {
     pub version_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PolicyVersion { "CreateDate" = 0, "IsDefaultVersion" = 1, "PolicyDocument" = 2,
-    "VersionId" = 3, } { 0 create_date value, 1 is_default_version lenient, 2
-    policy_document value, 3 version_id value, }
+    CreatePolicyVersionPolicyVersion { "CreateDate" = 0, "IsDefaultVersion" = 1,
+    "PolicyDocument" = 2, "VersionId" = 3, } { 0 create_date value, 1 is_default_version
+    lenient, 2 policy_document value, 3 version_id value, }
 );
 /// The errors `CreatePolicyVersion` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,8 +18,8 @@ pub struct CreateRoleInput {
     pub assume_role_policy_document: ::std::string::String,
     /// Wire name `MaxSessionDuration`: 64-bit integer. Example: `3600`.
     pub max_session_duration: ::std::option::Option<i64>,
-    /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateRoleTagItem`], sent as one JSON string.
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateRoleTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for CreateRoleInput {
     const ACTION: &'static str = "CreateRole";
@@ -64,16 +64,16 @@ impl ::alibabacloud_runtime::Operation for CreateRoleInput {
 pub struct CreateRoleOutput {
     /// Wire name `RequestId`: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Role`: [`Role`].
-    pub role: ::std::option::Option<Role>,
+    /// Wire name `Role`: [`CreateRoleRole`].
+    pub role: ::std::option::Option<CreateRoleRole>,
 }
 ::alibabacloud_runtime::decode_struct!(
     CreateRoleOutput { "RequestId" = 0, "Role" = 1, } { 0 request_id value, 1 role value,
     }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateRoleTagItem {
     /// Wire name `Key`: string. Example: `k1`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -81,16 +81,16 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateRoleTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Role`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Role {
+pub struct CreateRoleRole {
     /// Wire name `Arn`: string. Example: `acs:ram::123456789012****:role/ECSAdmin`.
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `AssumeRolePolicyDocument`: string. Example: `{ "Statement": [ { "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": { "RAM": "acs:ram::123456789012****:root" } } ], "Version": "1" }`.
@@ -107,10 +107,10 @@ pub struct Role {
     pub role_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Role { "Arn" = 0, "AssumeRolePolicyDocument" = 1, "CreateDate" = 2, "Description" =
-    3, "MaxSessionDuration" = 4, "RoleId" = 5, "RoleName" = 6, } { 0 arn value, 1
-    assume_role_policy_document value, 2 create_date value, 3 description value, 4
-    max_session_duration lenient, 5 role_id value, 6 role_name value, }
+    CreateRoleRole { "Arn" = 0, "AssumeRolePolicyDocument" = 1, "CreateDate" = 2,
+    "Description" = 3, "MaxSessionDuration" = 4, "RoleId" = 5, "RoleName" = 6, } { 0 arn
+    value, 1 assume_role_policy_document value, 2 create_date value, 3 description value,
+    4 max_session_duration lenient, 5 role_id value, 6 role_name value, }
 );
 /// The errors `CreateRole` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,15 +210,15 @@ impl<
         self.input.max_session_duration = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateRoleTagItem`], sent as one JSON string.
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateRoleTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateRoleTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -50,17 +50,19 @@ impl ::alibabacloud_runtime::Operation for CreateVirtualMFADeviceInput {
 pub struct CreateVirtualMFADeviceOutput {
     /// Wire name `RequestId`: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `VirtualMFADevice`: [`VirtualMfaDevice`].
-    pub virtual_mfa_device: ::std::option::Option<VirtualMfaDevice>,
+    /// Wire name `VirtualMFADevice`: [`CreateVirtualMfaDeviceVirtualMfaDevice`].
+    pub virtual_mfa_device: ::std::option::Option<
+        CreateVirtualMfaDeviceVirtualMfaDevice,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     CreateVirtualMFADeviceOutput { "RequestId" = 0, "VirtualMFADevice" = 1, } { 0
     request_id value, 1 virtual_mfa_device value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `VirtualMFADevice`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VirtualMfaDevice {
+pub struct CreateVirtualMfaDeviceVirtualMfaDevice {
     /// Wire name `Base32StringSeed`: string. Example: `DSF98HAD982KJA9SDFNAS9D8FU839B8ADHBGS****`.
     pub base32_string_seed: ::std::option::Option<::std::string::String>,
     /// Wire name `QRCodePNG`: string. Example: `YXNkZmFzZDlmeW5hc2Q5OGZoODd4bXJmcThhaGU5aSBmYXNkZiBzYWRmIGFGIDRxd2VjIGEgdHEz****`.
@@ -69,8 +71,9 @@ pub struct VirtualMfaDevice {
     pub serial_number: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VirtualMfaDevice { "Base32StringSeed" = 0, "QRCodePNG" = 1, "SerialNumber" = 2, } { 0
-    base32_string_seed value, 1 qr_code_png value, 2 serial_number value, }
+    CreateVirtualMfaDeviceVirtualMfaDevice { "Base32StringSeed" = 0, "QRCodePNG" = 1,
+    "SerialNumber" = 2, } { 0 base32_string_seed value, 1 qr_code_png value, 2
+    serial_number value, }
 );
 /// The errors `CreateVirtualMFADevice` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

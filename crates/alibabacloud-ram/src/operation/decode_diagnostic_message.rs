@@ -72,8 +72,10 @@ impl ::alibabacloud_runtime::Operation for DecodeDiagnosticMessageInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DecodeDiagnosticMessageOutput {
-    /// Wire name `DecodedDiagnosticMessage`: [`DecodedDiagnosticMessage`].
-    pub decoded_diagnostic_message: ::std::option::Option<DecodedDiagnosticMessage>,
+    /// Wire name `DecodedDiagnosticMessage`: [`DecodeDiagnosticMessageDecodedDiagnosticMessage`].
+    pub decoded_diagnostic_message: ::std::option::Option<
+        DecodeDiagnosticMessageDecodedDiagnosticMessage,
+    >,
     /// Wire name `RequestId`: string. Example: `D2331703-AADF-5564-BA9B-26CD51A33BA0`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -81,23 +83,23 @@ pub struct DecodeDiagnosticMessageOutput {
     DecodeDiagnosticMessageOutput { "DecodedDiagnosticMessage" = 0, "RequestId" = 1, } {
     0 decoded_diagnostic_message value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[1].items` in its spec.
+/// A structure of the operation's answer, at `DecodedDiagnosticMessage.AuthConditions[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AuthConditionsItem {
+pub struct DecodeDiagnosticMessageDecodedDiagnosticMessageAuthCondition {
     /// Wire name `ConditionKey`: string. Example: `acs:SourceIp`.
     pub condition_key: ::std::option::Option<::std::string::String>,
     /// Wire name `ConditionValues`: list of string.
     pub condition_values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AuthConditionsItem { "ConditionKey" = 0, "ConditionValues" = 1, } { 0 condition_key
-    value, 1 condition_values value, }
+    DecodeDiagnosticMessageDecodedDiagnosticMessageAuthCondition { "ConditionKey" = 0,
+    "ConditionValues" = 1, } { 0 condition_key value, 1 condition_values value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[2]` in its spec.
+/// A structure of the operation's answer, at `DecodedDiagnosticMessage.AuthPrincipal`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AuthPrincipal {
+pub struct DecodeDiagnosticMessageDecodedDiagnosticMessageAuthPrincipal {
     /// Wire name `AuthPrincipalDisplayName`: string. Example: `28877424437521****`.
     pub auth_principal_display_name: ::std::option::Option<::std::string::String>,
     /// Wire name `AuthPrincipalOwnerId`: string. Example: `196813200012****`.
@@ -106,14 +108,15 @@ pub struct AuthPrincipal {
     pub auth_principal_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AuthPrincipal { "AuthPrincipalDisplayName" = 0, "AuthPrincipalOwnerId" = 1,
-    "AuthPrincipalType" = 2, } { 0 auth_principal_display_name value, 1
-    auth_principal_owner_id value, 2 auth_principal_type value, }
+    DecodeDiagnosticMessageDecodedDiagnosticMessageAuthPrincipal {
+    "AuthPrincipalDisplayName" = 0, "AuthPrincipalOwnerId" = 1, "AuthPrincipalType" = 2,
+    } { 0 auth_principal_display_name value, 1 auth_principal_owner_id value, 2
+    auth_principal_type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[5].items` in its spec.
+/// A structure of the operation's answer, at `DecodedDiagnosticMessage.MatchedPolicies[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MatchedPoliciesItem {
+pub struct DecodeDiagnosticMessageDecodedDiagnosticMessageMatchedPolicy {
     /// Wire name `AttachedEntityType`: string. Example: `RamUser`.
     pub attached_entity_type: ::std::option::Option<::std::string::String>,
     /// Wire name `AttachedScope`: string. Example: `Account`.
@@ -128,34 +131,41 @@ pub struct MatchedPoliciesItem {
     pub policy_version: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MatchedPoliciesItem { "AttachedEntityType" = 0, "AttachedScope" = 1, "Effect" = 2,
-    "PolicyIdentifier" = 3, "PolicyType" = 4, "PolicyVersion" = 5, } { 0
-    attached_entity_type value, 1 attached_scope value, 2 effect value, 3
-    policy_identifier value, 4 policy_type value, 5 policy_version value, }
+    DecodeDiagnosticMessageDecodedDiagnosticMessageMatchedPolicy { "AttachedEntityType" =
+    0, "AttachedScope" = 1, "Effect" = 2, "PolicyIdentifier" = 3, "PolicyType" = 4,
+    "PolicyVersion" = 5, } { 0 attached_entity_type value, 1 attached_scope value, 2
+    effect value, 3 policy_identifier value, 4 policy_type value, 5 policy_version value,
+    }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `DecodedDiagnosticMessage`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DecodedDiagnosticMessage {
+pub struct DecodeDiagnosticMessageDecodedDiagnosticMessage {
     /// Wire name `AuthAction`: string. Example: `ram:DecodeDiagnosticMessage`.
     pub auth_action: ::std::option::Option<::std::string::String>,
-    /// Wire name `AuthConditions`: list of [`AuthConditionsItem`].
-    pub auth_conditions: ::std::option::Option<::std::vec::Vec<AuthConditionsItem>>,
-    /// Wire name `AuthPrincipal`: [`AuthPrincipal`].
-    pub auth_principal: ::std::option::Option<AuthPrincipal>,
+    /// Wire name `AuthConditions`: list of [`DecodeDiagnosticMessageDecodedDiagnosticMessageAuthCondition`].
+    pub auth_conditions: ::std::option::Option<
+        ::std::vec::Vec<DecodeDiagnosticMessageDecodedDiagnosticMessageAuthCondition>,
+    >,
+    /// Wire name `AuthPrincipal`: [`DecodeDiagnosticMessageDecodedDiagnosticMessageAuthPrincipal`].
+    pub auth_principal: ::std::option::Option<
+        DecodeDiagnosticMessageDecodedDiagnosticMessageAuthPrincipal,
+    >,
     /// Wire name `AuthResource`: string. Example: `*`.
     pub auth_resource: ::std::option::Option<::std::string::String>,
     /// Wire name `ExplicitDeny`: boolean. Example: `true`.
     pub explicit_deny: ::std::option::Option<bool>,
-    /// Wire name `MatchedPolicies`: list of [`MatchedPoliciesItem`].
-    pub matched_policies: ::std::option::Option<::std::vec::Vec<MatchedPoliciesItem>>,
+    /// Wire name `MatchedPolicies`: list of [`DecodeDiagnosticMessageDecodedDiagnosticMessageMatchedPolicy`].
+    pub matched_policies: ::std::option::Option<
+        ::std::vec::Vec<DecodeDiagnosticMessageDecodedDiagnosticMessageMatchedPolicy>,
+    >,
     /// Wire name `NoPermissionPolicyType`: string. Example: `AccountLevelIdentityBasedPolicy`.
     pub no_permission_policy_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DecodedDiagnosticMessage { "AuthAction" = 0, "AuthConditions" = 1, "AuthPrincipal" =
-    2, "AuthResource" = 3, "ExplicitDeny" = 4, "MatchedPolicies" = 5,
-    "NoPermissionPolicyType" = 6, } { 0 auth_action value, 1 auth_conditions value, 2
+    DecodeDiagnosticMessageDecodedDiagnosticMessage { "AuthAction" = 0, "AuthConditions"
+    = 1, "AuthPrincipal" = 2, "AuthResource" = 3, "ExplicitDeny" = 4, "MatchedPolicies" =
+    5, "NoPermissionPolicyType" = 6, } { 0 auth_action value, 1 auth_conditions value, 2
     auth_principal value, 3 auth_resource value, 4 explicit_deny lenient, 5
     matched_policies value, 6 no_permission_policy_type value, }
 );

@@ -49,8 +49,10 @@ impl ::alibabacloud_runtime::Operation for GetAccessKeyLastUsedInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetAccessKeyLastUsedOutput {
-    /// Wire name `AccessKeyLastUsed`: [`AccessKeyLastUsed`].
-    pub access_key_last_used: ::std::option::Option<AccessKeyLastUsed>,
+    /// Wire name `AccessKeyLastUsed`: [`GetAccessKeyLastUsedAccessKeyLastUsed`].
+    pub access_key_last_used: ::std::option::Option<
+        GetAccessKeyLastUsedAccessKeyLastUsed,
+    >,
     /// Wire name `RequestId`: string. Example: `5CCE804C-6450-49A7-B1DB-2460F7A97416`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -58,15 +60,16 @@ pub struct GetAccessKeyLastUsedOutput {
     GetAccessKeyLastUsedOutput { "AccessKeyLastUsed" = 0, "RequestId" = 1, } { 0
     access_key_last_used value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AccessKeyLastUsed`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AccessKeyLastUsed {
+pub struct GetAccessKeyLastUsedAccessKeyLastUsed {
     /// Wire name `LastUsedDate`: string. Example: `2020-10-21T06:37:40Z`.
     pub last_used_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AccessKeyLastUsed { "LastUsedDate" = 0, } { 0 last_used_date value, }
+    GetAccessKeyLastUsedAccessKeyLastUsed { "LastUsedDate" = 0, } { 0 last_used_date
+    value, }
 );
 /// The errors `GetAccessKeyLastUsed` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -48,8 +48,8 @@ impl ::alibabacloud_runtime::Operation for GetGroupInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetGroupOutput {
-    /// Wire name `Group`: [`Group`].
-    pub group: ::std::option::Option<Group>,
+    /// Wire name `Group`: [`GetGroupGroup`].
+    pub group: ::std::option::Option<GetGroupGroup>,
     /// Wire name `RequestId`: string. Example: `D4065824-E422-3ED6-68B1-1AF7D5C7804C`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -57,10 +57,10 @@ pub struct GetGroupOutput {
     GetGroupOutput { "Group" = 0, "RequestId" = 1, } { 0 group value, 1 request_id value,
     }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Group`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Group {
+pub struct GetGroupGroup {
     /// Wire name `Comments`: string. Example: `Dev-Team`.
     pub comments: ::std::option::Option<::std::string::String>,
     /// Wire name `CreateDate`: string. Example: `2015-01-23T12:33:18Z`.
@@ -73,7 +73,7 @@ pub struct Group {
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Group { "Comments" = 0, "CreateDate" = 1, "GroupId" = 2, "GroupName" = 3,
+    GetGroupGroup { "Comments" = 0, "CreateDate" = 1, "GroupId" = 2, "GroupName" = 3,
     "UpdateDate" = 4, } { 0 comments value, 1 create_date value, 2 group_id value, 3
     group_name value, 4 update_date value, }
 );

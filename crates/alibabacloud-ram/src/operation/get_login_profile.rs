@@ -47,8 +47,8 @@ impl ::alibabacloud_runtime::Operation for GetLoginProfileInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetLoginProfileOutput {
-    /// Wire name `LoginProfile`: [`LoginProfile`].
-    pub login_profile: ::std::option::Option<LoginProfile>,
+    /// Wire name `LoginProfile`: [`GetLoginProfileLoginProfile`].
+    pub login_profile: ::std::option::Option<GetLoginProfileLoginProfile>,
     /// Wire name `RequestId`: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -56,10 +56,10 @@ pub struct GetLoginProfileOutput {
     GetLoginProfileOutput { "LoginProfile" = 0, "RequestId" = 1, } { 0 login_profile
     value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `LoginProfile`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LoginProfile {
+pub struct GetLoginProfileLoginProfile {
     /// Wire name `CreateDate`: string. Example: `2015-01-23T12:33:18Z`.
     pub create_date: ::std::option::Option<::std::string::String>,
     /// Wire name `MFABindRequired`: boolean. Example: `true`.
@@ -70,9 +70,9 @@ pub struct LoginProfile {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LoginProfile { "CreateDate" = 0, "MFABindRequired" = 1, "PasswordResetRequired" = 2,
-    "UserName" = 3, } { 0 create_date value, 1 mfa_bind_required lenient, 2
-    password_reset_required lenient, 3 user_name value, }
+    GetLoginProfileLoginProfile { "CreateDate" = 0, "MFABindRequired" = 1,
+    "PasswordResetRequired" = 2, "UserName" = 3, } { 0 create_date value, 1
+    mfa_bind_required lenient, 2 password_reset_required lenient, 3 user_name value, }
 );
 /// The errors `GetLoginProfile` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

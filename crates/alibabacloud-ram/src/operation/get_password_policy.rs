@@ -50,8 +50,8 @@ impl ::alibabacloud_runtime::Operation for GetPasswordPolicyInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetPasswordPolicyOutput {
-    /// Wire name `PasswordPolicy`: [`PasswordPolicy`].
-    pub password_policy: ::std::option::Option<PasswordPolicy>,
+    /// Wire name `PasswordPolicy`: [`GetPasswordPolicyPasswordPolicy`].
+    pub password_policy: ::std::option::Option<GetPasswordPolicyPasswordPolicy>,
     /// Wire name `RequestId`: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -59,10 +59,10 @@ pub struct GetPasswordPolicyOutput {
     GetPasswordPolicyOutput { "PasswordPolicy" = 0, "RequestId" = 1, } { 0
     password_policy value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `PasswordPolicy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PasswordPolicy {
+pub struct GetPasswordPolicyPasswordPolicy {
     /// Wire name `HardExpiry`: boolean. Example: `false`.
     pub hard_expiry: ::std::option::Option<bool>,
     /// Wire name `MaxLoginAttemps`: 32-bit integer. Example: `5`.
@@ -83,8 +83,8 @@ pub struct PasswordPolicy {
     pub require_uppercase_characters: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PasswordPolicy { "HardExpiry" = 0, "MaxLoginAttemps" = 1, "MaxPasswordAge" = 2,
-    "MinimumPasswordLength" = 3, "PasswordReusePrevention" = 4,
+    GetPasswordPolicyPasswordPolicy { "HardExpiry" = 0, "MaxLoginAttemps" = 1,
+    "MaxPasswordAge" = 2, "MinimumPasswordLength" = 3, "PasswordReusePrevention" = 4,
     "RequireLowercaseCharacters" = 5, "RequireNumbers" = 6, "RequireSymbols" = 7,
     "RequireUppercaseCharacters" = 8, } { 0 hard_expiry lenient, 1 max_login_attemps
     lenient, 2 max_password_age lenient, 3 minimum_password_length lenient, 4

@@ -60,10 +60,10 @@ impl ::alibabacloud_runtime::Operation for GetPolicyInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetPolicyOutput {
-    /// Wire name `DefaultPolicyVersion`: [`DefaultPolicyVersion`].
-    pub default_policy_version: ::std::option::Option<DefaultPolicyVersion>,
-    /// Wire name `Policy`: [`Policy`].
-    pub policy: ::std::option::Option<Policy>,
+    /// Wire name `DefaultPolicyVersion`: [`GetPolicyDefaultPolicyVersion`].
+    pub default_policy_version: ::std::option::Option<GetPolicyDefaultPolicyVersion>,
+    /// Wire name `Policy`: [`GetPolicyPolicy`].
+    pub policy: ::std::option::Option<GetPolicyPolicy>,
     /// Wire name `RequestId`: string. Example: `697852FB-50D7-44D9-9774-530C31EAC572`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -71,10 +71,10 @@ pub struct GetPolicyOutput {
     GetPolicyOutput { "DefaultPolicyVersion" = 0, "Policy" = 1, "RequestId" = 2, } { 0
     default_policy_version value, 1 policy value, 2 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `DefaultPolicyVersion`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DefaultPolicyVersion {
+pub struct GetPolicyDefaultPolicyVersion {
     /// Wire name `CreateDate`: string. Example: `2015-01-23T12:33:18Z`.
     pub create_date: ::std::option::Option<::std::string::String>,
     /// Wire name `IsDefaultVersion`: boolean. Example: `true`.
@@ -85,14 +85,14 @@ pub struct DefaultPolicyVersion {
     pub version_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DefaultPolicyVersion { "CreateDate" = 0, "IsDefaultVersion" = 1, "PolicyDocument" =
-    2, "VersionId" = 3, } { 0 create_date value, 1 is_default_version lenient, 2
-    policy_document value, 3 version_id value, }
+    GetPolicyDefaultPolicyVersion { "CreateDate" = 0, "IsDefaultVersion" = 1,
+    "PolicyDocument" = 2, "VersionId" = 3, } { 0 create_date value, 1 is_default_version
+    lenient, 2 policy_document value, 3 version_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Policy {
+pub struct GetPolicyPolicy {
     /// Wire name `AttachmentCount`: 32-bit integer. Example: `0`.
     pub attachment_count: ::std::option::Option<i32>,
     /// Wire name `CreateDate`: string. Example: `2015-01-23T12:33:18Z`.
@@ -111,11 +111,11 @@ pub struct Policy {
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Policy { "AttachmentCount" = 0, "CreateDate" = 1, "DefaultVersion" = 2, "Description"
-    = 3, "PolicyDocument" = 4, "PolicyName" = 5, "PolicyType" = 6, "UpdateDate" = 7, } {
-    0 attachment_count lenient, 1 create_date value, 2 default_version value, 3
-    description value, 4 policy_document value, 5 policy_name value, 6 policy_type value,
-    7 update_date value, }
+    GetPolicyPolicy { "AttachmentCount" = 0, "CreateDate" = 1, "DefaultVersion" = 2,
+    "Description" = 3, "PolicyDocument" = 4, "PolicyName" = 5, "PolicyType" = 6,
+    "UpdateDate" = 7, } { 0 attachment_count lenient, 1 create_date value, 2
+    default_version value, 3 description value, 4 policy_document value, 5 policy_name
+    value, 6 policy_type value, 7 update_date value, }
 );
 /// The errors `GetPolicy` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

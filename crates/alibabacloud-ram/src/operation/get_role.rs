@@ -53,16 +53,16 @@ impl ::alibabacloud_runtime::Operation for GetRoleInput {
 pub struct GetRoleOutput {
     /// Wire name `RequestId`: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Role`: [`Role`].
-    pub role: ::std::option::Option<Role>,
+    /// Wire name `Role`: [`GetRoleRole`].
+    pub role: ::std::option::Option<GetRoleRole>,
 }
 ::alibabacloud_runtime::decode_struct!(
     GetRoleOutput { "RequestId" = 0, "Role" = 1, } { 0 request_id value, 1 role value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Role`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Role {
+pub struct GetRoleRole {
     /// Wire name `Arn`: string. Example: `acs:ram::123456789012****:role/ECSAdmin`.
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `AssumeRolePolicyDocument`: string. Example: `{ "Statement": [ { "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": { "RAM": "acs:ram::123456789012****:root" } } ], "Version": "1" }`.
@@ -81,11 +81,11 @@ pub struct Role {
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Role { "Arn" = 0, "AssumeRolePolicyDocument" = 1, "CreateDate" = 2, "Description" =
-    3, "MaxSessionDuration" = 4, "RoleId" = 5, "RoleName" = 6, "UpdateDate" = 7, } { 0
-    arn value, 1 assume_role_policy_document value, 2 create_date value, 3 description
-    value, 4 max_session_duration lenient, 5 role_id value, 6 role_name value, 7
-    update_date value, }
+    GetRoleRole { "Arn" = 0, "AssumeRolePolicyDocument" = 1, "CreateDate" = 2,
+    "Description" = 3, "MaxSessionDuration" = 4, "RoleId" = 5, "RoleName" = 6,
+    "UpdateDate" = 7, } { 0 arn value, 1 assume_role_policy_document value, 2 create_date
+    value, 3 description value, 4 max_session_duration lenient, 5 role_id value, 6
+    role_name value, 7 update_date value, }
 );
 /// The errors `GetRole` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

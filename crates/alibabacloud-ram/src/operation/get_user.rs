@@ -54,16 +54,16 @@ impl ::alibabacloud_runtime::Operation for GetUserInput {
 pub struct GetUserOutput {
     /// Wire name `RequestId`: string. Example: `2D69A58F-345C-4FDE-88E4-BF5189484043`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `User`: [`User`].
-    pub user: ::std::option::Option<User>,
+    /// Wire name `User`: [`GetUserUser`].
+    pub user: ::std::option::Option<GetUserUser>,
 }
 ::alibabacloud_runtime::decode_struct!(
     GetUserOutput { "RequestId" = 0, "User" = 1, } { 0 request_id value, 1 user value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `User`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct User {
+pub struct GetUserUser {
     /// Wire name `Comments`: string. Example: `Cloud computing engineer`.
     pub comments: ::std::option::Option<::std::string::String>,
     /// Wire name `CreateDate`: string. Example: `2015-01-23T12:33:18Z`.
@@ -84,7 +84,7 @@ pub struct User {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    User { "Comments" = 0, "CreateDate" = 1, "DisplayName" = 2, "Email" = 3,
+    GetUserUser { "Comments" = 0, "CreateDate" = 1, "DisplayName" = 2, "Email" = 3,
     "LastLoginDate" = 4, "MobilePhone" = 5, "UpdateDate" = 6, "UserId" = 7, "UserName" =
     8, } { 0 comments value, 1 create_date value, 2 display_name value, 3 email value, 4
     last_login_date value, 5 mobile_phone value, 6 update_date value, 7 user_id value, 8

@@ -50,8 +50,8 @@ impl ::alibabacloud_runtime::Operation for ListAccessKeysInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListAccessKeysOutput {
-    /// Wire name `AccessKeys`: [`AccessKeys`].
-    pub access_keys: ::std::option::Option<AccessKeys>,
+    /// Wire name `AccessKeys`: [`ListAccessKeysAccessKeys`].
+    pub access_keys: ::std::option::Option<ListAccessKeysAccessKeys>,
     /// Wire name `RequestId`: string. Example: `4B450CA1-36E8-4AA2-8461-86B42BF4CC4E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -59,10 +59,10 @@ pub struct ListAccessKeysOutput {
     ListAccessKeysOutput { "AccessKeys" = 0, "RequestId" = 1, } { 0 access_keys value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AccessKeys.AccessKey[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AccessKeyItem {
+pub struct ListAccessKeysAccessKey {
     /// Wire name `AccessKeyId`: string. Example: `0wNEpMMlzy7s****`.
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `CreateDate`: string. Example: `2015-01-23T12:33:18Z`.
@@ -71,18 +71,18 @@ pub struct AccessKeyItem {
     pub status: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AccessKeyItem { "AccessKeyId" = 0, "CreateDate" = 1, "Status" = 2, } { 0
+    ListAccessKeysAccessKey { "AccessKeyId" = 0, "CreateDate" = 1, "Status" = 2, } { 0
     access_key_id value, 1 create_date value, 2 status value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AccessKeys`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AccessKeys {
-    /// Wire name `AccessKey`: list of [`AccessKeyItem`].
-    pub access_key: ::std::option::Option<::std::vec::Vec<AccessKeyItem>>,
+pub struct ListAccessKeysAccessKeys {
+    /// Wire name `AccessKey`: list of [`ListAccessKeysAccessKey`].
+    pub access_key: ::std::option::Option<::std::vec::Vec<ListAccessKeysAccessKey>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AccessKeys { "AccessKey" = 0, } { 0 access_key value, }
+    ListAccessKeysAccessKeys { "AccessKey" = 0, } { 0 access_key value, }
 );
 /// The errors `ListAccessKeys` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -76,23 +76,23 @@ impl ::alibabacloud_runtime::Operation for ListEntitiesForPolicyInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListEntitiesForPolicyOutput {
-    /// Wire name `Groups`: [`Groups`].
-    pub groups: ::std::option::Option<Groups>,
+    /// Wire name `Groups`: [`ListEntitiesForPolicyGroups`].
+    pub groups: ::std::option::Option<ListEntitiesForPolicyGroups>,
     /// Wire name `RequestId`: string. Example: `7B8A4E7D-6CFF-471D-84DF-195A7A241ECB`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Roles`: [`Roles`].
-    pub roles: ::std::option::Option<Roles>,
-    /// Wire name `Users`: [`Users`].
-    pub users: ::std::option::Option<Users>,
+    /// Wire name `Roles`: [`ListEntitiesForPolicyRoles`].
+    pub roles: ::std::option::Option<ListEntitiesForPolicyRoles>,
+    /// Wire name `Users`: [`ListEntitiesForPolicyUsers`].
+    pub users: ::std::option::Option<ListEntitiesForPolicyUsers>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListEntitiesForPolicyOutput { "Groups" = 0, "RequestId" = 1, "Roles" = 2, "Users" =
     3, } { 0 groups value, 1 request_id value, 2 roles value, 3 users value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Groups.Group[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct GroupItem {
+pub struct ListEntitiesForPolicyGroup {
     /// Wire name `AttachDate`: string. Example: `2015-02-18T17:22:08Z`.
     pub attach_date: ::std::option::Option<::std::string::String>,
     /// Wire name `Comments`: string. Example: `Test team`.
@@ -101,21 +101,23 @@ pub struct GroupItem {
     pub group_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GroupItem { "AttachDate" = 0, "Comments" = 1, "GroupName" = 2, } { 0 attach_date
-    value, 1 comments value, 2 group_name value, }
+    ListEntitiesForPolicyGroup { "AttachDate" = 0, "Comments" = 1, "GroupName" = 2, } { 0
+    attach_date value, 1 comments value, 2 group_name value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Groups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Groups {
-    /// Wire name `Group`: list of [`GroupItem`].
-    pub group: ::std::option::Option<::std::vec::Vec<GroupItem>>,
+pub struct ListEntitiesForPolicyGroups {
+    /// Wire name `Group`: list of [`ListEntitiesForPolicyGroup`].
+    pub group: ::std::option::Option<::std::vec::Vec<ListEntitiesForPolicyGroup>>,
 }
-::alibabacloud_runtime::decode_struct!(Groups { "Group" = 0, } { 0 group value, });
-/// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    ListEntitiesForPolicyGroups { "Group" = 0, } { 0 group value, }
+);
+/// A structure of the operation's answer, at `Roles.Role[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RoleItem {
+pub struct ListEntitiesForPolicyRole {
     /// Wire name `Arn`: string. Example: `acs:ram::123456789012****:role/ECSAdmin`.
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `AttachDate`: string. Example: `2015-01-23T12:33:18Z`.
@@ -128,22 +130,24 @@ pub struct RoleItem {
     pub role_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RoleItem { "Arn" = 0, "AttachDate" = 1, "Description" = 2, "RoleId" = 3, "RoleName" =
-    4, } { 0 arn value, 1 attach_date value, 2 description value, 3 role_id value, 4
-    role_name value, }
+    ListEntitiesForPolicyRole { "Arn" = 0, "AttachDate" = 1, "Description" = 2, "RoleId"
+    = 3, "RoleName" = 4, } { 0 arn value, 1 attach_date value, 2 description value, 3
+    role_id value, 4 role_name value, }
 );
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `Roles`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Roles {
-    /// Wire name `Role`: list of [`RoleItem`].
-    pub role: ::std::option::Option<::std::vec::Vec<RoleItem>>,
+pub struct ListEntitiesForPolicyRoles {
+    /// Wire name `Role`: list of [`ListEntitiesForPolicyRole`].
+    pub role: ::std::option::Option<::std::vec::Vec<ListEntitiesForPolicyRole>>,
 }
-::alibabacloud_runtime::decode_struct!(Roles { "Role" = 0, } { 0 role value, });
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    ListEntitiesForPolicyRoles { "Role" = 0, } { 0 role value, }
+);
+/// A structure of the operation's answer, at `Users.User[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct UserItem {
+pub struct ListEntitiesForPolicyUser {
     /// Wire name `AttachDate`: string. Example: `2015-01-23T12:33:18Z`.
     pub attach_date: ::std::option::Option<::std::string::String>,
     /// Wire name `DisplayName`: string. Example: `Zhang*`.
@@ -154,17 +158,20 @@ pub struct UserItem {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UserItem { "AttachDate" = 0, "DisplayName" = 1, "UserId" = 2, "UserName" = 3, } { 0
-    attach_date value, 1 display_name value, 2 user_id value, 3 user_name value, }
+    ListEntitiesForPolicyUser { "AttachDate" = 0, "DisplayName" = 1, "UserId" = 2,
+    "UserName" = 3, } { 0 attach_date value, 1 display_name value, 2 user_id value, 3
+    user_name value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `Users`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Users {
-    /// Wire name `User`: list of [`UserItem`].
-    pub user: ::std::option::Option<::std::vec::Vec<UserItem>>,
+pub struct ListEntitiesForPolicyUsers {
+    /// Wire name `User`: list of [`ListEntitiesForPolicyUser`].
+    pub user: ::std::option::Option<::std::vec::Vec<ListEntitiesForPolicyUser>>,
 }
-::alibabacloud_runtime::decode_struct!(Users { "User" = 0, } { 0 user value, });
+::alibabacloud_runtime::decode_struct!(
+    ListEntitiesForPolicyUsers { "User" = 0, } { 0 user value, }
+);
 /// The errors `ListEntitiesForPolicy` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

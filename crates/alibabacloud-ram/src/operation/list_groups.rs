@@ -57,8 +57,8 @@ impl ::alibabacloud_runtime::Operation for ListGroupsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListGroupsOutput {
-    /// Wire name `Groups`: [`Groups`].
-    pub groups: ::std::option::Option<Groups>,
+    /// Wire name `Groups`: [`ListGroupsGroups`].
+    pub groups: ::std::option::Option<ListGroupsGroups>,
     /// Wire name `IsTruncated`: boolean. Example: `true`.
     pub is_truncated: ::std::option::Option<bool>,
     /// Wire name `Marker`: string. Example: `EXAMPLE`.
@@ -70,10 +70,10 @@ pub struct ListGroupsOutput {
     ListGroupsOutput { "Groups" = 0, "IsTruncated" = 1, "Marker" = 2, "RequestId" = 3, }
     { 0 groups value, 1 is_truncated lenient, 2 marker value, 3 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Groups.Group[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct GroupItem {
+pub struct ListGroupsGroup {
     /// Wire name `Comments`: string. Example: `Dev-Team`.
     pub comments: ::std::option::Option<::std::string::String>,
     /// Wire name `CreateDate`: string. Example: `2015-01-23T12:33:18Z`.
@@ -86,18 +86,20 @@ pub struct GroupItem {
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GroupItem { "Comments" = 0, "CreateDate" = 1, "GroupId" = 2, "GroupName" = 3,
+    ListGroupsGroup { "Comments" = 0, "CreateDate" = 1, "GroupId" = 2, "GroupName" = 3,
     "UpdateDate" = 4, } { 0 comments value, 1 create_date value, 2 group_id value, 3
     group_name value, 4 update_date value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Groups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Groups {
-    /// Wire name `Group`: list of [`GroupItem`].
-    pub group: ::std::option::Option<::std::vec::Vec<GroupItem>>,
+pub struct ListGroupsGroups {
+    /// Wire name `Group`: list of [`ListGroupsGroup`].
+    pub group: ::std::option::Option<::std::vec::Vec<ListGroupsGroup>>,
 }
-::alibabacloud_runtime::decode_struct!(Groups { "Group" = 0, } { 0 group value, });
+::alibabacloud_runtime::decode_struct!(
+    ListGroupsGroups { "Group" = 0, } { 0 group value, }
+);
 /// The errors `ListGroups` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -53,8 +53,8 @@ impl ::alibabacloud_runtime::Operation for ListGroupsForUserInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListGroupsForUserOutput {
-    /// Wire name `Groups`: [`Groups`].
-    pub groups: ::std::option::Option<Groups>,
+    /// Wire name `Groups`: [`ListGroupsForUserGroups`].
+    pub groups: ::std::option::Option<ListGroupsForUserGroups>,
     /// Wire name `RequestId`: string. Example: `DA772B52-BF9F-54CA-AC77-AA7A2DA89D46`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -62,10 +62,10 @@ pub struct ListGroupsForUserOutput {
     ListGroupsForUserOutput { "Groups" = 0, "RequestId" = 1, } { 0 groups value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Groups.Group[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct GroupItem {
+pub struct ListGroupsForUserGroup {
     /// Wire name `Comments`: string. Example: `Dev-Team`.
     pub comments: ::std::option::Option<::std::string::String>,
     /// Wire name `GroupId`: string. Example: `g-zYtroLrgbZR1****`.
@@ -76,17 +76,19 @@ pub struct GroupItem {
     pub join_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    GroupItem { "Comments" = 0, "GroupId" = 1, "GroupName" = 2, "JoinDate" = 3, } { 0
-    comments value, 1 group_id value, 2 group_name value, 3 join_date value, }
+    ListGroupsForUserGroup { "Comments" = 0, "GroupId" = 1, "GroupName" = 2, "JoinDate" =
+    3, } { 0 comments value, 1 group_id value, 2 group_name value, 3 join_date value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Groups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Groups {
-    /// Wire name `Group`: list of [`GroupItem`].
-    pub group: ::std::option::Option<::std::vec::Vec<GroupItem>>,
+pub struct ListGroupsForUserGroups {
+    /// Wire name `Group`: list of [`ListGroupsForUserGroup`].
+    pub group: ::std::option::Option<::std::vec::Vec<ListGroupsForUserGroup>>,
 }
-::alibabacloud_runtime::decode_struct!(Groups { "Group" = 0, } { 0 group value, });
+::alibabacloud_runtime::decode_struct!(
+    ListGroupsForUserGroups { "Group" = 0, } { 0 group value, }
+);
 /// The errors `ListGroupsForUser` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -16,8 +16,8 @@ pub struct ListPoliciesInput {
     pub marker: ::std::option::Option<::std::string::String>,
     /// Wire name `MaxItems`: 32-bit integer. Example: `100`.
     pub max_items: ::std::option::Option<i32>,
-    /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`ListPoliciesTagItem`], sent as one JSON string.
+    pub tag: ::std::option::Option<::std::vec::Vec<ListPoliciesTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for ListPoliciesInput {
     const ACTION: &'static str = "ListPolicies";
@@ -77,8 +77,8 @@ pub struct ListPoliciesOutput {
     pub is_truncated: ::std::option::Option<bool>,
     /// Wire name `Marker`: string. Example: `EXAMPLE`.
     pub marker: ::std::option::Option<::std::string::String>,
-    /// Wire name `Policies`: [`Policies`].
-    pub policies: ::std::option::Option<Policies>,
+    /// Wire name `Policies`: [`ListPoliciesPolicies`].
+    pub policies: ::std::option::Option<ListPoliciesPolicies>,
     /// Wire name `RequestId`: string. Example: `7B8A4E7D-6CFF-471D-84DF-195A7A241ECB`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -87,9 +87,9 @@ pub struct ListPoliciesOutput {
     3, } { 0 is_truncated lenient, 1 marker value, 2 policies value, 3 request_id value,
     }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct ListPoliciesTagItem {
     /// Wire name `Key`: string. Example: `owner`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -97,36 +97,39 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for ListPoliciesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[2].fields[0].items.fields[6].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Policies.Policy[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct ListPoliciesPolicyTag {
     /// Wire name `TagKey`: string. Example: `owner`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `alice`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    ListPoliciesPolicyTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1
+    tag_value value, }
 );
-/// A structure of the operation, at `response.fields[2].fields[0].items.fields[6]` in its spec.
+/// A structure of the operation's answer, at `Policies.Policy[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct ListPoliciesPolicyTags {
+    /// Wire name `Tag`: list of [`ListPoliciesPolicyTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<ListPoliciesPolicyTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    ListPoliciesPolicyTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `Policies.Policy[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PolicyItem {
+pub struct ListPoliciesPolicy {
     /// Wire name `AttachmentCount`: 32-bit integer. Example: `3`.
     pub attachment_count: ::std::option::Option<i32>,
     /// Wire name `CreateDate`: string. Example: `2015-01-23T12:33:18Z`.
@@ -139,26 +142,28 @@ pub struct PolicyItem {
     pub policy_name: ::std::option::Option<::std::string::String>,
     /// Wire name `PolicyType`: string. Example: `System`.
     pub policy_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`ListPoliciesPolicyTags`].
+    pub tags: ::std::option::Option<ListPoliciesPolicyTags>,
     /// Wire name `UpdateDate`: string. Example: `2015-01-23T12:33:18Z`.
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PolicyItem { "AttachmentCount" = 0, "CreateDate" = 1, "DefaultVersion" = 2,
+    ListPoliciesPolicy { "AttachmentCount" = 0, "CreateDate" = 1, "DefaultVersion" = 2,
     "Description" = 3, "PolicyName" = 4, "PolicyType" = 5, "Tags" = 6, "UpdateDate" = 7,
     } { 0 attachment_count lenient, 1 create_date value, 2 default_version value, 3
     description value, 4 policy_name value, 5 policy_type value, 6 tags value, 7
     update_date value, }
 );
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `Policies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Policies {
-    /// Wire name `Policy`: list of [`PolicyItem`].
-    pub policy: ::std::option::Option<::std::vec::Vec<PolicyItem>>,
+pub struct ListPoliciesPolicies {
+    /// Wire name `Policy`: list of [`ListPoliciesPolicy`].
+    pub policy: ::std::option::Option<::std::vec::Vec<ListPoliciesPolicy>>,
 }
-::alibabacloud_runtime::decode_struct!(Policies { "Policy" = 0, } { 0 policy value, });
+::alibabacloud_runtime::decode_struct!(
+    ListPoliciesPolicies { "Policy" = 0, } { 0 policy value, }
+);
 /// The errors `ListPolicies` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -232,15 +237,15 @@ impl ListPoliciesBuilder {
         self.input.max_items = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`ListPoliciesTagItem`], sent as one JSON string.
+    pub fn tag(mut self, value: ::std::vec::Vec<ListPoliciesTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ListPoliciesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -54,8 +54,8 @@ impl ::alibabacloud_runtime::Operation for ListPoliciesForGroupInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListPoliciesForGroupOutput {
-    /// Wire name `Policies`: [`Policies`].
-    pub policies: ::std::option::Option<Policies>,
+    /// Wire name `Policies`: [`ListPoliciesForGroupPolicies`].
+    pub policies: ::std::option::Option<ListPoliciesForGroupPolicies>,
     /// Wire name `RequestId`: string. Example: `7B8A4E7D-6CFF-471D-84DF-195A7A241ECB`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -63,10 +63,10 @@ pub struct ListPoliciesForGroupOutput {
     ListPoliciesForGroupOutput { "Policies" = 0, "RequestId" = 1, } { 0 policies value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Policies.Policy[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PolicyItem {
+pub struct ListPoliciesForGroupPolicy {
     /// Wire name `AttachDate`: string. Example: `2015-01-23T12:33:18Z`.
     pub attach_date: ::std::option::Option<::std::string::String>,
     /// Wire name `DefaultVersion`: string. Example: `v1`.
@@ -79,18 +79,20 @@ pub struct PolicyItem {
     pub policy_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PolicyItem { "AttachDate" = 0, "DefaultVersion" = 1, "Description" = 2, "PolicyName"
-    = 3, "PolicyType" = 4, } { 0 attach_date value, 1 default_version value, 2
-    description value, 3 policy_name value, 4 policy_type value, }
+    ListPoliciesForGroupPolicy { "AttachDate" = 0, "DefaultVersion" = 1, "Description" =
+    2, "PolicyName" = 3, "PolicyType" = 4, } { 0 attach_date value, 1 default_version
+    value, 2 description value, 3 policy_name value, 4 policy_type value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Policies`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Policies {
-    /// Wire name `Policy`: list of [`PolicyItem`].
-    pub policy: ::std::option::Option<::std::vec::Vec<PolicyItem>>,
+pub struct ListPoliciesForGroupPolicies {
+    /// Wire name `Policy`: list of [`ListPoliciesForGroupPolicy`].
+    pub policy: ::std::option::Option<::std::vec::Vec<ListPoliciesForGroupPolicy>>,
 }
-::alibabacloud_runtime::decode_struct!(Policies { "Policy" = 0, } { 0 policy value, });
+::alibabacloud_runtime::decode_struct!(
+    ListPoliciesForGroupPolicies { "Policy" = 0, } { 0 policy value, }
+);
 /// The errors `ListPoliciesForGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

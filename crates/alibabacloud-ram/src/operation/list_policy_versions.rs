@@ -56,8 +56,8 @@ impl ::alibabacloud_runtime::Operation for ListPolicyVersionsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ListPolicyVersionsOutput {
-    /// Wire name `PolicyVersions`: [`PolicyVersions`].
-    pub policy_versions: ::std::option::Option<PolicyVersions>,
+    /// Wire name `PolicyVersions`: [`ListPolicyVersionsPolicyVersions`].
+    pub policy_versions: ::std::option::Option<ListPolicyVersionsPolicyVersions>,
     /// Wire name `RequestId`: string. Example: `7B8A4E7D-6CFF-471D-84DF-195A7A241ECB`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -65,10 +65,10 @@ pub struct ListPolicyVersionsOutput {
     ListPolicyVersionsOutput { "PolicyVersions" = 0, "RequestId" = 1, } { 0
     policy_versions value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `PolicyVersions.PolicyVersion[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PolicyVersionItem {
+pub struct ListPolicyVersionsPolicyVersion {
     /// Wire name `CreateDate`: string. Example: `2015-02-26T01:25:52Z`.
     pub create_date: ::std::option::Option<::std::string::String>,
     /// Wire name `IsDefaultVersion`: boolean. Example: `false`.
@@ -79,19 +79,21 @@ pub struct PolicyVersionItem {
     pub version_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PolicyVersionItem { "CreateDate" = 0, "IsDefaultVersion" = 1, "PolicyDocument" = 2,
-    "VersionId" = 3, } { 0 create_date value, 1 is_default_version lenient, 2
-    policy_document value, 3 version_id value, }
+    ListPolicyVersionsPolicyVersion { "CreateDate" = 0, "IsDefaultVersion" = 1,
+    "PolicyDocument" = 2, "VersionId" = 3, } { 0 create_date value, 1 is_default_version
+    lenient, 2 policy_document value, 3 version_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `PolicyVersions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PolicyVersions {
-    /// Wire name `PolicyVersion`: list of [`PolicyVersionItem`].
-    pub policy_version: ::std::option::Option<::std::vec::Vec<PolicyVersionItem>>,
+pub struct ListPolicyVersionsPolicyVersions {
+    /// Wire name `PolicyVersion`: list of [`ListPolicyVersionsPolicyVersion`].
+    pub policy_version: ::std::option::Option<
+        ::std::vec::Vec<ListPolicyVersionsPolicyVersion>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PolicyVersions { "PolicyVersion" = 0, } { 0 policy_version value, }
+    ListPolicyVersionsPolicyVersions { "PolicyVersion" = 0, } { 0 policy_version value, }
 );
 /// The errors `ListPolicyVersions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,8 +14,8 @@ pub struct ListRolesInput {
     pub marker: ::std::option::Option<::std::string::String>,
     /// Wire name `MaxItems`: 32-bit integer. Example: `100`.
     pub max_items: ::std::option::Option<i32>,
-    /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`ListRolesTagItem`], sent as one JSON string.
+    pub tag: ::std::option::Option<::std::vec::Vec<ListRolesTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for ListRolesInput {
     const ACTION: &'static str = "ListRoles";
@@ -76,16 +76,16 @@ pub struct ListRolesOutput {
     pub marker: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `7B8A4E7D-6CFF-471D-84DF-195A7A241ECB`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Roles`: [`Roles`].
-    pub roles: ::std::option::Option<Roles>,
+    /// Wire name `Roles`: [`ListRolesRoles`].
+    pub roles: ::std::option::Option<ListRolesRoles>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListRolesOutput { "IsTruncated" = 0, "Marker" = 1, "RequestId" = 2, "Roles" = 3, } {
     0 is_truncated lenient, 1 marker value, 2 request_id value, 3 roles value, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct ListRolesTagItem {
     /// Wire name `Key`: string. Example: `owner`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -93,36 +93,39 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for ListRolesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[6].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Roles.Role[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct ListRolesRoleTag {
     /// Wire name `TagKey`: string. Example: `owner`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `alice`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    ListRolesRoleTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value
+    value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items.fields[6]` in its spec.
+/// A structure of the operation's answer, at `Roles.Role[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct ListRolesRoleTags {
+    /// Wire name `Tag`: list of [`ListRolesRoleTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<ListRolesRoleTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    ListRolesRoleTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `Roles.Role[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RoleItem {
+pub struct ListRolesRole {
     /// Wire name `Arn`: string. Example: `acs:ram::123456789012****:role/ECSAdmin`.
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `CreateDate`: string. Example: `2015-01-23T12:33:18Z`.
@@ -135,25 +138,25 @@ pub struct RoleItem {
     pub role_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RoleName`: string. Example: `ECSAdmin`.
     pub role_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`ListRolesRoleTags`].
+    pub tags: ::std::option::Option<ListRolesRoleTags>,
     /// Wire name `UpdateDate`: string. Example: `2015-01-23T12:33:18Z`.
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RoleItem { "Arn" = 0, "CreateDate" = 1, "Description" = 2, "MaxSessionDuration" = 3,
-    "RoleId" = 4, "RoleName" = 5, "Tags" = 6, "UpdateDate" = 7, } { 0 arn value, 1
+    ListRolesRole { "Arn" = 0, "CreateDate" = 1, "Description" = 2, "MaxSessionDuration"
+    = 3, "RoleId" = 4, "RoleName" = 5, "Tags" = 6, "UpdateDate" = 7, } { 0 arn value, 1
     create_date value, 2 description value, 3 max_session_duration lenient, 4 role_id
     value, 5 role_name value, 6 tags value, 7 update_date value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `Roles`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Roles {
-    /// Wire name `Role`: list of [`RoleItem`].
-    pub role: ::std::option::Option<::std::vec::Vec<RoleItem>>,
+pub struct ListRolesRoles {
+    /// Wire name `Role`: list of [`ListRolesRole`].
+    pub role: ::std::option::Option<::std::vec::Vec<ListRolesRole>>,
 }
-::alibabacloud_runtime::decode_struct!(Roles { "Role" = 0, } { 0 role value, });
+::alibabacloud_runtime::decode_struct!(ListRolesRoles { "Role" = 0, } { 0 role value, });
 /// The errors `ListRoles` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -210,15 +213,15 @@ impl ListRolesBuilder {
         self.input.max_items = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`ListRolesTagItem`], sent as one JSON string.
+    pub fn tag(mut self, value: ::std::vec::Vec<ListRolesTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ListRolesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -14,8 +14,8 @@ pub struct ListTagResourcesInput {
     pub resource_type: ::std::string::String,
     /// Wire name `ResourceNames`: list of string, sent as one JSON string.
     pub resource_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`ListTagResourcesTagItem`], sent as one JSON string.
+    pub tag: ::std::option::Option<::std::vec::Vec<ListTagResourcesTagItem>>,
     /// Wire name `PageSize`: 32-bit integer. Example: `100`.
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string. Example: `GY/oWREsOP1bPHGcHGrXfYX7UG1k9KqWFYThNDPx1UX26PbWOIu2CMqqiMr68H/K`.
@@ -68,16 +68,18 @@ pub struct ListTagResourcesOutput {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `5CCE804C-6450-49A7-B1DB-2460F7A97416`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `TagResources`: list of [`TagResourcesItem`].
-    pub tag_resources: ::std::option::Option<::std::vec::Vec<TagResourcesItem>>,
+    /// Wire name `TagResources`: list of [`ListTagResourcesTagResource`].
+    pub tag_resources: ::std::option::Option<
+        ::std::vec::Vec<ListTagResourcesTagResource>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListTagResourcesOutput { "NextToken" = 0, "RequestId" = 1, "TagResources" = 2, } { 0
     next_token value, 1 request_id value, 2 tag_resources value, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct ListTagResourcesTagItem {
     /// Wire name `Key`: string. Example: `t1`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -85,16 +87,16 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for ListTagResourcesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[2].items` in its spec.
+/// A structure of the operation's answer, at `TagResources[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagResourcesItem {
+pub struct ListTagResourcesTagResource {
     /// Wire name `ResourceName`: string. Example: `role1`.
     pub resource_name: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceType`: string. Example: `role`.
@@ -105,9 +107,9 @@ pub struct TagResourcesItem {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagResourcesItem { "ResourceName" = 0, "ResourceType" = 1, "TagKey" = 2, "TagValue" =
-    3, } { 0 resource_name value, 1 resource_type value, 2 tag_key value, 3 tag_value
-    value, }
+    ListTagResourcesTagResource { "ResourceName" = 0, "ResourceType" = 1, "TagKey" = 2,
+    "TagValue" = 3, } { 0 resource_name value, 1 resource_type value, 2 tag_key value, 3
+    tag_value value, }
 );
 /// The errors `ListTagResources` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,15 +174,15 @@ impl<ResourceType_> ListTagResourcesBuilder<ResourceType_> {
         self.input.resource_names = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string.
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`ListTagResourcesTagItem`], sent as one JSON string.
+    pub fn tag(mut self, value: ::std::vec::Vec<ListTagResourcesTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<ListTagResourcesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -270,14 +272,16 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for ListTagResourcesInput {
-    type Item = TagResourcesItem;
+    type Item = ListTagResourcesTagResource;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
     fn next_token(output: &ListTagResourcesOutput) -> ::std::option::Option<&str> {
         output.next_token.as_deref()
     }
-    fn into_items(output: ListTagResourcesOutput) -> ::std::vec::Vec<TagResourcesItem> {
+    fn into_items(
+        output: ListTagResourcesOutput,
+    ) -> ::std::vec::Vec<ListTagResourcesTagResource> {
         output.tag_resources.unwrap_or_default()
     }
 }

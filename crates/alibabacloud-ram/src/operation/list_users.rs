@@ -66,17 +66,17 @@ pub struct ListUsersOutput {
     pub marker: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `4B450CA1-36E8-4AA2-8461-86B42BF4CC4E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Users`: [`Users`].
-    pub users: ::std::option::Option<Users>,
+    /// Wire name `Users`: [`ListUsersUsers`].
+    pub users: ::std::option::Option<ListUsersUsers>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListUsersOutput { "IsTruncated" = 0, "Marker" = 1, "RequestId" = 2, "Users" = 3, } {
     0 is_truncated lenient, 1 marker value, 2 request_id value, 3 users value, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Users.User[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct UserItem {
+pub struct ListUsersUser {
     /// Wire name `Comments`: string. Example: `Cloud computing engineer`.
     pub comments: ::std::option::Option<::std::string::String>,
     /// Wire name `CreateDate`: string. Example: `2015-01-23T12:33:18Z`.
@@ -95,19 +95,19 @@ pub struct UserItem {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UserItem { "Comments" = 0, "CreateDate" = 1, "DisplayName" = 2, "Email" = 3,
+    ListUsersUser { "Comments" = 0, "CreateDate" = 1, "DisplayName" = 2, "Email" = 3,
     "MobilePhone" = 4, "UpdateDate" = 5, "UserId" = 6, "UserName" = 7, } { 0 comments
     value, 1 create_date value, 2 display_name value, 3 email value, 4 mobile_phone
     value, 5 update_date value, 6 user_id value, 7 user_name value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `Users`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Users {
-    /// Wire name `User`: list of [`UserItem`].
-    pub user: ::std::option::Option<::std::vec::Vec<UserItem>>,
+pub struct ListUsersUsers {
+    /// Wire name `User`: list of [`ListUsersUser`].
+    pub user: ::std::option::Option<::std::vec::Vec<ListUsersUser>>,
 }
-::alibabacloud_runtime::decode_struct!(Users { "User" = 0, } { 0 user value, });
+::alibabacloud_runtime::decode_struct!(ListUsersUsers { "User" = 0, } { 0 user value, });
 /// The errors `ListUsers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

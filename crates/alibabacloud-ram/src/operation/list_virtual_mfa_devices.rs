@@ -54,17 +54,19 @@ impl ::alibabacloud_runtime::Operation for ListVirtualMFADevicesInput {
 pub struct ListVirtualMFADevicesOutput {
     /// Wire name `RequestId`: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `VirtualMFADevices`: [`VirtualMfaDevices`].
-    pub virtual_mfa_devices: ::std::option::Option<VirtualMfaDevices>,
+    /// Wire name `VirtualMFADevices`: [`ListVirtualMfaDevicesVirtualMfaDevices`].
+    pub virtual_mfa_devices: ::std::option::Option<
+        ListVirtualMfaDevicesVirtualMfaDevices,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListVirtualMFADevicesOutput { "RequestId" = 0, "VirtualMFADevices" = 1, } { 0
     request_id value, 1 virtual_mfa_devices value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[2]` in its spec.
+/// A structure of the operation's answer, at `VirtualMFADevices.VirtualMFADevice[].User`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct User {
+pub struct ListVirtualMfaDevicesVirtualMfaDeviceUser {
     /// Wire name `DisplayName`: string. Example: `zhangq****`.
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Wire name `UserId`: string. Example: `122748924538****`.
@@ -73,33 +75,36 @@ pub struct User {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    User { "DisplayName" = 0, "UserId" = 1, "UserName" = 2, } { 0 display_name value, 1
-    user_id value, 2 user_name value, }
+    ListVirtualMfaDevicesVirtualMfaDeviceUser { "DisplayName" = 0, "UserId" = 1,
+    "UserName" = 2, } { 0 display_name value, 1 user_id value, 2 user_name value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `VirtualMFADevices.VirtualMFADevice[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VirtualMfaDeviceItem {
+pub struct ListVirtualMfaDevicesVirtualMfaDevice {
     /// Wire name `ActivateDate`: string. Example: `2015-02-18T17:22:08Z`.
     pub activate_date: ::std::option::Option<::std::string::String>,
     /// Wire name `SerialNumber`: string. Example: `acs:ram::123456789012****:mfa/device002`.
     pub serial_number: ::std::option::Option<::std::string::String>,
-    /// Wire name `User`: [`User`].
-    pub user: ::std::option::Option<User>,
+    /// Wire name `User`: [`ListVirtualMfaDevicesVirtualMfaDeviceUser`].
+    pub user: ::std::option::Option<ListVirtualMfaDevicesVirtualMfaDeviceUser>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VirtualMfaDeviceItem { "ActivateDate" = 0, "SerialNumber" = 1, "User" = 2, } { 0
-    activate_date value, 1 serial_number value, 2 user value, }
+    ListVirtualMfaDevicesVirtualMfaDevice { "ActivateDate" = 0, "SerialNumber" = 1,
+    "User" = 2, } { 0 activate_date value, 1 serial_number value, 2 user value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `VirtualMFADevices`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VirtualMfaDevices {
-    /// Wire name `VirtualMFADevice`: list of [`VirtualMfaDeviceItem`].
-    pub virtual_mfa_device: ::std::option::Option<::std::vec::Vec<VirtualMfaDeviceItem>>,
+pub struct ListVirtualMfaDevicesVirtualMfaDevices {
+    /// Wire name `VirtualMFADevice`: list of [`ListVirtualMfaDevicesVirtualMfaDevice`].
+    pub virtual_mfa_device: ::std::option::Option<
+        ::std::vec::Vec<ListVirtualMfaDevicesVirtualMfaDevice>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VirtualMfaDevices { "VirtualMFADevice" = 0, } { 0 virtual_mfa_device value, }
+    ListVirtualMfaDevicesVirtualMfaDevices { "VirtualMFADevice" = 0, } { 0
+    virtual_mfa_device value, }
 );
 /// The errors `ListVirtualMFADevices` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

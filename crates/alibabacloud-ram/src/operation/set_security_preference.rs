@@ -80,28 +80,30 @@ impl ::alibabacloud_runtime::Operation for SetSecurityPreferenceInput {
 pub struct SetSecurityPreferenceOutput {
     /// Wire name `RequestId`: string. Example: `A978915D-F279-4CA0-A89B-9A71219FFB3E`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SecurityPreference`: [`SecurityPreference`].
-    pub security_preference: ::std::option::Option<SecurityPreference>,
+    /// Wire name `SecurityPreference`: [`SetSecurityPreferenceSecurityPreference`].
+    pub security_preference: ::std::option::Option<
+        SetSecurityPreferenceSecurityPreference,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     SetSecurityPreferenceOutput { "RequestId" = 0, "SecurityPreference" = 1, } { 0
     request_id value, 1 security_preference value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0]` in its spec.
+/// A structure of the operation's answer, at `SecurityPreference.AccessKeyPreference`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AccessKeyPreference {
+pub struct SetSecurityPreferenceSecurityPreferenceAccessKeyPreference {
     /// Wire name `AllowUserToManageAccessKeys`: boolean. Example: `false`.
     pub allow_user_to_manage_access_keys: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AccessKeyPreference { "AllowUserToManageAccessKeys" = 0, } { 0
-    allow_user_to_manage_access_keys lenient, }
+    SetSecurityPreferenceSecurityPreferenceAccessKeyPreference {
+    "AllowUserToManageAccessKeys" = 0, } { 0 allow_user_to_manage_access_keys lenient, }
 );
-/// A structure of the operation, at `response.fields[1].fields[1]` in its spec.
+/// A structure of the operation's answer, at `SecurityPreference.LoginProfilePreference`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LoginProfilePreference {
+pub struct SetSecurityPreferenceSecurityPreferenceLoginProfilePreference {
     /// Wire name `AllowUserToChangePassword`: boolean. Example: `true`.
     pub allow_user_to_change_password: ::std::option::Option<bool>,
     /// Wire name `EnableSaveMFATicket`: boolean. Example: `false`.
@@ -112,51 +114,60 @@ pub struct LoginProfilePreference {
     pub login_session_duration: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LoginProfilePreference { "AllowUserToChangePassword" = 0, "EnableSaveMFATicket" = 1,
-    "LoginNetworkMasks" = 2, "LoginSessionDuration" = 3, } { 0
-    allow_user_to_change_password lenient, 1 enable_save_mfa_ticket lenient, 2
-    login_network_masks value, 3 login_session_duration lenient, }
+    SetSecurityPreferenceSecurityPreferenceLoginProfilePreference {
+    "AllowUserToChangePassword" = 0, "EnableSaveMFATicket" = 1, "LoginNetworkMasks" = 2,
+    "LoginSessionDuration" = 3, } { 0 allow_user_to_change_password lenient, 1
+    enable_save_mfa_ticket lenient, 2 login_network_masks value, 3 login_session_duration
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[1].fields[2]` in its spec.
+/// A structure of the operation's answer, at `SecurityPreference.MFAPreference`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MfaPreference {
+pub struct SetSecurityPreferenceSecurityPreferenceMfaPreference {
     /// Wire name `AllowUserToManageMFADevices`: boolean. Example: `false`.
     pub allow_user_to_manage_mfa_devices: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MfaPreference { "AllowUserToManageMFADevices" = 0, } { 0
-    allow_user_to_manage_mfa_devices lenient, }
+    SetSecurityPreferenceSecurityPreferenceMfaPreference { "AllowUserToManageMFADevices"
+    = 0, } { 0 allow_user_to_manage_mfa_devices lenient, }
 );
-/// A structure of the operation, at `response.fields[1].fields[3]` in its spec.
+/// A structure of the operation's answer, at `SecurityPreference.PublicKeyPreference`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct PublicKeyPreference {
+pub struct SetSecurityPreferenceSecurityPreferencePublicKeyPreference {
     /// Wire name `AllowUserToManagePublicKeys`: boolean. Example: `false`.
     pub allow_user_to_manage_public_keys: ::std::option::Option<bool>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    PublicKeyPreference { "AllowUserToManagePublicKeys" = 0, } { 0
-    allow_user_to_manage_public_keys lenient, }
+    SetSecurityPreferenceSecurityPreferencePublicKeyPreference {
+    "AllowUserToManagePublicKeys" = 0, } { 0 allow_user_to_manage_public_keys lenient, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `SecurityPreference`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SecurityPreference {
-    /// Wire name `AccessKeyPreference`: [`AccessKeyPreference`].
-    pub access_key_preference: ::std::option::Option<AccessKeyPreference>,
-    /// Wire name `LoginProfilePreference`: [`LoginProfilePreference`].
-    pub login_profile_preference: ::std::option::Option<LoginProfilePreference>,
-    /// Wire name `MFAPreference`: [`MfaPreference`].
-    pub mfa_preference: ::std::option::Option<MfaPreference>,
-    /// Wire name `PublicKeyPreference`: [`PublicKeyPreference`].
-    pub public_key_preference: ::std::option::Option<PublicKeyPreference>,
+pub struct SetSecurityPreferenceSecurityPreference {
+    /// Wire name `AccessKeyPreference`: [`SetSecurityPreferenceSecurityPreferenceAccessKeyPreference`].
+    pub access_key_preference: ::std::option::Option<
+        SetSecurityPreferenceSecurityPreferenceAccessKeyPreference,
+    >,
+    /// Wire name `LoginProfilePreference`: [`SetSecurityPreferenceSecurityPreferenceLoginProfilePreference`].
+    pub login_profile_preference: ::std::option::Option<
+        SetSecurityPreferenceSecurityPreferenceLoginProfilePreference,
+    >,
+    /// Wire name `MFAPreference`: [`SetSecurityPreferenceSecurityPreferenceMfaPreference`].
+    pub mfa_preference: ::std::option::Option<
+        SetSecurityPreferenceSecurityPreferenceMfaPreference,
+    >,
+    /// Wire name `PublicKeyPreference`: [`SetSecurityPreferenceSecurityPreferencePublicKeyPreference`].
+    pub public_key_preference: ::std::option::Option<
+        SetSecurityPreferenceSecurityPreferencePublicKeyPreference,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SecurityPreference { "AccessKeyPreference" = 0, "LoginProfilePreference" = 1,
-    "MFAPreference" = 2, "PublicKeyPreference" = 3, } { 0 access_key_preference value, 1
-    login_profile_preference value, 2 mfa_preference value, 3 public_key_preference
-    value, }
+    SetSecurityPreferenceSecurityPreference { "AccessKeyPreference" = 0,
+    "LoginProfilePreference" = 1, "MFAPreference" = 2, "PublicKeyPreference" = 3, } { 0
+    access_key_preference value, 1 login_profile_preference value, 2 mfa_preference
+    value, 3 public_key_preference value, }
 );
 /// The errors `SetSecurityPreference` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,8 +14,8 @@ pub struct TagResourcesInput {
     pub resource_type: ::std::string::String,
     /// Wire name `ResourceNames`: list of string, sent as one JSON string.
     pub resource_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string, required.
-    pub tag: ::std::vec::Vec<TagItem>,
+    /// Wire name `Tag`: list of [`TagResourcesTagItem`], sent as one JSON string, required.
+    pub tag: ::std::vec::Vec<TagResourcesTagItem>,
 }
 impl ::alibabacloud_runtime::Operation for TagResourcesInput {
     const ACTION: &'static str = "TagResources";
@@ -53,9 +53,9 @@ pub struct TagResourcesOutput {
 ::alibabacloud_runtime::decode_struct!(
     TagResourcesOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct TagItem {
+pub struct TagResourcesTagItem {
     /// Wire name `Key`: string, required. Example: `k1`.
     #[serde(rename = "Key")]
     pub key: ::std::string::String,
@@ -63,7 +63,7 @@ pub struct TagItem {
     #[serde(rename = "Value")]
     pub value: ::std::string::String,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for TagResourcesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -136,10 +136,10 @@ impl<ResourceType_, Tag_> TagResourcesBuilder<ResourceType_, Tag_> {
         self.input.resource_names = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`], sent as one JSON string, required.
+    /// Wire name `Tag`: list of [`TagResourcesTagItem`], sent as one JSON string, required.
     pub fn tag(
         mut self,
-        value: ::std::vec::Vec<TagItem>,
+        value: ::std::vec::Vec<TagResourcesTagItem>,
     ) -> TagResourcesBuilder<ResourceType_, ::alibabacloud_runtime::Set> {
         self.input.tag = value;
         TagResourcesBuilder {
@@ -204,11 +204,11 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: &alibabacloud_ram::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// use alibabacloud_ram::operation::tag_resources::{TagItem};
+    /// use alibabacloud_ram::operation::tag_resources::{TagResourcesTagItem};
     /// let output = client
     ///     .tag_resources()
     ///     .resource_type("role")
-    ///     .tag(vec![TagItem { key: "k1".into(), value: "v1".into() }])
+    ///     .tag(vec![TagResourcesTagItem { key: "k1".into(), value: "v1".into() }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -44,8 +44,8 @@ impl ::alibabacloud_runtime::Operation for UnbindMFADeviceInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UnbindMFADeviceOutput {
-    /// Wire name `MFADevice`: [`MfaDevice`].
-    pub mfa_device: ::std::option::Option<MfaDevice>,
+    /// Wire name `MFADevice`: [`UnbindMfaDeviceMfaDevice`].
+    pub mfa_device: ::std::option::Option<UnbindMfaDeviceMfaDevice>,
     /// Wire name `RequestId`: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -53,15 +53,15 @@ pub struct UnbindMFADeviceOutput {
     UnbindMFADeviceOutput { "MFADevice" = 0, "RequestId" = 1, } { 0 mfa_device value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `MFADevice`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MfaDevice {
+pub struct UnbindMfaDeviceMfaDevice {
     /// Wire name `SerialNumber`: string. Example: `acs:ram::123456789012****:mfa/device002`.
     pub serial_number: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MfaDevice { "SerialNumber" = 0, } { 0 serial_number value, }
+    UnbindMfaDeviceMfaDevice { "SerialNumber" = 0, } { 0 serial_number value, }
 );
 /// The errors `UnbindMFADevice` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

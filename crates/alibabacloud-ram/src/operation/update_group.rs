@@ -54,8 +54,8 @@ impl ::alibabacloud_runtime::Operation for UpdateGroupInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UpdateGroupOutput {
-    /// Wire name `Group`: [`Group`].
-    pub group: ::std::option::Option<Group>,
+    /// Wire name `Group`: [`UpdateGroupGroup`].
+    pub group: ::std::option::Option<UpdateGroupGroup>,
     /// Wire name `RequestId`: string. Example: `EC6647CC-0A36-EC7A-BA72-CC81BF3DE182`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -63,10 +63,10 @@ pub struct UpdateGroupOutput {
     UpdateGroupOutput { "Group" = 0, "RequestId" = 1, } { 0 group value, 1 request_id
     value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Group`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Group {
+pub struct UpdateGroupGroup {
     /// Wire name `Comments`: string. Example: `NewDev-Team`.
     pub comments: ::std::option::Option<::std::string::String>,
     /// Wire name `CreateDate`: string. Example: `2015-01-23T12:33:18Z`.
@@ -79,7 +79,7 @@ pub struct Group {
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Group { "Comments" = 0, "CreateDate" = 1, "GroupId" = 2, "GroupName" = 3,
+    UpdateGroupGroup { "Comments" = 0, "CreateDate" = 1, "GroupId" = 2, "GroupName" = 3,
     "UpdateDate" = 4, } { 0 comments value, 1 create_date value, 2 group_id value, 3
     group_name value, 4 update_date value, }
 );

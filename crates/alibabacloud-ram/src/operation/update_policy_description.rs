@@ -54,8 +54,8 @@ impl ::alibabacloud_runtime::Operation for UpdatePolicyDescriptionInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct UpdatePolicyDescriptionOutput {
-    /// Wire name `Policy`: [`Policy`].
-    pub policy: ::std::option::Option<Policy>,
+    /// Wire name `Policy`: [`UpdatePolicyDescriptionPolicy`].
+    pub policy: ::std::option::Option<UpdatePolicyDescriptionPolicy>,
     /// Wire name `RequestId`: string. Example: `7572DEBD-0ECE-518E-8682-D8CB82F8FE8E`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -63,10 +63,10 @@ pub struct UpdatePolicyDescriptionOutput {
     UpdatePolicyDescriptionOutput { "Policy" = 0, "RequestId" = 1, } { 0 policy value, 1
     request_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Policy {
+pub struct UpdatePolicyDescriptionPolicy {
     /// Wire name `CreateDate`: string. Example: `2022-02-28T07:04:15Z`.
     pub create_date: ::std::option::Option<::std::string::String>,
     /// Wire name `DefaultVersion`: string. Example: `v1`.
@@ -81,9 +81,10 @@ pub struct Policy {
     pub update_date: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Policy { "CreateDate" = 0, "DefaultVersion" = 1, "Description" = 2, "PolicyName" = 3,
-    "PolicyType" = 4, "UpdateDate" = 5, } { 0 create_date value, 1 default_version value,
-    2 description value, 3 policy_name value, 4 policy_type value, 5 update_date value, }
+    UpdatePolicyDescriptionPolicy { "CreateDate" = 0, "DefaultVersion" = 1, "Description"
+    = 2, "PolicyName" = 3, "PolicyType" = 4, "UpdateDate" = 5, } { 0 create_date value, 1
+    default_version value, 2 description value, 3 policy_name value, 4 policy_type value,
+    5 update_date value, }
 );
 /// The errors `UpdatePolicyDescription` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -68,17 +68,17 @@ impl ::alibabacloud_runtime::Operation for UpdateUserInput {
 pub struct UpdateUserOutput {
     /// Wire name `RequestId`: string. Example: `04F0F334-1335-436C-A1D7-6C044FE73368`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `User`: [`User`].
-    pub user: ::std::option::Option<User>,
+    /// Wire name `User`: [`UpdateUserUser`].
+    pub user: ::std::option::Option<UpdateUserUser>,
 }
 ::alibabacloud_runtime::decode_struct!(
     UpdateUserOutput { "RequestId" = 0, "User" = 1, } { 0 request_id value, 1 user value,
     }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `User`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct User {
+pub struct UpdateUserUser {
     /// Wire name `Comments`: string. Example: `This is a cloud computing engineer.`.
     pub comments: ::std::option::Option<::std::string::String>,
     /// Wire name `CreateDate`: string. Example: `2015-01-23T12:33:18Z`.
@@ -97,7 +97,7 @@ pub struct User {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    User { "Comments" = 0, "CreateDate" = 1, "DisplayName" = 2, "Email" = 3,
+    UpdateUserUser { "Comments" = 0, "CreateDate" = 1, "DisplayName" = 2, "Email" = 3,
     "MobilePhone" = 4, "UpdateDate" = 5, "UserId" = 6, "UserName" = 7, } { 0 comments
     value, 1 create_date value, 2 display_name value, 3 email value, 4 mobile_phone
     value, 5 update_date value, 6 user_id value, 7 user_name value, }

@@ -60,8 +60,8 @@ impl ::alibabacloud_runtime::Operation for AddBackendServersInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AddBackendServersOutput {
-    /// Wire name `BackendServers`: [`BackendServers`].
-    pub backend_servers: ::std::option::Option<BackendServers>,
+    /// Wire name `BackendServers`: [`AddBackendServersBackendServers`].
+    pub backend_servers: ::std::option::Option<AddBackendServersBackendServers>,
     /// Wire name `LoadBalancerId`: string. Example: `lb-2ze7o5h52g02kkzz****`.
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `34B82C81-F13B-4EEB-99F6-A048C67CC830`.
@@ -71,10 +71,10 @@ pub struct AddBackendServersOutput {
     AddBackendServersOutput { "BackendServers" = 0, "LoadBalancerId" = 1, "RequestId" =
     2, } { 0 backend_servers value, 1 load_balancer_id value, 2 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServerItem {
+pub struct AddBackendServersBackendServer {
     /// Wire name `Description`: string. Example: `backend server`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `ServerId`: string. Example: `i-2zej4lxhjoq1icu*****`.
@@ -85,18 +85,21 @@ pub struct BackendServerItem {
     pub weight: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServerItem { "Description" = 0, "ServerId" = 1, "Type" = 2, "Weight" = 3, } {
-    0 description value, 1 server_id value, 2 r#type value, 3 weight value, }
+    AddBackendServersBackendServer { "Description" = 0, "ServerId" = 1, "Type" = 2,
+    "Weight" = 3, } { 0 description value, 1 server_id value, 2 r#type value, 3 weight
+    value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServers {
-    /// Wire name `BackendServer`: list of [`BackendServerItem`].
-    pub backend_server: ::std::option::Option<::std::vec::Vec<BackendServerItem>>,
+pub struct AddBackendServersBackendServers {
+    /// Wire name `BackendServer`: list of [`AddBackendServersBackendServer`].
+    pub backend_server: ::std::option::Option<
+        ::std::vec::Vec<AddBackendServersBackendServer>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServers { "BackendServer" = 0, } { 0 backend_server value, }
+    AddBackendServersBackendServers { "BackendServer" = 0, } { 0 backend_server value, }
 );
 /// The errors `AddBackendServers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

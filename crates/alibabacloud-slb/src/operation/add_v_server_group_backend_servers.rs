@@ -61,8 +61,10 @@ impl ::alibabacloud_runtime::Operation for AddVServerGroupBackendServersInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AddVServerGroupBackendServersOutput {
-    /// Wire name `BackendServers`: [`BackendServers`].
-    pub backend_servers: ::std::option::Option<BackendServers>,
+    /// Wire name `BackendServers`: [`AddVServerGroupBackendServersBackendServers`].
+    pub backend_servers: ::std::option::Option<
+        AddVServerGroupBackendServersBackendServers,
+    >,
     /// Wire name `RequestId`: string. Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`.
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6j******`.
@@ -73,10 +75,10 @@ pub struct AddVServerGroupBackendServersOutput {
     "VServerGroupId" = 2, } { 0 backend_servers value, 1 request_id value, 2
     v_server_group_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServerItem {
+pub struct AddVServerGroupBackendServersBackendServer {
     /// Wire name `Description`: string. Example: `backend server`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `Port`: 32-bit integer. Example: `70`.
@@ -89,19 +91,22 @@ pub struct BackendServerItem {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServerItem { "Description" = 0, "Port" = 1, "ServerId" = 2, "Type" = 3,
-    "Weight" = 4, } { 0 description value, 1 port lenient, 2 server_id value, 3 r#type
-    value, 4 weight lenient, }
+    AddVServerGroupBackendServersBackendServer { "Description" = 0, "Port" = 1,
+    "ServerId" = 2, "Type" = 3, "Weight" = 4, } { 0 description value, 1 port lenient, 2
+    server_id value, 3 r#type value, 4 weight lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServers {
-    /// Wire name `BackendServer`: list of [`BackendServerItem`].
-    pub backend_server: ::std::option::Option<::std::vec::Vec<BackendServerItem>>,
+pub struct AddVServerGroupBackendServersBackendServers {
+    /// Wire name `BackendServer`: list of [`AddVServerGroupBackendServersBackendServer`].
+    pub backend_server: ::std::option::Option<
+        ::std::vec::Vec<AddVServerGroupBackendServersBackendServer>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServers { "BackendServer" = 0, } { 0 backend_server value, }
+    AddVServerGroupBackendServersBackendServers { "BackendServer" = 0, } { 0
+    backend_server value, }
 );
 /// The errors `AddVServerGroupBackendServers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

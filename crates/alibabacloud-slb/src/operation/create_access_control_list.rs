@@ -18,8 +18,8 @@ pub struct CreateAccessControlListInput {
     pub address_ip_version: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-atstuj3rt******`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateAccessControlListTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateAccessControlListTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for CreateAccessControlListInput {
     const ACTION: &'static str = "CreateAccessControlList";
@@ -65,9 +65,9 @@ pub struct CreateAccessControlListOutput {
     CreateAccessControlListOutput { "AclId" = 0, "RequestId" = 1, } { 0 acl_id value, 1
     request_id value, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateAccessControlListTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -75,7 +75,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateAccessControlListTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -202,15 +202,18 @@ impl<RegionId_, AclName_> CreateAccessControlListBuilder<RegionId_, AclName_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateAccessControlListTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<CreateAccessControlListTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateAccessControlListTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -58,8 +58,8 @@ pub struct CreateLoadBalancerInput {
     pub address_ip_version: ::std::option::Option<::std::string::String>,
     /// Wire name `Address`: string. Example: `192.168.XX.XX`.
     pub address: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateLoadBalancerTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateLoadBalancerTagItem>>,
     /// Wire name `DeleteProtection`: string. The service's default: `off`. Example: `on`.
     pub delete_protection: ::std::option::Option<::std::string::String>,
     /// Wire name `ModificationProtectionStatus`: string. Example: `ConsoleProtection`.
@@ -164,9 +164,9 @@ pub struct CreateLoadBalancerOutput {
     network_type value, 5 order_id lenient, 6 request_id value, 7 resource_group_id
     value, 8 v_switch_id value, 9 vpc_id value, }
 );
-/// A structure of the operation, at `request[18].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateLoadBalancerTagItem {
     /// Wire name `Key`: string. Example: `test`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -174,7 +174,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateLoadBalancerTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -708,15 +708,15 @@ impl<RegionId_> CreateLoadBalancerBuilder<RegionId_> {
         self.input.address = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateLoadBalancerTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateLoadBalancerTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateLoadBalancerTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -28,8 +28,10 @@ pub struct CreateLoadBalancerHTTPListenerInput {
     pub sticky_session: ::std::string::String,
     /// Wire name `StickySessionType`: string. Example: `insert`.
     pub sticky_session_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateLoadBalancerHttpListenerTagItem`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<CreateLoadBalancerHttpListenerTagItem>,
+    >,
     /// Wire name `CookieTimeout`: 32-bit integer. Example: `500`.
     pub cookie_timeout: ::std::option::Option<i32>,
     /// Wire name `Cookie`: string. Example: `testCookie`.
@@ -157,9 +159,9 @@ pub struct CreateLoadBalancerHTTPListenerOutput {
 ::alibabacloud_runtime::decode_struct!(
     CreateLoadBalancerHTTPListenerOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[9].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateLoadBalancerHttpListenerTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -167,7 +169,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateLoadBalancerHttpListenerTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -485,15 +487,20 @@ impl<
         self.input.sticky_session_type = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateLoadBalancerHttpListenerTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<CreateLoadBalancerHttpListenerTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateLoadBalancerHttpListenerTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self

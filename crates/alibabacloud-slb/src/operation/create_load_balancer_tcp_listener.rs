@@ -18,8 +18,10 @@ pub struct CreateLoadBalancerTCPListenerInput {
     pub listener_port: i32,
     /// Wire name `BackendServerPort`: 32-bit integer. Example: `80`.
     pub backend_server_port: ::std::option::Option<i32>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateLoadBalancerTcpListenerTagItem`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<CreateLoadBalancerTcpListenerTagItem>,
+    >,
     /// Wire name `Bandwidth`: 32-bit integer, required. Example: `-1`.
     pub bandwidth: i32,
     /// Wire name `Scheduler`: string. The service's default: `wrr`. Example: `wrr`.
@@ -130,9 +132,9 @@ pub struct CreateLoadBalancerTCPListenerOutput {
 ::alibabacloud_runtime::decode_struct!(
     CreateLoadBalancerTCPListenerOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateLoadBalancerTcpListenerTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -140,7 +142,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateLoadBalancerTcpListenerTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -404,15 +406,20 @@ impl<
         self.input.backend_server_port = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateLoadBalancerTcpListenerTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<CreateLoadBalancerTcpListenerTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateLoadBalancerTcpListenerTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self

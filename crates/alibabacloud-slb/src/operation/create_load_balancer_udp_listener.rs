@@ -12,8 +12,10 @@
 pub struct CreateLoadBalancerUDPListenerInput {
     /// Wire name `RegionId`: string. Example: `cn-hangzhou`.
     pub region_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateLoadBalancerUdpListenerTagItem`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<CreateLoadBalancerUdpListenerTagItem>,
+    >,
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1ygod3yctvg1y7****`.
     pub load_balancer_id: ::std::string::String,
     /// Wire name `ListenerPort`: 32-bit integer, required. Example: `80`.
@@ -112,9 +114,9 @@ pub struct CreateLoadBalancerUDPListenerOutput {
 ::alibabacloud_runtime::decode_struct!(
     CreateLoadBalancerUDPListenerOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[1].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateLoadBalancerUdpListenerTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -122,7 +124,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateLoadBalancerUdpListenerTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -346,15 +348,20 @@ impl<
         self.input.region_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateLoadBalancerUdpListenerTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<CreateLoadBalancerUdpListenerTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateLoadBalancerUdpListenerTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self

@@ -18,8 +18,8 @@ pub struct CreateMasterSlaveServerGroupInput {
     pub master_slave_server_group_name: ::std::option::Option<::std::string::String>,
     /// Wire name `MasterSlaveBackendServers`: string, required. Example: `[{ "ServerId": "i-xxxxxxxxx", "Weight": "100", "Type": "ecs",  "Port":"82","ServerType":"Master","Description":"test-112" },  { "ServerId": "i-xxxxxxxxx", "Weight": "100", "Type": "ecs",  "Port":"84","ServerType":"Slave","Description":"test-112" }]`.
     pub master_slave_backend_servers: ::std::string::String,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateMasterSlaveServerGroupTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateMasterSlaveServerGroupTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for CreateMasterSlaveServerGroupInput {
     const ACTION: &'static str = "CreateMasterSlaveServerGroup";
@@ -68,8 +68,10 @@ impl ::alibabacloud_runtime::Operation for CreateMasterSlaveServerGroupInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateMasterSlaveServerGroupOutput {
-    /// Wire name `MasterSlaveBackendServers`: [`MasterSlaveBackendServers`].
-    pub master_slave_backend_servers: ::std::option::Option<MasterSlaveBackendServers>,
+    /// Wire name `MasterSlaveBackendServers`: [`CreateMasterSlaveServerGroupMasterSlaveBackendServers`].
+    pub master_slave_backend_servers: ::std::option::Option<
+        CreateMasterSlaveServerGroupMasterSlaveBackendServers,
+    >,
     /// Wire name `MasterSlaveServerGroupId`: string. Example: `rsp-bp19au4******`.
     pub master_slave_server_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `7CA4DB76-4D32-523B-822E-5C9494613D46`.
@@ -80,9 +82,9 @@ pub struct CreateMasterSlaveServerGroupOutput {
     "MasterSlaveServerGroupId" = 1, "RequestId" = 2, } { 0 master_slave_backend_servers
     value, 1 master_slave_server_group_id value, 2 request_id value, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateMasterSlaveServerGroupTagItem {
     /// Wire name `Key`: string. Example: `test`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -90,16 +92,16 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateMasterSlaveServerGroupTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `MasterSlaveBackendServers.MasterSlaveBackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MasterSlaveBackendServerItem {
+pub struct CreateMasterSlaveServerGroupMasterSlaveBackendServer {
     /// Wire name `Description`: string. Example: `test-112`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `Port`: 32-bit integer. Example: `82`.
@@ -114,22 +116,23 @@ pub struct MasterSlaveBackendServerItem {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MasterSlaveBackendServerItem { "Description" = 0, "Port" = 1, "ServerId" = 2,
-    "ServerType" = 3, "Type" = 4, "Weight" = 5, } { 0 description value, 1 port lenient,
-    2 server_id value, 3 server_type value, 4 r#type value, 5 weight lenient, }
+    CreateMasterSlaveServerGroupMasterSlaveBackendServer { "Description" = 0, "Port" = 1,
+    "ServerId" = 2, "ServerType" = 3, "Type" = 4, "Weight" = 5, } { 0 description value,
+    1 port lenient, 2 server_id value, 3 server_type value, 4 r#type value, 5 weight
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `MasterSlaveBackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MasterSlaveBackendServers {
-    /// Wire name `MasterSlaveBackendServer`: list of [`MasterSlaveBackendServerItem`].
+pub struct CreateMasterSlaveServerGroupMasterSlaveBackendServers {
+    /// Wire name `MasterSlaveBackendServer`: list of [`CreateMasterSlaveServerGroupMasterSlaveBackendServer`].
     pub master_slave_backend_server: ::std::option::Option<
-        ::std::vec::Vec<MasterSlaveBackendServerItem>,
+        ::std::vec::Vec<CreateMasterSlaveServerGroupMasterSlaveBackendServer>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MasterSlaveBackendServers { "MasterSlaveBackendServer" = 0, } { 0
-    master_slave_backend_server value, }
+    CreateMasterSlaveServerGroupMasterSlaveBackendServers { "MasterSlaveBackendServer" =
+    0, } { 0 master_slave_backend_server value, }
 );
 /// The errors `CreateMasterSlaveServerGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,15 +309,20 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateMasterSlaveServerGroupTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<CreateMasterSlaveServerGroupTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<CreateMasterSlaveServerGroupTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self

@@ -63,33 +63,36 @@ impl ::alibabacloud_runtime::Operation for CreateRulesInput {
 pub struct CreateRulesOutput {
     /// Wire name `RequestId`: string. Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Rules`: [`Rules`].
-    pub rules: ::std::option::Option<Rules>,
+    /// Wire name `Rules`: [`CreateRulesRules`].
+    pub rules: ::std::option::Option<CreateRulesRules>,
 }
 ::alibabacloud_runtime::decode_struct!(
     CreateRulesOutput { "RequestId" = 0, "Rules" = 1, } { 0 request_id value, 1 rules
     value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RuleItem {
+pub struct CreateRulesRule {
     /// Wire name `RuleId`: string. Example: `rule-bp12jzy0*****`.
     pub rule_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RuleName`: string. Example: `Rule2`.
     pub rule_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RuleItem { "RuleId" = 0, "RuleName" = 1, } { 0 rule_id value, 1 rule_name value, }
+    CreateRulesRule { "RuleId" = 0, "RuleName" = 1, } { 0 rule_id value, 1 rule_name
+    value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Rules {
-    /// Wire name `Rule`: list of [`RuleItem`].
-    pub rule: ::std::option::Option<::std::vec::Vec<RuleItem>>,
+pub struct CreateRulesRules {
+    /// Wire name `Rule`: list of [`CreateRulesRule`].
+    pub rule: ::std::option::Option<::std::vec::Vec<CreateRulesRule>>,
 }
-::alibabacloud_runtime::decode_struct!(Rules { "Rule" = 0, } { 0 rule value, });
+::alibabacloud_runtime::decode_struct!(
+    CreateRulesRules { "Rule" = 0, } { 0 rule value, }
+);
 /// The errors `CreateRules` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -10,8 +10,8 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateVServerGroupInput {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateVServerGroupTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateVServerGroupTagItem>>,
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
     /// Wire name `LoadBalancerId`: string, required. Example: `lb-bp1qjwo61pqz3ahl******`.
@@ -67,8 +67,8 @@ impl ::alibabacloud_runtime::Operation for CreateVServerGroupInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CreateVServerGroupOutput {
-    /// Wire name `BackendServers`: [`BackendServers`].
-    pub backend_servers: ::std::option::Option<BackendServers>,
+    /// Wire name `BackendServers`: [`CreateVServerGroupBackendServers`].
+    pub backend_servers: ::std::option::Option<CreateVServerGroupBackendServers>,
     /// Wire name `RequestId`: string. Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`.
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6******`.
@@ -78,9 +78,9 @@ pub struct CreateVServerGroupOutput {
     CreateVServerGroupOutput { "BackendServers" = 0, "RequestId" = 1, "VServerGroupId" =
     2, } { 0 backend_servers value, 1 request_id value, 2 v_server_group_id value, }
 );
-/// A structure of the operation, at `request[0].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateVServerGroupTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -88,16 +88,16 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateVServerGroupTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServerItem {
+pub struct CreateVServerGroupBackendServer {
     /// Wire name `Description`: string. Example: `backend server`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `Port`: 32-bit integer. Example: `70`.
@@ -110,19 +110,21 @@ pub struct BackendServerItem {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServerItem { "Description" = 0, "Port" = 1, "ServerId" = 2, "Type" = 3,
-    "Weight" = 4, } { 0 description value, 1 port lenient, 2 server_id value, 3 r#type
-    value, 4 weight lenient, }
+    CreateVServerGroupBackendServer { "Description" = 0, "Port" = 1, "ServerId" = 2,
+    "Type" = 3, "Weight" = 4, } { 0 description value, 1 port lenient, 2 server_id value,
+    3 r#type value, 4 weight lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServers {
-    /// Wire name `BackendServer`: list of [`BackendServerItem`].
-    pub backend_server: ::std::option::Option<::std::vec::Vec<BackendServerItem>>,
+pub struct CreateVServerGroupBackendServers {
+    /// Wire name `BackendServer`: list of [`CreateVServerGroupBackendServer`].
+    pub backend_server: ::std::option::Option<
+        ::std::vec::Vec<CreateVServerGroupBackendServer>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServers { "BackendServer" = 0, } { 0 backend_server value, }
+    CreateVServerGroupBackendServers { "BackendServer" = 0, } { 0 backend_server value, }
 );
 /// The errors `CreateVServerGroup` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,15 +238,15 @@ impl CreateVServerGroupBuilder<
     }
 }
 impl<RegionId_, LoadBalancerId_> CreateVServerGroupBuilder<RegionId_, LoadBalancerId_> {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateVServerGroupTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateVServerGroupTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateVServerGroupTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

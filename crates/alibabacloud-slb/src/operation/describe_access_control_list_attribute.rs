@@ -87,8 +87,8 @@ impl ::alibabacloud_runtime::Operation for DescribeAccessControlListAttributeInp
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeAccessControlListAttributeOutput {
-    /// Wire name `AclEntrys`: [`AclEntrys`].
-    pub acl_entrys: ::std::option::Option<AclEntrys>,
+    /// Wire name `AclEntrys`: [`DescribeAccessControlListAttributeAclEntrys`].
+    pub acl_entrys: ::std::option::Option<DescribeAccessControlListAttributeAclEntrys>,
     /// Wire name `AclId`: string. Example: `acl-bp1ut10zzvh1y8dfs****`.
     pub acl_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AclName`: string. Example: `doctest`.
@@ -97,14 +97,16 @@ pub struct DescribeAccessControlListAttributeOutput {
     pub address_ip_version: ::std::option::Option<::std::string::String>,
     /// Wire name `CreateTime`: string. Example: `2022-08-31T02:49:05Z`.
     pub create_time: ::std::option::Option<::std::string::String>,
-    /// Wire name `RelatedListeners`: [`RelatedListeners`].
-    pub related_listeners: ::std::option::Option<RelatedListeners>,
+    /// Wire name `RelatedListeners`: [`DescribeAccessControlListAttributeRelatedListeners`].
+    pub related_listeners: ::std::option::Option<
+        DescribeAccessControlListAttributeRelatedListeners,
+    >,
     /// Wire name `RequestId`: string. Example: `C9906A1D-86F7-4C9C-A369-54DA42EF206A`.
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-acfmz3jksig****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeAccessControlListAttributeTags`].
+    pub tags: ::std::option::Option<DescribeAccessControlListAttributeTags>,
     /// Wire name `TotalAclEntry`: 32-bit integer. Example: `200`.
     pub total_acl_entry: ::std::option::Option<i32>,
 }
@@ -116,33 +118,36 @@ pub struct DescribeAccessControlListAttributeOutput {
     related_listeners value, 6 request_id value, 7 resource_group_id value, 8 tags value,
     9 total_acl_entry lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AclEntrys.AclEntry[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AclEntryItem {
+pub struct DescribeAccessControlListAttributeAclEntry {
     /// Wire name `AclEntryComment`: string. Example: `test`.
     pub acl_entry_comment: ::std::option::Option<::std::string::String>,
     /// Wire name `AclEntryIP`: string. Example: `192.168.0.1`.
     pub acl_entry_ip: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AclEntryItem { "AclEntryComment" = 0, "AclEntryIP" = 1, } { 0 acl_entry_comment
-    value, 1 acl_entry_ip value, }
+    DescribeAccessControlListAttributeAclEntry { "AclEntryComment" = 0, "AclEntryIP" = 1,
+    } { 0 acl_entry_comment value, 1 acl_entry_ip value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AclEntrys`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AclEntrys {
-    /// Wire name `AclEntry`: list of [`AclEntryItem`].
-    pub acl_entry: ::std::option::Option<::std::vec::Vec<AclEntryItem>>,
+pub struct DescribeAccessControlListAttributeAclEntrys {
+    /// Wire name `AclEntry`: list of [`DescribeAccessControlListAttributeAclEntry`].
+    pub acl_entry: ::std::option::Option<
+        ::std::vec::Vec<DescribeAccessControlListAttributeAclEntry>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AclEntrys { "AclEntry" = 0, } { 0 acl_entry value, }
+    DescribeAccessControlListAttributeAclEntrys { "AclEntry" = 0, } { 0 acl_entry value,
+    }
 );
-/// A structure of the operation, at `response.fields[5].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `RelatedListeners.RelatedListener[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RelatedListenerItem {
+pub struct DescribeAccessControlListAttributeRelatedListener {
     /// Wire name `AclType`: string. Example: `white`.
     pub acl_type: ::std::option::Option<::std::string::String>,
     /// Wire name `ListenerPort`: 32-bit integer. Example: `443`.
@@ -153,40 +158,48 @@ pub struct RelatedListenerItem {
     pub protocol: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RelatedListenerItem { "AclType" = 0, "ListenerPort" = 1, "LoadBalancerId" = 2,
-    "Protocol" = 3, } { 0 acl_type value, 1 listener_port lenient, 2 load_balancer_id
-    value, 3 protocol value, }
+    DescribeAccessControlListAttributeRelatedListener { "AclType" = 0, "ListenerPort" =
+    1, "LoadBalancerId" = 2, "Protocol" = 3, } { 0 acl_type value, 1 listener_port
+    lenient, 2 load_balancer_id value, 3 protocol value, }
 );
-/// A structure of the operation, at `response.fields[5]` in its spec.
+/// A structure of the operation's answer, at `RelatedListeners`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RelatedListeners {
-    /// Wire name `RelatedListener`: list of [`RelatedListenerItem`].
-    pub related_listener: ::std::option::Option<::std::vec::Vec<RelatedListenerItem>>,
+pub struct DescribeAccessControlListAttributeRelatedListeners {
+    /// Wire name `RelatedListener`: list of [`DescribeAccessControlListAttributeRelatedListener`].
+    pub related_listener: ::std::option::Option<
+        ::std::vec::Vec<DescribeAccessControlListAttributeRelatedListener>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RelatedListeners { "RelatedListener" = 0, } { 0 related_listener value, }
+    DescribeAccessControlListAttributeRelatedListeners { "RelatedListener" = 0, } { 0
+    related_listener value, }
 );
-/// A structure of the operation, at `response.fields[8].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagItem {
+pub struct DescribeAccessControlListAttributeTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeAccessControlListAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[8]` in its spec.
+/// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+pub struct DescribeAccessControlListAttributeTags {
+    /// Wire name `Tag`: list of [`DescribeAccessControlListAttributeTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeAccessControlListAttributeTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeAccessControlListAttributeTags { "Tag" = 0, } { 0 tag value, }
+);
 /// The errors `DescribeAccessControlListAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

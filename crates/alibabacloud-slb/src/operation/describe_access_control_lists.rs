@@ -22,8 +22,8 @@ pub struct DescribeAccessControlListsInput {
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-atstuj3rtop4****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeAccessControlListsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeAccessControlListsTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeAccessControlListsInput {
     const ACTION: &'static str = "DescribeAccessControlLists";
@@ -84,8 +84,8 @@ impl ::alibabacloud_runtime::Operation for DescribeAccessControlListsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeAccessControlListsOutput {
-    /// Wire name `Acls`: [`Acls`].
-    pub acls: ::std::option::Option<Acls>,
+    /// Wire name `Acls`: [`DescribeAccessControlListsAcls`].
+    pub acls: ::std::option::Option<DescribeAccessControlListsAcls>,
     /// Wire name `Count`: 32-bit integer. Example: `1`.
     pub count: ::std::option::Option<i32>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
@@ -103,9 +103,9 @@ pub struct DescribeAccessControlListsOutput {
     2 page_number lenient, 3 page_size lenient, 4 request_id value, 5 total_count
     lenient, }
 );
-/// A structure of the operation, at `request[6].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeAccessControlListsTagItem {
     /// Wire name `Key`: string. Example: `test`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -113,36 +113,39 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeAccessControlListsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Acls.Acl[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeAccessControlListsAclTag {
     /// Wire name `TagKey`: string. Example: `test`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `1`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeAccessControlListsAclTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
+    1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[5]` in its spec.
+/// A structure of the operation's answer, at `Acls.Acl[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeAccessControlListsAclTags {
+    /// Wire name `Tag`: list of [`DescribeAccessControlListsAclTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeAccessControlListsAclTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeAccessControlListsAclTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `Acls.Acl[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AclItem {
+pub struct DescribeAccessControlListsAcl {
     /// Wire name `AclId`: string. Example: `acl-bp1l0kk4gxce43k*****`.
     pub acl_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AclName`: string. Example: `rule1`.
@@ -153,23 +156,25 @@ pub struct AclItem {
     pub create_time: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-jfenfbp1lhl0****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeAccessControlListsAclTags`].
+    pub tags: ::std::option::Option<DescribeAccessControlListsAclTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AclItem { "AclId" = 0, "AclName" = 1, "AddressIPVersion" = 2, "CreateTime" = 3,
-    "ResourceGroupId" = 4, "Tags" = 5, } { 0 acl_id value, 1 acl_name value, 2
-    address_ip_version value, 3 create_time value, 4 resource_group_id value, 5 tags
-    value, }
+    DescribeAccessControlListsAcl { "AclId" = 0, "AclName" = 1, "AddressIPVersion" = 2,
+    "CreateTime" = 3, "ResourceGroupId" = 4, "Tags" = 5, } { 0 acl_id value, 1 acl_name
+    value, 2 address_ip_version value, 3 create_time value, 4 resource_group_id value, 5
+    tags value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `Acls`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Acls {
-    /// Wire name `Acl`: list of [`AclItem`].
-    pub acl: ::std::option::Option<::std::vec::Vec<AclItem>>,
+pub struct DescribeAccessControlListsAcls {
+    /// Wire name `Acl`: list of [`DescribeAccessControlListsAcl`].
+    pub acl: ::std::option::Option<::std::vec::Vec<DescribeAccessControlListsAcl>>,
 }
-::alibabacloud_runtime::decode_struct!(Acls { "Acl" = 0, } { 0 acl value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeAccessControlListsAcls { "Acl" = 0, } { 0 acl value, }
+);
 /// The errors `DescribeAccessControlLists` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -297,15 +302,18 @@ impl<RegionId_> DescribeAccessControlListsBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeAccessControlListsTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeAccessControlListsTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeAccessControlListsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -369,7 +377,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeAccessControlListsInput {
-    type Item = AclItem;
+    type Item = DescribeAccessControlListsAcl;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -387,7 +395,9 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeAccessControlLis
     fn item_count(output: &DescribeAccessControlListsOutput) -> usize {
         output.acls.as_ref().and_then(|v| v.acl.as_ref()).map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeAccessControlListsOutput) -> ::std::vec::Vec<AclItem> {
+    fn into_items(
+        output: DescribeAccessControlListsOutput,
+    ) -> ::std::vec::Vec<DescribeAccessControlListsAcl> {
         output.acls.and_then(|v| v.acl).unwrap_or_default()
     }
 }

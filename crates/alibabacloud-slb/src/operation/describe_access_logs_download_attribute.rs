@@ -72,8 +72,10 @@ impl ::alibabacloud_runtime::Operation for DescribeAccessLogsDownloadAttributeIn
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeAccessLogsDownloadAttributeOutput {
-    /// Wire name `LogsDownloadAttributes`: [`LogsDownloadAttributes`].
-    pub logs_download_attributes: ::std::option::Option<LogsDownloadAttributes>,
+    /// Wire name `LogsDownloadAttributes`: [`DescribeAccessLogsDownloadAttributeLogsDownloadAttributes`].
+    pub logs_download_attributes: ::std::option::Option<
+        DescribeAccessLogsDownloadAttributeLogsDownloadAttributes,
+    >,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `10`.
@@ -89,10 +91,10 @@ pub struct DescribeAccessLogsDownloadAttributeOutput {
     logs_download_attributes value, 1 page_number lenient, 2 page_size lenient, 3
     request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `LogsDownloadAttributes.LogsDownloadAttribute[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LogsDownloadAttributeItem {
+pub struct DescribeAccessLogsDownloadAttributeLogsDownloadAttribute {
     /// Wire name `LoadBalancerId`: string. Example: `lb-bp1b6c719dfa08ex*****`.
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Wire name `LogProject`: string. Example: `test-log-project`.
@@ -105,22 +107,22 @@ pub struct LogsDownloadAttributeItem {
     pub region: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LogsDownloadAttributeItem { "LoadBalancerId" = 0, "LogProject" = 1, "LogStore" = 2,
-    "LogType" = 3, "Region" = 4, } { 0 load_balancer_id value, 1 log_project value, 2
-    log_store value, 3 log_type value, 4 region value, }
+    DescribeAccessLogsDownloadAttributeLogsDownloadAttribute { "LoadBalancerId" = 0,
+    "LogProject" = 1, "LogStore" = 2, "LogType" = 3, "Region" = 4, } { 0 load_balancer_id
+    value, 1 log_project value, 2 log_store value, 3 log_type value, 4 region value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `LogsDownloadAttributes`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LogsDownloadAttributes {
-    /// Wire name `LogsDownloadAttribute`: list of [`LogsDownloadAttributeItem`].
+pub struct DescribeAccessLogsDownloadAttributeLogsDownloadAttributes {
+    /// Wire name `LogsDownloadAttribute`: list of [`DescribeAccessLogsDownloadAttributeLogsDownloadAttribute`].
     pub logs_download_attribute: ::std::option::Option<
-        ::std::vec::Vec<LogsDownloadAttributeItem>,
+        ::std::vec::Vec<DescribeAccessLogsDownloadAttributeLogsDownloadAttribute>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LogsDownloadAttributes { "LogsDownloadAttribute" = 0, } { 0 logs_download_attribute
-    value, }
+    DescribeAccessLogsDownloadAttributeLogsDownloadAttributes { "LogsDownloadAttribute" =
+    0, } { 0 logs_download_attribute value, }
 );
 /// The errors `DescribeAccessLogsDownloadAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -302,7 +304,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered
 for DescribeAccessLogsDownloadAttributeInput {
-    type Item = LogsDownloadAttributeItem;
+    type Item = DescribeAccessLogsDownloadAttributeLogsDownloadAttribute;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -328,7 +330,7 @@ for DescribeAccessLogsDownloadAttributeInput {
     }
     fn into_items(
         output: DescribeAccessLogsDownloadAttributeOutput,
-    ) -> ::std::vec::Vec<LogsDownloadAttributeItem> {
+    ) -> ::std::vec::Vec<DescribeAccessLogsDownloadAttributeLogsDownloadAttribute> {
         output
             .logs_download_attributes
             .and_then(|v| v.logs_download_attribute)

@@ -65,8 +65,10 @@ impl ::alibabacloud_runtime::Operation for DescribeAvailableResourceInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceOutput {
-    /// Wire name `AvailableResources`: [`AvailableResources`].
-    pub available_resources: ::std::option::Option<AvailableResources>,
+    /// Wire name `AvailableResources`: [`DescribeAvailableResourceAvailableResources`].
+    pub available_resources: ::std::option::Option<
+        DescribeAvailableResourceAvailableResources,
+    >,
     /// Wire name `RequestId`: string. Example: `173B0EEA-22ED-4EE2-91F9-3A1CDDFFBBBA`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -74,55 +76,62 @@ pub struct DescribeAvailableResourceOutput {
     DescribeAvailableResourceOutput { "AvailableResources" = 0, "RequestId" = 1, } { 0
     available_resources value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AvailableResources.AvailableResource[].SupportResources.SupportResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SupportResourceItem {
+pub struct DescribeAvailableResourceAvailableResourceSupportResource {
     /// Wire name `AddressIPVersion`: string. Example: `ipv4`.
     pub address_ip_version: ::std::option::Option<::std::string::String>,
     /// Wire name `AddressType`: string. Example: `classic_internet`.
     pub address_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SupportResourceItem { "AddressIPVersion" = 0, "AddressType" = 1, } { 0
-    address_ip_version value, 1 address_type value, }
+    DescribeAvailableResourceAvailableResourceSupportResource { "AddressIPVersion" = 0,
+    "AddressType" = 1, } { 0 address_ip_version value, 1 address_type value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[2]` in its spec.
+/// A structure of the operation's answer, at `AvailableResources.AvailableResource[].SupportResources`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SupportResources {
-    /// Wire name `SupportResource`: list of [`SupportResourceItem`].
-    pub support_resource: ::std::option::Option<::std::vec::Vec<SupportResourceItem>>,
+pub struct DescribeAvailableResourceAvailableResourceSupportResources {
+    /// Wire name `SupportResource`: list of [`DescribeAvailableResourceAvailableResourceSupportResource`].
+    pub support_resource: ::std::option::Option<
+        ::std::vec::Vec<DescribeAvailableResourceAvailableResourceSupportResource>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SupportResources { "SupportResource" = 0, } { 0 support_resource value, }
+    DescribeAvailableResourceAvailableResourceSupportResources { "SupportResource" = 0, }
+    { 0 support_resource value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `AvailableResources.AvailableResource[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AvailableResourceItem {
+pub struct DescribeAvailableResourceAvailableResource {
     /// Wire name `MasterZoneId`: string. Example: `cn-shanghai-a`.
     pub master_zone_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SlaveZoneId`: string. Example: `cn-shanghai-b`.
     pub slave_zone_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SupportResources`: [`SupportResources`].
-    pub support_resources: ::std::option::Option<SupportResources>,
-}
-::alibabacloud_runtime::decode_struct!(
-    AvailableResourceItem { "MasterZoneId" = 0, "SlaveZoneId" = 1, "SupportResources" =
-    2, } { 0 master_zone_id value, 1 slave_zone_id value, 2 support_resources value, }
-);
-/// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct AvailableResources {
-    /// Wire name `AvailableResource`: list of [`AvailableResourceItem`].
-    pub available_resource: ::std::option::Option<
-        ::std::vec::Vec<AvailableResourceItem>,
+    /// Wire name `SupportResources`: [`DescribeAvailableResourceAvailableResourceSupportResources`].
+    pub support_resources: ::std::option::Option<
+        DescribeAvailableResourceAvailableResourceSupportResources,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AvailableResources { "AvailableResource" = 0, } { 0 available_resource value, }
+    DescribeAvailableResourceAvailableResource { "MasterZoneId" = 0, "SlaveZoneId" = 1,
+    "SupportResources" = 2, } { 0 master_zone_id value, 1 slave_zone_id value, 2
+    support_resources value, }
+);
+/// A structure of the operation's answer, at `AvailableResources`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DescribeAvailableResourceAvailableResources {
+    /// Wire name `AvailableResource`: list of [`DescribeAvailableResourceAvailableResource`].
+    pub available_resource: ::std::option::Option<
+        ::std::vec::Vec<DescribeAvailableResourceAvailableResource>,
+    >,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeAvailableResourceAvailableResources { "AvailableResource" = 0, } { 0
+    available_resource value, }
 );
 /// The errors `DescribeAvailableResource` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

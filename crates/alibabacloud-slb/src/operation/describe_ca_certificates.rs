@@ -16,8 +16,8 @@ pub struct DescribeCACertificatesInput {
     pub ca_certificate_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-atstuj3rtop****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeCaCertificatesTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeCaCertificatesTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeCACertificatesInput {
     const ACTION: &'static str = "DescribeCACertificates";
@@ -76,8 +76,8 @@ impl ::alibabacloud_runtime::Operation for DescribeCACertificatesInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeCACertificatesOutput {
-    /// Wire name `CACertificates`: [`CaCertificates`].
-    pub ca_certificates: ::std::option::Option<CaCertificates>,
+    /// Wire name `CACertificates`: [`DescribeCaCertificatesCaCertificates`].
+    pub ca_certificates: ::std::option::Option<DescribeCaCertificatesCaCertificates>,
     /// Wire name `RequestId`: string. Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -85,9 +85,9 @@ pub struct DescribeCACertificatesOutput {
     DescribeCACertificatesOutput { "CACertificates" = 0, "RequestId" = 1, } { 0
     ca_certificates value, 1 request_id value, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeCaCertificatesTagItem {
     /// Wire name `Key`: string. Example: `test`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -95,36 +95,41 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeCaCertificatesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[10].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `CACertificates.CACertificate[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeCaCertificatesCaCertificateTag {
     /// Wire name `TagKey`: string. Example: `test`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `1`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeCaCertificatesCaCertificateTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[10]` in its spec.
+/// A structure of the operation's answer, at `CACertificates.CACertificate[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeCaCertificatesCaCertificateTags {
+    /// Wire name `Tag`: list of [`DescribeCaCertificatesCaCertificateTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeCaCertificatesCaCertificateTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeCaCertificatesCaCertificateTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `CACertificates.CACertificate[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CaCertificateItem {
+pub struct DescribeCaCertificatesCaCertificate {
     /// Wire name `CACertificateId`: string. Example: `139a00604bd-cn-east-hangzho****`.
     pub ca_certificate_id: ::std::option::Option<::std::string::String>,
     /// Wire name `CACertificateName`: string. Example: `test`.
@@ -145,27 +150,30 @@ pub struct CaCertificateItem {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-atstuj3rtop****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeCaCertificatesCaCertificateTags`].
+    pub tags: ::std::option::Option<DescribeCaCertificatesCaCertificateTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CaCertificateItem { "CACertificateId" = 0, "CACertificateName" = 1, "CommonName" = 2,
-    "CreateTime" = 3, "CreateTimeStamp" = 4, "ExpireTime" = 5, "ExpireTimeStamp" = 6,
-    "Fingerprint" = 7, "RegionId" = 8, "ResourceGroupId" = 9, "Tags" = 10, } { 0
-    ca_certificate_id value, 1 ca_certificate_name value, 2 common_name value, 3
-    create_time value, 4 create_time_stamp lenient, 5 expire_time value, 6
-    expire_time_stamp lenient, 7 fingerprint value, 8 region_id value, 9
+    DescribeCaCertificatesCaCertificate { "CACertificateId" = 0, "CACertificateName" = 1,
+    "CommonName" = 2, "CreateTime" = 3, "CreateTimeStamp" = 4, "ExpireTime" = 5,
+    "ExpireTimeStamp" = 6, "Fingerprint" = 7, "RegionId" = 8, "ResourceGroupId" = 9,
+    "Tags" = 10, } { 0 ca_certificate_id value, 1 ca_certificate_name value, 2
+    common_name value, 3 create_time value, 4 create_time_stamp lenient, 5 expire_time
+    value, 6 expire_time_stamp lenient, 7 fingerprint value, 8 region_id value, 9
     resource_group_id value, 10 tags value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `CACertificates`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct CaCertificates {
-    /// Wire name `CACertificate`: list of [`CaCertificateItem`].
-    pub ca_certificate: ::std::option::Option<::std::vec::Vec<CaCertificateItem>>,
+pub struct DescribeCaCertificatesCaCertificates {
+    /// Wire name `CACertificate`: list of [`DescribeCaCertificatesCaCertificate`].
+    pub ca_certificate: ::std::option::Option<
+        ::std::vec::Vec<DescribeCaCertificatesCaCertificate>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    CaCertificates { "CACertificate" = 0, } { 0 ca_certificate value, }
+    DescribeCaCertificatesCaCertificates { "CACertificate" = 0, } { 0 ca_certificate
+    value, }
 );
 /// The errors `DescribeCACertificates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -253,15 +261,15 @@ impl<RegionId_> DescribeCACertificatesBuilder<RegionId_> {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeCaCertificatesTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeCaCertificatesTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeCaCertificatesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -61,8 +61,10 @@ impl ::alibabacloud_runtime::Operation for DescribeDomainExtensionsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeDomainExtensionsOutput {
-    /// Wire name `DomainExtensions`: [`DomainExtensions`].
-    pub domain_extensions: ::std::option::Option<DomainExtensions>,
+    /// Wire name `DomainExtensions`: [`DescribeDomainExtensionsDomainExtensions`].
+    pub domain_extensions: ::std::option::Option<
+        DescribeDomainExtensionsDomainExtensions,
+    >,
     /// Wire name `RequestId`: string. Example: `48C1B671-C6DB-4DDE-9B30-10557E36CDE0`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -70,10 +72,10 @@ pub struct DescribeDomainExtensionsOutput {
     DescribeDomainExtensionsOutput { "DomainExtensions" = 0, "RequestId" = 1, } { 0
     domain_extensions value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `DomainExtensions.DomainExtension[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DomainExtensionItem {
+pub struct DescribeDomainExtensionsDomainExtension {
     /// Wire name `Domain`: string. Example: `www.example.com`.
     pub domain: ::std::option::Option<::std::string::String>,
     /// Wire name `DomainExtensionId`: string. Example: `de-bp1rp7ta1****`.
@@ -82,18 +84,22 @@ pub struct DomainExtensionItem {
     pub server_certificate_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DomainExtensionItem { "Domain" = 0, "DomainExtensionId" = 1, "ServerCertificateId" =
-    2, } { 0 domain value, 1 domain_extension_id value, 2 server_certificate_id value, }
+    DescribeDomainExtensionsDomainExtension { "Domain" = 0, "DomainExtensionId" = 1,
+    "ServerCertificateId" = 2, } { 0 domain value, 1 domain_extension_id value, 2
+    server_certificate_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `DomainExtensions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DomainExtensions {
-    /// Wire name `DomainExtension`: list of [`DomainExtensionItem`].
-    pub domain_extension: ::std::option::Option<::std::vec::Vec<DomainExtensionItem>>,
+pub struct DescribeDomainExtensionsDomainExtensions {
+    /// Wire name `DomainExtension`: list of [`DescribeDomainExtensionsDomainExtension`].
+    pub domain_extension: ::std::option::Option<
+        ::std::vec::Vec<DescribeDomainExtensionsDomainExtension>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DomainExtensions { "DomainExtension" = 0, } { 0 domain_extension value, }
+    DescribeDomainExtensionsDomainExtensions { "DomainExtension" = 0, } { 0
+    domain_extension value, }
 );
 /// The errors `DescribeDomainExtensions` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

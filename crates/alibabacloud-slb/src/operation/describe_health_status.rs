@@ -64,8 +64,8 @@ impl ::alibabacloud_runtime::Operation for DescribeHealthStatusInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeHealthStatusOutput {
-    /// Wire name `BackendServers`: [`BackendServers`].
-    pub backend_servers: ::std::option::Option<BackendServers>,
+    /// Wire name `BackendServers`: [`DescribeHealthStatusBackendServers`].
+    pub backend_servers: ::std::option::Option<DescribeHealthStatusBackendServers>,
     /// Wire name `RequestId`: string. Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -73,10 +73,10 @@ pub struct DescribeHealthStatusOutput {
     DescribeHealthStatusOutput { "BackendServers" = 0, "RequestId" = 1, } { 0
     backend_servers value, 1 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServerItem {
+pub struct DescribeHealthStatusBackendServer {
     /// Wire name `ListenerPort`: 32-bit integer. Example: `80`.
     pub listener_port: ::std::option::Option<i32>,
     /// Wire name `Port`: 32-bit integer. Example: `70`.
@@ -91,20 +91,23 @@ pub struct BackendServerItem {
     pub server_ip: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServerItem { "ListenerPort" = 0, "Port" = 1, "Protocol" = 2,
+    DescribeHealthStatusBackendServer { "ListenerPort" = 0, "Port" = 1, "Protocol" = 2,
     "ServerHealthStatus" = 3, "ServerId" = 4, "ServerIp" = 5, } { 0 listener_port
     lenient, 1 port lenient, 2 protocol value, 3 server_health_status value, 4 server_id
     value, 5 server_ip value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServers {
-    /// Wire name `BackendServer`: list of [`BackendServerItem`].
-    pub backend_server: ::std::option::Option<::std::vec::Vec<BackendServerItem>>,
+pub struct DescribeHealthStatusBackendServers {
+    /// Wire name `BackendServer`: list of [`DescribeHealthStatusBackendServer`].
+    pub backend_server: ::std::option::Option<
+        ::std::vec::Vec<DescribeHealthStatusBackendServer>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServers { "BackendServer" = 0, } { 0 backend_server value, }
+    DescribeHealthStatusBackendServers { "BackendServer" = 0, } { 0 backend_server value,
+    }
 );
 /// The errors `DescribeHealthStatus` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -127,8 +127,10 @@ pub struct DescribeLoadBalancerAttributeOutput {
     pub address_type: ::std::option::Option<::std::string::String>,
     /// Wire name `AutoReleaseTime`: 64-bit integer. Example: `1513947075000`.
     pub auto_release_time: ::std::option::Option<i64>,
-    /// Wire name `BackendServers`: [`BackendServers`].
-    pub backend_servers: ::std::option::Option<BackendServers>,
+    /// Wire name `BackendServers`: [`DescribeLoadBalancerAttributeBackendServers`].
+    pub backend_servers: ::std::option::Option<
+        DescribeLoadBalancerAttributeBackendServers,
+    >,
     /// Wire name `Bandwidth`: 32-bit integer. Example: `5`.
     pub bandwidth: ::std::option::Option<i32>,
     /// Wire name `CreateTime`: string. Example: `2017-08-31T02:49:05Z`.
@@ -143,12 +145,18 @@ pub struct DescribeLoadBalancerAttributeOutput {
     pub end_time_stamp: ::std::option::Option<i64>,
     /// Wire name `InternetChargeType`: string. Example: `paybytraffic`.
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `ListenerPorts`: [`ListenerPorts`].
-    pub listener_ports: ::std::option::Option<ListenerPorts>,
-    /// Wire name `ListenerPortsAndProtocal`: [`ListenerPortsAndProtocal`].
-    pub listener_ports_and_protocal: ::std::option::Option<ListenerPortsAndProtocal>,
-    /// Wire name `ListenerPortsAndProtocol`: [`ListenerPortsAndProtocol`].
-    pub listener_ports_and_protocol: ::std::option::Option<ListenerPortsAndProtocol>,
+    /// Wire name `ListenerPorts`: [`DescribeLoadBalancerAttributeListenerPorts`].
+    pub listener_ports: ::std::option::Option<
+        DescribeLoadBalancerAttributeListenerPorts,
+    >,
+    /// Wire name `ListenerPortsAndProtocal`: [`DescribeLoadBalancerAttributeListenerPortsAndProtocal`].
+    pub listener_ports_and_protocal: ::std::option::Option<
+        DescribeLoadBalancerAttributeListenerPortsAndProtocal,
+    >,
+    /// Wire name `ListenerPortsAndProtocol`: [`DescribeLoadBalancerAttributeListenerPortsAndProtocol`].
+    pub listener_ports_and_protocol: ::std::option::Option<
+        DescribeLoadBalancerAttributeListenerPortsAndProtocol,
+    >,
     /// Wire name `LoadBalancerId`: string. Example: `lb-bp1b6c719dfa08ex****`.
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Wire name `LoadBalancerName`: string. Example: `lb-instance-test`.
@@ -183,8 +191,8 @@ pub struct DescribeLoadBalancerAttributeOutput {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SlaveZoneId`: string. Example: `cn-hangzhou-d`.
     pub slave_zone_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeLoadBalancerAttributeTags`].
+    pub tags: ::std::option::Option<DescribeLoadBalancerAttributeTags>,
     /// Wire name `VSwitchId`: string. Example: `vsw-255ecrwq5****`.
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VpcId`: string. Example: `vpc-25dvzy9f8****`.
@@ -215,10 +223,10 @@ pub struct DescribeLoadBalancerAttributeOutput {
     resource_group_id value, 31 slave_zone_id value, 32 tags value, 33 v_switch_id value,
     34 vpc_id value, }
 );
-/// A structure of the operation, at `response.fields[4].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServerItem {
+pub struct DescribeLoadBalancerAttributeBackendServer {
     /// Wire name `Description`: string. Example: `backend server description`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `ServerId`: string. Example: `i-2zej4lxhjoq1icu*****`.
@@ -231,60 +239,64 @@ pub struct BackendServerItem {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServerItem { "Description" = 0, "ServerId" = 1, "ServerIp" = 2, "Type" = 3,
-    "Weight" = 4, } { 0 description value, 1 server_id value, 2 server_ip value, 3 r#type
-    value, 4 weight lenient, }
+    DescribeLoadBalancerAttributeBackendServer { "Description" = 0, "ServerId" = 1,
+    "ServerIp" = 2, "Type" = 3, "Weight" = 4, } { 0 description value, 1 server_id value,
+    2 server_ip value, 3 r#type value, 4 weight lenient, }
 );
-/// A structure of the operation, at `response.fields[4]` in its spec.
+/// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServers {
-    /// Wire name `BackendServer`: list of [`BackendServerItem`].
-    pub backend_server: ::std::option::Option<::std::vec::Vec<BackendServerItem>>,
+pub struct DescribeLoadBalancerAttributeBackendServers {
+    /// Wire name `BackendServer`: list of [`DescribeLoadBalancerAttributeBackendServer`].
+    pub backend_server: ::std::option::Option<
+        ::std::vec::Vec<DescribeLoadBalancerAttributeBackendServer>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServers { "BackendServer" = 0, } { 0 backend_server value, }
+    DescribeLoadBalancerAttributeBackendServers { "BackendServer" = 0, } { 0
+    backend_server value, }
 );
-/// A structure of the operation, at `response.fields[12]` in its spec.
+/// A structure of the operation's answer, at `ListenerPorts`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ListenerPorts {
+pub struct DescribeLoadBalancerAttributeListenerPorts {
     /// Wire name `ListenerPort`: list of 32-bit integer.
     pub listener_port: ::std::option::Option<::std::vec::Vec<i32>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListenerPorts { "ListenerPort" = 0, } { 0 listener_port lenient_list, }
+    DescribeLoadBalancerAttributeListenerPorts { "ListenerPort" = 0, } { 0 listener_port
+    lenient_list, }
 );
-/// A structure of the operation, at `response.fields[13].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ListenerPortsAndProtocal.ListenerPortAndProtocal[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ListenerPortAndProtocalItem {
+pub struct DescribeLoadBalancerAttributeListenerPortAndProtocal {
     /// Wire name `ListenerPort`: 32-bit integer. Example: `443`.
     pub listener_port: ::std::option::Option<i32>,
     /// Wire name `ListenerProtocal`: string. Example: `http`.
     pub listener_protocal: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListenerPortAndProtocalItem { "ListenerPort" = 0, "ListenerProtocal" = 1, } { 0
-    listener_port lenient, 1 listener_protocal value, }
+    DescribeLoadBalancerAttributeListenerPortAndProtocal { "ListenerPort" = 0,
+    "ListenerProtocal" = 1, } { 0 listener_port lenient, 1 listener_protocal value, }
 );
-/// A structure of the operation, at `response.fields[13]` in its spec.
+/// A structure of the operation's answer, at `ListenerPortsAndProtocal`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ListenerPortsAndProtocal {
-    /// Wire name `ListenerPortAndProtocal`: list of [`ListenerPortAndProtocalItem`].
+pub struct DescribeLoadBalancerAttributeListenerPortsAndProtocal {
+    /// Wire name `ListenerPortAndProtocal`: list of [`DescribeLoadBalancerAttributeListenerPortAndProtocal`].
     pub listener_port_and_protocal: ::std::option::Option<
-        ::std::vec::Vec<ListenerPortAndProtocalItem>,
+        ::std::vec::Vec<DescribeLoadBalancerAttributeListenerPortAndProtocal>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListenerPortsAndProtocal { "ListenerPortAndProtocal" = 0, } { 0
-    listener_port_and_protocal value, }
+    DescribeLoadBalancerAttributeListenerPortsAndProtocal { "ListenerPortAndProtocal" =
+    0, } { 0 listener_port_and_protocal value, }
 );
-/// A structure of the operation, at `response.fields[14].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ListenerPortsAndProtocol.ListenerPortAndProtocol[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ListenerPortAndProtocolItem {
+pub struct DescribeLoadBalancerAttributeListenerPortAndProtocol {
     /// Wire name `Description`: string. Example: `Listener Description`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `ForwardPort`: 32-bit integer. Example: `443`.
@@ -297,44 +309,47 @@ pub struct ListenerPortAndProtocolItem {
     pub listener_protocol: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListenerPortAndProtocolItem { "Description" = 0, "ForwardPort" = 1, "ListenerForward"
-    = 2, "ListenerPort" = 3, "ListenerProtocol" = 4, } { 0 description value, 1
-    forward_port lenient, 2 listener_forward value, 3 listener_port lenient, 4
-    listener_protocol value, }
+    DescribeLoadBalancerAttributeListenerPortAndProtocol { "Description" = 0,
+    "ForwardPort" = 1, "ListenerForward" = 2, "ListenerPort" = 3, "ListenerProtocol" = 4,
+    } { 0 description value, 1 forward_port lenient, 2 listener_forward value, 3
+    listener_port lenient, 4 listener_protocol value, }
 );
-/// A structure of the operation, at `response.fields[14]` in its spec.
+/// A structure of the operation's answer, at `ListenerPortsAndProtocol`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ListenerPortsAndProtocol {
-    /// Wire name `ListenerPortAndProtocol`: list of [`ListenerPortAndProtocolItem`].
+pub struct DescribeLoadBalancerAttributeListenerPortsAndProtocol {
+    /// Wire name `ListenerPortAndProtocol`: list of [`DescribeLoadBalancerAttributeListenerPortAndProtocol`].
     pub listener_port_and_protocol: ::std::option::Option<
-        ::std::vec::Vec<ListenerPortAndProtocolItem>,
+        ::std::vec::Vec<DescribeLoadBalancerAttributeListenerPortAndProtocol>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListenerPortsAndProtocol { "ListenerPortAndProtocol" = 0, } { 0
-    listener_port_and_protocol value, }
+    DescribeLoadBalancerAttributeListenerPortsAndProtocol { "ListenerPortAndProtocol" =
+    0, } { 0 listener_port_and_protocol value, }
 );
-/// A structure of the operation, at `response.fields[32].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagItem {
+pub struct DescribeLoadBalancerAttributeTag {
     /// Wire name `TagKey`: string. Example: `test`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `value`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeLoadBalancerAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
+    1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[32]` in its spec.
+/// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+pub struct DescribeLoadBalancerAttributeTags {
+    /// Wire name `Tag`: list of [`DescribeLoadBalancerAttributeTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeLoadBalancerAttributeTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeLoadBalancerAttributeTags { "Tag" = 0, } { 0 tag value, }
+);
 /// The errors `DescribeLoadBalancerAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

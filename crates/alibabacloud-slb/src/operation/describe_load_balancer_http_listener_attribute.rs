@@ -113,8 +113,8 @@ for DescribeLoadBalancerHTTPListenerAttributeInput {
 pub struct DescribeLoadBalancerHTTPListenerAttributeOutput {
     /// Wire name `AclId`: string. Example: `acl-uf60jw******`.
     pub acl_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `AclIds`: [`AclIds`].
-    pub acl_ids: ::std::option::Option<AclIds>,
+    /// Wire name `AclIds`: [`DescribeLoadBalancerHttpListenerAttributeAclIds`].
+    pub acl_ids: ::std::option::Option<DescribeLoadBalancerHttpListenerAttributeAclIds>,
     /// Wire name `AclStatus`: string. Example: `off`.
     pub acl_status: ::std::option::Option<::std::string::String>,
     /// Wire name `AclType`: string. Example: `white`.
@@ -163,8 +163,8 @@ pub struct DescribeLoadBalancerHTTPListenerAttributeOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestTimeout`: 32-bit integer. Example: `34`.
     pub request_timeout: ::std::option::Option<i32>,
-    /// Wire name `Rules`: [`Rules`].
-    pub rules: ::std::option::Option<Rules>,
+    /// Wire name `Rules`: [`DescribeLoadBalancerHttpListenerAttributeRules`].
+    pub rules: ::std::option::Option<DescribeLoadBalancerHttpListenerAttributeRules>,
     /// Wire name `Scheduler`: string. Example: `wrr`.
     pub scheduler: ::std::option::Option<::std::string::String>,
     /// Wire name `SecurityStatus`: string. Example: `on`.
@@ -175,8 +175,8 @@ pub struct DescribeLoadBalancerHTTPListenerAttributeOutput {
     pub sticky_session: ::std::option::Option<::std::string::String>,
     /// Wire name `StickySessionType`: string. Example: `insert `.
     pub sticky_session_type: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeLoadBalancerHttpListenerAttributeTags`].
+    pub tags: ::std::option::Option<DescribeLoadBalancerHttpListenerAttributeTags>,
     /// Wire name `UnhealthyThreshold`: 32-bit integer. Example: `4`.
     pub unhealthy_threshold: ::std::option::Option<i32>,
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6j****`.
@@ -222,18 +222,20 @@ pub struct DescribeLoadBalancerHTTPListenerAttributeOutput {
     x_forwarded_for_slbid value, 38 x_forwarded_for_slbip value, 39
     x_forwarded_for_slbport value, 40 x_forwarded_for_proto value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `AclIds`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct AclIds {
+pub struct DescribeLoadBalancerHttpListenerAttributeAclIds {
     /// Wire name `AclId`: list of any JSON value.
     pub acl_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
-::alibabacloud_runtime::decode_struct!(AclIds { "AclId" = 0, } { 0 acl_id value, });
-/// A structure of the operation, at `response.fields[26].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeLoadBalancerHttpListenerAttributeAclIds { "AclId" = 0, } { 0 acl_id value, }
+);
+/// A structure of the operation's answer, at `Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RuleItem {
+pub struct DescribeLoadBalancerHttpListenerAttributeRule {
     /// Wire name `Domain`: string. Example: `www.example.com`.
     pub domain: ::std::option::Option<::std::string::String>,
     /// Wire name `RuleId`: string. Example: `1234`.
@@ -246,38 +248,47 @@ pub struct RuleItem {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RuleItem { "Domain" = 0, "RuleId" = 1, "RuleName" = 2, "Url" = 3, "VServerGroupId" =
-    4, } { 0 domain value, 1 rule_id value, 2 rule_name value, 3 url value, 4
-    v_server_group_id value, }
+    DescribeLoadBalancerHttpListenerAttributeRule { "Domain" = 0, "RuleId" = 1,
+    "RuleName" = 2, "Url" = 3, "VServerGroupId" = 4, } { 0 domain value, 1 rule_id value,
+    2 rule_name value, 3 url value, 4 v_server_group_id value, }
 );
-/// A structure of the operation, at `response.fields[26]` in its spec.
+/// A structure of the operation's answer, at `Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Rules {
-    /// Wire name `Rule`: list of [`RuleItem`].
-    pub rule: ::std::option::Option<::std::vec::Vec<RuleItem>>,
+pub struct DescribeLoadBalancerHttpListenerAttributeRules {
+    /// Wire name `Rule`: list of [`DescribeLoadBalancerHttpListenerAttributeRule`].
+    pub rule: ::std::option::Option<
+        ::std::vec::Vec<DescribeLoadBalancerHttpListenerAttributeRule>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Rules { "Rule" = 0, } { 0 rule value, });
-/// A structure of the operation, at `response.fields[32].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeLoadBalancerHttpListenerAttributeRules { "Rule" = 0, } { 0 rule value, }
+);
+/// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagItem {
+pub struct DescribeLoadBalancerHttpListenerAttributeTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeLoadBalancerHttpListenerAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[32]` in its spec.
+/// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+pub struct DescribeLoadBalancerHttpListenerAttributeTags {
+    /// Wire name `Tag`: list of [`DescribeLoadBalancerHttpListenerAttributeTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeLoadBalancerHttpListenerAttributeTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeLoadBalancerHttpListenerAttributeTags { "Tag" = 0, } { 0 tag value, }
+);
 /// The errors `DescribeLoadBalancerHTTPListenerAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

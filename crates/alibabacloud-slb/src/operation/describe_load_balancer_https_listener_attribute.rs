@@ -128,8 +128,8 @@ for DescribeLoadBalancerHTTPSListenerAttributeInput {
 pub struct DescribeLoadBalancerHTTPSListenerAttributeOutput {
     /// Wire name `AclId`: string. Example: `acl-a2do9e413e0spzasx****`.
     pub acl_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `AclIds`: [`AclIds`].
-    pub acl_ids: ::std::option::Option<AclIds>,
+    /// Wire name `AclIds`: [`DescribeLoadBalancerHttpsListenerAttributeAclIds`].
+    pub acl_ids: ::std::option::Option<DescribeLoadBalancerHttpsListenerAttributeAclIds>,
     /// Wire name `AclStatus`: string. Example: `off`.
     pub acl_status: ::std::option::Option<::std::string::String>,
     /// Wire name `AclType`: string. Example: `white`.
@@ -146,8 +146,10 @@ pub struct DescribeLoadBalancerHTTPSListenerAttributeOutput {
     pub cookie_timeout: ::std::option::Option<i32>,
     /// Wire name `Description`: string. Example: `HTTPS_443`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `DomainExtensions`: [`DomainExtensions`].
-    pub domain_extensions: ::std::option::Option<DomainExtensions>,
+    /// Wire name `DomainExtensions`: [`DescribeLoadBalancerHttpsListenerAttributeDomainExtensions`].
+    pub domain_extensions: ::std::option::Option<
+        DescribeLoadBalancerHttpsListenerAttributeDomainExtensions,
+    >,
     /// Wire name `EnableHttp2`: string. Example: `off`.
     pub enable_http2: ::std::option::Option<::std::string::String>,
     /// Wire name `Gzip`: string. Example: `on`.
@@ -180,8 +182,8 @@ pub struct DescribeLoadBalancerHTTPSListenerAttributeOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestTimeout`: 32-bit integer. Example: `43`.
     pub request_timeout: ::std::option::Option<i32>,
-    /// Wire name `Rules`: [`Rules`].
-    pub rules: ::std::option::Option<Rules>,
+    /// Wire name `Rules`: [`DescribeLoadBalancerHttpsListenerAttributeRules`].
+    pub rules: ::std::option::Option<DescribeLoadBalancerHttpsListenerAttributeRules>,
     /// Wire name `Scheduler`: string. Example: `wrr`.
     pub scheduler: ::std::option::Option<::std::string::String>,
     /// Wire name `SecurityStatus`: string. Example: `on`.
@@ -196,8 +198,8 @@ pub struct DescribeLoadBalancerHTTPSListenerAttributeOutput {
     pub sticky_session_type: ::std::option::Option<::std::string::String>,
     /// Wire name `TLSCipherPolicy`: string. Example: `tls_cipher_policy_1_0`.
     pub tls_cipher_policy: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeLoadBalancerHttpsListenerAttributeTags`].
+    pub tags: ::std::option::Option<DescribeLoadBalancerHttpsListenerAttributeTags>,
     /// Wire name `UnhealthyThreshold`: 32-bit integer. Example: `4`.
     pub unhealthy_threshold: ::std::option::Option<i32>,
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6j5e********`.
@@ -267,18 +269,20 @@ pub struct DescribeLoadBalancerHTTPSListenerAttributeOutput {
     value, 44 x_forwarded_for_slbid value, 45 x_forwarded_for_slbip value, 46
     x_forwarded_for_slbport value, 47 x_forwarded_for_proto value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `AclIds`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct AclIds {
+pub struct DescribeLoadBalancerHttpsListenerAttributeAclIds {
     /// Wire name `AclId`: list of any JSON value.
     pub acl_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
-::alibabacloud_runtime::decode_struct!(AclIds { "AclId" = 0, } { 0 acl_id value, });
-/// A structure of the operation, at `response.fields[10].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeLoadBalancerHttpsListenerAttributeAclIds { "AclId" = 0, } { 0 acl_id value, }
+);
+/// A structure of the operation's answer, at `DomainExtensions.DomainExtension[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DomainExtensionItem {
+pub struct DescribeLoadBalancerHttpsListenerAttributeDomainExtension {
     /// Wire name `Domain`: string. Example: `www.example.com`.
     pub domain: ::std::option::Option<::std::string::String>,
     /// Wire name `DomainExtensionId`: string. Example: `12`.
@@ -287,23 +291,27 @@ pub struct DomainExtensionItem {
     pub server_certificate_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DomainExtensionItem { "Domain" = 0, "DomainExtensionId" = 1, "ServerCertificateId" =
-    2, } { 0 domain value, 1 domain_extension_id value, 2 server_certificate_id value, }
+    DescribeLoadBalancerHttpsListenerAttributeDomainExtension { "Domain" = 0,
+    "DomainExtensionId" = 1, "ServerCertificateId" = 2, } { 0 domain value, 1
+    domain_extension_id value, 2 server_certificate_id value, }
 );
-/// A structure of the operation, at `response.fields[10]` in its spec.
+/// A structure of the operation's answer, at `DomainExtensions`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct DomainExtensions {
-    /// Wire name `DomainExtension`: list of [`DomainExtensionItem`].
-    pub domain_extension: ::std::option::Option<::std::vec::Vec<DomainExtensionItem>>,
+pub struct DescribeLoadBalancerHttpsListenerAttributeDomainExtensions {
+    /// Wire name `DomainExtension`: list of [`DescribeLoadBalancerHttpsListenerAttributeDomainExtension`].
+    pub domain_extension: ::std::option::Option<
+        ::std::vec::Vec<DescribeLoadBalancerHttpsListenerAttributeDomainExtension>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    DomainExtensions { "DomainExtension" = 0, } { 0 domain_extension value, }
+    DescribeLoadBalancerHttpsListenerAttributeDomainExtensions { "DomainExtension" = 0, }
+    { 0 domain_extension value, }
 );
-/// A structure of the operation, at `response.fields[27].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RuleItem {
+pub struct DescribeLoadBalancerHttpsListenerAttributeRule {
     /// Wire name `Domain`: string. Example: `www.example.com`.
     pub domain: ::std::option::Option<::std::string::String>,
     /// Wire name `RuleId`: string. Example: `23`.
@@ -316,38 +324,47 @@ pub struct RuleItem {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RuleItem { "Domain" = 0, "RuleId" = 1, "RuleName" = 2, "Url" = 3, "VServerGroupId" =
-    4, } { 0 domain value, 1 rule_id value, 2 rule_name value, 3 url value, 4
-    v_server_group_id value, }
+    DescribeLoadBalancerHttpsListenerAttributeRule { "Domain" = 0, "RuleId" = 1,
+    "RuleName" = 2, "Url" = 3, "VServerGroupId" = 4, } { 0 domain value, 1 rule_id value,
+    2 rule_name value, 3 url value, 4 v_server_group_id value, }
 );
-/// A structure of the operation, at `response.fields[27]` in its spec.
+/// A structure of the operation's answer, at `Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Rules {
-    /// Wire name `Rule`: list of [`RuleItem`].
-    pub rule: ::std::option::Option<::std::vec::Vec<RuleItem>>,
+pub struct DescribeLoadBalancerHttpsListenerAttributeRules {
+    /// Wire name `Rule`: list of [`DescribeLoadBalancerHttpsListenerAttributeRule`].
+    pub rule: ::std::option::Option<
+        ::std::vec::Vec<DescribeLoadBalancerHttpsListenerAttributeRule>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Rules { "Rule" = 0, } { 0 rule value, });
-/// A structure of the operation, at `response.fields[35].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeLoadBalancerHttpsListenerAttributeRules { "Rule" = 0, } { 0 rule value, }
+);
+/// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagItem {
+pub struct DescribeLoadBalancerHttpsListenerAttributeTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeLoadBalancerHttpsListenerAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[35]` in its spec.
+/// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+pub struct DescribeLoadBalancerHttpsListenerAttributeTags {
+    /// Wire name `Tag`: list of [`DescribeLoadBalancerHttpsListenerAttributeTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeLoadBalancerHttpsListenerAttributeTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeLoadBalancerHttpsListenerAttributeTags { "Tag" = 0, } { 0 tag value, }
+);
 /// The errors `DescribeLoadBalancerHTTPSListenerAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -20,8 +20,10 @@ pub struct DescribeLoadBalancerListenersInput {
     pub listener_protocol: ::std::option::Option<::std::string::String>,
     /// Wire name `LoadBalancerId`: list of string. Example: `lb-123wrwer`.
     pub load_balancer_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeLoadBalancerListenersTagItem`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeLoadBalancerListenersTagItem>,
+    >,
     /// Wire name `ListenerPort`: 32-bit integer. Example: `443`.
     pub listener_port: ::std::option::Option<i32>,
     /// Wire name `Description`: string. Example: `HTTPS_443`.
@@ -189,8 +191,10 @@ impl ::alibabacloud_runtime::Operation for DescribeLoadBalancerListenersInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerListenersOutput {
-    /// Wire name `Listeners`: list of [`ListenersItem`].
-    pub listeners: ::std::option::Option<::std::vec::Vec<ListenersItem>>,
+    /// Wire name `Listeners`: list of [`DescribeLoadBalancerListenersListener`].
+    pub listeners: ::std::option::Option<
+        ::std::vec::Vec<DescribeLoadBalancerListenersListener>,
+    >,
     /// Wire name `MaxResults`: 32-bit integer. Example: `50`.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `NextToken`: string. Example: `FFmyTO70tTpLG6I3FmYAXGKPd****`.
@@ -205,9 +209,9 @@ pub struct DescribeLoadBalancerListenersOutput {
     = 2, "RequestId" = 3, "TotalCount" = 4, } { 0 listeners value, 1 max_results lenient,
     2 next_token value, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `request[5].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeLoadBalancerListenersTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -215,16 +219,16 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeLoadBalancerListenersTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].items.fields[7]` in its spec.
+/// A structure of the operation's answer, at `Listeners[].HTTPListenerConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct HttpListenerConfig {
+pub struct DescribeLoadBalancerListenersListenerHttpListenerConfig {
     /// Wire name `Cookie`: string. Example: `B490B5EBF6F3CD402E515D22BCDA****`.
     pub cookie: ::std::option::Option<::std::string::String>,
     /// Wire name `CookieTimeout`: 32-bit integer. Example: `500`.
@@ -281,30 +285,31 @@ pub struct HttpListenerConfig {
     pub x_forwarded_for_proto: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    HttpListenerConfig { "Cookie" = 0, "CookieTimeout" = 1, "ForwardPort" = 2, "Gzip" =
-    3, "HealthCheck" = 4, "HealthCheckConnectPort" = 5, "HealthCheckDomain" = 6,
-    "HealthCheckHttpCode" = 7, "HealthCheckHttpVersion" = 8, "HealthCheckInterval" = 9,
-    "HealthCheckMethod" = 10, "HealthCheckTimeout" = 11, "HealthCheckType" = 12,
-    "HealthCheckURI" = 13, "HealthyThreshold" = 14, "IdleTimeout" = 15, "ListenerForward"
-    = 16, "RequestTimeout" = 17, "StickySession" = 18, "StickySessionType" = 19,
-    "UnhealthyThreshold" = 20, "XForwardedFor" = 21, "XForwardedFor_ClientSrcPort" = 22,
-    "XForwardedFor_SLBID" = 23, "XForwardedFor_SLBIP" = 24, "XForwardedFor_SLBPORT" = 25,
-    "XForwardedFor_proto" = 26, } { 0 cookie value, 1 cookie_timeout lenient, 2
-    forward_port lenient, 3 gzip value, 4 health_check value, 5 health_check_connect_port
-    lenient, 6 health_check_domain value, 7 health_check_http_code value, 8
-    health_check_http_version value, 9 health_check_interval lenient, 10
-    health_check_method value, 11 health_check_timeout lenient, 12 health_check_type
-    value, 13 health_check_uri value, 14 healthy_threshold lenient, 15 idle_timeout
-    lenient, 16 listener_forward value, 17 request_timeout lenient, 18 sticky_session
-    value, 19 sticky_session_type value, 20 unhealthy_threshold lenient, 21
-    x_forwarded_for value, 22 x_forwarded_for_client_src_port value, 23
-    x_forwarded_for_slbid value, 24 x_forwarded_for_slbip value, 25
-    x_forwarded_for_slbport value, 26 x_forwarded_for_proto value, }
+    DescribeLoadBalancerListenersListenerHttpListenerConfig { "Cookie" = 0,
+    "CookieTimeout" = 1, "ForwardPort" = 2, "Gzip" = 3, "HealthCheck" = 4,
+    "HealthCheckConnectPort" = 5, "HealthCheckDomain" = 6, "HealthCheckHttpCode" = 7,
+    "HealthCheckHttpVersion" = 8, "HealthCheckInterval" = 9, "HealthCheckMethod" = 10,
+    "HealthCheckTimeout" = 11, "HealthCheckType" = 12, "HealthCheckURI" = 13,
+    "HealthyThreshold" = 14, "IdleTimeout" = 15, "ListenerForward" = 16, "RequestTimeout"
+    = 17, "StickySession" = 18, "StickySessionType" = 19, "UnhealthyThreshold" = 20,
+    "XForwardedFor" = 21, "XForwardedFor_ClientSrcPort" = 22, "XForwardedFor_SLBID" = 23,
+    "XForwardedFor_SLBIP" = 24, "XForwardedFor_SLBPORT" = 25, "XForwardedFor_proto" = 26,
+    } { 0 cookie value, 1 cookie_timeout lenient, 2 forward_port lenient, 3 gzip value, 4
+    health_check value, 5 health_check_connect_port lenient, 6 health_check_domain value,
+    7 health_check_http_code value, 8 health_check_http_version value, 9
+    health_check_interval lenient, 10 health_check_method value, 11 health_check_timeout
+    lenient, 12 health_check_type value, 13 health_check_uri value, 14 healthy_threshold
+    lenient, 15 idle_timeout lenient, 16 listener_forward value, 17 request_timeout
+    lenient, 18 sticky_session value, 19 sticky_session_type value, 20
+    unhealthy_threshold lenient, 21 x_forwarded_for value, 22
+    x_forwarded_for_client_src_port value, 23 x_forwarded_for_slbid value, 24
+    x_forwarded_for_slbip value, 25 x_forwarded_for_slbport value, 26
+    x_forwarded_for_proto value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[8]` in its spec.
+/// A structure of the operation's answer, at `Listeners[].HTTPSListenerConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct HttpsListenerConfig {
+pub struct DescribeLoadBalancerListenersListenerHttpsListenerConfig {
     /// Wire name `CACertificateId`: string. Example: `idkp-234-cn-test-0****`.
     pub ca_certificate_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Cookie`: string. Example: `B490B5EBF6F3CD402E515D22BCDA****`.
@@ -381,37 +386,38 @@ pub struct HttpsListenerConfig {
     pub x_forwarded_for_proto: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    HttpsListenerConfig { "CACertificateId" = 0, "Cookie" = 1, "CookieTimeout" = 2,
-    "EnableHttp2" = 3, "Gzip" = 4, "HealthCheck" = 5, "HealthCheckConnectPort" = 6,
-    "HealthCheckDomain" = 7, "HealthCheckHttpCode" = 8, "HealthCheckHttpVersion" = 9,
-    "HealthCheckInterval" = 10, "HealthCheckMethod" = 11, "HealthCheckTimeout" = 12,
-    "HealthCheckType" = 13, "HealthCheckURI" = 14, "HealthyThreshold" = 15, "IdleTimeout"
-    = 16, "RequestTimeout" = 17, "ServerCertificateId" = 18, "StickySession" = 19,
-    "StickySessionType" = 20, "TLSCipherPolicy" = 21, "UnhealthyThreshold" = 22,
-    "XForwardedFor" = 23, "XForwardedFor_ClientCertClientVerify" = 24,
-    "XForwardedFor_ClientCertFingerprint" = 25, "XForwardedFor_ClientCertIssuerDN" = 26,
-    "XForwardedFor_ClientCertSubjectDN" = 27, "XForwardedFor_ClientSrcPort" = 28,
-    "XForwardedFor_SLBID" = 29, "XForwardedFor_SLBIP" = 30, "XForwardedFor_SLBPORT" = 31,
-    "XForwardedFor_proto" = 32, } { 0 ca_certificate_id value, 1 cookie value, 2
-    cookie_timeout lenient, 3 enable_http2 value, 4 gzip value, 5 health_check value, 6
-    health_check_connect_port lenient, 7 health_check_domain value, 8
-    health_check_http_code value, 9 health_check_http_version value, 10
-    health_check_interval lenient, 11 health_check_method value, 12 health_check_timeout
-    lenient, 13 health_check_type value, 14 health_check_uri value, 15 healthy_threshold
-    lenient, 16 idle_timeout lenient, 17 request_timeout lenient, 18
-    server_certificate_id value, 19 sticky_session value, 20 sticky_session_type value,
-    21 tls_cipher_policy value, 22 unhealthy_threshold lenient, 23 x_forwarded_for value,
-    24 x_forwarded_for_client_cert_client_verify value, 25
+    DescribeLoadBalancerListenersListenerHttpsListenerConfig { "CACertificateId" = 0,
+    "Cookie" = 1, "CookieTimeout" = 2, "EnableHttp2" = 3, "Gzip" = 4, "HealthCheck" = 5,
+    "HealthCheckConnectPort" = 6, "HealthCheckDomain" = 7, "HealthCheckHttpCode" = 8,
+    "HealthCheckHttpVersion" = 9, "HealthCheckInterval" = 10, "HealthCheckMethod" = 11,
+    "HealthCheckTimeout" = 12, "HealthCheckType" = 13, "HealthCheckURI" = 14,
+    "HealthyThreshold" = 15, "IdleTimeout" = 16, "RequestTimeout" = 17,
+    "ServerCertificateId" = 18, "StickySession" = 19, "StickySessionType" = 20,
+    "TLSCipherPolicy" = 21, "UnhealthyThreshold" = 22, "XForwardedFor" = 23,
+    "XForwardedFor_ClientCertClientVerify" = 24, "XForwardedFor_ClientCertFingerprint" =
+    25, "XForwardedFor_ClientCertIssuerDN" = 26, "XForwardedFor_ClientCertSubjectDN" =
+    27, "XForwardedFor_ClientSrcPort" = 28, "XForwardedFor_SLBID" = 29,
+    "XForwardedFor_SLBIP" = 30, "XForwardedFor_SLBPORT" = 31, "XForwardedFor_proto" = 32,
+    } { 0 ca_certificate_id value, 1 cookie value, 2 cookie_timeout lenient, 3
+    enable_http2 value, 4 gzip value, 5 health_check value, 6 health_check_connect_port
+    lenient, 7 health_check_domain value, 8 health_check_http_code value, 9
+    health_check_http_version value, 10 health_check_interval lenient, 11
+    health_check_method value, 12 health_check_timeout lenient, 13 health_check_type
+    value, 14 health_check_uri value, 15 healthy_threshold lenient, 16 idle_timeout
+    lenient, 17 request_timeout lenient, 18 server_certificate_id value, 19
+    sticky_session value, 20 sticky_session_type value, 21 tls_cipher_policy value, 22
+    unhealthy_threshold lenient, 23 x_forwarded_for value, 24
+    x_forwarded_for_client_cert_client_verify value, 25
     x_forwarded_for_client_cert_fingerprint value, 26
     x_forwarded_for_client_cert_issuer_dn value, 27
     x_forwarded_for_client_cert_subject_dn value, 28 x_forwarded_for_client_src_port
     value, 29 x_forwarded_for_slbid value, 30 x_forwarded_for_slbip value, 31
     x_forwarded_for_slbport value, 32 x_forwarded_for_proto value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[14]` in its spec.
+/// A structure of the operation's answer, at `Listeners[].TCPListenerConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TcpListenerConfig {
+pub struct DescribeLoadBalancerListenersListenerTcpListenerConfig {
     /// Wire name `ConnectionDrain`: string. Example: `off`.
     pub connection_drain: ::std::option::Option<::std::string::String>,
     /// Wire name `ConnectionDrainTimeout`: 32-bit integer. Example: `300`.
@@ -448,36 +454,38 @@ pub struct TcpListenerConfig {
     pub unhealthy_threshold: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TcpListenerConfig { "ConnectionDrain" = 0, "ConnectionDrainTimeout" = 1,
-    "EstablishedTimeout" = 2, "HealthCheck" = 3, "HealthCheckConnectPort" = 4,
-    "HealthCheckConnectTimeout" = 5, "HealthCheckDomain" = 6, "HealthCheckHttpCode" = 7,
-    "HealthCheckInterval" = 8, "HealthCheckMethod" = 9, "HealthCheckType" = 10,
-    "HealthCheckURI" = 11, "HealthyThreshold" = 12, "MasterSlaveServerGroupId" = 13,
-    "PersistenceTimeout" = 14, "ProxyProtocolV2Enabled" = 15, "UnhealthyThreshold" = 16,
-    } { 0 connection_drain value, 1 connection_drain_timeout lenient, 2
-    established_timeout lenient, 3 health_check value, 4 health_check_connect_port
-    lenient, 5 health_check_connect_timeout lenient, 6 health_check_domain value, 7
-    health_check_http_code value, 8 health_check_interval lenient, 9 health_check_method
-    value, 10 health_check_type value, 11 health_check_uri value, 12 healthy_threshold
-    lenient, 13 master_slave_server_group_id value, 14 persistence_timeout lenient, 15
-    proxy_protocol_v2_enabled value, 16 unhealthy_threshold lenient, }
+    DescribeLoadBalancerListenersListenerTcpListenerConfig { "ConnectionDrain" = 0,
+    "ConnectionDrainTimeout" = 1, "EstablishedTimeout" = 2, "HealthCheck" = 3,
+    "HealthCheckConnectPort" = 4, "HealthCheckConnectTimeout" = 5, "HealthCheckDomain" =
+    6, "HealthCheckHttpCode" = 7, "HealthCheckInterval" = 8, "HealthCheckMethod" = 9,
+    "HealthCheckType" = 10, "HealthCheckURI" = 11, "HealthyThreshold" = 12,
+    "MasterSlaveServerGroupId" = 13, "PersistenceTimeout" = 14, "ProxyProtocolV2Enabled"
+    = 15, "UnhealthyThreshold" = 16, } { 0 connection_drain value, 1
+    connection_drain_timeout lenient, 2 established_timeout lenient, 3 health_check
+    value, 4 health_check_connect_port lenient, 5 health_check_connect_timeout lenient, 6
+    health_check_domain value, 7 health_check_http_code value, 8 health_check_interval
+    lenient, 9 health_check_method value, 10 health_check_type value, 11 health_check_uri
+    value, 12 healthy_threshold lenient, 13 master_slave_server_group_id value, 14
+    persistence_timeout lenient, 15 proxy_protocol_v2_enabled value, 16
+    unhealthy_threshold lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[15].items` in its spec.
+/// A structure of the operation's answer, at `Listeners[].Tags[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsItem {
+pub struct DescribeLoadBalancerListenersListenerTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeLoadBalancerListenersListenerTag { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].items.fields[16]` in its spec.
+/// A structure of the operation's answer, at `Listeners[].UDPListenerConfig`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct UdpListenerConfig {
+pub struct DescribeLoadBalancerListenersListenerUdpListenerConfig {
     /// Wire name `ConnectionDrain`: string. Example: `off`.
     pub connection_drain: ::std::option::Option<::std::string::String>,
     /// Wire name `ConnectionDrainTimeout`: 32-bit integer. Example: `300`.
@@ -504,21 +512,21 @@ pub struct UdpListenerConfig {
     pub unhealthy_threshold: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    UdpListenerConfig { "ConnectionDrain" = 0, "ConnectionDrainTimeout" = 1,
-    "HealthCheck" = 2, "HealthCheckConnectPort" = 3, "HealthCheckConnectTimeout" = 4,
-    "HealthCheckExp" = 5, "HealthCheckInterval" = 6, "HealthCheckReq" = 7,
-    "HealthyThreshold" = 8, "MasterSlaveServerGroupId" = 9, "ProxyProtocolV2Enabled" =
-    10, "UnhealthyThreshold" = 11, } { 0 connection_drain value, 1
-    connection_drain_timeout lenient, 2 health_check value, 3 health_check_connect_port
-    lenient, 4 health_check_connect_timeout lenient, 5 health_check_exp value, 6
-    health_check_interval lenient, 7 health_check_req value, 8 healthy_threshold lenient,
-    9 master_slave_server_group_id value, 10 proxy_protocol_v2_enabled value, 11
-    unhealthy_threshold lenient, }
+    DescribeLoadBalancerListenersListenerUdpListenerConfig { "ConnectionDrain" = 0,
+    "ConnectionDrainTimeout" = 1, "HealthCheck" = 2, "HealthCheckConnectPort" = 3,
+    "HealthCheckConnectTimeout" = 4, "HealthCheckExp" = 5, "HealthCheckInterval" = 6,
+    "HealthCheckReq" = 7, "HealthyThreshold" = 8, "MasterSlaveServerGroupId" = 9,
+    "ProxyProtocolV2Enabled" = 10, "UnhealthyThreshold" = 11, } { 0 connection_drain
+    value, 1 connection_drain_timeout lenient, 2 health_check value, 3
+    health_check_connect_port lenient, 4 health_check_connect_timeout lenient, 5
+    health_check_exp value, 6 health_check_interval lenient, 7 health_check_req value, 8
+    healthy_threshold lenient, 9 master_slave_server_group_id value, 10
+    proxy_protocol_v2_enabled value, 11 unhealthy_threshold lenient, }
 );
-/// A structure of the operation, at `response.fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Listeners[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct ListenersItem {
+pub struct DescribeLoadBalancerListenersListener {
     /// Wire name `AclId`: string. Example: `nacl-a2do9e413e0spzasx****`.
     pub acl_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AclIds`: list of any JSON value.
@@ -533,10 +541,14 @@ pub struct ListenersItem {
     pub bandwidth: ::std::option::Option<i32>,
     /// Wire name `Description`: string. Example: `test`.
     pub description: ::std::option::Option<::std::string::String>,
-    /// Wire name `HTTPListenerConfig`: [`HttpListenerConfig`].
-    pub http_listener_config: ::std::option::Option<HttpListenerConfig>,
-    /// Wire name `HTTPSListenerConfig`: [`HttpsListenerConfig`].
-    pub https_listener_config: ::std::option::Option<HttpsListenerConfig>,
+    /// Wire name `HTTPListenerConfig`: [`DescribeLoadBalancerListenersListenerHttpListenerConfig`].
+    pub http_listener_config: ::std::option::Option<
+        DescribeLoadBalancerListenersListenerHttpListenerConfig,
+    >,
+    /// Wire name `HTTPSListenerConfig`: [`DescribeLoadBalancerListenersListenerHttpsListenerConfig`].
+    pub https_listener_config: ::std::option::Option<
+        DescribeLoadBalancerListenersListenerHttpsListenerConfig,
+    >,
     /// Wire name `ListenerPort`: 32-bit integer. Example: `80`.
     pub listener_port: ::std::option::Option<i32>,
     /// Wire name `ListenerProtocol`: string. Example: `http`.
@@ -547,26 +559,33 @@ pub struct ListenersItem {
     pub scheduler: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `running`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `TCPListenerConfig`: [`TcpListenerConfig`].
-    pub tcp_listener_config: ::std::option::Option<TcpListenerConfig>,
-    /// Wire name `Tags`: list of [`TagsItem`].
-    pub tags: ::std::option::Option<::std::vec::Vec<TagsItem>>,
-    /// Wire name `UDPListenerConfig`: [`UdpListenerConfig`].
-    pub udp_listener_config: ::std::option::Option<UdpListenerConfig>,
+    /// Wire name `TCPListenerConfig`: [`DescribeLoadBalancerListenersListenerTcpListenerConfig`].
+    pub tcp_listener_config: ::std::option::Option<
+        DescribeLoadBalancerListenersListenerTcpListenerConfig,
+    >,
+    /// Wire name `Tags`: list of [`DescribeLoadBalancerListenersListenerTag`].
+    pub tags: ::std::option::Option<
+        ::std::vec::Vec<DescribeLoadBalancerListenersListenerTag>,
+    >,
+    /// Wire name `UDPListenerConfig`: [`DescribeLoadBalancerListenersListenerUdpListenerConfig`].
+    pub udp_listener_config: ::std::option::Option<
+        DescribeLoadBalancerListenersListenerUdpListenerConfig,
+    >,
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6j****`.
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListenersItem { "AclId" = 0, "AclIds" = 1, "AclStatus" = 2, "AclType" = 3,
-    "BackendServerPort" = 4, "Bandwidth" = 5, "Description" = 6, "HTTPListenerConfig" =
-    7, "HTTPSListenerConfig" = 8, "ListenerPort" = 9, "ListenerProtocol" = 10,
-    "LoadBalancerId" = 11, "Scheduler" = 12, "Status" = 13, "TCPListenerConfig" = 14,
-    "Tags" = 15, "UDPListenerConfig" = 16, "VServerGroupId" = 17, } { 0 acl_id value, 1
-    acl_ids value, 2 acl_status value, 3 acl_type value, 4 backend_server_port lenient, 5
-    bandwidth lenient, 6 description value, 7 http_listener_config value, 8
-    https_listener_config value, 9 listener_port lenient, 10 listener_protocol value, 11
-    load_balancer_id value, 12 scheduler value, 13 status value, 14 tcp_listener_config
-    value, 15 tags value, 16 udp_listener_config value, 17 v_server_group_id value, }
+    DescribeLoadBalancerListenersListener { "AclId" = 0, "AclIds" = 1, "AclStatus" = 2,
+    "AclType" = 3, "BackendServerPort" = 4, "Bandwidth" = 5, "Description" = 6,
+    "HTTPListenerConfig" = 7, "HTTPSListenerConfig" = 8, "ListenerPort" = 9,
+    "ListenerProtocol" = 10, "LoadBalancerId" = 11, "Scheduler" = 12, "Status" = 13,
+    "TCPListenerConfig" = 14, "Tags" = 15, "UDPListenerConfig" = 16, "VServerGroupId" =
+    17, } { 0 acl_id value, 1 acl_ids value, 2 acl_status value, 3 acl_type value, 4
+    backend_server_port lenient, 5 bandwidth lenient, 6 description value, 7
+    http_listener_config value, 8 https_listener_config value, 9 listener_port lenient,
+    10 listener_protocol value, 11 load_balancer_id value, 12 scheduler value, 13 status
+    value, 14 tcp_listener_config value, 15 tags value, 16 udp_listener_config value, 17
+    v_server_group_id value, }
 );
 /// The errors `DescribeLoadBalancerListeners` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -695,15 +714,20 @@ impl DescribeLoadBalancerListenersBuilder {
         self.input.load_balancer_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeLoadBalancerListenersTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeLoadBalancerListenersTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeLoadBalancerListenersTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self
@@ -778,7 +802,7 @@ impl crate::Client {
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged
 for DescribeLoadBalancerListenersInput {
-    type Item = ListenersItem;
+    type Item = DescribeLoadBalancerListenersListener;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -789,7 +813,7 @@ for DescribeLoadBalancerListenersInput {
     }
     fn into_items(
         output: DescribeLoadBalancerListenersOutput,
-    ) -> ::std::vec::Vec<ListenersItem> {
+    ) -> ::std::vec::Vec<DescribeLoadBalancerListenersListener> {
         output.listeners.unwrap_or_default()
     }
 }

@@ -94,8 +94,8 @@ for DescribeLoadBalancerTCPListenerAttributeInput {
 pub struct DescribeLoadBalancerTCPListenerAttributeOutput {
     /// Wire name `AclId`: string. Example: `acl-uf60jwfi******`.
     pub acl_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `AclIds`: [`AclIds`].
-    pub acl_ids: ::std::option::Option<AclIds>,
+    /// Wire name `AclIds`: [`DescribeLoadBalancerTcpListenerAttributeAclIds`].
+    pub acl_ids: ::std::option::Option<DescribeLoadBalancerTcpListenerAttributeAclIds>,
     /// Wire name `AclStatus`: string. Example: `off`.
     pub acl_status: ::std::option::Option<::std::string::String>,
     /// Wire name `AclType`: string. Example: `white`.
@@ -150,8 +150,8 @@ pub struct DescribeLoadBalancerTCPListenerAttributeOutput {
     pub status: ::std::option::Option<::std::string::String>,
     /// Wire name `SynProxy`: string. Example: `disable`.
     pub syn_proxy: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeLoadBalancerTcpListenerAttributeTags`].
+    pub tags: ::std::option::Option<DescribeLoadBalancerTcpListenerAttributeTags>,
     /// Wire name `UnhealthyThreshold`: 32-bit integer. Example: `4`.
     pub unhealthy_threshold: ::std::option::Option<i32>,
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6******8`.
@@ -181,34 +181,41 @@ pub struct DescribeLoadBalancerTCPListenerAttributeOutput {
     value, 28 syn_proxy value, 29 tags value, 30 unhealthy_threshold lenient, 31
     v_server_group_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `AclIds`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct AclIds {
+pub struct DescribeLoadBalancerTcpListenerAttributeAclIds {
     /// Wire name `AclId`: list of any JSON value.
     pub acl_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
-::alibabacloud_runtime::decode_struct!(AclIds { "AclId" = 0, } { 0 acl_id value, });
-/// A structure of the operation, at `response.fields[29].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeLoadBalancerTcpListenerAttributeAclIds { "AclId" = 0, } { 0 acl_id value, }
+);
+/// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagItem {
+pub struct DescribeLoadBalancerTcpListenerAttributeTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeLoadBalancerTcpListenerAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[29]` in its spec.
+/// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+pub struct DescribeLoadBalancerTcpListenerAttributeTags {
+    /// Wire name `Tag`: list of [`DescribeLoadBalancerTcpListenerAttributeTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeLoadBalancerTcpListenerAttributeTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeLoadBalancerTcpListenerAttributeTags { "Tag" = 0, } { 0 tag value, }
+);
 /// The errors `DescribeLoadBalancerTCPListenerAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -86,8 +86,8 @@ for DescribeLoadBalancerUDPListenerAttributeInput {
 pub struct DescribeLoadBalancerUDPListenerAttributeOutput {
     /// Wire name `AclId`: string. Example: `123943****`.
     pub acl_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `AclIds`: [`AclIds`].
-    pub acl_ids: ::std::option::Option<AclIds>,
+    /// Wire name `AclIds`: [`DescribeLoadBalancerUdpListenerAttributeAclIds`].
+    pub acl_ids: ::std::option::Option<DescribeLoadBalancerUdpListenerAttributeAclIds>,
     /// Wire name `AclStatus`: string. Example: `off`.
     pub acl_status: ::std::option::Option<::std::string::String>,
     /// Wire name `AclType`: string. Example: `white`.
@@ -126,8 +126,8 @@ pub struct DescribeLoadBalancerUDPListenerAttributeOutput {
     pub scheduler: ::std::option::Option<::std::string::String>,
     /// Wire name `Status`: string. Example: `stopped`.
     pub status: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeLoadBalancerUdpListenerAttributeTags`].
+    pub tags: ::std::option::Option<DescribeLoadBalancerUdpListenerAttributeTags>,
     /// Wire name `UnhealthyThreshold`: 32-bit integer. Example: `4`.
     pub unhealthy_threshold: ::std::option::Option<i32>,
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6j****`.
@@ -151,34 +151,41 @@ pub struct DescribeLoadBalancerUDPListenerAttributeOutput {
     request_id value, 19 scheduler value, 20 status value, 21 tags value, 22
     unhealthy_threshold lenient, 23 v_server_group_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `AclIds`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct AclIds {
+pub struct DescribeLoadBalancerUdpListenerAttributeAclIds {
     /// Wire name `AclId`: list of any JSON value.
     pub acl_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
-::alibabacloud_runtime::decode_struct!(AclIds { "AclId" = 0, } { 0 acl_id value, });
-/// A structure of the operation, at `response.fields[21].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeLoadBalancerUdpListenerAttributeAclIds { "AclId" = 0, } { 0 acl_id value, }
+);
+/// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagItem {
+pub struct DescribeLoadBalancerUdpListenerAttributeTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeLoadBalancerUdpListenerAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[21]` in its spec.
+/// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+pub struct DescribeLoadBalancerUdpListenerAttributeTags {
+    /// Wire name `Tag`: list of [`DescribeLoadBalancerUdpListenerAttributeTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeLoadBalancerUdpListenerAttributeTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeLoadBalancerUdpListenerAttributeTags { "Tag" = 0, } { 0 tag value, }
+);
 /// The errors `DescribeLoadBalancerUDPListenerAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -50,8 +50,8 @@ pub struct DescribeLoadBalancersInput {
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. The service's default: `10`. Example: `50`.
     pub page_size: ::std::option::Option<i32>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeLoadBalancersTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeLoadBalancersTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeLoadBalancersInput {
     const ACTION: &'static str = "DescribeLoadBalancers";
@@ -145,8 +145,8 @@ impl ::alibabacloud_runtime::Operation for DescribeLoadBalancersInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancersOutput {
-    /// Wire name `LoadBalancers`: [`LoadBalancers`].
-    pub load_balancers: ::std::option::Option<LoadBalancers>,
+    /// Wire name `LoadBalancers`: [`DescribeLoadBalancersLoadBalancers`].
+    pub load_balancers: ::std::option::Option<DescribeLoadBalancersLoadBalancers>,
     /// Wire name `PageNumber`: 32-bit integer. Example: `1`.
     pub page_number: ::std::option::Option<i32>,
     /// Wire name `PageSize`: 32-bit integer. Example: `50`.
@@ -161,9 +161,9 @@ pub struct DescribeLoadBalancersOutput {
     "RequestId" = 3, "TotalCount" = 4, } { 0 load_balancers value, 1 page_number lenient,
     2 page_size lenient, 3 request_id value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `request[20].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeLoadBalancersTagItem {
     /// Wire name `Key`: string. Example: `FinanceDept`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -171,36 +171,41 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeLoadBalancersTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[22].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `LoadBalancers.LoadBalancer[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeLoadBalancersLoadBalancerTag {
     /// Wire name `TagKey`: string. Example: `FinanceDept`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `FinanceJoshua`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeLoadBalancersLoadBalancerTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[22]` in its spec.
+/// A structure of the operation's answer, at `LoadBalancers.LoadBalancer[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeLoadBalancersLoadBalancerTags {
+    /// Wire name `Tag`: list of [`DescribeLoadBalancersLoadBalancerTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeLoadBalancersLoadBalancerTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeLoadBalancersLoadBalancerTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `LoadBalancers.LoadBalancer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LoadBalancerItem {
+pub struct DescribeLoadBalancersLoadBalancer {
     /// Wire name `Address`: string. Example: `100.XX.XX.28`.
     pub address: ::std::option::Option<::std::string::String>,
     /// Wire name `AddressIPVersion`: string. Example: `ipv4`.
@@ -245,19 +250,19 @@ pub struct LoadBalancerItem {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SlaveZoneId`: string. Example: `cn-hangzhou-d`.
     pub slave_zone_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeLoadBalancersLoadBalancerTags`].
+    pub tags: ::std::option::Option<DescribeLoadBalancersLoadBalancerTags>,
     /// Wire name `VSwitchId`: string. Example: `vsw-255ecr****`.
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VpcId`: string. Example: `vpc-25dvzy9f8****`.
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LoadBalancerItem { "Address" = 0, "AddressIPVersion" = 1, "AddressType" = 2,
-    "Bandwidth" = 3, "CreateTime" = 4, "CreateTimeStamp" = 5, "DeleteProtection" = 6,
-    "InternetChargeType" = 7, "InternetChargeTypeAlias" = 8, "LoadBalancerId" = 9,
-    "LoadBalancerName" = 10, "LoadBalancerSpec" = 11, "LoadBalancerStatus" = 12,
-    "MasterZoneId" = 13, "ModificationProtectionReason" = 14,
+    DescribeLoadBalancersLoadBalancer { "Address" = 0, "AddressIPVersion" = 1,
+    "AddressType" = 2, "Bandwidth" = 3, "CreateTime" = 4, "CreateTimeStamp" = 5,
+    "DeleteProtection" = 6, "InternetChargeType" = 7, "InternetChargeTypeAlias" = 8,
+    "LoadBalancerId" = 9, "LoadBalancerName" = 10, "LoadBalancerSpec" = 11,
+    "LoadBalancerStatus" = 12, "MasterZoneId" = 13, "ModificationProtectionReason" = 14,
     "ModificationProtectionStatus" = 15, "NetworkType" = 16, "PayType" = 17, "RegionId" =
     18, "RegionIdAlias" = 19, "ResourceGroupId" = 20, "SlaveZoneId" = 21, "Tags" = 22,
     "VSwitchId" = 23, "VpcId" = 24, } { 0 address value, 1 address_ip_version value, 2
@@ -270,15 +275,17 @@ pub struct LoadBalancerItem {
     region_id_alias value, 20 resource_group_id value, 21 slave_zone_id value, 22 tags
     value, 23 v_switch_id value, 24 vpc_id value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `LoadBalancers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct LoadBalancers {
-    /// Wire name `LoadBalancer`: list of [`LoadBalancerItem`].
-    pub load_balancer: ::std::option::Option<::std::vec::Vec<LoadBalancerItem>>,
+pub struct DescribeLoadBalancersLoadBalancers {
+    /// Wire name `LoadBalancer`: list of [`DescribeLoadBalancersLoadBalancer`].
+    pub load_balancer: ::std::option::Option<
+        ::std::vec::Vec<DescribeLoadBalancersLoadBalancer>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    LoadBalancers { "LoadBalancer" = 0, } { 0 load_balancer value, }
+    DescribeLoadBalancersLoadBalancers { "LoadBalancer" = 0, } { 0 load_balancer value, }
 );
 /// The errors `DescribeLoadBalancers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -647,15 +654,15 @@ impl<RegionId_> DescribeLoadBalancersBuilder<RegionId_> {
         self.input.page_size = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeLoadBalancersTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeLoadBalancersTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeLoadBalancersTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -719,7 +726,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeLoadBalancersInput {
-    type Item = LoadBalancerItem;
+    type Item = DescribeLoadBalancersLoadBalancer;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -743,7 +750,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeLoadBalancersInp
     }
     fn into_items(
         output: DescribeLoadBalancersOutput,
-    ) -> ::std::vec::Vec<LoadBalancerItem> {
+    ) -> ::std::vec::Vec<DescribeLoadBalancersLoadBalancer> {
         output.load_balancers.and_then(|v| v.load_balancer).unwrap_or_default()
     }
 }

@@ -74,16 +74,18 @@ pub struct DescribeMasterSlaveServerGroupAttributeOutput {
     pub create_time: ::std::option::Option<::std::string::String>,
     /// Wire name `LoadBalancerId`: string. Example: `lb-14fadafw4343a******`.
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `MasterSlaveBackendServers`: [`MasterSlaveBackendServers`].
-    pub master_slave_backend_servers: ::std::option::Option<MasterSlaveBackendServers>,
+    /// Wire name `MasterSlaveBackendServers`: [`DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServers`].
+    pub master_slave_backend_servers: ::std::option::Option<
+        DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServers,
+    >,
     /// Wire name `MasterSlaveServerGroupId`: string. Example: `rsp-cige6******`.
     pub master_slave_server_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `MasterSlaveServerGroupName`: string. Example: `Group1`.
     pub master_slave_server_group_name: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `9DEC9C28-AB05-4DDF-9A78-6B0******`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeMasterSlaveServerGroupAttributeTags`].
+    pub tags: ::std::option::Option<DescribeMasterSlaveServerGroupAttributeTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeMasterSlaveServerGroupAttributeOutput { "CreateTime" = 0, "LoadBalancerId" =
@@ -93,10 +95,10 @@ pub struct DescribeMasterSlaveServerGroupAttributeOutput {
     master_slave_server_group_id value, 4 master_slave_server_group_name value, 5
     request_id value, 6 tags value, }
 );
-/// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `MasterSlaveBackendServers.MasterSlaveBackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MasterSlaveBackendServerItem {
+pub struct DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServer {
     /// Wire name `Description`: string. Example: `Primary and secondary server group description`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `Port`: 32-bit integer. Example: `90`.
@@ -111,43 +113,49 @@ pub struct MasterSlaveBackendServerItem {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MasterSlaveBackendServerItem { "Description" = 0, "Port" = 1, "ServerId" = 2,
-    "ServerType" = 3, "Type" = 4, "Weight" = 5, } { 0 description value, 1 port lenient,
-    2 server_id value, 3 server_type value, 4 r#type value, 5 weight lenient, }
+    DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServer { "Description" = 0,
+    "Port" = 1, "ServerId" = 2, "ServerType" = 3, "Type" = 4, "Weight" = 5, } { 0
+    description value, 1 port lenient, 2 server_id value, 3 server_type value, 4 r#type
+    value, 5 weight lenient, }
 );
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `MasterSlaveBackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MasterSlaveBackendServers {
-    /// Wire name `MasterSlaveBackendServer`: list of [`MasterSlaveBackendServerItem`].
+pub struct DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServers {
+    /// Wire name `MasterSlaveBackendServer`: list of [`DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServer`].
     pub master_slave_backend_server: ::std::option::Option<
-        ::std::vec::Vec<MasterSlaveBackendServerItem>,
+        ::std::vec::Vec<DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServer>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MasterSlaveBackendServers { "MasterSlaveBackendServer" = 0, } { 0
-    master_slave_backend_server value, }
+    DescribeMasterSlaveServerGroupAttributeMasterSlaveBackendServers {
+    "MasterSlaveBackendServer" = 0, } { 0 master_slave_backend_server value, }
 );
-/// A structure of the operation, at `response.fields[6].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagItem {
+pub struct DescribeMasterSlaveServerGroupAttributeTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeMasterSlaveServerGroupAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[6]` in its spec.
+/// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+pub struct DescribeMasterSlaveServerGroupAttributeTags {
+    /// Wire name `Tag`: list of [`DescribeMasterSlaveServerGroupAttributeTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeMasterSlaveServerGroupAttributeTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeMasterSlaveServerGroupAttributeTags { "Tag" = 0, } { 0 tag value, }
+);
 /// The errors `DescribeMasterSlaveServerGroupAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

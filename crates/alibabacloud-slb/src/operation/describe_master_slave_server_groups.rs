@@ -16,8 +16,10 @@ pub struct DescribeMasterSlaveServerGroupsInput {
     pub load_balancer_id: ::std::string::String,
     /// Wire name `IncludeListener`: boolean. Example: `false`.
     pub include_listener: ::std::option::Option<bool>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeMasterSlaveServerGroupsTagItem`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeMasterSlaveServerGroupsTagItem>,
+    >,
     /// Wire name `Description`: string. Example: `test-112\n`.
     pub description: ::std::option::Option<::std::string::String>,
 }
@@ -82,8 +84,10 @@ impl ::alibabacloud_runtime::Operation for DescribeMasterSlaveServerGroupsInput 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeMasterSlaveServerGroupsOutput {
-    /// Wire name `MasterSlaveServerGroups`: [`MasterSlaveServerGroups`].
-    pub master_slave_server_groups: ::std::option::Option<MasterSlaveServerGroups>,
+    /// Wire name `MasterSlaveServerGroups`: [`DescribeMasterSlaveServerGroupsMasterSlaveServerGroups`].
+    pub master_slave_server_groups: ::std::option::Option<
+        DescribeMasterSlaveServerGroupsMasterSlaveServerGroups,
+    >,
     /// Wire name `RequestId`: string. Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`.
     pub request_id: ::std::option::Option<::std::string::String>,
 }
@@ -91,9 +95,9 @@ pub struct DescribeMasterSlaveServerGroupsOutput {
     DescribeMasterSlaveServerGroupsOutput { "MasterSlaveServerGroups" = 0, "RequestId" =
     1, } { 0 master_slave_server_groups value, 1 request_id value, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeMasterSlaveServerGroupsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -101,97 +105,115 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeMasterSlaveServerGroupsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `MasterSlaveServerGroups.MasterSlaveServerGroup[].AssociatedObjects.Listeners.Listener[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ListenerItem {
+pub struct DescribeMasterSlaveServerGroupsAssociatedObjectsListener {
     /// Wire name `Port`: 32-bit integer. Example: `80`.
     pub port: ::std::option::Option<i32>,
     /// Wire name `Protocol`: string. Example: `tcp`.
     pub protocol: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListenerItem { "Port" = 0, "Protocol" = 1, } { 0 port lenient, 1 protocol value, }
+    DescribeMasterSlaveServerGroupsAssociatedObjectsListener { "Port" = 0, "Protocol" =
+    1, } { 0 port lenient, 1 protocol value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0].fields[0]` in its spec.
+/// A structure of the operation's answer, at `MasterSlaveServerGroups.MasterSlaveServerGroup[].AssociatedObjects.Listeners`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Listeners {
-    /// Wire name `Listener`: list of [`ListenerItem`].
-    pub listener: ::std::option::Option<::std::vec::Vec<ListenerItem>>,
+pub struct DescribeMasterSlaveServerGroupsAssociatedObjectsListeners {
+    /// Wire name `Listener`: list of [`DescribeMasterSlaveServerGroupsAssociatedObjectsListener`].
+    pub listener: ::std::option::Option<
+        ::std::vec::Vec<DescribeMasterSlaveServerGroupsAssociatedObjectsListener>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Listeners { "Listener" = 0, } { 0 listener value, }
+    DescribeMasterSlaveServerGroupsAssociatedObjectsListeners { "Listener" = 0, } { 0
+    listener value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[0]` in its spec.
+/// A structure of the operation's answer, at `MasterSlaveServerGroups.MasterSlaveServerGroup[].AssociatedObjects`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AssociatedObjects {
-    /// Wire name `Listeners`: [`Listeners`].
-    pub listeners: ::std::option::Option<Listeners>,
+pub struct DescribeMasterSlaveServerGroupsMasterSlaveServerGroupAssociatedObjects {
+    /// Wire name `Listeners`: [`DescribeMasterSlaveServerGroupsAssociatedObjectsListeners`].
+    pub listeners: ::std::option::Option<
+        DescribeMasterSlaveServerGroupsAssociatedObjectsListeners,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssociatedObjects { "Listeners" = 0, } { 0 listeners value, }
+    DescribeMasterSlaveServerGroupsMasterSlaveServerGroupAssociatedObjects { "Listeners"
+    = 0, } { 0 listeners value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[4].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `MasterSlaveServerGroups.MasterSlaveServerGroup[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeMasterSlaveServerGroupsMasterSlaveServerGroupTag {
     /// Wire name `TagKey`: string. Example: `test_slb_yaochi_tag_key-0`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `000098dab00323fb`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeMasterSlaveServerGroupsMasterSlaveServerGroupTag { "TagKey" = 0, "TagValue" =
+    1, } { 0 tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items.fields[4]` in its spec.
+/// A structure of the operation's answer, at `MasterSlaveServerGroups.MasterSlaveServerGroup[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeMasterSlaveServerGroupsMasterSlaveServerGroupTags {
+    /// Wire name `Tag`: list of [`DescribeMasterSlaveServerGroupsMasterSlaveServerGroupTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeMasterSlaveServerGroupsMasterSlaveServerGroupTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeMasterSlaveServerGroupsMasterSlaveServerGroupTags { "Tag" = 0, } { 0 tag
+    value, }
+);
+/// A structure of the operation's answer, at `MasterSlaveServerGroups.MasterSlaveServerGroup[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct MasterSlaveServerGroupItem {
-    /// Wire name `AssociatedObjects`: [`AssociatedObjects`].
-    pub associated_objects: ::std::option::Option<AssociatedObjects>,
+pub struct DescribeMasterSlaveServerGroupsMasterSlaveServerGroup {
+    /// Wire name `AssociatedObjects`: [`DescribeMasterSlaveServerGroupsMasterSlaveServerGroupAssociatedObjects`].
+    pub associated_objects: ::std::option::Option<
+        DescribeMasterSlaveServerGroupsMasterSlaveServerGroupAssociatedObjects,
+    >,
     /// Wire name `CreateTime`: string. Example: `2022-12-02T02:49:05Z`.
     pub create_time: ::std::option::Option<::std::string::String>,
     /// Wire name `MasterSlaveServerGroupId`: string. Example: `rsp-0bfuc******`.
     pub master_slave_server_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `MasterSlaveServerGroupName`: string. Example: `Group3`.
     pub master_slave_server_group_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
-}
-::alibabacloud_runtime::decode_struct!(
-    MasterSlaveServerGroupItem { "AssociatedObjects" = 0, "CreateTime" = 1,
-    "MasterSlaveServerGroupId" = 2, "MasterSlaveServerGroupName" = 3, "Tags" = 4, } { 0
-    associated_objects value, 1 create_time value, 2 master_slave_server_group_id value,
-    3 master_slave_server_group_name value, 4 tags value, }
-);
-/// A structure of the operation, at `response.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct MasterSlaveServerGroups {
-    /// Wire name `MasterSlaveServerGroup`: list of [`MasterSlaveServerGroupItem`].
-    pub master_slave_server_group: ::std::option::Option<
-        ::std::vec::Vec<MasterSlaveServerGroupItem>,
+    /// Wire name `Tags`: [`DescribeMasterSlaveServerGroupsMasterSlaveServerGroupTags`].
+    pub tags: ::std::option::Option<
+        DescribeMasterSlaveServerGroupsMasterSlaveServerGroupTags,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    MasterSlaveServerGroups { "MasterSlaveServerGroup" = 0, } { 0
-    master_slave_server_group value, }
+    DescribeMasterSlaveServerGroupsMasterSlaveServerGroup { "AssociatedObjects" = 0,
+    "CreateTime" = 1, "MasterSlaveServerGroupId" = 2, "MasterSlaveServerGroupName" = 3,
+    "Tags" = 4, } { 0 associated_objects value, 1 create_time value, 2
+    master_slave_server_group_id value, 3 master_slave_server_group_name value, 4 tags
+    value, }
+);
+/// A structure of the operation's answer, at `MasterSlaveServerGroups`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DescribeMasterSlaveServerGroupsMasterSlaveServerGroups {
+    /// Wire name `MasterSlaveServerGroup`: list of [`DescribeMasterSlaveServerGroupsMasterSlaveServerGroup`].
+    pub master_slave_server_group: ::std::option::Option<
+        ::std::vec::Vec<DescribeMasterSlaveServerGroupsMasterSlaveServerGroup>,
+    >,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeMasterSlaveServerGroupsMasterSlaveServerGroups { "MasterSlaveServerGroup" =
+    0, } { 0 master_slave_server_group value, }
 );
 /// The errors `DescribeMasterSlaveServerGroups` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,15 +301,20 @@ impl<
         self.input.include_listener = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeMasterSlaveServerGroupsTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeMasterSlaveServerGroupsTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<
+            ::std::vec::Vec<DescribeMasterSlaveServerGroupsTagItem>,
+        >,
     ) -> Self {
         self.input.tag = value;
         self

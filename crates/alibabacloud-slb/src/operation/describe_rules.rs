@@ -78,17 +78,17 @@ impl ::alibabacloud_runtime::Operation for DescribeRulesInput {
 pub struct DescribeRulesOutput {
     /// Wire name `RequestId`: string. Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Rules`: [`Rules`].
-    pub rules: ::std::option::Option<Rules>,
+    /// Wire name `Rules`: [`DescribeRulesRules`].
+    pub rules: ::std::option::Option<DescribeRulesRules>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeRulesOutput { "RequestId" = 0, "Rules" = 1, } { 0 request_id value, 1 rules
     value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RuleItem {
+pub struct DescribeRulesRule {
     /// Wire name `Cookie`: string. Example: `23`.
     pub cookie: ::std::option::Option<::std::string::String>,
     /// Wire name `CookieTimeout`: 32-bit integer. Example: `56`.
@@ -131,8 +131,8 @@ pub struct RuleItem {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RuleItem { "Cookie" = 0, "CookieTimeout" = 1, "Domain" = 2, "HealthCheck" = 3,
-    "HealthCheckConnectPort" = 4, "HealthCheckDomain" = 5, "HealthCheckHttpCode" = 6,
+    DescribeRulesRule { "Cookie" = 0, "CookieTimeout" = 1, "Domain" = 2, "HealthCheck" =
+    3, "HealthCheckConnectPort" = 4, "HealthCheckDomain" = 5, "HealthCheckHttpCode" = 6,
     "HealthCheckInterval" = 7, "HealthCheckTimeout" = 8, "HealthCheckURI" = 9,
     "HealthyThreshold" = 10, "ListenerSync" = 11, "RuleId" = 12, "RuleName" = 13,
     "Scheduler" = 14, "StickySession" = 15, "StickySessionType" = 16,
@@ -145,14 +145,16 @@ pub struct RuleItem {
     value, 16 sticky_session_type value, 17 unhealthy_threshold lenient, 18 url value, 19
     v_server_group_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Rules {
-    /// Wire name `Rule`: list of [`RuleItem`].
-    pub rule: ::std::option::Option<::std::vec::Vec<RuleItem>>,
+pub struct DescribeRulesRules {
+    /// Wire name `Rule`: list of [`DescribeRulesRule`].
+    pub rule: ::std::option::Option<::std::vec::Vec<DescribeRulesRule>>,
 }
-::alibabacloud_runtime::decode_struct!(Rules { "Rule" = 0, } { 0 rule value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeRulesRules { "Rule" = 0, } { 0 rule value, }
+);
 /// The errors `DescribeRules` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

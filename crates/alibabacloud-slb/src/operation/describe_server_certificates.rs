@@ -16,8 +16,8 @@ pub struct DescribeServerCertificatesInput {
     pub server_certificate_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ResourceGroupId`: string. Example: `rg-atstuj3rtop****`.
     pub resource_group_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeServerCertificatesTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeServerCertificatesTagItem>>,
 }
 impl ::alibabacloud_runtime::Operation for DescribeServerCertificatesInput {
     const ACTION: &'static str = "DescribeServerCertificates";
@@ -86,16 +86,18 @@ impl ::alibabacloud_runtime::Operation for DescribeServerCertificatesInput {
 pub struct DescribeServerCertificatesOutput {
     /// Wire name `RequestId`: string. Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `ServerCertificates`: [`ServerCertificates`].
-    pub server_certificates: ::std::option::Option<ServerCertificates>,
+    /// Wire name `ServerCertificates`: [`DescribeServerCertificatesServerCertificates`].
+    pub server_certificates: ::std::option::Option<
+        DescribeServerCertificatesServerCertificates,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeServerCertificatesOutput { "RequestId" = 0, "ServerCertificates" = 1, } { 0
     request_id value, 1 server_certificates value, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeServerCertificatesTagItem {
     /// Wire name `Key`: string. Example: `test`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -103,49 +105,54 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeServerCertificatesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[13]` in its spec.
+/// A structure of the operation's answer, at `ServerCertificates.ServerCertificate[].SubjectAlternativeNames`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SubjectAlternativeNames {
+pub struct DescribeServerCertificatesServerCertificateSubjectAlternativeNames {
     /// Wire name `SubjectAlternativeName`: list of string.
     pub subject_alternative_name: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SubjectAlternativeNames { "SubjectAlternativeName" = 0, } { 0
-    subject_alternative_name value, }
+    DescribeServerCertificatesServerCertificateSubjectAlternativeNames {
+    "SubjectAlternativeName" = 0, } { 0 subject_alternative_name value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[14].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `ServerCertificates.ServerCertificate[].Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeServerCertificatesServerCertificateTag {
     /// Wire name `TagKey`: string. Example: `test`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `1`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeServerCertificatesServerCertificateTag { "TagKey" = 0, "TagValue" = 1, } { 0
+    tag_key value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[14]` in its spec.
+/// A structure of the operation's answer, at `ServerCertificates.ServerCertificate[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeServerCertificatesServerCertificateTags {
+    /// Wire name `Tag`: list of [`DescribeServerCertificatesServerCertificateTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeServerCertificatesServerCertificateTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeServerCertificatesServerCertificateTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `ServerCertificates.ServerCertificate[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ServerCertificateItem {
+pub struct DescribeServerCertificatesServerCertificate {
     /// Wire name `AliCloudCertificateId`: string. Example: `7309********_15d97e7709a_71445759hr_789289731`.
     pub ali_cloud_certificate_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AliCloudCertificateName`: string. Example: `testcertkey`.
@@ -172,34 +179,38 @@ pub struct ServerCertificateItem {
     pub server_certificate_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ServerCertificateName`: string. Example: `slb`.
     pub server_certificate_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `SubjectAlternativeNames`: [`SubjectAlternativeNames`].
-    pub subject_alternative_names: ::std::option::Option<SubjectAlternativeNames>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `SubjectAlternativeNames`: [`DescribeServerCertificatesServerCertificateSubjectAlternativeNames`].
+    pub subject_alternative_names: ::std::option::Option<
+        DescribeServerCertificatesServerCertificateSubjectAlternativeNames,
+    >,
+    /// Wire name `Tags`: [`DescribeServerCertificatesServerCertificateTags`].
+    pub tags: ::std::option::Option<DescribeServerCertificatesServerCertificateTags>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ServerCertificateItem { "AliCloudCertificateId" = 0, "AliCloudCertificateName" = 1,
-    "CommonName" = 2, "CreateTime" = 3, "CreateTimeStamp" = 4, "ExpireTime" = 5,
-    "ExpireTimeStamp" = 6, "Fingerprint" = 7, "IsAliCloudCertificate" = 8, "RegionId" =
-    9, "ResourceGroupId" = 10, "ServerCertificateId" = 11, "ServerCertificateName" = 12,
-    "SubjectAlternativeNames" = 13, "Tags" = 14, } { 0 ali_cloud_certificate_id value, 1
-    ali_cloud_certificate_name value, 2 common_name value, 3 create_time value, 4
-    create_time_stamp lenient, 5 expire_time value, 6 expire_time_stamp lenient, 7
-    fingerprint value, 8 is_ali_cloud_certificate lenient, 9 region_id value, 10
-    resource_group_id value, 11 server_certificate_id value, 12 server_certificate_name
-    value, 13 subject_alternative_names value, 14 tags value, }
+    DescribeServerCertificatesServerCertificate { "AliCloudCertificateId" = 0,
+    "AliCloudCertificateName" = 1, "CommonName" = 2, "CreateTime" = 3, "CreateTimeStamp"
+    = 4, "ExpireTime" = 5, "ExpireTimeStamp" = 6, "Fingerprint" = 7,
+    "IsAliCloudCertificate" = 8, "RegionId" = 9, "ResourceGroupId" = 10,
+    "ServerCertificateId" = 11, "ServerCertificateName" = 12, "SubjectAlternativeNames" =
+    13, "Tags" = 14, } { 0 ali_cloud_certificate_id value, 1 ali_cloud_certificate_name
+    value, 2 common_name value, 3 create_time value, 4 create_time_stamp lenient, 5
+    expire_time value, 6 expire_time_stamp lenient, 7 fingerprint value, 8
+    is_ali_cloud_certificate lenient, 9 region_id value, 10 resource_group_id value, 11
+    server_certificate_id value, 12 server_certificate_name value, 13
+    subject_alternative_names value, 14 tags value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `ServerCertificates`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ServerCertificates {
-    /// Wire name `ServerCertificate`: list of [`ServerCertificateItem`].
+pub struct DescribeServerCertificatesServerCertificates {
+    /// Wire name `ServerCertificate`: list of [`DescribeServerCertificatesServerCertificate`].
     pub server_certificate: ::std::option::Option<
-        ::std::vec::Vec<ServerCertificateItem>,
+        ::std::vec::Vec<DescribeServerCertificatesServerCertificate>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ServerCertificates { "ServerCertificate" = 0, } { 0 server_certificate value, }
+    DescribeServerCertificatesServerCertificates { "ServerCertificate" = 0, } { 0
+    server_certificate value, }
 );
 /// The errors `DescribeServerCertificates` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -290,15 +301,18 @@ impl DescribeServerCertificatesBuilder {
         self.input.resource_group_id = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeServerCertificatesTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<DescribeServerCertificatesTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeServerCertificatesTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

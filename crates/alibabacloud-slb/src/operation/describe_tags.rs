@@ -74,8 +74,8 @@ pub struct DescribeTagsOutput {
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `RequestId`: string. Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `TagSets`: [`TagSets`].
-    pub tag_sets: ::std::option::Option<TagSets>,
+    /// Wire name `TagSets`: [`DescribeTagsTagSets`].
+    pub tag_sets: ::std::option::Option<DescribeTagsTagSets>,
     /// Wire name `TotalCount`: 32-bit integer. Example: `1`.
     pub total_count: ::std::option::Option<i32>,
 }
@@ -84,10 +84,10 @@ pub struct DescribeTagsOutput {
     3, "TotalCount" = 4, } { 0 page_number lenient, 1 page_size lenient, 2 request_id
     value, 3 tag_sets value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `TagSets.TagSet[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagSetItem {
+pub struct DescribeTagsTagSet {
     /// Wire name `InstanceCount`: 32-bit integer. Example: `10`.
     pub instance_count: ::std::option::Option<i32>,
     /// Wire name `TagKey`: string. Example: `test`.
@@ -96,17 +96,19 @@ pub struct TagSetItem {
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagSetItem { "InstanceCount" = 0, "TagKey" = 1, "TagValue" = 2, } { 0 instance_count
-    lenient, 1 tag_key value, 2 tag_value value, }
+    DescribeTagsTagSet { "InstanceCount" = 0, "TagKey" = 1, "TagValue" = 2, } { 0
+    instance_count lenient, 1 tag_key value, 2 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `TagSets`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagSets {
-    /// Wire name `TagSet`: list of [`TagSetItem`].
-    pub tag_set: ::std::option::Option<::std::vec::Vec<TagSetItem>>,
+pub struct DescribeTagsTagSets {
+    /// Wire name `TagSet`: list of [`DescribeTagsTagSet`].
+    pub tag_set: ::std::option::Option<::std::vec::Vec<DescribeTagsTagSet>>,
 }
-::alibabacloud_runtime::decode_struct!(TagSets { "TagSet" = 0, } { 0 tag_set value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeTagsTagSets { "TagSet" = 0, } { 0 tag_set value, }
+);
 /// The errors `DescribeTags` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -280,7 +282,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeTagsInput {
-    type Item = TagSetItem;
+    type Item = DescribeTagsTagSet;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.page_number.map(i64::from)
     }
@@ -298,7 +300,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for DescribeTagsInput {
     fn item_count(output: &DescribeTagsOutput) -> usize {
         output.tag_sets.as_ref().and_then(|v| v.tag_set.as_ref()).map_or(0, |v| v.len())
     }
-    fn into_items(output: DescribeTagsOutput) -> ::std::vec::Vec<TagSetItem> {
+    fn into_items(output: DescribeTagsOutput) -> ::std::vec::Vec<DescribeTagsTagSet> {
         output.tag_sets.and_then(|v| v.tag_set).unwrap_or_default()
     }
 }

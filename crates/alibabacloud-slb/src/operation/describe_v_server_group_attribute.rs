@@ -70,16 +70,18 @@ impl ::alibabacloud_runtime::Operation for DescribeVServerGroupAttributeInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DescribeVServerGroupAttributeOutput {
-    /// Wire name `BackendServers`: [`BackendServers`].
-    pub backend_servers: ::std::option::Option<BackendServers>,
+    /// Wire name `BackendServers`: [`DescribeVServerGroupAttributeBackendServers`].
+    pub backend_servers: ::std::option::Option<
+        DescribeVServerGroupAttributeBackendServers,
+    >,
     /// Wire name `CreateTime`: string. Example: `2022-08-31T02:49:05Z`.
     pub create_time: ::std::option::Option<::std::string::String>,
     /// Wire name `LoadBalancerId`: string. Example: `lb-jfakd****`.
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeVServerGroupAttributeTags`].
+    pub tags: ::std::option::Option<DescribeVServerGroupAttributeTags>,
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6****`.
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VServerGroupName`: string. Example: `Group1`.
@@ -92,10 +94,10 @@ pub struct DescribeVServerGroupAttributeOutput {
     load_balancer_id value, 3 request_id value, 4 tags value, 5 v_server_group_id value,
     6 v_server_group_name value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServerItem {
+pub struct DescribeVServerGroupAttributeBackendServer {
     /// Wire name `Description`: string. Example: `Server Group Description`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `Port`: 32-bit integer. Example: `90`.
@@ -110,40 +112,47 @@ pub struct BackendServerItem {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServerItem { "Description" = 0, "Port" = 1, "ServerId" = 2, "ServerIp" = 3,
-    "Type" = 4, "Weight" = 5, } { 0 description value, 1 port lenient, 2 server_id value,
-    3 server_ip value, 4 r#type value, 5 weight lenient, }
+    DescribeVServerGroupAttributeBackendServer { "Description" = 0, "Port" = 1,
+    "ServerId" = 2, "ServerIp" = 3, "Type" = 4, "Weight" = 5, } { 0 description value, 1
+    port lenient, 2 server_id value, 3 server_ip value, 4 r#type value, 5 weight lenient,
+    }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServers {
-    /// Wire name `BackendServer`: list of [`BackendServerItem`].
-    pub backend_server: ::std::option::Option<::std::vec::Vec<BackendServerItem>>,
+pub struct DescribeVServerGroupAttributeBackendServers {
+    /// Wire name `BackendServer`: list of [`DescribeVServerGroupAttributeBackendServer`].
+    pub backend_server: ::std::option::Option<
+        ::std::vec::Vec<DescribeVServerGroupAttributeBackendServer>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServers { "BackendServer" = 0, } { 0 backend_server value, }
+    DescribeVServerGroupAttributeBackendServers { "BackendServer" = 0, } { 0
+    backend_server value, }
 );
-/// A structure of the operation, at `response.fields[4].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Tags.Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagItem {
+pub struct DescribeVServerGroupAttributeTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeVServerGroupAttributeTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value,
+    1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[4]` in its spec.
+/// A structure of the operation's answer, at `Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+pub struct DescribeVServerGroupAttributeTags {
+    /// Wire name `Tag`: list of [`DescribeVServerGroupAttributeTag`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeVServerGroupAttributeTag>>,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeVServerGroupAttributeTags { "Tag" = 0, } { 0 tag value, }
+);
 /// The errors `DescribeVServerGroupAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

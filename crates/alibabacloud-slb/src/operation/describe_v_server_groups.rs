@@ -18,8 +18,8 @@ pub struct DescribeVServerGroupsInput {
     pub include_rule: ::std::option::Option<bool>,
     /// Wire name `IncludeListener`: boolean. Example: `false`.
     pub include_listener: ::std::option::Option<bool>,
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`DescribeVServerGroupsTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<DescribeVServerGroupsTagItem>>,
     /// Wire name `Description`: string. Example: `Group3`.
     pub description: ::std::option::Option<::std::string::String>,
 }
@@ -98,16 +98,16 @@ impl ::alibabacloud_runtime::Operation for DescribeVServerGroupsInput {
 pub struct DescribeVServerGroupsOutput {
     /// Wire name `RequestId`: string. Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `VServerGroups`: [`VServerGroups`].
-    pub v_server_groups: ::std::option::Option<VServerGroups>,
+    /// Wire name `VServerGroups`: [`DescribeVServerGroupsVServerGroups`].
+    pub v_server_groups: ::std::option::Option<DescribeVServerGroupsVServerGroups>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeVServerGroupsOutput { "RequestId" = 0, "VServerGroups" = 1, } { 0 request_id
     value, 1 v_server_groups value, }
 );
-/// A structure of the operation, at `request[4].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct DescribeVServerGroupsTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -115,38 +115,42 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for DescribeVServerGroupsTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[0].fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `VServerGroups.VServerGroup[].AssociatedObjects.Listeners.Listener[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ListenerItem {
+pub struct DescribeVServerGroupsAssociatedObjectsListener {
     /// Wire name `Port`: 32-bit integer. Example: `80`.
     pub port: ::std::option::Option<i32>,
     /// Wire name `Protocol`: string. Example: `tcp`.
     pub protocol: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ListenerItem { "Port" = 0, "Protocol" = 1, } { 0 port lenient, 1 protocol value, }
+    DescribeVServerGroupsAssociatedObjectsListener { "Port" = 0, "Protocol" = 1, } { 0
+    port lenient, 1 protocol value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[0].fields[0]` in its spec.
+/// A structure of the operation's answer, at `VServerGroups.VServerGroup[].AssociatedObjects.Listeners`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Listeners {
-    /// Wire name `Listener`: list of [`ListenerItem`].
-    pub listener: ::std::option::Option<::std::vec::Vec<ListenerItem>>,
+pub struct DescribeVServerGroupsAssociatedObjectsListeners {
+    /// Wire name `Listener`: list of [`DescribeVServerGroupsAssociatedObjectsListener`].
+    pub listener: ::std::option::Option<
+        ::std::vec::Vec<DescribeVServerGroupsAssociatedObjectsListener>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Listeners { "Listener" = 0, } { 0 listener value, }
+    DescribeVServerGroupsAssociatedObjectsListeners { "Listener" = 0, } { 0 listener
+    value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[0].fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `VServerGroups.VServerGroup[].AssociatedObjects.Rules.Rule[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RuleItem {
+pub struct DescribeVServerGroupsAssociatedObjectsRule {
     /// Wire name `Domain`: string. Example: `www.example.com`.
     pub domain: ::std::option::Option<::std::string::String>,
     /// Wire name `RuleId`: string. Example: `rule-a3x3pg1yohq3lq****`.
@@ -157,82 +161,98 @@ pub struct RuleItem {
     pub url: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RuleItem { "Domain" = 0, "RuleId" = 1, "RuleName" = 2, "Url" = 3, } { 0 domain value,
-    1 rule_id value, 2 rule_name value, 3 url value, }
+    DescribeVServerGroupsAssociatedObjectsRule { "Domain" = 0, "RuleId" = 1, "RuleName" =
+    2, "Url" = 3, } { 0 domain value, 1 rule_id value, 2 rule_name value, 3 url value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[0].fields[1]` in its spec.
+/// A structure of the operation's answer, at `VServerGroups.VServerGroup[].AssociatedObjects.Rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Rules {
-    /// Wire name `Rule`: list of [`RuleItem`].
-    pub rule: ::std::option::Option<::std::vec::Vec<RuleItem>>,
-}
-::alibabacloud_runtime::decode_struct!(Rules { "Rule" = 0, } { 0 rule value, });
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[0]` in its spec.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct AssociatedObjects {
-    /// Wire name `Listeners`: [`Listeners`].
-    pub listeners: ::std::option::Option<Listeners>,
-    /// Wire name `Rules`: [`Rules`].
-    pub rules: ::std::option::Option<Rules>,
+pub struct DescribeVServerGroupsAssociatedObjectsRules {
+    /// Wire name `Rule`: list of [`DescribeVServerGroupsAssociatedObjectsRule`].
+    pub rule: ::std::option::Option<
+        ::std::vec::Vec<DescribeVServerGroupsAssociatedObjectsRule>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssociatedObjects { "Listeners" = 0, "Rules" = 1, } { 0 listeners value, 1 rules
-    value, }
+    DescribeVServerGroupsAssociatedObjectsRules { "Rule" = 0, } { 0 rule value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[3].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `VServerGroups.VServerGroup[].AssociatedObjects`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TagsTagItem {
+pub struct DescribeVServerGroupsVServerGroupAssociatedObjects {
+    /// Wire name `Listeners`: [`DescribeVServerGroupsAssociatedObjectsListeners`].
+    pub listeners: ::std::option::Option<
+        DescribeVServerGroupsAssociatedObjectsListeners,
+    >,
+    /// Wire name `Rules`: [`DescribeVServerGroupsAssociatedObjectsRules`].
+    pub rules: ::std::option::Option<DescribeVServerGroupsAssociatedObjectsRules>,
+}
+::alibabacloud_runtime::decode_struct!(
+    DescribeVServerGroupsVServerGroupAssociatedObjects { "Listeners" = 0, "Rules" = 1, }
+    { 0 listeners value, 1 rules value, }
+);
+/// A structure of the operation's answer, at `VServerGroups.VServerGroup[].Tags.Tag[]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct DescribeVServerGroupsVServerGroupTag {
     /// Wire name `TagKey`: string. Example: `TestKey`.
     pub tag_key: ::std::option::Option<::std::string::String>,
     /// Wire name `TagValue`: string. Example: `TestValue`.
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TagsTagItem { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key value, 1 tag_value value, }
+    DescribeVServerGroupsVServerGroupTag { "TagKey" = 0, "TagValue" = 1, } { 0 tag_key
+    value, 1 tag_value value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[3]` in its spec.
+/// A structure of the operation's answer, at `VServerGroups.VServerGroup[].Tags`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Tags {
-    /// Wire name `Tag`: list of [`TagsTagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagsTagItem>>,
+pub struct DescribeVServerGroupsVServerGroupTags {
+    /// Wire name `Tag`: list of [`DescribeVServerGroupsVServerGroupTag`].
+    pub tag: ::std::option::Option<
+        ::std::vec::Vec<DescribeVServerGroupsVServerGroupTag>,
+    >,
 }
-::alibabacloud_runtime::decode_struct!(Tags { "Tag" = 0, } { 0 tag value, });
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+::alibabacloud_runtime::decode_struct!(
+    DescribeVServerGroupsVServerGroupTags { "Tag" = 0, } { 0 tag value, }
+);
+/// A structure of the operation's answer, at `VServerGroups.VServerGroup[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VServerGroupItem {
-    /// Wire name `AssociatedObjects`: [`AssociatedObjects`].
-    pub associated_objects: ::std::option::Option<AssociatedObjects>,
+pub struct DescribeVServerGroupsVServerGroup {
+    /// Wire name `AssociatedObjects`: [`DescribeVServerGroupsVServerGroupAssociatedObjects`].
+    pub associated_objects: ::std::option::Option<
+        DescribeVServerGroupsVServerGroupAssociatedObjects,
+    >,
     /// Wire name `CreateTime`: string. Example: `2022-08-31T02:49:05Z`.
     pub create_time: ::std::option::Option<::std::string::String>,
     /// Wire name `ServerCount`: 64-bit integer. Example: `1`.
     pub server_count: ::std::option::Option<i64>,
-    /// Wire name `Tags`: [`Tags`].
-    pub tags: ::std::option::Option<Tags>,
+    /// Wire name `Tags`: [`DescribeVServerGroupsVServerGroupTags`].
+    pub tags: ::std::option::Option<DescribeVServerGroupsVServerGroupTags>,
     /// Wire name `VServerGroupId`: string. Example: `rsp-0bfuc*****`.
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VServerGroupName`: string. Example: `Group3`.
     pub v_server_group_name: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VServerGroupItem { "AssociatedObjects" = 0, "CreateTime" = 1, "ServerCount" = 2,
-    "Tags" = 3, "VServerGroupId" = 4, "VServerGroupName" = 5, } { 0 associated_objects
-    value, 1 create_time value, 2 server_count lenient, 3 tags value, 4 v_server_group_id
-    value, 5 v_server_group_name value, }
+    DescribeVServerGroupsVServerGroup { "AssociatedObjects" = 0, "CreateTime" = 1,
+    "ServerCount" = 2, "Tags" = 3, "VServerGroupId" = 4, "VServerGroupName" = 5, } { 0
+    associated_objects value, 1 create_time value, 2 server_count lenient, 3 tags value,
+    4 v_server_group_id value, 5 v_server_group_name value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `VServerGroups`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct VServerGroups {
-    /// Wire name `VServerGroup`: list of [`VServerGroupItem`].
-    pub v_server_group: ::std::option::Option<::std::vec::Vec<VServerGroupItem>>,
+pub struct DescribeVServerGroupsVServerGroups {
+    /// Wire name `VServerGroup`: list of [`DescribeVServerGroupsVServerGroup`].
+    pub v_server_group: ::std::option::Option<
+        ::std::vec::Vec<DescribeVServerGroupsVServerGroup>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    VServerGroups { "VServerGroup" = 0, } { 0 v_server_group value, }
+    DescribeVServerGroupsVServerGroups { "VServerGroup" = 0, } { 0 v_server_group value,
+    }
 );
 /// The errors `DescribeVServerGroups` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -328,15 +348,15 @@ impl<
         self.input.include_listener = value;
         self
     }
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`DescribeVServerGroupsTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<DescribeVServerGroupsTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<DescribeVServerGroupsTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -59,59 +59,61 @@ impl ::alibabacloud_runtime::Operation for DescribeZonesInput {
 pub struct DescribeZonesOutput {
     /// Wire name `RequestId`: string. Example: `A48D35FF-440A-4BC0-A4A2-A9BF69B7E43A`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `Zones`: [`Zones`].
-    pub zones: ::std::option::Option<Zones>,
+    /// Wire name `Zones`: [`DescribeZonesZones`].
+    pub zones: ::std::option::Option<DescribeZonesZones>,
 }
 ::alibabacloud_runtime::decode_struct!(
     DescribeZonesOutput { "RequestId" = 0, "Zones" = 1, } { 0 request_id value, 1 zones
     value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].SlaveZones.SlaveZone[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SlaveZoneItem {
+pub struct DescribeZonesZoneSlaveZone {
     /// Wire name `LocalName`: string. Example: `Queries zones in a specified region.`.
     pub local_name: ::std::option::Option<::std::string::String>,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-g`.
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SlaveZoneItem { "LocalName" = 0, "ZoneId" = 1, } { 0 local_name value, 1 zone_id
-    value, }
+    DescribeZonesZoneSlaveZone { "LocalName" = 0, "ZoneId" = 1, } { 0 local_name value, 1
+    zone_id value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[].SlaveZones`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SlaveZones {
-    /// Wire name `SlaveZone`: list of [`SlaveZoneItem`].
-    pub slave_zone: ::std::option::Option<::std::vec::Vec<SlaveZoneItem>>,
+pub struct DescribeZonesZoneSlaveZones {
+    /// Wire name `SlaveZone`: list of [`DescribeZonesZoneSlaveZone`].
+    pub slave_zone: ::std::option::Option<::std::vec::Vec<DescribeZonesZoneSlaveZone>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SlaveZones { "SlaveZone" = 0, } { 0 slave_zone value, }
+    DescribeZonesZoneSlaveZones { "SlaveZone" = 0, } { 0 slave_zone value, }
 );
-/// A structure of the operation, at `response.fields[1].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Zones.Zone[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct ZoneItem {
+pub struct DescribeZonesZone {
     /// Wire name `LocalName`: string. Example: `The list of secondary zones.\n`.
     pub local_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `SlaveZones`: [`SlaveZones`].
-    pub slave_zones: ::std::option::Option<SlaveZones>,
+    /// Wire name `SlaveZones`: [`DescribeZonesZoneSlaveZones`].
+    pub slave_zones: ::std::option::Option<DescribeZonesZoneSlaveZones>,
     /// Wire name `ZoneId`: string. Example: `cn-hangzhou-b`.
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    ZoneItem { "LocalName" = 0, "SlaveZones" = 1, "ZoneId" = 2, } { 0 local_name value, 1
-    slave_zones value, 2 zone_id value, }
+    DescribeZonesZone { "LocalName" = 0, "SlaveZones" = 1, "ZoneId" = 2, } { 0 local_name
+    value, 1 slave_zones value, 2 zone_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Zones`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Zones {
-    /// Wire name `Zone`: list of [`ZoneItem`].
-    pub zone: ::std::option::Option<::std::vec::Vec<ZoneItem>>,
+pub struct DescribeZonesZones {
+    /// Wire name `Zone`: list of [`DescribeZonesZone`].
+    pub zone: ::std::option::Option<::std::vec::Vec<DescribeZonesZone>>,
 }
-::alibabacloud_runtime::decode_struct!(Zones { "Zone" = 0, } { 0 zone value, });
+::alibabacloud_runtime::decode_struct!(
+    DescribeZonesZones { "Zone" = 0, } { 0 zone value, }
+);
 /// The errors `DescribeZones` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -88,9 +88,9 @@ pub struct ListTLSCipherPoliciesOutput {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `CEF72CEB-54B6-4AE8-B225-F876FF7BA984`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `TLSCipherPolicies`: list of [`TlsCipherPoliciesItem`].
+    /// Wire name `TLSCipherPolicies`: list of [`ListTlsCipherPoliciesTlsCipherPolicy`].
     pub tls_cipher_policies: ::std::option::Option<
-        ::std::vec::Vec<TlsCipherPoliciesItem>,
+        ::std::vec::Vec<ListTlsCipherPoliciesTlsCipherPolicy>,
     >,
     /// Wire name `TotalCount`: 32-bit integer. Example: `1000`.
     pub total_count: ::std::option::Option<i32>,
@@ -100,10 +100,10 @@ pub struct ListTLSCipherPoliciesOutput {
     "TLSCipherPolicies" = 3, "TotalCount" = 4, } { 0 is_truncated lenient, 1 next_token
     value, 2 request_id value, 3 tls_cipher_policies value, 4 total_count lenient, }
 );
-/// A structure of the operation, at `response.fields[3].items.fields[4].items` in its spec.
+/// A structure of the operation's answer, at `TLSCipherPolicies[].RelateListeners[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct RelateListenersItem {
+pub struct ListTlsCipherPoliciesTlsCipherPolicyRelateListener {
     /// Wire name `LoadBalancerId`: string. Example: `lb-bp1b6c719dfa08ex****`.
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Port`: 32-bit integer. Example: `80`.
@@ -112,13 +112,13 @@ pub struct RelateListenersItem {
     pub protocol: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    RelateListenersItem { "LoadBalancerId" = 0, "Port" = 1, "Protocol" = 2, } { 0
-    load_balancer_id value, 1 port lenient, 2 protocol value, }
+    ListTlsCipherPoliciesTlsCipherPolicyRelateListener { "LoadBalancerId" = 0, "Port" =
+    1, "Protocol" = 2, } { 0 load_balancer_id value, 1 port lenient, 2 protocol value, }
 );
-/// A structure of the operation, at `response.fields[3].items` in its spec.
+/// A structure of the operation's answer, at `TLSCipherPolicies[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct TlsCipherPoliciesItem {
+pub struct ListTlsCipherPoliciesTlsCipherPolicy {
     /// Wire name `Ciphers`: list of string.
     pub ciphers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `CreateTime`: 64-bit integer. Example: `1608273800000`.
@@ -127,18 +127,20 @@ pub struct TlsCipherPoliciesItem {
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Name`: string. Example: `TLSPolicy-test****`.
     pub name: ::std::option::Option<::std::string::String>,
-    /// Wire name `RelateListeners`: list of [`RelateListenersItem`].
-    pub relate_listeners: ::std::option::Option<::std::vec::Vec<RelateListenersItem>>,
+    /// Wire name `RelateListeners`: list of [`ListTlsCipherPoliciesTlsCipherPolicyRelateListener`].
+    pub relate_listeners: ::std::option::Option<
+        ::std::vec::Vec<ListTlsCipherPoliciesTlsCipherPolicyRelateListener>,
+    >,
     /// Wire name `Status`: string. Example: `normal`.
     pub status: ::std::option::Option<::std::string::String>,
     /// Wire name `TLSVersions`: list of string.
     pub tls_versions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    TlsCipherPoliciesItem { "Ciphers" = 0, "CreateTime" = 1, "InstanceId" = 2, "Name" =
-    3, "RelateListeners" = 4, "Status" = 5, "TLSVersions" = 6, } { 0 ciphers value, 1
-    create_time lenient, 2 instance_id value, 3 name value, 4 relate_listeners value, 5
-    status value, 6 tls_versions value, }
+    ListTlsCipherPoliciesTlsCipherPolicy { "Ciphers" = 0, "CreateTime" = 1, "InstanceId"
+    = 2, "Name" = 3, "RelateListeners" = 4, "Status" = 5, "TLSVersions" = 6, } { 0
+    ciphers value, 1 create_time lenient, 2 instance_id value, 3 name value, 4
+    relate_listeners value, 5 status value, 6 tls_versions value, }
 );
 /// The errors `ListTLSCipherPolicies` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -339,7 +341,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::TokenPaged for ListTLSCipherPoliciesInput {
-    type Item = TlsCipherPoliciesItem;
+    type Item = ListTlsCipherPoliciesTlsCipherPolicy;
     fn set_token(&mut self, token: ::std::option::Option<::std::string::String>) {
         self.next_token = token;
     }
@@ -348,7 +350,7 @@ impl ::alibabacloud_runtime::paginate::TokenPaged for ListTLSCipherPoliciesInput
     }
     fn into_items(
         output: ListTLSCipherPoliciesOutput,
-    ) -> ::std::vec::Vec<TlsCipherPoliciesItem> {
+    ) -> ::std::vec::Vec<ListTlsCipherPoliciesTlsCipherPolicy> {
         output.tls_cipher_policies.unwrap_or_default()
     }
 }

@@ -64,8 +64,10 @@ impl ::alibabacloud_runtime::Operation for ModifyVServerGroupBackendServersInput
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ModifyVServerGroupBackendServersOutput {
-    /// Wire name `BackendServers`: [`BackendServers`].
-    pub backend_servers: ::std::option::Option<BackendServers>,
+    /// Wire name `BackendServers`: [`ModifyVServerGroupBackendServersBackendServers`].
+    pub backend_servers: ::std::option::Option<
+        ModifyVServerGroupBackendServersBackendServers,
+    >,
     /// Wire name `RequestId`: string. Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`.
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6j****`.
@@ -76,10 +78,10 @@ pub struct ModifyVServerGroupBackendServersOutput {
     "VServerGroupId" = 2, } { 0 backend_servers value, 1 request_id value, 2
     v_server_group_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServerItem {
+pub struct ModifyVServerGroupBackendServersBackendServer {
     /// Wire name `Description`: string. Example: `Backend server description`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `Port`: 32-bit integer. Example: `70`.
@@ -92,19 +94,22 @@ pub struct BackendServerItem {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServerItem { "Description" = 0, "Port" = 1, "ServerId" = 2, "Type" = 3,
-    "Weight" = 4, } { 0 description value, 1 port lenient, 2 server_id value, 3 r#type
-    value, 4 weight lenient, }
+    ModifyVServerGroupBackendServersBackendServer { "Description" = 0, "Port" = 1,
+    "ServerId" = 2, "Type" = 3, "Weight" = 4, } { 0 description value, 1 port lenient, 2
+    server_id value, 3 r#type value, 4 weight lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServers {
-    /// Wire name `BackendServer`: list of [`BackendServerItem`].
-    pub backend_server: ::std::option::Option<::std::vec::Vec<BackendServerItem>>,
+pub struct ModifyVServerGroupBackendServersBackendServers {
+    /// Wire name `BackendServer`: list of [`ModifyVServerGroupBackendServersBackendServer`].
+    pub backend_server: ::std::option::Option<
+        ::std::vec::Vec<ModifyVServerGroupBackendServersBackendServer>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServers { "BackendServer" = 0, } { 0 backend_server value, }
+    ModifyVServerGroupBackendServersBackendServers { "BackendServer" = 0, } { 0
+    backend_server value, }
 );
 /// The errors `ModifyVServerGroupBackendServers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

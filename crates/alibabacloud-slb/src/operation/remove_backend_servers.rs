@@ -60,8 +60,8 @@ impl ::alibabacloud_runtime::Operation for RemoveBackendServersInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RemoveBackendServersOutput {
-    /// Wire name `BackendServers`: [`BackendServers`].
-    pub backend_servers: ::std::option::Option<BackendServers>,
+    /// Wire name `BackendServers`: [`RemoveBackendServersBackendServers`].
+    pub backend_servers: ::std::option::Option<RemoveBackendServersBackendServers>,
     /// Wire name `LoadBalancerId`: string. Example: `lb-bp15lbk8uja8rvm4a****`.
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`.
@@ -71,10 +71,10 @@ pub struct RemoveBackendServersOutput {
     RemoveBackendServersOutput { "BackendServers" = 0, "LoadBalancerId" = 1, "RequestId"
     = 2, } { 0 backend_servers value, 1 load_balancer_id value, 2 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServerItem {
+pub struct RemoveBackendServersBackendServer {
     /// Wire name `Description`: string. Example: `BackendServer1`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `ServerId`: string. Example: `i-bp1fq61enf4loa5i****`.
@@ -85,18 +85,22 @@ pub struct BackendServerItem {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServerItem { "Description" = 0, "ServerId" = 1, "Type" = 2, "Weight" = 3, } {
-    0 description value, 1 server_id value, 2 r#type value, 3 weight lenient, }
+    RemoveBackendServersBackendServer { "Description" = 0, "ServerId" = 1, "Type" = 2,
+    "Weight" = 3, } { 0 description value, 1 server_id value, 2 r#type value, 3 weight
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServers {
-    /// Wire name `BackendServer`: list of [`BackendServerItem`].
-    pub backend_server: ::std::option::Option<::std::vec::Vec<BackendServerItem>>,
+pub struct RemoveBackendServersBackendServers {
+    /// Wire name `BackendServer`: list of [`RemoveBackendServersBackendServer`].
+    pub backend_server: ::std::option::Option<
+        ::std::vec::Vec<RemoveBackendServersBackendServer>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServers { "BackendServer" = 0, } { 0 backend_server value, }
+    RemoveBackendServersBackendServers { "BackendServer" = 0, } { 0 backend_server value,
+    }
 );
 /// The errors `RemoveBackendServers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,8 +60,10 @@ impl ::alibabacloud_runtime::Operation for RemoveVServerGroupBackendServersInput
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct RemoveVServerGroupBackendServersOutput {
-    /// Wire name `BackendServers`: [`BackendServers`].
-    pub backend_servers: ::std::option::Option<BackendServers>,
+    /// Wire name `BackendServers`: [`RemoveVServerGroupBackendServersBackendServers`].
+    pub backend_servers: ::std::option::Option<
+        RemoveVServerGroupBackendServersBackendServers,
+    >,
     /// Wire name `RequestId`: string. Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`.
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6j****`.
@@ -72,10 +74,10 @@ pub struct RemoveVServerGroupBackendServersOutput {
     "VServerGroupId" = 2, } { 0 backend_servers value, 1 request_id value, 2
     v_server_group_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServerItem {
+pub struct RemoveVServerGroupBackendServersBackendServer {
     /// Wire name `Port`: 32-bit integer. Example: `80`.
     pub port: ::std::option::Option<i32>,
     /// Wire name `ServerId`: string. Example: `vm-230`.
@@ -86,18 +88,22 @@ pub struct BackendServerItem {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServerItem { "Port" = 0, "ServerId" = 1, "Type" = 2, "Weight" = 3, } { 0 port
-    lenient, 1 server_id value, 2 r#type value, 3 weight lenient, }
+    RemoveVServerGroupBackendServersBackendServer { "Port" = 0, "ServerId" = 1, "Type" =
+    2, "Weight" = 3, } { 0 port lenient, 1 server_id value, 2 r#type value, 3 weight
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServers {
-    /// Wire name `BackendServer`: list of [`BackendServerItem`].
-    pub backend_server: ::std::option::Option<::std::vec::Vec<BackendServerItem>>,
+pub struct RemoveVServerGroupBackendServersBackendServers {
+    /// Wire name `BackendServer`: list of [`RemoveVServerGroupBackendServersBackendServer`].
+    pub backend_server: ::std::option::Option<
+        ::std::vec::Vec<RemoveVServerGroupBackendServersBackendServer>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServers { "BackendServer" = 0, } { 0 backend_server value, }
+    RemoveVServerGroupBackendServersBackendServers { "BackendServer" = 0, } { 0
+    backend_server value, }
 );
 /// The errors `RemoveVServerGroupBackendServers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

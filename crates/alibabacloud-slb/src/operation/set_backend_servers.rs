@@ -60,8 +60,8 @@ impl ::alibabacloud_runtime::Operation for SetBackendServersInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct SetBackendServersOutput {
-    /// Wire name `BackendServers`: [`BackendServers`].
-    pub backend_servers: ::std::option::Option<BackendServers>,
+    /// Wire name `BackendServers`: [`SetBackendServersBackendServers`].
+    pub backend_servers: ::std::option::Option<SetBackendServersBackendServers>,
     /// Wire name `LoadBalancerId`: string. Example: `lb-bp1qjwo61pqz3a******`.
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RequestId`: string. Example: `365F4154-92F6-4AE4-92F8-7FF34B540710`.
@@ -71,10 +71,10 @@ pub struct SetBackendServersOutput {
     SetBackendServersOutput { "BackendServers" = 0, "LoadBalancerId" = 1, "RequestId" =
     2, } { 0 backend_servers value, 1 load_balancer_id value, 2 request_id value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServerItem {
+pub struct SetBackendServersBackendServer {
     /// Wire name `Description`: string. Example: `backend server`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `ServerId`: string. Example: `eni-hhshhs****`.
@@ -85,18 +85,21 @@ pub struct BackendServerItem {
     pub weight: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServerItem { "Description" = 0, "ServerId" = 1, "Type" = 2, "Weight" = 3, } {
-    0 description value, 1 server_id value, 2 r#type value, 3 weight value, }
+    SetBackendServersBackendServer { "Description" = 0, "ServerId" = 1, "Type" = 2,
+    "Weight" = 3, } { 0 description value, 1 server_id value, 2 r#type value, 3 weight
+    value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServers {
-    /// Wire name `BackendServer`: list of [`BackendServerItem`].
-    pub backend_server: ::std::option::Option<::std::vec::Vec<BackendServerItem>>,
+pub struct SetBackendServersBackendServers {
+    /// Wire name `BackendServer`: list of [`SetBackendServersBackendServer`].
+    pub backend_server: ::std::option::Option<
+        ::std::vec::Vec<SetBackendServersBackendServer>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServers { "BackendServer" = 0, } { 0 backend_server value, }
+    SetBackendServersBackendServers { "BackendServer" = 0, } { 0 backend_server value, }
 );
 /// The errors `SetBackendServers` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

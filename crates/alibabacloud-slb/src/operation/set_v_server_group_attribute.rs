@@ -65,8 +65,8 @@ impl ::alibabacloud_runtime::Operation for SetVServerGroupAttributeInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct SetVServerGroupAttributeOutput {
-    /// Wire name `BackendServers`: [`BackendServers`].
-    pub backend_servers: ::std::option::Option<BackendServers>,
+    /// Wire name `BackendServers`: [`SetVServerGroupAttributeBackendServers`].
+    pub backend_servers: ::std::option::Option<SetVServerGroupAttributeBackendServers>,
     /// Wire name `RequestId`: string. Example: `9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C`.
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VServerGroupId`: string. Example: `rsp-cige6****`.
@@ -79,10 +79,10 @@ pub struct SetVServerGroupAttributeOutput {
     "VServerGroupId" = 2, "VServerGroupName" = 3, } { 0 backend_servers value, 1
     request_id value, 2 v_server_group_id value, 3 v_server_group_name value, }
 );
-/// A structure of the operation, at `response.fields[0].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `BackendServers.BackendServer[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServerItem {
+pub struct SetVServerGroupAttributeBackendServer {
     /// Wire name `Description`: string. Example: `Backend server group description`.
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `Port`: 32-bit integer. Example: `70`.
@@ -95,19 +95,22 @@ pub struct BackendServerItem {
     pub weight: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServerItem { "Description" = 0, "Port" = 1, "ServerId" = 2, "Type" = 3,
-    "Weight" = 4, } { 0 description value, 1 port lenient, 2 server_id value, 3 r#type
-    value, 4 weight lenient, }
+    SetVServerGroupAttributeBackendServer { "Description" = 0, "Port" = 1, "ServerId" =
+    2, "Type" = 3, "Weight" = 4, } { 0 description value, 1 port lenient, 2 server_id
+    value, 3 r#type value, 4 weight lenient, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `BackendServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct BackendServers {
-    /// Wire name `BackendServer`: list of [`BackendServerItem`].
-    pub backend_server: ::std::option::Option<::std::vec::Vec<BackendServerItem>>,
+pub struct SetVServerGroupAttributeBackendServers {
+    /// Wire name `BackendServer`: list of [`SetVServerGroupAttributeBackendServer`].
+    pub backend_server: ::std::option::Option<
+        ::std::vec::Vec<SetVServerGroupAttributeBackendServer>,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    BackendServers { "BackendServer" = 0, } { 0 backend_server value, }
+    SetVServerGroupAttributeBackendServers { "BackendServer" = 0, } { 0 backend_server
+    value, }
 );
 /// The errors `SetVServerGroupAttribute` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

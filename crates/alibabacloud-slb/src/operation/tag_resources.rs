@@ -16,8 +16,8 @@ pub struct TagResourcesInput {
     pub resource_type: ::std::string::String,
     /// Wire name `ResourceId`: list of string, required. Example: `lb-bp16qjewdsunr41m1****`.
     pub resource_id: ::std::vec::Vec<::std::string::String>,
-    /// Wire name `Tag`: list of [`TagItem`], required.
-    pub tag: ::std::vec::Vec<TagItem>,
+    /// Wire name `Tag`: list of [`TagResourcesTagItem`], required.
+    pub tag: ::std::vec::Vec<TagResourcesTagItem>,
 }
 impl ::alibabacloud_runtime::Operation for TagResourcesInput {
     const ACTION: &'static str = "TagResources";
@@ -56,9 +56,9 @@ pub struct TagResourcesOutput {
 ::alibabacloud_runtime::decode_struct!(
     TagResourcesOutput { "RequestId" = 0, } { 0 request_id value, }
 );
-/// A structure of the operation, at `request[3].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct TagResourcesTagItem {
     /// Wire name `Key`: string. Example: `FinanceDept`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -66,7 +66,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for TagResourcesTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -231,10 +231,10 @@ impl<
             state: ::std::marker::PhantomData,
         }
     }
-    /// Wire name `Tag`: list of [`TagItem`], required.
+    /// Wire name `Tag`: list of [`TagResourcesTagItem`], required.
     pub fn tag(
         mut self,
-        value: ::std::vec::Vec<TagItem>,
+        value: ::std::vec::Vec<TagResourcesTagItem>,
     ) -> TagResourcesBuilder<
         RegionId_,
         ResourceType_,
@@ -324,13 +324,13 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: &alibabacloud_slb::Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// use alibabacloud_slb::operation::tag_resources::{TagItem};
+    /// use alibabacloud_slb::operation::tag_resources::{TagResourcesTagItem};
     /// let output = client
     ///     .tag_resources()
     ///     .region_id("cn-hangzhou")
     ///     .resource_type("instance")
     ///     .resource_id(vec!["example".into()])
-    ///     .tag(vec![TagItem { key: None, value: None }])
+    ///     .tag(vec![TagResourcesTagItem { key: None, value: None }])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -10,8 +10,8 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UploadCACertificateInput {
-    /// Wire name `Tag`: list of [`TagItem`]. Example: `UploadCACertificate`.
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`UploadCaCertificateTagItem`]. Example: `UploadCACertificate`.
+    pub tag: ::std::option::Option<::std::vec::Vec<UploadCaCertificateTagItem>>,
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
     /// Wire name `CACertificate`: string, required. Example: `test`.
@@ -94,9 +94,9 @@ pub struct UploadCACertificateOutput {
     expire_time_stamp lenient, 7 fingerprint value, 8 request_id value, 9
     resource_group_id value, }
 );
-/// A structure of the operation, at `request[0].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct UploadCaCertificateTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -104,7 +104,7 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for UploadCaCertificateTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
@@ -162,15 +162,15 @@ impl UploadCACertificateBuilder<
     }
 }
 impl<RegionId_, CaCertificate_> UploadCACertificateBuilder<RegionId_, CaCertificate_> {
-    /// Wire name `Tag`: list of [`TagItem`]. Example: `UploadCACertificate`.
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`UploadCaCertificateTagItem`]. Example: `UploadCACertificate`.
+    pub fn tag(mut self, value: ::std::vec::Vec<UploadCaCertificateTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<UploadCaCertificateTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

@@ -10,8 +10,8 @@
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UploadServerCertificateInput {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`UploadServerCertificateTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<UploadServerCertificateTagItem>>,
     /// Wire name `RegionId`: string, required. Example: `cn-hangzhou`.
     pub region_id: ::std::string::String,
     /// Wire name `AliCloudCertificateId`: string. Example: `775****`.
@@ -131,8 +131,10 @@ pub struct UploadServerCertificateOutput {
     pub server_certificate_id: ::std::option::Option<::std::string::String>,
     /// Wire name `ServerCertificateName`: string. Example: `mycert01`.
     pub server_certificate_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `SubjectAlternativeNames`: [`SubjectAlternativeNames`].
-    pub subject_alternative_names: ::std::option::Option<SubjectAlternativeNames>,
+    /// Wire name `SubjectAlternativeNames`: [`UploadServerCertificateSubjectAlternativeNames`].
+    pub subject_alternative_names: ::std::option::Option<
+        UploadServerCertificateSubjectAlternativeNames,
+    >,
 }
 ::alibabacloud_runtime::decode_struct!(
     UploadServerCertificateOutput { "AliCloudCertificateId" = 0,
@@ -147,9 +149,9 @@ pub struct UploadServerCertificateOutput {
     request_id value, 11 resource_group_id value, 12 server_certificate_id value, 13
     server_certificate_name value, 14 subject_alternative_names value, }
 );
-/// A structure of the operation, at `request[0].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize)]
-pub struct TagItem {
+pub struct UploadServerCertificateTagItem {
     /// Wire name `Key`: string. Example: `TestKey`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
@@ -157,23 +159,23 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for UploadServerCertificateTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `response.fields[14]` in its spec.
+/// A structure of the operation's answer, at `SubjectAlternativeNames`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SubjectAlternativeNames {
+pub struct UploadServerCertificateSubjectAlternativeNames {
     /// Wire name `SubjectAlternativeName`: list of string.
     pub subject_alternative_name: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SubjectAlternativeNames { "SubjectAlternativeName" = 0, } { 0
+    UploadServerCertificateSubjectAlternativeNames { "SubjectAlternativeName" = 0, } { 0
     subject_alternative_name value, }
 );
 /// The errors `UploadServerCertificate` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
@@ -248,15 +250,18 @@ impl UploadServerCertificateBuilder<::alibabacloud_runtime::Missing> {
     }
 }
 impl<RegionId_> UploadServerCertificateBuilder<RegionId_> {
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`UploadServerCertificateTagItem`].
+    pub fn tag(
+        mut self,
+        value: ::std::vec::Vec<UploadServerCertificateTagItem>,
+    ) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<UploadServerCertificateTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self

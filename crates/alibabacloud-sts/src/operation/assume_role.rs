@@ -67,10 +67,10 @@ impl ::alibabacloud_runtime::Operation for AssumeRoleInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleOutput {
-    /// Wire name `AssumedRoleUser`: [`AssumedRoleUser`].
-    pub assumed_role_user: ::std::option::Option<AssumedRoleUser>,
-    /// Wire name `Credentials`: [`Credentials`].
-    pub credentials: ::std::option::Option<Credentials>,
+    /// Wire name `AssumedRoleUser`: [`AssumeRoleAssumedRoleUser`].
+    pub assumed_role_user: ::std::option::Option<AssumeRoleAssumedRoleUser>,
+    /// Wire name `Credentials`: [`AssumeRoleCredentials`].
+    pub credentials: ::std::option::Option<AssumeRoleCredentials>,
     /// Wire name `RequestId`: string. Example: `6894B13B-6D71-4EF5-88FA-F32781734A7F`.
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SourceIdentity`: string.
@@ -81,23 +81,23 @@ pub struct AssumeRoleOutput {
     "SourceIdentity" = 3, } { 0 assumed_role_user value, 1 credentials value, 2
     request_id value, 3 source_identity value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AssumedRoleUser`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AssumedRoleUser {
+pub struct AssumeRoleAssumedRoleUser {
     /// Wire name `Arn`: string. Example: `acs:ram::123456789012****:role/adminrole/alice`.
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `AssumedRoleId`: string. Example: `34458433936495****:alice`.
     pub assumed_role_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssumedRoleUser { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn value, 1 assumed_role_id
-    value, }
+    AssumeRoleAssumedRoleUser { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn value, 1
+    assumed_role_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Credentials`.
 #[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Credentials {
+pub struct AssumeRoleCredentials {
     /// Wire name `AccessKeyId`: string. Example: `STS.L4aBSCSJVMuKg5U1****`.
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AccessKeySecret`: string, secret (redacted in `Debug`).
@@ -108,13 +108,13 @@ pub struct Credentials {
     pub security_token: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Credentials { "AccessKeyId" = 0, "AccessKeySecret" = 1, "Expiration" = 2,
+    AssumeRoleCredentials { "AccessKeyId" = 0, "AccessKeySecret" = 1, "Expiration" = 2,
     "SecurityToken" = 3, } { 0 access_key_id value, 1 access_key_secret value, 2
     expiration value, 3 security_token value, }
 );
-impl ::std::fmt::Debug for Credentials {
+impl ::std::fmt::Debug for AssumeRoleCredentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Credentials")
+        f.debug_struct("AssumeRoleCredentials")
             .field("access_key_id", &self.access_key_id)
             .field("access_key_secret", &::std::format_args!("** redacted **"))
             .field("expiration", &self.expiration)

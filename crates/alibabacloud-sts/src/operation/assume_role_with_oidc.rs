@@ -92,12 +92,12 @@ impl ::alibabacloud_runtime::Operation for AssumeRoleWithOIDCInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleWithOIDCOutput {
-    /// Wire name `AssumedRoleUser`: [`AssumedRoleUser`].
-    pub assumed_role_user: ::std::option::Option<AssumedRoleUser>,
-    /// Wire name `Credentials`: [`Credentials`].
-    pub credentials: ::std::option::Option<Credentials>,
-    /// Wire name `OIDCTokenInfo`: [`OidcTokenInfo`].
-    pub oidc_token_info: ::std::option::Option<OidcTokenInfo>,
+    /// Wire name `AssumedRoleUser`: [`AssumeRoleWithOidcAssumedRoleUser`].
+    pub assumed_role_user: ::std::option::Option<AssumeRoleWithOidcAssumedRoleUser>,
+    /// Wire name `Credentials`: [`AssumeRoleWithOidcCredentials`].
+    pub credentials: ::std::option::Option<AssumeRoleWithOidcCredentials>,
+    /// Wire name `OIDCTokenInfo`: [`AssumeRoleWithOidcOidcTokenInfo`].
+    pub oidc_token_info: ::std::option::Option<AssumeRoleWithOidcOidcTokenInfo>,
     /// Wire name `RequestId`: string. Example: `3D57EAD2-8723-1F26-B69C-F8707D8B565D`.
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `SourceIdentity`: string.
@@ -109,23 +109,23 @@ pub struct AssumeRoleWithOIDCOutput {
     credentials value, 2 oidc_token_info value, 3 request_id value, 4 source_identity
     value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AssumedRoleUser`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AssumedRoleUser {
+pub struct AssumeRoleWithOidcAssumedRoleUser {
     /// Wire name `Arn`: string. Example: `acs:ram::113511544585****:role/testoidc/TestOidcAssumedRoleSession`.
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `AssumedRoleId`: string. Example: `33157794895460****`.
     pub assumed_role_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssumedRoleUser { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn value, 1 assumed_role_id
-    value, }
+    AssumeRoleWithOidcAssumedRoleUser { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn value,
+    1 assumed_role_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Credentials`.
 #[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Credentials {
+pub struct AssumeRoleWithOidcCredentials {
     /// Wire name `AccessKeyId`: string. Example: `STS.NUgYrLnoC37mZZCNnAbez****`.
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AccessKeySecret`: string, secret (redacted in `Debug`).
@@ -136,13 +136,13 @@ pub struct Credentials {
     pub security_token: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Credentials { "AccessKeyId" = 0, "AccessKeySecret" = 1, "Expiration" = 2,
-    "SecurityToken" = 3, } { 0 access_key_id value, 1 access_key_secret value, 2
-    expiration value, 3 security_token value, }
+    AssumeRoleWithOidcCredentials { "AccessKeyId" = 0, "AccessKeySecret" = 1,
+    "Expiration" = 2, "SecurityToken" = 3, } { 0 access_key_id value, 1 access_key_secret
+    value, 2 expiration value, 3 security_token value, }
 );
-impl ::std::fmt::Debug for Credentials {
+impl ::std::fmt::Debug for AssumeRoleWithOidcCredentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Credentials")
+        f.debug_struct("AssumeRoleWithOidcCredentials")
             .field("access_key_id", &self.access_key_id)
             .field("access_key_secret", &::std::format_args!("** redacted **"))
             .field("expiration", &self.expiration)
@@ -150,10 +150,10 @@ impl ::std::fmt::Debug for Credentials {
             .finish()
     }
 }
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `OIDCTokenInfo`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct OidcTokenInfo {
+pub struct AssumeRoleWithOidcOidcTokenInfo {
     /// Wire name `ClientIds`: string. Example: `496271242565057****`.
     pub client_ids: ::std::option::Option<::std::string::String>,
     /// Wire name `ExpirationTime`: string. Example: `2021-10-20T04:27:09Z`.
@@ -168,10 +168,10 @@ pub struct OidcTokenInfo {
     pub verification_info: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    OidcTokenInfo { "ClientIds" = 0, "ExpirationTime" = 1, "IssuanceTime" = 2, "Issuer" =
-    3, "Subject" = 4, "VerificationInfo" = 5, } { 0 client_ids value, 1 expiration_time
-    value, 2 issuance_time value, 3 issuer value, 4 subject value, 5 verification_info
-    value, }
+    AssumeRoleWithOidcOidcTokenInfo { "ClientIds" = 0, "ExpirationTime" = 1,
+    "IssuanceTime" = 2, "Issuer" = 3, "Subject" = 4, "VerificationInfo" = 5, } { 0
+    client_ids value, 1 expiration_time value, 2 issuance_time value, 3 issuer value, 4
+    subject value, 5 verification_info value, }
 );
 /// The errors `AssumeRoleWithOIDC` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

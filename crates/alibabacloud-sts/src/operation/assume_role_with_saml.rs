@@ -86,14 +86,14 @@ impl ::alibabacloud_runtime::Operation for AssumeRoleWithSAMLInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSAMLOutput {
-    /// Wire name `AssumedRoleUser`: [`AssumedRoleUser`].
-    pub assumed_role_user: ::std::option::Option<AssumedRoleUser>,
-    /// Wire name `Credentials`: [`Credentials`].
-    pub credentials: ::std::option::Option<Credentials>,
+    /// Wire name `AssumedRoleUser`: [`AssumeRoleWithSamlAssumedRoleUser`].
+    pub assumed_role_user: ::std::option::Option<AssumeRoleWithSamlAssumedRoleUser>,
+    /// Wire name `Credentials`: [`AssumeRoleWithSamlCredentials`].
+    pub credentials: ::std::option::Option<AssumeRoleWithSamlCredentials>,
     /// Wire name `RequestId`: string. Example: `6894B13B-6D71-4EF5-88FA-F32781734A7F`.
     pub request_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `SAMLAssertionInfo`: [`SamlAssertionInfo`].
-    pub saml_assertion_info: ::std::option::Option<SamlAssertionInfo>,
+    /// Wire name `SAMLAssertionInfo`: [`AssumeRoleWithSamlSamlAssertionInfo`].
+    pub saml_assertion_info: ::std::option::Option<AssumeRoleWithSamlSamlAssertionInfo>,
     /// Wire name `SourceIdentity`: string.
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
@@ -103,23 +103,23 @@ pub struct AssumeRoleWithSAMLOutput {
     credentials value, 2 request_id value, 3 saml_assertion_info value, 4 source_identity
     value, }
 );
-/// A structure of the operation, at `response.fields[0]` in its spec.
+/// A structure of the operation's answer, at `AssumedRoleUser`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct AssumedRoleUser {
+pub struct AssumeRoleWithSamlAssumedRoleUser {
     /// Wire name `Arn`: string. Example: `acs:sts::123456789012****:assumed-role/AdminRole/alice`.
     pub arn: ::std::option::Option<::std::string::String>,
     /// Wire name `AssumedRoleId`: string. Example: `34458433936495****:alice`.
     pub assumed_role_id: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    AssumedRoleUser { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn value, 1 assumed_role_id
-    value, }
+    AssumeRoleWithSamlAssumedRoleUser { "Arn" = 0, "AssumedRoleId" = 1, } { 0 arn value,
+    1 assumed_role_id value, }
 );
-/// A structure of the operation, at `response.fields[1]` in its spec.
+/// A structure of the operation's answer, at `Credentials`.
 #[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Credentials {
+pub struct AssumeRoleWithSamlCredentials {
     /// Wire name `AccessKeyId`: string. Example: `STS.L4aBSCSJVMuKg5U1****`.
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// Wire name `AccessKeySecret`: string, secret (redacted in `Debug`).
@@ -130,13 +130,13 @@ pub struct Credentials {
     pub security_token: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Credentials { "AccessKeyId" = 0, "AccessKeySecret" = 1, "Expiration" = 2,
-    "SecurityToken" = 3, } { 0 access_key_id value, 1 access_key_secret value, 2
-    expiration value, 3 security_token value, }
+    AssumeRoleWithSamlCredentials { "AccessKeyId" = 0, "AccessKeySecret" = 1,
+    "Expiration" = 2, "SecurityToken" = 3, } { 0 access_key_id value, 1 access_key_secret
+    value, 2 expiration value, 3 security_token value, }
 );
-impl ::std::fmt::Debug for Credentials {
+impl ::std::fmt::Debug for AssumeRoleWithSamlCredentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Credentials")
+        f.debug_struct("AssumeRoleWithSamlCredentials")
             .field("access_key_id", &self.access_key_id)
             .field("access_key_secret", &::std::format_args!("** redacted **"))
             .field("expiration", &self.expiration)
@@ -144,10 +144,10 @@ impl ::std::fmt::Debug for Credentials {
             .finish()
     }
 }
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `SAMLAssertionInfo`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct SamlAssertionInfo {
+pub struct AssumeRoleWithSamlSamlAssertionInfo {
     /// Wire name `Issuer`: string. Example: `http://example.com/adfs/services/trust`.
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Wire name `Recipient`: string. Example: `https://signin.aliyun.com/saml-role/SSO`.
@@ -158,8 +158,9 @@ pub struct SamlAssertionInfo {
     pub subject_type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    SamlAssertionInfo { "Issuer" = 0, "Recipient" = 1, "Subject" = 2, "SubjectType" = 3,
-    } { 0 issuer value, 1 recipient value, 2 subject value, 3 subject_type value, }
+    AssumeRoleWithSamlSamlAssertionInfo { "Issuer" = 0, "Recipient" = 1, "Subject" = 2,
+    "SubjectType" = 3, } { 0 issuer value, 1 recipient value, 2 subject value, 3
+    subject_type value, }
 );
 /// The errors `AssumeRoleWithSAML` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling`, `SignatureDoesNotMatch`, `MissingParameter`, `InternalError`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,12 +16,12 @@ pub struct CreateWidgetRequestInput {
     pub name: ::std::string::String,
     /// The widget kind.
     ///
-    /// Wire name `Type`: [`Type`], required. The service's default: `basic`.
-    pub r#type: Type,
+    /// Wire name `Type`: [`CreateWidgetRequestType`], required. The service's default: `basic`.
+    pub r#type: CreateWidgetRequestType,
     /// Tags, sent as `Tag.N.Key` and `Tag.N.Value`.
     ///
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub tag: ::std::option::Option<::std::vec::Vec<TagItem>>,
+    /// Wire name `Tag`: list of [`CreateWidgetRequestTagItem`].
+    pub tag: ::std::option::Option<::std::vec::Vec<CreateWidgetRequestTagItem>>,
     /// A list of scalars.
     ///
     /// Wire name `Domains`: list of string.
@@ -32,8 +32,8 @@ pub struct CreateWidgetRequestInput {
     pub ports: ::std::option::Option<::std::vec::Vec<i32>>,
     /// Sent as one JSON string.
     ///
-    /// Wire name `Settings`: [`Settings`], sent as one JSON string.
-    pub settings: ::std::option::Option<Settings>,
+    /// Wire name `Settings`: [`CreateWidgetRequestSettings`], sent as one JSON string.
+    pub settings: ::std::option::Option<CreateWidgetRequestSettings>,
     /// Wire name `Labels`: map of string to string.
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -88,19 +88,19 @@ pub struct CreateWidgetRequestOutput {
     pub widget_id: ::std::option::Option<i64>,
     /// A nested object in the response.
     ///
-    /// Wire name `Owner`: [`Owner`].
-    pub owner: ::std::option::Option<Owner>,
-    /// Wire name `Certificate`: [`Certificate`].
-    pub certificate: ::std::option::Option<Certificate>,
+    /// Wire name `Owner`: [`CreateWidgetRequestOwner`].
+    pub owner: ::std::option::Option<CreateWidgetRequestOwner>,
+    /// Wire name `Certificate`: [`CreateWidgetRequestCertificate`].
+    pub certificate: ::std::option::Option<CreateWidgetRequestCertificate>,
 }
 ::alibabacloud_runtime::decode_struct!(
     CreateWidgetRequestOutput { "Certificate" = 3, "Owner" = 2, "RequestId" = 0,
     "WidgetId" = 1, } { 0 request_id value, 1 widget_id lenient, 2 owner value, 3
     certificate value, }
 );
-/// A structure of the operation, at `request[2].items` in its spec.
+/// A structure sent in the operation's parameters, at `Tag[]`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
-pub struct TagItem {
+pub struct CreateWidgetRequestTagItem {
     /// Wire name `Key`: string, required.
     #[serde(rename = "Key")]
     pub key: ::std::string::String,
@@ -108,15 +108,15 @@ pub struct TagItem {
     #[serde(rename = "Value", skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
-impl ::alibabacloud_runtime::ToParam for TagItem {
+impl ::alibabacloud_runtime::ToParam for CreateWidgetRequestTagItem {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Key", &self.key);
         out.write_member(key, "Value", &self.value);
     }
 }
-/// A structure of the operation, at `request[5]` in its spec.
+/// A structure sent in the operation's parameters, at `Settings`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-pub struct Settings {
+pub struct CreateWidgetRequestSettings {
     /// Wire name `Color`: string.
     #[serde(rename = "Color", skip_serializing_if = "::std::option::Option::is_none")]
     pub color: ::std::option::Option<::std::string::String>,
@@ -124,58 +124,59 @@ pub struct Settings {
     #[serde(rename = "Weight", skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f64>,
 }
-impl ::alibabacloud_runtime::ToParam for Settings {
+impl ::alibabacloud_runtime::ToParam for CreateWidgetRequestSettings {
     fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
         out.write_member(key, "Color", &self.color);
         out.write_member(key, "Weight", &self.weight);
     }
 }
-/// A structure of the operation, at `response.fields[2].fields[2]` in its spec.
+/// A structure of the operation's answer, at `Owner.Address`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Address {
+pub struct CreateWidgetRequestOwnerAddress {
     /// Wire name `City`: string.
     pub city: ::std::option::Option<::std::string::String>,
     /// Wire name `Zip`: 32-bit integer.
     pub zip: ::std::option::Option<i32>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Address { "City" = 0, "Zip" = 1, } { 0 city value, 1 zip lenient, }
+    CreateWidgetRequestOwnerAddress { "City" = 0, "Zip" = 1, } { 0 city value, 1 zip
+    lenient, }
 );
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `Owner`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Owner {
+pub struct CreateWidgetRequestOwner {
     /// Wire name `UserId`: 64-bit integer.
     pub user_id: ::std::option::Option<i64>,
     /// Wire name `FingerPrint`: string.
     pub finger_print: ::std::option::Option<::std::string::String>,
-    /// Wire name `Address`: [`Address`].
-    pub address: ::std::option::Option<Address>,
+    /// Wire name `Address`: [`CreateWidgetRequestOwnerAddress`].
+    pub address: ::std::option::Option<CreateWidgetRequestOwnerAddress>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Owner { "Address" = 2, "FingerPrint" = 1, "UserId" = 0, } { 0 user_id lenient, 1
-    finger_print value, 2 address value, }
+    CreateWidgetRequestOwner { "Address" = 2, "FingerPrint" = 1, "UserId" = 0, } { 0
+    user_id lenient, 1 finger_print value, 2 address value, }
 );
-/// A structure of the operation, at `response.fields[3]` in its spec.
+/// A structure of the operation's answer, at `Certificate`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub struct Certificate {
+pub struct CreateWidgetRequestCertificate {
     /// Wire name `Fingerprint`: string.
     pub fingerprint: ::std::option::Option<::std::string::String>,
     /// Wire name `Type`: string.
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Certificate { "Fingerprint" = 0, "Type" = 1, } { 0 fingerprint value, 1 r#type value,
-    }
+    CreateWidgetRequestCertificate { "Fingerprint" = 0, "Type" = 1, } { 0 fingerprint
+    value, 1 r#type value, }
 );
-/// The documented values of `request[1]`: `basic`, `PRO_PLUS`, `domain_verify`.
+/// The documented values of `Type`: `basic`, `PRO_PLUS`, `domain_verify`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Type {
+pub enum CreateWidgetRequestType {
     /// `basic`
     Basic,
     /// `PRO_PLUS`
@@ -186,7 +187,8 @@ pub enum Type {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Type { Basic = "basic", ProPlus = "PRO_PLUS", DomainVerify = "domain_verify", }
+    CreateWidgetRequestType { Basic = "basic", ProPlus = "PRO_PLUS", DomainVerify =
+    "domain_verify", }
 );
 /// The errors `CreateWidgetRequest` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling.User`, `InvalidTimeStamp.Expired`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,10 +259,10 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
     }
     /// The widget kind.
     ///
-    /// Wire name `Type`: [`Type`], required. The service's default: `basic`.
+    /// Wire name `Type`: [`CreateWidgetRequestType`], required. The service's default: `basic`.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<Type>,
+        value: impl ::std::convert::Into<CreateWidgetRequestType>,
     ) -> CreateWidgetRequestBuilder<Name_, ::alibabacloud_runtime::Set> {
         self.input.r#type = value.into();
         CreateWidgetRequestBuilder {
@@ -272,15 +274,15 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
     }
     /// Tags, sent as `Tag.N.Key` and `Tag.N.Value`.
     ///
-    /// Wire name `Tag`: list of [`TagItem`].
-    pub fn tag(mut self, value: ::std::vec::Vec<TagItem>) -> Self {
+    /// Wire name `Tag`: list of [`CreateWidgetRequestTagItem`].
+    pub fn tag(mut self, value: ::std::vec::Vec<CreateWidgetRequestTagItem>) -> Self {
         self.input.tag = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Tag`.
     pub fn set_tag(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<TagItem>>,
+        value: ::std::option::Option<::std::vec::Vec<CreateWidgetRequestTagItem>>,
     ) -> Self {
         self.input.tag = value;
         self
@@ -317,13 +319,16 @@ impl<Name_, Type_> CreateWidgetRequestBuilder<Name_, Type_> {
     }
     /// Sent as one JSON string.
     ///
-    /// Wire name `Settings`: [`Settings`], sent as one JSON string.
-    pub fn settings(mut self, value: Settings) -> Self {
+    /// Wire name `Settings`: [`CreateWidgetRequestSettings`], sent as one JSON string.
+    pub fn settings(mut self, value: CreateWidgetRequestSettings) -> Self {
         self.input.settings = ::std::option::Option::Some(value);
         self
     }
     /// Sets or clears `Settings`.
-    pub fn set_settings(mut self, value: ::std::option::Option<Settings>) -> Self {
+    pub fn set_settings(
+        mut self,
+        value: ::std::option::Option<CreateWidgetRequestSettings>,
+    ) -> Self {
         self.input.settings = value;
         self
     }

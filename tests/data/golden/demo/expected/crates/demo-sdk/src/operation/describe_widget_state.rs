@@ -10,6 +10,15 @@
 pub struct DescribeWidgetStateInput {
     /// Wire name `WidgetId`: 64-bit integer, required. Example: `12345`.
     pub widget_id: i64,
+    /// A required object: the builder holds a placeholder until it is set.
+    ///
+    /// Wire name `Scope`: [`DescribeWidgetStateScope`], sent as one JSON string, required.
+    pub scope: DescribeWidgetStateScope,
+    /// Wire name `Labels`: map of string to string, sent as one JSON string, required.
+    pub labels: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
 }
 impl ::alibabacloud_runtime::Operation for DescribeWidgetStateInput {
     const ACTION: &'static str = "DescribeWidgetState";
@@ -21,6 +30,8 @@ impl ::alibabacloud_runtime::Operation for DescribeWidgetStateInput {
         out: &mut ::alibabacloud_runtime::Params,
     ) -> ::std::result::Result<(), ::alibabacloud_runtime::error::ConstructionError> {
         out.write("WidgetId", &self.widget_id);
+        out.push_json("Scope", ::std::option::Option::Some(&self.scope))?;
+        out.push_json("Labels", ::std::option::Option::Some(&self.labels))?;
         ::std::result::Result::Ok(())
     }
     fn output_request_id(
@@ -37,8 +48,8 @@ pub struct DescribeWidgetStateOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The widget's state.
     ///
-    /// Wire name `Status`: [`Status`].
-    pub status: ::std::option::Option<Status>,
+    /// Wire name `Status`: [`DescribeWidgetStateStatus`].
+    pub status: ::std::option::Option<DescribeWidgetStateStatus>,
     /// Wire name `UpdateTime`: 64-bit integer. Milliseconds since the Unix epoch.
     pub update_time: ::std::option::Option<i64>,
     /// Wire name `Fingerprint`: string.
@@ -57,12 +68,44 @@ impl DescribeWidgetStateOutput {
         ::alibabacloud_runtime::time::from_epoch_millis(self.update_time?)
     }
 }
-/// The documented values of `response.fields[1]`: `pending`, `ready`, `failed`.
+/// A structure sent in the operation's parameters, at `Scope.Zone`.
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+pub struct DescribeWidgetStateScopeZone {
+    /// Wire name `Name`: string, required.
+    #[serde(rename = "Name")]
+    pub name: ::std::string::String,
+}
+impl ::alibabacloud_runtime::ToParam for DescribeWidgetStateScopeZone {
+    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
+        out.write_member(key, "Name", &self.name);
+    }
+}
+/// A structure sent in the operation's parameters, at `Scope`.
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize)]
+pub struct DescribeWidgetStateScope {
+    /// Wire name `Region`: string, required.
+    #[serde(rename = "Region")]
+    pub region: ::std::string::String,
+    /// Wire name `Zone`: [`DescribeWidgetStateScopeZone`], required.
+    #[serde(rename = "Zone")]
+    pub zone: DescribeWidgetStateScopeZone,
+    /// Wire name `Note`: string.
+    #[serde(rename = "Note", skip_serializing_if = "::std::option::Option::is_none")]
+    pub note: ::std::option::Option<::std::string::String>,
+}
+impl ::alibabacloud_runtime::ToParam for DescribeWidgetStateScope {
+    fn write_param(&self, key: &str, out: &mut ::alibabacloud_runtime::Params) {
+        out.write_member(key, "Region", &self.region);
+        out.write_member(key, "Zone", &self.zone);
+        out.write_member(key, "Note", &self.note);
+    }
+}
+/// The documented values of `Status`: `pending`, `ready`, `failed`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Status {
+pub enum DescribeWidgetStateStatus {
     /// `pending`
     Pending,
     /// `ready`
@@ -73,7 +116,8 @@ pub enum Status {
     Unknown(::std::string::String),
 }
 ::alibabacloud_runtime::string_enum!(
-    Status { Pending = "pending", Ready = "ready", Failed = "failed", }
+    DescribeWidgetStateStatus { Pending = "pending", Ready = "ready", Failed = "failed",
+    }
 );
 /// The errors `DescribeWidgetState` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling.User`, `InvalidTimeStamp.Expired`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,34 +127,72 @@ pub enum DescribeWidgetStateError {
     Unhandled(::alibabacloud_runtime::ErrorMetadata),
 }
 ::alibabacloud_runtime::operation_error!(DescribeWidgetStateError {});
-/// Builds and sends a `DescribeWidgetState` call. `send` and `build` compile once every required parameter is set (`WidgetId`); until then the compiler names the parameter still missing.
+/// Builds and sends a `DescribeWidgetState` call. `send` and `build` compile once every required parameter is set (`WidgetId`, `Scope`, `Labels`); until then the compiler names the parameter still missing.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send` is called"]
-pub struct DescribeWidgetStateBuilder<WidgetId_ = ::alibabacloud_runtime::Missing> {
+pub struct DescribeWidgetStateBuilder<
+    WidgetId_ = ::alibabacloud_runtime::Missing,
+    Scope_ = ::alibabacloud_runtime::Missing,
+    Labels_ = ::alibabacloud_runtime::Missing,
+> {
     client: crate::Client,
     options: ::alibabacloud_runtime::CallOptions,
     input: DescribeWidgetStateInput,
-    state: ::std::marker::PhantomData<(WidgetId_,)>,
+    state: ::std::marker::PhantomData<(WidgetId_, Scope_, Labels_)>,
 }
-impl DescribeWidgetStateBuilder<::alibabacloud_runtime::Missing> {
+impl DescribeWidgetStateBuilder<
+    ::alibabacloud_runtime::Missing,
+    ::alibabacloud_runtime::Missing,
+    ::alibabacloud_runtime::Missing,
+> {
     pub(crate) fn new(client: crate::Client) -> Self {
         DescribeWidgetStateBuilder {
             client,
             options: ::alibabacloud_runtime::CallOptions::new(),
             input: DescribeWidgetStateInput {
                 widget_id: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                scope: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+                labels: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
             },
             state: ::std::marker::PhantomData,
         }
     }
 }
-impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
+impl<WidgetId_, Scope_, Labels_> DescribeWidgetStateBuilder<WidgetId_, Scope_, Labels_> {
     /// Wire name `WidgetId`: 64-bit integer, required. Example: `12345`.
     pub fn widget_id(
         mut self,
         value: i64,
-    ) -> DescribeWidgetStateBuilder<::alibabacloud_runtime::Set> {
+    ) -> DescribeWidgetStateBuilder<::alibabacloud_runtime::Set, Scope_, Labels_> {
         self.input.widget_id = value;
+        DescribeWidgetStateBuilder {
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
+        }
+    }
+    /// A required object: the builder holds a placeholder until it is set.
+    ///
+    /// Wire name `Scope`: [`DescribeWidgetStateScope`], sent as one JSON string, required.
+    pub fn scope(
+        mut self,
+        value: DescribeWidgetStateScope,
+    ) -> DescribeWidgetStateBuilder<WidgetId_, ::alibabacloud_runtime::Set, Labels_> {
+        self.input.scope = value;
+        DescribeWidgetStateBuilder {
+            client: self.client,
+            options: self.options,
+            input: self.input,
+            state: ::std::marker::PhantomData,
+        }
+    }
+    /// Wire name `Labels`: map of string to string, sent as one JSON string, required.
+    pub fn labels(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> DescribeWidgetStateBuilder<WidgetId_, Scope_, ::alibabacloud_runtime::Set> {
+        self.input.labels = value;
         DescribeWidgetStateBuilder {
             client: self.client,
             options: self.options,
@@ -127,6 +209,8 @@ impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
     pub fn build(self) -> DescribeWidgetStateInput
     where
         WidgetId_: self::required::WidgetId,
+        Scope_: self::required::Scope,
+        Labels_: self::required::Labels,
     {
         self.input
     }
@@ -139,6 +223,8 @@ impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
     >
     where
         WidgetId_: self::required::WidgetId,
+        Scope_: self::required::Scope,
+        Labels_: self::required::Labels,
     {
         self.client.runtime().invoke(&self.input, &self.options).await
     }
@@ -153,6 +239,38 @@ pub mod required {
     )]
     pub trait WidgetId {}
     impl WidgetId for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Scope` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeWidgetState` needs its required parameter `Scope`",
+        label = "`Scope` is not set",
+        note = "set it with `.scope(…)` before this call"
+    )]
+    pub trait Scope {}
+    impl Scope for ::alibabacloud_runtime::Set {}
+    /// Implemented by the builder's marker for `Labels` once it is set, so `send` and `build` can require it.
+    #[diagnostic::on_unimplemented(
+        message = "`DescribeWidgetState` needs its required parameter `Labels`",
+        label = "`Labels` is not set",
+        note = "set it with `.labels(…)` before this call"
+    )]
+    pub trait Labels {}
+    impl Labels for ::alibabacloud_runtime::Set {}
+}
+impl ::alibabacloud_runtime::builder::Placeholder for DescribeWidgetStateScope {
+    fn placeholder() -> Self {
+        DescribeWidgetStateScope {
+            region: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            zone: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+            note: ::std::option::Option::None,
+        }
+    }
+}
+impl ::alibabacloud_runtime::builder::Placeholder for DescribeWidgetStateScopeZone {
+    fn placeholder() -> Self {
+        DescribeWidgetStateScopeZone {
+            name: ::alibabacloud_runtime::builder::Placeholder::placeholder(),
+        }
+    }
 }
 impl crate::Client {
     /// Reports the state of a widget.
@@ -163,9 +281,12 @@ impl crate::Client {
     ///
     /// ```no_run
     /// # async fn example(client: &demo_sdk::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use demo_sdk::operation::describe_widget_state::{DescribeWidgetStateScope};
     /// let output = client
     ///     .describe_widget_state()
     ///     .widget_id(12345)
+    ///     .scope(DescribeWidgetStateScope { region: "example".into(), zone: DescribeWidgetStateScopeZone { name: "example".into() }, note: None })
+    ///     .labels(std::collections::BTreeMap::from([(String::from("key"), "example".into())]))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -176,7 +297,7 @@ impl crate::Client {
         DescribeWidgetStateBuilder::new(self.clone())
     }
 }
-impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
+impl<WidgetId_, Scope_, Labels_> DescribeWidgetStateBuilder<WidgetId_, Scope_, Labels_> {
     /// Waits until the widget is ready.
     ///
     /// Polls `DescribeWidgetState` until `Status` is `ready`; stops with [`WaiterError::Failed`](crate::runtime::waiter::WaiterError::Failed) as soon as it is `failed`, and with [`WaiterError::TimedOut`](crate::runtime::waiter::WaiterError::TimedOut) after the wait's `max_wait`. Pass a [`Duration`](std::time::Duration) for `max_wait` alone, or [`WaitOptions`](crate::runtime::waiter::WaitOptions) to choose the delays too; by default they grow from 1000 ms to 10000 ms with jitter. The spec suggests a `max_wait` of 60000 ms.
@@ -189,6 +310,8 @@ impl<WidgetId_> DescribeWidgetStateBuilder<WidgetId_> {
     >
     where
         WidgetId_: self::required::WidgetId,
+        Scope_: self::required::Scope,
+        Labels_: self::required::Labels,
     {
         let config = wait
             .into()

@@ -41,21 +41,21 @@ pub struct ListWidgetsOutput {
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Wire name `TotalCount`: 32-bit integer.
     pub total_count: ::std::option::Option<i32>,
-    /// Wire name `Result`: [`Result`].
-    pub result: ::std::option::Option<Result>,
+    /// Wire name `Result`: [`ListWidgetsResult`].
+    pub result: ::std::option::Option<ListWidgetsResult>,
 }
 ::alibabacloud_runtime::decode_struct!(
     ListWidgetsOutput { "RequestId" = 0, "Result" = 2, "TotalCount" = 1, } { 0 request_id
     value, 1 total_count lenient, 2 result value, }
 );
-/// A structure of the operation, at `response.fields[2].fields[0].items` in its spec.
+/// A structure of the operation's answer, at `Result.WidgetList[]`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct WidgetListItem {
+pub struct ListWidgetsWidgetList {
     /// Wire name `WidgetId`: 64-bit integer.
     pub widget_id: ::std::option::Option<i64>,
-    /// Wire name `Type`: [`Type`].
-    pub r#type: ::std::option::Option<Type>,
+    /// Wire name `Type`: [`ListWidgetsWidgetListType`].
+    pub r#type: ::std::option::Option<ListWidgetsWidgetListType>,
     /// Wire name `FingerPrint`: string.
     pub finger_print: ::std::option::Option<::std::string::String>,
     /// Wire name `CreateTime`: 64-bit integer. Milliseconds since the Unix epoch.
@@ -68,12 +68,12 @@ pub struct WidgetListItem {
     pub extra: ::std::option::Option<::serde_json::Value>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    WidgetListItem { "CreateTime" = 3, "ExpireTime" = 4, "Extra" = 6, "FingerPrint" = 2,
-    "Scores" = 5, "Type" = 1, "WidgetId" = 0, } { 0 widget_id lenient, 1 r#type value, 2
-    finger_print value, 3 create_time lenient, 4 expire_time value, 5 scores
-    lenient_list, 6 extra value, }
+    ListWidgetsWidgetList { "CreateTime" = 3, "ExpireTime" = 4, "Extra" = 6,
+    "FingerPrint" = 2, "Scores" = 5, "Type" = 1, "WidgetId" = 0, } { 0 widget_id lenient,
+    1 r#type value, 2 finger_print value, 3 create_time lenient, 4 expire_time value, 5
+    scores lenient_list, 6 extra value, }
 );
-impl WidgetListItem {
+impl ListWidgetsWidgetList {
     /// `CreateTime` as a time (it is sent as milliseconds since the Unix epoch). `None` when absent or not a number.
     pub fn create_time_as_system_time(
         &self,
@@ -89,22 +89,22 @@ impl WidgetListItem {
         )
     }
 }
-/// A structure of the operation, at `response.fields[2]` in its spec.
+/// A structure of the operation's answer, at `Result`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct Result {
-    /// Wire name `WidgetList`: list of [`WidgetListItem`].
-    pub widget_list: ::std::option::Option<::std::vec::Vec<WidgetListItem>>,
+pub struct ListWidgetsResult {
+    /// Wire name `WidgetList`: list of [`ListWidgetsWidgetList`].
+    pub widget_list: ::std::option::Option<::std::vec::Vec<ListWidgetsWidgetList>>,
 }
 ::alibabacloud_runtime::decode_struct!(
-    Result { "WidgetList" = 0, } { 0 widget_list value, }
+    ListWidgetsResult { "WidgetList" = 0, } { 0 widget_list value, }
 );
-/// The documented values of `response.fields[2].fields[0].items.fields[1]`: `basic`, `PRO_PLUS`.
+/// The documented values of `Result.WidgetList[].Type`: `basic`, `PRO_PLUS`.
 ///
 /// A value the service adds later decodes as `Unknown`, so decoding never fails on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Type {
+pub enum ListWidgetsWidgetListType {
     /// `basic`
     Basic,
     /// `PRO_PLUS`
@@ -112,7 +112,9 @@ pub enum Type {
     /// A value this SDK does not know, kept as sent.
     Unknown(::std::string::String),
 }
-::alibabacloud_runtime::string_enum!(Type { Basic = "basic", ProPlus = "PRO_PLUS", });
+::alibabacloud_runtime::string_enum!(
+    ListWidgetsWidgetListType { Basic = "basic", ProPlus = "PRO_PLUS", }
+);
 /// The errors `ListWidgets` can answer with. Match a variant for the codes of its published error table; every other code (the platform-wide ones such as `Throttling.User`, `InvalidTimeStamp.Expired`, and codes no table lists) arrives as `Unhandled` with nothing lost. `code()` works for every variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -220,7 +222,7 @@ impl crate::Client {
     }
 }
 impl ::alibabacloud_runtime::paginate::PageNumbered for ListWidgetsInput {
-    type Item = WidgetListItem;
+    type Item = ListWidgetsWidgetList;
     fn page_number(&self) -> ::std::option::Option<i64> {
         self.current_page.map(i64::from)
     }
@@ -242,7 +244,7 @@ impl ::alibabacloud_runtime::paginate::PageNumbered for ListWidgetsInput {
             .and_then(|v| v.widget_list.as_ref())
             .map_or(0, |v| v.len())
     }
-    fn into_items(output: ListWidgetsOutput) -> ::std::vec::Vec<WidgetListItem> {
+    fn into_items(output: ListWidgetsOutput) -> ::std::vec::Vec<ListWidgetsWidgetList> {
         output.result.and_then(|v| v.widget_list).unwrap_or_default()
     }
 }
