@@ -110,7 +110,11 @@
 //! | [`UploadUserCertificate`](operation::upload_user_certificate) | Uploads a certificate and its private key into the account. |
 //! | [`Verify`](operation::verify) | Checks a signature over a message with the public key of a certificate that the service holds. |
 #![deny(missing_docs)]
-#![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::type_complexity
+)]
 pub use ::alibabacloud_runtime::{
     CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing,
     OperationError, RetryConfig, SdkError, Set, SignatureVersion,

@@ -152,7 +152,11 @@
 //! | [`UpgradeClusterAddons`](operation::upgrade_cluster_addons) | Calls `UpgradeClusterAddons`. No description of our own yet: see the official API reference. |
 //! | [`UpgradeClusterNodepool`](operation::upgrade_cluster_nodepool) | Calls `UpgradeClusterNodepool`. No description of our own yet: see the official API reference. |
 #![deny(missing_docs)]
-#![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::type_complexity
+)]
 pub use ::alibabacloud_runtime::{
     CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing,
     OperationError, RetryConfig, SdkError, Set, SignatureVersion,

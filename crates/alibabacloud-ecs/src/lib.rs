@@ -381,7 +381,11 @@
 //! | [`UnassociateHaVip`](operation::unassociate_ha_vip) | Calls `UnassociateHaVip`. No description of our own yet: see the official API reference. |
 //! | [`UntagResources`](operation::untag_resources) | Calls `UntagResources`. No description of our own yet: see the official API reference. |
 #![deny(missing_docs)]
-#![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::type_complexity
+)]
 pub use ::alibabacloud_runtime::{
     CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing,
     OperationError, RetryConfig, SdkError, Set, SignatureVersion,

@@ -117,7 +117,11 @@
 //! | [`UpdateSecretVersionStage`](operation::update_secret_version_stage) | Calls `UpdateSecretVersionStage`. No description of our own yet: see the official API reference. |
 //! | [`UploadCertificate`](operation::upload_certificate) | Calls `UploadCertificate`. No description of our own yet: see the official API reference. |
 #![deny(missing_docs)]
-#![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::type_complexity
+)]
 pub use ::alibabacloud_runtime::{
     CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing,
     OperationError, RetryConfig, SdkError, Set, SignatureVersion,

@@ -89,7 +89,11 @@
 //! | [`UpdateRole`](operation::update_role) | Calls `UpdateRole`. No description of our own yet: see the official API reference. |
 //! | [`UpdateUser`](operation::update_user) | Calls `UpdateUser`. No description of our own yet: see the official API reference. |
 #![deny(missing_docs)]
-#![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::type_complexity
+)]
 pub use ::alibabacloud_runtime::{
     CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing,
     OperationError, RetryConfig, SdkError, Set, SignatureVersion,

@@ -116,7 +116,11 @@
 //! | [`UploadCACertificate`](operation::upload_ca_certificate) | Calls `UploadCACertificate`. No description of our own yet: see the official API reference. |
 //! | [`UploadServerCertificate`](operation::upload_server_certificate) | Calls `UploadServerCertificate`. No description of our own yet: see the official API reference. |
 #![deny(missing_docs)]
-#![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::type_complexity
+)]
 pub use ::alibabacloud_runtime::{
     CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing,
     OperationError, RetryConfig, SdkError, Set, SignatureVersion,

@@ -27,7 +27,11 @@
 //! | [`AssumeRoleWithSAML`](operation::assume_role_with_saml) | Calls `AssumeRoleWithSAML`. No description of our own yet: see the official API reference. |
 //! | [`GetCallerIdentity`](operation::get_caller_identity) | Calls `GetCallerIdentity`. No description of our own yet: see the official API reference. |
 #![deny(missing_docs)]
-#![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::type_complexity
+)]
 pub use ::alibabacloud_runtime::{
     CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing,
     OperationError, RetryConfig, SdkError, Set, SignatureVersion,

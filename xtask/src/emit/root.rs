@@ -131,7 +131,7 @@ pub fn lib_rs(p: &Product) -> TokenStream {
     quote! {
         #doc
         #![deny(missing_docs)]
-        #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+        #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::type_complexity)]
 
         pub use ::alibabacloud_runtime::{
             CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing, OperationError, RetryConfig, SdkError, Set,

@@ -26,7 +26,11 @@
 //! | [`DescribeWidgetState`](operation::describe_widget_state) | Reports the state of a widget. |
 //! | [`ListWidgets`](operation::list_widgets) | Lists widgets, one page at a time. |
 #![deny(missing_docs)]
-#![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::type_complexity
+)]
 pub use ::alibabacloud_runtime::{
     CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing,
     OperationError, RetryConfig, SdkError, Set, SignatureVersion,

@@ -25,7 +25,11 @@
 //! | [`ListThings`](operation::list_things) | Lists things with a continuation token. |
 //! | [`Ping`](operation::ping) | Checks that the service answers. |
 #![deny(missing_docs)]
-#![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::type_complexity
+)]
 pub use ::alibabacloud_runtime::{
     CallOptions, Config, ConfigBuilder, Credentials, ErrorMetadata, Missing,
     OperationError, RetryConfig, SdkError, Set, SignatureVersion,
