@@ -47,15 +47,20 @@ async fn oidc_role_assumption_goes_out_unsigned_from_a_client_without_credential
                 .expect("config"),
         )
         .expect("client");
-        let input: AssumeRoleWithOIDCInput = client
+        let builder = client
             .assume_role_with_oidc()
             .oidc_provider_arn("acs:ram::1:oidc-provider/p")
             .role_arn("acs:ram::1:role/r")
             .oidc_token("header.payload.signature")
-            .role_session_name("s")
-            .build();
+            .role_session_name("s");
+        // The builder holds the input whole; its `Debug` is the input's, which redacts.
+        let debug = format!("{builder:?}");
+        assert!(!debug.contains("header.payload.signature"), "{debug}");
+        assert!(debug.contains("** redacted **"), "{debug}");
+        let input: AssumeRoleWithOIDCInput = builder.build();
         let debug = format!("{input:?}");
         assert!(!debug.contains("header.payload.signature"), "{debug}");
+        assert_eq!(input.oidc_token, "header.payload.signature");
         let out = client
             .assume_role_with_oidc()
             .oidc_provider_arn("acs:ram::1:oidc-provider/p")
