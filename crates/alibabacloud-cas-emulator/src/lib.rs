@@ -53,6 +53,7 @@ mod auth;
 mod error;
 mod fault;
 mod handlers;
+mod in_process;
 mod listener;
 mod request;
 mod response;
@@ -68,6 +69,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use in_process::InProcessEmulator;
 pub use fault::{Fault, FaultRule, FaultTiming, FaultTrigger};
 pub use state::{AuditEntry, OrderState};
 
@@ -179,10 +181,40 @@ pub enum ReviewOutcome {
     Reject,
 }
 
+/// The shared state of a fresh emulator configured with `config`.
+fn context(config: &EmulatorConfig) -> Context {
+    let settings = Settings {
+        keys: config.key_pairs.iter().cloned().collect(),
+        max_clock_skew: config.max_clock_skew,
+    };
+    Context {
+        settings: Arc::new(settings),
+        state: Arc::new(Mutex::new(state::State::new(
+            config.quota,
+            config.review,
+            config.audit_log_limit,
+        ))),
+        stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
+    }
+}
+
+/// Inspects and steers an emulator, socket-served ([`Emulator`] dereferences to it) or
+/// in-process ([`InProcessEmulator::handle`]).
+#[derive(Clone)]
+pub struct EmulatorHandle {
+    ctx: Context,
+}
+
+impl fmt::Debug for EmulatorHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorHandle").finish_non_exhaustive()
+    }
+}
+
 /// A running emulator, serving on a spawned task until [`Emulator::shutdown`] (or drop).
 pub struct Emulator {
     addr: SocketAddr,
-    ctx: Context,
+    handle: EmulatorHandle,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -202,19 +234,7 @@ impl Emulator {
     pub async fn start(config: EmulatorConfig, listen: SocketAddr) -> std::io::Result<Emulator> {
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
-        let settings = Settings {
-            keys: config.key_pairs.iter().cloned().collect(),
-            max_clock_skew: config.max_clock_skew,
-        };
-        let ctx = Context {
-            settings: Arc::new(settings),
-            state: Arc::new(Mutex::new(state::State::new(
-                config.quota,
-                config.review,
-                config.audit_log_limit,
-            ))),
-            stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
-        };
+        let ctx = context(&config);
         let app = server::router(ctx.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         // Either an explicit stop or the handle being dropped stops the loop.
@@ -227,7 +247,7 @@ impl Emulator {
         tracing::info!(%addr, "cas emulator listening");
         Ok(Emulator {
             addr,
-            ctx,
+            handle: EmulatorHandle { ctx },
             stop: Some(stop),
             task: Some(task),
         })
@@ -243,6 +263,40 @@ impl Emulator {
         format!("http://{}", self.addr)
     }
 
+    /// Stops accepting connections, lets in-flight requests finish (for a few seconds at most)
+    /// and waits for the server task. Answers held back by [`Fault::Delay`] go out at once.
+    pub async fn shutdown(mut self) {
+        self.handle.ctx.stopping.send_replace(true);
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut task) = self.task.take() {
+            match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
+                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Err(e))) => {
+                    tracing::warn!(error = %e, "emulator server stopped with an error")
+                }
+                Ok(Err(e)) => tracing::warn!(error = %e, "emulator server task failed"),
+                Err(_) => {
+                    tracing::warn!("in-flight requests did not finish in time; aborting");
+                    task.abort();
+                    let _ = task.await;
+                }
+            }
+        }
+        tracing::info!(addr = %self.addr, "cas emulator stopped");
+    }
+}
+
+impl std::ops::Deref for Emulator {
+    type Target = EmulatorHandle;
+
+    fn deref(&self) -> &EmulatorHandle {
+        &self.handle
+    }
+}
+
+impl EmulatorHandle {
     /// Replaces the review policy; pending orders follow the new one from their next describe.
     pub fn set_review_policy(&self, policy: ReviewPolicy) {
         self.ctx.lock().review = policy;
@@ -332,36 +386,12 @@ impl Emulator {
     pub fn faults_injected(&self) -> u64 {
         self.ctx.lock().faults_injected
     }
-
-    /// Stops accepting connections, lets in-flight requests finish (for a few seconds at most)
-    /// and waits for the server task. Answers held back by [`Fault::Delay`] go out at once.
-    pub async fn shutdown(mut self) {
-        self.ctx.stopping.send_replace(true);
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(mut task) = self.task.take() {
-            match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
-                Ok(Ok(Ok(()))) => {}
-                Ok(Ok(Err(e))) => {
-                    tracing::warn!(error = %e, "emulator server stopped with an error")
-                }
-                Ok(Err(e)) => tracing::warn!(error = %e, "emulator server task failed"),
-                Err(_) => {
-                    tracing::warn!("in-flight requests did not finish in time; aborting");
-                    task.abort();
-                    let _ = task.await;
-                }
-            }
-        }
-        tracing::info!(addr = %self.addr, "cas emulator stopped");
-    }
 }
 
 impl Drop for Emulator {
     fn drop(&mut self) {
         // A handle dropped without `shutdown` still stops its server.
-        self.ctx.stopping.send_replace(true);
+        self.handle.ctx.stopping.send_replace(true);
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -110,6 +110,15 @@ pub(crate) struct ConnHandle {
 }
 
 impl ConnHandle {
+    /// A handle for a request that came through no socket (the in-process transport): it
+    /// records whether a fault broke the "connection".
+    pub fn detached(broken: Arc<AtomicBool>) -> Self {
+        ConnHandle {
+            remote: SocketAddr::from(([127, 0, 0, 1], 0)),
+            broken,
+        }
+    }
+
     /// From now on every write on the connection fails and reads see the end of the stream.
     pub fn break_connection(&self) {
         tracing::debug!(remote = %self.remote, "breaking the connection");

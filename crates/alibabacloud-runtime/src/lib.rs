@@ -8,8 +8,12 @@
 //!   [`signing::Signer`] trait;
 //! * [`credentials`]: async, refreshable credential providers (static, STS, environment, chain);
 //! * [`endpoint`]: explicit endpoints, per-product endpoint maps and the regional fallback;
-//! * [`client`]: the HTTP transport (reqwest, one pooled connection set per client), retries,
-//!   timeouts and tracing;
+//! * [`client`]: the attempt pipeline (credentials → build → sign → send → classify → decode),
+//!   retries, timeouts and tracing;
+//! * [`transport`]: the seam the pipeline sends through (reqwest by default, one pooled
+//!   connection set per client; an in-process emulator or a test double otherwise);
+//! * [`interceptor`]: hooks before signing, after signing and after the response;
+//! * [`stub`]: the seam typed mocks (the `alibabacloud-mock` crate) answer calls through;
 //! * [`error`]: the error model that generated per-operation error enums plug into;
 //! * [`idempotency`]: fresh `ClientToken` values ([`idempotency_token`]), one per logical call.
 //!
@@ -27,6 +31,7 @@ pub mod endpoint;
 pub mod enums;
 pub mod error;
 pub mod idempotency;
+pub mod interceptor;
 pub mod operation;
 pub mod paginate;
 pub mod params;
@@ -34,8 +39,10 @@ pub mod redact;
 pub mod retry;
 pub mod retry_quota;
 pub mod signing;
+pub mod stub;
 pub mod text;
 pub mod time;
+pub mod transport;
 pub mod waiter;
 mod wire;
 
@@ -44,6 +51,8 @@ pub use config::{CallOptions, Config, ConfigBuilder};
 pub use credentials::{Credentials, ProvideCredentials};
 pub use endpoint::{Endpoint, EndpointRules, ServiceInfo};
 pub use error::{ErrorMetadata, SdkError};
+pub use interceptor::Interceptor;
+pub use transport::HttpTransport;
 pub use idempotency::idempotency_token;
 pub use operation::{Auth, Missing, Operation, OperationError};
 pub use params::{Params, ToParam};
