@@ -389,8 +389,10 @@ impl Client {
             url.push_str(&signed.query);
         }
         let signature = SignatureCopy::of(&signed.query, &signed.headers);
+        // Sized once: ours plus the few the HTTP stack adds (host, content-length), so the map
+        // never grows on the way out.
         let mut headers =
-            HeaderMap::with_capacity(signed.headers.len() + parts.header_values().len() + 2);
+            HeaderMap::with_capacity(signed.headers.len() + parts.header_values().len() + 4);
         headers.append(reqwest::header::USER_AGENT, inner.user_agent.clone());
         headers.append(
             reqwest::header::ACCEPT,
